@@ -1,0 +1,5 @@
+"""``python -m sufficiency``."""
+
+from sufficiency.cli import main
+
+main()

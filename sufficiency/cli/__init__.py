@@ -1,0 +1,77 @@
+"""Command-line interface: ``sufficiency COMMAND ...``.
+
+Thin by design: each command parses its options, calls the library and writes. Library
+errors (:class:`~sufficiency.exceptions.SufficiencyError`) become a one-line message and exit
+code 1; bad flags exit 2 (click's usage errors); ``--debug`` shows tracebacks.
+
+Each command lives in its own module in this package; :data:`COMMAND_MODULES` lists them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+import warnings
+
+import click
+
+from ..exceptions import SufficiencyError
+from ._common import pass_state
+
+__all__ = ["main", "cli", "COMMAND_MODULES"]
+
+#: Modules of :mod:`sufficiency.cli` that each add their command(s) to :func:`cli`.
+COMMAND_MODULES = ("validate",)
+
+
+class _Group(click.Group):
+    """Click group that turns library errors into one line and exit 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SufficiencyError as exc:
+            if ctx.obj is not None and ctx.obj.get("debug"):
+                raise
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            click.echo(f"Error: {first}", err=True)
+            ctx.exit(1)
+
+
+def _format_warning(message, category, filename, lineno, line=None):
+    return f"warning: {message}\n"
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sufficiency")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option("-v", "--verbose", count=True, help="Log progress (-v info, -vv debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Hide warnings.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
+    """sufficiency: school place sufficiency for English local authorities.
+
+    Forecast pupils by planning area and year group, compare with capacity, plan where to
+    add places at least cost, and publish the sufficiency report and the SCAP return.
+
+    \b
+    Start with the embedded default (Worcestershire, public data):
+      sufficiency validate models/worcestershire.toml
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    warnings.formatwarning = _format_warning
+    if quiet:
+        warnings.simplefilter("ignore")
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"{__name__}.{_name}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``sufficiency`` console script."""
+    cli.main(args=argv, prog_name="sufficiency")

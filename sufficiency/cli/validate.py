@@ -1,0 +1,72 @@
+"""``sufficiency validate`` and ``sufficiency data list``."""
+
+from __future__ import annotations
+
+import click
+
+from .. import nomenclature as nc
+from ..config import load_model
+from ..inputs import load_inputs
+from ..validation import summarise_inputs
+from . import cli
+from ._common import model_argument
+
+
+@cli.command()
+@model_argument
+def validate(model):
+    """Load every input of MODEL, check it and print a summary per table.
+
+    Prints rows, years, areas and totals by year group for the earliest and latest years of
+    each table, then every problem found (warnings included). Exits 1 on the first error.
+
+    \b
+    Example:
+      sufficiency validate models/worcestershire.toml
+    """
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        config = load_model(model)
+        inputs = load_inputs(config)
+    click.echo(summarise_inputs(inputs))
+    problems = [str(w.message) for w in caught]
+    click.echo("")
+    if problems:
+        click.echo(f"{len(problems)} warning(s):")
+        for p in problems:
+            click.echo(f"  - {p}")
+    else:
+        click.echo("No problems found.")
+    click.echo(f"OK: {config.name} is valid ({len(config.areas)} planning areas).")
+
+
+@cli.group()
+def data():
+    """Inspect the data a model loads."""
+
+
+@data.command("list")
+@model_argument
+def data_list(model):
+    """List what MODEL loads and from where (reader, file, checksum, years).
+
+    \b
+    Example:
+      sufficiency data list models/worcestershire.toml
+    """
+    config = load_model(model)
+    click.echo(f"Model {config.name} ({config.path})")
+    for table, src in config.data.items():
+        where = "(derived from other inputs)" if src.derived else str(src.path)
+        click.echo(f"  {table:<15} reader={src.reader:<15} {where}")
+    inputs = load_inputs(config)
+    click.echo("")
+    click.echo("Read:")
+    for p in inputs.provenance:
+        years = f"{p.years[0]}-{p.years[-1]}" if p.years else "-"
+        click.echo(f"  {p.table:<15} {p.kind:<8} rows={p.rows:<6} years={years:<10} "
+                   f"sha256={p.sha256[:12] or '-':<12} {p.path}")
+    for n in inputs.notes:
+        click.echo(f"Note: {n}")

@@ -1,0 +1,311 @@
+"""Model definitions: load a ``models/*.toml`` file into frozen dataclasses.
+
+A model definition names the authority, its planning areas (with tier structure, districts
+and primary -> secondary transfer shares), the data that feed it and the assumptions. Sections
+owned by other parts of the engine (``[send]``, ``[early_years]``, ``[plan]``, ``[report]``,
+``[forecast]``) are kept as plain mappings and validated by the part that uses them, through
+:meth:`ModelConfig.section`.
+
+Paths in ``[data]`` are relative to the TOML file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from . import nomenclature as nc
+from .exceptions import ConfigError
+
+__all__ = [
+    "AreaConfig",
+    "DataSource",
+    "Assumptions",
+    "ModelConfig",
+    "load_model",
+    "READERS",
+]
+
+#: Reader names accepted in ``[data]`` entries, per table.
+READERS = MappingProxyType(
+    {
+        "pupils": ("census_ncy", "spc", "tidy", "school_census"),
+        "births": ("ons_births", "tidy"),
+        "lookup": ("district_lookup",),
+        "capacity": ("scap", "tidy"),
+        "housing": ("tidy",),
+    }
+)
+
+
+def _err(path: Path | str, where: str, msg: str) -> ConfigError:
+    return ConfigError(f"{path}: {where}: {msg}")
+
+
+@dataclass(frozen=True)
+class TierChange:
+    """From academic year ``year`` on, the area uses tier structure ``tiers``."""
+
+    year: int
+    tiers: str
+
+
+@dataclass(frozen=True)
+class AreaConfig:
+    """One education planning area.
+
+    Parameters
+    ----------
+    code : str
+        DfE planning-area code (e.g. ``"8850031"``).
+    name : str
+        Readable name (e.g. ``"Worcester City"``).
+    phase : {"primary", "secondary"}
+        Which DfE phase of places the area plans: primary areas hold R-Y6, secondary areas
+        Y7-Y13 (``sixth_form`` included).
+    tiers : str
+        Tier structure name (``"two_tier"`` or ``"three_tier"``).
+    districts : tuple of str
+        ONS districts whose births feed a primary area.
+    transfer : mapping of str to float
+        For a primary area: share of its Year 6 moving to each secondary area (sums to 1).
+    tier_changes : tuple of TierChange
+        Changes of tier structure over time (Pershore: two-tier from 2027).
+    """
+
+    code: str
+    name: str
+    phase: str
+    tiers: str = "two_tier"
+    districts: tuple[str, ...] = ()
+    transfer: Mapping[str, float] = field(default_factory=dict)
+    tier_changes: tuple[TierChange, ...] = ()
+
+    def tier_structure(self, year: int) -> nc.TierStructure:
+        """Return the tier structure in force in academic year ``year``."""
+        name = self.tiers
+        for ch in sorted(self.tier_changes, key=lambda c: c.year):
+            if year >= ch.year:
+                name = ch.tiers
+        return nc.TIER_STRUCTURES[name]
+
+    @property
+    def ncys(self) -> tuple[int, ...]:
+        """Year groups this area forecasts (R-Y6 for primary, Y7-Y13 for secondary)."""
+        return nc.PHASE_NCY["primary"] if self.phase == "primary" else (
+            nc.PHASE_NCY["secondary"] + nc.PHASE_NCY["sixth_form"]
+        )
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """One input of a model: a table read from a file with a named reader."""
+
+    table: str
+    path: Path | None
+    reader: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def derived(self) -> bool:
+        return self.reader == "derived"
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Headline assumptions of a run (the forecast and plan read their own sections too)."""
+
+    base_year: int | None = None
+    horizon: int = 10
+    window: int = 3
+    margin: float = 0.02
+    surplus_target: float = 0.05
+    surplus_ceiling: float = 0.10
+    seed: int = 20240101
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """A loaded model definition. Build it with :func:`load_model`."""
+
+    path: Path
+    name: str
+    authority: str
+    authority_name: str
+    old_la_code: int | None
+    areas: tuple[AreaConfig, ...]
+    data: Mapping[str, DataSource]
+    assumptions: Assumptions
+    raw: Mapping[str, Any]
+    description: str = ""
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        """Return a raw section (``{}`` if absent), e.g. ``section("plan")``."""
+        value = self.raw.get(name, {})
+        if not isinstance(value, Mapping):
+            raise _err(self.path, f"[{name}]", "expected a table")
+        return value
+
+    def area(self, code: str) -> AreaConfig:
+        for a in self.areas:
+            if a.code == code:
+                return a
+        raise ConfigError(f"{self.path}: no planning area {code!r}")
+
+    def areas_of_phase(self, phase: str) -> tuple[AreaConfig, ...]:
+        return tuple(a for a in self.areas if a.phase == phase)
+
+    @property
+    def area_names(self) -> dict[str, str]:
+        return {a.code: a.name for a in self.areas}
+
+    def resolve(self, relative: str | Path) -> Path:
+        """Resolve a path written in the model definition (relative to its file)."""
+        p = Path(relative)
+        return p if p.is_absolute() else (self.path.parent / p).resolve()
+
+
+def _get(d: Mapping, key: str, typ, path, where, default=..., choices=None):
+    if key not in d:
+        if default is ...:
+            raise _err(path, where, f"missing required key {key!r}")
+        return default
+    v = d[key]
+    if typ is float and isinstance(v, int) and not isinstance(v, bool):
+        v = float(v)
+    if not isinstance(v, typ) or (typ is int and isinstance(v, bool)):
+        raise _err(path, where, f"{key} = {v!r}: expected {getattr(typ, '__name__', typ)}")
+    if choices is not None and v not in choices:
+        raise _err(path, where, f"{key} = {v!r}: expected one of {', '.join(map(str, choices))}")
+    return v
+
+
+def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
+    where = f"[[areas]] #{i + 1}"
+    code = str(_get(d, "code", (str, int), path, where))
+    where = f"[[areas]] {code}"
+    name = _get(d, "name", str, path, where)
+    phase = _get(d, "phase", str, path, where, choices=("primary", "secondary"))
+    tiers = _get(d, "tiers", str, path, where, "two_tier", tuple(nc.TIER_STRUCTURES))
+    districts = d.get("districts", [])
+    if isinstance(districts, str):
+        districts = [districts]
+    transfer = d.get("transfer", {})
+    if not isinstance(transfer, Mapping):
+        raise _err(path, where, "transfer: expected a table {secondary_area = share}")
+    transfer = {str(k): float(v) for k, v in transfer.items()}
+    if transfer and phase != "primary":
+        raise _err(path, where, "transfer: only primary areas have transfer shares")
+    if transfer and abs(sum(transfer.values()) - 1) > 1e-6:
+        raise _err(path, where, f"transfer shares sum to {sum(transfer.values()):.4f}; expected 1")
+    if any(v < 0 for v in transfer.values()):
+        raise _err(path, where, "transfer: shares must be >= 0")
+    changes = []
+    for ch in d.get("tier_changes", []):
+        changes.append(
+            TierChange(
+                _get(ch, "year", int, path, where + " tier_changes"),
+                _get(ch, "tiers", str, path, where + " tier_changes", choices=tuple(nc.TIER_STRUCTURES)),
+            )
+        )
+    return AreaConfig(
+        code, name, phase, tiers, tuple(str(x) for x in districts),
+        MappingProxyType(transfer), tuple(changes),
+    )
+
+
+def load_model(path: str | Path) -> ModelConfig:
+    """Load and check a model definition (TOML).
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing or not TOML, or a key is missing, mistyped or inconsistent
+        (unknown area in a transfer, duplicate area codes, unknown reader, missing data file).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: model definition not found.")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not a valid TOML file ({exc}).") from exc
+    model = raw.get("model")
+    if not isinstance(model, Mapping):
+        raise _err(path, "[model]", "missing section")
+    name = _get(model, "name", str, path, "[model]")
+    authority = _get(model, "authority", str, path, "[model]")
+    authority_name = _get(model, "authority_name", str, path, "[model]", name)
+    old_la = _get(model, "old_la_code", int, path, "[model]", None)
+
+    areas_raw = raw.get("areas", [])
+    if not isinstance(areas_raw, list) or not areas_raw:
+        raise _err(path, "[[areas]]", "at least one planning area is required")
+    areas = tuple(_parse_area(a, path, i) for i, a in enumerate(areas_raw))
+    codes = [a.code for a in areas]
+    dup = sorted({c for c in codes if codes.count(c) > 1})
+    if dup:
+        raise _err(path, "[[areas]]", f"duplicate area code(s) {dup}")
+    secondary = {a.code for a in areas if a.phase == "secondary"}
+    for a in areas:
+        unknown = sorted(set(a.transfer) - secondary)
+        if unknown:
+            raise _err(path, f"[[areas]] {a.code}", f"transfer to unknown secondary area(s) {unknown}")
+
+    data = {}
+    for table, entry in (raw.get("data") or {}).items():
+        where = f"[data.{table}]"
+        if isinstance(entry, str):
+            entry = {"path": entry}
+        if not isinstance(entry, Mapping):
+            raise _err(path, where, "expected a table {path = ..., reader = ...}")
+        reader = _get(entry, "reader", str, path, where, "tidy")
+        if reader == "derived":
+            data[table] = DataSource(table, None, reader, MappingProxyType(dict(entry)))
+            continue
+        rel = _get(entry, "path", str, path, where)
+        p = Path(rel) if Path(rel).is_absolute() else (path.parent / rel).resolve()
+        if table in READERS and reader not in READERS[table]:
+            raise _err(path, where, f"reader = {reader!r}: expected one of {', '.join(READERS[table])}")
+        if not p.exists():
+            raise _err(path, where, f"data file {rel!r} not found (resolved to {p})")
+        opts = {k: v for k, v in entry.items() if k not in ("path", "reader")}
+        data[table] = DataSource(table, p, reader, MappingProxyType(opts))
+    for need in ("pupils", "capacity"):
+        if need not in data:
+            raise _err(path, "[data]", f"missing required input {need!r}")
+
+    a = raw.get("assumptions", {})
+    where = "[assumptions]"
+    assumptions = Assumptions(
+        base_year=_get(a, "base_year", int, path, where, None),
+        horizon=_get(a, "horizon", int, path, where, 10),
+        window=_get(a, "window", int, path, where, 3),
+        margin=_get(a, "margin", float, path, where, 0.02),
+        surplus_target=_get(a, "surplus_target", float, path, where, 0.05),
+        surplus_ceiling=_get(a, "surplus_ceiling", float, path, where, 0.10),
+        seed=_get(a, "seed", int, path, where, 20240101),
+    )
+    if not 1 <= assumptions.horizon <= 30:
+        raise _err(path, where, f"horizon = {assumptions.horizon}: expected 1..30 years")
+    if not 1 <= assumptions.window <= 10:
+        raise _err(path, where, f"window = {assumptions.window}: expected 1..10 years")
+    for k in ("margin", "surplus_target", "surplus_ceiling"):
+        v = getattr(assumptions, k)
+        if not 0 <= v < 1:
+            raise _err(path, where, f"{k} = {v}: expected a fraction in [0, 1)")
+    return ModelConfig(
+        path=path.resolve(),
+        name=name,
+        authority=authority,
+        authority_name=authority_name,
+        old_la_code=old_la,
+        areas=areas,
+        data=MappingProxyType(data),
+        assumptions=assumptions,
+        raw=MappingProxyType(raw),
+        description=model.get("description", ""),
+    )

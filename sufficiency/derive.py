@@ -1,0 +1,135 @@
+"""Derive planning-area history where public data have none.
+
+Public statistics give pupils by *authority* and year group, and school rolls by planning area
+for one year only (SCAP 2015). Until an authority supplies its own school-level census
+extract, planning-area history is **derived**: each year's authority year-group totals are
+apportioned by the areas' shares of the SCAP rolls of their phase. Births by primary planning
+area are derived likewise: each district's births split across the primary areas it feeds in
+proportion to their primary rolls. Everything made here carries ``kind = "derived"``.
+
+Both are pure functions over canonical frames.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import nomenclature as nc
+from .exceptions import ConfigError
+
+__all__ = ["area_shares", "apportion_pupils", "apportion_births", "DERIVED_NOTE"]
+
+DERIVED_NOTE = (
+    "Planning-area pupil history is derived: the authority's year-group totals (DfE January "
+    "census) apportioned by each area's share of its phase's pupils on roll in the DfE SCAP "
+    "2015 school capacity file. It is not observed data."
+)
+
+
+def area_shares(capacity: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """Share of each phase's pupils on roll that sits in each planning area.
+
+    Parameters
+    ----------
+    capacity : DataFrame
+        Canonical capacity table (``area``, ``phase``, ``roll``).
+    areas : DataFrame
+        Columns ``area``, ``phase`` (the model's planning areas).
+
+    Returns
+    -------
+    DataFrame
+        ``area``, ``phase``, ``roll``, ``share`` (shares sum to 1 within a phase).
+
+    Raises
+    ------
+    ConfigError
+        If a model area has no schools with a roll in the capacity table.
+    """
+    roll = capacity.groupby([nc.AREA, nc.PHASE], as_index=False)[nc.ROLL].sum()
+    m = areas[[nc.AREA, nc.PHASE]].merge(roll, on=[nc.AREA, nc.PHASE], how="left")
+    empty = m[m[nc.ROLL].isna() | (m[nc.ROLL] <= 0)]
+    if len(empty):
+        raise ConfigError(
+            f"cannot derive history for area(s) {empty[nc.AREA].tolist()}: no pupils on roll in "
+            "the capacity file for their phase. Check the area codes or supply pupils by area."
+        )
+    m["share"] = m[nc.ROLL] / m.groupby(nc.PHASE)[nc.ROLL].transform("sum")
+    return m
+
+
+def apportion_pupils(authority_pupils: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
+    """Apportion authority pupils by year group to planning areas.
+
+    ``pupils(a, t, g) = pupils(LA, t, g) * share(a, phase(g))`` where primary areas take
+    R-Y6 and secondary areas Y7-Y14.
+
+    Parameters
+    ----------
+    authority_pupils : DataFrame
+        Canonical pupils of one authority (any ``area`` value).
+    shares : DataFrame
+        Output of :func:`area_shares`.
+
+    Returns
+    -------
+    DataFrame
+        Canonical pupils by planning area with ``kind = "derived"``.
+    """
+    la = authority_pupils.groupby([nc.YEAR, nc.NCY], as_index=False)[nc.PUPILS].sum()
+    la = la[la[nc.NCY] >= 0]
+    la[nc.PHASE] = np.where(la[nc.NCY] <= 6, "primary", "secondary")
+    out = la.merge(shares[[nc.AREA, nc.PHASE, "share"]], on=nc.PHASE, how="inner")
+    out[nc.PUPILS] = out[nc.PUPILS] * out["share"]
+    out[nc.KIND] = "derived"
+    out[nc.SOURCE] = "authority census apportioned by SCAP 2015 rolls"
+    cols = [nc.AREA, nc.YEAR, nc.NCY, nc.PUPILS, nc.KIND, nc.SOURCE]
+    return out[cols].sort_values([nc.AREA, nc.YEAR, nc.NCY]).reset_index(drop=True)
+
+
+def apportion_births(
+    district_births: pd.DataFrame, area_districts: pd.DataFrame, shares: pd.DataFrame
+) -> pd.DataFrame:
+    """Split district births across the primary planning areas they feed.
+
+    ``births(a, y) = sum_d births(d, y) * roll(a) / sum_{a' in d} roll(a')`` over the districts
+    ``d`` listed for area ``a``; an area listing several districts takes a roll-weighted part
+    of each.
+
+    Parameters
+    ----------
+    district_births : DataFrame
+        Canonical births with ``area`` = district code.
+    area_districts : DataFrame
+        ``area``, ``district`` pairs (primary areas only).
+    shares : DataFrame
+        Output of :func:`area_shares` (uses ``roll``).
+
+    Returns
+    -------
+    DataFrame
+        Canonical births by primary planning area, ``kind = "derived"``; only years in which
+        every district has a figure.
+    """
+    ad = area_districts.merge(shares[[nc.AREA, nc.ROLL]], on=nc.AREA, how="left")
+    ad["w"] = ad[nc.ROLL] / ad.groupby(nc.DISTRICT)[nc.ROLL].transform("sum")
+    b = district_births.rename(columns={nc.AREA: nc.DISTRICT})
+    m = ad.merge(b[[nc.DISTRICT, nc.YEAR, nc.BIRTHS, nc.KIND]], on=nc.DISTRICT, how="inner")
+    need = ad.groupby(nc.AREA)[nc.DISTRICT].nunique()
+    m["_b"] = m[nc.BIRTHS] * m["w"]
+    g = m.groupby([nc.AREA, nc.YEAR]).agg(
+        births=("_b", "sum"), n=(nc.DISTRICT, "nunique"),
+        projected=(nc.KIND, lambda k: bool((k != "actual").any())),
+    ).reset_index()
+    g = g[g["n"].to_numpy() == need.reindex(g[nc.AREA]).to_numpy()]
+    out = pd.DataFrame(
+        {
+            nc.AREA: g[nc.AREA].to_numpy(),
+            nc.YEAR: g[nc.YEAR].to_numpy().astype("int64"),
+            nc.BIRTHS: g["births"].to_numpy(dtype=float),
+            nc.KIND: np.where(g["projected"].to_numpy(), "projected", "derived"),
+            nc.SOURCE: "ONS district births split by SCAP 2015 primary rolls",
+        }
+    )
+    return out.sort_values([nc.AREA, nc.YEAR]).reset_index(drop=True)

@@ -1,0 +1,255 @@
+"""Load every input of a model definition into canonical tables, with provenance.
+
+:func:`load_inputs` is the one place that turns ``[data]`` entries into frames: it picks the
+reader, validates, derives planning-area history where the model asks for it, and records
+what was read (file, checksum, years) and what was derived.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from . import nomenclature as nc
+from .config import ModelConfig
+from .derive import DERIVED_NOTE, apportion_births, apportion_pupils, area_shares
+from .exceptions import ConfigError, DataQualityWarning
+from .io._common import Provenance
+from .io.births import aggregate_births, read_births, read_district_lookup
+from .io.census import read_census_ncy, read_spc_pupils
+from .io.scap import read_scap_capacity
+from .io.tidy import read_school_census, read_tidy
+
+__all__ = ["ModelInputs", "load_inputs"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ModelInputs:
+    """Canonical input tables of a model, ready for the forecast, the plan and the report.
+
+    Attributes
+    ----------
+    pupils : DataFrame
+        Pupils by planning area, year and year group (``kind`` says actual or derived).
+    authority_pupils : DataFrame
+        Pupils by year group for the whole authority (``area`` = authority code), as published.
+    births : DataFrame
+        Births by primary planning area (``kind`` actual/derived/projected).
+    authority_births : DataFrame
+        Births summed over the authority's districts.
+    capacity : DataFrame
+        School capacity by school and phase of places, with planning area.
+    housing : DataFrame or None
+        Dwelling completions by area and year, if the model has them.
+    provenance : tuple of Provenance
+        One record per file read or table derived.
+    notes : tuple of str
+        Assumptions and derivations a reader of the results must know.
+    """
+
+    config: ModelConfig
+    pupils: pd.DataFrame
+    authority_pupils: pd.DataFrame
+    births: pd.DataFrame
+    authority_births: pd.DataFrame
+    capacity: pd.DataFrame
+    housing: pd.DataFrame | None
+    provenance: tuple[Provenance, ...]
+    notes: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def derived(self) -> bool:
+        """Whether planning-area pupil history is derived rather than observed."""
+        return bool((self.pupils[nc.KIND] == "derived").any())
+
+    @property
+    def base_year(self) -> int:
+        """Last academic year with pupil data (the forecast's origin)."""
+        by = self.config.assumptions.base_year
+        return int(by) if by is not None else int(self.pupils[nc.YEAR].max())
+
+    def areas_frame(self) -> pd.DataFrame:
+        """The model's planning areas: code, name, phase, tiers."""
+        return pd.DataFrame(
+            [
+                {nc.AREA: a.code, "name": a.name, nc.PHASE: a.phase, "tiers": a.tiers}
+                for a in self.config.areas
+            ]
+        )
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        out = {
+            "pupils": self.pupils,
+            "authority_pupils": self.authority_pupils,
+            "births": self.births,
+            "authority_births": self.authority_births,
+            "capacity": self.capacity,
+        }
+        if self.housing is not None:
+            out["housing"] = self.housing
+        return out
+
+
+def _areas_frame(config: ModelConfig) -> pd.DataFrame:
+    return pd.DataFrame([{nc.AREA: a.code, nc.PHASE: a.phase} for a in config.areas])
+
+
+def load_inputs(config: ModelConfig) -> ModelInputs:
+    """Read, validate and (where asked) derive every input of a model definition.
+
+    Raises
+    ------
+    SchemaError
+        A file does not match its reader's layout (the message names file, column and rows).
+    ConfigError
+        The model definition and the data disagree (an area with no schools, ...).
+    """
+    cfg = config
+    src = cfg.data
+    prov: list[Provenance] = []
+    notes: list[str] = []
+    area_codes = [a.code for a in cfg.areas]
+
+    # --- capacity (and the school -> planning area lookup) ---------------------------------
+    cap_src = src["capacity"]
+    if cap_src.reader == "scap":
+        la_codes = [cfg.old_la_code] if cfg.old_la_code is not None else None
+        loaded = read_scap_capacity(cap_src.path, la_codes=la_codes,
+                                    year=int(cap_src.options.get("year", 2014)))
+    else:
+        loaded = read_tidy(cap_src.path, "capacity", known_areas=area_codes)
+    capacity = loaded.data
+    prov += loaded.provenance
+    unknown = sorted(set(capacity[nc.AREA]) - set(area_codes))
+    if unknown:
+        raise ConfigError(
+            f"{cfg.path}: the capacity file {cap_src.path.name} has schools in planning area(s) "
+            f"{unknown} that the model does not define; add them to [[areas]]."
+        )
+
+    # --- authority pupils ------------------------------------------------------------------
+    pup_src = src["pupils"]
+    auth = [cfg.authority]
+    if pup_src.reader == "census_ncy":
+        lp = read_census_ncy(pup_src.path, authorities=auth)
+    elif pup_src.reader == "spc":
+        lp = read_spc_pupils(pup_src.path, authorities=auth)
+    else:
+        lp = None
+    authority_pupils = lp.data if lp is not None else None
+    if lp is not None:
+        prov += lp.provenance
+
+    # --- pupils by planning area -----------------------------------------------------------
+    by_area = src.get("pupils_by_area")
+    if by_area is None or by_area.derived:
+        if authority_pupils is None:
+            raise ConfigError(
+                f"{cfg.path}: [data.pupils_by_area] is derived, so [data.pupils] must be an "
+                "authority-level census file (reader census_ncy or spc)."
+            )
+        shares = area_shares(capacity, _areas_frame(cfg))
+        pupils = apportion_pupils(authority_pupils, shares)
+        notes.append(DERIVED_NOTE)
+        prov.append(
+            Provenance(
+                "pupils_by_area", "(derived)", "", "derive.apportion_pupils", len(pupils),
+                (int(pupils[nc.YEAR].min()), int(pupils[nc.YEAR].max())), "derived",
+                "sufficiency", DERIVED_NOTE,
+            )
+        )
+        warnings.warn(
+            "planning-area pupil history is derived from authority totals (see notes); "
+            "supply a school-level census extract as [data.pupils_by_area] to use observed data",
+            DataQualityWarning,
+            stacklevel=2,
+        )
+    else:
+        if by_area.reader == "school_census":
+            la = read_school_census(by_area.path, capacity[[nc.SCHOOL, nc.AREA, "ncy_min", "ncy_max"]],
+                                    known_areas=area_codes)
+        else:
+            la = read_tidy(by_area.path, "pupils", known_areas=area_codes)
+        pupils = la.data
+        prov += la.provenance
+        shares = area_shares(capacity, _areas_frame(cfg))
+        if authority_pupils is None:
+            authority_pupils = (
+                pupils.groupby([nc.YEAR, nc.NCY], as_index=False)[nc.PUPILS].sum()
+                .assign(**{nc.AREA: cfg.authority, nc.KIND: "actual", nc.SOURCE: "sum of areas"})
+            )
+
+    # --- births ----------------------------------------------------------------------------
+    births = pd.DataFrame(columns=[nc.AREA, nc.YEAR, nc.BIRTHS, nc.KIND, nc.SOURCE])
+    authority_births = births.copy()
+    b_src = src.get("births")
+    if b_src is not None:
+        if b_src.reader == "ons_births":
+            lb = read_births(b_src.path, include_modelled=bool(b_src.options.get("include_modelled", False)))
+            prov += lb.provenance
+            district_births = lb.data
+            l_src = src.get("lookup")
+            if l_src is not None:
+                lk = read_district_lookup(l_src.path)
+                prov += lk.provenance
+                lookup = lk.data[lk.data[nc.AREA] == cfg.authority]
+                if lookup.empty:
+                    raise ConfigError(
+                        f"{cfg.path}: authority {cfg.authority} has no districts in {l_src.path.name}"
+                    )
+                authority_births = aggregate_births(district_births, lookup)
+            pairs = pd.DataFrame(
+                [{nc.AREA: a.code, nc.DISTRICT: d} for a in cfg.areas if a.phase == "primary"
+                 for d in a.districts]
+            )
+            if pairs.empty:
+                raise ConfigError(
+                    f"{cfg.path}: no primary area lists its 'districts'; births cannot be assigned."
+                )
+            missing_d = sorted(set(pairs[nc.DISTRICT]) - set(district_births[nc.AREA]))
+            if missing_d:
+                raise ConfigError(
+                    f"{cfg.path}: district(s) {missing_d} named in [[areas]] have no births in "
+                    f"{b_src.path.name}."
+                )
+            births = apportion_births(district_births, pairs, shares)
+            notes.append(
+                "Births by primary planning area are derived: ONS district births split across "
+                "the primary areas each district feeds, in proportion to their SCAP 2015 "
+                "primary rolls."
+            )
+        else:
+            lb = read_tidy(b_src.path, "births", known_areas=area_codes)
+            births = lb.data
+            prov += lb.provenance
+
+    # --- housing ---------------------------------------------------------------------------
+    housing = None
+    h_src = src.get("housing")
+    if h_src is not None:
+        lh = read_tidy(h_src.path, "housing", known_areas=area_codes)
+        housing = lh.data
+        prov += lh.provenance
+
+    logger.info(
+        "loaded model %s: %d areas, pupils %d-%d", cfg.name, len(cfg.areas),
+        pupils[nc.YEAR].min(), pupils[nc.YEAR].max(),
+    )
+    return ModelInputs(
+        config=cfg,
+        pupils=pupils,
+        authority_pupils=authority_pupils,
+        births=births,
+        authority_births=authority_births,
+        capacity=capacity,
+        housing=housing,
+        provenance=tuple(prov),
+        notes=tuple(notes),
+    )

@@ -1,0 +1,131 @@
+"""Shared reading machinery: safe CSV loading with line numbers, and provenance records."""
+
+from __future__ import annotations
+
+import hashlib
+import io as _io
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from ..exceptions import SchemaError
+
+__all__ = ["Provenance", "read_csv_checked", "require_columns", "sha256_of", "Loaded"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a table came from: file, checksum, years covered and how it was made.
+
+    Attributes
+    ----------
+    table : str
+        Canonical table name (``"pupils"``, ``"births"``, ...).
+    path : str
+        File read (as given).
+    sha256 : str
+        SHA-256 of the file's bytes.
+    reader : str
+        Reader function used.
+    rows : int
+        Rows in the canonical table.
+    years : tuple of int
+        First and last year covered (empty if not applicable).
+    kind : str
+        ``"actual"`` for published statistics, ``"derived"`` for values the engine computed
+        from them (e.g. planning-area history apportioned from authority totals).
+    publisher : str
+        Publisher and series, e.g. ``"DfE, Schools, pupils and their characteristics"``.
+    note : str
+        Anything a reader of the results must know (filters applied, derivations).
+    """
+
+    table: str
+    path: str
+    sha256: str
+    reader: str
+    rows: int
+    years: tuple[int, ...] = ()
+    kind: str = "actual"
+    publisher: str = ""
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["years"] = list(self.years)
+        return d
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A canonical table and its provenance."""
+
+    data: pd.DataFrame
+    provenance: tuple[Provenance, ...] = field(default_factory=tuple)
+
+
+def sha256_of(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_csv_checked(path: str | Path, *, dtype=str, **kwargs) -> pd.DataFrame:
+    """Read a CSV exactly as published, with a ``_line`` column of file line numbers.
+
+    All columns are read as text (``dtype=str``) so that each reader converts and validates
+    them explicitly; the BOM of Excel-saved files is handled.
+
+    Raises
+    ------
+    SchemaError
+        If the file does not exist, is empty, is binary or is not parseable CSV.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise SchemaError(f"{p}: file not found.")
+    if p.is_dir():
+        raise SchemaError(f"{p}: is a directory; expected a CSV file.")
+    raw = p.read_bytes()
+    if not raw.strip():
+        raise SchemaError(f"{p}: the file is empty; expected a CSV file with a header row.")
+    if b"\x00" in raw[:8192]:
+        raise SchemaError(f"{p}: looks like a binary file (NUL bytes); expected a CSV text file.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError as exc:  # pragma: no cover - cp1252 decodes almost anything
+            raise SchemaError(f"{p}: not a text file ({exc}); expected a UTF-8 CSV file.") from exc
+    try:
+        frame = pd.read_csv(
+            _io.StringIO(text), dtype=dtype, keep_default_na=True, skipinitialspace=True, **kwargs
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as exc:
+        raise SchemaError(f"{p}: cannot be parsed as CSV ({exc}).") from exc
+    if frame.empty:
+        raise SchemaError(f"{p}: has a header but no data rows.")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    # header is line 1, so data row i (0-based) sits on line i + 2
+    frame["_line"] = range(2, len(frame) + 2)
+    return frame
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], source: str, what: str) -> None:
+    """Raise a :class:`SchemaError` listing any of ``columns`` missing from ``frame``."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        found = [c for c in frame.columns if c != "_line"]
+        raise SchemaError(
+            f"{source}: missing column(s) {', '.join(map(repr, missing))}; this does not look like "
+            f"{what}. Found columns: {', '.join(map(repr, found[:20]))}"
+            f"{' ...' if len(found) > 20 else ''}."
+        )

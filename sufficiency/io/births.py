@@ -1,0 +1,172 @@
+"""Readers for ONS live births by district, and the district -> area lookup."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import nomenclature as nc
+from ..exceptions import DataQualityWarning, SchemaError
+from ..schema import raise_rows_error, validate_frame
+from ._common import Loaded, Provenance, read_csv_checked, require_columns, sha256_of
+
+__all__ = ["read_births", "read_district_lookup", "aggregate_births"]
+
+logger = logging.getLogger(__name__)
+
+_PUBLISHER = "ONS live births by local authority district (collated by the GLA)"
+
+
+def read_district_lookup(path: str | Path) -> Loaded:
+    """Read a district -> authority lookup (``district_to_la_west_midlands.csv`` layout).
+
+    Columns ``lad_code, lad_name, la_code, la_name`` (as published) or the canonical
+    ``district, district_name, area, area_name``. A district may belong to several areas only
+    with an explicit ``share`` column (fractions summing to 1 per district).
+    """
+    source = str(path)
+    raw = read_csv_checked(path)
+    if {"lad_code", "la_code"} <= set(raw.columns):
+        frame = raw.rename(
+            columns={"lad_code": nc.DISTRICT, "lad_name": "district_name",
+                     "la_code": nc.AREA, "la_name": "area_name"}
+        )
+    else:
+        require_columns(raw, [nc.DISTRICT, nc.AREA], source, "a district lookup")
+        frame = raw
+    data = validate_frame(frame, "lookup", source)
+    if "share" in frame.columns:
+        share = pd.to_numeric(frame["share"], errors="coerce")
+        bad = share.isna().to_numpy() | (share < 0).to_numpy() | (share > 1).to_numpy()
+        if bad.any():
+            raise_rows_error(source, "share", frame, bad, "invalid share", "a fraction in [0, 1]")
+        data["share"] = share.to_numpy()
+        tot = data.groupby(nc.DISTRICT)["share"].sum()
+        off = tot[(tot - 1).abs() > 1e-6]
+        if len(off):
+            raise SchemaError(
+                f"{source}: column 'share': shares of district {off.index[0]!r} sum to "
+                f"{off.iloc[0]:.4f}; expected 1."
+            )
+    else:
+        dup = data.duplicated(nc.DISTRICT, keep=False).to_numpy()
+        if dup.any():
+            raise_rows_error(
+                source, nc.DISTRICT, data, dup, "district in more than one area",
+                "each district once (or a 'share' column splitting it)",
+            )
+        data["share"] = 1.0
+    prov = Provenance("lookup", source, sha256_of(path), "read_district_lookup", len(data),
+                      (), "actual", "ONS geography codes")
+    return Loaded(data, (prov,))
+
+
+def read_births(
+    path: str | Path,
+    *,
+    include_modelled: bool = False,
+    districts: list[str] | None = None,
+) -> Loaded:
+    """Read ONS live births by district (``births_by_district_1992_2023.csv`` layout).
+
+    Only the mid-year rows (dated ``YYYY-07-01``: births from July YYYY-1 to June YYYY) are
+    kept; ``year`` is YYYY. By default only ``type == "actual"`` rows (ONS statistics) are
+    kept; with ``include_modelled=True`` the GLA's interpolated and predicted mid-year rows
+    fill years with no actual figure, are marked ``kind="projected"`` and raise a
+    :class:`DataQualityWarning`.
+
+    Returns
+    -------
+    Loaded
+        Canonical births table with ``area`` = district code.
+    """
+    source = str(path)
+    raw = read_csv_checked(path)
+    require_columns(raw, ["gss_code", "date", "type", "annual_births"], source,
+                    "the ONS births-by-district file")
+    date = pd.to_datetime(raw["date"], format="%Y-%m-%d", errors="coerce")
+    bad = date.isna().to_numpy()
+    if bad.any():
+        raise_rows_error(source, "date", raw, bad, "malformed date", "YYYY-MM-DD")
+    types = raw["type"].astype("string").str.strip()
+    unknown = ~types.isin(["actual", "interpolated", "predicted"]).to_numpy()
+    if unknown.any():
+        raise_rows_error(source, "type", raw, unknown, "unknown type",
+                         "actual, interpolated or predicted")
+    midyear = ((date.dt.month == 7) & (date.dt.day == 1)).to_numpy()
+    frame = pd.DataFrame(
+        {nc.AREA: raw["gss_code"], nc.YEAR: date.dt.year.to_numpy(),
+         nc.BIRTHS: raw["annual_births"], "type": types, "_line": raw["_line"]}
+    )
+    frame = frame.loc[midyear]
+    actual = frame[frame["type"] == "actual"].assign(**{nc.KIND: "actual"})
+    if include_modelled:
+        modelled = frame[frame["type"] != "actual"]
+        have = set(zip(actual[nc.AREA], actual[nc.YEAR]))
+        fill = modelled[[(a, y) not in have for a, y in zip(modelled[nc.AREA], modelled[nc.YEAR])]]
+        fill = fill.drop_duplicates([nc.AREA, nc.YEAR], keep="last").assign(**{nc.KIND: "projected"})
+        if len(fill):
+            warnings.warn(
+                f"{source}: {len(fill)} mid-year births rows are GLA model estimates "
+                "(interpolated/predicted), not ONS statistics; marked kind='projected'.",
+                DataQualityWarning, stacklevel=2,
+            )
+        frame = pd.concat([actual, fill])
+    else:
+        frame = actual
+    if districts is not None:
+        frame = frame[frame[nc.AREA].isin(districts)]
+    frame = frame.drop(columns="type").assign(**{nc.SOURCE: Path(path).name})
+    data = validate_frame(frame, "births", source)
+    prov = Provenance(
+        "births", source, sha256_of(path), "read_births", len(data),
+        (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())) if len(data) else (),
+        "actual" if not include_modelled else "actual+projected", _PUBLISHER,
+        "mid-year rows (births July Y-1 to June Y, year = Y); "
+        + ("actual only" if not include_modelled else "GLA modelled rows fill gaps"),
+    )
+    return Loaded(data, (prov,))
+
+
+def aggregate_births(births: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
+    """Sum district births to areas through a lookup (with ``share`` where districts split).
+
+    Only years in which every district of an area has a figure are kept, so that a missing
+    district never shows up as a fall in births.
+
+    Parameters
+    ----------
+    births : DataFrame
+        Canonical births by district (``area`` = district code).
+    lookup : DataFrame
+        Canonical lookup (``district``, ``area``, ``share``).
+
+    Returns
+    -------
+    DataFrame
+        Canonical births by area.
+    """
+    lk = lookup[[nc.DISTRICT, nc.AREA, "share"]].rename(columns={nc.AREA: "_to"})
+    m = births.merge(lk, left_on=nc.AREA, right_on=nc.DISTRICT, how="inner")
+    m["_b"] = m[nc.BIRTHS] * m["share"]
+    need = lk.groupby("_to")[nc.DISTRICT].nunique()
+    kind = m.groupby(["_to", nc.YEAR])[nc.KIND].agg(
+        lambda k: "actual" if (k == "actual").all() else "projected"
+    )
+    g = m.groupby(["_to", nc.YEAR]).agg(_b=("_b", "sum"), _n=(nc.DISTRICT, "nunique"))
+    g[nc.KIND] = kind
+    g = g.reset_index()
+    complete = g["_n"].to_numpy() == need.reindex(g["_to"]).to_numpy()
+    if not complete.all():
+        logger.info("dropping %d area-years with incomplete district births", int((~complete).sum()))
+    g = g[complete]
+    out = pd.DataFrame(
+        {nc.AREA: g["_to"].to_numpy(), nc.YEAR: g[nc.YEAR].to_numpy().astype("int64"),
+         nc.BIRTHS: g["_b"].to_numpy(dtype=float), nc.KIND: g[nc.KIND].to_numpy(),
+         nc.SOURCE: "births summed over districts"}
+    )
+    return out.sort_values([nc.AREA, nc.YEAR]).reset_index(drop=True)

@@ -1,0 +1,204 @@
+"""Readers for DfE school census pupil numbers by year group."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import nomenclature as nc
+from ..exceptions import SchemaError
+from ..schema import raise_rows_error, validate_frame
+from ._common import Loaded, Provenance, read_csv_checked, require_columns, sha256_of
+
+__all__ = ["read_census_ncy", "read_spc_pupils"]
+
+logger = logging.getLogger(__name__)
+
+_PUBLISHER = "DfE, Schools, pupils and their characteristics (January census)"
+
+
+def _time_period_to_year(frame: pd.DataFrame, source: str, column: str = "time_period") -> np.ndarray:
+    out = np.empty(len(frame), dtype="int64")
+    bad = np.zeros(len(frame), dtype=bool)
+    for i, v in enumerate(frame[column].to_numpy()):
+        try:
+            out[i] = nc.parse_dfe_time_period(v)
+        except (ValueError, TypeError):
+            bad[i] = True
+    if bad.any():
+        raise_rows_error(
+            source, column, frame, bad, "impossible or malformed academic year",
+            "a DfE time period like 202223 (2022/23)",
+        )
+    return out
+
+
+def _ncy_from_label(labels: pd.Series, frame: pd.DataFrame, source: str, column: str) -> np.ndarray:
+    """Map published year-group labels to NCY codes.
+
+    Accepts ``reception``, ``year_group_N`` (GLA layout) and ``Reception``, ``Year N``,
+    ``Nursery 1/2`` (Explore Education Statistics layout).
+    """
+    s = labels.astype("string").str.strip().str.lower()
+    mapping = {"reception": 0, "nursery 1": -2, "nursery 2": -1}
+    mapping.update({f"year_group_{g}": g for g in range(1, 15)})
+    mapping.update({f"year {g}": g for g in range(1, 15)})
+    ncy = s.map(mapping)
+    bad = ncy.isna().to_numpy()
+    if bad.any():
+        raise_rows_error(
+            source, column, frame, bad, "unknown year group",
+            "reception, year_group_1 .. year_group_14 (or Reception, Year 1 .. Year 14)",
+        )
+    return ncy.to_numpy(dtype="int64")
+
+
+def read_census_ncy(
+    path: str | Path,
+    *,
+    area_column: str = "new_la_code",
+    authorities: list[str] | None = None,
+) -> Loaded:
+    """Read pupils on roll by authority and year group (``census_pupils_by_ncy_*.csv``).
+
+    The GLA-collated layout of the DfE January census: one row per ``time_period`` x authority
+    x ``nc_year`` with ``headcount``. State-funded primary, secondary and pupil referral units;
+    special schools excluded.
+
+    Parameters
+    ----------
+    path : path-like
+        The CSV as published.
+    area_column : {"new_la_code", "old_la_code"}
+        Which code identifies the area.
+    authorities : list of str, optional
+        Keep only these areas (codes in ``area_column``).
+
+    Returns
+    -------
+    Loaded
+        ``data``: canonical pupils table (area, year, ncy, pupils, kind="actual", source).
+
+    Raises
+    ------
+    SchemaError
+        Missing columns, malformed years or year groups, non-numeric or negative counts,
+        duplicate rows, or non-contiguous years.
+    """
+    source = str(path)
+    raw = read_csv_checked(path)
+    require_columns(
+        raw, ["time_period", area_column, "nc_year", "headcount"], source,
+        "the DfE census pupils-by-year-group file",
+    )
+    year = _time_period_to_year(raw, source)
+    ncy = _ncy_from_label(raw["nc_year"], raw, source, "nc_year")
+    frame = pd.DataFrame(
+        {
+            nc.AREA: raw[area_column],
+            nc.YEAR: year,
+            nc.NCY: ncy,
+            nc.PUPILS: raw["headcount"],
+            nc.KIND: "actual",
+            nc.SOURCE: Path(path).name,
+            "_line": raw["_line"],
+        }
+    )
+    # validate the whole file (a bad row is a bad file), then select authorities
+    data = validate_frame(frame, "pupils", source)
+    if authorities is not None:
+        unknown = sorted(set(authorities) - set(data[nc.AREA]))
+        if unknown:
+            raise SchemaError(
+                f"{source}: authority code(s) {unknown} not found in column {area_column!r}; "
+                f"the file has {sorted(data[nc.AREA].dropna().unique())[:20]}."
+            )
+        data = data[data[nc.AREA].isin(authorities)].reset_index(drop=True)
+    prov = Provenance(
+        table="pupils", path=source, sha256=sha256_of(path), reader="read_census_ncy",
+        rows=len(data), years=(int(data[nc.YEAR].min()), int(data[nc.YEAR].max())),
+        kind="actual", publisher=_PUBLISHER,
+        note="headcount; state-funded primary, secondary and PRUs; special schools excluded",
+    )
+    logger.info("read %d pupil rows from %s", len(data), source)
+    return Loaded(data, (prov,))
+
+
+_SPC_SCHOOL_TYPES = (
+    "State-funded primary",
+    "State-funded secondary",
+    "Pupil referral unit",
+)
+
+
+def read_spc_pupils(
+    path: str | Path,
+    *,
+    school_types: tuple[str, ...] = _SPC_SCHOOL_TYPES,
+    level: str = "Local authority",
+    authorities: list[str] | None = None,
+) -> Loaded:
+    """Read the Explore Education Statistics file ``spc_pupils_fsm_ethnicity_yrgp``.
+
+    Headcount by year group is the sum of ``number_of_pupils`` over the free-school-meal
+    eligibility rows and over ``school_types`` (by default the same coverage as
+    :func:`read_census_ncy`: state-funded primary, secondary and pupil referral units).
+
+    Returns
+    -------
+    Loaded
+        Canonical pupils table by ``new_la_code`` (or ``"E92000001"`` for England at the
+        national level), year and NCY (nursery N1/N2 included where published).
+    """
+    source = str(path)
+    raw = read_csv_checked(path)
+    require_columns(
+        raw,
+        ["time_period", "geographic_level", "new_la_code", "phase_type_grouping",
+         "characteristic_group", "characteristic", "number_of_pupils"],
+        source, "the DfE 'spc_pupils_fsm_ethnicity_yrgp' file",
+    )
+    keep = (
+        (raw["geographic_level"] == level)
+        & raw["phase_type_grouping"].isin(school_types)
+        & (raw["characteristic_group"] == "NC year group")
+        & ~raw["characteristic"].isin(["Total", "Not followed", "Early 1", "Early 2"])
+    )
+    sub = raw.loc[keep.to_numpy()].copy()
+    if sub.empty:
+        raise SchemaError(
+            f"{source}: no rows at geographic_level {level!r} for school types {school_types}; "
+            "expected rows with characteristic_group 'NC year group'."
+        )
+    if level == "National":
+        sub["new_la_code"] = sub.get("country_code", "E92000001")
+    year = _time_period_to_year(sub, source)
+    ncy = _ncy_from_label(sub["characteristic"], sub, source, "characteristic")
+    counts = pd.to_numeric(sub["number_of_pupils"], errors="coerce")
+    bad = counts.isna().to_numpy() & sub["number_of_pupils"].notna().to_numpy()
+    # DfE suppression markers (c, x, z) are not numbers: report them as such
+    if bad.any():
+        raise_rows_error(source, "number_of_pupils", sub, bad, "non-numeric value", "a count")
+    frame = pd.DataFrame(
+        {nc.AREA: sub["new_la_code"].to_numpy(), nc.YEAR: year, nc.NCY: ncy,
+         nc.PUPILS: counts.to_numpy()}
+    )
+    if (frame[nc.PUPILS] < 0).any():
+        neg = (counts < 0).to_numpy()
+        raise_rows_error(source, "number_of_pupils", sub, neg, "negative value", "a count >= 0")
+    frame = frame.groupby([nc.AREA, nc.YEAR, nc.NCY], as_index=False)[nc.PUPILS].sum()
+    if authorities is not None:
+        frame = frame[frame[nc.AREA].isin(authorities)]
+    frame[nc.KIND] = "actual"
+    frame[nc.SOURCE] = Path(path).name
+    data = validate_frame(frame, "pupils", source)
+    prov = Provenance(
+        table="pupils", path=source, sha256=sha256_of(path), reader="read_spc_pupils",
+        rows=len(data), years=(int(data[nc.YEAR].min()), int(data[nc.YEAR].max())),
+        kind="actual", publisher=_PUBLISHER,
+        note=f"sum over FSM eligibility and school types {', '.join(school_types)}",
+    )
+    return Loaded(data, (prov,))

@@ -1,0 +1,152 @@
+"""Reader for the DfE school capacity (SCAP) school-level file."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import nomenclature as nc
+from ..exceptions import SchemaError
+from ..schema import raise_rows_error, validate_frame
+from ._common import Loaded, Provenance, read_csv_checked, require_columns, sha256_of
+
+__all__ = ["read_scap_capacity", "SCAP_PHASES"]
+
+logger = logging.getLogger(__name__)
+
+#: SCAP ``Phase`` codes -> meaning
+SCAP_PHASES = {
+    "PS": "primary",
+    "SS": "secondary",
+    "MP": "middle deemed primary",
+    "MS": "middle deemed secondary",
+    "AT": "all-through",
+}
+
+_COLUMNS = [
+    "LAEstab", "LA1", "Schoolname", "Phase", "MAYNOR", "Netcapacity (1)",
+    "PrimaryCapacity (2)", "SecondaryCapacity (2)", "Primary PA code (2)",
+    "Secondary PA code (2)",
+]
+
+
+def _num(raw: pd.DataFrame, col: str, source: str, required: np.ndarray) -> np.ndarray:
+    s = raw[col]
+    v = pd.to_numeric(s, errors="coerce")
+    bad = v.isna().to_numpy() & s.notna().to_numpy()
+    if bad.any():
+        raise_rows_error(source, col, raw, bad, "non-numeric value", "a count of places or pupils")
+    miss = v.isna().to_numpy() & required
+    if miss.any():
+        raise_rows_error(source, col, raw, miss, "missing value", "a count for this phase of school")
+    neg = (v < 0).to_numpy()
+    if neg.any():
+        raise_rows_error(source, col, raw, neg, "negative value", "a count >= 0")
+    return v.to_numpy(dtype=float)
+
+
+def read_scap_capacity(
+    path: str | Path, *, la_codes: list[int] | None = None, year: int = 2014
+) -> Loaded:
+    """Read school capacity by planning area from the DfE SCAP school-level file.
+
+    Each school becomes one row per phase of places it has: a primary school one primary row
+    (its net capacity, in its primary planning area), a secondary school one secondary row, and
+    a middle or all-through school two rows (its primary and secondary capacity, each in the
+    planning area of that phase). ``roll`` is the May pupils on roll (``MAYNOR``); for schools
+    with both phases it is split in proportion to capacity (a derived figure, noted in the
+    provenance).
+
+    Parameters
+    ----------
+    path : path-like
+        ``scap_2015_school_capacity.csv`` as published.
+    la_codes : list of int, optional
+        Keep only these old LA codes (``LA1``), e.g. ``[885]`` for Worcestershire.
+    year : int
+        Academic year the figures refer to (2014 = 2014/15 for the 2015 SCAP file).
+
+    Returns
+    -------
+    Loaded
+        Canonical capacity table: school, school_name, area, phase, ncy_min, ncy_max,
+        capacity, roll, year, source.
+    """
+    source = str(path)
+    raw = read_csv_checked(path)
+    require_columns(raw, _COLUMNS, source, "the DfE SCAP school-level capacity file")
+    la = pd.to_numeric(raw["LA1"], errors="coerce")
+    if la.isna().any():
+        raise_rows_error(source, "LA1", raw, la.isna().to_numpy(), "non-numeric value", "an LA number")
+    if la_codes is not None:
+        raw = raw.loc[la.isin(la_codes).to_numpy()].copy()
+        if raw.empty:
+            raise SchemaError(f"{source}: no schools with LA1 in {la_codes}.")
+    phase = raw["Phase"].astype("string").str.strip()
+    badp = ~phase.isin(list(SCAP_PHASES)).to_numpy()
+    if badp.any():
+        raise_rows_error(source, "Phase", raw, badp, "unknown phase", ", ".join(SCAP_PHASES))
+    phase = phase.to_numpy()
+    split = np.isin(phase, ["MP", "MS", "AT"])
+    net = _num(raw, "Netcapacity (1)", source, ~split)
+    pcap = _num(raw, "PrimaryCapacity (2)", source, split)
+    scap = _num(raw, "SecondaryCapacity (2)", source, split)
+    roll = _num(raw, "MAYNOR", source, np.zeros(len(raw), bool))
+    ppa = raw["Primary PA code (2)"].astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
+    spa = raw["Secondary PA code (2)"].astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
+    has_p = (phase == "PS") | split
+    has_s = (phase == "SS") | split
+    for col, need, pa in (("Primary PA code (2)", has_p, ppa), ("Secondary PA code (2)", has_s, spa)):
+        miss = need & pa.isna().to_numpy()
+        if miss.any():
+            raise_rows_error(source, col, raw, miss, "missing planning-area code",
+                             "a 7-digit planning-area code for this phase of school")
+    total = np.where(split, np.nan_to_num(pcap) + np.nan_to_num(scap), net)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pshare = np.where(split, np.nan_to_num(pcap) / total, (phase == "PS").astype(float))
+    pshare = np.nan_to_num(pshare)
+    ncy_p = {"PS": (0, 6), "MP": (5, 6), "MS": (5, 6), "AT": (0, 6)}
+    ncy_s = {"SS": (7, 13), "MP": (7, 8), "MS": (7, 8), "AT": (7, 13)}
+    rows = []
+    school = raw["LAEstab"].astype("string").str.strip().to_numpy()
+    names = raw["Schoolname"].astype("string").str.strip().to_numpy()
+    lines = raw["_line"].to_numpy()
+    for part, mask, cap, pa, ranges, share in (
+        ("primary", has_p, np.where(split, pcap, net), ppa.to_numpy(), ncy_p, pshare),
+        ("secondary", has_s, np.where(split, scap, net), spa.to_numpy(), ncy_s, 1 - pshare),
+    ):
+        idx = np.flatnonzero(mask)
+        rows.append(
+            pd.DataFrame(
+                {
+                    nc.SCHOOL: school[idx],
+                    "school_name": names[idx],
+                    nc.AREA: pa[idx],
+                    nc.PHASE: part,
+                    "ncy_min": [ranges[p][0] for p in phase[idx]],
+                    "ncy_max": [ranges[p][1] for p in phase[idx]],
+                    nc.CAPACITY: cap[idx],
+                    nc.ROLL: roll[idx] * share[idx],
+                    nc.YEAR: year,
+                    "scap_phase": phase[idx],
+                    nc.SOURCE: Path(path).name,
+                    "_line": lines[idx],
+                }
+            )
+        )
+    frame = pd.concat(rows, ignore_index=True)
+    data = validate_frame(frame, "capacity", source)
+    data["scap_phase"] = frame.set_index([nc.SCHOOL, nc.PHASE]).loc[
+        list(zip(data[nc.SCHOOL], data[nc.PHASE])), "scap_phase"
+    ].to_numpy()
+    prov = Provenance(
+        "capacity", source, sha256_of(path), "read_scap_capacity", len(data), (year,), "actual",
+        "DfE, School capacity: academic year 2014 to 2015 (school-level data)",
+        "middle and all-through schools split into primary and secondary rows; their roll is "
+        "split in proportion to capacity (derived)",
+    )
+    logger.info("read %d capacity rows (%d schools) from %s", len(data), raw.shape[0], source)
+    return Loaded(data, (prov,))

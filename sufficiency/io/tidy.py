@@ -1,0 +1,98 @@
+"""Reader for an authority's own data in the generic tidy CSV layout.
+
+This is how an authority plugs in data finer than anything public: a school-level census
+extract by year group, capacity by school, housing trajectories, its own births by area.
+The column specification of each table is :data:`sufficiency.schema.SCHEMAS` (documented in
+the README). A school-level census extract (columns ``school, year, ncy, pupils``) is summed
+to planning areas through the capacity table's school -> area lookup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .. import nomenclature as nc
+from ..schema import SCHEMAS, raise_rows_error, validate_frame
+from ._common import Loaded, Provenance, read_csv_checked, require_columns, sha256_of
+
+__all__ = ["read_tidy", "read_school_census"]
+
+
+def read_tidy(
+    path: str | Path,
+    table: str,
+    *,
+    known_areas: Iterable[str] | None = None,
+    kind: str = "actual",
+    publisher: str = "local authority",
+) -> Loaded:
+    """Read a canonical table (``pupils``, ``births``, ``capacity``, ``housing``, ...) from CSV.
+
+    Parameters
+    ----------
+    path : path-like
+        CSV with the columns of ``SCHEMAS[table]``.
+    table : str
+        Schema name.
+    known_areas : iterable of str, optional
+        Valid area codes: rows naming any other raise a :class:`SchemaError`.
+    kind : str
+        Provenance kind for rows without a ``kind`` column.
+    """
+    source = str(path)
+    raw = read_csv_checked(path)
+    schema = SCHEMAS[table]
+    require_columns(raw, schema.required, source, f"a tidy {table} table")
+    if table == "housing" and "site" not in raw.columns:
+        raw["site"] = ""
+    if nc.KIND in [c.name for c in schema.columns] and nc.KIND not in raw.columns:
+        raw[nc.KIND] = kind
+    data = validate_frame(raw, schema, source, known_areas=known_areas)
+    years = (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())) if nc.YEAR in data else ()
+    prov = Provenance(table, source, sha256_of(path), "read_tidy", len(data), years, kind, publisher)
+    return Loaded(data, (prov,))
+
+
+def read_school_census(
+    path: str | Path, school_to_area: pd.DataFrame, *, known_areas: Iterable[str] | None = None
+) -> Loaded:
+    """Read a school-level census extract (``school, year, ncy, pupils``) and sum to areas.
+
+    Parameters
+    ----------
+    school_to_area : DataFrame
+        ``school``, ``area`` and optionally ``ncy_min``/``ncy_max`` (a middle school's primary
+        and secondary rows send each year group to the right planning area).
+    """
+    source = str(path)
+    raw = read_csv_checked(path)
+    require_columns(raw, [nc.SCHOOL, nc.YEAR, nc.NCY, nc.PUPILS], source, "a school census extract")
+    frame = raw.rename(columns={nc.SCHOOL: "_school"}).assign(**{nc.AREA: "?"})
+    checked = validate_frame(
+        frame.assign(**{nc.AREA: frame["_school"]}), "pupils", source
+    ).rename(columns={nc.AREA: nc.SCHOOL})
+    lk = school_to_area.copy()
+    if "ncy_min" not in lk:
+        lk["ncy_min"], lk["ncy_max"] = nc.NCY_MIN, nc.NCY_MAX
+    m = checked.merge(lk[[nc.SCHOOL, nc.AREA, "ncy_min", "ncy_max"]], on=nc.SCHOOL, how="left")
+    m = m[m[nc.AREA].isna() | ((m[nc.NCY] >= m["ncy_min"]) & (m[nc.NCY] <= m["ncy_max"]))]
+    unknown = m[nc.AREA].isna().to_numpy()
+    if unknown.any():
+        raise_rows_error(
+            source, nc.SCHOOL, m, unknown, "school not in the capacity table's school lookup",
+            "a school id present in the model's capacity data",
+        )
+    out = m.groupby([nc.AREA, nc.YEAR, nc.NCY], as_index=False)[nc.PUPILS].sum()
+    out[nc.KIND] = "actual"
+    out[nc.SOURCE] = Path(path).name
+    data = validate_frame(out, "pupils", source, known_areas=known_areas)
+    prov = Provenance(
+        "pupils", source, sha256_of(path), "read_school_census", len(data),
+        (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())), "actual", "local authority",
+        "school-level census summed to planning areas",
+    )
+    return Loaded(data, (prov,))

@@ -1,0 +1,207 @@
+"""One vocabulary: column names, year-group (NCY) coding, phases and tier structures.
+
+Everything else in :mod:`sufficiency` imports these names rather than spelling strings.
+
+Conventions
+-----------
+* **Academic year** is identified by its start year: ``2022`` means 2022/23. The DfE writes it
+  ``202223``; the January 2023 school census belongs to 2022/23.
+* **NCY** (national curriculum year): nursery N1 = -2, N2 = -1, Reception = 0,
+  Year 1 .. Year 14 = 1 .. 14. A pupil in NCY g in year t is in NCY g+1 in year t+1.
+* **Phases as the DfE counts them** (SCAP, scorecards), by year group not by school type:
+  primary R-Y6, secondary Y7-Y11, sixth form Y12-Y13.
+* **Tier structures**: two-tier (primary R-Y6, secondary Y7-Y13) and three-tier
+  (first R-Y4, middle Y5-Y8, high Y9-Y13).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+__all__ = [
+    "AREA",
+    "SCHOOL",
+    "PHASE",
+    "YEAR",
+    "NCY",
+    "PUPILS",
+    "BIRTHS",
+    "CAPACITY",
+    "PAN",
+    "ROLL",
+    "DWELLINGS",
+    "PLANS",
+    "KIND",
+    "SOURCE",
+    "DISTRICT",
+    "AUTHORITY",
+    "NCY_MIN",
+    "NCY_MAX",
+    "NCY_RECEPTION",
+    "NCY_LABELS",
+    "PHASES",
+    "PHASE_NCY",
+    "SCHOOL_PHASES",
+    "TierStructure",
+    "TWO_TIER",
+    "THREE_TIER",
+    "TIER_STRUCTURES",
+    "ncy_label",
+    "phase_of_ncy",
+    "academic_year_label",
+    "parse_dfe_time_period",
+]
+
+# ---------------------------------------------------------------------------
+# Canonical column names
+# ---------------------------------------------------------------------------
+AREA = "area"  #: planning area (or authority) identifier [str]
+SCHOOL = "school"  #: school identifier, e.g. DfE LAEstab [str]
+PHASE = "phase"  #: phase name, see PHASES [str]
+YEAR = "year"  #: academic year by its start year, 2022 = 2022/23 [int]
+NCY = "ncy"  #: national curriculum year, Reception = 0 [int]
+PUPILS = "pupils"  #: pupils on roll, headcount [count]
+BIRTHS = "births"  #: live births in the 12 months to mid-year [count]
+CAPACITY = "capacity"  #: net capacity [places]
+PAN = "pan"  #: published admission number per year group [places]
+ROLL = "roll"  #: pupils on roll at a school [count]
+DWELLINGS = "dwellings"  #: dwelling completions [count]
+PLANS = "plans"  #: education, health and care plans [count]
+KIND = "kind"  #: "actual" | "derived" | "forecast" | "projected" [str]
+SOURCE = "source"  #: provenance label of a row [str]
+DISTRICT = "district"  #: ONS local authority district code [str]
+AUTHORITY = "authority"  #: local authority (education) code, e.g. E10000034 [str]
+
+# ---------------------------------------------------------------------------
+# Year groups
+# ---------------------------------------------------------------------------
+NCY_MIN = -2
+NCY_MAX = 14
+NCY_RECEPTION = 0
+
+NCY_LABELS = MappingProxyType(
+    {-2: "N1", -1: "N2", 0: "R", **{g: f"Y{g}" for g in range(1, NCY_MAX + 1)}}
+)
+
+
+def ncy_label(ncy: int) -> str:
+    """Return the short label of a year group (``0 -> "R"``, ``7 -> "Y7"``, ``-1 -> "N2"``)."""
+    return NCY_LABELS[int(ncy)]
+
+
+# ---------------------------------------------------------------------------
+# Phases, as the DfE counts them (by year group)
+# ---------------------------------------------------------------------------
+PHASES = ("primary", "secondary", "sixth_form")
+PHASE_NCY = MappingProxyType(
+    {
+        "primary": tuple(range(0, 7)),
+        "secondary": tuple(range(7, 12)),
+        "sixth_form": (12, 13),
+    }
+)
+
+_NCY_TO_PHASE = {g: p for p, gs in PHASE_NCY.items() for g in gs}
+
+
+def phase_of_ncy(ncy: int | np.ndarray) -> str | np.ndarray:
+    """Return the DfE phase of a year group (or an array of them); ``None`` outside R-Y13."""
+    if np.ndim(ncy) == 0:
+        return _NCY_TO_PHASE.get(int(ncy))
+    return np.array([_NCY_TO_PHASE.get(int(g)) for g in np.asarray(ncy)], dtype=object)
+
+
+# ---------------------------------------------------------------------------
+# School phases (kinds of school) and tier structures
+# ---------------------------------------------------------------------------
+#: Kind of school -> year groups it teaches (default ranges; a school may differ).
+SCHOOL_PHASES = MappingProxyType(
+    {
+        "primary": tuple(range(0, 7)),
+        "secondary": tuple(range(7, 14)),
+        "first": tuple(range(0, 5)),
+        "middle": tuple(range(5, 9)),
+        "high": tuple(range(9, 14)),
+        "all_through": tuple(range(0, 14)),
+        "special": tuple(range(0, 14)),
+        "nursery": (-2, -1),
+    }
+)
+
+
+@dataclass(frozen=True)
+class TierStructure:
+    """Which kind of school teaches which year groups in a planning area.
+
+    Parameters
+    ----------
+    name : str
+        ``"two_tier"`` or ``"three_tier"`` (or a custom name).
+    tiers : tuple of (str, tuple of int)
+        Ordered (school kind, year groups) pairs that partition R-Y13.
+    """
+
+    name: str
+    tiers: tuple[tuple[str, tuple[int, ...]], ...]
+
+    def tier_of(self, ncy: int) -> str:
+        """Return the kind of school that teaches year group ``ncy``."""
+        for tier, groups in self.tiers:
+            if ncy in groups:
+                return tier
+        raise KeyError(f"year group {ncy} is not taught in tier structure {self.name!r}")
+
+    @property
+    def tier_names(self) -> tuple[str, ...]:
+        return tuple(t for t, _ in self.tiers)
+
+    def mapping(self) -> dict[int, str]:
+        """Return ``{ncy: tier}`` for every year group the structure covers."""
+        return {g: t for t, gs in self.tiers for g in gs}
+
+
+TWO_TIER = TierStructure(
+    "two_tier", (("primary", tuple(range(0, 7))), ("secondary", tuple(range(7, 14))))
+)
+THREE_TIER = TierStructure(
+    "three_tier",
+    (
+        ("first", tuple(range(0, 5))),
+        ("middle", tuple(range(5, 9))),
+        ("high", tuple(range(9, 14))),
+    ),
+)
+TIER_STRUCTURES = MappingProxyType({t.name: t for t in (TWO_TIER, THREE_TIER)})
+
+
+# ---------------------------------------------------------------------------
+# Time
+# ---------------------------------------------------------------------------
+def academic_year_label(year: int) -> str:
+    """Return ``"2022/23"`` for ``2022``."""
+    year = int(year)
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def parse_dfe_time_period(value: int | str) -> int:
+    """Return the start year of a DfE ``time_period`` (``202223 -> 2022``; ``2022 -> 2022``).
+
+    Raises
+    ------
+    ValueError
+        If the value is neither ``YYYY`` nor ``YYYYyy`` with ``yy = YYYY + 1``.
+    """
+    s = str(value).strip()
+    if s.endswith(".0"):
+        s = s[:-2]
+    if len(s) == 6 and s.isdigit():
+        start, end = int(s[:4]), int(s[4:])
+        if (start + 1) % 100 != end:
+            raise ValueError(f"time_period {value!r}: {s[4:]} does not follow {s[:4]}")
+        return start
+    if len(s) == 4 and s.isdigit():
+        return int(s)
+    raise ValueError(f"time_period {value!r} is neither YYYY nor YYYYyy (e.g. 202223)")

@@ -1,0 +1,402 @@
+"""Table schemas as data, and the one :func:`validate_frame` every reader uses.
+
+A schema lists its columns (name, dtype, unit, required, description), its key (the columns
+that identify a row) and the checks that apply (non-negative counts, NCY in range, contiguous
+years). Errors name the file, the column, the first offending rows and what was expected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import nomenclature as nc
+from .exceptions import SchemaError
+
+__all__ = ["Column", "Schema", "SCHEMAS", "validate_frame", "raise_rows_error"]
+
+_MAX_ROWS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table schema.
+
+    Parameters
+    ----------
+    name : str
+        Canonical column name (see :mod:`sufficiency.nomenclature`).
+    dtype : {"str", "int", "float", "bool"}
+        Logical type. Counts are ``float`` so that apportioned (derived) values fit.
+    unit : str
+        Unit in words, e.g. ``"pupils [count]"``.
+    required : bool
+        Whether the column must be present.
+    description : str
+        What the column holds.
+    nonnegative : bool
+        Whether values must be >= 0.
+    """
+
+    name: str
+    dtype: str
+    unit: str = ""
+    required: bool = True
+    description: str = ""
+    nonnegative: bool = False
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Schema of a canonical table: columns, key and checks."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    description: str = ""
+    contiguous_years: bool = False
+    area_column: str | None = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the schema as a table (for documentation and ``sufficiency data``)."""
+        return pd.DataFrame(
+            [
+                {
+                    "column": c.name,
+                    "dtype": c.dtype,
+                    "unit": c.unit,
+                    "required": c.required,
+                    "key": c.name in self.key,
+                    "description": c.description,
+                }
+                for c in self.columns
+            ]
+        )
+
+
+def _c(name, dtype, unit="", required=True, description="", nonnegative=False) -> Column:
+    return Column(name, dtype, unit, required, description, nonnegative)
+
+
+_KIND = _c(nc.KIND, "str", "", False, "actual | derived | forecast | projected")
+_SOURCE = _c(nc.SOURCE, "str", "", False, "provenance label")
+
+SCHEMAS: Mapping[str, Schema] = MappingProxyType(
+    {
+        "pupils": Schema(
+            "pupils",
+            (
+                _c(nc.AREA, "str", "", True, "planning area or authority id"),
+                _c(nc.YEAR, "int", "academic year start", True, "2022 = 2022/23"),
+                _c(nc.NCY, "int", "year group", True, "Reception = 0, Year 1..14 = 1..14"),
+                _c(nc.PUPILS, "float", "pupils [count]", True, "pupils on roll", True),
+                _KIND,
+                _SOURCE,
+            ),
+            key=(nc.AREA, nc.YEAR, nc.NCY),
+            description="Pupils on roll (January census) by area, year and year group",
+            contiguous_years=True,
+            area_column=nc.AREA,
+        ),
+        "births": Schema(
+            "births",
+            (
+                _c(nc.AREA, "str", "", True, "district, planning area or authority id"),
+                _c(nc.YEAR, "int", "mid-year", True, "births in the 12 months to mid-year"),
+                _c(nc.BIRTHS, "float", "births [count]", True, "live births", True),
+                _KIND,
+                _SOURCE,
+            ),
+            key=(nc.AREA, nc.YEAR),
+            description="Live births in the 12 months to 1 July of `year` (ONS mid-year)",
+            contiguous_years=True,
+            area_column=nc.AREA,
+        ),
+        "capacity": Schema(
+            "capacity",
+            (
+                _c(nc.SCHOOL, "str", "", True, "school id (DfE LAEstab)"),
+                _c("school_name", "str", "", False, "school name"),
+                _c(nc.AREA, "str", "", True, "planning area id"),
+                _c(nc.PHASE, "str", "", True, "primary | secondary (DfE phase of places)"),
+                _c("ncy_min", "int", "year group", True, "lowest year group taught"),
+                _c("ncy_max", "int", "year group", True, "highest year group taught"),
+                _c(nc.CAPACITY, "float", "places", True, "net capacity for this phase", True),
+                _c(nc.PAN, "float", "places", False, "admission number per year group", True),
+                _c(nc.ROLL, "float", "pupils [count]", False, "pupils on roll", True),
+                _c(nc.YEAR, "int", "academic year start", False, "year the figure refers to"),
+                _SOURCE,
+            ),
+            key=(nc.SCHOOL, nc.PHASE),
+            description="School capacity by phase of places (a middle school has two rows)",
+            area_column=nc.AREA,
+        ),
+        "lookup": Schema(
+            "lookup",
+            (
+                _c(nc.DISTRICT, "str", "", True, "ONS district code"),
+                _c("district_name", "str", "", False, "district name"),
+                _c(nc.AREA, "str", "", True, "area the district belongs to"),
+                _c("area_name", "str", "", False, "area name"),
+            ),
+            key=(nc.DISTRICT, nc.AREA),
+            description="District -> area lookup for aggregating births",
+        ),
+        "housing": Schema(
+            "housing",
+            (
+                _c(nc.AREA, "str", "", True, "planning area id"),
+                _c(nc.YEAR, "int", "academic year start", True, "year of completion"),
+                _c(nc.DWELLINGS, "float", "dwellings [count]", True, "completions", True),
+                _c("site", "str", "", False, "development site"),
+                _SOURCE,
+            ),
+            key=(nc.AREA, nc.YEAR, "site"),
+            description="Dwelling completions (housing trajectory) by area and year",
+            area_column=nc.AREA,
+        ),
+        "ehc_plans": Schema(
+            "ehc_plans",
+            (
+                _c(nc.AREA, "str", "", True, "authority id"),
+                _c(nc.YEAR, "int", "academic year start", True, "January census year - 1"),
+                _c("age", "str", "", True, "single year of age or age band"),
+                _c("placement", "str", "", True, "type of placement or 'all'"),
+                _c("need", "str", "", True, "primary need or 'all'"),
+                _c(nc.PLANS, "float", "plans [count]", True, "EHC plans", True),
+                _SOURCE,
+            ),
+            key=(nc.AREA, nc.YEAR, "age", "placement", "need"),
+            description="Education, health and care plans",
+            area_column=nc.AREA,
+        ),
+        "early_years_takeup": Schema(
+            "early_years_takeup",
+            (
+                _c(nc.AREA, "str", "", True, "authority id"),
+                _c(nc.YEAR, "int", "calendar year", True, "January of the count"),
+                _c("age_group", "str", "", True, "two_year_olds | three_and_four_year_olds"),
+                _c("children", "float", "children [count]", False, "children taking up", True),
+                _c("takeup", "float", "fraction", True, "share of eligible children", True),
+                _SOURCE,
+            ),
+            key=(nc.AREA, nc.YEAR, "age_group"),
+            description="Take-up of funded early education",
+            area_column=nc.AREA,
+        ),
+    }
+)
+
+
+def _head(frame: pd.DataFrame, mask: np.ndarray, columns: Iterable[str] | None = None) -> str:
+    rows = frame.loc[mask]
+    if columns is not None:
+        rows = rows[[c for c in columns if c in rows.columns]]
+    shown = rows.head(_MAX_ROWS_SHOWN)
+    more = len(rows) - len(shown)
+    text = shown.to_string(max_colwidth=40)
+    if more > 0:
+        text += f"\n... and {more} more row(s)"
+    return text
+
+
+def _row_numbers(frame: pd.DataFrame, mask: np.ndarray) -> str:
+    """Describe offending rows by their file line where the reader recorded it."""
+    idx = frame.index[mask]
+    if "_line" in frame.columns:
+        lines = frame.loc[mask, "_line"].head(_MAX_ROWS_SHOWN).tolist()
+        return "line(s) " + ", ".join(str(int(x)) for x in lines)
+    return "row(s) " + ", ".join(str(i) for i in idx[:_MAX_ROWS_SHOWN])
+
+
+def raise_rows_error(
+    source: str,
+    column: str,
+    frame: pd.DataFrame,
+    mask: np.ndarray,
+    problem: str,
+    expected: str,
+    fix: str = "",
+) -> None:
+    """Raise a :class:`SchemaError` naming the file, column, offending rows and expectation."""
+    mask = np.asarray(mask, dtype=bool)
+    n = int(mask.sum())
+    values = ""
+    if column in frame.columns:
+        vals = pd.unique(frame.loc[mask, column].astype(str).to_numpy())[:_MAX_ROWS_SHOWN]
+        values = " (value(s) " + ", ".join(repr(v) for v in vals) + ")"
+    msg = (
+        f"{source}: column {column!r}: {problem}{values} in {n} row(s) "
+        f"({_row_numbers(frame, mask)}); expected {expected}."
+    )
+    if fix:
+        msg += f" {fix}"
+    show_cols = [c for c in frame.columns if c != "_line"]
+    raise SchemaError(msg + "\n" + _head(frame, mask, show_cols))
+
+
+def _coerce(frame: pd.DataFrame, col: Column, source: str) -> pd.Series:
+    s = frame[col.name]
+    if col.dtype == "str":
+        missing = s.isna().to_numpy()
+        if col.required and missing.any():
+            raise_rows_error(source, col.name, frame, missing, "missing value", "a non-empty value")
+        return s.astype("string").str.strip().astype(object).where(~missing, None)
+    num = pd.to_numeric(s, errors="coerce")
+    bad = num.isna().to_numpy() & s.notna().to_numpy()
+    if bad.any():
+        raise_rows_error(source, col.name, frame, bad, "non-numeric value", f"a number ({col.unit})")
+    missing = num.isna().to_numpy()
+    if col.required and missing.any():
+        raise_rows_error(source, col.name, frame, missing, "missing value", f"a number ({col.unit})")
+    if col.dtype == "int":
+        frac = ~missing & (np.abs(num.to_numpy(dtype=float) - np.round(num.to_numpy(dtype=float))) > 1e-9)
+        if frac.any():
+            raise_rows_error(source, col.name, frame, frac, "non-integer value", "a whole number")
+        if missing.any():
+            return num.astype("Int64")
+        return num.astype("int64")
+    if col.dtype == "bool":
+        return num.astype(bool)
+    out = num.astype("float64")
+    if not np.isfinite(out.to_numpy()[~missing]).all():
+        badf = ~missing & ~np.isfinite(out.to_numpy())
+        raise_rows_error(source, col.name, frame, badf, "infinite value", "a finite number")
+    return out
+
+
+def validate_frame(
+    frame: pd.DataFrame,
+    schema: Schema | str,
+    source: str = "<frame>",
+    *,
+    known_areas: Iterable[str] | None = None,
+    year_range: tuple[int, int] = (1950, 2100),
+) -> pd.DataFrame:
+    """Validate a table against its schema and return it in canonical form.
+
+    Checks, in order: the frame is not empty; required columns are present; values coerce to
+    the column dtypes; no missing keys; no duplicate keys; counts >= 0; NCY within
+    [-2, 14]; years within ``year_range``; areas among ``known_areas`` when given; and, for
+    schemas that require it, contiguous years within every area.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table. A column ``_line`` (file line numbers) is used in messages and dropped.
+    schema : Schema or str
+        The schema, or its name in :data:`SCHEMAS`.
+    source : str
+        File name (or description) used in error messages.
+    known_areas : iterable of str, optional
+        The valid area codes; any other raises.
+    year_range : (int, int)
+        Inclusive range of plausible years.
+
+    Returns
+    -------
+    DataFrame
+        Columns in schema order (optional columns only where present), canonical dtypes,
+        sorted by key, with a fresh RangeIndex.
+
+    Raises
+    ------
+    SchemaError
+        On the first problem found, naming the file, column, offending rows and expectation.
+    """
+    if isinstance(schema, str):
+        schema = SCHEMAS[schema]
+    if frame is None or len(frame) == 0:
+        raise SchemaError(
+            f"{source}: the {schema.name} table is empty; expected at least one row with "
+            f"columns {', '.join(schema.required)}."
+        )
+    missing = [c for c in schema.required if c not in frame.columns]
+    if missing:
+        raise SchemaError(
+            f"{source}: missing required column(s) {', '.join(map(repr, missing))} for the "
+            f"{schema.name} table; found columns {', '.join(map(repr, frame.columns))}. "
+            f"Expected: {', '.join(schema.required)}."
+        )
+    out = {}
+    for col in schema.columns:
+        if col.name not in frame.columns:
+            continue
+        out[col.name] = _coerce(frame, col, source)
+    checked = pd.DataFrame(out, index=frame.index)
+    if "_line" in frame.columns:
+        checked["_line"] = frame["_line"]
+
+    for col in schema.columns:
+        if col.name not in checked.columns:
+            continue
+        values = checked[col.name]
+        if col.nonnegative:
+            neg = (values.to_numpy(dtype=float, na_value=np.nan) < 0) & values.notna().to_numpy()
+            if neg.any():
+                raise_rows_error(source, col.name, checked, neg, "negative value", f"{col.unit} >= 0")
+        if col.name == nc.NCY or col.name in ("ncy_min", "ncy_max"):
+            v = values.to_numpy(dtype=float, na_value=np.nan)
+            bad = (v < nc.NCY_MIN) | (v > nc.NCY_MAX)
+            if bad.any():
+                raise_rows_error(
+                    source, col.name, checked, bad, "year group out of range",
+                    f"NCY between {nc.NCY_MIN} (N1) and {nc.NCY_MAX} (Year 14)",
+                )
+        if col.name == nc.YEAR:
+            v = values.to_numpy(dtype=float, na_value=np.nan)
+            bad = (v < year_range[0]) | (v > year_range[1])
+            if bad.any():
+                raise_rows_error(
+                    source, col.name, checked, bad, "impossible year",
+                    f"a year between {year_range[0]} and {year_range[1]}",
+                )
+
+    key = [k for k in schema.key if k in checked.columns]
+    dup = checked.duplicated(subset=key, keep=False).to_numpy()
+    if dup.any():
+        raise_rows_error(
+            source, "/".join(key), checked, dup, "duplicate key",
+            f"one row per {' x '.join(key)}", "Aggregate or remove the repeated rows.",
+        )
+    if known_areas is not None and schema.area_column in checked.columns:
+        known = set(known_areas)
+        bad = ~checked[schema.area_column].isin(known).to_numpy()
+        if bad.any():
+            shown = sorted(known)[:10]
+            raise_rows_error(
+                source, schema.area_column, checked, bad, "unknown area code",
+                f"one of {', '.join(shown)}{' ...' if len(known) > 10 else ''}",
+                "Add the area to the model definition or correct the code.",
+            )
+    if schema.contiguous_years and nc.YEAR in checked.columns:
+        group = checked[schema.area_column] if schema.area_column in checked.columns else None
+        years = checked[[nc.YEAR]].assign(_g=group if group is not None else "")
+        span = years.groupby("_g")[nc.YEAR].agg(["min", "max", "nunique"])
+        gaps = span[span["max"] - span["min"] + 1 != span["nunique"]]
+        if len(gaps):
+            g = gaps.index[0]
+            present = sorted(years.loc[years["_g"] == g, nc.YEAR].unique().tolist())
+            holes = sorted(set(range(present[0], present[-1] + 1)) - set(present))
+            mask = (years["_g"] == g).to_numpy()
+            raise_rows_error(
+                source, nc.YEAR, checked, mask, f"years not contiguous for area {g!r} "
+                f"(missing {holes[:10]})", "every year between the first and the last",
+            )
+    checked = checked.drop(columns=["_line"], errors="ignore")
+    return checked.sort_values(key, kind="stable").reset_index(drop=True)

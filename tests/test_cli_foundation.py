@@ -1,0 +1,69 @@
+"""CLI foundation: validate on the real data, errors as one line with exit 1, bad flags exit 2."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from sufficiency.cli import cli
+
+
+def test_validate_real_model(model_path):
+    res = CliRunner().invoke(cli, ["validate", str(model_path)])
+    assert res.exit_code == 0, res.output
+    assert "2015/16 6,334" in res.output
+    assert "derived" in res.output
+    assert "OK: Worcestershire is valid (33 planning areas)" in res.output
+
+
+def test_data_list(model_path):
+    res = CliRunner().invoke(cli, ["data", "list", str(model_path)])
+    assert res.exit_code == 0, res.output
+    assert "scap_2015_school_capacity.csv" in res.output and "sha256=" in res.output
+
+
+def test_bad_input_is_one_line_exit_1(tmp_path, model_path):
+    root = model_path.parent.parent
+    (tmp_path / "models").mkdir()
+    shutil.copytree(root / "data", tmp_path / "data")
+    shutil.copy(model_path, tmp_path / "models" / "m.toml")
+    census = tmp_path / "data" / "census_pupils_by_ncy_2011_2022.csv"
+    lines = census.read_text().splitlines()
+    lines[5] = lines[5].rsplit(",", 2)[0] + ",-7,1"
+    census.write_text("\n".join(lines) + "\n")
+    res = CliRunner().invoke(cli, ["validate", str(tmp_path / "models" / "m.toml")])
+    assert res.exit_code == 1
+    err = res.stderr if hasattr(res, "stderr") else res.output
+    assert err.strip().count("\n") == 0, err
+    assert "census_pupils_by_ncy_2011_2022.csv" in err and "negative" in err
+
+
+def test_bad_flag_exit_2(model_path):
+    assert CliRunner().invoke(cli, ["validate", "--nope", str(model_path)]).exit_code == 2
+
+
+def test_every_command_has_help_and_is_in_readme(model_path):
+    readme = (model_path.parent.parent / "README.md").read_text()
+
+    def walk(group, prefix):
+        for name, cmd in group.commands.items():
+            full = f"{prefix} {name}".strip()
+            if hasattr(cmd, "commands"):
+                yield from walk(cmd, full)
+            else:
+                yield full, cmd
+
+    for name, cmd in walk(cli, ""):
+        assert cmd.help, f"{name} has no help"
+        assert f"sufficiency {name}" in readme, f"`sufficiency {name}` is not in the README"
+
+
+def test_entry_point_subprocess(model_path):
+    exe = shutil.which("sufficiency")
+    args = [exe] if exe else [sys.executable, "-m", "sufficiency"]
+    res = subprocess.run(args + ["validate", str(model_path)], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "6,334" in res.stdout

@@ -1,0 +1,185 @@
+"""Readers: real published values pinned, and every kind of bad input rejected clearly."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from sufficiency import SchemaError
+from sufficiency.io import (
+    aggregate_births,
+    read_births,
+    read_census_ncy,
+    read_district_lookup,
+    read_scap_capacity,
+    read_spc_pupils,
+    read_tidy,
+)
+
+WORCS = "E10000034"
+
+
+def _pupils(df, year, ncy, area=WORCS):
+    sel = df[(df.area == area) & (df.year == year) & (df.ncy == ncy)]
+    assert len(sel) == 1
+    return float(sel.pupils.iloc[0])
+
+
+# --- real values ------------------------------------------------------------------------
+def test_census_pins_worcestershire(data_dir):
+    d = read_census_ncy(data_dir / "census_pupils_by_ncy_2011_2022.csv").data
+    assert _pupils(d, 2015, 0) == 6334
+    assert _pupils(d, 2022, 0) == 5957
+    assert _pupils(d, 2022, 7) == 6470
+    assert d.year.min() == 2011 and d.year.max() == 2022
+    assert d.area.nunique() == 14
+
+
+def test_spc_matches_census_for_worcestershire(data_dir):
+    spc = read_spc_pupils(data_dir / "spc_pupils_fsm_ethnicity_yrgp.csv", authorities=[WORCS]).data
+    cen = read_census_ncy(data_dir / "census_pupils_by_ncy_2011_2022.csv", authorities=[WORCS]).data
+    m = spc[spc.ncy.between(0, 13)].merge(cen, on=["area", "year", "ncy"], suffixes=("_spc", "_cen"))
+    assert len(m) == 7 * 14
+    assert (m.pupils_spc == m.pupils_cen).all()
+
+
+def test_births_sum_over_districts(data_dir):
+    b = read_births(data_dir / "births_by_district_1992_2023.csv")
+    lk = read_district_lookup(data_dir / "district_to_la_west_midlands.csv")
+    assert (lk.data[lk.data.area == WORCS].district.nunique()) == 6
+    agg = aggregate_births(b.data, lk.data)
+    row = agg[(agg.area == WORCS) & (agg.year == 2011)]
+    assert float(row.births.iloc[0]) == 6284
+    assert set(b.data.kind) == {"actual"}
+    assert b.provenance[0].sha256 and b.provenance[0].years == (1992, 2022)
+
+
+def test_births_modelled_rows_flagged(data_dir):
+    from sufficiency import DataQualityWarning
+
+    with pytest.warns(DataQualityWarning):
+        b = read_births(data_dir / "births_by_district_1992_2023.csv", include_modelled=True)
+    assert "projected" not in set(b.data[b.data.year <= 2022].kind)
+
+
+def test_scap_worcester_city_secondary(data_dir):
+    d = read_scap_capacity(data_dir / "scap_2015_school_capacity.csv", la_codes=[885]).data
+    w = d[d.area == "8850031"]
+    assert w.school.nunique() == 5
+    assert w.capacity.sum() == 5676
+    assert w.roll.sum() == 5174
+    # a middle school has a primary row and a secondary row in different planning areas
+    mid = d[d.school_name == "Westacre Middle School"]
+    assert set(mid.phase) == {"primary", "secondary"}
+    assert mid.capacity.sum() == 450
+
+
+# --- bad input ---------------------------------------------------------------------------
+CENSUS_HEADER = "time_period,old_la_code,new_la_code,la_name,nc_year,full_time,part_time,headcount,fte\n"
+GOOD_ROW = "202223,885,E10000034,Worcestershire,reception,5957,0,5957,5957\n"
+
+BAD_CENSUS = {
+    "missing column": ("time_period,new_la_code,nc_year\n202223,E10000034,reception\n", "headcount"),
+    "negative count": (CENSUS_HEADER + "202223,885,E10000034,Worcestershire,reception,1,0,-5,1\n", "negative"),
+    "non-numeric count": (CENSUS_HEADER + "202223,885,E10000034,Worcestershire,reception,1,0,many,1\n", "non-numeric"),
+    "duplicate key": (CENSUS_HEADER + GOOD_ROW + GOOD_ROW, "duplicate"),
+    "empty file": ("", "empty"),
+    "impossible year": (CENSUS_HEADER + "202299,885,E10000034,Worcestershire,reception,1,0,1,1\n", "year"),
+    "unknown year group": (CENSUS_HEADER + "202223,885,E10000034,Worcestershire,year_group_99,1,0,1,1\n", "year group"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CENSUS))
+def test_census_bad_input(tmp_path, case):
+    text, needle = BAD_CENSUS[case]
+    p = tmp_path / "census.csv"
+    p.write_text(text)
+    with pytest.raises(SchemaError) as exc:
+        read_census_ncy(p)
+    msg = str(exc.value)
+    assert str(p) in msg
+    assert needle in msg.lower()
+
+
+def test_census_bad_input_names_line_and_column(tmp_path):
+    p = tmp_path / "census.csv"
+    p.write_text(CENSUS_HEADER + GOOD_ROW + "202223,885,E10000034,Worcestershire,year_group_1,1,0,-3,1\n")
+    msg = str(pytest.raises(SchemaError, read_census_ncy, p).value)
+    assert "'pupils'" in msg and "line(s) 3" in msg
+
+
+def test_binary_file_rejected(tmp_path):
+    p = tmp_path / "census.csv"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(SchemaError, match="binary"):
+        read_census_ncy(p)
+
+
+def test_unknown_authority(tmp_path, data_dir):
+    with pytest.raises(SchemaError, match="E99999999"):
+        read_census_ncy(data_dir / "census_pupils_by_ncy_2011_2022.csv", authorities=["E99999999"])
+
+
+BIRTHS_HEADER = "gss_code,gss_name,geography,sex,date,type,annual_births,interval_lower,interval_upper\n"
+BAD_BIRTHS = {
+    "missing column": ("gss_code,date\nE07000237,2011-07-01\n", "annual_births"),
+    "negative count": (BIRTHS_HEADER + "E07000237,Worcester,LAD21,persons,2011-07-01,actual,-1,,\n", "negative"),
+    "non-numeric count": (BIRTHS_HEADER + "E07000237,Worcester,LAD21,persons,2011-07-01,actual,lots,,\n", "non-numeric"),
+    "duplicate key": (BIRTHS_HEADER + "E07000237,W,LAD21,persons,2011-07-01,actual,1,,\n" * 2, "duplicate"),
+    "empty file": ("", "empty"),
+    "impossible year": (BIRTHS_HEADER + "E07000237,W,LAD21,persons,1066-07-01,actual,1,,\n", "year"),
+    "malformed date": (BIRTHS_HEADER + "E07000237,W,LAD21,persons,July 2011,actual,1,,\n", "date"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_BIRTHS))
+def test_births_bad_input(tmp_path, case):
+    text, needle = BAD_BIRTHS[case]
+    p = tmp_path / "births.csv"
+    p.write_text(text)
+    with pytest.raises(SchemaError) as exc:
+        read_births(p)
+    assert str(p) in str(exc.value) and needle in str(exc.value).lower()
+
+
+def test_scap_bad_input(tmp_path, data_dir):
+    src = (data_dir / "scap_2015_school_capacity.csv").read_text(encoding="utf-8-sig").splitlines()
+    header, row = src[0], src[1].split(",")
+    cols = header.split(",")
+    cases = {
+        "negative": ("Netcapacity (1)", "-450"),
+        "non-numeric": ("MAYNOR", "lots"),
+        "unknown phase": ("Phase", "XX"),
+    }
+    for needle, (col, value) in cases.items():
+        r = list(row)
+        r[cols.index(col)] = value
+        p = tmp_path / "scap.csv"
+        p.write_text(header + "\n" + ",".join(r) + "\n")
+        msg = str(pytest.raises(SchemaError, read_scap_capacity, p).value)
+        assert needle in msg.lower() and col in msg and "line(s) 2" in msg
+    p = tmp_path / "scap.csv"
+    p.write_text(header + "\n" + src[1] + "\n" + src[1] + "\n")
+    assert "duplicate" in str(pytest.raises(SchemaError, read_scap_capacity, p).value)
+
+
+def test_tidy_unknown_area_and_gap(tmp_path):
+    p = tmp_path / "pupils.csv"
+    p.write_text("area,year,ncy,pupils\nA,2020,0,10\nZ,2020,0,10\n")
+    msg = str(pytest.raises(SchemaError, read_tidy, p, "pupils", known_areas=["A"]).value)
+    assert "unknown area" in msg and "'Z'" in msg
+    p.write_text("area,year,ncy,pupils\nA,2018,0,10\nA,2020,0,10\n")
+    msg = str(pytest.raises(SchemaError, read_tidy, p, "pupils").value)
+    assert "contiguous" in msg and "2019" in msg
+    p.write_text("area,year,ncy,pupils\nA,2018,15,10\n")
+    assert "out of range" in str(pytest.raises(SchemaError, read_tidy, p, "pupils").value)
+
+
+def test_reader_never_modifies_input(tmp_path, data_dir):
+    p = tmp_path / "c.csv"
+    shutil.copy(data_dir / "census_pupils_by_ncy_2011_2022.csv", p)
+    before = p.read_bytes()
+    read_census_ncy(p)
+    assert p.read_bytes() == before
