@@ -247,6 +247,8 @@ def raise_rows_error(
     if fix:
         msg += f" {fix}"
     show_cols = [c for c in frame.columns if c != "_line"]
+    if len(show_cols) > 10:  # wide published files: show the offending column and a few others
+        show_cols = ([column] if column in show_cols else []) + [c for c in show_cols[:8] if c != column]
     raise SchemaError(msg + "\n" + _head(frame, mask, show_cols))
 
 

@@ -1,0 +1,228 @@
+"""Readers for the DfE local authority school places scorecards.
+
+Each edition is one CSV (with a ``*_metadata.csv`` column dictionary). Columns differ between
+editions; the ones used here are stable:
+
+* ``For_{h}_P`` / ``For_{h}_S``: the authority's own forecast accuracy, signed
+  ``(forecast - actual) / actual`` of its total primary (R-Y6) or secondary (Y7-Y11) pupils,
+  for the forecast made ``h`` years before (h = 1 and 3; the 2022 edition has 2).
+* ``CPP_{P|S}_{NS|EP|ET}``: cost per place of new schools, permanent and temporary expansions
+  [GBP], the DfE's benchmarks for the authority.
+
+Target years (the academic year the accuracy refers to): edition 2019 -> 2018/19; 2022 ->
+2021/22; 2023 -> 2022/23; 2024 -> 2023/24; the 2025 file carries a ``Year`` column with rows
+for 2022/23, 2023/24 and 2024/25. The 2021 edition does not state its target year in the
+files we hold, so its accuracy columns are not used (its costs are).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import nomenclature as nc
+from ..exceptions import SchemaError
+from ..schema import raise_rows_error
+from ._common import Loaded, Provenance, read_csv_checked, require_columns, sha256_of
+
+__all__ = ["read_scorecards", "read_cost_benchmarks", "SCORECARD_TARGET_YEARS"]
+
+logger = logging.getLogger(__name__)
+
+#: edition -> academic year (start) its forecast-accuracy columns refer to
+SCORECARD_TARGET_YEARS = {2019: 2018, 2022: 2021, 2023: 2022, 2024: 2023}
+
+_PUBLISHER = "DfE, Local authority school places scorecards"
+_FOR = re.compile(r"^For_([123])_([PS])$")
+_CPP = re.compile(r"^CPP_([PS])_(NS|EP|ET)$")
+_OPTION = {"NS": "new_school", "EP": "permanent_expansion", "ET": "temporary_expansion"}
+_PHASE = {"P": "primary", "S": "secondary"}
+
+
+def _edition_files(directory: Path) -> list[tuple[int, Path]]:
+    if not directory.is_dir():
+        raise SchemaError(f"{directory}: not a directory; expected the scorecards folder.")
+    out = []
+    for p in sorted(directory.glob("*.csv")):
+        if "metadata" in p.name:
+            continue
+        m = re.match(r"^(\d{4})_", p.name)
+        if not m:
+            continue
+        out.append((int(m.group(1)), p))
+    if not out:
+        raise SchemaError(
+            f"{directory}: no scorecard files found; expected files named YYYY_scorecard*_data*.csv."
+        )
+    return out
+
+
+def _numeric(raw: pd.DataFrame, col: str, source: str) -> np.ndarray:
+    """Convert a published column, treating DfE markers (x, z, c, blanks) as missing."""
+    s = raw[col].astype("string").str.strip()
+    marker = s.isna() | s.str.lower().isin(["x", "z", "c", "u", ":", "..", "", "na", "nan"])
+    v = pd.to_numeric(s.where(~marker), errors="coerce")
+    bad = (v.isna() & ~marker).to_numpy()
+    if bad.any():
+        raise_rows_error(source, col, raw, bad, "non-numeric value", "a number or a DfE marker (x, z, c)")
+    return v.to_numpy(dtype=float)
+
+
+def _codes(files: list[tuple[int, Path]]) -> dict[int, str]:
+    """old LA number -> new LA code, from the editions that carry both."""
+    mapping: dict[int, str] = {}
+    for _, p in files:
+        head = pd.read_csv(p, dtype=str, nrows=0, encoding="utf-8-sig").columns
+        if "new_la_code" in head and "LANumber" in head:
+            d = pd.read_csv(p, dtype=str, usecols=["LANumber", "new_la_code"], encoding="utf-8-sig")
+            d = d.dropna()
+            for num, code in zip(d["LANumber"], d["new_la_code"]):
+                try:
+                    mapping[int(float(num))] = code.strip()
+                except ValueError:
+                    continue
+    mapping.setdefault(0, "E92000001")  # England
+    return mapping
+
+
+def _frame(edition: int, path: Path, codes: dict[int, str]) -> pd.DataFrame:
+    source = str(path)
+    raw = read_csv_checked(path)
+    require_columns(raw, ["LANumber", "LA_name"], source, "a DfE school places scorecard file")
+    num = _numeric(raw, "LANumber", source)
+    if np.isnan(num).any():
+        raise_rows_error(source, "LANumber", raw, np.isnan(num), "missing value", "an LA number")
+    raw["_old"] = num.astype(int)
+    mapped = pd.Series([codes.get(n) for n in raw["_old"]], index=raw.index, dtype="object")
+    if "new_la_code" in raw.columns:
+        given = raw["new_la_code"].astype("string").str.strip().astype(object)
+        raw["_area"] = given.where(given.notna(), mapped)
+    else:
+        raw["_area"] = mapped
+    unknown = raw["_area"].isna().to_numpy()
+    if unknown.any():
+        raise_rows_error(
+            source, "LANumber", raw, unknown, "LA number with no known new LA code",
+            "an LA number that appears with its new_la_code in another edition",
+        )
+    if "Year" in raw.columns:
+        years = np.array([nc.parse_dfe_time_period(str(y).replace("/", "")) for y in raw["Year"]])
+        raw["_target"] = years
+    else:
+        raw["_target"] = SCORECARD_TARGET_YEARS.get(edition, -1)
+    raw["_edition"] = edition
+    return raw
+
+
+def read_scorecards(directory: str | Path) -> Loaded:
+    """Read every scorecard edition's forecast-accuracy columns into one long table.
+
+    Parameters
+    ----------
+    directory : path-like
+        Folder holding the scorecard CSV files as published (``2019_scorecards_data.csv``,
+        ``2023_scorecards_data_2023.csv``, ...).
+
+    Returns
+    -------
+    Loaded
+        ``data`` columns: ``area`` (new LA code), ``old_la_code``, ``la_name``, ``edition``,
+        ``target_year`` (academic year start), ``phase`` (primary | secondary), ``horizon``
+        (years ahead), ``own_error`` (signed fraction). Rows with a suppressed value are
+        dropped. England appears as ``E92000001``.
+    """
+    directory = Path(directory)
+    files = _edition_files(directory)
+    codes = _codes(files)
+    parts, prov = [], []
+    for edition, path in files:
+        raw = _frame(edition, path, codes)
+        if (raw["_target"] < 0).all():
+            logger.info("%s: target year of edition %d unknown; accuracy not used", path, edition)
+            continue
+        for col in raw.columns:
+            m = _FOR.match(col)
+            if not m:
+                continue
+            err = _numeric(raw, col, str(path))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        nc.AREA: raw["_area"].to_numpy(),
+                        "old_la_code": raw["_old"].to_numpy(),
+                        "la_name": raw["LA_name"].to_numpy(),
+                        "edition": edition,
+                        "target_year": raw["_target"].to_numpy(),
+                        nc.PHASE: _PHASE[m.group(2)],
+                        "horizon": int(m.group(1)),
+                        "own_error": err,
+                    }
+                )
+            )
+        prov.append(
+            Provenance("scorecards", str(path), sha256_of(path), "read_scorecards", len(raw),
+                       (int(raw["_target"].min()), int(raw["_target"].max())), "actual", _PUBLISHER,
+                       f"edition {edition}: own forecast accuracy (For_*)")
+        )
+    data = pd.concat(parts, ignore_index=True)
+    data = data[np.isfinite(data["own_error"])]
+    data = data.sort_values(["area", "target_year", "phase", "horizon", "edition"])
+    # the 2025 file repeats earlier target years: keep the newest edition's figure
+    data = data.drop_duplicates(["area", "target_year", "phase", "horizon"], keep="last")
+    return Loaded(data.reset_index(drop=True), tuple(prov))
+
+
+def read_cost_benchmarks(directory: str | Path, authority: str | None = None) -> Loaded:
+    """Read the DfE cost-per-place benchmarks (``CPP_*``) of every edition.
+
+    Parameters
+    ----------
+    directory : path-like
+        The scorecards folder.
+    authority : str, optional
+        New LA code to keep (e.g. ``"E10000034"``).
+
+    Returns
+    -------
+    Loaded
+        ``data`` columns: ``area``, ``la_name``, ``edition``, ``target_year``, ``phase``,
+        ``option`` (new_school | permanent_expansion | temporary_expansion),
+        ``cost_per_place`` [GBP, as published for that edition].
+    """
+    directory = Path(directory)
+    files = _edition_files(directory)
+    codes = _codes(files)
+    parts, prov = [], []
+    for edition, path in files:
+        raw = _frame(edition, path, codes)
+        for col in raw.columns:
+            m = _CPP.match(col)
+            if not m:
+                continue
+            parts.append(
+                pd.DataFrame(
+                    {
+                        nc.AREA: raw["_area"].to_numpy(),
+                        "la_name": raw["LA_name"].to_numpy(),
+                        "edition": edition,
+                        "target_year": raw["_target"].to_numpy(),
+                        nc.PHASE: _PHASE[m.group(1)],
+                        "option": _OPTION[m.group(2)],
+                        "cost_per_place": _numeric(raw, col, str(path)),
+                    }
+                )
+            )
+        prov.append(Provenance("cost_benchmarks", str(path), sha256_of(path), "read_cost_benchmarks",
+                               len(raw), (), "actual", _PUBLISHER, f"edition {edition}: CPP_*"))
+    data = pd.concat(parts, ignore_index=True)
+    data = data[np.isfinite(data["cost_per_place"])]
+    if authority is not None:
+        if authority not in set(data[nc.AREA]):
+            raise SchemaError(f"{directory}: no cost benchmarks for authority {authority!r}.")
+        data = data[data[nc.AREA] == authority]
+    data = data.sort_values([nc.AREA, "edition", "target_year", nc.PHASE, "option"])
+    return Loaded(data.reset_index(drop=True), tuple(prov))
