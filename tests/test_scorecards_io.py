@@ -32,9 +32,9 @@ def test_worcestershire_own_accuracy(cards):
 
 def test_west_midlands_median_errors(cards):
     # issue 3 quotes the 14 authorities' own median absolute errors over 2018/19, 2021/22, 2022/23
+    # (3 years ahead: the 2018/19 and 2022/23 targets; the 2022 edition has 2 years ahead instead)
     x = cards[(cards.area != "E92000001") & cards.target_year.isin([2018, 2021, 2022])]
-    x = x.assign(h=np.where(x.horizon == 1, 1, 3))
-    med = x.groupby(["phase", "h"]).own_error.apply(lambda e: np.median(np.abs(e)))
+    med = x.groupby(["phase", "horizon"]).own_error.apply(lambda e: np.median(np.abs(e)))
     assert round(med["primary", 1] * 100, 2) == 0.79
     assert round(med["primary", 3] * 100, 2) == 1.87
     assert round(med["secondary", 1] * 100, 2) == 0.77
