@@ -12,10 +12,11 @@ Paths in ``[data]`` are relative to the TOML file.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from . import nomenclature as nc
 from .exceptions import ConfigError

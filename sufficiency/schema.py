@@ -7,9 +7,9 @@ years). Errors name the file, the column, the first offending rows and what was 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd

@@ -17,7 +17,6 @@ import warnings
 import click
 
 from ..exceptions import SufficiencyError
-from ._common import pass_state
 
 __all__ = ["main", "cli", "COMMAND_MODULES"]
 

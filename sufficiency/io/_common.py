@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import io as _io
 import logging
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 

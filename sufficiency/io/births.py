@@ -6,7 +6,6 @@ import logging
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc

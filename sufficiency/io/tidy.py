@@ -9,10 +9,9 @@ to planning areas through the capacity table's school -> area lookup.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
-import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
