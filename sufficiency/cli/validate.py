@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from .. import nomenclature as nc
 from ..config import load_model
 from ..inputs import load_inputs
 from ..validation import summarise_inputs
