@@ -1,0 +1,100 @@
+"""Derived planning-area history and model definitions."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from sufficiency import ConfigError, load_inputs, load_model
+from sufficiency.derive import apportion_pupils, area_shares
+
+
+@pytest.fixture(scope="module")
+def inputs(model_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_inputs(load_model(model_path))
+
+
+def test_derived_areas_sum_to_authority(inputs):
+    p = inputs.pupils
+    la = inputs.authority_pupils
+    tot = p.groupby(["year", "ncy"]).pupils.sum()
+    ref = la[la.ncy >= 0].set_index(["year", "ncy"]).pupils.reindex(tot.index)
+    np.testing.assert_allclose(tot.to_numpy(), ref.to_numpy(), rtol=1e-12)
+    assert set(p.kind) == {"derived"}
+
+
+def test_derived_phases_go_to_matching_areas(inputs):
+    p = inputs.pupils.merge(inputs.areas_frame()[["area", "phase"]], on="area")
+    assert (p[p.phase == "primary"].ncy <= 6).all()
+    assert (p[p.phase == "secondary"].ncy >= 7).all()
+
+
+def test_worcester_city_secondary_share(inputs):
+    shares = area_shares(inputs.capacity, inputs.areas_frame())
+    s = shares.set_index("area").loc["8850031"]
+    assert s.roll == 5174
+    np.testing.assert_allclose(shares.groupby("phase").share.sum(), 1.0)
+
+
+def test_births_apportioned_sum_to_authority(inputs):
+    b = inputs.births.groupby("year").births.sum()
+    a = inputs.authority_births.set_index("year").births.reindex(b.index)
+    np.testing.assert_allclose(b.to_numpy(), a.to_numpy(), rtol=1e-12)
+    assert a.loc[2011] == 6284
+
+
+def test_apportion_is_linear(tiny_pupils):
+    import pandas as pd
+
+    shares = pd.DataFrame({"area": ["P", "S"], "phase": ["primary", "secondary"], "roll": [1.0, 1.0], "share": [1.0, 1.0]})
+    one = tiny_pupils[tiny_pupils.area == "A"]
+    out = apportion_pupils(one, shares)
+    assert (out.loc[out.area == "P", "pupils"] == 100).all()
+    assert out[out.area == "S"].ncy.min() == 7
+
+
+def test_tier_change(inputs):
+    pershore = inputs.config.area("8850025")
+    assert pershore.tier_structure(2026).name == "three_tier"
+    assert pershore.tier_structure(2027).name == "two_tier"
+    assert pershore.tier_structure(2026).tier_of(7) == "middle"
+    assert pershore.tier_structure(2027).tier_of(7) == "secondary"
+
+
+BAD_MODELS = {
+    "no model section": ("[data]\n", "[model]"),
+    "bad toml": ("[model\n", "TOML"),
+    "bad phase": (
+        '[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\nphase="tertiary"\n',
+        "phase",
+    ),
+    "transfer to unknown": (
+        '[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\nphase="primary"\n'
+        'transfer={"9"=1.0}\n[data]\npupils="p.csv"\ncapacity="c.csv"\n',
+        "unknown secondary",
+    ),
+    "missing data file": (
+        '[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\nphase="primary"\n'
+        '[data]\npupils={path="nope.csv", reader="census_ncy"}\n',
+        "not found",
+    ),
+    "bad margin": (
+        '[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\nphase="primary"\n'
+        '[data]\npupils={reader="derived"}\ncapacity={reader="derived"}\n[assumptions]\nmargin=1.5\n',
+        "margin",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_MODELS))
+def test_bad_model_definitions(tmp_path, case):
+    text, needle = BAD_MODELS[case]
+    p = tmp_path / "m.toml"
+    p.write_text(text)
+    with pytest.raises(ConfigError) as exc:
+        load_model(p)
+    assert str(p) in str(exc.value) and needle in str(exc.value)
