@@ -1,0 +1,71 @@
+"""``sufficiency plan``: choose where and when to add places at least cost."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import click
+
+from . import cli
+from ._common import model_argument, out_option
+
+
+@cli.command()
+@model_argument
+@click.option("--quantile", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None,
+              help="Plan against this quantile of the forecast (e.g. 0.8) instead of the central one.")
+@click.option("--budget", type=click.FloatRange(min=0), default=None,
+              help="Total capital budget [GBP] (overrides [plan] total_budget).")
+@click.option("--solver", type=click.Choice(["cbc", "highs"]), default="cbc", show_default=True,
+              help="MILP solver: CBC (bundled with PuLP) or HiGHS (highspy).")
+@click.option("--scenario", "scenarios", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              multiple=True, help="Plan one set of builds for several forecast quantiles at once "
+              "(repeat: --scenario 0.5 --scenario 0.9).")
+@click.option("--send", "with_send", is_flag=True, help="Add special school demand from the [send] section.")
+@click.option("--early-years", "with_ey", is_flag=True,
+              help="Add early years demand from the [early_years] section.")
+@click.option("--no-appraise", is_flag=True, help="Skip the per-area appraisal of local options.")
+@out_option
+def plan(model, quantile, budget, solver, scenarios, with_send, with_ey, no_appraise, out):
+    """Plan new places for MODEL at least cost and print the plan.
+
+    Forecasts demand, compares it with capacity, and chooses bulge classes, expansions and new
+    schools (costed with the DfE cost per place benchmarks and the model's local options) so
+    that demand plus the minimum margin is met in every planning area and year. Writes
+    plan.csv, before_after.csv, cost_by_year.csv, binding_constraints.csv, marginal_costs.csv,
+    options.csv and plan_summary.txt to --out.
+
+    \b
+    Example:
+      sufficiency plan models/worcestershire.toml --quantile 0.8 --out out/plan
+    """
+    from ..config import load_model
+    from ..forecast import run_forecast
+    from ..inputs import load_inputs
+    from ..optimise import plan as make_plan
+
+    config = load_model(model)
+    inputs = load_inputs(config)
+    forecast = run_forecast(inputs)
+    send = ey = None
+    if with_send:
+        if importlib.util.find_spec("sufficiency.send") is None:
+            raise click.UsageError("--send: the SEND module is not installed in this version")
+        from ..send import forecast_send
+
+        send = forecast_send(inputs)
+    if with_ey:
+        if importlib.util.find_spec("sufficiency.early_years") is None:
+            raise click.UsageError("--early-years: the early years module is not installed in this version")
+        from ..early_years import forecast_early_years
+
+        ey = forecast_early_years(inputs)
+    result = make_plan(
+        inputs, forecast, quantile=quantile, budget=budget, solver=solver, send=send,
+        early_years=ey, scenarios={f"q{q:g}": q for q in scenarios} or None,
+        appraise=not no_appraise,
+    )
+    if out is not None:
+        written = result.write(out)
+        click.echo(f"Wrote {len(written)} files to {out}")
+    click.echo(result.summary())

@@ -1,0 +1,301 @@
+"""The option catalogue: ways to add places, with size, cost, lead time and life.
+
+Each option is a row of a tidy table (:data:`OPTION_COLUMNS`):
+
+``option``
+    unique name [str]
+``area, phase``
+    planning area and phase of places it serves (``primary``, ``secondary``, ``special``,
+    ``early_years``)
+``kind``
+    ``bulge_class``, ``permanent_expansion``, ``new_school``, ``temporary_expansion``,
+    ``special_expansion``, ``new_special_school``, ``resourced_provision``,
+    ``early_years_setting`` (free text is allowed; it only labels results)
+``places``
+    places added per module [places]; integer decisions count modules (forms of entry)
+``max_modules``
+    most modules of a permanent option in total (school size limit) [count]
+``max_per_year``
+    most modules of a temporary option opened in one year [count]
+``min_modules``
+    modules that must be built (committed projects) [count], default 0
+``cost_per_module``
+    capital cost per module [GBP] (``fixed_cost + cost_per_place * places``)
+``cost_per_place``
+    the same per place [GBP/place], for reports
+``revenue_per_place``
+    running cost per place per year open [GBP/place/year], default 0
+``earliest_year``
+    first academic year the places can be open (lead time) [year start]
+``duration``
+    years a temporary module lasts (0 = permanent) [years]; a bulge class lasts as many
+    years as its phase has year groups (primary 7, secondary 5: one cohort moving up)
+``source``
+    where the cost and size come from (scorecard edition, council paper, assumption)
+
+:func:`default_options` builds the DfE-benchmark defaults for every planning area; the
+model's ``[plan]`` section adds local options (``[[plan.options]]``) which replace the
+default of the same area, phase and kind.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import nomenclature as nc
+from ..exceptions import ConfigError
+
+__all__ = [
+    "OPTION_COLUMNS",
+    "DEFAULT_MODULES",
+    "default_options",
+    "options_from_config",
+    "build_catalogue",
+    "validate_options",
+    "benchmark_costs",
+]
+
+logger = logging.getLogger(__name__)
+
+OPTION_COLUMNS = (
+    "option", nc.AREA, nc.PHASE, "kind", "places", "max_modules", "max_per_year",
+    "min_modules", "cost_per_module", "cost_per_place", "revenue_per_place",
+    "earliest_year", "duration", "source",
+)
+
+#: Benchmark option (scorecard ``CPP_*`` suffix) used for each default kind.
+_BENCHMARK_OF_KIND = {
+    "new_school": "new_school",
+    "permanent_expansion": "permanent_expansion",
+    "bulge_class": "temporary_expansion",
+}
+
+#: Default module per phase of places and kind. ASSUMPTIONS, from DOMAIN facts: 1 form of
+#: entry (FE) = 30 pupils per year group; a 1FE primary (R-Y6) has 210 places and a 1FE 11-16
+#: secondary 150. Expansions come in half forms of entry (105 / 75 places), up to 1FE per
+#: area per plan (2 modules); new schools are 2FE primary (420) or 6FE 11-16 secondary (900),
+#: at most one per area in the horizon; up to 2 bulge classes of 30 a year per area.
+#: Lead times (DOMAIN): a bulge class opens next September (1 year), an expansion takes 1-2
+#: years (2 assumed), a new school 3-5 years (4 assumed). A bulge class lasts while its cohort
+#: moves through the phase: 7 years primary (R-Y6), 5 years secondary (Y7-Y11).
+DEFAULT_MODULES: Mapping[str, Mapping[str, dict[str, Any]]] = {
+    "primary": {
+        "bulge_class": dict(places=30, max_modules=0, max_per_year=2, lead=1, duration=7),
+        "permanent_expansion": dict(places=105, max_modules=2, max_per_year=0, lead=2, duration=0),
+        "new_school": dict(places=420, max_modules=1, max_per_year=0, lead=4, duration=0),
+    },
+    "secondary": {
+        "bulge_class": dict(places=30, max_modules=0, max_per_year=2, lead=1, duration=5),
+        "permanent_expansion": dict(places=75, max_modules=2, max_per_year=0, lead=2, duration=0),
+        "new_school": dict(places=900, max_modules=1, max_per_year=0, lead=4, duration=0),
+    },
+}
+
+
+def benchmark_costs(benchmarks: pd.DataFrame, authority: str | None = None) -> pd.DataFrame:
+    """Latest DfE cost per place for each phase and benchmark option.
+
+    Parameters
+    ----------
+    benchmarks : DataFrame
+        ``read_cost_benchmarks(...).data``: ``area, la_name, edition, phase, option,
+        cost_per_place`` [GBP/place].
+    authority : str, optional
+        Keep this authority (``area`` = new LA code); all rows if None.
+
+    Returns
+    -------
+    DataFrame
+        ``phase, option, cost_per_place, edition, area`` (one row per phase and option: the
+        latest edition with a value; the last row of that edition if it has several).
+    """
+    b = benchmarks
+    if authority is not None:
+        b = b.loc[b[nc.AREA].astype(str) == str(authority)]
+    b = b.dropna(subset=["cost_per_place"])
+    if b.empty:
+        raise ConfigError(
+            f"no DfE cost per place benchmark for authority {authority!r}: give local costs "
+            "in [[plan.options]] or check the scorecards directory"
+        )
+    order = ["phase", "option", "edition"] + (["target_year"] if "target_year" in b.columns else [])
+    b = b.sort_values(order, kind="stable")
+    return (
+        b.groupby(["phase", "option"], as_index=False)
+        .tail(1)[["phase", "option", "cost_per_place", "edition", nc.AREA]]
+        .reset_index(drop=True)
+    )
+
+
+def default_options(
+    areas: pd.DataFrame,
+    costs: pd.DataFrame,
+    first_year: int,
+    *,
+    source: str = "DfE school places scorecards",
+) -> pd.DataFrame:
+    """Default catalogue: bulge class, permanent expansion and new school in every area.
+
+    Parameters
+    ----------
+    areas : DataFrame
+        ``area, phase`` with phase ``primary`` or ``secondary`` (phase of places).
+    costs : DataFrame
+        :func:`benchmark_costs` output, ``phase, option, cost_per_place, edition``.
+    first_year : int
+        First academic year the plan can change; lead times count from the year before.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`OPTION_COLUMNS`.
+    """
+    rows = []
+    cost = {(r.phase, r.option): (float(r.cost_per_place), int(r.edition))
+            for r in costs.itertuples(index=False)}
+    for a in areas[[nc.AREA, nc.PHASE]].drop_duplicates().itertuples(index=False):
+        kinds = DEFAULT_MODULES.get(a.phase)
+        if kinds is None:
+            continue
+        for kind, m in kinds.items():
+            key = (a.phase, _BENCHMARK_OF_KIND[kind])
+            if key not in cost:
+                raise ConfigError(f"no DfE benchmark cost per place for {key[0]} {key[1]}")
+            cpp, edition = cost[key]
+            rows.append({
+                "option": f"{a.area}:{a.phase}:{kind}",
+                nc.AREA: str(a.area), nc.PHASE: a.phase, "kind": kind,
+                "places": m["places"], "max_modules": m["max_modules"],
+                "max_per_year": m["max_per_year"], "min_modules": 0,
+                "cost_per_module": cpp * m["places"], "cost_per_place": cpp,
+                "revenue_per_place": 0.0,
+                "earliest_year": first_year - 1 + m["lead"], "duration": m["duration"],
+                "source": f"{source} {edition} edition, CPP {key[1]} [GBP/place]; "
+                          f"module size and lead time assumed (see DEFAULT_MODULES)",
+            })
+    return validate_options(pd.DataFrame(rows, columns=list(OPTION_COLUMNS)), "default options")
+
+
+def options_from_config(section: Mapping[str, Any], where: str = "[plan]") -> pd.DataFrame:
+    """Read ``[[plan.options]]`` entries of a model definition.
+
+    Each entry: ``name``, ``area``, ``phase``, ``kind``, ``places`` (per module), and either
+    ``cost`` (total per module [GBP], ``fixed_cost`` optional) or ``cost_per_place``
+    [GBP/place]; optional ``max_modules`` (1), ``max_per_year``, ``min_modules`` (0),
+    ``earliest_year``, ``duration`` (0 = permanent), ``revenue_per_place``, ``source``.
+    """
+    entries = section.get("options", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{where}: options must be an array of tables [[plan.options]]")
+    rows = []
+    for i, e in enumerate(entries):
+        w = f"{where} options #{i + 1}"
+        for key in ("name", "area", "phase", "kind", "places"):
+            if key not in e:
+                raise ConfigError(f"{w}: missing required key {key!r}")
+        places = float(e["places"])
+        if places <= 0:
+            raise ConfigError(f"{w} ({e['name']}): places = {places}: expected > 0")
+        if "cost" in e:
+            per_module = float(e["cost"]) + float(e.get("fixed_cost", 0.0))
+        elif "cost_per_place" in e:
+            per_module = float(e["cost_per_place"]) * places + float(e.get("fixed_cost", 0.0))
+        else:
+            raise ConfigError(f"{w} ({e['name']}): give 'cost' [GBP per module] or "
+                              "'cost_per_place' [GBP/place]")
+        duration = int(e.get("duration", 0))
+        rows.append({
+            "option": str(e["name"]), nc.AREA: str(e["area"]), nc.PHASE: str(e["phase"]),
+            "kind": str(e["kind"]), "places": places,
+            "max_modules": int(e.get("max_modules", 1 if duration == 0 else 0)),
+            "max_per_year": int(e.get("max_per_year", 1 if duration > 0 else 0)),
+            "min_modules": int(e.get("min_modules", 0)),
+            "cost_per_module": per_module, "cost_per_place": per_module / places,
+            "revenue_per_place": float(e.get("revenue_per_place", 0.0)),
+            "earliest_year": int(e["earliest_year"]) if "earliest_year" in e else -1,
+            "duration": duration, "source": str(e.get("source", "model definition")),
+        })
+    return pd.DataFrame(rows, columns=list(OPTION_COLUMNS))
+
+
+def validate_options(options: pd.DataFrame, source: str = "options") -> pd.DataFrame:
+    """Check an option table and return it with canonical dtypes.
+
+    Raises
+    ------
+    ConfigError
+        Missing columns, duplicate names, non-positive places, negative costs or limits.
+    """
+    missing = [c for c in OPTION_COLUMNS if c not in options.columns]
+    if missing:
+        raise ConfigError(f"{source}: missing column(s) {missing}")
+    o = options.loc[:, list(OPTION_COLUMNS)].copy()
+    o["option"] = o["option"].astype(str)
+    o[nc.AREA] = o[nc.AREA].astype(str)
+    dup = o["option"][o["option"].duplicated()].tolist()
+    if dup:
+        raise ConfigError(f"{source}: duplicate option name(s) {dup[:5]}")
+    for col in ("places", "cost_per_module", "cost_per_place", "revenue_per_place"):
+        o[col] = pd.to_numeric(o[col], errors="coerce").astype(float)
+    for col in ("max_modules", "max_per_year", "min_modules", "earliest_year", "duration"):
+        o[col] = pd.to_numeric(o[col], errors="coerce").fillna(0).astype(int)
+    checks = [
+        ("places", o["places"] > 0, "> 0"),
+        ("cost_per_module", o["cost_per_module"] >= 0, ">= 0"),
+        ("max_modules", o["max_modules"] >= 0, ">= 0"),
+        ("max_per_year", o["max_per_year"] >= 0, ">= 0"),
+        ("min_modules", o["min_modules"] >= 0, ">= 0"),
+        ("duration", o["duration"] >= 0, ">= 0 (0 = permanent)"),
+    ]
+    for col, ok, expect in checks:
+        ok = ok.fillna(False).to_numpy()
+        if not ok.all():
+            rows = o.loc[~ok, ["option", col]].head()
+            raise ConfigError(f"{source}: column {col!r} must be {expect}; found\n{rows.to_string()}")
+    perm = o["duration"].to_numpy() == 0
+    bad = perm & (o["min_modules"].to_numpy() > o["max_modules"].to_numpy())
+    if bad.any():
+        raise ConfigError(f"{source}: min_modules > max_modules for {o.loc[bad, 'option'].tolist()}")
+    return o.reset_index(drop=True)
+
+
+def build_catalogue(
+    areas: pd.DataFrame,
+    costs: pd.DataFrame | None,
+    first_year: int,
+    local: pd.DataFrame | None = None,
+    extra: Iterable[pd.DataFrame] = (),
+) -> pd.DataFrame:
+    """Combine the DfE-benchmark defaults with local options.
+
+    A local option replaces the default of the same ``area, phase, kind``; local options
+    without ``earliest_year`` get ``first_year``.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`OPTION_COLUMNS`, sorted by area, phase, kind, option.
+    """
+    parts = []
+    if costs is not None:
+        parts.append(default_options(areas, costs, first_year))
+    if local is not None and not local.empty:
+        local = local.copy()
+        local.loc[local["earliest_year"] < 0, "earliest_year"] = first_year
+        local = validate_options(local, "[[plan.options]]")
+        if parts:
+            keys = set(zip(local[nc.AREA], local[nc.PHASE], local["kind"]))
+            d = parts[0]
+            drop = np.array([k in keys for k in zip(d[nc.AREA], d[nc.PHASE], d["kind"])], bool)
+            parts[0] = d.loc[~drop]
+        parts.append(local)
+    parts.extend(validate_options(e, "extra options") for e in extra if e is not None and len(e))
+    if not parts:
+        return pd.DataFrame(columns=list(OPTION_COLUMNS))
+    cat = validate_options(pd.concat(parts, ignore_index=True), "option catalogue")
+    return cat.sort_values([nc.AREA, nc.PHASE, "kind", "option"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,312 @@
+"""Plan a model definition: forecast demand + capacity + option catalogue -> AllocationResult.
+
+:func:`plan` is what the CLI and the report call. It reads the model's ``[plan]`` section,
+builds the option catalogue (DfE cost benchmarks for the authority plus local options),
+plans against the central forecast, a quantile or several scenarios, and explains the key
+decisions with :func:`appraise_options` (each local option against the alternatives).
+:func:`budget_sensitivity` re-plans under a list of budgets.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import nomenclature as nc
+from ..capacity import DEMAND, capacity_by_area, demand_by_place_phase
+from ..exceptions import ConfigError
+from .data import SCENARIO, PlanSettings
+from .model import solve_allocation
+from .options import benchmark_costs, build_catalogue, options_from_config
+from .results import AllocationResult
+
+__all__ = ["plan", "plan_settings", "appraise_options", "budget_sensitivity", "demand_frame"]
+
+logger = logging.getLogger(__name__)
+
+_SETTING_KEYS = ("shortfall_penalty", "target_penalty", "surplus_penalty", "discount_rate",
+                 "annual_budget", "total_budget", "time_limit", "mip_gap", "first_year", "last_year")
+
+
+def plan_settings(config, **overrides) -> PlanSettings:
+    """Settings from ``[assumptions]`` (margin, surplus_target, surplus_ceiling) and ``[plan]``."""
+    sec = config.section("plan")
+    a = config.assumptions
+    kw: dict[str, Any] = {"margin": a.margin, "target": a.surplus_target, "ceiling": a.surplus_ceiling}
+    for k in _SETTING_KEYS:
+        if k in sec:
+            kw[k] = sec[k]
+    if isinstance(kw.get("annual_budget"), Mapping):
+        kw["annual_budget"] = {int(k): float(v) for k, v in kw["annual_budget"].items()}
+    kw.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return PlanSettings(**kw)
+    except TypeError as exc:
+        raise ConfigError(f"{config.path}: [plan]: {exc}") from exc
+
+
+def demand_frame(phase_totals: pd.DataFrame, scenario: str, first_year: int, last_year: int,
+                 value: str = nc.PUPILS) -> pd.DataFrame:
+    """Demand by phase of places for the plan years, labelled with a scenario name."""
+    d = demand_by_place_phase(phase_totals, value=value)
+    d = d.loc[(d[nc.YEAR] >= first_year) & (d[nc.YEAR] <= last_year), [nc.AREA, nc.PHASE, nc.YEAR, DEMAND]]
+    return d.assign(**{SCENARIO: scenario})
+
+
+def _extra_demand(result, name: str, first: int, last: int):
+    """Demand and capacity frames from a SendResult / EarlyYearsResult ``.demand_frame()``."""
+    if result is None:
+        return None, None
+    f = result.demand_frame() if hasattr(result, "demand_frame") else result
+    d = demand_frame(f, "", first, last, value="places").drop(columns=SCENARIO)
+    cap = None
+    if nc.CAPACITY in f.columns:
+        cap = f[[nc.AREA, nc.PHASE, nc.YEAR, nc.CAPACITY]].copy()
+        cap[nc.AREA] = cap[nc.AREA].astype(str)
+        cap[nc.CAPACITY] = pd.to_numeric(cap[nc.CAPACITY], errors="coerce").fillna(0.0)
+    logger.info("plan: %s demand, %d rows", name, len(d))
+    return d, cap
+
+
+def _section_options(sec: Mapping[str, Any], key: str, areas: pd.DataFrame, first: int) -> pd.DataFrame | None:
+    """Default options for ``special`` / ``early_years`` from ``[plan.<key>]`` (kind, places,
+    cost_per_place, max_modules, lead, source), one per area with that demand."""
+    spec = sec.get(key)
+    if not spec or areas is None or areas.empty:
+        return None
+    rows = []
+    for entry in spec.get("options", []):
+        for a in areas[nc.AREA].drop_duplicates():
+            places = float(entry["places"])
+            rows.append({
+                "option": f"{a}:{key}:{entry['kind']}", nc.AREA: str(a), nc.PHASE: key,
+                "kind": entry["kind"], "places": places,
+                "max_modules": int(entry.get("max_modules", 1)), "max_per_year": 0, "min_modules": 0,
+                "cost_per_module": float(entry["cost_per_place"]) * places,
+                "cost_per_place": float(entry["cost_per_place"]), "revenue_per_place": 0.0,
+                "earliest_year": first - 1 + int(entry.get("lead", 2)), "duration": 0,
+                "source": str(entry.get("source", f"[plan.{key}]")),
+            })
+    return pd.DataFrame(rows) if rows else None
+
+
+def _adjacency(sec: Mapping[str, Any]) -> pd.DataFrame | None:
+    adj = sec.get("adjacency", [])
+    if not adj:
+        return None
+    rows = []
+    for i, e in enumerate(adj):
+        try:
+            rows.append({"from_area": str(e["from"]), "to_area": str(e["to"]), nc.PHASE: str(e["phase"]),
+                         "max_share": float(e["max_share"]), "cost_per_pupil": float(e["cost_per_pupil"])})
+        except KeyError as exc:
+            raise ConfigError(f"[plan] adjacency #{i + 1}: missing key {exc}") from exc
+    return pd.DataFrame(rows)
+
+
+def plan(
+    inputs,
+    forecast,
+    *,
+    quantile: float | None = None,
+    budget: float | None = None,
+    solver: str = "cbc",
+    send=None,
+    early_years=None,
+    scenarios: Mapping[str, float | pd.DataFrame] | None = None,
+    appraise: bool = True,
+    **overrides,
+) -> AllocationResult:
+    """Plan a model's places at least cost.
+
+    Parameters
+    ----------
+    inputs : ModelInputs
+        Capacity, areas and the ``[plan]`` section.
+    forecast : ForecastResult
+        Anything with ``phase_totals(q)`` (``area, phase, year, pupils``) and ``base_year``.
+    quantile : float, optional
+        Plan against this quantile of the forecast (e.g. 0.8) instead of the central one.
+    budget : float, optional
+        Total capital budget [GBP] (overrides ``[plan] total_budget``).
+    solver : {"cbc", "highs"}
+    send, early_years : SendResult / EarlyYearsResult, optional
+        Their ``demand_frame()`` adds ``special`` / ``early_years`` demand and capacity.
+    scenarios : mapping name -> quantile or phase-totals frame, optional
+        Plan one set of builds that holds for all of them together.
+    appraise : bool
+        Explain decisions by re-planning each area with local options under alternatives.
+    **overrides
+        Any :class:`PlanSettings` field.
+
+    Returns
+    -------
+    AllocationResult
+        With ``robustness`` (central plan cost vs this plan) when a quantile or scenarios are
+        used, and ``decisions`` explaining the choice in every area with local options.
+    """
+    config = inputs.config
+    sec = config.section("plan")
+    base = int(getattr(forecast, "base_year", inputs.base_year))
+    first = int(sec.get("first_year", base + 1))
+    last = int(sec.get("last_year", base + config.assumptions.horizon))
+    settings = plan_settings(config, total_budget=budget, solver=solver, first_year=first,
+                             last_year=last, **overrides)
+
+    # --- demand ---------------------------------------------------------------------------
+    def frame_of(spec, name):
+        pt = forecast.phase_totals(spec) if spec is None or isinstance(spec, (int, float)) else spec
+        return demand_frame(pt, name, first, last)
+
+    if scenarios:
+        demand = pd.concat([frame_of(v, str(k)) for k, v in scenarios.items()], ignore_index=True)
+    elif quantile is not None:
+        if not 0 < quantile < 1:
+            raise ConfigError(f"quantile = {quantile}: expected a number between 0 and 1")
+        demand = frame_of(float(quantile), f"q{quantile:g}")
+    else:
+        demand = frame_of(None, "central")
+    capacity = capacity_by_area(inputs.capacity)
+    extra_caps = []
+    extra_opts = []
+    for name, res in (("special", send), ("early_years", early_years)):
+        d, cap = _extra_demand(res, name, first, last)
+        if d is None:
+            continue
+        names = demand[SCENARIO].unique()
+        demand = pd.concat([demand] + [d.assign(**{SCENARIO: s}) for s in names], ignore_index=True)
+        if cap is not None:
+            extra_caps.append(cap)
+        extra_opts.append(_section_options(sec, name, d, first))
+    if extra_caps:
+        capacity = pd.concat([capacity.assign(**{nc.YEAR: np.nan})] + extra_caps, ignore_index=True)
+
+    # --- options --------------------------------------------------------------------------
+    from ..io.scorecards import read_cost_benchmarks
+
+    sc_dir = config.resolve(sec.get("scorecards", "../data/school_places_scorecards"))
+    loaded = read_cost_benchmarks(sc_dir, config.authority)
+    costs = benchmark_costs(loaded.data, config.authority)
+    areas = pd.DataFrame({nc.AREA: [a.code for a in config.areas], nc.PHASE: [a.phase for a in config.areas]})
+    local = options_from_config(sec, f"{config.path}: [plan]")
+    catalogue = build_catalogue(areas, costs, first, local=local, extra=[e for e in extra_opts if e is not None])
+    adjacency = _adjacency(sec)
+    provenance = (
+        f"model {config.path}",
+        f"demand: forecast from {nc.academic_year_label(base)}, "
+        f"{'quantile ' + str(quantile) if quantile is not None else 'central'}"
+        f"{'; scenarios ' + ', '.join(map(str, scenarios)) if scenarios else ''}",
+        "capacity: " + "; ".join(sorted({str(s) for s in inputs.capacity.get(nc.SOURCE, pd.Series(['inputs'])).unique()})),
+        "costs: DfE cost per place, " + ", ".join(
+            f"{r.phase} {r.option} GBP {r.cost_per_place:,.0f} ({r.edition} edition)" for r in costs.itertuples()),
+        *(f"option {r.option}: {r.source}" for r in catalogue.loc[catalogue["option"].isin(local["option"])].itertuples()),
+        *(str(n) for n in getattr(forecast, "notes", ())),
+    )
+    names = config.area_names
+    result = solve_allocation(demand, capacity, catalogue, settings, adjacency,
+                              provenance=provenance, area_names=names)
+
+    robustness = {}
+    if scenarios or quantile is not None:
+        central = solve_allocation(frame_of(None, "central"), capacity, catalogue,
+                                   replace(settings, duals=False), adjacency)
+        robustness = {"central_cost": central.total_cost, "robust_cost": result.total_cost,
+                      "extra_cost": result.total_cost - central.total_cost,
+                      "central_shortfall_place_years": central.total_shortfall}
+    decisions = {}
+    if appraise and len(local):
+        for (a, p), _ in local.groupby([nc.AREA, nc.PHASE]):
+            ap = appraise_options(demand, capacity, catalogue, settings, a, p)
+            decisions[f"{names.get(a, a)} ({a}) {p}"] = explain_appraisal(ap, result, a, p)
+    return replace(result, robustness=robustness, decisions=decisions)
+
+
+def _kind_label(kinds: Sequence[str]) -> str:
+    return " + ".join(sorted(set(kinds))) if len(kinds) else "nothing"
+
+
+def appraise_options(demand, capacity, options, settings: PlanSettings, area: str, phase: str) -> pd.DataFrame:
+    """Re-plan one area under each strategy: each permanent kind alone (with temporary
+    options such as bulge classes), temporary options alone, and everything.
+
+    Returns
+    -------
+    DataFrame
+        ``strategy, kinds, cost, places, shortfall_place_years, shortfall_years, first_met,
+        objective`` [GBP, places, place-years]; the area's budget-free cost of each route.
+    """
+    d = demand.loc[(demand[nc.AREA] == area) & (demand[nc.PHASE] == phase)]
+    o = options.loc[(options[nc.AREA] == area) & (options[nc.PHASE] == phase)]
+    cap = capacity.loc[(capacity[nc.AREA].astype(str) == area) & (capacity[nc.PHASE] == phase)]
+    if d.empty or o.empty:
+        return pd.DataFrame()
+    temp = o.loc[o["duration"] > 0]
+    perm_kinds = sorted(o.loc[o["duration"] == 0, "kind"].unique())
+    strategies = {"all options": o}
+    for k in perm_kinds:
+        strategies[f"{k} (+ temporary)"] = pd.concat([o.loc[o["kind"] == k], temp])
+    if len(temp):
+        strategies["temporary only"] = temp
+    s = replace(settings, annual_budget=None, total_budget=None, duals=False)
+    rows = []
+    for name, opts in strategies.items():
+        r = solve_allocation(d, cap, opts.reset_index(drop=True), s)
+        short = r.cells.loc[r.cells["shortfall_after"] > 0.5]
+        met = r.cells.groupby(nc.YEAR)["shortfall_after"].max()
+        later_short = met[met > 0.5]
+        rows.append({
+            "strategy": name, "kinds": _kind_label(r.plan["kind"].tolist()), "cost": r.total_cost,
+            "places": float(r.plan["places"].sum()) if len(r.plan) else 0.0,
+            "shortfall_place_years": float(r.cells.groupby("scenario")["shortfall_after"].sum().max()),
+            "shortfall_years": ", ".join(nc.academic_year_label(y) for y in sorted(short[nc.YEAR].unique())),
+            "first_met": int(later_short.index.max() + 1) if len(later_short) else int(met.index.min()),
+            "objective": r.objective,
+        })
+    return pd.DataFrame(rows)
+
+
+def explain_appraisal(ap: pd.DataFrame, result: AllocationResult, area: str, phase: str) -> str:
+    """One paragraph: what the plan chose in the area and how the alternatives compare."""
+    if ap.empty:
+        return "no demand or options."
+    p = result.plan.loc[(result.plan[nc.AREA] == area) & (result.plan[nc.PHASE] == phase)]
+    chosen = "; ".join(
+        f"{r.kind} {r.places:,.0f} places from {nc.academic_year_label(r.year)} (GBP {r.cost:,.0f})"
+        for r in p.itertuples()) or "no new places"
+    best = ap.sort_values("objective").iloc[0]
+    alts = "; ".join(
+        f"{r.strategy}: GBP {r.cost:,.0f}, {r.places:,.0f} places, shortfall "
+        f"{r.shortfall_place_years:,.0f} place-years" + (f" ({r.shortfall_years})" if r.shortfall_years else "")
+        for r in ap.itertuples())
+    return (f"chooses {chosen}. Cheapest route without the county budget: {best.strategy}. "
+            f"Alternatives (area alone, no budget limit): {alts}.")
+
+
+def budget_sensitivity(demand, capacity, options, settings: PlanSettings, budgets: Sequence[float],
+                       area: str | None = None, phase: str | None = None) -> pd.DataFrame:
+    """Re-plan under each total budget [GBP]; optionally for one area and phase only.
+
+    Returns
+    -------
+    DataFrame
+        ``budget, cost, places, shortfall_place_years, chosen`` (chosen = kinds and years).
+    """
+    d, o, cap = demand, options, capacity
+    if area is not None:
+        d = d.loc[(d[nc.AREA] == area) & ((d[nc.PHASE] == phase) if phase else True)]
+        o = o.loc[(o[nc.AREA] == area) & ((o[nc.PHASE] == phase) if phase else True)].reset_index(drop=True)
+        cap = cap.loc[cap[nc.AREA].astype(str) == area]
+    rows = []
+    for b in budgets:
+        r = solve_allocation(d, cap, o, replace(settings, total_budget=float(b), annual_budget=None, duals=False))
+        chosen = "; ".join(f"{k.kind} {k.places:,.0f} ({nc.academic_year_label(k.year)})"
+                           for k in r.plan.itertuples()) or "nothing"
+        rows.append({"budget": float(b), "cost": r.total_cost,
+                     "places": float(r.plan["places"].sum()) if len(r.plan) else 0.0,
+                     "shortfall_place_years": r.total_shortfall, "chosen": chosen})
+    return pd.DataFrame(rows)

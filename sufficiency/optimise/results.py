@@ -1,0 +1,193 @@
+"""``AllocationResult``: the chosen plan, before/after tables, costs, binding constraints, duals."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import nomenclature as nc
+
+__all__ = ["AllocationResult", "write_frame_atomic"]
+
+
+def write_frame_atomic(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` as CSV to ``path`` through a temporary file and ``os.replace``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            frame.to_csv(fh, index=False, lineterminator="\n", float_format="%.6g")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def _write_text_atomic(text: str, path: Path) -> Path:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+@dataclass(frozen=True)
+class AllocationResult:
+    """The result of one optimisation (see :func:`sufficiency.optimise.solve_allocation`).
+
+    Attributes
+    ----------
+    plan : DataFrame
+        Chosen builds: ``option, area, phase, kind, year, modules, places, cost,
+        cost_per_place, duration, source`` (places [places], cost [GBP, undiscounted]).
+    cells : DataFrame
+        Per scenario, area, phase and year: ``demand, capacity_before, added, moved_out,
+        moved_in, capacity_after, required, shortfall_before, shortfall_after, surplus_after,
+        surplus_pct_after`` [places].
+    marginal : DataFrame
+        ``scenario, area, phase, year, marginal_cost``: dual of the minimum-margin constraint
+        in the LP relaxation [GBP per extra place required for one year, discounted].
+    binding : DataFrame
+        ``family, scenario, area, phase, year, option, detail``.
+    options : DataFrame
+        The option catalogue considered.
+    objective : float
+        Solver objective [GBP, discounted capital + penalties].
+    status : str
+        Solver status (always ``"Optimal"`` in a returned result).
+    settings : PlanSettings
+    provenance : tuple
+        Inputs: demand source, capacity source, cost benchmarks, model file.
+    decisions : dict
+        Key decision -> explanation text.
+    robustness : dict
+        When planning for a quantile or several scenarios: cost of the central plan and
+        the extra cost of robustness [GBP].
+    """
+
+    plan: pd.DataFrame
+    cells: pd.DataFrame
+    marginal: pd.DataFrame
+    binding: pd.DataFrame
+    options: pd.DataFrame
+    objective: float
+    status: str
+    settings: Any
+    solver: str
+    solve_seconds: float
+    provenance: tuple = ()
+    decisions: Mapping[str, str] = field(default_factory=dict)
+    robustness: Mapping[str, float] = field(default_factory=dict)
+    area_names: Mapping[str, str] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ tables
+    def to_frame(self) -> pd.DataFrame:
+        """The chosen options: ``option, area, phase, kind, year, places, cost`` and more."""
+        return self.plan.copy()
+
+    def before_after(self, scenario: str | None = None) -> pd.DataFrame:
+        """Capacity and shortfall before and after the plan by area, phase and year.
+
+        Columns ``area, phase, year, demand, capacity_before, capacity_after,
+        shortfall_before, shortfall_after, surplus_after`` (and the others of :attr:`cells`)
+        for ``scenario`` (default: the first, ``central`` or the planned quantile).
+        """
+        c = self.cells
+        s = scenario if scenario is not None else c["scenario"].iloc[0] if len(c) else None
+        out = c.loc[c["scenario"] == s].drop(columns="scenario")
+        return out.reset_index(drop=True)
+
+    def cost_by_year(self) -> pd.DataFrame:
+        """Capital committed by opening year: ``year, places, cost`` [places, GBP]."""
+        p = self.plan
+        if p.empty:
+            return pd.DataFrame({nc.YEAR: [], "places": [], "cost": []})
+        return p.groupby(nc.YEAR, as_index=False)[["places", "cost"]].sum()
+
+    @property
+    def total_cost(self) -> float:
+        """Capital cost of the plan [GBP, undiscounted]."""
+        return float(self.plan["cost"].sum()) if len(self.plan) else 0.0
+
+    @property
+    def total_shortfall(self) -> float:
+        """Place-years short of the minimum margin after the plan, worst scenario [places x years]."""
+        if self.cells.empty:
+            return 0.0
+        return float(self.cells.groupby("scenario")["shortfall_after"].sum().max())
+
+    def binding_constraints(self) -> pd.DataFrame:
+        """Constraints that hold with equality at the optimum (what limits the plan)."""
+        return self.binding.copy()
+
+    def marginal_costs(self) -> pd.DataFrame:
+        """Marginal cost of one more place required, by area, phase and year [GBP]."""
+        return self.marginal.copy()
+
+    # ------------------------------------------------------------------ text
+    def summary(self) -> str:
+        name = self.area_names
+        lines = [
+            f"Plan ({self.solver}, {self.status}, {self.solve_seconds:.2f} s): "
+            f"{len(self.plan)} build(s), {self.plan['places'].sum() if len(self.plan) else 0:,.0f} "
+            f"places, capital GBP {self.total_cost:,.0f}.",
+        ]
+        if len(self.plan):
+            by = self.plan.groupby([nc.AREA, nc.PHASE, "kind", nc.YEAR], as_index=False)[
+                ["places", "cost"]].sum()
+            for r in by.head(25).itertuples(index=False):
+                lines.append(
+                    f"  {name.get(r.area, r.area)} ({r.area}) {r.phase}: {r.kind} "
+                    f"{r.places:,.0f} places from {nc.academic_year_label(r.year)}, GBP {r.cost:,.0f}"
+                )
+            if len(by) > 25:
+                lines.append(f"  ... and {len(by) - 25} more")
+        short = self.cells.loc[self.cells["shortfall_after"] > 0.5]
+        if short.empty:
+            lines.append("Shortfall left: none (minimum margin met in every area and year).")
+        else:
+            lines.append(f"Shortfall left: {short['shortfall_after'].sum():,.0f} place-years in "
+                         f"{short[nc.AREA].nunique()} area(s):")
+            for r in short.sort_values("shortfall_after", ascending=False).head(8).itertuples(index=False):
+                lines.append(f"  {name.get(r.area, r.area)} ({r.area}) {r.phase} "
+                             f"{nc.academic_year_label(r.year)} [{r.scenario}]: {r.shortfall_after:,.0f}")
+        if self.robustness:
+            r = self.robustness
+            lines.append(
+                f"Robustness: central plan GBP {r.get('central_cost', 0):,.0f}, this plan GBP "
+                f"{r.get('robust_cost', 0):,.0f}, extra GBP {r.get('extra_cost', 0):,.0f}."
+            )
+        for k, v in self.decisions.items():
+            lines.append(f"- {k}: {v}")
+        return "\n".join(lines)
+
+    def write(self, directory: str | Path) -> list[Path]:
+        """Write every table (CSV) and the summary to ``directory`` atomically."""
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        out = [
+            write_frame_atomic(self.to_frame(), d / "plan.csv"),
+            write_frame_atomic(self.cells, d / "before_after.csv"),
+            write_frame_atomic(self.cost_by_year(), d / "cost_by_year.csv"),
+            write_frame_atomic(self.binding, d / "binding_constraints.csv"),
+            write_frame_atomic(self.marginal, d / "marginal_costs.csv"),
+            write_frame_atomic(self.options, d / "options.csv"),
+        ]
+        prov = "\n".join(f"- {p}" for p in self.provenance)
+        out.append(_write_text_atomic(self.summary() + "\n\nProvenance:\n" + prov + "\n",
+                                      d / "plan_summary.txt"))
+        return out

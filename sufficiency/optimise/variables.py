@@ -1,0 +1,103 @@
+"""Decision and slack variables of the allocation problem.
+
+Names are built from integer indices only (``build_12``, ``short_0_345``) so that PuLP's
+rewriting of characters in names can never make two variables collide; values are mapped back
+through the dictionaries of :class:`Variables`, never by parsing names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pulp
+
+from .data import PlanData, PlanSettings
+
+__all__ = ["Variables", "define_variables", "active_cells"]
+
+
+@dataclass
+class Variables:
+    """The problem's variables, keyed by integer indices (see :mod:`.data`).
+
+    Attributes
+    ----------
+    build : list of LpVariable
+        ``build[b]``: modules of option ``o(b)`` opened in year ``t(b)`` [count, integer].
+    short : dict (s, c) -> LpVariable
+        Places short of the minimum margin in cell c, scenario s [places].
+    target_short : dict (s, c) -> LpVariable
+        Places short of the soft surplus target [places].
+    excess : dict (s, c) -> LpVariable
+        Places above the surplus ceiling [places].
+    move : dict (s, m) -> LpVariable
+        Pupils placed in an adjacent area [pupils].
+    budget_slack, modules_slack : dict
+        Only when diagnosing infeasibility: capital over budget [GBP] by year (``-1`` =
+        total), modules short of a committed minimum [count] by option.
+    """
+
+    build: list = field(default_factory=list)
+    short: dict = field(default_factory=dict)
+    target_short: dict = field(default_factory=dict)
+    excess: dict = field(default_factory=dict)
+    move: dict = field(default_factory=dict)
+    budget_slack: dict = field(default_factory=dict)
+    modules_slack: dict = field(default_factory=dict)
+    diagnose: bool = False
+
+
+def active_cells(data: PlanData, level: float) -> np.ndarray:
+    """Boolean (S, C): cells whose requirement ``demand * (1 + level) - capacity`` is positive
+    or that pupils can move from or to (other cells' constraints hold trivially) [bool]."""
+    need = data.demand * (1.0 + level) - data.capacity[None, :] > 1e-9
+    if len(data.moves):
+        moved = np.zeros(data.n_cells, bool)
+        moved[data.moves["from_cell"].to_numpy(int)] = True
+        moved[data.moves["to_cell"].to_numpy(int)] = True
+        need |= moved[None, :]
+    return need
+
+
+def define_variables(
+    problem: pulp.LpProblem, data: PlanData, settings: PlanSettings, diagnose: bool = False
+) -> Variables:
+    """Create every variable (bounds: ``0 <= build[b] <= build_upper[b]`` modules).
+
+    Parameters
+    ----------
+    diagnose : bool
+        Add slacks to the hard families too (budgets, committed modules) to locate the cause
+        of an infeasible problem.
+    """
+    v = Variables(diagnose=diagnose)
+    upper = data.build_upper
+    v.build = [
+        pulp.LpVariable(f"build_{b}", lowBound=0, upBound=float(upper[b]), cat=pulp.LpInteger)
+        for b in range(len(upper))
+    ]
+    elastic = settings.elastic or diagnose
+    if elastic:
+        s_idx, c_idx = np.nonzero(active_cells(data, settings.margin))
+        v.short = {(s, c): pulp.LpVariable(f"short_{s}_{c}", lowBound=0)
+                   for s, c in zip(s_idx.tolist(), c_idx.tolist())}
+    s_idx, c_idx = np.nonzero(active_cells(data, settings.target))
+    v.target_short = {(s, c): pulp.LpVariable(f"tshort_{s}_{c}", lowBound=0)
+                      for s, c in zip(s_idx.tolist(), c_idx.tolist())}
+    covered = np.zeros(data.n_cells, bool)
+    covered[data.cover_cell] = True
+    if len(data.moves):
+        covered[data.moves["from_cell"].to_numpy(int)] = True
+        covered[data.moves["to_cell"].to_numpy(int)] = True
+    cov = np.nonzero(covered)[0].tolist()
+    v.excess = {(s, c): pulp.LpVariable(f"excess_{s}_{c}", lowBound=0)
+                for s in range(len(data.scenarios)) for c in cov}
+    v.move = {(s, m): pulp.LpVariable(f"move_{s}_{m}", lowBound=0)
+              for s in range(len(data.scenarios)) for m in range(len(data.moves))}
+    if diagnose:
+        for t in [int(y) for y in data.years] + [-1]:
+            v.budget_slack[t] = pulp.LpVariable(f"budget_slack_{t - data.first_year if t >= 0 else 'total'}", lowBound=0)
+        for o in np.nonzero(data.options["min_modules"].to_numpy() > 0)[0].tolist():
+            v.modules_slack[o] = pulp.LpVariable(f"modules_slack_{o}", lowBound=0)
+    return v
