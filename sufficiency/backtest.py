@@ -1,0 +1,471 @@
+"""Rolling-origin backtest of the forecast, with the DfE accuracy measure and two baselines.
+
+For each origin year ``t`` the model is fitted on pupils up to and including ``t`` (and
+births up to mid-``t``, what was published when the January ``t+1`` census was), forecasts
+horizons ``1..H`` and is compared with what happened. The measure is the DfE's: signed
+``(forecast - actual) / actual`` of area totals by phase (primary R-Y6, secondary Y7-Y11).
+
+Baselines, so the model proves its worth:
+
+* ``last``: last year carried forward (each phase total stays at its origin value);
+* ``cohort3``: plain cohort survival, 3-year mean ratios, reception from births with a
+  3-year mean reception/births ratio, births held flat beyond the last observed year.
+
+Intervals for origin ``t`` are calibrated **only** on errors of forecasts whose target year
+is ``<= t`` (no peeking): empirical quantiles by horizon and phase
+(:class:`~sufficiency.uncertainty.ErrorModel`).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import nomenclature as nc
+from .exceptions import ConfigError, SchemaError
+from .forecast import DEFAULT_PARAMS, CohortModel
+from .uncertainty import ErrorModel
+
+__all__ = [
+    "BacktestResult",
+    "backtest",
+    "backtest_files",
+    "rolling_forecasts",
+    "phase_errors",
+    "calibration_errors",
+    "BASELINES",
+    "RESULT_COLUMNS",
+]
+
+logger = logging.getLogger(__name__)
+
+#: columns of results.csv, in order (the outside check relies on them)
+RESULT_COLUMNS = (
+    "area", "phase", "origin", "target_year", "horizon", "forecast", "actual", "pct_error",
+    "lower80", "upper80",
+)
+#: phases scored (DfE measure)
+SCORED_PHASES = ("primary", "secondary")
+
+#: naive baselines: name -> CohortModel parameters (``None`` = last year carried forward)
+BASELINES: Mapping[str, Mapping[str, Any] | None] = {
+    "last": None,
+    "cohort3": {"window": 3, "method": "mean", "shrinkage": 0.0, "downweight": {},
+                "reception_window": 3, "reception_method": "mean", "reception_trend": 0.0,
+                "births_method": "flat"},
+}
+
+
+def _model_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    p = dict(DEFAULT_PARAMS)
+    for k, v in dict(params or {}).items():
+        if k not in p:
+            raise ConfigError(f"unknown forecast parameter {k!r}; expected one of {sorted(p)}")
+        p[k] = v
+    return p
+
+
+def rolling_forecasts(
+    pupils: pd.DataFrame,
+    births: pd.DataFrame | None,
+    origins: Sequence[int],
+    max_horizon: int,
+    params: Mapping[str, Any] | None = None,
+    baseline: str | None = None,
+) -> pd.DataFrame:
+    """Cell-level forecasts from each origin, with the actuals where known.
+
+    Parameters
+    ----------
+    pupils : DataFrame
+        ``area, year, ncy, pupils`` (areas = authorities or planning areas) [count].
+    births : DataFrame or None
+        ``area, year, births`` [count].
+    origins : sequence of int
+        Last year of data used for each forecast.
+    max_horizon : int
+        Years forecast from each origin.
+    params : mapping, optional
+        Model parameters (defaults :data:`~sufficiency.forecast.DEFAULT_PARAMS`).
+    baseline : {"last", "cohort3"}, optional
+        Run a baseline instead of the model.
+
+    Returns
+    -------
+    DataFrame
+        ``area, origin, horizon, target_year, ncy, forecast, actual`` (actual NaN when the
+        target year is beyond the data) [count].
+    """
+    pupils = pupils[pupils[nc.NCY].between(0, 13)]
+    first, last = int(pupils[nc.YEAR].min()), int(pupils[nc.YEAR].max())
+    frames = []
+    actual = pupils.groupby([nc.AREA, nc.YEAR, nc.NCY])[nc.PUPILS].sum()
+    for o in origins:
+        if o <= first or o > last:
+            logger.info("origin %s skipped: needs at least two years of history", o)
+            continue
+        if baseline == "last":
+            base = pupils[pupils[nc.YEAR] == o]
+            for h in range(1, max_horizon + 1):
+                frames.append(pd.DataFrame({
+                    nc.AREA: base[nc.AREA].to_numpy(), "origin": o, "horizon": h,
+                    "target_year": o + h, nc.NCY: base[nc.NCY].to_numpy(),
+                    "forecast": base[nc.PUPILS].to_numpy(dtype=float),
+                }))
+            continue
+        p = _model_params(params)
+        if baseline is not None:
+            p.update(BASELINES[baseline])
+        model = CohortModel(**p)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(pupils, births, base_year=o)
+        cube, _ = model.forecast_cube(max_horizon)
+        A, H, G = cube.shape
+        ai, hi, gi = np.nonzero(np.broadcast_to(model.mask_[:, None, :], cube.shape))
+        frames.append(pd.DataFrame({
+            nc.AREA: np.asarray(model.areas_, dtype=object)[ai], "origin": o, "horizon": hi + 1,
+            "target_year": o + hi + 1, nc.NCY: np.asarray(model.ncys_)[gi],
+            "forecast": cube[ai, hi, gi],
+        }))
+    if not frames:
+        return pd.DataFrame(columns=[nc.AREA, "origin", "horizon", "target_year", nc.NCY, "forecast", "actual"])
+    out = pd.concat(frames, ignore_index=True)
+    key = pd.MultiIndex.from_arrays([out[nc.AREA], out["target_year"], out[nc.NCY]])
+    out["actual"] = actual.reindex(key).to_numpy()
+    return out
+
+
+def phase_errors(cells: pd.DataFrame, phases: Sequence[str] = nc.PHASES) -> pd.DataFrame:
+    """Sum cells to DfE phase totals and compute the signed relative error.
+
+    Returns
+    -------
+    DataFrame
+        ``area, phase, origin, target_year, horizon, forecast, actual, pct_error``
+        (``pct_error = (forecast - actual) / actual`` [fraction]); rows with unknown actual
+        dropped.
+    """
+    c = cells.assign(**{nc.PHASE: nc.phase_of_ncy(cells[nc.NCY].to_numpy())})
+    c = c[c[nc.PHASE].isin(list(phases))]
+    # a phase total is scored only if every year group's actual is known
+    g = c.groupby([nc.AREA, nc.PHASE, "origin", "target_year", "horizon"], as_index=False).agg(
+        forecast=("forecast", "sum"), actual=("actual", "sum"),
+        _missing=("actual", lambda s: int(s.isna().sum())),
+    )
+    g = g[(g["_missing"] == 0) & (g["actual"] > 0)].drop(columns="_missing")
+    g["pct_error"] = (g["forecast"] - g["actual"]) / g["actual"]
+    return g.reset_index(drop=True)
+
+
+def ncy_errors(cells: pd.DataFrame) -> pd.DataFrame:
+    """Relative error by year group (``area, ncy, origin, horizon, pct_error``)."""
+    c = cells.dropna(subset=["actual"])
+    c = c[c["actual"] > 0]
+    return c.assign(pct_error=(c["forecast"] - c["actual"]) / c["actual"])
+
+
+def _intervals(model_errors: pd.DataFrame, rows: pd.DataFrame, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+    """Calibrate intervals for each (origin, phase, horizon) row on earlier errors only."""
+    lo = np.full(len(rows), np.nan)
+    hi = np.full(len(rows), np.nan)
+    qs = [(1 - coverage) / 2, 1 - (1 - coverage) / 2]
+    for o in sorted(rows["origin"].unique()):
+        past = model_errors[model_errors["target_year"] <= o]
+        em = ErrorModel.from_errors(past, "phase", f"backtest errors with target year <= {o}")
+        sel = (rows["origin"] == o).to_numpy()
+        sub = rows[sel]
+        lo_o = np.full(len(sub), np.nan)
+        hi_o = np.full(len(sub), np.nan)
+        for ph in sub[nc.PHASE].unique():
+            m = (sub[nc.PHASE] == ph).to_numpy()
+            hs = sub["horizon"].to_numpy()[m]
+            if em.empty:
+                continue
+            mult = em.multipliers(ph, hs, qs)  # (n, 2)
+            f = sub["forecast"].to_numpy()[m]
+            lo_o[m] = f * mult[:, 0]
+            hi_o[m] = f * mult[:, 1]
+        lo[sel] = lo_o
+        hi[sel] = hi_o
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Rolling-origin backtest results.
+
+    Attributes
+    ----------
+    data : DataFrame
+        One row per area x phase x origin x horizon: :data:`RESULT_COLUMNS`, then
+        ``pct_error_last``, ``pct_error_cohort3`` (the baselines' errors), and with
+        scorecards ``authority_error`` and ``winner``.
+    by_ncy : DataFrame
+        Errors by year group: ``ncy, horizon, median_abs_error, bias, n``.
+    config : mapping
+        Model parameters used.
+    provenance : tuple
+        Input files.
+    coverage : float
+        Interval coverage (0.8).
+    """
+
+    data: pd.DataFrame
+    by_ncy: pd.DataFrame
+    config: Mapping[str, Any]
+    provenance: tuple = ()
+    coverage: float = 0.8
+    warnings: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.data.copy()
+
+    def scores(self, target_years: Sequence[int] | None = None) -> pd.DataFrame:
+        """Median absolute error, bias, coverage and win rates by phase and horizon.
+
+        Returns
+        -------
+        DataFrame
+            ``phase, horizon, n, mae_model, bias_model, mae_last, bias_last, mae_cohort3,
+            bias_cohort3, coverage80``, and with scorecards ``n_authority, mae_authority,
+            bias_authority, win_rate_vs_authority`` [fractions].
+        """
+        d = self.data
+        if target_years is not None:
+            d = d[d["target_year"].isin(list(target_years))]
+        rows = []
+        for (ph, h), g in d.groupby([nc.PHASE, "horizon"], sort=True):
+            r = {"phase": ph, "horizon": int(h), "n": len(g),
+                 "mae_model": g["pct_error"].abs().median(), "bias_model": g["pct_error"].mean()}
+            for b in BASELINES:
+                col = f"pct_error_{b}"
+                if col in g:
+                    r[f"mae_{b}"] = g[col].abs().median()
+                    r[f"bias_{b}"] = g[col].mean()
+                    r[f"win_rate_vs_{b}"] = float((g["pct_error"].abs() < g[col].abs()).mean())
+            inside = (g["actual"] >= g["lower80"]) & (g["actual"] <= g["upper80"])
+            r["coverage80"] = float(inside[g["lower80"].notna()].mean()) if g["lower80"].notna().any() else np.nan
+            if "authority_error" in g:
+                a = g.dropna(subset=["authority_error"])
+                r["n_authority"] = len(a)
+                r["mae_authority"] = a["authority_error"].abs().median() if len(a) else np.nan
+                r["bias_authority"] = a["authority_error"].mean() if len(a) else np.nan
+                r["win_rate_vs_authority"] = (
+                    float((a["pct_error"].abs() < a["authority_error"].abs()).mean()) if len(a) else np.nan
+                )
+            rows.append(r)
+        return pd.DataFrame(rows)
+
+    def summary(self, target_years: Sequence[int] | None = None) -> str:
+        s = self.scores(target_years)
+        lines = [f"Backtest: {self.data['area'].nunique()} areas, origins "
+                 f"{sorted(self.data['origin'].unique().tolist())}"]
+        cols = [c for c in s.columns if c.startswith(("mae_", "bias_", "coverage", "win_rate"))]
+        lines.append(f"{'phase':<10} {'h':>2} {'n':>4} " + " ".join(f"{c:>12}" for c in cols))
+        for r in s.itertuples(index=False):
+            d = r._asdict()
+            lines.append(f"{d['phase']:<10} {d['horizon']:>2} {d['n']:>4} " + " ".join(
+                f"{d[c] * 100:>11.2f}%" if pd.notna(d[c]) else f"{'-':>12}" for c in cols))
+        return "\n".join(lines)
+
+
+def backtest(
+    pupils: pd.DataFrame,
+    births: pd.DataFrame | None,
+    origins: Sequence[int],
+    horizons: Sequence[int],
+    params: Mapping[str, Any] | None = None,
+    *,
+    scorecards: pd.DataFrame | None = None,
+    coverage: float = 0.8,
+    provenance: tuple = (),
+) -> BacktestResult:
+    """Rolling-origin backtest of the model and both baselines.
+
+    Parameters
+    ----------
+    pupils, births : DataFrame
+        Canonical pupils (``area, year, ncy, pupils``) and births (``area, year, births``).
+    origins : sequence of int
+        Origins scored (last year of data used).
+    horizons : sequence of int
+        Horizons scored [years].
+    params : mapping, optional
+        Model parameters.
+    scorecards : DataFrame, optional
+        :func:`sufficiency.io.scorecards.read_scorecards` data; adds ``authority_error``
+        (same area, phase, target year and horizon) and ``winner``.
+    coverage : float
+        Interval coverage reported as ``lower80``/``upper80``.
+
+    Returns
+    -------
+    BacktestResult
+    """
+    origins = sorted({int(o) for o in origins})
+    horizons = sorted({int(h) for h in horizons})
+    if not origins or not horizons or min(horizons) < 1:
+        raise ConfigError("backtest: give at least one origin and horizons >= 1")
+    first, last = int(pupils[nc.YEAR].min()), int(pupils[nc.YEAR].max())
+    bad = [o for o in origins if o <= first or o >= last]
+    if bad:
+        raise ConfigError(
+            f"backtest: origin(s) {bad} outside the data: need {first + 1} <= origin <= {last - 1} "
+            f"(pupils cover {first}-{last})"
+        )
+    hmax = max(horizons)
+    # the model at every origin up to the last scored one (calibration needs earlier errors)
+    all_origins = list(range(first + 1, max(origins) + 1))
+    msgs: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cells = rolling_forecasts(pupils, births, all_origins, hmax, params)
+    msgs += sorted({str(w.message) for w in caught})
+    model_err = phase_errors(cells)
+    res = model_err[model_err["origin"].isin(origins) & model_err["horizon"].isin(horizons)
+                    & model_err[nc.PHASE].isin(SCORED_PHASES)].copy()
+    lo, hi = _intervals(model_err, res, coverage)
+    res["lower80"], res["upper80"] = lo, hi
+    for b in BASELINES:
+        bc = rolling_forecasts(pupils, births, origins, hmax, params, baseline=b)
+        be = phase_errors(bc, SCORED_PHASES)[[nc.AREA, nc.PHASE, "origin", "horizon", "pct_error"]]
+        res = res.merge(be.rename(columns={"pct_error": f"pct_error_{b}"}),
+                        on=[nc.AREA, nc.PHASE, "origin", "horizon"], how="left")
+    if scorecards is not None:
+        sc = scorecards.rename(columns={"own_error": "authority_error"})
+        sc = sc[[nc.AREA, "target_year", nc.PHASE, "horizon", "authority_error"]]
+        sc = sc.drop_duplicates([nc.AREA, "target_year", nc.PHASE, "horizon"], keep="last")
+        res = res.merge(sc, on=[nc.AREA, "target_year", nc.PHASE, "horizon"], how="left")
+        res["winner"] = np.where(
+            res["authority_error"].isna(), "",
+            np.where(res["pct_error"].abs() < res["authority_error"].abs(), "model",
+                     np.where(res["pct_error"].abs() > res["authority_error"].abs(), "authority", "tie")),
+        )
+    res = res.sort_values(["area", "phase", "origin", "horizon"]).reset_index(drop=True)
+    res["origin"] = res["origin"].astype("int64")
+    res["target_year"] = res["target_year"].astype("int64")
+    res["horizon"] = res["horizon"].astype("int64")
+    extra_cols = [c for c in res.columns if c not in RESULT_COLUMNS]
+    res = res[list(RESULT_COLUMNS) + extra_cols]
+    ne = ncy_errors(cells[cells["origin"].isin(origins) & cells["horizon"].isin(horizons)])
+    by_ncy = ne.groupby([nc.NCY, "horizon"], as_index=False).agg(
+        median_abs_error=("pct_error", lambda s: s.abs().median()), bias=("pct_error", "mean"),
+        n=("pct_error", "size"),
+    )
+    return BacktestResult(res, by_ncy, _model_params(params), tuple(provenance), coverage, tuple(msgs))
+
+
+def load_authority_data(pupils_path, births_path, lookup_path):
+    """Read the published census, births and lookup files into authority-level tables.
+
+    Returns
+    -------
+    (DataFrame, DataFrame, tuple)
+        Pupils by authority (``new_la_code``), births summed over each authority's districts,
+        provenance records.
+    """
+    from .io.births import aggregate_births, read_births, read_district_lookup
+    from .io.census import read_census_ncy
+
+    lp = read_census_ncy(pupils_path)
+    prov = list(lp.provenance)
+    births = None
+    if births_path is not None:
+        lb = read_births(births_path)
+        prov += lb.provenance
+        if lookup_path is None:
+            births = lb.data
+        else:
+            lk = read_district_lookup(lookup_path)
+            prov += lk.provenance
+            births = aggregate_births(lb.data, lk.data)
+    return lp.data, births, tuple(prov)
+
+
+def backtest_files(
+    pupils_path: str | Path,
+    births_path: str | Path | None,
+    lookup_path: str | Path | None,
+    origins: Sequence[int],
+    horizons: Sequence[int],
+    params: Mapping[str, Any] | None = None,
+    scorecards_dir: str | Path | None = None,
+) -> BacktestResult:
+    """:func:`backtest` straight from the published files (the CLI's entry point)."""
+    pupils, births, prov = load_authority_data(pupils_path, births_path, lookup_path)
+    if births is not None:
+        missing = sorted(set(pupils[nc.AREA]) - set(births[nc.AREA]))
+        if missing:
+            logger.warning(
+                "no births for area(s) %s: Reception forecast by trend in Reception itself",
+                ", ".join(missing),
+            )
+    sc = None
+    if scorecards_dir is not None:
+        from .io.scorecards import read_scorecards
+
+        ls = read_scorecards(scorecards_dir)
+        sc = ls.data
+        prov += tuple(ls.provenance)
+    return backtest(pupils, births, origins, horizons, params, scorecards=sc, provenance=prov)
+
+
+def calibration_errors(inputs, params: Mapping[str, Any]) -> tuple[pd.DataFrame, str]:
+    """Backtest errors used to calibrate the intervals of :func:`~sufficiency.forecast.run_forecast`.
+
+    Runs the model at every origin before the base year on every authority in the model's
+    pupils file (births through the lookup, if the model has both), or on the model's own
+    authority totals otherwise.
+
+    Returns
+    -------
+    (DataFrame, str)
+        Rows with ``phase`` or ``ncy``, ``horizon``, ``pct_error``; and a description of the
+        source (for provenance).
+    """
+    cfg = inputs.config
+    p = {k: v for k, v in params.items() if k in DEFAULT_PARAMS}
+    pupils = births = None
+    src = cfg.data.get("pupils")
+    if src is not None and src.reader == "census_ncy":
+        try:
+            b = cfg.data.get("births")
+            lk = cfg.data.get("lookup")
+            pupils, births, _ = load_authority_data(
+                src.path, b.path if b is not None and b.reader == "ons_births" else None,
+                lk.path if lk is not None else None,
+            )
+        except SchemaError as exc:  # fall back to the authority's own totals
+            logger.warning("calibration on all authorities failed (%s); using own totals", exc)
+            pupils = None
+    if pupils is None:
+        pupils = inputs.authority_pupils
+        births = inputs.authority_births if len(inputs.authority_births) else None
+    base = inputs.base_year
+    pupils = pupils[pupils[nc.YEAR] <= base]
+    if births is not None:
+        births = births[births[nc.YEAR] <= base]
+    first = int(pupils[nc.YEAR].min())
+    origins = list(range(first + 1, base))
+    if not origins:
+        return pd.DataFrame(columns=["phase", "ncy", "horizon", "pct_error"]), "no backtest (too little history)"
+    H = max(1, base - origins[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cells = rolling_forecasts(pupils, births, origins, H, p)
+    pe = phase_errors(cells)[[nc.PHASE, "horizon", "pct_error"]]
+    ne = ncy_errors(cells)[[nc.NCY, "horizon", "pct_error"]]
+    out = pd.concat([pe.assign(ncy=np.nan), ne.assign(phase=None)], ignore_index=True)
+    n_areas = pupils[nc.AREA].nunique()
+    source = (f"rolling-origin backtest of the model on {n_areas} authorit{'y' if n_areas == 1 else 'ies'} "
+              f"(origins {origins[0]}-{origins[-1]}, target years <= {base})")
+    return out, source

@@ -1,0 +1,140 @@
+"""``sufficiency forecast`` and ``sufficiency backtest``."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from . import cli
+from ._common import format_option, model_argument, out_option
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Write through a temporary file in the same directory, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _write_frame(frame: pd.DataFrame, path: Path, fmt: str) -> None:
+    if fmt == "csv":
+        _atomic_write(path, lambda t: frame.to_csv(t, index=False, lineterminator="\n"))
+    elif fmt == "xlsx":
+        _atomic_write(path, lambda t: frame.to_excel(t, index=False, engine="openpyxl"))
+    else:
+        def w(t):
+            with open(t, "w", encoding="utf-8") as fh:
+                json.dump(json.loads(frame.to_json(orient="records", double_precision=6)), fh,
+                          indent=1, sort_keys=True)
+                fh.write("\n")
+        _atomic_write(path, w)
+
+
+@cli.command()
+@model_argument
+@out_option
+@format_option
+@click.option("--horizon", type=click.IntRange(1, 30), default=None,
+              help="Years to forecast (default: the model's [assumptions] horizon).")
+def forecast(model, out, fmt, horizon):
+    """Forecast pupils for every planning area of MODEL and print a short table.
+
+    Writes (with --out) forecast.<fmt> (area x year x year group, with 80% and 95% intervals,
+    kind actual/derived/forecast, births_projected, components) and phase_totals.<fmt>,
+    plus notes.txt with every caveat and input. The table shows, per area and phase, pupils
+    now, in 5 and in 10 years and the 80% range in the last year.
+
+    \b
+    Example:
+      sufficiency forecast models/worcestershire.toml --out out/ --format csv
+    """
+    from ..config import load_model
+    from ..forecast import run_forecast
+    from ..inputs import load_inputs
+
+    overrides = {} if horizon is None else {"horizon": horizon}
+    with click.progressbar(length=3, label="forecast", file=click.get_text_stream("stderr")) as bar:
+        config = load_model(model)
+        inputs = load_inputs(config)
+        bar.update(1)
+        result = run_forecast(inputs, **overrides)
+        bar.update(1)
+        if out is not None:
+            ext = fmt
+            _write_frame(result.to_frame(), Path(out) / f"forecast.{ext}", fmt)
+            _write_frame(result.phase_totals(), Path(out) / f"phase_totals.{ext}", fmt)
+            lines = list(result.notes) + [f"warning: {w}" for w in result.warnings]
+            lines += [f"input: {p.table} {p.path} sha256={p.sha256} {p.note}" for p in result.provenance]
+            _atomic_write(Path(out) / "notes.txt",
+                          lambda t: Path(t).write_text("\n".join(lines) + "\n", encoding="utf-8"))
+        bar.update(1)
+    click.echo(result.summary())
+    if out is not None:
+        click.echo(f"Wrote forecast.{fmt}, phase_totals.{fmt} and notes.txt to {out}")
+
+
+def _int_list(ctx, param, value):
+    try:
+        return tuple(int(v) for v in str(value).split(",") if v.strip())
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r}: expected comma-separated years, e.g. 2017,2019") from exc
+
+
+@cli.command()
+@click.option("--pupils", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="Pupils by authority and year group (census_pupils_by_ncy layout).")
+@click.option("--births", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="ONS births by district (births_by_district layout).")
+@click.option("--lookup", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="District -> authority lookup (district_to_la layout).")
+@click.option("--origins", callback=_int_list, default="2017,2019,2020,2021", show_default=True,
+              help="Origin years (last year of data used), comma-separated.")
+@click.option("--horizons", callback=_int_list, default="1,3", show_default=True,
+              help="Horizons in years, comma-separated.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CSV file for the results (one row per area x phase x origin x horizon).")
+@click.option("--scorecards", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="DfE scorecards folder: adds the authority's own error and who won.")
+def backtest(pupils, births, lookup, origins, horizons, out, scorecards):
+    """Rolling-origin backtest on the published files, against two naive baselines.
+
+    For each origin, fits on data up to it, forecasts the horizons and scores the DfE measure
+    (forecast - actual) / actual of authority totals, primary (R-Y6) and secondary (Y7-Y11).
+    Prints median absolute error, bias, win rates and 80% interval coverage.
+
+    \b
+    Example:
+      sufficiency backtest --pupils data/census_pupils_by_ncy_2011_2022.csv \\
+        --births data/births_by_district_1992_2023.csv \\
+        --lookup data/district_to_la_west_midlands.csv \\
+        --origins 2017,2019,2020,2021 --horizons 1,3 --out results.csv
+    """
+    from ..backtest import backtest_files
+
+    result = backtest_files(pupils, births, lookup, origins, horizons, scorecards_dir=scorecards)
+    if out is not None:
+        _write_frame(result.to_frame(), Path(out), "csv")
+    click.echo(result.summary())
+    if scorecards is not None:
+        d = result.to_frame()
+        d = d[d["winner"] != ""]
+        if len(d):
+            wins = (d["winner"] == "model").sum()
+            click.echo(f"Against the authorities' own forecasts: model won {wins} of {len(d)} "
+                       f"({wins / len(d):.0%}); authority won {(d['winner'] == 'authority').sum()}.")
+        else:
+            click.echo("No scorecard errors match these origins and horizons.")
+    if out is not None:
+        click.echo(f"Wrote {len(result.data)} rows to {out}")

@@ -1,0 +1,400 @@
+"""Cohort survival: pure array functions behind :class:`~sufficiency.forecast.CohortModel`.
+
+Everything here works on numpy arrays indexed ``(area, year, ncy)`` (a "cube"), vectorised
+over areas and year groups; the only loop is over forecast years, because each year rolls
+the previous one forward.
+
+Notation
+--------
+``N[a, t, g]``
+    pupils in area ``a``, academic year ``t``, year group ``g`` [count].
+``src[a, t, g]``
+    pupils who may move into ``(a, g+1)`` next year: ``N[a, t, g]`` within an area, or
+    ``sum_p T[p, a] N[p, t, g]`` at the transfer year group (Year 6 -> Year 7), where
+    ``T[p, s]`` is the share of primary area ``p``'s Year 6 that moves to secondary area ``s``.
+``s[a, t, g] = N[a, t+1, g+1] / src[a, t, g]``
+    survival ratio for transition ``g -> g+1`` between years ``t`` and ``t+1`` [ratio].
+``r[a, t] = N[a, t, 0] / B[a, t-4]``
+    reception/births ratio: mid-year births ``B`` (July Y-1 to June Y, year Y) start
+    Reception in academic year Y+4 [ratio].
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from . import nomenclature as nc
+from .exceptions import ConfigError
+
+__all__ = [
+    "RECEPTION_LAG",
+    "TRANSFER_NCY",
+    "AVERAGE_METHODS",
+    "history_cube",
+    "feeder_counts",
+    "survival_ratios",
+    "reception_ratios",
+    "average_ratios",
+    "trend_adjustment",
+    "roll_forward",
+    "project_series",
+]
+
+logger = logging.getLogger(__name__)
+
+#: births in the year to mid-Y start Reception in academic year Y + 4
+RECEPTION_LAG = 4
+#: year group whose pupils change planning area (Year 6 -> Year 7)
+TRANSFER_NCY = 6
+#: averaging methods accepted by :func:`average_ratios`
+AVERAGE_METHODS = ("mean", "weighted", "median", "trimmed")
+
+
+def history_cube(
+    frame: pd.DataFrame, areas: list[str], years: list[int], ncys: list[int],
+    value: str = nc.PUPILS,
+) -> np.ndarray:
+    """Pivot a tidy table to an ``(area, year, ncy)`` array; missing cells are NaN.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Tidy table with ``area``, ``year``, ``ncy`` and ``value`` columns.
+    areas, years, ncys : list
+        Index of each axis, in order.
+    value : str
+        Column holding the counts [count].
+
+    Returns
+    -------
+    ndarray of float, shape (len(areas), len(years), len(ncys))
+    """
+    out = np.full((len(areas), len(years), len(ncys)), np.nan)
+    ai = pd.Index(areas).get_indexer(frame[nc.AREA].astype(str))
+    ti = pd.Index(years).get_indexer(frame[nc.YEAR].astype("int64"))
+    gi = pd.Index(ncys).get_indexer(frame[nc.NCY].astype("int64"))
+    ok = (ai >= 0) & (ti >= 0) & (gi >= 0)
+    vals = frame[value].to_numpy(dtype=float)[ok]
+    flat = np.zeros_like(out)
+    seen = np.zeros(out.shape, dtype=bool)
+    np.add.at(flat, (ai[ok], ti[ok], gi[ok]), vals)
+    seen[ai[ok], ti[ok], gi[ok]] = True
+    out[seen] = flat[seen]
+    return out
+
+
+def feeder_counts(
+    cube: np.ndarray, transfer: np.ndarray | None = None, transfer_g: int | None = TRANSFER_NCY
+) -> np.ndarray:
+    """Pupils who may move into the next year group of each area, ``src[a, t, g]``.
+
+    Parameters
+    ----------
+    cube : ndarray, shape (A, T, G)
+        Pupils by area, year and year group (year groups R.. consecutive) [count].
+    transfer : ndarray, shape (A, A), optional
+        ``transfer[p, s]`` share of area ``p``'s pupils in ``transfer_g`` moving to area ``s``
+        [fraction]; identity if omitted (pupils stay in their area).
+    transfer_g : int, optional
+        Index on the ncy axis of the transfer year group.
+
+    Returns
+    -------
+    ndarray, shape (A, T, G-1)
+        ``src[..., g]`` feeds ``(a, g+1)``.
+    """
+    src = np.array(cube[..., :-1], dtype=float, copy=True)
+    if transfer is not None and transfer_g is not None and transfer_g < cube.shape[-1] - 1:
+        y6 = np.nan_to_num(cube[..., transfer_g])  # (A, T)
+        src[..., transfer_g] = np.einsum("ps,pt->st", transfer, y6)
+    return src
+
+
+def survival_ratios(
+    cube: np.ndarray, transfer: np.ndarray | None = None, transfer_g: int | None = TRANSFER_NCY
+) -> np.ndarray:
+    """Survival ratios ``s[a, t, g] = N[a, t+1, g+1] / src[a, t, g]``.
+
+    Returns
+    -------
+    ndarray, shape (A, T-1, G-1)
+        NaN where the source is zero or missing [ratio].
+    """
+    src = feeder_counts(cube, transfer, transfer_g)[:, :-1, :]
+    nxt = cube[:, 1:, 1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = nxt / src
+    r[~np.isfinite(r) | (src <= 0)] = np.nan
+    return r
+
+
+def reception_ratios(reception: np.ndarray, births_lagged: np.ndarray) -> np.ndarray:
+    """Reception/births ratios ``r[a, t] = N[a, t, 0] / B[a, t - 4]`` (NaN where undefined)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = reception / births_lagged
+    r[~np.isfinite(r) | ~(births_lagged > 0)] = np.nan
+    return r
+
+
+def _last_valid(ratios: np.ndarray, window: int) -> np.ndarray:
+    """Mask keeping, along axis 1, only the last ``window`` non-NaN entries."""
+    valid = ~np.isnan(ratios)
+    # rank from the end among valid entries
+    rev_rank = np.cumsum(valid[:, ::-1], axis=1)[:, ::-1]
+    return valid & (rev_rank <= window)
+
+
+def average_ratios(
+    ratios: np.ndarray,
+    window: int = 3,
+    method: str = "mean",
+    halflife: float = 1.0,
+    weights: np.ndarray | None = None,
+    shrinkage: float = 0.0,
+    size: np.ndarray | None = None,
+    year_weights: np.ndarray | None = None,
+) -> np.ndarray:
+    """Average ratios over the last ``window`` years, per area and transition.
+
+    Parameters
+    ----------
+    ratios : ndarray, shape (A, K, ...)
+        Historical ratios, oldest first along axis 1 (NaN = not observed) [ratio].
+    window : int
+        Number of most recent observed ratios used.
+    method : {"mean", "weighted", "median", "trimmed"}
+        ``mean``: plain mean; ``weighted``: exponential recency weights ``0.5 ** (age /
+        halflife)``; ``median``: median (resists one outlier year such as 2020/21);
+        ``trimmed``: mean after dropping the single value furthest from the median (needs
+        ``window >= 3``).
+    halflife : float
+        Half-life of the recency weights [years] (``weighted`` only).
+    weights : ndarray, shape (K,), optional
+        Extra weight per historical year (e.g. 0.5 for the pandemic transition) applied by
+        ``mean``/``weighted``.
+    shrinkage : float
+        Weight ``w`` of the pooled ratio: ``(1 - w) * own + w * pooled`` where ``pooled``
+        is the ``size``-weighted average over areas [fraction in 0..1].
+    size : ndarray, shape (A, ...), optional
+        Weights for pooling (e.g. pupils in the source year group); equal if omitted.
+    year_weights : ndarray, optional
+        Alias of ``weights``.
+
+    Returns
+    -------
+    ndarray, shape (A, ...)
+        Averaged ratios; NaN where an area has no observed ratio.
+
+    Notes
+    -----
+    With window 3, ``median`` ignores the most extreme of three years. Pooling makes small
+    areas borrow strength from the others, the usual empirical-Bayes shrinkage.
+    """
+    if method not in AVERAGE_METHODS:
+        raise ConfigError(f"ratio average method {method!r}: expected one of {AVERAGE_METHODS}")
+    if window < 1:
+        raise ConfigError(f"window = {window}: expected at least 1 year")
+    weights = year_weights if weights is None else weights
+    keep = _last_valid(ratios, window)
+    x = np.where(keep, ratios, np.nan)
+    K = ratios.shape[1]
+    if method in ("mean", "weighted"):
+        shape = [1] * ratios.ndim
+        shape[1] = K
+        w = np.ones(K)
+        if weights is not None:
+            w = w * np.asarray(weights, dtype=float)
+        if method == "weighted":
+            # age counted among kept entries: most recent kept = 0
+            age = np.cumsum(keep[:, ::-1], axis=1)[:, ::-1] - 1
+            wk = np.where(keep, 0.5 ** (age / max(halflife, 1e-9)), 0.0) * w.reshape(shape)
+        else:
+            wk = np.where(keep, 1.0, 0.0) * w.reshape(shape)
+        num = np.nansum(np.where(keep, x * wk, 0.0), axis=1)
+        den = wk.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            avg = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+    elif method == "median":
+        with np.errstate(all="ignore"):
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                avg = np.nanmedian(x, axis=1)
+    else:  # trimmed
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            med = np.nanmedian(x, axis=1, keepdims=True)
+            dev = np.abs(x - med)
+            n = keep.sum(axis=1, keepdims=True)
+            worst = np.nanargmax(np.where(np.isnan(dev), -1, dev), axis=1)
+            drop = np.zeros_like(keep)
+            np.put_along_axis(drop, np.expand_dims(worst, 1), True, axis=1)
+            drop &= n >= 3
+            avg = np.nanmean(np.where(drop, np.nan, x), axis=1)
+    if shrinkage > 0 and avg.shape[0] > 1:
+        sz = np.ones_like(avg) if size is None else np.asarray(size, dtype=float)
+        sz = np.where(np.isnan(avg), 0.0, np.nan_to_num(sz))
+        tot = sz.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pooled = np.nansum(np.nan_to_num(avg) * sz, axis=0) / tot
+        avg = np.where(np.isnan(avg), pooled, (1 - shrinkage) * avg + shrinkage * pooled)
+    return avg
+
+
+def trend_adjustment(
+    ratios: np.ndarray, window: int, damping: float, horizon: int, lead: float = 0.0
+) -> np.ndarray:
+    """Damped linear-trend correction to add to an averaged ratio, per forecast year.
+
+    The slope ``b`` is the least-squares slope of the last ``window`` observed ratios (per
+    area); the correction at forecast step ``h`` is ``b * (c + sum_{i=1..h} damping**i)``,
+    where ``c = (window - 1) / 2`` moves the mean from the window's centre to its last year.
+
+    Parameters
+    ----------
+    ratios : ndarray, shape (A, K)
+        Historical ratios, oldest first [ratio].
+    window : int
+        Years used for the slope.
+    damping : float
+        Damping factor phi in 0..1 (0 = no trend).
+    horizon : int
+        Forecast years.
+    lead : float
+        Extra steps already elapsed before step 1 [years].
+
+    Returns
+    -------
+    ndarray, shape (A, horizon)
+    """
+    A = ratios.shape[0]
+    if damping <= 0 or window < 2:
+        return np.zeros((A, horizon))
+    keep = _last_valid(ratios, window)
+    x = np.where(keep, ratios, np.nan)
+    t = np.broadcast_to(np.arange(ratios.shape[1], dtype=float), ratios.shape)
+    tt = np.where(keep, t, np.nan)
+    n = keep.sum(axis=1)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        tm = np.nanmean(tt, axis=1, keepdims=True)
+        xm = np.nanmean(x, axis=1, keepdims=True)
+        b = np.nansum((tt - tm) * (x - xm), axis=1) / np.nansum((tt - tm) ** 2, axis=1)
+    b = np.where((n >= 2) & np.isfinite(b), b, 0.0)
+    centre = np.where(n >= 2, (np.minimum(n, window) - 1) / 2.0, 0.0)
+    steps = np.cumsum(damping ** np.arange(1, horizon + 1))
+    return b[:, None] * (centre[:, None] + lead + steps[None, :])
+
+
+def roll_forward(
+    base: np.ndarray,
+    ratios: np.ndarray,
+    reception: np.ndarray,
+    transfer: np.ndarray | None = None,
+    transfer_g: int | None = TRANSFER_NCY,
+) -> np.ndarray:
+    """Roll the base year forward with survival ratios and a reception series.
+
+    ``N[a, h, g+1] = src[a, h-1, g] * s[a, g]`` and ``N[a, h, 0] = reception[a, h]``.
+
+    Parameters
+    ----------
+    base : ndarray, shape (A, G) or (A, G, D)
+        Pupils in the base year [count] (trailing draw axis optional).
+    ratios : ndarray, shape (A, G-1) or (A, H, G-1) (+ draw axis as ``base``)
+        Survival ratios per transition, constant or by forecast year [ratio].
+    reception : ndarray, shape (A, H) (+ draw axis)
+        Reception pupils per forecast year [count]; NaN rows mean "no reception" (0).
+    transfer : ndarray, shape (A, A), optional
+        Transfer shares at ``transfer_g`` (see :func:`feeder_counts`).
+
+    Returns
+    -------
+    ndarray, shape (A, H, G) (+ draw axis)
+        Pupils by area, forecast year and year group [count]; never negative.
+    """
+    H = reception.shape[1]
+    cur = np.nan_to_num(np.asarray(base, dtype=float))
+    by_year = ratios.ndim == cur.ndim + 1
+    out = np.empty((cur.shape[0], H) + cur.shape[1:])
+    rec = np.nan_to_num(reception)
+    for h in range(H):  # each year depends on the previous one: loop over years only
+        src = cur[:, :-1].copy()
+        if transfer is not None and transfer_g is not None and transfer_g < cur.shape[1] - 1:
+            src[:, transfer_g] = np.tensordot(transfer.T, cur[:, transfer_g], axes=1)
+        s = ratios[:, h] if by_year else ratios
+        nxt = np.empty_like(cur)
+        nxt[:, 1:] = src * np.nan_to_num(s)
+        nxt[:, 0] = rec[:, h]
+        cur = np.maximum(nxt, 0.0)
+        out[:, h] = cur
+    return out
+
+
+def project_series(
+    values: np.ndarray, horizon: int, method: str = "holt_damped", damping: float = 0.9
+) -> np.ndarray:
+    """Project annual series (births) ``horizon`` years beyond their last value.
+
+    Parameters
+    ----------
+    values : ndarray, shape (A, K)
+        Series by area, oldest first; trailing NaN allowed (each row projected from its own
+        last value) [count].
+    horizon : int
+        Years to project.
+    method : {"holt_damped", "flat", "drift"}
+        ``holt_damped``: statsmodels ``ExponentialSmoothing(trend="add", damped_trend=True)``
+        fitted per area on the last 15 values (falls back to ``drift`` if the fit fails or
+        there are fewer than 6 values); ``flat``: last value carried; ``drift``: mean change of
+        the last 5 years, damped by ``damping`` each year.
+
+    Returns
+    -------
+    ndarray, shape (A, horizon)
+        Projected values (non-negative) [count].
+    """
+    A = values.shape[0]
+    out = np.full((A, horizon), np.nan)
+    if horizon <= 0:
+        return np.zeros((A, 0))
+    phi = damping ** np.arange(1, horizon + 1)
+    cum = np.cumsum(phi)
+    for i in range(A):  # one small fit per area series (not per cell)
+        v = values[i][~np.isnan(values[i])]
+        if len(v) == 0:
+            continue
+        last = v[-1]
+        if method == "flat" or len(v) < 2:
+            out[i] = last
+            continue
+        k = min(5, len(v) - 1)
+        drift = last + (v[-1] - v[-1 - k]) / k * cum
+        if method == "drift" or len(v) < 6:
+            out[i] = drift
+            continue
+        y = v[-15:]
+        try:
+            import warnings
+
+            from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fit = ExponentialSmoothing(
+                    y, trend="add", damped_trend=True, initialization_method="estimated"
+                ).fit()
+                f = np.asarray(fit.forecast(horizon), dtype=float)
+            out[i] = f if np.all(np.isfinite(f)) else drift
+        except Exception as exc:  # statsmodels raises many types on degenerate series
+            logger.info("Holt fit failed for series %d (%s); using damped drift", i, exc)
+            out[i] = drift
+    return np.maximum(out, 0.0)

@@ -1,0 +1,741 @@
+"""Pupil forecasts by planning area and year group: ``CohortModel(...).fit(...).predict(...)``.
+
+The model is cohort survival (see :mod:`sufficiency.cohort` for the maths):
+
+* Year groups 1-13 roll forward with survival ratios averaged over the last ``window`` years
+  (plain, recency-weighted, median or trimmed mean; optionally shrunk towards the ratio pooled
+  over all areas, with chosen years down-weighted).
+* Reception is births four years earlier times an averaged reception/births ratio, with an
+  optional damped trend in that ratio. Beyond the last observed births, births are projected
+  (Holt damped trend, or a supplied projection) and rows are flagged ``births_projected``.
+* Year 7 of a secondary planning area is the sum over its feeder primary areas of their
+  Year 6 the year before times the transfer share, times the area's Y6->Y7 ratio.
+* Sixth form (Y12, Y13) follows staying-on rates, which are survival ratios like the others.
+* Housing adds pupils (:mod:`sufficiency.housing`).
+* Intervals come from an :class:`~sufficiency.uncertainty.ErrorModel` calibrated on the
+  model's own rolling-origin backtest errors (:mod:`sufficiency.backtest`).
+
+:func:`run_forecast` runs it all for a model definition.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import cohort
+from . import nomenclature as nc
+from .exceptions import ConfigError, DataQualityWarning, NotFittedError, SchemaError
+from .uncertainty import DEFAULT_COVERAGE, ErrorModel
+
+__all__ = ["CohortModel", "ForecastResult", "run_forecast", "DEFAULT_PARAMS", "FORECAST_COLUMNS"]
+
+logger = logging.getLogger(__name__)
+
+#: year groups forecast (Reception to Year 13)
+NCYS = tuple(range(0, 14))
+
+#: Defaults, chosen by the rolling-origin backtest on the 14 West Midlands authorities
+#: (docs/forecast.md). Change them in the ``[forecast]`` section of a model definition.
+DEFAULT_PARAMS: Mapping[str, Any] = {
+    "window": 3,
+    "method": "mean",
+    "halflife": 1.0,
+    "shrinkage": 0.0,
+    "downweight": {},
+    "reception_window": 3,
+    "reception_method": "mean",
+    "reception_trend": 0.0,
+    "reception_trend_window": 5,
+    "births_method": "holt_damped",
+    "horizon": 10,
+    "coverage": DEFAULT_COVERAGE,
+    "draws": 1000,
+    "seed": 20240101,
+}
+
+FORECAST_COLUMNS = (
+    nc.AREA, nc.YEAR, nc.NCY, nc.PHASE, "tier", nc.PUPILS, "pupils_lower", "pupils_upper",
+    "pupils_lower_95", "pupils_upper_95", nc.KIND, "births_projected", "cohort", "housing",
+)
+
+
+def _transfer_matrix(transfer, areas: list[str]) -> np.ndarray | None:
+    """``T[p, s]`` from ``{primary: {secondary: share}}`` or a frame (from, to, share)."""
+    if transfer is None:
+        return None
+    idx = {a: i for i, a in enumerate(areas)}
+    T = np.zeros((len(areas), len(areas)))
+    if isinstance(transfer, pd.DataFrame):
+        items = [(str(r[0]), str(r[1]), float(r[2])) for r in transfer.itertuples(index=False)]
+    else:
+        items = [(str(p), str(s), float(v)) for p, d in transfer.items() for s, v in d.items()]
+    for p, s, v in items:
+        if p not in idx or s not in idx:
+            raise ConfigError(f"transfer {p} -> {s}: area not in the pupil history")
+        T[idx[p], idx[s]] += v
+    return T
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    """A pupil forecast with history, components and intervals.
+
+    Attributes
+    ----------
+    data : DataFrame
+        Tidy long table, columns :data:`FORECAST_COLUMNS` (history rows included, with
+        ``kind`` actual or derived and interval = value). ``pupils_lower/upper`` bound the
+        first coverage (80% by default), ``pupils_lower_95/upper_95`` the second.
+    config : mapping
+        Parameters used.
+    provenance : tuple
+        Provenance records of the inputs, plus the error model's source.
+    warnings : tuple of str
+        Warnings raised while fitting and predicting.
+    coverage : tuple of float
+        Interval coverages.
+    base_year : int
+        Last year of history (the origin).
+    draws : mapping
+        ``phase -> ndarray (H, D)`` outcome/forecast multiplier draws for phase totals.
+    notes : tuple of str
+        Caveats a reader must see (derived history, projected births, housing).
+    """
+
+    data: pd.DataFrame
+    config: Mapping[str, Any]
+    provenance: tuple
+    warnings: tuple[str, ...]
+    coverage: tuple[float, float]
+    base_year: int
+    draws: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
+    notes: tuple[str, ...] = ()
+    area_names: Mapping[str, str] = field(default_factory=dict)
+
+    def to_frame(self, wide: bool = False) -> pd.DataFrame:
+        """Tidy long table, or (``wide=True``) pupils with one column per year."""
+        if not wide:
+            return self.data.copy()
+        w = self.data.pivot_table(
+            index=[nc.AREA, nc.PHASE, nc.NCY], columns=nc.YEAR, values=nc.PUPILS, aggfunc="sum"
+        )
+        w.columns = [int(c) for c in w.columns]
+        return w.reset_index()
+
+    def phase_totals(self, q: float | None = None) -> pd.DataFrame:
+        """Totals by DfE phase per area and year.
+
+        Parameters
+        ----------
+        q : float, optional
+            Quantile in 0..1; ``pupils`` is then the q-quantile of the phase total from the
+            draws instead of the central forecast.
+
+        Returns
+        -------
+        DataFrame
+            ``area, phase, year, pupils, pupils_lower, pupils_upper, kind`` [count]; the
+            interval is the first coverage (80% by default).
+        """
+        d = self.data
+        g = d.groupby([nc.AREA, nc.PHASE, nc.YEAR], as_index=False, sort=True).agg(
+            pupils=(nc.PUPILS, "sum"), kind=(nc.KIND, "first")
+        )
+        h = (g[nc.YEAR] - self.base_year).to_numpy()
+        lo_q = (1 - self.coverage[0]) / 2
+        out = g.copy()
+        lower = g[nc.PUPILS].to_numpy(dtype=float).copy()
+        upper = lower.copy()
+        central = lower.copy()
+        value = lower.copy()
+        for phase, dr in self.draws.items():
+            m = (g[nc.PHASE] == phase).to_numpy() & (h >= 1)
+            if not m.any():
+                continue
+            hi = np.clip(h[m] - 1, 0, dr.shape[0] - 1)
+            ql = np.quantile(dr, [lo_q, 1 - lo_q], axis=1)  # (2, H)
+            lower[m] = central[m] * ql[0, hi]
+            upper[m] = central[m] * ql[1, hi]
+            if q is not None:
+                value[m] = central[m] * np.quantile(dr, q, axis=1)[hi]
+        out[nc.PUPILS] = value
+        out["pupils_lower"] = lower
+        out["pupils_upper"] = upper
+        return out[[nc.AREA, nc.PHASE, nc.YEAR, nc.PUPILS, "pupils_lower", "pupils_upper", nc.KIND]]
+
+    def summary(self, years: tuple[int, ...] = (0, 5, 10)) -> str:
+        """Short text table: area, phase, pupils now, in 5 and 10 years, 80% range."""
+        pt = self.phase_totals()
+        lines = [
+            f"Pupil forecast from {nc.academic_year_label(self.base_year)} "
+            f"({len(pt[nc.AREA].unique())} areas; intervals {int(self.coverage[0] * 100)}%)",
+        ]
+        hdr = f"{'area':<10} {'name':<16} {'phase':<10}" + "".join(
+            f" {nc.academic_year_label(self.base_year + k):>9}" for k in years
+        ) + f"  {'range (last year)':>19}"
+        lines.append(hdr)
+        piv = pt.set_index([nc.AREA, nc.PHASE, nc.YEAR])
+        for (a, p), _ in pt.groupby([nc.AREA, nc.PHASE], sort=True):
+            vals = []
+            last = None
+            for k in years:
+                key = (a, p, self.base_year + k)
+                if key in piv.index:
+                    vals.append(f" {piv.loc[key, nc.PUPILS]:>9,.0f}")
+                    last = piv.loc[key]
+                else:
+                    vals.append(f" {'-':>9}")
+            rng = f"{last['pupils_lower']:,.0f}-{last['pupils_upper']:,.0f}" if last is not None else "-"
+            lines.append(f"{a:<10} {self.area_names.get(a, '')[:16]:<16} {p:<10}" + "".join(vals) + f"  {rng:>19}")
+        for n in self.notes:
+            lines.append(f"Note: {n}")
+        return "\n".join(lines)
+
+
+class CohortModel:
+    """Cohort-survival pupil forecast (scikit-learn conventions).
+
+    Parameters
+    ----------
+    window : int
+        Years of survival ratios averaged.
+    method : {"mean", "weighted", "median", "trimmed"}
+        How survival ratios are averaged (see :func:`sufficiency.cohort.average_ratios`).
+    halflife : float
+        Recency half-life for ``method="weighted"`` [years].
+    shrinkage : float
+        Weight of the ratio pooled over all areas [fraction].
+    downweight : mapping of int to float
+        Weight of the ratios of transitions ending in the given academic years (e.g.
+        ``{2020: 0.5}`` for the pandemic year).
+    reception_window, reception_method
+        Same for the reception/births ratio.
+    reception_trend : float
+        Damping factor of a linear trend in the reception/births ratio (0 = none).
+    reception_trend_window : int
+        Years used to estimate that trend.
+    births_method : {"holt_damped", "drift", "flat"}
+        Projection of births beyond the last observed year.
+    horizon : int
+        Years forecast [years].
+    coverage : tuple of float
+        Interval coverages (first = ``pupils_lower/upper``).
+    draws : int
+        Number of draws for phase-total quantiles.
+    seed : int
+        Random seed (results are deterministic given it).
+    """
+
+    def __init__(
+        self,
+        window: int = 3,
+        method: str = "mean",
+        halflife: float = 1.0,
+        shrinkage: float = 0.0,
+        downweight: Mapping[int, float] | None = None,
+        reception_window: int = 3,
+        reception_method: str = "mean",
+        reception_trend: float = 0.0,
+        reception_trend_window: int = 5,
+        births_method: str = "holt_damped",
+        horizon: int = 10,
+        coverage: tuple[float, float] = DEFAULT_COVERAGE,
+        draws: int = 1000,
+        seed: int = 20240101,
+    ) -> None:
+        self.window = window
+        self.method = method
+        self.halflife = halflife
+        self.shrinkage = shrinkage
+        self.downweight = downweight
+        self.reception_window = reception_window
+        self.reception_method = reception_method
+        self.reception_trend = reception_trend
+        self.reception_trend_window = reception_trend_window
+        self.births_method = births_method
+        self.horizon = horizon
+        self.coverage = coverage
+        self.draws = draws
+        self.seed = seed
+
+    def get_params(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in DEFAULT_PARAMS}
+
+    # ------------------------------------------------------------------ fit
+    def fit(
+        self,
+        history: pd.DataFrame,
+        births: pd.DataFrame | None = None,
+        *,
+        transfer=None,
+        area_ncys: Mapping[str, tuple[int, ...]] | None = None,
+        base_year: int | None = None,
+    ) -> CohortModel:
+        """Estimate ratios from pupil history (and births).
+
+        Parameters
+        ----------
+        history : DataFrame
+            ``area, year, ncy, pupils`` (optional ``kind``) [count]; years up to
+            ``base_year`` are used.
+        births : DataFrame, optional
+            ``area, year, births`` (mid-year births, year = year to June) [count]. Areas
+            with Reception but no births get Reception by trend (with a warning).
+        transfer : mapping or DataFrame, optional
+            ``{primary_area: {secondary_area: share}}``; identity if omitted.
+        area_ncys : mapping, optional
+            Year groups each area forecasts; default: those with pupils in the base year.
+        base_year : int, optional
+            Origin; default the last year of ``history``.
+
+        Returns
+        -------
+        self
+        """
+        for c in (nc.AREA, nc.YEAR, nc.NCY, nc.PUPILS):
+            if c not in history.columns:
+                raise SchemaError(f"pupil history: missing column {c!r}; expected area, year, ncy, pupils")
+        if self.method not in cohort.AVERAGE_METHODS or self.reception_method not in cohort.AVERAGE_METHODS:
+            raise ConfigError(f"method: expected one of {cohort.AVERAGE_METHODS}")
+        if not (0 <= self.shrinkage <= 1):
+            raise ConfigError(f"shrinkage = {self.shrinkage}: expected 0..1")
+        h = history[history[nc.NCY].isin(NCYS)]
+        if base_year is None:
+            base_year = int(h[nc.YEAR].max())
+        h = h[h[nc.YEAR] <= base_year]
+        if h.empty:
+            raise SchemaError(f"pupil history has no rows up to {base_year}")
+        neg = h[nc.PUPILS].to_numpy(dtype=float) < 0
+        if neg.any():
+            raise SchemaError(f"pupil history: {int(neg.sum())} negative pupil counts (first: {h[neg].head(1).to_dict('records')})")
+        areas = sorted(h[nc.AREA].astype(str).unique())
+        years = list(range(int(h[nc.YEAR].min()), base_year + 1))
+        if years[-1] != base_year:
+            raise SchemaError(f"pupil history has no rows for base year {base_year}")
+        ncys = list(NCYS)
+        cube = cohort.history_cube(h, areas, years, ncys)
+        T = _transfer_matrix(transfer, areas)
+        self.areas_ = areas
+        self.years_ = years
+        self.ncys_ = ncys
+        self.base_year_ = base_year
+        self.cube_ = cube
+        self.transfer_ = T
+        self.kind_ = (
+            h.groupby(nc.AREA)[nc.KIND].agg(lambda k: "derived" if (k == "derived").any() else "actual")
+            .reindex(areas).fillna("actual").to_dict()
+            if nc.KIND in h.columns else {a: "actual" for a in areas}
+        )
+        if area_ncys is None:
+            mask = np.nan_to_num(cube[:, -1, :]) > 0
+        else:
+            mask = np.zeros((len(areas), len(ncys)), dtype=bool)
+            for i, a in enumerate(areas):
+                mask[i, [g for g in area_ncys.get(a, ()) if g in ncys]] = True
+        self.mask_ = mask
+        self.warnings_: list[str] = []
+
+        # survival ratios ------------------------------------------------------------------
+        sr = cohort.survival_ratios(cube, T)  # (A, T-1, G-1)
+        w = np.ones(len(years) - 1)
+        for y, wt in dict(self.downweight or {}).items():
+            k = int(y) - years[0] - 1
+            if 0 <= k < len(w):
+                w[k] = float(wt)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: areas' other phase
+            size = np.nanmean(cohort.feeder_counts(cube, T)[:, -self.window:, :], axis=1)
+            rec_size = np.nanmean(cube[:, -3:, 0], axis=1)[:, None]
+        self.survival_history_ = sr
+        avg = cohort.average_ratios(
+            sr, self.window, self.method, self.halflife, weights=w, shrinkage=self.shrinkage,
+            size=size,
+        )
+        self.survival_ratios_ = np.nan_to_num(avg, nan=0.0)
+
+        # reception -----------------------------------------------------------------------
+        rec = cube[:, :, 0]
+        has_rec = mask[:, 0]
+        b_years = list(range(years[0] - cohort.RECEPTION_LAG - 20, base_year + 1))
+        B = np.full((len(areas), len(b_years)), np.nan)
+        births_kind = np.full(len(areas), "none", dtype=object)
+        if births is not None and len(births):
+            bb = births[births[nc.YEAR] <= base_year]
+            ai = pd.Index(areas).get_indexer(bb[nc.AREA].astype(str))
+            ti = pd.Index(b_years).get_indexer(bb[nc.YEAR].astype(int))
+            ok = (ai >= 0) & (ti >= 0)
+            B[ai[ok], ti[ok]] = bb[nc.BIRTHS].to_numpy(dtype=float)[ok]
+            births_kind[np.unique(ai[ok])] = "births"
+        no_births = has_rec & (births_kind != "births")
+        if no_births.any():
+            msg = (f"{int(no_births.sum())} area(s) have no births ({', '.join(np.array(areas)[no_births][:5])}"
+                   f"{' ...' if no_births.sum() > 5 else ''}): Reception forecast by trend in Reception itself")
+            logger.warning(msg)
+            self.warnings_.append(msg)
+            warnings.warn(msg, DataQualityWarning, stacklevel=2)
+            # treat Reception(t) as "births(t-4)" with ratio 1: projected by the same method
+            lag_idx = pd.Index(b_years).get_indexer([y - cohort.RECEPTION_LAG for y in years])
+            ok = lag_idx >= 0
+            for_rows = np.where(no_births)[0]
+            B[np.ix_(for_rows, lag_idx[ok])] = rec[np.ix_(for_rows, np.where(ok)[0])]
+            births_kind[no_births] = "reception"
+        # last observed births per area (trailing NaN projected)
+        self.births_years_ = b_years
+        self.births_ = B
+        self.births_kind_ = births_kind
+        lag = pd.Index(b_years).get_indexer([y - cohort.RECEPTION_LAG for y in years])
+        Blag = np.where(lag[None, :] >= 0, B[:, np.clip(lag, 0, None)], np.nan)
+        rr = cohort.reception_ratios(rec, Blag)  # (A, T)
+        rr_hist = rr[:, 1:]  # align weights with transitions (ends in years[1:])
+        self.reception_history_ = rr
+        rr_avg = cohort.average_ratios(
+            rr_hist[:, :, None], self.reception_window, self.reception_method, self.halflife,
+            weights=w, shrinkage=self.shrinkage, size=rec_size,
+        )[:, 0]
+        self.reception_ratio_ = np.where(np.isnan(rr_avg), 1.0, rr_avg)
+        self.reception_trend_ = cohort.trend_adjustment(
+            rr_hist, self.reception_trend_window, self.reception_trend, int(self.horizon) + 30,
+            lead=0.0,
+        )
+        return self
+
+    # -------------------------------------------------------------- predict
+    def _check(self):
+        if not hasattr(self, "survival_ratios_"):
+            raise NotFittedError("CohortModel: call fit(history, births) before predict().")
+
+    def project_births(self, horizon: int, births: pd.DataFrame | None = None):
+        """Births for every year needed by ``horizon`` forecast years.
+
+        Returns
+        -------
+        (ndarray (A, H), ndarray of bool (A, H))
+            Births feeding Reception in each forecast year [count], and whether they are
+            projected rather than observed.
+        """
+        self._check()
+        A = len(self.areas_)
+        need = [self.base_year_ + k - cohort.RECEPTION_LAG for k in range(1, horizon + 1)]
+        b_years = list(self.births_years_)
+        obs = ~np.isnan(self.births_)
+        last_i = np.where(obs.any(axis=1), obs.shape[1] - 1 - np.argmax(obs[:, ::-1], axis=1), -1)
+        last_obs = np.where(last_i >= 0, np.asarray(b_years)[np.clip(last_i, 0, None)], -10**6)
+        extra = max(0, max(need) - b_years[-1])
+        b_years = b_years + list(range(b_years[-1] + 1, b_years[-1] + 1 + extra))
+        B = np.concatenate([self.births_, np.full((A, extra), np.nan)], axis=1)
+        supplied = np.zeros_like(B, dtype=bool)
+        if births is not None and len(births):
+            ai = pd.Index(self.areas_).get_indexer(births[nc.AREA].astype(str))
+            ti = pd.Index(b_years).get_indexer(births[nc.YEAR].astype(int))
+            ok = (ai >= 0) & (ti >= 0)
+            ai, ti = ai[ok], ti[ok]
+            vals = births[nc.BIRTHS].to_numpy(dtype=float)[ok]
+            free = np.isnan(B[ai, ti])
+            B[ai[free], ti[free]] = vals[free]
+            supplied[ai[free], ti[free]] = True
+        # project each area's trailing gap (after its last observed or supplied value)
+        idx = pd.Index(b_years).get_indexer(need)
+        gap = np.isnan(B[:, idx]).any(axis=1) & (last_i >= 0)
+        if gap.any():
+            filled = ~np.isnan(B[gap])
+            last_f = filled.shape[1] - 1 - np.argmax(filled[:, ::-1], axis=1)
+            steps = int((B.shape[1] - 1 - last_f).max())
+            P = cohort.project_series(B[gap], steps, self.births_method)  # (n, steps)
+            cols = last_f[:, None] + 1 + np.arange(steps)[None, :]
+            okc = cols < B.shape[1]
+            rows = np.repeat(np.where(gap)[0][:, None], steps, axis=1)
+            B[rows[okc], cols[okc]] = P[okc]
+        idx = pd.Index(b_years).get_indexer(need)
+        out = B[:, idx]
+        projected = (np.array(need)[None, :] > last_obs[:, None]) | supplied[:, idx]
+        return out, projected
+
+    def forecast_cube(self, horizon: int, births: pd.DataFrame | None = None):
+        """Central cohort forecast as an array.
+
+        Returns
+        -------
+        (ndarray (A, H, G), ndarray of bool (A, H))
+            Pupils by area (``areas_``), forecast year and year group (``ncys_``) [count],
+            zero outside each area's year groups; and whether Reception's births in each
+            forecast year are projected.
+        """
+        self._check()
+        H = int(horizon)
+        Bf, projected = self.project_births(H, births)
+        rr = np.maximum(self.reception_ratio_[:, None] + self.reception_trend_[:, :H], 0.0)
+        reception = np.where(self.mask_[:, :1], Bf * rr, 0.0)
+        base = self.cube_[:, -1, :]
+        central = cohort.roll_forward(base, self.survival_ratios_, reception, self.transfer_)
+        return np.where(self.mask_[:, None, :], central, 0.0), projected
+
+    def predict(
+        self,
+        horizon: int | None = None,
+        *,
+        births: pd.DataFrame | None = None,
+        housing: np.ndarray | None = None,
+        error_model: ErrorModel | None = None,
+        ncy_error_model: ErrorModel | None = None,
+        tiers=None,
+        provenance: tuple = (),
+        notes: tuple[str, ...] = (),
+        area_names: Mapping[str, str] | None = None,
+    ) -> ForecastResult:
+        """Forecast ``horizon`` years beyond the base year.
+
+        Parameters
+        ----------
+        horizon : int, optional
+            Years ahead (default: the model's ``horizon``).
+        births : DataFrame, optional
+            A supplied births projection (``area, year, births``) used where births are
+            not observed; otherwise births are projected with ``births_method``.
+        housing : ndarray (A, H, G), optional
+            Additive pupils from housing (:func:`sufficiency.housing.housing_pupils`).
+        error_model : ErrorModel, optional
+            Errors of phase totals by horizon (key = DfE phase); without it intervals are
+            degenerate (lower = upper = central) and a warning says so.
+        ncy_error_model : ErrorModel, optional
+            Errors by year group for cell intervals; falls back to ``error_model``.
+        tiers : callable (area, year) -> mapping ncy -> tier, optional
+            Tier structure; two-tier by default.
+
+        Returns
+        -------
+        ForecastResult
+        """
+        self._check()
+        H = int(self.horizon if horizon is None else horizon)
+        if H < 1:
+            raise ConfigError(f"horizon = {H}: expected at least 1 year")
+        A, G = len(self.areas_), len(self.ncys_)
+        central, projected = self.forecast_cube(H, births)
+        hous = np.zeros_like(central) if housing is None else np.where(self.mask_[:, None, :], housing, 0.0)
+        total = central + hous
+        # births_projected: a cell rests on projected births if its cohort entered Reception
+        # in a forecast year whose births were projected
+        hh = np.arange(1, H + 1)[:, None]
+        gg = np.arange(G)[None, :]
+        entry_h = hh - gg  # forecast step at which the cohort was in Reception (<=0: history)
+        bp = np.zeros((A, H, G), dtype=bool)
+        valid = entry_h >= 1
+        bp[:, valid] = projected[:, (entry_h[valid] - 1)]
+        # intervals ---------------------------------------------------------------------
+        cov = tuple(self.coverage)
+        qs = []
+        for c in cov:
+            qs += [(1 - c) / 2, 1 - (1 - c) / 2]
+        mult = np.ones((G, H, len(qs)))
+        em_cell = ncy_error_model if ncy_error_model is not None and not ncy_error_model.empty else error_model
+        warn = []
+        if em_cell is None or em_cell.empty:
+            warn.append("no backtest error model: intervals collapse to the central forecast")
+        else:
+            key_is_ncy = em_cell is ncy_error_model
+            for gi, g in enumerate(self.ncys_):
+                key = g if key_is_ncy else nc.phase_of_ncy(g)
+                mult[gi] = em_cell.multipliers(key, hh[:, 0], qs)
+        bounds = total[..., None] * np.transpose(mult, (1, 0, 2))[None]  # (A, H, G, Q)
+        draws = {}
+        if error_model is not None and not error_model.empty:
+            for p in nc.PHASES:
+                draws[p] = error_model.draws(p, hh[:, 0], int(self.draws), int(self.seed))
+        # frame -------------------------------------------------------------------------
+        fyears = np.arange(self.base_year_ + 1, self.base_year_ + H + 1)
+        ai, ti, gi = np.nonzero(np.broadcast_to(self.mask_[:, None, :], (A, H, G)))
+        fc = pd.DataFrame({
+            nc.AREA: np.asarray(self.areas_, dtype=object)[ai],
+            nc.YEAR: fyears[ti],
+            nc.NCY: np.asarray(self.ncys_)[gi],
+            nc.PUPILS: total[ai, ti, gi],
+            "pupils_lower": bounds[ai, ti, gi, 0],
+            "pupils_upper": bounds[ai, ti, gi, 1],
+            "pupils_lower_95": bounds[ai, ti, gi, 2] if len(qs) > 2 else bounds[ai, ti, gi, 0],
+            "pupils_upper_95": bounds[ai, ti, gi, 3] if len(qs) > 2 else bounds[ai, ti, gi, 1],
+            nc.KIND: "forecast",
+            "births_projected": bp[ai, ti, gi],
+            "cohort": central[ai, ti, gi],
+            "housing": hous[ai, ti, gi],
+        })
+        # history
+        Tn = len(self.years_)
+        hmask = np.broadcast_to(self.mask_[:, None, :], (A, Tn, G)) & ~np.isnan(self.cube_)
+        ai, ti, gi = np.nonzero(hmask)
+        vals = self.cube_[ai, ti, gi]
+        kinds = np.array([self.kind_[a] for a in self.areas_], dtype=object)
+        hist = pd.DataFrame({
+            nc.AREA: np.asarray(self.areas_, dtype=object)[ai],
+            nc.YEAR: np.asarray(self.years_)[ti],
+            nc.NCY: np.asarray(self.ncys_)[gi],
+            nc.PUPILS: vals, "pupils_lower": vals, "pupils_upper": vals,
+            "pupils_lower_95": vals, "pupils_upper_95": vals,
+            nc.KIND: kinds[ai], "births_projected": False, "cohort": vals, "housing": 0.0,
+        })
+        data = pd.concat([hist, fc], ignore_index=True)
+        data[nc.PHASE] = nc.phase_of_ncy(data[nc.NCY].to_numpy())
+        data["tier"] = _tier_column(data, tiers)
+        data = data[list(FORECAST_COLUMNS)].sort_values([nc.AREA, nc.YEAR, nc.NCY], kind="stable")
+        data = data.reset_index(drop=True)
+        data[nc.YEAR] = data[nc.YEAR].astype("int64")
+        data[nc.NCY] = data[nc.NCY].astype("int64")
+        data["births_projected"] = data["births_projected"].astype(bool)
+        all_notes = list(notes)
+        if bp.any():
+            all_notes.append(
+                f"Reception from {self.base_year_ + 1 + int(np.argmax(projected.any(axis=0)))}/.. rests "
+                f"on projected births ({self.births_method}); flagged births_projected."
+            )
+        for w_ in warn:
+            logger.warning(w_)
+        return ForecastResult(
+            data=data,
+            config=self.get_params(),
+            provenance=tuple(provenance),
+            warnings=tuple(self.warnings_) + tuple(warn),
+            coverage=(float(cov[0]), float(cov[-1])),
+            base_year=int(self.base_year_),
+            draws=draws,
+            notes=tuple(all_notes),
+            area_names=dict(area_names or {}),
+        )
+
+
+def _tier_column(data: pd.DataFrame, tiers) -> np.ndarray:
+    """Tier of each row: from ``tiers(area, year) -> {ncy: tier}`` or two-tier."""
+    if tiers is None:
+        m = nc.TWO_TIER.mapping()
+        return data[nc.NCY].map(m).to_numpy(dtype=object)
+    keys = data[[nc.AREA, nc.YEAR]].drop_duplicates()
+    rows = []
+    for a, y in keys.itertuples(index=False):  # one lookup per area-year, not per cell
+        for g, t in tiers(a, int(y)).items():
+            rows.append((a, int(y), g, t))
+    lut = pd.DataFrame(rows, columns=[nc.AREA, nc.YEAR, nc.NCY, "tier"])
+    m = data[[nc.AREA, nc.YEAR, nc.NCY]].merge(lut, on=[nc.AREA, nc.YEAR, nc.NCY], how="left")
+    return m["tier"].to_numpy(dtype=object)
+
+
+# ---------------------------------------------------------------------------
+# run_forecast: the model definition's forecast
+# ---------------------------------------------------------------------------
+def forecast_params(config, **overrides) -> dict[str, Any]:
+    """Merge defaults, ``[assumptions]`` and ``[forecast]`` (and overrides) into parameters.
+
+    Raises
+    ------
+    ConfigError
+        Unknown keys in ``[forecast]`` or overrides.
+    """
+    params = dict(DEFAULT_PARAMS)
+    a = config.assumptions
+    params["horizon"] = a.horizon
+    params["seed"] = a.seed
+    sec = dict(config.section("forecast"))
+    sec.pop("housing", None)
+    sec.pop("calibration", None)
+    for src_name, src in (("[forecast]", sec), ("overrides", overrides)):
+        for k, v in src.items():
+            if k not in params:
+                raise ConfigError(
+                    f"{config.path}: {src_name}: unknown forecast parameter {k!r}; expected one of "
+                    f"{', '.join(sorted(params))}"
+                )
+            params[k] = v
+    if "window" not in sec and "window" not in overrides and a.window != 3:
+        params["window"] = a.window
+    if isinstance(params["downweight"], Mapping):
+        params["downweight"] = {int(k): float(v) for k, v in params["downweight"].items()}
+    params["coverage"] = tuple(float(c) for c in params["coverage"])
+    return params
+
+
+def run_forecast(inputs, **overrides) -> ForecastResult:
+    """Forecast every planning area of a model definition.
+
+    Uses the ``[forecast]`` section (model parameters; ``[forecast.housing]`` yields and
+    arrival; ``[forecast.calibration]``) and ``[assumptions]`` (horizon, window, seed).
+    Intervals are calibrated on a rolling-origin backtest of the same model on every
+    authority in the pupils file (authority totals), using births through the lookup when
+    the model has one.
+
+    Parameters
+    ----------
+    inputs : ModelInputs
+        From :func:`sufficiency.inputs.load_inputs`.
+    **overrides
+        Any :data:`DEFAULT_PARAMS` key.
+
+    Returns
+    -------
+    ForecastResult
+    """
+    from .backtest import calibration_errors
+    from .housing import housing_pupils, housing_settings
+
+    cfg = inputs.config
+    params = forecast_params(cfg, **overrides)
+    area_ncys = {a.code: a.ncys for a in cfg.areas}
+    transfer = {a.code: dict(a.transfer) for a in cfg.areas if a.transfer}
+    model = CohortModel(**params)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(inputs.pupils, inputs.births, transfer=transfer or None,
+                  area_ncys=area_ncys, base_year=inputs.base_year)
+    H = int(params["horizon"])
+    notes = list(inputs.notes)
+    hs = dict(cfg.section("forecast").get("housing", {}))
+    yields, arrival = housing_settings(hs)
+    if inputs.housing is not None and len(inputs.housing):
+        years = list(range(inputs.base_year + 1, inputs.base_year + H + 1))
+        hp = housing_pupils(inputs.housing, model.areas_, years, model.ncys_, yields, arrival)
+        notes.append(
+            f"Housing: pupils from dwelling completions added with yields per 100 dwellings {yields} "
+            f"and arrival profile {list(arrival)}."
+        )
+    else:
+        hp = None
+        notes.append(
+            "Housing: no housing trajectory in the model definition ([data.housing]); the housing "
+            "component is zero. Past migration, including into past new housing, is in the ratios."
+        )
+    errors, source = calibration_errors(inputs, params)
+    em_phase = ErrorModel.from_errors(errors, "phase", source)
+    em_ncy = ErrorModel.from_errors(errors.dropna(subset=["ncy"]) if "ncy" in errors else errors.iloc[:0],
+                                    "ncy", source) if "ncy" in errors.columns else None
+    notes.append(f"Intervals: empirical quantiles of {source}, by horizon and phase (cells: by year group).")
+    if inputs.derived:
+        notes.append(
+            "Intervals come from authority-level errors; planning-area history is derived, so "
+            "area-level uncertainty is understated."
+        )
+    area_by_code = {a.code: a for a in cfg.areas}
+
+    def tiers(area: str, year: int):
+        a = area_by_code.get(area)
+        st = a.tier_structure(year) if a is not None else nc.TWO_TIER
+        return st.mapping()
+
+    from .io._common import Provenance
+
+    prov = tuple(inputs.provenance) + (
+        Provenance("forecast_errors", "(backtest)", "", "backtest.calibration_errors", len(errors),
+                   (), "derived", "sufficiency", source),
+    )
+    res = model.predict(
+        H, housing=hp, error_model=em_phase, ncy_error_model=em_ncy, tiers=tiers,
+        provenance=prov, notes=tuple(notes), area_names=cfg.area_names,
+    )
+    ws = tuple(str(w.message) for w in caught) + res.warnings
+    return ForecastResult(
+        data=res.data, config={**res.config, "model": cfg.name}, provenance=res.provenance,
+        warnings=ws, coverage=res.coverage, base_year=res.base_year, draws=res.draws,
+        notes=res.notes, area_names=res.area_names,
+    )

@@ -1,0 +1,107 @@
+"""Pupils from new housing: an additive component on top of cohort survival.
+
+``pupils(a, t, phase) = sum_{y <= t} dwellings(a, y) * yield(phase) / 100 * arrived(t - y)``
+
+where ``yield`` is pupils per 100 dwellings by DfE phase and ``arrived(k)`` the cumulative
+share of a development's eventual pupils living there ``k`` years after completion. A phase's
+pupils are spread evenly over its year groups.
+
+Default yields (``DEFAULT_YIELDS``) are Derbyshire's published yields per 100 dwellings: 20
+primary, 15 secondary, 6 post-16 (see ``DOMAIN.md``, "Housing"); other published local yields
+range 25-35 primary and 18-25 secondary (Cambridgeshire), 28 primary (Kent). Set your own in
+the ``[forecast.housing]`` section of the model definition. Survival ratios already contain
+past migration, including into past new housing, so only completions *beyond* the historical
+rate should be entered, to avoid double counting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from . import nomenclature as nc
+from .exceptions import ConfigError
+
+__all__ = ["DEFAULT_YIELDS", "DEFAULT_ARRIVAL", "housing_pupils", "housing_settings"]
+
+#: pupils per 100 dwellings by DfE phase (Derbyshire, as published; DOMAIN.md)
+DEFAULT_YIELDS = MappingProxyType({"primary": 20.0, "secondary": 15.0, "sixth_form": 6.0})
+#: share of eventual pupils arriving in the year of completion, the next, the one after
+#: (an engine default, not a published figure: set ``arrival`` in ``[forecast.housing]``)
+DEFAULT_ARRIVAL = (0.5, 0.3, 0.2)
+
+
+def housing_settings(section: Mapping) -> tuple[dict[str, float], tuple[float, ...]]:
+    """Read yields and arrival profile from a ``[forecast.housing]`` mapping (defaults filled).
+
+    Raises
+    ------
+    ConfigError
+        Negative yields, unknown phases, or an arrival profile not summing to 1.
+    """
+    yields = dict(DEFAULT_YIELDS)
+    for k, v in dict(section.get("yields", {})).items():
+        if k not in nc.PHASES:
+            raise ConfigError(f"[forecast.housing] yields: unknown phase {k!r}; expected {nc.PHASES}")
+        if not isinstance(v, (int, float)) or v < 0:
+            raise ConfigError(f"[forecast.housing] yields.{k} = {v!r}: expected pupils per 100 dwellings >= 0")
+        yields[k] = float(v)
+    arrival = tuple(float(x) for x in section.get("arrival", DEFAULT_ARRIVAL))
+    if not arrival or any(x < 0 for x in arrival) or abs(sum(arrival) - 1) > 1e-6:
+        raise ConfigError(
+            f"[forecast.housing] arrival = {list(arrival)}: expected non-negative shares summing to 1"
+        )
+    return yields, arrival
+
+
+def housing_pupils(
+    housing: pd.DataFrame | None,
+    areas: Sequence[str],
+    years: Sequence[int],
+    ncys: Sequence[int],
+    yields: Mapping[str, float] = DEFAULT_YIELDS,
+    arrival: Sequence[float] = DEFAULT_ARRIVAL,
+) -> np.ndarray:
+    """Additional pupils from dwelling completions, by area, year and year group.
+
+    Parameters
+    ----------
+    housing : DataFrame or None
+        ``area``, ``year``, ``dwellings`` [count] (completions by academic year).
+    areas, years, ncys : sequence
+        Output axes.
+    yields : mapping
+        Pupils per 100 dwellings by DfE phase [pupils / 100 dwellings].
+    arrival : sequence of float
+        Share of eventual pupils arriving ``k`` = 0, 1, ... years after completion [fraction].
+
+    Returns
+    -------
+    ndarray, shape (len(areas), len(years), len(ncys))
+        Pupils from housing [count]; zeros when ``housing`` is None or empty.
+    """
+    out = np.zeros((len(areas), len(years), len(ncys)))
+    if housing is None or len(housing) == 0:
+        return out
+    d = housing.groupby([nc.AREA, nc.YEAR], as_index=False)[nc.DWELLINGS].sum()
+    ai = pd.Index(list(areas)).get_indexer(d[nc.AREA].astype(str))
+    yrs = np.asarray(years)
+    comp = np.zeros((len(areas), len(years)))
+    first = int(yrs.min())
+    ok = ai >= 0
+    yi = d[nc.YEAR].to_numpy(dtype=int) - first
+    ok &= (yi >= 0) & (yi < len(years))
+    np.add.at(comp, (ai[ok], yi[ok]), d[nc.DWELLINGS].to_numpy(dtype=float)[ok])
+    cum = np.minimum(np.cumsum(np.asarray(arrival, dtype=float)), 1.0)
+    k = np.arange(len(years))
+    lag = k[:, None] - k[None, :]  # (t, y)
+    kern = np.where(lag >= 0, cum[np.clip(lag, 0, len(cum) - 1)], 0.0)
+    arrived = comp @ kern.T  # (A, T) dwellings' share arrived by year t
+    phase = nc.phase_of_ncy(np.asarray(ncys))
+    per_g = np.array(
+        [yields.get(p, 0.0) / 100.0 / len(nc.PHASE_NCY[p]) if p is not None else 0.0 for p in phase]
+    )
+    return arrived[:, :, None] * per_g[None, None, :]
