@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -45,9 +46,12 @@ def _solver(settings: PlanSettings, mip: bool = True):
             raise SolverError("solver 'highs' needs the highspy package (pip install highspy)") from exc
         return pulp.HiGHS(mip=mip, msg=False, timeLimit=settings.time_limit,
                           gapRel=settings.mip_gap, threads=1, random_seed=0)
-    return pulp.PULP_CBC_CMD(mip=mip, msg=False, timeLimit=settings.time_limit,
-                             gapRel=settings.mip_gap, threads=1, options=["randomSeed 42",
-                                                                          "randomCbcSeed 42"])
+    with warnings.catch_warnings():
+        # PuLP 3.3 announces PULP_CBC_CMD's removal in 4.0; CBC is still bundled here
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pulp.PULP_CBC_CMD(mip=mip, msg=False, timeLimit=settings.time_limit,
+                                 gapRel=settings.mip_gap, threads=1,
+                                 options=["randomSeed 42", "randomCbcSeed 42"])
 
 
 def build_problem(data: PlanData, settings: PlanSettings, diagnose: bool = False):
@@ -298,8 +302,8 @@ def solve_allocation(
     t0 = time.perf_counter()
     data = prepare(demand, capacity, options, settings, adjacency)
     problem, v, cons = build_problem(data, settings)
-    logger.info("plan: %d cells x %d scenario(s), %d builds, %d constraints",
-                data.n_cells, len(data.scenarios), len(v.build), len(problem.constraints))
+    logger.info("plan: %d cells x %d scenario(s), %d builds, %d constraints", data.n_cells,
+                len(data.scenarios), len(v.build), sum(len(f) for f in cons.values()))
     problem.solve(_solver(settings))
     _check(problem, data, settings, "plan")
     objective = float(pulp.value(problem.objective) or 0.0)

@@ -10,9 +10,9 @@ from .variables import Variables
 
 __all__ = ["define_objective", "capital_coefficients"]
 
-#: Cost of one GBP of budget overrun or one committed module missing, used only when
-#: diagnosing an infeasible problem (large, so the diagnosis finds the smallest violation).
-DIAGNOSIS_PENALTY = 1e3
+#: Weight of one GBP of budget overrun (and, x 1e9, of one committed module missing), used only
+#: when diagnosing an infeasible problem: overruns are preferred to missing committed projects.
+DIAGNOSIS_PENALTY = 10.0
 
 
 def capital_coefficients(data: PlanData) -> np.ndarray:
@@ -46,5 +46,5 @@ def define_objective(problem: pulp.LpProblem, data: PlanData, v: Variables, sett
         cpp = data.moves["cost_per_pupil"].to_numpy(float)
         terms += [(var, w[s] * float(cpp[m])) for (s, m), var in v.move.items()]
     terms += [(var, DIAGNOSIS_PENALTY) for var in v.budget_slack.values()]
-    terms += [(var, DIAGNOSIS_PENALTY * 1e6) for var in v.modules_slack.values()]
+    terms += [(var, DIAGNOSIS_PENALTY * 1e9) for var in v.modules_slack.values()]
     problem += pulp.LpAffineExpression(terms)
