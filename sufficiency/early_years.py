@@ -1,0 +1,604 @@
+"""Early years: births -> children aged 0-4 -> funded entitlements -> full-time-equivalent places.
+
+Also home of :func:`cohort_population`, the transparent (derived) population by single year of
+age that both the early years and the SEND forecasts use.
+
+Method
+------
+1. **Population** (:func:`cohort_population`). A child's cohort ``b`` is the ONS mid-year of
+   birth (births July ``b-1`` to June ``b``); in academic year ``t`` the cohort is aged
+   ``a = t - b`` at 31 August and is in year group ``a - 4`` (Reception at 4: births to mid-2011
+   -> Reception 2015/16). Then, for an authority:
+
+   * ages 0-3: ``births(b) x s_a``, with survival-and-migration ratios
+     ``s_a = P_2011(a) / births(2011 - a)`` from the ONS mid-2011 estimates;
+   * ages 4+ for cohorts seen in the January census (Reception-Year 11, 2011/12 onwards): the
+     cohort's latest census headcount x ``k``, where ``k`` = ONS population aged 5-15 in mid-2011
+     / census pupils Y1-Y11 in 2011/12 (the census leaves out special and independent schools);
+   * ages 4+ for cohorts too young for the census: ``births(b) x q``, ``q`` the mean of
+     ``k x Reception / births`` over the last ``window`` census cohorts;
+   * cohorts aged 16+ in 2011: the ONS mid-2011 estimate at their age then;
+   * births after the last ONS figure: the mean of the last ``window`` years, with a log-scale
+     standard deviation ``sigma x sqrt(years beyond)`` (``sigma`` = standard deviation of the
+     annual log change of births over the last 10 years).
+
+   Cohort sizes are held constant with age after the last observation (no migration), so the
+   population is **derived** (``kind = "derived"``, or ``"projected"`` when its births are).
+2. **Entitlements** (:data:`DEFAULT_ENTITLEMENTS`, overridable in ``[early_years]``): each
+   applies to cohorts of given ages, from an academic year, for some hours a week, to a share of
+   the cohort (eligibility) of which a share takes it up.
+3. **Places** = children x take-up x hours / ``hours_per_place`` [FTE places].
+4. **Supply**: from ``[early_years] supply`` when given; otherwise today's funded take-up
+   (the places the model computes for the latest DfE take-up year) is today's supply, stated
+   as an assumption wherever it is used.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import nomenclature as nc
+from .exceptions import ConfigError, DataQualityWarning
+from .io._common import Provenance
+
+__all__ = [
+    "Entitlement",
+    "DEFAULT_ENTITLEMENTS",
+    "EarlyYearsResult",
+    "cohort_population",
+    "authority_population",
+    "forecast_early_years",
+    "early_years_entitlements",
+]
+
+logger = logging.getLogger(__name__)
+
+Z80 = 1.2815515655446004  # standard normal 90% quantile: 80% two-sided interval
+POPULATION_NOTE = (
+    "Population by single year of age is derived: ONS births x ONS mid-2011 survival ratios "
+    "(ages 0-3), January census cohorts scaled to ONS mid-2011 (school ages), ONS mid-2011 "
+    "(cohorts aged 16+ in 2011); births after the last ONS year held at the mean of the last "
+    "3 years (kind 'projected')."
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Population
+# ---------------------------------------------------------------------------------------------
+def cohort_population(
+    census: pd.DataFrame,
+    births: pd.DataFrame,
+    mye: pd.Series,
+    *,
+    area: str,
+    years: Sequence[int],
+    ages: Sequence[int] = tuple(range(0, 26)),
+    window: int = 3,
+    mye_year: int = 2011,
+) -> pd.DataFrame:
+    """Derive population by single year of age and academic year for one authority.
+
+    Parameters
+    ----------
+    census : DataFrame
+        Authority pupils: ``year, ncy, pupils`` [count] (January census, Reception = 0).
+    births : DataFrame
+        Authority births: ``year`` (mid-year), ``births`` [count].
+    mye : Series
+        ONS mid-year population by single year of age (index 0..90) in ``mye_year`` [count].
+    area : str
+        Authority code written in the ``area`` column.
+    years : sequence of int
+        Academic years (start year) wanted.
+    ages : sequence of int
+        Ages at 31 August wanted [years].
+    window : int
+        Years averaged for the Reception/births ratio and for projected births.
+    mye_year : int
+        Mid-year of ``mye``.
+
+    Returns
+    -------
+    DataFrame
+        ``area, year, age, cohort, population`` [count], ``population_sd`` (log-scale standard
+        deviation from projected births [-]), ``kind`` (``derived`` | ``projected``).
+
+    Notes
+    -----
+    See the module docstring; ``cohort = year - age``.
+    """
+    if census.empty or births.empty or len(mye) == 0:
+        raise ConfigError(f"population for {area}: census, births and ONS population are all "
+                          "needed (one of them is empty)")
+    years = np.asarray(sorted(set(int(y) for y in years)))
+    ages_a = np.asarray(sorted(set(int(a) for a in ages)))
+    b_series = births.groupby(nc.YEAR)[nc.BIRTHS].sum().sort_index()
+    last_b = int(b_series.index.max())
+    recent = b_series.loc[last_b - window + 1:]
+    logb = np.log(b_series.loc[last_b - 10:].to_numpy(dtype=float))
+    sigma = float(np.std(np.diff(logb), ddof=1)) if len(logb) > 2 else 0.0
+    b_min = int(years.min() - ages_a.max())
+    b_max = int(years.max() - ages_a.min())
+    cohorts = np.arange(b_min, b_max + 1)
+    births_b = b_series.reindex(cohorts).to_numpy(dtype=float, copy=True)
+    proj = cohorts > last_b
+    births_b[proj] = float(recent.mean())
+    sd_b = np.where(proj, sigma * np.sqrt(np.clip(cohorts - last_b, 0, None)), 0.0)
+
+    mye = mye.astype(float)
+    # survival (and migration) from birth to age a, ages 0-3, from the ONS mid-2011 estimates
+    surv = {a: float(mye.get(a, np.nan)) / float(b_series.get(mye_year - a, np.nan))
+            for a in range(0, 4)}
+    if not all(np.isfinite(list(surv.values()))):
+        raise ConfigError(f"population for {area}: births for mid-{mye_year - 3}..{mye_year} "
+                          "are needed to derive survival to ages 0-3")
+    pupils = census.pivot_table(index=nc.YEAR, columns=nc.NCY, values=nc.PUPILS, aggfunc="sum")
+    first_census = int(pupils.index.min())
+    if first_census != mye_year or not set(range(1, 12)) <= set(pupils.columns):
+        raise ConfigError(f"population for {area}: the census must start in {mye_year}/"
+                          f"{(mye_year + 1) % 100:02d} with Years 1-11 to scale to ONS mid-{mye_year}")
+    k = float(mye.loc[5:15].sum()) / float(pupils.loc[mye_year, list(range(1, 12))].sum())
+    # latest census observation of each cohort (Reception-Year 11)
+    cen = census[(census[nc.NCY] >= 0) & (census[nc.NCY] <= 11)]
+    cen = cen.assign(_b=cen[nc.YEAR] - cen[nc.NCY] - 4).sort_values(nc.YEAR)
+    latest = cen.groupby("_b")[nc.PUPILS].last() * k
+    rec = cen[cen[nc.NCY] == 0].set_index("_b")[nc.PUPILS] * k
+    rec_ratio = (rec / b_series.reindex(rec.index)).dropna()
+    q = float(rec_ratio.iloc[-window:].mean())
+
+    size = np.full(len(cohorts), np.nan)
+    in_census = latest.reindex(cohorts).to_numpy(dtype=float, copy=True)
+    old = cohorts <= mye_year - 16
+    size[old] = mye.reindex(np.clip(mye_year - cohorts[old], 0, 90)).to_numpy(dtype=float)
+    has = ~old & np.isfinite(in_census)
+    size[has] = in_census[has]
+    young = ~old & ~has
+    size[young] = births_b[young] * q
+
+    t, a = np.meshgrid(years, ages_a, indexing="ij")
+    t, a = t.ravel(), a.ravel()
+    b = t - a
+    i = b - b_min
+    pop = size[i].copy()
+    small = a < 4
+    surv_a = np.array([surv.get(int(x), np.nan) for x in range(0, 4)])
+    pop[small] = births_b[i[small]] * surv_a[a[small]]
+    if not np.isfinite(pop).all():
+        bad = sorted(set(b[~np.isfinite(pop)].tolist()))[:5]
+        raise ConfigError(f"population for {area}: no births or census for cohort(s) {bad}")
+    # a cohort's size is uncertain only while it rests on projected births
+    uses_births = small | (young[i])
+    sd = np.where(uses_births, sd_b[i], 0.0)
+    return pd.DataFrame({
+        nc.AREA: area, nc.YEAR: t.astype("int64"), "age": a.astype("int64"),
+        "cohort": b.astype("int64"), "population": pop, "population_sd": sd,
+        nc.KIND: np.where(uses_births & proj[i], "projected", "derived"),
+    })
+
+
+def authority_population(
+    inputs, *, years: Sequence[int], ages: Sequence[int] = tuple(range(0, 26)),
+    mye_path: str | Path | None = None,
+) -> tuple[pd.DataFrame, tuple[Provenance, ...]]:
+    """Population by single year of age for the model's authority (see :func:`cohort_population`).
+
+    Parameters
+    ----------
+    inputs : ModelInputs
+        Loaded model inputs (authority census pupils and births are used).
+    years, ages : sequence of int
+        Academic years and ages at 31 August wanted.
+    mye_path : path-like, optional
+        ONS single-year-of-age file; default ``[early_years] population`` or ``[send]
+        population`` in the model, else ``ons_mye_2011_single_year_of_age.csv`` next to the
+        census file.
+    """
+    from .io.early_years import read_ons_population
+
+    cfg = inputs.config
+    path = mye_path or _population_path(cfg)
+    lookup = cfg.data.get("lookup")
+    if lookup is None:
+        raise ConfigError(f"{cfg.path}: [data.lookup] (district -> authority) is needed to sum "
+                          "the ONS population over the authority's districts")
+    from .io.births import read_district_lookup
+
+    lk = read_district_lookup(lookup.path).data
+    districts = lk.loc[lk[nc.AREA] == cfg.authority, nc.DISTRICT].tolist()
+    lp = read_ons_population(path, areas=districts)
+    mye = lp.data.groupby("age")["population"].sum()
+    if mye.empty:
+        raise ConfigError(f"{path}: no population rows for the districts of {cfg.authority}")
+    pop = cohort_population(inputs.authority_pupils, inputs.authority_births, mye,
+                            area=cfg.authority, years=years, ages=ages)
+    prov = Provenance("population", "(derived)", "", "early_years.cohort_population", len(pop),
+                      (int(pop[nc.YEAR].min()), int(pop[nc.YEAR].max())), "derived",
+                      "sufficiency", POPULATION_NOTE)
+    return pop, lp.provenance + (prov,)
+
+
+def _population_path(cfg) -> Path:
+    for section in ("early_years", "send"):
+        p = cfg.section(section).get("population")
+        if p:
+            return cfg.resolve(p)
+    return cfg.data["pupils"].path.parent / "ons_mye_2011_single_year_of_age.csv"
+
+
+# ---------------------------------------------------------------------------------------------
+# Entitlements
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Entitlement:
+    """One funded entitlement.
+
+    Parameters
+    ----------
+    name : str
+        Identifier, e.g. ``"universal_3_4"``.
+    age_group : str
+        Label of the children it serves: ``"under_2"``, ``"2"``, ``"3_4"``.
+    ages : tuple of int
+        Cohort ages at 31 August whose children it serves (one cohort-year per age) [years].
+    hours : float
+        Funded hours a week, 38 weeks a year [hours/week].
+    from_year : int
+        First academic year in force.
+    first_year_share : float
+        Share of the first academic year in force (an April start = summer term = 1/3) [-].
+    eligible : float or "derived"
+        Share of the cohort eligible [-]; ``"derived"`` = DfE take-up file (number / percent /
+        derived population).
+    takeup : float or "derived"
+        Share of the eligible taking it up [-]; ``"derived"`` = DfE take-up file, latest year.
+    takeup_range : (float, float) or None
+        Range of ``eligible x takeup`` used for the interval when it is uncertain [-].
+    source : str
+        Where the figures come from.
+    dfe_group : str or None
+        ``two_year_olds`` | ``three_and_four_year_olds``: the DfE take-up row used if derived.
+    """
+
+    name: str
+    age_group: str
+    ages: tuple[int, ...]
+    hours: float
+    from_year: int
+    first_year_share: float = 1.0
+    eligible: float | str = 1.0
+    takeup: float | str = 1.0
+    takeup_range: tuple[float, float] | None = None
+    source: str = ""
+    dfe_group: str | None = None
+
+
+_DOMAIN = "DOMAIN.md: DfE funded entitlements"
+#: Entitlements in England (policy dates from the DfE; take-up defaults noted per row).
+DEFAULT_ENTITLEMENTS: tuple[Entitlement, ...] = (
+    Entitlement("disadvantaged_2", "2", (1,), 15.0, 2014, 1.0, "derived", "derived", None,
+                "DfE take-up of funded 2-year-olds (eligible = number / percent)", "two_year_olds"),
+    Entitlement("universal_3_4", "3_4", (2, 3), 15.0, 2010, 1.0, "derived", "derived", None,
+                "DfE take-up of funded 3-4-year-olds", "three_and_four_year_olds"),
+)
+
+
+def early_years_entitlements(section: Mapping[str, Any], path: Any = "[early_years]"
+                             ) -> tuple[Entitlement, ...]:
+    """Entitlements from ``[[early_years.entitlements]]`` (defaults when absent)."""
+    rows = section.get("entitlements")
+    if rows is None:
+        return DEFAULT_ENTITLEMENTS
+    out = []
+    for i, r in enumerate(rows):
+        where = f"{path}: [[early_years.entitlements]] #{i + 1}"
+        try:
+            rng = r.get("takeup_range")
+            e = Entitlement(
+                name=str(r["name"]), age_group=str(r["age_group"]),
+                ages=tuple(int(x) for x in r["ages"]), hours=float(r["hours"]),
+                from_year=int(r["from_year"]), first_year_share=float(r.get("first_year_share", 1.0)),
+                eligible=r.get("eligible", 1.0), takeup=r.get("takeup", 1.0),
+                takeup_range=tuple(float(x) for x in rng) if rng is not None else None,
+                source=str(r.get("source", "")), dfe_group=r.get("dfe_group"),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{where}: {exc!r}; expected name, age_group, ages, hours, "
+                              "from_year (and eligible, takeup, takeup_range, source)") from exc
+        for k in ("eligible", "takeup"):
+            v = getattr(e, k)
+            if isinstance(v, str):
+                if v != "derived":
+                    raise ConfigError(f"{where}: {k} = {v!r}: expected a fraction or 'derived'")
+                if e.dfe_group not in ("two_year_olds", "three_and_four_year_olds"):
+                    raise ConfigError(f"{where}: {k} = 'derived' needs dfe_group = "
+                                      "'two_year_olds' or 'three_and_four_year_olds'")
+            elif not 0 <= float(v) <= 1.5:
+                raise ConfigError(f"{where}: {k} = {v}: expected a fraction in [0, 1.5]")
+        if e.hours <= 0 or not 0 < e.first_year_share <= 1 or any(a < 0 or a > 4 for a in e.ages):
+            raise ConfigError(f"{where}: hours must be > 0, first_year_share in (0, 1], ages 0-4")
+        if e.takeup_range is not None and not (len(e.takeup_range) == 2
+                                               and 0 <= e.takeup_range[0] <= e.takeup_range[1]):
+            raise ConfigError(f"{where}: takeup_range = {e.takeup_range}: expected [low, high]")
+        out.append(e)
+    if not out:
+        raise ConfigError(f"{path}: [[early_years.entitlements]] is empty")
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Result
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EarlyYearsResult:
+    """Funded early years place demand against supply.
+
+    Attributes
+    ----------
+    data : DataFrame
+        One row per area, year, age group and entitlement: ``children`` [count], ``places``,
+        ``places_lower``, ``places_upper`` [FTE places], ``kind``.
+    supply : DataFrame
+        ``area, age, supply`` [FTE places] and ``supply_source``.
+    config : mapping
+        Parameters used (hours per place, entitlements, base year).
+    provenance : tuple of Provenance
+    notes : tuple of str
+        Assumptions (stated wherever the figures are used).
+    warnings : tuple of str
+    coverage : float
+        Nominal coverage of ``places_lower/upper`` (0.8).
+    """
+
+    data: pd.DataFrame
+    supply: pd.DataFrame
+    config: Mapping[str, Any]
+    provenance: tuple[Provenance, ...] = ()
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    coverage: float = 0.8
+
+    def to_frame(self, by_entitlement: bool = False) -> pd.DataFrame:
+        """Tidy table ``area, year, age, entitlement, places, places_lower, places_upper,
+        supply, shortfall, kind`` (``entitlement = "all"`` unless ``by_entitlement``)."""
+        d = self.data
+        keys = [nc.AREA, nc.YEAR, "age"]
+        if by_entitlement:
+            out = d[keys + ["entitlement", "children", "places", "places_lower", "places_upper",
+                            nc.KIND]].copy()
+        else:
+            out = d.groupby(keys, as_index=False).agg(
+                children=("children", "sum"), places=("places", "sum"),
+                places_lower=("places_lower", "sum"), places_upper=("places_upper", "sum"),
+                kind=(nc.KIND, lambda k: "projected" if (k == "projected").any() else k.iloc[0]),
+            )
+            out.insert(3, "entitlement", "all")
+        out = out.merge(self.supply[[nc.AREA, "age", "supply"]], on=[nc.AREA, "age"], how="left")
+        if by_entitlement:
+            out["shortfall"] = np.nan
+        else:
+            out["shortfall"] = np.clip(out["places"] - out["supply"], 0, None)
+        cols = [nc.AREA, nc.YEAR, "age", "entitlement", "children", "places", "places_lower",
+                "places_upper", "supply", "shortfall", nc.KIND]
+        return out[cols].sort_values([nc.AREA, nc.YEAR, "age", "entitlement"]).reset_index(drop=True)
+
+    def demand_frame(self) -> pd.DataFrame:
+        """For the optimiser: ``area, phase ("early_years"), year, places, places_lower,
+        places_upper, capacity`` [FTE places], summed over age groups."""
+        f = self.to_frame()
+        g = f.groupby([nc.AREA, nc.YEAR], as_index=False)[
+            ["places", "places_lower", "places_upper", "supply"]].sum()
+        g.insert(1, nc.PHASE, "early_years")
+        return g.rename(columns={"supply": nc.CAPACITY})[
+            [nc.AREA, nc.PHASE, nc.YEAR, "places", "places_lower", "places_upper", nc.CAPACITY]]
+
+    def summary(self) -> str:
+        """Short table: FTE places by age group for the first, base and last years."""
+        f = self.to_frame()
+        years = sorted(f[nc.YEAR].unique())
+        base = int(self.config.get("supply_year", years[0]))
+        show = sorted({years[0], base, min(years[-1], base + 5), years[-1]})
+        t = f[f[nc.YEAR].isin(show)]
+        lines = [f"Early years funded places [FTE, {self.config['hours_per_place']:g} h/week], "
+                 f"{t[nc.AREA].iloc[0]}:",
+                 f"{'age':<6}" + "".join(f"{nc.academic_year_label(y):>18}" for y in show)
+                 + f"{'supply':>10}"]
+        for age, g in t.groupby("age"):
+            g = g.set_index(nc.YEAR)
+            cells = "".join(
+                f"{g.at[y, 'places']:>8,.0f} ({g.at[y, 'places_lower']:,.0f}-"
+                f"{g.at[y, 'places_upper']:,.0f})".rjust(18) for y in show)
+            lines.append(f"{age:<6}{cells}{g['supply'].iloc[0]:>10,.0f}")
+        d = self.demand_frame()
+        last = d[d[nc.YEAR] == years[-1]].iloc[0]
+        lines.append(f"Total {nc.academic_year_label(years[-1])}: {last['places']:,.0f} places "
+                     f"(80% {last['places_lower']:,.0f}-{last['places_upper']:,.0f}) vs supply "
+                     f"{last[nc.CAPACITY]:,.0f}.")
+        lines += [f"Assumption: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Forecast
+# ---------------------------------------------------------------------------------------------
+def _derive_rates(takeup: pd.DataFrame, pop: pd.DataFrame, ent: Entitlement) -> tuple[float, float, int]:
+    """(eligible share, take-up, January year) from the latest DfE year with a number."""
+    rows = takeup[(takeup["age_group"] == ent.dfe_group) & takeup["children"].notna()]
+    if rows.empty:
+        raise ConfigError(f"entitlement {ent.name}: the take-up file has no count of "
+                          f"{ent.dfe_group}; give eligible and takeup as numbers")
+    r = rows.sort_values(nc.YEAR).iloc[-1]
+    t = int(r[nc.YEAR]) - 1  # a January count belongs to the academic year before
+    base = pop[(pop[nc.YEAR] == t) & pop["age"].isin(ent.ages)]["population"].sum()
+    eligible_n = float(r["children"]) / float(r["takeup"]) if r["takeup"] > 0 else np.nan
+    return eligible_n / float(base), float(r["takeup"]), int(r[nc.YEAR])
+
+
+def forecast_early_years(
+    inputs_or_config,
+    *,
+    years: Sequence[int] | None = None,
+    hours_per_place: float | None = None,
+    entitlements: Sequence[Entitlement] | None = None,
+    supply: Mapping[str, float] | None = None,
+    takeup_path: str | Path | None = None,
+    population: pd.DataFrame | None = None,
+) -> EarlyYearsResult:
+    """Forecast funded early years places for the model's authority.
+
+    Parameters
+    ----------
+    inputs_or_config : ModelInputs, ModelConfig or path
+        The model (its ``[early_years]`` section supplies defaults for the options below).
+    years : sequence of int, optional
+        Academic years; default the first DfE take-up year to base year + horizon.
+    hours_per_place : float, optional
+        Hours a week of one full-time-equivalent place [hours/week] (default 30).
+    entitlements : sequence of Entitlement, optional
+        Default ``[[early_years.entitlements]]`` or :data:`DEFAULT_ENTITLEMENTS`.
+    supply : mapping of str to float, optional
+        Places supplied by age group [FTE places]; default ``[early_years] supply``, else today's
+        funded take-up (stated as an assumption).
+    takeup_path : path-like, optional
+        DfE take-up file; default ``[early_years] takeup`` or the file next to the census.
+    population : DataFrame, optional
+        Precomputed :func:`cohort_population` output (tests).
+
+    Returns
+    -------
+    EarlyYearsResult
+
+    Raises
+    ------
+    ConfigError
+        Bad ``[early_years]`` parameters; SchemaError for bad input files.
+    """
+    from .io.early_years import read_early_years_takeup
+
+    inputs = _as_inputs(inputs_or_config)
+    cfg = inputs.config
+    sec = cfg.section("early_years")
+    hpp = float(hours_per_place if hours_per_place is not None else sec.get("hours_per_place", 30.0))
+    if hpp <= 0:
+        raise ConfigError(f"{cfg.path}: [early_years] hours_per_place = {hpp}: expected > 0")
+    ents = tuple(entitlements) if entitlements is not None else early_years_entitlements(sec, cfg.path)
+    tpath = takeup_path or (cfg.resolve(sec["takeup"]) if "takeup" in sec else
+                            cfg.data["pupils"].path.parent / "early_years_funded_takeup_2016_2019.csv")
+    lt = read_early_years_takeup(tpath, authorities=[cfg.authority])
+    takeup = lt.data
+    if takeup.empty:
+        raise ConfigError(f"{tpath}: no take-up rows for {cfg.authority}")
+    first = int(takeup[nc.YEAR].min()) - 1
+    last = inputs.base_year + cfg.assumptions.horizon
+    yrs = list(years) if years is not None else list(range(first, last + 1))
+    prov = list(lt.provenance)
+    caught: list[str] = []
+    if population is None:
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            population, pprov = authority_population(inputs, years=sorted(set(yrs) | {first}),
+                                                     ages=range(0, 5))
+        caught += [str(x.message) for x in w]
+        prov += list(pprov)
+    pop = population
+
+    parts = []
+    params = []
+    for e in ents:
+        eligible, take, jan = e.eligible, e.takeup, None
+        if "derived" in (e.eligible, e.takeup):
+            d_el, d_tk, jan = _derive_rates(takeup, pop, e)
+            eligible = d_el if e.eligible == "derived" else float(e.eligible)
+            take = d_tk if e.takeup == "derived" else float(e.takeup)
+        rate = float(eligible) * float(take)
+        lo, hi = e.takeup_range if e.takeup_range is not None else (rate, rate)
+        params.append({"entitlement": e.name, "eligible": float(eligible), "takeup": float(take),
+                       "rate_low": lo, "rate_high": hi, "from_year": e.from_year,
+                       "hours": e.hours, "dfe_january": jan, "source": e.source})
+        p = pop[pop["age"].isin(e.ages) & pop[nc.YEAR].isin(yrs)]
+        g = p.groupby(nc.YEAR).agg(
+            population=("population", "sum"),
+            sd=("population_sd", "max"),
+            projected=(nc.KIND, lambda k: (k == "projected").any()),
+        ).reindex(yrs)
+        t = np.asarray(yrs)
+        active = np.where(t < e.from_year, 0.0, np.where(t == e.from_year, e.first_year_share, 1.0))
+        children = g["population"].to_numpy() * rate * active
+        fte = e.hours / hpp
+        sd = g["sd"].to_numpy()
+        pop_lo = np.exp(-Z80 * sd)
+        pop_hi = np.exp(Z80 * sd)
+        r_lo = lo / rate if rate > 0 else 0.0
+        r_hi = hi / rate if rate > 0 else 0.0
+        parts.append(pd.DataFrame({
+            nc.AREA: cfg.authority, nc.YEAR: t, "age": e.age_group, "entitlement": e.name,
+            "children": children, "places": children * fte,
+            "places_lower": children * fte * pop_lo * r_lo,
+            "places_upper": children * fte * pop_hi * r_hi,
+            nc.KIND: np.where(g["projected"].to_numpy(dtype=bool), "projected", "derived"),
+        }))
+    data = pd.concat(parts, ignore_index=True)
+    notes = [POPULATION_NOTE,
+             f"Places are full-time equivalents of {hpp:g} funded hours a week (38 weeks)."]
+    # supply
+    sup_cfg = supply if supply is not None else sec.get("supply")
+    ages = sorted(data["age"].unique())
+    if sup_cfg:
+        unknown = sorted(set(sup_cfg) - set(ages))
+        if unknown:
+            raise ConfigError(f"{cfg.path}: [early_years] supply: unknown age group(s) {unknown}; "
+                              f"expected {ages}")
+        sup = pd.DataFrame({nc.AREA: cfg.authority, "age": ages,
+                            "supply": [float(sup_cfg.get(a, 0.0)) for a in ages],
+                            "supply_source": "model definition [early_years] supply"})
+        supply_year = int(sec.get("supply_year", inputs.base_year))
+    else:
+        supply_year = int(takeup[nc.YEAR].max()) - 1
+        base = data[data[nc.YEAR] == supply_year].groupby("age")["places"].sum()
+        sup = pd.DataFrame({nc.AREA: cfg.authority, "age": ages,
+                            "supply": base.reindex(ages).fillna(0.0).to_numpy(),
+                            "supply_source": f"funded take-up {nc.academic_year_label(supply_year)}"})
+        notes.append(
+            f"No public figure for childcare places by area: today's supply is the "
+            f"funded take-up of January {supply_year + 1} (latest DfE figure in the data), "
+            f"converted to FTE places ({sup['supply'].sum():,.0f} places).")
+    for p in params:
+        if p["rate_low"] != p["rate_high"]:
+            notes.append(f"{p['entitlement']}: share of the age group taking it up "
+                         f"{p['eligible'] * p['takeup']:.2f} (range {p['rate_low']:.2f}-"
+                         f"{p['rate_high']:.2f}; {p['source']}).")
+    if caught:
+        for c in caught:
+            warnings.warn(c, DataQualityWarning, stacklevel=2)
+    config = MappingProxyType({
+        "hours_per_place": hpp, "entitlements": tuple(params), "supply_year": supply_year,
+        "years": (min(yrs), max(yrs)), "base_year": inputs.base_year,
+    })
+    return EarlyYearsResult(data=data, supply=sup, config=config, provenance=tuple(prov),
+                            notes=tuple(notes), warnings=tuple(caught), coverage=0.8)
+
+
+def _as_inputs(obj):
+    """Accept ModelInputs, ModelConfig or a path to a model definition."""
+    from .config import ModelConfig, load_model
+    from .inputs import ModelInputs, load_inputs
+
+    if isinstance(obj, ModelInputs):
+        return obj
+    if isinstance(obj, (str, Path)):
+        obj = load_model(obj)
+    if isinstance(obj, ModelConfig):
+        with warnings.catch_warnings():
+            # the planning-area derivation warning concerns the school forecast, not this one
+            warnings.simplefilter("ignore", DataQualityWarning)
+            return load_inputs(obj)
+    raise TypeError(f"expected ModelInputs, ModelConfig or a path, got {type(obj).__name__}")
+

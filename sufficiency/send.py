@@ -1,0 +1,685 @@
+"""SEND: education, health and care (EHC) plans -> special school place demand.
+
+Method
+------
+1. **Plans by age band** for the authority, from the DfE SEN2 tables: bands 0-4, 5-10, 11-15,
+   16-19 and 20-25 (January 2010-2022 release), and single years of age summed to the same
+   bands for 2023/24 and 2024/25 (2025 release). 2022/23 is published as a total only; it is
+   split over the bands in proportion to the mean of the 2021/22 and 2023/24 band shares
+   (``kind = "derived"``).
+2. **Prevalence** ``p(band, t) = plans / population`` with the derived population of
+   :func:`sufficiency.early_years.cohort_population`.
+3. **Projection** of log prevalence per band under named scenarios:
+
+   * ``trend``: Holt's damped additive trend (``statsmodels.tsa.holtwinters.Holt``) with fixed
+     smoothing parameters ``alpha, beta`` and damping ``phi`` (``[send]``), fitted from
+     ``fit_from`` (2014/15, the first year of the 2014 reforms) to the last year;
+   * ``national``: prevalence grows at England's recent growth of plans (mean annual log
+     growth over the last 3 years);
+   * ``stops``: prevalence stays at its last value.
+
+   Plans = prevalence x population forecast.
+4. **Intervals** (80%) from the model's own rolling-origin backtest errors on the same
+   authority: ``sd_h`` = root mean square of the log errors at horizon ``h`` (1-3 years,
+   pooled over bands); beyond 3 years ``sd_3 sqrt(h / 3)``; band ranges are summed (perfectly
+   correlated: conservative).
+5. **Special school places** by school phase = plans x share of that band placed in special
+   schools in the latest year with ages (state-funded special schools, plus independent and
+   non-maintained special schools when ``count_independent``): bands 0-4 and 5-10 ->
+   ``special_primary``, 11-15 -> ``special_secondary``, 16-19 and 20-25 -> ``special_post16``.
+   Split by primary need with the need shares of special school plans (latest year), because
+   the DfE does not publish age x placement x need.
+6. **Capacity**: ``[send] capacity`` by phase when given; otherwise today's placements in
+   state-funded special schools (places are full), stated as an assumption wherever used.
+   ``shortfall = max(0, places - capacity)``.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import nomenclature as nc
+from .early_years import Z80, _as_inputs, authority_population, cohort_population
+from .exceptions import ConfigError, DataQualityWarning
+from .io._common import Provenance
+
+__all__ = [
+    "BANDS",
+    "BAND_PHASE",
+    "SCENARIOS",
+    "SendResult",
+    "forecast_send",
+    "plans_by_band",
+    "project_prevalence",
+    "backtest_send",
+    "backtest_table",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Age bands published in every SEN2 release (ages at 31 August) [years].
+BANDS = MappingProxyType({
+    "0-4": tuple(range(0, 5)), "5-10": tuple(range(5, 11)), "11-15": tuple(range(11, 16)),
+    "16-19": tuple(range(16, 20)), "20-25": tuple(range(20, 26)),
+})
+#: Age band -> special school phase.
+BAND_PHASE = MappingProxyType({
+    "0-4": "special_primary", "5-10": "special_primary", "11-15": "special_secondary",
+    "16-19": "special_post16", "20-25": "special_post16",
+})
+SPECIAL_PHASES = ("special_primary", "special_secondary", "special_post16")
+SCENARIOS = ("trend", "national", "stops")
+_DEFAULTS = MappingProxyType({"alpha": 0.8, "beta": 0.2, "phi": 0.85, "fit_from": 2016,
+                              "count_independent": True, "national_window": 3})
+_SEN2_FILES = MappingProxyType({
+    "age": "ehcp_2022_sen2_age_caseload.csv", "caseload": "ehcp_2025_caseload.csv",
+    "needs": "ehcp_2025_sen_needs_all_plans.csv",
+})
+
+
+def _band_of_age(age: pd.Series) -> np.ndarray:
+    """Band of a SEN2 age label (single years, ``0-2``, ``20+``, or already a band)."""
+    out = np.full(len(age), None, dtype=object)
+    for i, a in enumerate(age.astype(str).to_numpy()):
+        if a in BANDS:
+            out[i] = a
+            continue
+        lo = a.split("-")[0].rstrip("+")
+        if lo.isdigit():
+            v = int(lo)
+            for band, ages in BANDS.items():
+                if v in ages:
+                    out[i] = band
+    return out
+
+
+def plans_by_band(age: pd.DataFrame, caseload: pd.DataFrame, area: str) -> pd.DataFrame:
+    """EHC plans by age band and year for one area (see the module docstring, step 1).
+
+    Parameters
+    ----------
+    age : DataFrame
+        :func:`~sufficiency.io.sen2.read_sen2_age` data.
+    caseload : DataFrame
+        :func:`~sufficiency.io.sen2.read_sen2_caseload` data.
+    area : str
+        Authority code.
+
+    Returns
+    -------
+    DataFrame
+        ``area, year, band, plans`` [count], ``kind`` (``actual`` | ``derived``).
+    """
+    a = age[(age[nc.AREA] == area) & (age["age"] != "all")]
+    a = a.assign(band=_band_of_age(a["age"])).dropna(subset=["band"])
+    a = a.groupby([nc.YEAR, "band"], as_index=False)[nc.PLANS].sum().assign(**{nc.KIND: "actual"})
+    c = caseload[(caseload[nc.AREA] == area) & (caseload["placement"] == "all")]
+    single = c[c["age"] != "all"]
+    single = single.assign(band=_band_of_age(single["age"])).dropna(subset=["band"])
+    s = single.groupby([nc.YEAR, "band"], as_index=False)[nc.PLANS].sum().assign(**{nc.KIND: "actual"})
+    s = s[~s[nc.YEAR].isin(a[nc.YEAR])]
+    out = pd.concat([a, s], ignore_index=True)
+    totals = c[c["age"] == "all"].set_index(nc.YEAR)[nc.PLANS]
+    have = set(out[nc.YEAR])
+    gaps = [y for y in totals.index if y not in have and (y - 1) in have and (y + 1) in have]
+    if gaps:
+        wide = out.pivot(index=nc.YEAR, columns="band", values=nc.PLANS)
+        shares = wide.div(wide.sum(axis=1), axis=0)
+        fill = []
+        for y in gaps:
+            sh = (shares.loc[y - 1] + shares.loc[y + 1]) / 2
+            fill.append(pd.DataFrame({nc.YEAR: y, "band": sh.index, nc.PLANS: sh.to_numpy()
+                                      * float(totals.loc[y]), nc.KIND: "derived"}))
+        out = pd.concat([out] + fill, ignore_index=True)
+    out.insert(0, nc.AREA, area)
+    return out.sort_values([nc.YEAR, "band"]).reset_index(drop=True)
+
+
+def _total_series(age: pd.DataFrame, caseload: pd.DataFrame, area: str) -> pd.Series:
+    """Total plans by year (2025 release preferred where both have the year)."""
+    c = caseload[(caseload[nc.AREA] == area) & (caseload["age"] == "all")
+                 & (caseload["placement"] == "all")].set_index(nc.YEAR)[nc.PLANS]
+    a = age[(age[nc.AREA] == area) & (age["age"] == "all")].set_index(nc.YEAR)[nc.PLANS]
+    return pd.concat([a[~a.index.isin(c.index)], c]).sort_index()
+
+
+def project_prevalence(
+    log_p: np.ndarray, steps: int, scenario: str, *, alpha: float = 0.8, beta: float = 0.2,
+    phi: float = 0.85, national_growth: float = 0.0,
+) -> np.ndarray:
+    """Project a log-prevalence series ``steps`` years ahead under a scenario.
+
+    Parameters
+    ----------
+    log_p : ndarray
+        Log prevalence, consecutive years [log(plans per child)].
+    steps : int
+        Years ahead.
+    scenario : {"trend", "national", "stops"}
+    alpha, beta, phi : float
+        Holt smoothing of level and trend, and damping [-].
+    national_growth : float
+        Annual log growth used by ``national`` [1/year].
+
+    Returns
+    -------
+    ndarray
+        Projected log prevalence, length ``steps``.
+
+    Notes
+    -----
+    ``trend``: Holt's damped additive trend, forecast
+    ``l_T + (phi + ... + phi^h) b_T``, initial level ``y_0`` and trend ``y_1 - y_0``.
+    """
+    y = np.asarray(log_p, dtype=float)
+    h = np.arange(1, steps + 1)
+    if scenario == "stops" or len(y) < 2:
+        return np.full(steps, y[-1])
+    if scenario == "national":
+        return y[-1] + national_growth * h
+    if scenario != "trend":
+        raise ConfigError(f"unknown SEND scenario {scenario!r}; expected one of {', '.join(SCENARIOS)}")
+    from statsmodels.tsa.holtwinters import Holt
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # statsmodels warns about short series; parameters are fixed
+        model = Holt(y, damped_trend=True, initialization_method="known",
+                     initial_level=y[0], initial_trend=y[1] - y[0])
+        fit = model.fit(smoothing_level=alpha, smoothing_trend=beta, damping_trend=phi,
+                        optimized=False)
+    return np.asarray(fit.forecast(steps), dtype=float)
+
+
+def _national_growth(total: pd.Series, origin: int, window: int) -> float:
+    s = total[total.index <= origin].sort_index()
+    if len(s) < 2:
+        return 0.0
+    g = np.diff(np.log(s.to_numpy(dtype=float)))[-window:]
+    return float(g.mean())
+
+
+def _forecast_bands(prev: pd.DataFrame, origin: int, steps: int, scenario: str, params,
+                    national_growth: float) -> pd.DataFrame:
+    """Prevalence forecasts per band from data up to ``origin``: ``band, year, step, log_p``."""
+    rows = []
+    for band, g in prev[(prev[nc.YEAR] <= origin) & (prev[nc.YEAR] >= params["fit_from"])].groupby("band"):
+        g = g.sort_values(nc.YEAR)
+        yrs = g[nc.YEAR].to_numpy()
+        if len(yrs) == 0 or yrs[-1] != origin or (np.diff(yrs) != 1).any():
+            continue
+        lp = np.log(np.clip(g["prevalence"].to_numpy(dtype=float), 1e-9, None))
+        f = project_prevalence(lp, steps, scenario, alpha=params["alpha"], beta=params["beta"],
+                               phi=params["phi"], national_growth=national_growth)
+        rows.append(pd.DataFrame({"band": band, nc.YEAR: origin + np.arange(1, steps + 1),
+                                  "step": np.arange(1, steps + 1), "log_p": f}))
+    if not rows:
+        return pd.DataFrame(columns=["band", nc.YEAR, "step", "log_p"])
+    return pd.concat(rows, ignore_index=True)
+
+
+def _prevalence(bands: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
+    p = pop.assign(band=_band_of_age(pop["age"])).dropna(subset=["band"])
+    p = p.groupby([nc.YEAR, "band"], as_index=False)["population"].sum()
+    m = bands.merge(p, on=[nc.YEAR, "band"], how="inner")
+    return m.assign(prevalence=m[nc.PLANS] / m["population"])
+
+
+def _interval_sd(prev: pd.DataFrame, params, national: pd.Series, last: int,
+                 scenario: str = "trend", max_h: int = 3) -> np.ndarray:
+    """RMS log error of band plans by horizon 1..max_h from rolling origins (same authority)."""
+    errs = {h: [] for h in range(1, max_h + 1)}
+    for origin in range(params["fit_from"] + 2, last):
+        steps = min(max_h, last - origin)
+        f = _forecast_bands(prev, origin, steps, scenario, params,
+                            _national_growth(national, origin, params["national_window"]))
+        m = f.merge(prev[["band", nc.YEAR, "prevalence"]], on=["band", nc.YEAR])
+        e = m["log_p"] - np.log(m["prevalence"])
+        for h, v in zip(m["step"], e):
+            errs[int(h)].append(float(v))
+    sd = np.array([np.sqrt(np.mean(np.square(errs[h]))) if len(errs[h]) >= 3 else np.nan
+                   for h in range(1, max_h + 1)])
+    # too few errors at a horizon: scale the horizon-1 error as a random walk
+    for i in range(1, max_h):
+        if not np.isfinite(sd[i]):
+            sd[i] = sd[0] * np.sqrt(i + 1)
+    if not np.isfinite(sd[0]):
+        raise ConfigError("SEND intervals: fewer than 3 backtest errors at horizon 1; "
+                          "lower [send] fit_from or supply more years of plans")
+    return sd
+
+
+def _sd_at(sd: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    n = len(sd)
+    s = np.asarray(steps, dtype=int)
+    return np.where(s <= n, sd[np.clip(s, 1, n) - 1], sd[-1] * np.sqrt(s / n))
+
+
+# ---------------------------------------------------------------------------------------------
+# Result
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SendResult:
+    """Special school place demand from EHC plans, by phase, need, scenario and year.
+
+    Attributes
+    ----------
+    data : DataFrame
+        ``area, year, phase, need, scenario, plans, places, places_lower, places_upper,
+        capacity, shortfall, kind`` (``need = "all"`` rows; need rows in :attr:`needs`).
+    plans : DataFrame
+        Plans by band and year, history and forecast (``band, year, scenario, plans,
+        plans_lower, plans_upper, population, prevalence, kind``).
+    needs : DataFrame
+        ``need, share`` of special school plans by primary need (latest year).
+    config : mapping
+        Parameters used.
+    provenance, notes, warnings : tuples
+    coverage : float
+        Nominal coverage of the lower/upper columns (0.8).
+    """
+
+    data: pd.DataFrame
+    plans: pd.DataFrame
+    needs: pd.DataFrame
+    config: Mapping[str, Any]
+    provenance: tuple[Provenance, ...] = ()
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    coverage: float = 0.8
+
+    def to_frame(self, by_need: bool = False) -> pd.DataFrame:
+        """Tidy table ``area, year, phase, need, scenario, places, places_lower, places_upper,
+        capacity, shortfall, kind`` [places]; with ``by_need`` one row per primary need
+        (places split by need shares; capacity and shortfall of the phase left blank)."""
+        cols = [nc.AREA, nc.YEAR, nc.PHASE, "need", "scenario", "places", "places_lower",
+                "places_upper", nc.CAPACITY, "shortfall", nc.KIND]
+        d = self.data
+        if not by_need:
+            return d[cols].reset_index(drop=True)
+        parts = []
+        for need, share in zip(self.needs["need"], self.needs["share"]):
+            p = d.assign(need=need)
+            for c in ("places", "places_lower", "places_upper"):
+                p[c] = d[c] * share
+            p[nc.CAPACITY] = np.nan
+            p["shortfall"] = np.nan
+            parts.append(p)
+        out = pd.concat(parts, ignore_index=True)[cols]
+        return out.sort_values([nc.AREA, "scenario", nc.PHASE, nc.YEAR, "need"]).reset_index(drop=True)
+
+    def demand_frame(self, scenario: str | None = None) -> pd.DataFrame:
+        """For the optimiser: ``area, phase, year, places, places_lower, places_upper,
+        capacity`` of one scenario (default: the model's central scenario), forecast years."""
+        sc = scenario or self.config["scenario"]
+        if sc not in set(self.data["scenario"]):
+            raise ConfigError(f"SEND scenario {sc!r} not in the result; expected one of "
+                              f"{', '.join(sorted(set(self.data['scenario'])))}")
+        d = self.data[(self.data["scenario"] == sc) & (self.data[nc.KIND] == "forecast")]
+        return d[[nc.AREA, nc.PHASE, nc.YEAR, "places", "places_lower", "places_upper",
+                  nc.CAPACITY]].reset_index(drop=True)
+
+    def summary(self) -> str:
+        """Short table: places by phase now, in 5 years and at the horizon, per scenario."""
+        d = self.data[self.data[nc.AREA] == self.config["authority"]] if (
+            self.config["authority"] in set(self.data[nc.AREA])) else self.data
+        d = d.groupby([nc.YEAR, nc.PHASE, "scenario"], as_index=False)[
+            ["places", "places_lower", "places_upper", nc.CAPACITY, "shortfall"]].sum()
+        base = int(self.config["base_year"])
+        last = int(d[nc.YEAR].max())
+        show = [base, min(base + 5, last), last]
+        lines = [f"Special school places (EHC plans, {self.config['authority']}; "
+                 f"{'state + independent' if self.config['count_independent'] else 'state-funded'}"
+                 f" special placements), 80% range:",
+                 f"{'phase':<18}{'scenario':<10}" + "".join(
+                     f"{nc.academic_year_label(y):>22}" for y in show) + f"{'capacity':>10}"]
+        for (phase, sc), g in d.groupby([nc.PHASE, "scenario"]):
+            g = g.set_index(nc.YEAR)
+            cells = "".join(
+                f"{g.at[y, 'places']:,.0f} ({g.at[y, 'places_lower']:,.0f}-"
+                f"{g.at[y, 'places_upper']:,.0f})".rjust(22) for y in show)
+            lines.append(f"{phase:<18}{sc:<10}{cells}{g[nc.CAPACITY].iloc[0]:>10,.0f}")
+        cen = d[(d["scenario"] == self.config["scenario"]) & (d[nc.YEAR] == last)]
+        lines.append(f"Shortfall {nc.academic_year_label(last)} ({self.config['scenario']}): "
+                     f"{cen['shortfall'].sum():,.0f} places.")
+        lines += [f"Note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Forecast
+# ---------------------------------------------------------------------------------------------
+def _params(sec: Mapping[str, Any], path, **overrides) -> dict:
+    p = dict(_DEFAULTS)
+    for k in _DEFAULTS:
+        if k in sec:
+            p[k] = sec[k]
+    p.update({k: v for k, v in overrides.items() if v is not None})
+    for k in ("alpha", "beta", "phi"):
+        if not isinstance(p[k], (int, float)) or not 0 <= float(p[k]) <= 1:
+            raise ConfigError(f"{path}: [send] {k} = {p[k]!r}: expected a number in [0, 1]")
+        p[k] = float(p[k])
+    if not isinstance(p["fit_from"], int):
+        raise ConfigError(f"{path}: [send] fit_from = {p['fit_from']!r}: expected a year")
+    return p
+
+
+def _load_sen2(cfg, sec) -> tuple[dict, tuple[Provenance, ...]]:
+    from .io.sen2 import read_sen2_age, read_sen2_caseload, read_sen2_needs
+
+    readers = {"age": read_sen2_age, "caseload": read_sen2_caseload, "needs": read_sen2_needs}
+    files = dict(sec.get("files", {}))
+    default_dir = cfg.data["pupils"].path.parent
+    out, prov = {}, []
+    for k, reader in readers.items():
+        p = cfg.resolve(files[k]) if k in files else default_dir / _SEN2_FILES[k]
+        loaded = reader(p, authorities=[cfg.authority])
+        out[k] = loaded.data
+        prov += loaded.provenance
+    return out, tuple(prov)
+
+
+def forecast_send(
+    inputs_or_config,
+    *,
+    scenarios: Sequence[str] | None = None,
+    scenario: str | None = None,
+    horizon: int | None = None,
+    capacity: Mapping[str, float] | None = None,
+    count_independent: bool | None = None,
+    population: pd.DataFrame | None = None,
+    **params,
+) -> SendResult:
+    """Forecast special school place demand from EHC plans for the model's authority.
+
+    Parameters
+    ----------
+    inputs_or_config : ModelInputs, ModelConfig or path
+        The model; ``[send]`` supplies defaults for every option.
+    scenarios : sequence of str, optional
+        Any of :data:`SCENARIOS` (default all three).
+    scenario : str, optional
+        Central scenario for :meth:`SendResult.demand_frame` (default ``[send] scenario`` or
+        ``"trend"``).
+    horizon : int, optional
+        Years after the last year of plans (default ``[assumptions] horizon``).
+    capacity : mapping of str to float, optional
+        Special school places by phase (``special_primary``, ...) [places]; default
+        ``[send] capacity``, else today's state-funded special placements (an assumption).
+    count_independent : bool, optional
+        Count placements in independent and non-maintained special schools as demand for
+        places (default ``[send] count_independent`` or True).
+    population : DataFrame, optional
+        Precomputed population (:func:`~sufficiency.early_years.cohort_population`).
+    **params
+        ``alpha``, ``beta``, ``phi``, ``fit_from``, ``national_window`` overrides.
+
+    Returns
+    -------
+    SendResult
+
+    Raises
+    ------
+    ConfigError
+        Bad ``[send]`` parameters; SchemaError for bad SEN2 files.
+    """
+    inputs = _as_inputs(inputs_or_config)
+    cfg = inputs.config
+    sec = cfg.section("send")
+    p = _params(sec, cfg.path, count_independent=count_independent, **params)
+    scen = tuple(scenarios) if scenarios is not None else tuple(sec.get("scenarios", SCENARIOS))
+    bad = [s for s in scen if s not in SCENARIOS]
+    if bad or not scen:
+        raise ConfigError(f"{cfg.path}: [send] scenarios {bad or '[]'}: expected some of "
+                          f"{', '.join(SCENARIOS)}")
+    central = scenario or sec.get("scenario", "trend")
+    if central not in scen:
+        raise ConfigError(f"{cfg.path}: [send] scenario = {central!r}: not among {scen}")
+    hz = int(horizon if horizon is not None else cfg.assumptions.horizon)
+    sen2, prov = _load_sen2(cfg, sec)
+    area = cfg.authority
+    from .io.sen2 import ENGLAND
+
+    bands = plans_by_band(sen2["age"], sen2["caseload"], area)
+    if bands.empty:
+        raise ConfigError(f"{cfg.path}: no EHC plans by age for {area} in the SEN2 files")
+    last = int(bands[nc.YEAR].max())
+    years = list(range(int(bands[nc.YEAR].min()), last + hz + 1))
+    caught: list[str] = []
+    prov = list(prov)
+    if population is None:
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            population, pprov = authority_population(inputs, years=years)
+        caught += [str(x.message) for x in w]
+        prov += list(pprov)
+    prev = _prevalence(bands, population)
+    national = _total_series(sen2["age"], sen2["caseload"], ENGLAND)
+    g_nat = _national_growth(national, last, p["national_window"])
+    sd = _interval_sd(prev, p, national, last)
+
+    popb = population.assign(band=_band_of_age(population["age"])).dropna(subset=["band"])
+    popb = popb.groupby([nc.YEAR, "band"], as_index=False).agg(
+        population=("population", "sum"),
+        projected=(nc.KIND, lambda k: (k == "projected").any()))
+    hist = prev.assign(plans_lower=prev[nc.PLANS], plans_upper=prev[nc.PLANS])
+    plan_rows = []
+    for sc in scen:
+        f = _forecast_bands(prev, last, hz, sc, p, g_nat)
+        f = f.merge(popb, on=[nc.YEAR, "band"], how="left")
+        s = _sd_at(sd, f["step"].to_numpy())
+        prevalence = np.exp(f["log_p"].to_numpy())
+        plans = prevalence * f["population"].to_numpy()
+        plan_rows.append(pd.DataFrame({
+            "band": f["band"], nc.YEAR: f[nc.YEAR], "scenario": sc, nc.PLANS: plans,
+            "plans_lower": plans * np.exp(-Z80 * s), "plans_upper": plans * np.exp(Z80 * s),
+            "population": f["population"], "prevalence": prevalence, nc.KIND: "forecast",
+        }))
+        plan_rows.append(hist.assign(scenario=sc)[["band", nc.YEAR, "scenario", nc.PLANS,
+                                                   "plans_lower", "plans_upper", "population",
+                                                   "prevalence", nc.KIND]])
+    plans_all = pd.concat(plan_rows, ignore_index=True)
+
+    # share of each band placed in special schools, latest year with ages x placement
+    c = sen2["caseload"]
+    c = c[(c[nc.AREA] == area) & (c["age"] != "all")]
+    share_year = int(c[nc.YEAR].max())
+    c = c[c[nc.YEAR] == share_year].assign(band=lambda x: _band_of_age(x["age"])).dropna(subset=["band"])
+    by = c.pivot_table(index="band", columns="placement", values=nc.PLANS, aggfunc="sum")
+    state_share = (by["special_state"] / by["all"]).fillna(0.0)
+    ind_share = (by["special_independent"] / by["all"]).fillna(0.0)
+    share = state_share + (ind_share if p["count_independent"] else 0.0)
+    pa = plans_all.assign(share=plans_all["band"].map(share).fillna(0.0).to_numpy(),
+                          **{nc.PHASE: plans_all["band"].map(dict(BAND_PHASE))})
+    for c_ in ("plans", "plans_lower", "plans_upper"):
+        pa[c_.replace("plans", "places")] = pa[c_] * pa["share"]
+    d = pa.groupby([nc.YEAR, nc.PHASE, "scenario"], as_index=False).agg(
+        plans=(nc.PLANS, "sum"), places=("places", "sum"), places_lower=("places_lower", "sum"),
+        places_upper=("places_upper", "sum"),
+        kind=(nc.KIND, lambda k: "forecast" if (k == "forecast").any() else "actual"))
+    derived_years = set(bands.loc[bands[nc.KIND] == "derived", nc.YEAR])
+    d.loc[d[nc.YEAR].isin(derived_years) & (d[nc.KIND] == "actual"), nc.KIND] = "derived"
+
+    # capacity
+    notes = []
+    cap_cfg = capacity if capacity is not None else sec.get("capacity")
+    if cap_cfg:
+        unknown = sorted(set(cap_cfg) - set(SPECIAL_PHASES))
+        if unknown:
+            raise ConfigError(f"{cfg.path}: [send] capacity: unknown phase(s) {unknown}; "
+                              f"expected {', '.join(SPECIAL_PHASES)}")
+        cap = {ph: float(cap_cfg.get(ph, 0.0)) for ph in SPECIAL_PHASES}
+        if any(v < 0 for v in cap.values()):
+            raise ConfigError(f"{cfg.path}: [send] capacity: places must be >= 0")
+        cap_source = "model definition [send] capacity"
+    else:
+        latest = bands[bands[nc.YEAR] == share_year].set_index("band")[nc.PLANS]
+        today = (latest * state_share.reindex(latest.index).fillna(0.0)).groupby(
+            latest.index.map(dict(BAND_PHASE))).sum()
+        cap = {ph: float(today.get(ph, 0.0)) for ph in SPECIAL_PHASES}
+        cap_source = f"state-funded special placements {nc.academic_year_label(share_year)}"
+        notes.append(
+            f"ASSUMPTION: no public capacity figure for special schools; capacity is today's "
+            f"placements in state-funded special schools ({nc.academic_year_label(share_year)}, "
+            f"DfE SEN2: {sum(cap.values()):,.0f} places; places are full).")
+    if p["count_independent"]:
+        notes.append("Demand counts placements in independent and non-maintained special "
+                     "schools as well as state-funded ones (places the authority could provide).")
+    notes.append(f"Special school shares by age band from DfE SEN2 {nc.academic_year_label(share_year)}"
+                 "; held constant.")
+    notes.append(f"Intervals: 80%, from rolling-origin backtest errors of the trend model on "
+                 f"{area} (RMS log error by horizon: "
+                 + ", ".join(f"h{i + 1} {v:.3f}" for i, v in enumerate(sd)) + ").")
+    notes.append(f"Scenario 'national': prevalence grows {np.expm1(g_nat):+.1%} a year (England's "
+                 f"mean growth of plans over the last {p['national_window']} years).")
+    d[nc.CAPACITY] = d[nc.PHASE].map(cap).to_numpy(dtype=float)
+    d["shortfall"] = np.clip(d["places"] - d[nc.CAPACITY], 0, None)
+    d[nc.AREA] = area
+    d["need"] = "all"
+    shares = sec.get("area_shares")
+    if shares:
+        d = _split_areas(d, shares, cfg)
+        notes.append("Planning-area figures split the authority's by [send] area_shares "
+                     "(capacity likewise).")
+
+    # primary need shares among special school plans
+    n = sen2["needs"]
+    n = n[(n[nc.AREA] == area) & (n["age"] == "all")
+          & n["placement"].isin(["special_state"] + (["special_independent"]
+                                                      if p["count_independent"] else []))]
+    n = n[n["need"] != "all"].groupby("need")[nc.PLANS].sum()
+    needs = pd.DataFrame({"need": n.index, "share": (n / n.sum()).to_numpy()}) if n.sum() > 0 \
+        else pd.DataFrame({"need": [], "share": []})
+
+    for c_ in caught:
+        warnings.warn(c_, DataQualityWarning, stacklevel=2)
+    config = MappingProxyType({
+        **p, "scenarios": scen, "scenario": central, "horizon": hz, "base_year": last,
+        "authority": area, "capacity": MappingProxyType(cap), "capacity_source": cap_source,
+        "share_year": share_year, "national_growth": g_nat, "interval_sd": tuple(sd.tolist()),
+    })
+    d = d.sort_values([nc.AREA, "scenario", nc.PHASE, nc.YEAR]).reset_index(drop=True)
+    return SendResult(data=d, plans=plans_all.sort_values(["scenario", "band", nc.YEAR])
+                      .reset_index(drop=True), needs=needs, config=config,
+                      provenance=tuple(prov), notes=tuple(notes), warnings=tuple(caught))
+
+
+def _split_areas(d: pd.DataFrame, shares: Mapping[str, float], cfg) -> pd.DataFrame:
+    known = {a.code for a in cfg.areas}
+    unknown = sorted(set(map(str, shares)) - known)
+    if unknown:
+        raise ConfigError(f"{cfg.path}: [send] area_shares: unknown planning area(s) {unknown}")
+    tot = sum(float(v) for v in shares.values())
+    if abs(tot - 1) > 1e-6 or any(float(v) < 0 for v in shares.values()):
+        raise ConfigError(f"{cfg.path}: [send] area_shares sum to {tot:.4f}; expected "
+                          "non-negative shares summing to 1")
+    parts = []
+    for a, s in shares.items():
+        x = d.copy()
+        x[nc.AREA] = str(a)
+        for c in ("plans", "places", "places_lower", "places_upper", nc.CAPACITY):
+            x[c] = d[c] * float(s)
+        x["shortfall"] = np.clip(x["places"] - x[nc.CAPACITY], 0, None)
+        parts.append(x)
+    return pd.concat(parts, ignore_index=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Backtest on the published series
+# ---------------------------------------------------------------------------------------------
+def backtest_send(data_dir: str | Path, *, authorities: Sequence[str] | None = None,
+                  **params) -> pd.DataFrame:
+    """Backtest the prevalence scenarios on the West Midlands authorities, as the issue asks.
+
+    Two origins: fit on data to January 2019 (2018/19) and forecast 2019/20-2021/22 (the 2022
+    release); fit to 2021/22 and forecast 2022/23-2024/25 (the 2025 release). The naive
+    baseline is "last year's count". The population is the derived one (known cohorts), so
+    the test isolates the prevalence model.
+
+    Parameters
+    ----------
+    data_dir : path-like
+        Folder with the embedded public files (names as in ``data/``).
+    authorities : sequence of str, optional
+        LA codes (default: every LA in the SEN2 age file).
+    **params
+        ``alpha, beta, phi, fit_from, national_window``.
+
+    Returns
+    -------
+    DataFrame
+        ``area, la_name, release, origin, year, horizon, actual, naive, trend, national,
+        stops`` [plans] and the signed errors ``err_<method>`` = (forecast - actual) / actual.
+    """
+    from .io.births import aggregate_births, read_births, read_district_lookup
+    from .io.census import read_census_ncy
+    from .io.early_years import read_ons_population
+    from .io.sen2 import ENGLAND, read_sen2_age, read_sen2_caseload
+
+    d = Path(data_dir)
+    p = _params({}, "backtest", **params)
+    age = read_sen2_age(d / _SEN2_FILES["age"]).data
+    case = read_sen2_caseload(d / _SEN2_FILES["caseload"]).data
+    census = read_census_ncy(d / "census_pupils_by_ncy_2011_2022.csv").data
+    births = read_births(d / "births_by_district_1992_2023.csv").data
+    lookup = read_district_lookup(d / "district_to_la_west_midlands.csv").data
+    mye = read_ons_population(d / "ons_mye_2011_single_year_of_age.csv").data
+    raw = pd.read_csv(d / _SEN2_FILES["age"], usecols=["new_la_code", "la_name"], dtype=str)
+    names = dict(zip(raw["new_la_code"], raw["la_name"]))
+    national = _total_series(age, case, ENGLAND)
+    las = list(authorities) if authorities is not None else sorted(
+        set(age[nc.AREA]) - {ENGLAND})
+    rows = []
+    for la in las:
+        lk = lookup[lookup[nc.AREA] == la]
+        ab = aggregate_births(births, lk)
+        m = mye[mye[nc.AREA].isin(lk[nc.DISTRICT])].groupby("age")["population"].sum()
+        pop = cohort_population(census[census[nc.AREA] == la], ab, m, area=la,
+                                years=range(2009, 2026))
+        total = _total_series(age, case, la)
+        for release, origin, bands_src in (("2022", 2018, age[age[nc.YEAR] <= 2018]),
+                                           ("2025", 2021, age)):
+            bands = plans_by_band(bands_src, case[case[nc.YEAR] <= origin], la)
+            prev = _prevalence(bands[bands[nc.YEAR] <= origin], pop)
+            g = _national_growth(national, origin, p["national_window"])
+            popb = pop.assign(band=_band_of_age(pop["age"])).dropna(subset=["band"]).groupby(
+                [nc.YEAR, "band"])["population"].sum()
+            fc = {}
+            for sc in SCENARIOS:
+                f = _forecast_bands(prev, origin, 3, sc, p, g)
+                f["plans"] = np.exp(f["log_p"]) * popb.reindex(
+                    pd.MultiIndex.from_arrays([f[nc.YEAR], f["band"]])).to_numpy()
+                fc[sc] = f.groupby(nc.YEAR)["plans"].sum()
+            for h in (1, 2, 3):
+                y = origin + h
+                if y not in total.index or origin not in total.index:
+                    continue
+                rows.append({nc.AREA: la, "la_name": names.get(la, la), "release": release,
+                             "origin": origin, nc.YEAR: y, "horizon": h,
+                             "actual": float(total[y]), "naive": float(total[origin]),
+                             **{sc: float(fc[sc].get(y, np.nan)) for sc in SCENARIOS}})
+    out = pd.DataFrame(rows)
+    for mth in ("naive", *SCENARIOS):
+        out[f"err_{mth}"] = (out[mth] - out["actual"]) / out["actual"]
+    return out
+
+
+def backtest_table(bt: pd.DataFrame) -> pd.DataFrame:
+    """Median absolute error [%] by release and horizon, per method, and the trend's wins."""
+    g = bt.groupby(["release", "horizon"])
+    out = pd.DataFrame({
+        f"{m}_mdape": g[f"err_{m}"].apply(lambda e: float(np.median(np.abs(e))) * 100)
+        for m in ("naive", *SCENARIOS)
+    })
+    out["trend_beats_naive"] = g.apply(
+        lambda x: int((x["err_trend"].abs() < x["err_naive"].abs()).sum()), include_groups=False)
+    out["authorities"] = g.size()
+    return out.reset_index()
