@@ -1,0 +1,139 @@
+"""``sufficiency send`` and ``sufficiency early-years``."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from . import cli
+from ._common import format_option, model_argument, out_option
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Write through a temporary file in the same directory, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _write_frame(frame: pd.DataFrame, path: Path, fmt: str) -> None:
+    if fmt == "csv":
+        _atomic_write(path, lambda t: frame.to_csv(t, index=False, lineterminator="\n"))
+    elif fmt == "xlsx":
+        _atomic_write(path, lambda t: frame.to_excel(t, index=False, engine="openpyxl"))
+    else:
+        def w(t):
+            with open(t, "w", encoding="utf-8") as fh:
+                json.dump(json.loads(frame.to_json(orient="records", double_precision=6)), fh,
+                          indent=1, sort_keys=True)
+                fh.write("\n")
+        _atomic_write(path, w)
+
+
+def _write_notes(out: Path, result) -> None:
+    lines = [f"assumption: {n}" for n in result.notes]
+    lines += [f"warning: {w}" for w in result.warnings]
+    lines += [f"input: {p.table} {p.path} sha256={p.sha256} {p.note}" for p in result.provenance]
+    _atomic_write(out / "notes.txt",
+                  lambda t: Path(t).write_text("\n".join(lines) + "\n", encoding="utf-8"))
+
+
+@cli.command()
+@model_argument
+@out_option
+@format_option
+@click.option("--horizon", type=click.IntRange(1, 30), default=None,
+              help="Years after the last year of EHC plans (default: [assumptions] horizon).")
+@click.option("--scenario", type=click.Choice(["trend", "national", "stops"]), default=None,
+              help="Central scenario for the optimiser's demand table (default: [send] scenario).")
+@click.option("--backtest", "backtest_", is_flag=True,
+              help="Also backtest on the 14 West Midlands authorities (2022 and 2025 releases) "
+                   "against last year's count.")
+def send(model, out, fmt, horizon, scenario, backtest_):
+    """Forecast special school places from EHC plans for MODEL and print a short table.
+
+    EHC plan prevalence by age band (DfE SEN2) is projected under three scenarios (trend
+    continues: damped trend; growth slows to England's rate; growth stops), applied to the
+    derived population, and turned into special school places by phase. Capacity is the model's
+    [send] capacity or, if none, today's state-funded special placements (stated as an
+    assumption).
+
+    Writes (with --out) send.<fmt> (area x year x phase x scenario: places, 80% range,
+    capacity, shortfall, kind), send_by_need.<fmt>, send_plans.<fmt> (plans by age band),
+    send_demand.<fmt> (the optimiser's table), notes.txt, and with --backtest
+    send_backtest.<fmt>.
+
+    \b
+    Example:
+      sufficiency send models/worcestershire.toml --out out/ --format csv
+    """
+    from ..send import backtest_send, backtest_table, forecast_send
+
+    result = forecast_send(model, horizon=horizon, scenario=scenario)
+    click.echo(result.summary())
+    bt = None
+    if backtest_:
+        data_dir = Path(result.provenance[0].path).parent
+        bt = backtest_send(data_dir)
+        click.echo("")
+        click.echo("Backtest, median absolute error of total plans [%] (14 West Midlands LAs):")
+        click.echo(backtest_table(bt).round(1).to_string(index=False))
+    if out is not None:
+        out = Path(out)
+        _write_frame(result.to_frame(), out / f"send.{fmt}", fmt)
+        _write_frame(result.to_frame(by_need=True), out / f"send_by_need.{fmt}", fmt)
+        _write_frame(result.plans, out / f"send_plans.{fmt}", fmt)
+        _write_frame(result.demand_frame(), out / f"send_demand.{fmt}", fmt)
+        if bt is not None:
+            _write_frame(bt, out / f"send_backtest.{fmt}", fmt)
+        _write_notes(out, result)
+        click.echo(f"Wrote send*.{fmt} and notes.txt to {out}")
+
+
+@cli.command("early-years")
+@model_argument
+@out_option
+@format_option
+@click.option("--hours-per-place", type=click.FloatRange(min=1), default=None,
+              help="Funded hours a week in one full-time-equivalent place (default: "
+                   "[early_years] hours_per_place, else 30).")
+def early_years(model, out, fmt, hours_per_place):
+    """Forecast funded early years places (FTE) for MODEL and print a short table.
+
+    Children aged 0-4 from births (derived population), times the funded entitlements in force
+    each year (eligibility and take-up from the DfE take-up data or [early_years]), times hours
+    per week over hours per place. Supply is [early_years] supply or, if none, today's funded
+    take-up (stated as an assumption).
+
+    Writes (with --out) early_years.<fmt> (area x year x age group: children, places, 80%
+    range, supply, shortfall, kind), early_years_by_entitlement.<fmt>,
+    early_years_demand.<fmt> (the optimiser's table) and notes.txt.
+
+    \b
+    Example:
+      sufficiency early-years models/worcestershire.toml --out out/ --format xlsx
+    """
+    from ..early_years import forecast_early_years
+
+    result = forecast_early_years(model, hours_per_place=hours_per_place)
+    click.echo(result.summary())
+    if out is not None:
+        out = Path(out)
+        _write_frame(result.to_frame(), out / f"early_years.{fmt}", fmt)
+        _write_frame(result.to_frame(by_entitlement=True),
+                     out / f"early_years_by_entitlement.{fmt}", fmt)
+        _write_frame(result.demand_frame(), out / f"early_years_demand.{fmt}", fmt)
+        _write_notes(out, result)
+        click.echo(f"Wrote early_years*.{fmt} and notes.txt to {out}")
