@@ -261,7 +261,7 @@ class Entitlement:
     takeup : float or "derived"
         Share of the eligible taking it up [-]; ``"derived"`` = DfE take-up file, latest year.
     takeup_range : (float, float) or None
-        Range of ``eligible x takeup`` used for the interval when it is uncertain [-].
+        Range of ``takeup`` used for the interval when it is uncertain [-].
     source : str
         Where the figures come from.
     dfe_group : str or None
@@ -519,7 +519,8 @@ def forecast_early_years(
             eligible = d_el if e.eligible == "derived" else float(e.eligible)
             take = d_tk if e.takeup == "derived" else float(e.takeup)
         rate = float(eligible) * float(take)
-        lo, hi = e.takeup_range if e.takeup_range is not None else (rate, rate)
+        t_lo, t_hi = e.takeup_range if e.takeup_range is not None else (take, take)
+        lo, hi = float(eligible) * t_lo, float(eligible) * t_hi
         params.append({"entitlement": e.name, "eligible": float(eligible), "takeup": float(take),
                        "rate_low": lo, "rate_high": hi, "from_year": e.from_year,
                        "hours": e.hours, "dfe_january": jan, "source": e.source})
@@ -574,7 +575,8 @@ def forecast_early_years(
         if p["rate_low"] != p["rate_high"]:
             notes.append(f"{p['entitlement']}: share of the age group taking it up "
                          f"{p['eligible'] * p['takeup']:.2f} (range {p['rate_low']:.2f}-"
-                         f"{p['rate_high']:.2f}; {p['source']}).")
+                         f"{p['rate_high']:.2f}) from {p['from_year']}/"
+                         f"{(p['from_year'] + 1) % 100:02d}; {p['source']}.")
     if caught:
         for c in caught:
             warnings.warn(c, DataQualityWarning, stacklevel=2)

@@ -316,16 +316,26 @@ class SendResult:
         out = pd.concat(parts, ignore_index=True)[cols]
         return out.sort_values([nc.AREA, "scenario", nc.PHASE, nc.YEAR, "need"]).reset_index(drop=True)
 
-    def demand_frame(self, scenario: str | None = None) -> pd.DataFrame:
+    def demand_frame(self, scenario: str | None = None, by_phase: bool = False) -> pd.DataFrame:
         """For the optimiser: ``area, phase, year, places, places_lower, places_upper,
-        capacity`` of one scenario (default: the model's central scenario), forecast years."""
+        capacity`` [places] of one scenario (default: the model's central scenario), forecast
+        years only.
+
+        ``phase`` is ``"special"`` (special school places of all ages summed, as the plan's
+        ``[plan.special]`` options serve them), or with ``by_phase`` the school phase
+        (``special_primary``, ``special_secondary``, ``special_post16``).
+        """
         sc = scenario or self.config["scenario"]
         if sc not in set(self.data["scenario"]):
             raise ConfigError(f"SEND scenario {sc!r} not in the result; expected one of "
                               f"{', '.join(sorted(set(self.data['scenario'])))}")
         d = self.data[(self.data["scenario"] == sc) & (self.data[nc.KIND] == "forecast")]
-        return d[[nc.AREA, nc.PHASE, nc.YEAR, "places", "places_lower", "places_upper",
-                  nc.CAPACITY]].reset_index(drop=True)
+        cols = [nc.AREA, nc.PHASE, nc.YEAR, "places", "places_lower", "places_upper", nc.CAPACITY]
+        if by_phase:
+            return d[cols].reset_index(drop=True)
+        g = d.groupby([nc.AREA, nc.YEAR], as_index=False)[cols[3:]].sum()
+        g[nc.PHASE] = "special"
+        return g[cols].reset_index(drop=True)
 
     def summary(self) -> str:
         """Short table: places by phase now, in 5 years and at the horizon, per scenario."""
