@@ -41,6 +41,8 @@ __all__ = [
     "trend_adjustment",
     "roll_forward",
     "project_series",
+    "holt_fixed",
+    "HOLT_FIXED",
 ]
 
 logger = logging.getLogger(__name__)
@@ -339,8 +341,63 @@ def roll_forward(
     return out
 
 
+#: fixed Holt damped-trend parameters (level alpha, trend beta, damping phi) of
+#: ``project_series(method="holt_fixed")``, chosen by a births backtest (docs/forecast.md)
+HOLT_FIXED = (0.7, 0.3, 0.5)
+
+
+def _right_align(values: np.ndarray) -> np.ndarray:
+    """Shift each row so its last observed value is in the last column; backfill leading NaN."""
+    A, K = values.shape
+    obs = ~np.isnan(values)
+    last = np.where(obs.any(axis=1), K - 1 - np.argmax(obs[:, ::-1], axis=1), K - 1)
+    shift = (K - 1) - last
+    cols = np.arange(K)[None, :] - shift[:, None]
+    out = np.where(cols >= 0, values[np.arange(A)[:, None], np.clip(cols, 0, None)], np.nan)
+    # backfill leading NaN with the first observed value (no trend before the data)
+    first = np.argmax(~np.isnan(out), axis=1)
+    fill = out[np.arange(A), first]
+    lead = np.arange(K)[None, :] < first[:, None]
+    out = np.where(lead, fill[:, None], out)
+    # interior gaps: carry the previous value forward
+    for k in range(1, K):
+        gap = np.isnan(out[:, k])
+        out[gap, k] = out[gap, k - 1]
+    return out
+
+
+def holt_fixed(values: np.ndarray, horizon: int, params: tuple = HOLT_FIXED) -> np.ndarray:
+    """Holt's damped-trend smoothing with fixed parameters, vectorised over rows.
+
+    ``l_k = a y_k + (1 - a)(l_{k-1} + phi b_{k-1})``, ``b_k = beta (l_k - l_{k-1}) +
+    (1 - beta) phi b_{k-1}``, forecast ``l_K + b_K (phi + ... + phi^h)``.
+
+    Parameters
+    ----------
+    values : ndarray, shape (A, K)
+        Series, oldest first; rows are right-aligned on their last observed value [count].
+    horizon : int
+        Steps after each row's last observed value.
+    params : (alpha, beta, phi)
+
+    Returns
+    -------
+    ndarray, shape (A, horizon)
+    """
+    a, bb, phi = params
+    v = _right_align(np.asarray(values, dtype=float))
+    lvl = v[:, 0].copy()
+    tr = np.zeros(len(v)) if v.shape[1] < 2 else v[:, 1] - v[:, 0]
+    for k in range(1, v.shape[1]):  # over years, vectorised over areas
+        prev = lvl
+        lvl = a * v[:, k] + (1 - a) * (lvl + phi * tr)
+        tr = bb * (lvl - prev) + (1 - bb) * phi * tr
+    steps = np.cumsum(phi ** np.arange(1, horizon + 1))
+    return np.maximum(lvl[:, None] + tr[:, None] * steps[None, :], 0.0)
+
+
 def project_series(
-    values: np.ndarray, horizon: int, method: str = "holt_damped", damping: float = 0.9
+    values: np.ndarray, horizon: int, method: str = "holt_fixed", damping: float = 0.9
 ) -> np.ndarray:
     """Project annual series (births) ``horizon`` years beyond their last value.
 
@@ -351,7 +408,8 @@ def project_series(
         last value) [count].
     horizon : int
         Years to project.
-    method : {"holt_damped", "flat", "drift"}
+    method : {"holt_fixed", "holt_damped", "flat", "drift"}
+        ``holt_fixed``: :func:`holt_fixed` (vectorised, fixed parameters :data:`HOLT_FIXED`);
         ``holt_damped``: statsmodels ``ExponentialSmoothing(trend="add", damped_trend=True)``
         fitted per area on the last 15 values (falls back to ``drift`` if the fit fails or
         there are fewer than 6 values); ``flat``: last value carried; ``drift``: mean change of
@@ -366,6 +424,15 @@ def project_series(
     out = np.full((A, horizon), np.nan)
     if horizon <= 0:
         return np.zeros((A, 0))
+    if method == "holt_fixed":
+        ok = (~np.isnan(values)).any(axis=1)
+        if ok.any():
+            out[ok] = holt_fixed(values[ok], horizon)
+        return out
+    if method not in ("holt_damped", "flat", "drift"):
+        raise ConfigError(
+            f"births_method {method!r}: expected holt_fixed, holt_damped, drift or flat"
+        )
     phi = damping ** np.arange(1, horizon + 1)
     cum = np.cumsum(phi)
     for i in range(A):  # one small fit per area series (not per cell)

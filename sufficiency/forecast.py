@@ -53,7 +53,7 @@ DEFAULT_PARAMS: Mapping[str, Any] = {
     "reception_method": "mean",
     "reception_trend": 0.0,
     "reception_trend_window": 5,
-    "births_method": "holt_damped",
+    "births_method": "holt_fixed",
     "horizon": 10,
     "coverage": DEFAULT_COVERAGE,
     "draws": 1000,
@@ -221,8 +221,9 @@ class CohortModel:
         Damping factor of a linear trend in the reception/births ratio (0 = none).
     reception_trend_window : int
         Years used to estimate that trend.
-    births_method : {"holt_damped", "drift", "flat"}
-        Projection of births beyond the last observed year.
+    births_method : {"holt_fixed", "holt_damped", "drift", "flat"}
+        Projection of births beyond the last observed year (see
+        :func:`sufficiency.cohort.project_series`).
     horizon : int
         Years forecast [years].
     coverage : tuple of float
@@ -244,7 +245,7 @@ class CohortModel:
         reception_method: str = "mean",
         reception_trend: float = 0.0,
         reception_trend_window: int = 5,
-        births_method: str = "holt_damped",
+        births_method: str = "holt_fixed",
         horizon: int = 10,
         coverage: tuple[float, float] = DEFAULT_COVERAGE,
         draws: int = 1000,

@@ -1,0 +1,116 @@
+"""Rolling-origin backtest on the published files (and the exact CLI interface)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sufficiency.backtest import RESULT_COLUMNS, backtest, backtest_files, load_authority_data
+from sufficiency.exceptions import ConfigError
+
+ORIGINS = [2017, 2019, 2020, 2021]
+
+
+@pytest.fixture(scope="module")
+def files(data_dir):
+    return (data_dir / "census_pupils_by_ncy_2011_2022.csv",
+            data_dir / "births_by_district_1992_2023.csv",
+            data_dir / "district_to_la_west_midlands.csv")
+
+
+@pytest.fixture(scope="module")
+def result(files, data_dir):
+    return backtest_files(*files, ORIGINS, [1, 3], scorecards_dir=data_dir / "school_places_scorecards")
+
+
+def test_result_layout(result):
+    d = result.to_frame()
+    assert list(d.columns[: len(RESULT_COLUMNS)]) == list(RESULT_COLUMNS)
+    assert set(d["phase"]) == {"primary", "secondary"}
+    assert (d["target_year"] == d["origin"] + d["horizon"]).all()
+    np.testing.assert_allclose(d["pct_error"], (d["forecast"] - d["actual"]) / d["actual"])
+    # one row per area x phase x origin x horizon with a known outcome (origin 2020/2021 + 3
+    # is beyond the data)
+    assert not d.duplicated(["area", "phase", "origin", "horizon"]).any()
+    assert len(d) == 14 * 2 * (4 + 2)
+    # intervals come from past signed errors, so they may sit off-centre (a biased past)
+    assert (d["lower80"] < d["upper80"]).all()
+    rel = (d["upper80"] - d["lower80"]) / d["forecast"]
+    assert rel[d["horizon"] == 3].median() > rel[d["horizon"] == 1].median()
+
+
+def test_last_year_baseline_hand_check(files, result):
+    pupils, _, _ = load_authority_data(files[0], None, None)
+    d = result.to_frame().query("area == 'E10000034' and phase == 'primary' and origin == 2017 and horizon == 1").iloc[0]
+    p = pupils[(pupils["area"] == "E10000034") & pupils["ncy"].between(0, 6)]
+    base, act = p[p["year"] == 2017]["pupils"].sum(), p[p["year"] == 2018]["pupils"].sum()
+    assert d["actual"] == act
+    assert d["pct_error_last"] == pytest.approx((base - act) / act)
+
+
+def test_scorecards_join_and_winner(result):
+    d = result.to_frame()
+    w = d[d["authority_error"].notna()]
+    assert len(w) > 50
+    assert set(w["target_year"]) <= {2018, 2021, 2022, 2023, 2024}
+    model_won = w["pct_error"].abs() < w["authority_error"].abs()
+    assert ((w["winner"] == "model") == model_won).all()
+    s = result.scores([2018, 2021, 2022])
+    assert {"mae_model", "mae_last", "mae_cohort3", "coverage80", "win_rate_vs_authority"} <= set(s.columns)
+
+
+def test_no_peeking_calibration(files):
+    """Intervals for origin 2017 must not change when later years are removed from the data."""
+    pupils, births, _ = load_authority_data(*files)
+    full = backtest(pupils, births, [2017], [1]).to_frame()
+    cut = backtest(pupils[pupils["year"] <= 2018], births[births["year"] <= 2018], [2017], [1]).to_frame()
+    pd.testing.assert_frame_equal(full[list(RESULT_COLUMNS)], cut[list(RESULT_COLUMNS)])
+
+
+def test_area_without_births_still_forecast(files, caplog):
+    pupils, births, _ = load_authority_data(*files)
+    births = births[births["area"] != "E10000034"]
+    with caplog.at_level("WARNING"):
+        r = backtest(pupils, births, [2019], [1])
+    d = r.to_frame()
+    assert (d["area"] == "E10000034").sum() == 2
+    assert d["forecast"].notna().all()
+    assert "no births" in caplog.text
+
+
+def test_bad_origin_is_a_clear_error(files):
+    pupils, births, _ = load_authority_data(*files)
+    with pytest.raises(ConfigError, match="origin"):
+        backtest(pupils, births, [2022], [1])
+
+
+def test_cli_backtest_exact_interface(files, tmp_path, data_dir):
+    from sufficiency.cli import cli
+
+    out = tmp_path / "results.csv"
+    args = ["backtest", "--pupils", str(files[0]), "--births", str(files[1]), "--lookup",
+            str(files[2]), "--origins", "2017,2019,2020,2021", "--horizons", "1,3", "--out", str(out),
+            "--scorecards", str(data_dir / "school_places_scorecards")]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0, r.output
+    assert "model won" in r.output
+    d = pd.read_csv(out)
+    assert list(d.columns[:10]) == list(RESULT_COLUMNS)
+    assert len(d) == 168
+
+
+def test_backtest_entry_point_subprocess(files, tmp_path):
+    out = tmp_path / "results.csv"
+    r = subprocess.run(
+        [sys.executable, "-m", "sufficiency", "backtest", "--pupils", str(files[0]), "--births",
+         str(files[1]), "--lookup", str(files[2]), "--origins", "2017,2019", "--horizons", "1",
+         "--out", str(out)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert len(pd.read_csv(out)) == 14 * 2 * 2

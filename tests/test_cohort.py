@@ -1,0 +1,136 @@
+"""Hand-worked cases and invariants of the cohort-survival functions (synthetic data only)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sufficiency import cohort
+from sufficiency.exceptions import ConfigError
+from sufficiency.housing import housing_pupils, housing_settings
+
+TOL = 1e-9  # same as conftest.TOL
+
+
+def test_history_cube_pivots_and_marks_missing(tiny_pupils):
+    cube = cohort.history_cube(tiny_pupils, ["A", "B", "C"], [2015, 2016], [0, 1])
+    assert cube.shape == (3, 2, 2)
+    assert cube[0, 0, 0] == pytest.approx(100.0)
+    assert cube[1, 1, 1] == pytest.approx(100 * 1.1**2)
+    assert np.isnan(cube[2]).all()
+
+
+def test_ratio_one_shifts_cohorts_unchanged():
+    base = np.array([[10.0, 20.0, 30.0, 40.0]])
+    ratios = np.ones((1, 3))
+    rec = np.array([[5.0, 6.0]])
+    out = cohort.roll_forward(base, ratios, rec)
+    np.testing.assert_allclose(out[0, 0], [5, 10, 20, 30])
+    np.testing.assert_allclose(out[0, 1], [6, 5, 10, 20])
+
+
+def test_survival_ratios_hand_worked_with_transfer():
+    # areas: P1, P2 (primary, Y6 at g=1 of a 3-group toy), S (secondary, receives at g=2)
+    cube = np.zeros((3, 2, 3))
+    cube[0, 0, 1] = 100  # P1 "Y6"
+    cube[1, 0, 1] = 50  # P2 "Y6"
+    cube[2, 1, 2] = 165  # S "Y7" next year
+    T = np.zeros((3, 3))
+    T[0, 2] = 1.0
+    T[1, 2] = 0.5  # half of P2 goes to S
+    r = cohort.survival_ratios(cube, T, transfer_g=1)
+    assert r.shape == (3, 1, 2)
+    assert r[2, 0, 1] == pytest.approx(165 / (100 + 25))
+    assert np.isnan(r[0, 0, 1])  # P1 receives nobody at the transfer
+
+
+def test_roll_forward_with_transfer_moves_year6():
+    base = np.array([[0.0, 100.0, 0.0], [0.0, 0.0, 0.0]])  # P has 100 in transfer group
+    T = np.array([[0.0, 1.0], [0.0, 0.0]])
+    ratios = np.array([[1.0, 1.0], [1.0, 1.1]])
+    out = cohort.roll_forward(base, ratios, np.zeros((2, 1)), T, transfer_g=1)
+    assert out[1, 0, 2] == pytest.approx(110.0)
+    assert out[0, 0, 2] == pytest.approx(0.0)
+
+
+def test_average_methods():
+    r = np.array([[1.0, 1.0, 1.3, 1.0, 1.0]])[:, :, None]  # one outlier year
+    assert cohort.average_ratios(r, 5, "mean")[0, 0] == pytest.approx(1.06)
+    assert cohort.average_ratios(r, 5, "median")[0, 0] == pytest.approx(1.0)
+    assert cohort.average_ratios(r, 5, "trimmed")[0, 0] == pytest.approx(1.0)
+    # window keeps only the last 2
+    assert cohort.average_ratios(r, 2, "mean")[0, 0] == pytest.approx(1.0)
+    # recency weights: last value counts most
+    r2 = np.array([[1.0, 2.0]])[:, :, None]
+    w = cohort.average_ratios(r2, 2, "weighted", halflife=1.0)[0, 0]
+    assert w == pytest.approx((1.0 * 0.5 + 2.0 * 1.0) / 1.5)
+    # a year weight of 0 removes that year
+    assert cohort.average_ratios(r, 5, "mean", weights=np.array([1, 1, 0, 1, 1]))[0, 0] == pytest.approx(1.0)
+    with pytest.raises(ConfigError):
+        cohort.average_ratios(r, 3, "mode")
+
+
+def test_average_skips_missing_and_shrinks_towards_pool():
+    r = np.array([[1.0, np.nan, 1.2], [1.0, 1.0, 1.0]])[:, :, None]
+    own = cohort.average_ratios(r, 2, "mean")
+    assert own[0, 0] == pytest.approx(1.1)  # the NaN is skipped, window counts observed values
+    sh = cohort.average_ratios(r, 2, "mean", shrinkage=0.5, size=np.array([[1.0], [1.0]]))
+    pooled = (1.1 + 1.0) / 2
+    assert sh[0, 0] == pytest.approx(0.5 * 1.1 + 0.5 * pooled)
+
+
+def test_trend_adjustment_continues_a_line():
+    r = np.array([[1.00, 1.01, 1.02, 1.03, 1.04]])
+    mean = r[0, -3:].mean()
+    adj = cohort.trend_adjustment(r, 3, 1.0, 2)
+    # undamped: from the window centre (1.03) one and two years past the last (1.04)
+    np.testing.assert_allclose(mean + adj[0], [1.05, 1.06], atol=TOL)
+    assert np.all(cohort.trend_adjustment(r, 3, 0.0, 2) == 0)
+
+
+def test_project_series_methods():
+    v = np.array([[100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0]])
+    np.testing.assert_allclose(cohort.project_series(v, 3, "flat"), [[100, 100, 100]])
+    lin = np.array([[100.0, 90, 80, 70, 60, 50]])
+    d = cohort.project_series(lin, 2, "drift", damping=1.0)
+    np.testing.assert_allclose(d, [[40, 30]])
+    h = cohort.project_series(np.array([np.arange(100.0, 120.0)]), 3, "holt_damped")
+    assert np.all(h >= 119) and np.all(np.diff(h[0]) >= 0)
+    assert np.all(cohort.project_series(np.array([[10.0, 5.0, 1.0]]), 5, "drift") >= 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    base=st.lists(st.floats(0, 1000), min_size=5, max_size=5),
+    ratios=st.lists(st.floats(0, 2), min_size=4, max_size=4),
+    rec=st.lists(st.floats(0, 1000), min_size=3, max_size=3),
+)
+def test_roll_forward_invariants(base, ratios, rec):
+    out = cohort.roll_forward(np.array([base]), np.array([ratios]), np.array([rec]))
+    assert np.all(out >= 0)
+    # the cohort in year group g at step 1 is base[g-1] x ratio
+    np.testing.assert_allclose(out[0, 0, 1:], np.array(base[:-1]) * np.array(ratios), rtol=1e-12)
+    np.testing.assert_allclose(out[0, :, 0], rec)
+
+
+def test_housing_pupils_hand_worked():
+    h = pd.DataFrame({"area": ["A"], "year": [2024], "dwellings": [100.0]})
+    out = housing_pupils(h, ["A", "B"], [2023, 2024, 2025, 2026], list(range(0, 14)),
+                         {"primary": 28.0, "secondary": 14.0, "sixth_form": 0.0}, (0.5, 0.5))
+    prim = out[0, :, 0:7].sum(axis=1)
+    np.testing.assert_allclose(prim, [0, 14, 28, 28])
+    np.testing.assert_allclose(out[0, :, 7:12].sum(axis=1), [0, 7, 14, 14])
+    assert out[1].sum() == 0
+    assert housing_pupils(None, ["A"], [2024], [0]).sum() == 0
+
+
+def test_housing_settings_validates():
+    y, a = housing_settings({})
+    assert y["primary"] == 20.0 and abs(sum(a) - 1) < 1e-12
+    with pytest.raises(ConfigError):
+        housing_settings({"arrival": [0.5, 0.2]})
+    with pytest.raises(ConfigError):
+        housing_settings({"yields": {"nursery": 3}})

@@ -1,0 +1,193 @@
+"""CohortModel / ForecastResult on synthetic data, and run_forecast on the Worcestershire model."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sufficiency.exceptions import ConfigError, DataQualityWarning, NotFittedError
+from sufficiency.forecast import FORECAST_COLUMNS, CohortModel, run_forecast
+from sufficiency.uncertainty import ErrorModel
+
+
+def _births(areas, first=1995, last=2016, value=100.0):
+    return pd.DataFrame([{"area": a, "year": y, "births": value}
+                         for a in areas for y in range(first, last + 1)])
+
+
+def _errors():
+    rng = np.random.default_rng(0)
+    rows = [{"phase": p, "horizon": h, "pct_error": e}
+            for p in ("primary", "secondary", "sixth_form") for h in (1, 2, 3)
+            for e in rng.normal(0, 0.01 * h, 200)]
+    return pd.DataFrame(rows)
+
+
+def test_constant_authority_stays_constant(tiny_pupils):
+    a = tiny_pupils[tiny_pupils["area"] == "A"]
+    m = CohortModel(horizon=5).fit(a, _births(["A"]))
+    res = m.predict()
+    fc = res.to_frame().query("kind == 'forecast'")
+    assert set(fc["year"]) == set(range(2021, 2026))
+    np.testing.assert_allclose(fc["pupils"], 100.0, rtol=1e-9)
+    assert list(res.to_frame().columns) == list(FORECAST_COLUMNS)
+    # births known to mid-2016 -> Reception 2020/21; 2021/22 onwards rests on projected births
+    rec = fc[fc["ncy"] == 0].set_index("year")["births_projected"]
+    assert rec.all()
+    y1 = fc[(fc["ncy"] == 1)].set_index("year")["births_projected"]
+    assert not y1.loc[2021] and y1.loc[2022]
+
+
+def test_growth_ratios_roll_forward(tiny_pupils):
+    b = tiny_pupils[tiny_pupils["area"] == "B"]
+    m = CohortModel(horizon=2).fit(b, None)
+    np.testing.assert_allclose(m.survival_ratios_[0], 1.21, rtol=1e-9)  # 1.1 per year and per year group
+    fc = m.predict().to_frame().query("kind == 'forecast' and ncy > 0")
+    base = b[b["year"] == 2020].set_index("ncy")["pupils"]
+    y2021 = fc[fc["year"] == 2021].set_index("ncy")["pupils"]
+    np.testing.assert_allclose(y2021.loc[5], base.loc[4] * 1.21, rtol=1e-9)
+
+
+def test_no_births_warns_and_trends_reception(tiny_pupils):
+    with pytest.warns(DataQualityWarning, match="no births"):
+        m = CohortModel(horizon=3).fit(tiny_pupils, None)
+    fc = m.predict().to_frame().query("kind == 'forecast' and ncy == 0 and area == 'A'")
+    np.testing.assert_allclose(fc["pupils"], 100.0, rtol=1e-6)
+    assert fc["births_projected"].all()
+
+
+def test_predict_before_fit_raises():
+    with pytest.raises(NotFittedError):
+        CohortModel().predict()
+
+
+def test_bad_parameters_raise(tiny_pupils):
+    with pytest.raises(ConfigError):
+        CohortModel(method="mode").fit(tiny_pupils, _births(["A", "B"]))
+    with pytest.raises(ConfigError):
+        CohortModel(shrinkage=2).fit(tiny_pupils, _births(["A", "B"]))
+
+
+def test_intervals_and_phase_totals(tiny_pupils):
+    em = ErrorModel.from_errors(_errors(), "phase")
+    m = CohortModel(horizon=3, draws=500, seed=7).fit(tiny_pupils, _births(["A", "B"]))
+    res = m.predict(error_model=em)
+    fc = res.to_frame().query("kind == 'forecast'")
+    assert (fc["pupils_lower_95"] <= fc["pupils_lower"] + 1e-9).all()
+    assert (fc["pupils_lower"] <= fc["pupils"] + 1e-9).all()
+    assert (fc["pupils"] <= fc["pupils_upper"] + 1e-9).all()
+    assert (fc["pupils_upper"] <= fc["pupils_upper_95"] + 1e-9).all()
+    # wider at longer horizons
+    w = (fc["pupils_upper"] - fc["pupils_lower"]) / fc["pupils"]
+    wy = w.groupby(fc["year"]).mean()
+    assert wy.is_monotonic_increasing
+    pt = res.phase_totals()
+    assert list(pt.columns) == ["area", "phase", "year", "pupils", "pupils_lower", "pupils_upper", "kind"]
+    a21 = pt.query("area == 'A' and phase == 'primary' and year == 2021").iloc[0]
+    assert a21["pupils"] == pytest.approx(700.0, rel=1e-9)
+    assert a21["pupils_lower"] < 700 < a21["pupils_upper"]
+    q9 = res.phase_totals(0.9).query("area == 'A' and phase == 'primary' and year == 2021").iloc[0]
+    q1 = res.phase_totals(0.1).query("area == 'A' and phase == 'primary' and year == 2021").iloc[0]
+    assert q1["pupils"] < 700 < q9["pupils"]
+    # deterministic given the seed
+    res2 = CohortModel(horizon=3, draws=500, seed=7).fit(tiny_pupils, _births(["A", "B"])).predict(error_model=em)
+    pd.testing.assert_frame_equal(res.phase_totals(0.9), res2.phase_totals(0.9))
+    wide = res.to_frame(wide=True)
+    assert 2023 in wide.columns and "ncy" in wide.columns
+    assert "Pupil forecast" in res.summary()
+
+
+@pytest.fixture(scope="module")
+def worcs():
+    from sufficiency.config import load_model
+    from sufficiency.inputs import load_inputs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        inputs = load_inputs(load_model("models/worcestershire.toml"))
+        return inputs, run_forecast(inputs)
+
+
+def test_run_forecast_worcestershire(worcs):
+    inputs, res = worcs
+    d = res.to_frame()
+    assert set(d["area"]) == {a.code for a in inputs.config.areas}
+    assert set(d["kind"]) == {"derived", "forecast"}  # history is derived, and says so
+    assert res.base_year == 2022
+    assert d.query("kind == 'forecast'")["year"].max() == 2032
+    assert (d["pupils"] >= 0).all()
+    # primary areas carry R-Y6 only, secondary areas Y7-Y13
+    prim = d[d["area"] == "8850015"]
+    assert set(prim["ncy"]) == set(range(0, 7))
+    sec = d[d["area"] == "8850031"]
+    assert set(sec["ncy"]) == set(range(7, 14))
+    # births known to mid-2022 -> Reception 2026/27 observed, 2027/28 on projected births
+    rec = prim[(prim["ncy"] == 0) & (prim["kind"] == "forecast")].set_index("year")["births_projected"]
+    assert not rec.loc[2026] and rec.loc[2027]
+    # housing: none in the public model, so the component is zero and a note says so
+    assert (d["housing"] == 0).all()
+    assert any("housing component is zero" in n for n in res.notes)
+    assert res.coverage == (0.8, 0.95)
+
+
+def test_worcester_city_year7_from_feeder_year6(worcs):
+    inputs, res = worcs
+    d = res.to_frame().set_index(["area", "year", "ncy"])["pupils"]
+    y6 = d.loc[("8850015", 2022, 6)]
+    y7 = d.loc[("8850031", 2023, 7)]
+    assert 0.8 < y7 / y6 < 1.5  # Y6 -> Y7 ratio of a town's single feeder area
+
+
+def test_pershore_tier_change(worcs):
+    _, res = worcs
+    d = res.to_frame().set_index(["area", "year", "ncy"])["tier"]
+    assert d.loc[("8850025", 2026, 7)] == "middle"
+    assert d.loc[("8850025", 2027, 7)] == "secondary"
+    assert d.loc[("8850009", 2026, 5)] == "middle"
+    assert d.loc[("8850009", 2027, 5)] == "primary"
+    assert d.loc[("8850031", 2030, 9)] == "secondary"
+
+
+def test_run_forecast_intervals_are_calibrated_not_degenerate(worcs):
+    _, res = worcs
+    pt = res.phase_totals()
+    fc = pt[pt["kind"] == "forecast"]
+    assert (fc["pupils_lower"] < fc["pupils"]).all() and (fc["pupils"] < fc["pupils_upper"]).all()
+    hist = pt[pt["kind"] == "derived"]
+    assert (hist["pupils_lower"] == hist["pupils"]).all()
+    assert any("backtest" in p.note for p in res.provenance)
+
+
+def test_run_forecast_rejects_unknown_override(worcs):
+    inputs, _ = worcs
+    with pytest.raises(ConfigError, match="unknown forecast parameter"):
+        run_forecast(inputs, windoww=3)
+
+
+def test_cli_forecast_writes_outputs(tmp_path, worcs):
+    from sufficiency.cli import cli
+
+    r = CliRunner().invoke(cli, ["-q", "forecast", "models/worcestershire.toml", "--out", str(tmp_path),
+                                 "--horizon", "5"])
+    assert r.exit_code == 0, r.output
+    assert "Worcester City" in r.output
+    out = pd.read_csv(tmp_path / "forecast.csv", dtype={"area": str})
+    assert out["year"].max() == 2027
+    assert (tmp_path / "phase_totals.csv").exists() and (tmp_path / "notes.txt").exists()
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_forecast_entry_point_subprocess(tmp_path):
+    r = subprocess.run(
+        [sys.executable, "-m", "sufficiency", "-q", "forecast", "models/worcestershire.toml",
+         "--out", str(tmp_path), "--format", "json", "--horizon", "2"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "forecast.json").stat().st_size > 1000
