@@ -178,7 +178,7 @@ def project_prevalence(
     Notes
     -----
     ``trend``: Holt's damped additive trend, forecast
-    ``l_T + (phi + ... + phi^h) b_T``, initial level ``y_0`` and trend ``y_1 - y_0``.
+    ``l_T + (phi + ... + phi^h) b_T``; initial trend ``d = y_1 - y_0`` and level ``y_0 - d``.
     """
     y = np.asarray(log_p, dtype=float)
     h = np.arange(1, steps + 1)
@@ -192,8 +192,11 @@ def project_prevalence(
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # statsmodels warns about short series; parameters are fixed
+        # the level before the first year is y_0 - d and the trend d = y_1 - y_0, so that an
+        # exactly linear series is reproduced when phi = 1
+        d = y[1] - y[0]
         model = Holt(y, damped_trend=True, initialization_method="known",
-                     initial_level=y[0], initial_trend=y[1] - y[0])
+                     initial_level=y[0] - d, initial_trend=d)
         fit = model.fit(smoothing_level=alpha, smoothing_trend=beta, damping_trend=phi,
                         optimized=False)
     return np.asarray(fit.forecast(steps), dtype=float)
