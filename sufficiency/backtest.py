@@ -57,8 +57,9 @@ SCORED_PHASES = ("primary", "secondary")
 #: naive baselines: name -> CohortModel parameters (``None`` = last year carried forward)
 BASELINES: Mapping[str, Mapping[str, Any] | None] = {
     "last": None,
-    "cohort3": {"window": 3, "method": "mean", "shrinkage": 0.0, "downweight": {},
-                "reception_window": 3, "reception_method": "mean", "reception_trend": 0.0,
+    "cohort3": {"window": 3, "method": "mean", "halflife": 1.0, "shrinkage": 0.0,
+                "downweight": {}, "reception_window": 3, "reception_method": "mean",
+                "reception_trend": 0.0, "drift": 0.0, "reception_drift": 0.0,
                 "births_method": "flat"},
 }
 

@@ -43,6 +43,7 @@ __all__ = [
     "project_series",
     "holt_fixed",
     "HOLT_FIXED",
+    "pooled_drift",
 ]
 
 logger = logging.getLogger(__name__)
@@ -247,6 +248,56 @@ def average_ratios(
             pooled = np.nansum(np.nan_to_num(avg) * sz, axis=0) / tot
         avg = np.where(np.isnan(avg), pooled, (1 - shrinkage) * avg + shrinkage * pooled)
     return avg
+
+
+def pooled_drift(
+    ratios: np.ndarray,
+    window: int,
+    method: str,
+    halflife: float = 1.0,
+    size: np.ndarray | None = None,
+    lookback: int = 5,
+) -> np.ndarray:
+    """Average one-year-ahead error of the ratio average, pooled over areas.
+
+    For each of the last ``lookback`` years ``k``, the average of the ratios up to ``k - 1``
+    (as :func:`average_ratios` would make it) is compared with the ratio observed in ``k``;
+    the differences are averaged over years and over areas (weighted by ``size``). Adding
+    this drift to a forecast ratio corrects a systematic tendency of past averages to lag
+    (e.g. a reception/births ratio that keeps rising).
+
+    Parameters
+    ----------
+    ratios : ndarray, shape (A, K, ...)
+        Historical ratios, oldest first [ratio].
+    window, method, halflife
+        As in :func:`average_ratios`.
+    size : ndarray, shape (A, ...), optional
+        Pooling weights (pupils) [count].
+    lookback : int
+        Years of one-step-ahead differences averaged.
+
+    Returns
+    -------
+    ndarray, shape ratios.shape[2:]
+        Drift per transition [ratio]; 0 where nothing can be measured.
+    """
+    K = ratios.shape[1]
+    diffs, wts = [], []
+    sz = np.ones((ratios.shape[0],) + ratios.shape[2:]) if size is None else np.nan_to_num(size)
+    for k in range(max(1, K - lookback), K):  # a few past origins; vectorised over areas
+        avg = average_ratios(ratios[:, :k], window, method, halflife)
+        d = ratios[:, k] - avg
+        ok = np.isfinite(d)
+        diffs.append(np.where(ok, d, 0.0) * sz)
+        wts.append(np.where(ok, sz, 0.0))
+    if not diffs:
+        return np.zeros(ratios.shape[2:])
+    num = np.sum(diffs, axis=(0, 1))
+    den = np.sum(wts, axis=(0, 1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(den > 0, num / np.where(den > 0, den, 1), 0.0)
+    return out
 
 
 def trend_adjustment(

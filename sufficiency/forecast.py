@@ -44,15 +44,18 @@ NCYS = tuple(range(0, 14))
 #: Defaults, chosen by the rolling-origin backtest on the 14 West Midlands authorities
 #: (docs/forecast.md). Change them in the ``[forecast]`` section of a model definition.
 DEFAULT_PARAMS: Mapping[str, Any] = {
-    "window": 3,
-    "method": "mean",
+    "window": 5,
+    "method": "weighted",
     "halflife": 1.0,
     "shrinkage": 0.0,
-    "downweight": {},
-    "reception_window": 3,
-    "reception_method": "mean",
+    "downweight": {2020: 0.0},
+    "reception_window": 5,
+    "reception_method": "weighted",
     "reception_trend": 0.0,
     "reception_trend_window": 5,
+    "drift": 0.0,
+    "reception_drift": 0.5,
+    "drift_lookback": 5,
     "births_method": "holt_fixed",
     "horizon": 10,
     "coverage": DEFAULT_COVERAGE,
@@ -214,13 +217,21 @@ class CohortModel:
         Weight of the ratio pooled over all areas [fraction].
     downweight : mapping of int to float
         Weight of the ratios of transitions ending in the given academic years (e.g.
-        ``{2020: 0.5}`` for the pandemic year).
+        ``{2020: 0.5}``); weight 0 drops the year and the window reaches one year further
+        back (``{2020: 0}``: the 2020/21 pandemic year).
     reception_window, reception_method
         Same for the reception/births ratio.
     reception_trend : float
         Damping factor of a linear trend in the reception/births ratio (0 = none).
     reception_trend_window : int
         Years used to estimate that trend.
+    drift : float
+        Weight of the pooled drift correction (:func:`sufficiency.cohort.pooled_drift`)
+        added to averaged survival and reception ratios (0 = none).
+    reception_drift : float
+        The same for the reception/births ratio only.
+    drift_lookback : int
+        Years of one-step-ahead ratio errors the drift is measured over.
     births_method : {"holt_fixed", "holt_damped", "drift", "flat"}
         Projection of births beyond the last observed year (see
         :func:`sufficiency.cohort.project_series`).
@@ -245,6 +256,9 @@ class CohortModel:
         reception_method: str = "mean",
         reception_trend: float = 0.0,
         reception_trend_window: int = 5,
+        drift: float = 0.0,
+        reception_drift: float = 0.0,
+        drift_lookback: int = 5,
         births_method: str = "holt_fixed",
         horizon: int = 10,
         coverage: tuple[float, float] = DEFAULT_COVERAGE,
@@ -260,6 +274,9 @@ class CohortModel:
         self.reception_method = reception_method
         self.reception_trend = reception_trend
         self.reception_trend_window = reception_trend_window
+        self.drift = drift
+        self.reception_drift = reception_drift
+        self.drift_lookback = drift_lookback
         self.births_method = births_method
         self.horizon = horizon
         self.coverage = coverage
@@ -355,10 +372,14 @@ class CohortModel:
             size = np.nanmean(cohort.feeder_counts(cube, T)[:, -self.window:, :], axis=1)
             rec_size = np.nanmean(cube[:, -3:, 0], axis=1)[:, None]
         self.survival_history_ = sr
+        sr_used = _exclude(sr, w)
         avg = cohort.average_ratios(
-            sr, self.window, self.method, self.halflife, weights=w, shrinkage=self.shrinkage,
+            sr_used, self.window, self.method, self.halflife, weights=w, shrinkage=self.shrinkage,
             size=size,
         )
+        if self.drift:
+            avg = avg + self.drift * cohort.pooled_drift(
+                sr_used, self.window, self.method, self.halflife, size, self.drift_lookback)
         self.survival_ratios_ = np.nan_to_num(avg, nan=0.0)
 
         # reception -----------------------------------------------------------------------
@@ -396,10 +417,16 @@ class CohortModel:
         rr = cohort.reception_ratios(rec, Blag)  # (A, T)
         rr_hist = rr[:, 1:]  # align weights with transitions (ends in years[1:])
         self.reception_history_ = rr
+        rr_used = _exclude(rr_hist[:, :, None], w)
         rr_avg = cohort.average_ratios(
-            rr_hist[:, :, None], self.reception_window, self.reception_method, self.halflife,
+            rr_used, self.reception_window, self.reception_method, self.halflife,
             weights=w, shrinkage=self.shrinkage, size=rec_size,
         )[:, 0]
+        rd = self.drift + self.reception_drift
+        if rd:
+            rr_avg = rr_avg + rd * cohort.pooled_drift(
+                rr_used, self.reception_window, self.reception_method, self.halflife, rec_size,
+                self.drift_lookback)[0]
         self.reception_ratio_ = np.where(np.isnan(rr_avg), 1.0, rr_avg)
         self.reception_trend_ = cohort.trend_adjustment(
             rr_hist, self.reception_trend_window, self.reception_trend, int(self.horizon) + 30,
@@ -607,6 +634,16 @@ class CohortModel:
             notes=tuple(all_notes),
             area_names=dict(area_names or {}),
         )
+
+
+def _exclude(ratios: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Blank out ratios of years with weight 0 (so the window reaches further back)."""
+    zero = np.asarray(weights) == 0
+    if not zero.any():
+        return ratios
+    out = ratios.copy()
+    out[:, zero] = np.nan
+    return out
 
 
 def _tier_column(data: pd.DataFrame, tiers) -> np.ndarray:

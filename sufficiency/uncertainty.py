@@ -74,9 +74,29 @@ class ErrorModel:
 
     @classmethod
     def from_errors(
-        cls, errors: pd.DataFrame, key: str = "phase", source: str = "", min_count: int = 20
+        cls,
+        errors: pd.DataFrame,
+        key: str = "phase",
+        source: str = "",
+        min_count: int = 20,
+        symmetric: bool = True,
+        pool: tuple[tuple, ...] = (("primary", "secondary"),),
     ) -> ErrorModel:
         """Build from a frame with columns ``key``, ``horizon``, ``pct_error``.
+
+        Parameters
+        ----------
+        errors : DataFrame
+            Backtest errors [fraction].
+        key : str
+            Column the quantiles are kept by (``"phase"`` or ``"ncy"``).
+        symmetric : bool
+            Mirror the errors (use ``e`` and ``-e``), so the interval is centred on the
+            forecast with half-width the quantile of ``|e|``. The backtest showed signed
+            quantiles from a short, biased past cover far less than their nominal rate.
+        pool : tuple of tuples
+            Groups of keys whose errors are pooled (each member gets the union), e.g.
+            primary with secondary: more errors per horizon, steadier quantiles.
 
         Raises
         ------
@@ -87,6 +107,14 @@ class ErrorModel:
             if c not in errors.columns:
                 raise ConfigError(f"error model: missing column {c!r} in the backtest errors")
         e = errors[[key, "horizon", "pct_error"]].dropna()
+        for group in pool:
+            members = e[e[key].isin(group)]
+            if members.empty:
+                continue
+            e = pd.concat([e[~e[key].isin(group)]]
+                          + [members.assign(**{key: g}) for g in group], ignore_index=True)
+        if symmetric:
+            e = pd.concat([e, e.assign(pct_error=-e["pct_error"])], ignore_index=True)
         rows, idx = [], []
         for (k, h), grp in e.groupby([key, "horizon"], sort=True):
             rows.append(np.append(np.quantile(grp["pct_error"].to_numpy(), _GRID), len(grp)))
@@ -94,7 +122,8 @@ class ErrorModel:
         cols = [f"q{q:.3f}" for q in _GRID] + ["n"]
         table = pd.DataFrame(rows, index=pd.MultiIndex.from_tuples(idx, names=["key", "horizon"]),
                              columns=cols) if rows else pd.DataFrame(columns=cols)
-        return cls(table, source, min_count, {"key": key, "errors": len(e)})
+        return cls(table, source, min_count,
+                   {"key": key, "errors": len(e), "symmetric": symmetric, "pool": pool})
 
     @property
     def empty(self) -> bool:
