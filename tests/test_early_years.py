@@ -1,0 +1,168 @@
+"""Early years: derived population, entitlements -> FTE places, supply assumption, CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sufficiency.cli import cli
+from sufficiency.config import load_model
+from sufficiency.early_years import (
+    DEFAULT_ENTITLEMENTS,
+    Entitlement,
+    cohort_population,
+    early_years_entitlements,
+    forecast_early_years,
+)
+from sufficiency.exceptions import ConfigError, DataQualityWarning
+from sufficiency.inputs import load_inputs
+
+
+@pytest.fixture(scope="module")
+def inputs(model_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        return load_inputs(load_model(model_path))
+
+
+@pytest.fixture(scope="module")
+def result(inputs):
+    return forecast_early_years(inputs)
+
+
+# --- synthetic authority (test data only) --------------------------------------------------------
+def _synthetic():
+    """Births 100 a year to mid-2015, then 120 in 2016; every census year group 90 pupils;
+    ONS mid-2011: 95 at ages 0-3, 99 at ages 4-90."""
+    births = pd.DataFrame({"year": np.arange(1990, 2017), "births": [100.0] * 26 + [120.0]})
+    census = pd.DataFrame([{"year": y, "ncy": g, "pupils": 90.0}
+                           for y in range(2011, 2016) for g in range(0, 15)])
+    mye = pd.Series([95.0] * 4 + [99.0] * 87, index=np.arange(0, 91))
+    return census, births, mye
+
+
+def test_cohort_population_by_hand():
+    census, births, mye = _synthetic()
+    pop = cohort_population(census, births, mye, area="T", years=range(2010, 2022), ages=range(0, 26),
+                            window=3)
+    p = pop.set_index(["year", "age"])
+    # ages 0-3: births x 95/100
+    assert p.at[(2016, 0), "population"] == pytest.approx(120.0 * 0.95)
+    assert p.at[(2014, 2), "population"] == pytest.approx(100 * 0.95)
+    # school ages: census 90 x k, k = 99 x 11 / (90 x 11) = 1.1 -> 99
+    assert p.at[(2013, 9), "population"] == pytest.approx(99.0)
+    # a cohort keeps its size as it ages (no migration after the last observation)
+    assert p.at[(2020, 20), "population"] == pytest.approx(p.at[(2015, 15), "population"])
+    # cohorts aged 16+ in mid-2011: the ONS figure
+    assert p.at[(2011, 30 - 5), "population"] == pytest.approx(99.0)
+    # born after the census: births x q, q = k x Reception / births = 99 / 100
+    assert p.at[(2020, 4), "population"] == pytest.approx(120 * 0.99)
+    # births after mid-2016 are projected: mean of the last 3 years, kind 'projected', sd > 0
+    row = p.loc[(2021, 0)]
+    assert row["population"] == pytest.approx((100 + 100 + 120) / 3 * 0.95)
+    assert row["kind"] == "projected" and row["population_sd"] > 0
+    assert (pop.loc[pop["cohort"] <= 2016, "kind"] == "derived").all()
+    assert (pop["population"] > 0).all()
+
+
+def test_cohort_population_needs_census_from_2011():
+    census, births, mye = _synthetic()
+    with pytest.raises(ConfigError, match="census must start"):
+        cohort_population(census[census["year"] > 2011], births, mye, area="T", years=[2015])
+
+
+# --- the real model -----------------------------------------------------------------------------
+def test_reproduces_dfe_january_2019_counts(inputs):
+    r = forecast_early_years(inputs, entitlements=DEFAULT_ENTITLEMENTS)
+    f = r.to_frame(by_entitlement=True).set_index(["year", "entitlement"])
+    # January 2019 belongs to 2018/19: 1,221 funded 2-year-olds, 12,725 3-4-year-olds
+    assert f.at[(2018, "disadvantaged_2"), "children"] == pytest.approx(1221)
+    assert f.at[(2018, "universal_3_4"), "children"] == pytest.approx(12725)
+    # 15 of 30 hours: half an FTE place each
+    assert f.at[(2018, "universal_3_4"), "places"] == pytest.approx(12725 / 2)
+    # supply = today's funded take-up, stated
+    assert r.supply["supply"].sum() == pytest.approx((1221 + 12725) / 2)
+    assert any("today's supply is the funded take-up" in n for n in r.notes)
+
+
+def test_shape_intervals_and_new_entitlements(result):
+    f = result.to_frame()
+    assert list(f.columns) == ["area", "year", "age", "entitlement", "children", "places",
+                               "places_lower", "places_upper", "supply", "shortfall", "kind"]
+    assert (f["places_lower"] <= f["places"] + 1e-9).all() and (f["places"] <= f["places_upper"] + 1e-9).all()
+    assert np.allclose(f["shortfall"], np.clip(f["places"] - f["supply"], 0, None))
+    e = result.to_frame(by_entitlement=True).set_index(["year", "entitlement"])
+    # working-parent offers: nothing before they start, a third of a year in 2023/24 (April 2024)
+    assert e.at[(2022, "working_2"), "places"] == 0
+    assert e.at[(2023, "working_under_2"), "places"] == 0
+    full = e.at[(2024, "working_2"), "children"]
+    assert e.at[(2023, "working_2"), "children"] == pytest.approx(
+        0.333 / 1.0 * full * _cohort_ratio(result, 2023, 2024), rel=1e-9)
+    # births after mid-2023 are projected, so the range widens
+    assert (f.loc[f["year"] == f["year"].max(), "kind"] == "projected").all()
+
+
+def _cohort_ratio(result, y1, y2):
+    d = result.data[result.data["entitlement"] == "disadvantaged_2"].set_index("year")["children"]
+    return d[y1] / d[y2]
+
+
+def test_demand_frame(result):
+    d = result.demand_frame()
+    assert list(d.columns) == ["area", "phase", "year", "places", "places_lower", "places_upper", "capacity"]
+    assert set(d["phase"]) == {"early_years"}
+    assert d["places"].sum() == pytest.approx(result.to_frame()["places"].sum())
+
+
+def test_hours_per_place_scales_places(inputs, result):
+    r = forecast_early_years(inputs, hours_per_place=15.0)
+    assert np.allclose(r.to_frame()["places"], 2 * result.to_frame()["places"])
+
+
+def test_bad_entitlements():
+    with pytest.raises(ConfigError, match="takeup = 'lots'"):
+        early_years_entitlements({"entitlements": [
+            {"name": "e", "age_group": "2", "ages": [1], "hours": 15, "from_year": 2014,
+             "takeup": "lots"}]})
+    with pytest.raises(ConfigError, match="expected name"):
+        early_years_entitlements({"entitlements": [{"name": "e"}]})
+    with pytest.raises(ConfigError, match="ages 0-4"):
+        early_years_entitlements({"entitlements": [
+            {"name": "e", "age_group": "2", "ages": [7], "hours": 15, "from_year": 2014}]})
+    assert early_years_entitlements({}) == DEFAULT_ENTITLEMENTS
+
+
+def test_supply_from_config_and_bad_supply(inputs):
+    e = (Entitlement("u", "3_4", (2, 3), 15.0, 2010, eligible=1.0, takeup=1.0),)
+    r = forecast_early_years(inputs, entitlements=e, supply={"3_4": 1000.0})
+    assert (r.to_frame()["supply"] == 1000).all()
+    with pytest.raises(ConfigError, match="unknown age group"):
+        forecast_early_years(inputs, entitlements=e, supply={"toddlers": 5.0})
+    with pytest.raises(ConfigError, match="hours_per_place"):
+        forecast_early_years(inputs, hours_per_place=0)
+
+
+def test_cli_early_years(model_path, tmp_path):
+    res = CliRunner().invoke(cli, ["early-years", str(model_path), "--out", str(tmp_path),
+                                   "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert "Early years funded places" in res.output
+    for name in ("early_years.json", "early_years_by_entitlement.json", "early_years_demand.json",
+                 "notes.txt"):
+        assert (tmp_path / name).exists()
+    assert "today's supply" in (tmp_path / "notes.txt").read_text()
+
+
+def test_cli_early_years_subprocess_xlsx(model_path, tmp_path):
+    p = subprocess.run([sys.executable, "-m", "sufficiency", "early-years", str(model_path),
+                        "--out", str(tmp_path), "--format", "xlsx"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    d = pd.read_excel(tmp_path / "early_years_demand.xlsx")
+    assert set(d["phase"]) == {"early_years"}
