@@ -154,7 +154,8 @@ def phase_errors(cells: pd.DataFrame, phases: Sequence[str] = nc.PHASES) -> pd.D
         (``pct_error = (forecast - actual) / actual`` [fraction]); rows with unknown actual
         dropped.
     """
-    c = cells.assign(**{nc.PHASE: nc.phase_of_ncy(cells[nc.NCY].to_numpy())})
+    lut = np.array([nc.phase_of_ncy(g) for g in range(0, 15)], dtype=object)
+    c = cells.assign(**{nc.PHASE: lut[np.clip(cells[nc.NCY].to_numpy(dtype=int), 0, 14)]})
     c = c[c[nc.PHASE].isin(list(phases))]
     # a phase total is scored only if every year group's actual is known
     g = c.groupby([nc.AREA, nc.PHASE, "origin", "target_year", "horizon"], as_index=False).agg(

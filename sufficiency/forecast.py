@@ -61,6 +61,7 @@ DEFAULT_PARAMS: Mapping[str, Any] = {
     "coverage": DEFAULT_COVERAGE,
     "draws": 1000,
     "seed": 20240101,
+    "ncys": NCYS,
 }
 
 FORECAST_COLUMNS = (
@@ -243,6 +244,8 @@ class CohortModel:
         Number of draws for phase-total quantiles.
     seed : int
         Random seed (results are deterministic given it).
+    ncys : tuple of int
+        Year groups modelled, consecutive from Reception (default R-Y13).
     """
 
     def __init__(
@@ -264,6 +267,7 @@ class CohortModel:
         coverage: tuple[float, float] = DEFAULT_COVERAGE,
         draws: int = 1000,
         seed: int = 20240101,
+        ncys: tuple[int, ...] = NCYS,
     ) -> None:
         self.window = window
         self.method = method
@@ -282,6 +286,7 @@ class CohortModel:
         self.coverage = coverage
         self.draws = draws
         self.seed = seed
+        self.ncys = ncys
 
     def get_params(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in DEFAULT_PARAMS}
@@ -324,7 +329,10 @@ class CohortModel:
             raise ConfigError(f"method: expected one of {cohort.AVERAGE_METHODS}")
         if not (0 <= self.shrinkage <= 1):
             raise ConfigError(f"shrinkage = {self.shrinkage}: expected 0..1")
-        h = history[history[nc.NCY].isin(NCYS)]
+        ncys = [int(g) for g in self.ncys]
+        if ncys != list(range(0, len(ncys))):
+            raise ConfigError(f"ncys = {self.ncys}: expected consecutive year groups from Reception (0)")
+        h = history[history[nc.NCY].isin(ncys)]
         if base_year is None:
             base_year = int(h[nc.YEAR].max())
         h = h[h[nc.YEAR] <= base_year]
@@ -337,7 +345,6 @@ class CohortModel:
         years = list(range(int(h[nc.YEAR].min()), base_year + 1))
         if years[-1] != base_year:
             raise SchemaError(f"pupil history has no rows for base year {base_year}")
-        ncys = list(NCYS)
         cube = cohort.history_cube(h, areas, years, ncys)
         T = _transfer_matrix(transfer, areas)
         self.areas_ = areas
@@ -576,45 +583,41 @@ class CohortModel:
         if error_model is not None and not error_model.empty:
             for p in nc.PHASES:
                 draws[p] = error_model.draws(p, hh[:, 0], int(self.draws), int(self.seed))
-        # frame -------------------------------------------------------------------------
-        fyears = np.arange(self.base_year_ + 1, self.base_year_ + H + 1)
-        ai, ti, gi = np.nonzero(np.broadcast_to(self.mask_[:, None, :], (A, H, G)))
-        fc = pd.DataFrame({
-            nc.AREA: np.asarray(self.areas_, dtype=object)[ai],
-            nc.YEAR: fyears[ti],
-            nc.NCY: np.asarray(self.ncys_)[gi],
-            nc.PUPILS: total[ai, ti, gi],
-            "pupils_lower": bounds[ai, ti, gi, 0],
-            "pupils_upper": bounds[ai, ti, gi, 1],
-            "pupils_lower_95": bounds[ai, ti, gi, 2] if len(qs) > 2 else bounds[ai, ti, gi, 0],
-            "pupils_upper_95": bounds[ai, ti, gi, 3] if len(qs) > 2 else bounds[ai, ti, gi, 1],
-            nc.KIND: "forecast",
-            "births_projected": bp[ai, ti, gi],
-            "cohort": central[ai, ti, gi],
-            "housing": hous[ai, ti, gi],
-        })
-        # history
+        # frame: history and forecast stacked on the year axis, so np.nonzero walks the
+        # cells already sorted by (area, year, ncy)
         Tn = len(self.years_)
-        hmask = np.broadcast_to(self.mask_[:, None, :], (A, Tn, G)) & ~np.isnan(self.cube_)
-        ai, ti, gi = np.nonzero(hmask)
-        vals = self.cube_[ai, ti, gi]
+        hist_v = self.cube_
+        val = np.concatenate([hist_v, total], axis=1)  # (A, Tn + H, G)
+        keep = np.concatenate([~np.isnan(hist_v), np.ones((A, H, G), dtype=bool)], axis=1)
+        keep &= self.mask_[:, None, :]
+        ai, ti, gi = np.nonzero(keep)
+        is_fc = ti >= Tn
+        fi = np.clip(ti - Tn, 0, None)
+        v = val[ai, ti, gi]
+
+        def fc_or_hist(arr):
+            return np.where(is_fc, arr[ai, fi, gi], v)
+
+        years_all = np.concatenate([np.asarray(self.years_), np.arange(self.base_year_ + 1, self.base_year_ + H + 1)])
         kinds = np.array([self.kind_[a] for a in self.areas_], dtype=object)
-        hist = pd.DataFrame({
+        ncy_codes = np.asarray(self.ncys_)[gi]
+        data = pd.DataFrame({
             nc.AREA: np.asarray(self.areas_, dtype=object)[ai],
-            nc.YEAR: np.asarray(self.years_)[ti],
-            nc.NCY: np.asarray(self.ncys_)[gi],
-            nc.PUPILS: vals, "pupils_lower": vals, "pupils_upper": vals,
-            "pupils_lower_95": vals, "pupils_upper_95": vals,
-            nc.KIND: kinds[ai], "births_projected": False, "cohort": vals, "housing": 0.0,
+            nc.YEAR: years_all[ti].astype("int64"),
+            nc.NCY: ncy_codes.astype("int64"),
+            nc.PHASE: _PHASE_LUT[np.clip(ncy_codes, 0, len(_PHASE_LUT) - 1)],
+            nc.PUPILS: v,
+            "pupils_lower": fc_or_hist(bounds[..., 0]),
+            "pupils_upper": fc_or_hist(bounds[..., 1]),
+            "pupils_lower_95": fc_or_hist(bounds[..., 2 if len(qs) > 2 else 0]),
+            "pupils_upper_95": fc_or_hist(bounds[..., 3 if len(qs) > 2 else 1]),
+            nc.KIND: np.where(is_fc, "forecast", kinds[ai]),
+            "births_projected": np.where(is_fc, bp[ai, fi, gi], False).astype(bool),
+            "cohort": fc_or_hist(central),
+            "housing": np.where(is_fc, hous[ai, fi, gi], 0.0),
         })
-        data = pd.concat([hist, fc], ignore_index=True)
-        data[nc.PHASE] = nc.phase_of_ncy(data[nc.NCY].to_numpy())
         data["tier"] = _tier_column(data, tiers)
-        data = data[list(FORECAST_COLUMNS)].sort_values([nc.AREA, nc.YEAR, nc.NCY], kind="stable")
-        data = data.reset_index(drop=True)
-        data[nc.YEAR] = data[nc.YEAR].astype("int64")
-        data[nc.NCY] = data[nc.NCY].astype("int64")
-        data["births_projected"] = data["births_projected"].astype(bool)
+        data = data[list(FORECAST_COLUMNS)]
         all_notes = list(notes)
         if bp.any():
             all_notes.append(
@@ -636,6 +639,10 @@ class CohortModel:
         )
 
 
+#: DfE phase of year groups 0..14 (None beyond Y13)
+_PHASE_LUT = np.array([nc.phase_of_ncy(g) for g in range(0, 15)], dtype=object)
+
+
 def _exclude(ratios: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Blank out ratios of years with weight 0 (so the window reaches further back)."""
     zero = np.asarray(weights) == 0
@@ -650,7 +657,8 @@ def _tier_column(data: pd.DataFrame, tiers) -> np.ndarray:
     """Tier of each row: from ``tiers(area, year) -> {ncy: tier}`` or two-tier."""
     if tiers is None:
         m = nc.TWO_TIER.mapping()
-        return data[nc.NCY].map(m).to_numpy(dtype=object)
+        lut = np.array([m.get(g) for g in range(0, 15)], dtype=object)
+        return lut[np.clip(data[nc.NCY].to_numpy(), 0, 14)]
     keys = data[[nc.AREA, nc.YEAR]].drop_duplicates()
     rows = []
     for a, y in keys.itertuples(index=False):  # one lookup per area-year, not per cell
