@@ -66,7 +66,8 @@ class PlanSettings:
         impossible requirement raises :class:`InfeasibleError` naming areas and years.
     solver : {"cbc", "highs"}
     time_limit : float
-        Solver time limit [s].
+        Solver time limit [s] (default 60). A plan found by then without proof of optimality
+        is returned with ``status`` saying so; no plan at all raises :class:`SolverError`.
     mip_gap : float
         Relative optimality gap accepted (default 1e-6: optimal).
     duals : bool
@@ -86,7 +87,7 @@ class PlanSettings:
     total_budget: float | None = None
     elastic: bool = True
     solver: str = "cbc"
-    time_limit: float = 300.0
+    time_limit: float = 60.0
     mip_gap: float = 1e-6
     duals: bool = True
     scenario_weights: Mapping[str, float] | None = None

@@ -107,8 +107,10 @@ def _check(problem: pulp.LpProblem, data: PlanData, settings: PlanSettings, what
     if problem.status == pulp.LpStatusOptimal and problem.sol_status in (
         pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible
     ):
-        if problem.sol_status == pulp.LpSolutionIntegerFeasible and settings.mip_gap < 1e-3:
-            logger.warning("%s: integer feasible, optimality not proven within the time limit", what)
+        if problem.sol_status == pulp.LpSolutionIntegerFeasible:
+            # a usable plan, labelled as such on the result (status) rather than discarded
+            logger.warning("%s: integer feasible, optimality not proven within the time limit "
+                           "(%g s)", what, settings.time_limit)
         return
     if problem.status in (pulp.LpStatusInfeasible, pulp.LpStatusUndefined):
         why = _diagnose(data, settings)
@@ -307,7 +309,8 @@ def solve_allocation(
     problem.solve(_solver(settings))
     _check(problem, data, settings, "plan")
     objective = float(pulp.value(problem.objective) or 0.0)
-    status = pulp.LpStatus[problem.status]
+    status = ("Optimal" if problem.sol_status == pulp.LpSolutionOptimal
+              else f"Feasible (time limit {settings.time_limit:g} s, optimality not proven)")
     x, plan, cells = _extract(data, v, settings)
     binding = _binding(data, settings, x, cells, cons)
     marginal = _duals(problem, data, v, settings, cons)

@@ -1,0 +1,105 @@
+"""plan() on the real Worcestershire inputs with a stub forecast (synthetic demand, test only),
+and the ``sufficiency plan`` command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sufficiency.config import load_model
+from sufficiency.inputs import load_inputs
+from sufficiency.optimise import plan
+
+
+class StubForecast:
+    """Synthetic demand (test data only): base-year totals of each area growing 1% a year;
+    quantile q scales by 1 + (q - 0.5) / 5."""
+
+    def __init__(self, inputs):
+        p = inputs.pupils
+        base = inputs.base_year
+        last = p.loc[p["year"] == base].copy()
+        last["phase"] = np.where(last["ncy"] <= 6, "primary",
+                                 np.where(last["ncy"] <= 11, "secondary", "sixth_form"))
+        tot = last.groupby(["area", "phase"], as_index=False)["pupils"].sum()
+        rows = [tot.assign(year=base + h, pupils=tot["pupils"] * 1.01**h) for h in range(1, 11)]
+        self.totals = pd.concat(rows, ignore_index=True)
+        self.base_year = base
+        self.notes = ("stub forecast: synthetic",)
+
+    def phase_totals(self, q=None):
+        f = 1.0 if q is None else 1 + (q - 0.5) / 5
+        return self.totals.assign(pupils=self.totals["pupils"] * f)
+
+
+@pytest.fixture(scope="module")
+def inputs(model_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_inputs(load_model(model_path))
+
+
+def test_plan_uses_local_options_and_benchmarks(inputs):
+    r = plan(inputs, StubForecast(inputs), appraise=True)
+    opts = r.options.set_index("option")
+    new = opts.loc["Worcester City new 600-place 11-16 school"]
+    assert new["cost_per_module"] == 63_300_000.0 and new["earliest_year"] == 2028
+    exp = opts.loc["Worcester City expansion of an existing secondary school (1FE)"]
+    assert exp["places"] == 150 and exp["max_modules"] == 5
+    # the benchmark defaults for Worcester City's new school / expansion are replaced
+    wc = r.options.query("area == '8850031'")
+    assert sorted(wc["kind"]) == ["bulge_class", "new_school", "permanent_expansion"]
+    # every other area is priced with the DfE benchmarks
+    assert (r.options.query("area == '8850017' and kind == 'bulge_class'")["cost_per_place"].round()
+            == 10707).all()
+    assert r.cells["year"].min() == 2026
+    assert any("Worcester City (8850031) secondary" in k for k in r.decisions)
+    # shortfall after the plan never exceeds shortfall before
+    assert (r.cells["shortfall_after"] <= r.cells["shortfall_before"] + 1e-6).all()
+
+
+def test_plan_quantile_reports_robustness_and_budget(inputs):
+    f = StubForecast(inputs)
+    r = plan(inputs, f, quantile=0.8, appraise=False)
+    assert r.cells["scenario"].unique().tolist() == ["q0.8"]
+    assert r.robustness["extra_cost"] == pytest.approx(r.total_cost - r.robustness["central_cost"])
+    assert r.robustness["extra_cost"] >= 0
+    tight = plan(inputs, f, budget=1_000_000.0, appraise=False)
+    assert tight.total_cost <= 1_000_000.0
+    assert tight.total_shortfall >= r.total_shortfall
+
+
+def test_plan_cli_with_stub(monkeypatch, model_path, tmp_path):
+    import sufficiency.forecast as fc
+    from sufficiency.cli import cli
+
+    monkeypatch.setattr(fc, "run_forecast", lambda inputs, **kw: StubForecast(inputs))
+    res = CliRunner().invoke(cli, ["-q", "plan", str(model_path), "--quantile", "0.8",
+                                   "--no-appraise", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "Robustness" in res.output
+    plan_csv = pd.read_csv(tmp_path / "plan.csv")
+    assert plan_csv["cost"].sum() > 0
+    for name in ("before_after.csv", "cost_by_year.csv", "binding_constraints.csv",
+                 "marginal_costs.csv", "options.csv", "plan_summary.txt"):
+        assert (tmp_path / name).exists()
+    bad = CliRunner().invoke(cli, ["plan", str(model_path), "--solver", "gurobi"])
+    assert bad.exit_code == 2
+
+
+def test_plan_entry_point_subprocess(model_path, tmp_path):
+    """The real console entry point on the embedded data (real forecast)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "sufficiency", "-q", "plan", str(model_path), "--no-appraise",
+         "--out", str(tmp_path)], capture_output=True, text=True, timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Plan (cbc, Optimal" in out.stdout
+    ba = pd.read_csv(tmp_path / "before_after.csv", dtype={"area": str})
+    assert set(ba["area"]) >= {"8850031", "8850015"}
