@@ -55,6 +55,7 @@ DEFAULT_PARAMS: Mapping[str, Any] = {
     "reception_trend_window": 5,
     "drift": 0.0,
     "reception_drift": 0.5,
+    "staying_on_drift": 1.0,
     "drift_lookback": 5,
     "births_method": "holt_fixed",
     "horizon": 10,
@@ -231,6 +232,8 @@ class CohortModel:
         added to averaged survival and reception ratios (0 = none).
     reception_drift : float
         The same for the reception/births ratio only.
+    staying_on_drift : float
+        The same for the staying-on rates only (Y11 -> Y12, Y12 -> Y13).
     drift_lookback : int
         Years of one-step-ahead ratio errors the drift is measured over.
     births_method : {"holt_fixed", "holt_damped", "drift", "flat"}
@@ -261,6 +264,7 @@ class CohortModel:
         reception_trend_window: int = 5,
         drift: float = 0.0,
         reception_drift: float = 0.0,
+        staying_on_drift: float = 0.0,
         drift_lookback: int = 5,
         births_method: str = "holt_fixed",
         horizon: int = 10,
@@ -280,6 +284,7 @@ class CohortModel:
         self.reception_trend_window = reception_trend_window
         self.drift = drift
         self.reception_drift = reception_drift
+        self.staying_on_drift = staying_on_drift
         self.drift_lookback = drift_lookback
         self.births_method = births_method
         self.horizon = horizon
@@ -384,8 +389,10 @@ class CohortModel:
             sr_used, self.window, self.method, self.halflife, weights=w, shrinkage=self.shrinkage,
             size=size,
         )
-        if self.drift:
-            avg = avg + self.drift * cohort.pooled_drift(
+        dw = np.full(len(ncys) - 1, float(self.drift))
+        dw[[k for k, g in enumerate(ncys[:-1]) if g >= 11]] += float(self.staying_on_drift)
+        if dw.any():
+            avg = avg + dw * cohort.pooled_drift(
                 sr_used, self.window, self.method, self.halflife, size, self.drift_lookback)
         self.survival_ratios_ = np.nan_to_num(avg, nan=0.0)
 
