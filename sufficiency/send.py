@@ -630,7 +630,9 @@ def backtest_send(data_dir: str | Path, *, authorities: Sequence[str] | None = N
     -------
     DataFrame
         ``area, la_name, release, origin, year, horizon, actual, naive, trend, national,
-        stops`` [plans] and the signed errors ``err_<method>`` = (forecast - actual) / actual.
+        stops`` [plans], the trend's 80% range ``trend_lower, trend_upper`` (from backtest
+        errors of earlier origins only; missing when there are too few) and ``covered_80``,
+        and the signed errors ``err_<method>`` = (forecast - actual) / actual.
     """
     from .io.births import aggregate_births, read_births, read_district_lookup
     from .io.census import read_census_ncy
@@ -665,12 +667,21 @@ def backtest_send(data_dir: str | Path, *, authorities: Sequence[str] | None = N
             g = _national_growth(national, origin, p["national_window"])
             popb = pop.assign(band=_band_of_age(pop["age"])).dropna(subset=["band"]).groupby(
                 [nc.YEAR, "band"])["population"].sum()
+            try:  # the interval uses only errors of origins before this one (no peeking)
+                sd = _interval_sd(prev, p, national, origin)
+            except ConfigError:
+                sd = None
             fc = {}
             for sc in SCENARIOS:
                 f = _forecast_bands(prev, origin, 3, sc, p, g)
                 f["plans"] = np.exp(f["log_p"]) * popb.reindex(
                     pd.MultiIndex.from_arrays([f[nc.YEAR], f["band"]])).to_numpy()
                 fc[sc] = f.groupby(nc.YEAR)["plans"].sum()
+                if sc == "trend":
+                    s = _sd_at(sd, f["step"].to_numpy()) if sd is not None else np.nan
+                    f["lo"] = f["plans"] * np.exp(-Z80 * s)
+                    f["hi"] = f["plans"] * np.exp(Z80 * s)
+                    rng = f.groupby(nc.YEAR)[["lo", "hi"]].sum(min_count=1)
             for h in (1, 2, 3):
                 y = origin + h
                 if y not in total.index or origin not in total.index:
@@ -678,15 +689,20 @@ def backtest_send(data_dir: str | Path, *, authorities: Sequence[str] | None = N
                 rows.append({nc.AREA: la, "la_name": names.get(la, la), "release": release,
                              "origin": origin, nc.YEAR: y, "horizon": h,
                              "actual": float(total[y]), "naive": float(total[origin]),
-                             **{sc: float(fc[sc].get(y, np.nan)) for sc in SCENARIOS}})
+                             **{sc: float(fc[sc].get(y, np.nan)) for sc in SCENARIOS},
+                             "trend_lower": float(rng["lo"].get(y, np.nan)),
+                             "trend_upper": float(rng["hi"].get(y, np.nan))})
     out = pd.DataFrame(rows)
+    inside = (out["actual"] >= out["trend_lower"]) & (out["actual"] <= out["trend_upper"])
+    out["covered_80"] = inside.where(out["trend_lower"].notna())
     for mth in ("naive", *SCENARIOS):
         out[f"err_{mth}"] = (out[mth] - out["actual"]) / out["actual"]
     return out
 
 
 def backtest_table(bt: pd.DataFrame) -> pd.DataFrame:
-    """Median absolute error [%] by release and horizon, per method, and the trend's wins."""
+    """Median absolute error [%] by release and horizon, per method, the trend's wins over the
+    naive baseline and the share of actuals inside the trend's 80% range [%]."""
     g = bt.groupby(["release", "horizon"])
     out = pd.DataFrame({
         f"{m}_mdape": g[f"err_{m}"].apply(lambda e: float(np.median(np.abs(e))) * 100)
@@ -694,5 +710,8 @@ def backtest_table(bt: pd.DataFrame) -> pd.DataFrame:
     })
     out["trend_beats_naive"] = g.apply(
         lambda x: int((x["err_trend"].abs() < x["err_naive"].abs()).sum()), include_groups=False)
+    if "covered_80" in bt.columns:
+        out["coverage_80"] = g["covered_80"].apply(
+            lambda c: float(c.dropna().astype(float).mean()) * 100 if c.notna().any() else np.nan)
     out["authorities"] = g.size()
     return out.reset_index()

@@ -167,8 +167,13 @@ def test_backtest_naive_baseline_by_hand(data_dir):
     assert r22.at[2019, "err_naive"] == pytest.approx((3502 - 4053) / 4053)
     r25 = bt[bt["release"] == "2025"].set_index("year")
     assert r25.at[2024, "actual"] == 6970 and (r25["naive"] == 4555).all()
+    # the 2025 origin has earlier origins' errors for an interval; the 2018 origin has none
+    assert r25["trend_lower"].le(r25["trend"]).all() and r25["trend"].le(r25["trend_upper"]).all()
+    assert r22["trend_lower"].isna().all() and r22["covered_80"].isna().all()
+    inside = (r25["actual"] >= r25["trend_lower"]) & (r25["actual"] <= r25["trend_upper"])
+    assert (r25["covered_80"].astype(bool) == inside).all()
     t = backtest_table(bt)
-    assert {"naive_mdape", "trend_mdape", "trend_beats_naive"} <= set(t.columns)
+    assert {"naive_mdape", "trend_mdape", "trend_beats_naive", "coverage_80"} <= set(t.columns)
 
 
 # --- CLI ----------------------------------------------------------------------------------------
