@@ -408,6 +408,7 @@ def forecast_send(
     horizon: int | None = None,
     capacity: Mapping[str, float] | None = None,
     count_independent: bool | None = None,
+    area_shares: Mapping[str, float] | None = None,
     population: pd.DataFrame | None = None,
     **params,
 ) -> SendResult:
@@ -430,6 +431,9 @@ def forecast_send(
     count_independent : bool, optional
         Count placements in independent and non-maintained special schools as demand for
         places (default ``[send] count_independent`` or True).
+    area_shares : mapping of str to float, optional
+        Share of the authority's demand and capacity in each planning area (summing to 1);
+        default ``[send] area_shares``, else the authority as a whole.
     population : DataFrame, optional
         Precomputed population (:func:`~sufficiency.early_years.cohort_population`).
     **params
@@ -557,7 +561,7 @@ def forecast_send(
     d["shortfall"] = np.clip(d["places"] - d[nc.CAPACITY], 0, None)
     d[nc.AREA] = area
     d["need"] = "all"
-    shares = sec.get("area_shares")
+    shares = area_shares if area_shares is not None else sec.get("area_shares")
     if shares:
         d = _split_areas(d, shares, cfg)
         notes.append("Planning-area figures split the authority's by [send] area_shares "

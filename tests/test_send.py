@@ -151,6 +151,22 @@ def test_capacity_override_and_bad_parameters(inputs):
         forecast_send(inputs, scenarios=["stops"], scenario="stops", alpha=2.0)
 
 
+def test_planning_area_shares(inputs):
+    kw = dict(scenarios=["stops"], scenario="stops")
+    whole = forecast_send(inputs, **kw).to_frame()
+    r = forecast_send(inputs, area_shares={"8850031": 0.25, "8850030": 0.75}, **kw)
+    f = r.to_frame()
+    assert set(f["area"]) == {"8850031", "8850030"}
+    s = f.groupby(["year", "phase"])[["places", "capacity"]].sum()
+    w = whole.set_index(["year", "phase"])[["places", "capacity"]]
+    assert np.allclose(s.sort_index(), w.sort_index())
+    assert any("area_shares" in n for n in r.notes)
+    with pytest.raises(ConfigError, match="sum to 0.5000"):
+        forecast_send(inputs, area_shares={"8850031": 0.5}, **kw)
+    with pytest.raises(ConfigError, match="unknown planning area"):
+        forecast_send(inputs, area_shares={"nowhere": 1.0}, **kw)
+
+
 def test_deterministic(inputs, result):
     again = forecast_send(inputs)
     pd.testing.assert_frame_equal(again.to_frame(), result.to_frame())
