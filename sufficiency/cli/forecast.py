@@ -107,7 +107,9 @@ def _int_list(ctx, param, value):
               help="CSV file for the results (one row per area x phase x origin x horizon).")
 @click.option("--scorecards", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="DfE scorecards folder: adds the authority's own error and who won.")
-def backtest(pupils, births, lookup, origins, horizons, out, scorecards):
+@click.option("--target-years", "target_years", callback=_int_list, default="", show_default=False,
+              help="Only summarise these target years, e.g. 2018,2021,2022 (the CSV keeps all rows).")
+def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_years):
     """Rolling-origin backtest on the published files, against two naive baselines.
 
     For each origin, fits on data up to it, forecasts the horizons and scores the DfE measure
@@ -126,9 +128,11 @@ def backtest(pupils, births, lookup, origins, horizons, out, scorecards):
     result = backtest_files(pupils, births, lookup, origins, horizons, scorecards_dir=scorecards)
     if out is not None:
         _write_frame(result.to_frame(), Path(out), "csv")
-    click.echo(result.summary())
+    click.echo(result.summary(target_years or None))
     if scorecards is not None:
         d = result.to_frame()
+        if target_years:
+            d = d[d["target_year"].isin(target_years)]
         d = d[d["winner"] != ""]
         if len(d):
             wins = (d["winner"] == "model").sum()
