@@ -1,0 +1,80 @@
+"""The Cabinet-ready sufficiency report, the Excel appendix, the SCAP return and summary.json.
+
+Typical use::
+
+    from sufficiency import load_model, load_inputs
+    from sufficiency.report import run_pipeline, build_report, write_report
+
+    inputs = load_inputs(load_model("models/worcestershire.toml"))
+    results = run_pipeline(inputs)                  # forecast -> sufficiency -> plan (+ SEND, EY)
+    data = build_report(inputs, **{k: v for k, v in results.items() if k != "missing"},
+                        missing=results["missing"])
+    write_report(data, "out/")                      # report.html, report.pdf, appendix.xlsx, ...
+
+or :func:`make_report` for all three steps.
+"""
+
+from __future__ import annotations
+
+from .build import REPORT_DEFAULTS, ReportData, build_report, run_pipeline
+from .render import (
+    OUTPUT_FILES,
+    atomic_write,
+    render_html,
+    render_pdf,
+    render_scap,
+    render_summary_json,
+    render_xlsx,
+    write_report,
+)
+from .scap import scap_frame
+
+__all__ = [
+    "ReportData",
+    "build_report",
+    "run_pipeline",
+    "make_report",
+    "write_report",
+    "render_html",
+    "render_pdf",
+    "render_xlsx",
+    "render_scap",
+    "render_summary_json",
+    "scap_frame",
+    "atomic_write",
+    "OUTPUT_FILES",
+    "REPORT_DEFAULTS",
+]
+
+
+def make_report(inputs, out_dir, *, formats=tuple(OUTPUT_FILES), report_date=None, **pipeline):
+    """Run the pipeline, build the report and write it: one call for the CLI.
+
+    Parameters
+    ----------
+    inputs : ModelInputs
+        Loaded inputs (:func:`sufficiency.load_inputs`).
+    out_dir : path-like
+        Output folder.
+    formats : iterable of str
+        Files to write (keys of :data:`OUTPUT_FILES`).
+    report_date : date or str, optional
+        Cover date (default today); fix it for byte-identical outputs.
+    **pipeline
+        Options of :func:`run_pipeline` (``solver``, ``quantile``, ``with_plan`` ...).
+
+    Returns
+    -------
+    tuple of (ReportData, dict)
+        The report data and :func:`write_report`'s ``{"paths", "seconds"}``.
+    """
+    import time
+
+    t = time.perf_counter()
+    results = run_pipeline(inputs, **pipeline)
+    missing = results.pop("missing")
+    pipeline_s = time.perf_counter() - t
+    data = build_report(inputs, **results, missing=missing, report_date=report_date)
+    written = write_report(data, out_dir, formats)
+    written["seconds"] = {"pipeline": pipeline_s, **written["seconds"]}
+    return data, written

@@ -1,0 +1,779 @@
+"""Assemble a :class:`ReportData` from the results objects of a run.
+
+The report reads results objects only (``ForecastResult``, ``SufficiencyResult``,
+``AllocationResult``, ``SendResult``, ``EarlyYearsResult``, scorecards). :func:`build_report`
+turns them into the tables the renderers print; :func:`run_pipeline` runs whatever parts of
+the engine are installed (forecast -> sufficiency -> plan, SEND, early years) and records why
+a part is missing, so that a section without inputs says "not available in this run" rather
+than showing made-up numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import importlib
+import json
+import logging
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import nomenclature as nc
+from ..exceptions import SufficiencyError
+from ..inputs import ModelInputs
+
+__all__ = ["ReportData", "build_report", "run_pipeline", "REPORT_DEFAULTS"]
+
+logger = logging.getLogger(__name__)
+
+#: Defaults of the ``[report]`` section of a model definition.
+REPORT_DEFAULTS = MappingProxyType(
+    {
+        "key_decision_area": None,  # e.g. "8850031" (Worcester City secondary)
+        "key_decision_phase": "secondary",
+        "title": "School Place Sufficiency Report",
+        "milestones": (0, 5, 10),  # years after the base year shown in the summary
+        "quantile": 0.8,  # percentile used to stress-test the options appraisal
+    }
+)
+
+_PLACE_PHASE = {"primary": "primary", "secondary": "secondary", "sixth_form": "secondary"}
+
+
+def _col(frame: pd.DataFrame, *names: str) -> str | None:
+    for n in names:
+        if n in frame.columns:
+            return n
+    return None
+
+
+def _frame_or_none(obj: Any, method: str = "to_frame", *args, **kwargs) -> pd.DataFrame | None:
+    if obj is None:
+        return None
+    attr = getattr(obj, method, None)
+    if attr is None:
+        return None
+    value = attr(*args, **kwargs) if callable(attr) else attr
+    if value is None:
+        return None
+    if isinstance(value, pd.Series):
+        value = value.reset_index()
+    return value if isinstance(value, pd.DataFrame) else pd.DataFrame(value)
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report prints, as tables, with provenance.
+
+    Attributes
+    ----------
+    meta : mapping
+        Document details: authority, model, version, run id, report date, data vintage,
+        base year, margin, target, ceiling, coverage.
+    areas : DataFrame
+        ``area, name, phase, tiers, schools, capacity`` [places] per planning area.
+    schools : DataFrame
+        Capacity by school (``ModelInputs.capacity``).
+    forecast : DataFrame or None
+        ``ForecastResult.to_frame()``: pupils by area, year group and year with intervals.
+    demand : DataFrame or None
+        Demand by phase of places: ``area, phase, year, demand, demand_lower, demand_upper``
+        (80%), ``demand_lower_95, demand_upper_95``, ``demand_q`` (the stress percentile) and
+        ``kind`` [pupils].
+    sufficiency : DataFrame or None
+        ``SufficiencyResult.to_frame()``.
+    plan, before_after, cost_by_year, options : DataFrame or None
+        From ``AllocationResult``.
+    decisions : mapping
+        Key decision -> explanation text (``AllocationResult.decisions``).
+    send, early_years : DataFrame or None
+        ``SendResult.to_frame()``, ``EarlyYearsResult.to_frame()``.
+    accuracy : DataFrame or None
+        ``source, phase, horizon, target_year, error`` (signed fraction).
+    assumptions, sources : DataFrame
+        What the run assumed (with where it is set) and what it read (files, checksums).
+    notes : tuple of str
+        Derivations and caveats from the inputs and results.
+    missing : mapping
+        Section -> reason it is not available in this run.
+    key_decision : dict or None
+        The options appraisal of the key decision area.
+    """
+
+    meta: Mapping[str, Any]
+    areas: pd.DataFrame
+    schools: pd.DataFrame
+    forecast: pd.DataFrame | None
+    demand: pd.DataFrame | None
+    sufficiency: pd.DataFrame | None
+    plan: pd.DataFrame | None
+    before_after: pd.DataFrame | None
+    cost_by_year: pd.DataFrame | None
+    options: pd.DataFrame | None
+    decisions: Mapping[str, str]
+    send: pd.DataFrame | None
+    early_years: pd.DataFrame | None
+    accuracy: pd.DataFrame | None
+    assumptions: pd.DataFrame
+    sources: pd.DataFrame
+    notes: tuple[str, ...]
+    missing: Mapping[str, str]
+    key_decision: dict | None
+    milestones: tuple[tuple[str, int], ...]
+    derived: bool
+    warnings: tuple[str, ...] = ()
+    provenance: tuple = field(default_factory=tuple)
+
+    def area_name(self, area: str) -> str:
+        names = dict(zip(self.areas[nc.AREA], self.areas["name"]))
+        return names.get(str(area), str(area))
+
+    def headline(self) -> dict:
+        """Headline figures for other systems (``summary.json``): plain JSON types."""
+        from .text import position_at
+
+        out: dict[str, Any] = {
+            "authority": self.meta["authority"],
+            "authority_name": self.meta["authority_name"],
+            "model": self.meta["model"],
+            "model_version": self.meta["model_version"],
+            "run_id": self.meta["run_id"],
+            "report_date": self.meta["report_date"],
+            "base_year": self.meta["base_year"],
+            "data_vintage": self.meta["data_vintage"],
+            "margin": self.meta["margin"],
+            "derived_history": self.derived,
+            "position": [],
+            "plan": None,
+            "not_available": dict(self.missing),
+        }
+        if self.sufficiency is not None and not self.sufficiency.empty:
+            for phase in ("primary", "secondary"):
+                for label, year in self.milestones:
+                    pos = position_at(self.sufficiency, phase, year)
+                    if pos is None:
+                        continue
+                    out["position"].append(
+                        {
+                            "phase": phase,
+                            "milestone": label,
+                            "year": int(year),
+                            "demand": round(pos["demand"], 1),
+                            "capacity": round(pos["capacity"], 1),
+                            "surplus": round(pos["surplus"], 1),
+                            "surplus_pct": round(pos["surplus_pct"], 4),
+                            "shortfall": round(pos["shortfall"], 1),
+                            "areas_short": pos["red_areas"],
+                        }
+                    )
+        if self.plan is not None:
+            out["plan"] = {
+                "total_cost_gbp": round(float(self.plan["cost"].sum()), 0) if len(self.plan) else 0.0,
+                "places": round(float(self.plan["places"].sum()), 0) if len(self.plan) else 0.0,
+                "projects": int(len(self.plan)),
+            }
+        if self.key_decision is not None and self.key_decision.get("recommended"):
+            r = self.key_decision["recommended"]
+            out["key_decision"] = {
+                "area": self.key_decision["area"],
+                "option": r["option"],
+                "places": float(r["places"]),
+                "cost_gbp": float(r["cost"]),
+                "year": int(r["year"]),
+            }
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """The headline position as a table (phase x milestone)."""
+        return pd.DataFrame(self.headline()["position"])
+
+    def summary(self) -> str:
+        """One paragraph: what the report contains and what is missing."""
+        h = self.headline()
+        lines = [
+            f"{self.meta['title']} - {self.meta['authority_name']} (run {self.meta['run_id']}, "
+            f"base year {nc.academic_year_label(self.meta['base_year'])}, "
+            f"{len(self.areas)} planning areas)."
+        ]
+        for p in h["position"]:
+            lines.append(
+                f"  {p['phase']:<10} {nc.academic_year_label(p['year'])}: demand {p['demand']:,.0f}, "
+                f"capacity {p['capacity']:,.0f}, shortfall {p['shortfall']:,.0f} "
+                f"({p['areas_short']} areas short)"
+            )
+        for k, v in self.missing.items():
+            lines.append(f"  not available in this run: {k} ({v})")
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Running the pipeline
+# ---------------------------------------------------------------------------
+def _optional(module: str, name: str):
+    """Import ``sufficiency.<module>.<name>``; None if that part of the engine is absent."""
+    try:
+        mod = importlib.import_module(f"sufficiency.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("sufficiency"):
+            return None
+        raise
+    return getattr(mod, name, None)
+
+
+def _why(exc: BaseException) -> str:
+    first = (str(exc).splitlines() or [""])[0]
+    if isinstance(exc, SufficiencyError):
+        return first
+    logger.warning("report: a part of the engine failed: %s: %s", type(exc).__name__, first)
+    return f"internal error {type(exc).__name__}: {first}"
+
+
+def _errors(strict: bool):
+    return (SufficiencyError,) if strict else (Exception,)
+
+
+def run_pipeline(
+    inputs: ModelInputs,
+    *,
+    solver: str | None = None,
+    quantile: float | None = None,
+    with_plan: bool = True,
+    with_send: bool = True,
+    with_early_years: bool = True,
+    strict: bool = False,
+) -> dict[str, Any]:
+    """Run forecast -> sufficiency -> plan (and SEND, early years) with what is installed.
+
+    Parameters
+    ----------
+    inputs : ModelInputs
+        Loaded model inputs (:func:`sufficiency.load_inputs`).
+    solver : {"cbc", "highs"}, optional
+        Solver for the plan (default: the model's ``[plan]`` section or CBC).
+    quantile : float, optional
+        Plan to this quantile of demand instead of the central forecast [fraction].
+    with_plan, with_send, with_early_years : bool
+        Skip a part (faster runs, or when it is not wanted).
+    strict : bool
+        If False (default), a part that fails with any error is reported as "not available
+        in this run" with the error, and the report goes on; if True only
+        :class:`SufficiencyError` is caught (use it to debug a part).
+
+    Returns
+    -------
+    dict
+        ``forecast, sufficiency, allocation, send, early_years, scorecards, backtest`` (each a
+        results object or None) and ``missing`` ({part: reason}).
+    """
+    cfg = inputs.config
+    out: dict[str, Any] = dict.fromkeys(
+        ("forecast", "sufficiency", "allocation", "send", "early_years", "scorecards", "backtest")
+    )
+    missing: dict[str, str] = {}
+    out["missing"] = missing
+
+    run_forecast = _optional("forecast", "run_forecast")
+    if run_forecast is None:
+        missing["forecast"] = "the forecast module is not installed"
+    else:
+        try:
+            out["forecast"] = run_forecast(inputs)
+        except _errors(strict) as exc:
+            missing["forecast"] = f"the forecast failed: {_why(exc)}"
+    fc = out["forecast"]
+    assess = _optional("capacity", "assess_sufficiency")
+    if fc is not None and assess is not None:
+        a = cfg.assumptions
+        out["sufficiency"] = assess(
+            fc.phase_totals(), inputs.capacity, a.margin,
+            target=a.surplus_target, ceiling=a.surplus_ceiling,
+        )
+    elif fc is None:
+        missing["sufficiency"] = "no forecast"
+    else:
+        missing["sufficiency"] = "the capacity module is not installed"
+
+    if with_send:
+        fs = _optional("send", "forecast_send")
+        if fs is None:
+            missing["send"] = "the SEND module is not installed"
+        else:
+            try:
+                out["send"] = fs(inputs)
+            except _errors(strict) as exc:
+                missing["send"] = f"the SEND forecast failed: {_why(exc)}"
+    if with_early_years:
+        fe = _optional("early_years", "forecast_early_years")
+        if fe is None:
+            missing["early_years"] = "the early years module is not installed"
+        else:
+            try:
+                out["early_years"] = fe(inputs)
+            except _errors(strict) as exc:
+                missing["early_years"] = f"the early years forecast failed: {_why(exc)}"
+
+    if with_plan and fc is not None:
+        plan = _optional("optimise", "plan")
+        if plan is None:
+            missing["plan"] = "the optimiser is not installed"
+        else:
+            kwargs: dict[str, Any] = {"quantile": quantile}
+            if solver:
+                kwargs["solver"] = solver
+            if out["send"] is not None:
+                kwargs["send"] = out["send"]
+            if out["early_years"] is not None:
+                kwargs["early_years"] = out["early_years"]
+            try:
+                out["allocation"] = plan(inputs, fc, **kwargs)
+            except _errors(strict) as exc:
+                first = _why(exc)
+                if "send" in kwargs or "early_years" in kwargs:
+                    # keep the mainstream plan; say plainly what it leaves out
+                    kwargs.pop("send", None)
+                    kwargs.pop("early_years", None)
+                    try:
+                        out["allocation"] = plan(inputs, fc, **kwargs)
+                        missing["plan_send"] = (
+                            "the plan covers mainstream places only: with SEND and early years "
+                            f"demand it failed ({first})"
+                        )
+                    except _errors(strict) as exc2:
+                        missing["plan"] = f"the plan could not be solved: {_why(exc2)}"
+                else:
+                    missing["plan"] = f"the plan could not be solved: {first}"
+    elif not with_plan:
+        missing["plan"] = "the plan was not run (--no-plan)"
+    else:
+        missing["plan"] = "no forecast to plan against"
+
+    rs = _optional("io.scorecards", "read_scorecards")
+    sc_dir = cfg.section("report").get("scorecards", "../data/school_places_scorecards")
+    sc_path = cfg.resolve(sc_dir)
+    if rs is not None and sc_path.exists():
+        out["scorecards"] = rs(sc_path)
+    else:
+        missing["scorecards"] = f"no scorecards at {sc_dir}"
+
+    bt = _optional("backtest", "run_backtest")
+    if bt is not None:
+        try:
+            out["backtest"] = bt(inputs)
+        except _errors(strict) as exc:
+            missing["backtest"] = f"the backtest failed: {_why(exc)}"
+    else:
+        missing["backtest"] = "the backtest module is not installed"
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Building the report tables
+# ---------------------------------------------------------------------------
+def _tiers_text(area) -> str:
+    names = {"two_tier": "two-tier (primary R-Y6, secondary Y7-Y13)",
+             "three_tier": "three-tier (first R-Y4, middle Y5-Y8, high Y9-Y13)"}
+    text = names.get(area.tiers, area.tiers)
+    for ch in sorted(area.tier_changes, key=lambda c: c.year):
+        text += f"; {names.get(ch.tiers, ch.tiers).split(' (')[0]} from September {ch.year}"
+    return text
+
+
+def _areas_table(inputs: ModelInputs) -> pd.DataFrame:
+    cap = inputs.capacity
+    rows = []
+    for a in inputs.config.areas:
+        mine = cap[(cap[nc.AREA] == a.code) & (cap[nc.PHASE] == a.phase)]
+        rows.append(
+            {
+                nc.AREA: a.code,
+                "name": a.name,
+                nc.PHASE: a.phase,
+                "tiers": _tiers_text(a),
+                "schools": int(mine[nc.SCHOOL].nunique()),
+                nc.CAPACITY: float(mine[nc.CAPACITY].sum()),
+                "roll": float(mine["roll"].sum()) if "roll" in mine else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _demand_table(forecast, q: float) -> pd.DataFrame | None:
+    """Demand by phase of places with 80% and 95% bands and the stress quantile."""
+    if forecast is None:
+        return None
+    base = forecast.phase_totals()
+    base = base[base[nc.PHASE].isin(list(_PLACE_PHASE))].copy()
+    base["place_phase"] = base[nc.PHASE].map(_PLACE_PHASE)
+    keys = [nc.AREA, "place_phase", nc.YEAR]
+    agg = base.groupby(keys, as_index=False, sort=True)[
+        [nc.PUPILS, "pupils_lower", "pupils_upper"]
+    ].sum()
+    kind = base.groupby(keys, sort=True)[nc.KIND].first().to_numpy()
+    agg[nc.KIND] = kind
+    agg = agg.rename(columns={"place_phase": nc.PHASE, nc.PUPILS: "demand",
+                              "pupils_lower": "demand_lower", "pupils_upper": "demand_upper"})
+    # quantiles of phase totals; summing sixth form and secondary quantiles is conservative
+    for col, qq in (("demand_lower_95", 0.025), ("demand_upper_95", 0.975), ("demand_q", q)):
+        try:
+            t = forecast.phase_totals(q=qq)
+        except (TypeError, ValueError, NotImplementedError, SufficiencyError) as exc:
+            logger.info("phase_totals(q=%s) not available: %s", qq, exc)
+            agg[col] = np.nan
+            continue
+        t = t[t[nc.PHASE].isin(list(_PLACE_PHASE))].assign(
+            **{nc.PHASE: lambda f: f[nc.PHASE].map(_PLACE_PHASE)}
+        )
+        s = t.groupby([nc.AREA, nc.PHASE, nc.YEAR], sort=True)[nc.PUPILS].sum()
+        agg[col] = s.reindex(pd.MultiIndex.from_frame(agg[[nc.AREA, nc.PHASE, nc.YEAR]])).to_numpy()
+    return agg
+
+
+def _accuracy_table(inputs: ModelInputs, scorecards, backtest) -> pd.DataFrame | None:
+    parts = []
+    if scorecards is not None:
+        sc = scorecards.data
+        mine = sc[sc[nc.AREA] == inputs.config.authority]
+        if not mine.empty:
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "source": "authority's own forecast (DfE scorecard)",
+                        nc.PHASE: mine[nc.PHASE].to_numpy(),
+                        "horizon": mine["horizon"].astype(int).to_numpy(),
+                        "target_year": mine["target_year"].astype(int).to_numpy(),
+                        "error": mine["own_error"].astype(float).to_numpy(),
+                    }
+                )
+            )
+    if backtest is not None:
+        bt = _frame_or_none(backtest, "scorecard_frame") or _frame_or_none(backtest)
+        if bt is not None and not bt.empty:
+            err = _col(bt, "error", "own_error", "signed_error", "pct_error")
+            ty = _col(bt, "target_year", "year")
+            hz = _col(bt, "horizon")
+            if err and ty and hz and nc.PHASE in bt.columns:
+                keep = bt[bt[nc.PHASE].isin(["primary", "secondary"])]
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            "source": "this engine (backtest)",
+                            nc.PHASE: keep[nc.PHASE].to_numpy(),
+                            "horizon": keep[hz].astype(int).to_numpy(),
+                            "target_year": keep[ty].astype(int).to_numpy(),
+                            "error": keep[err].astype(float).to_numpy(),
+                        }
+                    )
+                )
+    if not parts:
+        return None
+    acc = pd.concat(parts, ignore_index=True)
+    acc = acc.groupby(["source", nc.PHASE, "horizon", "target_year"], as_index=False)["error"].mean()
+    return acc.sort_values([nc.PHASE, "horizon", "target_year", "source"]).reset_index(drop=True)
+
+
+def _flatten(d: Mapping, prefix: str = "") -> list[tuple[str, Any]]:
+    out = []
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, Mapping):
+            out += _flatten(v, key + ".")
+        else:
+            out.append((key, v))
+    return out
+
+
+def _assumptions_table(inputs: ModelInputs, forecast) -> pd.DataFrame:
+    cfg = inputs.config
+    a = cfg.assumptions
+    src = f"{cfg.path.name} [assumptions]"
+    rows = [
+        ("base year (last census)", nc.academic_year_label(inputs.base_year), "latest year of pupil data"),
+        ("forecast horizon", f"{a.horizon} years", src),
+        ("ratio averaging window", f"{a.window} years", src),
+        ("minimum margin of spare places", f"{a.margin:.1%}", src),
+        ("surplus target (amber below)", f"{a.surplus_target:.1%}", src),
+        ("surplus ceiling (blue above)", f"{a.surplus_ceiling:.1%}", src),
+        ("random seed", str(a.seed), src),
+    ]
+    for section in ("forecast", "plan", "send", "early_years", "report"):
+        for k, v in _flatten(cfg.section(section)):
+            rows.append((f"{section}: {k}", json.dumps(v) if not isinstance(v, str) else v,
+                         f"{cfg.path.name} [{section}]"))
+    if forecast is not None and getattr(forecast, "coverage", None):
+        rows.append(("forecast intervals", ", ".join(f"{c:.0%}" for c in forecast.coverage),
+                     "ForecastResult.coverage"))
+    return pd.DataFrame(rows, columns=["assumption", "value", "set in"])
+
+
+def _sources_table(provenance) -> pd.DataFrame:
+    rows = []
+    seen = set()
+    for p in provenance:
+        d = p.to_dict() if hasattr(p, "to_dict") else dict(p) if isinstance(p, Mapping) else None
+        if d is None:
+            continue
+        years = d.get("years") or ()
+        key = (d.get("table"), d.get("path"))
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(
+            {
+                "table": d.get("table", ""),
+                "file": str(d.get("path", "")).rsplit("/", 1)[-1],
+                "publisher": d.get("publisher", ""),
+                "years": (f"{nc.academic_year_label(years[0])}-{nc.academic_year_label(years[-1])}"
+                          if len(years) > 1 else (str(years[0]) if years else "")),
+                "kind": d.get("kind", ""),
+                "sha256": str(d.get("sha256", ""))[:12],
+                "note": d.get("note", ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=["table", "file", "publisher", "years", "kind", "sha256", "note"])
+
+
+def _added(years: np.ndarray, places: float, start: float, duration: float) -> np.ndarray:
+    """Places an option adds in each year: from ``start``, for ``duration`` years if > 0."""
+    on = years >= start
+    if duration and duration > 0:
+        on &= years < start + duration
+    return np.where(on, places, 0.0)
+
+
+def _options_appraisal(suff_all, demand, options, plan, before_after, area, phase, margin, base_year):
+    """Each option on its own, and the recommended plan: places, cost, timing, shortfall left.
+
+    Shortfall left in year t = max(0, demand_t x (1 + margin) - (capacity_t + added_t)); the
+    stress case uses the stress quantile of demand instead of the central forecast.
+    """
+    if options is None or options.empty or suff_all is None:
+        return None
+    opts = options[(options[nc.AREA].astype(str) == area)]
+    if nc.PHASE in opts.columns:
+        opts = opts[opts[nc.PHASE] == phase]
+    oc = _col(opts, "option", "name", "id")
+    if opts.empty or oc is None:
+        return None
+    suff = suff_all[(suff_all[nc.AREA] == area) & (suff_all[nc.PHASE] == phase)
+                    & (suff_all[nc.YEAR] > base_year)].sort_values(nc.YEAR)
+    if suff.empty:
+        return None
+    years = suff[nc.YEAR].to_numpy(int)
+    cap = suff["capacity"].to_numpy(float)
+    req = suff["required"].to_numpy(float)
+    req_q = None
+    if demand is not None and "demand_q" in demand:
+        d = demand[(demand[nc.AREA] == area) & (demand[nc.PHASE] == phase)].set_index(nc.YEAR)
+        dq = d["demand_q"].reindex(years).to_numpy(float)
+        if np.isfinite(dq).all():
+            req_q = dq * (1 + margin)
+    pc = _col(opts, "places", "max_places")
+    yc = _col(opts, "earliest_year", "year", "first_year")
+    rows = [{"option": "do nothing", "kind": "", "places": 0.0, "cost": 0.0, "opens": np.nan,
+             "temporary (years)": np.nan, "added": np.zeros(len(years))}]
+    for r in opts.to_dict("records"):
+        places = float(r[pc]) if pc else np.nan
+        if "cost_per_module" in r:
+            cost = float(r["cost_per_module"])
+        elif "cost" in r:
+            cost = float(r["cost"])
+        else:
+            cost = places * float(r.get("cost_per_place", np.nan))
+        start = float(r[yc]) if yc else float(years[0])
+        dur = float(r.get("duration", 0) or 0)
+        rows.append({"option": str(r[oc]), "kind": str(r.get("kind", "")), "places": places,
+                     "cost": cost, "opens": start, "temporary (years)": dur if dur > 0 else np.nan,
+                     "added": _added(years, places, start, dur)})
+    recommended = None
+    if plan is not None and not plan.empty:
+        mine = plan[(plan[nc.AREA].astype(str) == area)]
+        if nc.PHASE in mine.columns:
+            mine = mine[mine[nc.PHASE] == phase]
+        if not mine.empty:
+            added = np.zeros(len(years))
+            for r in mine.to_dict("records"):
+                added += _added(years, float(r["places"]), float(r[nc.YEAR]),
+                                float(r.get("duration", 0) or 0))
+            if before_after is not None and "capacity_after" in before_after:
+                b = before_after[(before_after[nc.AREA] == area) & (before_after[nc.PHASE] == phase)]
+                b = b.set_index(nc.YEAR)["capacity_after"].reindex(years).to_numpy(float)
+                if np.isfinite(b).all():
+                    added = b - cap
+            label = "recommended plan: " + "; ".join(
+                f"{r.get('kind', r['option'])} {r['places']:,.0f} from {nc.academic_year_label(r[nc.YEAR])}"
+                for r in mine.to_dict("records"))
+            recommended = {
+                "option": label.split(": ", 1)[1],
+                "places": float(mine["places"].sum()),
+                "cost": float(mine["cost"].sum()),
+                "year": int(mine[nc.YEAR].min()),
+            }
+            rows.append({"option": label, "kind": "plan", "places": recommended["places"],
+                         "cost": recommended["cost"], "opens": float(recommended["year"]),
+                         "temporary (years)": np.nan, "added": added})
+    added = np.vstack([r.pop("added") for r in rows])
+    table = pd.DataFrame(rows)
+    table["cost_per_place"] = table["cost"] / table["places"].where(table["places"] > 0)
+    left = np.maximum(0.0, req[None, :] - (cap[None, :] + added))
+    for j, y in enumerate(years):
+        table[f"shortfall {nc.academic_year_label(y)}"] = left[:, j]
+    table["max shortfall (central)"] = left.max(axis=1)
+    if req_q is not None:
+        table["max shortfall (stress)"] = np.maximum(0.0, req_q[None, :] - (cap[None, :] + added)).max(axis=1)
+    table["recommended"] = table["kind"].eq("plan")
+    return table, recommended
+
+
+def build_report(
+    inputs: ModelInputs,
+    forecast=None,
+    sufficiency=None,
+    allocation=None,
+    send=None,
+    early_years=None,
+    scorecards=None,
+    backtest=None,
+    *,
+    missing: Mapping[str, str] | None = None,
+    report_date: _dt.date | str | None = None,
+) -> ReportData:
+    """Assemble the report's tables from results objects (any of them may be None).
+
+    Parameters
+    ----------
+    inputs : ModelInputs
+        The run's inputs (areas, capacity, provenance, derivation notes).
+    forecast, sufficiency, allocation, send, early_years, scorecards, backtest
+        Results objects as agreed between the engine's parts (None where absent).
+    missing : mapping, optional
+        Part -> reason it is absent (from :func:`run_pipeline`).
+    report_date : date or str, optional
+        Date printed on the cover (default: today). Fix it for byte-identical outputs.
+
+    Returns
+    -------
+    ReportData
+    """
+    from .. import __version__
+
+    cfg = inputs.config
+    rcfg = {**REPORT_DEFAULTS, **dict(cfg.section("report"))}
+    missing = dict(missing or {})
+    for part, obj in (("forecast", forecast), ("sufficiency", sufficiency), ("plan", allocation),
+                      ("send", send), ("early_years", early_years)):
+        if obj is None and part not in missing:
+            missing[part] = "not supplied to this run"
+    a = cfg.assumptions
+    base_year = inputs.base_year
+    if report_date is None:
+        report_date = _dt.date.today()
+    report_date = str(report_date)
+
+    q = float(rcfg["quantile"])
+    demand = _demand_table(forecast, q)
+    suff = _frame_or_none(sufficiency)
+    plan = _frame_or_none(allocation)
+    before_after = _frame_or_none(allocation, "before_after")
+    cost_by_year = _frame_or_none(allocation, "cost_by_year")
+    options = _frame_or_none(allocation, "options")
+    decisions = dict(getattr(allocation, "decisions", {}) or {}) if allocation is not None else {}
+    margin = float(getattr(sufficiency, "margin", a.margin))
+    target = float(getattr(sufficiency, "target", a.surplus_target))
+    ceiling = float(getattr(sufficiency, "ceiling", a.surplus_ceiling))
+
+    last_year = int(suff[nc.YEAR].max()) if suff is not None and not suff.empty else base_year + a.horizon
+    milestones = []
+    for k in rcfg["milestones"]:
+        y = min(base_year + int(k), last_year)
+        label = "now" if int(k) == 0 else f"in {int(k)} years"
+        if y not in [m[1] for m in milestones]:
+            milestones.append((label, y))
+
+    provenance = list(inputs.provenance)
+    warn_texts = []
+    for obj in (forecast, sufficiency, allocation, send, early_years, scorecards):
+        provenance += list(getattr(obj, "provenance", ()) or ())
+        warn_texts += [str(getattr(w, "message", w)) for w in (getattr(obj, "warnings", ()) or ())]
+
+    key = None
+    key_area = rcfg.get("key_decision_area")
+    if key_area:
+        key_phase = rcfg.get("key_decision_phase", "secondary")
+        res = _options_appraisal(suff, demand, options, plan, before_after, str(key_area), key_phase,
+                                margin, base_year)
+        key = {"area": str(key_area), "phase": key_phase, "area_name": None,
+               "table": None, "recommended": None, "quantile": q}
+        if res is not None:
+            key["table"], key["recommended"] = res
+
+    hist = inputs.pupils
+    vintage = (
+        f"pupils: January census to {nc.academic_year_label(int(hist[nc.YEAR].max()))}; "
+        + (f"births: ONS to mid-{int(inputs.births[nc.YEAR].max())}; " if len(inputs.births) else "")
+        + "capacity: "
+        + ", ".join(sorted({f"{p.publisher or p.table}" for p in inputs.provenance if p.table == "capacity"}))
+    )
+    ident = hashlib.sha256()
+    ident.update(str(__version__).encode())
+    ident.update(cfg.path.read_bytes())
+    for p in inputs.provenance:
+        ident.update(f"{p.table}:{p.sha256}:{p.rows}".encode())
+    meta = {
+        "title": rcfg["title"],
+        "authority": cfg.authority,
+        "authority_name": cfg.authority_name,
+        "old_la_code": cfg.old_la_code,
+        "model": cfg.name,
+        "model_file": cfg.path.name,
+        "model_version": str(__version__),
+        "run_id": ident.hexdigest()[:12],
+        "report_date": report_date,
+        "data_vintage": vintage,
+        "base_year": int(base_year),
+        "margin": margin,
+        "target": target,
+        "ceiling": ceiling,
+        "horizon": int(a.horizon),
+        "seed": int(a.seed),
+        "coverage": tuple(getattr(forecast, "coverage", ()) or ()),
+        "quantile": q,
+        "solver": getattr(allocation, "solver", None) if allocation is not None else None,
+    }
+    areas = _areas_table(inputs)
+    if key is not None:
+        key["area_name"] = dict(zip(areas[nc.AREA], areas["name"])).get(key["area"], key["area"])
+    notes = list(inputs.notes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fc_frame = _frame_or_none(forecast)
+    return ReportData(
+        meta=MappingProxyType(meta),
+        areas=areas,
+        schools=inputs.capacity.copy(),
+        forecast=fc_frame,
+        demand=demand,
+        sufficiency=suff,
+        plan=plan,
+        before_after=before_after,
+        cost_by_year=cost_by_year,
+        options=options,
+        decisions=MappingProxyType(decisions),
+        send=_frame_or_none(send),
+        early_years=_frame_or_none(early_years),
+        accuracy=_accuracy_table(inputs, scorecards, backtest),
+        assumptions=_assumptions_table(inputs, forecast),
+        sources=_sources_table(provenance),
+        notes=tuple(notes),
+        missing=MappingProxyType(missing),
+        key_decision=key,
+        milestones=tuple(milestones),
+        derived=bool(inputs.derived),
+        warnings=tuple(dict.fromkeys(warn_texts)),
+        provenance=tuple(provenance),
+    )

@@ -1,0 +1,436 @@
+"""Render a :class:`ReportData` as HTML, PDF, XLSX, the SCAP CSV and ``summary.json``.
+
+HTML and PDF come from one jinja2 template (``templates/report.html.j2``, CSS inline, charts
+inline as SVG); the PDF is the HTML laid out by WeasyPrint for A4 with page numbers and a
+contents page. Every file is written atomically (temporary file in the same folder, then
+``os.replace``), so a reader never sees half a report.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import math
+import os
+import re
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import nomenclature as nc
+from . import charts, tables, text
+from .scap import scap_frame
+
+__all__ = [
+    "render_html",
+    "render_pdf",
+    "render_xlsx",
+    "render_scap",
+    "render_summary_json",
+    "write_report",
+    "atomic_write",
+    "page_sections",
+    "OUTPUT_FILES",
+]
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_FILES = {
+    "html": "report.html",
+    "pdf": "report.pdf",
+    "xlsx": "appendix.xlsx",
+    "scap": "scap_pupil_forecasts.csv",
+    "json": "summary.json",
+}
+
+GLOSSARY = (
+    ("Academic year", "September to August, named by its start: 2027/28 starts September 2027."),
+    ("Reception (R), Year 1-13 (Y1-Y13)", "National curriculum year groups."),
+    ("Planning area", "A group of schools the DfE uses to compare pupils with places (SCAP)."),
+    ("Net capacity", "The number of pupil places a school can hold (DfE method)."),
+    ("Surplus", "Places minus pupils; as a percentage of pupils."),
+    ("Margin", "Spare places kept for parental preference and pupils moving in mid-year."),
+    ("Shortfall", "Places needed to keep the margin: pupils x (1 + margin) - places, if positive. "
+                  "Counted per planning area; never offset between areas or year groups."),
+    ("80% / 95% range", "The range the forecast expects the outcome to fall in 8 (19) times in "
+                        "10 (20)."),
+    ("Derived", "Figures the engine computed from published totals, not observed directly."),
+    ("Three-tier", "First (R-Y4), middle (Y5-Y8) and high (Y9-Y13) schools."),
+    ("SCAP", "The DfE School Capacity survey: pupil forecasts and capacity by planning area."),
+    ("EHC plan", "Education, health and care plan for a child with special educational needs."),
+    ("FE (form of entry)", "30 pupils per year group."),
+    ("RAG", "Red / amber / green / blue rating of a planning area's surplus."),
+)
+
+OGL = ("Contains public sector information licensed under the Open Government Licence v3.0 "
+       "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/).")
+
+
+# ---------------------------------------------------------------------------
+# Atomic writes
+# ---------------------------------------------------------------------------
+def atomic_write(path: str | Path, payload: bytes | str) -> Path:
+    """Write bytes (or UTF-8 text) to ``path`` via a temporary file and ``os.replace``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = payload.encode("utf-8") if isinstance(payload, str) else payload
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+# ---------------------------------------------------------------------------
+# Sections (shared by HTML and PDF)
+# ---------------------------------------------------------------------------
+def _area_capacity(data, area: str, phase: str) -> pd.DataFrame | None:
+    s = data.sufficiency
+    if s is None or s.empty:
+        return None
+    c = s[(s[nc.AREA] == area) & (s[nc.PHASE] == phase)][[nc.YEAR, nc.CAPACITY]].copy()
+    ba = data.before_after
+    if ba is not None and not ba.empty and "capacity_after" in ba:
+        b = ba[(ba[nc.AREA] == area) & (ba[nc.PHASE] == phase)].set_index(nc.YEAR)["capacity_after"]
+        c["capacity_after"] = b.reindex(c[nc.YEAR]).fillna(c.set_index(nc.YEAR)[nc.CAPACITY]).to_numpy()
+    return c
+
+
+def page_sections(data) -> dict[str, Any]:
+    """Everything the template prints, computed once from ``data``."""
+    areas = []
+    for r in data.areas.itertuples(index=False):
+        area, phase = r.area, r.phase
+        chart = None
+        if data.demand is not None:
+            d = data.demand[(data.demand[nc.AREA] == area) & (data.demand[nc.PHASE] == phase)]
+            if len(d):
+                chart = charts.area_chart(
+                    d, _area_capacity(data, area, phase),
+                    title=f"{r.name} ({phase}): pupils and places", base_year=data.meta["base_year"],
+                )
+        plan_rows = None
+        if data.plan is not None and len(data.plan):
+            mine = data.plan[data.plan[nc.AREA].astype(str) == area]
+            if len(mine):
+                cols = [c for c in ("kind", nc.YEAR, "places", "cost", "cost_per_place", "duration")
+                        if c in mine]
+                plan_rows = tables.Table("Recommended for this area", mine[cols].reset_index(drop=True),
+                                         {"places": "count", "cost": "gbp_m", nc.YEAR: "year",
+                                          "cost_per_place": "gbp", "duration": "int"},
+                                         "Year = the academic year the places open; duration > 0 "
+                                         "marks temporary places (years).")
+        areas.append({
+            "code": area,
+            "name": r.name,
+            "phase": phase,
+            "tiers": r.tiers,
+            "schools_count": r.schools,
+            "capacity": r.capacity,
+            "schools": tables.schools_table(data, area),
+            "chart": chart,
+            "years": tables.area_year_table(data, area),
+            "commentary": text.area_commentary(data, area),
+            "options": tables.options_table(data, area),
+            "plan": plan_rows,
+        })
+    phase_charts = []
+    if data.sufficiency is not None and not data.sufficiency.empty:
+        for ph in ("primary", "secondary"):
+            if (data.sufficiency[nc.PHASE] == ph).any():
+                phase_charts.append(charts.phase_chart(
+                    data.sufficiency, ph, title=f"{text.PHASE_LABELS[ph].capitalize()}: county demand and places"))
+    return {
+        "recommendations": text.recommendations(data),
+        "summary": text.executive_summary(data),
+        "phase_charts": phase_charts,
+        "rag": tables.rag_table(data),
+        "accuracy": tables.accuracy_table(data),
+        "areas": areas,
+        "send": tables.send_table(data),
+        "early_years": tables.early_years_table(data),
+        "key": tables.key_decision_table(data),
+        "key_decision": data.key_decision,
+        "plan": tables.plan_table(data),
+        "capital": tables.capital_programme(data),
+        "glossary": GLOSSARY,
+        "ogl": OGL,
+    }
+
+
+def _env():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["count"] = text.fmt_count
+    env.filters["gbp_m"] = text.fmt_gbp_m
+    env.filters["gbp"] = text.fmt_gbp
+    env.filters["pct"] = text.fmt_pct
+    env.filters["ayear"] = text.fmt_year
+    env.globals["format_cell"] = tables.format_cell
+    return env
+
+
+def render_html(data, sections: dict | None = None) -> str:
+    """The report as one self-contained HTML page (inline CSS, inline SVG charts)."""
+    from markupsafe import Markup
+
+    sections = sections or page_sections(data)
+    env = _env()
+    env.globals["svg"] = lambda s: Markup(s) if s else ""
+    return env.get_template("report.html.j2").render(data=data, s=sections, meta=data.meta)
+
+
+def render_pdf(html: str) -> bytes:
+    """Lay out the report HTML for A4 with WeasyPrint (page numbers, contents page)."""
+    import weasyprint
+
+    # weasyprint logs every unsupported CSS property at WARNING; keep them out of the CLI
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return weasyprint.HTML(string=html, base_url=str(Path(__file__).parent)).write_pdf()
+
+
+_XL_FORMATS = {
+    "count": "#,##0",
+    "gbp": "£#,##0",
+    "gbp_m": "£#,##0",
+    "pct": "0.0%",
+    "pct_signed": "+0.0%;-0.0%;0.0%",
+    "year": "0",
+    "int": "0",
+}
+
+
+def _cell(v):
+    if v is None:
+        return None
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        return None if not math.isfinite(float(v)) else float(v)
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, (tuple, list, dict)):
+        return json.dumps(v, default=str)
+    if v is pd.NA or v is pd.NaT:
+        return None
+    return v if isinstance(v, (int, str)) else str(v)
+
+
+def _deterministic_zip(payload: bytes, stamp: str) -> bytes:
+    """Rewrite an xlsx (zip) with fixed entry times and a fixed modified date."""
+    src = zipfile.ZipFile(io.BytesIO(payload))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + stamp.encode() + rb"\2", body)
+            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(zi, body)
+    return out.getvalue()
+
+
+def render_xlsx(data) -> bytes:
+    """The Excel appendix: an About sheet, then one sheet per table, frozen header row,
+    number formats (thousands, GBP, percentages)."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    tabs = tables.appendix_tables(data)
+    wb = Workbook()
+    about = wb.active
+    about.title = "About"
+    m = data.meta
+    rows = [
+        (m["title"], ""),
+        ("Authority", f"{m['authority_name']} ({m['authority']})"),
+        ("Report date", m["report_date"]),
+        ("Run identifier", m["run_id"]),
+        ("Model", f"{m['model']} ({m['model_file']}), sufficiency {m['model_version']}"),
+        ("Data vintage", m["data_vintage"]),
+        ("Base year", nc.academic_year_label(m["base_year"])),
+        ("", ""),
+        ("Sheet", "What it holds"),
+    ]
+    rows += [(name, f"{t.title}. {t.note}".strip()) for name, t in tabs.items()]
+    rows += [("", ""), ("Not available in this run", "")]
+    rows += [(k, v) for k, v in data.missing.items()]
+    rows += [("", ""), ("Notes", "")] + [("", n) for n in data.notes]
+    rows += [("", ""), ("Licence", OGL)]
+    for r in rows:
+        about.append(list(r))
+    about["A1"].font = Font(bold=True, size=14)
+    about.column_dimensions["A"].width = 28
+    about.column_dimensions["B"].width = 120
+    header_fill = PatternFill("solid", fgColor="DDE5F0")
+    for name, t in tabs.items():
+        ws = wb.create_sheet(name[:31])
+        frame = t.frame.reset_index(drop=True)
+        cols = [str(c) for c in frame.columns]
+        ws.append(cols)
+        for c in ws[1]:
+            c.font = Font(bold=True)
+            c.fill = header_fill
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+        values = frame.astype(object).to_numpy()
+        for row in values:
+            ws.append([_cell(v) for v in row])
+        ws.freeze_panes = "A2"
+        for j, col in enumerate(frame.columns, start=1):
+            letter = get_column_letter(j)
+            fmt = _XL_FORMATS.get(t.fmt(col))
+            if fmt and len(frame):
+                for (cell,) in ws.iter_rows(min_row=2, max_row=len(frame) + 1, min_col=j, max_col=j):
+                    cell.number_format = fmt
+            width = max(len(str(col)), *(len(str(v)) for v in frame[col].head(50))) if len(frame) else len(str(col))
+            ws.column_dimensions[letter].width = min(60, max(9, width + 2))
+        if len(frame):
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(frame) + 1}"
+    try:
+        stamp = dt.datetime.fromisoformat(str(m["report_date"]))
+    except ValueError:
+        stamp = dt.datetime(2000, 1, 1)
+    wb.properties.created = stamp
+    wb.properties.creator = "sufficiency"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _deterministic_zip(buf.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def render_scap(data) -> str | None:
+    """The SCAP pupil forecast CSV text, or None without a forecast."""
+    if data.forecast is None:
+        return None
+    la = None
+    cfg_old = data.meta.get("old_la_code")
+    if cfg_old is not None:
+        la = cfg_old
+    frame = scap_frame(data.forecast, data.areas, data.meta["base_year"], la_code=la)
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def _jsonable(o):
+    if isinstance(o, dict):
+        return {str(k): _jsonable(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_jsonable(v) for v in o]
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, (float, np.floating)):
+        return None if not math.isfinite(float(o)) else float(o)
+    return o
+
+
+def render_summary_json(data) -> str:
+    """Headline figures as JSON (sorted keys, NaN as null)."""
+    return json.dumps(_jsonable(data.headline()), indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
+def write_report(
+    data, out_dir: str | Path, formats=tuple(OUTPUT_FILES), parallel: bool = True
+) -> dict[str, Any]:
+    """Write the report files to ``out_dir`` (atomically) and time each step.
+
+    Parameters
+    ----------
+    data : ReportData
+    out_dir : path-like
+        Output folder (created if missing).
+    formats : iterable of str
+        Any of ``html, pdf, xlsx, scap, json``.
+    parallel : bool
+        Lay out the PDF in a second process while the other files are written.
+
+    Returns
+    -------
+    dict
+        ``paths`` ({format: Path}) and ``seconds`` ({step: wall time [s]}).
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    formats = tuple(formats)
+    unknown = sorted(set(formats) - set(OUTPUT_FILES))
+    if unknown:
+        from ..exceptions import ConfigError
+
+        raise ConfigError(f"report formats {unknown}: expected any of {sorted(OUTPUT_FILES)}")
+    paths: dict[str, Path] = {}
+    secs: dict[str, float] = {}
+    html = None
+    if "html" in formats or "pdf" in formats:
+        t = time.perf_counter()
+        sections = page_sections(data)
+        html = render_html(data, sections)
+        secs["html"] = time.perf_counter() - t
+        if "html" in formats:
+            paths["html"] = atomic_write(out_dir / OUTPUT_FILES["html"], html)
+    pdf_proc = pdf_src = None
+    t_pdf = time.perf_counter()
+    if "pdf" in formats:
+        if parallel:
+            # WeasyPrint is the slowest step: lay the PDF out in a second process while this
+            # one writes the workbook and the CSVs (same bytes either way)
+            import subprocess
+            import sys
+
+            fd, pdf_src = tempfile.mkstemp(prefix=".report.", suffix=".html", dir=out_dir)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(html)
+            pdf_proc = subprocess.Popen(
+                [sys.executable, "-m", "sufficiency.report._pdf", pdf_src,
+                 str(out_dir / OUTPUT_FILES["pdf"])],
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            )
+        else:
+            paths["pdf"] = atomic_write(out_dir / OUTPUT_FILES["pdf"], render_pdf(html))
+            secs["pdf"] = time.perf_counter() - t_pdf
+    if "xlsx" in formats:
+        t = time.perf_counter()
+        paths["xlsx"] = atomic_write(out_dir / OUTPUT_FILES["xlsx"], render_xlsx(data))
+        secs["xlsx"] = time.perf_counter() - t
+    if "scap" in formats:
+        t = time.perf_counter()
+        scap = render_scap(data)
+        if scap is not None:
+            paths["scap"] = atomic_write(out_dir / OUTPUT_FILES["scap"], scap)
+        else:
+            logger.warning("no forecast in this run: %s not written", OUTPUT_FILES["scap"])
+        secs["scap"] = time.perf_counter() - t
+    if "json" in formats:
+        paths["json"] = atomic_write(out_dir / OUTPUT_FILES["json"], render_summary_json(data))
+    if pdf_proc is not None:
+        try:
+            _, err = pdf_proc.communicate()
+        finally:
+            os.unlink(pdf_src)
+        if pdf_proc.returncode != 0:
+            from ..exceptions import SufficiencyError
+
+            tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+            raise SufficiencyError(f"report.pdf could not be written: {tail[0]}")
+        paths["pdf"] = out_dir / OUTPUT_FILES["pdf"]
+        secs["pdf"] = time.perf_counter() - t_pdf
+    return {"paths": paths, "seconds": secs}

@@ -1,0 +1,89 @@
+"""The pupil forecast shaped for the DfE School Capacity (SCAP) return.
+
+SCAP asks for pupil forecasts per planning area, year group and year: 5 years ahead for
+primary planning areas (R-Y6) and 7 years for secondary planning areas (Y7-Y13). Values are
+whole pupils (rounded half to even, as numpy does), one row per area x year group x year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import nomenclature as nc
+from ..exceptions import SchemaError
+
+__all__ = ["scap_frame", "SCAP_HORIZON", "SCAP_COLUMNS"]
+
+#: Years ahead forecast in the SCAP return, by phase of the planning area.
+SCAP_HORIZON = {"primary": 5, "secondary": 7}
+
+SCAP_COLUMNS = (
+    "la_code", "planning_area", "planning_area_name", "phase", "time_period", "academic_year",
+    "nc_year", "ncy", "pupils", "kind",
+)
+
+
+def scap_frame(
+    forecast: pd.DataFrame,
+    areas: pd.DataFrame,
+    base_year: int,
+    la_code: int | str | None = None,
+    horizon: dict | None = None,
+) -> pd.DataFrame:
+    """Shape a forecast for the SCAP return.
+
+    Parameters
+    ----------
+    forecast : DataFrame
+        ``ForecastResult.to_frame()``: ``area, year, ncy, pupils, kind`` [pupils].
+    areas : DataFrame
+        ``area, name, phase`` of each planning area (``phase`` primary | secondary).
+    base_year : int
+        Last year of data; the return covers ``base_year + 1 ..``.
+    la_code : int or str, optional
+        Old (3-digit) LA code written in every row.
+    horizon : dict, optional
+        Years ahead by area phase (default :data:`SCAP_HORIZON`).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SCAP_COLUMNS`, sorted by area, year, year group.
+
+    Raises
+    ------
+    SchemaError
+        If the forecast lacks a column or has no forecast years for an area.
+    """
+    need = [nc.AREA, nc.YEAR, nc.NCY, nc.PUPILS]
+    missing = [c for c in need if c not in forecast.columns]
+    if missing:
+        raise SchemaError(f"SCAP export: the forecast has no column(s) {missing}; expected {need}")
+    horizon = {**SCAP_HORIZON, **(horizon or {})}
+    a = areas.set_index(nc.AREA)
+    f = forecast[forecast[nc.AREA].isin(a.index)]
+    phase = f[nc.AREA].map(a[nc.PHASE])
+    ncy = f[nc.NCY].astype(int)
+    in_phase = np.where(phase == "primary", ncy.between(0, 6), ncy.between(7, 13))
+    h = phase.map(horizon).to_numpy(float)
+    yrs = f[nc.YEAR].astype(int).to_numpy()
+    keep = in_phase & (yrs > base_year) & (yrs <= base_year + h)
+    f = f[keep]
+    if f.empty:
+        raise SchemaError(f"SCAP export: the forecast has no years after {base_year}")
+    out = pd.DataFrame({
+        "la_code": "" if la_code is None else str(la_code),
+        "planning_area": f[nc.AREA].astype(str).to_numpy(),
+        "planning_area_name": f[nc.AREA].map(a["name"]).to_numpy(),
+        "phase": f[nc.AREA].map(a[nc.PHASE]).to_numpy(),
+        "time_period": [f"{y}{(y + 1) % 100:02d}" for y in f[nc.YEAR].astype(int)],
+        "academic_year": [nc.academic_year_label(y) for y in f[nc.YEAR]],
+        "nc_year": [nc.ncy_label(g) for g in f[nc.NCY]],
+        "ncy": f[nc.NCY].astype(int).to_numpy(),
+        "pupils": np.rint(f[nc.PUPILS].to_numpy(float)).astype(int),
+        "kind": f[nc.KIND].to_numpy() if nc.KIND in f else "forecast",
+    })
+    return out.sort_values(["planning_area", "time_period", "ncy"]).reset_index(drop=True)[
+        list(SCAP_COLUMNS)
+    ]

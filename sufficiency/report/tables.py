@@ -1,0 +1,354 @@
+"""Report tables: numeric frames with a format per column and a source note.
+
+A :class:`Table` keeps numbers as numbers (the Excel appendix writes them with number formats)
+and says how each column is shown (``count``, ``gbp``, ``gbp_m``, ``pct``, ``text``). The HTML
+and PDF format them with :mod:`sufficiency.report.text`'s formatters, so a figure is printed
+the same way in the tables and in the prose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import nomenclature as nc
+from .text import fmt_count, fmt_gbp, fmt_gbp_m, fmt_pct, fmt_year
+
+__all__ = [
+    "Table",
+    "rag_table",
+    "area_year_table",
+    "schools_table",
+    "plan_table",
+    "capital_programme",
+    "options_table",
+    "key_decision_table",
+    "accuracy_table",
+    "send_table",
+    "early_years_table",
+    "appendix_tables",
+    "format_cell",
+]
+
+FORMATS = ("count", "gbp", "gbp_m", "pct", "pct_signed", "year", "text", "int", "bool")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A report table: numeric data, per-column display formats, a title and a source note."""
+
+    title: str
+    frame: pd.DataFrame
+    formats: dict = field(default_factory=dict)
+    note: str = ""
+
+    def fmt(self, column: str) -> str:
+        return self.formats.get(column, "text")
+
+    def display(self) -> pd.DataFrame:
+        """The table with every cell formatted as printed (strings)."""
+        out = pd.DataFrame(index=self.frame.index)
+        for c in self.frame.columns:
+            f = self.fmt(c)
+            out[c] = [format_cell(v, f) for v in self.frame[c]]
+        return out
+
+
+def format_cell(value, fmt: str) -> str:
+    """Format one cell as the report prints it."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "-"
+    if fmt == "count":
+        return fmt_count(value)
+    if fmt == "gbp":
+        return fmt_gbp(value)
+    if fmt == "gbp_m":
+        return fmt_gbp_m(value)
+    if fmt == "pct":
+        return fmt_pct(value)
+    if fmt == "pct_signed":
+        return fmt_pct(value, signed=True)
+    if fmt == "year":
+        return fmt_year(value)
+    if fmt == "int":
+        return str(int(value))
+    if fmt == "bool":
+        return "yes" if bool(value) else ""
+    return str(value)
+
+
+def _suff_note(data) -> str:
+    m = data.meta
+    return (
+        f"Demand: forecast pupils by phase of places (primary R-Y6; secondary Y7-Y13). Capacity: "
+        f"net capacity, {m['data_vintage'].split('capacity: ')[-1]}. Required = demand x "
+        f"(1 + {fmt_pct(m['margin'])}). RAG: red shortfall (surplus below {fmt_pct(m['margin'])}); "
+        f"amber surplus below {fmt_pct(m['target'])}; green {fmt_pct(m['target'])}-"
+        f"{fmt_pct(m['ceiling'])}; blue above {fmt_pct(m['ceiling'])}."
+    )
+
+
+def rag_table(data) -> Table | None:
+    """Every planning area and phase of places: surplus % and RAG at each milestone year."""
+    s = data.sufficiency
+    if s is None or s.empty:
+        return None
+    areas = data.areas.set_index(nc.AREA)
+    rows = s[s[nc.PHASE].isin(["primary", "secondary"])]
+    out = (rows[[nc.AREA, nc.PHASE]].drop_duplicates()
+           .sort_values([nc.PHASE, nc.AREA]).reset_index(drop=True))
+    out.insert(1, "name", out[nc.AREA].map(areas["name"]).fillna(out[nc.AREA]))
+    first = rows.sort_values(nc.YEAR).groupby([nc.AREA, nc.PHASE], sort=False)["capacity"].first()
+    out["capacity"] = pd.MultiIndex.from_frame(out[[nc.AREA, nc.PHASE]]).map(first)
+    formats = {"capacity": "count"}
+    ix = rows.set_index([nc.AREA, nc.PHASE, nc.YEAR])
+    for _, year in data.milestones:
+        keys = pd.MultiIndex.from_arrays([out[nc.AREA], out[nc.PHASE], np.full(len(out), year)])
+        lbl = fmt_year(year)
+        out[f"surplus % {lbl}"] = ix["surplus_pct"].reindex(keys).to_numpy()
+        out[f"RAG {lbl}"] = ix["rag"].reindex(keys).to_numpy()
+        formats[f"surplus % {lbl}"] = "pct"
+    out = out.rename(columns={nc.AREA: "area code", "name": "planning area"})
+    return Table("Position of every planning area", out, formats, _suff_note(data))
+
+
+def area_year_table(data, area: str) -> Table | None:
+    """One area's demand, 80% range, capacity (before and after the plan), surplus and
+    shortfall by year, from the base year (the last census) to the end of the forecast."""
+    s = data.sufficiency
+    if s is None or s.empty:
+        return None
+    base = data.meta["base_year"]
+    rows = s[(s[nc.AREA] == area) & (s[nc.YEAR] >= base)].sort_values(nc.YEAR)
+    if rows.empty:
+        return None
+    yrs = rows[nc.YEAR].to_numpy(int)
+    out = pd.DataFrame({
+        "year": [fmt_year(y) + (" (data)" if y <= base else "") for y in yrs],
+        "demand": rows["demand"].to_numpy(float),
+        "80% range": [f"{fmt_count(lo)}-{fmt_count(hi)}" if y > base else "-"
+                      for lo, hi, y in zip(rows["demand_lower"], rows["demand_upper"], yrs)],
+        "capacity": rows["capacity"].to_numpy(float),
+    })
+    ba = data.before_after
+    if ba is not None and not ba.empty and "capacity_after" in ba:
+        b = ba[ba[nc.AREA] == area].set_index([nc.PHASE, nc.YEAR])
+        after = b["capacity_after"].reindex(pd.MultiIndex.from_arrays([rows[nc.PHASE], rows[nc.YEAR]]))
+        out["with plan"] = after.fillna(pd.Series(rows["capacity"].to_numpy(), index=after.index)).to_numpy(float)
+    out["surplus %"] = rows["surplus_pct"].to_numpy(float)
+    out["shortfall"] = rows["shortfall"].to_numpy(float)
+    out["RAG"] = rows["rag"].to_numpy()
+    fm = {c: "count" for c in ("demand", "capacity", "with plan", "shortfall")}
+    fm["surplus %"] = "pct"
+    note = _suff_note(data) + " 'With plan': capacity once the recommended projects open."
+    if data.derived:
+        note = (f"The {fmt_year(base)} row is derived from county totals, not observed. " + note)
+    return Table("Demand and places by year", out, fm, note)
+
+
+def schools_table(data, area: str) -> Table:
+    """Schools of one planning area with capacity and roll."""
+    phase = data.areas.set_index(nc.AREA).loc[area, nc.PHASE]
+    sch = data.schools[(data.schools[nc.AREA] == area) & (data.schools[nc.PHASE] == phase)]
+    out = pd.DataFrame({
+        "school": sch["school_name"].to_numpy() if "school_name" in sch else sch[nc.SCHOOL].to_numpy(),
+        "year groups": [f"{nc.ncy_label(a)}-{nc.ncy_label(b)}"
+                        for a, b in zip(sch["ncy_min"], sch["ncy_max"])],
+        "capacity": sch[nc.CAPACITY].to_numpy(float),
+        "roll": sch["roll"].to_numpy(float) if "roll" in sch else np.nan,
+    }).sort_values("school").reset_index(drop=True)
+    src = sorted(set(sch.get(nc.SOURCE, pd.Series(dtype=str)).astype(str))) or ["capacity file"]
+    return Table("Schools", out, {"capacity": "count", "roll": "count"},
+                 f"Net capacity ({phase} places) and pupils on roll: {', '.join(src)}.")
+
+
+def plan_table(data) -> Table | None:
+    p = data.plan
+    if p is None or p.empty:
+        return None
+    out = p.copy()
+    out.insert(1, "planning area", out[nc.AREA].map(lambda a: data.area_name(a)))
+    fm = {"places": "count", "cost": "gbp_m", nc.YEAR: "year", "cost_per_place": "gbp"}
+    if "cost_per_place" not in out and "places" in out:
+        out["cost_per_place"] = out["cost"] / out["places"].where(out["places"] > 0)
+    return Table("Recommended projects", out, fm,
+                 "Costs in GBP at the cost per place set in the model's [plan] section (see "
+                 "Assumptions); places open in September of the year shown.")
+
+
+def capital_programme(data) -> Table | None:
+    """Capital cost by year and phase of places, from the recommended projects."""
+    p = data.plan
+    if p is None or p.empty:
+        return None
+    phase = nc.PHASE if nc.PHASE in p else None
+    keys = [nc.YEAR] + ([phase] if phase else [])
+    g = p.groupby(keys, as_index=False, sort=True)[["places", "cost"]].sum()
+    if phase:
+        wide = g.pivot_table(index=nc.YEAR, columns=phase, values="cost", aggfunc="sum", fill_value=0.0)
+        wide.columns = [f"cost {c}" for c in wide.columns]
+        wide["total cost"] = wide.sum(axis=1)
+        wide["places"] = g.groupby(nc.YEAR)["places"].sum()
+        wide["cumulative cost"] = wide["total cost"].cumsum()
+        out = wide.reset_index()
+    else:
+        out = g.assign(**{"cumulative cost": g["cost"].cumsum()})
+    total = {c: (out[c].sum() if c not in (nc.YEAR, "cumulative cost") else np.nan) for c in out}
+    out = out.astype({nc.YEAR: object})
+    fm = {c: "gbp_m" for c in out.columns if "cost" in c}
+    fm["places"] = "count"
+    out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+    out.loc[out.index[-1], nc.YEAR] = "total"
+    out[nc.YEAR] = [fmt_year(y) if isinstance(y, (int, np.integer)) else y for y in out[nc.YEAR]]
+    return Table("Capital programme by year", out, fm,
+                 "Year = academic year in which the places open (spend is assumed in the "
+                 "preceding financial year). Figures from the plan's recommended projects.")
+
+
+def options_table(data, area: str) -> Table | None:
+    """The options the optimiser could choose in one area (compact: kind, size, cost, timing)."""
+    o = data.options
+    if o is None or o.empty or nc.AREA not in o:
+        return None
+    mine = o[o[nc.AREA].astype(str) == area]
+    if mine.empty:
+        return None
+    chosen = set(data.plan["option"].astype(str)) if data.plan is not None and len(data.plan) else set()
+    name = "option" if "option" in mine else mine.columns[0]
+    out = pd.DataFrame({"option": mine["kind"].astype(str).str.replace("_", " ").to_numpy()
+                        if "kind" in mine else mine[name].astype(str).to_numpy()})
+    for src, dst, _f in (("places", "places per module", "count"),
+                        ("cost_per_module", "cost per module", "gbp_m"),
+                        ("cost_per_place", "cost per place", "gbp"),
+                        ("earliest_year", "earliest opening", "year"),
+                        ("duration", "temporary (years)", "int")):
+        if src in mine:
+            out[dst] = mine[src].to_numpy()
+    if "temporary (years)" in out:
+        out["temporary (years)"] = out["temporary (years)"].where(out["temporary (years)"] > 0)
+    out["chosen"] = mine[name].astype(str).isin(chosen).to_numpy()
+    fm = {"places per module": "count", "cost per module": "gbp_m", "cost per place": "gbp",
+          "earliest opening": "year", "temporary (years)": "int", "chosen": "bool"}
+    return Table("Options considered", out, fm,
+                 "The optimiser's catalogue for this area: cost per place and lead times from the "
+                 "model's [plan] section (DfE scorecard cost benchmarks unless stated); full "
+                 "detail in the appendix, sheet Options.")
+
+
+def key_decision_table(data) -> Table | None:
+    k = data.key_decision
+    if k is None or k.get("table") is None:
+        return None
+    t = k["table"]
+    fm = {"places": "count", "cost": "gbp_m", "cost_per_place": "gbp", "opens": "year",
+          "recommended": "bool"}
+    fm.update({c: "count" for c in t.columns if c.startswith("shortfall") or c.startswith("max shortfall")})
+    q = k.get("quantile", 0.8)
+    return Table(
+        f"Options appraisal: {k['area_name']} {k['phase']} places", t, fm,
+        f"Shortfall left = max(0, demand x (1 + {fmt_pct(data.meta['margin'])}) - (capacity + the "
+        f"option's places once open)), per year, each option on its own. 'Stress' uses the "
+        f"{int(round(q * 100))}th percentile of forecast demand instead of the central forecast.",
+    )
+
+
+def accuracy_table(data) -> Table | None:
+    a = data.accuracy
+    if a is None or a.empty:
+        return None
+    out = a.pivot_table(index=[nc.PHASE, "horizon", "target_year"], columns="source",
+                        values="error", aggfunc="mean").reset_index()
+    out.columns.name = None
+    out["target_year"] = out["target_year"].astype(int)
+    fm = {c: "pct_signed" for c in out.columns if c not in (nc.PHASE, "horizon", "target_year")}
+    fm.update({"target_year": "year", "horizon": "int"})
+    return Table("Forecast accuracy: signed error (forecast - actual) / actual", out, fm,
+                 "DfE measure: authority totals, primary R-Y6 and secondary Y7-Y11, forecasts "
+                 "made 1, 2 or 3 years before. Source: DfE school places scorecards (own "
+                 "forecasts) and this engine's rolling-origin backtest on the same measure.")
+
+
+def _demand_summary(frame: pd.DataFrame, by: list[str], title: str, note: str) -> Table:
+    vals = [c for c in ("places", "places_lower", "places_upper", "capacity", "supply", "shortfall")
+            if c in frame]
+    g = frame.groupby(by, as_index=False, sort=True)[vals].sum(min_count=1)
+    fm = {c: "count" for c in vals}
+    fm[nc.YEAR] = "year"
+    return Table(title, g, fm, note)
+
+
+def send_table(data) -> Table | None:
+    s = data.send
+    if s is None or s.empty:
+        return None
+    if "scenario" in s:
+        scen = s["scenario"].iloc[0] if "central" not in set(s["scenario"]) else "central"
+        s = s[s["scenario"] == scen]
+    by = [nc.YEAR] + ([nc.PHASE] if nc.PHASE in s else [])
+    return _demand_summary(s, by, "Special school places by year",
+                           "From the SEND forecast (EHC plans x share in special schools); "
+                           "see the Assumptions sheet for the shares and scenarios.")
+
+
+def early_years_table(data) -> Table | None:
+    e = data.early_years
+    if e is None or e.empty:
+        return None
+    by = [nc.YEAR] + [c for c in ("age", "entitlement") if c in e]
+    return _demand_summary(e, by, "Funded early years places by year",
+                           "Eligible children x take-up x hours / hours per full-time place.")
+
+
+def appendix_tables(data) -> dict[str, Table]:
+    """Every table of the Excel appendix, full detail, keyed by sheet name (<= 31 chars)."""
+    t: dict[str, Table] = {}
+    if data.forecast is not None:
+        f = data.forecast.copy()
+        fm = {c: "count" for c in f.columns if c.startswith(nc.PUPILS) or c in ("cohort", "housing")}
+        t["Forecast by year group"] = Table(
+            "Pupils by planning area, year group and year", f, fm,
+            "kind: actual/derived history, forecast beyond the base year; pupils_lower/upper "
+            "= 80% interval, *_95 = 95% interval.")
+    if data.demand is not None:
+        fm = {c: "count" for c in data.demand.columns if c.startswith("demand")}
+        t["Demand by phase"] = Table("Demand by planning area and phase of places", data.demand, fm,
+                                     "Sum of DfE phases served by each phase of places.")
+    t["Capacity"] = Table("School capacity", data.schools,
+                          {nc.CAPACITY: "count", "roll": "count"}, "DfE SCAP school capacity.")
+    if data.sufficiency is not None:
+        fm = {c: "count" for c in ("demand", "demand_lower", "demand_upper", "capacity",
+                                   "surplus", "required", "shortfall")}
+        fm["surplus_pct"] = "pct"
+        t["Surplus and shortfall"] = Table("Surplus and shortfall", data.sufficiency, fm,
+                                           _suff_note(data))
+    for name, fn in (("Plan", plan_table), ("Capital programme", capital_programme)):
+        tab = fn(data)
+        if tab is not None:
+            t[name] = tab
+    if data.before_after is not None:
+        t["Before and after"] = Table("Places before and after the plan", data.before_after,
+                                      {c: "count" for c in data.before_after.columns
+                                       if c not in (nc.AREA, nc.PHASE, nc.YEAR)}, "")
+    if data.options is not None:
+        t["Options"] = Table("Options considered", data.options,
+                             {c: "gbp" for c in data.options.columns if "cost" in c}, "")
+    k = key_decision_table(data)
+    if k is not None:
+        t["Options appraisal"] = k
+    if data.send is not None:
+        t["SEND"] = Table("Special school places", data.send,
+                          {c: "count" for c in data.send.columns
+                           if c.startswith("places") or c in ("capacity", "shortfall")}, "")
+    if data.early_years is not None:
+        t["Early years"] = Table("Early years places", data.early_years,
+                                 {c: "count" for c in data.early_years.columns
+                                  if c.startswith("places") or c in ("supply", "shortfall")}, "")
+    if data.accuracy is not None:
+        t["Accuracy"] = Table("Forecast accuracy", data.accuracy, {"error": "pct_signed"}, "")
+    t["Assumptions"] = Table("Assumptions", data.assumptions, {}, "")
+    t["Sources"] = Table("Sources", data.sources, {},
+                         "Contains public sector information licensed under the Open Government "
+                         "Licence v3.0.")
+    return t
