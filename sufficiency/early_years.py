@@ -401,27 +401,32 @@ class EarlyYearsResult:
             [nc.AREA, nc.PHASE, nc.YEAR, "places", "places_lower", "places_upper", nc.CAPACITY]]
 
     def summary(self) -> str:
-        """Short table: FTE places by age group for the first, base and last years."""
+        """Short table: FTE places by age group (all areas) for the first, base and last years,
+        and the areas short of places in the last year."""
         f = self.to_frame()
         years = sorted(f[nc.YEAR].unique())
         base = int(self.config.get("supply_year", years[0]))
         show = sorted({years[0], base, min(years[-1], base + 5), years[-1]})
-        t = f[f[nc.YEAR].isin(show)]
+        cols = ["places", "places_lower", "places_upper", "supply", "shortfall"]
+        t = f[f[nc.YEAR].isin(show)].groupby([nc.YEAR, "age"], as_index=False)[cols].sum()
+        n_areas = f[nc.AREA].nunique()
+        where = self.config.get("authority", f[nc.AREA].iloc[0])
         lines = [f"Early years funded places [FTE, {self.config['hours_per_place']:g} h/week], "
-                 f"{t[nc.AREA].iloc[0]}:",
-                 f"{'age':<6}" + "".join(f"{nc.academic_year_label(y):>18}" for y in show)
+                 f"{where}{f' ({n_areas} areas)' if n_areas > 1 else ''}, 80% range:",
+                 f"{'age':<8}" + "".join(f"{nc.academic_year_label(y):>22}" for y in show)
                  + f"{'supply':>10}"]
         for age, g in t.groupby("age"):
             g = g.set_index(nc.YEAR)
             cells = "".join(
-                f"{g.at[y, 'places']:>8,.0f} ({g.at[y, 'places_lower']:,.0f}-"
-                f"{g.at[y, 'places_upper']:,.0f})".rjust(18) for y in show)
-            lines.append(f"{age:<6}{cells}{g['supply'].iloc[0]:>10,.0f}")
+                f"{g.at[y, 'places']:,.0f} ({g.at[y, 'places_lower']:,.0f}-"
+                f"{g.at[y, 'places_upper']:,.0f})".rjust(22) for y in show)
+            lines.append(f"{age:<8}{cells}{g['supply'].iloc[0]:>10,.0f}")
         d = self.demand_frame()
-        last = d[d[nc.YEAR] == years[-1]].iloc[0]
+        last = d[d[nc.YEAR] == years[-1]][["places", "places_lower", "places_upper", nc.CAPACITY]].sum()
         lines.append(f"Total {nc.academic_year_label(years[-1])}: {last['places']:,.0f} places "
                      f"(80% {last['places_lower']:,.0f}-{last['places_upper']:,.0f}) vs supply "
-                     f"{last[nc.CAPACITY]:,.0f}.")
+                     f"{last[nc.CAPACITY]:,.0f}; shortfall summed over areas and age groups "
+                     f"{f.loc[f[nc.YEAR] == years[-1], 'shortfall'].sum():,.0f}.")
         lines += [f"Assumption: {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -450,6 +455,7 @@ def forecast_early_years(
     entitlements: Sequence[Entitlement] | None = None,
     supply: Mapping[str, float] | None = None,
     takeup_path: str | Path | None = None,
+    by_area: bool | None = None,
     population: pd.DataFrame | None = None,
 ) -> EarlyYearsResult:
     """Forecast funded early years places for the model's authority.
@@ -469,6 +475,10 @@ def forecast_early_years(
         funded take-up (stated as an assumption).
     takeup_path : path-like, optional
         DfE take-up file; default ``[early_years] takeup`` or the file next to the census.
+    by_area : bool, optional
+        Split the authority's children, places and supply over the primary planning areas by
+        their share of the (derived) births of the cohorts concerned (default ``[early_years]
+        by_area``, else False).
     population : DataFrame, optional
         Precomputed :func:`cohort_population` output (tests).
 
@@ -577,15 +587,70 @@ def forecast_early_years(
                          f"{p['eligible'] * p['takeup']:.2f} (range {p['rate_low']:.2f}-"
                          f"{p['rate_high']:.2f}) from {p['from_year']}/"
                          f"{(p['from_year'] + 1) % 100:02d}; {p['source']}.")
+    split = bool(sec.get("by_area", False)) if by_area is None else bool(by_area)
+    if split:
+        data, sup = _split_by_births(data, sup, inputs.births, ents, supply_year)
+        notes.append("By planning area: the authority's children, places and supply are split "
+                     "over the primary planning areas by each area's share of the births of the "
+                     "cohorts concerned (births by planning area are derived from district "
+                     "births); supply by area is an assumption in the same proportion.")
     if caught:
         for c in caught:
             warnings.warn(c, DataQualityWarning, stacklevel=2)
     config = MappingProxyType({
+        "authority": cfg.authority, "by_area": split,
         "hours_per_place": hpp, "entitlements": tuple(params), "supply_year": supply_year,
         "years": (min(yrs), max(yrs)), "base_year": inputs.base_year,
     })
     return EarlyYearsResult(data=data, supply=sup, config=config, provenance=tuple(prov),
                             notes=tuple(notes), warnings=tuple(caught), coverage=0.8)
+
+
+def _split_by_births(data: pd.DataFrame, sup: pd.DataFrame, births: pd.DataFrame,
+                     ents: Sequence[Entitlement], supply_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split authority rows over areas by each area's share of the births of the cohorts served.
+
+    ``share(area, t, e) = mean over ages a of e of births(area, t - a) / births(all, t - a)``;
+    cohorts after the last births year take the mean share of the last 3 years, cohorts before
+    the first take the first year's share.
+    """
+    if births is None or births.empty:
+        raise ConfigError("[early_years] by_area needs births by planning area ([data] births)")
+    wide = births.pivot_table(index=nc.YEAR, columns=nc.AREA, values=nc.BIRTHS, aggfunc="sum")
+    shares = wide.div(wide.sum(axis=1), axis=0)
+    years = data[nc.YEAR].to_numpy()
+    lo = int(min(years.min() - 4, shares.index.min()))
+    hi = int(max(years.max(), shares.index.max()))
+    recent = shares.iloc[-3:].mean()
+    full = shares.reindex(range(lo, hi + 1))
+    after = full.index > shares.index.max()
+    full.loc[after] = np.tile(recent.to_numpy(), (int(after.sum()), 1))
+    full = full.bfill()
+    areas = list(full.columns)
+    ages = {e.name: e.ages for e in ents}
+    parts = []
+    value_cols = ["children", "places", "places_lower", "places_upper"]
+    for name, g in data.groupby("entitlement", sort=False):
+        t = g[nc.YEAR].to_numpy()
+        sh = np.mean([full.loc[t - a].to_numpy() for a in ages[name]], axis=0)  # rows x areas
+        for j, area in enumerate(areas):
+            x = g.copy()
+            x[nc.AREA] = area
+            x[value_cols] = g[value_cols].to_numpy() * sh[:, [j]]
+            parts.append(x)
+    out = pd.concat(parts, ignore_index=True)
+    base = out[out[nc.YEAR] == supply_year].groupby([nc.AREA, "age"])["places"].sum()
+    tot = base.groupby(level="age").transform("sum")
+    frac = (base / tot.where(tot > 0)).rename("frac").reset_index()
+    births_share = full.loc[supply_year - 1]
+    rows = []
+    for r in sup.itertuples(index=False):
+        f = frac[frac["age"] == r.age].set_index(nc.AREA)["frac"].reindex(areas)
+        f = f.fillna(births_share.reindex(areas))
+        rows.append(pd.DataFrame({nc.AREA: areas, "age": r.age, "supply": r.supply * f.to_numpy(),
+                                  "supply_source": r.supply_source}))
+    return (out.sort_values([nc.AREA, nc.YEAR, "age", "entitlement"]).reset_index(drop=True),
+            pd.concat(rows, ignore_index=True))
 
 
 def _as_inputs(obj):

@@ -33,7 +33,7 @@ def inputs(model_path):
 
 @pytest.fixture(scope="module")
 def result(inputs):
-    return forecast_early_years(inputs)
+    return forecast_early_years(inputs, by_area=False)
 
 
 # --- synthetic authority (test data only) --------------------------------------------------------
@@ -79,7 +79,7 @@ def test_cohort_population_needs_census_from_2011():
 
 # --- the real model -----------------------------------------------------------------------------
 def test_reproduces_dfe_january_2019_counts(inputs):
-    r = forecast_early_years(inputs, entitlements=DEFAULT_ENTITLEMENTS)
+    r = forecast_early_years(inputs, entitlements=DEFAULT_ENTITLEMENTS, by_area=False)
     f = r.to_frame(by_entitlement=True).set_index(["year", "entitlement"])
     # January 2019 belongs to 2018/19: 1,221 funded 2-year-olds, 12,725 3-4-year-olds
     assert f.at[(2018, "disadvantaged_2"), "children"] == pytest.approx(1221)
@@ -121,8 +121,21 @@ def test_demand_frame(result):
 
 
 def test_hours_per_place_scales_places(inputs, result):
-    r = forecast_early_years(inputs, hours_per_place=15.0)
+    r = forecast_early_years(inputs, hours_per_place=15.0, by_area=False)
     assert np.allclose(r.to_frame()["places"], 2 * result.to_frame()["places"])
+
+
+def test_by_area_sums_to_authority(inputs, result):
+    r = forecast_early_years(inputs, by_area=True)
+    f = r.to_frame()
+    assert f["area"].nunique() == 17 and set(f["area"]) == set(inputs.births["area"])
+    s = f.groupby(["year", "age"])[["children", "places", "places_lower", "places_upper"]].sum()
+    a = result.to_frame().set_index(["year", "age"])[["children", "places", "places_lower", "places_upper"]]
+    assert np.allclose(s.sort_index(), a.sort_index())
+    assert r.supply["supply"].sum() == pytest.approx(result.supply["supply"].sum())
+    d = r.demand_frame()
+    assert d["area"].nunique() == 17 and set(d["phase"]) == {"early_years"}
+    assert any("By planning area" in n for n in r.notes)
 
 
 def test_bad_entitlements():
@@ -140,7 +153,7 @@ def test_bad_entitlements():
 
 def test_supply_from_config_and_bad_supply(inputs):
     e = (Entitlement("u", "3_4", (2, 3), 15.0, 2010, eligible=1.0, takeup=1.0),)
-    r = forecast_early_years(inputs, entitlements=e, supply={"3_4": 1000.0})
+    r = forecast_early_years(inputs, entitlements=e, supply={"3_4": 1000.0}, by_area=False)
     assert (r.to_frame()["supply"] == 1000).all()
     with pytest.raises(ConfigError, match="unknown age group"):
         forecast_early_years(inputs, entitlements=e, supply={"toddlers": 5.0})
