@@ -21,7 +21,7 @@ from ..exceptions import SufficiencyError
 __all__ = ["main", "cli", "COMMAND_MODULES"]
 
 #: Modules of :mod:`sufficiency.cli` that each add their command(s) to :func:`cli`.
-COMMAND_MODULES = ("validate", "forecast", "plan", "send")
+COMMAND_MODULES = ("validate", "forecast", "plan", "send", "report")
 
 
 class _Group(click.Group):

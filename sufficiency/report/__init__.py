@@ -47,7 +47,8 @@ __all__ = [
 ]
 
 
-def make_report(inputs, out_dir, *, formats=tuple(OUTPUT_FILES), report_date=None, **pipeline):
+def make_report(inputs, out_dir, *, formats=tuple(OUTPUT_FILES), report_date=None, parallel=True,
+                **pipeline):
     """Run the pipeline, build the report and write it: one call for the CLI.
 
     Parameters
@@ -60,6 +61,8 @@ def make_report(inputs, out_dir, *, formats=tuple(OUTPUT_FILES), report_date=Non
         Files to write (keys of :data:`OUTPUT_FILES`).
     report_date : date or str, optional
         Cover date (default today); fix it for byte-identical outputs.
+    parallel : bool
+        Lay out the PDF in a second process while the workbook is written.
     **pipeline
         Options of :func:`run_pipeline` (``solver``, ``quantile``, ``with_plan`` ...).
 
@@ -75,6 +78,6 @@ def make_report(inputs, out_dir, *, formats=tuple(OUTPUT_FILES), report_date=Non
     missing = results.pop("missing")
     pipeline_s = time.perf_counter() - t
     data = build_report(inputs, **results, missing=missing, report_date=report_date)
-    written = write_report(data, out_dir, formats)
+    written = write_report(data, out_dir, formats, parallel=parallel)
     written["seconds"] = {"pipeline": pipeline_s, **written["seconds"]}
     return data, written

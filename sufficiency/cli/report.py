@@ -1,0 +1,74 @@
+"""``sufficiency report``: the Cabinet-ready report, Excel appendix, SCAP return, summary.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import cli
+from ._common import model_argument
+
+_FORMATS = ("html", "pdf", "xlsx", "scap", "json")
+
+
+@cli.command()
+@model_argument
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Directory to write the report files to (created if missing).")
+@click.option("--only", "only", type=click.Choice(_FORMATS), multiple=True,
+              help="Write only these files (repeat the option); default: all five.")
+@click.option("--date", "report_date", default=None, metavar="YYYY-MM-DD",
+              help="Date on the cover (default today); fix it for byte-identical reruns.")
+@click.option("--solver", type=click.Choice(["cbc", "highs"]), default=None,
+              help="Solver for the plan (default: the model's [plan] section, else CBC).")
+@click.option("--quantile", type=click.FloatRange(0.5, 0.99), default=None,
+              help="Plan to this quantile of demand instead of the central forecast.")
+@click.option("--no-plan", is_flag=True, help="Skip the optimiser (no options or costs).")
+@click.option("--no-send", is_flag=True, help="Skip the SEND forecast.")
+@click.option("--no-early-years", is_flag=True, help="Skip the early years forecast.")
+@click.option("--sequential", is_flag=True, help="Lay out the PDF in this process (slower).")
+@click.pass_context
+def report(ctx, model, out, only, report_date, solver, quantile, no_plan, no_send,
+           no_early_years, sequential):
+    """Run forecast -> sufficiency -> plan on MODEL and write the report to --out.
+
+    Writes report.html (self-contained, charts inline), report.pdf (A4, numbered pages,
+    contents), appendix.xlsx (one sheet per table), scap_pupil_forecasts.csv (planning area x
+    year group x year) and summary.json (headline figures). Parts of the engine that are not
+    available in a run are reported as such in every output, never filled in.
+
+    \b
+    Example:
+      sufficiency report models/worcestershire.toml --out out/ --date 2026-11-22
+    """
+    import datetime as dt
+
+    from ..config import load_model
+    from ..exceptions import ConfigError
+    from ..inputs import load_inputs
+    from ..report import make_report
+
+    if report_date is not None:
+        try:
+            dt.date.fromisoformat(report_date)
+        except ValueError as exc:
+            raise click.BadParameter(f"{report_date!r} is not a date YYYY-MM-DD",
+                                     param_hint="--date") from exc
+    debug = bool(ctx.obj and ctx.obj.get("debug"))
+    config = load_model(model)
+    inputs = load_inputs(config)
+    formats = tuple(only) if only else _FORMATS
+    try:
+        data, written = make_report(
+            inputs, out, formats=formats, report_date=report_date, solver=solver,
+            quantile=quantile, with_plan=not no_plan, with_send=not no_send,
+            with_early_years=not no_early_years, strict=debug, parallel=not sequential,
+        )
+    except OSError as exc:
+        raise ConfigError(f"{out}: cannot write the report ({exc})") from exc
+    click.echo(data.summary())
+    for fmt, path in written["paths"].items():
+        click.echo(f"wrote {path}")
+    secs = written["seconds"]
+    click.echo("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in secs.items()))
