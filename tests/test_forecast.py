@@ -180,7 +180,7 @@ def test_cli_forecast_writes_outputs(tmp_path, worcs):
     out = pd.read_csv(tmp_path / "forecast.csv", dtype={"area": str})
     assert out["year"].max() == 2027
     assert (tmp_path / "phase_totals.csv").exists() and (tmp_path / "notes.txt").exists()
-    assert not list(tmp_path.glob("*.tmp"))
+    assert not list(tmp_path.glob(".*tmp*"))
 
 
 def test_forecast_entry_point_subprocess(tmp_path):
@@ -191,3 +191,38 @@ def test_forecast_entry_point_subprocess(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "forecast.json").stat().st_size > 1000
+
+
+def test_housing_component_is_added(worcs):
+    import dataclasses
+
+    inputs, base = worcs
+    housing = pd.DataFrame({"area": ["8850015"], "year": [2024], "dwellings": [500.0], "source": ["test"]})
+    res = run_forecast(dataclasses.replace(inputs, housing=housing), horizon=4)
+    d = res.to_frame().query("kind == 'forecast' and area == '8850015'").set_index(["year", "ncy"])
+    # Derbyshire yields 20 primary pupils per 100 dwellings, 50% arrive in the completion year
+    assert d.loc[2023, "housing"].sum() == pytest.approx(0.0)
+    assert d.loc[2024, "housing"].sum() == pytest.approx(500 * 0.20 * 0.5)
+    assert d.loc[2026, "housing"].sum() == pytest.approx(500 * 0.20)
+    np.testing.assert_allclose(d["pupils"], d["cohort"] + d["housing"])
+    b = base.to_frame().query("kind == 'forecast' and area == '8850015' and year <= 2026")
+    np.testing.assert_allclose(d["cohort"].to_numpy(), b["pupils"].to_numpy())
+
+
+def test_supplied_births_projection_is_used_and_flagged(tiny_pupils):
+    a = tiny_pupils[tiny_pupils["area"] == "A"]
+    m = CohortModel(horizon=6).fit(a, _births(["A"], last=2016))
+    proj = pd.DataFrame({"area": ["A"] * 3, "year": [2017, 2018, 2019], "births": [50.0, 50.0, 50.0]})
+    fc = m.predict(births=proj).to_frame().query("kind == 'forecast' and ncy == 0").set_index("year")
+    assert fc.loc[2021, "pupils"] == pytest.approx(50.0)  # births mid-2017 -> Reception 2021/22
+    assert fc.loc[2021, "births_projected"]
+
+
+def test_xlsx_output(tmp_path, worcs):
+    from sufficiency.cli import cli
+
+    r = CliRunner().invoke(cli, ["-q", "forecast", "models/worcestershire.toml", "--out", str(tmp_path),
+                                 "--format", "xlsx", "--horizon", "2"])
+    assert r.exit_code == 0, r.output
+    x = pd.read_excel(tmp_path / "phase_totals.xlsx")
+    assert {"area", "phase", "year", "pupils"} <= set(x.columns)

@@ -17,7 +17,8 @@ from ._common import format_option, model_argument, out_option
 def _atomic_write(path: Path, write) -> None:
     """Write through a temporary file in the same directory, then rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # keep the real extension: pandas picks the Excel engine from it
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.tmp.", suffix=path.suffix)
     os.close(fd)
     try:
         write(tmp)
