@@ -343,9 +343,21 @@ class CohortModel:
         h = h[h[nc.YEAR] <= base_year]
         if h.empty:
             raise SchemaError(f"pupil history has no rows up to {base_year}")
-        neg = h[nc.PUPILS].to_numpy(dtype=float) < 0
-        if neg.any():
-            raise SchemaError(f"pupil history: {int(neg.sum())} negative pupil counts (first: {h[neg].head(1).to_dict('records')})")
+        vals = pd.to_numeric(h[nc.PUPILS], errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(vals) | (vals < 0)
+        if bad.any():
+            raise SchemaError(
+                f"pupil history, column 'pupils': {int(bad.sum())} value(s) missing, non-numeric "
+                f"or negative; expected counts >= 0. First rows: "
+                f"{h.loc[bad, [nc.AREA, nc.YEAR, nc.NCY, nc.PUPILS]].head(3).to_dict('records')}"
+            )
+        dup = h.duplicated([nc.AREA, nc.YEAR, nc.NCY], keep=False).to_numpy()
+        if dup.any():
+            raise SchemaError(
+                f"pupil history: {int(dup.sum())} rows repeat an (area, year, ncy) key; expected "
+                f"one row per key. First rows: "
+                f"{h.loc[dup, [nc.AREA, nc.YEAR, nc.NCY, nc.PUPILS]].head(3).to_dict('records')}"
+            )
         areas = sorted(h[nc.AREA].astype(str).unique())
         years = list(range(int(h[nc.YEAR].min()), base_year + 1))
         if years[-1] != base_year:
@@ -370,6 +382,12 @@ class CohortModel:
             for i, a in enumerate(areas):
                 mask[i, [g for g in area_ncys.get(a, ()) if g in ncys]] = True
         self.mask_ = mask
+        gap = mask & np.isnan(cube[:, -1, :])
+        if gap.any():
+            rows = np.unique(np.nonzero(gap)[0])
+            msg = (f"{len(rows)} area(s) have year groups with no pupils in base year {base_year} "
+                   f"({', '.join(np.asarray(areas)[rows][:5])}): those cohorts start from 0")
+            warnings.warn(msg, DataQualityWarning, stacklevel=2)
         self.warnings_: list[str] = []
 
         # survival ratios ------------------------------------------------------------------

@@ -226,3 +226,28 @@ def test_xlsx_output(tmp_path, worcs):
     assert r.exit_code == 0, r.output
     x = pd.read_excel(tmp_path / "phase_totals.xlsx")
     assert {"area", "phase", "year", "pupils"} <= set(x.columns)
+
+
+def test_bad_history_is_a_clear_error(tiny_pupils):
+    from sufficiency.exceptions import SchemaError
+
+    dup = pd.concat([tiny_pupils, tiny_pupils.head(1)])
+    with pytest.raises(SchemaError, match="repeat an"):
+        CohortModel().fit(dup, _births(["A", "B"]))
+    neg = tiny_pupils.copy()
+    neg.loc[3, "pupils"] = -5
+    with pytest.raises(SchemaError, match="column 'pupils'"):
+        CohortModel().fit(neg, _births(["A", "B"]))
+
+
+def test_cli_forecast_is_byte_identical(tmp_path, worcs):
+    from sufficiency.cli import cli
+
+    outs = []
+    for k in (1, 2):
+        d = tmp_path / str(k)
+        r = CliRunner().invoke(cli, ["-q", "forecast", "models/worcestershire.toml", "--out", str(d),
+                                     "--horizon", "3"])
+        assert r.exit_code == 0, r.output
+        outs.append(((d / "forecast.csv").read_bytes(), (d / "phase_totals.csv").read_bytes()))
+    assert outs[0] == outs[1]
