@@ -278,6 +278,9 @@ class SendResult:
     data : DataFrame
         ``area, year, phase, need, scenario, plans, places, places_lower, places_upper,
         capacity, shortfall, kind`` (``need = "all"`` rows; need rows in :attr:`needs`).
+        ``kind``: ``actual`` in the latest year of plans (published placements), ``derived``
+        before it (plans x that year's special school shares; capacity blank), ``forecast``
+        after it.
     plans : DataFrame
         Plans by band and year, history and forecast (``band, year, scenario, plans,
         plans_lower, plans_upper, population, prevalence, kind``).
@@ -522,8 +525,9 @@ def forecast_send(
         plans=(nc.PLANS, "sum"), places=("places", "sum"), places_lower=("places_lower", "sum"),
         places_upper=("places_upper", "sum"),
         kind=(nc.KIND, lambda k: "forecast" if (k == "forecast").any() else "actual"))
-    derived_years = set(bands.loc[bands[nc.KIND] == "derived", nc.YEAR])
-    d.loc[d[nc.YEAR].isin(derived_years) & (d[nc.KIND] == "actual"), nc.KIND] = "derived"
+    # past places are plans x this year's special school shares: published only in share_year
+    past = (d[nc.KIND] == "actual") & (d[nc.YEAR] != share_year)
+    d.loc[past, nc.KIND] = "derived"
 
     # capacity
     notes = []
@@ -557,7 +561,9 @@ def forecast_send(
                  + ", ".join(f"h{i + 1} {v:.3f}" for i, v in enumerate(sd)) + ").")
     notes.append(f"Scenario 'national': prevalence grows {np.expm1(g_nat):+.1%} a year (England's "
                  f"mean growth of plans over the last {p['national_window']} years).")
-    d[nc.CAPACITY] = d[nc.PHASE].map(cap).to_numpy(dtype=float)
+    # capacity is today's: it says nothing about years before share_year
+    d[nc.CAPACITY] = np.where(d[nc.YEAR] >= share_year, d[nc.PHASE].map(cap).to_numpy(dtype=float),
+                              np.nan)
     d["shortfall"] = np.clip(d["places"] - d[nc.CAPACITY], 0, None)
     d[nc.AREA] = area
     d["need"] = "all"
