@@ -348,7 +348,7 @@ class SendResult:
         d = self.data[self.data[nc.AREA] == self.config["authority"]] if (
             self.config["authority"] in set(self.data[nc.AREA])) else self.data
         d = d.groupby([nc.YEAR, nc.PHASE, "scenario"], as_index=False)[
-            ["places", "places_lower", "places_upper", nc.CAPACITY, "shortfall"]].sum()
+            ["places", "places_lower", "places_upper", nc.CAPACITY, "shortfall"]].sum(min_count=1)
         base = int(self.config["base_year"])
         last = int(d[nc.YEAR].max())
         show = [base, min(base + 5, last), last]
@@ -362,7 +362,7 @@ class SendResult:
             cells = "".join(
                 f"{g.at[y, 'places']:,.0f} ({g.at[y, 'places_lower']:,.0f}-"
                 f"{g.at[y, 'places_upper']:,.0f})".rjust(22) for y in show)
-            lines.append(f"{phase:<18}{sc:<10}{cells}{g[nc.CAPACITY].iloc[0]:>10,.0f}")
+            lines.append(f"{phase:<18}{sc:<10}{cells}{g.at[last, nc.CAPACITY]:>10,.0f}")
         cen = d[(d["scenario"] == self.config["scenario"]) & (d[nc.YEAR] == last)]
         lines.append(f"Shortfall {nc.academic_year_label(last)} ({self.config['scenario']}): "
                      f"{cen['shortfall'].sum():,.0f} places.")
