@@ -123,6 +123,7 @@ class ForecastResult:
     draws: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
     notes: tuple[str, ...] = ()
     area_names: Mapping[str, str] = field(default_factory=dict)
+    totals: pd.DataFrame | None = field(default=None, repr=False)
 
     def to_frame(self, wide: bool = False) -> pd.DataFrame:
         """Tidy long table, or (``wide=True``) pupils with one column per year."""
@@ -149,10 +150,12 @@ class ForecastResult:
             ``area, phase, year, pupils, pupils_lower, pupils_upper, kind`` [count]; the
             interval is the first coverage (80% by default).
         """
-        d = self.data
-        g = d.groupby([nc.AREA, nc.PHASE, nc.YEAR], as_index=False, sort=True).agg(
-            pupils=(nc.PUPILS, "sum"), kind=(nc.KIND, "first")
-        )
+        if self.totals is not None:
+            g = self.totals
+        else:
+            g = self.data.groupby([nc.AREA, nc.PHASE, nc.YEAR], as_index=False, sort=True).agg(
+                pupils=(nc.PUPILS, "sum"), kind=(nc.KIND, "first")
+            )
         h = (g[nc.YEAR] - self.base_year).to_numpy()
         lo_q = (1 - self.coverage[0]) / 2
         out = g.copy()
@@ -643,6 +646,23 @@ class CohortModel:
         })
         data["tier"] = _tier_column(data, tiers)
         data = data[list(FORECAST_COLUMNS)]
+        # phase totals from the arrays (sorted by area, phase, year like a groupby)
+        parts = []
+        for p in sorted(nc.PHASES):
+            gsel = [i for i, g in enumerate(self.ncys_) if nc.phase_of_ncy(g) == p]
+            if not gsel:
+                continue
+            k = keep[:, :, gsel]
+            tot = np.where(k, val[:, :, gsel], 0.0).sum(axis=2)
+            pa, py = np.nonzero(k.any(axis=2))
+            parts.append(pd.DataFrame({
+                nc.AREA: np.asarray(self.areas_, dtype=object)[pa], nc.PHASE: p,
+                nc.YEAR: years_all[py].astype("int64"), nc.PUPILS: tot[pa, py],
+                nc.KIND: np.where(py >= Tn, "forecast", kinds[pa]),
+            }))
+        totals = pd.concat(parts, ignore_index=True) if parts else None
+        if totals is not None:
+            totals = totals.sort_values([nc.AREA, nc.PHASE, nc.YEAR], kind="stable").reset_index(drop=True)
         all_notes = list(notes)
         if bp.any():
             all_notes.append(
@@ -661,6 +681,7 @@ class CohortModel:
             draws=draws,
             notes=tuple(all_notes),
             area_names=dict(area_names or {}),
+            totals=totals,
         )
 
 
@@ -808,5 +829,5 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     return ForecastResult(
         data=res.data, config={**res.config, "model": cfg.name}, provenance=res.provenance,
         warnings=ws, coverage=res.coverage, base_year=res.base_year, draws=res.draws,
-        notes=res.notes, area_names=res.area_names,
+        notes=res.notes, area_names=res.area_names, totals=res.totals,
     )

@@ -251,3 +251,16 @@ def test_cli_forecast_is_byte_identical(tmp_path, worcs):
         assert r.exit_code == 0, r.output
         outs.append(((d / "forecast.csv").read_bytes(), (d / "phase_totals.csv").read_bytes()))
     assert outs[0] == outs[1]
+
+
+def test_phase_totals_equal_sum_of_cells(worcs):
+    import dataclasses
+
+    _, res = worcs
+    fast = res.phase_totals()
+    slow = dataclasses.replace(res, totals=None).phase_totals()
+    pd.testing.assert_frame_equal(fast, slow)
+    d = res.to_frame()
+    y7_13 = d.query("area == '8850031' and year == 2030 and ncy >= 7 and ncy <= 11")["pupils"].sum()
+    row = fast.query("area == '8850031' and phase == 'secondary' and year == 2030").iloc[0]
+    assert row["pupils"] == pytest.approx(y7_13)
