@@ -361,14 +361,25 @@ def run_pipeline(
     else:
         missing["scorecards"] = f"no scorecards at {sc_dir}"
 
-    bt = _optional("backtest", "run_backtest")
-    if bt is not None:
+    bt = _optional("backtest", "backtest")
+    if bt is None:
+        missing["backtest"] = "the backtest module is not installed"
+    elif inputs.authority_pupils is None or inputs.authority_pupils.empty:
+        missing["backtest"] = "no authority pupil totals to backtest on"
+    else:
+        # the DfE measure: authority totals, forecasts made 1 and 3 years before each
+        # target year the census covers
+        defaults = _optional("backtest", "DEFAULT_PARAMS") or {}
+        params = {k: v for k, v in cfg.section("forecast").items() if k in defaults}
+        yrs = inputs.authority_pupils[nc.YEAR].astype(int)
+        first, last = int(yrs.min()), int(yrs.max())
+        births = inputs.authority_births if len(inputs.authority_births) else None
+        sc = out["scorecards"].data if out["scorecards"] is not None else None
         try:
-            out["backtest"] = bt(inputs)
+            out["backtest"] = bt(inputs.authority_pupils, births, list(range(first + 2, last)),
+                                 [1, 3], params=params, scorecards=sc)
         except _errors(strict) as exc:
             missing["backtest"] = f"the backtest failed: {_why(exc)}"
-    else:
-        missing["backtest"] = "the backtest module is not installed"
     return out
 
 
@@ -452,24 +463,20 @@ def _accuracy_table(inputs: ModelInputs, scorecards, backtest) -> pd.DataFrame |
                 )
             )
     if backtest is not None:
-        bt = _frame_or_none(backtest, "scorecard_frame") or _frame_or_none(backtest)
-        if bt is not None and not bt.empty:
-            err = _col(bt, "error", "own_error", "signed_error", "pct_error")
-            ty = _col(bt, "target_year", "year")
-            hz = _col(bt, "horizon")
-            if err and ty and hz and nc.PHASE in bt.columns:
-                keep = bt[bt[nc.PHASE].isin(["primary", "secondary"])]
-                parts.append(
-                    pd.DataFrame(
-                        {
-                            "source": "this engine (backtest)",
-                            nc.PHASE: keep[nc.PHASE].to_numpy(),
-                            "horizon": keep[hz].astype(int).to_numpy(),
-                            "target_year": keep[ty].astype(int).to_numpy(),
-                            "error": keep[err].astype(float).to_numpy(),
-                        }
-                    )
+        bt = _frame_or_none(backtest)
+        if bt is not None and not bt.empty and {"pct_error", "target_year", "horizon", nc.PHASE} <= set(bt):
+            keep = bt[bt[nc.PHASE].isin(["primary", "secondary"])]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "source": "this engine (backtest)",
+                        nc.PHASE: keep[nc.PHASE].to_numpy(),
+                        "horizon": keep["horizon"].astype(int).to_numpy(),
+                        "target_year": keep["target_year"].astype(int).to_numpy(),
+                        "error": keep["pct_error"].astype(float).to_numpy(),
+                    }
                 )
+            )
     if not parts:
         return None
     acc = pd.concat(parts, ignore_index=True)

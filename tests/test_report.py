@@ -1,0 +1,310 @@
+"""The Cabinet report on the embedded Worcestershire data: structure, figures, files.
+
+The pipeline (forecast -> sufficiency -> plan, SEND, early years, backtest) runs once per
+module; every check compares what the report prints with the results objects themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import re
+import shutil
+import subprocess
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sufficiency import load_inputs, load_model
+from sufficiency import nomenclature as nc
+from sufficiency.report import (
+    build_report,
+    render_html,
+    render_pdf,
+    render_summary_json,
+    render_xlsx,
+    run_pipeline,
+    scap_frame,
+    write_report,
+)
+from sufficiency.report.render import atomic_write, page_sections
+from sufficiency.report.text import (
+    executive_summary,
+    fmt_count,
+    fmt_gbp_m,
+    fmt_pct,
+    recommendations,
+)
+
+DATE = "2026-11-22"
+
+
+@pytest.fixture(scope="module")
+def run(model_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inputs = load_inputs(load_model(model_path))
+        results = run_pipeline(inputs)
+    missing = results.pop("missing")
+    data = build_report(inputs, **results, missing=missing, report_date=DATE)
+    return inputs, results, data
+
+
+@pytest.fixture(scope="module")
+def html(run):
+    return render_html(run[2])
+
+
+def _suff(results) -> pd.DataFrame:
+    return results["sufficiency"].to_frame()
+
+
+def test_pipeline_ran_the_engine(run):
+    _, results, data = run
+    assert results["forecast"] is not None, data.missing
+    assert results["sufficiency"] is not None
+    assert len(data.areas) == 33
+
+
+def test_html_structure(run, html):
+    _, _, data = run
+    for anchor in ("cover", "contents", "recommendations", "summary", "method", "areas", "send",
+                   "early-years", "options", "capital", "glossary", "sources"):
+        assert f'id="{anchor}"' in html, anchor
+    # one page per planning area, each with its chart
+    assert html.count('<section class="area"') == 33
+    assert html.count("<svg") == 33 + 2
+    # derived history flagged in the method and on every area page
+    assert html.count("are <strong>derived</strong>") == 33
+    assert "What is derived rather than observed" in html
+    assert "Open Government Licence v3.0" in html
+    assert data.meta["run_id"] in html and DATE in html
+    # self-contained: no external resources
+    assert not re.search(r'<(link|script|img)[^>]+(href|src)="(http|//)', html)
+
+
+def test_recommendations_are_numbered_and_verb_led(run, html):
+    recs = recommendations(run[2])
+    assert len(recs) >= 3
+    verbs = ("notes", "approves", "agrees", "delegates")
+    assert all(r.split()[0] in verbs for r in recs), recs
+    assert '<ol class="recs">' in html
+
+
+def test_summary_prose_figures_are_the_results_figures(run):
+    """Recompute each phase's position from SufficiencyResult and find it in the prose."""
+    _, results, data = run
+    suff = _suff(results)
+    paras = executive_summary(data)
+    base = data.meta["base_year"]
+    for phase in ("primary", "secondary"):
+        para = next(p for p in paras if p.lower().startswith(phase))
+        for k in (0, 5, 10):
+            rows = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == base + k)]
+            demand, cap = rows["demand"].sum(), rows["capacity"].sum()
+            short = rows["shortfall"].sum()
+            assert f"{fmt_count(demand)} pupils against {fmt_count(cap)} places" in para
+            assert f"({fmt_pct((cap - demand) / demand)})" in para
+            assert f"needing {fmt_count(short)} places" in para
+            assert f"{int((rows['rag'] == 'red').sum())} of {len(rows)} planning areas" in para
+
+
+def test_plan_figures_in_recommendations(run):
+    _, results, data = run
+    alloc = results["allocation"]
+    if alloc is None:
+        pytest.skip(f"plan not available in this run: {data.missing.get('plan')}")
+    plan = alloc.to_frame()
+    text = " ".join(recommendations(data))
+    assert fmt_gbp_m(plan["cost"].sum()) in text
+    assert abs(plan["cost"].sum() - alloc.total_cost) < 1.0
+    assert f"{fmt_count(plan['places'].sum())} additional places" in text
+    key = plan[plan[nc.AREA] == "8850031"]
+    if len(key):
+        assert f"{fmt_count(key['places'].sum())} places from September {int(key[nc.YEAR].min())}" in text
+        assert fmt_gbp_m(key["cost"].sum()) in text
+
+
+def test_area_page_figures(run):
+    _, results, data = run
+    suff = _suff(results)
+    secs = page_sections(data)
+    base = data.meta["base_year"]
+    for page in secs["areas"][::8]:
+        rows = suff[(suff[nc.AREA] == page["code"]) & (suff[nc.YEAR] > base)]
+        peak = rows.loc[rows["demand"].idxmax()]
+        assert f"peaking at {fmt_count(peak['demand'])} in {nc.academic_year_label(peak[nc.YEAR])}" \
+            in page["commentary"]
+        table = page["years"].frame
+        last = rows[rows[nc.YEAR] == rows[nc.YEAR].max()].iloc[0]
+        assert table["demand"].iloc[-1] == pytest.approx(last["demand"])
+        assert table["shortfall"].iloc[-1] == pytest.approx(last["shortfall"])
+        assert table["RAG"].iloc[-1] == last["rag"]
+
+
+def test_rag_table_matches_sufficiency(run):
+    _, results, data = run
+    suff = _suff(results).set_index([nc.AREA, nc.PHASE, nc.YEAR])
+    rag = page_sections(data)["rag"].frame
+    assert len(rag) == 33
+    year = data.milestones[1][1]
+    lbl = nc.academic_year_label(year)
+    for r in rag.sample(8, random_state=1).itertuples(index=False):
+        d = r._asdict() if hasattr(r, "_asdict") else dict(zip(rag.columns, r))
+        row = dict(zip(rag.columns, r))
+        ref = suff.loc[(row["area code"], row[nc.PHASE], year)]
+        assert row[f"RAG {lbl}"] == ref["rag"]
+        assert row[f"surplus % {lbl}"] == pytest.approx(ref["surplus_pct"])
+        del d
+
+
+def test_key_decision_appraisal(run):
+    _, results, data = run
+    key = data.key_decision
+    assert key is not None and key["area"] == "8850031" and key["area_name"] == "Worcester City"
+    if results["allocation"] is None:
+        assert key["table"] is None
+        return
+    t = key["table"]
+    suff = _suff(results)
+    rows = suff[(suff[nc.AREA] == "8850031") & (suff[nc.YEAR] > data.meta["base_year"])]
+    nothing = t[t["option"] == "do nothing"].iloc[0]
+    # doing nothing leaves exactly the sufficiency shortfall, year by year
+    for y, s in zip(rows[nc.YEAR], rows["shortfall"]):
+        assert nothing[f"shortfall {nc.academic_year_label(y)}"] == pytest.approx(s)
+    # the recommended plan's row leaves the optimiser's own shortfall_after, year by year
+    rec = t[t["recommended"]].iloc[0]
+    ba = results["allocation"].before_after()
+    ba = ba[(ba[nc.AREA] == "8850031") & (ba[nc.PHASE] == "secondary")]
+    assert len(ba)
+    for y, s in zip(ba[nc.YEAR], ba["shortfall_after"]):
+        assert rec[f"shortfall {nc.academic_year_label(y)}"] == pytest.approx(s, abs=1.0)
+    # a stressed (80th percentile) demand never leaves less shortfall than the central one
+    assert (t["max shortfall (stress)"] >= t["max shortfall (central)"] - 1e-6).all()
+
+
+def test_summary_json_matches_results(run):
+    _, results, data = run
+    doc = json.loads(render_summary_json(data))
+    suff = _suff(results)
+    assert doc["run_id"] == data.meta["run_id"] and doc["derived_history"] is True
+    for p in doc["position"]:
+        rows = suff[(suff[nc.PHASE] == p["phase"]) & (suff[nc.YEAR] == p["year"])]
+        assert p["demand"] == pytest.approx(rows["demand"].sum(), abs=0.1)
+        assert p["shortfall"] == pytest.approx(rows["shortfall"].sum(), abs=0.1)
+    if results["allocation"] is not None:
+        assert doc["plan"]["total_cost_gbp"] == pytest.approx(results["allocation"].total_cost, abs=1)
+
+
+def test_xlsx_sheets_formats_and_rows(run):
+    from openpyxl import load_workbook
+
+    _, results, data = run
+    wb = load_workbook(io.BytesIO(render_xlsx(data)))
+    for name in ("About", "Forecast by year group", "Capacity", "Surplus and shortfall",
+                 "Assumptions", "Sources"):
+        assert name in wb.sheetnames
+    ws = wb["Forecast by year group"]
+    assert ws.freeze_panes == "A2"
+    fc = results["forecast"].to_frame()
+    assert ws.max_row == len(fc) + 1
+    header = [c.value for c in ws[1]]
+    col = header.index("pupils") + 1
+    assert ws.cell(row=2, column=col).number_format == "#,##0"
+    assert ws.cell(row=2, column=col).value == pytest.approx(float(fc["pupils"].iloc[0]))
+    ss = wb["Surplus and shortfall"]
+    hdr = [c.value for c in ss[1]]
+    assert ss.cell(row=2, column=hdr.index("surplus_pct") + 1).number_format == "0.0%"
+    if "Plan" in wb.sheetnames:
+        p = wb["Plan"]
+        hdr = [c.value for c in p[1]]
+        assert p.cell(row=2, column=hdr.index("cost") + 1).number_format.startswith("£")
+
+
+def test_scap_shape(run):
+    _, results, data = run
+    fc = results["forecast"].to_frame()
+    s = scap_frame(fc, data.areas, data.meta["base_year"], la_code=885)
+    base = data.meta["base_year"]
+    n_prim = (data.areas[nc.PHASE] == "primary").sum()
+    n_sec = (data.areas[nc.PHASE] == "secondary").sum()
+    assert len(s) == n_prim * 5 * 7 + n_sec * 7 * 7
+    assert s["time_period"].min() == f"{base + 1}{(base + 2) % 100:02d}"
+    assert not s.duplicated(["planning_area", "time_period", "nc_year"]).any()
+    prim = s[s["phase"] == "primary"]
+    assert set(prim["nc_year"]) == {"R", "Y1", "Y2", "Y3", "Y4", "Y5", "Y6"}
+    # values are the forecast, rounded
+    one = s.iloc[0]
+    ref = fc[(fc[nc.AREA] == one["planning_area"]) & (fc[nc.YEAR] == base + 1) & (fc[nc.NCY] == one["ncy"])]
+    assert one["pupils"] == int(np.rint(ref["pupils"].iloc[0]))
+
+
+def test_missing_parts_render_honestly(run):
+    inputs = run[0]
+    data = build_report(inputs, report_date=DATE)
+    html = render_html(data)
+    assert html.count("not available in this run") >= 4
+    assert "<svg" not in html
+    assert "£" not in " ".join(recommendations(data))
+    assert json.loads(render_summary_json(data))["position"] == []
+
+
+def test_files_written_atomically_and_deterministically(run, tmp_path):
+    data = run[2]
+    small = dataclasses.replace(data, areas=data.areas.iloc[[0, 20]].reset_index(drop=True))
+    fmts = ("html", "xlsx", "scap", "json")
+    a = write_report(small, tmp_path / "a", fmts)["paths"]
+    b = write_report(small, tmp_path / "b", fmts)["paths"]
+    for k in fmts:
+        assert a[k].read_bytes() == b[k].read_bytes(), k
+    assert not [p for p in (tmp_path / "a").iterdir() if p.name.startswith(".")]
+
+
+def test_atomic_write_keeps_old_file_on_failure(tmp_path):
+    target = tmp_path / "x.txt"
+    atomic_write(target, "old")
+
+    class Boom(bytes):
+        pass
+
+    with pytest.raises(TypeError):
+        atomic_write(target, object())  # type: ignore[arg-type]
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
+
+
+def test_pdf_a4_numbered_with_contents(run, tmp_path):
+    data = run[2]
+    small = dataclasses.replace(data, areas=data.areas.iloc[[0, 20]].reset_index(drop=True))
+    pdf = render_pdf(render_html(small))
+    assert pdf[:5] == b"%PDF-"
+    if shutil.which("pdftotext") and shutil.which("pdfinfo"):
+        path = tmp_path / "r.pdf"
+        path.write_bytes(pdf)
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+        assert "595.276 x 841.89" in info  # A4 in points
+        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        txt = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                             text=True).stdout
+        assert f"Page 2 of {pages}" in txt
+        assert "Contents" in txt and "Recommendations" in txt
+
+
+def test_cli_report(model_path, tmp_path):
+    from sufficiency.cli import cli
+
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["-q", "report", str(model_path), "--out", str(out), "--only", "json",
+                                   "--only", "scap", "--no-plan", "--no-send", "--no-early-years",
+                                   "--date", DATE])
+    assert res.exit_code == 0, res.output
+    assert (out / "summary.json").exists() and (out / "scap_pupil_forecasts.csv").exists()
+    assert not (out / "report.pdf").exists()
+    doc = json.loads((out / "summary.json").read_text())
+    assert "plan" in doc["not_available"]
+    bad = CliRunner().invoke(cli, ["report", str(model_path), "--out", str(out), "--date", "22/11/2026"])
+    assert bad.exit_code == 2
