@@ -368,7 +368,8 @@ class EarlyYearsResult:
 
     def to_frame(self, by_entitlement: bool = False) -> pd.DataFrame:
         """Tidy table ``area, year, age, entitlement, places, places_lower, places_upper,
-        supply, shortfall, kind`` (``entitlement = "all"`` unless ``by_entitlement``)."""
+        supply, shortfall, kind`` (``entitlement = "all"`` unless ``by_entitlement``; supply
+        and shortfall blank before the supply year)."""
         d = self.data
         keys = [nc.AREA, nc.YEAR, "age"]
         if by_entitlement:
@@ -382,6 +383,8 @@ class EarlyYearsResult:
             )
             out.insert(3, "entitlement", "all")
         out = out.merge(self.supply[[nc.AREA, "age", "supply"]], on=[nc.AREA, "age"], how="left")
+        # the supply is that of supply_year: it says nothing about earlier years
+        out.loc[out[nc.YEAR] < int(self.config.get("supply_year", -1)), "supply"] = np.nan
         if by_entitlement:
             out["shortfall"] = np.nan
         else:
@@ -395,7 +398,7 @@ class EarlyYearsResult:
         places_upper, capacity`` [FTE places], summed over age groups."""
         f = self.to_frame()
         g = f.groupby([nc.AREA, nc.YEAR], as_index=False)[
-            ["places", "places_lower", "places_upper", "supply"]].sum()
+            ["places", "places_lower", "places_upper", "supply"]].sum(min_count=1)
         g.insert(1, nc.PHASE, "early_years")
         return g.rename(columns={"supply": nc.CAPACITY})[
             [nc.AREA, nc.PHASE, nc.YEAR, "places", "places_lower", "places_upper", nc.CAPACITY]]
@@ -408,7 +411,7 @@ class EarlyYearsResult:
         base = int(self.config.get("supply_year", years[0]))
         show = sorted({years[0], base, min(years[-1], base + 5), years[-1]})
         cols = ["places", "places_lower", "places_upper", "supply", "shortfall"]
-        t = f[f[nc.YEAR].isin(show)].groupby([nc.YEAR, "age"], as_index=False)[cols].sum()
+        t = f[f[nc.YEAR].isin(show)].groupby([nc.YEAR, "age"], as_index=False)[cols].sum(min_count=1)
         n_areas = f[nc.AREA].nunique()
         where = self.config.get("authority", f[nc.AREA].iloc[0])
         lines = [f"Early years funded places [FTE, {self.config['hours_per_place']:g} h/week], "
@@ -420,7 +423,7 @@ class EarlyYearsResult:
             cells = "".join(
                 f"{g.at[y, 'places']:,.0f} ({g.at[y, 'places_lower']:,.0f}-"
                 f"{g.at[y, 'places_upper']:,.0f})".rjust(22) for y in show)
-            lines.append(f"{age:<8}{cells}{g['supply'].iloc[0]:>10,.0f}")
+            lines.append(f"{age:<8}{cells}{g.at[show[-1], 'supply']:>10,.0f}")
         d = self.demand_frame()
         last = d[d[nc.YEAR] == years[-1]][["places", "places_lower", "places_upper", nc.CAPACITY]].sum()
         lines.append(f"Total {nc.academic_year_label(years[-1])}: {last['places']:,.0f} places "
