@@ -81,6 +81,7 @@ def rolling_forecasts(
     max_horizon: int,
     params: Mapping[str, Any] | None = None,
     baseline: str | None = None,
+    fit_kwargs: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Cell-level forecasts from each origin, with the actuals where known.
 
@@ -98,6 +99,8 @@ def rolling_forecasts(
         Model parameters (defaults :data:`~sufficiency.forecast.DEFAULT_PARAMS`).
     baseline : {"last", "cohort3"}, optional
         Run a baseline instead of the model.
+    fit_kwargs : mapping, optional
+        Passed to :meth:`CohortModel.fit` (``transfer``, ``area_ncys``) for planning areas.
 
     Returns
     -------
@@ -128,7 +131,7 @@ def rolling_forecasts(
         model = CohortModel(**p)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model.fit(pupils, births, base_year=o)
+            model.fit(pupils, births, base_year=o, **dict(fit_kwargs or {}))
         cube, _ = model.forecast_cube(max_horizon)
         A, H, G = cube.shape
         ai, hi, gi = np.nonzero(np.broadcast_to(model.mask_[:, None, :], cube.shape))
@@ -438,8 +441,17 @@ def calibration_errors(inputs, params: Mapping[str, Any]) -> tuple[pd.DataFrame,
     cfg = inputs.config
     p = {k: v for k, v in params.items() if k in DEFAULT_PARAMS}
     pupils = births = None
+    fit_kwargs = None
+    what = "authorit"
     src = cfg.data.get("pupils")
-    if src is not None and src.reader == "census_ncy":
+    if not inputs.derived:
+        # observed planning-area history: calibrate on the planning areas themselves
+        pupils = inputs.pupils
+        births = inputs.births if len(inputs.births) else None
+        transfer = {a.code: dict(a.transfer) for a in cfg.areas if a.transfer}
+        fit_kwargs = {"transfer": transfer or None, "area_ncys": {a.code: a.ncys for a in cfg.areas}}
+        what = "planning area"
+    elif src is not None and src.reader == "census_ncy":
         try:
             b = cfg.data.get("births")
             lk = cfg.data.get("lookup")
@@ -464,11 +476,13 @@ def calibration_errors(inputs, params: Mapping[str, Any]) -> tuple[pd.DataFrame,
     H = max(1, base - origins[0])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cells = rolling_forecasts(pupils, births, origins, H, p)
+        cells = rolling_forecasts(pupils, births, origins, H, p, fit_kwargs=fit_kwargs)
     pe = phase_errors(cells)[[nc.PHASE, "horizon", "pct_error"]]
     ne = ncy_errors(cells)[[nc.NCY, "horizon", "pct_error"]]
     out = pd.concat([pe.assign(ncy=np.nan), ne.assign(phase=None)], ignore_index=True)
     n_areas = pupils[nc.AREA].nunique()
-    source = (f"rolling-origin backtest of the model on {n_areas} authorit{'y' if n_areas == 1 else 'ies'} "
+    noun = (f"{what}{'y' if n_areas == 1 else 'ies'}" if what == "authorit"
+            else f"{what}{'' if n_areas == 1 else 's'}")
+    source = (f"rolling-origin backtest of the model on {n_areas} {noun} "
               f"(origins {origins[0]}-{origins[-1]}, target years <= {base})")
     return out, source

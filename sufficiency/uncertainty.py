@@ -64,12 +64,13 @@ class ErrorModel:
     source : str
         What the errors came from (for provenance), e.g. "rolling-origin backtest, 14 LAs".
     min_count : int
-        Rows with fewer errors are not used; their horizon is extrapolated.
+        Rows with fewer errors (before mirroring) are not used; their horizon is
+        extrapolated.
     """
 
     table: pd.DataFrame
     source: str = ""
-    min_count: int = 20
+    min_count: int = 12
     meta: Mapping = field(default_factory=dict)
 
     @classmethod
@@ -78,7 +79,7 @@ class ErrorModel:
         errors: pd.DataFrame,
         key: str = "phase",
         source: str = "",
-        min_count: int = 20,
+        min_count: int = 12,
         symmetric: bool = True,
         pool: tuple[tuple, ...] = (("primary", "secondary"),),
     ) -> ErrorModel:
@@ -117,7 +118,8 @@ class ErrorModel:
             e = pd.concat([e, e.assign(pct_error=-e["pct_error"])], ignore_index=True)
         rows, idx = [], []
         for (k, h), grp in e.groupby([key, "horizon"], sort=True):
-            rows.append(np.append(np.quantile(grp["pct_error"].to_numpy(), _GRID), len(grp)))
+            n = len(grp) // 2 if symmetric else len(grp)  # count errors, not mirror images
+            rows.append(np.append(np.quantile(grp["pct_error"].to_numpy(), _GRID), n))
             idx.append((k, int(h)))
         cols = [f"q{q:.3f}" for q in _GRID] + ["n"]
         table = pd.DataFrame(rows, index=pd.MultiIndex.from_tuples(idx, names=["key", "horizon"]),

@@ -264,3 +264,17 @@ def test_phase_totals_equal_sum_of_cells(worcs):
     y7_13 = d.query("area == '8850031' and year == 2030 and ncy >= 7 and ncy <= 11")["pupils"].sum()
     row = fast.query("area == '8850031' and phase == 'secondary' and year == 2030").iloc[0]
     assert row["pupils"] == pytest.approx(y7_13)
+
+
+def test_observed_area_history_calibrates_on_the_areas(worcs):
+    """With observed (not derived) planning-area history, intervals come from the areas' own backtest."""
+    import dataclasses
+
+    inputs, _ = worcs
+    observed = dataclasses.replace(inputs, pupils=inputs.pupils.assign(kind="actual"))
+    assert not observed.derived
+    res = run_forecast(observed, horizon=3)
+    assert any("33 planning areas" in p.note for p in res.provenance)
+    fc = res.phase_totals().query("kind == 'forecast'")
+    assert (fc["pupils_lower"] < fc["pupils_upper"]).all()
+    assert set(res.to_frame()["kind"]) == {"actual", "forecast"}
