@@ -154,12 +154,10 @@ def test_rag_table_matches_sufficiency(run):
     year = data.milestones[1][1]
     lbl = nc.academic_year_label(year)
     for r in rag.sample(8, random_state=1).itertuples(index=False):
-        d = r._asdict() if hasattr(r, "_asdict") else dict(zip(rag.columns, r))
         row = dict(zip(rag.columns, r))
         ref = suff.loc[(row["area code"], row[nc.PHASE], year)]
         assert row[f"RAG {lbl}"] == ref["rag"]
         assert row[f"surplus % {lbl}"] == pytest.approx(ref["surplus_pct"])
-        del d
 
 
 def test_key_decision_appraisal(run):
@@ -268,9 +266,6 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path):
     target = tmp_path / "x.txt"
     atomic_write(target, "old")
 
-    class Boom(bytes):
-        pass
-
     with pytest.raises(TypeError):
         atomic_write(target, object())  # type: ignore[arg-type]
     assert target.read_text() == "old"
@@ -308,3 +303,40 @@ def test_cli_report(model_path, tmp_path):
     assert "plan" in doc["not_available"]
     bad = CliRunner().invoke(cli, ["report", str(model_path), "--out", str(out), "--date", "22/11/2026"])
     assert bad.exit_code == 2
+
+
+_CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if shutil.os.path.exists(p)), None)
+
+_PROBE = """<script>
+window.__errors = [];
+window.addEventListener('error', function (e) { window.__errors.push(String(e.message)); });
+var _ce = console.error; console.error = function () { window.__errors.push([].join.call(arguments, ' ')); _ce.apply(console, arguments); };
+window.addEventListener('load', function () {
+  var svgs = document.querySelectorAll('.chart svg'), bad = 0, drawn = 0;
+  svgs.forEach(function (s) { var r = s.getBoundingClientRect();
+    if (!(r.width > 0 && r.height > 0)) bad++;
+    if (s.querySelectorAll('path, use, text').length > 0) drawn++; });
+  var m = document.createElement('pre'); m.id = 'probe';
+  m.textContent = JSON.stringify({charts: svgs.length, bad: bad, drawn: drawn, errors: window.__errors});
+  document.body.appendChild(m);
+});
+</script>"""
+
+
+@pytest.mark.skipif(_CHROMIUM is None, reason="headless Chromium is not installed (/usr/bin/chromium)")
+def test_html_in_headless_chromium(run, html, tmp_path):
+    page = tmp_path / "report.html"
+    page.write_text(html.replace("</head>", _PROBE + "</head>", 1), encoding="utf-8")
+    res = subprocess.run(
+        [_CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
+         "--v=0", "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    m = re.search(r'<pre id="probe">(.*?)</pre>', res.stdout, re.S)
+    assert m, res.stderr[-2000:]
+    probe = json.loads(m.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    assert probe["charts"] == html.count("<svg")
+    assert probe["bad"] == 0 and probe["drawn"] == probe["charts"]
+    assert probe["errors"] == []
+    console_errors = [ln for ln in res.stderr.splitlines() if "CONSOLE" in ln and "rror" in ln]
+    assert console_errors == []
