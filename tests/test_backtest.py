@@ -99,6 +99,8 @@ def test_cli_backtest_exact_interface(files, tmp_path, data_dir):
     r = CliRunner().invoke(cli, args)
     assert r.exit_code == 0, r.output
     assert "model won" in r.output
+    r2 = CliRunner().invoke(cli, args[:-2] + ["--by-ncy", "--target-years", "2018,2021,2022"])
+    assert r2.exit_code == 0 and "by year group" in r2.output
     d = pd.read_csv(out)
     assert list(d.columns[:10]) == list(RESULT_COLUMNS)
     assert len(d) == 168

@@ -110,7 +110,8 @@ def _int_list(ctx, param, value):
               help="DfE scorecards folder: adds the authority's own error and who won.")
 @click.option("--target-years", "target_years", callback=_int_list, default="", show_default=False,
               help="Only summarise these target years, e.g. 2018,2021,2022 (the CSV keeps all rows).")
-def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_years):
+@click.option("--by-ncy", "by_ncy", is_flag=True, help="Also print errors by year group.")
+def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_years, by_ncy):
     """Rolling-origin backtest on the published files, against two naive baselines.
 
     For each origin, fits on data up to it, forecasts the horizons and scores the DfE measure
@@ -130,6 +131,10 @@ def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_
     if out is not None:
         _write_frame(result.to_frame(), Path(out), "csv")
     click.echo(result.summary(target_years or None))
+    if by_ncy:
+        t = result.by_ncy.pivot(index="ncy", columns="horizon", values="median_abs_error")
+        click.echo("Median absolute error by year group (columns: horizon):")
+        click.echo((t * 100).round(2).astype(str).add("%").to_string())
     if scorecards is not None:
         d = result.to_frame()
         if target_years:
