@@ -291,6 +291,8 @@ class SendResult:
     provenance, notes, warnings : tuples
     coverage : float
         Nominal coverage of the lower/upper columns (0.8).
+    placement_shares : DataFrame
+        ``band, placement, share`` of plans by type of placement (latest year with ages).
     """
 
     data: pd.DataFrame
@@ -298,6 +300,7 @@ class SendResult:
     needs: pd.DataFrame
     config: Mapping[str, Any]
     provenance: tuple[Provenance, ...] = ()
+    placement_shares: pd.DataFrame | None = None
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     coverage: float = 0.8
@@ -321,6 +324,22 @@ class SendResult:
             parts.append(p)
         out = pd.concat(parts, ignore_index=True)[cols]
         return out.sort_values([nc.AREA, "scenario", nc.PHASE, nc.YEAR, "need"]).reset_index(drop=True)
+
+    def by_placement(self) -> pd.DataFrame:
+        """EHC plans by age band, type of placement (:data:`~sufficiency.io.sen2.PLACEMENTS`),
+        scenario and year: ``area, year, band, placement, scenario, plans, plans_lower,
+        plans_upper, kind`` [count]. Forecast years use the latest year's placement shares;
+        past years are plans x those shares too (``derived``), except the latest (``actual``)."""
+        sh = self.placement_shares
+        m = self.plans.merge(sh, on="band", how="inner")
+        out = m.assign(**{nc.AREA: self.config["authority"]})
+        for c in (nc.PLANS, "plans_lower", "plans_upper"):
+            out[c] = m[c] * m["share"]
+        share_year = int(self.config["share_year"])
+        out.loc[(out[nc.KIND] != "forecast") & (out[nc.YEAR] != share_year), nc.KIND] = "derived"
+        cols = [nc.AREA, nc.YEAR, "band", "placement", "scenario", nc.PLANS, "plans_lower",
+                "plans_upper", nc.KIND]
+        return out[cols].sort_values(["scenario", "band", "placement", nc.YEAR]).reset_index(drop=True)
 
     def demand_frame(self, scenario: str | None = None, by_phase: bool = False) -> pd.DataFrame:
         """For the optimiser: ``area, phase, year, places, places_lower, places_upper,
@@ -514,6 +533,8 @@ def forecast_send(
     share_year = int(c[nc.YEAR].max())
     c = c[c[nc.YEAR] == share_year].assign(band=lambda x: _band_of_age(x["age"])).dropna(subset=["band"])
     by = c.pivot_table(index="band", columns="placement", values=nc.PLANS, aggfunc="sum")
+    placements = by.drop(columns="all").div(by["all"], axis=0).fillna(0.0)
+    placement_shares = placements.stack().rename("share").reset_index()
     state_share = (by["special_state"] / by["all"]).fillna(0.0)
     ind_share = (by["special_independent"] / by["all"]).fillna(0.0)
     share = state_share + (ind_share if p["count_independent"] else 0.0)
@@ -592,7 +613,8 @@ def forecast_send(
     d = d.sort_values([nc.AREA, "scenario", nc.PHASE, nc.YEAR]).reset_index(drop=True)
     return SendResult(data=d, plans=plans_all.sort_values(["scenario", "band", nc.YEAR])
                       .reset_index(drop=True), needs=needs, config=config,
-                      provenance=tuple(prov), notes=tuple(notes), warnings=tuple(caught))
+                      provenance=tuple(prov), notes=tuple(notes), warnings=tuple(caught),
+                      placement_shares=placement_shares)
 
 
 def _split_areas(d: pd.DataFrame, shares: Mapping[str, float], cfg) -> pd.DataFrame:

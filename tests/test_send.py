@@ -107,6 +107,18 @@ def test_history_reproduces_published_special_placements(result):
     assert (now["kind"] == "actual").all()
 
 
+def test_plans_by_placement_reproduce_published_2024(result):
+    b = result.by_placement()
+    now = b[(b["year"] == 2024) & (b["scenario"] == "trend")].groupby("placement")["plans"].sum()
+    # DfE 2025 caseload, Worcestershire 2024/25
+    assert now["mainstream"] + now["resourced_provision"] == pytest.approx(3239)
+    assert now["special_state"] == pytest.approx(1878) and now["post16_fe"] == pytest.approx(791)
+    assert now.sum() == pytest.approx(6970)
+    assert set(b.loc[b["year"] < 2024, "kind"]) == {"derived"}
+    f = b[b["kind"] == "forecast"]
+    assert (f["plans_lower"] <= f["plans"] + 1e-9).all() and (f["plans"] <= f["plans_upper"] + 1e-9).all()
+
+
 def test_default_capacity_is_todays_state_placements_and_says_so(result):
     assert sum(result.config["capacity"].values()) == pytest.approx(994 + 884)
     assert any("ASSUMPTION" in n and "state-funded special" in n for n in result.notes)
@@ -202,7 +214,8 @@ def test_cli_send_writes_outputs(model_path, tmp_path):
     res = CliRunner().invoke(cli, ["send", str(model_path), "--out", str(tmp_path), "--format", "csv"])
     assert res.exit_code == 0, res.output
     assert "special_secondary" in res.output and "ASSUMPTION" in res.output
-    for name in ("send.csv", "send_by_need.csv", "send_plans.csv", "send_demand.csv", "notes.txt"):
+    for name in ("send.csv", "send_by_need.csv", "send_plans.csv", "send_placements.csv",
+                 "send_demand.csv", "notes.txt"):
         assert (tmp_path / name).exists()
     d = pd.read_csv(tmp_path / "send_demand.csv")
     assert list(d.columns) == ["area", "phase", "year", "places", "places_lower", "places_upper", "capacity"]

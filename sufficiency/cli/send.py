@@ -72,8 +72,8 @@ def send(model, out, fmt, horizon, scenario, backtest_):
 
     Writes (with --out) send.<fmt> (area x year x phase x scenario: places, 80% range,
     capacity, shortfall, kind), send_by_need.<fmt>, send_plans.<fmt> (plans by age band),
-    send_demand.<fmt> (the optimiser's table), notes.txt, and with --backtest
-    send_backtest.<fmt>.
+    send_placements.<fmt> (plans by age band and type of placement), send_demand.<fmt> (the
+    optimiser's table), notes.txt, and with --backtest send_backtest.<fmt>.
 
     \b
     Example:
@@ -95,6 +95,7 @@ def send(model, out, fmt, horizon, scenario, backtest_):
         _write_frame(result.to_frame(), out / f"send.{fmt}", fmt)
         _write_frame(result.to_frame(by_need=True), out / f"send_by_need.{fmt}", fmt)
         _write_frame(result.plans, out / f"send_plans.{fmt}", fmt)
+        _write_frame(result.by_placement(), out / f"send_placements.{fmt}", fmt)
         _write_frame(result.demand_frame(), out / f"send_demand.{fmt}", fmt)
         if bt is not None:
             _write_frame(bt, out / f"send_backtest.{fmt}", fmt)
