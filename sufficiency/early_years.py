@@ -58,6 +58,7 @@ __all__ = [
     "authority_population",
     "forecast_early_years",
     "early_years_entitlements",
+    "backtest_early_years",
 ]
 
 logger = logging.getLogger(__name__)
@@ -672,3 +673,59 @@ def _as_inputs(obj):
             return load_inputs(obj)
     raise TypeError(f"expected ModelInputs, ModelConfig or a path, got {type(obj).__name__}")
 
+
+
+def backtest_early_years(data_dir: str | Path, *, authorities: Sequence[str] | None = None
+                         ) -> pd.DataFrame:
+    """Check the derived population and eligibility on the DfE take-up counts.
+
+    For every authority, eligibility is derived from January 2019 (number / percent / derived
+    cohort, as :func:`forecast_early_years` does) and applied with the published January 2018
+    take-up percentage to the derived cohorts of 2017/18; the result is compared with the
+    published January 2018 count. The naive alternative is the January 2019 count itself.
+
+    Parameters
+    ----------
+    data_dir : path-like
+        Folder with the embedded public files (names as in ``data/``).
+    authorities : sequence of str, optional
+        LA codes (default: every LA in the take-up file).
+
+    Returns
+    -------
+    DataFrame
+        ``area, la_name, age_group, actual_2018, model_2018, naive_2018, err_model, err_naive``
+        (signed ``(estimate - actual) / actual``).
+    """
+    from .io.births import aggregate_births, read_births, read_district_lookup
+    from .io.census import read_census_ncy
+    from .io.early_years import read_early_years_takeup, read_ons_population
+
+    d = Path(data_dir)
+    takeup = read_early_years_takeup(d / "early_years_funded_takeup_2016_2019.csv").data
+    census = read_census_ncy(d / "census_pupils_by_ncy_2011_2022.csv").data
+    births = read_births(d / "births_by_district_1992_2023.csv").data
+    lookup = read_district_lookup(d / "district_to_la_west_midlands.csv").data
+    mye = read_ons_population(d / "ons_mye_2011_single_year_of_age.csv").data
+    names = dict(zip(lookup[nc.AREA], lookup["area_name"]))
+    las = list(authorities) if authorities is not None else sorted(takeup[nc.AREA].unique())
+    rows = []
+    for la in las:
+        lk = lookup[lookup[nc.AREA] == la]
+        m = mye[mye[nc.AREA].isin(lk[nc.DISTRICT])].groupby("age")["population"].sum()
+        pop = cohort_population(census[census[nc.AREA] == la], aggregate_births(births, lk), m,
+                                area=la, years=[2017, 2018], ages=range(0, 5))
+        t = takeup[takeup[nc.AREA] == la]
+        for e in DEFAULT_ENTITLEMENTS:
+            eligible, _, _ = _derive_rates(t, pop, e)
+            row18 = t[(t["age_group"] == e.dfe_group) & (t[nc.YEAR] == 2018)].iloc[0]
+            row19 = t[(t["age_group"] == e.dfe_group) & (t[nc.YEAR] == 2019)].iloc[0]
+            base = pop[(pop[nc.YEAR] == 2017) & pop["age"].isin(e.ages)]["population"].sum()
+            model = base * eligible * float(row18["takeup"])
+            actual = float(row18["children"])
+            rows.append({nc.AREA: la, "la_name": names.get(la, la), "age_group": e.dfe_group,
+                         "actual_2018": actual, "model_2018": model,
+                         "naive_2018": float(row19["children"]),
+                         "err_model": (model - actual) / actual,
+                         "err_naive": (float(row19["children"]) - actual) / actual})
+    return pd.DataFrame(rows)

@@ -16,6 +16,7 @@ from sufficiency.config import load_model
 from sufficiency.early_years import (
     DEFAULT_ENTITLEMENTS,
     Entitlement,
+    backtest_early_years,
     cohort_population,
     early_years_entitlements,
     forecast_early_years,
@@ -182,3 +183,11 @@ def test_cli_early_years_subprocess_xlsx(model_path, tmp_path):
     assert p.returncode == 0, p.stderr
     d = pd.read_excel(tmp_path / "early_years_demand.xlsx")
     assert set(d["phase"]) == {"early_years"}
+
+
+def test_backtest_on_january_2018_counts(data_dir):
+    b = backtest_early_years(data_dir, authorities=["E10000034"]).set_index("age_group")
+    assert b.at["two_year_olds", "actual_2018"] == 1180 and b.at["two_year_olds", "naive_2018"] == 1221
+    assert b.at["three_and_four_year_olds", "err_naive"] == pytest.approx((12725 - 12450) / 12450)
+    # the derived cohorts track the published count within a few per cent
+    assert (b["err_model"].abs() < 0.06).all()
