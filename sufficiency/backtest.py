@@ -60,7 +60,7 @@ BASELINES: Mapping[str, Mapping[str, Any] | None] = {
     "cohort3": {"window": 3, "method": "mean", "halflife": 1.0, "shrinkage": 0.0,
                 "downweight": {}, "reception_window": 3, "reception_method": "mean",
                 "reception_trend": 0.0, "drift": 0.0, "reception_drift": 0.0,
-                "staying_on_drift": 0.0,
+                "staying_on_drift": 0.0, "primary_drift": 0.0,
                 "births_method": "flat"},
 }
 

@@ -56,6 +56,7 @@ DEFAULT_PARAMS: Mapping[str, Any] = {
     "drift": 0.0,
     "reception_drift": 0.5,
     "staying_on_drift": 1.0,
+    "primary_drift": 0.5,
     "drift_lookback": 5,
     "births_method": "holt_fixed",
     "horizon": 10,
@@ -237,6 +238,8 @@ class CohortModel:
         The same for the reception/births ratio only.
     staying_on_drift : float
         The same for the staying-on rates only (Y11 -> Y12, Y12 -> Y13).
+    primary_drift : float
+        The same for the survival ratios within primary (R -> Y1 ... Y5 -> Y6).
     drift_lookback : int
         Years of one-step-ahead ratio errors the drift is measured over.
     births_method : {"holt_fixed", "holt_damped", "drift", "flat"}
@@ -268,6 +271,7 @@ class CohortModel:
         drift: float = 0.0,
         reception_drift: float = 0.0,
         staying_on_drift: float = 0.0,
+        primary_drift: float = 0.0,
         drift_lookback: int = 5,
         births_method: str = "holt_fixed",
         horizon: int = 10,
@@ -288,6 +292,7 @@ class CohortModel:
         self.drift = drift
         self.reception_drift = reception_drift
         self.staying_on_drift = staying_on_drift
+        self.primary_drift = primary_drift
         self.drift_lookback = drift_lookback
         self.births_method = births_method
         self.horizon = horizon
@@ -412,6 +417,7 @@ class CohortModel:
         )
         dw = np.full(len(ncys) - 1, float(self.drift))
         dw[[k for k, g in enumerate(ncys[:-1]) if g >= 11]] += float(self.staying_on_drift)
+        dw[[k for k, g in enumerate(ncys[:-1]) if g < 6]] += float(self.primary_drift)
         if dw.any():
             avg = avg + dw * cohort.pooled_drift(
                 sr_used, self.window, self.method, self.halflife, size, self.drift_lookback)
