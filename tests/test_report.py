@@ -254,7 +254,7 @@ def test_missing_parts_render_honestly(run):
 def test_files_written_atomically_and_deterministically(run, tmp_path):
     data = run[2]
     small = dataclasses.replace(data, areas=data.areas.iloc[[0, 20]].reset_index(drop=True))
-    fmts = ("html", "xlsx", "scap", "json")
+    fmts = ("html", "pdf", "xlsx", "scap", "json")
     a = write_report(small, tmp_path / "a", fmts)["paths"]
     b = write_report(small, tmp_path / "b", fmts)["paths"]
     for k in fmts:
@@ -340,3 +340,21 @@ def test_html_in_headless_chromium(run, html, tmp_path):
     assert probe["errors"] == []
     console_errors = [ln for ln in res.stderr.splitlines() if "CONSOLE" in ln and "rror" in ln]
     assert console_errors == []
+
+
+def test_accuracy_prose_matches_backtest_and_scorecards(run):
+    from sufficiency.report.text import accuracy_sentences
+
+    inputs, results, data = run
+    if results["backtest"] is None or results["scorecards"] is None:
+        pytest.skip(f"backtest not available: {data.missing.get('backtest')}")
+    bt = results["backtest"].to_frame()
+    sc = results["scorecards"].data
+    sc = sc[sc[nc.AREA] == inputs.config.authority]
+    both = bt.merge(sc, on=[nc.PHASE, "horizon", "target_year"])
+    assert len(both) > 0
+    text = " ".join(accuracy_sentences(data))
+    for (phase, h), g in both.groupby([nc.PHASE, "horizon"]):
+        assert (f"{phase.capitalize()}, {h} year(s) ahead, {len(g)} target year(s): this engine's "
+                f"median absolute error {fmt_pct(g['pct_error'].abs().median())} against the "
+                f"Council's own {fmt_pct(g['own_error'].abs().median())}") in text

@@ -68,7 +68,7 @@ def report(ctx, model, out, only, report_date, solver, quantile, no_plan, no_sen
     except OSError as exc:
         raise ConfigError(f"{out}: cannot write the report ({exc})") from exc
     click.echo(data.summary())
-    for fmt, path in written["paths"].items():
+    for path in written["paths"].values():
         click.echo(f"wrote {path}")
     secs = written["seconds"]
     click.echo("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in secs.items()))

@@ -205,7 +205,7 @@ class ReportData:
             lines.append(
                 f"  {p['phase']:<10} {nc.academic_year_label(p['year'])}: demand {p['demand']:,.0f}, "
                 f"capacity {p['capacity']:,.0f}, shortfall {p['shortfall']:,.0f} "
-                f"({p['areas_short']} areas short)"
+                f"({p['areas_short']} area(s) short)"
             )
         for k, v in self.missing.items():
             lines.append(f"  not available in this run: {k} ({v})")

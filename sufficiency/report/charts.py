@@ -165,12 +165,12 @@ def phase_chart(
         ax = fig.add_subplot(1, 1, 1)
         x = g.index.to_numpy()
         ax.fill_between(x, g["demand_lower"], g["demand_upper"], color=COLOURS["band80"],
-                        lw=0, label="80% range (sum of areas)")
+                        lw=0, label="80% range")
         ax.plot(x, g["demand"], color=COLOURS["forecast"], lw=1.8, label="demand")
         ax.plot(x, g["capacity"], color=COLOURS["capacity"], lw=1.4, label="capacity")
         ax2 = ax.twinx()
         ax2.bar(x, g["shortfall"], color="#f4a582", alpha=0.6, width=0.6,
-                label="sum of area shortfalls")
+                label="shortfall (sum of areas)")
         ax2.set_ylabel("shortfall [places]")
         ax2.grid(False)
         ax.set_zorder(ax2.get_zorder() + 1)

@@ -120,6 +120,11 @@ def page_sections(data) -> dict[str, Any]:
                     d, _area_capacity(data, area, phase),
                     title=f"{r.name} ({phase}): pupils and places", base_year=data.meta["base_year"],
                 )
+        short = False
+        if data.sufficiency is not None and not data.sufficiency.empty:
+            sa = data.sufficiency
+            short = bool(((sa[nc.AREA] == area) & (sa[nc.YEAR] > data.meta["base_year"])
+                          & (sa["shortfall"] > 0)).any())
         plan_rows = None
         if data.plan is not None and len(data.plan):
             mine = data.plan[data.plan[nc.AREA].astype(str) == area]
@@ -142,7 +147,9 @@ def page_sections(data) -> dict[str, Any]:
             "chart": chart,
             "years": tables.area_year_table(data, area),
             "commentary": text.area_commentary(data, area),
-            "options": tables.options_table(data, area),
+            # options only where there is something to decide (a shortfall or a project)
+            "options": tables.options_table(data, area) if (plan_rows is not None or short) else None,
+            "no_need": not short and plan_rows is None,
             "plan": plan_rows,
         })
     phase_charts = []
@@ -157,6 +164,7 @@ def page_sections(data) -> dict[str, Any]:
         "phase_charts": phase_charts,
         "rag": tables.rag_table(data),
         "accuracy": tables.accuracy_table(data),
+        "accuracy_text": text.accuracy_sentences(data),
         "areas": areas,
         "send": tables.send_table(data),
         "early_years": tables.early_years_table(data),
@@ -205,7 +213,15 @@ def render_pdf(html: str) -> bytes:
     # weasyprint logs every unsupported CSS property at WARNING; keep them out of the CLI
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    return weasyprint.HTML(string=html, base_url=str(Path(__file__).parent)).write_pdf()
+    # fontTools stamps embedded font subsets with the current time unless SOURCE_DATE_EPOCH is
+    # set: fix it (for this call only) so the same report gives the same bytes
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = saved or "0"
+    try:
+        return weasyprint.HTML(string=html, base_url=str(Path(__file__).parent)).write_pdf()
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
 
 
 _XL_FORMATS = {

@@ -278,3 +278,28 @@ def fraction_in_band(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -
     if values.size == 0:
         return float("nan")
     return float(np.mean((values >= lower) & (values <= upper)))
+
+
+def accuracy_sentences(data: ReportData) -> list[str]:
+    """Compare this engine's backtest errors with the authority's own, where both exist.
+
+    For each phase and horizon, over the target years both sources cover: the median
+    absolute error of each [fraction], and the number of years.
+    """
+    acc = data.accuracy
+    if acc is None or acc.empty or acc["source"].nunique() < 2:
+        return []
+    wide = acc.pivot_table(index=[nc.PHASE, "horizon", "target_year"], columns="source",
+                           values="error").dropna()
+    if wide.empty or wide.shape[1] < 2:
+        return []
+    own = next(c for c in wide.columns if "own" in c)
+    eng = next(c for c in wide.columns if c != own)
+    out = []
+    for (phase, horizon), g in wide.groupby(level=[0, 1], sort=True):
+        out.append(
+            f"{phase.capitalize()}, {int(horizon)} year(s) ahead, {len(g)} target year(s): this "
+            f"engine's median absolute error {fmt_pct(g[eng].abs().median())} against the "
+            f"Council's own {fmt_pct(g[own].abs().median())}."
+        )
+    return out
