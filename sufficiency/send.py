@@ -610,7 +610,10 @@ def forecast_send(
         "authority": area, "capacity": MappingProxyType(cap), "capacity_source": cap_source,
         "share_year": share_year, "national_growth": g_nat, "interval_sd": tuple(sd.tolist()),
     })
-    d = d.sort_values([nc.AREA, "scenario", nc.PHASE, nc.YEAR]).reset_index(drop=True)
+    # the central scenario first, so that readers taking the first scenario get the central one
+    order = {sc: i for i, sc in enumerate((central,) + tuple(x for x in scen if x != central))}
+    d = d.assign(_o=d["scenario"].map(order)).sort_values(
+        ["_o", nc.AREA, nc.PHASE, nc.YEAR]).drop(columns="_o").reset_index(drop=True)
     return SendResult(data=d, plans=plans_all.sort_values(["scenario", "band", nc.YEAR])
                       .reset_index(drop=True), needs=needs, config=config,
                       provenance=tuple(prov), notes=tuple(notes), warnings=tuple(caught),
