@@ -237,15 +237,22 @@ def _prevalence(bands: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
 
 
 def _interval_sd(prev: pd.DataFrame, params, national: pd.Series, last: int,
-                 scenario: str = "trend", max_h: int = 3) -> np.ndarray:
-    """RMS log error of band plans by horizon 1..max_h from rolling origins (same authority)."""
+                 scenario: str = "trend", max_h: int = 3, level: str = "band") -> np.ndarray:
+    """RMS log error by horizon 1..max_h from rolling origins (same authority), of band plans
+    (``level="band"``, pooled over bands) or of total plans (``level="total"``)."""
     errs = {h: [] for h in range(1, max_h + 1)}
     for origin in range(params["fit_from"] + 2, last):
         steps = min(max_h, last - origin)
         f = _forecast_bands(prev, origin, steps, scenario, params,
                             _national_growth(national, origin, params["national_window"]))
-        m = f.merge(prev[["band", nc.YEAR, "prevalence"]], on=["band", nc.YEAR])
-        e = m["log_p"] - np.log(m["prevalence"])
+        m = f.merge(prev[["band", nc.YEAR, "prevalence", "population", nc.PLANS]],
+                    on=["band", nc.YEAR])
+        if level == "total":
+            m = m.assign(_f=np.exp(m["log_p"]) * m["population"]).groupby("step", as_index=False)[
+                ["_f", nc.PLANS]].sum()
+            e = np.log(m["_f"] / m[nc.PLANS])
+        else:
+            e = m["log_p"] - np.log(m["prevalence"])
         for h, v in zip(m["step"], e):
             errs[int(h)].append(float(v))
     sd = np.array([np.sqrt(np.mean(np.square(errs[h]))) if len(errs[h]) >= 3 else np.nan
@@ -644,7 +651,7 @@ def _split_areas(d: pd.DataFrame, shares: Mapping[str, float], cfg) -> pd.DataFr
 # Backtest on the published series
 # ---------------------------------------------------------------------------------------------
 def backtest_send(data_dir: str | Path, *, authorities: Sequence[str] | None = None,
-                  **params) -> pd.DataFrame:
+                  interval_level: str = "band", **params) -> pd.DataFrame:
     """Backtest the prevalence scenarios on the West Midlands authorities, as the issue asks.
 
     Two origins: fit on data to January 2019 (2018/19) and forecast 2019/20-2021/22 (the 2022
@@ -658,6 +665,9 @@ def backtest_send(data_dir: str | Path, *, authorities: Sequence[str] | None = N
         Folder with the embedded public files (names as in ``data/``).
     authorities : sequence of str, optional
         LA codes (default: every LA in the SEN2 age file).
+    interval_level : {"band", "total"}
+        The trend's 80% range from backtest errors of band plans, summed over bands (the
+        method of :func:`forecast_send`), or from errors of total plans.
     **params
         ``alpha, beta, phi, fit_from, national_window``.
 
@@ -674,6 +684,8 @@ def backtest_send(data_dir: str | Path, *, authorities: Sequence[str] | None = N
     from .io.early_years import read_ons_population
     from .io.sen2 import ENGLAND, read_sen2_age, read_sen2_caseload
 
+    if interval_level not in ("band", "total"):
+        raise ConfigError(f"interval_level = {interval_level!r}: expected 'band' or 'total'")
     d = Path(data_dir)
     p = _params({}, "backtest", **params)
     age = read_sen2_age(d / _SEN2_FILES["age"]).data
@@ -703,7 +715,7 @@ def backtest_send(data_dir: str | Path, *, authorities: Sequence[str] | None = N
             popb = pop.assign(band=_band_of_age(pop["age"])).dropna(subset=["band"]).groupby(
                 [nc.YEAR, "band"])["population"].sum()
             try:  # the interval uses only errors of origins before this one (no peeking)
-                sd = _interval_sd(prev, p, national, origin)
+                sd = _interval_sd(prev, p, national, origin, level=interval_level)
             except ConfigError:
                 sd = None
             fc = {}
@@ -717,6 +729,11 @@ def backtest_send(data_dir: str | Path, *, authorities: Sequence[str] | None = N
                     f["lo"] = f["plans"] * np.exp(-Z80 * s)
                     f["hi"] = f["plans"] * np.exp(Z80 * s)
                     rng = f.groupby(nc.YEAR)[["lo", "hi"]].sum(min_count=1)
+                    if interval_level == "total" and sd is not None:
+                        tot = f.groupby(nc.YEAR).agg(plans=("plans", "sum"), step=("step", "first"))
+                        st = _sd_at(sd, tot["step"].to_numpy())
+                        rng = pd.DataFrame({"lo": tot["plans"] * np.exp(-Z80 * st),
+                                            "hi": tot["plans"] * np.exp(Z80 * st)}, index=tot.index)
             for h in (1, 2, 3):
                 y = origin + h
                 if y not in total.index or origin not in total.index:
