@@ -285,6 +285,14 @@ def test_ons_bad_inputs(data_dir, tmp_path):
     with pytest.raises(SchemaError, match=r"OBS_VALUE.*negative.*line\(s\) 5"):
         read_ons_population(write(bad))
     bad = raw.copy()
+    bad.loc[2, "OBS_VALUE"] = "about 900"
+    with pytest.raises(SchemaError, match=r"OBS_VALUE.*non-numeric.*'about 900'.*line\(s\) 4"):
+        read_ons_population(write(bad))
+    bad = raw.copy()
+    bad.loc[2, "OBS_VALUE"] = "x"  # ONS estimates have no suppressed cells: a gap is an error
+    with pytest.raises(SchemaError, match="OBS_VALUE.*missing population"):
+        read_ons_population(write(bad))
+    bad = raw.copy()
     bad.loc[3, "C_AGE"] = "250"
     with pytest.raises(SchemaError, match="C_AGE.*out of range"):
         read_ons_population(write(bad))
