@@ -185,7 +185,7 @@ def _capacity_of_cells(cells: pd.DataFrame, capacity: pd.DataFrame) -> np.ndarra
         by_year = cap.dropna(subset=[nc.YEAR]).astype({nc.YEAR: int})
         by_year = by_year.groupby([nc.AREA, nc.PHASE, nc.YEAR], as_index=False)[nc.CAPACITY].sum()
         m = cells[[nc.AREA, nc.PHASE, nc.YEAR]].merge(by_year, how="left")
-        out = m[nc.CAPACITY].to_numpy(float)
+        out = m[nc.CAPACITY].to_numpy(float).copy()
         cap = cap.loc[cap[nc.YEAR].isna()] if cap[nc.YEAR].isna().any() else cap.iloc[:0]
     static = cap.groupby([nc.AREA, nc.PHASE], as_index=False)[nc.CAPACITY].sum()
     m = cells[[nc.AREA, nc.PHASE]].merge(static, how="left")

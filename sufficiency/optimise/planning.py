@@ -63,12 +63,21 @@ def _extra_demand(result, name: str, first: int, last: int):
     if result is None:
         return None, None
     f = result.demand_frame() if hasattr(result, "demand_frame") else result
-    d = demand_frame(f, "", first, last, value="places").drop(columns=SCENARIO)
     cap = None
     if nc.CAPACITY in f.columns:
+        f = f.copy()
+        f[nc.CAPACITY] = pd.to_numeric(f[nc.CAPACITY], errors="coerce")
+        unknown = f[nc.CAPACITY].isna()
+        if unknown.any():
+            # no supply figure: planning these rows against 0 places would invent a shortfall
+            logger.warning("plan: %s demand without a capacity figure in %d row(s) left out",
+                           name, int(unknown.sum()))
+            f = f.loc[~unknown]
         cap = f[[nc.AREA, nc.PHASE, nc.YEAR, nc.CAPACITY]].copy()
         cap[nc.AREA] = cap[nc.AREA].astype(str)
-        cap[nc.CAPACITY] = pd.to_numeric(cap[nc.CAPACITY], errors="coerce").fillna(0.0)
+    if f.empty:
+        return None, None
+    d = demand_frame(f, "", first, last, value="places").drop(columns=SCENARIO)
     logger.info("plan: %s demand, %d rows", name, len(d))
     return d, cap
 
