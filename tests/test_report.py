@@ -24,7 +24,6 @@ from sufficiency import nomenclature as nc
 from sufficiency.report import (
     build_report,
     render_html,
-    render_pdf,
     render_summary_json,
     render_xlsx,
     run_pipeline,
@@ -48,15 +47,23 @@ def run(model_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         inputs = load_inputs(load_model(model_path))
-        results = run_pipeline(inputs)
+        # SEND and early years have their own tests; here they are left out for speed (the
+        # report then says they are not available in this run)
+        results = run_pipeline(inputs, with_send=False, with_early_years=False)
     missing = results.pop("missing")
+    results.pop("seconds")
     data = build_report(inputs, **results, missing=missing, report_date=DATE)
     return inputs, results, data
 
 
 @pytest.fixture(scope="module")
-def html(run):
-    return render_html(run[2])
+def sections(run):
+    return page_sections(run[2])
+
+
+@pytest.fixture(scope="module")
+def html(run, sections):
+    return render_html(run[2], sections)
 
 
 def _suff(results) -> pd.DataFrame:
@@ -129,10 +136,10 @@ def test_plan_figures_in_recommendations(run):
         assert fmt_gbp_m(key["cost"].sum()) in text
 
 
-def test_area_page_figures(run):
+def test_area_page_figures(run, sections):
     _, results, data = run
     suff = _suff(results)
-    secs = page_sections(data)
+    secs = sections
     base = data.meta["base_year"]
     for page in secs["areas"][::8]:
         rows = suff[(suff[nc.AREA] == page["code"]) & (suff[nc.YEAR] > base)]
@@ -146,10 +153,10 @@ def test_area_page_figures(run):
         assert table["RAG"].iloc[-1] == last["rag"]
 
 
-def test_rag_table_matches_sufficiency(run):
+def test_rag_table_matches_sufficiency(run, sections):
     _, results, data = run
     suff = _suff(results).set_index([nc.AREA, nc.PHASE, nc.YEAR])
-    rag = page_sections(data)["rag"].frame
+    rag = sections["rag"].frame
     assert len(rag) == 33
     year = data.milestones[1][1]
     lbl = nc.academic_year_label(year)
@@ -252,14 +259,25 @@ def test_missing_parts_render_honestly(run):
 
 
 def test_files_written_atomically_and_deterministically(run, tmp_path):
+    """Two runs, same bytes, PDF included; the PDF is A4 with numbered pages and contents."""
     data = run[2]
     small = dataclasses.replace(data, areas=data.areas.iloc[[0, 20]].reset_index(drop=True))
     fmts = ("html", "pdf", "xlsx", "scap", "json")
     a = write_report(small, tmp_path / "a", fmts)["paths"]
-    b = write_report(small, tmp_path / "b", fmts)["paths"]
+    b = write_report(small, tmp_path / "b", fmts, parallel=False)["paths"]
     for k in fmts:
         assert a[k].read_bytes() == b[k].read_bytes(), k
     assert not [p for p in (tmp_path / "a").iterdir() if p.name.startswith(".")]
+    pdf = a["pdf"]
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    if shutil.which("pdftotext") and shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        assert "595.276 x 841.89" in info  # A4 in points
+        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        txt = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                             text=True).stdout
+        assert f"Page 2 of {pages}" in txt
+        assert "Contents" in txt and "Recommendations" in txt
 
 
 def test_atomic_write_keeps_old_file_on_failure(tmp_path):
@@ -270,23 +288,6 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path):
         atomic_write(target, object())  # type: ignore[arg-type]
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
-
-
-def test_pdf_a4_numbered_with_contents(run, tmp_path):
-    data = run[2]
-    small = dataclasses.replace(data, areas=data.areas.iloc[[0, 20]].reset_index(drop=True))
-    pdf = render_pdf(render_html(small))
-    assert pdf[:5] == b"%PDF-"
-    if shutil.which("pdftotext") and shutil.which("pdfinfo"):
-        path = tmp_path / "r.pdf"
-        path.write_bytes(pdf)
-        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
-        assert "595.276 x 841.89" in info  # A4 in points
-        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-        txt = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                             text=True).stdout
-        assert f"Page 2 of {pages}" in txt
-        assert "Contents" in txt and "Recommendations" in txt
 
 
 def test_cli_report(model_path, tmp_path):

@@ -78,3 +78,22 @@ def test_scap_frame_horizons_and_rounding():
 def test_table_display_formats():
     t = Table("t", pd.DataFrame({"a": [1234.5], "b": [0.05], "c": ["red"]}), {"a": "count", "b": "pct"})
     assert t.display().iloc[0].tolist() == ["1,234", "5.0%", "red"]
+
+
+def test_send_and_early_years_tables_from_the_base_year():
+    """Synthetic SEND / early years frames shaped as the SendResult / EarlyYearsResult contract."""
+    from types import SimpleNamespace
+
+    from sufficiency.report.tables import early_years_table, send_table
+
+    send = pd.DataFrame({
+        "area": "LA", "year": [2021, 2022, 2023, 2023], "phase": "special_primary", "need": "all",
+        "scenario": ["trend", "trend", "trend", "stops"], "places": [10.0, 11.0, 12.0, 99.0],
+        "places_lower": 9.0, "places_upper": 15.0, "capacity": 10.0, "shortfall": [0.0, 1, 2, 89],
+        "kind": "forecast",
+    })
+    data = SimpleNamespace(send=send, early_years=None, meta={"base_year": 2022})
+    t = send_table(data)
+    assert t.frame["year"].tolist() == [2022, 2023]  # history before the base year left out
+    assert t.frame["places"].tolist() == [11.0, 12.0]  # one scenario only, never summed across
+    assert early_years_table(data) is None

@@ -76,8 +76,9 @@ def make_report(inputs, out_dir, *, formats=tuple(OUTPUT_FILES), report_date=Non
     t = time.perf_counter()
     results = run_pipeline(inputs, **pipeline)
     missing = results.pop("missing")
+    parts = results.pop("seconds", {})
     pipeline_s = time.perf_counter() - t
     data = build_report(inputs, **results, missing=missing, report_date=report_date)
     written = write_report(data, out_dir, formats, parallel=parallel)
-    written["seconds"] = {"pipeline": pipeline_s, **written["seconds"]}
+    written["seconds"] = {"pipeline": pipeline_s, **parts, **written["seconds"]}
     return data, written

@@ -15,6 +15,7 @@ import hashlib
 import importlib
 import json
 import logging
+import time
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -269,7 +270,8 @@ def run_pipeline(
     -------
     dict
         ``forecast, sufficiency, allocation, send, early_years, scorecards, backtest`` (each a
-        results object or None) and ``missing`` ({part: reason}).
+        results object or None), ``missing`` ({part: reason}) and ``seconds`` ({part: wall
+        time [s]}).
     """
     cfg = inputs.config
     out: dict[str, Any] = dict.fromkeys(
@@ -277,6 +279,14 @@ def run_pipeline(
     )
     missing: dict[str, str] = {}
     out["missing"] = missing
+    seconds: dict[str, float] = {}
+    out["seconds"] = seconds
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        seconds[name] = now - clock[0]
+        clock[0] = now
 
     run_forecast = _optional("forecast", "run_forecast")
     if run_forecast is None:
@@ -287,6 +297,7 @@ def run_pipeline(
         except _errors(strict) as exc:
             missing["forecast"] = f"the forecast failed: {_why(exc)}"
     fc = out["forecast"]
+    lap("forecast")
     assess = _optional("capacity", "assess_sufficiency")
     if fc is not None and assess is not None:
         a = cfg.assumptions
@@ -299,6 +310,7 @@ def run_pipeline(
     else:
         missing["sufficiency"] = "the capacity module is not installed"
 
+    lap("sufficiency")
     if with_send:
         fs = _optional("send", "forecast_send")
         if fs is None:
@@ -318,6 +330,7 @@ def run_pipeline(
             except _errors(strict) as exc:
                 missing["early_years"] = f"the early years forecast failed: {_why(exc)}"
 
+    lap("send_early_years")
     if with_plan and fc is not None:
         plan = _optional("optimise", "plan")
         if plan is None:
@@ -353,6 +366,7 @@ def run_pipeline(
     else:
         missing["plan"] = "no forecast to plan against"
 
+    lap("plan")
     rs = _optional("io.scorecards", "read_scorecards")
     sc_dir = cfg.section("report").get("scorecards", "../data/school_places_scorecards")
     sc_path = cfg.resolve(sc_dir)
@@ -380,6 +394,7 @@ def run_pipeline(
                                  [1, 3], params=params, scorecards=sc)
         except _errors(strict) as exc:
             missing["backtest"] = f"the backtest failed: {_why(exc)}"
+    lap("scorecards_backtest")
     return out
 
 

@@ -169,6 +169,7 @@ def page_sections(data) -> dict[str, Any]:
         "send": tables.send_table(data),
         "early_years": tables.early_years_table(data),
         "key": tables.key_decision_table(data),
+        "key_years": tables.key_decision_years(data),
         "key_decision": data.key_decision,
         "plan": tables.plan_table(data),
         "capital": tables.capital_programme(data),

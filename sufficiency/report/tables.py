@@ -25,6 +25,7 @@ __all__ = [
     "capital_programme",
     "options_table",
     "key_decision_table",
+    "key_decision_years",
     "accuracy_table",
     "send_table",
     "early_years_table",
@@ -168,11 +169,16 @@ def plan_table(data) -> Table | None:
     p = data.plan
     if p is None or p.empty:
         return None
-    out = p.copy()
-    out.insert(1, "planning area", out[nc.AREA].map(lambda a: data.area_name(a)))
-    fm = {"places": "count", "cost": "gbp_m", nc.YEAR: "year", "cost_per_place": "gbp"}
-    if "cost_per_place" not in out and "places" in out:
+    out = pd.DataFrame({"planning area": p[nc.AREA].map(lambda a: data.area_name(a)).to_numpy(),
+                        "code": p[nc.AREA].astype(str).to_numpy()})
+    for c in (nc.PHASE, "kind", nc.YEAR, "places", "cost", "cost_per_place", "duration"):
+        if c in p:
+            out[c] = p[c].to_numpy()
+    if "cost_per_place" not in out:
         out["cost_per_place"] = out["cost"] / out["places"].where(out["places"] > 0)
+    out = out.sort_values([nc.YEAR, "planning area"]).reset_index(drop=True)
+    fm = {"places": "count", "cost": "gbp_m", nc.YEAR: "year", "cost_per_place": "gbp",
+          "duration": "int"}
     return Table("Recommended projects", out, fm,
                  "Costs in GBP at the cost per place set in the model's [plan] section (see "
                  "Assumptions); places open in September of the year shown.")
@@ -237,21 +243,56 @@ def options_table(data, area: str) -> Table | None:
                  "detail in the appendix, sheet Options.")
 
 
+def _option_letters(n: int) -> list[str]:
+    return [chr(ord("A") + i) if i < 26 else f"O{i}" for i in range(n)]
+
+
 def key_decision_table(data) -> Table | None:
+    """Options appraisal of the key decision, one row per option (full detail: appendix)."""
     k = data.key_decision
     if k is None or k.get("table") is None:
         return None
     t = k["table"]
-    fm = {"places": "count", "cost": "gbp_m", "cost_per_place": "gbp", "opens": "year",
-          "recommended": "bool"}
-    fm.update({c: "count" for c in t.columns if c.startswith("shortfall") or c.startswith("max shortfall")})
     q = k.get("quantile", 0.8)
+    out = pd.DataFrame({
+        "": _option_letters(len(t)),
+        "option": t["option"].astype(str).str.replace("_", " ").to_numpy(),
+        "places": t["places"].to_numpy(float),
+        "cost": t["cost"].to_numpy(float),
+        "cost per place": t["cost_per_place"].to_numpy(float),
+        "opens": t["opens"].to_numpy(float),
+        "temporary (years)": t["temporary (years)"].to_numpy(float),
+        "largest shortfall left": t["max shortfall (central)"].to_numpy(float),
+    })
+    if "max shortfall (stress)" in t:
+        out[f"... at the {int(round(q * 100))}th percentile"] = t["max shortfall (stress)"].to_numpy(float)
+    out["recommended"] = t["recommended"].to_numpy()
+    fm = {"places": "count", "cost": "gbp_m", "cost per place": "gbp", "opens": "year",
+          "temporary (years)": "int", "recommended": "bool"}
+    fm.update({c: "count" for c in out.columns if "shortfall" in c or "percentile" in c})
     return Table(
-        f"Options appraisal: {k['area_name']} {k['phase']} places", t, fm,
+        f"Options appraisal: {k['area_name']} {k['phase']} places", out, fm,
         f"Shortfall left = max(0, demand x (1 + {fmt_pct(data.meta['margin'])}) - (capacity + the "
-        f"option's places once open)), per year, each option on its own. 'Stress' uses the "
-        f"{int(round(q * 100))}th percentile of forecast demand instead of the central forecast.",
+        f"option's places while open)), per year; each option on its own (one module of places, "
+        f"at its earliest opening), the recommended plan as chosen. The percentile column uses "
+        f"the {int(round(q * 100))}th percentile of forecast demand instead of the central "
+        f"forecast. Years before any option can open carry the same shortfall for every option.",
     )
+
+
+def key_decision_years(data) -> Table | None:
+    """Shortfall each option of the key decision leaves, by year (rows) and option (columns)."""
+    k = data.key_decision
+    if k is None or k.get("table") is None:
+        return None
+    t = k["table"]
+    cols = [c for c in t.columns if c.startswith("shortfall ")]
+    letters = _option_letters(len(t))
+    out = pd.DataFrame({"year": [c.replace("shortfall ", "") for c in cols]})
+    for letter, (_, row) in zip(letters, t.iterrows()):
+        out[letter] = row[cols].to_numpy(float)
+    return Table("Shortfall left by each option, by year (places)", out,
+                 {c: "count" for c in letters}, "Options A, B, ... as in the table above.")
 
 
 def accuracy_table(data) -> Table | None:
@@ -283,11 +324,14 @@ def send_table(data) -> Table | None:
     s = data.send
     if s is None or s.empty:
         return None
+    scen = ""
     if "scenario" in s:
         scen = s["scenario"].iloc[0] if "central" not in set(s["scenario"]) else "central"
         s = s[s["scenario"] == scen]
+    s = s[s[nc.YEAR] >= data.meta["base_year"]]
     by = [nc.YEAR] + ([nc.PHASE] if nc.PHASE in s else [])
-    return _demand_summary(s, by, "Special school places by year",
+    title = "Special school places by year" + (f" (scenario: {scen})" if scen else "")
+    return _demand_summary(s, by, title,
                            "From the SEND forecast (EHC plans x share in special schools); "
                            "see the Assumptions sheet for the shares and scenarios.")
 
@@ -296,6 +340,7 @@ def early_years_table(data) -> Table | None:
     e = data.early_years
     if e is None or e.empty:
         return None
+    e = e[e[nc.YEAR] >= data.meta["base_year"]]
     by = [nc.YEAR] + [c for c in ("age", "entitlement") if c in e]
     return _demand_summary(e, by, "Funded early years places by year",
                            "Eligible children x take-up x hours / hours per full-time place.")
@@ -334,9 +379,12 @@ def appendix_tables(data) -> dict[str, Table]:
     if data.options is not None:
         t["Options"] = Table("Options considered", data.options,
                              {c: "gbp" for c in data.options.columns if "cost" in c}, "")
-    k = key_decision_table(data)
-    if k is not None:
-        t["Options appraisal"] = k
+    if data.key_decision is not None and data.key_decision.get("table") is not None:
+        kt = data.key_decision["table"]
+        fm = {"places": "count", "cost": "gbp", "cost_per_place": "gbp", "opens": "int"}
+        fm.update({c: "count" for c in kt.columns if "shortfall" in c})
+        t["Options appraisal"] = Table("Options appraisal of the key decision", kt, fm,
+                                       key_decision_table(data).note)
     if data.send is not None:
         t["SEND"] = Table("Special school places", data.send,
                           {c: "count" for c in data.send.columns
