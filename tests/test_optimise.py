@@ -257,3 +257,15 @@ def test_catalogue_from_dfe_benchmarks_and_local_override(data_dir):
     x_bulge = cat.query("area == 'X' and kind == 'bulge_class'").iloc[0]
     assert x_bulge["places"] == 30 and x_bulge["duration"] == 7 and x_bulge["earliest_year"] == 2026
     assert x_bulge["cost_per_module"] == pytest.approx(30 * costs[("primary", "temporary_expansion")])
+
+
+def test_decomposition_gives_the_same_optimum():
+    # without budgets or moves the areas are independent: solving them apart is exact
+    dem, capacity, options = _county_toy()
+    kw = dict(margin=0.02, target=0.05, ceiling=0.10, solver="highs")
+    whole = solve(dem, capacity, options, decompose=False, **kw)
+    apart = solve(dem, capacity, options, decompose=True, **kw)
+    assert apart.objective == pytest.approx(whole.objective, rel=1e-7)
+    assert apart.total_cost == pytest.approx(whole.total_cost)
+    assert len(apart.cells) == len(whole.cells)
+    assert set(apart.marginal_costs()["area"]) <= set("ABCDEF")

@@ -74,6 +74,13 @@ class PlanSettings:
         Also solve the LP relaxation and report marginal costs (duals) of a place.
     scenario_weights : mapping, optional
         Weight of each scenario's penalties in the objective (default equal, summing to 1).
+    first_year, last_year : int, optional
+        Plan years (default: all years of the demand).
+    decompose : bool
+        Without budgets or moves, solve each (area, phase) block on its own (same optimum,
+        much faster than one branch-and-bound tree over every block); default True.
+    block_size : int
+        Blocks per solver call when decomposing (default 1).
     """
 
     margin: float = 0.02
@@ -93,6 +100,8 @@ class PlanSettings:
     scenario_weights: Mapping[str, float] | None = None
     first_year: int | None = None
     last_year: int | None = None
+    decompose: bool = True
+    block_size: int = 1
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):

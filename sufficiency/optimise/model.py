@@ -302,6 +302,13 @@ def solve_allocation(
     """
     settings = settings or PlanSettings()
     t0 = time.perf_counter()
+    coupled = (settings.annual_budget is not None or settings.total_budget is not None
+               or (adjacency is not None and len(adjacency)))
+    if settings.decompose and not coupled:
+        blocks = sorted(set(zip(demand[nc.AREA].astype(str), demand[nc.PHASE])))
+        if len(blocks) > 1:
+            return _solve_blocks(demand, capacity, options, settings, blocks, t0,
+                                 provenance=provenance, area_names=area_names)
     data = prepare(demand, capacity, options, settings, adjacency)
     problem, v, cons = build_problem(data, settings)
     logger.info("plan: %d cells x %d scenario(s), %d builds, %d constraints", data.n_cells,
@@ -319,4 +326,44 @@ def solve_allocation(
         objective=objective, status=status, settings=settings, solver=settings.solver,
         solve_seconds=time.perf_counter() - t0, provenance=tuple(provenance),
         area_names=dict(area_names or {}),
+    )
+
+
+def _solve_blocks(demand, capacity, options, settings, blocks, t0, *, provenance, area_names):
+    """Solve independent (area, phase) blocks one group at a time and merge the results.
+
+    Without budgets or moves nothing links two planning areas or two phases, so the optimum of
+    the whole problem is the union of the blocks' optima (the objective is a sum over blocks).
+    Solving blocks apart avoids a branch-and-bound tree over all of them at once.
+    """
+    from dataclasses import replace
+
+    size = max(1, int(settings.block_size))
+    sub = replace(settings, decompose=False)
+    d_key = pd.Series(list(zip(demand[nc.AREA].astype(str), demand[nc.PHASE])), index=demand.index)
+    o_key = pd.Series(list(zip(options[nc.AREA].astype(str), options[nc.PHASE])), index=options.index)
+    parts = []
+    for i in range(0, len(blocks), size):
+        group = set(blocks[i:i + size])
+        parts.append(solve_allocation(
+            demand.loc[d_key.isin(group)], capacity, options.loc[o_key.isin(group)].reset_index(drop=True),
+            sub))
+    def cat(attr, keys):
+        frames = [getattr(p, attr) for p in parts if len(getattr(p, attr))]
+        if not frames:
+            return getattr(parts[0], attr)
+        return pd.concat(frames, ignore_index=True).sort_values(keys, kind="stable").reset_index(drop=True)
+
+    statuses = {p.status for p in parts}
+    return AllocationResult(
+        plan=cat("plan", [nc.AREA, nc.PHASE, nc.YEAR, "option"]),
+        cells=cat("cells", ["scenario", nc.AREA, nc.PHASE, nc.YEAR]),
+        marginal=cat("marginal", ["scenario", nc.AREA, nc.PHASE, nc.YEAR]),
+        binding=cat("binding", ["family", nc.AREA, nc.PHASE, nc.YEAR]) if any(len(p.binding) for p in parts)
+        else parts[0].binding,
+        options=options.reset_index(drop=True),
+        objective=float(sum(p.objective for p in parts)),
+        status="Optimal" if statuses == {"Optimal"} else sorted(statuses - {"Optimal"})[0],
+        settings=settings, solver=settings.solver, solve_seconds=time.perf_counter() - t0,
+        provenance=tuple(provenance), area_names=dict(area_names or {}),
     )
