@@ -73,12 +73,21 @@ def make_report(inputs, out_dir, *, formats=tuple(OUTPUT_FILES), report_date=Non
     """
     import time
 
+    from .render import start_pdf_worker
+
     t = time.perf_counter()
-    results = run_pipeline(inputs, **pipeline)
+    worker = start_pdf_worker() if (parallel and "pdf" in formats) else None
+    try:
+        results = run_pipeline(inputs, **pipeline)
+    except BaseException:
+        if worker is not None:
+            worker.kill()
+            worker.wait()
+        raise
     missing = results.pop("missing")
     parts = results.pop("seconds", {})
     pipeline_s = time.perf_counter() - t
     data = build_report(inputs, **results, missing=missing, report_date=report_date)
-    written = write_report(data, out_dir, formats, parallel=parallel)
+    written = write_report(data, out_dir, formats, parallel=parallel, pdf_worker=worker)
     written["seconds"] = {"pipeline": pipeline_s, **parts, **written["seconds"]}
     return data, written

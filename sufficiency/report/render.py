@@ -36,6 +36,7 @@ __all__ = [
     "write_report",
     "atomic_write",
     "page_sections",
+    "start_pdf_worker",
     "OUTPUT_FILES",
 ]
 
@@ -366,8 +367,21 @@ def render_summary_json(data) -> str:
     return json.dumps(_jsonable(data.headline()), indent=2, sort_keys=True, allow_nan=False) + "\n"
 
 
+def start_pdf_worker():
+    """Start a PDF process that warms up (imports WeasyPrint, loads fonts) and then waits for
+    the HTML; pass it to :func:`write_report` as ``pdf_worker``."""
+    import subprocess
+    import sys
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "sufficiency.report._pdf"],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+
+
 def write_report(
-    data, out_dir: str | Path, formats=tuple(OUTPUT_FILES), parallel: bool = True
+    data, out_dir: str | Path, formats=tuple(OUTPUT_FILES), parallel: bool = True,
+    pdf_worker=None,
 ) -> dict[str, Any]:
     """Write the report files to ``out_dir`` (atomically) and time each step.
 
@@ -380,6 +394,8 @@ def write_report(
         Any of ``html, pdf, xlsx, scap, json``.
     parallel : bool
         Lay out the PDF in a second process while the other files are written.
+    pdf_worker : subprocess.Popen, optional
+        A worker from :func:`start_pdf_worker`, started early so that it is warm.
 
     Returns
     -------
@@ -410,20 +426,17 @@ def write_report(
         if parallel:
             # WeasyPrint is the slowest step: lay the PDF out in a second process while this
             # one writes the workbook and the CSVs (same bytes either way)
-            import subprocess
-            import sys
-
             fd, pdf_src = tempfile.mkstemp(prefix=".report.", suffix=".html", dir=out_dir)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(html)
-            pdf_proc = subprocess.Popen(
-                [sys.executable, "-m", "sufficiency.report._pdf", pdf_src,
-                 str(out_dir / OUTPUT_FILES["pdf"])],
-                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            )
+            pdf_proc = pdf_worker or start_pdf_worker()
+            pdf_proc.stdin.write(f"{pdf_src}\n{out_dir / OUTPUT_FILES['pdf']}\n".encode())
+            pdf_proc.stdin.close()
         else:
             paths["pdf"] = atomic_write(out_dir / OUTPUT_FILES["pdf"], render_pdf(html))
             secs["pdf"] = time.perf_counter() - t_pdf
+    elif pdf_worker is not None:
+        pdf_worker.communicate(b"")
     if "xlsx" in formats:
         t = time.perf_counter()
         paths["xlsx"] = atomic_write(out_dir / OUTPUT_FILES["xlsx"], render_xlsx(data))
@@ -440,7 +453,8 @@ def write_report(
         paths["json"] = atomic_write(out_dir / OUTPUT_FILES["json"], render_summary_json(data))
     if pdf_proc is not None:
         try:
-            _, err = pdf_proc.communicate()
+            err = pdf_proc.stderr.read()
+            pdf_proc.wait()
         finally:
             os.unlink(pdf_src)
         if pdf_proc.returncode != 0:
