@@ -645,9 +645,17 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
     left = np.maximum(0.0, req[None, :] - (cap[None, :] + added))
     for j, y in enumerate(years):
         table[f"shortfall {nc.academic_year_label(y)}"] = left[:, j]
-    table["max shortfall (central)"] = left.max(axis=1)
+    # the decision can only act from the earliest opening of any option: judge options on
+    # the years from then on (earlier shortfalls are the same whatever is chosen)
+    opens = table["opens"].to_numpy(float)
+    first = np.nanmin(opens) if np.isfinite(opens).any() else years[0]
+    window = years >= first
+    if not window.any():
+        window = np.ones(len(years), dtype=bool)
+    table["max shortfall (central)"] = left[:, window].max(axis=1)
     if req_q is not None:
-        table["max shortfall (stress)"] = np.maximum(0.0, req_q[None, :] - (cap[None, :] + added)).max(axis=1)
+        left_q = np.maximum(0.0, req_q[None, :] - (cap[None, :] + added))
+        table["max shortfall (stress)"] = left_q[:, window].max(axis=1)
     table["recommended"] = table["kind"].eq("plan")
     return table, recommended
 

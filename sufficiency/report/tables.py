@@ -77,7 +77,8 @@ def format_cell(value, fmt: str) -> str:
         return str(int(value))
     if fmt == "bool":
         return "yes" if bool(value) else ""
-    return str(value)
+    # identifiers such as permanent_expansion print as words (and can wrap in narrow columns)
+    return str(value).replace("_", " ")
 
 
 def _suff_note(data) -> str:
@@ -276,7 +277,8 @@ def key_decision_table(data) -> Table | None:
         f"option's places while open)), per year; each option on its own (one module of places, "
         f"at its earliest opening), the recommended plan as chosen. The percentile column uses "
         f"the {int(round(q * 100))}th percentile of forecast demand instead of the central "
-        f"forecast. Years before any option can open carry the same shortfall for every option.",
+        f"forecast. The largest shortfall is taken over the years from the earliest opening of "
+        f"any option (earlier shortfalls are the same whatever is chosen; see the table by year).",
     )
 
 
