@@ -100,6 +100,16 @@ def test_recommendations_are_numbered_and_verb_led(run, html):
     verbs = ("notes", "approves", "agrees", "delegates")
     assert all(r.split()[0] in verbs for r in recs), recs
     assert '<ol class="recs">' in html
+    # the first recommendations quote the position at the last milestone, from SufficiencyResult
+    _, results, data = run
+    suff = _suff(results)
+    last = data.milestones[-1][1]
+    for phase, rec in zip(("primary", "secondary"), recs[:2]):
+        rows = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == last)]
+        n = int((rows["rag"] == "red").sum())
+        assert (f"{fmt_count(rows['demand'].sum())} " in rec
+                and f"against {fmt_count(rows['capacity'].sum())} places" in rec)
+        assert (f"with {n} planning area" in rec) if n else ("with no planning area" in rec)
 
 
 def test_summary_prose_figures_are_the_results_figures(run):

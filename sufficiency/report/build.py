@@ -628,7 +628,8 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
                 if np.isfinite(b).all():
                     added = b - cap
             label = "recommended plan: " + "; ".join(
-                f"{r.get('kind', r['option'])} {r['places']:,.0f} from {nc.academic_year_label(r[nc.YEAR])}"
+                f"{str(r.get('kind', r['option'])).replace('_', ' ')} {r['places']:,.0f} places "
+                f"from {nc.academic_year_label(r[nc.YEAR])}"
                 for r in mine.to_dict("records"))
             recommended = {
                 "option": label.split(": ", 1)[1],

@@ -174,11 +174,13 @@ def recommendations(data: ReportData) -> list[str]:
             pos = position_at(suff, phase, last)
             if pos is None:
                 continue
+            n = pos["red_areas"]
+            short = ("no planning area" if n == 0 else "1 planning area" if n == 1
+                     else f"{n} planning areas")
             recs.append(
                 f"notes the forecast of {fmt_count(pos['demand'])} {PHASE_LABELS[phase]} pupils "
                 f"in {fmt_year(last)} against {fmt_count(pos['capacity'])} places, with "
-                f"{pos['red_areas']} planning area(s) short of places including the "
-                f"{fmt_pct(meta['margin'])} margin;"
+                f"{short} short of places including the {fmt_pct(meta['margin'])} margin;"
             )
     else:
         recs.append(
