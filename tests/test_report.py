@@ -309,6 +309,8 @@ def test_cli_report(model_path, tmp_path):
                                    "--date", DATE])
     assert res.exit_code == 0, res.output
     assert (out / "summary.json").exists() and (out / "scap_pupil_forecasts.csv").exists()
+    scap = pd.read_csv(out / "scap_pupil_forecasts.csv")
+    assert (scap["history"] == "derived").all()  # the default model's area history is derived
     assert not (out / "report.pdf").exists()
     doc = json.loads((out / "summary.json").read_text())
     assert "plan" in doc["not_available"]

@@ -347,6 +347,8 @@ def render_scap(data) -> str | None:
     if cfg_old is not None:
         la = cfg_old
     frame = scap_frame(data.forecast, data.areas, data.meta["base_year"], la_code=la)
+    # the forecast rests on planning-area history: say whether that was observed or derived
+    frame["history"] = "derived" if data.derived else "observed"
     return frame.to_csv(index=False, lineterminator="\n")
 
 
