@@ -97,3 +97,13 @@ def test_send_and_early_years_tables_from_the_base_year():
     assert t.frame["year"].tolist() == [2022, 2023]  # history before the base year left out
     assert t.frame["places"].tolist() == [11.0, 12.0]  # one scenario only, never summed across
     assert early_years_table(data) is None
+
+
+def test_scap_frame_rejects_a_forecast_without_pupils():
+    from sufficiency.exceptions import SchemaError
+
+    areas = pd.DataFrame({"area": ["P"], "name": ["Prim"], "phase": ["primary"]})
+    with pytest.raises(SchemaError, match="pupils"):
+        scap_frame(pd.DataFrame({"area": ["P"], "year": [2023], "ncy": [0]}), areas, 2022)
+    with pytest.raises(SchemaError, match="no years after 2022"):
+        scap_frame(pd.DataFrame({"area": ["P"], "year": [2022], "ncy": [0], "pupils": [1.0]}), areas, 2022)

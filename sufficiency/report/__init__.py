@@ -79,15 +79,15 @@ def make_report(inputs, out_dir, *, formats=tuple(OUTPUT_FILES), report_date=Non
     worker = start_pdf_worker() if (parallel and "pdf" in formats) else None
     try:
         results = run_pipeline(inputs, **pipeline)
+        missing = results.pop("missing")
+        parts = results.pop("seconds", {})
+        pipeline_s = time.perf_counter() - t
+        data = build_report(inputs, **results, missing=missing, report_date=report_date)
+        written = write_report(data, out_dir, formats, parallel=parallel, pdf_worker=worker)
     except BaseException:
-        if worker is not None:
+        if worker is not None and worker.poll() is None:
             worker.kill()
             worker.wait()
         raise
-    missing = results.pop("missing")
-    parts = results.pop("seconds", {})
-    pipeline_s = time.perf_counter() - t
-    data = build_report(inputs, **results, missing=missing, report_date=report_date)
-    written = write_report(data, out_dir, formats, parallel=parallel, pdf_worker=worker)
     written["seconds"] = {"pipeline": pipeline_s, **parts, **written["seconds"]}
     return data, written
