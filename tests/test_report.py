@@ -119,7 +119,7 @@ def test_summary_prose_figures_are_the_results_figures(run):
     paras = executive_summary(data)
     base = data.meta["base_year"]
     for phase in ("primary", "secondary"):
-        para = next(p for p in paras if p.lower().startswith(phase))
+        para = " ".join(p for p in paras if p.lower().startswith(phase))
         for k in (0, 5, 10):
             rows = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == base + k)]
             demand, cap = rows["demand"].sum(), rows["capacity"].sum()

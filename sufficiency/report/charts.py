@@ -170,7 +170,7 @@ def phase_chart(
         ax.plot(x, g["capacity"], color=COLOURS["capacity"], lw=1.4, label="capacity")
         ax2 = ax.twinx()
         ax2.bar(x, g["shortfall"], color="#f4a582", alpha=0.6, width=0.6,
-                label="shortfall (sum of areas)")
+                label="shortfall")
         ax2.set_ylabel("shortfall [places]")
         ax2.grid(False)
         ax.set_zorder(ax2.get_zorder() + 1)

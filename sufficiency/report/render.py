@@ -158,7 +158,7 @@ def page_sections(data) -> dict[str, Any]:
         for ph in ("primary", "secondary"):
             if (data.sufficiency[nc.PHASE] == ph).any():
                 phase_charts.append(charts.phase_chart(
-                    data.sufficiency, ph, title=f"{text.PHASE_LABELS[ph].capitalize()}: county demand and places"))
+                    data.sufficiency, ph, title=f"{text.PHASE_LABELS[ph][:1].upper() + text.PHASE_LABELS[ph][1:]}: county demand and places"))
     return {
         "recommendations": text.recommendations(data),
         "summary": text.executive_summary(data),

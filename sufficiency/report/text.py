@@ -77,6 +77,11 @@ def fmt_year(year: int) -> str:
     return nc.academic_year_label(int(year))
 
 
+def _cap(text: str) -> str:
+    """Upper-case the first letter only (``"secondary (Y7-Y13)" -> "Secondary (Y7-Y13)"``)."""
+    return text[:1].upper() + text[1:]
+
+
 def _join(items: list[str]) -> str:
     if not items:
         return ""
@@ -136,21 +141,18 @@ def executive_summary(data: ReportData) -> list[str]:
         return paras
     margin = meta["margin"]
     for phase in ("primary", "secondary"):
-        parts = []
         for label, year in data.milestones:
             pos = position_at(suff, phase, year)
             if pos is None:
                 continue
             verb = "surplus" if pos["surplus"] >= 0 else "deficit"
-            parts.append(
-                f"{label} ({fmt_year(year)}) {fmt_count(pos['demand'])} pupils against "
-                f"{fmt_count(pos['capacity'])} places, a {verb} of "
-                f"{fmt_count(abs(pos['surplus']))} ({fmt_pct(pos['surplus_pct'])}); "
+            paras.append(
+                f"{_cap(PHASE_LABELS[phase])}, {label} ({fmt_year(year)}): "
+                f"{fmt_count(pos['demand'])} pupils against {fmt_count(pos['capacity'])} places, "
+                f"a {verb} of {fmt_count(abs(pos['surplus']))} ({fmt_pct(pos['surplus_pct'])}); "
                 f"{pos['red_areas']} of {pos['areas']} planning areas short of places with the "
-                f"{fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} places in total"
+                f"{fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} places in total."
             )
-        if parts:
-            paras.append(f"{PHASE_LABELS[phase].capitalize()}: " + "; ".join(parts) + ".")
     paras.append(
         "Shortfalls are counted per planning area and are never offset between areas: a "
         "surplus in one town does not meet a need in another."
