@@ -183,11 +183,13 @@ def plan(
     capacity = capacity_by_area(inputs.capacity)
     extra_caps = []
     extra_opts = []
+    extra_demand = []
     for name, res in (("special", send), ("early_years", early_years)):
         d, cap = _extra_demand(res, name, first, last)
         if d is None:
             continue
         names = demand[SCENARIO].unique()
+        extra_demand.append(d)
         demand = pd.concat([demand] + [d.assign(**{SCENARIO: s}) for s in names], ignore_index=True)
         if cap is not None:
             extra_caps.append(cap)
@@ -222,7 +224,12 @@ def plan(
 
     robustness = {}
     if scenarios or quantile is not None:
-        central = solve_allocation(frame_of(None, "central"), capacity, catalogue,
+        # the same special / early years demand in both plans, so the difference is the
+        # cost of planning mainstream places for the quantile or scenarios
+        central_demand = pd.concat([frame_of(None, "central")]
+                                   + [d.assign(**{SCENARIO: "central"}) for d in extra_demand],
+                                   ignore_index=True)
+        central = solve_allocation(central_demand, capacity, catalogue,
                                    replace(settings, duals=False), adjacency)
         robustness = {"central_cost": central.total_cost, "robust_cost": result.total_cost,
                       "extra_cost": result.total_cost - central.total_cost,
