@@ -232,8 +232,14 @@ def raise_rows_error(
     problem: str,
     expected: str,
     fix: str = "",
+    *,
+    label: str | None = None,
 ) -> None:
-    """Raise a :class:`SchemaError` naming the file, column, offending rows and expectation."""
+    """Raise a :class:`SchemaError` naming the file, column, offending rows and expectation.
+
+    ``label`` names the column in the message when it differs from ``column`` (the column
+    as the publisher spells it, for a frame already renamed to canonical names).
+    """
     mask = np.asarray(mask, dtype=bool)
     n = int(mask.sum())
     values = ""
@@ -241,7 +247,7 @@ def raise_rows_error(
         vals = pd.unique(frame.loc[mask, column].astype(str).to_numpy())[:_MAX_ROWS_SHOWN]
         values = " (value(s) " + ", ".join(repr(v) for v in vals) + ")"
     msg = (
-        f"{source}: column {column!r}: {problem}{values} in {n} row(s) "
+        f"{source}: column {label if label else repr(column)}: {problem}{values} in {n} row(s) "
         f"({_row_numbers(frame, mask)}); expected {expected}."
     )
     if fix:
@@ -252,24 +258,24 @@ def raise_rows_error(
     raise SchemaError(msg + "\n" + _head(frame, mask, show_cols))
 
 
-def _coerce(frame: pd.DataFrame, col: Column, source: str) -> pd.Series:
+def _coerce(frame: pd.DataFrame, col: Column, source: str, label: str | None = None) -> pd.Series:
     s = frame[col.name]
     if col.dtype == "str":
         missing = s.isna().to_numpy()
         if col.required and missing.any():
-            raise_rows_error(source, col.name, frame, missing, "missing value", "a non-empty value")
+            raise_rows_error(source, col.name, frame, missing, "missing value", "a non-empty value", label=label)
         return s.astype("string").str.strip().astype(object).where(~missing, None)
     num = pd.to_numeric(s, errors="coerce")
     bad = num.isna().to_numpy() & s.notna().to_numpy()
     if bad.any():
-        raise_rows_error(source, col.name, frame, bad, "non-numeric value", f"a number ({col.unit})")
+        raise_rows_error(source, col.name, frame, bad, "non-numeric value", f"a number ({col.unit})", label=label)
     missing = num.isna().to_numpy()
     if col.required and missing.any():
-        raise_rows_error(source, col.name, frame, missing, "missing value", f"a number ({col.unit})")
+        raise_rows_error(source, col.name, frame, missing, "missing value", f"a number ({col.unit})", label=label)
     if col.dtype == "int":
         frac = ~missing & (np.abs(num.to_numpy(dtype=float) - np.round(num.to_numpy(dtype=float))) > 1e-9)
         if frac.any():
-            raise_rows_error(source, col.name, frame, frac, "non-integer value", "a whole number")
+            raise_rows_error(source, col.name, frame, frac, "non-integer value", "a whole number", label=label)
         if missing.any():
             return num.astype("Int64")
         return num.astype("int64")
@@ -278,7 +284,7 @@ def _coerce(frame: pd.DataFrame, col: Column, source: str) -> pd.Series:
     out = num.astype("float64")
     if not np.isfinite(out.to_numpy()[~missing]).all():
         badf = ~missing & ~np.isfinite(out.to_numpy())
-        raise_rows_error(source, col.name, frame, badf, "infinite value", "a finite number")
+        raise_rows_error(source, col.name, frame, badf, "infinite value", "a finite number", label=label)
     return out
 
 
@@ -289,6 +295,7 @@ def validate_frame(
     *,
     known_areas: Iterable[str] | None = None,
     year_range: tuple[int, int] = (1950, 2100),
+    published: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Validate a table against its schema and return it in canonical form.
 
@@ -309,6 +316,9 @@ def validate_frame(
         The valid area codes; any other raises.
     year_range : (int, int)
         Inclusive range of plausible years.
+    published : mapping, optional
+        Canonical column -> the column as the file spells it (``{"pupils": "headcount"}``),
+        so that messages name the column the user can find in the file.
 
     Returns
     -------
@@ -323,6 +333,13 @@ def validate_frame(
     """
     if isinstance(schema, str):
         schema = SCHEMAS[schema]
+    names = dict(published or {})
+
+    def lab(name: str) -> str | None:
+        if name in names:
+            return f"{names[name]!r} (read as {name!r})"
+        return None
+
     if frame is None or len(frame) == 0:
         raise SchemaError(
             f"{source}: the {schema.name} table is empty; expected at least one row with "
@@ -339,7 +356,7 @@ def validate_frame(
     for col in schema.columns:
         if col.name not in frame.columns:
             continue
-        out[col.name] = _coerce(frame, col, source)
+        out[col.name] = _coerce(frame, col, source, lab(col.name))
     checked = pd.DataFrame(out, index=frame.index)
     if "_line" in frame.columns:
         checked["_line"] = frame["_line"]
@@ -351,14 +368,15 @@ def validate_frame(
         if col.nonnegative:
             neg = (values.to_numpy(dtype=float, na_value=np.nan) < 0) & values.notna().to_numpy()
             if neg.any():
-                raise_rows_error(source, col.name, checked, neg, "negative value", f"{col.unit} >= 0")
+                raise_rows_error(source, col.name, checked, neg, "negative value", f"{col.unit} >= 0",
+                                 label=lab(col.name))
         if col.name == nc.NCY or col.name in ("ncy_min", "ncy_max"):
             v = values.to_numpy(dtype=float, na_value=np.nan)
             bad = (v < nc.NCY_MIN) | (v > nc.NCY_MAX)
             if bad.any():
                 raise_rows_error(
                     source, col.name, checked, bad, "year group out of range",
-                    f"NCY between {nc.NCY_MIN} (N1) and {nc.NCY_MAX} (Year 14)",
+                    f"NCY between {nc.NCY_MIN} (N1) and {nc.NCY_MAX} (Year 14)", label=lab(col.name),
                 )
         if col.name == nc.YEAR:
             v = values.to_numpy(dtype=float, na_value=np.nan)
@@ -366,7 +384,7 @@ def validate_frame(
             if bad.any():
                 raise_rows_error(
                     source, col.name, checked, bad, "impossible year",
-                    f"a year between {year_range[0]} and {year_range[1]}",
+                    f"a year between {year_range[0]} and {year_range[1]}", label=lab(col.name),
                 )
 
     key = [k for k in schema.key if k in checked.columns]
@@ -375,6 +393,7 @@ def validate_frame(
         raise_rows_error(
             source, "/".join(key), checked, dup, "duplicate key",
             f"one row per {' x '.join(key)}", "Aggregate or remove the repeated rows.",
+            label=repr("/".join(names.get(k, k) for k in key)) if names else None,
         )
     if known_areas is not None and schema.area_column in checked.columns:
         known = set(known_areas)
@@ -385,6 +404,7 @@ def validate_frame(
                 source, schema.area_column, checked, bad, "unknown area code",
                 f"one of {', '.join(shown)}{' ...' if len(known) > 10 else ''}",
                 "Add the area to the model definition or correct the code.",
+                label=lab(schema.area_column),
             )
     if schema.contiguous_years and nc.YEAR in checked.columns:
         group = checked[schema.area_column] if schema.area_column in checked.columns else None

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from . import nomenclature as nc
+from .config import ModelConfig
 from .inputs import ModelInputs
+from .io._common import Loaded
 
-__all__ = ["summarise_table", "summarise_inputs"]
+__all__ = ["summarise_table", "summarise_inputs", "load_section_inputs", "summarise_section_inputs"]
 
 
 def _by_ncy(frame: pd.DataFrame, year: int) -> str:
@@ -70,3 +74,55 @@ def summarise_inputs(inputs: ModelInputs) -> str:
     for n in inputs.notes:
         out.append(f"Note: {n}")
     return "\n".join(out)
+
+
+def load_section_inputs(config: ModelConfig) -> dict[str, Loaded]:
+    """Read the files the model's ``[send]``, ``[early_years]``, ``[plan]`` and ``[report]``
+    sections name (EHC plans, ONS population, early years take-up, DfE scorecards and cost
+    benchmarks), each with its reader, so that a bad file fails validation, not a later run.
+
+    Files are resolved as the parts that use them resolve them; a section absent from the
+    model is not read. Raises the reader's :class:`~sufficiency.exceptions.SchemaError`.
+    """
+    from .early_years import _population_path
+    from .io.early_years import read_early_years_takeup, read_ons_population
+    from .io.scorecards import read_cost_benchmarks, read_scorecards
+    from .send import _SEN2_FILES
+
+    out: dict[str, Loaded] = {}
+    default_dir = config.data["pupils"].path.parent
+    send, ey = config.section("send"), config.section("early_years")
+    if "send" in config.raw:
+        from .io.sen2 import read_sen2_age, read_sen2_caseload, read_sen2_needs
+
+        files = dict(send.get("files", {}))
+        for key, reader in (("age", read_sen2_age), ("caseload", read_sen2_caseload),
+                            ("needs", read_sen2_needs)):
+            path = config.resolve(files[key]) if key in files else default_dir / _SEN2_FILES[key]
+            out[f"ehc_plans ({key})"] = reader(path, authorities=[config.authority])
+    if "send" in config.raw or "early_years" in config.raw:
+        out["population"] = read_ons_population(_population_path(config))
+    if "early_years" in config.raw:
+        path = (config.resolve(ey["takeup"]) if "takeup" in ey
+                else default_dir / "early_years_funded_takeup_2016_2019.csv")
+        out["early_years_takeup"] = read_early_years_takeup(path, authorities=[config.authority])
+    default_cards = "../data/school_places_scorecards"
+    if "plan" in config.raw:
+        cards = config.resolve(config.section("plan").get("scorecards", default_cards))
+        out["cost_benchmarks"] = read_cost_benchmarks(cards, config.authority)
+    if "report" in config.raw:
+        cards = config.resolve(config.section("report").get("scorecards", default_cards))
+        out["scorecards"] = read_scorecards(cards)
+    return out
+
+
+def summarise_section_inputs(loaded: dict[str, Loaded]) -> str:
+    """One line per file read by :func:`load_section_inputs`: rows, years and the file."""
+    lines = []
+    for name, item in loaded.items():
+        years = sorted({y for p in item.provenance for y in p.years})
+        span = f", years {years[0]}-{years[-1]}" if years else ""
+        files = sorted({Path(p.path).name for p in item.provenance})
+        shown = ", ".join(files[:3]) + (f" (+{len(files) - 3} more)" if len(files) > 3 else "")
+        lines.append(f"{name}: {len(item.data):,} rows{span} <- {shown}")
+    return "\n".join(lines)

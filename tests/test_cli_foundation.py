@@ -67,3 +67,18 @@ def test_entry_point_subprocess(model_path):
     res = subprocess.run(args + ["validate", str(model_path)], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert "6,334" in res.stdout
+
+
+def test_ci_runs_the_readme_test_command(model_path):
+    """`.ci/run` runs exactly the test command the README gives a new user."""
+    import re
+
+    root = model_path.parent.parent
+    readme = (root / "README.md").read_text()
+    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```bash\n(.*?)\n```", quick, flags=re.S)
+    assert len(blocks) == 2, blocks
+    main_job, tests = (b.strip() for b in blocks)
+    assert "sufficiency report models/worcestershire.toml" in main_job
+    ci = (root / ".ci" / "run").read_text().splitlines()
+    assert tests in [line.strip() for line in ci], (tests, ci)

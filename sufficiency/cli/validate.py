@@ -6,7 +6,7 @@ import click
 
 from ..config import load_model
 from ..inputs import load_inputs
-from ..validation import summarise_inputs
+from ..validation import load_section_inputs, summarise_inputs, summarise_section_inputs
 from . import cli
 from ._common import model_argument
 
@@ -15,6 +15,9 @@ from ._common import model_argument
 @model_argument
 def validate(model):
     """Load every input of MODEL, check it and print a summary per table.
+
+    Every file the model names is read, those of its [send], [early_years], [plan] and
+    [report] sections included.
 
     Prints rows, years, areas and totals by year group for the earliest and latest years of
     each table, then every problem found (warnings included). Exits 1 on the first error.
@@ -29,7 +32,11 @@ def validate(model):
         warnings.simplefilter("always")
         config = load_model(model)
         inputs = load_inputs(config)
+        others = load_section_inputs(config)
     click.echo(summarise_inputs(inputs))
+    if others:
+        click.echo("Inputs of the SEND, early years, plan and report sections:")
+        click.echo("\n".join("    " + line for line in summarise_section_inputs(others).splitlines()))
     problems = [str(w.message) for w in caught]
     click.echo("")
     if problems:

@@ -13,7 +13,17 @@ import pandas as pd
 
 from ..exceptions import SchemaError
 
-__all__ = ["Provenance", "read_csv_checked", "require_columns", "sha256_of", "Loaded"]
+__all__ = [
+    "Provenance", "read_csv_checked", "require_columns", "sha256_of", "Loaded", "check_codes",
+    "GSS_CODE", "OLD_LA_CODE", "PA_CODE",
+]
+
+#: ONS GSS geography code (E10000034, E07000237, E92000001, ...)
+GSS_CODE = r"[EWSN]\d{8}"
+#: DfE old (three-digit) local authority number
+OLD_LA_CODE = r"\d{3}(\.0)?"
+#: DfE planning-area code (LA number + 4 digits, e.g. 8850031)
+PA_CODE = r"\d{7}(\.0)?"
 
 logger = logging.getLogger(__name__)
 
@@ -129,3 +139,28 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], source: str, wh
             f"{what}. Found columns: {', '.join(map(repr, found[:20]))}"
             f"{' ...' if len(found) > 20 else ''}."
         )
+
+
+def check_codes(
+    frame: pd.DataFrame,
+    column: str,
+    source: str,
+    pattern: str,
+    what: str,
+    *,
+    allow_missing: bool = False,
+) -> None:
+    """Raise a :class:`SchemaError` for area codes in ``column`` not of the form ``pattern``.
+
+    A code that is not even well formed (``"ZZ-99"`` for an ONS code) cannot name any area;
+    the error lists the rows, as every reader does.
+    """
+    from ..schema import raise_rows_error  # local: schema imports nothing from io
+
+    values = frame[column].astype("string").str.strip()
+    missing = values.isna() | (values == "")
+    ok = values.str.fullmatch(pattern).fillna(False).astype(bool)
+    bad = ~ok & (~missing if allow_missing else True)
+    bad = bad.to_numpy(dtype=bool)
+    if bad.any():
+        raise_rows_error(source, column, frame, bad, "unknown area code", what)

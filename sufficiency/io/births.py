@@ -11,7 +11,15 @@ import pandas as pd
 from .. import nomenclature as nc
 from ..exceptions import DataQualityWarning, SchemaError
 from ..schema import raise_rows_error, validate_frame
-from ._common import Loaded, Provenance, read_csv_checked, require_columns, sha256_of
+from ._common import (
+    GSS_CODE,
+    Loaded,
+    Provenance,
+    check_codes,
+    read_csv_checked,
+    require_columns,
+    sha256_of,
+)
 
 __all__ = ["read_births", "read_district_lookup", "aggregate_births"]
 
@@ -29,7 +37,12 @@ def read_district_lookup(path: str | Path) -> Loaded:
     """
     source = str(path)
     raw = read_csv_checked(path)
-    if {"lad_code", "la_code"} <= set(raw.columns):
+    published = None
+    if {"lad_code", "lad_name", "la_code", "la_name"} & set(raw.columns):
+        require_columns(raw, ["lad_code", "la_code"], source, "an ONS district -> authority lookup")
+        check_codes(raw, "lad_code", source, GSS_CODE, "an ONS district code like E07000237")
+        check_codes(raw, "la_code", source, GSS_CODE, "an ONS authority code like E10000034")
+        published = {nc.DISTRICT: "lad_code", nc.AREA: "la_code"}
         frame = raw.rename(
             columns={"lad_code": nc.DISTRICT, "lad_name": "district_name",
                      "la_code": nc.AREA, "la_name": "area_name"}
@@ -37,7 +50,7 @@ def read_district_lookup(path: str | Path) -> Loaded:
     else:
         require_columns(raw, [nc.DISTRICT, nc.AREA], source, "a district lookup")
         frame = raw
-    data = validate_frame(frame, "lookup", source)
+    data = validate_frame(frame, "lookup", source, published=published)
     if "share" in frame.columns:
         share = pd.to_numeric(frame["share"], errors="coerce")
         bad = share.isna().to_numpy() | (share < 0).to_numpy() | (share > 1).to_numpy()
@@ -87,6 +100,7 @@ def read_births(
     raw = read_csv_checked(path)
     require_columns(raw, ["gss_code", "date", "type", "annual_births"], source,
                     "the ONS births-by-district file")
+    check_codes(raw, "gss_code", source, GSS_CODE, "an ONS district code like E07000237")
     date = pd.to_datetime(raw["date"], format="%Y-%m-%d", errors="coerce")
     bad = date.isna().to_numpy()
     if bad.any():
@@ -120,7 +134,10 @@ def read_births(
     if districts is not None:
         frame = frame[frame[nc.AREA].isin(districts)]
     frame = frame.drop(columns="type").assign(**{nc.SOURCE: Path(path).name})
-    data = validate_frame(frame, "births", source)
+    data = validate_frame(
+        frame, "births", source,
+        published={nc.AREA: "gss_code", nc.YEAR: "date", nc.BIRTHS: "annual_births"},
+    )
     prov = Provenance(
         "births", source, sha256_of(path), "read_births", len(data),
         (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())) if len(data) else (),

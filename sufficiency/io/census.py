@@ -11,7 +11,16 @@ import pandas as pd
 from .. import nomenclature as nc
 from ..exceptions import SchemaError
 from ..schema import raise_rows_error, validate_frame
-from ._common import Loaded, Provenance, read_csv_checked, require_columns, sha256_of
+from ._common import (
+    GSS_CODE,
+    OLD_LA_CODE,
+    Loaded,
+    Provenance,
+    check_codes,
+    read_csv_checked,
+    require_columns,
+    sha256_of,
+)
 
 __all__ = ["read_census_ncy", "read_spc_pupils"]
 
@@ -94,6 +103,10 @@ def read_census_ncy(
         raw, ["time_period", area_column, "nc_year", "headcount"], source,
         "the DfE census pupils-by-year-group file",
     )
+    if area_column == "new_la_code":
+        check_codes(raw, area_column, source, GSS_CODE, "an ONS authority code like E10000034")
+    else:
+        check_codes(raw, area_column, source, OLD_LA_CODE, "a three-digit DfE LA number like 885")
     year = _time_period_to_year(raw, source)
     ncy = _ncy_from_label(raw["nc_year"], raw, source, "nc_year")
     frame = pd.DataFrame(
@@ -108,7 +121,11 @@ def read_census_ncy(
         }
     )
     # validate the whole file (a bad row is a bad file), then select authorities
-    data = validate_frame(frame, "pupils", source)
+    data = validate_frame(
+        frame, "pupils", source,
+        published={nc.AREA: area_column, nc.YEAR: "time_period", nc.NCY: "nc_year",
+                   nc.PUPILS: "headcount"},
+    )
     if authorities is not None:
         unknown = sorted(set(authorities) - set(data[nc.AREA]))
         if unknown:
@@ -168,6 +185,15 @@ def read_spc_pupils(
         & ~raw["characteristic"].isin(["Total", "Not followed", "Early 1", "Early 2"])
     )
     sub = raw.loc[keep.to_numpy()].copy()
+    # one published row per period x area x school type x year group x FSM group; a repeat
+    # would be summed twice below
+    key = [c for c in ("time_period", "geographic_level", "new_la_code", "phase_type_grouping",
+                       "characteristic_group", "characteristic", "fsm_eligibility")
+           if c in sub.columns]
+    dup = sub.duplicated(subset=key, keep=False).to_numpy()
+    if dup.any():
+        raise_rows_error(source, "/".join(key), sub, dup, "duplicate key",
+                         "one row per " + " x ".join(key), "Remove the repeated rows.")
     if sub.empty:
         raise SchemaError(
             f"{source}: no rows at geographic_level {level!r} for school types {school_types}; "
@@ -175,6 +201,7 @@ def read_spc_pupils(
         )
     if level == "National":
         sub["new_la_code"] = sub.get("country_code", "E92000001")
+    check_codes(sub, "new_la_code", source, GSS_CODE, "an ONS authority code like E10000034")
     year = _time_period_to_year(sub, source)
     ncy = _ncy_from_label(sub["characteristic"], sub, source, "characteristic")
     counts = pd.to_numeric(sub["number_of_pupils"], errors="coerce")

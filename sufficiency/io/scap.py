@@ -11,7 +11,7 @@ import pandas as pd
 from .. import nomenclature as nc
 from ..exceptions import SchemaError
 from ..schema import raise_rows_error, validate_frame
-from ._common import Loaded, Provenance, read_csv_checked, require_columns, sha256_of
+from ._common import PA_CODE, Loaded, Provenance, read_csv_checked, require_columns, sha256_of
 
 __all__ = ["read_scap_capacity", "SCAP_PHASES"]
 
@@ -104,6 +104,10 @@ def read_scap_capacity(
         if miss.any():
             raise_rows_error(source, col, raw, miss, "missing planning-area code",
                              "a 7-digit planning-area code for this phase of school")
+        bad = need & ~pa.str.fullmatch(PA_CODE).fillna(False).to_numpy(dtype=bool)
+        if bad.any():
+            raise_rows_error(source, col, raw, bad, "unknown area code",
+                             "a 7-digit DfE planning-area code like 8850031")
     total = np.where(split, np.nan_to_num(pcap) + np.nan_to_num(scap), net)
     with np.errstate(invalid="ignore", divide="ignore"):
         pshare = np.where(split, np.nan_to_num(pcap) / total, (phase == "PS").astype(float))
@@ -138,7 +142,10 @@ def read_scap_capacity(
             )
         )
     frame = pd.concat(rows, ignore_index=True)
-    data = validate_frame(frame, "capacity", source)
+    data = validate_frame(
+        frame, "capacity", source,
+        published={nc.SCHOOL: "LAEstab", nc.CAPACITY: "Netcapacity (1)", nc.ROLL: "MAYNOR"},
+    )
     data["scap_phase"] = frame.set_index([nc.SCHOOL, nc.PHASE]).loc[
         list(zip(data[nc.SCHOOL], data[nc.PHASE])), "scap_phase"
     ].to_numpy()

@@ -27,7 +27,15 @@ import pandas as pd
 from .. import nomenclature as nc
 from ..exceptions import SchemaError
 from ..schema import raise_rows_error
-from ._common import Loaded, Provenance, read_csv_checked, require_columns, sha256_of
+from ._common import (
+    GSS_CODE,
+    Loaded,
+    Provenance,
+    check_codes,
+    read_csv_checked,
+    require_columns,
+    sha256_of,
+)
 
 __all__ = ["read_scorecards", "read_cost_benchmarks", "SCORECARD_TARGET_YEARS"]
 
@@ -72,14 +80,58 @@ def _numeric(raw: pd.DataFrame, col: str, source: str) -> np.ndarray:
     return v.to_numpy(dtype=float)
 
 
-def _codes(files: list[tuple[int, Path]]) -> dict[int, str]:
+def _nonnegative(raw: pd.DataFrame, col: str, source: str) -> np.ndarray:
+    v = _numeric(raw, col, source)
+    neg = np.nan_to_num(v) < 0
+    if neg.any():
+        raise_rows_error(source, col, raw, neg, "negative value", "a cost per place >= 0 [GBP]")
+    return v
+
+
+def _read_all(files: list[tuple[int, Path]]) -> dict[Path, pd.DataFrame]:
+    """Read and check every edition once: codes well formed, one row per LA (and year),
+    the accuracy columns in primary/secondary pairs and the cost columns complete."""
+    raws = {}
+    for _, path in files:
+        source = str(path)
+        raw = read_csv_checked(path)
+        require_columns(raw, ["LANumber", "LA_name"], source, "a DfE school places scorecard file")
+        if "new_la_code" in raw.columns:
+            check_codes(raw, "new_la_code", source, GSS_CODE, "an ONS authority code like E10000034",
+                        allow_missing=True)
+        key = ["LANumber"] + (["Year"] if "Year" in raw.columns else [])
+        dup = raw.duplicated(subset=key, keep=False).to_numpy()
+        if dup.any():
+            raise_rows_error(source, "/".join(key), raw, dup, "duplicate key",
+                             "one row per " + " x ".join(key), "Remove the repeated rows.")
+        cols = set(raw.columns)
+        for col in sorted(cols):
+            m = _FOR.match(col)
+            if m:
+                other = f"For_{m.group(1)}_{'S' if m.group(2) == 'P' else 'P'}"
+                if other not in cols:
+                    raise SchemaError(
+                        f"{source}: missing column {other!r}; the accuracy columns come in "
+                        f"primary/secondary pairs and {col!r} is present."
+                    )
+        cpp = {c for c in cols if _CPP.match(c)}
+        if cpp:
+            expected = {f"CPP_{p}_{o}" for p in _PHASE for o in _OPTION}
+            if cpp != expected:
+                raise SchemaError(
+                    f"{source}: missing column(s) {sorted(expected - cpp)}; the cost-per-place "
+                    f"columns come as the set {sorted(expected)}."
+                )
+        raws[path] = raw
+    return raws
+
+
+def _codes(raws: dict[Path, pd.DataFrame]) -> dict[int, str]:
     """old LA number -> new LA code, from the editions that carry both."""
     mapping: dict[int, str] = {}
-    for _, p in files:
-        head = pd.read_csv(p, dtype=str, nrows=0, encoding="utf-8-sig").columns
-        if "new_la_code" in head and "LANumber" in head:
-            d = pd.read_csv(p, dtype=str, usecols=["LANumber", "new_la_code"], encoding="utf-8-sig")
-            d = d.dropna()
+    for d in raws.values():
+        if "new_la_code" in d.columns:
+            d = d[["LANumber", "new_la_code"]].dropna()
             for num, code in zip(d["LANumber"], d["new_la_code"]):
                 try:
                     mapping[int(float(num))] = code.strip()
@@ -89,10 +141,9 @@ def _codes(files: list[tuple[int, Path]]) -> dict[int, str]:
     return mapping
 
 
-def _frame(edition: int, path: Path, codes: dict[int, str]) -> pd.DataFrame:
+def _frame(edition: int, path: Path, raw: pd.DataFrame, codes: dict[int, str]) -> pd.DataFrame:
     source = str(path)
-    raw = read_csv_checked(path)
-    require_columns(raw, ["LANumber", "LA_name"], source, "a DfE school places scorecard file")
+    raw = raw.copy()
     num = _numeric(raw, "LANumber", source)
     if np.isnan(num).any():
         raise_rows_error(source, "LANumber", raw, np.isnan(num), "missing value", "an LA number")
@@ -137,10 +188,11 @@ def read_scorecards(directory: str | Path) -> Loaded:
     """
     directory = Path(directory)
     files = _edition_files(directory)
-    codes = _codes(files)
+    raws = _read_all(files)
+    codes = _codes(raws)
     parts, prov = [], []
     for edition, path in files:
-        raw = _frame(edition, path, codes)
+        raw = _frame(edition, path, raws[path], codes)
         if (raw["_target"] < 0).all():
             logger.info("%s: target year of edition %d unknown; accuracy not used", path, edition)
             continue
@@ -195,10 +247,11 @@ def read_cost_benchmarks(directory: str | Path, authority: str | None = None) ->
     """
     directory = Path(directory)
     files = _edition_files(directory)
-    codes = _codes(files)
+    raws = _read_all(files)
+    codes = _codes(raws)
     parts, prov = [], []
     for edition, path in files:
-        raw = _frame(edition, path, codes)
+        raw = _frame(edition, path, raws[path], codes)
         for col in raw.columns:
             m = _CPP.match(col)
             if not m:
@@ -212,7 +265,7 @@ def read_cost_benchmarks(directory: str | Path, authority: str | None = None) ->
                         "target_year": raw["_target"].to_numpy(),
                         nc.PHASE: _PHASE[m.group(1)],
                         "option": _OPTION[m.group(2)],
-                        "cost_per_place": _numeric(raw, col, str(path)),
+                        "cost_per_place": _nonnegative(raw, col, str(path)),
                     }
                 )
             )
