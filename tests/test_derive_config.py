@@ -98,3 +98,49 @@ def test_bad_model_definitions(tmp_path, case):
     with pytest.raises(ConfigError) as exc:
         load_model(p)
     assert str(p) in str(exc.value) and needle in str(exc.value)
+
+
+def test_one_line_swap_to_school_census(tmp_path, model_path, inputs):
+    """Changing the one [data] line to a school-level census extract gives observed history.
+
+    The extract is SYNTHETIC (test data only): every school of the SCAP file, 2018-2022, its
+    May 2015 roll spread evenly over the year groups it teaches.
+    """
+    from click.testing import CliRunner
+
+    from sufficiency.cli import cli
+
+    cap = inputs.capacity
+    rows = []
+    for _, s in cap.iterrows():
+        groups = range(int(s["ncy_min"]), int(s["ncy_max"]) + 1)
+        for year in range(2018, 2023):
+            for g in groups:
+                rows.append((s["school"], year, g, round(s["roll"] / len(groups))))
+    import pandas as pd
+
+    extract = pd.DataFrame(rows, columns=["school", "year", "ncy", "pupils"])
+    extract = extract.groupby(["school", "year", "ncy"], as_index=False)["pupils"].sum()
+    extract.to_csv(tmp_path / "school_census.csv", index=False)
+    text = model_path.read_text()
+    old = 'pupils_by_area = { reader = "derived" }'
+    assert text.count(old) == 1
+    root = model_path.parent.parent.resolve()
+    text = text.replace(old, 'pupils_by_area = { path = "school_census.csv", reader = "school_census" }')
+    text = text.replace('"../data/', f'"{root}/data/')
+    model = tmp_path / "own.toml"
+    model.write_text(text)
+
+    own = load_inputs(load_model(model))
+    assert not own.derived
+    assert set(own.pupils["kind"]) == {"actual"}
+    assert own.pupils["pupils"].sum() == extract["pupils"].sum()
+    # every school's pupils land in its planning area (middle schools split by year group)
+    wc = own.pupils[(own.pupils["area"] == "8850031") & (own.pupils["year"] == 2022)]
+    assert wc["ncy"].min() >= 7 and wc["pupils"].sum() > 0
+
+    res = CliRunner().invoke(cli, ["forecast", str(model), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    out = pd.read_csv(tmp_path / "out" / "forecast.csv")
+    hist = out[out["kind"] != "forecast"]
+    assert len(hist) and "derived" not in set(hist["kind"])
