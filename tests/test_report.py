@@ -161,6 +161,15 @@ def test_area_page_figures(run, sections):
         assert table["demand"].iloc[-1] == pytest.approx(last["demand"])
         assert table["shortfall"].iloc[-1] == pytest.approx(last["shortfall"])
         assert table["RAG"].iloc[-1] == last["rag"]
+    # commentary names what is built in words, never an option identifier ("8850030:...")
+    plan = results["allocation"].plan if results.get("allocation") is not None else None
+    for page in secs["areas"]:
+        assert ":" not in page["commentary"].replace("£", ""), page["commentary"]
+        if plan is not None and (plan[nc.AREA] == page["code"]).any():
+            mine = plan[plan[nc.AREA] == page["code"]]
+            first = mine.sort_values(nc.YEAR).iloc[0]
+            assert (f"{str(first['kind']).replace('_', ' ')} ({fmt_count(first['places'])} places "
+                    f"from {nc.academic_year_label(first[nc.YEAR])}") in page["commentary"]
 
 
 def test_rag_table_matches_sufficiency(run, sections):

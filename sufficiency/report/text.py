@@ -266,9 +266,11 @@ def area_commentary(data: ReportData, area: str) -> str:
     if plan is not None and not plan.empty:
         mine = plan[plan[nc.AREA] == area]
         if not mine.empty:
+            # say what is built in words ("bulge class"), never the option identifier
+            what = (mine["kind"] if "kind" in mine.columns else mine["option"]).astype(str)
             items = [
-                f"{o} ({fmt_count(p)} places from {fmt_year(y)}, {fmt_gbp_m(c)})"
-                for o, p, y, c in zip(mine["option"], mine["places"], mine[nc.YEAR], mine["cost"])
+                f"{o.replace('_', ' ')} ({fmt_count(p)} places from {fmt_year(y)}, {fmt_gbp_m(c)})"
+                for o, p, y, c in zip(what, mine["places"], mine[nc.YEAR], mine["cost"])
             ]
             text += " The plan recommends " + _join(items) + "."
         elif not short.empty:
