@@ -161,6 +161,10 @@ def test_area_page_figures(run, sections):
         assert table["demand"].iloc[-1] == pytest.approx(last["demand"])
         assert table["shortfall"].iloc[-1] == pytest.approx(last["shortfall"])
         assert table["RAG"].iloc[-1] == last["rag"]
+        if "with plan" in table:
+            assert table["short with plan"].iloc[-1] == pytest.approx(
+                max(0.0, last["required"] - table["with plan"].iloc[-1]))
+            assert (table["short with plan"] <= table["shortfall"] + 1e-9).all()
     # commentary names what is built in words, never an option identifier ("8850030:...")
     plan = results["allocation"].plan if results.get("allocation") is not None else None
     for page in secs["areas"]:

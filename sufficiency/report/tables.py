@@ -141,10 +141,14 @@ def area_year_table(data, area: str) -> Table | None:
         out["with plan"] = after.fillna(pd.Series(rows["capacity"].to_numpy(), index=after.index)).to_numpy(float)
     out["surplus %"] = rows["surplus_pct"].to_numpy(float)
     out["shortfall"] = rows["shortfall"].to_numpy(float)
+    if "with plan" in out and "required" in rows:
+        out["short with plan"] = np.maximum(0.0, rows["required"].to_numpy(float) - out["with plan"].to_numpy(float))
     out["RAG"] = rows["rag"].to_numpy()
-    fm = {c: "count" for c in ("demand", "capacity", "with plan", "shortfall")}
+    fm = {c: "count" for c in ("demand", "capacity", "with plan", "shortfall", "short with plan")}
     fm["surplus %"] = "pct"
-    note = _suff_note(data) + " 'With plan': capacity once the recommended projects open."
+    note = _suff_note(data) + (" 'With plan': capacity once the recommended projects open; 'short "
+                               "with plan': the shortfall left after them (surplus %, shortfall "
+                               "and RAG are before the plan).")
     if data.derived:
         note = (f"The {fmt_year(base)} row is derived from county totals, not observed. " + note)
     return Table("Demand and places by year", out, fm, note)
