@@ -30,7 +30,9 @@ __all__ = ["Blocks", "blocks_of", "zero_build_blocks", "presolved_objective", "c
 
 @dataclass(frozen=True)
 class Blocks:
-    """Block index of every cell, build, option and move (``-1``: option without cells)."""
+    """Block index of every cell, build, option and move (``-1``: option without cells), and
+    for each kind of item its positions grouped by block (``order[ptr[i]:ptr[i + 1]]`` are
+    the items of block ``i``), so that cutting out a component costs its own size only."""
 
     n: int
     cell: np.ndarray  # (C,)
@@ -38,6 +40,21 @@ class Blocks:
     option: np.ndarray  # (O,)
     move: np.ndarray  # (M,) block of the move's origin
     move_to: np.ndarray  # (M,) block of the move's destination
+    groups: dict  # kind -> (order, ptr), kinds "cell", "build", "option", "pair", "move"
+
+    def items(self, kind: str, which: np.ndarray) -> np.ndarray:
+        """Indices (ascending) of the items of ``kind`` in the blocks ``which``."""
+        order, ptr = self.groups[kind]
+        pieces = [order[ptr[i]:ptr[i + 1]] for i in np.asarray(which).tolist()]
+        if not pieces:
+            return np.zeros(0, np.int64)
+        return np.sort(np.concatenate(pieces)) if len(pieces) > 1 else np.sort(pieces[0])
+
+
+def _grouped(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    keys = np.asarray(keys, np.int64)
+    order = np.argsort(keys, kind="stable")
+    return order, np.searchsorted(keys[order], np.arange(n + 1))
 
 
 def blocks_of(data: PlanData) -> Blocks:
@@ -55,7 +72,11 @@ def blocks_of(data: PlanData) -> Blocks:
         move_to = cell[data.moves["to_cell"].to_numpy(int)]
     else:
         move = move_to = np.zeros(0, np.int64)
-    return Blocks(n=n, cell=cell, build=build, option=option, move=move, move_to=move_to)
+    groups = {"cell": _grouped(cell, n), "build": _grouped(build, n), "option": _grouped(option, n),
+              "pair": _grouped(build[data.cover_build] if len(build) else np.zeros(0, np.int64), n),
+              "move": _grouped(move, n)}
+    return Blocks(n=n, cell=cell, build=build, option=option, move=move, move_to=move_to,
+                  groups=groups)
 
 
 def zero_build_blocks(data: PlanData, settings: PlanSettings, blocks: Blocks) -> np.ndarray:
@@ -90,6 +111,8 @@ def zero_build_blocks(data: PlanData, settings: PlanSettings, blocks: Blocks) ->
     ok = np.ones(nb, bool)
     if nb == 0:
         return ok
+    if (data.weights < 0).any():  # the proof needs w_s >= 0
+        return np.zeros(nb, bool)
     short = active_cells(data, settings.margin).any(axis=0)  # also flags move endpoints
     ok[np.unique(blocks.cell[short])] = False
     if len(data.moves):
@@ -176,36 +199,30 @@ def subset(data: PlanData, blocks: Blocks, which: np.ndarray) -> tuple[PlanData,
     """The problem restricted to the blocks ``which``.
 
     Returns ``(part, cells, builds, moves)``: the sub-problem and the indices, in ``data``, of
-    its cells, builds and moves (its own indices are positions in these arrays).
+    its cells, builds and moves (its own indices are positions in these arrays, which keep
+    the order of ``data``).
     """
-    in_block = np.zeros(blocks.n, bool)
-    in_block[which] = True
-    cells = np.flatnonzero(in_block[blocks.cell])
-    builds = np.flatnonzero(in_block[blocks.build]) if len(blocks.build) else np.zeros(0, np.int64)
-    options = np.flatnonzero((blocks.option >= 0) & in_block[np.maximum(blocks.option, 0)])
-    moves = np.flatnonzero(in_block[blocks.move]) if len(blocks.move) else np.zeros(0, np.int64)
-    cell_new = np.full(data.n_cells, -1, np.int64)
-    cell_new[cells] = np.arange(len(cells))
-    build_new = np.full(len(data.build_option), -1, np.int64)
-    build_new[builds] = np.arange(len(builds))
-    opt_new = np.full(len(data.options), -1, np.int64)
-    opt_new[options] = np.arange(len(options))
-    pair = build_new[data.cover_build] >= 0
+    cells = blocks.items("cell", which)
+    builds = blocks.items("build", which)
+    options = blocks.items("option", which)
+    pairs = blocks.items("pair", which)
+    moves = blocks.items("move", which)
     sub_cells = data.cells.iloc[cells].reset_index(drop=True)
     sub_cells["c"] = np.arange(len(cells))
     if len(moves):
         mv = data.moves.iloc[moves].reset_index(drop=True)
-        mv["from_cell"] = cell_new[mv["from_cell"].to_numpy(int)]
-        mv["to_cell"] = cell_new[mv["to_cell"].to_numpy(int)]
+        mv["from_cell"] = np.searchsorted(cells, mv["from_cell"].to_numpy(int))
+        mv["to_cell"] = np.searchsorted(cells, mv["to_cell"].to_numpy(int))
     else:
         mv = data.moves.iloc[:0]
     part = PlanData(
         cells=sub_cells, scenarios=data.scenarios, weights=data.weights,
         demand=data.demand[:, cells], capacity=data.capacity[cells],
         options=data.options.iloc[options].reset_index(drop=True),
-        build_option=opt_new[data.build_option[builds]], build_year=data.build_year[builds],
-        build_upper=data.build_upper[builds],
-        cover_build=build_new[data.cover_build[pair]], cover_cell=cell_new[data.cover_cell[pair]],
+        build_option=np.searchsorted(options, data.build_option[builds]),
+        build_year=data.build_year[builds], build_upper=data.build_upper[builds],
+        cover_build=np.searchsorted(builds, data.cover_build[pairs]),
+        cover_cell=np.searchsorted(cells, data.cover_cell[pairs]),
         build_years_open=data.build_years_open[builds], moves=mv, years=data.years,
         first_year=data.first_year, discount=data.discount[builds],
     )
