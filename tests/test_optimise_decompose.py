@@ -83,6 +83,9 @@ def assert_same(a, b):
 @pytest.mark.parametrize("seed", range(6))
 def test_presolve_and_decomposition_match_the_monolithic_model(seed):
     dem, cap, opts = random_problem(seed)
+    data = prepare(dem, cap, opts, PlanSettings())
+    presolved = zero_build_blocks(data, PlanSettings(), blocks_of(data))
+    assert 0 < presolved.sum() < len(presolved)  # the problem exercises both paths
     whole = solve(dem, cap, opts, solver="highs", **WHOLE)
     for kw in (dict(presolve=True, decompose=False), dict(presolve=False, decompose=True),
                dict(presolve=True, decompose=True), dict(block_size=3)):

@@ -87,8 +87,9 @@ class PlanSettings:
     block_size : int
         Components per solver call when decomposing (default 1).
     workers : int
-        Processes solving components in parallel when there are many (default 1: in this
-        process). The plan does not depend on it.
+        Processes solving components in parallel when there are hundreds (default 1: in this
+        process). The plan does not depend on it. The processes are spawned, so a script
+        using ``workers > 1`` needs the ``if __name__ == "__main__":`` guard.
     """
 
     margin: float = 0.02
