@@ -107,6 +107,16 @@ def test_coupled_problems_match_the_monolithic_model(seed, coupling):
     assert_same(solve(dem, cap, opts, adj, solver="highs", **kw), whole)
 
 
+@pytest.mark.parametrize("seed", [0, 2])
+def test_weighted_scenarios_match_the_monolithic_model(seed):
+    # a low and a high scenario planned together, weighted 3:1 in the penalties
+    dem, cap, opts = random_problem(seed)
+    both = pd.concat([dem.assign(scenario="low", demand=dem["demand"] * 0.97),
+                      dem.assign(scenario="high", demand=dem["demand"] * 1.03)], ignore_index=True)
+    kw = dict(solver="highs", scenario_weights={"low": 3.0, "high": 1.0}, target_penalty=3_000.0)
+    assert_same(solve(both, cap, opts, **kw), solve(both, cap, opts, **kw, **WHOLE))
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_cbc_and_highs_agree_after_presolve(seed):
     dem, cap, opts = random_problem(seed, n_areas=3)
