@@ -1,7 +1,7 @@
 """Benchmark the plan optimiser on SYNTHETIC problems (run by hand; not a test).
 
     python benchmarks/bench_optimise.py              # everything, 3 runs each (budget: 1)
-    python benchmarks/bench_optimise.py county 5     # county | county-budget | national | national-2
+    python benchmarks/bench_optimise.py county 5     # county | county-budget | national | national-duals | national-2
 
 Each line gives the wall time of ``solve_allocation`` (prepare, presolve, build and solve
 every part, results, and duals where asked for) with the 1-minute load average just before,
@@ -141,6 +141,9 @@ if __name__ == "__main__":
     if which in ("all", "national"):
         run("national 2,550 areas x 2 phases x 10 years", 2550, ("primary", "secondary"), "highs",
             repeat, duals=False, time_limit=600)
+    if which in ("all", "national-duals"):
+        run("national, with LP-relaxation duals", 2550, ("primary", "secondary"), "highs", repeat,
+            duals=True, time_limit=600)
     if which in ("all", "national-2"):
         run("national, 2 worker processes", 2550, ("primary", "secondary"), "highs", repeat,
             duals=False, time_limit=600, workers=2)
