@@ -1,7 +1,11 @@
 """Benchmark the plan optimiser on SYNTHETIC problems (run by hand; not a test).
 
-    python benchmarks/bench_optimise.py            # county (CBC and HiGHS) + national (HiGHS)
-    python benchmarks/bench_optimise.py county
+    python benchmarks/bench_optimise.py              # everything, 3 runs each (budget: 1)
+    python benchmarks/bench_optimise.py county 5     # county | county-budget | national | national-duals | national-2
+
+Each line gives the wall time of ``solve_allocation`` (prepare, presolve, build and solve
+every part, results, and duals where asked for) with the 1-minute load average just before,
+then the optimiser's own log line: cells presolved, parts solved and the time of each stage.
 
 County: 20 planning areas x 3 phases (primary, secondary, special) x 10 years, the full
 catalogue (bulge classes, half-FE expansions, new schools; special expansions and new special
@@ -14,6 +18,12 @@ special 60-400 places growing 0-5% a year); they are not any authority's data.
 
 from __future__ import annotations
 
+import datetime
+import importlib.metadata
+import logging
+import os
+import platform
+import statistics
 import sys
 import time
 
@@ -69,30 +79,71 @@ def _opt(name, area, phase, kind, places, cost, max_modules, max_per_year, earli
                 earliest_year=earliest, duration=duration, source="synthetic benchmark")
 
 
-def run(label, n_areas, phases, solver, **kw):
+class _Stages(logging.Handler):
+    """Keeps the optimiser's last 'plan: ...' log line (cells presolved, parts, stage times)."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.last = ""
+
+    def emit(self, record):
+        msg = record.getMessage()
+        if msg.startswith("plan: ") and "seconds:" in msg:
+            self.last = msg
+
+
+def run(label, n_areas, phases, solver, repeat=3, **kw):
     dem, cap, opts = synthetic(n_areas, phases)
     settings = PlanSettings(solver=solver, **{"time_limit": 120, **kw})
-    t0 = time.perf_counter()
     data = prepare(dem, cap, opts, settings)
-    problem, v, cons = build_problem(data, settings)  # the whole model, to count and time it
-    t_build = time.perf_counter() - t0
-    del problem
-    t0 = time.perf_counter()
-    r = solve_allocation(dem, cap, opts, settings)
-    total = time.perf_counter() - t0
-    print(f"{label:<40} {solver:<6} cells={data.n_cells:>6} int_vars={len(v.build):>6} "
-          f"constraints={sum(len(f) for f in cons.values()):>6}  build(whole)={t_build:5.2f}s  "
-          f"total(build+solve+duals)={total:6.2f}s  status={r.status}  cost=GBP {r.total_cost:,.0f}")
-    return total
+    problem, v, cons = build_problem(data, settings)  # the whole model, only to count it
+    size = (f"cells={data.n_cells:>6} int_vars={len(v.build):>6} "
+            f"constraints={sum(len(f) for f in cons.values()):>6}")
+    del problem, v, cons
+    stages = _Stages()
+    log = logging.getLogger("sufficiency.optimise.model")
+    log.addHandler(stages)
+    log.setLevel(logging.INFO)
+    times = []
+    try:
+        for _ in range(repeat):
+            load = os.getloadavg()[0]
+            t0 = time.perf_counter()
+            r = solve_allocation(dem, cap, opts, settings)
+            times.append(time.perf_counter() - t0)
+            print(f"{label:<44} {solver:<6} {size}  total={times[-1]:7.2f}s  load1={load:4.2f}  "
+                  f"status={r.status}  objective={r.objective:,.2f}  cost=GBP {r.total_cost:,.0f}",
+                  flush=True)
+            print(f"    {stages.last}", flush=True)
+    finally:
+        log.removeHandler(stages)
+    print(f"{label:<44} {solver:<6} min={min(times):.2f}s median={statistics.median(times):.2f}s "
+          f"over {repeat} run(s)", flush=True)
+    return times
 
 
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 else "all"
+    repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    import pulp
+
+    print(f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
+          f"{os.cpu_count()} CPU(s), Python {platform.python_version()}, PuLP {pulp.__version__}, "
+          f"highspy {importlib.metadata.version('highspy')}", flush=True)
     if which in ("all", "county"):
         for solver in ("cbc", "highs"):
-            run("county 20 areas x 3 phases x 10 years", 20, ("primary", "secondary", "special"), solver)
+            run("county 20 areas x 3 phases x 10 years", 20, ("primary", "secondary", "special"),
+                solver, repeat)
+    if which in ("all", "county-budget"):
+        for solver in ("cbc", "highs"):
             run("county, annual budget GBP 15m", 20, ("primary", "secondary", "special"), solver,
-                annual_budget=15e6)
+                1, annual_budget=15e6)
     if which in ("all", "national"):
         run("national 2,550 areas x 2 phases x 10 years", 2550, ("primary", "secondary"), "highs",
-            duals=False, time_limit=600)
+            repeat, duals=False, time_limit=600)
+    if which in ("all", "national-duals"):
+        run("national, with LP-relaxation duals", 2550, ("primary", "secondary"), "highs", repeat,
+            duals=True, time_limit=600)
+    if which in ("all", "national-2"):
+        run("national, 2 worker processes", 2550, ("primary", "secondary"), "highs", repeat,
+            duals=False, time_limit=600, workers=2)

@@ -66,7 +66,7 @@ class PlanSettings:
         impossible requirement raises :class:`InfeasibleError` naming areas and years.
     solver : {"cbc", "highs"}
     time_limit : float
-        Solver time limit [s] (default 60). A plan found by then without proof of optimality
+        Solver time limit [s] of each solver call (one per independent component; default 60). A plan found by then without proof of optimality
         is returned with ``status`` saying so; no plan at all raises :class:`SolverError`.
     mip_gap : float
         Relative optimality gap accepted (default 1e-6: optimal).
@@ -76,11 +76,20 @@ class PlanSettings:
         Weight of each scenario's penalties in the objective (default equal, summing to 1).
     first_year, last_year : int, optional
         Plan years (default: all years of the demand).
+    presolve : bool
+        Leave out of the solver the (area, phase) blocks where building nothing is provably
+        the unique optimum (:func:`~sufficiency.optimise.decompose.zero_build_blocks`);
+        default True. Same optimum.
     decompose : bool
-        Without budgets or moves, solve each (area, phase) block on its own (same optimum,
-        much faster than one branch-and-bound tree over every block); default True.
+        Solve each independent component (blocks not linked by a budget or a move; without
+        budgets or moves, each area and phase) on its own: same optimum, much faster than one
+        branch-and-bound tree over every block; default True.
     block_size : int
-        Blocks per solver call when decomposing (default 1).
+        Components per solver call when decomposing (default 1).
+    workers : int
+        Processes solving components in parallel when there are hundreds (default 1: in this
+        process). The plan does not depend on it. The processes are spawned, so a script
+        using ``workers > 1`` needs the ``if __name__ == "__main__":`` guard.
     """
 
     margin: float = 0.02
@@ -100,8 +109,10 @@ class PlanSettings:
     scenario_weights: Mapping[str, float] | None = None
     first_year: int | None = None
     last_year: int | None = None
+    presolve: bool = True
     decompose: bool = True
     block_size: int = 1
+    workers: int = 1
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):
@@ -119,6 +130,9 @@ class PlanSettings:
         for k in ("shortfall_penalty", "target_penalty", "surplus_penalty", "discount_rate"):
             if getattr(self, k) < 0:
                 raise ConfigError(f"plan: {k} = {getattr(self, k)}: expected >= 0")
+        if int(self.workers) < 1 or int(self.block_size) < 1:
+            raise ConfigError(f"plan: workers = {self.workers}, block_size = {self.block_size}: "
+                              "expected integers >= 1")
         if self.total_budget is not None and self.total_budget < 0:
             raise ConfigError(f"plan: total_budget = {self.total_budget}: expected >= 0")
 

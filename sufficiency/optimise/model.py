@@ -1,15 +1,19 @@
 """Build, solve and read the allocation problem (reads top to bottom, PyPSA style).
 
-``solve_allocation``: prepare arrays -> ``define_variables`` -> ``define_*`` constraint
-families -> ``define_objective`` -> solve -> check status -> extract -> LP relaxation duals.
+``solve_allocation``: prepare arrays -> presolve (blocks where building nothing is provably
+optimal) -> split into independent components (:mod:`.decompose`) -> for each:
+``define_variables`` -> ``define_*`` constraint families -> ``define_objective`` -> solve ->
+check status -> read -> LP relaxation duals; then extract the tables over the whole problem.
 It depends on frames only (demand, capacity, options), never on the forecast module.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -27,6 +31,7 @@ from .constraints import (
     define_target,
 )
 from .data import PlanData, PlanSettings, prepare
+from .decompose import blocks_of, components, presolved_objective, subset, zero_build_blocks
 from .objective import define_objective
 from .results import AllocationResult
 from .variables import Variables, define_variables
@@ -36,6 +41,26 @@ __all__ = ["solve_allocation", "build_problem"]
 logger = logging.getLogger(__name__)
 
 TOL = 1e-6
+#: fewest parts per worker process before solving in parallel pays for starting the processes
+_MIN_PARTS_PER_WORKER = 200
+
+
+@functools.cache
+def _highs_options() -> dict:
+    """HiGHS options beyond PuLP's. The feasibility-jump primal heuristic is switched off: on
+    the small components of this problem it costs about half the solve time and the search
+    still proves optimality (measured, benchmarks/bench_optimise.py); older highspy releases
+    without the option are left as they are."""
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    try:
+        status = h.getOptionValue("mip_heuristic_run_feasibility_jump")
+    except Exception:  # pragma: no cover - depends on the highspy release
+        return {}
+    ok = not isinstance(status, tuple) or status[0] == highspy.HighsStatus.kOk
+    return {"mip_heuristic_run_feasibility_jump": False} if ok else {}
 
 
 def _solver(settings: PlanSettings, mip: bool = True):
@@ -45,7 +70,7 @@ def _solver(settings: PlanSettings, mip: bool = True):
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise SolverError("solver 'highs' needs the highspy package (pip install highspy)") from exc
         return pulp.HiGHS(mip=mip, msg=False, timeLimit=settings.time_limit,
-                          gapRel=settings.mip_gap, threads=1, random_seed=0)
+                          gapRel=settings.mip_gap, threads=1, random_seed=0, **_highs_options())
     with warnings.catch_warnings():
         # PuLP 3.3 announces PULP_CBC_CMD's removal in 4.0; CBC is still bundled here
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -127,8 +152,9 @@ def _values(vars_) -> np.ndarray:
     return np.array([v.varValue or 0.0 for v in vars_], dtype=float)
 
 
-def _extract(data: PlanData, v: Variables, settings: PlanSettings):
-    x = np.rint(_values(v.build))
+def _extract(data: PlanData, x: np.ndarray, moved: np.ndarray, settings: PlanSettings):
+    """Plan and before/after tables from the modules built ``x`` (B,) and pupils moved
+    ``moved`` (S, M)."""
     opts = data.options
     o = data.build_option
     places = opts["places"].to_numpy(float)[o]
@@ -155,9 +181,8 @@ def _extract(data: PlanData, v: Variables, settings: PlanSettings):
         out_ = np.zeros(data.n_cells)
         in_ = np.zeros(data.n_cells)
         if len(data.moves):
-            mv = np.array([v.move[(s, m)].varValue or 0.0 for m in range(len(data.moves))])
-            np.add.at(out_, data.moves["from_cell"].to_numpy(int), mv)
-            np.add.at(in_, data.moves["to_cell"].to_numpy(int), mv)
+            np.add.at(out_, data.moves["from_cell"].to_numpy(int), moved[s])
+            np.add.at(in_, data.moves["to_cell"].to_numpy(int), moved[s])
         dem = data.demand[s]
         eff = dem - out_ + in_
         cap_after = data.capacity + added
@@ -181,59 +206,67 @@ def _extract(data: PlanData, v: Variables, settings: PlanSettings):
     # drop solver noise
     for col in ("shortfall_after", "moved_out", "moved_in"):
         cells.loc[cells[col].abs() < 1e-6, col] = 0.0
-    return x, plan, cells
+    return plan, cells
 
 
-def _binding(data: PlanData, settings: PlanSettings, x: np.ndarray, cells: pd.DataFrame, cons) -> pd.DataFrame:
+def _binding(data: PlanData, settings: PlanSettings, x: np.ndarray, cells: pd.DataFrame) -> pd.DataFrame:
+    cols = ["family", "scenario", nc.AREA, nc.PHASE, nc.YEAR, "option", "detail"]
     rows = []
     # minimum margin: capacity after the plan exactly at (or short of) the requirement
-    tight = cells.loc[cells["capacity_after"] - cells["required"] <= 0.5]
+    tight = cells.loc[(cells["capacity_after"] - cells["required"] <= 0.5)
+                      & ((cells["added"] > 0) | (cells["shortfall_after"] > 0)
+                         | (cells["moved_out"] > 0) | (cells["moved_in"] > 0))]
     for r in tight.itertuples(index=False):
-        if r.added > 0 or r.shortfall_after > 0 or r.moved_out > 0 or r.moved_in > 0:
-            rows.append(("sufficiency", r.scenario, r.area, r.phase, r.year, "",
-                         f"shortfall left {r.shortfall_after:,.1f} places" if r.shortfall_after > 0
-                         else "minimum margin met exactly"))
+        rows.append(("sufficiency", r.scenario, r.area, r.phase, r.year, "",
+                     f"shortfall left {r.shortfall_after:,.1f} places" if r.shortfall_after > 0
+                     else "minimum margin met exactly"))
     opts = data.options
     o = data.build_option
     cost = opts["cost_per_module"].to_numpy(float)[o]
-    for t, con in cons.get("budget", {}).items():
-        if t == "total":
-            spent = float((x * cost).sum())
-            year = np.nan
-        else:
-            spent = float((x * cost)[data.build_year == t].sum())
-            year = t
-        if spent >= con.constant * -1 - max(1.0, 1e-6 * abs(con.constant)):
-            rows.append(("budget", "", "", "", year, "", f"spent GBP {spent:,.0f} of GBP {-con.constant:,.0f}"))
+    annual = settings.budget_of_year(data.years)
+    if np.isfinite(annual).any() or settings.total_budget is not None:
+        limits = [(t, a) for t, a in zip(data.years.tolist(), annual.tolist()) if np.isfinite(a)]
+        if settings.total_budget is not None:
+            limits.append(("total", float(settings.total_budget)))
+        for t, limit in limits:
+            spent = float((x * cost).sum() if t == "total" else (x * cost)[data.build_year == t].sum())
+            if spent >= limit - max(1.0, 1e-6 * abs(limit)):
+                rows.append(("budget", "", "", "", np.nan if t == "total" else t, "",
+                             f"spent GBP {spent:,.0f} of GBP {limit:,.0f}"))
+    area, phase, name = (opts[k].to_numpy() for k in (nc.AREA, nc.PHASE, "option"))
+    max_m = opts["max_modules"].to_numpy()
     used = np.bincount(o, weights=x, minlength=len(opts))
     perm = opts["duration"].to_numpy() == 0
-    for i in np.nonzero((opts["max_modules"].to_numpy() > 0) & (used >= opts["max_modules"].to_numpy() - TOL)
-                        & (used > 0))[0]:
-        r = opts.iloc[i]
-        rows.append(("module_limit", "", r[nc.AREA], r[nc.PHASE], np.nan, r["option"],
-                     f"all {int(r['max_modules'])} module(s) used"))
-    for b in np.nonzero(~perm[o] & (x >= data.build_upper - TOL) & (x > 0))[0]:
-        r = opts.iloc[o[b]]
-        rows.append(("module_limit", "", r[nc.AREA], r[nc.PHASE], int(data.build_year[b]), r["option"],
+    for i in np.nonzero((max_m > 0) & (used >= max_m - TOL) & (used > 0))[0].tolist():
+        rows.append(("module_limit", "", area[i], phase[i], np.nan, name[i],
+                     f"all {int(max_m[i])} module(s) used"))
+    for b in np.nonzero(~perm[o] & (x >= data.build_upper - TOL) & (x > 0))[0].tolist():
+        i = o[b]
+        rows.append(("module_limit", "", area[i], phase[i], int(data.build_year[b]), name[i],
                      f"{int(x[b])} a year, the most allowed"))
     # lead time: places short before an option could open
-    short = cells.loc[cells["shortfall_after"] > 0]
+    short = cells.loc[cells["shortfall_after"] > 0, [nc.AREA, nc.PHASE, nc.YEAR, "shortfall_after"]]
     if len(short):
-        for r in opts.itertuples(index=False):
-            s = short.loc[(short[nc.AREA] == r.area) & (short[nc.PHASE] == r.phase)
-                          & (short[nc.YEAR] < r.earliest_year)]
-            if len(s):
-                rows.append(("lead_time", "", r.area, r.phase, int(s[nc.YEAR].min()), r.option,
-                             f"earliest {nc.academic_year_label(r.earliest_year)}; short "
-                             f"{s['shortfall_after'].sum():,.0f} place-years before"))
-    return pd.DataFrame(rows, columns=["family", "scenario", nc.AREA, nc.PHASE, nc.YEAR, "option", "detail"])
+        ol = pd.DataFrame({nc.AREA: area.astype(str), nc.PHASE: phase, "_o": np.arange(len(opts)),
+                           "earliest_year": opts["earliest_year"].to_numpy()})
+        m = ol.merge(short, on=[nc.AREA, nc.PHASE])
+        m = m.loc[m[nc.YEAR] < m["earliest_year"]]
+        if len(m):
+            g = m.groupby("_o", sort=True).agg(year=(nc.YEAR, "min"), short=("shortfall_after", "sum"))
+            for i, r in zip(g.index.tolist(), g.itertuples(index=False)):
+                rows.append(("lead_time", "", area[i], phase[i], int(r.year), name[i],
+                             f"earliest {nc.academic_year_label(int(opts['earliest_year'].iloc[i]))}; "
+                             f"short {r.short:,.0f} place-years before"))
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["family", nc.AREA, nc.PHASE, nc.YEAR], kind="stable").reset_index(drop=True)
 
 
-def _duals(problem, data: PlanData, v: Variables, settings: PlanSettings, cons) -> pd.DataFrame:
-    cols = ["scenario", nc.AREA, nc.PHASE, nc.YEAR, "marginal_cost"]
+def _duals(problem, v: Variables, settings: PlanSettings, cons) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Duals of the ``sufficiency`` rows in the LP relaxation: ``(scenario, cell, pi)`` arrays."""
+    empty = (np.zeros(0, int), np.zeros(0, int), np.zeros(0))
     fam = cons.get("sufficiency", {})
     if not settings.duals or not fam:
-        return pd.DataFrame(columns=cols)
+        return empty
     for var in v.build:
         var.cat = pulp.LpContinuous
     try:
@@ -243,18 +276,53 @@ def _duals(problem, data: PlanData, v: Variables, settings: PlanSettings, cons) 
             var.cat = pulp.LpInteger
     if problem.status != pulp.LpStatusOptimal:
         logger.warning("LP relaxation not solved (%s): no marginal costs", pulp.LpStatus[problem.status])
-        return pd.DataFrame(columns=cols)
+        return empty
     keys = list(fam)
     pi = np.array([fam[k].pi if fam[k].pi is not None else np.nan for k in keys], dtype=float)
-    s_idx = np.array([k[0] for k in keys], int)
-    c_idx = np.array([k[1] for k in keys], int)
-    cells = data.cells.iloc[c_idx]
-    out = pd.DataFrame({
-        "scenario": np.array(data.scenarios, dtype=object)[s_idx],
-        nc.AREA: cells[nc.AREA].to_numpy(), nc.PHASE: cells[nc.PHASE].to_numpy(),
-        nc.YEAR: cells[nc.YEAR].to_numpy(), "marginal_cost": np.abs(pi),
-    })
-    return out.sort_values(["scenario", nc.AREA, nc.PHASE, nc.YEAR]).reset_index(drop=True)
+    return np.array([k[0] for k in keys], int), np.array([k[1] for k in keys], int), pi
+
+
+@dataclass(frozen=True)
+class _Part:
+    """Solution of one independent part of the problem (indices are the part's own)."""
+
+    x: np.ndarray  # (B,) modules built
+    moved: np.ndarray  # (S, M) pupils moved
+    objective: float  # [GBP]
+    optimal: bool  # False: integer feasible at the time limit
+    duals: tuple  # (scenario, cell, pi) of the sufficiency rows in the LP relaxation
+
+
+def _solve_part(data: PlanData, settings: PlanSettings) -> _Part:
+    """Build, solve, check and read one part (the whole problem or one component)."""
+    problem, v, cons = build_problem(data, settings)
+    logger.debug("plan part: %d cells x %d scenario(s), %d builds, %d constraints", data.n_cells,
+                 len(data.scenarios), len(v.build), sum(len(f) for f in cons.values()))
+    problem.solve(_solver(settings))
+    _check(problem, data, settings, "plan")
+    x = np.rint(_values(v.build))
+    S, M = len(data.scenarios), len(data.moves)
+    moved = np.array([[v.move[(s, m)].varValue or 0.0 for m in range(M)] for s in range(S)]).reshape(S, M)
+    return _Part(x=x, moved=moved, objective=float(pulp.value(problem.objective) or 0.0),
+                 optimal=problem.sol_status == pulp.LpSolutionOptimal,
+                 duals=_duals(problem, v, settings, cons))
+
+
+def _solve_parts(parts: list[PlanData], settings: PlanSettings) -> list[_Part]:
+    """Solve independent parts in order, on ``settings.workers`` processes when it pays."""
+    workers = min(int(settings.workers), len(parts))
+    if workers <= 1 or len(parts) < _MIN_PARTS_PER_WORKER * 2:
+        return [_solve_part(p, settings) for p in parts]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    # spawn, not fork: a forked child would inherit solver threads' locks; results come back
+    # in submission order, so the outcome does not depend on which process solved what
+    ctx = multiprocessing.get_context("spawn")
+    chunk = max(1, len(parts) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        return list(pool.map(partial(_solve_part, settings=settings), parts, chunksize=chunk))
 
 
 def solve_allocation(
@@ -302,25 +370,34 @@ def solve_allocation(
     """
     settings = settings or PlanSettings()
     t0 = time.perf_counter()
-    coupled = (settings.annual_budget is not None or settings.total_budget is not None
-               or (adjacency is not None and len(adjacency)))
-    if settings.decompose and not coupled:
-        blocks = sorted(set(zip(demand[nc.AREA].astype(str), demand[nc.PHASE])))
-        if len(blocks) > 1:
-            return _solve_blocks(demand, capacity, options, settings, blocks, t0,
-                                 provenance=provenance, area_names=area_names)
     data = prepare(demand, capacity, options, settings, adjacency)
-    problem, v, cons = build_problem(data, settings)
-    logger.info("plan: %d cells x %d scenario(s), %d builds, %d constraints", data.n_cells,
-                len(data.scenarios), len(v.build), sum(len(f) for f in cons.values()))
-    problem.solve(_solver(settings))
-    _check(problem, data, settings, "plan")
-    objective = float(pulp.value(problem.objective) or 0.0)
-    status = ("Optimal" if problem.sol_status == pulp.LpSolutionOptimal
+    t1 = time.perf_counter()
+    parts, index, fixed = _partition(data, settings)
+    t2 = time.perf_counter()
+    solved = _solve_parts(parts, settings)
+    t3 = time.perf_counter()
+
+    x = np.zeros(len(data.build_option))
+    moved = np.zeros((len(data.scenarios), len(data.moves)))
+    d_s, d_c, d_pi = [], [], []
+    for part, (cells_i, builds_i, moves_i) in zip(solved, index):
+        x[builds_i] = part.x
+        moved[:, moves_i] = part.moved
+        d_s.append(part.duals[0])
+        d_c.append(cells_i[part.duals[1]])
+        d_pi.append(part.duals[2])
+    objective = float(sum(p.objective for p in solved)) + presolved_objective(data, settings, fixed)
+    status = ("Optimal" if all(p.optimal for p in solved)
               else f"Feasible (time limit {settings.time_limit:g} s, optimality not proven)")
-    x, plan, cells = _extract(data, v, settings)
-    binding = _binding(data, settings, x, cells, cons)
-    marginal = _duals(problem, data, v, settings, cons)
+    plan, cells = _extract(data, x, moved, settings)
+    binding = _binding(data, settings, x, cells)
+    marginal = _marginal_frame(data, d_s, d_c, d_pi)
+    t4 = time.perf_counter()
+    logger.info("plan: %d cells x %d scenario(s), %d builds; %d cell(s) presolved (nothing to "
+                "build); %d part(s) solved with %s; seconds: prepare %.2f, presolve and split %.2f, "
+                "build and solve %.2f, results %.2f", data.n_cells, len(data.scenarios),
+                len(data.build_option), int(fixed.sum()), len(parts), settings.solver,
+                t1 - t0, t2 - t1, t3 - t2, t4 - t3)
     return AllocationResult(
         plan=plan, cells=cells, marginal=marginal, binding=binding, options=data.options,
         objective=objective, status=status, settings=settings, solver=settings.solver,
@@ -329,41 +406,50 @@ def solve_allocation(
     )
 
 
-def _solve_blocks(demand, capacity, options, settings, blocks, t0, *, provenance, area_names):
-    """Solve independent (area, phase) blocks one group at a time and merge the results.
+def _partition(data: PlanData, settings: PlanSettings):
+    """Split the problem into independent parts to solve (see :mod:`.decompose`).
 
-    Without budgets or moves nothing links two planning areas or two phases, so the optimum of
-    the whole problem is the union of the blocks' optima (the objective is a sum over blocks).
-    Solving blocks apart avoids a branch-and-bound tree over all of them at once.
+    Returns ``(parts, index, fixed)``: the sub-problems, for each the indices in ``data`` of
+    its cells, builds and moves, and the cells of presolved blocks (nothing built) [bool].
     """
-    from dataclasses import replace
+    whole = (np.arange(data.n_cells), np.arange(len(data.build_option)), np.arange(len(data.moves)))
+    none = np.zeros(data.n_cells, bool)
+    if not settings.presolve and not settings.decompose:
+        return [data], [whole], none
+    blocks = blocks_of(data)
+    orphan = (blocks.option < 0) & (data.options["min_modules"].to_numpy() > 0)
+    if orphan.any():
+        # a committed option with no demand cell: infeasible, diagnosed on the whole problem
+        return [data], [whole], none
+    keep = ~zero_build_blocks(data, settings, blocks) if settings.presolve else np.ones(blocks.n, bool)
+    fixed = ~keep[blocks.cell]
+    if not keep.any():
+        return [], [], fixed
+    if settings.decompose:
+        comps = components(data, settings, blocks, keep)
+        size = max(1, int(settings.block_size))
+        groups = [np.concatenate(comps[i:i + size]) for i in range(0, len(comps), size)]
+    else:
+        groups = [np.flatnonzero(keep)]
+    parts, index = [], []
+    for g in groups:
+        part, cells_i, builds_i, moves_i = subset(data, blocks, g)
+        parts.append(part)
+        index.append((cells_i, builds_i, moves_i))
+    return parts, index, fixed
 
-    size = max(1, int(settings.block_size))
-    sub = replace(settings, decompose=False)
-    d_key = pd.Series(list(zip(demand[nc.AREA].astype(str), demand[nc.PHASE])), index=demand.index)
-    o_key = pd.Series(list(zip(options[nc.AREA].astype(str), options[nc.PHASE])), index=options.index)
-    parts = []
-    for i in range(0, len(blocks), size):
-        group = set(blocks[i:i + size])
-        parts.append(solve_allocation(
-            demand.loc[d_key.isin(group)], capacity, options.loc[o_key.isin(group)].reset_index(drop=True),
-            sub))
-    def cat(attr, keys):
-        frames = [getattr(p, attr) for p in parts if len(getattr(p, attr))]
-        if not frames:
-            return getattr(parts[0], attr)
-        return pd.concat(frames, ignore_index=True).sort_values(keys, kind="stable").reset_index(drop=True)
 
-    statuses = {p.status for p in parts}
-    return AllocationResult(
-        plan=cat("plan", [nc.AREA, nc.PHASE, nc.YEAR, "option"]),
-        cells=cat("cells", ["scenario", nc.AREA, nc.PHASE, nc.YEAR]),
-        marginal=cat("marginal", ["scenario", nc.AREA, nc.PHASE, nc.YEAR]),
-        binding=cat("binding", ["family", nc.AREA, nc.PHASE, nc.YEAR]) if any(len(p.binding) for p in parts)
-        else parts[0].binding,
-        options=options.reset_index(drop=True),
-        objective=float(sum(p.objective for p in parts)),
-        status="Optimal" if statuses == {"Optimal"} else sorted(statuses - {"Optimal"})[0],
-        settings=settings, solver=settings.solver, solve_seconds=time.perf_counter() - t0,
-        provenance=tuple(provenance), area_names=dict(area_names or {}),
-    )
+def _marginal_frame(data: PlanData, d_s, d_c, d_pi) -> pd.DataFrame:
+    cols = ["scenario", nc.AREA, nc.PHASE, nc.YEAR, "marginal_cost"]
+    s_idx = np.concatenate(d_s).astype(int) if d_s else np.zeros(0, int)
+    if not len(s_idx):
+        return pd.DataFrame(columns=cols)
+    c_idx = np.concatenate(d_c).astype(int)
+    pi = np.concatenate(d_pi)
+    cells = data.cells.iloc[c_idx]
+    out = pd.DataFrame({
+        "scenario": np.array(data.scenarios, dtype=object)[s_idx],
+        nc.AREA: cells[nc.AREA].to_numpy(), nc.PHASE: cells[nc.PHASE].to_numpy(),
+        nc.YEAR: cells[nc.YEAR].to_numpy(), "marginal_cost": np.abs(pi),
+    })
+    return out.sort_values(["scenario", nc.AREA, nc.PHASE, nc.YEAR]).reset_index(drop=True)
