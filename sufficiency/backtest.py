@@ -58,6 +58,7 @@ SCORED_PHASES = ("primary", "secondary")
 BASELINES: Mapping[str, Mapping[str, Any] | None] = {
     "last": None,
     "cohort3": {"window": 3, "method": "mean", "halflife": 1.0, "shrinkage": 0.0,
+                "shrinkage_method": "fixed", "reception_shrinkage": None, "combine": (), "reception_combine": (),
                 "downweight": {}, "reception_window": 3, "reception_method": "mean",
                 "reception_trend": 0.0, "drift": 0.0, "reception_drift": 0.0,
                 "staying_on_drift": 0.0, "primary_drift": 0.0,
