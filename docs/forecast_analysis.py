@@ -154,6 +154,29 @@ def main() -> None:
     print("=== Outside-check run, all its target years ===")
     print(table(out.scores()))
     print()
+    print("=== Each authority backtested alone (the outside-check command, one authority at a "
+          "time): median abs error and 80% coverage ===")
+    for name, params in (("default", {}), ("previous default", PREVIOUS)):
+        rows = []
+        for a in areas:
+            one = backtest(pupils[pupils["area"] == a], births[births["area"] == a],
+                           [2017, 2019, 2020, 2021], [1, 3], params)
+            rows.append(one.data)
+        e = pd.concat(rows, ignore_index=True)
+        e["inside"] = (e["actual"] >= e["lower80"]) & (e["actual"] <= e["upper80"])
+        g = e.groupby(["phase", "horizon"]).agg(
+            n=("inside", "size"), mae=("pct_error", lambda x: x.abs().median()),
+            bias=("pct_error", "mean"), coverage80=("inside", "mean"))
+        print(f"{name}: " + "; ".join(
+            f"{p} {h}y: {r.mae:.2%} (bias {r.bias:+.2%}), coverage {r.coverage80:.0%} (n {int(r.n)})"
+            for (p, h), r in g.iterrows()) + f"; coverage overall {e['inside'].mean():.0%}")
+    print()
+    full = backtest(pupils, births, list(range(2012, 2022)), [1, 2, 3, 4, 5], None).data
+    print("=== 80th percentile of |error| by horizon, default, origins 2012-2021 (the fallback "
+          "FALLBACK_HALFWIDTH_80 in sufficiency/uncertainty.py) ===")
+    print(full.groupby("horizon")["pct_error"].apply(lambda x: round(float(x.abs().quantile(0.8)), 4))
+          .to_string())
+    print()
     sc_t = d.data[d.data["target_year"].isin(TARGET_YEARS)]
     sc_t = sc_t[sc_t["origin"] >= 2015]
     w = sc_t[sc_t["winner"] != ""]
