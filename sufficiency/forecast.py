@@ -3,10 +3,11 @@
 The model is cohort survival (see :mod:`sufficiency.cohort` for the maths):
 
 * Year groups 1-13 roll forward with survival ratios averaged over the last ``window`` years
-  (plain, recency-weighted, median or trimmed mean; optionally shrunk towards the ratio pooled
-  over all areas, with chosen years down-weighted).
-* Reception is births four years earlier times an averaged reception/births ratio, with an
-  optional damped trend in that ratio. Beyond the last observed births, births are projected
+  (plain, recency-weighted, median or trimmed mean, or an equal-weight combination of several;
+  shrunk towards the ratio pooled over all areas with a fixed or an empirical-Bayes weight,
+  with chosen years down-weighted).
+* Reception is births four years earlier times an averaged (by default combined)
+  reception/births ratio, with an optional damped trend in that ratio. Beyond the last observed births, births are projected
   (Holt damped trend, or a supplied projection) and rows are flagged ``births_projected``.
 * Year 7 of a secondary planning area is the sum over its feeder primary areas of their
   Year 6 the year before times the transfer share, times the area's Y6->Y7 ratio.
