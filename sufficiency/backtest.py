@@ -13,7 +13,10 @@ Baselines, so the model proves its worth:
 
 Intervals for origin ``t`` are calibrated **only** on errors of forecasts whose target year
 is ``<= t`` (no peeking): empirical quantiles by horizon and phase
-(:class:`~sufficiency.uncertainty.ErrorModel`).
+(:class:`~sufficiency.uncertainty.ErrorModel`), each horizon's blended with a fixed fallback
+distribution (:data:`~sufficiency.uncertainty.FALLBACK_HALFWIDTH_80`) worth
+:data:`PRIOR_WEIGHT` errors, so a backtest of a single authority still gets intervals at its
+first origins.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import pandas as pd
 from . import nomenclature as nc
 from .exceptions import ConfigError, SchemaError
 from .forecast import DEFAULT_PARAMS, CohortModel
-from .uncertainty import ErrorModel
+from .uncertainty import FALLBACK_HALFWIDTH_80, ErrorModel
 
 __all__ = [
     "BacktestResult",
@@ -51,6 +54,11 @@ RESULT_COLUMNS = (
     "area", "phase", "origin", "target_year", "horizon", "forecast", "actual", "pct_error",
     "lower80", "upper80",
 )
+#: weight, in errors, of the fallback error distribution blended into the backtest's interval
+#: calibration (:class:`~sufficiency.uncertainty.ErrorModel` ``prior_weight``): with few past
+#: errors (one authority, early origins) the intervals lean on the fallback, with many on the
+#: errors themselves
+PRIOR_WEIGHT = 12.0
 #: phases scored (DfE measure)
 SCORED_PHASES = ("primary", "secondary")
 
@@ -58,6 +66,7 @@ SCORED_PHASES = ("primary", "secondary")
 BASELINES: Mapping[str, Mapping[str, Any] | None] = {
     "last": None,
     "cohort3": {"window": 3, "method": "mean", "halflife": 1.0, "shrinkage": 0.0,
+                "shrinkage_method": "fixed", "reception_shrinkage": None, "combine": (), "reception_combine": (),
                 "downweight": {}, "reception_window": 3, "reception_method": "mean",
                 "reception_trend": 0.0, "drift": 0.0, "reception_drift": 0.0,
                 "staying_on_drift": 0.0, "primary_drift": 0.0,
@@ -185,7 +194,8 @@ def _intervals(model_errors: pd.DataFrame, rows: pd.DataFrame, coverage: float) 
     qs = [(1 - coverage) / 2, 1 - (1 - coverage) / 2]
     for o in sorted(rows["origin"].unique()):
         past = model_errors[model_errors["target_year"] <= o]
-        em = ErrorModel.from_errors(past, "phase", f"backtest errors with target year <= {o}")
+        em = ErrorModel.from_errors(past, "phase", f"backtest errors with target year <= {o}",
+                                    fallback=FALLBACK_HALFWIDTH_80, prior_weight=PRIOR_WEIGHT)
         sel = (rows["origin"] == o).to_numpy()
         sub = rows[sel]
         lo_o = np.full(len(sub), np.nan)

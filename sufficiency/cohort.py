@@ -44,6 +44,8 @@ __all__ = [
     "holt_fixed",
     "HOLT_FIXED",
     "pooled_drift",
+    "combined_average",
+    "SHRINKAGE_METHODS",
 ]
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,8 @@ RECEPTION_LAG = 4
 TRANSFER_NCY = 6
 #: averaging methods accepted by :func:`average_ratios`
 AVERAGE_METHODS = ("mean", "weighted", "median", "trimmed")
+#: how :func:`average_ratios` sets the weight of the pooled ratio
+SHRINKAGE_METHODS = ("fixed", "eb")
 
 
 def history_cube(
@@ -159,6 +163,7 @@ def average_ratios(
     shrinkage: float = 0.0,
     size: np.ndarray | None = None,
     year_weights: np.ndarray | None = None,
+    shrinkage_method: str = "fixed",
 ) -> np.ndarray:
     """Average ratios over the last ``window`` years, per area and transition.
 
@@ -180,13 +185,20 @@ def average_ratios(
         ``mean``/``weighted``.
     shrinkage : float
         Weight ``w`` of the pooled ratio: ``(1 - w) * own + w * pooled`` where ``pooled``
-        is the ``size``-weighted average over areas [fraction in 0..1].
+        is the ``size``-weighted average over areas [fraction in 0..1]. With
+        ``shrinkage_method="eb"`` it multiplies the empirical-Bayes weight instead.
     size : ndarray, shape (A, ...), optional
         Weights for pooling (e.g. pupils in the source year group); equal if omitted.
     year_weights : ndarray, optional
         Alias of ``weights``.
-
-    Returns
+    shrinkage_method : {"fixed", "eb"}
+        ``fixed``: the same weight ``shrinkage`` for every area; ``eb``: empirical Bayes
+        (positive-part James-Stein) weight per area and transition,
+        ``B[a] = v[a] / (v[a] + tau2)``, where ``v[a]`` is the variance of area ``a``'s
+        averaged ratio (its year-to-year variance over the window divided by the number of
+        years) and ``tau2 = max(0, var_a(avg) - mean_a(v))`` the spread of the areas' true
+        ratios; then ``shrinkage * B[a]`` is the pooled ratio's weight. Areas whose ratios
+        differ from the pool by much more than their own noise keep their own ratio.
     -------
     ndarray, shape (A, ...)
         Averaged ratios; NaN where an area has no observed ratio.
@@ -198,6 +210,9 @@ def average_ratios(
     """
     if method not in AVERAGE_METHODS:
         raise ConfigError(f"ratio average method {method!r}: expected one of {AVERAGE_METHODS}")
+    if shrinkage_method not in SHRINKAGE_METHODS:
+        raise ConfigError(
+            f"shrinkage_method {shrinkage_method!r}: expected one of {SHRINKAGE_METHODS}")
     if window < 1:
         raise ConfigError(f"window = {window}: expected at least 1 year")
     weights = year_weights if weights is None else weights
@@ -246,8 +261,77 @@ def average_ratios(
         tot = sz.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             pooled = np.nansum(np.nan_to_num(avg) * sz, axis=0) / tot
-        avg = np.where(np.isnan(avg), pooled, (1 - shrinkage) * avg + shrinkage * pooled)
+        wt = shrinkage
+        if shrinkage_method == "eb":
+            wt = shrinkage * _eb_weight(x, keep, avg, pooled, sz, tot)
+        avg = np.where(np.isnan(avg), pooled, (1 - wt) * avg + wt * pooled)
     return avg
+
+
+def _eb_weight(x, keep, avg, pooled, sz, tot) -> np.ndarray:
+    """Positive-part James-Stein weight of the pooled ratio, per area and transition."""
+    n = keep.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = np.nansum(np.where(keep, x, 0.0), axis=1) / n
+        ss = np.nansum(np.where(keep, (x - np.expand_dims(m, 1)) ** 2, 0.0), axis=1)
+        v = np.where(n >= 2, ss / np.maximum(n - 1, 1) / n, np.nan)  # variance of the mean
+        ok = np.isfinite(v) & np.isfinite(avg) & (sz > 0)
+        w = np.where(ok, sz, 0.0)
+        wt = w.sum(axis=0)
+        between = np.sum(w * np.where(ok, avg - pooled, 0.0) ** 2, axis=0) / wt
+        noise = np.sum(w * np.where(ok, v, 0.0), axis=0) / wt
+        tau2 = np.maximum(between - noise, 0.0)
+        b = v / (v + tau2)
+    # too few areas to estimate the spread, or an area without a noise estimate: no shrinkage
+    b = np.where(ok & (ok.sum(axis=0) >= 3) & np.isfinite(b), b, 0.0)
+    return b
+
+
+def combined_average(
+    ratios: np.ndarray,
+    members: tuple,
+    halflife: float = 1.0,
+    weights: np.ndarray | None = None,
+    shrinkage: float = 0.0,
+    size: np.ndarray | None = None,
+    shrinkage_method: str = "fixed",
+) -> np.ndarray:
+    """Equal-weight combination of several ratio averages (forecast combination).
+
+    Parameters
+    ----------
+    ratios : ndarray, shape (A, K, ...)
+        Historical ratios, oldest first [ratio].
+    members : tuple of (window, method) pairs
+        Each member is :func:`average_ratios` with that window and method (an optional third
+        item overrides ``halflife``); the result is their plain mean.
+    halflife, weights, shrinkage, size, shrinkage_method
+        As in :func:`average_ratios`, shared by every member.
+
+    Returns
+    -------
+    ndarray, shape (A, ...)
+        Mean of the members' averages; where a member is NaN the others are used [ratio].
+
+    Notes
+    -----
+    Averaging forecasts made by different reasonable methods (here: windows and weights)
+    reliably reduces error when the members' errors are not perfectly correlated; the
+    equal weights are not estimated, so they cannot overfit.
+    """
+    if not members:
+        raise ConfigError("combined_average: give at least one (window, method) member")
+    parts = []
+    for mem in members:
+        win, meth = int(mem[0]), str(mem[1])
+        hl = float(mem[2]) if len(mem) > 2 else halflife
+        parts.append(average_ratios(ratios, win, meth, hl, weights=weights, shrinkage=shrinkage,
+                                    size=size, shrinkage_method=shrinkage_method))
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(np.stack(parts), axis=0)
 
 
 def pooled_drift(
@@ -257,6 +341,7 @@ def pooled_drift(
     halflife: float = 1.0,
     size: np.ndarray | None = None,
     lookback: int = 5,
+    average=None,
 ) -> np.ndarray:
     """Average one-year-ahead error of the ratio average, pooled over areas.
 
@@ -276,6 +361,10 @@ def pooled_drift(
         Pooling weights (pupils) [count].
     lookback : int
         Years of one-step-ahead differences averaged.
+    average : callable, optional
+        ``average(ratios[:, :k]) -> (A, ...)``: the ratio average whose drift is measured
+        (e.g. a :func:`combined_average`); default ``average_ratios(.., window, method,
+        halflife)``.
 
     Returns
     -------
@@ -286,7 +375,10 @@ def pooled_drift(
     diffs, wts = [], []
     sz = np.ones((ratios.shape[0],) + ratios.shape[2:]) if size is None else np.nan_to_num(size)
     for k in range(max(1, K - lookback), K):  # a few past origins; vectorised over areas
-        avg = average_ratios(ratios[:, :k], window, method, halflife)
+        if average is None:
+            avg = average_ratios(ratios[:, :k], window, method, halflife)
+        else:
+            avg = average(ratios[:, :k])
         d = ratios[:, k] - avg
         ok = np.isfinite(d)
         diffs.append(np.where(ok, d, 0.0) * sz)

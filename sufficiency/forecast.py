@@ -3,10 +3,11 @@
 The model is cohort survival (see :mod:`sufficiency.cohort` for the maths):
 
 * Year groups 1-13 roll forward with survival ratios averaged over the last ``window`` years
-  (plain, recency-weighted, median or trimmed mean; optionally shrunk towards the ratio pooled
-  over all areas, with chosen years down-weighted).
-* Reception is births four years earlier times an averaged reception/births ratio, with an
-  optional damped trend in that ratio. Beyond the last observed births, births are projected
+  (plain, recency-weighted, median or trimmed mean, or an equal-weight combination of several;
+  shrunk towards the ratio pooled over all areas with a fixed or an empirical-Bayes weight,
+  with chosen years down-weighted).
+* Reception is births four years earlier times an averaged (by default combined)
+  reception/births ratio, with an optional damped trend in that ratio. Beyond the last observed births, births are projected
   (Holt damped trend, or a supplied projection) and rows are flagged ``births_projected``.
 * Year 7 of a secondary planning area is the sum over its feeder primary areas of their
   Year 6 the year before times the transfer share, times the area's Y6->Y7 ratio.
@@ -47,7 +48,11 @@ DEFAULT_PARAMS: Mapping[str, Any] = {
     "window": 5,
     "method": "weighted",
     "halflife": 1.0,
-    "shrinkage": 0.0,
+    "shrinkage": 0.5,
+    "shrinkage_method": "eb",
+    "reception_shrinkage": 0.0,
+    "combine": (),
+    "reception_combine": ((3, "mean"),),
     "downweight": {2020: 0.0},
     "reception_window": 5,
     "reception_method": "weighted",
@@ -220,7 +225,19 @@ class CohortModel:
     halflife : float
         Recency half-life for ``method="weighted"`` [years].
     shrinkage : float
-        Weight of the ratio pooled over all areas [fraction].
+        Weight of the ratio pooled over all areas [fraction] (a multiplier of the
+        empirical-Bayes weight with ``shrinkage_method="eb"``).
+    shrinkage_method : {"fixed", "eb"}
+        Same pooled weight for every area, or per area and transition by empirical Bayes
+        (see :func:`sufficiency.cohort.average_ratios`).
+    reception_shrinkage : float, optional
+        ``shrinkage`` for the reception/births ratio (default: the same as ``shrinkage``).
+    combine : tuple of (window, method) pairs
+        Further ratio averages combined with equal weights with the main one
+        (``window``, ``method``), e.g. ``((3, "mean"),)``: a forecast combination (see
+        :func:`sufficiency.cohort.combined_average`); empty = the main average alone.
+    reception_combine : tuple of (window, method) pairs
+        The same for the reception/births ratio.
     downweight : mapping of int to float
         Weight of the ratios of transitions ending in the given academic years (e.g.
         ``{2020: 0.5}``); weight 0 drops the year and the window reaches one year further
@@ -263,6 +280,10 @@ class CohortModel:
         method: str = "mean",
         halflife: float = 1.0,
         shrinkage: float = 0.0,
+        shrinkage_method: str = "fixed",
+        reception_shrinkage: float | None = None,
+        combine: tuple = (),
+        reception_combine: tuple = (),
         downweight: Mapping[int, float] | None = None,
         reception_window: int = 3,
         reception_method: str = "mean",
@@ -284,6 +305,10 @@ class CohortModel:
         self.method = method
         self.halflife = halflife
         self.shrinkage = shrinkage
+        self.shrinkage_method = shrinkage_method
+        self.reception_shrinkage = reception_shrinkage
+        self.combine = combine
+        self.reception_combine = reception_combine
         self.downweight = downweight
         self.reception_window = reception_window
         self.reception_method = reception_method
@@ -340,8 +365,15 @@ class CohortModel:
                 raise SchemaError(f"pupil history: missing column {c!r}; expected area, year, ncy, pupils")
         if self.method not in cohort.AVERAGE_METHODS or self.reception_method not in cohort.AVERAGE_METHODS:
             raise ConfigError(f"method: expected one of {cohort.AVERAGE_METHODS}")
-        if not (0 <= self.shrinkage <= 1):
-            raise ConfigError(f"shrinkage = {self.shrinkage}: expected 0..1")
+        for nm in ("shrinkage", "reception_shrinkage"):
+            v = getattr(self, nm)
+            if v is not None and not (0 <= v <= 1):
+                raise ConfigError(f"{nm} = {v}: expected 0..1")
+        if self.shrinkage_method not in cohort.SHRINKAGE_METHODS:
+            raise ConfigError(f"shrinkage_method = {self.shrinkage_method!r}: expected one of "
+                              f"{cohort.SHRINKAGE_METHODS}")
+        combine = _members(self.combine, "combine")
+        rec_combine = _members(self.reception_combine, "reception_combine")
         ncys = [int(g) for g in self.ncys]
         if ncys != list(range(0, len(ncys))):
             raise ConfigError(f"ncys = {self.ncys}: expected consecutive year groups from Reception (0)")
@@ -411,16 +443,15 @@ class CohortModel:
             rec_size = np.nanmean(cube[:, -3:, 0], axis=1)[:, None]
         self.survival_history_ = sr
         sr_used = _exclude(sr, w)
-        avg = cohort.average_ratios(
-            sr_used, self.window, self.method, self.halflife, weights=w, shrinkage=self.shrinkage,
-            size=size,
-        )
+        avg_sr = self._averager(self.window, self.method, combine, w, size)
+        avg = avg_sr(sr_used)
         dw = np.full(len(ncys) - 1, float(self.drift))
         dw[[k for k, g in enumerate(ncys[:-1]) if g >= 11]] += float(self.staying_on_drift)
         dw[[k for k, g in enumerate(ncys[:-1]) if g < 6]] += float(self.primary_drift)
         if dw.any():
             avg = avg + dw * cohort.pooled_drift(
-                sr_used, self.window, self.method, self.halflife, size, self.drift_lookback)
+                sr_used, self.window, self.method, self.halflife, size, self.drift_lookback,
+                average=avg_sr if combine else None)
         self.survival_ratios_ = np.nan_to_num(avg, nan=0.0)
 
         # reception -----------------------------------------------------------------------
@@ -459,21 +490,37 @@ class CohortModel:
         rr_hist = rr[:, 1:]  # align weights with transitions (ends in years[1:])
         self.reception_history_ = rr
         rr_used = _exclude(rr_hist[:, :, None], w)
-        rr_avg = cohort.average_ratios(
-            rr_used, self.reception_window, self.reception_method, self.halflife,
-            weights=w, shrinkage=self.shrinkage, size=rec_size,
-        )[:, 0]
+        avg_rr = self._averager(self.reception_window, self.reception_method, rec_combine, w,
+                                rec_size, self.reception_shrinkage)
+        rr_avg = avg_rr(rr_used)[:, 0]
         rd = self.drift + self.reception_drift
         if rd:
             rr_avg = rr_avg + rd * cohort.pooled_drift(
                 rr_used, self.reception_window, self.reception_method, self.halflife, rec_size,
-                self.drift_lookback)[0]
+                self.drift_lookback, average=avg_rr if rec_combine else None)[0]
         self.reception_ratio_ = np.where(np.isnan(rr_avg), 1.0, rr_avg)
         self.reception_trend_ = cohort.trend_adjustment(
             rr_hist, self.reception_trend_window, self.reception_trend, int(self.horizon) + 30,
             lead=0.0,
         )
         return self
+
+    def _averager(self, window, method, members, w, size, shrinkage=None):
+        """``ratios -> averaged ratios`` with this model's settings (one or a combination)."""
+        shrink = self.shrinkage if shrinkage is None else float(shrinkage)
+        kw = dict(weights=w, shrinkage=shrink, size=size,
+                  shrinkage_method=self.shrinkage_method)
+        if members:
+            allm = ((window, method),) + members
+
+            def f(r):
+                return cohort.combined_average(r, allm, self.halflife,
+                                               **{**kw, "weights": kw["weights"][: r.shape[1]]})
+        else:
+            def f(r):
+                return cohort.average_ratios(r, window, method, self.halflife,
+                                             **{**kw, "weights": kw["weights"][: r.shape[1]]})
+        return f
 
     # -------------------------------------------------------------- predict
     def _check(self):
@@ -693,6 +740,20 @@ class CohortModel:
 
 #: DfE phase of year groups 0..14 (None beyond Y13)
 _PHASE_LUT = np.array([nc.phase_of_ncy(g) for g in range(0, 15)], dtype=object)
+
+
+def _members(members, name: str) -> tuple:
+    """Validate ``combine`` members: a sequence of (window, method[, halflife])."""
+    out = []
+    for m in members or ():
+        if isinstance(m, str) or len(m) not in (2, 3):
+            raise ConfigError(f"{name}: member {m!r}: expected (window, method), e.g. (3, \"mean\")")
+        win, meth = int(m[0]), str(m[1])
+        if win < 1 or meth not in cohort.AVERAGE_METHODS:
+            raise ConfigError(f"{name}: member {m!r}: expected window >= 1 and method in "
+                              f"{cohort.AVERAGE_METHODS}")
+        out.append((win, meth) + ((float(m[2]),) if len(m) == 3 else ()))
+    return tuple(out)
 
 
 def _exclude(ratios: np.ndarray, weights: np.ndarray) -> np.ndarray:

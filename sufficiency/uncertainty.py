@@ -24,13 +24,20 @@ import pandas as pd
 
 from .exceptions import ConfigError
 
-__all__ = ["ErrorModel", "DEFAULT_COVERAGE", "interval_multipliers"]
+__all__ = ["ErrorModel", "DEFAULT_COVERAGE", "FALLBACK_HALFWIDTH_80", "interval_multipliers"]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_COVERAGE = (0.8, 0.95)
 #: quantile grid on which error distributions are stored
 _GRID = np.linspace(0.0, 1.0, 201)
+#: Fallback when a key has no horizon with enough backtest errors (e.g. a backtest of one
+#: authority at its first origins): the 80th percentile of |error| of phase totals at horizons
+#: 1-5 [fraction], pooled over primary and secondary, from the default model's backtest on the
+#: 14 West Midlands authorities (origins 2012-2021; printed by docs/forecast_analysis.py).
+#: Errors are then taken as normal with that 80% half-width (sigma = w / 1.2816).
+FALLBACK_HALFWIDTH_80 = (0.0074, 0.0122, 0.0192, 0.0252, 0.0328)
+_Z80 = 1.2815515655446004
 
 
 def interval_multipliers(errors: np.ndarray, qs: np.ndarray) -> np.ndarray:
@@ -66,12 +73,18 @@ class ErrorModel:
     min_count : int
         Rows with fewer errors (before mirroring) are not used; their horizon is
         extrapolated.
+    fallback : tuple of float, optional
+        80% half-widths of ``|e|`` by horizon 1, 2, ... used, as normal errors, for a key
+        with no horizon holding ``min_count`` errors (beyond the last, grown like
+        ``sqrt(h)``); e.g. :data:`FALLBACK_HALFWIDTH_80`. Without it such keys get no spread.
     """
 
     table: pd.DataFrame
     source: str = ""
     min_count: int = 12
     meta: Mapping = field(default_factory=dict)
+    fallback: tuple[float, ...] | None = None
+    prior_weight: float = 0.0
 
     @classmethod
     def from_errors(
@@ -82,6 +95,8 @@ class ErrorModel:
         min_count: int = 12,
         symmetric: bool = True,
         pool: tuple[tuple, ...] = (("primary", "secondary"),),
+        fallback: tuple[float, ...] | None = None,
+        prior_weight: float = 0.0,
     ) -> ErrorModel:
         """Build from a frame with columns ``key``, ``horizon``, ``pct_error``.
 
@@ -125,11 +140,26 @@ class ErrorModel:
         table = pd.DataFrame(rows, index=pd.MultiIndex.from_tuples(idx, names=["key", "horizon"]),
                              columns=cols) if rows else pd.DataFrame(columns=cols)
         return cls(table, source, min_count,
-                   {"key": key, "errors": len(e), "symmetric": symmetric, "pool": pool})
+                   {"key": key, "errors": len(e), "symmetric": symmetric, "pool": pool},
+                   None if fallback is None else tuple(float(f) for f in fallback),
+                   float(prior_weight))
 
     @property
     def empty(self) -> bool:
+        if self.fallback:
+            return False
         return self.table.empty or not (self.table["n"] >= self.min_count).any()
+
+    def _fallback_quantiles(self, horizons: np.ndarray) -> np.ndarray:
+        """Normal error quantiles on the grid with the fallback 80% half-widths."""
+        from scipy.stats import norm
+
+        fb = np.asarray(self.fallback, dtype=float)
+        h = np.asarray(horizons, dtype=int)
+        k = len(fb)
+        w = np.where(h <= k, fb[np.clip(h, 1, k) - 1], fb[-1] * np.sqrt(np.maximum(h, 1) / k))
+        z = norm.ppf(np.clip(_GRID, 0.0005, 0.9995))
+        return (w / _Z80)[:, None] * z[None, :]
 
     def error_quantiles(self, key, horizons: np.ndarray) -> np.ndarray:
         """Error quantile function on the grid for ``key`` at each horizon.
@@ -142,14 +172,24 @@ class ErrorModel:
         horizons = np.asarray(horizons, dtype=int)
         out = np.zeros((len(horizons), len(_GRID)))
         if self.table.empty or key not in self.table.index.get_level_values(0):
-            return out
+            return self._fallback_quantiles(horizons) if self.fallback else out
         sub = self.table.loc[key]
-        sub = sub[sub["n"] >= self.min_count]
-        if sub.empty:
-            return out
-        qcols = [c for c in sub.columns if c != "n"]
-        hs = sub.index.to_numpy(dtype=int)
-        Q = sub[qcols].to_numpy()
+        if self.fallback and self.prior_weight > 0:
+            # blend every horizon's empirical quantiles with the fallback, weights n : n0
+            sub = sub[sub["n"] >= 1]
+            hs = np.arange(1, max(len(self.fallback), int(sub.index.max()) if len(sub) else 0) + 1)
+            Q = self._fallback_quantiles(hs)
+            qcols = [c for c in sub.columns if c != "n"]
+            n = sub["n"].to_numpy(dtype=float)[:, None]
+            j = sub.index.to_numpy(dtype=int) - 1
+            Q[j] = (n * sub[qcols].to_numpy() + self.prior_weight * Q[j]) / (n + self.prior_weight)
+        else:
+            sub = sub[sub["n"] >= self.min_count]
+            if sub.empty:
+                return self._fallback_quantiles(horizons) if self.fallback else out
+            qcols = [c for c in sub.columns if c != "n"]
+            hs = sub.index.to_numpy(dtype=int)
+            Q = sub[qcols].to_numpy()
         # make spread non-decreasing in horizon (sampling noise at long horizons)
         med = Q[:, len(_GRID) // 2 : len(_GRID) // 2 + 1]
         dev = Q - med

@@ -72,6 +72,18 @@ def test_no_peeking_calibration(files):
     pd.testing.assert_frame_equal(full[list(RESULT_COLUMNS)], cut[list(RESULT_COLUMNS)])
 
 
+def test_single_authority_gets_intervals_from_its_first_origin(files):
+    """One authority has too few past errors at 2017 on its own: the fallback fills in."""
+    pupils, births, _ = load_authority_data(*files)
+    a = "E10000034"
+    r = backtest(pupils[pupils["area"] == a], births[births["area"] == a], ORIGINS, [1, 3]).to_frame()
+    assert r["lower80"].notna().all() and r["upper80"].notna().all()
+    assert (r["lower80"] < r["forecast"]).all() and (r["forecast"] < r["upper80"]).all()
+    w = (r["upper80"] - r["lower80"]) / r["forecast"]
+    h1, h3 = w[r["horizon"] == 1].mean(), w[r["horizon"] == 3].mean()
+    assert h3 > h1
+
+
 def test_area_without_births_still_forecast(files, caplog):
     pupils, births, _ = load_authority_data(*files)
     births = births[births["area"] != "E10000034"]

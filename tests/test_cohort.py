@@ -82,6 +82,60 @@ def test_average_skips_missing_and_shrinks_towards_pool():
     assert sh[0, 0] == pytest.approx(0.5 * 1.1 + 0.5 * pooled)
 
 
+def test_eb_shrinkage_hand_worked():
+    # A noisy around 1.2; B and C steady at 1.3 and 0.9 (no noise: never shrunk)
+    r = np.array([[1.1, 1.3, 1.1, 1.3], [1.3] * 4, [0.9] * 4])[:, :, None]
+    out = cohort.average_ratios(r, 4, "mean", shrinkage=1.0, shrinkage_method="eb")
+    # v_A = var([1.1, 1.3, 1.1, 1.3], ddof=1) / 4 = 1/300; pooled = 3.4 / 3;
+    # between = mean of squared deviations from pooled; tau2 = between - mean(v)
+    v = 0.04 / 3 / 4
+    pooled = 3.4 / 3
+    between = ((1.2 - pooled) ** 2 + (1.3 - pooled) ** 2 + (0.9 - pooled) ** 2) / 3
+    b = v / (v + between - v / 3)
+    assert b == pytest.approx(0.107142857, rel=1e-6)
+    np.testing.assert_allclose(out[:, 0], [1.2 - b * (1.2 - pooled), 1.3, 0.9], atol=TOL)
+    half = cohort.average_ratios(r, 4, "mean", shrinkage=0.5, shrinkage_method="eb")
+    assert half[0, 0] == pytest.approx(1.2 - 0.5 * b * (1.2 - pooled))
+
+
+def test_eb_shrinkage_pools_fully_when_areas_differ_less_than_noise():
+    # means 1.1, 1.15, 1.05: their spread (1/600) is below the noise of each mean (1/300)
+    base = np.array([1.0, 1.2, 1.0, 1.2])
+    r = np.stack([base, base + 0.05, base - 0.05])[:, :, None]
+    out = cohort.average_ratios(r, 4, "mean", shrinkage=1.0, shrinkage_method="eb")
+    np.testing.assert_allclose(out[:, 0], 1.1, atol=TOL)
+    # steady but different areas keep their own ratios
+    steady = np.array([[1.0] * 4, [1.1] * 4, [1.2] * 4])[:, :, None]
+    out = cohort.average_ratios(steady, 4, "mean", shrinkage=1.0, shrinkage_method="eb")
+    np.testing.assert_allclose(out[:, 0], [1.0, 1.1, 1.2], atol=TOL)
+    with pytest.raises(ConfigError):
+        cohort.average_ratios(r, 4, "mean", shrinkage=1.0, shrinkage_method="bayes")
+
+
+def test_combined_average_is_the_mean_of_its_members():
+    r = np.array([[1.0, 1.1, 1.2, 1.0, 1.4]])[:, :, None]
+    w5 = cohort.average_ratios(r, 5, "weighted")
+    m3 = cohort.average_ratios(r, 3, "mean")
+    assert m3[0, 0] == pytest.approx(1.2)
+    out = cohort.combined_average(r, ((5, "weighted"), (3, "mean")))
+    assert out[0, 0] == pytest.approx((w5[0, 0] + 1.2) / 2)
+    # a member's own halflife (third item) overrides the shared one
+    out2 = cohort.combined_average(r, ((5, "weighted", 2.0),), halflife=1.0)
+    assert out2[0, 0] == pytest.approx(cohort.average_ratios(r, 5, "weighted", 2.0)[0, 0])
+    with pytest.raises(ConfigError):
+        cohort.combined_average(r, ())
+
+
+def test_pooled_drift_measures_the_given_average():
+    # ratios rising 0.01 a year: a 3-year mean lags the next value by 0.02, the last value by 0.01
+    r = np.tile(np.linspace(1.0, 1.09, 10), (2, 1))[:, :, None]
+    d_mean = cohort.pooled_drift(r, 3, "mean", lookback=3)
+    assert d_mean[0] == pytest.approx(0.02)
+    d_last = cohort.pooled_drift(r, 3, "mean", lookback=3,
+                                 average=lambda x: cohort.average_ratios(x, 1, "mean"))
+    assert d_last[0] == pytest.approx(0.01)
+
+
 def test_trend_adjustment_continues_a_line():
     r = np.array([[1.00, 1.01, 1.02, 1.03, 1.04]])
     mean = r[0, -3:].mean()

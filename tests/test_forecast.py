@@ -74,6 +74,60 @@ def test_bad_parameters_raise(tiny_pupils):
         CohortModel(shrinkage=2).fit(tiny_pupils, _births(["A", "B"]))
 
 
+def test_new_parameters_validated(tiny_pupils):
+    b = _births(["A", "B"])
+    with pytest.raises(ConfigError, match="shrinkage_method"):
+        CohortModel(shrinkage_method="bayes").fit(tiny_pupils, b)
+    with pytest.raises(ConfigError, match="combine"):
+        CohortModel(combine=((3, "mode"),)).fit(tiny_pupils, b)
+    with pytest.raises(ConfigError, match="reception_combine"):
+        CohortModel(reception_combine=("mean",)).fit(tiny_pupils, b)
+    with pytest.raises(ConfigError, match="reception_shrinkage"):
+        CohortModel(reception_shrinkage=1.5).fit(tiny_pupils, b)
+
+
+def test_reception_ratio_combines_weighted_and_three_year_mean():
+    rec = {2015: 100.0, 2016: 100.0, 2017: 102.0, 2018: 104.0, 2019: 100.0, 2020: 110.0}
+    hist = pd.DataFrame([{"area": "A", "year": y, "ncy": g, "pupils": rec[y] if g == 0 else 100.0}
+                         for y in rec for g in range(0, 14)])
+    kw = dict(reception_window=5, reception_method="weighted", reception_drift=0.0,
+              downweight=None)
+    alone = CohortModel(**kw).fit(hist, _births(["A"]))
+    both = CohortModel(**kw, reception_combine=((3, "mean"),)).fit(hist, _births(["A"]))
+    ratios = np.array([1.00, 1.02, 1.04, 1.00, 1.10])  # 2016-2020, births 100 each year
+    wts = 0.5 ** np.arange(4, -1, -1)
+    w5 = (ratios * wts).sum() / wts.sum()
+    assert alone.reception_ratio_[0] == pytest.approx(w5)
+    assert both.reception_ratio_[0] == pytest.approx((w5 + ratios[-3:].mean()) / 2)
+    # Reception next year = births x combined ratio
+    fc = both.predict(1).to_frame().query("kind == 'forecast' and ncy == 0")
+    assert fc["pupils"].iloc[0] == pytest.approx(100.0 * (w5 + ratios[-3:].mean()) / 2)
+
+
+def test_eb_shrinkage_leaves_steady_areas_alone(tiny_pupils):
+    # A (ratio 1), B (1.21) and C (0.81) are noise-free: empirical Bayes must not pool them,
+    # whereas a fixed shrinkage pulls them towards the pooled ratio
+    c = tiny_pupils[tiny_pupils["area"] == "A"].assign(area="C")
+    c["pupils"] = 100.0 * 0.9 ** (c["year"] - 2015 + c["ncy"])
+    hist = pd.concat([tiny_pupils, c], ignore_index=True)
+    b = _births(["A", "B", "C"])
+    eb = CohortModel(shrinkage=1.0, shrinkage_method="eb").fit(hist, b)
+    np.testing.assert_allclose(eb.survival_ratios_[0], 1.0, rtol=1e-9)
+    np.testing.assert_allclose(eb.survival_ratios_[1], 1.21, rtol=1e-9)
+    np.testing.assert_allclose(eb.survival_ratios_[2], 0.81, rtol=1e-9)
+    fixed = CohortModel(shrinkage=0.5).fit(hist, b)
+    assert fixed.survival_ratios_[2, 0] > 0.81 and fixed.survival_ratios_[1, 0] < 1.21
+    # noisy areas with the same mean ratio are pooled completely
+    rng = np.random.default_rng(3)
+    noisy = hist.copy()
+    noisy["pupils"] = 100.0 * rng.uniform(0.9, 1.1, len(noisy))
+    m = CohortModel(shrinkage=1.0, shrinkage_method="eb", window=5, method="mean",
+                    downweight=None, primary_drift=0.0).fit(noisy, b)
+    assert np.ptp(m.survival_ratios_, axis=0).max() < np.ptp(
+        CohortModel(window=5, method="mean", downweight=None).fit(noisy, b).survival_ratios_,
+        axis=0).max()
+
+
 def test_intervals_and_phase_totals(tiny_pupils):
     em = ErrorModel.from_errors(_errors(), "phase")
     m = CohortModel(horizon=3, draws=500, seed=7).fit(tiny_pupils, _births(["A", "B"]))
