@@ -301,6 +301,50 @@ def test_files_written_atomically_and_deterministically(run, tmp_path):
                              text=True).stdout
         assert f"Page 2 of {pages}" in txt
         assert "Contents" in txt and "Recommendations" in txt
+        # the charts are drawn in the PDF (as vector images whose text stays text)
+        assert txt.count("80% range") >= 3, "charts missing from the PDF"
+
+
+def test_charts_shared_with_the_worker_are_the_serial_charts(run, tmp_path):
+    from sufficiency.report.render import _shared_drawer, chart_jobs, draw_charts, start_pdf_worker
+
+    data = run[2]
+    small = dataclasses.replace(data, areas=data.areas.iloc[[0, 5, 20]].reset_index(drop=True))
+    jobs = chart_jobs(small)
+    assert len(jobs) == 5  # three areas, two county phase charts
+    worker = start_pdf_worker()
+    try:
+        shared = _shared_drawer(worker, tmp_path)(jobs)()
+    finally:
+        worker.stdin.close()
+        assert worker.wait(timeout=60) == 0
+    assert shared == draw_charts(jobs)
+
+
+def test_dead_worker_is_a_clear_error(run, tmp_path):
+    from sufficiency.exceptions import SufficiencyError
+    from sufficiency.report.render import start_pdf_worker
+
+    data = run[2]
+    small = dataclasses.replace(data, areas=data.areas.iloc[[0]].reset_index(drop=True))
+    worker = start_pdf_worker()
+    worker.kill()
+    worker.wait()
+    with pytest.raises(SufficiencyError, match="could not be (drawn|written).*exit status"):
+        write_report(small, tmp_path / "out", ("html", "pdf"), pdf_worker=worker)
+    # nothing half-written: no PDF, and no scratch files left in the output folder
+    assert not (tmp_path / "out" / "report.pdf").exists()
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+
+
+def test_worker_rejects_unknown_command(tmp_path):
+    import io
+
+    from sufficiency.report._pdf import serve
+
+    with pytest.raises(ValueError, match="unknown command 'draw'"):
+        serve(io.StringIO(f"draw\n{tmp_path}/a\n{tmp_path}/b\n"), io.StringIO())
+    assert serve(io.StringIO(""), io.StringIO()) == 0  # end of input: the parent gave up
 
 
 def test_atomic_write_keeps_old_file_on_failure(tmp_path):

@@ -74,8 +74,11 @@ def _solver(settings: PlanSettings, mip: bool = True):
     with warnings.catch_warnings():
         # PuLP 3.3 announces PULP_CBC_CMD's removal in 4.0; CBC is still bundled here
         warnings.simplefilter("ignore", DeprecationWarning)
+        # no ``threads`` option: CBC's default is its serial code; any ``-threads`` value
+        # (even 1) starts its threaded code, which now and then stalls on a lock for ~10 s
+        # (coin-or/Cbc#640; seen here on 4 in 10 report runs)
         return pulp.PULP_CBC_CMD(mip=mip, msg=False, timeLimit=settings.time_limit,
-                                 gapRel=settings.mip_gap, threads=1,
+                                 gapRel=settings.mip_gap,
                                  options=["randomSeed 42", "randomCbcSeed 42"])
 
 

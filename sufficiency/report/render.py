@@ -14,7 +14,9 @@ import json
 import logging
 import math
 import os
+import pickle
 import re
+import shutil
 import tempfile
 import time
 import zipfile
@@ -109,19 +111,50 @@ def _area_capacity(data, area: str, phase: str) -> pd.DataFrame | None:
     return c
 
 
-def page_sections(data) -> dict[str, Any]:
-    """Everything the template prints, computed once from ``data``."""
+def chart_jobs(data) -> list[tuple[str, tuple, dict]]:
+    """Every chart the report draws, as ``(function name in charts, args, kwargs)``, in the
+    order the report prints them: one per planning area and phase (where there is demand),
+    then the county chart of each phase."""
+    jobs = []
+    if data.demand is not None:
+        for r in data.areas.itertuples(index=False):
+            d = data.demand[(data.demand[nc.AREA] == r.area) & (data.demand[nc.PHASE] == r.phase)]
+            if len(d):
+                jobs.append(("area_chart", (d, _area_capacity(data, r.area, r.phase)), {
+                    "title": f"{r.name} ({r.phase}): pupils and places",
+                    "base_year": data.meta["base_year"], "key": (r.area, r.phase)}))
+    if data.sufficiency is not None and not data.sufficiency.empty:
+        for ph in ("primary", "secondary"):
+            if (data.sufficiency[nc.PHASE] == ph).any():
+                label = text.PHASE_LABELS[ph]
+                jobs.append(("phase_chart", (data.sufficiency, ph), {
+                    "title": f"{label[:1].upper() + label[1:]}: county demand and places",
+                    "key": (None, ph)}))
+    return jobs
+
+
+def draw_charts(jobs) -> list[str]:
+    """Draw chart jobs (from :func:`chart_jobs`) in this process; returns their SVG texts."""
+    out = []
+    for name, args, kwargs in jobs:
+        kwargs = {k: v for k, v in kwargs.items() if k != "key"}
+        out.append(getattr(charts, name)(*args, **kwargs))
+    return out
+
+
+def page_sections(data, drawer=draw_charts) -> dict[str, Any]:
+    """Everything the template prints, computed once from ``data``.
+
+    ``drawer`` turns the list of :func:`chart_jobs` into their SVG texts. It may instead
+    return a callable that does: then the charts are collected last, after the tables, so
+    that a drawer sharing them with another process (as :func:`write_report` does) draws
+    while this one builds the tables.
+    """
+    jobs = chart_jobs(data)
+    pending = drawer(jobs)
     areas = []
     for r in data.areas.itertuples(index=False):
         area, phase = r.area, r.phase
-        chart = None
-        if data.demand is not None:
-            d = data.demand[(data.demand[nc.AREA] == area) & (data.demand[nc.PHASE] == phase)]
-            if len(d):
-                chart = charts.area_chart(
-                    d, _area_capacity(data, area, phase),
-                    title=f"{r.name} ({phase}): pupils and places", base_year=data.meta["base_year"],
-                )
         short = False
         if data.sufficiency is not None and not data.sufficiency.empty:
             sa = data.sufficiency
@@ -146,7 +179,6 @@ def page_sections(data) -> dict[str, Any]:
             "schools_count": r.schools,
             "capacity": r.capacity,
             "schools": tables.schools_table(data, area),
-            "chart": chart,
             "years": tables.area_year_table(data, area),
             "commentary": text.area_commentary(data, area),
             # options only where there is something to decide (a shortfall or a project)
@@ -154,12 +186,10 @@ def page_sections(data) -> dict[str, Any]:
             "no_need": not short and plan_rows is None,
             "plan": plan_rows,
         })
-    phase_charts = []
-    if data.sufficiency is not None and not data.sufficiency.empty:
-        for ph in ("primary", "secondary"):
-            if (data.sufficiency[nc.PHASE] == ph).any():
-                phase_charts.append(charts.phase_chart(
-                    data.sufficiency, ph, title=f"{text.PHASE_LABELS[ph][:1].upper() + text.PHASE_LABELS[ph][1:]}: county demand and places"))
+    svgs = dict(zip([kw["key"] for _, _, kw in jobs], pending() if callable(pending) else pending))
+    for a in areas:
+        a["chart"] = svgs.get((a["code"], a["phase"]))
+    phase_charts = [svgs[k] for k in ((None, "primary"), (None, "secondary")) if k in svgs]
     return {
         "recommendations": text.recommendations(data),
         "summary": text.executive_summary(data),
@@ -384,15 +414,62 @@ def render_summary_json(data) -> str:
 
 
 def start_pdf_worker():
-    """Start a PDF process that warms up (imports WeasyPrint, loads fonts) and then waits for
-    the HTML; pass it to :func:`write_report` as ``pdf_worker``."""
+    """Start the report's second process (see :mod:`sufficiency.report._pdf`): it warms up
+    (imports WeasyPrint and matplotlib, loads fonts) while the caller runs the pipeline, draws
+    half of the charts and then lays the PDF out. Pass it to :func:`write_report` as
+    ``pdf_worker``."""
     import subprocess
     import sys
 
-    return subprocess.Popen(
+    # stderr to a file, not a pipe: a chatty library can never fill it and block the worker
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(
         [sys.executable, "-m", "sufficiency.report._pdf"],
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True, encoding="utf-8",
     )
+    proc.log = log
+    return proc
+
+
+def _worker_error(worker, what: str):
+    from ..exceptions import SufficiencyError
+
+    worker.wait()
+    worker.log.seek(0)
+    lines = worker.log.read().decode("utf-8", "replace").strip().splitlines()
+    return SufficiencyError(f"{what}: {(lines[-1:] or ['no message'])[0]} "
+                            f"(report process exit status {worker.returncode})")
+
+
+def _shared_drawer(worker, scratch: Path, share: float = 2 / 3):
+    """A ``drawer`` for :func:`page_sections` that sends the last ``share`` of the charts to
+    ``worker`` at once and returns a callable that draws the rest here and collects the
+    worker's (same SVG text either way). The worker takes the larger share because this
+    process also builds the tables (and imports matplotlib) meanwhile."""
+
+    def drawer(jobs):
+        n_mine = len(jobs) - round(len(jobs) * share)
+        mine, theirs = jobs[:n_mine], jobs[n_mine:]
+        if theirs:
+            src, dst = scratch / "chart-jobs.pkl", scratch / "charts.pkl"
+            src.write_bytes(pickle.dumps(theirs, protocol=pickle.HIGHEST_PROTOCOL))
+            try:
+                worker.stdin.write(f"charts\n{src}\n{dst}\n")
+                worker.stdin.flush()
+            except OSError:
+                raise _worker_error(worker, "charts could not be drawn") from None
+
+        def collect():
+            svgs = draw_charts(mine)
+            if theirs:
+                if worker.stdout.readline().strip() != "done":
+                    raise _worker_error(worker, "charts could not be drawn")
+                svgs += pickle.loads(dst.read_bytes())
+            return svgs
+
+        return collect
+
+    return drawer
 
 
 def write_report(
@@ -409,7 +486,8 @@ def write_report(
     formats : iterable of str
         Any of ``html, pdf, xlsx, scap, json``.
     parallel : bool
-        Lay out the PDF in a second process while the other files are written.
+        Use a second process for half of the charts and for the PDF, which it lays out while
+        this one writes the other files.
     pdf_worker : subprocess.Popen, optional
         A worker from :func:`start_pdf_worker`, started early so that it is warm.
 
@@ -419,41 +497,54 @@ def write_report(
         ``paths`` ({format: Path}) and ``seconds`` ({step: wall time [s]}).
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     formats = tuple(formats)
     unknown = sorted(set(formats) - set(OUTPUT_FILES))
     if unknown:
         from ..exceptions import ConfigError
 
         raise ConfigError(f"report formats {unknown}: expected any of {sorted(OUTPUT_FILES)}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    worker = pdf_worker
+    if worker is None and parallel and "pdf" in formats:
+        worker = start_pdf_worker()
+    scratch = Path(tempfile.mkdtemp(prefix="sufficiency-report-"))
+    try:
+        return _write_report(data, out_dir, formats, worker, scratch)
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.kill()  # only reached on an error: the worker exits after the PDF
+            worker.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _write_report(data, out_dir: Path, formats, worker, scratch: Path) -> dict[str, Any]:
     paths: dict[str, Path] = {}
     secs: dict[str, float] = {}
-    html = None
     if "html" in formats or "pdf" in formats:
         t = time.perf_counter()
-        sections = page_sections(data)
-        html = render_html(data, sections)
+        drawer = draw_charts if worker is None else _shared_drawer(worker, scratch)
+        sections = page_sections(data, drawer)
+        if "html" in formats:
+            paths["html"] = atomic_write(out_dir / OUTPUT_FILES["html"], render_html(data, sections))
         pdf_html = render_html(data, sections, for_pdf=True) if "pdf" in formats else None
         secs["html"] = time.perf_counter() - t
-        if "html" in formats:
-            paths["html"] = atomic_write(out_dir / OUTPUT_FILES["html"], html)
-    pdf_proc = pdf_src = None
     t_pdf = time.perf_counter()
     if "pdf" in formats:
-        if parallel:
-            # WeasyPrint is the slowest step: lay the PDF out in a second process while this
-            # one writes the workbook and the CSVs (same bytes either way)
-            fd, pdf_src = tempfile.mkstemp(prefix=".report.", suffix=".html", dir=out_dir)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(pdf_html)
-            pdf_proc = pdf_worker or start_pdf_worker()
-            pdf_proc.stdin.write(f"{pdf_src}\n{out_dir / OUTPUT_FILES['pdf']}\n".encode())
-            pdf_proc.stdin.close()
+        if worker is not None:
+            # WeasyPrint is the slowest step: the worker lays the PDF out while this process
+            # writes the workbook and the CSVs (same bytes either way)
+            src = scratch / "report.html"
+            src.write_text(pdf_html, encoding="utf-8")
+            try:
+                worker.stdin.write(f"pdf\n{src}\n{out_dir / OUTPUT_FILES['pdf']}\n")
+                worker.stdin.close()
+            except OSError:
+                raise _worker_error(worker, "report.pdf could not be written") from None
         else:
             paths["pdf"] = atomic_write(out_dir / OUTPUT_FILES["pdf"], render_pdf(pdf_html))
             secs["pdf"] = time.perf_counter() - t_pdf
-    elif pdf_worker is not None:
-        pdf_worker.communicate(b"")
+    elif worker is not None:
+        worker.stdin.close()  # no PDF wanted after all: the worker exits
     if "xlsx" in formats:
         t = time.perf_counter()
         paths["xlsx"] = atomic_write(out_dir / OUTPUT_FILES["xlsx"], render_xlsx(data))
@@ -468,17 +559,10 @@ def write_report(
         secs["scap"] = time.perf_counter() - t
     if "json" in formats:
         paths["json"] = atomic_write(out_dir / OUTPUT_FILES["json"], render_summary_json(data))
-    if pdf_proc is not None:
-        try:
-            err = pdf_proc.stderr.read()
-            pdf_proc.wait()
-        finally:
-            os.unlink(pdf_src)
-        if pdf_proc.returncode != 0:
-            from ..exceptions import SufficiencyError
-
-            tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-            raise SufficiencyError(f"report.pdf could not be written: {tail[0]}")
-        paths["pdf"] = out_dir / OUTPUT_FILES["pdf"]
-        secs["pdf"] = time.perf_counter() - t_pdf
+    if worker is not None:
+        if worker.wait() != 0:
+            raise _worker_error(worker, f"{OUTPUT_FILES['pdf']} could not be written")
+        if "pdf" in formats:
+            paths["pdf"] = out_dir / OUTPUT_FILES["pdf"]
+            secs["pdf"] = time.perf_counter() - t_pdf
     return {"paths": paths, "seconds": secs}
