@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -366,6 +367,10 @@ def test_cli_report(model_path, tmp_path):
                                    "--date", DATE])
     assert res.exit_code == 0, res.output
     assert (out / "summary.json").exists() and (out / "scap_pupil_forecasts.csv").exists()
+    if os.name == "posix":  # ordinary new-file permissions, not the temporary file's 0o600
+        mask = os.umask(0)
+        os.umask(mask)
+        assert (out / "summary.json").stat().st_mode & 0o777 == 0o666 & ~mask
     scap = pd.read_csv(out / "scap_pupil_forecasts.csv")
     assert (scap["history"] == "derived").all()  # the default model's area history is derived
     assert not (out / "report.pdf").exists()

@@ -3,44 +3,28 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import click
 import pandas as pd
 
+from .._files import atomic_write_with
 from . import cli
 from ._common import format_option, model_argument, out_option
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Write through a temporary file in the same directory, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # keep the real extension: pandas picks the Excel engine from it
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.tmp.", suffix=path.suffix)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def _write_frame(frame: pd.DataFrame, path: Path, fmt: str) -> None:
     if fmt == "csv":
-        _atomic_write(path, lambda t: frame.to_csv(t, index=False, lineterminator="\n"))
+        atomic_write_with(path, lambda t: frame.to_csv(t, index=False, lineterminator="\n"))
     elif fmt == "xlsx":
-        _atomic_write(path, lambda t: frame.to_excel(t, index=False, engine="openpyxl"))
+        atomic_write_with(path, lambda t: frame.to_excel(t, index=False, engine="openpyxl"))
     else:
         def w(t):
             with open(t, "w", encoding="utf-8") as fh:
                 json.dump(json.loads(frame.to_json(orient="records", double_precision=6)), fh,
                           indent=1, sort_keys=True)
                 fh.write("\n")
-        _atomic_write(path, w)
+        atomic_write_with(path, w)
 
 
 @cli.command()
@@ -78,7 +62,7 @@ def forecast(model, out, fmt, horizon):
             _write_frame(result.phase_totals(), Path(out) / f"phase_totals.{ext}", fmt)
             lines = list(result.notes) + [f"warning: {w}" for w in result.warnings]
             lines += [f"input: {p.table} {p.path} sha256={p.sha256} {p.note}" for p in result.provenance]
-            _atomic_write(Path(out) / "notes.txt",
+            atomic_write_with(Path(out) / "notes.txt",
                           lambda t: Path(t).write_text("\n".join(lines) + "\n", encoding="utf-8"))
         bar.update(1)
     click.echo(result.summary())

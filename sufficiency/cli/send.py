@@ -3,50 +3,35 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import click
 import pandas as pd
 
+from .._files import atomic_write_with
 from . import cli
 from ._common import format_option, model_argument, out_option
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Write through a temporary file in the same directory, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def _write_frame(frame: pd.DataFrame, path: Path, fmt: str) -> None:
     if fmt == "csv":
-        _atomic_write(path, lambda t: frame.to_csv(t, index=False, lineterminator="\n"))
+        atomic_write_with(path, lambda t: frame.to_csv(t, index=False, lineterminator="\n"))
     elif fmt == "xlsx":
-        _atomic_write(path, lambda t: frame.to_excel(t, index=False, engine="openpyxl"))
+        atomic_write_with(path, lambda t: frame.to_excel(t, index=False, engine="openpyxl"))
     else:
         def w(t):
             with open(t, "w", encoding="utf-8") as fh:
                 json.dump(json.loads(frame.to_json(orient="records", double_precision=6)), fh,
                           indent=1, sort_keys=True)
                 fh.write("\n")
-        _atomic_write(path, w)
+        atomic_write_with(path, w)
 
 
 def _write_notes(out: Path, result) -> None:
     lines = [f"assumption: {n}" for n in result.notes]
     lines += [f"warning: {w}" for w in result.warnings]
     lines += [f"input: {p.table} {p.path} sha256={p.sha256} {p.note}" for p in result.provenance]
-    _atomic_write(out / "notes.txt",
+    atomic_write_with(out / "notes.txt",
                   lambda t: Path(t).write_text("\n".join(lines) + "\n", encoding="utf-8"))
 
 

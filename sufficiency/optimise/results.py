@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,37 +10,14 @@ from typing import Any
 import pandas as pd
 
 from .. import nomenclature as nc
+from .._files import atomic_write
 
 __all__ = ["AllocationResult", "write_frame_atomic"]
 
 
 def write_frame_atomic(frame: pd.DataFrame, path: Path) -> Path:
-    """Write ``frame`` as CSV to ``path`` through a temporary file and ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            frame.to_csv(fh, index=False, lineterminator="\n", float_format="%.6g")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
-
-
-def _write_text_atomic(text: str, path: Path) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    """Write ``frame`` as CSV to ``path`` atomically (see :mod:`sufficiency._files`)."""
+    return atomic_write(path, frame.to_csv(index=False, lineterminator="\n", float_format="%.6g"))
 
 
 @dataclass(frozen=True)
@@ -188,6 +163,6 @@ class AllocationResult:
             write_frame_atomic(self.options, d / "options.csv"),
         ]
         prov = "\n".join(f"- {p}" for p in self.provenance)
-        out.append(_write_text_atomic(self.summary() + "\n\nProvenance:\n" + prov + "\n",
-                                      d / "plan_summary.txt"))
+        out.append(atomic_write(d / "plan_summary.txt",
+                                self.summary() + "\n\nProvenance:\n" + prov + "\n"))
         return out

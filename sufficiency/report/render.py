@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from .._files import atomic_write
 from . import charts, tables, text
 from .scap import scap_frame
 
@@ -79,23 +80,6 @@ OGL = ("Contains public sector information licensed under the Open Government Li
 # ---------------------------------------------------------------------------
 # Atomic writes
 # ---------------------------------------------------------------------------
-def atomic_write(path: str | Path, payload: bytes | str) -> Path:
-    """Write bytes (or UTF-8 text) to ``path`` via a temporary file and ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = payload.encode("utf-8") if isinstance(payload, str) else payload
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
-
-
 # ---------------------------------------------------------------------------
 # Sections (shared by HTML and PDF)
 # ---------------------------------------------------------------------------
