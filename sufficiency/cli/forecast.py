@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -50,7 +51,7 @@ def forecast(model, out, fmt, horizon):
     from ..inputs import load_inputs
 
     overrides = {} if horizon is None else {"horizon": horizon}
-    with click.progressbar(length=3, label="forecast", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=3, label="forecast", file=sys.stderr) as bar:
         config = load_model(model)
         inputs = load_inputs(config)
         bar.update(1)
