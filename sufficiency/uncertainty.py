@@ -107,8 +107,8 @@ class ErrorModel:
         key : str
             Column the quantiles are kept by (``"phase"`` or ``"ncy"``).
         symmetric : bool
-            Mirror the errors (use ``e`` and ``-e``), so the interval is centred on the
-            forecast with half-width the quantile of ``|e|``. The backtest showed signed
+            Mirror the errors (use ``e`` and ``-e / (1 + e)``, the same ratio the other way
+            round), so the interval is centred on the forecast on a log scale. The backtest showed signed
             quantiles from a short, biased past cover far less than their nominal rate.
         pool : tuple of tuples
             Groups of keys whose errors are pooled (each member gets the union), e.g.
@@ -130,7 +130,13 @@ class ErrorModel:
             e = pd.concat([e[~e[key].isin(group)]]
                           + [members.assign(**{key: g}) for g in group], ignore_index=True)
         if symmetric:
-            e = pd.concat([e, e.assign(pct_error=-e["pct_error"])], ignore_index=True)
+            # the mirror image of an error is the error of the same ratio the other way,
+            # -e / (1 + e): outcome/forecast 1 / (1 + e) becomes 1 + e. (Plain -e would turn an
+            # over-forecast of more than 100%, seen in small sixth forms, into an "error"
+            # below -100%, i.e. a negative or unbounded outcome.)
+            x = e["pct_error"].to_numpy(dtype=float)
+            mirror = -x / (1.0 + np.maximum(x, -0.99))
+            e = pd.concat([e, e.assign(pct_error=mirror)], ignore_index=True)
         rows, idx = [], []
         for (k, h), grp in e.groupby([key, "horizon"], sort=True):
             n = len(grp) // 2 if symmetric else len(grp)  # count errors, not mirror images
@@ -199,6 +205,12 @@ class ErrorModel:
             if scale_i < scale_prev and scale_i > 0:
                 dev[i] = dev[i] * scale_prev / scale_i
         Q = med + dev
+        # ... and quantile by quantile (a tail quantile estimated from few errors can shrink
+        # from one horizon to the next, which would make a 95% band narrower further ahead):
+        # running max above the median, running min below (rows stay sorted)
+        mid = len(_GRID) // 2
+        Q[:, mid + 1:] = np.maximum.accumulate(Q[:, mid + 1:], axis=0)
+        Q[:, :mid] = np.minimum.accumulate(Q[:, :mid], axis=0)
         hmax = hs.max()
         for j, h in enumerate(horizons):
             if h in hs:

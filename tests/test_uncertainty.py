@@ -45,3 +45,31 @@ def test_few_errors_are_blended_with_the_fallback():
                                   prior_weight=12)
     e = 1 / many.multipliers("primary", np.array([1]), [0.9])[0, 0] - 1
     assert e == pytest.approx(-(1200 * 0.03 + 12 * 0.01) / 1212, rel=1e-6)
+
+
+def test_mirrored_errors_keep_outcomes_positive_and_ratios_symmetric():
+    # over-forecasts of more than 100% (small sixth forms) must not become impossible
+    # outcomes: every multiplier finite and positive, and monotone in the quantile
+    rng = np.random.default_rng(0)
+    e = np.concatenate([rng.normal(0, 0.2, 40), [1.5, 2.0, 3.0]])
+    em = ErrorModel.from_errors(_errs(e), "phase", min_count=5)
+    qs = np.linspace(0.01, 0.99, 99)
+    m = em.multipliers("primary", np.array([1]), qs)[0]
+    assert np.all(np.isfinite(m)) and np.all(m > 0)
+    assert np.all(np.diff(m) >= 0)
+    d = em.draws("primary", np.array([1]), 2000, seed=1)
+    assert np.all(np.isfinite(d)) and np.all(d > 0)
+    # symmetric on a log scale: the q and 1-q multipliers are reciprocal
+    m = em.multipliers("primary", np.array([1]), [0.1, 0.9])[0]
+    assert m[0] * m[1] == pytest.approx(1.0, rel=1e-3)  # up to grid interpolation
+
+
+def test_tail_quantiles_do_not_narrow_with_horizon():
+    # horizon 2's extreme errors are smaller than horizon 1's (few errors, sampling noise)
+    # while its typical errors are larger: no quantile of the band may narrow
+    h1 = _errs(np.r_[np.full(30, 0.01), [0.30, -0.30]], horizon=1)
+    h2 = _errs(np.r_[np.full(30, 0.03), [0.10, -0.10]], horizon=2)
+    em = ErrorModel.from_errors(pd.concat([h1, h2]), "phase", min_count=5)
+    m = em.multipliers("primary", np.array([1, 2]), [0.025, 0.1, 0.9, 0.975])
+    assert np.all(m[1, 2:] >= m[0, 2:] - 1e-12)  # upper quantiles no lower
+    assert np.all(m[1, :2] <= m[0, :2] + 1e-12)  # lower quantiles no higher
