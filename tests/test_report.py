@@ -155,8 +155,8 @@ def test_area_page_figures(run, sections):
     for page in secs["areas"][::8]:
         rows = suff[(suff[nc.AREA] == page["code"]) & (suff[nc.YEAR] > base)]
         peak = rows.loc[rows["demand"].idxmax()]
-        assert f"peaking at {fmt_count(peak['demand'])} in {nc.academic_year_label(peak[nc.YEAR])}" \
-            in page["commentary"]
+        assert (f"a peak of {fmt_count(peak['demand'])} pupils in "
+                f"{nc.academic_year_label(peak[nc.YEAR])}") in page["commentary"]
         table = page["years"].frame
         last = rows[rows[nc.YEAR] == rows[nc.YEAR].max()].iloc[0]
         assert table["demand"].iloc[-1] == pytest.approx(last["demand"])

@@ -241,14 +241,15 @@ def area_commentary(data: ReportData, area: str) -> str:
     peak = rows.loc[rows["demand"].idxmax()]
     first = rows.iloc[0]
     last = rows.iloc[-1]
-    change = float(last["demand"] - first["demand"])
-    trend = "rise" if change > 0 else "fall"
-    text = (
-        f"Demand in {name} is forecast to {trend} from {fmt_count(first['demand'])} pupils in "
-        f"{fmt_year(first[nc.YEAR])} to {fmt_count(last['demand'])} in {fmt_year(last[nc.YEAR])}, "
-        f"peaking at {fmt_count(peak['demand'])} in {fmt_year(peak[nc.YEAR])}, against "
-        f"{fmt_count(first['capacity'])} places. "
-    )
+    at = {k: f"{fmt_count(r['demand'])} pupils in {fmt_year(r[nc.YEAR])}"
+          for k, r in (("first", first), ("peak", peak), ("last", last))}
+    if peak[nc.YEAR] == first[nc.YEAR]:
+        path = f"fall from a peak of {at['peak']} to {at['last']}"
+    elif peak[nc.YEAR] == last[nc.YEAR]:
+        path = f"rise from {at['first']} to a peak of {at['peak']}"
+    else:
+        path = f"rise from {at['first']} to a peak of {at['peak']}, then fall to {at['last']}"
+    text = f"Demand in {name} is forecast to {path}, against {fmt_count(first['capacity'])} places. "
     short = rows[rows["shortfall"] > 0]
     if short.empty:
         text += (
