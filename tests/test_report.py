@@ -331,11 +331,38 @@ def test_dead_worker_is_a_clear_error(run, tmp_path):
     worker = start_pdf_worker()
     worker.kill()
     worker.wait()
-    with pytest.raises(SufficiencyError, match="could not be (drawn|written).*exit status"):
-        write_report(small, tmp_path / "out", ("html", "pdf"), pdf_worker=worker)
-    # nothing half-written: no PDF, and no scratch files left in the output folder
-    assert not (tmp_path / "out" / "report.pdf").exists()
-    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+    with pytest.raises(SufficiencyError, match="report.pdf could not be written.*exit status"):
+        write_report(small, tmp_path / "out", ("html", "pdf", "json"), pdf_worker=worker)
+    # the other files are written (charts drawn here instead); nothing half-written: no PDF,
+    # and no scratch files left in the output folder
+    out = tmp_path / "out"
+    assert (out / "summary.json").exists()
+    assert (out / "report.html").read_text(encoding="utf-8").count("<svg") == 3
+    assert not (out / "report.pdf").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_pdf_without_weasyprint_libraries_is_a_clear_error(run, tmp_path, monkeypatch):
+    """WeasyPrint without its system libraries (Pango): the report process still draws its
+    charts, every other file is written, and the error names the missing library."""
+    from sufficiency.exceptions import SufficiencyError
+    from sufficiency.report.render import start_pdf_worker
+
+    fake = tmp_path / "fake"
+    (fake / "weasyprint").mkdir(parents=True)
+    (fake / "weasyprint" / "__init__.py").write_text(
+        "raise OSError(\"cannot load library 'libpango-1.0-0'\")\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(fake), os.environ.get("PYTHONPATH", "")]))
+    data = run[2]
+    small = dataclasses.replace(data, areas=data.areas.iloc[[0, 20]].reset_index(drop=True))
+    worker = start_pdf_worker()
+    with pytest.raises(SufficiencyError, match="report.pdf could not be written: OSError: "
+                                               "cannot load library 'libpango-1.0-0'"):
+        write_report(small, tmp_path / "out", ("html", "pdf", "json"), pdf_worker=worker)
+    out = tmp_path / "out"
+    assert (out / "summary.json").exists()
+    assert (out / "report.html").read_text(encoding="utf-8").count("<svg") == 4
+    assert not (out / "report.pdf").exists()
 
 
 def test_worker_rejects_unknown_command(tmp_path):

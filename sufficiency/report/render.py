@@ -434,21 +434,27 @@ def _shared_drawer(worker, scratch: Path, share: float = 2 / 3):
     def drawer(jobs):
         n_mine = len(jobs) - round(len(jobs) * share)
         mine, theirs = jobs[:n_mine], jobs[n_mine:]
+        sent = False
         if theirs:
             src, dst = scratch / "chart-jobs.pkl", scratch / "charts.pkl"
             src.write_bytes(pickle.dumps(theirs, protocol=pickle.HIGHEST_PROTOCOL))
             try:
                 worker.stdin.write(f"charts\n{src}\n{dst}\n")
                 worker.stdin.flush()
+                sent = True
             except OSError:
-                raise _worker_error(worker, "charts could not be drawn") from None
+                pass
 
         def collect():
             svgs = draw_charts(mine)
             if theirs:
-                if worker.stdout.readline().strip() != "done":
-                    raise _worker_error(worker, "charts could not be drawn")
-                svgs += pickle.loads(dst.read_bytes())
+                if sent and worker.stdout.readline().strip() == "done":
+                    svgs += pickle.loads(dst.read_bytes())
+                else:
+                    # the report process is gone: draw its share here; the PDF step reports why
+                    logger.warning("the report process could not draw %d chart(s); drawn here",
+                                   len(theirs))
+                    svgs += draw_charts(theirs)
             return svgs
 
         return collect
@@ -504,6 +510,7 @@ def write_report(
 def _write_report(data, out_dir: Path, formats, worker, scratch: Path) -> dict[str, Any]:
     paths: dict[str, Path] = {}
     secs: dict[str, float] = {}
+    pdf_sent = False
     if "html" in formats or "pdf" in formats:
         t = time.perf_counter()
         drawer = draw_charts if worker is None else _shared_drawer(worker, scratch)
@@ -522,8 +529,9 @@ def _write_report(data, out_dir: Path, formats, worker, scratch: Path) -> dict[s
             try:
                 worker.stdin.write(f"pdf\n{src}\n{out_dir / OUTPUT_FILES['pdf']}\n")
                 worker.stdin.close()
+                pdf_sent = True
             except OSError:
-                raise _worker_error(worker, "report.pdf could not be written") from None
+                pdf_sent = False  # the worker is gone; reported below, after the other files
         else:
             paths["pdf"] = atomic_write(out_dir / OUTPUT_FILES["pdf"], render_pdf(pdf_html))
             secs["pdf"] = time.perf_counter() - t_pdf
@@ -544,7 +552,7 @@ def _write_report(data, out_dir: Path, formats, worker, scratch: Path) -> dict[s
     if "json" in formats:
         paths["json"] = atomic_write(out_dir / OUTPUT_FILES["json"], render_summary_json(data))
     if worker is not None:
-        if worker.wait() != 0:
+        if worker.wait() != 0 or ("pdf" in formats and not pdf_sent):
             raise _worker_error(worker, f"{OUTPUT_FILES['pdf']} could not be written")
         if "pdf" in formats:
             paths["pdf"] = out_dir / OUTPUT_FILES["pdf"]
