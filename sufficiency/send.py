@@ -11,7 +11,7 @@ Method
    :func:`sufficiency.early_years.cohort_population`.
 3. **Projection** of log prevalence per band under named scenarios:
 
-   * ``trend``: Holt's damped additive trend (``statsmodels.tsa.holtwinters.Holt``) with fixed
+   * ``trend``: Holt's damped additive trend (as ``statsmodels.tsa.holtwinters.Holt``) with fixed
      smoothing parameters ``alpha, beta`` and damping ``phi`` (``[send]``), fitted from
      ``fit_from`` (2014/15, the first year of the 2014 reforms) to the last year;
    * ``national``: prevalence grows at England's recent growth of plans (mean annual log
@@ -188,18 +188,31 @@ def project_prevalence(
         return y[-1] + national_growth * h
     if scenario != "trend":
         raise ConfigError(f"unknown SEND scenario {scenario!r}; expected one of {', '.join(SCENARIOS)}")
-    from statsmodels.tsa.holtwinters import Holt
+    # the level before the first year is y_0 - d and the trend d = y_1 - y_0, so that an
+    # exactly linear series is reproduced when phi = 1
+    d = y[1] - y[0]
+    return holt_damped_forecast(y, steps, alpha, beta, phi, y[0] - d, d)
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # statsmodels warns about short series; parameters are fixed
-        # the level before the first year is y_0 - d and the trend d = y_1 - y_0, so that an
-        # exactly linear series is reproduced when phi = 1
-        d = y[1] - y[0]
-        model = Holt(y, damped_trend=True, initialization_method="known",
-                     initial_level=y[0] - d, initial_trend=d)
-        fit = model.fit(smoothing_level=alpha, smoothing_trend=beta, damping_trend=phi,
-                        optimized=False)
-    return np.asarray(fit.forecast(steps), dtype=float)
+
+def holt_damped_forecast(y: np.ndarray, steps: int, alpha: float, beta: float, phi: float,
+                         level0: float, trend0: float) -> np.ndarray:
+    """Holt's damped additive trend with fixed parameters and a known initial state.
+
+    The same numbers as statsmodels' ``Holt(y, damped_trend=True,
+    initialization_method="known", initial_level=level0, initial_trend=trend0).fit(
+    smoothing_level=alpha, smoothing_trend=beta, damping_trend=phi, optimized=False)
+    .forecast(steps)`` (``tests/test_send.py`` checks it against statsmodels), without
+    importing ``statsmodels.tsa`` (about 1.8 s, on the report's critical path):
+    ``l_k = alpha y_k + (1 - alpha)(l_{k-1} + phi b_{k-1})``,
+    ``b_k = beta (l_k - l_{k-1}) + (1 - beta) phi b_{k-1}``, forecast
+    ``l_T + (phi + ... + phi^h) b_T``.
+    """
+    level, trend = float(level0), float(trend0)
+    for yk in np.asarray(y, dtype=float):  # over the years of one short series
+        new = alpha * yk + (1.0 - alpha) * (level + phi * trend)
+        trend = beta * (new - level) + (1.0 - beta) * phi * trend
+        level = new
+    return level + trend * np.cumsum(phi ** np.arange(1, steps + 1))
 
 
 def _national_growth(total: pd.Series, origin: int, window: int) -> float:

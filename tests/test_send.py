@@ -77,6 +77,28 @@ def test_projection_scenarios_by_hand():
         project_prevalence(y, 3, "boom")
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_holt_recursion_is_statsmodels_holt(seed):
+    """The fixed-parameter recursion gives statsmodels' numbers (statsmodels is the oracle)."""
+    import warnings
+
+    from statsmodels.tsa.holtwinters import Holt
+
+    from sufficiency.send import holt_damped_forecast
+
+    rng = np.random.default_rng(seed)
+    y = np.log(0.02) + np.cumsum(rng.normal(0.05, 0.03, 9))
+    alpha, beta, phi = rng.uniform(0.1, 0.9, 3)
+    d = y[1] - y[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = Holt(y, damped_trend=True, initialization_method="known", initial_level=y[0] - d,
+                   initial_trend=d).fit(smoothing_level=alpha, smoothing_trend=beta,
+                                        damping_trend=phi, optimized=False)
+    np.testing.assert_allclose(holt_damped_forecast(y, 6, alpha, beta, phi, y[0] - d, d),
+                               fit.forecast(6), rtol=0, atol=1e-12)
+
+
 # --- the real model -----------------------------------------------------------------------------
 def test_result_shape_and_invariants(result):
     f = result.to_frame()
