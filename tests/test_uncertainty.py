@@ -73,3 +73,12 @@ def test_tail_quantiles_do_not_narrow_with_horizon():
     m = em.multipliers("primary", np.array([1, 2]), [0.025, 0.1, 0.9, 0.975])
     assert np.all(m[1, 2:] >= m[0, 2:] - 1e-12)  # upper quantiles no lower
     assert np.all(m[1, :2] <= m[0, :2] + 1e-12)  # lower quantiles no higher
+
+
+def test_normal_grid_is_scipys_normal_quantiles():
+    from scipy.stats import norm
+
+    from sufficiency.uncertainty import _GRID, _normal_grid
+
+    np.testing.assert_allclose(_normal_grid(), norm.ppf(np.clip(_GRID, 0.0005, 0.9995)),
+                               rtol=0, atol=1e-12)
