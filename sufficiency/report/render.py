@@ -150,11 +150,12 @@ def page_sections(data, drawer=draw_charts) -> dict[str, Any]:
             if len(mine):
                 cols = [c for c in ("kind", nc.YEAR, "places", "cost", "cost_per_place", "duration")
                         if c in mine]
-                plan_rows = tables.Table("Recommended for this area", mine[cols].reset_index(drop=True),
-                                         {"places": "count", "cost": "gbp_m", nc.YEAR: "year",
-                                          "cost_per_place": "gbp", "duration": "int"},
-                                         "Year = the academic year the places open; duration > 0 "
-                                         "marks temporary places (years).")
+                plan_rows = tables.Table(
+                    "Recommended for this area",
+                    mine[cols].reset_index(drop=True).rename(columns=tables.PLAN_HEADERS),
+                    tables.PLAN_FORMATS,
+                    "Year = the academic year the places open; 'temporary (years)' > 0 marks "
+                    "temporary places and how long they stay (0 = permanent).")
         areas.append({
             "code": area,
             "name": r.name,

@@ -170,6 +170,14 @@ def schools_table(data, area: str) -> Table:
                  f"Net capacity ({phase} places) and pupils on roll: {', '.join(src)}.")
 
 
+#: readable headers for plan columns in the report and the appendix
+PLAN_HEADERS = {"kind": "project", "cost_per_place": "cost per place",
+                "duration": "temporary (years)"}
+#: display formats of plan columns, by readable header
+PLAN_FORMATS = {"places": "count", "cost": "gbp_m", nc.YEAR: "year", "cost per place": "gbp",
+                "temporary (years)": "int"}
+
+
 def plan_table(data) -> Table | None:
     p = data.plan
     if p is None or p.empty:
@@ -182,9 +190,7 @@ def plan_table(data) -> Table | None:
     if "cost_per_place" not in out:
         out["cost_per_place"] = out["cost"] / out["places"].where(out["places"] > 0)
     out = out.sort_values([nc.YEAR, "planning area"]).reset_index(drop=True)
-    fm = {"places": "count", "cost": "gbp_m", nc.YEAR: "year", "cost_per_place": "gbp",
-          "duration": "int"}
-    return Table("Recommended projects", out, fm,
+    return Table("Recommended projects", out.rename(columns=PLAN_HEADERS), PLAN_FORMATS,
                  "Costs in GBP at the cost per place set in the model's [plan] section (see "
                  "Assumptions); places open in September of the year shown.")
 
