@@ -82,6 +82,14 @@ def table(s: pd.DataFrame) -> str:
     return "\n".join(out)
 
 
+def show(sections) -> None:
+    """Print ``(title, scores)`` pairs as titled markdown tables."""
+    for title, scores in sections:
+        print(f"=== {title} ===")
+        print(table(scores))
+        print()
+
+
 def main() -> None:
     warnings.simplefilter("ignore")
     pupils, births, _ = load_authority_data(
@@ -96,12 +104,12 @@ def main() -> None:
         b = births if subset is None else births[births["area"].isin(subset)]
         return backtest(p, b, ORIGINS, [1, 2, 3], params, scorecards=sc)
 
-    rows, results = [], {}
+    rows, results, half_scores = [], {}, {}
     for name, params in CONFIGS.items():
         r = run(params)
         results[name] = r
         sa, st = r.scores(), r.scores(TARGET_YEARS)
-        ha, hb = (run(params, h).scores() for h in halves)
+        ha, hb = half_scores[name] = tuple(run(params, h).scores() for h in halves)
         row = {"configuration": name}
         for ph in ("primary", "secondary"):
             for h in (1, 2, 3):
@@ -119,7 +127,6 @@ def main() -> None:
     print("| " + " | ".join(t.columns) + " |")
     print("|" + "---|" * len(t.columns))
     for r in t.itertuples(index=False):
-        d = r._asdict() if hasattr(r, "_asdict") else dict(zip(t.columns, r))
         vals = [str(v) if k not in num else _fmt(v) for k, v in zip(t.columns, r)]
         print("| " + " | ".join(vals) + " |")
     print()
@@ -133,27 +140,20 @@ def main() -> None:
               f"default {_fmt(dflt[check])})")
     print()
     d = results["default"]
-    print("=== Default: target years 2018, 2021, 2022 (every origin landing on them) ===")
-    print(table(d.scores(TARGET_YEARS)))
-    print()
-    print("=== Default: all origins 2013-2021, all target years ===")
-    print(table(d.scores()))
-    print()
-    for name, h in zip(("A", "B"), halves):
-        print(f"=== Default on half {name} alone ({', '.join(h)}): all origins ===")
-        print(table(run({}, h).scores()))
-        print()
+    sections = [("Default: target years 2018, 2021, 2022 (every origin landing on them)",
+                 d.scores(TARGET_YEARS)),
+                ("Default: all origins 2013-2021, all target years", d.scores())]
+    sections += [(f"Default on half {name} alone ({', '.join(h)}): all origins", sc_h)
+                 for name, h, sc_h in zip(("A", "B"), halves, half_scores["default"])]
+    show(sections)
     print("=== Default: errors by year group (all origins 2013-2021) ===")
     bn = d.by_ncy.pivot(index="ncy", columns="horizon", values=["median_abs_error", "bias"])
     print((bn * 100).round(2).to_string())
     print()
     out = backtest(pupils, births, [2017, 2019, 2020, 2021], [1, 3], None, scorecards=sc)
-    print("=== Outside-check run (origins 2017,2019,2020,2021; horizons 1,3), target years ===")
-    print(table(out.scores(TARGET_YEARS)))
-    print()
-    print("=== Outside-check run, all its target years ===")
-    print(table(out.scores()))
-    print()
+    show([("Outside-check run (origins 2017,2019,2020,2021; horizons 1,3), target years",
+           out.scores(TARGET_YEARS)),
+          ("Outside-check run, all its target years", out.scores())])
     print("=== Each authority backtested alone (the outside-check command, one authority at a "
           "time): median abs error and 80% coverage ===")
     for name, params in (("default", {}), ("previous default", PREVIOUS)):

@@ -22,6 +22,7 @@ Notation
 from __future__ import annotations
 
 import logging
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -199,6 +200,8 @@ def average_ratios(
         years) and ``tau2 = max(0, var_a(avg) - mean_a(v))`` the spread of the areas' true
         ratios; then ``shrinkage * B[a]`` is the pooled ratio's weight. Areas whose ratios
         differ from the pool by much more than their own noise keep their own ratio.
+
+    Returns
     -------
     ndarray, shape (A, ...)
         Averaged ratios; NaN where an area has no observed ratio.
@@ -237,14 +240,10 @@ def average_ratios(
             avg = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
     elif method == "median":
         with np.errstate(all="ignore"):
-            import warnings
-
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 avg = np.nanmedian(x, axis=1)
     else:  # trimmed
-        import warnings
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             med = np.nanmedian(x, axis=1, keepdims=True)
@@ -327,10 +326,10 @@ def combined_average(
         hl = float(mem[2]) if len(mem) > 2 else halflife
         parts.append(average_ratios(ratios, win, meth, hl, weights=weights, shrinkage=shrinkage,
                                     size=size, shrinkage_method=shrinkage_method))
-    import warnings
-
+    if len(parts) == 1:
+        return parts[0]
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)  # all members NaN: stays NaN
         return np.nanmean(np.stack(parts), axis=0)
 
 
@@ -426,8 +425,6 @@ def trend_adjustment(
     t = np.broadcast_to(np.arange(ratios.shape[1], dtype=float), ratios.shape)
     tt = np.where(keep, t, np.nan)
     n = keep.sum(axis=1)
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         tm = np.nanmean(tt, axis=1, keepdims=True)
@@ -593,8 +590,6 @@ def project_series(
             continue
         y = v[-15:]
         try:
-            import warnings
-
             from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
             with warnings.catch_warnings():

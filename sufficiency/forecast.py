@@ -7,8 +7,9 @@ The model is cohort survival (see :mod:`sufficiency.cohort` for the maths):
   shrunk towards the ratio pooled over all areas with a fixed or an empirical-Bayes weight,
   with chosen years down-weighted).
 * Reception is births four years earlier times an averaged (by default combined)
-  reception/births ratio, with an optional damped trend in that ratio. Beyond the last observed births, births are projected
-  (Holt damped trend, or a supplied projection) and rows are flagged ``births_projected``.
+  reception/births ratio, with an optional damped trend in that ratio. Beyond the last
+  observed births, births are projected (Holt damped trend, or a supplied projection) and
+  rows are flagged ``births_projected``.
 * Year 7 of a secondary planning area is the sum over its feeder primary areas of their
   Year 6 the year before times the transfer share, times the area's Y6->Y7 ratio.
 * Sixth form (Y12, Y13) follows staying-on rates, which are survival ratios like the others.
@@ -508,18 +509,12 @@ class CohortModel:
     def _averager(self, window, method, members, w, size, shrinkage=None):
         """``ratios -> averaged ratios`` with this model's settings (one or a combination)."""
         shrink = self.shrinkage if shrinkage is None else float(shrinkage)
-        kw = dict(weights=w, shrinkage=shrink, size=size,
-                  shrinkage_method=self.shrinkage_method)
-        if members:
-            allm = ((window, method),) + members
+        allm = ((window, method),) + tuple(members)  # one member: the plain average
 
-            def f(r):
-                return cohort.combined_average(r, allm, self.halflife,
-                                               **{**kw, "weights": kw["weights"][: r.shape[1]]})
-        else:
-            def f(r):
-                return cohort.average_ratios(r, window, method, self.halflife,
-                                             **{**kw, "weights": kw["weights"][: r.shape[1]]})
+        def f(r):
+            return cohort.combined_average(r, allm, self.halflife, weights=w[: r.shape[1]],
+                                           shrinkage=shrink, size=size,
+                                           shrinkage_method=self.shrinkage_method)
         return f
 
     # -------------------------------------------------------------- predict

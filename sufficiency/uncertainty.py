@@ -121,8 +121,9 @@ class ErrorModel:
             Column the quantiles are kept by (``"phase"`` or ``"ncy"``).
         symmetric : bool
             Mirror the errors (use ``e`` and ``-e / (1 + e)``, the same ratio the other way
-            round), so the interval is centred on the forecast on a log scale. The backtest showed signed
-            quantiles from a short, biased past cover far less than their nominal rate.
+            round), so the interval is centred on the forecast on a log scale. The backtest
+            showed signed quantiles from a short, biased past cover far less than their
+            nominal rate.
         pool : tuple of tuples
             Groups of keys whose errors are pooled (each member gets the union), e.g.
             primary with secondary: more errors per horizon, steadier quantiles.

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
-__all__ = ["model_argument", "pass_state", "out_option", "format_option"]
+from .._files import atomic_write, atomic_write_with
+
+__all__ = ["model_argument", "pass_state", "out_option", "format_option", "write_frame",
+           "write_lines"]
 
 pass_state = click.make_pass_decorator(dict, ensure=True)
 
@@ -23,3 +27,19 @@ format_option = click.option(
     "--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv",
     show_default=True, help="Output file format.",
 )
+
+
+def write_frame(frame, path: Path, fmt: str) -> None:
+    """Write a result table atomically as CSV, Excel or JSON records."""
+    if fmt == "csv":
+        atomic_write_with(path, lambda t: frame.to_csv(t, index=False, lineterminator="\n"))
+    elif fmt == "xlsx":
+        atomic_write_with(path, lambda t: frame.to_excel(t, index=False, engine="openpyxl"))
+    else:
+        records = json.loads(frame.to_json(orient="records", double_precision=6))
+        atomic_write(path, json.dumps(records, indent=1, sort_keys=True) + "\n")
+
+
+def write_lines(path: Path, lines) -> None:
+    """Write text lines (e.g. notes.txt) atomically."""
+    atomic_write(path, "\n".join(lines) + "\n")

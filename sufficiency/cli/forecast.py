@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
-import pandas as pd
 
-from .._files import atomic_write_with
 from . import cli
-from ._common import format_option, model_argument, out_option
-
-
-def _write_frame(frame: pd.DataFrame, path: Path, fmt: str) -> None:
-    if fmt == "csv":
-        atomic_write_with(path, lambda t: frame.to_csv(t, index=False, lineterminator="\n"))
-    elif fmt == "xlsx":
-        atomic_write_with(path, lambda t: frame.to_excel(t, index=False, engine="openpyxl"))
-    else:
-        def w(t):
-            with open(t, "w", encoding="utf-8") as fh:
-                json.dump(json.loads(frame.to_json(orient="records", double_precision=6)), fh,
-                          indent=1, sort_keys=True)
-                fh.write("\n")
-        atomic_write_with(path, w)
+from ._common import format_option, model_argument, out_option, write_frame, write_lines
 
 
 @cli.command()
@@ -59,12 +42,11 @@ def forecast(model, out, fmt, horizon):
         bar.update(1)
         if out is not None:
             ext = fmt
-            _write_frame(result.to_frame(), Path(out) / f"forecast.{ext}", fmt)
-            _write_frame(result.phase_totals(), Path(out) / f"phase_totals.{ext}", fmt)
+            write_frame(result.to_frame(), Path(out) / f"forecast.{ext}", fmt)
+            write_frame(result.phase_totals(), Path(out) / f"phase_totals.{ext}", fmt)
             lines = list(result.notes) + [f"warning: {w}" for w in result.warnings]
             lines += [f"input: {p.table} {p.path} sha256={p.sha256} {p.note}" for p in result.provenance]
-            atomic_write_with(Path(out) / "notes.txt",
-                          lambda t: Path(t).write_text("\n".join(lines) + "\n", encoding="utf-8"))
+            write_lines(Path(out) / "notes.txt", lines)
         bar.update(1)
     click.echo(result.summary())
     if out is not None:
@@ -114,7 +96,7 @@ def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_
 
     result = backtest_files(pupils, births, lookup, origins, horizons, scorecards_dir=scorecards)
     if out is not None:
-        _write_frame(result.to_frame(), Path(out), "csv")
+        write_frame(result.to_frame(), Path(out), "csv")
     click.echo(result.summary(target_years or None))
     if by_ncy:
         t = result.by_ncy.pivot(index="ncy", columns="horizon", values="median_abs_error")

@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
-import pandas as pd
 
-from .._files import atomic_write_with
 from . import cli
-from ._common import format_option, model_argument, out_option
-
-
-def _write_frame(frame: pd.DataFrame, path: Path, fmt: str) -> None:
-    if fmt == "csv":
-        atomic_write_with(path, lambda t: frame.to_csv(t, index=False, lineterminator="\n"))
-    elif fmt == "xlsx":
-        atomic_write_with(path, lambda t: frame.to_excel(t, index=False, engine="openpyxl"))
-    else:
-        def w(t):
-            with open(t, "w", encoding="utf-8") as fh:
-                json.dump(json.loads(frame.to_json(orient="records", double_precision=6)), fh,
-                          indent=1, sort_keys=True)
-                fh.write("\n")
-        atomic_write_with(path, w)
+from ._common import format_option, model_argument, out_option, write_frame, write_lines
 
 
 def _write_notes(out: Path, result) -> None:
     lines = [f"assumption: {n}" for n in result.notes]
     lines += [f"warning: {w}" for w in result.warnings]
     lines += [f"input: {p.table} {p.path} sha256={p.sha256} {p.note}" for p in result.provenance]
-    atomic_write_with(out / "notes.txt",
-                  lambda t: Path(t).write_text("\n".join(lines) + "\n", encoding="utf-8"))
+    write_lines(out / "notes.txt", lines)
 
 
 @cli.command()
@@ -77,13 +59,13 @@ def send(model, out, fmt, horizon, scenario, backtest_):
         click.echo(backtest_table(bt).round(1).to_string(index=False))
     if out is not None:
         out = Path(out)
-        _write_frame(result.to_frame(), out / f"send.{fmt}", fmt)
-        _write_frame(result.to_frame(by_need=True), out / f"send_by_need.{fmt}", fmt)
-        _write_frame(result.plans, out / f"send_plans.{fmt}", fmt)
-        _write_frame(result.by_placement(), out / f"send_placements.{fmt}", fmt)
-        _write_frame(result.demand_frame(), out / f"send_demand.{fmt}", fmt)
+        write_frame(result.to_frame(), out / f"send.{fmt}", fmt)
+        write_frame(result.to_frame(by_need=True), out / f"send_by_need.{fmt}", fmt)
+        write_frame(result.plans, out / f"send_plans.{fmt}", fmt)
+        write_frame(result.by_placement(), out / f"send_placements.{fmt}", fmt)
+        write_frame(result.demand_frame(), out / f"send_demand.{fmt}", fmt)
         if bt is not None:
-            _write_frame(bt, out / f"send_backtest.{fmt}", fmt)
+            write_frame(bt, out / f"send_backtest.{fmt}", fmt)
         _write_notes(out, result)
         click.echo(f"Wrote send*.{fmt} and notes.txt to {out}")
 
@@ -117,9 +99,9 @@ def early_years(model, out, fmt, hours_per_place):
     click.echo(result.summary())
     if out is not None:
         out = Path(out)
-        _write_frame(result.to_frame(), out / f"early_years.{fmt}", fmt)
-        _write_frame(result.to_frame(by_entitlement=True),
+        write_frame(result.to_frame(), out / f"early_years.{fmt}", fmt)
+        write_frame(result.to_frame(by_entitlement=True),
                      out / f"early_years_by_entitlement.{fmt}", fmt)
-        _write_frame(result.demand_frame(), out / f"early_years_demand.{fmt}", fmt)
+        write_frame(result.demand_frame(), out / f"early_years_demand.{fmt}", fmt)
         _write_notes(out, result)
         click.echo(f"Wrote early_years*.{fmt} and notes.txt to {out}")

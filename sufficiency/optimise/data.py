@@ -66,8 +66,9 @@ class PlanSettings:
         impossible requirement raises :class:`InfeasibleError` naming areas and years.
     solver : {"cbc", "highs"}
     time_limit : float
-        Solver time limit [s] of each solver call (one per independent component; default 60). A plan found by then without proof of optimality
-        is returned with ``status`` saying so; no plan at all raises :class:`SolverError`.
+        Solver time limit [s] of each solver call (one per independent component; default
+        60). A plan found by then without proof of optimality is returned with ``status``
+        saying so; no plan at all raises :class:`SolverError`.
     mip_gap : float
         Relative optimality gap accepted (default 1e-6: optimal).
     duals : bool

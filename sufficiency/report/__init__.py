@@ -62,8 +62,8 @@ def make_report(inputs, out_dir, *, formats=tuple(OUTPUT_FILES), report_date=Non
     report_date : date or str, optional
         Cover date (default today); fix it for byte-identical outputs.
     parallel : bool
-        Use a second process (started first, so that it is warm) for half of the charts and
-        for the PDF, which it lays out while the workbook is written.
+        Use a second process (started first, so that it is warm) for two thirds of the charts
+        and for the PDF, which it lays out while the workbook is written.
     **pipeline
         Options of :func:`run_pipeline` (``solver``, ``quantile``, ``with_plan`` ...).
 

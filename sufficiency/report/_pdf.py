@@ -1,4 +1,4 @@
-"""The report's second process: draws half of the charts, then lays the PDF out.
+"""The report's second process: draws its share of the charts, then lays the PDF out.
 
 ``python -m sufficiency.report._pdf IN.html OUT.pdf`` lays one HTML file out as PDF.
 
@@ -44,9 +44,16 @@ def _warm_up() -> None:
 
 
 
+def _lay_out(src: Path, dst: Path) -> None:
+    """Lay the HTML file ``src`` out as PDF and write ``dst`` atomically."""
+    from .render import atomic_write, render_pdf
+
+    atomic_write(dst, render_pdf(src.read_text(encoding="utf-8")))
+
+
 def serve(stdin, answer) -> int:
     """Obey commands from ``stdin`` (text lines); write acknowledgements to ``answer``."""
-    from .render import atomic_write, draw_charts, render_pdf
+    from .render import atomic_write, draw_charts
 
     while True:
         command = stdin.readline().strip()
@@ -59,7 +66,7 @@ def serve(stdin, answer) -> int:
             answer.write("done\n")
             answer.flush()
         elif command == "pdf":
-            atomic_write(dst, render_pdf(src.read_text(encoding="utf-8")))
+            _lay_out(src, dst)
             return 0
         else:
             raise ValueError(f"unknown command {command!r}: expected 'charts' or 'pdf'")
@@ -67,10 +74,7 @@ def serve(stdin, answer) -> int:
 
 def main(argv: list[str]) -> int:
     if argv:
-        from .render import atomic_write, render_pdf
-
-        src, dst = Path(argv[0]), Path(argv[1])
-        atomic_write(dst, render_pdf(src.read_text(encoding="utf-8")))
+        _lay_out(Path(argv[0]), Path(argv[1]))
         return 0
     # stdout carries the protocol: anything a library prints goes to stderr instead
     answer, sys.stdout = sys.stdout, sys.stderr

@@ -78,9 +78,6 @@ OGL = ("Contains public sector information licensed under the Open Government Li
 
 
 # ---------------------------------------------------------------------------
-# Atomic writes
-# ---------------------------------------------------------------------------
-# ---------------------------------------------------------------------------
 # Sections (shared by HTML and PDF)
 # ---------------------------------------------------------------------------
 def _area_capacity(data, area: str, phase: str) -> pd.DataFrame | None:
@@ -95,47 +92,47 @@ def _area_capacity(data, area: str, phase: str) -> pd.DataFrame | None:
     return c
 
 
-def chart_jobs(data) -> list[tuple[str, tuple, dict]]:
-    """Every chart the report draws, as ``(function name in charts, args, kwargs)``, in the
-    order the report prints them: one per planning area and phase (where there is demand),
-    then the county chart of each phase."""
+def chart_jobs(data) -> list[tuple[tuple, str, tuple, dict]]:
+    """Every chart the report draws, as ``(key, function name in charts, args, kwargs)``, in
+    the order the report prints them: one per planning area and phase (key ``(area, phase)``,
+    where there is demand), then the county chart of each phase (key ``(None, phase)``)."""
     jobs = []
     if data.demand is not None:
         for r in data.areas.itertuples(index=False):
             d = data.demand[(data.demand[nc.AREA] == r.area) & (data.demand[nc.PHASE] == r.phase)]
             if len(d):
-                jobs.append(("area_chart", (d, _area_capacity(data, r.area, r.phase)), {
-                    "title": f"{r.name} ({r.phase}): pupils and places",
-                    "base_year": data.meta["base_year"], "key": (r.area, r.phase)}))
+                jobs.append(((r.area, r.phase), "area_chart",
+                             (d, _area_capacity(data, r.area, r.phase)),
+                             {"title": f"{r.name} ({r.phase}): pupils and places",
+                              "base_year": data.meta["base_year"]}))
     if data.sufficiency is not None and not data.sufficiency.empty:
         for ph in ("primary", "secondary"):
             if (data.sufficiency[nc.PHASE] == ph).any():
                 label = text.PHASE_LABELS[ph]
-                jobs.append(("phase_chart", (data.sufficiency, ph), {
-                    "title": f"{label[:1].upper() + label[1:]}: county demand and places",
-                    "key": (None, ph)}))
+                jobs.append(((None, ph), "phase_chart", (data.sufficiency, ph),
+                             {"title": f"{label[:1].upper() + label[1:]}: county demand and places"}))
     return jobs
 
 
 def draw_charts(jobs) -> list[str]:
     """Draw chart jobs (from :func:`chart_jobs`) in this process; returns their SVG texts."""
-    out = []
-    for name, args, kwargs in jobs:
-        kwargs = {k: v for k, v in kwargs.items() if k != "key"}
-        out.append(getattr(charts, name)(*args, **kwargs))
-    return out
+    return [getattr(charts, name)(*args, **kwargs) for _, name, args, kwargs in jobs]
 
 
-def page_sections(data, drawer=draw_charts) -> dict[str, Any]:
+def _draw_here(jobs):
+    """The default ``drawer`` of :func:`page_sections`: every chart in this process."""
+    return lambda: draw_charts(jobs)
+
+
+def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
     """Everything the template prints, computed once from ``data``.
 
-    ``drawer`` turns the list of :func:`chart_jobs` into their SVG texts. It may instead
-    return a callable that does: then the charts are collected last, after the tables, so
-    that a drawer sharing them with another process (as :func:`write_report` does) draws
-    while this one builds the tables.
+    ``drawer(jobs)`` starts drawing the :func:`chart_jobs` and returns a callable that
+    returns their SVG texts; it is called after the tables are built, so that a drawer
+    sharing the charts with another process (as :func:`write_report` does) draws meanwhile.
     """
     jobs = chart_jobs(data)
-    pending = drawer(jobs)
+    collect = drawer(jobs)
     areas = []
     for r in data.areas.itertuples(index=False):
         area, phase = r.area, r.phase
@@ -171,7 +168,7 @@ def page_sections(data, drawer=draw_charts) -> dict[str, Any]:
             "no_need": not short and plan_rows is None,
             "plan": plan_rows,
         })
-    svgs = dict(zip([kw["key"] for _, _, kw in jobs], pending() if callable(pending) else pending))
+    svgs = dict(zip([key for key, *_ in jobs], collect()))
     for a in areas:
         a["chart"] = svgs.get((a["code"], a["phase"]))
     phase_charts = [svgs[k] for k in ((None, "primary"), (None, "secondary")) if k in svgs]
@@ -401,7 +398,7 @@ def render_summary_json(data) -> str:
 def start_pdf_worker():
     """Start the report's second process (see :mod:`sufficiency.report._pdf`): it warms up
     (imports WeasyPrint and matplotlib, loads fonts) while the caller runs the pipeline, draws
-    half of the charts and then lays the PDF out. Pass it to :func:`write_report` as
+    two thirds of the charts and then lays the PDF out. Pass it to :func:`write_report` as
     ``pdf_worker``."""
     import subprocess
     import sys
@@ -477,8 +474,8 @@ def write_report(
     formats : iterable of str
         Any of ``html, pdf, xlsx, scap, json``.
     parallel : bool
-        Use a second process for half of the charts and for the PDF, which it lays out while
-        this one writes the other files.
+        Use a second process for two thirds of the charts and for the PDF, which it lays out
+        while this one writes the other files.
     pdf_worker : subprocess.Popen, optional
         A worker from :func:`start_pdf_worker`, started early so that it is warm.
 
@@ -514,7 +511,7 @@ def _write_report(data, out_dir: Path, formats, worker, scratch: Path) -> dict[s
     pdf_sent = False
     if "html" in formats or "pdf" in formats:
         t = time.perf_counter()
-        drawer = draw_charts if worker is None else _shared_drawer(worker, scratch)
+        drawer = _draw_here if worker is None else _shared_drawer(worker, scratch)
         sections = page_sections(data, drawer)
         if "html" in formats:
             paths["html"] = atomic_write(out_dir / OUTPUT_FILES["html"], render_html(data, sections))
@@ -532,7 +529,7 @@ def _write_report(data, out_dir: Path, formats, worker, scratch: Path) -> dict[s
                 worker.stdin.close()
                 pdf_sent = True
             except OSError:
-                pdf_sent = False  # the worker is gone; reported below, after the other files
+                pass  # the worker is gone; reported below, after the other files
         else:
             paths["pdf"] = atomic_write(out_dir / OUTPUT_FILES["pdf"], render_pdf(pdf_html))
             secs["pdf"] = time.perf_counter() - t_pdf
