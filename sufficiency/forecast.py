@@ -64,6 +64,8 @@ DEFAULT_PARAMS: Mapping[str, Any] = {
     "staying_on_drift": 1.0,
     "primary_drift": 0.5,
     "drift_lookback": 5,
+    "rebound": 0.5,
+    "rebound_pooled": True,
     "births_method": "holt_fixed",
     "horizon": 10,
     "coverage": DEFAULT_COVERAGE,
@@ -260,6 +262,13 @@ class CohortModel:
         The same for the survival ratios within primary (R -> Y1 ... Y5 -> Y6).
     drift_lookback : int
         Years of one-step-ahead ratio errors the drift is measured over.
+    rebound : float
+        When the transitions ending in the base year are dropped (``downweight`` 0, e.g. an
+        origin in the 2020/21 pandemic year), the share of each cohort's departure from its
+        expected ratio that year assumed to come back in the first forecast year (0 = the
+        loss is permanent, 1 = all of it returns) [fraction in 0..1].
+    rebound_pooled : bool
+        Measure that departure pooled over all areas (``True``) or area by area.
     births_method : {"holt_fixed", "holt_damped", "drift", "flat"}
         Projection of births beyond the last observed year (see
         :func:`sufficiency.cohort.project_series`).
@@ -295,6 +304,8 @@ class CohortModel:
         staying_on_drift: float = 0.0,
         primary_drift: float = 0.0,
         drift_lookback: int = 5,
+        rebound: float = 0.0,
+        rebound_pooled: bool = True,
         births_method: str = "holt_fixed",
         horizon: int = 10,
         coverage: tuple[float, float] = DEFAULT_COVERAGE,
@@ -320,6 +331,8 @@ class CohortModel:
         self.staying_on_drift = staying_on_drift
         self.primary_drift = primary_drift
         self.drift_lookback = drift_lookback
+        self.rebound = rebound
+        self.rebound_pooled = rebound_pooled
         self.births_method = births_method
         self.horizon = horizon
         self.coverage = coverage
@@ -370,6 +383,8 @@ class CohortModel:
             v = getattr(self, nm)
             if v is not None and not (0 <= v <= 1):
                 raise ConfigError(f"{nm} = {v}: expected 0..1")
+        if not (0 <= float(self.rebound) <= 1):
+            raise ConfigError(f"rebound = {self.rebound}: expected 0..1")
         if self.shrinkage_method not in cohort.SHRINKAGE_METHODS:
             raise ConfigError(f"shrinkage_method = {self.shrinkage_method!r}: expected one of "
                               f"{cohort.SHRINKAGE_METHODS}")
@@ -500,11 +515,60 @@ class CohortModel:
                 rr_used, self.reception_window, self.reception_method, self.halflife, rec_size,
                 self.drift_lookback, average=avg_rr if rec_combine else None)[0]
         self.reception_ratio_ = np.where(np.isnan(rr_avg), 1.0, rr_avg)
+        self.rebound_ = self._rebound(sr, rr, w)
         self.reception_trend_ = cohort.trend_adjustment(
             rr_hist, self.reception_trend_window, self.reception_trend, int(self.horizon) + 30,
             lead=0.0,
         )
         return self
+
+    def _rebound(self, sr: np.ndarray, rr: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """First-forecast-year factor on each transition: a dropped base year reverts.
+
+        When the transitions ending in the base year are dropped (``downweight`` 0, e.g. the
+        2020/21 pandemic year) the base-year cohorts are still the ones observed, so pupils a
+        cohort lost (or gained) against its expected ratio that year are assumed to come back
+        (``rebound = 1``) or partly so in the first forecast year. The departure is
+        ``observed / expected`` pupils of the cohort's last transition (Reception: against
+        births x the averaged ratio), pooled over areas (``rebound_pooled``) or by area;
+        compulsory year groups only (R -> Y1 ... Y10 -> Y11).
+
+        Returns
+        -------
+        ndarray, shape (A, G-1)
+            Factor on each transition's ratio in the first forecast year (1 = none).
+        """
+        G1 = sr.shape[2]
+        out = np.ones((sr.shape[0], G1))
+        if not self.rebound or len(w) == 0 or w[-1] != 0:
+            return out
+        exp_s = self.survival_ratios_
+        src = cohort.feeder_counts(self.cube_, self.transfer_)[:, -2, :]  # (A, G-1)
+        obs_n = np.nan_to_num(self.cube_[:, -1, 1:])
+        exp_n = np.nan_to_num(src * exp_s)
+        ok = (src > 0) & np.isfinite(sr[:, -1, :]) & (exp_n > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            births_last = self.cube_[:, -1, 0] / rr[:, -1]  # births behind base-year Reception
+        exp_r = np.nan_to_num(births_last * self.reception_ratio_)
+        obs_r = np.nan_to_num(self.cube_[:, -1, 0])
+        ok_r = np.isfinite(rr[:, -1]) & (exp_r > 0)
+        if self.rebound_pooled:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                dep = np.where(ok, obs_n, 0).sum(0) / np.where(ok, exp_n, 0).sum(0)
+                dep_r = np.where(ok_r, obs_r, 0).sum() / np.where(ok_r, exp_r, 0).sum()
+            dep = np.broadcast_to(np.where(np.isfinite(dep), dep, 1.0), out.shape)
+            dep_r = np.full(out.shape[0], dep_r if np.isfinite(dep_r) else 1.0)
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                dep = np.where(ok, obs_n / np.where(ok, exp_n, 1), 1.0)
+                dep_r = np.where(ok_r, obs_r / np.where(ok_r, exp_r, 1), 1.0)
+        # the cohort now in g had its departure on transition g-1 -> g (Reception: at entry)
+        fac = np.ones_like(out)
+        fac[:, 0] = dep_r
+        fac[:, 1:] = dep[:, :-1]
+        comp = np.arange(G1) <= 10
+        out[:, comp] = (1.0 / fac[:, comp]) ** float(self.rebound)
+        return out
 
     def _averager(self, window, method, members, w, size, shrinkage=None):
         """``ratios -> averaged ratios`` with this model's settings (one or a combination)."""
@@ -584,7 +648,11 @@ class CohortModel:
         rr = np.maximum(self.reception_ratio_[:, None] + self.reception_trend_[:, :H], 0.0)
         reception = np.where(self.mask_[:, :1], Bf * rr, 0.0)
         base = self.cube_[:, -1, :]
-        central = cohort.roll_forward(base, self.survival_ratios_, reception, self.transfer_)
+        ratios = self.survival_ratios_
+        if not np.all(self.rebound_ == 1.0):
+            ratios = np.repeat(ratios[:, None, :], H, axis=1)
+            ratios[:, 0] *= self.rebound_
+        central = cohort.roll_forward(base, ratios, reception, self.transfer_)
         return np.where(self.mask_[:, None, :], central, 0.0), projected
 
     def predict(

@@ -104,6 +104,43 @@ def test_reception_ratio_combines_weighted_and_three_year_mean():
     assert fc["pupils"].iloc[0] == pytest.approx(100.0 * (w5 + ratios[-3:].mean()) / 2)
 
 
+def _dip_history():
+    """Synthetic (test only): A and B steady at 100; in 2020 A's Years 1-13 are 98 (a 2% loss)."""
+    rows = [{"area": a, "year": y, "ncy": g,
+             "pupils": 98.0 if (a == "A" and y == 2020 and g > 0) else 100.0}
+            for a in ("A", "B") for y in range(2015, 2021) for g in range(0, 14)]
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("pooled, fac_a, fac_b", [
+    (True, 0.99 ** -0.5, 0.99 ** -0.5),   # pooled departure: (98 + 100) / (100 + 100)
+    (False, 0.98 ** -0.5, 1.0),           # area by area
+])
+def test_rebound_returns_part_of_a_dropped_base_years_loss(pooled, fac_a, fac_b):
+    kw = dict(window=3, method="mean", shrinkage=0.0, primary_drift=0.0, staying_on_drift=0.0,
+              reception_drift=0.0, reception_combine=(), downweight={2020: 0.0},
+              rebound=0.5, rebound_pooled=pooled)
+    m = CohortModel(**kw).fit(_dip_history(), _births(["A", "B"]))
+    fc = m.predict(2).to_frame().query("kind == 'forecast'").set_index(["area", "year", "ncy"])
+    p = fc["pupils"]
+    # compulsory year groups: the cohort's 2020 departure half reverses in the first year...
+    assert p[("A", 2021, 5)] == pytest.approx(98.0 * fac_a)
+    assert p[("B", 2021, 5)] == pytest.approx(100.0 * fac_b)
+    # ... once: the next year rolls on with the averaged ratio (1)
+    assert p[("A", 2022, 6)] == pytest.approx(98.0 * fac_a)
+    # Reception entered as expected (births x ratio 1): Year 1 has nothing to recover
+    assert p[("A", 2021, 1)] == pytest.approx(100.0)
+    # sixth form is not compulsory: no rebound on staying-on
+    assert p[("A", 2021, 12)] == pytest.approx(98.0)
+    # without a dropped base year there is nothing to rebound from
+    plain = CohortModel(**{**kw, "downweight": None}).fit(_dip_history(), _births(["A", "B"]))
+    np.testing.assert_array_equal(plain.rebound_, 1.0)
+    none = CohortModel(**{**kw, "rebound": 0.0}).fit(_dip_history(), _births(["A", "B"]))
+    np.testing.assert_array_equal(none.rebound_, 1.0)
+    with pytest.raises(ConfigError, match="rebound"):
+        CohortModel(**{**kw, "rebound": 1.5}).fit(_dip_history(), _births(["A", "B"]))
+
+
 def test_eb_shrinkage_leaves_steady_areas_alone(tiny_pupils):
     # A (ratio 1), B (1.21) and C (0.81) are noise-free: empirical Bayes must not pool them,
     # whereas a fixed shrinkage pulls them towards the pooled ratio
