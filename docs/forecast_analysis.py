@@ -25,33 +25,25 @@ from sufficiency.io.scorecards import read_scorecards
 DATA = Path(__file__).resolve().parents[1] / "data"
 ORIGINS = list(range(2013, 2022))
 TARGET_YEARS = [2018, 2021, 2022]
-PREVIOUS = {"shrinkage": 0.0, "shrinkage_method": "fixed", "reception_shrinkage": None,
-            "reception_combine": ()}
-#: name -> parameter overrides of the defaults (DEFAULT_PARAMS)
+#: the default before this round (rebound from a dropped base year added 27 November 2026)
+PREVIOUS = {"rebound": 0.0}
+#: name -> parameter overrides of the defaults (DEFAULT_PARAMS). The previous round's rows
+#: (shrinkage and combination, 23 November 2026) are kept with their numbers in
+#: docs/forecast.md; they were overrides of the defaults of that day.
 CONFIGS = {
     "default": {},
-    "previous default (no shrinkage, no combination)": PREVIOUS,
-    "previous + survival combined with 3-year mean": {**PREVIOUS, "combine": ((3, "mean"),)},
-    "previous + survival and reception combined with 3-year mean": {
-        **PREVIOUS, "combine": ((3, "mean"),), "reception_combine": ((3, "mean"),)},
-    "previous + survival combined with 5-year mean": {**PREVIOUS, "combine": ((5, "mean"),)},
-    "previous + survival combined with 3-year mean and 5-year mean": {
-        **PREVIOUS, "combine": ((3, "mean"), (5, "mean"))},
-    "previous + survival combined with 5-year median": {**PREVIOUS, "combine": ((5, "median"),)},
-    "previous + reception combined with 3-year mean": {
-        **PREVIOUS, "reception_combine": ((3, "mean"),)},
-    "previous + EB shrinkage 1.0 (survival and reception)": {
-        **PREVIOUS, "shrinkage": 1.0, "shrinkage_method": "eb"},
-    "previous + EB shrinkage 0.5 (survival and reception)": {
-        **PREVIOUS, "shrinkage": 0.5, "shrinkage_method": "eb"},
-    "previous + EB shrinkage 1.0 (survival only)": {
-        **PREVIOUS, "shrinkage": 1.0, "shrinkage_method": "eb", "reception_shrinkage": 0.0},
-    "previous + fixed shrinkage 0.3 (survival only)": {
-        **PREVIOUS, "shrinkage": 0.3, "reception_shrinkage": 0.0},
-    "default with EB shrinkage 1.0": {"shrinkage": 1.0},
-    "default + survival combined with 3-year mean": {"combine": ((3, "mean"),)},
-    "default + primary drift 1.0": {"primary_drift": 1.0},
-    "previous + halflife 2": {**PREVIOUS, "halflife": 2.0},
+    "previous default (no rebound)": PREVIOUS,
+    "full rebound (1.0)": {"rebound": 1.0},
+    "rebound 0.33": {"rebound": 0.33},
+    "rebound 0.67": {"rebound": 0.67},
+    "rebound 0.5, area by area": {"rebound_pooled": False},
+    "full rebound, area by area": {"rebound": 1.0, "rebound_pooled": False},
+    "default + drift lookback 3": {"drift_lookback": 3},
+    "default + halflife 0.75": {"halflife": 0.75},
+    "default + window 4": {"window": 4},
+    "default + EB shrinkage 1.0": {"shrinkage": 1.0},
+    "default + no reception drift": {"reception_drift": 0.0},
+    "default + primary drift 0.25": {"primary_drift": 0.25},
 }
 
 
