@@ -66,6 +66,8 @@ DEFAULT_PARAMS: Mapping[str, Any] = {
     "drift_lookback": 5,
     "rebound": 0.5,
     "rebound_pooled": True,
+    "secondary_halflife": 0.5,
+    "secondary_shrinkage": 1.0,
     "births_method": "holt_fixed",
     "horizon": 10,
     "coverage": DEFAULT_COVERAGE,
@@ -269,6 +271,12 @@ class CohortModel:
         loss is permanent, 1 = all of it returns) [fraction in 0..1].
     rebound_pooled : bool
         Measure that departure pooled over all areas (``True``) or area by area.
+    secondary_halflife, secondary_shrinkage : float, optional
+        ``halflife`` and ``shrinkage`` for the transitions Year 6 -> Year 7 ... Year 10 ->
+        Year 11 (default: the same as the others). Secondary ratios (admissions into Year 7,
+        moves between secondary schools) persist from one year to the next and differ between
+        areas less than their yearly noise, so the backtest favours a shorter half-life and
+        full empirical-Bayes pooling for them (docs/forecast.md).
     births_method : {"holt_fixed", "holt_damped", "drift", "flat"}
         Projection of births beyond the last observed year (see
         :func:`sufficiency.cohort.project_series`).
@@ -306,6 +314,8 @@ class CohortModel:
         drift_lookback: int = 5,
         rebound: float = 0.0,
         rebound_pooled: bool = True,
+        secondary_halflife: float | None = None,
+        secondary_shrinkage: float | None = None,
         births_method: str = "holt_fixed",
         horizon: int = 10,
         coverage: tuple[float, float] = DEFAULT_COVERAGE,
@@ -333,6 +343,8 @@ class CohortModel:
         self.drift_lookback = drift_lookback
         self.rebound = rebound
         self.rebound_pooled = rebound_pooled
+        self.secondary_halflife = secondary_halflife
+        self.secondary_shrinkage = secondary_shrinkage
         self.births_method = births_method
         self.horizon = horizon
         self.coverage = coverage
@@ -379,7 +391,7 @@ class CohortModel:
                 raise SchemaError(f"pupil history: missing column {c!r}; expected area, year, ncy, pupils")
         if self.method not in cohort.AVERAGE_METHODS or self.reception_method not in cohort.AVERAGE_METHODS:
             raise ConfigError(f"method: expected one of {cohort.AVERAGE_METHODS}")
-        for nm in ("shrinkage", "reception_shrinkage"):
+        for nm in ("shrinkage", "reception_shrinkage", "secondary_shrinkage"):
             v = getattr(self, nm)
             if v is not None and not (0 <= v <= 1):
                 raise ConfigError(f"{nm} = {v}: expected 0..1")
@@ -460,6 +472,16 @@ class CohortModel:
         self.survival_history_ = sr
         sr_used = _exclude(sr, w)
         avg_sr = self._averager(self.window, self.method, combine, w, size)
+        sec = [k for k, g in enumerate(ncys[:-1]) if 6 <= g <= 10]
+        if sec and (self.secondary_halflife is not None or self.secondary_shrinkage is not None):
+            avg_main = avg_sr
+            avg_sec = self._averager(self.window, self.method, combine, w, size,
+                                     self.secondary_shrinkage, self.secondary_halflife)
+
+            def avg_sr(r):  # noqa: F811 - the secondary transitions averaged their own way
+                out = avg_main(r)
+                out[:, sec] = avg_sec(r)[:, sec]
+                return out
         avg = avg_sr(sr_used)
         dw = np.full(len(ncys) - 1, float(self.drift))
         dw[[k for k, g in enumerate(ncys[:-1]) if g >= 11]] += float(self.staying_on_drift)
@@ -467,7 +489,7 @@ class CohortModel:
         if dw.any():
             avg = avg + dw * cohort.pooled_drift(
                 sr_used, self.window, self.method, self.halflife, size, self.drift_lookback,
-                average=avg_sr if combine else None)
+                average=avg_sr)
         self.survival_ratios_ = np.nan_to_num(avg, nan=0.0)
 
         # reception -----------------------------------------------------------------------
@@ -570,13 +592,14 @@ class CohortModel:
         out[:, comp] = (1.0 / fac[:, comp]) ** float(self.rebound)
         return out
 
-    def _averager(self, window, method, members, w, size, shrinkage=None):
+    def _averager(self, window, method, members, w, size, shrinkage=None, halflife=None):
         """``ratios -> averaged ratios`` with this model's settings (one or a combination)."""
         shrink = self.shrinkage if shrinkage is None else float(shrinkage)
+        hl = self.halflife if halflife is None else float(halflife)
         allm = ((window, method),) + tuple(members)  # one member: the plain average
 
         def f(r):
-            return cohort.combined_average(r, allm, self.halflife, weights=w[: r.shape[1]],
+            return cohort.combined_average(r, allm, hl, weights=w[: r.shape[1]],
                                            shrinkage=shrink, size=size,
                                            shrinkage_method=self.shrinkage_method)
         return f

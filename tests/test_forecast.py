@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from sufficiency import cohort
 from sufficiency.exceptions import ConfigError, DataQualityWarning, NotFittedError
 from sufficiency.forecast import FORECAST_COLUMNS, CohortModel, run_forecast
 from sufficiency.uncertainty import ErrorModel
@@ -102,6 +103,26 @@ def test_reception_ratio_combines_weighted_and_three_year_mean():
     # Reception next year = births x combined ratio
     fc = both.predict(1).to_frame().query("kind == 'forecast' and ncy == 0")
     assert fc["pupils"].iloc[0] == pytest.approx(100.0 * (w5 + ratios[-3:].mean()) / 2)
+
+
+def test_secondary_transitions_averaged_their_own_way():
+    # synthetic noisy history (test only): one area, so no shrinkage; drifts off
+    rng = np.random.default_rng(7)
+    hist = pd.DataFrame([{"area": "A", "year": y, "ncy": g, "pupils": 100.0 * rng.uniform(0.95, 1.05)}
+                         for y in range(2012, 2021) for g in range(0, 14)])
+    kw = dict(window=5, method="weighted", halflife=1.0, downweight=None, primary_drift=0.0,
+              staying_on_drift=0.0, reception_drift=0.0)
+    m = CohortModel(**kw, secondary_halflife=0.5).fit(hist, _births(["A"]))
+    plain = CohortModel(**kw).fit(hist, _births(["A"]))
+    sr = m.survival_history_
+    sec = cohort.average_ratios(sr, 5, "weighted", halflife=0.5)
+    np.testing.assert_allclose(m.survival_ratios_[:, 6:11], sec[:, 6:11], rtol=1e-12)
+    # primary and staying-on transitions keep the main half-life
+    np.testing.assert_allclose(m.survival_ratios_[:, :6], plain.survival_ratios_[:, :6], rtol=1e-12)
+    np.testing.assert_allclose(m.survival_ratios_[:, 11:], plain.survival_ratios_[:, 11:], rtol=1e-12)
+    assert not np.allclose(m.survival_ratios_[:, 6:11], plain.survival_ratios_[:, 6:11])
+    with pytest.raises(ConfigError, match="secondary_shrinkage"):
+        CohortModel(secondary_shrinkage=1.5).fit(hist, _births(["A"]))
 
 
 def _dip_history():
