@@ -25,30 +25,37 @@ from sufficiency.io.scorecards import read_scorecards
 DATA = Path(__file__).resolve().parents[1] / "data"
 ORIGINS = list(range(2013, 2022))
 TARGET_YEARS = [2018, 2021, 2022]
-#: the default before this round (rebound from a dropped base year added 27 November 2026)
-PREVIOUS = {"rebound": 0.0}
+#: the default before this round (27 November 2026: rebound from a dropped base year, and
+#: secondary transitions averaged with their own half-life and shrinkage)
+NO_SECONDARY = {"secondary_halflife": None, "secondary_shrinkage": None}
+PREVIOUS = {"rebound": 0.0, **NO_SECONDARY}
 #: name -> parameter overrides of the defaults (DEFAULT_PARAMS). The previous round's rows
 #: (shrinkage and combination, 23 November 2026) are kept with their numbers in
 #: docs/forecast.md; they were overrides of the defaults of that day.
 CONFIGS = {
     "default": {},
-    "previous default (no rebound)": PREVIOUS,
+    "previous default (no rebound, no secondary settings)": PREVIOUS,
+    "default without rebound": {"rebound": 0.0},
     "full rebound (1.0)": {"rebound": 1.0},
     "rebound 0.33": {"rebound": 0.33},
     "rebound 0.67": {"rebound": 0.67},
     "rebound 0.5, area by area": {"rebound_pooled": False},
-    "full rebound, area by area": {"rebound": 1.0, "rebound_pooled": False},
+    "default without secondary settings": NO_SECONDARY,
+    "secondary half-life 0.5 only": {"secondary_shrinkage": None},
+    "secondary shrinkage 1.0 only": {"secondary_halflife": None},
+    "secondary half-life 0.25": {"secondary_halflife": 0.25},
+    "secondary half-life 0.35": {"secondary_halflife": 0.35},
+    "secondary half-life 0.75": {"secondary_halflife": 0.75},
+    "secondary shrinkage 0.75": {"secondary_shrinkage": 0.75},
     "default + drift lookback 3": {"drift_lookback": 3},
-    "default + halflife 0.75": {"halflife": 0.75},
     "default + window 4": {"window": 4},
-    "default + EB shrinkage 1.0": {"shrinkage": 1.0},
     "default + no reception drift": {"reception_drift": 0.0},
     "default + primary drift 0.25": {"primary_drift": 0.25},
 }
 
 
-def _fmt(x: float) -> str:
-    return f"{x * 100:.2f}%"
+def _fmt(x: float, digits: int = 2) -> str:
+    return f"{x * 100:.{digits}f}%"
 
 
 def table(s: pd.DataFrame) -> str:
@@ -119,7 +126,8 @@ def main() -> None:
     print("| " + " | ".join(t.columns) + " |")
     print("|" + "---|" * len(t.columns))
     for r in t.itertuples(index=False):
-        vals = [str(v) if k not in num else _fmt(v) for k, v in zip(t.columns, r)]
+        vals = [str(v) if k not in num else _fmt(v, 3 if k.startswith("score") else 2)
+                for k, v in zip(t.columns, r)]
         print("| " + " | ".join(vals) + " |")
     print()
     print("=== Split-half check: choose on one half, verify on the other ===")
@@ -127,9 +135,9 @@ def main() -> None:
         best = t.loc[t[pick].idxmin()]
         prev = t[t["configuration"].str.startswith("previous default")].iloc[0]
         dflt = t[t["configuration"] == "default"].iloc[0]
-        print(f"chosen on {pick[-6:]}: {best['configuration']} ({_fmt(best[pick])}); on "
-              f"{check[-6:]}: {_fmt(best[check])} (previous default {_fmt(prev[check])}, "
-              f"default {_fmt(dflt[check])})")
+        print(f"chosen on {pick[-6:]}: {best['configuration']} ({_fmt(best[pick], 3)}); on "
+              f"{check[-6:]}: {_fmt(best[check], 3)} (previous default {_fmt(prev[check], 3)}, "
+              f"default {_fmt(dflt[check], 3)})")
     print()
     d = results["default"]
     sections = [("Default: target years 2018, 2021, 2022 (every origin landing on them)",

@@ -70,6 +70,7 @@ BASELINES: Mapping[str, Mapping[str, Any] | None] = {
                 "downweight": {}, "reception_window": 3, "reception_method": "mean",
                 "reception_trend": 0.0, "drift": 0.0, "reception_drift": 0.0,
                 "staying_on_drift": 0.0, "primary_drift": 0.0, "rebound": 0.0,
+                "secondary_halflife": None, "secondary_shrinkage": None,
                 "births_method": "flat"},
 }
 

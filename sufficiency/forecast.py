@@ -273,10 +273,11 @@ class CohortModel:
         Measure that departure pooled over all areas (``True``) or area by area.
     secondary_halflife, secondary_shrinkage : float, optional
         ``halflife`` and ``shrinkage`` for the transitions Year 6 -> Year 7 ... Year 10 ->
-        Year 11 (default: the same as the others). Secondary ratios (admissions into Year 7,
-        moves between secondary schools) persist from one year to the next and differ between
-        areas less than their yearly noise, so the backtest favours a shorter half-life and
-        full empirical-Bayes pooling for them (docs/forecast.md).
+        Year 11 (default: the same as the others; ``secondary_shrinkage`` is a fixed weight
+        with ``shrinkage_method="fixed"``). Secondary ratios (admissions into Year 7, moves
+        between secondary schools) persist from one year to the next, and the backtest
+        favours a shorter half-life and full empirical-Bayes pooling for them
+        (docs/forecast.md).
     births_method : {"holt_fixed", "holt_damped", "drift", "flat"}
         Projection of births beyond the last observed year (see
         :func:`sufficiency.cohort.project_series`).

@@ -38,7 +38,7 @@ _GRID = np.linspace(0.0, 1.0, 201)
 #: 1-5 [fraction], pooled over primary and secondary, from the default model's backtest on the
 #: 14 West Midlands authorities (origins 2012-2021; printed by docs/forecast_analysis.py).
 #: Errors are then taken as normal with that 80% half-width (sigma = w / 1.2816).
-FALLBACK_HALFWIDTH_80 = (0.0072, 0.0121, 0.0192, 0.0252, 0.0328)
+FALLBACK_HALFWIDTH_80 = (0.0074, 0.0125, 0.0193, 0.0270, 0.0332)
 _Z80 = 1.2815515655446004
 
 

@@ -10,7 +10,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from sufficiency.backtest import RESULT_COLUMNS, backtest, backtest_files, load_authority_data
+from sufficiency.backtest import (
+    RESULT_COLUMNS,
+    backtest,
+    backtest_files,
+    load_authority_data,
+    rolling_forecasts,
+)
 from sufficiency.exceptions import ConfigError
 
 ORIGINS = [2017, 2019, 2020, 2021]
@@ -70,6 +76,22 @@ def test_no_peeking_calibration(files):
     full = backtest(pupils, births, [2017], [1]).to_frame()
     cut = backtest(pupils[pupils["year"] <= 2018], births[births["year"] <= 2018], [2017], [1]).to_frame()
     pd.testing.assert_frame_equal(full[list(RESULT_COLUMNS)], cut[list(RESULT_COLUMNS)])
+
+
+def test_cohort3_baseline_is_a_plain_three_year_mean_whatever_the_defaults():
+    """The naive baseline must not inherit the model's pooling, drifts or half-lives."""
+    rng = np.random.default_rng(11)  # synthetic noisy history: test data only
+    hist = pd.DataFrame([{"area": a, "year": y, "ncy": g, "pupils": rng.uniform(90, 110)}
+                         for a in ("A", "B", "C", "D") for y in range(2012, 2020)
+                         for g in range(0, 14)])
+    cells = rolling_forecasts(hist, None, [2019], 1, baseline="cohort3")
+    cube = hist.set_index(["area", "year", "ncy"])["pupils"]
+    for a in ("A", "D"):
+        for g in (2, 8, 12):  # primary, secondary, sixth form
+            ratios = [cube[(a, y + 1, g)] / cube[(a, y, g - 1)] for y in (2016, 2017, 2018)]
+            want = cube[(a, 2019, g - 1)] * np.mean(ratios)
+            got = cells.query("area == @a and ncy == @g")["forecast"].iloc[0]
+            assert got == pytest.approx(want, rel=1e-12)
 
 
 def test_pandemic_rebound_measured_on_the_published_data(files):
