@@ -98,7 +98,7 @@ def test_pandemic_rebound_measured_on_the_published_data(files):
     """From origin 2020/21 (dropped as the pandemic year), part of that year's loss returned.
 
     Measured on the 14 West Midlands authorities: one-year primary errors for 2021/22 have a
-    mean of -0.26% without the rebound and about +0.1% with half of it (docs/forecast.md).
+    mean of -0.25% without the rebound and +0.08% with half of it (docs/forecast.md).
     """
     pupils, births, _ = load_authority_data(*files)
 
