@@ -9,12 +9,19 @@ gets the ordinary permissions of a new file (``0o666`` less the umask), not the 
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["atomic_write", "atomic_write_with"]
+__all__ = ["atomic_write", "atomic_write_with", "deterministic_xlsx", "FIXED_STAMP"]
+
+#: document date written into Excel files whose content has no date of its own, so that the
+#: same inputs give byte-identical files (openpyxl would write the time of writing)
+FIXED_STAMP = "2000-01-01T00:00:00Z"
 
 
 def _new_file_mode() -> int:
@@ -56,3 +63,24 @@ def atomic_write(path: str | Path, payload: bytes | str) -> Path:
             f.write(data)
 
     return atomic_write_with(path, write)
+
+
+def deterministic_xlsx(payload: bytes, stamp: str = FIXED_STAMP) -> bytes:
+    """Rewrite an xlsx (a zip) so that it depends on its content only.
+
+    Every zip entry gets the same time (1980-01-01, the zip epoch) and the workbook's
+    ``created`` and ``modified`` properties (``docProps/core.xml``) are set to ``stamp``
+    (ISO 8601, e.g. the data's base date, or :data:`FIXED_STAMP`).
+    """
+    src = zipfile.ZipFile(io.BytesIO(payload))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                              rb"\g<1>" + stamp.encode() + rb"\2", body)
+            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(zi, body)
+    return out.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -338,6 +339,14 @@ def test_xlsx_output(tmp_path, worcs):
     assert r.exit_code == 0, r.output
     x = pd.read_excel(tmp_path / "phase_totals.xlsx")
     assert {"area", "phase", "year", "pupils"} <= set(x.columns)
+    # determinism: a second run (a second later) writes byte-identical workbooks
+    first = {p.name: p.read_bytes() for p in tmp_path.glob("*.xlsx")}
+    time.sleep(1.1)
+    again = tmp_path / "again"
+    r = CliRunner().invoke(cli, ["-q", "forecast", "models/worcestershire.toml", "--out", str(again),
+                                 "--format", "xlsx", "--horizon", "2"])
+    assert r.exit_code == 0, r.output
+    assert first and first == {p.name: p.read_bytes() for p in again.glob("*.xlsx")}
 
 
 def test_bad_history_is_a_clear_error(tiny_pupils):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import click
 
-from .._files import atomic_write, atomic_write_with
+from .._files import atomic_write, atomic_write_with, deterministic_xlsx
 
 __all__ = ["model_argument", "pass_state", "out_option", "format_option", "write_frame",
            "write_lines"]
@@ -30,11 +31,13 @@ format_option = click.option(
 
 
 def write_frame(frame, path: Path, fmt: str) -> None:
-    """Write a result table atomically as CSV, Excel or JSON records."""
+    """Write a result table atomically as CSV, Excel or JSON records (same table, same bytes)."""
     if fmt == "csv":
         atomic_write_with(path, lambda t: frame.to_csv(t, index=False, lineterminator="\n"))
     elif fmt == "xlsx":
-        atomic_write_with(path, lambda t: frame.to_excel(t, index=False, engine="openpyxl"))
+        buf = io.BytesIO()
+        frame.to_excel(buf, index=False, engine="openpyxl")
+        atomic_write(path, deterministic_xlsx(buf.getvalue()))
     else:
         records = json.loads(frame.to_json(orient="records", double_precision=6))
         atomic_write(path, json.dumps(records, indent=1, sort_keys=True) + "\n")

@@ -15,11 +15,9 @@ import logging
 import math
 import os
 import pickle
-import re
 import shutil
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from .._files import atomic_write
+from .._files import atomic_write, deterministic_xlsx
 from . import charts, tables, text
 from .scap import scap_frame
 
@@ -279,21 +277,6 @@ def _cell(v):
     return v if isinstance(v, (int, str)) else str(v)
 
 
-def _deterministic_zip(payload: bytes, stamp: str) -> bytes:
-    """Rewrite an xlsx (zip) with fixed entry times and a fixed modified date."""
-    src = zipfile.ZipFile(io.BytesIO(payload))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + stamp.encode() + rb"\2", body)
-            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(zi, body)
-    return out.getvalue()
-
-
 def render_xlsx(data) -> bytes:
     """The Excel appendix: an About sheet, then one sheet per table, frozen header row,
     number formats (thousands, GBP, percentages)."""
@@ -361,7 +344,7 @@ def render_xlsx(data) -> bytes:
     wb.properties.creator = "sufficiency"
     buf = io.BytesIO()
     wb.save(buf)
-    return _deterministic_zip(buf.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return deterministic_xlsx(buf.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 def render_scap(data) -> str | None:
