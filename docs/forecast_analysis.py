@@ -146,6 +146,19 @@ def main() -> None:
     sections += [(f"Default on half {name} alone ({', '.join(h)}): all origins", sc_h)
                  for name, h, sc_h in zip(("A", "B"), halves, half_scores["default"])]
     show(sections)
+    print("=== Interval method: 80% coverage and mean width, errors vs ratio bootstrap (all "
+          "origins 2013-2021; target years) ===")
+    for method in ("errors", "bootstrap"):
+        r = d if method == "errors" else backtest(pupils, births, ORIGINS, [1, 2, 3], None,
+                                                  intervals=method)
+        width = ((r.data["upper80"] - r.data["lower80"]) / r.data["forecast"]).groupby(
+            [r.data["phase"], r.data["horizon"]]).mean()
+        cov_all = r.scores()["coverage80"].tolist()
+        cov_ty = r.scores(TARGET_YEARS)["coverage80"].tolist()
+        print(f"{method}: coverage all {'/'.join(f'{c:.0%}' for c in cov_all)}; target years "
+              f"{'/'.join(f'{c:.0%}' for c in cov_ty)}; mean width "
+              f"{'/'.join(f'{w:.2%}' for w in width)} (primary 1-3 y, secondary 1-3 y)")
+    print()
     print("=== Default: errors by year group (all origins 2013-2021) ===")
     bn = d.by_ncy.pivot(index="ncy", columns="horizon", values=["median_abs_error", "bias"])
     print((bn * 100).round(2).to_string())

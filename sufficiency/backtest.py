@@ -215,6 +215,28 @@ def _intervals(model_errors: pd.DataFrame, rows: pd.DataFrame, coverage: float) 
     return lo, hi
 
 
+def _bootstrap_intervals(pupils, births, rows: pd.DataFrame, hmax: int, params,
+                         coverage: float) -> tuple[np.ndarray, np.ndarray]:
+    """Intervals for each (origin, area, phase, horizon) row from the ratio bootstrap."""
+    lo = np.full(len(rows), np.nan)
+    hi = np.full(len(rows), np.nan)
+    qs = ((1 - coverage) / 2, 1 - (1 - coverage) / 2)
+    for o in sorted(rows["origin"].unique()):
+        model = CohortModel(**_model_params(params))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(pupils, births, base_year=int(o))
+        q = model.bootstrap_totals(hmax, qs)
+        sel = np.nonzero((rows["origin"] == o).to_numpy())[0]
+        ai = pd.Index(model.areas_).get_indexer(rows[nc.AREA].to_numpy()[sel])
+        hi_ = rows["horizon"].to_numpy()[sel] - 1
+        for ph, qa in q.items():
+            m = rows[nc.PHASE].to_numpy()[sel] == ph
+            lo[sel[m]] = qa[ai[m], hi_[m], 0]
+            hi[sel[m]] = qa[ai[m], hi_[m], 1]
+    return lo, hi
+
+
 @dataclass(frozen=True)
 class BacktestResult:
     """Rolling-origin backtest results.
@@ -305,6 +327,7 @@ def backtest(
     scorecards: pd.DataFrame | None = None,
     coverage: float = 0.8,
     provenance: tuple = (),
+    intervals: str = "errors",
 ) -> BacktestResult:
     """Rolling-origin backtest of the model and both baselines.
 
@@ -323,11 +346,18 @@ def backtest(
         (same area, phase, target year and horizon) and ``winner``.
     coverage : float
         Interval coverage reported as ``lower80``/``upper80``.
+    intervals : {"errors", "bootstrap"}
+        ``errors``: quantiles of the model's own errors at earlier origins (the default,
+        what :func:`~sufficiency.forecast.run_forecast` uses); ``bootstrap``: quantiles of
+        :meth:`~sufficiency.forecast.CohortModel.bootstrap_totals` (resampled historical
+        ratios), for comparison.
 
     Returns
     -------
     BacktestResult
     """
+    if intervals not in ("errors", "bootstrap"):
+        raise ConfigError(f"backtest: intervals {intervals!r}: expected 'errors' or 'bootstrap'")
     origins = sorted({int(o) for o in origins})
     horizons = sorted({int(h) for h in horizons})
     if not origins or not horizons or min(horizons) < 1:
@@ -350,7 +380,10 @@ def backtest(
     model_err = phase_errors(cells)
     res = model_err[model_err["origin"].isin(origins) & model_err["horizon"].isin(horizons)
                     & model_err[nc.PHASE].isin(SCORED_PHASES)].copy()
-    lo, hi = _intervals(model_err, res, coverage)
+    if intervals == "bootstrap":
+        lo, hi = _bootstrap_intervals(pupils, births, res, hmax, params, coverage)
+    else:
+        lo, hi = _intervals(model_err, res, coverage)
     res["lower80"], res["upper80"] = lo, hi
     for b in BASELINES:
         bc = rolling_forecasts(pupils, births, origins, hmax, params, baseline=b)
@@ -416,6 +449,7 @@ def backtest_files(
     horizons: Sequence[int],
     params: Mapping[str, Any] | None = None,
     scorecards_dir: str | Path | None = None,
+    intervals: str = "errors",
 ) -> BacktestResult:
     """:func:`backtest` straight from the published files (the CLI's entry point)."""
     pupils, births, prov = load_authority_data(pupils_path, births_path, lookup_path)
@@ -433,7 +467,8 @@ def backtest_files(
         ls = read_scorecards(scorecards_dir)
         sc = ls.data
         prov += tuple(ls.provenance)
-    return backtest(pupils, births, origins, horizons, params, scorecards=sc, provenance=prov)
+    return backtest(pupils, births, origins, horizons, params, scorecards=sc, provenance=prov,
+                    intervals=intervals)
 
 
 def calibration_errors(inputs, params: Mapping[str, Any]) -> tuple[pd.DataFrame, str]:

@@ -529,6 +529,11 @@ class CohortModel:
         rr_hist = rr[:, 1:]  # align weights with transitions (ends in years[1:])
         self.reception_history_ = rr
         rr_used = _exclude(rr_hist[:, :, None], w)
+        # the window's years (dropped years skipped), for the ratio bootstrap
+        used = np.nonzero(w > 0)[0]
+        self.window_years_ = used[-int(self.window):] if len(used) else used
+        self._sr_used = sr_used
+        self._rr_used = rr_used[:, :, 0]
         avg_rr = self._averager(self.reception_window, self.reception_method, rec_combine, w,
                                 rec_size, self.reception_shrinkage)
         rr_avg = avg_rr(rr_used)[:, 0]
@@ -678,6 +683,81 @@ class CohortModel:
             ratios[:, 0] *= self.rebound_
         central = cohort.roll_forward(base, ratios, reception, self.transfer_)
         return np.where(self.mask_[:, None, :], central, 0.0), projected
+
+    def bootstrap_totals(
+        self,
+        horizon: int,
+        qs=(0.1, 0.9),
+        draws: int = 1000,
+        seed: int | None = None,
+        births: pd.DataFrame | None = None,
+    ) -> dict[str, np.ndarray]:
+        """Phase-total quantiles from a bootstrap over the historical ratios.
+
+        The alternative to intervals from backtest errors: each draw rolls the base year
+        forward with, for every forecast year, the ratios of one year drawn at random from
+        the averaging window (the same year for every area, transition and the
+        reception/births ratio, so that a good or bad year hits them together), as
+        deviations from the window mean added to the fitted ratios (so the centre stays the
+        point forecast). Births beyond the data are the central projection. Measured against
+        the backtest-error intervals in docs/forecast.md.
+
+        Parameters
+        ----------
+        horizon : int
+            Forecast years.
+        qs : sequence of float
+            Quantiles wanted, e.g. ``(0.1, 0.9)`` for an 80% interval.
+        draws : int
+            Bootstrap draws.
+        seed : int, optional
+            Random seed (default: the model's ``seed``).
+        births : DataFrame, optional
+            A supplied births projection, as in :meth:`predict`.
+
+        Returns
+        -------
+        dict of str to ndarray, shape (A, horizon, len(qs))
+            By DfE phase: quantiles of the area's phase total in each forecast year [pupils].
+            Memory grows with areas x horizon x year groups x draws: meant for authorities
+            and planning areas, not thousands of areas at once.
+        """
+        self._check()
+        H = int(horizon)
+        D = int(draws)
+        if H < 1 or D < 1:
+            raise ConfigError(f"bootstrap_totals: horizon {H} and draws {D}: expected >= 1")
+        rng = np.random.default_rng(int(self.seed if seed is None else seed))
+        win = np.asarray(self.window_years_, dtype=int)
+        A, G = len(self.areas_), len(self.ncys_)
+        if len(win) == 0:
+            res_s = np.zeros((A, 1, G - 1))
+            res_r = np.zeros((A, 1))
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # areas without a phase
+                s_w = self._sr_used[:, win, :]
+                res_s = np.nan_to_num(s_w - np.nanmean(s_w, axis=1, keepdims=True))
+                r_w = self._rr_used[:, win]
+                res_r = np.nan_to_num(r_w - np.nanmean(r_w, axis=1, keepdims=True))
+        pick = rng.integers(0, res_s.shape[1], size=(H, D))  # historical year per (year, draw)
+        ratios = self.survival_ratios_[:, None, :, None] + np.moveaxis(res_s[:, pick, :], 3, 2)
+        ratios = np.maximum(ratios, 0.0)
+        ratios[:, 0] *= self.rebound_[:, :, None]
+        Bf, _ = self.project_births(H, births)
+        rr = np.maximum(self.reception_ratio_[:, None] + self.reception_trend_[:, :H], 0.0)
+        reception = Bf[:, :, None] * np.maximum(rr[:, :, None] + res_r[:, pick], 0.0)
+        reception = np.where(self.mask_[:, :1, None], reception, 0.0)
+        base = np.repeat(self.cube_[:, -1, :, None], D, axis=2)
+        cube = cohort.roll_forward(base, ratios, reception, self.transfer_)  # (A, H, G, D)
+        cube = np.where(self.mask_[:, None, :, None], cube, 0.0)
+        out = {}
+        for p in nc.PHASES:
+            gsel = [i for i, g in enumerate(self.ncys_) if nc.phase_of_ncy(g) == p]
+            if gsel:
+                tot = cube[:, :, gsel, :].sum(axis=2)  # (A, H, D)
+                out[p] = np.moveaxis(np.quantile(tot, list(qs), axis=2), 0, 2)
+        return out
 
     def predict(
         self,

@@ -140,6 +140,27 @@ def test_bad_origin_is_a_clear_error(files):
         backtest(pupils, births, [2022], [1])
 
 
+def test_bootstrap_intervals_cover_less_than_error_intervals(files, tmp_path):
+    """The measured reason the product's intervals come from backtest errors (docs/forecast.md)."""
+    from sufficiency.cli import cli
+
+    pupils, births, _ = load_authority_data(*files)
+    origins = list(range(2015, 2022))
+    cov = {}
+    for method in ("errors", "bootstrap"):
+        d = backtest(pupils, births, origins, [1, 3], intervals=method).to_frame()
+        assert (d["lower80"] <= d["upper80"]).all() and d["lower80"].notna().all()
+        cov[method] = ((d["actual"] >= d["lower80"]) & (d["actual"] <= d["upper80"])).mean()
+    assert cov["bootstrap"] < 0.7 < cov["errors"]
+    with pytest.raises(ConfigError, match="intervals"):
+        backtest(pupils, births, [2019], [1], intervals="normal")
+    r = CliRunner().invoke(cli, ["backtest", "--pupils", str(files[0]), "--births", str(files[1]),
+                                 "--lookup", str(files[2]), "--origins", "2019", "--horizons", "1",
+                                 "--intervals", "bootstrap"])
+    assert r.exit_code == 0, r.output
+    assert "coverage80" in r.output
+
+
 def test_cli_backtest_exact_interface(files, tmp_path, data_dir):
     from sufficiency.cli import cli
 

@@ -78,7 +78,12 @@ def _int_list(ctx, param, value):
 @click.option("--target-years", "target_years", callback=_int_list, default="", show_default=False,
               help="Only summarise these target years, e.g. 2018,2021,2022 (the CSV keeps all rows).")
 @click.option("--by-ncy", "by_ncy", is_flag=True, help="Also print errors by year group.")
-def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_years, by_ncy):
+@click.option("--intervals", type=click.Choice(["errors", "bootstrap"]), default="errors",
+              show_default=True,
+              help="80% intervals from the model's errors at earlier origins, or from a bootstrap "
+                   "over historical ratios (for comparison; it covers too little, docs/forecast.md).")
+def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_years, by_ncy,
+             intervals):
     """Rolling-origin backtest on the published files, against two naive baselines.
 
     For each origin, fits on data up to it, forecasts the horizons and scores the DfE measure
@@ -94,7 +99,8 @@ def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_
     """
     from ..backtest import backtest_files
 
-    result = backtest_files(pupils, births, lookup, origins, horizons, scorecards_dir=scorecards)
+    result = backtest_files(pupils, births, lookup, origins, horizons, scorecards_dir=scorecards,
+                            intervals=intervals)
     if out is not None:
         write_frame(result.to_frame(), Path(out), "csv")
     click.echo(result.summary(target_years or None))
