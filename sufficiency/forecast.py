@@ -22,10 +22,12 @@ The model is cohort survival (see :mod:`sufficiency.cohort` for the maths):
 
 from __future__ import annotations
 
+import inspect
 import logging
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -43,38 +45,8 @@ logger = logging.getLogger(__name__)
 #: year groups forecast (Reception to Year 13)
 NCYS = tuple(range(0, 14))
 
-#: Defaults, chosen by the rolling-origin backtest on the 14 West Midlands authorities
-#: (docs/forecast.md). Change them in the ``[forecast]`` section of a model definition.
-DEFAULT_PARAMS: Mapping[str, Any] = {
-    "window": 5,
-    "method": "weighted",
-    "halflife": 1.0,
-    "shrinkage": 0.5,
-    "shrinkage_method": "eb",
-    "reception_shrinkage": 0.0,
-    "combine": (),
-    "reception_combine": ((3, "mean"),),
-    "downweight": {2020: 0.0},
-    "reception_window": 5,
-    "reception_method": "weighted",
-    "reception_trend": 0.0,
-    "reception_trend_window": 5,
-    "drift": 0.0,
-    "reception_drift": 0.5,
-    "staying_on_drift": 1.0,
-    "primary_drift": 0.5,
-    "drift_lookback": 5,
-    "rebound": 0.5,
-    "rebound_pooled": True,
-    "secondary_halflife": 0.5,
-    "secondary_shrinkage": 1.0,
-    "births_method": "holt_fixed",
-    "horizon": 10,
-    "coverage": DEFAULT_COVERAGE,
-    "draws": 1000,
-    "seed": 20240101,
-    "ncys": NCYS,
-}
+#: 2020/21 (the pandemic year) dropped from the ratio averages by default
+DEFAULT_DOWNWEIGHT: Mapping[int, float] = MappingProxyType({2020: 0.0})
 
 FORECAST_COLUMNS = (
     nc.AREA, nc.YEAR, nc.NCY, nc.PHASE, "tier", nc.PUPILS, "pupils_lower", "pupils_upper",
@@ -295,28 +267,28 @@ class CohortModel:
 
     def __init__(
         self,
-        window: int = 3,
-        method: str = "mean",
+        window: int = 5,
+        method: str = "weighted",
         halflife: float = 1.0,
-        shrinkage: float = 0.0,
-        shrinkage_method: str = "fixed",
-        reception_shrinkage: float | None = None,
+        shrinkage: float = 0.5,
+        shrinkage_method: str = "eb",
+        reception_shrinkage: float | None = 0.0,
         combine: tuple = (),
-        reception_combine: tuple = (),
-        downweight: Mapping[int, float] | None = None,
-        reception_window: int = 3,
-        reception_method: str = "mean",
+        reception_combine: tuple = ((3, "mean"),),
+        downweight: Mapping[int, float] | None = DEFAULT_DOWNWEIGHT,
+        reception_window: int = 5,
+        reception_method: str = "weighted",
         reception_trend: float = 0.0,
         reception_trend_window: int = 5,
         drift: float = 0.0,
-        reception_drift: float = 0.0,
-        staying_on_drift: float = 0.0,
-        primary_drift: float = 0.0,
+        reception_drift: float = 0.5,
+        staying_on_drift: float = 1.0,
+        primary_drift: float = 0.5,
         drift_lookback: int = 5,
-        rebound: float = 0.0,
+        rebound: float = 0.5,
         rebound_pooled: bool = True,
-        secondary_halflife: float | None = None,
-        secondary_shrinkage: float | None = None,
+        secondary_halflife: float | None = 0.5,
+        secondary_shrinkage: float | None = 1.0,
         births_method: str = "holt_fixed",
         horizon: int = 10,
         coverage: tuple[float, float] = DEFAULT_COVERAGE,
@@ -354,7 +326,8 @@ class CohortModel:
         self.ncys = ncys
 
     def get_params(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in DEFAULT_PARAMS}
+        return {k: dict(v) if isinstance(v, Mapping) else v
+                for k, v in ((k, getattr(self, k)) for k in DEFAULT_PARAMS)}
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -904,6 +877,14 @@ class CohortModel:
             totals=totals,
         )
 
+
+#: The defaults (the constructor's), chosen by the rolling-origin backtest on the 14 West
+#: Midlands authorities (docs/forecast.md). Change them in the ``[forecast]`` section of a
+#: model definition or as keyword arguments.
+DEFAULT_PARAMS: Mapping[str, Any] = MappingProxyType({
+    name: p.default for name, p in inspect.signature(CohortModel.__init__).parameters.items()
+    if name != "self"
+})
 
 #: DfE phase of year groups 0..14 (None beyond Y13)
 _PHASE_LUT = np.array([nc.phase_of_ncy(g) for g in range(0, 15)], dtype=object)

@@ -18,6 +18,14 @@ from sufficiency.forecast import FORECAST_COLUMNS, CohortModel, run_forecast
 from sufficiency.uncertainty import ErrorModel
 
 
+#: a plain cohort-survival model (3-year means, no pooling, drifts, rebound or combination),
+#: for tests of mechanics that the product defaults would blur
+PLAIN = dict(window=3, method="mean", shrinkage=0.0, reception_shrinkage=None, reception_combine=(),
+             downweight=None, reception_window=3, reception_method="mean", reception_drift=0.0,
+             staying_on_drift=0.0, primary_drift=0.0, rebound=0.0, secondary_halflife=None,
+             secondary_shrinkage=None)
+
+
 def _births(areas, first=1995, last=2016, value=100.0):
     return pd.DataFrame([{"area": a, "year": y, "births": value}
                          for a in areas for y in range(first, last + 1)])
@@ -64,6 +72,16 @@ def test_no_births_warns_and_trends_reception(tiny_pupils):
     assert fc["births_projected"].all()
 
 
+def test_constructor_defaults_are_the_backtested_defaults():
+    """``CohortModel()`` is the model the backtest chose, and a model definition's default."""
+    from sufficiency.forecast import DEFAULT_PARAMS
+
+    p = CohortModel().get_params()
+    assert p == dict(DEFAULT_PARAMS)
+    assert p["downweight"] == {2020: 0.0} and isinstance(p["downweight"], dict)
+    assert p["secondary_halflife"] == 0.5 and p["rebound"] == 0.5 and p["shrinkage_method"] == "eb"
+
+
 def test_predict_before_fit_raises():
     with pytest.raises(NotFittedError):
         CohortModel().predict()
@@ -94,7 +112,7 @@ def test_reception_ratio_combines_weighted_and_three_year_mean():
                          for y in rec for g in range(0, 14)])
     kw = dict(reception_window=5, reception_method="weighted", reception_drift=0.0,
               downweight=None)
-    alone = CohortModel(**kw).fit(hist, _births(["A"]))
+    alone = CohortModel(**kw, reception_combine=()).fit(hist, _births(["A"]))
     both = CohortModel(**kw, reception_combine=((3, "mean"),)).fit(hist, _births(["A"]))
     ratios = np.array([1.00, 1.02, 1.04, 1.00, 1.10])  # 2016-2020, births 100 each year
     wts = 0.5 ** np.arange(4, -1, -1)
@@ -114,7 +132,7 @@ def test_secondary_transitions_averaged_their_own_way():
     kw = dict(window=5, method="weighted", halflife=1.0, downweight=None, primary_drift=0.0,
               staying_on_drift=0.0, reception_drift=0.0)
     m = CohortModel(**kw, secondary_halflife=0.5).fit(hist, _births(["A"]))
-    plain = CohortModel(**kw).fit(hist, _births(["A"]))
+    plain = CohortModel(**kw, secondary_halflife=None).fit(hist, _births(["A"]))
     sr = m.survival_history_
     sec = cohort.average_ratios(sr, 5, "weighted", halflife=0.5)
     np.testing.assert_allclose(m.survival_ratios_[:, 6:11], sec[:, 6:11], rtol=1e-12)
@@ -194,7 +212,7 @@ def test_eb_shrinkage_leaves_steady_areas_alone(tiny_pupils):
     np.testing.assert_allclose(eb.survival_ratios_[0], 1.0, rtol=1e-9)
     np.testing.assert_allclose(eb.survival_ratios_[1], 1.21, rtol=1e-9)
     np.testing.assert_allclose(eb.survival_ratios_[2], 0.81, rtol=1e-9)
-    fixed = CohortModel(shrinkage=0.5).fit(hist, b)
+    fixed = CohortModel(shrinkage=0.5, shrinkage_method="fixed", secondary_shrinkage=None).fit(hist, b)
     assert fixed.survival_ratios_[2, 0] > 0.81 and fixed.survival_ratios_[1, 0] < 1.21
     # noisy areas with the same mean ratio are pooled completely
     rng = np.random.default_rng(3)
@@ -203,13 +221,14 @@ def test_eb_shrinkage_leaves_steady_areas_alone(tiny_pupils):
     m = CohortModel(shrinkage=1.0, shrinkage_method="eb", window=5, method="mean",
                     downweight=None, primary_drift=0.0).fit(noisy, b)
     assert np.ptp(m.survival_ratios_, axis=0).max() < np.ptp(
-        CohortModel(window=5, method="mean", downweight=None).fit(noisy, b).survival_ratios_,
+        CohortModel(window=5, method="mean", downweight=None, shrinkage=0.0,
+                    secondary_shrinkage=0.0).fit(noisy, b).survival_ratios_,
         axis=0).max()
 
 
 def test_intervals_and_phase_totals(tiny_pupils):
     em = ErrorModel.from_errors(_errors(), "phase")
-    m = CohortModel(horizon=3, draws=500, seed=7).fit(tiny_pupils, _births(["A", "B"]))
+    m = CohortModel(**PLAIN, horizon=3, draws=500, seed=7).fit(tiny_pupils, _births(["A", "B"]))
     res = m.predict(error_model=em)
     fc = res.to_frame().query("kind == 'forecast'")
     assert (fc["pupils_lower_95"] <= fc["pupils_lower"] + 1e-9).all()
@@ -229,7 +248,8 @@ def test_intervals_and_phase_totals(tiny_pupils):
     q1 = res.phase_totals(0.1).query("area == 'A' and phase == 'primary' and year == 2021").iloc[0]
     assert q1["pupils"] < 700 < q9["pupils"]
     # deterministic given the seed
-    res2 = CohortModel(horizon=3, draws=500, seed=7).fit(tiny_pupils, _births(["A", "B"])).predict(error_model=em)
+    res2 = CohortModel(**PLAIN, horizon=3, draws=500, seed=7).fit(
+        tiny_pupils, _births(["A", "B"])).predict(error_model=em)
     pd.testing.assert_frame_equal(res.phase_totals(0.9), res2.phase_totals(0.9))
     wide = res.to_frame(wide=True)
     assert 2023 in wide.columns and "ncy" in wide.columns
