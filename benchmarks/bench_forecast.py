@@ -5,8 +5,8 @@
 Builds a synthetic authority (benchmark data only, not used by the product): 2,000 planning
 areas x 15 year groups (Reception-Y14) x 12 years of history, births for every area, and
 a synthetic backtest error table. Times ``CohortModel()`` (the product defaults) ``.fit`` +
-``predict`` (15-year horizon,
-80% and 95% cell intervals, 1,000 draws for phase-total quantiles) + ``phase_totals(q=0.9)``.
+``predict`` (15-year horizon, 80% and 95% cell intervals, 1,000 draws for phase-total
+quantiles) + ``phase_totals(q=0.9)``.
 Prints the best of ``--repeat`` runs in seconds. Recorded results are in README.md.
 """
 

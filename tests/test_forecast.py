@@ -17,7 +17,6 @@ from sufficiency.exceptions import ConfigError, DataQualityWarning, NotFittedErr
 from sufficiency.forecast import FORECAST_COLUMNS, CohortModel, run_forecast
 from sufficiency.uncertainty import ErrorModel
 
-
 #: a plain cohort-survival model (3-year means, no pooling, drifts, rebound or combination),
 #: for tests of mechanics that the product defaults would blur
 PLAIN = dict(window=3, method="mean", shrinkage=0.0, reception_shrinkage=None, reception_combine=(),
