@@ -464,6 +464,7 @@ class CohortModel:
             avg = avg + dw * cohort.pooled_drift(
                 sr_used, self.window, self.method, self.halflife, size, self.drift_lookback,
                 average=avg_sr)
+        avg = self._fill_missing(avg, mask[:, 1:], size, "survival ratio")
         self.survival_ratios_ = np.nan_to_num(avg, nan=0.0)
 
         # reception -----------------------------------------------------------------------
@@ -515,6 +516,8 @@ class CohortModel:
             rr_avg = rr_avg + rd * cohort.pooled_drift(
                 rr_used, self.reception_window, self.reception_method, self.halflife, rec_size,
                 self.drift_lookback, average=avg_rr if rec_combine else None)[0]
+        rr_avg = self._fill_missing(rr_avg[:, None], has_rec[:, None], rec_size,
+                                    "reception/births ratio")[:, 0]
         self.reception_ratio_ = np.where(np.isnan(rr_avg), 1.0, rr_avg)
         self.rebound_ = self._rebound(sr, rr, w)
         self.reception_trend_ = cohort.trend_adjustment(
@@ -522,6 +525,26 @@ class CohortModel:
             lead=0.0,
         )
         return self
+
+    def _fill_missing(self, avg: np.ndarray, needed: np.ndarray, size, what: str) -> np.ndarray:
+        """Give an area without any observed ratio (for a year group it teaches) the ratio
+        pooled over all areas (pupil-weighted; 1 where no area has one), with a warning,
+        rather than a silent zero (e.g. an authority created a year before the origin)."""
+        missing = np.isnan(avg) & needed
+        if not missing.any():
+            return avg
+        sz = np.where(np.isnan(avg), 0.0, np.nan_to_num(np.asarray(size, dtype=float)))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pooled = (np.nan_to_num(avg) * sz).sum(axis=0) / sz.sum(axis=0)
+        fill = np.where(np.isfinite(pooled), pooled, 1.0)
+        rows = np.unique(np.nonzero(missing)[0])
+        names = ", ".join(np.asarray(self.areas_)[rows][:5]) + (" ..." if len(rows) > 5 else "")
+        msg = (f"{len(rows)} area(s) have no {what} history for some year groups ({names}): "
+               f"the {what} pooled over all areas is used (1 where no area has one)")
+        logger.warning(msg)
+        self.warnings_.append(msg)
+        warnings.warn(msg, DataQualityWarning, stacklevel=3)
+        return np.where(missing, fill[None, :], avg)
 
     def _rebound(self, sr: np.ndarray, rr: np.ndarray, w: np.ndarray) -> np.ndarray:
         """First-forecast-year factor on each transition: a dropped base year reverts.

@@ -81,6 +81,22 @@ def test_constructor_defaults_are_the_backtested_defaults():
     assert p["secondary_halflife"] == 0.5 and p["rebound"] == 0.5 and p["shrinkage_method"] == "eb"
 
 
+def test_area_without_ratio_history_borrows_the_pooled_ratio(tiny_pupils):
+    """A new authority with one year of data is forecast, not zeroed, and the log says so."""
+    new = tiny_pupils[(tiny_pupils["area"] == "A") & (tiny_pupils["year"] == 2020)].assign(area="N")
+    hist = pd.concat([tiny_pupils, new], ignore_index=True)
+    with pytest.warns(DataQualityWarning, match="no survival ratio history.*N"):
+        m = CohortModel(**PLAIN).fit(hist, _births(["A", "B", "N"]))
+    # pooled over A (ratio 1) and B (1.21), weighted by pupils in the source year group
+    i = m.areas_.index("N")
+    a, b = m.areas_.index("A"), m.areas_.index("B")
+    assert np.all(m.survival_ratios_[i] > m.survival_ratios_[a])
+    assert np.all(m.survival_ratios_[i] < m.survival_ratios_[b])
+    fc = m.predict(2).to_frame().query("area == 'N' and kind == 'forecast'")
+    assert (fc["pupils"] > 0).all()
+    assert any("no survival ratio history" in w for w in m.warnings_)
+
+
 def test_predict_before_fit_raises():
     with pytest.raises(NotFittedError):
         CohortModel().predict()

@@ -102,6 +102,19 @@ def test_census_bad_input(tmp_path, case):
     assert needle in msg.lower()
 
 
+def test_census_suppression_markers_read_as_missing_with_a_warning(tmp_path):
+    from sufficiency.exceptions import DataQualityWarning
+
+    p = tmp_path / "census.csv"
+    p.write_text(CENSUS_HEADER + GOOD_ROW
+                 + "202223,885,E10000034,Worcestershire,year_group_1,c,c,c,c\n"
+                 + "202223,885,E10000034,Worcestershire,year_group_13, z ,z,Z,z\n")
+    with pytest.warns(DataQualityWarning, match=r"census.csv: column 'headcount': 2 row\(s\).*"
+                                                r"'c', 'z'; line\(s\) 3, 4"):
+        d = read_census_ncy(p).data
+    assert d["ncy"].tolist() == [0] and d["pupils"].tolist() == [5957]
+
+
 def test_census_bad_input_names_line_and_column(tmp_path):
     p = tmp_path / "census.csv"
     p.write_text(CENSUS_HEADER + GOOD_ROW + "202223,885,E10000034,Worcestershire,year_group_1,1,0,-3,1\n")

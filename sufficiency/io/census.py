@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from ..exceptions import SchemaError
+from ..exceptions import DataQualityWarning, SchemaError
 from ..schema import raise_rows_error, validate_frame
 from ._common import (
     GSS_CODE,
@@ -27,6 +28,26 @@ __all__ = ["read_census_ncy", "read_spc_pupils"]
 logger = logging.getLogger(__name__)
 
 _PUBLISHER = "DfE, Schools, pupils and their characteristics (January census)"
+
+#: DfE/ONS markers for a value not shown: c confidential, x not available, z not applicable,
+#: u low reliability, ":" and ".." not available, "low" rounded to zero
+SUPPRESSION_MARKERS = frozenset({"c", "x", "z", "u", ":", "..", "low"})
+
+
+def _drop_suppressed(raw: pd.DataFrame, column: str, source: str) -> pd.DataFrame:
+    """Drop rows whose count is a published suppression marker, with a warning naming them."""
+    token = raw[column].astype("string").str.strip().str.lower()
+    hit = token.isin(SUPPRESSION_MARKERS).fillna(False).to_numpy(dtype=bool)
+    if not hit.any():
+        return raw
+    lines = raw.loc[hit, "_line"].head(5).tolist() if "_line" in raw else []
+    found = sorted(token[hit].unique().tolist())
+    msg = (f"{source}: column {column!r}: {int(hit.sum())} row(s) hold a suppression marker "
+           f"({', '.join(repr(t) for t in found)}; line(s) {', '.join(map(str, lines))}"
+           f"{' ...' if hit.sum() > 5 else ''}); read as missing: those cells are left out of "
+           "ratios and scores")
+    warnings.warn(msg, DataQualityWarning, stacklevel=3)
+    return raw.loc[~hit]
 
 
 def _time_period_to_year(frame: pd.DataFrame, source: str, column: str = "time_period") -> np.ndarray:
@@ -96,6 +117,12 @@ def read_census_ncy(
     SchemaError
         Missing columns, malformed years or year groups, non-numeric or negative counts,
         duplicate rows, or non-contiguous years.
+
+    Warns
+    -----
+    DataQualityWarning
+        Counts shown as a DfE suppression marker (:data:`SUPPRESSION_MARKERS`, e.g. ``c`` or
+        ``z``) are read as missing: the rows are dropped, and named in the warning.
     """
     source = str(path)
     raw = read_csv_checked(path)
@@ -107,6 +134,7 @@ def read_census_ncy(
         check_codes(raw, area_column, source, GSS_CODE, "an ONS authority code like E10000034")
     else:
         check_codes(raw, area_column, source, OLD_LA_CODE, "a three-digit DfE LA number like 885")
+    raw = _drop_suppressed(raw, "headcount", source)
     year = _time_period_to_year(raw, source)
     ncy = _ncy_from_label(raw["nc_year"], raw, source, "nc_year")
     frame = pd.DataFrame(
