@@ -434,28 +434,23 @@ class CohortModel:
 
         # survival ratios ------------------------------------------------------------------
         sr = cohort.survival_ratios(cube, T)  # (A, T-1, G-1)
-        w = np.ones(len(years) - 1)
-        for y, wt in dict(self.downweight or {}).items():
-            k = int(y) - years[0] - 1
-            if 0 <= k < len(w):
-                w[k] = float(wt)
+        w = _year_weights(self.downweight, years)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: areas' other phase
             size = np.nanmean(cohort.feeder_counts(cube, T)[:, -self.window:, :], axis=1)
             rec_size = np.nanmean(cube[:, -3:, 0], axis=1)[:, None]
         self.survival_history_ = sr
         sr_used = _exclude(sr, w)
-        avg_sr = self._averager(self.window, self.method, combine, w, size)
-        sec = [k for k, g in enumerate(ncys[:-1]) if 6 <= g <= 10]
-        if sec and (self.secondary_halflife is not None or self.secondary_shrinkage is not None):
-            avg_main = avg_sr
-            avg_sec = self._averager(self.window, self.method, combine, w, size,
-                                     self.secondary_shrinkage, self.secondary_halflife)
-
-            def avg_sr(r):  # noqa: F811 - the secondary transitions averaged their own way
-                out = avg_main(r)
-                out[:, sec] = avg_sec(r)[:, sec]
-                return out
+        sec = np.array([6 <= g <= 10 for g in ncys[:-1]])
+        if sec.any() and (self.secondary_halflife is not None or self.secondary_shrinkage is not None):
+            # the secondary transitions are averaged their own way, the others as usual
+            avg_sr = _by_columns([
+                (~sec, self._averager(self.window, self.method, combine, w, size[:, ~sec])),
+                (sec, self._averager(self.window, self.method, combine, w, size[:, sec],
+                                     self.secondary_shrinkage, self.secondary_halflife)),
+            ])
+        else:
+            avg_sr = self._averager(self.window, self.method, combine, w, size)
         avg = avg_sr(sr_used)
         dw = np.full(len(ncys) - 1, float(self.drift))
         dw[[k for k, g in enumerate(ncys[:-1]) if g >= 11]] += float(self.staying_on_drift)
@@ -484,9 +479,7 @@ class CohortModel:
         if no_births.any():
             msg = (f"{int(no_births.sum())} area(s) have no births ({', '.join(np.array(areas)[no_births][:5])}"
                    f"{' ...' if no_births.sum() > 5 else ''}): Reception forecast by trend in Reception itself")
-            logger.warning(msg)
-            self.warnings_.append(msg)
-            warnings.warn(msg, DataQualityWarning, stacklevel=2)
+            self._warn(msg)
             # treat Reception(t) as "births(t-4)" with ratio 1: projected by the same method
             lag_idx = pd.Index(b_years).get_indexer([y - cohort.RECEPTION_LAG for y in years])
             ok = lag_idx >= 0
@@ -503,11 +496,6 @@ class CohortModel:
         rr_hist = rr[:, 1:]  # align weights with transitions (ends in years[1:])
         self.reception_history_ = rr
         rr_used = _exclude(rr_hist[:, :, None], w)
-        # the window's years (dropped years skipped), for the ratio bootstrap
-        used = np.nonzero(w > 0)[0]
-        self.window_years_ = used[-int(self.window):] if len(used) else used
-        self._sr_used = sr_used
-        self._rr_used = rr_used[:, :, 0]
         avg_rr = self._averager(self.reception_window, self.reception_method, rec_combine, w,
                                 rec_size, self.reception_shrinkage)
         rr_avg = avg_rr(rr_used)[:, 0]
@@ -526,6 +514,13 @@ class CohortModel:
         )
         return self
 
+    def _warn(self, msg: str, stacklevel: int = 3) -> None:
+        """A data-quality finding: logged, kept in ``warnings_`` (the result's warnings) and
+        raised as a :class:`DataQualityWarning` at the caller of :meth:`fit`."""
+        logger.warning(msg)
+        self.warnings_.append(msg)
+        warnings.warn(msg, DataQualityWarning, stacklevel=stacklevel)
+
     def _fill_missing(self, avg: np.ndarray, needed: np.ndarray, size, what: str) -> np.ndarray:
         """Give an area without any observed ratio (for a year group it teaches) the ratio
         pooled over all areas (pupil-weighted; 1 where no area has one), with a warning,
@@ -541,9 +536,7 @@ class CohortModel:
         names = ", ".join(np.asarray(self.areas_)[rows][:5]) + (" ..." if len(rows) > 5 else "")
         msg = (f"{len(rows)} area(s) have no {what} history for some year groups ({names}): "
                f"the {what} pooled over all areas is used (1 where no area has one)")
-        logger.warning(msg)
-        self.warnings_.append(msg)
-        warnings.warn(msg, DataQualityWarning, stacklevel=3)
+        self._warn(msg, stacklevel=4)
         return np.where(missing, fill[None, :], avg)
 
     def _rebound(self, sr: np.ndarray, rr: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -669,8 +662,7 @@ class CohortModel:
         """
         self._check()
         H = int(horizon)
-        Bf, projected = self.project_births(H, births)
-        rr = np.maximum(self.reception_ratio_[:, None] + self.reception_trend_[:, :H], 0.0)
+        Bf, projected, rr = self._reception_inputs(H, births)
         reception = np.where(self.mask_[:, :1], Bf * rr, 0.0)
         base = self.cube_[:, -1, :]
         ratios = self.survival_ratios_
@@ -679,6 +671,13 @@ class CohortModel:
             ratios[:, 0] *= self.rebound_
         central = cohort.roll_forward(base, ratios, reception, self.transfer_)
         return np.where(self.mask_[:, None, :], central, 0.0), projected
+
+    def _reception_inputs(self, H: int, births: pd.DataFrame | None):
+        """Births feeding Reception in each forecast year, whether they are projected, and
+        the reception/births ratio (with its trend), each ``(A, H)``."""
+        Bf, projected = self.project_births(H, births)
+        rr = np.maximum(self.reception_ratio_[:, None] + self.reception_trend_[:, :H], 0.0)
+        return Bf, projected, rr
 
     def bootstrap_totals(
         self,
@@ -724,7 +723,9 @@ class CohortModel:
         if H < 1 or D < 1:
             raise ConfigError(f"bootstrap_totals: horizon {H} and draws {D}: expected >= 1")
         rng = np.random.default_rng(int(self.seed if seed is None else seed))
-        win = np.asarray(self.window_years_, dtype=int)
+        # the averaging window: the last `window` transitions not dropped by `downweight`
+        w = _year_weights(self.downweight, self.years_)
+        win = np.nonzero(w > 0)[0][-int(self.window):]
         A, G = len(self.areas_), len(self.ncys_)
         if len(win) == 0:
             res_s = np.zeros((A, 1, G - 1))
@@ -732,16 +733,15 @@ class CohortModel:
         else:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # areas without a phase
-                s_w = self._sr_used[:, win, :]
+                s_w = self.survival_history_[:, win, :]
                 res_s = np.nan_to_num(s_w - np.nanmean(s_w, axis=1, keepdims=True))
-                r_w = self._rr_used[:, win]
+                r_w = self.reception_history_[:, 1:][:, win]  # aligned with the transitions
                 res_r = np.nan_to_num(r_w - np.nanmean(r_w, axis=1, keepdims=True))
         pick = rng.integers(0, res_s.shape[1], size=(H, D))  # historical year per (year, draw)
         ratios = self.survival_ratios_[:, None, :, None] + np.moveaxis(res_s[:, pick, :], 3, 2)
         ratios = np.maximum(ratios, 0.0)
         ratios[:, 0] *= self.rebound_[:, :, None]
-        Bf, _ = self.project_births(H, births)
-        rr = np.maximum(self.reception_ratio_[:, None] + self.reception_trend_[:, :H], 0.0)
+        Bf, _, rr = self._reception_inputs(H, births)
         reception = Bf[:, :, None] * np.maximum(rr[:, :, None] + res_r[:, pick], 0.0)
         reception = np.where(self.mask_[:, :1, None], reception, 0.0)
         base = np.repeat(self.cube_[:, -1, :, None], D, axis=2)
@@ -925,6 +925,27 @@ def _members(members, name: str) -> tuple:
                               f"{cohort.AVERAGE_METHODS}")
         out.append((win, meth) + ((float(m[2]),) if len(m) == 3 else ()))
     return tuple(out)
+
+
+def _year_weights(downweight: Mapping[int, float] | None, years: list[int]) -> np.ndarray:
+    """Weight of each transition (the one ending in ``years[k + 1]``) from ``downweight``."""
+    w = np.ones(len(years) - 1)
+    for y, wt in dict(downweight or {}).items():
+        k = int(y) - years[0] - 1
+        if 0 <= k < len(w):
+            w[k] = float(wt)
+    return w
+
+
+def _by_columns(groups):
+    """One ratio averager from ``[(columns, averager), ...]``: each group of transitions (a
+    boolean mask on the last axis) averaged by its own averager, bound to that group's sizes."""
+    def average(r):
+        out = np.empty(r.shape[:1] + r.shape[2:])
+        for cols, avg in groups:
+            out[..., cols] = avg(r[..., cols])
+        return out
+    return average
 
 
 def _exclude(ratios: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -9,13 +9,14 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..exceptions import SchemaError
 
 __all__ = [
     "Provenance", "read_csv_checked", "require_columns", "sha256_of", "Loaded", "check_codes",
-    "GSS_CODE", "OLD_LA_CODE", "PA_CODE",
+    "GSS_CODE", "OLD_LA_CODE", "PA_CODE", "DFE_MARKERS", "DFE_MARKERS_ALL", "marker_mask",
 ]
 
 #: ONS GSS geography code (E10000034, E07000237, E92000001, ...)
@@ -25,7 +26,18 @@ OLD_LA_CODE = r"\d{3}(\.0)?"
 #: DfE planning-area code (LA number + 4 digits, e.g. 8850031)
 PA_CODE = r"\d{7}(\.0)?"
 
+#: DfE symbols for "no figure": x not available, c confidential (suppressed), z not applicable
+DFE_MARKERS = ("x", "c", "z")
+#: the same with u (low reliability), ":" and ".." (not available) and "low" (rounds to zero)
+DFE_MARKERS_ALL = DFE_MARKERS + ("u", ":", "..", "low")
+
 logger = logging.getLogger(__name__)
+
+
+def marker_mask(values: pd.Series, markers: Iterable[str] = DFE_MARKERS) -> np.ndarray:
+    """Where a published column holds one of ``markers`` (case and spaces ignored)."""
+    s = values.astype("string").str.strip().str.lower()
+    return s.isin(list(markers)).fillna(False).to_numpy(dtype=bool)
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,13 @@ from .. import nomenclature as nc
 from ..exceptions import DataQualityWarning, SchemaError
 from ..schema import raise_rows_error, validate_frame
 from ._common import (
+    DFE_MARKERS_ALL,
     GSS_CODE,
     OLD_LA_CODE,
     Loaded,
     Provenance,
     check_codes,
+    marker_mask,
     read_csv_checked,
     require_columns,
     sha256_of,
@@ -29,19 +31,14 @@ logger = logging.getLogger(__name__)
 
 _PUBLISHER = "DfE, Schools, pupils and their characteristics (January census)"
 
-#: DfE/ONS markers for a value not shown: c confidential, x not available, z not applicable,
-#: u low reliability, ":" and ".." not available, "low" rounded to zero
-SUPPRESSION_MARKERS = frozenset({"c", "x", "z", "u", ":", "..", "low"})
-
-
 def _drop_suppressed(raw: pd.DataFrame, column: str, source: str) -> pd.DataFrame:
-    """Drop rows whose count is a published suppression marker, with a warning naming them."""
-    token = raw[column].astype("string").str.strip().str.lower()
-    hit = token.isin(SUPPRESSION_MARKERS).fillna(False).to_numpy(dtype=bool)
+    """Drop rows whose count is a published marker (:data:`DFE_MARKERS_ALL`), with a warning
+    naming them."""
+    hit = marker_mask(raw[column], DFE_MARKERS_ALL)
     if not hit.any():
         return raw
     lines = raw.loc[hit, "_line"].head(5).tolist() if "_line" in raw else []
-    found = sorted(token[hit].unique().tolist())
+    found = sorted(raw.loc[hit, column].astype("string").str.strip().str.lower().unique())
     msg = (f"{source}: column {column!r}: {int(hit.sum())} row(s) hold a suppression marker "
            f"({', '.join(repr(t) for t in found)}; line(s) {', '.join(map(str, lines))}"
            f"{' ...' if hit.sum() > 5 else ''}); read as missing: those cells are left out of "
@@ -121,8 +118,8 @@ def read_census_ncy(
     Warns
     -----
     DataQualityWarning
-        Counts shown as a DfE suppression marker (:data:`SUPPRESSION_MARKERS`, e.g. ``c`` or
-        ``z``) are read as missing: the rows are dropped, and named in the warning.
+        Counts shown as a DfE marker (``DFE_MARKERS_ALL`` in :mod:`sufficiency.io._common`,
+        e.g. ``c`` or ``z``) are read as missing: the rows are dropped, and named in the warning.
     """
     source = str(path)
     raw = read_csv_checked(path)

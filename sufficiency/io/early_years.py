@@ -24,7 +24,15 @@ import pandas as pd
 from .. import nomenclature as nc
 from ..exceptions import SchemaError
 from ..schema import Column, Schema, raise_rows_error, validate_frame
-from ._common import Loaded, Provenance, read_csv_checked, require_columns, sha256_of
+from ._common import (
+    DFE_MARKERS,
+    Loaded,
+    Provenance,
+    marker_mask,
+    read_csv_checked,
+    require_columns,
+    sha256_of,
+)
 
 __all__ = ["POPULATION_SCHEMA", "read_early_years_takeup", "read_ons_population", "AGE_GROUPS"]
 
@@ -34,7 +42,6 @@ AGE_GROUPS = ("two_year_olds", "three_and_four_year_olds")
 _WIDE = re.compile(r"^(two_year_olds|three_and_four_year_olds)_(number|percent)_(\d{4})$",
                    re.IGNORECASE)
 _AREA_RE = re.compile(r"^E\d{8}$")
-_MARKERS = ("x", "c", "z")
 
 #: Population by area, year, sex and single year of age.
 POPULATION_SCHEMA = Schema(
@@ -55,7 +62,7 @@ POPULATION_SCHEMA = Schema(
 
 def _numeric(raw: pd.DataFrame, column: str, source: str, what: str) -> tuple[np.ndarray, int]:
     s = raw[column].astype("string").str.strip()
-    marker = s.str.lower().isin(_MARKERS).fillna(False).to_numpy(dtype=bool)
+    marker = marker_mask(s, DFE_MARKERS)
     num = pd.to_numeric(s.where(~marker), errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(num) & s.notna().to_numpy(dtype=bool) & ~marker
     if bad.any():

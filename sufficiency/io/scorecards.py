@@ -28,10 +28,12 @@ from .. import nomenclature as nc
 from ..exceptions import SchemaError
 from ..schema import raise_rows_error
 from ._common import (
+    DFE_MARKERS,
     GSS_CODE,
     Loaded,
     Provenance,
     check_codes,
+    marker_mask,
     read_csv_checked,
     require_columns,
     sha256_of,
@@ -72,9 +74,9 @@ def _edition_files(directory: Path) -> list[tuple[int, Path]]:
 def _numeric(raw: pd.DataFrame, col: str, source: str) -> np.ndarray:
     """Convert a published column, treating DfE markers (x, z, c, blanks) as missing."""
     s = raw[col].astype("string").str.strip()
-    marker = s.isna() | s.str.lower().isin(["x", "z", "c", "u", ":", "..", "", "na", "nan"])
+    marker = s.isna().to_numpy() | marker_mask(s, DFE_MARKERS + ("u", ":", "..", "", "na", "nan"))
     v = pd.to_numeric(s.where(~marker), errors="coerce")
-    bad = (v.isna() & ~marker).to_numpy()
+    bad = v.isna().to_numpy() & ~marker
     if bad.any():
         raise_rows_error(source, col, raw, bad, "non-numeric value", "a number or a DfE marker (x, z, c)")
     return v.to_numpy(dtype=float)

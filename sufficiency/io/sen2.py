@@ -39,7 +39,15 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from ..schema import raise_rows_error, validate_frame
-from ._common import Loaded, Provenance, read_csv_checked, require_columns, sha256_of
+from ._common import (
+    DFE_MARKERS,
+    Loaded,
+    Provenance,
+    marker_mask,
+    read_csv_checked,
+    require_columns,
+    sha256_of,
+)
 
 __all__ = [
     "PLACEMENTS",
@@ -58,7 +66,7 @@ logger = logging.getLogger(__name__)
 _PUBLISHER = "DfE, Education, health and care plans (SEN2)"
 ENGLAND = "E92000001"
 #: DfE symbols meaning "no figure": not available, confidential (suppressed), not applicable.
-SUPPRESSION_MARKERS = ("x", "c", "z")
+SUPPRESSION_MARKERS = DFE_MARKERS
 #: Types of placement, coarsest grouping common to the 2022 and 2025 releases.
 PLACEMENTS = (
     "mainstream",
@@ -148,7 +156,7 @@ def _age_label(raw: pd.Series) -> pd.Series:
 def _counts(raw: pd.DataFrame, column: str, source: str) -> tuple[np.ndarray, int]:
     """Numeric counts of a published column; DfE markers -> NaN. Returns (values, n markers)."""
     s = raw[column].astype("string").str.strip()
-    marker = s.str.lower().isin(SUPPRESSION_MARKERS).fillna(False).to_numpy(dtype=bool)
+    marker = marker_mask(s, SUPPRESSION_MARKERS)
     num = pd.to_numeric(s.where(~marker), errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(num) & s.notna().to_numpy(dtype=bool) & ~marker
     if bad.any():

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from .._files import atomic_write, deterministic_xlsx
+from .._files import FIXED_STAMP, atomic_write, deterministic_xlsx
 from . import charts, tables, text
 from .scap import scap_frame
 
@@ -336,15 +336,14 @@ def render_xlsx(data) -> bytes:
             ws.column_dimensions[letter].width = min(60, max(9, width + 2))
         if len(frame):
             ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(frame) + 1}"
-    try:
-        stamp = dt.datetime.fromisoformat(str(m["report_date"]))
+    try:  # the workbook's created/modified date: the report's date (deterministic_xlsx)
+        stamp = dt.datetime.fromisoformat(str(m["report_date"])).strftime("%Y-%m-%dT%H:%M:%SZ")
     except ValueError:
-        stamp = dt.datetime(2000, 1, 1)
-    wb.properties.created = stamp
+        stamp = FIXED_STAMP
     wb.properties.creator = "sufficiency"
     buf = io.BytesIO()
     wb.save(buf)
-    return deterministic_xlsx(buf.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return deterministic_xlsx(buf.getvalue(), stamp)
 
 
 def render_scap(data) -> str | None:
