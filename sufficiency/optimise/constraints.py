@@ -84,44 +84,38 @@ def define_sufficiency(problem, data: PlanData, v: Variables, settings: PlanSett
             fam[(s, c)] = con
 
 
-def define_target(problem, data: PlanData, v: Variables, settings: PlanSettings, cons: dict, adds):
-    """Soft surplus target: ``A_c + tshort_sc + (1 + tau)(out - in) >= (1 + tau) D_sc - C_c``."""
-    if not v.target_short:
-        return
-    level = 1.0 + settings.target
-    fam = cons.setdefault("target", {})
+def _margin_family(problem, data: PlanData, v: Variables, cons: dict, adds, family: str,
+                   slack: dict, sign: float, sense, margin: float) -> None:
+    """One soft-margin row per ``(s, c)`` in ``slack``:
+    ``A_c + sign * slack_sc + (1 + margin)(out - in) (sense) (1 + margin) D_sc - C_c``."""
+    level = 1.0 + margin
+    fam = cons.setdefault(family, {})
     rhs = data.demand * level - data.capacity[None, :]
     by_s = defaultdict(list)
-    for s, c in v.target_short:
+    for s, c in slack:
         by_s[s].append(c)
     for s, cs in by_s.items():
         moves = _moves_by_cell(data, v, s, level)
         for c in cs:
-            terms = adds.get(c, []) + moves.get(c, []) + [(v.target_short[(s, c)], 1.0)]
-            con = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintGE,
-                                    name=f"target_{s}_{c}", rhs=float(rhs[s, c]))
+            terms = adds.get(c, []) + moves.get(c, []) + [(slack[(s, c)], sign)]
+            con = pulp.LpConstraint(pulp.LpAffineExpression(terms), sense,
+                                    name=f"{family}_{s}_{c}", rhs=float(rhs[s, c]))
             problem += con
             fam[(s, c)] = con
+
+
+def define_target(problem, data: PlanData, v: Variables, settings: PlanSettings, cons: dict, adds):
+    """Soft surplus target: ``A_c + tshort_sc + (1 + tau)(out - in) >= (1 + tau) D_sc - C_c``."""
+    if v.target_short:
+        _margin_family(problem, data, v, cons, adds, "target", v.target_short, 1.0,
+                       pulp.LpConstraintGE, settings.target)
 
 
 def define_ceiling(problem, data: PlanData, v: Variables, settings: PlanSettings, cons: dict, adds):
     """Surplus ceiling: ``A_c - excess_sc + (1 + kappa)(out - in) <= (1 + kappa) D_sc - C_c``."""
-    if not v.excess:
-        return
-    level = 1.0 + settings.ceiling
-    fam = cons.setdefault("ceiling", {})
-    rhs = data.demand * level - data.capacity[None, :]
-    by_s = defaultdict(list)
-    for s, c in v.excess:
-        by_s[s].append(c)
-    for s, cs in by_s.items():
-        moves = _moves_by_cell(data, v, s, level)
-        for c in cs:
-            terms = adds.get(c, []) + moves.get(c, []) + [(v.excess[(s, c)], -1.0)]
-            con = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE,
-                                    name=f"ceiling_{s}_{c}", rhs=float(rhs[s, c]))
-            problem += con
-            fam[(s, c)] = con
+    if v.excess:
+        _margin_family(problem, data, v, cons, adds, "ceiling", v.excess, -1.0,
+                       pulp.LpConstraintLE, settings.ceiling)
 
 
 def define_module_limits(problem, data: PlanData, v: Variables, settings: PlanSettings, cons: dict):
