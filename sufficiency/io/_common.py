@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import SchemaError
+from ..schema import raise_rows_error
 
 __all__ = [
     "Provenance", "read_csv_checked", "require_columns", "sha256_of", "Loaded", "check_codes",
     "GSS_CODE", "OLD_LA_CODE", "PA_CODE", "DFE_MARKERS", "DFE_MARKERS_ALL", "marker_mask",
+    "numeric_with_markers",
 ]
 
 #: ONS GSS geography code (E10000034, E07000237, E92000001, ...)
@@ -38,6 +40,34 @@ def marker_mask(values: pd.Series, markers: Iterable[str] = DFE_MARKERS) -> np.n
     """Where a published column holds one of ``markers`` (case and spaces ignored)."""
     s = values.astype("string").str.strip().str.lower()
     return s.isin(list(markers)).fillna(False).to_numpy(dtype=bool)
+
+
+def numeric_with_markers(raw: pd.DataFrame, column: str, source: str, expected: str, *,
+                         noun: str = "value", unit: str = "",
+                         markers: Iterable[str] = DFE_MARKERS) -> tuple[np.ndarray, int]:
+    """A published column as numbers >= 0, its DfE ``markers`` read as missing (NaN).
+
+    Raises a :class:`SchemaError` naming the rows for a value that is neither a number nor a
+    marker ("non-numeric {noun}", expected "{expected}{unit} or a DfE marker (...)") and for a
+    negative one ("negative {noun}", expected "{expected} >= 0"). Blank cells stay NaN.
+
+    Returns
+    -------
+    (ndarray, int)
+        The values, and how many cells held a marker.
+    """
+    markers = tuple(markers)
+    s = raw[column].astype("string").str.strip()
+    marker = marker_mask(s, markers)
+    num = pd.to_numeric(s.where(~marker), errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(num) & s.notna().to_numpy(dtype=bool) & ~marker
+    if bad.any():
+        raise_rows_error(source, column, raw, bad, f"non-numeric {noun}",
+                         f"{expected}{unit} or a DfE marker ({', '.join(markers)})")
+    neg = num < 0
+    if neg.any():
+        raise_rows_error(source, column, raw, neg, f"negative {noun}", f"{expected} >= 0")
+    return num, int(marker.sum())
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 _PUBLISHER = "DfE, Schools, pupils and their characteristics (January census)"
 
+
 def _drop_suppressed(raw: pd.DataFrame, column: str, source: str) -> pd.DataFrame:
     """Drop rows whose count is a published marker (:data:`DFE_MARKERS_ALL`), with a warning
     naming them."""

@@ -25,10 +25,9 @@ from .. import nomenclature as nc
 from ..exceptions import SchemaError
 from ..schema import Column, Schema, raise_rows_error, validate_frame
 from ._common import (
-    DFE_MARKERS,
     Loaded,
     Provenance,
-    marker_mask,
+    numeric_with_markers,
     read_csv_checked,
     require_columns,
     sha256_of,
@@ -58,20 +57,6 @@ POPULATION_SCHEMA = Schema(
     description="Population by single year of age (ONS mid-year estimates)",
     area_column=nc.AREA,
 )
-
-
-def _numeric(raw: pd.DataFrame, column: str, source: str, what: str) -> tuple[np.ndarray, int]:
-    s = raw[column].astype("string").str.strip()
-    marker = marker_mask(s, DFE_MARKERS)
-    num = pd.to_numeric(s.where(~marker), errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(num) & s.notna().to_numpy(dtype=bool) & ~marker
-    if bad.any():
-        raise_rows_error(source, column, raw, bad, "non-numeric value",
-                         f"{what} or a DfE marker (x, c, z)")
-    neg = num < 0
-    if neg.any():
-        raise_rows_error(source, column, raw, neg, "negative value", f"{what} >= 0")
-    return num, int(marker.sum())
 
 
 def _check_area(raw: pd.DataFrame, column: str, source: str,
@@ -138,7 +123,7 @@ def read_early_years_takeup(
         if not 2000 <= year <= 2100:
             raise SchemaError(f"{source}: column {col!r}: impossible year {year}; expected a "
                               "year between 2000 and 2100.")
-        v, k = _numeric(raw, col, source, "a count of children or a percentage")
+        v, k = numeric_with_markers(raw, col, source, "a count of children or a percentage")
         markers += k
         values.setdefault((m.group(1).lower(), year), {})[m.group(2).lower()] = v
     parts = []
@@ -191,12 +176,12 @@ def read_ons_population(
     require_columns(raw, ["GEOGRAPHY_CODE", "GENDER", "C_AGE", "OBS_VALUE"], source,
                     "an ONS population by single year of age extract (Nomis)")
     _check_area(raw, "GEOGRAPHY_CODE", source, known_areas)
-    c_age, _ = _numeric(raw, "C_AGE", source, "a Nomis age code 101..191")
+    c_age, _ = numeric_with_markers(raw, "C_AGE", source, "a Nomis age code 101..191")
     bad = np.isnan(c_age) | (c_age < 101) | (c_age > 191) | (c_age != np.round(c_age))
     if bad.any():
         raise_rows_error(source, "C_AGE", raw, bad, "age code out of range",
                          "a Nomis age code from 101 (age 0) to 191 (90 and over)")
-    pop, markers = _numeric(raw, "OBS_VALUE", source, "a population count")
+    pop, markers = numeric_with_markers(raw, "OBS_VALUE", source, "a population count")
     if markers:
         raise_rows_error(source, "OBS_VALUE", raw, np.isnan(pop), "missing population",
                          "a population count for every district, sex and age")

@@ -43,7 +43,7 @@ from ._common import (
     DFE_MARKERS,
     Loaded,
     Provenance,
-    marker_mask,
+    numeric_with_markers,
     read_csv_checked,
     require_columns,
     sha256_of,
@@ -155,19 +155,8 @@ def _age_label(raw: pd.Series) -> pd.Series:
 
 def _counts(raw: pd.DataFrame, column: str, source: str) -> tuple[np.ndarray, int]:
     """Numeric counts of a published column; DfE markers -> NaN. Returns (values, n markers)."""
-    s = raw[column].astype("string").str.strip()
-    marker = marker_mask(s, SUPPRESSION_MARKERS)
-    num = pd.to_numeric(s.where(~marker), errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(num) & s.notna().to_numpy(dtype=bool) & ~marker
-    if bad.any():
-        raise_rows_error(
-            source, column, raw, bad, "non-numeric count",
-            f"a count of plans [count] or a DfE marker ({', '.join(SUPPRESSION_MARKERS)})",
-        )
-    neg = num < 0
-    if neg.any():
-        raise_rows_error(source, column, raw, neg, "negative count", "a count of plans >= 0")
-    return num, int(marker.sum())
+    return numeric_with_markers(raw, column, source, "a count of plans", noun="count",
+                                unit=" [count]", markers=SUPPRESSION_MARKERS)
 
 
 def _common(
