@@ -92,6 +92,7 @@ def rolling_forecasts(
     params: Mapping[str, Any] | None = None,
     baseline: str | None = None,
     fit_kwargs: Mapping[str, Any] | None = None,
+    fitted: dict[int, CohortModel] | None = None,
 ) -> pd.DataFrame:
     """Cell-level forecasts from each origin, with the actuals where known.
 
@@ -111,6 +112,9 @@ def rolling_forecasts(
         Run a baseline instead of the model.
     fit_kwargs : mapping, optional
         Passed to :meth:`CohortModel.fit` (``transfer``, ``area_ncys``) for planning areas.
+    fitted : dict, optional
+        If given, receives ``{origin: fitted CohortModel}`` for the origins whose key it
+        already holds (e.g. ``dict.fromkeys(origins)``), for further use without refitting.
 
     Returns
     -------
@@ -142,6 +146,8 @@ def rolling_forecasts(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model.fit(pupils, births, base_year=o, **dict(fit_kwargs or {}))
+        if fitted is not None and o in fitted:
+            fitted[o] = model
         cube, _ = model.forecast_cube(max_horizon)
         A, H, G = cube.shape
         ai, hi, gi = np.nonzero(np.broadcast_to(model.mask_[:, None, :], cube.shape))
@@ -215,17 +221,15 @@ def _intervals(model_errors: pd.DataFrame, rows: pd.DataFrame, coverage: float) 
     return lo, hi
 
 
-def _bootstrap_intervals(pupils, births, rows: pd.DataFrame, hmax: int, params,
+def _bootstrap_intervals(models: Mapping[int, CohortModel], rows: pd.DataFrame, hmax: int,
                          coverage: float) -> tuple[np.ndarray, np.ndarray]:
-    """Intervals for each (origin, area, phase, horizon) row from the ratio bootstrap."""
+    """Intervals for each (origin, area, phase, horizon) row from the ratio bootstrap of the
+    model fitted at that origin."""
     lo = np.full(len(rows), np.nan)
     hi = np.full(len(rows), np.nan)
     qs = ((1 - coverage) / 2, 1 - (1 - coverage) / 2)
     for o in sorted(rows["origin"].unique()):
-        model = CohortModel(**_model_params(params))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            model.fit(pupils, births, base_year=int(o))
+        model = models[int(o)]
         q = model.bootstrap_totals(hmax, qs)
         sel = np.nonzero((rows["origin"] == o).to_numpy())[0]
         ai = pd.Index(model.areas_).get_indexer(rows[nc.AREA].to_numpy()[sel])
@@ -373,15 +377,16 @@ def backtest(
     # the model at every origin up to the last scored one (calibration needs earlier errors)
     all_origins = list(range(first + 1, max(origins) + 1))
     msgs: list[str] = []
+    fitted = dict.fromkeys(origins) if intervals == "bootstrap" else None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        cells = rolling_forecasts(pupils, births, all_origins, hmax, params)
+        cells = rolling_forecasts(pupils, births, all_origins, hmax, params, fitted=fitted)
     msgs += sorted({str(w.message) for w in caught})
     model_err = phase_errors(cells)
     res = model_err[model_err["origin"].isin(origins) & model_err["horizon"].isin(horizons)
                     & model_err[nc.PHASE].isin(SCORED_PHASES)].copy()
     if intervals == "bootstrap":
-        lo, hi = _bootstrap_intervals(pupils, births, res, hmax, params, coverage)
+        lo, hi = _bootstrap_intervals(fitted, res, hmax, coverage)
     else:
         lo, hi = _intervals(model_err, res, coverage)
     res["lower80"], res["upper80"] = lo, hi
