@@ -80,23 +80,90 @@ def test_table_display_formats():
     assert t.display().iloc[0].tolist() == ["1,234", "5.0%", "red"]
 
 
-def test_send_and_early_years_tables_from_the_base_year():
-    """Synthetic SEND / early years frames shaped as the SendResult / EarlyYearsResult contract."""
+def _send_frame():
+    """Synthetic SEND result frame (test data): two age groups, two scenarios."""
+    rows = []
+    for scen, growth in (("stops", 0.0), ("trend", 10.0)):
+        for phase, base in (("special_primary", 100.0), ("special_secondary", 200.0)):
+            for y in range(2021, 2028):
+                kind = "derived" if y < 2022 else "actual" if y == 2022 else "forecast"
+                v = base + growth * max(0, y - 2022)
+                band = 0.0 if kind != "forecast" else 5.0 * (y - 2022)
+                rows.append({"area": "LA", "year": y, "phase": phase, "need": "all",
+                             "scenario": scen, "places": v, "places_lower": v - band,
+                             "places_upper": v + band, "capacity": None if y < 2022 else base,
+                             "shortfall": None if y < 2022 else max(0.0, v - base), "kind": kind})
+    return pd.DataFrame(rows)
+
+
+def test_send_table_central_scenario_by_age_group():
+    """The central scenario only (never summed across scenarios), one row per age group and a
+    total, at the latest count and later years, with the 80% range beside each forecast."""
     from types import SimpleNamespace
 
-    from sufficiency.report.tables import early_years_table, send_table
+    from sufficiency.report.tables import early_years_table, send_scenarios_table, send_table
 
-    send = pd.DataFrame({
-        "area": "LA", "year": [2021, 2022, 2023, 2023], "phase": "special_primary", "need": "all",
-        "scenario": ["trend", "trend", "trend", "stops"], "places": [10.0, 11.0, 12.0, 99.0],
-        "places_lower": 9.0, "places_upper": 15.0, "capacity": 10.0, "shortfall": [0.0, 1, 2, 89],
-        "kind": "forecast",
-    })
-    data = SimpleNamespace(send=send, early_years=None, meta={"base_year": 2022})
+    data = SimpleNamespace(send=_send_frame(), early_years=None, meta={"base_year": 2020},
+                           send_scenario="trend")
     t = send_table(data)
-    assert t.frame["year"].tolist() == [2022, 2023]  # history before the base year left out
-    assert t.frame["places"].tolist() == [11.0, 12.0]  # one scenario only, never summed across
+    assert t.title == "Special school places needed ('trend' scenario)"
+    assert list(t.frame.columns) == ["age group", "2022/23 (actual)", "2027/28", "capacity",
+                                     "short 2027/28"]
+    assert t.frame["age group"].tolist() == ["primary age (0-10)", "secondary age (11-15)",
+                                             "all special school places"]
+    # trend: 100 + 50 and 200 + 50 in 2027; bands +-25 each, added for the total
+    assert t.frame["2027/28"].tolist() == ["150 (125-175)", "250 (225-275)", "400 (350-450)"]
+    assert t.frame["2022/23 (actual)"].tolist() == ["100", "200", "300"]
+    assert t.frame["short 2027/28"].tolist() == [50.0, 50.0, 100.0]
+    assert t.display()["2027/28"].iloc[0] == "150 (125-175)"
+    sc = send_scenarios_table(data).frame
+    assert sc["scenario"].tolist() == ["trend (central)", "stops"]
+    assert sc["places 2027/28"].tolist() == [400.0, 300.0]
     assert early_years_table(data) is None
+    # another central scenario in the result: the table follows it
+    data.send_scenario = "stops"
+    assert send_table(data).frame["2027/28"].iloc[-1] == "300 (250-350)"
+
+
+def _plan_data(options: bool, exhausted: bool, left: float):
+    """Synthetic report data for one phase of places ('special') and one plan year."""
+    from types import SimpleNamespace
+
+    ba = pd.DataFrame({"area": "LA", "phase": ["special", "special"], "year": [2026, 2027],
+                       "shortfall_before": [90.0, 120.0], "shortfall_after": [left, left],
+                       "added": [0.0, 16.0]})
+    plan = pd.DataFrame({"area": ["LA"], "phase": ["special"], "kind": ["special_expansion"],
+                         "year": [2027], "places": [16.0], "cost": [1.0e6]})
+    opts = pd.DataFrame({"option": ["x"], "area": ["LA"], "phase": ["special"],
+                         "kind": ["special_expansion"], "places": [8], "duration": [0],
+                         "max_modules": [2 if exhausted else 5]})
+    return SimpleNamespace(before_after=ba, plan=plan, options=opts if options else None,
+                           missing={}, meta={"margin": 0.02})
+
+
+def test_plan_paragraph_says_what_is_left_short_and_why():
+    from types import SimpleNamespace
+
+    from sufficiency.report.text import _plan_paragraph
+
+    def para(**kw):
+        return _plan_paragraph(_plan_data(**kw), "special", "special school places", "special")
+
+    text = para(options=True, exhausted=True, left=104.0)
+    assert "adds 16 special school places (special expansion of 16 places from 2027/28) at £1.0m" in text
+    assert "still leaves 104 special school places short in 2027/28" in text
+    assert "120 before the plan" in text
+    assert "every option in the model's catalogue is used (2 x 8 places (special expansion)" in text
+    assert "lead times" in para(options=True, exhausted=False, left=104.0)
+    assert "lists no options for these places ([plan.special])" in para(options=False, exhausted=False, left=104.0)
+    assert "no planning area is short of special school places" in para(options=True, exhausted=True, left=0.0)
+    d = _plan_data(options=True, exhausted=True, left=1.0)
+    d.before_after = d.before_after.assign(phase="primary")
+    d.missing = {"plan_send": "the solver failed with SEND"}
+    assert _plan_paragraph(d, "special", "special school places", "special") == (
+        "The plan in this report covers mainstream places only (the solver failed with SEND).")
+    nothing = SimpleNamespace(missing={"plan": "no solver"})
+    assert _plan_paragraph(nothing, "special", "x", "special") == "No plan is available in this run (no solver)."
 
 
 def test_scap_frame_rejects_a_forecast_without_pupils():

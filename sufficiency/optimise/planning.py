@@ -63,6 +63,8 @@ def _extra_demand(result, name: str, first: int, last: int):
     if result is None:
         return None, None
     f = result.demand_frame() if hasattr(result, "demand_frame") else result
+    # only the plan's years matter (history before the supply year has no capacity figure)
+    f = f.loc[(f[nc.YEAR] >= first) & (f[nc.YEAR] <= last)]
     cap = None
     if nc.CAPACITY in f.columns:
         f = f.copy()

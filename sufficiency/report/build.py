@@ -105,6 +105,11 @@ class ReportData:
         Section -> reason it is not available in this run.
     key_decision : dict or None
         The options appraisal of the key decision area.
+    send_notes, early_years_notes : tuple of str
+        The assumptions and caveats the SEND and early years results state (``.notes``), printed
+        in their chapters.
+    send_scenario : str or None
+        The SEND result's central scenario (the one the plan uses).
     """
 
     meta: Mapping[str, Any]
@@ -130,6 +135,9 @@ class ReportData:
     derived: bool
     warnings: tuple[str, ...] = ()
     provenance: tuple = field(default_factory=tuple)
+    send_notes: tuple[str, ...] = ()
+    early_years_notes: tuple[str, ...] = ()
+    send_scenario: str | None = None
 
     def area_name(self, area: str) -> str:
         names = dict(zip(self.areas[nc.AREA], self.areas["name"]))
@@ -179,6 +187,7 @@ class ReportData:
                 "places": round(float(self.plan["places"].sum()), 0) if len(self.plan) else 0.0,
                 "projects": int(len(self.plan)),
             }
+        out.update(self._send_early_years_headline())
         if self.key_decision is not None and self.key_decision.get("recommended"):
             r = self.key_decision["recommended"]
             out["key_decision"] = {
@@ -188,6 +197,42 @@ class ReportData:
                 "cost_gbp": float(r["cost"]),
                 "year": int(r["year"]),
             }
+        return out
+
+    def _send_early_years_headline(self) -> dict:
+        """``send`` / ``early_years`` entries of :meth:`headline`: places needed in the first
+        and last year, capacity (supply), shortfall, and what the plan leaves short."""
+        from .text import _early_years_totals, _left_short, _send_totals
+
+        out: dict[str, Any] = {}
+        for key, totals, cap, phase in (("send", _send_totals, "capacity", "special"),
+                                        ("early_years", _early_years_totals, "supply",
+                                         "early_years")):
+            t = totals(self)
+            if t is None:
+                continue
+            if key == "send":
+                scenario, _, _, first, last, tot = t
+            else:
+                scenario, (_, first, last, _, tot) = None, t
+            left = _left_short(self, phase)
+            entry = {
+                "first_year": first,
+                "places_first_year": round(float(tot.loc[first, "places"]), 1),
+                "last_year": last,
+                "places_last_year": round(float(tot.loc[last, "places"]), 1),
+                "places_last_year_lower80": round(float(tot.loc[last, "lower"]), 1),
+                "places_last_year_upper80": round(float(tot.loc[last, "upper"]), 1),
+                cap: (None if not np.isfinite(tot.loc[last, cap])
+                      else round(float(tot.loc[last, cap]), 1)),
+                "shortfall_last_year": (None if not np.isfinite(tot.loc[last, "shortfall"])
+                                        else round(float(tot.loc[last, "shortfall"]), 1)),
+                "plan_year": None if left is None else left[1],
+                "left_short_after_plan": None if left is None else round(left[0], 1),
+            }
+            if scenario is not None:
+                entry = {"scenario": scenario, **entry}
+            out[key] = entry
         return out
 
     def to_frame(self) -> pd.DataFrame:
@@ -208,6 +253,19 @@ class ReportData:
                 f"capacity {p['capacity']:,.0f}, shortfall {p['shortfall']:,.0f} "
                 f"({p['areas_short']} area(s) short)"
             )
+        for key, label, cap in (("send", "special", "capacity"),
+                                ("early_years", "early years", "supply")):
+            e = h.get(key)
+            if not e:
+                continue
+            line = (f"  {label:<10} {nc.academic_year_label(e['last_year'])}: places "
+                    f"{e['places_last_year']:,.0f}")
+            if e[cap] is not None:
+                line += f", {cap} {e[cap]:,.0f}, shortfall {e['shortfall_last_year']:,.0f}"
+            if e["left_short_after_plan"] is not None:
+                line += (f"; left short after the plan {e['left_short_after_plan']:,.0f} in "
+                         f"{nc.academic_year_label(e['plan_year'])}")
+            lines.append(line)
         for k, v in self.missing.items():
             lines.append(f"  not available in this run: {k} ({v})")
         return "\n".join(lines)
@@ -807,4 +865,8 @@ def build_report(
         derived=bool(inputs.derived),
         warnings=tuple(dict.fromkeys(warn_texts)),
         provenance=tuple(provenance),
+        send_notes=tuple(str(n) for n in (getattr(send, "notes", ()) or ())),
+        early_years_notes=tuple(str(n) for n in (getattr(early_years, "notes", ()) or ())),
+        send_scenario=(dict(getattr(send, "config", None) or {}).get("scenario")
+                       if send is not None else None),
     )

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import nomenclature as nc
 
-__all__ = ["area_chart", "phase_chart", "svg_of"]
+__all__ = ["area_chart", "phase_chart", "send_chart", "early_years_chart", "svg_of"]
 
 _RC = {
     "svg.hashsalt": "sufficiency",
@@ -67,6 +67,19 @@ def _year_labels(ax, years):
     ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
     ax.set_xticks(ticks)
     ax.set_xticklabels([nc.academic_year_label(y) for y in ticks], rotation=0)
+
+
+def _finish(ax, years, ylabel: str, title: str) -> None:
+    """Year axis, thousands-separated y axis, title and the legend in the right margin."""
+    import matplotlib.ticker
+
+    _year_labels(ax, years)
+    ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))
+    if title:
+        ax.set_title(title, loc="left", fontsize=9)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=7)
 
 
 def area_chart(
@@ -128,13 +141,7 @@ def area_chart(
                         lw=1.4, ls="-.", label="capacity with plan")
         if base_year is not None:
             ax.axvline(base_year, color="#777777", lw=0.8, ls=":")
-        _year_labels(ax, d[nc.YEAR])
-        ax.set_ylabel("pupils / places")
-        ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
-        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))
-        if title:
-            ax.set_title(title, loc="left", fontsize=9)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=7)
+        _finish(ax, d[nc.YEAR], "pupils / places", title)
         svg = svg_of(fig)
     return svg
 
@@ -184,5 +191,145 @@ def phase_chart(
         h2, l2 = ax2.get_legend_handles_labels()
         ax.legend(h1 + h2, l1 + l2, loc="upper left", bbox_to_anchor=(1.1, 1.0), frameon=False,
                   fontsize=7)
+        svg = svg_of(fig)
+    return svg
+
+
+def send_chart(
+    send: pd.DataFrame,
+    central: str,
+    capacity_after: pd.DataFrame | None = None,
+    title: str = "",
+    width: float = 7.0,
+    height: float = 2.8,
+) -> str:
+    """Special school places summed over age groups: history, the central scenario with its 80%
+    range, the other scenarios, capacity and capacity with the plan.
+
+    Parameters
+    ----------
+    send : DataFrame
+        ``SendResult.to_frame()``: ``year, phase, scenario, places, places_lower, places_upper,
+        capacity, kind`` [places].
+    central : str
+        The scenario drawn with its range (the one the plan uses).
+    capacity_after : DataFrame, optional
+        ``year, capacity_after``: special school places with the plan [places].
+
+    Returns
+    -------
+    str
+        Inline SVG.
+
+    Notes
+    -----
+    The range of the total is the sum of the age groups' ranges (as if their errors were
+    perfectly correlated: cautious).
+    """
+    import matplotlib
+
+    s = send if "scenario" not in send else send[send["scenario"] == central]
+    g = s.groupby(nc.YEAR, sort=True).agg(
+        places=("places", "sum"), lower=("places_lower", "sum"), upper=("places_upper", "sum"),
+        capacity=(nc.CAPACITY, lambda v: v.sum(min_count=1)),
+        forecast=(nc.KIND, lambda k: bool((k == "forecast").all())))
+    hist, fc = g[~g["forecast"]], g[g["forecast"]]
+    with matplotlib.rc_context(_RC):
+        fig = _figure(width, height)
+        ax = fig.add_subplot(1, 1, 1)
+        if len(fc):
+            line = pd.concat([hist.tail(1), fc]) if len(hist) else fc
+            x = line.index.to_numpy()
+            ax.fill_between(x, line["lower"], line["upper"], color=COLOURS["band80"], lw=0,
+                            label=f"80% range ({central})")
+            ax.plot(x, line["places"], color=COLOURS["forecast"], lw=1.8, ls="--",
+                    label=f"forecast ({central})")
+            if "scenario" in send:
+                styles = iter([(0, (1, 1)), (0, (4, 1, 1, 1)), (0, (2, 2))])
+                for name in sorted(set(send["scenario"]) - {central}):
+                    o = send[(send["scenario"] == name) & (send[nc.KIND] == "forecast")]
+                    o = o.groupby(nc.YEAR, sort=True)["places"].sum()
+                    o = pd.concat([hist["places"].tail(1), o]) if len(hist) else o
+                    ax.plot(o.index.to_numpy(), o.to_numpy(), color="#555555", lw=1.1,
+                            ls=next(styles, "-"), label=f"scenario '{name}'")
+        if len(hist):
+            kinds = s.groupby(nc.YEAR)[nc.KIND].agg(lambda k: (k == "actual").any())
+            label = ("placements (DfE SEN2)" if kinds.reindex(hist.index).all()
+                     else "placements (DfE SEN2; earlier years derived)")
+            ax.plot(hist.index.to_numpy(), hist["places"], color=COLOURS["history"], lw=1.8,
+                    label=label)
+        cap = g["capacity"].dropna()
+        if len(cap):
+            ax.step(cap.index.to_numpy(), cap.to_numpy(), where="mid", color=COLOURS["capacity"],
+                    lw=1.4, label="capacity")
+        if capacity_after is not None and len(capacity_after):
+            c = capacity_after.sort_values(nc.YEAR)
+            ax.step(c[nc.YEAR], c["capacity_after"], where="mid", color=COLOURS["planned"],
+                    lw=1.4, ls="-.", label="capacity with plan")
+        _finish(ax, g.index, "places", title)
+        svg = svg_of(fig)
+    return svg
+
+
+def early_years_chart(
+    early_years: pd.DataFrame,
+    labels: dict[str, str] | None = None,
+    title: str = "",
+    width: float = 7.0,
+    height: float = 2.4,
+) -> str:
+    """Funded early years places by age group (one panel each): places with their 80% range
+    against supply, summed over planning areas.
+
+    Parameters
+    ----------
+    early_years : DataFrame
+        ``EarlyYearsResult.to_frame()``: ``year, age, places, places_lower, places_upper,
+        supply`` [FTE places].
+    labels : dict, optional
+        Age group -> panel title.
+
+    Returns
+    -------
+    str
+        Inline SVG.
+    """
+    import matplotlib
+
+    labels = labels or {}
+    ages = [a for a in labels if a in set(early_years["age"])]
+    ages += sorted(set(early_years["age"]) - set(ages))
+    with matplotlib.rc_context(_RC):
+        fig = _figure(width, height)
+        fig.subplots_adjust(left=0.1, right=0.98, top=0.8, bottom=0.24, wspace=0.35)
+        axes = [fig.add_subplot(1, len(ages), i + 1) for i in range(len(ages))]
+        for ax, age in zip(axes, ages):
+            e = early_years[early_years["age"] == age]
+            g = e.groupby(nc.YEAR, sort=True).agg(
+                places=("places", "sum"), lower=("places_lower", "sum"),
+                upper=("places_upper", "sum"), supply=("supply", lambda v: v.sum(min_count=1)))
+            x = g.index.to_numpy()
+            ax.fill_between(x, g["lower"], g["upper"], color=COLOURS["band80"], lw=0,
+                            label="80% range")
+            ax.plot(x, g["places"], color=COLOURS["forecast"], lw=1.6, label="places needed")
+            sup = g["supply"].dropna()
+            if len(sup):
+                ax.step(sup.index.to_numpy(), sup.to_numpy(), where="mid",
+                        color=COLOURS["capacity"], lw=1.3, label="supply")
+            years = np.asarray(x)
+            ticks = [years[0], years[len(years) // 2], years[-1]] if len(years) > 2 else years
+            ax.set_xticks(ticks)
+            ax.set_xticklabels([nc.academic_year_label(int(y)) for y in ticks], fontsize=7)
+            ax.set_ylim(bottom=0)
+            ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+            ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+            ax.set_title(labels.get(age, str(age)), loc="left", fontsize=8)
+        if axes:
+            axes[0].set_ylabel("FTE places")
+            handles, names = axes[0].get_legend_handles_labels()
+            fig.legend(handles, names, loc="lower center", ncol=len(names), frameon=False,
+                       fontsize=7)
+        if title:
+            fig.suptitle(title, x=0.08, ha="left", fontsize=9)
         svg = svg_of(fig)
     return svg

@@ -109,6 +109,22 @@ def chart_jobs(data) -> list[tuple[tuple, str, tuple, dict]]:
                 label = text.PHASE_LABELS[ph]
                 jobs.append(((None, ph), "phase_chart", (data.sufficiency, ph),
                              {"title": f"{label[:1].upper() + label[1:]}: county demand and places"}))
+    if data.send is not None and not data.send.empty:
+        central = text.central_scenario(data.send, data.send_scenario)
+        after = None
+        ba = data.before_after
+        if ba is not None and not ba.empty and (ba[nc.PHASE] == "special").any():
+            after = (ba[ba[nc.PHASE] == "special"].groupby(nc.YEAR, as_index=False)
+                     ["capacity_after"].sum())
+        jobs.append((("send", None), "send_chart", (data.send, central),
+                     {"capacity_after": after,
+                      "title": "Special school places: placements, forecast and places"}))
+    if data.early_years is not None and not data.early_years.empty:
+        ey = data.early_years[data.early_years[nc.YEAR] >= data.meta["base_year"]]
+        if len(ey):
+            jobs.append((("early_years", None), "early_years_chart", (ey,),
+                         {"labels": dict(text.AGE_LABELS),
+                          "title": "Funded early years places (FTE) by age group"}))
     return jobs
 
 
@@ -179,7 +195,12 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         "accuracy_text": text.accuracy_sentences(data),
         "areas": areas,
         "send": tables.send_table(data),
+        "send_scenarios": tables.send_scenarios_table(data),
+        "send_text": text.send_commentary(data),
+        "send_chart": svgs.get(("send", None)),
         "early_years": tables.early_years_table(data),
+        "early_years_text": text.early_years_commentary(data),
+        "early_years_chart": svgs.get(("early_years", None)),
         "key": tables.key_decision_table(data),
         "key_years": tables.key_decision_years(data),
         "key_decision": data.key_decision,

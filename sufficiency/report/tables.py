@@ -28,12 +28,13 @@ __all__ = [
     "key_decision_years",
     "accuracy_table",
     "send_table",
+    "send_scenarios_table",
     "early_years_table",
     "appendix_tables",
     "format_cell",
 ]
 
-FORMATS = ("count", "gbp", "gbp_m", "pct", "pct_signed", "year", "text", "int", "bool")
+FORMATS = ("count", "gbp", "gbp_m", "pct", "pct_signed", "year", "text", "int", "bool", "range")
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,8 @@ def format_cell(value, fmt: str) -> str:
         return str(int(value))
     if fmt == "bool":
         return "yes" if bool(value) else ""
+    if fmt == "range":  # pre-formatted "1,107 (800-1,531)", aligned as a number
+        return str(value)
     # identifiers such as permanent_expansion print as words (and can wrap in narrow columns)
     return str(value).replace("_", " ")
 
@@ -323,39 +326,117 @@ def accuracy_table(data) -> Table | None:
                  "forecasts) and this engine's rolling-origin backtest on the same measure.")
 
 
-def _demand_summary(frame: pd.DataFrame, by: list[str], title: str, note: str) -> Table:
-    vals = [c for c in ("places", "places_lower", "places_upper", "capacity", "supply", "shortfall")
-            if c in frame]
-    g = frame.groupby(by, as_index=False, sort=True)[vals].sum(min_count=1)
-    fm = {c: "count" for c in vals}
-    fm[nc.YEAR] = "year"
-    return Table(title, g, fm, note)
+def _with_range(v: float, lo: float, hi: float) -> str:
+    """``"1,107 (800-1,531)"``; the number alone when the range is a point (observed years)."""
+    if abs(hi - lo) < 0.5:
+        return fmt_count(v)
+    return f"{fmt_count(v)} ({fmt_count(lo)}-{fmt_count(hi)})"
+
+
+def _milestone_table(frame: pd.DataFrame, key: str, labels: dict, years: list[int],
+                     supply: str, total_label: str, year_label) -> pd.DataFrame:
+    """Rows: each group of ``key`` (in ``labels`` order) and their total; columns: places with
+    80% range at each of ``years``, ``supply`` and the shortfall in the last year."""
+    vals = ["places", "places_lower", "places_upper", supply, "shortfall"]
+    g = frame.groupby([key, nc.YEAR])[vals].sum(min_count=1)
+    groups = [k for k in labels if k in g.index.get_level_values(0)]
+    groups += sorted(set(g.index.get_level_values(0)) - set(groups))
+    tot = frame.groupby(nc.YEAR)[vals].sum(min_count=1)
+    rows = []
+    for name, part in [(labels.get(k, str(k)), g.xs(k, level=0)) for k in groups] + [(total_label, tot)]:
+        row = {"age group": name}
+        for y in years:
+            r = part.loc[y] if y in part.index else None
+            row[year_label(y)] = (None if r is None else
+                                  _with_range(r["places"], r["places_lower"], r["places_upper"]))
+        last = part.loc[years[-1]] if years[-1] in part.index else None
+        row[supply] = None if last is None else last[supply]
+        row[f"short {fmt_year(years[-1])}"] = None if last is None else last["shortfall"]
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def send_table(data) -> Table | None:
+    """Special school places needed by age group at the latest count, 5 years on and the last
+    year, in the central scenario, with capacity and shortfall."""
+    from .text import SEND_PHASE_LABELS, central_scenario
+
     s = data.send
     if s is None or s.empty:
         return None
-    scen = ""
-    if "scenario" in s:
-        scen = s["scenario"].iloc[0] if "central" not in set(s["scenario"]) else "central"
+    scen = central_scenario(s, getattr(data, "send_scenario", None))
+    if scen is not None:
         s = s[s["scenario"] == scen]
-    s = s[s[nc.YEAR] >= data.meta["base_year"]]
-    by = [nc.YEAR] + ([nc.PHASE] if nc.PHASE in s else [])
-    title = "Special school places by year" + (f" (scenario: {scen})" if scen else "")
-    return _demand_summary(s, by, title,
-                           "From the SEND forecast (EHC plans x share in special schools); "
-                           "see the Assumptions sheet for the shares and scenarios.")
+    observed = s.loc[s[nc.KIND] != "forecast", nc.YEAR]
+    y0 = int(observed.max()) if len(observed) else int(data.meta["base_year"])
+    last = int(s[nc.YEAR].max())
+    years = sorted({y0, min(y0 + 5, last), last})
+    actual = set(s.loc[s[nc.KIND] == "actual", nc.YEAR].astype(int))
+    out = _milestone_table(s[s[nc.YEAR].isin(years)], nc.PHASE, SEND_PHASE_LABELS, years,
+                           nc.CAPACITY, "all special school places",
+                           lambda y: fmt_year(y) + (" (actual)" if y in actual else ""))
+    fm = {c: "range" for c in out.columns[1:-2]}
+    fm.update({nc.CAPACITY: "count", f"short {fmt_year(last)}": "count"})
+    title = "Special school places needed" + (f" ('{scen}' scenario)" if scen else "")
+    return Table(title, out, fm,
+                 "Children and young people with EHC plans x the share placed in special schools "
+                 "(state-funded, independent and non-maintained), by age group; 80% range in "
+                 "brackets (the total adds the age groups' ranges). Short = places needed beyond "
+                 "capacity, counted by age group, no margin. Every year and scenario: appendix, "
+                 "sheet SEND.")
+
+
+def send_scenarios_table(data) -> Table | None:
+    """Special school places in each SEND scenario, 5 years on and in the last year."""
+    from .text import SCENARIO_TEXT, central_scenario
+
+    s = data.send
+    if s is None or s.empty or "scenario" not in s or s["scenario"].nunique() < 2:
+        return None
+    central = central_scenario(s, getattr(data, "send_scenario", None))
+    names = [central] + [n for n in dict.fromkeys(s["scenario"]) if n != central]
+    observed = s.loc[s[nc.KIND] != "forecast", nc.YEAR]
+    last = int(s[nc.YEAR].max())
+    mid = min(int(observed.max()) + 5, last) if len(observed) else last
+    g = s.groupby(["scenario", nc.YEAR])[["places", nc.CAPACITY, "shortfall"]].sum(min_count=1)
+    rows = []
+    for n in names:
+        rows.append({
+            "scenario": n + (" (central)" if n == central else ""),
+            "assumption": SCENARIO_TEXT.get(n, ""),
+            f"places {fmt_year(mid)}": g.loc[(n, mid), "places"],
+            f"places {fmt_year(last)}": g.loc[(n, last), "places"],
+            f"short {fmt_year(last)}": g.loc[(n, last), "shortfall"],
+        })
+    out = pd.DataFrame(rows)
+    fm = {c: "count" for c in out.columns if c.startswith(("places", "short"))}
+    return Table("Special school places by scenario", out, fm,
+                 "Short = places needed beyond capacity, counted by age group, no margin.")
 
 
 def early_years_table(data) -> Table | None:
+    """Funded early years places (FTE) by age group now, 5 years on and in the last year,
+    against supply."""
+    from .text import AGE_LABELS
+
     e = data.early_years
     if e is None or e.empty:
         return None
-    e = e[e[nc.YEAR] >= data.meta["base_year"]]
-    by = [nc.YEAR] + [c for c in ("age", "entitlement") if c in e]
-    return _demand_summary(e, by, "Funded early years places by year",
-                           "Eligible children x take-up x hours / hours per full-time place.")
+    base = int(data.meta["base_year"])
+    e = e[e[nc.YEAR] >= base]
+    if e.empty:
+        return None
+    last = int(e[nc.YEAR].max())
+    years = sorted({base, min(base + 5, last), last})
+    out = _milestone_table(e[e[nc.YEAR].isin(years)], "age", AGE_LABELS, years, "supply",
+                           "all funded places", fmt_year)
+    fm = {c: "range" for c in out.columns[1:-2]}
+    fm.update({"supply": "count", f"short {fmt_year(last)}": "count"})
+    return Table("Funded early years places needed (full-time equivalent)", out, fm,
+                 "Eligible children x take-up x funded hours / hours of a full-time place; 80% "
+                 "range in brackets (the total adds the age groups' ranges). Short = places "
+                 "needed beyond supply, counted by planning area and age group, no margin. Every "
+                 "year and area: appendix, sheet Early years.")
 
 
 def appendix_tables(data) -> dict[str, Table]:

@@ -29,7 +29,12 @@ __all__ = [
     "recommendations",
     "executive_summary",
     "area_commentary",
+    "send_commentary",
+    "early_years_commentary",
+    "residual_shortfall",
     "PHASE_LABELS",
+    "SEND_PHASE_LABELS",
+    "AGE_LABELS",
 ]
 
 PHASE_LABELS = {
@@ -38,6 +43,18 @@ PHASE_LABELS = {
     "sixth_form": "sixth form",
     "special": "special school",
     "early_years": "early years",
+}
+
+SEND_PHASE_LABELS = {
+    "special_primary": "primary age (0-10)",
+    "special_secondary": "secondary age (11-15)",
+    "special_post16": "post-16 (16-25)",
+}
+
+AGE_LABELS = {
+    "under_2": "under 2s (from 9 months)",
+    "2": "2-year-olds",
+    "3_4": "3- and 4-year-olds",
 }
 
 
@@ -215,12 +232,7 @@ def recommendations(data: ReportData) -> list[str]:
             f"{r['option']} ({fmt_count(r['places'])} places from September {int(r['year'])} "
             f"at {fmt_gbp_m(r['cost'])});"
         )
-    if data.send is not None and not data.send.empty:
-        recs.append(
-            "notes the forecast of special school places set out in the SEND section;"
-        )
-    if data.early_years is not None and not data.early_years.empty:
-        recs.append("notes the early years sufficiency position set out in this report;")
+    recs += _send_and_early_years_recommendations(data)
     recs.append(
         "delegates authority to the Director responsible for education to submit the pupil "
         "forecasts in this report as the Council's School Capacity (SCAP) return."
@@ -310,3 +322,257 @@ def accuracy_sentences(data: ReportData) -> list[str]:
             f"Council's own {fmt_pct(g[own].abs().median())}."
         )
     return out
+
+
+# ---------------------------------------------------------------------------
+# SEND and early years chapters
+# ---------------------------------------------------------------------------
+SCENARIO_TEXT = {
+    "trend": "the damped trend in the share of each age group with a plan",
+    "national": "the share grows at England's recent growth of plans",
+    "stops": "the share stays at its latest level",
+}
+
+
+def central_scenario(send: pd.DataFrame, preferred: str | None = None) -> str | None:
+    """The SEND scenario the report leads with (and the plan uses): ``preferred`` (the
+    result's own central scenario) if present, else ``central``, else the first in the frame."""
+    if "scenario" not in send or send.empty:
+        return None
+    names = list(dict.fromkeys(send["scenario"]))
+    for name in (preferred, "central"):
+        if name in names:
+            return name
+    return names[0]
+
+
+def residual_shortfall(data: ReportData, phase: str) -> pd.DataFrame | None:
+    """Places short of the margin before and after the plan, summed over planning areas, by
+    year, for one phase of places (``special``, ``early_years``, ...); None when the plan did
+    not cover that phase."""
+    ba = data.before_after
+    if ba is None or ba.empty or not (ba[nc.PHASE] == phase).any():
+        return None
+    b = ba[ba[nc.PHASE] == phase]
+    return (b.groupby(nc.YEAR, sort=True)[["shortfall_before", "shortfall_after", "added"]]
+            .sum().reset_index())
+
+
+def _catalogue_places(data: ReportData, phase: str) -> tuple[float, list[str]] | None:
+    """Most permanent places the plan's options for ``phase`` can add, and what they are."""
+    o = data.options
+    if o is None or o.empty or nc.PHASE not in o or not (o[nc.PHASE] == phase).any():
+        return None
+    o = o[o[nc.PHASE] == phase]
+    if "duration" in o:
+        o = o[o["duration"].fillna(0) == 0]
+    kind = o["kind"] if "kind" in o else o["option"]
+    total = float((o["places"] * o["max_modules"]).sum())
+    items = [f"{int(m)} x {fmt_count(p)} places ({str(k).replace('_', ' ')})"
+             for k, p, m in zip(kind, o["places"], o["max_modules"])]
+    return total, items
+
+
+def _plan_paragraph(data: ReportData, phase: str, what: str, section: str) -> str:
+    """What the recommended plan does for ``phase`` and what it leaves short, and why."""
+    if data.missing.get("plan"):
+        return f"No plan is available in this run ({data.missing['plan']})."
+    res = residual_shortfall(data, phase)
+    if res is None:
+        why = data.missing.get("plan_send")
+        return ("The plan in this report covers mainstream places only"
+                + (f" ({why})." if why else "."))
+    plan = data.plan
+    mine = plan[plan[nc.PHASE] == phase] if plan is not None and len(plan) else None
+    text = ""
+    if mine is not None and len(mine):
+        kinds = (mine["kind"] if "kind" in mine else mine["option"]).astype(str)
+        items = [f"{k.replace('_', ' ')} of {fmt_count(p)} places from {fmt_year(y)}"
+                 for k, p, y in zip(kinds, mine["places"], mine[nc.YEAR])]
+        text = (f"The recommended programme adds {fmt_count(mine['places'].sum())} {what} "
+                f"({_join(items)}) at {fmt_gbp_m(mine['cost'].sum())}. ")
+    else:
+        text = f"The recommended programme adds no {what}. "
+    last = res.iloc[-1]
+    if last["shortfall_after"] < 0.5:
+        return text + (f"With it, no planning area is short of {what} with the "
+                       f"{fmt_pct(data.meta['margin'])} margin by {fmt_year(last[nc.YEAR])}.")
+    text += (f"{'It still leaves' if len(text) and mine is not None and len(mine) else 'That leaves'} "
+             f"{fmt_count(last['shortfall_after'])} {what} short in {fmt_year(last[nc.YEAR])} "
+             f"(including the {fmt_pct(data.meta['margin'])} margin; "
+             f"{fmt_count(last['shortfall_before'])} before the plan): ")
+    cat = _catalogue_places(data, phase)
+    added = float(mine["places"].sum()) if mine is not None and len(mine) else 0.0
+    if cat is None:
+        text += (f"the model definition lists no options for these places ([plan.{section}]), "
+                 "so the optimiser had nothing to build. Options must be identified and costed "
+                 "before a plan can close this gap.")
+    elif added >= cat[0] - 0.5:
+        text += (f"every option in the model's catalogue is used ({_join(cat[1])}: at most "
+                 f"{fmt_count(cat[0])} places). Further options must be identified and costed "
+                 f"in [plan.{section}] to close the gap.")
+    else:
+        text += ("the options' lead times, sizes or the budget allow no more in time (see the "
+                 "binding constraints in the appendix, sheet Before and after).")
+    return text
+
+
+def _send_totals(data: ReportData):
+    """``(central scenario, its rows, kind by year, latest observed year, last year, totals by
+    year)`` of the SEND result, or None."""
+    s = data.send
+    if s is None or s.empty:
+        return None
+    central = central_scenario(s, data.send_scenario)
+    c = s[s["scenario"] == central] if central else s
+    kinds = c.groupby(nc.YEAR)[nc.KIND].agg(lambda k: "forecast" if (k == "forecast").all()
+                                            else "actual" if (k == "actual").any() else "derived")
+    obs = kinds.index[kinds != "forecast"]
+    if len(obs) == 0:
+        return None
+    tot = c.groupby(nc.YEAR).agg(places=("places", "sum"), lower=("places_lower", "sum"),
+                                 upper=("places_upper", "sum"),
+                                 capacity=(nc.CAPACITY, lambda v: v.sum(min_count=1)),
+                                 shortfall=("shortfall", lambda v: v.sum(min_count=1)))
+    return central, c, kinds, int(obs.max()), int(c[nc.YEAR].max()), tot
+
+
+def send_commentary(data: ReportData) -> list[str]:
+    """Paragraphs of the SEND chapter: placements now, the central forecast against capacity,
+    the other scenarios, and what the plan does (every figure from ``data.send``)."""
+    t = _send_totals(data)
+    if t is None:
+        return []
+    s = data.send
+    central, c, kinds, y0, last, tot = t
+    mid = min(y0 + 5, last)
+    ph = c[c[nc.YEAR] == y0].groupby(nc.PHASE)["places"].sum()
+    parts = [f"{fmt_count(ph[p])} {SEND_PHASE_LABELS.get(p, p)}" for p in SEND_PHASE_LABELS
+             if p in ph.index]
+    src = "DfE SEN2" if kinds[y0] == "actual" else "derived from DfE SEN2"
+    paras = [
+        f"In {fmt_year(y0)} ({src}, the latest count), {fmt_count(tot.loc[y0, 'places'])} "
+        f"children and young people with education, health and care plans were placed in "
+        f"special schools: {_join(parts)}."
+    ]
+    t_mid, t_last = tot.loc[mid], tot.loc[last]
+    p2 = (f"On the '{central}' scenario ({SCENARIO_TEXT.get(central, central)}) this is "
+          f"forecast to reach {fmt_count(t_mid['places'])} in {fmt_year(mid)} and "
+          f"{fmt_count(t_last['places'])} in {fmt_year(last)} (80% range "
+          f"{fmt_count(t_last['lower'])}-{fmt_count(t_last['upper'])}, adding the age groups' "
+          "ranges).")
+    if np.isfinite(t_last["capacity"]):
+        p2 += (f" Against {fmt_count(t_last['capacity'])} special school places, that is "
+               f"{fmt_count(tot.loc[y0, 'shortfall'])} places short in {fmt_year(y0)} and "
+               f"{fmt_count(t_last['shortfall'])} in {fmt_year(last)}, counted by age group "
+               "(no margin).")
+    paras.append(p2)
+    others = [n for n in dict.fromkeys(s["scenario"]) if n != central] if central else []
+    if others:
+        bits = []
+        for n in others:
+            v = s[(s["scenario"] == n) & (s[nc.YEAR] == last)]["places"].sum()
+            bits.append(f"'{n}' ({SCENARIO_TEXT.get(n, n)}): {fmt_count(v)}")
+        paras.append(f"The other scenarios give, for {fmt_year(last)}: {_join(bits)}. The plan "
+                     f"uses the '{central}' scenario.")
+    paras.append(_plan_paragraph(data, "special", "special school places", "special"))
+    return paras
+
+
+def _early_years_totals(data: ReportData):
+    """``(rows from the base year, first year, last year, totals by year and age, totals by
+    year)`` of the early years result, or None."""
+    e = data.early_years
+    if e is None or e.empty:
+        return None
+    e = e[e[nc.YEAR] >= data.meta["base_year"]]
+    if e.empty:
+        return None
+    g = e.groupby([nc.YEAR, "age"]).agg(places=("places", "sum"), lower=("places_lower", "sum"),
+                                        upper=("places_upper", "sum"),
+                                        supply=("supply", lambda v: v.sum(min_count=1)),
+                                        shortfall=("shortfall", lambda v: v.sum(min_count=1)))
+    return e, int(e[nc.YEAR].min()), int(e[nc.YEAR].max()), g, g.groupby(level=0).sum(min_count=1)
+
+
+def early_years_commentary(data: ReportData) -> list[str]:
+    """Paragraphs of the early years chapter: funded places needed now and later by age group,
+    against supply, and what the plan does (every figure from ``data.early_years``)."""
+    t = _early_years_totals(data)
+    if t is None:
+        return []
+    e, y0, last, g, tot = t
+    ages = [a for a in AGE_LABELS if a in set(e["age"])] + sorted(set(e["age"]) - set(AGE_LABELS))
+    now = g.xs(y0, level=0)["places"]
+    then = g.xs(last, level=0)["places"]
+    growth = sorted(((then.get(a, 0.0) - now.get(a, 0.0), a) for a in ages), reverse=True)
+    rising = [f"{AGE_LABELS.get(a, a)} (from {fmt_count(now.get(a, 0.0))} to "
+              f"{fmt_count(then.get(a, 0.0))})"
+              for d, a in growth if d >= 0.5]
+    paras = [
+        f"Funded early education needs {fmt_count(tot.loc[y0, 'places'])} full-time-equivalent "
+        f"places in {fmt_year(y0)} and {fmt_count(tot.loc[last, 'places'])} in {fmt_year(last)} "
+        f"(80% range {fmt_count(tot.loc[last, 'lower'])}-{fmt_count(tot.loc[last, 'upper'])})"
+        + (f"; the growth is in {_join(rising)}, the entitlements for working parents "
+           "(listed below) phased in." if rising else ".")
+    ]
+    if np.isfinite(tot.loc[last, "supply"]):
+        by_age = [f"{AGE_LABELS.get(a, a)} {fmt_count(g.loc[(last, a), 'shortfall'])}"
+                  for a in ages if g.loc[(last, a), "shortfall"] >= 0.5]
+        paras.append(
+            f"Against a supply of {fmt_count(tot.loc[last, 'supply'])} places (an assumption: see "
+            f"below), {fmt_count(tot.loc[last, 'shortfall'])} places are short in "
+            f"{fmt_year(last)}, counted by planning area and age group (no margin)"
+            + (f": {_join(by_age)}." if by_age else ".")
+        )
+    plan_text = _plan_paragraph(data, "early_years", "early years places", "early_years")
+    if residual_shortfall(data, "early_years") is not None:
+        plan_text += (" The plan counts the early years places of all age groups together in "
+                      "each planning area (a place can be re-registered for a younger child, with "
+                      "more staff), so its shortfall can be smaller than the sum by age group.")
+    paras.append(plan_text)
+    return paras
+
+
+def _left_short(data: ReportData, phase: str) -> tuple[float, int] | None:
+    """Places the plan leaves short in its last year for ``phase`` (with the margin)."""
+    res = residual_shortfall(data, phase)
+    if res is None or res.empty:
+        return None
+    return float(res["shortfall_after"].iloc[-1]), int(res[nc.YEAR].iloc[-1])
+
+
+def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
+    """The SEND and early years recommendations, with their figures and, where the plan leaves
+    places short, what officers are asked to do."""
+    recs = []
+    t = _send_totals(data)
+    if t is not None:
+        central, _, _, y0, last, tot = t
+        rec = (f"notes the forecast that special school places needed rise from "
+               f"{fmt_count(tot.loc[y0, 'places'])} in {fmt_year(y0)} to "
+               f"{fmt_count(tot.loc[last, 'places'])} in {fmt_year(last)} ('{central}' scenario)")
+        if np.isfinite(tot.loc[last, "capacity"]):
+            rec += f" against {fmt_count(tot.loc[last, 'capacity'])} places"
+        left = _left_short(data, "special")
+        if left is not None and left[0] >= 0.5:
+            rec += (f", and that the recommended programme still leaves {fmt_count(left[0])} "
+                    f"special school places short in {fmt_year(left[1])}; asks officers to "
+                    "identify and cost further special school provision")
+        recs.append(rec + ";")
+    t = _early_years_totals(data)
+    if t is not None:
+        _, y0, last, _, tot = t
+        rec = (f"notes that funded early years places needed rise from "
+               f"{fmt_count(tot.loc[y0, 'places'])} in {fmt_year(y0)} to "
+               f"{fmt_count(tot.loc[last, 'places'])} in {fmt_year(last)} (full-time "
+               "equivalent)")
+        if np.isfinite(tot.loc[last, "supply"]):
+            rec += f" against a supply of {fmt_count(tot.loc[last, 'supply'])} places"
+        left = _left_short(data, "early_years")
+        if left is not None and left[0] >= 0.5:
+            rec += (f"; asks officers to confirm providers' registered places and to bring "
+                    f"forward options for the {fmt_count(left[0])} places short in "
+                    f"{fmt_year(left[1])}")
+        recs.append(rec + ";")
+    return recs

@@ -1,0 +1,144 @@
+"""The report's SEND and early years chapters on the embedded Worcestershire data: every figure
+they print is the results' own, every assumption the results state is printed, and what the
+plan leaves short is said (with why)."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import pytest
+
+from sufficiency import load_inputs, load_model
+from sufficiency import nomenclature as nc
+from sufficiency.report import build_report, render_html, run_pipeline
+from sufficiency.report.render import page_sections
+from sufficiency.report.text import (
+    SEND_PHASE_LABELS,
+    early_years_commentary,
+    fmt_count,
+    fmt_year,
+    recommendations,
+    send_commentary,
+)
+
+
+@pytest.fixture(scope="module")
+def run(model_path):
+    records = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record.getMessage())
+
+    handler = Keep(level=logging.WARNING)
+    logging.getLogger("sufficiency").addHandler(handler)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            inputs = load_inputs(load_model(model_path))
+            results = run_pipeline(inputs)
+    finally:
+        logging.getLogger("sufficiency").removeHandler(handler)
+    missing = results.pop("missing")
+    results.pop("seconds")
+    data = build_report(inputs, **results, missing=missing, report_date="2026-11-27")
+    sections = page_sections(data)
+    return results, data, sections, render_html(data, sections), records
+
+
+def test_the_plan_covered_send_and_early_years(run):
+    results, data, *_ = run
+    assert results["send"] is not None and results["early_years"] is not None, data.missing
+    phases = set(data.before_after[nc.PHASE])
+    assert {"special", "early_years"} <= phases, phases
+
+
+def test_no_warning_for_history_without_supply(run):
+    """Early years rows before the supply year have no capacity figure; they are outside the
+    plan's years and must not raise the planner's 'left out' warning."""
+    records = run[-1]
+    assert not [r for r in records if "without a capacity figure" in r], records
+
+
+def test_every_stated_assumption_is_printed(run):
+    results, data, _, html, _ = run
+    import html as h
+
+    text = h.unescape(html)
+    for note in results["send"].notes + results["early_years"].notes:
+        assert note in text, note
+    # the default model has no registered-places figure: the report must not claim one
+    assert "against providers' registered places" not in text
+    assert html.count("<svg") == 33 + 2 + 2  # area pages, county charts, SEND, early years
+
+
+def test_send_figures_are_the_results_figures(run):
+    results, data, sections, *_ = run
+    f = results["send"].to_frame()
+    central = results["send"].config["scenario"]
+    c = f[f["scenario"] == central]
+    last = int(c[nc.YEAR].max())
+    y0 = int(c.loc[c[nc.KIND] == "actual", nc.YEAR].max())
+    t = sections["send"].frame
+    total = t.iloc[-1]
+    at_last = c[c[nc.YEAR] == last]
+    assert total[f"short {fmt_year(last)}"] == pytest.approx(at_last["shortfall"].sum())
+    assert total[nc.CAPACITY] == pytest.approx(at_last[nc.CAPACITY].sum())
+    assert total[fmt_year(last)].startswith(fmt_count(at_last["places"].sum()) + " (")
+    assert total[fmt_year(y0) + " (actual)"] == fmt_count(c[c[nc.YEAR] == y0]["places"].sum())
+    assert list(t["age group"][:-1]) == list(SEND_PHASE_LABELS.values())
+    text = " ".join(send_commentary(data))
+    assert f"{fmt_count(at_last['places'].sum())} in {fmt_year(last)}" in text
+    # every other scenario quoted with its own figure
+    for name in set(f["scenario"]) - {central}:
+        v = f[(f["scenario"] == name) & (f[nc.YEAR] == last)]["places"].sum()
+        assert f"'{name}'" in text and fmt_count(v) in text
+
+
+def test_what_the_plan_leaves_short_is_said_with_why(run):
+    results, data, *_ = run
+    ba = data.before_after
+    for phase, commentary in (("special", send_commentary), ("early_years", early_years_commentary)):
+        rows = ba[ba[nc.PHASE] == phase]
+        last = int(rows[nc.YEAR].max())
+        left = rows[rows[nc.YEAR] == last]["shortfall_after"].sum()
+        text = " ".join(commentary(data))
+        recs = " ".join(recommendations(data))
+        if left >= 0.5:
+            assert f"{fmt_count(left)} {'special school' if phase == 'special' else 'early years'} places short in {fmt_year(last)}" in text
+            assert f"{fmt_count(left)}" in recs
+        else:
+            assert "no planning area is short" in text
+    # the default model lists special options but none for early years: each reason is given
+    plan = data.plan
+    special = plan[plan[nc.PHASE] == "special"]
+    opts = data.options[data.options[nc.PHASE] == "special"]
+    if special["places"].sum() >= (opts["places"] * opts["max_modules"]).sum() - 0.5:
+        assert "every option in the model's catalogue is used" in " ".join(send_commentary(data))
+    assert not (data.options[nc.PHASE] == "early_years").any()
+    assert "lists no options for these places ([plan.early_years])" in " ".join(
+        early_years_commentary(data))
+
+
+def test_summary_json_and_cli_summary_carry_send_and_early_years(run):
+    results, data, *_ = run
+    h = data.headline()
+    f = results["send"].to_frame()
+    c = f[f["scenario"] == results["send"].config["scenario"]]
+    last = int(c[nc.YEAR].max())
+    s = h["send"]
+    assert s["scenario"] == results["send"].config["scenario"] and s["last_year"] == last
+    assert s["places_last_year"] == pytest.approx(c[c[nc.YEAR] == last]["places"].sum(), abs=0.05)
+    assert s["capacity"] == pytest.approx(c[c[nc.YEAR] == last][nc.CAPACITY].sum(), abs=0.05)
+    ba = data.before_after
+    sp = ba[ba[nc.PHASE] == "special"]
+    assert s["plan_year"] == int(sp[nc.YEAR].max())
+    assert s["left_short_after_plan"] == pytest.approx(
+        sp[sp[nc.YEAR] == s["plan_year"]]["shortfall_after"].sum(), abs=0.05)
+    e = results["early_years"].to_frame()
+    e_last = e[e[nc.YEAR] == int(e[nc.YEAR].max())]
+    assert h["early_years"]["supply"] == pytest.approx(e_last["supply"].sum(), abs=0.05)
+    assert h["early_years"]["places_last_year"] == pytest.approx(e_last["places"].sum(), abs=0.05)
+    text = data.summary()
+    assert f"left short after the plan {s['left_short_after_plan']:,.0f}" in text
