@@ -460,3 +460,39 @@ def test_accuracy_prose_matches_backtest_and_scorecards(run):
         assert (f"{phase.capitalize()}, {h} year(s) ahead, {len(g)} target year(s): this engine's "
                 f"median absolute error {fmt_pct(g['pct_error'].abs().median())} against the "
                 f"Council's own {fmt_pct(g['own_error'].abs().median())}") in text
+
+
+def test_method_prints_the_forecast_notes_and_parameters_used(run, html):
+    """Every note of the ForecastResult is printed, and the assumptions table gives the
+    parameters the forecast actually used (an engine default included), not a shadowed one."""
+    import html as h
+
+    _, results, data = run
+    text = h.unescape(html)
+    fc = results["forecast"]
+    for note in fc.notes:
+        assert note in text, note
+    a = data.assumptions.set_index("assumption")
+    assert a.loc["ratio averaging window", "value"] == f"{fc.config['window']} years"
+    assert a.loc["forecast: shrinkage", "set in"] == "engine default"
+    assert float(a.loc["forecast: shrinkage", "value"]) == fc.config["shrinkage"]
+
+
+def test_benchmark_errors_are_read_from_the_scorecards(run, html):
+    """The comparison figures in the accuracy section come from the scorecards file (England's
+    national row and the authorities in the file), not from text."""
+    from sufficiency.report.text import benchmark_sentence
+
+    _, results, data = run
+    sc = results["scorecards"].data
+    b = data.benchmark
+    assert b is not None and len(b) >= 4
+    for r in b.itertuples():
+        rows = sc[(sc["phase"] == r.phase) & (sc["horizon"] == r.horizon)]
+        eng = rows[rows["area"] == "E92000001"]
+        assert r.target_year == eng["target_year"].max()
+        assert r.england == pytest.approx(eng.loc[eng["target_year"] == r.target_year, "own_error"].iloc[0])
+        peers = rows[(rows["area"] != "E92000001") & (rows["target_year"] == r.target_year)]
+        assert r.peers_mae == pytest.approx(peers["own_error"].abs().median())
+        assert f"England {fmt_pct(r.england, signed=True)}" in benchmark_sentence(data)
+    assert benchmark_sentence(data) in html.replace("&#39;", "'")

@@ -110,6 +110,12 @@ class ReportData:
         in their chapters.
     send_scenario : str or None
         The SEND result's central scenario (the one the plan uses).
+    forecast_notes : tuple of str
+        The pupil forecast's own notes (``ForecastResult.notes``) not already in ``notes``.
+    benchmark : DataFrame or None
+        Published errors to compare with, from the scorecards: ``phase, horizon,
+        target_year, england`` (England's signed error, the DfE's national row), ``peers_mae``
+        (median absolute error of the authorities in the file) and ``peers_n``.
     """
 
     meta: Mapping[str, Any]
@@ -138,6 +144,8 @@ class ReportData:
     send_notes: tuple[str, ...] = ()
     early_years_notes: tuple[str, ...] = ()
     send_scenario: str | None = None
+    forecast_notes: tuple[str, ...] = ()
+    benchmark: pd.DataFrame | None = None
 
     def area_name(self, area: str) -> str:
         names = dict(zip(self.areas[nc.AREA], self.areas["name"]))
@@ -557,6 +565,31 @@ def _accuracy_table(inputs: ModelInputs, scorecards, backtest) -> pd.DataFrame |
     return acc.sort_values([nc.PHASE, "horizon", "target_year", "source"]).reset_index(drop=True)
 
 
+ENGLAND = "E92000001"
+
+
+def _benchmark_table(scorecards, authority: str) -> pd.DataFrame | None:
+    """For each phase and horizon, the latest target year with England's published error:
+    England's signed error and the median absolute error of the other authorities in the
+    scorecards file (``peers_mae``, ``peers_n``)."""
+    if scorecards is None:
+        return None
+    sc = scorecards.data
+    eng = sc[sc[nc.AREA] == ENGLAND]
+    if eng.empty:
+        return None
+    rows = []
+    for (phase, horizon), g in eng.groupby([nc.PHASE, "horizon"], sort=True):
+        year = int(g["target_year"].max())
+        peers = sc[(sc[nc.PHASE] == phase) & (sc["horizon"] == horizon)
+                   & (sc["target_year"] == year) & (sc[nc.AREA] != ENGLAND)]
+        rows.append({nc.PHASE: phase, "horizon": int(horizon), "target_year": year,
+                     "england": float(g.loc[g["target_year"] == year, "own_error"].iloc[0]),
+                     "peers_mae": float(peers["own_error"].abs().median()) if len(peers) else np.nan,
+                     "peers_n": int(peers[nc.AREA].nunique())})
+    return pd.DataFrame(rows)
+
+
 def _flatten(d: Mapping, prefix: str = "") -> list[tuple[str, Any]]:
     out = []
     for k, v in d.items():
@@ -572,10 +605,14 @@ def _assumptions_table(inputs: ModelInputs, forecast) -> pd.DataFrame:
     cfg = inputs.config
     a = cfg.assumptions
     src = f"{cfg.path.name} [assumptions]"
+    fsec = dict(cfg.section("forecast"))
+    used = dict(getattr(forecast, "config", None) or {}) if forecast is not None else {}
+    window = used.get("window", fsec.get("window", a.window))
     rows = [
         ("base year (last census)", nc.academic_year_label(inputs.base_year), "latest year of pupil data"),
         ("forecast horizon", f"{a.horizon} years", src),
-        ("ratio averaging window", f"{a.window} years", src),
+        ("ratio averaging window", f"{window} years",
+         f"{cfg.path.name} [forecast]" if "window" in fsec else src),
         ("minimum margin of spare places", f"{a.margin:.1%}", src),
         ("surplus target (amber below)", f"{a.surplus_target:.1%}", src),
         ("surplus ceiling (blue above)", f"{a.surplus_ceiling:.1%}", src),
@@ -585,10 +622,27 @@ def _assumptions_table(inputs: ModelInputs, forecast) -> pd.DataFrame:
         for k, v in _flatten(cfg.section(section)):
             rows.append((f"{section}: {k}", json.dumps(v) if not isinstance(v, str) else v,
                          f"{cfg.path.name} [{section}]"))
+        if section == "forecast":
+            # the engine's defaults the model definition does not set: used all the same
+            for k, v in used.items():
+                if k in fsec or k in ("horizon", "seed", "model", "ncys", "window"):
+                    continue
+                rows.append((f"forecast: {k}", json.dumps(_plain(v)), "engine default"))
     if forecast is not None and getattr(forecast, "coverage", None):
         rows.append(("forecast intervals", ", ".join(f"{c:.0%}" for c in forecast.coverage),
                      "ForecastResult.coverage"))
     return pd.DataFrame(rows, columns=["assumption", "value", "set in"])
+
+
+def _plain(v: Any) -> Any:
+    """A parameter value as JSON types (tuples as lists, mapping keys as strings)."""
+    if isinstance(v, Mapping):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
 
 
 def _sources_table(provenance) -> pd.DataFrame:
@@ -869,4 +923,7 @@ def build_report(
         early_years_notes=tuple(str(n) for n in (getattr(early_years, "notes", ()) or ())),
         send_scenario=(dict(getattr(send, "config", None) or {}).get("scenario")
                        if send is not None else None),
+        forecast_notes=tuple(n for n in (str(x) for x in (getattr(forecast, "notes", ()) or ()))
+                             if n not in notes),
+        benchmark=_benchmark_table(scorecards, cfg.authority),
     )

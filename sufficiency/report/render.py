@@ -193,6 +193,7 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         "rag": tables.rag_table(data),
         "accuracy": tables.accuracy_table(data),
         "accuracy_text": text.accuracy_sentences(data),
+        "benchmark": text.benchmark_sentence(data),
         "areas": areas,
         "send": tables.send_table(data),
         "send_scenarios": tables.send_scenarios_table(data),

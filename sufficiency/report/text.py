@@ -576,3 +576,23 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
                     f"{fmt_year(left[1])}")
         recs.append(rec + ";")
     return recs
+
+
+def benchmark_sentence(data: ReportData) -> str:
+    """The published errors this authority's record is compared with, from the scorecards:
+    England's signed error (the DfE's national row) and the median absolute error of the
+    authorities in the file, for the latest target year of each phase and horizon."""
+    b = getattr(data, "benchmark", None)
+    if b is None or b.empty:
+        return ""
+    parts = []
+    for phase, g in b.groupby(nc.PHASE, sort=True):
+        bits = [f"{int(r.horizon)} year{'s' if r.horizon != 1 else ''} ahead for "
+                f"{fmt_year(r.target_year)}: England {fmt_pct(r.england, signed=True)}"
+                + (f", median absolute error of the {r.peers_n} authorities in the file "
+                   f"{fmt_pct(r.peers_mae)}" if r.peers_n else "")
+                for r in g.sort_values("horizon").itertuples()]
+        parts.append(f"{_cap(phase)}, {'; '.join(bits)}")
+    return ("For comparison, the published errors (DfE school places scorecards; England is the "
+            "sum of all authorities' forecasts against the sum of their pupils): "
+            + ". ".join(parts) + ".")
