@@ -142,3 +142,17 @@ def test_summary_json_and_cli_summary_carry_send_and_early_years(run):
     assert h["early_years"]["places_last_year"] == pytest.approx(e_last["places"].sum(), abs=0.05)
     text = data.summary()
     assert f"left short after the plan {s['left_short_after_plan']:,.0f}" in text
+
+
+def test_authority_wide_projects_are_named(run):
+    from sufficiency.report.tables import plan_table
+
+    _, data, *_ = run
+    t = plan_table(data).frame
+    special = t[t["phase"] == "special"]
+    assert len(special)
+    assert set(special["planning area"]) == {f"{data.meta['authority_name']} (authority-wide)"}
+    assert set(special["code"]) == {"-"}
+    # option labels say what is built, never a generated identifier
+    key = data.key_decision["table"]
+    assert not key["option"].str.contains(r"^\d+:", regex=True).any(), key["option"].tolist()

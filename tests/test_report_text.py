@@ -174,3 +174,13 @@ def test_scap_frame_rejects_a_forecast_without_pupils():
         scap_frame(pd.DataFrame({"area": ["P"], "year": [2023], "ncy": [0]}), areas, 2022)
     with pytest.raises(SchemaError, match="no years after 2022"):
         scap_frame(pd.DataFrame({"area": ["P"], "year": [2022], "ncy": [0], "pupils": [1.0]}), areas, 2022)
+
+
+def test_council_style_of_engine_prose():
+    from sufficiency.report.text import council_style
+
+    s = ("chooses bulge_class 60 places from 2026/27 (GBP 642,405). all options: GBP 6,863,608, "
+         "240 places; new_school (+ temporary): GBP 1,927,216.5, 180 places; E10000034 kept")
+    assert council_style(s) == (
+        "chooses bulge class 60 places from 2026/27 (£642k). all options: £6.9m, 240 places; "
+        "new school (+ temporary): £1.9m, 180 places; E10000034 kept")

@@ -149,6 +149,9 @@ class ReportData:
 
     def area_name(self, area: str) -> str:
         names = dict(zip(self.areas[nc.AREA], self.areas["name"]))
+        if str(area) not in names and str(area) == self.meta.get("authority"):
+            # special and early years places planned for the whole authority
+            return f"{self.meta.get('authority_name') or area} (authority-wide)"
         return names.get(str(area), str(area))
 
     def headline(self) -> dict:
@@ -721,7 +724,11 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
             cost = places * float(r.get("cost_per_place", np.nan))
         start = float(r[yc]) if yc else float(years[0])
         dur = float(r.get("duration", 0) or 0)
-        rows.append({"option": str(r[oc]), "kind": str(r.get("kind", "")), "places": places,
+        name = str(r[oc])
+        if r.get("kind") and name.startswith(f"{area}:"):
+            # a generated identifier ("8850031:secondary:bulge_class"): say what it builds
+            name = str(r["kind"]).replace("_", " ")
+        rows.append({"option": name, "kind": str(r.get("kind", "")), "places": places,
                      "cost": cost, "opens": start, "temporary (years)": dur if dur > 0 else np.nan,
                      "added": _added(years, places, start, dur)})
     recommended = None

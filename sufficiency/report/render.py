@@ -205,6 +205,7 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         "key": tables.key_decision_table(data),
         "key_years": tables.key_decision_years(data),
         "key_decision": data.key_decision,
+        "decisions": [(k, text.council_style(str(v))) for k, v in data.decisions.items()],
         "plan": tables.plan_table(data),
         "capital": tables.capital_programme(data),
         "glossary": GLOSSARY,

@@ -185,8 +185,10 @@ def plan_table(data) -> Table | None:
     p = data.plan
     if p is None or p.empty:
         return None
-    out = pd.DataFrame({"planning area": p[nc.AREA].map(lambda a: data.area_name(a)).to_numpy(),
-                        "code": p[nc.AREA].astype(str).to_numpy()})
+    code = p[nc.AREA].astype(str)
+    out = pd.DataFrame({"planning area": code.map(data.area_name).to_numpy(),
+                        # an authority-wide project's code is the authority's, in its name
+                        "code": code.where(code != data.meta.get("authority"), "-").to_numpy()})
     for c in (nc.PHASE, "kind", nc.YEAR, "places", "cost", "cost_per_place", "duration"):
         if c in p:
             out[c] = p[c].to_numpy()

@@ -9,6 +9,7 @@ Council-paper conventions: thousands separators, money in GBP millions to one de
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,6 +33,7 @@ __all__ = [
     "send_commentary",
     "early_years_commentary",
     "residual_shortfall",
+    "council_style",
     "PHASE_LABELS",
     "SEND_PHASE_LABELS",
     "AGE_LABELS",
@@ -596,3 +598,14 @@ def benchmark_sentence(data: ReportData) -> str:
     return ("For comparison, the published errors (DfE school places scorecards; England is the "
             "sum of all authorities' forecasts against the sum of their pupils): "
             + ". ".join(parts) + ".")
+
+
+_GBP = re.compile(r"GBP (-?\d{1,3}(?:,\d{3})*(?:\.\d+)?)")
+_IDENT = re.compile(r"\b([a-z]+(?:_[a-z0-9]+)+)\b")
+
+
+def council_style(text: str) -> str:
+    """Engine prose (the optimiser's account of a decision) in the report's style: money as
+    ``£6.9m`` / ``£642k``, identifiers such as ``bulge_class`` as words."""
+    text = _GBP.sub(lambda m: fmt_gbp_m(float(m.group(1).replace(",", ""))), text)
+    return _IDENT.sub(lambda m: m.group(1).replace("_", " "), text)
