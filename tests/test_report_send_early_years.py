@@ -156,3 +156,19 @@ def test_authority_wide_projects_are_named(run):
     # option labels say what is built, never a generated identifier
     key = data.key_decision["table"]
     assert not key["option"].str.contains(r"^\d+:", regex=True).any(), key["option"].tolist()
+
+
+def test_first_schools_in_three_tier_areas_teach_reception_to_year_4(run):
+    from sufficiency.report.tables import schools_table
+
+    _, data, *_ = run
+    t = schools_table(data, "8850009").frame  # Pershore primary: three-tier until 2027
+    first = t[t["school"].str.contains("First") & ~t["school"].str.contains("Middle")]
+    assert len(first) and set(first["year groups"]) == {"R-Y4"}
+    both = t[t["school"].str.contains("First and Middle")]
+    assert len(both) and set(both["year groups"]) == {"R-Y6"}
+    assert set(t.loc[t["school"].str.contains("Primary"), "year groups"]) == {"R-Y6"}
+    middle = t["school"].str.contains("Middle") & ~t["school"].str.contains("First")
+    assert set(t.loc[middle, "year groups"]) == {"Y5-Y6"}
+    # a two-tier area's primary schools keep R-Y6
+    assert set(schools_table(data, "8850015").frame["year groups"]) == {"R-Y6"}

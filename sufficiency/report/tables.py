@@ -159,18 +159,35 @@ def area_year_table(data, area: str) -> Table | None:
 
 def schools_table(data, area: str) -> Table:
     """Schools of one planning area with capacity and roll."""
-    phase = data.areas.set_index(nc.AREA).loc[area, nc.PHASE]
+    info = data.areas.set_index(nc.AREA).loc[area]
+    phase = info[nc.PHASE]
     sch = data.schools[(data.schools[nc.AREA] == area) & (data.schools[nc.PHASE] == phase)]
+    names = sch["school_name"] if "school_name" in sch else sch[nc.SCHOOL]
+    lo, hi = sch["ncy_min"].to_numpy(int).copy(), sch["ncy_max"].to_numpy(int).copy()
+    note = ""
+    if str(info.get("tiers", "")).startswith("three-tier"):
+        # the capacity file's phase 'PS' covers primary and first schools alike; in a three-tier
+        # area a school named as a first school teaches Reception to Year 4
+        named = names.astype(str)
+        is_first = named.str.contains(r"\bFirst\b", regex=True).to_numpy()
+        is_middle = named.str.contains(r"\bMiddle\b", regex=True).to_numpy()
+        first = is_first & ~is_middle & (lo == nc.NCY_RECEPTION) & (hi == 6)
+        hi[first] = 4
+        # a first and middle school (phase 'MP') teaches the primary years from Reception
+        both = is_first & is_middle & (lo == 5)
+        lo[both] = nc.NCY_RECEPTION
+        if first.any() or both.any():
+            note = (" Year groups of first (R-Y4) and first-and-middle schools (from R) from their"
+                    " names; the capacity file gives only their phase.")
     out = pd.DataFrame({
-        "school": sch["school_name"].to_numpy() if "school_name" in sch else sch[nc.SCHOOL].to_numpy(),
-        "year groups": [f"{nc.ncy_label(a)}-{nc.ncy_label(b)}"
-                        for a, b in zip(sch["ncy_min"], sch["ncy_max"])],
+        "school": names.to_numpy(),
+        "year groups": [f"{nc.ncy_label(a)}-{nc.ncy_label(b)}" for a, b in zip(lo, hi)],
         "capacity": sch[nc.CAPACITY].to_numpy(float),
         "roll": sch["roll"].to_numpy(float) if "roll" in sch else np.nan,
     }).sort_values("school").reset_index(drop=True)
     src = sorted(set(sch.get(nc.SOURCE, pd.Series(dtype=str)).astype(str))) or ["capacity file"]
     return Table("Schools", out, {"capacity": "count", "roll": "count"},
-                 f"Net capacity ({phase} places) and pupils on roll: {', '.join(src)}.")
+                 f"Net capacity ({phase} places) and pupils on roll: {', '.join(src)}.{note}")
 
 
 #: readable headers for plan columns in the report and the appendix
