@@ -172,3 +172,19 @@ def test_first_schools_in_three_tier_areas_teach_reception_to_year_4(run):
     assert set(t.loc[middle, "year groups"]) == {"Y5-Y6"}
     # a two-tier area's primary schools keep R-Y6
     assert set(schools_table(data, "8850015").frame["year groups"]) == {"R-Y6"}
+
+
+def test_appendix_about_sheet_lists_every_note(run):
+    import io
+
+    from openpyxl import load_workbook
+
+    from sufficiency.report import render_xlsx
+
+    results, data, *_ = run
+    about = load_workbook(io.BytesIO(render_xlsx(data)))["About"]
+    cells = {str(c.value) for row in about.iter_rows() for c in row if c.value is not None}
+    for note in (results["send"].notes + results["early_years"].notes
+                 + tuple(data.forecast_notes)):
+        assert note in cells, note
+    assert {"Forecast notes", "SEND notes", "Early years notes"} <= cells

@@ -329,6 +329,10 @@ def render_xlsx(data) -> bytes:
     rows += [("", ""), ("Not available in this run", "")]
     rows += [(k, v) for k, v in data.missing.items()]
     rows += [("", ""), ("Notes", "")] + [("", n) for n in data.notes]
+    for label, notes in (("Forecast notes", data.forecast_notes), ("SEND notes", data.send_notes),
+                         ("Early years notes", data.early_years_notes)):
+        if notes:
+            rows += [("", ""), (label, "")] + [("", n) for n in notes]
     rows += [("", ""), ("Licence", OGL)]
     for r in rows:
         about.append(list(r))
