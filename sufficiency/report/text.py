@@ -54,7 +54,7 @@ SEND_PHASE_LABELS = {
 }
 
 AGE_LABELS = {
-    "under_2": "under 2s (from 9 months)",
+    "under_2": "children from 9 months to 2",
     "2": "2-year-olds",
     "3_4": "3- and 4-year-olds",
 }
@@ -475,8 +475,8 @@ def send_commentary(data: ReportData) -> list[str]:
         for n in others:
             v = s[(s["scenario"] == n) & (s[nc.YEAR] == last)]["places"].sum()
             bits.append(f"'{n}' ({SCENARIO_TEXT.get(n, n)}): {fmt_count(v)}")
-        paras.append(f"The other scenarios give, for {fmt_year(last)}: {_join(bits)}. The plan "
-                     f"uses the '{central}' scenario.")
+        uses = "" if data.missing.get("plan") else f" The plan uses the '{central}' scenario."
+        paras.append(f"The other scenarios give, for {fmt_year(last)}: {_join(bits)}.{uses}")
     paras.append(_plan_paragraph(data, "special", "special school places", "special"))
     return paras
 
