@@ -188,3 +188,16 @@ def test_appendix_about_sheet_lists_every_note(run):
                  + tuple(data.forecast_notes)):
         assert note in cells, note
     assert {"Forecast notes", "SEND notes", "Early years notes"} <= cells
+
+
+def test_executive_summary_has_send_and_early_years(run):
+    from sufficiency.report.text import executive_summary
+
+    results, data, *_ = run
+    paras = executive_summary(data)
+    special = next(p for p in paras if p.startswith("Special school places"))
+    h = data.headline()
+    assert f"{fmt_count(h['send']['places_last_year'])} forecast for {fmt_year(h['send']['last_year'])}" in special
+    assert f"{fmt_count(h['send']['left_short_after_plan'])} places are still short" in special
+    ey = next(p for p in paras if p.startswith("Funded early years places"))
+    assert f"against {fmt_count(h['early_years']['supply'])} places of supply" in ey

@@ -172,6 +172,7 @@ def executive_summary(data: ReportData) -> list[str]:
                 f"{pos['red_areas']} of {pos['areas']} planning areas short of places with the "
                 f"{fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} places in total."
             )
+    paras += _send_early_years_summary(data)
     paras.append(
         "Shortfalls are counted per planning area and are never offset between areas: a "
         "surplus in one town does not meet a need in another."
@@ -609,3 +610,31 @@ def council_style(text: str) -> str:
     ``£6.9m`` / ``£642k``, identifiers such as ``bulge_class`` as words."""
     text = _GBP.sub(lambda m: fmt_gbp_m(float(m.group(1).replace(",", ""))), text)
     return _IDENT.sub(lambda m: m.group(1).replace("_", " "), text)
+
+
+def _send_early_years_summary(data: ReportData) -> list[str]:
+    """Executive-summary paragraphs for special school and early years places."""
+    out = []
+    parts = []
+    t = _send_totals(data)
+    if t is not None:
+        central, _, _, y0, last, tot = t
+        parts.append(("special", "Special school places", f" ('{central}' scenario)", y0, last,
+                      tot, "capacity", "children placed", "places", 5))
+    t = _early_years_totals(data)
+    if t is not None:
+        _, y0, last, _, tot = t
+        parts.append(("early_years", "Funded early years places", " (full-time equivalent)", y0,
+                      last, tot, "supply", "places needed", "places of supply", 6))
+    for phase, title, how, y0, last, tot, cap, now, unit, section in parts:
+        text = (f"{title}{how}: {fmt_count(tot.loc[y0, 'places'])} {now} in {fmt_year(y0)}, "
+                f"{fmt_count(tot.loc[last, 'places'])} forecast for {fmt_year(last)}")
+        if np.isfinite(tot.loc[last, cap]):
+            text += f" against {fmt_count(tot.loc[last, cap])} {unit}"
+        left = _left_short(data, phase)
+        if left is not None:
+            text += (f"; with the recommended plan, {fmt_count(left[0])} places are still short "
+                     f"in {fmt_year(left[1])}" if left[0] >= 0.5 else
+                     "; the recommended plan meets the need")
+        out.append(text + f" (section {section}).")
+    return out
