@@ -103,3 +103,19 @@ def test_plan_entry_point_subprocess(model_path, tmp_path):
     assert "Plan (cbc, Optimal" in out.stdout
     ba = pd.read_csv(tmp_path / "before_after.csv", dtype={"area": str})
     assert set(ba["area"]) >= {"8850031", "8850015"}
+
+
+def test_plan_files_do_not_change_with_the_solve_time(inputs, tmp_path):
+    """Determinism: the same plan written twice gives the same bytes even though the solver
+    took a different time (the time is printed, not written)."""
+    import dataclasses
+
+    r = plan(inputs, StubForecast(inputs), appraise=False)
+    slower = dataclasses.replace(r, solve_seconds=r.solve_seconds + 12.34)
+    a = {p.name: p.read_bytes() for p in r.write(tmp_path / "a")}
+    b = {p.name: p.read_bytes() for p in slower.write(tmp_path / "b")}
+    assert a == b
+    assert f"{slower.solve_seconds:.2f} s" in slower.summary()
+    assert " s)" not in (tmp_path / "a" / "plan_summary.txt").read_text().splitlines()[0]
+    # authority-wide rows (special, early years) are named, not shown as a bare code
+    assert r.area_names[inputs.config.authority].endswith("(authority-wide)")

@@ -220,7 +220,9 @@ def plan(
         *(f"option {r.option}: {r.source}" for r in catalogue.loc[catalogue["option"].isin(local["option"])].itertuples()),
         *(str(n) for n in getattr(forecast, "notes", ())),
     )
-    names = config.area_names
+    # special and early years places planned for the whole authority carry its code
+    names = {**{config.authority: f"{config.authority_name or config.authority} (authority-wide)"},
+             **config.area_names}
     result = solve_allocation(demand, capacity, catalogue, settings, adjacency,
                               provenance=provenance, area_names=names)
 

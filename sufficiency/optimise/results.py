@@ -114,10 +114,14 @@ class AllocationResult:
         return self.marginal.copy()
 
     # ------------------------------------------------------------------ text
-    def summary(self) -> str:
+    def summary(self, timing: bool = True) -> str:
+        """The plan in words: builds, shortfall left, robustness and the key decisions.
+        ``timing=False`` leaves out the solve time (for files, which must not change between
+        runs with the same inputs)."""
         name = self.area_names
+        took = f", {self.solve_seconds:.2f} s" if timing else ""
         lines = [
-            f"Plan ({self.solver}, {self.status}, {self.solve_seconds:.2f} s): "
+            f"Plan ({self.solver}, {self.status}{took}): "
             f"{len(self.plan)} build(s), {self.plan['places'].sum() if len(self.plan) else 0:,.0f} "
             f"places, capital GBP {self.total_cost:,.0f}.",
         ]
@@ -164,5 +168,5 @@ class AllocationResult:
         ]
         prov = "\n".join(f"- {p}" for p in self.provenance)
         out.append(atomic_write(d / "plan_summary.txt",
-                                self.summary() + "\n\nProvenance:\n" + prov + "\n"))
+                                self.summary(timing=False) + "\n\nProvenance:\n" + prov + "\n"))
         return out
