@@ -1081,7 +1081,8 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
                    (), "derived", "sufficiency", source),
     )
     res = model.predict(
-        H, housing=hp, error_model=em_phase, ncy_error_model=em_ncy, tiers=tiers,
+        H, births=inputs.births_nowcast, housing=hp, error_model=em_phase,
+        ncy_error_model=em_ncy, tiers=tiers,
         provenance=prov, notes=tuple(notes), area_names=cfg.area_names,
     )
     ws = tuple(str(w.message) for w in caught) + res.warnings

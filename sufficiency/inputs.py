@@ -19,7 +19,13 @@ from .config import ModelConfig
 from .derive import DERIVED_NOTE, apportion_births, apportion_pupils, area_shares
 from .exceptions import ConfigError, DataQualityWarning
 from .io._common import Provenance
-from .io.births import aggregate_births, read_births, read_district_lookup
+from .io.births import (
+    aggregate_births,
+    nowcast_births,
+    read_births,
+    read_calendar_births,
+    read_district_lookup,
+)
 from .io.census import read_census_ncy, read_spc_pupils
 from .io.scap import read_scap_capacity
 from .io.tidy import read_school_census, read_tidy
@@ -51,6 +57,10 @@ class ModelInputs:
         One record per file read or table derived.
     notes : tuple of str
         Assumptions and derivations a reader of the results must know.
+    births_nowcast : DataFrame or None
+        The first mid-year of births not yet published, by primary planning area, estimated
+        from the latest calendar-year births (:func:`sufficiency.io.births.nowcast_births`;
+        ``kind = "projected"``); the forecast uses it in place of a projection.
     """
 
     config: ModelConfig
@@ -63,6 +73,7 @@ class ModelInputs:
     provenance: tuple[Provenance, ...]
     notes: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    births_nowcast: pd.DataFrame | None = None
 
     @property
     def derived(self) -> bool:
@@ -189,6 +200,7 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
     # --- births ----------------------------------------------------------------------------
     births = pd.DataFrame(columns=[nc.AREA, nc.YEAR, nc.BIRTHS, nc.KIND, nc.SOURCE])
     authority_births = births.copy()
+    births_nowcast = None
     b_src = src.get("births")
     if b_src is not None:
         if b_src.reader == "ons_births":
@@ -220,6 +232,24 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
                     f"{b_src.path.name}."
                 )
             births = apportion_births(district_births, pairs, shares)
+            nowcast = b_src.options.get("nowcast", True)
+            if not isinstance(nowcast, bool):
+                raise ConfigError(f"{cfg.path}: [data.births] nowcast = {nowcast!r}: expected "
+                                  "true or false")
+            if nowcast:
+                lc = read_calendar_births(b_src.path, districts=sorted(set(pairs[nc.DISTRICT])))
+                now = nowcast_births(district_births, lc.data)
+                if len(now):
+                    prov += lc.provenance
+                    births_nowcast = apportion_births(now, pairs, shares)
+                    y = int(now[nc.YEAR].max())
+                    notes.append(
+                        f"Births for mid-{y} (July {y - 1} to June {y}; Reception in "
+                        f"{nc.academic_year_label(y + 4)}) are not in the births file: estimated as ONS "
+                        f"calendar-year {y - 1} births (January-December {y - 1}, the same "
+                        f"first six months), not projected; flagged births_projected like any "
+                        "unobserved births."
+                    )
             notes.append(
                 "Births by primary planning area are derived: ONS district births split across "
                 "the primary areas each district feeds, in proportion to their SCAP 2015 "
@@ -252,4 +282,5 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
         housing=housing,
         provenance=tuple(prov),
         notes=tuple(notes),
+        births_nowcast=births_nowcast,
     )

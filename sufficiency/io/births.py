@@ -6,6 +6,7 @@ import logging
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
@@ -21,7 +22,8 @@ from ._common import (
     sha256_of,
 )
 
-__all__ = ["read_births", "read_district_lookup", "aggregate_births"]
+__all__ = ["read_births", "read_calendar_births", "nowcast_births", "read_district_lookup",
+           "aggregate_births"]
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +79,97 @@ def read_district_lookup(path: str | Path) -> Loaded:
     return Loaded(data, (prov,))
 
 
+def _read_raw(path: str | Path):
+    """The births file checked: raw rows, parsed dates and row types."""
+    source = str(path)
+    raw = read_csv_checked(path)
+    require_columns(raw, ["gss_code", "date", "type", "annual_births"], source,
+                    "the ONS births-by-district file")
+    check_codes(raw, "gss_code", source, GSS_CODE, "an ONS district code like E07000237")
+    date = pd.to_datetime(raw["date"], format="%Y-%m-%d", errors="coerce")
+    bad = date.isna().to_numpy()
+    if bad.any():
+        raise_rows_error(source, "date", raw, bad, "malformed date", "YYYY-MM-DD")
+    types = raw["type"].astype("string").str.strip()
+    unknown = ~types.isin(["actual", "interpolated", "predicted"]).to_numpy()
+    if unknown.any():
+        raise_rows_error(source, "type", raw, unknown, "unknown type",
+                         "actual, interpolated or predicted")
+    return raw, date, types
+
+
+def read_calendar_births(path: str | Path, *, districts: list[str] | None = None) -> Loaded:
+    """Read the calendar-year ONS births of the births-by-district file.
+
+    Rows dated ``YYYY-01-01`` with ``type == "actual"`` count births in the 12 months to 1
+    January YYYY, i.e. calendar year YYYY-1; ``year`` is that calendar year. The file has them
+    for calendar years 2013-2022, so the latest is half a year more recent than the latest
+    mid-year figure (July 2021 to June 2022). Used by :func:`nowcast_births`.
+
+    Returns
+    -------
+    Loaded
+        ``area`` (district code), ``year`` (calendar year), ``births``, ``kind = "actual"``.
+    """
+    source = str(path)
+    raw, date, types = _read_raw(path)
+    keep = ((date.dt.month == 1) & (date.dt.day == 1)).to_numpy() & (types == "actual").to_numpy()
+    frame = pd.DataFrame(
+        {nc.AREA: raw["gss_code"], nc.YEAR: date.dt.year.to_numpy() - 1,
+         nc.BIRTHS: raw["annual_births"], nc.KIND: "actual", "_line": raw["_line"]}
+    ).loc[keep]
+    if districts is not None:
+        frame = frame[frame[nc.AREA].isin(districts)]
+    frame = frame.assign(**{nc.SOURCE: Path(path).name})
+    data = validate_frame(
+        frame, "births", source,
+        published={nc.AREA: "gss_code", nc.YEAR: "date", nc.BIRTHS: "annual_births"},
+    )
+    prov = Provenance(
+        "births_calendar", source, sha256_of(path), "read_calendar_births", len(data),
+        (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())) if len(data) else (),
+        "actual", _PUBLISHER,
+        "calendar-year rows (dated YYYY-01-01: births January-December YYYY-1, year = YYYY-1); "
+        "actual only; used to nowcast the next mid-year",
+    )
+    return Loaded(data, (prov,))
+
+
+def nowcast_births(midyear: pd.DataFrame, calendar: pd.DataFrame) -> pd.DataFrame:
+    """Estimate the first mid-year of births not yet published from the latest calendar year.
+
+    Mid-year ``Y + 1`` counts births from July Y to June Y+1; calendar year ``Y`` (January to
+    December Y) shares its first six months. Where an area's latest actual mid-year is ``Y``
+    and calendar year ``Y`` is published, mid-year ``Y + 1`` is estimated as calendar year Y's
+    births. Measured on the 30 West Midlands districts, mid-years 2014-2022: median absolute
+    error 1.78% against 2.79% for the damped-trend projection from mid-years alone (authority
+    totals: 1.34% against 2.02%); see ``docs/forecast.md``.
+
+    Parameters
+    ----------
+    midyear : DataFrame
+        Canonical mid-year births (``area, year, births, kind``); only ``actual`` rows count.
+    calendar : DataFrame
+        Calendar-year births from :func:`read_calendar_births`.
+
+    Returns
+    -------
+    DataFrame
+        ``area, year, births, kind = "nowcast", source`` (one row per area that has one).
+    """
+    actual = midyear[midyear[nc.KIND] == "actual"]
+    last = actual.groupby(nc.AREA)[nc.YEAR].max()
+    cal = calendar.set_index([nc.AREA, nc.YEAR])[nc.BIRTHS]
+    keys = pd.MultiIndex.from_arrays([last.index, last.to_numpy()])
+    value = cal.reindex(keys).to_numpy(dtype=float)
+    ok = np.isfinite(value)
+    return pd.DataFrame({
+        nc.AREA: last.index[ok], nc.YEAR: (last.to_numpy()[ok] + 1).astype("int64"),
+        nc.BIRTHS: value[ok], nc.KIND: "nowcast",
+        nc.SOURCE: [f"calendar year {y} births (January-December)" for y in last.to_numpy()[ok]],
+    })
+
+
 def read_births(
     path: str | Path,
     *,
@@ -97,19 +190,7 @@ def read_births(
         Canonical births table with ``area`` = district code.
     """
     source = str(path)
-    raw = read_csv_checked(path)
-    require_columns(raw, ["gss_code", "date", "type", "annual_births"], source,
-                    "the ONS births-by-district file")
-    check_codes(raw, "gss_code", source, GSS_CODE, "an ONS district code like E07000237")
-    date = pd.to_datetime(raw["date"], format="%Y-%m-%d", errors="coerce")
-    bad = date.isna().to_numpy()
-    if bad.any():
-        raise_rows_error(source, "date", raw, bad, "malformed date", "YYYY-MM-DD")
-    types = raw["type"].astype("string").str.strip()
-    unknown = ~types.isin(["actual", "interpolated", "predicted"]).to_numpy()
-    if unknown.any():
-        raise_rows_error(source, "type", raw, unknown, "unknown type",
-                         "actual, interpolated or predicted")
+    raw, date, types = _read_raw(path)
     midyear = ((date.dt.month == 7) & (date.dt.day == 1)).to_numpy()
     frame = pd.DataFrame(
         {nc.AREA: raw["gss_code"], nc.YEAR: date.dt.year.to_numpy(),
