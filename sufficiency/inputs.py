@@ -103,6 +103,8 @@ class ModelInputs:
             "authority_births": self.authority_births,
             "capacity": self.capacity,
         }
+        if self.births_nowcast is not None:
+            out["births_nowcast"] = self.births_nowcast
         if self.housing is not None:
             out["housing"] = self.housing
         return out

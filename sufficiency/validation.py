@@ -32,6 +32,10 @@ def summarise_table(name: str, frame: pd.DataFrame) -> str:
     if nc.PUPILS in frame and nc.NCY in frame and len(frame):
         for y in sorted({int(frame[nc.YEAR].min()), int(frame[nc.YEAR].max())}):
             lines.append(f"    {nc.academic_year_label(y)}: {_by_ncy(frame, y)}")
+    elif nc.BIRTHS in frame and len(frame) and name == "births_nowcast":
+        tot = frame.groupby(nc.YEAR)[nc.BIRTHS].sum()
+        lines.append("    " + "; ".join(f"births to mid-{y} (nowcast from calendar year {y - 1}): "
+                                       f"{v:,.0f}" for y, v in tot.items()))
     elif nc.BIRTHS in frame and len(frame):
         tot = frame.groupby(nc.YEAR)[nc.BIRTHS].sum()
         lines.append(

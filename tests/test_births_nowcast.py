@@ -101,3 +101,14 @@ def test_nowcast_can_be_switched_off_and_is_checked(model_path, tmp_path):
             else:
                 with pytest.raises(ConfigError, match="nowcast"):
                     load_inputs(load_model(m))
+
+
+def test_validate_prints_the_nowcast(model_path):
+    from click.testing import CliRunner
+
+    from sufficiency.cli import cli
+
+    out = CliRunner().invoke(cli, ["validate", str(model_path)])
+    assert out.exit_code == 0, out.output
+    assert "births_nowcast: 17 rows, years 2023-2023" in out.output
+    assert "births to mid-2023 (nowcast from calendar year 2022)" in out.output
