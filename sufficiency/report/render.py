@@ -68,6 +68,12 @@ GLOSSARY = (
     ("SCAP", "The DfE School Capacity survey: pupil forecasts and capacity by planning area."),
     ("EHC plan", "Education, health and care plan for a child with special educational needs."),
     ("FE (form of entry)", "30 pupils per year group."),
+    ("FTE place (early years)", "A full-time-equivalent funded place: 30 funded hours a week over "
+                                "38 weeks (two children taking 15 hours share one)."),
+    ("Scenario (SEND)", "An assumption about how the share of children with an EHC plan "
+                        "changes; the plan uses the central one, the others show the range."),
+    ("Births nowcast", "Births for the first mid-year not yet in the data, estimated from the "
+                       "latest calendar-year births, which cover its first six months."),
     ("RAG", "Red / amber / green / blue rating of a planning area's surplus."),
 )
 
