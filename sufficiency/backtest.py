@@ -93,6 +93,7 @@ def rolling_forecasts(
     baseline: str | None = None,
     fit_kwargs: Mapping[str, Any] | None = None,
     fitted: dict[int, CohortModel] | None = None,
+    calendar_births: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Cell-level forecasts from each origin, with the actuals where known.
 
@@ -115,6 +116,10 @@ def rolling_forecasts(
     fitted : dict, optional
         If given, receives ``{origin: fitted CohortModel}`` for the origins whose key it
         already holds (e.g. ``dict.fromkeys(origins)``), for further use without refitting.
+    calendar_births : DataFrame, optional
+        Calendar-year births (``area, year, births``; year = calendar year). From origin
+        ``o`` the model (not a baseline) takes mid-year ``o + 1`` births as calendar year
+        ``o``'s (:func:`sufficiency.io.births.nowcast_births`), as the product forecast does.
 
     Returns
     -------
@@ -148,7 +153,13 @@ def rolling_forecasts(
             model.fit(pupils, births, base_year=o, **dict(fit_kwargs or {}))
         if fitted is not None and o in fitted:
             fitted[o] = model
-        cube, _ = model.forecast_cube(max_horizon)
+        supplied = None
+        if calendar_births is not None and baseline is None and births is not None:
+            from .io.births import nowcast_births
+
+            supplied = nowcast_births(births[births[nc.YEAR] <= o].assign(**{nc.KIND: "actual"}),
+                                      calendar_births[calendar_births[nc.YEAR] <= o])
+        cube, _ = model.forecast_cube(max_horizon, supplied)
         A, H, G = cube.shape
         ai, hi, gi = np.nonzero(np.broadcast_to(model.mask_[:, None, :], cube.shape))
         frames.append(pd.DataFrame({
@@ -332,6 +343,7 @@ def backtest(
     coverage: float = 0.8,
     provenance: tuple = (),
     intervals: str = "errors",
+    calendar_births: pd.DataFrame | None = None,
 ) -> BacktestResult:
     """Rolling-origin backtest of the model and both baselines.
 
@@ -380,7 +392,8 @@ def backtest(
     fitted = dict.fromkeys(origins) if intervals == "bootstrap" else None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        cells = rolling_forecasts(pupils, births, all_origins, hmax, params, fitted=fitted)
+        cells = rolling_forecasts(pupils, births, all_origins, hmax, params, fitted=fitted,
+                                  calendar_births=calendar_births)
     msgs += sorted({str(w.message) for w in caught})
     model_err = phase_errors(cells)
     res = model_err[model_err["origin"].isin(origins) & model_err["horizon"].isin(horizons)
@@ -419,30 +432,38 @@ def backtest(
     return BacktestResult(res, by_ncy, _model_params(params), tuple(provenance), coverage, tuple(msgs))
 
 
-def load_authority_data(pupils_path, births_path, lookup_path):
+def load_authority_data(pupils_path, births_path, lookup_path, *, calendar: bool = False):
     """Read the published census, births and lookup files into authority-level tables.
 
     Returns
     -------
     (DataFrame, DataFrame, tuple)
         Pupils by authority (``new_la_code``), births summed over each authority's districts,
-        provenance records.
+        provenance records. With ``calendar=True`` a fourth item: calendar-year births summed
+        the same way (None without a births file).
     """
-    from .io.births import aggregate_births, read_births, read_district_lookup
+    from .io.births import aggregate_births, read_births, read_calendar_births, read_district_lookup
     from .io.census import read_census_ncy
 
     lp = read_census_ncy(pupils_path)
     prov = list(lp.provenance)
-    births = None
+    births = cal = None
     if births_path is not None:
         lb = read_births(births_path)
         prov += lb.provenance
+        lc = read_calendar_births(births_path) if calendar else None
         if lookup_path is None:
             births = lb.data
+            cal = lc.data if lc is not None else None
         else:
             lk = read_district_lookup(lookup_path)
             prov += lk.provenance
             births = aggregate_births(lb.data, lk.data)
+            cal = aggregate_births(lc.data, lk.data) if lc is not None else None
+        if lc is not None and len(lc.data):
+            prov += lc.provenance
+    if calendar:
+        return lp.data, births, tuple(prov), (cal if cal is not None and len(cal) else None)
     return lp.data, births, tuple(prov)
 
 
@@ -457,7 +478,8 @@ def backtest_files(
     intervals: str = "errors",
 ) -> BacktestResult:
     """:func:`backtest` straight from the published files (the CLI's entry point)."""
-    pupils, births, prov = load_authority_data(pupils_path, births_path, lookup_path)
+    pupils, births, prov, cal = load_authority_data(pupils_path, births_path, lookup_path,
+                                                    calendar=True)
     if births is not None:
         missing = sorted(set(pupils[nc.AREA]) - set(births[nc.AREA]))
         if missing:
@@ -473,7 +495,7 @@ def backtest_files(
         sc = ls.data
         prov += tuple(ls.provenance)
     return backtest(pupils, births, origins, horizons, params, scorecards=sc, provenance=prov,
-                    intervals=intervals)
+                    intervals=intervals, calendar_births=cal)
 
 
 def calibration_errors(inputs, params: Mapping[str, Any]) -> tuple[pd.DataFrame, str]:
@@ -491,10 +513,13 @@ def calibration_errors(inputs, params: Mapping[str, Any]) -> tuple[pd.DataFrame,
     """
     cfg = inputs.config
     p = {k: v for k, v in params.items() if k in DEFAULT_PARAMS}
-    pupils = births = None
+    pupils = births = cal = None
     fit_kwargs = None
     what = "authorit"
     src = cfg.data.get("pupils")
+    b_src = cfg.data.get("births")
+    nowcast = (inputs.births_nowcast is not None and b_src is not None
+               and b_src.reader == "ons_births")
     if not inputs.derived:
         # observed planning-area history: calibrate on the planning areas themselves
         pupils = inputs.pupils
@@ -506,9 +531,9 @@ def calibration_errors(inputs, params: Mapping[str, Any]) -> tuple[pd.DataFrame,
         try:
             b = cfg.data.get("births")
             lk = cfg.data.get("lookup")
-            pupils, births, _ = load_authority_data(
+            pupils, births, _, cal = load_authority_data(
                 src.path, b.path if b is not None and b.reader == "ons_births" else None,
-                lk.path if lk is not None else None,
+                lk.path if lk is not None else None, calendar=True,
             )
         except SchemaError as exc:  # fall back to the authority's own totals
             logger.warning("calibration on all authorities failed (%s); using own totals", exc)
@@ -527,7 +552,8 @@ def calibration_errors(inputs, params: Mapping[str, Any]) -> tuple[pd.DataFrame,
     H = max(1, base - origins[0])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cells = rolling_forecasts(pupils, births, origins, H, p, fit_kwargs=fit_kwargs)
+        cells = rolling_forecasts(pupils, births, origins, H, p, fit_kwargs=fit_kwargs,
+                                  calendar_births=cal if nowcast else None)
     pe = phase_errors(cells)[[nc.PHASE, "horizon", "pct_error"]]
     ne = ncy_errors(cells)[[nc.NCY, "horizon", "pct_error"]]
     out = pd.concat([pe.assign(ncy=np.nan), ne.assign(phase=None)], ignore_index=True)

@@ -188,3 +188,28 @@ def test_backtest_entry_point_subprocess(files, tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert len(pd.read_csv(out)) == 14 * 2 * 2
+
+
+def test_calendar_births_nowcast_in_rolling_forecasts(files):
+    """From origin o the model takes mid-year o+1 births from calendar year o (as the product
+    does): horizons 1-4 (observed births) are unchanged, Reception 5 years ahead moves, the
+    baselines ignore it, and a calendar year after the origin is never used."""
+    from sufficiency.backtest import rolling_forecasts
+
+    pupils, births, _, cal = load_authority_data(*files, calendar=True)
+    assert cal is not None and cal["year"].max() == 2022
+    kw = dict(params=None)
+    a = rolling_forecasts(pupils, births, [2016], 6, calendar_births=cal, **kw)
+    b = rolling_forecasts(pupils, births, [2016], 6, **kw)
+    key = ["area", "horizon", "ncy"]
+    m = a.merge(b, on=key + ["origin", "target_year"], suffixes=("_now", "_old"))
+    early = m["horizon"] <= 4
+    np.testing.assert_allclose(m.loc[early, "forecast_now"], m.loc[early, "forecast_old"])
+    r5 = m[(m["horizon"] == 5) & (m["ncy"] == 0)]
+    assert (r5["forecast_now"] != r5["forecast_old"]).all()
+    # no peeking: calendar years after the origin change nothing
+    c = rolling_forecasts(pupils, births, [2016], 6, calendar_births=cal[cal["year"] <= 2016], **kw)
+    np.testing.assert_allclose(c["forecast"], a["forecast"])
+    base_a = rolling_forecasts(pupils, births, [2016], 6, baseline="cohort3", calendar_births=cal)
+    base_b = rolling_forecasts(pupils, births, [2016], 6, baseline="cohort3")
+    np.testing.assert_allclose(base_a["forecast"], base_b["forecast"])
