@@ -255,7 +255,7 @@ def send_chart(
         if len(hist):
             kinds = s.groupby(nc.YEAR)[nc.KIND].agg(lambda k: (k == "actual").any())
             label = ("placements (DfE SEN2)" if kinds.reindex(hist.index).all()
-                     else "placements (DfE SEN2; earlier years derived)")
+                     else "placements (DfE SEN2;\nearlier years derived)")
             ax.plot(hist.index.to_numpy(), hist["places"], color=COLOURS["history"], lw=1.8,
                     label=label)
         cap = g["capacity"].dropna()
