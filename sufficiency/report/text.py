@@ -400,7 +400,7 @@ def _plan_paragraph(data: ReportData, phase: str, what: str, section: str) -> st
     if last["shortfall_after"] < 0.5:
         return text + (f"With it, no planning area is short of {what} with the "
                        f"{fmt_pct(data.meta['margin'])} margin by {fmt_year(last[nc.YEAR])}.")
-    text += (f"{'It still leaves' if len(text) and mine is not None and len(mine) else 'That leaves'} "
+    text += (f"{'It still leaves' if mine is not None and len(mine) else 'That leaves'} "
              f"{fmt_count(last['shortfall_after'])} {what} short in {fmt_year(last[nc.YEAR])} "
              f"(including the {fmt_pct(data.meta['margin'])} margin; "
              f"{fmt_count(last['shortfall_before'])} before the plan): ")
@@ -476,7 +476,8 @@ def send_commentary(data: ReportData) -> list[str]:
         for n in others:
             v = s[(s["scenario"] == n) & (s[nc.YEAR] == last)]["places"].sum()
             bits.append(f"'{n}' ({SCENARIO_TEXT.get(n, n)}): {fmt_count(v)}")
-        uses = "" if data.missing.get("plan") else f" The plan uses the '{central}' scenario."
+        planned = residual_shortfall(data, "special") is not None
+        uses = f" The plan uses the '{central}' scenario." if planned else ""
         paras.append(f"The other scenarios give, for {fmt_year(last)}: {_join(bits)}.{uses}")
     paras.append(_plan_paragraph(data, "special", "special school places", "special"))
     return paras
