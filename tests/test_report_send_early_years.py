@@ -201,3 +201,15 @@ def test_executive_summary_has_send_and_early_years(run):
     assert f"{fmt_count(h['send']['left_short_after_plan'])} places are still short" in special
     ey = next(p for p in paras if p.startswith("Funded early years places"))
     assert f"against {fmt_count(h['early_years']['supply'])} places of supply" in ey
+
+
+def test_demand_says_which_years_rest_on_projected_births(run):
+    _, data, sections, html, _ = run
+    d = data.demand
+    prim = d[(d[nc.PHASE] == "primary") & d["births_projected"]]
+    # Reception 2027/28 is the first cohort on unobserved (nowcast) births, in every primary area
+    assert prim.groupby(nc.AREA)[nc.YEAR].min().eq(2027).all()
+    assert prim[nc.AREA].nunique() == 17
+    # secondary pupils to 2032/33 all entered Reception on observed births
+    assert not d.loc[d[nc.PHASE] == "secondary", "births_projected"].any()
+    assert html.count("births projected") >= 17

@@ -184,3 +184,10 @@ def test_council_style_of_engine_prose():
     assert council_style(s) == (
         "chooses bulge class 60 places from 2026/27 (£642k). all options: £6.9m, 240 places; "
         "new school (+ temporary): £1.9m, 180 places; E10000034 kept")
+
+
+def test_area_chart_marks_the_first_year_on_projected_births():
+    d = _demand().assign(births_projected=lambda f: f["year"] >= 2027)
+    svg = area_chart(d, None, title="Synthetic", base_year=2022)
+    assert "births projected" in svg
+    assert "births projected" not in area_chart(_demand(), None, title="Synthetic", base_year=2022)

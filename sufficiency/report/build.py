@@ -513,6 +513,14 @@ def _demand_table(forecast, q: float) -> pd.DataFrame | None:
     agg[nc.KIND] = kind
     agg = agg.rename(columns={"place_phase": nc.PHASE, nc.PUPILS: "demand",
                               "pupils_lower": "demand_lower", "pupils_upper": "demand_upper"})
+    # whether any of the area's pupils that year rest on projected (or nowcast) births
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cells = _frame_or_none(forecast)
+    if cells is not None and "births_projected" in cells:
+        bp = cells.groupby([nc.AREA, nc.YEAR])["births_projected"].any()
+        agg["births_projected"] = bp.reindex(
+            pd.MultiIndex.from_frame(agg[[nc.AREA, nc.YEAR]])).fillna(False).to_numpy(bool)
     # quantiles of phase totals; summing sixth form and secondary quantiles is conservative
     for col, qq in (("demand_lower_95", 0.025), ("demand_upper_95", 0.975), ("demand_q", q)):
         try:

@@ -96,7 +96,8 @@ def area_chart(
     ----------
     demand : DataFrame
         One area and phase of places: ``year, demand, demand_lower, demand_upper,
-        demand_lower_95, demand_upper_95, kind`` [pupils].
+        demand_lower_95, demand_upper_95, kind`` [pupils]; with a boolean ``births_projected``
+        column, a dotted rule marks the first year resting on projected births.
     capacity : DataFrame, optional
         ``year, capacity`` and optionally ``capacity_after`` (with the plan) [places].
     title : str
@@ -141,6 +142,12 @@ def area_chart(
                         lw=1.4, ls="-.", label="capacity with plan")
         if base_year is not None:
             ax.axvline(base_year, color="#777777", lw=0.8, ls=":")
+        if "births_projected" in d and d["births_projected"].any():
+            # from here on some pupils rest on births not yet observed
+            first = int(d.loc[d["births_projected"].astype(bool), nc.YEAR].min())
+            ax.axvline(first - 0.5, color="#999999", lw=0.8, ls=(0, (1, 2)))
+            ax.text(first - 0.4, 0.02, "births projected", transform=ax.get_xaxis_transform(),
+                    fontsize=6.5, color="#666666", va="bottom", ha="left")
         _finish(ax, d[nc.YEAR], "pupils / places", title)
         svg = svg_of(fig)
     return svg
