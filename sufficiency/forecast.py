@@ -804,6 +804,16 @@ class CohortModel:
         hh = np.arange(1, H + 1)[:, None]
         gg = np.arange(G)[None, :]
         entry_h = hh - gg  # forecast step at which the cohort was in Reception (<=0: history)
+        rec_col = np.asarray(self.ncys_) == nc.NCY_RECEPTION
+        teaches_r = self.mask_[:, rec_col].any(axis=1)
+        has_births = ~np.isnan(self.births_).all(axis=1)
+        if (~teaches_r).any():
+            # an area without Reception (a secondary area) has no births of its own: its
+            # cohorts entered Reception in the areas that have births, so they rest on
+            # projected births exactly when those areas' births were projected
+            src = teaches_r & has_births
+            common = projected[src].any(axis=0) if src.any() else np.zeros(H, dtype=bool)
+            projected = np.where(teaches_r[:, None], projected, common[None, :])
         bp = np.zeros((A, H, G), dtype=bool)
         valid = entry_h >= 1
         bp[:, valid] = projected[:, (entry_h[valid] - 1)]

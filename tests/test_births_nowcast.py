@@ -112,3 +112,19 @@ def test_validate_prints_the_nowcast(model_path):
     assert out.exit_code == 0, out.output
     assert "births_nowcast: 17 rows, years 2023-2023" in out.output
     assert "births to mid-2023 (nowcast from calendar year 2022)" in out.output
+
+
+def test_births_projected_follows_cohorts_into_secondary_areas(inputs):
+    """Secondary areas have no births of their own: a cell there rests on projected births only
+    if its cohort entered Reception (in the primary areas) on projected births. Reception
+    2027/28 is the first such cohort, so it reaches Year 7 in 2034/35 and no earlier."""
+    from sufficiency.forecast import run_forecast
+
+    f = run_forecast(inputs, horizon=12).to_frame()
+    sec = f[f["ncy"] >= 7]
+    flagged = sec[sec["births_projected"]]
+    assert not flagged.empty
+    assert (flagged["year"] - flagged["ncy"] >= 2027 - 0).all()
+    assert set(flagged["year"] - flagged["ncy"]) == {2034 - 7}
+    prim = f[(f["ncy"] == 0) & f["births_projected"]]
+    assert prim["year"].min() == 2027
