@@ -128,3 +128,19 @@ def test_births_projected_follows_cohorts_into_secondary_areas(inputs):
     assert set(flagged["year"] - flagged["ncy"]) == {2034 - 7}
     prim = f[(f["ncy"] == 0) & f["births_projected"]]
     assert prim["year"].min() == 2027
+
+
+def test_a_births_file_without_calendar_rows_still_works(data_dir, tmp_path):
+    """The outside-check command with a births file of mid-year rows only: no nowcast, same
+    one- and three-year results (observed births), no error."""
+    from sufficiency.backtest import backtest_files
+
+    raw = pd.read_csv(data_dir / "births_by_district_1992_2023.csv", dtype=str)
+    mid = tmp_path / "births_mid.csv"
+    raw[raw["date"].str.endswith("-07-01")].to_csv(mid, index=False)
+    assert read_calendar_births(mid).data.empty
+    files = (data_dir / "census_pupils_by_ncy_2011_2022.csv", data_dir / "district_to_la_west_midlands.csv")
+    a = backtest_files(files[0], mid, files[1], [2019], [1, 3]).to_frame()
+    b = backtest_files(files[0], data_dir / "births_by_district_1992_2023.csv", files[1], [2019],
+                       [1, 3]).to_frame()
+    pd.testing.assert_frame_equal(a, b)

@@ -109,7 +109,8 @@ def read_calendar_births(path: str | Path, *, districts: list[str] | None = None
     Returns
     -------
     Loaded
-        ``area`` (district code), ``year`` (calendar year), ``births``, ``kind = "actual"``.
+        ``area`` (district code), ``year`` (calendar year), ``births``, ``kind = "actual"``;
+        empty (and no provenance) when the file has no actual calendar-year rows.
     """
     source = str(path)
     raw, date, types = _read_raw(path)
@@ -120,6 +121,8 @@ def read_calendar_births(path: str | Path, *, districts: list[str] | None = None
     ).loc[keep]
     if districts is not None:
         frame = frame[frame[nc.AREA].isin(districts)]
+    if frame.empty:  # a file of mid-year rows only: nothing to nowcast from
+        return Loaded(pd.DataFrame(columns=[nc.AREA, nc.YEAR, nc.BIRTHS, nc.KIND, nc.SOURCE]), ())
     frame = frame.assign(**{nc.SOURCE: Path(path).name})
     data = validate_frame(
         frame, "births", source,
