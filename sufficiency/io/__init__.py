@@ -5,7 +5,13 @@ Each ``read_*`` reads a file exactly as its publisher ships it and returns a
 """
 
 from ._common import Loaded, Provenance
-from .births import aggregate_births, read_births, read_district_lookup
+from .births import (
+    aggregate_births,
+    nowcast_births,
+    read_births,
+    read_calendar_births,
+    read_district_lookup,
+)
 from .census import read_census_ncy, read_spc_pupils
 from .scap import read_scap_capacity
 from .tidy import read_school_census, read_tidy
@@ -16,6 +22,8 @@ __all__ = [
     "read_census_ncy",
     "read_spc_pupils",
     "read_births",
+    "read_calendar_births",
+    "nowcast_births",
     "read_district_lookup",
     "aggregate_births",
     "read_scap_capacity",
