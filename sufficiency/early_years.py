@@ -67,8 +67,9 @@ Z80 = 1.2815515655446004  # standard normal 90% quantile: 80% two-sided interval
 POPULATION_NOTE = (
     "Population by single year of age is derived: ONS births x ONS mid-2011 survival ratios "
     "(ages 0-3), January census cohorts scaled to ONS mid-2011 (school ages), ONS mid-2011 "
-    "(cohorts aged 16+ in 2011); births after the last ONS year held at the mean of the last "
-    "3 years (kind 'projected')."
+    "(cohorts aged 16+ in 2011); births after the last ONS mid-year: the first from the births "
+    "nowcast (ONS calendar-year births) where the model has one, as the pupil forecast, then "
+    "held at the mean of the last 3 years (kind 'projected')."
 )
 
 
@@ -93,7 +94,9 @@ def cohort_population(
     census : DataFrame
         Authority pupils: ``year, ncy, pupils`` [count] (January census, Reception = 0).
     births : DataFrame
-        Authority births: ``year`` (mid-year), ``births`` [count].
+        Authority births: ``year`` (mid-year), ``births`` [count]; rows whose ``kind`` is not
+        ``actual`` (a nowcast of the latest mid-year, modelled rows) are used as births but
+        their cohorts count as projected (``kind``, ``population_sd``).
     mye : Series
         ONS mid-year population by single year of age (index 0..90) in ``mye_year`` [count].
     area : str
@@ -124,16 +127,22 @@ def cohort_population(
     ages_a = np.asarray(sorted(set(int(a) for a in ages)))
     b_series = births.groupby(nc.YEAR)[nc.BIRTHS].sum().sort_index()
     last_b = int(b_series.index.max())
+    if nc.KIND in births:
+        observed = births.groupby(nc.YEAR)[nc.KIND].agg(lambda k: bool((k == "actual").all()))
+        last_obs = int(observed.index[observed.to_numpy()].max()) if observed.any() else last_b
+    else:
+        last_obs = last_b
     recent = b_series.loc[last_b - window + 1:]
-    logb = np.log(b_series.loc[last_b - 10:].to_numpy(dtype=float))
+    logb = np.log(b_series.loc[last_obs - 10:last_obs].to_numpy(dtype=float))
     sigma = float(np.std(np.diff(logb), ddof=1)) if len(logb) > 2 else 0.0
     b_min = int(years.min() - ages_a.max())
     b_max = int(years.max() - ages_a.min())
     cohorts = np.arange(b_min, b_max + 1)
     births_b = b_series.reindex(cohorts).to_numpy(dtype=float, copy=True)
-    proj = cohorts > last_b
-    births_b[proj] = float(recent.mean())
-    sd_b = np.where(proj, sigma * np.sqrt(np.clip(cohorts - last_b, 0, None)), 0.0)
+    births_b[cohorts > last_b] = float(recent.mean())
+    # projected: every cohort after the last observed births (a nowcast is not an observation)
+    proj = cohorts > last_obs
+    sd_b = np.where(proj, sigma * np.sqrt(np.clip(cohorts - last_obs, 0, None)), 0.0)
 
     mye = mye.astype(float)
     # survival (and migration) from birth to age a, ages 0-3, from the ONS mid-2011 estimates
@@ -219,7 +228,15 @@ def authority_population(
     mye = lp.data.groupby("age")["population"].sum()
     if mye.empty:
         raise ConfigError(f"{path}: no population rows for the districts of {cfg.authority}")
-    pop = cohort_population(inputs.authority_pupils, inputs.authority_births, mye,
+    births = inputs.authority_births
+    now = getattr(inputs, "births_nowcast", None)
+    if now is not None and len(now):
+        # the births nowcast the pupil forecast uses (planning areas summed to the authority)
+        extra = now.groupby(nc.YEAR, as_index=False)[nc.BIRTHS].sum().assign(
+            **{nc.AREA: cfg.authority, nc.KIND: "nowcast"})
+        births = pd.concat([births, extra[~extra[nc.YEAR].isin(births[nc.YEAR])]],
+                           ignore_index=True)
+    pop = cohort_population(inputs.authority_pupils, births, mye,
                             area=cfg.authority, years=years, ages=ages)
     prov = Provenance("population", "(derived)", "", "early_years.cohort_population", len(pop),
                       (int(pop[nc.YEAR].min()), int(pop[nc.YEAR].max())), "derived",

@@ -191,3 +191,30 @@ def test_backtest_on_january_2018_counts(data_dir):
     assert b.at["three_and_four_year_olds", "err_naive"] == pytest.approx((12725 - 12450) / 12450)
     # the derived cohorts track the published count within a few per cent
     assert (b["err_model"].abs() < 0.06).all()
+
+
+def test_population_uses_the_births_nowcast_as_projected(model_path):
+    """The early years / SEND population takes mid-2023 births from the same nowcast as the
+    pupil forecast, and still counts that cohort as projected (not observed)."""
+    import dataclasses
+    import warnings as w
+
+    from sufficiency import load_inputs, load_model
+    from sufficiency.early_years import authority_population
+
+    with w.catch_warnings():
+        w.simplefilter("ignore")
+        inputs = load_inputs(load_model(model_path))
+    now = inputs.births_nowcast["births"].sum()
+    pop, _ = authority_population(inputs, years=[2023, 2024])
+    off, _ = authority_population(dataclasses.replace(inputs, births_nowcast=None), years=[2023, 2024])
+    age0 = pop[(pop["year"] == 2023) & (pop["age"] == 0)].iloc[0]
+    age0_off = off[(off["year"] == 2023) & (off["age"] == 0)].iloc[0]
+    assert age0["cohort"] == 2023 and age0["kind"] == "projected" and age0_off["kind"] == "projected"
+    # same survival ratio to age 0, different births: the ratio of the two is the births ratio
+    last3 = inputs.authority_births.set_index("year")["births"].loc[2020:2022].mean()
+    assert age0["population"] / age0_off["population"] == pytest.approx(now / last3)
+    assert age0["population_sd"] == pytest.approx(age0_off["population_sd"])
+    # cohorts born up to mid-2022 are untouched
+    old = pop[pop["cohort"] <= 2022].set_index(["year", "age"])["population"]
+    assert np.allclose(old, off[off["cohort"] <= 2022].set_index(["year", "age"])["population"].reindex(old.index))
