@@ -157,8 +157,10 @@ def rolling_forecasts(
         if calendar_births is not None and baseline is None and births is not None:
             from .io.births import nowcast_births
 
-            supplied = nowcast_births(births[births[nc.YEAR] <= o].assign(**{nc.KIND: "actual"}),
-                                      calendar_births[calendar_births[nc.YEAR] <= o])
+            known = births[births[nc.YEAR] <= o]
+            if nc.KIND not in known:
+                known = known.assign(**{nc.KIND: "actual"})
+            supplied = nowcast_births(known, calendar_births[calendar_births[nc.YEAR] <= o])
         cube, _ = model.forecast_cube(max_horizon, supplied)
         A, H, G = cube.shape
         ai, hi, gi = np.nonzero(np.broadcast_to(model.mask_[:, None, :], cube.shape))
@@ -442,16 +444,21 @@ def load_authority_data(pupils_path, births_path, lookup_path, *, calendar: bool
         provenance records. With ``calendar=True`` a fourth item: calendar-year births summed
         the same way (None without a births file).
     """
-    from .io.births import aggregate_births, read_births, read_calendar_births, read_district_lookup
+    from .io.births import (
+        aggregate_births,
+        read_births,
+        read_births_and_calendar,
+        read_district_lookup,
+    )
     from .io.census import read_census_ncy
 
     lp = read_census_ncy(pupils_path)
     prov = list(lp.provenance)
     births = cal = None
     if births_path is not None:
-        lb = read_births(births_path)
+        lb, lc = (read_births_and_calendar(births_path) if calendar
+                  else (read_births(births_path), None))
         prov += lb.provenance
-        lc = read_calendar_births(births_path) if calendar else None
         if lookup_path is None:
             births = lb.data
             cal = lc.data if lc is not None else None
@@ -529,12 +536,12 @@ def calibration_errors(inputs, params: Mapping[str, Any]) -> tuple[pd.DataFrame,
         what = "planning area"
     elif src is not None and src.reader == "census_ncy":
         try:
-            b = cfg.data.get("births")
             lk = cfg.data.get("lookup")
             pupils, births, _, cal = load_authority_data(
-                src.path, b.path if b is not None and b.reader == "ons_births" else None,
+                src.path, b_src.path if b_src is not None and b_src.reader == "ons_births" else None,
                 lk.path if lk is not None else None, calendar=True,
             )
+            cal = cal if nowcast else None  # read with the births at no extra cost
         except SchemaError as exc:  # fall back to the authority's own totals
             logger.warning("calibration on all authorities failed (%s); using own totals", exc)
             pupils = None
@@ -553,7 +560,7 @@ def calibration_errors(inputs, params: Mapping[str, Any]) -> tuple[pd.DataFrame,
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cells = rolling_forecasts(pupils, births, origins, H, p, fit_kwargs=fit_kwargs,
-                                  calendar_births=cal if nowcast else None)
+                                  calendar_births=cal)
     pe = phase_errors(cells)[[nc.PHASE, "horizon", "pct_error"]]
     ne = ncy_errors(cells)[[nc.NCY, "horizon", "pct_error"]]
     out = pd.concat([pe.assign(ncy=np.nan), ne.assign(phase=None)], ignore_index=True)

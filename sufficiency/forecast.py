@@ -611,7 +611,8 @@ class CohortModel:
         -------
         (ndarray (A, H), ndarray of bool (A, H))
             Births feeding Reception in each forecast year [count], and whether they are
-            projected rather than observed.
+            projected rather than observed (for an area without Reception: whether those of
+            the areas with births are).
         """
         self._check()
         A = len(self.areas_)
@@ -648,6 +649,14 @@ class CohortModel:
         idx = pd.Index(b_years).get_indexer(need)
         out = B[:, idx]
         projected = (np.array(need)[None, :] > last_obs[:, None]) | supplied[:, idx]
+        teaches_r = self.mask_[:, np.asarray(self.ncys_) == nc.NCY_RECEPTION].any(axis=1)
+        if (~teaches_r).any():
+            # an area without Reception (a secondary area) has no births of its own: its
+            # cohorts entered Reception in the areas that have births, so they rest on
+            # projected births exactly when those areas' births were projected
+            src = teaches_r & (last_i >= 0)
+            common = projected[src].any(axis=0) if src.any() else np.zeros(len(need), dtype=bool)
+            projected = np.where(teaches_r[:, None], projected, common[None, :])
         return out, projected
 
     def forecast_cube(self, horizon: int, births: pd.DataFrame | None = None):
@@ -804,16 +813,6 @@ class CohortModel:
         hh = np.arange(1, H + 1)[:, None]
         gg = np.arange(G)[None, :]
         entry_h = hh - gg  # forecast step at which the cohort was in Reception (<=0: history)
-        rec_col = np.asarray(self.ncys_) == nc.NCY_RECEPTION
-        teaches_r = self.mask_[:, rec_col].any(axis=1)
-        has_births = ~np.isnan(self.births_).all(axis=1)
-        if (~teaches_r).any():
-            # an area without Reception (a secondary area) has no births of its own: its
-            # cohorts entered Reception in the areas that have births, so they rest on
-            # projected births exactly when those areas' births were projected
-            src = teaches_r & has_births
-            common = projected[src].any(axis=0) if src.any() else np.zeros(H, dtype=bool)
-            projected = np.where(teaches_r[:, None], projected, common[None, :])
         bp = np.zeros((A, H, G), dtype=bool)
         valid = entry_h >= 1
         bp[:, valid] = projected[:, (entry_h[valid] - 1)]

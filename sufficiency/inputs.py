@@ -23,7 +23,7 @@ from .io.births import (
     aggregate_births,
     nowcast_births,
     read_births,
-    read_calendar_births,
+    read_births_and_calendar,
     read_district_lookup,
 )
 from .io.census import read_census_ncy, read_spc_pupils
@@ -206,7 +206,15 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
     b_src = src.get("births")
     if b_src is not None:
         if b_src.reader == "ons_births":
-            lb = read_births(b_src.path, include_modelled=bool(b_src.options.get("include_modelled", False)))
+            nowcast = b_src.options.get("nowcast", True)
+            if not isinstance(nowcast, bool):
+                raise ConfigError(f"{cfg.path}: [data.births] nowcast = {nowcast!r}: expected "
+                                  "true or false")
+            modelled = bool(b_src.options.get("include_modelled", False))
+            if nowcast:  # the calendar-year rows too, from the same read of the file
+                lb, lc = read_births_and_calendar(b_src.path, include_modelled=modelled)
+            else:
+                lb, lc = read_births(b_src.path, include_modelled=modelled), None
             prov += lb.provenance
             district_births = lb.data
             l_src = src.get("lookup")
@@ -234,12 +242,7 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
                     f"{b_src.path.name}."
                 )
             births = apportion_births(district_births, pairs, shares)
-            nowcast = b_src.options.get("nowcast", True)
-            if not isinstance(nowcast, bool):
-                raise ConfigError(f"{cfg.path}: [data.births] nowcast = {nowcast!r}: expected "
-                                  "true or false")
-            if nowcast:
-                lc = read_calendar_births(b_src.path, districts=sorted(set(pairs[nc.DISTRICT])))
+            if lc is not None:
                 now = nowcast_births(district_births, lc.data)
                 if len(now):
                     prov += lc.provenance

@@ -9,6 +9,7 @@ from .births import (
     aggregate_births,
     nowcast_births,
     read_births,
+    read_births_and_calendar,
     read_calendar_births,
     read_district_lookup,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "read_spc_pupils",
     "read_births",
     "read_calendar_births",
+    "read_births_and_calendar",
     "nowcast_births",
     "read_district_lookup",
     "aggregate_births",

@@ -22,8 +22,8 @@ from ._common import (
     sha256_of,
 )
 
-__all__ = ["read_births", "read_calendar_births", "nowcast_births", "read_district_lookup",
-           "aggregate_births"]
+__all__ = ["read_births", "read_calendar_births", "read_births_and_calendar", "nowcast_births",
+           "read_district_lookup", "aggregate_births"]
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +79,12 @@ def read_district_lookup(path: str | Path) -> Loaded:
     return Loaded(data, (prov,))
 
 
+#: canonical column <- published column, for error messages
+_PUBLISHED = {nc.AREA: "gss_code", nc.YEAR: "date", nc.BIRTHS: "annual_births"}
+
+
 def _read_raw(path: str | Path):
-    """The births file checked: raw rows, parsed dates and row types."""
+    """The births file read once and checked: raw rows, parsed dates and row types."""
     source = str(path)
     raw = read_csv_checked(path)
     require_columns(raw, ["gss_code", "date", "type", "annual_births"], source,
@@ -95,7 +99,71 @@ def _read_raw(path: str | Path):
     if unknown.any():
         raise_rows_error(source, "type", raw, unknown, "unknown type",
                          "actual, interpolated or predicted")
-    return raw, date, types
+    return raw, date, types, sha256_of(path)
+
+
+def _midyear(path, parsed, include_modelled: bool, districts) -> Loaded:
+    """The mid-year table of a parsed births file (see :func:`read_births`)."""
+    source = str(path)
+    raw, date, types, sha = parsed
+    midyear = ((date.dt.month == 7) & (date.dt.day == 1)).to_numpy()
+    frame = pd.DataFrame(
+        {nc.AREA: raw["gss_code"], nc.YEAR: date.dt.year.to_numpy(),
+         nc.BIRTHS: raw["annual_births"], "type": types, "_line": raw["_line"]}
+    )
+    frame = frame.loc[midyear]
+    actual = frame[frame["type"] == "actual"].assign(**{nc.KIND: "actual"})
+    if include_modelled:
+        modelled = frame[frame["type"] != "actual"]
+        have = set(zip(actual[nc.AREA], actual[nc.YEAR]))
+        fill = modelled[[(a, y) not in have for a, y in zip(modelled[nc.AREA], modelled[nc.YEAR])]]
+        fill = fill.drop_duplicates([nc.AREA, nc.YEAR], keep="last").assign(**{nc.KIND: "projected"})
+        if len(fill):
+            warnings.warn(
+                f"{source}: {len(fill)} mid-year births rows are GLA model estimates "
+                "(interpolated/predicted), not ONS statistics; marked kind='projected'.",
+                DataQualityWarning, stacklevel=3,
+            )
+        frame = pd.concat([actual, fill])
+    else:
+        frame = actual
+    if districts is not None:
+        frame = frame[frame[nc.AREA].isin(districts)]
+    frame = frame.drop(columns="type").assign(**{nc.SOURCE: Path(path).name})
+    data = validate_frame(frame, "births", source, published=_PUBLISHED)
+    prov = Provenance(
+        "births", source, sha, "read_births", len(data),
+        (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())) if len(data) else (),
+        "actual" if not include_modelled else "actual+projected", _PUBLISHER,
+        "mid-year rows (births July Y-1 to June Y, year = Y); "
+        + ("actual only" if not include_modelled else "GLA modelled rows fill gaps"),
+    )
+    return Loaded(data, (prov,))
+
+
+def _calendar(path, parsed, districts) -> Loaded:
+    """The calendar-year table of a parsed births file (see :func:`read_calendar_births`)."""
+    source = str(path)
+    raw, date, types, sha = parsed
+    keep = ((date.dt.month == 1) & (date.dt.day == 1)).to_numpy() & (types == "actual").to_numpy()
+    frame = pd.DataFrame(
+        {nc.AREA: raw["gss_code"], nc.YEAR: date.dt.year.to_numpy() - 1,
+         nc.BIRTHS: raw["annual_births"], nc.KIND: "actual", "_line": raw["_line"]}
+    ).loc[keep]
+    if districts is not None:
+        frame = frame[frame[nc.AREA].isin(districts)]
+    if frame.empty:  # a file of mid-year rows only: nothing to nowcast from
+        return Loaded(pd.DataFrame(columns=[nc.AREA, nc.YEAR, nc.BIRTHS, nc.KIND, nc.SOURCE]), ())
+    frame = frame.assign(**{nc.SOURCE: Path(path).name})
+    data = validate_frame(frame, "births", source, published=_PUBLISHED)
+    prov = Provenance(
+        "births_calendar", source, sha, "read_calendar_births", len(data),
+        (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())),
+        "actual", _PUBLISHER,
+        "calendar-year rows (dated YYYY-01-01: births January-December YYYY-1, year = YYYY-1); "
+        "actual only; used to nowcast the next mid-year",
+    )
+    return Loaded(data, (prov,))
 
 
 def read_calendar_births(path: str | Path, *, districts: list[str] | None = None) -> Loaded:
@@ -112,30 +180,16 @@ def read_calendar_births(path: str | Path, *, districts: list[str] | None = None
         ``area`` (district code), ``year`` (calendar year), ``births``, ``kind = "actual"``;
         empty (and no provenance) when the file has no actual calendar-year rows.
     """
-    source = str(path)
-    raw, date, types = _read_raw(path)
-    keep = ((date.dt.month == 1) & (date.dt.day == 1)).to_numpy() & (types == "actual").to_numpy()
-    frame = pd.DataFrame(
-        {nc.AREA: raw["gss_code"], nc.YEAR: date.dt.year.to_numpy() - 1,
-         nc.BIRTHS: raw["annual_births"], nc.KIND: "actual", "_line": raw["_line"]}
-    ).loc[keep]
-    if districts is not None:
-        frame = frame[frame[nc.AREA].isin(districts)]
-    if frame.empty:  # a file of mid-year rows only: nothing to nowcast from
-        return Loaded(pd.DataFrame(columns=[nc.AREA, nc.YEAR, nc.BIRTHS, nc.KIND, nc.SOURCE]), ())
-    frame = frame.assign(**{nc.SOURCE: Path(path).name})
-    data = validate_frame(
-        frame, "births", source,
-        published={nc.AREA: "gss_code", nc.YEAR: "date", nc.BIRTHS: "annual_births"},
-    )
-    prov = Provenance(
-        "births_calendar", source, sha256_of(path), "read_calendar_births", len(data),
-        (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())) if len(data) else (),
-        "actual", _PUBLISHER,
-        "calendar-year rows (dated YYYY-01-01: births January-December YYYY-1, year = YYYY-1); "
-        "actual only; used to nowcast the next mid-year",
-    )
-    return Loaded(data, (prov,))
+    return _calendar(path, _read_raw(path), districts)
+
+
+def read_births_and_calendar(
+    path: str | Path, *, include_modelled: bool = False, districts: list[str] | None = None,
+) -> tuple[Loaded, Loaded]:
+    """:func:`read_births` and :func:`read_calendar_births` from one read of the file."""
+    parsed = _read_raw(path)
+    return (_midyear(path, parsed, include_modelled, districts),
+            _calendar(path, parsed, districts))
 
 
 def nowcast_births(midyear: pd.DataFrame, calendar: pd.DataFrame) -> pd.DataFrame:
@@ -192,44 +246,7 @@ def read_births(
     Loaded
         Canonical births table with ``area`` = district code.
     """
-    source = str(path)
-    raw, date, types = _read_raw(path)
-    midyear = ((date.dt.month == 7) & (date.dt.day == 1)).to_numpy()
-    frame = pd.DataFrame(
-        {nc.AREA: raw["gss_code"], nc.YEAR: date.dt.year.to_numpy(),
-         nc.BIRTHS: raw["annual_births"], "type": types, "_line": raw["_line"]}
-    )
-    frame = frame.loc[midyear]
-    actual = frame[frame["type"] == "actual"].assign(**{nc.KIND: "actual"})
-    if include_modelled:
-        modelled = frame[frame["type"] != "actual"]
-        have = set(zip(actual[nc.AREA], actual[nc.YEAR]))
-        fill = modelled[[(a, y) not in have for a, y in zip(modelled[nc.AREA], modelled[nc.YEAR])]]
-        fill = fill.drop_duplicates([nc.AREA, nc.YEAR], keep="last").assign(**{nc.KIND: "projected"})
-        if len(fill):
-            warnings.warn(
-                f"{source}: {len(fill)} mid-year births rows are GLA model estimates "
-                "(interpolated/predicted), not ONS statistics; marked kind='projected'.",
-                DataQualityWarning, stacklevel=2,
-            )
-        frame = pd.concat([actual, fill])
-    else:
-        frame = actual
-    if districts is not None:
-        frame = frame[frame[nc.AREA].isin(districts)]
-    frame = frame.drop(columns="type").assign(**{nc.SOURCE: Path(path).name})
-    data = validate_frame(
-        frame, "births", source,
-        published={nc.AREA: "gss_code", nc.YEAR: "date", nc.BIRTHS: "annual_births"},
-    )
-    prov = Provenance(
-        "births", source, sha256_of(path), "read_births", len(data),
-        (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())) if len(data) else (),
-        "actual" if not include_modelled else "actual+projected", _PUBLISHER,
-        "mid-year rows (births July Y-1 to June Y, year = Y); "
-        + ("actual only" if not include_modelled else "GLA modelled rows fill gaps"),
-    )
-    return Loaded(data, (prov,))
+    return _midyear(path, _read_raw(path), include_modelled, districts)
 
 
 def aggregate_births(births: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
