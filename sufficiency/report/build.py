@@ -213,37 +213,28 @@ class ReportData:
     def _send_early_years_headline(self) -> dict:
         """``send`` / ``early_years`` entries of :meth:`headline`: places needed in the first
         and last year, capacity (supply), shortfall, and what the plan leaves short."""
-        from .text import _early_years_totals, _left_short, _send_totals
+        from .text import place_positions
+
+        def r1(v):
+            return None if v is None or not np.isfinite(v) else round(float(v), 1)
 
         out: dict[str, Any] = {}
-        for key, totals, cap, phase in (("send", _send_totals, "capacity", "special"),
-                                        ("early_years", _early_years_totals, "supply",
-                                         "early_years")):
-            t = totals(self)
-            if t is None:
-                continue
-            if key == "send":
-                scenario, _, _, first, last, tot = t
-            else:
-                scenario, (_, first, last, _, tot) = None, t
-            left = _left_short(self, phase)
-            entry = {
-                "first_year": first,
-                "places_first_year": round(float(tot.loc[first, "places"]), 1),
-                "last_year": last,
-                "places_last_year": round(float(tot.loc[last, "places"]), 1),
-                "places_last_year_lower80": round(float(tot.loc[last, "lower"]), 1),
-                "places_last_year_upper80": round(float(tot.loc[last, "upper"]), 1),
-                cap: (None if not np.isfinite(tot.loc[last, cap])
-                      else round(float(tot.loc[last, cap]), 1)),
-                "shortfall_last_year": (None if not np.isfinite(tot.loc[last, "shortfall"])
-                                        else round(float(tot.loc[last, "shortfall"]), 1)),
+        for d in place_positions(self):
+            left = d["left"]
+            entry = {"scenario": d["scenario"]} if d["scenario"] is not None else {}
+            entry.update({
+                "first_year": d["first"],
+                "places_first_year": r1(d["places_first"]),
+                "last_year": d["last"],
+                "places_last_year": r1(d["places_last"]),
+                "places_last_year_lower80": r1(d["lower"]),
+                "places_last_year_upper80": r1(d["upper"]),
+                d["cap"]: r1(d["capacity"]),
+                "shortfall_last_year": r1(d["shortfall"]),
                 "plan_year": None if left is None else left[1],
-                "left_short_after_plan": None if left is None else round(left[0], 1),
-            }
-            if scenario is not None:
-                entry = {"scenario": scenario, **entry}
-            out[key] = entry
+                "left_short_after_plan": None if left is None else r1(left[0]),
+            })
+            out[d["key"]] = entry
         return out
 
     def to_frame(self) -> pd.DataFrame:

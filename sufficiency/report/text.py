@@ -33,6 +33,7 @@ __all__ = [
     "send_commentary",
     "early_years_commentary",
     "residual_shortfall",
+    "place_positions",
     "council_style",
     "PHASE_LABELS",
     "SEND_PHASE_LABELS",
@@ -546,38 +547,60 @@ def _left_short(data: ReportData, phase: str) -> tuple[float, int] | None:
     return float(res["shortfall_after"].iloc[-1]), int(res[nc.YEAR].iloc[-1])
 
 
+def place_positions(data: ReportData) -> list[dict]:
+    """Special school and early years places as the report states them, one dict each
+    (``send`` first): ``key``, ``phase`` (of places in the plan), ``scenario`` (SEND only),
+    ``first`` / ``last`` year, ``places_first``, ``places_last`` and its 80% ``lower`` /
+    ``upper``, ``cap`` (``"capacity"`` or ``"supply"``) and its value ``capacity`` (NaN if
+    unknown), ``shortfall`` in the last year, and ``left`` = (places the recommended plan still
+    leaves short, the plan's last year) or None when the plan did not cover them."""
+    out = []
+    t = _send_totals(data)
+    if t is not None:
+        central, _, _, first, last, tot = t
+        out.append({"key": "send", "phase": "special", "scenario": central, "first": first,
+                    "last": last, "tot": tot, "cap": "capacity"})
+    t = _early_years_totals(data)
+    if t is not None:
+        _, first, last, _, tot = t
+        out.append({"key": "early_years", "phase": "early_years", "scenario": None,
+                    "first": first, "last": last, "tot": tot, "cap": "supply"})
+    for d in out:
+        tot, last = d.pop("tot"), d["last"]
+        d.update(places_first=float(tot.loc[d["first"], "places"]),
+                 places_last=float(tot.loc[last, "places"]), lower=float(tot.loc[last, "lower"]),
+                 upper=float(tot.loc[last, "upper"]), capacity=float(tot.loc[last, d["cap"]]),
+                 shortfall=float(tot.loc[last, "shortfall"]), left=_left_short(data, d["phase"]))
+    return out
+
+
 def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
     """The SEND and early years recommendations, with their figures and, where the plan leaves
     places short, what officers are asked to do."""
     recs = []
-    t = _send_totals(data)
-    if t is not None:
-        central, _, _, y0, last, tot = t
-        rec = (f"notes the forecast that special school places needed rise from "
-               f"{fmt_count(tot.loc[y0, 'places'])} in {fmt_year(y0)} to "
-               f"{fmt_count(tot.loc[last, 'places'])} in {fmt_year(last)} ('{central}' scenario)")
-        if np.isfinite(tot.loc[last, "capacity"]):
-            rec += f" against {fmt_count(tot.loc[last, 'capacity'])} places"
-        left = _left_short(data, "special")
-        if left is not None and left[0] >= 0.5:
-            rec += (f", and that the recommended programme still leaves {fmt_count(left[0])} "
-                    f"special school places short in {fmt_year(left[1])}; asks officers to "
-                    "identify and cost further special school provision")
-        recs.append(rec + ";")
-    t = _early_years_totals(data)
-    if t is not None:
-        _, y0, last, _, tot = t
-        rec = (f"notes that funded early years places needed rise from "
-               f"{fmt_count(tot.loc[y0, 'places'])} in {fmt_year(y0)} to "
-               f"{fmt_count(tot.loc[last, 'places'])} in {fmt_year(last)} (full-time "
-               "equivalent)")
-        if np.isfinite(tot.loc[last, "supply"]):
-            rec += f" against a supply of {fmt_count(tot.loc[last, 'supply'])} places"
-        left = _left_short(data, "early_years")
-        if left is not None and left[0] >= 0.5:
-            rec += (f"; asks officers to confirm providers' registered places and to bring "
-                    f"forward options for the {fmt_count(left[0])} places short in "
-                    f"{fmt_year(left[1])}")
+    for d in place_positions(data):
+        rise = (f"{fmt_count(d['places_first'])} in {fmt_year(d['first'])} to "
+                f"{fmt_count(d['places_last'])} in {fmt_year(d['last'])}")
+        has_cap = np.isfinite(d["capacity"])
+        short = d["left"] is not None and d["left"][0] >= 0.5
+        if d["key"] == "send":
+            rec = (f"notes the forecast that special school places needed rise from {rise} "
+                   f"('{d['scenario']}' scenario)")
+            if has_cap:
+                rec += f" against {fmt_count(d['capacity'])} places"
+            if short:
+                rec += (f", and that the recommended programme still leaves "
+                        f"{fmt_count(d['left'][0])} special school places short in "
+                        f"{fmt_year(d['left'][1])}; asks officers to identify and cost further "
+                        "special school provision")
+        else:
+            rec = f"notes that funded early years places needed rise from {rise} (full-time equivalent)"
+            if has_cap:
+                rec += f" against a supply of {fmt_count(d['capacity'])} places"
+            if short:
+                rec += (f"; asks officers to confirm providers' registered places and to bring "
+                        f"forward options for the {fmt_count(d['left'][0])} places short in "
+                        f"{fmt_year(d['left'][1])}")
         recs.append(rec + ";")
     return recs
 
@@ -613,26 +636,25 @@ def council_style(text: str) -> str:
     return _IDENT.sub(lambda m: m.group(1).replace("_", " "), text)
 
 
+#: executive-summary wording: title, how counted, the first year's noun, the capacity's noun,
+#: report section
+_SUMMARY_WORDS = {
+    "send": ("Special school places", "children placed", "places", 5),
+    "early_years": ("Funded early years places", "places needed", "places of supply", 6),
+}
+
+
 def _send_early_years_summary(data: ReportData) -> list[str]:
     """Executive-summary paragraphs for special school and early years places."""
     out = []
-    parts = []
-    t = _send_totals(data)
-    if t is not None:
-        central, _, _, y0, last, tot = t
-        parts.append(("special", "Special school places", f" ('{central}' scenario)", y0, last,
-                      tot, "capacity", "children placed", "places", 5))
-    t = _early_years_totals(data)
-    if t is not None:
-        _, y0, last, _, tot = t
-        parts.append(("early_years", "Funded early years places", " (full-time equivalent)", y0,
-                      last, tot, "supply", "places needed", "places of supply", 6))
-    for phase, title, how, y0, last, tot, cap, now, unit, section in parts:
-        text = (f"{title}{how}: {fmt_count(tot.loc[y0, 'places'])} {now} in {fmt_year(y0)}, "
-                f"{fmt_count(tot.loc[last, 'places'])} forecast for {fmt_year(last)}")
-        if np.isfinite(tot.loc[last, cap]):
-            text += f" against {fmt_count(tot.loc[last, cap])} {unit}"
-        left = _left_short(data, phase)
+    for d in place_positions(data):
+        title, now, unit, section = _SUMMARY_WORDS[d["key"]]
+        how = f" ('{d['scenario']}' scenario)" if d["scenario"] else " (full-time equivalent)"
+        text = (f"{title}{how}: {fmt_count(d['places_first'])} {now} in {fmt_year(d['first'])}, "
+                f"{fmt_count(d['places_last'])} forecast for {fmt_year(d['last'])}")
+        if np.isfinite(d["capacity"]):
+            text += f" against {fmt_count(d['capacity'])} {unit}"
+        left = d["left"]
         if left is not None:
             text += (f"; with the recommended plan, {fmt_count(left[0])} places are still short "
                      f"in {fmt_year(left[1])}" if left[0] >= 0.5 else
