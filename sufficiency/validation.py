@@ -32,16 +32,14 @@ def summarise_table(name: str, frame: pd.DataFrame) -> str:
     if nc.PUPILS in frame and nc.NCY in frame and len(frame):
         for y in sorted({int(frame[nc.YEAR].min()), int(frame[nc.YEAR].max())}):
             lines.append(f"    {nc.academic_year_label(y)}: {_by_ncy(frame, y)}")
-    elif nc.BIRTHS in frame and len(frame) and name == "births_nowcast":
-        tot = frame.groupby(nc.YEAR)[nc.BIRTHS].sum()
-        lines.append("    " + "; ".join(f"births to mid-{y} (nowcast from calendar year {y - 1}): "
-                                       f"{v:,.0f}" for y, v in tot.items()))
     elif nc.BIRTHS in frame and len(frame):
         tot = frame.groupby(nc.YEAR)[nc.BIRTHS].sum()
-        lines.append(
-            f"    births to mid-{tot.index[0]}: {tot.iloc[0]:,.0f}; to mid-{tot.index[-1]}: "
-            f"{tot.iloc[-1]:,.0f}"
-        )
+        if name == "births_nowcast":
+            lines.append("    " + "; ".join(f"births to mid-{y} (nowcast from calendar year "
+                                           f"{y - 1}): {v:,.0f}" for y, v in tot.items()))
+        else:
+            lines.append(f"    births to mid-{tot.index[0]}: {tot.iloc[0]:,.0f}; to "
+                         f"mid-{tot.index[-1]}: {tot.iloc[-1]:,.0f}")
     elif nc.CAPACITY in frame and len(frame):
         by = frame.groupby(nc.PHASE).agg(schools=(nc.SCHOOL, "nunique"), capacity=(nc.CAPACITY, "sum"),
                                          roll=(nc.ROLL, "sum"))
