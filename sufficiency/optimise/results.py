@@ -43,7 +43,11 @@ class AllocationResult:
     objective : float
         Solver objective [GBP, discounted capital + penalties].
     status : str
-        Solver status (always ``"Optimal"`` in a returned result).
+        ``"Optimal"`` when every part of the problem was solved to proven optimality, or
+        ``"Feasible (time limit <N> s, optimality not proven)"`` when the solver stopped at
+        the time limit with an integer-feasible plan: check it before treating the plan as
+        the optimum. Infeasible or unsolved problems raise ``InfeasibleError`` or
+        ``SolverError`` instead of returning a result.
     settings : PlanSettings
     provenance : tuple
         Inputs: demand source, capacity source, cost benchmarks, model file.
