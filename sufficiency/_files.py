@@ -5,19 +5,28 @@ target (``os.replace``, atomic on POSIX and Windows), so a reader sees the old f
 new one, never half of one, and a failed write leaves the old file as it was. The new file
 gets the ordinary permissions of a new file (``0o666`` less the umask), not the private
 ``0o600`` that :func:`tempfile.mkstemp` gives its temporary file.
+
+A command that writes several files writes them as one set (:func:`output_set`): every file
+goes first into a temporary sibling of the output folder, and only when all of them are
+written are they moved into place; if any step fails, the output folder is left as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import os
 import re
+import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-__all__ = ["atomic_write", "atomic_write_with", "deterministic_xlsx", "FIXED_STAMP"]
+__all__ = ["atomic_write", "atomic_write_with", "deterministic_xlsx", "output_set", "FIXED_STAMP"]
+
+logger = logging.getLogger(__name__)
 
 #: document date written into Excel files whose content has no date of its own, so that the
 #: same inputs give byte-identical files (openpyxl would write the time of writing)
@@ -84,3 +93,87 @@ def deterministic_xlsx(payload: bytes, stamp: str = FIXED_STAMP) -> bytes:
             zi.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(zi, body)
     return out.getvalue()
+
+
+def _commit(stage: Path, out: Path) -> list[Path]:
+    """Move every file under ``stage`` to the same place under ``out``, all or none.
+
+    Targets are checked first (a folder where a file should go fails before anything moves);
+    files replaced are kept aside until every move has succeeded, and put back otherwise.
+    """
+    files = sorted(p for p in stage.rglob("*") if p.is_file() and not p.is_symlink())
+    rels = [p.relative_to(stage) for p in files]
+    for rel in rels:
+        target = out / rel
+        if target.is_dir():
+            raise IsADirectoryError(21, "a folder is in the way of an output file", str(target))
+        for parent in list(rel.parents)[:-1]:
+            if (out / parent).exists() and not (out / parent).is_dir():
+                raise NotADirectoryError(20, "a file is in the way of an output folder",
+                                         str(out / parent))
+    created_out = not out.exists()
+    backup = Path(tempfile.mkdtemp(dir=stage.parent, prefix=f".{out.name}.old."))
+    moved: list[tuple[Path, Path | None]] = []  # (target, backup or None)
+    made_dirs: list[Path] = []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for src, rel in zip(files, rels):
+            target = out / rel
+            for parent in reversed(list(rel.parents)[:-1]):
+                if not (out / parent).exists():
+                    (out / parent).mkdir()
+                    made_dirs.append(out / parent)
+            old = None
+            if target.exists() or target.is_symlink():
+                old = backup / rel
+                old.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(target, old)
+            moved.append((target, old))
+            os.replace(src, target)
+    except BaseException:
+        for target, old in reversed(moved):
+            with contextlib.suppress(OSError):
+                if target.exists():
+                    os.unlink(target)
+                if old is not None:
+                    os.replace(old, target)
+        for d in reversed(made_dirs):
+            with contextlib.suppress(OSError):
+                d.rmdir()
+        if created_out:
+            with contextlib.suppress(OSError):
+                out.rmdir()
+        raise
+    finally:
+        shutil.rmtree(backup, ignore_errors=True)
+    return [out / rel for rel in rels]
+
+
+@contextlib.contextmanager
+def output_set(out: str | Path) -> Iterator[Path]:
+    """Write a set of output files to the folder ``out`` all or nothing.
+
+    Yields a temporary folder next to ``out`` (same file system) to write the files into,
+    under the names they should have in ``out``. When the block ends without an error, every
+    file is moved into ``out`` (created if missing; other files in it are left alone); when
+    the block or a move fails, ``out`` is left exactly as it was and the temporary folder is
+    removed. Each move is an atomic rename, so a reader never sees half a file.
+
+    Examples
+    --------
+    >>> with output_set("out") as d:  # doctest: +SKIP
+    ...     atomic_write(d / "a.csv", "x\n")
+    ...     atomic_write(d / "b.csv", "y\n")
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(20, "not a folder", str(out))
+    parent = out.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}.tmp."))
+    try:
+        yield stage
+        written = _commit(stage, out)
+        logger.debug("wrote %d file(s) to %s", len(written), out)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

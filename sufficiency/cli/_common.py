@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from .._files import atomic_write, atomic_write_with, deterministic_xlsx
+from .._files import atomic_write, atomic_write_with, deterministic_xlsx, output_set
+from ..exceptions import ConfigError
 
 __all__ = ["model_argument", "pass_state", "out_option", "format_option", "write_frame",
-           "write_lines"]
+           "write_lines", "output_dir", "progress"]
 
 pass_state = click.make_pass_decorator(dict, ensure=True)
 
@@ -46,3 +50,43 @@ def write_frame(frame, path: Path, fmt: str) -> None:
 def write_lines(path: Path, lines) -> None:
     """Write text lines (e.g. notes.txt) atomically."""
     atomic_write(path, "\n".join(lines) + "\n")
+
+
+@contextlib.contextmanager
+def output_dir(out: str | Path) -> Iterator[Path]:
+    """Write a command's output files as one set (:func:`sufficiency._files.output_set`).
+
+    Yields the folder to write into (a temporary sibling of ``out``); the files appear in
+    ``out`` only if all of them were written. A file system error (folder not writable, a
+    folder in the way of a file, disk full) becomes a one-line :class:`ConfigError` naming
+    ``out``; nothing of this run is left in ``out``.
+    """
+    try:
+        with output_set(out) as stage:
+            yield stage
+    except OSError as exc:
+        what = exc.strerror or str(exc)
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        raise ConfigError(f"{out}: cannot write the outputs: {what}{where}; nothing was "
+                          "written. Choose a writable folder with --out.") from exc
+
+
+class _Silent:
+    """Stands in for a progress bar when stderr is not a terminal (logs, pipes, CI)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n: int) -> None:
+        pass
+
+
+def progress(length: int, label: str):
+    """A progress bar on stderr when it is a terminal, else nothing (no stray label line)."""
+    stream = sys.stderr
+    if stream is not None and hasattr(stream, "isatty") and stream.isatty():
+        return click.progressbar(length=length, label=label, file=stream)
+    return _Silent()

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from . import cli
-from ._common import format_option, model_argument, out_option, write_frame, write_lines
+from ._common import (
+    format_option,
+    model_argument,
+    out_option,
+    output_dir,
+    progress,
+    write_frame,
+    write_lines,
+)
 
 
 @cli.command()
@@ -34,19 +41,20 @@ def forecast(model, out, fmt, horizon):
     from ..inputs import load_inputs
 
     overrides = {} if horizon is None else {"horizon": horizon}
-    with click.progressbar(length=3, label="forecast", file=sys.stderr) as bar:
+    with progress(3, "forecast") as bar:
         config = load_model(model)
         inputs = load_inputs(config)
         bar.update(1)
         result = run_forecast(inputs, **overrides)
         bar.update(1)
         if out is not None:
-            ext = fmt
-            write_frame(result.to_frame(), Path(out) / f"forecast.{ext}", fmt)
-            write_frame(result.phase_totals(), Path(out) / f"phase_totals.{ext}", fmt)
-            lines = list(result.notes) + [f"warning: {w}" for w in result.warnings]
-            lines += [f"input: {p.table} {p.path} sha256={p.sha256} {p.note}" for p in result.provenance]
-            write_lines(Path(out) / "notes.txt", lines)
+            with output_dir(out) as d:
+                write_frame(result.to_frame(), d / f"forecast.{fmt}", fmt)
+                write_frame(result.phase_totals(), d / f"phase_totals.{fmt}", fmt)
+                lines = list(result.notes) + [f"warning: {w}" for w in result.warnings]
+                lines += [f"input: {p.table} {p.path} sha256={p.sha256} {p.note}"
+                          for p in result.provenance]
+                write_lines(d / "notes.txt", lines)
         bar.update(1)
     click.echo(result.summary())
     if out is not None:

@@ -7,7 +7,7 @@ import importlib.util
 import click
 
 from . import cli
-from ._common import model_argument, out_option
+from ._common import model_argument, out_option, output_dir
 
 
 @cli.command()
@@ -66,6 +66,7 @@ def plan(model, quantile, budget, solver, scenarios, with_send, with_ey, no_appr
         appraise=not no_appraise,
     )
     if out is not None:
-        written = result.write(out)
+        with output_dir(out) as d:
+            written = result.write(d)
         click.echo(f"Wrote {len(written)} files to {out}")
     click.echo(result.summary())

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import cli
-from ._common import model_argument
+from ._common import model_argument, output_dir
 
 _FORMATS = ("html", "pdf", "xlsx", "scap", "json")
 
@@ -60,15 +60,17 @@ def report(ctx, model, out, only, report_date, solver, quantile, no_plan, no_sen
     inputs = load_inputs(config)
     formats = tuple(only) if only else _FORMATS
     try:
-        data, written = make_report(
-            inputs, out, formats=formats, report_date=report_date, solver=solver,
-            quantile=quantile, with_plan=not no_plan, with_send=not no_send,
-            with_early_years=not no_early_years, strict=debug, parallel=not sequential,
-        )
+        # all requested files or none (a failure half-way leaves --out as it was)
+        with output_dir(out) as d:
+            data, written = make_report(
+                inputs, d, formats=formats, report_date=report_date, solver=solver,
+                quantile=quantile, with_plan=not no_plan, with_send=not no_send,
+                with_early_years=not no_early_years, strict=debug, parallel=not sequential,
+            )
     except OSError as exc:
         raise ConfigError(f"{out}: cannot write the report ({exc})") from exc
     click.echo(data.summary())
     for path in written["paths"].values():
-        click.echo(f"wrote {path}")
+        click.echo(f"wrote {Path(out) / Path(path).relative_to(d)}")
     secs = written["seconds"]
     click.echo("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in secs.items()))

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import cli
-from ._common import format_option, model_argument, out_option, write_frame, write_lines
+from ._common import format_option, model_argument, out_option, output_dir, write_frame, write_lines
 
 
 def _write_notes(out: Path, result) -> None:
@@ -58,15 +58,15 @@ def send(model, out, fmt, horizon, scenario, backtest_):
         click.echo("Backtest, median absolute error of total plans [%] (14 West Midlands LAs):")
         click.echo(backtest_table(bt).round(1).to_string(index=False))
     if out is not None:
-        out = Path(out)
-        write_frame(result.to_frame(), out / f"send.{fmt}", fmt)
-        write_frame(result.to_frame(by_need=True), out / f"send_by_need.{fmt}", fmt)
-        write_frame(result.plans, out / f"send_plans.{fmt}", fmt)
-        write_frame(result.by_placement(), out / f"send_placements.{fmt}", fmt)
-        write_frame(result.demand_frame(), out / f"send_demand.{fmt}", fmt)
-        if bt is not None:
-            write_frame(bt, out / f"send_backtest.{fmt}", fmt)
-        _write_notes(out, result)
+        with output_dir(out) as d:
+            write_frame(result.to_frame(), d / f"send.{fmt}", fmt)
+            write_frame(result.to_frame(by_need=True), d / f"send_by_need.{fmt}", fmt)
+            write_frame(result.plans, d / f"send_plans.{fmt}", fmt)
+            write_frame(result.by_placement(), d / f"send_placements.{fmt}", fmt)
+            write_frame(result.demand_frame(), d / f"send_demand.{fmt}", fmt)
+            if bt is not None:
+                write_frame(bt, d / f"send_backtest.{fmt}", fmt)
+            _write_notes(d, result)
         click.echo(f"Wrote send*.{fmt} and notes.txt to {out}")
 
 
@@ -98,10 +98,10 @@ def early_years(model, out, fmt, hours_per_place):
     result = forecast_early_years(model, hours_per_place=hours_per_place)
     click.echo(result.summary())
     if out is not None:
-        out = Path(out)
-        write_frame(result.to_frame(), out / f"early_years.{fmt}", fmt)
-        write_frame(result.to_frame(by_entitlement=True),
-                     out / f"early_years_by_entitlement.{fmt}", fmt)
-        write_frame(result.demand_frame(), out / f"early_years_demand.{fmt}", fmt)
-        _write_notes(out, result)
+        with output_dir(out) as d:
+            write_frame(result.to_frame(), d / f"early_years.{fmt}", fmt)
+            write_frame(result.to_frame(by_entitlement=True),
+                        d / f"early_years_by_entitlement.{fmt}", fmt)
+            write_frame(result.demand_frame(), d / f"early_years_demand.{fmt}", fmt)
+            _write_notes(d, result)
         click.echo(f"Wrote early_years*.{fmt} and notes.txt to {out}")

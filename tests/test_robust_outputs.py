@@ -1,0 +1,145 @@
+"""A command's output files are written all or none, and a write failure is one line, exit 1.
+
+Reviewed in notes/review_cli_inputs.md: forecast left 2 of 3 files when the third could not be
+written, plan 6 of 7, report the SCAP csv without summary.json, and an unwritable --out gave a
+traceback for forecast, plan, send and early-years.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from click.testing import CliRunner
+
+import sufficiency._files as files
+from sufficiency._files import atomic_write, output_set
+from sufficiency.cli import cli
+
+
+def _err(res) -> str:
+    return res.stderr if hasattr(res, "stderr") else res.output
+
+
+def _listing(folder):
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else None
+
+
+# --- the output set itself ----------------------------------------------------------------
+def test_output_set_moves_every_file_into_place(tmp_path):
+    out = tmp_path / "out"
+    with output_set(out) as d:
+        atomic_write(d / "a.csv", "a\n")
+        atomic_write(d / "sub" / "b.csv", "b\n")
+        assert not out.exists()  # nothing visible before the set is complete
+    assert (out / "a.csv").read_text() == "a\n" and (out / "sub" / "b.csv").read_text() == "b\n"
+    assert _listing(tmp_path) == ["out"]  # no temporary folder left
+
+
+def test_output_set_failure_in_the_block_leaves_out_as_it_was(tmp_path):
+    out = tmp_path / "out"
+    atomic_write(out / "a.csv", "old a\n")
+    atomic_write(out / "keep.txt", "someone else's\n")
+    with pytest.raises(RuntimeError, match="disk full"):
+        with output_set(out) as d:
+            atomic_write(d / "a.csv", "new a\n")
+            atomic_write(d / "b.csv", "new b\n")
+            raise RuntimeError("disk full")
+    assert _listing(out) == ["a.csv", "keep.txt"]
+    assert (out / "a.csv").read_text() == "old a\n"
+    assert _listing(tmp_path) == ["out"]
+
+
+def test_output_set_failed_move_rolls_back(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    atomic_write(out / "a.csv", "old a\n")
+    atomic_write(out / "b.csv", "old b\n")
+    real = os.replace
+    calls = []
+
+    def flaky(src, dst):
+        calls.append(dst)
+        if str(dst).endswith("c.csv"):
+            raise OSError(28, "No space left on device", str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(files.os, "replace", flaky)
+    with pytest.raises(OSError, match="No space"):
+        with output_set(out) as d:
+            for name in ("a.csv", "b.csv", "c.csv"):
+                (d / name).write_text(f"new {name}\n")
+    monkeypatch.setattr(files.os, "replace", real)
+    assert _listing(out) == ["a.csv", "b.csv"]
+    assert (out / "a.csv").read_text() == "old a\n" and (out / "b.csv").read_text() == "old b\n"
+    assert _listing(tmp_path) == ["out"]
+
+
+def test_output_set_folder_in_the_way_fails_before_anything_moves(tmp_path):
+    out = tmp_path / "out"
+    (out / "notes.txt").mkdir(parents=True)
+    with pytest.raises(IsADirectoryError):
+        with output_set(out) as d:
+            (d / "forecast.csv").write_text("x\n")
+            (d / "notes.txt").write_text("x\n")
+    assert _listing(out) == ["notes.txt"] and (out / "notes.txt").is_dir()
+
+
+def test_output_set_new_folder_is_not_left_behind_on_failure(tmp_path):
+    out = tmp_path / "new" / "out"
+    with pytest.raises(RuntimeError):
+        with output_set(out):
+            raise RuntimeError("boom")
+    assert not out.exists()
+
+
+# --- the commands ---------------------------------------------------------------------------
+def test_forecast_folder_in_the_way_writes_nothing_one_line(model_path, tmp_path):
+    out = tmp_path / "out"
+    (out / "notes.txt").mkdir(parents=True)
+    res = CliRunner().invoke(cli, ["forecast", str(model_path), "--out", str(out)])
+    assert res.exit_code == 1, res.output
+    err = _err(res)
+    assert "Traceback" not in err
+    line = [ln for ln in err.splitlines() if ln.startswith("Error:")]
+    assert len(line) == 1 and str(out) in line[0] and "nothing was written" in line[0]
+    assert _listing(out) == ["notes.txt"]  # neither forecast.csv nor phase_totals.csv
+
+
+@pytest.mark.parametrize("command", ["forecast", "send", "early-years"])
+def test_unwritable_out_is_one_line_exit_1(model_path, tmp_path, monkeypatch, command):
+    def denied(*a, **k):
+        raise PermissionError(13, "Permission denied", str(tmp_path))
+
+    monkeypatch.setattr(files.tempfile, "mkdtemp", denied)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, [command, str(model_path), "--out", str(out)])
+    assert res.exit_code == 1, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    err = _err(res)
+    assert "Traceback" not in err and "Permission denied" in err and str(out) in err
+    assert not out.exists()
+
+
+def test_plan_unwritable_and_partial_write_leave_nothing(model_path, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    (out / "options.csv").mkdir(parents=True)  # the last of the plan's files cannot be written
+    res = CliRunner().invoke(cli, ["plan", str(model_path), "--no-appraise", "--out", str(out)])
+    assert res.exit_code == 1, res.output
+    assert "Traceback" not in _err(res)
+    assert _listing(out) == ["options.csv"]
+
+
+def test_report_partial_write_leaves_nothing(model_path, tmp_path):
+    out = tmp_path / "out"
+    (out / "summary.json").mkdir(parents=True)  # written after the SCAP csv
+    args = ["report", str(model_path), "--out", str(out), "--only", "scap", "--only", "json",
+            "--no-plan", "--no-send", "--no-early-years"]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 1, res.output
+    assert "Traceback" not in _err(res)
+    assert _listing(out) == ["summary.json"]  # no scap_pupil_forecasts.csv on its own
+    ok = tmp_path / "ok"
+    res = CliRunner().invoke(cli, [*args[:2], "--out", str(ok), *args[4:]])
+    assert res.exit_code == 0, res.output
+    assert _listing(ok) == ["scap_pupil_forecasts.csv", "summary.json"]
+    assert f"wrote {ok / 'summary.json'}" in res.output
