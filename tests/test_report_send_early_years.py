@@ -198,7 +198,8 @@ def test_executive_summary_has_send_and_early_years(run):
     special = next(p for p in paras if p.startswith("Special school places"))
     h = data.headline()
     assert f"{fmt_count(h['send']['places_last_year'])} forecast for {fmt_year(h['send']['last_year'])}" in special
-    assert f"{fmt_count(h['send']['left_short_after_plan'])} places are still short" in special
+    assert (f"In {fmt_year(h['send']['plan_year'])}, the plan's last year" in special
+            and f"and {fmt_count(h['send']['left_short_after_plan'])} after it" in special)
     ey = next(p for p in paras if p.startswith("Funded early years places"))
     assert f"against {fmt_count(h['early_years']['supply'])} places of supply" in ey
 

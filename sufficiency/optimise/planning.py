@@ -269,7 +269,7 @@ def appraise_options(demand, capacity, options, settings: PlanSettings, area: st
     perm_kinds = sorted(o.loc[o["duration"] == 0, "kind"].unique())
     strategies = {"all options": o}
     for k in perm_kinds:
-        strategies[f"{k} (+ temporary)"] = pd.concat([o.loc[o["kind"] == k], temp])
+        strategies[f"{k} allowed (+ temporary)"] = pd.concat([o.loc[o["kind"] == k], temp])
     if len(temp):
         strategies["temporary only"] = temp
     s = replace(settings, annual_budget=None, total_budget=None, duals=False)
@@ -300,11 +300,12 @@ def explain_appraisal(ap: pd.DataFrame, result: AllocationResult, area: str, pha
         for r in p.itertuples()) or "no new places"
     best = ap.sort_values("objective").iloc[0]
     alts = "; ".join(
-        f"{r.strategy}: GBP {r.cost:,.0f}, {r.places:,.0f} places, shortfall "
+        f"{r.strategy}: builds {r.kinds}, GBP {r.cost:,.0f}, {r.places:,.0f} places, shortfall "
         f"{r.shortfall_place_years:,.0f} place-years" + (f" ({r.shortfall_years})" if r.shortfall_years else "")
         for r in ap.itertuples())
-    return (f"chooses {chosen}. Cheapest route without the county budget: {best.strategy}. "
-            f"Alternatives (area alone, no budget limit): {alts}.")
+    return (f"chooses {chosen}. Cheapest route for the area alone (no budget limit): "
+            f"{best.strategy}. Routes compared (area alone, no budget limit; each allows the "
+            f"kinds named, the optimiser builds what is cheapest): {alts}.")
 
 
 def budget_sensitivity(demand, capacity, options, settings: PlanSettings, budgets: Sequence[float],

@@ -7,8 +7,9 @@ Typical use::
 
     inputs = load_inputs(load_model("models/worcestershire.toml"))
     results = run_pipeline(inputs)                  # forecast -> sufficiency -> plan (+ SEND, EY)
-    data = build_report(inputs, **{k: v for k, v in results.items() if k != "missing"},
-                        missing=results["missing"])
+    missing = results.pop("missing")
+    results.pop("seconds", None)                    # timings of the steps, not report data
+    data = build_report(inputs, **results, missing=missing)
     write_report(data, "out/")                      # report.html, report.pdf, appendix.xlsx, ...
 
 or :func:`make_report` for all three steps.

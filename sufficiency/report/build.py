@@ -116,6 +116,9 @@ class ReportData:
         Published errors to compare with, from the scorecards: ``phase, horizon,
         target_year, england`` (England's signed error, the DfE's national row), ``peers_mae``
         (median absolute error of the authorities in the file) and ``peers_n``.
+    binding : DataFrame or None
+        The plan's binding constraints (``AllocationResult.binding``: ``family, scenario,
+        area, phase, year, option, detail``): why the optimiser could not do more or sooner.
     """
 
     meta: Mapping[str, Any]
@@ -146,6 +149,7 @@ class ReportData:
     send_scenario: str | None = None
     forecast_notes: tuple[str, ...] = ()
     benchmark: pd.DataFrame | None = None
+    binding: pd.DataFrame | None = None
 
     def area_name(self, area: str) -> str:
         names = dict(zip(self.areas[nc.AREA], self.areas["name"]))
@@ -193,10 +197,17 @@ class ReportData:
                         }
                     )
         if self.plan is not None:
+            from .text import mainstream_left_short
+
             out["plan"] = {
                 "total_cost_gbp": round(float(self.plan["cost"].sum()), 0) if len(self.plan) else 0.0,
                 "places": round(float(self.plan["places"].sum()), 0) if len(self.plan) else 0.0,
                 "projects": int(len(self.plan)),
+                "mainstream_left_short": [
+                    {"phase": d["phase"], "year": d["year"], "places": round(d["total"], 1),
+                     "areas": {name: round(v, 1) for name, v in d["areas"]},
+                     "years_short": [y for y, _ in d["years"]], "why": d["why"]}
+                    for d in mainstream_left_short(self)],
             }
         out.update(self._send_early_years_headline())
         if self.key_decision is not None and self.key_decision.get("recommended"):
@@ -205,8 +216,10 @@ class ReportData:
                 "area": self.key_decision["area"],
                 "option": r["option"],
                 "places": float(r["places"]),
+                "temporary_places": float(r.get("temporary_places", 0.0)),
                 "cost_gbp": float(r["cost"]),
                 "year": int(r["year"]),
+                "last_year": int(r.get("last_year", r["year"])),
             }
         return out
 
@@ -711,7 +724,8 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
             req_q = dq * (1 + margin)
     pc = _col(opts, "places", "max_places")
     yc = _col(opts, "earliest_year", "year", "first_year")
-    rows = [{"option": "do nothing", "kind": "", "places": 0.0, "cost": 0.0, "opens": np.nan,
+    rows = [{"option": "do nothing", "kind": "", "local": False, "places": 0.0, "cost": 0.0,
+             "opens": np.nan,
              "temporary (years)": np.nan, "added": np.zeros(len(years))}]
     for r in opts.to_dict("records"):
         places = float(r[pc]) if pc else np.nan
@@ -724,10 +738,12 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
         start = float(r[yc]) if yc else float(years[0])
         dur = float(r.get("duration", 0) or 0)
         name = str(r[oc])
-        if r.get("kind") and name.startswith(f"{area}:"):
+        local = not (r.get("kind") and name.startswith(f"{area}:"))
+        if not local:
             # a generated identifier ("8850031:secondary:bulge_class"): say what it builds
             name = str(r["kind"]).replace("_", " ")
-        rows.append({"option": name, "kind": str(r.get("kind", "")), "places": places,
+        rows.append({"option": name, "kind": str(r.get("kind", "")), "local": local,
+                     "places": places,
                      "cost": cost, "opens": start, "temporary (years)": dur if dur > 0 else np.nan,
                      "added": _added(years, places, start, dur)})
     recommended = None
@@ -749,17 +765,26 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
                 f"{str(r.get('kind', r['option'])).replace('_', ' ')} {r['places']:,.0f} places "
                 f"from {nc.academic_year_label(r[nc.YEAR])}"
                 for r in mine.to_dict("records"))
+            temporary = (mine["duration"].fillna(0) > 0 if "duration" in mine.columns
+                         else pd.Series(False, index=mine.index))
+            chosen = set(mine["option"].astype(str)) if "option" in mine.columns else set()
             recommended = {
                 "option": label.split(": ", 1)[1],
                 "places": float(mine["places"].sum()),
+                "temporary_places": float(mine.loc[temporary, "places"].sum()),
                 "cost": float(mine["cost"].sum()),
                 "year": int(mine[nc.YEAR].min()),
+                "last_year": int(mine[nc.YEAR].max()),
+                # the model's own (named) options for this area that the plan does not use
+                "instead_of": [(r["option"], float(r["cost"]), float(r["opens"])) for r in rows
+                               if r["local"] and r["option"] not in chosen],
             }
-            rows.append({"option": label, "kind": "plan", "places": recommended["places"],
+            rows.append({"option": label, "kind": "plan", "local": False,
+                         "places": recommended["places"],
                          "cost": recommended["cost"], "opens": float(recommended["year"]),
                          "temporary (years)": np.nan, "added": added})
     added = np.vstack([r.pop("added") for r in rows])
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows).drop(columns="local")
     table["cost_per_place"] = table["cost"] / table["places"].where(table["places"] > 0)
     left = np.maximum(0.0, req[None, :] - (cap[None, :] + added))
     for j, y in enumerate(years):
@@ -893,6 +918,8 @@ def build_report(
         "coverage": tuple(getattr(forecast, "coverage", ()) or ()),
         "quantile": q,
         "solver": getattr(allocation, "solver", None) if allocation is not None else None,
+        "plan_first_year": (int(before_after[nc.YEAR].min())
+                            if before_after is not None and len(before_after) else None),
     }
     areas = _areas_table(inputs)
     if key is not None:
@@ -932,4 +959,5 @@ def build_report(
         forecast_notes=tuple(n for n in (str(x) for x in (getattr(forecast, "notes", ()) or ()))
                              if n not in notes),
         benchmark=_benchmark_table(scorecards, cfg.authority),
+        binding=_frame_or_none(allocation, "binding"),
     )

@@ -488,6 +488,12 @@ def appendix_tables(data) -> dict[str, Table]:
         t["Before and after"] = Table("Places before and after the plan", data.before_after,
                                       {c: "count" for c in data.before_after.columns
                                        if c not in (nc.AREA, nc.PHASE, nc.YEAR)}, "")
+    binding = getattr(data, "binding", None)
+    if binding is not None and not binding.empty:
+        t["Binding constraints"] = Table(
+            "What stopped the plan doing more or sooner", binding, {},
+            "family: lead_time (an option cannot open before its earliest year), module_limit "
+            "(the most modules allowed a year), budget; detail says by how much.")
     if data.options is not None:
         t["Options"] = Table("Options considered", data.options,
                              {c: "gbp" for c in data.options.columns if "cost" in c}, "")

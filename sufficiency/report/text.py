@@ -102,12 +102,12 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _join(items: list[str]) -> str:
+def _join(items: list[str], word: str = "and") -> str:
     if not items:
         return ""
     if len(items) == 1:
         return items[0]
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
 def position_at(sufficiency: pd.DataFrame, phase: str, year: int) -> dict | None:
@@ -173,6 +173,7 @@ def executive_summary(data: ReportData) -> list[str]:
                 f"{pos['red_areas']} of {pos['areas']} planning areas short of places with the "
                 f"{fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} places in total."
             )
+    paras += [_left_short_sentence(d) for d in mainstream_left_short(data)]
     paras += _send_early_years_summary(data)
     paras.append(
         "Shortfalls are counted per planning area and are never offset between areas: a "
@@ -228,14 +229,34 @@ def recommendations(data: ReportData) -> list[str]:
         )
     else:
         recs.append("notes that the forecast shows no shortfall needing new places;")
+    for d in mainstream_left_short(data):
+        n = len(d["areas"])
+        recs.append(
+            f"notes that the recommended programme still leaves {fmt_count(d['total'])} "
+            f"{PHASE_LABELS[d['phase']]} places short in {fmt_year(d['year'])} in {n} planning "
+            f"area{'s' if n != 1 else ''}"
+            + (f" ({d['why']})" if d["why"] else "")
+            + ", and asks officers to secure interim places for that year;"
+        )
     key = data.key_decision
     if key is not None and key.get("recommended") is not None:
         r = key["recommended"]
-        recs.append(
-            f"agrees the recommended option for {key['area_name']} {key['phase']} places: "
-            f"{r['option']} ({fmt_count(r['places'])} places from September {int(r['year'])} "
-            f"at {fmt_gbp_m(r['cost'])});"
-        )
+        y0, y1 = int(r["year"]), int(r.get("last_year", r["year"]))
+        when = (f"opening in September {y0}" if y0 == y1
+                else f"opening between September {y0} and September {y1}")
+        temp = float(r.get("temporary_places", 0.0))
+        rec = (f"agrees the recommended option for {key['area_name']} {key['phase']} places: "
+               f"{fmt_count(r['places'])} places at {fmt_gbp_m(r['cost'])}, {when} "
+               f"({r['option']})")
+        if temp > 0:
+            rec += f", {fmt_count(temp)} of them temporary places in bulge classes"
+        instead = r.get("instead_of") or []
+        if instead:
+            rec += ", instead of " + _join([
+                f"the {name} ({fmt_gbp_m(cost)}, earliest September {int(opens)})"
+                if np.isfinite(opens) else f"the {name} ({fmt_gbp_m(cost)})"
+                for name, cost, opens in instead], "or")
+        recs.append(rec + ";")
     recs += _send_and_early_years_recommendations(data)
     recs.append(
         "delegates authority to the Director responsible for education to submit the pupil "
@@ -245,15 +266,27 @@ def recommendations(data: ReportData) -> list[str]:
 
 
 def area_commentary(data: ReportData, area: str) -> str:
-    """Commentary of one planning-area page, from its sufficiency rows and plan."""
+    """Commentary of one planning-area page, from its sufficiency rows (the base year
+    included) and the plan's before and after."""
     suff = data.sufficiency
     name = data.area_name(area)
     if suff is None or suff.empty:
         return f"No forecast is available for {name} in this run."
-    rows = suff[suff[nc.AREA] == area].sort_values(nc.YEAR)
-    rows = rows[rows[nc.YEAR] > data.meta["base_year"]]
+    base_year = data.meta["base_year"]
+    rows_all = suff[suff[nc.AREA] == area].sort_values(nc.YEAR)
+    rows = rows_all[rows_all[nc.YEAR] > base_year]
     if rows.empty:
         return f"No forecast years are available for {name}."
+    margin = fmt_pct(data.meta["margin"])
+    text = ""
+    base = rows_all[rows_all[nc.YEAR] == base_year]
+    if len(base):
+        b = base.iloc[0]
+        kind = "derived" if data.derived else "census"
+        text += (f"In {fmt_year(base_year)} ({kind}) {name} had {fmt_count(b['demand'])} pupils "
+                 f"against {fmt_count(b['capacity'])} places"
+                 + (f", {fmt_count(b['shortfall'])} places short with the {margin} margin. "
+                    if b["shortfall"] > 0 else f", a surplus of {fmt_pct(b['surplus_pct'])}. "))
     peak = rows.loc[rows["demand"].idxmax()]
     first = rows.iloc[0]
     last = rows.iloc[-1]
@@ -265,33 +298,51 @@ def area_commentary(data: ReportData, area: str) -> str:
         path = f"rise from {at['first']} to a peak of {at['peak']}"
     else:
         path = f"rise from {at['first']} to a peak of {at['peak']}, then fall to {at['last']}"
-    text = f"Demand in {name} is forecast to {path}, against {fmt_count(first['capacity'])} places. "
+    text += f"Demand is forecast to {path}, against {fmt_count(first['capacity'])} places. "
     short = rows[rows["shortfall"] > 0]
     if short.empty:
-        text += (
-            f"There is no shortfall over the forecast period with the {fmt_pct(data.meta['margin'])} "
-            f"margin; the lowest surplus is {fmt_pct(rows['surplus_pct'].min())}."
-        )
+        text += (f"There is no shortfall over the forecast period with the {margin} margin; "
+                 f"the lowest surplus is {fmt_pct(rows['surplus_pct'].min())}.")
     else:
         worst = short.loc[short["shortfall"].idxmax()]
-        text += (
-            f"A shortfall first appears in {fmt_year(short[nc.YEAR].min())} and reaches "
-            f"{fmt_count(worst['shortfall'])} places in {fmt_year(worst[nc.YEAR])} "
-            f"(including the {fmt_pct(data.meta['margin'])} margin)."
-        )
+        y0, y1 = int(short[nc.YEAR].min()), int(short[nc.YEAR].max())
+        span = (f"in {fmt_year(y0)}" if y0 == y1 else
+                f"from {fmt_year(y0)} to {fmt_year(y1)}" if len(short) == y1 - y0 + 1 else
+                f"in {len(short)} years between {fmt_year(y0)} and {fmt_year(y1)}")
+        text += (f"Without new places the area is short {span}, by "
+                 + ("" if y0 == y1 else "up to ")
+                 + f"{fmt_count(worst['shortfall'])} places"
+                 + ("" if y0 == y1 else f" in {fmt_year(worst[nc.YEAR])}")
+                 + f" (including the {margin} margin).")
     plan = data.plan
-    if plan is not None and not plan.empty:
-        mine = plan[plan[nc.AREA] == area]
-        if not mine.empty:
-            # say what is built in words ("bulge class"), never the option identifier
-            what = (mine["kind"] if "kind" in mine.columns else mine["option"]).astype(str)
-            items = [
-                f"{o.replace('_', ' ')} ({fmt_count(p)} places from {fmt_year(y)}, {fmt_gbp_m(c)})"
-                for o, p, y, c in zip(what, mine["places"], mine[nc.YEAR], mine["cost"])
-            ]
-            text += " The plan recommends " + _join(items) + "."
-        elif not short.empty:
-            text += " The plan adds no places here (see the plan's binding constraints)."
+    if plan is None or plan.empty or short.empty and (plan[nc.AREA] != area).all():
+        return text
+    mine = plan[plan[nc.AREA] == area]
+    if not mine.empty:
+        # say what is built in words ("bulge class"), never the option identifier
+        what = (mine["kind"] if "kind" in mine.columns else mine["option"]).astype(str)
+        n = mine["modules"] if "modules" in mine.columns else pd.Series(1, index=mine.index)
+        items = [
+            (f"{int(m)} {_kinds([o])}" if m > 1 else o.replace("_", " "))
+            + f" ({fmt_count(p)} places from {fmt_year(y)}, {fmt_gbp_m(c)})"
+            for o, m, p, y, c in zip(what, n, mine["places"], mine[nc.YEAR], mine["cost"])
+        ]
+        text += " The plan recommends " + _join(items) + "."
+    phase = str(rows[nc.PHASE].iloc[0])
+    cells = _cells_before_after(data, phase)
+    left = (cells[(cells[nc.AREA] == area) & (cells["shortfall_after"] >= 0.5)]
+            if cells is not None else cells)
+    if left is None or left.empty:
+        if not short.empty:
+            text += (" With it, the area is not short of places in any year of the plan "
+                     f"({fmt_year(int(cells[nc.YEAR].min()))} on)." if cells is not None else "")
+        return text
+    w = left.loc[left["shortfall_after"].idxmax()]
+    why = _join(why_short(data, area, phase, int(w[nc.YEAR])))
+    lead = " With it, the area is still" if not mine.empty else " The plan adds no places here; the area stays"
+    text += (f"{lead} {fmt_count(w['shortfall_after'])} places short in {fmt_year(w[nc.YEAR])}"
+             + (f" ({len(left)} year{'s' if len(left) != 1 else ''} short in all)" if len(left) > 1 else "")
+             + (f": {why}." if why else " (see the appendix, sheet Binding constraints)."))
     return text
 
 
@@ -350,16 +401,125 @@ def central_scenario(send: pd.DataFrame, preferred: str | None = None) -> str | 
     return names[0]
 
 
-def residual_shortfall(data: ReportData, phase: str) -> pd.DataFrame | None:
-    """Places short of the margin before and after the plan, summed over planning areas, by
-    year, for one phase of places (``special``, ``early_years``, ...); None when the plan did
-    not cover that phase."""
+def _cells_before_after(data: ReportData, phase: str) -> pd.DataFrame | None:
+    """The plan's before/after cells of one phase of places, one row per area and year: with
+    several planning scenarios, the largest shortfall of any scenario (never a sum)."""
     ba = data.before_after
     if ba is None or ba.empty or not (ba[nc.PHASE] == phase).any():
         return None
     b = ba[ba[nc.PHASE] == phase]
+    if "scenario" in b and b["scenario"].nunique() > 1:
+        b = b.groupby([nc.AREA, nc.PHASE, nc.YEAR], as_index=False, sort=True).agg(
+            shortfall_before=("shortfall_before", "max"), shortfall_after=("shortfall_after", "max"),
+            added=("added", "max"))
+    return b
+
+
+def residual_shortfall(data: ReportData, phase: str) -> pd.DataFrame | None:
+    """Places short of the margin before and after the plan, summed over planning areas, by
+    year, for one phase of places (``primary``, ``special``, ``early_years``, ...); None when
+    the plan did not cover that phase."""
+    b = _cells_before_after(data, phase)
+    if b is None:
+        return None
     return (b.groupby(nc.YEAR, sort=True)[["shortfall_before", "shortfall_after", "added"]]
             .sum().reset_index())
+
+
+_KIND_PLURAL = {"bulge_class": "bulge classes", "new_school": "new schools",
+                "permanent_expansion": "permanent expansions",
+                "new_special_school": "new special schools",
+                "special_expansion": "special school expansions"}
+
+
+def _kinds(kinds, word: str = "and", plural: bool = True) -> str:
+    names = []
+    for k in dict.fromkeys(str(k) for k in kinds):
+        if plural:
+            names.append(_KIND_PLURAL.get(k, k.replace("_", " ") + "s"))
+        else:
+            names.append(k.replace("_", " "))
+    return _join(names, word)
+
+
+def why_short(data: ReportData, area: str, phase: str, year: int) -> list[str]:
+    """Why the recommended plan leaves ``area``'s ``phase`` places short in ``year``, from the
+    options' earliest years and the plan's binding constraints (lead times, module limits,
+    budget), as phrases; empty when neither explains it."""
+    parts = []
+    o = data.options
+    kind, earliest = {}, {}
+    if o is not None and not o.empty and {"earliest_year", "kind"} <= set(o.columns):
+        kind = dict(zip(o["option"], o["kind"]))
+        earliest = dict(zip(o["option"], o["earliest_year"]))
+        mine = o[(o[nc.AREA].astype(str) == str(area)) & (o[nc.PHASE] == phase)]
+        later = mine[mine["earliest_year"] > year]
+        if len(later):
+            parts.append(f"no {_kinds(later['kind'], 'or', plural=False)} can open before "
+                         f"{fmt_year(int(later['earliest_year'].min()))}")
+    b = data.binding
+    if b is not None and not b.empty:
+        r = b[(b[nc.AREA].astype(str) == str(area)) & (b[nc.PHASE] == phase)
+              & (b["family"] == "module_limit")]
+        per_year = dict(zip(o["option"], o["max_per_year"])) if o is not None and "max_per_year" in o else {}
+        total = dict(zip(o["option"], o["max_modules"])) if o is not None and "max_modules" in o else {}
+        for opt, y in zip(r["option"], r[nc.YEAR]):
+            k = _kinds([kind.get(opt, opt)])
+            if y == year:
+                n = per_year.get(opt)
+                parts.append(f"no more than {int(n)} {k} a year are allowed" if n
+                             else f"{k} are at the most allowed a year")
+            elif pd.isna(y) and earliest.get(opt, year) <= year:
+                # a limit on all modules counts only if the option could have opened by then
+                n = total.get(opt)
+                parts.append(f"all {int(n)} {k} allowed are used" if n else f"all {k} allowed are used")
+        if ((b["family"] == "budget") & ((b[nc.YEAR] == year) | b[nc.YEAR].isna())).any():
+            parts.append("the capital budget is spent")
+    return parts
+
+
+def mainstream_left_short(data: ReportData) -> list[dict]:
+    """Mainstream places the recommended plan leaves short, one dict per phase of places that
+    has any: ``phase``, ``years`` (each year still short with its total), the worst ``year``
+    and its ``total``, ``areas`` (name, places short) largest first, and ``why`` (the reasons
+    shared by every area short that year, else "")."""
+    out = []
+    for phase in ("primary", "secondary"):
+        b = _cells_before_after(data, phase)
+        if b is None:
+            continue
+        short = b[b["shortfall_after"] >= 0.5]
+        if short.empty:
+            continue
+        by_year = short.groupby(nc.YEAR, sort=True)["shortfall_after"].sum()
+        worst = int(by_year.idxmax())
+        rows = short[short[nc.YEAR] == worst].sort_values("shortfall_after", ascending=False,
+                                                          kind="stable")
+        each = [why_short(data, a, phase, worst) for a in rows[nc.AREA]]
+        common = [p for p in each[0] if all(p in e for e in each[1:])]
+        out.append({
+            "phase": phase, "years": [(int(y), float(v)) for y, v in by_year.items()],
+            "year": worst, "total": float(by_year[worst]),
+            "areas": [(data.area_name(a), float(v)) for a, v in
+                      zip(rows[nc.AREA], rows["shortfall_after"])],
+            "why": _join(common),
+        })
+    return out
+
+
+def _left_short_sentence(d: dict) -> str:
+    """``"With the recommended plan, 550 secondary (Y7-Y13) places are still short in 2026/27
+    in 6 planning areas (Hagley 195, ...): ..."``"""
+    years = [y for y, _ in d["years"]]
+    when = (fmt_year(d["year"]) if len(years) == 1 else
+            f"{fmt_year(d['year'])} (short in {len(years)} years, {fmt_year(years[0])} to "
+            f"{fmt_year(years[-1])})")
+    n = len(d["areas"])
+    areas = _join([f"{name} {fmt_count(v)}" for name, v in d["areas"]])
+    text = (f"With the recommended plan, {fmt_count(d['total'])} {PHASE_LABELS[d['phase']]} "
+            f"places are still short in {when}, in {n} planning area{'s' if n != 1 else ''} "
+            f"({areas})")
+    return text + (f": {d['why']}." if d["why"] else ".")
 
 
 def _catalogue_places(data: ReportData, phase: str) -> tuple[float, list[str]] | None:
@@ -417,7 +577,7 @@ def _plan_paragraph(data: ReportData, phase: str, what: str, section: str) -> st
                  f"in [plan.{section}] to close the gap.")
     else:
         text += ("the options' lead times, sizes or the budget allow no more in time (see the "
-                 "binding constraints in the appendix, sheet Before and after).")
+                 "appendix, sheet Binding constraints).")
     return text
 
 
@@ -655,9 +815,23 @@ def _send_early_years_summary(data: ReportData) -> list[str]:
         if np.isfinite(d["capacity"]):
             text += f" against {fmt_count(d['capacity'])} {unit}"
         left = d["left"]
+        text += f" (section {section})."
         if left is not None:
-            text += (f"; with the recommended plan, {fmt_count(left[0])} places are still short "
-                     f"in {fmt_year(left[1])}" if left[0] >= 0.5 else
-                     "; the recommended plan meets the need")
-        out.append(text + f" (section {section}).")
+            res = residual_shortfall(data, d["phase"])
+            before = float(res["shortfall_before"].iloc[-1])
+            added = float(res["added"].iloc[-1])
+            margin = fmt_pct(data.meta["margin"])
+            pooled = (" (age groups together)" if d["key"] == "early_years" else "")
+            if left[0] < 0.5:
+                text += (f" The recommended plan meets the need with the {margin} margin by "
+                         f"{fmt_year(left[1])}, the plan's last year.")
+            elif added < 0.5:
+                text += (f" In {fmt_year(left[1])}, the plan's last year, {fmt_count(before)} "
+                         f"places are short with the {margin} margin{pooled}; the recommended "
+                         "plan adds none.")
+            else:
+                text += (f" In {fmt_year(left[1])}, the plan's last year, {fmt_count(before)} "
+                         f"places are short with the {margin} margin{pooled} before the plan "
+                         f"and {fmt_count(left[0])} after it.")
+        out.append(text)
     return out
