@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
-from .exceptions import ConfigError
+from .exceptions import ConfigError, SchemaError
 
 __all__ = ["area_shares", "apportion_pupils", "apportion_births", "DERIVED_NOTE"]
 
@@ -44,9 +44,13 @@ def area_shares(capacity: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
 
     Raises
     ------
+    SchemaError
+        If a school's places are of a phase other than its planning area's (a primary school
+        given a secondary area's code): they would fit no area and silently drop out.
     ConfigError
         If a model area has no schools with a roll in the capacity table.
     """
+    _check_area_phases(capacity, areas)
     roll = capacity.groupby([nc.AREA, nc.PHASE], as_index=False)[nc.ROLL].sum()
     m = areas[[nc.AREA, nc.PHASE]].merge(roll, on=[nc.AREA, nc.PHASE], how="left")
     empty = m[m[nc.ROLL].isna() | (m[nc.ROLL] <= 0)]
@@ -57,6 +61,36 @@ def area_shares(capacity: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
         )
     m["share"] = m[nc.ROLL] / m.groupby(nc.PHASE)[nc.ROLL].transform("sum")
     return m
+
+
+def _check_area_phases(capacity: pd.DataFrame, areas: pd.DataFrame) -> None:
+    """Raise for capacity rows whose phase is not the phase of their (known) planning area."""
+    if nc.PHASE not in capacity or nc.AREA not in capacity:
+        return
+    area_phase = dict(zip(areas[nc.AREA].astype(str), areas[nc.PHASE].astype(str)))
+    of_area = capacity[nc.AREA].astype(str).map(area_phase)
+    bad = (of_area.notna() & (of_area != capacity[nc.PHASE].astype(str))).to_numpy(dtype=bool)
+    if not bad.any():
+        return
+    source = capacity.attrs.get("source", "capacity table")
+    lines = capacity.attrs.get("lines", {})
+    rows = capacity.loc[bad]
+    shown = []
+    for r in rows.head(5).itertuples(index=False):
+        d = r._asdict()
+        line = lines.get((str(d.get(nc.SCHOOL)), str(d[nc.PHASE])))
+        name = f" ({d['school_name']})" if d.get("school_name") else ""
+        shown.append(f"school {d.get(nc.SCHOOL)}{name}"
+                     + (f" on line {line}" if line is not None else "")
+                     + f": phase {d[nc.PHASE]!r} in area {d[nc.AREA]!r}, a "
+                     f"{area_phase[str(d[nc.AREA])]} planning area")
+    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    raise SchemaError(
+        f"{source}: column 'area': {len(rows)} row(s) put places in a planning area of another "
+        f"phase ({'; '.join(shown)}{more}); expected the code of a planning area of the row's "
+        "phase (a middle school has one row per phase, each with its own area). Those places "
+        "would count in no area: correct the area code or the phase."
+    )
 
 
 def apportion_pupils(authority_pupils: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ years). Errors name the file, the column, the first offending rows and what was 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -18,6 +19,8 @@ from . import nomenclature as nc
 from .exceptions import SchemaError
 
 __all__ = ["Column", "Schema", "SCHEMAS", "validate_frame", "raise_rows_error"]
+
+logger = logging.getLogger(__name__)
 
 _MAX_ROWS_SHOWN = 5
 
@@ -40,6 +43,9 @@ class Column:
         What the column holds.
     nonnegative : bool
         Whether values must be >= 0.
+    values : tuple of str
+        For a category column, the values allowed (empty: any). A value that differs only in
+        case or surrounding spaces is read as the allowed one (logged); any other raises.
     """
 
     name: str
@@ -48,6 +54,7 @@ class Column:
     required: bool = True
     description: str = ""
     nonnegative: bool = False
+    values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,8 +96,8 @@ class Schema:
         )
 
 
-def _c(name, dtype, unit="", required=True, description="", nonnegative=False) -> Column:
-    return Column(name, dtype, unit, required, description, nonnegative)
+def _c(name, dtype, unit="", required=True, description="", nonnegative=False, values=()) -> Column:
+    return Column(name, dtype, unit, required, description, nonnegative, tuple(values))
 
 
 _KIND = _c(nc.KIND, "str", "", False, "actual | derived | forecast | projected")
@@ -133,7 +140,8 @@ SCHEMAS: Mapping[str, Schema] = MappingProxyType(
                 _c(nc.SCHOOL, "str", "", True, "school id (DfE LAEstab)"),
                 _c("school_name", "str", "", False, "school name"),
                 _c(nc.AREA, "str", "", True, "planning area id"),
-                _c(nc.PHASE, "str", "", True, "primary | secondary (DfE phase of places)"),
+                _c(nc.PHASE, "str", "", True, "primary | secondary (DfE phase of places)",
+                   values=("primary", "secondary")),
                 _c("ncy_min", "int", "year group", True, "lowest year group taught"),
                 _c("ncy_max", "int", "year group", True, "highest year group taught"),
                 _c(nc.CAPACITY, "float", "places", True, "net capacity for this phase", True),
@@ -190,7 +198,8 @@ SCHEMAS: Mapping[str, Schema] = MappingProxyType(
             (
                 _c(nc.AREA, "str", "", True, "authority id"),
                 _c(nc.YEAR, "int", "calendar year", True, "January of the count"),
-                _c("age_group", "str", "", True, "two_year_olds | three_and_four_year_olds"),
+                _c("age_group", "str", "", True, "two_year_olds | three_and_four_year_olds",
+                   values=("two_year_olds", "three_and_four_year_olds")),
                 _c("children", "float", "children [count]", False, "children taking up", True),
                 _c("takeup", "float", "fraction", True, "share of eligible children", True),
                 _SOURCE,
@@ -258,13 +267,41 @@ def raise_rows_error(
     raise SchemaError(msg + "\n" + _head(frame, mask, show_cols))
 
 
+def _categories(frame: pd.DataFrame, values: pd.Series, missing: np.ndarray, col: Column,
+                source: str, label: str | None) -> pd.Series:
+    """Check a category column against ``col.values``; fold case differences (logged).
+
+    A value no later step knows (``Primary``, ``3-4``) would otherwise be carried as a
+    category of its own and drop out of every total that selects the known ones.
+    """
+    allowed = {v.lower(): v for v in col.values}
+    text = values.astype("string")
+    folded = text.str.lower().map(allowed, na_action="ignore")
+    bad = (folded.isna().to_numpy(dtype=bool) & ~missing)
+    if bad.any():
+        raise_rows_error(source, col.name, frame, bad, "unknown value",
+                         "one of " + ", ".join(repr(v) for v in col.values), label=label)
+    changed = ~missing & (folded.astype(object) != values.astype(object)).to_numpy(dtype=bool)
+    if changed.any():
+        pairs = sorted({(str(a), str(b)) for a, b in zip(values[changed], folded[changed])})
+        logger.warning(
+            "%s: column %s: %s read as %s (%d row(s), %s)", source, label or repr(col.name),
+            ", ".join(repr(a) for a, _ in pairs[:5]), ", ".join(repr(b) for _, b in pairs[:5]),
+            int(changed.sum()), _row_numbers(frame, changed),
+        )
+    return folded.astype(object).where(~missing, None)
+
+
 def _coerce(frame: pd.DataFrame, col: Column, source: str, label: str | None = None) -> pd.Series:
     s = frame[col.name]
     if col.dtype == "str":
         missing = s.isna().to_numpy()
         if col.required and missing.any():
             raise_rows_error(source, col.name, frame, missing, "missing value", "a non-empty value", label=label)
-        return s.astype("string").str.strip().astype(object).where(~missing, None)
+        out = s.astype("string").str.strip().astype(object).where(~missing, None)
+        if col.values:
+            out = _categories(frame, out, missing, col, source, label)
+        return out
     num = pd.to_numeric(s, errors="coerce")
     bad = num.isna().to_numpy() & s.notna().to_numpy()
     if bad.any():

@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 AGE_GROUPS = ("two_year_olds", "three_and_four_year_olds")
 _WIDE = re.compile(r"^(two_year_olds|three_and_four_year_olds)_(number|percent)_(\d{4})$",
                    re.IGNORECASE)
+#: any column in the wide layout, known age group or not
+_WIDE_ANY = re.compile(r"^(.+)_(number|percent)_(\d{4})$", re.IGNORECASE)
 _AREA_RE = re.compile(r"^E\d{8}$")
 
 #: Population by area, year, sex and single year of age.
@@ -102,6 +104,16 @@ def read_early_years_takeup(
     source = str(path)
     raw = read_csv_checked(path)
     require_columns(raw, ["LA_Code"], source, "the DfE funded early education take-up file")
+    unknown = [c for c in raw.columns if _WIDE_ANY.match(c) and not _WIDE.match(c)]
+    if unknown:
+        groups = sorted({_WIDE_ANY.match(c).group(1) for c in unknown})
+        raise SchemaError(
+            f"{source}: line 1 (header): column(s) {', '.join(map(repr, unknown[:5]))}"
+            f"{' ...' if len(unknown) > 5 else ''}: unknown age group(s) "
+            f"{', '.join(map(repr, groups))}; expected 'two_year_olds' or "
+            "'three_and_four_year_olds' (columns like 'two_year_olds_Percent_2019'). Rename the "
+            "column(s): an age group no later step knows would be left out of every total."
+        )
     wide = {c: _WIDE.match(c) for c in raw.columns}
     wide = {c: m for c, m in wide.items() if m}
     if not any(m.group(2).lower() == "percent" for m in wide.values()):

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from ..exceptions import SchemaError
 from ..schema import raise_rows_error, validate_frame
 from ._common import (
     DFE_MARKERS,
@@ -153,6 +154,43 @@ def _age_label(raw: pd.Series) -> pd.Series:
     return out.astype(object)
 
 
+#: a canonical age label: all, a single year, a band or an open band
+_AGE_OK = re.compile(r"^(all|\d+|\d+-\d+|\d+\+)$")
+_AGE_EXPECTED = ("a DfE age label: 'Total', 'Under N', 'Age N', 'Age N to M', 'Age N and over' "
+                 "or 'Age N and under' (case ignored), e.g. 'Age 5 to 10'")
+
+
+def _checked_age_label(raw: pd.DataFrame, column: str, source: str,
+                       rows: np.ndarray | None = None) -> np.ndarray:
+    """:func:`_age_label` of ``raw[column]``, raising for a label it does not recognise.
+
+    An unrecognised label (``Age 5-10``) would otherwise pass through as an age band of its
+    own that no later step knows, and its plans would silently drop out of every total.
+    ``rows`` limits the check (and the result) to the rows that hold ages.
+    """
+    sub = raw if rows is None else raw.loc[rows]
+    age = _age_label(sub[column]).to_numpy()
+    bad = np.array([not (isinstance(a, str) and _AGE_OK.match(a)) for a in age], dtype=bool)
+    if bad.any():
+        raise_rows_error(source, column, sub, bad, "unrecognised age label", _AGE_EXPECTED)
+    return age
+
+
+def _check_authorities(raw: pd.DataFrame, authorities: Iterable[str] | None, source: str,
+                       column: str, what: str) -> None:
+    """Raise when an authority asked for has no rows (an empty series downstream, not an error)."""
+    if authorities is None:
+        return
+    present = set(raw.loc[raw["_area"] != ENGLAND, "_area"])
+    missing = [a for a in authorities if a not in present and a != ENGLAND]
+    if missing:
+        raise SchemaError(
+            f"{source}: no {what} rows for local authority {', '.join(missing)} (column "
+            f"{column!r}, geographic_level 'Local authority'); expected the authority's rows. "
+            "Check the file is the full national release, not an extract for other authorities."
+        )
+
+
 def _counts(raw: pd.DataFrame, column: str, source: str) -> tuple[np.ndarray, int]:
     """Numeric counts of a published column; DfE markers -> NaN. Returns (values, n markers)."""
     return numeric_with_markers(raw, column, source, "a count of plans", noun="count",
@@ -260,11 +298,13 @@ def read_sen2_age(
     """
     raw, source = _common(path, "the DfE SEN2 age caseload file", ["characteristic_age",
                           "Total_all"], authorities, known_areas, include_england)
+    _check_authorities(raw, authorities, source, "new_la_code", "age")
     _check_duplicates(raw, ["time_period", "_area", "characteristic_age"], source)
+    age = _checked_age_label(raw, "characteristic_age", source)
     plans, markers = _counts(raw, "Total_all", source)
     frame = pd.DataFrame({
         nc.AREA: raw["_area"].to_numpy(), nc.YEAR: raw["_year"].to_numpy(),
-        "age": _age_label(raw["characteristic_age"]).to_numpy(), "placement": "all",
+        "age": age, "placement": "all",
         "need": "all", nc.PLANS: plans, "_line": raw["_line"].to_numpy(),
     })
     return _finish(frame, path, "read_sen2_age", markers,
@@ -289,6 +329,7 @@ def read_sen2_establishment(
     raw, source = _common(path, "the DfE SEN2 establishment caseload file",
                           ["establishment_type", "establishment_group", "Total_all"],
                           authorities, known_areas, include_england)
+    _check_authorities(raw, authorities, source, "new_la_code", "establishment")
     _check_duplicates(raw, ["time_period", "_area", "establishment_group", "establishment_type"],
                       source)
     plans, markers = _counts(raw, "Total_all", source)
@@ -334,6 +375,7 @@ def read_sen2_caseload(
     topic = raw["breakdown_topic"].astype("string").str.strip()
     raw = raw.loc[topic.isin(["All EHC plans", "Child or young persons age"]).fillna(False)
                   .to_numpy(dtype=bool)].copy()
+    _check_authorities(raw, authorities, source, "new_la_code", "caseload")
     _check_duplicates(raw, ["time_period", "_area", "breakdown_topic", "breakdown"], source)
     total, markers = _counts(raw, "ehcplans", source)
     values = {}
@@ -350,7 +392,7 @@ def read_sen2_caseload(
     named = np.nansum(np.vstack(list(values.values())), axis=0)
     values["other"] = np.where(np.isnan(total), np.nan, np.clip(total - named, 0, None))
     values["all"] = total
-    age = _age_label(raw["breakdown"]).to_numpy()
+    age = _checked_age_label(raw, "breakdown", source)
     frame = pd.concat(
         [pd.DataFrame({nc.AREA: raw["_area"].to_numpy(), nc.YEAR: raw["_year"].to_numpy(),
                        "age": age, "placement": p, "need": "all", nc.PLANS: v})
@@ -385,11 +427,13 @@ def read_sen2_needs(
     raw = raw.loc[topic.isin(["All EHC plans", "Child or young persons age",
                               "Type of placement"]).to_numpy()].copy()
     topic = raw["breakdown_topic"].astype("string").str.strip()
+    _check_authorities(raw, authorities, source, "new_la_code", "primary need")
     _check_duplicates(raw, ["time_period", "_area", "breakdown_topic", "breakdown"], source)
     by_placement = (topic == "Type of placement").to_numpy()
     placement = np.full(len(raw), "all", dtype=object)
     placement[by_placement] = _placement_of_label(raw.loc[by_placement, "breakdown"])
-    age = np.where(by_placement, "all", _age_label(raw["breakdown"]).to_numpy())
+    age = np.full(len(raw), "all", dtype=object)
+    age[~by_placement] = _checked_age_label(raw, "breakdown", source, ~by_placement)
     keep = np.array([p is not None for p in placement])
     markers = 0
     parts = []

@@ -51,6 +51,12 @@ def read_tidy(
     if nc.KIND in [c.name for c in schema.columns] and nc.KIND not in raw.columns:
         raw[nc.KIND] = kind
     data = validate_frame(raw, schema, source, known_areas=known_areas)
+    if table == "capacity":
+        # later checks (a school in an area of another phase) name the file and line
+        key = zip(raw[nc.SCHOOL].astype("string").str.strip(),
+                  raw[nc.PHASE].astype("string").str.strip().str.lower())
+        data.attrs["source"] = source
+        data.attrs["lines"] = {(str(s), str(p)): int(n) for (s, p), n in zip(key, raw["_line"])}
     years = (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())) if nc.YEAR in data else ()
     prov = Provenance(table, source, sha256_of(path), "read_tidy", len(data), years, kind, publisher)
     return Loaded(data, (prov,))
