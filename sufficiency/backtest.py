@@ -334,6 +334,12 @@ class BacktestResult:
         return "\n".join(lines)
 
 
+def _pairs(pairs: Sequence[tuple[int, int]]) -> str:
+    """``2020+3 = 2023, 2021+3 = 2024`` (at most 10, then a count)."""
+    shown = ", ".join(f"origin {o} + horizon {h} = {o + h}" for o, h in pairs[:10])
+    return shown + (f" and {len(pairs) - 10} more" if len(pairs) > 10 else "")
+
+
 def backtest(
     pupils: pd.DataFrame,
     births: pd.DataFrame | None,
@@ -373,6 +379,13 @@ def backtest(
     Returns
     -------
     BacktestResult
+
+    Raises
+    ------
+    ConfigError
+        No origin or horizon, a horizon < 1, an origin outside the data, or no origin +
+        horizon within the data. Pairs beyond the data next to others within it are left out
+        with a logged warning (and in the result's ``warnings``).
     """
     if intervals not in ("errors", "bootstrap"):
         raise ConfigError(f"backtest: intervals {intervals!r}: expected 'errors' or 'bootstrap'")
@@ -387,7 +400,24 @@ def backtest(
             f"backtest: origin(s) {bad} outside the data: need {first + 1} <= origin <= {last - 1} "
             f"(pupils cover {first}-{last})"
         )
+    # a pair whose target year is beyond the last census cannot be scored: say so, and fail
+    # only when no pair can be
+    beyond = [(o, h) for o in origins for h in horizons if o + h > last]
+    if len(beyond) == len(origins) * len(horizons):
+        raise ConfigError(
+            f"backtest: nothing to score: every origin + horizon is beyond the data (pupils cover "
+            f"{first}-{last}): {_pairs(beyond)}; choose origins and horizons with origin + "
+            f"horizon <= {last}"
+        )
+    if beyond:
+        msg = (f"origin + horizon beyond the data (pupils cover {first}-{last}), not scored: "
+               f"{_pairs(beyond)}")
+        logger.warning("%s", msg)
+    # horizons no origin can score are not forecast (a horizon longer than the data can
+    # exceed what the model projects); the others are, as before
     hmax = max(horizons)
+    if hmax > last - first - 1:
+        hmax = max(h for o in origins for h in horizons if o + h <= last)
     # the model at every origin up to the last scored one (calibration needs earlier errors)
     all_origins = list(range(first + 1, max(origins) + 1))
     msgs: list[str] = []
@@ -397,6 +427,8 @@ def backtest(
         cells = rolling_forecasts(pupils, births, all_origins, hmax, params, fitted=fitted,
                                   calendar_births=calendar_births)
     msgs += sorted({str(w.message) for w in caught})
+    if beyond:
+        msgs.append(msg)
     model_err = phase_errors(cells)
     res = model_err[model_err["origin"].isin(origins) & model_err["horizon"].isin(horizons)
                     & model_err[nc.PHASE].isin(SCORED_PHASES)].copy()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -16,6 +17,8 @@ from ._common import (
     write_frame,
     write_lines,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @cli.command()
@@ -68,6 +71,24 @@ def _int_list(ctx, param, value):
         raise click.BadParameter(f"{value!r}: expected comma-separated years, e.g. 2017,2019") from exc
 
 
+def _years(ctx, param, value):
+    years = _int_list(ctx, param, value)
+    if not years:
+        raise click.BadParameter(f"{value!r}: expected at least one year, e.g. 2017,2019")
+    return years
+
+
+def _horizons(ctx, param, value):
+    try:
+        hs = tuple(int(v) for v in str(value).split(",") if v.strip())
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r}: expected comma-separated horizons in years, "
+                                 "e.g. 1,3") from exc
+    if not hs or min(hs) < 1:
+        raise click.BadParameter(f"{value!r}: expected horizons of at least 1 year, e.g. 1,3")
+    return hs
+
+
 @cli.command()
 @click.option("--pupils", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
               help="Pupils by authority and year group (census_pupils_by_ncy layout).")
@@ -75,9 +96,9 @@ def _int_list(ctx, param, value):
               help="ONS births by district (births_by_district layout).")
 @click.option("--lookup", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="District -> authority lookup (district_to_la layout).")
-@click.option("--origins", callback=_int_list, default="2017,2019,2020,2021", show_default=True,
+@click.option("--origins", callback=_years, default="2017,2019,2020,2021", show_default=True,
               help="Origin years (last year of data used), comma-separated.")
-@click.option("--horizons", callback=_int_list, default="1,3", show_default=True,
+@click.option("--horizons", callback=_horizons, default="1,3", show_default=True,
               help="Horizons in years, comma-separated.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="CSV file for the results (one row per area x phase x origin x horizon).")
@@ -109,6 +130,18 @@ def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_
 
     result = backtest_files(pupils, births, lookup, origins, horizons, scorecards_dir=scorecards,
                             intervals=intervals)
+    if target_years:
+        have = set(result.data["target_year"].astype(int))
+        unknown = sorted(set(target_years) - have)
+        if len(unknown) == len(set(target_years)):
+            raise click.BadParameter(
+                f"no scored forecast has target year {', '.join(map(str, unknown))}; the target "
+                f"years of these origins and horizons are {', '.join(map(str, sorted(have)))}",
+                param_hint="--target-years")
+        if unknown:
+            logger.warning("--target-years: no scored forecast has target year %s; summarising %s",
+                           ", ".join(map(str, unknown)),
+                           ", ".join(str(y) for y in sorted(set(target_years) & have)))
     if out is not None:
         write_frame(result.to_frame(), Path(out), "csv")
     click.echo(result.summary(target_years or None))
