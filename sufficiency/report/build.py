@@ -494,6 +494,8 @@ def _areas_table(inputs: ModelInputs) -> pd.DataFrame:
                 "name": a.name,
                 nc.PHASE: a.phase,
                 "tiers": _tiers_text(a),
+                "tier_change_year": (min(int(c.year) for c in a.tier_changes)
+                                     if a.tier_changes else None),
                 "schools": int(mine[nc.SCHOOL].nunique()),
                 nc.CAPACITY: float(mine[nc.CAPACITY].sum()),
                 "roll": float(mine["roll"].sum()) if "roll" in mine else float("nan"),
@@ -660,6 +662,28 @@ def _plain(v: Any) -> Any:
     return v
 
 
+#: tables whose years are not academic years: how to write them
+_YEAR_STYLE = {"births": "mid-{}", "births_calendar": "calendar {}",
+               "early_years_takeup": "January {}"}
+
+
+def _years_label(table: str, kind: str, years) -> str:
+    """The years a source covers, in its own convention: academic years (``2014/15``) by
+    default, mid-years for ONS mid-year births and population, January for early years
+    take-up counts, calendar years for calendar-year births."""
+    years = [int(y) for y in (years or ())]
+    if not years:
+        return ""
+    style = _YEAR_STYLE.get(table)
+    if style is None and table == "population" and kind == "actual":
+        style = "mid-{}"
+    if style is None:
+        lab = [nc.academic_year_label(y) for y in (years[0], years[-1])]
+    else:
+        lab = [style.format(y) for y in (years[0], years[-1])]
+    return lab[0] if years[0] == years[-1] else f"{lab[0]} to {lab[1]}"
+
+
 def _sources_table(provenance) -> pd.DataFrame:
     rows = []
     seen = set()
@@ -677,14 +701,37 @@ def _sources_table(provenance) -> pd.DataFrame:
                 "table": d.get("table", ""),
                 "file": str(d.get("path", "")).rsplit("/", 1)[-1],
                 "publisher": d.get("publisher", ""),
-                "years": (f"{nc.academic_year_label(years[0])}-{nc.academic_year_label(years[-1])}"
-                          if len(years) > 1 else (str(years[0]) if years else "")),
+                "years": _years_label(d.get("table", ""), d.get("kind", ""), years),
                 "kind": d.get("kind", ""),
                 "sha256": str(d.get("sha256", ""))[:12],
                 "note": d.get("note", ""),
             }
         )
     return pd.DataFrame(rows, columns=["table", "file", "publisher", "years", "kind", "sha256", "note"])
+
+
+def _timing_notes(report_date: str, base_year: int, plan_first_year: int | None) -> list[str]:
+    """How the report's date relates to its data and plan: ``[data note, plan warning...]``
+    (the data note is "" when the report is dated within a year of its data)."""
+    try:
+        d = _dt.date.fromisoformat(str(report_date)[:10])
+    except ValueError:
+        return [""]
+    current = d.year if d.month >= 9 else d.year - 1  # academic year under way at the date
+    out = [""]
+    if current > base_year + 1:
+        out[0] = (f"The latest pupil data are for {nc.academic_year_label(base_year)} (the "
+                  f"January {base_year + 1} school census); this report is dated {d:%d %B %Y}, "
+                  f"so {nc.academic_year_label(base_year + 1)} to "
+                  f"{nc.academic_year_label(current)} are shown as forecasts although "
+                  f"{'they have' if current - base_year > 2 else 'it has'} begun.")
+    if plan_first_year is not None and plan_first_year <= current:
+        out.append(f"The plan's first year, {nc.academic_year_label(plan_first_year)}, had begun "
+                   f"by the date of this report ({d:%d %B %Y}): places shown from September "
+                   f"{plan_first_year} can open then only if they are already committed. Set "
+                   f"[plan] first_year = {current + 1} in the model to plan from the next "
+                   "September.")
+    return out
 
 
 def _added(years: np.ndarray, places: float, start: float, duration: float) -> np.ndarray:
@@ -865,7 +912,7 @@ def build_report(
     milestones = []
     for k in rcfg["milestones"]:
         y = min(base_year + int(k), last_year)
-        label = "now" if int(k) == 0 else f"in {int(k)} years"
+        label = "latest data" if int(k) == 0 else f"{int(k)} years on"
         if y not in [m[1] for m in milestones]:
             milestones.append((label, y))
 
@@ -874,6 +921,13 @@ def build_report(
     for obj in (forecast, sufficiency, allocation, send, early_years, scorecards):
         provenance += list(getattr(obj, "provenance", ()) or ())
         warn_texts += [str(getattr(w, "message", w)) for w in (getattr(obj, "warnings", ()) or ())]
+
+    timing = _timing_notes(report_date, base_year,
+                           int(before_after[nc.YEAR].min())
+                           if before_after is not None and len(before_after) else None)
+    for t in timing[1:]:
+        logger.warning(t)
+        warn_texts.append(t)
 
     key = None
     key_area = rcfg.get("key_decision_area")
@@ -918,6 +972,7 @@ def build_report(
         "coverage": tuple(getattr(forecast, "coverage", ()) or ()),
         "quantile": q,
         "solver": getattr(allocation, "solver", None) if allocation is not None else None,
+        "timing": tuple(t for t in timing if t),
         "plan_first_year": (int(before_after[nc.YEAR].min())
                             if before_after is not None and len(before_after) else None),
     }

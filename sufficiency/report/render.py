@@ -57,10 +57,23 @@ GLOSSARY = (
     ("Reception (R), Year 1-13 (Y1-Y13)", "National curriculum year groups."),
     ("Planning area", "A group of schools the DfE uses to compare pupils with places (SCAP)."),
     ("Net capacity", "The number of pupil places a school can hold (DfE method)."),
-    ("Surplus", "Places minus pupils; as a percentage of pupils."),
+    ("Surplus", "Places minus pupils; the surplus % is a percentage of pupils (demand), not "
+                "of places (national 'unfilled places' figures are a share of places)."),
     ("Margin", "Spare places kept for parental preference and pupils moving in mid-year."),
     ("Shortfall", "Places needed to keep the margin: pupils x (1 + margin) - places, if positive. "
-                  "Counted per planning area; never offset between areas or year groups."),
+                  "Counted per planning area over the year groups its schools teach; never "
+                  "offset between areas. Within an area, the public data give capacity by "
+                  "school, not by year group, so spare places in one year group (sixth form, "
+                  "say) count against pressure in another (Year 7, say)."),
+    ("Bulge class", "A temporary extra class of 30 for one cohort, kept as it moves up the "
+                    "school (7 years in primary, 5 in secondary)."),
+    ("Place-year", "One place short (or added) for one year: 30 places short for 2 years = 60 "
+                   "place-years."),
+    ("Binding constraint", "A limit that stopped the plan doing more or sooner: an option's "
+                           "earliest opening (lead time), the most modules allowed a year, or "
+                           "the budget."),
+    ("Backtest", "Forecasts made afterwards as if from an earlier year, with only the data "
+                 "available then, and compared with what happened."),
     ("80% / 95% range", "The range the forecast expects the outcome to fall in 8 (19) times in "
                         "10 (20)."),
     ("Derived", "Figures the engine computed from published totals, not observed directly."),

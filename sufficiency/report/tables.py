@@ -89,7 +89,7 @@ def _suff_note(data) -> str:
     return (
         f"Demand: forecast pupils by phase of places (primary R-Y6; secondary Y7-Y13). Capacity: "
         f"net capacity, {m['data_vintage'].split('capacity: ')[-1]}. Required = demand x "
-        f"(1 + {fmt_pct(m['margin'])}). RAG: red shortfall (surplus below {fmt_pct(m['margin'])}); "
+        f"(1 + {fmt_pct(m['margin'])}). Surplus % = (capacity - demand) / demand. RAG: red shortfall (surplus below {fmt_pct(m['margin'])}); "
         f"amber surplus below {fmt_pct(m['target'])}; green {fmt_pct(m['target'])}-"
         f"{fmt_pct(m['ceiling'])}; blue above {fmt_pct(m['ceiling'])}."
     )
@@ -131,7 +131,8 @@ def area_year_table(data, area: str) -> Table | None:
         return None
     yrs = rows[nc.YEAR].to_numpy(int)
     out = pd.DataFrame({
-        "year": [fmt_year(y) + (" (data)" if y <= base else "") for y in yrs],
+        "year": [fmt_year(y) + ((" (derived)" if data.derived else " (census)") if y <= base else "")
+                 for y in yrs],
         "demand": rows["demand"].to_numpy(float),
         "80% range": [f"{fmt_count(lo)}-{fmt_count(hi)}" if y > base else "-"
                       for lo, hi, y in zip(rows["demand_lower"], rows["demand_upper"], yrs)],

@@ -148,7 +148,8 @@ def position_at(sufficiency: pd.DataFrame, phase: str, year: int) -> dict | None
 
 
 def executive_summary(data: ReportData) -> list[str]:
-    """Paragraphs of the executive summary: the position by phase now, in 5 and in 10 years."""
+    """Paragraphs of the executive summary: how the report's date relates to its data and plan,
+    then the position by phase at the latest data, 5 and 10 years on."""
     meta = data.meta
     paras: list[str] = []
     suff = data.sufficiency
@@ -160,6 +161,7 @@ def executive_summary(data: ReportData) -> list[str]:
         )
         return paras
     margin = meta["margin"]
+    paras += list(meta.get("timing", ()))
     for phase in ("primary", "secondary"):
         for label, year in data.milestones:
             pos = position_at(suff, phase, year)
@@ -167,7 +169,7 @@ def executive_summary(data: ReportData) -> list[str]:
                 continue
             verb = "surplus" if pos["surplus"] >= 0 else "deficit"
             paras.append(
-                f"{_cap(PHASE_LABELS[phase])}, {label} ({fmt_year(year)}): "
+                f"{_cap(PHASE_LABELS[phase])}, {fmt_year(year)} ({label}): "
                 f"{fmt_count(pos['demand'])} pupils against {fmt_count(pos['capacity'])} places, "
                 f"a {verb} of {fmt_count(abs(pos['surplus']))} ({fmt_pct(pos['surplus_pct'])}); "
                 f"{pos['red_areas']} of {pos['areas']} planning areas short of places with the "
@@ -314,6 +316,7 @@ def area_commentary(data: ReportData, area: str) -> str:
                  + f"{fmt_count(worst['shortfall'])} places"
                  + ("" if y0 == y1 else f" in {fmt_year(worst[nc.YEAR])}")
                  + f" (including the {margin} margin).")
+    text += _tier_change_note(data, area)
     plan = data.plan
     if plan is None or plan.empty or short.empty and (plan[nc.AREA] != area).all():
         return text
@@ -346,6 +349,28 @@ def area_commentary(data: ReportData, area: str) -> str:
     return text
 
 
+def _tier_change_note(data: ReportData, area: str) -> str:
+    """For a secondary area whose tier structure changes (Pershore: Year 7 at the high school
+    from September 2027), what the capacity assumes about the middle schools' Year 7-8 places."""
+    a = data.areas[data.areas[nc.AREA] == area]
+    if a.empty or "tier_change_year" not in a or pd.isna(a["tier_change_year"].iloc[0]):
+        return ""
+    s = data.schools
+    if s is None or s.empty or "ncy_max" not in s:
+        return ""
+    mid = s[(s[nc.AREA] == area) & (s[nc.PHASE] == "secondary") & (s["ncy_max"] <= 8)]
+    if mid.empty:
+        return ""
+    y = int(a["tier_change_year"].iloc[0])
+    total = float(s.loc[(s[nc.AREA] == area) & (s[nc.PHASE] == "secondary"), nc.CAPACITY].sum())
+    names = sorted(dict.fromkeys(mid["school_name"].astype(str))) if "school_name" in mid else []
+    return (f" The area's tier structure changes in {fmt_year(y)}: ASSUMPTION: the capacity "
+            f"shown for every year keeps the {fmt_count(mid[nc.CAPACITY].sum())} Year 7-8 places "
+            f"of its middle schools ({_join(names)}), i.e. those places move with the pupils; "
+            f"without them the area has {fmt_count(total - mid[nc.CAPACITY].sum())} places from "
+            f"{fmt_year(y)}.")
+
+
 def fraction_in_band(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
     """Share of values within [lower, upper] (used for calibration statements) [fraction]."""
     values, lower, upper = map(np.asarray, (values, lower, upper))
@@ -375,6 +400,15 @@ def accuracy_sentences(data: ReportData) -> list[str]:
             f"{phase.capitalize()}, {int(horizon)} year(s) ahead, {len(g)} target year(s): this "
             f"engine's median absolute error {fmt_pct(g[eng].abs().median())} against the "
             f"Council's own {fmt_pct(g[own].abs().median())}."
+        )
+    if out:
+        out.append(
+            "A caution in reading this comparison: the engine's forecasts here are a backtest, "
+            "made afterwards from the data available at each origin, with settings that were "
+            "chosen by backtesting the same 14 West Midlands authorities over the same years; "
+            "the Council's errors are those of forecasts published at the time, with no "
+            "hindsight. The engine's errors on authorities and years it has not seen are "
+            "likely to be somewhat larger."
         )
     return out
 

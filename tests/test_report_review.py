@@ -1,0 +1,103 @@
+"""Findings of the sign-off review of the Worcestershire report (27 November 2026), each
+checked against the results: the report's date against its data and plan, the tier change's
+capacity assumption, the years of each source in its own convention, the accuracy caution and
+the binding constraints sheet."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import pytest
+
+from sufficiency import load_inputs, load_model
+from sufficiency import nomenclature as nc
+from sufficiency.report import build_report, render_xlsx, run_pipeline
+from sufficiency.report.build import _timing_notes, _years_label
+from sufficiency.report.text import (
+    accuracy_sentences,
+    area_commentary,
+    executive_summary,
+    fmt_count,
+)
+
+
+@pytest.fixture(scope="module")
+def run(model_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inputs = load_inputs(load_model(model_path))
+        # SEND and early years have their own tests; left out here for speed
+        results = run_pipeline(inputs, with_send=False, with_early_years=False)
+        results.pop("seconds", None)
+        missing = results.pop("missing")
+        data = build_report(inputs, **results, missing=missing, report_date="2026-11-27")
+    return inputs, results, data
+
+
+@pytest.mark.parametrize("date, first, expect_data, expect_plan", [
+    ("2026-11-27", 2026, "2023/24 to 2026/27", True),    # the plan's first year under way
+    ("2026-08-31", 2026, "2023/24 to 2025/26", False),   # before September: not yet begun
+    ("2026-11-27", 2027, "2023/24 to 2026/27", False),
+    ("2023-10-01", 2026, "", False),                     # within a year of the data: no note
+])
+def test_timing_notes(date, first, expect_data, expect_plan):
+    notes = _timing_notes(date, 2022, first)
+    assert (expect_data in notes[0]) if expect_data else notes[0] == ""
+    assert (len(notes) == 2) == expect_plan
+    if expect_plan:
+        assert f"first_year = {first + 1}" in notes[1]
+
+
+def test_report_states_its_date_against_data_and_plan(run):
+    _, _, data = run
+    paras = executive_summary(data)
+    assert paras[0].startswith("The latest pupil data are for 2022/23")
+    first = data.meta["plan_first_year"]
+    if first is not None and first <= 2026:
+        assert any("had begun by the date of this report" in w for w in data.warnings)
+    labels = [label for label, _ in data.milestones]
+    assert labels[0] == "latest data" and "now" not in labels
+
+
+def test_tier_change_capacity_assumption(run):
+    inputs, _, data = run
+    cap = inputs.capacity
+    mid = cap[(cap[nc.AREA] == "8850025") & (cap[nc.PHASE] == "secondary") & (cap["ncy_max"] <= 8)]
+    assert len(mid) == 3
+    text = area_commentary(data, "8850025")
+    assert f"keeps the {fmt_count(mid[nc.CAPACITY].sum())} Year 7-8 places" in text
+    total = cap.loc[(cap[nc.AREA] == "8850025") & (cap[nc.PHASE] == "secondary"), nc.CAPACITY].sum()
+    assert f"the area has {fmt_count(total - mid[nc.CAPACITY].sum())} places from 2027/28" in text
+    # an area without a tier change says nothing of the kind
+    assert "tier structure changes" not in area_commentary(data, "8850031")
+
+
+def test_source_years_in_their_own_convention(run):
+    _, _, data = run
+    years = dict(zip(data.sources["table"], data.sources["years"]))
+    assert years["births"] == "mid-1992 to mid-2022"
+    assert _years_label("early_years_takeup", "actual", [2016, 2019]) == "January 2016 to January 2019"
+    assert years["capacity"] == "2014/15"
+    assert _years_label("pupils", "actual", [2011, 2022]) == "2011/12 to 2022/23"
+
+
+def test_accuracy_comparison_carries_its_caution(run):
+    _, _, data = run
+    out = accuracy_sentences(data)
+    if not out:
+        pytest.skip("no accuracy comparison in this run")
+    assert "chosen by backtesting the same 14 West Midlands authorities" in out[-1]
+
+
+def test_binding_constraints_sheet(run):
+    from openpyxl import load_workbook
+
+    _, results, data = run
+    alloc = results["allocation"]
+    if alloc is None:
+        pytest.skip("no plan in this run")
+    wb = load_workbook(io.BytesIO(render_xlsx(data)))
+    ws = wb["Binding constraints"]
+    assert ws.max_row - 1 == len(alloc.binding)
+    assert [c.value for c in ws[1]] == list(alloc.binding.columns)
