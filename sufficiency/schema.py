@@ -325,6 +325,36 @@ def _coerce(frame: pd.DataFrame, col: Column, source: str, label: str | None = N
     return out
 
 
+def _span(years: list[int]) -> str:
+    return f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
+
+
+def _gap(present: list[int]) -> tuple[str, list[int]]:
+    """Describe the first gap in sorted ``present`` years and the years whose rows to show.
+
+    A single year standing apart from the rest (a stray ``2030`` after ``2011-2022``, or a
+    ``1990`` before ``1992-2023``) is most likely a wrong value: its rows are shown. A hole
+    inside the series (``2015`` missing) shows the rows on either side of it.
+    """
+    runs: list[list[int]] = [[present[0]]]
+    for y in present[1:]:
+        if y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    main = max(range(len(runs)), key=lambda i: len(runs[i]))
+    holes = sorted(set(range(present[0], present[-1] + 1)) - set(present))
+    hole_txt = (f"{holes[0]}..{holes[-1]}" if len(holes) > 1 and holes[-1] - holes[0] + 1 == len(holes)
+                else ", ".join(map(str, holes[:10])) + (" ..." if len(holes) > 10 else ""))
+    stray = [r for i, r in enumerate(runs) if i != main and len(r) == 1]
+    if stray and len(runs) == len(stray) + 1:
+        ys = [r[0] for r in stray]
+        return (f"year(s) {', '.join(map(str, ys))} stand apart from {_span(runs[main])} "
+                f"(missing {hole_txt}): a mistyped year?", ys)
+    a, b = runs[0], runs[1]
+    return f"missing {hole_txt} between {a[-1]} and {b[0]}", [a[-1], b[0]]
+
+
 def validate_frame(
     frame: pd.DataFrame,
     schema: Schema | str,
@@ -450,12 +480,14 @@ def validate_frame(
         gaps = span[span["max"] - span["min"] + 1 != span["nunique"]]
         if len(gaps):
             g = gaps.index[0]
-            present = sorted(years.loc[years["_g"] == g, nc.YEAR].unique().tolist())
-            holes = sorted(set(range(present[0], present[-1] + 1)) - set(present))
-            mask = (years["_g"] == g).to_numpy()
+            in_g = (years["_g"] == g).to_numpy()
+            present = sorted(years.loc[in_g, nc.YEAR].unique().tolist())
+            problem, shown = _gap(present)
+            yv = years[nc.YEAR].to_numpy()
+            mask = in_g & np.isin(yv, shown)
             raise_rows_error(
-                source, nc.YEAR, checked, mask, f"years not contiguous for area {g!r} "
-                f"(missing {holes[:10]})", "every year between the first and the last",
+                source, nc.YEAR, checked, mask, f"years not contiguous for area {g!r}: {problem}",
+                "every year between the first and the last", label=lab(nc.YEAR),
             )
     checked = checked.drop(columns=["_line"], errors="ignore")
     return checked.sort_values(key, kind="stable").reset_index(drop=True)

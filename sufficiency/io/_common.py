@@ -157,12 +157,22 @@ def read_csv_checked(path: str | Path, *, dtype=str, **kwargs) -> pd.DataFrame:
             text = raw.decode("cp1252")
         except UnicodeDecodeError as exc:  # pragma: no cover - cp1252 decodes almost anything
             raise SchemaError(f"{p}: not a text file ({exc}); expected a UTF-8 CSV file.") from exc
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    if "sep" not in kwargs and "delimiter" not in kwargs:
+        for sep, name in ((";", "semicolon"), ("\t", "tab")):
+            if header.count(sep) > header.count(","):
+                raise SchemaError(
+                    f"{p}: line 1 looks {name}-separated ({header.strip()[:80]!r}); expected a "
+                    "comma-separated CSV file. Save it again as CSV (comma delimited)."
+                )
     try:
         frame = pd.read_csv(
             _io.StringIO(text), dtype=dtype, keep_default_na=True, skipinitialspace=True, **kwargs
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as exc:
-        raise SchemaError(f"{p}: cannot be parsed as CSV ({exc}).") from exc
+        detail = " ".join(str(exc).split())  # pandas' message spans lines; keep it on one
+        raise SchemaError(f"{p}: cannot be parsed as CSV ({detail}); expected a comma-separated "
+                          "file with the same number of fields on every line.") from exc
     if frame.empty:
         raise SchemaError(f"{p}: has a header but no data rows.")
     frame.columns = [str(c).strip() for c in frame.columns]

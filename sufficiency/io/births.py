@@ -102,6 +102,44 @@ def _read_raw(path: str | Path):
     return raw, date, types, sha256_of(path)
 
 
+def _name_misdated_rows(raw: pd.DataFrame, date: pd.Series, types: pd.Series,
+                        frame: pd.DataFrame, source: str, include_modelled: bool) -> None:
+    """Name the rows of a mid-year missing in the middle of a district's series.
+
+    Mid-year births are read from rows dated 1 July only; a mid-year row dated otherwise
+    (``2015-01-01``) is read as another kind of row and the year goes missing. The generic
+    gap message would point at the neighbouring years, so name the rows of the missing year.
+    """
+    if frame.empty:
+        return
+    span = frame.groupby(nc.AREA)[nc.YEAR].agg(["min", "max", "nunique"])
+    gaps = span[span["max"] - span["min"] + 1 != span["nunique"]]
+    if gaps.empty:
+        return
+    area = gaps.index[0]
+    have = set(frame.loc[frame[nc.AREA] == area, nc.YEAR])
+    lo, hi = int(gaps.loc[area, "min"]), int(gaps.loc[area, "max"])
+    holes = sorted(set(range(lo, hi + 1)) - have)
+    kinds = ["actual", "interpolated", "predicted"] if include_modelled else ["actual"]
+    gss = raw["gss_code"].astype("string").str.strip()
+    in_hole = ((gss == area).fillna(False).to_numpy(dtype=bool)
+               & np.isin(date.dt.year.to_numpy(), holes) & types.isin(kinds).to_numpy(dtype=bool))
+    if not in_hole.any():
+        return  # nothing in the file for those years: the generic message says what is missing
+    # a second row with the same district, date and type is the likeliest misdated mid-year row
+    key = pd.DataFrame({"g": gss, "d": date, "t": types})
+    dup = key.duplicated(keep=False).to_numpy(dtype=bool) & in_hole
+    mask = dup if dup.any() else in_hole
+    raise_rows_error(
+        source, "date", raw, mask,
+        f"no mid-year row for district {area!r} in {', '.join(map(str, holes[:10]))} (rows dated "
+        f"1 July give the mid-year births; these rows of that year are read as other 12-month "
+        f"counts{', and repeat a date' if dup.any() else ''})",
+        f"a row dated {holes[0]}-07-01 ({', '.join(kinds)}) between {lo} and {hi}, like every "
+        "other year",
+    )
+
+
 def _midyear(path, parsed, include_modelled: bool, districts) -> Loaded:
     """The mid-year table of a parsed births file (see :func:`read_births`)."""
     source = str(path)
@@ -130,6 +168,7 @@ def _midyear(path, parsed, include_modelled: bool, districts) -> Loaded:
     if districts is not None:
         frame = frame[frame[nc.AREA].isin(districts)]
     frame = frame.drop(columns="type").assign(**{nc.SOURCE: Path(path).name})
+    _name_misdated_rows(raw, date, types, frame, source, include_modelled)
     data = validate_frame(frame, "births", source, published=_PUBLISHED)
     prov = Provenance(
         "births", source, sha, "read_births", len(data),

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import nomenclature as nc
+from ..exceptions import SchemaError
 from ..schema import SCHEMAS, raise_rows_error, validate_frame
 from ._common import Loaded, Provenance, read_csv_checked, require_columns, sha256_of
 
@@ -28,6 +29,7 @@ def read_tidy(
     known_areas: Iterable[str] | None = None,
     kind: str = "actual",
     publisher: str = "local authority",
+    complete: bool | None = None,
 ) -> Loaded:
     """Read a canonical table (``pupils``, ``births``, ``capacity``, ``housing``, ...) from CSV.
 
@@ -41,6 +43,9 @@ def read_tidy(
         Valid area codes: rows naming any other raise a :class:`SchemaError`.
     kind : str
         Provenance kind for rows without a ``kind`` column.
+    complete : bool, optional
+        Every one of ``known_areas`` must have rows (default: for ``pupils``, whose every
+        planning area needs a history to be forecast).
     """
     source = str(path)
     raw = read_csv_checked(path)
@@ -51,6 +56,17 @@ def read_tidy(
     if nc.KIND in [c.name for c in schema.columns] and nc.KIND not in raw.columns:
         raw[nc.KIND] = kind
     data = validate_frame(raw, schema, source, known_areas=known_areas)
+    if complete is None:
+        complete = table == "pupils"
+    if complete and known_areas is not None and schema.area_column in data:
+        absent = [a for a in dict.fromkeys(known_areas) if a not in set(data[schema.area_column])]
+        if absent:
+            raise SchemaError(
+                f"{source}: column {schema.area_column!r}: no rows for area(s) "
+                f"{', '.join(absent[:10])}{' ...' if len(absent) > 10 else ''}; expected rows for "
+                f"every area of the model ({len(set(known_areas))}), each with its own history. "
+                "Add the area's rows or remove the area from the model definition."
+            )
     if table == "capacity":
         # later checks (a school in an area of another phase) name the file and line
         key = zip(raw[nc.SCHOOL].astype("string").str.strip(),
