@@ -21,6 +21,7 @@ first origins.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import warnings
 from collections.abc import Mapping, Sequence
@@ -84,6 +85,40 @@ def _model_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
     return p
 
 
+class _Collect(logging.Filter):
+    """Holds back the forecast's log records during a loop of fits, to log each one once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: dict[tuple[int, str], int] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.levelno, record.getMessage())
+        self.records[key] = self.records.get(key, 0) + 1
+        return False
+
+
+@contextlib.contextmanager
+def _once(origins: Sequence[int]):
+    """Log what the model says at every origin once, not once per origin (the same finding,
+    e.g. areas without births, would repeat at each of the origins)."""
+    target = logging.getLogger("sufficiency.forecast")
+    if any(isinstance(f, _Collect) for f in target.filters):
+        yield  # an enclosing backtest collects (model and baselines: one message)
+        return
+    collect = _Collect()
+    target.addFilter(collect)
+    try:
+        yield
+    finally:
+        target.removeFilter(collect)
+        where = (f"origin {origins[0]}" if len(origins) == 1
+                 else f"origins {min(origins)}-{max(origins)}")
+        for (level, msg), n in collect.records.items():
+            logger.log(level, "backtest (%s): %s%s", where, msg,
+                       f" (at {n} origins)" if n > 1 else "")
+
+
 def rolling_forecasts(
     pupils: pd.DataFrame,
     births: pd.DataFrame | None,
@@ -131,10 +166,11 @@ def rolling_forecasts(
     first, last = int(pupils[nc.YEAR].min()), int(pupils[nc.YEAR].max())
     frames = []
     actual = pupils.groupby([nc.AREA, nc.YEAR, nc.NCY])[nc.PUPILS].sum()
-    for o in origins:
+
+    def _origin(o: int) -> None:
         if o <= first or o > last:
             logger.info("origin %s skipped: needs at least two years of history", o)
-            continue
+            return
         if baseline == "last":
             base = pupils[pupils[nc.YEAR] == o]
             for h in range(1, max_horizon + 1):
@@ -143,7 +179,7 @@ def rolling_forecasts(
                     "target_year": o + h, nc.NCY: base[nc.NCY].to_numpy(),
                     "forecast": base[nc.PUPILS].to_numpy(dtype=float),
                 }))
-            continue
+            return
         p = _model_params(params)
         if baseline is not None:
             p.update(BASELINES[baseline])
@@ -169,6 +205,10 @@ def rolling_forecasts(
             "target_year": o + hi + 1, nc.NCY: np.asarray(model.ncys_)[gi],
             "forecast": cube[ai, hi, gi],
         }))
+
+    with _once(list(origins) or [last]):
+        for o in origins:
+            _origin(o)
     if not frames:
         return pd.DataFrame(columns=[nc.AREA, "origin", "horizon", "target_year", nc.NCY, "forecast", "actual"])
     out = pd.concat(frames, ignore_index=True)
@@ -420,15 +460,21 @@ def backtest(
         hmax = max(h for o in origins for h in horizons if o + h <= last)
     # the model at every origin up to the last scored one (calibration needs earlier errors)
     all_origins = list(range(first + 1, max(origins) + 1))
-    msgs: list[str] = []
+    with _once(all_origins):
+        return _backtest(pupils, births, origins, horizons, params, scorecards, coverage,
+                         provenance, intervals, calendar_births, all_origins, hmax,
+                         [msg] if beyond else [])
+
+
+def _backtest(pupils, births, origins, horizons, params, scorecards, coverage, provenance,
+              intervals, calendar_births, all_origins, hmax, msgs) -> BacktestResult:
+    """:func:`backtest` once its arguments are checked."""
     fitted = dict.fromkeys(origins) if intervals == "bootstrap" else None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         cells = rolling_forecasts(pupils, births, all_origins, hmax, params, fitted=fitted,
                                   calendar_births=calendar_births)
     msgs += sorted({str(w.message) for w in caught})
-    if beyond:
-        msgs.append(msg)
     model_err = phase_errors(cells)
     res = model_err[model_err["origin"].isin(origins) & model_err["horizon"].isin(horizons)
                     & model_err[nc.PHASE].isin(SCORED_PHASES)].copy()
