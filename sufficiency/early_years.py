@@ -28,7 +28,8 @@ Method
    applies to cohorts of given ages, from an academic year, for some hours a week, to a share of
    the cohort (eligibility) of which a share takes it up.
 3. **Places** = children x take-up x hours / ``hours_per_place`` [FTE places].
-4. **Supply**: from ``[early_years] supply`` when given; otherwise today's funded take-up
+4. **Supply**: from ``[early_years] supply`` when given (every age group: one left out is an
+   error, not 0 places); otherwise today's funded take-up
    (the places the model computes for the latest DfE take-up year) is today's supply, stated
    as an assumption wherever it is used.
 """
@@ -309,47 +310,148 @@ DEFAULT_ENTITLEMENTS: tuple[Entitlement, ...] = (
 )
 
 
+#: Age groups an entitlement can serve (the ``age`` column of the results).
+AGE_GROUPS = ("under_2", "2", "3_4")
+_DFE_GROUPS = ("two_year_olds", "three_and_four_year_olds")
+
+
+def _num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _whole(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _entitlement(r: Any, where: str) -> Entitlement:
+    """One ``[[early_years.entitlements]]`` table, checked key by key."""
+    if not isinstance(r, Mapping):
+        raise ConfigError(f"{where}: {r!r}: expected a table (name, age_group, ages, hours, from_year)")
+    for k in ("name", "age_group", "ages", "hours", "from_year"):
+        if k not in r:
+            raise ConfigError(f"{where}: missing required key {k!r}; expected name, age_group, "
+                              "ages, hours, from_year (and eligible, takeup, takeup_range, source)")
+    name = r["name"]
+    if not isinstance(name, str) or not name:
+        raise ConfigError(f"{where} name = {name!r}: expected a non-empty string")
+    where = f"{where} ({name})"
+
+    def bad(key: str, expected: str) -> ConfigError:
+        return ConfigError(f"{where} {key} = {r[key]!r}: expected {expected}")
+
+    if r["age_group"] not in AGE_GROUPS:
+        import difflib
+
+        hint = difflib.get_close_matches(str(r["age_group"]).replace("-", "_"), AGE_GROUPS, n=1)
+        raise bad("age_group", f"one of {', '.join(map(repr, AGE_GROUPS))}"
+                  + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+    ages = r["ages"]
+    if not isinstance(ages, list) or not ages or not all(_whole(a) and 0 <= a <= 4 for a in ages):
+        raise bad("ages", "a list of ages at 31 August (ages 0-4), e.g. [2, 3]")
+    if not _num(r["hours"]) or not 0 < r["hours"] <= 60:
+        raise bad("hours", "funded hours a week, a number in (0, 60]")
+    if not _whole(r["from_year"]) or not 1990 <= r["from_year"] <= 2100:
+        raise bad("from_year", "an academic year (its start), e.g. 2024")
+    fys = r.get("first_year_share", 1.0)
+    if not _num(fys) or not 0 < fys <= 1:
+        raise bad("first_year_share", "a share of the first year in (0, 1], e.g. 0.333 for an April start")
+    dfe_group = r.get("dfe_group")
+    if dfe_group is not None and dfe_group not in _DFE_GROUPS:
+        raise bad("dfe_group", f"one of {', '.join(_DFE_GROUPS)}")
+    for k in ("eligible", "takeup"):
+        v = r.get(k, 1.0)
+        if isinstance(v, str):
+            if v != "derived":
+                raise bad(k, "a fraction in [0, 1] or 'derived'")
+            if dfe_group is None:
+                raise bad(k, "a dfe_group ('two_year_olds' or 'three_and_four_year_olds') to derive it from")
+        elif not _num(v) or not 0 <= v <= 1:
+            raise bad(k, "a fraction in [0, 1] or 'derived'")
+    rng = r.get("takeup_range")
+    if rng is not None and not (isinstance(rng, list) and len(rng) == 2 and all(_num(x) for x in rng)
+                                and 0 <= rng[0] <= rng[1] <= 1):
+        raise bad("takeup_range", "[low, high] with 0 <= low <= high <= 1")
+    source = r.get("source", "")
+    if not isinstance(source, str):
+        raise bad("source", "a string")
+    return Entitlement(
+        name=name, age_group=r["age_group"], ages=tuple(ages), hours=float(r["hours"]),
+        from_year=int(r["from_year"]), first_year_share=float(fys),
+        eligible=r.get("eligible", 1.0), takeup=r.get("takeup", 1.0),
+        takeup_range=tuple(float(x) for x in rng) if rng is not None else None,
+        source=source, dfe_group=dfe_group,
+    )
+
+
 def early_years_entitlements(section: Mapping[str, Any], path: Any = "[early_years]"
                              ) -> tuple[Entitlement, ...]:
-    """Entitlements from ``[[early_years.entitlements]]`` (defaults when absent)."""
+    """Entitlements from ``[[early_years.entitlements]]`` (defaults when absent).
+
+    Raises
+    ------
+    ConfigError
+        One line naming the file, the entitlement, the key, the value and what was expected.
+    """
     rows = section.get("entitlements")
     if rows is None:
         return DEFAULT_ENTITLEMENTS
-    out = []
-    for i, r in enumerate(rows):
-        where = f"{path}: [[early_years.entitlements]] #{i + 1}"
-        try:
-            rng = r.get("takeup_range")
-            e = Entitlement(
-                name=str(r["name"]), age_group=str(r["age_group"]),
-                ages=tuple(int(x) for x in r["ages"]), hours=float(r["hours"]),
-                from_year=int(r["from_year"]), first_year_share=float(r.get("first_year_share", 1.0)),
-                eligible=r.get("eligible", 1.0), takeup=r.get("takeup", 1.0),
-                takeup_range=tuple(float(x) for x in rng) if rng is not None else None,
-                source=str(r.get("source", "")), dfe_group=r.get("dfe_group"),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ConfigError(f"{where}: {exc!r}; expected name, age_group, ages, hours, "
-                              "from_year (and eligible, takeup, takeup_range, source)") from exc
-        for k in ("eligible", "takeup"):
-            v = getattr(e, k)
-            if isinstance(v, str):
-                if v != "derived":
-                    raise ConfigError(f"{where}: {k} = {v!r}: expected a fraction or 'derived'")
-                if e.dfe_group not in ("two_year_olds", "three_and_four_year_olds"):
-                    raise ConfigError(f"{where}: {k} = 'derived' needs dfe_group = "
-                                      "'two_year_olds' or 'three_and_four_year_olds'")
-            elif not 0 <= float(v) <= 1.5:
-                raise ConfigError(f"{where}: {k} = {v}: expected a fraction in [0, 1.5]")
-        if e.hours <= 0 or not 0 < e.first_year_share <= 1 or any(a < 0 or a > 4 for a in e.ages):
-            raise ConfigError(f"{where}: hours must be > 0, first_year_share in (0, 1], ages 0-4")
-        if e.takeup_range is not None and not (len(e.takeup_range) == 2
-                                               and 0 <= e.takeup_range[0] <= e.takeup_range[1]):
-            raise ConfigError(f"{where}: takeup_range = {e.takeup_range}: expected [low, high]")
-        out.append(e)
+    if not isinstance(rows, list):
+        raise ConfigError(f"{path}: [early_years] entitlements = {rows!r}: expected an array of "
+                          "tables [[early_years.entitlements]]")
+    out = [_entitlement(r, f"{path}: [[early_years.entitlements]] #{i + 1}")
+           for i, r in enumerate(rows)]
     if not out:
         raise ConfigError(f"{path}: [[early_years.entitlements]] is empty")
+    names = [e.name for e in out]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise ConfigError(f"{path}: [[early_years.entitlements]] name {dup[0]!r} is used twice; "
+                          "expected one entitlement per name")
     return tuple(out)
+
+
+def _hours_per_place(value: Any, where: str) -> float:
+    """``[early_years] hours_per_place`` checked: funded hours a week of one FTE place."""
+    if not _num(value) or not 0 < value <= 60:
+        raise ConfigError(f"{where} hours_per_place = {value!r}: expected hours a week, a number "
+                          "in (0, 60], e.g. 30")
+    return float(value)
+
+
+def funded_supply(value: Any, ages: Sequence[str], where: str, complete: bool = True
+                  ) -> dict[str, float]:
+    """``[early_years] supply`` checked: FTE places for every age group the entitlements serve.
+
+    In a model definition (``complete=True``) an age group left out is an error, not 0
+    places: the engine cannot tell how many places it has. To use today's funded take-up as
+    supply (the default assumption) for every age group, leave ``supply`` out altogether.
+    The ``supply`` argument of :func:`forecast_early_years` (``complete=False``) gives 0
+    places to an age group it leaves out.
+    """
+    ages = list(ages)
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where} supply = {value!r}: expected a table {{ age group = FTE places }} "
+                          f"for age groups {', '.join(map(repr, ages))}")
+    unknown = [str(k) for k in value if str(k) not in ages]
+    if unknown:
+        raise ConfigError(f"{where} supply: unknown age group {unknown[0]!r}; expected "
+                          f"{', '.join(map(repr, ages))} (the entitlements' age_group)")
+    missing = [a for a in ages if a not in value]
+    if not complete:
+        value = {**dict.fromkeys(missing, 0.0), **value}
+    elif missing:
+        raise ConfigError(
+            f"{where} supply gives {', '.join(map(repr, map(str, value))) or 'no age group'} but "
+            f"not {', '.join(map(repr, missing))}: expected FTE places for every age group "
+            f"({', '.join(map(repr, ages))}); an age group left out is unknown, not 0 places "
+            "(leave supply out to use today's funded take-up for all of them)")
+    out = {}
+    for a in ages:
+        v = value[a]
+        if not _num(v) or not v >= 0:
+            raise ConfigError(f"{where} supply.{a} = {v!r}: expected a number of FTE places >= 0")
+        out[a] = float(v)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -492,7 +594,8 @@ def forecast_early_years(
     entitlements : sequence of Entitlement, optional
         Default ``[[early_years.entitlements]]`` or :data:`DEFAULT_ENTITLEMENTS`.
     supply : mapping of str to float, optional
-        Places supplied by age group [FTE places]; default ``[early_years] supply``, else today's
+        Places supplied by age group [FTE places]; an age group left out has 0 places.
+        Default ``[early_years] supply`` (which must give every age group), else today's
         funded take-up (stated as an assumption).
     takeup_path : path-like, optional
         DfE take-up file; default ``[early_years] takeup`` or the file next to the census.
@@ -517,9 +620,12 @@ def forecast_early_years(
     inputs = _as_inputs(inputs_or_config)
     cfg = inputs.config
     sec = cfg.section("early_years")
-    hpp = float(hours_per_place if hours_per_place is not None else sec.get("hours_per_place", 30.0))
-    if hpp <= 0:
-        raise ConfigError(f"{cfg.path}: [early_years] hours_per_place = {hpp}: expected > 0")
+    if hours_per_place is not None:
+        hpp = float(hours_per_place)
+        if hpp <= 0:
+            raise ConfigError(f"hours_per_place = {hpp}: expected > 0")
+    else:
+        hpp = _hours_per_place(sec.get("hours_per_place", 30.0), f"{cfg.path}: [early_years]")
     ents = tuple(entitlements) if entitlements is not None else early_years_entitlements(sec, cfg.path)
     tpath = takeup_path or (cfg.resolve(sec["takeup"]) if "takeup" in sec else
                             cfg.data["pupils"].path.parent / "early_years_funded_takeup_2016_2019.csv")
@@ -584,12 +690,9 @@ def forecast_early_years(
     sup_cfg = supply if supply is not None else sec.get("supply")
     ages = sorted(data["age"].unique())
     if sup_cfg:
-        unknown = sorted(set(sup_cfg) - set(ages))
-        if unknown:
-            raise ConfigError(f"{cfg.path}: [early_years] supply: unknown age group(s) {unknown}; "
-                              f"expected {ages}")
+        given = funded_supply(sup_cfg, ages, f"{cfg.path}: [early_years]", complete=supply is None)
         sup = pd.DataFrame({nc.AREA: cfg.authority, "age": ages,
-                            "supply": [float(sup_cfg.get(a, 0.0)) for a in ages],
+                            "supply": [given[a] for a in ages],
                             "supply_source": "model definition [early_years] supply"})
         supply_year = int(sec.get("supply_year", inputs.base_year))
     else:

@@ -1011,10 +1011,74 @@ def forecast_params(config, **overrides) -> dict[str, Any]:
             params[k] = v
     if "window" not in sec and "window" not in overrides and a.window != 3:
         params["window"] = a.window
+    for src_name, src in (("[forecast]", sec), ("override", overrides)):
+        for k, v in src.items():
+            check_param(k, v, f"{config.path}: {src_name}")
     if isinstance(params["downweight"], Mapping):
         params["downweight"] = {int(k): float(v) for k, v in params["downweight"].items()}
     params["coverage"] = tuple(float(c) for c in params["coverage"])
     return params
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+
+#: Checks of the :data:`DEFAULT_PARAMS` a model definition can set:
+#: name -> (test, what was expected).
+_PARAM_CHECKS: Mapping[str, tuple[Any, str]] = MappingProxyType({
+    **{k: (lambda v: _is_int(v) and 1 <= v <= 50, "a whole number of years, 1..50")
+       for k in ("window", "reception_window", "reception_trend_window", "drift_lookback")},
+    **{k: (lambda v: v in cohort.AVERAGE_METHODS, f"one of {', '.join(cohort.AVERAGE_METHODS)}")
+       for k in ("method", "reception_method")},
+    **{k: (lambda v: _is_number(v) and v > 0, "a half-life in years > 0")
+       for k in ("halflife", "secondary_halflife")},
+    **{k: (lambda v: _is_number(v) and 0 <= v <= 1, "a weight in [0, 1]")
+       for k in ("shrinkage", "reception_shrinkage", "secondary_shrinkage", "reception_trend",
+                 "drift", "reception_drift", "staying_on_drift", "primary_drift", "rebound")},
+    "shrinkage_method": (lambda v: v in cohort.SHRINKAGE_METHODS,
+                         f"one of {', '.join(cohort.SHRINKAGE_METHODS)}"),
+    "rebound_pooled": (lambda v: isinstance(v, bool), "true or false"),
+    "births_method": (lambda v: v in ("holt_fixed", "holt_damped", "drift", "flat"),
+                      "one of holt_fixed, holt_damped, drift, flat"),
+    "horizon": (lambda v: _is_int(v) and 1 <= v <= 30, "a whole number of years, 1..30"),
+    "coverage": (lambda v: isinstance(v, (list, tuple)) and len(v) >= 1
+                 and all(_is_number(c) and 0 < c < 1 for c in v),
+                 "a list of interval coverages, each a fraction in (0, 1), e.g. [0.8, 0.95]"),
+    "draws": (lambda v: _is_int(v) and v >= 1, "a whole number of draws >= 1, e.g. 1000"),
+    "seed": (lambda v: _is_int(v) and v >= 0, "a whole number >= 0"),
+    "downweight": (lambda v: isinstance(v, Mapping) and all(
+        str(k).strip().lstrip("-").isdigit() and _is_number(w) and 0 <= w <= 1
+        for k, w in v.items()),
+        "a table {academic year = weight in [0, 1]}, e.g. { 2020 = 0.0 }"),
+})
+
+
+def check_param(name: str, value: Any, where: str = "[forecast]") -> None:
+    """Check one forecast parameter given in a model definition or as an override.
+
+    Raises
+    ------
+    ConfigError
+        One line: ``where``, the parameter, the value found and what was expected.
+    """
+    check = _PARAM_CHECKS.get(name)
+    if name in ("secondary_halflife", "secondary_shrinkage", "reception_shrinkage") and value is None:
+        return
+    if check is not None:
+        ok, expected = check
+        if not ok(value):
+            raise ConfigError(f"{where} {name} = {value!r}: expected {expected}")
+    elif name in ("combine", "reception_combine"):
+        try:
+            _members(value, name)
+        except (ConfigError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{where} {name} = {value!r}: expected a list of [window, method] "
+                              f"pairs ({exc})") from exc
 
 
 def run_forecast(inputs, **overrides) -> ForecastResult:

@@ -29,8 +29,9 @@ Method
    ``special_primary``, 11-15 -> ``special_secondary``, 16-19 and 20-25 -> ``special_post16``.
    Split by primary need with the need shares of special school plans (latest year), because
    the DfE does not publish age x placement x need.
-6. **Capacity**: ``[send] capacity`` by phase when given; otherwise today's placements in
-   state-funded special schools (places are full), stated as an assumption wherever used.
+6. **Capacity**: ``[send] capacity`` by phase when given (all three phases: a phase left out
+   is an error, not 0 places); otherwise today's placements in state-funded special schools
+   (places are full), stated as an assumption wherever used.
    ``shortfall = max(0, places - capacity)``.
 """
 
@@ -419,12 +420,63 @@ def _params(sec: Mapping[str, Any], path, **overrides) -> dict:
             p[k] = sec[k]
     p.update({k: v for k, v in overrides.items() if v is not None})
     for k in ("alpha", "beta", "phi"):
-        if not isinstance(p[k], (int, float)) or not 0 <= float(p[k]) <= 1:
+        if isinstance(p[k], bool) or not isinstance(p[k], (int, float)) or not 0 <= float(p[k]) <= 1:
             raise ConfigError(f"{path}: [send] {k} = {p[k]!r}: expected a number in [0, 1]")
         p[k] = float(p[k])
-    if not isinstance(p["fit_from"], int):
+    if isinstance(p["fit_from"], bool) or not isinstance(p["fit_from"], int):
         raise ConfigError(f"{path}: [send] fit_from = {p['fit_from']!r}: expected a year")
+    nw = p["national_window"]
+    if isinstance(nw, bool) or not isinstance(nw, int) or not 1 <= nw <= 10:
+        raise ConfigError(f"{path}: [send] national_window = {nw!r}: expected a whole number "
+                          "of years, 1..10")
+    if not isinstance(p["count_independent"], bool):
+        raise ConfigError(f"{path}: [send] count_independent = {p['count_independent']!r}: "
+                          "expected true or false")
     return p
+
+
+def special_capacity(value: Any, where: str, complete: bool = True) -> dict[str, float]:
+    """Special school places by phase from ``[send] capacity`` [places].
+
+    In a model definition (``complete=True``) every phase of :data:`SPECIAL_PHASES` must be
+    given: a phase left out is not a phase with no places, and the engine cannot tell how
+    many it has. To use today's state-funded placements as capacity (the default
+    assumption), leave ``capacity`` out altogether. The ``capacity`` argument of
+    :func:`forecast_send` (``complete=False``) gives 0 places to a phase it leaves out.
+
+    Raises
+    ------
+    ConfigError
+        Not a table, an unknown or missing phase, or a value that is not a number >= 0.
+    """
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where} capacity = {value!r}: expected a table "
+                          "{ special_primary = places, special_secondary = places, "
+                          "special_post16 = places }")
+    unknown = sorted(set(map(str, value)) - set(SPECIAL_PHASES))
+    if unknown:
+        import difflib
+
+        hint = difflib.get_close_matches(unknown[0], SPECIAL_PHASES, n=1)
+        raise ConfigError(f"{where} capacity: unknown phase {unknown[0]!r}"
+                          + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                          + f"; expected {', '.join(SPECIAL_PHASES)}")
+    missing = [ph for ph in SPECIAL_PHASES if ph not in value]
+    if not complete:
+        value = {**dict.fromkeys(missing, 0.0), **value}
+    elif missing:
+        raise ConfigError(
+            f"{where} capacity gives {', '.join(map(str, value)) or 'no phase'} but not "
+            f"{', '.join(missing)}: expected places for every phase ({', '.join(SPECIAL_PHASES)}); "
+            "a phase left out is unknown, not 0 places (leave capacity out to use today's "
+            "state-funded placements for all three)")
+    out = {}
+    for ph in SPECIAL_PHASES:
+        v = value[ph]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0:
+            raise ConfigError(f"{where} capacity.{ph} = {v!r}: expected a number of places >= 0")
+        out[ph] = float(v)
+    return out
 
 
 def _load_sen2(cfg, sec) -> tuple[dict, tuple[Provenance, ...]]:
@@ -468,8 +520,9 @@ def forecast_send(
     horizon : int, optional
         Years after the last year of plans (default ``[assumptions] horizon``).
     capacity : mapping of str to float, optional
-        Special school places by phase (``special_primary``, ...) [places]; default
-        ``[send] capacity``, else today's state-funded special placements (an assumption).
+        Special school places by phase (``special_primary``, ...) [places]; a phase left
+        out has 0 places. Default ``[send] capacity`` (which must give every phase), else
+        today's state-funded special placements (an assumption).
     count_independent : bool, optional
         Count placements in independent and non-maintained special schools as demand for
         places (default ``[send] count_independent`` or True).
@@ -574,13 +627,7 @@ def forecast_send(
     notes = []
     cap_cfg = capacity if capacity is not None else sec.get("capacity")
     if cap_cfg:
-        unknown = sorted(set(cap_cfg) - set(SPECIAL_PHASES))
-        if unknown:
-            raise ConfigError(f"{cfg.path}: [send] capacity: unknown phase(s) {unknown}; "
-                              f"expected {', '.join(SPECIAL_PHASES)}")
-        cap = {ph: float(cap_cfg.get(ph, 0.0)) for ph in SPECIAL_PHASES}
-        if any(v < 0 for v in cap.values()):
-            raise ConfigError(f"{cfg.path}: [send] capacity: places must be >= 0")
+        cap = special_capacity(cap_cfg, f"{cfg.path}: [send]", complete=capacity is None)
         cap_source = "model definition [send] capacity"
     else:
         latest = bands[bands[nc.YEAR] == share_year].set_index("band")[nc.PLANS]

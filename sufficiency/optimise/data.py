@@ -117,6 +117,30 @@ class PlanSettings:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):
+        def number(v) -> bool:
+            return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+        for k in ("margin", "target", "ceiling", "shortfall_penalty", "target_penalty",
+                  "surplus_penalty", "discount_rate", "time_limit", "mip_gap"):
+            v = getattr(self, k)
+            if not number(v):
+                raise ConfigError(f"plan: {k} = {v!r}: expected a number")
+        for k in ("total_budget", "annual_budget"):
+            v = getattr(self, k)
+            vals = list(v.values()) if isinstance(v, Mapping) else [v]
+            if v is not None and not all(number(x) and x >= 0 for x in vals):
+                raise ConfigError(f"plan: {k} = {v!r}: expected an amount in GBP >= 0"
+                                  + (" per year" if k == "annual_budget" else ""))
+        for k in ("first_year", "last_year"):
+            v = getattr(self, k)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))):
+                raise ConfigError(f"plan: {k} = {v!r}: expected an academic year (its start)")
+        if self.first_year is not None and self.last_year is not None and self.first_year > self.last_year:
+            raise ConfigError(f"plan: first_year = {self.first_year}, last_year = {self.last_year}: "
+                              "expected first_year <= last_year")
+        if not 0 <= self.discount_rate < 1:
+            raise ConfigError(f"plan: discount_rate = {self.discount_rate}: expected a rate per year "
+                              "in [0, 1), e.g. 0.035 for 3.5%")
         for k in ("margin", "target", "ceiling"):
             v = getattr(self, k)
             if not 0 <= v < 1:

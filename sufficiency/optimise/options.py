@@ -10,7 +10,7 @@ Each option is a row of a tidy table (:data:`OPTION_COLUMNS`):
 ``kind``
     ``bulge_class``, ``permanent_expansion``, ``new_school``, ``temporary_expansion``,
     ``special_expansion``, ``new_special_school``, ``resourced_provision``,
-    ``early_years_setting`` (free text is allowed; it only labels results)
+    ``early_years_setting`` (:data:`KINDS`; the model definition must use one of them)
 ``places``
     places added per module [places]; integer decisions count modules (forms of entry)
 ``max_modules``
@@ -58,6 +58,7 @@ __all__ = [
     "build_catalogue",
     "validate_options",
     "benchmark_costs",
+    "KINDS",
 ]
 
 logger = logging.getLogger(__name__)
@@ -181,45 +182,137 @@ def default_options(
     return validate_options(pd.DataFrame(rows, columns=list(OPTION_COLUMNS)), "default options")
 
 
-def options_from_config(section: Mapping[str, Any], where: str = "[plan]") -> pd.DataFrame:
+#: Kinds of option the engine knows (the ``kind`` column; module defaults in
+#: :data:`DEFAULT_MODULES` for the first three).
+KINDS = (
+    "bulge_class", "permanent_expansion", "new_school", "temporary_expansion",
+    "special_expansion", "new_special_school", "resourced_provision", "early_years_setting",
+)
+#: Phases of places an option can serve.
+OPTION_PHASES = ("primary", "secondary", "special", "early_years")
+
+_OPTION_KEYS = ("name", "area", "phase", "kind", "places", "cost", "fixed_cost", "cost_per_place",
+                "max_modules", "max_per_year", "min_modules", "earliest_year", "duration",
+                "revenue_per_place", "source")
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _option_label(where: str) -> str:
+    """``"m.toml: [plan]"`` -> ``"m.toml: [[plan.options]]"`` (the array the entries are in)."""
+    return where.replace("[plan]", "[[plan.options]]") if "[plan]" in where else f"{where} options"
+
+
+def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
+                        areas: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Read ``[[plan.options]]`` entries of a model definition.
 
-    Each entry: ``name``, ``area``, ``phase``, ``kind``, ``places`` (per module), and either
-    ``cost`` (total per module [GBP], ``fixed_cost`` optional) or ``cost_per_place``
-    [GBP/place]; optional ``max_modules`` (1), ``max_per_year``, ``min_modules`` (0),
-    ``earliest_year``, ``duration`` (0 = permanent), ``revenue_per_place``, ``source``.
+    Each entry: ``name``, ``area``, ``phase``, ``kind`` (one of :data:`KINDS`), ``places``
+    (per module), and either ``cost`` (total per module [GBP], ``fixed_cost`` optional) or
+    ``cost_per_place`` [GBP/place]; optional ``max_modules`` (1), ``max_per_year``,
+    ``min_modules`` (0), ``earliest_year``, ``duration`` (0 = permanent),
+    ``revenue_per_place``, ``source``.
+
+    Parameters
+    ----------
+    section : mapping
+        The ``[plan]`` section.
+    where : str
+        Prefix of error messages (the model file and section).
+    areas : mapping of str to str, optional
+        Planning area code -> phase (``primary`` / ``secondary``) of the model, plus the
+        authority's code for ``special`` and ``early_years`` options: when given, an option's
+        area must be one of them and a primary or secondary option's phase must be its area's.
+
+    Raises
+    ------
+    ConfigError
+        One line naming the option, the key, the value found and what was expected.
     """
     entries = section.get("options", [])
+    label = _option_label(where)
     if not isinstance(entries, list):
-        raise ConfigError(f"{where}: options must be an array of tables [[plan.options]]")
+        raise ConfigError(f"{where} options = {entries!r}: expected an array of tables [[plan.options]]")
     rows = []
     for i, e in enumerate(entries):
-        w = f"{where} options #{i + 1}"
+        w = f"{label} #{i + 1}"
+        if not isinstance(e, Mapping):
+            raise ConfigError(f"{w}: {e!r}: expected a table (name, area, phase, kind, places, cost)")
         for key in ("name", "area", "phase", "kind", "places"):
             if key not in e:
-                raise ConfigError(f"{w}: missing required key {key!r}")
+                raise ConfigError(f"{w}: missing required key {key!r}; expected name, area, phase, "
+                                  "kind, places and cost or cost_per_place")
+        w = f"{w} ({e['name']})"
+
+        def bad(key: str, expected: str, e=e, w=w) -> ConfigError:
+            return ConfigError(f"{w} {key} = {e[key]!r}: expected {expected}")
+
+        for key in ("name", "source"):
+            if key in e and not isinstance(e[key], str):
+                raise bad(key, "a string")
+        if not isinstance(e["area"], (str, int)) or isinstance(e["area"], bool):
+            raise bad("area", "a planning area code")
+        area = str(e["area"])
+        if e["phase"] not in OPTION_PHASES:
+            raise bad("phase", f"one of {', '.join(OPTION_PHASES)}")
+        if e["kind"] not in KINDS:
+            import difflib
+
+            hint = difflib.get_close_matches(str(e["kind"]), KINDS, n=1)
+            raise bad("kind", f"one of {', '.join(KINDS)}"
+                      + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+        if areas is not None:
+            if area not in areas:
+                raise bad("area", "a planning area of the model ([[areas]] code)")
+            ph = areas[area]
+            if e["phase"] in ("primary", "secondary") and ph != e["phase"]:
+                raise bad("phase", f"{ph!r}, the phase of planning area {area}")
+        if not _is_num(e["places"]) or not e["places"] > 0:
+            raise bad("places", "places added per module, a number > 0")
         places = float(e["places"])
-        if places <= 0:
-            raise ConfigError(f"{w} ({e['name']}): places = {places}: expected > 0")
+        for key in ("cost", "fixed_cost", "cost_per_place", "revenue_per_place"):
+            if key in e and (not _is_num(e[key]) or not e[key] >= 0):
+                raise bad(key, "an amount in GBP >= 0, written as a number (63300000.0, not '63.3m')"
+                          if isinstance(e[key], str) else "an amount in GBP >= 0")
+        for key in ("max_modules", "max_per_year", "min_modules", "duration"):
+            if key in e and (not _is_int(e[key]) or e[key] < 0):
+                raise bad(key, "a whole number >= 0" + (" (0 = permanent)" if key == "duration" else ""))
+        if "earliest_year" in e and (not _is_int(e["earliest_year"])
+                                     or not 1990 <= e["earliest_year"] <= 2100):
+            raise bad("earliest_year", "an academic year (its start), e.g. 2028")
         if "cost" in e:
             per_module = float(e["cost"]) + float(e.get("fixed_cost", 0.0))
         elif "cost_per_place" in e:
             per_module = float(e["cost_per_place"]) * places + float(e.get("fixed_cost", 0.0))
         else:
-            raise ConfigError(f"{w} ({e['name']}): give 'cost' [GBP per module] or "
-                              "'cost_per_place' [GBP/place]")
+            raise ConfigError(f"{w}: give 'cost' [GBP per module] or 'cost_per_place' [GBP/place]")
         duration = int(e.get("duration", 0))
+        max_modules = int(e.get("max_modules", 1 if duration == 0 else 0))
+        min_modules = int(e.get("min_modules", 0))
+        if duration == 0 and min_modules > max_modules:
+            raise ConfigError(f"{w} min_modules = {min_modules}: expected <= max_modules = {max_modules}")
         rows.append({
-            "option": str(e["name"]), nc.AREA: str(e["area"]), nc.PHASE: str(e["phase"]),
+            "option": str(e["name"]), nc.AREA: area, nc.PHASE: str(e["phase"]),
             "kind": str(e["kind"]), "places": places,
-            "max_modules": int(e.get("max_modules", 1 if duration == 0 else 0)),
+            "max_modules": max_modules,
             "max_per_year": int(e.get("max_per_year", 1 if duration > 0 else 0)),
-            "min_modules": int(e.get("min_modules", 0)),
+            "min_modules": min_modules,
             "cost_per_module": per_module, "cost_per_place": per_module / places,
             "revenue_per_place": float(e.get("revenue_per_place", 0.0)),
             "earliest_year": int(e["earliest_year"]) if "earliest_year" in e else -1,
             "duration": duration, "source": str(e.get("source", "model definition")),
         })
+    names = [r["option"] for r in rows]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise ConfigError(f"{label} name = {dup[0]!r}: used by more than one option; expected "
+                          "unique names")
     return pd.DataFrame(rows, columns=list(OPTION_COLUMNS))
 
 
@@ -255,8 +348,9 @@ def validate_options(options: pd.DataFrame, source: str = "options") -> pd.DataF
     for col, ok, expect in checks:
         ok = ok.fillna(False).to_numpy()
         if not ok.all():
-            rows = o.loc[~ok, ["option", col]].head()
-            raise ConfigError(f"{source}: column {col!r} must be {expect}; found\n{rows.to_string()}")
+            rows = "; ".join(f"{r.option!r}: {getattr(r, col)!r}" for r in
+                             o.loc[~ok, ["option", col]].head(3).itertuples(index=False))
+            raise ConfigError(f"{source}: {col} must be {expect}; found {rows}")
     perm = o["duration"].to_numpy() == 0
     bad = perm & (o["min_modules"].to_numpy() > o["max_modules"].to_numpy())
     if bad.any():
