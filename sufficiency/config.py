@@ -36,6 +36,7 @@ READERS = MappingProxyType(
         "pupils": ("census_ncy", "spc", "tidy", "school_census"),
         "births": ("ons_births", "tidy"),
         "lookup": ("district_lookup",),
+        "pupils_by_area": ("derived", "school_census", "tidy"),
         "capacity": ("scap", "tidy"),
         "housing": ("tidy",),
     }
@@ -194,18 +195,28 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
     districts = d.get("districts", [])
     if isinstance(districts, str):
         districts = [districts]
+    if not isinstance(districts, list) or not all(isinstance(x, str) for x in districts):
+        raise _err(path, where, f"districts = {districts!r}: expected a list of ONS district "
+                   'codes, e.g. ["E07000237"]')
     transfer = d.get("transfer", {})
     if not isinstance(transfer, Mapping):
-        raise _err(path, where, "transfer: expected a table {secondary_area = share}")
+        raise _err(path, where, f"transfer = {transfer!r}: expected a table "
+                   "{ secondary_area = share }")
+    for k, v in transfer.items():
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
+            raise _err(path, where, f'transfer."{k}" = {v!r}: expected a share of Year 6 in '
+                       "[0, 1], written as a number (1.0, not 'all')")
     transfer = {str(k): float(v) for k, v in transfer.items()}
     if transfer and phase != "primary":
         raise _err(path, where, "transfer: only primary areas have transfer shares")
     if transfer and abs(sum(transfer.values()) - 1) > 1e-6:
         raise _err(path, where, f"transfer shares sum to {sum(transfer.values()):.4f}; expected 1")
-    if any(v < 0 for v in transfer.values()):
-        raise _err(path, where, "transfer: shares must be >= 0")
     changes = []
-    for ch in d.get("tier_changes", []):
+    raw_changes = d.get("tier_changes", [])
+    if not isinstance(raw_changes, list) or not all(isinstance(ch, Mapping) for ch in raw_changes):
+        raise _err(path, where, f"tier_changes = {raw_changes!r}: expected an array of tables, "
+                   'e.g. [{ year = 2027, tiers = "two_tier" }]')
+    for ch in raw_changes:
         changes.append(
             TierChange(
                 _get(ch, "year", int, path, where + " tier_changes"),
@@ -224,16 +235,25 @@ def load_model(path: str | Path) -> ModelConfig:
     Raises
     ------
     ConfigError
-        If the file is missing or not TOML, or a key is missing, mistyped or inconsistent
-        (unknown area in a transfer, duplicate area codes, unknown reader, missing data file).
+        If the file is missing or not TOML; a section, key or ``[data]`` table is not one the
+        engine reads (with the closest valid one suggested); a key is missing, mistyped,
+        out of range or inconsistent (unknown area in a transfer, duplicate area codes,
+        unknown reader, missing data file); or a value of ``[forecast]``, ``[plan]``,
+        ``[send]``, ``[early_years]`` or ``[report]`` is out of range (see
+        :mod:`sufficiency._model_checks`). Every message is one line naming the file, the
+        section, the key and the value.
     """
     path = Path(path)
     if not path.exists():
         raise ConfigError(f"{path}: model definition not found.")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a file saved with a byte order mark (Windows editors) reads as without
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not a valid TOML file ({exc}).") from exc
+    from ._model_checks import check_keys, check_values
+
+    check_keys(raw, path)
     model = raw.get("model")
     if not isinstance(model, Mapping):
         raise _err(path, "[model]", "missing section")
@@ -298,7 +318,7 @@ def load_model(path: str | Path) -> ModelConfig:
         v = getattr(assumptions, k)
         if not 0 <= v < 1:
             raise _err(path, where, f"{k} = {v}: expected a fraction in [0, 1)")
-    return ModelConfig(
+    config = ModelConfig(
         path=path.resolve(),
         name=name,
         authority=authority,
@@ -310,3 +330,5 @@ def load_model(path: str | Path) -> ModelConfig:
         raw=MappingProxyType(raw),
         description=model.get("description", ""),
     )
+    check_values(config)
+    return config

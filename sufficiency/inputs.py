@@ -273,6 +273,9 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
         housing = lh.data
         prov += lh.provenance
 
+    from ._model_checks import check_against_data
+
+    check_against_data(cfg, int(cfg.assumptions.base_year or pupils[nc.YEAR].max()))
     logger.info(
         "loaded model %s: %d areas, pupils %d-%d", cfg.name, len(cfg.areas),
         pupils[nc.YEAR].min(), pupils[nc.YEAR].max(),

@@ -1,0 +1,392 @@
+"""Strict checks of a model definition, run by :func:`sufficiency.config.load_model`.
+
+Two kinds of check, so that ``sufficiency validate`` (and every command) catches a bad model
+definition before any run:
+
+* :func:`check_keys`: every section, key and ``[data]`` table must be one the engine reads. A misspelt key is otherwise silently ignored and its default used
+  (``birth =`` for ``births =`` gave a forecast with no births at all). The error names the
+  file, the section and the key, suggests the closest valid key and lists the valid ones
+  (:func:`spec`).
+* :func:`check_values`: types, ranges and references of the values of ``[forecast]``,
+  ``[plan]`` (with ``[[plan.options]]``, ``[plan.special]``, ``[plan.early_years]``,
+  ``[[plan.adjacency]]``), ``[send]``, ``[early_years]`` and ``[report]``, through each
+  section's own parser where it has one. Checks that need the data (``[plan] first_year``
+  against the base year) are in :func:`check_against_data`, run by
+  :func:`sufficiency.inputs.load_inputs`.
+
+Every error is a one-line :class:`~sufficiency.exceptions.ConfigError`:
+``<file>: [section] key = value: expected ...``.
+
+:func:`spec` lists the keys the code reads: ``tests/test_config_strict.py`` checks it against
+the parsers' own lists (``forecast.DEFAULT_PARAMS``, ``planning._SETTING_KEYS``,
+``send._DEFAULTS``, ``report.REPORT_DEFAULTS``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+from .exceptions import ConfigError
+
+__all__ = ["spec", "check_keys", "check_values", "check_against_data"]
+
+#: A leaf: any value (type and range are checked by :func:`check_values`); free tables whose
+#: keys are data (area codes, years, phases) are leaves too.
+LEAF = None
+
+_DATA_ENTRY = ("path", "reader")
+_DATA_TABLES: dict[str, tuple[str, ...]] = {
+    "pupils": _DATA_ENTRY,
+    "pupils_by_area": _DATA_ENTRY,
+    "births": _DATA_ENTRY + ("nowcast", "include_modelled"),
+    "lookup": _DATA_ENTRY,
+    "capacity": _DATA_ENTRY + ("year",),
+    "housing": _DATA_ENTRY,
+}
+
+_PLAN_SCALARS = ("scorecards", "first_year", "last_year", "shortfall_penalty", "target_penalty",
+                 "surplus_penalty", "discount_rate", "annual_budget", "total_budget",
+                 "time_limit", "mip_gap")
+_PLAN_OPTION = ("name", "area", "phase", "kind", "places", "cost", "fixed_cost", "cost_per_place",
+                "max_modules", "max_per_year", "min_modules", "earliest_year", "duration",
+                "revenue_per_place", "source")
+_SECTION_OPTION = ("kind", "places", "cost_per_place", "max_modules", "lead", "source")
+_ADJACENCY = ("from", "to", "phase", "max_share", "cost_per_pupil")
+_SEND = ("files", "population", "scenarios", "scenario", "fit_from", "alpha", "beta", "phi",
+         "national_window", "count_independent", "capacity", "area_shares")
+_ENTITLEMENT = ("name", "age_group", "ages", "hours", "from_year", "first_year_share", "eligible",
+                "takeup", "takeup_range", "source", "dfe_group")
+_REPORT = ("title", "key_decision_area", "key_decision_phase", "milestones", "quantile",
+           "scorecards")
+
+
+def _table(keys, **nested) -> dict[str, Any]:
+    return {**{k: LEAF for k in keys}, **nested}
+
+
+def _forecast_keys() -> tuple[str, ...]:
+    from .forecast import DEFAULT_PARAMS
+
+    return tuple(DEFAULT_PARAMS)
+
+
+def spec() -> dict[str, Any]:
+    """The keys a model definition may use, as nested dicts.
+
+    A dict is a table (its keys are the only ones allowed), a one-element list an array of
+    such tables, ``None`` a value of any shape. Built on call because ``[forecast]`` takes
+    the keys of :data:`sufficiency.forecast.DEFAULT_PARAMS`.
+    """
+    section_options = {"options": [_table(_SECTION_OPTION)]}
+    return {
+        "model": _table(("name", "authority", "authority_name", "old_la_code", "description")),
+        "data": {name: _table(keys) for name, keys in _DATA_TABLES.items()},
+        "assumptions": _table(("base_year", "horizon", "window", "margin", "surplus_target",
+                               "surplus_ceiling", "seed")),
+        "areas": [_table(("code", "name", "phase", "tiers", "districts", "transfer"),
+                         tier_changes=[_table(("year", "tiers"))])],
+        "forecast": _table(_forecast_keys(), housing=_table(("yields", "arrival"))),
+        "plan": _table(_PLAN_SCALARS, options=[_table(_PLAN_OPTION)],
+                       special=section_options, early_years=section_options,
+                       adjacency=[_table(_ADJACENCY)]),
+        "send": _table(_SEND, files=_table(("age", "caseload", "needs"))),
+        "early_years": _table(("takeup", "population", "hours_per_place", "by_area", "supply",
+                               "supply_year"), entitlements=[_table(_ENTITLEMENT)]),
+        "report": _table(_REPORT),
+    }
+
+
+def _unknown(path, label: str, key: str, valid, what: str = "key") -> ConfigError:
+    valid = sorted(valid)
+    hint = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.6)
+    if what == "section":
+        shown = f"[{key}]"
+        did = f" (did you mean [{hint[0]}]?)" if hint else ""
+        return ConfigError(f"{path}: unknown section {shown}{did}; expected one of "
+                           f"{', '.join(f'[{v}]' for v in valid)}")
+    did = f" (did you mean {hint[0]!r}?)" if hint else ""
+    return ConfigError(f"{path}: {label}: unknown {what} {key!r}{did}; expected one of "
+                       f"{', '.join(valid)}")
+
+
+def _walk(path, value: Any, sp: Any, dotted: str, label: str) -> None:
+    if sp is LEAF:
+        return
+    if isinstance(sp, list):
+        if not isinstance(value, list):
+            return  # a type error, reported by the section's parser
+        for i, item in enumerate(value):
+            tag = ""
+            if isinstance(item, Mapping):
+                for k in ("code", "name"):
+                    if isinstance(item.get(k), (str, int)):
+                        tag = f" ({item[k]})"
+                        break
+            _walk(path, item, sp[0], dotted, f"[[{dotted}]] #{i + 1}{tag}")
+        return
+    if not isinstance(value, Mapping):
+        return
+    what = "table" if dotted == "data" else "key"
+    for k, v in value.items():
+        if k not in sp:
+            raise _unknown(path, label, k, sp, what)
+        sub = sp[k]
+        if isinstance(sub, dict):
+            _walk(path, v, sub, f"{dotted}.{k}", f"[{dotted}.{k}]")
+        else:
+            _walk(path, v, sub, f"{dotted}.{k}", label)
+
+
+def check_keys(raw: Mapping[str, Any], path) -> None:
+    """Reject any section, key or ``[data]`` table of a model definition the engine does not read.
+
+    Raises
+    ------
+    ConfigError
+        ``<file>: [section]: unknown key 'horizn' (did you mean 'horizon'?); expected one of ...``
+    """
+    sp = spec()
+    for section, value in raw.items():
+        if section not in sp:
+            raise _unknown(path, "", section, sp, "section")
+        sub = sp[section]
+        label = f"[{section}]"
+        _walk(path, value, sub, section, label)
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------------------------
+def _num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _whole(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _year(v: Any) -> bool:
+    return _whole(v) and 1990 <= v <= 2100
+
+
+class _Section:
+    """Checks of one section's values; errors read ``<file>: [section] key = value: expected``."""
+
+    def __init__(self, path, label: str, values: Mapping[str, Any]):
+        self.path, self.label, self.values = path, label, values
+
+    def bad(self, key: str, expected: str, value: Any = ...) -> ConfigError:
+        v = self.values[key] if value is ... else value
+        return ConfigError(f"{self.path}: {self.label} {key} = {v!r}: expected {expected}")
+
+    def check(self, key: str, ok, expected: str) -> None:
+        if key in self.values and not ok(self.values[key]):
+            raise self.bad(key, expected)
+
+
+def _check_forecast(cfg) -> None:
+    from .forecast import forecast_params
+    from .housing import housing_settings
+
+    forecast_params(cfg)
+    hs = cfg.section("forecast").get("housing", {})
+    if not isinstance(hs, Mapping):
+        raise ConfigError(f"{cfg.path}: [forecast] housing = {hs!r}: expected a table "
+                          "[forecast.housing] (yields, arrival)")
+    try:
+        housing_settings(hs)
+    except (ConfigError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{cfg.path}: {exc}") from exc
+
+
+def _check_plan(cfg) -> None:
+    from .optimise.options import KINDS, options_from_config
+
+    sec = cfg.section("plan")
+    s = _Section(cfg.path, "[plan]", sec)
+    s.check("scorecards", lambda v: isinstance(v, str), "a folder of DfE scorecards (a string)")
+    for k in ("first_year", "last_year"):
+        s.check(k, _year, "an academic year (its start), e.g. 2026")
+    if _year(sec.get("first_year")) and _year(sec.get("last_year")) \
+            and sec["first_year"] > sec["last_year"]:
+        raise s.bad("last_year", f">= first_year = {sec['first_year']}")
+    for k in ("shortfall_penalty", "target_penalty", "surplus_penalty"):
+        s.check(k, lambda v: _num(v) and v >= 0, "GBP per place-year >= 0, a number")
+    s.check("discount_rate", lambda v: _num(v) and 0 <= v < 1,
+            "a rate per year in [0, 1), e.g. 0.035 for 3.5%")
+    money = "an amount in GBP >= 0, written as a number (5000000.0, not '5m')"
+    s.check("total_budget", lambda v: _num(v) and v >= 0, money)
+    s.check("annual_budget", lambda v: (_num(v) and v >= 0) or (
+        isinstance(v, Mapping) and all(str(k).isdigit() and _num(x) and x >= 0 for k, x in v.items())),
+        f"{money}, or a table {{ academic year = GBP }}")
+    s.check("time_limit", lambda v: _num(v) and v > 0, "seconds > 0")
+    s.check("mip_gap", lambda v: _num(v) and 0 <= v < 1, "a relative gap in [0, 1)")
+
+    areas = {a.code: a.phase for a in cfg.areas}
+    options_from_config(sec, f"{cfg.path}: [plan]", areas={cfg.authority: "authority", **areas})
+
+    for key in ("special", "early_years"):
+        if key not in sec:
+            continue
+        sub = sec[key]
+        name = f"plan.{key}"
+        if not isinstance(sub, Mapping):
+            raise s.bad(key, f"a table [{name}] with options = [...]")
+        opts = sub.get("options", [])
+        if not isinstance(opts, list):
+            raise _Section(cfg.path, f"[{name}]", sub).bad("options", "an array of tables "
+                                                    "{ kind, places, cost_per_place, ... }")
+        for i, o in enumerate(opts):
+            where = f"[{name}] options #{i + 1}"
+            if not isinstance(o, Mapping):
+                raise ConfigError(f"{cfg.path}: {where}: {o!r}: expected a table "
+                                  "{ kind, places, cost_per_place, max_modules, lead, source }")
+            for req in ("kind", "places", "cost_per_place"):
+                if req not in o:
+                    raise ConfigError(f"{cfg.path}: {where}: missing required key {req!r}; "
+                                      "expected kind, places, cost_per_place (and max_modules, "
+                                      "lead, source)")
+            t = _Section(cfg.path, where, o)
+            t.check("kind", lambda v: v in KINDS, f"one of {', '.join(KINDS)}")
+            t.check("places", lambda v: _num(v) and v > 0, "places per module, a number > 0")
+            t.check("cost_per_place", lambda v: _num(v) and v >= 0,
+                    "GBP per place >= 0, written as a number (67000.0, not '67k')")
+            t.check("max_modules", lambda v: _whole(v) and v >= 0, "a whole number >= 0")
+            t.check("lead", lambda v: _whole(v) and 0 <= v <= 20, "years of lead time, 0..20")
+            t.check("source", lambda v: isinstance(v, str), "a string")
+
+    adj = sec.get("adjacency", [])
+    if not isinstance(adj, list):
+        raise s.bad("adjacency", "an array of tables [[plan.adjacency]]")
+    for i, e in enumerate(adj):
+        where = f"[[plan.adjacency]] #{i + 1}"
+        if not isinstance(e, Mapping):
+            raise ConfigError(f"{cfg.path}: {where}: {e!r}: expected a table")
+        for req in _ADJACENCY:
+            if req not in e:
+                raise ConfigError(f"{cfg.path}: {where}: missing required key {req!r}; expected "
+                                  f"{', '.join(_ADJACENCY)}")
+        t = _Section(cfg.path, where, e)
+        for k in ("from", "to"):
+            t.check(k, lambda v: str(v) in areas, "a planning area of the model ([[areas]] code)")
+        t.check("phase", lambda v: v in ("primary", "secondary"), "'primary' or 'secondary'")
+        t.check("max_share", lambda v: _num(v) and 0 <= v <= 1, "a share in [0, 1]")
+        t.check("cost_per_pupil", lambda v: _num(v) and v >= 0, "GBP per pupil >= 0")
+
+
+def _check_send(cfg) -> None:
+    from .send import SCENARIOS, _params, special_capacity
+
+    sec = cfg.section("send")
+    s = _Section(cfg.path, "[send]", sec)
+    _params(sec, cfg.path)
+    s.check("files", lambda v: isinstance(v, Mapping) and all(isinstance(x, str) for x in v.values()),
+            "a table { age = path, caseload = path, needs = path }")
+    s.check("population", lambda v: isinstance(v, str), "a path (a string)")
+    s.check("scenarios", lambda v: isinstance(v, list) and v and all(x in SCENARIOS for x in v),
+            f"a list of some of {', '.join(SCENARIOS)}")
+    scen = sec.get("scenarios", list(SCENARIOS))
+    s.check("scenario", lambda v: v in scen, f"one of the scenarios ({', '.join(map(str, scen))})")
+    if sec.get("capacity"):
+        special_capacity(sec["capacity"], f"{cfg.path}: [send]")
+    shares = sec.get("area_shares")
+    if shares:
+        if not isinstance(shares, Mapping):
+            raise s.bad("area_shares", "a table { planning area = share } with shares summing to 1")
+        codes = {a.code for a in cfg.areas}
+        for k, v in shares.items():
+            if str(k) not in codes:
+                raise ConfigError(f"{cfg.path}: [send] area_shares: {k!r} is not a planning area "
+                                  "of the model; expected [[areas]] codes")
+            if not _num(v) or v < 0:
+                raise ConfigError(f"{cfg.path}: [send] area_shares.{k} = {v!r}: expected a share >= 0")
+        tot = sum(float(v) for v in shares.values())
+        if abs(tot - 1) > 1e-6:
+            raise s.bad("area_shares", f"shares summing to 1 (they sum to {tot:.4f})")
+
+
+def _check_early_years(cfg) -> None:
+    from .early_years import _hours_per_place, early_years_entitlements, funded_supply
+
+    sec = cfg.section("early_years")
+    s = _Section(cfg.path, "[early_years]", sec)
+    where = f"{cfg.path}: [early_years]"
+    for k in ("takeup", "population"):
+        s.check(k, lambda v: isinstance(v, str), "a path (a string)")
+    if "hours_per_place" in sec:
+        _hours_per_place(sec["hours_per_place"], where)
+    s.check("by_area", lambda v: isinstance(v, bool), "true or false")
+    s.check("supply_year", _year, "an academic year (its start)")
+    ents = early_years_entitlements(sec, cfg.path)
+    if sec.get("supply"):
+        funded_supply(sec["supply"], sorted({e.age_group for e in ents}), where)
+
+
+def _check_report(cfg) -> None:
+    sec = cfg.section("report")
+    s = _Section(cfg.path, "[report]", sec)
+    s.check("title", lambda v: isinstance(v, str) and v.strip(), "a non-empty string")
+    s.check("scorecards", lambda v: isinstance(v, str), "a folder of DfE scorecards (a string)")
+    areas = {a.code: a.phase for a in cfg.areas}
+    phases = ("primary", "secondary", "special", "early_years")
+    s.check("key_decision_phase", lambda v: v in phases, f"one of {', '.join(phases)}")
+    if "key_decision_area" in sec:
+        v = sec["key_decision_area"]
+        if str(v) not in areas and str(v) != cfg.authority:
+            raise s.bad("key_decision_area", "a planning area of the model ([[areas]] code)")
+        phase = sec.get("key_decision_phase", "secondary")
+        if str(v) in areas and phase in ("primary", "secondary") and areas[str(v)] != phase:
+            raise s.bad("key_decision_phase",
+                        f"{areas[str(v)]!r}, the phase of key_decision_area {v}", phase)
+    hz = cfg.assumptions.horizon
+    s.check("milestones", lambda v: isinstance(v, list) and v and all(
+        _whole(m) and 0 <= m <= hz for m in v),
+        f"a list of years after the base year, each 0..{hz} (the [assumptions] horizon)")
+    s.check("quantile", lambda v: _num(v) and 0 < v < 1,
+            "a quantile of demand strictly between 0 and 1, e.g. 0.8")
+
+
+def check_values(cfg) -> None:
+    """Check the values of every section a model definition gives (see the module docstring).
+
+    Raises
+    ------
+    ConfigError
+        One line naming the file, section, key, value and what was expected.
+    """
+    raw = cfg.raw
+    if "forecast" in raw:
+        _check_forecast(cfg)
+    if "plan" in raw:
+        _check_plan(cfg)
+    if "send" in raw:
+        _check_send(cfg)
+    if "early_years" in raw:
+        _check_early_years(cfg)
+    if "report" in raw:
+        _check_report(cfg)
+
+
+def check_against_data(cfg, base_year: int) -> None:
+    """Checks that need the data's base year (last census year): ``[plan]`` plan years.
+
+    Raises
+    ------
+    ConfigError
+        ``first_year`` not after the base year or beyond the forecast; ``last_year`` beyond it.
+    """
+    sec = cfg.section("plan")
+    last = base_year + cfg.assumptions.horizon
+    label = f"{base_year}/{(base_year + 1) % 100:02d}"
+    first = sec.get("first_year")
+    if first is not None and not base_year < first <= last:
+        raise ConfigError(
+            f"{cfg.path}: [plan] first_year = {first!r}: expected a year after the data's base "
+            f"year {label} and within the forecast, {base_year + 1}..{last}")
+    end = sec.get("last_year")
+    if end is not None and end > last:
+        raise ConfigError(
+            f"{cfg.path}: [plan] last_year = {end!r}: expected a year within the forecast "
+            f"(base year {label} + horizon {cfg.assumptions.horizon} = {last})")
