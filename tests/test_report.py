@@ -311,10 +311,15 @@ def test_scap_shape(run):
     assert not s.duplicated(["planning_area", "time_period", "nc_year"]).any()
     prim = s[s["phase"] == "primary"]
     assert set(prim["nc_year"]) == {"R", "Y1", "Y2", "Y3", "Y4", "Y5", "Y6"}
-    # values are the forecast, rounded
-    one = s.iloc[0]
-    ref = fc[(fc[nc.AREA] == one["planning_area"]) & (fc[nc.YEAR] == base + 1) & (fc[nc.NCY] == one["ncy"])]
-    assert one["pupils"] == int(np.rint(ref["pupils"].iloc[0]))
+    # values are the forecast, rounded to whole pupils (each within one pupil of it) so that
+    # every area's total in every year is its forecast total rounded, as the report prints it
+    f = fc.assign(time_period=[f"{y}{(y + 1) % 100:02d}" for y in fc[nc.YEAR]])
+    m = s.merge(f, left_on=["planning_area", "time_period", "ncy"],
+                right_on=[nc.AREA, "time_period", nc.NCY], suffixes=("", "_fc"))
+    assert len(m) == len(s)
+    assert (np.abs(m["pupils"] - m["pupils_fc"]) < 1.0).all()
+    tot = m.groupby(["planning_area", "time_period"])[["pupils", "pupils_fc"]].sum()
+    assert (tot["pupils"] == np.rint(tot["pupils_fc"])).all()
 
 
 def test_missing_parts_render_honestly(run):

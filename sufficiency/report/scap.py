@@ -2,7 +2,10 @@
 
 SCAP asks for pupil forecasts per planning area, year group and year: 5 years ahead for
 primary planning areas (R-Y6) and 7 years for secondary planning areas (Y7-Y13). Values are
-whole pupils (rounded half to even, as numpy does), one row per area x year group x year.
+whole pupils, one row per area x year group x year, rounded so that each area's total in each
+year is its forecast total rounded (largest remainders), as the report prints it: rounding
+each row on its own would let the return's area totals drift from the report's by a few
+pupils.
 """
 
 from __future__ import annotations
@@ -22,6 +25,22 @@ SCAP_COLUMNS = (
     "la_code", "planning_area", "planning_area_name", "phase", "time_period", "academic_year",
     "nc_year", "ncy", "pupils", "kind",
 )
+
+
+def _round_preserving_totals(values: np.ndarray, area: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """Whole numbers whose sum over each (area, year) group is the group's rounded sum:
+    floor every value, then give the missing units to the largest fractional parts (ties by
+    position, so the result is deterministic)."""
+    v = np.maximum(np.asarray(values, dtype=float), 0.0)
+    fl = np.floor(v)
+    frame = pd.DataFrame({"a": area, "y": year, "v": v, "fl": fl, "frac": v - fl,
+                          "pos": np.arange(len(v))})
+    g = frame.groupby(["a", "y"], sort=False)
+    need = (np.rint(g["v"].transform("sum")) - g["fl"].transform("sum")).to_numpy()
+    order = frame.sort_values(["a", "y", "frac", "pos"], ascending=[True, True, False, True],
+                              kind="stable")
+    rank = order.groupby(["a", "y"], sort=False).cumcount().reindex(frame.index).to_numpy()
+    return (fl + (rank < need)).astype(int)
 
 
 def scap_frame(
@@ -81,7 +100,9 @@ def scap_frame(
         "academic_year": [nc.academic_year_label(y) for y in f[nc.YEAR]],
         "nc_year": [nc.ncy_label(g) for g in f[nc.NCY]],
         "ncy": f[nc.NCY].astype(int).to_numpy(),
-        "pupils": np.rint(f[nc.PUPILS].to_numpy(float)).astype(int),
+        "pupils": _round_preserving_totals(f[nc.PUPILS].to_numpy(float),
+                                           f[nc.AREA].astype(str).to_numpy(),
+                                           f[nc.YEAR].astype(int).to_numpy()),
         "kind": f[nc.KIND].to_numpy() if nc.KIND in f else "forecast",
     })
     return out.sort_values(["planning_area", "time_period", "ncy"]).reset_index(drop=True)[

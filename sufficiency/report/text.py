@@ -260,10 +260,14 @@ def recommendations(data: ReportData) -> list[str]:
                 for name, cost, opens in instead], "or")
         recs.append(rec + ";")
     recs += _send_and_early_years_recommendations(data)
-    recs.append(
-        "delegates authority to the Director responsible for education to submit the pupil "
-        "forecasts in this report as the Council's School Capacity (SCAP) return."
-    )
+    scap = ("delegates authority to the Director responsible for education to submit the "
+            "pupil forecasts in this report (by planning area and year group, "
+            "scap_pupil_forecasts.csv) as the pupil forecast part of the Council's School "
+            "Capacity (SCAP) return")
+    if data.send is not None and not data.send.empty:
+        scap += (", with the special school place forecast of section 5 as the evidence for "
+                 "its special school part")
+    recs.append(scap + ".")
     return recs
 
 
