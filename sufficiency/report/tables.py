@@ -295,23 +295,24 @@ def key_decision_table(data) -> Table | None:
         "cost": t["cost"].to_numpy(float),
         "cost per place": t["cost_per_place"].to_numpy(float),
         "opens": t["opens"].to_numpy(float),
-        "temporary (years)": t["temporary (years)"].to_numpy(float),
-        "largest shortfall left": t["max shortfall (central)"].to_numpy(float),
+        "years (if temp.)": t["temporary (years)"].to_numpy(float),
+        "most short": t["max shortfall (central)"].to_numpy(float),
     })
     if "max shortfall (stress)" in t:
-        out[f"... at the {int(round(q * 100))}th percentile"] = t["max shortfall (stress)"].to_numpy(float)
-    out["recommended"] = t["recommended"].to_numpy()
+        out[f"most short, P{int(round(q * 100))}"] = t["max shortfall (stress)"].to_numpy(float)
+    out["rec."] = t["recommended"].to_numpy()
     fm = {"places": "count", "cost": "gbp_m", "cost per place": "gbp", "opens": "year",
-          "temporary (years)": "int", "recommended": "bool"}
-    fm.update({c: "count" for c in out.columns if "shortfall" in c or "percentile" in c})
+          "years (if temp.)": "int", "rec.": "bool"}
+    fm.update({c: "count" for c in out.columns if c.startswith("most short")})
     return Table(
         f"Options appraisal: {k['area_name']} {k['phase']} places", out, fm,
         f"Shortfall left = max(0, demand x (1 + {fmt_pct(data.meta['margin'])}) - (capacity + the "
         f"option's places while open)), per year; each option on its own (one module of places, "
-        f"at its earliest opening), the recommended plan as chosen. The percentile column uses "
-        f"the {int(round(q * 100))}th percentile of forecast demand instead of the central "
-        f"forecast. The largest shortfall is taken over the years from the earliest opening of "
-        f"any option (earlier shortfalls are the same whatever is chosen; see the table by year).",
+        f"at its earliest opening), the recommended plan (rec.) as chosen; 'years (if temp.)': "
+        f"how long temporary places stay. 'Most short': the largest shortfall left in any year "
+        f"from the earliest opening of any option (earlier shortfalls are the same whatever is "
+        f"chosen; see the table by year); 'P{int(round(q * 100))}' uses the "
+        f"{int(round(q * 100))}th percentile of forecast demand instead of the central forecast.",
     )
 
 
