@@ -17,7 +17,7 @@ import pandas as pd
 from . import nomenclature as nc
 from .config import ModelConfig
 from .derive import DERIVED_NOTE, apportion_births, apportion_pupils, area_shares
-from .exceptions import ConfigError, DataQualityWarning
+from .exceptions import ConfigError, DataQualityWarning, SchemaError
 from .io._common import Provenance
 from .io.births import (
     aggregate_births,
@@ -140,6 +140,14 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
         loaded = read_tidy(cap_src.path, "capacity", known_areas=area_codes)
     capacity = loaded.data
     prov += loaded.provenance
+    inverted = (capacity["ncy_min"] > capacity["ncy_max"]).to_numpy()
+    if inverted.any():
+        first = capacity.loc[inverted].iloc[0]
+        raise SchemaError(
+            f"{cap_src.path}: columns ncy_min, ncy_max: {int(inverted.sum())} school(s) with "
+            f"ncy_min > ncy_max, first school {first[nc.SCHOOL]} (ncy_min = {first['ncy_min']}, "
+            f"ncy_max = {first['ncy_max']}); expected the youngest year group first "
+            "(Reception = 0 ... Year 13 = 13)")
     unknown = sorted(set(capacity[nc.AREA]) - set(area_codes))
     if unknown:
         raise ConfigError(

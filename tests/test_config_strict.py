@@ -258,3 +258,25 @@ def test_validate_cli_reports_one_line(tmp_path):
     out = (r.output or "") + (getattr(r, "stderr", "") or "")
     assert "unknown key 'horizn' (did you mean 'horizon'?)" in out
     assert "Traceback" not in out
+
+
+def test_capacity_with_ncy_min_above_ncy_max(tmp_path):
+    """A tidy capacity row with ncy_min > ncy_max names the file, the columns and the school."""
+    import warnings
+
+    from sufficiency.exceptions import DataQualityWarning, SchemaError
+    from sufficiency.inputs import load_inputs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        cap = load_inputs(load_model(MODEL)).capacity
+    cap = cap[["school", "area", "phase", "ncy_min", "ncy_max", "capacity"]].copy()
+    cap.loc[cap.index[0], ["ncy_min", "ncy_max"]] = [6, 0]
+    cap.to_csv(tmp_path / "cap.csv", index=False)
+    old = 'capacity = { path = "../data/scap_2015_school_capacity.csv", reader = "scap", year = 2014 }'
+    p = _write(tmp_path, old, f'capacity = {{ path = "{tmp_path}/cap.csv", reader = "tidy" }}')
+    with pytest.raises(SchemaError) as exc:
+        load_inputs(load_model(p))
+    msg = str(exc.value)
+    assert "\n" not in msg and "cap.csv" in msg and "ncy_min > ncy_max" in msg
+    assert str(cap["school"].iloc[0]) in msg
