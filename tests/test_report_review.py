@@ -101,3 +101,21 @@ def test_binding_constraints_sheet(run):
     ws = wb["Binding constraints"]
     assert ws.max_row - 1 == len(alloc.binding)
     assert [c.value for c in ws[1]] == list(alloc.binding.columns)
+
+
+def test_capital_programme_split_and_capacity_caveat(run):
+    _, results, data = run
+    alloc = results["allocation"]
+    if alloc is None:
+        pytest.skip("no plan in this run")
+    from sufficiency.report.text import recommendations
+
+    plan = alloc.plan
+    temp = plan.loc[plan["duration"] > 0, "places"].sum()
+    rec = next(r for r in recommendations(data) if r.startswith("approves in principle"))
+    assert (f"({fmt_count(plan['places'].sum() - temp)} permanent, {fmt_count(temp)} temporary"
+            in rec)
+    # the embedded capacity is the DfE's 2014/15 figure: the report says so where capital is asked
+    assert "capacity is the DfE's 2014/15 figure" in rec
+    assert any(p.startswith("Capacity is the DfE's 2014/15 school capacity")
+               for p in executive_summary(data))

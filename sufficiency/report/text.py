@@ -186,7 +186,24 @@ def executive_summary(data: ReportData) -> list[str]:
             "Planning-area pupil numbers before the forecast are DERIVED from county totals, not "
             "observed (see Method). Area-level figures carry that uncertainty."
         )
+    cap_year = _capacity_year(data)
+    if cap_year is not None and cap_year < meta["base_year"] - 2:
+        paras.append(
+            f"Capacity is the DfE's {fmt_year(cap_year)} school capacity, held for every year: "
+            "places added or removed since then are not counted. Which areas are short, and by "
+            "how much, rests on it; officers should confirm current capacity before capital is "
+            "committed."
+        )
     return paras
+
+
+def _capacity_year(data: ReportData) -> int | None:
+    """Academic year of the capacity data (the latest, if several), or None."""
+    s = data.schools
+    if s is None or s.empty or nc.YEAR not in s:
+        return None
+    y = pd.to_numeric(s[nc.YEAR], errors="coerce").dropna()
+    return int(y.max()) if len(y) else None
 
 
 def recommendations(data: ReportData) -> list[str]:
@@ -217,12 +234,26 @@ def recommendations(data: ReportData) -> list[str]:
     if plan is not None and not plan.empty:
         total = float(plan["cost"].sum())
         places = float(plan["places"].sum())
+        temp = (float(plan.loc[plan["duration"].fillna(0) > 0, "places"].sum())
+                if "duration" in plan.columns else 0.0)
         y0, y1 = int(plan[nc.YEAR].min()), int(plan[nc.YEAR].max())
+        split = (f" ({fmt_count(places - temp)} permanent, {fmt_count(temp)} temporary in bulge "
+                 "classes)" if temp > 0 else "")
+        check = ""
+        cap_year = _capacity_year(data)
+        if data.derived or (cap_year is not None and cap_year < data.meta["base_year"] - 2):
+            check = (" and to officers confirming each planning area's current capacity and "
+                     "pupils on roll (this report's "
+                     + _join([w for w in (
+                         "area pupil numbers are derived from county totals" if data.derived else "",
+                         f"capacity is the DfE's {fmt_year(cap_year)} figure" if cap_year is not None
+                         and cap_year < data.meta["base_year"] - 2 else "") if w])
+                     + ")")
         recs.append(
             f"approves in principle the capital programme of {fmt_gbp_m(total)} for "
-            f"{fmt_count(places)} additional places in {len(plan)} project(s) from "
+            f"{fmt_count(places)} additional places{split} in {len(plan)} project(s) from "
             f"{fmt_year(y0)} to {fmt_year(y1)}, subject to the Council's capital approval "
-            "process;"
+            f"process{check};"
         )
     elif data.missing.get("plan"):
         recs.append(
