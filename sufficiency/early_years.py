@@ -300,7 +300,6 @@ class Entitlement:
     dfe_group: str | None = None
 
 
-_DOMAIN = "DOMAIN.md: DfE funded entitlements"
 #: Entitlements in England (policy dates from the DfE; take-up defaults noted per row).
 DEFAULT_ENTITLEMENTS: tuple[Entitlement, ...] = (
     Entitlement("disadvantaged_2", "2", (1,), 15.0, 2014, 1.0, "derived", "derived", None,

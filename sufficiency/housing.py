@@ -7,7 +7,7 @@ share of a development's eventual pupils living there ``k`` years after completi
 pupils are spread evenly over its year groups.
 
 Default yields (``DEFAULT_YIELDS``) are Derbyshire's published yields per 100 dwellings: 20
-primary, 15 secondary, 6 post-16 (see ``DOMAIN.md``, "Housing"); other published local yields
+primary, 15 secondary, 6 post-16 (see ``docs/domain.md``, "Housing"); other published local yields
 range 25-35 primary and 18-25 secondary (Cambridgeshire), 28 primary (Kent). Set your own in
 the ``[forecast.housing]`` section of the model definition. Survival ratios already contain
 past migration, including into past new housing, so only completions *beyond* the historical
@@ -27,7 +27,7 @@ from .exceptions import ConfigError
 
 __all__ = ["DEFAULT_YIELDS", "DEFAULT_ARRIVAL", "housing_pupils", "housing_settings"]
 
-#: pupils per 100 dwellings by DfE phase (Derbyshire, as published; DOMAIN.md)
+#: pupils per 100 dwellings by DfE phase (Derbyshire, as published; docs/domain.md)
 DEFAULT_YIELDS = MappingProxyType({"primary": 20.0, "secondary": 15.0, "sixth_form": 6.0})
 #: share of eventual pupils arriving in the year of completion, the next, the one after
 #: (an engine default, not a published figure: set ``arrival`` in ``[forecast.housing]``)

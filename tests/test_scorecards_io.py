@@ -23,7 +23,7 @@ def _err(cards, area, year, phase, h):
 
 
 def test_worcestershire_own_accuracy(cards):
-    # DOMAIN.md: Worcestershire 2022/23 primary +0.2% (1 year), +3.6% (3 years); secondary +0.4%, +3.5%
+    # docs/domain.md: Worcestershire 2022/23 primary +0.2% (1 year), +3.6% (3 years); secondary +0.4%, +3.5%
     assert round(_err(cards, "E10000034", 2022, "primary", 1), 3) == 0.002
     assert round(_err(cards, "E10000034", 2022, "primary", 3), 3) == 0.036
     assert round(_err(cards, "E10000034", 2022, "secondary", 1), 3) == 0.004

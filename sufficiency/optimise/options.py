@@ -76,12 +76,12 @@ _BENCHMARK_OF_KIND = {
     "bulge_class": "temporary_expansion",
 }
 
-#: Default module per phase of places and kind. ASSUMPTIONS, from DOMAIN facts: 1 form of
+#: Default module per phase of places and kind. ASSUMPTIONS, from the domain facts (docs/domain.md): 1 form of
 #: entry (FE) = 30 pupils per year group; a 1FE primary (R-Y6) has 210 places and a 1FE 11-16
 #: secondary 150. Expansions come in half forms of entry (105 / 75 places), up to 1FE per
 #: area per plan (2 modules); new schools are 2FE primary (420) or 6FE 11-16 secondary (900),
 #: at most one per area in the horizon; up to 2 bulge classes of 30 a year per area.
-#: Lead times (DOMAIN): a bulge class opens next September (1 year), an expansion takes 1-2
+#: Lead times (docs/domain.md): a bulge class opens next September (1 year), an expansion takes 1-2
 #: years (2 assumed), a new school 3-5 years (4 assumed). A bulge class lasts while its cohort
 #: moves through the phase: 7 years primary (R-Y6), 5 years secondary (Y7-Y11).
 DEFAULT_MODULES: Mapping[str, Mapping[str, dict[str, Any]]] = {
