@@ -124,7 +124,7 @@ BAD_VALUES = {
                                  ("[plan] total_budget = '5m'", "GBP >= 0")),
     "plan total_budget negative": ("discount_rate = 0.035", "discount_rate = 0.035\ntotal_budget = -5",
                                    ("[plan] total_budget = -5", "GBP >= 0")),
-    "plan first_year string": ("first_year = 2026", 'first_year = "2026"', ("[plan] first_year = '2026'", "year")),
+    "plan first_year string": ("first_year = 2027", 'first_year = "2027"', ("[plan] first_year = '2027'", "year")),
     "option cost string": ("cost = 63300000.0", 'cost = "63.3m"',
                            ("[[plan.options]] #1", "cost = '63.3m'", "GBP >= 0")),
     "option cost negative": ("cost = 63300000.0", "cost = -63300000.0",
@@ -189,7 +189,7 @@ def test_plan_first_year_against_the_data(tmp_path, year):
     """[plan] first_year must be after the data's base year (2022/23) and within the forecast."""
     from sufficiency.inputs import load_inputs
 
-    p = _write(tmp_path, "first_year = 2026", f"first_year = {year}")
+    p = _write(tmp_path, "first_year = 2027", f"first_year = {year}")
     cfg = load_model(p)
     with pytest.raises(ConfigError) as exc:
         load_inputs(cfg)

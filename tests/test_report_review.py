@@ -119,3 +119,16 @@ def test_capital_programme_split_and_capacity_caveat(run):
     assert "capacity is the DfE's 2014/15 figure" in rec
     assert any(p.startswith("Capacity is the DfE's 2014/15 school capacity")
                for p in executive_summary(data))
+
+
+def test_shortfall_before_the_plan_is_stated(run):
+    _, _, data = run
+    first = data.meta["plan_first_year"]
+    if first is None or first <= data.meta["base_year"] + 1:
+        pytest.skip("the plan starts the year after the data")
+    suff = data.sufficiency
+    sec = suff[(suff[nc.PHASE] == "secondary") & (suff[nc.YEAR] == first - 1)]
+    text = " ".join(executive_summary(data))
+    if (sec["shortfall"] > 0).any():
+        assert (f"in {nc.academic_year_label(first - 1)} the forecast shows" in text
+                and f"{fmt_count(sec['shortfall'].sum())} secondary (Y7-Y13) places short" in text)

@@ -808,9 +808,15 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
                 b = b.set_index(nc.YEAR)["capacity_after"].reindex(years).to_numpy(float)
                 if np.isfinite(b).all():
                     added = b - cap
+            def _what(r):
+                kind = str(r.get("kind", r["option"])).replace("_", " ")
+                n = int(r.get("modules", 1) or 1)
+                if n > 1:
+                    kind = f"{n} " + ("bulge classes" if kind == "bulge class" else kind + "s")
+                return kind
+
             label = "recommended plan: " + "; ".join(
-                f"{str(r.get('kind', r['option'])).replace('_', ' ')} {r['places']:,.0f} places "
-                f"from {nc.academic_year_label(r[nc.YEAR])}"
+                f"{_what(r)}, {r['places']:,.0f} places from {nc.academic_year_label(r[nc.YEAR])}"
                 for r in mine.to_dict("records"))
             temporary = (mine["duration"].fillna(0) > 0 if "duration" in mine.columns
                          else pd.Series(False, index=mine.index))

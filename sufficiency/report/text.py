@@ -175,6 +175,7 @@ def executive_summary(data: ReportData) -> list[str]:
                 f"{pos['red_areas']} of {pos['areas']} planning areas short of places with the "
                 f"{fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} places in total."
             )
+    paras += _before_plan_sentences(data)
     paras += [_left_short_sentence(d) for d in mainstream_left_short(data)]
     paras += _send_early_years_summary(data)
     paras.append(
@@ -195,6 +196,30 @@ def executive_summary(data: ReportData) -> list[str]:
             "committed."
         )
     return paras
+
+
+def _before_plan_sentences(data: ReportData) -> list[str]:
+    """Shortfalls forecast between the latest data and the plan's first year, which only
+    places already committed can meet (the plan cannot act on them)."""
+    first = data.meta.get("plan_first_year")
+    suff = data.sufficiency
+    base = data.meta["base_year"]
+    if first is None or suff is None or suff.empty or first <= base + 1:
+        return []
+    parts = []
+    for phase in ("primary", "secondary"):
+        rows = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == first - 1)
+                    & (suff["shortfall"] > 0)]
+        if rows.empty:
+            continue
+        n = len(rows)
+        parts.append(f"{fmt_count(rows['shortfall'].sum())} {PHASE_LABELS[phase]} places short "
+                     f"in {n} planning area{'s' if n != 1 else ''}")
+    if not parts:
+        return []
+    return [f"Before the plan's first year ({fmt_year(first)}) places can come only from what is "
+            f"already committed: in {fmt_year(first - 1)} the forecast shows {_join(parts)}, "
+            "which this plan cannot meet."]
 
 
 def _capacity_year(data: ReportData) -> int | None:
