@@ -119,3 +119,17 @@ def test_plan_files_do_not_change_with_the_solve_time(inputs, tmp_path):
     assert " s)" not in (tmp_path / "a" / "plan_summary.txt").read_text().splitlines()[0]
     # authority-wide rows (special, early years) are named, not shown as a bare code
     assert r.area_names[inputs.config.authority].endswith("(authority-wide)")
+
+
+def test_plan_csv_money_in_plain_digits(tmp_path):
+    """Costs are written to the penny in plain digits (a reviewer found 1.6583e+07); other
+    numbers to 6 significant digits, so solver noise below that leaves the file unchanged."""
+    import pandas as pd
+
+    from sufficiency.optimise.results import write_frame_atomic
+
+    f = pd.DataFrame({"year": [2027], "cost": [16582963.0149], "shortfall_after": [1e-9 + 30.0],
+                      "surplus_pct_after": [0.13295512345]})
+    text = write_frame_atomic(f, tmp_path / "x.csv").read_text()
+    assert "e+" not in text
+    assert text.splitlines()[1] == "2027,16582963.01,30.0,0.132955"

@@ -16,8 +16,20 @@ __all__ = ["AllocationResult", "write_frame_atomic"]
 
 
 def write_frame_atomic(frame: pd.DataFrame, path: Path) -> Path:
-    """Write ``frame`` as CSV to ``path`` atomically (see :mod:`sufficiency._files`)."""
-    return atomic_write(path, frame.to_csv(index=False, lineterminator="\n", float_format="%.6g"))
+    """Write ``frame`` as CSV to ``path`` atomically (see :mod:`sufficiency._files`).
+
+    Money columns (``cost``, ``budget``, ``*_cost``, ``cost_*``, ``objective``) are written in
+    pounds to the penny, in plain digits (``16583000.0``, never ``1.6583e+07``); other numbers
+    to 6 significant digits, so that solver noise below that does not change the file."""
+    out = frame.copy()
+    for c in out.columns:
+        if not pd.api.types.is_float_dtype(out[c]):
+            continue
+        if "cost" in c or "budget" in c or c == "objective":
+            out[c] = out[c].round(2)
+        else:
+            out[c] = out[c].map(lambda v: float(f"{v:.6g}") if pd.notna(v) else v)
+    return atomic_write(path, out.to_csv(index=False, lineterminator="\n"))
 
 
 @dataclass(frozen=True)
@@ -124,10 +136,15 @@ class AllocationResult:
         runs with the same inputs)."""
         name = self.area_names
         took = f", {self.solve_seconds:.2f} s" if timing else ""
+        phases = sorted(set(self.cells[nc.PHASE])) if len(self.cells) else []
+        covers = {"primary", "secondary"} >= set(phases)
         lines = [
             f"Plan ({self.solver}, {self.status}{took}): "
             f"{len(self.plan)} build(s), {self.plan['places'].sum() if len(self.plan) else 0:,.0f} "
-            f"places, capital GBP {self.total_cost:,.0f}.",
+            f"places, capital GBP {self.total_cost:,.0f}"
+            + (" (mainstream places only: add special school and early years demand with "
+               "--send / --early-years, as the report does)." if covers else
+               f" (phases of places: {', '.join(phases)})."),
         ]
         if len(self.plan):
             by = self.plan.groupby([nc.AREA, nc.PHASE, "kind", nc.YEAR], as_index=False)[
