@@ -7,6 +7,7 @@ publish the sufficiency report and the DfE SCAP return.
 
 from __future__ import annotations
 
+import logging
 from importlib.metadata import PackageNotFoundError, version
 
 from . import nomenclature
@@ -25,6 +26,10 @@ from .exceptions import (
 )
 from .inputs import ModelInputs, load_inputs
 from .schema import SCHEMAS, validate_frame
+
+# a library logs and leaves handling to the application (the CLI configures it): without a
+# handler, Python's last-resort handler would print every warning next to the warnings module's
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 try:
     __version__ = version("sufficiency")

@@ -323,6 +323,9 @@ class BacktestResult:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
+        """One row per area x phase x origin x horizon: ``area, phase, origin, target_year,
+        horizon, forecast, actual, pct_error, lower80, upper80`` (the outside-check columns),
+        then the baselines' errors and, with scorecards, ``authority_error`` and ``winner``."""
         return self.data.copy()
 
     def scores(self, target_years: Sequence[int] | None = None) -> pd.DataFrame:
@@ -362,6 +365,8 @@ class BacktestResult:
         return pd.DataFrame(rows)
 
     def summary(self, target_years: Sequence[int] | None = None) -> str:
+        """The :meth:`scores` table in words (median absolute errors, bias, win rates and
+        coverage by phase and horizon), optionally for some target years only."""
         s = self.scores(target_years)
         lines = [f"Backtest: {self.data['area'].nunique()} areas, origins "
                  f"{sorted(self.data['origin'].unique().tolist())}"]

@@ -203,6 +203,8 @@ class SufficiencyResult:
         return d.loc[d["shortfall"] > 0].reset_index(drop=True)
 
     def summary(self) -> str:
+        """A few lines: areas and years covered, the margin and RAG thresholds, how many
+        area-years fall in each RAG band and the largest shortfalls."""
         d = self.data
         if d.empty:
             return "Sufficiency: no demand rows."

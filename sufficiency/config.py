@@ -232,6 +232,18 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
 def load_model(path: str | Path) -> ModelConfig:
     """Load and check a model definition (TOML).
 
+    Parameters
+    ----------
+    path : str or Path
+        The model file (e.g. ``models/worcestershire.toml``); data paths in it are relative
+        to it. A UTF-8 byte-order mark is accepted.
+
+    Returns
+    -------
+    ModelConfig
+        The checked definition: authority, planning areas (tiers, transfers), data tables and
+        assumptions; other sections as read-only mappings (:meth:`ModelConfig.section`).
+
     Raises
     ------
     ConfigError

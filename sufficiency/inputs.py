@@ -117,6 +117,19 @@ def _areas_frame(config: ModelConfig) -> pd.DataFrame:
 def load_inputs(config: ModelConfig) -> ModelInputs:
     """Read, validate and (where asked) derive every input of a model definition.
 
+    Parameters
+    ----------
+    config : ModelConfig
+        From :func:`sufficiency.load_model`.
+
+    Returns
+    -------
+    ModelInputs
+        Pupils by planning area (observed, or derived from authority totals and labelled so),
+        authority pupils and births, births nowcast, capacity by school, housing, with the
+        provenance (file, checksum, rows, years) of every table and the notes a reader must
+        see.
+
     Raises
     ------
     SchemaError

@@ -329,7 +329,11 @@ def test_missing_parts_render_honestly(run):
     assert html.count("not available in this run") >= 4
     assert "<svg" not in html
     assert "£" not in " ".join(recommendations(data))
-    assert json.loads(render_summary_json(data))["position"] == []
+    doc = json.loads(render_summary_json(data))
+    assert doc["position"] == []
+    # every headline key is present, null when its part is not available (for other systems)
+    for key in ("plan", "send", "early_years", "key_decision"):
+        assert key in doc and doc[key] is None
 
 
 def test_files_written_atomically_and_deterministically(run, tmp_path):

@@ -175,6 +175,10 @@ class ReportData:
             "derived_history": self.derived,
             "position": [],
             "plan": None,
+            # always present (null when not available in this run, see not_available)
+            "send": None,
+            "early_years": None,
+            "key_decision": None,
             "not_available": dict(self.missing),
         }
         if self.sufficiency is not None and not self.sufficiency.empty:
