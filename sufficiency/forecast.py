@@ -890,9 +890,13 @@ class CohortModel:
             totals = totals.sort_values([nc.AREA, nc.PHASE, nc.YEAR], kind="stable").reset_index(drop=True)
         all_notes = list(notes)
         if bp.any():
+            first_bp = self.base_year_ + 1 + int(np.argmax(projected.any(axis=0)))
+            how = ("births supplied to the forecast (such as the nowcast) where given, then "
+                   f"births projected with {self.births_method}" if births is not None and len(births)
+                   else f"births projected with {self.births_method}")
             all_notes.append(
-                f"Reception from {self.base_year_ + 1 + int(np.argmax(projected.any(axis=0)))}/.. rests "
-                f"on projected births ({self.births_method}); flagged births_projected."
+                f"Reception from {nc.academic_year_label(first_bp)} on rests on births not in the "
+                f"births file: {how}; flagged births_projected."
             )
         for w_ in warn:
             logger.warning(w_)
