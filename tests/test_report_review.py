@@ -113,8 +113,8 @@ def test_capital_programme_split_and_capacity_caveat(run):
     plan = alloc.plan
     temp = plan.loc[plan["duration"] > 0, "places"].sum()
     rec = next(r for r in recommendations(data) if r.startswith("approves in principle"))
-    assert (f"({fmt_count(plan['places'].sum() - temp)} permanent, {fmt_count(temp)} temporary"
-            in rec)
+    assert (f"({fmt_count(plan['places'].sum() - temp)} permanent mainstream places; "
+            f"{fmt_count(temp)} temporary places in bulge classes" in rec)
     # the embedded capacity is the DfE's 2014/15 figure: the report says so where capital is asked
     assert "capacity is the DfE's 2014/15 figure" in rec
     assert any(p.startswith("Capacity is the DfE's 2014/15 school capacity")
@@ -130,5 +130,5 @@ def test_shortfall_before_the_plan_is_stated(run):
     sec = suff[(suff[nc.PHASE] == "secondary") & (suff[nc.YEAR] == first - 1)]
     text = " ".join(executive_summary(data))
     if (sec["shortfall"] > 0).any():
-        assert (f"in {nc.academic_year_label(first - 1)} the forecast shows" in text
+        assert (f"for {nc.academic_year_label(first - 1)} the forecast" in text
                 and f"{fmt_count(sec['shortfall'].sum())} secondary (Y7-Y13) places short" in text)

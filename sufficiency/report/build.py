@@ -732,9 +732,9 @@ def _timing_notes(report_date: str, base_year: int, plan_first_year: int | None)
     if plan_first_year is not None and plan_first_year <= current:
         out.append(f"The plan's first year, {nc.academic_year_label(plan_first_year)}, had begun "
                    f"by the date of this report ({d:%d %B %Y}): places shown from September "
-                   f"{plan_first_year} can open then only if they are already committed. Set "
-                   f"[plan] first_year = {current + 1} in the model to plan from the next "
-                   "September.")
+                   f"{plan_first_year} can open then only if they are already committed. "
+                   f"Officers should re-run the plan from {nc.academic_year_label(current + 1)} "
+                   f"([plan] first_year = {current + 1} in the model definition).")
     return out
 
 

@@ -8,6 +8,7 @@ the same way in the tables and in the prose.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -492,10 +493,21 @@ def appendix_tables(data) -> dict[str, Table]:
                                        if c not in (nc.AREA, nc.PHASE, nc.YEAR)}, "")
     binding = getattr(data, "binding", None)
     if binding is not None and not binding.empty:
+        b = binding.copy()
+        b[nc.YEAR] = pd.to_numeric(b[nc.YEAR], errors="coerce").astype("Int64")
+        if data.options is not None and {"option", "kind"} <= set(data.options.columns):
+            # generated option identifiers ("8850017:secondary:bulge_class") in words
+            kind = dict(zip(data.options["option"], data.options["kind"]))
+            b["option"] = [
+                f"{str(kind[o]).replace('_', ' ')} ({data.area_name(o.split(':', 1)[0])})"
+                if o in kind and re.match(r"^[A-Z]?\d+:", str(o)) else o for o in b["option"]]
         t["Binding constraints"] = Table(
-            "What stopped the plan doing more or sooner", binding, {},
-            "family: lead_time (an option cannot open before its earliest year), module_limit "
-            "(the most modules allowed a year), budget; detail says by how much.")
+            "What stopped the plan doing more or sooner", b, {},
+            "family: sufficiency (the minimum margin is met exactly, or a shortfall is left, in "
+            "that area and year: the places the plan had to find), lead_time (an option cannot "
+            "open before its earliest year; 'short N place-years before' = the shortfall left "
+            "in the years before it could open), module_limit (the most modules allowed a year, "
+            "or in all), budget (the capital budget is spent).")
     if data.options is not None:
         t["Options"] = Table("Options considered", data.options,
                              {c: "gbp" for c in data.options.columns if "cost" in c}, "")

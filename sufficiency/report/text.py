@@ -176,6 +176,7 @@ def executive_summary(data: ReportData) -> list[str]:
                 f"{fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} places in total."
             )
     paras += _before_plan_sentences(data)
+    paras += [_tier_change_sentence(t, where=True) for t in tier_changes(data)]
     paras += [_left_short_sentence(d) for d in mainstream_left_short(data)]
     paras += _send_early_years_summary(data)
     paras.append(
@@ -218,8 +219,9 @@ def _before_plan_sentences(data: ReportData) -> list[str]:
     if not parts:
         return []
     return [f"Before the plan's first year ({fmt_year(first)}) places can come only from what is "
-            f"already committed: in {fmt_year(first - 1)} the forecast shows {_join(parts)}, "
-            "which this plan cannot meet."]
+            f"already committed: for {fmt_year(first - 1)} the forecast, on the {fmt_pct(data.meta['margin'])} "
+            f"margin, shows {_join(parts)}. This plan cannot act on that year; officers should "
+            "compare it with the places actually offered and taken up this school year."]
 
 
 def _capacity_year(data: ReportData) -> int | None:
@@ -259,11 +261,19 @@ def recommendations(data: ReportData) -> list[str]:
     if plan is not None and not plan.empty:
         total = float(plan["cost"].sum())
         places = float(plan["places"].sum())
-        temp = (float(plan.loc[plan["duration"].fillna(0) > 0, "places"].sum())
-                if "duration" in plan.columns else 0.0)
+        temporary = (plan["duration"].fillna(0) > 0 if "duration" in plan.columns
+                     else pd.Series(False, index=plan.index))
+        main = plan[nc.PHASE].isin(["primary", "secondary"]) if nc.PHASE in plan.columns \
+            else pd.Series(True, index=plan.index)
         y0, y1 = int(plan[nc.YEAR].min()), int(plan[nc.YEAR].max())
-        split = (f" ({fmt_count(places - temp)} permanent, {fmt_count(temp)} temporary in bulge "
-                 "classes)" if temp > 0 else "")
+        bits = [f"{fmt_count(v)} {label}" for v, label in (
+            (plan.loc[main & ~temporary, "places"].sum(), "permanent mainstream places"),
+            (plan.loc[main & temporary, "places"].sum(),
+             "temporary places in bulge classes, which end as their cohorts leave"),
+            (plan.loc[plan.get(nc.PHASE, "") == "special", "places"].sum(), "special school places"),
+            (plan.loc[plan.get(nc.PHASE, "") == "early_years", "places"].sum(), "early years places"),
+        ) if v > 0]
+        split = f" ({'; '.join(bits)})" if len(bits) > 1 else ""
         check = ""
         cap_year = _capacity_year(data)
         if data.derived or (cap_year is not None and cap_year < data.meta["base_year"] - 2):
@@ -303,17 +313,27 @@ def recommendations(data: ReportData) -> list[str]:
         when = (f"opening in September {y0}" if y0 == y1
                 else f"opening between September {y0} and September {y1}")
         temp = float(r.get("temporary_places", 0.0))
-        rec = (f"agrees the recommended option for {key['area_name']} {key['phase']} places: "
-               f"{fmt_count(r['places'])} places at {fmt_gbp_m(r['cost'])}, {when} "
+        instead = r.get("instead_of") or []
+        rec = (f"agrees the recommended option for {key['area_name']} {key['phase']} places"
+               + (", instead of " + _join([
+                   f"the {name} ({fmt_gbp_m(cost)}, earliest September {int(opens)})"
+                   if np.isfinite(opens) else f"the {name} ({fmt_gbp_m(cost)})"
+                   for name, cost, opens in instead], "or") if instead else "")
+               + f": {fmt_count(r['places'])} places at {fmt_gbp_m(r['cost'])}, {when} "
                f"({r['option']})")
         if temp > 0:
             rec += f", {fmt_count(temp)} of them temporary places in bulge classes"
-        instead = r.get("instead_of") or []
-        if instead:
-            rec += ", instead of " + _join([
-                f"the {name} ({fmt_gbp_m(cost)}, earliest September {int(opens)})"
-                if np.isfinite(opens) else f"the {name} ({fmt_gbp_m(cost)})"
-                for name, cost, opens in instead], "or")
+        t = key.get("table")
+        if t is not None and "max shortfall (central)" in t and t["recommended"].any():
+            row = t[t["recommended"]].iloc[0]
+            c = float(row["max shortfall (central)"])
+            st = float(row.get("max shortfall (stress)", np.nan))
+            q = int(round(100 * float(key.get("quantile", 0.8))))
+            rec += ("; it leaves " + (f"up to {fmt_count(c)} places short" if c >= 0.5 else
+                                      "no shortfall")
+                    + " on the central forecast"
+                    + (f" and up to {fmt_count(st)} if demand came in at its {q}th percentile"
+                       if np.isfinite(st) else ""))
         recs.append(rec + ";")
     recs += _send_and_early_years_recommendations(data)
     scap = ("delegates authority to the Director responsible for education to submit the "
@@ -355,7 +375,7 @@ def area_commentary(data: ReportData, area: str) -> str:
     at = {k: f"{fmt_count(r['demand'])} pupils in {fmt_year(r[nc.YEAR])}"
           for k, r in (("first", first), ("peak", peak), ("last", last))}
     if peak[nc.YEAR] == first[nc.YEAR]:
-        path = f"fall from a peak of {at['peak']} to {at['last']}"
+        path = f"fall from {at['peak']} to {at['last']}"
     elif peak[nc.YEAR] == last[nc.YEAR]:
         path = f"rise from {at['first']} to a peak of {at['peak']}"
     else:
@@ -386,19 +406,22 @@ def area_commentary(data: ReportData, area: str) -> str:
         what = (mine["kind"] if "kind" in mine.columns else mine["option"]).astype(str)
         n = mine["modules"] if "modules" in mine.columns else pd.Series(1, index=mine.index)
         items = [
-            (f"{int(m)} {_kinds([o])}" if m > 1 else o.replace("_", " "))
+            (f"{int(m)} {_kinds([o])}" if m > 1 else "a " + o.replace("_", " "))
             + f" ({fmt_count(p)} places from {fmt_year(y)}, {fmt_gbp_m(c)})"
             for o, m, p, y, c in zip(what, n, mine["places"], mine[nc.YEAR], mine["cost"])
         ]
         text += " The plan recommends " + _join(items) + "."
     phase = str(rows[nc.PHASE].iloc[0])
     cells = _cells_before_after(data, phase)
-    left = (cells[(cells[nc.AREA] == area) & (cells["shortfall_after"] >= 0.5)]
+    left = (cells[(cells[nc.AREA] == area) & (cells["shortfall_after"] > 0.5)]
             if cells is not None else cells)
     if left is None or left.empty:
-        if not short.empty:
-            text += (" With it, the area is not short of places in any year of the plan "
-                     f"({fmt_year(int(cells[nc.YEAR].min()))} on)." if cells is not None else "")
+        if not short.empty and cells is not None:
+            first = fmt_year(int(cells[nc.YEAR].min()))
+            text += (f" With it, the area is not short of places in any year of the plan "
+                     f"({first} on)." if not mine.empty else
+                     f" The plan adds no places here: from its first year ({first}) the area is "
+                     "not short of places.")
         return text
     w = left.loc[left["shortfall_after"].idxmax()]
     why = _join(why_short(data, area, phase, int(w[nc.YEAR])))
@@ -409,26 +432,53 @@ def area_commentary(data: ReportData, area: str) -> str:
     return text
 
 
+def tier_changes(data: ReportData) -> list[dict]:
+    """Secondary areas whose tier structure changes (Pershore: Year 7 at the high school from
+    September 2027) and whose middle schools hold Year 7-8 places: ``area, name, year``,
+    ``middle`` (those places), ``schools``, ``without`` (the area's places without them) and
+    ``short`` (places short with the margin from the change on without them, at most)."""
+    out = []
+    s, suff = data.schools, data.sufficiency
+    if s is None or s.empty or "ncy_max" not in s or "tier_change_year" not in data.areas:
+        return out
+    for r in data.areas.itertuples(index=False):
+        if pd.isna(r.tier_change_year):
+            continue
+        mine = s[(s[nc.AREA] == r.area) & (s[nc.PHASE] == "secondary")]
+        mid = mine[mine["ncy_max"] <= 8]
+        if mid.empty:
+            continue
+        y = int(r.tier_change_year)
+        without = float(mine[nc.CAPACITY].sum() - mid[nc.CAPACITY].sum())
+        short = 0.0
+        if suff is not None and not suff.empty:
+            rows = suff[(suff[nc.AREA] == r.area) & (suff[nc.YEAR] >= y)]
+            if len(rows):
+                short = float(np.maximum(0.0, rows["required"] - without).max())
+        out.append({"area": r.area, "name": r.name, "year": y,
+                    "middle": float(mid[nc.CAPACITY].sum()),
+                    "schools": sorted(dict.fromkeys(mid["school_name"].astype(str)))
+                    if "school_name" in mid else [],
+                    "without": without, "short": short})
+    return out
+
+
+def _tier_change_sentence(t: dict, where: bool = False) -> str:
+    return (f"{t['name'] + ' secondary: t' if where else ' T'}he tier structure changes in "
+            f"{fmt_year(t['year'])} (Year 7 and 8 move to the high school). ASSUMPTION: the "
+            f"capacity shown for every year keeps the {fmt_count(t['middle'])} Year 7-8 places of "
+            f"its middle schools ({_join(t['schools'])}), i.e. that the high school gains "
+            f"equivalent places (by building, or by a middle school changing its age range). "
+            f"Without them the area has {fmt_count(t['without'])} places from "
+            f"{fmt_year(t['year'])}" + (f" and is up to {fmt_count(t['short'])} places short "
+                                       "with the margin" if t["short"] >= 0.5 else "")
+            + "; this plan does not include those places.")
+
+
 def _tier_change_note(data: ReportData, area: str) -> str:
-    """For a secondary area whose tier structure changes (Pershore: Year 7 at the high school
-    from September 2027), what the capacity assumes about the middle schools' Year 7-8 places."""
-    a = data.areas[data.areas[nc.AREA] == area]
-    if a.empty or "tier_change_year" not in a or pd.isna(a["tier_change_year"].iloc[0]):
-        return ""
-    s = data.schools
-    if s is None or s.empty or "ncy_max" not in s:
-        return ""
-    mid = s[(s[nc.AREA] == area) & (s[nc.PHASE] == "secondary") & (s["ncy_max"] <= 8)]
-    if mid.empty:
-        return ""
-    y = int(a["tier_change_year"].iloc[0])
-    total = float(s.loc[(s[nc.AREA] == area) & (s[nc.PHASE] == "secondary"), nc.CAPACITY].sum())
-    names = sorted(dict.fromkeys(mid["school_name"].astype(str))) if "school_name" in mid else []
-    return (f" The area's tier structure changes in {fmt_year(y)}: ASSUMPTION: the capacity "
-            f"shown for every year keeps the {fmt_count(mid[nc.CAPACITY].sum())} Year 7-8 places "
-            f"of its middle schools ({_join(names)}), i.e. those places move with the pupils; "
-            f"without them the area has {fmt_count(total - mid[nc.CAPACITY].sum())} places from "
-            f"{fmt_year(y)}.")
+    """The tier change paragraph of an area page (empty for other areas)."""
+    return "".join(" " + _tier_change_sentence(t) for t in tier_changes(data)
+                   if t["area"] == area).replace("  T", " T")
 
 
 def fraction_in_band(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
@@ -549,8 +599,13 @@ def why_short(data: ReportData, area: str, phase: str, year: int) -> list[str]:
         mine = o[(o[nc.AREA].astype(str) == str(area)) & (o[nc.PHASE] == phase)]
         later = mine[mine["earliest_year"] > year]
         if len(later):
-            parts.append(f"no {_kinds(later['kind'], 'or', plural=False)} can open before "
-                         f"{fmt_year(int(later['earliest_year'].min()))}")
+            first = later.groupby("kind", sort=False)["earliest_year"].min()
+            by_year = {}
+            for k, y in first.items():
+                by_year.setdefault(int(y), []).append(str(k).replace("_", " "))
+            bits = [f"{_join(ks, 'or')} {'can open ' if i == 0 else ''}before {fmt_year(y)}"
+                    for i, (y, ks) in enumerate(sorted(by_year.items()))]
+            parts.append("no " + _join(bits, "or"))
     b = data.binding
     if b is not None and not b.empty:
         r = b[(b[nc.AREA].astype(str) == str(area)) & (b[nc.PHASE] == phase)
@@ -572,6 +627,20 @@ def why_short(data: ReportData, area: str, phase: str, year: int) -> list[str]:
     return parts
 
 
+def _first_permanent(data: ReportData, areas: list, phase: str, year: int) -> int | None:
+    """Earliest year any permanent option (no ``duration``) of ``areas`` can open, if that is
+    after ``year`` in every one of them (else None: lead times do not explain the gap)."""
+    o = data.options
+    if o is None or o.empty or "earliest_year" not in o:
+        return None
+    perm = o[(o[nc.PHASE] == phase) & (o["duration"].fillna(0) == 0 if "duration" in o else True)]
+    first = perm.groupby(perm[nc.AREA].astype(str))["earliest_year"].min()
+    got = first.reindex([str(a) for a in areas])
+    if got.isna().any() or not (got > year).all():
+        return None
+    return int(got.min())
+
+
 def mainstream_left_short(data: ReportData) -> list[dict]:
     """Mainstream places the recommended plan leaves short, one dict per phase of places that
     has any: ``phase``, ``years`` (each year still short with its total), the worst ``year``
@@ -582,7 +651,7 @@ def mainstream_left_short(data: ReportData) -> list[dict]:
         b = _cells_before_after(data, phase)
         if b is None:
             continue
-        short = b[b["shortfall_after"] >= 0.5]
+        short = b[b["shortfall_after"] > 0.5]
         if short.empty:
             continue
         by_year = short.groupby(nc.YEAR, sort=True)["shortfall_after"].sum()
@@ -590,12 +659,21 @@ def mainstream_left_short(data: ReportData) -> list[dict]:
         rows = short[short[nc.YEAR] == worst].sort_values("shortfall_after", ascending=False,
                                                           kind="stable")
         each = [why_short(data, a, phase, worst) for a in rows[nc.AREA]]
-        common = [p for p in each[0] if all(p in e for e in each[1:])]
+        common = [p for p in each[0] if all(p in e for e in each[1:])
+                  and "can open" not in p]
+        lead = _first_permanent(data, list(rows[nc.AREA]), phase, worst)
+        if lead is not None:
+            common.insert(0, f"no permanent places can open in {'them' if len(rows) > 1 else 'it'} "
+                             f"before {fmt_year(lead)}")
+        from .scap import _round_preserving_totals
+
+        whole = _round_preserving_totals(rows["shortfall_after"].to_numpy(float),
+                                         np.zeros(len(rows), dtype=int), np.zeros(len(rows), dtype=int))
         out.append({
             "phase": phase, "years": [(int(y), float(v)) for y, v in by_year.items()],
             "year": worst, "total": float(by_year[worst]),
-            "areas": [(data.area_name(a), float(v)) for a, v in
-                      zip(rows[nc.AREA], rows["shortfall_after"])],
+            # whole places, rounded so that they add up to the rounded total
+            "areas": [(data.area_name(a), float(v)) for a, v in zip(rows[nc.AREA], whole)],
             "why": _join(common),
         })
     return out
@@ -657,8 +735,9 @@ def _plan_paragraph(data: ReportData, phase: str, what: str, section: str) -> st
                        f"{fmt_pct(data.meta['margin'])} margin by {fmt_year(last[nc.YEAR])}.")
     text += (f"{'It still leaves' if mine is not None and len(mine) else 'That leaves'} "
              f"{fmt_count(last['shortfall_after'])} {what} short in {fmt_year(last[nc.YEAR])} "
-             f"(including the {fmt_pct(data.meta['margin'])} margin; "
-             f"{fmt_count(last['shortfall_before'])} before the plan): ")
+             f"(including the {fmt_pct(data.meta['margin'])} margin"
+             + (f"; {fmt_count(last['shortfall_before'])} before the plan" if mine is not None
+                and len(mine) else "") + "): ")
     cat = _catalogue_places(data, phase)
     added = float(mine["places"].sum()) if mine is not None and len(mine) else 0.0
     if cat is None:
