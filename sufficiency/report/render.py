@@ -184,8 +184,8 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
                     "Recommended for this area",
                     mine[cols].reset_index(drop=True).rename(columns=tables.PLAN_HEADERS),
                     tables.PLAN_FORMATS,
-                    "Year = the academic year the places open; 'temporary (years)' > 0 marks "
-                    "temporary places and how long they stay (0 = permanent).")
+                    "Year = the academic year the places open; 'temp. (years)': how long "
+                    "temporary places (bulge classes) stay, 0 for permanent places.")
         areas.append({
             "code": area,
             "name": r.name,

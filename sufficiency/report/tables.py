@@ -194,10 +194,10 @@ def schools_table(data, area: str) -> Table:
 
 #: readable headers for plan columns in the report and the appendix
 PLAN_HEADERS = {"kind": "project", "cost_per_place": "cost per place",
-                "duration": "temporary (years)"}
+                "duration": "temp. (years)"}
 #: display formats of plan columns, by readable header
 PLAN_FORMATS = {"places": "count", "cost": "gbp_m", nc.YEAR: "year", "cost per place": "gbp",
-                "temporary (years)": "int"}
+                "temp. (years)": "int"}
 
 
 def plan_table(data) -> Table | None:
@@ -214,9 +214,12 @@ def plan_table(data) -> Table | None:
     if "cost_per_place" not in out:
         out["cost_per_place"] = out["cost"] / out["places"].where(out["places"] > 0)
     out = out.sort_values([nc.YEAR, "planning area"]).reset_index(drop=True)
+    if "duration" in out:
+        out["duration"] = out["duration"].where(out["duration"] > 0)  # permanent: "-"
     return Table("Recommended projects", out.rename(columns=PLAN_HEADERS), PLAN_FORMATS,
                  "Costs in GBP at the cost per place set in the model's [plan] section (see "
-                 "Assumptions); places open in September of the year shown.")
+                 "Assumptions); places open in September of the year shown; 'temp. (years)': how "
+                 "long temporary places (bulge classes) stay, '-' for permanent places.")
 
 
 def capital_programme(data) -> Table | None:
