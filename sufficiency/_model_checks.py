@@ -28,9 +28,10 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
+from . import nomenclature as nc
 from .exceptions import ConfigError
 
-__all__ = ["spec", "check_keys", "check_values", "check_against_data"]
+__all__ = ["spec", "check_keys", "check_values", "check_base_year", "check_against_data"]
 
 #: A leaf: any value (type and range are checked by :func:`check_values`); free tables whose
 #: keys are data (area codes, years, phases) are leaves too.
@@ -367,6 +368,29 @@ def check_values(cfg) -> None:
         _check_early_years(cfg)
     if "report" in raw:
         _check_report(cfg)
+
+
+def check_base_year(cfg, years: tuple[int, int]) -> None:
+    """``[assumptions] base_year`` must be a year of the pupil data (``years`` = first, last).
+
+    Run by :func:`sufficiency.inputs.load_inputs` as soon as the pupils are read, before the
+    checks that take the base year for granted (``[plan] first_year``, every area covering it).
+
+    Raises
+    ------
+    ConfigError
+        ``base_year`` after the data's last year, or not after its first (no year to estimate
+        ratios from).
+    """
+    by = cfg.assumptions.base_year
+    first, last = int(years[0]), int(years[1])
+    if by is None or first < by <= last:
+        return
+    raise ConfigError(
+        f"{cfg.path}: [assumptions] base_year = {by!r}: expected a year of the pupil data "
+        f"after its first, {first + 1}..{last} (the pupil data run from "
+        f"{nc.academic_year_label(first)} to {nc.academic_year_label(last)}); remove the key "
+        f"to forecast from the data's last year, {last}")
 
 
 def check_against_data(cfg, base_year: int) -> None:

@@ -114,6 +114,38 @@ def _areas_frame(config: ModelConfig) -> pd.DataFrame:
     return pd.DataFrame([{nc.AREA: a.code, nc.PHASE: a.phase} for a in config.areas])
 
 
+def _years_text(years: list[int]) -> str:
+    if len(years) > 2 and years[-1] - years[0] + 1 == len(years):
+        return f"{years[0]}..{years[-1]}"
+    return ", ".join(map(str, years))
+
+
+def _check_area_years(pupils: pd.DataFrame, source: str, base_year: int) -> None:
+    """Every planning area must have pupils up to the base year.
+
+    A gap inside an area's years is caught by the reader; an area whose rows stop early would
+    otherwise be forecast from its own last year, silently a year or more behind the others
+    (review 2, N1: Bewdley primary 2027/28 575 instead of 865).
+    """
+    last = pupils.groupby(nc.AREA)[nc.YEAR].max()
+    short = last[last < base_year]
+    if short.empty:
+        return
+    others = sorted(set(last[last >= base_year].astype(int)))
+    described = "; ".join(
+        f"area {a} ends in {int(y)} (missing {_years_text(list(range(int(y) + 1, base_year + 1)))})"
+        for a, y in short.head(5).items()
+    ) + (f"; and {len(short) - 5} more area(s)" if len(short) > 5 else "")
+    rest = (f"the other areas end in {', '.join(map(str, others))}" if others
+            else "no area reaches it")
+    raise SchemaError(
+        f"{source}: column 'year': {described}; {rest}. Expected every planning area to have "
+        f"rows for the base year {nc.academic_year_label(base_year)} ({base_year}) and every "
+        "year before it back to its first. Add the missing years' rows or set [assumptions] "
+        "base_year to the last year every area has."
+    )
+
+
 def load_inputs(config: ModelConfig) -> ModelInputs:
     """Read, validate and (where asked) derive every input of a model definition.
 
@@ -219,6 +251,13 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
                 pupils.groupby([nc.YEAR, nc.NCY], as_index=False)[nc.PUPILS].sum()
                 .assign(**{nc.AREA: cfg.authority, nc.KIND: "actual", nc.SOURCE: "sum of areas"})
             )
+
+    from ._model_checks import check_base_year
+
+    years = (int(pupils[nc.YEAR].min()), int(pupils[nc.YEAR].max()))
+    check_base_year(cfg, years)
+    pupil_source = str(by_area.path) if by_area is not None and not by_area.derived else str(pup_src.path)
+    _check_area_years(pupils, pupil_source, int(cfg.assumptions.base_year or years[1]))
 
     # --- births ----------------------------------------------------------------------------
     births = pd.DataFrame(columns=[nc.AREA, nc.YEAR, nc.BIRTHS, nc.KIND, nc.SOURCE])

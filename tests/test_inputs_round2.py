@@ -1,0 +1,115 @@
+"""Second bad-input review (``review_cli_inputs_2.md``): inputs that passed ``validate`` and
+gave silently wrong results now raise a one-line error naming file, key or column, row and
+value, or warn (:class:`DataQualityWarning`) when the data are implausible but possible.
+
+Each case is a copy of ``models/worcestershire.toml`` (and of a data file where needed) with
+one change, as the reviewer built it.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sufficiency.config import load_model
+from sufficiency.exceptions import ConfigError, DataQualityWarning, SchemaError
+from sufficiency.inputs import load_inputs
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / "worcestershire.toml"
+DATA = ROOT / "data"
+
+
+def _model(tmp_path: Path, *subs: tuple[str, str]) -> Path:
+    """The model with each ``(pattern, replacement)`` applied once (regex, multiline)."""
+    text = MODEL.read_text(encoding="utf-8")
+    for old, new in subs:
+        text, n = re.subn(old, new, text, count=1, flags=re.M)
+        assert n, f"case no longer matches the model: {old!r}"
+    text = text.replace('"../data/', f'"{DATA}/')
+    p = tmp_path / "m.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def _one_line(exc: pytest.ExceptionInfo) -> str:
+    msg = str(exc.value)
+    assert "\n" not in msg, msg
+    return msg
+
+
+def _load(path: Path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_inputs(load_model(path))
+
+
+def _load_warnings(path: Path) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        load_inputs(load_model(path))
+    return [str(w.message) for w in caught if issubclass(w.category, DataQualityWarning)]
+
+
+@pytest.fixture(scope="module")
+def area_pupils() -> pd.DataFrame:
+    """The model's planning-area pupils (derived), to write as a tidy pupils file."""
+    return _load(MODEL).pupils[["area", "year", "ncy", "pupils"]].copy()
+
+
+TIDY = (r'^pupils_by_area = \{ reader = "derived" \}',
+        'pupils_by_area = { path = "TIDY", reader = "tidy" }')
+
+
+def _tidy_model(tmp_path: Path, frame: pd.DataFrame, *subs) -> tuple[Path, Path]:
+    csv = tmp_path / "pupils_by_area.csv"
+    frame.to_csv(csv, index=False)
+    return _model(tmp_path, (TIDY[0], TIDY[1].replace("TIDY", str(csv))), *subs), csv
+
+
+# --- N1: an area without the base year ---------------------------------------------------------
+def test_n1_area_missing_its_last_year_is_an_error(tmp_path, area_pupils):
+    cut = area_pupils[~((area_pupils["area"] == "8850001") & (area_pupils["year"] == 2022))]
+    m, csv = _tidy_model(tmp_path, cut)
+    with pytest.raises(SchemaError) as exc:
+        load_inputs(load_model(m))
+    msg = _one_line(exc)
+    for needle in (str(csv), "'year'", "8850001", "2021", "2022", "base year"):
+        assert needle in msg, (needle, msg)
+
+
+def test_n1_area_missing_its_last_years_names_them(tmp_path, area_pupils):
+    cut = area_pupils[~((area_pupils["area"] == "8850020") & (area_pupils["year"] >= 2020))]
+    m, _ = _tidy_model(tmp_path, cut)
+    with pytest.raises(SchemaError, match=r"8850020.*2020\.\.2022|8850020.*2020, 2021, 2022"):
+        load_inputs(load_model(m))
+
+
+def test_n1_intact_tidy_pupils_load(tmp_path, area_pupils):
+    m, _ = _tidy_model(tmp_path, area_pupils)
+    assert _load(m).base_year == 2022
+
+
+# --- N5: [assumptions] base_year beyond the data --------------------------------------------------
+@pytest.mark.parametrize("first_year", [None, "2031"])
+def test_n5_base_year_beyond_the_data_is_an_error(tmp_path, first_year):
+    subs = [(r"^seed = 20240101", "seed = 20240101\nbase_year = 2030")]
+    if first_year:
+        subs.append((r"^first_year = \d+", f"first_year = {first_year}"))
+    m = _model(tmp_path, *subs)
+    with pytest.raises(ConfigError) as exc:
+        load_inputs(load_model(m))
+    msg = _one_line(exc)
+    for needle in (str(m), "[assumptions] base_year = 2030", "2022", "pupil data"):
+        assert needle in msg, (needle, msg)
+    assert "first_year" not in msg, msg  # the base year is at fault, not [plan] first_year
+
+
+def test_n5_base_year_within_the_data_is_accepted(tmp_path):
+    m = _model(tmp_path, (r"^seed = 20240101", "seed = 20240101\nbase_year = 2021"),
+               (r"^first_year = \d+", "first_year = 2026"))
+    assert _load(m).base_year == 2021
