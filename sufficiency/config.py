@@ -229,6 +229,33 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
     )
 
 
+def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
+    """Where a model gives transfers, every primary area sends and every secondary area receives.
+
+    Secondary Year 7 comes only from the transfer shares: a primary area left without one
+    sends its Year 6 nowhere, and a secondary area no primary area feeds falls to 0 pupils
+    within five years (review 2, N2). A model with no transfers at all (authority-level or
+    single-phase models) is left as it is.
+    """
+    if not any(a.transfer for a in areas):
+        return
+    secondary = [a for a in areas if a.phase == "secondary"]
+    for a in areas:
+        if a.phase == "primary" and not any(v > 0 for v in a.transfer.values()):
+            codes = ", ".join(s.code for s in secondary[:3])
+            raise _err(path, f"[[areas]] {a.code} ({a.name}, primary)",
+                       "no transfer: its Year 6 pupils go to no secondary area; give "
+                       'transfer = { "<secondary code>" = 1.0 } (shares of Year 6 by secondary '
+                       f"area, summing to 1; secondary areas: {codes}{' ...' if len(secondary) > 3 else ''})")
+    fed = {s for a in areas for s, v in a.transfer.items() if v > 0}
+    for a in secondary:
+        if a.code not in fed:
+            raise _err(path, f"[[areas]] {a.code} ({a.name}, secondary)",
+                       "no primary area transfers to it, so its Year 7 would come from nowhere "
+                       "and its pupils fall to 0; give the primary areas that feed it a share, "
+                       f'e.g. transfer = {{ "{a.code}" = 1.0 }}, or remove the area')
+
+
 def load_model(path: str | Path) -> ModelConfig:
     """Load and check a model definition (TOML).
 
@@ -287,6 +314,7 @@ def load_model(path: str | Path) -> ModelConfig:
         unknown = sorted(set(a.transfer) - secondary)
         if unknown:
             raise _err(path, f"[[areas]] {a.code}", f"transfer to unknown secondary area(s) {unknown}")
+    _check_transfer_coverage(areas, path)
 
     data = {}
     for table, entry in (raw.get("data") or {}).items():

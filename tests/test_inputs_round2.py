@@ -113,3 +113,35 @@ def test_n5_base_year_within_the_data_is_accepted(tmp_path):
     m = _model(tmp_path, (r"^seed = 20240101", "seed = 20240101\nbase_year = 2021"),
                (r"^first_year = \d+", "first_year = 2026"))
     assert _load(m).base_year == 2021
+
+
+# --- N2: a primary area with no transfer empties its secondary area ------------------------------
+def test_n2_primary_area_without_transfer_is_an_error(tmp_path):
+    m = _model(tmp_path, (r'^transfer = \{ "8850017" = 1\.0 \}\n', ""))
+    with pytest.raises(ConfigError) as exc:
+        load_model(m)
+    msg = _one_line(exc)
+    for needle in (str(m), "[[areas]] 8850001 (Bewdley, primary)", "no transfer",
+                   "no secondary area", 'transfer = { "<secondary code>" = 1.0 }'):
+        assert needle in msg, (needle, msg)
+
+
+def test_n2_secondary_area_fed_by_no_primary_area_is_an_error(tmp_path):
+    # Bewdley primary sends its Year 6 to Kidderminster's secondary area instead: shares still
+    # sum to 1, but Bewdley secondary (8850017) would get no Year 7 at all
+    m = _model(tmp_path, (r'^transfer = \{ "8850017" = 1\.0 \}', 'transfer = { "8850022" = 1.0 }'))
+    with pytest.raises(ConfigError) as exc:
+        load_model(m)
+    msg = _one_line(exc)
+    for needle in (str(m), "[[areas]] 8850017 (Bewdley, secondary)", "no primary area",
+                   "Year 7"):
+        assert needle in msg, (needle, msg)
+
+
+def test_n2_models_without_any_transfer_still_load(tmp_path):
+    """Authority-level or single-phase models give no transfers at all: unchanged."""
+    m = _model(tmp_path)
+    text = re.sub(r'^transfer = \{[^}]*\}\n', "", m.read_text(encoding="utf-8"), flags=re.M)
+    m.write_text(text, encoding="utf-8")
+    cfg = load_model(m)
+    assert not any(a.transfer for a in cfg.areas)
