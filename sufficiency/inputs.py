@@ -146,6 +146,38 @@ def _check_area_years(pupils: pd.DataFrame, source: str, base_year: int) -> None
     )
 
 
+def _check_lookup(cfg: ModelConfig, lookup: pd.DataFrame, source: str) -> None:
+    """The lookup must map every district the planning areas name to the model's authority.
+
+    The authority's births (and the SEND and early years population) are summed over the
+    districts the lookup gives it: a district missing from it, or given to another
+    authority, silently lowers them (review 2, N4: a deleted Worcester row took 1,256 births
+    a year off the authority). A district the lookup gives the authority but no planning
+    area names counts in the authority's births and in no area's: a warning.
+    """
+    named: dict[str, list[str]] = {}
+    for a in cfg.areas:
+        for d in a.districts:
+            named.setdefault(d, []).append(a.code)
+    ours = set(lookup.loc[lookup[nc.AREA] == cfg.authority, nc.DISTRICT])
+    for d, codes in named.items():
+        if d in ours:
+            continue
+        elsewhere = sorted(set(lookup.loc[lookup[nc.DISTRICT] == d, nc.AREA]))
+        found = (f"maps it to {', '.join(elsewhere)}" if elsewhere else "has no row for it")
+        raise ConfigError(
+            f"{source}: district {d} (named by [[areas]] {', '.join(codes)} of {cfg.path.name}) "
+            f"{found}; expected a row mapping it to the model's authority {cfg.authority}, "
+            f"e.g. '{d},<district name>,{cfg.authority},{cfg.authority_name}'")
+    unnamed = sorted(ours - set(named))
+    if unnamed and named:
+        warnings.warn(
+            f"{source}: district(s) {', '.join(unnamed)} of authority {cfg.authority} are named "
+            "by no planning area ([[areas]] districts): their births count in the authority's "
+            "births but no planning area's Reception; no planning area receives them",
+            DataQualityWarning, stacklevel=3)
+
+
 def load_inputs(config: ModelConfig) -> ModelInputs:
     """Read, validate and (where asked) derive every input of a model definition.
 
@@ -286,6 +318,7 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
                     raise ConfigError(
                         f"{cfg.path}: authority {cfg.authority} has no districts in {l_src.path.name}"
                     )
+                _check_lookup(cfg, lk.data, str(l_src.path))
                 authority_births = aggregate_births(district_births, lookup)
             pairs = pd.DataFrame(
                 [{nc.AREA: a.code, nc.DISTRICT: d} for a in cfg.areas if a.phase == "primary"
@@ -324,6 +357,9 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
             lb = read_tidy(b_src.path, "births", known_areas=area_codes)
             births = lb.data
             prov += lb.provenance
+            if src.get("lookup") is not None:
+                _check_lookup(cfg, read_district_lookup(src["lookup"].path).data,
+                              str(src["lookup"].path))
 
     # --- housing ---------------------------------------------------------------------------
     housing = None

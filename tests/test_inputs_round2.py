@@ -145,3 +145,43 @@ def test_n2_models_without_any_transfer_still_load(tmp_path):
     m.write_text(text, encoding="utf-8")
     cfg = load_model(m)
     assert not any(a.transfer for a in cfg.areas)
+
+
+# --- N4: a district of the model missing from the lookup ----------------------------------------
+LOOKUP = (r'^lookup = \{ path = "\.\./data/district_to_la_west_midlands\.csv"',
+          'lookup = { path = "LOOKUP"')
+
+
+def _lookup_model(tmp_path: Path, keep) -> tuple[Path, Path]:
+    lines = (DATA / "district_to_la_west_midlands.csv").read_text(encoding="utf-8").splitlines(True)
+    csv = tmp_path / "lookup.csv"
+    csv.write_text("".join(line for i, line in enumerate(lines) if i == 0 or keep(line)),
+                   encoding="utf-8")
+    return _model(tmp_path, (LOOKUP[0], LOOKUP[1].replace("LOOKUP", str(csv)))), csv
+
+
+def test_n4_district_of_an_area_missing_from_the_lookup_is_an_error(tmp_path):
+    m, csv = _lookup_model(tmp_path, lambda line: not line.startswith("E07000237,"))
+    with pytest.raises(ConfigError) as exc:
+        load_inputs(load_model(m))
+    msg = _one_line(exc)
+    for needle in (str(csv), "E07000237", "8850015", "E10000034"):
+        assert needle in msg, (needle, msg)
+
+
+def test_n4_district_of_an_area_mapped_to_another_authority_is_an_error(tmp_path):
+    m, csv = _lookup_model(tmp_path, lambda line: True)
+    csv.write_text(csv.read_text(encoding="utf-8").replace(
+        "E07000237,Worcester,E10000034", "E07000237,Worcester,E10000031"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"E07000237.*8850015.*E10000031"):
+        load_inputs(load_model(m))
+
+
+def test_n4_lookup_district_no_area_names_warns(tmp_path):
+    m, csv = _lookup_model(tmp_path, lambda line: True)
+    with csv.open("a", encoding="utf-8") as f:
+        f.write("E07000221,Stratford-on-Avon,E10000034,Worcestershire\n")
+    csv.write_text(csv.read_text(encoding="utf-8").replace(
+        "E07000221,Stratford-on-Avon,E10000031,Warwickshire\n", ""), encoding="utf-8")
+    found = _load_warnings(m)
+    assert any("E07000221" in w and str(csv) in w and "no planning area" in w for w in found), found
