@@ -393,13 +393,32 @@ def check_base_year(cfg, years: tuple[int, int]) -> None:
         f"to forecast from the data's last year, {last}")
 
 
-def check_against_data(cfg, base_year: int) -> None:
-    """Checks that need the data's base year (last census year): ``[plan]`` plan years.
+#: how far after the base year a tier change may be dated [years]
+TIER_CHANGE_HORIZON = 30
+
+
+def check_against_data(cfg, base_year: int, first_data_year: int | None = None) -> None:
+    """Checks that need the data's years: plan years, options' earliest years, tier changes.
+
+    Parameters
+    ----------
+    base_year : int
+        The forecast's origin (``[assumptions] base_year`` or the pupil data's last year).
+    first_data_year : int, optional
+        The pupil data's first year (tier changes may not be dated before it).
 
     Raises
     ------
     ConfigError
-        ``first_year`` not after the base year or beyond the forecast; ``last_year`` beyond it.
+        ``[plan] first_year`` not after the base year or beyond the forecast; ``last_year``
+        beyond it; a ``[[plan.options]]`` ``earliest_year`` before the base year; a
+        ``tier_changes`` year before the data or more than 30 years after the base year.
+
+    Warns
+    -----
+    DataQualityWarning
+        An option whose ``earliest_year`` is after the plan's last year (it can never be
+        chosen).
     """
     sec = cfg.section("plan")
     last = base_year + cfg.assumptions.horizon
@@ -414,3 +433,34 @@ def check_against_data(cfg, base_year: int) -> None:
         raise ConfigError(
             f"{cfg.path}: [plan] last_year = {end!r}: expected a year within the forecast "
             f"(base year {label} + horizon {cfg.assumptions.horizon} = {last})")
+    plan_first = first if first is not None else base_year + 1
+    plan_last = end if end is not None else last
+    opts = sec.get("options", [])
+    for i, o in enumerate(opts if isinstance(opts, list) else []):
+        ey = o.get("earliest_year") if isinstance(o, Mapping) else None
+        if not _whole(ey):
+            continue
+        where = f"{cfg.path}: [[plan.options]] #{i + 1} ({o.get('name', '?')}) earliest_year = {ey}"
+        if ey < base_year:
+            raise ConfigError(
+                f"{where}: expected a year from the data's base year {base_year} on (the plan "
+                f"runs {plan_first}..{plan_last}; an option available from the plan's start "
+                "needs no earliest_year)")
+        if ey > plan_last:
+            import warnings
+
+            from .exceptions import DataQualityWarning
+
+            warnings.warn(
+                f"{where}: after the plan's last year {plan_last} ({plan_first}..{plan_last}), "
+                "so the option can never be chosen; expected a year in the plan",
+                DataQualityWarning, stacklevel=3)
+    lo = first_data_year if first_data_year is not None else base_year
+    hi = base_year + TIER_CHANGE_HORIZON
+    for a in cfg.areas:
+        for ch in a.tier_changes:
+            if not lo <= ch.year <= hi:
+                raise ConfigError(
+                    f"{cfg.path}: [[areas]] {a.code} ({a.name}) tier_changes year = {ch.year}: "
+                    f"expected a year in {lo}..{hi} (from the pupil data's first year to "
+                    f"{TIER_CHANGE_HORIZON} years after the base year {base_year})")

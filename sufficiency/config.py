@@ -358,6 +358,16 @@ def load_model(path: str | Path) -> ModelConfig:
         v = getattr(assumptions, k)
         if not 0 <= v < 1:
             raise _err(path, where, f"{k} = {v}: expected a fraction in [0, 1)")
+    m, t, c = assumptions.margin, assumptions.surplus_target, assumptions.surplus_ceiling
+    # the plan penalises surplus below the margin, below the target and above the ceiling:
+    # out of this order the penalties contradict each other
+    order = "margin <= surplus_target < surplus_ceiling"
+    if not t < c:
+        raise _err(path, where, f"surplus_ceiling = {c} (surplus_target = {t}, margin = {m}): "
+                   f"expected {order}")
+    if not m <= t:
+        raise _err(path, where, f"surplus_target = {t} (margin = {m}, surplus_ceiling = {c}): "
+                   f"expected {order}")
     config = ModelConfig(
         path=path.resolve(),
         name=name,

@@ -371,7 +371,7 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
 
     from ._model_checks import check_against_data
 
-    check_against_data(cfg, int(cfg.assumptions.base_year or pupils[nc.YEAR].max()))
+    check_against_data(cfg, int(cfg.assumptions.base_year or years[1]), years[0])
     logger.info(
         "loaded model %s: %d areas, pupils %d-%d", cfg.name, len(cfg.areas),
         pupils[nc.YEAR].min(), pupils[nc.YEAR].max(),

@@ -185,3 +185,50 @@ def test_n4_lookup_district_no_area_names_warns(tmp_path):
         "E07000221,Stratford-on-Avon,E10000031,Warwickshire\n", ""), encoding="utf-8")
     found = _load_warnings(m)
     assert any("E07000221" in w and str(csv) in w and "no planning area" in w for w in found), found
+
+
+# --- N10: a plan option's earliest_year outside the plan ------------------------------------------
+EARLIEST = r"^earliest_year = 2028  # opening moved"
+
+
+def test_n10_option_earliest_year_before_the_base_year_is_an_error(tmp_path):
+    m = _model(tmp_path, (EARLIEST, "earliest_year = 1999  # opening moved"))
+    with pytest.raises(ConfigError) as exc:
+        load_inputs(load_model(m))
+    msg = _one_line(exc)
+    for needle in (str(m), "[[plan.options]] #1 (Worcester City new 600-place 11-16 school)",
+                   "earliest_year = 1999", "2022"):
+        assert needle in msg, (needle, msg)
+
+
+def test_n10_option_earliest_year_after_the_plan_warns(tmp_path):
+    m = _model(tmp_path, (EARLIEST, "earliest_year = 2040  # opening moved"))
+    found = _load_warnings(m)
+    assert any("[[plan.options]] #1" in w and "earliest_year = 2040" in w and "never" in w
+               and "2032" in w for w in found), found
+
+
+# --- N12: tier_changes year outside a plausible range ---------------------------------------------
+@pytest.mark.parametrize("year", [1027, 2010, 2053])
+def test_n12_tier_change_year_out_of_range_is_an_error(tmp_path, year):
+    m = _model(tmp_path, (r"year = 2027, tiers", f"year = {year}, tiers"))
+    with pytest.raises(ConfigError) as exc:
+        load_inputs(load_model(m))
+    msg = _one_line(exc)
+    for needle in (str(m), "tier_changes", f"year = {year}", "2011..2052"):
+        assert needle in msg, (needle, msg)
+
+
+# --- N13: surplus settings against each other -----------------------------------------------------
+@pytest.mark.parametrize("sub,key", [
+    ((r"^surplus_ceiling = 0\.10", "surplus_ceiling = 0.01"), "surplus_ceiling = 0.01"),
+    ((r"^surplus_ceiling = 0\.10", "surplus_ceiling = 0.05"), "surplus_ceiling = 0.05"),
+    ((r"^surplus_target = 0\.05", "surplus_target = 0.01"), "surplus_target = 0.01"),
+])
+def test_n13_surplus_settings_out_of_order_are_an_error(tmp_path, sub, key):
+    m = _model(tmp_path, sub)
+    with pytest.raises(ConfigError) as exc:
+        load_model(m)
+    msg = _one_line(exc)
+    for needle in (str(m), "[assumptions]", key, "margin <= surplus_target < surplus_ceiling"):
+        assert needle in msg, (needle, msg)
