@@ -10,6 +10,8 @@ from . import cli
 from ._common import model_argument, output_dir
 
 _FORMATS = ("html", "pdf", "xlsx", "scap", "json")
+#: parts the report may be published without (--allow-missing)
+_PARTS = ("send", "early-years", "plan")
 
 
 @cli.command()
@@ -27,16 +29,26 @@ _FORMATS = ("html", "pdf", "xlsx", "scap", "json")
 @click.option("--no-plan", is_flag=True, help="Skip the optimiser (no options or costs).")
 @click.option("--no-send", is_flag=True, help="Skip the SEND forecast.")
 @click.option("--no-early-years", is_flag=True, help="Skip the early years forecast.")
+@click.option("--allow-missing", "allow_missing", type=click.Choice(_PARTS), multiple=True,
+              help="Publish the report without this part (marked 'not available in this run') "
+                   "if an input of its section fails to load (repeat the option). By default "
+                   "an error in the inputs of the model's [send], [early_years] or [plan] "
+                   "section stops the report (exit 1, nothing written).")
 @click.option("--sequential", is_flag=True, help="Lay out the PDF in this process (slower).")
 @click.pass_context
 def report(ctx, model, out, only, report_date, solver, quantile, no_plan, no_send,
-           no_early_years, sequential):
+           no_early_years, allow_missing, sequential):
     """Run forecast -> sufficiency -> plan on MODEL and write the report to --out.
 
     Writes report.html (self-contained, charts inline), report.pdf (A4, numbered pages,
     contents), appendix.xlsx (one sheet per table), scap_pupil_forecasts.csv (planning area x
     year group x year) and summary.json (headline figures). Parts of the engine that are not
     available in a run are reported as such in every output, never filled in.
+
+    An error in the inputs of a part the model declares (its [send], [early_years] or [plan]
+    section) stops the report with exit 1 and nothing written; --allow-missing PART publishes
+    it without that part instead. Parts switched off (--no-send, ...) or whose section is
+    absent are reported as not available.
 
     \b
     Example:
@@ -66,6 +78,7 @@ def report(ctx, model, out, only, report_date, solver, quantile, no_plan, no_sen
                 inputs, d, formats=formats, report_date=report_date, solver=solver,
                 quantile=quantile, with_plan=not no_plan, with_send=not no_send,
                 with_early_years=not no_early_years, strict=debug, parallel=not sequential,
+                allow_missing=tuple(p.replace("-", "_") for p in allow_missing),
             )
     except OSError as exc:
         raise ConfigError(f"{out}: cannot write the report ({exc})") from exc

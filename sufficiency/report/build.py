@@ -17,7 +17,7 @@ import json
 import logging
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from ..exceptions import SufficiencyError
+from ..exceptions import ConfigError, SchemaError, SufficiencyError
 from ..inputs import ModelInputs
 
 __all__ = ["ReportData", "build_report", "run_pipeline", "REPORT_DEFAULTS"]
@@ -316,6 +316,48 @@ def _errors(strict: bool):
     return (SufficiencyError,) if strict else (Exception,)
 
 
+#: parts a report may be published without when their inputs fail: part -> (model section,
+#: what it is called in messages)
+ALLOWABLE_MISSING = MappingProxyType({
+    "send": ("send", "the SEND forecast"),
+    "early_years": ("early_years", "the early years forecast"),
+    "plan": ("plan", "the plan"),
+})
+
+
+def _allowed(allow_missing: Iterable[str]) -> frozenset[str]:
+    parts = {str(p).replace("-", "_") for p in allow_missing}
+    unknown = sorted(parts - set(ALLOWABLE_MISSING))
+    if unknown:
+        raise ConfigError(f"allow_missing: unknown part(s) {', '.join(unknown)}; expected some "
+                          f"of {', '.join(ALLOWABLE_MISSING)}")
+    return frozenset(parts)
+
+
+def _raise_if_declared(exc: BaseException, part: str, cfg, allowed: frozenset[str]) -> None:
+    """Re-raise a data or config error in the inputs of a part the model declares.
+
+    A :class:`SchemaError` or :class:`ConfigError` from a part whose section the model has
+    (``[send]``, ``[early_years]``, ``[plan]``; the forecast always) is an error in the
+    model's own files: the report must not be published without that part unless the caller
+    allows it (``allow_missing``). A part whose section is absent, or any other error (an
+    infeasible plan), is reported as not available in this run.
+    """
+    if not isinstance(exc, (SchemaError, ConfigError)):
+        return
+    if part != "forecast":
+        section, what = ALLOWABLE_MISSING[part]
+        if part in allowed or section not in cfg.raw:
+            return
+        hint = (f" -- report stopped: fix this input of [{section}], or publish the report "
+                f"without {what} with --allow-missing {part.replace('_', '-')}")
+    else:
+        hint = " -- report stopped: the pupil forecast needs this input"
+    lines = str(exc).splitlines() or [type(exc).__name__]
+    lines[0] = lines[0] + hint
+    raise type(exc)("\n".join(lines)) from exc
+
+
 def run_pipeline(
     inputs: ModelInputs,
     *,
@@ -325,6 +367,7 @@ def run_pipeline(
     with_send: bool = True,
     with_early_years: bool = True,
     strict: bool = False,
+    allow_missing: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Run forecast -> sufficiency -> plan (and SEND, early years) with what is installed.
 
@@ -341,7 +384,13 @@ def run_pipeline(
     strict : bool
         If False (default), a part that fails with any error is reported as "not available
         in this run" with the error, and the report goes on; if True only
-        :class:`SufficiencyError` is caught (use it to debug a part).
+        :class:`SufficiencyError` is caught (use it to debug a part). Either way a
+        :class:`SchemaError` or :class:`ConfigError` in the inputs of a part the model
+        declares (its ``[send]``, ``[early_years]`` or ``[plan]`` section; the forecast
+        always) is raised, so that a report is not published without a part by mistake.
+    allow_missing : iterable of str
+        Parts (``"send"``, ``"early_years"``, ``"plan"``) to report as not available in this
+        run when their inputs fail, instead of raising.
 
     Returns
     -------
@@ -351,6 +400,7 @@ def run_pipeline(
         time [s]}).
     """
     cfg = inputs.config
+    allowed = _allowed(allow_missing)
     out: dict[str, Any] = dict.fromkeys(
         ("forecast", "sufficiency", "allocation", "send", "early_years", "scorecards", "backtest")
     )
@@ -372,6 +422,7 @@ def run_pipeline(
         try:
             out["forecast"] = run_forecast(inputs)
         except _errors(strict) as exc:
+            _raise_if_declared(exc, "forecast", cfg, allowed)
             missing["forecast"] = f"the forecast failed: {_why(exc)}"
     fc = out["forecast"]
     lap("forecast")
@@ -396,6 +447,7 @@ def run_pipeline(
             try:
                 out["send"] = fs(inputs)
             except _errors(strict) as exc:
+                _raise_if_declared(exc, "send", cfg, allowed)
                 missing["send"] = f"the SEND forecast failed: {_why(exc)}"
     if with_early_years:
         fe = _optional("early_years", "forecast_early_years")
@@ -405,6 +457,7 @@ def run_pipeline(
             try:
                 out["early_years"] = fe(inputs)
             except _errors(strict) as exc:
+                _raise_if_declared(exc, "early_years", cfg, allowed)
                 missing["early_years"] = f"the early years forecast failed: {_why(exc)}"
 
     lap("send_early_years")
@@ -423,6 +476,7 @@ def run_pipeline(
             try:
                 out["allocation"] = plan(inputs, fc, **kwargs)
             except _errors(strict) as exc:
+                _raise_if_declared(exc, "plan", cfg, allowed)
                 first = _why(exc)
                 if "send" in kwargs or "early_years" in kwargs:
                     # keep the mainstream plan; say plainly what it leaves out
@@ -435,6 +489,7 @@ def run_pipeline(
                             f"demand it failed ({first})"
                         )
                     except _errors(strict) as exc2:
+                        _raise_if_declared(exc2, "plan", cfg, allowed)
                         missing["plan"] = f"the plan could not be solved: {_why(exc2)}"
                 else:
                     missing["plan"] = f"the plan could not be solved: {first}"
