@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +17,7 @@ from .._files import atomic_write, atomic_write_with, deterministic_xlsx, output
 from ..exceptions import ConfigError
 
 __all__ = ["model_argument", "pass_state", "out_option", "format_option", "write_frame",
-           "write_lines", "output_dir", "progress"]
+           "write_lines", "output_dir", "output_file", "progress"]
 
 pass_state = click.make_pass_decorator(dict, ensure=True)
 
@@ -52,6 +54,32 @@ def write_lines(path: Path, lines) -> None:
     atomic_write(path, "\n".join(lines) + "\n")
 
 
+def _shown_path(name, out: Path, stage: Path | None) -> Path | None:
+    """The path the user knows for ``name``: a file in the temporary folder (or the temporary
+    file or folder itself) is named by its place in ``out``; None for another path."""
+    if not name:
+        return None
+    p = Path(os.fsdecode(name))
+    if stage is not None:
+        with contextlib.suppress(ValueError):
+            return out / p.relative_to(stage)
+    if p.name.startswith(f".{out.name}.") or p.name.startswith(f".{out.stem}.tmp."):
+        # a temporary sibling of out (output_set) or temporary file next to it (atomic_write)
+        return out
+    return p
+
+
+def _write_error(exc: OSError, out: Path, stage: Path | None, what: str, choose: str) -> ConfigError:
+    """One line for a failed write: the path the user gave, the reason, nothing written."""
+    reason = exc.strerror or str(exc)
+    # os.replace(src, dst) names both; the target is the one the user knows
+    shown = [_shown_path(getattr(exc, a, None), out, stage) for a in ("filename2", "filename")]
+    where = next((p for p in shown if p is not None), None)
+    at = f" ({where})" if where is not None and where != out else ""
+    return ConfigError(f"{out}: cannot write {what}: {reason}{at}; nothing was written. "
+                       f"Choose {choose} with --out.")
+
+
 @contextlib.contextmanager
 def output_dir(out: str | Path) -> Iterator[Path]:
     """Write a command's output files as one set (:func:`sufficiency._files.output_set`).
@@ -59,16 +87,37 @@ def output_dir(out: str | Path) -> Iterator[Path]:
     Yields the folder to write into (a temporary sibling of ``out``); the files appear in
     ``out`` only if all of them were written. A file system error (folder not writable, a
     folder in the way of a file, disk full) becomes a one-line :class:`ConfigError` naming
-    ``out``; nothing of this run is left in ``out``.
+    ``out`` (and the file under ``out`` concerned, never the temporary folder); nothing of
+    this run is left in ``out``.
     """
+    out = Path(out)
+    stage = None
     try:
         with output_set(out) as stage:
             yield stage
     except OSError as exc:
-        what = exc.strerror or str(exc)
-        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        raise ConfigError(f"{out}: cannot write the outputs: {what}{where}; nothing was "
-                          "written. Choose a writable folder with --out.") from exc
+        raise _write_error(exc, out, stage, "the outputs", "a writable folder") from exc
+
+
+@contextlib.contextmanager
+def output_file(path: str | Path) -> Iterator[Path]:
+    """Write one output file (e.g. ``backtest --out results.csv``) all or nothing.
+
+    Yields ``path``: write it with the atomic writers (:func:`write_frame`, which write a
+    temporary file next to it and rename it into place). A file system error becomes a
+    one-line :class:`ConfigError` naming ``path``; folders made for it are removed again, so
+    nothing of this run is left. (A single file needs no staging folder: the rename is atomic,
+    and a staging folder next to the file's folder would need that folder's parent to be
+    writable too.)
+    """
+    path = Path(path)
+    made = next((p for p in reversed([path.parent, *path.parent.parents]) if not p.exists()), None)
+    try:
+        yield path
+    except OSError as exc:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+        raise _write_error(exc, path, None, "the results", "a writable path") from exc
 
 
 class _Silent:

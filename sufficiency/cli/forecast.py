@@ -13,6 +13,7 @@ from ._common import (
     model_argument,
     out_option,
     output_dir,
+    output_file,
     progress,
     write_frame,
     write_lines,
@@ -143,7 +144,8 @@ def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_
                            ", ".join(map(str, unknown)),
                            ", ".join(str(y) for y in sorted(set(target_years) & have)))
     if out is not None:
-        write_frame(result.to_frame(), Path(out), "csv")
+        with output_file(out) as path:
+            write_frame(result.to_frame(), path, "csv")
     click.echo(result.summary(target_years or None))
     if by_ncy:
         t = result.by_ncy.pivot(index="ncy", columns="horizon", values="median_abs_error")
