@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
 import os
 import shutil
 import sys
@@ -16,7 +17,7 @@ import click
 from .._files import atomic_write, atomic_write_with, deterministic_xlsx, output_set
 from ..exceptions import ConfigError
 
-__all__ = ["model_argument", "pass_state", "out_option", "format_option", "write_frame",
+__all__ = ["FiniteFloat", "model_argument", "pass_state", "out_option", "format_option", "write_frame",
            "write_lines", "output_dir", "output_file", "progress"]
 
 pass_state = click.make_pass_decorator(dict, ensure=True)
@@ -34,6 +35,29 @@ format_option = click.option(
     "--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv",
     show_default=True, help="Output file format.",
 )
+
+
+class FiniteFloat(click.FloatRange):
+    """A float flag that must be finite and in range (click's ``FloatRange`` lets ``nan``
+    and ``inf`` through, and ``nan`` passes any bound): every float flag uses it.
+
+    ``expected`` says what the flag takes, for the one-line error (exit 2), e.g.
+    ``Invalid value for '--budget': inf: expected an amount in GBP >= 0 (a finite number)``.
+    """
+
+    def __init__(self, min: float | None = None, max: float | None = None, *,
+                 min_open: bool = False, max_open: bool = False, expected: str = "") -> None:
+        super().__init__(min, max, min_open=min_open, max_open=max_open)
+        self.expected = expected or f"a number in {self._describe_range()}"
+
+    def convert(self, value, param, ctx):
+        rv = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(rv):
+            self.fail(f"{value}: expected {self.expected} (a finite number)", param, ctx)
+        try:
+            return super().convert(rv, param, ctx)
+        except click.BadParameter:
+            self.fail(f"{value}: expected {self.expected}", param, ctx)
 
 
 def write_frame(frame, path: Path, fmt: str) -> None:

@@ -7,18 +7,22 @@ import importlib.util
 import click
 
 from . import cli
-from ._common import model_argument, out_option, output_dir
+from ._common import FiniteFloat, model_argument, out_option, output_dir
+
+_QUANTILE = FiniteFloat(0, 1, min_open=True, max_open=True,
+                        expected="a quantile of demand strictly between 0 and 1, e.g. 0.8")
 
 
 @cli.command()
 @model_argument
-@click.option("--quantile", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None,
+@click.option("--quantile", type=_QUANTILE, default=None,
               help="Plan against this quantile of the forecast (e.g. 0.8) instead of the central one.")
-@click.option("--budget", type=click.FloatRange(min=0), default=None,
+@click.option("--budget", type=FiniteFloat(min=0, expected="an amount in GBP >= 0, e.g. 20e6"),
+              default=None,
               help="Total capital budget [GBP] (overrides [plan] total_budget).")
 @click.option("--solver", type=click.Choice(["cbc", "highs"]), default="cbc", show_default=True,
               help="MILP solver: CBC (bundled with PuLP) or HiGHS (highspy).")
-@click.option("--scenario", "scenarios", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+@click.option("--scenario", "scenarios", type=_QUANTILE,
               multiple=True, help="Plan one set of builds for several forecast quantiles at once "
               "(repeat: --scenario 0.5 --scenario 0.9).")
 @click.option("--send", "with_send", is_flag=True, help="Add special school demand from the [send] section.")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import cli
-from ._common import model_argument, output_dir
+from ._common import FiniteFloat, model_argument, output_dir
 
 _FORMATS = ("html", "pdf", "xlsx", "scap", "json")
 #: parts the report may be published without (--allow-missing)
@@ -24,7 +24,8 @@ _PARTS = ("send", "early-years", "plan")
               help="Date on the cover (default today); fix it for byte-identical reruns.")
 @click.option("--solver", type=click.Choice(["cbc", "highs"]), default=None,
               help="Solver for the plan (default: the model's [plan] section, else CBC).")
-@click.option("--quantile", type=click.FloatRange(0.5, 0.99), default=None,
+@click.option("--quantile", type=FiniteFloat(0.5, 0.99, expected="a quantile of demand in "
+                                                          "[0.5, 0.99], e.g. 0.8"), default=None,
               help="Plan to this quantile of demand instead of the central forecast.")
 @click.option("--no-plan", is_flag=True, help="Skip the optimiser (no options or costs).")
 @click.option("--no-send", is_flag=True, help="Skip the SEND forecast.")

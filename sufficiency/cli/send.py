@@ -7,7 +7,15 @@ from pathlib import Path
 import click
 
 from . import cli
-from ._common import format_option, model_argument, out_option, output_dir, write_frame, write_lines
+from ._common import (
+    FiniteFloat,
+    format_option,
+    model_argument,
+    out_option,
+    output_dir,
+    write_frame,
+    write_lines,
+)
 
 
 def _write_notes(out: Path, result) -> None:
@@ -74,9 +82,11 @@ def send(model, out, fmt, horizon, scenario, backtest_):
 @model_argument
 @out_option
 @format_option
-@click.option("--hours-per-place", type=click.FloatRange(min=1), default=None,
-              help="Funded hours a week in one full-time-equivalent place (default: "
-                   "[early_years] hours_per_place, else 30).")
+@click.option("--hours-per-place",
+              type=FiniteFloat(0, 60, min_open=True, expected="hours a week in (0, 60], e.g. 30"),
+              default=None,
+              help="Funded hours a week in one full-time-equivalent place, in (0, 60] like "
+                   "[early_years] hours_per_place (default: that key, else 30).")
 def early_years(model, out, fmt, hours_per_place):
     """Forecast funded early years places (FTE) for MODEL and print a short table.
 
