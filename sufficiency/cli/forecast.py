@@ -65,9 +65,18 @@ def forecast(model, out, fmt, horizon):
         click.echo(f"Wrote forecast.{fmt}, phase_totals.{fmt} and notes.txt to {out}")
 
 
+def _joined(value) -> str:
+    """The option's values, repeated or comma-separated, as one comma-separated list
+    (``--origins 2019 --origins 2020`` is ``--origins 2019,2020``)."""
+    if isinstance(value, (tuple, list)):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
 def _int_list(ctx, param, value):
+    value = _joined(value)
     try:
-        return tuple(int(v) for v in str(value).split(",") if v.strip())
+        return tuple(dict.fromkeys(int(v) for v in value.split(",") if v.strip()))
     except ValueError as exc:
         raise click.BadParameter(f"{value!r}: expected comma-separated years, e.g. 2017,2019") from exc
 
@@ -75,13 +84,14 @@ def _int_list(ctx, param, value):
 def _years(ctx, param, value):
     years = _int_list(ctx, param, value)
     if not years:
-        raise click.BadParameter(f"{value!r}: expected at least one year, e.g. 2017,2019")
+        raise click.BadParameter(f"{_joined(value)!r}: expected at least one year, e.g. 2017,2019")
     return years
 
 
 def _horizons(ctx, param, value):
+    value = _joined(value)
     try:
-        hs = tuple(int(v) for v in str(value).split(",") if v.strip())
+        hs = tuple(dict.fromkeys(int(v) for v in value.split(",") if v.strip()))
     except ValueError as exc:
         raise click.BadParameter(f"{value!r}: expected comma-separated horizons in years, "
                                  "e.g. 1,3") from exc
@@ -97,16 +107,19 @@ def _horizons(ctx, param, value):
               help="ONS births by district (births_by_district layout).")
 @click.option("--lookup", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="District -> authority lookup (district_to_la layout).")
-@click.option("--origins", callback=_years, default="2017,2019,2020,2021", show_default=True,
-              help="Origin years (last year of data used), comma-separated.")
-@click.option("--horizons", callback=_horizons, default="1,3", show_default=True,
-              help="Horizons in years, comma-separated.")
+@click.option("--origins", callback=_years, multiple=True, default=["2017,2019,2020,2021"],
+              show_default=True,
+              help="Origin years (last year of data used), comma-separated; a repeated "
+                   "--origins adds to the list.")
+@click.option("--horizons", callback=_horizons, multiple=True, default=["1,3"], show_default=True,
+              help="Horizons in years, comma-separated; a repeated --horizons adds to the list.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="CSV file for the results (one row per area x phase x origin x horizon).")
 @click.option("--scorecards", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="DfE scorecards folder: adds the authority's own error and who won.")
-@click.option("--target-years", "target_years", callback=_int_list, default="", show_default=False,
-              help="Only summarise these target years, e.g. 2018,2021,2022 (the CSV keeps all rows).")
+@click.option("--target-years", "target_years", callback=_int_list, multiple=True,
+              help="Only summarise these target years, e.g. 2018,2021,2022 (the CSV keeps all "
+                   "rows); a repeated --target-years adds to the list.")
 @click.option("--by-ncy", "by_ncy", is_flag=True, help="Also print errors by year group.")
 @click.option("--intervals", type=click.Choice(["errors", "bootstrap"]), default="errors",
               show_default=True,
