@@ -151,7 +151,7 @@ def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_
             raise click.BadParameter(
                 f"no scored forecast has target year {', '.join(map(str, unknown))}; the target "
                 f"years of these origins and horizons are {', '.join(map(str, sorted(have)))}",
-                param_hint="--target-years")
+                param_hint="'--target-years'")
         if unknown:
             logger.warning("--target-years: no scored forecast has target year %s; summarising %s",
                            ", ".join(map(str, unknown)),

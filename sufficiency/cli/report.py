@@ -21,7 +21,8 @@ _PARTS = ("send", "early-years", "plan")
 @click.option("--only", "only", type=click.Choice(_FORMATS), multiple=True,
               help="Write only these files (repeat the option); default: all five.")
 @click.option("--date", "report_date", default=None, metavar="YYYY-MM-DD",
-              help="Date on the cover (default today); fix it for byte-identical reruns.")
+              help="Date on the cover (default today), on or after the start of the data's "
+                   "base year; fix it for byte-identical reruns.")
 @click.option("--solver", type=click.Choice(["cbc", "highs"]), default=None,
               help="Solver for the plan (default: the model's [plan] section, else CBC).")
 @click.option("--quantile", type=FiniteFloat(0.5, 0.99, expected="a quantile of demand in "
@@ -62,15 +63,22 @@ def report(ctx, model, out, only, report_date, solver, quantile, no_plan, no_sen
     from ..inputs import load_inputs
     from ..report import make_report
 
+    date = None
     if report_date is not None:
         try:
-            dt.date.fromisoformat(report_date)
+            date = dt.date.fromisoformat(report_date)
         except ValueError as exc:
             raise click.BadParameter(f"{report_date!r} is not a date YYYY-MM-DD",
-                                     param_hint="--date") from exc
+                                     param_hint="'--date'") from exc
     debug = bool(ctx.obj and ctx.obj.get("debug"))
     config = load_model(model)
     inputs = load_inputs(config)
+    base = int(inputs.base_year)
+    if date is not None and date < dt.date(base, 9, 1):
+        # a report dated before the data it reports on (the cover would show both)
+        raise click.BadParameter(
+            f"{report_date} is before the data's base year {base}/{(base + 1) % 100:02d}; "
+            f"expected a date on or after its start, {base}-09-01", param_hint="'--date'")
     formats = tuple(only) if only else _FORMATS
     try:
         # all requested files or none (a failure half-way leaves --out as it was)
