@@ -397,6 +397,7 @@ def backtest(
     provenance: tuple = (),
     intervals: str = "errors",
     calendar_births: pd.DataFrame | None = None,
+    beyond_level: int = logging.WARNING,
 ) -> BacktestResult:
     """Rolling-origin backtest of the model and both baselines.
 
@@ -420,6 +421,10 @@ def backtest(
         what :func:`~sufficiency.forecast.run_forecast` uses); ``bootstrap``: quantiles of
         :meth:`~sufficiency.forecast.CohortModel.bootstrap_totals` (resampled historical
         ratios), for comparison.
+    beyond_level : int
+        Logging level of the message naming origin + horizon pairs beyond the data (a
+        warning by default; ``logging.INFO`` for a caller that asks for such pairs knowingly,
+        such as the report's own backtest).
 
     Returns
     -------
@@ -457,7 +462,7 @@ def backtest(
     if beyond:
         msg = (f"origin + horizon beyond the data (pupils cover {first}-{last}), not scored: "
                f"{_pairs(beyond)}")
-        logger.warning("%s", msg)
+        logger.log(beyond_level, "%s", msg)
     # horizons no origin can score are not forecast (a horizon longer than the data can
     # exceed what the model projects); the others are, as before
     hmax = max(horizons)
