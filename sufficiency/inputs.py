@@ -120,6 +120,55 @@ def _years_text(years: list[int]) -> str:
     return ", ".join(map(str, years))
 
 
+def _check_capacity_without_places(capacity: pd.DataFrame, source: str) -> None:
+    """Warn about schools with a capacity of 0 and pupils on roll (a missing figure as 0?)."""
+    if nc.ROLL not in capacity:
+        return
+    zero = ((capacity[nc.CAPACITY] == 0) & (capacity[nc.ROLL] > 0)).to_numpy(dtype=bool)
+    if not zero.any():
+        return
+    lines = capacity.attrs.get("lines", {})
+    rows = capacity.loc[zero].head(5)
+    shown = ", ".join(
+        f"school {r[nc.SCHOOL]} {r[nc.PHASE]}"
+        + (f" (line {lines[(str(r[nc.SCHOOL]), str(r[nc.PHASE]))]})"
+           if (str(r[nc.SCHOOL]), str(r[nc.PHASE])) in lines else "")
+        + f": capacity 0, roll {r[nc.ROLL]:g}"
+        for _, r in rows.iterrows())
+    n = int(zero.sum())
+    warnings.warn(
+        f"{source}: column 'capacity': {n} school row(s) with capacity 0 but pupils on roll "
+        f"({shown}{' ...' if n > 5 else ''}); a missing figure written as 0? The area's places "
+        "are counted without them, so its shortfall is overstated",
+        DataQualityWarning, stacklevel=3)
+
+
+def _check_phase_year_groups(cfg: ModelConfig, pupils: pd.DataFrame, source: str) -> None:
+    """Warn about pupils in year groups of the other phase (Year 9 in a primary area).
+
+    The forecast of an area uses only its own phase's year groups (R-Y6 primary, Y7-Y13
+    secondary), so such rows are left out; nursery and Year 14 rows are left out quietly.
+    """
+    other = {"primary": set(range(7, nc.NCY_MAX + 1)) - {14}, "secondary": set(range(0, 7))}
+    phase = {a.code: a.phase for a in cfg.areas}
+    p = pupils[pupils[nc.PUPILS] > 0]
+    bad = [ncy in other.get(phase.get(a, ""), ()) for a, ncy in zip(p[nc.AREA], p[nc.NCY])]
+    if not any(bad):
+        return
+    hit = p.loc[bad]
+    groups = hit.groupby(nc.AREA)[nc.NCY].agg(lambda s: sorted(set(s)))
+    shown = "; ".join(
+        f"area {a} ({phase[a]}): {', '.join(nc.NCY_LABELS[int(g)] for g in gs)}"
+        for a, gs in groups.head(5).items())
+    warnings.warn(
+        f"{source}: column 'ncy': {len(hit)} row(s) put pupils ({hit[nc.PUPILS].sum():,.0f} in all) "
+        f"in year groups outside their planning area's phase ({shown}"
+        f"{' ...' if len(groups) > 5 else ''}); they are left out of the forecast. Expected "
+        "R-Y6 in primary areas and Y7-Y13 in secondary areas: put the rows in the area of the "
+        "right phase (a middle school's Year 7 and 8 in its secondary area)",
+        DataQualityWarning, stacklevel=3)
+
+
 def _check_area_years(pupils: pd.DataFrame, source: str, base_year: int) -> None:
     """Every planning area must have pupils up to the base year.
 
@@ -225,6 +274,7 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
             f"ncy_min > ncy_max, first school {first[nc.SCHOOL]} (ncy_min = {first['ncy_min']}, "
             f"ncy_max = {first['ncy_max']}); expected the youngest year group first "
             "(Reception = 0 ... Year 13 = 13)")
+    _check_capacity_without_places(capacity, str(cap_src.path))
     unknown = sorted(set(capacity[nc.AREA]) - set(area_codes))
     if unknown:
         raise ConfigError(
@@ -277,6 +327,7 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
             la = read_tidy(by_area.path, "pupils", known_areas=area_codes)
         pupils = la.data
         prov += la.provenance
+        _check_phase_year_groups(cfg, pupils, str(by_area.path))
         shares = area_shares(capacity, _areas_frame(cfg))
         if authority_pupils is None:
             authority_pupils = (
@@ -303,10 +354,11 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
                 raise ConfigError(f"{cfg.path}: [data.births] nowcast = {nowcast!r}: expected "
                                   "true or false")
             modelled = bool(b_src.options.get("include_modelled", False))
+            used = sorted({d for a in cfg.areas for d in a.districts})
             if nowcast:  # the calendar-year rows too, from the same read of the file
-                lb, lc = read_births_and_calendar(b_src.path, include_modelled=modelled)
+                lb, lc = read_births_and_calendar(b_src.path, include_modelled=modelled, check=used)
             else:
-                lb, lc = read_births(b_src.path, include_modelled=modelled), None
+                lb, lc = read_births(b_src.path, include_modelled=modelled, check=used), None
             prov += lb.provenance
             district_births = lb.data
             l_src = src.get("lookup")

@@ -232,3 +232,62 @@ def test_n13_surplus_settings_out_of_order_are_an_error(tmp_path, sub, key):
     msg = _one_line(exc)
     for needle in (str(m), "[assumptions]", key, "margin <= surplus_target < surplus_ceiling"):
         assert needle in msg, (needle, msg)
+
+
+# --- #8: implausible but possible data warn, naming file, line and value -------------------------
+def _data_model(tmp_path: Path, name: str, edit) -> tuple[Path, Path]:
+    """The model with one of its data files replaced by an edited copy."""
+    text = (DATA / name).read_text(encoding="utf-8")
+    new = edit(text)
+    assert new != text, "case no longer matches the data"
+    csv = tmp_path / name
+    csv.write_text(new, encoding="utf-8")
+    return _model(tmp_path, (rf'"\.\./data/{re.escape(name)}"', f'"{csv}"')), csv
+
+
+def _warned(found: list[str], *needles: str) -> None:
+    assert any(all(n in w for n in needles) for w in found), (needles, found)
+
+
+def test_8_census_headcount_not_whole_warns(tmp_path):
+    m, csv = _data_model(tmp_path, "census_pupils_by_ncy_2011_2022.csv", lambda t: t.replace(
+        "202223,885,E10000034,Worcestershire,reception,5908,49,5957,",
+        "202223,885,E10000034,Worcestershire,reception,5908,49,5957.5,"))
+    _warned(_load_warnings(m), str(csv), "'headcount'", "line(s) 2462", "5957.5", "whole")
+
+
+def test_8_tidy_pupils_not_whole_warns(tmp_path, area_pupils):
+    frame = area_pupils.assign(pupils=area_pupils["pupils"].round())
+    frame.loc[5, "pupils"] = 12.7
+    m, csv = _tidy_model(tmp_path, frame)
+    _warned(_load_warnings(m), str(csv), "'pupils'", "line(s) 7", "12.7", "whole")
+
+
+def test_8_whole_tidy_pupils_do_not_warn(tmp_path, area_pupils):
+    m, _ = _tidy_model(tmp_path, area_pupils.assign(pupils=area_pupils["pupils"].round()))
+    assert not [w for w in _load_warnings(m) if "whole" in w]
+
+
+@pytest.mark.parametrize("value,needle", [("0.0", "0 births"), ("1000000000.0", "10 times")])
+def test_8_implausible_births_warn(tmp_path, value, needle):
+    m, csv = _data_model(tmp_path, "births_by_district_1992_2023.csv", lambda t: t.replace(
+        "E07000237,Worcester,LAD21,persons,2015-07-01,actual,1280.0,",
+        f"E07000237,Worcester,LAD21,persons,2015-07-01,actual,{value},"))
+    _warned(_load_warnings(m), str(csv), "'annual_births'", "line(s) 2368", needle)
+
+
+def test_8_capacity_zero_with_pupils_warns(tmp_path):
+    m, csv = _data_model(tmp_path, "scap_2015_school_capacity.csv", lambda t: t.replace(
+        "8852000,885,2000,Worcestershire,Perry Wood Primary and Nursery School,PS,399,420,",
+        "8852000,885,2000,Worcestershire,Perry Wood Primary and Nursery School,PS,399,0,"))
+    _warned(_load_warnings(m), str(csv), "8852000", "line 1515", "capacity 0", "roll 399")
+
+
+def test_8_pupils_outside_the_area_phase_warn(tmp_path, area_pupils):
+    extra = pd.DataFrame({"area": "8850001", "year": range(2011, 2023), "ncy": 9, "pupils": 30.0})
+    m, csv = _tidy_model(tmp_path, pd.concat([area_pupils, extra], ignore_index=True))
+    _warned(_load_warnings(m), str(csv), "8850001", "primary", "Y9", "left out")
+
+
+def test_8_real_model_gives_no_new_warnings():
+    assert len(_load_warnings(MODEL)) == 1  # the derived pupil history, as before

@@ -18,7 +18,7 @@ from ..schema import raise_rows_error
 __all__ = [
     "Provenance", "read_csv_checked", "require_columns", "sha256_of", "Loaded", "check_codes",
     "GSS_CODE", "OLD_LA_CODE", "PA_CODE", "DFE_MARKERS", "DFE_MARKERS_ALL", "marker_mask",
-    "numeric_with_markers",
+    "numeric_with_markers", "warn_rows", "warn_not_whole", "warn_implausible_births",
 ]
 
 #: ONS GSS geography code (E10000034, E07000237, E92000001, ...)
@@ -216,3 +216,81 @@ def check_codes(
     bad = bad.to_numpy(dtype=bool)
     if bad.any():
         raise_rows_error(source, column, frame, bad, "unknown area code", what)
+
+
+def warn_rows(source: str, column: str, frame: pd.DataFrame, mask: np.ndarray, problem: str,
+              consequence: str, *, value_column: str | None = None, stacklevel: int = 3) -> None:
+    """Issue a :class:`DataQualityWarning` naming the file, column, lines and values of rows.
+
+    For values that are possible but implausible: the rows are kept as they are.
+    """
+    import warnings
+
+    from ..exceptions import DataQualityWarning
+
+    mask = np.asarray(mask, dtype=bool)
+    n = int(mask.sum())
+    if not n:
+        return
+    rows = frame.loc[mask]
+    col = value_column or column
+    shown = rows.head(5)
+    if "_line" in rows.columns:
+        where = "line(s) " + ", ".join(str(int(x)) for x in shown["_line"])
+    else:
+        where = "row(s) " + ", ".join(str(i) for i in shown.index)
+    vals = ", ".join(f"{v:g}" if isinstance(v, (int, float, np.number)) else repr(v)
+                     for v in shown[col].tolist()) if col in rows.columns else ""
+    more = " ..." if n > 5 else ""
+    warnings.warn(
+        f"{source}: column {column!r}: {problem} in {n} row(s) ({where}{more}; value(s) "
+        f"{vals}{more}); {consequence}",
+        DataQualityWarning, stacklevel=stacklevel)
+
+
+def warn_not_whole(frame: pd.DataFrame, column: str, source: str, *, label: str | None = None,
+                   rows: np.ndarray | None = None) -> None:
+    """Warn about counts of pupils that are not whole numbers (``6000.5`` in a headcount).
+
+    ``frame[column]`` is numeric; ``rows`` limits the check (e.g. to observed rows: derived
+    and apportioned counts are fractional by construction).
+    """
+    v = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    frac = np.isfinite(v) & (np.abs(v - np.round(v)) > 1e-9)
+    if rows is not None:
+        frac &= np.asarray(rows, dtype=bool)
+    warn_rows(source, label or column, frame, frac, "count of pupils not a whole number",
+              "expected a headcount (whole pupils); the values are used as they are: check for "
+              "a full-time-equivalent (FTE) column or a typing error", value_column=column,
+              stacklevel=4)
+
+
+def warn_implausible_births(frame: pd.DataFrame, source: str, *, area: str = "area",
+                            year: str = "year", births: str = "births",
+                            label: str | None = None, areas: Iterable[str] | None = None) -> None:
+    """Warn about births of 0 inside an area's series, or above 10 times its median.
+
+    ``frame`` holds one row per area and year (with ``_line`` where the reader kept it);
+    ``areas`` limits the check to the areas a model uses.
+    """
+    f = frame
+    if areas is not None:
+        f = f.loc[f[area].isin(list(areas))]
+    if f.empty:
+        return
+    b = pd.to_numeric(f[births], errors="coerce")
+    med = b.groupby(f[area]).transform("median")
+    nonzero = (b > 0).groupby(f[area]).transform("any")
+    zero = ((b == 0) & nonzero).to_numpy(dtype=bool)
+    warn_rows(source, label or births, f, zero,
+              "0 births in a year of a series that has births in other years",
+              "a missing figure written as 0? It is used as 0, and lowers Reception 4 years on",
+              value_column=births, stacklevel=4)
+    huge = ((med > 0) & (b > 10 * med)).to_numpy(dtype=bool)
+    if huge.any():
+        where = f.loc[huge]
+        meds = ", ".join(f"{a}: {m:,.0f}" for a, m in
+                         zip(where[area].head(3), med[huge].head(3)))
+        warn_rows(source, label or births, f, huge,
+                  f"births more than 10 times the median of their series (median {meds})",
+                  "a typing error? They are used as they are", value_column=births, stacklevel=4)

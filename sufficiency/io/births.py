@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from ._common import (
     read_csv_checked,
     require_columns,
     sha256_of,
+    warn_implausible_births,
 )
 
 __all__ = ["read_births", "read_calendar_births", "read_births_and_calendar", "nowcast_births",
@@ -140,7 +142,7 @@ def _name_misdated_rows(raw: pd.DataFrame, date: pd.Series, types: pd.Series,
     )
 
 
-def _midyear(path, parsed, include_modelled: bool, districts) -> Loaded:
+def _midyear(path, parsed, include_modelled: bool, districts, check=None) -> Loaded:
     """The mid-year table of a parsed births file (see :func:`read_births`)."""
     source = str(path)
     raw, date, types, sha = parsed
@@ -170,6 +172,9 @@ def _midyear(path, parsed, include_modelled: bool, districts) -> Loaded:
     frame = frame.drop(columns="type").assign(**{nc.SOURCE: Path(path).name})
     _name_misdated_rows(raw, date, types, frame, source, include_modelled)
     data = validate_frame(frame, "births", source, published=_PUBLISHED)
+    if check is not None:
+        warn_implausible_births(frame.assign(**{nc.AREA: frame[nc.AREA].astype("string").str.strip()}),
+                                source, label="annual_births", areas=check)
     prov = Provenance(
         "births", source, sha, "read_births", len(data),
         (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())) if len(data) else (),
@@ -224,10 +229,15 @@ def read_calendar_births(path: str | Path, *, districts: list[str] | None = None
 
 def read_births_and_calendar(
     path: str | Path, *, include_modelled: bool = False, districts: list[str] | None = None,
+    check: Iterable[str] | None = None,
 ) -> tuple[Loaded, Loaded]:
-    """:func:`read_births` and :func:`read_calendar_births` from one read of the file."""
+    """:func:`read_births` and :func:`read_calendar_births` from one read of the file.
+
+    ``check``: districts whose mid-year series to check for implausible values (as
+    :func:`read_births`).
+    """
     parsed = _read_raw(path)
-    return (_midyear(path, parsed, include_modelled, districts),
+    return (_midyear(path, parsed, include_modelled, districts, check),
             _calendar(path, parsed, districts))
 
 
@@ -271,6 +281,7 @@ def read_births(
     *,
     include_modelled: bool = False,
     districts: list[str] | None = None,
+    check: Iterable[str] | None = None,
 ) -> Loaded:
     """Read ONS live births by district (``births_by_district_1992_2023.csv`` layout).
 
@@ -280,12 +291,16 @@ def read_births(
     fill years with no actual figure, are marked ``kind="projected"`` and raise a
     :class:`DataQualityWarning`.
 
+    ``check`` names the districts (those a model uses) whose series are checked for
+    implausible values: births of 0 in a series with births in other years, or above 10
+    times the district's median, raise a :class:`DataQualityWarning` naming the lines.
+
     Returns
     -------
     Loaded
         Canonical births table with ``area`` = district code.
     """
-    return _midyear(path, _read_raw(path), include_modelled, districts)
+    return _midyear(path, _read_raw(path), include_modelled, districts, check)
 
 
 def aggregate_births(births: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:

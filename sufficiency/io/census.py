@@ -23,6 +23,7 @@ from ._common import (
     read_csv_checked,
     require_columns,
     sha256_of,
+    warn_not_whole,
 )
 
 __all__ = ["read_census_ncy", "read_spc_pupils"]
@@ -160,6 +161,10 @@ def read_census_ncy(
                 f"the file has {sorted(data[nc.AREA].dropna().unique())[:20]}."
             )
         data = data[data[nc.AREA].isin(authorities)].reset_index(drop=True)
+    # a headcount is whole pupils; 6000.5 is an FTE or a typing error (only the areas read)
+    used = (frame[nc.AREA].astype("string").str.strip().isin(authorities).to_numpy(dtype=bool)
+            if authorities is not None else None)
+    warn_not_whole(frame, nc.PUPILS, source, label="headcount", rows=used)
     prov = Provenance(
         table="pupils", path=source, sha256=sha256_of(path), reader="read_census_ncy",
         rows=len(data), years=(int(data[nc.YEAR].min()), int(data[nc.YEAR].max())),

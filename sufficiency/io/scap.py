@@ -146,6 +146,10 @@ def read_scap_capacity(
         frame, "capacity", source,
         published={nc.SCHOOL: "LAEstab", nc.CAPACITY: "Netcapacity (1)", nc.ROLL: "MAYNOR"},
     )
+    # later checks (capacity 0 with pupils on roll) name the file and line
+    data.attrs["source"] = source
+    data.attrs["lines"] = {(str(sc), str(ph)): int(n) for sc, ph, n in
+                           zip(frame[nc.SCHOOL], frame[nc.PHASE], frame["_line"])}
     data["scap_phase"] = frame.set_index([nc.SCHOOL, nc.PHASE]).loc[
         list(zip(data[nc.SCHOOL], data[nc.PHASE])), "scap_phase"
     ].to_numpy()

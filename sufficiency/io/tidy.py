@@ -17,7 +17,15 @@ import pandas as pd
 from .. import nomenclature as nc
 from ..exceptions import SchemaError
 from ..schema import SCHEMAS, raise_rows_error, validate_frame
-from ._common import Loaded, Provenance, read_csv_checked, require_columns, sha256_of
+from ._common import (
+    Loaded,
+    Provenance,
+    read_csv_checked,
+    require_columns,
+    sha256_of,
+    warn_implausible_births,
+    warn_not_whole,
+)
 
 __all__ = ["read_tidy", "read_school_census"]
 
@@ -67,6 +75,13 @@ def read_tidy(
                 f"every area of the model ({len(set(known_areas))}), each with its own history. "
                 "Add the area's rows or remove the area from the model definition."
             )
+    if table == "pupils":
+        # observed counts are whole pupils (derived or apportioned rows may be fractional)
+        kinds = raw[nc.KIND].astype("string").str.strip().str.lower()
+        warn_not_whole(raw, nc.PUPILS, source, rows=(kinds == "actual").fillna(False).to_numpy(dtype=bool))
+    if table == "births":
+        warn_implausible_births(raw.assign(**{nc.AREA: raw[nc.AREA].astype("string").str.strip()}),
+                                source)
     if table == "capacity":
         # later checks (a school in an area of another phase) name the file and line
         key = zip(raw[nc.SCHOOL].astype("string").str.strip(),
@@ -107,6 +122,7 @@ def read_school_census(
             source, nc.SCHOOL, m, unknown, "school not in the capacity table's school lookup",
             "a school id present in the model's capacity data",
         )
+    warn_not_whole(raw, nc.PUPILS, source)
     out = m.groupby([nc.AREA, nc.YEAR, nc.NCY], as_index=False)[nc.PUPILS].sum()
     out[nc.KIND] = "actual"
     out[nc.SOURCE] = Path(path).name
