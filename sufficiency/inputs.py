@@ -213,9 +213,10 @@ def _check_lookup(cfg: ModelConfig, lookup: pd.DataFrame, source: str) -> None:
         if d in ours:
             continue
         elsewhere = sorted(set(lookup.loc[lookup[nc.DISTRICT] == d, nc.AREA]))
-        found = (f"maps it to {', '.join(elsewhere)}" if elsewhere else "has no row for it")
+        found = (f"the lookup maps it to {', '.join(elsewhere)}" if elsewhere
+                 else "the lookup has no row for it")
         raise ConfigError(
-            f"{source}: district {d} (named by [[areas]] {', '.join(codes)} of {cfg.path.name}) "
+            f"{source}: district {d} (named by [[areas]] {', '.join(codes)} of {cfg.path.name}): "
             f"{found}; expected a row mapping it to the model's authority {cfg.authority}, "
             f"e.g. '{d},<district name>,{cfg.authority},{cfg.authority_name}'")
     unnamed = sorted(ours - set(named))
