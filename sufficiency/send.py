@@ -276,8 +276,12 @@ def _interval_sd(prev: pd.DataFrame, params, national: pd.Series, last: int,
         if not np.isfinite(sd[i]):
             sd[i] = sd[0] * np.sqrt(i + 1)
     if not np.isfinite(sd[0]):
-        raise ConfigError("SEND intervals: fewer than 3 backtest errors at horizon 1; "
-                          "lower [send] fit_from or supply more years of plans")
+        raise ConfigError(
+            f"[send] fit_from = {params['fit_from']}: the SEND intervals need at least 3 "
+            f"one-year backtest errors from rolling origins {params['fit_from'] + 2} to "
+            f"{last - 1} (plans to {nc.academic_year_label(last)}), and these give "
+            f"{len(errs[1])}; expected an earlier fit_from (the default is "
+            f"{_DEFAULTS['fit_from']})")
     return sd
 
 

@@ -255,3 +255,24 @@ def test_entry_point_subprocess(model_path):
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     assert "Special school places" in p.stdout
+
+
+def test_fit_from_too_late_names_key_value_and_why(tmp_path):
+    """A [send] fit_from leaving too few backtest errors names the key, its value, how many
+    errors it leaves and what to do (review of 27 November: it named none of these)."""
+    from pathlib import Path
+
+    from sufficiency import ConfigError, load_inputs, load_model
+    from sufficiency.send import forecast_send
+
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "models").mkdir()
+    (tmp_path / "data").symlink_to(root / "data")
+    text = (root / "models" / "worcestershire.toml").read_text(encoding="utf-8")
+    assert "fit_from = 2016 " in text
+    p = tmp_path / "models" / "w.toml"
+    p.write_text(text.replace("fit_from = 2016 ", "fit_from = 2030 "), encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        forecast_send(load_inputs(load_model(p)))
+    msg = str(exc.value)
+    assert "[send] fit_from = 2030" in msg and "these give 0" in msg and "\n" not in msg
