@@ -214,3 +214,30 @@ def test_demand_says_which_years_rest_on_projected_births(run):
     # secondary pupils to 2032/33 all entered Reception on observed births
     assert not d.loc[d[nc.PHASE] == "secondary", "births_projected"].any()
     assert html.count("births projected") >= 17
+
+
+def test_scap_special_places_file(run):
+    """The special school part of the SCAP return: the central scenario's places by phase and
+    forecast year, whole places adding up to each year's rounded total, the 80% range rounded
+    outwards, the capacity the SEND result states."""
+    import io as _io
+
+    import numpy as np
+    import pandas as pd
+
+    from sufficiency.report.render import render_scap_special
+
+    results, data, *_ = run
+    text = render_scap_special(data)
+    assert text is not None
+    f = pd.read_csv(_io.StringIO(text))
+    send = results["send"].to_frame()
+    central = data.send_scenario or "central"
+    ref = send[(send["kind"] == "forecast") & (send["scenario"] == central)]
+    assert set(f["scenario"]) == {central} and set(f["phase"]) == set(ref["phase"])
+    assert len(f) == len(ref)
+    tot = ref.groupby("year")["places"].sum()
+    got = f.groupby("time_period")["places"].sum()
+    assert got.tolist() == np.rint(tot.to_numpy()).astype(int).tolist()
+    assert (f["places_lower80"] <= f["places"]).all() and (f["places"] <= f["places_upper80"]).all()
+    assert f["time_period"].astype(str).str.fullmatch(r"\d{6}").all()

@@ -19,7 +19,7 @@ _PARTS = ("send", "early-years", "plan")
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Directory to write the report files to (created if missing).")
 @click.option("--only", "only", type=click.Choice(_FORMATS), multiple=True,
-              help="Write only these files (repeat the option); default: all five.")
+              help="Write only these files (repeat the option); default: all five (scap also writes scap_special_places.csv when the SEND forecast is available).")
 @click.option("--date", "report_date", default=None, metavar="YYYY-MM-DD",
               help="Date on the cover (default today), on or after the start of the data's "
                    "base year; fix it for byte-identical reruns.")

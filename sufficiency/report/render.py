@@ -392,6 +392,23 @@ def render_xlsx(data) -> bytes:
     return deterministic_xlsx(buf.getvalue(), stamp)
 
 
+#: the special school places file written with the SCAP pupil forecasts (when SEND is available)
+SCAP_SPECIAL_FILE = "scap_special_places.csv"
+
+
+def render_scap_special(data) -> str | None:
+    """The special school places CSV for the SCAP return (central SEND scenario), or None
+    without a SEND forecast."""
+    from .scap import scap_special_frame
+    from .text import central_scenario
+
+    if data.send is None or data.send.empty:
+        return None
+    frame = scap_special_frame(data.send, la_code=data.meta.get("old_la_code"),
+                               scenario=central_scenario(data.send, data.send_scenario))
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
 def render_scap(data) -> str | None:
     """The SCAP pupil forecast CSV text, or None without a forecast."""
     if data.forecast is None:
@@ -574,6 +591,9 @@ def _write_report(data, out_dir: Path, formats, worker, scratch: Path) -> dict[s
             paths["scap"] = atomic_write(out_dir / OUTPUT_FILES["scap"], scap)
         else:
             logger.warning("no forecast in this run: %s not written", OUTPUT_FILES["scap"])
+        special = render_scap_special(data)
+        if special is not None:
+            paths["scap_special"] = atomic_write(out_dir / SCAP_SPECIAL_FILE, special)
         secs["scap"] = time.perf_counter() - t
     if "json" in formats:
         paths["json"] = atomic_write(out_dir / OUTPUT_FILES["json"], render_summary_json(data))

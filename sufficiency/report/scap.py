@@ -16,7 +16,8 @@ import pandas as pd
 from .. import nomenclature as nc
 from ..exceptions import SchemaError
 
-__all__ = ["scap_frame", "SCAP_HORIZON", "SCAP_COLUMNS"]
+__all__ = ["scap_frame", "scap_special_frame", "SCAP_HORIZON", "SCAP_COLUMNS",
+           "SCAP_SPECIAL_COLUMNS"]
 
 #: Years ahead forecast in the SCAP return, by phase of the planning area.
 SCAP_HORIZON = {"primary": 5, "secondary": 7}
@@ -108,3 +109,69 @@ def scap_frame(
     return out.sort_values(["planning_area", "time_period", "ncy"]).reset_index(drop=True)[
         list(SCAP_COLUMNS)
     ]
+
+
+SCAP_SPECIAL_COLUMNS = (
+    "la_code", "authority", "phase", "time_period", "academic_year", "places",
+    "places_lower80", "places_upper80", "capacity", "scenario", "kind",
+)
+
+
+def scap_special_frame(send: pd.DataFrame, la_code: int | str | None = None,
+                       scenario: str | None = None) -> pd.DataFrame:
+    """Special school places for the special provision part of the SCAP return: the
+    authority's places needed by phase (``special_primary``, ``special_secondary``,
+    ``special_post16``) and year, for every forecast year of the SEND result, in one scenario.
+
+    Parameters
+    ----------
+    send : DataFrame
+        ``SendResult.to_frame()``: ``area, year, phase, need, scenario, places, places_lower,
+        places_upper, capacity, kind`` [places].
+    la_code : int or str, optional
+        Old (3-digit) LA code written in every row.
+    scenario : str, optional
+        The scenario to return (default: the first in the frame).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SCAP_SPECIAL_COLUMNS`; ``places`` whole places (rounded so that each
+        year's total is the year's rounded total), the 80% range rounded outwards.
+
+    Raises
+    ------
+    SchemaError
+        If a column is missing or there are no forecast years.
+    """
+    need = [nc.AREA, nc.YEAR, nc.PHASE, "places", "places_lower", "places_upper", "kind"]
+    missing = [c for c in need if c not in send.columns]
+    if missing:
+        raise SchemaError(f"SCAP special export: the SEND result has no column(s) {missing}; "
+                          f"expected {need}")
+    f = send[send["kind"] == "forecast"]
+    if "scenario" in f:
+        scenario = scenario if scenario is not None else str(f["scenario"].iloc[0])
+        f = f[f["scenario"] == scenario]
+    if "need" in f and (f["need"] == "all").any():
+        f = f[f["need"] == "all"]
+    if f.empty:
+        raise SchemaError("SCAP special export: the SEND result has no forecast years")
+    f = f.sort_values([nc.YEAR, nc.PHASE], kind="stable")
+    years = f[nc.YEAR].astype(int).to_numpy()
+    out = pd.DataFrame({
+        "la_code": "" if la_code is None else str(la_code),
+        "authority": f[nc.AREA].astype(str).to_numpy(),
+        "phase": f[nc.PHASE].astype(str).to_numpy(),
+        "time_period": [f"{y}{(y + 1) % 100:02d}" for y in years],
+        "academic_year": [nc.academic_year_label(y) for y in years],
+        "places": _round_preserving_totals(f["places"].to_numpy(float),
+                                           f[nc.AREA].astype(str).to_numpy(), years),
+        "places_lower80": np.floor(f["places_lower"].to_numpy(float)).astype(int),
+        "places_upper80": np.ceil(f["places_upper"].to_numpy(float)).astype(int),
+        "capacity": (pd.array(np.rint(f["capacity"].to_numpy(float)), dtype="Float64")
+                     .astype("Int64") if "capacity" in f else pd.NA),
+        "scenario": scenario or "",
+        "kind": "forecast",
+    })
+    return out.reset_index(drop=True)[list(SCAP_SPECIAL_COLUMNS)]

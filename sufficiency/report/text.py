@@ -341,8 +341,8 @@ def recommendations(data: ReportData) -> list[str]:
             "scap_pupil_forecasts.csv) as the pupil forecast part of the Council's School "
             "Capacity (SCAP) return")
     if data.send is not None and not data.send.empty:
-        scap += (", with the special school place forecast of section 5 as the evidence for "
-                 "its special school part")
+        scap += (", and the special school place forecast of section 5 (by phase and year, "
+                 "scap_special_places.csv) as its special school part")
     recs.append(scap + ".")
     return recs
 
