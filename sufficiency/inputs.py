@@ -398,8 +398,9 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
                         f"Births for mid-{y} (July {y - 1} to June {y}; Reception in "
                         f"{nc.academic_year_label(y + 4)}) are not in the births file: estimated as ONS "
                         f"calendar-year {y - 1} births (January-December {y - 1}, the same "
-                        f"first six months), not projected; flagged births_projected like any "
-                        "unobserved births."
+                        f"first six months): a nowcast from published births rather than a "
+                        "trend projection, but still not observed, so the cells that rest on it "
+                        "are flagged births_projected."
                     )
             notes.append(
                 "Births by primary planning area are derived: ONS district births split across "

@@ -235,7 +235,7 @@ def test_rag_table_matches_sufficiency(run, sections):
         row = dict(zip(rag.columns, r))
         ref = suff.loc[(row["area code"], row[nc.PHASE], year)]
         assert row[f"RAG {lbl}"] == ref["rag"]
-        assert row[f"surplus % {lbl}"] == pytest.approx(ref["surplus_pct"])
+        assert row[f"surplus {lbl}"] == pytest.approx(ref["surplus_pct"])
 
 
 def test_key_decision_appraisal(run):

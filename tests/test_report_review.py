@@ -132,3 +132,31 @@ def test_shortfall_before_the_plan_is_stated(run):
     if (sec["shortfall"] > 0).any():
         assert (f"for {nc.academic_year_label(first - 1)} the forecast" in text
                 and f"{fmt_count(sec['shortfall'].sum())} secondary (Y7-Y13) places short" in text)
+
+
+def test_recommendations_say_before_and_after_the_plan(run):
+    """Third review: the recommendations' area counts are before any new places, with the
+    count after the plan; the tier change's uncosted need and the bulge classes that lapse
+    after the plan's last year are stated, from the results."""
+    from sufficiency.report.text import bulge_lapse, recommendations, tier_changes
+
+    _, results, data = run
+    if results["allocation"] is None:
+        pytest.skip("no plan in this run")
+    recs = recommendations(data)
+    sec = next(r for r in recs if r.startswith("notes the forecast of") and "secondary" in r)
+    ba = results["allocation"].before_after()
+    last = int(ba["year"].max())
+    k = int(((ba["phase"] == "secondary") & (ba["year"] == last) & (ba["shortfall_after"] > 0.5)).sum())
+    assert f"before any new places ({'none' if k == 0 else k} with the recommended plan)" in sec
+    t = next(t for t in tier_changes(data) if t["area"] == "8850025")
+    req = data.sufficiency
+    req = req[(req["area"] == "8850025") & (req["year"] >= t["year"])]["required"].max()
+    assert t["short"] == pytest.approx(max(0.0, req - t["without"]))
+    assert any(f"needs about {fmt_count(t['short'])} more secondary places" in r for r in recs)
+    lapse = bulge_lapse(data)
+    plan = results["allocation"].plan
+    live = plan[(plan["duration"] > 0) & (plan["year"] + plan["duration"] > last)]
+    assert {name for name, _ in lapse} <= {data.area_name(a) for a in live["area"]}
+    if lapse:
+        assert any(r.startswith("notes that bulge classes are temporary") for r in recs)

@@ -783,8 +783,10 @@ def _timing_notes(report_date: str, base_year: int, plan_first_year: int | None)
         out[0] = (f"The latest pupil data are for {nc.academic_year_label(base_year)} (the "
                   f"January {base_year + 1} school census); this report is dated {d:%d %B %Y}, "
                   f"so {nc.academic_year_label(base_year + 1)} to "
-                  f"{nc.academic_year_label(current)} are shown as forecasts although "
-                  f"{'they have' if current - base_year > 2 else 'it has'} begun.")
+                  f"{nc.academic_year_label(current)} are shown as forecasts: no census for "
+                  f"{'them' if current - base_year > 1 else 'it'} is in the data, although "
+                  f"{'those years have' if current - base_year > 1 else 'that year has'} "
+                  "begun or passed.")
     if plan_first_year is not None and plan_first_year <= current:
         out.append(f"The plan's first year, {nc.academic_year_label(plan_first_year)}, had begun "
                    f"by the date of this report ({d:%d %B %Y}): places shown from September "

@@ -107,17 +107,19 @@ def rag_table(data) -> Table | None:
            .sort_values([nc.PHASE, nc.AREA]).reset_index(drop=True))
     out.insert(1, "name", out[nc.AREA].map(areas["name"]).fillna(out[nc.AREA]))
     first = rows.sort_values(nc.YEAR).groupby([nc.AREA, nc.PHASE], sort=False)["capacity"].first()
-    out["capacity"] = pd.MultiIndex.from_frame(out[[nc.AREA, nc.PHASE]]).map(first)
-    formats = {"capacity": "count"}
+    out["places"] = pd.MultiIndex.from_frame(out[[nc.AREA, nc.PHASE]]).map(first)
+    formats = {"places": "count"}
     ix = rows.set_index([nc.AREA, nc.PHASE, nc.YEAR])
     for _, year in data.milestones:
         keys = pd.MultiIndex.from_arrays([out[nc.AREA], out[nc.PHASE], np.full(len(out), year)])
         lbl = fmt_year(year)
-        out[f"surplus % {lbl}"] = ix["surplus_pct"].reindex(keys).to_numpy()
+        out[f"surplus {lbl}"] = ix["surplus_pct"].reindex(keys).to_numpy()
         out[f"RAG {lbl}"] = ix["rag"].reindex(keys).to_numpy()
-        formats[f"surplus % {lbl}"] = "pct"
+        formats[f"surplus {lbl}"] = "pct"
     out = out.rename(columns={nc.AREA: "area code", "name": "planning area"})
-    return Table("Position of every planning area", out, formats, _suff_note(data))
+    return Table("Position of every planning area", out, formats,
+                 _suff_note(data) + " Places: net capacity; surplus: % of demand; before any "
+                 "new places (the plan's effect is on each area's page).")
 
 
 def area_year_table(data, area: str) -> Table | None:

@@ -247,10 +247,16 @@ def recommendations(data: ReportData) -> list[str]:
             n = pos["red_areas"]
             short = ("no planning area" if n == 0 else "1 planning area" if n == 1
                      else f"{n} planning areas")
+            after = ""
+            cells = _cells_before_after(data, phase) if n else None
+            if cells is not None and (cells[nc.YEAR] == last).any():
+                k = int((cells.loc[cells[nc.YEAR] == last, "shortfall_after"] > 0.5).sum())
+                after = (f" before any new places ({'none' if k == 0 else k} with the "
+                         "recommended plan)")
             recs.append(
                 f"notes the forecast of {fmt_count(pos['demand'])} {PHASE_LABELS[phase]} pupils "
                 f"in {fmt_year(last)} against {fmt_count(pos['capacity'])} places, with "
-                f"{short} short of places including the {fmt_pct(meta['margin'])} margin;"
+                f"{short} short of places including the {fmt_pct(meta['margin'])} margin{after};"
             )
     else:
         recs.append(
@@ -306,6 +312,21 @@ def recommendations(data: ReportData) -> list[str]:
             + (f" ({d['why']})" if d["why"] else "")
             + ", and asks officers to secure interim places for that year;"
         )
+    for t in tier_changes(data):
+        if t["short"] >= 0.5:
+            recs.append(
+                f"notes that {t['name']}'s change to two-tier schooling from September "
+                f"{t['year']} needs about {fmt_count(t['short'])} more secondary places (with "
+                f"the margin) unless the {fmt_count(t['middle'])} Year 7-8 places of its middle "
+                "schools pass to the high school, which this plan assumes and does not cost, and "
+                "asks officers to confirm how those places will be provided;")
+    lapse = bulge_lapse(data)
+    if lapse:
+        recs.append(
+            "notes that bulge classes are temporary: as those in use in the plan's last year "
+            "end, " + _join([f"{name} ({fmt_count(v)})" for name, v in lapse])
+            + " would be short again at that year's demand, and asks officers to review the "
+            "need before they end;")
     key = data.key_decision
     if key is not None and key.get("recommended") is not None:
         r = key["recommended"]
@@ -383,7 +404,8 @@ def area_commentary(data: ReportData, area: str) -> str:
     text += f"Demand is forecast to {path}, against {fmt_count(first['capacity'])} places. "
     short = rows[rows["shortfall"] > 0]
     if short.empty:
-        text += (f"There is no shortfall over the forecast period with the {margin} margin; "
+        text += (f"On the capacity shown there is no shortfall over the forecast period with "
+                 f"the {margin} margin; "
                  f"the lowest surplus is {fmt_pct(rows['surplus_pct'].min())}.")
     else:
         worst = short.loc[short["shortfall"].idxmax()]
@@ -625,6 +647,32 @@ def why_short(data: ReportData, area: str, phase: str, year: int) -> list[str]:
         if ((b["family"] == "budget") & ((b[nc.YEAR] == year) | b[nc.YEAR].isna())).any():
             parts.append("the capital budget is spent")
     return parts
+
+
+def bulge_lapse(data: ReportData) -> list[tuple[str, float]]:
+    """Mainstream areas that the plan keeps sufficient in its last year only with bulge classes
+    that end after it: (area name, places short at that year's demand once they end), largest
+    first."""
+    plan, ba = data.plan, data.before_after
+    if plan is None or plan.empty or ba is None or ba.empty or "duration" not in plan:
+        return []
+    last = int(ba[nc.YEAR].max())
+    temp = plan[(plan["duration"].fillna(0) > 0) & plan[nc.PHASE].isin(["primary", "secondary"])]
+    live = temp[temp[nc.YEAR] + temp["duration"] > last]
+    if live.empty:
+        return []
+    ending = live.groupby([nc.AREA, nc.PHASE])["places"].sum()
+    out = []
+    for (area, phase), places in ending.items():
+        c = _cells_before_after(data, phase)
+        row = c[(c[nc.AREA] == area) & (c[nc.YEAR] == last)] if c is not None else None
+        if row is None or row.empty or "capacity_after" not in ba:
+            continue
+        b = ba[(ba[nc.AREA] == area) & (ba[nc.PHASE] == phase) & (ba[nc.YEAR] == last)]
+        short = float((b["required"] - (b["capacity_after"] - places)).max())
+        if short >= 0.5:
+            out.append((data.area_name(area), short))
+    return sorted(out, key=lambda x: -x[1])
 
 
 def _first_permanent(data: ReportData, areas: list, phase: str, year: int) -> int | None:
@@ -916,22 +964,38 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
                 f"{fmt_count(d['places_last'])} in {fmt_year(d['last'])}")
         has_cap = np.isfinite(d["capacity"])
         short = d["left"] is not None and d["left"][0] >= 0.5
+        margin = fmt_pct(data.meta["margin"])
+        res = residual_shortfall(data, d["phase"]) if d["left"] is not None else None
+        before = float(res["shortfall_before"].iloc[-1]) if res is not None else np.nan
         if d["key"] == "send":
             rec = (f"notes the forecast that special school places needed rise from {rise} "
                    f"('{d['scenario']}' scenario)")
             if has_cap:
-                rec += f" against {fmt_count(d['capacity'])} places"
+                rec += (f" against {fmt_count(d['capacity'])} places in state-funded special "
+                        "schools (children placed in independent special schools count as "
+                        "needing a place)")
             if short:
-                rec += (f", and that the recommended programme still leaves "
-                        f"{fmt_count(d['left'][0])} special school places short in "
-                        f"{fmt_year(d['left'][1])}; asks officers to identify and cost further "
-                        "special school provision")
+                rec += (f", and that in {fmt_year(d['left'][1])}, the plan's last year, "
+                        f"{fmt_count(before)} places are short with the {margin} margin before "
+                        f"the recommended programme and {fmt_count(d['left'][0])} after it; asks "
+                        "officers to identify and cost further special school provision")
         else:
             rec = f"notes that funded early years places needed rise from {rise} (full-time equivalent)"
             if has_cap:
-                rec += f" against a supply of {fmt_count(d['capacity'])} places"
+                assumed = next((n for n in data.early_years_notes
+                                if n.startswith("No public figure for childcare places")), None)
+                m = re.search(r"funded take-up of January (\d{4})", assumed or "")
+                rec += (f" against a supply of {fmt_count(d['capacity'])} places"
+                        + (f" (an assumption: the funded take-up of January {m.group(1)}"
+                           + (", which predates the 2024-2025 entitlements" if int(m.group(1)) < 2024
+                              else "") + ")" if m else ""))
             if short:
                 rec += (f"; asks officers to confirm providers' registered places and to bring "
+                        f"forward options for the {fmt_count(d['left'][0])} places short in "
+                        f"{fmt_year(d['left'][1])} (all age groups together, with the {margin} "
+                        "margin; the plan adds none)" if res is not None and
+                        float(res["added"].iloc[-1]) < 0.5 else
+                        f"; asks officers to confirm providers' registered places and to bring "
                         f"forward options for the {fmt_count(d['left'][0])} places short in "
                         f"{fmt_year(d['left'][1])}")
         recs.append(rec + ";")
