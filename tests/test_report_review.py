@@ -160,3 +160,21 @@ def test_recommendations_say_before_and_after_the_plan(run):
     assert {name for name, _ in lapse} <= {data.area_name(a) for a in live["area"]}
     if lapse:
         assert any(r.startswith("notes that bulge classes are temporary") for r in recs)
+
+
+def test_capital_programme_by_financial_year(run):
+    """The capital programme adds up to the plan and gives the financial year of the spend
+    (April-March before the September opening), for a finance officer."""
+    from sufficiency.report.tables import capital_programme
+
+    _, results, data = run
+    if results["allocation"] is None:
+        pytest.skip("no plan in this run")
+    t = capital_programme(data).frame
+    body = t[t["year"] != "total"]
+    plan = results["allocation"].plan
+    assert body["total cost"].sum() == pytest.approx(plan["cost"].sum())
+    assert body["places"].sum() == pytest.approx(plan["places"].sum())
+    for y, fy in zip(body["year"], body["spend in financial year"]):
+        start = int(y[:4])
+        assert fy == f"{start - 1}-{start % 100:02d}"

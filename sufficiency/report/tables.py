@@ -247,10 +247,16 @@ def capital_programme(data) -> Table | None:
     fm["places"] = "count"
     out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
     out.loc[out.index[-1], nc.YEAR] = "total"
+    # spend is assumed in the financial year (April-March) before the September opening
+    fy = [f"{y - 1}-{y % 100:02d}" if isinstance(y, (int, np.integer)) else "" for y in out[nc.YEAR]]
     out[nc.YEAR] = [fmt_year(y) if isinstance(y, (int, np.integer)) else y for y in out[nc.YEAR]]
+    out.insert(1, "spend in financial year", fy)
     return Table("Capital programme by year", out, fm,
-                 "Year = academic year in which the places open (spend is assumed in the "
-                 "preceding financial year). Figures from the plan's recommended projects.")
+                 "Year = academic year in which the places open; spend is assumed in the "
+                 "financial year (April to March) that ends before that September. Costs are "
+                 "each option's own cost per place, as its source gives it (appendix, sheet "
+                 "Options), not re-based to one price year. Figures from the plan's recommended "
+                 "projects.")
 
 
 def options_table(data, area: str) -> Table | None:
