@@ -146,7 +146,8 @@ def test_plan_figures_in_recommendations(run):
         y0, y1 = int(key[nc.YEAR].min()), int(key[nc.YEAR].max())
         when = (f"opening in September {y0}" if y0 == y1
                 else f"opening between September {y0} and September {y1}")
-        assert f"{fmt_count(key['places'].sum())} places at {fmt_gbp_m(key['cost'].sum())}, {when}" in text
+        assert (f"{fmt_count(key['places'].sum())} places at {fmt_gbp_m(key['cost'].sum())} "
+                f"(within the capital programme above), {when}") in text
         temp = key.loc[key["duration"] > 0, "places"].sum()
         if temp:
             assert f"{fmt_count(temp)} of them temporary places" in text

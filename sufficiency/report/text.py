@@ -340,8 +340,8 @@ def recommendations(data: ReportData) -> list[str]:
                    f"the {name} ({fmt_gbp_m(cost)}, earliest September {int(opens)})"
                    if np.isfinite(opens) else f"the {name} ({fmt_gbp_m(cost)})"
                    for name, cost, opens in instead], "or") if instead else "")
-               + f": {fmt_count(r['places'])} places at {fmt_gbp_m(r['cost'])}, {when} "
-               f"({r['option']})")
+               + f": {fmt_count(r['places'])} places at {fmt_gbp_m(r['cost'])} (within the "
+               f"capital programme above), {when} ({r['option']})")
         if temp > 0:
             rec += f", {fmt_count(temp)} of them temporary places in bulge classes"
         t = key.get("table")
