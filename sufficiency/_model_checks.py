@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import nomenclature as nc
+from ._values import is_number, is_whole
 from .exceptions import ConfigError
 
 __all__ = ["spec", "check_keys", "check_values", "check_base_year", "check_against_data"]
@@ -160,16 +161,10 @@ def check_keys(raw: Mapping[str, Any], path) -> None:
 # ---------------------------------------------------------------------------------------------
 # Values
 # ---------------------------------------------------------------------------------------------
-def _num(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def _whole(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def _year(v: Any) -> bool:
-    return _whole(v) and 1990 <= v <= 2100
+    return is_whole(v) and 1990 <= v <= 2100
 
 
 class _Section:
@@ -214,16 +209,16 @@ def _check_plan(cfg) -> None:
             and sec["first_year"] > sec["last_year"]:
         raise s.bad("last_year", f">= first_year = {sec['first_year']}")
     for k in ("shortfall_penalty", "target_penalty", "surplus_penalty"):
-        s.check(k, lambda v: _num(v) and v >= 0, "GBP per place-year >= 0, a number")
-    s.check("discount_rate", lambda v: _num(v) and 0 <= v < 1,
+        s.check(k, lambda v: is_number(v) and v >= 0, "GBP per place-year >= 0, a number")
+    s.check("discount_rate", lambda v: is_number(v) and 0 <= v < 1,
             "a rate per year in [0, 1), e.g. 0.035 for 3.5%")
     money = "an amount in GBP >= 0, written as a number (5000000.0, not '5m')"
-    s.check("total_budget", lambda v: _num(v) and v >= 0, money)
-    s.check("annual_budget", lambda v: (_num(v) and v >= 0) or (
-        isinstance(v, Mapping) and all(str(k).isdigit() and _num(x) and x >= 0 for k, x in v.items())),
+    s.check("total_budget", lambda v: is_number(v) and v >= 0, money)
+    s.check("annual_budget", lambda v: (is_number(v) and v >= 0) or (
+        isinstance(v, Mapping) and all(str(k).isdigit() and is_number(x) and x >= 0 for k, x in v.items())),
         f"{money}, or a table {{ academic year = GBP }}")
-    s.check("time_limit", lambda v: _num(v) and v > 0, "seconds > 0")
-    s.check("mip_gap", lambda v: _num(v) and 0 <= v < 1, "a relative gap in [0, 1)")
+    s.check("time_limit", lambda v: is_number(v) and v > 0, "seconds > 0")
+    s.check("mip_gap", lambda v: is_number(v) and 0 <= v < 1, "a relative gap in [0, 1)")
 
     areas = {a.code: a.phase for a in cfg.areas}
     options_from_config(sec, f"{cfg.path}: [plan]", areas={cfg.authority: "authority", **areas})
@@ -251,11 +246,11 @@ def _check_plan(cfg) -> None:
                                       "lead, source)")
             t = _Section(cfg.path, where, o)
             t.check("kind", lambda v: v in KINDS, f"one of {', '.join(KINDS)}")
-            t.check("places", lambda v: _num(v) and v > 0, "places per module, a number > 0")
-            t.check("cost_per_place", lambda v: _num(v) and v >= 0,
+            t.check("places", lambda v: is_number(v) and v > 0, "places per module, a number > 0")
+            t.check("cost_per_place", lambda v: is_number(v) and v >= 0,
                     "GBP per place >= 0, written as a number (67000.0, not '67k')")
-            t.check("max_modules", lambda v: _whole(v) and v >= 0, "a whole number >= 0")
-            t.check("lead", lambda v: _whole(v) and 0 <= v <= 20, "years of lead time, 0..20")
+            t.check("max_modules", lambda v: is_whole(v) and v >= 0, "a whole number >= 0")
+            t.check("lead", lambda v: is_whole(v) and 0 <= v <= 20, "years of lead time, 0..20")
             t.check("source", lambda v: isinstance(v, str), "a string")
 
     adj = sec.get("adjacency", [])
@@ -273,8 +268,8 @@ def _check_plan(cfg) -> None:
         for k in ("from", "to"):
             t.check(k, lambda v: str(v) in areas, "a planning area of the model ([[areas]] code)")
         t.check("phase", lambda v: v in ("primary", "secondary"), "'primary' or 'secondary'")
-        t.check("max_share", lambda v: _num(v) and 0 <= v <= 1, "a share in [0, 1]")
-        t.check("cost_per_pupil", lambda v: _num(v) and v >= 0, "GBP per pupil >= 0")
+        t.check("max_share", lambda v: is_number(v) and 0 <= v <= 1, "a share in [0, 1]")
+        t.check("cost_per_pupil", lambda v: is_number(v) and v >= 0, "GBP per pupil >= 0")
 
 
 def _check_send(cfg) -> None:
@@ -301,7 +296,7 @@ def _check_send(cfg) -> None:
             if str(k) not in codes:
                 raise ConfigError(f"{cfg.path}: [send] area_shares: {k!r} is not a planning area "
                                   "of the model; expected [[areas]] codes")
-            if not _num(v) or v < 0:
+            if not is_number(v) or v < 0:
                 raise ConfigError(f"{cfg.path}: [send] area_shares.{k} = {v!r}: expected a share >= 0")
         tot = sum(float(v) for v in shares.values())
         if abs(tot - 1) > 1e-6:
@@ -343,9 +338,9 @@ def _check_report(cfg) -> None:
                         f"{areas[str(v)]!r}, the phase of key_decision_area {v}", phase)
     hz = cfg.assumptions.horizon
     s.check("milestones", lambda v: isinstance(v, list) and v and all(
-        _whole(m) and 0 <= m <= hz for m in v),
+        is_whole(m) and 0 <= m <= hz for m in v),
         f"a list of years after the base year, each 0..{hz} (the [assumptions] horizon)")
-    s.check("quantile", lambda v: _num(v) and 0 < v < 1,
+    s.check("quantile", lambda v: is_number(v) and 0 < v < 1,
             "a quantile of demand strictly between 0 and 1, e.g. 0.8")
 
 
@@ -438,7 +433,7 @@ def check_against_data(cfg, base_year: int, first_data_year: int | None = None) 
     opts = sec.get("options", [])
     for i, o in enumerate(opts if isinstance(opts, list) else []):
         ey = o.get("earliest_year") if isinstance(o, Mapping) else None
-        if not _whole(ey):
+        if not is_whole(ey):
             continue
         where = f"{cfg.path}: [[plan.options]] #{i + 1} ({o.get('name', '?')}) earliest_year = {ey}"
         if ey < base_year:

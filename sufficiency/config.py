@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import nomenclature as nc
+from ._values import is_number
 from .exceptions import ConfigError
 
 __all__ = [
@@ -203,7 +204,7 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
         raise _err(path, where, f"transfer = {transfer!r}: expected a table "
                    "{ secondary_area = share }")
     for k, v in transfer.items():
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
+        if not is_number(v) or not 0 <= v <= 1:
             raise _err(path, where, f'transfer."{k}" = {v!r}: expected a share of Year 6 in '
                        "[0, 1], written as a number (1.0, not 'all')")
     transfer = {str(k): float(v) for k, v in transfer.items()}

@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
+from ._values import is_number, is_whole
 from .exceptions import ConfigError, DataQualityWarning
 from .io._common import Provenance
 
@@ -314,12 +315,6 @@ AGE_GROUPS = ("under_2", "2", "3_4")
 _DFE_GROUPS = ("two_year_olds", "three_and_four_year_olds")
 
 
-def _num(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def _whole(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def _entitlement(r: Any, where: str) -> Entitlement:
@@ -345,14 +340,14 @@ def _entitlement(r: Any, where: str) -> Entitlement:
         raise bad("age_group", f"one of {', '.join(map(repr, AGE_GROUPS))}"
                   + (f" (did you mean {hint[0]!r}?)" if hint else ""))
     ages = r["ages"]
-    if not isinstance(ages, list) or not ages or not all(_whole(a) and 0 <= a <= 4 for a in ages):
+    if not isinstance(ages, list) or not ages or not all(is_whole(a) and 0 <= a <= 4 for a in ages):
         raise bad("ages", "a list of ages at 31 August (ages 0-4), e.g. [2, 3]")
-    if not _num(r["hours"]) or not 0 < r["hours"] <= 60:
+    if not is_number(r["hours"]) or not 0 < r["hours"] <= 60:
         raise bad("hours", "funded hours a week, a number in (0, 60]")
-    if not _whole(r["from_year"]) or not 1990 <= r["from_year"] <= 2100:
+    if not is_whole(r["from_year"]) or not 1990 <= r["from_year"] <= 2100:
         raise bad("from_year", "an academic year (its start), e.g. 2024")
     fys = r.get("first_year_share", 1.0)
-    if not _num(fys) or not 0 < fys <= 1:
+    if not is_number(fys) or not 0 < fys <= 1:
         raise bad("first_year_share", "a share of the first year in (0, 1], e.g. 0.333 for an April start")
     dfe_group = r.get("dfe_group")
     if dfe_group is not None and dfe_group not in _DFE_GROUPS:
@@ -364,10 +359,10 @@ def _entitlement(r: Any, where: str) -> Entitlement:
                 raise bad(k, "a fraction in [0, 1] or 'derived'")
             if dfe_group is None:
                 raise bad(k, "a dfe_group ('two_year_olds' or 'three_and_four_year_olds') to derive it from")
-        elif not _num(v) or not 0 <= v <= 1:
+        elif not is_number(v) or not 0 <= v <= 1:
             raise bad(k, "a fraction in [0, 1] or 'derived'")
     rng = r.get("takeup_range")
-    if rng is not None and not (isinstance(rng, list) and len(rng) == 2 and all(_num(x) for x in rng)
+    if rng is not None and not (isinstance(rng, list) and len(rng) == 2 and all(is_number(x) for x in rng)
                                 and 0 <= rng[0] <= rng[1] <= 1):
         raise bad("takeup_range", "[low, high] with 0 <= low <= high <= 1")
     source = r.get("source", "")
@@ -411,7 +406,7 @@ def early_years_entitlements(section: Mapping[str, Any], path: Any = "[early_yea
 
 def _hours_per_place(value: Any, where: str) -> float:
     """``[early_years] hours_per_place`` checked: funded hours a week of one FTE place."""
-    if not _num(value) or not 0 < value <= 60:
+    if not is_number(value) or not 0 < value <= 60:
         raise ConfigError(f"{where} hours_per_place = {value!r}: expected hours a week, a number "
                           "in (0, 60], e.g. 30")
     return float(value)
@@ -447,7 +442,7 @@ def funded_supply(value: Any, ages: Sequence[str], where: str, complete: bool = 
     out = {}
     for a in ages:
         v = value[a]
-        if not _num(v) or not v >= 0:
+        if not is_number(v) or not v >= 0:
             raise ConfigError(f"{where} supply.{a} = {v!r}: expected a number of FTE places >= 0")
         out[a] = float(v)
     return out

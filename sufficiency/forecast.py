@@ -35,6 +35,7 @@ import pandas as pd
 
 from . import cohort
 from . import nomenclature as nc
+from ._values import is_number, is_whole
 from .exceptions import ConfigError, DataQualityWarning, NotFittedError, SchemaError
 from .uncertainty import DEFAULT_COVERAGE, ErrorModel
 
@@ -1024,24 +1025,18 @@ def forecast_params(config, **overrides) -> dict[str, Any]:
     return params
 
 
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
 
 
 #: Checks of the :data:`DEFAULT_PARAMS` a model definition can set:
 #: name -> (test, what was expected).
 _PARAM_CHECKS: Mapping[str, tuple[Any, str]] = MappingProxyType({
-    **{k: (lambda v: _is_int(v) and 1 <= v <= 50, "a whole number of years, 1..50")
+    **{k: (lambda v: is_whole(v) and 1 <= v <= 50, "a whole number of years, 1..50")
        for k in ("window", "reception_window", "reception_trend_window", "drift_lookback")},
     **{k: (lambda v: v in cohort.AVERAGE_METHODS, f"one of {', '.join(cohort.AVERAGE_METHODS)}")
        for k in ("method", "reception_method")},
-    **{k: (lambda v: _is_number(v) and v > 0, "a half-life in years > 0")
+    **{k: (lambda v: is_number(v) and v > 0, "a half-life in years > 0")
        for k in ("halflife", "secondary_halflife")},
-    **{k: (lambda v: _is_number(v) and 0 <= v <= 1, "a weight in [0, 1]")
+    **{k: (lambda v: is_number(v) and 0 <= v <= 1, "a weight in [0, 1]")
        for k in ("shrinkage", "reception_shrinkage", "secondary_shrinkage", "reception_trend",
                  "drift", "reception_drift", "staying_on_drift", "primary_drift", "rebound")},
     "shrinkage_method": (lambda v: v in cohort.SHRINKAGE_METHODS,
@@ -1049,14 +1044,14 @@ _PARAM_CHECKS: Mapping[str, tuple[Any, str]] = MappingProxyType({
     "rebound_pooled": (lambda v: isinstance(v, bool), "true or false"),
     "births_method": (lambda v: v in ("holt_fixed", "holt_damped", "drift", "flat"),
                       "one of holt_fixed, holt_damped, drift, flat"),
-    "horizon": (lambda v: _is_int(v) and 1 <= v <= 30, "a whole number of years, 1..30"),
+    "horizon": (lambda v: is_whole(v) and 1 <= v <= 30, "a whole number of years, 1..30"),
     "coverage": (lambda v: isinstance(v, (list, tuple)) and len(v) >= 1
-                 and all(_is_number(c) and 0 < c < 1 for c in v),
+                 and all(is_number(c) and 0 < c < 1 for c in v),
                  "a list of interval coverages, each a fraction in (0, 1), e.g. [0.8, 0.95]"),
-    "draws": (lambda v: _is_int(v) and v >= 1, "a whole number of draws >= 1, e.g. 1000"),
-    "seed": (lambda v: _is_int(v) and v >= 0, "a whole number >= 0"),
+    "draws": (lambda v: is_whole(v) and v >= 1, "a whole number of draws >= 1, e.g. 1000"),
+    "seed": (lambda v: is_whole(v) and v >= 0, "a whole number >= 0"),
     "downweight": (lambda v: isinstance(v, Mapping) and all(
-        str(k).strip().lstrip("-").isdigit() and _is_number(w) and 0 <= w <= 1
+        str(k).strip().lstrip("-").isdigit() and is_number(w) and 0 <= w <= 1
         for k, w in v.items()),
         "a table {academic year = weight in [0, 1]}, e.g. { 2020 = 0.0 }"),
 })

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
+from ._values import is_number, is_whole
 from .early_years import Z80, _as_inputs, authority_population, cohort_population
 from .exceptions import ConfigError, DataQualityWarning
 from .io._common import Provenance
@@ -424,13 +425,13 @@ def _params(sec: Mapping[str, Any], path, **overrides) -> dict:
             p[k] = sec[k]
     p.update({k: v for k, v in overrides.items() if v is not None})
     for k in ("alpha", "beta", "phi"):
-        if isinstance(p[k], bool) or not isinstance(p[k], (int, float)) or not 0 <= float(p[k]) <= 1:
+        if not is_number(p[k]) or not 0 <= float(p[k]) <= 1:
             raise ConfigError(f"{path}: [send] {k} = {p[k]!r}: expected a number in [0, 1]")
         p[k] = float(p[k])
-    if isinstance(p["fit_from"], bool) or not isinstance(p["fit_from"], int):
+    if not is_whole(p["fit_from"]):
         raise ConfigError(f"{path}: [send] fit_from = {p['fit_from']!r}: expected a year")
     nw = p["national_window"]
-    if isinstance(nw, bool) or not isinstance(nw, int) or not 1 <= nw <= 10:
+    if not is_whole(nw) or not 1 <= nw <= 10:
         raise ConfigError(f"{path}: [send] national_window = {nw!r}: expected a whole number "
                           "of years, 1..10")
     if not isinstance(p["count_independent"], bool):
@@ -477,7 +478,7 @@ def special_capacity(value: Any, where: str, complete: bool = True) -> dict[str,
     out = {}
     for ph in SPECIAL_PHASES:
         v = value[ph]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0:
+        if not is_number(v) or not v >= 0:
             raise ConfigError(f"{where} capacity.{ph} = {v!r}: expected a number of places >= 0")
         out[ph] = float(v)
     return out

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from .._values import is_number, is_whole
 from ..capacity import DEMAND
 from ..exceptions import ConfigError, SchemaError
 
@@ -117,23 +118,20 @@ class PlanSettings:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):
-        def number(v) -> bool:
-            return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-
         for k in ("margin", "target", "ceiling", "shortfall_penalty", "target_penalty",
                   "surplus_penalty", "discount_rate", "time_limit", "mip_gap"):
             v = getattr(self, k)
-            if not number(v):
+            if not is_number(v):
                 raise ConfigError(f"plan: {k} = {v!r}: expected a number")
         for k in ("total_budget", "annual_budget"):
             v = getattr(self, k)
             vals = list(v.values()) if isinstance(v, Mapping) else [v]
-            if v is not None and not all(number(x) and x >= 0 for x in vals):
+            if v is not None and not all(is_number(x) and x >= 0 for x in vals):
                 raise ConfigError(f"plan: {k} = {v!r}: expected an amount in GBP >= 0"
                                   + (" per year" if k == "annual_budget" else ""))
         for k in ("first_year", "last_year"):
             v = getattr(self, k)
-            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))):
+            if v is not None and not is_whole(v):
                 raise ConfigError(f"plan: {k} = {v!r}: expected an academic year (its start)")
         if self.first_year is not None and self.last_year is not None and self.first_year > self.last_year:
             raise ConfigError(f"plan: first_year = {self.first_year}, last_year = {self.last_year}: "

@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from .._values import is_number, is_whole
 from ..exceptions import ConfigError
 
 __all__ = [
@@ -196,12 +197,6 @@ _OPTION_KEYS = ("name", "area", "phase", "kind", "places", "cost", "fixed_cost",
                 "revenue_per_place", "source")
 
 
-def _is_num(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def _option_label(where: str) -> str:
@@ -273,17 +268,17 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
             ph = areas[area]
             if e["phase"] in ("primary", "secondary") and ph != e["phase"]:
                 raise bad("phase", f"{ph!r}, the phase of planning area {area}")
-        if not _is_num(e["places"]) or not e["places"] > 0:
+        if not is_number(e["places"]) or not e["places"] > 0:
             raise bad("places", "places added per module, a number > 0")
         places = float(e["places"])
         for key in ("cost", "fixed_cost", "cost_per_place", "revenue_per_place"):
-            if key in e and (not _is_num(e[key]) or not e[key] >= 0):
+            if key in e and (not is_number(e[key]) or not e[key] >= 0):
                 raise bad(key, "an amount in GBP >= 0, written as a number (63300000.0, not '63.3m')"
                           if isinstance(e[key], str) else "an amount in GBP >= 0")
         for key in ("max_modules", "max_per_year", "min_modules", "duration"):
-            if key in e and (not _is_int(e[key]) or e[key] < 0):
+            if key in e and (not is_whole(e[key]) or e[key] < 0):
                 raise bad(key, "a whole number >= 0" + (" (0 = permanent)" if key == "duration" else ""))
-        if "earliest_year" in e and (not _is_int(e["earliest_year"])
+        if "earliest_year" in e and (not is_whole(e["earliest_year"])
                                      or not 1990 <= e["earliest_year"] <= 2100):
             raise bad("earliest_year", "an academic year (its start), e.g. 2028")
         if "cost" in e:
