@@ -86,15 +86,17 @@ def _model_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 class _Collect(logging.Filter):
-    """Holds back the forecast's log records during a loop of fits, to log each one once."""
+    """Holds back the forecast's log records during a loop of fits, to log each one once,
+    with the origins at which it was said (``origin`` is set by the loop before each fit)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.records: dict[tuple[int, str], int] = {}
+        self.origin: int | None = None
+        self.records: dict[tuple[int, str], set] = {}
 
     def filter(self, record: logging.LogRecord) -> bool:
         key = (record.levelno, record.getMessage())
-        self.records[key] = self.records.get(key, 0) + 1
+        self.records.setdefault(key, set()).add(self.origin)
         return False
 
 
@@ -103,20 +105,21 @@ def _once(origins: Sequence[int]):
     """Log what the model says at every origin once, not once per origin (the same finding,
     e.g. areas without births, would repeat at each of the origins)."""
     target = logging.getLogger("sufficiency.forecast")
-    if any(isinstance(f, _Collect) for f in target.filters):
-        yield  # an enclosing backtest collects (model and baselines: one message)
+    outer = next((f for f in target.filters if isinstance(f, _Collect)), None)
+    if outer is not None:
+        yield outer  # an enclosing backtest collects (model and baselines: one message)
         return
     collect = _Collect()
     target.addFilter(collect)
     try:
-        yield
+        yield collect
     finally:
         target.removeFilter(collect)
         where = (f"origin {origins[0]}" if len(origins) == 1
                  else f"origins {min(origins)}-{max(origins)}")
-        for (level, msg), n in collect.records.items():
+        for (level, msg), at in collect.records.items():
             logger.log(level, "backtest (%s): %s%s", where, msg,
-                       f" (at {n} origins)" if n > 1 else "")
+                       f" (at {len(at)} origins)" if len(at) > 1 else "")
 
 
 def rolling_forecasts(
@@ -206,8 +209,9 @@ def rolling_forecasts(
             "forecast": cube[ai, hi, gi],
         }))
 
-    with _once(list(origins) or [last]):
+    with _once(list(origins) or [last]) as collect:
         for o in origins:
+            collect.origin = o
             _origin(o)
     if not frames:
         return pd.DataFrame(columns=[nc.AREA, "origin", "horizon", "target_year", nc.NCY, "forecast", "actual"])
@@ -470,20 +474,16 @@ def backtest(
         hmax = max(h for o in origins for h in horizons if o + h <= last)
     # the model at every origin up to the last scored one (calibration needs earlier errors)
     all_origins = list(range(first + 1, max(origins) + 1))
-    with _once(all_origins):
-        return _backtest(pupils, births, origins, horizons, params, scorecards, coverage,
-                         provenance, intervals, calendar_births, all_origins, hmax,
-                         [msg] if beyond else [])
-
-
-def _backtest(pupils, births, origins, horizons, params, scorecards, coverage, provenance,
-              intervals, calendar_births, all_origins, hmax, msgs) -> BacktestResult:
-    """:func:`backtest` once its arguments are checked."""
+    msgs = [msg] if beyond else []
     fitted = dict.fromkeys(origins) if intervals == "bootstrap" else None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        cells = rolling_forecasts(pupils, births, all_origins, hmax, params, fitted=fitted,
-                                  calendar_births=calendar_births)
+    # the model's findings at each origin (model and baselines) are logged once
+    with _once(all_origins):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            cells = rolling_forecasts(pupils, births, all_origins, hmax, params, fitted=fitted,
+                                      calendar_births=calendar_births)
+        baselines = {b: rolling_forecasts(pupils, births, origins, hmax, params, baseline=b)
+                     for b in BASELINES}
     msgs += sorted({str(w.message) for w in caught})
     model_err = phase_errors(cells)
     res = model_err[model_err["origin"].isin(origins) & model_err["horizon"].isin(horizons)
@@ -493,8 +493,7 @@ def _backtest(pupils, births, origins, horizons, params, scorecards, coverage, p
     else:
         lo, hi = _intervals(model_err, res, coverage)
     res["lower80"], res["upper80"] = lo, hi
-    for b in BASELINES:
-        bc = rolling_forecasts(pupils, births, origins, hmax, params, baseline=b)
+    for b, bc in baselines.items():
         be = phase_errors(bc, SCORED_PHASES)[[nc.AREA, nc.PHASE, "origin", "horizon", "pct_error"]]
         res = res.merge(be.rename(columns={"pct_error": f"pct_error_{b}"}),
                         on=[nc.AREA, nc.PHASE, "origin", "horizon"], how="left")
