@@ -1051,10 +1051,14 @@ def build_report(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fc_frame = _frame_or_none(forecast)
+    schools = inputs.capacity.copy()
+    # the reader's line numbers (attrs) serve input errors only; pandas would copy them on
+    # every operation the report does on this table
+    schools.attrs = {}
     return ReportData(
         meta=MappingProxyType(meta),
         areas=areas,
-        schools=inputs.capacity.copy(),
+        schools=schools,
         forecast=fc_frame,
         demand=demand,
         sufficiency=suff,

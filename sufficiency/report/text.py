@@ -368,9 +368,10 @@ def recommendations(data: ReportData) -> list[str]:
     return recs
 
 
-def area_commentary(data: ReportData, area: str) -> str:
+def area_commentary(data: ReportData, area: str, tiers: list[dict] | None = None) -> str:
     """Commentary of one planning-area page, from its sufficiency rows (the base year
-    included) and the plan's before and after."""
+    included) and the plan's before and after. ``tiers``: :func:`tier_changes` of ``data``,
+    if the caller has it already (one computation for every page)."""
     suff = data.sufficiency
     name = data.area_name(area)
     if suff is None or suff.empty:
@@ -418,7 +419,8 @@ def area_commentary(data: ReportData, area: str) -> str:
                  + f"{fmt_count(worst['shortfall'])} places"
                  + ("" if y0 == y1 else f" in {fmt_year(worst[nc.YEAR])}")
                  + f" (including the {margin} margin).")
-    text += _tier_change_note(data, area)
+    text += "".join(" " + _tier_change_sentence(t) for t in
+                    (tier_changes(data) if tiers is None else tiers) if t["area"] == area)
     plan = data.plan
     if plan is None or plan.empty or short.empty and (plan[nc.AREA] != area).all():
         return text
@@ -486,7 +488,7 @@ def tier_changes(data: ReportData) -> list[dict]:
 
 
 def _tier_change_sentence(t: dict, where: bool = False) -> str:
-    return (f"{t['name'] + ' secondary: t' if where else ' T'}he tier structure changes in "
+    return (f"{t['name'] + ' secondary: t' if where else 'T'}he tier structure changes in "
             f"{fmt_year(t['year'])} (Year 7 and 8 move to the high school). ASSUMPTION: the "
             f"capacity shown for every year keeps the {fmt_count(t['middle'])} Year 7-8 places of "
             f"its middle schools ({_join(t['schools'])}), i.e. that the high school gains "
@@ -495,12 +497,6 @@ def _tier_change_sentence(t: dict, where: bool = False) -> str:
             f"{fmt_year(t['year'])}" + (f" and is up to {fmt_count(t['short'])} places short "
                                        "with the margin" if t["short"] >= 0.5 else "")
             + "; this plan does not include those places.")
-
-
-def _tier_change_note(data: ReportData, area: str) -> str:
-    """The tier change paragraph of an area page (empty for other areas)."""
-    return "".join(" " + _tier_change_sentence(t) for t in tier_changes(data)
-                   if t["area"] == area).replace("  T", " T")
 
 
 def fraction_in_band(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
