@@ -116,6 +116,9 @@ class ReportData:
         Published errors to compare with, from the scorecards: ``phase, horizon,
         target_year, england`` (England's signed error, the DfE's national row), ``peers_mae``
         (median absolute error of the authorities in the file) and ``peers_n``.
+    early_years_takeup_january : int or None
+        When the early years supply is the assumed funded take-up (no supply in the model),
+        the January count it comes from; None when the model gives the supply.
     binding : DataFrame or None
         The plan's binding constraints (``AllocationResult.binding``: ``family, scenario,
         area, phase, year, option, detail``): why the optimiser could not do more or sooner.
@@ -150,6 +153,7 @@ class ReportData:
     forecast_notes: tuple[str, ...] = ()
     benchmark: pd.DataFrame | None = None
     binding: pd.DataFrame | None = None
+    early_years_takeup_january: int | None = None
 
     def area_name(self, area: str) -> str:
         names = dict(zip(self.areas[nc.AREA], self.areas["name"]))
@@ -770,6 +774,17 @@ def _sources_table(provenance) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["table", "file", "publisher", "years", "kind", "sha256", "note"])
 
 
+def _takeup_january(early_years) -> int | None:
+    """The January of the funded take-up the early years supply assumes, or None when the
+    model gives its supply (or there is no early years result)."""
+    sup = getattr(early_years, "supply", None)
+    year = dict(getattr(early_years, "config", None) or {}).get("supply_year")
+    if sup is None or not len(sup) or year is None or "supply_source" not in sup:
+        return None
+    assumed = str(sup["supply_source"].iloc[0]).startswith("funded take-up")
+    return int(year) + 1 if assumed else None
+
+
 def _timing_notes(report_date: str, base_year: int, plan_first_year: int | None) -> list[str]:
     """How the report's date relates to its data and plan: ``[data note, plan warning...]``
     (the data note is "" when the report is dated within a year of its data)."""
@@ -870,12 +885,11 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
                 b = b.set_index(nc.YEAR)["capacity_after"].reindex(years).to_numpy(float)
                 if np.isfinite(b).all():
                     added = b - cap
+            from .text import kind_plural
+
             def _what(r):
-                kind = str(r.get("kind", r["option"])).replace("_", " ")
-                n = int(r.get("modules", 1) or 1)
-                if n > 1:
-                    kind = f"{n} " + ("bulge classes" if kind == "bulge class" else kind + "s")
-                return kind
+                kind, n = r.get("kind", r["option"]), int(r.get("modules", 1) or 1)
+                return f"{n} {kind_plural(kind)}" if n > 1 else str(kind).replace("_", " ")
 
             label = "recommended plan: " + "; ".join(
                 f"{_what(r)}, {r['places']:,.0f} places from {nc.academic_year_label(r[nc.YEAR])}"
@@ -1083,6 +1097,7 @@ def build_report(
         early_years_notes=tuple(str(n) for n in (getattr(early_years, "notes", ()) or ())),
         send_scenario=(dict(getattr(send, "config", None) or {}).get("scenario")
                        if send is not None else None),
+        early_years_takeup_january=_takeup_january(early_years),
         forecast_notes=tuple(n for n in (str(x) for x in (getattr(forecast, "notes", ()) or ()))
                              if n not in notes),
         benchmark=_benchmark_table(scorecards, cfg.authority),

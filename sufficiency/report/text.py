@@ -188,8 +188,8 @@ def executive_summary(data: ReportData) -> list[str]:
             "Planning-area pupil numbers before the forecast are DERIVED from county totals, not "
             "observed (see Method). Area-level figures carry that uncertainty."
         )
-    cap_year = _capacity_year(data)
-    if cap_year is not None and cap_year < meta["base_year"] - 2:
+    cap_year = _old_capacity_year(data)
+    if cap_year is not None:
         paras.append(
             f"Capacity is the DfE's {fmt_year(cap_year)} school capacity, held for every year: "
             "places added or removed since then are not counted. Which areas are short, and by "
@@ -224,13 +224,16 @@ def _before_plan_sentences(data: ReportData) -> list[str]:
             "compare it with the places actually offered and taken up this school year."]
 
 
-def _capacity_year(data: ReportData) -> int | None:
-    """Academic year of the capacity data (the latest, if several), or None."""
+def _old_capacity_year(data: ReportData) -> int | None:
+    """Academic year of the capacity data (the latest, if several) when it is more than two
+    years before the base year (the report then says so), else None."""
     s = data.schools
     if s is None or s.empty or nc.YEAR not in s:
         return None
     y = pd.to_numeric(s[nc.YEAR], errors="coerce").dropna()
-    return int(y.max()) if len(y) else None
+    if not len(y) or int(y.max()) >= data.meta["base_year"] - 2:
+        return None
+    return int(y.max())
 
 
 def recommendations(data: ReportData) -> list[str]:
@@ -281,15 +284,12 @@ def recommendations(data: ReportData) -> list[str]:
         ) if v > 0]
         split = f" ({'; '.join(bits)})" if len(bits) > 1 else ""
         check = ""
-        cap_year = _capacity_year(data)
-        if data.derived or (cap_year is not None and cap_year < data.meta["base_year"] - 2):
+        cap_year = _old_capacity_year(data)
+        why = ((["area pupil numbers are derived from county totals"] if data.derived else [])
+               + ([f"capacity is the DfE's {fmt_year(cap_year)} figure"] if cap_year else []))
+        if why:
             check = (" and to officers confirming each planning area's current capacity and "
-                     "pupils on roll (this report's "
-                     + _join([w for w in (
-                         "area pupil numbers are derived from county totals" if data.derived else "",
-                         f"capacity is the DfE's {fmt_year(cap_year)} figure" if cap_year is not None
-                         and cap_year < data.meta["base_year"] - 2 else "") if w])
-                     + ")")
+                     f"pupils on roll (this report's {_join(why)})")
         recs.append(
             f"approves in principle the capital programme of {fmt_gbp_m(total)} for "
             f"{fmt_count(places)} additional places{split} in {len(plan)} project(s) from "
@@ -430,7 +430,7 @@ def area_commentary(data: ReportData, area: str, tiers: list[dict] | None = None
         what = (mine["kind"] if "kind" in mine.columns else mine["option"]).astype(str)
         n = mine["modules"] if "modules" in mine.columns else pd.Series(1, index=mine.index)
         items = [
-            (f"{int(m)} {_kinds([o])}" if m > 1 else "a " + o.replace("_", " "))
+            (f"{int(m)} {kind_plural(o)}" if m > 1 else "a " + o.replace("_", " "))
             + f" ({fmt_count(p)} places from {fmt_year(y)}, {fmt_gbp_m(c)})"
             for o, m, p, y, c in zip(what, n, mine["places"], mine[nc.YEAR], mine["cost"])
         ]
@@ -564,17 +564,12 @@ def central_scenario(send: pd.DataFrame, preferred: str | None = None) -> str | 
 
 
 def _cells_before_after(data: ReportData, phase: str) -> pd.DataFrame | None:
-    """The plan's before/after cells of one phase of places, one row per area and year: with
-    several planning scenarios, the largest shortfall of any scenario (never a sum)."""
+    """The plan's before/after cells of one phase of places (``AllocationResult.before_after()``:
+    one scenario, one row per area and year), or None when the plan did not cover it."""
     ba = data.before_after
     if ba is None or ba.empty or not (ba[nc.PHASE] == phase).any():
         return None
-    b = ba[ba[nc.PHASE] == phase]
-    if "scenario" in b and b["scenario"].nunique() > 1:
-        b = b.groupby([nc.AREA, nc.PHASE, nc.YEAR], as_index=False, sort=True).agg(
-            shortfall_before=("shortfall_before", "max"), shortfall_after=("shortfall_after", "max"),
-            added=("added", "max"))
-    return b
+    return ba[ba[nc.PHASE] == phase]
 
 
 def residual_shortfall(data: ReportData, phase: str) -> pd.DataFrame | None:
@@ -594,14 +589,10 @@ _KIND_PLURAL = {"bulge_class": "bulge classes", "new_school": "new schools",
                 "special_expansion": "special school expansions"}
 
 
-def _kinds(kinds, word: str = "and", plural: bool = True) -> str:
-    names = []
-    for k in dict.fromkeys(str(k) for k in kinds):
-        if plural:
-            names.append(_KIND_PLURAL.get(k, k.replace("_", " ") + "s"))
-        else:
-            names.append(k.replace("_", " "))
-    return _join(names, word)
+def kind_plural(kind: str) -> str:
+    """``"bulge_class" -> "bulge classes"``: a kind of option in words, plural."""
+    k = str(kind)
+    return _KIND_PLURAL.get(k, k.replace("_", " ") + "s")
 
 
 def why_short(data: ReportData, area: str, phase: str, year: int) -> list[str]:
@@ -631,7 +622,7 @@ def why_short(data: ReportData, area: str, phase: str, year: int) -> list[str]:
         per_year = dict(zip(o["option"], o["max_per_year"])) if o is not None and "max_per_year" in o else {}
         total = dict(zip(o["option"], o["max_modules"])) if o is not None and "max_modules" in o else {}
         for opt, y in zip(r["option"], r[nc.YEAR]):
-            k = _kinds([kind.get(opt, opt)])
+            k = kind_plural(kind.get(opt, opt))
             if y == year:
                 n = per_year.get(opt)
                 parts.append(f"no more than {int(n)} {k} a year are allowed" if n
@@ -650,7 +641,8 @@ def bulge_lapse(data: ReportData) -> list[tuple[str, float]]:
     that end after it: (area name, places short at that year's demand once they end), largest
     first."""
     plan, ba = data.plan, data.before_after
-    if plan is None or plan.empty or ba is None or ba.empty or "duration" not in plan:
+    if (plan is None or plan.empty or ba is None or ba.empty or "duration" not in plan
+            or "capacity_after" not in ba):
         return []
     last = int(ba[nc.YEAR].max())
     temp = plan[(plan["duration"].fillna(0) > 0) & plan[nc.PHASE].isin(["primary", "secondary"])]
@@ -660,11 +652,9 @@ def bulge_lapse(data: ReportData) -> list[tuple[str, float]]:
     ending = live.groupby([nc.AREA, nc.PHASE])["places"].sum()
     out = []
     for (area, phase), places in ending.items():
-        c = _cells_before_after(data, phase)
-        row = c[(c[nc.AREA] == area) & (c[nc.YEAR] == last)] if c is not None else None
-        if row is None or row.empty or "capacity_after" not in ba:
-            continue
         b = ba[(ba[nc.AREA] == area) & (ba[nc.PHASE] == phase) & (ba[nc.YEAR] == last)]
+        if b.empty:
+            continue
         short = float((b["required"] - (b["capacity_after"] - places)).max())
         if short >= 0.5:
             out.append((data.area_name(area), short))
@@ -916,12 +906,15 @@ def early_years_commentary(data: ReportData) -> list[str]:
     return paras
 
 
-def _left_short(data: ReportData, phase: str) -> tuple[float, int] | None:
-    """Places the plan leaves short in its last year for ``phase`` (with the margin)."""
+def _plan_last_year(data: ReportData, phase: str) -> dict | None:
+    """The plan's last year for ``phase``: ``year``, places short with the margin ``before``
+    and ``after`` it, places ``added``; None when the plan did not cover ``phase``."""
     res = residual_shortfall(data, phase)
     if res is None or res.empty:
         return None
-    return float(res["shortfall_after"].iloc[-1]), int(res[nc.YEAR].iloc[-1])
+    r = res.iloc[-1]
+    return {"year": int(r[nc.YEAR]), "before": float(r["shortfall_before"]),
+            "after": float(r["shortfall_after"]), "added": float(r["added"])}
 
 
 def place_positions(data: ReportData) -> list[dict]:
@@ -929,8 +922,9 @@ def place_positions(data: ReportData) -> list[dict]:
     (``send`` first): ``key``, ``phase`` (of places in the plan), ``scenario`` (SEND only),
     ``first`` / ``last`` year, ``places_first``, ``places_last`` and its 80% ``lower`` /
     ``upper``, ``cap`` (``"capacity"`` or ``"supply"``) and its value ``capacity`` (NaN if
-    unknown), ``shortfall`` in the last year, and ``left`` = (places the recommended plan still
-    leaves short, the plan's last year) or None when the plan did not cover them."""
+    unknown), ``shortfall`` in the last year, ``plan`` = :func:`_plan_last_year` (None when the
+    plan did not cover them) and ``left`` = (places the recommended plan still leaves short,
+    the plan's last year) or None."""
     out = []
     t = _send_totals(data)
     if t is not None:
@@ -947,7 +941,9 @@ def place_positions(data: ReportData) -> list[dict]:
         d.update(places_first=float(tot.loc[d["first"], "places"]),
                  places_last=float(tot.loc[last, "places"]), lower=float(tot.loc[last, "lower"]),
                  upper=float(tot.loc[last, "upper"]), capacity=float(tot.loc[last, d["cap"]]),
-                 shortfall=float(tot.loc[last, "shortfall"]), left=_left_short(data, d["phase"]))
+                 shortfall=float(tot.loc[last, "shortfall"]),
+                 plan=_plan_last_year(data, d["phase"]))
+        d["left"] = None if d["plan"] is None else (d["plan"]["after"], d["plan"]["year"])
     return out
 
 
@@ -961,8 +957,7 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
         has_cap = np.isfinite(d["capacity"])
         short = d["left"] is not None and d["left"][0] >= 0.5
         margin = fmt_pct(data.meta["margin"])
-        res = residual_shortfall(data, d["phase"]) if d["left"] is not None else None
-        before = float(res["shortfall_before"].iloc[-1]) if res is not None else np.nan
+        before = d["plan"]["before"] if d["plan"] is not None else np.nan
         if d["key"] == "send":
             rec = (f"notes the forecast that special school places needed rise from {rise} "
                    f"('{d['scenario']}' scenario)")
@@ -978,22 +973,18 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
         else:
             rec = f"notes that funded early years places needed rise from {rise} (full-time equivalent)"
             if has_cap:
-                assumed = next((n for n in data.early_years_notes
-                                if n.startswith("No public figure for childcare places")), None)
-                m = re.search(r"funded take-up of January (\d{4})", assumed or "")
+                jan = data.early_years_takeup_january
                 rec += (f" against a supply of {fmt_count(d['capacity'])} places"
-                        + (f" (an assumption: the funded take-up of January {m.group(1)}"
-                           + (", which predates the 2024-2025 entitlements" if int(m.group(1)) < 2024
-                              else "") + ")" if m else ""))
+                        + ("" if jan is None else
+                           f" (an assumption: the funded take-up of January {jan}"
+                           + (", which predates the 2024-2025 entitlements" if jan < 2024 else "")
+                           + ")"))
             if short:
                 rec += (f"; asks officers to confirm providers' registered places and to bring "
                         f"forward options for the {fmt_count(d['left'][0])} places short in "
-                        f"{fmt_year(d['left'][1])} (all age groups together, with the {margin} "
-                        "margin; the plan adds none)" if res is not None and
-                        float(res["added"].iloc[-1]) < 0.5 else
-                        f"; asks officers to confirm providers' registered places and to bring "
-                        f"forward options for the {fmt_count(d['left'][0])} places short in "
                         f"{fmt_year(d['left'][1])}")
+                if d["plan"]["added"] < 0.5:
+                    rec += f" (all age groups together, with the {margin} margin; the plan adds none)"
         recs.append(rec + ";")
     return recs
 
@@ -1050,9 +1041,7 @@ def _send_early_years_summary(data: ReportData) -> list[str]:
         left = d["left"]
         text += f" (section {section})."
         if left is not None:
-            res = residual_shortfall(data, d["phase"])
-            before = float(res["shortfall_before"].iloc[-1])
-            added = float(res["added"].iloc[-1])
+            before, added = d["plan"]["before"], d["plan"]["added"]
             margin = fmt_pct(data.meta["margin"])
             pooled = (" (age groups together)" if d["key"] == "early_years" else "")
             if left[0] < 0.5:
