@@ -18,7 +18,7 @@ import pandas as pd
 from . import nomenclature as nc
 from .exceptions import ConfigError, SchemaError
 
-__all__ = ["area_shares", "apportion_pupils", "apportion_births", "DERIVED_NOTE"]
+__all__ = ["area_shares", "apportion_pupils", "apportion_births", "check_area_phases", "DERIVED_NOTE"]
 
 DERIVED_NOTE = (
     "Planning-area pupil history is derived: the authority's year-group totals (DfE January "
@@ -44,13 +44,15 @@ def area_shares(capacity: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
 
     Raises
     ------
-    SchemaError
-        If a school's places are of a phase other than its planning area's (a primary school
-        given a secondary area's code): they would fit no area and silently drop out.
     ConfigError
         If a model area has no schools with a roll in the capacity table.
+
+    Notes
+    -----
+    A school whose places are of a phase other than its planning area's would fit no area;
+    :func:`sufficiency.inputs.load_inputs` rejects such a capacity table when it reads it
+    (:func:`check_area_phases`).
     """
-    _check_area_phases(capacity, areas)
     roll = capacity.groupby([nc.AREA, nc.PHASE], as_index=False)[nc.ROLL].sum()
     m = areas[[nc.AREA, nc.PHASE]].merge(roll, on=[nc.AREA, nc.PHASE], how="left")
     empty = m[m[nc.ROLL].isna() | (m[nc.ROLL] <= 0)]
@@ -63,8 +65,11 @@ def area_shares(capacity: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     return m
 
 
-def _check_area_phases(capacity: pd.DataFrame, areas: pd.DataFrame) -> None:
-    """Raise for capacity rows whose phase is not the phase of their (known) planning area."""
+def check_area_phases(capacity: pd.DataFrame, areas: pd.DataFrame, source: str = "capacity table",
+                      lines: dict | None = None) -> None:
+    """Raise a SchemaError for capacity rows whose phase is not the phase of their (known)
+    planning area (a primary school given a secondary area's code: its places would fit no
+    area and silently drop out). ``lines``: ``(school, phase) -> line`` of the file read."""
     if nc.PHASE not in capacity or nc.AREA not in capacity:
         return
     area_phase = dict(zip(areas[nc.AREA].astype(str), areas[nc.PHASE].astype(str)))
@@ -72,8 +77,7 @@ def _check_area_phases(capacity: pd.DataFrame, areas: pd.DataFrame) -> None:
     bad = (of_area.notna() & (of_area != capacity[nc.PHASE].astype(str))).to_numpy(dtype=bool)
     if not bad.any():
         return
-    source = capacity.attrs.get("source", "capacity table")
-    lines = capacity.attrs.get("lines", {})
+    lines = lines or {}
     rows = capacity.loc[bad]
     shown = []
     for r in rows.head(5).itertuples(index=False):

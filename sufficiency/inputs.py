@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import nomenclature as nc
 from .config import ModelConfig
-from .derive import DERIVED_NOTE, apportion_births, apportion_pupils, area_shares
+from .derive import DERIVED_NOTE, apportion_births, apportion_pupils, area_shares, check_area_phases
 from .exceptions import ConfigError, DataQualityWarning, SchemaError
 from .io._common import Provenance
 from .io.births import (
@@ -120,14 +120,14 @@ def _years_text(years: list[int]) -> str:
     return ", ".join(map(str, years))
 
 
-def _check_capacity_without_places(capacity: pd.DataFrame, source: str) -> None:
-    """Warn about schools with a capacity of 0 and pupils on roll (a missing figure as 0?)."""
+def _check_capacity_without_places(capacity: pd.DataFrame, source: str, lines: dict) -> None:
+    """Warn about schools with a capacity of 0 and pupils on roll (a missing figure as 0?).
+    ``lines``: ``(school, phase) -> line`` of the file read."""
     if nc.ROLL not in capacity:
         return
     zero = ((capacity[nc.CAPACITY] == 0) & (capacity[nc.ROLL] > 0)).to_numpy(dtype=bool)
     if not zero.any():
         return
-    lines = capacity.attrs.get("lines", {})
     rows = capacity.loc[zero].head(5)
     shown = ", ".join(
         f"school {r[nc.SCHOOL]} {r[nc.PHASE]}"
@@ -275,13 +275,19 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
             f"ncy_min > ncy_max, first school {first[nc.SCHOOL]} (ncy_min = {first['ncy_min']}, "
             f"ncy_max = {first['ncy_max']}); expected the youngest year group first "
             "(Reception = 0 ... Year 13 = 13)")
-    _check_capacity_without_places(capacity, str(cap_src.path))
+    # the reader's line numbers serve the checks below; cleared after them, as pandas would
+    # copy them on every operation on the table
+    cap_lines = capacity.attrs.get("lines", {})
+    _check_capacity_without_places(capacity, str(cap_src.path), cap_lines)
     unknown = sorted(set(capacity[nc.AREA]) - set(area_codes))
     if unknown:
         raise ConfigError(
             f"{cfg.path}: the capacity file {cap_src.path.name} has schools in planning area(s) "
             f"{unknown} that the model does not define; add them to [[areas]]."
         )
+    check_area_phases(capacity, _areas_frame(cfg), capacity.attrs.get("source", str(cap_src.path)),
+                      cap_lines)
+    capacity.attrs = {}
 
     # --- authority pupils ------------------------------------------------------------------
     pup_src = src["pupils"]
