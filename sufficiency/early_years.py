@@ -51,6 +51,7 @@ from . import nomenclature as nc
 from ._values import is_number, is_whole
 from .exceptions import ConfigError, DataQualityWarning
 from .io._common import Provenance
+from .io.early_years import AGE_GROUPS as DFE_AGE_GROUPS
 
 __all__ = [
     "Entitlement",
@@ -312,7 +313,6 @@ DEFAULT_ENTITLEMENTS: tuple[Entitlement, ...] = (
 
 #: Age groups an entitlement can serve (the ``age`` column of the results).
 AGE_GROUPS = ("under_2", "2", "3_4")
-_DFE_GROUPS = ("two_year_olds", "three_and_four_year_olds")
 
 
 
@@ -350,8 +350,8 @@ def _entitlement(r: Any, where: str) -> Entitlement:
     if not is_number(fys) or not 0 < fys <= 1:
         raise bad("first_year_share", "a share of the first year in (0, 1], e.g. 0.333 for an April start")
     dfe_group = r.get("dfe_group")
-    if dfe_group is not None and dfe_group not in _DFE_GROUPS:
-        raise bad("dfe_group", f"one of {', '.join(_DFE_GROUPS)}")
+    if dfe_group is not None and dfe_group not in DFE_AGE_GROUPS:
+        raise bad("dfe_group", f"one of {', '.join(DFE_AGE_GROUPS)}")
     for k in ("eligible", "takeup"):
         v = r.get(k, 1.0)
         if isinstance(v, str):

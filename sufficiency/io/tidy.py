@@ -37,7 +37,6 @@ def read_tidy(
     known_areas: Iterable[str] | None = None,
     kind: str = "actual",
     publisher: str = "local authority",
-    complete: bool | None = None,
 ) -> Loaded:
     """Read a canonical table (``pupils``, ``births``, ``capacity``, ``housing``, ...) from CSV.
 
@@ -51,9 +50,9 @@ def read_tidy(
         Valid area codes: rows naming any other raise a :class:`SchemaError`.
     kind : str
         Provenance kind for rows without a ``kind`` column.
-    complete : bool, optional
-        Every one of ``known_areas`` must have rows (default: for ``pupils``, whose every
-        planning area needs a history to be forecast).
+
+    A ``pupils`` table must have rows for every one of ``known_areas``: each planning area
+    needs a history to be forecast.
     """
     source = str(path)
     raw = read_csv_checked(path)
@@ -64,9 +63,7 @@ def read_tidy(
     if nc.KIND in [c.name for c in schema.columns] and nc.KIND not in raw.columns:
         raw[nc.KIND] = kind
     data = validate_frame(raw, schema, source, known_areas=known_areas)
-    if complete is None:
-        complete = table == "pupils"
-    if complete and known_areas is not None and schema.area_column in data:
+    if table == "pupils" and known_areas is not None and schema.area_column in data:
         absent = [a for a in dict.fromkeys(known_areas) if a not in set(data[schema.area_column])]
         if absent:
             raise SchemaError(

@@ -150,14 +150,12 @@ class PlanSettings:
             )
         if self.solver not in ("cbc", "highs"):
             raise ConfigError(f"plan: solver = {self.solver!r}: expected 'cbc' or 'highs'")
-        for k in ("shortfall_penalty", "target_penalty", "surplus_penalty", "discount_rate"):
+        for k in ("shortfall_penalty", "target_penalty", "surplus_penalty"):
             if getattr(self, k) < 0:
                 raise ConfigError(f"plan: {k} = {getattr(self, k)}: expected >= 0")
         if int(self.workers) < 1 or int(self.block_size) < 1:
             raise ConfigError(f"plan: workers = {self.workers}, block_size = {self.block_size}: "
                               "expected integers >= 1")
-        if self.total_budget is not None and self.total_budget < 0:
-            raise ConfigError(f"plan: total_budget = {self.total_budget}: expected >= 0")
 
     def budget_of_year(self, years: np.ndarray) -> np.ndarray:
         """Annual budget per year [GBP] (``inf`` where none)."""

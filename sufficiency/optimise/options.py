@@ -192,10 +192,6 @@ KINDS = (
 #: Phases of places an option can serve.
 OPTION_PHASES = ("primary", "secondary", "special", "early_years")
 
-_OPTION_KEYS = ("name", "area", "phase", "kind", "places", "cost", "fixed_cost", "cost_per_place",
-                "max_modules", "max_per_year", "min_modules", "earliest_year", "duration",
-                "revenue_per_place", "source")
-
 
 
 
