@@ -24,7 +24,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-__all__ = ["atomic_write", "atomic_write_with", "deterministic_xlsx", "output_set", "FIXED_STAMP"]
+__all__ = ["atomic_write", "atomic_write_with", "deterministic_xlsx", "is_temporary", "output_set", "FIXED_STAMP"]
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,24 @@ logger = logging.getLogger(__name__)
 #: same inputs give byte-identical files (openpyxl would write the time of writing)
 FIXED_STAMP = "2000-01-01T00:00:00Z"
 
+
+
+def _file_prefix(path: Path) -> str:
+    """Name prefix of the temporary file :func:`atomic_write` writes next to ``path``."""
+    return f".{path.stem}.tmp."
+
+
+def _folder_prefix(out: Path, what: str) -> str:
+    """Name prefix of the staging (``tmp``) and backup (``old``) folders :func:`output_set`
+    makes next to ``out``."""
+    return f".{out.name}.{what}."
+
+
+def is_temporary(name: str, target: Path) -> bool:
+    """Whether ``name`` is one of the temporary files or folders this module makes for
+    ``target`` (so that messages can name ``target`` instead)."""
+    prefixes = (_file_prefix(target), _folder_prefix(target, "tmp"), _folder_prefix(target, "old"))
+    return name.startswith(prefixes)
 
 def _new_file_mode() -> int:
     mask = os.umask(0)
@@ -48,7 +66,7 @@ def atomic_write_with(path: str | Path, write: Callable[[str], object]) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.tmp.", suffix=path.suffix)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_file_prefix(path), suffix=path.suffix)
     os.close(fd)
     try:
         write(tmp)
@@ -112,7 +130,7 @@ def _commit(stage: Path, out: Path) -> list[Path]:
                 raise NotADirectoryError(20, "a file is in the way of an output folder",
                                          str(out / parent))
     created_out = not out.exists()
-    backup = Path(tempfile.mkdtemp(dir=stage.parent, prefix=f".{out.name}.old."))
+    backup = Path(tempfile.mkdtemp(dir=stage.parent, prefix=_folder_prefix(out, "old")))
     moved: list[tuple[Path, Path | None]] = []  # (target, backup or None)
     made_dirs: list[Path] = []
     try:
@@ -170,7 +188,7 @@ def output_set(out: str | Path) -> Iterator[Path]:
         raise NotADirectoryError(20, "not a folder", str(out))
     parent = out.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}.tmp."))
+    stage = Path(tempfile.mkdtemp(dir=parent, prefix=_folder_prefix(out, "tmp")))
     try:
         yield stage
         written = _commit(stage, out)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .._files import atomic_write, atomic_write_with, deterministic_xlsx, output_set
+from .._files import atomic_write, atomic_write_with, deterministic_xlsx, is_temporary, output_set
 from ..exceptions import ConfigError
 
 __all__ = ["FiniteFloat", "model_argument", "pass_state", "out_option", "format_option", "write_frame",
@@ -87,7 +87,7 @@ def _shown_path(name, out: Path, stage: Path | None) -> Path | None:
     if stage is not None:
         with contextlib.suppress(ValueError):
             return out / p.relative_to(stage)
-    if p.name.startswith(f".{out.name}.") or p.name.startswith(f".{out.stem}.tmp."):
+    if is_temporary(p.name, out):
         # a temporary sibling of out (output_set) or temporary file next to it (atomic_write)
         return out
     return p

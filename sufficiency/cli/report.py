@@ -59,7 +59,6 @@ def report(ctx, model, out, only, report_date, solver, quantile, no_plan, no_sen
     import datetime as dt
 
     from ..config import load_model
-    from ..exceptions import ConfigError
     from ..inputs import load_inputs
     from ..report import make_report
 
@@ -80,17 +79,15 @@ def report(ctx, model, out, only, report_date, solver, quantile, no_plan, no_sen
             f"{report_date} is before the data's base year {base}/{(base + 1) % 100:02d}; "
             f"expected a date on or after its start, {base}-09-01", param_hint="'--date'")
     formats = tuple(only) if only else _FORMATS
-    try:
-        # all requested files or none (a failure half-way leaves --out as it was)
-        with output_dir(out) as d:
-            data, written = make_report(
-                inputs, d, formats=formats, report_date=report_date, solver=solver,
-                quantile=quantile, with_plan=not no_plan, with_send=not no_send,
-                with_early_years=not no_early_years, strict=debug, parallel=not sequential,
-                allow_missing=tuple(p.replace("-", "_") for p in allow_missing),
-            )
-    except OSError as exc:
-        raise ConfigError(f"{out}: cannot write the report ({exc})") from exc
+    # all requested files or none (a failure half-way leaves --out as it was; output_dir
+    # turns a file system error into one line)
+    with output_dir(out) as d:
+        data, written = make_report(
+            inputs, d, formats=formats, report_date=report_date, solver=solver,
+            quantile=quantile, with_plan=not no_plan, with_send=not no_send,
+            with_early_years=not no_early_years, strict=debug, parallel=not sequential,
+            allow_missing=tuple(p.replace("-", "_") for p in allow_missing),
+        )
     click.echo(data.summary())
     for path in written["paths"].values():
         click.echo(f"wrote {Path(out) / Path(path).relative_to(d)}")
