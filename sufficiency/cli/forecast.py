@@ -73,12 +73,17 @@ def _joined(value) -> str:
     return str(value)
 
 
-def _int_list(ctx, param, value):
+def _ints(value, expected: str) -> tuple[int, ...]:
+    """Comma-separated whole numbers, each once, in order; BadParameter saying ``expected``."""
     value = _joined(value)
     try:
         return tuple(dict.fromkeys(int(v) for v in value.split(",") if v.strip()))
     except ValueError as exc:
-        raise click.BadParameter(f"{value!r}: expected comma-separated years, e.g. 2017,2019") from exc
+        raise click.BadParameter(f"{value!r}: expected {expected}") from exc
+
+
+def _int_list(ctx, param, value):
+    return _ints(value, "comma-separated years, e.g. 2017,2019")
 
 
 def _years(ctx, param, value):
@@ -89,14 +94,9 @@ def _years(ctx, param, value):
 
 
 def _horizons(ctx, param, value):
-    value = _joined(value)
-    try:
-        hs = tuple(dict.fromkeys(int(v) for v in value.split(",") if v.strip()))
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r}: expected comma-separated horizons in years, "
-                                 "e.g. 1,3") from exc
+    hs = _ints(value, "comma-separated horizons in years, e.g. 1,3")
     if not hs or min(hs) < 1:
-        raise click.BadParameter(f"{value!r}: expected horizons of at least 1 year, e.g. 1,3")
+        raise click.BadParameter(f"{_joined(value)!r}: expected horizons of at least 1 year, e.g. 1,3")
     return hs
 
 
