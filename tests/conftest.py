@@ -44,3 +44,63 @@ def tiny_pupils() -> pd.DataFrame:
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(12345)
+
+
+# --- the CLI tests' shared helpers ------------------------------------------------------------
+def cli_err(res) -> str:
+    """What a CliRunner result wrote to stderr (its whole output where click does not keep
+    stderr apart: click 8.1 raises ValueError on ``Result.stderr`` then)."""
+    try:
+        return res.stderr
+    except ValueError:
+        return res.output
+
+
+def error_lines(res) -> list[str]:
+    """The ``Error: ...`` lines of a CLI run."""
+    return [ln for ln in cli_err(res).splitlines() if ln.startswith("Error:")]
+
+
+def listing(folder: Path) -> list[str] | None:
+    """File names in ``folder`` (sorted), or None if it does not exist."""
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else None
+
+
+@pytest.fixture
+def model_copy(tmp_path, model_path) -> Path:
+    """The default model and its data in a temporary folder, for a test to corrupt a file."""
+    import shutil
+
+    root = model_path.parent.parent
+    shutil.copytree(root / "data", tmp_path / "data")
+    (tmp_path / "models").mkdir()
+    shutil.copy(model_path, tmp_path / "models" / "m.toml")
+    return tmp_path / "models" / "m.toml"
+
+
+@pytest.fixture
+def bt_files(data_dir) -> list[str]:
+    """The backtest command's file options on the embedded data."""
+    return ["--pupils", str(data_dir / "census_pupils_by_ncy_2011_2022.csv"),
+            "--births", str(data_dir / "births_by_district_1992_2023.csv"),
+            "--lookup", str(data_dir / "district_to_la_west_midlands.csv")]
+
+
+def run_doc_code(code: str, name: str) -> tuple[dict, str]:
+    """Run a documentation code block from the repository root, as a reader would: its
+    namespace and what it printed (warnings hidden)."""
+    import contextlib
+    import io
+    import os
+    import warnings
+
+    ns: dict = {}
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()) as out:
+            warnings.simplefilter("ignore")
+            exec(compile(code, name, "exec"), ns)
+    finally:
+        os.chdir(old)
+    return ns, out.getvalue()

@@ -7,19 +7,9 @@ from __future__ import annotations
 import click
 import pytest
 from click.testing import CliRunner
+from conftest import cli_err as _err
 
 from sufficiency.cli import cli
-
-
-def _err(res) -> str:
-    return res.stderr if hasattr(res, "stderr") else res.output
-
-
-@pytest.fixture
-def bt_files(data_dir):
-    return ["--pupils", str(data_dir / "census_pupils_by_ncy_2011_2022.csv"),
-            "--births", str(data_dir / "births_by_district_1992_2023.csv"),
-            "--lookup", str(data_dir / "district_to_la_west_midlands.csv")]
 
 
 # --- N7 / N8: float flags are finite and in the model's range --------------------------------

@@ -5,30 +5,13 @@ an internal temporary path.
 
 from __future__ import annotations
 
-import pytest
 from click.testing import CliRunner
+from conftest import cli_err as _err
+from conftest import error_lines as _error_lines
+from conftest import listing as _listing
 
 import sufficiency._files as files
 from sufficiency.cli import cli
-
-
-def _err(res) -> str:
-    return res.stderr if hasattr(res, "stderr") else res.output
-
-
-def _error_lines(res) -> list[str]:
-    return [ln for ln in _err(res).splitlines() if ln.startswith("Error:")]
-
-
-@pytest.fixture
-def bt_files(data_dir):
-    return ["--pupils", str(data_dir / "census_pupils_by_ncy_2011_2022.csv"),
-            "--births", str(data_dir / "births_by_district_1992_2023.csv"),
-            "--lookup", str(data_dir / "district_to_la_west_midlands.csv")]
-
-
-def _listing(folder):
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else None
 
 
 # --- N6 / N16: an unwritable --out is one line naming what the user gave ----------------------

@@ -7,12 +7,9 @@ from __future__ import annotations
 import logging
 
 from click.testing import CliRunner
+from conftest import cli_err as _err
 
 from sufficiency.cli import cli
-
-
-def _err(res) -> str:
-    return res.stderr if hasattr(res, "stderr") else res.output
 
 
 # --- N11: --date before the data --------------------------------------------------------------

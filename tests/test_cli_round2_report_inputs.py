@@ -5,34 +5,14 @@ notes/review_cli_inputs_2.md): it exited 0 and published the report without the 
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from click.testing import CliRunner
+from conftest import cli_err as _err
+from conftest import error_lines as _error_lines
+from conftest import listing as _listing
 
 from sufficiency.cli import cli
-
-
-def _err(res) -> str:
-    return res.stderr if hasattr(res, "stderr") else res.output
-
-
-def _error_lines(res) -> list[str]:
-    return [ln for ln in _err(res).splitlines() if ln.startswith("Error:")]
-
-
-@pytest.fixture
-def model_copy(tmp_path, model_path):
-    """A copy of models/ and data/ whose files a test may corrupt."""
-    root = model_path.parent.parent
-    shutil.copytree(root / "data", tmp_path / "data")
-    (tmp_path / "models").mkdir()
-    shutil.copy(model_path, tmp_path / "models" / "m.toml")
-    return tmp_path / "models" / "m.toml"
-
-
-def _listing(folder):
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else None
 
 
 # --- N3: report must not hide an error in the SEND or early years inputs -------------------

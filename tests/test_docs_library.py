@@ -7,14 +7,11 @@ files (``write_report``/``make_report`` are exercised by tests/test_report.py).
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 import re
-import warnings
 from pathlib import Path
 
 import pandas as pd
+from conftest import run_doc_code
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,18 +22,10 @@ def test_library_guide_runs(tmp_path):
     assert len(blocks) >= 5
     code = "\n".join(blocks)
     code = code.split("write_report(data,", 1)[0]  # stop before the files are written
-    ns: dict = {}
-    old = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()) as out:
-            warnings.simplefilter("ignore")
-            exec(compile(code, "docs/library.md", "exec"), ns)
-    finally:
-        os.chdir(old)
+    ns, printed = run_doc_code(code, "docs/library.md")
     # what the guide promises is there, as DataFrames
     assert isinstance(ns["fc"].to_frame(), pd.DataFrame)
     assert {"area", "phase", "year", "demand", "capacity", "shortfall", "rag"} <= set(ns["suff"].to_frame())
     assert isinstance(ns["alloc"].to_frame(), pd.DataFrame) and ns["alloc"].total_cost > 0
     assert isinstance(ns["data"].to_frame(), pd.DataFrame)
-    assert "Worcestershire" in out.getvalue()
+    assert "Worcestershire" in printed

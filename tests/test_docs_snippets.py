@@ -8,12 +8,12 @@ tests/test_docs_library.py; the README has no Python blocks.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import re
 import warnings
 from pathlib import Path
+
+from conftest import run_doc_code
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,21 +25,10 @@ def _block(page: str, heading: str) -> str:
     return m.group(1)
 
 
-def _run(code: str, name: str) -> tuple[dict, str]:
-    ns: dict = {}
-    old = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()) as out:
-            warnings.simplefilter("ignore")
-            exec(compile(code, name, "exec"), ns)
-    finally:
-        os.chdir(old)
-    return ns, out.getvalue()
 
 
 def test_forecast_using_it_block_runs():
-    ns, printed = _run(_block("docs/forecast.md", "Using it"), "docs/forecast.md")
+    ns, printed = run_doc_code(_block("docs/forecast.md", "Using it"), "docs/forecast.md")
     assert "Pupil forecast from 2022/23" in printed
 
     # run_forecast: the columns the comment lists, ordered intervals

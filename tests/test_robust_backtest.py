@@ -12,26 +12,16 @@ import logging
 
 import pytest
 from click.testing import CliRunner
+from conftest import cli_err as _err
 
 from sufficiency.backtest import backtest
 from sufficiency.cli import cli
 from sufficiency.exceptions import ConfigError
 
 
-@pytest.fixture
-def files(data_dir):
-    return ["--pupils", str(data_dir / "census_pupils_by_ncy_2011_2022.csv"),
-            "--births", str(data_dir / "births_by_district_1992_2023.csv"),
-            "--lookup", str(data_dir / "district_to_la_west_midlands.csv")]
-
-
-def _err(res) -> str:
-    return res.stderr if hasattr(res, "stderr") else res.output
-
-
-def test_nothing_to_score_is_an_error(files, tmp_path):
+def test_nothing_to_score_is_an_error(bt_files, tmp_path):
     out = tmp_path / "r.csv"
-    res = CliRunner().invoke(cli, ["backtest", *files, "--origins", "2021", "--horizons", "3",
+    res = CliRunner().invoke(cli, ["backtest", *bt_files, "--origins", "2021", "--horizons", "3",
                                    "--out", str(out)])
     assert res.exit_code == 1, res.output
     err = _err(res)
@@ -39,15 +29,15 @@ def test_nothing_to_score_is_an_error(files, tmp_path):
     assert not out.exists()
 
 
-def test_horizon_longer_than_the_data_is_one_line(files):
-    res = CliRunner().invoke(cli, ["backtest", *files, "--horizons", "50"])
+def test_horizon_longer_than_the_data_is_one_line(bt_files):
+    res = CliRunner().invoke(cli, ["backtest", *bt_files, "--horizons", "50"])
     assert res.exit_code == 1, res.output
     assert "Traceback" not in _err(res) and "nothing to score" in _err(res)
 
 
-def test_pairs_beyond_the_data_are_logged_and_the_rest_kept(files, caplog):
+def test_pairs_beyond_the_data_are_logged_and_the_rest_kept(bt_files, caplog):
     with caplog.at_level(logging.WARNING, logger="sufficiency.backtest"):
-        res = CliRunner().invoke(cli, ["backtest", *files, "--origins", "2020,2021",
+        res = CliRunner().invoke(cli, ["backtest", *bt_files, "--origins", "2020,2021",
                                        "--horizons", "1,3"])
     assert res.exit_code == 0, res.output
     msgs = [r.getMessage() for r in caplog.records if r.name == "sufficiency.backtest"]
@@ -56,22 +46,22 @@ def test_pairs_beyond_the_data_are_logged_and_the_rest_kept(files, caplog):
     assert "primary     1   28" in res.output
 
 
-def test_long_horizon_next_to_a_scorable_one(files):
-    res = CliRunner().invoke(cli, ["backtest", *files, "--origins", "2017", "--horizons", "1,50"])
+def test_long_horizon_next_to_a_scorable_one(bt_files):
+    res = CliRunner().invoke(cli, ["backtest", *bt_files, "--origins", "2017", "--horizons", "1,50"])
     assert res.exit_code == 0, res.output
     assert "primary     1   14" in res.output and " 50 " not in res.output
 
 
 @pytest.mark.parametrize("flag,value", [("--horizons", "0"), ("--horizons", "-1"),
                                         ("--horizons", ","), ("--origins", ",")])
-def test_bad_horizons_and_origins_are_bad_flags(files, flag, value):
-    res = CliRunner().invoke(cli, ["backtest", *files, flag, value])
+def test_bad_horizons_and_origins_are_bad_flags(bt_files, flag, value):
+    res = CliRunner().invoke(cli, ["backtest", *bt_files, flag, value])
     assert res.exit_code == 2, res.output
     assert flag in _err(res)
 
 
-def test_target_years_not_scored_is_a_bad_flag(files):
-    res = CliRunner().invoke(cli, ["backtest", *files, "--target-years", "2030"])
+def test_target_years_not_scored_is_a_bad_flag(bt_files):
+    res = CliRunner().invoke(cli, ["backtest", *bt_files, "--target-years", "2030"])
     assert res.exit_code == 2, res.output
     err = _err(res)
     assert "--target-years" in err and "2030" in err and "2018, 2020, 2021, 2022" in err

@@ -15,6 +15,7 @@ import shutil
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import cli_err as _err
 
 from sufficiency.cli import cli
 from sufficiency.config import load_model
@@ -27,14 +28,6 @@ from sufficiency.io.tidy import read_tidy
 WORCS = "E10000034"
 
 
-@pytest.fixture
-def model_copy(tmp_path, model_path):
-    """The default model and its data in a temporary folder, to corrupt one file."""
-    root = model_path.parent.parent
-    shutil.copytree(root / "data", tmp_path / "data")
-    (tmp_path / "models").mkdir()
-    shutil.copy(model_path, tmp_path / "models" / "m.toml")
-    return tmp_path / "models" / "m.toml"
 
 
 @pytest.fixture
@@ -60,8 +53,6 @@ def _replace_line(path, old, new, where=None):
     return hits[0] + 1  # file line number
 
 
-def _err(res) -> str:
-    return res.stderr if hasattr(res, "stderr") else res.output
 
 
 # --- SEN2 ----------------------------------------------------------------------------------

@@ -11,13 +11,10 @@ import logging
 import shutil
 
 from click.testing import CliRunner
+from conftest import cli_err as _err
 
 from sufficiency.backtest import backtest_files
 from sufficiency.cli import cli
-
-
-def _err(res) -> str:
-    return res.stderr if hasattr(res, "stderr") else res.output
 
 
 def test_no_progress_label_when_stderr_is_not_a_terminal(model_path):

@@ -11,18 +11,12 @@ import os
 
 import pytest
 from click.testing import CliRunner
+from conftest import cli_err as _err
+from conftest import listing as _listing
 
 import sufficiency._files as files
 from sufficiency._files import atomic_write, output_set
 from sufficiency.cli import cli
-
-
-def _err(res) -> str:
-    return res.stderr if hasattr(res, "stderr") else res.output
-
-
-def _listing(folder):
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else None
 
 
 # --- the output set itself ----------------------------------------------------------------
