@@ -273,7 +273,7 @@ def _check_plan(cfg) -> None:
 
 
 def _check_send(cfg) -> None:
-    from .send import SCENARIOS, _params, special_capacity
+    from .send import SCENARIOS, _params, check_area_shares, check_scenarios, special_capacity
 
     sec = cfg.section("send")
     s = _Section(cfg.path, "[send]", sec)
@@ -281,26 +281,11 @@ def _check_send(cfg) -> None:
     s.check("files", lambda v: isinstance(v, Mapping) and all(isinstance(x, str) for x in v.values()),
             "a table { age = path, caseload = path, needs = path }")
     s.check("population", lambda v: isinstance(v, str), "a path (a string)")
-    s.check("scenarios", lambda v: isinstance(v, list) and v and all(x in SCENARIOS for x in v),
-            f"a list of some of {', '.join(SCENARIOS)}")
-    scen = sec.get("scenarios", list(SCENARIOS))
-    s.check("scenario", lambda v: v in scen, f"one of the scenarios ({', '.join(map(str, scen))})")
+    check_scenarios(sec.get("scenarios", SCENARIOS), sec.get("scenario", "trend"), cfg.path)
     if sec.get("capacity"):
         special_capacity(sec["capacity"], f"{cfg.path}: [send]")
-    shares = sec.get("area_shares")
-    if shares:
-        if not isinstance(shares, Mapping):
-            raise s.bad("area_shares", "a table { planning area = share } with shares summing to 1")
-        codes = {a.code for a in cfg.areas}
-        for k, v in shares.items():
-            if str(k) not in codes:
-                raise ConfigError(f"{cfg.path}: [send] area_shares: {k!r} is not a planning area "
-                                  "of the model; expected [[areas]] codes")
-            if not is_number(v) or v < 0:
-                raise ConfigError(f"{cfg.path}: [send] area_shares.{k} = {v!r}: expected a share >= 0")
-        tot = sum(float(v) for v in shares.values())
-        if abs(tot - 1) > 1e-6:
-            raise s.bad("area_shares", f"shares summing to 1 (they sum to {tot:.4f})")
+    if sec.get("area_shares"):
+        check_area_shares(sec["area_shares"], cfg)
 
 
 def _check_early_years(cfg) -> None:

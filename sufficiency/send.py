@@ -552,14 +552,9 @@ def forecast_send(
     cfg = inputs.config
     sec = cfg.section("send")
     p = _params(sec, cfg.path, count_independent=count_independent, **params)
-    scen = tuple(scenarios) if scenarios is not None else tuple(sec.get("scenarios", SCENARIOS))
-    bad = [s for s in scen if s not in SCENARIOS]
-    if bad or not scen:
-        raise ConfigError(f"{cfg.path}: [send] scenarios {bad or '[]'}: expected some of "
-                          f"{', '.join(SCENARIOS)}")
-    central = scenario or sec.get("scenario", "trend")
-    if central not in scen:
-        raise ConfigError(f"{cfg.path}: [send] scenario = {central!r}: not among {scen}")
+    scen, central = check_scenarios(
+        scenarios if scenarios is not None else sec.get("scenarios", SCENARIOS),
+        scenario or sec.get("scenario", "trend"), cfg.path)
     hz = int(horizon if horizon is not None else cfg.assumptions.horizon)
     sen2, prov = _load_sen2(cfg, sec)
     area = cfg.authority
@@ -692,15 +687,39 @@ def forecast_send(
                       placement_shares=placement_shares)
 
 
-def _split_areas(d: pd.DataFrame, shares: Mapping[str, float], cfg) -> pd.DataFrame:
-    known = {a.code for a in cfg.areas}
-    unknown = sorted(set(map(str, shares)) - known)
-    if unknown:
-        raise ConfigError(f"{cfg.path}: [send] area_shares: unknown planning area(s) {unknown}")
+def check_scenarios(scenarios: Any, central: Any, path) -> tuple[tuple[str, ...], str]:
+    """The SEND scenarios to run and the central one, checked: some of :data:`SCENARIOS`, the
+    central among them; a one-line ConfigError otherwise."""
+    scen = tuple(scenarios) if isinstance(scenarios, (list, tuple)) else None
+    if not scen or any(s not in SCENARIOS for s in scen):
+        raise ConfigError(f"{path}: [send] scenarios = {scenarios!r}: expected a list of some of "
+                          f"{', '.join(SCENARIOS)}")
+    if central not in scen:
+        raise ConfigError(f"{path}: [send] scenario = {central!r}: expected one of the scenarios "
+                          f"({', '.join(scen)})")
+    return scen, central
+
+
+def check_area_shares(shares: Any, cfg) -> None:
+    """``[send] area_shares`` (or the ``area_shares`` argument) checked: a table of the
+    model's planning areas with shares >= 0 summing to 1; a one-line ConfigError otherwise."""
+    where = f"{cfg.path}: [send] area_shares"
+    if not isinstance(shares, Mapping):
+        raise ConfigError(f"{where} = {shares!r}: expected a table {{ planning area = share }} "
+                          "with shares summing to 1")
+    codes = {a.code for a in cfg.areas}
+    for k, v in shares.items():
+        if str(k) not in codes:
+            raise ConfigError(f"{where}: unknown planning area {k!r}; expected [[areas]] codes")
+        if not is_number(v) or v < 0:
+            raise ConfigError(f"{where}.{k} = {v!r}: expected a share >= 0")
     tot = sum(float(v) for v in shares.values())
-    if abs(tot - 1) > 1e-6 or any(float(v) < 0 for v in shares.values()):
-        raise ConfigError(f"{cfg.path}: [send] area_shares sum to {tot:.4f}; expected "
-                          "non-negative shares summing to 1")
+    if abs(tot - 1) > 1e-6:
+        raise ConfigError(f"{where}: expected shares summing to 1 (they sum to {tot:.4f})")
+
+
+def _split_areas(d: pd.DataFrame, shares: Mapping[str, float], cfg) -> pd.DataFrame:
+    check_area_shares(shares, cfg)
     parts = []
     for a, s in shares.items():
         x = d.copy()
