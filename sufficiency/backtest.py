@@ -35,7 +35,14 @@ import pandas as pd
 from . import nomenclature as nc
 from .exceptions import ConfigError, SchemaError
 from .forecast import DEFAULT_PARAMS, CohortModel
-from .uncertainty import FALLBACK_HALFWIDTH_80, ErrorModel
+from .uncertainty import (
+    DEFAULT_SIZE_NOISE,
+    FALLBACK_HALFWIDTH_80,
+    ErrorModel,
+    SizeNoise,
+    estimate_size_noise,
+    noise_years,
+)
 
 __all__ = [
     "BacktestResult",
@@ -44,6 +51,8 @@ __all__ = [
     "rolling_forecasts",
     "phase_errors",
     "calibration_errors",
+    "calibration_history",
+    "calibration_size_noise",
     "BASELINES",
     "RESULT_COLUMNS",
 ]
@@ -62,6 +71,8 @@ RESULT_COLUMNS = (
 PRIOR_WEIGHT = 12.0
 #: phases scored (DfE measure)
 SCORED_PHASES = ("primary", "secondary")
+#: year groups of each phase
+_PHASE_NCYS = {p: [g for g in range(0, 15) if nc.phase_of_ncy(g) == p] for p in nc.PHASES}
 
 #: naive baselines: name -> CohortModel parameters (``None`` = last year carried forward)
 BASELINES: Mapping[str, Mapping[str, Any] | None] = {
@@ -251,15 +262,25 @@ def ncy_errors(cells: pd.DataFrame) -> pd.DataFrame:
     return c.assign(pct_error=(c["forecast"] - c["actual"]) / c["actual"])
 
 
-def _intervals(model_errors: pd.DataFrame, rows: pd.DataFrame, coverage: float) -> tuple[np.ndarray, np.ndarray]:
-    """Calibrate intervals for each (origin, phase, horizon) row on earlier errors only."""
+def _intervals(model_errors: pd.DataFrame, rows: pd.DataFrame, coverage: float,
+               pupils: pd.DataFrame | None = None, params: Mapping[str, Any] | None = None,
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Calibrate intervals for each (origin, phase, horizon) row on earlier errors only,
+    a smaller area's widened for its size by the noise measured on ``pupils`` up to
+    the origin (:func:`~sufficiency.uncertainty.estimate_size_noise`; the fallback when it
+    cannot be measured; no size term without ``pupils``)."""
     lo = np.full(len(rows), np.nan)
     hi = np.full(len(rows), np.nan)
     qs = [(1 - coverage) / 2, 1 - (1 - coverage) / 2]
+    dropped = _dropped_years(_model_params(params))
     for o in sorted(rows["origin"].unique()):
         past = model_errors[model_errors["target_year"] <= o]
         em = ErrorModel.from_errors(past, "phase", f"backtest errors with target year <= {o}",
                                     fallback=FALLBACK_HALFWIDTH_80, prior_weight=PRIOR_WEIGHT)
+        noise = None
+        if pupils is not None:
+            noise = (estimate_size_noise(pupils[pupils[nc.YEAR] <= o], exclude_years=dropped)
+                     or SizeNoise.fallback())
         sel = (rows["origin"] == o).to_numpy()
         sub = rows[sel]
         lo_o = np.full(len(sub), np.nan)
@@ -271,6 +292,13 @@ def _intervals(model_errors: pd.DataFrame, rows: pd.DataFrame, coverage: float) 
                 continue
             mult = em.multipliers(ph, hs, qs)  # (n, 2)
             f = sub["forecast"].to_numpy()[m]
+            if noise is not None:
+                k = np.ones(len(f))
+                for h in np.unique(hs):
+                    at = hs == h
+                    k[at] = em.size_scale(ph, [h], 1.0 / np.maximum(f[at, None], 1.0),
+                                          noise_years([h], _PHASE_NCYS[ph]), noise)[:, 0]
+                mult = mult ** k[:, None]
             lo_o[m] = f * mult[:, 0]
             hi_o[m] = f * mult[:, 1]
         lo[sel] = lo_o
@@ -491,7 +519,7 @@ def backtest(
     if intervals == "bootstrap":
         lo, hi = _bootstrap_intervals(fitted, res, hmax, coverage)
     else:
-        lo, hi = _intervals(model_err, res, coverage)
+        lo, hi = _intervals(model_err, res, coverage, pupils, params)
     res["lower80"], res["upper80"] = lo, hi
     for b, bc in baselines.items():
         be = phase_errors(bc, SCORED_PHASES)[[nc.AREA, nc.PHASE, "origin", "horizon", "pct_error"]]
@@ -592,21 +620,25 @@ def backtest_files(
                     intervals=intervals, calendar_births=cal)
 
 
-def calibration_errors(inputs, params: Mapping[str, Any]) -> tuple[pd.DataFrame, str]:
-    """Backtest errors used to calibrate the intervals of :func:`~sufficiency.forecast.run_forecast`.
+@dataclass(frozen=True)
+class CalibrationHistory:
+    """The history :func:`calibration_errors` backtests on (see :func:`calibration_history`)."""
 
-    Runs the model at every origin before the base year on every authority in the model's
-    pupils file (births through the lookup, if the model has both), or on the model's own
-    authority totals otherwise.
+    pupils: pd.DataFrame
+    births: pd.DataFrame | None
+    calendar: pd.DataFrame | None
+    fit_kwargs: Mapping[str, Any] | None
+    what: str
 
-    Returns
-    -------
-    (DataFrame, str)
-        Rows with ``phase`` or ``ncy``, ``horizon``, ``pct_error``; and a description of the
-        source (for provenance).
+
+def calibration_history(inputs) -> CalibrationHistory:
+    """What the intervals of :func:`~sufficiency.forecast.run_forecast` are calibrated on.
+
+    Every authority in the model's pupils file (births through the lookup, if the model has
+    both), the planning areas themselves when their history is observed, or the model's own
+    authority totals otherwise; up to the base year.
     """
     cfg = inputs.config
-    p = {k: v for k, v in params.items() if k in DEFAULT_PARAMS}
     pupils = births = cal = None
     fit_kwargs = None
     what = "authorit"
@@ -639,21 +671,61 @@ def calibration_errors(inputs, params: Mapping[str, Any]) -> tuple[pd.DataFrame,
     pupils = pupils[pupils[nc.YEAR] <= base]
     if births is not None:
         births = births[births[nc.YEAR] <= base]
+    return CalibrationHistory(pupils, births, cal, fit_kwargs, what)
+
+
+def calibration_errors(inputs, params: Mapping[str, Any], *,
+                       history: CalibrationHistory | None = None) -> tuple[pd.DataFrame, str]:
+    """Backtest errors used to calibrate the intervals of :func:`~sufficiency.forecast.run_forecast`.
+
+    Runs the model at every origin before the base year on the areas of
+    :func:`calibration_history` (pass ``history`` to spare reading it again).
+
+    Returns
+    -------
+    (DataFrame, str)
+        Rows with ``phase`` or ``ncy``, ``horizon``, ``pct_error``, ``actual``; and a
+        description of the source (for provenance).
+    """
+    hist = calibration_history(inputs) if history is None else history
+    p = {k: v for k, v in params.items() if k in DEFAULT_PARAMS}
+    pupils, births = hist.pupils, hist.births
+    base = inputs.base_year
     first = int(pupils[nc.YEAR].min())
     origins = list(range(first + 1, base))
     if not origins:
-        return pd.DataFrame(columns=["phase", "ncy", "horizon", "pct_error"]), "no backtest (too little history)"
+        return (pd.DataFrame(columns=["phase", "ncy", "horizon", "pct_error", "actual"]),
+                "no backtest (too little history)")
     H = max(1, base - origins[0])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cells = rolling_forecasts(pupils, births, origins, H, p, fit_kwargs=fit_kwargs,
-                                  calendar_births=cal)
-    pe = phase_errors(cells)[[nc.PHASE, "horizon", "pct_error"]]
-    ne = ncy_errors(cells)[[nc.NCY, "horizon", "pct_error"]]
+        cells = rolling_forecasts(pupils, births, origins, H, p, fit_kwargs=hist.fit_kwargs,
+                                  calendar_births=hist.calendar)
+    pe = phase_errors(cells)[[nc.PHASE, "horizon", "pct_error", "actual"]]
+    ne = ncy_errors(cells)[[nc.NCY, "horizon", "pct_error", "actual"]]
     out = pd.concat([pe.assign(ncy=np.nan), ne.assign(phase=None)], ignore_index=True)
     n_areas = pupils[nc.AREA].nunique()
+    what = hist.what
     noun = (f"{what}{'y' if n_areas == 1 else 'ies'}" if what == "authorit"
             else f"{what}{'' if n_areas == 1 else 's'}")
     source = (f"rolling-origin backtest of the model on {n_areas} {noun} "
               f"(origins {origins[0]}-{origins[-1]}, target years <= {base})")
     return out, source
+
+
+def _dropped_years(params: Mapping[str, Any]) -> tuple[int, ...]:
+    """Years whose transitions the model drops (``downweight`` 0)."""
+    return tuple(int(y) for y, w in dict(params.get("downweight") or {}).items() if float(w) == 0)
+
+
+def calibration_size_noise(inputs, params: Mapping[str, Any], *,
+                           history: CalibrationHistory | None = None) -> SizeNoise:
+    """:class:`~sufficiency.uncertainty.SizeNoise` measured on the calibration history
+    (:func:`calibration_history`), or the fallback when it has too few areas or years."""
+    hist = calibration_history(inputs) if history is None else history
+    noise = estimate_size_noise(hist.pupils, exclude_years=_dropped_years(params))
+    if noise is None:
+        logger.info("size noise: too few areas or years to measure it; using the fallback %.3f",
+                    DEFAULT_SIZE_NOISE)
+        return SizeNoise.fallback()
+    return noise

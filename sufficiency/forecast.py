@@ -37,7 +37,7 @@ from . import cohort
 from . import nomenclature as nc
 from ._values import is_number, is_whole
 from .exceptions import ConfigError, DataQualityWarning, NotFittedError, SchemaError
-from .uncertainty import DEFAULT_COVERAGE, ErrorModel
+from .uncertainty import DEFAULT_COVERAGE, ErrorModel, SizeNoise, noise_years
 
 __all__ = ["CohortModel", "ForecastResult", "run_forecast", "DEFAULT_PARAMS", "FORECAST_COLUMNS"]
 
@@ -108,6 +108,10 @@ class ForecastResult:
     notes: tuple[str, ...] = ()
     area_names: Mapping[str, str] = field(default_factory=dict)
     totals: pd.DataFrame | None = field(default=None, repr=False)
+    #: per phase, (areas, horizons) powers applied to the draws' multipliers for each area's
+    #: size (:meth:`~sufficiency.uncertainty.ErrorModel.size_scale`); areas in ``draw_areas``
+    draw_scale: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
+    draw_areas: tuple[str, ...] = ()
 
     def to_frame(self, wide: bool = False) -> pd.DataFrame:
         """Tidy long table, or (``wide=True``) pupils with one column per year."""
@@ -153,10 +157,17 @@ class ForecastResult:
                 continue
             hi = np.clip(h[m] - 1, 0, dr.shape[0] - 1)
             ql = np.quantile(dr, [lo_q, 1 - lo_q], axis=1)  # (2, H)
-            lower[m] = central[m] * ql[0, hi]
-            upper[m] = central[m] * ql[1, hi]
+            mq = [ql[0, hi], ql[1, hi]] + ([np.quantile(dr, q, axis=1)[hi]] if q is not None else [])
+            if phase in self.draw_scale:
+                # comonotonic draws: the quantile of m ** k is the k-th power of m's quantile
+                ai = pd.Index(self.draw_areas).get_indexer(g[nc.AREA].to_numpy()[m])
+                sc = self.draw_scale[phase]
+                k = np.where(ai >= 0, sc[np.clip(ai, 0, None), np.clip(hi, 0, sc.shape[1] - 1)], 1.0)
+                mq = [x ** k for x in mq]
+            lower[m] = central[m] * mq[0]
+            upper[m] = central[m] * mq[1]
             if q is not None:
-                value[m] = central[m] * np.quantile(dr, q, axis=1)[hi]
+                value[m] = central[m] * mq[2]
         out[nc.PUPILS] = value
         out["pupils_lower"] = lower
         out["pupils_upper"] = upper
@@ -773,6 +784,7 @@ class CohortModel:
         housing: np.ndarray | None = None,
         error_model: ErrorModel | None = None,
         ncy_error_model: ErrorModel | None = None,
+        size_noise: SizeNoise | None = None,
         tiers=None,
         provenance: tuple = (),
         notes: tuple[str, ...] = (),
@@ -794,6 +806,11 @@ class CohortModel:
             degenerate (lower = upper = central) and a warning says so.
         ncy_error_model : ErrorModel, optional
             Errors by year group for cell intervals; falls back to ``error_model``.
+        size_noise : SizeNoise, optional
+            Noise of an area's own (:func:`sufficiency.uncertainty.estimate_size_noise`):
+            intervals of areas smaller than the ones the errors came from are widened
+            (:meth:`~sufficiency.uncertainty.ErrorModel.size_scale`).
+            Without it every area gets the error model's relative intervals.
         tiers : callable (area, year) -> mapping ncy -> tier, optional
             Tier structure; two-tier by default.
 
@@ -825,6 +842,7 @@ class CohortModel:
         mult = np.ones((G, H, len(qs)))
         em_cell = ncy_error_model if ncy_error_model is not None and not ncy_error_model.empty else error_model
         warn = []
+        scale = np.ones((A, H, G))  # size widening of each cell's interval (log scale)
         if em_cell is None or em_cell.empty:
             warn.append("no backtest error model: intervals collapse to the central forecast")
         else:
@@ -832,11 +850,23 @@ class CohortModel:
             for gi, g in enumerate(self.ncys_):
                 key = g if key_is_ncy else nc.phase_of_ncy(g)
                 mult[gi] = em_cell.multipliers(key, hh[:, 0], qs)
+                if size_noise is not None:
+                    inv = 1.0 / np.maximum(total[:, :, gi], 1.0)
+                    yrs = noise_years(hh[:, 0], [g] if key_is_ncy else _phase_ncys(key))
+                    scale[:, :, gi] = em_cell.size_scale(key, hh[:, 0], inv, yrs, size_noise)
         bounds = total[..., None] * np.transpose(mult, (1, 0, 2))[None]  # (A, H, G, Q)
-        draws = {}
+        if size_noise is not None:  # m ** k
+            bounds = total[..., None] * np.transpose(mult, (1, 0, 2))[None] ** scale[..., None]
+        draws, draw_scale = {}, {}
         if error_model is not None and not error_model.empty:
             for p in nc.PHASES:
                 draws[p] = error_model.draws(p, hh[:, 0], int(self.draws), int(self.seed))
+                gsel = [i for i, g in enumerate(self.ncys_) if nc.phase_of_ncy(g) == p]
+                if size_noise is not None and gsel:
+                    tot = np.where(self.mask_[:, None, gsel], total[:, :, gsel], 0.0).sum(axis=2)
+                    draw_scale[p] = error_model.size_scale(
+                        p, hh[:, 0], 1.0 / np.maximum(tot, 1.0), noise_years(hh[:, 0], _phase_ncys(p)),
+                        size_noise)
         # frame: history and forecast stacked on the year axis, so np.nonzero walks the
         # cells already sorted by (area, year, ncy)
         Tn = len(self.years_)
@@ -912,6 +942,8 @@ class CohortModel:
             notes=tuple(all_notes),
             area_names=dict(area_names or {}),
             totals=totals,
+            draw_scale=draw_scale,
+            draw_areas=tuple(self.areas_),
         )
 
 
@@ -925,6 +957,11 @@ DEFAULT_PARAMS: Mapping[str, Any] = MappingProxyType({
 
 #: DfE phase of year groups 0..14 (None beyond Y13)
 _PHASE_LUT = np.array([nc.phase_of_ncy(g) for g in range(0, 15)], dtype=object)
+
+
+def _phase_ncys(phase: str) -> list[int]:
+    """Year groups 0..14 of a DfE phase."""
+    return [g for g in range(0, 15) if _PHASE_LUT[g] == phase]
 
 
 def _members(members, name: str) -> tuple:
@@ -1100,7 +1137,7 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     -------
     ForecastResult
     """
-    from .backtest import calibration_errors
+    from .backtest import calibration_errors, calibration_history, calibration_size_noise
     from .housing import housing_pupils, housing_settings
 
     cfg = inputs.config
@@ -1129,15 +1166,22 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
             "Housing: no housing trajectory in the model definition ([data.housing]); the housing "
             "component is zero. Past migration, including into past new housing, is in the ratios."
         )
-    errors, source = calibration_errors(inputs, params)
+    calib = calibration_history(inputs)
+    errors, source = calibration_errors(inputs, params, history=calib)
     em_phase = ErrorModel.from_errors(errors, "phase", source)
     em_ncy = ErrorModel.from_errors(errors.dropna(subset=["ncy"]) if "ncy" in errors else errors.iloc[:0],
                                     "ncy", source) if "ncy" in errors.columns else None
+    noise = calibration_size_noise(inputs, params, history=calib)
     notes.append(f"Intervals: empirical quantiles of {source}, by horizon and phase (cells: by year group).")
+    notes.append(
+        f"Intervals are widened for areas smaller than the calibration areas by their own noise, "
+        f"a variance of {noise.phi:.3f} / pupils a year on a log scale ({noise.source})."
+    )
     if inputs.derived:
         notes.append(
-            "Intervals come from authority-level errors; planning-area history is derived, so "
-            "area-level uncertainty is understated."
+            "Intervals come from authority-level errors, widened for each planning area's size; "
+            "planning-area history is derived, so differences between areas' trends are not in "
+            "them and area-level uncertainty is still understated."
         )
     area_by_code = {a.code: a for a in cfg.areas}
 
@@ -1154,12 +1198,13 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     )
     res = model.predict(
         H, births=inputs.births_nowcast, housing=hp, error_model=em_phase,
-        ncy_error_model=em_ncy, tiers=tiers,
+        ncy_error_model=em_ncy, size_noise=noise, tiers=tiers,
         provenance=prov, notes=tuple(notes), area_names=cfg.area_names,
     )
     ws = tuple(str(w.message) for w in caught) + res.warnings
     return ForecastResult(
         data=res.data, config={**res.config, "model": cfg.name}, provenance=res.provenance,
         warnings=ws, coverage=res.coverage, base_year=res.base_year, draws=res.draws,
+        draw_scale=res.draw_scale, draw_areas=res.draw_areas,
         notes=res.notes, area_names=res.area_names, totals=res.totals,
     )

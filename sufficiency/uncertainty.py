@@ -11,6 +11,12 @@ exactly ``central * m_q``; sums over several areas are perfectly correlated, a c
 choice for totals.
 
 Beyond the longest horizon with enough backtest errors, the spread grows like ``sqrt(h)``.
+
+**Area size.** The errors come from areas of one size (authorities); a smaller area has more
+noise of its own. :func:`estimate_size_noise` measures that noise from the history (the
+year-to-year scatter of each area's survival ratios, which grows like ``1 / pupils``), and
+:meth:`ErrorModel.size_scale` widens a smaller area's intervals by the difference on a log
+scale (a larger area keeps the calibration areas' spread).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import functools
 import logging
 import statistics
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -26,7 +33,10 @@ import pandas as pd
 
 from .exceptions import ConfigError
 
-__all__ = ["ErrorModel", "DEFAULT_COVERAGE", "FALLBACK_HALFWIDTH_80", "interval_multipliers"]
+__all__ = [
+    "ErrorModel", "DEFAULT_COVERAGE", "FALLBACK_HALFWIDTH_80", "interval_multipliers",
+    "SizeNoise", "estimate_size_noise", "noise_years", "DEFAULT_SIZE_NOISE",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +50,149 @@ _GRID = np.linspace(0.0, 1.0, 201)
 #: Errors are then taken as normal with that 80% half-width (sigma = w / 1.2816).
 FALLBACK_HALFWIDTH_80 = (0.0074, 0.0125, 0.0193, 0.0270, 0.0332)
 _Z80 = 1.2815515655446004
+#: Fallback size noise [pupils] when the history cannot measure it (fewer than 5 areas or 3
+#: years of transitions): the estimate on the 14 West Midlands authorities, census 2011/12 to
+#: 2022/23 without the 2020/21 pandemic transitions (docs/forecast.md, "Area size").
+DEFAULT_SIZE_NOISE = 0.059
+#: transitions (from-year-group) measuring size noise: compulsory, within a phase (Year 6 ->
+#: Year 7 mixes in cross-border admissions, and staying-on is a choice, not migration)
+_SIZE_TRANSITIONS = (0, 1, 2, 3, 4, 5, 7, 8, 9, 10)
+_HUBER_T = 1.345
+
+
+@dataclass(frozen=True)
+class SizeNoise:
+    """Noise of a cohort's own, proportional to ``1 / pupils``.
+
+    A cohort of ``n`` pupils moving up one year group changes by a random share whose
+    variance (on a log scale) is ``phi / n`` on top of what it shares with every other area:
+    the pupils who move in and out one by one. Over ``h`` years it adds up to ``h x phi / n``.
+
+    Attributes
+    ----------
+    phi : float
+        Variance x pupils [pupils] (0.059: one year's change of a 30-pupil class has a
+        standard deviation of about 4%, of a 3,000-pupil year group 0.4%).
+    se : float
+        Standard error of ``phi`` (NaN for the fallback) [pupils].
+    n : int
+        (area, transition) pairs it was measured on (0 for the fallback).
+    source : str
+        Where it came from.
+    """
+
+    phi: float
+    se: float = float("nan")
+    n: int = 0
+    source: str = ""
+
+    @classmethod
+    def fallback(cls) -> SizeNoise:
+        return cls(DEFAULT_SIZE_NOISE, float("nan"), 0,
+                   "fallback: measured on 14 West Midlands authorities, 2011/12-2022/23")
+
+
+def _huber(y: np.ndarray, X: np.ndarray, maxiter: int = 50, tol: float = 1e-10):
+    """Huber M-estimate of ``y ~ X`` (t = 1.345; scale = normalised median absolute
+    residual, re-estimated each step): the estimator of statsmodels' ``RLM(y, X).fit()``
+    (checked against it in the tests), in numpy so that a forecast does not import
+    scipy.stats (about 0.6 s). Returns (params, standard errors)."""
+    beta = np.linalg.lstsq(X, y, rcond=None)[0]
+    w = np.ones_like(y)
+    for _ in range(maxiter):
+        r = y - X @ beta
+        s = np.median(np.abs(r)) / 0.6744897501960817
+        if not s > 0:
+            break
+        u = np.abs(r / s)
+        w = np.where(u <= _HUBER_T, 1.0, _HUBER_T / np.maximum(u, 1e-300))
+        sw = np.sqrt(w)
+        new = np.linalg.lstsq(X * sw[:, None], y * sw, rcond=None)[0]
+        done = np.allclose(new, beta, rtol=0, atol=tol * (1 + np.abs(beta).max()))
+        beta = new
+        if done:
+            break
+    r = y - X @ beta
+    s = np.median(np.abs(r)) / 0.6744897501960817
+    xtwx = X.T @ (X * w[:, None])
+    se = np.sqrt(np.clip(np.diag(np.linalg.pinv(xtwx)), 0, None)) * s
+    return beta, se
+
+
+def estimate_size_noise(history: pd.DataFrame, exclude_years=(), min_areas: int = 5,
+                        min_years: int = 3) -> SizeNoise | None:
+    """Measure :class:`SizeNoise` from a tidy history (``area, year, ncy, pupils``).
+
+    For each area and compulsory transition within a phase (Reception -> Year 1 ... Year 5
+    -> Year 6, Year 7 -> Year 8 ... Year 10 -> Year 11) the log survival ratios are centred
+    on the year's mean over all areas (shocks every area shares) and on the area's own mean;
+    their variance is regressed on ``1 / pupils`` (Huber regression, so an area with a
+    one-off event does not set it). ``phi`` is the slope, floored at 0.
+
+    Parameters
+    ----------
+    history : DataFrame
+        ``area, year, ncy, pupils`` [count], areas of different sizes.
+    exclude_years : iterable of int
+        Transitions ending in these years are left out (the pandemic year).
+
+    Returns
+    -------
+    SizeNoise or None
+        None if fewer than ``min_areas`` areas or ``min_years`` transitions per area.
+    """
+    h = history[["area", "year", "ncy", "pupils"]].dropna()
+    areas = np.sort(h["area"].unique())
+    years = np.arange(int(h["year"].min()), int(h["year"].max()) + 1) if len(h) else np.array([], int)
+    if len(areas) < min_areas or len(years) < 2:
+        return None
+    cube = np.full((len(areas), len(years), 15), np.nan)
+    ai = np.searchsorted(areas, h["area"].to_numpy())
+    ti = h["year"].to_numpy(dtype=int) - years[0]
+    gi = h["ncy"].to_numpy(dtype=int)
+    ok = (gi >= 0) & (gi < 15)
+    cube[ai[ok], ti[ok], gi[ok]] = h["pupils"].to_numpy(dtype=float)[ok]
+    with warnings.catch_warnings():  # all-missing slices (an area without a year group)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _size_noise(cube, areas, years, exclude_years, min_areas, min_years)
+
+
+def _size_noise(cube, areas, years, exclude_years, min_areas, min_years) -> SizeNoise | None:
+    g = np.array(_SIZE_TRANSITIONS)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = cube[:, :-1, g]                                       # (A, T-1, K)
+        lr = np.log(cube[:, 1:, g + 1] / n)
+    keep = ~np.isin(years[1:], list(exclude_years))
+    lr, n = lr[:, keep], n[:, keep]
+    lr[~np.isfinite(lr) | ~(n > 0)] = np.nan
+    lr = lr - np.nanmean(lr, axis=0, keepdims=True)               # shared shocks
+    lr = lr - np.nanmean(lr, axis=1, keepdims=True)               # the area's own level
+    cnt = np.sum(np.isfinite(lr), axis=1)                         # (A, K)
+    n_areas = np.sum(np.isfinite(lr), axis=0)                     # (T, K)
+    # degrees of freedom: one per area lost to its own mean, a share 1/A to the year's mean
+    dof = (cnt - 1) * (1 - 1 / np.maximum(np.nanmean(np.where(n_areas > 0, n_areas, np.nan), axis=0), 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v = np.nansum(lr ** 2, axis=1) / dof
+        size = np.nanmean(np.where(np.isfinite(lr), n, np.nan), axis=1)
+    use = (cnt >= min_years) & np.isfinite(v) & (size > 0)
+    if use.sum() < 3 or np.unique(np.nonzero(use)[0]).size < min_areas:
+        return None
+    y = v[use]
+    X = np.column_stack([np.ones(use.sum()), 1.0 / size[use]])
+    beta, se = _huber(y, X)
+    first, last = int(years[0]), int(years[-1])
+    return SizeNoise(max(0.0, float(beta[1])), float(se[1]), int(use.sum()),
+                     f"{np.unique(np.nonzero(use)[0]).size} areas' survival ratios, "
+                     f"{first}-{last}")
+
+
+def noise_years(horizons, ncys) -> np.ndarray:
+    """Years of a cohort's own noise in a forecast ``h`` years ahead, averaged over the year
+    groups ``ncys``: a cohort in year group ``g`` has been forecast for ``min(h, g + 1)``
+    years (from Reception on births). Shape (len(horizons),)."""
+    h = np.asarray(horizons, dtype=float)[:, None]
+    g = np.asarray(list(ncys), dtype=float)[None, :]
+    return np.minimum(h, g + 1).mean(axis=1)
 
 
 @functools.cache
@@ -90,6 +243,10 @@ class ErrorModel:
         80% half-widths of ``|e|`` by horizon 1, 2, ... used, as normal errors, for a key
         with no horizon holding ``min_count`` errors (beyond the last, grown like
         ``sqrt(h)``); e.g. :data:`FALLBACK_HALFWIDTH_80`. Without it such keys get no spread.
+    inv_size : Series, optional
+        Mean of ``1 / actual`` of the errors behind each ``(key, horizon)`` [1/pupils] (when the
+        errors had an ``actual`` column): the size of the areas the errors came from, for
+        :meth:`size_scale`.
     """
 
     table: pd.DataFrame
@@ -98,6 +255,7 @@ class ErrorModel:
     meta: Mapping = field(default_factory=dict)
     fallback: tuple[float, ...] | None = None
     prior_weight: float = 0.0
+    inv_size: pd.Series | None = None
 
     @classmethod
     def from_errors(
@@ -136,7 +294,8 @@ class ErrorModel:
         for c in (key, "horizon", "pct_error"):
             if c not in errors.columns:
                 raise ConfigError(f"error model: missing column {c!r} in the backtest errors")
-        e = errors[[key, "horizon", "pct_error"]].dropna()
+        cols = [key, "horizon", "pct_error"] + (["actual"] if "actual" in errors.columns else [])
+        e = errors[cols].dropna(subset=[key, "horizon", "pct_error"])
         for group in pool:
             members = e[e[key].isin(group)]
             if members.empty:
@@ -151,6 +310,11 @@ class ErrorModel:
             x = e["pct_error"].to_numpy(dtype=float)
             mirror = -x / (1.0 + np.maximum(x, -0.99))
             e = pd.concat([e, e.assign(pct_error=mirror)], ignore_index=True)
+        inv_size = None
+        if "actual" in e.columns:
+            pos = e[e["actual"] > 0]
+            inv_size = (1.0 / pos["actual"]).groupby([pos[key], pos["horizon"].astype(int)]).mean()
+            inv_size.index = inv_size.index.set_names(["key", "horizon"])
         rows, idx = [], []
         for (k, h), grp in e.groupby([key, "horizon"], sort=True):
             n = len(grp) // 2 if symmetric else len(grp)  # count errors, not mirror images
@@ -162,7 +326,7 @@ class ErrorModel:
         return cls(table, source, min_count,
                    {"key": key, "errors": len(e), "symmetric": symmetric, "pool": pool},
                    None if fallback is None else tuple(float(f) for f in fallback),
-                   float(prior_weight))
+                   float(prior_weight), inv_size)
 
     @property
     def empty(self) -> bool:
@@ -253,6 +417,56 @@ class ErrorModel:
         # outcome rank u -> error rank 1 - u
         e = np.stack([np.interp(1.0 - u, _GRID, row) for row in eq])
         return 1.0 / (1.0 + e)
+
+    def size_scale(self, key, horizons: np.ndarray, inv_n: np.ndarray, years: np.ndarray,
+                   noise: SizeNoise | None) -> np.ndarray:
+        """Log-scale widening of ``key``'s intervals for areas of size ``1 / inv_n``.
+
+        The errors' spread at horizon ``h`` (sd on a log scale, from their 10th and 90th
+        percentiles) already holds the noise of areas the size of the calibration areas
+        (``inv_size``); an area of ``n`` pupils has ``phi x years x (1 / n - inv_size)`` more
+        variance. The factor is ``sqrt(1 + that / sd ** 2)``: raise an outcome/forecast
+        multiplier ``m`` to this power. It is never below 1: an area larger than the
+        calibration areas keeps their spread (its errors are dominated by what every area
+        shares, and narrowing them cost coverage in the backtest).
+
+        Parameters
+        ----------
+        inv_n : ndarray (A, len(horizons))
+            ``1 / pupils`` of each area at each horizon (its forecast).
+        years : ndarray (len(horizons),)
+            Years of noise (:func:`noise_years`).
+
+        Returns
+        -------
+        ndarray (A, len(horizons))
+            1 where ``noise`` is None, the key's calibration sizes are unknown or it has no
+            spread.
+        """
+        inv_n = np.asarray(inv_n, dtype=float)
+        out = np.ones_like(inv_n)
+        if noise is None or self.inv_size is None or not noise.phi > 0:
+            return out
+        hs = np.asarray(horizons, dtype=int)
+        try:
+            ref_k = self.inv_size.loc[key]
+        except KeyError:
+            return out
+        if not len(ref_k):
+            return out
+        # calibration size at each horizon (the nearest horizon measured, the last beyond)
+        rh = ref_k.index.to_numpy(dtype=int)
+        j = np.clip(np.searchsorted(rh, hs), 0, len(rh) - 1)
+        ref = ref_k.to_numpy(dtype=float)[j]
+        eq = self.error_quantiles(key, hs)
+        i10, i90 = np.searchsorted(_GRID, 0.1), np.searchsorted(_GRID, 0.9)
+        with np.errstate(invalid="ignore"):
+            sd = (np.log1p(np.maximum(eq[:, i90], -0.99)) - np.log1p(np.maximum(eq[:, i10], -0.99))) / (2 * _Z80)
+        extra = noise.phi * np.asarray(years, dtype=float)[None, :] * (inv_n - ref[None, :])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            k2 = 1.0 + extra / (sd ** 2)[None, :]
+        k = np.sqrt(np.clip(k2, 1.0, None))
+        return np.where(np.isfinite(k) & (sd > 0)[None, :], k, 1.0)
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.reset_index()

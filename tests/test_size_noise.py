@@ -1,0 +1,174 @@
+"""Intervals widened for an area's size: the noise a cohort has of its own (synthetic data,
+except where the published files are named)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sufficiency.forecast import CohortModel
+from sufficiency.uncertainty import (
+    DEFAULT_SIZE_NOISE,
+    ErrorModel,
+    SizeNoise,
+    _huber,
+    estimate_size_noise,
+    noise_years,
+)
+
+
+def _history(phi, sizes, years=range(2011, 2023), seed=1):
+    """Synthetic census: each area's cohorts survive with ratio 1 x a shock shared by every
+    area that year x the area's own noise, variance phi / n on a log scale."""
+    rng = np.random.default_rng(seed)
+    years = list(years)
+    rows = []
+    shared = rng.normal(0, 0.005, size=(len(years), 15))
+    for a, size in enumerate(sizes):
+        level = rng.normal(0, 0.01, size=15)  # the area's own ratio level
+        cohort = {g: float(size) for g in range(0, 15)}
+        for t, y in enumerate(years):
+            if t:
+                new = {0: float(size)}
+                for g in range(1, 15):
+                    n = cohort[g - 1]
+                    eps = rng.normal(0, np.sqrt(phi / n))
+                    new[g] = n * np.exp(level[g] + shared[t, g] + eps)
+                cohort = new
+            rows += [(f"A{a:02d}", y, g, cohort[g]) for g in range(0, 15)]
+    return pd.DataFrame(rows, columns=["area", "year", "ncy", "pupils"])
+
+
+def test_huber_matches_statsmodels_rlm():
+    sm = pytest.importorskip("statsmodels.api")
+    rng = np.random.default_rng(3)
+    x = rng.uniform(1e-4, 6e-4, 140)
+    y = 2e-5 + 0.06 * x + rng.normal(0, 1e-5, 140)
+    y[:5] += 3e-4  # outliers
+    X = np.column_stack([np.ones_like(x), x])
+    ours, se = _huber(y, X)
+    theirs = sm.RLM(y, X).fit()
+    np.testing.assert_allclose(ours, theirs.params, rtol=1e-4, atol=1e-9)
+    assert se[1] == pytest.approx(theirs.bse[1], rel=0.25)
+
+
+@pytest.mark.parametrize("phi", [0.02, 0.1])
+def test_estimate_recovers_the_noise_it_was_given(phi):
+    sizes = np.geomspace(150, 8000, 20)
+    est = estimate_size_noise(_history(phi, sizes))
+    assert est.phi == pytest.approx(phi, rel=0.3)
+    assert est.n == 20 * 10
+    assert "20 areas" in est.source
+
+
+def test_estimate_without_own_noise_is_near_zero():
+    est = estimate_size_noise(_history(0.0, np.geomspace(150, 8000, 20)))
+    assert est.phi < 0.005
+
+
+def test_estimate_needs_areas_and_years():
+    h = _history(0.05, np.geomspace(150, 8000, 4))
+    assert estimate_size_noise(h) is None  # 4 areas < 5
+    h = _history(0.05, np.geomspace(150, 8000, 8), years=range(2011, 2014))
+    assert estimate_size_noise(h) is None  # 2 transitions < 3
+    assert SizeNoise.fallback().phi == DEFAULT_SIZE_NOISE
+
+
+def test_excluded_years_are_left_out():
+    h = _history(0.05, np.geomspace(150, 8000, 12))
+    # one year in which the small areas lose a tenth of their pupils
+    small = h["area"].isin(["A00", "A01", "A02"]) & (h["year"] == 2020) & (h["ncy"] > 0)
+    hurt = h.assign(pupils=np.where(small, h["pupils"] * 0.9, h["pupils"]))
+    clean = estimate_size_noise(h).phi
+    assert estimate_size_noise(hurt, exclude_years=(2020, 2021)).phi == pytest.approx(clean, rel=0.35)
+    # without excluding, the shock reads as noise... but Huber keeps it from dominating
+    assert estimate_size_noise(hurt).phi != estimate_size_noise(hurt, exclude_years=(2020, 2021)).phi
+
+
+def test_noise_on_the_published_census(data_dir):
+    """On the 14 West Midlands authorities the measured noise is the documented fallback."""
+    from sufficiency.backtest import load_authority_data
+
+    pupils, _, _ = load_authority_data(data_dir / "census_pupils_by_ncy_2011_2022.csv", None, None)
+    est = estimate_size_noise(pupils, exclude_years=(2020,))
+    assert est.phi == pytest.approx(DEFAULT_SIZE_NOISE, abs=0.0005)
+    assert est.phi > 3 * est.se  # clearly not zero
+
+
+def test_noise_years():
+    np.testing.assert_allclose(noise_years([1, 2, 3, 7, 10], range(0, 7)),
+                               [1, 13 / 7, 18 / 7, 4, 4])
+    np.testing.assert_allclose(noise_years([1, 3, 9], range(7, 12)), [1, 3, 8.8])  # Y7 at 8 years
+
+
+def _error_model(sizes=(20000.0, 30000.0)):
+    rng = np.random.default_rng(0)
+    rows = []
+    for h in (1, 2, 3):
+        e = rng.normal(0, 0.005 * np.sqrt(h), 200)
+        rows.append(pd.DataFrame({"phase": "primary", "horizon": h, "pct_error": e,
+                                  "actual": rng.choice(sizes, 200)}))
+    return ErrorModel.from_errors(pd.concat(rows), "phase", pool=())
+
+
+def test_size_scale_widens_small_areas_only():
+    em = _error_model()
+    noise = SizeNoise(0.06)
+    hs = np.array([1, 2, 3])
+    inv = 1.0 / np.array([[100.0] * 3, [2000.0] * 3, [24000.0] * 3, [1e6] * 3])
+    k = em.size_scale("primary", hs, inv, noise_years(hs, range(0, 7)), noise)
+    assert (k[0] > k[1]).all() and (k[1] > 1.05).all()
+    np.testing.assert_array_equal(k[3], 1.0)  # larger than the calibration areas: unchanged
+    assert k[2] == pytest.approx(np.ones(3), abs=0.01)
+    # by hand at horizon 1: sd of log errors, extra variance phi / n
+    q = em.error_quantiles("primary", [1])[0]
+    grid = np.linspace(0, 1, 201)
+    sd = (np.log1p(np.interp(0.9, grid, q)) - np.log1p(np.interp(0.1, grid, q))) / (2 * 1.2815515655446004)
+    ref = em.inv_size.loc[("primary", 1)]
+    assert k[0, 0] == pytest.approx(np.sqrt(1 + 0.06 * (1 / 100 - ref) / sd ** 2), rel=1e-9)
+    # nothing to scale with
+    np.testing.assert_array_equal(em.size_scale("primary", hs, inv, np.ones(3), None), 1.0)
+    no_sizes = ErrorModel.from_errors(pd.DataFrame({"phase": "primary", "horizon": 1,
+                                                    "pct_error": [0.01, -0.01] * 10}), "phase")
+    np.testing.assert_array_equal(no_sizes.size_scale("primary", [1], inv[:, :1], [1], noise), 1.0)
+
+
+def test_predict_widens_the_small_areas_intervals():
+    hist = _history(0.05, [300, 300, 20000, 20000, 20000], seed=4)
+    hist.loc[hist["area"].isin(["A00", "A01"]), "pupils"] *= 1  # sizes as built
+    model = CohortModel(horizon=5).fit(hist)
+    em = _error_model()
+    plain = model.predict(error_model=em)
+    sized = model.predict(error_model=em, size_noise=SizeNoise(0.06))
+
+    def rel_width(res):
+        pt = res.phase_totals()
+        pt = pt[(pt["kind"] == "forecast") & (pt["phase"] == "primary")]
+        return ((pt["pupils_upper"] - pt["pupils_lower"]) / pt["pupils"]).groupby(pt["area"]).mean()
+
+    wp, ws = rel_width(plain), rel_width(sized)
+    assert wp["A00"] == pytest.approx(wp["A04"], rel=1e-9)  # without: the same relative width
+    assert ws["A00"] > 1.2 * wp["A00"]
+    assert ws["A04"] == pytest.approx(wp["A04"], rel=1e-9)
+    # central forecasts untouched; cell intervals widened too, and still contain the centre
+    d0, d1 = plain.to_frame(), sized.to_frame()
+    np.testing.assert_array_equal(d0["pupils"], d1["pupils"])
+    f = d1["kind"] == "forecast"
+    small = f & (d1["area"] == "A00") & (d1["ncy"] == 3)
+    assert ((d1["pupils_upper"] - d1["pupils_lower"])[small]
+            > (d0["pupils_upper"] - d0["pupils_lower"])[small]).all()
+    assert (d1.loc[f, "pupils_lower"] <= d1.loc[f, "pupils"]).all()
+    assert (d1.loc[f, "pupils_upper"] >= d1.loc[f, "pupils"]).all()
+    # a quantile from the draws is consistent with the interval (q = 0.1 is the lower bound)
+    q10 = sized.phase_totals(q=0.1)
+    pt = sized.phase_totals()
+    np.testing.assert_allclose(q10["pupils"], pt["pupils_lower"], rtol=1e-9)
+
+
+def test_backtest_widens_small_authorities(tmp_path):
+    from sufficiency.backtest import backtest
+
+    hist = _history(0.05, [400, 500, 20000, 25000, 30000, 35000], seed=5)
+    res = backtest(hist, None, origins=[2019, 2021], horizons=[1]).data
+    w = ((res["upper80"] - res["lower80"]) / res["forecast"]).groupby(res["area"]).mean()
+    assert w["A00"] > 1.3 * w["A05"]
+    assert w["A02"] == pytest.approx(w["A05"], rel=0.02)
