@@ -112,6 +112,8 @@ class ForecastResult:
     #: size (:meth:`~sufficiency.uncertainty.ErrorModel.size_scale`); areas in ``draw_areas``
     draw_scale: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
     draw_areas: tuple[str, ...] = ()
+    #: the noise of an area's own that widened small areas' intervals (None: not used)
+    size_noise: SizeNoise | None = None
 
     def to_frame(self, wide: bool = False) -> pd.DataFrame:
         """Tidy long table, or (``wide=True``) pupils with one column per year."""
@@ -944,6 +946,7 @@ class CohortModel:
             totals=totals,
             draw_scale=draw_scale,
             draw_areas=tuple(self.areas_),
+            size_noise=size_noise,
         )
 
 
@@ -1205,6 +1208,6 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     return ForecastResult(
         data=res.data, config={**res.config, "model": cfg.name}, provenance=res.provenance,
         warnings=ws, coverage=res.coverage, base_year=res.base_year, draws=res.draws,
-        draw_scale=res.draw_scale, draw_areas=res.draw_areas,
+        draw_scale=res.draw_scale, draw_areas=res.draw_areas, size_noise=res.size_noise,
         notes=res.notes, area_names=res.area_names, totals=res.totals,
     )

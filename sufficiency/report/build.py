@@ -712,6 +712,11 @@ def _assumptions_table(inputs: ModelInputs, forecast) -> pd.DataFrame:
     if forecast is not None and getattr(forecast, "coverage", None):
         rows.append(("forecast intervals", ", ".join(f"{c:.0%}" for c in forecast.coverage),
                      "ForecastResult.coverage"))
+    noise = getattr(forecast, "size_noise", None)
+    if noise is not None:
+        rows.append(("forecast intervals: noise of an area's own (widens smaller areas' ranges)",
+                     f"variance {noise.phi:.3f} / pupils a year (log scale)",
+                     f"measured: {noise.source}"))
     return pd.DataFrame(rows, columns=["assumption", "value", "set in"])
 
 
