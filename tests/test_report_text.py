@@ -195,3 +195,18 @@ def test_area_chart_marks_the_first_year_on_projected_births():
     svg = area_chart(d, None, title="Synthetic", base_year=2022)
     assert "births projected" in svg
     assert "births projected" not in area_chart(_demand(), None, title="Synthetic", base_year=2022)
+
+
+def test_surplus_next_to_its_rating_never_prints_as_the_threshold():
+    """4.955% is amber (below the 5% target): it prints as 4.9%, not 5.0%; the exact
+    threshold still prints as itself, and negative surpluses round down too."""
+    from sufficiency.capacity import rag_rating
+
+    assert fmt_pct(0.04955) == "5.0%"  # ordinary rounding elsewhere
+    assert fmt_pct(0.04955, down=True) == "4.9%"
+    assert fmt_pct(0.05, down=True) == "5.0%"
+    assert fmt_pct(0.02, down=True) == "2.0%"
+    assert fmt_pct(-0.0004, down=True) == "-0.1%"
+    assert format_cell(0.04955, "pct_down") == "4.9%"
+    rag = rag_rating(pd.Series([0.04955, 0.05]), 0.02, 0.05, 0.10)
+    assert list(rag) == ["amber", "green"]

@@ -298,6 +298,7 @@ _XL_FORMATS = {
     "gbp": "£#,##0",
     "gbp_m": "£#,##0",
     "pct": "0.0%",
+    "pct_down": "0.00%",  # the workbook holds the exact value: two decimals, not a rounded 5.0%
     "pct_signed": "+0.0%;-0.0%;0.0%",
     "year": "0",
     "int": "0",

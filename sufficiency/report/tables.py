@@ -35,7 +35,8 @@ __all__ = [
     "format_cell",
 ]
 
-FORMATS = ("count", "gbp", "gbp_m", "pct", "pct_signed", "year", "text", "int", "bool", "range")
+FORMATS = ("count", "gbp", "gbp_m", "pct", "pct_down", "pct_signed", "year", "text", "int", "bool",
+           "range")
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ def format_cell(value, fmt: str) -> str:
         return fmt_gbp_m(value)
     if fmt == "pct":
         return fmt_pct(value)
+    if fmt == "pct_down":
+        return fmt_pct(value, down=True)
     if fmt == "pct_signed":
         return fmt_pct(value, signed=True)
     if fmt == "year":
@@ -90,7 +93,7 @@ def _suff_note(data) -> str:
     return (
         f"Demand: forecast pupils by phase of places (primary R-Y6; secondary Y7-Y13). Capacity: "
         f"net capacity, {m['data_vintage'].split('capacity: ')[-1]}. Required = demand x "
-        f"(1 + {fmt_pct(m['margin'])}). Surplus % = (capacity - demand) / demand. RAG: red shortfall (surplus below {fmt_pct(m['margin'])}); "
+        f"(1 + {fmt_pct(m['margin'])}). Surplus % = (capacity - demand) / demand, rounded down to 0.1 (4.96% shows as 4.9%, so a surplus below a threshold never shows as the threshold). RAG: red shortfall (surplus below {fmt_pct(m['margin'])}); "
         f"amber surplus below {fmt_pct(m['target'])}; green {fmt_pct(m['target'])}-"
         f"{fmt_pct(m['ceiling'])}; blue above {fmt_pct(m['ceiling'])}."
     )
@@ -115,7 +118,7 @@ def rag_table(data) -> Table | None:
         lbl = fmt_year(year)
         out[f"surplus {lbl}"] = ix["surplus_pct"].reindex(keys).to_numpy()
         out[f"RAG {lbl}"] = ix["rag"].reindex(keys).to_numpy()
-        formats[f"surplus {lbl}"] = "pct"
+        formats[f"surplus {lbl}"] = "pct_down"
     out = out.rename(columns={nc.AREA: "area code", "name": "planning area"})
     return Table("Position of every planning area", out, formats,
                  _suff_note(data) + " Places: net capacity; surplus: % of demand; before any "
@@ -152,7 +155,7 @@ def area_year_table(data, area: str) -> Table | None:
         out["short with plan"] = np.maximum(0.0, rows["required"].to_numpy(float) - out["with plan"].to_numpy(float))
     out["RAG"] = rows["rag"].to_numpy()
     fm = {c: "count" for c in ("demand", "capacity", "with plan", "shortfall", "short with plan")}
-    fm["surplus %"] = "pct"
+    fm["surplus %"] = "pct_down"
     note = _suff_note(data) + (" 'With plan': capacity once the recommended projects open; 'short "
                                "with plan': the shortfall left after them (surplus %, shortfall "
                                "and RAG are before the plan).")
@@ -491,7 +494,7 @@ def appendix_tables(data) -> dict[str, Table]:
     if data.sufficiency is not None:
         fm = {c: "count" for c in ("demand", "demand_lower", "demand_upper", "capacity",
                                    "surplus", "required", "shortfall")}
-        fm["surplus_pct"] = "pct"
+        fm["surplus_pct"] = "pct_down"
         t["Surplus and shortfall"] = Table("Surplus and shortfall", data.sufficiency, fm,
                                            _suff_note(data))
     for name, fn in (("Plan", plan_table), ("Capital programme", capital_programme)):

@@ -85,11 +85,18 @@ def fmt_gbp_m(value: float) -> str:
     return f"£{v / 1e3:,.0f}k"
 
 
-def fmt_pct(value: float, signed: bool = False) -> str:
-    """Fraction as a percentage to one decimal place (``0.0456 -> "4.6%"``)."""
+def fmt_pct(value: float, signed: bool = False, down: bool = False) -> str:
+    """Fraction as a percentage to one decimal place (``0.0456 -> "4.6%"``).
+
+    ``down=True`` rounds down (``0.04955 -> "4.9%"``, not "5.0%"): for a surplus printed next
+    to its RAG rating, so a value below a threshold (5%) never prints as the threshold itself.
+    """
     if value is None or not math.isfinite(float(value)):
         return "-"
-    return f"{100 * float(value):+.1f}%" if signed else f"{100 * float(value):.1f}%"
+    x = 100 * float(value)
+    if down:
+        x = math.floor(round(x * 10, 9)) / 10  # round(.., 9): 0.05 stored as 4.9999.. stays 5.0
+    return f"{x:+.1f}%" if signed else f"{x:.1f}%"
 
 
 def fmt_year(year: int) -> str:
