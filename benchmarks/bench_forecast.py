@@ -8,7 +8,7 @@ a synthetic backtest error table. Times ``CohortModel()`` (the product defaults)
 ``estimate_size_noise`` + ``predict`` (15-year horizon, 80% and 95% cell intervals widened for
 each area's size, 1,000 draws for phase-total quantiles) + ``phase_totals(q=0.9)``. The
 synthetic history's noise does not depend on size (it measures 0, which would skip the
-widening), so ``predict`` is given the fallback noise, 0.059.
+widening), so ``predict`` is given the fallback noise (``DEFAULT_SIZE_NOISE``).
 Prints the best of ``--repeat`` runs in seconds. Recorded results are in README.md.
 """
 

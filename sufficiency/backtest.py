@@ -267,8 +267,8 @@ def _intervals(model_errors: pd.DataFrame, rows: pd.DataFrame, coverage: float,
                ) -> tuple[np.ndarray, np.ndarray]:
     """Calibrate intervals for each (origin, phase, horizon) row on earlier errors only,
     a smaller area's widened for its size by the noise measured on ``pupils`` up to
-    the origin (:func:`~sufficiency.uncertainty.estimate_size_noise`; the fallback when it
-    cannot be measured; no size term without ``pupils``)."""
+    the origin (:func:`~sufficiency.uncertainty.estimate_size_noise`; no size term where it
+    cannot be measured, or without ``pupils``)."""
     lo = np.full(len(rows), np.nan)
     hi = np.full(len(rows), np.nan)
     qs = [(1 - coverage) / 2, 1 - (1 - coverage) / 2]
@@ -277,10 +277,10 @@ def _intervals(model_errors: pd.DataFrame, rows: pd.DataFrame, coverage: float,
         past = model_errors[model_errors["target_year"] <= o]
         em = ErrorModel.from_errors(past, "phase", f"backtest errors with target year <= {o}",
                                     fallback=FALLBACK_HALFWIDTH_80, prior_weight=PRIOR_WEIGHT)
-        noise = None
-        if pupils is not None:
-            noise = (estimate_size_noise(pupils[pupils[nc.YEAR] <= o], exclude_years=dropped)
-                     or SizeNoise.fallback())
+        # measured on the data up to the origin; where it cannot be (too few areas or years)
+        # no size term, rather than the fallback measured on later years
+        noise = (estimate_size_noise(pupils[pupils[nc.YEAR] <= o], exclude_years=dropped)
+                 if pupils is not None else None)
         sel = (rows["origin"] == o).to_numpy()
         sub = rows[sel]
         lo_o = np.full(len(sub), np.nan)

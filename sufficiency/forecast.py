@@ -852,19 +852,20 @@ class CohortModel:
             for gi, g in enumerate(self.ncys_):
                 key = g if key_is_ncy else nc.phase_of_ncy(g)
                 mult[gi] = em_cell.multipliers(key, hh[:, 0], qs)
-                if size_noise is not None:
+                if size_noise is not None and nc.phase_of_ncy(g) in _SIZED_PHASES:
+                    # a cell's own noise: its cohort forecast for min(h, g + 1) years
                     inv = 1.0 / np.maximum(total[:, :, gi], 1.0)
-                    yrs = noise_years(hh[:, 0], [g] if key_is_ncy else _phase_ncys(key))
+                    yrs = noise_years(hh[:, 0], [g])
                     scale[:, :, gi] = em_cell.size_scale(key, hh[:, 0], inv, yrs, size_noise)
-        bounds = total[..., None] * np.transpose(mult, (1, 0, 2))[None]  # (A, H, G, Q)
-        if size_noise is not None:  # m ** k
-            bounds = total[..., None] * np.transpose(mult, (1, 0, 2))[None] ** scale[..., None]
+        # (A, H, G, Q); with size noise the multipliers are raised to each cell's power k
+        m_ahgq = np.transpose(mult, (1, 0, 2))[None]
+        bounds = total[..., None] * (m_ahgq ** scale[..., None] if size_noise is not None else m_ahgq)
         draws, draw_scale = {}, {}
         if error_model is not None and not error_model.empty:
             for p in nc.PHASES:
                 draws[p] = error_model.draws(p, hh[:, 0], int(self.draws), int(self.seed))
                 gsel = [i for i, g in enumerate(self.ncys_) if nc.phase_of_ncy(g) == p]
-                if size_noise is not None and gsel:
+                if size_noise is not None and gsel and p in _SIZED_PHASES:
                     tot = np.where(self.mask_[:, None, gsel], total[:, :, gsel], 0.0).sum(axis=2)
                     draw_scale[p] = error_model.size_scale(
                         p, hh[:, 0], 1.0 / np.maximum(tot, 1.0), noise_years(hh[:, 0], _phase_ncys(p)),
@@ -960,6 +961,12 @@ DEFAULT_PARAMS: Mapping[str, Any] = MappingProxyType({
 
 #: DfE phase of year groups 0..14 (None beyond Y13)
 _PHASE_LUT = np.array([nc.phase_of_ncy(g) for g in range(0, 15)], dtype=object)
+
+
+#: phases whose intervals are widened for an area's size: the noise is measured on compulsory
+#: transitions; sixth-form errors are dominated by staying-on, and its cohorts were larger
+#: before staying-on, so their own noise is not measured
+_SIZED_PHASES = ("primary", "secondary")
 
 
 def _phase_ncys(phase: str) -> list[int]:

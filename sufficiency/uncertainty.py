@@ -53,11 +53,13 @@ _Z80 = 1.2815515655446004
 #: Fallback size noise [pupils] when the history cannot measure it (fewer than 5 areas or 3
 #: years of transitions): the estimate on the 14 West Midlands authorities, census 2011/12 to
 #: 2022/23 without the 2020/21 pandemic transitions (docs/forecast.md, "Area size").
-DEFAULT_SIZE_NOISE = 0.059
+DEFAULT_SIZE_NOISE = 0.080
 #: transitions (from-year-group) measuring size noise: compulsory, within a phase (Year 6 ->
 #: Year 7 mixes in cross-border admissions, and staying-on is a choice, not migration)
 _SIZE_TRANSITIONS = (0, 1, 2, 3, 4, 5, 7, 8, 9, 10)
-_HUBER_T = 1.345
+#: a year's ratio further than this many standard deviations (of what chance allows) from its
+#: area's and year's level is a one-off event, left out: |z| > 3.29 has chance 0.1%
+_Z_ONE_OFF = 3.2905267314918945
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,8 @@ class SizeNoise:
     Attributes
     ----------
     phi : float
-        Variance x pupils [pupils] (0.059: one year's change of a 30-pupil class has a
-        standard deviation of about 4%, of a 3,000-pupil year group 0.4%).
+        Variance x pupils [pupils] (0.080: one year's change of a 30-pupil class has a
+        standard deviation of about 5%, of a 3,000-pupil year group 0.5%).
     se : float
         Standard error of ``phi`` (NaN for the fallback) [pupils].
     n : int
@@ -92,33 +94,6 @@ class SizeNoise:
                    "fallback: measured on 14 West Midlands authorities, 2011/12-2022/23")
 
 
-def _huber(y: np.ndarray, X: np.ndarray, maxiter: int = 50, tol: float = 1e-10):
-    """Huber M-estimate of ``y ~ X`` (t = 1.345; scale = normalised median absolute
-    residual, re-estimated each step): the estimator of statsmodels' ``RLM(y, X).fit()``
-    (checked against it in the tests), in numpy so that a forecast does not import
-    scipy.stats (about 0.6 s). Returns (params, standard errors)."""
-    beta = np.linalg.lstsq(X, y, rcond=None)[0]
-    w = np.ones_like(y)
-    for _ in range(maxiter):
-        r = y - X @ beta
-        s = np.median(np.abs(r)) / 0.6744897501960817
-        if not s > 0:
-            break
-        u = np.abs(r / s)
-        w = np.where(u <= _HUBER_T, 1.0, _HUBER_T / np.maximum(u, 1e-300))
-        sw = np.sqrt(w)
-        new = np.linalg.lstsq(X * sw[:, None], y * sw, rcond=None)[0]
-        done = np.allclose(new, beta, rtol=0, atol=tol * (1 + np.abs(beta).max()))
-        beta = new
-        if done:
-            break
-    r = y - X @ beta
-    s = np.median(np.abs(r)) / 0.6744897501960817
-    xtwx = X.T @ (X * w[:, None])
-    se = np.sqrt(np.clip(np.diag(np.linalg.pinv(xtwx)), 0, None)) * s
-    return beta, se
-
-
 def estimate_size_noise(history: pd.DataFrame, exclude_years=(), min_areas: int = 5,
                         min_years: int = 3) -> SizeNoise | None:
     """Measure :class:`SizeNoise` from a tidy history (``area, year, ncy, pupils``).
@@ -126,8 +101,10 @@ def estimate_size_noise(history: pd.DataFrame, exclude_years=(), min_areas: int 
     For each area and compulsory transition within a phase (Reception -> Year 1 ... Year 5
     -> Year 6, Year 7 -> Year 8 ... Year 10 -> Year 11) the log survival ratios are centred
     on the year's mean over all areas (shocks every area shares) and on the area's own mean;
-    their variance is regressed on ``1 / pupils`` (Huber regression, so an area with a
-    one-off event does not set it). ``phi`` is the slope, floored at 0.
+    their variance is regressed on ``1 / pupils`` by least squares. A yearly ratio further
+    from its levels than chance allows at the fitted variance (3.29 standard deviations, a
+    0.1% chance) is a one-off event (a school closing, a boundary change): it is left out and
+    the fit repeated. ``phi`` is the slope, floored at 0.
 
     Parameters
     ----------
@@ -161,29 +138,51 @@ def _size_noise(cube, areas, years, exclude_years, min_areas, min_years) -> Size
     g = np.array(_SIZE_TRANSITIONS)
     with np.errstate(divide="ignore", invalid="ignore"):
         n = cube[:, :-1, g]                                       # (A, T-1, K)
-        lr = np.log(cube[:, 1:, g + 1] / n)
+        lr0 = np.log(cube[:, 1:, g + 1] / n)
     keep = ~np.isin(years[1:], list(exclude_years))
-    lr, n = lr[:, keep], n[:, keep]
-    lr[~np.isfinite(lr) | ~(n > 0)] = np.nan
-    lr = lr - np.nanmean(lr, axis=0, keepdims=True)               # shared shocks
-    lr = lr - np.nanmean(lr, axis=1, keepdims=True)               # the area's own level
-    cnt = np.sum(np.isfinite(lr), axis=1)                         # (A, K)
-    n_areas = np.sum(np.isfinite(lr), axis=0)                     # (T, K)
-    # degrees of freedom: one per area lost to its own mean, a share 1/A to the year's mean
-    dof = (cnt - 1) * (1 - 1 / np.maximum(np.nanmean(np.where(n_areas > 0, n_areas, np.nan), axis=0), 2))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        v = np.nansum(lr ** 2, axis=1) / dof
-        size = np.nanmean(np.where(np.isfinite(lr), n, np.nan), axis=1)
-    use = (cnt >= min_years) & np.isfinite(v) & (size > 0)
-    if use.sum() < 3 or np.unique(np.nonzero(use)[0]).size < min_areas:
-        return None
-    y = v[use]
-    X = np.column_stack([np.ones(use.sum()), 1.0 / size[use]])
-    beta, se = _huber(y, X)
-    first, last = int(years[0]), int(years[-1])
-    return SizeNoise(max(0.0, float(beta[1])), float(se[1]), int(use.sum()),
+    lr0, n = lr0[:, keep], n[:, keep]
+    valid = np.isfinite(lr0) & (n > 0)
+    mask = valid.copy()
+    for _ in range(20):
+        lr = np.where(mask, lr0, np.nan)
+        year_level = np.nanmean(lr, axis=0, keepdims=True)        # shocks every area shares
+        lr = lr - year_level
+        area_level = np.nanmean(lr, axis=1, keepdims=True)        # the area's own level
+        lr = lr - area_level
+        cnt = np.sum(np.isfinite(lr), axis=1)                     # (A, K)
+        n_areas = np.sum(np.isfinite(lr), axis=0)                 # (T, K)
+        # centring on the year's mean over A areas leaves an area's own variance V x
+        # (1 - 2 / A) plus sum(V) / A^2, the same for every area (it goes to the intercept);
+        # centring on the area's own mean costs one of its years
+        shrink = 1 - 2 / np.maximum(np.nanmean(np.where(n_areas > 0, n_areas, np.nan), axis=0), 3)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            v = np.nansum(lr ** 2, axis=1) / ((cnt - 1) * shrink)
+            size = np.nanmean(np.where(np.isfinite(lr), n, np.nan), axis=1)
+        use = (cnt >= min_years) & np.isfinite(v) & (size > 0)
+        if use.sum() < 3 or np.unique(np.nonzero(use)[0]).size < min_areas:
+            return None
+        X = np.column_stack([np.ones(use.sum()), 1.0 / size[use]])
+        beta = np.linalg.lstsq(X, v[use], rcond=None)[0]
+        # one-off events: ratios beyond what chance allows at the fitted variance
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # (floored at the 10th percentile of the variances: a fit pulled by the very
+            # events it is to find must not call every year of a large area one)
+            floor = np.quantile(v[use], 0.1)
+            fitted = np.maximum(beta[0] + beta[1] / size, floor) * shrink
+            # every ratio, the ones left out too, against the levels of the ones kept
+            z = np.abs(lr0 - year_level - area_level) / np.sqrt(fitted)[:, None, :]
+        new = valid & ~(z > _Z_ONE_OFF)
+        if (new == mask).all():
+            break
+        mask = new
+    r = v[use] - X @ beta
+    cov = (r @ r / max(int(use.sum()) - 2, 1)) * np.linalg.pinv(X.T @ X)
+    out = int((valid & ~mask).sum())
+    return SizeNoise(max(0.0, float(beta[1])), float(np.sqrt(max(cov[1, 1], 0.0))), int(use.sum()),
                      f"{np.unique(np.nonzero(use)[0]).size} areas' survival ratios, "
-                     f"{first}-{last}")
+                     f"{int(years[0])}-{int(years[-1])}"
+                     + (f"; {out} of {int(valid.sum())} yearly ratios left out as one-off events"
+                        if out else ""))
 
 
 def noise_years(horizons, ncys) -> np.ndarray:

@@ -10,7 +10,6 @@ from sufficiency.uncertainty import (
     DEFAULT_SIZE_NOISE,
     ErrorModel,
     SizeNoise,
-    _huber,
     estimate_size_noise,
     noise_years,
 )
@@ -38,17 +37,26 @@ def _history(phi, sizes, years=range(2011, 2023), seed=1):
     return pd.DataFrame(rows, columns=["area", "year", "ncy", "pupils"])
 
 
-def test_huber_matches_statsmodels_rlm():
-    sm = pytest.importorskip("statsmodels.api")
-    rng = np.random.default_rng(3)
-    x = rng.uniform(1e-4, 6e-4, 140)
-    y = 2e-5 + 0.06 * x + rng.normal(0, 1e-5, 140)
-    y[:5] += 3e-4  # outliers
-    X = np.column_stack([np.ones_like(x), x])
-    ours, se = _huber(y, X)
-    theirs = sm.RLM(y, X).fit()
-    np.testing.assert_allclose(ours, theirs.params, rtol=1e-4, atol=1e-9)
-    assert se[1] == pytest.approx(theirs.bse[1], rel=0.25)
+def test_estimate_is_unbiased_over_many_histories():
+    """Averaged over 40 synthetic histories of 14 areas the size of the West Midlands
+    authorities' year groups, the measured noise is the noise given, within 5% (a Huber fit
+    of the variances read 9% low here: it down-weights their long upper tail)."""
+    sizes = np.geomspace(1800, 15000, 14)
+    got = [estimate_size_noise(_history(0.06, sizes, seed=s)).phi for s in range(40)]
+    assert np.mean(got) == pytest.approx(0.06, rel=0.05)
+
+
+def test_one_off_events_are_left_out():
+    """A school closing in one area (a fifth of one year group's cohort gone one year) sends
+    least squares wild; the two yearly ratios it touches are left out as beyond chance, and
+    the source says so."""
+    sizes = np.geomspace(1800, 15000, 14)
+    h = _history(0.06, sizes, seed=2)
+    clean = estimate_size_noise(h)
+    hit = (h["area"] == "A13") & (h["year"] == 2016) & (h["ncy"] == 4)
+    shocked = estimate_size_noise(h.assign(pupils=np.where(hit, h["pupils"] * 0.8, h["pupils"])))
+    assert shocked.phi == pytest.approx(clean.phi, rel=0.1)
+    assert "left out as one-off events" in shocked.source
 
 
 @pytest.mark.parametrize("phi", [0.02, 0.1])
@@ -74,14 +82,14 @@ def test_estimate_needs_areas_and_years():
 
 
 def test_excluded_years_are_left_out():
+    """A year in which the small areas lose a tenth of their pupils: excluded, the estimate is
+    the clean one; included, it reads far higher."""
     h = _history(0.05, np.geomspace(150, 8000, 12))
-    # one year in which the small areas lose a tenth of their pupils
     small = h["area"].isin(["A00", "A01", "A02"]) & (h["year"] == 2020) & (h["ncy"] > 0)
     hurt = h.assign(pupils=np.where(small, h["pupils"] * 0.9, h["pupils"]))
-    clean = estimate_size_noise(h).phi
-    assert estimate_size_noise(hurt, exclude_years=(2020, 2021)).phi == pytest.approx(clean, rel=0.35)
-    # without excluding, the shock reads as noise... but Huber keeps it from dominating
-    assert estimate_size_noise(hurt).phi != estimate_size_noise(hurt, exclude_years=(2020, 2021)).phi
+    clean = estimate_size_noise(h, exclude_years=(2020, 2021)).phi
+    assert estimate_size_noise(hurt, exclude_years=(2020, 2021)).phi == pytest.approx(clean, rel=1e-9)
+    assert estimate_size_noise(hurt).phi > 2 * clean
 
 
 def test_noise_on_the_published_census(data_dir):
@@ -134,7 +142,6 @@ def test_size_scale_widens_small_areas_only():
 
 def test_predict_widens_the_small_areas_intervals():
     hist = _history(0.05, [300, 300, 20000, 20000, 20000], seed=4)
-    hist.loc[hist["area"].isin(["A00", "A01"]), "pupils"] *= 1  # sizes as built
     model = CohortModel(horizon=5).fit(hist)
     em = _error_model()
     plain = model.predict(error_model=em)
@@ -199,4 +206,32 @@ def test_worcestershire_planning_areas_get_their_size(model_path):
     assert rel[small] > 1.5 * rel[large]
     table = assumptions_table(inputs, res)
     row = table[table["assumption"].str.contains("noise of an area's own")]
-    assert len(row) == 1 and "0.059" in row["value"].iloc[0]
+    assert len(row) == 1 and f"{DEFAULT_SIZE_NOISE:.3f}" in row["value"].iloc[0]
+
+
+def test_backtest_size_noise_sees_only_data_up_to_each_origin(monkeypatch):
+    """No peeking: at each origin the noise is measured on pupils up to that origin."""
+    import sufficiency.backtest as bt
+
+    seen = []
+    real = bt.estimate_size_noise
+
+    def spy(history, **kw):
+        seen.append(int(history["year"].max()))
+        return real(history, **kw)
+
+    monkeypatch.setattr(bt, "estimate_size_noise", spy)
+    hist = _history(0.05, [400, 500, 20000, 25000, 30000, 35000], seed=5)
+    bt.backtest(hist, None, origins=[2016, 2019, 2021], horizons=[1])
+    assert sorted(set(seen)) == [2016, 2019, 2021]
+
+
+def test_backtest_without_a_measure_has_no_size_term():
+    """Where the noise cannot be measured at an origin (too few years), the backtest uses no
+    size term rather than the fallback measured on later data."""
+    from sufficiency.backtest import backtest
+
+    hist = _history(0.05, [400, 500, 20000, 25000, 30000, 35000], years=range(2011, 2016), seed=5)
+    res = backtest(hist, None, origins=[2013], horizons=[1]).data  # 2 transitions: no measure
+    w = ((res["upper80"] - res["lower80"]) / res["forecast"]).groupby(res["area"]).mean()
+    assert w["A00"] == pytest.approx(w["A05"], rel=1e-6)
