@@ -93,7 +93,7 @@ def _suff_note(data) -> str:
     return (
         f"Demand: forecast pupils by phase of places (primary R-Y6; secondary Y7-Y13). Capacity: "
         f"net capacity, {m['data_vintage'].split('capacity: ')[-1]}. Required = demand x "
-        f"(1 + {fmt_pct(m['margin'])}). Surplus % = (capacity - demand) / demand, rounded down to 0.1 (4.96% shows as 4.9%, so a surplus below a threshold never shows as the threshold). RAG: red shortfall (surplus below {fmt_pct(m['margin'])}); "
+        f"(1 + {fmt_pct(m['margin'])}). Surplus % = (capacity - demand) / demand (rounded down: 4.96% shows as 4.9%). RAG: red shortfall (surplus below {fmt_pct(m['margin'])}); "
         f"amber surplus below {fmt_pct(m['target'])}; green {fmt_pct(m['target'])}-"
         f"{fmt_pct(m['ceiling'])}; blue above {fmt_pct(m['ceiling'])}."
     )
