@@ -721,11 +721,19 @@ def _dropped_years(params: Mapping[str, Any]) -> tuple[int, ...]:
 def calibration_size_noise(inputs, params: Mapping[str, Any], *,
                            history: CalibrationHistory | None = None) -> SizeNoise:
     """:class:`~sufficiency.uncertainty.SizeNoise` measured on the calibration history
-    (:func:`calibration_history`), or the fallback when it has too few areas or years."""
+    (:func:`calibration_history`), or the fallback when it has too few areas or years or
+    shows no noise of areas' own (a warning says so)."""
     hist = calibration_history(inputs) if history is None else history
     noise = estimate_size_noise(hist.pupils, exclude_years=_dropped_years(params))
     if noise is None:
         logger.info("size noise: too few areas or years to measure it; using the fallback %.3f",
                     DEFAULT_SIZE_NOISE)
         return SizeNoise.fallback()
+    if not noise.phi > 0:
+        # every area has noise of its own (pupils move one by one): a measured 0 says the
+        # history cannot see it, not that it is absent
+        logger.warning("size noise: the calibration history shows none (%s); using the "
+                       "fallback %.3f", noise.source, DEFAULT_SIZE_NOISE)
+        fb = SizeNoise.fallback()
+        return SizeNoise(fb.phi, fb.se, 0, f"{fb.source} (measured 0 on {noise.source})")
     return noise

@@ -53,7 +53,7 @@ _Z80 = 1.2815515655446004
 #: Fallback size noise [pupils] when the history cannot measure it (fewer than 5 areas or 3
 #: years of transitions): the estimate on the 14 West Midlands authorities, census 2011/12 to
 #: 2022/23 without the 2020/21 pandemic transitions (docs/forecast.md, "Area size").
-DEFAULT_SIZE_NOISE = 0.080
+DEFAULT_SIZE_NOISE = 0.081
 #: transitions (from-year-group) measuring size noise: compulsory, within a phase (Year 6 ->
 #: Year 7 mixes in cross-border admissions, and staying-on is a choice, not migration)
 _SIZE_TRANSITIONS = (0, 1, 2, 3, 4, 5, 7, 8, 9, 10)
@@ -73,7 +73,7 @@ class SizeNoise:
     Attributes
     ----------
     phi : float
-        Variance x pupils [pupils] (0.080: one year's change of a 30-pupil class has a
+        Variance x pupils [pupils] (0.081: one year's change of a 30-pupil class has a
         standard deviation of about 5%, of a 3,000-pupil year group 0.5%).
     se : float
         Standard error of ``phi`` (NaN for the fallback) [pupils].
@@ -134,6 +134,33 @@ def estimate_size_noise(history: pd.DataFrame, exclude_years=(), min_areas: int 
         return _size_noise(cube, areas, years, exclude_years, min_areas, min_years)
 
 
+def _variance_fit(lr0, n, mask, min_years, min_areas):
+    """One least-squares fit of the centred ratios' variances on ``1 / pupils`` with the
+    yearly ratios in ``mask``; None if too few areas or years are left. Returns the fit and
+    what the exclusion step needs."""
+    lr = np.where(mask, lr0, np.nan)
+    year_level = np.nanmean(lr, axis=0, keepdims=True)            # shocks every area shares
+    lr = lr - year_level
+    area_level = np.nanmean(lr, axis=1, keepdims=True)            # the area's own level
+    lr = lr - area_level
+    cnt = np.sum(np.isfinite(lr), axis=1)                         # (A, K)
+    n_areas = np.sum(np.isfinite(lr), axis=0)                     # (T, K)
+    # centring on the year's mean over A areas leaves an area's own variance V x (1 - 2 / A)
+    # plus sum(V) / A^2, the same for every area (it goes to the intercept); centring on the
+    # area's own mean costs one of its years
+    shrink = 1 - 2 / np.maximum(np.nanmean(np.where(n_areas > 0, n_areas, np.nan), axis=0), 3)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v = np.nansum(lr ** 2, axis=1) / ((cnt - 1) * shrink)
+        size = np.nanmean(np.where(np.isfinite(lr), n, np.nan), axis=1)
+    use = (cnt >= min_years) & np.isfinite(v) & (size > 0)
+    if use.sum() < 3 or np.unique(np.nonzero(use)[0]).size < min_areas:
+        return None
+    X = np.column_stack([np.ones(use.sum()), 1.0 / size[use]])
+    beta = np.linalg.lstsq(X, v[use], rcond=None)[0]
+    return dict(beta=beta, X=X, v=v, use=use, size=size, cnt=cnt, shrink=shrink,
+                level=year_level + area_level)
+
+
 def _size_noise(cube, areas, years, exclude_years, min_areas, min_years) -> SizeNoise | None:
     g = np.array(_SIZE_TRANSITIONS)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -143,39 +170,36 @@ def _size_noise(cube, areas, years, exclude_years, min_areas, min_years) -> Size
     lr0, n = lr0[:, keep], n[:, keep]
     valid = np.isfinite(lr0) & (n > 0)
     mask = valid.copy()
-    for _ in range(20):
-        lr = np.where(mask, lr0, np.nan)
-        year_level = np.nanmean(lr, axis=0, keepdims=True)        # shocks every area shares
-        lr = lr - year_level
-        area_level = np.nanmean(lr, axis=1, keepdims=True)        # the area's own level
-        lr = lr - area_level
-        cnt = np.sum(np.isfinite(lr), axis=1)                     # (A, K)
-        n_areas = np.sum(np.isfinite(lr), axis=0)                 # (T, K)
-        # centring on the year's mean over A areas leaves an area's own variance V x
-        # (1 - 2 / A) plus sum(V) / A^2, the same for every area (it goes to the intercept);
-        # centring on the area's own mean costs one of its years
-        shrink = 1 - 2 / np.maximum(np.nanmean(np.where(n_areas > 0, n_areas, np.nan), axis=0), 3)
+    fit = _variance_fit(lr0, n, mask, min_years, min_areas)
+    if fit is None:
+        return None
+    # one-off events: yearly ratios beyond what chance allows at the fitted variance are left
+    # out and the fit repeated; a ratio left out comes back if the refit allows it (the
+    # first fit is pulled by the very events it is to find); a ratio whose levels are no
+    # longer defined (its whole series left out) stays out; a mask seen before ends the loop
+    seen = {mask.tobytes()}
+    for _ in range(50):
         with np.errstate(invalid="ignore", divide="ignore"):
-            v = np.nansum(lr ** 2, axis=1) / ((cnt - 1) * shrink)
-            size = np.nanmean(np.where(np.isfinite(lr), n, np.nan), axis=1)
-        use = (cnt >= min_years) & np.isfinite(v) & (size > 0)
-        if use.sum() < 3 or np.unique(np.nonzero(use)[0]).size < min_areas:
-            return None
-        X = np.column_stack([np.ones(use.sum()), 1.0 / size[use]])
-        beta = np.linalg.lstsq(X, v[use], rcond=None)[0]
-        # one-off events: ratios beyond what chance allows at the fitted variance
-        with np.errstate(invalid="ignore", divide="ignore"):
-            # (floored at the 10th percentile of the variances: a fit pulled by the very
-            # events it is to find must not call every year of a large area one)
-            floor = np.quantile(v[use], 0.1)
-            fitted = np.maximum(beta[0] + beta[1] / size, floor) * shrink
-            # every ratio, the ones left out too, against the levels of the ones kept
-            z = np.abs(lr0 - year_level - area_level) / np.sqrt(fitted)[:, None, :]
-        new = valid & ~(z > _Z_ONE_OFF)
-        if (new == mask).all():
+            # the fitted variance of a centred ratio: V (1 - 2 / A) (1 - 1 / years), V
+            # floored at the 10th percentile of the variances (a fit pulled by the very events
+            # it is to find must not call every year of a large area one)
+            V = np.maximum(fit["beta"][0] + fit["beta"][1] / fit["size"],
+                           np.quantile(fit["v"][fit["use"]], 0.1))
+            sd = np.sqrt(V * fit["shrink"] * (fit["cnt"] - 1) / np.maximum(fit["cnt"], 1))
+            z = np.abs(lr0 - fit["level"]) / sd[:, None, :]
+        new = valid & (z <= _Z_ONE_OFF)  # NaN z: out
+        if (new == mask).all() or new.tobytes() in seen:
             break
-        mask = new
-    r = v[use] - X @ beta
+        refit = _variance_fit(lr0, n, new, min_years, min_areas)
+        if refit is None:  # leaving them out would leave too little: keep the last fit
+            break
+        seen.add(new.tobytes())
+        mask, fit = new, refit
+    else:
+        logger.warning("size noise: leaving out one-off events did not settle in 50 passes; "
+                       "the last fit is used")
+    beta, X, use = fit["beta"], fit["X"], fit["use"]
+    r = fit["v"][use] - X @ beta
     cov = (r @ r / max(int(use.sum()) - 2, 1)) * np.linalg.pinv(X.T @ X)
     out = int((valid & ~mask).sum())
     return SizeNoise(max(0.0, float(beta[1])), float(np.sqrt(max(cov[1, 1], 0.0))), int(use.sum()),
