@@ -25,7 +25,7 @@ import contextlib
 import logging
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +71,6 @@ RESULT_COLUMNS = (
 PRIOR_WEIGHT = 12.0
 #: phases scored (DfE measure)
 SCORED_PHASES = ("primary", "secondary")
-#: year groups of each phase
-_PHASE_NCYS = {p: [g for g in range(0, 15) if nc.phase_of_ncy(g) == p] for p in nc.PHASES}
 
 #: naive baselines: name -> CohortModel parameters (``None`` = last year carried forward)
 BASELINES: Mapping[str, Mapping[str, Any] | None] = {
@@ -297,7 +295,7 @@ def _intervals(model_errors: pd.DataFrame, rows: pd.DataFrame, coverage: float,
                 for h in np.unique(hs):
                     at = hs == h
                     k[at] = em.size_scale(ph, [h], 1.0 / np.maximum(f[at, None], 1.0),
-                                          noise_years([h], _PHASE_NCYS[ph]), noise)[:, 0]
+                                          noise_years([h], nc.PHASE_NCY[ph]), noise)[:, 0]
                 mult = mult ** k[:, None]
             lo_o[m] = f * mult[:, 0]
             hi_o[m] = f * mult[:, 1]
@@ -735,5 +733,5 @@ def calibration_size_noise(inputs, params: Mapping[str, Any], *,
         logger.warning("size noise: the calibration history shows none (%s); using the "
                        "fallback %.3f", noise.source, DEFAULT_SIZE_NOISE)
         fb = SizeNoise.fallback()
-        return SizeNoise(fb.phi, fb.se, 0, f"{fb.source} (measured 0 on {noise.source})")
+        return replace(fb, source=f"{fb.source} (measured 0 on {noise.source})")
     return noise

@@ -868,7 +868,7 @@ class CohortModel:
                 if size_noise is not None and gsel and p in _SIZED_PHASES:
                     tot = np.where(self.mask_[:, None, gsel], total[:, :, gsel], 0.0).sum(axis=2)
                     draw_scale[p] = error_model.size_scale(
-                        p, hh[:, 0], 1.0 / np.maximum(tot, 1.0), noise_years(hh[:, 0], _phase_ncys(p)),
+                        p, hh[:, 0], 1.0 / np.maximum(tot, 1.0), noise_years(hh[:, 0], nc.PHASE_NCY[p]),
                         size_noise)
         # frame: history and forecast stacked on the year axis, so np.nonzero walks the
         # cells already sorted by (area, year, ncy)
@@ -967,11 +967,6 @@ _PHASE_LUT = np.array([nc.phase_of_ncy(g) for g in range(0, 15)], dtype=object)
 #: transitions; sixth-form errors are dominated by staying-on, and its cohorts were larger
 #: before staying-on, so their own noise is not measured
 _SIZED_PHASES = ("primary", "secondary")
-
-
-def _phase_ncys(phase: str) -> list[int]:
-    """Year groups 0..14 of a DfE phase."""
-    return [g for g in range(0, 15) if _PHASE_LUT[g] == phase]
 
 
 def _members(members, name: str) -> tuple:

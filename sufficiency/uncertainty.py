@@ -27,6 +27,7 @@ import statistics
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -134,10 +135,20 @@ def estimate_size_noise(history: pd.DataFrame, exclude_years=(), min_areas: int 
         return _size_noise(cube, areas, years, exclude_years, min_areas, min_years)
 
 
-def _variance_fit(lr0, n, mask, min_years, min_areas):
+class _VarianceFit(NamedTuple):
+    beta: np.ndarray        # intercept, slope (phi)
+    X: np.ndarray           # design of the (area, transition) pairs used
+    v: np.ndarray           # (A, K) variance of each pair's centred log ratios
+    use: np.ndarray         # (A, K) pairs in the fit
+    size: np.ndarray        # (A, K) mean pupils
+    cnt: np.ndarray         # (A, K) yearly ratios kept
+    shrink: np.ndarray      # (K,) 1 - 2 / areas
+    level: np.ndarray       # (A, T, K) year level + area level of every ratio
+
+
+def _variance_fit(lr0, n, mask, min_years, min_areas) -> _VarianceFit | None:
     """One least-squares fit of the centred ratios' variances on ``1 / pupils`` with the
-    yearly ratios in ``mask``; None if too few areas or years are left. Returns the fit and
-    what the exclusion step needs."""
+    yearly ratios in ``mask``; None if too few areas or years are left."""
     lr = np.where(mask, lr0, np.nan)
     year_level = np.nanmean(lr, axis=0, keepdims=True)            # shocks every area shares
     lr = lr - year_level
@@ -157,8 +168,7 @@ def _variance_fit(lr0, n, mask, min_years, min_areas):
         return None
     X = np.column_stack([np.ones(use.sum()), 1.0 / size[use]])
     beta = np.linalg.lstsq(X, v[use], rcond=None)[0]
-    return dict(beta=beta, X=X, v=v, use=use, size=size, cnt=cnt, shrink=shrink,
-                level=year_level + area_level)
+    return _VarianceFit(beta, X, v, use, size, cnt, shrink, year_level + area_level)
 
 
 def _size_noise(cube, areas, years, exclude_years, min_areas, min_years) -> SizeNoise | None:
@@ -183,10 +193,9 @@ def _size_noise(cube, areas, years, exclude_years, min_areas, min_years) -> Size
             # the fitted variance of a centred ratio: V (1 - 2 / A) (1 - 1 / years), V
             # floored at the 10th percentile of the variances (a fit pulled by the very events
             # it is to find must not call every year of a large area one)
-            V = np.maximum(fit["beta"][0] + fit["beta"][1] / fit["size"],
-                           np.quantile(fit["v"][fit["use"]], 0.1))
-            sd = np.sqrt(V * fit["shrink"] * (fit["cnt"] - 1) / np.maximum(fit["cnt"], 1))
-            z = np.abs(lr0 - fit["level"]) / sd[:, None, :]
+            V = np.maximum(fit.beta[0] + fit.beta[1] / fit.size, np.quantile(fit.v[fit.use], 0.1))
+            sd = np.sqrt(V * fit.shrink * (fit.cnt - 1) / np.maximum(fit.cnt, 1))
+            z = np.abs(lr0 - fit.level) / sd[:, None, :]
         new = valid & (z <= _Z_ONE_OFF)  # NaN z: out
         if (new == mask).all() or new.tobytes() in seen:
             break
@@ -198,8 +207,8 @@ def _size_noise(cube, areas, years, exclude_years, min_areas, min_years) -> Size
     else:
         logger.warning("size noise: leaving out one-off events did not settle in 50 passes; "
                        "the last fit is used")
-    beta, X, use = fit["beta"], fit["X"], fit["use"]
-    r = fit["v"][use] - X @ beta
+    beta, X, use = fit.beta, fit.X, fit.use
+    r = fit.v[use] - X @ beta
     cov = (r @ r / max(int(use.sum()) - 2, 1)) * np.linalg.pinv(X.T @ X)
     out = int((valid & ~mask).sum())
     return SizeNoise(max(0.0, float(beta[1])), float(np.sqrt(max(cov[1, 1], 0.0))), int(use.sum()),
