@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import nomenclature as nc
-from ._values import is_number, is_whole
+from ._values import is_number, is_whole, require_table
 from .exceptions import ConfigError
 
 __all__ = ["spec", "check_keys", "check_values", "check_base_year", "check_against_data"]
@@ -236,14 +236,9 @@ def _check_plan(cfg) -> None:
                                                     "{ kind, places, cost_per_place, ... }")
         for i, o in enumerate(opts):
             where = f"[{name}] options #{i + 1}"
-            if not isinstance(o, Mapping):
-                raise ConfigError(f"{cfg.path}: {where}: {o!r}: expected a table "
-                                  "{ kind, places, cost_per_place, max_modules, lead, source }")
-            for req in ("kind", "places", "cost_per_place"):
-                if req not in o:
-                    raise ConfigError(f"{cfg.path}: {where}: missing required key {req!r}; "
-                                      "expected kind, places, cost_per_place (and max_modules, "
-                                      "lead, source)")
+            require_table(o, f"{cfg.path}: {where}", ("kind", "places", "cost_per_place"),
+                          "{ kind, places, cost_per_place, max_modules, lead, source }",
+                          "kind, places, cost_per_place (and max_modules, lead, source)")
             t = _Section(cfg.path, where, o)
             t.check("kind", lambda v: v in KINDS, f"one of {', '.join(KINDS)}")
             t.check("places", lambda v: is_number(v) and v > 0, "places per module, a number > 0")

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
-from ._values import is_number, is_whole
+from ._values import is_number, is_whole, require_table
 from .exceptions import ConfigError, DataQualityWarning
 from .io._common import Provenance
 from .io.early_years import AGE_GROUPS as DFE_AGE_GROUPS
@@ -319,12 +319,9 @@ AGE_GROUPS = ("under_2", "2", "3_4")
 
 def _entitlement(r: Any, where: str) -> Entitlement:
     """One ``[[early_years.entitlements]]`` table, checked key by key."""
-    if not isinstance(r, Mapping):
-        raise ConfigError(f"{where}: {r!r}: expected a table (name, age_group, ages, hours, from_year)")
-    for k in ("name", "age_group", "ages", "hours", "from_year"):
-        if k not in r:
-            raise ConfigError(f"{where}: missing required key {k!r}; expected name, age_group, "
-                              "ages, hours, from_year (and eligible, takeup, takeup_range, source)")
+    require_table(r, where, ("name", "age_group", "ages", "hours", "from_year"),
+                  "(name, age_group, ages, hours, from_year)",
+                  "name, age_group, ages, hours, from_year (and eligible, takeup, takeup_range, source)")
     name = r["name"]
     if not isinstance(name, str) or not name:
         raise ConfigError(f"{where} name = {name!r}: expected a non-empty string")

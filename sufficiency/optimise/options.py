@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from .._values import is_number, is_whole
+from .._values import is_number, is_whole, require_table
 from ..exceptions import ConfigError
 
 __all__ = [
@@ -233,12 +233,9 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
     rows = []
     for i, e in enumerate(entries):
         w = f"{label} #{i + 1}"
-        if not isinstance(e, Mapping):
-            raise ConfigError(f"{w}: {e!r}: expected a table (name, area, phase, kind, places, cost)")
-        for key in ("name", "area", "phase", "kind", "places"):
-            if key not in e:
-                raise ConfigError(f"{w}: missing required key {key!r}; expected name, area, phase, "
-                                  "kind, places and cost or cost_per_place")
+        require_table(e, w, ("name", "area", "phase", "kind", "places"),
+                      "(name, area, phase, kind, places, cost)",
+                      "name, area, phase, kind, places and cost or cost_per_place")
         w = f"{w} ({e['name']})"
 
         def bad(key: str, expected: str, e=e, w=w) -> ConfigError:
