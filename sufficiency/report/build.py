@@ -568,8 +568,9 @@ def _areas_table(inputs: ModelInputs) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _demand_table(forecast, q: float) -> pd.DataFrame | None:
-    """Demand by phase of places with 80% and 95% bands and the stress quantile."""
+def _demand_table(forecast, q: float, cells: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Demand by phase of places with 80% and 95% bands and the stress quantile; ``cells``
+    is the forecast's ``to_frame()`` (for the births-projected flag)."""
     if forecast is None:
         return None
     base = forecast.phase_totals()
@@ -584,9 +585,6 @@ def _demand_table(forecast, q: float) -> pd.DataFrame | None:
     agg = agg.rename(columns={"place_phase": nc.PHASE, nc.PUPILS: "demand",
                               "pupils_lower": "demand_lower", "pupils_upper": "demand_upper"})
     # whether any of the area's pupils that year rest on projected (or nowcast) births
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cells = _frame_or_none(forecast)
     if cells is not None and "births_projected" in cells:
         bp = cells.groupby([nc.AREA, nc.YEAR])["births_projected"].any()
         agg["births_projected"] = bp.reindex(
@@ -984,7 +982,10 @@ def build_report(
     report_date = str(report_date)
 
     q = float(rcfg["quantile"])
-    demand = _demand_table(forecast, q)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fc_frame = _frame_or_none(forecast)
+    demand = _demand_table(forecast, q, fc_frame)
     suff = _frame_or_none(sufficiency)
     plan = _frame_or_none(allocation)
     before_after = _frame_or_none(allocation, "before_after")
@@ -1009,9 +1010,9 @@ def build_report(
         provenance += list(getattr(obj, "provenance", ()) or ())
         warn_texts += [str(getattr(w, "message", w)) for w in (getattr(obj, "warnings", ()) or ())]
 
-    timing = _timing_notes(report_date, base_year,
-                           int(before_after[nc.YEAR].min())
-                           if before_after is not None and len(before_after) else None)
+    plan_first_year = (int(before_after[nc.YEAR].min())
+                       if before_after is not None and len(before_after) else None)
+    timing = _timing_notes(report_date, base_year, plan_first_year)
     for t in timing[1:]:
         logger.warning(t)
         warn_texts.append(t)
@@ -1060,24 +1061,16 @@ def build_report(
         "quantile": q,
         "solver": getattr(allocation, "solver", None) if allocation is not None else None,
         "timing": tuple(t for t in timing if t),
-        "plan_first_year": (int(before_after[nc.YEAR].min())
-                            if before_after is not None and len(before_after) else None),
+        "plan_first_year": plan_first_year,
     }
     areas = _areas_table(inputs)
     if key is not None:
         key["area_name"] = dict(zip(areas[nc.AREA], areas["name"])).get(key["area"], key["area"])
     notes = list(inputs.notes)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fc_frame = _frame_or_none(forecast)
-    schools = inputs.capacity.copy()
-    # the reader's line numbers (attrs) serve input errors only; pandas would copy them on
-    # every operation the report does on this table
-    schools.attrs = {}
     return ReportData(
         meta=MappingProxyType(meta),
         areas=areas,
-        schools=schools,
+        schools=inputs.capacity.copy(),
         forecast=fc_frame,
         demand=demand,
         sufficiency=suff,
