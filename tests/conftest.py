@@ -26,6 +26,35 @@ def model_path() -> Path:
     return MODEL
 
 
+@pytest.fixture(scope="session")
+def inputs(model_path):
+    """The embedded model's inputs, loaded once (data-quality warnings silenced); read only:
+    a test that changes a table works on a copy."""
+    import warnings
+
+    from sufficiency import load_inputs, load_model
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_inputs(load_model(model_path))
+
+
+@pytest.fixture(scope="session")
+def core_pipeline(inputs):
+    """The report pipeline on the embedded model without SEND and early years (they have
+    their own tests), run once: ``(results, missing)``; read only."""
+    import warnings
+
+    from sufficiency.report import run_pipeline
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = run_pipeline(inputs, with_send=False, with_early_years=False)
+    missing = results.pop("missing")
+    results.pop("seconds", None)
+    return results, missing
+
+
 @pytest.fixture
 def tiny_pupils() -> pd.DataFrame:
     """Synthetic authority (test data only): two areas, 2015-2020, R-Y13, constant cohorts.

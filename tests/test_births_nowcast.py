@@ -44,12 +44,6 @@ def test_nowcast_uses_the_calendar_year_ending_half_way_through_the_next_mid_yea
     assert (now["kind"] == "nowcast").all()
 
 
-@pytest.fixture(scope="module")
-def inputs(model_path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load_inputs(load_model(model_path))
-
 
 def test_inputs_carry_the_nowcast_by_planning_area(inputs, data_dir):
     now = inputs.births_nowcast

@@ -260,16 +260,13 @@ def test_validate_cli_reports_one_line(tmp_path):
     assert "Traceback" not in out
 
 
-def test_capacity_with_ncy_min_above_ncy_max(tmp_path):
+def test_capacity_with_ncy_min_above_ncy_max(tmp_path, inputs):
     """A tidy capacity row with ncy_min > ncy_max names the file, the columns and the school."""
-    import warnings
 
-    from sufficiency.exceptions import DataQualityWarning, SchemaError
+    from sufficiency.exceptions import SchemaError
     from sufficiency.inputs import load_inputs
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataQualityWarning)
-        cap = load_inputs(load_model(MODEL)).capacity
+    cap = inputs.capacity
     cap = cap[["school", "area", "phase", "ncy_min", "ncy_max", "capacity"]].copy()
     cap.loc[cap.index[0], ["ncy_min", "ncy_max"]] = [6, 0]
     cap.to_csv(tmp_path / "cap.csv", index=False)

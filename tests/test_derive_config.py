@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 
 from sufficiency import ConfigError, load_inputs, load_model
 from sufficiency.derive import apportion_pupils, area_shares
-
-
-@pytest.fixture(scope="module")
-def inputs(model_path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load_inputs(load_model(model_path))
 
 
 def test_derived_areas_sum_to_authority(inputs):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -12,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from sufficiency.cli import cli
-from sufficiency.config import load_model
 from sufficiency.early_years import (
     DEFAULT_ENTITLEMENTS,
     Entitlement,
@@ -21,15 +19,7 @@ from sufficiency.early_years import (
     early_years_entitlements,
     forecast_early_years,
 )
-from sufficiency.exceptions import ConfigError, DataQualityWarning
-from sufficiency.inputs import load_inputs
-
-
-@pytest.fixture(scope="module")
-def inputs(model_path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataQualityWarning)
-        return load_inputs(load_model(model_path))
+from sufficiency.exceptions import ConfigError
 
 
 @pytest.fixture(scope="module")
@@ -193,18 +183,13 @@ def test_backtest_on_january_2018_counts(data_dir):
     assert (b["err_model"].abs() < 0.06).all()
 
 
-def test_population_uses_the_births_nowcast_as_projected(model_path):
+def test_population_uses_the_births_nowcast_as_projected(inputs):
     """The early years / SEND population takes mid-2023 births from the same nowcast as the
     pupil forecast, and still counts that cohort as projected (not observed)."""
     import dataclasses
-    import warnings as w
 
-    from sufficiency import load_inputs, load_model
     from sufficiency.early_years import authority_population
 
-    with w.catch_warnings():
-        w.simplefilter("ignore")
-        inputs = load_inputs(load_model(model_path))
     now = inputs.births_nowcast["births"].sum()
     pop, _ = authority_population(inputs, years=[2023, 2024])
     off, _ = authority_population(dataclasses.replace(inputs, births_nowcast=None), years=[2023, 2024])

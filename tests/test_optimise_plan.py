@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from sufficiency.config import load_model
-from sufficiency.inputs import load_inputs
 from sufficiency.optimise import plan
 
 
@@ -37,12 +34,6 @@ class StubForecast:
         f = 1.0 if q is None else 1 + (q - 0.5) / 5
         return self.totals.assign(pupils=self.totals["pupils"] * f)
 
-
-@pytest.fixture(scope="module")
-def inputs(model_path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load_inputs(load_model(model_path))
 
 
 def test_plan_uses_local_options_and_benchmarks(inputs):

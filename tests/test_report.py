@@ -13,21 +13,18 @@ import os
 import re
 import shutil
 import subprocess
-import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from sufficiency import load_inputs, load_model
 from sufficiency import nomenclature as nc
 from sufficiency.report import (
     build_report,
     render_html,
     render_summary_json,
     render_xlsx,
-    run_pipeline,
     scap_frame,
     write_report,
 )
@@ -44,15 +41,10 @@ DATE = "2026-11-22"
 
 
 @pytest.fixture(scope="module")
-def run(model_path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        inputs = load_inputs(load_model(model_path))
-        # SEND and early years have their own tests; here they are left out for speed (the
-        # report then says they are not available in this run)
-        results = run_pipeline(inputs, with_send=False, with_early_years=False)
-    missing = results.pop("missing")
-    results.pop("seconds")
+def run(inputs, core_pipeline):
+    # SEND and early years are left out (the report then says they are not available in
+    # this run)
+    results, missing = core_pipeline
     data = build_report(inputs, **results, missing=missing, report_date=DATE)
     return inputs, results, data
 

@@ -10,9 +10,8 @@ import warnings
 
 import pytest
 
-from sufficiency import load_inputs, load_model
 from sufficiency import nomenclature as nc
-from sufficiency.report import build_report, render_xlsx, run_pipeline
+from sufficiency.report import build_report, render_xlsx
 from sufficiency.report.build import _timing_notes, _years_label
 from sufficiency.report.text import (
     accuracy_sentences,
@@ -23,14 +22,10 @@ from sufficiency.report.text import (
 
 
 @pytest.fixture(scope="module")
-def run(model_path):
+def run(inputs, core_pipeline):
+    results, missing = core_pipeline
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        inputs = load_inputs(load_model(model_path))
-        # SEND and early years have their own tests; left out here for speed
-        results = run_pipeline(inputs, with_send=False, with_early_years=False)
-        results.pop("seconds", None)
-        missing = results.pop("missing")
         data = build_report(inputs, **results, missing=missing, report_date="2026-11-27")
     return inputs, results, data
 

@@ -28,12 +28,10 @@ from sufficiency.io.tidy import read_tidy
 WORCS = "E10000034"
 
 
-
-
 @pytest.fixture
-def tidy_model(model_copy, model_path):
+def tidy_model(model_copy, inputs):
     """The model copy reading its capacity from a tidy CSV (written from the SCAP file)."""
-    cap = load_inputs(load_model(model_path)).capacity
+    cap = inputs.capacity
     path = model_copy.parent.parent / "data" / "capacity_tidy.csv"
     cap.to_csv(path, index=False)
     text = model_copy.read_text()
@@ -147,12 +145,12 @@ def test_capacity_school_in_an_area_of_another_phase_is_an_error(tidy_model):
     assert res.exit_code == 1 and "capacity_tidy.csv" in _err(res)
 
 
-def test_capacity_case_fix_keeps_the_places(tidy_model, model_path):
+def test_capacity_case_fix_keeps_the_places(tidy_model, inputs):
     model_copy = tidy_model
     p = model_copy.parent.parent / "data" / "capacity_tidy.csv"
     _replace_line(p, ",primary,", ",Primary,")
     fixed = load_inputs(load_model(model_copy)).capacity
-    real = load_inputs(load_model(model_path)).capacity
+    real = inputs.capacity
     pd.testing.assert_series_equal(fixed.groupby(["area", "phase"])["capacity"].sum(),
                                   real.groupby(["area", "phase"])["capacity"].sum())
 

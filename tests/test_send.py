@@ -12,9 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from sufficiency.cli import cli
-from sufficiency.config import load_model
-from sufficiency.exceptions import ConfigError, DataQualityWarning
-from sufficiency.inputs import load_inputs
+from sufficiency.exceptions import ConfigError
 from sufficiency.send import (
     SCENARIOS,
     backtest_send,
@@ -26,12 +24,6 @@ from sufficiency.send import (
 
 WORCS = "E10000034"
 
-
-@pytest.fixture(scope="module")
-def inputs(model_path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataQualityWarning)
-        return load_inputs(load_model(model_path))
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +72,6 @@ def test_projection_scenarios_by_hand():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_holt_recursion_is_statsmodels_holt(seed):
     """The fixed-parameter recursion gives statsmodels' numbers (statsmodels is the oracle)."""
-    import warnings
 
     from statsmodels.tsa.holtwinters import Holt
 

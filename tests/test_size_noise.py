@@ -183,20 +183,17 @@ def test_backtest_widens_small_authorities(tmp_path):
     assert w["A02"] == pytest.approx(w["A05"], rel=0.02)
 
 
-def test_worcestershire_planning_areas_get_their_size(model_path):
+def test_worcestershire_planning_areas_get_their_size(inputs):
     """The embedded model: the noise is measured on the 14 authorities in the census file,
     the smallest planning area's one-year range is wider (relative to its forecast) than the
     largest's, and the report's assumptions say what was used."""
     import warnings
 
-    from sufficiency.config import load_model
     from sufficiency.forecast import run_forecast
-    from sufficiency.inputs import load_inputs
     from sufficiency.report.build import _assumptions_table as assumptions_table
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        inputs = load_inputs(load_model(model_path))
         res = run_forecast(inputs)
     assert res.size_noise.phi == pytest.approx(DEFAULT_SIZE_NOISE, abs=0.0005)
     assert "14 areas" in res.size_noise.source
