@@ -8,7 +8,6 @@ times in one run.
 from __future__ import annotations
 
 import logging
-import shutil
 
 from click.testing import CliRunner
 from conftest import cli_err as _err
@@ -32,13 +31,11 @@ def test_no_births_warning_once_per_backtest(data_dir, caplog):
     assert hits[0].startswith("backtest (origins 2012-2019)")
 
 
-def test_forecast_without_births_warns_once_per_kind(model_path, tmp_path, caplog):
-    shutil.copytree(model_path.parent.parent / "data", tmp_path / "data")
-    (tmp_path / "models").mkdir()
-    text = model_path.read_text()
+def test_forecast_without_births_warns_once_per_kind(model_copy, caplog):
+    text = model_copy.read_text()
     births = 'births = { path = "../data/births_by_district_1992_2023.csv", reader = "ons_births" }\n'
     assert births in text
-    m = tmp_path / "models" / "m.toml"
+    m = model_copy
     m.write_text(text.replace(births, ""))
     with caplog.at_level(logging.WARNING):
         res = CliRunner().invoke(cli, ["forecast", str(m)])

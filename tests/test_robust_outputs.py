@@ -12,6 +12,7 @@ import os
 import pytest
 from click.testing import CliRunner
 from conftest import cli_err as _err
+from conftest import error_lines
 from conftest import listing as _listing
 
 import sufficiency._files as files
@@ -92,9 +93,8 @@ def test_forecast_folder_in_the_way_writes_nothing_one_line(model_path, tmp_path
     (out / "notes.txt").mkdir(parents=True)
     res = CliRunner().invoke(cli, ["forecast", str(model_path), "--out", str(out)])
     assert res.exit_code == 1, res.output
-    err = _err(res)
-    assert "Traceback" not in err
-    line = [ln for ln in err.splitlines() if ln.startswith("Error:")]
+    assert "Traceback" not in _err(res)
+    line = error_lines(res)
     assert len(line) == 1 and str(out) in line[0] and "nothing was written" in line[0]
     assert _listing(out) == ["notes.txt"]  # neither forecast.csv nor phase_totals.csv
 
