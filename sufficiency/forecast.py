@@ -26,7 +26,7 @@ import inspect
 import logging
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -851,25 +851,27 @@ class CohortModel:
             key_is_ncy = em_cell is ncy_error_model
             for gi, g in enumerate(self.ncys_):
                 key = g if key_is_ncy else nc.phase_of_ncy(g)
-                mult[gi] = em_cell.multipliers(key, hh[:, 0], qs)
+                eq = em_cell.error_quantiles(key, hh[:, 0])
+                mult[gi] = em_cell.multipliers(key, hh[:, 0], qs, eq=eq)
                 if size_noise is not None and nc.phase_of_ncy(g) in _SIZED_PHASES:
                     # a cell's own noise: its cohort forecast for min(h, g + 1) years
                     inv = 1.0 / np.maximum(total[:, :, gi], 1.0)
                     yrs = noise_years(hh[:, 0], [g])
-                    scale[:, :, gi] = em_cell.size_scale(key, hh[:, 0], inv, yrs, size_noise)
+                    scale[:, :, gi] = em_cell.size_scale(key, hh[:, 0], inv, yrs, size_noise, eq=eq)
         # (A, H, G, Q); with size noise the multipliers are raised to each cell's power k
         m_ahgq = np.transpose(mult, (1, 0, 2))[None]
         bounds = total[..., None] * (m_ahgq ** scale[..., None] if size_noise is not None else m_ahgq)
         draws, draw_scale = {}, {}
         if error_model is not None and not error_model.empty:
             for p in nc.PHASES:
-                draws[p] = error_model.draws(p, hh[:, 0], int(self.draws), int(self.seed))
+                eq = error_model.error_quantiles(p, hh[:, 0])
+                draws[p] = error_model.draws(p, hh[:, 0], int(self.draws), int(self.seed), eq=eq)
                 gsel = [i for i, g in enumerate(self.ncys_) if nc.phase_of_ncy(g) == p]
                 if size_noise is not None and gsel and p in _SIZED_PHASES:
                     tot = np.where(self.mask_[:, None, gsel], total[:, :, gsel], 0.0).sum(axis=2)
                     draw_scale[p] = error_model.size_scale(
                         p, hh[:, 0], 1.0 / np.maximum(tot, 1.0), noise_years(hh[:, 0], nc.PHASE_NCY[p]),
-                        size_noise)
+                        size_noise, eq=eq)
         # frame: history and forecast stacked on the year axis, so np.nonzero walks the
         # cells already sorted by (area, year, ncy)
         Tn = len(self.years_)
@@ -1207,9 +1209,4 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
         provenance=prov, notes=tuple(notes), area_names=cfg.area_names,
     )
     ws = tuple(str(w.message) for w in caught) + res.warnings
-    return ForecastResult(
-        data=res.data, config={**res.config, "model": cfg.name}, provenance=res.provenance,
-        warnings=ws, coverage=res.coverage, base_year=res.base_year, draws=res.draws,
-        draw_scale=res.draw_scale, draw_areas=res.draw_areas, size_noise=res.size_noise,
-        notes=res.notes, area_names=res.area_names, totals=res.totals,
-    )
+    return replace(res, config={**res.config, "model": cfg.name}, warnings=ws)

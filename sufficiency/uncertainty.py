@@ -430,28 +430,32 @@ class ErrorModel:
                 out[j] = Q[np.searchsorted(hs, h)]
         return out
 
-    def multipliers(self, key, horizons: np.ndarray, qs) -> np.ndarray:
-        """Outcome/forecast multipliers ``1 / (1 + e_{1-q})``, shape (len(horizons), len(qs))."""
-        eq = self.error_quantiles(key, horizons)
+    def multipliers(self, key, horizons: np.ndarray, qs, eq: np.ndarray | None = None) -> np.ndarray:
+        """Outcome/forecast multipliers ``1 / (1 + e_{1-q})``, shape (len(horizons), len(qs)).
+
+        ``eq``: :meth:`error_quantiles` of ``key`` at ``horizons`` if already computed (here
+        and in :meth:`draws` and :meth:`size_scale`)."""
+        eq = self.error_quantiles(key, horizons) if eq is None else eq
         qs = np.atleast_1d(np.asarray(qs, dtype=float))
         cols = np.array([np.interp(1.0 - q, _GRID, _GRID) for q in qs])
         e = np.stack([np.array([np.interp(c, _GRID, row) for row in eq]) for c in cols], axis=1)
         return 1.0 / (1.0 + e)
 
-    def draws(self, key, horizons: np.ndarray, n: int, seed: int) -> np.ndarray:
+    def draws(self, key, horizons: np.ndarray, n: int, seed: int,
+              eq: np.ndarray | None = None) -> np.ndarray:
         """Outcome/forecast multiplier draws, shape (len(horizons), n); seeded.
 
         Draw ``d`` uses the error rank ``u_d`` (the same for every key and horizon given the
         seed), so paths are coherent across horizons.
         """
         u = np.random.default_rng(seed).random(n)
-        eq = self.error_quantiles(key, horizons)
+        eq = self.error_quantiles(key, horizons) if eq is None else eq
         # outcome rank u -> error rank 1 - u
         e = np.stack([np.interp(1.0 - u, _GRID, row) for row in eq])
         return 1.0 / (1.0 + e)
 
     def size_scale(self, key, horizons: np.ndarray, inv_n: np.ndarray, years: np.ndarray,
-                   noise: SizeNoise | None) -> np.ndarray:
+                   noise: SizeNoise | None, eq: np.ndarray | None = None) -> np.ndarray:
         """Log-scale widening of ``key``'s intervals for areas of size ``1 / inv_n``.
 
         The errors' spread at horizon ``h`` (sd on a log scale, from their 10th and 90th
@@ -490,7 +494,7 @@ class ErrorModel:
         rh = ref_k.index.to_numpy(dtype=int)
         j = np.clip(np.searchsorted(rh, hs), 0, len(rh) - 1)
         ref = ref_k.to_numpy(dtype=float)[j]
-        eq = self.error_quantiles(key, hs)
+        eq = self.error_quantiles(key, hs) if eq is None else eq
         i10, i90 = np.searchsorted(_GRID, 0.1), np.searchsorted(_GRID, 0.9)
         with np.errstate(invalid="ignore"):
             sd = (np.log1p(np.maximum(eq[:, i90], -0.99)) - np.log1p(np.maximum(eq[:, i10], -0.99))) / (2 * _Z80)
