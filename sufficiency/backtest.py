@@ -178,6 +178,15 @@ def rolling_forecasts(
     first, last = int(pupils[nc.YEAR].min()), int(pupils[nc.YEAR].max())
     frames = []
     actual = pupils.groupby([nc.AREA, nc.YEAR, nc.NCY])[nc.PUPILS].sum()
+    p = _model_params(params)
+    if baseline is not None and baseline != "last":
+        p.update(BASELINES[baseline])
+    nowcast = calendar_births is not None and baseline is None and births is not None
+    if nowcast:
+        from .io.births import nowcast_births
+
+        if nc.KIND not in births:
+            births = births.assign(**{nc.KIND: "actual"})
 
     def _origin(o: int) -> None:
         if o <= first or o > last:
@@ -192,9 +201,6 @@ def rolling_forecasts(
                     "forecast": base[nc.PUPILS].to_numpy(dtype=float),
                 }))
             return
-        p = _model_params(params)
-        if baseline is not None:
-            p.update(BASELINES[baseline])
         model = CohortModel(**p)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -202,13 +208,9 @@ def rolling_forecasts(
         if fitted is not None and o in fitted:
             fitted[o] = model
         supplied = None
-        if calendar_births is not None and baseline is None and births is not None:
-            from .io.births import nowcast_births
-
-            known = births[births[nc.YEAR] <= o]
-            if nc.KIND not in known:
-                known = known.assign(**{nc.KIND: "actual"})
-            supplied = nowcast_births(known, calendar_births[calendar_births[nc.YEAR] <= o])
+        if nowcast:
+            supplied = nowcast_births(births[births[nc.YEAR] <= o],
+                                      calendar_births[calendar_births[nc.YEAR] <= o])
         cube, _ = model.forecast_cube(max_horizon, supplied)
         A, H, G = cube.shape
         ai, hi, gi = np.nonzero(np.broadcast_to(model.mask_[:, None, :], cube.shape))
