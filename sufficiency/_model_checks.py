@@ -397,7 +397,7 @@ def check_against_data(cfg, base_year: int, first_data_year: int | None = None) 
     """
     sec = cfg.section("plan")
     last = base_year + cfg.assumptions.horizon
-    label = f"{base_year}/{(base_year + 1) % 100:02d}"
+    label = nc.academic_year_label(base_year)
     first = sec.get("first_year")
     if first is not None and not base_year < first <= last:
         raise ConfigError(

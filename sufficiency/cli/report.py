@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from .. import nomenclature as nc
 from . import cli
 from ._common import FiniteFloat, model_argument, output_dir
 
@@ -76,7 +77,7 @@ def report(ctx, model, out, only, report_date, solver, quantile, no_plan, no_sen
     if date is not None and date < dt.date(base, 9, 1):
         # a report dated before the data it reports on (the cover would show both)
         raise click.BadParameter(
-            f"{report_date} is before the data's base year {base}/{(base + 1) % 100:02d}; "
+            f"{report_date} is before the data's base year {nc.academic_year_label(base)}; "
             f"expected a date on or after its start, {base}-09-01", param_hint="'--date'")
     formats = tuple(only) if only else _FORMATS
     # all requested files or none (a failure half-way leaves --out as it was; output_dir
