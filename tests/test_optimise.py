@@ -3,6 +3,7 @@ over-constrained case, CBC vs HiGHS. All data here are synthetic (test data only
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -17,11 +18,11 @@ PLAIN = dict(margin=0.0, target=0.0, ceiling=0.5, discount_rate=0.0, target_pena
 
 
 def opt(name, area="A", kind="permanent_expansion", places=105, cost=1_000_000.0, max_modules=1,
-        max_per_year=0, min_modules=0, earliest=2025, duration=0, phase="primary"):
+        max_per_year=0, min_modules=0, earliest=2025, duration=0, phase="primary", fill_years=0):
     return dict(option=name, area=area, phase=phase, kind=kind, places=places,
                 max_modules=max_modules, max_per_year=max_per_year, min_modules=min_modules,
                 cost_per_module=cost, cost_per_place=cost / places, revenue_per_place=0.0,
-                earliest_year=earliest, duration=duration, source="test")
+                earliest_year=earliest, duration=duration, fill_years=fill_years, source="test")
 
 
 def demand(values, area="A", years=YEARS, phase="primary", scenario=None):
@@ -66,6 +67,64 @@ def test_margin_is_applied():
     r = solve(demand([300.0] * 3), cap(A=210.0), [opt("exp"), bulge(300_000.0)], margin=0.1, target=0.1)
     assert r.objective == pytest.approx(1_200_000.0)
     assert r.plan["places"].sum() == 120.0
+
+
+# --------------------------------------------------------------------------- filling
+def test_filled_share():
+    from sufficiency.optimise.data import filled_share
+
+    got = filled_share(np.array([1, 2, 7, 8, 1, 3]), np.array([7, 7, 7, 7, 0, 1]))
+    assert got.tolist() == pytest.approx([1 / 7, 2 / 7, 1.0, 1.0, 1.0, 1.0])
+
+
+def test_an_expansion_that_fills_adds_its_places_year_by_year():
+    # a committed 105-place expansion filling over 7 years adds 15, 30, 45 places in 2025-2027
+    r = solve(demand([300.0] * 3), cap(A=210.0), [opt("exp", fill_years=7, min_modules=1)],
+              shortfall_penalty=1e5)
+    ba = r.before_after()
+    assert ba["added"].tolist() == pytest.approx([15.0, 30.0, 45.0])
+    assert ba["shortfall_after"].tolist() == pytest.approx([75.0, 60.0, 45.0])
+    assert r.plan[["places", "fill_years"]].values.tolist() == [[105.0, 7]]
+
+
+def test_bulge_classes_beat_an_expansion_that_fills_too_slowly():
+    # the same need as test_expansion_beats_three_bulge_classes (90 places from 2025): in full
+    # use the expansion (GBP 1.0m) wins; filling 15 a year it cannot close 2025's gap, which
+    # needs three bulge classes that last the horizon anyway (GBP 1.2m)
+    r = solve(demand([300.0] * 3), cap(A=210.0), [opt("exp", fill_years=7), bulge(400_000.0)])
+    assert r.objective == pytest.approx(1_200_000.0)
+    assert r.plan[["option", "year", "modules"]].values.tolist() == [["bulge", 2025, 3]]
+
+
+def test_revenue_counts_the_places_in_use():
+    # 70 places filling over 7 years: 10 + 20 + 30 = 60 place-years in 2025-2027 at GBP 100
+    from sufficiency.optimise.data import prepare
+    from sufficiency.optimise.objective import capital_coefficients
+
+    o = pd.DataFrame([opt("exp", places=70, cost=0.0, fill_years=7)], columns=list(OPTION_COLUMNS))
+    o["revenue_per_place"] = 100.0
+    data = prepare(demand([300.0] * 3), cap(A=210.0), o, PlanSettings(**PLAIN))
+    first = data.build_year == 2025
+    assert capital_coefficients(data)[first].tolist() == pytest.approx([6_000.0])
+
+
+def test_fill_years_defaults_and_model_errors():
+    from sufficiency.optimise.options import default_fill_years, options_from_config
+
+    assert [default_fill_years(k, p) for k, p in [
+        ("new_school", "primary"), ("permanent_expansion", "secondary"), ("bulge_class", "primary"),
+        ("new_school", "special"), ("temporary_expansion", "secondary")]] == [7, 5, 0, 0, 0]
+    base = dict(name="X exp", area="X", phase="secondary", kind="permanent_expansion",
+                places=150, cost=5_900_000.0)
+    got = options_from_config({"options": [base, {**base, "name": "X now", "fill_years": 0}]})
+    assert got["fill_years"].tolist() == [5, 0]
+    with pytest.raises(ConfigError, match=r"\(X exp\) fill_years = 2\.5: expected a whole number "
+                                          r">= 0 \(0 = all places from opening\)"):
+        options_from_config({"options": [{**base, "fill_years": 2.5}]})
+    # a catalogue without the column (a library user's own table) is in full use from opening
+    o = pd.DataFrame([opt("exp")], columns=list(OPTION_COLUMNS)).drop(columns="fill_years")
+    r = solve_allocation(demand([300.0] * 3), cap(A=210.0), o, PlanSettings(**PLAIN))
+    assert r.objective == pytest.approx(1e6) and r.before_after()["added"].tolist() == [105.0] * 3
 
 
 # --------------------------------------------------------------------------- families
@@ -257,6 +316,10 @@ def test_catalogue_from_dfe_benchmarks_and_local_override(data_dir):
     x_bulge = cat.query("area == 'X' and kind == 'bulge_class'").iloc[0]
     assert x_bulge["places"] == 30 and x_bulge["duration"] == 7 and x_bulge["earliest_year"] == 2026
     assert x_bulge["cost_per_module"] == pytest.approx(30 * costs[("primary", "temporary_expansion")])
+    fill = cat.set_index(["area", "kind"])["fill_years"]
+    assert fill[("X", "new_school")] == 7 and fill[("X", "permanent_expansion")] == 7
+    assert fill[("X", "bulge_class")] == 0 and fill[("Y", "permanent_expansion")] == 5
+    assert fill[("Y", "new_school")] == 0  # the local option's own value (opt's default, 0)
 
 
 def test_decomposition_gives_the_same_optimum():

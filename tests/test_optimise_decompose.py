@@ -29,11 +29,11 @@ PLAN_KEY = ["area", "phase", "year", "option", "modules"]
 
 
 def opt(name, area, phase, kind, places, cost, max_modules=1, max_per_year=0, min_modules=0,
-        earliest=2025, duration=0):
+        earliest=2025, duration=0, fill_years=0):
     return dict(option=name, area=area, phase=phase, kind=kind, places=places,
                 max_modules=max_modules, max_per_year=max_per_year, min_modules=min_modules,
                 cost_per_module=float(cost), cost_per_place=cost / places, revenue_per_place=0.0,
-                earliest_year=earliest, duration=duration, source="test")
+                earliest_year=earliest, duration=duration, fill_years=fill_years, source="test")
 
 
 def random_problem(seed: int, n_areas: int = 4):
@@ -53,9 +53,10 @@ def random_problem(seed: int, n_areas: int = 4):
                 opt(f"{area}:{ph}:bulge", area, ph, "bulge_class", 30, 30 * cpp, max_modules=0,
                     max_per_year=2, duration=5),
                 opt(f"{area}:{ph}:exp", area, ph, "permanent_expansion", 60,
-                    60 * rng.uniform(18_000, 26_000), max_modules=2, earliest=2026),
+                    60 * rng.uniform(18_000, 26_000), max_modules=2, earliest=2026,
+                    fill_years=int(rng.integers(0, 6))),
                 opt(f"{area}:{ph}:new", area, ph, "new_school", 420, 420 * rng.uniform(20_000, 28_000),
-                    earliest=2028),
+                    earliest=2028, fill_years=int(rng.integers(0, 8))),  # 0: full at opening
             ]
     return (pd.concat(dem, ignore_index=True), pd.DataFrame(cap),
             pd.DataFrame(opts, columns=list(OPTION_COLUMNS)))
@@ -90,6 +91,18 @@ def test_presolve_and_decomposition_match_the_monolithic_model(seed):
     for kw in (dict(presolve=True, decompose=False), dict(presolve=False, decompose=True),
                dict(presolve=True, decompose=True), dict(block_size=3)):
         assert_same(solve(dem, cap, opts, solver="highs", **kw), whole)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_filling_expansions_match_the_monolithic_model(seed):
+    # cheap expansions that fill over 3 years, so that the plan does choose them
+    dem, cap, opts = random_problem(seed)
+    exp = opts["kind"] == "permanent_expansion"
+    opts.loc[exp, "cost_per_module"] *= 0.2
+    opts.loc[exp, "fill_years"] = 3
+    whole = solve(dem, cap, opts, solver="highs", **WHOLE)
+    assert (whole.plan["fill_years"] == 3).any()
+    assert_same(solve(dem, cap, opts, solver="highs"), whole)
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -35,16 +35,18 @@ FAMILIES = ("sufficiency", "target", "ceiling", "module_limit", "budget", "moves
 
 
 def additions_by_cell(data: PlanData, v: Variables) -> dict[int, list[tuple]]:
-    """``{c: [(build variable, places per module), ...]}`` for every covered cell."""
-    places = data.options["places"].to_numpy(float)[data.build_option]
+    """``{c: [(build variable, places per module in c's year), ...]}`` for every covered
+    cell (fewer than the module's places while it fills: ``PlanData.cover_places``)."""
     order = np.argsort(data.cover_cell, kind="stable")
     cells = data.cover_cell[order]
     builds = data.cover_build[order]
+    places = data.cover_places[order]
     bounds = np.flatnonzero(np.diff(cells)) + 1
     out: dict[int, list[tuple]] = {}
-    for chunk_c, chunk_b in zip(np.split(cells, bounds), np.split(builds, bounds)):
+    for chunk_c, chunk_b, chunk_p in zip(np.split(cells, bounds), np.split(builds, bounds),
+                                         np.split(places, bounds)):
         if len(chunk_c):
-            out[int(chunk_c[0])] = [(v.build[b], places[b]) for b in chunk_b.tolist()]
+            out[int(chunk_c[0])] = [(v.build[b], p) for b, p in zip(chunk_b.tolist(), chunk_p.tolist())]
     return out
 
 

@@ -25,7 +25,7 @@ from .._values import is_number, is_whole
 from ..capacity import DEMAND
 from ..exceptions import ConfigError, SchemaError
 
-__all__ = ["PlanSettings", "PlanData", "prepare"]
+__all__ = ["PlanSettings", "PlanData", "prepare", "filled_share", "fill_years_of"]
 
 SCENARIO = "scenario"
 
@@ -182,7 +182,8 @@ class PlanData:
     build_upper: np.ndarray  # (B,) most modules of this build
     cover_build: np.ndarray  # (K,) build index of each coverage pair
     cover_cell: np.ndarray  # (K,) cell index of each coverage pair
-    build_years_open: np.ndarray  # (B,) years the build is open within the horizon
+    cover_places: np.ndarray  # (K,) places one module of the build adds in the cell's year
+    build_place_years: np.ndarray  # (B,) place-years one module adds within the horizon
     moves: pd.DataFrame  # from_cell, to_cell, max_share, cost_per_pupil (row m)
     years: np.ndarray
     first_year: int
@@ -191,6 +192,26 @@ class PlanData:
     @property
     def n_cells(self) -> int:
         return len(self.cells)
+
+
+def fill_years_of(options: pd.DataFrame) -> np.ndarray:
+    """Each option's ``fill_years`` (0 where the column is absent or empty: all places at
+    opening) [years]."""
+    if "fill_years" not in options.columns:
+        return np.zeros(len(options), int)
+    return pd.to_numeric(options["fill_years"], errors="coerce").fillna(0).to_numpy().astype(int)
+
+
+def filled_share(year_open: np.ndarray, fill_years: np.ndarray) -> np.ndarray:
+    """Share of a module's places in use in its ``year_open``-th year (1 = the opening year).
+
+    ``min(1, year_open / fill_years)``: a module that fills over ``fill_years`` years (one
+    more entry year group a year) has ``1 / fill_years`` of its places in its first year; 0
+    or 1 = all places from opening [-].
+    """
+    k = np.asarray(year_open, float)
+    f = np.asarray(fill_years, float)
+    return np.where(f > 1, np.minimum(1.0, k / np.maximum(f, 1.0)), 1.0)
 
 
 def _demand_frame(demand: pd.DataFrame) -> pd.DataFrame:
@@ -300,12 +321,14 @@ def prepare(
     keep &= has_cell[o_idx]
     build_option, build_year, build_upper = o_idx[keep], t_all[keep], upper[keep].astype(float)
     dur = opts["duration"].to_numpy()[build_option]
+    fill = fill_years_of(opts)[build_option]
 
     # --- coverage: build b adds places to cell c (same area/phase, open in c's year) ------
     bframe = pd.DataFrame({
         nc.AREA: opts[nc.AREA].to_numpy()[build_option],
         nc.PHASE: opts[nc.PHASE].to_numpy()[build_option],
-        "b": np.arange(len(build_option)), "t0": build_year, "dur": dur,
+        "b": np.arange(len(build_option)), "t0": build_year, "dur": dur, "fill": fill,
+        "places": opts["places"].to_numpy(float)[build_option],
     })
     pairs = bframe.merge(cells[[nc.AREA, nc.PHASE, nc.YEAR, "c"]], on=[nc.AREA, nc.PHASE])
     y = pairs[nc.YEAR].to_numpy()
@@ -315,7 +338,9 @@ def prepare(
     pairs = pairs.loc[open_]
     cover_build = pairs["b"].to_numpy(dtype=int)
     cover_cell = pairs["c"].to_numpy(dtype=int)
-    years_open = np.bincount(cover_build, minlength=len(build_option)).astype(float)
+    cover_places = pairs["places"].to_numpy(float) * filled_share(
+        pairs[nc.YEAR].to_numpy() - pairs["t0"].to_numpy() + 1, pairs["fill"].to_numpy())
+    place_years = np.bincount(cover_build, weights=cover_places, minlength=len(build_option))
 
     # --- moves between adjacent areas ---------------------------------------------------
     moves = pd.DataFrame(columns=["from_cell", "to_cell", "max_share", "cost_per_pupil"])
@@ -343,6 +368,7 @@ def prepare(
         cells=cells, scenarios=scenarios, weights=w, demand=dem,
         capacity=cells[nc.CAPACITY].to_numpy(float), options=opts,
         build_option=build_option, build_year=build_year, build_upper=build_upper,
-        cover_build=cover_build, cover_cell=cover_cell, build_years_open=years_open,
+        cover_build=cover_build, cover_cell=cover_cell, cover_places=cover_places,
+        build_place_years=place_years,
         moves=moves, years=years, first_year=first, discount=discount,
     )

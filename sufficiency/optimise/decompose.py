@@ -90,18 +90,19 @@ def zero_build_blocks(data: PlanData, settings: PlanSettings, blocks: Blocks) ->
     (``min_modules = 0``); (iv) every build ``b`` has ``cost_b >= 0``, ``places_b >= 0`` and an
     objective coefficient ``k_b`` (:func:`~sufficiency.optimise.objective.capital_coefficients`)
     strictly above the most target penalty it could save,
-    ``k_b > P_target * places_b * sum_s w_s n_bs``, where ``n_bs`` counts the cells build ``b``
-    is open in that are below the soft target in scenario ``s`` (``n_bs = 0`` when the block
-    meets the target every year, and the condition is then ``k_b > 0``).
+    ``k_b > P_target * sum_s w_s n_bs``, where ``n_bs`` sums the places ``p_bc`` build ``b``
+    adds (``PlanData.cover_places``: fewer while it fills) over the cells it is open in that
+    are below the soft target in scenario ``s`` (``n_bs = 0`` when the block meets the target
+    every year, and the condition is then ``k_b > 0``).
 
     Proof. Take any feasible plan ``x`` and let ``x'`` equal ``x`` with the builds of ``beta``
     set to 0 and the slacks of ``beta`` at their least feasible values. ``x'`` is feasible:
     ``beta`` has no ``sufficiency`` or committed-module rows, its ``target``/``ceiling`` rows
     are elastic, its module maxima and every budget row (costs >= 0) only lose terms, and no
-    move touches it. Places added ``A_c = sum_b places_b x_b >= 0``, so every ``excess`` slack
+    move touches it. Places added ``A_c = sum_b p_bc x_b >= 0``, so every ``excess`` slack
     can only shrink (penalty ``>= 0``), and each target slack grows by at most ``A_c``:
     ``tshort'_sc = R_sc <= tshort_sc + A_c``. Hence
-    ``f(x) - f(x') >= sum_{b in beta} x_b (k_b - P_target places_b sum_s w_s n_bs)``, which is
+    ``f(x) - f(x') >= sum_{b in beta} x_b (k_b - P_target sum_s w_s n_bs)``, which is
     positive as soon as any ``x_b > 0``. So every optimum (of the MILP and of its LP
     relaxation) builds nothing in ``beta``, and leaving ``beta`` out of the solver changes
     neither the optimal plan nor the objective (its constant part is
@@ -128,8 +129,8 @@ def zero_build_blocks(data: PlanData, settings: PlanSettings, blocks: Blocks) ->
         below = data.demand * (1.0 + settings.target) - data.capacity[None, :] > 1e-9  # (S, C)
         # n_bs weighted by scenario: sum_s w_s [cell of pair k below target in s]
         w_below = data.weights @ below.astype(float)  # (C,)
-        saved = np.bincount(data.cover_build, weights=w_below[data.cover_cell],
-                            minlength=len(o)) * places * settings.target_penalty
+        saved = np.bincount(data.cover_build, weights=w_below[data.cover_cell] * data.cover_places,
+                            minlength=len(o)) * settings.target_penalty
         k = capital_coefficients(data)
         bad = ~((k > saved) & (cost >= 0) & (places >= 0))
         ok[np.unique(blocks.build[bad])] = False
@@ -223,7 +224,8 @@ def subset(data: PlanData, blocks: Blocks, which: np.ndarray) -> tuple[PlanData,
         build_year=data.build_year[builds], build_upper=data.build_upper[builds],
         cover_build=np.searchsorted(builds, data.cover_build[pairs]),
         cover_cell=np.searchsorted(cells, data.cover_cell[pairs]),
-        build_years_open=data.build_years_open[builds], moves=mv, years=data.years,
+        cover_places=data.cover_places[pairs], build_place_years=data.build_place_years[builds],
+        moves=mv, years=data.years,
         first_year=data.first_year, discount=data.discount[builds],
     )
     return part, cells, builds, moves

@@ -30,7 +30,7 @@ from .constraints import (
     define_sufficiency,
     define_target,
 )
-from .data import PlanData, PlanSettings, prepare
+from .data import PlanData, PlanSettings, fill_years_of, prepare
 from .decompose import blocks_of, components, presolved_objective, subset, zero_build_blocks
 from .objective import define_objective
 from .results import AllocationResult
@@ -174,10 +174,12 @@ def _extract(data: PlanData, x: np.ndarray, moved: np.ndarray, settings: PlanSet
         "cost": (x * cost)[chosen],
         "cost_per_place": opts["cost_per_place"].to_numpy(float)[o[chosen]],
         "duration": opts["duration"].to_numpy()[o[chosen]],
+        "fill_years": fill_years_of(opts)[o[chosen]],
         "source": opts["source"].to_numpy()[o[chosen]],
     }).sort_values([nc.AREA, nc.PHASE, nc.YEAR, "option"]).reset_index(drop=True)
 
-    added = np.bincount(data.cover_cell, weights=(x * places)[data.cover_build], minlength=data.n_cells)
+    added = np.bincount(data.cover_cell, weights=x[data.cover_build] * data.cover_places,
+                        minlength=data.n_cells)
     frames = []
     S = len(data.scenarios)
     for s in range(S):

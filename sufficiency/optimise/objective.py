@@ -18,15 +18,15 @@ DIAGNOSIS_PENALTY = 10.0
 def capital_coefficients(data: PlanData) -> np.ndarray:
     """Objective coefficient of each build [GBP per module].
 
-    ``discount_b * cost_o(b) + revenue_o(b) * places_o(b) * years_open_b``: capital
-    discounted to the plan's first year, revenue undiscounted over the years open within the
-    plan horizon.
+    ``discount_b * cost_o(b) + revenue_o(b) * place_years_b``: capital discounted to the
+    plan's first year, revenue undiscounted over the place-years open within the plan horizon
+    (a module that fills year by year runs only the places in use).
     """
     opts = data.options
     o = data.build_option
     cost = opts["cost_per_module"].to_numpy(float)[o]
-    revenue = opts["revenue_per_place"].to_numpy(float)[o] * opts["places"].to_numpy(float)[o]
-    return data.discount * cost + revenue * data.build_years_open
+    revenue = opts["revenue_per_place"].to_numpy(float)[o]
+    return data.discount * cost + revenue * data.build_place_years
 
 
 def define_objective(problem: pulp.LpProblem, data: PlanData, v: Variables, settings: PlanSettings):

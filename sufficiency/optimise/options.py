@@ -30,6 +30,13 @@ Each option is a row of a tidy table (:data:`OPTION_COLUMNS`):
 ``duration``
     years a temporary module lasts (0 = permanent) [years]; a bulge class lasts as many
     years as its phase has year groups (primary 7, secondary 5: one cohort moving up)
+``fill_years``
+    years over which a module's places come into use [years]: in its ``k``-th year open it
+    adds ``places x min(1, k / fill_years)``; 0 = all places from opening (also when the
+    column is absent). A new school or a permanent expansion admits its extra form of entry
+    into the entry year group only and fills one year group a year, as a bulge class's single
+    cohort does: the defaults (:func:`default_fill_years`) are the phase's year groups
+    (primary 7, secondary 5), 0 for every other kind
 ``source``
     where the cost and size come from (scorecard edition, council paper, assumption)
 
@@ -60,6 +67,7 @@ __all__ = [
     "validate_options",
     "benchmark_costs",
     "KINDS",
+    "default_fill_years",
 ]
 
 logger = logging.getLogger(__name__)
@@ -67,8 +75,25 @@ logger = logging.getLogger(__name__)
 OPTION_COLUMNS = (
     "option", nc.AREA, nc.PHASE, "kind", "places", "max_modules", "max_per_year",
     "min_modules", "cost_per_module", "cost_per_place", "revenue_per_place",
-    "earliest_year", "duration", "source",
+    "earliest_year", "duration", "fill_years", "source",
 )
+
+#: Kinds whose places fill one entry year group a year (:func:`default_fill_years`).
+_FILLING_KINDS = ("new_school", "permanent_expansion")
+#: Year groups of a school of each phase of places (primary R-Y6; secondary 11-16).
+_YEAR_GROUPS = {"primary": 7, "secondary": 5}
+
+
+def default_fill_years(kind: str, phase: str) -> int:
+    """Years a module of ``kind`` takes to fill when the model does not say [years].
+
+    A new school or a permanent expansion admits its extra pupils into the entry year group
+    (Reception, Year 7) and fills one year group a year: 7 years primary, 5 secondary (11-16).
+    Every other kind (bulge classes, whose single cohort is their ``duration``; temporary
+    expansions; special, resourced and early years places) is in full use from opening: 0.
+    """
+    return _YEAR_GROUPS.get(phase, 0) if kind in _FILLING_KINDS else 0
+
 
 #: Benchmark option (scorecard ``CPP_*`` suffix) used for each default kind.
 _BENCHMARK_OF_KIND = {
@@ -177,6 +202,7 @@ def default_options(
                 "cost_per_module": cpp * m["places"], "cost_per_place": cpp,
                 "revenue_per_place": 0.0,
                 "earliest_year": first_year - 1 + m["lead"], "duration": m["duration"],
+                "fill_years": default_fill_years(kind, a.phase),
                 "source": f"{source} {edition} edition, CPP {key[1]} [GBP/place]; "
                           f"module size and lead time assumed (see DEFAULT_MODULES)",
             })
@@ -207,7 +233,8 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
     Each entry: ``name``, ``area``, ``phase``, ``kind`` (one of :data:`KINDS`), ``places``
     (per module), and either ``cost`` (total per module [GBP], ``fixed_cost`` optional) or
     ``cost_per_place`` [GBP/place]; optional ``max_modules`` (1), ``max_per_year``,
-    ``min_modules`` (0), ``earliest_year``, ``duration`` (0 = permanent),
+    ``min_modules`` (0), ``earliest_year``, ``duration`` (0 = permanent), ``fill_years``
+    (:func:`default_fill_years` of the kind and phase; 0 = all places from opening),
     ``revenue_per_place``, ``source``.
 
     Parameters
@@ -268,9 +295,11 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
             if key in e and (not is_number(e[key]) or not e[key] >= 0):
                 raise bad(key, "an amount in GBP >= 0, written as a number (63300000.0, not '63.3m')"
                           if isinstance(e[key], str) else "an amount in GBP >= 0")
-        for key in ("max_modules", "max_per_year", "min_modules", "duration"):
+        for key in ("max_modules", "max_per_year", "min_modules", "duration", "fill_years"):
             if key in e and (not is_whole(e[key]) or e[key] < 0):
-                raise bad(key, "a whole number >= 0" + (" (0 = permanent)" if key == "duration" else ""))
+                raise bad(key, "a whole number >= 0" + {"duration": " (0 = permanent)",
+                                                        "fill_years": " (0 = all places from opening)"
+                                                        }.get(key, ""))
         if "earliest_year" in e and (not is_whole(e["earliest_year"])
                                      or not 1990 <= e["earliest_year"] <= 2100):
             raise bad("earliest_year", "an academic year (its start), e.g. 2028")
@@ -294,7 +323,9 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
             "cost_per_module": per_module, "cost_per_place": per_module / places,
             "revenue_per_place": float(e.get("revenue_per_place", 0.0)),
             "earliest_year": int(e["earliest_year"]) if "earliest_year" in e else -1,
-            "duration": duration, "source": str(e.get("source", "model definition")),
+            "duration": duration,
+            "fill_years": int(e.get("fill_years", default_fill_years(e["kind"], e["phase"]))),
+            "source": str(e.get("source", "model definition")),
         })
     names = [r["option"] for r in rows]
     dup = sorted({n for n in names if names.count(n) > 1})
@@ -312,10 +343,10 @@ def validate_options(options: pd.DataFrame, source: str = "options") -> pd.DataF
     ConfigError
         Missing columns, duplicate names, non-positive places, negative costs or limits.
     """
-    missing = [c for c in OPTION_COLUMNS if c not in options.columns]
+    missing = [c for c in OPTION_COLUMNS if c not in options.columns and c != "fill_years"]
     if missing:
         raise ConfigError(f"{source}: missing column(s) {missing}")
-    o = options.loc[:, list(OPTION_COLUMNS)].copy()
+    o = options.reindex(columns=list(OPTION_COLUMNS))  # fill_years absent: NaN, then 0
     o["option"] = o["option"].astype(str)
     o[nc.AREA] = o[nc.AREA].astype(str)
     dup = o["option"][o["option"].duplicated()].tolist()
@@ -323,7 +354,8 @@ def validate_options(options: pd.DataFrame, source: str = "options") -> pd.DataF
         raise ConfigError(f"{source}: duplicate option name(s) {dup[:5]}")
     for col in ("places", "cost_per_module", "cost_per_place", "revenue_per_place"):
         o[col] = pd.to_numeric(o[col], errors="coerce").astype(float)
-    for col in ("max_modules", "max_per_year", "min_modules", "earliest_year", "duration"):
+    for col in ("max_modules", "max_per_year", "min_modules", "earliest_year", "duration",
+                "fill_years"):
         o[col] = pd.to_numeric(o[col], errors="coerce").fillna(0).astype(int)
     checks = [
         ("places", o["places"] > 0, "> 0"),
@@ -332,6 +364,7 @@ def validate_options(options: pd.DataFrame, source: str = "options") -> pd.DataF
         ("max_per_year", o["max_per_year"] >= 0, ">= 0"),
         ("min_modules", o["min_modules"] >= 0, ">= 0"),
         ("duration", o["duration"] >= 0, ">= 0 (0 = permanent)"),
+        ("fill_years", o["fill_years"] >= 0, ">= 0 (0 = all places from opening)"),
     ]
     for col, ok, expect in checks:
         ok = ok.fillna(False).to_numpy()

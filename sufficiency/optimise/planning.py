@@ -23,7 +23,7 @@ from ..exceptions import ConfigError
 from .data import SCENARIO, PlanSettings
 from .model import solve_allocation
 from .options import benchmark_costs, build_catalogue, options_from_config
-from .results import AllocationResult
+from .results import AllocationResult, opening
 
 __all__ = ["plan", "plan_settings", "appraise_options", "budget_sensitivity", "demand_frame"]
 
@@ -296,7 +296,7 @@ def explain_appraisal(ap: pd.DataFrame, result: AllocationResult, area: str, pha
         return "no demand or options."
     p = result.plan.loc[(result.plan[nc.AREA] == area) & (result.plan[nc.PHASE] == phase)]
     chosen = "; ".join(
-        f"{r.kind} {r.places:,.0f} places from {nc.academic_year_label(r.year)} (GBP {r.cost:,.0f})"
+        f"{r.kind} {opening(r.places, r.year, getattr(r, 'fill_years', 0))} (GBP {r.cost:,.0f})"
         for r in p.itertuples()) or "no new places"
     best = ap.sort_values("objective").iloc[0]
     alts = "; ".join(

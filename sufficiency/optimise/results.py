@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
@@ -32,6 +33,16 @@ def write_frame_atomic(frame: pd.DataFrame, path: Path) -> Path:
     return atomic_write(path, out.to_csv(index=False, lineterminator="\n"))
 
 
+def opening(places: float, year: int, fill_years: float = 0) -> str:
+    """``"150 places from 2028/29"``, or ``"150 places, 30 a year from 2028/29"`` for a build
+    that fills one entry year group a year (``fill_years`` > 1)."""
+    fill = int(fill_years) if fill_years is not None and np.isfinite(fill_years) else 0
+    if fill > 1:
+        return (f"{places:,.0f} places, {places / fill:,.0f} a year from "
+                f"{nc.academic_year_label(int(year))}")
+    return f"{places:,.0f} places from {nc.academic_year_label(int(year))}"
+
+
 @dataclass(frozen=True)
 class AllocationResult:
     """The result of one optimisation (see :func:`sufficiency.optimise.solve_allocation`).
@@ -40,7 +51,9 @@ class AllocationResult:
     ----------
     plan : DataFrame
         Chosen builds: ``option, area, phase, kind, year, modules, places, cost,
-        cost_per_place, duration, source`` (places [places], cost [GBP, undiscounted]).
+        cost_per_place, duration, fill_years, source`` (places [places] when full, cost [GBP,
+        undiscounted]; ``fill_years`` > 0: the places come into use over that many years, see
+        ``cells["added"]``).
     cells : DataFrame
         Per scenario, area, phase and year: ``demand, capacity_before, added, moved_out,
         moved_in, capacity_after, required, shortfall_before, shortfall_after, surplus_after,
@@ -147,12 +160,13 @@ class AllocationResult:
                f" (phases of places: {', '.join(phases)})."),
         ]
         if len(self.plan):
-            by = self.plan.groupby([nc.AREA, nc.PHASE, "kind", nc.YEAR], as_index=False)[
+            plan = self.plan.assign(fill_years=self.plan.get("fill_years", 0))
+            by = plan.groupby([nc.AREA, nc.PHASE, "kind", nc.YEAR, "fill_years"], as_index=False)[
                 ["places", "cost"]].sum()
             for r in by.head(25).itertuples(index=False):
                 lines.append(
                     f"  {name.get(r.area, r.area)} ({r.area}) {r.phase}: {r.kind} "
-                    f"{r.places:,.0f} places from {nc.academic_year_label(r.year)}, GBP {r.cost:,.0f}"
+                    f"{opening(r.places, r.year, r.fill_years)}, GBP {r.cost:,.0f}"
                 )
             if len(by) > 25:
                 lines.append(f"  ... and {len(by) - 25} more")

@@ -28,6 +28,7 @@ import pandas as pd
 from .. import nomenclature as nc
 from ..exceptions import ConfigError, SchemaError, SufficiencyError
 from ..inputs import ModelInputs
+from ..optimise.data import filled_share
 
 __all__ = ["ReportData", "build_report", "run_pipeline", "REPORT_DEFAULTS"]
 
@@ -814,12 +815,15 @@ def _timing_notes(report_date: str, base_year: int, plan_first_year: int | None)
     return out
 
 
-def _added(years: np.ndarray, places: float, start: float, duration: float) -> np.ndarray:
-    """Places an option adds in each year: from ``start``, for ``duration`` years if > 0."""
+def _added(years: np.ndarray, places: float, start: float, duration: float,
+           fill_years: float = 0) -> np.ndarray:
+    """Places an option adds in each year: from ``start``, for ``duration`` years if > 0,
+    filling over ``fill_years`` (:func:`~sufficiency.optimise.data.filled_share`)."""
     on = years >= start
     if duration and duration > 0:
         on &= years < start + duration
-    return np.where(on, places, 0.0)
+    fill = fill_years if fill_years and np.isfinite(fill_years) else 0
+    return np.where(on, places * filled_share(years - start + 1, np.full(len(years), fill)), 0.0)
 
 
 def _options_appraisal(suff_all, demand, options, plan, before_after, area, phase, margin, base_year):
@@ -872,7 +876,7 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
         rows.append({"option": name, "kind": str(r.get("kind", "")), "local": local,
                      "places": places,
                      "cost": cost, "opens": start, "temporary (years)": dur if dur > 0 else np.nan,
-                     "added": _added(years, places, start, dur)})
+                     "added": _added(years, places, start, dur, float(r.get("fill_years", 0) or 0))})
     recommended = None
     if plan is not None and not plan.empty:
         mine = plan[(plan[nc.AREA].astype(str) == area)]
@@ -882,20 +886,20 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
             added = np.zeros(len(years))
             for r in mine.to_dict("records"):
                 added += _added(years, float(r["places"]), float(r[nc.YEAR]),
-                                float(r.get("duration", 0) or 0))
+                                float(r.get("duration", 0) or 0), float(r.get("fill_years", 0) or 0))
             if before_after is not None and "capacity_after" in before_after:
                 b = before_after[(before_after[nc.AREA] == area) & (before_after[nc.PHASE] == phase)]
                 b = b.set_index(nc.YEAR)["capacity_after"].reindex(years).to_numpy(float)
                 if np.isfinite(b).all():
                     added = b - cap
-            from .text import kind_plural
+            from .text import fmt_opening, kind_plural
 
             def _what(r):
                 kind, n = r.get("kind", r["option"]), int(r.get("modules", 1) or 1)
                 return f"{n} {kind_plural(kind)}" if n > 1 else str(kind).replace("_", " ")
 
             label = "recommended plan: " + "; ".join(
-                f"{_what(r)}, {r['places']:,.0f} places from {nc.academic_year_label(r[nc.YEAR])}"
+                f"{_what(r)}, {fmt_opening(r['places'], r[nc.YEAR], r.get('fill_years', 0))}"
                 for r in mine.to_dict("records"))
             temporary = (mine["duration"].fillna(0) > 0 if "duration" in mine.columns
                          else pd.Series(False, index=mine.index))

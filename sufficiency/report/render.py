@@ -179,14 +179,12 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         if data.plan is not None and len(data.plan):
             mine = data.plan[data.plan[nc.AREA].astype(str) == area]
             if len(mine):
-                cols = [c for c in ("kind", nc.YEAR, "places", "cost", "cost_per_place", "duration")
-                        if c in mine]
                 plan_rows = tables.Table(
                     "Recommended for this area",
-                    mine[cols].reset_index(drop=True).rename(columns=tables.PLAN_HEADERS),
+                    tables.plan_columns(mine, tables.PLAN_COLUMNS[1:]).rename(
+                        columns=tables.PLAN_HEADERS),
                     tables.PLAN_FORMATS,
-                    "Year = the academic year the places open; 'temp. (years)': how long "
-                    "temporary places (bulge classes) stay, 0 for permanent places.")
+                    "Year = the academic year the places open; " + tables.PLAN_NOTE)
         areas.append({
             "code": area,
             "name": r.name,

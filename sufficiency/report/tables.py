@@ -199,10 +199,26 @@ def schools_table(data, area: str) -> Table:
 
 #: readable headers for plan columns in the report and the appendix
 PLAN_HEADERS = {"kind": "project", "cost_per_place": "cost per place",
-                "duration": "temp. (years)"}
+                "duration": "temp. (years)", "fill_years": "fills (years)"}
 #: display formats of plan columns, by readable header
 PLAN_FORMATS = {"places": "count", "cost": "gbp_m", nc.YEAR: "year", "cost per place": "gbp",
-                "temp. (years)": "int"}
+                "temp. (years)": "int", "fills (years)": "int"}
+#: plan columns shown, in order
+PLAN_COLUMNS = (nc.PHASE, "kind", nc.YEAR, "places", "cost", "cost_per_place", "duration",
+                "fill_years")
+#: what the last two plan columns mean
+PLAN_NOTE = ("'temp. (years)': how long temporary places (bulge classes) stay, '-' for "
+             "permanent places; 'fills (years)': years over which the places come into use, "
+             "one more entry year group a year, '-' when all are in use from opening.")
+
+
+def plan_columns(p: pd.DataFrame, cols=PLAN_COLUMNS) -> pd.DataFrame:
+    """The plan's ``cols`` that it has, with 0 durations and fill years as missing ('-')."""
+    out = p[[c for c in cols if c in p]].reset_index(drop=True)
+    for c in ("duration", "fill_years"):
+        if c in out:
+            out[c] = out[c].where(out[c] > 0)
+    return out
 
 
 def plan_table(data) -> Table | None:
@@ -213,18 +229,13 @@ def plan_table(data) -> Table | None:
     out = pd.DataFrame({"planning area": code.map(data.area_name).to_numpy(),
                         # an authority-wide project's code is the authority's, in its name
                         "code": code.where(code != data.meta.get("authority"), "-").to_numpy()})
-    for c in (nc.PHASE, "kind", nc.YEAR, "places", "cost", "cost_per_place", "duration"):
-        if c in p:
-            out[c] = p[c].to_numpy()
+    out = pd.concat([out, plan_columns(p)], axis=1)
     if "cost_per_place" not in out:
         out["cost_per_place"] = out["cost"] / out["places"].where(out["places"] > 0)
     out = out.sort_values([nc.YEAR, "planning area"]).reset_index(drop=True)
-    if "duration" in out:
-        out["duration"] = out["duration"].where(out["duration"] > 0)  # permanent: "-"
     return Table("Recommended projects", out.rename(columns=PLAN_HEADERS), PLAN_FORMATS,
                  "Costs in GBP at the cost per place set in the model's [plan] section (see "
-                 "Assumptions); places open in September of the year shown; 'temp. (years)': how "
-                 "long temporary places (bulge classes) stay, '-' for permanent places.")
+                 "Assumptions); places open in September of the year shown; " + PLAN_NOTE)
 
 
 def capital_programme(data) -> Table | None:
@@ -278,14 +289,17 @@ def options_table(data, area: str) -> Table | None:
                         ("cost_per_module", "cost per module", "gbp_m"),
                         ("cost_per_place", "cost per place", "gbp"),
                         ("earliest_year", "earliest opening", "year"),
-                        ("duration", "temporary (years)", "int")):
+                        ("duration", "temporary (years)", "int"),
+                        ("fill_years", "fills (years)", "int")):
         if src in mine:
             out[dst] = mine[src].to_numpy()
-    if "temporary (years)" in out:
-        out["temporary (years)"] = out["temporary (years)"].where(out["temporary (years)"] > 0)
+    for c in ("temporary (years)", "fills (years)"):
+        if c in out:
+            out[c] = out[c].where(out[c] > 0)
     out["chosen"] = mine[name].astype(str).isin(chosen).to_numpy()
     fm = {"places per module": "count", "cost per module": "gbp_m", "cost per place": "gbp",
-          "earliest opening": "year", "temporary (years)": "int", "chosen": "bool"}
+          "earliest opening": "year", "temporary (years)": "int", "fills (years)": "int",
+          "chosen": "bool"}
     return Table("Options considered", out, fm,
                  "The optimiser's catalogue for this area: cost per place and lead times from the "
                  "model's [plan] section (DfE scorecard cost benchmarks unless stated); full "

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from ..optimise.results import opening as fmt_opening
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import ReportData
@@ -102,6 +103,11 @@ def fmt_pct(value: float, signed: bool = False, down: bool = False) -> str:
 def fmt_year(year: int) -> str:
     """Academic year label (``2027 -> "2027/28"``)."""
     return nc.academic_year_label(int(year))
+
+
+def _fills(plan: pd.DataFrame) -> pd.Series:
+    """The plan's ``fill_years`` column (0 where absent: all places from opening)."""
+    return plan["fill_years"] if "fill_years" in plan else pd.Series(0, index=plan.index)
 
 
 def _cap(text: str) -> str:
@@ -438,8 +444,9 @@ def area_commentary(data: ReportData, area: str, tiers: list[dict] | None = None
         n = mine["modules"] if "modules" in mine.columns else pd.Series(1, index=mine.index)
         items = [
             (f"{int(m)} {kind_plural(o)}" if m > 1 else "a " + o.replace("_", " "))
-            + f" ({fmt_count(p)} places from {fmt_year(y)}, {fmt_gbp_m(c)})"
-            for o, m, p, y, c in zip(what, n, mine["places"], mine[nc.YEAR], mine["cost"])
+            + f" ({fmt_opening(p, y, f)}, {fmt_gbp_m(c)})"
+            for o, m, p, y, f, c in zip(what, n, mine["places"], mine[nc.YEAR], _fills(mine),
+                                        mine["cost"])
         ]
         text += " The plan recommends " + _join(items) + "."
     phase = str(rows[nc.PHASE].iloc[0])
@@ -764,8 +771,8 @@ def _plan_paragraph(data: ReportData, phase: str, what: str, section: str) -> st
     text = ""
     if mine is not None and len(mine):
         kinds = (mine["kind"] if "kind" in mine else mine["option"]).astype(str)
-        items = [f"{k.replace('_', ' ')} of {fmt_count(p)} places from {fmt_year(y)}"
-                 for k, p, y in zip(kinds, mine["places"], mine[nc.YEAR])]
+        items = [f"{k.replace('_', ' ')} of {fmt_opening(p, y, f)}"
+                 for k, p, y, f in zip(kinds, mine["places"], mine[nc.YEAR], _fills(mine))]
         text = (f"The recommended programme adds {fmt_count(mine['places'].sum())} {what} "
                 f"({_join(items)}) at {fmt_gbp_m(mine['cost'].sum())}. ")
     else:
