@@ -52,7 +52,7 @@ _PLAN_SCALARS = ("scorecards", "first_year", "last_year", "shortfall_penalty", "
                  "surplus_penalty", "discount_rate", "annual_budget", "total_budget",
                  "time_limit", "mip_gap")
 _PLAN_OPTION = ("name", "area", "phase", "kind", "places", "cost", "fixed_cost", "cost_per_place",
-                "max_modules", "max_per_year", "min_modules", "earliest_year", "duration",
+                "max_modules", "max_per_year", "min_modules", "earliest_year", "duration", "fill_years",
                 "revenue_per_place", "source")
 _SECTION_OPTION = ("kind", "places", "cost_per_place", "max_modules", "lead", "source")
 _ADJACENCY = ("from", "to", "phase", "max_share", "cost_per_pupil")

@@ -113,12 +113,13 @@ def test_fill_years_defaults_and_model_errors():
 
     assert [default_fill_years(k, p) for k, p in [
         ("new_school", "primary"), ("permanent_expansion", "secondary"), ("bulge_class", "primary"),
-        ("new_school", "special"), ("temporary_expansion", "secondary")]] == [7, 5, 0, 0, 0]
-    base = dict(name="X exp", area="X", phase="secondary", kind="permanent_expansion",
-                places=150, cost=5_900_000.0)
+        ("new_school", "special"), ("temporary_expansion", "secondary"),
+        ("new_school", "secondary")]] == [7, 0, 0, 0, 0, 5]
+    base = dict(name="X new", area="X", phase="secondary", kind="new_school",
+                places=600, cost=63_300_000.0)
     got = options_from_config({"options": [base, {**base, "name": "X now", "fill_years": 0}]})
     assert got["fill_years"].tolist() == [5, 0]
-    with pytest.raises(ConfigError, match=r"\(X exp\) fill_years = 2\.5: expected a whole number "
+    with pytest.raises(ConfigError, match=r"\(X new\) fill_years = 2\.5: expected a whole number "
                                           r">= 0 \(0 = all places from opening\)"):
         options_from_config({"options": [{**base, "fill_years": 2.5}]})
     # a catalogue without the column (a library user's own table) is in full use from opening
@@ -317,8 +318,8 @@ def test_catalogue_from_dfe_benchmarks_and_local_override(data_dir):
     assert x_bulge["places"] == 30 and x_bulge["duration"] == 7 and x_bulge["earliest_year"] == 2026
     assert x_bulge["cost_per_module"] == pytest.approx(30 * costs[("primary", "temporary_expansion")])
     fill = cat.set_index(["area", "kind"])["fill_years"]
-    assert fill[("X", "new_school")] == 7 and fill[("X", "permanent_expansion")] == 7
-    assert fill[("X", "bulge_class")] == 0 and fill[("Y", "permanent_expansion")] == 5
+    assert fill[("X", "new_school")] == 7 and fill[("X", "permanent_expansion")] == 0
+    assert fill[("X", "bulge_class")] == 0 and fill[("Y", "permanent_expansion")] == 0
     assert fill[("Y", "new_school")] == 0  # the local option's own value (opt's default, 0)
 
 

@@ -33,10 +33,11 @@ Each option is a row of a tidy table (:data:`OPTION_COLUMNS`):
 ``fill_years``
     years over which a module's places come into use [years]: in its ``k``-th year open it
     adds ``places x min(1, k / fill_years)``; 0 = all places from opening (also when the
-    column is absent). A new school or a permanent expansion admits its extra form of entry
-    into the entry year group only and fills one year group a year, as a bulge class's single
-    cohort does: the defaults (:func:`default_fill_years`) are the phase's year groups
-    (primary 7, secondary 5), 0 for every other kind
+    column is absent). A new school opens with its entry year group (Reception, Year 7) and
+    fills one year group a year: its default (:func:`default_fill_years`) is the phase's year
+    groups (primary 7, secondary 5). Every other kind defaults to 0: an expansion's new
+    classrooms can take pupils in any year group from opening; give ``fill_years`` when an
+    expansion only raises the admission number (one more entry class a year)
 ``source``
     where the cost and size come from (scorecard edition, council paper, assumption)
 
@@ -78,8 +79,8 @@ OPTION_COLUMNS = (
     "earliest_year", "duration", "fill_years", "source",
 )
 
-#: Kinds whose places fill one entry year group a year (:func:`default_fill_years`).
-_FILLING_KINDS = ("new_school", "permanent_expansion")
+#: Kinds whose places fill one entry year group a year by default (:func:`default_fill_years`).
+_FILLING_KINDS = ("new_school",)
 #: Year groups of a school of each phase of places (primary R-Y6; secondary 11-16).
 _YEAR_GROUPS = {"primary": 7, "secondary": 5}
 
@@ -87,10 +88,12 @@ _YEAR_GROUPS = {"primary": 7, "secondary": 5}
 def default_fill_years(kind: str, phase: str) -> int:
     """Years a module of ``kind`` takes to fill when the model does not say [years].
 
-    A new school or a permanent expansion admits its extra pupils into the entry year group
-    (Reception, Year 7) and fills one year group a year: 7 years primary, 5 secondary (11-16).
-    Every other kind (bulge classes, whose single cohort is their ``duration``; temporary
-    expansions; special, resourced and early years places) is in full use from opening: 0.
+    A new school opens with its entry year group only (Reception, Year 7) and fills one year
+    group a year: 7 years primary, 5 secondary (11-16). Every other kind is in full use from
+    opening, 0: a permanent expansion's new classrooms can take pupils in any year group
+    (in-year admissions; the phase-total demand does not say which year group is short); a
+    bulge class is a single cohort for its ``duration``; temporary, special, resourced and
+    early years places open whole.
     """
     return _YEAR_GROUPS.get(phase, 0) if kind in _FILLING_KINDS else 0
 

@@ -179,12 +179,12 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         if data.plan is not None and len(data.plan):
             mine = data.plan[data.plan[nc.AREA].astype(str) == area]
             if len(mine):
+                cols = tables.plan_columns(mine, tables.PLAN_COLUMNS[1:])
                 plan_rows = tables.Table(
-                    "Recommended for this area",
-                    tables.plan_columns(mine, tables.PLAN_COLUMNS[1:]).rename(
-                        columns=tables.PLAN_HEADERS),
+                    "Recommended for this area", cols.rename(columns=tables.PLAN_HEADERS),
                     tables.PLAN_FORMATS,
-                    "Year = the academic year the places open; " + tables.PLAN_NOTE)
+                    "Year = the academic year the places open; " + tables.PLAN_NOTE
+                    + (tables.FILL_NOTE if "fill_years" in cols else ""))
         areas.append({
             "code": area,
             "name": r.name,

@@ -208,16 +208,21 @@ PLAN_COLUMNS = (nc.PHASE, "kind", nc.YEAR, "places", "cost", "cost_per_place", "
                 "fill_years")
 #: what the last two plan columns mean
 PLAN_NOTE = ("'temp. (years)': how long temporary places (bulge classes) stay, '-' for "
-             "permanent places; 'fills (years)': years over which the places come into use, "
-             "one more entry year group a year, '-' when all are in use from opening.")
+             "permanent places.")
+#: what the fill column means, added to PLAN_NOTE when a table has it
+FILL_NOTE = (" 'fills (years)': years over which the places come into use, one more entry "
+             "year group a year; '-': all in use from opening.")
 
 
 def plan_columns(p: pd.DataFrame, cols=PLAN_COLUMNS) -> pd.DataFrame:
-    """The plan's ``cols`` that it has, with 0 durations and fill years as missing ('-')."""
+    """The plan's ``cols`` that it has, with 0 durations as missing ('-'); ``fill_years``
+    only when some build fills (0 = in full use from opening)."""
     out = p[[c for c in cols if c in p]].reset_index(drop=True)
     for c in ("duration", "fill_years"):
         if c in out:
             out[c] = out[c].where(out[c] > 0)
+    if "fill_years" in out and out["fill_years"].isna().all():
+        out = out.drop(columns="fill_years")
     return out
 
 
@@ -229,13 +234,15 @@ def plan_table(data) -> Table | None:
     out = pd.DataFrame({"planning area": code.map(data.area_name).to_numpy(),
                         # an authority-wide project's code is the authority's, in its name
                         "code": code.where(code != data.meta.get("authority"), "-").to_numpy()})
-    out = pd.concat([out, plan_columns(p)], axis=1)
+    cols = plan_columns(p)
+    out = pd.concat([out, cols], axis=1)
     if "cost_per_place" not in out:
         out["cost_per_place"] = out["cost"] / out["places"].where(out["places"] > 0)
     out = out.sort_values([nc.YEAR, "planning area"]).reset_index(drop=True)
     return Table("Recommended projects", out.rename(columns=PLAN_HEADERS), PLAN_FORMATS,
                  "Costs in GBP at the cost per place set in the model's [plan] section (see "
-                 "Assumptions); places open in September of the year shown; " + PLAN_NOTE)
+                 "Assumptions); places open in September of the year shown; " + PLAN_NOTE
+                 + (FILL_NOTE if "fill_years" in cols else ""))
 
 
 def capital_programme(data) -> Table | None:
@@ -303,7 +310,9 @@ def options_table(data, area: str) -> Table | None:
     return Table("Options considered", out, fm,
                  "The optimiser's catalogue for this area: cost per place and lead times from the "
                  "model's [plan] section (DfE scorecard cost benchmarks unless stated); full "
-                 "detail in the appendix, sheet Options.")
+                 "detail in the appendix, sheet Options."
+                 + (FILL_NOTE if out.get("fills (years)", pd.Series(dtype=float)).notna().any()
+                    else ""))
 
 
 def _option_letters(n: int) -> list[str]:
