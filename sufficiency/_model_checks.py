@@ -24,12 +24,11 @@ the parsers' own lists (``forecast.DEFAULT_PARAMS``, ``planning._SETTING_KEYS``,
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
 from . import nomenclature as nc
-from ._values import is_number, is_whole, require_table
+from ._values import Section, did_you_mean, is_number, is_whole, is_year, require_table
 from .exceptions import ConfigError
 
 __all__ = ["spec", "check_keys", "check_values", "check_base_year", "check_against_data"]
@@ -102,15 +101,11 @@ def spec() -> dict[str, Any]:
 
 def _unknown(path, label: str, key: str, valid, what: str = "key") -> ConfigError:
     valid = sorted(valid)
-    hint = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.6)
     if what == "section":
-        shown = f"[{key}]"
-        did = f" (did you mean [{hint[0]}]?)" if hint else ""
-        return ConfigError(f"{path}: unknown section {shown}{did}; expected one of "
-                           f"{', '.join(f'[{v}]' for v in valid)}")
-    did = f" (did you mean {hint[0]!r}?)" if hint else ""
-    return ConfigError(f"{path}: {label}: unknown {what} {key!r}{did}; expected one of "
-                       f"{', '.join(valid)}")
+        return ConfigError(f"{path}: unknown section [{key}]{did_you_mean(key, valid, '[{}]')}; "
+                           f"expected one of {', '.join(f'[{v}]' for v in valid)}")
+    return ConfigError(f"{path}: {label}: unknown {what} {key!r}{did_you_mean(key, valid)}; "
+                       f"expected one of {', '.join(valid)}")
 
 
 def _walk(path, value: Any, sp: Any, dotted: str, label: str) -> None:
@@ -163,25 +158,6 @@ def check_keys(raw: Mapping[str, Any], path) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _year(v: Any) -> bool:
-    return is_whole(v) and 1990 <= v <= 2100
-
-
-class _Section:
-    """Checks of one section's values; errors read ``<file>: [section] key = value: expected``."""
-
-    def __init__(self, path, label: str, values: Mapping[str, Any]):
-        self.path, self.label, self.values = path, label, values
-
-    def bad(self, key: str, expected: str, value: Any = ...) -> ConfigError:
-        v = self.values[key] if value is ... else value
-        return ConfigError(f"{self.path}: {self.label} {key} = {v!r}: expected {expected}")
-
-    def check(self, key: str, ok, expected: str) -> None:
-        if key in self.values and not ok(self.values[key]):
-            raise self.bad(key, expected)
-
-
 def _check_forecast(cfg) -> None:
     from .forecast import forecast_params
     from .housing import housing_settings
@@ -201,11 +177,11 @@ def _check_plan(cfg) -> None:
     from .optimise.options import KINDS, options_from_config
 
     sec = cfg.section("plan")
-    s = _Section(cfg.path, "[plan]", sec)
+    s = Section(f"{cfg.path}: [plan]", sec)
     s.check("scorecards", lambda v: isinstance(v, str), "a folder of DfE scorecards (a string)")
     for k in ("first_year", "last_year"):
-        s.check(k, _year, "an academic year (its start), e.g. 2026")
-    if _year(sec.get("first_year")) and _year(sec.get("last_year")) \
+        s.check(k, is_year, "an academic year (its start), e.g. 2026")
+    if is_year(sec.get("first_year")) and is_year(sec.get("last_year")) \
             and sec["first_year"] > sec["last_year"]:
         raise s.bad("last_year", f">= first_year = {sec['first_year']}")
     for k in ("shortfall_penalty", "target_penalty", "surplus_penalty"):
@@ -232,14 +208,14 @@ def _check_plan(cfg) -> None:
             raise s.bad(key, f"a table [{name}] with options = [...]")
         opts = sub.get("options", [])
         if not isinstance(opts, list):
-            raise _Section(cfg.path, f"[{name}]", sub).bad("options", "an array of tables "
+            raise Section(f"{cfg.path}: [{name}]", sub).bad("options", "an array of tables "
                                                     "{ kind, places, cost_per_place, ... }")
         for i, o in enumerate(opts):
             where = f"[{name}] options #{i + 1}"
             require_table(o, f"{cfg.path}: {where}", ("kind", "places", "cost_per_place"),
                           "{ kind, places, cost_per_place, max_modules, lead, source }",
                           "kind, places, cost_per_place (and max_modules, lead, source)")
-            t = _Section(cfg.path, where, o)
+            t = Section(f"{cfg.path}: {where}", o)
             t.check("kind", lambda v: v in KINDS, f"one of {', '.join(KINDS)}")
             t.check("places", lambda v: is_number(v) and v > 0, "places per module, a number > 0")
             t.check("cost_per_place", lambda v: is_number(v) and v >= 0,
@@ -259,7 +235,7 @@ def _check_plan(cfg) -> None:
             if req not in e:
                 raise ConfigError(f"{cfg.path}: {where}: missing required key {req!r}; expected "
                                   f"{', '.join(_ADJACENCY)}")
-        t = _Section(cfg.path, where, e)
+        t = Section(f"{cfg.path}: {where}", e)
         for k in ("from", "to"):
             t.check(k, lambda v: str(v) in areas, "a planning area of the model ([[areas]] code)")
         t.check("phase", lambda v: v in ("primary", "secondary"), "'primary' or 'secondary'")
@@ -271,7 +247,7 @@ def _check_send(cfg) -> None:
     from .send import SCENARIOS, _params, check_area_shares, check_scenarios, special_capacity
 
     sec = cfg.section("send")
-    s = _Section(cfg.path, "[send]", sec)
+    s = Section(f"{cfg.path}: [send]", sec)
     _params(sec, cfg.path)
     s.check("files", lambda v: isinstance(v, Mapping) and all(isinstance(x, str) for x in v.values()),
             "a table { age = path, caseload = path, needs = path }")
@@ -287,14 +263,14 @@ def _check_early_years(cfg) -> None:
     from .early_years import _hours_per_place, early_years_entitlements, funded_supply
 
     sec = cfg.section("early_years")
-    s = _Section(cfg.path, "[early_years]", sec)
     where = f"{cfg.path}: [early_years]"
+    s = Section(where, sec)
     for k in ("takeup", "population"):
         s.check(k, lambda v: isinstance(v, str), "a path (a string)")
     if "hours_per_place" in sec:
         _hours_per_place(sec["hours_per_place"], where)
     s.check("by_area", lambda v: isinstance(v, bool), "true or false")
-    s.check("supply_year", _year, "an academic year (its start)")
+    s.check("supply_year", is_year, "an academic year (its start)")
     ents = early_years_entitlements(sec, cfg.path)
     if sec.get("supply"):
         funded_supply(sec["supply"], sorted({e.age_group for e in ents}), where)
@@ -302,7 +278,7 @@ def _check_early_years(cfg) -> None:
 
 def _check_report(cfg) -> None:
     sec = cfg.section("report")
-    s = _Section(cfg.path, "[report]", sec)
+    s = Section(f"{cfg.path}: [report]", sec)
     s.check("title", lambda v: isinstance(v, str) and v.strip(), "a non-empty string")
     s.check("scorecards", lambda v: isinstance(v, str), "a folder of DfE scorecards (a string)")
     areas = {a.code: a.phase for a in cfg.areas}
