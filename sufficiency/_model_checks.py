@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import nomenclature as nc
-from ._values import Section, did_you_mean, is_number, is_whole, is_year, require_table
+from ._values import Section, did_you_mean, is_number, is_whole, is_year
 from .exceptions import ConfigError
 
 __all__ = ["spec", "check_keys", "check_values", "check_base_year", "check_against_data"]
@@ -54,7 +54,6 @@ _PLAN_OPTION = ("name", "area", "phase", "kind", "places", "cost", "fixed_cost",
                 "max_modules", "max_per_year", "min_modules", "earliest_year", "duration",
                 "revenue_per_place", "source")
 _SECTION_OPTION = ("kind", "places", "cost_per_place", "max_modules", "lead", "source")
-_ADJACENCY = ("from", "to", "phase", "max_share", "cost_per_pupil")
 _SEND = ("files", "population", "scenarios", "scenario", "fit_from", "alpha", "beta", "phi",
          "national_window", "count_independent", "capacity", "area_shares")
 _ENTITLEMENT = ("name", "age_group", "ages", "hours", "from_year", "first_year_share", "eligible",
@@ -78,8 +77,11 @@ def spec() -> dict[str, Any]:
 
     A dict is a table (its keys are the only ones allowed), a one-element list an array of
     such tables, ``None`` a value of any shape. Built on call because ``[forecast]`` takes
-    the keys of :data:`sufficiency.forecast.DEFAULT_PARAMS`.
+    the keys of :data:`sufficiency.forecast.DEFAULT_PARAMS` and ``[[plan.adjacency]]`` those
+    of :data:`sufficiency.optimise.planning.ADJACENCY_KEYS`.
     """
+    from .optimise.planning import ADJACENCY_KEYS
+
     section_options = {"options": [_table(_SECTION_OPTION)]}
     return {
         "model": _table(("name", "authority", "authority_name", "old_la_code", "description")),
@@ -91,7 +93,7 @@ def spec() -> dict[str, Any]:
         "forecast": _table(_forecast_keys(), housing=_table(("yields", "arrival"))),
         "plan": _table(_PLAN_SCALARS, options=[_table(_PLAN_OPTION)],
                        special=section_options, early_years=section_options,
-                       adjacency=[_table(_ADJACENCY)]),
+                       adjacency=[_table(ADJACENCY_KEYS)]),
         "send": _table(_SEND, files=_table(("age", "caseload", "needs"))),
         "early_years": _table(("takeup", "population", "hours_per_place", "by_area", "supply",
                                "supply_year"), entitlements=[_table(_ENTITLEMENT)]),
@@ -174,7 +176,8 @@ def _check_forecast(cfg) -> None:
 
 
 def _check_plan(cfg) -> None:
-    from .optimise.options import KINDS, options_from_config
+    from .optimise.options import options_from_config
+    from .optimise.planning import adjacency_from_config, section_options
 
     sec = cfg.section("plan")
     s = Section(f"{cfg.path}: [plan]", sec)
@@ -200,47 +203,8 @@ def _check_plan(cfg) -> None:
     options_from_config(sec, f"{cfg.path}: [plan]", areas={cfg.authority: "authority", **areas})
 
     for key in ("special", "early_years"):
-        if key not in sec:
-            continue
-        sub = sec[key]
-        name = f"plan.{key}"
-        if not isinstance(sub, Mapping):
-            raise s.bad(key, f"a table [{name}] with options = [...]")
-        opts = sub.get("options", [])
-        if not isinstance(opts, list):
-            raise Section(f"{cfg.path}: [{name}]", sub).bad("options", "an array of tables "
-                                                    "{ kind, places, cost_per_place, ... }")
-        for i, o in enumerate(opts):
-            where = f"[{name}] options #{i + 1}"
-            require_table(o, f"{cfg.path}: {where}", ("kind", "places", "cost_per_place"),
-                          "{ kind, places, cost_per_place, max_modules, lead, source }",
-                          "kind, places, cost_per_place (and max_modules, lead, source)")
-            t = Section(f"{cfg.path}: {where}", o)
-            t.check("kind", lambda v: v in KINDS, f"one of {', '.join(KINDS)}")
-            t.check("places", lambda v: is_number(v) and v > 0, "places per module, a number > 0")
-            t.check("cost_per_place", lambda v: is_number(v) and v >= 0,
-                    "GBP per place >= 0, written as a number (67000.0, not '67k')")
-            t.check("max_modules", lambda v: is_whole(v) and v >= 0, "a whole number >= 0")
-            t.check("lead", lambda v: is_whole(v) and 0 <= v <= 20, "years of lead time, 0..20")
-            t.check("source", lambda v: isinstance(v, str), "a string")
-
-    adj = sec.get("adjacency", [])
-    if not isinstance(adj, list):
-        raise s.bad("adjacency", "an array of tables [[plan.adjacency]]")
-    for i, e in enumerate(adj):
-        where = f"[[plan.adjacency]] #{i + 1}"
-        if not isinstance(e, Mapping):
-            raise ConfigError(f"{cfg.path}: {where}: {e!r}: expected a table")
-        for req in _ADJACENCY:
-            if req not in e:
-                raise ConfigError(f"{cfg.path}: {where}: missing required key {req!r}; expected "
-                                  f"{', '.join(_ADJACENCY)}")
-        t = Section(f"{cfg.path}: {where}", e)
-        for k in ("from", "to"):
-            t.check(k, lambda v: str(v) in areas, "a planning area of the model ([[areas]] code)")
-        t.check("phase", lambda v: v in ("primary", "secondary"), "'primary' or 'secondary'")
-        t.check("max_share", lambda v: is_number(v) and 0 <= v <= 1, "a share in [0, 1]")
-        t.check("cost_per_pupil", lambda v: is_number(v) and v >= 0, "GBP per pupil >= 0")
+        section_options(sec, key, cfg.path)
+    adjacency_from_config(sec, cfg.path, areas)
 
 
 def _check_send(cfg) -> None:
