@@ -24,12 +24,11 @@ the parsers' own lists (``forecast.DEFAULT_PARAMS``, ``planning._SETTING_KEYS``,
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
 from . import nomenclature as nc
-from ._values import is_number, is_whole, require_table
+from ._values import Section, did_you_mean, is_number, is_whole, is_year
 from .exceptions import ConfigError
 
 __all__ = ["spec", "check_keys", "check_values", "check_base_year", "check_against_data"]
@@ -55,7 +54,6 @@ _PLAN_OPTION = ("name", "area", "phase", "kind", "places", "cost", "fixed_cost",
                 "max_modules", "max_per_year", "min_modules", "earliest_year", "duration", "fill_years",
                 "revenue_per_place", "source")
 _SECTION_OPTION = ("kind", "places", "cost_per_place", "max_modules", "lead", "source")
-_ADJACENCY = ("from", "to", "phase", "max_share", "cost_per_pupil")
 _SEND = ("files", "population", "scenarios", "scenario", "fit_from", "alpha", "beta", "phi",
          "national_window", "count_independent", "capacity", "area_shares")
 _ENTITLEMENT = ("name", "age_group", "ages", "hours", "from_year", "first_year_share", "eligible",
@@ -79,8 +77,11 @@ def spec() -> dict[str, Any]:
 
     A dict is a table (its keys are the only ones allowed), a one-element list an array of
     such tables, ``None`` a value of any shape. Built on call because ``[forecast]`` takes
-    the keys of :data:`sufficiency.forecast.DEFAULT_PARAMS`.
+    the keys of :data:`sufficiency.forecast.DEFAULT_PARAMS` and ``[[plan.adjacency]]`` those
+    of :data:`sufficiency.optimise.planning.ADJACENCY_KEYS`.
     """
+    from .optimise.planning import ADJACENCY_KEYS
+
     section_options = {"options": [_table(_SECTION_OPTION)]}
     return {
         "model": _table(("name", "authority", "authority_name", "old_la_code", "description")),
@@ -92,7 +93,7 @@ def spec() -> dict[str, Any]:
         "forecast": _table(_forecast_keys(), housing=_table(("yields", "arrival"))),
         "plan": _table(_PLAN_SCALARS, options=[_table(_PLAN_OPTION)],
                        special=section_options, early_years=section_options,
-                       adjacency=[_table(_ADJACENCY)]),
+                       adjacency=[_table(ADJACENCY_KEYS)]),
         "send": _table(_SEND, files=_table(("age", "caseload", "needs"))),
         "early_years": _table(("takeup", "population", "hours_per_place", "by_area", "supply",
                                "supply_year"), entitlements=[_table(_ENTITLEMENT)]),
@@ -102,15 +103,11 @@ def spec() -> dict[str, Any]:
 
 def _unknown(path, label: str, key: str, valid, what: str = "key") -> ConfigError:
     valid = sorted(valid)
-    hint = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.6)
     if what == "section":
-        shown = f"[{key}]"
-        did = f" (did you mean [{hint[0]}]?)" if hint else ""
-        return ConfigError(f"{path}: unknown section {shown}{did}; expected one of "
-                           f"{', '.join(f'[{v}]' for v in valid)}")
-    did = f" (did you mean {hint[0]!r}?)" if hint else ""
-    return ConfigError(f"{path}: {label}: unknown {what} {key!r}{did}; expected one of "
-                       f"{', '.join(valid)}")
+        return ConfigError(f"{path}: unknown section [{key}]{did_you_mean(key, valid, '[{}]')}; "
+                           f"expected one of {', '.join(f'[{v}]' for v in valid)}")
+    return ConfigError(f"{path}: {label}: unknown {what} {key!r}{did_you_mean(key, valid)}; "
+                       f"expected one of {', '.join(valid)}")
 
 
 def _walk(path, value: Any, sp: Any, dotted: str, label: str) -> None:
@@ -163,25 +160,6 @@ def check_keys(raw: Mapping[str, Any], path) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _year(v: Any) -> bool:
-    return is_whole(v) and 1990 <= v <= 2100
-
-
-class _Section:
-    """Checks of one section's values; errors read ``<file>: [section] key = value: expected``."""
-
-    def __init__(self, path, label: str, values: Mapping[str, Any]):
-        self.path, self.label, self.values = path, label, values
-
-    def bad(self, key: str, expected: str, value: Any = ...) -> ConfigError:
-        v = self.values[key] if value is ... else value
-        return ConfigError(f"{self.path}: {self.label} {key} = {v!r}: expected {expected}")
-
-    def check(self, key: str, ok, expected: str) -> None:
-        if key in self.values and not ok(self.values[key]):
-            raise self.bad(key, expected)
-
-
 def _check_forecast(cfg) -> None:
     from .forecast import forecast_params
     from .housing import housing_settings
@@ -198,14 +176,15 @@ def _check_forecast(cfg) -> None:
 
 
 def _check_plan(cfg) -> None:
-    from .optimise.options import KINDS, options_from_config
+    from .optimise.options import options_from_config
+    from .optimise.planning import adjacency_from_config, section_options
 
     sec = cfg.section("plan")
-    s = _Section(cfg.path, "[plan]", sec)
+    s = Section(f"{cfg.path}: [plan]", sec)
     s.check("scorecards", lambda v: isinstance(v, str), "a folder of DfE scorecards (a string)")
     for k in ("first_year", "last_year"):
-        s.check(k, _year, "an academic year (its start), e.g. 2026")
-    if _year(sec.get("first_year")) and _year(sec.get("last_year")) \
+        s.check(k, is_year, "an academic year (its start), e.g. 2026")
+    if is_year(sec.get("first_year")) and is_year(sec.get("last_year")) \
             and sec["first_year"] > sec["last_year"]:
         raise s.bad("last_year", f">= first_year = {sec['first_year']}")
     for k in ("shortfall_penalty", "target_penalty", "surplus_penalty"):
@@ -224,54 +203,15 @@ def _check_plan(cfg) -> None:
     options_from_config(sec, f"{cfg.path}: [plan]", areas={cfg.authority: "authority", **areas})
 
     for key in ("special", "early_years"):
-        if key not in sec:
-            continue
-        sub = sec[key]
-        name = f"plan.{key}"
-        if not isinstance(sub, Mapping):
-            raise s.bad(key, f"a table [{name}] with options = [...]")
-        opts = sub.get("options", [])
-        if not isinstance(opts, list):
-            raise _Section(cfg.path, f"[{name}]", sub).bad("options", "an array of tables "
-                                                    "{ kind, places, cost_per_place, ... }")
-        for i, o in enumerate(opts):
-            where = f"[{name}] options #{i + 1}"
-            require_table(o, f"{cfg.path}: {where}", ("kind", "places", "cost_per_place"),
-                          "{ kind, places, cost_per_place, max_modules, lead, source }",
-                          "kind, places, cost_per_place (and max_modules, lead, source)")
-            t = _Section(cfg.path, where, o)
-            t.check("kind", lambda v: v in KINDS, f"one of {', '.join(KINDS)}")
-            t.check("places", lambda v: is_number(v) and v > 0, "places per module, a number > 0")
-            t.check("cost_per_place", lambda v: is_number(v) and v >= 0,
-                    "GBP per place >= 0, written as a number (67000.0, not '67k')")
-            t.check("max_modules", lambda v: is_whole(v) and v >= 0, "a whole number >= 0")
-            t.check("lead", lambda v: is_whole(v) and 0 <= v <= 20, "years of lead time, 0..20")
-            t.check("source", lambda v: isinstance(v, str), "a string")
-
-    adj = sec.get("adjacency", [])
-    if not isinstance(adj, list):
-        raise s.bad("adjacency", "an array of tables [[plan.adjacency]]")
-    for i, e in enumerate(adj):
-        where = f"[[plan.adjacency]] #{i + 1}"
-        if not isinstance(e, Mapping):
-            raise ConfigError(f"{cfg.path}: {where}: {e!r}: expected a table")
-        for req in _ADJACENCY:
-            if req not in e:
-                raise ConfigError(f"{cfg.path}: {where}: missing required key {req!r}; expected "
-                                  f"{', '.join(_ADJACENCY)}")
-        t = _Section(cfg.path, where, e)
-        for k in ("from", "to"):
-            t.check(k, lambda v: str(v) in areas, "a planning area of the model ([[areas]] code)")
-        t.check("phase", lambda v: v in ("primary", "secondary"), "'primary' or 'secondary'")
-        t.check("max_share", lambda v: is_number(v) and 0 <= v <= 1, "a share in [0, 1]")
-        t.check("cost_per_pupil", lambda v: is_number(v) and v >= 0, "GBP per pupil >= 0")
+        section_options(sec, key, cfg.path)
+    adjacency_from_config(sec, cfg.path, areas)
 
 
 def _check_send(cfg) -> None:
     from .send import SCENARIOS, _params, check_area_shares, check_scenarios, special_capacity
 
     sec = cfg.section("send")
-    s = _Section(cfg.path, "[send]", sec)
+    s = Section(f"{cfg.path}: [send]", sec)
     _params(sec, cfg.path)
     s.check("files", lambda v: isinstance(v, Mapping) and all(isinstance(x, str) for x in v.values()),
             "a table { age = path, caseload = path, needs = path }")
@@ -287,14 +227,14 @@ def _check_early_years(cfg) -> None:
     from .early_years import _hours_per_place, early_years_entitlements, funded_supply
 
     sec = cfg.section("early_years")
-    s = _Section(cfg.path, "[early_years]", sec)
     where = f"{cfg.path}: [early_years]"
+    s = Section(where, sec)
     for k in ("takeup", "population"):
         s.check(k, lambda v: isinstance(v, str), "a path (a string)")
     if "hours_per_place" in sec:
         _hours_per_place(sec["hours_per_place"], where)
     s.check("by_area", lambda v: isinstance(v, bool), "true or false")
-    s.check("supply_year", _year, "an academic year (its start)")
+    s.check("supply_year", is_year, "an academic year (its start)")
     ents = early_years_entitlements(sec, cfg.path)
     if sec.get("supply"):
         funded_supply(sec["supply"], sorted({e.age_group for e in ents}), where)
@@ -302,7 +242,7 @@ def _check_early_years(cfg) -> None:
 
 def _check_report(cfg) -> None:
     sec = cfg.section("report")
-    s = _Section(cfg.path, "[report]", sec)
+    s = Section(f"{cfg.path}: [report]", sec)
     s.check("title", lambda v: isinstance(v, str) and v.strip(), "a non-empty string")
     s.check("scorecards", lambda v: isinstance(v, str), "a folder of DfE scorecards (a string)")
     areas = {a.code: a.phase for a in cfg.areas}

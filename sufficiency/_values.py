@@ -1,20 +1,26 @@
-"""Type predicates for values read from a model definition (TOML) or passed by a library caller.
+"""Checks of values read from a model definition (TOML) or passed by a library caller.
 
 One place for "is this a number?" so that every check agrees: ``True`` and ``False`` are not
-numbers here (Python counts them as integers), numpy scalars are; and one for "is this a table
-with its required keys?".
+numbers here (Python counts them as integers), numpy scalars are; one for "is this a table
+with its required keys?", one for "an academic year"; and the one-line errors every check
+raises: :class:`Section` (``<where> key = value: expected ...``), :func:`did_you_mean` and
+:func:`duplicates`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .exceptions import ConfigError
 
-__all__ = ["is_number", "is_whole", "require_table"]
+__all__ = ["is_number", "is_whole", "is_year", "require_table", "Section", "did_you_mean",
+           "duplicates"]
 
 
 def is_number(v: Any) -> bool:
@@ -27,18 +33,68 @@ def is_whole(v: Any) -> bool:
     return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
+def is_year(v: Any) -> bool:
+    """An academic year by its start (2026 = 2026/27): a whole number in 1990..2100."""
+    return is_whole(v) and 1990 <= v <= 2100
+
+
 def require_table(value: Any, where: str, required, table: str, keys: str) -> Mapping:
     """``value`` if it is a table holding every key in ``required``.
 
     Raises
     ------
     ConfigError
-        ``"{where}: {value!r}: expected a table {table}"`` if it is not a table,
-        ``"{where}: missing required key 'k'; expected {keys}"`` for the first key missing.
+        ``"{where}: {value!r}: expected a table {table}"`` if it is not a table (``table``
+        may be ``""``), ``"{where}: missing required key 'k'; expected {keys}"`` for the first
+        key missing.
     """
     if not isinstance(value, Mapping):
-        raise ConfigError(f"{where}: {value!r}: expected a table {table}")
+        raise ConfigError(f"{where}: {value!r}: expected a table {table}".rstrip())
     for k in required:
         if k not in value:
             raise ConfigError(f"{where}: missing required key {k!r}; expected {keys}")
     return value
+
+
+@dataclass(frozen=True)
+class Section:
+    """One table of a model definition, for errors that read ``<where> key = value: expected ...``.
+
+    Parameters
+    ----------
+    where : str
+        The file and the table, e.g. ``"models/x.toml: [plan]"`` or
+        ``"models/x.toml: [[plan.options]] #2 (name)"``.
+    values : mapping
+        The table.
+    """
+
+    where: str
+    values: Mapping[str, Any]
+
+    def bad(self, key: str, expected: str, value: Any = ...) -> ConfigError:
+        """The error for ``key``: its value in the table unless ``value`` is given."""
+        v = self.values[key] if value is ... else value
+        return ConfigError(f"{self.where} {key} = {v!r}: expected {expected}")
+
+    def check(self, key: str, ok, expected: str) -> None:
+        """Raise :meth:`bad` if the table gives ``key`` and ``ok(value)`` is false."""
+        if key in self.values and not ok(self.values[key]):
+            raise self.bad(key, expected)
+
+
+def did_you_mean(value: Any, choices: Iterable[str], fmt: str = "{!r}") -> str:
+    """``" (did you mean 'x'?)"`` for the choice closest to ``str(value)``, or ``""`` if none is close.
+
+    Parameters
+    ----------
+    fmt : str
+        How the suggestion is shown: ``"{!r}"`` quoted, ``"[{}]"`` as a TOML section.
+    """
+    hint = difflib.get_close_matches(str(value), list(choices), n=1)
+    return f" (did you mean {fmt.format(hint[0])}?)" if hint else ""
+
+
+def duplicates(names: Iterable) -> list:
+    """The names that occur more than once in ``names``, sorted."""
+    return sorted(n for n, count in Counter(names).items() if count > 1)

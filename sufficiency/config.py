@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import nomenclature as nc
-from ._values import is_number
+from ._values import duplicates, is_number
 from .exceptions import ConfigError
 
 __all__ = [
@@ -306,8 +306,7 @@ def load_model(path: str | Path) -> ModelConfig:
     if not isinstance(areas_raw, list) or not areas_raw:
         raise _err(path, "[[areas]]", "at least one planning area is required")
     areas = tuple(_parse_area(a, path, i) for i, a in enumerate(areas_raw))
-    codes = [a.code for a in areas]
-    dup = sorted({c for c in codes if codes.count(c) > 1})
+    dup = duplicates(a.code for a in areas)
     if dup:
         raise _err(path, "[[areas]]", f"duplicate area code(s) {dup}")
     secondary = {a.code for a in areas if a.phase == "secondary"}

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
-from ._values import is_number, is_whole, require_table
+from ._values import Section, did_you_mean, duplicates, is_number, is_whole, is_year, require_table
 from .exceptions import ConfigError, DataQualityWarning
 from .io._common import Provenance
 from .io.early_years import AGE_GROUPS as DFE_AGE_GROUPS
@@ -325,23 +325,16 @@ def _entitlement(r: Any, where: str) -> Entitlement:
     name = r["name"]
     if not isinstance(name, str) or not name:
         raise ConfigError(f"{where} name = {name!r}: expected a non-empty string")
-    where = f"{where} ({name})"
-
-    def bad(key: str, expected: str) -> ConfigError:
-        return ConfigError(f"{where} {key} = {r[key]!r}: expected {expected}")
-
+    bad = Section(f"{where} ({name})", r).bad
     if r["age_group"] not in AGE_GROUPS:
-        import difflib
-
-        hint = difflib.get_close_matches(str(r["age_group"]).replace("-", "_"), AGE_GROUPS, n=1)
         raise bad("age_group", f"one of {', '.join(map(repr, AGE_GROUPS))}"
-                  + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+                  + did_you_mean(str(r["age_group"]).replace("-", "_"), AGE_GROUPS))
     ages = r["ages"]
     if not isinstance(ages, list) or not ages or not all(is_whole(a) and 0 <= a <= 4 for a in ages):
         raise bad("ages", "a list of ages at 31 August (ages 0-4), e.g. [2, 3]")
     if not is_number(r["hours"]) or not 0 < r["hours"] <= 60:
         raise bad("hours", "funded hours a week, a number in (0, 60]")
-    if not is_whole(r["from_year"]) or not 1990 <= r["from_year"] <= 2100:
+    if not is_year(r["from_year"]):
         raise bad("from_year", "an academic year (its start), e.g. 2024")
     fys = r.get("first_year_share", 1.0)
     if not is_number(fys) or not 0 < fys <= 1:
@@ -393,8 +386,7 @@ def early_years_entitlements(section: Mapping[str, Any], path: Any = "[early_yea
            for i, r in enumerate(rows)]
     if not out:
         raise ConfigError(f"{path}: [[early_years.entitlements]] is empty")
-    names = [e.name for e in out]
-    dup = sorted({n for n in names if names.count(n) > 1})
+    dup = duplicates(e.name for e in out)
     if dup:
         raise ConfigError(f"{path}: [[early_years.entitlements]] name {dup[0]!r} is used twice; "
                           "expected one entitlement per name")

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
-from ._values import is_number, is_whole
+from ._values import Section, did_you_mean, is_number, is_whole
 from .early_years import Z80, _as_inputs, authority_population, cohort_population
 from .exceptions import ConfigError, DataQualityWarning
 from .io._common import Provenance
@@ -424,19 +424,13 @@ def _params(sec: Mapping[str, Any], path, **overrides) -> dict:
         if k in sec:
             p[k] = sec[k]
     p.update({k: v for k, v in overrides.items() if v is not None})
+    s = Section(f"{path}: [send]", p)
     for k in ("alpha", "beta", "phi"):
-        if not is_number(p[k]) or not 0 <= float(p[k]) <= 1:
-            raise ConfigError(f"{path}: [send] {k} = {p[k]!r}: expected a number in [0, 1]")
+        s.check(k, lambda v: is_number(v) and 0 <= float(v) <= 1, "a number in [0, 1]")
         p[k] = float(p[k])
-    if not is_whole(p["fit_from"]):
-        raise ConfigError(f"{path}: [send] fit_from = {p['fit_from']!r}: expected a year")
-    nw = p["national_window"]
-    if not is_whole(nw) or not 1 <= nw <= 10:
-        raise ConfigError(f"{path}: [send] national_window = {nw!r}: expected a whole number "
-                          "of years, 1..10")
-    if not isinstance(p["count_independent"], bool):
-        raise ConfigError(f"{path}: [send] count_independent = {p['count_independent']!r}: "
-                          "expected true or false")
+    s.check("fit_from", is_whole, "a year")
+    s.check("national_window", lambda v: is_whole(v) and 1 <= v <= 10, "a whole number of years, 1..10")
+    s.check("count_independent", lambda v: isinstance(v, bool), "true or false")
     return p
 
 
@@ -460,12 +454,9 @@ def special_capacity(value: Any, where: str, complete: bool = True) -> dict[str,
                           "special_post16 = places }")
     unknown = sorted(set(map(str, value)) - set(SPECIAL_PHASES))
     if unknown:
-        import difflib
-
-        hint = difflib.get_close_matches(unknown[0], SPECIAL_PHASES, n=1)
         raise ConfigError(f"{where} capacity: unknown phase {unknown[0]!r}"
-                          + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                          + f"; expected {', '.join(SPECIAL_PHASES)}")
+                          f"{did_you_mean(unknown[0], SPECIAL_PHASES)}; "
+                          f"expected {', '.join(SPECIAL_PHASES)}")
     missing = [ph for ph in SPECIAL_PHASES if ph not in value]
     if not complete:
         value = {**dict.fromkeys(missing, 0.0), **value}

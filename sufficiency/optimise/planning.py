@@ -10,7 +10,7 @@ decisions with :func:`appraise_options` (each local option against the alternati
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -18,11 +18,12 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from .._values import Section, is_number, is_whole, require_table
 from ..capacity import DEMAND, capacity_by_area, demand_by_place_phase
 from ..exceptions import ConfigError
 from .data import SCENARIO, PlanSettings
 from .model import solve_allocation
-from .options import benchmark_costs, build_catalogue, options_from_config
+from .options import KINDS, benchmark_costs, build_catalogue, options_from_config
 from .results import AllocationResult, opening
 
 __all__ = ["plan", "plan_settings", "appraise_options", "budget_sensitivity", "demand_frame"]
@@ -84,14 +85,54 @@ def _extra_demand(result, name: str, first: int, last: int):
     return d, cap
 
 
-def _section_options(sec: Mapping[str, Any], key: str, areas: pd.DataFrame, first: int) -> pd.DataFrame | None:
-    """Default options for ``special`` / ``early_years`` from ``[plan.<key>]`` (kind, places,
-    cost_per_place, max_modules, lead, source), one per area with that demand."""
-    spec = sec.get(key)
-    if not spec or areas is None or areas.empty:
+#: keys of a ``[[plan.adjacency]]`` table, all required
+ADJACENCY_KEYS = ("from", "to", "phase", "max_share", "cost_per_pupil")
+
+
+def section_options(sec: Mapping[str, Any], key: str, path: Any) -> list[Mapping[str, Any]]:
+    """The options of ``[plan.special]`` or ``[plan.early_years]`` (``key``), checked.
+
+    Each option: ``kind`` (one of :data:`~sufficiency.optimise.options.KINDS`), ``places``
+    per module, ``cost_per_place`` [GBP/place], optional ``max_modules`` (1), ``lead``
+    [years] (2) and ``source``.
+
+    Raises
+    ------
+    ConfigError
+        ``<path>: [plan.<key>] options #i key = value: expected ...``.
+    """
+    if key not in sec:
+        return []
+    sub, name = sec[key], f"plan.{key}"
+    if not isinstance(sub, Mapping):
+        raise Section(f"{path}: [plan]", sec).bad(key, f"a table [{name}] with options = [...]")
+    opts = sub.get("options", [])
+    if not isinstance(opts, list):
+        raise Section(f"{path}: [{name}]", sub).bad("options", "an array of tables "
+                                                    "{ kind, places, cost_per_place, ... }")
+    for i, o in enumerate(opts):
+        where = f"{path}: [{name}] options #{i + 1}"
+        t = Section(where, require_table(o, where, ("kind", "places", "cost_per_place"),
+                                         "{ kind, places, cost_per_place, max_modules, lead, source }",
+                                         "kind, places, cost_per_place (and max_modules, lead, source)"))
+        t.check("kind", lambda v: v in KINDS, f"one of {', '.join(KINDS)}")
+        t.check("places", lambda v: is_number(v) and v > 0, "places per module, a number > 0")
+        t.check("cost_per_place", lambda v: is_number(v) and v >= 0,
+                "GBP per place >= 0, written as a number (67000.0, not '67k')")
+        t.check("max_modules", lambda v: is_whole(v) and v >= 0, "a whole number >= 0")
+        t.check("lead", lambda v: is_whole(v) and 0 <= v <= 20, "years of lead time, 0..20")
+        t.check("source", lambda v: isinstance(v, str), "a string")
+    return opts
+
+
+def _section_options(sec: Mapping[str, Any], key: str, areas: pd.DataFrame, first: int,
+                     path: Any) -> pd.DataFrame | None:
+    """Default options for ``special`` / ``early_years`` from ``[plan.<key>]``
+    (:func:`section_options`), one per area with that demand."""
+    if areas is None or areas.empty:
         return None
     rows = []
-    for entry in spec.get("options", []):
+    for entry in section_options(sec, key, path):
         for a in areas[nc.AREA].drop_duplicates():
             places = float(entry["places"])
             rows.append({
@@ -106,18 +147,40 @@ def _section_options(sec: Mapping[str, Any], key: str, areas: pd.DataFrame, firs
     return pd.DataFrame(rows) if rows else None
 
 
-def _adjacency(sec: Mapping[str, Any]) -> pd.DataFrame | None:
+def adjacency_from_config(sec: Mapping[str, Any], path: Any,
+                          areas: Collection[str] | None = None) -> pd.DataFrame | None:
+    """``[[plan.adjacency]]`` of the ``[plan]`` section ``sec``, checked.
+
+    Each entry: pupils of ``phase`` (primary / secondary) in area ``from`` may be placed in
+    area ``to`` up to ``max_share`` of their demand [0-1], at ``cost_per_pupil`` [GBP/pupil/year].
+    With ``areas`` (the model's planning area codes), ``from`` and ``to`` must be among them.
+
+    Returns
+    -------
+    DataFrame or None
+        ``from_area, to_area, phase, max_share, cost_per_pupil``; None without adjacency.
+
+    Raises
+    ------
+    ConfigError
+        ``<path>: [[plan.adjacency]] #i key = value: expected ...``.
+    """
     adj = sec.get("adjacency", [])
-    if not adj:
-        return None
+    if not isinstance(adj, list):
+        raise Section(f"{path}: [plan]", sec).bad("adjacency", "an array of tables [[plan.adjacency]]")
     rows = []
     for i, e in enumerate(adj):
-        try:
-            rows.append({"from_area": str(e["from"]), "to_area": str(e["to"]), nc.PHASE: str(e["phase"]),
-                         "max_share": float(e["max_share"]), "cost_per_pupil": float(e["cost_per_pupil"])})
-        except KeyError as exc:
-            raise ConfigError(f"[plan] adjacency #{i + 1}: missing key {exc}") from exc
-    return pd.DataFrame(rows)
+        where = f"{path}: [[plan.adjacency]] #{i + 1}"
+        t = Section(where, require_table(e, where, ADJACENCY_KEYS, "", ", ".join(ADJACENCY_KEYS)))
+        if areas is not None:
+            for k in ("from", "to"):
+                t.check(k, lambda v: str(v) in areas, "a planning area of the model ([[areas]] code)")
+        t.check("phase", lambda v: v in ("primary", "secondary"), "'primary' or 'secondary'")
+        t.check("max_share", lambda v: is_number(v) and 0 <= v <= 1, "a share in [0, 1]")
+        t.check("cost_per_pupil", lambda v: is_number(v) and v >= 0, "GBP per pupil >= 0")
+        rows.append({"from_area": str(e["from"]), "to_area": str(e["to"]), nc.PHASE: str(e["phase"]),
+                     "max_share": float(e["max_share"]), "cost_per_pupil": float(e["cost_per_pupil"])})
+    return pd.DataFrame(rows) if rows else None
 
 
 def plan(
@@ -195,7 +258,7 @@ def plan(
         demand = pd.concat([demand] + [d.assign(**{SCENARIO: s}) for s in names], ignore_index=True)
         if cap is not None:
             extra_caps.append(cap)
-        extra_opts.append(_section_options(sec, name, d, first))
+        extra_opts.append(_section_options(sec, name, d, first, config.path))
     if extra_caps:
         capacity = pd.concat([capacity.assign(**{nc.YEAR: np.nan})] + extra_caps, ignore_index=True)
 
@@ -208,7 +271,7 @@ def plan(
     areas = pd.DataFrame({nc.AREA: [a.code for a in config.areas], nc.PHASE: [a.phase for a in config.areas]})
     local = options_from_config(sec, f"{config.path}: [plan]")
     catalogue = build_catalogue(areas, costs, first, local=local, extra=[e for e in extra_opts if e is not None])
-    adjacency = _adjacency(sec)
+    adjacency = adjacency_from_config(sec, config.path)
     provenance = (
         f"model {config.path}",
         f"demand: forecast from {nc.academic_year_label(base)}, "
