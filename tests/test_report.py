@@ -177,6 +177,23 @@ def test_mainstream_left_short_stated(run):
         assert [e["phase"] for e in h] == [e["phase"] for e in left]
 
 
+def test_derived_figures_computed_once(run, monkeypatch):
+    """The tier changes, the mainstream places left short and the special school and early
+    years positions are computed once per report (cached on ReportData), although the summary,
+    the recommendations, the area pages and summary.json all state them."""
+    from sufficiency.report import text
+
+    data = dataclasses.replace(run[2])  # a fresh ReportData: nothing cached yet
+    calls = []
+    for name in ("tier_changes", "mainstream_left_short", "place_positions"):
+        real = getattr(text, name)
+        monkeypatch.setattr(text, name, lambda d, _f=real, _n=name: calls.append(_n) or _f(d))
+    page_sections(data, drawer=lambda jobs: lambda: [""] * len(jobs))
+    render_summary_json(data)
+    assert sorted(calls) == ["mainstream_left_short", "place_positions", "tier_changes"]
+    assert data.tier_changes is data.tier_changes
+
+
 def test_area_page_figures(run, sections):
     _, results, data = run
     suff = _suff(results)

@@ -19,6 +19,7 @@ import time
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -28,6 +29,7 @@ import pandas as pd
 from .. import nomenclature as nc
 from ..exceptions import ConfigError, SchemaError, SufficiencyError
 from ..inputs import ModelInputs
+from . import text
 
 __all__ = ["ReportData", "build_report", "run_pipeline", "REPORT_DEFAULTS"]
 
@@ -122,6 +124,9 @@ class ReportData:
     binding : DataFrame or None
         The plan's binding constraints (``AllocationResult.binding``: ``family, scenario,
         area, phase, year, option, detail``): why the optimiser could not do more or sooner.
+    tier_changes, mainstream_left_short, place_positions : list of dict
+        Derived from the tables above, computed once on first use (several sections state
+        them): see :func:`~sufficiency.report.text.tier_changes` and the others.
     """
 
     meta: Mapping[str, Any]
@@ -161,6 +166,21 @@ class ReportData:
             # special and early years places planned for the whole authority
             return f"{self.meta.get('authority_name') or area} (authority-wide)"
         return names.get(str(area), str(area))
+
+    @cached_property
+    def tier_changes(self) -> list[dict]:
+        """:func:`~sufficiency.report.text.tier_changes` of this report, computed once."""
+        return text.tier_changes(self)
+
+    @cached_property
+    def mainstream_left_short(self) -> list[dict]:
+        """:func:`~sufficiency.report.text.mainstream_left_short` of this report, computed once."""
+        return text.mainstream_left_short(self)
+
+    @cached_property
+    def place_positions(self) -> list[dict]:
+        """:func:`~sufficiency.report.text.place_positions` of this report, computed once."""
+        return text.place_positions(self)
 
     def headline(self) -> dict:
         """Headline figures for other systems (``summary.json``): plain JSON types."""
@@ -205,8 +225,6 @@ class ReportData:
                         }
                     )
         if self.plan is not None:
-            from .text import mainstream_left_short
-
             out["plan"] = {
                 "total_cost_gbp": round(float(self.plan["cost"].sum()), 0) if len(self.plan) else 0.0,
                 "places": round(float(self.plan["places"].sum()), 0) if len(self.plan) else 0.0,
@@ -215,7 +233,7 @@ class ReportData:
                     {"phase": d["phase"], "year": d["year"], "places": round(d["total"], 1),
                      "areas": {name: round(v, 1) for name, v in d["areas"]},
                      "years_short": [y for y, _ in d["years"]], "why": d["why"]}
-                    for d in mainstream_left_short(self)],
+                    for d in self.mainstream_left_short],
             }
         out.update(self._send_early_years_headline())
         if self.key_decision is not None and self.key_decision.get("recommended"):
@@ -234,13 +252,11 @@ class ReportData:
     def _send_early_years_headline(self) -> dict:
         """``send`` / ``early_years`` entries of :meth:`headline`: places needed in the first
         and last year, capacity (supply), shortfall, and what the plan leaves short."""
-        from .text import place_positions
-
         def r1(v):
             return None if v is None or not np.isfinite(v) else round(float(v), 1)
 
         out: dict[str, Any] = {}
-        for d in place_positions(self):
+        for d in self.place_positions:
             left = d["left"]
             entry = {"scenario": d["scenario"]} if d["scenario"] is not None else {}
             entry.update({

@@ -166,7 +166,6 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
     """
     jobs = chart_jobs(data)
     collect = drawer(jobs)
-    tiers = text.tier_changes(data)
     areas = []
     for r in data.areas.itertuples(index=False):
         area, phase = r.area, r.phase
@@ -196,7 +195,7 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
             "capacity": r.capacity,
             "schools": tables.schools_table(data, area),
             "years": tables.area_year_table(data, area),
-            "commentary": text.area_commentary(data, area, tiers),
+            "commentary": text.area_commentary(data, area),
             # options only where there is something to decide (a shortfall or a project)
             "options": tables.options_table(data, area) if (plan_rows is not None or short) else None,
             "no_need": not short and plan_rows is None,

@@ -183,8 +183,8 @@ def executive_summary(data: ReportData) -> list[str]:
                 f"{fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} places in total."
             )
     paras += _before_plan_sentences(data)
-    paras += [_tier_change_sentence(t, where=True) for t in tier_changes(data)]
-    paras += [_left_short_sentence(d) for d in mainstream_left_short(data)]
+    paras += [_tier_change_sentence(t, where=True) for t in data.tier_changes]
+    paras += [_left_short_sentence(d) for d in data.mainstream_left_short]
     paras += _send_early_years_summary(data)
     paras.append(
         "Shortfalls are counted per planning area and are never offset between areas: a "
@@ -310,7 +310,7 @@ def recommendations(data: ReportData) -> list[str]:
         )
     else:
         recs.append("notes that the forecast shows no shortfall needing new places;")
-    for d in mainstream_left_short(data):
+    for d in data.mainstream_left_short:
         n = len(d["areas"])
         recs.append(
             f"notes that the recommended programme still leaves {fmt_count(d['total'])} "
@@ -319,7 +319,7 @@ def recommendations(data: ReportData) -> list[str]:
             + (f" ({d['why']})" if d["why"] else "")
             + ", and asks officers to secure interim places for that year;"
         )
-    for t in tier_changes(data):
+    for t in data.tier_changes:
         if t["short"] >= 0.5:
             recs.append(
                 f"notes that {t['name']}'s change to two-tier schooling from September "
@@ -375,10 +375,9 @@ def recommendations(data: ReportData) -> list[str]:
     return recs
 
 
-def area_commentary(data: ReportData, area: str, tiers: list[dict] | None = None) -> str:
+def area_commentary(data: ReportData, area: str) -> str:
     """Commentary of one planning-area page, from its sufficiency rows (the base year
-    included) and the plan's before and after. ``tiers``: :func:`tier_changes` of ``data``,
-    if the caller has it already (one computation for every page)."""
+    included) and the plan's before and after."""
     suff = data.sufficiency
     name = data.area_name(area)
     if suff is None or suff.empty:
@@ -426,8 +425,7 @@ def area_commentary(data: ReportData, area: str, tiers: list[dict] | None = None
                  + f"{fmt_count(worst['shortfall'])} places"
                  + ("" if y0 == y1 else f" in {fmt_year(worst[nc.YEAR])}")
                  + f" (including the {margin} margin).")
-    text += "".join(" " + _tier_change_sentence(t) for t in
-                    (tier_changes(data) if tiers is None else tiers) if t["area"] == area)
+    text += "".join(" " + _tier_change_sentence(t) for t in data.tier_changes if t["area"] == area)
     plan = data.plan
     if plan is None or plan.empty or short.empty and (plan[nc.AREA] != area).all():
         return text
@@ -958,7 +956,7 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
     """The SEND and early years recommendations, with their figures and, where the plan leaves
     places short, what officers are asked to do."""
     recs = []
-    for d in place_positions(data):
+    for d in data.place_positions:
         rise = (f"{fmt_count(d['places_first'])} in {fmt_year(d['first'])} to "
                 f"{fmt_count(d['places_last'])} in {fmt_year(d['last'])}")
         has_cap = np.isfinite(d["capacity"])
@@ -1038,7 +1036,7 @@ _SUMMARY_WORDS = {
 def _send_early_years_summary(data: ReportData) -> list[str]:
     """Executive-summary paragraphs for special school and early years places."""
     out = []
-    for d in place_positions(data):
+    for d in data.place_positions:
         title, now, unit, section = _SUMMARY_WORDS[d["key"]]
         how = f" ('{d['scenario']}' scenario)" if d["scenario"] else " (full-time equivalent)"
         text = (f"{title}{how}: {fmt_count(d['places_first'])} {now} in {fmt_year(d['first'])}, "
