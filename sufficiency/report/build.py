@@ -29,7 +29,7 @@ import pandas as pd
 from .. import nomenclature as nc
 from ..exceptions import ConfigError, SchemaError, SufficiencyError
 from ..inputs import ModelInputs
-from . import text
+from . import analysis, text
 
 __all__ = ["ReportData", "build_report", "run_pipeline", "REPORT_DEFAULTS"]
 
@@ -126,7 +126,7 @@ class ReportData:
         area, phase, year, option, detail``): why the optimiser could not do more or sooner.
     tier_changes, mainstream_left_short, place_positions : list of dict
         Derived from the tables above, computed once on first use (several sections state
-        them): see :func:`~sufficiency.report.text.tier_changes` and the others.
+        them): see :mod:`sufficiency.report.analysis`.
     """
 
     meta: Mapping[str, Any]
@@ -169,23 +169,23 @@ class ReportData:
 
     @cached_property
     def tier_changes(self) -> list[dict]:
-        """:func:`~sufficiency.report.text.tier_changes` of this report, computed once."""
-        return text.tier_changes(self)
+        """:func:`~sufficiency.report.analysis.tier_changes` of this report, computed once."""
+        return analysis.tier_changes(self)
 
     @cached_property
     def mainstream_left_short(self) -> list[dict]:
-        """:func:`~sufficiency.report.text.mainstream_left_short` of this report, computed once."""
-        return text.mainstream_left_short(self)
+        """:func:`~sufficiency.report.analysis.mainstream_left_short` of this report with its
+        ``why`` (:func:`~sufficiency.report.text.left_short_why`), computed once."""
+        return [{**d, "why": text.left_short_why(self, d)}
+                for d in analysis.mainstream_left_short(self)]
 
     @cached_property
     def place_positions(self) -> list[dict]:
-        """:func:`~sufficiency.report.text.place_positions` of this report, computed once."""
-        return text.place_positions(self)
+        """:func:`~sufficiency.report.analysis.place_positions` of this report, computed once."""
+        return analysis.place_positions(self)
 
     def headline(self) -> dict:
         """Headline figures for other systems (``summary.json``): plain JSON types."""
-        from .text import position_at
-
         out: dict[str, Any] = {
             "authority": self.meta["authority"],
             "authority_name": self.meta["authority_name"],
@@ -208,7 +208,7 @@ class ReportData:
         if self.sufficiency is not None and not self.sufficiency.empty:
             for phase in ("primary", "secondary"):
                 for label, year in self.milestones:
-                    pos = position_at(self.sufficiency, phase, year)
+                    pos = analysis.position_at(self.sufficiency, phase, year)
                     if pos is None:
                         continue
                     out["position"].append(
