@@ -152,7 +152,8 @@ def test_mainstream_left_short_stated(run):
     alloc = results["allocation"]
     if alloc is None:
         pytest.skip(f"plan not available in this run: {data.missing.get('plan')}")
-    from sufficiency.report.text import executive_summary, mainstream_left_short
+    from sufficiency.report.analysis import mainstream_left_short
+    from sufficiency.report.text import executive_summary
 
     cells = alloc.before_after()
     left = mainstream_left_short(data)
@@ -175,6 +176,23 @@ def test_mainstream_left_short_stated(run):
         assert f"still leaves {fmt_count(d['total'])} {phase}" in recs
         h = data.headline()["plan"]["mainstream_left_short"]
         assert [e["phase"] for e in h] == [e["phase"] for e in left]
+
+
+def test_derived_figures_computed_once(run, monkeypatch):
+    """The tier changes, the mainstream places left short and the special school and early
+    years positions are computed once per report (cached on ReportData), although the summary,
+    the recommendations, the area pages and summary.json all state them."""
+    from sufficiency.report import analysis
+
+    data = dataclasses.replace(run[2])  # a fresh ReportData: nothing cached yet
+    calls = []
+    for name in ("tier_changes", "mainstream_left_short", "place_positions"):
+        real = getattr(analysis, name)
+        monkeypatch.setattr(analysis, name, lambda d, _f=real, _n=name: calls.append(_n) or _f(d))
+    page_sections(data, drawer=lambda jobs: lambda: [""] * len(jobs))
+    render_summary_json(data)
+    assert sorted(calls) == ["mainstream_left_short", "place_positions", "tier_changes"]
+    assert data.tier_changes is data.tier_changes
 
 
 def test_area_page_figures(run, sections):

@@ -133,7 +133,8 @@ def test_recommendations_say_before_and_after_the_plan(run):
     """Third review: the recommendations' area counts are before any new places, with the
     count after the plan; the tier change's uncosted need and the bulge classes that lapse
     after the plan's last year are stated, from the results."""
-    from sufficiency.report.text import bulge_lapse, recommendations, tier_changes
+    from sufficiency.report.analysis import bulge_lapse, tier_changes
+    from sufficiency.report.text import recommendations
 
     _, results, data = run
     if results["allocation"] is None:

@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sufficiency.report.analysis import position_at
 from sufficiency.report.charts import area_chart
 from sufficiency.report.scap import scap_frame
 from sufficiency.report.tables import Table, format_cell
-from sufficiency.report.text import fmt_count, fmt_gbp, fmt_gbp_m, fmt_pct, fmt_year, position_at
+from sufficiency.report.text import fmt_count, fmt_gbp, fmt_gbp_m, fmt_pct, fmt_year
 
 
 def test_council_number_formats():

@@ -19,6 +19,7 @@ import time
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -29,6 +30,7 @@ from .. import nomenclature as nc
 from ..exceptions import ConfigError, SchemaError, SufficiencyError
 from ..inputs import ModelInputs
 from ..optimise.data import filled_share
+from . import analysis, text
 
 __all__ = ["ReportData", "build_report", "run_pipeline", "REPORT_DEFAULTS"]
 
@@ -123,6 +125,9 @@ class ReportData:
     binding : DataFrame or None
         The plan's binding constraints (``AllocationResult.binding``: ``family, scenario,
         area, phase, year, option, detail``): why the optimiser could not do more or sooner.
+    tier_changes, mainstream_left_short, place_positions : list of dict
+        Derived from the tables above, computed once on first use (several sections state
+        them): see :mod:`sufficiency.report.analysis`.
     """
 
     meta: Mapping[str, Any]
@@ -163,10 +168,25 @@ class ReportData:
             return f"{self.meta.get('authority_name') or area} (authority-wide)"
         return names.get(str(area), str(area))
 
+    @cached_property
+    def tier_changes(self) -> list[dict]:
+        """:func:`~sufficiency.report.analysis.tier_changes` of this report, computed once."""
+        return analysis.tier_changes(self)
+
+    @cached_property
+    def mainstream_left_short(self) -> list[dict]:
+        """:func:`~sufficiency.report.analysis.mainstream_left_short` of this report with its
+        ``why`` (:func:`~sufficiency.report.text.left_short_why`), computed once."""
+        return [{**d, "why": text.left_short_why(self, d)}
+                for d in analysis.mainstream_left_short(self)]
+
+    @cached_property
+    def place_positions(self) -> list[dict]:
+        """:func:`~sufficiency.report.analysis.place_positions` of this report, computed once."""
+        return analysis.place_positions(self)
+
     def headline(self) -> dict:
         """Headline figures for other systems (``summary.json``): plain JSON types."""
-        from .text import position_at
-
         out: dict[str, Any] = {
             "authority": self.meta["authority"],
             "authority_name": self.meta["authority_name"],
@@ -189,7 +209,7 @@ class ReportData:
         if self.sufficiency is not None and not self.sufficiency.empty:
             for phase in ("primary", "secondary"):
                 for label, year in self.milestones:
-                    pos = position_at(self.sufficiency, phase, year)
+                    pos = analysis.position_at(self.sufficiency, phase, year)
                     if pos is None:
                         continue
                     out["position"].append(
@@ -206,8 +226,6 @@ class ReportData:
                         }
                     )
         if self.plan is not None:
-            from .text import mainstream_left_short
-
             out["plan"] = {
                 "total_cost_gbp": round(float(self.plan["cost"].sum()), 0) if len(self.plan) else 0.0,
                 "places": round(float(self.plan["places"].sum()), 0) if len(self.plan) else 0.0,
@@ -216,7 +234,7 @@ class ReportData:
                     {"phase": d["phase"], "year": d["year"], "places": round(d["total"], 1),
                      "areas": {name: round(v, 1) for name, v in d["areas"]},
                      "years_short": [y for y, _ in d["years"]], "why": d["why"]}
-                    for d in mainstream_left_short(self)],
+                    for d in self.mainstream_left_short],
             }
         out.update(self._send_early_years_headline())
         if self.key_decision is not None and self.key_decision.get("recommended"):
@@ -235,13 +253,11 @@ class ReportData:
     def _send_early_years_headline(self) -> dict:
         """``send`` / ``early_years`` entries of :meth:`headline`: places needed in the first
         and last year, capacity (supply), shortfall, and what the plan leaves short."""
-        from .text import place_positions
-
         def r1(v):
             return None if v is None or not np.isfinite(v) else round(float(v), 1)
 
         out: dict[str, Any] = {}
-        for d in place_positions(self):
+        for d in self.place_positions:
             left = d["left"]
             entry = {"scenario": d["scenario"]} if d["scenario"] is not None else {}
             entry.update({
@@ -892,14 +908,12 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
                 b = b.set_index(nc.YEAR)["capacity_after"].reindex(years).to_numpy(float)
                 if np.isfinite(b).all():
                     added = b - cap
-            from .text import fmt_opening, kind_plural
-
             def _what(r):
                 kind, n = r.get("kind", r["option"]), int(r.get("modules", 1) or 1)
-                return f"{n} {kind_plural(kind)}" if n > 1 else str(kind).replace("_", " ")
+                return f"{n} {text.kind_plural(kind)}" if n > 1 else str(kind).replace("_", " ")
 
             label = "recommended plan: " + "; ".join(
-                f"{_what(r)}, {fmt_opening(r['places'], r[nc.YEAR], r.get('fill_years', 0))}"
+                f"{_what(r)}, {text.fmt_opening(r['places'], r[nc.YEAR], r.get('fill_years', 0))}"
                 for r in mine.to_dict("records"))
             temporary = (mine["duration"].fillna(0) > 0 if "duration" in mine.columns
                          else pd.Series(False, index=mine.index))

@@ -26,7 +26,7 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from .._files import FIXED_STAMP, atomic_write, deterministic_xlsx
-from . import charts, tables, text
+from . import analysis, charts, tables, text
 from .scap import scap_frame
 
 __all__ = [
@@ -129,7 +129,7 @@ def chart_jobs(data) -> list[tuple[tuple, str, tuple, dict]]:
                 jobs.append(((None, ph), "phase_chart", (data.sufficiency, ph),
                              {"title": f"{label[:1].upper() + label[1:]}: county demand and places"}))
     if data.send is not None and not data.send.empty:
-        central = text.central_scenario(data.send, data.send_scenario)
+        central = analysis.central_scenario(data.send, data.send_scenario)
         after = None
         ba = data.before_after
         if ba is not None and not ba.empty and (ba[nc.PHASE] == "special").any():
@@ -166,7 +166,6 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
     """
     jobs = chart_jobs(data)
     collect = drawer(jobs)
-    tiers = text.tier_changes(data)
     areas = []
     for r in data.areas.itertuples(index=False):
         area, phase = r.area, r.phase
@@ -194,7 +193,7 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
             "capacity": r.capacity,
             "schools": tables.schools_table(data, area),
             "years": tables.area_year_table(data, area),
-            "commentary": text.area_commentary(data, area, tiers),
+            "commentary": text.area_commentary(data, area),
             # options only where there is something to decide (a shortfall or a project)
             "options": tables.options_table(data, area) if (plan_rows is not None or short) else None,
             "no_need": not short and plan_rows is None,
@@ -400,12 +399,11 @@ def render_scap_special(data) -> str | None:
     """The special school places CSV for the SCAP return (central SEND scenario), or None
     without a SEND forecast."""
     from .scap import scap_special_frame
-    from .text import central_scenario
 
     if data.send is None or data.send.empty:
         return None
     frame = scap_special_frame(data.send, la_code=data.meta.get("old_la_code"),
-                               scenario=central_scenario(data.send, data.send_scenario))
+                               scenario=analysis.central_scenario(data.send, data.send_scenario))
     return frame.to_csv(index=False, lineterminator="\n")
 
 

@@ -15,7 +15,17 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from .text import fmt_count, fmt_gbp, fmt_gbp_m, fmt_pct, fmt_year
+from .analysis import central_scenario
+from .text import (
+    AGE_LABELS,
+    SCENARIO_TEXT,
+    SEND_PHASE_LABELS,
+    fmt_count,
+    fmt_gbp,
+    fmt_gbp_m,
+    fmt_pct,
+    fmt_year,
+)
 
 __all__ = [
     "Table",
@@ -418,8 +428,6 @@ def _milestone_table(frame: pd.DataFrame, key: str, labels: dict, years: list[in
 def send_table(data) -> Table | None:
     """Special school places needed by age group at the latest count, 5 years on and the last
     year, in the central scenario, with capacity and shortfall."""
-    from .text import SEND_PHASE_LABELS, central_scenario
-
     s = data.send
     if s is None or s.empty:
         return None
@@ -447,8 +455,6 @@ def send_table(data) -> Table | None:
 
 def send_scenarios_table(data) -> Table | None:
     """Special school places in each SEND scenario, 5 years on and in the last year."""
-    from .text import SCENARIO_TEXT, central_scenario
-
     s = data.send
     if s is None or s.empty or "scenario" not in s or s["scenario"].nunique() < 2:
         return None
@@ -476,8 +482,6 @@ def send_scenarios_table(data) -> Table | None:
 def early_years_table(data) -> Table | None:
     """Funded early years places (FTE) by age group now, 5 years on and in the last year,
     against supply."""
-    from .text import AGE_LABELS
-
     e = data.early_years
     if e is None or e.empty:
         return None

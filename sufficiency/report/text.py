@@ -1,7 +1,8 @@
 """Prose generated from the numbers: recommendations, executive summary, area commentary.
 
 Every figure in the text is formatted by the functions here from the same tables the report
-prints, so text and tables cannot disagree (``tests/test_report_text.py`` checks a sample).
+prints (and the figures :mod:`sufficiency.report.analysis` derives from them), so text and
+tables cannot disagree (``tests/test_report_text.py`` checks a sample).
 Council-paper conventions: thousands separators, money in GBP millions to one decimal place
 (GBP thousands below GBP 1m), percentages to one decimal place, academic years as ``2027/28``.
 """
@@ -17,6 +18,15 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from ..optimise.results import opening as fmt_opening
+from .analysis import (
+    bulge_lapse,
+    cells_before_after,
+    early_years_totals,
+    old_capacity_year,
+    position_at,
+    residual_shortfall,
+    send_totals,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import ReportData
@@ -27,15 +37,13 @@ __all__ = [
     "fmt_gbp_m",
     "fmt_pct",
     "fmt_year",
-    "position_at",
     "recommendations",
     "executive_summary",
     "area_commentary",
     "send_commentary",
     "early_years_commentary",
-    "residual_shortfall",
-    "place_positions",
     "council_style",
+    "left_short_why",
     "PHASE_LABELS",
     "SEND_PHASE_LABELS",
     "AGE_LABELS",
@@ -123,43 +131,6 @@ def _join(items: list[str], word: str = "and") -> str:
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
-def position_at(sufficiency: pd.DataFrame, phase: str, year: int) -> dict | None:
-    """Authority position of one phase of places in one year, summed over planning areas.
-
-    Parameters
-    ----------
-    sufficiency : DataFrame
-        ``SufficiencyResult.to_frame()``: ``area, phase, year, demand, capacity, shortfall,
-        rag`` [places].
-    phase : str
-        Phase of places (``"primary"`` or ``"secondary"``).
-    year : int
-        Academic year [start year].
-
-    Returns
-    -------
-    dict or None
-        ``demand, capacity, surplus, surplus_pct, shortfall, red_areas`` where ``shortfall``
-        is the **sum of area shortfalls** (places are never offset between areas), or None if
-        the year is not in the table.
-    """
-    rows = sufficiency[(sufficiency[nc.PHASE] == phase) & (sufficiency[nc.YEAR] == year)]
-    if rows.empty:
-        return None
-    demand = float(rows["demand"].sum())
-    cap = float(rows["capacity"].sum())
-    return {
-        "year": int(year),
-        "demand": demand,
-        "capacity": cap,
-        "surplus": cap - demand,
-        "surplus_pct": (cap - demand) / demand if demand > 0 else float("nan"),
-        "shortfall": float(rows["shortfall"].sum()),
-        "red_areas": int((rows["rag"] == "red").sum()),
-        "areas": int(len(rows)),
-    }
-
-
 def executive_summary(data: ReportData) -> list[str]:
     """Paragraphs of the executive summary: how the report's date relates to its data and plan,
     then the position by phase at the latest data, 5 and 10 years on."""
@@ -189,8 +160,8 @@ def executive_summary(data: ReportData) -> list[str]:
                 f"{fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} places in total."
             )
     paras += _before_plan_sentences(data)
-    paras += [_tier_change_sentence(t, where=True) for t in tier_changes(data)]
-    paras += [_left_short_sentence(d) for d in mainstream_left_short(data)]
+    paras += [_tier_change_sentence(t, where=True) for t in data.tier_changes]
+    paras += [_left_short_sentence(d) for d in data.mainstream_left_short]
     paras += _send_early_years_summary(data)
     paras.append(
         "Shortfalls are counted per planning area and are never offset between areas: a "
@@ -201,7 +172,7 @@ def executive_summary(data: ReportData) -> list[str]:
             "Planning-area pupil numbers before the forecast are DERIVED from county totals, not "
             "observed (see Method). Area-level figures carry that uncertainty."
         )
-    cap_year = _old_capacity_year(data)
+    cap_year = old_capacity_year(data)
     if cap_year is not None:
         paras.append(
             f"Capacity is the DfE's {fmt_year(cap_year)} school capacity, held for every year: "
@@ -237,18 +208,6 @@ def _before_plan_sentences(data: ReportData) -> list[str]:
             "compare it with the places actually offered and taken up this school year."]
 
 
-def _old_capacity_year(data: ReportData) -> int | None:
-    """Academic year of the capacity data (the latest, if several) when it is more than two
-    years before the base year (the report then says so), else None."""
-    s = data.schools
-    if s is None or s.empty or nc.YEAR not in s:
-        return None
-    y = pd.to_numeric(s[nc.YEAR], errors="coerce").dropna()
-    if not len(y) or int(y.max()) >= data.meta["base_year"] - 2:
-        return None
-    return int(y.max())
-
-
 def recommendations(data: ReportData) -> list[str]:
     """Numbered, verb-led recommendations generated from the plan and the forecast."""
     recs: list[str] = []
@@ -264,7 +223,7 @@ def recommendations(data: ReportData) -> list[str]:
             short = ("no planning area" if n == 0 else "1 planning area" if n == 1
                      else f"{n} planning areas")
             after = ""
-            cells = _cells_before_after(data, phase) if n else None
+            cells = cells_before_after(data, phase) if n else None
             if cells is not None and (cells[nc.YEAR] == last).any():
                 k = int((cells.loc[cells[nc.YEAR] == last, "shortfall_after"] > 0.5).sum())
                 after = (f" before any new places ({'none' if k == 0 else k} with the "
@@ -297,7 +256,7 @@ def recommendations(data: ReportData) -> list[str]:
         ) if v > 0]
         split = f" ({'; '.join(bits)})" if len(bits) > 1 else ""
         check = ""
-        cap_year = _old_capacity_year(data)
+        cap_year = old_capacity_year(data)
         why = ((["area pupil numbers are derived from county totals"] if data.derived else [])
                + ([f"capacity is the DfE's {fmt_year(cap_year)} figure"] if cap_year else []))
         if why:
@@ -316,7 +275,7 @@ def recommendations(data: ReportData) -> list[str]:
         )
     else:
         recs.append("notes that the forecast shows no shortfall needing new places;")
-    for d in mainstream_left_short(data):
+    for d in data.mainstream_left_short:
         n = len(d["areas"])
         recs.append(
             f"notes that the recommended programme still leaves {fmt_count(d['total'])} "
@@ -325,7 +284,7 @@ def recommendations(data: ReportData) -> list[str]:
             + (f" ({d['why']})" if d["why"] else "")
             + ", and asks officers to secure interim places for that year;"
         )
-    for t in tier_changes(data):
+    for t in data.tier_changes:
         if t["short"] >= 0.5:
             recs.append(
                 f"notes that {t['name']}'s change to two-tier schooling from September "
@@ -381,10 +340,9 @@ def recommendations(data: ReportData) -> list[str]:
     return recs
 
 
-def area_commentary(data: ReportData, area: str, tiers: list[dict] | None = None) -> str:
+def area_commentary(data: ReportData, area: str) -> str:
     """Commentary of one planning-area page, from its sufficiency rows (the base year
-    included) and the plan's before and after. ``tiers``: :func:`tier_changes` of ``data``,
-    if the caller has it already (one computation for every page)."""
+    included) and the plan's before and after."""
     suff = data.sufficiency
     name = data.area_name(area)
     if suff is None or suff.empty:
@@ -432,8 +390,7 @@ def area_commentary(data: ReportData, area: str, tiers: list[dict] | None = None
                  + f"{fmt_count(worst['shortfall'])} places"
                  + ("" if y0 == y1 else f" in {fmt_year(worst[nc.YEAR])}")
                  + f" (including the {margin} margin).")
-    text += "".join(" " + _tier_change_sentence(t) for t in
-                    (tier_changes(data) if tiers is None else tiers) if t["area"] == area)
+    text += "".join(" " + _tier_change_sentence(t) for t in data.tier_changes if t["area"] == area)
     plan = data.plan
     if plan is None or plan.empty or short.empty and (plan[nc.AREA] != area).all():
         return text
@@ -450,7 +407,7 @@ def area_commentary(data: ReportData, area: str, tiers: list[dict] | None = None
         ]
         text += " The plan recommends " + _join(items) + "."
     phase = str(rows[nc.PHASE].iloc[0])
-    cells = _cells_before_after(data, phase)
+    cells = cells_before_after(data, phase)
     left = (cells[(cells[nc.AREA] == area) & (cells["shortfall_after"] > 0.5)]
             if cells is not None else cells)
     if left is None or left.empty:
@@ -470,37 +427,6 @@ def area_commentary(data: ReportData, area: str, tiers: list[dict] | None = None
     return text
 
 
-def tier_changes(data: ReportData) -> list[dict]:
-    """Secondary areas whose tier structure changes (Pershore: Year 7 at the high school from
-    September 2027) and whose middle schools hold Year 7-8 places: ``area, name, year``,
-    ``middle`` (those places), ``schools``, ``without`` (the area's places without them) and
-    ``short`` (places short with the margin from the change on without them, at most)."""
-    out = []
-    s, suff = data.schools, data.sufficiency
-    if s is None or s.empty or "ncy_max" not in s or "tier_change_year" not in data.areas:
-        return out
-    for r in data.areas.itertuples(index=False):
-        if pd.isna(r.tier_change_year):
-            continue
-        mine = s[(s[nc.AREA] == r.area) & (s[nc.PHASE] == "secondary")]
-        mid = mine[mine["ncy_max"] <= 8]
-        if mid.empty:
-            continue
-        y = int(r.tier_change_year)
-        without = float(mine[nc.CAPACITY].sum() - mid[nc.CAPACITY].sum())
-        short = 0.0
-        if suff is not None and not suff.empty:
-            rows = suff[(suff[nc.AREA] == r.area) & (suff[nc.YEAR] >= y)]
-            if len(rows):
-                short = float(np.maximum(0.0, rows["required"] - without).max())
-        out.append({"area": r.area, "name": r.name, "year": y,
-                    "middle": float(mid[nc.CAPACITY].sum()),
-                    "schools": sorted(dict.fromkeys(mid["school_name"].astype(str)))
-                    if "school_name" in mid else [],
-                    "without": without, "short": short})
-    return out
-
-
 def _tier_change_sentence(t: dict, where: bool = False) -> str:
     return (f"{t['name'] + ' secondary: t' if where else 'T'}he tier structure changes in "
             f"{fmt_year(t['year'])} (Year 7 and 8 move to the high school). ASSUMPTION: the "
@@ -511,14 +437,6 @@ def _tier_change_sentence(t: dict, where: bool = False) -> str:
             f"{fmt_year(t['year'])}" + (f" and is up to {fmt_count(t['short'])} places short "
                                        "with the margin" if t["short"] >= 0.5 else "")
             + "; this plan does not include those places.")
-
-
-def fraction_in_band(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
-    """Share of values within [lower, upper] (used for calibration statements) [fraction]."""
-    values, lower, upper = map(np.asarray, (values, lower, upper))
-    if values.size == 0:
-        return float("nan")
-    return float(np.mean((values >= lower) & (values <= upper)))
 
 
 def accuracy_sentences(data: ReportData) -> list[str]:
@@ -563,38 +481,6 @@ SCENARIO_TEXT = {
     "national": "the share grows at England's recent growth of plans",
     "stops": "the share stays at its latest level",
 }
-
-
-def central_scenario(send: pd.DataFrame, preferred: str | None = None) -> str | None:
-    """The SEND scenario the report leads with (and the plan uses): ``preferred`` (the
-    result's own central scenario) if present, else ``central``, else the first in the frame."""
-    if "scenario" not in send or send.empty:
-        return None
-    names = list(dict.fromkeys(send["scenario"]))
-    for name in (preferred, "central"):
-        if name in names:
-            return name
-    return names[0]
-
-
-def _cells_before_after(data: ReportData, phase: str) -> pd.DataFrame | None:
-    """The plan's before/after cells of one phase of places (``AllocationResult.before_after()``:
-    one scenario, one row per area and year), or None when the plan did not cover it."""
-    ba = data.before_after
-    if ba is None or ba.empty or not (ba[nc.PHASE] == phase).any():
-        return None
-    return ba[ba[nc.PHASE] == phase]
-
-
-def residual_shortfall(data: ReportData, phase: str) -> pd.DataFrame | None:
-    """Places short of the margin before and after the plan, summed over planning areas, by
-    year, for one phase of places (``primary``, ``special``, ``early_years``, ...); None when
-    the plan did not cover that phase."""
-    b = _cells_before_after(data, phase)
-    if b is None:
-        return None
-    return (b.groupby(nc.YEAR, sort=True)[["shortfall_before", "shortfall_after", "added"]]
-            .sum().reset_index())
 
 
 _KIND_PLURAL = {"bulge_class": "bulge classes", "new_school": "new schools",
@@ -650,81 +536,16 @@ def why_short(data: ReportData, area: str, phase: str, year: int) -> list[str]:
     return parts
 
 
-def bulge_lapse(data: ReportData) -> list[tuple[str, float]]:
-    """Mainstream areas that the plan keeps sufficient in its last year only with bulge classes
-    that end after it: (area name, places short at that year's demand once they end), largest
-    first."""
-    plan, ba = data.plan, data.before_after
-    if (plan is None or plan.empty or ba is None or ba.empty or "duration" not in plan
-            or "capacity_after" not in ba):
-        return []
-    last = int(ba[nc.YEAR].max())
-    temp = plan[(plan["duration"].fillna(0) > 0) & plan[nc.PHASE].isin(["primary", "secondary"])]
-    live = temp[temp[nc.YEAR] + temp["duration"] > last]
-    if live.empty:
-        return []
-    ending = live.groupby([nc.AREA, nc.PHASE])["places"].sum()
-    out = []
-    for (area, phase), places in ending.items():
-        b = ba[(ba[nc.AREA] == area) & (ba[nc.PHASE] == phase) & (ba[nc.YEAR] == last)]
-        if b.empty:
-            continue
-        short = float((b["required"] - (b["capacity_after"] - places)).max())
-        if short >= 0.5:
-            out.append((data.area_name(area), short))
-    return sorted(out, key=lambda x: -x[1])
-
-
-def _first_permanent(data: ReportData, areas: list, phase: str, year: int) -> int | None:
-    """Earliest year any permanent option (no ``duration``) of ``areas`` can open, if that is
-    after ``year`` in every one of them (else None: lead times do not explain the gap)."""
-    o = data.options
-    if o is None or o.empty or "earliest_year" not in o:
-        return None
-    perm = o[(o[nc.PHASE] == phase) & (o["duration"].fillna(0) == 0 if "duration" in o else True)]
-    first = perm.groupby(perm[nc.AREA].astype(str))["earliest_year"].min()
-    got = first.reindex([str(a) for a in areas])
-    if got.isna().any() or not (got > year).all():
-        return None
-    return int(got.min())
-
-
-def mainstream_left_short(data: ReportData) -> list[dict]:
-    """Mainstream places the recommended plan leaves short, one dict per phase of places that
-    has any: ``phase``, ``years`` (each year still short with its total), the worst ``year``
-    and its ``total``, ``areas`` (name, places short) largest first, and ``why`` (the reasons
-    shared by every area short that year, else "")."""
-    out = []
-    for phase in ("primary", "secondary"):
-        b = _cells_before_after(data, phase)
-        if b is None:
-            continue
-        short = b[b["shortfall_after"] > 0.5]
-        if short.empty:
-            continue
-        by_year = short.groupby(nc.YEAR, sort=True)["shortfall_after"].sum()
-        worst = int(by_year.idxmax())
-        rows = short[short[nc.YEAR] == worst].sort_values("shortfall_after", ascending=False,
-                                                          kind="stable")
-        each = [why_short(data, a, phase, worst) for a in rows[nc.AREA]]
-        common = [p for p in each[0] if all(p in e for e in each[1:])
-                  and "can open" not in p]
-        lead = _first_permanent(data, list(rows[nc.AREA]), phase, worst)
-        if lead is not None:
-            common.insert(0, f"no permanent places can open in {'them' if len(rows) > 1 else 'it'} "
-                             f"before {fmt_year(lead)}")
-        from .scap import _round_preserving_totals
-
-        whole = _round_preserving_totals(rows["shortfall_after"].to_numpy(float),
-                                         np.zeros(len(rows), dtype=int), np.zeros(len(rows), dtype=int))
-        out.append({
-            "phase": phase, "years": [(int(y), float(v)) for y, v in by_year.items()],
-            "year": worst, "total": float(by_year[worst]),
-            # whole places, rounded so that they add up to the rounded total
-            "areas": [(data.area_name(a), float(v)) for a, v in zip(rows[nc.AREA], whole)],
-            "why": _join(common),
-        })
-    return out
+def left_short_why(data: ReportData, d: dict) -> str:
+    """Why the recommended plan leaves ``d`` (one phase of
+    :func:`~sufficiency.report.analysis.mainstream_left_short`) short: the reasons shared by
+    every area short in its worst year, lead times first, else ""."""
+    each = [why_short(data, a, d["phase"], d["year"]) for a in d["codes"]]
+    common = [p for p in each[0] if all(p in e for e in each[1:]) and "can open" not in p]
+    if d["lead"] is not None:
+        common.insert(0, f"no permanent places can open in {'them' if len(d['codes']) > 1 else 'it'} "
+                         f"before {fmt_year(d['lead'])}")
+    return _join(common)
 
 
 def _left_short_sentence(d: dict) -> str:
@@ -802,30 +623,10 @@ def _plan_paragraph(data: ReportData, phase: str, what: str, section: str) -> st
     return text
 
 
-def _send_totals(data: ReportData):
-    """``(central scenario, its rows, kind by year, latest observed year, last year, totals by
-    year)`` of the SEND result, or None."""
-    s = data.send
-    if s is None or s.empty:
-        return None
-    central = central_scenario(s, data.send_scenario)
-    c = s[s["scenario"] == central] if central else s
-    kinds = c.groupby(nc.YEAR)[nc.KIND].agg(lambda k: "forecast" if (k == "forecast").all()
-                                            else "actual" if (k == "actual").any() else "derived")
-    obs = kinds.index[kinds != "forecast"]
-    if len(obs) == 0:
-        return None
-    tot = c.groupby(nc.YEAR).agg(places=("places", "sum"), lower=("places_lower", "sum"),
-                                 upper=("places_upper", "sum"),
-                                 capacity=(nc.CAPACITY, lambda v: v.sum(min_count=1)),
-                                 shortfall=("shortfall", lambda v: v.sum(min_count=1)))
-    return central, c, kinds, int(obs.max()), int(c[nc.YEAR].max()), tot
-
-
 def send_commentary(data: ReportData) -> list[str]:
     """Paragraphs of the SEND chapter: placements now, the central forecast against capacity,
     the other scenarios, and what the plan does (every figure from ``data.send``)."""
-    t = _send_totals(data)
+    t = send_totals(data)
     if t is None:
         return []
     s = data.send
@@ -865,26 +666,10 @@ def send_commentary(data: ReportData) -> list[str]:
     return paras
 
 
-def _early_years_totals(data: ReportData):
-    """``(rows from the base year, first year, last year, totals by year and age, totals by
-    year)`` of the early years result, or None."""
-    e = data.early_years
-    if e is None or e.empty:
-        return None
-    e = e[e[nc.YEAR] >= data.meta["base_year"]]
-    if e.empty:
-        return None
-    g = e.groupby([nc.YEAR, "age"]).agg(places=("places", "sum"), lower=("places_lower", "sum"),
-                                        upper=("places_upper", "sum"),
-                                        supply=("supply", lambda v: v.sum(min_count=1)),
-                                        shortfall=("shortfall", lambda v: v.sum(min_count=1)))
-    return e, int(e[nc.YEAR].min()), int(e[nc.YEAR].max()), g, g.groupby(level=0).sum(min_count=1)
-
-
 def early_years_commentary(data: ReportData) -> list[str]:
     """Paragraphs of the early years chapter: funded places needed now and later by age group,
     against supply, and what the plan does (every figure from ``data.early_years``)."""
-    t = _early_years_totals(data)
+    t = early_years_totals(data)
     if t is None:
         return []
     e, y0, last, g, tot = t
@@ -920,52 +705,11 @@ def early_years_commentary(data: ReportData) -> list[str]:
     return paras
 
 
-def _plan_last_year(data: ReportData, phase: str) -> dict | None:
-    """The plan's last year for ``phase``: ``year``, places short with the margin ``before``
-    and ``after`` it, places ``added``; None when the plan did not cover ``phase``."""
-    res = residual_shortfall(data, phase)
-    if res is None or res.empty:
-        return None
-    r = res.iloc[-1]
-    return {"year": int(r[nc.YEAR]), "before": float(r["shortfall_before"]),
-            "after": float(r["shortfall_after"]), "added": float(r["added"])}
-
-
-def place_positions(data: ReportData) -> list[dict]:
-    """Special school and early years places as the report states them, one dict each
-    (``send`` first): ``key``, ``phase`` (of places in the plan), ``scenario`` (SEND only),
-    ``first`` / ``last`` year, ``places_first``, ``places_last`` and its 80% ``lower`` /
-    ``upper``, ``cap`` (``"capacity"`` or ``"supply"``) and its value ``capacity`` (NaN if
-    unknown), ``shortfall`` in the last year, ``plan`` = :func:`_plan_last_year` (None when the
-    plan did not cover them) and ``left`` = (places the recommended plan still leaves short,
-    the plan's last year) or None."""
-    out = []
-    t = _send_totals(data)
-    if t is not None:
-        central, _, _, first, last, tot = t
-        out.append({"key": "send", "phase": "special", "scenario": central, "first": first,
-                    "last": last, "tot": tot, "cap": "capacity"})
-    t = _early_years_totals(data)
-    if t is not None:
-        _, first, last, _, tot = t
-        out.append({"key": "early_years", "phase": "early_years", "scenario": None,
-                    "first": first, "last": last, "tot": tot, "cap": "supply"})
-    for d in out:
-        tot, last = d.pop("tot"), d["last"]
-        d.update(places_first=float(tot.loc[d["first"], "places"]),
-                 places_last=float(tot.loc[last, "places"]), lower=float(tot.loc[last, "lower"]),
-                 upper=float(tot.loc[last, "upper"]), capacity=float(tot.loc[last, d["cap"]]),
-                 shortfall=float(tot.loc[last, "shortfall"]),
-                 plan=_plan_last_year(data, d["phase"]))
-        d["left"] = None if d["plan"] is None else (d["plan"]["after"], d["plan"]["year"])
-    return out
-
-
 def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
     """The SEND and early years recommendations, with their figures and, where the plan leaves
     places short, what officers are asked to do."""
     recs = []
-    for d in place_positions(data):
+    for d in data.place_positions:
         rise = (f"{fmt_count(d['places_first'])} in {fmt_year(d['first'])} to "
                 f"{fmt_count(d['places_last'])} in {fmt_year(d['last'])}")
         has_cap = np.isfinite(d["capacity"])
@@ -1045,7 +789,7 @@ _SUMMARY_WORDS = {
 def _send_early_years_summary(data: ReportData) -> list[str]:
     """Executive-summary paragraphs for special school and early years places."""
     out = []
-    for d in place_positions(data):
+    for d in data.place_positions:
         title, now, unit, section = _SUMMARY_WORDS[d["key"]]
         how = f" ('{d['scenario']}' scenario)" if d["scenario"] else " (full-time equivalent)"
         text = (f"{title}{how}: {fmt_count(d['places_first'])} {now} in {fmt_year(d['first'])}, "

@@ -1,0 +1,302 @@
+"""Figures the report derives from its tables: data, not words.
+
+The position of a phase in a year, tier changes, places the plan leaves short, the special
+school and early years positions. :mod:`sufficiency.report.text` turns them into sentences;
+:class:`~sufficiency.report.build.ReportData` caches those that several sections state.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .. import nomenclature as nc
+from .scap import _round_preserving_totals
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .build import ReportData
+
+__all__ = [
+    "position_at",
+    "old_capacity_year",
+    "tier_changes",
+    "fraction_in_band",
+    "central_scenario",
+    "cells_before_after",
+    "residual_shortfall",
+    "bulge_lapse",
+    "mainstream_left_short",
+    "send_totals",
+    "early_years_totals",
+    "place_positions",
+]
+
+
+def position_at(sufficiency: pd.DataFrame, phase: str, year: int) -> dict | None:
+    """Authority position of one phase of places in one year, summed over planning areas.
+
+    Parameters
+    ----------
+    sufficiency : DataFrame
+        ``SufficiencyResult.to_frame()``: ``area, phase, year, demand, capacity, shortfall,
+        rag`` [places].
+    phase : str
+        Phase of places (``"primary"`` or ``"secondary"``).
+    year : int
+        Academic year [start year].
+
+    Returns
+    -------
+    dict or None
+        ``demand, capacity, surplus, surplus_pct, shortfall, red_areas`` where ``shortfall``
+        is the **sum of area shortfalls** (places are never offset between areas), or None if
+        the year is not in the table.
+    """
+    rows = sufficiency[(sufficiency[nc.PHASE] == phase) & (sufficiency[nc.YEAR] == year)]
+    if rows.empty:
+        return None
+    demand = float(rows["demand"].sum())
+    cap = float(rows["capacity"].sum())
+    return {
+        "year": int(year),
+        "demand": demand,
+        "capacity": cap,
+        "surplus": cap - demand,
+        "surplus_pct": (cap - demand) / demand if demand > 0 else float("nan"),
+        "shortfall": float(rows["shortfall"].sum()),
+        "red_areas": int((rows["rag"] == "red").sum()),
+        "areas": int(len(rows)),
+    }
+
+
+def old_capacity_year(data: ReportData) -> int | None:
+    """Academic year of the capacity data (the latest, if several) when it is more than two
+    years before the base year (the report then says so), else None."""
+    s = data.schools
+    if s is None or s.empty or nc.YEAR not in s:
+        return None
+    y = pd.to_numeric(s[nc.YEAR], errors="coerce").dropna()
+    if not len(y) or int(y.max()) >= data.meta["base_year"] - 2:
+        return None
+    return int(y.max())
+
+
+def tier_changes(data: ReportData) -> list[dict]:
+    """Secondary areas whose tier structure changes (Pershore: Year 7 at the high school from
+    September 2027) and whose middle schools hold Year 7-8 places: ``area, name, year``,
+    ``middle`` (those places), ``schools``, ``without`` (the area's places without them) and
+    ``short`` (places short with the margin from the change on without them, at most)."""
+    out = []
+    s, suff = data.schools, data.sufficiency
+    if s is None or s.empty or "ncy_max" not in s or "tier_change_year" not in data.areas:
+        return out
+    for r in data.areas.itertuples(index=False):
+        if pd.isna(r.tier_change_year):
+            continue
+        mine = s[(s[nc.AREA] == r.area) & (s[nc.PHASE] == "secondary")]
+        mid = mine[mine["ncy_max"] <= 8]
+        if mid.empty:
+            continue
+        y = int(r.tier_change_year)
+        without = float(mine[nc.CAPACITY].sum() - mid[nc.CAPACITY].sum())
+        short = 0.0
+        if suff is not None and not suff.empty:
+            rows = suff[(suff[nc.AREA] == r.area) & (suff[nc.YEAR] >= y)]
+            if len(rows):
+                short = float(np.maximum(0.0, rows["required"] - without).max())
+        out.append({"area": r.area, "name": r.name, "year": y,
+                    "middle": float(mid[nc.CAPACITY].sum()),
+                    "schools": sorted(dict.fromkeys(mid["school_name"].astype(str)))
+                    if "school_name" in mid else [],
+                    "without": without, "short": short})
+    return out
+
+
+def fraction_in_band(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
+    """Share of values within [lower, upper] (used for calibration statements) [fraction]."""
+    values, lower, upper = map(np.asarray, (values, lower, upper))
+    if values.size == 0:
+        return float("nan")
+    return float(np.mean((values >= lower) & (values <= upper)))
+
+
+def central_scenario(send: pd.DataFrame, preferred: str | None = None) -> str | None:
+    """The SEND scenario the report leads with (and the plan uses): ``preferred`` (the
+    result's own central scenario) if present, else ``central``, else the first in the frame."""
+    if "scenario" not in send or send.empty:
+        return None
+    names = list(dict.fromkeys(send["scenario"]))
+    for name in (preferred, "central"):
+        if name in names:
+            return name
+    return names[0]
+
+
+def cells_before_after(data: ReportData, phase: str) -> pd.DataFrame | None:
+    """The plan's before/after cells of one phase of places (``AllocationResult.before_after()``:
+    one scenario, one row per area and year), or None when the plan did not cover it."""
+    ba = data.before_after
+    if ba is None or ba.empty or not (ba[nc.PHASE] == phase).any():
+        return None
+    return ba[ba[nc.PHASE] == phase]
+
+
+def residual_shortfall(data: ReportData, phase: str) -> pd.DataFrame | None:
+    """Places short of the margin before and after the plan, summed over planning areas, by
+    year, for one phase of places (``primary``, ``special``, ``early_years``, ...); None when
+    the plan did not cover that phase."""
+    b = cells_before_after(data, phase)
+    if b is None:
+        return None
+    return (b.groupby(nc.YEAR, sort=True)[["shortfall_before", "shortfall_after", "added"]]
+            .sum().reset_index())
+
+
+def bulge_lapse(data: ReportData) -> list[tuple[str, float]]:
+    """Mainstream areas that the plan keeps sufficient in its last year only with bulge classes
+    that end after it: (area name, places short at that year's demand once they end), largest
+    first."""
+    plan, ba = data.plan, data.before_after
+    if (plan is None or plan.empty or ba is None or ba.empty or "duration" not in plan
+            or "capacity_after" not in ba):
+        return []
+    last = int(ba[nc.YEAR].max())
+    temp = plan[(plan["duration"].fillna(0) > 0) & plan[nc.PHASE].isin(["primary", "secondary"])]
+    live = temp[temp[nc.YEAR] + temp["duration"] > last]
+    if live.empty:
+        return []
+    ending = live.groupby([nc.AREA, nc.PHASE])["places"].sum()
+    out = []
+    for (area, phase), places in ending.items():
+        b = ba[(ba[nc.AREA] == area) & (ba[nc.PHASE] == phase) & (ba[nc.YEAR] == last)]
+        if b.empty:
+            continue
+        short = float((b["required"] - (b["capacity_after"] - places)).max())
+        if short >= 0.5:
+            out.append((data.area_name(area), short))
+    return sorted(out, key=lambda x: -x[1])
+
+
+def _first_permanent(data: ReportData, areas: list, phase: str, year: int) -> int | None:
+    """Earliest year any permanent option (no ``duration``) of ``areas`` can open, if that is
+    after ``year`` in every one of them (else None: lead times do not explain the gap)."""
+    o = data.options
+    if o is None or o.empty or "earliest_year" not in o:
+        return None
+    perm = o[(o[nc.PHASE] == phase) & (o["duration"].fillna(0) == 0 if "duration" in o else True)]
+    first = perm.groupby(perm[nc.AREA].astype(str))["earliest_year"].min()
+    got = first.reindex([str(a) for a in areas])
+    if got.isna().any() or not (got > year).all():
+        return None
+    return int(got.min())
+
+
+def mainstream_left_short(data: ReportData) -> list[dict]:
+    """Mainstream places the recommended plan leaves short, one dict per phase of places that
+    has any: ``phase``, ``years`` (each year still short with its total), the worst ``year``
+    and its ``total``, ``areas`` (name, places short) largest first, ``codes`` (those areas'
+    codes) and ``lead`` (the earliest year permanent places can open in every one of them, when
+    that is after ``year``, else None). :attr:`ReportData.mainstream_left_short` adds ``why``
+    (:func:`~sufficiency.report.text.left_short_why`)."""
+    out = []
+    for phase in ("primary", "secondary"):
+        b = cells_before_after(data, phase)
+        if b is None:
+            continue
+        short = b[b["shortfall_after"] > 0.5]
+        if short.empty:
+            continue
+        by_year = short.groupby(nc.YEAR, sort=True)["shortfall_after"].sum()
+        worst = int(by_year.idxmax())
+        rows = short[short[nc.YEAR] == worst].sort_values("shortfall_after", ascending=False,
+                                                          kind="stable")
+        whole = _round_preserving_totals(rows["shortfall_after"].to_numpy(float),
+                                         np.zeros(len(rows), dtype=int), np.zeros(len(rows), dtype=int))
+        out.append({
+            "phase": phase, "years": [(int(y), float(v)) for y, v in by_year.items()],
+            "year": worst, "total": float(by_year[worst]),
+            # whole places, rounded so that they add up to the rounded total
+            "areas": [(data.area_name(a), float(v)) for a, v in zip(rows[nc.AREA], whole)],
+            "codes": list(rows[nc.AREA]),
+            "lead": _first_permanent(data, list(rows[nc.AREA]), phase, worst),
+        })
+    return out
+
+
+def send_totals(data: ReportData):
+    """``(central scenario, its rows, kind by year, latest observed year, last year, totals by
+    year)`` of the SEND result, or None."""
+    s = data.send
+    if s is None or s.empty:
+        return None
+    central = central_scenario(s, data.send_scenario)
+    c = s[s["scenario"] == central] if central else s
+    kinds = c.groupby(nc.YEAR)[nc.KIND].agg(lambda k: "forecast" if (k == "forecast").all()
+                                            else "actual" if (k == "actual").any() else "derived")
+    obs = kinds.index[kinds != "forecast"]
+    if len(obs) == 0:
+        return None
+    tot = c.groupby(nc.YEAR).agg(places=("places", "sum"), lower=("places_lower", "sum"),
+                                 upper=("places_upper", "sum"),
+                                 capacity=(nc.CAPACITY, lambda v: v.sum(min_count=1)),
+                                 shortfall=("shortfall", lambda v: v.sum(min_count=1)))
+    return central, c, kinds, int(obs.max()), int(c[nc.YEAR].max()), tot
+
+
+def early_years_totals(data: ReportData):
+    """``(rows from the base year, first year, last year, totals by year and age, totals by
+    year)`` of the early years result, or None."""
+    e = data.early_years
+    if e is None or e.empty:
+        return None
+    e = e[e[nc.YEAR] >= data.meta["base_year"]]
+    if e.empty:
+        return None
+    g = e.groupby([nc.YEAR, "age"]).agg(places=("places", "sum"), lower=("places_lower", "sum"),
+                                        upper=("places_upper", "sum"),
+                                        supply=("supply", lambda v: v.sum(min_count=1)),
+                                        shortfall=("shortfall", lambda v: v.sum(min_count=1)))
+    return e, int(e[nc.YEAR].min()), int(e[nc.YEAR].max()), g, g.groupby(level=0).sum(min_count=1)
+
+
+def _plan_last_year(data: ReportData, phase: str) -> dict | None:
+    """The plan's last year for ``phase``: ``year``, places short with the margin ``before``
+    and ``after`` it, places ``added``; None when the plan did not cover ``phase``."""
+    res = residual_shortfall(data, phase)
+    if res is None or res.empty:
+        return None
+    r = res.iloc[-1]
+    return {"year": int(r[nc.YEAR]), "before": float(r["shortfall_before"]),
+            "after": float(r["shortfall_after"]), "added": float(r["added"])}
+
+
+def place_positions(data: ReportData) -> list[dict]:
+    """Special school and early years places as the report states them, one dict each
+    (``send`` first): ``key``, ``phase`` (of places in the plan), ``scenario`` (SEND only),
+    ``first`` / ``last`` year, ``places_first``, ``places_last`` and its 80% ``lower`` /
+    ``upper``, ``cap`` (``"capacity"`` or ``"supply"``) and its value ``capacity`` (NaN if
+    unknown), ``shortfall`` in the last year, ``plan`` = :func:`_plan_last_year` (None when the
+    plan did not cover them) and ``left`` = (places the recommended plan still leaves short,
+    the plan's last year) or None."""
+    out = []
+    t = send_totals(data)
+    if t is not None:
+        central, _, _, first, last, tot = t
+        out.append({"key": "send", "phase": "special", "scenario": central, "first": first,
+                    "last": last, "tot": tot, "cap": "capacity"})
+    t = early_years_totals(data)
+    if t is not None:
+        _, first, last, _, tot = t
+        out.append({"key": "early_years", "phase": "early_years", "scenario": None,
+                    "first": first, "last": last, "tot": tot, "cap": "supply"})
+    for d in out:
+        tot, last = d.pop("tot"), d["last"]
+        d.update(places_first=float(tot.loc[d["first"], "places"]),
+                 places_last=float(tot.loc[last, "places"]), lower=float(tot.loc[last, "lower"]),
+                 upper=float(tot.loc[last, "upper"]), capacity=float(tot.loc[last, d["cap"]]),
+                 shortfall=float(tot.loc[last, "shortfall"]),
+                 plan=_plan_last_year(data, d["phase"]))
+        d["left"] = None if d["plan"] is None else (d["plan"]["after"], d["plan"]["year"])
+    return out
