@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from .._values import is_number, is_whole, require_table
+from .._values import Section, did_you_mean, duplicates, is_number, is_whole, is_year, require_table
 from ..exceptions import ConfigError
 
 __all__ = [
@@ -267,24 +267,17 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
                       "(name, area, phase, kind, places, cost)",
                       "name, area, phase, kind, places and cost or cost_per_place")
         w = f"{w} ({e['name']})"
-
-        def bad(key: str, expected: str, e=e, w=w) -> ConfigError:
-            return ConfigError(f"{w} {key} = {e[key]!r}: expected {expected}")
-
+        sec = Section(w, e)
+        bad = sec.bad
         for key in ("name", "source"):
-            if key in e and not isinstance(e[key], str):
-                raise bad(key, "a string")
+            sec.check(key, lambda v: isinstance(v, str), "a string")
         if not isinstance(e["area"], (str, int)) or isinstance(e["area"], bool):
             raise bad("area", "a planning area code")
         area = str(e["area"])
         if e["phase"] not in OPTION_PHASES:
             raise bad("phase", f"one of {', '.join(OPTION_PHASES)}")
         if e["kind"] not in KINDS:
-            import difflib
-
-            hint = difflib.get_close_matches(str(e["kind"]), KINDS, n=1)
-            raise bad("kind", f"one of {', '.join(KINDS)}"
-                      + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+            raise bad("kind", f"one of {', '.join(KINDS)}" + did_you_mean(e["kind"], KINDS))
         if areas is not None:
             if area not in areas:
                 raise bad("area", "a planning area of the model ([[areas]] code)")
@@ -303,9 +296,7 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
                 raise bad(key, "a whole number >= 0" + {"duration": " (0 = permanent)",
                                                         "fill_years": " (0 = all places from opening)"
                                                         }.get(key, ""))
-        if "earliest_year" in e and (not is_whole(e["earliest_year"])
-                                     or not 1990 <= e["earliest_year"] <= 2100):
-            raise bad("earliest_year", "an academic year (its start), e.g. 2028")
+        sec.check("earliest_year", is_year, "an academic year (its start), e.g. 2028")
         if "cost" in e:
             per_module = float(e["cost"]) + float(e.get("fixed_cost", 0.0))
         elif "cost_per_place" in e:
@@ -330,8 +321,7 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
             "fill_years": int(e.get("fill_years", default_fill_years(e["kind"], e["phase"]))),
             "source": str(e.get("source", "model definition")),
         })
-    names = [r["option"] for r in rows]
-    dup = sorted({n for n in names if names.count(n) > 1})
+    dup = duplicates(r["option"] for r in rows)
     if dup:
         raise ConfigError(f"{label} name = {dup[0]!r}: used by more than one option; expected "
                           "unique names")
