@@ -39,7 +39,8 @@ from ._common import (
     sha256_of,
 )
 
-__all__ = ["read_scorecards", "read_cost_benchmarks", "SCORECARD_TARGET_YEARS"]
+__all__ = ["read_scorecards", "read_cost_benchmarks", "read_published_position",
+           "SCORECARD_TARGET_YEARS", "PUBLISHED_MEASURES"]
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,45 @@ _FOR = re.compile(r"^For_([123])_([PS])$")
 _CPP = re.compile(r"^CPP_([PS])_(NS|EP|ET)$")
 _OPTION = {"NS": "new_school", "EP": "permanent_expansion", "ET": "temporary_expansion"}
 _PHASE = {"P": "primary", "S": "secondary"}
+
+
+#: Scorecard column -> (phase, measure) read by :func:`read_published_position`: the
+#: authority's own position as it returned it to the DfE (SCAP) for the SCAP year.
+PUBLISHED_MEASURES = {
+    "PriNOR": ("primary", "pupils_on_roll"), "SecNOR": ("secondary", "pupils_on_roll"),
+    "Quan_P_RP": ("primary", "places_needed"), "Quan_S_RP": ("secondary", "places_needed"),
+    "Quan_P_PP": ("primary", "places_planned"), "Quan_S_PP": ("secondary", "places_planned"),
+    "Quan_P_In": ("primary", "places_created"), "Quan_S_In": ("secondary", "places_created"),
+    "Quan_P_UP": ("primary", "unfilled_pct"), "Quan_S_UP": ("secondary", "unfilled_pct"),
+    "Funding": ("all", "basic_need_funding"),
+}
+#: descriptions of columns the metadata files do not describe
+_OWN_LABELS = {"PriNOR": "Primary pupils on roll in the SCAP year (PriNOR)",
+               "SecNOR": "Secondary pupils on roll in the SCAP year (SecNOR)"}
+#: measures that refer to a later year than the SCAP year (named in the column's label)
+_AHEAD = ("places_needed", "places_planned")
+_YEAR_IN_LABEL = re.compile(r"(?:^|\D)(\d{2}|\d{4})/(\d{2})\)?\s*$")
+
+
+def _labels(path: Path, edition: int) -> dict[str, str]:
+    """Column -> the DfE's own description, from the edition's ``*_metadata.csv`` if present."""
+    meta = path.parent / f"{edition}_metadata.csv"
+    if not meta.exists():
+        return {}
+    m = read_csv_checked(meta)
+    if not {"programmer_friendly_names", "user_friendly_names"} <= set(m.columns):
+        return {}
+    return dict(zip(m["programmer_friendly_names"].str.strip(), m["user_friendly_names"].str.strip()))
+
+
+def _label_year(label: str, default: int) -> int:
+    """The academic year (start) a label ends with: ``"... 3 years ahead (2027/28)" -> 2027``,
+    ``"... in 25/26" -> 2025``; ``default`` if it names none."""
+    m = _YEAR_IN_LABEL.search(label or "")
+    if not m:
+        return default
+    y = int(m.group(1))
+    return y if y >= 1000 else 2000 + y
 
 
 def _edition_files(directory: Path) -> list[tuple[int, Path]]:
@@ -281,3 +321,71 @@ def read_cost_benchmarks(directory: str | Path, authority: str | None = None) ->
         data = data[data[nc.AREA] == authority]
     data = data.sort_values([nc.AREA, "edition", "target_year", nc.PHASE, "option"])
     return Loaded(data.reset_index(drop=True), tuple(prov))
+
+
+def read_published_position(directory: str | Path, authority: str | None = None) -> Loaded:
+    """The authority's own position in the newest scorecard edition: pupils on roll, places
+    needed and planned, places created, unfilled places and basic need funding.
+
+    These are the figures the authority returned to the DfE (SCAP) as the DfE publishes them,
+    for comparison with this engine's; they are not inputs to it.
+
+    Parameters
+    ----------
+    directory : path-like
+        The scorecards folder.
+    authority : str, optional
+        New LA code to keep.
+
+    Returns
+    -------
+    Loaded
+        ``data`` columns: ``area``, ``la_name``, ``edition``, ``year`` (the SCAP year, academic
+        year start), ``phase`` (primary | secondary | all), ``measure`` (see
+        :data:`PUBLISHED_MEASURES`), ``value`` [pupils, places, fraction for
+        ``unfilled_pct``, GBP for ``basic_need_funding``], ``refers_to`` (the year the figure
+        is for: the SCAP year, or the year ahead that the label names for places needed and
+        planned), ``column`` and ``label`` (the DfE's column and its description, from the
+        edition's metadata file). Suppressed values are dropped. Empty (no rows) when the
+        newest edition has none of the columns.
+    """
+    directory = Path(directory)
+    files = _edition_files(directory)
+    edition, path = max(files)
+    raws = _read_all([(edition, path)])
+    codes = _codes(_read_all(files)) if "new_la_code" not in raws[path].columns else _codes(raws)
+    raw = _frame(edition, path, raws[path], codes)
+    labels = _labels(path, edition)
+    if "Year" not in raw.columns:  # one SCAP year per edition: the year before the edition
+        raw["_target"] = edition - 1
+    parts = []
+    for col, (phase, measure) in PUBLISHED_MEASURES.items():
+        if col not in raw.columns:
+            continue
+        v = _numeric(raw, col, str(path))
+        if measure != "unfilled_pct" and (np.nan_to_num(v) < 0).any():
+            raise_rows_error(str(path), col, raw, np.nan_to_num(v) < 0, "negative value",
+                             "a count or amount >= 0")
+        label = labels.get(col, _OWN_LABELS.get(col, col))
+        year = raw["_target"].to_numpy(int)
+        ahead = year
+        if measure in _AHEAD:  # the label names the newest SCAP year's year ahead (3 if none)
+            newest = int(year.max())
+            ahead = year + (_label_year(label, newest + 3) - newest)
+        parts.append(pd.DataFrame({
+            nc.AREA: raw["_area"].to_numpy(), "la_name": raw["LA_name"].to_numpy(),
+            "edition": edition, nc.YEAR: year, nc.PHASE: phase, "measure": measure,
+            "value": v / 100.0 if measure == "unfilled_pct" else v, "refers_to": ahead,
+            "column": col, "label": label,
+        }))
+    cols = [nc.AREA, "la_name", "edition", nc.YEAR, nc.PHASE, "measure", "value", "refers_to",
+            "column", "label"]
+    data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+    data = data[np.isfinite(data["value"].astype(float))]
+    if authority is not None:
+        data = data[data[nc.AREA] == authority]
+    data = data.sort_values([nc.AREA, nc.YEAR, nc.PHASE, "measure"], kind="stable")
+    prov = Provenance("published_position", str(path), sha256_of(path), "read_published_position",
+                      len(raw), (int(raw["_target"].min()), int(raw["_target"].max())), "actual",
+                      _PUBLISHER, f"edition {edition}: the authority's own SCAP figures")
+    return Loaded(data[cols].reset_index(drop=True), (prov,))

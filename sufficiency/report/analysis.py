@@ -31,6 +31,7 @@ __all__ = [
     "send_totals",
     "early_years_totals",
     "place_positions",
+    "published_comparison",
 ]
 
 
@@ -300,3 +301,62 @@ def place_positions(data: ReportData) -> list[dict]:
                  plan=_plan_last_year(data, d["phase"]))
         d["left"] = None if d["plan"] is None else (d["plan"]["after"], d["plan"]["year"])
     return out
+
+
+#: the scorecard's phases, as this report's phases of places
+_PUBLISHED_PHASES = ("primary", "secondary")
+
+
+def published_comparison(data: ReportData) -> pd.DataFrame | None:
+    """This report's places next to the authority's own in its newest DfE scorecard.
+
+    Rows: places needed to meet demand in the year the scorecard looks ahead to (this report:
+    the sum over planning areas of demand above capacity that year, no margin, before the
+    plan); places planned to open by then (this report: the plan's places opening in or
+    before that year); places created since 2009/10 (the scorecard only). Columns
+    ``measure, year, primary, primary_council, secondary, secondary_council`` [places] and
+    ``source`` (the scorecard's columns). None without the scorecard's figures.
+
+    The scorecard's pupils on roll are not compared: in the years it shares with the census
+    (2022/23) its counts differ from the January census by -2% to +4% by authority, so they
+    are taken on another basis.
+    """
+    pub = data.published
+    if pub is None or pub.empty:
+        return None
+    latest = int(pub[nc.YEAR].max())
+    cur = pub[pub[nc.YEAR] == latest]
+
+    def council(measure: str, phase: str) -> float:
+        v = cur.loc[(cur["measure"] == measure) & (cur[nc.PHASE] == phase), "value"]
+        return float(v.iloc[0]) if len(v) else np.nan
+
+    def column(measure: str) -> str:
+        c = cur.loc[cur["measure"] == measure, "column"]
+        return ", ".join(dict.fromkeys(c.astype(str))) if len(c) else ""
+
+    ahead = cur.loc[cur["measure"].isin(["places_needed", "places_planned"]), "refers_to"]
+    ahead = int(ahead.max()) if len(ahead) else latest + 3
+    need, planned = {}, {}
+    s = data.sufficiency
+    if s is not None and not s.empty:
+        at = s[s[nc.YEAR] == ahead]
+        for ph in _PUBLISHED_PHASES:
+            r = at[at[nc.PHASE] == ph]
+            if len(r):
+                need[ph] = float(np.maximum(0.0, r["demand"] - r["capacity"]).sum())
+    p = data.plan
+    if p is not None:
+        for ph in _PUBLISHED_PHASES:
+            planned[ph] = float(p.loc[(p[nc.PHASE] == ph) & (p[nc.YEAR] <= ahead), "places"].sum())
+    rows = [("places needed to meet demand", ahead, need, "places_needed"),
+            ("places planned to open by then", ahead, planned, "places_planned"),
+            ("places created since 2009/10", latest, {}, "places_created")]
+    out = pd.DataFrame([{
+        "measure": m, nc.YEAR: y,
+        **{ph: ours.get(ph, np.nan) for ph in _PUBLISHED_PHASES},
+        **{f"{ph}_council": council(key, ph) for ph in _PUBLISHED_PHASES},
+        "source": column(key),
+    } for m, y, ours, key in rows])
+    return out[["measure", nc.YEAR, "primary", "primary_council", "secondary",
+                "secondary_council", "source"]]

@@ -125,6 +125,9 @@ class ReportData:
     binding : DataFrame or None
         The plan's binding constraints (``AllocationResult.binding``: ``family, scenario,
         area, phase, year, option, detail``): why the optimiser could not do more or sooner.
+    published : DataFrame or None
+        The authority's own figures in its newest DfE scorecard
+        (:func:`~sufficiency.io.scorecards.read_published_position`), to compare with.
     tier_changes, mainstream_left_short, place_positions : list of dict
         Derived from the tables above, computed once on first use (several sections state
         them): see :mod:`sufficiency.report.analysis`.
@@ -160,6 +163,7 @@ class ReportData:
     benchmark: pd.DataFrame | None = None
     binding: pd.DataFrame | None = None
     early_years_takeup_january: int | None = None
+    published: pd.DataFrame | None = None
 
     def area_name(self, area: str) -> str:
         names = dict(zip(self.areas[nc.AREA], self.areas["name"]))
@@ -416,14 +420,15 @@ def run_pipeline(
     Returns
     -------
     dict
-        ``forecast, sufficiency, allocation, send, early_years, scorecards, backtest`` (each a
-        results object or None), ``missing`` ({part: reason}) and ``seconds`` ({part: wall
-        time [s]}).
+        ``forecast, sufficiency, allocation, send, early_years, scorecards, backtest,
+        published`` (each a results object or None), ``missing`` ({part: reason}) and
+        ``seconds`` ({part: wall time [s]}).
     """
     cfg = inputs.config
     allowed = _allowed(allow_missing)
     out: dict[str, Any] = dict.fromkeys(
-        ("forecast", "sufficiency", "allocation", "send", "early_years", "scorecards", "backtest")
+        ("forecast", "sufficiency", "allocation", "send", "early_years", "scorecards", "backtest",
+         "published")
     )
     missing: dict[str, str] = {}
     out["missing"] = missing
@@ -525,6 +530,11 @@ def run_pipeline(
     sc_path = cfg.resolve(sc_dir)
     if rs is not None and sc_path.exists():
         out["scorecards"] = rs(sc_path)
+        rp = _optional("io.scorecards", "read_published_position")
+        try:
+            out["published"] = rp(sc_path, cfg.authority)
+        except _errors(strict) as exc:
+            missing["published"] = f"the scorecard's published figures could not be read: {_why(exc)}"
     else:
         missing["scorecards"] = f"no scorecards at {sc_dir}"
 
@@ -963,6 +973,7 @@ def build_report(
     early_years=None,
     scorecards=None,
     backtest=None,
+    published=None,
     *,
     missing: Mapping[str, str] | None = None,
     report_date: _dt.date | str | None = None,
@@ -973,7 +984,7 @@ def build_report(
     ----------
     inputs : ModelInputs
         The run's inputs (areas, capacity, provenance, derivation notes).
-    forecast, sufficiency, allocation, send, early_years, scorecards, backtest
+    forecast, sufficiency, allocation, send, early_years, scorecards, backtest, published
         Results objects as agreed between the engine's parts (None where absent).
     missing : mapping, optional
         Part -> reason it is absent (from :func:`run_pipeline`).
@@ -1024,7 +1035,7 @@ def build_report(
 
     provenance = list(inputs.provenance)
     warn_texts = []
-    for obj in (forecast, sufficiency, allocation, send, early_years, scorecards):
+    for obj in (forecast, sufficiency, allocation, send, early_years, scorecards, published):
         provenance += list(getattr(obj, "provenance", ()) or ())
         warn_texts += [str(getattr(w, "message", w)) for w in (getattr(obj, "warnings", ()) or ())]
 
@@ -1118,4 +1129,5 @@ def build_report(
                              if n not in notes),
         benchmark=_benchmark_table(scorecards, cfg.authority),
         binding=_frame_or_none(allocation, "binding"),
+        published=(published.data if published is not None and len(published.data) else None),
     )

@@ -211,6 +211,8 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         "accuracy": tables.accuracy_table(data),
         "accuracy_text": text.accuracy_sentences(data),
         "benchmark": text.benchmark_sentence(data),
+        "published": tables.published_table(data),
+        "published_text": text.published_sentences(data),
         "areas": areas,
         "send": tables.send_table(data),
         "send_scenarios": tables.send_scenarios_table(data),

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from .analysis import central_scenario
+from .analysis import central_scenario, published_comparison
 from .text import (
     AGE_LABELS,
     SCENARIO_TEXT,
@@ -93,6 +93,8 @@ def format_cell(value, fmt: str) -> str:
     if fmt == "bool":
         return "yes" if bool(value) else ""
     if fmt == "range":  # pre-formatted "1,107 (800-1,531)", aligned as a number
+        return str(value)
+    if fmt == "code":  # a file's column names, as written there
         return str(value)
     # identifiers such as permanent_expansion print as words (and can wrap in narrow columns)
     return str(value).replace("_", " ")
@@ -395,6 +397,31 @@ def accuracy_table(data) -> Table | None:
                  "forecasts) and this engine's rolling-origin backtest on the same measure.")
 
 
+def published_table(data) -> Table | None:
+    """This report's places against the authority's own return in its newest DfE scorecard."""
+    c = published_comparison(data)
+    if c is None:
+        return None
+    pub = data.published
+    edition = int(pub["edition"].max())
+    latest = nc.academic_year_label(int(pub[nc.YEAR].max()))
+    out = c.rename(columns={"primary": "primary: this report",
+                            "primary_council": "primary: Council (DfE)",
+                            "secondary": "secondary: this report",
+                            "secondary_council": "secondary: Council (DfE)",
+                            "source": "scorecard column"})
+    fm = {col: "count" for col in out.columns if ":" in col}
+    fm.update({nc.YEAR: "year", "scorecard column": "code"})
+    return Table(
+        "Places: this report and the Council's own return to the DfE", out, fm,
+        f"Council: the DfE school places scorecard, {edition} edition (SCAP year {latest}), as "
+        "published. This report: places needed = the sum over planning areas of the pupils "
+        "forecast above the places there (central forecast, no margin, before the plan); "
+        "places planned = the recommended plan's places opening in or before that year. Its "
+        "places are the capacity in the data (see Method); places created since are not in "
+        "them.")
+
+
 def _with_range(v: float, lo: float, hi: float) -> str:
     """``"1,107 (800-1,531)"``; the number alone when the range is a point (observed years)."""
     if abs(hi - lo) < 0.5:
@@ -568,6 +595,9 @@ def appendix_tables(data) -> dict[str, Table]:
                                   if c.startswith("places") or c in ("supply", "shortfall")}, "")
     if data.accuracy is not None:
         t["Accuracy"] = Table("Forecast accuracy", data.accuracy, {"error": "pct_signed"}, "")
+    pt = published_table(data)
+    if pt is not None:
+        t["Council's own return"] = pt
     t["Assumptions"] = Table("Assumptions", data.assumptions, {}, "")
     t["Sources"] = Table("Sources", data.sources, {},
                          "Contains public sector information licensed under the Open Government "

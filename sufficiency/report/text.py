@@ -24,6 +24,7 @@ from .analysis import (
     early_years_totals,
     old_capacity_year,
     position_at,
+    published_comparison,
     residual_shortfall,
     send_totals,
 )
@@ -765,6 +766,68 @@ def benchmark_sentence(data: ReportData) -> str:
     return ("For comparison, the published errors (DfE school places scorecards; England is the "
             "sum of all authorities' forecasts against the sum of their pupils): "
             + ". ".join(parts) + ".")
+
+
+def published_sentences(data: ReportData) -> list[str]:
+    """This report's places and capital against the Council's own return to the DfE (its
+    newest school places scorecard): places needed and planned, places created since 2009/10,
+    unfilled places and the basic need allocation. Empty without the scorecard's figures."""
+    c = published_comparison(data)
+    if c is None:
+        return []
+    pub = data.published
+    latest = int(pub[nc.YEAR].max())
+    cur = pub[pub[nc.YEAR] == latest]
+
+    def council(measure: str, phase: str) -> float:
+        v = cur.loc[(cur["measure"] == measure) & (cur[nc.PHASE] == phase), "value"]
+        return float(v.iloc[0]) if len(v) else float("nan")
+
+    need = c.iloc[0]
+    ahead = int(need[nc.YEAR])
+    where = (f"In its own return to the DfE (school places scorecard, {int(pub['edition'].max())} "
+             f"edition, SCAP year {fmt_year(latest)})")
+    out = []
+    if np.isfinite([need["primary_council"], need["secondary_council"]]).all():
+        planned = c.iloc[1]
+        text = (f"{where} the Council estimated that {fmt_count(need['primary_council'])} primary "
+                f"and {fmt_count(need['secondary_council'])} secondary places would be needed to "
+                f"meet demand in {fmt_year(ahead)}")
+        if np.isfinite([planned["primary_council"], planned["secondary_council"]]).all():
+            text += (f", with {fmt_count(planned['primary_council'])} and "
+                     f"{fmt_count(planned['secondary_council'])} places planned")
+        if np.isfinite([need["primary"], need["secondary"]]).all():
+            text += (f"; this report's forecast exceeds its places by {fmt_count(need['primary'])} "
+                     f"primary and {fmt_count(need['secondary'])} secondary places that year "
+                     "(summed over the planning areas short, no margin, before the plan)")
+        out.append(text + ".")
+        where = "The Council"
+    created = [council("places_created", ph) for ph in ("primary", "secondary")]
+    unfilled = [council("unfilled_pct", ph) for ph in ("primary", "secondary")]
+    if np.isfinite(created).all():
+        s_ = (f"{where} has created {fmt_count(created[0])} primary and {fmt_count(created[1])} "
+              f"secondary places since 2009/10")
+        if np.isfinite(unfilled).all():
+            s_ += (f" and reported {fmt_pct(unfilled[0])} of primary and {fmt_pct(unfilled[1])} "
+                   f"of secondary places unfilled in {fmt_year(latest)}")
+        cap_year = old_capacity_year(data)
+        if cap_year is not None:
+            s_ += (f". Places added after {fmt_year(cap_year)}, the year of this report's "
+                   "capacity data, are not in this report: where the Council's figures show "
+                   "less need, confirm each planning area's current capacity before relying on "
+                   "its shortfalls")
+        out.append(s_ + ".")
+    funding = council("basic_need_funding", "all")
+    if np.isfinite(funding):
+        f_ = (f"The Council's total basic need allocation (the DfE's capital grant for new "
+              f"school places, as the scorecard publishes it) is {fmt_gbp_m(funding)}")
+        p = data.plan
+        if p is not None and len(p):
+            main = p[p[nc.PHASE].isin(["primary", "secondary"])]
+            f_ += (f"; the mainstream places recommended here cost {fmt_gbp_m(main['cost'].sum())}"
+                   if len(main) else "")
+        out.append(f_ + ".")
+    return out
 
 
 _GBP = re.compile(r"GBP (-?\d{1,3}(?:,\d{3})*(?:\.\d+)?)")

@@ -1,0 +1,123 @@
+"""The authority's own figures in the newest DfE scorecard, and the report's comparison with
+them. Real data (DfE school places scorecards, OGL v3); the bad-input cases edit a copy."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sufficiency.exceptions import SchemaError
+from sufficiency.io.scorecards import _label_year, read_published_position
+
+WORCS = "E10000034"
+
+
+@pytest.fixture(scope="module")
+def published(data_dir):
+    return read_published_position(data_dir / "school_places_scorecards", WORCS)
+
+
+def value(data, measure, phase, year=2024):
+    rows = data[(data["measure"] == measure) & (data["phase"] == phase) & (data["year"] == year)]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+def test_worcestershire_as_published(published):
+    d = published.data
+    assert set(d["edition"]) == {2025} and sorted(set(d["year"])) == [2022, 2023, 2024]
+    # 2025 edition, SCAP year 2024/25 (the file's own figures)
+    need = value(d, "places_needed", "secondary")
+    assert need["value"] == 60 and need["refers_to"] == 2027 and need["column"] == "Quan_S_RP"
+    assert "3 years ahead (2027/28)" in need["label"]  # the metadata file's description
+    assert value(d, "places_needed", "primary")["value"] == 10
+    assert value(d, "places_planned", "primary")["value"] == 52
+    assert value(d, "places_created", "secondary")["value"] == 5544
+    assert value(d, "unfilled_pct", "primary")["value"] == pytest.approx(0.15729045)
+    assert value(d, "basic_need_funding", "all")["value"] == pytest.approx(98_667_631.78)
+    assert value(d, "pupils_on_roll", "primary")["label"].endswith("(PriNOR)")
+    # the row of the SCAP year before looks as many years ahead
+    assert value(d, "places_needed", "secondary", 2023)["refers_to"] == 2026
+    assert published.provenance[0].path.endswith("2025_scorecard_data_2025_2023.csv")
+
+
+def test_every_authority_and_england(data_dir):
+    d = read_published_position(data_dir / "school_places_scorecards").data
+    assert d["area"].nunique() == 15  # 14 West Midlands authorities and England
+    assert (d.loc[d["measure"] != "unfilled_pct", "value"] >= 0).all()
+
+
+@pytest.mark.parametrize("label, year", [
+    ("Estimated number of secondary places needed to meet demand 3 years ahead (2027/28)", 2027),
+    ("Estimated number of secondary places needed to meet demand in 25/26", 2025),
+    ("Total basic need allocation", 1999),
+])
+def test_label_year(label, year):
+    assert _label_year(label, 1999) == year
+
+
+def test_bad_value_names_file_column_and_line(tmp_path, data_dir):
+    folder = tmp_path / "scorecards"
+    shutil.copytree(data_dir / "school_places_scorecards", folder)
+    path = folder / "2025_scorecard_data_2025_2023.csv"
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    row = int(np.flatnonzero((raw["LA_name"] == "Worcestershire") & (raw["Year"] == "2024/25"))[0])
+    raw.loc[row, "Quan_S_RP"] = "-60"
+    raw.to_csv(path, index=False)
+    with pytest.raises(SchemaError, match=rf"2025_scorecard_data_2025_2023\.csv: column 'Quan_S_RP': "
+                                          rf"negative value \(value\(s\) '-60'\) in 1 row\(s\) "
+                                          rf"\(line\(s\) {row + 2}\); expected a count or amount >= 0"):
+        read_published_position(folder)
+
+
+def test_without_metadata_the_column_names_label_the_figures(tmp_path, data_dir):
+    folder = tmp_path / "scorecards"
+    folder.mkdir()
+    shutil.copy(data_dir / "school_places_scorecards" / "2025_scorecard_data_2025_2023.csv", folder)
+    d = read_published_position(folder, WORCS).data
+    need = value(d, "places_needed", "secondary")
+    assert need["label"] == "Quan_S_RP" and need["refers_to"] == 2027  # 3 years ahead
+
+
+def test_report_compares_its_places_with_the_councils(inputs, core_pipeline):
+    from sufficiency.report import build_report
+    from sufficiency.report.analysis import published_comparison
+    from sufficiency.report.tables import appendix_tables
+    from sufficiency.report.text import published_sentences
+
+    results, missing = core_pipeline
+    assert results["published"] is not None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = build_report(inputs, **results, missing=missing, report_date="2026-11-27")
+    c = published_comparison(data).set_index("measure")
+    need = c.loc["places needed to meet demand"]
+    assert need["year"] == 2027 and need["secondary_council"] == 60
+    s = data.sufficiency[(data.sufficiency["year"] == 2027) & (data.sufficiency["phase"] == "secondary")]
+    assert need["secondary"] == pytest.approx((s["demand"] - s["capacity"]).clip(lower=0).sum())
+    assert need["secondary"] > 100  # this report's 2014/15 capacity: far more need than the Council's
+    planned = c.loc["places planned to open by then"]
+    p = data.plan
+    assert planned["secondary"] == p.loc[(p["phase"] == "secondary") & (p["year"] <= 2027), "places"].sum()
+    assert planned["secondary_council"] == pytest.approx(77.140998)
+    text = " ".join(published_sentences(data))
+    assert "10 primary and 60 secondary places would be needed to meet demand in 2027/28" in text
+    assert "£98.7m" in text and "after 2014/15" in text
+    assert "Council's own return" in appendix_tables(data)
+
+
+def test_report_without_scorecards_has_no_comparison(inputs, core_pipeline):
+    from sufficiency.report import build_report
+    from sufficiency.report.tables import published_table
+    from sufficiency.report.text import published_sentences
+
+    results, missing = core_pipeline
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = build_report(inputs, **{**results, "published": None}, missing=missing,
+                            report_date="2026-11-27")
+    assert published_table(data) is None and published_sentences(data) == []
