@@ -54,10 +54,18 @@ def test_cohort_population_by_hand():
     assert p.at[(2011, 30 - 5), "population"] == pytest.approx(99.0)
     # born after the census: births x q, q = k x Reception / births = 99 / 100
     assert p.at[(2020, 4), "population"] == pytest.approx(120 * 0.99)
-    # births after mid-2016 are projected: mean of the last 3 years, kind 'projected', sd > 0
+    # births after mid-2016 are projected as the pupil forecast projects them (Holt's damped
+    # trend at fixed parameters; mid-2021 is 5 years on), kind 'projected', sd > 0
+    from sufficiency.cohort import project_series
+
     row = p.loc[(2021, 0)]
-    assert row["population"] == pytest.approx((100 + 100 + 120) / 3 * 0.95)
+    holt = project_series(births["births"].to_numpy()[None, :], 5, "holt_fixed")[0, 4]
+    assert 114 < holt < 120  # the level moves most of the way to 120, the damped trend a little
+    assert row["population"] == pytest.approx(holt * 0.95)
     assert row["kind"] == "projected" and row["population_sd"] > 0
+    flat = cohort_population(census, births, mye, area="T", years=[2021], ages=[0],
+                             births_method="flat")
+    assert flat["population"].iloc[0] == pytest.approx(120 * 0.95)
     assert (pop.loc[pop["cohort"] <= 2016, "kind"] == "derived").all()
     assert (pop["population"] > 0).all()
 
@@ -197,8 +205,11 @@ def test_population_uses_the_births_nowcast_as_projected(inputs):
     age0_off = off[(off["year"] == 2023) & (off["age"] == 0)].iloc[0]
     assert age0["cohort"] == 2023 and age0["kind"] == "projected" and age0_off["kind"] == "projected"
     # same survival ratio to age 0, different births: the ratio of the two is the births ratio
-    last3 = inputs.authority_births.set_index("year")["births"].loc[2020:2022].mean()
-    assert age0["population"] / age0_off["population"] == pytest.approx(now / last3)
+    from sufficiency.cohort import project_series
+
+    b = inputs.authority_births.set_index("year")["births"].sort_index()
+    holt = project_series(b.to_numpy(float)[None, :], 1, "holt_fixed")[0, 0]  # mid-2023 without
+    assert age0["population"] / age0_off["population"] == pytest.approx(now / holt)
     assert age0["population_sd"] == pytest.approx(age0_off["population_sd"])
     # cohorts born up to mid-2022 are untouched
     old = pop[pop["cohort"] <= 2022].set_index(["year", "age"])["population"]
