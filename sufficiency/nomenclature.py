@@ -53,6 +53,7 @@ __all__ = [
     "phase_of_ncy",
     "academic_year_label",
     "parse_dfe_time_period",
+    "dfe_time_period",
 ]
 
 # ---------------------------------------------------------------------------
@@ -184,6 +185,13 @@ def academic_year_label(year: int) -> str:
     """Return ``"2022/23"`` for ``2022``."""
     year = int(year)
     return f"{year}/{(year + 1) % 100:02d}"
+
+
+def dfe_time_period(year: int) -> str:
+    """Return the DfE ``time_period`` of an academic year (``2022 -> "202223"``), the inverse
+    of :func:`parse_dfe_time_period`."""
+    year = int(year)
+    return f"{year}{(year + 1) % 100:02d}"
 
 
 def parse_dfe_time_period(value: int | str) -> int:

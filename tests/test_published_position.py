@@ -83,6 +83,20 @@ def test_without_metadata_the_column_names_label_the_figures(tmp_path, data_dir)
     assert need["label"] == "Quan_S_RP" and need["refers_to"] == 2027  # 3 years ahead
 
 
+def test_an_edition_without_a_year_column(tmp_path, data_dir, caplog):
+    # the 2024 edition alone: SCAP year 2023/24 (the edition's year before); its metadata file
+    # names 25/26 for the places needed (a copy of 2023's), which is logged and not believed
+    folder = tmp_path / "scorecards"
+    folder.mkdir()
+    for name in ("2024_scorecards_data_2024.csv", "2024_metadata.csv"):
+        shutil.copy(data_dir / "school_places_scorecards" / name, folder)
+    with caplog.at_level("WARNING"):
+        d = read_published_position(folder, WORCS).data
+    need = value(d, "places_needed", "secondary", 2023)
+    assert need["value"] == 270 and need["refers_to"] == 2026  # as the 2025 file's 2023/24 row
+    assert any("25/26" in r.getMessage() and "2026/27" in r.getMessage() for r in caplog.records)
+
+
 def test_report_compares_its_places_with_the_councils(inputs, core_pipeline):
     from sufficiency.report import build_report
     from sufficiency.report.analysis import published_comparison
@@ -95,18 +109,26 @@ def test_report_compares_its_places_with_the_councils(inputs, core_pipeline):
         warnings.simplefilter("ignore")
         data = build_report(inputs, **results, missing=missing, report_date="2026-11-27")
     c = published_comparison(data).set_index("measure")
-    need = c.loc["places needed to meet demand"]
-    assert need["year"] == 2027 and need["secondary_council"] == 60
+    # the DfE's places still needed come after the Council's planned places
+    still = c.loc["places still needed after those planned"]
+    assert still["year"] == 2027 and still["secondary_council"] == 60
+    ba = data.before_after[(data.before_after["year"] == 2027)
+                           & (data.before_after["phase"] == "secondary")]
+    assert still["secondary"] == pytest.approx((ba["demand"] - ba["capacity_after"]).clip(lower=0).sum())
+    before = c.loc["places needed before any new places"]
+    assert before["secondary_council"] == pytest.approx(60 + 77.140998)
     s = data.sufficiency[(data.sufficiency["year"] == 2027) & (data.sufficiency["phase"] == "secondary")]
-    assert need["secondary"] == pytest.approx((s["demand"] - s["capacity"]).clip(lower=0).sum())
-    assert need["secondary"] > 100  # this report's 2014/15 capacity: far more need than the Council's
+    assert before["secondary"] == pytest.approx((s["demand"] - s["capacity"]).clip(lower=0).sum())
+    assert before["secondary"] > before["secondary_council"]  # this report's 2014/15 capacity
     planned = c.loc["places planned to open by then"]
     p = data.plan
     assert planned["secondary"] == p.loc[(p["phase"] == "secondary") & (p["year"] <= 2027), "places"].sum()
     assert planned["secondary_council"] == pytest.approx(77.140998)
     text = " ".join(published_sentences(data))
-    assert "10 primary and 60 secondary places would be needed to meet demand in 2027/28" in text
-    assert "£98.7m" in text and "after 2014/15" in text
+    assert ("the Council had planned 52 primary and 77 secondary places by 2027/28, and the DfE "
+            "estimated that 10 primary and 60 secondary places would still be needed then") in text
+    assert "against at most 62 and 137 on the Council's figures" in text
+    assert "£98.7m, cumulative since 2011-12" in text and "after 2014/15" in text
     assert "Council's own return" in appendix_tables(data)
 
 

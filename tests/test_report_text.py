@@ -211,3 +211,27 @@ def test_surplus_next_to_its_rating_never_prints_as_the_threshold():
     assert format_cell(0.04955, "pct_down") == "4.9%"
     rag = rag_rating(pd.Series([0.04955, 0.05]), 0.02, 0.05, 0.10)
     assert list(rag) == ["amber", "green"]
+
+
+def test_why_short_says_a_new_school_is_still_filling():
+    """Synthetic: 600 places needed from 2028; the only option is a 600-place school that fills
+    over 5 years (120 a year), so 2028-2030 stay short and the reason says why."""
+    from types import SimpleNamespace
+
+    from sufficiency.optimise import OPTION_COLUMNS, PlanSettings, solve_allocation
+    from sufficiency.report.text import why_short
+
+    years = list(range(2028, 2033))
+    demand = pd.DataFrame({"area": "A", "phase": "secondary", "year": years, "demand": 1600.0})
+    cap = pd.DataFrame({"area": ["A"], "phase": ["secondary"], "capacity": [1000.0]})
+    school = dict(option="A new", area="A", phase="secondary", kind="new_school", places=600.0,
+                  max_modules=1, max_per_year=0, min_modules=0, cost_per_module=6e7,
+                  cost_per_place=1e5, revenue_per_place=0.0, earliest_year=2028, duration=0,
+                  fill_years=5, source="test")
+    r = solve_allocation(demand, cap, pd.DataFrame([school], columns=list(OPTION_COLUMNS)),
+                         PlanSettings(margin=0.0, target=0.0, ceiling=0.5, duals=False))
+    assert r.before_after()["shortfall_after"].tolist() == pytest.approx([480, 360, 240, 120, 0])
+    data = SimpleNamespace(options=r.options, binding=r.binding, plan=r.plan)
+    assert ("the new school opened in 2028/29 is still filling (2 of its 5 year groups)"
+            in why_short(data, "A", "secondary", 2029))
+    assert not any("filling" in w for w in why_short(data, "A", "secondary", 2032))

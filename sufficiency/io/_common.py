@@ -19,6 +19,7 @@ __all__ = [
     "Provenance", "read_csv_checked", "require_columns", "sha256_of", "Loaded", "check_codes",
     "GSS_CODE", "OLD_LA_CODE", "PA_CODE", "DFE_MARKERS", "DFE_MARKERS_ALL", "marker_mask",
     "numeric_with_markers", "warn_rows", "warn_not_whole", "warn_implausible_births",
+    "note_capacity_lines",
 ]
 
 #: ONS GSS geography code (E10000034, E07000237, E92000001, ...)
@@ -34,6 +35,14 @@ DFE_MARKERS = ("x", "c", "z")
 DFE_MARKERS_ALL = DFE_MARKERS + ("u", ":", "..", "low")
 
 logger = logging.getLogger(__name__)
+
+
+def note_capacity_lines(data: pd.DataFrame, source: str, schools, phases, lines) -> None:
+    """Keep the file and each (school, phase) row's line in ``data.attrs`` (``source``,
+    ``lines``), so that checks made after reading (capacity 0 with pupils on roll, a school in
+    an area of another phase) name them."""
+    data.attrs["source"] = source
+    data.attrs["lines"] = {(str(s), str(p)): int(n) for s, p, n in zip(schools, phases, lines)}
 
 
 def marker_mask(values: pd.Series, markers: Iterable[str] = DFE_MARKERS) -> np.ndarray:

@@ -11,7 +11,15 @@ import pandas as pd
 from .. import nomenclature as nc
 from ..exceptions import SchemaError
 from ..schema import raise_rows_error, validate_frame
-from ._common import PA_CODE, Loaded, Provenance, read_csv_checked, require_columns, sha256_of
+from ._common import (
+    PA_CODE,
+    Loaded,
+    Provenance,
+    note_capacity_lines,
+    read_csv_checked,
+    require_columns,
+    sha256_of,
+)
 
 __all__ = ["read_scap_capacity", "SCAP_PHASES"]
 
@@ -146,10 +154,7 @@ def read_scap_capacity(
         frame, "capacity", source,
         published={nc.SCHOOL: "LAEstab", nc.CAPACITY: "Netcapacity (1)", nc.ROLL: "MAYNOR"},
     )
-    # later checks (capacity 0 with pupils on roll) name the file and line
-    data.attrs["source"] = source
-    data.attrs["lines"] = {(str(sc), str(ph)): int(n) for sc, ph, n in
-                           zip(frame[nc.SCHOOL], frame[nc.PHASE], frame["_line"])}
+    note_capacity_lines(data, source, frame[nc.SCHOOL], frame[nc.PHASE], frame["_line"])
     data["scap_phase"] = frame.set_index([nc.SCHOOL, nc.PHASE]).loc[
         list(zip(data[nc.SCHOOL], data[nc.PHASE])), "scap_phase"
     ].to_numpy()

@@ -67,7 +67,7 @@ PUBLISHED_MEASURES = {
 #: descriptions of columns the metadata files do not describe
 _OWN_LABELS = {"PriNOR": "Primary pupils on roll in the SCAP year (PriNOR)",
                "SecNOR": "Secondary pupils on roll in the SCAP year (SecNOR)"}
-#: measures that refer to a later year than the SCAP year (named in the column's label)
+#: measures that refer to 3 years after the SCAP year ("3 years ahead" in the 2025 metadata)
 _AHEAD = ("places_needed", "places_planned")
 _YEAR_IN_LABEL = re.compile(r"(?:^|\D)(\d{2}|\d{4})/(\d{2})\)?\s*$")
 
@@ -343,11 +343,13 @@ def read_published_position(directory: str | Path, authority: str | None = None)
         ``data`` columns: ``area``, ``la_name``, ``edition``, ``year`` (the SCAP year, academic
         year start), ``phase`` (primary | secondary | all), ``measure`` (see
         :data:`PUBLISHED_MEASURES`), ``value`` [pupils, places, fraction for
-        ``unfilled_pct``, GBP for ``basic_need_funding``], ``refers_to`` (the year the figure
-        is for: the SCAP year, or the year ahead that the label names for places needed and
-        planned), ``column`` and ``label`` (the DfE's column and its description, from the
-        edition's metadata file). Suppressed values are dropped. Empty (no rows) when the
-        newest edition has none of the columns.
+        ``unfilled_pct``, GBP for ``basic_need_funding``, cumulative since 2011-12],
+        ``refers_to`` (the year the figure is for: the SCAP year, or 3 years after it for
+        places needed and planned), ``column`` and ``label`` (the DfE's column and its
+        description, from the edition's metadata file, which describes the newest SCAP year).
+        Suppressed values are dropped. Empty (no rows) when the newest edition has none of the
+        columns. ``places_needed`` is the DfE's estimate, from the authority's SCAP return, of
+        places still needed after the places it has planned (``places_planned``).
     """
     directory = Path(directory)
     files = _edition_files(directory)
@@ -368,10 +370,13 @@ def read_published_position(directory: str | Path, authority: str | None = None)
                              "a count or amount >= 0")
         label = labels.get(col, _OWN_LABELS.get(col, col))
         year = raw["_target"].to_numpy(int)
-        ahead = year
-        if measure in _AHEAD:  # the label names the newest SCAP year's year ahead (3 if none)
-            newest = int(year.max())
-            ahead = year + (_label_year(label, newest + 3) - newest)
+        ahead = year + 3 if measure in _AHEAD else year
+        named = _label_year(label, -1) if measure in _AHEAD else -1
+        if named > 0 and named != int(year.max()) + 3:
+            # metadata files are sometimes copied from the edition before (2024's names 25/26)
+            logger.warning("%s: %s is described as %r; read as 3 years after the SCAP year "
+                           "(%s), as the 2025 edition defines it", path, col, label,
+                           nc.academic_year_label(int(year.max()) + 3))
         parts.append(pd.DataFrame({
             nc.AREA: raw["_area"].to_numpy(), "la_name": raw["LA_name"].to_numpy(),
             "edition": edition, nc.YEAR: year, nc.PHASE: phase, "measure": measure,

@@ -20,6 +20,7 @@ from ..schema import SCHEMAS, raise_rows_error, validate_frame
 from ._common import (
     Loaded,
     Provenance,
+    note_capacity_lines,
     read_csv_checked,
     require_columns,
     sha256_of,
@@ -80,11 +81,8 @@ def read_tidy(
         warn_implausible_births(raw.assign(**{nc.AREA: raw[nc.AREA].astype("string").str.strip()}),
                                 source)
     if table == "capacity":
-        # later checks (a school in an area of another phase) name the file and line
-        key = zip(raw[nc.SCHOOL].astype("string").str.strip(),
-                  raw[nc.PHASE].astype("string").str.strip().str.lower())
-        data.attrs["source"] = source
-        data.attrs["lines"] = {(str(s), str(p)): int(n) for (s, p), n in zip(key, raw["_line"])}
+        note_capacity_lines(data, source, raw[nc.SCHOOL].astype("string").str.strip(),
+                            raw[nc.PHASE].astype("string").str.strip().str.lower(), raw["_line"])
     years = (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())) if nc.YEAR in data else ()
     prov = Provenance(table, source, sha256_of(path), "read_tidy", len(data), years, kind, publisher)
     return Loaded(data, (prov,))

@@ -89,7 +89,8 @@ def default_fill_years(kind: str, phase: str) -> int:
     """Years a module of ``kind`` takes to fill when the model does not say [years].
 
     A new school opens with its entry year group only (Reception, Year 7) and fills one year
-    group a year: 7 years primary, 5 secondary (11-16). Every other kind is in full use from
+    group a year: 7 years primary, 5 secondary (an 11-16 school, as the default module; give
+    ``fill_years = 7`` for one with a sixth form). Every other kind is in full use from
     opening, 0: a permanent expansion's new classrooms can take pupils in any year group
     (in-year admissions; the phase-total demand does not say which year group is short); a
     bulge class is a single cohort for its ``duration``; temporary, special, resourced and

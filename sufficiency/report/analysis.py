@@ -310,12 +310,21 @@ _PUBLISHED_PHASES = ("primary", "secondary")
 def published_comparison(data: ReportData) -> pd.DataFrame | None:
     """This report's places next to the authority's own in its newest DfE scorecard.
 
-    Rows: places needed to meet demand in the year the scorecard looks ahead to (this report:
-    the sum over planning areas of demand above capacity that year, no margin, before the
-    plan); places planned to open by then (this report: the plan's places opening in or
-    before that year); places created since 2009/10 (the scorecard only). Columns
-    ``measure, year, primary, primary_council, secondary, secondary_council`` [places] and
-    ``source`` (the scorecard's columns). None without the scorecard's figures.
+    The scorecard's places needed (``Quan_*_RP``) are the DfE's estimate, from the authority's
+    SCAP return, of places still needed three years ahead *after* the places the authority has
+    planned (``Quan_*_PP``). The rows compare like with like, all in that year ahead:
+
+    * places planned: the authority's; this report's plan, places opening in or before it;
+    * places still needed after those: the DfE's; this report's after its plan;
+    * places needed before any new places: the DfE's plus the planned places (an upper
+      bound: planned places in areas with room would count too); this report's before its
+      plan;
+    * places created since 2009/10 (the scorecard only).
+
+    This report's needs are the sum over planning areas of the pupils forecast above the
+    places there (central forecast, no margin). Columns ``measure, year, primary,
+    primary_council, secondary, secondary_council`` [places] and ``source`` (the scorecard's
+    columns). None without the scorecard's figures.
 
     The scorecard's pupils on roll are not compared: in the years it shares with the census
     (2022/23) its counts differ from the January census by -2% to +4% by authority, so they
@@ -327,36 +336,51 @@ def published_comparison(data: ReportData) -> pd.DataFrame | None:
     latest = int(pub[nc.YEAR].max())
     cur = pub[pub[nc.YEAR] == latest]
 
-    def council(measure: str, phase: str) -> float:
-        v = cur.loc[(cur["measure"] == measure) & (cur[nc.PHASE] == phase), "value"]
-        return float(v.iloc[0]) if len(v) else np.nan
+    def council(measure: str) -> dict:
+        out = {}
+        for ph in _PUBLISHED_PHASES:
+            v = cur.loc[(cur["measure"] == measure) & (cur[nc.PHASE] == ph), "value"]
+            out[ph] = float(v.iloc[0]) if len(v) else np.nan
+        return out
 
-    def column(measure: str) -> str:
-        c = cur.loc[cur["measure"] == measure, "column"]
+    def column(*measures: str) -> str:
+        c = cur.loc[cur["measure"].isin(measures), "column"]
         return ", ".join(dict.fromkeys(c.astype(str))) if len(c) else ""
+
+    def above(frame: pd.DataFrame | None, places: str) -> dict:
+        """Sum over planning areas of demand above ``places`` in the year ahead, by phase."""
+        out = {}
+        if frame is not None and not frame.empty:
+            at = frame[frame[nc.YEAR] == ahead]
+            for ph in _PUBLISHED_PHASES:
+                r = at[at[nc.PHASE] == ph]
+                if len(r):
+                    out[ph] = float(np.maximum(0.0, r["demand"] - r[places]).sum())
+        return out
 
     ahead = cur.loc[cur["measure"].isin(["places_needed", "places_planned"]), "refers_to"]
     ahead = int(ahead.max()) if len(ahead) else latest + 3
-    need, planned = {}, {}
-    s = data.sufficiency
-    if s is not None and not s.empty:
-        at = s[s[nc.YEAR] == ahead]
-        for ph in _PUBLISHED_PHASES:
-            r = at[at[nc.PHASE] == ph]
-            if len(r):
-                need[ph] = float(np.maximum(0.0, r["demand"] - r["capacity"]).sum())
+    planned = {}
     p = data.plan
     if p is not None:
         for ph in _PUBLISHED_PHASES:
             planned[ph] = float(p.loc[(p[nc.PHASE] == ph) & (p[nc.YEAR] <= ahead), "places"].sum())
-    rows = [("places needed to meet demand", ahead, need, "places_needed"),
-            ("places planned to open by then", ahead, planned, "places_planned"),
-            ("places created since 2009/10", latest, {}, "places_created")]
+    still, plans = council("places_needed"), council("places_planned")
+    rows = [
+        ("places planned to open by then", ahead, planned, plans, column("places_planned")),
+        ("places still needed after those planned", ahead, above(data.before_after, "capacity_after"),
+         still, column("places_needed")),
+        ("places needed before any new places", ahead, above(data.sufficiency, "capacity"),
+         {ph: still[ph] + plans[ph] for ph in _PUBLISHED_PHASES},
+         column("places_needed", "places_planned")),
+        ("places created since 2009/10", latest, {}, council("places_created"),
+         column("places_created")),
+    ]
     out = pd.DataFrame([{
         "measure": m, nc.YEAR: y,
         **{ph: ours.get(ph, np.nan) for ph in _PUBLISHED_PHASES},
-        **{f"{ph}_council": council(key, ph) for ph in _PUBLISHED_PHASES},
-        "source": column(key),
-    } for m, y, ours, key in rows])
+        **{f"{ph}_council": theirs[ph] for ph in _PUBLISHED_PHASES},
+        "source": src,
+    } for m, y, ours, theirs, src in rows])
     return out[["measure", nc.YEAR, "primary", "primary_council", "secondary",
                 "secondary_council", "source"]]

@@ -415,11 +415,12 @@ def published_table(data) -> Table | None:
     return Table(
         "Places: this report and the Council's own return to the DfE", out, fm,
         f"Council: the DfE school places scorecard, {edition} edition (SCAP year {latest}), as "
-        "published. This report: places needed = the sum over planning areas of the pupils "
-        "forecast above the places there (central forecast, no margin, before the plan); "
-        "places planned = the recommended plan's places opening in or before that year. Its "
-        "places are the capacity in the data (see Method); places created since are not in "
-        "them.")
+        "published: places still needed are the DfE's estimate after the Council's planned "
+        "places; before any new places = the two added (an upper bound). This report: the sum "
+        "over planning areas of the pupils forecast above the places there (central forecast, "
+        "no margin), before and after the recommended plan; places planned = the plan's places "
+        "opening in or before that year. Its places are the capacity in the data (see "
+        "Method); places created since are not in them. Secondary places here serve Y7-Y13.")
 
 
 def _with_range(v: float, lo: float, hi: float) -> str:

@@ -534,6 +534,14 @@ def why_short(data: ReportData, area: str, phase: str, year: int) -> list[str]:
                 parts.append(f"all {int(n)} {k} allowed are used" if n else f"all {k} allowed are used")
         if ((b["family"] == "budget") & ((b[nc.YEAR] == year) | b[nc.YEAR].isna())).any():
             parts.append("the capital budget is spent")
+    p = data.plan
+    if p is not None and len(p) and "fill_years" in p:
+        mine = p[(p[nc.AREA].astype(str) == str(area)) & (p[nc.PHASE] == phase)
+                 & (p["fill_years"] > year - p[nc.YEAR] + 1) & (p[nc.YEAR] <= year)]
+        for r in mine.itertuples():
+            k = int(year - r.year + 1)
+            parts.append(f"the {str(r.kind).replace('_', ' ')} opened in {fmt_year(r.year)} is "
+                         f"still filling ({k} of its {int(r.fill_years)} year groups)")
     return parts
 
 
@@ -769,12 +777,14 @@ def benchmark_sentence(data: ReportData) -> str:
 
 
 def published_sentences(data: ReportData) -> list[str]:
-    """This report's places and capital against the Council's own return to the DfE (its
-    newest school places scorecard): places needed and planned, places created since 2009/10,
-    unfilled places and the basic need allocation. Empty without the scorecard's figures."""
+    """This report's places against the Council's own return to the DfE (its newest school
+    places scorecard): places planned and still needed three years ahead, places created since
+    2009/10, unfilled places and the basic need allocation. Empty without the scorecard's
+    figures."""
     c = published_comparison(data)
     if c is None:
         return []
+    c = c.set_index("measure")
     pub = data.published
     latest = int(pub[nc.YEAR].max())
     cur = pub[pub[nc.YEAR] == latest]
@@ -783,30 +793,34 @@ def published_sentences(data: ReportData) -> list[str]:
         v = cur.loc[(cur["measure"] == measure) & (cur[nc.PHASE] == phase), "value"]
         return float(v.iloc[0]) if len(v) else float("nan")
 
-    need = c.iloc[0]
-    ahead = int(need[nc.YEAR])
-    where = (f"In its own return to the DfE (school places scorecard, {int(pub['edition'].max())} "
-             f"edition, SCAP year {fmt_year(latest)})")
+    def pair(row: str, suffix: str = "") -> tuple[str, str] | None:
+        v = c.loc[row, [f"primary{suffix}", f"secondary{suffix}"]].to_numpy(float)
+        return (fmt_count(v[0]), fmt_count(v[1])) if np.isfinite(v).all() else None
+
+    planned, still = "places planned to open by then", "places still needed after those planned"
+    before = "places needed before any new places"
+    ahead = fmt_year(int(c.loc[still, nc.YEAR]))
     out = []
-    if np.isfinite([need["primary_council"], need["secondary_council"]]).all():
-        planned = c.iloc[1]
-        text = (f"{where} the Council estimated that {fmt_count(need['primary_council'])} primary "
-                f"and {fmt_count(need['secondary_council'])} secondary places would be needed to "
-                f"meet demand in {fmt_year(ahead)}")
-        if np.isfinite([planned["primary_council"], planned["secondary_council"]]).all():
-            text += (f", with {fmt_count(planned['primary_council'])} and "
-                     f"{fmt_count(planned['secondary_council'])} places planned")
-        if np.isfinite([need["primary"], need["secondary"]]).all():
-            text += (f"; this report's forecast exceeds its places by {fmt_count(need['primary'])} "
-                     f"primary and {fmt_count(need['secondary'])} secondary places that year "
-                     "(summed over the planning areas short, no margin, before the plan)")
+    theirs, left = pair(planned, "_council"), pair(still, "_council")
+    if theirs and left:
+        text = (f"In the DfE's school places scorecard ({int(pub['edition'].max())} edition, "
+                f"SCAP year {fmt_year(latest)}), which rests on the Council's own SCAP return, "
+                f"the Council had planned {theirs[0]} primary and {theirs[1]} secondary places "
+                f"by {ahead}, and the DfE estimated that {left[0]} primary and {left[1]} "
+                f"secondary places would still be needed then beyond those")
+        ours = pair(before)
+        if ours:
+            text += (f". Before any new places, this report's forecast exceeds its places by "
+                     f"{ours[0]} primary and {ours[1]} secondary places that year (summed over "
+                     f"the planning areas short, no margin), against at most "
+                     f"{pair(before, '_council')[0]} and {pair(before, '_council')[1]} on the "
+                     f"Council's figures")
         out.append(text + ".")
-        where = "The Council"
     created = [council("places_created", ph) for ph in ("primary", "secondary")]
     unfilled = [council("unfilled_pct", ph) for ph in ("primary", "secondary")]
     if np.isfinite(created).all():
-        s_ = (f"{where} has created {fmt_count(created[0])} primary and {fmt_count(created[1])} "
-              f"secondary places since 2009/10")
+        s_ = (f"The Council has created {fmt_count(created[0])} primary and "
+              f"{fmt_count(created[1])} secondary places since 2009/10")
         if np.isfinite(unfilled).all():
             s_ += (f" and reported {fmt_pct(unfilled[0])} of primary and {fmt_pct(unfilled[1])} "
                    f"of secondary places unfilled in {fmt_year(latest)}")
@@ -819,14 +833,10 @@ def published_sentences(data: ReportData) -> list[str]:
         out.append(s_ + ".")
     funding = council("basic_need_funding", "all")
     if np.isfinite(funding):
-        f_ = (f"The Council's total basic need allocation (the DfE's capital grant for new "
-              f"school places, as the scorecard publishes it) is {fmt_gbp_m(funding)}")
-        p = data.plan
-        if p is not None and len(p):
-            main = p[p[nc.PHASE].isin(["primary", "secondary"])]
-            f_ += (f"; the mainstream places recommended here cost {fmt_gbp_m(main['cost'].sum())}"
-                   if len(main) else "")
-        out.append(f_ + ".")
+        out.append(f"The Council's basic need allocations (the DfE's capital grant for new "
+                   f"school places) total {fmt_gbp_m(funding)}, cumulative since 2011-12 as the "
+                   "scorecard publishes them: allocations already made, not a budget for this "
+                   "plan.")
     return out
 
 
