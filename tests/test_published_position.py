@@ -129,6 +129,10 @@ def test_report_compares_its_places_with_the_councils(inputs, core_pipeline):
             "estimated that 10 primary and 60 secondary places would still be needed then") in text
     assert "against at most 62 and 137 on the Council's figures" in text
     assert "£98.7m, cumulative since 2011-12" in text and "after 2014/15" in text
+    from sufficiency.report.text import executive_summary
+
+    assert any("before any new places at no more than 62 primary and 137 secondary, against this "
+               "report's 2 and 720" in para for para in executive_summary(data))
     assert "Council's own return" in appendix_tables(data)
 
 

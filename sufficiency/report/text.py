@@ -179,9 +179,25 @@ def executive_summary(data: ReportData) -> list[str]:
             f"Capacity is the DfE's {fmt_year(cap_year)} school capacity, held for every year: "
             "places added or removed since then are not counted. Which areas are short, and by "
             "how much, rests on it; officers should confirm current capacity before capital is "
-            "committed."
+            "committed." + _published_contrast(data)
         )
     return paras
+
+
+def _published_contrast(data: ReportData) -> str:
+    """``" The Council's own return ... "``: the places needed before any new places on the
+    Council's newest scorecard against this report's, when both are known; else ""."""
+    c = published_comparison(data)
+    if c is None:
+        return ""
+    r = c.set_index("measure").loc["places needed before any new places"]
+    v = r[["primary", "secondary", "primary_council", "secondary_council"]].to_numpy(float)
+    if not np.isfinite(v).all():
+        return ""
+    return (f" The Council's own return to the DfE (school places scorecard) puts the places "
+            f"needed in {fmt_year(int(r[nc.YEAR]))} before any new places at no more than "
+            f"{fmt_count(v[2])} primary and {fmt_count(v[3])} secondary, against this report's "
+            f"{fmt_count(v[0])} and {fmt_count(v[1])} (no margin; see Method).")
 
 
 def _before_plan_sentences(data: ReportData) -> list[str]:
