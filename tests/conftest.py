@@ -90,6 +90,26 @@ def error_lines(res) -> list[str]:
     return [ln for ln in cli_err(res).splitlines() if ln.startswith("Error:")]
 
 
+def edited_model(tmp_path: Path, subs=(), *, regex: bool = False, bom: bool = False) -> Path:
+    """The default model written to ``tmp_path / "m.toml"`` with each ``(old, new)`` of
+    ``subs`` applied once (a regular expression, multiline, when ``regex``) and its data
+    paths made absolute; a case whose ``old`` no longer matches the model fails loudly."""
+    import re
+
+    text = MODEL.read_text(encoding="utf-8")
+    for old, new in subs:
+        if regex:
+            text, n = re.subn(old, new, text, count=1, flags=re.M)
+        else:
+            n = text.count(old)
+            text = text.replace(old, new, 1)
+        assert n, f"case no longer matches the model: {old!r}"
+    text = text.replace('"../data/', f'"{DATA}/')
+    p = tmp_path / "m.toml"
+    p.write_text(("\ufeff" if bom else "") + text, encoding="utf-8")
+    return p
+
+
 def listing(folder: Path) -> list[str] | None:
     """File names in ``folder`` (sorted), or None if it does not exist."""
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else None

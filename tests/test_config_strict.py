@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import edited_model
 
 from sufficiency.config import load_model
 from sufficiency.exceptions import ConfigError
@@ -20,14 +21,7 @@ MODEL = ROOT / "models" / "worcestershire.toml"
 
 
 def _write(tmp_path: Path, old: str | None, new: str | None, *, bom: bool = False) -> Path:
-    text = MODEL.read_text(encoding="utf-8")
-    if old is not None:
-        assert old in text, f"case no longer matches the model: {old!r}"
-        text = text.replace(old, new, 1)
-    text = text.replace('"../data/', f'"{ROOT}/data/')
-    p = tmp_path / "m.toml"
-    p.write_text(("\ufeff" if bom else "") + text, encoding="utf-8")
-    return p
+    return edited_model(tmp_path, [] if old is None else [(old, new)], bom=bom)
 
 
 def _error(tmp_path: Path, old: str, new: str) -> str:

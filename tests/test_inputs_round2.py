@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import edited_model
 
 from sufficiency.config import load_model
 from sufficiency.exceptions import ConfigError, DataQualityWarning, SchemaError
@@ -26,14 +27,7 @@ DATA = ROOT / "data"
 
 def _model(tmp_path: Path, *subs: tuple[str, str]) -> Path:
     """The model with each ``(pattern, replacement)`` applied once (regex, multiline)."""
-    text = MODEL.read_text(encoding="utf-8")
-    for old, new in subs:
-        text, n = re.subn(old, new, text, count=1, flags=re.M)
-        assert n, f"case no longer matches the model: {old!r}"
-    text = text.replace('"../data/', f'"{DATA}/')
-    p = tmp_path / "m.toml"
-    p.write_text(text, encoding="utf-8")
-    return p
+    return edited_model(tmp_path, subs, regex=True)
 
 
 def _one_line(exc: pytest.ExceptionInfo) -> str:
