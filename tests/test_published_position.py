@@ -134,6 +134,11 @@ def test_report_compares_its_places_with_the_councils(inputs, core_pipeline):
     assert any("before any new places at no more than 62 primary and 137 secondary, against this "
                "report's 2 and 720" in para for para in executive_summary(data))
     assert "Council's own return" in appendix_tables(data)
+    h = data.headline()["council_return"]
+    assert h["edition"] == 2025 and h["scap_year"] == 2024
+    assert h["basic_need_funding_gbp"] == pytest.approx(98_667_631.8)
+    row = {r["measure"]: r for r in h["rows"]}["places still needed after those planned"]
+    assert row["secondary_council"] == 60 and row["year"] == 2027
 
 
 def test_report_without_scorecards_has_no_comparison(inputs, core_pipeline):
@@ -147,3 +152,4 @@ def test_report_without_scorecards_has_no_comparison(inputs, core_pipeline):
         data = build_report(inputs, **{**results, "published": None}, missing=missing,
                             report_date="2026-11-27")
     assert published_table(data) is None and published_sentences(data) == []
+    assert data.headline()["council_return"] is None  # present, null

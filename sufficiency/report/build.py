@@ -208,6 +208,7 @@ class ReportData:
             "send": None,
             "early_years": None,
             "key_decision": None,
+            "council_return": None,
             "not_available": dict(self.missing),
         }
         if self.sufficiency is not None and not self.sufficiency.empty:
@@ -241,6 +242,24 @@ class ReportData:
                     for d in self.mainstream_left_short],
             }
         out.update(self._send_early_years_headline())
+        c = analysis.published_comparison(self)
+        if c is not None:
+            def r1(v):
+                return None if not np.isfinite(v) else round(float(v), 1)
+
+            pub = self.published
+            latest = pub[pub[nc.YEAR] == pub[nc.YEAR].max()]
+            funding = latest.loc[latest["measure"] == "basic_need_funding", "value"]
+            out["council_return"] = {
+                "edition": int(pub["edition"].max()),
+                "scap_year": int(pub[nc.YEAR].max()),
+                "basic_need_funding_gbp": r1(funding.iloc[0]) if len(funding) else None,
+                "rows": [{"measure": r.measure, "year": int(r.year),
+                          "primary": r1(r.primary), "primary_council": r1(r.primary_council),
+                          "secondary": r1(r.secondary),
+                          "secondary_council": r1(r.secondary_council), "source": r.source}
+                         for r in c.itertuples(index=False)],
+            }
         if self.key_decision is not None and self.key_decision.get("recommended"):
             r = self.key_decision["recommended"]
             out["key_decision"] = {
