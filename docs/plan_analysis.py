@@ -59,51 +59,22 @@ def main() -> None:
         print()
 
 
-#: an interim option for Worcester City (a module = 30 places for one year), priced at the DfE
-#: temporary-expansion benchmark spread over a bulge class's 5 years: an ASSUMPTION for the
-#: docs' "Interim places" paragraph, not part of the model
-INTERIM = """
-[[plan.options]]
-name = "Worcester City interim places"
-area = "8850031"
-phase = "secondary"
-kind = "temporary_expansion"
-places = 30
-cost = {cost:.2f}
-duration = 1
-max_per_year = 10
-earliest_year = 2027
-source = "ASSUMPTION (docs/plan_analysis.py): DfE temporary cost per place / 5 years"
-"""
+#: the shipped scenario: the default model plus interim places for Worcester City
+INTERIM = MODEL.with_name("worcestershire_interim.toml")
 
 
 def interim() -> None:
-    """The plans with interim places for Worcester City, in a temporary copy of the model."""
-    import shutil
-    import tempfile
-
-    text = MODEL.read_text(encoding="utf-8")
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        shutil.copytree(MODEL.parents[1] / "data", root / "data")
-        (root / "models").mkdir()
-        base = load_inputs(load_model(MODEL))
-        forecast = run_forecast(base)
-        cpp = plan(base, forecast).options.set_index("option").at[
-            f"{AREA}:secondary:bulge_class", "cost_per_place"]
-        cut = text.index("# Special school places")
-        path = root / "models" / "m.toml"
-        path.write_text(text[:cut] + INTERIM.format(cost=30 * cpp / 5) + text[cut:], encoding="utf-8")
-        inputs = load_inputs(load_model(path))
-        for label, q in (("central forecast", None), ("80th percentile", 0.8)):
-            r = plan(inputs, run_forecast(inputs), quantile=q)
-            print(f"=== With interim places in Worcester City (GBP {30 * cpp / 5:,.0f} per 30 "
-                  f"place-years), {label}: county GBP {r.total_cost:,.0f} ===")
-            mine = r.plan[r.plan["area"] == AREA]
-            print(mine[["kind", "year", "modules", "places", "cost"]].round(0).to_string(index=False))
-            ba = r.before_after()
-            print("Worcester City place-years short:",
-                  round(float(ba.loc[ba["area"] == AREA, "shortfall_after"].sum()), 1))
+    """The plans of the interim-places scenario (docs/plan.md, "Interim places")."""
+    inputs = load_inputs(load_model(INTERIM))
+    forecast = run_forecast(inputs)
+    for label, q in (("central forecast", None), ("80th percentile", 0.8)):
+        r = plan(inputs, forecast, quantile=q)
+        print(f"=== {INTERIM.name}, {label}: county GBP {r.total_cost:,.0f} ===")
+        mine = r.plan[r.plan["area"] == AREA]
+        print(mine[["kind", "year", "modules", "places", "cost"]].round(0).to_string(index=False))
+        ba = r.before_after()
+        print("Worcester City place-years short:",
+              round(float(ba.loc[ba["area"] == AREA, "shortfall_after"].sum()), 1))
 
 
 if __name__ == "__main__":

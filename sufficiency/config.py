@@ -23,6 +23,7 @@ from ._values import duplicates, is_number
 from .exceptions import ConfigError
 
 __all__ = [
+    "merge_models",
     "AreaConfig",
     "DataSource",
     "Assumptions",
@@ -144,6 +145,7 @@ class ModelConfig:
     assumptions: Assumptions
     raw: Mapping[str, Any]
     description: str = ""
+    bases: tuple[Path, ...] = ()  #: the models it extends, nearest first (``extends``)
 
     def section(self, name: str) -> Mapping[str, Any]:
         """Return a raw section (``{}`` if absent), e.g. ``section("plan")``."""
@@ -257,6 +259,76 @@ def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
                        f'e.g. transfer = {{ "{a.code}" = 1.0 }}, or remove the area')
 
 
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise ConfigError(f"{path}: model definition not found.")
+    try:
+        # utf-8-sig: a file saved with a byte order mark (Windows editors) reads as without
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not a valid TOML file ({exc}).") from exc
+
+
+def _with_bases(raw: dict, path: Path, seen: tuple[Path, ...]) -> tuple[dict, tuple[Path, ...]]:
+    """``raw`` merged onto the model it ``extends`` (recursively), and the files it extends."""
+    if "extends" not in raw:
+        return raw, ()
+    ext = raw["extends"]
+    if not isinstance(ext, str) or not ext.strip():
+        raise ConfigError(f"{path}: extends = {ext!r}: expected the file name of the model this "
+                          "one extends, e.g. \"worcestershire.toml\"")
+    base = (path.parent / ext).resolve()
+    if base.parent != path.parent.resolve():
+        raise ConfigError(f"{path}: extends = {ext!r}: expected a model in the same folder "
+                          f"({path.parent}), so that its data paths mean the same in both")
+    if base == path.resolve() or base in seen:
+        raise ConfigError(f"{path}: extends = {ext!r}: the models extend each other in a cycle")
+    if not base.exists():
+        raise ConfigError(f"{path}: extends = {ext!r}: no such model ({base})")
+    base_raw, further = _with_bases(_read_toml(base), base, seen + (path.resolve(),))
+    return merge_models(base_raw, {k: v for k, v in raw.items() if k != "extends"}), (base,) + further
+
+
+def merge_models(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """A scenario model (``over``) laid over the model it extends (``base``).
+
+    Tables merge key by key, recursively. In an array of tables (``[[areas]]``,
+    ``[[plan.options]]``, ...), an entry with the ``code`` (areas) or ``name`` of one of the
+    base's replaces it in place, and any other entry is added after the base's. Any other
+    value of ``over`` replaces the base's.
+    """
+    out = dict(base)
+    for key, value in over.items():
+        old = out.get(key)
+        if isinstance(old, Mapping) and isinstance(value, Mapping):
+            out[key] = merge_models(old, value)
+        elif _table_array(old) and _table_array(value):
+            out[key] = _merge_entries(old, value)
+        else:
+            out[key] = value
+    return out
+
+
+def _table_array(v: Any) -> bool:
+    return isinstance(v, list) and bool(v) and all(isinstance(e, Mapping) for e in v)
+
+
+def _entry_id(entry: Mapping[str, Any]):
+    return entry.get("code", entry.get("name"))
+
+
+def _merge_entries(base: list, over: list) -> list:
+    out = list(base)
+    where = {_entry_id(e): i for i, e in enumerate(out) if _entry_id(e) is not None}
+    for e in over:
+        i = where.get(_entry_id(e)) if _entry_id(e) is not None else None
+        if i is None:
+            out.append(e)
+        else:
+            out[i] = e
+    return out
+
+
 def load_model(path: str | Path) -> ModelConfig:
     """Load and check a model definition (TOML).
 
@@ -264,7 +336,10 @@ def load_model(path: str | Path) -> ModelConfig:
     ----------
     path : str or Path
         The model file (e.g. ``models/worcestershire.toml``); data paths in it are relative
-        to it. A UTF-8 byte-order mark is accepted.
+        to it. A UTF-8 byte-order mark is accepted. A scenario names the model it changes
+        with a top-level ``extends = "worcestershire.toml"`` (a file in the same folder) and
+        gives only what differs (:func:`merge_models`); the merged model is then checked as
+        one, and errors name the scenario's file.
 
     Returns
     -------
@@ -284,13 +359,7 @@ def load_model(path: str | Path) -> ModelConfig:
         section, the key and the value.
     """
     path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"{path}: model definition not found.")
-    try:
-        # utf-8-sig: a file saved with a byte order mark (Windows editors) reads as without
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not a valid TOML file ({exc}).") from exc
+    raw, bases = _with_bases(_read_toml(path), path, ())
     from ._model_checks import check_keys, check_values
 
     check_keys(raw, path)
@@ -379,6 +448,7 @@ def load_model(path: str | Path) -> ModelConfig:
         assumptions=assumptions,
         raw=MappingProxyType(raw),
         description=model.get("description", ""),
+        bases=bases,
     )
     check_values(config)
     return config

@@ -1085,7 +1085,8 @@ def build_report(
     )
     ident = hashlib.sha256()
     ident.update(str(__version__).encode())
-    ident.update(cfg.path.read_bytes())
+    for f in (cfg.path, *cfg.bases):  # a scenario's run depends on the models it extends too
+        ident.update(f.read_bytes())
     for p in inputs.provenance:
         ident.update(f"{p.table}:{p.sha256}:{p.rows}".encode())
     meta = {
@@ -1094,7 +1095,7 @@ def build_report(
         "authority_name": cfg.authority_name,
         "old_la_code": cfg.old_la_code,
         "model": cfg.name,
-        "model_file": cfg.path.name,
+        "model_file": cfg.path.name + "".join(f" (extends {b.name})" for b in cfg.bases),
         "model_version": str(__version__),
         "run_id": ident.hexdigest()[:12],
         "report_date": report_date,

@@ -1,0 +1,111 @@
+"""Scenario models: ``extends`` a model in the same folder and give only what differs."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from sufficiency.config import load_model, merge_models
+from sufficiency.exceptions import ConfigError
+
+
+def test_merge_rules():
+    base = {"model": {"name": "A", "authority": "E1"},
+            "areas": [{"code": "1", "name": "one"}, {"code": "2", "name": "two"}],
+            "plan": {"first_year": 2027, "options": [{"name": "x", "cost": 1.0}]},
+            "assumptions": {"window": 5}}
+    over = {"model": {"name": "A, scenario"},
+            "areas": [{"code": "2", "name": "two again"}, {"code": "3", "name": "three"}],
+            "plan": {"options": [{"name": "y", "cost": 2.0}, {"name": "x", "cost": 3.0}]},
+            "assumptions": {"window": 3}}
+    m = merge_models(base, over)
+    assert m["model"] == {"name": "A, scenario", "authority": "E1"}  # tables merge key by key
+    assert [a["name"] for a in m["areas"]] == ["one", "two again", "three"]  # same code replaces
+    assert m["plan"]["options"] == [{"name": "x", "cost": 3.0}, {"name": "y", "cost": 2.0}]
+    assert m["plan"]["first_year"] == 2027 and m["assumptions"]["window"] == 3
+    assert base["areas"][1]["name"] == "two"  # the base is not modified
+
+
+def test_the_shipped_scenario(model_path):
+    base = load_model(model_path)
+    s = load_model(model_path.with_name("worcestershire_interim.toml"))
+    assert s.bases == (model_path.resolve(),)
+    assert s.name.endswith("(scenario)") and s.authority == base.authority == "E10000034"
+    assert s.areas == base.areas and s.data == base.data
+    names = [o["name"] for o in s.section("plan")["options"]]
+    assert names == [o["name"] for o in base.section("plan")["options"]] + [
+        "Worcester City interim places"]
+
+
+def test_scenario_plan_uses_its_option(inputs):
+    import warnings
+
+    from sufficiency import load_inputs
+    from sufficiency.forecast import run_forecast
+    from sufficiency.optimise import plan
+
+    path = inputs.config.path.with_name("worcestershire_interim.toml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = load_inputs(load_model(path))
+        r = plan(s, run_forecast(s))
+    wc = r.plan[r.plan["area"] == "8850031"]
+    assert set(wc["option"]) == {"Worcester City interim places"}
+    assert (wc["duration"] == 1).all()
+    ba = r.before_after()
+    assert ba.loc[ba["area"] == "8850031", "shortfall_after"].sum() == pytest.approx(0.0, abs=1e-6)
+
+
+def _scenario(tmp_path, model_path, text: str, name: str = "s.toml"):
+    folder = tmp_path / "models"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(model_path, folder / "base.toml")
+    shutil.copytree(model_path.parent.parent / "data", tmp_path / "data", dirs_exist_ok=True)
+    p = folder / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("text, message", [
+    ('extends = "nowhere.toml"\n', r"s\.toml: extends = 'nowhere\.toml': no such model"),
+    ('extends = "../base.toml"\n', r"s\.toml: extends = '\.\./base\.toml': expected a model in the "
+                                   r"same folder"),
+    ('extends = 3\n', r"s\.toml: extends = 3: expected the file name of the model this one extends"),
+    ('extends = "s.toml"\n', r"s\.toml: extends = 's\.toml': the models extend each other in a cycle"),
+    ('extends = "base.toml"\n[assumptions]\nhorizn = 5\n',
+     r"s\.toml: \[assumptions\]: unknown key 'horizn' \(did you mean 'horizon'\?\)"),
+])
+def test_scenario_errors_name_the_scenario_file(tmp_path, model_path, text, message):
+    p = _scenario(tmp_path, model_path, text)
+    with pytest.raises(ConfigError, match=message):
+        load_model(p)
+
+
+def test_a_cycle_through_two_files(tmp_path, model_path):
+    _scenario(tmp_path, model_path, 'extends = "b.toml"\n', "a.toml")
+    p = _scenario(tmp_path, model_path, 'extends = "a.toml"\n', "b.toml")
+    with pytest.raises(ConfigError, match="cycle"):
+        load_model(p)
+
+
+def test_report_run_id_depends_on_the_base(tmp_path, model_path, inputs):
+    """A change in the base model changes a scenario's run identifier."""
+    import warnings
+
+    from sufficiency import load_inputs
+    from sufficiency.report import build_report
+
+    p = _scenario(tmp_path, model_path, 'extends = "base.toml"\n[model]\nname = "S"\n')
+
+    def run_id():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            data = build_report(load_inputs(load_model(p)), report_date="2026-11-27")
+        assert data.meta["model_file"] == "s.toml (extends base.toml)"
+        return data.meta["run_id"]
+
+    before = run_id()
+    base = tmp_path / "models" / "base.toml"
+    base.write_text(base.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert run_id() != before
