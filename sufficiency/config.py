@@ -237,12 +237,22 @@ def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
 
     Secondary Year 7 comes only from the transfer shares: a primary area left without one
     sends its Year 6 nowhere, and a secondary area no primary area feeds falls to 0 pupils
-    within five years (review 2, N2). A model with no transfers at all (authority-level or
-    single-phase models) is left as it is.
+    within five years (review 2, N2). A model with no transfers at all is left as it is only
+    when it does not have both primary and secondary planning areas (an authority-level or
+    single-phase model).
     """
-    if not any(a.transfer for a in areas):
-        return
     secondary = [a for a in areas if a.phase == "secondary"]
+    if not any(a.transfer for a in areas):
+        primary = [a for a in areas if a.phase == "primary"]
+        if primary and secondary:
+            s = secondary[0]
+            raise _err(path, "[[areas]]",
+                       f"{len(primary)} primary and {len(secondary)} secondary planning areas but "
+                       "no transfer: secondary Year 7 comes only from the primary areas' "
+                       "transfer shares, so every secondary area would fall to 0 pupils; give "
+                       f'each primary area transfer = {{ "{s.code}" = 1.0 }} (shares of its Year 6 '
+                       "by secondary area, summing to 1)")
+        return
     for a in areas:
         if a.phase == "primary" and not any(v > 0 for v in a.transfer.values()):
             codes = ", ".join(s.code for s in secondary[:3])

@@ -68,6 +68,13 @@ BAD_MODELS = {
         'transfer={"9"=1.0}\n[data]\npupils="p.csv"\ncapacity="c.csv"\n',
         "unknown secondary",
     ),
+    "primary and secondary areas, no transfer": (
+        '[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\nphase="primary"\n'
+        '[[areas]]\ncode="2"\nname="b"\nphase="secondary"\n',
+        '[[areas]]: 1 primary and 1 secondary planning areas but no transfer: secondary Year 7 '
+        'comes only from the primary areas\' transfer shares, so every secondary area would fall '
+        'to 0 pupils; give each primary area transfer = { "2" = 1.0 }',
+    ),
     "missing data file": (
         '[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\nphase="primary"\n'
         '[data]\npupils={path="nope.csv", reader="census_ncy"}\n',

@@ -132,13 +132,21 @@ def test_n2_secondary_area_fed_by_no_primary_area_is_an_error(tmp_path):
         assert needle in msg, (needle, msg)
 
 
-def test_n2_models_without_any_transfer_still_load(tmp_path):
-    """Authority-level or single-phase models give no transfers at all: unchanged."""
+def test_n2_models_without_any_transfer(tmp_path):
+    """A single-phase model gives no transfers at all and loads; a model with primary and
+    secondary areas and no transfer at all is an error (its secondary areas would fall to 0
+    pupils: found by a new-authority test on 27 November 2026)."""
     m = _model(tmp_path)
     text = re.sub(r'^transfer = \{[^}]*\}\n', "", m.read_text(encoding="utf-8"), flags=re.M)
     m.write_text(text, encoding="utf-8")
-    cfg = load_model(m)
-    assert not any(a.transfer for a in cfg.areas)
+    with pytest.raises(ConfigError, match=r"17 primary and 16 secondary planning areas but no "
+                                          r"transfer: secondary Year 7 comes only from"):
+        load_model(m)
+    one = tmp_path / "one_phase.toml"
+    one.write_text('[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\n'
+                   'phase="primary"\n[data]\npupils={reader="derived"}\ncapacity={reader="derived"}\n',
+                   encoding="utf-8")
+    assert not any(a.transfer for a in load_model(one).areas)
 
 
 # --- N4: a district of the model missing from the lookup ----------------------------------------

@@ -129,7 +129,11 @@ def test_report_compares_its_places_with_the_councils(inputs, core_pipeline):
             "estimated that 10 primary and 60 secondary places would still be needed then") in text
     assert "against at most 62 and 137 on the Council's figures" in text
     assert "£98.7m, cumulative since 2011-12" in text and "after 2014/15" in text
-    from sufficiency.report.text import executive_summary
+    from sufficiency.report.text import executive_summary, recommendations
+
+    # a report dated 2026 on census data to 2022/23: the SCAP file is to be refreshed first
+    assert ("SCAP) return, once they are refreshed with the latest school census (their "
+            "forecast years start in 2023/24, which has passed)") in " ".join(recommendations(data))
 
     assert any("before any new places at no more than 62 primary and 137 secondary, against this "
                "report's 2 and 720" in para for para in executive_summary(data))

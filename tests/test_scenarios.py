@@ -109,3 +109,32 @@ def test_report_run_id_depends_on_the_base(tmp_path, model_path, inputs):
     base = tmp_path / "models" / "base.toml"
     base.write_text(base.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert run_id() != before
+
+
+def test_interim_places_are_place_years_not_bulge_classes(model_path):
+    """The scenario's one-year interim places are stated as place-years, apart from the bulge
+    classes, and not added to the places (found by a new-authority test, 27 November 2026)."""
+    import warnings
+
+    from sufficiency import load_inputs
+    from sufficiency.report import build_report, run_pipeline
+    from sufficiency.report.text import recommendations
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inputs = load_inputs(load_model(model_path.with_name("worcestershire_interim.toml")))
+        results = run_pipeline(inputs, with_send=False, with_early_years=False)
+        missing = results.pop("missing")
+        results.pop("seconds")
+        data = build_report(inputs, **results, missing=missing, report_date="2026-11-27")
+    p = data.plan
+    interim = p["option"] == "Worcester City interim places"
+    bulge = p["kind"] == "bulge_class"
+    text = " ".join(recommendations(data))
+    assert (f"{p.loc[bulge, 'places'].sum():,.0f} temporary places in bulge classes" in text)
+    assert (f"and {p.loc[interim, 'places'].sum():,.0f} place-years of interim or other "
+            "temporary places (hired a year or more at a time)") in text
+    assert f"for {p.loc[~interim, 'places'].sum():,.0f} additional places" in text
+    key = data.key_decision["recommended"]
+    assert key["places"] == 0 and key["interim_place_years"] == p.loc[interim, "places"].sum()
+    assert "720 place-years of interim or other temporary places at £1.5m" in text

@@ -32,6 +32,7 @@ __all__ = [
     "early_years_totals",
     "place_positions",
     "published_comparison",
+    "temporary_masks",
 ]
 
 
@@ -384,3 +385,20 @@ def published_comparison(data: ReportData) -> pd.DataFrame | None:
     } for m, y, ours, theirs, src in rows])
     return out[["measure", nc.YEAR, "primary", "primary_council", "secondary",
                 "secondary_council", "source"]]
+
+
+def temporary_masks(plan: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """``(bulge, other)``: the plan's bulge classes, and its other temporary builds.
+
+    A bulge class is one cohort's places for as long as the cohort stays. Other temporary
+    builds are interim places or a temporary expansion, hired for ``duration`` years and
+    perhaps again the next year. Their places are counted as place-years
+    (``places x duration``), never added to permanent places.
+    """
+    dur = plan["duration"].fillna(0) if "duration" in plan else pd.Series(0, index=plan.index)
+    temporary = dur > 0
+    if "kind" in plan:
+        bulge = temporary & (plan["kind"].astype(str) == "bulge_class")
+    else:
+        bulge = temporary
+    return bulge, temporary & ~bulge

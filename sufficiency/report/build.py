@@ -267,6 +267,7 @@ class ReportData:
                 "option": r["option"],
                 "places": float(r["places"]),
                 "temporary_places": float(r.get("temporary_places", 0.0)),
+                "interim_place_years": float(r.get("interim_place_years", 0.0)),
                 "cost_gbp": float(r["cost"]),
                 "year": int(r["year"]),
                 "last_year": int(r.get("last_year", r["year"])),
@@ -944,13 +945,15 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
             label = "recommended plan: " + "; ".join(
                 f"{_what(r)}, {text.fmt_opening(r['places'], r[nc.YEAR], r.get('fill_years', 0))}"
                 for r in mine.to_dict("records"))
-            temporary = (mine["duration"].fillna(0) > 0 if "duration" in mine.columns
-                         else pd.Series(False, index=mine.index))
+            bulge, other = analysis.temporary_masks(mine)
             chosen = set(mine["option"].astype(str)) if "option" in mine.columns else set()
             recommended = {
                 "option": label.split(": ", 1)[1],
-                "places": float(mine["places"].sum()),
-                "temporary_places": float(mine.loc[temporary, "places"].sum()),
+                # interim places hired year by year are place-years, not places
+                "places": float(mine.loc[~other, "places"].sum()),
+                "temporary_places": float(mine.loc[bulge, "places"].sum()),
+                "interim_place_years": float((mine.loc[other, "places"]
+                                              * mine.loc[other, "duration"]).sum()),
                 "cost": float(mine["cost"].sum()),
                 "year": int(mine[nc.YEAR].min()),
                 "last_year": int(mine[nc.YEAR].max()),
@@ -959,7 +962,7 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
                                if r["local"] and r["option"] not in chosen],
             }
             rows.append({"option": label, "kind": "plan", "local": False,
-                         "places": recommended["places"],
+                         "places": float(mine["places"].sum()),  # places as opened, each year
                          "cost": recommended["cost"], "opens": float(recommended["year"]),
                          "temporary (years)": np.nan, "added": added})
     added = np.vstack([r.pop("added") for r in rows])

@@ -90,6 +90,14 @@ GLOSSARY = (
     ("RAG", "Red / amber / green / blue rating of a planning area's surplus."),
 )
 
+def glossary(data) -> tuple:
+    """The glossary terms this report uses: "Three-tier" only where an area has first and
+    middle schools."""
+    three_tier = data.areas is not None and "tiers" in data.areas and (
+        data.areas["tiers"].astype(str).str.contains("three").any())
+    return tuple(t for t in GLOSSARY if three_tier or t[0] != "Three-tier")
+
+
 OGL = ("Contains public sector information licensed under the Open Government Licence v3.0 "
        "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/).")
 
@@ -112,7 +120,7 @@ def _area_capacity(data, area: str, phase: str) -> pd.DataFrame | None:
 def chart_jobs(data) -> list[tuple[tuple, str, tuple, dict]]:
     """Every chart the report draws, as ``(key, function name in charts, args, kwargs)``, in
     the order the report prints them: one per planning area and phase (key ``(area, phase)``,
-    where there is demand), then the county chart of each phase (key ``(None, phase)``)."""
+    where there is demand), then the authority chart of each phase (key ``(None, phase)``)."""
     jobs = []
     if data.demand is not None:
         for r in data.areas.itertuples(index=False):
@@ -127,7 +135,7 @@ def chart_jobs(data) -> list[tuple[tuple, str, tuple, dict]]:
             if (data.sufficiency[nc.PHASE] == ph).any():
                 label = text.PHASE_LABELS[ph]
                 jobs.append(((None, ph), "phase_chart", (data.sufficiency, ph),
-                             {"title": f"{label[:1].upper() + label[1:]}: county demand and places"}))
+                             {"title": f"{label[:1].upper() + label[1:]}: authority demand and places"}))
     if data.send is not None and not data.send.empty:
         central = analysis.central_scenario(data.send, data.send_scenario)
         after = None
@@ -227,7 +235,7 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         "decisions": [(k, text.council_style(str(v))) for k, v in data.decisions.items()],
         "plan": tables.plan_table(data),
         "capital": tables.capital_programme(data),
-        "glossary": GLOSSARY,
+        "glossary": glossary(data),
         "ogl": OGL,
     }
 

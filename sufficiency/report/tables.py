@@ -172,7 +172,7 @@ def area_year_table(data, area: str) -> Table | None:
                                "with plan': the shortfall left after them (surplus %, shortfall "
                                "and RAG are before the plan).")
     if data.derived:
-        note = (f"The {fmt_year(base)} row is derived from county totals, not observed. " + note)
+        note = (f"The {fmt_year(base)} row is derived from the authority's totals, not observed. " + note)
     return Table("Demand and places by year", out, fm, note)
 
 

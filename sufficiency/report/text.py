@@ -9,6 +9,7 @@ Council-paper conventions: thousands separators, money in GBP millions to one de
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import re
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ from .analysis import (
     published_comparison,
     residual_shortfall,
     send_totals,
+    temporary_masks,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -170,7 +172,7 @@ def executive_summary(data: ReportData) -> list[str]:
     )
     if data.derived:
         paras.append(
-            "Planning-area pupil numbers before the forecast are DERIVED from county totals, not "
+            "Planning-area pupil numbers before the forecast are DERIVED from the authority's totals, not "
             "observed (see Method). Area-level figures carry that uncertainty."
         )
     cap_year = old_capacity_year(data)
@@ -258,30 +260,35 @@ def recommendations(data: ReportData) -> list[str]:
     plan = data.plan
     if plan is not None and not plan.empty:
         total = float(plan["cost"].sum())
-        places = float(plan["places"].sum())
-        temporary = (plan["duration"].fillna(0) > 0 if "duration" in plan.columns
-                     else pd.Series(False, index=plan.index))
+        bulge, other = temporary_masks(plan)
+        places = float(plan.loc[~other, "places"].sum())
+        place_years = float((plan.loc[other, "places"] * plan.loc[other, "duration"]).sum())
         main = plan[nc.PHASE].isin(["primary", "secondary"]) if nc.PHASE in plan.columns \
             else pd.Series(True, index=plan.index)
+        phase = plan.get(nc.PHASE, pd.Series("", index=plan.index))
         y0, y1 = int(plan[nc.YEAR].min()), int(plan[nc.YEAR].max())
         bits = [f"{fmt_count(v)} {label}" for v, label in (
-            (plan.loc[main & ~temporary, "places"].sum(), "permanent mainstream places"),
-            (plan.loc[main & temporary, "places"].sum(),
+            (plan.loc[main & ~bulge & ~other, "places"].sum(), "permanent mainstream places"),
+            (plan.loc[main & bulge, "places"].sum(),
              "temporary places in bulge classes, which end as their cohorts leave"),
-            (plan.loc[plan.get(nc.PHASE, "") == "special", "places"].sum(), "special school places"),
-            (plan.loc[plan.get(nc.PHASE, "") == "early_years", "places"].sum(), "early years places"),
+            (plan.loc[(phase == "special") & ~other, "places"].sum(), "special school places"),
+            (plan.loc[(phase == "early_years") & ~other, "places"].sum(), "early years places"),
         ) if v > 0]
         split = f" ({'; '.join(bits)})" if len(bits) > 1 else ""
+        what = [f"{fmt_count(places)} additional places{split}"] if places > 0 else []
+        if place_years > 0:
+            what.append(f"{fmt_count(place_years)} place-years of interim or other temporary "
+                        "places (hired a year or more at a time)")
         check = ""
         cap_year = old_capacity_year(data)
-        why = ((["area pupil numbers are derived from county totals"] if data.derived else [])
+        why = ((["area pupil numbers are derived from the authority's totals"] if data.derived else [])
                + ([f"capacity is the DfE's {fmt_year(cap_year)} figure"] if cap_year else []))
         if why:
             check = (" and to officers confirming each planning area's current capacity and "
                      f"pupils on roll (this report's {_join(why)})")
         recs.append(
             f"approves in principle the capital programme of {fmt_gbp_m(total)} for "
-            f"{fmt_count(places)} additional places{split} in {len(plan)} project(s) from "
+            f"{_join(what)} in {len(plan)} project(s) from "
             f"{fmt_year(y0)} to {fmt_year(y1)}, subject to the Council's capital approval "
             f"process{check};"
         )
@@ -323,13 +330,17 @@ def recommendations(data: ReportData) -> list[str]:
         when = (f"opening in September {y0}" if y0 == y1
                 else f"opening between September {y0} and September {y1}")
         temp = float(r.get("temporary_places", 0.0))
+        interim = float(r.get("interim_place_years", 0.0))
+        amount = _join(([f"{fmt_count(r['places'])} places"] if r["places"] > 0 else [])
+                       + ([f"{fmt_count(interim)} place-years of interim or other temporary "
+                           "places"] if interim > 0 else []))
         instead = r.get("instead_of") or []
         rec = (f"agrees the recommended option for {key['area_name']} {key['phase']} places"
                + (", instead of " + _join([
                    f"the {name} ({fmt_gbp_m(cost)}, earliest September {int(opens)})"
                    if np.isfinite(opens) else f"the {name} ({fmt_gbp_m(cost)})"
                    for name, cost, opens in instead], "or") if instead else "")
-               + f": {fmt_count(r['places'])} places at {fmt_gbp_m(r['cost'])} (within the "
+               + f": {amount} at {fmt_gbp_m(r['cost'])} (within the "
                f"capital programme above), {when} ({r['option']})")
         if temp > 0:
             rec += f", {fmt_count(temp)} of them temporary places in bulge classes"
@@ -346,10 +357,19 @@ def recommendations(data: ReportData) -> list[str]:
                        if np.isfinite(st) else ""))
         recs.append(rec + ";")
     recs += _send_and_early_years_recommendations(data)
+    base = int(data.meta["base_year"])
+    stale = ""
+    try:
+        d = _dt.date.fromisoformat(str(data.meta.get("report_date", ""))[:10])
+        if (d.year if d.month >= 9 else d.year - 1) > base + 1:
+            stale = (", once they are refreshed with the latest school census (their forecast "
+                     f"years start in {fmt_year(base + 1)}, which has passed)")
+    except ValueError:
+        pass
     scap = ("delegates authority to the Director responsible for education to submit the "
             "pupil forecasts in this report (by planning area and year group, "
             "scap_pupil_forecasts.csv) as the pupil forecast part of the Council's School "
-            "Capacity (SCAP) return")
+            f"Capacity (SCAP) return{stale}")
     if data.send is not None and not data.send.empty:
         scap += (", and the special school place forecast of section 5 (by phase and year, "
                  "scap_special_places.csv) as its special school part")
