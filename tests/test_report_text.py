@@ -235,3 +235,28 @@ def test_why_short_says_a_new_school_is_still_filling():
     assert ("the new school opened in 2028/29 is still filling (2 of its 5 year groups)"
             in why_short(data, "A", "secondary", 2029))
     assert not any("filling" in w for w in why_short(data, "A", "secondary", 2032))
+
+
+def test_a_permanent_build_after_the_peak_is_flagged():
+    """Synthetic: demand peaks in 2028 and falls; a new school opening in 2030 leaves 25% of the
+    area's places spare in 2032: the recommendations say so, an expansion needed at the peak
+    (or a build with few spare places at the end) is not flagged."""
+    from types import SimpleNamespace
+
+    from sufficiency.report.analysis import after_the_peak
+
+    years = list(range(2027, 2033))
+    demand = [1000.0, 1100.0, 1050.0, 1000.0, 950.0, 900.0]
+    ba = pd.DataFrame({"area": "A", "phase": "secondary", "year": years, "demand": demand,
+                       "surplus_pct_after": [0.0, 0.0, 0.0, 0.15, 0.2, 0.25]})
+    plan = pd.DataFrame({"area": ["A", "A"], "phase": "secondary",
+                         "kind": ["new_school", "permanent_expansion"], "year": [2030, 2028],
+                         "places": [300.0, 150.0], "duration": [0, 0]})
+    data = SimpleNamespace(plan=plan, before_after=ba, meta={"ceiling": 0.10},
+                           area_name=lambda a: {"A": "Area A"}[a])
+    late = after_the_peak(data)
+    assert [(d["kind"], d["year"], d["peak_year"], d["last_year"]) for d in late] == [
+        ("new_school", 2030, 2028, 2032)]
+    assert late[0]["surplus_pct"] == pytest.approx(0.25)
+    ba["surplus_pct_after"] = 0.05  # few spare places at the end: nothing to flag
+    assert after_the_peak(data) == []

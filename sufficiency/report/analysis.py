@@ -33,6 +33,7 @@ __all__ = [
     "place_positions",
     "published_comparison",
     "temporary_masks",
+    "after_the_peak",
 ]
 
 
@@ -402,3 +403,36 @@ def temporary_masks(plan: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     else:
         bulge = temporary
     return bulge, temporary & ~bulge
+
+
+def after_the_peak(data: ReportData) -> list[dict]:
+    """Permanent mainstream builds (new schools, expansions) that open after their area's
+    demand has peaked and leave it above the surplus ceiling in the plan's last year.
+
+    The plan buys them because the shortfall penalty makes every place short cost more than
+    any build, even one that opens as the peak ends. A council would weigh interim places
+    instead (docs/plan.md, "Interim places"). Each entry: ``area, name, phase, kind, year,
+    places, fill_years, peak_year, last_year, surplus_pct`` (after the plan, in the last year,
+    as a share of pupils).
+    """
+    plan, ba = data.plan, data.before_after
+    if plan is None or plan.empty or ba is None or ba.empty or "duration" not in plan:
+        return []
+    ceiling = float(data.meta.get("ceiling", 0.10))
+    perm = plan[(plan["duration"].fillna(0) == 0) & plan[nc.PHASE].isin(["primary", "secondary"])
+                & plan.get("kind", pd.Series("", index=plan.index)).isin(
+                    ["new_school", "permanent_expansion"])]
+    out = []
+    for r in perm.itertuples(index=False):
+        b = ba[(ba[nc.AREA] == r.area) & (ba[nc.PHASE] == r.phase)].sort_values(nc.YEAR)
+        if b.empty:
+            continue
+        peak = int(b.loc[b["demand"].idxmax(), nc.YEAR])
+        end = b.iloc[-1]
+        pct = float(end["surplus_pct_after"])
+        if int(r.year) > peak and np.isfinite(pct) and pct > ceiling:
+            out.append({"area": str(r.area), "name": data.area_name(r.area), "phase": r.phase,
+                        "kind": str(r.kind), "year": int(r.year), "places": float(r.places),
+                        "fill_years": int(getattr(r, "fill_years", 0) or 0),
+                        "peak_year": peak, "last_year": int(end[nc.YEAR]), "surplus_pct": pct})
+    return out

@@ -20,6 +20,7 @@ import pandas as pd
 from .. import nomenclature as nc
 from ..optimise.results import opening as fmt_opening
 from .analysis import (
+    after_the_peak,
     bulge_lapse,
     cells_before_after,
     early_years_totals,
@@ -316,6 +317,17 @@ def recommendations(data: ReportData) -> list[str]:
                 f"the margin) unless the {fmt_count(t['middle'])} Year 7-8 places of its middle "
                 "schools pass to the high school, which this plan assumes and does not cost, and "
                 "asks officers to confirm how those places will be provided;")
+    late = after_the_peak(data)
+    if late:
+        recs.append(
+            "notes that " + _join([
+                f"the {d['kind'].replace('_', ' ')} in {d['name']} "
+                f"({fmt_opening(d['places'], d['year'], d['fill_years'])}) opens after demand "
+                f"there peaks in {fmt_year(d['peak_year'])} and leaves a surplus of "
+                f"{fmt_pct(d['surplus_pct'])} there by {fmt_year(d['last_year'])}" for d in late])
+            + ": the plan buys permanent places because nothing cheaper in its catalogue can "
+            "meet the peak, and asks officers to cost interim places for the peak years "
+            "before committing them;")
     lapse = bulge_lapse(data)
     if lapse:
         recs.append(
