@@ -403,13 +403,13 @@ def load_model(path: str | Path) -> ModelConfig:
         if not isinstance(entry, Mapping):
             raise _err(path, where, "expected a table {path = ..., reader = ...}")
         reader = _get(entry, "reader", str, path, where, "tidy")
+        if table in READERS and reader not in READERS[table]:
+            raise _err(path, where, f"reader = {reader!r}: expected one of {', '.join(READERS[table])}")
         if reader == "derived":
             data[table] = DataSource(table, None, reader, MappingProxyType(dict(entry)))
             continue
         rel = _get(entry, "path", str, path, where)
         p = Path(rel) if Path(rel).is_absolute() else (path.parent / rel).resolve()
-        if table in READERS and reader not in READERS[table]:
-            raise _err(path, where, f"reader = {reader!r}: expected one of {', '.join(READERS[table])}")
         if not p.exists():
             raise _err(path, where, f"data file {rel!r} not found (resolved to {p})")
         opts = {k: v for k, v in entry.items() if k not in ("path", "reader")}

@@ -222,7 +222,8 @@ class CohortModel:
         Same pooled weight for every area, or per area and transition by empirical Bayes
         (see :func:`sufficiency.cohort.average_ratios`).
     reception_shrinkage : float, optional
-        ``shrinkage`` for the reception/births ratio (default: the same as ``shrinkage``).
+        ``shrinkage`` for the reception/births ratio (default 0: not shrunk; None: the same
+        as ``shrinkage``).
     combine : tuple of (window, method) pairs
         Further ratio averages combined with equal weights with the main one
         (``window``, ``method``), e.g. ``((3, "mean"),)``: a forecast combination (see
@@ -1058,8 +1059,8 @@ def forecast_params(config, **overrides) -> dict[str, Any]:
                     f"{', '.join(sorted(params))}"
                 )
             params[k] = v
-    if "window" not in sec and "window" not in overrides and a.window != 3:
-        params["window"] = a.window
+    if "window" not in sec and "window" not in overrides and "window" in config.section("assumptions"):
+        params["window"] = a.window  # [assumptions] window, when the model sets it
     for src_name, src in (("[forecast]", sec), ("override", overrides)):
         for k, v in src.items():
             check_param(k, v, f"{config.path}: {src_name}")

@@ -13,7 +13,7 @@ Method
 
    * ``trend``: Holt's damped additive trend (as ``statsmodels.tsa.holtwinters.Holt``) with fixed
      smoothing parameters ``alpha, beta`` and damping ``phi`` (``[send]``), fitted from
-     ``fit_from`` (2014/15, the first year of the 2014 reforms) to the last year;
+     ``fit_from`` (default 2016/17; the 2014 reforms began in 2014/15) to the last year;
    * ``national``: prevalence grows at England's recent growth of plans (mean annual log
      growth over the last 3 years);
    * ``stops``: prevalence stays at its last value.

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import DATA
 
 from sufficiency import ConfigError, load_inputs, load_model
 from sufficiency.derive import apportion_pupils, area_shares
+
+#: the two inputs every model needs, from the shipped data
+INPUTS = (f'pupils={{path="{DATA}/census_pupils_by_ncy_2011_2022.csv", reader="census_ncy"}}\n'
+          f'capacity={{path="{DATA}/scap_2015_school_capacity.csv", reader="scap"}}\n')
 
 
 def test_derived_areas_sum_to_authority(inputs):
@@ -75,6 +80,12 @@ BAD_MODELS = {
         'comes only from the primary areas\' transfer shares, so every secondary area would fall '
         'to 0 pupils; give each primary area transfer = { "2" = 1.0 }',
     ),
+    "derived capacity": (
+        '[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\nphase="primary"\n'
+        '[data]\n' + INPUTS.replace('path="' + str(DATA) + '/scap_2015_school_capacity.csv", '
+                                     'reader="scap"', 'reader="derived"'),
+        "[data.capacity]: reader = 'derived': expected one of scap, tidy",
+    ),
     "missing data file": (
         '[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\nphase="primary"\n'
         '[data]\npupils={path="nope.csv", reader="census_ncy"}\n',
@@ -82,7 +93,7 @@ BAD_MODELS = {
     ),
     "bad margin": (
         '[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\nphase="primary"\n'
-        '[data]\npupils={reader="derived"}\ncapacity={reader="derived"}\n[assumptions]\nmargin=1.5\n',
+        '[data]\n' + INPUTS + '[assumptions]\nmargin=1.5\n',
         "margin",
     ),
 }

@@ -144,8 +144,9 @@ def test_n2_models_without_any_transfer(tmp_path):
         load_model(m)
     one = tmp_path / "one_phase.toml"
     one.write_text('[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\n'
-                   'phase="primary"\n[data]\npupils={reader="derived"}\ncapacity={reader="derived"}\n',
-                   encoding="utf-8")
+                   f'phase="primary"\n[data]\npupils={{path="{DATA}/census_pupils_by_ncy_2011_2022.csv", '
+                   f'reader="census_ncy"}}\ncapacity={{path="{DATA}/scap_2015_school_capacity.csv", '
+                   'reader="scap"}\n', encoding="utf-8")
     assert not any(a.transfer for a in load_model(one).areas)
 
 

@@ -138,3 +138,17 @@ def test_interim_places_are_place_years_not_bulge_classes(model_path):
     key = data.key_decision["recommended"]
     assert key["places"] == 0 and key["interim_place_years"] == p.loc[interim, "places"].sum()
     assert "720 place-years of interim or other temporary places at £1.5m" in text
+
+
+def test_assumptions_window_reaches_the_forecast_unless_forecast_sets_one(tmp_path):
+    """An [assumptions] window the model gives is used when [forecast] has none, 3 included
+    (it was ignored when it equalled its own default; found writing docs/model.md)."""
+    from conftest import edited_model
+
+    from sufficiency.forecast import forecast_params
+
+    both = edited_model(tmp_path)  # [assumptions] window = 3, [forecast] window = 5
+    assert forecast_params(load_model(both))["window"] == 5
+    only = edited_model(tmp_path, [("window = 5                    # years of survival ratios "
+                                    "averaged", "")])
+    assert forecast_params(load_model(only))["window"] == 3

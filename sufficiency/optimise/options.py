@@ -236,7 +236,8 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
 
     Each entry: ``name``, ``area``, ``phase``, ``kind`` (one of :data:`KINDS`), ``places``
     (per module), and either ``cost`` (total per module [GBP], ``fixed_cost`` optional) or
-    ``cost_per_place`` [GBP/place]; optional ``max_modules`` (1), ``max_per_year``,
+    ``cost_per_place`` [GBP/place]; optional ``max_modules`` (1 for a permanent option, 0
+    for a temporary one), ``max_per_year`` (1 for a temporary option, 0 for a permanent one),
     ``min_modules`` (0), ``earliest_year``, ``duration`` (0 = permanent), ``fill_years``
     (:func:`default_fill_years` of the kind and phase; 0 = all places from opening),
     ``revenue_per_place``, ``source``.
