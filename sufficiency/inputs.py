@@ -228,6 +228,14 @@ def _check_lookup(cfg: ModelConfig, lookup: pd.DataFrame, source: str) -> None:
             DataQualityWarning, stacklevel=3)
 
 
+def _la_numbers(area_codes: list[str]) -> list[int] | None:
+    """The DfE LA numbers the model's planning-area codes begin with (a planning-area code is
+    the LA number and 4 digits: 8850031 -> 885), or None if a code is not of that form."""
+    if not area_codes or not all(len(c) == 7 and c.isdigit() for c in area_codes):
+        return None
+    return sorted({int(c[:3]) for c in area_codes})
+
+
 def load_inputs(config: ModelConfig) -> ModelInputs:
     """Read, validate and (where asked) derive every input of a model definition.
 
@@ -260,7 +268,7 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
     # --- capacity (and the school -> planning area lookup) ---------------------------------
     cap_src = src["capacity"]
     if cap_src.reader == "scap":
-        la_codes = [cfg.old_la_code] if cfg.old_la_code is not None else None
+        la_codes = [cfg.old_la_code] if cfg.old_la_code is not None else _la_numbers(area_codes)
         loaded = read_scap_capacity(cap_src.path, la_codes=la_codes,
                                     year=int(cap_src.options.get("year", 2014)))
     else:
@@ -280,6 +288,15 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
     cap_lines = capacity.attrs.get("lines", {})
     _check_capacity_without_places(capacity, str(cap_src.path), cap_lines)
     unknown = sorted(set(capacity[nc.AREA]) - set(area_codes))
+    if unknown and not set(capacity[nc.AREA]) & set(area_codes):
+        la = f"old_la_code = {cfg.old_la_code}" if cfg.old_la_code is not None else "the LA number"
+        raise ConfigError(
+            f"{cfg.path}: the capacity file {cap_src.path.name} read with {la} has schools in "
+            f"planning area(s) {unknown[:5]}{' ...' if len(unknown) > 5 else ''} and in none of the "
+            f"model's ({', '.join(area_codes[:3])}{' ...' if len(area_codes) > 3 else ''}); expected "
+            "[model] old_la_code to be the authority's DfE LA number (a planning-area code begins "
+            "with it, e.g. 885 for 8850031)."
+        )
     if unknown:
         raise ConfigError(
             f"{cfg.path}: the capacity file {cap_src.path.name} has schools in planning area(s) "
@@ -387,6 +404,14 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
                 raise ConfigError(
                     f"{cfg.path}: no primary area lists its 'districts'; births cannot be assigned."
                 )
+            none = [f"{a.code} ({a.name})" for a in cfg.areas if a.phase == "primary" and not a.districts]
+            if none:
+                warnings.warn(
+                    f"{cfg.path}: primary area(s) {', '.join(none[:5])}{' ...' if len(none) > 5 else ''} "
+                    "list no 'districts' in [[areas]]: they get no births, and their Reception is "
+                    "forecast by trend in Reception itself; give each primary area the districts "
+                    "whose births it takes",
+                    DataQualityWarning, stacklevel=2)
             missing_d = sorted(set(pairs[nc.DISTRICT]) - set(district_births[nc.AREA]))
             if missing_d:
                 raise ConfigError(

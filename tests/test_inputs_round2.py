@@ -294,3 +294,28 @@ def test_8_pupils_outside_the_area_phase_warn(tmp_path, area_pupils):
 
 def test_8_real_model_gives_no_new_warnings():
     assert len(_load_warnings(MODEL)) == 1  # the derived pupil history, as before
+
+
+def test_old_la_code_comes_from_the_planning_area_codes_when_absent(tmp_path):
+    """Without old_la_code the SCAP file is read for the LA numbers the planning-area codes
+    begin with (885 for 8850031), not for every authority (whose rows include a published
+    line with an unquoted comma, in Herefordshire); a wrong one is named as the likely cause."""
+    m = _model(tmp_path, (r"^old_la_code = 885.*$", ""))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = load_inputs(load_model(m))
+    assert got.config.old_la_code is None and len(got.capacity) == 248
+    bad = _model(tmp_path, (r"^old_la_code = 885", "old_la_code = 334"))
+    with pytest.raises(ConfigError, match=r"read with old_la_code = 334 has schools in planning "
+                                          r"area\(s\) \['3340001'.* and in none of the model's "
+                                          r"\(8850001, .*expected \[model\] old_la_code to be the "
+                                          r"authority's DfE LA number"):
+        load_inputs(load_model(bad))
+
+
+def test_a_primary_area_without_districts_is_warned_at_load(tmp_path):
+    """It gets no births (Reception by trend): said when the model loads, so validate shows it."""
+    m = _model(tmp_path, (r'^(code = "8850001"(?:.*\n)+?)districts = \[[^\]]*\]\n', r"\1"))
+    with pytest.warns(DataQualityWarning, match=r"primary area\(s\) 8850001 \(Bewdley\) list no "
+                                                r"'districts' in \[\[areas\]\]: they get no births"):
+        load_inputs(load_model(m))

@@ -124,3 +124,21 @@ def test_plan_csv_money_in_plain_digits(tmp_path):
     text = write_frame_atomic(f, tmp_path / "x.csv").read_text()
     assert "e+" not in text
     assert text.splitlines()[1] == "2027,16582963.01,30.0,0.132955"
+
+
+def test_missing_scorecards_folder_names_the_key(tmp_path, inputs, core_pipeline):
+    """Without [plan] scorecards the default folder (../data/school_places_scorecards, next to
+    the model's folder) is used; where it is absent the error names the key and the default."""
+    import dataclasses
+
+    from conftest import edited_model
+
+    from sufficiency import load_model
+    from sufficiency.exceptions import ConfigError
+
+    cfg = load_model(edited_model(tmp_path, [('scorecards = "../data/school_places_scorecards"\n',
+                                              "")]))
+    with pytest.raises(ConfigError, match=r"\[plan\] scorecards = '\.\./data/school_places_scorecards' "
+                                          r"\(the default\): no folder at .*expected the DfE school "
+                                          r"places scorecards folder"):
+        plan(dataclasses.replace(inputs, config=cfg), core_pipeline[0]["forecast"])

@@ -265,7 +265,15 @@ def plan(
     # --- options --------------------------------------------------------------------------
     from ..io.scorecards import read_cost_benchmarks
 
-    sc_dir = config.resolve(sec.get("scorecards", "../data/school_places_scorecards"))
+    given = sec.get("scorecards", "../data/school_places_scorecards")
+    sc_dir = config.resolve(given)
+    if not sc_dir.is_dir():
+        raise ConfigError(
+            f"{config.path}: [plan] scorecards = {given!r}"
+            + (" (the default)" if "scorecards" not in sec else "")
+            + f": no folder at {sc_dir}; expected the DfE school places scorecards folder, whose "
+            "cost per place prices the default options (e.g. scorecards = "
+            "\"../data/school_places_scorecards\", relative to the model file)")
     loaded = read_cost_benchmarks(sc_dir, config.authority)
     costs = benchmark_costs(loaded.data, config.authority)
     areas = pd.DataFrame({nc.AREA: [a.code for a in config.areas], nc.PHASE: [a.phase for a in config.areas]})
