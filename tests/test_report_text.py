@@ -162,6 +162,10 @@ def test_plan_paragraph_says_what_is_left_short_and_why():
     assert "lead times" in para(options=True, exhausted=False, left=104.0)
     assert "lists no options for these places ([plan.special])" in para(options=False, exhausted=False, left=104.0)
     assert "no planning area is short of special school places" in para(options=True, exhausted=True, left=0.0)
+    whole = _plan_data(options=True, exhausted=True, left=0.0)
+    whole.meta["authority"] = "LA"  # the places are planned for the authority as a whole
+    assert "With it, the authority is not short of special school places" in _plan_paragraph(
+        whole, "special", "special school places", "special")
     d = _plan_data(options=True, exhausted=True, left=1.0)
     d.before_after = d.before_after.assign(phase="primary")
     d.missing = {"plan_send": "the solver failed with SEND"}

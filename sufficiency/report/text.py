@@ -657,7 +657,10 @@ def _plan_paragraph(data: ReportData, phase: str, what: str, section: str) -> st
         text = f"The recommended programme adds no {what}. "
     last = res.iloc[-1]
     if last["shortfall_after"] < 0.5:
-        return text + (f"With it, no planning area is short of {what} with the "
+        cells = cells_before_after(data, phase)
+        whole = cells is not None and set(cells[nc.AREA].astype(str)) == {data.meta.get("authority")}
+        who = "the authority is not" if whole else "no planning area is"
+        return text + (f"With it, {who} short of {what} with the "
                        f"{fmt_pct(data.meta['margin'])} margin by {fmt_year(last[nc.YEAR])}.")
     text += (f"{'It still leaves' if mine is not None and len(mine) else 'That leaves'} "
              f"{fmt_count(last['shortfall_after'])} {what} short in {fmt_year(last[nc.YEAR])} "
