@@ -142,3 +142,13 @@ def test_missing_scorecards_folder_names_the_key(tmp_path, inputs, core_pipeline
                                           r"\(the default\): no folder at .*expected the DfE school "
                                           r"places scorecards folder"):
         plan(dataclasses.replace(inputs, config=cfg), core_pipeline[0]["forecast"])
+
+
+def test_highs_banner_goes_to_the_log_not_stdout():
+    """HiGHS prints a banner on stdout when its first solver object is made; library code does
+    not print, so the optimiser makes it first with stdout sent to the log."""
+    pytest.importorskip("highspy")
+    code = ("from sufficiency.optimise.model import _highs_options; _highs_options(); "
+            "import highspy; highspy.Highs()")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HiGHS" not in out.stdout and out.stdout == ""

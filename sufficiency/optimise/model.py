@@ -9,8 +9,11 @@ It depends on frames only (demand, capacity, options), never on the forecast mod
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import os
+import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -45,6 +48,27 @@ TOL = 1e-6
 _MIN_PARTS_PER_WORKER = 200
 
 
+@contextlib.contextmanager
+def _stdout_to_log(what: str):
+    """Send what C code writes to stdout (file descriptor 1) to the log (DEBUG) instead:
+    library code does not print."""
+    import tempfile
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), 1)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            tmp.seek(0)
+            text = tmp.read().decode("utf-8", "replace").strip()
+            if text:
+                logger.debug("%s wrote: %s", what, text)
+
+
 @functools.cache
 def _highs_options() -> dict:
     """HiGHS options beyond PuLP's. The feasibility-jump primal heuristic is switched off: on
@@ -53,7 +77,10 @@ def _highs_options() -> dict:
     without the option are left as they are."""
     import highspy
 
-    h = highspy.Highs()
+    # HiGHS prints its banner to the process's stdout (file descriptor 1) when the first Highs
+    # object is made, whatever its options; made here first, the banner goes to the log
+    with _stdout_to_log("HiGHS"):
+        h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     try:
         status = h.getOptionValue("mip_heuristic_run_feasibility_jump")
