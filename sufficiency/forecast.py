@@ -182,7 +182,9 @@ class ForecastResult:
             f"Pupil forecast from {nc.academic_year_label(self.base_year)} "
             f"({len(pt[nc.AREA].unique())} areas; intervals {int(self.coverage[0] * 100)}%)",
         ]
-        hdr = f"{'area':<10} {'name':<16} {'phase':<10}" + "".join(
+        # names in full, the column as wide as the longest (16 at least)
+        width = max([16] + [len(self.area_names.get(a, "")) for a in pt[nc.AREA].unique()])
+        hdr = f"{'area':<10} {'name':<{width}} {'phase':<10}" + "".join(
             f" {nc.academic_year_label(self.base_year + k):>9}" for k in years
         ) + f"  {'range (last year)':>19}"
         lines.append(hdr)
@@ -198,7 +200,8 @@ class ForecastResult:
                 else:
                     vals.append(f" {'-':>9}")
             rng = f"{last['pupils_lower']:,.0f}-{last['pupils_upper']:,.0f}" if last is not None else "-"
-            lines.append(f"{a:<10} {self.area_names.get(a, '')[:16]:<16} {p:<10}" + "".join(vals) + f"  {rng:>19}")
+            lines.append(f"{a:<10} {self.area_names.get(a, ''):<{width}} {p:<10}" + "".join(vals)
+                         + f"  {rng:>19}")
         for n in self.notes:
             lines.append(f"Note: {n}")
         return "\n".join(lines)
