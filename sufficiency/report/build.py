@@ -328,7 +328,8 @@ class ReportData:
                 line += f", {cap} {e[cap]:,.0f}, shortfall {e['shortfall_last_year']:,.0f}"
             if e["left_short_after_plan"] is not None:
                 line += (f"; left short after the plan {e['left_short_after_plan']:,.0f} in "
-                         f"{nc.academic_year_label(e['plan_year'])}")
+                         f"{nc.academic_year_label(e['plan_year'])}"
+                         + (", the plan's last year" if e["plan_year"] != e["last_year"] else ""))
             lines.append(line)
         for k, v in self.missing.items():
             lines.append(f"  not available in this run: {k} ({v})")
