@@ -152,3 +152,14 @@ def test_assumptions_window_reaches_the_forecast_unless_forecast_sets_one(tmp_pa
     only = edited_model(tmp_path, [("window = 5                    # years of survival ratios "
                                     "averaged", "")])
     assert forecast_params(load_model(only))["window"] == 3
+
+
+def test_forecast_horizon_that_differs_from_the_assumptions_is_an_error(tmp_path):
+    from conftest import edited_model
+
+    p = edited_model(tmp_path, [("[forecast]\n", "[forecast]\nhorizon = 8\n")])
+    with pytest.raises(ConfigError, match=r"\[forecast\] horizon = 8: \[assumptions\] horizon = 10 "
+                                          r"too; expected one value, in \[assumptions\]"):
+        load_model(p)
+    same = edited_model(tmp_path, [("[forecast]\n", "[forecast]\nhorizon = 10\n")])
+    assert load_model(same).section("forecast")["horizon"] == 10
