@@ -1053,7 +1053,6 @@ def forecast_params(config, **overrides) -> dict[str, Any]:
     params["seed"] = a.seed
     sec = dict(config.section("forecast"))
     sec.pop("housing", None)
-    sec.pop("calibration", None)
     for src_name, src in (("[forecast]", sec), ("overrides", overrides)):
         for k, v in src.items():
             if k not in params:
@@ -1132,7 +1131,7 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     """Forecast every planning area of a model definition.
 
     Uses the ``[forecast]`` section (model parameters; ``[forecast.housing]`` yields and
-    arrival; ``[forecast.calibration]``) and ``[assumptions]`` (horizon, window, seed).
+    arrival) and ``[assumptions]`` (horizon, window, seed).
     Intervals are calibrated on a rolling-origin backtest of the same model on every
     authority in the pupils file (authority totals), using births through the lookup when
     the model has one.
