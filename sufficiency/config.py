@@ -413,6 +413,18 @@ def load_model(path: str | Path) -> ModelConfig:
         if not p.exists():
             raise _err(path, where, f"data file {rel!r} not found (resolved to {p})")
         opts = {k: v for k, v in entry.items() if k not in ("path", "reader")}
+        for key, only, ok, expected in (
+                ("nowcast", "ons_births", lambda v: isinstance(v, bool), "true or false"),
+                ("include_modelled", "ons_births", lambda v: isinstance(v, bool), "true or false"),
+                ("year", "scap", lambda v: isinstance(v, int) and not isinstance(v, bool)
+                 and 1990 <= v <= 2100, "an academic year (its start), e.g. 2014")):
+            if key not in opts:
+                continue
+            if reader != only:
+                raise _err(path, where, f"{key} = {opts[key]!r}: read only with reader = "
+                           f"{only!r}, not {reader!r}; expected it removed or reader = {only!r}")
+            if not ok(opts[key]):
+                raise _err(path, where, f"{key} = {opts[key]!r}: expected {expected}")
         data[table] = DataSource(table, p, reader, MappingProxyType(opts))
     for need in ("pupils", "capacity"):
         if need not in data:

@@ -271,3 +271,23 @@ def test_capacity_with_ncy_min_above_ncy_max(tmp_path, inputs):
     msg = str(exc.value)
     assert "\n" not in msg and "cap.csv" in msg and "ncy_min > ncy_max" in msg
     assert str(cap["school"].iloc[0]) in msg
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('reader = "ons_births"', 'reader = "ons_births", nowcast = "yes"',
+     r"\[data\.births\]: nowcast = 'yes': expected true or false"),
+    ('reader = "ons_births"', 'reader = "ons_births", include_modelled = 1',
+     r"\[data\.births\]: include_modelled = 1: expected true or false"),
+    ('reader = "scap", year = 2014', 'reader = "scap", year = "2014"',
+     r"\[data\.capacity\]: year = '2014': expected an academic year"),
+])
+def test_data_options_are_checked_when_the_model_loads(tmp_path, old, new, message):
+    with pytest.raises(ConfigError, match=message):
+        load_model(_write(tmp_path, old, new))
+
+
+def test_a_reader_option_with_another_reader_is_an_error(tmp_path):
+    p = _write(tmp_path, 'reader = "scap", year = 2014', 'reader = "tidy", year = 2014')
+    with pytest.raises(ConfigError, match=r"\[data\.capacity\]: year = 2014: read only with reader "
+                                          r"= 'scap', not 'tidy'"):
+        load_model(p)
