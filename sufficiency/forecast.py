@@ -1097,6 +1097,9 @@ _PARAM_CHECKS: Mapping[str, tuple[Any, str]] = MappingProxyType({
                  "a list of interval coverages, each a fraction in (0, 1), e.g. [0.8, 0.95]"),
     "draws": (lambda v: is_whole(v) and v >= 1, "a whole number of draws >= 1, e.g. 1000"),
     "seed": (lambda v: is_whole(v) and v >= 0, "a whole number >= 0"),
+    "ncys": (lambda v: isinstance(v, (list, tuple)) and len(v) >= 1
+             and all(is_whole(g) for g in v) and [int(g) for g in v] == list(range(len(v))),
+             "consecutive year groups from Reception (0), e.g. [0, 1, ..., 13]"),
     "downweight": (lambda v: isinstance(v, Mapping) and all(
         str(k).strip().lstrip("-").isdigit() and is_number(w) and 0 <= w <= 1
         for k, w in v.items()),

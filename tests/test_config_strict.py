@@ -291,3 +291,10 @@ def test_a_reader_option_with_another_reader_is_an_error(tmp_path):
     with pytest.raises(ConfigError, match=r"\[data\.capacity\]: year = 2014: read only with reader "
                                           r"= 'scap', not 'tidy'"):
         load_model(p)
+
+
+def test_forecast_ncys_is_checked_when_the_model_loads(tmp_path):
+    p = _write(tmp_path, "[forecast]\n", "[forecast]\nncys = [1, 2, 3]\n")
+    with pytest.raises(ConfigError, match=r"\[forecast\] ncys = \[1, 2, 3\]: expected consecutive "
+                                          r"year groups from Reception \(0\)"):
+        load_model(p)
