@@ -304,8 +304,10 @@ def merge_models(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, 
 
     Tables merge key by key, recursively. In an array of tables (``[[areas]]``,
     ``[[plan.options]]``, ...), an entry with the ``code`` (areas) or ``name`` of one of the
-    base's replaces it in place, and any other entry is added after the base's. Any other
-    value of ``over`` replaces the base's.
+    base's is merged into it the same way, in place (a scenario gives only the keys it
+    changes: ``transfer`` of one area keeps its ``tiers`` and ``districts``), and any other
+    entry is added after the base's. Any other value of ``over`` replaces the base's, so a
+    key cannot be removed, only given another value.
     """
     out = dict(base)
     for key, value in over.items():
@@ -335,7 +337,7 @@ def _merge_entries(base: list, over: list) -> list:
         if i is None:
             out.append(e)
         else:
-            out[i] = e
+            out[i] = merge_models(out[i], e)
     return out
 
 

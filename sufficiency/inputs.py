@@ -213,8 +213,15 @@ def _check_lookup(cfg: ModelConfig, lookup: pd.DataFrame, source: str) -> None:
         if d in ours:
             continue
         elsewhere = sorted(set(lookup.loc[lookup[nc.DISTRICT] == d, nc.AREA]))
-        found = (f"the lookup maps it to {', '.join(elsewhere)}" if elsewhere
-                 else "the lookup has no row for it")
+        if elsewhere:  # a district of another authority: the model's [[areas]] are wrong
+            mine = sorted(ours)
+            raise ConfigError(
+                f"{cfg.path}: [[areas]] {', '.join(codes)}: districts includes {d}, which "
+                f"{source} gives to {', '.join(elsewhere)}, not to the model's authority "
+                f"{cfg.authority}; expected districts of {cfg.authority} "
+                f"({', '.join(mine[:6])}{' ...' if len(mine) > 6 else ''}), or, if {d} is "
+                f"{cfg.authority}'s, a lookup row that gives it to {cfg.authority}")
+        found = "the lookup has no row for it"
         raise ConfigError(
             f"{source}: district {d} (named by [[areas]] {', '.join(codes)} of {cfg.path.name}): "
             f"{found}; expected a row mapping it to the model's authority {cfg.authority}, "
@@ -295,7 +302,7 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
             f"planning area(s) {unknown[:5]}{' ...' if len(unknown) > 5 else ''} and in none of the "
             f"model's ({', '.join(area_codes[:3])}{' ...' if len(area_codes) > 3 else ''}); expected "
             "[model] old_la_code to be the authority's DfE LA number (a planning-area code begins "
-            "with it, e.g. 885 for 8850031)."
+            f"with it: {area_codes[0][:3]} for {area_codes[0]})."
         )
     if unknown:
         raise ConfigError(
@@ -327,7 +334,10 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
                 f"{cfg.path}: [data.pupils_by_area] is derived, so [data.pupils] must be an "
                 "authority-level census file (reader census_ncy or spc)."
             )
-        shares = area_shares(capacity, _areas_frame(cfg))
+        try:
+            shares = area_shares(capacity, _areas_frame(cfg))
+        except ConfigError as exc:  # name the model whose areas these are
+            raise ConfigError(f"{cfg.path}: [[areas]]: {exc}") from exc
         pupils = apportion_pupils(authority_pupils, shares)
         notes.append(DERIVED_NOTE)
         prov.append(

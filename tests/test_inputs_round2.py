@@ -176,7 +176,10 @@ def test_n4_district_of_an_area_mapped_to_another_authority_is_an_error(tmp_path
     m, csv = _lookup_model(tmp_path, lambda line: True)
     csv.write_text(csv.read_text(encoding="utf-8").replace(
         "E07000237,Worcester,E10000034", "E07000237,Worcester,E10000031"), encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"E07000237.*8850015.*E10000031"):
+    with pytest.raises(ConfigError, match=r"\[\[areas\]\] 8850015.*districts includes E07000237, "
+                                          r"which .* gives to E10000031, not to the model's "
+                                          r"authority E10000034; expected districts of E10000034 .*"
+                                          r"or, if E07000237 is E10000034's, a lookup row"):
         load_inputs(load_model(m))
 
 

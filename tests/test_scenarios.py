@@ -21,7 +21,7 @@ def test_merge_rules():
             "assumptions": {"window": 3}}
     m = merge_models(base, over)
     assert m["model"] == {"name": "A, scenario", "authority": "E1"}  # tables merge key by key
-    assert [a["name"] for a in m["areas"]] == ["one", "two again", "three"]  # same code replaces
+    assert [a["name"] for a in m["areas"]] == ["one", "two again", "three"]  # same code merges
     assert m["plan"]["options"] == [{"name": "x", "cost": 3.0}, {"name": "y", "cost": 2.0}]
     assert m["plan"]["first_year"] == 2027 and m["assumptions"]["window"] == 3
     assert base["areas"][1]["name"] == "two"  # the base is not modified
@@ -163,3 +163,16 @@ def test_forecast_horizon_that_differs_from_the_assumptions_is_an_error(tmp_path
         load_model(p)
     same = edited_model(tmp_path, [("[forecast]\n", "[forecast]\nhorizon = 10\n")])
     assert load_model(same).section("forecast")["horizon"] == 10
+
+
+def test_a_scenario_entry_is_merged_into_the_base_entry(tmp_path, model_path):
+    """A scenario that gives an area only a new transfer keeps its tiers and districts (the
+    entry replaced the base's whole before: found by a new-authority test)."""
+    base = load_model(model_path)
+    a = next(x for x in base.areas if x.tiers == "three_tier" and len(x.transfer) == 1)
+    target = next(iter(a.transfer))
+    p = _scenario(tmp_path, model_path, f'extends = "base.toml"\n[[areas]]\ncode = "{a.code}"\n'
+                                        f'transfer = {{ "{target}" = 1.0 }}\n')
+    s = load_model(p).area(a.code)
+    assert dict(s.transfer) == {target: 1.0}
+    assert s.tiers == "three_tier" and s.districts == a.districts and s.name == a.name
