@@ -548,7 +548,8 @@ class EarlyYearsResult:
         lines.append(f"Total {nc.academic_year_label(years[-1])}: {last['places']:,.0f} places "
                      f"(80% {last['places_lower']:,.0f}-{last['places_upper']:,.0f}) vs supply "
                      f"{last[nc.CAPACITY]:,.0f}; shortfall summed over areas and age groups "
-                     f"{f.loc[f[nc.YEAR] == years[-1], 'shortfall'].sum():,.0f}.")
+                     f"{f.loc[f[nc.YEAR] == years[-1], 'shortfall'].sum():,.0f} (no margin; the "
+                     "report and the plan add the margin).")
         lines += [f"Assumption: {n}" for n in self.notes]
         return "\n".join(lines)
 

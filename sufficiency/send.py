@@ -410,7 +410,8 @@ class SendResult:
             lines.append(f"{phase:<18}{sc:<10}{cells}{g.at[last, nc.CAPACITY]:>10,.0f}")
         cen = d[(d["scenario"] == self.config["scenario"]) & (d[nc.YEAR] == last)]
         lines.append(f"Shortfall {nc.academic_year_label(last)} ({self.config['scenario']}): "
-                     f"{cen['shortfall'].sum():,.0f} places.")
+                     f"{cen['shortfall'].sum():,.0f} places (no margin; the report and the plan "
+                     "add the margin).")
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
 

@@ -103,6 +103,9 @@ def test_report_run_id_depends_on_the_base(tmp_path, model_path, inputs):
             warnings.simplefilter("ignore")
             data = build_report(load_inputs(load_model(p)), report_date="2026-11-27")
         assert data.meta["model_file"] == "s.toml (extends base.toml)"
+        where = data.assumptions.set_index("assumption")["set in"]
+        assert where["forecast horizon"] == "s.toml (or base.toml, which it extends) [assumptions]"
+        assert where["ratio averaging window"] == "s.toml (or base.toml, which it extends) [forecast]"
         return data.meta["run_id"]
 
     before = run_id()
@@ -138,6 +141,8 @@ def test_interim_places_are_place_years_not_bulge_classes(model_path):
     key = data.key_decision["recommended"]
     assert key["places"] == 0 and key["interim_place_years"] == p.loc[interim, "places"].sum()
     assert "720 place-years of interim or other temporary places at £1.5m" in text
+    h = data.headline()["plan"]
+    assert h["interim_place_years"] == 720 and h["places"] == p.loc[~interim, "places"].sum()
 
 
 def test_assumptions_window_reaches_the_forecast_unless_forecast_sets_one(tmp_path):
@@ -176,3 +181,24 @@ def test_a_scenario_entry_is_merged_into_the_base_entry(tmp_path, model_path):
     s = load_model(p).area(a.code)
     assert dict(s.transfer) == {target: 1.0}
     assert s.tiers == "three_tier" and s.districts == a.districts and s.name == a.name
+
+
+def test_assumptions_not_in_the_model_are_engine_defaults(tmp_path, inputs):
+    """The report's Assumptions table says 'engine default' for a value the model does not set
+    (it named the model's [assumptions] for the forecast window: found by a new-authority test)."""
+    import dataclasses
+    import warnings
+
+    from conftest import edited_model
+
+    from sufficiency.report import build_report
+
+    cfg = load_model(edited_model(tmp_path, [
+        ("window = 5                    # years of survival ratios averaged", ""),
+        ("window = 3            # years of ratios averaged (the forecast section may override)", "")]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = build_report(dataclasses.replace(inputs, config=cfg), report_date="2026-11-27")
+    where = data.assumptions.set_index("assumption")["set in"]
+    assert where["ratio averaging window"] == "engine default"
+    assert where["forecast horizon"] == "m.toml [assumptions]"

@@ -179,6 +179,10 @@ class AllocationResult:
             for r in short.sort_values("shortfall_after", ascending=False).head(8).itertuples(index=False):
                 lines.append(f"  {name.get(r.area, r.area)} ({r.area}) {r.phase} "
                              f"{nc.academic_year_label(r.year)} [{r.scenario}]: {r.shortfall_after:,.0f}")
+            if len(short) > 8:
+                rest = short.sort_values("shortfall_after", ascending=False).iloc[8:]
+                lines.append(f"  ... and {len(rest)} more area-year(s), "
+                             f"{rest['shortfall_after'].sum():,.0f} place-years (before_after.csv)")
         if self.robustness:
             r = self.robustness
             lines.append(

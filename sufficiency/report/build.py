@@ -231,9 +231,16 @@ class ReportData:
                         }
                     )
         if self.plan is not None:
+            _, other = (analysis.temporary_masks(self.plan) if len(self.plan)
+                        else (None, pd.Series(dtype=bool)))
+            p = self.plan
             out["plan"] = {
-                "total_cost_gbp": round(float(self.plan["cost"].sum()), 0) if len(self.plan) else 0.0,
-                "places": round(float(self.plan["places"].sum()), 0) if len(self.plan) else 0.0,
+                "total_cost_gbp": round(float(p["cost"].sum()), 0) if len(p) else 0.0,
+                # interim places hired a year at a time are place-years, not places
+                "places": round(float(p.loc[~other, "places"].sum()), 0) if len(p) else 0.0,
+                "interim_place_years": (round(float((p.loc[other, "places"]
+                                                     * p.loc[other, "duration"]).sum()), 0)
+                                        if len(p) else 0.0),
                 "projects": int(len(self.plan)),
                 "mainstream_left_short": [
                     {"phase": d["phase"], "year": d["year"], "places": round(d["total"], 1),
@@ -731,24 +738,31 @@ def _flatten(d: Mapping, prefix: str = "") -> list[tuple[str, Any]]:
 def _assumptions_table(inputs: ModelInputs, forecast) -> pd.DataFrame:
     cfg = inputs.config
     a = cfg.assumptions
-    src = f"{cfg.path.name} [assumptions]"
+    # a scenario's keys may come from the model it extends
+    model = cfg.path.name + (f" (or {', '.join(b.name for b in cfg.bases)}, which it extends)"
+                             if cfg.bases else "")
+    asec = cfg.section("assumptions")
+
+    def src(key: str) -> str:
+        return f"{model} [assumptions]" if key in asec else "engine default"
+
     fsec = dict(cfg.section("forecast"))
     used = dict(getattr(forecast, "config", None) or {}) if forecast is not None else {}
     window = used.get("window", fsec.get("window", a.window))
     rows = [
         ("base year (last census)", nc.academic_year_label(inputs.base_year), "latest year of pupil data"),
-        ("forecast horizon", f"{a.horizon} years", src),
+        ("forecast horizon", f"{a.horizon} years", src("horizon")),
         ("ratio averaging window", f"{window} years",
-         f"{cfg.path.name} [forecast]" if "window" in fsec else src),
-        ("minimum margin of spare places", f"{a.margin:.1%}", src),
-        ("surplus target (amber below)", f"{a.surplus_target:.1%}", src),
-        ("surplus ceiling (blue above)", f"{a.surplus_ceiling:.1%}", src),
-        ("random seed", str(a.seed), src),
+         f"{model} [forecast]" if "window" in fsec else src("window")),
+        ("minimum margin of spare places", f"{a.margin:.1%}", src("margin")),
+        ("surplus target (amber below)", f"{a.surplus_target:.1%}", src("surplus_target")),
+        ("surplus ceiling (blue above)", f"{a.surplus_ceiling:.1%}", src("surplus_ceiling")),
+        ("random seed", str(a.seed), src("seed")),
     ]
     for section in ("forecast", "plan", "send", "early_years", "report"):
         for k, v in _flatten(cfg.section(section)):
             rows.append((f"{section}: {k}", json.dumps(v) if not isinstance(v, str) else v,
-                         f"{cfg.path.name} [{section}]"))
+                         f"{model} [{section}]"))
         if section == "forecast":
             # the engine's defaults the model definition does not set: used all the same
             for k, v in used.items():

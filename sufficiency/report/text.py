@@ -410,7 +410,7 @@ def area_commentary(data: ReportData, area: str) -> str:
         text += (f"In {fmt_year(base_year)} ({kind}) {name} had {fmt_count(b['demand'])} pupils "
                  f"against {fmt_count(b['capacity'])} places"
                  + (f", {fmt_count(b['shortfall'])} places short with the {margin} margin. "
-                    if b["shortfall"] > 0 else f", a surplus of {fmt_pct(b['surplus_pct'])}. "))
+                    if b["shortfall"] > 0 else f", a surplus of {fmt_pct(b['surplus_pct'], down=True)}. "))
     peak = rows.loc[rows["demand"].idxmax()]
     first = rows.iloc[0]
     last = rows.iloc[-1]
@@ -427,7 +427,7 @@ def area_commentary(data: ReportData, area: str) -> str:
     if short.empty:
         text += (f"On the capacity shown there is no shortfall over the forecast period with "
                  f"the {margin} margin; "
-                 f"the lowest surplus is {fmt_pct(rows['surplus_pct'].min())}.")
+                 f"the lowest surplus is {fmt_pct(rows['surplus_pct'].min(), down=True)}.")
     else:
         worst = short.loc[short["shortfall"].idxmax()]
         y0, y1 = int(short[nc.YEAR].min()), int(short[nc.YEAR].max())
@@ -770,14 +770,16 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
     places short, what officers are asked to do."""
     recs = []
     for d in data.place_positions:
-        rise = (f"{fmt_count(d['places_first'])} in {fmt_year(d['first'])} to "
+        verb = ("rise" if d["places_last"] > d["places_first"] + 0.5 else
+                "fall" if d["places_last"] < d["places_first"] - 0.5 else "stay")
+        rise = (f"{verb} from {fmt_count(d['places_first'])} in {fmt_year(d['first'])} to "
                 f"{fmt_count(d['places_last'])} in {fmt_year(d['last'])}")
         has_cap = np.isfinite(d["capacity"])
         short = d["left"] is not None and d["left"][0] >= 0.5
         margin = fmt_pct(data.meta["margin"])
         before = d["plan"]["before"] if d["plan"] is not None else np.nan
         if d["key"] == "send":
-            rec = (f"notes the forecast that special school places needed rise from {rise} "
+            rec = (f"notes the forecast that special school places needed {rise} "
                    f"('{d['scenario']}' scenario)")
             if has_cap:
                 rec += (f" against {fmt_count(d['capacity'])} places in state-funded special "
@@ -789,7 +791,7 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
                         f"the recommended programme and {fmt_count(d['left'][0])} after it; asks "
                         "officers to identify and cost further special school provision")
         else:
-            rec = f"notes that funded early years places needed rise from {rise} (full-time equivalent)"
+            rec = f"notes that funded early years places needed {rise} (full-time equivalent)"
             if has_cap:
                 jan = data.early_years_takeup_january
                 rec += (f" against a supply of {fmt_count(d['capacity'])} places"
