@@ -235,6 +235,32 @@ def _check_lookup(cfg: ModelConfig, lookup: pd.DataFrame, source: str) -> None:
             DataQualityWarning, stacklevel=3)
 
 
+def _warn_middle_school_areas(cfg: ModelConfig, capacity: pd.DataFrame, source: str) -> None:
+    """Warn about secondary planning areas whose schools teach no year group after Year 8.
+
+    Some three-tier authorities (Staffordshire) give their middle schools planning areas of
+    their own, apart from the high schools they feed. The engine models a secondary planning
+    area as one whole phase (Years 7-13, fed by primary areas' Year 6), so such an area gets
+    demand for year groups its schools do not teach, and the high-school area none for Years
+    7-8: their shortfalls and plans are not meaningful (found by a new-authority test,
+    27 November 2026).
+    """
+    sec = {a.code for a in cfg.areas if a.phase == "secondary"}
+    rows = capacity[capacity[nc.PHASE] == "secondary"]
+    top = rows.groupby(nc.AREA)["ncy_max"].max()
+    middle = sorted(a for a in top.index if a in sec and top[a] <= 8)
+    if middle:
+        names = cfg.area_names
+        warnings.warn(
+            f"{source}: secondary planning area(s) {', '.join(f'{a} ({names.get(a, a)})' for a in middle[:5])}"
+            f"{' ...' if len(middle) > 5 else ''} have only middle schools (no year group after "
+            "Year 8): the engine models a secondary area as Years 7-13 fed by primary areas, "
+            "not middle-school areas feeding high-school areas, so the demand, shortfall and "
+            "plan of these areas and of the high-school areas they feed are not meaningful "
+            "(docs/model.md, [[areas]])",
+            DataQualityWarning, stacklevel=3)
+
+
 def _la_numbers(area_codes: list[str]) -> list[int] | None:
     """The DfE LA numbers the model's planning-area codes begin with (a planning-area code is
     the LA number and 4 digits: 8850031 -> 885), or None if a code is not of that form."""
@@ -311,6 +337,7 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
         )
     check_area_phases(capacity, _areas_frame(cfg), capacity.attrs.get("source", str(cap_src.path)),
                       cap_lines)
+    _warn_middle_school_areas(cfg, capacity, str(cap_src.path))
     capacity.attrs = {}
 
     # --- authority pupils ------------------------------------------------------------------

@@ -322,3 +322,22 @@ def test_a_primary_area_without_districts_is_warned_at_load(tmp_path):
     with pytest.warns(DataQualityWarning, match=r"primary area\(s\) 8850001 \(Bewdley\) list no "
                                                 r"'districts' in \[\[areas\]\]: they get no births"):
         load_inputs(load_model(m))
+
+
+def test_middle_school_only_secondary_areas_are_warned():
+    """SYNTHETIC: a secondary planning area of middle schools only (Years 7-8 of secondary
+    capacity), as some three-tier authorities have, is named in a warning."""
+    from types import SimpleNamespace
+
+    from sufficiency.inputs import _warn_middle_school_areas
+
+    areas = [SimpleNamespace(code=c, phase="secondary") for c in ("M", "H")]
+    cfg = SimpleNamespace(areas=areas, area_names={"M": "Middle town", "H": "High town"})
+    cap = pd.DataFrame({"area": ["M", "M", "H"], "phase": "secondary",
+                        "ncy_min": [7, 7, 7], "ncy_max": [8, 8, 13]})
+    with pytest.warns(DataQualityWarning, match=r"f\.csv: secondary planning area\(s\) M \(Middle "
+                                                r"town\) have only middle schools"):
+        _warn_middle_school_areas(cfg, cap, "f.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _warn_middle_school_areas(cfg, cap[cap["area"] == "H"], "f.csv")  # no warning
