@@ -302,17 +302,20 @@ def _with_bases(raw: dict, path: Path, seen: tuple[Path, ...]) -> tuple[dict, tu
 def merge_models(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     """A scenario model (``over``) laid over the model it extends (``base``).
 
-    Tables merge key by key, recursively. In an array of tables (``[[areas]]``,
-    ``[[plan.options]]``, ...), an entry with the ``code`` (areas) or ``name`` of one of the
-    base's is merged into it the same way, in place (a scenario gives only the keys it
-    changes: ``transfer`` of one area keeps its ``tiers`` and ``districts``), and any other
-    entry is added after the base's. Any other value of ``over`` replaces the base's, so a
-    key cannot be removed, only given another value.
+    Tables merge key by key, recursively, except tables whose keys are data (``transfer``,
+    ``downweight``, ``area_shares``), which a scenario's replaces whole. In an array of tables
+    (``[[areas]]``, ``[[plan.options]]``, ...), an entry with the ``code`` (areas) or
+    ``name`` of one of the base's is merged into it the same way, in place (a scenario gives
+    only the keys it changes: a new ``transfer`` for one area keeps its ``tiers`` and
+    ``districts``), and any other entry is added after the base's; an array whose entries
+    have no ``code`` or ``name`` (``tier_changes``, ``[[plan.adjacency]]``) replaces the
+    base's whole, as any other value of ``over`` does. A key cannot be removed, only given
+    another value (an empty array replaces the base's).
     """
     out = dict(base)
     for key, value in over.items():
         old = out.get(key)
-        if isinstance(old, Mapping) and isinstance(value, Mapping):
+        if isinstance(old, Mapping) and isinstance(value, Mapping) and key not in _DATA_KEYED:
             out[key] = merge_models(old, value)
         elif _table_array(old) and _table_array(value):
             out[key] = _merge_entries(old, value)
@@ -329,7 +332,13 @@ def _entry_id(entry: Mapping[str, Any]):
     return entry.get("code", entry.get("name"))
 
 
+#: tables whose keys are data (area codes, years): a scenario's replaces the base's whole
+_DATA_KEYED = ("transfer", "downweight", "area_shares")
+
+
 def _merge_entries(base: list, over: list) -> list:
+    if not any(_entry_id(e) is not None for e in over):
+        return list(over)  # entries with no code or name (tier_changes, adjacency): replaced
     out = list(base)
     where = {_entry_id(e): i for i, e in enumerate(out) if _entry_id(e) is not None}
     for e in over:

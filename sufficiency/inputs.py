@@ -321,8 +321,16 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
     cap_lines = capacity.attrs.get("lines", {})
     _check_capacity_without_places(capacity, str(cap_src.path), cap_lines)
     unknown = sorted(set(capacity[nc.AREA]) - set(area_codes))
+    if unknown and not set(capacity[nc.AREA]) & set(area_codes) and cfg.old_la_code is None:
+        raise ConfigError(
+            f"{cfg.path}: the capacity file {cap_src.path.name} has schools in planning area(s) "
+            f"{unknown[:5]}{' ...' if len(unknown) > 5 else ''} and in none of the model's "
+            f"({', '.join(area_codes[:3])}{' ...' if len(area_codes) > 3 else ''}), read for the LA "
+            "number(s) the model's area codes begin with; expected the planning-area codes of "
+            "this capacity file (another SCAP edition may use other codes)."
+        )
     if unknown and not set(capacity[nc.AREA]) & set(area_codes):
-        la = f"old_la_code = {cfg.old_la_code}" if cfg.old_la_code is not None else "the LA number"
+        la = f"old_la_code = {cfg.old_la_code}"
         raise ConfigError(
             f"{cfg.path}: the capacity file {cap_src.path.name} read with {la} has schools in "
             f"planning area(s) {unknown[:5]}{' ...' if len(unknown) > 5 else ''} and in none of the "

@@ -250,17 +250,20 @@ def test_a_permanent_build_after_the_peak_is_flagged():
     from sufficiency.report.analysis import after_the_peak
 
     years = list(range(2027, 2033))
-    demand = [1000.0, 1100.0, 1050.0, 1000.0, 950.0, 900.0]
-    ba = pd.DataFrame({"area": "A", "phase": "secondary", "year": years, "demand": demand,
-                       "surplus_pct_after": [0.0, 0.0, 0.0, 0.15, 0.2, 0.25]})
+    demand = np.array([1000.0, 1100.0, 1050.0, 1000.0, 950.0, 900.0])
+    suff = pd.DataFrame({"area": "A", "phase": "secondary", "year": years, "demand": demand})
+    spare = np.array([0.0, 0.0, 0.0, 0.15, 0.2, 0.25])
+    # the plan's own demand (an 80th percentile, say) is higher: the flag reads the central one
+    ba = pd.DataFrame({"area": "A", "phase": "secondary", "year": years, "demand": demand * 1.1,
+                       "capacity_after": demand * (1 + spare)})
     plan = pd.DataFrame({"area": ["A", "A"], "phase": "secondary",
                          "kind": ["new_school", "permanent_expansion"], "year": [2030, 2028],
                          "places": [300.0, 150.0], "duration": [0, 0]})
-    data = SimpleNamespace(plan=plan, before_after=ba, meta={"ceiling": 0.10},
+    data = SimpleNamespace(plan=plan, before_after=ba, sufficiency=suff, meta={"ceiling": 0.10},
                            area_name=lambda a: {"A": "Area A"}[a])
     late = after_the_peak(data)
     assert [(d["kind"], d["year"], d["peak_year"], d["last_year"]) for d in late] == [
         ("new_school", 2030, 2028, 2032)]
     assert late[0]["surplus_pct"] == pytest.approx(0.25)
-    ba["surplus_pct_after"] = 0.05  # few spare places at the end: nothing to flag
+    ba["capacity_after"] = demand * 1.05  # few spare places at the end: nothing to flag
     assert after_the_peak(data) == []

@@ -163,9 +163,14 @@ def test_forecast_horizon_that_differs_from_the_assumptions_is_an_error(tmp_path
     from conftest import edited_model
 
     p = edited_model(tmp_path, [("[forecast]\n", "[forecast]\nhorizon = 8\n")])
-    with pytest.raises(ConfigError, match=r"\[forecast\] horizon = 8: \[assumptions\] horizon = 10 "
-                                          r"too; expected one value, in \[assumptions\]"):
+    with pytest.raises(ConfigError, match=r"\[forecast\] horizon = 8: \[assumptions\] horizon = 10; "
+                                          r"expected one value, in \[assumptions\]"):
         load_model(p)
+    # [assumptions] silent: its default (10) is the one the plan and the report use
+    silent = edited_model(tmp_path, [("[forecast]\n", "[forecast]\nhorizon = 15\n"),
+                                     ("horizon = 10 ", "# horizon = 10 ")])
+    with pytest.raises(ConfigError, match=r"horizon = 15: \[assumptions\] horizon = 10 \(its default\)"):
+        load_model(silent)
     same = edited_model(tmp_path, [("[forecast]\n", "[forecast]\nhorizon = 10\n")])
     assert load_model(same).section("forecast")["horizon"] == 10
 
@@ -202,3 +207,16 @@ def test_assumptions_not_in_the_model_are_engine_defaults(tmp_path, inputs):
     where = data.assumptions.set_index("assumption")["set in"]
     assert where["ratio averaging window"] == "engine default"
     assert where["forecast horizon"] == "m.toml [assumptions]"
+
+
+def test_merge_replaces_data_keyed_tables_and_arrays_without_ids():
+    """A scenario's transfer (keys are area codes) and tier_changes (entries without a code or
+    name) replace the base's; found by the final review: a new transfer destination added to
+    the old one, and a delayed tier change kept the base's year too."""
+    base = {"areas": [{"code": "1", "tiers": "three_tier", "transfer": {"A": 1.0},
+                       "tier_changes": [{"year": 2027, "tiers": "two_tier"}]}]}
+    over = {"areas": [{"code": "1", "transfer": {"B": 1.0},
+                       "tier_changes": [{"year": 2029, "tiers": "two_tier"}]}]}
+    a = merge_models(base, over)["areas"][0]
+    assert a["transfer"] == {"B": 1.0} and a["tiers"] == "three_tier"
+    assert a["tier_changes"] == [{"year": 2029, "tiers": "two_tier"}]

@@ -14,6 +14,7 @@ import functools
 import logging
 import os
 import sys
+import threading
 import time
 import warnings
 from dataclasses import dataclass
@@ -48,25 +49,34 @@ TOL = 1e-6
 _MIN_PARTS_PER_WORKER = 200
 
 
+_STDOUT_LOCK = threading.Lock()
+
+
 @contextlib.contextmanager
 def _stdout_to_log(what: str):
     """Send what C code writes to stdout (file descriptor 1) to the log (DEBUG) instead:
     library code does not print."""
     import tempfile
 
-    sys.stdout.flush()
-    saved = os.dup(1)
-    with tempfile.TemporaryFile() as tmp:
-        os.dup2(tmp.fileno(), 1)
+    with _STDOUT_LOCK:
+        if sys.stdout is not None:
+            sys.stdout.flush()
         try:
+            saved = os.dup(1)
+        except OSError:  # no file descriptor 1 (a closed stdout): nothing to redirect
             yield
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-            tmp.seek(0)
-            text = tmp.read().decode("utf-8", "replace").strip()
-            if text:
-                logger.debug("%s wrote: %s", what, text)
+            return
+        with tempfile.TemporaryFile() as tmp:
+            os.dup2(tmp.fileno(), 1)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+                tmp.seek(0)
+                text = tmp.read().decode("utf-8", "replace").strip()
+                if text:
+                    logger.debug("%s wrote: %s", what, text)
 
 
 @functools.cache

@@ -34,6 +34,8 @@ __all__ = [
     "published_comparison",
     "temporary_masks",
     "after_the_peak",
+    "central_after_plan",
+    "place_years",
 ]
 
 
@@ -370,7 +372,8 @@ def published_comparison(data: ReportData) -> pd.DataFrame | None:
     still, plans = council("places_needed"), council("places_planned")
     rows = [
         ("places planned to open by then", ahead, planned, plans, column("places_planned")),
-        ("places still needed after those planned", ahead, above(data.before_after, "capacity_after"),
+        ("places still needed after those planned", ahead, above(central_after_plan(data),
+                                                                 "capacity_after"),
          still, column("places_needed")),
         ("places needed before any new places", ahead, above(data.sufficiency, "capacity"),
          {ph: still[ph] + plans[ph] for ph in _PUBLISHED_PHASES},
@@ -405,17 +408,37 @@ def temporary_masks(plan: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return bulge, temporary & ~bulge
 
 
+def central_after_plan(data: ReportData) -> pd.DataFrame | None:
+    """``area, phase, year, demand, capacity_after``: the central forecast's demand (the
+    sufficiency table) next to the places after the plan (its before/after table, whose own
+    demand is the plan's, the 80th percentile under ``--quantile 0.8``)."""
+    s, ba = data.sufficiency, data.before_after
+    if s is None or s.empty or ba is None or ba.empty or "capacity_after" not in ba:
+        return None
+    keys = [nc.AREA, nc.PHASE, nc.YEAR]
+    after = ba[keys + ["capacity_after"]].drop_duplicates(keys)
+    return s[keys + ["demand"]].merge(after, on=keys, how="inner")
+
+
+def place_years(plan: pd.DataFrame, rows: pd.Series) -> float:
+    """Place-years of the plan's ``rows`` (``places x duration``; 0 without a duration)."""
+    if "duration" not in plan or not rows.any():
+        return 0.0
+    return float((plan.loc[rows, "places"] * plan.loc[rows, "duration"].fillna(0)).sum())
+
+
 def after_the_peak(data: ReportData) -> list[dict]:
     """Permanent mainstream builds (new schools, expansions) that open after their area's
     demand has peaked and leave it above the surplus ceiling in the plan's last year.
 
     The plan buys them because the shortfall penalty makes every place short cost more than
     any build, even one that opens as the peak ends. A council would weigh interim places
-    instead (docs/plan.md, "Interim places"). Each entry: ``area, name, phase, kind, year,
-    places, fill_years, peak_year, last_year, surplus_pct`` (after the plan, in the last year,
-    as a share of pupils).
+    instead (docs/plan.md, "Interim places"). Demand is the central forecast's, whatever
+    the plan was made for. Each entry: ``area, name, phase, kind, year, places, fill_years,
+    peak_year, last_year, surplus_pct`` (after the plan, in the last year, as a share of
+    pupils).
     """
-    plan, ba = data.plan, data.before_after
+    plan, ba = data.plan, central_after_plan(data)
     if plan is None or plan.empty or ba is None or ba.empty or "duration" not in plan:
         return []
     ceiling = float(data.meta.get("ceiling", 0.10))
@@ -429,7 +452,8 @@ def after_the_peak(data: ReportData) -> list[dict]:
             continue
         peak = int(b.loc[b["demand"].idxmax(), nc.YEAR])
         end = b.iloc[-1]
-        pct = float(end["surplus_pct_after"])
+        pct = float((end["capacity_after"] - end["demand"]) / end["demand"]) if end["demand"] > 0 \
+            else float("nan")
         if int(r.year) > peak and np.isfinite(pct) and pct > ceiling:
             out.append({"area": str(r.area), "name": data.area_name(r.area), "phase": r.phase,
                         "kind": str(r.kind), "year": int(r.year), "places": float(r.places),

@@ -238,9 +238,7 @@ class ReportData:
                 "total_cost_gbp": round(float(p["cost"].sum()), 0) if len(p) else 0.0,
                 # interim places hired a year at a time are place-years, not places
                 "places": round(float(p.loc[~other, "places"].sum()), 0) if len(p) else 0.0,
-                "interim_place_years": (round(float((p.loc[other, "places"]
-                                                     * p.loc[other, "duration"]).sum()), 0)
-                                        if len(p) else 0.0),
+                "interim_place_years": round(analysis.place_years(p, other), 0) if len(p) else 0.0,
                 "projects": int(len(self.plan)),
                 "mainstream_left_short": [
                     {"phase": d["phase"], "year": d["year"], "places": round(d["total"], 1),
@@ -967,8 +965,7 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
                 # interim places hired year by year are place-years, not places
                 "places": float(mine.loc[~other, "places"].sum()),
                 "temporary_places": float(mine.loc[bulge, "places"].sum()),
-                "interim_place_years": float((mine.loc[other, "places"]
-                                              * mine.loc[other, "duration"]).sum()),
+                "interim_place_years": analysis.place_years(mine, other),
                 "cost": float(mine["cost"].sum()),
                 "year": int(mine[nc.YEAR].min()),
                 "last_year": int(mine[nc.YEAR].max()),

@@ -31,6 +31,7 @@ from .analysis import (
     send_totals,
     temporary_masks,
 )
+from .analysis import place_years as analysis_place_years
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import ReportData
@@ -263,7 +264,7 @@ def recommendations(data: ReportData) -> list[str]:
         total = float(plan["cost"].sum())
         bulge, other = temporary_masks(plan)
         places = float(plan.loc[~other, "places"].sum())
-        place_years = float((plan.loc[other, "places"] * plan.loc[other, "duration"]).sum())
+        place_years = analysis_place_years(plan, other)
         main = plan[nc.PHASE].isin(["primary", "secondary"]) if nc.PHASE in plan.columns \
             else pd.Series(True, index=plan.index)
         phase = plan.get(nc.PHASE, pd.Series("", index=plan.index))
@@ -771,9 +772,11 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
     recs = []
     for d in data.place_positions:
         verb = ("rise" if d["places_last"] > d["places_first"] + 0.5 else
-                "fall" if d["places_last"] < d["places_first"] - 0.5 else "stay")
+                "fall" if d["places_last"] < d["places_first"] - 0.5 else None)
         rise = (f"{verb} from {fmt_count(d['places_first'])} in {fmt_year(d['first'])} to "
-                f"{fmt_count(d['places_last'])} in {fmt_year(d['last'])}")
+                f"{fmt_count(d['places_last'])} in {fmt_year(d['last'])}" if verb else
+                f"stay at {fmt_count(d['places_first'])} from {fmt_year(d['first'])} to "
+                f"{fmt_year(d['last'])}")
         has_cap = np.isfinite(d["capacity"])
         short = d["left"] is not None and d["left"][0] >= 0.5
         margin = fmt_pct(data.meta["margin"])
