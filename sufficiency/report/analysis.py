@@ -32,6 +32,8 @@ __all__ = [
     "early_years_totals",
     "place_positions",
     "published_comparison",
+    "published_latest",
+    "published_value",
     "temporary_masks",
     "after_the_peak",
     "central_after_plan",
@@ -311,6 +313,20 @@ def place_positions(data: ReportData) -> list[dict]:
 _PUBLISHED_PHASES = ("primary", "secondary")
 
 
+def published_latest(data: ReportData) -> pd.DataFrame | None:
+    """The rows of the newest SCAP year of the scorecard's published figures (None without)."""
+    pub = data.published
+    if pub is None or pub.empty:
+        return None
+    return pub[pub[nc.YEAR] == pub[nc.YEAR].max()]
+
+
+def published_value(latest: pd.DataFrame, measure: str, phase: str) -> float:
+    """One published figure of :func:`published_latest` (NaN if the scorecard lacks it)."""
+    v = latest.loc[(latest["measure"] == measure) & (latest[nc.PHASE] == phase), "value"]
+    return float(v.iloc[0]) if len(v) else np.nan
+
+
 def published_comparison(data: ReportData) -> pd.DataFrame | None:
     """This report's places next to the authority's own in its newest DfE scorecard.
 
@@ -334,18 +350,13 @@ def published_comparison(data: ReportData) -> pd.DataFrame | None:
     (2022/23) its counts differ from the January census by -2% to +4% by authority, so they
     are taken on another basis.
     """
-    pub = data.published
-    if pub is None or pub.empty:
+    cur = published_latest(data)
+    if cur is None:
         return None
-    latest = int(pub[nc.YEAR].max())
-    cur = pub[pub[nc.YEAR] == latest]
+    latest = int(cur[nc.YEAR].iloc[0])
 
     def council(measure: str) -> dict:
-        out = {}
-        for ph in _PUBLISHED_PHASES:
-            v = cur.loc[(cur["measure"] == measure) & (cur[nc.PHASE] == ph), "value"]
-            out[ph] = float(v.iloc[0]) if len(v) else np.nan
-        return out
+        return {ph: published_value(cur, measure, ph) for ph in _PUBLISHED_PHASES}
 
     def column(*measures: str) -> str:
         c = cur.loc[cur["measure"].isin(measures), "column"]

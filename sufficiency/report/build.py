@@ -71,6 +71,11 @@ def _frame_or_none(obj: Any, method: str = "to_frame", *args, **kwargs) -> pd.Da
     return value if isinstance(value, pd.DataFrame) else pd.DataFrame(value)
 
 
+def _round1(v) -> float | None:
+    """A figure for ``summary.json``: one decimal, None when missing."""
+    return None if v is None or not np.isfinite(v) else round(float(v), 1)
+
+
 @dataclass(frozen=True)
 class ReportData:
     """Everything the report prints, as tables, with provenance.
@@ -249,16 +254,13 @@ class ReportData:
         out.update(self._send_early_years_headline())
         c = analysis.published_comparison(self)
         if c is not None:
-            def r1(v):
-                return None if not np.isfinite(v) else round(float(v), 1)
-
-            pub = self.published
-            latest = pub[pub[nc.YEAR] == pub[nc.YEAR].max()]
-            funding = latest.loc[latest["measure"] == "basic_need_funding", "value"]
+            r1 = _round1
+            latest = analysis.published_latest(self)
             out["council_return"] = {
-                "edition": int(pub["edition"].max()),
-                "scap_year": int(pub[nc.YEAR].max()),
-                "basic_need_funding_gbp": r1(funding.iloc[0]) if len(funding) else None,
+                "edition": int(latest["edition"].max()),
+                "scap_year": int(latest[nc.YEAR].iloc[0]),
+                "basic_need_funding_gbp": r1(analysis.published_value(
+                    latest, "basic_need_funding", "all")),
                 "rows": [{"measure": r.measure, "year": int(r.year),
                           "primary": r1(r.primary), "primary_council": r1(r.primary_council),
                           "secondary": r1(r.secondary),
@@ -282,9 +284,7 @@ class ReportData:
     def _send_early_years_headline(self) -> dict:
         """``send`` / ``early_years`` entries of :meth:`headline`: places needed in the first
         and last year, capacity (supply), shortfall, and what the plan leaves short."""
-        def r1(v):
-            return None if v is None or not np.isfinite(v) else round(float(v), 1)
-
+        r1 = _round1
         out: dict[str, Any] = {}
         for d in self.place_positions:
             left = d["left"]

@@ -27,6 +27,8 @@ from .analysis import (
     old_capacity_year,
     position_at,
     published_comparison,
+    published_latest,
+    published_value,
     residual_shortfall,
     send_totals,
     temporary_masks,
@@ -842,12 +844,11 @@ def published_sentences(data: ReportData) -> list[str]:
         return []
     c = c.set_index("measure")
     pub = data.published
-    latest = int(pub[nc.YEAR].max())
-    cur = pub[pub[nc.YEAR] == latest]
+    cur = published_latest(data)
+    latest = int(cur[nc.YEAR].iloc[0])
 
     def council(measure: str, phase: str) -> float:
-        v = cur.loc[(cur["measure"] == measure) & (cur[nc.PHASE] == phase), "value"]
-        return float(v.iloc[0]) if len(v) else float("nan")
+        return published_value(cur, measure, phase)
 
     def pair(row: str, suffix: str = "") -> tuple[str, str] | None:
         v = c.loc[row, [f"primary{suffix}", f"secondary{suffix}"]].to_numpy(float)
