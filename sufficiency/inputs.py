@@ -321,22 +321,19 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
     cap_lines = capacity.attrs.get("lines", {})
     _check_capacity_without_places(capacity, str(cap_src.path), cap_lines)
     unknown = sorted(set(capacity[nc.AREA]) - set(area_codes))
-    if unknown and not set(capacity[nc.AREA]) & set(area_codes) and cfg.old_la_code is None:
+    if unknown and not set(capacity[nc.AREA]) & set(area_codes):  # none of the model's areas
+        read, expected = (
+            (f" read with old_la_code = {cfg.old_la_code}",
+             "[model] old_la_code to be the authority's DfE LA number (a planning-area code "
+             f"begins with it: {area_codes[0][:3]} for {area_codes[0]})")
+            if cfg.old_la_code is not None else
+            ("", "the planning-area codes of this capacity file, read for the LA number(s) the "
+                 "model's area codes begin with (another SCAP edition may use other codes)"))
         raise ConfigError(
-            f"{cfg.path}: the capacity file {cap_src.path.name} has schools in planning area(s) "
-            f"{unknown[:5]}{' ...' if len(unknown) > 5 else ''} and in none of the model's "
-            f"({', '.join(area_codes[:3])}{' ...' if len(area_codes) > 3 else ''}), read for the LA "
-            "number(s) the model's area codes begin with; expected the planning-area codes of "
-            "this capacity file (another SCAP edition may use other codes)."
-        )
-    if unknown and not set(capacity[nc.AREA]) & set(area_codes):
-        la = f"old_la_code = {cfg.old_la_code}"
-        raise ConfigError(
-            f"{cfg.path}: the capacity file {cap_src.path.name} read with {la} has schools in "
-            f"planning area(s) {unknown[:5]}{' ...' if len(unknown) > 5 else ''} and in none of the "
-            f"model's ({', '.join(area_codes[:3])}{' ...' if len(area_codes) > 3 else ''}); expected "
-            "[model] old_la_code to be the authority's DfE LA number (a planning-area code begins "
-            f"with it: {area_codes[0][:3]} for {area_codes[0]})."
+            f"{cfg.path}: the capacity file {cap_src.path.name}{read} has schools in planning "
+            f"area(s) {unknown[:5]}{' ...' if len(unknown) > 5 else ''} and in none of the model's "
+            f"({', '.join(area_codes[:3])}{' ...' if len(area_codes) > 3 else ''}); expected "
+            f"{expected}."
         )
     if unknown:
         raise ConfigError(
