@@ -290,14 +290,12 @@ def _intervals(model_errors: pd.DataFrame, rows: pd.DataFrame, coverage: float,
             hs = sub["horizon"].to_numpy()[m]
             if em.empty:
                 continue
-            mult = em.multipliers(ph, hs, qs)  # (n, 2)
+            eq = em.error_quantiles(ph, hs)  # once, for the multipliers and the size scale
+            mult = em.multipliers(ph, hs, qs, eq=eq)  # (n, 2)
             f = sub["forecast"].to_numpy()[m]
-            if noise is not None:
-                k = np.ones(len(f))
-                for h in np.unique(hs):
-                    at = hs == h
-                    k[at] = em.size_scale(ph, [h], 1.0 / np.maximum(f[at, None], 1.0),
-                                          noise_years([h], nc.PHASE_NCY[ph]), noise)[:, 0]
+            if noise is not None:  # each row is one area at its own horizon
+                k = em.size_scale(ph, hs, 1.0 / np.maximum(f[None, :], 1.0),
+                                  noise_years(hs, nc.PHASE_NCY[ph]), noise, eq=eq)[0]
                 mult = mult ** k[:, None]
             lo_o[m] = f * mult[:, 0]
             hi_o[m] = f * mult[:, 1]

@@ -865,24 +865,29 @@ class CohortModel:
         # (A, H, G, Q); with size noise the multipliers are raised to each cell's power k
         m_ahgq = np.transpose(mult, (1, 0, 2))[None]
         bounds = total[..., None] * (m_ahgq ** scale[..., None] if size_noise is not None else m_ahgq)
-        draws, draw_scale = {}, {}
-        if error_model is not None and not error_model.empty:
-            for p in nc.PHASES:
-                eq = error_model.error_quantiles(p, hh[:, 0])
-                draws[p] = error_model.draws(p, hh[:, 0], int(self.draws), int(self.seed), eq=eq)
-                gsel = [i for i, g in enumerate(self.ncys_) if nc.phase_of_ncy(g) == p]
-                if size_noise is not None and gsel and p in _SIZED_PHASES:
-                    tot = np.where(self.mask_[:, None, gsel], total[:, :, gsel], 0.0).sum(axis=2)
-                    draw_scale[p] = error_model.size_scale(
-                        p, hh[:, 0], 1.0 / np.maximum(tot, 1.0), noise_years(hh[:, 0], nc.PHASE_NCY[p]),
-                        size_noise, eq=eq)
-        # frame: history and forecast stacked on the year axis, so np.nonzero walks the
-        # cells already sorted by (area, year, ncy)
+        # history and forecast stacked on the year axis, so np.nonzero walks the cells
+        # already sorted by (area, year, ncy)
         Tn = len(self.years_)
         hist_v = self.cube_
         val = np.concatenate([hist_v, total], axis=1)  # (A, Tn + H, G)
         keep = np.concatenate([~np.isnan(hist_v), np.ones((A, H, G), dtype=bool)], axis=1)
         keep &= self.mask_[:, None, :]
+        # each phase's totals (A, Tn + H), once: for the size scale of its draws and the table
+        phase_tot = {}
+        for p in nc.PHASES:
+            gsel = [i for i, g in enumerate(self.ncys_) if nc.phase_of_ncy(g) == p]
+            if gsel:
+                phase_tot[p] = (keep[:, :, gsel], np.where(keep[:, :, gsel], val[:, :, gsel], 0.0).sum(axis=2))
+        draws, draw_scale = {}, {}
+        if error_model is not None and not error_model.empty:
+            for p in nc.PHASES:
+                eq = error_model.error_quantiles(p, hh[:, 0])
+                draws[p] = error_model.draws(p, hh[:, 0], int(self.draws), int(self.seed), eq=eq)
+                if size_noise is not None and p in phase_tot and p in _SIZED_PHASES:
+                    tot = phase_tot[p][1][:, Tn:]
+                    draw_scale[p] = error_model.size_scale(
+                        p, hh[:, 0], 1.0 / np.maximum(tot, 1.0), noise_years(hh[:, 0], nc.PHASE_NCY[p]),
+                        size_noise, eq=eq)
         ai, ti, gi = np.nonzero(keep)
         is_fc = ti >= Tn
         fi = np.clip(ti - Tn, 0, None)
@@ -913,12 +918,8 @@ class CohortModel:
         data = data[list(FORECAST_COLUMNS)]
         # phase totals from the arrays (sorted by area, phase, year like a groupby)
         parts = []
-        for p in sorted(nc.PHASES):
-            gsel = [i for i, g in enumerate(self.ncys_) if nc.phase_of_ncy(g) == p]
-            if not gsel:
-                continue
-            k = keep[:, :, gsel]
-            tot = np.where(k, val[:, :, gsel], 0.0).sum(axis=2)
+        for p in sorted(phase_tot):
+            k, tot = phase_tot[p]
             pa, py = np.nonzero(k.any(axis=2))
             parts.append(pd.DataFrame({
                 nc.AREA: np.asarray(self.areas_, dtype=object)[pa], nc.PHASE: p,
