@@ -164,16 +164,7 @@ def _check_forecast(cfg) -> None:
     from .forecast import forecast_params
     from .housing import housing_settings
 
-    forecast_params(cfg)
-    sec, given = cfg.section("forecast"), cfg.section("assumptions")
-    for key in ("horizon", "seed"):
-        used = getattr(cfg.assumptions, key)  # given in [assumptions], or its default
-        if key in sec and sec[key] != used:
-            raise ConfigError(
-                f"{cfg.path}: [forecast] {key} = {sec[key]!r}: [assumptions] {key} = {used!r}"
-                + ("" if key in given else " (its default)")
-                + "; expected one value, in [assumptions] (the plan and the report read it "
-                "there, so two values would make them cover different years)")
+    forecast_params(cfg)  # also refuses a [forecast] horizon or seed unlike [assumptions]
     hs = cfg.section("forecast").get("housing", {})
     if not isinstance(hs, Mapping):
         raise ConfigError(f"{cfg.path}: [forecast] housing = {hs!r}: expected a table "

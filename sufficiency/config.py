@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import nomenclature as nc
-from ._values import duplicates, is_number
+from ._values import duplicates, is_number, is_year
 from .exceptions import ConfigError
 
 __all__ = [
@@ -427,8 +427,7 @@ def load_model(path: str | Path) -> ModelConfig:
         for key, only, ok, expected in (
                 ("nowcast", "ons_births", lambda v: isinstance(v, bool), "true or false"),
                 ("include_modelled", "ons_births", lambda v: isinstance(v, bool), "true or false"),
-                ("year", "scap", lambda v: isinstance(v, int) and not isinstance(v, bool)
-                 and 1990 <= v <= 2100, "an academic year (its start), e.g. 2014")):
+                ("year", "scap", is_year, "an academic year (its start), e.g. 2014")):
             if key not in opts:
                 continue
             if reader != only:

@@ -95,7 +95,7 @@ def cohort_population(
     ages: Sequence[int] = tuple(range(0, 26)),
     window: int = 3,
     mye_year: int = 2011,
-    births_method: str = "holt_fixed",
+    births_method: str | None = None,
 ) -> pd.DataFrame:
     """Derive population by single year of age and academic year for one authority.
 
@@ -119,9 +119,10 @@ def cohort_population(
         Years averaged for the Reception/births ratio.
     mye_year : int
         Mid-year of ``mye``.
-    births_method : {"holt_fixed", "holt_damped", "drift", "flat"}
+    births_method : {"holt_fixed", "holt_damped", "drift", "flat"}, optional
         How births after the last one given are projected
-        (:func:`~sufficiency.cohort.project_series`), as the pupil forecast does.
+        (:func:`~sufficiency.cohort.project_series`); default the pupil forecast's
+        (``DEFAULT_PARAMS["births_method"]``).
 
     Returns
     -------
@@ -153,6 +154,10 @@ def cohort_population(
     births_b = b_series.reindex(cohorts).to_numpy(dtype=float, copy=True)
     ahead = cohorts > last_b
     if ahead.any():
+        if births_method is None:
+            from .forecast import DEFAULT_PARAMS
+
+            births_method = DEFAULT_PARAMS["births_method"]
         full = b_series.reindex(range(int(b_series.index.min()), last_b + 1))
         births_b[ahead] = project_series(full.to_numpy(float)[None, :], int(cohorts.max()) - last_b,
                                          births_method)[0, cohorts[ahead] - last_b - 1]
@@ -252,9 +257,9 @@ def authority_population(
             **{nc.AREA: cfg.authority, nc.KIND: "nowcast"})
         births = pd.concat([births, extra[~extra[nc.YEAR].isin(births[nc.YEAR])]],
                            ignore_index=True)
-    from .forecast import DEFAULT_PARAMS
+    from .forecast import forecast_params
 
-    method = dict(cfg.section("forecast")).get("births_method", DEFAULT_PARAMS["births_method"])
+    method = forecast_params(cfg)["births_method"]  # as the pupil forecast projects births
     pop = cohort_population(inputs.authority_pupils, births, mye,
                             area=cfg.authority, years=years, ages=ages, births_method=method)
     prov = Provenance("population", "(derived)", "", "early_years.cohort_population", len(pop),

@@ -1046,7 +1046,8 @@ def forecast_params(config, **overrides) -> dict[str, Any]:
     Raises
     ------
     ConfigError
-        Unknown keys in ``[forecast]`` or overrides.
+        Unknown keys in ``[forecast]`` or overrides, a bad value, or a ``[forecast]`` horizon
+        or seed other than the ``[assumptions]`` one.
     """
     params = dict(DEFAULT_PARAMS)
     a = config.assumptions
@@ -1054,6 +1055,14 @@ def forecast_params(config, **overrides) -> dict[str, Any]:
     params["seed"] = a.seed
     sec = dict(config.section("forecast"))
     sec.pop("housing", None)
+    given = config.section("assumptions")
+    for key in ("horizon", "seed"):  # [assumptions] owns them: the plan and report read them
+        if key in sec and sec[key] != params[key]:
+            raise ConfigError(
+                f"{config.path}: [forecast] {key} = {sec[key]!r}: [assumptions] {key} = "
+                f"{params[key]!r}" + ("" if key in given else " (its default)")
+                + "; expected one value, in [assumptions] (the plan and the report read it "
+                "there, so two values would make them cover different years)")
     for src_name, src in (("[forecast]", sec), ("overrides", overrides)):
         for k, v in src.items():
             if k not in params:
@@ -1062,7 +1071,7 @@ def forecast_params(config, **overrides) -> dict[str, Any]:
                     f"{', '.join(sorted(params))}"
                 )
             params[k] = v
-    if "window" not in sec and "window" not in overrides and "window" in config.section("assumptions"):
+    if "window" not in sec and "window" not in overrides and "window" in given:
         params["window"] = a.window  # [assumptions] window, when the model sets it
     for src_name, src in (("[forecast]", sec), ("override", overrides)):
         for k, v in src.items():
