@@ -122,11 +122,12 @@ def _numeric(raw: pd.DataFrame, col: str, source: str) -> np.ndarray:
     return v.to_numpy(dtype=float)
 
 
-def _nonnegative(raw: pd.DataFrame, col: str, source: str) -> np.ndarray:
+def _nonnegative(raw: pd.DataFrame, col: str, source: str,
+                 expected: str = "a cost per place >= 0 [GBP]") -> np.ndarray:
     v = _numeric(raw, col, source)
     neg = np.nan_to_num(v) < 0
     if neg.any():
-        raise_rows_error(source, col, raw, neg, "negative value", "a cost per place >= 0 [GBP]")
+        raise_rows_error(source, col, raw, neg, "negative value", expected)
     return v
 
 
@@ -354,9 +355,11 @@ def read_published_position(directory: str | Path, authority: str | None = None)
     directory = Path(directory)
     files = _edition_files(directory)
     edition, path = max(files)
-    raws = _read_all([(edition, path)])
-    codes = _codes(_read_all(files)) if "new_la_code" not in raws[path].columns else _codes(raws)
-    raw = _frame(edition, path, raws[path], codes)
+    newest = _read_all([(edition, path)])
+    # old LA numbers map to codes through the editions that carry both: read them only if
+    # the newest does not
+    raws = newest if "new_la_code" in newest[path].columns else _read_all(files)
+    raw = _frame(edition, path, raws[path], _codes(raws))
     labels = _labels(path, edition)
     if "Year" not in raw.columns:  # one SCAP year per edition: the year before the edition
         raw["_target"] = edition - 1
@@ -364,10 +367,8 @@ def read_published_position(directory: str | Path, authority: str | None = None)
     for col, (phase, measure) in PUBLISHED_MEASURES.items():
         if col not in raw.columns:
             continue
-        v = _numeric(raw, col, str(path))
-        if measure != "unfilled_pct" and (np.nan_to_num(v) < 0).any():
-            raise_rows_error(str(path), col, raw, np.nan_to_num(v) < 0, "negative value",
-                             "a count or amount >= 0")
+        v = (_numeric(raw, col, str(path)) if measure == "unfilled_pct"
+             else _nonnegative(raw, col, str(path), "a count or amount >= 0"))
         label = labels.get(col, _OWN_LABELS.get(col, col))
         year = raw["_target"].to_numpy(int)
         ahead = year + 3 if measure in _AHEAD else year
