@@ -22,7 +22,6 @@ __all__ = [
     "position_at",
     "old_capacity_year",
     "tier_changes",
-    "fraction_in_band",
     "central_scenario",
     "cells_before_after",
     "residual_shortfall",
@@ -119,14 +118,6 @@ def tier_changes(data: ReportData) -> list[dict]:
                     if "school_name" in mid else [],
                     "without": without, "short": short})
     return out
-
-
-def fraction_in_band(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
-    """Share of values within [lower, upper] (used for calibration statements) [fraction]."""
-    values, lower, upper = map(np.asarray, (values, lower, upper))
-    if values.size == 0:
-        return float("nan")
-    return float(np.mean((values >= lower) & (values <= upper)))
 
 
 def central_scenario(send: pd.DataFrame, preferred: str | None = None) -> str | None:
@@ -453,7 +444,8 @@ def after_the_peak(data: ReportData) -> list[dict]:
     if plan is None or plan.empty or ba is None or ba.empty or "duration" not in plan:
         return []
     ceiling = float(data.meta.get("ceiling", 0.10))
-    perm = plan[(plan["duration"].fillna(0) == 0) & plan[nc.PHASE].isin(["primary", "secondary"])
+    bulge, other = temporary_masks(plan)
+    perm = plan[~bulge & ~other & plan[nc.PHASE].isin(["primary", "secondary"])
                 & plan.get("kind", pd.Series("", index=plan.index)).isin(
                     ["new_school", "permanent_expansion"])]
     out = []

@@ -134,6 +134,7 @@ class ReportData:
         The authority's own figures in its newest DfE scorecard
         (:func:`~sufficiency.io.scorecards.read_published_position`), to compare with.
     tier_changes, mainstream_left_short, place_positions : list of dict
+    council_comparison : DataFrame or None
         Derived from the tables above, computed once on first use (several sections state
         them): see :mod:`sufficiency.report.analysis`.
     """
@@ -188,6 +189,13 @@ class ReportData:
         ``why`` (:func:`~sufficiency.report.text.left_short_why`), computed once."""
         return [{**d, "why": text.left_short_why(self, d)}
                 for d in analysis.mainstream_left_short(self)]
+
+    @cached_property
+    def council_comparison(self) -> pd.DataFrame | None:
+        """:func:`~sufficiency.report.analysis.published_comparison` of this report, computed
+        once (the summary, the Method section, its table, the appendix and summary.json state
+        it)."""
+        return analysis.published_comparison(self)
 
     @cached_property
     def place_positions(self) -> list[dict]:
@@ -252,19 +260,18 @@ class ReportData:
                     for d in self.mainstream_left_short],
             }
         out.update(self._send_early_years_headline())
-        c = analysis.published_comparison(self)
+        c = self.council_comparison
         if c is not None:
-            r1 = _round1
             latest = analysis.published_latest(self)
             out["council_return"] = {
                 "edition": int(latest["edition"].max()),
                 "scap_year": int(latest[nc.YEAR].iloc[0]),
-                "basic_need_funding_gbp": r1(analysis.published_value(
+                "basic_need_funding_gbp": _round1(analysis.published_value(
                     latest, "basic_need_funding", "all")),
                 "rows": [{"measure": r.measure, "year": int(r.year),
-                          "primary": r1(r.primary), "primary_council": r1(r.primary_council),
-                          "secondary": r1(r.secondary),
-                          "secondary_council": r1(r.secondary_council), "source": r.source}
+                          "primary": _round1(r.primary), "primary_council": _round1(r.primary_council),
+                          "secondary": _round1(r.secondary),
+                          "secondary_council": _round1(r.secondary_council), "source": r.source}
                          for r in c.itertuples(index=False)],
             }
         if self.key_decision is not None and self.key_decision.get("recommended"):
@@ -284,22 +291,21 @@ class ReportData:
     def _send_early_years_headline(self) -> dict:
         """``send`` / ``early_years`` entries of :meth:`headline`: places needed in the first
         and last year, capacity (supply), shortfall, and what the plan leaves short."""
-        r1 = _round1
         out: dict[str, Any] = {}
         for d in self.place_positions:
             left = d["left"]
             entry = {"scenario": d["scenario"]} if d["scenario"] is not None else {}
             entry.update({
                 "first_year": d["first"],
-                "places_first_year": r1(d["places_first"]),
+                "places_first_year": _round1(d["places_first"]),
                 "last_year": d["last"],
-                "places_last_year": r1(d["places_last"]),
-                "places_last_year_lower80": r1(d["lower"]),
-                "places_last_year_upper80": r1(d["upper"]),
-                d["cap"]: r1(d["capacity"]),
-                "shortfall_last_year": r1(d["shortfall"]),
+                "places_last_year": _round1(d["places_last"]),
+                "places_last_year_lower80": _round1(d["lower"]),
+                "places_last_year_upper80": _round1(d["upper"]),
+                d["cap"]: _round1(d["capacity"]),
+                "shortfall_last_year": _round1(d["shortfall"]),
                 "plan_year": None if left is None else left[1],
-                "left_short_after_plan": None if left is None else r1(left[0]),
+                "left_short_after_plan": None if left is None else _round1(left[0]),
             })
             out[d["key"]] = entry
         return out

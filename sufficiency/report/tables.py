@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from .analysis import central_scenario, published_comparison
+from .analysis import central_scenario, published_latest
 from .text import (
     AGE_LABELS,
     SCENARIO_TEXT,
@@ -399,12 +399,12 @@ def accuracy_table(data) -> Table | None:
 
 def published_table(data) -> Table | None:
     """This report's places against the authority's own return in its newest DfE scorecard."""
-    c = published_comparison(data)
+    c = data.council_comparison
     if c is None:
         return None
-    pub = data.published
-    edition = int(pub["edition"].max())
-    latest = nc.academic_year_label(int(pub[nc.YEAR].max()))
+    cur = published_latest(data)
+    edition = int(cur["edition"].max())
+    latest = nc.academic_year_label(int(cur[nc.YEAR].iloc[0]))
     out = c.rename(columns={"primary": "primary: this report",
                             "primary_council": "primary: Council (DfE)",
                             "secondary": "secondary: this report",

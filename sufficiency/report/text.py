@@ -26,7 +26,6 @@ from .analysis import (
     early_years_totals,
     old_capacity_year,
     position_at,
-    published_comparison,
     published_latest,
     published_value,
     residual_shortfall,
@@ -193,7 +192,7 @@ def executive_summary(data: ReportData) -> list[str]:
 def _published_contrast(data: ReportData) -> str:
     """``" The Council's own return ... "``: the places needed before any new places on the
     Council's newest scorecard against this report's, when both are known; else ""."""
-    c = published_comparison(data)
+    c = data.council_comparison
     if c is None:
         return ""
     r = c.set_index("measure").loc["places needed before any new places"]
@@ -839,16 +838,12 @@ def published_sentences(data: ReportData) -> list[str]:
     places scorecard): places planned and still needed three years ahead, places created since
     2009/10, unfilled places and the basic need allocation. Empty without the scorecard's
     figures."""
-    c = published_comparison(data)
+    c = data.council_comparison
     if c is None:
         return []
     c = c.set_index("measure")
-    pub = data.published
     cur = published_latest(data)
-    latest = int(cur[nc.YEAR].iloc[0])
-
-    def council(measure: str, phase: str) -> float:
-        return published_value(cur, measure, phase)
+    latest, edition = int(cur[nc.YEAR].iloc[0]), int(cur["edition"].max())
 
     def pair(row: str, suffix: str = "") -> tuple[str, str] | None:
         v = c.loc[row, [f"primary{suffix}", f"secondary{suffix}"]].to_numpy(float)
@@ -860,7 +855,7 @@ def published_sentences(data: ReportData) -> list[str]:
     out = []
     theirs, left = pair(planned, "_council"), pair(still, "_council")
     if theirs and left:
-        text = (f"In the DfE's school places scorecard ({int(pub['edition'].max())} edition, "
+        text = (f"In the DfE's school places scorecard ({edition} edition, "
                 f"SCAP year {fmt_year(latest)}), which rests on the Council's own SCAP return, "
                 f"the Council had planned {theirs[0]} primary and {theirs[1]} secondary places "
                 f"by {ahead}, and the DfE estimated that {left[0]} primary and {left[1]} "
@@ -873,8 +868,8 @@ def published_sentences(data: ReportData) -> list[str]:
                      f"{pair(before, '_council')[0]} and {pair(before, '_council')[1]} on the "
                      f"Council's figures")
         out.append(text + ".")
-    created = [council("places_created", ph) for ph in ("primary", "secondary")]
-    unfilled = [council("unfilled_pct", ph) for ph in ("primary", "secondary")]
+    created = [published_value(cur, "places_created", ph) for ph in ("primary", "secondary")]
+    unfilled = [published_value(cur, "unfilled_pct", ph) for ph in ("primary", "secondary")]
     if np.isfinite(created).all():
         s_ = (f"The Council has created {fmt_count(created[0])} primary and "
               f"{fmt_count(created[1])} secondary places since 2009/10")
@@ -888,7 +883,7 @@ def published_sentences(data: ReportData) -> list[str]:
                    "less need, confirm each planning area's current capacity before relying on "
                    "its shortfalls")
         out.append(s_ + ".")
-    funding = council("basic_need_funding", "all")
+    funding = published_value(cur, "basic_need_funding", "all")
     if np.isfinite(funding):
         out.append(f"The Council's basic need allocations (the DfE's capital grant for new "
                    f"school places) total {fmt_gbp_m(funding)}, cumulative since 2011-12 as the "
