@@ -183,18 +183,13 @@ def test_backtest_widens_small_authorities(tmp_path):
     assert w["A02"] == pytest.approx(w["A05"], rel=0.02)
 
 
-def test_worcestershire_planning_areas_get_their_size(inputs):
+def test_worcestershire_planning_areas_get_their_size(inputs, core_pipeline):
     """The embedded model: the noise is measured on the 14 authorities in the census file,
     the smallest planning area's one-year range is wider (relative to its forecast) than the
     largest's, and the report's assumptions say what was used."""
-    import warnings
-
-    from sufficiency.forecast import run_forecast
     from sufficiency.report.build import _assumptions_table as assumptions_table
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = run_forecast(inputs)
+    res = core_pipeline[0]["forecast"]  # run_forecast(inputs), run once for the session
     assert res.size_noise.phi == pytest.approx(DEFAULT_SIZE_NOISE, abs=0.0005)
     assert "14 areas" in res.size_noise.source
     assert any("widened for areas smaller" in n for n in res.notes)
