@@ -244,15 +244,19 @@ class ReportData:
                         }
                     )
         if self.plan is not None:
-            _, other = (analysis.temporary_masks(self.plan) if len(self.plan)
-                        else (None, pd.Series(dtype=bool)))
             p = self.plan
-            out["plan"] = {
-                "total_cost_gbp": round(float(p["cost"].sum()), 0) if len(p) else 0.0,
+            cost = places = interim = 0.0
+            if len(p):
+                _, other = analysis.temporary_masks(p)
+                cost = round(float(p["cost"].sum()), 0)
                 # interim places hired a year at a time are place-years, not places
-                "places": round(float(p.loc[~other, "places"].sum()), 0) if len(p) else 0.0,
-                "interim_place_years": round(analysis.place_years(p, other), 0) if len(p) else 0.0,
-                "projects": int(len(self.plan)),
+                places = round(float(p.loc[~other, "places"].sum()), 0)
+                interim = round(analysis.place_years(p, other), 0)
+            out["plan"] = {
+                "total_cost_gbp": cost,
+                "places": places,
+                "interim_place_years": interim,
+                "projects": int(len(p)),
                 "mainstream_left_short": [
                     {"phase": d["phase"], "year": d["year"], "places": round(d["total"], 1),
                      "areas": {name: round(v, 1) for name, v in d["areas"]},
@@ -854,14 +858,23 @@ def _takeup_january(early_years) -> int | None:
     return int(year) + 1 if assumed else None
 
 
-def _timing_notes(report_date: str, base_year: int, plan_first_year: int | None) -> list[str]:
-    """How the report's date relates to its data and plan: ``[data note, plan warning...]``
-    (the data note is "" when the report is dated within a year of its data)."""
+def _current_year(report_date: str) -> int | None:
+    """The academic year under way at the report's date (its start year), None if the date
+    is not an ISO date."""
     try:
         d = _dt.date.fromisoformat(str(report_date)[:10])
     except ValueError:
+        return None
+    return d.year if d.month >= 9 else d.year - 1
+
+
+def _timing_notes(report_date: str, base_year: int, plan_first_year: int | None) -> list[str]:
+    """How the report's date relates to its data and plan: ``[data note, plan warning...]``
+    (the data note is "" when the report is dated within a year of its data)."""
+    current = _current_year(report_date)
+    if current is None:
         return [""]
-    current = d.year if d.month >= 9 else d.year - 1  # academic year under way at the date
+    d = _dt.date.fromisoformat(str(report_date)[:10])
     out = [""]
     if current > base_year + 1:
         out[0] = (f"The latest pupil data are for {nc.academic_year_label(base_year)} (the "
@@ -1131,6 +1144,7 @@ def build_report(
         "quantile": q,
         "solver": getattr(allocation, "solver", None) if allocation is not None else None,
         "timing": tuple(t for t in timing if t),
+        "current_year": _current_year(report_date),
         "plan_first_year": plan_first_year,
     }
     areas = _areas_table(inputs)

@@ -191,7 +191,7 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
                     "Recommended for this area", cols.rename(columns=tables.PLAN_HEADERS),
                     tables.PLAN_FORMATS,
                     "Year = the academic year the places open; " + tables.PLAN_NOTE
-                    + (tables.FILL_NOTE if "fill_years" in cols else ""))
+                    + tables.fill_note(cols))
         areas.append({
             "code": area,
             "name": r.name,

@@ -226,13 +226,25 @@ FILL_NOTE = (" 'fills (years)': years over which the places come into use, one m
              "year group a year; '-': all in use from opening.")
 
 
+def _zero_as_missing(frame: pd.DataFrame, cols) -> pd.DataFrame:
+    """``cols`` of ``frame`` (those it has) with 0 as missing, printed '-' (no duration: a
+    permanent build; no fill: all places from opening)."""
+    for c in cols:
+        if c in frame:
+            frame[c] = frame[c].where(frame[c] > 0)
+    return frame
+
+
+def fill_note(frame: pd.DataFrame, fill: str = "fill_years") -> str:
+    """:data:`FILL_NOTE` when the table shows a ``fill`` column with a value, else ""."""
+    return FILL_NOTE if fill in frame and frame[fill].notna().any() else ""
+
+
 def plan_columns(p: pd.DataFrame, cols=PLAN_COLUMNS) -> pd.DataFrame:
     """The plan's ``cols`` that it has, with 0 durations as missing ('-'); ``fill_years``
     only when some build fills (0 = in full use from opening)."""
-    out = p[[c for c in cols if c in p]].reset_index(drop=True)
-    for c in ("duration", "fill_years"):
-        if c in out:
-            out[c] = out[c].where(out[c] > 0)
+    out = _zero_as_missing(p[[c for c in cols if c in p]].reset_index(drop=True),
+                           ("duration", "fill_years"))
     if "fill_years" in out and out["fill_years"].isna().all():
         out = out.drop(columns="fill_years")
     return out
@@ -254,7 +266,7 @@ def plan_table(data) -> Table | None:
     return Table("Recommended projects", out.rename(columns=PLAN_HEADERS), PLAN_FORMATS,
                  "Costs in GBP at the cost per place set in the model's [plan] section (see "
                  "Assumptions); places open in September of the year shown; " + PLAN_NOTE
-                 + (FILL_NOTE if "fill_years" in cols else ""))
+                 + fill_note(cols))
 
 
 def capital_programme(data) -> Table | None:
@@ -312,9 +324,7 @@ def options_table(data, area: str) -> Table | None:
                         ("fill_years", "fills (years)", "int")):
         if src in mine:
             out[dst] = mine[src].to_numpy()
-    for c in ("temporary (years)", "fills (years)"):
-        if c in out:
-            out[c] = out[c].where(out[c] > 0)
+    out = _zero_as_missing(out, ("temporary (years)", "fills (years)"))
     out["chosen"] = mine[name].astype(str).isin(chosen).to_numpy()
     fm = {"places per module": "count", "cost per module": "gbp_m", "cost per place": "gbp",
           "earliest opening": "year", "temporary (years)": "int", "fills (years)": "int",
@@ -323,8 +333,7 @@ def options_table(data, area: str) -> Table | None:
                  "The optimiser's catalogue for this area: cost per place and lead times from the "
                  "model's [plan] section (DfE scorecard cost benchmarks unless stated); full "
                  "detail in the appendix, sheet Options."
-                 + (FILL_NOTE if out.get("fills (years)", pd.Series(dtype=float)).notna().any()
-                    else ""))
+                 + fill_note(out, "fills (years)"))
 
 
 def _option_letters(n: int) -> list[str]:

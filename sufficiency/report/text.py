@@ -9,7 +9,6 @@ Council-paper conventions: thousands separators, money in GBP millions to one de
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import re
 from typing import TYPE_CHECKING
@@ -372,14 +371,10 @@ def recommendations(data: ReportData) -> list[str]:
         recs.append(rec + ";")
     recs += _send_and_early_years_recommendations(data)
     base = int(data.meta["base_year"])
-    stale = ""
-    try:
-        d = _dt.date.fromisoformat(str(data.meta.get("report_date", ""))[:10])
-        if (d.year if d.month >= 9 else d.year - 1) > base + 1:
-            stale = (", once they are refreshed with the latest school census (their forecast "
-                     f"years start in {fmt_year(base + 1)}, which has passed)")
-    except ValueError:
-        pass
+    current = data.meta.get("current_year")  # the academic year under way at the report's date
+    stale = (", once they are refreshed with the latest school census (their forecast years "
+             f"start in {fmt_year(base + 1)}, which has passed)"
+             if current is not None and current > base + 1 else "")
     scap = ("delegates authority to the Director responsible for education to submit the "
             "pupil forecasts in this report (by planning area and year group, "
             "scap_pupil_forecasts.csv) as the pupil forecast part of the Council's School "
