@@ -90,8 +90,9 @@ def error_lines(res) -> list[str]:
     return [ln for ln in cli_err(res).splitlines() if ln.startswith("Error:")]
 
 
-def edited_model(tmp_path: Path, subs=(), *, regex: bool = False, bom: bool = False) -> Path:
-    """The default model written to ``tmp_path / "m.toml"`` with each ``(old, new)`` of
+def edited_model(tmp_path: Path, subs=(), *, regex: bool = False, bom: bool = False,
+                 name: str = "m.toml") -> Path:
+    """The default model written to ``tmp_path / name`` with each ``(old, new)`` of
     ``subs`` applied once (a regular expression, multiline, when ``regex``) and its data
     paths made absolute; a case whose ``old`` no longer matches the model fails loudly."""
     import re
@@ -105,7 +106,7 @@ def edited_model(tmp_path: Path, subs=(), *, regex: bool = False, bom: bool = Fa
             text = text.replace(old, new, 1)
         assert n, f"case no longer matches the model: {old!r}"
     text = text.replace('"../data/', f'"{DATA}/')
-    p = tmp_path / "m.toml"
+    p = tmp_path / name
     p.write_text(("\ufeff" if bom else "") + text, encoding="utf-8")
     return p
 

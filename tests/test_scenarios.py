@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
+from conftest import edited_model
 
 from sufficiency.config import load_model, merge_models
 from sufficiency.exceptions import ConfigError
@@ -38,30 +37,38 @@ def test_the_shipped_scenario(model_path):
         "Worcester City interim places"]
 
 
-def test_scenario_plan_uses_its_option(inputs):
+@pytest.fixture(scope="module")
+def interim_report(model_path):
+    """The shipped interim-places scenario through the report pipeline (no SEND or early
+    years), run once for this module: its report data."""
     import warnings
 
     from sufficiency import load_inputs
-    from sufficiency.forecast import run_forecast
-    from sufficiency.optimise import plan
+    from sufficiency.report import build_report, run_pipeline
 
-    path = inputs.config.path.with_name("worcestershire_interim.toml")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        s = load_inputs(load_model(path))
-        r = plan(s, run_forecast(s))
-    wc = r.plan[r.plan["area"] == "8850031"]
+        inputs = load_inputs(load_model(model_path.with_name("worcestershire_interim.toml")))
+        results = run_pipeline(inputs, with_send=False, with_early_years=False)
+        missing = results.pop("missing")
+        results.pop("seconds")
+        return build_report(inputs, **results, missing=missing, report_date="2026-11-27")
+
+
+def test_scenario_plan_uses_its_option(interim_report):
+    p, ba = interim_report.plan, interim_report.before_after
+    wc = p[p["area"] == "8850031"]
     assert set(wc["option"]) == {"Worcester City interim places"}
     assert (wc["duration"] == 1).all()
-    ba = r.before_after()
     assert ba.loc[ba["area"] == "8850031", "shortfall_after"].sum() == pytest.approx(0.0, abs=1e-6)
 
 
 def _scenario(tmp_path, model_path, text: str, name: str = "s.toml"):
+    """``text`` as ``models/<name>`` beside ``models/base.toml``, the default model with its
+    data paths made absolute (no copy of the data)."""
     folder = tmp_path / "models"
     folder.mkdir(exist_ok=True)
-    shutil.copy(model_path, folder / "base.toml")
-    shutil.copytree(model_path.parent.parent / "data", tmp_path / "data", dirs_exist_ok=True)
+    edited_model(folder, name="base.toml")
     p = folder / name
     p.write_text(text, encoding="utf-8")
     return p
@@ -114,22 +121,12 @@ def test_report_run_id_depends_on_the_base(tmp_path, model_path, inputs):
     assert run_id() != before
 
 
-def test_interim_places_are_place_years_not_bulge_classes(model_path):
+def test_interim_places_are_place_years_not_bulge_classes(interim_report):
     """The scenario's one-year interim places are stated as place-years, apart from the bulge
     classes, and not added to the places (found by a new-authority test, 27 November 2026)."""
-    import warnings
-
-    from sufficiency import load_inputs
-    from sufficiency.report import build_report, run_pipeline
     from sufficiency.report.text import recommendations
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        inputs = load_inputs(load_model(model_path.with_name("worcestershire_interim.toml")))
-        results = run_pipeline(inputs, with_send=False, with_early_years=False)
-        missing = results.pop("missing")
-        results.pop("seconds")
-        data = build_report(inputs, **results, missing=missing, report_date="2026-11-27")
+    data = interim_report
     p = data.plan
     interim = p["option"] == "Worcester City interim places"
     bulge = p["kind"] == "bulge_class"
