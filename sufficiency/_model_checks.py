@@ -88,7 +88,7 @@ def spec() -> dict[str, Any]:
         "data": {name: _table(keys) for name, keys in _DATA_TABLES.items()},
         "assumptions": _table(("base_year", "horizon", "window", "margin", "surplus_target",
                                "surplus_ceiling", "seed")),
-        "areas": [_table(("code", "name", "phase", "tiers", "districts", "transfer"),
+        "areas": [_table(("code", "name", "phase", "tiers", "districts", "transfer", "year_groups"),
                          tier_changes=[_table(("year", "tiers"))])],
         "forecast": _table(_forecast_keys(), housing=_table(("yields", "arrival"))),
         "plan": _table(_PLAN_SCALARS, options=[_table(_PLAN_OPTION)],

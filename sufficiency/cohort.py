@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,8 @@ __all__ = [
     "TRANSFER_NCY",
     "AVERAGE_METHODS",
     "history_cube",
+    "Transfer",
+    "transfers",
     "feeder_counts",
     "survival_ratios",
     "reception_ratios",
@@ -94,8 +97,43 @@ def history_cube(
     return out
 
 
+class Transfer(NamedTuple):
+    """Pupils changing planning area at the end of year group ``g``.
+
+    ``shares[p, s]`` is the share of area ``p``'s year group ``g`` that moves to area ``s``
+    [fraction]. ``keep`` says which areas keep their own pupils at ``g`` (those not sending
+    any); ``None`` means none do: the whole year group is redistributed (Year 6 -> Year 7
+    in a two-phase model, where primary areas have no Year 7).
+    """
+
+    g: int
+    shares: np.ndarray
+    keep: np.ndarray | None = None
+
+
+def transfers(transfer, transfer_g: int | None = TRANSFER_NCY) -> tuple[Transfer, ...]:
+    """Normalise a transfer argument: a ``(A, A)`` matrix at ``transfer_g`` (the Year 6 ->
+    Year 7 transfer), a sequence of :class:`Transfer`, or None (pupils stay in their area)."""
+    if transfer is None:
+        return ()
+    if isinstance(transfer, np.ndarray):
+        return () if transfer_g is None else (Transfer(int(transfer_g), transfer, None),)
+    return tuple(transfer)
+
+
+def _move(values: np.ndarray, t: Transfer) -> np.ndarray:
+    """Pupils in ``t.g`` after the move: ``sum_p shares[p, s] x[p]`` (+ ``x[s]`` if kept);
+    ``values`` has areas first, any trailing axes (years, draws)."""
+    x = np.nan_to_num(values)
+    moved = np.tensordot(t.shares, x, axes=([0], [0]))
+    if t.keep is not None:
+        keep = t.keep.reshape((-1,) + (1,) * (x.ndim - 1))
+        moved = moved + np.where(keep, x, 0.0)
+    return moved
+
+
 def feeder_counts(
-    cube: np.ndarray, transfer: np.ndarray | None = None, transfer_g: int | None = TRANSFER_NCY
+    cube: np.ndarray, transfer=None, transfer_g: int | None = TRANSFER_NCY
 ) -> np.ndarray:
     """Pupils who may move into the next year group of each area, ``src[a, t, g]``.
 
@@ -103,11 +141,13 @@ def feeder_counts(
     ----------
     cube : ndarray, shape (A, T, G)
         Pupils by area, year and year group (year groups R.. consecutive) [count].
-    transfer : ndarray, shape (A, A), optional
+    transfer : ndarray, shape (A, A), or sequence of Transfer, optional
         ``transfer[p, s]`` share of area ``p``'s pupils in ``transfer_g`` moving to area ``s``
-        [fraction]; identity if omitted (pupils stay in their area).
+        [fraction], or one :class:`Transfer` per year group at which pupils move (a
+        three-tier authority with middle-school areas: Year 6 and Year 8); identity if
+        omitted (pupils stay in their area).
     transfer_g : int, optional
-        Index on the ncy axis of the transfer year group.
+        Index on the ncy axis of the transfer year group (with a matrix ``transfer``).
 
     Returns
     -------
@@ -115,14 +155,14 @@ def feeder_counts(
         ``src[..., g]`` feeds ``(a, g+1)``.
     """
     src = np.array(cube[..., :-1], dtype=float, copy=True)
-    if transfer is not None and transfer_g is not None and transfer_g < cube.shape[-1] - 1:
-        y6 = np.nan_to_num(cube[..., transfer_g])  # (A, T)
-        src[..., transfer_g] = np.einsum("ps,pt->st", transfer, y6)
+    for t in transfers(transfer, transfer_g):
+        if t.g < cube.shape[-1] - 1:
+            src[..., t.g] = _move(cube[..., t.g], t)
     return src
 
 
 def survival_ratios(
-    cube: np.ndarray, transfer: np.ndarray | None = None, transfer_g: int | None = TRANSFER_NCY
+    cube: np.ndarray, transfer=None, transfer_g: int | None = TRANSFER_NCY
 ) -> np.ndarray:
     """Survival ratios ``s[a, t, g] = N[a, t+1, g+1] / src[a, t, g]``.
 
@@ -440,7 +480,7 @@ def roll_forward(
     base: np.ndarray,
     ratios: np.ndarray,
     reception: np.ndarray,
-    transfer: np.ndarray | None = None,
+    transfer=None,
     transfer_g: int | None = TRANSFER_NCY,
 ) -> np.ndarray:
     """Roll the base year forward with survival ratios and a reception series.
@@ -455,8 +495,8 @@ def roll_forward(
         Survival ratios per transition, constant or by forecast year [ratio].
     reception : ndarray, shape (A, H) (+ draw axis)
         Reception pupils per forecast year [count]; NaN rows mean "no reception" (0).
-    transfer : ndarray, shape (A, A), optional
-        Transfer shares at ``transfer_g`` (see :func:`feeder_counts`).
+    transfer : ndarray, shape (A, A), or sequence of Transfer, optional
+        Transfer shares (see :func:`feeder_counts`).
 
     Returns
     -------
@@ -468,10 +508,11 @@ def roll_forward(
     by_year = ratios.ndim == cur.ndim + 1
     out = np.empty((cur.shape[0], H) + cur.shape[1:])
     rec = np.nan_to_num(reception)
+    moves = [t for t in transfers(transfer, transfer_g) if t.g < cur.shape[1] - 1]
     for h in range(H):  # each year depends on the previous one: loop over years only
         src = cur[:, :-1].copy()
-        if transfer is not None and transfer_g is not None and transfer_g < cur.shape[1] - 1:
-            src[:, transfer_g] = np.tensordot(transfer.T, cur[:, transfer_g], axes=1)
+        for t in moves:
+            src[:, t.g] = _move(cur[:, t.g], t)
         s = ratios[:, h] if by_year else ratios
         nxt = np.empty_like(cur)
         nxt[:, 1:] = src * np.nan_to_num(s)

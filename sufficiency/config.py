@@ -75,9 +75,15 @@ class AreaConfig:
     districts : tuple of str
         ONS districts whose births feed a primary area.
     transfer : mapping of str to float
-        For a primary area: share of its Year 6 moving to each secondary area (sums to 1).
+        Share of the area's last year group moving to each secondary area at the end of the
+        year (sums to 1): a primary area's Year 6 to Year 7, or a middle-school area's last
+        year group (Year 8) to the high-school areas' next (Year 9).
     tier_changes : tuple of TierChange
         Changes of tier structure over time (Pershore: two-tier from 2027).
+    year_groups : tuple of int
+        Year groups the area's schools teach, consecutive; empty for the phase's whole range
+        (R-Y6 primary, Y7-Y13 secondary). A secondary area of middle schools only is
+        ``(7, 8)``; a high-school area they feed ``(9, 10, 11, 12, 13)``.
     """
 
     code: str
@@ -87,6 +93,7 @@ class AreaConfig:
     districts: tuple[str, ...] = ()
     transfer: Mapping[str, float] = field(default_factory=dict)
     tier_changes: tuple[TierChange, ...] = ()
+    year_groups: tuple[int, ...] = ()
 
     def tier_structure(self, year: int) -> nc.TierStructure:
         """Return the tier structure in force in academic year ``year``."""
@@ -98,10 +105,18 @@ class AreaConfig:
 
     @property
     def ncys(self) -> tuple[int, ...]:
-        """Year groups this area forecasts (R-Y6 for primary, Y7-Y13 for secondary)."""
+        """Year groups this area forecasts: ``year_groups`` if given, else R-Y6 for primary
+        and Y7-Y13 for secondary."""
+        if self.year_groups:
+            return tuple(self.year_groups)
         return nc.PHASE_NCY["primary"] if self.phase == "primary" else (
             nc.PHASE_NCY["secondary"] + nc.PHASE_NCY["sixth_form"]
         )
+
+    @property
+    def transfer_ncy(self) -> int:
+        """Year group whose pupils the area's ``transfer`` moves on (its last)."""
+        return self.ncys[-1]
 
 
 @dataclass(frozen=True)
@@ -210,8 +225,11 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
             raise _err(path, where, f'transfer."{k}" = {v!r}: expected a share of Year 6 in '
                        "[0, 1], written as a number (1.0, not 'all')")
     transfer = {str(k): float(v) for k, v in transfer.items()}
-    if transfer and phase != "primary":
-        raise _err(path, where, "transfer: only primary areas have transfer shares")
+    year_groups = _year_groups(d, phase, path, where)
+    if transfer and phase != "primary" and (not year_groups or year_groups[-1] >= 11):
+        raise _err(path, where, "transfer: only primary areas and secondary areas of middle "
+                   "schools (year_groups ending before Year 11, e.g. [7, 8]) have transfer "
+                   "shares")
     if transfer and abs(sum(transfer.values()) - 1) > 1e-6:
         raise _err(path, where, f"transfer shares sum to {sum(transfer.values()):.4f}; expected 1")
     changes = []
@@ -228,8 +246,26 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
         )
     return AreaConfig(
         code, name, phase, tiers, tuple(str(x) for x in districts),
-        MappingProxyType(transfer), tuple(changes),
+        MappingProxyType(transfer), tuple(changes), year_groups,
     )
+
+
+def _year_groups(d: Mapping, phase: str, path: Path, where: str) -> tuple[int, ...]:
+    """The area's ``year_groups`` (secondary areas only): consecutive year groups in 7-13."""
+    if "year_groups" not in d:
+        return ()
+    v = d["year_groups"]
+    ok = (isinstance(v, list) and v and all(isinstance(g, int) and not isinstance(g, bool) for g in v)
+          and list(v) == list(range(v[0], v[0] + len(v))))
+    if phase != "secondary":
+        raise _err(path, where, f"year_groups = {v!r}: only secondary areas take year_groups "
+                   "(a primary area holds Reception-Year 6, a middle school's Years 5-6 "
+                   "included)")
+    if not ok or not 7 <= v[0] <= v[-1] <= 13:
+        raise _err(path, where, f"year_groups = {v!r}: expected consecutive year groups "
+                   "within 7-13, e.g. [7, 8] for middle schools or [9, 10, 11, 12, 13] for "
+                   "high schools")
+    return tuple(int(g) for g in v)
 
 
 def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
@@ -260,13 +296,31 @@ def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
                        "no transfer: its Year 6 pupils go to no secondary area; give "
                        'transfer = { "<secondary code>" = 1.0 } (shares of Year 6 by secondary '
                        f"area, summing to 1; secondary areas: {codes}{' ...' if len(secondary) > 3 else ''})")
-    fed = {s for a in areas for s, v in a.transfer.items() if v > 0}
+    by_code = {a.code: a for a in areas}
     for a in secondary:
-        if a.code not in fed:
+        if a.ncys[-1] < 11 and not any(v > 0 for v in a.transfer.values()):
+            raise _err(path, f"[[areas]] {a.code} ({a.name}, secondary, year_groups "
+                       f"{list(a.ncys)})",
+                       f"no transfer: its Year {a.ncys[-1]} pupils go to no area; give "
+                       'transfer = { "<high-school area code>" = 1.0 } (shares of its '
+                       f"Year {a.ncys[-1]} by the secondary areas teaching Year {a.ncys[-1] + 1})")
+    for a in areas:
+        for s, v in a.transfer.items():
+            dest, g = by_code[s], a.transfer_ncy + 1
+            if v > 0 and not dest.ncys[0] <= g <= dest.ncys[-1]:
+                raise _err(path, f"[[areas]] {a.code} ({a.name})",
+                           f'transfer."{s}" = {v}: area {s} ({dest.name}) teaches year groups '
+                           f"{dest.ncys[0]}-{dest.ncys[-1]}, so it cannot take this area's Year "
+                           f"{a.transfer_ncy} as Year {g}; send them to an area teaching Year {g} "
+                           "or set its year_groups")
+    fed = {(s, a.transfer_ncy + 1) for a in areas for s, v in a.transfer.items() if v > 0}
+    for a in secondary:
+        if (a.code, a.ncys[0]) not in fed:
+            src = "primary" if a.ncys[0] == 7 else "middle-school"
             raise _err(path, f"[[areas]] {a.code} ({a.name}, secondary)",
-                       "no primary area transfers to it, so its Year 7 would come from nowhere "
-                       "and its pupils fall to 0; give the primary areas that feed it a share, "
-                       f'e.g. transfer = {{ "{a.code}" = 1.0 }}, or remove the area')
+                       f"no {src} area transfers to it, so its Year {a.ncys[0]} would come "
+                       "from nowhere and its pupils fall to 0; give the areas that feed it a "
+                       f'share, e.g. transfer = {{ "{a.code}" = 1.0 }}, or remove the area')
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import pandas as pd
 from . import nomenclature as nc
 from .exceptions import ConfigError, SchemaError
 
-__all__ = ["area_shares", "apportion_pupils", "apportion_births", "check_area_phases", "DERIVED_NOTE"]
+__all__ = ["area_shares", "year_group_shares", "apportion_pupils", "apportion_births", "check_area_phases", "DERIVED_NOTE"]
 
 DERIVED_NOTE = (
     "Planning-area pupil history is derived: the authority's year-group totals (DfE January "
@@ -97,18 +97,64 @@ def check_area_phases(capacity: pd.DataFrame, areas: pd.DataFrame, source: str =
     )
 
 
+def year_group_shares(shares: pd.DataFrame, area_ncys: dict[str, tuple[int, ...]],
+                      authority_pupils: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Share of each year group's pupils in each area, where areas teach part of a phase.
+
+    A three-tier authority may give its middle schools secondary planning areas of their own
+    (Years 7-8) apart from the high schools they feed (Years 9-13). A roll then covers only
+    the area's year groups: area ``a`` holds ``d(a) = roll(a) / sum_{g in G(a)} L(g)`` of a
+    typical year group, ``L(g)`` being the authority's pupils in year group ``g`` in the
+    capacity file's ``year``, and year group ``g`` is shared among the areas teaching it:
+    ``share(a, g) = d(a) / sum_{a' : g in G(a')} d(a')``. Where every area of a phase teaches
+    its whole range this is :func:`area_shares`' ``share``.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        Output of :func:`area_shares` (``area, phase, roll``).
+    area_ncys : dict
+        Year groups each area teaches (``AreaConfig.ncys``).
+    authority_pupils : DataFrame
+        Canonical pupils of the authority; ``year`` is used if present, else the nearest year.
+    year : int
+        Academic year of the capacity file's rolls.
+
+    Returns
+    -------
+    DataFrame
+        ``area, ncy, share`` (shares sum to 1 within each year group taught).
+    """
+    la = authority_pupils.groupby([nc.YEAR, nc.NCY])[nc.PUPILS].sum()
+    years = la.index.get_level_values(nc.YEAR).unique()
+    if not len(years):
+        raise SchemaError("authority pupils: no rows to weight the year groups by")
+    y = int(years[np.argmin(np.abs(years.to_numpy() - year))])
+    size = la.xs(y, level=nc.YEAR)
+    rows = [(a, g) for a in shares[nc.AREA] for g in area_ncys[a]]
+    out = pd.DataFrame(rows, columns=[nc.AREA, nc.NCY])
+    per = {a: sum(float(size.get(g, 0.0)) for g in area_ncys[a]) for a in shares[nc.AREA]}
+    roll = dict(zip(shares[nc.AREA], shares[nc.ROLL]))
+    dens = out[nc.AREA].map(lambda a: roll[a] / per[a] if per[a] > 0 else 0.0).to_numpy(dtype=float)
+    tot = pd.Series(dens).groupby(out[nc.NCY].to_numpy()).transform("sum").to_numpy()
+    out["share"] = np.divide(dens, tot, out=np.zeros_like(dens), where=tot > 0)
+    return out
+
+
 def apportion_pupils(authority_pupils: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
     """Apportion authority pupils by year group to planning areas.
 
     ``pupils(a, t, g) = pupils(LA, t, g) * share(a, phase(g))`` where primary areas take
-    R-Y6 and secondary areas Y7-Y14.
+    R-Y6 and secondary areas Y7-Y14; or, with shares by year group
+    (:func:`year_group_shares`, an ``ncy`` column), ``pupils(LA, t, g) * share(a, g)``
+    (year groups after Year 13 go with Year 13).
 
     Parameters
     ----------
     authority_pupils : DataFrame
         Canonical pupils of one authority (any ``area`` value).
     shares : DataFrame
-        Output of :func:`area_shares`.
+        Output of :func:`area_shares` or :func:`year_group_shares`.
 
     Returns
     -------
@@ -117,8 +163,14 @@ def apportion_pupils(authority_pupils: pd.DataFrame, shares: pd.DataFrame) -> pd
     """
     la = authority_pupils.groupby([nc.YEAR, nc.NCY], as_index=False)[nc.PUPILS].sum()
     la = la[la[nc.NCY] >= 0]
-    la[nc.PHASE] = np.where(la[nc.NCY] <= 6, "primary", "secondary")
-    out = la.merge(shares[[nc.AREA, nc.PHASE, "share"]], on=nc.PHASE, how="inner")
+    if nc.NCY in shares.columns:
+        la["_g"] = la[nc.NCY].clip(upper=13)
+        out = la.merge(shares[[nc.AREA, nc.NCY, "share"]].rename(columns={nc.NCY: "_g"}),
+                       on="_g", how="inner")
+        out = out[out["share"] > 0]
+    else:
+        la[nc.PHASE] = np.where(la[nc.NCY] <= 6, "primary", "secondary")
+        out = la.merge(shares[[nc.AREA, nc.PHASE, "share"]], on=nc.PHASE, how="inner")
     out[nc.PUPILS] = out[nc.PUPILS] * out["share"]
     out[nc.KIND] = "derived"
     out[nc.SOURCE] = "authority census apportioned by SCAP 2015 rolls"

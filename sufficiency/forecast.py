@@ -55,21 +55,36 @@ FORECAST_COLUMNS = (
 )
 
 
-def _transfer_matrix(transfer, areas: list[str]) -> np.ndarray | None:
-    """``T[p, s]`` from ``{primary: {secondary: share}}`` or a frame (from, to, share)."""
+def _transfer_matrix(transfer, areas: list[str],
+                     area_ncys: Mapping[str, tuple[int, ...]] | None = None):
+    """Transfers from ``{from_area: {to_area: share}}`` or a frame (from, to, share).
+
+    An area's pupils move at the end of its last year group (``area_ncys``; Year 6 if not
+    given): a primary area's Year 6 to Year 7, a middle-school area's Year 8 to Year 9.
+    Returns ``T[p, s]`` (the matrix at Year 6) when every move is at Year 6, else one
+    :class:`~sufficiency.cohort.Transfer` per year group, in which the areas that send no
+    pupils at that year group keep their own.
+    """
     if transfer is None:
         return None
     idx = {a: i for i, a in enumerate(areas)}
-    T = np.zeros((len(areas), len(areas)))
     if isinstance(transfer, pd.DataFrame):
         items = [(str(r[0]), str(r[1]), float(r[2])) for r in transfer.itertuples(index=False)]
     else:
         items = [(str(p), str(s), float(v)) for p, d in transfer.items() for s, v in d.items()]
+    at = {}
     for p, s, v in items:
         if p not in idx or s not in idx:
             raise ConfigError(f"transfer {p} -> {s}: area not in the pupil history")
+        g = max(area_ncys[p]) if area_ncys and area_ncys.get(p) else cohort.TRANSFER_NCY
+        T = at.setdefault(g, np.zeros((len(areas), len(areas))))
         T[idx[p], idx[s]] += v
-    return T
+    if set(at) <= {cohort.TRANSFER_NCY}:
+        return at.get(cohort.TRANSFER_NCY)
+    return tuple(
+        cohort.Transfer(g, T, None if g == cohort.TRANSFER_NCY else ~(T > 0).any(axis=1))
+        for g, T in sorted(at.items())
+    )
 
 
 @dataclass(frozen=True)
@@ -368,7 +383,10 @@ class CohortModel:
             ``area, year, births`` (mid-year births, year = year to June) [count]. Areas
             with Reception but no births get Reception by trend (with a warning).
         transfer : mapping or DataFrame, optional
-            ``{primary_area: {secondary_area: share}}``; identity if omitted.
+            ``{from_area: {to_area: share}}``: shares of an area's last year group (from
+            ``area_ncys``; Year 6 if not given) moving to the next year group of other areas
+            (primary to secondary, or middle-school to high-school areas); identity if
+            omitted.
         area_ncys : mapping, optional
             Year groups each area forecasts; default: those with pupils in the base year.
         base_year : int, optional
@@ -423,7 +441,7 @@ class CohortModel:
         if years[-1] != base_year:
             raise SchemaError(f"pupil history has no rows for base year {base_year}")
         cube = cohort.history_cube(h, areas, years, ncys)
-        T = _transfer_matrix(transfer, areas)
+        T = _transfer_matrix(transfer, areas, area_ncys)
         self.areas_ = areas
         self.years_ = years
         self.ncys_ = ncys

@@ -16,7 +16,14 @@ import pandas as pd
 
 from . import nomenclature as nc
 from .config import ModelConfig
-from .derive import DERIVED_NOTE, apportion_births, apportion_pupils, area_shares, check_area_phases
+from .derive import (
+    DERIVED_NOTE,
+    apportion_births,
+    apportion_pupils,
+    area_shares,
+    check_area_phases,
+    year_group_shares,
+)
 from .exceptions import ConfigError, DataQualityWarning, SchemaError
 from .io._common import Provenance
 from .io.births import (
@@ -149,10 +156,11 @@ def _check_phase_year_groups(cfg: ModelConfig, pupils: pd.DataFrame, source: str
     The forecast of an area uses only its own phase's year groups (R-Y6 primary, Y7-Y13
     secondary), so such rows are left out; nursery and Year 14 rows are left out quietly.
     """
-    other = {"primary": set(range(7, nc.NCY_MAX + 1)) - {14}, "secondary": set(range(0, 7))}
-    phase = {a.code: a.phase for a in cfg.areas}
+    other = {a.code: set(range(0, nc.NCY_MAX + 1)) - {14} - set(a.ncys) for a in cfg.areas}
+    phase = {a.code: a.phase if not a.year_groups else f"{a.phase}, Y{a.ncys[0]}-Y{a.ncys[-1]}"
+             for a in cfg.areas}
     p = pupils[pupils[nc.PUPILS] > 0]
-    bad = [ncy in other.get(phase.get(a, ""), ()) for a, ncy in zip(p[nc.AREA], p[nc.NCY])]
+    bad = [ncy in other.get(a, ()) for a, ncy in zip(p[nc.AREA], p[nc.NCY])]
     if not any(bad):
         return
     hit = p.loc[bad]
@@ -164,8 +172,9 @@ def _check_phase_year_groups(cfg: ModelConfig, pupils: pd.DataFrame, source: str
         f"{source}: column 'ncy': {len(hit)} row(s) put pupils ({hit[nc.PUPILS].sum():,.0f} in all) "
         f"in year groups outside their planning area's phase ({shown}"
         f"{' ...' if len(groups) > 5 else ''}); they are left out of the forecast. Expected "
-        "R-Y6 in primary areas and Y7-Y13 in secondary areas: put the rows in the area of the "
-        "right phase (a middle school's Year 7 and 8 in its secondary area)",
+        "R-Y6 in primary areas and Y7-Y13 in secondary areas (or the area's year_groups): put "
+        "the rows in the area of the right phase (a middle school's Year 7 and 8 in its "
+        "secondary area)",
         DataQualityWarning, stacklevel=3)
 
 
@@ -236,16 +245,16 @@ def _check_lookup(cfg: ModelConfig, lookup: pd.DataFrame, source: str) -> None:
 
 
 def _warn_middle_school_areas(cfg: ModelConfig, capacity: pd.DataFrame, source: str) -> None:
-    """Warn about secondary planning areas whose schools teach no year group after Year 8.
+    """Warn about secondary planning areas of middle schools only that do not say so.
 
     Some three-tier authorities (Staffordshire) give their middle schools planning areas of
-    their own, apart from the high schools they feed. The engine models a secondary planning
-    area as one whole phase (Years 7-13, fed by primary areas' Year 6), so such an area gets
-    demand for year groups its schools do not teach, and the high-school area none for Years
-    7-8: their shortfalls and plans are not meaningful (found by a new-authority test,
-    27 November 2026).
+    their own, apart from the high schools they feed. Without ``year_groups`` the engine
+    models such an area as Years 7-13 fed by primary areas, so it gets demand for year groups
+    its schools do not teach and the high-school area none for Years 7-8 (found by a
+    new-authority test, 27 November 2026). ``year_groups = [7, 8]`` and a ``transfer`` of
+    Year 8 to the high-school areas model it (since the night of 27 November 2026).
     """
-    sec = {a.code for a in cfg.areas if a.phase == "secondary"}
+    sec = {a.code for a in cfg.areas if a.phase == "secondary" and not a.year_groups}
     rows = capacity[capacity[nc.PHASE] == "secondary"]
     top = rows.groupby(nc.AREA)["ncy_max"].max()
     middle = sorted(a for a in top.index if a in sec and top[a] <= 8)
@@ -254,9 +263,9 @@ def _warn_middle_school_areas(cfg: ModelConfig, capacity: pd.DataFrame, source: 
         warnings.warn(
             f"{source}: secondary planning area(s) {', '.join(f'{a} ({names.get(a, a)})' for a in middle[:5])}"
             f"{' ...' if len(middle) > 5 else ''} have only middle schools (no year group after "
-            "Year 8): the engine models a secondary area as Years 7-13 fed by primary areas, "
-            "not middle-school areas feeding high-school areas, so the demand, shortfall and "
-            "plan of these areas and of the high-school areas they feed are not meaningful "
+            "Year 8) but no year_groups: they are modelled as Years 7-13 fed by primary areas. "
+            "Give each year_groups = [7, 8] and a transfer of its Year 8 to the high-school "
+            "areas it feeds, and those areas year_groups = [9, 10, 11, 12, 13] "
             "(docs/model.md, [[areas]])",
             DataQualityWarning, stacklevel=3)
 
@@ -370,7 +379,17 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
             shares = area_shares(capacity, _areas_frame(cfg))
         except ConfigError as exc:  # name the model whose areas these are
             raise ConfigError(f"{cfg.path}: [[areas]]: {exc}") from exc
-        pupils = apportion_pupils(authority_pupils, shares)
+        pupil_shares = shares
+        if any(a.year_groups for a in cfg.areas):  # areas teaching part of their phase
+            cap_year = (int(capacity[nc.YEAR].max()) if nc.YEAR in capacity.columns
+                        and capacity[nc.YEAR].notna().any() else int(authority_pupils[nc.YEAR].max()))
+            pupil_shares = year_group_shares(shares, {a.code: a.ncys for a in cfg.areas},
+                                             authority_pupils, cap_year)
+            notes.append(
+                "Areas teaching part of their phase (year_groups): each year group is "
+                "apportioned among the areas teaching it, by their rolls per year group taught "
+                f"(the authority's {nc.academic_year_label(cap_year)} year-group sizes as weights).")
+        pupils = apportion_pupils(authority_pupils, pupil_shares)
         notes.append(DERIVED_NOTE)
         prov.append(
             Provenance(

@@ -331,7 +331,7 @@ def test_middle_school_only_secondary_areas_are_warned():
 
     from sufficiency.inputs import _warn_middle_school_areas
 
-    areas = [SimpleNamespace(code=c, phase="secondary") for c in ("M", "H")]
+    areas = [SimpleNamespace(code=c, phase="secondary", year_groups=()) for c in ("M", "H")]
     cfg = SimpleNamespace(areas=areas, area_names={"M": "Middle town", "H": "High town"})
     cap = pd.DataFrame({"area": ["M", "M", "H"], "phase": "secondary",
                         "ncy_min": [7, 7, 7], "ncy_max": [8, 8, 13]})
@@ -341,3 +341,6 @@ def test_middle_school_only_secondary_areas_are_warned():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         _warn_middle_school_areas(cfg, cap[cap["area"] == "H"], "f.csv")  # no warning
+        # an area that says it teaches Years 7-8 (year_groups) is modelled so: no warning
+        areas[0].year_groups = (7, 8)
+        _warn_middle_school_areas(cfg, cap, "f.csv")

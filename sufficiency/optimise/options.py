@@ -63,6 +63,7 @@ __all__ = [
     "OPTION_COLUMNS",
     "DEFAULT_MODULES",
     "default_options",
+    "compulsory_year_groups",
     "options_from_config",
     "build_catalogue",
     "validate_options",
@@ -83,6 +84,18 @@ OPTION_COLUMNS = (
 _FILLING_KINDS = ("new_school",)
 #: Year groups of a school of each phase of places (primary R-Y6; secondary 11-16).
 _YEAR_GROUPS = {"primary": 7, "secondary": 5}
+
+
+def compulsory_year_groups(phase: str, ncys: Iterable[int]) -> int:
+    """Year groups of its phase, before the sixth form, that an area's schools teach.
+
+    7 for a primary area (R-Y6) and 5 for a secondary one (Y7-Y11), as the default modules
+    assume; 2 for a secondary area of middle schools (Years 7-8) and 3 for one of high
+    schools (Years 9-13). Default modules (:data:`DEFAULT_MODULES`) are scaled by it: a form
+    of entry is 30 places in each year group the area teaches.
+    """
+    span = range(0, 7) if phase == "primary" else range(7, 12)
+    return sum(1 for g in set(ncys) if g in span)
 
 
 def default_fill_years(kind: str, phase: str) -> int:
@@ -189,26 +202,34 @@ def default_options(
     rows = []
     cost = {(r.phase, r.option): (float(r.cost_per_place), int(r.edition))
             for r in costs.itertuples(index=False)}
-    for a in areas[[nc.AREA, nc.PHASE]].drop_duplicates().itertuples(index=False):
+    cols = [nc.AREA, nc.PHASE] + (["year_groups"] if "year_groups" in areas.columns else [])
+    for a in areas[cols].drop_duplicates([nc.AREA, nc.PHASE]).itertuples(index=False):
         kinds = DEFAULT_MODULES.get(a.phase)
         if kinds is None:
             continue
+        full = _YEAR_GROUPS[a.phase]
+        n = int(getattr(a, "year_groups", full) or full)
         for kind, m in kinds.items():
             key = (a.phase, _BENCHMARK_OF_KIND[kind])
             if key not in cost:
                 raise ConfigError(f"no DfE benchmark cost per place for {key[0]} {key[1]}")
             cpp, edition = cost[key]
+            # a form of entry is 30 places in each year group the area teaches
+            places = m["places"] if kind == "bulge_class" else round(m["places"] * n / full)
+            duration = n if m["duration"] else 0
+            part = ("" if n == full else
+                    f"; sized for the area's {n} year groups of {full} (year_groups)")
             rows.append({
                 "option": f"{a.area}:{a.phase}:{kind}",
                 nc.AREA: str(a.area), nc.PHASE: a.phase, "kind": kind,
-                "places": m["places"], "max_modules": m["max_modules"],
+                "places": places, "max_modules": m["max_modules"],
                 "max_per_year": m["max_per_year"], "min_modules": 0,
-                "cost_per_module": cpp * m["places"], "cost_per_place": cpp,
+                "cost_per_module": cpp * places, "cost_per_place": cpp,
                 "revenue_per_place": 0.0,
-                "earliest_year": first_year - 1 + m["lead"], "duration": m["duration"],
-                "fill_years": default_fill_years(kind, a.phase),
+                "earliest_year": first_year - 1 + m["lead"], "duration": duration,
+                "fill_years": min(default_fill_years(kind, a.phase), n),
                 "source": f"{source} {edition} edition, CPP {key[1]} [GBP/place]; "
-                          f"module size and lead time assumed (see DEFAULT_MODULES)",
+                          f"module size and lead time assumed (see DEFAULT_MODULES){part}",
             })
     return validate_options(pd.DataFrame(rows, columns=list(OPTION_COLUMNS)), "default options")
 

@@ -23,7 +23,7 @@ from ..capacity import DEMAND, capacity_by_area, demand_by_place_phase
 from ..exceptions import ConfigError
 from .data import SCENARIO, PlanSettings
 from .model import solve_allocation
-from .options import KINDS, benchmark_costs, build_catalogue, options_from_config
+from .options import KINDS, benchmark_costs, build_catalogue, compulsory_year_groups, options_from_config
 from .results import AllocationResult, opening
 
 __all__ = ["plan", "plan_settings", "appraise_options", "budget_sensitivity", "demand_frame"]
@@ -276,7 +276,8 @@ def plan(
             "\"../data/school_places_scorecards\", relative to the model file)")
     loaded = read_cost_benchmarks(sc_dir, config.authority)
     costs = benchmark_costs(loaded.data, config.authority)
-    areas = pd.DataFrame({nc.AREA: [a.code for a in config.areas], nc.PHASE: [a.phase for a in config.areas]})
+    areas = pd.DataFrame({nc.AREA: [a.code for a in config.areas], nc.PHASE: [a.phase for a in config.areas],
+                          "year_groups": [compulsory_year_groups(a.phase, a.ncys) for a in config.areas]})
     local = options_from_config(sec, f"{config.path}: [plan]")
     catalogue = build_catalogue(areas, costs, first, local=local, extra=[e for e in extra_opts if e is not None])
     adjacency = adjacency_from_config(sec, config.path)

@@ -1,0 +1,265 @@
+"""Middle-school planning areas (``year_groups``): areas teaching part of the secondary phase,
+a middle-school area's Year 8 moving to high-school areas' Year 9.
+
+The synthetic tests say so; the end-to-end ones run a whole-Staffordshire model written from
+the published SCAP 2015 file, whose feeder links are assumed (``staffordshire_model.py``).
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sufficiency import cohort
+from sufficiency.cli import cli
+from sufficiency.config import load_model
+from sufficiency.derive import area_shares, year_group_shares
+from sufficiency.exceptions import ConfigError
+from sufficiency.forecast import CohortModel
+from sufficiency.optimise.options import compulsory_year_groups, default_options
+
+sys.path.insert(0, str(Path(__file__).parent))
+from staffordshire_model import HIGH, write_model  # noqa: E402
+
+MIDDLE = ("8602009", "8602012", "8605010", "8605011", "8605015", "8606009", "8607018", "8607019")
+
+_HEAD = '''[model]
+name = "T"
+authority = "E10000028"
+[data]
+pupils = { path = "p.csv", reader = "tidy" }
+births = { path = "b.csv", reader = "tidy" }
+capacity = { path = "c.csv", reader = "tidy" }
+[[areas]]
+code = "P"
+name = "Primary"
+phase = "primary"
+districts = ["E07000196"]
+transfer = { "M" = 0.6, "S" = 0.4 }
+[[areas]]
+code = "S"
+name = "Two-tier secondary"
+phase = "secondary"
+'''
+_MIDDLE = '''[[areas]]
+code = "M"
+name = "Middle"
+phase = "secondary"
+year_groups = [7, 8]
+transfer = { "H" = 1.0 }
+[[areas]]
+code = "H"
+name = "High"
+phase = "secondary"
+year_groups = [9, 10, 11, 12, 13]
+'''
+
+
+def _load(tmp_path, text):
+    for f in ("p.csv", "b.csv", "c.csv"):  # checked to exist when the model loads; not read
+        (tmp_path / f).write_text("")
+    p = tmp_path / "m.toml"
+    p.write_text(text)
+    return load_model(p)
+
+
+# ----------------------------------------------------------------------------- the model file
+def test_a_middle_and_a_high_school_area_load(tmp_path):
+    cfg = _load(tmp_path, _HEAD + _MIDDLE)
+    assert cfg.area("M").ncys == (7, 8) and cfg.area("M").transfer_ncy == 8
+    assert cfg.area("H").ncys == (9, 10, 11, 12, 13)
+    assert cfg.area("S").ncys == tuple(range(7, 14)) and cfg.area("P").transfer_ncy == 6
+
+
+@pytest.mark.parametrize("old, new, match", [
+    ("year_groups = [7, 8]", "year_groups = [7, 9]", r"\[\[areas\]\] M: year_groups = \[7, 9\]: "
+                                                     "expected consecutive year groups within 7-13"),
+    ("year_groups = [7, 8]", "year_groups = [6, 7]", r"year_groups = \[6, 7\]: expected consecutive"),
+    ("year_groups = [7, 8]", "year_groups = []", r"year_groups = \[\]: expected consecutive"),
+    ('phase = "primary"\n', 'phase = "primary"\nyear_groups = [0, 1, 2, 3, 4]\n',
+     r"\[\[areas\]\] P: year_groups = \[0, 1, 2, 3, 4\]: only secondary areas take year_groups"),
+    ('transfer = { "H" = 1.0 }\n', "", r"\[\[areas\]\] M \(Middle, secondary, year_groups \[7, 8\]\): "
+                                       r"no transfer: its Year 8 pupils go to no area"),
+    ('transfer = { "H" = 1.0 }', 'transfer = { "S" = 0.5, "H" = 0.5 }', None),
+    ('transfer = { "H" = 1.0 }', 'transfer = { "P" = 1.0 }', r"transfer to unknown secondary area"),
+    ('year_groups = [9, 10, 11, 12, 13]', 'year_groups = [10, 11, 12, 13]',
+     r'\[\[areas\]\] M \(Middle\): transfer."H" = 1.0: area H \(High\) teaches year groups 10-13, '
+     "so it cannot take this area's Year 8 as Year 9"),
+])
+def test_year_groups_and_middle_transfers_are_checked(tmp_path, old, new, match):
+    text = (_HEAD + _MIDDLE).replace(old, new, 1)
+    assert text != _HEAD + _MIDDLE
+    if match is None:
+        _load(tmp_path, text)  # a middle area may feed a 7-13 area at Year 9 too
+        return
+    with pytest.raises(ConfigError, match=match):
+        _load(tmp_path, text)
+
+
+def test_a_high_school_area_fed_by_no_middle_area_is_rejected(tmp_path):
+    text = _HEAD + _MIDDLE.replace('transfer = { "H" = 1.0 }', 'transfer = { "S" = 1.0 }')
+    with pytest.raises(ConfigError, match=r"\[\[areas\]\] H \(High, secondary\): no middle-school "
+                                          "area transfers to it, so its Year 9 would come from nowhere"):
+        _load(tmp_path, text)
+
+
+def test_an_11_16_area_may_not_transfer(tmp_path):
+    text = _HEAD + _MIDDLE + '[[areas]]\ncode = "X"\nname = "X"\nphase = "secondary"\n' \
+        'year_groups = [7, 8, 9, 10, 11]\ntransfer = { "H" = 1.0 }\n'
+    with pytest.raises(ConfigError, match=r"\[\[areas\]\] X: transfer: only primary areas and "
+                                          "secondary areas of middle schools"):
+        _load(tmp_path, text)
+
+
+# ------------------------------------------------------------------------------ cohort core
+def _cube():
+    """SYNTHETIC: areas P (primary), M (middle, 7-8), H (high, 9-13), S (7-13, also fed by M)."""
+    A, T, G = 4, 6, 14
+    cube = np.full((A, T, G), np.nan)
+    cube[0, :, :7] = 100.0
+    cube[1, :, 7:9] = 60.0
+    cube[2, :, 9:14] = 30.0
+    cube[3, :, 7:14] = 40.0
+    return cube
+
+
+def test_a_transfer_at_year_8_moves_the_middle_areas_year_8_and_the_others_keep_theirs():
+    cube = _cube()
+    T6 = np.zeros((4, 4))
+    T6[0, 1], T6[0, 3] = 0.6, 0.4
+    T8 = np.zeros((4, 4))
+    T8[1, 2], T8[1, 3] = 0.5, 0.5
+    moves = (cohort.Transfer(6, T6, None), cohort.Transfer(8, T8, ~(T8 > 0).any(axis=1)))
+    src = cohort.feeder_counts(cube, moves)
+    assert np.allclose(src[:, 0, 6], [0, 60, 0, 40])      # Year 6 -> Year 7, replaced
+    assert np.allclose(src[:, 0, 8], [0, 0, 30, 40 + 30])  # H takes 30; S keeps its 40, takes 30
+    assert np.isnan(src[1, 0, 9])                          # untouched year groups stay as they are
+    reception = np.zeros((4, 3))
+    reception[0] = 100.0
+    out = cohort.roll_forward(np.nan_to_num(cube[:, -1]), np.ones((4, 13)), reception, moves)
+    # every pupil is somewhere: ratio 1 conserves the total, Year 13 leaving
+    before = np.nan_to_num(cube[:, -1, :13]).sum() + 100
+    assert out[:, 0].sum() == pytest.approx(before)
+    assert out[1, 0, 9] == 0 and out[2, 0, 9] == pytest.approx(30)  # M has no Year 9; H gets M's
+    # a matrix alone is the Year 6 transfer, as before
+    assert np.array_equal(cohort.feeder_counts(cube, T6), cohort.feeder_counts(cube, moves[:1]),
+                          equal_nan=True)
+
+
+def test_the_model_fits_the_year_8_to_9_ratio_on_the_feeder_areas():
+    """SYNTHETIC history: high Year 9 is 1.02 x the middle areas' Year 8 the year before."""
+    rows = []
+    for t in range(2012, 2023):
+        k = 1 + 0.01 * (t - 2012)
+        for g in range(0, 7):
+            rows.append(("P", t, g, 100 * k))
+        for g in (7, 8):
+            rows.append(("M", t, g, 60 * k))
+        rows.append(("H", t, 9, 1.02 * 60 * (k - 0.01)))
+        for g in range(10, 14):
+            rows.append(("H", t, g, 60 * k))
+    hist = pd.DataFrame(rows, columns=["area", "year", "ncy", "pupils"])
+    ncys = {"P": tuple(range(7)), "M": (7, 8), "H": tuple(range(9, 14))}
+    m = CohortModel(shrinkage=0.0, drift=0.0, primary_drift=0.0, staying_on_drift=0.0,
+                    reception_drift=0.0).fit(hist, transfer={"P": {"M": 1.0}, "M": {"H": 1.0}},
+                                             area_ncys=ncys)
+    i = m.areas_.index("H")
+    assert m.survival_ratios_[i, 8] == pytest.approx(1.02, rel=1e-6)
+    f = m.predict(horizon=2).to_frame()
+    fc = f[(f["kind"] == "forecast") & (f["year"] == 2023)].set_index(["area", "ncy"])["pupils"]
+    assert fc[("H", 9)] == pytest.approx(1.02 * 60 * 1.10, rel=1e-6)
+    assert ("M", 9) not in fc.index or fc[("M", 9)] == 0
+    assert ("H", 8) not in fc.index or fc[("H", 8)] == 0
+
+
+# -------------------------------------------------------------------------- derived history
+def test_year_group_shares_reduce_to_area_shares_when_every_area_teaches_its_phase():
+    cap = pd.DataFrame({"area": ["A", "B", "C"], "phase": "secondary", "roll": [300.0, 100.0, 600.0]})
+    shares = area_shares(cap, cap[["area", "phase"]])
+    la = pd.DataFrame({"year": 2014, "ncy": range(7, 14), "pupils": [100, 100, 100, 100, 100, 50, 40]})
+    full = year_group_shares(shares, {a: tuple(range(7, 14)) for a in "ABC"}, la, 2014)
+    got = full.pivot(index="ncy", columns="area", values="share")
+    assert np.allclose(got.to_numpy(), [[0.3, 0.1, 0.6]] * 7)
+    # A teaches 7-8, B 9-13: each year group split among the areas teaching it
+    part = year_group_shares(shares, {"A": (7, 8), "B": tuple(range(9, 14)), "C": tuple(range(7, 14))},
+                             la, 2014)
+    s = part.groupby("ncy")["share"].sum()
+    assert np.allclose(s, 1.0)
+    g7 = part[part["ncy"] == 7].set_index("area")["share"]
+    dens_a, dens_c = 300 / 200, 600 / 590  # roll per pupil of the year groups taught
+    assert g7["A"] == pytest.approx(dens_a / (dens_a + dens_c))
+    assert set(part.loc[part["area"] == "A", "ncy"]) == {7, 8}
+
+
+# --------------------------------------------------------------------------- plan options
+def test_default_modules_are_sized_for_the_year_groups_an_area_teaches():
+    assert compulsory_year_groups("secondary", (7, 8)) == 2
+    assert compulsory_year_groups("secondary", range(9, 14)) == 3
+    assert compulsory_year_groups("secondary", range(7, 14)) == 5
+    assert compulsory_year_groups("primary", range(0, 7)) == 7
+    costs = pd.DataFrame({"phase": "secondary", "option": ["new_school", "permanent_expansion",
+                                                           "temporary_expansion"],
+                          "cost_per_place": [100.0, 50.0, 10.0], "edition": 2025})
+    areas = pd.DataFrame({"area": ["M", "H", "S"], "phase": "secondary", "year_groups": [2, 3, 5]})
+    o = default_options(areas, costs, 2027).set_index("option")
+    assert o.loc["M:secondary:permanent_expansion", "places"] == 30
+    assert o.loc["H:secondary:permanent_expansion", "places"] == 45
+    assert o.loc["S:secondary:permanent_expansion", "places"] == 75
+    assert o.loc["M:secondary:new_school", ["places", "fill_years"]].tolist() == [360, 2]
+    assert o.loc["H:secondary:new_school", ["places", "fill_years"]].tolist() == [540, 3]
+    assert o.loc["M:secondary:bulge_class", ["places", "duration"]].tolist() == [30, 2]
+    assert o.loc["S:secondary:bulge_class", "duration"] == 5
+    assert o.loc["M:secondary:new_school", "cost_per_module"] == pytest.approx(36000)
+
+
+# ------------------------------------------------------------- Staffordshire, end to end
+@pytest.fixture(scope="module")
+def staffs(data_dir, tmp_path_factory):
+    return write_model(Path(data_dir).resolve(), tmp_path_factory.mktemp("staffs") / "staffs.toml")
+
+
+def test_staffordshire_validates_without_the_middle_school_warning(staffs):
+    r = CliRunner().invoke(cli, ["validate", str(staffs)])
+    assert r.exit_code == 0, r.output
+    assert "valid (95 planning areas)" in r.output
+    assert "have only middle schools" not in r.output
+
+
+def test_staffordshire_forecast_keeps_each_area_to_its_year_groups(staffs, data_dir, tmp_path):
+    r = CliRunner().invoke(cli, ["forecast", str(staffs), "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    f = pd.read_csv(tmp_path / "forecast.csv", dtype={"area": str})
+    held = f[f["pupils"] > 0].groupby("area")["ncy"].agg(lambda g: (int(g.min()), int(g.max())))
+    for a in MIDDLE:
+        assert held[a] == (7, 8), a
+    for a in HIGH:
+        assert held[a] == (9, 13), a
+    assert (f.loc[f["area"].isin(MIDDLE), "tier"] == "middle").all()
+    # the derived history still adds up to the authority's census, year group by year group
+    census = pd.read_csv(Path(data_dir) / "census_pupils_by_ncy_2011_2022.csv")
+    la = census[(census["new_la_code"] == "E10000028") & (census["nc_year"] == "year_group_8")]
+    la = la.assign(year=la["time_period"] // 100).set_index("year")["headcount"]
+    hist = f[(f["kind"] == "derived") & (f["ncy"] == 8)].groupby("year")["pupils"].sum()
+    assert np.allclose(hist.to_numpy(), la.reindex(hist.index).to_numpy())
+    # Year 9 of the high-school areas comes from the middle areas' Year 8 the year before, at
+    # the ratio the (derived) history shows
+    feeders = ("8605010", "8605011", "8605015")
+    cell = f.set_index(["area", "year", "ncy"])["pupils"]
+    m8 = {t: sum(cell[(a, t, 8)] for a in feeders) for t in (2021, 2022)}
+    h9 = {t: sum(cell[(a, t, 9)] for a in HIGH) for t in (2022, 2023)}
+    assert h9[2023] / m8[2022] == pytest.approx(h9[2022] / m8[2021], rel=0.02)
+
+
+def test_staffordshire_plan_sizes_middle_and_high_options(staffs, tmp_path):
+    r = CliRunner().invoke(cli, ["plan", str(staffs), "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    o = pd.read_csv(tmp_path / "options.csv", dtype={"area": str}).set_index("option")
+    assert o.loc["8605010:secondary:permanent_expansion", "places"] == 30
+    assert o.loc["8605012:secondary:new_school", "places"] == 540
+    assert o.loc["8602010:secondary:new_school", "places"] == 900
