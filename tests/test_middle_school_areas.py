@@ -8,7 +8,6 @@ the published SCAP 2015 file, whose feeder links are assumed (``staffordshire_mo
 from __future__ import annotations
 
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np

@@ -23,7 +23,13 @@ from ..capacity import DEMAND, capacity_by_area, demand_by_place_phase
 from ..exceptions import ConfigError
 from .data import SCENARIO, PlanSettings
 from .model import solve_allocation
-from .options import KINDS, benchmark_costs, build_catalogue, compulsory_year_groups, options_from_config
+from .options import (
+    KINDS,
+    benchmark_costs,
+    build_catalogue,
+    compulsory_year_groups,
+    options_from_config,
+)
 from .results import AllocationResult, opening
 
 __all__ = ["plan", "plan_settings", "appraise_options", "budget_sensitivity", "demand_frame"]
