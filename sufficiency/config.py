@@ -222,8 +222,9 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
                    "{ secondary_area = share }")
     for k, v in transfer.items():
         if not is_number(v) or not 0 <= v <= 1:
-            raise _err(path, where, f'transfer."{k}" = {v!r}: expected a share of Year 6 in '
-                       "[0, 1], written as a number (1.0, not 'all')")
+            raise _err(path, where, f'transfer."{k}" = {v!r}: expected a share of the '
+                       "area's last year group (Year 6 of a primary area) in [0, 1], written as "
+                       "a number (1.0, not 'all')")
     transfer = {str(k): float(v) for k, v in transfer.items()}
     year_groups = _year_groups(d, phase, path, where)
     if transfer and phase != "primary" and (not year_groups or year_groups[-1] >= 11):

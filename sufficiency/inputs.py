@@ -12,6 +12,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
@@ -270,6 +271,38 @@ def _warn_middle_school_areas(cfg: ModelConfig, capacity: pd.DataFrame, source: 
             DataQualityWarning, stacklevel=3)
 
 
+def _warn_two_tier_feeders_of_middle_areas(cfg: ModelConfig) -> None:
+    """Warn about primary areas that send Year 6 to a middle-school area but are called
+    two-tier: their schools are first schools (R-Y4) and middle schools' Years 5-6, and the
+    report would describe them as primary schools R-Y6."""
+    middle = {a.code for a in cfg.areas if a.year_groups and a.ncys[-1] < 11}
+    hit = [a for a in cfg.areas if a.phase == "primary" and a.tiers == "two_tier"
+           and any(v > 0 and s in middle for s, v in a.transfer.items())]
+    if hit:
+        warnings.warn(
+            f"{cfg.path}: primary planning area(s) "
+            f"{', '.join(f'{a.code} ({a.name})' for a in hit[:5])}{' ...' if len(hit) > 5 else ''} "
+            "send Year 6 to a middle-school area but have tiers = \"two_tier\": give them "
+            "tiers = \"three_tier\" (first schools R-Y4, middle schools' Years 5-6) so the "
+            "report labels their schools' year groups right", DataQualityWarning, stacklevel=3)
+
+
+def _clip_to_year_groups(cfg: ModelConfig, capacity: pd.DataFrame) -> pd.DataFrame:
+    """Schools' year groups within their area's ``year_groups`` (the SCAP file codes every
+    secondary school Y7-Y13, a Staffordshire 13-18 high school included); a copy."""
+    part = {a.code: a.ncys for a in cfg.areas if a.year_groups}
+    if not part or "ncy_min" not in capacity:
+        return capacity
+    out = capacity.copy()
+    areas = out[nc.AREA].astype(str)
+    sel = areas.isin(list(part)).to_numpy() & (out[nc.PHASE] == "secondary").to_numpy()
+    lo = areas.map(lambda a: part.get(a, (0,))[0]).to_numpy()
+    hi = areas.map(lambda a: part.get(a, (99,))[-1]).to_numpy()
+    out.loc[sel, "ncy_min"] = np.maximum(out.loc[sel, "ncy_min"].to_numpy(), lo[sel])
+    out.loc[sel, "ncy_max"] = np.minimum(out.loc[sel, "ncy_max"].to_numpy(), hi[sel])
+    return out
+
+
 def _la_numbers(area_codes: list[str]) -> list[int] | None:
     """The DfE LA numbers the model's planning-area codes begin with (a planning-area code is
     the LA number and 4 digits: 8850031 -> 885), or None if a code is not of that form."""
@@ -352,6 +385,8 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
     check_area_phases(capacity, _areas_frame(cfg), capacity.attrs.get("source", str(cap_src.path)),
                       cap_lines)
     _warn_middle_school_areas(cfg, capacity, str(cap_src.path))
+    _warn_two_tier_feeders_of_middle_areas(cfg)
+    capacity = _clip_to_year_groups(cfg, capacity)
     capacity.attrs = {}
 
     # --- authority pupils ------------------------------------------------------------------

@@ -60,8 +60,9 @@ def write_model(data_dir: Path, path: Path, high=HIGH) -> Path:
     for code in prim:
         d = code[3]
         dest = sec_cap[[s for s in sec_cap.index if s[3] == d and s not in high]]
+        tiers = ['tiers = "three_tier"'] if any(s in middle for s in dest.index) else []
         lines += ["[[areas]]", f'code = "{code}"', f'name = "Primary {code}"',
-                  'phase = "primary"', f'districts = ["{DISTRICTS[d]}"]',
+                  'phase = "primary"', *tiers, f'districts = ["{DISTRICTS[d]}"]',
                   f"transfer = {_shares(dest)}", ""]
     for code in sec_cap.index:
         lines += ["[[areas]]", f'code = "{code}"', f'name = "Secondary {code}"', 'phase = "secondary"']

@@ -8,6 +8,7 @@ the published SCAP 2015 file, whose feeder links are assumed (``staffordshire_mo
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -262,3 +263,49 @@ def test_staffordshire_plan_sizes_middle_and_high_options(staffs, tmp_path):
     assert o.loc["8605010:secondary:permanent_expansion", "places"] == 30
     assert o.loc["8605012:secondary:new_school", "places"] == 540
     assert o.loc["8602010:secondary:new_school", "places"] == 900
+
+
+def test_capacity_and_report_describe_middle_and_high_areas(staffs, tmp_path):
+    """The report's words follow the areas' year groups (review of the first version: it
+    called a Y9-Y13 area's high school Y7-Y13 and every area "secondary Y7-Y13")."""
+    import html
+    import re
+
+    from sufficiency.inputs import load_inputs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inputs = load_inputs(load_model(staffs))
+    cap = inputs.capacity
+    codsall = cap[(cap["area"] == "8605012") & (cap["phase"] == "secondary")]
+    assert codsall[["ncy_min", "ncy_max"]].drop_duplicates().values.tolist() == [[9, 13]]
+    r = CliRunner().invoke(cli, ["report", str(staffs), "--out", str(tmp_path), "--only", "html",
+                                 "--no-send", "--no-early-years", "--date", "2026-11-27"])
+    assert r.exit_code == 0, r.output
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ",
+                                                    (tmp_path / "report.html").read_text())))
+    assert ("this area's schools teach secondary Years 7-8 only (a middle school's Years 5-6 are "
+            "in its primary area); Year 8 moves on to 8605012 (") in text
+    assert ("Secondary 8605012 (secondary planning area 8605012) Tier structure: three-tier (first "
+            "R-Y4, middle Y5-Y8, high Y9-Y13); this area's schools teach Years 9-13 only; its Year 9 "
+            "comes from the middle-school area(s) 8605010, 8605011, 8605015.") in text
+    assert "it also takes Year 9 from the middle-school area(s) 8602009, 8602012" in text
+    assert "Codsall Community High School Y9-Y13 1,090" in text
+    assert "middle-school areas Y7-Y8, high-school areas Y9-Y13" in text
+    assert "Some secondary planning areas here hold only middle schools" in text
+    assert "2 in a middle-school area, 3 in a high-school area" in text
+
+
+def test_two_tier_primary_areas_feeding_middle_areas_are_warned(tmp_path):
+    from sufficiency.exceptions import DataQualityWarning
+    from sufficiency.inputs import _warn_two_tier_feeders_of_middle_areas
+
+    cfg = _load(tmp_path, _HEAD + _MIDDLE)
+    with pytest.warns(DataQualityWarning, match=r"primary planning area\(s\) P \(Primary\) send "
+                                                 r'Year 6 to a middle-school area but have tiers = "two_tier"'):
+        _warn_two_tier_feeders_of_middle_areas(cfg)
+    cfg = _load(tmp_path, (_HEAD + _MIDDLE).replace('phase = "primary"\n',
+                                                    'phase = "primary"\ntiers = "three_tier"\n'))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _warn_two_tier_feeders_of_middle_areas(cfg)

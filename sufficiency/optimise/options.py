@@ -218,7 +218,12 @@ def default_options(
             places = m["places"] if kind == "bulge_class" else round(m["places"] * n / full)
             duration = n if m["duration"] else 0
             part = ("" if n == full else
-                    f"; sized for the area's {n} year groups of {full} (year_groups)")
+                    f"; lasts the area's {n} year groups of {full} (year_groups)"
+                    if kind == "bulge_class" else
+                    f"; sized for the area's {n} year groups of {full} (year_groups)"
+                    + ("; secondary places only: a middle school's Years 5-6 places "
+                       "would be primary places in its primary area, not counted here"
+                       if a.phase == "secondary" and n < 3 else ""))
             rows.append({
                 "option": f"{a.area}:{a.phase}:{kind}",
                 nc.AREA: str(a.area), nc.PHASE: a.phase, "kind": kind,

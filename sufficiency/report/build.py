@@ -601,12 +601,29 @@ def run_pipeline(
 # ---------------------------------------------------------------------------
 # Building the report tables
 # ---------------------------------------------------------------------------
-def _tiers_text(area) -> str:
+def _tiers_text(area, areas=()) -> str:
+    """The area's tier structure in words; for an area teaching part of its phase
+    (``year_groups``), which year groups and where its pupils come from or go on to."""
     names = {"two_tier": "two-tier (primary R-Y6, secondary Y7-Y13)",
              "three_tier": "three-tier (first R-Y4, middle Y5-Y8, high Y9-Y13)"}
     text = names.get(area.tiers, area.tiers)
     for ch in sorted(area.tier_changes, key=lambda c: c.year):
         text += f"; {names.get(ch.tiers, ch.tiers).split(' (')[0]} from September {ch.year}"
+    g = area.ncys
+    if area.phase == "secondary" and area.year_groups and g[-1] < 11:
+        goes = ", ".join(f"{s} ({v:.0%})" for s, v in area.transfer.items() if v > 0)
+        text += (f"; this area's schools teach secondary Years {g[0]}-{g[-1]} only (a middle "
+                 f"school's Years 5-6 are in its primary area); Year {g[-1]} moves on to "
+                 f"{goes} as Year {g[-1] + 1}")
+    elif area.phase == "secondary" and area.year_groups:
+        text += f"; this area's schools teach Years {g[0]}-{g[-1]} only"
+    feeders = [a for a in areas if a.phase == "secondary" and a.year_groups
+               and a.ncys[-1] < 11 and a.transfer.get(area.code, 0) > 0]
+    if feeders:
+        entry = feeders[0].ncys[-1] + 1
+        text += (f"; {'its' if entry == g[0] else 'it also takes'} Year {entry} "
+                 f"{'comes ' if entry == g[0] else ''}from the middle-school area(s) "
+                 f"{', '.join(a.code for a in feeders)}")
     return text
 
 
@@ -620,7 +637,8 @@ def _areas_table(inputs: ModelInputs) -> pd.DataFrame:
                 nc.AREA: a.code,
                 "name": a.name,
                 nc.PHASE: a.phase,
-                "tiers": _tiers_text(a),
+                "tiers": _tiers_text(a, inputs.config.areas),
+                "year_groups": (f"Y{a.ncys[0]}-Y{a.ncys[-1]}" if a.year_groups else ""),
                 "tier_change_year": (min(int(c.year) for c in a.tier_changes)
                                      if a.tier_changes else None),
                 "schools": int(mine[nc.SCHOOL].nunique()),

@@ -95,7 +95,15 @@ def glossary(data) -> tuple:
     middle schools."""
     three_tier = data.areas is not None and "tiers" in data.areas and (
         data.areas["tiers"].astype(str).str.contains("three").any())
-    return tuple(t for t in GLOSSARY if three_tier or t[0] != "Three-tier")
+    terms = tuple(t for t in GLOSSARY if three_tier or t[0] != "Three-tier")
+    if data.areas is not None and "year_groups" in data.areas and (
+            data.areas["year_groups"].astype(bool).any()):
+        terms = tuple((k, v.replace("(7 years in primary, 5 in secondary)",
+                                    "(7 years in primary, 5 in secondary: as many as the "
+                                    "area's schools teach before the sixth form, 2 in a "
+                                    "middle-school area, 3 in a high-school area)"))
+                      for k, v in terms)
+    return terms
 
 
 OGL = ("Contains public sector information licensed under the Open Government Licence v3.0 "

@@ -100,10 +100,19 @@ def format_cell(value, fmt: str) -> str:
     return str(value).replace("_", " ")
 
 
+def _part_phase(data) -> bool:
+    """Whether some planning area's schools teach only part of its phase (``year_groups``)."""
+    a = data.areas
+    return a is not None and "year_groups" in a and a["year_groups"].astype(bool).any()
+
+
 def _suff_note(data) -> str:
     m = data.meta
+    own = ("; or the year groups an area's schools teach where they teach only some, as "
+           "its tier structure says: middle-school areas Y7-Y8, high-school areas Y9-Y13"
+           ) if _part_phase(data) else ""
     return (
-        f"Demand: forecast pupils by phase of places (primary R-Y6; secondary Y7-Y13). Capacity: "
+        f"Demand: forecast pupils by phase of places (primary R-Y6; secondary Y7-Y13{own}). Capacity: "
         f"net capacity, {m['data_vintage'].split('capacity: ')[-1]}. Required = demand x "
         f"(1 + {fmt_pct(m['margin'])}). Surplus % = (capacity - demand) / demand (rounded down: 4.96% shows as 4.9%). RAG: red shortfall (surplus below {fmt_pct(m['margin'])}); "
         f"amber surplus below {fmt_pct(m['target'])}; green {fmt_pct(m['target'])}-"
