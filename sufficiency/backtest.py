@@ -358,8 +358,17 @@ class BacktestResult:
         then the baselines' errors and, with scorecards, ``authority_error`` and ``winner``."""
         return self.data.copy()
 
-    def scores(self, target_years: Sequence[int] | None = None) -> pd.DataFrame:
+    def scores(self, target_years: Sequence[int] | None = None,
+               areas: Sequence[str] | None = None) -> pd.DataFrame:
         """Median absolute error, bias, coverage and win rates by phase and horizon.
+
+        Parameters
+        ----------
+        target_years : sequence of int, optional
+            Score only forecasts of these target years.
+        areas : sequence of str, optional
+            Score only these areas (authorities); the models were still fitted on all of
+            them (the empirical-Bayes shrinkage pools over areas).
 
         Returns
         -------
@@ -371,6 +380,8 @@ class BacktestResult:
         d = self.data
         if target_years is not None:
             d = d[d["target_year"].isin(list(target_years))]
+        if areas is not None:
+            d = d[d[nc.AREA].astype(str).isin([str(a) for a in areas])]
         rows = []
         for (ph, h), g in d.groupby([nc.PHASE, "horizon"], sort=True):
             r = {"phase": ph, "horizon": int(h), "n": len(g),
@@ -394,11 +405,15 @@ class BacktestResult:
             rows.append(r)
         return pd.DataFrame(rows)
 
-    def summary(self, target_years: Sequence[int] | None = None) -> str:
+    def summary(self, target_years: Sequence[int] | None = None,
+                areas: Sequence[str] | None = None) -> str:
         """The :meth:`scores` table in words (median absolute errors, bias, win rates and
-        coverage by phase and horizon), optionally for some target years only."""
-        s = self.scores(target_years)
-        lines = [f"Backtest: {self.data['area'].nunique()} areas, origins "
+        coverage by phase and horizon), optionally for some target years or areas only."""
+        s = self.scores(target_years, areas)
+        scored = (f"{len(set(map(str, areas)))} of {self.data['area'].nunique()} areas scored "
+                  f"({', '.join(sorted(map(str, set(areas))))}; fitted on all)"
+                  if areas is not None else f"{self.data['area'].nunique()} areas")
+        lines = [f"Backtest: {scored}, origins "
                  f"{sorted(self.data['origin'].unique().tolist())}"]
         cols = [c for c in s.columns if c.startswith(("mae_", "bias_", "coverage", "win_rate"))]
         lines.append(f"{'phase':<10} {'h':>2} {'n':>4} " + " ".join(f"{c:>12}" for c in cols))

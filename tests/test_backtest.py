@@ -178,6 +178,33 @@ def test_cli_backtest_exact_interface(files, tmp_path, data_dir):
     assert len(d) == 168
 
 
+def test_cli_backtest_scores_one_authority(files, tmp_path, data_dir):
+    """--areas scores some authorities only; the fit, the CSV and the areas' own rows are
+    those of the run over all of them."""
+    from sufficiency.cli import cli
+
+    out = tmp_path / "results.csv"
+    base = ["backtest", "--pupils", str(files[0]), "--births", str(files[1]), "--lookup",
+            str(files[2]), "--origins", "2017,2019,2020,2021", "--horizons", "1,3",
+            "--scorecards", str(data_dir / "school_places_scorecards")]
+    r = CliRunner().invoke(cli, base + ["--areas", "E10000034", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "Backtest: 1 of 14 areas scored (E10000034; fitted on all)" in r.output
+    d = pd.read_csv(out)
+    assert d["area"].nunique() == 14  # the CSV keeps every row
+    mine = d[d["area"] == "E10000034"]
+    row = next(line for line in r.output.splitlines() if line.startswith("primary     1"))
+    n, mae = row.split()[2], row.split()[3]
+    assert int(n) == len(mine[(mine["phase"] == "primary") & (mine["horizon"] == 1)])
+    med = mine.loc[(mine["phase"] == "primary") & (mine["horizon"] == 1), "pct_error"].abs().median()
+    assert mae == f"{med * 100:.2f}%"
+    w = mine[mine["winner"].fillna("") != ""]
+    assert (f"model won {(w['winner'] == 'model').sum()} of {len(w)}") in r.output
+    bad = CliRunner().invoke(cli, base + ["--areas", "E10000034,E99999999"])
+    assert bad.exit_code == 2
+    assert "E99999999: no such authority in " in bad.output and "new_la_code" in bad.output
+
+
 def test_backtest_entry_point_subprocess(files, tmp_path):
     out = tmp_path / "results.csv"
     r = subprocess.run(

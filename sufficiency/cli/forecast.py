@@ -120,13 +120,18 @@ def _horizons(ctx, param, value):
 @click.option("--target-years", "target_years", callback=_int_list, multiple=True,
               help="Only summarise these target years, e.g. 2018,2021,2022 (the CSV keeps all "
                    "rows); a repeated --target-years adds to the list.")
+@click.option("--areas", "areas", multiple=True,
+              help="Only summarise these authorities (new_la_code, e.g. E10000034, "
+                   "comma-separated; the CSV keeps all rows, and every model is still fitted "
+                   "on all authorities, as the shrinkage pools over them); a repeated --areas "
+                   "adds to the list.")
 @click.option("--by-ncy", "by_ncy", is_flag=True, help="Also print errors by year group.")
 @click.option("--intervals", type=click.Choice(["errors", "bootstrap"]), default="errors",
               show_default=True,
               help="80% intervals from the model's errors at earlier origins, or from a bootstrap "
                    "over historical ratios (for comparison; it covers too little, docs/forecast.md).")
-def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_years, by_ncy,
-             intervals):
+def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_years, areas,
+             by_ncy, intervals):
     """Rolling-origin backtest on the published files, against two naive baselines.
 
     For each origin, fits on data up to it, forecasts the horizons and scores the DfE measure
@@ -156,10 +161,19 @@ def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_
             logger.warning("--target-years: no scored forecast has target year %s; summarising %s",
                            ", ".join(map(str, unknown)),
                            ", ".join(str(y) for y in sorted(set(target_years) & have)))
+    areas = [a.strip() for v in areas for a in v.split(",") if a.strip()] or None
+    if areas:
+        have = sorted(set(result.data["area"].astype(str)))
+        unknown = sorted(set(areas) - set(have))
+        if unknown:
+            raise click.BadParameter(
+                f"{', '.join(unknown)}: no such authority in {pupils.name}; expected new_la_code "
+                f"values such as {', '.join(have[:3])} ({len(have)} in the file)",
+                param_hint="'--areas'")
     if out is not None:
         with output_file(out) as path:
             write_frame(result.to_frame(), path, "csv")
-    click.echo(result.summary(target_years or None))
+    click.echo(result.summary(target_years or None, areas))
     if by_ncy:
         t = result.by_ncy.pivot(index="ncy", columns="horizon", values="median_abs_error")
         click.echo("Median absolute error by year group (columns: horizon):")
@@ -168,6 +182,8 @@ def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_
         d = result.to_frame()
         if target_years:
             d = d[d["target_year"].isin(target_years)]
+        if areas:
+            d = d[d["area"].astype(str).isin(areas)]
         d = d[d["winner"] != ""]
         if len(d):
             wins = (d["winner"] == "model").sum()
