@@ -174,3 +174,23 @@ def test_capital_programme_by_financial_year(run):
     for y, fy in zip(body["year"], body["spend in financial year"]):
         start = int(y[:4])
         assert fy == f"{start - 1}-{start % 100:02d}"
+
+
+def test_lapsing_kinds_name_interim_places_as_well_as_bulge_classes():
+    """SYNTHETIC: the recommendation on temporary places ending after the plan said "bulge
+    classes" for interim places too (review item of 27 November 2026)."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from sufficiency.report.analysis import lapsing_kinds
+
+    ba = pd.DataFrame({"area": "A", "phase": "primary", "year": [2030, 2031, 2032]})
+    plan = pd.DataFrame({"area": "A", "phase": "primary", "kind": ["bulge_class", "temporary_expansion"],
+                         "year": [2031, 2029], "duration": [7, 1]})
+    data = SimpleNamespace(plan=plan, before_after=ba)
+    assert lapsing_kinds(data) == {"bulge_class"}  # the interim places ended in 2029/30
+    data.plan = plan.assign(year=[2031, 2032])
+    assert lapsing_kinds(data) == {"bulge_class", "temporary_expansion"}
+    data.plan = plan.iloc[:0]
+    assert lapsing_kinds(data) == set()

@@ -26,6 +26,7 @@ __all__ = [
     "cells_before_after",
     "residual_shortfall",
     "bulge_lapse",
+    "lapsing_kinds",
     "mainstream_left_short",
     "send_totals",
     "early_years_totals",
@@ -152,10 +153,22 @@ def residual_shortfall(data: ReportData, phase: str) -> pd.DataFrame | None:
             .sum().reset_index())
 
 
+def lapsing_kinds(data: ReportData) -> set[str]:
+    """Kinds of the temporary options (``duration`` > 0) still in use in the plan's last year
+    (``bulge_class``, ``temporary_expansion`` for interim places, ...)."""
+    plan, ba = data.plan, data.before_after
+    if plan is None or plan.empty or ba is None or ba.empty or "duration" not in plan:
+        return set()
+    last = int(ba[nc.YEAR].max())
+    temp = plan[(plan["duration"].fillna(0) > 0) & plan[nc.PHASE].isin(["primary", "secondary"])]
+    live = temp[temp[nc.YEAR] + temp["duration"] > last]
+    return set(live["kind"]) if "kind" in live else {"bulge_class"}
+
+
 def bulge_lapse(data: ReportData) -> list[tuple[str, float]]:
     """Mainstream areas that the plan keeps sufficient in its last year only with bulge classes
-    that end after it: (area name, places short at that year's demand once they end), largest
-    first."""
+    (or other temporary places) that end after it: (area name, places short at that year's
+    demand once they end), largest first."""
     plan, ba = data.plan, data.before_after
     if (plan is None or plan.empty or ba is None or ba.empty or "duration" not in plan
             or "capacity_after" not in ba):

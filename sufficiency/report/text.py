@@ -23,6 +23,7 @@ from .analysis import (
     bulge_lapse,
     cells_before_after,
     early_years_totals,
+    lapsing_kinds,
     old_capacity_year,
     position_at,
     published_latest,
@@ -331,8 +332,10 @@ def recommendations(data: ReportData) -> list[str]:
             "before committing them;")
     lapse = bulge_lapse(data)
     if lapse:
+        what = ("bulge classes are" if lapsing_kinds(data) <= {"bulge_class"}
+                else "bulge classes and interim places are")
         recs.append(
-            "notes that bulge classes are temporary: as those in use in the plan's last year "
+            f"notes that {what} temporary: as those in use in the plan's last year "
             "end, " + _join([f"{name} ({fmt_count(v)})" for name, v in lapse])
             + " would be short again at that year's demand, and asks officers to review the "
             "need before they end;")
