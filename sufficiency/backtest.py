@@ -664,7 +664,8 @@ def calibration_history(inputs) -> CalibrationHistory:
         pupils = inputs.pupils
         births = inputs.births if len(inputs.births) else None
         transfer = {a.code: dict(a.transfer) for a in cfg.areas if a.transfer}
-        fit_kwargs = {"transfer": transfer or None, "area_ncys": {a.code: a.ncys for a in cfg.areas}}
+        fit_kwargs = {"transfer": transfer or None, "area_ncys": {a.code: a.ncys for a in cfg.areas},
+                      "intake_from": {a.code: a.intake_from for a in cfg.areas if a.intake_from} or None}
         what = "planning area"
     elif src is not None and src.reader == "census_ncy":
         try:

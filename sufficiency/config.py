@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import nomenclature as nc
-from ._values import duplicates, is_number, is_year
+from ._values import did_you_mean, duplicates, is_number, is_year
 from .exceptions import ConfigError
 
 __all__ = [
@@ -82,8 +82,16 @@ class AreaConfig:
         Changes of tier structure over time (Pershore: two-tier from 2027).
     year_groups : tuple of int
         Year groups the area's schools teach, consecutive; empty for the phase's whole range
-        (R-Y6 primary, Y7-Y13 secondary). A secondary area of middle schools only is
-        ``(7, 8)``; a high-school area they feed ``(9, 10, 11, 12, 13)``.
+        (R-Y6 primary, Y7-Y13 secondary). A primary area of first schools only is
+        ``(0, 1, 2, 3, 4)``; a secondary area of middle schools only ``(7, 8)``; a
+        high-school area they feed ``(9, 10, 11, 12, 13)``; a university technical college
+        ``(10, 11, 12, 13)``.
+    intake_from : tuple of str
+        For an area whose first year group no ``transfer`` can feed (a school recruiting at
+        Year 10 or Year 12 from across the authority): the areas whose previous year group
+        it recruits from. Its entry is forecast as a ratio to their cohort, estimated from
+        history like any survival ratio; their own pupils are not moved (their ratios
+        already show those who leave).
     """
 
     code: str
@@ -94,6 +102,7 @@ class AreaConfig:
     transfer: Mapping[str, float] = field(default_factory=dict)
     tier_changes: tuple[TierChange, ...] = ()
     year_groups: tuple[int, ...] = ()
+    intake_from: tuple[str, ...] = ()
 
     def tier_structure(self, year: int) -> nc.TierStructure:
         """Return the tier structure in force in academic year ``year``."""
@@ -117,6 +126,12 @@ class AreaConfig:
     def transfer_ncy(self) -> int:
         """Year group whose pupils the area's ``transfer`` moves on (its last)."""
         return self.ncys[-1]
+
+    @property
+    def passes_on(self) -> bool:
+        """Whether the area's pupils move on to other areas at the end of its last year
+        group: a primary area, or a secondary area ending before Year 11 (middle schools)."""
+        return self.phase == "primary" or self.ncys[-1] < 11
 
 
 @dataclass(frozen=True)
@@ -227,12 +242,33 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
                        "a number (1.0, not 'all')")
     transfer = {str(k): float(v) for k, v in transfer.items()}
     year_groups = _year_groups(d, phase, path, where)
+    where = f"[[areas]] {code} ({name})"
     if transfer and phase != "primary" and (not year_groups or year_groups[-1] >= 11):
-        raise _err(path, where, "transfer: only primary areas and secondary areas of middle "
-                   "schools (year_groups ending before Year 11, e.g. [7, 8]) have transfer "
-                   "shares")
+        last = year_groups[-1] if year_groups else 13
+        raise _err(path, where, f"transfer: this secondary area teaches up to Year {last}, so "
+                   "its pupils move on to no other area; only primary areas and secondary "
+                   "areas of middle schools have transfer shares. If its schools are middle "
+                   "schools, give it year_groups = [7, 8] (the secondary years they teach)")
     if transfer and abs(sum(transfer.values()) - 1) > 1e-6:
-        raise _err(path, where, f"transfer shares sum to {sum(transfer.values()):.4f}; expected 1")
+        g = year_groups[-1] if year_groups else (6 if phase == "primary" else 13)
+        raise _err(path, where, f"transfer shares sum to {sum(transfer.values()):.4f}; expected "
+                   f"1: the shares of its Year {g} by the area each goes on to, all of them "
+                   "(e.g. { \"A\" = 0.7, \"B\" = 0.3 })")
+    if districts and year_groups and year_groups[0] != 0:
+        raise _err(path, where, f"districts = {districts!r}: the area teaches no Reception "
+                   f"(year_groups start at Year {year_groups[0]}), so no births feed it; list "
+                   "districts on the areas with Reception")
+    intake = d.get("intake_from", [])
+    if not isinstance(intake, list) or not all(isinstance(x, (str, int)) and not isinstance(x, bool)
+                                               for x in intake):
+        raise _err(path, where, f"intake_from = {intake!r}: expected a list of planning-area "
+                   'codes, e.g. ["8602010", "8602011"]')
+    intake = tuple(str(x) for x in intake)
+    first = year_groups[0] if year_groups else (0 if phase == "primary" else 7)
+    if intake and first in (0, 7):
+        raise _err(path, where, f"intake_from: the area starts at {nc.NCY_LABELS[first]}, which "
+                   "births or the primary areas' transfer feed; intake_from is for areas "
+                   "starting later (year_groups = [10, 11, 12, 13], say)")
     changes = []
     raw_changes = d.get("tier_changes", [])
     if not isinstance(raw_changes, list) or not all(isinstance(ch, Mapping) for ch in raw_changes):
@@ -247,38 +283,50 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
         )
     return AreaConfig(
         code, name, phase, tiers, tuple(str(x) for x in districts),
-        MappingProxyType(transfer), tuple(changes), year_groups,
+        MappingProxyType(transfer), tuple(changes), year_groups, intake,
     )
 
 
 def _year_groups(d: Mapping, phase: str, path: Path, where: str) -> tuple[int, ...]:
-    """The area's ``year_groups`` (secondary areas only): consecutive year groups in 7-13."""
+    """The area's ``year_groups``: consecutive year groups within its phase (0-6, 7-13)."""
     if "year_groups" not in d:
         return ()
     v = d["year_groups"]
+    lo, hi = (0, 6) if phase == "primary" else (7, 13)
     ok = (isinstance(v, list) and v and all(isinstance(g, int) and not isinstance(g, bool) for g in v)
           and list(v) == list(range(v[0], v[0] + len(v))))
-    if phase != "secondary":
-        raise _err(path, where, f"year_groups = {v!r}: only secondary areas take year_groups "
-                   "(a primary area holds Reception-Year 6, a middle school's Years 5-6 "
-                   "included)")
-    if not ok or not 7 <= v[0] <= v[-1] <= 13:
-        raise _err(path, where, f"year_groups = {v!r}: expected consecutive year groups "
-                   "within 7-13, e.g. [7, 8] for middle schools or [9, 10, 11, 12, 13] for "
-                   "high schools")
+    if not ok or not lo <= v[0] <= v[-1] <= hi:
+        example = ("[0, 1, 2, 3, 4] for first schools" if phase == "primary" else
+                   "[7, 8] for middle schools or [9, 10, 11, 12, 13] for high schools")
+        raise _err(path, where, f"year_groups = {v!r}: expected consecutive year groups in "
+                   f"increasing order within {lo}-{hi} for a {phase} area (Reception = 0), "
+                   f"e.g. {example}")
     return tuple(int(g) for g in v)
 
 
 def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
-    """Where a model gives transfers, every primary area sends and every secondary area receives.
+    """Where a model gives transfers, every area that passes pupils on sends them and every
+    area not starting at Reception is fed.
 
     Secondary Year 7 comes only from the transfer shares: a primary area left without one
     sends its Year 6 nowhere, and a secondary area no primary area feeds falls to 0 pupils
-    within five years (review 2, N2). A model with no transfers at all is left as it is only
-    when it does not have both primary and secondary planning areas (an authority-level or
-    single-phase model).
+    within five years (review 2, N2). The same holds at every year group at which pupils
+    change area (first to middle schools at Year 5, middle to high schools at Year 9); an area
+    recruiting across areas (``intake_from``) is fed by those. A model with no transfers at
+    all is left as it is only when it does not have both primary and secondary planning areas
+    (an authority-level or single-phase model).
     """
     secondary = [a for a in areas if a.phase == "secondary"]
+    by_code = {a.code: a for a in areas}
+    for a in areas:
+        for s in a.intake_from:
+            src = by_code.get(s)
+            if src is None or a.ncys[0] - 1 not in src.ncys:
+                raise _err(path, f"[[areas]] {a.code} ({a.name})",
+                           f"intake_from: {s!r} is not a planning area teaching Year "
+                           f"{a.ncys[0] - 1}; expected codes of the areas whose Year "
+                           f"{a.ncys[0] - 1} the area recruits its Year {a.ncys[0]} from"
+                           + (f" ({_teaching(areas, a.ncys[0] - 1)})" if src is not None else ""))
     if not any(a.transfer for a in areas):
         primary = [a for a in areas if a.phase == "primary"]
         if primary and secondary:
@@ -291,20 +339,14 @@ def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
                        "by secondary area, summing to 1)")
         return
     for a in areas:
-        if a.phase == "primary" and not any(v > 0 for v in a.transfer.values()):
-            codes = ", ".join(s.code for s in secondary[:3])
-            raise _err(path, f"[[areas]] {a.code} ({a.name}, primary)",
-                       "no transfer: its Year 6 pupils go to no secondary area; give "
-                       'transfer = { "<secondary code>" = 1.0 } (shares of Year 6 by secondary '
-                       f"area, summing to 1; secondary areas: {codes}{' ...' if len(secondary) > 3 else ''})")
-    by_code = {a.code: a for a in areas}
-    for a in secondary:
-        if a.ncys[-1] < 11 and not any(v > 0 for v in a.transfer.values()):
-            raise _err(path, f"[[areas]] {a.code} ({a.name}, secondary, year_groups "
-                       f"{list(a.ncys)})",
-                       f"no transfer: its Year {a.ncys[-1]} pupils go to no area; give "
-                       'transfer = { "<high-school area code>" = 1.0 } (shares of its '
-                       f"Year {a.ncys[-1]} by the secondary areas teaching Year {a.ncys[-1] + 1})")
+        if a.passes_on and not any(v > 0 for v in a.transfer.values()):
+            g = a.transfer_ncy
+            raise _err(path, f"[[areas]] {a.code} ({a.name}, {a.phase}"
+                       + (f", year_groups {list(a.ncys)})" if a.year_groups else ")"),
+                       f"no transfer: its Year {g} pupils go to no "
+                       f"{'secondary ' if g == 6 else ''}area; give "
+                       f'transfer = {{ "<{"secondary " if g == 6 else ""}code>" = 1.0 }} (shares of its Year {g} by the areas '
+                       f"teaching Year {g + 1}, summing to 1: {_teaching(areas, g + 1)})")
     for a in areas:
         for s, v in a.transfer.items():
             dest, g = by_code[s], a.transfer_ncy + 1
@@ -313,15 +355,33 @@ def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
                            f'transfer."{s}" = {v}: area {s} ({dest.name}) teaches year groups '
                            f"{dest.ncys[0]}-{dest.ncys[-1]}, so it cannot take this area's Year "
                            f"{a.transfer_ncy} as Year {g}; send them to an area teaching Year {g} "
-                           "or set its year_groups")
+                           f"({_teaching(areas, g)}) or set its year_groups")
     fed = {(s, a.transfer_ncy + 1) for a in areas for s, v in a.transfer.items() if v > 0}
-    for a in secondary:
-        if (a.code, a.ncys[0]) not in fed:
-            src = "primary" if a.ncys[0] == 7 else "middle-school"
-            raise _err(path, f"[[areas]] {a.code} ({a.name}, secondary)",
-                       f"no {src} area transfers to it, so its Year {a.ncys[0]} would come "
-                       "from nowhere and its pupils fall to 0; give the areas that feed it a "
-                       f'share, e.g. transfer = {{ "{a.code}" = 1.0 }}, or remove the area')
+    for a in areas:
+        g = a.ncys[0]
+        if g == 0 or a.intake_from or (a.code, g) in fed:
+            continue
+        senders = [b for b in areas if b.passes_on and b.transfer_ncy == g - 1 and b is not a]
+        how = (f"give the areas that send Year {g - 1} on to it a share in their transfer "
+               f"({', '.join(b.code for b in senders[:3])}{' ...' if len(senders) > 3 else ''}: "
+               f'e.g. in area {senders[0].code}, transfer = {{ "{a.code}" = 1.0 }})'
+               if senders else
+               f"no area passes its Year {g - 1} on (only primary areas, at their last year "
+               "group, and middle-school areas do)")
+        recruit = ("" if g == 7 else
+                   "; or, for a school recruiting across areas (a university technical college, "
+                   f"a sixth-form centre), intake_from = [codes of the areas teaching Year "
+                   f"{g - 1}: {_teaching(areas, g - 1)}]")
+        raise _err(path, f"[[areas]] {a.code} ({a.name}, {a.phase})",
+                   f"no {'primary ' if g == 7 else ''}area transfers to it, so its Year {g} "
+                   f"would come from nowhere and its pupils fall to 0; {how}{recruit}; or "
+                   "remove the area")
+
+
+def _teaching(areas: tuple[AreaConfig, ...], g: int) -> str:
+    """The codes of the areas teaching year group ``g`` (at most 4, then "...")."""
+    codes = [a.code for a in areas if g in a.ncys]
+    return ", ".join(codes[:4]) + (" ..." if len(codes) > 4 else "") if codes else "none"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -454,11 +514,13 @@ def load_model(path: str | Path) -> ModelConfig:
     dup = duplicates(a.code for a in areas)
     if dup:
         raise _err(path, "[[areas]]", f"duplicate area code(s) {dup}")
-    secondary = {a.code for a in areas if a.phase == "secondary"}
+    codes = {a.code for a in areas}
     for a in areas:
-        unknown = sorted(set(a.transfer) - secondary)
+        unknown = sorted(set(a.transfer) - codes)
         if unknown:
-            raise _err(path, f"[[areas]] {a.code}", f"transfer to unknown secondary area(s) {unknown}")
+            raise _err(path, f"[[areas]] {a.code} ({a.name})",
+                       f"transfer to unknown area(s) {unknown}; expected codes of the model's "
+                       "[[areas]]" + did_you_mean(unknown[0], sorted(codes)))
     _check_transfer_coverage(areas, path)
 
     data = {}

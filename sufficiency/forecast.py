@@ -56,17 +56,21 @@ FORECAST_COLUMNS = (
 
 
 def _transfer_matrix(transfer, areas: list[str],
-                     area_ncys: Mapping[str, tuple[int, ...]] | None = None):
+                     area_ncys: Mapping[str, tuple[int, ...]] | None = None,
+                     intake_from: Mapping[str, tuple[str, ...]] | None = None):
     """Transfers from ``{from_area: {to_area: share}}`` or a frame (from, to, share).
 
     An area's pupils move at the end of its last year group (``area_ncys``; Year 6 if not
     given): a primary area's Year 6 to Year 7, a middle-school area's Year 8 to Year 9.
     Returns ``T[p, s]`` (the matrix at Year 6) when every move is at Year 6, else one
     :class:`~sufficiency.cohort.Transfer` per year group, in which the areas that send no
-    pupils at that year group keep their own.
+    pupils at that year group keep their own. ``intake_from`` ``{area: (source, ...)}``: the
+    area's first year group is fed by the sources' previous one, which they keep as well (its
+    survival ratio is then its entry's share of their cohort).
     """
-    if transfer is None:
+    if transfer is None and not intake_from:
         return None
+    transfer = {} if transfer is None else transfer
     idx = {a: i for i, a in enumerate(areas)}
     if isinstance(transfer, pd.DataFrame):
         items = [(str(r[0]), str(r[1]), float(r[2])) for r in transfer.itertuples(index=False)]
@@ -79,12 +83,24 @@ def _transfer_matrix(transfer, areas: list[str],
         g = max(area_ncys[p]) if area_ncys and area_ncys.get(p) else cohort.TRANSFER_NCY
         T = at.setdefault(g, np.zeros((len(areas), len(areas))))
         T[idx[p], idx[s]] += v
-    if set(at) <= {cohort.TRANSFER_NCY}:
+    recruit = {}
+    for u, sources in (intake_from or {}).items():
+        if u not in idx or not (area_ncys and area_ncys.get(u)):
+            raise ConfigError(f"intake_from of {u}: area not in the pupil history")
+        g = min(area_ncys[u]) - 1
+        R = recruit.setdefault(g, np.zeros((len(areas), len(areas))))
+        for p in sources:
+            if p not in idx:
+                raise ConfigError(f"intake_from {p} -> {u}: area not in the pupil history")
+            R[idx[p], idx[u]] = 1.0
+    if not recruit and set(at) <= {cohort.TRANSFER_NCY}:
         return at.get(cohort.TRANSFER_NCY)
-    return tuple(
-        cohort.Transfer(g, T, None if g == cohort.TRANSFER_NCY else ~(T > 0).any(axis=1))
-        for g, T in sorted(at.items())
-    )
+    out = []
+    for g in sorted(set(at) | set(recruit)):
+        T = at.get(g, np.zeros((len(areas), len(areas))))
+        keep = None if g == cohort.TRANSFER_NCY and g in at else ~(T > 0).any(axis=1)
+        out.append(cohort.Transfer(g, T + recruit[g] if g in recruit else T, keep))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -371,6 +387,7 @@ class CohortModel:
         transfer=None,
         area_ncys: Mapping[str, tuple[int, ...]] | None = None,
         base_year: int | None = None,
+        intake_from: Mapping[str, tuple[str, ...]] | None = None,
     ) -> CohortModel:
         """Estimate ratios from pupil history (and births).
 
@@ -391,6 +408,10 @@ class CohortModel:
             Year groups each area forecasts; default: those with pupils in the base year.
         base_year : int, optional
             Origin; default the last year of ``history``.
+        intake_from : mapping, optional
+            ``{area: (source_area, ...)}`` for areas recruiting their first year group (from
+            ``area_ncys``) from the sources' previous year group without moving them (a
+            university technical college at Year 10).
 
         Returns
         -------
@@ -441,7 +462,7 @@ class CohortModel:
         if years[-1] != base_year:
             raise SchemaError(f"pupil history has no rows for base year {base_year}")
         cube = cohort.history_cube(h, areas, years, ncys)
-        T = _transfer_matrix(transfer, areas, area_ncys)
+        T = _transfer_matrix(transfer, areas, area_ncys, intake_from)
         self.areas_ = areas
         self.years_ = years
         self.ncys_ = ncys
@@ -1189,7 +1210,8 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model.fit(inputs.pupils, inputs.births, transfer=transfer or None,
-                  area_ncys=area_ncys, base_year=inputs.base_year)
+                  area_ncys=area_ncys, base_year=inputs.base_year,
+                  intake_from={a.code: a.intake_from for a in cfg.areas if a.intake_from} or None)
     H = int(params["horizon"])
     notes = list(inputs.notes)
     hs = dict(cfg.section("forecast").get("housing", {}))

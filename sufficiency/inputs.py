@@ -255,6 +255,20 @@ def _warn_middle_school_areas(cfg: ModelConfig, capacity: pd.DataFrame, source: 
     new-authority test, 27 November 2026). ``year_groups = [7, 8]`` and a ``transfer`` of
     Year 8 to the high-school areas model it (since the night of 27 November 2026).
     """
+    pri = {a.code for a in cfg.areas if a.phase == "primary" and not a.year_groups}
+    rows = capacity[capacity[nc.PHASE] == "primary"]
+    top = rows.groupby(nc.AREA)["ncy_max"].max()
+    first = sorted(a for a in top.index if a in pri and top[a] <= 4)
+    if first:
+        names = cfg.area_names
+        warnings.warn(
+            f"{source}: primary planning area(s) {', '.join(f'{a} ({names.get(a, a)})' for a in first[:5])}"
+            f"{' ...' if len(first) > 5 else ''} have only first schools (no year group after "
+            "Year 4) but no year_groups: they are modelled as Reception-Year 6, so their Years "
+            "5-6 are set against first-school places. Give each year_groups = [0, 1, 2, 3, 4] "
+            "and a transfer of its Year 4 to the primary areas whose middle schools take Year 5 "
+            "(docs/model.md, [[areas]])",
+            DataQualityWarning, stacklevel=3)
     sec = {a.code for a in cfg.areas if a.phase == "secondary" and not a.year_groups}
     rows = capacity[capacity[nc.PHASE] == "secondary"]
     top = rows.groupby(nc.AREA)["ncy_max"].max()
@@ -272,32 +286,54 @@ def _warn_middle_school_areas(cfg: ModelConfig, capacity: pd.DataFrame, source: 
 
 
 def _warn_two_tier_feeders_of_middle_areas(cfg: ModelConfig) -> None:
-    """Warn about primary areas that send Year 6 to a middle-school area but are called
-    two-tier: their schools are first schools (R-Y4) and middle schools' Years 5-6, and the
-    report would describe them as primary schools R-Y6."""
-    middle = {a.code for a in cfg.areas if a.year_groups and a.ncys[-1] < 11}
-    hit = [a for a in cfg.areas if a.phase == "primary" and a.tiers == "two_tier"
-           and any(v > 0 and s in middle for s, v in a.transfer.items())]
+    """Warn about areas of a three-tier pattern called two-tier: first-school and
+    middle-school areas (``year_groups`` ending before Year 6 or Year 11), the areas that
+    send pupils to them and the areas they send pupils to. The report would otherwise label
+    their schools' year groups as a two-tier area's (R-Y6, Y7-Y13)."""
+    split = {a.code for a in cfg.areas
+             if a.year_groups and a.ncys[-1] < (6 if a.phase == "primary" else 11)}
+    linked = set(split)
+    for a in cfg.areas:
+        to = {s for s, v in a.transfer.items() if v > 0}
+        if to & split:
+            linked.add(a.code)
+        if a.code in split:
+            linked |= to
+    hit = [a for a in cfg.areas if a.code in linked and a.tiers == "two_tier"]
     if hit:
         warnings.warn(
-            f"{cfg.path}: primary planning area(s) "
+            f"{cfg.path}: planning area(s) "
             f"{', '.join(f'{a.code} ({a.name})' for a in hit[:5])}{' ...' if len(hit) > 5 else ''} "
-            "send Year 6 to a middle-school area but have tiers = \"two_tier\": give them "
-            "tiers = \"three_tier\" (first schools R-Y4, middle schools' Years 5-6) so the "
+            "are first-school or middle-school areas, or send pupils to or take pupils from "
+            "one, but have tiers = \"two_tier\": give them tiers = \"three_tier\" so the "
             "report labels their schools' year groups right", DataQualityWarning, stacklevel=3)
 
 
-def _clip_to_year_groups(cfg: ModelConfig, capacity: pd.DataFrame) -> pd.DataFrame:
+def _clip_to_year_groups(cfg: ModelConfig, capacity: pd.DataFrame, source: str) -> pd.DataFrame:
     """Schools' year groups within their area's ``year_groups`` (the SCAP file codes every
-    secondary school Y7-Y13, a Staffordshire 13-18 high school included); a copy."""
+    secondary school Y7-Y13, a Staffordshire 13-18 high school included); a copy. A school
+    teaching none of its area's year groups is warned about and left as it is."""
     part = {a.code: a.ncys for a in cfg.areas if a.year_groups}
     if not part or "ncy_min" not in capacity:
         return capacity
     out = capacity.copy()
     areas = out[nc.AREA].astype(str)
-    sel = areas.isin(list(part)).to_numpy() & (out[nc.PHASE] == "secondary").to_numpy()
     lo = areas.map(lambda a: part.get(a, (0,))[0]).to_numpy()
     hi = areas.map(lambda a: part.get(a, (99,))[-1]).to_numpy()
+    apart = ((out["ncy_max"].to_numpy() < lo) | (out["ncy_min"].to_numpy() > hi))
+    apart &= areas.isin(list(part)).to_numpy()
+    if apart.any():
+        rows = out.loc[apart]
+        shown = "; ".join(
+            f"{r.get('school_name') or r.get(nc.SCHOOL)} (Y{int(r['ncy_min'])}-Y{int(r['ncy_max'])}) "
+            f"in area {r[nc.AREA]} (year_groups {list(part[str(r[nc.AREA])])})"
+            for _, r in rows.head(3).iterrows())
+        warnings.warn(
+            f"{source}: {len(rows)} school(s) teach none of their planning area's year_groups "
+            f"({shown}{' ...' if len(rows) > 3 else ''}): their places count in the area but "
+            "serve no year group it forecasts; check the area's year_groups",
+            DataQualityWarning, stacklevel=3)
+    sel = areas.isin(list(part)).to_numpy() & ~apart
     out.loc[sel, "ncy_min"] = np.maximum(out.loc[sel, "ncy_min"].to_numpy(), lo[sel])
     out.loc[sel, "ncy_max"] = np.minimum(out.loc[sel, "ncy_max"].to_numpy(), hi[sel])
     return out
@@ -386,7 +422,7 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
                       cap_lines)
     _warn_middle_school_areas(cfg, capacity, str(cap_src.path))
     _warn_two_tier_feeders_of_middle_areas(cfg)
-    capacity = _clip_to_year_groups(cfg, capacity)
+    capacity = _clip_to_year_groups(cfg, capacity, str(cap_src.path))
     capacity.attrs = {}
 
     # --- authority pupils ------------------------------------------------------------------
@@ -514,6 +550,11 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
                     f"{cfg.path}: district(s) {missing_d} named in [[areas]] have no births in "
                     f"{b_src.path.name}."
                 )
+            # births go to the areas with Reception in proportion to their rolls per year
+            # group taught (a first school's roll covers R-Y4, a primary school's R-Y6)
+            taught = {a.code: len(a.ncys) for a in cfg.areas}
+            shares = shares.assign(**{nc.ROLL: shares[nc.ROLL].to_numpy(dtype=float) * 7
+                                      / shares[nc.AREA].map(taught).fillna(7).to_numpy(dtype=float)})
             births = apportion_births(district_births, pairs, shares)
             if lc is not None:
                 now = nowcast_births(district_births, lc.data)
@@ -532,7 +573,9 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
             notes.append(
                 "Births by primary planning area are derived: ONS district births split across "
                 "the primary areas each district feeds, in proportion to their SCAP 2015 "
-                "primary rolls."
+                "primary rolls" + (" per year group taught (a first school's roll covers "
+                                   "Reception-Year 4)." if any(a.year_groups and a.phase == "primary"
+                                                                for a in cfg.areas) else ".")
             )
         else:
             lb = read_tidy(b_src.path, "births", known_areas=area_codes)

@@ -9,7 +9,10 @@ teach Year 7, and every middle-school area its Year 8 to the district's high-sch
 (``high``: areas taken to teach Years 9-13 only) or, where the district has none, to its
 other secondary areas, in proportion to their secondary capacity. By default South
 Staffordshire's Codsall (8605012) and Penkridge (8605014) areas are taken as high-school
-areas.
+areas. Primary areas of first schools only (by the schools' names) send their Year 4 to the
+district's primary areas that hold middle schools' Years 5-6, in proportion to those places;
+the two 14-19 academies' areas (``UTC``) recruit their Year 10 from the district's areas
+teaching Year 9 (``intake_from``).
 """
 
 from __future__ import annotations
@@ -30,9 +33,11 @@ def _shares(dest: pd.Series) -> str:
 
 #: areas taken to be of high schools (Years 9-13), fed only by middle-school areas
 HIGH = ("8605012", "8605014")
+#: areas of 14-19 academies (The JCB Academy, The Rural Enterprise Academy): Years 10-13
+UTC = ("8602013", "8605016")
 
 
-def write_model(data_dir: Path, path: Path, high=HIGH) -> Path:
+def write_model(data_dir: Path, path: Path, high=HIGH, utc=UTC) -> Path:
     """Write the model to ``path`` (data paths absolute) and return it."""
     cap = pd.read_csv(data_dir / "scap_2015_school_capacity.csv", dtype=str)
     cap = cap[cap["LA1"] == "860"]
@@ -44,6 +49,12 @@ def write_model(data_dir: Path, path: Path, high=HIGH) -> Path:
     middle = set(sec.groupby("Secondary PA code (2)")["Phase"].agg(lambda p: set(p) == {"MS"})
                  .loc[lambda m: m].index)
     prim = sorted(set(cap["Primary PA code (2)"].dropna()))
+    p_rows = cap.dropna(subset=["Primary PA code (2)"])
+    named_first = p_rows["Schoolname"].str.contains("First") & ~p_rows["Schoolname"].str.contains("Middle")
+    first_only = set(named_first.groupby(p_rows["Primary PA code (2)"]).all().loc[lambda m: m].index)
+    mid_rows = p_rows[p_rows["Phase"].isin(["MS", "MP"])]
+    mid_places = pd.to_numeric(mid_rows["PrimaryCapacity (2)"], errors="coerce").fillna(0).groupby(
+        mid_rows["Primary PA code (2)"]).sum()
     lines = [
         "# SYNTHETIC feeder links (tests/staffordshire_model.py): areas and schools published,",
         "# transfer shares assumed by district and capacity",
@@ -59,8 +70,15 @@ def write_model(data_dir: Path, path: Path, high=HIGH) -> Path:
     ]
     for code in prim:
         d = code[3]
-        dest = sec_cap[[s for s in sec_cap.index if s[3] == d and s not in high]]
-        tiers = ['tiers = "three_tier"'] if any(s in middle for s in dest.index) else []
+        if code in first_only:
+            dest = mid_places[[p for p in mid_places.index if p[3] == d]]
+            lines += ["[[areas]]", f'code = "{code}"', f'name = "First schools {code}"',
+                      'phase = "primary"', 'tiers = "three_tier"', "year_groups = [0, 1, 2, 3, 4]",
+                      f'districts = ["{DISTRICTS[d]}"]', f"transfer = {_shares(dest)}", ""]
+            continue
+        dest = sec_cap[[s for s in sec_cap.index if s[3] == d and s not in high and s not in utc]]
+        tiers = (['tiers = "three_tier"'] if any(s in middle for s in dest.index)
+                 or code in mid_places.index else [])
         lines += ["[[areas]]", f'code = "{code}"', f'name = "Primary {code}"',
                   'phase = "primary"', *tiers, f'districts = ["{DISTRICTS[d]}"]',
                   f"transfer = {_shares(dest)}", ""]
@@ -68,11 +86,17 @@ def write_model(data_dir: Path, path: Path, high=HIGH) -> Path:
         lines += ["[[areas]]", f'code = "{code}"', f'name = "Secondary {code}"', 'phase = "secondary"']
         if code in middle:
             dest = [s for s in sec_cap.index if s[3] == code[3] and s in high] or [
-                s for s in sec_cap.index if s[3] == code[3] and s not in middle]
+                s for s in sec_cap.index if s[3] == code[3] and s not in middle and s not in utc]
             lines += ['tiers = "three_tier"', "year_groups = [7, 8]",
                       f"transfer = {_shares(sec_cap[dest])}"]
         elif code in high:
             lines += ['tiers = "three_tier"', "year_groups = [9, 10, 11, 12, 13]"]
+        elif code in utc:
+            src = [s for s in sec_cap.index if s[3] == code[3] and s not in middle and s not in utc]
+            lines += ["year_groups = [10, 11, 12, 13]",
+                      "intake_from = [" + ", ".join(f'"{s}"' for s in src) + "]"]
+        elif any(s in middle for s in sec_cap.index if s[3] == code[3]):
+            lines += ['tiers = "three_tier"']  # takes Year 9 from the district's middle areas
         lines.append("")
     path.write_text("\n".join(lines))
     return path

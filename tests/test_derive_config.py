@@ -71,7 +71,7 @@ BAD_MODELS = {
     "transfer to unknown": (
         '[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\nphase="primary"\n'
         'transfer={"9"=1.0}\n[data]\npupils="p.csv"\ncapacity="c.csv"\n',
-        "unknown secondary",
+        "unknown area",
     ),
     "primary and secondary areas, no transfer": (
         '[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\nphase="primary"\n'

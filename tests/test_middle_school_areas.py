@@ -25,9 +25,10 @@ from sufficiency.forecast import CohortModel
 from sufficiency.optimise.options import compulsory_year_groups, default_options
 
 sys.path.insert(0, str(Path(__file__).parent))
-from staffordshire_model import HIGH, write_model  # noqa: E402
+from staffordshire_model import HIGH, UTC, write_model  # noqa: E402
 
 MIDDLE = ("8602009", "8602012", "8605010", "8605011", "8605015", "8606009", "8607018", "8607019")
+FIRST = ("8602008", "8605008", "8606005", "8606007", "8606008", "8607003", "8607014")
 
 _HEAD = '''[model]
 name = "T"
@@ -79,15 +80,22 @@ def test_a_middle_and_a_high_school_area_load(tmp_path):
 
 @pytest.mark.parametrize("old, new, match", [
     ("year_groups = [7, 8]", "year_groups = [7, 9]", r"\[\[areas\]\] M: year_groups = \[7, 9\]: "
-                                                     "expected consecutive year groups within 7-13"),
+                                                     "expected consecutive year groups in increasing "
+                                                     "order within 7-13 for a secondary area"),
+    ("year_groups = [7, 8]", "year_groups = [8, 7]", r"year_groups = \[8, 7\]: expected consecutive "
+                                                     "year groups in increasing order"),
     ("year_groups = [7, 8]", "year_groups = [6, 7]", r"year_groups = \[6, 7\]: expected consecutive"),
     ("year_groups = [7, 8]", "year_groups = []", r"year_groups = \[\]: expected consecutive"),
     ('phase = "primary"\n', 'phase = "primary"\nyear_groups = [0, 1, 2, 3, 4]\n',
-     r"\[\[areas\]\] P: year_groups = \[0, 1, 2, 3, 4\]: only secondary areas take year_groups"),
+     r'\[\[areas\]\] P \(Primary\): transfer."M" = 0.6: area M \(Middle\) teaches year groups 7-8, '
+     "so it cannot take this area's Year 4 as Year 5"),
+    ('phase = "primary"\n', 'phase = "primary"\nyear_groups = [0, 1, 2, 3, 4, 5, 6, 7]\n',
+     r"year_groups = \[0, 1, 2, 3, 4, 5, 6, 7\]: expected consecutive year groups in increasing "
+     "order within 0-6 for a primary area"),
     ('transfer = { "H" = 1.0 }\n', "", r"\[\[areas\]\] M \(Middle, secondary, year_groups \[7, 8\]\): "
                                        r"no transfer: its Year 8 pupils go to no area"),
     ('transfer = { "H" = 1.0 }', 'transfer = { "S" = 0.5, "H" = 0.5 }', None),
-    ('transfer = { "H" = 1.0 }', 'transfer = { "P" = 1.0 }', r"transfer to unknown secondary area"),
+    ('transfer = { "H" = 1.0 }', 'transfer = { "Q" = 1.0 }', r"\[\[areas\]\] M \(Middle\): transfer to unknown area\(s\) \['Q'\]; expected codes of the model's"),
     ('year_groups = [9, 10, 11, 12, 13]', 'year_groups = [10, 11, 12, 13]',
      r'\[\[areas\]\] M \(Middle\): transfer."H" = 1.0: area H \(High\) teaches year groups 10-13, '
      "so it cannot take this area's Year 8 as Year 9"),
@@ -104,16 +112,20 @@ def test_year_groups_and_middle_transfers_are_checked(tmp_path, old, new, match)
 
 def test_a_high_school_area_fed_by_no_middle_area_is_rejected(tmp_path):
     text = _HEAD + _MIDDLE.replace('transfer = { "H" = 1.0 }', 'transfer = { "S" = 1.0 }')
-    with pytest.raises(ConfigError, match=r"\[\[areas\]\] H \(High, secondary\): no middle-school "
-                                          "area transfers to it, so its Year 9 would come from nowhere"):
+    with pytest.raises(ConfigError, match=r"\[\[areas\]\] H \(High, secondary\): no area transfers "
+                                          r"to it, so its Year 9 would come from nowhere .*give the "
+                                          r"areas that send Year 8 on to it a share in their transfer "
+                                          r"\(M: e\.g\. in area M, transfer = \{ \"H\" = 1\.0 \}\); "
+                                          r"or, for a school recruiting across areas .* intake_from"):
         _load(tmp_path, text)
 
 
 def test_an_11_16_area_may_not_transfer(tmp_path):
     text = _HEAD + _MIDDLE + '[[areas]]\ncode = "X"\nname = "X"\nphase = "secondary"\n' \
         'year_groups = [7, 8, 9, 10, 11]\ntransfer = { "H" = 1.0 }\n'
-    with pytest.raises(ConfigError, match=r"\[\[areas\]\] X: transfer: only primary areas and "
-                                          "secondary areas of middle schools"):
+    with pytest.raises(ConfigError, match=r"\[\[areas\]\] X \(X\): transfer: this secondary area "
+                                          "teaches up to Year 11, so its pupils move on to no other "
+                                          "area.*give it year_groups = \\[7, 8\\]"):
         _load(tmp_path, text)
 
 
@@ -219,6 +231,10 @@ def test_default_modules_are_sized_for_the_year_groups_an_area_teaches():
 
 
 # ------------------------------------------------------------- Staffordshire, end to end
+def cell_sum(f: pd.DataFrame, areas, year: int, ncy: int) -> float:
+    return float(f[f["area"].isin(areas) & (f["year"] == year) & (f["ncy"] == ncy)]["pupils"].sum())
+
+
 @pytest.fixture(scope="module")
 def staffs(data_dir, tmp_path_factory):
     return write_model(Path(data_dir).resolve(), tmp_path_factory.mktemp("staffs") / "staffs.toml")
@@ -240,6 +256,19 @@ def test_staffordshire_forecast_keeps_each_area_to_its_year_groups(staffs, data_
         assert held[a] == (7, 8), a
     for a in HIGH:
         assert held[a] == (9, 13), a
+    for a in FIRST:
+        assert held[a] == (0, 4), a
+    for a in UTC:
+        assert held[a] == (10, 13), a
+    # a 14-19 academy's Year 10 follows its sources' Year 9 at the ratio its history shows
+    src = ("8602010", "8602011")
+    y10 = {t: cell_sum(f, ["8602013"], t, 10) for t in (2022, 2023)}
+    y9 = {t: cell_sum(f, src, t, 9) for t in (2021, 2022)}
+    assert y10[2023] / y9[2022] == pytest.approx(y10[2022] / y9[2021], rel=0.03)
+    # first-school areas' Year 4 moves on to the areas with middle schools' Years 5-6
+    total5 = {t: f[(f["year"] == t) & (f["ncy"] == 5)]["pupils"].sum() for t in (2022, 2023)}
+    total4 = {t: f[(f["year"] == t) & (f["ncy"] == 4)]["pupils"].sum() for t in (2021, 2022)}
+    assert total5[2023] / total4[2022] == pytest.approx(total5[2022] / total4[2021], rel=0.01)
     assert (f.loc[f["area"].isin(MIDDLE), "tier"] == "middle").all()
     # the derived history still adds up to the authority's census, year group by year group
     census = pd.read_csv(Path(data_dir) / "census_pupils_by_ncy_2011_2022.csv")
@@ -292,20 +321,28 @@ def test_capacity_and_report_describe_middle_and_high_areas(staffs, tmp_path):
     assert "it also takes Year 9 from the middle-school area(s) 8602009, 8602012" in text
     assert "Codsall Community High School Y9-Y13 1,090" in text
     assert "middle-school areas Y7-Y8, high-school areas Y9-Y13" in text
-    assert "Some secondary planning areas here hold only middle schools" in text
-    assert "2 in a middle-school area, 3 in a high-school area" in text
+    assert "Some planning areas here hold only some year groups of their phase" in text
+    assert "5 in a first-school area, 2 in a middle-school area, 3 in a high-school area" in text
+    assert ("First schools 8602008 (primary planning area 8602008) Tier structure: three-tier "
+            "(first R-Y4, middle Y5-Y8, high Y9-Y13); this area's schools teach R-Y4 only (first "
+            "schools); Year 4 moves on to 8602006 (") in text
+    assert "it also takes Year 5 from the first-school area(s) 8602008" in text
+    assert ("its Year 10 is recruited from the areas 8602010, 8602011 (forecast as a share of "
+            "their Year 9, as in the past)") in text
 
 
-def test_two_tier_primary_areas_feeding_middle_areas_are_warned(tmp_path):
+def test_two_tier_areas_of_a_three_tier_pattern_are_warned(tmp_path):
     from sufficiency.exceptions import DataQualityWarning
     from sufficiency.inputs import _warn_two_tier_feeders_of_middle_areas
 
     cfg = _load(tmp_path, _HEAD + _MIDDLE)
-    with pytest.warns(DataQualityWarning, match=r"primary planning area\(s\) P \(Primary\) send "
-                                                 r'Year 6 to a middle-school area but have tiers = "two_tier"'):
+    with pytest.warns(DataQualityWarning, match=r"planning area\(s\) P \(Primary\), M \(Middle\), H "
+                                                 r"\(High\) are first-school or middle-school areas.*"
+                                                 r'have tiers = "two_tier"'):
         _warn_two_tier_feeders_of_middle_areas(cfg)
-    cfg = _load(tmp_path, (_HEAD + _MIDDLE).replace('phase = "primary"\n',
-                                                    'phase = "primary"\ntiers = "three_tier"\n'))
+    text = (_HEAD + _MIDDLE).replace('phase = "primary"\n', 'phase = "primary"\ntiers = "three_tier"\n')
+    text = text.replace("year_groups = [", 'tiers = "three_tier"\nyear_groups = [')
+    cfg = _load(tmp_path, text)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings.simplefilter("error")  # S, the two-tier secondary area fed by P, is two-tier
         _warn_two_tier_feeders_of_middle_areas(cfg)

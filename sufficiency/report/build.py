@@ -603,27 +603,37 @@ def run_pipeline(
 # ---------------------------------------------------------------------------
 def _tiers_text(area, areas=()) -> str:
     """The area's tier structure in words; for an area teaching part of its phase
-    (``year_groups``), which year groups and where its pupils come from or go on to."""
+    (``year_groups``), which year groups, where its pupils go on to and where its entry comes
+    from (first-school, middle-school and recruiting areas)."""
     names = {"two_tier": "two-tier (primary R-Y6, secondary Y7-Y13)",
              "three_tier": "three-tier (first R-Y4, middle Y5-Y8, high Y9-Y13)"}
     text = names.get(area.tiers, area.tiers)
     for ch in sorted(area.tier_changes, key=lambda c: c.year):
         text += f"; {names.get(ch.tiers, ch.tiers).split(' (')[0]} from September {ch.year}"
     g = area.ncys
-    if area.phase == "secondary" and area.year_groups and g[-1] < 11:
+    if area.year_groups:
+        span = f"{nc.NCY_LABELS[g[0]]}-Y{g[-1]}" if g[0] == 0 else f"Years {g[0]}-{g[-1]}"
+        if area.phase == "primary" and g[-1] < 6:
+            text += f"; this area's schools teach {span} only (first schools)"
+        elif area.phase == "secondary" and g[-1] < 11:
+            text += (f"; this area's schools teach secondary {span} only (a middle school's "
+                     "Years 5-6 are in its primary area)")
+        else:
+            text += f"; this area's schools teach {span} only"
+    if area.year_groups and area.transfer and g[-1] not in (6, 13):
         goes = ", ".join(f"{s} ({v:.0%})" for s, v in area.transfer.items() if v > 0)
-        text += (f"; this area's schools teach secondary Years {g[0]}-{g[-1]} only (a middle "
-                 f"school's Years 5-6 are in its primary area); Year {g[-1]} moves on to "
-                 f"{goes} as Year {g[-1] + 1}")
-    elif area.phase == "secondary" and area.year_groups:
-        text += f"; this area's schools teach Years {g[0]}-{g[-1]} only"
-    feeders = [a for a in areas if a.phase == "secondary" and a.year_groups
-               and a.ncys[-1] < 11 and a.transfer.get(area.code, 0) > 0]
-    if feeders:
-        entry = feeders[0].ncys[-1] + 1
+        text += f"; Year {g[-1]} moves on to {goes} as Year {g[-1] + 1}"
+    feeders = [b for b in areas if b.year_groups and b.transfer_ncy + 1 not in (7, 14)
+               and b.transfer.get(area.code, 0) > 0]
+    for entry in sorted({b.transfer_ncy + 1 for b in feeders}):
+        mine = [b for b in feeders if b.transfer_ncy + 1 == entry]
+        kind = "first-school" if mine[0].phase == "primary" else "middle-school"
         text += (f"; {'its' if entry == g[0] else 'it also takes'} Year {entry} "
-                 f"{'comes ' if entry == g[0] else ''}from the middle-school area(s) "
-                 f"{', '.join(a.code for a in feeders)}")
+                 f"{'comes ' if entry == g[0] else ''}from the {kind} area(s) "
+                 f"{', '.join(b.code for b in mine)}")
+    if area.intake_from:
+        text += (f"; its Year {g[0]} is recruited from the areas {', '.join(area.intake_from)} "
+                 f"(forecast as a share of their Year {g[0] - 1}, as in the past)")
     return text
 
 

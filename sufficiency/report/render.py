@@ -99,9 +99,10 @@ def glossary(data) -> tuple:
     if data.areas is not None and "year_groups" in data.areas and (
             data.areas["year_groups"].astype(bool).any()):
         terms = tuple((k, v.replace("(7 years in primary, 5 in secondary)",
-                                    "(7 years in primary, 5 in secondary: as many as the "
-                                    "area's schools teach before the sixth form, 2 in a "
-                                    "middle-school area, 3 in a high-school area)"))
+                                    "(7 years in primary, 5 in secondary; where an area's "
+                                    "schools teach only some year groups, as many as they "
+                                    "teach before the sixth form: 5 in a first-school area, "
+                                    "2 in a middle-school area, 3 in a high-school area)"))
                       for k, v in terms)
     return terms
 

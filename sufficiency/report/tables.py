@@ -109,7 +109,8 @@ def _part_phase(data) -> bool:
 def _suff_note(data) -> str:
     m = data.meta
     own = ("; or the year groups an area's schools teach where they teach only some, as "
-           "its tier structure says: middle-school areas Y7-Y8, high-school areas Y9-Y13"
+           "its tier structure says: first-school areas R-Y4, middle-school areas Y7-Y8, "
+           "high-school areas Y9-Y13, 14-19 academies Y10-Y13"
            ) if _part_phase(data) else ""
     return (
         f"Demand: forecast pupils by phase of places (primary R-Y6; secondary Y7-Y13{own}). Capacity: "
