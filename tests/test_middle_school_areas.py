@@ -346,3 +346,74 @@ def test_two_tier_areas_of_a_three_tier_pattern_are_warned(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # S, the two-tier secondary area fed by P, is two-tier
         _warn_two_tier_feeders_of_middle_areas(cfg)
+
+
+_FIRST = '''[[areas]]
+code = "F"
+name = "First"
+phase = "primary"
+tiers = "three_tier"
+year_groups = [0, 1, 2, 3, 4]
+districts = ["E07000196"]
+transfer = { "P" = 1.0 }
+'''
+_UTC = '''[[areas]]
+code = "U"
+name = "Academy"
+phase = "secondary"
+year_groups = [10, 11, 12, 13]
+intake_from = ["S", "H"]
+'''
+
+
+def test_first_school_and_14_19_areas_load(tmp_path):
+    cfg = _load(tmp_path, _HEAD + _MIDDLE + _FIRST + _UTC)
+    assert cfg.area("F").ncys == (0, 1, 2, 3, 4) and cfg.area("F").transfer_ncy == 4
+    assert cfg.area("U").intake_from == ("S", "H") and cfg.area("U").ncys[0] == 10
+
+
+@pytest.mark.parametrize("old, new, match", [
+    ('intake_from = ["S", "H"]', 'intake_from = ["S", "M"]',
+     r"\[\[areas\]\] U \(Academy\): intake_from: 'M' is not a planning area teaching Year 9; "
+     r"expected codes of the areas whose Year 9 the area recruits its Year 10 from \(S, H\)"),
+    ('intake_from = ["S", "H"]', 'intake_from = "S"', r"intake_from = 'S': expected a list"),
+    ('intake_from = ["S", "H"]\n', "", r"\[\[areas\]\] U \(Academy, secondary\): no area transfers to "
+     r"it, so its Year 10 would come from nowhere .*no area passes its Year 9 on .*intake_from = "
+     r"\[codes of the areas teaching Year 9: S, H\]"),
+    ('year_groups = [0, 1, 2, 3, 4]\ndistricts', 'year_groups = [1, 2, 3, 4]\ndistricts',
+     r"\[\[areas\]\] F \(First\): districts = \['E07000196'\]: the area teaches no Reception"),
+    ('transfer = { "P" = 1.0 }', 'transfer = { "S" = 1.0 }',
+     r"transfer.\"S\" = 1.0: area S \(Two-tier secondary\) teaches year groups 7-13, so it cannot "
+     r"take this area's Year 4 as Year 5; send them to an area teaching Year 5 \(P\)"),
+    ('name = "Middle"\nphase = "secondary"\n', 'name = "Middle"\nphase = "secondary"\n'
+     'intake_from = ["P"]\n', r"intake_from: the area starts at Y7"),
+])
+def test_first_school_and_intake_errors(tmp_path, old, new, match):
+    text = _HEAD + _MIDDLE + _FIRST + _UTC
+    assert old in text
+    with pytest.raises(ConfigError, match=match):
+        _load(tmp_path, text.replace(old, new, 1))
+
+
+def test_first_school_only_areas_and_schools_outside_their_year_groups_are_warned(tmp_path):
+    """SYNTHETIC capacity rows."""
+    from types import SimpleNamespace
+
+    from sufficiency.exceptions import DataQualityWarning
+    from sufficiency.inputs import _clip_to_year_groups, _warn_middle_school_areas
+
+    areas = [SimpleNamespace(code="F", phase="primary", year_groups=()),
+             SimpleNamespace(code="P", phase="primary", year_groups=())]
+    cfg = SimpleNamespace(areas=areas, area_names={"F": "Firsts", "P": "Primaries"})
+    cap = pd.DataFrame({"area": ["F", "P"], "phase": "primary", "ncy_min": [0, 0], "ncy_max": [4, 6]})
+    with pytest.warns(DataQualityWarning, match=r"primary planning area\(s\) F \(Firsts\) have only "
+                                                r"first schools .* year_groups = \[0, 1, 2, 3, 4\]"):
+        _warn_middle_school_areas(cfg, cap, "f.csv")
+    cfg = _load(tmp_path, _HEAD + _MIDDLE + _FIRST + _UTC)
+    cap = pd.DataFrame({"area": ["H", "H", "F"], "phase": ["secondary", "secondary", "primary"],
+                        "school": ["h1", "h2", "f1"], "ncy_min": [7, 7, 5], "ncy_max": [13, 8, 6]})
+    with pytest.warns(DataQualityWarning, match=r"f\.csv: 2 school\(s\) teach none of their planning "
+                                                r"area's year_groups \(h2 \(Y7-Y8\) in area H"):
+        out = _clip_to_year_groups(cfg, cap, "f.csv")
+    assert out[["ncy_min", "ncy_max"]].values.tolist() == [[9, 13], [7, 8], [5, 6]]
+    assert cap["ncy_min"].tolist() == [7, 7, 5]  # the input is not modified
