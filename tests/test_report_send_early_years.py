@@ -136,12 +136,15 @@ def test_summary_json_and_cli_summary_carry_send_and_early_years(run):
     assert s["plan_year"] == int(sp[nc.YEAR].max())
     assert s["left_short_after_plan"] == pytest.approx(
         sp[sp[nc.YEAR] == s["plan_year"]]["shortfall_after"].sum(), abs=0.05)
+    assert s["short_before_plan"] == pytest.approx(
+        sp[sp[nc.YEAR] == s["plan_year"]]["shortfall_before"].sum(), abs=0.05)
     e = results["early_years"].to_frame()
     e_last = e[e[nc.YEAR] == int(e[nc.YEAR].max())]
     assert h["early_years"]["supply"] == pytest.approx(e_last["supply"].sum(), abs=0.05)
     assert h["early_years"]["places_last_year"] == pytest.approx(e_last["places"].sum(), abs=0.05)
     text = data.summary()
-    assert f"left short after the plan {s['left_short_after_plan']:,.0f}" in text
+    assert (f"short with the margin {s['short_before_plan']:,.0f} before the plan, "
+            f"{s['left_short_after_plan']:,.0f} after") in text
 
 
 def test_authority_wide_projects_are_named(run):

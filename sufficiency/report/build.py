@@ -309,6 +309,7 @@ class ReportData:
                 d["cap"]: _round1(d["capacity"]),
                 "shortfall_last_year": _round1(d["shortfall"]),
                 "plan_year": None if left is None else left[1],
+                "short_before_plan": None if left is None else _round1(d["plan"]["before"]),
                 "left_short_after_plan": None if left is None else _round1(left[0]),
             })
             out[d["key"]] = entry
@@ -340,11 +341,15 @@ class ReportData:
             line = (f"  {label:<10} {nc.academic_year_label(e['last_year'])}: places "
                     f"{e['places_last_year']:,.0f}")
             if e[cap] is not None:
-                line += f", {cap} {e[cap]:,.0f}, shortfall {e['shortfall_last_year']:,.0f}"
+                line += (f", {cap} {e[cap]:,.0f}, shortfall {e['shortfall_last_year']:,.0f} "
+                         + ("(by age group, no margin)" if key == "early_years" else "(no margin)"))
             if e["left_short_after_plan"] is not None:
-                line += (f"; left short after the plan {e['left_short_after_plan']:,.0f} in "
-                         f"{nc.academic_year_label(e['plan_year'])}"
-                         + (", the plan's last year" if e["plan_year"] != e["last_year"] else ""))
+                line += (f"; in {nc.academic_year_label(e['plan_year'])}"
+                         + (", the plan's last year," if e["plan_year"] != e["last_year"] else "")
+                         + " short with the margin"
+                         + (" (age groups together)" if key == "early_years" else "")
+                         + f" {e['short_before_plan']:,.0f} before the plan, "
+                         f"{e['left_short_after_plan']:,.0f} after")
             lines.append(line)
         for k, v in self.missing.items():
             lines.append(f"  not available in this run: {k} ({v})")
