@@ -311,6 +311,7 @@ def test_capacity_and_report_describe_middle_and_high_areas(staffs, tmp_path):
     r = CliRunner().invoke(cli, ["report", str(staffs), "--out", str(tmp_path), "--only", "html",
                                  "--no-send", "--no-early-years", "--date", "2026-11-27"])
     assert r.exit_code == 0, r.output
+    assert "no scorecards at" not in r.output  # the report uses [plan] scorecards too
     text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ",
                                                     (tmp_path / "report.html").read_text())))
     assert ("this area's schools teach secondary Years 7-8 only (a middle school's Years 5-6 are "

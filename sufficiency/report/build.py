@@ -567,7 +567,9 @@ def run_pipeline(
 
     lap("plan")
     rs = _optional("io.scorecards", "read_scorecards")
-    sc_dir = cfg.section("report").get("scorecards", "../data/school_places_scorecards")
+    # the same folder as the plan's cost benchmarks unless the report names its own
+    sc_dir = cfg.section("report").get(
+        "scorecards", cfg.section("plan").get("scorecards", "../data/school_places_scorecards"))
     sc_path = cfg.resolve(sc_dir)
     if rs is not None and sc_path.exists():
         out["scorecards"] = rs(sc_path)
