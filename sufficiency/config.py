@@ -358,6 +358,13 @@ def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
                            f"({_teaching(areas, g)}) or set its year_groups")
     fed = {(s, a.transfer_ncy + 1) for a in areas for s, v in a.transfer.items() if v > 0}
     for a in areas:
+        if a.intake_from and (a.code, a.ncys[0]) in fed:
+            senders = [b.code for b in areas if b.transfer.get(a.code, 0) > 0
+                       and b.transfer_ncy + 1 == a.ncys[0]]
+            raise _err(path, f"[[areas]] {a.code} ({a.name})",
+                       f"intake_from: its Year {a.ncys[0]} is already fed by the transfer of "
+                       f"{', '.join(senders)}; an area takes its entry by transfer shares or by "
+                       "intake_from, not both")
         g = a.ncys[0]
         if g == 0 or a.intake_from or (a.code, g) in fed:
             continue

@@ -462,7 +462,16 @@ class CohortModel:
         if years[-1] != base_year:
             raise SchemaError(f"pupil history has no rows for base year {base_year}")
         cube = cohort.history_cube(h, areas, years, ncys)
-        T = _transfer_matrix(transfer, areas, area_ncys, intake_from)
+        if area_ncys is None:
+            mask = np.nan_to_num(cube[:, -1, :]) > 0
+        else:
+            mask = np.zeros((len(areas), len(ncys)), dtype=bool)
+            for i, a in enumerate(areas):
+                mask[i, [g for g in area_ncys.get(a, ()) if g in ncys]] = True
+        # where pupils move on: at each area's last year group (given, or in the base year)
+        taught = area_ncys if area_ncys is not None else {
+            a: tuple(int(g) for g in np.asarray(ncys)[mask[i]]) for i, a in enumerate(areas)}
+        T = _transfer_matrix(transfer, areas, taught, intake_from)
         self.areas_ = areas
         self.years_ = years
         self.ncys_ = ncys
@@ -474,12 +483,6 @@ class CohortModel:
             .reindex(areas).fillna("actual").to_dict()
             if nc.KIND in h.columns else {a: "actual" for a in areas}
         )
-        if area_ncys is None:
-            mask = np.nan_to_num(cube[:, -1, :]) > 0
-        else:
-            mask = np.zeros((len(areas), len(ncys)), dtype=bool)
-            for i, a in enumerate(areas):
-                mask[i, [g for g in area_ncys.get(a, ()) if g in ncys]] = True
         self.mask_ = mask
         gap = mask & np.isnan(cube[:, -1, :])
         if gap.any():
@@ -497,6 +500,17 @@ class CohortModel:
             size = np.nanmean(cohort.feeder_counts(cube, T)[:, -self.window:, :], axis=1)
             rec_size = np.nanmean(cube[:, -3:, 0], axis=1)[:, None]
         self.survival_history_ = sr
+        # an area recruiting its entry (intake_from) has a share of its sources' cohort for
+        # that transition, not a survival ratio: it is averaged on its own, never pooled
+        recruit = np.zeros(sr.shape[::2], dtype=bool)  # (A, G-1)
+        for u in (intake_from or {}):
+            if u in areas and taught.get(u) and min(taught[u]) - 1 in ncys[:-1]:
+                recruit[areas.index(u), ncys.index(min(taught[u]) - 1)] = True
+        own = None
+        if recruit.any():
+            own = self._averager(self.window, self.method, combine, w, size, 0.0)(_exclude(sr, w))
+            sr = np.where(recruit[:, None, :], np.nan, sr)
+            size = np.where(recruit, 0.0, size)
         sr_used = _exclude(sr, w)
         sec = np.array([6 <= g <= 10 for g in ncys[:-1]])
         if sec.any() and (self.secondary_halflife is not None or self.secondary_shrinkage is not None):
@@ -516,7 +530,10 @@ class CohortModel:
             avg = avg + dw * cohort.pooled_drift(
                 sr_used, self.window, self.method, self.halflife, size, self.drift_lookback,
                 average=avg_sr)
-        avg = self._fill_missing(avg, mask[:, 1:], size, "survival ratio")
+        avg = self._fill_missing(avg, mask[:, 1:] & ~recruit, size, "survival ratio")
+        if own is not None:
+            avg = self._recruit_ratios(avg, own, recruit)
+        self.recruit_ = recruit
         self.survival_ratios_ = np.nan_to_num(avg, nan=0.0)
 
         # reception -----------------------------------------------------------------------
@@ -577,6 +594,24 @@ class CohortModel:
         logger.warning(msg)
         self.warnings_.append(msg)
         warnings.warn(msg, DataQualityWarning, stacklevel=stacklevel)
+
+    def _recruit_ratios(self, avg: np.ndarray, own: np.ndarray, recruit: np.ndarray) -> np.ndarray:
+        """Put each recruiting area's own averaged entry share (no pooling, no drift) in
+        ``avg``; one without any history takes the mean share of the other recruiting areas
+        at that year group (0 if none has one), with a warning."""
+        out = np.where(recruit, own, avg)
+        missing = recruit & np.isnan(own)
+        if missing.any():
+            have = recruit & ~np.isnan(own)
+            with np.errstate(invalid="ignore"):
+                mean = np.where(have, own, 0.0).sum(0) / have.sum(0)
+            fill = np.where(np.isfinite(mean), mean, 0.0)
+            out = np.where(missing, fill[None, :], out)
+            rows = np.unique(np.nonzero(missing)[0])
+            self._warn(f"{len(rows)} recruiting area(s) have no history of their intake "
+                       f"({', '.join(np.asarray(self.areas_)[rows][:5])}): the mean share of the "
+                       "other recruiting areas is used (0 where there is none)", stacklevel=4)
+        return out
 
     def _fill_missing(self, avg: np.ndarray, needed: np.ndarray, size, what: str) -> np.ndarray:
         """Give an area without any observed ratio (for a year group it teaches) the ratio
@@ -1219,6 +1254,17 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     if inputs.housing is not None and len(inputs.housing):
         years = list(range(inputs.base_year + 1, inputs.base_year + H + 1))
         hp = housing_pupils(inputs.housing, model.areas_, years, model.ncys_, yields, arrival)
+        part = sorted(set(inputs.housing[nc.AREA].astype(str))
+                      & {a.code for a in cfg.areas if a.year_groups})
+        if part:
+            msg = (f"housing in area(s) {', '.join(part[:5])}{' ...' if len(part) > 5 else ''}, "
+                   "whose schools teach only some year groups of their phase: the yield's "
+                   "pupils in the other year groups (a first-school area's Years 5-6, say) are "
+                   "left out, not sent on to the areas that teach them; give the dwellings' "
+                   "pupils for those years as housing rows of those areas")
+            logger.warning(msg)
+            warnings.warn(msg, DataQualityWarning, stacklevel=2)
+            notes.append("Housing: " + msg + ".")
         notes.append(
             f"Housing: pupils from dwelling completions added with yields per 100 dwellings {yields} "
             f"and arrival profile {list(arrival)}."

@@ -418,3 +418,82 @@ def test_first_school_only_areas_and_schools_outside_their_year_groups_are_warne
         out = _clip_to_year_groups(cfg, cap, "f.csv")
     assert out[["ncy_min", "ncy_max"]].values.tolist() == [[9, 13], [7, 8], [5, 6]]
     assert cap["ncy_min"].tolist() == [7, 7, 5]  # the input is not modified
+
+
+@pytest.mark.parametrize("method", ["eb", "fixed"])
+def test_a_recruiting_areas_share_is_its_own_and_pools_with_no_survival_ratio(staffs, method):
+    """Review: a 14-19 academy's Year 9 -> 10 'ratio' is its share of its sources' Year 9
+    (about 0.13), not a survival ratio (about 0.97); pooled with the others (fixed
+    shrinkage) it rose to 0.77 and the academy's Year 10 to 5.7 times its history."""
+    from sufficiency.forecast import CohortModel, forecast_params
+    from sufficiency.inputs import load_inputs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inputs = load_inputs(load_model(staffs))
+    cfg = inputs.config
+    params = {**forecast_params(cfg), "shrinkage_method": method}
+    params.pop("horizon", None)
+    m = CohortModel(**params).fit(
+        inputs.pupils, inputs.births, base_year=inputs.base_year,
+        transfer={a.code: dict(a.transfer) for a in cfg.areas if a.transfer},
+        area_ncys={a.code: a.ncys for a in cfg.areas},
+        intake_from={a.code: a.intake_from for a in cfg.areas if a.intake_from})
+    k = m.ncys_.index(9)
+    for u in UTC:
+        i = m.areas_.index(u)
+        hist = m.survival_history_[i, -3:, k]
+        assert m.recruit_[i, k]
+        assert m.survival_ratios_[i, k] == pytest.approx(np.mean(hist), rel=0.03)
+        assert m.survival_ratios_[i, k] < 0.2
+    for a in ("8602010", "8601004"):
+        assert 0.9 < m.survival_ratios_[m.areas_.index(a), k] < 1.05
+
+
+def test_staffordshire_history_adds_up_in_every_year_group_and_first_schools_feed_their_area(
+        staffs, data_dir, tmp_path):
+    r = CliRunner().invoke(cli, ["forecast", str(staffs), "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    f = pd.read_csv(tmp_path / "forecast.csv", dtype={"area": str})
+    census = pd.read_csv(Path(data_dir) / "census_pupils_by_ncy_2011_2022.csv")
+    census = census[census["new_la_code"] == "E10000028"]
+    label = {"reception": 0, **{f"year_group_{g}": g for g in range(1, 14)}}
+    census = census[census["nc_year"].isin(label)]
+    la = census.assign(year=census["time_period"] // 100, ncy=census["nc_year"].map(label)) \
+        .groupby(["year", "ncy"])["headcount"].sum()
+    hist = f[f["kind"] == "derived"].groupby(["year", "ncy"])["pupils"].sum()
+    assert np.allclose(hist.to_numpy(), la.reindex(hist.index).to_numpy())
+    assert len(hist) == 12 * 14
+    # 8602006 takes 8602008's Year 4 at the model's share, with its own Year 4
+    cfg = load_model(staffs)
+    share = cfg.area("8602008").transfer["8602006"]
+    cell = f.set_index(["area", "year", "ncy"])["pupils"]
+    src = {t: cell[("8602006", t, 4)] + share * cell[("8602008", t, 4)] for t in (2021, 2022)}
+    assert cell[("8602006", 2023, 5)] / src[2022] == pytest.approx(
+        cell[("8602006", 2022, 5)] / src[2021], rel=0.01)
+
+
+def test_an_area_fed_twice_and_the_library_without_area_ncys(tmp_path):
+    text = (_HEAD + _MIDDLE).replace('year_groups = [9, 10, 11, 12, 13]',
+                                      'year_groups = [9, 10, 11, 12, 13]\nintake_from = ["S"]')
+    with pytest.raises(ConfigError, match=r"\[\[areas\]\] H \(High\): intake_from: its Year 9 is "
+                                          r"already fed by the transfer of M"):
+        _load(tmp_path, text)
+    # the library infers where each area's pupils move on from the base year's year groups
+    rows = [(a, t, g, 50.0) for t in range(2015, 2023)
+            for a, gs in (("P", range(7)), ("M", (7, 8)), ("H", range(9, 14))) for g in gs]
+    hist = pd.DataFrame(rows, columns=["area", "year", "ncy", "pupils"])
+    m = CohortModel().fit(hist, transfer={"P": {"M": 1.0}, "M": {"H": 1.0}})
+    assert [t.g for t in m.transfer_] == [6, 8]
+    f = m.predict(horizon=1).to_frame()
+    y9 = f[(f["area"] == "H") & (f["ncy"] == 9) & (f["kind"] == "forecast")]["pupils"]
+    assert float(y9.iloc[0]) == pytest.approx(50.0)
+
+
+def test_a_sixth_form_only_area_gets_no_default_options():
+    costs = pd.DataFrame({"phase": "secondary", "option": ["new_school", "permanent_expansion",
+                                                           "temporary_expansion"],
+                          "cost_per_place": [100.0, 50.0, 10.0], "edition": 2025})
+    areas = pd.DataFrame({"area": ["X", "S"], "phase": "secondary", "year_groups": [0, 5]})
+    o = default_options(areas, costs, 2027)
+    assert set(o["area"]) == {"S"}

@@ -208,7 +208,11 @@ def default_options(
         if kinds is None:
             continue
         full = _YEAR_GROUPS[a.phase]
-        n = int(getattr(a, "year_groups", full) or full)
+        n = int(getattr(a, "year_groups", full))
+        if n == 0:  # a sixth-form-only area: no default module fits it
+            logger.info("area %s teaches no year group before the sixth form: no default "
+                        "options (give [[plan.options]])", a.area)
+            continue
         for kind, m in kinds.items():
             key = (a.phase, _BENCHMARK_OF_KIND[kind])
             if key not in cost:
