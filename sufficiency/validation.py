@@ -66,6 +66,17 @@ def summarise_inputs(inputs: ModelInputs) -> str:
     out = [f"Model: {cfg.name} ({cfg.authority}), {len(cfg.areas)} planning areas "
            f"({len(cfg.areas_of_phase('primary'))} primary, "
            f"{len(cfg.areas_of_phase('secondary'))} secondary)"]
+    part: dict[str, list] = {}
+    for a in cfg.areas:
+        if a.year_groups:
+            part.setdefault(f"{a.phase} {nc.NCY_LABELS[a.ncys[0]]}-{nc.NCY_LABELS[a.ncys[-1]]}",
+                            []).append(a)
+    for what, group in sorted(part.items()):
+        codes = [a.code for a in group]
+        rec = sum(1 for a in group if a.intake_from)
+        out.append(f"    {len(codes)} {what} area(s) (year_groups): {', '.join(codes[:6])}"
+                   f"{' ...' if len(codes) > 6 else ''}"
+                   + (f"; {rec} recruit their entry (intake_from)" if rec else ""))
     for name, frame in inputs.tables().items():
         out.append(summarise_table(name, frame))
         if name == "authority_pupils":
