@@ -321,7 +321,12 @@ def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
     for a in areas:
         for s in a.intake_from:
             src = by_code.get(s)
-            if src is None or a.ncys[0] - 1 not in src.ncys:
+            if src is None:
+                raise _err(path, f"[[areas]] {a.code} ({a.name})",
+                           f"intake_from: no planning area {s!r}"
+                           + did_you_mean(s, sorted(by_code)) + "; expected codes of the areas "
+                           f"teaching Year {a.ncys[0] - 1} ({_teaching(areas, a.ncys[0] - 1)})")
+            if a.ncys[0] - 1 not in src.ncys:
                 raise _err(path, f"[[areas]] {a.code} ({a.name})",
                            f"intake_from: {s!r} is not a planning area teaching Year "
                            f"{a.ncys[0] - 1}; expected codes of the areas whose Year "
@@ -355,7 +360,8 @@ def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
                            f'transfer."{s}" = {v}: area {s} ({dest.name}) teaches year groups '
                            f"{dest.ncys[0]}-{dest.ncys[-1]}, so it cannot take this area's Year "
                            f"{a.transfer_ncy} as Year {g}; send them to an area teaching Year {g} "
-                           f"({_teaching(areas, g)}) or set its year_groups")
+                           f"({_teaching(areas, g)}), or give this area ({a.code}) the "
+                           "year_groups its schools teach (first schools: [0, 1, 2, 3, 4])")
     fed = {(s, a.transfer_ncy + 1) for a in areas for s, v in a.transfer.items() if v > 0}
     for a in areas:
         if a.intake_from and (a.code, a.ncys[0]) in fed:

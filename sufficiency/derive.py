@@ -97,22 +97,23 @@ def check_area_phases(capacity: pd.DataFrame, areas: pd.DataFrame, source: str =
     )
 
 
-def year_group_shares(shares: pd.DataFrame, area_ncys: dict[str, tuple[int, ...]],
+def year_group_shares(capacity: pd.DataFrame, area_ncys: dict[str, tuple[int, ...]],
                       authority_pupils: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Share of each year group's pupils in each area, where areas teach part of a phase.
+    """Share of each year group's pupils in each area, from the schools' year groups.
 
-    A three-tier authority may give its middle schools secondary planning areas of their own
-    (Years 7-8) apart from the high schools they feed (Years 9-13). A roll then covers only
-    the area's year groups: area ``a`` holds ``d(a) = roll(a) / sum_{g in G(a)} L(g)`` of a
-    typical year group, ``L(g)`` being the authority's pupils in year group ``g`` in the
-    capacity file's ``year``, and year group ``g`` is shared among the areas teaching it:
-    ``share(a, g) = d(a) / sum_{a' : g in G(a')} d(a')``. Where every area of a phase teaches
-    its whole range this is :func:`area_shares`' ``share``.
+    Used where areas teach part of a phase (a three-tier authority whose first, middle and
+    high schools have planning areas of their own). Each school's roll is spread over the
+    year groups it teaches (``ncy_min``-``ncy_max``, within its area's) in proportion to the
+    authority's pupils in those year groups in the capacity file's ``year``,
+    ``roll(s, g) = roll(s) L(g) / sum_{g' in G(s)} L(g')``, and year group ``g`` is shared
+    among the areas in proportion to their schools' ``roll(s, g)``. A middle school's Years
+    5-6 roll thus counts in Years 5-6 only, where a first school's counts in R-Y4. Where
+    every school of a phase teaches its whole range this is :func:`area_shares`' ``share``.
 
     Parameters
     ----------
-    shares : DataFrame
-        Output of :func:`area_shares` (``area, phase, roll``).
+    capacity : DataFrame
+        Canonical capacity (``area``, ``roll``, ``ncy_min``, ``ncy_max``).
     area_ncys : dict
         Year groups each area teaches (``AreaConfig.ncys``).
     authority_pupils : DataFrame
@@ -123,22 +124,35 @@ def year_group_shares(shares: pd.DataFrame, area_ncys: dict[str, tuple[int, ...]
     Returns
     -------
     DataFrame
-        ``area, ncy, share`` (shares sum to 1 within each year group taught).
+        ``area, ncy, share`` for every year group each area teaches (shares sum to 1 within
+        each year group some school teaches; 0 for an area none of whose schools teach it).
     """
     la = authority_pupils.groupby([nc.YEAR, nc.NCY])[nc.PUPILS].sum()
     years = la.index.get_level_values(nc.YEAR).unique()
     if not len(years):
         raise SchemaError("authority pupils: no rows to weight the year groups by")
     y = int(years[np.argmin(np.abs(years.to_numpy() - year))])
-    size = la.xs(y, level=nc.YEAR)
-    rows = [(a, g) for a in shares[nc.AREA] for g in area_ncys[a]]
-    out = pd.DataFrame(rows, columns=[nc.AREA, nc.NCY])
-    per = {a: sum(float(size.get(g, 0.0)) for g in area_ncys[a]) for a in shares[nc.AREA]}
-    roll = dict(zip(shares[nc.AREA], shares[nc.ROLL]))
-    dens = out[nc.AREA].map(lambda a: roll[a] / per[a] if per[a] > 0 else 0.0).to_numpy(dtype=float)
-    tot = pd.Series(dens).groupby(out[nc.NCY].to_numpy()).transform("sum").to_numpy()
-    out["share"] = np.divide(dens, tot, out=np.zeros_like(dens), where=tot > 0)
-    return out
+    G = np.arange(0, 14)
+    size = la.xs(y, level=nc.YEAR).reindex(G).fillna(0.0).to_numpy(dtype=float)
+    areas = list(area_ncys)
+    teaches = np.zeros((len(areas), len(G)), dtype=bool)
+    for i, a in enumerate(areas):  # one row per planning area
+        teaches[i, list(area_ncys[a])] = True
+    cap = capacity[capacity[nc.AREA].astype(str).isin(areas)]
+    ai = pd.Index(areas).get_indexer(cap[nc.AREA].astype(str))
+    lo = cap["ncy_min"].to_numpy(dtype=int)[:, None]
+    hi = cap["ncy_max"].to_numpy(dtype=int)[:, None]
+    covers = (G[None, :] >= lo) & (G[None, :] <= hi) & teaches[ai]  # (schools, G)
+    weight = np.where(covers, size[None, :], 0.0)
+    tot = weight.sum(axis=1, keepdims=True)
+    roll = np.nan_to_num(cap[nc.ROLL].to_numpy(dtype=float))[:, None]
+    by_school = np.divide(roll * weight, tot, out=np.zeros_like(weight), where=tot > 0)
+    by_area = np.zeros((len(areas), len(G)))
+    np.add.at(by_area, ai, by_school)
+    col = by_area.sum(axis=0, keepdims=True)
+    share = np.divide(by_area, col, out=np.zeros_like(by_area), where=col > 0)
+    r, g = np.nonzero(teaches)
+    return pd.DataFrame({nc.AREA: np.asarray(areas)[r], nc.NCY: G[g], "share": share[r, g]})
 
 
 def apportion_pupils(authority_pupils: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:

@@ -257,7 +257,10 @@ def _warn_middle_school_areas(cfg: ModelConfig, capacity: pd.DataFrame, source: 
     """
     pri = {a.code for a in cfg.areas if a.phase == "primary" and not a.year_groups}
     rows = capacity[capacity[nc.PHASE] == "primary"]
-    top = rows.groupby(nc.AREA)["ncy_max"].max()
+    names = next((rows[c].astype(str) for c in ("school_name", nc.SCHOOL) if c in rows),
+                 pd.Series("", index=rows.index))
+    _, hi, _ = nc.year_groups_from_names(names, rows["ncy_min"], rows["ncy_max"])
+    top = pd.Series(hi, index=rows.index).groupby(rows[nc.AREA]).max()
     first = sorted(a for a in top.index if a in pri and top[a] <= 4)
     if first:
         names = cfg.area_names
@@ -299,6 +302,15 @@ def _warn_two_tier_feeders_of_middle_areas(cfg: ModelConfig) -> None:
             linked.add(a.code)
         if a.code in split:
             linked |= to
+    changing = [a for a in cfg.areas if a.year_groups and a.tier_changes]
+    if changing:
+        warnings.warn(
+            f"{cfg.path}: planning area(s) "
+            f"{', '.join(f'{a.code} ({a.name})' for a in changing[:5])}{' ...' if len(changing) > 5 else ''} "
+            "give both year_groups and tier_changes: the year groups an area teaches and its "
+            "transfers do not change over time, only the tier labels do. Model a "
+            "reorganisation (first schools becoming primary schools, say) as a scenario model "
+            "(extends) with the new year_groups and transfers", DataQualityWarning, stacklevel=3)
     hit = [a for a in cfg.areas if a.code in linked and a.tiers == "two_tier"]
     if hit:
         warnings.warn(
@@ -307,6 +319,22 @@ def _warn_two_tier_feeders_of_middle_areas(cfg: ModelConfig) -> None:
             "are first-school or middle-school areas, or send pupils to or take pupils from "
             "one, but have tiers = \"two_tier\": give them tiers = \"three_tier\" so the "
             "report labels their schools' year groups right", DataQualityWarning, stacklevel=3)
+
+
+def _name_year_groups(cfg: ModelConfig, capacity: pd.DataFrame) -> pd.DataFrame:
+    """In a model with areas teaching part of their phase, first schools' year groups from
+    their names (R-Y4; the SCAP phase 'PS' does not tell them from primary schools), marked
+    ``ncy_named``; a copy. Other models are left as they are (the report reads the names)."""
+    if not any(a.year_groups for a in cfg.areas) or "school_name" not in capacity:
+        return capacity
+    out = capacity.copy()
+    pri = (out[nc.PHASE] == "primary").to_numpy()
+    lo, hi, changed = nc.year_groups_from_names(out.loc[pri, "school_name"].astype(str),
+                                                out.loc[pri, "ncy_min"], out.loc[pri, "ncy_max"])
+    out.loc[pri, "ncy_min"], out.loc[pri, "ncy_max"] = lo, hi
+    out["ncy_named"] = False
+    out.loc[pri, "ncy_named"] = changed
+    return out
 
 
 def _clip_to_year_groups(cfg: ModelConfig, capacity: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -422,6 +450,7 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
                       cap_lines)
     _warn_middle_school_areas(cfg, capacity, str(cap_src.path))
     _warn_two_tier_feeders_of_middle_areas(cfg)
+    capacity = _name_year_groups(cfg, capacity)
     capacity = _clip_to_year_groups(cfg, capacity, str(cap_src.path))
     capacity.attrs = {}
 
@@ -454,12 +483,14 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
         if any(a.year_groups for a in cfg.areas):  # areas teaching part of their phase
             cap_year = (int(capacity[nc.YEAR].max()) if nc.YEAR in capacity.columns
                         and capacity[nc.YEAR].notna().any() else int(authority_pupils[nc.YEAR].max()))
-            pupil_shares = year_group_shares(shares, {a.code: a.ncys for a in cfg.areas},
+            pupil_shares = year_group_shares(capacity, {a.code: a.ncys for a in cfg.areas},
                                              authority_pupils, cap_year)
             notes.append(
                 "Areas teaching part of their phase (year_groups): each year group is "
-                "apportioned among the areas teaching it, by their rolls per year group taught "
-                f"(the authority's {nc.academic_year_label(cap_year)} year-group sizes as weights).")
+                "apportioned among the areas teaching it, by their schools' rolls spread over "
+                "the year groups each school teaches (first schools R-Y4 and first-and-middle "
+                "schools from Reception by their names; the authority's "
+                f"{nc.academic_year_label(cap_year)} year-group sizes as weights).")
         pupils = apportion_pupils(authority_pupils, pupil_shares)
         notes.append(DERIVED_NOTE)
         prov.append(

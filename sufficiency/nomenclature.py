@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
+import pandas as pd
 
 __all__ = [
     "AREA",
@@ -51,6 +52,7 @@ __all__ = [
     "TIER_STRUCTURES",
     "ncy_label",
     "phase_of_ncy",
+    "year_groups_from_names",
     "academic_year_label",
     "parse_dfe_time_period",
     "dfe_time_period",
@@ -213,3 +215,33 @@ def parse_dfe_time_period(value: int | str) -> int:
     if len(s) == 4 and s.isdigit():
         return int(s)
     raise ValueError(f"time_period {value!r} is neither YYYY nor YYYYyy (e.g. 202223)")
+
+
+def year_groups_from_names(names, lo, hi):
+    """Year groups of primary-phase schools read from their names, where the DfE capacity file
+    gives only the phase ('PS' covers primary and first schools alike): a school named as a
+    first school (not "first and middle") teaches Reception-Year 4; a first-and-middle
+    school's primary row (phase 'MP', Years 5-6) starts at Reception.
+
+    Parameters
+    ----------
+    names : sequence of str
+        School names.
+    lo, hi : array-like of int
+        The rows' first and last year groups as the file's phase gives them.
+
+    Returns
+    -------
+    (ndarray, ndarray, ndarray of bool)
+        The first and last year groups, and which rows were changed.
+    """
+    named = pd.Series(list(names), dtype="string").fillna("")
+    lo = np.asarray(lo, dtype=int).copy()
+    hi = np.asarray(hi, dtype=int).copy()
+    is_first = named.str.contains(r"\bFirst\b", regex=True).to_numpy(dtype=bool)
+    is_middle = named.str.contains(r"\bMiddle\b", regex=True).to_numpy(dtype=bool)
+    first = is_first & ~is_middle & (lo == NCY_RECEPTION) & (hi == 6)
+    both = is_first & is_middle & (lo == 5)
+    hi[first] = 4
+    lo[both] = NCY_RECEPTION
+    return lo, hi, first | both

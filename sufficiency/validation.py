@@ -74,8 +74,8 @@ def summarise_inputs(inputs: ModelInputs) -> str:
     for what, group in sorted(part.items()):
         codes = [a.code for a in group]
         rec = sum(1 for a in group if a.intake_from)
-        out.append(f"    {len(codes)} {what} area(s) (year_groups): {', '.join(codes[:6])}"
-                   f"{' ...' if len(codes) > 6 else ''}"
+        out.append(f"    {len(codes)} {what} area(s) (year_groups): {', '.join(codes[:10])}"
+                   f"{' ...' if len(codes) > 10 else ''}"
                    + (f"; {rec} recruit their entry (intake_from)" if rec else ""))
     for name, frame in inputs.tables().items():
         out.append(summarise_table(name, frame))

@@ -192,21 +192,27 @@ def test_the_model_fits_the_year_8_to_9_ratio_on_the_feeder_areas():
 
 # -------------------------------------------------------------------------- derived history
 def test_year_group_shares_reduce_to_area_shares_when_every_area_teaches_its_phase():
-    cap = pd.DataFrame({"area": ["A", "B", "C"], "phase": "secondary", "roll": [300.0, 100.0, 600.0]})
+    """SYNTHETIC rolls: a school's roll is spread over the year groups it teaches."""
+    cap = pd.DataFrame({"area": ["A", "B", "C"], "phase": "secondary", "roll": [300.0, 100.0, 600.0],
+                        "ncy_min": 7, "ncy_max": 13})
     shares = area_shares(cap, cap[["area", "phase"]])
     la = pd.DataFrame({"year": 2014, "ncy": range(7, 14), "pupils": [100, 100, 100, 100, 100, 50, 40]})
-    full = year_group_shares(shares, {a: tuple(range(7, 14)) for a in "ABC"}, la, 2014)
+    full = year_group_shares(cap, {a: tuple(range(7, 14)) for a in "ABC"}, la, 2014)
     got = full.pivot(index="ncy", columns="area", values="share")
-    assert np.allclose(got.to_numpy(), [[0.3, 0.1, 0.6]] * 7)
-    # A teaches 7-8, B 9-13: each year group split among the areas teaching it
-    part = year_group_shares(shares, {"A": (7, 8), "B": tuple(range(9, 14)), "C": tuple(range(7, 14))},
+    assert np.allclose(got.to_numpy(), [shares.set_index("area")["share"].to_numpy()] * 7)
+    # A's school teaches 7-8 (a middle school), B's 9-13, C's 7-13
+    cap2 = cap.assign(ncy_min=[7, 9, 7], ncy_max=[8, 13, 13])
+    part = year_group_shares(cap2, {"A": (7, 8), "B": tuple(range(9, 14)), "C": tuple(range(7, 14))},
                              la, 2014)
-    s = part.groupby("ncy")["share"].sum()
-    assert np.allclose(s, 1.0)
+    assert np.allclose(part.groupby("ncy")["share"].sum(), 1.0)
     g7 = part[part["ncy"] == 7].set_index("area")["share"]
-    dens_a, dens_c = 300 / 200, 600 / 590  # roll per pupil of the year groups taught
-    assert g7["A"] == pytest.approx(dens_a / (dens_a + dens_c))
+    roll_a7, roll_c7 = 300 * 100 / 200, 600 * 100 / 590  # roll x L(7) / sum of L over its years
+    assert g7["A"] == pytest.approx(roll_a7 / (roll_a7 + roll_c7))
     assert set(part.loc[part["area"] == "A", "ncy"]) == {7, 8}
+    # an area none of whose schools teaches a year group it teaches gets none of it
+    part = year_group_shares(cap2, {"A": tuple(range(7, 14)), "B": tuple(range(9, 14)),
+                                    "C": tuple(range(7, 14))}, la, 2014)
+    assert part.set_index(["area", "ncy"]).loc[("A", 9), "share"] == 0
 
 
 # --------------------------------------------------------------------------- plan options
@@ -246,7 +252,7 @@ def test_staffordshire_validates_without_the_middle_school_warning(staffs):
     assert "valid (95 planning areas)" in r.output
     assert "have only middle schools" not in r.output
     assert ("    8 secondary Y7-Y8 area(s) (year_groups): 8602009, 8602012, 8605010, 8605011, "
-            "8605015, 8606009 ...") in r.output
+            "8605015, 8606009, 8607018, 8607019") in r.output
     assert "2 secondary Y10-Y13 area(s) (year_groups): 8602013, 8605016; 2 recruit their entry" in r.output
     assert "7 primary R-Y4 area(s) (year_groups)" in r.output
 
@@ -296,6 +302,12 @@ def test_staffordshire_plan_sizes_middle_and_high_options(staffs, tmp_path):
     assert o.loc["8605010:secondary:permanent_expansion", "places"] == 30
     assert o.loc["8605012:secondary:new_school", "places"] == 540
     assert o.loc["8602010:secondary:new_school", "places"] == 900
+    # a 14-19 academy sets its own intake: no default options there
+    assert not o["area"].isin(UTC).any()
+    assert "lasts 2 years: the 2 year groups before the sixth form" in o.loc[
+        "8605010:secondary:bulge_class", "source"]
+    assert "a middle school's Years 5-6" in o.loc["8605010:secondary:new_school", "source"]
+    assert "a middle school's Years 5-6" not in o.loc["8605012:secondary:new_school", "source"]
 
 
 def test_capacity_and_report_describe_middle_and_high_areas(staffs, tmp_path):
@@ -332,8 +344,10 @@ def test_capacity_and_report_describe_middle_and_high_areas(staffs, tmp_path):
             "(first R-Y4, middle Y5-Y8, high Y9-Y13); this area's schools teach R-Y4 only (first "
             "schools); Year 4 moves on to 8602006 (") in text
     assert "it also takes Year 5 from the first-school area(s) 8602008" in text
-    assert ("its Year 10 is recruited from the areas 8602010, 8602011 (forecast as a share of "
-            "their Year 9, as in the past)") in text
+    assert ("Secondary 8602013 (secondary planning area 8602013) Tier structure: a school "
+            "recruiting across areas; this area's schools teach Years 10-13 only; its Year 10 is "
+            "recruited from the areas 8602010, 8602011 (forecast as a share of their Year 9, as in "
+            "the past). The school sets its own intake, so the plan proposes no default places") in text
 
 
 def test_two_tier_areas_of_a_three_tier_pattern_are_warned(tmp_path):
@@ -410,7 +424,9 @@ def test_first_school_only_areas_and_schools_outside_their_year_groups_are_warne
     areas = [SimpleNamespace(code="F", phase="primary", year_groups=()),
              SimpleNamespace(code="P", phase="primary", year_groups=())]
     cfg = SimpleNamespace(areas=areas, area_names={"F": "Firsts", "P": "Primaries"})
-    cap = pd.DataFrame({"area": ["F", "P"], "phase": "primary", "ncy_min": [0, 0], "ncy_max": [4, 6]})
+    cap = pd.DataFrame({"area": ["F", "P"], "phase": "primary", "school": ["1", "2"],
+                        "school_name": ["Green Lea First School", "St Mary's Primary School"],
+                        "ncy_min": [0, 0], "ncy_max": [6, 6]})  # as the SCAP file codes them
     with pytest.warns(DataQualityWarning, match=r"primary planning area\(s\) F \(Firsts\) have only "
                                                 r"first schools .* year_groups = \[0, 1, 2, 3, 4\]"):
         _warn_middle_school_areas(cfg, cap, "f.csv")
@@ -501,3 +517,21 @@ def test_a_sixth_form_only_area_gets_no_default_options():
     areas = pd.DataFrame({"area": ["X", "S"], "phase": "secondary", "year_groups": [0, 5]})
     o = default_options(areas, costs, 2027)
     assert set(o["area"]) == {"S"}
+
+
+def test_tier_changes_with_year_groups_and_a_mistyped_intake_area(tmp_path):
+    from sufficiency.exceptions import DataQualityWarning
+    from sufficiency.inputs import _warn_two_tier_feeders_of_middle_areas
+
+    text = (_HEAD + _MIDDLE + _FIRST + _UTC).replace(
+        "year_groups = [0, 1, 2, 3, 4]", 'year_groups = [0, 1, 2, 3, 4]\n'
+        'tier_changes = [{ year = 2028, tiers = "two_tier" }]')
+    with pytest.warns(DataQualityWarning, match=r"planning area\(s\) F \(First\) give both "
+                                                 r"year_groups and tier_changes: the year groups an "
+                                                 r"area teaches and its transfers do not change"):
+        _warn_two_tier_feeders_of_middle_areas(_load(tmp_path, text))
+    text = (_HEAD + _MIDDLE + _FIRST + _UTC).replace('intake_from = ["S", "H"]', 'intake_from = ["HH"]')
+    with pytest.raises(ConfigError, match=r"\[\[areas\]\] U \(Academy\): intake_from: no planning "
+                                          r"area 'HH' \(did you mean 'H'\?\); expected codes of the "
+                                          r"areas teaching Year 9 \(S, H\)"):
+        _load(tmp_path, text)

@@ -202,7 +202,7 @@ def default_options(
     rows = []
     cost = {(r.phase, r.option): (float(r.cost_per_place), int(r.edition))
             for r in costs.itertuples(index=False)}
-    cols = [nc.AREA, nc.PHASE] + (["year_groups"] if "year_groups" in areas.columns else [])
+    cols = [nc.AREA, nc.PHASE] + [c for c in ("year_groups", "middle") if c in areas.columns]
     for a in areas[cols].drop_duplicates([nc.AREA, nc.PHASE]).itertuples(index=False):
         kinds = DEFAULT_MODULES.get(a.phase)
         if kinds is None:
@@ -221,13 +221,14 @@ def default_options(
             # a form of entry is 30 places in each year group the area teaches
             places = m["places"] if kind == "bulge_class" else round(m["places"] * n / full)
             duration = n if m["duration"] else 0
+            taught = (f"the {n} year groups before the sixth form that the area's schools "
+                      f"teach (year_groups), of {full} in a whole {a.phase} area")
             part = ("" if n == full else
-                    f"; lasts the area's {n} year groups of {full} (year_groups)"
-                    if kind == "bulge_class" else
-                    f"; sized for the area's {n} year groups of {full} (year_groups)"
+                    f"; lasts {n} years: {taught}" if kind == "bulge_class" else
+                    f"; 30 places a form of entry in each of {taught}"
                     + ("; secondary places only: a middle school's Years 5-6 places "
                        "would be primary places in its primary area, not counted here"
-                       if a.phase == "secondary" and n < 3 else ""))
+                       if bool(getattr(a, "middle", False)) else ""))
             rows.append({
                 "option": f"{a.area}:{a.phase}:{kind}",
                 nc.AREA: str(a.area), nc.PHASE: a.phase, "kind": kind,

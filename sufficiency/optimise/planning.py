@@ -282,8 +282,12 @@ def plan(
             "\"../data/school_places_scorecards\", relative to the model file)")
     loaded = read_cost_benchmarks(sc_dir, config.authority)
     costs = benchmark_costs(loaded.data, config.authority)
-    areas = pd.DataFrame({nc.AREA: [a.code for a in config.areas], nc.PHASE: [a.phase for a in config.areas],
-                          "year_groups": [compulsory_year_groups(a.phase, a.ncys) for a in config.areas]})
+    # a school recruiting across areas (intake_from) sets its own intake: no default options
+    mine = [a for a in config.areas if not a.intake_from]
+    areas = pd.DataFrame({nc.AREA: [a.code for a in mine], nc.PHASE: [a.phase for a in mine],
+                          "year_groups": [compulsory_year_groups(a.phase, a.ncys) for a in mine],
+                          "middle": [a.phase == "secondary" and bool(a.year_groups) and a.ncys[-1] < 11
+                                     for a in mine]})
     local = options_from_config(sec, f"{config.path}: [plan]")
     catalogue = build_catalogue(areas, costs, first, local=local, extra=[e for e in extra_opts if e is not None])
     adjacency = adjacency_from_config(sec, config.path)

@@ -618,6 +618,8 @@ def _tiers_text(area, areas=()) -> str:
     for ch in sorted(area.tier_changes, key=lambda c: c.year):
         text += f"; {names.get(ch.tiers, ch.tiers).split(' (')[0]} from September {ch.year}"
     g = area.ncys
+    if area.intake_from and area.tiers == "two_tier" and not area.tier_changes:
+        text = "a school recruiting across areas"
     if area.year_groups:
         span = f"{nc.NCY_LABELS[g[0]]}-Y{g[-1]}" if g[0] == 0 else f"Years {g[0]}-{g[-1]}"
         if area.phase == "primary" and g[-1] < 6:
@@ -640,7 +642,10 @@ def _tiers_text(area, areas=()) -> str:
                  f"{', '.join(b.code for b in mine)}")
     if area.intake_from:
         text += (f"; its Year {g[0]} is recruited from the areas {', '.join(area.intake_from)} "
-                 f"(forecast as a share of their Year {g[0] - 1}, as in the past)")
+                 f"(forecast as a share of their Year {g[0] - 1}, as in the past). The school "
+                 "sets its own intake, so the plan proposes no default places here: pupils "
+                 "forecast beyond its places would stay at their schools in the areas it "
+                 "recruits from, whose forecasts do not keep them (a caution for those areas)")
     return text
 
 

@@ -194,20 +194,14 @@ def schools_table(data, area: str) -> Table:
     names = sch["school_name"] if "school_name" in sch else sch[nc.SCHOOL]
     lo, hi = sch["ncy_min"].to_numpy(int).copy(), sch["ncy_max"].to_numpy(int).copy()
     note = ""
+    named = sch["ncy_named"].fillna(False).to_numpy(bool) if "ncy_named" in sch else np.zeros(len(sch), bool)
     if str(info.get("tiers", "")).startswith("three-tier"):
-        # the capacity file's phase 'PS' covers primary and first schools alike; in a three-tier
-        # area a school named as a first school teaches Reception to Year 4
-        named = names.astype(str)
-        is_first = named.str.contains(r"\bFirst\b", regex=True).to_numpy()
-        is_middle = named.str.contains(r"\bMiddle\b", regex=True).to_numpy()
-        first = is_first & ~is_middle & (lo == nc.NCY_RECEPTION) & (hi == 6)
-        hi[first] = 4
-        # a first and middle school (phase 'MP') teaches the primary years from Reception
-        both = is_first & is_middle & (lo == 5)
-        lo[both] = nc.NCY_RECEPTION
-        if first.any() or both.any():
-            note = (" Year groups of first (R-Y4) and first-and-middle schools (from R) from their"
-                    " names; the capacity file gives only their phase.")
+        # in a three-tier area a school named as a first school teaches Reception to Year 4
+        lo, hi, changed = nc.year_groups_from_names(names.astype(str), lo, hi)
+        named = named | changed
+    if named.any():
+        note = (" Year groups of first (R-Y4) and first-and-middle schools (from R) from their"
+                " names; the capacity file gives only their phase.")
     out = pd.DataFrame({
         "school": names.to_numpy(),
         "year groups": [f"{nc.ncy_label(a)}-{nc.ncy_label(b)}" for a, b in zip(lo, hi)],
