@@ -248,8 +248,8 @@ def recommendations(data: ReportData) -> list[str]:
             cells = cells_before_after(data, phase) if n else None
             if cells is not None and (cells[nc.YEAR] == last).any():
                 k = int((cells.loc[cells[nc.YEAR] == last, "shortfall_after"] > 0.5).sum())
-                after = (f" before any new places ({'none' if k == 0 else k} with the "
-                         "recommended plan)")
+                after = (f" before any new places ({'none' if k == 0 else k} in "
+                         f"{fmt_year(last)} with the recommended plan)")
             recs.append(
                 f"notes the forecast of {fmt_count(pos['demand'])} {PHASE_LABELS[phase]} pupils "
                 f"in {fmt_year(last)} against {fmt_count(pos['capacity'])} places, with "
