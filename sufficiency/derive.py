@@ -12,11 +12,13 @@ Both are pure functions over canonical frames.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
-from .exceptions import ConfigError, SchemaError
+from .exceptions import ConfigError, DataQualityWarning, SchemaError
 
 __all__ = ["area_shares", "year_group_shares", "apportion_pupils", "apportion_births", "check_area_phases", "DERIVED_NOTE"]
 
@@ -151,6 +153,22 @@ def year_group_shares(capacity: pd.DataFrame, area_ncys: dict[str, tuple[int, ..
     np.add.at(by_area, ai, by_school)
     col = by_area.sum(axis=0, keepdims=True)
     share = np.divide(by_area, col, out=np.zeros_like(by_area), where=col > 0)
+    # a year group some area teaches but no school's year groups cover (a tidy capacity file
+    # listing an 11-16 school in a Years 9-13 area, say): shared by the areas teaching it in
+    # proportion to their rolls per year group taught, rather than dropped
+    orphan = teaches.any(axis=0) & (col[0] <= 0)
+    if orphan.any():
+        roll_a = np.bincount(ai, weights=roll[:, 0], minlength=len(areas))
+        per = (teaches * size[None, :]).sum(axis=1)
+        dens = np.divide(roll_a, per, out=np.zeros_like(roll_a), where=per > 0)
+        w = np.where(teaches[:, orphan], dens[:, None], 0.0)
+        tot = w.sum(axis=0, keepdims=True)
+        share[:, orphan] = np.divide(w, tot, out=np.zeros_like(w), where=tot > 0)
+        warnings.warn(
+            f"capacity: no school's year groups cover {', '.join(nc.NCY_LABELS[int(x)] for x in G[orphan])}, "
+            "which some planning area teaches: those pupils are shared by the areas teaching them "
+            "in proportion to their rolls per year group taught; check the schools' ncy_min and "
+            "ncy_max against the areas' year_groups", DataQualityWarning, stacklevel=3)
     r, g = np.nonzero(teaches)
     return pd.DataFrame({nc.AREA: np.asarray(areas)[r], nc.NCY: G[g], "share": share[r, g]})
 

@@ -220,8 +220,9 @@ def parse_dfe_time_period(value: int | str) -> int:
 def year_groups_from_names(names, lo, hi):
     """Year groups of primary-phase schools read from their names, where the DfE capacity file
     gives only the phase ('PS' covers primary and first schools alike): a school named as a
-    first school (not "first and middle") teaches Reception-Year 4; a first-and-middle
-    school's primary row (phase 'MP', Years 5-6) starts at Reception.
+    first school (not "first and middle", and not a primary, infant or junior school or
+    "First Steps") teaches Reception-Year 4; a first-and-middle school's primary row (phase
+    'MP', Years 5-6) starts at Reception.
 
     Parameters
     ----------
@@ -238,8 +239,11 @@ def year_groups_from_names(names, lo, hi):
     named = pd.Series(list(names), dtype="string").fillna("")
     lo = np.asarray(lo, dtype=int).copy()
     hi = np.asarray(hi, dtype=int).copy()
-    is_first = named.str.contains(r"\bFirst\b", regex=True).to_numpy(dtype=bool)
-    is_middle = named.str.contains(r"\bMiddle\b", regex=True).to_numpy(dtype=bool)
+    # "First" as a kind of school, not "First Steps Primary" (any case)
+    is_first = (named.str.contains(r"(?i)\bfirst\b", regex=True)
+                & ~named.str.contains(r"(?i)\b(?:primary|infants?|juniors?)\b|\bfirst\s+steps\b",
+                                      regex=True)).to_numpy(dtype=bool)
+    is_middle = named.str.contains(r"(?i)\bmiddle\b", regex=True).to_numpy(dtype=bool)
     first = is_first & ~is_middle & (lo == NCY_RECEPTION) & (hi == 6)
     both = is_first & is_middle & (lo == 5)
     hi[first] = 4

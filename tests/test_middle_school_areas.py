@@ -535,3 +535,31 @@ def test_tier_changes_with_year_groups_and_a_mistyped_intake_area(tmp_path):
                                           r"area 'HH' \(did you mean 'H'\?\); expected codes of the "
                                           r"areas teaching Year 9 \(S, H\)"):
         _load(tmp_path, text)
+
+
+def test_first_schools_are_told_by_their_names():
+    from sufficiency.nomenclature import year_groups_from_names
+
+    names = ["Pebworth First School", "Abbey Park First and Nursery School", "Cutnall Green CofE First",
+             "GREEN LEA FIRST SCHOOL", "First Steps Primary School", "St Mary's Primary",
+             "Drakes' Broughton St Barnabas CofE First and Middle School", "Aston Fields Middle School",
+             "First Avenue Infant School"]
+    lo = [0, 0, 0, 0, 0, 0, 5, 5, 0]
+    hi = [6, 6, 6, 6, 6, 6, 6, 6, 6]
+    lo2, hi2, changed = year_groups_from_names(names, lo, hi)
+    assert list(zip(lo2, hi2)) == [(0, 4)] * 4 + [(0, 6), (0, 6), (0, 6), (5, 6), (0, 6)]
+    assert changed.tolist() == [True] * 4 + [False, False, True, False, False]
+
+
+def test_a_year_group_no_school_covers_is_shared_not_dropped():
+    """Review: a tidy capacity file with an 11-16 school in a Years 9-13 area left Years 12-13
+    with no school, and their pupils were dropped from the derived history."""
+    from sufficiency.exceptions import DataQualityWarning
+
+    cap = pd.DataFrame({"area": ["M", "H"], "phase": "secondary", "roll": [200.0, 300.0],
+                        "ncy_min": [7, 9], "ncy_max": [8, 11]})
+    la = pd.DataFrame({"year": 2014, "ncy": range(7, 14), "pupils": [100, 100, 100, 100, 100, 50, 40]})
+    with pytest.warns(DataQualityWarning, match=r"no school's year groups cover Y12, Y13"):
+        part = year_group_shares(cap, {"M": (7, 8), "H": tuple(range(9, 14))}, la, 2014)
+    s = part.groupby("ncy")["share"].sum()
+    assert np.allclose(s, 1.0) and len(s) == 7

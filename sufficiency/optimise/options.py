@@ -208,7 +208,8 @@ def default_options(
         if kinds is None:
             continue
         full = _YEAR_GROUPS[a.phase]
-        n = int(getattr(a, "year_groups", full))
+        n = getattr(a, "year_groups", full)
+        n = full if n is None or pd.isna(n) else int(n)
         if n == 0:  # a sixth-form-only area: no default module fits it
             logger.info("area %s teaches no year group before the sixth form: no default "
                         "options (give [[plan.options]])", a.area)
