@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from . import nomenclature as nc
 from .exceptions import ConfigError
@@ -101,7 +102,7 @@ class Transfer(NamedTuple):
     """Pupils changing planning area at the end of year group ``g``.
 
     ``shares[p, s]`` is the share of area ``p``'s year group ``g`` that moves to area ``s``
-    [fraction]. ``keep`` says which areas keep their own pupils at ``g`` (those not sending
+    [fraction], a dense or scipy sparse ``(A, A)`` matrix. ``keep`` says which areas keep their own pupils at ``g`` (those not sending
     any); ``None`` means none do: the whole year group is redistributed (Year 6 -> Year 7
     in a two-phase model, where primary areas have no Year 7).
     """
@@ -125,7 +126,10 @@ def _move(values: np.ndarray, t: Transfer) -> np.ndarray:
     """Pupils in ``t.g`` after the move: ``sum_p shares[p, s] x[p]`` (+ ``x[s]`` if kept);
     ``values`` has areas first, any trailing axes (years, draws)."""
     x = np.nan_to_num(values)
-    moved = np.tensordot(t.shares, x, axes=([0], [0]))
+    if sparse.issparse(t.shares):  # a planning-area model's transfers: few per area
+        moved = np.asarray(t.shares.T @ x)
+    else:
+        moved = np.tensordot(t.shares, x, axes=([0], [0]))
     if t.keep is not None:
         keep = t.keep.reshape((-1,) + (1,) * (x.ndim - 1))
         moved = moved + np.where(keep, x, 0.0)

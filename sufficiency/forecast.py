@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from . import cohort
 from . import nomenclature as nc
@@ -60,13 +61,15 @@ def _transfer_matrix(transfer, areas: list[str],
                      intake_from: Mapping[str, tuple[str, ...]] | None = None):
     """Transfers from ``{from_area: {to_area: share}}`` or a frame (from, to, share).
 
-    An area's pupils move at the end of its last year group (``area_ncys``; Year 6 if not
-    given): a primary area's Year 6 to Year 7, a middle-school area's Year 8 to Year 9.
-    Returns ``T[p, s]`` (the matrix at Year 6) when every move is at Year 6, else one
-    :class:`~sufficiency.cohort.Transfer` per year group, in which the areas that send no
-    pupils at that year group keep their own. ``intake_from`` ``{area: (source, ...)}``: the
-    area's first year group is fed by the sources' previous one, which they keep as well (its
-    survival ratio is then its entry's share of their cohort).
+    An area's pupils move at the end of its last year group (``area_ncys``): a primary
+    area's Year 6 to Year 7, a first-school area's Year 4 to Year 5, a middle-school area's
+    Year 8 to Year 9; at Year 6 for an area without ``area_ncys`` or teaching up to Year 13
+    or later. Returns one :class:`~sufficiency.cohort.Transfer` per year group, its shares a
+    sparse ``(A, A)`` matrix; at Year 6 the whole year group is redistributed (``keep``
+    None), elsewhere the areas that send no pupils keep their own. ``intake_from``
+    ``{area: (source, ...)}``: the area's first year group is fed by the sources' previous
+    one, which they keep as well (its survival ratio is then its entry's share of their
+    cohort).
     """
     if transfer is None and not intake_from:
         return None
@@ -76,30 +79,34 @@ def _transfer_matrix(transfer, areas: list[str],
         items = [(str(r[0]), str(r[1]), float(r[2])) for r in transfer.itertuples(index=False)]
     else:
         items = [(str(p), str(s), float(v)) for p, d in transfer.items() for s, v in d.items()]
-    at = {}
+    at: dict[int, list] = {}  # year group -> [(from, to, share)]
     for p, s, v in items:
         if p not in idx or s not in idx:
             raise ConfigError(f"transfer {p} -> {s}: area not in the pupil history")
-        g = max(area_ncys[p]) if area_ncys and area_ncys.get(p) else cohort.TRANSFER_NCY
-        T = at.setdefault(g, np.zeros((len(areas), len(areas))))
-        T[idx[p], idx[s]] += v
-    recruit = {}
+        last = max(area_ncys[p]) if area_ncys and area_ncys.get(p) else cohort.TRANSFER_NCY
+        at.setdefault(last if last < 13 else cohort.TRANSFER_NCY, []).append((idx[p], idx[s], v))
+    recruit: dict[int, list] = {}
     for u, sources in (intake_from or {}).items():
         if u not in idx or not (area_ncys and area_ncys.get(u)):
             raise ConfigError(f"intake_from of {u}: area not in the pupil history")
-        g = min(area_ncys[u]) - 1
-        R = recruit.setdefault(g, np.zeros((len(areas), len(areas))))
         for p in sources:
             if p not in idx:
                 raise ConfigError(f"intake_from {p} -> {u}: area not in the pupil history")
-            R[idx[p], idx[u]] = 1.0
-    if not recruit and set(at) <= {cohort.TRANSFER_NCY}:
-        return at.get(cohort.TRANSFER_NCY)
+            recruit.setdefault(min(area_ncys[u]) - 1, []).append((idx[p], idx[u], 1.0))
+
+    def matrix(entries):
+        A = len(areas)
+        if not entries:
+            return sparse.csr_matrix((A, A))
+        r, c, v = zip(*entries)  # duplicates are summed
+        return sparse.csr_matrix((np.asarray(v, float), (np.asarray(r), np.asarray(c))), shape=(A, A))
+
     out = []
     for g in sorted(set(at) | set(recruit)):
-        T = at.get(g, np.zeros((len(areas), len(areas))))
-        keep = None if g == cohort.TRANSFER_NCY and g in at else ~(T > 0).any(axis=1)
-        out.append(cohort.Transfer(g, T + recruit[g] if g in recruit else T, keep))
+        T = matrix(at.get(g, []))
+        sends = np.asarray((T > 0).sum(axis=1)).ravel() > 0
+        keep = None if g == cohort.TRANSFER_NCY and g in at else ~sends
+        out.append(cohort.Transfer(g, T + matrix(recruit[g]) if g in recruit else T, keep))
     return tuple(out)
 
 

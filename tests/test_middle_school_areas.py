@@ -563,3 +563,25 @@ def test_a_year_group_no_school_covers_is_shared_not_dropped():
         part = year_group_shares(cap, {"M": (7, 8), "H": tuple(range(9, 14))}, la, 2014)
     s = part.groupby("ncy")["share"].sum()
     assert np.allclose(s, 1.0) and len(s) == 7
+
+
+def test_sparse_and_dense_transfers_agree():
+    """The forecast builds its transfers as sparse matrices (a 2,000-area model's dense
+    matrices made fit take 3.4 s; benchmarks/bench_forecast.py --transfer)."""
+    from scipy import sparse
+
+    cube = _cube()
+    T6 = np.zeros((4, 4))
+    T6[0, 1], T6[0, 3] = 0.6, 0.4
+    T8 = np.zeros((4, 4))
+    T8[1, 2], T8[1, 3] = 0.5, 0.5
+    keep = ~(T8 > 0).any(axis=1)
+    dense = (cohort.Transfer(6, T6, None), cohort.Transfer(8, T8, keep))
+    sp = (cohort.Transfer(6, sparse.csr_matrix(T6), None), cohort.Transfer(8, sparse.csr_matrix(T8), keep))
+    assert np.allclose(cohort.feeder_counts(cube, dense), cohort.feeder_counts(cube, sp), equal_nan=True)
+    base = np.repeat(np.nan_to_num(cube[:, -1])[:, :, None], 3, axis=2)  # with a draws axis
+    rec = np.zeros((4, 2, 3))
+    rec[0] = 100.0
+    ratios = np.ones((4, 13, 3))
+    assert np.allclose(cohort.roll_forward(base, ratios, rec, dense),
+                       cohort.roll_forward(base, ratios, rec, sp))
