@@ -195,3 +195,31 @@ def test_lapsing_kinds_name_interim_places_as_well_as_bulge_classes():
     assert lapsing_kinds(data) == {"bulge_class", "temporary_expansion"}
     data.plan = plan.iloc[:0]
     assert lapsing_kinds(data) == set()
+
+
+def test_a_programme_on_out_of_date_capacity_is_not_recommended_for_approval(run):
+    """A new-authority test (Birmingham): 84,276 secondary pupils in 2022/23 against 79,083
+    places of the 2014/15 capacity data, and the report asked Cabinet to approve GBP 247m.
+    Here Worcestershire's base-year secondary places are cut below its pupils."""
+    import dataclasses
+
+    from sufficiency.report.analysis import capacity_behind
+    from sufficiency.report.text import executive_summary, recommendations
+
+    _, _, data = run
+    assert capacity_behind(data) == []  # Worcestershire: 34,601 pupils, 37,554 places
+    assert any(r.startswith("approves in principle the capital programme") for r in recommendations(data))
+    s = data.sufficiency.copy()
+    sec = (s["phase"] == "secondary").to_numpy()
+    s.loc[sec, "capacity"] = s.loc[sec, "capacity"] * 0.9
+    cut = dataclasses.replace(data, sufficiency=s)
+    behind = capacity_behind(cut)
+    assert [b["phase"] for b in behind] == ["secondary"] and behind[0]["year"] == 2022
+    assert behind[0]["pupils"] > behind[0]["places"] * 1.02
+    recs = recommendations(cut)
+    assert not any(r.startswith("approves in principle") for r in recs)
+    rec = next(r for r in recs if r.startswith("notes an indicative capital programme"))
+    assert "which this report does not recommend for approval: in 2022/23 the authority's" in rec
+    assert "asks officers to supply each planning area's current capacity and re-run the plan" in rec
+    assert any("does not recommend the programme for approval until current capacity is supplied"
+               in p for p in executive_summary(cut))

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "position_at",
     "old_capacity_year",
+    "capacity_behind",
     "tier_changes",
     "central_scenario",
     "cells_before_after",
@@ -88,6 +89,31 @@ def old_capacity_year(data: ReportData) -> int | None:
     if not len(y) or int(y.max()) >= data.meta["base_year"] - 2:
         return None
     return int(y.max())
+
+
+#: pupils in the base year above the capacity data by more than this share mean the capacity
+#: data are out of date (schools do not hold that many pupils beyond their places)
+CAPACITY_BEHIND_TOLERANCE = 0.02
+
+
+def capacity_behind(data: ReportData) -> list[dict]:
+    """Phases whose pupils in the base year (observed, or derived from observed authority
+    totals) exceed the capacity data's places by more than
+    :data:`CAPACITY_BEHIND_TOLERANCE`: the capacity is out of date (places added since the
+    file), and a plan against it overstates the need. Each: ``phase, year, pupils, places``
+    (authority totals)."""
+    suff = data.sufficiency
+    if suff is None or suff.empty:
+        return []
+    year = int(data.meta["base_year"])
+    out = []
+    for phase in ("primary", "secondary"):
+        pos = position_at(suff, phase, year)
+        if pos is not None and pos["capacity"] > 0 and (
+                pos["demand"] > pos["capacity"] * (1 + CAPACITY_BEHIND_TOLERANCE)):
+            out.append({"phase": phase, "year": year, "pupils": pos["demand"],
+                        "places": pos["capacity"]})
+    return out
 
 
 def tier_changes(data: ReportData) -> list[dict]:

@@ -278,6 +278,11 @@ class ReportData:
                           "secondary_council": _round1(r.secondary_council), "source": r.source}
                          for r in c.itertuples(index=False)],
             }
+        behind = analysis.capacity_behind(self)
+        if behind:  # the plan rests on places the base year's pupils already exceed
+            out["capacity_out_of_date"] = [
+                {k: (round(v, 1) if isinstance(v, float) else v) for k, v in b.items()}
+                for b in behind]
         if self.key_decision is not None and self.key_decision.get("recommended"):
             r = self.key_decision["recommended"]
             out["key_decision"] = {

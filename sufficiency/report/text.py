@@ -21,6 +21,7 @@ from ..optimise.results import opening as fmt_opening
 from .analysis import (
     after_the_peak,
     bulge_lapse,
+    capacity_behind,
     cells_before_after,
     early_years_totals,
     lapsing_kinds,
@@ -171,7 +172,7 @@ def executive_summary(data: ReportData) -> list[str]:
     paras += _send_early_years_summary(data)
     paras.append(
         "Shortfalls are counted per planning area and are never offset between areas: a "
-        "surplus in one town does not meet a need in another."
+        "surplus in one planning area does not meet a need in another."
     )
     if data.derived:
         paras.append(
@@ -185,6 +186,14 @@ def executive_summary(data: ReportData) -> list[str]:
             "places added or removed since then are not counted. Which areas are short, and by "
             "how much, rests on it; officers should confirm current capacity before capital is "
             "committed." + _published_contrast(data)
+        )
+    for b in capacity_behind(data):
+        paras.append(
+            f"In {fmt_year(b['year'])} the authority's {fmt_count(b['pupils'])} "
+            f"{PHASE_LABELS[b['phase']]} pupils already exceeded the {fmt_count(b['places'])} "
+            "places of the capacity data: those places are out of date, so this report's "
+            f"{b['phase']} shortfalls and programme overstate the need, and it does not "
+            "recommend the programme for approval until current capacity is supplied."
         )
     return paras
 
@@ -228,6 +237,24 @@ def _before_plan_sentences(data: ReportData) -> list[str]:
             f"already committed: for {fmt_year(first - 1)} the forecast, on the {fmt_pct(data.meta['margin'])} "
             f"margin, shows {_join(parts)}. This plan cannot act on that year; officers should "
             "compare it with the places actually offered and taken up this school year."]
+
+
+def _council_need(data: ReportData, phases: list[str]) -> str:
+    """``" (the Council's own return puts the places needed ... against this report's ...)"``
+    for ``phases``, from the scorecard comparison, or ``""``."""
+    c = data.council_comparison
+    if c is None or c.empty:
+        return ""
+    row = c[c["measure"] == "places needed before any new places"]
+    if row.empty:
+        return ""
+    r = row.iloc[0]
+    parts = [f"{fmt_count(r[f'{ph}_council'])} {ph} against this report's {fmt_count(r[ph])}"
+             for ph in phases if pd.notna(r.get(f"{ph}_council")) and pd.notna(r.get(ph))]
+    if not parts:
+        return ""
+    return (f" (the Council's own return to the DfE puts the places needed in "
+            f"{fmt_year(int(r[nc.YEAR]))} before any new places at no more than {_join(parts)})")
 
 
 def recommendations(data: ReportData) -> list[str]:
@@ -289,12 +316,29 @@ def recommendations(data: ReportData) -> list[str]:
         if why:
             check = (" and to officers confirming each planning area's current capacity and "
                      f"pupils on roll (this report's {_join(why)})")
-        recs.append(
-            f"approves in principle the capital programme of {fmt_gbp_m(total)} for "
-            f"{_join(what)} in {len(plan)} project(s) from "
-            f"{fmt_year(y0)} to {fmt_year(y1)}, subject to the Council's capital approval "
-            f"process{check};"
-        )
+        behind = capacity_behind(data)
+        if behind:
+            facts = [f"in {fmt_year(b['year'])} the authority's {fmt_count(b['pupils'])} "
+                     f"{PHASE_LABELS[b['phase']]} pupils already exceeded the "
+                     f"{fmt_count(b['places'])} places of the capacity data"
+                     + (f" (the DfE's {fmt_year(cap_year)} figure)" if cap_year else "")
+                     for b in behind]
+            council = _council_need(data, [b["phase"] for b in behind])
+            recs.append(
+                f"notes an indicative capital programme of {fmt_gbp_m(total)} for "
+                f"{_join(what)} in {len(plan)} project(s) from {fmt_year(y0)} to "
+                f"{fmt_year(y1)}, which this report does not recommend for approval: "
+                f"{_join(facts)}, so those places are out of date and the programme overstates "
+                f"the need{council}; asks officers to supply each planning area's current "
+                "capacity and re-run the plan before any approval;"
+            )
+        else:
+            recs.append(
+                f"approves in principle the capital programme of {fmt_gbp_m(total)} for "
+                f"{_join(what)} in {len(plan)} project(s) from "
+                f"{fmt_year(y0)} to {fmt_year(y1)}, subject to the Council's capital approval "
+                f"process{check};"
+            )
     elif data.missing.get("plan"):
         recs.append(
             "notes that a costed plan was not available in this run "
