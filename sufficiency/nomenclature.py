@@ -222,7 +222,8 @@ def year_groups_from_names(names, lo, hi):
     gives only the phase ('PS' covers primary and first schools alike): a school named as a
     first school (not "first and middle", and not a primary, infant or junior school or
     "First Steps") teaches Reception-Year 4; a first-and-middle school's primary row (phase
-    'MP', Years 5-6) starts at Reception.
+    'MP', Years 5-6) starts at Reception; an infant school (not "infant and junior") teaches
+    Reception-Year 2 and a junior school Years 3-6.
 
     Parameters
     ----------
@@ -246,6 +247,14 @@ def year_groups_from_names(names, lo, hi):
     is_middle = named.str.contains(r"(?i)\bmiddle\b", regex=True).to_numpy(dtype=bool)
     first = is_first & ~is_middle & (lo == NCY_RECEPTION) & (hi == 6)
     both = is_first & is_middle & (lo == 5)
+    # an infant school (not "infant and junior") teaches R-Y2, a junior school Y3-Y6
+    is_infant = named.str.contains(r"(?i)\binfants?\b", regex=True).to_numpy(dtype=bool)
+    is_junior = named.str.contains(r"(?i)\bjuniors?\b", regex=True).to_numpy(dtype=bool)
+    full = (lo == NCY_RECEPTION) & (hi == 6)
+    infant = is_infant & ~is_junior & full
+    junior = is_junior & ~is_infant & full
     hi[first] = 4
     lo[both] = NCY_RECEPTION
-    return lo, hi, first | both
+    hi[infant] = 2
+    lo[junior] = 3
+    return lo, hi, first | both | infant | junior

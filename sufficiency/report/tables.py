@@ -195,13 +195,13 @@ def schools_table(data, area: str) -> Table:
     lo, hi = sch["ncy_min"].to_numpy(int).copy(), sch["ncy_max"].to_numpy(int).copy()
     note = ""
     named = sch["ncy_named"].fillna(False).to_numpy(bool) if "ncy_named" in sch else np.zeros(len(sch), bool)
-    if str(info.get("tiers", "")).startswith("three-tier"):
-        # in a three-tier area a school named as a first school teaches Reception to Year 4
+    if phase == "primary":
+        # first (R-Y4), first-and-middle (from R), infant (R-Y2) and junior (Y3-Y6) schools
         lo, hi, changed = nc.year_groups_from_names(names.astype(str), lo, hi)
         named = named | changed
     if named.any():
-        note = (" Year groups of first (R-Y4) and first-and-middle schools (from R) from their"
-                " names; the capacity file gives only their phase.")
+        note = (" Year groups of first, infant and junior schools from their names; the "
+                "capacity file gives only their phase.")
     out = pd.DataFrame({
         "school": names.to_numpy(),
         "year groups": [f"{nc.ncy_label(a)}-{nc.ncy_label(b)}" for a, b in zip(lo, hi)],
