@@ -332,6 +332,9 @@ DEFAULT_ENTITLEMENTS: tuple[Entitlement, ...] = (
 )
 
 
+#: Start of the note an early years result carries when it models only the defaults.
+DEFAULT_ENTITLEMENTS_NOTE = "Entitlements: only the default two are modelled,"
+
 #: Age groups an entitlement can serve (the ``age`` column of the results).
 AGE_GROUPS = ("under_2", "2", "3_4")
 
@@ -716,6 +719,16 @@ def forecast_early_years(
                          f"{p['eligible'] * p['takeup']:.2f} (range {p['rate_low']:.2f}-"
                          f"{p['rate_high']:.2f}) from {p['from_year']}/"
                          f"{(p['from_year'] + 1) % 100:02d}; {p['source']}.")
+    if ents == DEFAULT_ENTITLEMENTS:
+        msg = (DEFAULT_ENTITLEMENTS_NOTE + " 15 hours for disadvantaged "
+               "2-year-olds and the universal 15 hours for 3- and 4-year-olds. The working-parent "
+               "entitlements (30 hours for 3- and 4-year-olds from 2017; 2-year-olds from April "
+               "2024, from 9 months from September 2024, 30 hours from September 2025) are not: "
+               "the places needed are understated until they are given as "
+               "[[early_years.entitlements]] (models/worcestershire.toml has them, with their "
+               "sources).")
+        notes.append(msg)
+        caught.append(msg)
     split = bool(sec.get("by_area", False)) if by_area is None else bool(by_area)
     if split:
         data, sup = _split_by_births(data, sup, inputs.births, ents, supply_year)

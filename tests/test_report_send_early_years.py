@@ -244,3 +244,36 @@ def test_scap_special_places_file(run):
     assert got.tolist() == np.rint(tot.to_numpy()).astype(int).tolist()
     assert (f["places_lower80"] <= f["places"]).all() and (f["places"] <= f["places_upper80"]).all()
     assert f["time_period"].astype(str).str.fullmatch(r"\d{6}").all()
+
+
+def test_a_model_with_only_the_default_entitlements_says_it_understates(inputs, run):
+    """A new-authority test (Birmingham): with no [[early_years.entitlements]] the places
+    needed leave out the working-parent entitlements, and the report said the authority was
+    not short."""
+    import warnings
+
+    from sufficiency.early_years import (
+        DEFAULT_ENTITLEMENTS,
+        DEFAULT_ENTITLEMENTS_NOTE,
+        forecast_early_years,
+    )
+    from sufficiency.exceptions import DataQualityWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        own = forecast_early_years(inputs)
+    assert not any(n.startswith(DEFAULT_ENTITLEMENTS_NOTE) for n in own.notes)
+    with pytest.warns(DataQualityWarning, match="only the default two are modelled"):
+        res = forecast_early_years(inputs, entitlements=DEFAULT_ENTITLEMENTS)
+    assert any(n.startswith(DEFAULT_ENTITLEMENTS_NOTE) for n in res.notes)
+    assert res.to_frame()["places"].sum() < own.to_frame()["places"].sum()
+    import dataclasses
+
+    from sufficiency.report.text import recommendations
+
+    _, data, *_ = run
+    rec = next(r for r in recommendations(data) if "funded early years places needed" in r)
+    assert "only the default entitlements are modelled" not in rec
+    flagged = dataclasses.replace(data, early_years_notes=tuple(res.notes))
+    rec = next(r for r in recommendations(flagged) if "funded early years places needed" in r)
+    assert "only the default entitlements are modelled (not the working-parent ones)" in rec

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from ..early_years import DEFAULT_ENTITLEMENTS_NOTE
 from ..optimise.results import opening as fmt_opening
 from .analysis import (
     after_the_peak,
@@ -845,6 +846,9 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
                            f" (an assumption: the funded take-up of January {jan}"
                            + (", which predates the 2024-2025 entitlements" if jan < 2024 else "")
                            + ")"))
+            if any(str(n).startswith(DEFAULT_ENTITLEMENTS_NOTE) for n in data.early_years_notes):
+                rec += ("; only the default entitlements are modelled (not the working-parent "
+                        "ones), so this understates the places needed")
             if short:
                 rec += (f"; asks officers to confirm providers' registered places and to bring "
                         f"forward options for the {fmt_count(d['left'][0])} places short in "
