@@ -267,3 +267,22 @@ def test_a_permanent_build_after_the_peak_is_flagged():
     assert late[0]["surplus_pct"] == pytest.approx(0.25)
     ba["capacity_after"] = demand * 1.05  # few spare places at the end: nothing to flag
     assert after_the_peak(data) == []
+
+
+def test_late_builds_in_one_area_share_one_clause():
+    """A new-authority test (Birmingham) read 'opens after demand there peaks ... and leaves a
+    surplus of 10.3% there by 2032/33' twice in one sentence, once per build in one area."""
+    from sufficiency.report.text import after_the_peak_clauses
+
+    base = {"peak_year": 2027, "last_year": 2032, "surplus_pct": 0.103, "fill_years": 0}
+    late = [{**base, "name": "Area 11", "kind": "permanent_expansion", "places": 150, "year": 2028},
+            {**base, "name": "Area 11", "kind": "new_school", "places": 900, "year": 2030,
+             "fill_years": 5},
+            {**base, "name": "Area 12", "kind": "new_school", "places": 900, "year": 2030}]
+    c = after_the_peak_clauses(late)
+    assert len(c) == 2
+    assert c[0].startswith("the permanent expansion (150 places from 2028/29) and the new school "
+                           "(900 places, 180 a year from 2030/31) in Area 11 open after demand "
+                           "there peaks in 2027/28 and leave a surplus of 10.3% there by 2032/33")
+    assert c[1].startswith("the new school (900 places from 2030/31) in Area 12 opens after")
+    assert sum(x.count("after demand there peaks") for x in c) == 2

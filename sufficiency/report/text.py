@@ -240,6 +240,26 @@ def _before_plan_sentences(data: ReportData) -> list[str]:
             "compare it with the places actually offered and taken up this school year."]
 
 
+def after_the_peak_clauses(late: list[dict]) -> list[str]:
+    """One clause per planning area for :func:`~.analysis.after_the_peak`'s builds, naming
+    each of its late builds once: "the permanent expansion (150 places from 2028/29) and the
+    new school (...) in X open after demand there peaks in 2027/28 and leave ..."."""
+    by_area: dict[str, list[dict]] = {}
+    for d in late:
+        by_area.setdefault(d["name"], []).append(d)
+    clauses = []
+    for name, ds in by_area.items():
+        d = ds[0]
+        builds = _join([f"the {b['kind'].replace('_', ' ')} "
+                        f"({fmt_opening(b['places'], b['year'], b['fill_years'])})" for b in ds])
+        verb = ("opens", "leaves") if len(ds) == 1 else ("open", "leave")
+        clauses.append(
+            f"{builds} in {name} {verb[0]} after demand there peaks in "
+            f"{fmt_year(d['peak_year'])} and {verb[1]} a surplus of "
+            f"{fmt_pct(d['surplus_pct'])} there by {fmt_year(d['last_year'])}")
+    return clauses
+
+
 def _council_need(data: ReportData, phases: list[str]) -> str:
     """``" (the Council's own return puts the places needed ... against this report's ...)"``
     for ``phases``, from the scorecard comparison, or ``""``."""
@@ -367,11 +387,7 @@ def recommendations(data: ReportData) -> list[str]:
     late = after_the_peak(data)
     if late:
         recs.append(
-            "notes that " + _join([
-                f"the {d['kind'].replace('_', ' ')} in {d['name']} "
-                f"({fmt_opening(d['places'], d['year'], d['fill_years'])}) opens after demand "
-                f"there peaks in {fmt_year(d['peak_year'])} and leaves a surplus of "
-                f"{fmt_pct(d['surplus_pct'])} there by {fmt_year(d['last_year'])}" for d in late])
+            "notes that " + _join(after_the_peak_clauses(late))
             + ": the plan buys permanent places because nothing cheaper in its catalogue can "
             "meet the peak, and asks officers to cost interim places for the peak years "
             "before committing them;")
