@@ -541,15 +541,17 @@ class EarlyYearsResult:
         t = f[f[nc.YEAR].isin(show)].groupby([nc.YEAR, "age"], as_index=False)[cols].sum(min_count=1)
         n_areas = f[nc.AREA].nunique()
         where = self.config.get("authority", f[nc.AREA].iloc[0])
+        rows = {age: [f"{g.at[y, 'places']:,.0f} ({g.at[y, 'places_lower']:,.0f}-"
+                      f"{g.at[y, 'places_upper']:,.0f})" for y in show]
+                for age, g in ((a, g.set_index(nc.YEAR)) for a, g in t.groupby("age"))}
+        width = 2 + max([22] + [len(c) for cs in rows.values() for c in cs])  # columns never touch
         lines = [f"Early years funded places [FTE, {self.config['hours_per_place']:g} h/week], "
                  f"{where}{f' ({n_areas} areas)' if n_areas > 1 else ''}, 80% range:",
-                 f"{'age':<8}" + "".join(f"{nc.academic_year_label(y):>22}" for y in show)
+                 f"{'age':<8}" + "".join(f"{nc.academic_year_label(y):>{width}}" for y in show)
                  + f"{'supply':>10}"]
         for age, g in t.groupby("age"):
             g = g.set_index(nc.YEAR)
-            cells = "".join(
-                f"{g.at[y, 'places']:,.0f} ({g.at[y, 'places_lower']:,.0f}-"
-                f"{g.at[y, 'places_upper']:,.0f})".rjust(22) for y in show)
+            cells = "".join(c.rjust(width) for c in rows[age])
             lines.append(f"{age:<8}{cells}{g.at[show[-1], 'supply']:>10,.0f}")
         d = self.demand_frame()
         last = d[d[nc.YEAR] == years[-1]][["places", "places_lower", "places_upper", nc.CAPACITY]].sum()

@@ -214,3 +214,28 @@ def test_population_uses_the_births_nowcast_as_projected(inputs):
     # cohorts born up to mid-2022 are untouched
     old = pop[pop["cohort"] <= 2022].set_index(["year", "age"])["population"]
     assert np.allclose(old, off[off["cohort"] <= 2022].set_index(["year", "age"])["population"].reindex(old.index))
+
+
+def test_summary_columns_stay_apart_for_a_city_sized_authority(inputs):
+    """A new-authority test (Birmingham): 15,693 (15,693-15,693) filled its 22-character
+    column and ran into the next. Here Worcestershire's places are scaled up tenfold."""
+    import dataclasses
+    import re
+    import warnings
+
+    from sufficiency.early_years import forecast_early_years
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = forecast_early_years(inputs)
+    d = res.data.copy()
+    for c in ("places", "places_lower", "places_upper"):
+        d[c] = d[c] * 10
+    big = dataclasses.replace(res, data=d)
+    lines = big.summary().splitlines()
+    rows = [ln for ln in lines[2:] if ln.startswith(("2 ", "3_4", "under_2"))]
+    assert rows
+    for ln in rows:
+        cells = re.split(r"\s{2,}", ln.strip())
+        assert len(cells) == 6, ln  # age, four years, supply
+    assert "0 (" not in lines[1]
