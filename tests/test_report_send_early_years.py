@@ -277,3 +277,14 @@ def test_a_model_with_only_the_default_entitlements_says_it_understates(inputs, 
     flagged = dataclasses.replace(data, early_years_notes=tuple(res.notes))
     rec = next(r for r in recommendations(flagged) if "funded early years places needed" in r)
     assert "only the default entitlements are modelled (not the working-parent ones)" in rec
+
+
+def test_the_plan_summary_says_which_phases_had_no_options(run):
+    """Worcestershire's model gives special options but none for early years: the plan's
+    summary says it could build nothing for early years (a new-authority test found no word
+    of it on the console)."""
+    results, *_ = run
+    text = results["allocation"].summary(timing=False)
+    assert ("No options for early_years places ([plan.early_years] gives none): the plan could "
+            "build nothing for them.") in text
+    assert "No options for special places" not in text
