@@ -255,37 +255,32 @@ def _warn_middle_school_areas(cfg: ModelConfig, capacity: pd.DataFrame, source: 
     new-authority test, 27 November 2026). ``year_groups = [7, 8]`` and a ``transfer`` of
     Year 8 to the high-school areas model it (since the night of 27 November 2026).
     """
-    pri = {a.code for a in cfg.areas if a.phase == "primary" and not a.year_groups}
-    rows = capacity[capacity[nc.PHASE] == "primary"]
-    names = next((rows[c].astype(str) for c in ("school_name", nc.SCHOOL) if c in rows),
-                 pd.Series("", index=rows.index))
-    _, hi, _ = nc.year_groups_from_names(names, rows["ncy_min"], rows["ncy_max"])
-    top = pd.Series(hi, index=rows.index).groupby(rows[nc.AREA]).max()
-    first = sorted(a for a in top.index if a in pri and top[a] <= 4)
-    if first:
-        names = cfg.area_names
-        warnings.warn(
-            f"{source}: primary planning area(s) {', '.join(f'{a} ({names.get(a, a)})' for a in first[:5])}"
-            f"{' ...' if len(first) > 5 else ''} have only first schools (no year group after "
-            "Year 4) but no year_groups: they are modelled as Reception-Year 6, so their Years "
-            "5-6 are set against first-school places. Give each year_groups = [0, 1, 2, 3, 4] "
-            "and a transfer of its Year 4 to the primary areas whose middle schools take Year 5 "
-            "(docs/model.md, [[areas]])",
-            DataQualityWarning, stacklevel=3)
-    sec = {a.code for a in cfg.areas if a.phase == "secondary" and not a.year_groups}
-    rows = capacity[capacity[nc.PHASE] == "secondary"]
-    top = rows.groupby(nc.AREA)["ncy_max"].max()
-    middle = sorted(a for a in top.index if a in sec and top[a] <= 8)
-    if middle:
-        names = cfg.area_names
-        warnings.warn(
-            f"{source}: secondary planning area(s) {', '.join(f'{a} ({names.get(a, a)})' for a in middle[:5])}"
-            f"{' ...' if len(middle) > 5 else ''} have only middle schools (no year group after "
-            "Year 8) but no year_groups: they are modelled as Years 7-13 fed by primary areas. "
-            "Give each year_groups = [7, 8] and a transfer of its Year 8 to the high-school "
-            "areas it feeds, and those areas year_groups = [9, 10, 11, 12, 13] "
-            "(docs/model.md, [[areas]])",
-            DataQualityWarning, stacklevel=3)
+    advice = {
+        "primary": (4, "first schools (no year group after Year 4)", "Reception-Year 6, so their "
+                    "Years 5-6 are set against first-school places. Give each year_groups = "
+                    "[0, 1, 2, 3, 4] and a transfer of its Year 4 to the primary areas whose "
+                    "middle schools take Year 5"),
+        "secondary": (8, "middle schools (no year group after Year 8)", "Years 7-13 fed by "
+                      "primary areas. Give each year_groups = [7, 8] and a transfer of its Year "
+                      "8 to the high-school areas it feeds, and those areas year_groups = "
+                      "[9, 10, 11, 12, 13]"),
+    }
+    names = cfg.area_names
+    for phase, (top_ncy, schools, fix) in advice.items():
+        whole = {a.code for a in cfg.areas if a.phase == phase and not a.year_groups}
+        rows = capacity[capacity[nc.PHASE] == phase]
+        called = next((rows[c].astype(str) for c in ("school_name", nc.SCHOOL) if c in rows),
+                      pd.Series("", index=rows.index))
+        _, hi, _ = nc.year_groups_from_names(called, rows["ncy_min"], rows["ncy_max"])
+        top = pd.Series(hi, index=rows.index).groupby(rows[nc.AREA]).max()
+        hit = sorted(a for a in top.index if a in whole and top[a] <= top_ncy)
+        if hit:
+            warnings.warn(
+                f"{source}: {phase} planning area(s) "
+                f"{', '.join(f'{a} ({names.get(a, a)})' for a in hit[:5])}"
+                f"{' ...' if len(hit) > 5 else ''} have only {schools} but no year_groups: "
+                f"they are modelled as {fix} (docs/model.md, [[areas]])",
+                DataQualityWarning, stacklevel=3)
 
 
 def _warn_two_tier_feeders_of_middle_areas(cfg: ModelConfig) -> None:
