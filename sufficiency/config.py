@@ -263,7 +263,7 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
                                                for x in intake):
         raise _err(path, where, f"intake_from = {intake!r}: expected a list of planning-area "
                    'codes, e.g. ["8602010", "8602011"]')
-    intake = tuple(str(x) for x in intake)
+    intake = tuple(dict.fromkeys(str(x) for x in intake))  # a source listed twice counts once
     first = year_groups[0] if year_groups else (0 if phase == "primary" else 7)
     if intake and first in (0, 7):
         raise _err(path, where, f"intake_from: the area starts at {nc.NCY_LABELS[first]}, which "

@@ -721,7 +721,7 @@ def forecast_early_years(
                          f"{p['eligible'] * p['takeup']:.2f} (range {p['rate_low']:.2f}-"
                          f"{p['rate_high']:.2f}) from {p['from_year']}/"
                          f"{(p['from_year'] + 1) % 100:02d}; {p['source']}.")
-    if ents == DEFAULT_ENTITLEMENTS:
+    if {e.name for e in ents} <= {d.name for d in DEFAULT_ENTITLEMENTS}:  # no working-parent one
         msg = (DEFAULT_ENTITLEMENTS_NOTE + " 15 hours for disadvantaged "
                "2-year-olds and the universal 15 hours for 3- and 4-year-olds. The working-parent "
                "entitlements (30 hours for 3- and 4-year-olds from 2017; 2-year-olds from April "

@@ -89,7 +89,7 @@ def _transfer_matrix(transfer, areas: list[str],
     for u, sources in (intake_from or {}).items():
         if u not in idx or not (area_ncys and area_ncys.get(u)):
             raise ConfigError(f"intake_from of {u}: area not in the pupil history")
-        for p in sources:
+        for p in dict.fromkeys(sources):
             if p not in idx:
                 raise ConfigError(f"intake_from {p} -> {u}: area not in the pupil history")
             recruit.setdefault(min(area_ncys[u]) - 1, []).append((idx[p], idx[u], 1.0))

@@ -273,7 +273,7 @@ def _warn_middle_school_areas(cfg: ModelConfig, capacity: pd.DataFrame, source: 
                       pd.Series("", index=rows.index))
         _, hi, _ = nc.year_groups_from_names(called, rows["ncy_min"], rows["ncy_max"])
         top = pd.Series(hi, index=rows.index).groupby(rows[nc.AREA]).max()
-        hit = sorted(a for a in top.index if a in whole and top[a] <= top_ncy)
+        hit = sorted(a for a in top.index if a in whole and top[a] == top_ncy)
         if hit:
             warnings.warn(
                 f"{source}: {phase} planning area(s) "

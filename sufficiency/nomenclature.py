@@ -248,8 +248,14 @@ def year_groups_from_names(names, lo, hi):
     first = is_first & ~is_middle & (lo == NCY_RECEPTION) & (hi == 6)
     both = is_first & is_middle & (lo == 5)
     # an infant school (not "infant and junior") teaches R-Y2, a junior school Y3-Y6
-    is_infant = named.str.contains(r"(?i)\binfants?\b", regex=True).to_numpy(dtype=bool)
-    is_junior = named.str.contains(r"(?i)\bjuniors?\b", regex=True).to_numpy(dtype=bool)
+    is_infant = named.str.contains(r"(?i)\binfants?'?\s+(?:and\s+nursery\s+)?(?:school|academy)\b",
+                                   regex=True).to_numpy(dtype=bool)
+    is_junior = named.str.contains(r"(?i)\bjuniors?'?\s+(?:school|academy)\b",
+                                   regex=True).to_numpy(dtype=bool)
+    other = named.str.contains(r"(?i)\b(?:primary|senior|infants?\s+and\s+juniors?|"
+                               r"juniors?\s+and\s+infants?)\b", regex=True).to_numpy(dtype=bool)
+    is_infant &= ~other
+    is_junior &= ~other
     full = (lo == NCY_RECEPTION) & (hi == 6)
     infant = is_infant & ~is_junior & full
     junior = is_junior & ~is_infant & full

@@ -544,13 +544,15 @@ def test_first_schools_are_told_by_their_names():
              "GREEN LEA FIRST SCHOOL", "First Steps Primary School", "St Mary's Primary",
              "Drakes' Broughton St Barnabas CofE First and Middle School", "Aston Fields Middle School",
              "First Avenue Infant School", "Cottesbrooke Junior School",
-             "Prince Albert Junior and Infant School"]
-    lo = [0, 0, 0, 0, 0, 0, 5, 5, 0, 0, 0]
-    hi = [6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6]
+             "Prince Albert Junior and Infant School", "Holy Infant Jesus Catholic Primary School",
+             "Junior and Senior School", "St Mary's Infants' School"]
+    lo = [0, 0, 0, 0, 0, 0, 5, 5, 0, 0, 0, 0, 0, 0]
+    hi = [6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6]
     lo2, hi2, changed = year_groups_from_names(names, lo, hi)
     assert list(zip(lo2, hi2)) == [(0, 4)] * 4 + [(0, 6), (0, 6), (0, 6), (5, 6), (0, 2), (3, 6),
-                                                  (0, 6)]
-    assert changed.tolist() == [True] * 4 + [False, False, True, False, True, True, False]
+                                                  (0, 6), (0, 6), (0, 6), (0, 2)]
+    assert changed.tolist() == [True] * 4 + [False, False, True, False, True, True, False, False,
+                                             False, True]
 
 
 def test_a_year_group_no_school_covers_is_shared_not_dropped():

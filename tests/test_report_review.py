@@ -223,3 +223,8 @@ def test_a_programme_on_out_of_date_capacity_is_not_recommended_for_approval(run
     assert "asks officers to supply each planning area's current capacity and re-run the plan" in rec
     assert any("does not recommend the programme for approval until current capacity is supplied"
                in p for p in executive_summary(cut))
+    assert "the programme's secondary part overstates the need" in rec
+    # without a plan the summary speaks of the shortfalls only
+    bare = dataclasses.replace(cut, plan=None)
+    said = [p for p in executive_summary(bare) if "already exceeded the" in p]
+    assert said and "programme" not in said[0] and "officers should supply current capacity" in said[0]

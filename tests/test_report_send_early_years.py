@@ -267,6 +267,10 @@ def test_a_model_with_only_the_default_entitlements_says_it_understates(inputs, 
         res = forecast_early_years(inputs, entitlements=DEFAULT_ENTITLEMENTS)
     assert any(n.startswith(DEFAULT_ENTITLEMENTS_NOTE) for n in res.notes)
     assert res.to_frame()["places"].sum() < own.to_frame()["places"].sum()
+    # one default alone (or the defaults restated with another source) understates as much
+    with pytest.warns(DataQualityWarning, match="only the default two are modelled"):
+        one = forecast_early_years(inputs, entitlements=DEFAULT_ENTITLEMENTS[1:])
+    assert any(n.startswith(DEFAULT_ENTITLEMENTS_NOTE) for n in one.notes)
     import dataclasses
 
     from sufficiency.report.text import recommendations

@@ -286,3 +286,20 @@ def test_late_builds_in_one_area_share_one_clause():
                            "there peaks in 2027/28 and leave a surplus of 10.3% there by 2032/33")
     assert c[1].startswith("the new school (900 places from 2030/31) in Area 12 opens after")
     assert sum(x.count("after demand there peaks") for x in c) == 2
+
+
+def test_late_builds_of_two_phases_in_one_named_area_keep_their_own_figures():
+    """Review: grouping by name alone merged a primary and a secondary area of the same name
+    under the first one's peak and surplus."""
+    from sufficiency.report.text import after_the_peak_clauses
+
+    base = {"name": "Area 11", "area": "11", "fill_years": 0, "last_year": 2032}
+    late = [{**base, "phase": "primary", "kind": "new_school", "places": 420, "year": 2029,
+             "peak_year": 2027, "surplus_pct": 0.10},
+            {**base, "phase": "secondary", "kind": "new_school", "places": 900, "year": 2031,
+             "peak_year": 2030, "surplus_pct": 0.30}]
+    c = after_the_peak_clauses(late)
+    assert len(c) == 2
+    assert "in Area 11 (primary) opens after demand there peaks in 2027/28" in c[0]
+    assert "in Area 11 (secondary) opens after demand there peaks in 2030/31" in c[1]
+    assert "30.0%" in c[1] and "10.0%" in c[0]

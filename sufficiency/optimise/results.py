@@ -171,8 +171,9 @@ class AllocationResult:
             if len(by) > 25:
                 lines.append(f"  ... and {len(by) - 25} more")
         short = self.cells.loc[self.cells["shortfall_after"] > 0.5]
-        offered = set(self.options[nc.PHASE]) if nc.PHASE in self.options else set()
-        for ph in sorted(set(short[nc.PHASE]) - offered):
+        known = self.options is not None and nc.PHASE in self.options
+        offered = set(self.options[nc.PHASE]) if known else set()
+        for ph in sorted(set(short[nc.PHASE]) - offered) if known else ():
             where = {"special": "[plan.special]", "early_years": "[plan.early_years]"}.get(
                 ph, "[[plan.options]]")
             lines.append(f"No options for {ph} places ({where} gives none): the plan could build "

@@ -188,13 +188,15 @@ def executive_summary(data: ReportData) -> list[str]:
             "how much, rests on it; officers should confirm current capacity before capital is "
             "committed." + _published_contrast(data)
         )
+    has_plan = data.plan is not None and not data.plan.empty
     for b in capacity_behind(data):
         paras.append(
             f"In {fmt_year(b['year'])} the authority's {fmt_count(b['pupils'])} "
             f"{PHASE_LABELS[b['phase']]} pupils already exceeded the {fmt_count(b['places'])} "
             "places of the capacity data: those places are out of date, so this report's "
-            f"{b['phase']} shortfalls and programme overstate the need, and it does not "
-            "recommend the programme for approval until current capacity is supplied."
+            f"{b['phase']} shortfalls overstate the need"
+            + (", and it does not recommend the programme for approval until current capacity "
+               "is supplied." if has_plan else "; officers should supply current capacity.")
         )
     return paras
 
@@ -244,12 +246,15 @@ def after_the_peak_clauses(late: list[dict]) -> list[str]:
     """One clause per planning area for :func:`~.analysis.after_the_peak`'s builds, naming
     each of its late builds once: "the permanent expansion (150 places from 2028/29) and the
     new school (...) in X open after demand there peaks in 2027/28 and leave ..."."""
-    by_area: dict[str, list[dict]] = {}
+    by_area: dict[tuple, list[dict]] = {}
     for d in late:
-        by_area.setdefault(d["name"], []).append(d)
+        by_area.setdefault((d.get("area", d["name"]), d.get("phase")), []).append(d)
     clauses = []
-    for name, ds in by_area.items():
+    for (_, phase), ds in by_area.items():
         d = ds[0]
+        name = d["name"] + (f" ({str(phase).replace('_', ' ')})"
+                            if phase and len({(e.get("area"), e.get("phase")) for e in late
+                                              if e["name"] == d["name"]}) > 1 else "")
         builds = _join([f"the {b['kind'].replace('_', ' ')} "
                         f"({fmt_opening(b['places'], b['year'], b['fill_years'])})" for b in ds])
         verb = ("opens", "leaves") if len(ds) == 1 else ("open", "leave")
@@ -349,9 +354,10 @@ def recommendations(data: ReportData) -> list[str]:
                 f"notes an indicative capital programme of {fmt_gbp_m(total)} for "
                 f"{_join(what)} in {len(plan)} project(s) from {fmt_year(y0)} to "
                 f"{fmt_year(y1)}, which this report does not recommend for approval: "
-                f"{_join(facts)}, so those places are out of date and the programme overstates "
-                f"the need{council}; asks officers to supply each planning area's current "
-                "capacity and re-run the plan before any approval;"
+                f"{_join(facts)}, so those places are out of date and the programme's "
+                f"{_join([b['phase'] for b in behind])} part overstates the need{council}; asks "
+                "officers to supply each planning area's current capacity and re-run the plan "
+                "before any approval;"
             )
         else:
             recs.append(
