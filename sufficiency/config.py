@@ -57,6 +57,10 @@ class TierChange:
     tiers: str
 
 
+#: DfE school places scorecards folder when a model names none (relative to the model file)
+DEFAULT_SCORECARDS = "../data/school_places_scorecards"
+
+
 @dataclass(frozen=True)
 class AreaConfig:
     """One education planning area.
@@ -201,6 +205,16 @@ class ModelConfig:
         """Resolve a path written in the model definition (relative to its file)."""
         p = Path(relative)
         return p if p.is_absolute() else (self.path.parent / p).resolve()
+
+    def scorecards(self, section: str) -> tuple[str, Path]:
+        """The DfE scorecards folder a section reads, as written and resolved: its own
+        ``scorecards`` key; for ``[report]``, else ``[plan]``'s (one folder named once
+        serves both); else :data:`DEFAULT_SCORECARDS`."""
+        given = self.section(section).get("scorecards")
+        if given is None and section == "report":
+            given = self.section("plan").get("scorecards")
+        given = DEFAULT_SCORECARDS if given is None else given
+        return given, self.resolve(given)
 
 
 def _get(d: Mapping, key: str, typ, path, where, default=..., choices=None):

@@ -1269,8 +1269,7 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
                    "pupils in the other year groups (a first-school area's Years 5-6, say) are "
                    "left out, not sent on to the areas that teach them; give the dwellings' "
                    "pupils for those years as housing rows of those areas")
-            logger.warning(msg)
-            warnings.warn(msg, DataQualityWarning, stacklevel=2)
+            warnings.warn(msg, DataQualityWarning, stacklevel=2)  # the CLI prints it once
             notes.append("Housing: " + msg + ".")
         notes.append(
             f"Housing: pupils from dwelling completions added with yields per 100 dwellings {yields} "

@@ -283,11 +283,12 @@ def _warn_middle_school_areas(cfg: ModelConfig, capacity: pd.DataFrame, source: 
                 DataQualityWarning, stacklevel=3)
 
 
-def _warn_two_tier_feeders_of_middle_areas(cfg: ModelConfig) -> None:
-    """Warn about areas of a three-tier pattern called two-tier: first-school and
-    middle-school areas (``year_groups`` ending before Year 6 or Year 11), the areas that
-    send pupils to them and the areas they send pupils to. The report would otherwise label
-    their schools' year groups as a two-tier area's (R-Y6, Y7-Y13)."""
+def _warn_three_tier_labels(cfg: ModelConfig) -> None:
+    """Warn where tier labels and ``year_groups`` disagree: areas of a three-tier pattern
+    called two-tier (first-school and middle-school areas, ``year_groups`` ending before
+    Year 6 or Year 11, the areas that send pupils to them and those they send pupils to: the
+    report would label their schools' year groups as a two-tier area's, R-Y6, Y7-Y13), and
+    areas giving both ``year_groups`` and ``tier_changes`` (year groups do not change)."""
     split = {a.code for a in cfg.areas
              if a.year_groups and a.ncys[-1] < (6 if a.phase == "primary" else 11)}
     linked = set(split)
@@ -444,7 +445,7 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
     check_area_phases(capacity, _areas_frame(cfg), capacity.attrs.get("source", str(cap_src.path)),
                       cap_lines)
     _warn_middle_school_areas(cfg, capacity, str(cap_src.path))
-    _warn_two_tier_feeders_of_middle_areas(cfg)
+    _warn_three_tier_labels(cfg)
     capacity = _name_year_groups(cfg, capacity)
     capacity = _clip_to_year_groups(cfg, capacity, str(cap_src.path))
     capacity.attrs = {}

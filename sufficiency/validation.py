@@ -119,13 +119,10 @@ def load_section_inputs(config: ModelConfig) -> dict[str, Loaded]:
         path = (config.resolve(ey["takeup"]) if "takeup" in ey
                 else default_dir / "early_years_funded_takeup_2016_2019.csv")
         out["early_years_takeup"] = read_early_years_takeup(path, authorities=[config.authority])
-    default_cards = "../data/school_places_scorecards"
     if "plan" in config.raw:
-        cards = config.resolve(config.section("plan").get("scorecards", default_cards))
-        out["cost_benchmarks"] = read_cost_benchmarks(cards, config.authority)
-    if "report" in config.raw:
-        cards = config.resolve(config.section("report").get("scorecards", default_cards))
-        out["scorecards"] = read_scorecards(cards)
+        out["cost_benchmarks"] = read_cost_benchmarks(config.scorecards("plan")[1], config.authority)
+    if "report" in config.raw:  # the folder the report reads ([plan]'s if it names none)
+        out["scorecards"] = read_scorecards(config.scorecards("report")[1])
     return out
 
 

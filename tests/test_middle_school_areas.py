@@ -352,19 +352,19 @@ def test_capacity_and_report_describe_middle_and_high_areas(staffs, tmp_path):
 
 def test_two_tier_areas_of_a_three_tier_pattern_are_warned(tmp_path):
     from sufficiency.exceptions import DataQualityWarning
-    from sufficiency.inputs import _warn_two_tier_feeders_of_middle_areas
+    from sufficiency.inputs import _warn_three_tier_labels
 
     cfg = _load(tmp_path, _HEAD + _MIDDLE)
     with pytest.warns(DataQualityWarning, match=r"planning area\(s\) P \(Primary\), M \(Middle\), H "
                                                  r"\(High\) are first-school or middle-school areas.*"
                                                  r'have tiers = "two_tier"'):
-        _warn_two_tier_feeders_of_middle_areas(cfg)
+        _warn_three_tier_labels(cfg)
     text = (_HEAD + _MIDDLE).replace('phase = "primary"\n', 'phase = "primary"\ntiers = "three_tier"\n')
     text = text.replace("year_groups = [", 'tiers = "three_tier"\nyear_groups = [')
     cfg = _load(tmp_path, text)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # S, the two-tier secondary area fed by P, is two-tier
-        _warn_two_tier_feeders_of_middle_areas(cfg)
+        _warn_three_tier_labels(cfg)
 
 
 _FIRST = '''[[areas]]
@@ -521,7 +521,7 @@ def test_a_sixth_form_only_area_gets_no_default_options():
 
 def test_tier_changes_with_year_groups_and_a_mistyped_intake_area(tmp_path):
     from sufficiency.exceptions import DataQualityWarning
-    from sufficiency.inputs import _warn_two_tier_feeders_of_middle_areas
+    from sufficiency.inputs import _warn_three_tier_labels
 
     text = (_HEAD + _MIDDLE + _FIRST + _UTC).replace(
         "year_groups = [0, 1, 2, 3, 4]", 'year_groups = [0, 1, 2, 3, 4]\n'
@@ -529,7 +529,7 @@ def test_tier_changes_with_year_groups_and_a_mistyped_intake_area(tmp_path):
     with pytest.warns(DataQualityWarning, match=r"planning area\(s\) F \(First\) give both "
                                                  r"year_groups and tier_changes: the year groups an "
                                                  r"area teaches and its transfers do not change"):
-        _warn_two_tier_feeders_of_middle_areas(_load(tmp_path, text))
+        _warn_three_tier_labels(_load(tmp_path, text))
     text = (_HEAD + _MIDDLE + _FIRST + _UTC).replace('intake_from = ["S", "H"]', 'intake_from = ["HH"]')
     with pytest.raises(ConfigError, match=r"\[\[areas\]\] U \(Academy\): intake_from: no planning "
                                           r"area 'HH' \(did you mean 'H'\?\); expected codes of the "

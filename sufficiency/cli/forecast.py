@@ -86,6 +86,12 @@ def _int_list(ctx, param, value):
     return _ints(value, "comma-separated years, e.g. 2017,2019")
 
 
+def _codes(ctx, param, value):
+    """Comma-separated codes, repeated options joined, each once, in order (None if none)."""
+    codes = tuple(dict.fromkeys(c.strip() for c in _joined(value).split(",") if c.strip()))
+    return codes or None
+
+
 def _years(ctx, param, value):
     years = _int_list(ctx, param, value)
     if not years:
@@ -120,7 +126,7 @@ def _horizons(ctx, param, value):
 @click.option("--target-years", "target_years", callback=_int_list, multiple=True,
               help="Only summarise these target years, e.g. 2018,2021,2022 (the CSV keeps all "
                    "rows); a repeated --target-years adds to the list.")
-@click.option("--areas", "areas", multiple=True,
+@click.option("--areas", "areas", callback=_codes, multiple=True,
               help="Only summarise these authorities (new_la_code, e.g. E10000034, "
                    "comma-separated; the CSV keeps all rows, and every model is still fitted "
                    "on all authorities, as the shrinkage pools over them); a repeated --areas "
@@ -161,7 +167,6 @@ def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_
             logger.warning("--target-years: no scored forecast has target year %s; summarising %s",
                            ", ".join(map(str, unknown)),
                            ", ".join(str(y) for y in sorted(set(target_years) & have)))
-    areas = [a.strip() for v in areas for a in v.split(",") if a.strip()] or None
     if areas:
         have = sorted(set(result.data["area"].astype(str)))
         unknown = sorted(set(areas) - set(have))

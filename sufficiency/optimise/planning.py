@@ -271,8 +271,7 @@ def plan(
     # --- options --------------------------------------------------------------------------
     from ..io.scorecards import read_cost_benchmarks
 
-    given = sec.get("scorecards", "../data/school_places_scorecards")
-    sc_dir = config.resolve(given)
+    given, sc_dir = config.scorecards("plan")
     if not sc_dir.is_dir():
         raise ConfigError(
             f"{config.path}: [plan] scorecards = {given!r}"

@@ -198,6 +198,12 @@ class ReportData:
         return analysis.published_comparison(self)
 
     @cached_property
+    def capacity_behind(self) -> list[dict]:
+        """:func:`~sufficiency.report.analysis.capacity_behind` of this report, computed once
+        (the recommendations, the executive summary and summary.json state it)."""
+        return analysis.capacity_behind(self)
+
+    @cached_property
     def place_positions(self) -> list[dict]:
         """:func:`~sufficiency.report.analysis.place_positions` of this report, computed once."""
         return analysis.place_positions(self)
@@ -278,7 +284,7 @@ class ReportData:
                           "secondary_council": _round1(r.secondary_council), "source": r.source}
                          for r in c.itertuples(index=False)],
             }
-        behind = analysis.capacity_behind(self)
+        behind = self.capacity_behind
         if behind:  # the plan rests on places the base year's pupils already exceed
             out["capacity_out_of_date"] = [
                 {k: (round(v, 1) if isinstance(v, float) else v) for k, v in b.items()}
@@ -572,10 +578,7 @@ def run_pipeline(
 
     lap("plan")
     rs = _optional("io.scorecards", "read_scorecards")
-    # the same folder as the plan's cost benchmarks unless the report names its own
-    sc_dir = cfg.section("report").get(
-        "scorecards", cfg.section("plan").get("scorecards", "../data/school_places_scorecards"))
-    sc_path = cfg.resolve(sc_dir)
+    sc_dir, sc_path = cfg.scorecards("report")
     if rs is not None and sc_path.exists():
         out["scorecards"] = rs(sc_path)
         rp = _optional("io.scorecards", "read_published_position")

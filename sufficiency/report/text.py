@@ -22,7 +22,6 @@ from ..optimise.results import opening as fmt_opening
 from .analysis import (
     after_the_peak,
     bulge_lapse,
-    capacity_behind,
     cells_before_after,
     early_years_totals,
     lapsing_kinds,
@@ -189,7 +188,7 @@ def executive_summary(data: ReportData) -> list[str]:
             "committed." + _published_contrast(data)
         )
     has_plan = data.plan is not None and not data.plan.empty
-    for b in capacity_behind(data):
+    for b in data.capacity_behind:
         paras.append(
             f"In {fmt_year(b['year'])} the authority's {fmt_count(b['pupils'])} "
             f"{PHASE_LABELS[b['phase']]} pupils already exceeded the {fmt_count(b['places'])} "
@@ -201,13 +200,22 @@ def executive_summary(data: ReportData) -> list[str]:
     return paras
 
 
+def _needed_before(data: ReportData) -> pd.Series | None:
+    """The Council comparison's row of places needed before any new places (this report's
+    and the Council's, by phase, with its ``year``), or None without the scorecard."""
+    c = data.council_comparison
+    if c is None or c.empty:
+        return None
+    row = c[c["measure"] == "places needed before any new places"]
+    return None if row.empty else row.iloc[0]
+
+
 def _published_contrast(data: ReportData) -> str:
     """``" The Council's own return ... "``: the places needed before any new places on the
     Council's newest scorecard against this report's, when both are known; else ""."""
-    c = data.council_comparison
-    if c is None:
+    r = _needed_before(data)
+    if r is None:
         return ""
-    r = c.set_index("measure").loc["places needed before any new places"]
     v = r[["primary", "secondary", "primary_council", "secondary_council"]].to_numpy(float)
     if not np.isfinite(v).all():
         return ""
@@ -268,13 +276,9 @@ def after_the_peak_clauses(late: list[dict]) -> list[str]:
 def _council_need(data: ReportData, phases: list[str]) -> str:
     """``" (the Council's own return puts the places needed ... against this report's ...)"``
     for ``phases``, from the scorecard comparison, or ``""``."""
-    c = data.council_comparison
-    if c is None or c.empty:
+    r = _needed_before(data)
+    if r is None:
         return ""
-    row = c[c["measure"] == "places needed before any new places"]
-    if row.empty:
-        return ""
-    r = row.iloc[0]
     parts = [f"{fmt_count(r[f'{ph}_council'])} {ph} against this report's {fmt_count(r[ph])}"
              for ph in phases if pd.notna(r.get(f"{ph}_council")) and pd.notna(r.get(ph))]
     if not parts:
@@ -342,7 +346,7 @@ def recommendations(data: ReportData) -> list[str]:
         if why:
             check = (" and to officers confirming each planning area's current capacity and "
                      f"pupils on roll (this report's {_join(why)})")
-        behind = capacity_behind(data)
+        behind = data.capacity_behind
         if behind:
             facts = [f"in {fmt_year(b['year'])} the authority's {fmt_count(b['pupils'])} "
                      f"{PHASE_LABELS[b['phase']]} pupils already exceeded the "
