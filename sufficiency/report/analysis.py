@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from .scap import _round_preserving_totals
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import ReportData
@@ -249,13 +248,13 @@ def mainstream_left_short(data: ReportData) -> list[dict]:
         worst = int(by_year.idxmax())
         rows = short[short[nc.YEAR] == worst].sort_values("shortfall_after", ascending=False,
                                                           kind="stable")
-        whole = _round_preserving_totals(rows["shortfall_after"].to_numpy(float),
-                                         np.zeros(len(rows), dtype=int), np.zeros(len(rows), dtype=int))
         out.append({
             "phase": phase, "years": [(int(y), float(v)) for y, v in by_year.items()],
             "year": worst, "total": float(by_year[worst]),
-            # whole places, rounded so that they add up to the rounded total
-            "areas": [(data.area_name(a), float(v)) for a, v in zip(rows[nc.AREA], whole)],
+            # unrounded, as every other copy of these figures: each is rounded where printed
+            # (so the areas' rounded figures need not add up to the rounded total)
+            "areas": [(data.area_name(a), float(v)) for a, v in zip(rows[nc.AREA],
+                                                                   rows["shortfall_after"])],
             "codes": list(rows[nc.AREA]),
             "lead": _first_permanent(data, list(rows[nc.AREA]), phase, worst),
         })
@@ -315,8 +314,9 @@ def place_positions(data: ReportData) -> list[dict]:
     ``first`` / ``last`` year, ``places_first``, ``places_last`` and its 80% ``lower`` /
     ``upper``, ``cap`` (``"capacity"`` or ``"supply"``) and its value ``capacity`` (NaN if
     unknown), ``shortfall`` in the last year, ``plan`` = :func:`_plan_last_year` (None when the
-    plan did not cover them) and ``left`` = (places the recommended plan still leaves short,
-    the plan's last year) or None."""
+    plan did not cover them), ``left`` = (places the recommended plan still leaves short,
+    the plan's last year) or None, and ``places_plan`` / ``shortfall_plan``: places needed and
+    the shortfall by group (no margin) in the plan's last year (NaN without a plan)."""
     out = []
     t = send_totals(data)
     if t is not None:
@@ -336,6 +336,12 @@ def place_positions(data: ReportData) -> list[dict]:
                  shortfall=float(tot.loc[last, "shortfall"]),
                  plan=_plan_last_year(data, d["phase"]))
         d["left"] = None if d["plan"] is None else (d["plan"]["after"], d["plan"]["year"])
+        # the plan's last year's own figures (central, no margin), so that a sentence quoting
+        # the plan's shortfall quotes the places needed in the same year
+        py = None if d["plan"] is None else d["plan"]["year"]
+        at = tot.loc[py] if py is not None and py in tot.index else None
+        d["places_plan"] = np.nan if at is None else float(at["places"])
+        d["shortfall_plan"] = np.nan if at is None else float(at["shortfall"])
     return out
 
 

@@ -71,6 +71,11 @@ def _frame_or_none(obj: Any, method: str = "to_frame", *args, **kwargs) -> pd.Da
     return value if isinstance(value, pd.DataFrame) else pd.DataFrame(value)
 
 
+def _count(v) -> str:
+    """A whole-number figure for the CLI summary, rounded as the report rounds it."""
+    return text.fmt_count(v)
+
+
 def _round1(v) -> float | None:
     """A figure for ``summary.json``: one decimal, None when missing."""
     return None if v is None or not np.isfinite(v) else round(float(v), 1)
@@ -331,7 +336,11 @@ class ReportData:
         return pd.DataFrame(self.headline()["position"])
 
     def summary(self) -> str:
-        """One paragraph: what the report contains and what is missing."""
+        """One paragraph: what the report contains and what is missing.
+
+        Figures are rounded once, from the unrounded values (not from :meth:`headline`'s
+        one-decimal ones), as the report rounds them.
+        """
         h = self.headline()
         lines = [
             f"{self.meta['title']} - {self.meta['authority_name']} (run {self.meta['run_id']}, "
@@ -339,28 +348,29 @@ class ReportData:
             f"{len(self.areas)} planning areas)."
         ]
         for p in h["position"]:
+            pos = analysis.position_at(self.sufficiency, p["phase"], p["year"])
             lines.append(
-                f"  {p['phase']:<10} {nc.academic_year_label(p['year'])}: demand {p['demand']:,.0f}, "
-                f"capacity {p['capacity']:,.0f}, shortfall {p['shortfall']:,.0f} "
-                f"({p['areas_short']} area(s) short)"
+                f"  {p['phase']:<10} {nc.academic_year_label(p['year'])}: demand "
+                f"{_count(pos['demand'])}, capacity {_count(pos['capacity'])}, shortfall "
+                f"{_count(pos['shortfall'])} ({p['areas_short']} area(s) short)"
             )
-        for key, label, cap in (("send", "special", "capacity"),
-                                ("early_years", "early years", "supply")):
-            e = h.get(key)
-            if not e:
-                continue
-            line = (f"  {label:<10} {nc.academic_year_label(e['last_year'])}: places "
-                    f"{e['places_last_year']:,.0f}")
-            if e[cap] is not None:
-                line += (f", {cap} {e[cap]:,.0f}, shortfall {e['shortfall_last_year']:,.0f} "
+        labels = {"send": ("special", "capacity"), "early_years": ("early years", "supply")}
+        for d in self.place_positions:
+            label, cap = labels[d["key"]]
+            key = d["key"]
+            line = (f"  {label:<10} {nc.academic_year_label(d['last'])}: places "
+                    f"{_count(d['places_last'])}")
+            if d["capacity"] is not None:
+                line += (f", {cap} {_count(d['capacity'])}, shortfall {_count(d['shortfall'])} "
                          + ("(by age group, no margin)" if key == "early_years" else "(no margin)"))
-            if e["left_short_after_plan"] is not None:
-                line += (f"; in {nc.academic_year_label(e['plan_year'])}"
-                         + (", the plan's last year," if e["plan_year"] != e["last_year"] else "")
+            left = d["left"]
+            if left is not None:
+                line += (f"; in {nc.academic_year_label(left[1])}"
+                         + (", the plan's last year," if left[1] != d["last"] else "")
                          + " short with the margin"
                          + (" (age groups together)" if key == "early_years" else "")
-                         + f" {e['short_before_plan']:,.0f} before the plan, "
-                         f"{e['left_short_after_plan']:,.0f} after")
+                         + f" {_count(d['plan']['before'])} before the plan, "
+                         f"{_count(left[0])} after")
             lines.append(line)
         for k, v in self.missing.items():
             lines.append(f"  not available in this run: {k} ({v})")
@@ -370,6 +380,31 @@ class ReportData:
 # ---------------------------------------------------------------------------
 # Running the pipeline
 # ---------------------------------------------------------------------------
+def _backtest_history(inputs: ModelInputs):
+    """``(pupils, births, calendar births)`` for the report's accuracy backtest.
+
+    The same history as ``sufficiency backtest`` on the model's own files: every authority in
+    the pupils file (a ``census_ncy`` file), births summed over each one's districts by the
+    lookup, so that the model is fitted (and pooled) exactly as in the command the report
+    quotes; only this authority's rows are reported. With another pupils reader, the
+    authority's own totals alone.
+    """
+    from ..backtest import load_authority_data
+
+    cfg = inputs.config
+    src, b_src, lk = (cfg.data.get(k) for k in ("pupils", "births", "lookup"))
+    if src is not None and src.reader == "census_ncy":
+        ons = b_src is not None and b_src.reader == "ons_births"
+        pupils, births, _, cal = load_authority_data(
+            src.path, b_src.path if ons else None, lk.path if ons and lk is not None else None,
+            calendar=True)
+        if births is not None and lk is None:  # districts, not authorities: no births
+            births = cal = None
+        return pupils, births, cal
+    births = inputs.authority_births if len(inputs.authority_births) else None
+    return inputs.authority_pupils, births, None
+
+
 def _optional(module: str, name: str):
     """Import ``sufficiency.<module>.<name>``; None if that part of the engine is absent."""
     try:
@@ -599,14 +634,17 @@ def run_pipeline(
         # target year the census covers
         defaults = _optional("backtest", "DEFAULT_PARAMS") or {}
         params = {k: v for k, v in cfg.section("forecast").items() if k in defaults}
-        yrs = inputs.authority_pupils[nc.YEAR].astype(int)
-        first, last = int(yrs.min()), int(yrs.max())
-        births = inputs.authority_births if len(inputs.authority_births) else None
         sc = out["scorecards"].data if out["scorecards"] is not None else None
         try:
-            # the last origins have no 3-year target in the data: expected, so not a warning
-            out["backtest"] = bt(inputs.authority_pupils, births, list(range(first + 2, last)),
-                                 [1, 3], params=params, scorecards=sc, beyond_level=logging.INFO)
+            pupils, births, cal = _backtest_history(inputs)
+            yrs = pupils[nc.YEAR].astype(int)
+            first, last = int(yrs.min()), int(yrs.max())
+            with warnings.catch_warnings():  # other authorities' data warnings are not this model's
+                warnings.simplefilter("ignore")
+                # the last origins have no 3-year target in the data: expected, so not a warning
+                res = bt(pupils, births, list(range(first + 2, last)), [1, 3], params=params,
+                         scorecards=sc, beyond_level=logging.INFO, calendar_births=cal)
+            out["backtest"] = res
         except _errors(strict) as exc:
             missing["backtest"] = f"the backtest failed: {_why(exc)}"
     lap("scorecards_backtest")
@@ -716,6 +754,30 @@ def _demand_table(forecast, q: float, cells: pd.DataFrame | None) -> pd.DataFram
     return agg
 
 
+def _backtest_meta(backtest) -> Mapping[str, Any] | None:
+    """How the accuracy backtest was run: ``authorities`` fitted on (count), ``origins``."""
+    bt = _frame_or_none(backtest)
+    if bt is None or bt.empty or "origin" not in bt:
+        return None
+    return MappingProxyType({
+        "authorities": int(bt[nc.AREA].nunique()) if nc.AREA in bt else 1,
+        "origins": tuple(sorted(int(o) for o in bt["origin"].unique())),
+    })
+
+
+def _backtest_files(cfg) -> Mapping[str, str]:
+    """``sufficiency backtest`` options naming the model's files (file names only), when the
+    report's backtest ran on them (:func:`_backtest_history`); empty otherwise."""
+    src, b_src, lk = (cfg.data.get(k) for k in ("pupils", "births", "lookup"))
+    if src is None or src.reader != "census_ncy":
+        return MappingProxyType({})
+    files = {"pupils": src.path.name}
+    if b_src is not None and b_src.reader == "ons_births" and lk is not None:
+        files.update(births=b_src.path.name, lookup=lk.path.name)
+    files["scorecards"] = cfg.scorecards("report")[1].name
+    return MappingProxyType(files)
+
+
 def _accuracy_table(inputs: ModelInputs, scorecards, backtest) -> pd.DataFrame | None:
     parts = []
     if scorecards is not None:
@@ -737,6 +799,8 @@ def _accuracy_table(inputs: ModelInputs, scorecards, backtest) -> pd.DataFrame |
         bt = _frame_or_none(backtest)
         if bt is not None and not bt.empty and {"pct_error", "target_year", "horizon", nc.PHASE} <= set(bt):
             keep = bt[bt[nc.PHASE].isin(["primary", "secondary"])]
+            if nc.AREA in keep:  # fitted on every authority in the file; this one reported
+                keep = keep[keep[nc.AREA].astype(str) == str(inputs.config.authority)]
             parts.append(
                 pd.DataFrame(
                     {
@@ -1194,6 +1258,8 @@ def build_report(
         "timing": tuple(t for t in timing if t),
         "current_year": _current_year(report_date),
         "plan_first_year": plan_first_year,
+        "backtest": _backtest_meta(backtest),
+        "backtest_files": _backtest_files(cfg),
     }
     areas = _areas_table(inputs)
     if key is not None:

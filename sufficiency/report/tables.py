@@ -274,38 +274,60 @@ def plan_table(data) -> Table | None:
 
 
 def capital_programme(data) -> Table | None:
-    """Capital cost by year and phase of places, from the recommended projects."""
+    """Capital cost by year and phase of places, from the recommended projects.
+
+    ``places`` are the projects' full sizes in the year they open, split into permanent
+    places and temporary ones (bulge classes and interim places); a new school's places come
+    into use one year group a year (the plan table's fill column).
+    """
+    from .analysis import temporary_masks
+
     p = data.plan
     if p is None or p.empty:
         return None
+    bulge, other = temporary_masks(p)
+    p = p.assign(permanent=p["places"].where(~(bulge | other), 0.0),
+                 temporary=p["places"].where(bulge | other, 0.0))
     phase = nc.PHASE if nc.PHASE in p else None
     keys = [nc.YEAR] + ([phase] if phase else [])
-    g = p.groupby(keys, as_index=False, sort=True)[["places", "cost"]].sum()
+    g = p.groupby(keys, as_index=False, sort=True)[["places", "permanent", "temporary", "cost"]].sum()
     if phase:
         wide = g.pivot_table(index=nc.YEAR, columns=phase, values="cost", aggfunc="sum", fill_value=0.0)
         wide.columns = [f"cost {c}" for c in wide.columns]
         wide["total cost"] = wide.sum(axis=1)
-        wide["places"] = g.groupby(nc.YEAR)["places"].sum()
+        by_year = g.groupby(nc.YEAR)
+        wide["permanent places"] = by_year["permanent"].sum()
+        wide["temporary places"] = by_year["temporary"].sum()
         wide["cumulative cost"] = wide["total cost"].cumsum()
         out = wide.reset_index()
     else:
-        out = g.assign(**{"cumulative cost": g["cost"].cumsum()})
+        out = g.drop(columns="places").rename(
+            columns={"permanent": "permanent places", "temporary": "temporary places"})
+        out["cumulative cost"] = out["cost"].cumsum()
+    if not (out["temporary places"] > 0).any():
+        out = out.drop(columns="temporary places").rename(columns={"permanent places": "places"})
     total = {c: (out[c].sum() if c not in (nc.YEAR, "cumulative cost") else np.nan) for c in out}
     out = out.astype({nc.YEAR: object})
     fm = {c: "gbp_m" for c in out.columns if "cost" in c}
-    fm["places"] = "count"
+    fm.update({c: "count" for c in out.columns if "places" in c})
     out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
     out.loc[out.index[-1], nc.YEAR] = "total"
-    # spend is assumed in the financial year (April-March) before the September opening
-    fy = [f"{y - 1}-{y % 100:02d}" if isinstance(y, (int, np.integer)) else "" for y in out[nc.YEAR]]
+    # spend is assumed in the financial year (April-March) in which the places open
+    fy = [f"{y}-{(y + 1) % 100:02d}" if isinstance(y, (int, np.integer)) else "" for y in out[nc.YEAR]]
     out[nc.YEAR] = [fmt_year(y) if isinstance(y, (int, np.integer)) else y for y in out[nc.YEAR]]
     out.insert(1, "spend in financial year", fy)
+    interim = ("; interim places hired a year at a time count once here, in the year they "
+               "are first hired" if other.any() else "")
     return Table("Capital programme by year", out, fm,
-                 "Year = academic year in which the places open; spend is assumed in the "
-                 "financial year (April to March) that ends before that September. Costs are "
-                 "each option's own cost per place, as its source gives it (appendix, sheet "
-                 "Options), not re-based to one price year. Figures from the plan's recommended "
-                 "projects.")
+                 "Year = academic year in which the places open (September). Spend is assumed "
+                 "in the financial year (April to March) in which they open, i.e. building "
+                 "over the spring and summer before the September opening; a new school or "
+                 "a large expansion spends over its lead time before that, so its spend starts "
+                 "earlier than shown. Places are each project's full size in its opening "
+                 "year; a new school's places come into use one year group a year (the plan "
+                 "table's fill column)" + interim + ". Costs are each option's own cost per "
+                 "place, as its source gives it (appendix, sheet Options), not re-based to one "
+                 "price year. Figures from the plan's recommended projects.")
 
 
 def options_table(data, area: str) -> Table | None:

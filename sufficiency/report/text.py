@@ -577,9 +577,30 @@ def accuracy_sentences(data: ReportData) -> list[str]:
     out = []
     for (phase, horizon), g in wide.groupby(level=[0, 1], sort=True):
         out.append(
-            f"{phase.capitalize()}, {int(horizon)} year(s) ahead, {len(g)} target year(s): this "
+            f"{phase.capitalize()}, {int(horizon)} year{'s' if int(horizon) != 1 else ''} "
+            f"ahead, {len(g)} target year{'s' if len(g) != 1 else ''}: this "
             f"engine's median absolute error {fmt_pct(g[eng].abs().median())} against the "
             f"Council's own {fmt_pct(g[own].abs().median())}."
+        )
+    how = data.meta.get("backtest")
+    if out and how:
+        n, origins = how["authorities"], how["origins"]
+        cfg_files = data.meta.get("backtest_files") or {}
+        cmd = " ".join(f"--{k} {v}" for k, v in cfg_files.items()
+                       if k != "scorecards" or data.accuracy is not None)
+        out.append(
+            f"The engine's errors come from a rolling-origin backtest of authority totals "
+            + (f"fitted on the {n} authorities in the pupils file (pooled over them, as in the "
+               "engine's documented backtest) and reported for this authority"
+               if n > 1 else "fitted on this authority's own totals")
+            + f", origins {fmt_year(origins[0])} to {fmt_year(origins[-1])}, 1 and 3 years "
+            f"ahead. Reproduce: sufficiency backtest {cmd} --origins "
+            f"{','.join(str(o) for o in origins)} --horizons 1,3 --areas "
+            f"{data.meta['authority']} (the model's files; the scorecards add the Council's "
+            "own errors)."
+            if cmd else
+            f"The engine's errors come from a rolling-origin backtest of this authority's own "
+            f"totals, origins {fmt_year(origins[0])} to {fmt_year(origins[-1])}."
         )
     if out:
         out.append(
@@ -685,6 +706,8 @@ def _left_short_sentence(d: dict) -> str:
             f"{fmt_year(years[-1])})")
     n = len(d["areas"])
     areas = _join([f"{name} {fmt_count(v)}" for name, v in d["areas"]])
+    if sum(round(v) for _, v in d["areas"]) != round(d["total"]):
+        areas += "; each figure rounded on its own"
     text = (f"With the recommended plan, {fmt_count(d['total'])} {PHASE_LABELS[d['phase']]} "
             f"places are still short in {when}, in {n} planning area{'s' if n != 1 else ''} "
             f"({areas})")
@@ -856,11 +879,16 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
                    f"('{d['scenario']}' scenario)")
             if has_cap:
                 rec += (f" against {fmt_count(d['capacity'])} places in state-funded special "
-                        "schools (children placed in independent special schools count as "
+                        "schools (" + ("an assumption: today's placements there, as there is "
+                                       "no public capacity figure; " if _send_capacity_assumed(data)
+                                       else "")
+                        + "children placed in independent special schools count as "
                         "needing a place)")
             if short:
-                rec += (f", and that in {fmt_year(d['left'][1])}, the plan's last year, "
-                        f"{fmt_count(before)} places are short with the {margin} margin before "
+                rec += (f", and that in {fmt_year(d['left'][1])}, the plan's last year"
+                        + (f", when {fmt_count(d['places_plan'])} places are needed"
+                           if d["left"][1] != d["last"] and np.isfinite(d["places_plan"]) else "")
+                        + f", {fmt_count(before)} places are short with the {margin} margin before "
                         f"the recommended programme and {fmt_count(d['left'][0])} after it; asks "
                         "officers to identify and cost further special school provision")
         else:
@@ -881,8 +909,28 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
                         f"{fmt_year(d['left'][1])}")
                 if d["plan"]["added"] < 0.5:
                     rec += f" (all age groups together, with the {margin} margin; the plan adds none)"
+                rec += _by_age_clause(d)
         recs.append(rec + ";")
     return recs
+
+
+def _send_capacity_assumed(data: ReportData) -> bool:
+    """Whether the special school capacity is the engine's assumption (today's placements)."""
+    return any(str(n).startswith("ASSUMPTION: no public capacity figure for special schools")
+               for n in data.send_notes)
+
+
+def _by_age_clause(d: dict) -> str:
+    """For early years, when the shortfall counted by age group (no margin) in the plan's last
+    year exceeds the plan's (age groups together, with the margin): the larger figure and
+    why they differ, so that a recommendation quoting the smaller does not hide it."""
+    by_age, pooled = d.get("shortfall_plan", np.nan), d["plan"]["before"] if d["plan"] else np.nan
+    if d["key"] != "early_years" or not np.isfinite(by_age) or not by_age > pooled + 0.5:
+        return ""
+    return (f"; counted by age group, without the margin, {fmt_count(by_age)} places are "
+            f"short that year: the plan's figure counts spare places for older children "
+            "against younger children's need, which holds only where providers re-register "
+            "those places for younger children (with more staff)")
 
 
 def benchmark_sentence(data: ReportData) -> str:
@@ -1002,13 +1050,14 @@ def _send_early_years_summary(data: ReportData) -> list[str]:
             if left[0] < 0.5:
                 text += (f" The recommended plan meets the need with the {margin} margin by "
                          f"{fmt_year(left[1])}, the plan's last year.")
-            elif added < 0.5:
-                text += (f" In {fmt_year(left[1])}, the plan's last year, {fmt_count(before)} "
-                         f"places are short with the {margin} margin{pooled}; the recommended "
-                         "plan adds none.")
             else:
-                text += (f" In {fmt_year(left[1])}, the plan's last year, {fmt_count(before)} "
-                         f"places are short with the {margin} margin{pooled} before the plan "
-                         f"and {fmt_count(left[0])} after it.")
+                when = (f" In {fmt_year(left[1])}, the plan's last year"
+                        + (f", when {fmt_count(d['places_plan'])} are needed"
+                           if left[1] != d["last"] and np.isfinite(d["places_plan"]) else "")
+                        + f", {fmt_count(before)} places are short with the {margin} "
+                        f"margin{pooled}")
+                text += when + ("; the recommended plan adds none" if added < 0.5 else
+                                f" before the plan and {fmt_count(left[0])} after it")
+                text += _by_age_clause(d) + "."
         out.append(text)
     return out
