@@ -230,6 +230,24 @@ FILL_NOTE = (" 'fills (years)': years over which the places come into use, one m
              "year group a year; '-': all in use from opening.")
 
 
+#: the fill assumption of permanent expansions, stated where the report compares or lists them
+EXPANSION_NOTE = (" A permanent expansion's places count in full from its opening (its new "
+                  "classrooms can take pupils in any year group, as a school's net capacity "
+                  "counts them), a new school's one entry year group a year; an expansion that "
+                  "only raises the admission number fills one year group a year too (give it "
+                  "fill_years in the model), leaving its first years shorter than shown.")
+
+
+def expansion_note(frame: pd.DataFrame | None) -> str:
+    """:data:`EXPANSION_NOTE` when ``frame`` (a plan or options) has a permanent expansion
+    counted in full from opening, else ""."""
+    if frame is None or frame.empty or "kind" not in frame:
+        return ""
+    exp = frame["kind"].astype(str) == "permanent_expansion"
+    fill = frame["fill_years"].fillna(0) if "fill_years" in frame else pd.Series(0, index=frame.index)
+    return EXPANSION_NOTE if (exp & (fill == 0)).any() else ""
+
+
 def _zero_as_missing(frame: pd.DataFrame, cols) -> pd.DataFrame:
     """``cols`` of ``frame`` (those it has) with 0 as missing, printed '-' (no duration: a
     permanent build; no fill: all places from opening)."""
@@ -270,7 +288,7 @@ def plan_table(data) -> Table | None:
     return Table("Recommended projects", out.rename(columns=PLAN_HEADERS), PLAN_FORMATS,
                  "Costs in GBP at the cost per place set in the model's [plan] section (see "
                  "Assumptions); places open in September of the year shown; " + PLAN_NOTE
-                 + fill_note(cols))
+                 + fill_note(cols) + expansion_note(p))
 
 
 def capital_programme(data) -> Table | None:
@@ -397,8 +415,17 @@ def key_decision_table(data) -> Table | None:
         f"how long temporary places stay. 'Most short': the largest shortfall left in any year "
         f"from the earliest opening of any option (earlier shortfalls are the same whatever is "
         f"chosen; see the table by year); 'P{int(round(q * 100))}' uses the "
-        f"{int(round(q * 100))}th percentile of forecast demand instead of the central forecast.",
+        f"{int(round(q * 100))}th percentile of forecast demand instead of the central forecast."
+        + expansion_note(_area_options(data, k.get("area"))),
     )
+
+
+def _area_options(data, area) -> pd.DataFrame | None:
+    """The option catalogue's rows for ``area`` (None without a catalogue)."""
+    o = data.options
+    if o is None or o.empty or nc.AREA not in o:
+        return None
+    return o[o[nc.AREA].astype(str) == str(area)]
 
 
 def key_decision_years(data) -> Table | None:
