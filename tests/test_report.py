@@ -118,7 +118,11 @@ def test_summary_prose_figures_are_the_results_figures(run):
             demand, cap = rows["demand"].sum(), rows["capacity"].sum()
             short = rows["shortfall"].sum()
             assert f"{fmt_count(demand)} pupils against {fmt_count(cap)} places" in para
-            assert f"({fmt_pct((cap - demand) / demand)})" in para
+            # a share of pupils, as the tables; and of places, as the DfE's unfilled places
+            # (a review found the Council's share of places printed beside the share of pupils)
+            share = (f"({fmt_pct(abs(cap - demand) / demand, down=True)} of pupils, as the "
+                     f"tables count it; {fmt_pct(abs(cap - demand) / cap, down=True)} of places")
+            assert share in para
             assert f"needing {fmt_count(short)} places" in para
             assert f"{int((rows['rag'] == 'red').sum())} of {len(rows)} planning areas" in para
 

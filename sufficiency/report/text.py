@@ -162,7 +162,10 @@ def executive_summary(data: ReportData) -> list[str]:
             paras.append(
                 f"{_cap(PHASE_LABELS[phase])}, {fmt_year(year)} ({label}): "
                 f"{fmt_count(pos['demand'])} pupils against {fmt_count(pos['capacity'])} places, "
-                f"a {verb} of {fmt_count(abs(pos['surplus']))} ({fmt_pct(pos['surplus_pct'])}); "
+                f"a {verb} of {fmt_count(abs(pos['surplus']))} ("
+                f"{fmt_pct(abs(pos['surplus_pct']), down=True)} of pupils, as the tables count "
+                f"it; {fmt_pct(abs(pos['surplus']) / pos['capacity'], down=True)} of places, as "
+                f"the DfE counts unfilled places); "
                 f"{pos['red_areas']} of {pos['areas']} planning areas short of places with the "
                 f"{fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} places in total."
             )
