@@ -233,3 +233,23 @@ def test_a_programme_on_out_of_date_capacity_is_not_recommended_for_approval(run
     bare = dataclasses.replace(cut, plan=None)
     said = [p for p in executive_summary(bare) if "already exceeded the" in p]
     assert said and "programme" not in said[0] and "officers should supply current capacity" in said[0]
+
+
+def test_summary_json_key_decision_without_a_recommendation(run):
+    """summary.json keeps the options appraisal's entry when the recommended plan builds
+    nothing in its area (Shropshire trial, 28 November 2026: the report printed the appraisal
+    while summary.json said ``"key_decision": null``)."""
+    import dataclasses
+
+    _, _, data = run
+    k = data.key_decision
+    if k is None or k.get("table") is None:
+        pytest.skip("no options appraisal in this run")
+    h = data.headline()["key_decision"]
+    assert h["area"] == k["area"] and h["phase"] == k["phase"]
+    assert h["options_appraised"] == int((~k["table"]["recommended"]).sum()) > 0
+    assert h["option"] == k["recommended"]["option"]
+    none = dataclasses.replace(data, key_decision={**k, "recommended": None})
+    h = none.headline()["key_decision"]
+    assert h["option"] is None and h["places"] == 0.0 and h["year"] is None
+    assert h["options_appraised"] > 0

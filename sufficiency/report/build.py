@@ -294,17 +294,24 @@ class ReportData:
             out["capacity_out_of_date"] = [
                 {k: (round(v, 1) if isinstance(v, float) else v) for k, v in b.items()}
                 for b in behind]
-        if self.key_decision is not None and self.key_decision.get("recommended"):
-            r = self.key_decision["recommended"]
+        k = self.key_decision
+        if k is not None and (k.get("recommended") or k.get("table") is not None):
+            # an appraisal whose area the recommended plan builds nothing in still has its
+            # entry (null option, no places), not a null key that reads as "no appraisal"
+            r = k.get("recommended") or {}
+            t = k.get("table")
             out["key_decision"] = {
-                "area": self.key_decision["area"],
-                "option": r["option"],
-                "places": float(r["places"]),
+                "area": k["area"],
+                "phase": k.get("phase"),
+                "options_appraised": 0 if t is None else int((~t["recommended"]).sum()),
+                "option": r.get("option"),
+                "places": float(r.get("places", 0.0)),
                 "temporary_places": float(r.get("temporary_places", 0.0)),
+                # interim options bought by the plan, in place-years (not places still needed)
                 "interim_place_years": float(r.get("interim_place_years", 0.0)),
-                "cost_gbp": float(r["cost"]),
-                "year": int(r["year"]),
-                "last_year": int(r.get("last_year", r["year"])),
+                "cost_gbp": float(r.get("cost", 0.0)),
+                "year": int(r["year"]) if r else None,
+                "last_year": int(r.get("last_year", r["year"])) if r else None,
             }
         return out
 
