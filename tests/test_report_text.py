@@ -155,7 +155,7 @@ def test_plan_paragraph_says_what_is_left_short_and_why():
         return _plan_paragraph(_plan_data(**kw), "special", "special school places", "special")
 
     text = para(options=True, exhausted=True, left=104.0)
-    assert "adds 16 special school places (special expansion of 16 places from 2027/28) at £1.0m" in text
+    assert "adds 16 special school places (a special expansion of 16 places from 2027/28) at £1.0m" in text
     assert "still leaves 104 special school places short in 2027/28" in text
     assert "120 before the plan" in text
     assert "every option in the model's catalogue is used (2 x 8 places (special expansion)" in text
@@ -303,3 +303,19 @@ def test_late_builds_of_two_phases_in_one_named_area_keep_their_own_figures():
     assert "in Area 11 (primary) opens after demand there peaks in 2027/28" in c[0]
     assert "in Area 11 (secondary) opens after demand there peaks in 2030/31" in c[1]
     assert "30.0%" in c[1] and "10.0%" in c[0]
+
+
+def test_plan_items_grouped_with_articles():
+    """Identical builds are named once with their count, and a single one takes its article
+    (Shropshire trial: "early years setting of 52 places from 2027/28" sixteen times in one
+    sentence, and "a early years setting")."""
+    from sufficiency.report.text import _a, _grouped
+
+    assert _a("early years setting") == "an early years setting"
+    assert _a("bulge class") == "a bulge class"
+    got = _grouped([("early_years_setting", "52 places from 2027/28")] * 3
+                   + [("bulge_class", "30 places from 2028/29"),
+                      ("early_years_setting", "26 places from 2027/28")])
+    assert got == ["3 early years settings of 52 places from 2027/28 each",
+                   "a bulge class of 30 places from 2028/29",
+                   "an early years setting of 26 places from 2027/28"]

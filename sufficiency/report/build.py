@@ -713,6 +713,7 @@ def _areas_table(inputs: ModelInputs) -> pd.DataFrame:
                 "name": a.name,
                 nc.PHASE: a.phase,
                 "tiers": _tiers_text(a, inputs.config.areas),
+                "three_tier": a.tiers == "three_tier" or bool(a.tier_changes),
                 "year_groups": (f"Y{a.ncys[0]}-Y{a.ncys[-1]}" if a.year_groups else ""),
                 "tier_change_year": (min(int(c.year) for c in a.tier_changes)
                                      if a.tier_changes else None),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -523,7 +524,7 @@ def area_commentary(data: ReportData, area: str) -> str:
         what = (mine["kind"] if "kind" in mine.columns else mine["option"]).astype(str)
         n = mine["modules"] if "modules" in mine.columns else pd.Series(1, index=mine.index)
         items = [
-            (f"{int(m)} {kind_plural(o)}" if m > 1 else "a " + o.replace("_", " "))
+            (f"{int(m)} {kind_plural(o)}" if m > 1 else _a(o.replace("_", " ")))
             + f" ({fmt_opening(p, y, f)}, {fmt_gbp_m(c)})"
             for o, m, p, y, f, c in zip(what, n, mine["places"], mine[nc.YEAR], _fills(mine),
                                         mine["cost"])
@@ -592,7 +593,7 @@ def accuracy_sentences(data: ReportData) -> list[str]:
         cmd = " ".join(f"--{k} {v}" for k, v in cfg_files.items()
                        if k != "scorecards" or data.accuracy is not None)
         out.append(
-            f"The engine's errors come from a rolling-origin backtest of authority totals "
+            "The engine's errors come from a rolling-origin backtest of authority totals "
             + (f"fitted on the {n} authorities in the pupils file (pooled over them, as in the "
                "engine's documented backtest) and reported for this authority"
                if n > 1 else "fitted on this authority's own totals")
@@ -732,6 +733,23 @@ def _catalogue_places(data: ReportData, phase: str) -> tuple[float, list[str]] |
     return total, items
 
 
+def _a(noun: str) -> str:
+    """``noun`` with its indefinite article: "a bulge class", "an early years setting"."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def _grouped(items: list[tuple[str, str]]) -> list[str]:
+    """``(kind, opening)`` pairs in words, identical ones once with their count, in order of
+    first appearance: ``"3 early years settings of 52 places from 2027/28 each"``."""
+    counts = Counter(items)
+    out = []
+    for (kind, opening) in dict.fromkeys(items):
+        n = counts[(kind, opening)]
+        out.append(f"{_a(kind.replace('_', ' '))} of {opening}" if n == 1 else
+                   f"{n} {kind_plural(kind)} of {opening} each")
+    return out
+
+
 def _plan_paragraph(data: ReportData, phase: str, what: str, section: str) -> str:
     """What the recommended plan does for ``phase`` and what it leaves short, and why."""
     if data.missing.get("plan"):
@@ -746,8 +764,8 @@ def _plan_paragraph(data: ReportData, phase: str, what: str, section: str) -> st
     text = ""
     if mine is not None and len(mine):
         kinds = (mine["kind"] if "kind" in mine else mine["option"]).astype(str)
-        items = [f"{k.replace('_', ' ')} of {fmt_opening(p, y, f)}"
-                 for k, p, y, f in zip(kinds, mine["places"], mine[nc.YEAR], _fills(mine))]
+        items = _grouped([(k, fmt_opening(p, y, f))
+                          for k, p, y, f in zip(kinds, mine["places"], mine[nc.YEAR], _fills(mine))])
         text = (f"The recommended programme adds {fmt_count(mine['places'].sum())} {what} "
                 f"({_join(items)}) at {fmt_gbp_m(mine['cost'].sum())}. ")
     else:
@@ -996,6 +1014,12 @@ def published_sentences(data: ReportData) -> list[str]:
     if np.isfinite(created).all():
         s_ = (f"The Council has created {fmt_count(created[0])} primary and "
               f"{fmt_count(created[1])} secondary places since 2009/10")
+        zero = [ph for ph, v in zip(("primary", "secondary"), created) if round(v) == 0]
+        if zero:  # a published zero is more often a gap in the return than none built
+            s_ = (f"The DfE scorecard records {fmt_count(created[0])} primary and "
+                  f"{fmt_count(created[1])} secondary places created by the Council since "
+                  f"2009/10 (a zero there for {' and '.join(zero)} places may be a gap in the "
+                  "published return rather than none built: check the Council's records)")
         if np.isfinite(unfilled).all():
             s_ += (f" and reported {fmt_pct(unfilled[0])} of primary and {fmt_pct(unfilled[1])} "
                    f"of secondary places unfilled in {fmt_year(latest)}")
