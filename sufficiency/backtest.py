@@ -34,7 +34,7 @@ import pandas as pd
 
 from . import nomenclature as nc
 from .exceptions import ConfigError, SchemaError
-from .forecast import DEFAULT_PARAMS, CohortModel
+from .forecast import DEFAULT_PARAMS, CohortModel, check_history
 from .uncertainty import (
     DEFAULT_SIZE_NOISE,
     FALLBACK_HALFWIDTH_80,
@@ -174,6 +174,8 @@ def rolling_forecasts(
         ``area, origin, horizon, target_year, ncy, forecast, actual`` (actual NaN when the
         target year is beyond the data) [count].
     """
+    # checked once here, not at every origin's fit (the same frames each time)
+    pupils, births = check_history(pupils, births)
     pupils = pupils[pupils[nc.NCY].between(0, 13)]
     first, last = int(pupils[nc.YEAR].min()), int(pupils[nc.YEAR].max())
     frames = []
@@ -204,7 +206,7 @@ def rolling_forecasts(
         model = CohortModel(**p)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model.fit(pupils, births, base_year=o, **dict(fit_kwargs or {}))
+            model.fit(pupils, births, base_year=o, check=False, **dict(fit_kwargs or {}))
         if fitted is not None and o in fitted:
             fitted[o] = model
         supplied = None
@@ -373,9 +375,13 @@ class BacktestResult:
         Returns
         -------
         DataFrame
-            ``phase, horizon, n, mae_model, bias_model, mae_last, bias_last, mae_cohort3,
-            bias_cohort3, coverage80``, and with scorecards ``n_authority, mae_authority,
-            bias_authority, win_rate_vs_authority`` [fractions].
+            ``phase, horizon, n, mae_model, bias_model, mae_last, bias_last,
+            win_rate_vs_last, mae_cohort3, bias_cohort3, win_rate_vs_cohort3, coverage80``,
+            and with scorecards ``n_authority, mae_authority, bias_authority,
+            win_rate_vs_authority`` [fractions]. ``win_rate_vs_last`` and
+            ``win_rate_vs_cohort3`` are the shares of rows where the model's absolute error
+            is smaller than the baseline's (last year carried forward; the 3-year mean
+            cohort-survival baseline, :data:`BASELINES`).
         """
         d = self.data
         if target_years is not None:
@@ -612,7 +618,51 @@ def backtest_files(
     scorecards_dir: str | Path | None = None,
     intervals: str = "errors",
 ) -> BacktestResult:
-    """:func:`backtest` straight from the published files (the CLI's entry point)."""
+    """:func:`backtest` straight from the published files (the CLI's entry point).
+
+    Reads the files with :func:`load_authority_data` (calendar-year births included, so
+    that the model nowcasts the next mid-year of births as the product forecast does) and
+    backtests every authority in the pupils file.
+
+    Parameters
+    ----------
+    pupils_path : path-like
+        DfE census pupils by year group (``census_pupils_by_ncy_2011_2022.csv`` layout),
+        read by :func:`sufficiency.io.census.read_census_ncy`; one area per authority.
+    births_path : path-like or None
+        ONS births by district (``births_by_district_1992_2023.csv`` layout); None: no
+        births, Reception is forecast by its own trend (logged).
+    lookup_path : path-like or None
+        District -> authority lookup (``district_to_la_west_midlands.csv`` layout) that
+        sums the births to authorities; None: the births file's district codes are used
+        as they are, so only authorities whose code is also a district code get births
+        (the others are logged as having none).
+    origins : sequence of int
+        Origins scored (last year of data used).
+    horizons : sequence of int
+        Horizons scored [years].
+    params : mapping, optional
+        Model parameters (any :data:`~sufficiency.forecast.DEFAULT_PARAMS` key; default
+        the defaults).
+    scorecards_dir : path-like, optional
+        Folder of DfE school places scorecards files
+        (:func:`sufficiency.io.scorecards.read_scorecards`); adds the authorities' own
+        forecast errors (``authority_error``, ``winner``) and their provenance.
+    intervals : {"errors", "bootstrap"}
+        As in :func:`backtest`.
+
+    Returns
+    -------
+    BacktestResult
+        With the files' provenance.
+
+    Raises
+    ------
+    SchemaError
+        A file that does not match its publisher's layout (named by the reader).
+    ConfigError
+        As :func:`backtest`.
+    """
     pupils, births, prov, cal = load_authority_data(pupils_path, births_path, lookup_path,
                                                     calendar=True)
     if births is not None:

@@ -717,8 +717,10 @@ def forecast_early_years(
             f"converted to FTE places ({sup['supply'].sum():,.0f} places).")
     for p in params:
         if p["rate_low"] != p["rate_high"]:
+            split = ("" if p["eligible"] == 1 else
+                     f" = {p['eligible']:g} eligible x {p['takeup']:.2f} take-up")
             notes.append(f"{p['entitlement']}: share of the age group taking it up "
-                         f"{p['eligible'] * p['takeup']:.2f} (range {p['rate_low']:.2f}-"
+                         f"{p['eligible'] * p['takeup']:.2f}{split} (range {p['rate_low']:.2f}-"
                          f"{p['rate_high']:.2f}) from {p['from_year']}/"
                          f"{(p['from_year'] + 1) % 100:02d}; {p['source']}.")
     if {e.name for e in ents} <= {d.name for d in DEFAULT_ENTITLEMENTS}:  # no working-parent one

@@ -38,6 +38,8 @@ from . import cohort
 from . import nomenclature as nc
 from ._values import is_number, is_whole
 from .exceptions import ConfigError, DataQualityWarning, NotFittedError, SchemaError
+from .io._common import warn_implausible_births
+from .schema import validate_frame
 from .uncertainty import DEFAULT_COVERAGE, ErrorModel, SizeNoise, noise_years
 
 __all__ = ["CohortModel", "ForecastResult", "run_forecast", "DEFAULT_PARAMS", "FORECAST_COLUMNS"]
@@ -46,6 +48,12 @@ logger = logging.getLogger(__name__)
 
 #: year groups forecast (Reception to Year 13)
 NCYS = tuple(range(0, 14))
+
+#: how :meth:`CohortModel.fit` names its input frames in errors and warnings
+_HISTORY_SOURCE = "history (CohortModel.fit)"
+_BIRTHS_SOURCE = "births (CohortModel.fit)"
+#: the warning of :meth:`CohortModel.predict` without an error model
+_NO_ERROR_MODEL = "no backtest error model: intervals collapse to the central forecast"
 
 #: 2020/21 (the pandemic year) dropped from the ratio averages by default
 DEFAULT_DOWNWEIGHT: Mapping[int, float] = MappingProxyType({2020: 0.0})
@@ -214,11 +222,17 @@ class ForecastResult:
         return out[[nc.AREA, nc.PHASE, nc.YEAR, nc.PUPILS, "pupils_lower", "pupils_upper", nc.KIND]]
 
     def summary(self, years: tuple[int, ...] = (0, 5, 10)) -> str:
-        """Short text table: area, phase, pupils now, in 5 and 10 years, 80% range."""
+        """Short text table: area, phase, pupils now, in 5 and 10 years, 80% range.
+
+        Without an error model (:meth:`CohortModel.predict` without ``error_model``) the
+        header says "no intervals (no error model)" and the range column "no intervals".
+        """
         pt = self.phase_totals()
+        how = (f"intervals {int(self.coverage[0] * 100)}%" if self.draws
+               else "no intervals (no error model)")
         lines = [
             f"Pupil forecast from {nc.academic_year_label(self.base_year)} "
-            f"({len(pt[nc.AREA].unique())} areas; intervals {int(self.coverage[0] * 100)}%)",
+            f"({len(pt[nc.AREA].unique())} areas; {how})",
         ]
         # names in full, the column as wide as the longest (16 at least)
         width = max([16] + [len(self.area_names.get(a, "")) for a in pt[nc.AREA].unique()])
@@ -237,12 +251,28 @@ class ForecastResult:
                     last = piv.loc[key]
                 else:
                     vals.append(f" {'-':>9}")
-            rng = f"{last['pupils_lower']:,.0f}-{last['pupils_upper']:,.0f}" if last is not None else "-"
+            if last is None:
+                rng = "-"
+            elif p not in self.draws:  # no error model: lower = upper = central, not a range
+                rng = "no intervals"
+            else:
+                rng = f"{last['pupils_lower']:,.0f}-{last['pupils_upper']:,.0f}"
             lines.append(f"{a:<10} {self.area_names.get(a, ''):<{width}} {p:<10}" + "".join(vals)
                          + f"  {rng:>19}")
         for n in self.notes:
             lines.append(f"Note: {n}")
         return "\n".join(lines)
+
+
+def check_history(history: pd.DataFrame, births: pd.DataFrame | None = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The checks the file readers run (:func:`~sufficiency.schema.validate_frame`), for a
+    pupil history and births built in code: the checked copies, or a SchemaError naming the
+    frame, column, rows, values and what was expected."""
+    history = validate_frame(history, "pupils", _HISTORY_SOURCE)
+    if births is not None and len(births):
+        births = validate_frame(births, "births", _BIRTHS_SOURCE)
+    return history, births
 
 
 class CohortModel:
@@ -395,8 +425,13 @@ class CohortModel:
         area_ncys: Mapping[str, tuple[int, ...]] | None = None,
         base_year: int | None = None,
         intake_from: Mapping[str, tuple[str, ...]] | None = None,
+        check: bool = True,
     ) -> CohortModel:
         """Estimate ratios from pupil history (and births).
+
+        Both frames are checked as the file readers check them
+        (:func:`sufficiency.schema.validate_frame` with the ``pupils`` and ``births``
+        schemas), so whole numbers given as text (``"2015"``) are read as numbers.
 
         Parameters
         ----------
@@ -420,15 +455,40 @@ class CohortModel:
             ``area_ncys``) from the sources' previous year group without moving them (a
             university technical college at Year 10).
 
+        check : bool
+            Run the schema checks (:func:`check_history`); False only for frames that have
+            already passed them (the rolling backtest fits the same frames at every origin).
+
         Returns
         -------
         self
+
+        Raises
+        ------
+        SchemaError
+            A frame that fails its schema: a missing column (the message lists the columns
+            found), a missing, non-numeric, negative or non-whole value, a year group
+            outside -2..14, a repeated key, or years with a gap inside an area's series.
+            The message names the frame (``history`` or ``births``), the column, the row
+            index and value(s), and what was expected.
+        ConfigError
+            A bad parameter (e.g. ``method``), or a transfer to an area not in ``history``.
+
+        Warns
+        -----
+        DataQualityWarning
+            Births of 0 inside a modelled area's series, or above 10 times its median (as
+            the births readers warn), and areas with Reception but no births (both also
+            logged and kept in the result's ``warnings``); year groups with no pupils in
+            the base year.
         """
-        for c in (nc.AREA, nc.YEAR, nc.NCY, nc.PUPILS):
-            if c not in history.columns:
-                raise SchemaError(f"pupil history: missing column {c!r}; expected area, year, ncy, pupils")
-        if self.method not in cohort.AVERAGE_METHODS or self.reception_method not in cohort.AVERAGE_METHODS:
-            raise ConfigError(f"method: expected one of {cohort.AVERAGE_METHODS}")
+        births_given = births
+        if check:
+            history, births = check_history(history, births)
+        for nm in ("method", "reception_method"):
+            if getattr(self, nm) not in cohort.AVERAGE_METHODS:
+                raise ConfigError(f"{nm} = {getattr(self, nm)!r}: expected one of "
+                                  f"{cohort.AVERAGE_METHODS}")
         for nm in ("shrinkage", "reception_shrinkage", "secondary_shrinkage"):
             v = getattr(self, nm)
             if v is not None and not (0 <= v <= 1):
@@ -449,21 +509,6 @@ class CohortModel:
         h = h[h[nc.YEAR] <= base_year]
         if h.empty:
             raise SchemaError(f"pupil history has no rows up to {base_year}")
-        vals = pd.to_numeric(h[nc.PUPILS], errors="coerce").to_numpy(dtype=float)
-        bad = ~np.isfinite(vals) | (vals < 0)
-        if bad.any():
-            raise SchemaError(
-                f"pupil history, column 'pupils': {int(bad.sum())} value(s) missing, non-numeric "
-                f"or negative; expected counts >= 0. First rows: "
-                f"{h.loc[bad, [nc.AREA, nc.YEAR, nc.NCY, nc.PUPILS]].head(3).to_dict('records')}"
-            )
-        dup = h.duplicated([nc.AREA, nc.YEAR, nc.NCY], keep=False).to_numpy()
-        if dup.any():
-            raise SchemaError(
-                f"pupil history: {int(dup.sum())} rows repeat an (area, year, ncy) key; expected "
-                f"one row per key. First rows: "
-                f"{h.loc[dup, [nc.AREA, nc.YEAR, nc.NCY, nc.PUPILS]].head(3).to_dict('records')}"
-            )
         areas = sorted(h[nc.AREA].astype(str).unique())
         years = list(range(int(h[nc.YEAR].min()), base_year + 1))
         if years[-1] != base_year:
@@ -556,6 +601,8 @@ class CohortModel:
             ok = (ai >= 0) & (ti >= 0)
             B[ai[ok], ti[ok]] = bb[nc.BIRTHS].to_numpy(dtype=float)[ok]
             births_kind[np.unique(ai[ok])] = "births"
+            if check:
+                self._warn_births(births_given, areas)
         no_births = has_rec & (births_kind != "births")
         if no_births.any():
             msg = (f"{int(no_births.sum())} area(s) have no births ({', '.join(np.array(areas)[no_births][:5])}"
@@ -601,6 +648,17 @@ class CohortModel:
         logger.warning(msg)
         self.warnings_.append(msg)
         warnings.warn(msg, DataQualityWarning, stacklevel=stacklevel)
+
+    def _warn_births(self, births: pd.DataFrame, areas: list[str]) -> None:
+        """The file readers' warnings on implausible births (0 inside a series, or above 10
+        times its median), for the modelled areas, as :meth:`_warn` findings; rows are named
+        by the index of the frame given to :meth:`fit`."""
+        frame = births.assign(**{nc.AREA: births[nc.AREA].astype("string").str.strip()})
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warn_implausible_births(frame, _BIRTHS_SOURCE, areas=areas)
+        for w_ in caught:
+            self._warn(str(w_.message), stacklevel=4)
 
     def _recruit_ratios(self, avg: np.ndarray, own: np.ndarray, recruit: np.ndarray) -> np.ndarray:
         """Put each recruiting area's own averaged entry share (no pooling, no drift) in
@@ -889,8 +947,11 @@ class CohortModel:
         housing : ndarray (A, H, G), optional
             Additive pupils from housing (:func:`sufficiency.housing.housing_pupils`).
         error_model : ErrorModel, optional
-            Errors of phase totals by horizon (key = DfE phase); without it intervals are
-            degenerate (lower = upper = central) and a warning says so.
+            Errors of phase totals by horizon (key = DfE phase); without it (or with an
+            empty one) intervals are degenerate (lower = upper = central), a
+            :class:`~sufficiency.exceptions.DataQualityWarning` says so (also logged and
+            kept in the result's ``warnings``) and :meth:`ForecastResult.summary` shows no
+            ranges.
         ncy_error_model : ErrorModel, optional
             Errors by year group for cell intervals; falls back to ``error_model``.
         size_noise : SizeNoise, optional
@@ -900,10 +961,26 @@ class CohortModel:
             Without it every area gets the error model's relative intervals.
         tiers : callable (area, year) -> mapping ncy -> tier, optional
             Tier structure; two-tier by default.
+        provenance : tuple, optional
+            Provenance records of the inputs (:class:`sufficiency.io.Provenance`), stored
+            as the result's ``provenance`` as given (:func:`run_forecast` passes the model
+            inputs' records plus one for the error model's source).
+        notes : tuple of str, optional
+            Caveats for the reader, stored as the result's ``notes`` (shown by
+            :meth:`ForecastResult.summary`); a note on projected births is appended when
+            Reception rests on births beyond the births data.
+        area_names : mapping of str to str, optional
+            ``{area code: readable name}``, stored as the result's ``area_names`` for
+            :meth:`ForecastResult.summary`; areas without a name show the code only.
 
         Returns
         -------
         ForecastResult
+
+        Warns
+        -----
+        DataQualityWarning
+            Without an error model: the intervals collapse to the central forecast.
         """
         self._check()
         H = int(self.horizon if horizon is None else horizon)
@@ -931,7 +1008,8 @@ class CohortModel:
         warn = []
         scale = np.ones((A, H, G))  # size widening of each cell's interval (log scale)
         if em_cell is None or em_cell.empty:
-            warn.append("no backtest error model: intervals collapse to the central forecast")
+            warn.append(_NO_ERROR_MODEL)
+            warnings.warn(_NO_ERROR_MODEL, DataQualityWarning, stacklevel=2)
         else:
             key_is_ncy = em_cell is ncy_error_model
             for gi, g in enumerate(self.ncys_):

@@ -298,7 +298,14 @@ def _coerce(frame: pd.DataFrame, col: Column, source: str, label: str | None = N
         missing = s.isna().to_numpy()
         if col.required and missing.any():
             raise_rows_error(source, col.name, frame, missing, "missing value", "a non-empty value", label=label)
-        out = s.astype("string").str.strip().astype(object).where(~missing, None)
+        if pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
+            # text only: strip each distinct value once (area codes repeat a few values)
+            codes, uniq = pd.factorize(s, use_na_sentinel=True)
+            text = pd.Index(uniq, dtype=object).str.strip().to_numpy(dtype=object)
+            out = pd.Series(np.take(np.append(text, None), codes), index=s.index,
+                            dtype=object).where(~missing, None)
+        else:  # numbers among them: 1 and 1.0 would share a code, so convert each value
+            out = s.astype("string").str.strip().astype(object).where(~missing, None)
         if col.values:
             out = _categories(frame, out, missing, col, source, label)
         return out

@@ -1202,7 +1202,7 @@ def build_report(
     milestones = []
     for k in rcfg["milestones"]:
         y = min(base_year + int(k), last_year)
-        label = "latest data" if int(k) == 0 else f"{int(k)} years on"
+        label = "latest data" if int(k) == 0 else f"{int(k)} years after the latest data"
         if y not in [m[1] for m in milestones]:
             milestones.append((label, y))
 
