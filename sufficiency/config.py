@@ -216,6 +216,21 @@ class ModelConfig:
         given = DEFAULT_SCORECARDS if given is None else given
         return given, self.resolve(given)
 
+    def scorecards_folder(self, section: str) -> Path:
+        """:meth:`scorecards`'s folder, or a ConfigError naming the model file, the key (and
+        whether it is the default) and the folder looked for, when there is none."""
+        given, path = self.scorecards(section)
+        if not path.is_dir():
+            key = next((s for s in ((section, "plan") if section == "report" else (section,))
+                        if "scorecards" in self.section(s)), None)
+            raise ConfigError(
+                f"{self.path}: [{key or section}] scorecards = {given!r}"
+                + (" (the default)" if key is None else "")
+                + f": no folder at {path}; expected the DfE school places scorecards folder "
+                "(cost per place benchmarks and the authorities' own forecast errors), e.g. "
+                f"scorecards = {DEFAULT_SCORECARDS!r}, relative to the model file")
+        return path
+
 
 def _get(d: Mapping, key: str, typ, path, where, default=..., choices=None):
     if key not in d:

@@ -228,11 +228,14 @@ class ForecastResult:
         header says "no intervals (no error model)" and the range column "no intervals".
         """
         pt = self.phase_totals()
+        last_year = int(pt[nc.YEAR].max())
+        years = tuple(k for k in years if self.base_year + k <= last_year) or (0,)
         how = (f"intervals {int(self.coverage[0] * 100)}%" if self.draws
                else "no intervals (no error model)")
         lines = [
             f"Pupil forecast from {nc.academic_year_label(self.base_year)} "
-            f"({len(pt[nc.AREA].unique())} areas; {how})",
+            f"({len(pt[nc.AREA].unique())} areas; {how}; phases as the DfE counts them: "
+            f"primary R-Y6, secondary Y7-Y11, sixth_form Y12-Y13)",
         ]
         # names in full, the column as wide as the longest (16 at least)
         width = max([16] + [len(self.area_names.get(a, "")) for a in pt[nc.AREA].unique()])

@@ -120,9 +120,9 @@ def load_section_inputs(config: ModelConfig) -> dict[str, Loaded]:
                 else default_dir / "early_years_funded_takeup_2016_2019.csv")
         out["early_years_takeup"] = read_early_years_takeup(path, authorities=[config.authority])
     if "plan" in config.raw:
-        out["cost_benchmarks"] = read_cost_benchmarks(config.scorecards("plan")[1], config.authority)
+        out["cost_benchmarks"] = read_cost_benchmarks(config.scorecards_folder("plan"), config.authority)
     if "report" in config.raw:  # the folder the report reads ([plan]'s if it names none)
-        out["scorecards"] = read_scorecards(config.scorecards("report")[1])
+        out["scorecards"] = read_scorecards(config.scorecards_folder("report"))
     return out
 
 

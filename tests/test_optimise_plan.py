@@ -152,3 +152,20 @@ def test_highs_banner_goes_to_the_log_not_stdout():
             "import highspy; highspy.Highs()")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HiGHS" not in out.stdout and out.stdout == ""
+
+
+def test_validate_names_the_missing_scorecards_folder(tmp_path):
+    """``validate`` reads the scorecards folders the plan and the report read and, when the
+    default one is absent, says so as the plan does: the model file, the key, that it is the
+    default, the folder looked for (Shropshire trial: validate said only 'not a directory')."""
+    from conftest import edited_model
+
+    from sufficiency import load_model
+    from sufficiency.exceptions import ConfigError
+    from sufficiency.validation import load_section_inputs
+
+    cfg = load_model(edited_model(tmp_path, [('scorecards = "../data/school_places_scorecards"\n',
+                                              "")]))
+    with pytest.raises(ConfigError, match=r"\.toml: \[plan\] scorecards = '\.\./data/school_places"
+                                          r"_scorecards' \(the default\): no folder at "):
+        load_section_inputs(cfg)

@@ -197,4 +197,7 @@ def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_
         else:
             click.echo("No scorecard errors match these origins and horizons.")
     if out is not None:
-        click.echo(f"Wrote {len(result.data)} rows to {out}")
+        n = result.data["area"].nunique() if "area" in result.data else 0
+        click.echo(f"Wrote {len(result.data)} rows to {out}"
+                   + (f" (all {n} areas and target years: --areas and --target-years choose "
+                      "what is summarised above)" if areas or target_years else ""))

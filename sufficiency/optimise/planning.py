@@ -271,14 +271,7 @@ def plan(
     # --- options --------------------------------------------------------------------------
     from ..io.scorecards import read_cost_benchmarks
 
-    given, sc_dir = config.scorecards("plan")
-    if not sc_dir.is_dir():
-        raise ConfigError(
-            f"{config.path}: [plan] scorecards = {given!r}"
-            + (" (the default)" if "scorecards" not in sec else "")
-            + f": no folder at {sc_dir}; expected the DfE school places scorecards folder, whose "
-            "cost per place prices the default options (e.g. scorecards = "
-            "\"../data/school_places_scorecards\", relative to the model file)")
+    sc_dir = config.scorecards_folder("plan")
     loaded = read_cost_benchmarks(sc_dir, config.authority)
     costs = benchmark_costs(loaded.data, config.authority)
     # a school recruiting across areas (intake_from) sets its own intake: no default options
