@@ -18,6 +18,7 @@ from sufficiency.report.text import (
     area_commentary,
     executive_summary,
     fmt_count,
+    fmt_gbp_m,
 )
 
 
@@ -253,3 +254,24 @@ def test_summary_json_key_decision_without_a_recommendation(run):
     h = none.headline()["key_decision"]
     assert h["option"] is None and h["places"] == 0.0 and h["year"] is None
     assert h["options_appraised"] > 0
+
+
+def test_approval_separates_parts_resting_on_assumed_capacity(run):
+    """The approval recommendation names the capital resting on an assumed special school
+    capacity (today's placements) or early years supply (a past take-up), not counted places
+    (Shropshire trial: GBP 18m of a GBP 29.2m programme rested on such assumptions)."""
+    from sufficiency.report.text import recommendations
+
+    _, results, data = run
+    if results["allocation"] is None:
+        pytest.skip("no plan in this run")
+    plan = data.plan
+    rec = next(r for r in recommendations(data) if r.startswith("approves in principle"))
+    special = plan.loc[plan["phase"] == "special", "cost"].sum()
+    assumed = any(str(n).startswith("ASSUMPTION: no public capacity figure for special schools")
+                  for n in data.send_notes)
+    if special > 0 and assumed:
+        assert (f"of this, {fmt_gbp_m(special)} for special school places (capacity assumed to "
+                "be today's placements)") in rec
+    else:
+        assert "of this," not in rec

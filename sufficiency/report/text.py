@@ -372,7 +372,7 @@ def recommendations(data: ReportData) -> list[str]:
                 f"approves in principle the capital programme of {fmt_gbp_m(total)} for "
                 f"{_join(what)} in {len(plan)} project(s) from "
                 f"{fmt_year(y0)} to {fmt_year(y1)}, subject to the Council's capital approval "
-                f"process{check};"
+                f"process{check}{_assumed_parts(data, plan)};"
             )
     elif data.missing.get("plan"):
         recs.append(
@@ -933,6 +933,35 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
                 rec += _by_age_clause(d)
         recs.append(rec + ";")
     return recs
+
+
+def _early_years_supply_assumed(data: ReportData) -> bool:
+    """Whether the early years supply is the engine's assumption (a past funded take-up)."""
+    return any(str(n).startswith("No public figure for childcare places by area")
+               for n in data.early_years_notes)
+
+
+def _assumed_parts(data: ReportData, plan: pd.DataFrame) -> str:
+    """The part of a capital programme that rests on an assumed special school capacity or
+    early years supply rather than on counted places, as a clause of the approval
+    recommendation ("" when none does)."""
+    if nc.PHASE not in plan:
+        return ""
+    parts = []
+    for phase, assumed, what in (
+            ("special", _send_capacity_assumed(data),
+             "special school places (capacity assumed to be today's placements)"),
+            ("early_years", _early_years_supply_assumed(data),
+             "early years places (supply assumed to be a past year's funded take-up)")):
+        cost = float(plan.loc[plan[nc.PHASE] == phase, "cost"].sum())
+        if assumed and cost > 0:
+            parts.append(f"{fmt_gbp_m(cost)} for {what}")
+    if not parts:
+        return ""
+    one = len(parts) == 1
+    return (f"; of this, {_join(parts)} {'rests' if one else 'rest'} on assumed figures, not "
+            f"counted places: officers to confirm {'it' if one else 'them'} before "
+            f"{'that part proceeds' if one else 'those parts proceed'}")
 
 
 def _send_capacity_assumed(data: ReportData) -> bool:
