@@ -494,9 +494,18 @@ class EarlyYearsResult:
     coverage: float = 0.8
 
     def to_frame(self, by_entitlement: bool = False) -> pd.DataFrame:
-        """Tidy table ``area, year, age, entitlement, places, places_lower, places_upper,
-        supply, shortfall, kind`` (``entitlement = "all"`` unless ``by_entitlement``; supply
-        and shortfall blank before the supply year)."""
+        """Tidy table ``area, year, age, entitlement, children, places, places_lower,
+        places_upper, supply, shortfall, kind`` (``entitlement = "all"`` unless
+        ``by_entitlement``; supply and shortfall blank before the supply year).
+
+        ``children`` are funded children [count], ``places`` their full-time-equivalent
+        places [FTE]. Every year's places are modelled (population x eligible share x take-up
+        rate), none is an observed count: the take-up rates come from the DfE take-up file's
+        years (see :attr:`provenance`) or the model's assumptions. ``kind`` says how the
+        child population is known: ``"derived"`` (births and the census) or ``"projected"``
+        (resting on projected births); select forecast years by ``year`` against the base
+        year, not by ``kind``.
+        """
         d = self.data
         keys = [nc.AREA, nc.YEAR, "age"]
         if by_entitlement:

@@ -1228,8 +1228,10 @@ def forecast_params(config, **overrides) -> dict[str, Any]:
     for src_name, src in (("[forecast]", sec), ("overrides", overrides)):
         for k, v in src.items():
             if k not in params:
+                where = (f"{config.path}: [forecast]" if src_name == "[forecast]" else
+                         "keyword argument (run_forecast / forecast_params)")
                 raise ConfigError(
-                    f"{config.path}: {src_name}: unknown forecast parameter {k!r}; expected one of "
+                    f"{where}: unknown forecast parameter {k!r}; expected one of "
                     f"{', '.join(sorted(params))}"
                 )
             params[k] = v

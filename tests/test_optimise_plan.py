@@ -169,3 +169,20 @@ def test_validate_names_the_missing_scorecards_folder(tmp_path):
     with pytest.raises(ConfigError, match=r"\.toml: \[plan\] scorecards = '\.\./data/school_places"
                                           r"_scorecards' \(the default\): no folder at "):
         load_section_inputs(cfg)
+
+
+def test_library_misuse_names_the_argument(inputs, core_pipeline):
+    """A library caller's mistakes name the argument they passed (library-user test, 28
+    November 2026): a forecast's to_frame() for the forecast, a negative budget, a mistyped
+    forecast keyword (which had blamed the model file)."""
+    from sufficiency.exceptions import ConfigError
+    from sufficiency.forecast import run_forecast
+
+    fc = core_pipeline[0]["forecast"]
+    with pytest.raises(TypeError, match=r"forecast is a DataFrame; expected a ForecastResult"):
+        plan(inputs, fc.to_frame())
+    with pytest.raises(ConfigError, match=r"plan\(budget=-5\): expected a total capital budget >= 0"):
+        plan(inputs, fc, budget=-5)
+    with pytest.raises(ConfigError, match=r"^keyword argument \(run_forecast / forecast_params\): "
+                                          r"unknown forecast parameter 'windw'"):
+        run_forecast(inputs, windw=3)

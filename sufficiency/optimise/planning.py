@@ -231,6 +231,13 @@ def plan(
         used, and ``decisions`` explaining the choice in every area with local options.
     """
     config = inputs.config
+    if not callable(getattr(forecast, "phase_totals", None)):
+        raise TypeError(f"plan(inputs, forecast): forecast is a {type(forecast).__name__}; "
+                        "expected a ForecastResult (run_forecast(inputs), or "
+                        "CohortModel(...).predict(...)), not its to_frame()")
+    if budget is not None and not budget >= 0:
+        raise ConfigError(f"plan(budget={budget!r}): expected a total capital budget >= 0 [GBP] "
+                          "(it overrides [plan] total_budget)")
     sec = config.section("plan")
     base = int(getattr(forecast, "base_year", inputs.base_year))
     first = int(sec.get("first_year", base + 1))

@@ -156,7 +156,8 @@ class AllocationResult:
             f"{len(self.plan)} build(s), {self.plan['places'].sum() if len(self.plan) else 0:,.0f} "
             f"places, capital GBP {self.total_cost:,.0f}"
             + (" (mainstream places only: add special school and early years demand with "
-               "--send / --early-years, as the report does)." if covers else
+               "--send / --early-years, or plan(..., send=, early_years=), as the report "
+               "does)." if covers else
                f" (phases of places: {', '.join(phases)})."),
         ]
         if len(self.plan):
