@@ -275,3 +275,23 @@ def test_approval_separates_parts_resting_on_assumed_capacity(run):
                 "be today's placements)") in rec
     else:
         assert "of this," not in rec
+
+
+def test_lapsing_bulge_classes_say_when_they_end(run):
+    """The recommendation on bulge classes still in use in the plan's last year says when
+    they end and that the shortfall is at that year's demand (a Cabinet review read 'would
+    be short again' as a forecast for 2032/33, though they last to 2036/37)."""
+    from sufficiency.report.analysis import bulge_lapse, lapse_years
+    from sufficiency.report.text import recommendations
+
+    _, results, data = run
+    if results["allocation"] is None or not bulge_lapse(data):
+        pytest.skip("no bulge class outlives the plan in this run")
+    plan = data.plan
+    last = int(data.before_after["year"].max())
+    temp = plan[(plan["duration"] > 0) & plan["phase"].isin(["primary", "secondary"])]
+    ends = (temp["year"] + temp["duration"])[lambda e: e > last]
+    assert lapse_years(data) == (int(ends.min()), int(ends.max()))
+    rec = next(r for r in recommendations(data) if r.startswith("notes that bulge classes"))
+    assert f"the last in {nc.academic_year_label(int(ends.max()))}, beyond the forecast" in rec
+    assert "were they gone at that year's demand" in rec

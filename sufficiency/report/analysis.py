@@ -215,6 +215,19 @@ def bulge_lapse(data: ReportData) -> list[tuple[str, float]]:
     return sorted(out, key=lambda x: -x[1])
 
 
+def lapse_years(data: ReportData) -> tuple[int, int] | None:
+    """First and last academic years without the temporary mainstream places that are still
+    in use in the plan's last year (the years they end), or None."""
+    plan, ba = data.plan, data.before_after
+    if plan is None or plan.empty or ba is None or ba.empty or "duration" not in plan:
+        return None
+    last = int(ba[nc.YEAR].max())
+    temp = plan[(plan["duration"].fillna(0) > 0) & plan[nc.PHASE].isin(["primary", "secondary"])]
+    ends = (temp[nc.YEAR] + temp["duration"]).astype(int)
+    ends = ends[ends > last]
+    return (int(ends.min()), int(ends.max())) if len(ends) else None
+
+
 def _first_permanent(data: ReportData, areas: list, phase: str, year: int) -> int | None:
     """Earliest year any permanent option (no ``duration``) of ``areas`` can open, if that is
     after ``year`` in every one of them (else None: lead times do not explain the gap)."""

@@ -25,6 +25,7 @@ from .analysis import (
     bulge_lapse,
     cells_before_after,
     early_years_totals,
+    lapse_years,
     lapsing_kinds,
     old_capacity_year,
     position_at,
@@ -409,11 +410,17 @@ def recommendations(data: ReportData) -> list[str]:
     if lapse:
         what = ("bulge classes are" if lapsing_kinds(data) <= {"bulge_class"}
                 else "bulge classes and interim places are")
+        ends = lapse_years(data)
+        span = ("" if ends is None else
+                f" (all are gone by {fmt_year(ends[0])}" if ends[0] == ends[1] else
+                f" (the first is gone in {fmt_year(ends[0])}, the last in {fmt_year(ends[1])}")
+        last = fmt_year(int(data.before_after[nc.YEAR].max()))
         recs.append(
-            f"notes that {what} temporary: as those in use in the plan's last year "
-            "end, " + _join([f"{name} ({fmt_count(v)})" for name, v in lapse])
-            + " would be short again at that year's demand, and asks officers to review the "
-            "need before they end;")
+            f"notes that {what} temporary: those in use in the plan's last year, {last}, end "
+            "after it" + (f"{span}, beyond the forecast)" if span else "")
+            + "; were they gone at that year's demand, "
+            + _join([f"{name} ({fmt_count(v)})" for name, v in lapse])
+            + " would be short again, and asks officers to review the need before they end;")
     key = data.key_decision
     if key is not None and key.get("recommended") is not None:
         r = key["recommended"]
