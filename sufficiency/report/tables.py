@@ -230,6 +230,9 @@ FILL_NOTE = (" 'fills (years)': years over which the places come into use, one m
              "year group a year; '-': all in use from opening.")
 
 
+#: figures are rounded one by one, never forced to add up
+ROUNDING_NOTE = " Each figure is rounded on its own, so rows may not add up to the total exactly."
+
 #: the fill assumption of permanent expansions, stated where the report compares or lists them
 EXPANSION_NOTE = (" A permanent expansion's places count in full from its opening (its new "
                   "classrooms can take pupils in any year group, as a school's net capacity "
@@ -540,7 +543,7 @@ def send_table(data) -> Table | None:
                  "(state-funded, independent and non-maintained), by age group; 80% range in "
                  "brackets (the total adds the age groups' ranges). Short = places needed beyond "
                  "capacity, counted by age group, no margin. Every year and scenario: appendix, "
-                 "sheet SEND.")
+                 "sheet SEND." + ROUNDING_NOTE)
 
 
 def send_scenarios_table(data) -> Table | None:
@@ -589,7 +592,7 @@ def early_years_table(data) -> Table | None:
                  "Eligible children x take-up x funded hours / hours of a full-time place; 80% "
                  "range in brackets (the total adds the age groups' ranges). Short = places "
                  "needed beyond supply, counted by planning area and age group, no margin. Every "
-                 "year and area: appendix, sheet Early years.")
+                 "year and area: appendix, sheet Early years." + ROUNDING_NOTE)
 
 
 def appendix_tables(data) -> dict[str, Table]:
