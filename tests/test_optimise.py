@@ -333,3 +333,26 @@ def test_decomposition_gives_the_same_optimum():
     assert apart.total_cost == pytest.approx(whole.total_cost)
     assert len(apart.cells) == len(whole.cells)
     assert set(apart.marginal_costs()["area"]) <= set("ABCDEF")
+
+
+def test_default_limits_grow_with_the_schools_of_an_area():
+    """A city's large planning area is not held to a small town's limits (Birmingham trial:
+    30,104 place-years left short with 2 expansions and 2 bulge classes a year per area,
+    18,445 with these limits): half a form of entry per school, one bulge class a year per
+    three schools, at least the module's own limits; one new school whatever the size."""
+    from sufficiency.optimise.options import default_options
+
+    costs = pd.DataFrame({"phase": ["primary"] * 3, "option": ["new_school", "permanent_expansion",
+                                                                "temporary_expansion"],
+                          "cost_per_place": [24085.0, 20173.0, 9538.0], "edition": 2025})
+    areas = pd.DataFrame({"area": ["BIG", "ONE"], "phase": "primary", "schools": [12, 1]})
+    lim = default_options(areas, costs, 2027).set_index(["area", "kind"])
+    assert lim.loc[("BIG", "permanent_expansion"), "max_modules"] == 12
+    assert lim.loc[("BIG", "bulge_class"), "max_per_year"] == 4
+    assert lim.loc[("BIG", "new_school"), "max_modules"] == 1
+    assert lim.loc[("ONE", "permanent_expansion"), "max_modules"] == 2
+    assert lim.loc[("ONE", "bulge_class"), "max_per_year"] == 2
+    # without a school count: the module's own limits
+    plain = default_options(areas.drop(columns="schools"), costs, 2027).set_index(["area", "kind"])
+    assert plain.loc[("BIG", "permanent_expansion"), "max_modules"] == 2
+    assert plain.loc[("BIG", "bulge_class"), "max_per_year"] == 2

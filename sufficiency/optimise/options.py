@@ -176,6 +176,26 @@ def benchmark_costs(benchmarks: pd.DataFrame, authority: str | None = None) -> p
     )
 
 
+#: Schools per bulge class a year in the default limits (:func:`_scaled_limits`).
+SCHOOLS_PER_BULGE_CLASS = 3
+
+
+def _scaled_limits(m: Mapping[str, Any], kind: str, schools) -> tuple[int, int]:
+    """``(max_modules, max_per_year)`` of a default module in an area with ``schools`` schools
+    of its phase. ASSUMPTIONS, so that a city's large planning areas are not held to a small
+    town's limits: permanent expansions up to half a form of entry per school (at least the
+    module's own limit, 1 FE per area); bulge classes up to one a year per
+    :data:`SCHOOLS_PER_BULGE_CLASS` schools (at least 2 a year); one new school, whatever the
+    size. Without a school count, the module's own limits."""
+    n = 0 if schools is None or pd.isna(schools) else int(schools)
+    max_modules, max_per_year = int(m["max_modules"]), int(m["max_per_year"])
+    if kind == "permanent_expansion":
+        max_modules = max(max_modules, n)
+    elif kind == "bulge_class":
+        max_per_year = max(max_per_year, -(-n // SCHOOLS_PER_BULGE_CLASS))
+    return max_modules, max_per_year
+
+
 def default_options(
     areas: pd.DataFrame,
     costs: pd.DataFrame,
@@ -202,7 +222,7 @@ def default_options(
     rows = []
     cost = {(r.phase, r.option): (float(r.cost_per_place), int(r.edition))
             for r in costs.itertuples(index=False)}
-    cols = [nc.AREA, nc.PHASE] + [c for c in ("year_groups", "middle") if c in areas.columns]
+    cols = [nc.AREA, nc.PHASE] + [c for c in ("year_groups", "middle", "schools") if c in areas.columns]
     for a in areas[cols].drop_duplicates([nc.AREA, nc.PHASE]).itertuples(index=False):
         kinds = DEFAULT_MODULES.get(a.phase)
         if kinds is None:
@@ -230,11 +250,12 @@ def default_options(
                     + ("; secondary places only: a middle school's Years 5-6 places "
                        "would be primary places in its primary area, not counted here"
                        if bool(getattr(a, "middle", False)) else ""))
+            max_modules, max_per_year = _scaled_limits(m, kind, getattr(a, "schools", None))
             rows.append({
                 "option": f"{a.area}:{a.phase}:{kind}",
                 nc.AREA: str(a.area), nc.PHASE: a.phase, "kind": kind,
-                "places": places, "max_modules": m["max_modules"],
-                "max_per_year": m["max_per_year"], "min_modules": 0,
+                "places": places, "max_modules": max_modules,
+                "max_per_year": max_per_year, "min_modules": 0,
                 "cost_per_module": cpp * places, "cost_per_place": cpp,
                 "revenue_per_place": 0.0,
                 "earliest_year": first_year - 1 + m["lead"], "duration": duration,

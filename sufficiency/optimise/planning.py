@@ -287,6 +287,10 @@ def plan(
                           "year_groups": [compulsory_year_groups(a.phase, a.ncys) for a in mine],
                           "middle": [a.phase == "secondary" and bool(a.year_groups) and a.ncys[-1] < 11
                                      for a in mine]})
+    # schools of each area's phase: the default limits grow with them (DEFAULT_MODULES)
+    cap = inputs.capacity
+    n_schools = cap.groupby([cap[nc.AREA].astype(str), cap[nc.PHASE]])[nc.SCHOOL].nunique()
+    areas["schools"] = [int(n_schools.get((str(a.code), a.phase), 0)) for a in mine]
     local = options_from_config(sec, f"{config.path}: [plan]")
     catalogue = build_catalogue(areas, costs, first, local=local, extra=[e for e in extra_opts if e is not None])
     adjacency = adjacency_from_config(sec, config.path)
