@@ -141,6 +141,7 @@ def rolling_forecasts(
     fit_kwargs: Mapping[str, Any] | None = None,
     fitted: dict[int, CohortModel] | None = None,
     calendar_births: pd.DataFrame | None = None,
+    _validated: bool = False,
 ) -> pd.DataFrame:
     """Cell-level forecasts from each origin, with the actuals where known.
 
@@ -174,8 +175,9 @@ def rolling_forecasts(
         ``area, origin, horizon, target_year, ncy, forecast, actual`` (actual NaN when the
         target year is beyond the data) [count].
     """
-    # checked once here, not at every origin's fit (the same frames each time)
-    pupils, births = check_history(pupils, births)
+    # checked once here (or by the caller: ``_validated``), not at every origin's fit
+    if not _validated:
+        pupils, births = check_history(pupils, births)
     pupils = pupils[pupils[nc.NCY].between(0, 13)]
     first, last = int(pupils[nc.YEAR].min()), int(pupils[nc.YEAR].max())
     frames = []
@@ -206,7 +208,7 @@ def rolling_forecasts(
         model = CohortModel(**p)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model.fit(pupils, births, base_year=o, check=False, **dict(fit_kwargs or {}))
+            model.fit(pupils, births, base_year=o, _validated=True, **dict(fit_kwargs or {}))
         if fitted is not None and o in fitted:
             fitted[o] = model
         supplied = None
@@ -494,6 +496,8 @@ def backtest(
     horizons = sorted({int(h) for h in horizons})
     if not origins or not horizons or min(horizons) < 1:
         raise ConfigError("backtest: give at least one origin and horizons >= 1")
+    # checked once for the model and both baselines (they fit the same frames)
+    pupils, births = check_history(pupils, births)
     first, last = int(pupils[nc.YEAR].min()), int(pupils[nc.YEAR].max())
     bad = [o for o in origins if o <= first or o >= last]
     if bad:
@@ -528,8 +532,9 @@ def backtest(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             cells = rolling_forecasts(pupils, births, all_origins, hmax, params, fitted=fitted,
-                                      calendar_births=calendar_births)
-        baselines = {b: rolling_forecasts(pupils, births, origins, hmax, params, baseline=b)
+                                      calendar_births=calendar_births, _validated=True)
+        baselines = {b: rolling_forecasts(pupils, births, origins, hmax, params, baseline=b,
+                                          _validated=True)
                      for b in BASELINES}
     msgs += sorted({str(w.message) for w in caught})
     model_err = phase_errors(cells)
@@ -683,6 +688,27 @@ def backtest_files(
                     intervals=intervals, calendar_births=cal)
 
 
+def model_authority_files(config) -> dict[str, Path] | None:
+    """The model's published files that ``sufficiency backtest`` reads: ``pupils`` (a
+    ``census_ncy`` file, every authority in it), and ``births`` and ``lookup`` when the model
+    has ONS births and a district lookup; None when its pupils are read otherwise."""
+    src, b_src, lk = (config.data.get(k) for k in ("pupils", "births", "lookup"))
+    if src is None or src.reader != "census_ncy":
+        return None
+    files = {"pupils": Path(src.path)}
+    if b_src is not None and b_src.reader == "ons_births" and lk is not None:
+        files.update(births=Path(b_src.path), lookup=Path(lk.path))
+    return files
+
+
+def authority_history(files: Mapping[str, Path]):
+    """``(pupils, births, calendar births)`` by authority from :func:`model_authority_files`
+    (births None without a births file and lookup), as ``sufficiency backtest`` reads them."""
+    pupils, births, _, cal = load_authority_data(files["pupils"], files.get("births"),
+                                                 files.get("lookup"), calendar=True)
+    return pupils, births, cal
+
+
 @dataclass(frozen=True)
 class CalibrationHistory:
     """The history :func:`calibration_errors` backtests on (see :func:`calibration_history`)."""
@@ -705,7 +731,6 @@ def calibration_history(inputs) -> CalibrationHistory:
     pupils = births = cal = None
     fit_kwargs = None
     what = "authorit"
-    src = cfg.data.get("pupils")
     b_src = cfg.data.get("births")
     nowcast = (inputs.births_nowcast is not None and b_src is not None
                and b_src.reader == "ons_births")
@@ -717,13 +742,9 @@ def calibration_history(inputs) -> CalibrationHistory:
         fit_kwargs = {"transfer": transfer or None, "area_ncys": {a.code: a.ncys for a in cfg.areas},
                       "intake_from": {a.code: a.intake_from for a in cfg.areas if a.intake_from} or None}
         what = "planning area"
-    elif src is not None and src.reader == "census_ncy":
+    elif (files := model_authority_files(cfg)) is not None:
         try:
-            lk = cfg.data.get("lookup")
-            pupils, births, _, cal = load_authority_data(
-                src.path, b_src.path if b_src is not None and b_src.reader == "ons_births" else None,
-                lk.path if lk is not None else None, calendar=True,
-            )
+            pupils, births, cal = authority_history(files)
             cal = cal if nowcast else None  # read with the births at no extra cost
         except SchemaError as exc:  # fall back to the authority's own totals
             logger.warning("calibration on all authorities failed (%s); using own totals", exc)

@@ -206,14 +206,18 @@ class ModelConfig:
         p = Path(relative)
         return p if p.is_absolute() else (self.path.parent / p).resolve()
 
+    def _scorecards_key(self, section: str) -> str | None:
+        """The section whose ``scorecards`` key ``section`` reads: its own; for
+        ``[report]``, else ``[plan]``'s (one folder named once serves both); None for the
+        default."""
+        sections = (section, "plan") if section == "report" else (section,)
+        return next((s for s in sections if "scorecards" in self.section(s)), None)
+
     def scorecards(self, section: str) -> tuple[str, Path]:
-        """The DfE scorecards folder a section reads, as written and resolved: its own
-        ``scorecards`` key; for ``[report]``, else ``[plan]``'s (one folder named once
-        serves both); else :data:`DEFAULT_SCORECARDS`."""
-        given = self.section(section).get("scorecards")
-        if given is None and section == "report":
-            given = self.section("plan").get("scorecards")
-        given = DEFAULT_SCORECARDS if given is None else given
+        """The DfE scorecards folder a section reads, as written and resolved
+        (:meth:`_scorecards_key`; else :data:`DEFAULT_SCORECARDS`)."""
+        key = self._scorecards_key(section)
+        given = DEFAULT_SCORECARDS if key is None else self.section(key)["scorecards"]
         return given, self.resolve(given)
 
     def scorecards_folder(self, section: str) -> Path:
@@ -221,8 +225,7 @@ class ModelConfig:
         whether it is the default) and the folder looked for, when there is none."""
         given, path = self.scorecards(section)
         if not path.is_dir():
-            key = next((s for s in ((section, "plan") if section == "report" else (section,))
-                        if "scorecards" in self.section(s)), None)
+            key = self._scorecards_key(section)
             raise ConfigError(
                 f"{self.path}: [{key or section}] scorecards = {given!r}"
                 + (" (the default)" if key is None else "")

@@ -428,7 +428,7 @@ class CohortModel:
         area_ncys: Mapping[str, tuple[int, ...]] | None = None,
         base_year: int | None = None,
         intake_from: Mapping[str, tuple[str, ...]] | None = None,
-        check: bool = True,
+        _validated: bool = False,
     ) -> CohortModel:
         """Estimate ratios from pupil history (and births).
 
@@ -458,10 +458,6 @@ class CohortModel:
             ``area_ncys``) from the sources' previous year group without moving them (a
             university technical college at Year 10).
 
-        check : bool
-            Run the schema checks (:func:`check_history`); False only for frames that have
-            already passed them (the rolling backtest fits the same frames at every origin).
-
         Returns
         -------
         self
@@ -486,7 +482,7 @@ class CohortModel:
             the base year.
         """
         births_given = births
-        if check:
+        if not _validated:  # private: the rolling backtest checks its frames once, not per origin
             history, births = check_history(history, births)
         for nm in ("method", "reception_method"):
             if getattr(self, nm) not in cohort.AVERAGE_METHODS:
@@ -604,7 +600,7 @@ class CohortModel:
             ok = (ai >= 0) & (ti >= 0)
             B[ai[ok], ti[ok]] = bb[nc.BIRTHS].to_numpy(dtype=float)[ok]
             births_kind[np.unique(ai[ok])] = "births"
-            if check:
+            if not _validated:
                 self._warn_births(births_given, areas)
         no_births = has_rec & (births_kind != "births")
         if no_births.any():

@@ -316,6 +316,42 @@ def test_plan_items_grouped_with_articles():
     got = _grouped([("early_years_setting", "52 places from 2027/28")] * 3
                    + [("bulge_class", "30 places from 2028/29"),
                       ("early_years_setting", "26 places from 2027/28")])
-    assert got == ["3 early years settings of 52 places from 2027/28 each",
+    assert got == ["3 early years settings, each of 52 places from 2027/28",
                    "a bulge class of 30 places from 2028/29",
                    "an early years setting of 26 places from 2027/28"]
+
+
+def test_assumed_parts_and_by_age_clause():
+    """SYNTHETIC: the approval names the capital resting on an assumed special school capacity
+    or early years supply (Shropshire trial: GBP 18m of GBP 29.2m); the early years sentence
+    gives the shortfall by age group when it exceeds the plan's pooled one (review: 2,567
+    pooled with the margin against 3,288 by age group)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+    import pandas as pd
+
+    from sufficiency.report.text import _assumed_parts, _by_age_clause
+
+    plan = pd.DataFrame({"phase": ["secondary", "special", "early_years"],
+                         "cost": [5e6, 2e6, 1.5e6]})
+    both = SimpleNamespace(
+        send_notes=("ASSUMPTION: no public capacity figure for special schools; ...",),
+        early_years_notes=("No public figure for childcare places by area: ...",))
+    got = _assumed_parts(both, plan)
+    assert got.startswith("; of this, £2.0m for special school places (capacity assumed to be "
+                          "today's placements) and £1.5m for early years places (supply assumed")
+    assert got.endswith("rest on assumed figures, not counted places: officers to confirm them "
+                        "before those parts proceed")
+    one = SimpleNamespace(send_notes=both.send_notes, early_years_notes=())
+    assert "£2.0m for special school places" in _assumed_parts(one, plan)
+    assert "rests on assumed figures" in _assumed_parts(one, plan)
+    none = SimpleNamespace(send_notes=(), early_years_notes=())
+    assert _assumed_parts(none, plan) == ""
+
+    d = {"key": "early_years", "shortfall_plan": 3288.4, "plan": {"before": 2567.0}}
+    assert _by_age_clause(d).startswith("; counted by age group, without the margin, 3,288 "
+                                        "places are short that year")
+    assert _by_age_clause({**d, "shortfall_plan": 2567.2}) == ""
+    assert _by_age_clause({**d, "key": "send"}) == ""
+    assert _by_age_clause({**d, "shortfall_plan": np.nan}) == ""

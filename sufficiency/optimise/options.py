@@ -123,7 +123,8 @@ _BENCHMARK_OF_KIND = {
 #: entry (FE) = 30 pupils per year group; a 1FE primary (R-Y6) has 210 places and a 1FE 11-16
 #: secondary 150. Expansions come in half forms of entry (105 / 75 places), up to 1FE per
 #: area per plan (2 modules); new schools are 2FE primary (420) or 6FE 11-16 secondary (900),
-#: at most one per area in the horizon; up to 2 bulge classes of 30 a year per area.
+#: at most one per area in the horizon; up to 2 bulge classes of 30 a year per area. The
+#: limits of expansions and bulge classes grow with an area's schools (:func:`_scaled_limits`).
 #: Lead times (docs/domain.md): a bulge class opens next September (1 year), an expansion takes 1-2
 #: years (2 assumed), a new school 3-5 years (4 assumed). A bulge class lasts while its cohort
 #: moves through the phase: 7 years primary (R-Y6), 5 years secondary (Y7-Y11).
@@ -208,7 +209,10 @@ def default_options(
     Parameters
     ----------
     areas : DataFrame
-        ``area, phase`` with phase ``primary`` or ``secondary`` (phase of places).
+        ``area, phase`` with phase ``primary`` or ``secondary`` (phase of places); optional
+        ``year_groups`` (taught before the sixth form: :func:`compulsory_year_groups`),
+        ``middle`` (a middle-school area) and ``schools`` (schools of the area's phase: the
+        limits grow with them, :func:`_scaled_limits`).
     costs : DataFrame
         :func:`benchmark_costs` output, ``phase, option, cost_per_place, edition``.
     first_year : int

@@ -287,7 +287,7 @@ def plan(
                           "year_groups": [compulsory_year_groups(a.phase, a.ncys) for a in mine],
                           "middle": [a.phase == "secondary" and bool(a.year_groups) and a.ncys[-1] < 11
                                      for a in mine]})
-    # schools of each area's phase: the default limits grow with them (DEFAULT_MODULES)
+    # schools of each area's phase: the default limits grow with them (_scaled_limits)
     cap = inputs.capacity
     n_schools = cap.groupby([cap[nc.AREA].astype(str), cap[nc.PHASE]])[nc.SCHOOL].nunique()
     areas["schools"] = [int(n_schools.get((str(a.code), a.phase), 0)) for a in mine]

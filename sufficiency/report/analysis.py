@@ -178,15 +178,24 @@ def residual_shortfall(data: ReportData, phase: str) -> pd.DataFrame | None:
             .sum().reset_index())
 
 
+def _live_temporary(data: ReportData) -> tuple[pd.DataFrame, int] | None:
+    """``(rows, last year)``: the plan's temporary mainstream builds (``duration`` > 0) still
+    in use in its last year, or None without a plan."""
+    plan, ba = data.plan, data.before_after
+    if plan is None or plan.empty or ba is None or ba.empty or "duration" not in plan:
+        return None
+    last = int(ba[nc.YEAR].max())
+    temp = plan[(plan["duration"].fillna(0) > 0) & plan[nc.PHASE].isin(["primary", "secondary"])]
+    return temp[temp[nc.YEAR] + temp["duration"] > last], last
+
+
 def lapsing_kinds(data: ReportData) -> set[str]:
     """Kinds of the temporary options (``duration`` > 0) still in use in the plan's last year
     (``bulge_class``, ``temporary_expansion`` for interim places, ...)."""
-    plan, ba = data.plan, data.before_after
-    if plan is None or plan.empty or ba is None or ba.empty or "duration" not in plan:
+    got = _live_temporary(data)
+    if got is None:
         return set()
-    last = int(ba[nc.YEAR].max())
-    temp = plan[(plan["duration"].fillna(0) > 0) & plan[nc.PHASE].isin(["primary", "secondary"])]
-    live = temp[temp[nc.YEAR] + temp["duration"] > last]
+    live = got[0]
     return set(live["kind"]) if "kind" in live else {"bulge_class"}
 
 
@@ -194,38 +203,34 @@ def bulge_lapse(data: ReportData) -> list[tuple[str, float]]:
     """Mainstream areas that the plan keeps sufficient in its last year only with bulge classes
     (or other temporary places) that end after it: (area name, places short at that year's
     demand once they end), largest first."""
-    plan, ba = data.plan, data.before_after
-    if (plan is None or plan.empty or ba is None or ba.empty or "duration" not in plan
-            or "capacity_after" not in ba):
+    got = _live_temporary(data)
+    ba = data.before_after
+    if got is None or got[0].empty or "capacity_after" not in ba:
         return []
-    last = int(ba[nc.YEAR].max())
-    temp = plan[(plan["duration"].fillna(0) > 0) & plan[nc.PHASE].isin(["primary", "secondary"])]
-    live = temp[temp[nc.YEAR] + temp["duration"] > last]
-    if live.empty:
-        return []
+    live, last = got
     ending = live.groupby([nc.AREA, nc.PHASE])["places"].sum()
-    out = []
+    found = []
     for (area, phase), places in ending.items():
         b = ba[(ba[nc.AREA] == area) & (ba[nc.PHASE] == phase) & (ba[nc.YEAR] == last)]
         if b.empty:
             continue
         short = float((b["required"] - (b["capacity_after"] - places)).max())
         if short >= 0.5:
-            out.append((data.area_name(area), short))
+            found.append((data.area_name(area), phase, short))
+    # a primary and a secondary area of one name (Rubery) are told apart by their phase
+    names = [n for n, _, _ in found]
+    out = [(f"{n} {p}" if names.count(n) > 1 else n, v) for n, p, v in found]
     return sorted(out, key=lambda x: -x[1])
 
 
 def lapse_years(data: ReportData) -> tuple[int, int] | None:
     """First and last academic years without the temporary mainstream places that are still
     in use in the plan's last year (the years they end), or None."""
-    plan, ba = data.plan, data.before_after
-    if plan is None or plan.empty or ba is None or ba.empty or "duration" not in plan:
+    got = _live_temporary(data)
+    if got is None or got[0].empty:
         return None
-    last = int(ba[nc.YEAR].max())
-    temp = plan[(plan["duration"].fillna(0) > 0) & plan[nc.PHASE].isin(["primary", "secondary"])]
-    ends = (temp[nc.YEAR] + temp["duration"]).astype(int)
-    ends = ends[ends > last]
-    return (int(ends.min()), int(ends.max())) if len(ends) else None
+    ends = (got[0][nc.YEAR] + got[0]["duration"]).astype(int)
+    return int(ends.min()), int(ends.max())
 
 
 def _first_permanent(data: ReportData, areas: list, phase: str, year: int) -> int | None:

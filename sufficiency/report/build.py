@@ -71,11 +71,6 @@ def _frame_or_none(obj: Any, method: str = "to_frame", *args, **kwargs) -> pd.Da
     return value if isinstance(value, pd.DataFrame) else pd.DataFrame(value)
 
 
-def _count(v) -> str:
-    """A whole-number figure for the CLI summary, rounded as the report rounds it."""
-    return text.fmt_count(v)
-
-
 def _round1(v) -> float | None:
     """A figure for ``summary.json``: one decimal, None when missing."""
     return None if v is None or not np.isfinite(v) else round(float(v), 1)
@@ -354,21 +349,22 @@ class ReportData:
             f"base year {nc.academic_year_label(self.meta['base_year'])}, "
             f"{len(self.areas)} planning areas)."
         ]
+        count = text.fmt_count
         for p in h["position"]:
             pos = analysis.position_at(self.sufficiency, p["phase"], p["year"])
             lines.append(
                 f"  {p['phase']:<10} {nc.academic_year_label(p['year'])}: demand "
-                f"{_count(pos['demand'])}, capacity {_count(pos['capacity'])}, shortfall "
-                f"{_count(pos['shortfall'])} ({p['areas_short']} area(s) short)"
+                f"{count(pos['demand'])}, capacity {count(pos['capacity'])}, shortfall "
+                f"{count(pos['shortfall'])} ({p['areas_short']} area(s) short)"
             )
         labels = {"send": ("special", "capacity"), "early_years": ("early years", "supply")}
         for d in self.place_positions:
             label, cap = labels[d["key"]]
             key = d["key"]
             line = (f"  {label:<10} {nc.academic_year_label(d['last'])}: places "
-                    f"{_count(d['places_last'])}")
-            if d["capacity"] is not None:
-                line += (f", {cap} {_count(d['capacity'])}, shortfall {_count(d['shortfall'])} "
+                    f"{count(d['places_last'])}")
+            if np.isfinite(d["capacity"]):
+                line += (f", {cap} {count(d['capacity'])}, shortfall {count(d['shortfall'])} "
                          + ("(by age group, no margin)" if key == "early_years" else "(no margin)"))
             left = d["left"]
             if left is not None:
@@ -376,8 +372,8 @@ class ReportData:
                          + (", the plan's last year," if left[1] != d["last"] else "")
                          + " short with the margin"
                          + (" (age groups together)" if key == "early_years" else "")
-                         + f" {_count(d['plan']['before'])} before the plan, "
-                         f"{_count(left[0])} after")
+                         + f" {count(d['plan']['before'])} before the plan, "
+                         f"{count(left[0])} after")
             lines.append(line)
         for k, v in self.missing.items():
             lines.append(f"  not available in this run: {k} ({v})")
@@ -388,26 +384,16 @@ class ReportData:
 # Running the pipeline
 # ---------------------------------------------------------------------------
 def _backtest_history(inputs: ModelInputs):
-    """``(pupils, births, calendar births)`` for the report's accuracy backtest.
+    """``(pupils, births, calendar births)`` for the report's accuracy backtest: the history
+    ``sufficiency backtest`` reads from the model's own files
+    (:func:`~sufficiency.backtest.model_authority_files`: every authority in the pupils file,
+    fitted and pooled as that command fits them; only this authority's rows are reported), or
+    the authority's own totals alone when its pupils are read otherwise."""
+    from ..backtest import authority_history, model_authority_files
 
-    The same history as ``sufficiency backtest`` on the model's own files: every authority in
-    the pupils file (a ``census_ncy`` file), births summed over each one's districts by the
-    lookup, so that the model is fitted (and pooled) exactly as in the command the report
-    quotes; only this authority's rows are reported. With another pupils reader, the
-    authority's own totals alone.
-    """
-    from ..backtest import load_authority_data
-
-    cfg = inputs.config
-    src, b_src, lk = (cfg.data.get(k) for k in ("pupils", "births", "lookup"))
-    if src is not None and src.reader == "census_ncy":
-        ons = b_src is not None and b_src.reader == "ons_births"
-        pupils, births, _, cal = load_authority_data(
-            src.path, b_src.path if ons else None, lk.path if ons and lk is not None else None,
-            calendar=True)
-        if births is not None and lk is None:  # districts, not authorities: no births
-            births = cal = None
-        return pupils, births, cal
+    files = model_authority_files(inputs.config)
+    if files is not None:
+        return authority_history(files)
     births = inputs.authority_births if len(inputs.authority_births) else None
     return inputs.authority_pupils, births, None
 
@@ -767,23 +753,38 @@ def _backtest_meta(backtest) -> Mapping[str, Any] | None:
     bt = _frame_or_none(backtest)
     if bt is None or bt.empty or "origin" not in bt:
         return None
+    from ..backtest import DEFAULT_PARAMS
+
+    used = dict(getattr(backtest, "config", None) or {})
     return MappingProxyType({
         "authorities": int(bt[nc.AREA].nunique()) if nc.AREA in bt else 1,
         "origins": tuple(sorted(int(o) for o in bt["origin"].unique())),
+        # the command quoted runs the engine's defaults: say so when the model's differ
+        "default_params": all(_plain(used.get(k, v)) == _plain(v) for k, v in DEFAULT_PARAMS.items()),
     })
+
+
+def _plain(v):
+    """A parameter value in a comparable form: TOML's ``{"2020" = 0.0}`` and ``[0.8, 0.95]``
+    equal the defaults' ``{2020: 0.0}`` and ``(0.8, 0.95)``."""
+    if isinstance(v, Mapping):
+        return {int(k) if str(k).lstrip("-").isdigit() else k: _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return tuple(_plain(x) for x in v)
+    return v
 
 
 def _backtest_files(cfg) -> Mapping[str, str]:
     """``sufficiency backtest`` options naming the model's files (file names only), when the
     report's backtest ran on them (:func:`_backtest_history`); empty otherwise."""
-    src, b_src, lk = (cfg.data.get(k) for k in ("pupils", "births", "lookup"))
-    if src is None or src.reader != "census_ncy":
+    from ..backtest import model_authority_files
+
+    files = model_authority_files(cfg)
+    if files is None:
         return MappingProxyType({})
-    files = {"pupils": src.path.name}
-    if b_src is not None and b_src.reader == "ons_births" and lk is not None:
-        files.update(births=b_src.path.name, lookup=lk.path.name)
-    files["scorecards"] = cfg.scorecards("report")[1].name
-    return MappingProxyType(files)
+    out = {k: p.name for k, p in files.items()}
+    out["scorecards"] = cfg.scorecards("report")[1].name
+    return MappingProxyType(out)
 
 
 def _accuracy_table(inputs: ModelInputs, scorecards, backtest) -> pd.DataFrame | None:
@@ -1202,7 +1203,8 @@ def build_report(
     milestones = []
     for k in rcfg["milestones"]:
         y = min(base_year + int(k), last_year)
-        label = "latest data" if int(k) == 0 else f"{int(k)} years after the latest data"
+        label = ("latest data" if int(k) == 0 else
+                 f"{int(k)} year{'s' if int(k) != 1 else ''} after the latest data")
         if y not in [m[1] for m in milestones]:
             milestones.append((label, y))
 

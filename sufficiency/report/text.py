@@ -160,14 +160,16 @@ def executive_summary(data: ReportData) -> list[str]:
             pos = position_at(suff, phase, year)
             if pos is None:
                 continue
-            verb = "surplus" if pos["surplus"] >= 0 else "deficit"
+            spare = pos["surplus"] >= 0
+            share = (f"{fmt_pct(pos['surplus_pct'], down=True)} of pupils, as the tables count "
+                     f"it; {fmt_pct(pos['surplus'] / pos['capacity'], down=True)} of places, as "
+                     "the DfE counts unfilled places" if spare else
+                     f"{fmt_pct(-pos['surplus_pct'])} of pupils")
             paras.append(
                 f"{_cap(PHASE_LABELS[phase])}, {fmt_year(year)} ({label}): "
                 f"{fmt_count(pos['demand'])} pupils against {fmt_count(pos['capacity'])} places, "
-                f"a {verb} of {fmt_count(abs(pos['surplus']))} ("
-                f"{fmt_pct(abs(pos['surplus_pct']), down=True)} of pupils, as the tables count "
-                f"it; {fmt_pct(abs(pos['surplus']) / pos['capacity'], down=True)} of places, as "
-                f"the DfE counts unfilled places); "
+                f"a {'surplus' if spare else 'deficit'} of {fmt_count(abs(pos['surplus']))} "
+                f"({share}); "
                 f"{pos['red_areas']} of {pos['areas']} planning areas short of places with the "
                 f"{fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} places in total."
             )
@@ -415,9 +417,12 @@ def recommendations(data: ReportData) -> list[str]:
                 f" (all are gone by {fmt_year(ends[0])}" if ends[0] == ends[1] else
                 f" (the first is gone in {fmt_year(ends[0])}, the last in {fmt_year(ends[1])}")
         last = fmt_year(int(data.before_after[nc.YEAR].max()))
+        horizon = int(data.sufficiency[nc.YEAR].max()) if data.sufficiency is not None else None
+        beyond = (", beyond the forecast" if ends is not None and horizon is not None
+                  and ends[0] > horizon else "")
         recs.append(
             f"notes that {what} temporary: those in use in the plan's last year, {last}, end "
-            "after it" + (f"{span}, beyond the forecast)" if span else "")
+            "after it" + (f"{span}{beyond})" if span else "")
             + "; were they gone at that year's demand, "
             + _join([f"{name} ({fmt_count(v)})" for name, v in lapse])
             + " would be short again, and asks officers to review the need before they end;")
@@ -597,22 +602,21 @@ def accuracy_sentences(data: ReportData) -> list[str]:
     if out and how:
         n, origins = how["authorities"], how["origins"]
         cfg_files = data.meta.get("backtest_files") or {}
-        cmd = " ".join(f"--{k} {v}" for k, v in cfg_files.items()
-                       if k != "scorecards" or data.accuracy is not None)
-        out.append(
-            "The engine's errors come from a rolling-origin backtest of authority totals "
-            + (f"fitted on the {n} authorities in the pupils file (pooled over them, as in the "
-               "engine's documented backtest) and reported for this authority"
-               if n > 1 else "fitted on this authority's own totals")
-            + f", origins {fmt_year(origins[0])} to {fmt_year(origins[-1])}, 1 and 3 years "
-            f"ahead. Reproduce: sufficiency backtest {cmd} --origins "
-            f"{','.join(str(o) for o in origins)} --horizons 1,3 --areas "
-            f"{data.meta['authority']} (the model's files; the scorecards add the Council's "
-            "own errors)."
-            if cmd else
-            f"The engine's errors come from a rolling-origin backtest of this authority's own "
-            f"totals, origins {fmt_year(origins[0])} to {fmt_year(origins[-1])}."
-        )
+        cmd = " ".join(f"--{k} {v}" for k, v in cfg_files.items())
+        whose = (f"the authority totals of the {n} authorities in the pupils file (fitted and "
+                 "pooled over them, as in the engine's documented backtest; this authority's "
+                 "errors reported)" if n > 1 else "this authority's own totals")
+        text = (f"The engine's errors come from a rolling-origin backtest of {whose}, origins "
+                f"{fmt_year(origins[0])} to {fmt_year(origins[-1])}, 1 and 3 years ahead.")
+        if cmd and how.get("default_params", True):
+            text += (f" Reproduce: sufficiency backtest {cmd} --origins "
+                     f"{','.join(str(o) for o in origins)} --horizons 1,3 --areas "
+                     f"{data.meta['authority']} (the model's files; the scorecards add the "
+                     "Council's own errors).")
+        elif cmd:
+            text += (" It uses the model's [forecast] parameters, which differ from the "
+                     "engine's defaults that the sufficiency backtest command runs.")
+        out.append(text)
     if out:
         out.append(
             "A caution in reading this comparison: the engine's forecasts here are a backtest, "
@@ -753,7 +757,7 @@ def _grouped(items: list[tuple[str, str]]) -> list[str]:
     for (kind, opening) in dict.fromkeys(items):
         n = counts[(kind, opening)]
         out.append(f"{_a(kind.replace('_', ' '))} of {opening}" if n == 1 else
-                   f"{n} {kind_plural(kind)} of {opening} each")
+                   f"{n} {kind_plural(kind)}, each of {opening}")
     return out
 
 
@@ -1052,13 +1056,14 @@ def published_sentences(data: ReportData) -> list[str]:
               f"{fmt_count(created[1])} secondary places since 2009/10")
         zero = [ph for ph, v in zip(("primary", "secondary"), created) if round(v) == 0]
         if zero:  # a published zero is more often a gap in the return than none built
-            s_ = (f"The DfE scorecard records {fmt_count(created[0])} primary and "
-                  f"{fmt_count(created[1])} secondary places created by the Council since "
-                  f"2009/10 (a zero there for {' and '.join(zero)} places may be a gap in the "
-                  "published return rather than none built: check the Council's records)")
+            s_ = (f"The Council's return, as the DfE scorecard publishes it, has "
+                  f"{fmt_count(created[0])} primary and {fmt_count(created[1])} secondary places "
+                  f"created since 2009/10 (a zero there for {' and '.join(zero)} places may be "
+                  "a gap in the published return rather than none built: check the Council's "
+                  "records)")
         if np.isfinite(unfilled).all():
-            s_ += (f" and reported {fmt_pct(unfilled[0])} of primary and {fmt_pct(unfilled[1])} "
-                   f"of secondary places unfilled in {fmt_year(latest)}")
+            s_ += (f" and {'' if zero else 'reported '}{fmt_pct(unfilled[0])} of primary and "
+                   f"{fmt_pct(unfilled[1])} of secondary places unfilled in {fmt_year(latest)}")
         cap_year = old_capacity_year(data)
         if cap_year is not None:
             s_ += (f". Places added after {fmt_year(cap_year)}, the year of this report's "
