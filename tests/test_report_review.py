@@ -229,6 +229,16 @@ def test_a_programme_on_out_of_date_capacity_is_not_recommended_for_approval(run
     assert any("does not recommend the programme for approval until current capacity is supplied"
                in p for p in executive_summary(cut))
     assert "the programme's secondary part overstates the need" in rec
+    # the key decision of that phase is noted with the programme, not agreed (Warwickshire
+    # trial: 'agrees the recommended option for Rugby' two bullets after the programme was
+    # withheld)
+    if data.key_decision is not None and data.key_decision.get("recommended"):
+        assert data.key_decision["phase"] == "secondary"
+        assert any(r.startswith("agrees the recommended option") for r in recommendations(data))
+        assert not any(r.startswith("agrees the recommended option") for r in recs)
+        kd = next(r for r in recs if "the recommended option for" in r)
+        assert kd.startswith("notes, but does not agree until current capacity is confirmed, "
+                             "the recommended option") and "indicative capital programme" in kd
     # without a plan the summary speaks of the shortfalls only
     bare = dataclasses.replace(cut, plan=None)
     said = [p for p in executive_summary(bare) if "already exceeded the" in p]

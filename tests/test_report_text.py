@@ -355,3 +355,29 @@ def test_assumed_parts_and_by_age_clause():
     assert _by_age_clause({**d, "shortfall_plan": 2567.2}) == ""
     assert _by_age_clause({**d, "key": "send"}) == ""
     assert _by_age_clause({**d, "shortfall_plan": np.nan}) == ""
+
+
+def test_later_years_short_say_why():
+    """SYNTHETIC: areas still short after the worst year get their own reason, at their last
+    short year, grouped by reason (Warwickshire trial: only the first year's lead times were
+    given for shortfalls lasting to 2032/33); 'the one new school allowed is used'."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from sufficiency.report.text import _later_why
+
+    ba = pd.DataFrame({"area": ["A", "A", "A", "B", "B"], "phase": "secondary",
+                       "year": [2027, 2028, 2029, 2027, 2028],
+                       "shortfall_after": [100.0, 50.0, 20.0, 80.0, 0.2]})
+    options = pd.DataFrame({"option": ["A:new", "A:exp"], "area": "A", "phase": "secondary",
+                            "kind": ["new_school", "permanent_expansion"],
+                            "earliest_year": 2028, "max_per_year": 0, "max_modules": [1, 4]})
+    binding = pd.DataFrame({"area": "A", "phase": "secondary", "family": "module_limit",
+                            "option": ["A:new", "A:exp"], "year": [float("nan")] * 2})
+    data = SimpleNamespace(before_after=ba, options=options, binding=binding, plan=None,
+                           area_name=lambda a: {"A": "Rugby", "B": "Bedworth"}[a])
+    got = _later_why(data, {"phase": "secondary", "year": 2027})
+    assert got == ("; later, in Rugby (short to 2029/30), the one new school allowed is used "
+                   "and all 4 permanent expansions allowed are used")
+    assert _later_why(data, {"phase": "secondary", "year": 2029}) == ""

@@ -438,13 +438,18 @@ def recommendations(data: ReportData) -> list[str]:
                        + ([f"{fmt_count(interim)} place-years of interim or other temporary "
                            "places"] if interim > 0 else []))
         instead = r.get("instead_of") or []
-        rec = (f"agrees the recommended option for {key['area_name']} {key['phase']} places"
+        # withheld with the programme when the programme's phase rests on out-of-date places
+        withheld = key["phase"] in {b["phase"] for b in data.capacity_behind}
+        rec = (("notes, but does not agree until current capacity is confirmed, "
+                if withheld else "agrees ")
+               + f"the recommended option for {key['area_name']} {key['phase']} places"
                + (", instead of " + _join([
                    f"the {name} ({fmt_gbp_m(cost)}, earliest September {int(opens)})"
                    if np.isfinite(opens) else f"the {name} ({fmt_gbp_m(cost)})"
                    for name, cost, opens in instead], "or") if instead else "")
                + f": {amount} at {fmt_gbp_m(r['cost'])} (within the "
-               f"capital programme above), {when} ({r['option']})")
+               f"{'indicative ' if withheld else ''}capital programme above), {when} "
+               f"({r['option']})")
         if temp > 0:
             rec += f", {fmt_count(temp)} of them temporary places in bulge classes"
         t = key.get("table")
@@ -681,12 +686,17 @@ def why_short(data: ReportData, area: str, phase: str, year: int) -> list[str]:
             k = kind_plural(kind.get(opt, opt))
             if y == year:
                 n = per_year.get(opt)
-                parts.append(f"no more than {int(n)} {k} a year are allowed" if n
+                parts.append(f"no more than one {str(kind.get(opt, opt)).replace('_', ' ')} a "
+                             "year is allowed" if n == 1 else
+                             f"no more than {int(n)} {k} a year are allowed" if n
                              else f"{k} are at the most allowed a year")
             elif pd.isna(y) and earliest.get(opt, year) <= year:
                 # a limit on all modules counts only if the option could have opened by then
                 n = total.get(opt)
-                parts.append(f"all {int(n)} {k} allowed are used" if n else f"all {k} allowed are used")
+                one = str(kind.get(opt, opt)).replace("_", " ")
+                parts.append(f"the one {one} allowed is used" if n == 1 else
+                             f"all {int(n)} {k} allowed are used" if n else
+                             f"all {k} allowed are used")
         if ((b["family"] == "budget") & ((b[nc.YEAR] == year) | b[nc.YEAR].isna())).any():
             parts.append("the capital budget is spent")
     p = data.plan
@@ -709,7 +719,24 @@ def left_short_why(data: ReportData, d: dict) -> str:
     if d["lead"] is not None:
         common.insert(0, f"no permanent places can open in {'them' if len(d['codes']) > 1 else 'it'} "
                          f"before {fmt_year(d['lead'])}")
-    return _join(common)
+    return _join(common) + _later_why(data, d)
+
+
+def _later_why(data: ReportData, d: dict) -> str:
+    """Why areas stay short after the worst year (a Warwickshire trial found only the first
+    year's lead times given for shortfalls lasting to 2032/33): each area short later, at its
+    last short year, grouped by reason; "" when none is or no reason is found."""
+    cells = cells_before_after(data, d["phase"])
+    if cells is None:
+        return ""
+    later = cells[(cells["shortfall_after"] > 0.5) & (cells[nc.YEAR] > d["year"])]
+    groups: dict[str, list[str]] = {}
+    for area, g in later.groupby(nc.AREA, sort=False):
+        y = int(g[nc.YEAR].max())
+        why = _join(why_short(data, area, d["phase"], y))
+        if why:
+            groups.setdefault(why, []).append(f"{data.area_name(area)} (short to {fmt_year(y)})")
+    return "".join(f"; later, in {_join(names)}, {why}" for why, names in groups.items())
 
 
 def _left_short_sentence(d: dict) -> str:
