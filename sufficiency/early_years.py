@@ -568,7 +568,9 @@ class EarlyYearsResult:
                      f"(80% {last['places_lower']:,.0f}-{last['places_upper']:,.0f}) vs supply "
                      f"{last[nc.CAPACITY]:,.0f}; shortfall summed over areas and age groups "
                      f"{f.loc[f[nc.YEAR] == years[-1], 'shortfall'].sum():,.0f} (no margin; the "
-                     "report and the plan add the margin).")
+                     "plan and the report also give the shortfall with the margin, age groups "
+                     "together, which can be smaller: spare places for older children count "
+                     "against younger children's need).")
         lines += [f"Assumption: {n}" for n in self.notes]
         return "\n".join(lines)
 

@@ -410,8 +410,9 @@ class SendResult:
             lines.append(f"{phase:<18}{sc:<10}{cells}{g.at[last, nc.CAPACITY]:>10,.0f}")
         cen = d[(d["scenario"] == self.config["scenario"]) & (d[nc.YEAR] == last)]
         lines.append(f"Shortfall {nc.academic_year_label(last)} ({self.config['scenario']}): "
-                     f"{cen['shortfall'].sum():,.0f} places (no margin; the report and the plan "
-                     "add the margin).")
+                     f"{cen['shortfall'].sum():,.0f} places (counted by age group, no margin, "
+                     "in the forecast's last year; the plan and the report also give the "
+                     "shortfall with the margin in the plan's last year).")
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
 

@@ -120,8 +120,9 @@ def test_summary_prose_figures_are_the_results_figures(run):
             assert f"{fmt_count(demand)} pupils against {fmt_count(cap)} places" in para
             # a share of pupils, as the tables; and of places, as the DfE's unfilled places
             # (a review found the Council's share of places printed beside the share of pupils)
-            share = (f"({fmt_pct(abs(cap - demand) / demand, down=True)} of pupils, as the "
-                     f"tables count it; {fmt_pct(abs(cap - demand) / cap, down=True)} of places")
+            share = (f"({fmt_pct((cap - demand) / demand)} of pupils, as the tables count it; "
+                     f"{fmt_pct((cap - demand) / cap)} of places" if cap >= demand else
+                     f"({fmt_pct((demand - cap) / demand)} of pupils)")
             assert share in para
             assert f"needing {fmt_count(short)} places" in para
             assert f"{int((rows['rag'] == 'red').sum())} of {len(rows)} planning areas" in para
@@ -556,7 +557,8 @@ def test_accuracy_prose_matches_backtest_and_scorecards(run):
                 f"year{'s' if n != 1 else ''}: this engine's "
                 f"median absolute error {fmt_pct(g['pct_error'].abs().median())} against the "
                 f"Council's own {fmt_pct(g['own_error'].abs().median())}") in text
-    assert (f"--origins {','.join(map(str, origins))} --horizons 1,3 --areas {me}") in text
+    assert (f"--origins {','.join(map(str, origins))} --horizons 1,3 --areas {me} "
+            "--out errors.csv") in text
 
 
 def test_method_prints_the_forecast_notes_and_parameters_used(run, html):

@@ -204,7 +204,7 @@ def test_area_chart_marks_the_first_year_on_projected_births():
 
 def test_surplus_next_to_its_rating_never_prints_as_the_threshold():
     """4.955% is amber (below the 5% target): it prints as 4.9%, not 5.0%; the exact
-    threshold still prints as itself, and negative surpluses round down too."""
+    threshold still prints as itself, and a small deficit still prints as one."""
     from sufficiency.capacity import rag_rating
 
     assert fmt_pct(0.04955) == "5.0%"  # ordinary rounding elsewhere
@@ -381,3 +381,15 @@ def test_later_years_short_say_why():
     assert got == ("; later, in Rugby (short to 2029/30), the one new school allowed is used "
                    "and all 4 permanent expansions allowed are used")
     assert _later_why(data, {"phase": "secondary", "year": 2029}) == ""
+
+
+def test_pct_rounded_down_towards_zero():
+    """A surplus below a threshold never prints as the threshold; a deficit is not overstated
+    (Warwickshire trial: -0.12% printed as -0.2%)."""
+    from sufficiency.report.text import fmt_pct
+
+    assert fmt_pct(0.04955, down=True) == "4.9%"
+    assert fmt_pct(0.05, down=True) == "5.0%"
+    assert fmt_pct(-0.0012, down=True) == "-0.1%"
+    assert fmt_pct(-0.0004, down=True) == "-0.1%"  # a deficit never prints as none
+    assert fmt_pct(0.0556) == "5.6%"  # nearest, without down

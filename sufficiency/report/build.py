@@ -71,9 +71,14 @@ def _frame_or_none(obj: Any, method: str = "to_frame", *args, **kwargs) -> pd.Da
     return value if isinstance(value, pd.DataFrame) else pd.DataFrame(value)
 
 
-def _round1(v) -> float | None:
-    """A figure for ``summary.json``: one decimal, None when missing."""
-    return None if v is None or not np.isfinite(v) else round(float(v), 1)
+#: decimals of summary.json's figures: two, so that a consumer rounding one to whole places
+#: gets the report's figure (at one decimal, 76.54 was written 76.5, which rounds to 76)
+JSON_DECIMALS = 2
+
+
+def _json_figure(v) -> float | None:
+    """A figure for ``summary.json``: :data:`JSON_DECIMALS` decimals, None when missing."""
+    return None if v is None or not np.isfinite(v) else round(float(v), JSON_DECIMALS)
 
 
 @dataclass(frozen=True)
@@ -241,11 +246,11 @@ class ReportData:
                             "phase": phase,
                             "milestone": label,
                             "year": int(year),
-                            "demand": round(pos["demand"], 1),
-                            "capacity": round(pos["capacity"], 1),
-                            "surplus": round(pos["surplus"], 1),
+                            "demand": _json_figure(pos["demand"]),
+                            "capacity": _json_figure(pos["capacity"]),
+                            "surplus": _json_figure(pos["surplus"]),
                             "surplus_pct": round(pos["surplus_pct"], 4),
-                            "shortfall": round(pos["shortfall"], 1),
+                            "shortfall": _json_figure(pos["shortfall"]),
                             "areas_short": pos["red_areas"],
                         }
                     )
@@ -264,8 +269,8 @@ class ReportData:
                 "interim_place_years": interim,
                 "projects": int(len(p)),
                 "mainstream_left_short": [
-                    {"phase": d["phase"], "year": d["year"], "places": round(d["total"], 1),
-                     "areas": {name: round(v, 1) for name, v in d["areas"]},
+                    {"phase": d["phase"], "year": d["year"], "places": _json_figure(d["total"]),
+                     "areas": {name: _json_figure(v) for name, v in d["areas"]},
                      "years_short": [y for y, _ in d["years"]], "why": d["why"]}
                     for d in self.mainstream_left_short],
             }
@@ -276,18 +281,18 @@ class ReportData:
             out["council_return"] = {
                 "edition": int(latest["edition"].max()),
                 "scap_year": int(latest[nc.YEAR].iloc[0]),
-                "basic_need_funding_gbp": _round1(analysis.published_value(
+                "basic_need_funding_gbp": _json_figure(analysis.published_value(
                     latest, "basic_need_funding", "all")),
                 "rows": [{"measure": r.measure, "year": int(r.year),
-                          "primary": _round1(r.primary), "primary_council": _round1(r.primary_council),
-                          "secondary": _round1(r.secondary),
-                          "secondary_council": _round1(r.secondary_council), "source": r.source}
+                          "primary": _json_figure(r.primary), "primary_council": _json_figure(r.primary_council),
+                          "secondary": _json_figure(r.secondary),
+                          "secondary_council": _json_figure(r.secondary_council), "source": r.source}
                          for r in c.itertuples(index=False)],
             }
         behind = self.capacity_behind
         if behind:  # the plan rests on places the base year's pupils already exceed
             out["capacity_out_of_date"] = [
-                {k: (round(v, 1) if isinstance(v, float) else v) for k, v in b.items()}
+                {k: (_json_figure(v) if isinstance(v, float) else v) for k, v in b.items()}
                 for b in behind]
         k = self.key_decision
         if k is not None and (k.get("recommended") or k.get("table") is not None):
@@ -298,7 +303,9 @@ class ReportData:
             out["key_decision"] = {
                 "area": k["area"],
                 "phase": k.get("phase"),
-                "options_appraised": 0 if t is None else int((~t["recommended"]).sum()),
+                # the options compared, without "do nothing" and the recommended plan's row
+                "options_appraised": 0 if t is None else int((~t["recommended"]
+                                                              & (t["kind"] != "")).sum()),
                 "option": r.get("option"),
                 "places": float(r.get("places", 0.0)),
                 "temporary_places": float(r.get("temporary_places", 0.0)),
@@ -319,16 +326,16 @@ class ReportData:
             entry = {"scenario": d["scenario"]} if d["scenario"] is not None else {}
             entry.update({
                 "first_year": d["first"],
-                "places_first_year": _round1(d["places_first"]),
+                "places_first_year": _json_figure(d["places_first"]),
                 "last_year": d["last"],
-                "places_last_year": _round1(d["places_last"]),
-                "places_last_year_lower80": _round1(d["lower"]),
-                "places_last_year_upper80": _round1(d["upper"]),
-                d["cap"]: _round1(d["capacity"]),
-                "shortfall_last_year": _round1(d["shortfall"]),
+                "places_last_year": _json_figure(d["places_last"]),
+                "places_last_year_lower80": _json_figure(d["lower"]),
+                "places_last_year_upper80": _json_figure(d["upper"]),
+                d["cap"]: _json_figure(d["capacity"]),
+                "shortfall_last_year": _json_figure(d["shortfall"]),
                 "plan_year": None if left is None else left[1],
-                "short_before_plan": None if left is None else _round1(d["plan"]["before"]),
-                "left_short_after_plan": None if left is None else _round1(left[0]),
+                "short_before_plan": None if left is None else _json_figure(d["plan"]["before"]),
+                "left_short_after_plan": None if left is None else _json_figure(left[0]),
             })
             out[d["key"]] = entry
         return out

@@ -106,14 +106,19 @@ def fmt_gbp_m(value: float) -> str:
 def fmt_pct(value: float, signed: bool = False, down: bool = False) -> str:
     """Fraction as a percentage to one decimal place (``0.0456 -> "4.6%"``).
 
-    ``down=True`` rounds down (``0.04955 -> "4.9%"``, not "5.0%"): for a surplus printed next
-    to its RAG rating, so a value below a threshold (5%) never prints as the threshold itself.
+    ``down=True`` rounds a positive value down (``0.04955 -> "4.9%"``, not "5.0%"): for a
+    surplus printed next to its RAG rating, so a value below a threshold (5%) never prints as
+    the threshold itself. A negative value (a deficit) is rounded towards zero, not away from
+    it (``-0.0012 -> "-0.1%"``: flooring would overstate it), but never to zero
+    (``-0.0004 -> "-0.1%"``: a deficit does not print as none).
     """
     if value is None or not math.isfinite(float(value)):
         return "-"
     x = 100 * float(value)
     if down:
-        x = math.floor(round(x * 10, 9)) / 10  # round(.., 9): 0.05 stored as 4.9999.. stays 5.0
+        # round(.., 9): 0.05 stored as 4.9999.. stays 5.0
+        y = math.floor(round(abs(x) * 10, 9)) / 10
+        x = y if x >= 0 else -max(y, 0.1)
     return f"{x:+.1f}%" if signed else f"{x:.1f}%"
 
 
@@ -161,10 +166,9 @@ def executive_summary(data: ReportData) -> list[str]:
             if pos is None:
                 continue
             spare = pos["surplus"] >= 0
-            share = (f"{fmt_pct(pos['surplus_pct'], down=True)} of pupils, as the tables count "
-                     f"it; {fmt_pct(pos['surplus'] / pos['capacity'], down=True)} of places, as "
-                     "the DfE counts unfilled places" if spare else
-                     f"{fmt_pct(-pos['surplus_pct'])} of pupils")
+            share = (f"{fmt_pct(pos['surplus_pct'])} of pupils, as the tables count it; "
+                     f"{fmt_pct(pos['surplus'] / pos['capacity'])} of places, as the DfE counts "
+                     "unfilled places" if spare else f"{fmt_pct(-pos['surplus_pct'])} of pupils")
             paras.append(
                 f"{_cap(PHASE_LABELS[phase])}, {fmt_year(year)} ({label}): "
                 f"{fmt_count(pos['demand'])} pupils against {fmt_count(pos['capacity'])} places, "
@@ -614,10 +618,13 @@ def accuracy_sentences(data: ReportData) -> list[str]:
         text = (f"The engine's errors come from a rolling-origin backtest of {whose}, origins "
                 f"{fmt_year(origins[0])} to {fmt_year(origins[-1])}, 1 and 3 years ahead.")
         if cmd and how.get("default_params", True):
-            text += (f" Reproduce: sufficiency backtest {cmd} --origins "
+            text += (f" Its errors by target year (appendix, sheet Accuracy) are those of "
+                     f"sufficiency backtest {cmd} --origins "
                      f"{','.join(str(o) for o in origins)} --horizons 1,3 --areas "
-                     f"{data.meta['authority']} (the model's files; the scorecards add the "
-                     "Council's own errors).")
+                     f"{data.meta['authority']} --out errors.csv (the model's files; the "
+                     "scorecards add the Council's own errors); the medians above are over "
+                     "the target years with a Council figure only, and the 3-year forecasts "
+                     "from the last two origins have no outcome yet.")
         elif cmd:
             text += (" It uses the model's [forecast] parameters, which differ from the "
                      "engine's defaults that the sufficiency backtest command runs.")
