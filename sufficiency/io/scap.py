@@ -158,11 +158,12 @@ def read_scap_capacity(
     data["scap_phase"] = frame.set_index([nc.SCHOOL, nc.PHASE]).loc[
         list(zip(data[nc.SCHOOL], data[nc.PHASE])), "scap_phase"
     ].to_numpy()
+    split = int((data.groupby(nc.SCHOOL)[nc.PHASE].nunique() > 1).sum())
     prov = Provenance(
         "capacity", source, sha256_of(path), "read_scap_capacity", len(data), (year,), "actual",
         "DfE, School capacity: academic year 2014 to 2015 (school-level data)",
-        "middle and all-through schools split into primary and secondary rows; their roll is "
-        "split in proportion to capacity (derived)",
+        (f"{split} middle or all-through school{'s' if split != 1 else ''} split into primary "
+         "and secondary rows, the roll in proportion to capacity (derived)" if split else ""),
     )
     logger.info("read %d capacity rows (%d schools) from %s", len(data), raw.shape[0], source)
     return Loaded(data, (prov,))

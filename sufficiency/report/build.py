@@ -1100,7 +1100,7 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
                     added = b - cap
             def _what(r):
                 kind, n = r.get("kind", r["option"]), int(r.get("modules", 1) or 1)
-                return f"{n} {text.kind_plural(kind)}" if n > 1 else str(kind).replace("_", " ")
+                return text.kind_count(kind, n) if n > 1 else str(kind).replace("_", " ")
 
             label = "recommended plan: " + "; ".join(
                 f"{_what(r)}, {text.fmt_opening(r['places'], r[nc.YEAR], r.get('fill_years', 0))}"

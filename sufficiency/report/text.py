@@ -367,7 +367,7 @@ def recommendations(data: ReportData) -> list[str]:
             council = _council_need(data, [b["phase"] for b in behind])
             recs.append(
                 f"notes an indicative capital programme of {fmt_gbp_m(total)} for "
-                f"{_join(what)} in {len(plan)} project(s) from {fmt_year(y0)} to "
+                f"{_join(what)} in {_n(len(plan), 'project')} from {fmt_year(y0)} to "
                 f"{fmt_year(y1)}, which this report does not recommend for approval: "
                 f"{_join(facts)}, so those places are out of date and the programme's "
                 f"{_join([b['phase'] for b in behind])} part overstates the need{council}; asks "
@@ -377,7 +377,7 @@ def recommendations(data: ReportData) -> list[str]:
         else:
             recs.append(
                 f"approves in principle the capital programme of {fmt_gbp_m(total)} for "
-                f"{_join(what)} in {len(plan)} project(s) from "
+                f"{_join(what)} in {_n(len(plan), 'project')} from "
                 f"{fmt_year(y0)} to {fmt_year(y1)}, subject to the Council's capital approval "
                 f"process{check}{_assumed_parts(data, plan)};"
             )
@@ -516,6 +516,9 @@ def area_commentary(data: ReportData, area: str) -> str:
         path = f"fall from {at['peak']} to {at['last']}"
     elif peak[nc.YEAR] == last[nc.YEAR]:
         path = f"rise from {at['first']} to a peak of {at['peak']}"
+    elif fmt_count(peak["demand"]) == fmt_count(last["demand"]):  # a fall of under a pupil
+        path = (f"rise from {at['first']} to a peak of {fmt_count(peak['demand'])} pupils in "
+                f"{fmt_year(peak[nc.YEAR])}, and stay there to {fmt_year(last[nc.YEAR])}")
     else:
         path = f"rise from {at['first']} to a peak of {at['peak']}, then fall to {at['last']}"
     text += f"Demand is forecast to {path}, against {fmt_count(first['capacity'])} places. "
@@ -545,7 +548,7 @@ def area_commentary(data: ReportData, area: str) -> str:
         what = (mine["kind"] if "kind" in mine.columns else mine["option"]).astype(str)
         n = mine["modules"] if "modules" in mine.columns else pd.Series(1, index=mine.index)
         items = [
-            (f"{int(m)} {kind_plural(o)}" if m > 1 else _a(o.replace("_", " ")))
+            (kind_count(o, int(m)) if m > 1 else _a(o.replace("_", " ")))
             + f" ({fmt_opening(p, y, f)}, {fmt_gbp_m(c)})"
             for o, m, p, y, f, c in zip(what, n, mine["places"], mine[nc.YEAR], _fills(mine),
                                         mine["cost"])
@@ -655,6 +658,16 @@ _KIND_PLURAL = {"bulge_class": "bulge classes", "new_school": "new schools",
                 "permanent_expansion": "permanent expansions",
                 "new_special_school": "new special schools",
                 "special_expansion": "special school expansions"}
+
+
+def kind_count(kind: str, n: int) -> str:
+    """``n`` modules of ``kind`` in words: ``"2 bulge classes"`` (each a class), but
+    ``"2 permanent expansion modules"`` (half forms of entry, perhaps at one school: "2
+    permanent expansions" read as two schools)."""
+    k = str(kind)
+    if k in ("bulge_class", "new_school", "new_special_school"):
+        return f"{n} {kind_plural(k)}"
+    return f"{n} {k.replace('_', ' ')} modules"
 
 
 def kind_plural(kind: str) -> str:
@@ -776,6 +789,11 @@ def _catalogue_places(data: ReportData, phase: str) -> tuple[float, list[str]] |
     items = [f"{int(m)} x {fmt_count(p)} places ({str(k).replace('_', ' ')})"
              for k, p, m in zip(kind, o["places"], o["max_modules"])]
     return total, items
+
+
+def _n(count: int, noun: str) -> str:
+    """``"1 project"``, ``"21 projects"``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _a(noun: str) -> str:
@@ -908,7 +926,7 @@ def early_years_commentary(data: ReportData) -> list[str]:
            "(listed below) phased in." if rising else ".")
     ]
     if np.isfinite(tot.loc[last, "supply"]):
-        by_age = [f"{AGE_LABELS.get(a, a)} {fmt_count(g.loc[(last, a), 'shortfall'])}"
+        by_age = [f"{AGE_LABELS.get(a, a)}: {fmt_count(g.loc[(last, a), 'shortfall'])}"
                   for a in ages if g.loc[(last, a), "shortfall"] >= 0.5]
         paras.append(
             f"Against a supply of {fmt_count(tot.loc[last, 'supply'])} places (an assumption: see "
