@@ -304,3 +304,21 @@ def test_lapse_years_and_names_on_a_synthetic_plan():
     assert lapse_years(data) == (2035, 2036)  # the 2025 class is gone by 2030
     assert sorted(bulge_lapse(data)) == [("Rubery primary", 20.0), ("Rubery secondary", 20.0)]
     assert lapse_years(SimpleNamespace(plan=plan.iloc[2:], before_after=ba)) is None
+
+
+def test_capacity_sheet_gives_named_year_groups_as_the_area_pages(run):
+    """The appendix's Capacity sheet gives first (and infant and junior) schools the year
+    groups the area pages give them (Warwickshire trial: the sheet said R-Y6 for a junior
+    school the page called Y3-Y6)."""
+    from sufficiency.report.tables import appendix_tables, named_year_groups, schools_table
+
+    _, _, data = run
+    sheet = appendix_tables(data)["Capacity"].frame
+    first = sheet["school_name"].astype(str).str.contains("First School").to_numpy()
+    assert first.any()  # Worcestershire's three-tier areas have first schools
+    assert (sheet.loc[first, "ncy_max"] == 4).all() and sheet.loc[first, "ncy_named"].all()
+    assert (data.schools.loc[first, "ncy_max"] == 6).all()  # the file's R-Y6
+    assert named_year_groups(data.schools)["ncy_max"].tolist() == sheet["ncy_max"].tolist()
+    row = sheet[first].iloc[0]
+    page = schools_table(data, row["area"]).frame
+    assert page.loc[page["school"] == row["school_name"], "year groups"].tolist() == ["R-Y4"]
