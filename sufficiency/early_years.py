@@ -540,12 +540,14 @@ class EarlyYearsResult:
             [nc.AREA, nc.PHASE, nc.YEAR, "places", "places_lower", "places_upper", nc.CAPACITY]]
 
     def summary(self) -> str:
-        """Short table: FTE places by age group (all areas) for the first, base and last years,
-        and the areas short of places in the last year."""
+        """Short table: FTE places by age group (all areas) in the supply year, the pupil
+        forecast's base year, 5 years on and the last year (the report's years, and the year
+        its supply is counted in), and the areas short of places in the last year."""
         f = self.to_frame()
         years = sorted(f[nc.YEAR].unique())
-        base = int(self.config.get("supply_year", years[0]))
-        show = sorted({years[0], base, min(years[-1], base + 5), years[-1]})
+        supply = int(self.config.get("supply_year", years[0]))
+        base = int(self.config.get("base_year", supply))
+        show = sorted({y for y in (supply, base, base + 5, years[-1]) if years[0] <= y <= years[-1]})
         cols = ["places", "places_lower", "places_upper", "supply", "shortfall"]
         t = f[f[nc.YEAR].isin(show)].groupby([nc.YEAR, "age"], as_index=False)[cols].sum(min_count=1)
         n_areas = f[nc.AREA].nunique()
