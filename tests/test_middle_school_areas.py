@@ -334,8 +334,8 @@ def test_capacity_and_report_describe_middle_and_high_areas(staffs, tmp_path):
             "in its primary area); Year 8 moves on to 8605012 (") in text
     assert ("Secondary 8605012 (secondary planning area 8605012) Tier structure: three-tier (first "
             "R-Y4, middle Y5-Y8, high Y9-Y13); this area's schools teach Years 9-13 only; its Year 9 "
-            "comes from the middle-school area(s) 8605010, 8605011, 8605015.") in text
-    assert "it also takes Year 9 from the middle-school area(s) 8602009, 8602012" in text
+            "comes from the middle-school areas 8605010, 8605011, 8605015.") in text
+    assert "it also takes Year 9 from the middle-school areas 8602009, 8602012" in text
     assert "Codsall Community High School Y9-Y13 1,090" in text
     assert "middle-school areas Y7-Y8, high-school areas Y9-Y13" in text
     assert "Some planning areas here hold only some year groups of their phase" in text
@@ -343,7 +343,7 @@ def test_capacity_and_report_describe_middle_and_high_areas(staffs, tmp_path):
     assert ("First schools 8602008 (primary planning area 8602008) Tier structure: three-tier "
             "(first R-Y4, middle Y5-Y8, high Y9-Y13); this area's schools teach R-Y4 only (first "
             "schools); Year 4 moves on to 8602006 (") in text
-    assert "it also takes Year 5 from the first-school area(s) 8602008" in text
+    assert "it also takes Year 5 from the first-school area 8602008" in text
     assert ("Secondary 8602013 (secondary planning area 8602013) Tier structure: a school "
             "recruiting across areas; this area's schools teach Years 10-13 only; its Year 10 is "
             "recruited from the areas 8602010, 8602011 (forecast as a share of their Year 9, as in "

@@ -362,7 +362,8 @@ class ReportData:
             lines.append(
                 f"  {p['phase']:<10} {nc.academic_year_label(p['year'])}: demand "
                 f"{count(pos['demand'])}, capacity {count(pos['capacity'])}, shortfall "
-                f"{count(pos['shortfall'])} ({p['areas_short']} area(s) short)"
+                f"{count(pos['shortfall'])} ({p['areas_short']} "
+                f"area{'' if p['areas_short'] == 1 else 's'} short)"
             )
         labels = {"send": ("special", "capacity"), "early_years": ("early years", "supply")}
         for d in self.place_positions:
@@ -684,7 +685,8 @@ def _tiers_text(area, areas=()) -> str:
         mine = [b for b in feeders if b.transfer_ncy + 1 == entry]
         kind = "first-school" if mine[0].phase == "primary" else "middle-school"
         text += (f"; {'its' if entry == g[0] else 'it also takes'} Year {entry} "
-                 f"{'comes ' if entry == g[0] else ''}from the {kind} area(s) "
+                 f"{'comes ' if entry == g[0] else ''}from the {kind} "
+                 f"area{'' if len(mine) == 1 else 's'} "
                  f"{', '.join(b.code for b in mine)}")
     if area.intake_from:
         text += (f"; its Year {g[0]} is recruited from the areas {', '.join(area.intake_from)} "
