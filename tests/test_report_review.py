@@ -239,6 +239,14 @@ def test_a_programme_on_out_of_date_capacity_is_not_recommended_for_approval(run
         kd = next(r for r in recs if "the recommended option for" in r)
         assert kd.startswith("notes, but does not agree until current capacity is confirmed, "
                              "the recommended option") and "indicative capital programme" in kd
+        # withheld with the whole programme, whichever phase is out of date (review)
+        p = data.sufficiency.copy()
+        pri = (p["phase"] == "primary").to_numpy()
+        p.loc[pri, "capacity"] = p.loc[pri, "capacity"] * 0.85
+        other = dataclasses.replace(data, sufficiency=p)
+        assert [b["phase"] for b in capacity_behind(other)] == ["primary"]
+        assert not any(r.startswith("agrees the recommended option")
+                       for r in recommendations(other))
     # without a plan the summary speaks of the shortfalls only
     bare = dataclasses.replace(cut, plan=None)
     said = [p for p in executive_summary(bare) if "already exceeded the" in p]

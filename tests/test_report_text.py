@@ -378,8 +378,8 @@ def test_later_years_short_say_why():
     data = SimpleNamespace(before_after=ba, options=options, binding=binding, plan=None,
                            area_name=lambda a: {"A": "Rugby", "B": "Bedworth"}[a])
     got = _later_why(data, {"phase": "secondary", "year": 2027})
-    assert got == ("; later, in Rugby (short to 2029/30), the one new school allowed is used "
-                   "and all 4 permanent expansions allowed are used")
+    assert got == ("later, in Rugby (short to 2029/30), the one new school allowed is used "
+                   "and all 4 permanent expansion modules allowed are used")
     assert _later_why(data, {"phase": "secondary", "year": 2029}) == ""
 
 
@@ -393,3 +393,26 @@ def test_pct_rounded_down_towards_zero():
     assert fmt_pct(-0.0012, down=True) == "-0.1%"
     assert fmt_pct(-0.0004, down=True) == "-0.1%"  # a deficit never prints as none
     assert fmt_pct(0.0556) == "5.6%"  # nearest, without down
+
+
+def test_review_edge_cases_of_the_new_wording():
+    """Second code review (28 November 2026): float noise is not a deficit; one module reads
+    as one; a special expansion reads as a school's; a missing year group stays missing; a
+    JSON figure of pd.NA is null."""
+    import numpy as np
+    import pandas as pd
+
+    from sufficiency.report.build import _json_figure
+    from sufficiency.report.tables import named_year_groups
+    from sufficiency.report.text import fmt_pct, kind_count
+
+    assert fmt_pct(-1e-12, down=True) == "0.0%"
+    assert kind_count("bulge_class", 1) == "a bulge class"
+    assert kind_count("permanent_expansion", 1) == "1 permanent expansion module"
+    assert kind_count("special_expansion", 2) == "2 special school expansion modules"
+    schools = pd.DataFrame({"school": ["1", "2"], "school_name": ["A First School", "B Primary"],
+                            "phase": "primary", "ncy_min": [0.0, np.nan], "ncy_max": [6.0, np.nan]})
+    got = named_year_groups(schools)
+    assert got["ncy_max"].iloc[0] == 4 and np.isnan(got["ncy_min"].iloc[1])
+    assert schools["ncy_max"].iloc[0] == 6  # the input is not changed
+    assert _json_figure(pd.NA) is None and _json_figure(np.int64(3)) == 3.0

@@ -262,8 +262,8 @@ def _finish(frame: pd.DataFrame, path: str | Path, reader: str, markers: int, no
     frame = frame.assign(**{nc.SOURCE: Path(path).name})
     data = validate_frame(frame, "ehc_plans", source, year_range=_YEAR_RANGE)
     if markers:
-        note += (f"; {markers} value(s) were DfE markers x/c/z (not available, suppressed or not "
-                 "applicable) and were treated as missing, not as zero")
+        note += (f"; DfE markers x/c/z (not available, suppressed or not applicable) in "
+                 f"{markers} cell{'' if markers == 1 else 's'}, treated as missing, not as zero")
         logger.info("%s: %d DfE marker value(s) treated as missing", source, markers)
     prov = Provenance(
         "ehc_plans", source, sha256_of(path), reader, len(data),

@@ -78,7 +78,7 @@ JSON_DECIMALS = 2
 
 def _json_figure(v) -> float | None:
     """A figure for ``summary.json``: :data:`JSON_DECIMALS` decimals, None when missing."""
-    return None if v is None or not np.isfinite(v) else round(float(v), JSON_DECIMALS)
+    return None if v is None or pd.isna(v) or not np.isfinite(float(v)) else round(float(v), JSON_DECIMALS)
 
 
 @dataclass(frozen=True)
@@ -305,13 +305,13 @@ class ReportData:
                 "phase": k.get("phase"),
                 # the options compared, without "do nothing" and the recommended plan's row
                 "options_appraised": 0 if t is None else int((~t["recommended"]
-                                                              & (t["kind"] != "")).sum()),
+                                                              & (t["option"] != "do nothing")).sum()),
                 "option": r.get("option"),
-                "places": float(r.get("places", 0.0)),
-                "temporary_places": float(r.get("temporary_places", 0.0)),
+                "places": _json_figure(r.get("places", 0.0)),
+                "temporary_places": _json_figure(r.get("temporary_places", 0.0)),
                 # interim options bought by the plan, in place-years (not places still needed)
-                "interim_place_years": float(r.get("interim_place_years", 0.0)),
-                "cost_gbp": float(r.get("cost", 0.0)),
+                "interim_place_years": _json_figure(r.get("interim_place_years", 0.0)),
+                "cost_gbp": _json_figure(r.get("cost", 0.0)),
                 "year": int(r["year"]) if r else None,
                 "last_year": int(r.get("last_year", r["year"])) if r else None,
             }

@@ -195,7 +195,9 @@ def named_year_groups(schools: pd.DataFrame) -> pd.DataFrame:
     named = (np.array(out["ncy_named"].fillna(False).astype(bool), dtype=bool)
              if "ncy_named" in out else np.zeros(len(out), bool))
     if {"ncy_min", "ncy_max"} <= set(out.columns):
-        pri = (out[nc.PHASE] == "primary").to_numpy()
+        # primary rows whose year groups are known (a missing one stays missing)
+        pri = ((out[nc.PHASE] == "primary") & out["ncy_min"].notna()
+               & out["ncy_max"].notna()).to_numpy()
         names = (out["school_name"] if "school_name" in out else out[nc.SCHOOL]).astype(str)
         lo, hi, changed = nc.year_groups_from_names(names[pri], out.loc[pri, "ncy_min"],
                                                     out.loc[pri, "ncy_max"])

@@ -118,7 +118,7 @@ def fmt_pct(value: float, signed: bool = False, down: bool = False) -> str:
     if down:
         # round(.., 9): 0.05 stored as 4.9999.. stays 5.0
         y = math.floor(round(abs(x) * 10, 9)) / 10
-        x = y if x >= 0 else -max(y, 0.1)
+        x = y if x > -1e-9 else -max(y, 0.1)  # float noise below zero is zero
     return f"{x:+.1f}%" if signed else f"{x:.1f}%"
 
 
@@ -168,7 +168,9 @@ def executive_summary(data: ReportData) -> list[str]:
             spare = pos["surplus"] >= 0
             share = (f"{fmt_pct(pos['surplus_pct'])} of pupils, as the tables count it; "
                      f"{fmt_pct(pos['surplus'] / pos['capacity'])} of places, as the DfE counts "
-                     "unfilled places" if spare else f"{fmt_pct(-pos['surplus_pct'])} of pupils")
+                     "unfilled places" if spare else
+                     # a deficit never prints as none (0.0%)
+                     f"{fmt_pct(max(-pos['surplus_pct'], 0.001))} of pupils")
             paras.append(
                 f"{_cap(PHASE_LABELS[phase])}, {fmt_year(year)} ({label}): "
                 f"{fmt_count(pos['demand'])} pupils against {fmt_count(pos['capacity'])} places, "
@@ -442,8 +444,9 @@ def recommendations(data: ReportData) -> list[str]:
                        + ([f"{fmt_count(interim)} place-years of interim or other temporary "
                            "places"] if interim > 0 else []))
         instead = r.get("instead_of") or []
-        # withheld with the programme when the programme's phase rests on out-of-date places
-        withheld = key["phase"] in {b["phase"] for b in data.capacity_behind}
+        # withheld with the programme, which is withheld as a whole when any phase rests on
+        # places its base year's pupils already exceed
+        withheld = bool(data.capacity_behind)
         rec = (("notes, but does not agree until current capacity is confirmed, "
                 if withheld else "agrees ")
                + f"the recommended option for {key['area_name']} {key['phase']} places"
@@ -516,7 +519,8 @@ def area_commentary(data: ReportData, area: str) -> str:
         path = f"fall from {at['peak']} to {at['last']}"
     elif peak[nc.YEAR] == last[nc.YEAR]:
         path = f"rise from {at['first']} to a peak of {at['peak']}"
-    elif fmt_count(peak["demand"]) == fmt_count(last["demand"]):  # a fall of under a pupil
+    elif (rows.loc[rows[nc.YEAR] >= peak[nc.YEAR], "demand"].map(fmt_count)
+          == fmt_count(peak["demand"])).all():  # no year after the peak falls by a pupil
         path = (f"rise from {at['first']} to a peak of {fmt_count(peak['demand'])} pupils in "
                 f"{fmt_year(peak[nc.YEAR])}, and stay there to {fmt_year(last[nc.YEAR])}")
     else:
@@ -666,8 +670,13 @@ def kind_count(kind: str, n: int) -> str:
     permanent expansions" read as two schools)."""
     k = str(kind)
     if k in ("bulge_class", "new_school", "new_special_school"):
-        return f"{n} {kind_plural(k)}"
-    return f"{n} {k.replace('_', ' ')} modules"
+        return f"{n} {kind_plural(k)}" if n != 1 else _a(k.replace("_", " "))
+    noun = _KIND_SINGULAR.get(k, k.replace("_", " "))
+    return f"{n} {noun} module{'' if n == 1 else 's'}"
+
+
+#: a kind in words where its identifier reads badly ("special expansion")
+_KIND_SINGULAR = {"special_expansion": "special school expansion"}
 
 
 def kind_plural(kind: str) -> str:
@@ -703,7 +712,7 @@ def why_short(data: ReportData, area: str, phase: str, year: int) -> list[str]:
         per_year = dict(zip(o["option"], o["max_per_year"])) if o is not None and "max_per_year" in o else {}
         total = dict(zip(o["option"], o["max_modules"])) if o is not None and "max_modules" in o else {}
         for opt, y in zip(r["option"], r[nc.YEAR]):
-            k = kind_plural(kind.get(opt, opt))
+            k = kind_plural(kind.get(opt, "option"))
             if y == year:
                 n = per_year.get(opt)
                 parts.append(f"no more than one {str(kind.get(opt, opt)).replace('_', ' ')} a "
@@ -713,10 +722,10 @@ def why_short(data: ReportData, area: str, phase: str, year: int) -> list[str]:
             elif pd.isna(y) and earliest.get(opt, year) <= year:
                 # a limit on all modules counts only if the option could have opened by then
                 n = total.get(opt)
-                one = str(kind.get(opt, opt)).replace("_", " ")
-                parts.append(f"the one {one} allowed is used" if n == 1 else
-                             f"all {int(n)} {k} allowed are used" if n else
-                             f"all {k} allowed are used")
+                what = kind.get(opt, "option")
+                parts.append(f"the one {str(what).replace('_', ' ')} allowed is used" if n == 1
+                             else f"all {kind_count(what, int(n))} allowed are used" if n else
+                             f"all {kind_plural(what)} allowed are used")
         if ((b["family"] == "budget") & ((b[nc.YEAR] == year) | b[nc.YEAR].isna())).any():
             parts.append("the capital budget is spent")
     p = data.plan
@@ -739,7 +748,7 @@ def left_short_why(data: ReportData, d: dict) -> str:
     if d["lead"] is not None:
         common.insert(0, f"no permanent places can open in {'them' if len(d['codes']) > 1 else 'it'} "
                          f"before {fmt_year(d['lead'])}")
-    return _join(common) + _later_why(data, d)
+    return "; ".join(p for p in (_join(common), _later_why(data, d)) if p)
 
 
 def _later_why(data: ReportData, d: dict) -> str:
@@ -756,7 +765,7 @@ def _later_why(data: ReportData, d: dict) -> str:
         why = _join(why_short(data, area, d["phase"], y))
         if why:
             groups.setdefault(why, []).append(f"{data.area_name(area)} (short to {fmt_year(y)})")
-    return "".join(f"; later, in {_join(names)}, {why}" for why, names in groups.items())
+    return "; ".join(f"later, in {_join(names)}, {why}" for why, names in groups.items())
 
 
 def _left_short_sentence(d: dict) -> str:
