@@ -330,3 +330,23 @@ def test_capacity_sheet_gives_named_year_groups_as_the_area_pages(run):
     row = sheet[first].iloc[0]
     page = schools_table(data, row["area"]).frame
     assert page.loc[page["school"] == row["school_name"], "year groups"].tolist() == ["R-Y4"]
+
+
+def test_key_decision_without_a_recommendation_concludes(run):
+    """When the recommended plan builds nothing in the key decision's area, section 7 still
+    concludes, from the 'do nothing' row (Shropshire re-test: options A-D and no conclusion)."""
+    import dataclasses
+
+    from sufficiency.report.text import key_decision_nothing
+
+    _, _, data = run
+    k = data.key_decision
+    if k is None or k.get("table") is None:
+        pytest.skip("no options appraisal in this run")
+    assert key_decision_nothing(data) == ""  # Worcestershire's plan builds in Worcester City
+    t = k["table"]
+    none = t[t["option"] == "do nothing"].iloc[0]
+    got = key_decision_nothing(dataclasses.replace(data, key_decision={**k, "recommended": None}))
+    assert got.startswith("Recommended: no new places now. The recommended plan builds none here: ")
+    assert f"up to {fmt_count(none['max shortfall (central)'])} places short on the central" in got
+    assert f"up to {fmt_count(none['max shortfall (stress)'])} places short if demand" in got

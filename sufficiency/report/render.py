@@ -193,7 +193,8 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
                           & (sa["shortfall"] > 0)).any())
         plan_rows = None
         if data.plan is not None and len(data.plan):
-            mine = data.plan[data.plan[nc.AREA].astype(str) == area]
+            mine = data.plan[(data.plan[nc.AREA].astype(str) == area)
+                             & (data.plan[nc.PHASE] == phase if nc.PHASE in data.plan else True)]
             if len(mine):
                 cols = tables.plan_columns(mine, tables.PLAN_COLUMNS[1:])
                 plan_rows = tables.Table(
@@ -214,6 +215,10 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
             # options only where there is something to decide (a shortfall or a project)
             "options": tables.options_table(data, area) if (plan_rows is not None or short) else None,
             "no_need": not short and plan_rows is None,
+            # the key decision's area: appraised in section 7 even without a central shortfall
+            "key": (data.key_decision is not None and data.key_decision.get("table") is not None
+                    and str(data.key_decision["area"]) == str(area)
+                    and data.key_decision.get("phase") == phase),
             "plan": plan_rows,
         })
     svgs = dict(zip([key for key, *_ in jobs], collect()))
@@ -241,6 +246,7 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         "key": tables.key_decision_table(data),
         "key_years": tables.key_decision_years(data),
         "key_decision": data.key_decision,
+        "key_nothing": text.key_decision_nothing(data),
         "decisions": [(k, text.council_style(str(v))) for k, v in data.decisions.items()],
         "plan": tables.plan_table(data),
         "capital": tables.capital_programme(data),

@@ -544,6 +544,10 @@ def area_commentary(data: ReportData, area: str) -> str:
                  + f" (including the {margin} margin).")
     text += "".join(" " + _tier_change_sentence(t) for t in data.tier_changes if t["area"] == area)
     plan = data.plan
+    if plan is not None and nc.PHASE in plan:
+        # this page's phase of places only: an early years setting in a primary area's code
+        # adds no school places (Shropshire re-test: a primary page credited one with that)
+        plan = plan[plan[nc.PHASE] == str(rows[nc.PHASE].iloc[0])]
     if plan is None or plan.empty or short.empty and (plan[nc.AREA] != area).all():
         return text
     mine = plan[plan[nc.AREA] == area]
@@ -1053,6 +1057,31 @@ def _by_age_clause(d: dict) -> str:
             f"short that year: the plan's figure counts spare places for older children "
             "against younger children's need, which holds only where providers re-register "
             "those places for younger children (with more staff)")
+
+
+def key_decision_nothing(data: ReportData) -> str:
+    """The options appraisal's conclusion when the recommended plan builds nothing in its
+    area (Shropshire re-test: a section with options A-D and no conclusion): what doing
+    nothing leaves short on the central forecast and at the stress quantile; "" otherwise."""
+    k = data.key_decision
+    if k is None or k.get("recommended") or k.get("table") is None:
+        return ""
+    t = k["table"]
+    none = t[t["option"] == "do nothing"]
+    if none.empty:
+        return ""
+    c = float(none["max shortfall (central)"].iloc[0])
+    st = (float(none["max shortfall (stress)"].iloc[0]) if "max shortfall (stress)" in none
+          else np.nan)
+    q = int(round(100 * float(k.get("quantile", 0.8))))
+    central = (f"doing nothing leaves up to {fmt_count(c)} places short on the central forecast"
+               if c >= 0.5 else "the area is not short of places on the central forecast")
+    stress = ("" if not np.isfinite(st) else
+              f"{', and' if c >= 0.5 else ', but'} up to {fmt_count(st)} places short if demand "
+              f"came in at its {q}th percentile" if st >= 0.5
+              else f", nor at its {q}th percentile")
+    return (f"Recommended: no new places now. The recommended plan builds none here: {central}"
+            f"{stress}. Review this decision with the next forecast.")
 
 
 def benchmark_sentence(data: ReportData) -> str:
