@@ -155,7 +155,7 @@ def test_plan_paragraph_says_what_is_left_short_and_why():
         return _plan_paragraph(_plan_data(**kw), "special", "special school places", "special")
 
     text = para(options=True, exhausted=True, left=104.0)
-    assert "adds 16 special school places (a special expansion of 16 places from 2027/28) at £1.0m" in text
+    assert "adds 16 special school places (a special expansion, 16 places from 2027/28) at £1.0m" in text
     assert "still leaves 104 special school places short in 2027/28" in text
     assert "120 before the plan" in text
     assert "every option in the model's catalogue is used (2 x 8 places (special expansion)" in text
@@ -313,12 +313,12 @@ def test_plan_items_grouped_with_articles():
 
     assert _a("early years setting") == "an early years setting"
     assert _a("bulge class") == "a bulge class"
-    got = _grouped([("early_years_setting", "52 places from 2027/28")] * 3
-                   + [("bulge_class", "30 places from 2028/29"),
-                      ("early_years_setting", "26 places from 2027/28")])
-    assert got == ["3 early years settings, each of 52 places from 2027/28",
-                   "a bulge class of 30 places from 2028/29",
-                   "an early years setting of 26 places from 2027/28"]
+    got = _grouped([("early_years_setting", 2, "52 places from 2027/28")] * 3
+                   + [("bulge_class", 1, "30 places from 2028/29"),
+                      ("early_years_setting", 1, "26 places from 2027/28")])
+    assert got == ["2 early years setting modules, 52 places from 2027/28, in each of 3 areas",
+                   "a bulge class, 30 places from 2028/29",
+                   "an early years setting, 26 places from 2027/28"]
 
 
 def test_assumed_parts_and_by_age_clause():

@@ -281,7 +281,7 @@ def _binding(data: PlanData, settings: PlanSettings, x: np.ndarray, cells: pd.Da
     perm = opts["duration"].to_numpy() == 0
     for i in np.nonzero((max_m > 0) & (used >= max_m - TOL) & (used > 0))[0].tolist():
         rows.append(("module_limit", "", area[i], phase[i], np.nan, name[i],
-                     f"all {int(max_m[i])} module{'' if int(max_m[i]) == 1 else 's'} used"))
+                     ("its only module used" if int(max_m[i]) == 1 else f"all {int(max_m[i])} modules used")))
     for b in np.nonzero(~perm[o] & (x >= data.build_upper - TOL) & (x > 0))[0].tolist():
         i = o[b]
         rows.append(("module_limit", "", area[i], phase[i], int(data.build_year[b]), name[i],

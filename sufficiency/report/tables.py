@@ -115,7 +115,7 @@ def _suff_note(data) -> str:
     return (
         f"Demand: forecast pupils by phase of places (primary R-Y6; secondary Y7-Y13{own}). Capacity: "
         f"net capacity, {m['data_vintage'].split('capacity: ')[-1]}. Required = demand x "
-        f"(1 + {fmt_pct(m['margin'])}). Surplus % = (capacity - demand) / demand (rounded down: 4.96% shows as 4.9%). RAG: red shortfall (surplus below {fmt_pct(m['margin'])}); "
+        f"(1 + {fmt_pct(m['margin'])}). Surplus % = (capacity - demand) / demand (rounded down: 4.96% shows as 4.9%; a deficit rounds towards zero, -2.97% as -2.9%, but never to 0.0%). RAG: red shortfall (surplus below {fmt_pct(m['margin'])}); "
         f"amber surplus below {fmt_pct(m['target'])}; green {fmt_pct(m['target'])}-"
         f"{fmt_pct(m['ceiling'])}; blue above {fmt_pct(m['ceiling'])}."
     )
@@ -331,7 +331,7 @@ def capital_programme(data) -> Table | None:
     g = p.groupby(keys, as_index=False, sort=True)[["places", "permanent", "temporary", "cost"]].sum()
     if phase:
         wide = g.pivot_table(index=nc.YEAR, columns=phase, values="cost", aggfunc="sum", fill_value=0.0)
-        wide.columns = [f"cost {c}" for c in wide.columns]
+        wide.columns = [f"cost {str(c).replace('_', ' ')}" for c in wide.columns]
         wide["total cost"] = wide.sum(axis=1)
         by_year = g.groupby(nc.YEAR)
         wide["permanent places"] = by_year["permanent"].sum()
@@ -356,14 +356,16 @@ def capital_programme(data) -> Table | None:
     out.insert(1, "spend in financial year", fy)
     interim = ("; interim places hired a year at a time count once here, in the year they "
                "are first hired" if other.any() else "")
+    filling = p["fill_years"].fillna(0) > 0 if "fill_years" in p else pd.Series(False, index=p.index)
+    fills = ("; a new school's places come into use one year group a year (the plan table's "
+             "fill column)" if filling.any() else "")
     return Table("Capital programme by year", out, fm,
                  "Year = academic year in which the places open (September). Spend is assumed "
                  "in the financial year (April to March) in which they open, i.e. building "
                  "over the spring and summer before the September opening; a new school or "
                  "a large expansion spends over its lead time before that, so its spend starts "
                  "earlier than shown. Places are each project's full size in its opening "
-                 "year; a new school's places come into use one year group a year (the plan "
-                 "table's fill column)" + interim + ". Costs are each option's own cost per "
+                 "year" + (fills if fills else "") + interim + ". Costs are each option's own cost per "
                  "place, as its source gives it (appendix, sheet Options), not re-based to one "
                  "price year. Figures from the plan's recommended projects.")
 
@@ -473,6 +475,8 @@ def accuracy_table(data) -> Table | None:
     out["target_year"] = out["target_year"].astype(int)
     fm = {c: "pct_signed" for c in out.columns if c not in (nc.PHASE, "horizon", "target_year")}
     fm.update({"target_year": "year", "horizon": "int"})
+    out = out.rename(columns={"target_year": "target year"})
+    fm["target year"] = fm.pop("target_year")
     return Table("Forecast accuracy: signed error (forecast - actual) / actual", out, fm,
                  "DfE measure: authority totals, primary R-Y6 and secondary Y7-Y11, forecasts "
                  "made 1, 2 or 3 years before. Source: DfE school places scorecards (own "

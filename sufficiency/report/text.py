@@ -814,15 +814,17 @@ def _a(noun: str) -> str:
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
-def _grouped(items: list[tuple[str, str]]) -> list[str]:
-    """``(kind, opening)`` pairs in words, identical ones once with their count, in order of
-    first appearance: ``"3 early years settings of 52 places from 2027/28 each"``."""
+def _grouped(items: list[tuple[str, int, str]]) -> list[str]:
+    """``(kind, modules, opening)`` of the plan's rows (one per area, option and year) in
+    words, identical ones once with the number of areas, in order of first appearance:
+    ``"2 early years setting modules, 52 places from 2027/28, in each of 8 areas"``
+    (Shropshire re-test: modules had been counted as settings)."""
     counts = Counter(items)
     out = []
-    for (kind, opening) in dict.fromkeys(items):
-        n = counts[(kind, opening)]
-        out.append(f"{_a(kind.replace('_', ' '))} of {opening}" if n == 1 else
-                   f"{n} {kind_plural(kind)}, each of {opening}")
+    for (kind, m, opening) in dict.fromkeys(items):
+        n = counts[(kind, m, opening)]
+        what = kind_count(kind, m) if m > 1 else _a(kind.replace("_", " "))
+        out.append(f"{what}, {opening}" + (f", in each of {n} areas" if n > 1 else ""))
     return out
 
 
@@ -840,8 +842,10 @@ def _plan_paragraph(data: ReportData, phase: str, what: str, section: str) -> st
     text = ""
     if mine is not None and len(mine):
         kinds = (mine["kind"] if "kind" in mine else mine["option"]).astype(str)
-        items = _grouped([(k, fmt_opening(p, y, f))
-                          for k, p, y, f in zip(kinds, mine["places"], mine[nc.YEAR], _fills(mine))])
+        modules = (mine["modules"].fillna(1).astype(int) if "modules" in mine
+                   else pd.Series(1, index=mine.index))
+        items = _grouped([(k, int(m), fmt_opening(p, y, f)) for k, m, p, y, f in
+                          zip(kinds, modules, mine["places"], mine[nc.YEAR], _fills(mine))])
         text = (f"The recommended programme adds {fmt_count(mine['places'].sum())} {what} "
                 f"({_join(items)}) at {fmt_gbp_m(mine['cost'].sum())}. ")
     else:
