@@ -416,3 +416,15 @@ def test_review_edge_cases_of_the_new_wording():
     assert got["ncy_max"].iloc[0] == 4 and np.isnan(got["ncy_min"].iloc[1])
     assert schools["ncy_max"].iloc[0] == 6  # the input is not changed
     assert _json_figure(pd.NA) is None and _json_figure(np.int64(3)) == 3.0
+
+
+def test_worst_year_of_the_plan_is_stated():
+    """SYNTHETIC: the SEND / early years sentences give the most the plan leaves short in any
+    of its years when it exceeds the last year's (Shropshire re-test: 336 short in 2027/28,
+    only the last year's 235 stated)."""
+    from sufficiency.report.text import _worst_clause
+
+    d = {"worst_after": (336.2, 2027), "left": (235.0, 2032)}
+    assert _worst_clause(d) == " (up to 336 in 2027/28)"
+    assert _worst_clause({**d, "worst_after": (235.0, 2032)}) == ""
+    assert _worst_clause({**d, "worst_after": None}) == ""

@@ -334,7 +334,8 @@ def place_positions(data: ReportData) -> list[dict]:
     unknown), ``shortfall`` in the last year, ``plan`` = :func:`_plan_last_year` (None when the
     plan did not cover them), ``left`` = (places the recommended plan still leaves short,
     the plan's last year) or None, and ``places_plan`` / ``shortfall_plan``: places needed and
-    the shortfall by group (no margin) in the plan's last year (NaN without a plan)."""
+    the shortfall by group (no margin) in the plan's last year (NaN without a plan), and
+    ``worst_after`` = (the most the plan leaves short in any of its years, that year) or None."""
     out = []
     t = send_totals(data)
     if t is not None:
@@ -360,6 +361,11 @@ def place_positions(data: ReportData) -> list[dict]:
         at = tot.loc[py] if py is not None and py in tot.index else None
         d["places_plan"] = np.nan if at is None else float(at["places"])
         d["shortfall_plan"] = np.nan if at is None else float(at["shortfall"])
+        # the most the plan leaves short in any of its years (its last year's is "left")
+        res = residual_shortfall(data, d["phase"]) if d["plan"] is not None else None
+        d["worst_after"] = (None if res is None or res.empty else
+                            (float(res["shortfall_after"].max()),
+                             int(res.loc[res["shortfall_after"].idxmax(), nc.YEAR])))
     return out
 
 

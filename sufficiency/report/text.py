@@ -847,7 +847,7 @@ def _plan_paragraph(data: ReportData, phase: str, what: str, section: str) -> st
         items = _grouped([(k, int(m), fmt_opening(p, y, f)) for k, m, p, y, f in
                           zip(kinds, modules, mine["places"], mine[nc.YEAR], _fills(mine))])
         text = (f"The recommended programme adds {fmt_count(mine['places'].sum())} {what} "
-                f"({_join(items)}) at {fmt_gbp_m(mine['cost'].sum())}. ")
+                f"({'; '.join(items)}) at {fmt_gbp_m(mine['cost'].sum())}. ")
     else:
         text = f"The recommended programme adds no {what}. "
     last = res.iloc[-1]
@@ -990,7 +990,8 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
                         + (f", when {fmt_count(d['places_plan'])} places are needed"
                            if d["left"][1] != d["last"] and np.isfinite(d["places_plan"]) else "")
                         + f", {fmt_count(before)} places are short with the {margin} margin before "
-                        f"the recommended programme and {fmt_count(d['left'][0])} after it; asks "
+                        f"the recommended programme and {fmt_count(d['left'][0])} after it"
+                        f"{_worst_clause(d)}; asks "
                         "officers to identify and cost further special school provision")
         else:
             rec = f"notes that funded early years places needed {rise} (full-time equivalent)"
@@ -1007,7 +1008,7 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
             if short:
                 rec += (f"; asks officers to confirm providers' registered places and to bring "
                         f"forward options for the {fmt_count(d['left'][0])} places short in "
-                        f"{fmt_year(d['left'][1])}")
+                        f"{fmt_year(d['left'][1])}{_worst_clause(d)}")
                 if d["plan"]["added"] < 0.5:
                     rec += f" (all age groups together, with the {margin} margin; the plan adds none)"
                 rec += _by_age_clause(d)
@@ -1042,6 +1043,15 @@ def _assumed_parts(data: ReportData, plan: pd.DataFrame) -> str:
     return (f"; of this, {_join(parts)} {'rests' if one else 'rest'} on assumed figures, not "
             f"counted places: officers to confirm {'it' if one else 'them'} before "
             f"{'that part proceeds' if one else 'those parts proceed'}")
+
+
+def _worst_clause(d: dict) -> str:
+    """", up to 336 in 2027/28" when the plan leaves more short in an earlier year of the plan
+    than in its last (Shropshire re-test: only the last year's 235 was stated), else ""."""
+    w, left = d.get("worst_after"), d.get("left")
+    if w is None or left is None or w[1] == left[1] or not w[0] >= left[0] + 0.5:
+        return ""
+    return f" (up to {fmt_count(w[0])} in {fmt_year(w[1])})"
 
 
 def _send_capacity_assumed(data: ReportData) -> bool:
@@ -1210,8 +1220,11 @@ def _send_early_years_summary(data: ReportData) -> list[str]:
             margin = fmt_pct(data.meta["margin"])
             pooled = (" (age groups together)" if d["key"] == "early_years" else "")
             if left[0] < 0.5:
+                w = d.get("worst_after")
                 text += (f" The recommended plan meets the need with the {margin} margin by "
-                         f"{fmt_year(left[1])}, the plan's last year.")
+                         f"{fmt_year(left[1])}, the plan's last year"
+                         + (f", though {fmt_count(w[0])} places are still short in "
+                            f"{fmt_year(w[1])}" if w is not None and w[0] >= 0.5 else "") + ".")
             else:
                 when = (f" In {fmt_year(left[1])}, the plan's last year"
                         + (f", when {fmt_count(d['places_plan'])} are needed"
@@ -1219,7 +1232,8 @@ def _send_early_years_summary(data: ReportData) -> list[str]:
                         + f", {fmt_count(before)} places are short with the {margin} "
                         f"margin{pooled}")
                 text += when + ("; the recommended plan adds none" if added < 0.5 else
-                                f" before the plan and {fmt_count(left[0])} after it")
+                                f" before the plan and {fmt_count(left[0])} after it"
+                                + _worst_clause(d))
                 text += _by_age_clause(d) + "."
         out.append(text)
     return out
