@@ -901,7 +901,9 @@ def send_commentary(data: ReportData) -> list[str]:
           f"forecast to reach {fmt_count(t_mid['places'])} in {fmt_year(mid)} and "
           f"{fmt_count(t_last['places'])} in {fmt_year(last)} (80% range "
           f"{fmt_count(t_last['lower'])}-{fmt_count(t_last['upper'])}, adding the age groups' "
-          "ranges).")
+          "ranges: deliberately cautious, as EHC plan numbers have been volatile; backtested, "
+          "such ranges held almost every outcome, while ranges from the total's own errors "
+          "held only half).")
     if np.isfinite(t_last["capacity"]):
         p2 += (f" Against {fmt_count(t_last['capacity'])} special school places, that is "
                f"{fmt_count(tot.loc[y0, 'shortfall'])} places short in {fmt_year(y0)} and "
