@@ -251,10 +251,10 @@ def test_staffordshire_validates_without_the_middle_school_warning(staffs):
     assert r.exit_code == 0, r.output
     assert "valid (95 planning areas)" in r.output
     assert "have only middle schools" not in r.output
-    assert ("    8 secondary Y7-Y8 area(s) (year_groups): 8602009, 8602012, 8605010, 8605011, "
+    assert ("    8 secondary Y7-Y8 areas (year_groups): 8602009, 8602012, 8605010, 8605011, "
             "8605015, 8606009, 8607018, 8607019") in r.output
-    assert "2 secondary Y10-Y13 area(s) (year_groups): 8602013, 8605016; 2 recruit their entry" in r.output
-    assert "7 primary R-Y4 area(s) (year_groups)" in r.output
+    assert "2 secondary Y10-Y13 areas (year_groups): 8602013, 8605016; 2 recruit their entry" in r.output
+    assert "7 primary R-Y4 areas (year_groups)" in r.output
 
 
 def test_staffordshire_forecast_keeps_each_area_to_its_year_groups(staffs, data_dir, tmp_path):

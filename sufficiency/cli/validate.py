@@ -40,7 +40,7 @@ def validate(model):
     problems = [str(w.message) for w in caught]
     click.echo("")
     if problems:
-        click.echo(f"{len(problems)} warning(s):")
+        click.echo(f"{len(problems)} warning{'' if len(problems) == 1 else 's'}:")
         for p in problems:
             click.echo(f"  - {p}")
     else:
