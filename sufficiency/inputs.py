@@ -323,14 +323,7 @@ def _name_year_groups(cfg: ModelConfig, capacity: pd.DataFrame) -> pd.DataFrame:
     ``ncy_named``; a copy. Other models are left as they are (the report reads the names)."""
     if not any(a.year_groups for a in cfg.areas) or "school_name" not in capacity:
         return capacity
-    out = capacity.copy()
-    pri = (out[nc.PHASE] == "primary").to_numpy()
-    lo, hi, changed = nc.year_groups_from_names(out.loc[pri, "school_name"].astype(str),
-                                                out.loc[pri, "ncy_min"], out.loc[pri, "ncy_max"])
-    out.loc[pri, "ncy_min"], out.loc[pri, "ncy_max"] = lo, hi
-    out["ncy_named"] = False
-    out.loc[pri, "ncy_named"] = changed
-    return out
+    return nc.named_year_groups(capacity)
 
 
 def _clip_to_year_groups(cfg: ModelConfig, capacity: pd.DataFrame, source: str) -> pd.DataFrame:

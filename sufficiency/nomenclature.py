@@ -53,6 +53,7 @@ __all__ = [
     "ncy_label",
     "phase_of_ncy",
     "year_groups_from_names",
+    "named_year_groups",
     "academic_year_label",
     "parse_dfe_time_period",
     "dfe_time_period",
@@ -264,3 +265,25 @@ def year_groups_from_names(names, lo, hi):
     hi[infant] = 2
     lo[junior] = 3
     return lo, hi, first | both | infant | junior
+
+
+def named_year_groups(schools: pd.DataFrame) -> pd.DataFrame:
+    """A capacity table with its primary rows' year groups from the schools' names, a copy:
+    :func:`year_groups_from_names` over the table (first, first-and-middle, infant and junior
+    schools, which the capacity file codes R-Y6 like any primary school), ``ncy_named``
+    marking the rows changed. The inputs of a model with split areas and the report's area
+    pages and Capacity sheet all read it, so they agree."""
+    out = schools.copy()
+    named = (np.array(out["ncy_named"].fillna(False).astype(bool), dtype=bool)
+             if "ncy_named" in out else np.zeros(len(out), bool))
+    if {"ncy_min", "ncy_max"} <= set(out.columns):
+        # primary rows whose year groups are known (a missing one stays missing)
+        pri = ((out[PHASE] == "primary") & out["ncy_min"].notna()
+               & out["ncy_max"].notna()).to_numpy()
+        names = (out["school_name"] if "school_name" in out else out[SCHOOL]).astype(str)
+        lo, hi, changed = year_groups_from_names(names[pri], out.loc[pri, "ncy_min"],
+                                                 out.loc[pri, "ncy_max"])
+        out.loc[pri, "ncy_min"], out.loc[pri, "ncy_max"] = lo, hi
+        named[pri] |= np.asarray(changed, bool)
+    out["ncy_named"] = named
+    return out

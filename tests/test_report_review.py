@@ -318,7 +318,8 @@ def test_capacity_sheet_gives_named_year_groups_as_the_area_pages(run):
     """The appendix's Capacity sheet gives first (and infant and junior) schools the year
     groups the area pages give them (Warwickshire trial: the sheet said R-Y6 for a junior
     school the page called Y3-Y6)."""
-    from sufficiency.report.tables import appendix_tables, named_year_groups, schools_table
+    from sufficiency.nomenclature import named_year_groups
+    from sufficiency.report.tables import appendix_tables, schools_table
 
     _, _, data = run
     sheet = appendix_tables(data)["Capacity"].frame

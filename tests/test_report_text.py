@@ -402,8 +402,8 @@ def test_review_edge_cases_of_the_new_wording():
     import numpy as np
     import pandas as pd
 
+    from sufficiency.nomenclature import named_year_groups
     from sufficiency.report.build import _json_figure
-    from sufficiency.report.tables import named_year_groups
     from sufficiency.report.text import fmt_pct, kind_count
 
     assert fmt_pct(-1e-12, down=True) == "0.0%"

@@ -209,6 +209,13 @@ class ReportData:
         return analysis.capacity_behind(self)
 
     @cached_property
+    def schools_named(self) -> pd.DataFrame:
+        """The schools with their year groups read from their names
+        (:func:`~sufficiency.nomenclature.named_year_groups`), once per report: every area
+        page's schools table and the appendix's Capacity sheet read it."""
+        return nc.named_year_groups(self.schools)
+
+    @cached_property
     def place_positions(self) -> list[dict]:
         """:func:`~sufficiency.report.analysis.place_positions` of this report, computed once."""
         return analysis.place_positions(self)

@@ -186,32 +186,11 @@ def area_year_table(data, area: str) -> Table | None:
     return Table("Demand and places by year", out, fm, note)
 
 
-def named_year_groups(schools: pd.DataFrame) -> pd.DataFrame:
-    """Schools with their primary year groups from their names, a copy: first (R-Y4),
-    first-and-middle (from R), infant (R-Y2) and junior (Y3-Y6) schools, which the capacity
-    file codes R-Y6 like any primary school; ``ncy_named`` marks them (the area pages and the
-    appendix's Capacity sheet read this one table, so they agree)."""
-    out = schools.copy()
-    named = (np.array(out["ncy_named"].fillna(False).astype(bool), dtype=bool)
-             if "ncy_named" in out else np.zeros(len(out), bool))
-    if {"ncy_min", "ncy_max"} <= set(out.columns):
-        # primary rows whose year groups are known (a missing one stays missing)
-        pri = ((out[nc.PHASE] == "primary") & out["ncy_min"].notna()
-               & out["ncy_max"].notna()).to_numpy()
-        names = (out["school_name"] if "school_name" in out else out[nc.SCHOOL]).astype(str)
-        lo, hi, changed = nc.year_groups_from_names(names[pri], out.loc[pri, "ncy_min"],
-                                                    out.loc[pri, "ncy_max"])
-        out.loc[pri, "ncy_min"], out.loc[pri, "ncy_max"] = lo, hi
-        named[pri] |= np.asarray(changed, bool)
-    out["ncy_named"] = named
-    return out
-
-
 def schools_table(data, area: str) -> Table:
     """Schools of one planning area with capacity and roll."""
     info = data.areas.set_index(nc.AREA).loc[area]
     phase = info[nc.PHASE]
-    schools = named_year_groups(data.schools)
+    schools = data.schools_named
     sch = schools[(schools[nc.AREA] == area) & (schools[nc.PHASE] == phase)]
     names = sch["school_name"] if "school_name" in sch else sch[nc.SCHOOL]
     lo, hi = sch["ncy_min"].to_numpy(int), sch["ncy_max"].to_numpy(int)
@@ -630,7 +609,7 @@ def appendix_tables(data) -> dict[str, Table]:
         fm = {c: "count" for c in data.demand.columns if c.startswith("demand")}
         t["Demand by phase"] = Table("Demand by planning area and phase of places", data.demand, fm,
                                      "Sum of DfE phases served by each phase of places.")
-    t["Capacity"] = Table("School capacity", named_year_groups(data.schools),
+    t["Capacity"] = Table("School capacity", data.schools_named,
                           {nc.CAPACITY: "count", "roll": "count"},
                           "DfE SCAP school capacity; year groups of first, infant and junior "
                           "schools from their names (ncy_named), as the area pages give them.")
