@@ -19,8 +19,13 @@ import numpy as np
 
 from .exceptions import ConfigError
 
-__all__ = ["is_number", "is_whole", "is_year", "require_table", "Section", "did_you_mean",
+__all__ = ["is_number", "is_whole", "is_year", "require_table", "Section", "did_you_mean", "plural",
            "duplicates"]
+
+
+def plural(count: int, noun: str) -> str:
+    """A count and its noun, in the plural unless one: ``"1 area"``, ``"32 areas"``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def is_number(v: Any) -> bool:

@@ -88,6 +88,10 @@ _SEN2_FILES = MappingProxyType({
 })
 
 
+#: how the notes begin when the special school capacity is the engine's assumption (the
+#: report reads it to say which capital rests on an assumption)
+ASSUMED_CAPACITY_NOTE = "ASSUMPTION: no public capacity figure for special schools"
+
 def _band_of_age(age: pd.Series) -> np.ndarray:
     """Band of a SEN2 age label (single years, ``0-2``, ``20+``, or already a band)."""
     out = np.full(len(age), None, dtype=object)
@@ -629,7 +633,7 @@ def forecast_send(
         cap = {ph: float(today.get(ph, 0.0)) for ph in SPECIAL_PHASES}
         cap_source = f"state-funded special placements {nc.academic_year_label(share_year)}"
         notes.append(
-            f"ASSUMPTION: no public capacity figure for special schools; capacity is today's "
+            f"{ASSUMED_CAPACITY_NOTE}; capacity is today's "
             f"placements in state-funded special schools ({nc.academic_year_label(share_year)}, "
             f"DfE SEN2: {sum(cap.values()):,.0f} places; places are full).")
     if p["count_independent"]:

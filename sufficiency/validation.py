@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import nomenclature as nc
+from ._values import plural
 from .config import ModelConfig
 from .inputs import ModelInputs
 from .io._common import Loaded
@@ -25,8 +26,7 @@ def summarise_table(name: str, frame: pd.DataFrame) -> str:
     if nc.YEAR in frame and len(frame):
         lines[0] += f", years {frame[nc.YEAR].min()}-{frame[nc.YEAR].max()}"
     if nc.AREA in frame:
-        n = frame[nc.AREA].nunique()
-        lines[0] += f", {n} area{'' if n == 1 else 's'}"
+        lines[0] += f", {plural(frame[nc.AREA].nunique(), 'area')}"
     if nc.KIND in frame and len(frame):
         kinds = ", ".join(f"{k}={n}" for k, n in frame[nc.KIND].value_counts().sort_index().items())
         lines[0] += f" [{kinds}]"
@@ -75,7 +75,7 @@ def summarise_inputs(inputs: ModelInputs) -> str:
     for what, group in sorted(part.items()):
         codes = [a.code for a in group]
         rec = sum(1 for a in group if a.intake_from)
-        out.append(f"    {len(codes)} {what} area{'' if len(codes) == 1 else 's'} (year_groups): "
+        out.append(f"    {plural(len(codes), what + ' area')} (year_groups): "
                    f"{', '.join(codes[:10])}"
                    f"{' ...' if len(codes) > 10 else ''}"
                    + (f"; {rec} recruit their entry (intake_from)" if rec else ""))

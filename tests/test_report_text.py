@@ -337,16 +337,16 @@ def test_assumed_parts_and_by_age_clause():
                          "cost": [5e6, 2e6, 1.5e6]})
     both = SimpleNamespace(
         send_notes=("ASSUMPTION: no public capacity figure for special schools; ...",),
-        early_years_notes=("No public figure for childcare places by area: ...",))
+        early_years_takeup_january=2019)
     got = _assumed_parts(both, plan)
     assert got.startswith("; of this, £2.0m for special school places (capacity assumed to be "
                           "today's placements) and £1.5m for early years places (supply assumed")
     assert got.endswith("rest on assumed figures, not counted places: officers to confirm them "
                         "before those parts proceed")
-    one = SimpleNamespace(send_notes=both.send_notes, early_years_notes=())
+    one = SimpleNamespace(send_notes=both.send_notes, early_years_takeup_january=None)
     assert "£2.0m for special school places" in _assumed_parts(one, plan)
     assert "rests on assumed figures" in _assumed_parts(one, plan)
-    none = SimpleNamespace(send_notes=(), early_years_notes=())
+    none = SimpleNamespace(send_notes=(), early_years_takeup_january=None)
     assert _assumed_parts(none, plan) == ""
 
     d = {"key": "early_years", "shortfall_plan": 3288.4, "plan": {"before": 2567.0}}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .._values import plural
 from ..config import load_model
 from ..inputs import load_inputs
 from ..validation import load_section_inputs, summarise_inputs, summarise_section_inputs
@@ -40,7 +41,7 @@ def validate(model):
     problems = [str(w.message) for w in caught]
     click.echo("")
     if problems:
-        click.echo(f"{len(problems)} warning{'' if len(problems) == 1 else 's'}:")
+        click.echo(f"{plural(len(problems), 'warning')}:")
         for p in problems:
             click.echo(f"  - {p}")
     else:

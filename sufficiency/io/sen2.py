@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from .._values import plural
 from ..exceptions import SchemaError
 from ..schema import raise_rows_error, validate_frame
 from ._common import (
@@ -263,7 +264,7 @@ def _finish(frame: pd.DataFrame, path: str | Path, reader: str, markers: int, no
     data = validate_frame(frame, "ehc_plans", source, year_range=_YEAR_RANGE)
     if markers:
         note += (f"; DfE markers x/c/z (not available, suppressed or not applicable) in "
-                 f"{markers} cell{'' if markers == 1 else 's'}, treated as missing, not as zero")
+                 f"{plural(markers, 'cell')}, treated as missing, not as zero")
         logger.info("%s: %d DfE marker value(s) treated as missing", source, markers)
     prov = Provenance(
         "ehc_plans", source, sha256_of(path), reader, len(data),

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from .._files import atomic_write
+from .._values import plural
 
 __all__ = ["AllocationResult", "write_frame_atomic"]
 
@@ -153,7 +154,7 @@ class AllocationResult:
         covers = {"primary", "secondary"} >= set(phases)
         lines = [
             f"Plan ({self.solver}, {self.status}{took}): "
-            f"{len(self.plan)} build{'' if len(self.plan) == 1 else 's'}, "
+            f"{plural(len(self.plan), 'build')}, "
             f"{self.plan['places'].sum() if len(self.plan) else 0:,.0f} "
             f"places, capital GBP {self.total_cost:,.0f}"
             + (" (mainstream places only: add special school and early years demand with "
@@ -184,14 +185,13 @@ class AllocationResult:
             lines.append("Shortfall left: none (minimum margin met in every area and year).")
         else:
             lines.append(f"Shortfall left: {short['shortfall_after'].sum():,.0f} place-years in "
-                         f"{short[nc.AREA].nunique()} area"
-                         f"{'' if short[nc.AREA].nunique() == 1 else 's'}:")
+                         f"{plural(short[nc.AREA].nunique(), 'area')}:")
             for r in short.sort_values("shortfall_after", ascending=False).head(8).itertuples(index=False):
                 lines.append(f"  {name.get(r.area, r.area)} ({r.area}) {r.phase} "
                              f"{nc.academic_year_label(r.year)} [{r.scenario}]: {r.shortfall_after:,.0f}")
             if len(short) > 8:
                 rest = short.sort_values("shortfall_after", ascending=False).iloc[8:]
-                lines.append(f"  ... and {len(rest)} more area-year{'' if len(rest) == 1 else 's'}, "
+                lines.append(f"  ... and {plural(len(rest), 'more area-year')}, "
                              f"{rest['shortfall_after'].sum():,.0f} place-years (before_after.csv)")
         if self.robustness:
             r = self.robustness

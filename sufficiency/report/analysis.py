@@ -315,10 +315,10 @@ def early_years_totals(data: ReportData):
     return e, int(e[nc.YEAR].min()), int(e[nc.YEAR].max()), g, g.groupby(level=0).sum(min_count=1)
 
 
-def _plan_last_year(data: ReportData, phase: str) -> dict | None:
-    """The plan's last year for ``phase``: ``year``, places short with the margin ``before``
-    and ``after`` it, places ``added``; None when the plan did not cover ``phase``."""
-    res = residual_shortfall(data, phase)
+def _plan_last_year(res: pd.DataFrame | None) -> dict | None:
+    """The plan's last year in ``res`` (:func:`residual_shortfall` of a phase): ``year``,
+    places short with the margin ``before`` and ``after`` it, places ``added``; None when the
+    plan did not cover the phase."""
     if res is None or res.empty:
         return None
     r = res.iloc[-1]
@@ -349,11 +349,11 @@ def place_positions(data: ReportData) -> list[dict]:
                     "first": first, "last": last, "tot": tot, "cap": "supply"})
     for d in out:
         tot, last = d.pop("tot"), d["last"]
+        res = residual_shortfall(data, d["phase"])
         d.update(places_first=float(tot.loc[d["first"], "places"]),
                  places_last=float(tot.loc[last, "places"]), lower=float(tot.loc[last, "lower"]),
                  upper=float(tot.loc[last, "upper"]), capacity=float(tot.loc[last, d["cap"]]),
-                 shortfall=float(tot.loc[last, "shortfall"]),
-                 plan=_plan_last_year(data, d["phase"]))
+                 shortfall=float(tot.loc[last, "shortfall"]), plan=_plan_last_year(res))
         d["left"] = None if d["plan"] is None else (d["plan"]["after"], d["plan"]["year"])
         # the plan's last year's own figures (central, no margin), so that a sentence quoting
         # the plan's shortfall quotes the places needed in the same year
@@ -362,8 +362,7 @@ def place_positions(data: ReportData) -> list[dict]:
         d["places_plan"] = np.nan if at is None else float(at["places"])
         d["shortfall_plan"] = np.nan if at is None else float(at["shortfall"])
         # the most the plan leaves short in any of its years (its last year's is "left")
-        res = residual_shortfall(data, d["phase"]) if d["plan"] is not None else None
-        d["worst_after"] = (None if res is None or res.empty else
+        d["worst_after"] = (None if d["plan"] is None else
                             (float(res["shortfall_after"].max()),
                              int(res.loc[res["shortfall_after"].idxmax(), nc.YEAR])))
     return out

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from .._values import plural
 from ..exceptions import ConfigError, SchemaError, SufficiencyError
 from ..inputs import ModelInputs
 from ..optimise.data import filled_share
@@ -369,8 +370,7 @@ class ReportData:
             lines.append(
                 f"  {p['phase']:<10} {nc.academic_year_label(p['year'])}: demand "
                 f"{count(pos['demand'])}, capacity {count(pos['capacity'])}, shortfall "
-                f"{count(pos['shortfall'])} ({p['areas_short']} "
-                f"area{'' if p['areas_short'] == 1 else 's'} short)"
+                f"{count(pos['shortfall'])} ({plural(p['areas_short'], 'area')} short)"
             )
         labels = {"send": ("special", "capacity"), "early_years": ("early years", "supply")}
         for d in self.place_positions:

@@ -307,7 +307,7 @@ def capital_programme(data) -> Table | None:
                  temporary=p["places"].where(bulge | other, 0.0))
     phase = nc.PHASE if nc.PHASE in p else None
     keys = [nc.YEAR] + ([phase] if phase else [])
-    g = p.groupby(keys, as_index=False, sort=True)[["places", "permanent", "temporary", "cost"]].sum()
+    g = p.groupby(keys, as_index=False, sort=True)[["permanent", "temporary", "cost"]].sum()
     if phase:
         wide = g.pivot_table(index=nc.YEAR, columns=phase, values="cost", aggfunc="sum", fill_value=0.0)
         wide.columns = [f"cost {str(c).replace('_', ' ')}" for c in wide.columns]
@@ -318,8 +318,7 @@ def capital_programme(data) -> Table | None:
         wide["cumulative cost"] = wide["total cost"].cumsum()
         out = wide.reset_index()
     else:
-        out = g.drop(columns="places").rename(
-            columns={"permanent": "permanent places", "temporary": "temporary places"})
+        out = g.rename(columns={"permanent": "permanent places", "temporary": "temporary places"})
         out["cumulative cost"] = out["cost"].cumsum()
     if not (out["temporary places"] > 0).any():
         out = out.drop(columns="temporary places").rename(columns={"permanent places": "places"})
@@ -351,11 +350,8 @@ def capital_programme(data) -> Table | None:
 
 def options_table(data, area: str) -> Table | None:
     """The options the optimiser could choose in one area (compact: kind, size, cost, timing)."""
-    o = data.options
-    if o is None or o.empty or nc.AREA not in o:
-        return None
-    mine = o[o[nc.AREA].astype(str) == area]
-    if mine.empty:
+    mine = _area_options(data, area)
+    if mine is None or mine.empty:
         return None
     chosen = set(data.plan["option"].astype(str)) if data.plan is not None and len(data.plan) else set()
     name = "option" if "option" in mine else mine.columns[0]

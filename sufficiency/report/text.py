@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from .._values import plural
 from ..early_years import DEFAULT_ENTITLEMENTS_NOTE
 from ..optimise.results import opening as fmt_opening
+from ..send import ASSUMED_CAPACITY_NOTE
 from .analysis import (
     after_the_peak,
     bulge_lapse,
@@ -203,9 +205,7 @@ def executive_summary(data: ReportData) -> list[str]:
     has_plan = data.plan is not None and not data.plan.empty
     for b in data.capacity_behind:
         paras.append(
-            f"In {fmt_year(b['year'])} the authority's {fmt_count(b['pupils'])} "
-            f"{PHASE_LABELS[b['phase']]} pupils already exceeded the {fmt_count(b['places'])} "
-            "places of the capacity data: those places are out of date, so this report's "
+            _cap(_behind_fact(b)) + ": those places are out of date, so this report's "
             f"{b['phase']} shortfalls overstate the need"
             + (", and it does not recommend the programme for approval until current capacity "
                "is supplied." if has_plan else "; officers should supply current capacity.")
@@ -352,24 +352,15 @@ def recommendations(data: ReportData) -> list[str]:
         if place_years > 0:
             what.append(f"{fmt_count(place_years)} place-years of interim or other temporary "
                         "places (hired a year or more at a time)")
-        check = ""
         cap_year = old_capacity_year(data)
-        why = ((["area pupil numbers are derived from the authority's totals"] if data.derived else [])
-               + ([f"capacity is the DfE's {fmt_year(cap_year)} figure"] if cap_year else []))
-        if why:
-            check = (" and to officers confirming each planning area's current capacity and "
-                     f"pupils on roll (this report's {_join(why)})")
         behind = data.capacity_behind
         if behind:
-            facts = [f"in {fmt_year(b['year'])} the authority's {fmt_count(b['pupils'])} "
-                     f"{PHASE_LABELS[b['phase']]} pupils already exceeded the "
-                     f"{fmt_count(b['places'])} places of the capacity data"
-                     + (f" (the DfE's {fmt_year(cap_year)} figure)" if cap_year else "")
-                     for b in behind]
+            facts = [_behind_fact(b) + (f" (the DfE's {fmt_year(cap_year)} figure)" if cap_year
+                                        else "") for b in behind]
             council = _council_need(data, [b["phase"] for b in behind])
             recs.append(
                 f"notes an indicative capital programme of {fmt_gbp_m(total)} for "
-                f"{_join(what)} in {_n(len(plan), 'project')} from {fmt_year(y0)} to "
+                f"{_join(what)} in {plural(len(plan), 'project')} from {fmt_year(y0)} to "
                 f"{fmt_year(y1)}, which this report does not recommend for approval: "
                 f"{_join(facts)}, so those places are out of date and the programme's "
                 f"{_join([b['phase'] for b in behind])} part overstates the need{council}; asks "
@@ -377,9 +368,14 @@ def recommendations(data: ReportData) -> list[str]:
                 "before any approval;"
             )
         else:
+            why = ((["area pupil numbers are derived from the authority's totals"]
+                    if data.derived else [])
+                   + ([f"capacity is the DfE's {fmt_year(cap_year)} figure"] if cap_year else []))
+            check = (" and to officers confirming each planning area's current capacity and "
+                     f"pupils on roll (this report's {_join(why)})" if why else "")
             recs.append(
                 f"approves in principle the capital programme of {fmt_gbp_m(total)} for "
-                f"{_join(what)} in {_n(len(plan), 'project')} from "
+                f"{_join(what)} in {plural(len(plan), 'project')} from "
                 f"{fmt_year(y0)} to {fmt_year(y1)}, subject to the Council's capital approval "
                 f"process{check}{_assumed_parts(data, plan)};"
             )
@@ -556,7 +552,7 @@ def area_commentary(data: ReportData, area: str) -> str:
         what = (mine["kind"] if "kind" in mine.columns else mine["option"]).astype(str)
         n = mine["modules"] if "modules" in mine.columns else pd.Series(1, index=mine.index)
         items = [
-            (kind_count(o, int(m)) if m > 1 else _a(o.replace("_", " ")))
+            _built(o, int(m))
             + f" ({fmt_opening(p, y, f)}, {fmt_gbp_m(c)})"
             for o, m, p, y, f, c in zip(what, n, mine["places"], mine[nc.YEAR], _fills(mine),
                                         mine["cost"])
@@ -676,11 +672,16 @@ def kind_count(kind: str, n: int) -> str:
     if k in ("bulge_class", "new_school", "new_special_school"):
         return f"{n} {kind_plural(k)}" if n != 1 else _a(k.replace("_", " "))
     noun = _KIND_SINGULAR.get(k, k.replace("_", " "))
-    return f"{n} {noun} module{'' if n == 1 else 's'}"
+    return plural(n, f"{noun} module")
 
 
 #: a kind in words where its identifier reads badly ("special expansion")
 _KIND_SINGULAR = {"special_expansion": "special school expansion"}
+
+
+def _built(kind: str, m: int) -> str:
+    """What a plan row builds, in words: "a bulge class", "2 permanent expansion modules"."""
+    return kind_count(kind, m) if m > 1 else _a(str(kind).replace("_", " "))
 
 
 def kind_plural(kind: str) -> str:
@@ -804,11 +805,6 @@ def _catalogue_places(data: ReportData, phase: str) -> tuple[float, list[str]] |
     return total, items
 
 
-def _n(count: int, noun: str) -> str:
-    """``"1 project"``, ``"21 projects"``."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def _a(noun: str) -> str:
     """``noun`` with its indefinite article: "a bulge class", "an early years setting"."""
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
@@ -823,7 +819,7 @@ def _grouped(items: list[tuple[str, int, str]]) -> list[str]:
     out = []
     for (kind, m, opening) in dict.fromkeys(items):
         n = counts[(kind, m, opening)]
-        what = kind_count(kind, m) if m > 1 else _a(kind.replace("_", " "))
+        what = _built(kind, m)
         out.append(f"{what}, {opening}" + (f", in each of {n} areas" if n > 1 else ""))
     return out
 
@@ -1018,10 +1014,18 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
     return recs
 
 
+def _behind_fact(b: dict) -> str:
+    """One :func:`~sufficiency.report.analysis.capacity_behind` entry in words: "in 2022/23
+    the authority's 84,276 secondary (Y7-Y13) pupils already exceeded the 79,083 places of
+    the capacity data"."""
+    return (f"in {fmt_year(b['year'])} the authority's {fmt_count(b['pupils'])} "
+            f"{PHASE_LABELS[b['phase']]} pupils already exceeded the {fmt_count(b['places'])} "
+            "places of the capacity data")
+
+
 def _early_years_supply_assumed(data: ReportData) -> bool:
     """Whether the early years supply is the engine's assumption (a past funded take-up)."""
-    return any(str(n).startswith("No public figure for childcare places by area")
-               for n in data.early_years_notes)
+    return data.early_years_takeup_january is not None
 
 
 def _assumed_parts(data: ReportData, plan: pd.DataFrame) -> str:
@@ -1058,8 +1062,7 @@ def _worst_clause(d: dict) -> str:
 
 def _send_capacity_assumed(data: ReportData) -> bool:
     """Whether the special school capacity is the engine's assumption (today's placements)."""
-    return any(str(n).startswith("ASSUMPTION: no public capacity figure for special schools")
-               for n in data.send_notes)
+    return any(str(n).startswith(ASSUMED_CAPACITY_NOTE) for n in data.send_notes)
 
 
 def _by_age_clause(d: dict) -> str:
