@@ -22,6 +22,7 @@ first origins.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import warnings
 from collections.abc import Mapping, Sequence
@@ -35,6 +36,7 @@ import pandas as pd
 from . import nomenclature as nc
 from .exceptions import ConfigError, SchemaError
 from .forecast import DEFAULT_PARAMS, CohortModel, check_history
+from .forecast import fit_kwargs as forecast_fit_kwargs
 from .uncertainty import (
     DEFAULT_SIZE_NOISE,
     FALLBACK_HALFWIDTH_80,
@@ -703,7 +705,20 @@ def model_authority_files(config) -> dict[str, Path] | None:
 
 def authority_history(files: Mapping[str, Path]):
     """``(pupils, births, calendar births)`` by authority from :func:`model_authority_files`
-    (births None without a births file and lookup), as ``sufficiency backtest`` reads them."""
+    (births None without a births file and lookup), as ``sufficiency backtest`` reads them.
+
+    Read once per set of files (keyed by path, size and modification time): a report run
+    calibrates the forecast and backtests its accuracy on the same files. Copies are
+    returned, so a caller cannot change another's tables.
+    """
+    key = tuple((k, str(p), p.stat().st_size, p.stat().st_mtime_ns)
+                for k, p in sorted(files.items()))
+    return tuple(None if t is None else t.copy() for t in _read_authority_history(key))
+
+
+@functools.lru_cache(maxsize=4)
+def _read_authority_history(key: tuple):
+    files = {k: Path(p) for k, p, *_ in key}
     pupils, births, _, cal = load_authority_data(files["pupils"], files.get("births"),
                                                  files.get("lookup"), calendar=True)
     return pupils, births, cal
@@ -738,9 +753,7 @@ def calibration_history(inputs) -> CalibrationHistory:
         # observed planning-area history: calibrate on the planning areas themselves
         pupils = inputs.pupils
         births = inputs.births if len(inputs.births) else None
-        transfer = {a.code: dict(a.transfer) for a in cfg.areas if a.transfer}
-        fit_kwargs = {"transfer": transfer or None, "area_ncys": {a.code: a.ncys for a in cfg.areas},
-                      "intake_from": {a.code: a.intake_from for a in cfg.areas if a.intake_from} or None}
+        fit_kwargs = forecast_fit_kwargs(cfg)
         what = "planning area"
     elif (files := model_authority_files(cfg)) is not None:
         try:
@@ -784,8 +797,9 @@ def calibration_errors(inputs, params: Mapping[str, Any], *,
     H = max(1, base - origins[0])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        # the history is the readers' output, already checked
         cells = rolling_forecasts(pupils, births, origins, H, p, fit_kwargs=hist.fit_kwargs,
-                                  calendar_births=hist.calendar)
+                                  calendar_births=hist.calendar, _validated=True)
     pe = phase_errors(cells)[[nc.PHASE, "horizon", "pct_error", "actual"]]
     ne = ncy_errors(cells)[[nc.NCY, "horizon", "pct_error", "actual"]]
     out = pd.concat([pe.assign(ncy=np.nan), ne.assign(phase=None)], ignore_index=True)

@@ -363,7 +363,7 @@ def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
                            f"intake_from: {s!r} is not a planning area teaching Year "
                            f"{a.ncys[0] - 1}; expected codes of the areas whose Year "
                            f"{a.ncys[0] - 1} the area recruits its Year {a.ncys[0]} from"
-                           + (f" ({_teaching(areas, a.ncys[0] - 1)})" if src is not None else ""))
+                           f" ({_teaching(areas, a.ncys[0] - 1)})")
     if not any(a.transfer for a in areas):
         primary = [a for a in areas if a.phase == "primary"]
         if primary and secondary:

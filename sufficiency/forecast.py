@@ -267,6 +267,16 @@ class ForecastResult:
         return "\n".join(lines)
 
 
+def fit_kwargs(config) -> dict[str, Any]:
+    """:meth:`CohortModel.fit`'s keywords from a model definition's areas: ``transfer``,
+    ``area_ncys`` and ``intake_from`` (None where no area gives one); the forecast and its
+    calibration on observed planning areas fit with the same."""
+    areas = config.areas
+    return {"transfer": {a.code: dict(a.transfer) for a in areas if a.transfer} or None,
+            "area_ncys": {a.code: a.ncys for a in areas},
+            "intake_from": {a.code: a.intake_from for a in areas if a.intake_from} or None}
+
+
 def check_history(history: pd.DataFrame, births: pd.DataFrame | None = None
                   ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The checks the file readers run (:func:`~sufficiency.schema.validate_frame`), for a
@@ -1325,14 +1335,10 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
 
     cfg = inputs.config
     params = forecast_params(cfg, **overrides)
-    area_ncys = {a.code: a.ncys for a in cfg.areas}
-    transfer = {a.code: dict(a.transfer) for a in cfg.areas if a.transfer}
     model = CohortModel(**params)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model.fit(inputs.pupils, inputs.births, transfer=transfer or None,
-                  area_ncys=area_ncys, base_year=inputs.base_year,
-                  intake_from={a.code: a.intake_from for a in cfg.areas if a.intake_from} or None)
+        model.fit(inputs.pupils, inputs.births, base_year=inputs.base_year, **fit_kwargs(cfg))
     H = int(params["horizon"])
     notes = list(inputs.notes)
     hs = dict(cfg.section("forecast").get("housing", {}))
