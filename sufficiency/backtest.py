@@ -364,6 +364,16 @@ class BacktestResult:
         then the baselines' errors and, with scorecards, ``authority_error`` and ``winner``."""
         return self.data.copy()
 
+    def select(self, target_years: Sequence[int] | None = None,
+               areas: Sequence[str] | None = None) -> pd.DataFrame:
+        """The rows of :meth:`to_frame` for some target years and areas (all if None)."""
+        d = self.data
+        if target_years is not None:
+            d = d[d["target_year"].isin(list(target_years))]
+        if areas is not None:
+            d = d[d[nc.AREA].astype(str).isin([str(a) for a in areas])]
+        return d.copy()
+
     def scores(self, target_years: Sequence[int] | None = None,
                areas: Sequence[str] | None = None) -> pd.DataFrame:
         """Median absolute error, bias, coverage and win rates by phase and horizon.
@@ -387,11 +397,7 @@ class BacktestResult:
             is smaller than the baseline's (last year carried forward; the 3-year mean
             cohort-survival baseline, :data:`BASELINES`).
         """
-        d = self.data
-        if target_years is not None:
-            d = d[d["target_year"].isin(list(target_years))]
-        if areas is not None:
-            d = d[d[nc.AREA].astype(str).isin([str(a) for a in areas])]
+        d = self.select(target_years, areas)
         rows = []
         for (ph, h), g in d.groupby([nc.PHASE, "horizon"], sort=True):
             r = {"phase": ph, "horizon": int(h), "n": len(g),

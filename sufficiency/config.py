@@ -137,6 +137,13 @@ class AreaConfig:
         group: a primary area, or a secondary area ending before Year 11 (middle schools)."""
         return self.phase == "primary" or self.ncys[-1] < 11
 
+    @property
+    def ends_early(self) -> bool:
+        """Whether the area's schools stop before the phase's usual last year group (Year 6
+        in primary, Year 11 in secondary): a first-school or a middle-school area, whose
+        pupils move on to another area part-way through the phase."""
+        return self.ncys[-1] < (6 if self.phase == "primary" else 11)
+
 
 @dataclass(frozen=True)
 class DataSource:

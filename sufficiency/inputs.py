@@ -289,8 +289,7 @@ def _warn_three_tier_labels(cfg: ModelConfig) -> None:
     Year 6 or Year 11, the areas that send pupils to them and those they send pupils to: the
     report would label their schools' year groups as a two-tier area's, R-Y6, Y7-Y13), and
     areas giving both ``year_groups`` and ``tier_changes`` (year groups do not change)."""
-    split = {a.code for a in cfg.areas
-             if a.year_groups and a.ncys[-1] < (6 if a.phase == "primary" else 11)}
+    split = {a.code for a in cfg.areas if a.ends_early}
     linked = set(split)
     for a in cfg.areas:
         to = {s for s, v in a.transfer.items() if v > 0}

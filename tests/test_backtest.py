@@ -50,6 +50,14 @@ def test_result_layout(result):
     assert rel[d["horizon"] == 3].median() > rel[d["horizon"] == 1].median()
 
 
+def test_select_filters_rows_as_scores_do(result):
+    rows = result.select([2021], ["E10000034"])
+    assert set(rows["target_year"]) == {2021} and set(rows["area"].astype(str)) == {"E10000034"}
+    s = result.scores([2021], ["E10000034"])
+    assert s["n"].sum() == len(rows)
+    assert len(result.select()) == len(result.data)
+
+
 def test_last_year_baseline_hand_check(files, result):
     pupils, _, _ = load_authority_data(files[0], None, None)
     d = result.to_frame().query("area == 'E10000034' and phase == 'primary' and origin == 2017 and horizon == 1").iloc[0]

@@ -76,6 +76,8 @@ def test_a_middle_and_a_high_school_area_load(tmp_path):
     assert cfg.area("M").ncys == (7, 8) and cfg.area("M").transfer_ncy == 8
     assert cfg.area("H").ncys == (9, 10, 11, 12, 13)
     assert cfg.area("S").ncys == tuple(range(7, 14)) and cfg.area("P").transfer_ncy == 6
+    # first- or middle-school areas end before their phase's last year group
+    assert [a.code for a in cfg.areas if a.ends_early] == ["M"]
 
 
 @pytest.mark.parametrize("old, new, match", [

@@ -184,11 +184,7 @@ def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_
         click.echo("Median absolute error by year group (columns: horizon):")
         click.echo((t * 100).round(2).astype(str).add("%").to_string())
     if scorecards is not None:
-        d = result.to_frame()
-        if target_years:
-            d = d[d["target_year"].isin(target_years)]
-        if areas:
-            d = d[d["area"].astype(str).isin(areas)]
+        d = result.select(target_years or None, areas)
         d = d[d["winner"] != ""]
         if len(d):
             wins = (d["winner"] == "model").sum()

@@ -285,7 +285,7 @@ def plan(
     mine = [a for a in config.areas if not a.intake_from]
     areas = pd.DataFrame({nc.AREA: [a.code for a in mine], nc.PHASE: [a.phase for a in mine],
                           "year_groups": [compulsory_year_groups(a.phase, a.ncys) for a in mine],
-                          "middle": [a.phase == "secondary" and bool(a.year_groups) and a.ncys[-1] < 11
+                          "middle": [a.phase == "secondary" and a.ends_early
                                      for a in mine]})
     # schools of each area's phase: the default limits grow with them (_scaled_limits)
     cap = inputs.capacity

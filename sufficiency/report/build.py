@@ -676,18 +676,17 @@ def _tiers_text(area, areas=()) -> str:
         text = "a school recruiting across areas"
     if area.year_groups:
         span = f"{nc.NCY_LABELS[g[0]]}-Y{g[-1]}" if g[0] == 0 else f"Years {g[0]}-{g[-1]}"
-        if area.phase == "primary" and g[-1] < 6:
+        if area.ends_early and area.phase == "primary":
             text += f"; this area's schools teach {span} only (first schools)"
-        elif area.phase == "secondary" and g[-1] < 11:
+        elif area.ends_early:
             text += (f"; this area's schools teach secondary {span} only (a middle school's "
                      "Years 5-6 are in its primary area)")
         else:
             text += f"; this area's schools teach {span} only"
-    if area.year_groups and area.transfer and g[-1] not in (6, 13):
+    if area.ends_early and area.transfer:
         goes = ", ".join(f"{s} ({v:.0%})" for s, v in area.transfer.items() if v > 0)
         text += f"; Year {g[-1]} moves on to {goes} as Year {g[-1] + 1}"
-    feeders = [b for b in areas if b.year_groups and b.transfer_ncy + 1 not in (7, 14)
-               and b.transfer.get(area.code, 0) > 0]
+    feeders = [b for b in areas if b.ends_early and b.transfer.get(area.code, 0) > 0]
     for entry in sorted({b.transfer_ncy + 1 for b in feeders}):
         mine = [b for b in feeders if b.transfer_ncy + 1 == entry]
         kind = "first-school" if mine[0].phase == "primary" else "middle-school"
