@@ -195,3 +195,32 @@ def test_reader_never_modifies_input(tmp_path, data_dir):
     before = p.read_bytes()
     read_census_ncy(p)
     assert p.read_bytes() == before
+
+
+def test_scap_row_with_an_unquoted_comma_in_the_name_is_mended(data_dir):
+    """The published file's line 1500 (Herefordshire) splits a school name at an unquoted
+    comma, moving every later column right: read back with a warning naming the line."""
+    from sufficiency.exceptions import DataQualityWarning
+
+    with pytest.warns(DataQualityWarning, match=r"unquoted comma .*line\(s\) 1500; value\(s\) "
+                      r"'Whitecross Hereford, High School and Specialist Sports College'"):
+        d = read_scap_capacity(data_dir / "scap_2015_school_capacity.csv", la_codes=[884]).data
+    row = d[d["school"] == "8844014"].iloc[0]
+    assert (row["phase"], row["area"], row["capacity"], row["roll"]) == ("secondary", "8840001", 900, 837)
+    assert row["school_name"] == "Whitecross Hereford, High School and Specialist Sports College"
+    # an authority without such a row reads without the warning
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)
+        read_scap_capacity(data_dir / "scap_2015_school_capacity.csv", la_codes=[885])
+
+
+def test_scap_shifted_row_that_is_not_a_name_split_is_still_an_error(tmp_path):
+    p = tmp_path / "scap.csv"
+    p.write_text("LAEstab,LA1,estab1,LAname,Schoolname,Phase,MAYNOR,Netcapacity (1),"
+                 "PrimaryCapacity (2),SecondaryCapacity (2),Primary PA code (2),"
+                 "Secondary PA code (2),Main Phase\n"
+                 "8852000,885,2000,Worcs,A School,XX,100,120,,,8850001,,PRI\n")
+    with pytest.raises(SchemaError, match=r"column 'Phase': unknown phase .*line\(s\) 2"):
+        read_scap_capacity(p)

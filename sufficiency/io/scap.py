@@ -19,6 +19,7 @@ from ._common import (
     read_csv_checked,
     require_columns,
     sha256_of,
+    warn_rows,
 )
 
 __all__ = ["read_scap_capacity", "SCAP_PHASES"]
@@ -54,6 +55,40 @@ def _num(raw: pd.DataFrame, col: str, source: str, required: np.ndarray) -> np.n
     if neg.any():
         raise_rows_error(source, col, raw, neg, "negative value", "a count >= 0")
     return v.to_numpy(dtype=float)
+
+
+def _repair_split_names(raw: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Rows whose school name holds an unquoted comma, mended (a copy when any are found).
+
+    The published file has such a row (line 1500, Herefordshire's "Whitecross Hereford, High
+    School and Specialist Sports College"): the name's second part lands in ``Phase``, every
+    later column moves one to the right and ``Main Phase`` is lost. A row whose ``Phase`` is
+    not a phase code but whose ``MAYNOR`` is one, with nothing in the file's last column but
+    a planning-area code, is read back with its name rejoined and its columns moved left,
+    with a warning naming the line."""
+    cols = [c for c in raw.columns if c != "_line"]
+    if "Phase" not in cols or "MAYNOR" not in cols:
+        return raw
+    phase = raw["Phase"].astype("string").str.strip()
+    after = raw["MAYNOR"].astype("string").str.strip()
+    last = raw[cols[-1]].astype("string").str.strip()
+    shifted = (~phase.isin(list(SCAP_PHASES)) & after.isin(list(SCAP_PHASES))
+               & (last.isna() | last.str.fullmatch(PA_CODE))).fillna(False).to_numpy(bool)
+    if not shifted.any():
+        return raw
+    out = raw.copy()
+    i = cols.index("Phase")
+    moved = cols[i:]
+    rows = out.index[shifted]
+    out.loc[rows, "Schoolname"] = (out.loc[rows, "Schoolname"].astype(str).str.strip() + ", "
+                                   + out.loc[rows, "Phase"].astype(str).str.strip())
+    values = out.loc[rows, moved[1:]].to_numpy(dtype=object)
+    out.loc[rows, moved[:-1]] = values
+    out.loc[rows, moved[-1]] = np.nan
+    warn_rows(source, "Schoolname", out, shifted, "a school name with an unquoted comma (the "
+              "columns after it moved one to the right)", "read with the name rejoined and the "
+              "columns moved back; its last column (Main Phase) is lost and not used")
+    return out
 
 
 def read_scap_capacity(
@@ -93,6 +128,7 @@ def read_scap_capacity(
         raw = raw.loc[la.isin(la_codes).to_numpy()].copy()
         if raw.empty:
             raise SchemaError(f"{source}: no schools with LA1 in {la_codes}.")
+    raw = _repair_split_names(raw, source)
     phase = raw["Phase"].astype("string").str.strip()
     badp = ~phase.isin(list(SCAP_PHASES)).to_numpy()
     if badp.any():
