@@ -718,16 +718,31 @@ def forecast_early_years(
                             "supply": [given[a] for a in ages],
                             "supply_source": "model definition [early_years] supply"})
         supply_year = int(sec.get("supply_year", inputs.base_year))
+        supply_assumed, supply_named = None, ()
     else:
         supply_year = int(takeup[nc.YEAR].max()) - 1
         base = data[data[nc.YEAR] == supply_year].groupby("age")["places"].sum()
         sup = pd.DataFrame({nc.AREA: cfg.authority, "age": ages,
                             "supply": base.reindex(ages).fillna(0.0).to_numpy(),
                             "supply_source": f"funded take-up {nc.academic_year_label(supply_year)}"})
+        # the places of entitlements whose take-up the model gives (not the DfE's figure)
+        assumed = [e.name for e in ents if not _dfe_takeup(e)]
+        at_base = data[data[nc.YEAR] == supply_year]
+        by_ent = at_base[at_base["entitlement"].isin(assumed)].groupby("entitlement")["places"].sum()
+        assumed = sorted(by_ent.index[by_ent >= 0.5])
+        assumed_places = float(by_ent.sum())
+        total = float(sup["supply"].sum())
+        if assumed_places >= 0.5:
+            parts_text = (f"{total:,.0f} places: {total - assumed_places:,.0f} at the DfE's take-up "
+                          f"and {assumed_places:,.0f} for {', '.join(assumed)} at the "
+                          "take-up the model assumes")
+        else:
+            parts_text = f"{total:,.0f} places"
         notes.append(
             f"No public figure for childcare places by area: today's supply is the "
             f"funded take-up of January {supply_year + 1} (latest DfE figure in the data), "
-            f"converted to FTE places ({sup['supply'].sum():,.0f} places).")
+            f"converted to FTE places ({parts_text}).")
+        supply_assumed, supply_named = assumed_places, tuple(assumed)
     for p in params:
         if p["rate_low"] != p["rate_high"]:
             split = ("" if p["eligible"] == 1 else
@@ -759,10 +774,17 @@ def forecast_early_years(
     config = MappingProxyType({
         "authority": cfg.authority, "by_area": split,
         "hours_per_place": hpp, "entitlements": tuple(params), "supply_year": supply_year,
+        "supply_assumed_places": supply_assumed, "supply_assumed_entitlements": supply_named,
         "years": (min(yrs), max(yrs)), "base_year": inputs.base_year,
     })
     return EarlyYearsResult(data=data, supply=sup, config=config, provenance=tuple(prov),
                             notes=tuple(notes), warnings=tuple(caught), coverage=0.8)
+
+
+def _dfe_takeup(e: Entitlement) -> bool:
+    """Whether an entitlement's share of the age group is the DfE's take-up figure (take-up
+    derived from the take-up file, eligibility derived too or everyone), not the model's."""
+    return e.takeup == "derived" and (e.eligible == "derived" or float(e.eligible) == 1.0)
 
 
 def _split_by_births(data: pd.DataFrame, sup: pd.DataFrame, births: pd.DataFrame,

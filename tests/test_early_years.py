@@ -238,3 +238,24 @@ def test_summary_columns_stay_apart_for_a_city_sized_authority(inputs):
     for ln in rows:
         cells = re.split(r"\s{2,}", ln.strip())
         assert len(cells) == 6, ln  # age, four years, supply
+
+
+def test_assumed_supply_says_which_part_rests_on_the_models_take_up(inputs, result):
+    """Today's supply (the funded take-up of the last January in the data) counts every
+    entitlement; the places of those whose take-up the model assumes (extended_3_4 at 25%)
+    are named apart from those at the DfE's take-up (a Herefordshire trial read the whole as
+    a DfE figure)."""
+    cfg = result.config
+    year = cfg["supply_year"]
+    f = result.data[result.data["year"] == year].groupby("entitlement")["places"].sum()
+    assert cfg["supply_assumed_entitlements"] == ("extended_3_4",)
+    assert cfg["supply_assumed_places"] == pytest.approx(f["extended_3_4"])
+    total = result.supply["supply"].sum()
+    note = next(n for n in result.notes if "today's supply" in n)
+    assert (f"({total:,.0f} places: {total - f['extended_3_4']:,.0f} at the DfE's take-up and "
+            f"{f['extended_3_4']:,.0f} for extended_3_4 at the take-up the model assumes)") in note
+    # with only DfE take-up there is no split
+    dfe = tuple(e for e in DEFAULT_ENTITLEMENTS)
+    r = forecast_early_years(inputs, entitlements=dfe, by_area=False)
+    assert r.config["supply_assumed_places"] == pytest.approx(0)
+    assert "at the take-up the model assumes" not in " ".join(r.notes)

@@ -428,3 +428,13 @@ def test_worst_year_of_the_plan_is_stated():
     assert _worst_clause(d) == " (up to 336 in 2027/28)"
     assert _worst_clause({**d, "worst_after": (235.0, 2032)}) == ""
     assert _worst_clause({**d, "worst_after": None}) == ""
+
+
+def test_assumed_supply_clause_names_the_models_own_take_up():
+    from types import SimpleNamespace
+
+    from sufficiency.report.text import _assumed_takeup_clause
+
+    got = _assumed_takeup_clause(SimpleNamespace(early_years_supply_assumed=(1530.4, ("extended_3_4",))))
+    assert got == "; 1,530 of them at the take-up the model assumes for extended_3_4, not a DfE figure"
+    assert _assumed_takeup_clause(SimpleNamespace(early_years_supply_assumed=None)) == ""

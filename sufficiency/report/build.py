@@ -133,6 +133,9 @@ class ReportData:
     early_years_takeup_january : int or None
         When the early years supply is the assumed funded take-up (no supply in the model),
         the January count it comes from; None when the model gives the supply.
+    early_years_supply_assumed : tuple or None
+        ``(places, entitlements)``: the part of that supply at a take-up the model assumes
+        (not the DfE's figure) and the entitlements concerned; None when there is none.
     binding : DataFrame or None
         The plan's binding constraints (``AllocationResult.binding``: ``family, scenario,
         area, phase, year, option, detail``): why the optimiser could not do more or sooner.
@@ -175,6 +178,7 @@ class ReportData:
     benchmark: pd.DataFrame | None = None
     binding: pd.DataFrame | None = None
     early_years_takeup_january: int | None = None
+    early_years_supply_assumed: tuple | None = None
     published: pd.DataFrame | None = None
 
     def area_name(self, area: str) -> str:
@@ -994,6 +998,16 @@ def _takeup_january(early_years) -> int | None:
     return int(year) + 1 if assumed else None
 
 
+def _supply_assumed(early_years) -> tuple | None:
+    """``(places, entitlements)`` of the assumed early years supply that rest on a take-up
+    the model gives rather than the DfE's (``EarlyYearsResult.config``), or None."""
+    cfg = dict(getattr(early_years, "config", None) or {})
+    places = cfg.get("supply_assumed_places")
+    if places is None or places < 0.5:
+        return None
+    return float(places), tuple(cfg.get("supply_assumed_entitlements", ()))
+
+
 def _current_year(report_date: str) -> int | None:
     """The academic year under way at the report's date (its start year), None if the date
     is not an ISO date."""
@@ -1319,6 +1333,7 @@ def build_report(
         send_scenario=(dict(getattr(send, "config", None) or {}).get("scenario")
                        if send is not None else None),
         early_years_takeup_january=_takeup_january(early_years),
+        early_years_supply_assumed=_supply_assumed(early_years),
         forecast_notes=tuple(n for n in (str(x) for x in (getattr(forecast, "notes", ()) or ()))
                              if n not in notes),
         benchmark=_benchmark_table(scorecards, cfg.authority),

@@ -999,7 +999,7 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
                         + ("" if jan is None else
                            f" (an assumption: the funded take-up of January {jan}"
                            + (", which predates the 2024-2025 entitlements" if jan < 2024 else "")
-                           + ")"))
+                           + _assumed_takeup_clause(data) + ")"))
             if any(str(n).startswith(DEFAULT_ENTITLEMENTS_NOTE) for n in data.early_years_notes):
                 rec += ("; only the default entitlements are modelled (not the working-parent "
                         "ones), so this understates the places needed")
@@ -1021,6 +1021,17 @@ def _behind_fact(b: dict) -> str:
     return (f"in {fmt_year(b['year'])} the authority's {fmt_count(b['pupils'])} "
             f"{PHASE_LABELS[b['phase']]} pupils already exceeded the {fmt_count(b['places'])} "
             "places of the capacity data")
+
+
+def _assumed_takeup_clause(data: ReportData) -> str:
+    """", of which 1,530 places at the take-up the model assumes for extended_3_4" when part
+    of an assumed early years supply rests on the model's own take-up, else ""."""
+    got = data.early_years_supply_assumed
+    if not got:
+        return ""
+    places, names = got
+    return (f"; {fmt_count(places)} of them at the take-up the model assumes for "
+            f"{_join(list(names))}, not a DfE figure")
 
 
 def _early_years_supply_assumed(data: ReportData) -> bool:
