@@ -168,11 +168,12 @@ def executive_summary(data: ReportData) -> list[str]:
             if pos is None:
                 continue
             spare = pos["surplus"] >= 0
-            share = (f"{fmt_pct(pos['surplus_pct'])} of pupils, as the tables count it; "
+            # rounded as the tables round it (down), so that the two agree
+            share = (f"{fmt_pct(pos['surplus_pct'], down=True)} of pupils, as the tables count it; "
                      f"{fmt_pct(pos['surplus'] / pos['capacity'])} of places, as the DfE counts "
                      "unfilled places" if spare else
                      # a deficit never prints as none (0.0%)
-                     f"{fmt_pct(max(-pos['surplus_pct'], 0.001))} of pupils")
+                     f"{fmt_pct(max(-pos['surplus_pct'], 0.001), down=True)} of pupils")
             paras.append(
                 f"{_cap(PHASE_LABELS[phase])}, {fmt_year(year)} ({label}): "
                 f"{fmt_count(pos['demand'])} pupils against {fmt_count(pos['capacity'])} places, "
