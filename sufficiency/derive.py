@@ -5,7 +5,8 @@ for one year only (SCAP 2015). Until an authority supplies its own school-level 
 extract, planning-area history is **derived**: each year's authority year-group totals are
 apportioned by the areas' shares of the SCAP rolls of their phase. Births by primary planning
 area are derived likewise: each district's births split across the primary areas it feeds in
-proportion to their primary rolls. Everything made here carries ``kind = "derived"``.
+proportion to their primary rolls. Everything made here carries ``kind = "derived"``, but
+the pupils of an area that has the whole of its phase, which are the authority's own counts.
 
 Both are pure functions over canonical frames.
 """
@@ -191,7 +192,8 @@ def apportion_pupils(authority_pupils: pd.DataFrame, shares: pd.DataFrame) -> pd
     Returns
     -------
     DataFrame
-        Canonical pupils by planning area with ``kind = "derived"``.
+        Canonical pupils by planning area with ``kind = "derived"``, or ``"actual"`` where
+        the area has the whole of its phase (a share of 1: the authority's own count).
     """
     la = authority_pupils.groupby([nc.YEAR, nc.NCY], as_index=False)[nc.PUPILS].sum()
     la = la[la[nc.NCY] >= 0]
@@ -204,8 +206,12 @@ def apportion_pupils(authority_pupils: pd.DataFrame, shares: pd.DataFrame) -> pd
         la[nc.PHASE] = np.where(la[nc.NCY] <= 6, "primary", "secondary")
         out = la.merge(shares[[nc.AREA, nc.PHASE, "share"]], on=nc.PHASE, how="inner")
     out[nc.PUPILS] = out[nc.PUPILS] * out["share"]
-    out[nc.KIND] = "derived"
-    out[nc.SOURCE] = "authority census apportioned by SCAP 2015 rolls"
+    # an area that is all of its phase (or the only one teaching a year group) has the
+    # authority's own count: observed, not apportioned
+    whole = np.isclose(out["share"].to_numpy(float), 1.0, rtol=0, atol=1e-12)
+    out[nc.KIND] = np.where(whole, "actual", "derived")
+    out[nc.SOURCE] = np.where(whole, "authority census (the area's phase or year group is all in "
+                              "this area)", "authority census apportioned by SCAP 2015 rolls")
     cols = [nc.AREA, nc.YEAR, nc.NCY, nc.PUPILS, nc.KIND, nc.SOURCE]
     return out[cols].sort_values([nc.AREA, nc.YEAR, nc.NCY]).reset_index(drop=True)
 

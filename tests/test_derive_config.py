@@ -53,6 +53,19 @@ def test_apportion_is_linear(tiny_pupils):
     assert out[out.area == "S"].ncy.min() == 7
 
 
+def test_an_area_with_its_whole_phase_keeps_the_census_count_as_actual(tiny_pupils):
+    """One secondary area for the whole authority (Herefordshire) has the census's own count:
+    kind 'actual', not 'derived'; areas sharing a phase stay derived."""
+    import pandas as pd
+
+    shares = pd.DataFrame({"area": ["P1", "P2", "S"], "phase": ["primary", "primary", "secondary"],
+                           "roll": [3.0, 1.0, 1.0], "share": [0.75, 0.25, 1.0]})
+    out = apportion_pupils(tiny_pupils[tiny_pupils.area == "A"], shares)
+    assert set(out.loc[out.area == "S", "kind"]) == {"actual"}
+    assert set(out.loc[out.area != "S", "kind"]) == {"derived"}
+    assert (out.loc[out.area == "S", "pupils"] == 100).all()
+
+
 def test_tier_change(inputs):
     pershore = inputs.config.area("8850025")
     assert pershore.tier_structure(2026).name == "three_tier"

@@ -180,6 +180,12 @@ class ReportData:
     early_years_takeup_january: int | None = None
     early_years_supply_assumed: tuple | None = None
     published: pd.DataFrame | None = None
+    derived_areas: frozenset = frozenset()
+
+    def history_derived(self, area: str) -> bool:
+        """Whether ``area``'s pupil history is derived (apportioned from the authority's
+        totals); an area that has the whole of its phase has the census's own count."""
+        return self.derived and (not self.derived_areas or str(area) in self.derived_areas)
 
     def area_name(self, area: str) -> str:
         names = dict(zip(self.areas[nc.AREA], self.areas["name"]))
@@ -1326,6 +1332,8 @@ def build_report(
         key_decision=key,
         milestones=tuple(milestones),
         derived=bool(inputs.derived),
+        derived_areas=frozenset(inputs.pupils.loc[inputs.pupils[nc.KIND] == "derived", nc.AREA]
+                                .astype(str).unique()),
         warnings=tuple(dict.fromkeys(warn_texts)),
         provenance=tuple(provenance),
         send_notes=tuple(str(n) for n in (getattr(send, "notes", ()) or ())),

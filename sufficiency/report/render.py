@@ -208,6 +208,7 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
             "phase": phase,
             "tiers": r.tiers,
             "schools_count": r.schools,
+            "derived": data.history_derived(area),
             "capacity": r.capacity,
             "schools": tables.schools_table(data, area),
             "years": tables.area_year_table(data, area),

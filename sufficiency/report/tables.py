@@ -158,8 +158,9 @@ def area_year_table(data, area: str) -> Table | None:
     if rows.empty:
         return None
     yrs = rows[nc.YEAR].to_numpy(int)
+    derived = data.history_derived(area)
     out = pd.DataFrame({
-        "year": [fmt_year(y) + ((" (derived)" if data.derived else " (census)") if y <= base else "")
+        "year": [fmt_year(y) + ((" (derived)" if derived else " (census)") if y <= base else "")
                  for y in yrs],
         "demand": rows["demand"].to_numpy(float),
         "80% range": [f"{fmt_count(lo)}-{fmt_count(hi)}" if y > base else "-"
@@ -181,7 +182,7 @@ def area_year_table(data, area: str) -> Table | None:
     note = _suff_note(data) + (" 'With plan': capacity once the recommended projects open; 'short "
                                "with plan': the shortfall left after them (surplus %, shortfall "
                                "and RAG are before the plan).")
-    if data.derived:
+    if derived:
         note = (f"The {fmt_year(base)} row is derived from the authority's totals, not observed. " + note)
     return Table("Demand and places by year", out, fm, note)
 

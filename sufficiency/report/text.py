@@ -502,7 +502,7 @@ def area_commentary(data: ReportData, area: str) -> str:
     base = rows_all[rows_all[nc.YEAR] == base_year]
     if len(base):
         b = base.iloc[0]
-        kind = "derived" if data.derived else "census"
+        kind = "derived" if data.history_derived(area) else "census"
         text += (f"In {fmt_year(base_year)} ({kind}) {name} had {fmt_count(b['demand'])} pupils "
                  f"against {fmt_count(b['capacity'])} places"
                  + (f", {fmt_count(b['shortfall'])} places short with the {margin} margin. "
