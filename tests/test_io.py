@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from conftest import DATA
 
 from sufficiency import SchemaError
 from sufficiency.io import (
@@ -224,3 +225,52 @@ def test_scap_shifted_row_that_is_not_a_name_split_is_still_an_error(tmp_path):
                  "8852000,885,2000,Worcs,A School,XX,100,120,,,8850001,,PRI\n")
     with pytest.raises(SchemaError, match=r"column 'Phase': unknown phase .*line\(s\) 2"):
         read_scap_capacity(p)
+
+
+def test_a_school_with_a_quarter_of_its_places_filled_is_flagged(tmp_path):
+    """Robert Owen Academy (Herefordshire, 2014/15: 500 places, 47 pupils) was a new school
+    still filling; its places count in full, so the load says so."""
+    import shutil
+
+    from sufficiency import load_inputs, load_model
+    from sufficiency.exceptions import DataQualityWarning
+
+    model = tmp_path / "h.toml"
+    for f in ("census_pupils_by_ncy_2011_2022.csv", "births_by_district_1992_2023.csv",
+              "district_to_la_west_midlands.csv", "scap_2015_school_capacity.csv"):
+        shutil.copy(DATA / f, tmp_path / f)
+    model.write_text('''
+[model]
+name = "Herefordshire"
+authority = "E06000019"
+old_la_code = 884
+[data]
+pupils = { path = "census_pupils_by_ncy_2011_2022.csv", reader = "census_ncy" }
+pupils_by_area = { reader = "derived" }
+births = { path = "births_by_district_1992_2023.csv", reader = "ons_births" }
+lookup = { path = "district_to_la_west_midlands.csv", reader = "district_lookup" }
+capacity = { path = "scap_2015_school_capacity.csv", reader = "scap", year = 2014 }
+''' + "".join(f'''
+[[areas]]
+code = "{c}"
+name = "{c}"
+phase = "primary"
+districts = ["E06000019"]
+transfer = {{ "8840001" = 1.0 }}
+''' for c in ["8844004", "8844014", "8844015", "8844021", "8844022", "8844027",
+                                   "8844032", "8844045", "8844046", "8844058", "8844428", "8844600",
+                                   "8844601", "8846905"]) + '''
+[[areas]]
+code = "8840001"
+name = "County"
+phase = "secondary"
+''')
+    with pytest.warns(DataQualityWarning) as got:
+        inputs = load_inputs(load_model(model))
+    flagged = [str(w.message) for w in got if "quarter of the places filled" in str(w.message)]
+    assert len(flagged) == 1
+    assert "1 school row with" in flagged[0]
+    assert "school 8844000 'Robert Owen Academy' secondary (line 1498): 500 places, 47 on roll" in flagged[0]
+    # the county's one secondary area has the census's own count
+    sec = inputs.pupils[inputs.pupils["area"] == "8840001"]
+    assert set(sec["kind"]) == {"actual"}

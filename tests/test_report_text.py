@@ -438,3 +438,19 @@ def test_assumed_supply_clause_names_the_models_own_take_up():
     got = _assumed_takeup_clause(SimpleNamespace(early_years_supply_assumed=(1530.4, ("extended_3_4",))))
     assert got == "; 1,530 of them at the take-up the model assumes for extended_3_4, not a DfE figure"
     assert _assumed_takeup_clause(SimpleNamespace(early_years_supply_assumed=None)) == ""
+
+
+def test_council_needing_more_places_is_given_reasons_to_reconcile():
+    import pandas as pd
+
+    from sufficiency.report.text import _more_need_clause
+
+    before = "places needed before any new places"
+    c = pd.DataFrame({"primary": [35.0], "secondary": [0.0], "primary_council": [55.0],
+                      "secondary_council": [300.0]}, index=[before])
+    got = _more_need_clause(c, before)
+    # 20 more primary places is under a year group's form of entry: not raised
+    assert got.startswith("; where the Council's figures show more need (secondary 300 against 0)")
+    assert "reconcile the two area by area" in got
+    c["secondary_council"] = 20.0
+    assert _more_need_clause(c, before) == ""

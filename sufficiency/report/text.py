@@ -1169,6 +1169,7 @@ def published_sentences(data: ReportData) -> list[str]:
                      f"the planning areas short, no margin), against at most "
                      f"{pair(before, '_council')[0]} and {pair(before, '_council')[1]} on the "
                      f"Council's figures")
+            text += _more_need_clause(c, before)
         out.append(text + ".")
     created = [published_value(cur, "places_created", ph) for ph in ("primary", "secondary")]
     unfilled = [published_value(cur, "unfilled_pct", ph) for ph in ("primary", "secondary")]
@@ -1199,6 +1200,28 @@ def published_sentences(data: ReportData) -> list[str]:
                    "scorecard publishes them: allocations already made, not a budget for this "
                    "plan.")
     return out
+
+
+def _more_need_clause(c: pd.DataFrame, before: str) -> str:
+    """Where the Council's return needs more places before any new ones than this report (by
+    at least 30 places, a form of entry's year group), the reasons to weigh: "; where the
+    Council's figures show more need (secondary: 300 against 0), ..."; else ""."""
+    if before not in c.index:
+        return ""
+    more = []
+    for ph in ("primary", "secondary"):
+        ours, theirs = (float(c.loc[before, k]) for k in (ph, f"{ph}_council"))
+        if np.isfinite(ours) and np.isfinite(theirs) and theirs - ours >= 30:
+            more.append(f"{ph} {fmt_count(theirs)} against {fmt_count(ours)}")
+    if not more:
+        return ""
+    return ("; where the Council's figures show more need (" + "; ".join(more) + "), the "
+            "Council may see pressure within a planning area that this report's area totals "
+            "hide (a town short of places while spare places elsewhere in the same area offset "
+            "it), count places this report's 2014/15 capacity data include but that cannot be "
+            "used (a school still filling, closing or mis-recorded), or know of housing and "
+            "admissions the public data lack: officers should reconcile the two area by area "
+            "before relying on this report's smaller need")
 
 
 _GBP = re.compile(r"GBP (-?\d{1,3}(?:,\d{3})*(?:\.\d+)?)")
