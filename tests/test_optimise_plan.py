@@ -55,6 +55,31 @@ def test_plan_uses_local_options_and_benchmarks(inputs):
     assert (r.cells["shortfall_after"] <= r.cells["shortfall_before"] + 1e-6).all()
 
 
+def test_plan_reports_the_years_before_its_first_year(inputs):
+    """The plan starts in [plan] first_year (2027/28); the years from the latest data to it
+    are short too, and the summary says so instead of 'none short in every year' (found by a
+    Herefordshire trial)."""
+    from sufficiency.capacity import capacity_by_area
+
+    fc = StubForecast(inputs)
+    r = plan(inputs, fc, appraise=False)
+    first = inputs.config.section("plan")["first_year"]
+    bp = r.before_plan
+    assert set(bp["year"]) <= set(range(inputs.base_year + 1, first)) and len(bp)
+    # recomputed by hand: demand x (1 + margin) - places, where positive
+    pt = fc.phase_totals()
+    y = int(bp["year"].max())
+    # secondary places take Years 7-13 (the sixth form included)
+    d = pt[(pt["year"] == y) & pt["phase"].isin(["secondary", "sixth_form"])].groupby("area")["pupils"].sum()
+    cap = capacity_by_area(inputs.capacity).query("phase == 'secondary'").set_index("area")["capacity"]
+    want = (d * (1 + r.settings.margin) - cap.reindex(d.index).fillna(0)).clip(lower=0)
+    got = bp[(bp["year"] == y) & (bp["phase"] == "secondary")].set_index("area")["shortfall"]
+    np.testing.assert_allclose(got.sort_index(), want[want > 0.5].sort_index())
+    text = r.summary()
+    assert "Short before the plan's first year (2027/28), with the minimum margin: " in text
+    assert f"{got.sum():,.0f} secondary ({len(got)} areas)" in text
+
+
 def test_plan_quantile_reports_robustness_and_budget(inputs):
     f = StubForecast(inputs)
     r = plan(inputs, f, quantile=0.8, appraise=False)

@@ -25,7 +25,8 @@ _PARTS = ("send", "early-years", "plan")
               help="Date on the cover (default today), on or after the start of the data's "
                    "base year; fix it for byte-identical reruns.")
 @click.option("--solver", type=click.Choice(["cbc", "highs"]), default=None,
-              help="Solver for the plan (default: the model's [plan] section, else CBC).")
+              help="Solver for the plan: CBC (bundled with PuLP, the default) or HiGHS "
+                   "(highspy), as for the plan command.")
 @click.option("--quantile", type=FiniteFloat(0.5, 0.99, expected="a quantile of demand in "
                                                           "[0.5, 0.99], e.g. 0.8"), default=None,
               help="Plan to this quantile of demand instead of the central forecast.")

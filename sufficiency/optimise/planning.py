@@ -328,7 +328,26 @@ def plan(
         for (a, p), _ in local.groupby([nc.AREA, nc.PHASE]):
             ap = appraise_options(demand, capacity, catalogue, settings, a, p)
             decisions[f"{names.get(a, a)} ({a}) {p}"] = explain_appraisal(ap, result, a, p)
-    return replace(result, robustness=robustness, decisions=decisions)
+    return replace(result, robustness=robustness, decisions=decisions,
+                   before_plan=_before_plan(forecast, quantile, capacity, base, first,
+                                            settings.margin))
+
+
+def _before_plan(forecast, quantile, capacity: pd.DataFrame, base: int, first: int,
+                 margin: float) -> pd.DataFrame:
+    """Mainstream places short with the margin in the years after the latest data and before
+    the plan's first year (``area, phase, year, shortfall``), at the plan's demand (central
+    or its quantile); empty when the plan starts the year after the data."""
+    cols = [nc.AREA, nc.PHASE, nc.YEAR, "shortfall"]
+    if first <= base + 1:
+        return pd.DataFrame(columns=cols)
+    pt = forecast.phase_totals(None if quantile is None else float(quantile))
+    d = demand_frame(pt, "before", base + 1, first - 1)
+    cap = capacity[capacity[nc.PHASE].isin(["primary", "secondary"])]
+    cap = cap.groupby([nc.AREA, nc.PHASE], as_index=False)[nc.CAPACITY].sum()
+    m = d.merge(cap, on=[nc.AREA, nc.PHASE], how="left")
+    m["shortfall"] = np.maximum(0.0, m[DEMAND] * (1 + margin) - m[nc.CAPACITY].fillna(0.0))
+    return m.loc[m["shortfall"] > 0.5, cols].sort_values(cols[:3]).reset_index(drop=True)
 
 
 def _kind_label(kinds: Sequence[str]) -> str:

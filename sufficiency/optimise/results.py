@@ -98,6 +98,7 @@ class AllocationResult:
     decisions: Mapping[str, str] = field(default_factory=dict)
     robustness: Mapping[str, float] = field(default_factory=dict)
     area_names: Mapping[str, str] = field(default_factory=dict)
+    before_plan: pd.DataFrame | None = None
 
     # ------------------------------------------------------------------ tables
     def to_frame(self) -> pd.DataFrame:
@@ -181,8 +182,12 @@ class AllocationResult:
                 ph, "[[plan.options]]")
             lines.append(f"No options for {ph} places ({where} gives none): the plan could build "
                          f"nothing for them.")
+        years = sorted(set(self.cells[nc.YEAR])) if len(self.cells) else []
+        span = (f"{nc.academic_year_label(years[0])}" + (f" to {nc.academic_year_label(years[-1])}"
+                                                         if len(years) > 1 else "")) if years else ""
         if short.empty:
-            lines.append("Shortfall left: none (minimum margin met in every area and year).")
+            lines.append("Shortfall left: none (minimum margin met in every area in every year "
+                         f"of the plan{', ' + span if span else ''}).")
         else:
             lines.append(f"Shortfall left: {short['shortfall_after'].sum():,.0f} place-years in "
                          f"{plural(short[nc.AREA].nunique(), 'area')}:")
@@ -193,6 +198,17 @@ class AllocationResult:
                 rest = short.sort_values("shortfall_after", ascending=False).iloc[8:]
                 lines.append(f"  ... and {plural(len(rest), 'more area-year')}, "
                              f"{rest['shortfall_after'].sum():,.0f} place-years (before_after.csv)")
+        bp = self.before_plan
+        if bp is not None and len(bp) and years:
+            parts = []
+            for y, g in bp.groupby(nc.YEAR, sort=True):
+                by_phase = g.groupby(nc.PHASE)["shortfall"].agg(["sum", "size"])
+                parts.append(f"{nc.academic_year_label(int(y))} " + " and ".join(
+                    f"{v['sum']:,.0f} {ph} ({plural(int(v['size']), 'area')})"
+                    for ph, v in by_phase.iterrows()))
+            lines.append(f"Short before the plan's first year ({nc.academic_year_label(years[0])}), "
+                         "with the minimum margin: " + "; ".join(parts) + ". The plan cannot act "
+                         "on those years: only places already committed can meet them.")
         if self.robustness:
             r = self.robustness
             lines.append(
