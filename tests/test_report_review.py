@@ -279,7 +279,7 @@ def test_lapsing_bulge_classes_say_when_they_end(run):
     they end and that the shortfall is at that year's demand (a Cabinet review read 'would
     be short again' as a forecast for 2032/33, though they last to 2036/37)."""
     from sufficiency.report.analysis import bulge_lapse, lapse_years
-    from sufficiency.report.text import recommendations
+    from sufficiency.report.text import fmt_count, recommendations
 
     _, results, data = run
     if results["allocation"] is None or not bulge_lapse(data):
@@ -290,6 +290,9 @@ def test_lapsing_bulge_classes_say_when_they_end(run):
     rec = next(r for r in recommendations(data) if r.startswith("notes that bulge classes"))
     assert f"the last in {nc.academic_year_label(last_end)}" in rec
     assert "were they gone at that year's demand" in rec
+    # each area's figure is counted places, with its unit (a Herefordshire trial read "(4)")
+    for name, v in bulge_lapse(data):
+        assert f"{name} ({fmt_count(v)} place" in rec
     # the plan ends with the forecast here, so they end beyond it
     assert (", beyond the forecast)" in rec) == (first > int(data.sufficiency["year"].max()))
 

@@ -143,6 +143,9 @@ def test_summary_json_and_cli_summary_carry_send_and_early_years(run):
     assert h["early_years"]["supply"] == pytest.approx(e_last["supply"].sum(), abs=0.05)
     assert h["early_years"]["places_last_year"] == pytest.approx(e_last["places"].sum(), abs=0.05)
     text = data.summary()
+    # the CLI summary's phases say which year groups they count (secondary places take the
+    # sixth form, where the forecast command splits it off)
+    assert "  secondary Y7-Y13 " in text and "  primary R-Y6 " in text
     assert (f"short with the margin {s['short_before_plan']:,.0f} before the plan, "
             f"{s['left_short_after_plan']:,.0f} after") in text
 

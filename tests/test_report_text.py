@@ -454,3 +454,11 @@ def test_council_needing_more_places_is_given_reasons_to_reconcile():
     assert "reconcile the two area by area" in got
     c["secondary_council"] = 20.0
     assert _more_need_clause(c, before) == ""
+
+
+def test_year_spans_and_counted_places():
+    from sufficiency.report.text import _years_span, plural_places
+
+    assert _years_span(2027, 2027) == "in 2027/28"
+    assert _years_span(2027, 2030) == "from 2027/28 to 2030/31"
+    assert plural_places(1.2) == "1 place" and plural_places(1234) == "1,234 places"

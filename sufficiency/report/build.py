@@ -378,7 +378,8 @@ class ReportData:
         for p in h["position"]:
             pos = analysis.position_at(self.sufficiency, p["phase"], p["year"])
             lines.append(
-                f"  {p['phase']:<10} {nc.academic_year_label(p['year'])}: demand "
+                f"  {_PLACE_PHASES.get(p['phase'], p['phase']):<15} "
+                f"{nc.academic_year_label(p['year'])}: demand "
                 f"{count(pos['demand'])}, capacity {count(pos['capacity'])}, shortfall "
                 f"{count(pos['shortfall'])} ({plural(p['areas_short'], 'area')} short)"
             )
@@ -386,7 +387,7 @@ class ReportData:
         for d in self.place_positions:
             label, cap = labels[d["key"]]
             key = d["key"]
-            line = (f"  {label:<10} {nc.academic_year_label(d['last'])}: places "
+            line = (f"  {label:<15} {nc.academic_year_label(d['last'])}: places "
                     f"{count(d['places_last'])}")
             if np.isfinite(d["capacity"]):
                 line += (f", {cap} {count(d['capacity'])}, shortfall {count(d['shortfall'])} "
@@ -1002,6 +1003,10 @@ def _takeup_january(early_years) -> int | None:
         return None
     assumed = str(sup["supply_source"].iloc[0]).startswith("funded take-up")
     return int(year) + 1 if assumed else None
+
+
+#: the CLI summary's phases of places, with the year groups each counts
+_PLACE_PHASES = {"primary": "primary R-Y6", "secondary": "secondary Y7-Y13"}
 
 
 def _supply_assumed(early_years) -> tuple | None:

@@ -129,6 +129,17 @@ def fmt_year(year: int) -> str:
     return nc.academic_year_label(int(year))
 
 
+def _years_span(y0: int, y1: int) -> str:
+    """"from 2027/28 to 2030/31", or "in 2027/28" when both are one year."""
+    return (f"in {fmt_year(y0)}" if int(y0) == int(y1)
+            else f"from {fmt_year(y0)} to {fmt_year(y1)}")
+
+
+def plural_places(v: float) -> str:
+    """A rounded count of places with its noun: "1 place", "1,234 places"."""
+    return f"{fmt_count(v)} place{'' if fmt_count(v) == '1' else 's'}"
+
+
 def _fills(plan: pd.DataFrame) -> pd.Series:
     """The plan's ``fill_years`` column (0 where absent: all places from opening)."""
     return plan["fill_years"] if "fill_years" in plan else pd.Series(0, index=plan.index)
@@ -361,8 +372,8 @@ def recommendations(data: ReportData) -> list[str]:
             council = _council_need(data, [b["phase"] for b in behind])
             recs.append(
                 f"notes an indicative capital programme of {fmt_gbp_m(total)} for "
-                f"{_join(what)} in {plural(len(plan), 'project')} from {fmt_year(y0)} to "
-                f"{fmt_year(y1)}, which this report does not recommend for approval: "
+                f"{_join(what)} in {plural(len(plan), 'project')} {_years_span(y0, y1)}, "
+                "which this report does not recommend for approval: "
                 f"{_join(facts)}, so those places are out of date and the programme's "
                 f"{_join([b['phase'] for b in behind])} part overstates the need{council}; asks "
                 "officers to supply each planning area's current capacity and re-run the plan "
@@ -376,8 +387,8 @@ def recommendations(data: ReportData) -> list[str]:
                      f"pupils on roll (this report's {_join(why)})" if why else "")
             recs.append(
                 f"approves in principle the capital programme of {fmt_gbp_m(total)} for "
-                f"{_join(what)} in {plural(len(plan), 'project')} from "
-                f"{fmt_year(y0)} to {fmt_year(y1)}, subject to the Council's capital approval "
+                f"{_join(what)} in {plural(len(plan), 'project')} {_years_span(y0, y1)}, "
+                "subject to the Council's capital approval "
                 f"process{check}{_assumed_parts(data, plan)};"
             )
     elif data.missing.get("plan"):
@@ -427,7 +438,7 @@ def recommendations(data: ReportData) -> list[str]:
             f"notes that {what} temporary: those in use in the plan's last year, {last}, end "
             "after it" + (f"{span}{beyond})" if span else "")
             + "; were they gone at that year's demand, "
-            + _join([f"{name} ({fmt_count(v)})" for name, v in lapse])
+            + _join([f"{name} ({plural_places(v)})" for name, v in lapse])
             + " would be short again, and asks officers to review the need before they end;")
     key = data.key_decision
     if key is not None and key.get("recommended") is not None:
