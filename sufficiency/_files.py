@@ -167,11 +167,27 @@ def _commit(stage: Path, out: Path) -> list[Path]:
     return [out / rel for rel in rels]
 
 
+def _device(path: Path) -> int:
+    """The file system ``path`` is on (``st_dev``, symbolic links followed)."""
+    return os.stat(path).st_dev
+
+
+def _stage_folder(out: Path, parent: Path) -> Path:
+    """Where :func:`output_set` stages its files: next to ``out`` (so that ``out`` is left
+    untouched until the files move), or inside ``out`` when ``out`` is on another file system
+    than its parent (a mounted volume, a symbolic link to another disk), where a rename from
+    the parent would fail."""
+    if out.is_dir() and _device(out) != _device(parent):
+        return out
+    return parent
+
+
 @contextlib.contextmanager
 def output_set(out: str | Path) -> Iterator[Path]:
     """Write a set of output files to the folder ``out`` all or nothing.
 
-    Yields a temporary folder next to ``out`` (same file system) to write the files into,
+    Yields a temporary folder next to ``out`` (inside it when ``out`` is another file system,
+    a mounted volume say) to write the files into,
     under the names they should have in ``out``. When the block ends without an error, every
     file is moved into ``out`` (created if missing; other files in it are left alone); when
     the block or a move fails, ``out`` is left exactly as it was and the temporary folder is
@@ -188,7 +204,7 @@ def output_set(out: str | Path) -> Iterator[Path]:
         raise NotADirectoryError(20, "not a folder", str(out))
     parent = out.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(dir=parent, prefix=_folder_prefix(out, "tmp")))
+    stage = Path(tempfile.mkdtemp(dir=_stage_folder(out, parent), prefix=_folder_prefix(out, "tmp")))
     try:
         yield stage
         written = _commit(stage, out)

@@ -274,3 +274,27 @@ phase = "secondary"
     # the county's one secondary area has the census's own count
     sec = inputs.pupils[inputs.pupils["area"] == "8840001"]
     assert set(sec["kind"]) == {"actual"}
+
+
+def test_lines_named_in_errors_count_blank_lines_and_quoted_newlines(tmp_path):
+    """A blank line or a quoted field over two lines does not shift the line numbers errors
+    name (a bad-input audit found line 152 named for a value on line 153)."""
+    from sufficiency.io._common import read_csv_checked
+
+    p = tmp_path / "a.csv"
+    p.write_text('a,b\n1,2\n\n3,"x\ny"\n4,5\n,\n')
+    assert read_csv_checked(p)["_line"].tolist() == [2, 4, 6, 7]
+    census = tmp_path / "census.csv"
+    census.write_text(CENSUS_HEADER + GOOD_ROW + "\n"
+                      + GOOD_ROW.replace("reception", "year_1").replace("5957", "-5"))
+    with pytest.raises(SchemaError, match=r"line\(s\) 4\)"):
+        read_census_ncy(census)
+
+
+def test_a_district_in_two_authorities_is_named_by_its_file_lines(tmp_path, data_dir):
+    p = tmp_path / "lookup.csv"
+    p.write_text((data_dir / "district_to_la_west_midlands.csv").read_text()
+                 + "E07000234,Bromsgrove,E10000031,Warwickshire\n")
+    with pytest.raises(SchemaError, match=r"district in more than one area \(value\(s\) "
+                       r"'E07000234'\) in 2 row\(s\) \(line\(s\) 2, 32\)"):
+        read_district_lookup(p)

@@ -80,6 +80,26 @@ def test_plan_reports_the_years_before_its_first_year(inputs):
     assert f"{got.sum():,.0f} secondary ({len(got)} areas)" in text
 
 
+def test_a_budget_too_small_to_close_the_shortfall_is_named(inputs):
+    """With GBP 1m the plan spends GBP 963,608 and leaves places short: the budget is what
+    limits it, though not spent to the pound (a bad-input audit found it named nowhere)."""
+    r = plan(inputs, StubForecast(inputs), budget=1_000_000, appraise=False)
+    assert r.total_shortfall > 0 and r.total_cost <= 1_000_000
+    b = r.binding[r.binding["family"] == "budget"]
+    assert len(b) == 1
+    left = 1_000_000 - r.total_cost
+    detail = b["detail"].iloc[0]
+    assert detail.startswith(f"spent GBP {r.total_cost:,.0f} of GBP 1,000,000; the GBP {left:,.0f} "
+                             "left buys none of the options that would cut the shortfall left")
+    # the cheapest build it names really costs more than what is left
+    named = float(detail.rsplit("costs GBP ", 1)[1].rstrip(")").replace(",", ""))
+    assert named > left
+    assert f"The total capital budget limits the plan: {detail}" in r.summary()
+    # without a budget there is no budget row
+    free = plan(inputs, StubForecast(inputs), appraise=False)
+    assert not (free.binding["family"] == "budget").any()
+
+
 def test_plan_quantile_reports_robustness_and_budget(inputs):
     f = StubForecast(inputs)
     r = plan(inputs, f, quantile=0.8, appraise=False)

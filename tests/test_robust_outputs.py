@@ -8,6 +8,7 @@ traceback for forecast, plan, send and early-years.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -29,6 +30,27 @@ def test_output_set_moves_every_file_into_place(tmp_path):
         assert not out.exists()  # nothing visible before the set is complete
     assert (out / "a.csv").read_text() == "a\n" and (out / "sub" / "b.csv").read_text() == "b\n"
     assert _listing(tmp_path) == ["out"]  # no temporary folder left
+
+
+def test_output_set_into_a_folder_on_another_file_system(tmp_path, monkeypatch):
+    """--out a mounted volume (or a link to another disk): a rename from its parent would fail
+    across devices, so the files are staged inside it (a bad-input audit found every command
+    failing with 'Invalid cross-device link')."""
+    import sufficiency._files as files
+
+    out = tmp_path / "volume"
+    atomic_write(out / "a.csv", "old a\n")
+    real = files._device
+    monkeypatch.setattr(files, "_device", lambda p: real(p) + (1 if Path(p) == out else 0))
+    seen = []
+    with output_set(out) as d:
+        seen.append(d.parent)
+        atomic_write(d / "a.csv", "new a\n")
+        atomic_write(d / "b.csv", "b\n")
+    assert seen == [out]
+    assert _listing(out) == ["a.csv", "b.csv"]  # nothing temporary left inside
+    assert (out / "a.csv").read_text() == "new a\n"
+    assert _listing(tmp_path) == ["volume"]
 
 
 def test_output_set_failure_in_the_block_leaves_out_as_it_was(tmp_path):
@@ -137,3 +159,25 @@ def test_report_partial_write_leaves_nothing(model_path, tmp_path):
     assert res.exit_code == 0, res.output
     assert _listing(ok) == ["scap_pupil_forecasts.csv", "summary.json"]
     assert f"wrote {ok / 'summary.json'}" in res.output
+
+
+def test_sigterm_leaves_no_half_written_output_set(tmp_path):
+    """SIGTERM (timeout, docker stop) during a write unwinds like Ctrl-C: --out untouched and
+    no hidden staging folder left beside it (a bad-input audit found one after exit 143)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    code = (
+        "import os, signal\n"
+        "from sufficiency.cli import install_terminate_handler\n"
+        "from sufficiency._files import atomic_write, output_set\n"
+        "install_terminate_handler()\n"
+        f"with output_set({str(out)!r}) as d:\n"
+        "    atomic_write(d / 'a.csv', 'a')\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    atomic_write(d / 'b.csv', 'b')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 143, done.stderr
+    assert _listing(tmp_path) == []

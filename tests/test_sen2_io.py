@@ -234,6 +234,15 @@ def test_takeup_bad_inputs(data_dir, tmp_path):
     with pytest.raises(SchemaError, match=r"two_year_olds_Percent_2019.*negative.*line\(s\) 4"):
         read_early_years_takeup(_takeup(data_dir, tmp_path, neg))
 
+    def over(r):
+        r.loc[3, "two_year_olds_Percent_2019"] = "200"
+
+    # the published rates reach 107% (Solihull 2016) and are read; 200% is not a rate
+    with pytest.raises(SchemaError, match=r"column 'two_year_olds_Percent_2019': a take-up over "
+                       r"150% \(value\(s\) '200'\) in 1 row\(s\) \(line\(s\) 5\); expected a "
+                       r"percentage of the age group, at most 150"):
+        read_early_years_takeup(_takeup(data_dir, tmp_path, over))
+
     def text(r):
         r.loc[0, "two_year_olds_number_2019"] = "many"
 

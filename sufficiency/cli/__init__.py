@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+import signal
 import sys
+import threading
 import warnings
 
 import click
@@ -71,6 +73,20 @@ for _name in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_name}")
 
 
+def _on_terminate(signum, frame) -> None:
+    """SIGTERM (``timeout``, ``docker stop``, a cancelled CI job) ends the command as Ctrl-C
+    does: by an exception, so that half-written output sets are cleaned up on the way out."""
+    raise SystemExit(128 + signum)
+
+
+def install_terminate_handler() -> None:
+    """Make SIGTERM unwind the command (see :func:`_on_terminate`); the console script's
+    business, not the library's."""
+    if hasattr(signal, "SIGTERM") and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_terminate)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``sufficiency`` console script."""
+    install_terminate_handler()
     cli.main(args=argv, prog_name="sufficiency")

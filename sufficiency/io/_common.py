@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io as _io
 import logging
@@ -185,9 +186,23 @@ def read_csv_checked(path: str | Path, *, dtype=str, **kwargs) -> pd.DataFrame:
     if frame.empty:
         raise SchemaError(f"{p}: has a header but no data rows.")
     frame.columns = [str(c).strip() for c in frame.columns]
-    # header is line 1, so data row i (0-based) sits on line i + 2
-    frame["_line"] = range(2, len(frame) + 2)
+    frame["_line"] = _record_lines(text, len(frame))
     return frame
+
+
+def _record_lines(text: str, n: int) -> list[int]:
+    """The file line on which each of the ``n`` data records starts, counting the blank lines
+    that pandas skips and the lines a quoted field spans; data row i (0-based) on line i + 2
+    (the header is line 1) when the records cannot be matched one to one."""
+    starts = []
+    reader = csv.reader(_io.StringIO(text))
+    end = 0
+    for row in reader:
+        start, end = end + 1, reader.line_num
+        if row and any(v.strip() for v in row) or (row and len(row) > 1):
+            starts.append(start)
+    starts = starts[1:]  # the header
+    return starts if len(starts) == n else list(range(2, n + 2))
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], source: str, what: str) -> None:

@@ -69,10 +69,11 @@ def read_district_lookup(path: str | Path) -> Loaded:
                 f"{off.iloc[0]:.4f}; expected 1."
             )
     else:
-        dup = data.duplicated(nc.DISTRICT, keep=False).to_numpy()
-        if dup.any():
+        if data.duplicated(nc.DISTRICT, keep=False).any():
+            # named by the file's lines: found on the file's rows, in the file's order
+            dup = frame[nc.DISTRICT].astype(str).str.strip().duplicated(keep=False).to_numpy()
             raise_rows_error(
-                source, nc.DISTRICT, data, dup, "district in more than one area",
+                source, nc.DISTRICT, frame, dup, "district in more than one area",
                 "each district once (or a 'share' column splitting it)",
             )
         data["share"] = 1.0

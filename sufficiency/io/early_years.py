@@ -73,6 +73,10 @@ def _check_area(raw: pd.DataFrame, column: str, source: str,
                          + (" among the known areas" if known_areas is not None else ""))
 
 
+#: highest take-up percentage read as such (the published rates reach 107%)
+MAX_TAKEUP_PERCENT = 150
+
+
 def read_early_years_takeup(
     path: str | Path, *, authorities: Iterable[str] | None = None,
     known_areas: Iterable[str] | None = None,
@@ -137,6 +141,16 @@ def read_early_years_takeup(
                               "year between 2000 and 2100.")
         v, k = numeric_with_markers(raw, col, source, "a count of children or a percentage")
         markers += k
+        if m.group(2).lower() == "percent":
+            # the DfE's rates can pass 100% a little (children counted where they attend,
+            # the population where it lives: Solihull 107% in 2016), not by half again
+            over = np.nan_to_num(v, nan=0.0) > MAX_TAKEUP_PERCENT
+            if over.any():
+                raise_rows_error(source, col, raw, over, f"a take-up over {MAX_TAKEUP_PERCENT}%",
+                                 f"a percentage of the age group, at most {MAX_TAKEUP_PERCENT} "
+                                 "(the DfE's rates pass 100 only a little, where children "
+                                 "attend outside the authority they live in); a count of "
+                                 "children belongs in the _number_ column")
         values.setdefault((m.group(1).lower(), year), {})[m.group(2).lower()] = v
     parts = []
     for (group, year), d in sorted(values.items()):

@@ -270,11 +270,30 @@ def _binding(data: PlanData, settings: PlanSettings, x: np.ndarray, cells: pd.Da
         limits = [(t, a) for t, a in zip(data.years.tolist(), annual.tolist()) if np.isfinite(a)]
         if settings.total_budget is not None:
             limits.append(("total", float(settings.total_budget)))
+        # builds that could still cut a shortfall left: more of an option, in an area and
+        # phase short after the plan
+        short_keys = set(zip(cells.loc[cells["shortfall_after"] > 0.5, nc.AREA].astype(str),
+                             cells.loc[cells["shortfall_after"] > 0.5, nc.PHASE]))
+        could = (x < data.build_upper - TOL) & np.array(
+            [(str(a), p) in short_keys for a, p in zip(opts[nc.AREA].to_numpy()[o],
+                                                       opts[nc.PHASE].to_numpy()[o])], dtype=bool)
         for t, limit in limits:
-            spent = float((x * cost).sum() if t == "total" else (x * cost)[data.build_year == t].sum())
+            here = np.ones(len(x), bool) if t == "total" else data.build_year == t
+            spent = float((x * cost)[here].sum())
+            detail = f"spent GBP {spent:,.0f} of GBP {limit:,.0f}"
             if spent >= limit - max(1.0, 1e-6 * abs(limit)):
+                rows.append(("budget", "", "", "", np.nan if t == "total" else t, "", detail))
+                continue
+            # binding too when what is left buys none of the builds that would cut a shortfall
+            cand = np.flatnonzero(here & could)
+            if len(cand) and float(cost[cand].min()) > limit - spent:
+                b = cand[np.argmin(cost[cand])]
                 rows.append(("budget", "", "", "", np.nan if t == "total" else t, "",
-                             f"spent GBP {spent:,.0f} of GBP {limit:,.0f}"))
+                             f"{detail}; the GBP {limit - spent:,.0f} left buys none of the "
+                             f"options that would cut the shortfall left (the cheapest, a "
+                             f"{str(opts['kind'].iloc[o[b]]).replace('_', ' ')} in "
+                             f"{opts[nc.AREA].iloc[o[b]]} {opts[nc.PHASE].iloc[o[b]]} "
+                             f"({opts['option'].iloc[o[b]]}), costs GBP {cost[b]:,.0f})"))
     area, phase, name = (opts[k].to_numpy() for k in (nc.AREA, nc.PHASE, "option"))
     max_m = opts["max_modules"].to_numpy()
     used = np.bincount(o, weights=x, minlength=len(opts))

@@ -198,6 +198,13 @@ class AllocationResult:
                 rest = short.sort_values("shortfall_after", ascending=False).iloc[8:]
                 lines.append(f"  ... and {plural(len(rest), 'more area-year')}, "
                              f"{rest['shortfall_after'].sum():,.0f} place-years (before_after.csv)")
+            b = self.binding
+            if b is not None and len(b) and "family" in b:
+                for r in b[b["family"] == "budget"].itertuples(index=False):
+                    which = ("total capital budget" if pd.isna(r.year) else
+                             f"capital budget for {nc.academic_year_label(int(r.year))}")
+                    lines.append(f"The {which} limits the plan: {r.detail} "
+                                 "(binding_constraints.csv).")
         bp = self.before_plan
         if bp is not None and len(bp) and years:
             parts = []
