@@ -45,6 +45,7 @@ _DATA_TABLES: dict[str, tuple[str, ...]] = {
     "lookup": _DATA_ENTRY,
     "capacity": _DATA_ENTRY + ("year",),
     "housing": _DATA_ENTRY,
+    "transfers": _DATA_ENTRY + ("years",),
 }
 
 _PLAN_SCALARS = ("scorecards", "first_year", "last_year", "shortfall_penalty", "target_penalty",

@@ -41,6 +41,7 @@ READERS = MappingProxyType(
         "pupils_by_area": ("derived", "school_census", "tidy"),
         "capacity": ("scap", "tidy"),
         "housing": ("tidy",),
+        "transfers": ("transfers",),
     }
 )
 
@@ -517,6 +518,63 @@ def _merge_entries(base: list, over: list) -> list:
     return out
 
 
+class _FileTransfers(dict):
+    """``{area: {to_area: share}}`` read from ``[data.transfers]``, with its ``source``."""
+
+    source: str = ""
+
+
+def _file_transfers(raw: Mapping, areas_raw: list, path: Path) -> tuple[list, _FileTransfers]:
+    """The ``[[areas]]`` entries with the ``transfer`` shares of ``[data.transfers]`` filled
+    in (copies; the others as they are), and those shares. An area given a ``transfer`` in
+    the model and in the file, or a file naming an area the model lacks, is an error."""
+    entry = (raw.get("data") or {}).get("transfers")
+    got = _FileTransfers()
+    if entry is None:
+        return areas_raw, got
+    where = "[data.transfers]"
+    if isinstance(entry, str):
+        entry = {"path": entry}
+    if not isinstance(entry, Mapping):
+        raise _err(path, where, "expected a table {path = ..., reader = \"transfers\"}")
+    reader = _get(entry, "reader", str, path, where, "transfers")
+    if reader != "transfers":
+        raise _err(path, where, f"reader = {reader!r}: expected one of transfers")
+    rel = _get(entry, "path", str, path, where)
+    p = Path(rel) if Path(rel).is_absolute() else (path.parent / rel).resolve()
+    if not p.exists():
+        raise _err(path, where, f"data file {rel!r} not found (resolved to {p})")
+    years = entry.get("years")
+    if years is not None and (not isinstance(years, int) or isinstance(years, bool) or years < 1):
+        raise _err(path, where, f"years = {years!r}: expected a whole number of years >= 1 (the "
+                   "latest years of counts to sum)")
+    from .io.transfers import read_transfers
+
+    frame = read_transfers(p, years=years).data
+    codes = [str(a.get("code")) for a in areas_raw if isinstance(a, Mapping)]
+    for col in ("from_area", "to_area"):
+        unknown = frame.loc[~frame[col].isin(codes)]
+        if len(unknown):
+            r = unknown.iloc[0]
+            raise _err(path, where, f"{p}: column {col!r}: area {r[col]!r} (line(s) "
+                       f"{r['lines']}) is not one of the model's [[areas]]"
+                       + did_you_mean(str(r[col]), sorted(codes)))
+    for a, g in frame.groupby("from_area", sort=True):
+        got[str(a)] = {str(t): float(v) for t, v in zip(g["to_area"], g["share"])}
+    got.source = str(p)
+    out = []
+    for a in areas_raw:
+        code = str(a.get("code")) if isinstance(a, Mapping) else None
+        if code in got:
+            if "transfer" in a:
+                raise _err(path, f"[[areas]] {code} ({a.get('name', code)})",
+                           f"transfer given here and in {p} ([data.transfers]); expected one "
+                           "of them: remove this area's transfer table or its rows in the file")
+            a = {**a, "transfer": got[code]}
+        out.append(a)
+    return out, got
+
+
 def load_model(path: str | Path) -> ModelConfig:
     """Load and check a model definition (TOML).
 
@@ -562,18 +620,25 @@ def load_model(path: str | Path) -> ModelConfig:
     areas_raw = raw.get("areas", [])
     if not isinstance(areas_raw, list) or not areas_raw:
         raise _err(path, "[[areas]]", "at least one planning area is required")
-    areas = tuple(_parse_area(a, path, i) for i, a in enumerate(areas_raw))
-    dup = duplicates(a.code for a in areas)
-    if dup:
-        raise _err(path, "[[areas]]", f"duplicate area code(s) {dup}")
-    codes = {a.code for a in areas}
-    for a in areas:
-        unknown = sorted(set(a.transfer) - codes)
-        if unknown:
-            raise _err(path, f"[[areas]] {a.code} ({a.name})",
-                       f"transfer to unknown area(s) {unknown}; expected codes of the model's "
-                       "[[areas]]" + did_you_mean(unknown[0], sorted(codes)))
-    _check_transfer_coverage(areas, path)
+    areas_raw, from_file = _file_transfers(raw, areas_raw, path)
+    try:
+        areas = tuple(_parse_area(a, path, i) for i, a in enumerate(areas_raw))
+        dup = duplicates(a.code for a in areas)
+        if dup:
+            raise _err(path, "[[areas]]", f"duplicate area code(s) {dup}")
+        codes = {a.code for a in areas}
+        for a in areas:
+            unknown = sorted(set(a.transfer) - codes)
+            if unknown:
+                raise _err(path, f"[[areas]] {a.code} ({a.name})",
+                           f"transfer to unknown area(s) {unknown}; expected codes of the model's "
+                           "[[areas]]" + did_you_mean(unknown[0], sorted(codes)))
+        _check_transfer_coverage(areas, path)
+    except ConfigError as exc:
+        if from_file and "transfer" in str(exc):
+            raise ConfigError(f"{exc} (the transfers of {len(from_file)} area(s) come from "
+                              f"{from_file.source}, [data.transfers])") from exc
+        raise
 
     data = {}
     for table, entry in (raw.get("data") or {}).items():
@@ -582,7 +647,8 @@ def load_model(path: str | Path) -> ModelConfig:
             entry = {"path": entry}
         if not isinstance(entry, Mapping):
             raise _err(path, where, "expected a table {path = ..., reader = ...}")
-        reader = _get(entry, "reader", str, path, where, "tidy")
+        reader = _get(entry, "reader", str, path, where,
+                      "transfers" if table == "transfers" else "tidy")
         if table in READERS and reader not in READERS[table]:
             raise _err(path, where, f"reader = {reader!r}: expected one of {', '.join(READERS[table])}")
         if reader == "derived":

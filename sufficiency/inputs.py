@@ -648,6 +648,13 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
         housing = lh.data
         prov += lh.provenance
 
+    # --- transfers (read with the model definition; here for the record) --------------------
+    t_src = src.get("transfers")
+    if t_src is not None:
+        from .io.transfers import read_transfers
+
+        prov += read_transfers(t_src.path, years=t_src.options.get("years")).provenance
+
     from ._model_checks import check_against_data
 
     check_against_data(cfg, int(cfg.assumptions.base_year or years[1]), years[0])

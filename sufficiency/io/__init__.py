@@ -16,6 +16,7 @@ from .births import (
 from .census import read_census_ncy, read_spc_pupils
 from .scap import read_scap_capacity
 from .tidy import read_school_census, read_tidy
+from .transfers import read_transfers
 
 __all__ = [
     "Loaded",
@@ -31,4 +32,5 @@ __all__ = [
     "read_scap_capacity",
     "read_tidy",
     "read_school_census",
+    "read_transfers",
 ]

@@ -914,6 +914,9 @@ def _assumptions_table(inputs: ModelInputs, forecast) -> pd.DataFrame:
         ("surplus ceiling (blue above)", f"{a.surplus_ceiling:.1%}", src("surplus_ceiling")),
         ("random seed", str(a.seed), src("seed")),
     ]
+    transfer = _transfer_assumption(cfg, model)
+    if transfer is not None:
+        rows.append(transfer)
     for section in ("forecast", "plan", "send", "early_years", "report"):
         for k, v in _flatten(cfg.section(section)):
             rows.append((f"{section}: {k}", json.dumps(v) if not isinstance(v, str) else v,
@@ -933,6 +936,27 @@ def _assumptions_table(inputs: ModelInputs, forecast) -> pd.DataFrame:
                      f"variance {noise.phi:.3f} / pupils a year (log scale)",
                      f"measured: {noise.source}"))
     return pd.DataFrame(rows, columns=["assumption", "value", "set in"])
+
+
+def _transfer_assumption(cfg, model: str) -> tuple[str, str, str] | None:
+    """The assumptions table's row for the shares in which areas pass pupils on (Year 6 to
+    Year 7, ...): how many areas send, how many all to one area, and where the shares are
+    set (a transfers file, or each area's ``transfer`` in the model: an assumption unless
+    the authority took them from admissions records). None when no area passes pupils on."""
+    senders = [a for a in cfg.areas if a.transfer]
+    if not senders:
+        return None
+    whole = sum(1 for a in senders if max(a.transfer.values()) >= 1 - 1e-9)
+    value = (f"{plural(len(senders), 'area')} pass pupils on: "
+             + (f"all {len(senders)} send" if whole == len(senders) else f"{whole} send")
+             + " their last year group to one area"
+             + ("" if whole == len(senders) else f", {len(senders) - whole} split it"))
+    t = cfg.data.get("transfers")
+    if t is not None:
+        return ("transfer shares between planning areas", value,
+                f"{t.path.name} ([data.transfers]; see Sources)")
+    return ("transfer shares between planning areas", value,
+            f"{model} [[areas]] transfer: an assumption unless taken from admissions records")
 
 
 def _plain(v: Any) -> Any:

@@ -1,0 +1,115 @@
+"""Transfer shares from a file ([data.transfers]): the reader, the model and the report."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import pytest
+from conftest import DATA
+
+from sufficiency import ConfigError, SchemaError, load_model
+from sufficiency.io import read_transfers
+
+MODEL = DATA.parent / "models" / "worcestershire.toml"
+
+
+def _model_with_file(tmp_path, rows: str | None = None, entry: str = '{ path = "transfers.csv" }',
+                     keep: tuple[str, ...] = ()) -> object:
+    """Worcestershire with its transfers moved to transfers.csv (the areas in ``keep`` keep
+    their transfer table in the model too)."""
+    src = MODEL.read_text()
+    cfg = tomllib.loads(src)
+    lines = ["from_area,to_area,share"]
+    for a in cfg["areas"]:
+        for to, v in a.get("transfer", {}).items():
+            lines.append(f"{a['code']},{to},{v}")
+    (tmp_path / "transfers.csv").write_text(rows if rows is not None else "\n".join(lines) + "\n")
+    out, n = [], 0
+    for block in re.split(r"(?=^\[\[areas\]\]\n)", src, flags=re.M):
+        code = re.search(r'^code = "(\d+)"', block, flags=re.M)
+        if code is None or code.group(1) not in keep:
+            block = re.sub(r"^transfer = .*\n", "", block, flags=re.M)
+        out.append(block)
+    text = "".join(out).replace('"../data/', f'"{DATA}/')
+    text = text.replace("[data]\n", f"[data]\ntransfers = {entry}\n", 1)
+    p = tmp_path / "m.toml"
+    p.write_text(text)
+    return p
+
+
+def test_a_transfers_file_gives_the_same_model_as_the_areas_tables(tmp_path):
+    base = load_model(MODEL)
+    got = load_model(_model_with_file(tmp_path))
+    assert {a.code: dict(a.transfer) for a in got.areas} == {a.code: dict(a.transfer) for a in base.areas}
+    assert got.data["transfers"].reader == "transfers"
+
+
+def test_counts_become_shares_over_the_years_kept(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text("from_area,to_area,pupils,year\nA,S,900,2021\nA,T,100,2021\nA,S,800,2022\n"
+                 "A,T,200,2022\nB,S,50,2022\n")
+    d = read_transfers(p).data.set_index(["from_area", "to_area"])
+    assert d.loc[("A", "S"), "share"] == pytest.approx(1700 / 2000)
+    assert d.loc[("B", "S"), "share"] == 1.0
+    assert d.loc[("A", "S"), "lines"] == "2, 4"
+    one = read_transfers(p, years=1).data.set_index(["from_area", "to_area"])
+    assert one.loc[("A", "T"), "share"] == pytest.approx(0.2)
+    prov = read_transfers(p, years=1).provenance[0]
+    assert prov.years == (2022, 2022) and "from counts of pupils moving in 2022" in prov.note
+
+
+@pytest.mark.parametrize("text, match", [
+    ("from_area,to_area,share\nA,S,0.7\n",
+     r"the shares of from_area 'A' \(line\(s\) 2\) sum to 0.7000; expected 1"),
+    ("from_area,to_area,share,pupils\nA,S,1,5\n", r"both 'share' and 'pupils'"),
+    ("from_area,to_area\nA,S\n", r"neither 'share' nor 'pupils'"),
+    ("from_area,to_area,share\nA,S,1.0\nA,S,1.0\n", r"the same pair more than once .*line\(s\) 2, 3"),
+    ("from_area,to_area,pupils\nA,S,-4\n", r"column 'pupils': out of range .*line\(s\) 2"),
+    ("from_area,to_area,pupils\nA,S,0\n", r"from_area 'A' has no pupils moving \(line\(s\) 2\)"),
+    ("from_area,to_area,share,year\nA,S,1.0,2021\n", r"'year' with 'share'"),
+    ("from_area,to_area,pupils\nA,S,lots\n", r"column 'pupils': missing or non-numeric value"),
+])
+def test_bad_transfers_files_name_the_line(tmp_path, text, match):
+    p = tmp_path / "t.csv"
+    p.write_text(text)
+    with pytest.raises(SchemaError, match=match):
+        read_transfers(p)
+
+
+def test_model_errors_name_the_file_and_the_area(tmp_path):
+    # an area given a transfer twice
+    with pytest.raises(ConfigError, match=r"\[\[areas\]\] 8850015 \(Worcester City\): transfer given "
+                       r"here and in .*transfers.csv \(\[data.transfers\]\); expected one of them"):
+        load_model(_model_with_file(tmp_path, keep=("8850015",)))
+    # an area the model does not have, by its line
+    base = (tmp_path / "transfers.csv")
+    _model_with_file(tmp_path)
+    rows = base.read_text() + "8859999,8850031,1.0\n"
+    with pytest.raises(ConfigError, match=r"\[data.transfers\]: .*column 'from_area': area '8859999' "
+                       r"\(line\(s\) 19\) is not one of the model's \[\[areas\]\]"):
+        load_model(_model_with_file(tmp_path, rows=rows))
+    # a primary area missing from the file: the coverage check, saying where transfers come from
+    _model_with_file(tmp_path)
+    rows = "\n".join(line for line in base.read_text().splitlines()
+                     if not line.startswith("8850001,")) + "\n"
+    with pytest.raises(ConfigError, match=r"8850001 \(Bewdley, primary\): no transfer.*\(the transfers of 16 "
+                       r"area\(s\) come from .*transfers.csv, \[data.transfers\]\)"):
+        load_model(_model_with_file(tmp_path, rows=rows))
+    # years needs a year column
+    with pytest.raises(SchemaError, match=r"years = 3 in the model, but the file has no 'year' column"):
+        load_model(_model_with_file(tmp_path, entry='{ path = "transfers.csv", years = 3 }'))
+    with pytest.raises(ConfigError, match=r"reader = 'tidy': expected one of transfers"):
+        load_model(_model_with_file(tmp_path, entry='{ path = "transfers.csv", reader = "tidy" }'))
+
+
+def test_report_assumptions_say_where_the_transfer_shares_come_from(tmp_path):
+    from sufficiency.report.build import _transfer_assumption
+
+    base = _transfer_assumption(load_model(MODEL), "worcestershire.toml")
+    assert base == ("transfer shares between planning areas",
+                    "17 areas pass pupils on: all 17 send their last year group to one area",
+                    "worcestershire.toml [[areas]] transfer: an assumption unless taken from "
+                    "admissions records")
+    got = _transfer_assumption(load_model(_model_with_file(tmp_path)), "m.toml")
+    assert got[2] == "transfers.csv ([data.transfers]; see Sources)"
