@@ -25,7 +25,7 @@ def _model_with_file(tmp_path, rows: str | None = None, entry: str = '{ path = "
         for to, v in a.get("transfer", {}).items():
             lines.append(f"{a['code']},{to},{v}")
     (tmp_path / "transfers.csv").write_text(rows if rows is not None else "\n".join(lines) + "\n")
-    out, n = [], 0
+    out = []
     for block in re.split(r"(?=^\[\[areas\]\]\n)", src, flags=re.M):
         code = re.search(r'^code = "(\d+)"', block, flags=re.M)
         if code is None or code.group(1) not in keep:
