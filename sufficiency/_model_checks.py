@@ -53,7 +53,7 @@ _PLAN_SCALARS = ("scorecards", "first_year", "last_year", "shortfall_penalty", "
                  "time_limit", "mip_gap")
 _PLAN_OPTION = ("name", "area", "phase", "kind", "places", "cost", "fixed_cost", "cost_per_place",
                 "max_modules", "max_per_year", "min_modules", "earliest_year", "duration", "fill_years",
-                "revenue_per_place", "source")
+                "revenue_per_place", "source", "scheme")
 _SECTION_OPTION = ("kind", "places", "cost_per_place", "max_modules", "lead", "source")
 _SEND = ("files", "population", "scenarios", "scenario", "fit_from", "alpha", "beta", "phi",
          "national_window", "count_independent", "capacity", "area_shares")

@@ -231,3 +231,100 @@ def test_library_misuse_names_the_argument(inputs, core_pipeline):
     with pytest.raises(ConfigError, match=r"^keyword argument \(run_forecast / forecast_params\): "
                                           r"unknown forecast parameter 'windw'"):
         run_forecast(inputs, windw=3)
+
+
+
+_SCHEME = """[[plan.options]]
+name = "Middle school scheme: Years 7-8"
+area = "8850031"
+phase = "secondary"
+kind = "permanent_expansion"
+places = 60
+cost = {cost_s}
+scheme = "Worcester middle school"
+max_modules = 2
+
+[[plan.options]]
+name = "Middle school scheme: Years 5-6"
+area = "8850016"
+phase = "primary"
+kind = "permanent_expansion"
+places = 60
+cost = {cost_p}
+scheme = "Worcester middle school"
+max_modules = 2
+
+[[plan.options]]
+"""
+
+
+def _scheme_model(tmp_path, cost_s=400000.0, cost_p=400000.0, scheme=True, edit=None,
+                  name="m.toml"):
+    """The default model with a middle school's two options (SYNTHETIC costs, test only)
+    added to [[plan.options]], built together when ``scheme``."""
+    from conftest import edited_model
+
+    text = _SCHEME.format(cost_s=cost_s, cost_p=cost_p)
+    if not scheme:
+        text = text.replace('scheme = "Worcester middle school"\n', "")
+    if edit is not None:
+        assert edit[0] in text
+        text = text.replace(edit[0], edit[1], 1)
+    return edited_model(tmp_path, [("[[plan.options]]\n", text)], name=name)
+
+
+def _planned(tmp_path, inputs, **kw):
+    import dataclasses
+
+    from sufficiency import load_model
+
+    cfg = load_model(_scheme_model(tmp_path, **kw))
+    return plan(dataclasses.replace(inputs, config=cfg), StubForecast(inputs), appraise=True)
+
+
+def test_options_of_a_scheme_are_built_together(tmp_path, inputs):
+    """A middle school's expansion adds Years 5-6 places in its primary area and Years 7-8
+    places in its secondary area: the two options of a scheme are built module for module in
+    the same year, though only the secondary places are needed."""
+    r = _planned(tmp_path, inputs)
+    got = r.plan[r.plan["scheme"] == "Worcester middle school"]
+    assert sorted(got["area"]) == ["8850016", "8850031"]
+    assert got["year"].nunique() == 1 and got["modules"].nunique() == 1
+    cells = r.cells.query("area == '8850016' and phase == 'primary'")
+    assert (cells["shortfall_before"] == 0).all()  # the primary half is not needed on its own
+    import dataclasses
+
+    text = dataclasses.replace(r, plan=got).summary()
+    assert text.count("(scheme 'Worcester middle school', built as one project)") == 2
+    # the same options without the scheme: only the needed secondary half is built
+    free = _planned(tmp_path, inputs, scheme=False, name="loose.toml")
+    built = free.plan[free.plan["option"].str.startswith("Middle school scheme")]
+    assert set(built["area"]) == {"8850031"}
+
+
+def test_a_costly_scheme_is_built_whole_or_not_at_all(tmp_path, inputs):
+    """When the unneeded half makes the scheme dearer than the alternatives, neither half is
+    built (the needed half is not taken alone)."""
+    r = _planned(tmp_path, inputs, cost_p=90_000_000.0)
+    assert not r.plan["option"].str.startswith("Middle school scheme").any()
+    free = _planned(tmp_path, inputs, cost_p=90_000_000.0, scheme=False, name="loose.toml")
+    assert free.plan["option"].str.startswith("Middle school scheme").any()
+
+
+@pytest.mark.parametrize("edit, match", [
+    (('scheme = "Worcester middle school"\nmax_modules = 2\n\n[[plan.options]]\nname = '
+      '"Middle school scheme: Years 5-6"', 'max_modules = 2\n\n[[plan.options]]\nname = '
+      '"Middle school scheme: Years 5-6"'),
+     r"scheme = 'Worcester middle school': only option 'Middle school scheme: Years 5-6' has it"),
+    (('area = "8850016"\nphase = "primary"', 'area = "8850031"\nphase = "secondary"'),
+     r"add places to the same area and phase"),
+    (('cost = 400000.0\nscheme', 'cost = 400000.0\nearliest_year = 2029\nscheme'),
+     r"earliest_year differs \('Middle school scheme: Years 7-8': 2029, 'Middle school scheme: "
+     r"Years 5-6': not given\)"),
+])
+def test_bad_schemes_are_named(tmp_path, edit, match):
+    from sufficiency import load_model
+    from sufficiency.exceptions import ConfigError
+
+    with pytest.raises(ConfigError, match=match):
+        load_model(_scheme_model(tmp_path, edit=edit))

@@ -18,6 +18,7 @@ import numpy as np
 import pulp
 
 from .data import PlanData, PlanSettings
+from .options import scheme_of
 from .variables import Variables
 
 __all__ = [
@@ -28,10 +29,11 @@ __all__ = [
     "define_module_limits",
     "define_budget",
     "define_moves",
+    "define_schemes",
     "additions_by_cell",
 ]
 
-FAMILIES = ("sufficiency", "target", "ceiling", "module_limit", "budget", "moves")
+FAMILIES = ("sufficiency", "target", "ceiling", "module_limit", "budget", "moves", "scheme")
 
 
 def additions_by_cell(data: PlanData, v: Variables) -> dict[int, list[tuple]]:
@@ -210,3 +212,39 @@ def define_moves(problem, data: PlanData, v: Variables, settings: PlanSettings, 
                                 name=f"moves_{s}_{m}", rhs=float(share[m] * data.demand[s, frm[m]]))
         problem += con
         fam[(s, m)] = con
+
+
+def define_schemes(problem, data: PlanData, v: Variables, settings: PlanSettings, cons: dict):
+    """Options of one ``scheme`` are built together, module for module, in the same year.
+
+    For the options ``o_1 .. o_k`` of a scheme present in ``data`` and every plan year t:
+    ``build(o_1, t) - build(o_j, t) = 0`` (a missing build, before an option's lead time,
+    counts as 0). A scheme with one option in ``data`` (an area planned alone, as the
+    options appraisal does) is not constrained.
+    """
+    opts = data.options
+    if "scheme" not in opts or not len(data.build_option):
+        return
+    scheme = scheme_of(opts)
+    if not (scheme != "").any():
+        return
+    fam = cons.setdefault("scheme", {})
+    by_key = {(int(o), int(t)): b for b, (o, t) in
+              enumerate(zip(data.build_option.tolist(), data.build_year.tolist()))}
+    for name in sorted(set(scheme[scheme != ""])):
+        members = np.flatnonzero(scheme == name).tolist()
+        if len(members) < 2:
+            continue
+        first = members[0]
+        for j in members[1:]:
+            for t in data.years.tolist():
+                a, b = by_key.get((first, int(t))), by_key.get((j, int(t)))
+                if a is None and b is None:
+                    continue
+                terms = ([(v.build[a], 1.0)] if a is not None else []) + (
+                    [(v.build[b], -1.0)] if b is not None else [])
+                con = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintEQ,
+                                        name=f"scheme_{first}_{j}_{int(t) - data.first_year}",
+                                        rhs=0.0)
+                problem += con
+                fam[(first, j, int(t))] = con

@@ -2,7 +2,8 @@
 
 A *block* is one (area, phase of places): its cells (one per year) and the builds of its
 options, which only ever add places to that block's cells. Blocks are linked only by the
-``budget`` family (every build in a budgeted year) and by ``moves`` (the two ends of a move).
+``budget`` family (every build in a budgeted year), by ``moves`` (the two ends of a move) and
+by ``scheme`` rows (options built together in two blocks).
 
 :func:`zero_build_blocks` finds the blocks where building nothing is provably the unique
 optimum; they are left out of the solver. :func:`components` groups the remaining blocks into
@@ -23,6 +24,7 @@ import pandas as pd
 from .. import nomenclature as nc
 from .data import PlanData, PlanSettings
 from .objective import capital_coefficients
+from .options import scheme_of
 from .variables import active_cells
 
 __all__ = ["Blocks", "blocks_of", "zero_build_blocks", "presolved_objective", "components", "subset"]
@@ -87,7 +89,8 @@ def zero_build_blocks(data: PlanData, settings: PlanSettings, blocks: Blocks) ->
     A block ``beta`` qualifies when (i) no cell of it is short of the minimum margin
     (``D_sc (1 + m) <= C_c`` for every scenario: the model then has no ``sufficiency`` row in
     it); (ii) no move starts or ends in it; (iii) none of its options is committed
-    (``min_modules = 0``); (iv) every build ``b`` has ``cost_b >= 0``, ``places_b >= 0`` and an
+    (``min_modules = 0``) or part of a ``scheme`` (built together with another block's
+    option); (iv) every build ``b`` has ``cost_b >= 0``, ``places_b >= 0`` and an
     objective coefficient ``k_b`` (:func:`~sufficiency.optimise.objective.capital_coefficients`)
     strictly above the most target penalty it could save,
     ``k_b > P_target * sum_s w_s n_bs``, where ``n_bs`` sums the places ``p_bc`` build ``b``
@@ -97,7 +100,7 @@ def zero_build_blocks(data: PlanData, settings: PlanSettings, blocks: Blocks) ->
 
     Proof. Take any feasible plan ``x`` and let ``x'`` equal ``x`` with the builds of ``beta``
     set to 0 and the slacks of ``beta`` at their least feasible values. ``x'`` is feasible:
-    ``beta`` has no ``sufficiency`` or committed-module rows, its ``target``/``ceiling`` rows
+    ``beta`` has no ``sufficiency``, committed-module or ``scheme`` rows, its ``target``/``ceiling`` rows
     are elastic, its module maxima and every budget row (costs >= 0) only lose terms, and no
     move touches it. Places added ``A_c = sum_b p_bc x_b >= 0``, so every ``excess`` slack
     can only shrink (penalty ``>= 0``), and each target slack grows by at most ``A_c``:
@@ -122,6 +125,10 @@ def zero_build_blocks(data: PlanData, settings: PlanSettings, blocks: Blocks) ->
     opts = data.options
     committed = (opts["min_modules"].to_numpy() > 0) & (blocks.option >= 0)
     ok[blocks.option[committed]] = False
+    # (v) none of its options is part of a scheme (built together with another block's)
+    if "scheme" in opts:
+        linked = (scheme_of(opts) != "") & (blocks.option >= 0)
+        ok[blocks.option[linked]] = False
     if len(data.build_option):
         o = data.build_option
         cost = opts["cost_per_module"].to_numpy(float)[o]
@@ -161,8 +168,9 @@ def presolved_objective(data: PlanData, settings: PlanSettings, cell_mask: np.nd
 def components(data: PlanData, settings: PlanSettings, blocks: Blocks, keep: np.ndarray) -> list[np.ndarray]:
     """Connected components of the kept blocks, as arrays of block numbers (ascending).
 
-    Blocks are joined by a move between them and, when any budget is set, all blocks with a
-    build in a budgeted year are joined (the ``budget`` rows sum over every area).
+    Blocks are joined by a move between them, by options of one ``scheme`` (built together)
+    and, when any budget is set, all blocks with a build in a budgeted year are joined (the
+    ``budget`` rows sum over every area).
     """
     parent = np.arange(blocks.n)
 
@@ -188,6 +196,12 @@ def components(data: PlanData, settings: PlanSettings, blocks: Blocks, keep: np.
         linked = linked[linked >= 0]
         for b in linked[1:].tolist():
             union(int(linked[0]), b)
+    if "scheme" in data.options:
+        scheme = scheme_of(data.options)
+        for name in set(scheme[scheme != ""]):
+            linked = np.unique(blocks.option[(scheme == name) & (blocks.option >= 0)])
+            for b in linked[1:].tolist():
+                union(int(linked[0]), b)
     roots = np.array([find(i) for i in range(blocks.n)], np.int64)
     kept = np.flatnonzero(keep)
     out: dict[int, list[int]] = {}

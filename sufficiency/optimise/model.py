@@ -31,12 +31,14 @@ from .constraints import (
     define_ceiling,
     define_module_limits,
     define_moves,
+    define_schemes,
     define_sufficiency,
     define_target,
 )
 from .data import PlanData, PlanSettings, fill_years_of, prepare
 from .decompose import blocks_of, components, presolved_objective, subset, zero_build_blocks
 from .objective import define_objective
+from .options import scheme_of
 from .results import AllocationResult
 from .variables import Variables, define_variables
 
@@ -131,6 +133,7 @@ def build_problem(data: PlanData, settings: PlanSettings, diagnose: bool = False
     define_module_limits(problem, data, v, settings, cons)
     define_budget(problem, data, v, settings, cons)
     define_moves(problem, data, v, settings, cons)
+    define_schemes(problem, data, v, settings, cons)
     define_objective(problem, data, v, settings)
     return problem, v, cons
 
@@ -213,6 +216,7 @@ def _extract(data: PlanData, x: np.ndarray, moved: np.ndarray, settings: PlanSet
         "duration": opts["duration"].to_numpy()[o[chosen]],
         "fill_years": fill_years_of(opts)[o[chosen]],
         "source": opts["source"].to_numpy()[o[chosen]],
+        "scheme": scheme_of(opts)[o[chosen]],
     }).sort_values([nc.AREA, nc.PHASE, nc.YEAR, "option"]).reset_index(drop=True)
 
     added = np.bincount(data.cover_cell, weights=x[data.cover_build] * data.cover_places,

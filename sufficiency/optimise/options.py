@@ -70,6 +70,7 @@ __all__ = [
     "benchmark_costs",
     "KINDS",
     "default_fill_years",
+    "scheme_of",
 ]
 
 logger = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ logger = logging.getLogger(__name__)
 OPTION_COLUMNS = (
     "option", nc.AREA, nc.PHASE, "kind", "places", "max_modules", "max_per_year",
     "min_modules", "cost_per_module", "cost_per_place", "revenue_per_place",
-    "earliest_year", "duration", "fill_years", "source",
+    "earliest_year", "duration", "fill_years", "source", "scheme",
 )
 
 #: Kinds whose places fill one entry year group a year by default (:func:`default_fill_years`).
@@ -330,6 +331,9 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
         bad = sec.bad
         for key in ("name", "source"):
             sec.check(key, lambda v: isinstance(v, str), "a string")
+        sec.check("scheme", lambda v: isinstance(v, str) and v.strip() != "",
+                  "the name of a scheme, shared by the options built together (a middle "
+                  "school's primary and secondary places, say)")
         if not isinstance(e["area"], (str, int)) or isinstance(e["area"], bool):
             raise bad("area", "a planning area code")
         area = str(e["area"])
@@ -379,12 +383,53 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
             "duration": duration,
             "fill_years": int(e.get("fill_years", default_fill_years(e["kind"], e["phase"]))),
             "source": str(e.get("source", "model definition")),
+            "scheme": str(e.get("scheme", "")).strip(),
         })
     dup = duplicates(r["option"] for r in rows)
     if dup:
         raise ConfigError(f"{label} name = {dup[0]!r}: used by more than one option; expected "
                           "unique names")
+    _check_schemes(rows, label)
     return pd.DataFrame(rows, columns=list(OPTION_COLUMNS))
+
+
+def scheme_of(options: pd.DataFrame) -> np.ndarray:
+    """Each option's ``scheme`` name as text (``""`` for an option built on its own, also
+    when the table has no such column or it is empty)."""
+    if "scheme" not in options:
+        return np.full(len(options), "", dtype=object)
+    col = options["scheme"].astype(object)
+    return np.where(col.isna().to_numpy(), "", col.astype(str).to_numpy()).astype(object)
+
+
+def _check_schemes(rows: list[dict], label: str) -> None:
+    """Options of one ``scheme`` are built together, module for module and year for year:
+    at least two, each in its own area and phase, all permanent or all temporary for the
+    same years, opening in the same year."""
+    groups: dict[str, list[dict]] = {}
+    for r in rows:
+        if r["scheme"]:
+            groups.setdefault(r["scheme"], []).append(r)
+    for name, g in groups.items():
+        where = f"{label} scheme = {name!r}"
+        names = ", ".join(repr(r["option"]) for r in g)
+        if len(g) < 2:
+            raise ConfigError(f"{where}: only option {names} has it; expected the two or more "
+                              "options built together (e.g. a middle school's Years 5-6 places "
+                              "in its primary area and Years 7-8 places in its secondary area)")
+        keys = [(r[nc.AREA], r[nc.PHASE]) for r in g]
+        if len(set(keys)) < len(keys):
+            raise ConfigError(f"{where}: options {names} add places to the same area and phase; "
+                              "expected one option per area and phase (give one option the "
+                              "places of both)")
+        for key, what in (("duration", "duration (0 = permanent)"),
+                          ("earliest_year", "earliest_year")):
+            vals = sorted({r[key] for r in g})
+            if len(vals) > 1:
+                shown = ", ".join(f"{r['option']!r}: {r[key] if r[key] >= 0 else 'not given'}"
+                                  for r in g)
+                raise ConfigError(f"{where}: {what} differs ({shown}); expected the same for "
+                                  "every option of a scheme, which is built as one project")
 
 
 def validate_options(options: pd.DataFrame, source: str = "options") -> pd.DataFrame:
@@ -395,12 +440,14 @@ def validate_options(options: pd.DataFrame, source: str = "options") -> pd.DataF
     ConfigError
         Missing columns, duplicate names, non-positive places, negative costs or limits.
     """
-    missing = [c for c in OPTION_COLUMNS if c not in options.columns and c != "fill_years"]
+    missing = [c for c in OPTION_COLUMNS
+               if c not in options.columns and c not in ("fill_years", "scheme")]
     if missing:
         raise ConfigError(f"{source}: missing column(s) {missing}")
-    o = options.reindex(columns=list(OPTION_COLUMNS))  # fill_years absent: NaN, then 0
+    o = options.reindex(columns=list(OPTION_COLUMNS))  # fill_years absent: NaN, then 0; scheme ""
     o["option"] = o["option"].astype(str)
     o[nc.AREA] = o[nc.AREA].astype(str)
+    o["scheme"] = scheme_of(o)
     dup = o["option"][o["option"].duplicated()].tolist()
     if dup:
         raise ConfigError(f"{source}: duplicate option name(s) {dup[:5]}")

@@ -164,13 +164,15 @@ class AllocationResult:
                f" (phases of places: {', '.join(phases)})."),
         ]
         if len(self.plan):
-            plan = self.plan.assign(fill_years=self.plan.get("fill_years", 0))
-            by = plan.groupby([nc.AREA, nc.PHASE, "kind", nc.YEAR, "fill_years"], as_index=False)[
-                ["places", "cost"]].sum()
+            plan = self.plan.assign(fill_years=self.plan.get("fill_years", 0),
+                                    scheme=self.plan.get("scheme", ""))
+            by = plan.groupby([nc.AREA, nc.PHASE, "kind", nc.YEAR, "fill_years", "scheme"],
+                              as_index=False)[["places", "cost"]].sum()
             for r in by.head(25).itertuples(index=False):
                 lines.append(
                     f"  {name.get(r.area, r.area)} ({r.area}) {r.phase}: {r.kind} "
                     f"{opening(r.places, r.year, r.fill_years)}, GBP {r.cost:,.0f}"
+                    + (f" (scheme {r.scheme!r}, built as one project)" if r.scheme else "")
                 )
             if len(by) > 25:
                 lines.append(f"  ... and {len(by) - 25} more")
