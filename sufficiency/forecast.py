@@ -1345,7 +1345,25 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     yields, arrival = housing_settings(hs)
     if inputs.housing is not None and len(inputs.housing):
         years = list(range(inputs.base_year + 1, inputs.base_year + H + 1))
-        hp = housing_pupils(inputs.housing, model.areas_, years, model.ncys_, yields, arrival)
+        # a primary area's dwellings send their secondary pupils where its Year 6 goes
+        route = {a.code: dict(a.transfer) for a in cfg.areas
+                 if a.phase == "primary" and a.transfer and a.transfer_ncy == 6}
+        hp = housing_pupils(inputs.housing, model.areas_, years, model.ncys_, yields, arrival,
+                            route=route)
+        in_area = set(inputs.housing[nc.AREA].astype(str))
+        sec_rows = sorted(in_area & {a.code for a in cfg.areas if a.phase == "secondary"})
+        if sec_rows and route:
+            msg = (f"housing in secondary area(s) {', '.join(sec_rows[:5])}"
+                   f"{' ...' if len(sec_rows) > 5 else ''}: only their secondary and sixth-form "
+                   "pupils are counted (no primary area is named for them); list each site once, "
+                   "in its primary planning area, whose Year 6 transfer shares take its "
+                   "secondary pupils on (listing it in both counts them twice)")
+            warnings.warn(msg, DataQualityWarning, stacklevel=2)
+            notes.append("Housing: " + msg + ".")
+        if route and in_area & set(route):
+            notes.append("Housing: the secondary and sixth-form pupils of dwellings in a primary "
+                         "area are counted in the secondary areas its Year 6 transfers to, in "
+                         "its transfer shares.")
         part = sorted(set(inputs.housing[nc.AREA].astype(str))
                       & {a.code for a in cfg.areas if a.year_groups})
         if part:

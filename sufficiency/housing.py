@@ -64,6 +64,7 @@ def housing_pupils(
     ncys: Sequence[int],
     yields: Mapping[str, float] = DEFAULT_YIELDS,
     arrival: Sequence[float] = DEFAULT_ARRIVAL,
+    route: Mapping[str, Mapping[str, float]] | None = None,
 ) -> np.ndarray:
     """Additional pupils from dwelling completions, by area, year and year group.
 
@@ -77,6 +78,12 @@ def housing_pupils(
         Pupils per 100 dwellings by DfE phase [pupils / 100 dwellings].
     arrival : sequence of float
         Share of eventual pupils arriving ``k`` = 0, 1, ... years after completion [fraction].
+    route : mapping, optional
+        ``{primary area: {secondary area: share}}``: the secondary and sixth-form pupils of
+        dwellings in a primary area go to the secondary areas its Year 6 transfers to, in
+        the transfer shares (a site is listed once, in its primary area). Without it each
+        area keeps every phase's pupils of its own dwellings (and a primary area, teaching no
+        secondary year group, shows none of them).
 
     Returns
     -------
@@ -104,4 +111,22 @@ def housing_pupils(
     per_g = np.array(
         [yields.get(p, 0.0) / 100.0 / len(nc.PHASE_NCY[p]) if p is not None else 0.0 for p in phase]
     )
-    return arrived[:, :, None] * per_g[None, None, :]
+    later = np.isin(phase.astype(object), ["secondary", "sixth_form"])
+    if not route:
+        return arrived[:, :, None] * per_g[None, None, :]
+    # dwellings whose secondary pupils each area receives: its own, less those it sends on,
+    # plus those of the primary areas sending it their Year 6
+    idx = {str(a): i for i, a in enumerate(areas)}
+    R = np.eye(len(areas))
+    for a, dest in route.items():
+        i = idx.get(str(a))
+        if i is None or not dest:
+            continue
+        R[i, i] = 0.0
+        for to, share in dest.items():
+            j = idx.get(str(to))
+            if j is not None:
+                R[i, j] += float(share)
+    arrived_later = R.T @ arrived  # (A, T)
+    return np.where(later[None, None, :], arrived_later[:, :, None], arrived[:, :, None]) \
+        * per_g[None, None, :]

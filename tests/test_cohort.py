@@ -179,6 +179,16 @@ def test_housing_pupils_hand_worked():
     np.testing.assert_allclose(out[0, :, 7:12].sum(axis=1), [0, 7, 14, 14])
     assert out[1].sum() == 0
     assert housing_pupils(None, ["A"], [2024], [0]).sum() == 0
+    # routed: primary area A's secondary pupils go 60/40 to B and C; B's own dwellings stay
+    h2 = pd.DataFrame({"area": ["A", "B"], "year": [2024, 2024], "dwellings": [100.0, 50.0]})
+    r = housing_pupils(h2, ["A", "B", "C"], [2024, 2025], list(range(0, 14)),
+                       {"primary": 28.0, "secondary": 14.0, "sixth_form": 4.0}, (1.0,),
+                       route={"A": {"B": 0.6, "C": 0.4}})
+    np.testing.assert_allclose(r[0, :, 0:7].sum(axis=1), [28, 28])  # A keeps its primary pupils
+    assert r[0, :, 7:].sum() == 0
+    np.testing.assert_allclose(r[1, :, 7:12].sum(axis=1), [0.6 * 14 + 0.5 * 14] * 2)
+    np.testing.assert_allclose(r[2, :, 12:14].sum(axis=1), [0.4 * 4] * 2)
+    np.testing.assert_allclose(r[1, :, 0:7].sum(axis=1), [0.5 * 28] * 2)  # B's own primary
 
 
 def test_housing_settings_validates():

@@ -375,6 +375,12 @@ def test_housing_component_is_added(worcs):
     np.testing.assert_allclose(d["pupils"], d["cohort"] + d["housing"])
     b = base.to_frame().query("kind == 'forecast' and area == '8850015' and year <= 2026")
     np.testing.assert_allclose(d["cohort"].to_numpy(), b["pupils"].to_numpy())
+    # the site's secondary (15) and sixth-form (6) pupils per 100 dwellings go where Worcester
+    # City primary's Year 6 goes (all to Worcester City secondary), not lost (scenario trial)
+    s = res.to_frame().query("kind == 'forecast' and area == '8850031'").set_index(["year", "ncy"])
+    assert s.loc[2026, "housing"].sum() == pytest.approx(500 * (0.15 + 0.06))
+    assert s.loc[(2026, 7), "housing"] == pytest.approx(500 * 0.15 / 5)
+    assert any("counted in the secondary areas its Year 6 transfers to" in n for n in res.notes)
 
 
 def test_supplied_births_projection_is_used_and_flagged(tiny_pupils):
