@@ -46,6 +46,10 @@ READERS = MappingProxyType(
 )
 
 
+def _entries(n: int) -> str:
+    return f"{n} entr{'y' if n == 1 else 'ies'}"
+
+
 def _err(path: Path | str, where: str, msg: str) -> ConfigError:
     return ConfigError(f"{path}: {where}: {msg}")
 
@@ -195,6 +199,43 @@ class ModelConfig:
         if not isinstance(value, Mapping):
             raise _err(self.path, f"[{name}]", "expected a table")
         return value
+
+    def own_settings(self) -> tuple[str, ...]:
+        """What a scenario's own file sets (``"[assumptions] margin"``, ``"[data] housing"``,
+        ``"[[areas]] (2 entries)"``), in file order; empty for a model that extends none.
+        Everything else comes from the models it extends (:attr:`bases`)."""
+        if not self.bases:
+            return ()
+        own = _read_toml(self.path)
+        out = []
+        for section, value in own.items():
+            if section == "extends":
+                continue
+            if isinstance(value, list):
+                out.append(f"[[{section}]] ({_entries(len(value))})")
+            elif isinstance(value, Mapping):
+                for key, v in value.items():
+                    if isinstance(v, list) and v and all(isinstance(x, Mapping) for x in v):
+                        out.append(f"[[{section}.{key}]] ({_entries(len(v))})")
+                    elif isinstance(v, Mapping) and section not in ("data",):
+                        out.extend(f"[{section}.{key}] {k}" for k in v)
+                    else:
+                        out.append(f"[{section}] {key}")
+            else:
+                out.append(section)
+        return tuple(out)
+
+    def set_in(self, section: str, key: str | None = None) -> str:
+        """The file that sets ``[section] key`` of this model: the scenario's own file when
+        it sets it, else the nearest model it extends that does (its own name without
+        ``extends``)."""
+        if not self.bases:
+            return self.path.name
+        for f in (self.path, *self.bases):
+            d = _read_toml(f).get(section)
+            if isinstance(d, Mapping) and (key is None or key in d):
+                return f.name
+        return self.bases[-1].name
 
     def area(self, code: str) -> AreaConfig:
         for a in self.areas:

@@ -111,8 +111,10 @@ def test_report_run_id_depends_on_the_base(tmp_path, model_path, inputs):
             data = build_report(load_inputs(load_model(p)), report_date="2026-11-27")
         assert data.meta["model_file"] == "s.toml (extends base.toml)"
         where = data.assumptions.set_index("assumption")["set in"]
-        assert where["forecast horizon"] == "s.toml (or base.toml, which it extends) [assumptions]"
-        assert where["ratio averaging window"] == "s.toml (or base.toml, which it extends) [forecast]"
+        # each assumption names the file that sets it: here the base, as the scenario only
+        # renames the model (a scenario trial found every row naming both files)
+        assert where["forecast horizon"] == "base.toml [assumptions]"
+        assert where["ratio averaging window"] == "base.toml [forecast]"
         return data.meta["run_id"]
 
     before = run_id()
@@ -217,3 +219,40 @@ def test_merge_replaces_data_keyed_tables_and_arrays_without_ids():
     a = merge_models(base, over)["areas"][0]
     assert a["transfer"] == {"B": 1.0} and a["tiers"] == "three_tier"
     assert a["tier_changes"] == [{"year": 2029, "tiers": "two_tier"}]
+
+
+def test_a_scenario_report_says_it_is_one_and_submits_nothing(tmp_path):
+    """A scenario's report read like a Cabinet paper, submitting its pupil forecasts to the
+    DfE (scenario trial): it now says what it changes, that it is for comparison, and its
+    last recommendation says its forecasts are not for the SCAP return."""
+    from types import SimpleNamespace
+
+    from conftest import DATA
+
+    from sufficiency.report.build import _scenario_meta
+    from sufficiency.report.text import scenario_sentence
+
+    models = DATA.parent / "models"
+    cfg = load_model(models / "worcestershire_interim.toml")
+    meta = _scenario_meta(cfg)
+    assert meta == {"file": "worcestershire_interim.toml", "extends": ["worcestershire.toml"],
+                    "changes": ["[[plan.options]] (1 entry)"]}
+    assert _scenario_meta(load_model(models / "worcestershire.toml")) is None
+    data = SimpleNamespace(meta={"scenario": meta})
+    assert scenario_sentence(data).startswith(
+        "This report is of a scenario, worcestershire_interim.toml, which changes "
+        "worcestershire.toml in [[plan.options]] (1 entry). Its figures and recommendations "
+        "show the effect of those changes, for comparison")
+    assert cfg.set_in("assumptions", "margin") == "worcestershire.toml"
+    assert cfg.set_in("model", "name") == "worcestershire_interim.toml"
+
+
+def test_a_scenario_names_the_file_that_sets_each_setting(tmp_path, model_path):
+    from sufficiency.report.build import _scenario_meta
+
+    p = _scenario(tmp_path, model_path, 'extends = "base.toml"\n[assumptions]\nmargin = 0.05\n'
+                  '[forecast.housing]\narrival = [1.0]\n')
+    cfg = load_model(p)
+    assert cfg.set_in("assumptions", "margin") == "s.toml"
+    assert cfg.set_in("assumptions", "horizon") == "base.toml"
+    assert _scenario_meta(cfg)["changes"] == ["[assumptions] margin", "[forecast.housing] arrival"]

@@ -244,6 +244,7 @@ class ReportData:
             "data_vintage": self.meta["data_vintage"],
             "margin": self.meta["margin"],
             "derived_history": self.derived,
+            "scenario": self.meta.get("scenario"),
             "position": [],
             "plan": None,
             # always present (null when not available in this run, see not_available)
@@ -899,7 +900,7 @@ def _assumptions_table(inputs: ModelInputs, forecast) -> pd.DataFrame:
     asec = cfg.section("assumptions")
 
     def src(key: str) -> str:
-        return f"{model} [assumptions]" if key in asec else "engine default"
+        return f"{cfg.set_in('assumptions', key)} [assumptions]" if key in asec else "engine default"
 
     fsec = dict(cfg.section("forecast"))
     used = dict(getattr(forecast, "config", None) or {}) if forecast is not None else {}
@@ -908,7 +909,7 @@ def _assumptions_table(inputs: ModelInputs, forecast) -> pd.DataFrame:
         ("base year (last census)", nc.academic_year_label(inputs.base_year), "latest year of pupil data"),
         ("forecast horizon", f"{a.horizon} years", src("horizon")),
         ("ratio averaging window", f"{window} years",
-         f"{model} [forecast]" if "window" in fsec else src("window")),
+         f"{cfg.set_in('forecast', 'window')} [forecast]" if "window" in fsec else src("window")),
         ("minimum margin of spare places", f"{a.margin:.1%}", src("margin")),
         ("surplus target (amber below)", f"{a.surplus_target:.1%}", src("surplus_target")),
         ("surplus ceiling (blue above)", f"{a.surplus_ceiling:.1%}", src("surplus_ceiling")),
@@ -920,7 +921,7 @@ def _assumptions_table(inputs: ModelInputs, forecast) -> pd.DataFrame:
     for section in ("forecast", "plan", "send", "early_years", "report"):
         for k, v in _flatten(cfg.section(section)):
             rows.append((f"{section}: {k}", json.dumps(v) if not isinstance(v, str) else v,
-                         f"{model} [{section}]"))
+                         f"{cfg.set_in(section, k.split('.')[0].split('[')[0])} [{section}]"))
         if section == "forecast":
             # the engine's defaults the model definition does not set: used all the same
             for k, v in used.items():
@@ -936,6 +937,17 @@ def _assumptions_table(inputs: ModelInputs, forecast) -> pd.DataFrame:
                      f"variance {noise.phi:.3f} / pupils a year (log scale)",
                      f"measured: {noise.source}"))
     return pd.DataFrame(rows, columns=["assumption", "value", "set in"])
+
+
+def _scenario_meta(cfg) -> dict | None:
+    """For a scenario (a model that ``extends`` another): its file, the models it extends
+    and what its own file sets (the changes; its name and description left out). None for
+    a model that extends none."""
+    if not cfg.bases:
+        return None
+    changes = [c for c in cfg.own_settings()
+               if c not in ("[model] name", "[model] description")]
+    return {"file": cfg.path.name, "extends": [b.name for b in cfg.bases], "changes": changes}
 
 
 def _transfer_assumption(cfg, model: str) -> tuple[str, str, str] | None:
@@ -1334,6 +1346,7 @@ def build_report(
         "plan_first_year": plan_first_year,
         "backtest": _backtest_meta(backtest),
         "backtest_files": _backtest_files(cfg),
+        "scenario": _scenario_meta(cfg),
     }
     areas = _areas_table(inputs)
     if key is not None:

@@ -163,6 +163,9 @@ def executive_summary(data: ReportData) -> list[str]:
     then the position by phase at the latest data, 5 and 10 years on."""
     meta = data.meta
     paras: list[str] = []
+    sc = scenario_sentence(data)
+    if sc:
+        paras.append(sc)
     suff = data.sufficiency
     if suff is None or suff.empty:
         paras.append(
@@ -312,10 +315,30 @@ def _council_need(data: ReportData, phases: list[str]) -> str:
             f"{fmt_year(int(r[nc.YEAR]))} before any new places at no more than {_join(parts)})")
 
 
+def scenario_sentence(data: ReportData) -> str:
+    """For a scenario's report: what it changes and that it is for comparison, not the
+    Council's central position or its return to the DfE; "" for a model extending none."""
+    sc = data.meta.get("scenario")
+    if not sc:
+        return ""
+    changes = list(sc.get("changes") or [])
+    shown = _join(changes[:8]) + (f" and {len(changes) - 8} more" if len(changes) > 8 else "")
+    return (f"This report is of a scenario, {sc['file']}, which changes "
+            f"{_join(list(sc['extends']))}" + (f" in {shown}" if changes else "")
+            + ". Its figures and recommendations show the effect of those changes, for "
+            f"comparison with the report on {sc['extends'][-1]}: they are not the Council's "
+            "central position, and its pupil forecasts are not a return to the DfE.")
+
+
 def recommendations(data: ReportData) -> list[str]:
     """Numbered, verb-led recommendations generated from the plan and the forecast."""
     recs: list[str] = []
     meta = data.meta
+    sc = meta.get("scenario")
+    if sc:
+        recs.append(f"notes that this report is of a scenario ({sc['file']}, which changes "
+                    f"{_join(list(sc['extends']))}): the recommendations below show what it "
+                    "would mean, for comparison, and are not for decision;")
     suff = data.sufficiency
     if suff is not None and not suff.empty:
         last = data.milestones[-1][1]
@@ -485,6 +508,11 @@ def recommendations(data: ReportData) -> list[str]:
     stale = (", once they are refreshed with the latest school census (their forecast years "
              f"start in {fmt_year(base + 1)}, which has passed)"
              if current is not None and current > base + 1 else "")
+    if sc:
+        recs.append("notes that this scenario's pupil forecasts (scap_pupil_forecasts.csv) are "
+                    "not for the Council's School Capacity (SCAP) return, which is made from "
+                    f"the report on {sc['extends'][-1]}.")
+        return recs
     scap = ("delegates authority to the Director responsible for education to submit the "
             "pupil forecasts in this report (by planning area and year group, "
             "scap_pupil_forecasts.csv) as the pupil forecast part of the Council's School "
