@@ -1310,6 +1310,10 @@ def check_param(name: str, value: Any, where: str = "[forecast]") -> None:
                               f"pairs ({exc})") from exc
 
 
+#: the start of the forecast's note when the model gives no housing trajectory
+NO_HOUSING_NOTE = "Housing: no housing trajectory"
+
+
 def run_forecast(inputs, **overrides) -> ForecastResult:
     """Forecast every planning area of a model definition.
 
@@ -1381,7 +1385,7 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     else:
         hp = None
         notes.append(
-            "Housing: no housing trajectory in the model definition ([data.housing]); the housing "
+            NO_HOUSING_NOTE + " in the model definition ([data.housing]); the housing "
             "component is zero. Past migration, including into past new housing, is in the ratios."
         )
     calib = calibration_history(inputs)

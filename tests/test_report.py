@@ -130,6 +130,15 @@ def test_summary_prose_figures_are_the_results_figures(run):
             assert f"{int((rows['rag'] == 'red').sum())} of {len(rows)} planning areas" in para
 
 
+def test_summary_says_the_forecast_has_no_housing(run):
+    """Worcestershire's model has no housing trajectory: the summary says so, not only a
+    technical note (Cabinet audit)."""
+    _, _, data = run
+    paras = executive_summary(data)
+    assert any(p.startswith("The forecast adds no pupils from new housing") for p in paras)
+    assert any("no housing trajectory" in n for n in data.forecast_notes)
+
+
 def test_plan_figures_in_recommendations(run):
     _, results, data = run
     alloc = results["allocation"]

@@ -20,6 +20,7 @@ import pandas as pd
 from .. import nomenclature as nc
 from .._values import plural
 from ..early_years import DEFAULT_ENTITLEMENTS_NOTE
+from ..forecast import NO_HOUSING_NOTE
 from ..optimise.results import opening as fmt_opening
 from ..send import ASSUMED_CAPACITY_NOTE
 from .analysis import (
@@ -208,6 +209,13 @@ def executive_summary(data: ReportData) -> list[str]:
         paras.append(
             "Planning-area pupil numbers before the forecast are DERIVED from the authority's totals, not "
             "observed (see Method). Area-level figures carry that uncertainty."
+        )
+    if any(str(n).startswith(NO_HOUSING_NOTE) for n in data.forecast_notes):
+        paras.append(
+            "The forecast adds no pupils from new housing: the model gives no housing "
+            "trajectory. Past migration, into past new housing too, is in the ratios, so "
+            "only developments above the past rate of building would add pupils; officers "
+            "should add the planned completions where they are known."
         )
     cap_year = old_capacity_year(data)
     if cap_year is not None:
@@ -478,8 +486,13 @@ def recommendations(data: ReportData) -> list[str]:
         # withheld with the programme, which is withheld as a whole when any phase rests on
         # places its base year's pupils already exceed
         withheld = bool(data.capacity_behind)
+        # on the programme's own conditions (derived pupil numbers, old capacity): a Cabinet
+        # audit found the key decision agreed outright two items after a conditional approval
+        conditional = data.derived or old_capacity_year(data) is not None
         rec = (("notes, but does not agree until current capacity is confirmed, "
-                if withheld else "agrees ")
+                if withheld else
+                "agrees in principle, subject to the conditions of the capital programme "
+                "above, " if conditional else "agrees ")
                + f"the recommended option for {key['area_name']} {key['phase']} places"
                + (", instead of " + _join([
                    f"the {name} ({fmt_gbp_m(cost)}, earliest September {int(opens)})"
