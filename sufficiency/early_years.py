@@ -335,6 +335,23 @@ DEFAULT_ENTITLEMENTS: tuple[Entitlement, ...] = (
 #: Start of the note an early years result carries when it models only the defaults.
 DEFAULT_ENTITLEMENTS_NOTE = "Entitlements: only the default two are modelled,"
 
+#: the age groups of funded places, in words
+AGE_GROUP_LABELS = MappingProxyType({
+    "under_2": "children from 9 months to 2",
+    "2": "2-year-olds",
+    "3_4": "3- and 4-year-olds",
+})
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def describe_entitlement(name: str, hours: float, age_group: str) -> str:
+    """An entitlement in words, its name after: "15 hours a week for 3- and 4-year-olds
+    (extended_3_4)"."""
+    return f"{hours:g} hours a week for {AGE_GROUP_LABELS.get(age_group, age_group)} ({name})"
+
 #: Age groups an entitlement can serve (the ``age`` column of the results).
 AGE_GROUPS = ("under_2", "2", "3_4")
 
@@ -683,7 +700,8 @@ def forecast_early_years(
         lo, hi = float(eligible) * t_lo, float(eligible) * t_hi
         params.append({"entitlement": e.name, "eligible": float(eligible), "takeup": float(take),
                        "rate_low": lo, "rate_high": hi, "from_year": e.from_year,
-                       "hours": e.hours, "dfe_january": jan, "source": e.source})
+                       "hours": e.hours, "age_group": e.age_group, "dfe_january": jan,
+                       "source": e.source})
         p = pop[pop["age"].isin(e.ages) & pop[nc.YEAR].isin(yrs)]
         g = p.groupby(nc.YEAR).agg(
             population=("population", "sum"),
@@ -730,11 +748,12 @@ def forecast_early_years(
         at_base = data[data[nc.YEAR] == supply_year]
         by_ent = at_base[at_base["entitlement"].isin(assumed)].groupby("entitlement")["places"].sum()
         assumed = sorted(by_ent.index[by_ent >= 0.5])
+        about = {e.name: describe_entitlement(e.name, e.hours, e.age_group) for e in ents}
         assumed_places = float(by_ent.sum())
         total = float(sup["supply"].sum())
         if assumed_places >= 0.5:
             parts_text = (f"{total:,.0f} places: {total - assumed_places:,.0f} at the DfE's take-up "
-                          f"and {assumed_places:,.0f} for {', '.join(assumed)} at the "
+                          f"and {assumed_places:,.0f} for the {'; the '.join(about[a] for a in assumed)} at the "
                           "take-up the model assumes")
         else:
             parts_text = f"{total:,.0f} places"
@@ -742,12 +761,13 @@ def forecast_early_years(
             f"No public figure for childcare places by area: today's supply is the "
             f"funded take-up of January {supply_year + 1} (latest DfE figure in the data), "
             f"converted to FTE places ({parts_text}).")
-        supply_assumed, supply_named = assumed_places, tuple(assumed)
+        supply_assumed, supply_named = assumed_places, tuple(about[a] for a in assumed)
     for p in params:
         if p["rate_low"] != p["rate_high"]:
             split = ("" if p["eligible"] == 1 else
                      f" = {p['eligible']:g} eligible x {p['takeup']:.2f} take-up")
-            notes.append(f"{p['entitlement']}: share of the age group taking it up "
+            notes.append(f"{_cap(describe_entitlement(p['entitlement'], p['hours'], p['age_group']))}"
+                         ": share of the age group taking it up "
                          f"{p['eligible'] * p['takeup']:.2f}{split} (range {p['rate_low']:.2f}-"
                          f"{p['rate_high']:.2f}) from {p['from_year']}/"
                          f"{(p['from_year'] + 1) % 100:02d}; {p['source']}.")

@@ -1100,9 +1100,11 @@ class CohortModel:
         all_notes = list(notes)
         if bp.any():
             first_bp = self.base_year_ + 1 + int(np.argmax(projected.any(axis=0)))
+            method = (f"{_BIRTHS_METHODS.get(self.births_method, self.births_method)} "
+                      f"(births_method {self.births_method!r})")
             how = ("births supplied to the forecast (such as the nowcast) where given, then "
-                   f"births projected with {self.births_method}" if births is not None and len(births)
-                   else f"births projected with {self.births_method}")
+                   f"births projected by {method}" if births is not None and len(births)
+                   else f"births projected by {method}")
             all_notes.append(
                 f"Reception from {nc.academic_year_label(first_bp)} on rests on births not in the "
                 f"births file: {how}; flagged births_projected."
@@ -1309,6 +1311,14 @@ def check_param(name: str, value: Any, where: str = "[forecast]") -> None:
             raise ConfigError(f"{where} {name} = {value!r}: expected a list of [window, method] "
                               f"pairs ({exc})") from exc
 
+
+#: births projection methods in words (the notes name them so, then by their key)
+_BIRTHS_METHODS = {
+    "holt_fixed": "Holt's damped trend at fixed parameters",
+    "holt_damped": "Holt's damped trend fitted by statsmodels",
+    "drift": "the mean change of the last 5 years, damped",
+    "flat": "the last year's births carried forward",
+}
 
 #: the start of the forecast's note when the model gives no housing trajectory
 NO_HOUSING_NOTE = "Housing: no housing trajectory"

@@ -248,12 +248,14 @@ def test_assumed_supply_says_which_part_rests_on_the_models_take_up(inputs, resu
     cfg = result.config
     year = cfg["supply_year"]
     f = result.data[result.data["year"] == year].groupby("entitlement")["places"].sum()
-    assert cfg["supply_assumed_entitlements"] == ("extended_3_4",)
+    assert cfg["supply_assumed_entitlements"] == ("15 hours a week for 3- and 4-year-olds "
+                                                  "(extended_3_4)",)
     assert cfg["supply_assumed_places"] == pytest.approx(f["extended_3_4"])
     total = result.supply["supply"].sum()
     note = next(n for n in result.notes if "today's supply" in n)
     assert (f"({total:,.0f} places: {total - f['extended_3_4']:,.0f} at the DfE's take-up and "
-            f"{f['extended_3_4']:,.0f} for extended_3_4 at the take-up the model assumes)") in note
+            f"{f['extended_3_4']:,.0f} for the 15 hours a week for 3- and 4-year-olds "
+            "(extended_3_4) at the take-up the model assumes)") in note
     # with only DfE take-up there is no split
     dfe = tuple(e for e in DEFAULT_ENTITLEMENTS)
     r = forecast_early_years(inputs, entitlements=dfe, by_area=False)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from .._values import plural
-from ..early_years import DEFAULT_ENTITLEMENTS_NOTE
+from ..early_years import AGE_GROUP_LABELS, DEFAULT_ENTITLEMENTS_NOTE
 from ..forecast import NO_HOUSING_NOTE
 from ..optimise.results import opening as fmt_opening
 from ..send import ASSUMED_CAPACITY_NOTE
@@ -75,11 +75,7 @@ SEND_PHASE_LABELS = {
     "special_post16": "post-16 (16-25)",
 }
 
-AGE_LABELS = {
-    "under_2": "children from 9 months to 2",
-    "2": "2-year-olds",
-    "3_4": "3- and 4-year-olds",
-}
+AGE_LABELS = AGE_GROUP_LABELS
 
 
 def fmt_count(value: float) -> str:
@@ -185,7 +181,7 @@ def executive_summary(data: ReportData) -> list[str]:
             spare = pos["surplus"] >= 0
             # rounded as the tables round it (down), so that the two agree
             share = (f"{fmt_pct(pos['surplus_pct'], down=True)} of pupils, as the tables count it; "
-                     f"{fmt_pct(pos['surplus'] / pos['capacity'])} of places, as the DfE counts "
+                     f"{fmt_pct(pos['surplus'] / pos['capacity'], down=True)} of places, as the DfE counts "
                      "unfilled places" if spare else
                      # a deficit never prints as none (0.0%)
                      f"{fmt_pct(max(-pos['surplus_pct'], 0.001), down=True)} of pupils")
@@ -194,8 +190,10 @@ def executive_summary(data: ReportData) -> list[str]:
                 f"{fmt_count(pos['demand'])} pupils against {fmt_count(pos['capacity'])} places, "
                 f"a {'surplus' if spare else 'deficit'} of {fmt_count(abs(pos['surplus']))} "
                 f"({share}); "
-                f"{pos['red_areas']} of {pos['areas']} planning areas short of places with the "
-                f"{fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} places in total."
+                + (f"{pos['red_areas']} of {pos['areas']} planning areas short of places with "
+                   f"the {fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} places "
+                   "in total." if pos["red_areas"] else
+                   f"no planning area short of places with the {fmt_pct(margin)} margin.")
             )
     paras += _before_plan_sentences(data)
     paras += [_tier_change_sentence(t, where=True) for t in data.tier_changes]
@@ -1083,7 +1081,7 @@ def _assumed_takeup_clause(data: ReportData) -> str:
     if not got:
         return ""
     places, names = got
-    return (f"; {fmt_count(places)} of them at the take-up the model assumes for "
+    return (f"; {fmt_count(places)} of them at the take-up the model assumes for the "
             f"{_join(list(names))}, not a DfE figure")
 
 
