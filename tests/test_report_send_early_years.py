@@ -295,3 +295,23 @@ def test_the_plan_summary_says_which_phases_had_no_options(run):
     assert ("No options for early_years places ([plan.early_years] gives none): the plan could "
             "build nothing for them.") in text
     assert "No options for special places" not in text
+
+
+def test_a_rise_that_peaks_early_says_when(run):
+    """Early years places needed reach their peak in 2025/26 and stay near it: the
+    recommendation says so rather than 'rise from 2022/23 to 2032/33' (Cabinet audit)."""
+    from sufficiency.report.text import fmt_count, fmt_year, recommendations
+
+    _, data, *_ = run
+    ey = next(d for d in data.place_positions if d["key"] == "early_years")
+    py, pv = ey["peak"]
+    from sufficiency.report.analysis import early_years_totals
+
+    _, first, last, _, tot = early_years_totals(data)
+    span = tot.loc[first:last, "places"]
+    assert (py, pv) == (int(span.idxmax()), pytest.approx(float(span.max())))
+    rec = next(r for r in recommendations(data) if r.startswith("notes that funded early years"))
+    if py < ey["last"] - 1 and fmt_count(pv) != fmt_count(ey["places_last"]):
+        assert f"to {fmt_count(pv)} by {fmt_year(py)} and are {fmt_count(ey['places_last'])}" in rec
+    else:
+        assert f"to {fmt_count(ey['places_last'])} in {fmt_year(ey['last'])}" in rec

@@ -350,8 +350,10 @@ def place_positions(data: ReportData) -> list[dict]:
     for d in out:
         tot, last = d.pop("tot"), d["last"]
         res = residual_shortfall(data, d["phase"])
+        span = tot.loc[d["first"]:last, "places"]
         d.update(places_first=float(tot.loc[d["first"], "places"]),
                  places_last=float(tot.loc[last, "places"]), lower=float(tot.loc[last, "lower"]),
+                 peak=(int(span.idxmax()), float(span.max())),
                  upper=float(tot.loc[last, "upper"]), capacity=float(tot.loc[last, d["cap"]]),
                  shortfall=float(tot.loc[last, "shortfall"]), plan=_plan_last_year(res))
         d["left"] = None if d["plan"] is None else (d["plan"]["after"], d["plan"]["year"])

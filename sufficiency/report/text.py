@@ -1020,6 +1020,13 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
                 f"{fmt_count(d['places_last'])} in {fmt_year(d['last'])}" if verb else
                 f"stay at {fmt_count(d['places_first'])} from {fmt_year(d['first'])} to "
                 f"{fmt_year(d['last'])}")
+        # a rise that peaks well before the last year, and stays near it, says when
+        py, pv = d.get("peak", (None, np.nan))
+        if (verb == "rise" and py is not None and py < d["last"] - 1
+                and fmt_count(pv) != fmt_count(d["places_last"])):
+            rise = (f"rise from {fmt_count(d['places_first'])} in {fmt_year(d['first'])} to "
+                    f"{fmt_count(pv)} by {fmt_year(py)} and are {fmt_count(d['places_last'])} "
+                    f"in {fmt_year(d['last'])}")
         has_cap = np.isfinite(d["capacity"])
         short = d["left"] is not None and d["left"][0] >= 0.5
         margin = fmt_pct(data.meta["margin"])
