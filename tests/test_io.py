@@ -298,3 +298,18 @@ def test_a_district_in_two_authorities_is_named_by_its_file_lines(tmp_path, data
     with pytest.raises(SchemaError, match=r"district in more than one area \(value\(s\) "
                        r"'E07000234'\) in 2 row\(s\) \(line\(s\) 2, 32\)"):
         read_district_lookup(p)
+
+
+def test_a_tidy_files_source_column_goes_to_its_provenance(tmp_path):
+    """A housing file marked SYNTHETIC in its source column was listed as plain 'actual'
+    local authority data (scenario trial): the file's own word now goes with it."""
+    from sufficiency.io import read_tidy
+
+    p = tmp_path / "h.csv"
+    p.write_text("area,year,dwellings,source\nA,2025,100,SYNTHETIC test trajectory\n"
+                 "A,2026,50,SYNTHETIC test trajectory\nA,2027,50,planning committee 2026\n")
+    prov = read_tidy(p, "housing", known_areas=["A"]).provenance[0]
+    assert prov.note == "source column: SYNTHETIC test trajectory; planning committee 2026"
+    q = tmp_path / "h2.csv"
+    q.write_text("area,year,dwellings\nA,2025,100\n")
+    assert read_tidy(q, "housing", known_areas=["A"]).provenance[0].note == ""

@@ -84,7 +84,17 @@ def read_tidy(
         note_capacity_lines(data, source, raw[nc.SCHOOL].astype("string").str.strip(),
                             raw[nc.PHASE].astype("string").str.strip().str.lower(), raw["_line"])
     years = (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())) if nc.YEAR in data else ()
-    prov = Provenance(table, source, sha256_of(path), "read_tidy", len(data), years, kind, publisher)
+    # the file's own word on where its rows come from (a housing trajectory marked SYNTHETIC
+    # or ASSUMPTION, say) goes with it to the report's sources
+    said = ""
+    if nc.SOURCE in raw.columns:
+        vals = [v for v in dict.fromkeys(raw[nc.SOURCE].astype("string").str.strip().dropna())
+                if v]
+        if vals:
+            said = ("source column: " + "; ".join(vals[:3])
+                    + (f" and {len(vals) - 3} more" if len(vals) > 3 else ""))
+    prov = Provenance(table, source, sha256_of(path), "read_tidy", len(data), years, kind,
+                      publisher, said)
     return Loaded(data, (prov,))
 
 

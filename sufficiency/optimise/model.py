@@ -276,11 +276,14 @@ def _binding(data: PlanData, settings: PlanSettings, x: np.ndarray, cells: pd.Da
             limits.append(("total", float(settings.total_budget)))
         # builds that could still cut a shortfall left: more of an option, in an area and
         # phase short after the plan
-        short_keys = set(zip(cells.loc[cells["shortfall_after"] > 0.5, nc.AREA].astype(str),
-                             cells.loc[cells["shortfall_after"] > 0.5, nc.PHASE]))
+        # the last year each area and phase is short after the plan: a build opening by then
+        # would cut it (a build opening after it would not)
+        sh = cells.loc[cells["shortfall_after"] > 0.5]
+        last_short = sh.groupby([sh[nc.AREA].astype(str), sh[nc.PHASE]])[nc.YEAR].max().to_dict()
         could = (x < data.build_upper - TOL) & np.array(
-            [(str(a), p) in short_keys for a, p in zip(opts[nc.AREA].to_numpy()[o],
-                                                       opts[nc.PHASE].to_numpy()[o])], dtype=bool)
+            [last_short.get((str(a), p), -1) >= t for a, p, t in
+             zip(opts[nc.AREA].to_numpy()[o], opts[nc.PHASE].to_numpy()[o],
+                 data.build_year.tolist())], dtype=bool)
         for t, limit in limits:
             here = np.ones(len(x), bool) if t == "total" else data.build_year == t
             spent = float((x * cost)[here].sum())
