@@ -814,7 +814,9 @@ def calibration_errors(inputs, params: Mapping[str, Any], *,
     noun = (f"{what}{'y' if n_areas == 1 else 'ies'}" if what == "authorit"
             else f"{what}{'' if n_areas == 1 else 's'}")
     source = (f"rolling-origin backtest of the model on {n_areas} {noun} "
-              f"(origins {origins[0]}-{origins[-1]}, target years <= {base})")
+              f"(forecasts made from {nc.academic_year_label(origins[0])} to "
+              f"{nc.academic_year_label(origins[-1])}, for years up to "
+              f"{nc.academic_year_label(base)})")
     return out, source
 
 

@@ -296,6 +296,14 @@ def test_key_decision_appraisal(run):
     assert len(ba)
     for y, s in zip(ba[nc.YEAR], ba["shortfall_after"]):
         assert rec[f"shortfall {nc.academic_year_label(y)}"] == pytest.approx(s, abs=1.0)
+    # how long the plan's temporary places there stay (the audit found '-' beside 60 bulge
+    # places)
+    plan = results["allocation"].plan
+    mine = plan[(plan[nc.AREA] == "8850031") & (plan["duration"] > 0)]
+    if len(mine):
+        assert rec["temporary (years)"] == mine["duration"].max()
+    else:
+        assert np.isnan(rec["temporary (years)"])
     # a stressed (80th percentile) demand never leaves less shortfall than the central one
     assert (t["max shortfall (stress)"] >= t["max shortfall (central)"] - 1e-6).all()
 

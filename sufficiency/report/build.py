@@ -1192,7 +1192,12 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
             rows.append({"option": label, "kind": "plan", "local": False,
                          "places": float(mine["places"].sum()),  # places as opened, each year
                          "cost": recommended["cost"], "opens": float(recommended["year"]),
-                         "temporary (years)": np.nan, "added": added})
+                         # how long the plan's temporary places (bulge classes) stay, if any
+                         "temporary (years)": (float(mine["duration"].max())
+                                               if "duration" in mine
+                                               and (mine["duration"].fillna(0) > 0).any()
+                                               else np.nan),
+                         "added": added})
     added = np.vstack([r.pop("added") for r in rows])
     table = pd.DataFrame(rows).drop(columns="local")
     table["cost_per_place"] = table["cost"] / table["places"].where(table["places"] > 0)
