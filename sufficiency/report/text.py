@@ -801,6 +801,11 @@ def left_short_why(data: ReportData, d: dict) -> str:
     every area short in its worst year, lead times first, else ""."""
     each = [why_short(data, a, d["phase"], d["year"]) for a in d["codes"]]
     common = [p for p in each[0] if all(p in e for e in each[1:]) and "can open" not in p]
+    # each area at its own yearly limit of temporary places (2 bulge classes here, 3 there)
+    yearly = [any("a year" in p and "allowed" in p for p in e) for e in each]
+    if each and all(yearly) and not any("a year" in p for p in common):
+        common.append("each uses all the temporary places the model allows it a year, an "
+                      "assumed limit given on its page")
     if d["lead"] is not None:
         common.insert(0, f"no permanent places can open in {'them' if len(d['codes']) > 1 else 'it'} "
                          f"before {fmt_year(d['lead'])}")
