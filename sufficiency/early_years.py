@@ -308,6 +308,9 @@ class Entitlement:
         Where the figures come from.
     dfe_group : str or None
         ``two_year_olds`` | ``three_and_four_year_olds``: the DfE take-up row used if derived.
+    label : str
+        The entitlement in words for readers of the report ("the universal 15 hours for 3-
+        and 4-year-olds"); empty: its hours and age group with its name.
     """
 
     name: str
@@ -321,14 +324,23 @@ class Entitlement:
     takeup_range: tuple[float, float] | None = None
     source: str = ""
     dfe_group: str | None = None
+    label: str = ""
+
+    def describe(self) -> str:
+        """The entitlement in words, its name after: "the universal 15 hours for 3- and
+        4-year-olds (universal_3_4)"; without a ``label``, "15 hours a week for 3- and
+        4-year-olds (name)"."""
+        return describe_entitlement(self.name, self.hours, self.age_group, self.label)
 
 
 #: Entitlements in England (policy dates from the DfE; take-up defaults noted per row).
 DEFAULT_ENTITLEMENTS: tuple[Entitlement, ...] = (
     Entitlement("disadvantaged_2", "2", (1,), 15.0, 2014, 1.0, "derived", "derived", None,
-                "DfE take-up of funded 2-year-olds (eligible = number / percent)", "two_year_olds"),
+                "DfE take-up of funded 2-year-olds (eligible = number / percent)", "two_year_olds",
+                "the 15 hours for disadvantaged 2-year-olds"),
     Entitlement("universal_3_4", "3_4", (2, 3), 15.0, 2010, 1.0, "derived", "derived", None,
-                "DfE take-up of funded 3-4-year-olds", "three_and_four_year_olds"),
+                "DfE take-up of funded 3-4-year-olds", "three_and_four_year_olds",
+                "the universal 15 hours for 3- and 4-year-olds"),
 )
 
 
@@ -347,9 +359,12 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def describe_entitlement(name: str, hours: float, age_group: str) -> str:
-    """An entitlement in words, its name after: "15 hours a week for 3- and 4-year-olds
-    (extended_3_4)"."""
+def describe_entitlement(name: str, hours: float, age_group: str, label: str = "") -> str:
+    """An entitlement in words, its name after: its ``label`` ("the 30-hour offer's second 15
+    hours for 3- and 4-year-olds (extended_3_4)"), or without one its hours and age group
+    ("15 hours a week for 3- and 4-year-olds (extended_3_4)")."""
+    if label:
+        return f"{label} ({name})"
     return f"{hours:g} hours a week for {AGE_GROUP_LABELS.get(age_group, age_group)} ({name})"
 
 #: Age groups an entitlement can serve (the ``age`` column of the results).
@@ -399,12 +414,15 @@ def _entitlement(r: Any, where: str) -> Entitlement:
     source = r.get("source", "")
     if not isinstance(source, str):
         raise bad("source", "a string")
+    label = r.get("label", "")
+    if not isinstance(label, str):
+        raise bad("label", "the entitlement in words, a string")
     return Entitlement(
         name=name, age_group=r["age_group"], ages=tuple(ages), hours=float(r["hours"]),
         from_year=int(r["from_year"]), first_year_share=float(fys),
         eligible=r.get("eligible", 1.0), takeup=r.get("takeup", 1.0),
         takeup_range=tuple(float(x) for x in rng) if rng is not None else None,
-        source=source, dfe_group=dfe_group,
+        source=source, dfe_group=dfe_group, label=label.strip(),
     )
 
 
@@ -701,7 +719,7 @@ def forecast_early_years(
         params.append({"entitlement": e.name, "eligible": float(eligible), "takeup": float(take),
                        "rate_low": lo, "rate_high": hi, "from_year": e.from_year,
                        "hours": e.hours, "age_group": e.age_group, "dfe_january": jan,
-                       "source": e.source})
+                       "source": e.source, "about": e.describe()})
         p = pop[pop["age"].isin(e.ages) & pop[nc.YEAR].isin(yrs)]
         g = p.groupby(nc.YEAR).agg(
             population=("population", "sum"),
@@ -748,12 +766,12 @@ def forecast_early_years(
         at_base = data[data[nc.YEAR] == supply_year]
         by_ent = at_base[at_base["entitlement"].isin(assumed)].groupby("entitlement")["places"].sum()
         assumed = sorted(by_ent.index[by_ent >= 0.5])
-        about = {e.name: describe_entitlement(e.name, e.hours, e.age_group) for e in ents}
+        about = {e.name: e.describe() for e in ents}
         assumed_places = float(by_ent.sum())
         total = float(sup["supply"].sum())
         if assumed_places >= 0.5:
             parts_text = (f"{total:,.0f} places: {total - assumed_places:,.0f} at the DfE's take-up "
-                          f"and {assumed_places:,.0f} for the {'; the '.join(about[a] for a in assumed)} at the "
+                          f"and {assumed_places:,.0f} for {'; '.join(about[a] for a in assumed)} at the "
                           "take-up the model assumes")
         else:
             parts_text = f"{total:,.0f} places"
@@ -766,7 +784,7 @@ def forecast_early_years(
         if p["rate_low"] != p["rate_high"]:
             split = ("" if p["eligible"] == 1 else
                      f" = {p['eligible']:g} eligible x {p['takeup']:.2f} take-up")
-            notes.append(f"{_cap(describe_entitlement(p['entitlement'], p['hours'], p['age_group']))}"
+            notes.append(f"{_cap(p['about'])}"
                          ": share of the age group taking it up "
                          f"{p['eligible'] * p['takeup']:.2f}{split} (range {p['rate_low']:.2f}-"
                          f"{p['rate_high']:.2f}) from {p['from_year']}/"

@@ -248,16 +248,34 @@ def test_assumed_supply_says_which_part_rests_on_the_models_take_up(inputs, resu
     cfg = result.config
     year = cfg["supply_year"]
     f = result.data[result.data["year"] == year].groupby("entitlement")["places"].sum()
-    assert cfg["supply_assumed_entitlements"] == ("15 hours a week for 3- and 4-year-olds "
-                                                  "(extended_3_4)",)
+    named = ("the second 15 hours of working parents' 30 hours for 3- and 4-year-olds "
+             "(extended_3_4)")
+    assert cfg["supply_assumed_entitlements"] == (named,)
     assert cfg["supply_assumed_places"] == pytest.approx(f["extended_3_4"])
     total = result.supply["supply"].sum()
     note = next(n for n in result.notes if "today's supply" in n)
     assert (f"({total:,.0f} places: {total - f['extended_3_4']:,.0f} at the DfE's take-up and "
-            f"{f['extended_3_4']:,.0f} for the 15 hours a week for 3- and 4-year-olds "
-            "(extended_3_4) at the take-up the model assumes)") in note
+            f"{f['extended_3_4']:,.0f} for {named} at the take-up the model assumes)") in note
     # with only DfE take-up there is no split
     dfe = tuple(e for e in DEFAULT_ENTITLEMENTS)
     r = forecast_early_years(inputs, entitlements=dfe, by_area=False)
     assert r.config["supply_assumed_places"] == pytest.approx(0)
     assert "at the take-up the model assumes" not in " ".join(r.notes)
+
+
+def test_entitlements_are_described_by_their_label():
+    """A Herefordshire trial read 'extended_3_4' described as '15 hours a week for 3- and
+    4-year-olds' as the universal entitlement: a label says which it is."""
+    from sufficiency.early_years import early_years_entitlements
+
+    e = early_years_entitlements({"entitlements": [
+        {"name": "x", "age_group": "3_4", "ages": [2, 3], "hours": 15, "from_year": 2017,
+         "label": "the second 15 hours of the 30"},
+        {"name": "y", "age_group": "2", "ages": [1], "hours": 15, "from_year": 2024}]})
+    assert e[0].describe() == "the second 15 hours of the 30 (x)"
+    assert e[1].describe() == "15 hours a week for 2-year-olds (y)"
+    assert DEFAULT_ENTITLEMENTS[1].describe() == ("the universal 15 hours for 3- and 4-year-olds "
+                                                  "(universal_3_4)")
+    with pytest.raises(ConfigError, match=r"label = 3: expected the entitlement in words"):
+        early_years_entitlements({"entitlements": [
+            {"name": "x", "age_group": "2", "ages": [1], "hours": 15, "from_year": 2024, "label": 3}]})

@@ -1093,7 +1093,7 @@ def _assumed_takeup_clause(data: ReportData) -> str:
     if not got:
         return ""
     places, names = got
-    return (f"; {fmt_count(places)} of them at the take-up the model assumes for the "
+    return (f"; {fmt_count(places)} of them at the take-up the model assumes for "
             f"{_join(list(names))}, not a DfE figure")
 
 
