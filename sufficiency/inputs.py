@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -66,6 +66,9 @@ class ModelInputs:
         One record per file read or table derived.
     notes : tuple of str
         Assumptions and derivations a reader of the results must know.
+    warnings : tuple of str
+        The data-quality warnings raised while loading (a school name mended, a school with
+        a quarter of its places filled, ...), issued as warnings too, kept for the report.
     births_nowcast : DataFrame or None
         The first mid-year of births not yet published, by primary planning area, estimated
         from the latest calendar-year births (:func:`sufficiency.io.births.nowcast_births`;
@@ -83,6 +86,7 @@ class ModelInputs:
     notes: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
     births_nowcast: pd.DataFrame | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def derived(self) -> bool:
@@ -398,8 +402,17 @@ def _la_numbers(area_codes: list[str]) -> list[int] | None:
     return sorted({int(c[:3]) for c in area_codes})
 
 
+#: the warning of a model whose planning-area history is derived (its notes say more)
+DERIVED_WARNING = ("planning-area pupil history is derived from authority totals (see notes); "
+                   "supply a school-level census extract as [data.pupils_by_area] to use "
+                   "observed data")
+
+
 def load_inputs(config: ModelConfig) -> ModelInputs:
     """Read, validate and (where asked) derive every input of a model definition.
+
+    The data-quality warnings raised while loading are issued as usual and also kept in
+    :attr:`ModelInputs.warnings`, so that a report can list them.
 
     Parameters
     ----------
@@ -421,6 +434,19 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
     ConfigError
         The model definition and the data disagree (an area with no schools, ...).
     """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        inputs = _load_inputs(config)
+    kept = []
+    for w in caught:
+        # issued again as they came (the CLI prints each once); data-quality ones are kept
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if issubclass(w.category, DataQualityWarning):
+            kept.append(str(w.message))
+    return replace(inputs, warnings=tuple(dict.fromkeys(kept)))
+
+
+def _load_inputs(config: ModelConfig) -> ModelInputs:
     cfg = config
     src = cfg.data
     prov: list[Provenance] = []
@@ -524,12 +550,7 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
                 "sufficiency", DERIVED_NOTE,
             )
         )
-        warnings.warn(
-            "planning-area pupil history is derived from authority totals (see notes); "
-            "supply a school-level census extract as [data.pupils_by_area] to use observed data",
-            DataQualityWarning,
-            stacklevel=2,
-        )
+        warnings.warn(DERIVED_WARNING, DataQualityWarning, stacklevel=2)
     else:
         if by_area.reader == "school_census":
             la = read_school_census(by_area.path, capacity[[nc.SCHOOL, nc.AREA, "ncy_min", "ncy_max"]],

@@ -271,6 +271,7 @@ phase = "secondary"
     assert len(flagged) == 1
     assert "1 school row with" in flagged[0]
     assert "school 8844000 'Robert Owen Academy' secondary (line 1498): 500 places, 47 on roll" in flagged[0]
+    assert any("Robert Owen Academy" in w for w in inputs.warnings)  # kept for the report
     # the county's one secondary area has the census's own count
     sec = inputs.pupils[inputs.pupils["area"] == "8840001"]
     assert set(sec["kind"]) == {"actual"}
@@ -313,3 +314,20 @@ def test_a_tidy_files_source_column_goes_to_its_provenance(tmp_path):
     q = tmp_path / "h2.csv"
     q.write_text("area,year,dwellings\nA,2025,100\n")
     assert read_tidy(q, "housing", known_areas=["A"]).provenance[0].note == ""
+
+
+def test_load_warnings_are_kept_for_the_report(tmp_path):
+    """The data-quality warnings of loading reached the console only (Herefordshire
+    re-test): ModelInputs keeps them, and the report lists them (but the derived-history
+    one, which has its own box)."""
+    import warnings
+
+    from sufficiency import load_inputs, load_model
+    from sufficiency.inputs import DERIVED_WARNING
+
+    model = DATA.parent / "models" / "worcestershire.toml"
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        inputs = load_inputs(load_model(model))
+    assert DERIVED_WARNING in inputs.warnings
+    assert DERIVED_WARNING in [str(w.message) for w in got]  # still issued

@@ -1290,7 +1290,12 @@ def build_report(
             milestones.append((label, y))
 
     provenance = list(inputs.provenance)
-    warn_texts = []
+    # the input data's own warnings first (a school name mended, a school a quarter full),
+    # which the command line printed and the report would otherwise not show
+    from ..inputs import DERIVED_WARNING
+
+    # (the derived history has its own box in the Method section)
+    warn_texts = [str(w) for w in (getattr(inputs, "warnings", ()) or ()) if w != DERIVED_WARNING]
     for obj in (forecast, sufficiency, allocation, send, early_years, scorecards, published):
         provenance += list(getattr(obj, "provenance", ()) or ())
         warn_texts += [str(getattr(w, "message", w)) for w in (getattr(obj, "warnings", ()) or ())]

@@ -443,7 +443,11 @@ def render_scap(data) -> str | None:
         la = cfg_old
     frame = scap_frame(data.forecast, data.areas, data.meta["base_year"], la_code=la)
     # the forecast rests on planning-area history: say whether that was observed or derived
-    frame["history"] = "derived" if data.derived else "observed"
+    # (area by area: an area with the whole of its phase has the census's own count)
+    codes = frame["planning_area"].astype(str)
+    derived = (codes.isin(data.derived_areas) if data.derived_areas
+               else pd.Series(bool(data.derived), index=frame.index))
+    frame["history"] = np.where(derived.to_numpy() & bool(data.derived), "derived", "observed")
     return frame.to_csv(index=False, lineterminator="\n")
 
 
