@@ -328,3 +328,19 @@ def test_bad_schemes_are_named(tmp_path, edit, match):
 
     with pytest.raises(ConfigError, match=match):
         load_model(_scheme_model(tmp_path, edit=edit))
+
+
+def test_places_left_short_say_what_binds(inputs):
+    """Each area-year left short in the summary says what stopped the plan there, from the
+    binding constraints (a Herefordshire re-test found the reason only in the CSV)."""
+    r = plan(inputs, StubForecast(inputs), appraise=False)
+    b = r.binding
+    short = r.cells[r.cells["shortfall_after"] > 0.5]
+    assert len(short)
+    top = short.sort_values("shortfall_after", ascending=False).iloc[0]
+    why = r._why_short(top["area"], top["phase"], int(top["year"]))
+    rows = b[(b["area"].astype(str) == str(top["area"])) & (b["phase"] == top["phase"])]
+    yearly = rows[(rows["family"] == "module_limit") & (rows["year"] == top["year"])]
+    if len(yearly):
+        assert "a year, the most allowed" in why
+    assert f": {top['shortfall_after']:,.0f} ({why})" in r.summary()

@@ -194,8 +194,10 @@ class AllocationResult:
             lines.append(f"Shortfall left: {short['shortfall_after'].sum():,.0f} place-years in "
                          f"{plural(short[nc.AREA].nunique(), 'area')}:")
             for r in short.sort_values("shortfall_after", ascending=False).head(8).itertuples(index=False):
+                why = self._why_short(r.area, r.phase, int(r.year))
                 lines.append(f"  {name.get(r.area, r.area)} ({r.area}) {r.phase} "
-                             f"{nc.academic_year_label(r.year)} [{r.scenario}]: {r.shortfall_after:,.0f}")
+                             f"{nc.academic_year_label(r.year)} [{r.scenario}]: {r.shortfall_after:,.0f}"
+                             + (f" ({why})" if why else ""))
             if len(short) > 8:
                 rest = short.sort_values("shortfall_after", ascending=False).iloc[8:]
                 lines.append(f"  ... and {plural(len(rest), 'more area-year')}, "
@@ -227,6 +229,31 @@ class AllocationResult:
         for k, v in self.decisions.items():
             lines.append(f"- {k}: {v}")
         return "\n".join(lines)
+
+    def _why_short(self, area: str, phase: str, year: int) -> str:
+        """What binds in one area, phase and year left short, from :attr:`binding`: options
+        at their yearly limit that year, options not open yet, the budget ("bulge class: 2
+        a year, the most allowed; other options open from 2028/29"); "" when none is found."""
+        b = self.binding
+        if b is None or b.empty or "family" not in b:
+            return ""
+        o = self.options if self.options is not None else pd.DataFrame()
+        kind = dict(zip(o["option"], o["kind"])) if {"option", "kind"} <= set(o.columns) else {}
+        opens = (dict(zip(o["option"], o["earliest_year"]))
+                 if {"option", "earliest_year"} <= set(o.columns) else {})
+        mine = b[(b[nc.AREA].astype(str) == str(area)) & (b[nc.PHASE] == phase)]
+        out = []
+        for r in mine.itertuples(index=False):
+            if r.family == "module_limit" and not pd.isna(r.year) and int(r.year) == year:
+                out.append(f"{str(kind.get(r.option, r.option)).replace('_', ' ')}: {r.detail}")
+        later = [int(opens[r.option]) for r in mine.itertuples(index=False)
+                 if r.family == "lead_time" and r.option in opens and int(opens[r.option]) > year]
+        if later:
+            out.append(f"other options open from {nc.academic_year_label(min(later))}")
+        budget = b[(b["family"] == "budget") & (b[nc.YEAR].isna() | (b[nc.YEAR] == year))]
+        if len(budget):
+            out.append("the capital budget is spent")
+        return "; ".join(dict.fromkeys(out))
 
     def write(self, directory: str | Path) -> list[Path]:
         """Write every table (CSV) and the summary to ``directory`` atomically."""
