@@ -302,6 +302,18 @@ def test_options_of_a_scheme_are_built_together(tmp_path, inputs):
     assert set(built["area"]) == {"8850031"}
 
 
+def test_a_scheme_keeps_the_areas_default_options(tmp_path, inputs):
+    """A scheme's options are projects beside the defaults: they do not replace the area's
+    default expansion of their kind (a three-tier trial found Bromsgrove's defaults gone)."""
+    r = _planned(tmp_path, inputs)
+    o = r.options
+    kinds = o[(o["area"] == "8850016") & (o["phase"] == "primary")]
+    assert (kinds["kind"] == "permanent_expansion").sum() == 2  # the default and the scheme's
+    loose = _planned(tmp_path, inputs, scheme=False, name="loose.toml").options
+    mine = loose[(loose["area"] == "8850016") & (loose["phase"] == "primary")]
+    assert (mine["kind"] == "permanent_expansion").sum() == 1  # a local option replaces it
+
+
 def test_a_costly_scheme_is_built_whole_or_not_at_all(tmp_path, inputs):
     """When the unneeded half makes the scheme dearer than the alternatives, neither half is
     built (the needed half is not taken alone)."""
@@ -318,14 +330,24 @@ def test_a_costly_scheme_is_built_whole_or_not_at_all(tmp_path, inputs):
      r"scheme = 'Worcester middle school': only option 'Middle school scheme: Years 5-6' has it"),
     (('area = "8850016"\nphase = "primary"', 'area = "8850031"\nphase = "secondary"'),
      r"add places to the same area and phase"),
-    (('cost = 400000.0\nscheme', 'cost = 400000.0\nearliest_year = 2029\nscheme'),
-     r"earliest_year differs \('Middle school scheme: Years 7-8': 2029, 'Middle school scheme: "
-     r"Years 5-6': not given\)"),
+    (('cost = 400000.0\nscheme', 'cost = 400000.0\nearliest_year = 2029\nscheme'), None),
+    (('max_modules = 2\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"',
+      'max_modules = 3\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"'),
+     r"max_modules differs \('Middle school scheme: Years 7-8': 3, 'Middle school scheme: "
+     r"Years 5-6': 2\)"),
+    (('scheme = "Worcester middle school"\nmax_modules = 2\n\n[[plan.options]]\nname = '
+      '"Middle school scheme: Years 5-6"', 'scheme = "Worcester middle schol"\nmax_modules = 2'
+      '\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"'),
+     r"only option 'Middle school scheme: Years 7-8' has it.*did you mean 'Worcester middle "
+     r"school'"),
 ])
 def test_bad_schemes_are_named(tmp_path, edit, match):
     from sufficiency import load_model
     from sufficiency.exceptions import ConfigError
 
+    if match is None:  # an earliest_year given on one option only: the other's is the
+        load_model(_scheme_model(tmp_path, edit=edit))  # plan's first year, known later
+        return
     with pytest.raises(ConfigError, match=match):
         load_model(_scheme_model(tmp_path, edit=edit))
 

@@ -466,3 +466,16 @@ def test_year_spans_and_counted_places():
     assert _years_span(2027, 2027) == "in 2027/28"
     assert _years_span(2027, 2030) == "from 2027/28 to 2030/31"
     assert plural_places(1.2) == "1 place" and plural_places(1234) == "1,234 places"
+
+
+def test_less_need_advice_only_where_the_council_needs_less():
+    import pandas as pd
+
+    from sufficiency.report.text import _less_need_phases
+
+    before = "places needed before any new places"
+    c = pd.DataFrame({"primary": [35.0], "secondary": [720.0], "primary_council": [55.0],
+                      "secondary_council": [137.0]}, index=[before])
+    assert _less_need_phases(c, before) == ["secondary"]
+    c["secondary_council"] = 700.0
+    assert _less_need_phases(c, before) == []

@@ -414,17 +414,22 @@ def _check_schemes(rows: list[dict], label: str) -> None:
         where = f"{label} scheme = {name!r}"
         names = ", ".join(repr(r["option"]) for r in g)
         if len(g) < 2:
+            others = [n for n in groups if n != name]
             raise ConfigError(f"{where}: only option {names} has it; expected the two or more "
                               "options built together (e.g. a middle school's Years 5-6 places "
-                              "in its primary area and Years 7-8 places in its secondary area)")
+                              "in its primary area and Years 7-8 places in its secondary area)"
+                              + did_you_mean(name, others))
         keys = [(r[nc.AREA], r[nc.PHASE]) for r in g]
         if len(set(keys)) < len(keys):
             raise ConfigError(f"{where}: options {names} add places to the same area and phase; "
                               "expected one option per area and phase (give one option the "
                               "places of both)")
+        perm = g[0]["duration"] == 0
+        limit = ("max_modules", "max_modules") if perm else ("max_per_year", "max_per_year")
         for key, what in (("duration", "duration (0 = permanent)"),
-                          ("earliest_year", "earliest_year")):
-            vals = sorted({r[key] for r in g})
+                          ("earliest_year", "earliest_year"), limit):
+            # an earliest_year not given is [plan] first_year, known only later
+            vals = sorted({r[key] for r in g if not (key == "earliest_year" and r[key] < 0)})
             if len(vals) > 1:
                 shown = ", ".join(f"{r['option']!r}: {r[key] if r[key] >= 0 else 'not given'}"
                                   for r in g)
@@ -503,7 +508,9 @@ def build_catalogue(
         local.loc[local["earliest_year"] < 0, "earliest_year"] = first_year
         local = validate_options(local, "[[plan.options]]")
         if parts:
-            keys = set(zip(local[nc.AREA], local[nc.PHASE], local["kind"]))
+            # a scheme's options are projects of their own, beside the area's defaults
+            alone = local[scheme_of(local) == ""]
+            keys = set(zip(alone[nc.AREA], alone[nc.PHASE], alone["kind"]))
             d = parts[0]
             drop = np.array([k in keys for k in zip(d[nc.AREA], d[nc.PHASE], d["kind"])], bool)
             parts[0] = d.loc[~drop]

@@ -1250,10 +1250,12 @@ def published_sentences(data: ReportData) -> list[str]:
                    f"{fmt_pct(unfilled[1])} of secondary places unfilled in {fmt_year(latest)}")
         cap_year = old_capacity_year(data)
         if cap_year is not None:
+            less = _less_need_phases(c, before)
             s_ += (f". Places added after {fmt_year(cap_year)}, the year of this report's "
-                   "capacity data, are not in this report: where the Council's figures show "
-                   "less need, confirm each planning area's current capacity before relying on "
-                   "its shortfalls")
+                   "capacity data, are not in this report"
+                   + (f": the Council's figures show less need in {_join(less)}, so confirm "
+                      "each planning area's current capacity before relying on its shortfalls"
+                      if less else ""))
         out.append(s_ + ".")
     funding = published_value(cur, "basic_need_funding", "all")
     if np.isfinite(funding):
@@ -1261,6 +1263,19 @@ def published_sentences(data: ReportData) -> list[str]:
                    f"school places) total {fmt_gbp_m(funding)}, cumulative since 2011-12 as the "
                    "scorecard publishes them: allocations already made, not a budget for this "
                    "plan.")
+    return out
+
+
+def _less_need_phases(c: pd.DataFrame, before: str) -> list[str]:
+    """Phases in which the Council's return needs at least 30 fewer places before any new
+    ones than this report (places it may have added since the capacity data)."""
+    if before not in c.index:
+        return []
+    out = []
+    for ph in ("primary", "secondary"):
+        ours, theirs = (float(c.loc[before, k]) for k in (ph, f"{ph}_council"))
+        if np.isfinite(ours) and np.isfinite(theirs) and ours - theirs >= 30:
+            out.append(ph)
     return out
 
 
