@@ -296,6 +296,13 @@ def test_options_of_a_scheme_are_built_together(tmp_path, inputs):
 
     text = dataclasses.replace(r, plan=got).summary()
     assert text.count("(scheme 'Worcester middle school', built as one project)") == 2
+    # the area's decision names the rest of the scheme, which its own routes leave out
+    why = next(v for k, v in r.decisions.items() if "(8850031) secondary" in k)
+    import re
+
+    mod = int(got.loc[got["area"] == "8850031", "modules"].iloc[0])
+    assert re.search(rf"built with {60 * mod} primary places in 8850016 \(GBP [\d,]+\) as scheme "
+                     r"'Worcester middle school', which the routes below", why)
     # the same options without the scheme: only the needed secondary half is built
     free = _planned(tmp_path, inputs, scheme=False, name="loose.toml")
     built = free.plan[free.plan["option"].str.startswith("Middle school scheme")]
@@ -332,6 +339,9 @@ def test_a_costly_scheme_is_built_whole_or_not_at_all(tmp_path, inputs):
      r"add places to the same area and phase"),
     (('cost = 400000.0\nscheme', 'cost = 400000.0\nearliest_year = 2029\nscheme'), None),
     (('max_modules = 2\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"',
+      'max_modules = 2\nmin_modules = 1\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"'),
+     r"min_modules \(committed modules\) differs"),
+    (('max_modules = 2\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"',
       'max_modules = 3\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"'),
      r"max_modules differs \('Middle school scheme: Years 7-8': 3, 'Middle school scheme: "
      r"Years 5-6': 2\)"),
@@ -366,3 +376,31 @@ def test_places_left_short_say_what_binds(inputs):
     if len(yearly):
         assert "a year, the most allowed" in why
     assert f": {top['shortfall_after']:,.0f} ({why})" in r.summary()
+
+
+def test_a_scheme_option_with_no_demand_is_planned_without_it(caplog):
+    """SYNTHETIC: a scheme whose second option adds places where the plan has no demand
+    (special places planned without --send, say) is planned on its first option alone, the
+    same with presolve and decomposition on or off (review), and the log says so."""
+    import logging
+
+    from sufficiency.optimise import PlanSettings, solve_allocation
+
+    demand = pd.DataFrame({"area": "P", "phase": "primary", "year": [2025, 2026, 2027],
+                           "demand": [200.0, 260.0, 300.0]})
+    capacity = pd.DataFrame({"area": ["P"], "phase": ["primary"], "capacity": [210.0]})
+    opts = pd.DataFrame({
+        "option": ["a", "b"], "area": ["P", "Q"], "phase": ["primary", "secondary"],
+        "kind": "permanent_expansion", "places": 30.0, "max_modules": 5, "max_per_year": 0,
+        "min_modules": 0, "cost_per_module": 100000.0, "cost_per_place": 100000.0 / 30,
+        "revenue_per_place": 0.0, "earliest_year": 2025, "duration": 0, "fill_years": 0,
+        "source": "SYNTHETIC", "scheme": "x"})
+    got = []
+    for on in (True, False):
+        with caplog.at_level(logging.WARNING):
+            r = solve_allocation(demand, capacity, opts,
+                                 PlanSettings(presolve=on, decompose=on, duals=False))
+        got.append(r.plan[["option", "year", "modules"]].to_dict("records"))
+        assert r.total_shortfall == 0
+    assert got[0] == got[1] and {g["option"] for g in got[0]} == {"a"}
+    assert "scheme 'x': option 'b' adds places to Q secondary, which has no demand" in caplog.text

@@ -219,8 +219,9 @@ def define_schemes(problem, data: PlanData, v: Variables, settings: PlanSettings
 
     For the options ``o_1 .. o_k`` of a scheme present in ``data`` and every plan year t:
     ``build(o_1, t) - build(o_j, t) = 0`` (a missing build, before an option's lead time,
-    counts as 0). A scheme with one option in ``data`` (an area planned alone, as the
-    options appraisal does) is not constrained.
+    counts as 0). Options without any build in ``data`` (no demand in their area and phase,
+    or an area planned alone, as the options appraisal does) are left out; a scheme with one
+    option left is not constrained.
     """
     opts = data.options
     if "scheme" not in opts or not len(data.build_option):
@@ -231,8 +232,12 @@ def define_schemes(problem, data: PlanData, v: Variables, settings: PlanSettings
     fam = cons.setdefault("scheme", {})
     by_key = {(int(o), int(t)): b for b, (o, t) in
               enumerate(zip(data.build_option.tolist(), data.build_year.tolist()))}
+    has_builds = np.zeros(len(opts), bool)
+    has_builds[data.build_option] = True
     for name in sorted(set(scheme[scheme != ""])):
-        members = np.flatnonzero(scheme == name).tolist()
+        # an option with no builds here (its area and phase have no demand in the plan, or
+        # lie outside this part) is left out, as the decomposed path leaves it out
+        members = np.flatnonzero((scheme == name) & has_builds).tolist()
         if len(members) < 2:
             continue
         first = members[0]

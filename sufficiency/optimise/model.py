@@ -167,6 +167,15 @@ def _diagnose(data: PlanData, settings: PlanSettings) -> str:
         msgs.append("constraint family 'module_limit' (committed min_modules) cannot be met for "
                     + ", ".join(f"{r.option} (area {r.area}, earliest "
                                 f"{nc.academic_year_label(r.earliest_year)})" for r in o.itertuples()))
+    # scheme rows stay hard: say which named option is tied to others
+    scheme = scheme_of(data.options)
+    if msgs and (scheme != "").any():
+        named = "; ".join(msgs)
+        tied = sorted({str(scheme[i]) for i, name in enumerate(data.options["option"])
+                       if scheme[i] and str(name) in named})
+        if tied:
+            msgs.append("the options of scheme(s) " + ", ".join(map(repr, tied)) + " are built "
+                        "together, module for module, so each is held to what the others allow")
     return "; ".join(msgs)
 
 
@@ -187,7 +196,8 @@ def _check(problem: pulp.LpProblem, data: PlanData, settings: PlanSettings, what
     raise SolverError(
         f"{what}: solver {settings.solver} returned status {status!r} (solution status "
         f"{pulp.LpSolution.get(problem.sol_status, problem.sol_status)}); time limit "
-        f"{settings.time_limit} s. Families: sufficiency, target, ceiling, module_limit, budget, moves."
+        f"{settings.time_limit} s. Families: sufficiency, target, ceiling, module_limit, budget, moves, "
+        "scheme."
     )
 
 
@@ -274,8 +284,9 @@ def _binding(data: PlanData, settings: PlanSettings, x: np.ndarray, cells: pd.Da
         limits = [(t, a) for t, a in zip(data.years.tolist(), annual.tolist()) if np.isfinite(a)]
         if settings.total_budget is not None:
             limits.append(("total", float(settings.total_budget)))
-        # builds that could still cut a shortfall left: more of an option, in an area and
-        # phase short after the plan
+        scheme = scheme_of(opts)
+        per_scheme = pd.Series(opts["cost_per_module"].to_numpy(float)).groupby(scheme).sum()
+        whole_cost = np.where(scheme[o] != "", per_scheme.reindex(scheme[o]).to_numpy(), cost)
         # the last year each area and phase is short after the plan: a build opening by then
         # would cut it (a build opening after it would not)
         sh = cells.loc[cells["shortfall_after"] > 0.5]
@@ -292,15 +303,18 @@ def _binding(data: PlanData, settings: PlanSettings, x: np.ndarray, cells: pd.Da
                 rows.append(("budget", "", "", "", np.nan if t == "total" else t, "", detail))
                 continue
             # binding too when what is left buys none of the builds that would cut a shortfall
+            # (an option of a scheme costs the whole scheme's modules)
             cand = np.flatnonzero(here & could)
-            if len(cand) and float(cost[cand].min()) > limit - spent:
-                b = cand[np.argmin(cost[cand])]
+            if len(cand) and float(whole_cost[cand].min()) > limit - spent:
+                b = cand[np.argmin(whole_cost[cand])]
+                what = (f"the scheme {scheme[o[b]]!r}" if scheme[o[b]] else
+                        f"a {str(opts['kind'].iloc[o[b]]).replace('_', ' ')} in "
+                        f"{opts[nc.AREA].iloc[o[b]]} {opts[nc.PHASE].iloc[o[b]]} "
+                        f"({opts['option'].iloc[o[b]]})")
                 rows.append(("budget", "", "", "", np.nan if t == "total" else t, "",
                              f"{detail}; the GBP {limit - spent:,.0f} left buys none of the "
-                             f"options that would cut the shortfall left (the cheapest, a "
-                             f"{str(opts['kind'].iloc[o[b]]).replace('_', ' ')} in "
-                             f"{opts[nc.AREA].iloc[o[b]]} {opts[nc.PHASE].iloc[o[b]]} "
-                             f"({opts['option'].iloc[o[b]]}), costs GBP {cost[b]:,.0f})"))
+                             f"options that would cut the shortfall left (the cheapest, "
+                             f"{what}, costs GBP {whole_cost[b]:,.0f})"))
     area, phase, name = (opts[k].to_numpy() for k in (nc.AREA, nc.PHASE, "option"))
     max_m = opts["max_modules"].to_numpy()
     used = np.bincount(o, weights=x, minlength=len(opts))
@@ -393,6 +407,23 @@ def _solve_parts(parts: list[PlanData], settings: PlanSettings) -> list[_Part]:
         return list(pool.map(partial(_solve_part, settings=settings), parts, chunksize=chunk))
 
 
+def _warn_idle_scheme_options(data: PlanData) -> None:
+    """Log the options of a scheme that cannot be built in this plan (no demand in their
+    area and phase in the plan years: no build variable), with which the scheme is planned
+    on its other options alone."""
+    scheme = scheme_of(data.options)
+    if not (scheme != "").any():
+        return
+    built = np.zeros(len(scheme), bool)
+    built[data.build_option] = True
+    for i in np.flatnonzero((scheme != "") & ~built).tolist():
+        logger.warning("scheme %r: option %r adds places to %s %s, which has no demand in the "
+                       "plan's years here (planned without --send / --early-years?), so the "
+                       "scheme is planned on its other options alone", scheme[i],
+                       data.options["option"].iloc[i], data.options[nc.AREA].iloc[i],
+                       data.options[nc.PHASE].iloc[i])
+
+
 def solve_allocation(
     demand: pd.DataFrame,
     capacity: pd.DataFrame,
@@ -439,6 +470,7 @@ def solve_allocation(
     settings = settings or PlanSettings()
     t0 = time.perf_counter()
     data = prepare(demand, capacity, options, settings, adjacency)
+    _warn_idle_scheme_options(data)
     t1 = time.perf_counter()
     parts, index, fixed = _partition(data, settings)
     t2 = time.perf_counter()

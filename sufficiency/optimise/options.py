@@ -427,7 +427,8 @@ def _check_schemes(rows: list[dict], label: str) -> None:
         perm = g[0]["duration"] == 0
         limit = ("max_modules", "max_modules") if perm else ("max_per_year", "max_per_year")
         for key, what in (("duration", "duration (0 = permanent)"),
-                          ("earliest_year", "earliest_year"), limit):
+                          ("earliest_year", "earliest_year"), limit,
+                          ("min_modules", "min_modules (committed modules)")):
             # an earliest_year not given is [plan] first_year, known only later
             vals = sorted({r[key] for r in g if not (key == "earliest_year" and r[key] < 0)})
             if len(vals) > 1:

@@ -398,10 +398,24 @@ def explain_appraisal(ap: pd.DataFrame, result: AllocationResult, area: str, pha
     """One paragraph: what the plan chose in the area and how the alternatives compare."""
     if ap.empty:
         return "no demand or options."
-    p = result.plan.loc[(result.plan[nc.AREA] == area) & (result.plan[nc.PHASE] == phase)]
+    plan = result.plan
+    p = plan.loc[(plan[nc.AREA] == area) & (plan[nc.PHASE] == phase)]
+
+    def partners(r) -> str:
+        """", built with ... in ... (GBP ...) as scheme 'x'" for a scheme's option: the
+        appraisal below sees this area alone, without the rest of the scheme."""
+        sc = getattr(r, "scheme", "")
+        if not sc:
+            return ""
+        rest = plan[(plan["scheme"] == sc) & (plan[nc.YEAR] == r.year)
+                    & ~((plan[nc.AREA] == area) & (plan[nc.PHASE] == phase))]
+        return ("; built with " + ", ".join(f"{q.places:,.0f} {q.phase} places in {q.area} "
+                                            f"(GBP {q.cost:,.0f})" for q in rest.itertuples())
+                + f" as scheme {sc!r}, which the routes below, of this area alone, leave out")
+
     chosen = "; ".join(
-        f"{r.kind} {opening(r.places, r.year, getattr(r, 'fill_years', 0))} (GBP {r.cost:,.0f})"
-        for r in p.itertuples()) or "no new places"
+        f"{r.kind} {opening(r.places, r.year, getattr(r, 'fill_years', 0))} (GBP {r.cost:,.0f}"
+        f"{partners(r)})" for r in p.itertuples()) or "no new places"
     best = ap.sort_values("objective").iloc[0]
     alts = "; ".join(
         f"{r.strategy}: builds {r.kinds}, GBP {r.cost:,.0f}, {r.places:,.0f} places, shortfall "

@@ -252,7 +252,7 @@ class AllocationResult:
             out.append(f"other options open from {nc.academic_year_label(min(later))}")
         budget = b[(b["family"] == "budget") & (b[nc.YEAR].isna() | (b[nc.YEAR] == year))]
         if len(budget):
-            out.append("the capital budget is spent")
+            out.append("the capital budget limits it")
         return "; ".join(dict.fromkeys(out))
 
     def write(self, directory: str | Path) -> list[Path]:
