@@ -479,3 +479,17 @@ def test_less_need_advice_only_where_the_council_needs_less():
     assert _less_need_phases(c, before) == ["secondary"]
     c["secondary_council"] = 700.0
     assert _less_need_phases(c, before) == []
+
+
+def test_plan_tables_show_a_scheme_only_when_there_is_one():
+    import pandas as pd
+
+    from sufficiency.report.tables import SCHEME_NOTE, fill_note, plan_columns
+
+    p = pd.DataFrame({"phase": ["primary", "secondary", "secondary"], "kind": "permanent_expansion",
+                      "year": 2028, "places": 60.0, "cost": 1.5e6, "cost_per_place": 25000.0,
+                      "duration": 0, "fill_years": 0, "scheme": ["M", "M", ""]})
+    got = plan_columns(p)
+    assert got["scheme"].tolist() == ["M", "M", "-"] and SCHEME_NOTE in fill_note(got)
+    none = plan_columns(p.assign(scheme=""))
+    assert "scheme" not in none and SCHEME_NOTE not in fill_note(none)

@@ -212,13 +212,14 @@ def schools_table(data, area: str) -> Table:
 
 #: readable headers for plan columns in the report and the appendix
 PLAN_HEADERS = {"kind": "project", "cost_per_place": "cost per place",
-                "duration": "temp. (years)", "fill_years": "fills (years)"}
+                "duration": "temp. (years)", "fill_years": "fills (years)",
+                "scheme": "part of scheme"}
 #: display formats of plan columns, by readable header
 PLAN_FORMATS = {"places": "count", "cost": "gbp_m", nc.YEAR: "year", "cost per place": "gbp",
                 "temp. (years)": "int", "fills (years)": "int"}
 #: plan columns shown, in order
 PLAN_COLUMNS = (nc.PHASE, "kind", nc.YEAR, "places", "cost", "cost_per_place", "duration",
-                "fill_years")
+                "fill_years", "scheme")
 #: what the last two plan columns mean
 PLAN_NOTE = ("'temp. (years)': how long temporary places (bulge classes) stay, '-' for "
              "permanent places.")
@@ -257,9 +258,16 @@ def _zero_as_missing(frame: pd.DataFrame, cols) -> pd.DataFrame:
     return frame
 
 
+#: what the scheme column means, added when a table has it
+SCHEME_NOTE = (" 'part of scheme': the projects of one scheme are one build (a middle school's "
+               "primary and secondary places, say), built together in the same year; each row "
+               "is its part of the places and cost.")
+
+
 def fill_note(frame: pd.DataFrame, fill: str = "fill_years") -> str:
     """:data:`FILL_NOTE` when the table shows a ``fill`` column with a value, else ""."""
-    return FILL_NOTE if fill in frame and frame[fill].notna().any() else ""
+    return ((FILL_NOTE if fill in frame and frame[fill].notna().any() else "")
+            + (SCHEME_NOTE if "scheme" in frame else ""))
 
 
 def plan_columns(p: pd.DataFrame, cols=PLAN_COLUMNS) -> pd.DataFrame:
@@ -269,6 +277,9 @@ def plan_columns(p: pd.DataFrame, cols=PLAN_COLUMNS) -> pd.DataFrame:
                            ("duration", "fill_years"))
     if "fill_years" in out and out["fill_years"].isna().all():
         out = out.drop(columns="fill_years")
+    if "scheme" in out:
+        sc = out["scheme"].fillna("").astype(str)
+        out = out.drop(columns="scheme") if (sc == "").all() else out.assign(scheme=sc.replace("", "-"))
     return out
 
 
