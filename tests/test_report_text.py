@@ -493,3 +493,17 @@ def test_plan_tables_show_a_scheme_only_when_there_is_one():
     assert got["scheme"].tolist() == ["M", "M", "-"] and SCHEME_NOTE in fill_note(got)
     none = plan_columns(p.assign(scheme=""))
     assert "scheme" not in none and SCHEME_NOTE not in fill_note(none)
+
+
+def test_a_plan_for_a_quantile_says_so():
+    from types import SimpleNamespace
+
+    from sufficiency.report.text import plan_demand_sentence
+
+    got = plan_demand_sentence(SimpleNamespace(meta={"plan_demand": "q0.8",
+                                                     "central_plan_cost": 31691753.07}))
+    assert got.startswith("The plan in this report is made for the 80th percentile of forecast "
+                          "demand (a demand the forecast expects to be exceeded with a chance of "
+                          "20%), not the central forecast")
+    assert got.endswith("the plan for the central forecast would cost £31.7m.")
+    assert plan_demand_sentence(SimpleNamespace(meta={"plan_demand": "central"})) == ""

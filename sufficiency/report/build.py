@@ -287,6 +287,9 @@ class ReportData:
                 "places": places,
                 "interim_place_years": interim,
                 "projects": int(len(p)),
+                # the demand planned for: "central", or "q0.8" for the 80th percentile
+                "demand": self.meta.get("plan_demand"),
+                "central_plan_cost_gbp": self.meta.get("central_plan_cost"),
                 "mainstream_left_short": [
                     {"phase": d["phase"], "year": d["year"], "places": _json_figure(d["total"]),
                      "areas": {name: _json_figure(v) for name, v in d["areas"]},
@@ -1325,8 +1328,13 @@ def build_report(
         + "capacity: "
         + ", ".join(sorted({f"{p.publisher or p.table}" for p in inputs.provenance if p.table == "capacity"}))
     )
+    # the demand the plan was made for: the central forecast or a quantile ("q0.8")
+    plan_demand = (str(allocation.cells["scenario"].iloc[0])
+                   if allocation is not None and len(getattr(allocation, "cells", ())) else None)
+    central_cost = (getattr(allocation, "robustness", {}) or {}).get("central_cost")
     ident = hashlib.sha256()
     ident.update(str(__version__).encode())
+    ident.update(f"plan demand: {plan_demand}".encode())  # a P80 report is another run
     for f in (cfg.path, *cfg.bases):  # a scenario's run depends on the models it extends too
         ident.update(f.read_bytes())
     for p in inputs.provenance:
@@ -1357,6 +1365,8 @@ def build_report(
         "backtest": _backtest_meta(backtest),
         "backtest_files": _backtest_files(cfg),
         "scenario": _scenario_meta(cfg),
+        "plan_demand": plan_demand,
+        "central_plan_cost": None if central_cost is None else float(central_cost),
     }
     areas = _areas_table(inputs)
     if key is not None:

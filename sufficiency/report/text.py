@@ -163,6 +163,9 @@ def executive_summary(data: ReportData) -> list[str]:
     sc = scenario_sentence(data)
     if sc:
         paras.append(sc)
+    pq = plan_demand_sentence(data)
+    if pq:
+        paras.append(pq)
     suff = data.sufficiency
     if suff is None or suff.empty:
         paras.append(
@@ -334,6 +337,26 @@ def scenario_sentence(data: ReportData) -> str:
             + ". Its figures and recommendations show the effect of those changes, for "
             f"comparison with the report on {sc['extends'][-1]}: they are not the Council's "
             "central position, and its pupil forecasts are not a return to the DfE.")
+
+
+def plan_demand_sentence(data: ReportData) -> str:
+    """When the plan was made for a quantile of demand (``report --quantile 0.8``): which,
+    that the positions are at the central forecast, and the central plan's cost; else ""."""
+    pd_ = str(data.meta.get("plan_demand") or "")
+    if not pd_.startswith("q"):
+        return ""
+    try:
+        q = float(pd_[1:])
+    except ValueError:
+        return ""
+    central = data.meta.get("central_plan_cost")
+    return (f"The plan in this report is made for the {int(round(100 * q))}th percentile of "
+            "forecast demand (a demand the forecast expects to be exceeded with a chance of "
+            f"{1 - q:.0%}), not the central forecast: its places "
+            "short before and after the plan are at that higher demand, while the positions "
+            "below are at the central forecast"
+            + (f"; the plan for the central forecast would cost {fmt_gbp_m(central)}"
+               if central is not None else "") + ".")
 
 
 def recommendations(data: ReportData) -> list[str]:
