@@ -565,10 +565,14 @@ class _FileTransfers(dict):
     source: str = ""
 
 
-def _file_transfers(raw: Mapping, areas_raw: list, path: Path) -> tuple[list, _FileTransfers]:
+def _file_transfers(raw: Mapping, areas_raw: list, path: Path,
+                    bases: tuple[Path, ...] = ()) -> tuple[list, _FileTransfers]:
     """The ``[[areas]]`` entries with the ``transfer`` shares of ``[data.transfers]`` filled
-    in (copies; the others as they are), and those shares. An area given a ``transfer`` in
-    the model and in the file, or a file naming an area the model lacks, is an error."""
+    in (copies; the others as they are), and those shares. A file naming an area the model
+    lacks is an error. An area given a ``transfer`` table and rows in the file: in a
+    scenario, whichever its own file sets wins (a transfers file it adds replaces the base's
+    tables; a table it gives replaces the base file's rows for that area); set in one file,
+    an error naming it."""
     entry = (raw.get("data") or {}).get("transfers")
     got = _FileTransfers()
     if entry is None:
@@ -603,17 +607,39 @@ def _file_transfers(raw: Mapping, areas_raw: list, path: Path) -> tuple[list, _F
     for a, g in frame.groupby("from_area", sort=True):
         got[str(a)] = {str(t): float(v) for t, v in zip(g["to_area"], g["share"])}
     got.source = str(p)
+    # which file sets the transfers file and each area's table (a scenario or its base)
+    own = _read_toml(path) if bases else raw
+    file_in_own = "transfers" in (own.get("data") or {})
+    own_tables = {str(a.get("code")) for a in own.get("areas", []) or []
+                  if isinstance(a, Mapping) and a.get("transfer")}
     out = []
     for a in areas_raw:
         code = str(a.get("code")) if isinstance(a, Mapping) else None
         if code in got:
-            if "transfer" in a:
-                raise _err(path, f"[[areas]] {code} ({a.get('name', code)})",
-                           f"transfer given here and in {p} ([data.transfers]); expected one "
-                           "of them: remove this area's transfer table or its rows in the file")
+            if a.get("transfer"):
+                table_in_own = code in own_tables
+                if bases and file_in_own != table_in_own:
+                    if table_in_own:  # the scenario's own table wins over the base's file
+                        got.pop(code)
+                        out.append(a)
+                        continue
+                else:
+                    where = path if (file_in_own or not bases) else _setter(bases, "transfers")
+                    raise _err(where, f"[[areas]] {code} ({a.get('name', code)})",
+                               f"transfer given here and in {p} ([data.transfers]); expected "
+                               "one of them: remove this area's transfer table or its rows in "
+                               "the file")
             a = {**a, "transfer": got[code]}
         out.append(a)
     return out, got
+
+
+def _setter(bases: tuple[Path, ...], table: str) -> Path:
+    """The nearest of ``bases`` whose ``[data]`` sets ``table`` (for messages)."""
+    for b in bases:
+        if table in (_read_toml(b).get("data") or {}):
+            return b
+    return bases[-1]
 
 
 def load_model(path: str | Path) -> ModelConfig:
@@ -661,7 +687,7 @@ def load_model(path: str | Path) -> ModelConfig:
     areas_raw = raw.get("areas", [])
     if not isinstance(areas_raw, list) or not areas_raw:
         raise _err(path, "[[areas]]", "at least one planning area is required")
-    areas_raw, from_file = _file_transfers(raw, areas_raw, path)
+    areas_raw, from_file = _file_transfers(raw, areas_raw, path, bases)
     try:
         areas = tuple(_parse_area(a, path, i) for i, a in enumerate(areas_raw))
         dup = duplicates(a.code for a in areas)

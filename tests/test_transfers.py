@@ -113,3 +113,36 @@ def test_report_assumptions_say_where_the_transfer_shares_come_from(tmp_path):
                     "admissions records")
     got = _transfer_assumption(load_model(_model_with_file(tmp_path)), "m.toml")
     assert got[2] == "transfers.csv ([data.transfers]; see Sources)"
+
+
+def test_a_scenario_may_switch_to_a_transfers_file_or_override_one_area(tmp_path):
+    """A scenario's own setting wins over its base's (review, three-tier trial: a scenario
+    could neither add a transfers file to a model with transfer tables nor change one area's
+    shares in a model with a file)."""
+    # base with transfer tables; the scenario adds a file giving Bewdley a split
+    (tmp_path / "base.toml").write_text(MODEL.read_text().replace('"../data/', f'"{DATA}/'))
+    rows = [line for line in _file_rows() if not line.startswith("8850001,")]
+    (tmp_path / "transfers.csv").write_text("\n".join(
+        rows + ["8850001,8850017,0.75", "8850001,8850022,0.25"]) + "\n")
+    (tmp_path / "scen.toml").write_text('extends = "base.toml"\n[data]\n'
+                                        'transfers = { path = "transfers.csv" }\n')
+    cfg = load_model(tmp_path / "scen.toml")
+    assert dict(cfg.area("8850001").transfer) == {"8850017": 0.75, "8850022": 0.25}
+    # base with a file; the scenario gives one area its own table
+    (tmp_path / "b2").mkdir()
+    base = _model_with_file(tmp_path / "b2")
+    (base.parent / "scen.toml").write_text(
+        'extends = "m.toml"\n[[areas]]\ncode = "8850001"\n'
+        'transfer = { "8850017" = 0.5, "8850018" = 0.5 }\n')
+    got = load_model(base.parent / "scen.toml")
+    assert dict(got.area("8850001").transfer) == {"8850017": 0.5, "8850018": 0.5}
+    assert dict(got.area("8850002").transfer) == dict(load_model(MODEL).area("8850002").transfer)
+
+
+def _file_rows() -> list[str]:
+    cfg = tomllib.loads(MODEL.read_text())
+    out = ["from_area,to_area,share"]
+    for a in cfg["areas"]:
+        for to, v in a.get("transfer", {}).items():
+            out.append(f"{a['code']},{to},{v}")
+    return out
