@@ -331,3 +331,16 @@ def test_load_warnings_are_kept_for_the_report(tmp_path):
         inputs = load_inputs(load_model(model))
     assert DERIVED_WARNING in inputs.warnings
     assert DERIVED_WARNING in [str(w.message) for w in got]  # still issued
+
+
+def test_files_the_csv_module_cannot_count_keep_plain_line_numbers(tmp_path):
+    """Old Mac line endings and huge fields parse in pandas but not in the csv module that
+    counts lines: they are read, numbered the plain way (review)."""
+    from sufficiency.io._common import read_csv_checked
+
+    p = tmp_path / "cr.csv"
+    p.write_bytes(b"a,b\r1,2\r3,4\r")
+    assert read_csv_checked(p)["_line"].tolist() == [2, 3]
+    q = tmp_path / "big.csv"
+    q.write_text("a,b\n" + "x" * 200_000 + ",1\n")
+    assert read_csv_checked(q)["_line"].tolist() == [2]

@@ -194,15 +194,19 @@ def _record_lines(text: str, n: int) -> list[int]:
     """The file line on which each of the ``n`` data records starts, counting the blank lines
     that pandas skips and the lines a quoted field spans; data row i (0-based) on line i + 2
     (the header is line 1) when the records cannot be matched one to one."""
+    plain = list(range(2, n + 2))
     starts = []
     reader = csv.reader(_io.StringIO(text))
     end = 0
-    for row in reader:
-        start, end = end + 1, reader.line_num
-        if row and any(v.strip() for v in row) or (row and len(row) > 1):
-            starts.append(start)
+    try:
+        for row in reader:
+            start, end = end + 1, reader.line_num
+            if row and any(v.strip() for v in row) or (row and len(row) > 1):
+                starts.append(start)
+    except csv.Error:  # what pandas reads but the csv module does not (a huge field, say)
+        return plain
     starts = starts[1:]  # the header
-    return starts if len(starts) == n else list(range(2, n + 2))
+    return starts if len(starts) == n else plain
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], source: str, what: str) -> None:

@@ -332,10 +332,11 @@ def scenario_sentence(data: ReportData) -> str:
         return ""
     changes = list(sc.get("changes") or [])
     shown = _join(changes[:8]) + (f" and {len(changes) - 8} more" if len(changes) > 8 else "")
-    return (f"This report is of a scenario, {sc['file']}, which changes "
-            f"{_join(list(sc['extends']))}" + (f" in {shown}" if changes else "")
+    base = sc["extends"][0]  # the model it names; a chain's further bases are in that one
+    return (f"This report is of a scenario, {sc['file']}, which changes {base}"
+            + (f" in {shown}" if changes else "")
             + ". Its figures and recommendations show the effect of those changes, for "
-            f"comparison with the report on {sc['extends'][-1]}: they are not the Council's "
+            f"comparison with the report on {base}: they are not the Council's "
             "central position, and its pupil forecasts are not a return to the DfE.")
 
 
@@ -366,7 +367,7 @@ def recommendations(data: ReportData) -> list[str]:
     sc = meta.get("scenario")
     if sc:
         recs.append(f"notes that this report is of a scenario ({sc['file']}, which changes "
-                    f"{_join(list(sc['extends']))}): the recommendations below show what it "
+                    f"{sc['extends'][0]}): the recommendations below show what it "
                     "would mean, for comparison, and are not for decision;")
     suff = data.sufficiency
     if suff is not None and not suff.empty:
@@ -545,7 +546,7 @@ def recommendations(data: ReportData) -> list[str]:
     if sc:
         recs.append("notes that this scenario's pupil forecasts (scap_pupil_forecasts.csv) are "
                     "not for the Council's School Capacity (SCAP) return, which is made from "
-                    f"the report on {sc['extends'][-1]}.")
+                    f"the report on {sc['extends'][-1]}, the model the scenario rests on.")
         return recs
     scap = ("delegates authority to the Director responsible for education to submit the "
             "pupil forecasts in this report (by planning area and year group, "
@@ -1318,7 +1319,7 @@ def _more_need_clause(c: pd.DataFrame, before: str) -> str:
     return ("; where the Council's figures show more need (" + "; ".join(more) + "), the "
             "Council may see pressure within a planning area that this report's area totals "
             "hide (a town short of places while spare places elsewhere in the same area offset "
-            "it), count places this report's 2014/15 capacity data include but that cannot be "
+            "it), count places this report's capacity data include but that cannot be "
             "used (a school still filling, closing or mis-recorded), or know of housing and "
             "admissions the public data lack: officers should reconcile the two area by area "
             "before relying on this report's smaller need")
