@@ -1312,6 +1312,18 @@ def check_param(name: str, value: Any, where: str = "[forecast]") -> None:
                               f"pairs ({exc})") from exc
 
 
+def housing_routes(config) -> tuple[dict, dict]:
+    """Where housing pupils of a model go beyond the area a site is listed in:
+    :func:`~sufficiency.housing.housing_pupils`'s ``route`` (a primary area's dwellings
+    send their secondary pupils where its Year 6 goes) and ``onward`` (from a middle-school
+    area, the year groups it does not teach go where its last year group goes)."""
+    route = {a.code: dict(a.transfer) for a in config.areas
+             if a.phase == "primary" and a.transfer and a.transfer_ncy == 6}
+    onward = {a.code: (dict(a.transfer), a.ncys) for a in config.areas
+              if a.phase == "secondary" and a.ends_early and a.transfer}
+    return route, onward
+
+
 #: births projection methods in words (the notes name them so, then by their key)
 _BIRTHS_METHODS = {
     "holt_fixed": "Holt's damped trend at fixed parameters",
@@ -1359,11 +1371,9 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     yields, arrival = housing_settings(hs)
     if inputs.housing is not None and len(inputs.housing):
         years = list(range(inputs.base_year + 1, inputs.base_year + H + 1))
-        # a primary area's dwellings send their secondary pupils where its Year 6 goes
-        route = {a.code: dict(a.transfer) for a in cfg.areas
-                 if a.phase == "primary" and a.transfer and a.transfer_ncy == 6}
+        route, onward = housing_routes(cfg)
         hp = housing_pupils(inputs.housing, model.areas_, years, model.ncys_, yields, arrival,
-                            route=route)
+                            route=route, onward=onward)
         in_area = set(inputs.housing[nc.AREA].astype(str))
         sec_rows = sorted(in_area & {a.code for a in cfg.areas if a.phase == "secondary"})
         if sec_rows and route:

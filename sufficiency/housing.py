@@ -65,6 +65,7 @@ def housing_pupils(
     yields: Mapping[str, float] = DEFAULT_YIELDS,
     arrival: Sequence[float] = DEFAULT_ARRIVAL,
     route: Mapping[str, Mapping[str, float]] | None = None,
+    onward: Mapping[str, tuple[Mapping[str, float], Sequence[int]]] | None = None,
 ) -> np.ndarray:
     """Additional pupils from dwelling completions, by area, year and year group.
 
@@ -84,6 +85,10 @@ def housing_pupils(
         the transfer shares (a site is listed once, in its primary area). Without it each
         area keeps every phase's pupils of its own dwellings (and a primary area, teaching no
         secondary year group, shows none of them).
+    onward : mapping, optional
+        ``{area: ({next area: share}, year groups it teaches)}`` for secondary areas whose
+        pupils move on part-way (middle schools): a routed pupil of a year group such an
+        area does not teach goes on to the areas its last year group transfers to.
 
     Returns
     -------
@@ -127,6 +132,30 @@ def housing_pupils(
             j = idx.get(str(to))
             if j is not None:
                 R[i, j] += float(share)
-    arrived_later = R.T @ arrived  # (A, T)
-    return np.where(later[None, None, :], arrived_later[:, :, None], arrived[:, :, None]) \
+    out = np.where(later[None, None, :], (R.T @ arrived)[:, :, None], arrived[:, :, None]) \
         * per_g[None, None, :]
+    if not onward:
+        return out
+    # year groups a routed pupil's first secondary area does not teach go on (middle ->
+    # high school), one hop at a time; areas are few, so the loop is over areas, not cells
+    for k, g in enumerate(ncys):
+        if not later[k]:
+            continue
+        M = R.copy()
+        for _ in range(3):
+            moved = False
+            for j_code, (dest, teaches) in onward.items():
+                j = idx.get(str(j_code))
+                if j is None or int(g) in set(teaches) or not M[:, j].any():
+                    continue
+                col = M[:, j].copy()
+                M[:, j] = 0.0
+                for to, share in dest.items():
+                    t = idx.get(str(to))
+                    if t is not None:
+                        M[:, t] += col * float(share)
+                moved = True
+            if not moved:
+                break
+        out[:, :, k] = (M.T @ arrived) * per_g[k]
+    return out

@@ -198,3 +198,20 @@ def test_housing_settings_validates():
         housing_settings({"arrival": [0.5, 0.2]})
     with pytest.raises(ConfigError):
         housing_settings({"yields": {"nursery": 3}})
+
+
+def test_housing_pupils_go_on_from_a_middle_school_area():
+    """SYNTHETIC: a primary area P sends its Year 6 to a middle-school area M (Years 7-8),
+    which sends its Year 8 to a high-school area H (Years 9-13): a site in P puts its Years
+    7-8 pupils in M and its Years 9-13 pupils in H (review: they were lost)."""
+    h = pd.DataFrame({"area": ["P"], "year": [2024], "dwellings": [100.0]})
+    ncys = list(range(0, 14))
+    out = housing_pupils(h, ["P", "M", "H"], [2024], ncys,
+                         {"primary": 21.0, "secondary": 15.0, "sixth_form": 6.0}, (1.0,),
+                         route={"P": {"M": 1.0}}, onward={"M": ({"H": 1.0}, (7, 8))})
+    np.testing.assert_allclose(out[1, 0, 7:9], [3.0, 3.0])  # 15 per 100 over 5 year groups
+    assert out[1, 0, 9:].sum() == 0
+    np.testing.assert_allclose(out[2, 0, 9:12], [3.0, 3.0, 3.0])
+    np.testing.assert_allclose(out[2, 0, 12:14], [3.0, 3.0])
+    assert out[0, 0, 7:].sum() == 0
+    np.testing.assert_allclose(out.sum(), 21 + 15 + 6)  # every pupil somewhere, once
