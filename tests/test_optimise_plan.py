@@ -404,3 +404,21 @@ def test_a_scheme_option_with_no_demand_is_planned_without_it(caplog):
         assert r.total_shortfall == 0
     assert got[0] == got[1] and {g["option"] for g in got[0]} == {"a"}
     assert "scheme 'x': option 'b' adds places to Q secondary, which has no demand" in caplog.text
+
+
+def test_schemes_given_as_a_table_are_checked_too():
+    """solve_allocation's option table is checked for schemes as a model's options are."""
+    from sufficiency.exceptions import ConfigError
+    from sufficiency.optimise.options import validate_options
+
+    opts = pd.DataFrame({
+        "option": ["a", "b"], "area": ["P", "P"], "phase": "primary", "kind": "permanent_expansion",
+        "places": 30.0, "max_modules": 1, "max_per_year": 0, "min_modules": 0,
+        "cost_per_module": 1.0, "cost_per_place": 1.0 / 30, "revenue_per_place": 0.0,
+        "earliest_year": 2025, "duration": 0, "fill_years": 0, "source": "SYNTHETIC",
+        "scheme": ["x", "x"]})
+    with pytest.raises(ConfigError, match=r"options: scheme = 'x': options 'a', 'b' add places "
+                                          r"to the same area and phase"):
+        validate_options(opts, "options")
+    with pytest.raises(ConfigError, match=r"scheme = 'x': only option 'a' has it"):
+        validate_options(opts.iloc[:1], "options")

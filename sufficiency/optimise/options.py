@@ -481,6 +481,8 @@ def validate_options(options: pd.DataFrame, source: str = "options") -> pd.DataF
     bad = perm & (o["min_modules"].to_numpy() > o["max_modules"].to_numpy())
     if bad.any():
         raise ConfigError(f"{source}: min_modules > max_modules for {o.loc[bad, 'option'].tolist()}")
+    if (o["scheme"] != "").any():  # as a model's [[plan.options]] are checked
+        _check_schemes(o[o["scheme"] != ""].to_dict("records"), f"{source}:")
     return o.reset_index(drop=True)
 
 
