@@ -200,6 +200,25 @@ class ModelConfig:
             raise _err(self.path, f"[{name}]", "expected a table")
         return value
 
+    def transfer_summary(self) -> tuple[str, str] | None:
+        """How the areas pass pupils on, in words, and where the shares are set: ``("17
+        areas pass pupils on: all 17 send their last year group to one area", "the model's
+        [[areas]] transfer tables")``; None when no area passes pupils on."""
+        senders = [a for a in self.areas if a.transfer]
+        if not senders:
+            return None
+        whole = sum(1 for a in senders if max(a.transfer.values()) >= 1 - 1e-9)
+        n = len(senders)
+        value = (f"{n} area{'' if n == 1 else 's'} pass{'es' if n == 1 else ''} pupils on: "
+                 + (f"all {n} send" if whole == n else f"{whole} send")
+                 + " their last year group to one area"
+                 + ("" if whole == n else f", {n - whole} split it"))
+        t = self.data.get("transfers")
+        where = (f"{t.path.name} ([data.transfers])" if t is not None else
+                 "the model's [[areas]] transfer tables: an assumption unless taken from "
+                 "admissions records")
+        return value, where
+
     def own_settings(self) -> tuple[str, ...]:
         """What a scenario's own file sets (``"[assumptions] margin"``, ``"[data] housing"``,
         ``"[[areas]] (2 entries)"``), in file order; empty for a model that extends none.

@@ -422,3 +422,13 @@ def test_schemes_given_as_a_table_are_checked_too():
         validate_options(opts, "options")
     with pytest.raises(ConfigError, match=r"scheme = 'x': only option 'a' has it"):
         validate_options(opts.iloc[:1], "options")
+
+
+def test_validate_names_the_plans_options_and_schemes(tmp_path):
+    from sufficiency.cli import cli
+
+    res = CliRunner().invoke(cli, ["validate", str(_scheme_model(tmp_path))])
+    assert res.exit_code == 0, res.output
+    assert ("plan options: 4 local options ([[plan.options]]), 1 scheme (Worcester middle "
+            "school); every other area, phase and kind gets the default options") in res.output
+    assert "transfers: 17 areas pass pupils on: all 17 send their last year group to one area" in res.output

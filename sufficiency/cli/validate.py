@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import click
 
 from .._values import plural
@@ -35,6 +37,15 @@ def validate(model):
         inputs = load_inputs(config)
         others = load_section_inputs(config)
     click.echo(summarise_inputs(inputs))
+    moves = config.transfer_summary()
+    if moves is not None:
+        click.echo(f"transfers: {moves[0]} (set in {moves[1]})")
+    opts = config.section("plan").get("options", [])
+    if opts:
+        schemes = sorted({str(o["scheme"]) for o in opts if isinstance(o, Mapping) and o.get("scheme")})
+        click.echo(f"plan options: {plural(len(opts), 'local option')} ([[plan.options]])"
+                   + (f", {plural(len(schemes), 'scheme')} ({', '.join(schemes)})" if schemes else "")
+                   + "; every other area, phase and kind gets the default options")
     if others:
         click.echo("Inputs of the SEND, early years, plan and report sections:")
         click.echo("\n".join("    " + line for line in summarise_section_inputs(others).splitlines()))

@@ -955,17 +955,12 @@ def _scenario_meta(cfg) -> dict | None:
 
 def _transfer_assumption(cfg, model: str) -> tuple[str, str, str] | None:
     """The assumptions table's row for the shares in which areas pass pupils on (Year 6 to
-    Year 7, ...): how many areas send, how many all to one area, and where the shares are
-    set (a transfers file, or each area's ``transfer`` in the model: an assumption unless
-    the authority took them from admissions records). None when no area passes pupils on."""
-    senders = [a for a in cfg.areas if a.transfer]
-    if not senders:
+    Year 7, ...): :meth:`ModelConfig.transfer_summary`, with where the shares are set (a
+    transfers file, listed under Sources, or the model's transfer tables)."""
+    got = cfg.transfer_summary()
+    if got is None:
         return None
-    whole = sum(1 for a in senders if max(a.transfer.values()) >= 1 - 1e-9)
-    value = (f"{plural(len(senders), 'area')} pass pupils on: "
-             + (f"all {len(senders)} send" if whole == len(senders) else f"{whole} send")
-             + " their last year group to one area"
-             + ("" if whole == len(senders) else f", {len(senders) - whole} split it"))
+    value, _ = got
     t = cfg.data.get("transfers")
     if t is not None:
         return ("transfer shares between planning areas", value,
