@@ -626,39 +626,33 @@ def _file_transfers(raw: Mapping, areas_raw: list, path: Path,
     for a, g in frame.groupby("from_area", sort=True):
         got[str(a)] = {str(t): float(v) for t, v in zip(g["to_area"], g["share"])}
     got.source = str(p)
-    # which file sets the transfers file and each area's table (a scenario or its base)
-    own = _read_toml(path) if bases else raw
-    file_in_own = "transfers" in (own.get("data") or {})
-    own_tables = {str(a.get("code")) for a in own.get("areas", []) or []
-                  if isinstance(a, Mapping) and a.get("transfer")}
+    # which file sets the transfers file and each area's table: in a chain of scenarios the
+    # nearer one wins (the scenario over what it extends); one file setting both is an error
+    files = (path, *bases)
+    raws = [raw] if not bases else [_read_toml(f) for f in files]
+    file_at = next(i for i, r in enumerate(raws) if "transfers" in (r.get("data") or {})) \
+        if bases else 0
     out = []
     for a in areas_raw:
         code = str(a.get("code")) if isinstance(a, Mapping) else None
         if code in got:
             if a.get("transfer"):
-                table_in_own = code in own_tables
-                if bases and file_in_own != table_in_own:
-                    if table_in_own:  # the scenario's own table wins over the base's file
-                        got.pop(code)
-                        out.append(a)
-                        continue
-                else:
-                    where = path if (file_in_own or not bases) else _setter(bases, "transfers")
-                    raise _err(where, f"[[areas]] {code} ({a.get('name', code)})",
+                table_at = next((i for i, r in enumerate(raws)
+                                 if any(isinstance(e, Mapping) and str(e.get("code")) == code
+                                        and e.get("transfer") for e in r.get("areas", []) or [])),
+                                file_at)
+                if table_at < file_at:  # a nearer scenario's own table wins over the file
+                    got.pop(code)
+                    out.append(a)
+                    continue
+                if table_at == file_at:
+                    raise _err(files[file_at], f"[[areas]] {code} ({a.get('name', code)})",
                                f"transfer given here and in {p} ([data.transfers]); expected "
                                "one of them: remove this area's transfer table or its rows in "
                                "the file")
             a = {**a, "transfer": got[code]}
         out.append(a)
     return out, got
-
-
-def _setter(bases: tuple[Path, ...], table: str) -> Path:
-    """The nearest of ``bases`` whose ``[data]`` sets ``table`` (for messages)."""
-    for b in bases:
-        if table in (_read_toml(b).get("data") or {}):
-            return b
-    return bases[-1]
 
 
 def load_model(path: str | Path) -> ModelConfig:

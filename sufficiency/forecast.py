@@ -1388,8 +1388,9 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
             notes.append("Housing: the secondary and sixth-form pupils of dwellings in a primary "
                          "area are counted in the secondary areas its Year 6 transfers to, in "
                          "its transfer shares.")
+        # (a middle-school area's later year groups go on: see housing_routes)
         part = sorted(set(inputs.housing[nc.AREA].astype(str))
-                      & {a.code for a in cfg.areas if a.year_groups})
+                      & {a.code for a in cfg.areas if a.year_groups} - set(onward))
         if part:
             msg = (f"housing in area(s) {', '.join(part[:5])}{' ...' if len(part) > 5 else ''}, "
                    "whose schools teach only some year groups of their phase: the yield's "

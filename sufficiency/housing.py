@@ -117,13 +117,13 @@ def housing_pupils(
         [yields.get(p, 0.0) / 100.0 / len(nc.PHASE_NCY[p]) if p is not None else 0.0 for p in phase]
     )
     later = np.isin(phase.astype(object), ["secondary", "sixth_form"])
-    if not route:
+    if not route and not onward:
         return arrived[:, :, None] * per_g[None, None, :]
     # dwellings whose secondary pupils each area receives: its own, less those it sends on,
     # plus those of the primary areas sending it their Year 6
     idx = {str(a): i for i, a in enumerate(areas)}
     R = np.eye(len(areas))
-    for a, dest in route.items():
+    for a, dest in (route or {}).items():
         i = idx.get(str(a))
         if i is None or not dest:
             continue

@@ -432,3 +432,52 @@ def test_validate_names_the_plans_options_and_schemes(tmp_path):
     assert ("plan options: 4 local options ([[plan.options]]), 1 scheme (Worcester middle "
             "school); every other area, phase and kind gets the default options") in res.output
     assert "transfers: 17 areas pass pupils on: all 17 send their last year group to one area" in res.output
+
+
+def test_a_scheme_opens_when_its_latest_part_can(tmp_path, inputs):
+    """An earliest_year on one option of a scheme only: the scheme opens then, and the plan
+    runs (review: validate passed but plan stopped)."""
+    r = _planned(tmp_path, inputs, edit=("cost = 400000.0\nscheme",
+                                         "cost = 400000.0\nearliest_year = 2029\nscheme"))
+    o = r.options[r.options["scheme"] == "Worcester middle school"]
+    assert set(o["earliest_year"]) == {2029}
+    got = r.plan[r.plan["scheme"] == "Worcester middle school"]
+    assert got.empty or (got["year"] >= 2029).all()
+
+
+def test_solve_allocation_checks_the_schemes_of_its_table():
+    from sufficiency.exceptions import ConfigError
+    from sufficiency.optimise import solve_allocation
+
+    demand = pd.DataFrame({"area": "P", "phase": "primary", "year": [2025, 2026, 2027],
+                           "demand": [200.0, 260.0, 300.0]})
+    capacity = pd.DataFrame({"area": ["P"], "phase": ["primary"], "capacity": [210.0]})
+    opts = pd.DataFrame({
+        "option": ["a", "b"], "area": ["P", "P"], "phase": "primary", "kind": "permanent_expansion",
+        "places": 30.0, "max_modules": [1, 3], "max_per_year": 0, "min_modules": 0,
+        "cost_per_module": 1.0, "cost_per_place": 1.0 / 30, "revenue_per_place": 0.0,
+        "earliest_year": [2025, 2027], "duration": 0, "fill_years": 0, "source": "SYNTHETIC",
+        "scheme": "x"})
+    with pytest.raises(ConfigError, match=r"options: scheme = 'x': options 'a', 'b' add places to "
+                                          r"the same area and phase"):
+        solve_allocation(demand, capacity, opts)
+    # one option of a scheme is allowed here (an area appraised alone)
+    solve_allocation(demand, capacity, opts.iloc[:1])
+
+
+def test_an_option_with_all_its_modules_used_is_named_as_what_binds():
+    """SYNTHETIC: one permanent expansion of one module, used: the areas short after it say
+    so (review: the summary gave no reason)."""
+    from sufficiency.optimise import solve_allocation
+
+    demand = pd.DataFrame({"area": "P", "phase": "primary", "year": [2025, 2026, 2027],
+                           "demand": [300.0, 360.0, 400.0]})
+    capacity = pd.DataFrame({"area": ["P"], "phase": ["primary"], "capacity": [210.0]})
+    opts = pd.DataFrame({
+        "option": ["a"], "area": ["P"], "phase": "primary", "kind": "permanent_expansion",
+        "places": 30.0, "max_modules": 1, "max_per_year": 0, "min_modules": 0,
+        "cost_per_module": 1000.0, "cost_per_place": 1000.0 / 30, "revenue_per_place": 0.0,
+        "earliest_year": 2025, "duration": 0, "fill_years": 0, "source": "SYNTHETIC"})
+    r = solve_allocation(demand, capacity, opts)
+    assert r.total_shortfall > 0
+    assert "(permanent expansion: its only module used)" in r.summary()

@@ -304,14 +304,13 @@ def test_key_decision_appraisal(run):
     assert len(ba)
     for y, s in zip(ba[nc.YEAR], ba["shortfall_after"]):
         assert rec[f"shortfall {nc.academic_year_label(y)}"] == pytest.approx(s, abs=1.0)
-    # how long the plan's temporary places there stay (the audit found '-' beside 60 bulge
-    # places)
+    # how long the plan's places stay when all are temporary; a plan mixing permanent and
+    # temporary places gives none (its label names its bulge classes; review)
     plan = results["allocation"].plan
-    mine = plan[(plan[nc.AREA] == "8850031") & (plan["duration"] > 0)]
-    if len(mine):
-        assert rec["temporary (years)"] == mine["duration"].max()
-    else:
-        assert np.isnan(rec["temporary (years)"])
+    mine = plan[(plan[nc.AREA] == "8850031") & (plan[nc.PHASE] == "secondary")]
+    assert (mine["duration"] > 0).any() and (mine["duration"] == 0).any()  # Worcester City mixes
+    assert np.isnan(rec["temporary (years)"])
+    assert "bulge class" in rec["option"]
     # a stressed (80th percentile) demand never leaves less shortfall than the central one
     assert (t["max shortfall (stress)"] >= t["max shortfall (central)"] - 1e-6).all()
 

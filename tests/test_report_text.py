@@ -507,3 +507,17 @@ def test_a_plan_for_a_quantile_says_so():
                           "20%), not the central forecast")
     assert got.endswith("the plan for the central forecast would cost £31.7m.")
     assert plan_demand_sentence(SimpleNamespace(meta={"plan_demand": "central"})) == ""
+
+
+def test_percentile_ordinals():
+    from types import SimpleNamespace
+
+    from sufficiency.report.text import plan_demand_sentence
+
+    def said(q):
+        return plan_demand_sentence(SimpleNamespace(meta={"plan_demand": f"q{q:g}"}))
+
+    assert "the 92nd percentile" in said(0.92) and "the 51st percentile" in said(0.51)
+    assert "the 83rd percentile" in said(0.83) and "the 97.5th percentile" in said(0.975)
+    assert "chance of 2.5%" in said(0.975) and "at that demand" in said(0.5)
+    assert "the 80th percentile" in said(0.8) and "at that higher demand" in said(0.8)

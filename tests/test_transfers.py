@@ -146,3 +146,24 @@ def _file_rows() -> list[str]:
         for to, v in a.get("transfer", {}).items():
             out.append(f"{a['code']},{to},{v}")
     return out
+
+
+def test_a_chain_of_scenarios_keeps_the_nearest_transfer_setting(tmp_path):
+    """base (transfer tables) <- mid (adds a transfers file) <- scen (a margin only): the
+    file of mid wins over base's tables, and scen loads (review: it failed)."""
+    (tmp_path / "base.toml").write_text(MODEL.read_text().replace('"../data/', f'"{DATA}/'))
+    rows = [line for line in _file_rows() if not line.startswith("8850001,")]
+    (tmp_path / "transfers.csv").write_text("\n".join(
+        rows + ["8850001,8850017,0.75", "8850001,8850022,0.25"]) + "\n")
+    (tmp_path / "mid.toml").write_text('extends = "base.toml"\n[data]\n'
+                                       'transfers = { path = "transfers.csv" }\n')
+    (tmp_path / "scen.toml").write_text('extends = "mid.toml"\n[assumptions]\nmargin = 0.03\n')
+    cfg = load_model(tmp_path / "scen.toml")
+    assert dict(cfg.area("8850001").transfer) == {"8850017": 0.75, "8850022": 0.25}
+    # a table and the file in one scenario file is still an error, naming that file
+    (tmp_path / "both.toml").write_text(
+        'extends = "base.toml"\n[data]\ntransfers = { path = "transfers.csv" }\n'
+        '[[areas]]\ncode = "8850001"\ntransfer = { "8850017" = 1.0 }\n')
+    with pytest.raises(ConfigError, match=r"both\.toml: \[\[areas\]\] 8850001 \(Bewdley\): "
+                                          r"transfer given here and in"):
+        load_model(tmp_path / "both.toml")

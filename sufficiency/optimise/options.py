@@ -402,10 +402,13 @@ def scheme_of(options: pd.DataFrame) -> np.ndarray:
     return np.where(col.isna().to_numpy(), "", col.astype(str).to_numpy()).astype(object)
 
 
-def _check_schemes(rows: list[dict], label: str) -> None:
+def _check_schemes(rows: list[dict], label: str, single: bool = False) -> None:
     """Options of one ``scheme`` are built together, module for module and year for year:
-    at least two, each in its own area and phase, all permanent or all temporary for the
-    same years, opening in the same year."""
+    at least two (``single``: a scheme with one option in the table is allowed, as an area
+    appraised alone has), each in its own area and phase, all permanent or all temporary for
+    the same years, allowing and committing the same modules, opening in the same year. An
+    option without ``earliest_year`` (-1) takes the latest one given in its scheme (rows
+    are changed in place)."""
     groups: dict[str, list[dict]] = {}
     for r in rows:
         if r["scheme"]:
@@ -413,6 +416,13 @@ def _check_schemes(rows: list[dict], label: str) -> None:
     for name, g in groups.items():
         where = f"{label} scheme = {name!r}"
         names = ", ".join(repr(r["option"]) for r in g)
+        given = [r["earliest_year"] for r in g if r["earliest_year"] >= 0]
+        if given:  # the scheme opens when its latest part can
+            for r in g:
+                if r["earliest_year"] < 0:
+                    r["earliest_year"] = max(given)
+        if len(g) < 2 and single:
+            continue
         if len(g) < 2:
             others = [n for n in groups if n != name]
             raise ConfigError(f"{where}: only option {names} has it; expected the two or more "
@@ -429,8 +439,7 @@ def _check_schemes(rows: list[dict], label: str) -> None:
         for key, what in (("duration", "duration (0 = permanent)"),
                           ("earliest_year", "earliest_year"), limit,
                           ("min_modules", "min_modules (committed modules)")):
-            # an earliest_year not given is [plan] first_year, known only later
-            vals = sorted({r[key] for r in g if not (key == "earliest_year" and r[key] < 0)})
+            vals = sorted({r[key] for r in g})
             if len(vals) > 1:
                 shown = ", ".join(f"{r['option']!r}: {r[key] if r[key] >= 0 else 'not given'}"
                                   for r in g)
@@ -438,7 +447,8 @@ def _check_schemes(rows: list[dict], label: str) -> None:
                                   "every option of a scheme, which is built as one project")
 
 
-def validate_options(options: pd.DataFrame, source: str = "options") -> pd.DataFrame:
+def validate_options(options: pd.DataFrame, source: str = "options",
+                     single: bool = False) -> pd.DataFrame:
     """Check an option table and return it with canonical dtypes.
 
     Raises
@@ -482,7 +492,7 @@ def validate_options(options: pd.DataFrame, source: str = "options") -> pd.DataF
     if bad.any():
         raise ConfigError(f"{source}: min_modules > max_modules for {o.loc[bad, 'option'].tolist()}")
     if (o["scheme"] != "").any():  # as a model's [[plan.options]] are checked
-        _check_schemes(o[o["scheme"] != ""].to_dict("records"), f"{source}:")
+        _check_schemes(o[o["scheme"] != ""].to_dict("records"), f"{source}:", single=single)
     return o.reset_index(drop=True)
 
 

@@ -244,7 +244,11 @@ class AllocationResult:
         mine = b[(b[nc.AREA].astype(str) == str(area)) & (b[nc.PHASE] == phase)]
         out = []
         for r in mine.itertuples(index=False):
-            if r.family == "module_limit" and not pd.isna(r.year) and int(r.year) == year:
+            if r.family != "module_limit":
+                continue
+            # a yearly limit that year, or all of an option's modules used once it is open
+            if (int(r.year) == year if not pd.isna(r.year)
+                    else int(opens.get(r.option, year)) <= year):
                 out.append(f"{str(kind.get(r.option, r.option)).replace('_', ' ')}: {r.detail}")
         later = [int(opens[r.option]) for r in mine.itertuples(index=False)
                  if r.family == "lead_time" and r.option in opens and int(opens[r.option]) > year]

@@ -1190,10 +1190,11 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
             rows.append({"option": label, "kind": "plan", "local": False,
                          "places": float(mine["places"].sum()),  # places as opened, each year
                          "cost": recommended["cost"], "opens": float(recommended["year"]),
-                         # how long the plan's temporary places (bulge classes) stay, if any
+                         # how long its places stay, when all are temporary (a mixed
+                         # plan's label gives its bulge classes)
                          "temporary (years)": (float(mine["duration"].max())
                                                if "duration" in mine
-                                               and (mine["duration"].fillna(0) > 0).any()
+                                               and (mine["duration"].fillna(0) > 0).all()
                                                else np.nan),
                          "added": added})
     added = np.vstack([r.pop("added") for r in rows])
@@ -1329,7 +1330,8 @@ def build_report(
     central_cost = (getattr(allocation, "robustness", {}) or {}).get("central_cost")
     ident = hashlib.sha256()
     ident.update(str(__version__).encode())
-    ident.update(f"plan demand: {plan_demand}".encode())  # a P80 report is another run
+    if plan_demand not in (None, "central"):  # a P80 report is another run
+        ident.update(f"plan demand: {plan_demand}".encode())
     for f in (cfg.path, *cfg.bases):  # a scenario's run depends on the models it extends too
         ident.update(f.read_bytes())
     for p in inputs.provenance:
@@ -1361,7 +1363,7 @@ def build_report(
         "backtest_files": _backtest_files(cfg),
         "scenario": _scenario_meta(cfg),
         "plan_demand": plan_demand,
-        "central_plan_cost": None if central_cost is None else float(central_cost),
+        "central_plan_cost": None if central_cost is None else round(float(central_cost), 2),
     }
     areas = _areas_table(inputs)
     if key is not None:

@@ -340,6 +340,16 @@ def scenario_sentence(data: ReportData) -> str:
             "central position, and its pupil forecasts are not a return to the DfE.")
 
 
+def _ordinal_suffix(value: float) -> str:
+    """"st", "nd", "rd" or "th" for a percentile (51st, 92nd, 83rd, 80th, 97.5th)."""
+    if value != int(value):
+        return "th"
+    n = int(value)
+    if 10 <= n % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
 def plan_demand_sentence(data: ReportData) -> str:
     """When the plan was made for a quantile of demand (``report --quantile 0.8``): which,
     that the positions are at the central forecast, and the central plan's cost; else ""."""
@@ -351,10 +361,12 @@ def plan_demand_sentence(data: ReportData) -> str:
     except ValueError:
         return ""
     central = data.meta.get("central_plan_cost")
-    return (f"The plan in this report is made for the {int(round(100 * q))}th percentile of "
-            "forecast demand (a demand the forecast expects to be exceeded with a chance of "
-            f"{1 - q:.0%}), not the central forecast: its places "
-            "short before and after the plan are at that higher demand, while the positions "
+    pct = 100 * q
+    num = f"{pct:.1f}".rstrip("0").rstrip(".")
+    return (f"The plan in this report is made for the {num}{_ordinal_suffix(pct)} percentile "
+            "of forecast demand (a demand the forecast expects to be exceeded with a chance of "
+            f"{100 - pct:.3g}%), not the central forecast: its places short before and after "
+            f"the plan are at that {'higher ' if q > 0.5 else ''}demand, while the positions "
             "below are at the central forecast"
             + (f"; the plan for the central forecast would cost {fmt_gbp_m(central)}"
                if central is not None else "") + ".")
