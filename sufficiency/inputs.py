@@ -90,8 +90,14 @@ class ModelInputs:
 
     @property
     def derived(self) -> bool:
-        """Whether planning-area pupil history is derived rather than observed."""
-        return bool((self.pupils[nc.KIND] == "derived").any())
+        """Whether planning-area pupil history is derived from the authority's totals rather
+        than observed (``[data.pupils_by_area] reader = "derived"``), even where an area has
+        the whole of its phase and so the census's own count (kind ``actual``): the model
+        still has only the authority's history, so its intervals are calibrated on
+        authorities."""
+        src = self.config.data.get("pupils_by_area")
+        return bool((src is not None and src.derived)
+                    or (self.pupils[nc.KIND] == "derived").any())
 
     @property
     def base_year(self) -> int:

@@ -166,3 +166,46 @@ def test_one_line_swap_to_school_census(tmp_path, model_path, inputs):
     out = pd.read_csv(tmp_path / "out" / "forecast.csv")
     hist = out[out["kind"] != "forecast"]
     assert len(hist) and "derived" not in set(hist["kind"])
+
+
+def test_a_model_of_whole_phase_areas_is_still_calibrated_on_authorities(tmp_path):
+    """Stoke-on-Trent's two planning areas are each its whole phase: their history is the
+    census's own count (kind 'actual'), but the model still has only the authority's
+    history, so it counts as derived and its intervals rest on the authorities' errors (a
+    Stoke trial found zero-width sixth-form ranges calibrated on its own two areas)."""
+    import shutil
+
+    from sufficiency.forecast import run_forecast
+
+    for f in ("census_pupils_by_ncy_2011_2022.csv", "births_by_district_1992_2023.csv",
+              "district_to_la_west_midlands.csv", "scap_2015_school_capacity.csv"):
+        shutil.copy(DATA / f, tmp_path / f)
+    (tmp_path / "stoke.toml").write_text('''
+[model]
+name = "Stoke-on-Trent"
+authority = "E06000021"
+old_la_code = 861
+[data]
+pupils = { path = "census_pupils_by_ncy_2011_2022.csv", reader = "census_ncy" }
+pupils_by_area = { reader = "derived" }
+births = { path = "births_by_district_1992_2023.csv", reader = "ons_births" }
+lookup = { path = "district_to_la_west_midlands.csv", reader = "district_lookup" }
+capacity = { path = "scap_2015_school_capacity.csv", reader = "scap", year = 2014 }
+[[areas]]
+code = "8610001"
+name = "Stoke primary"
+phase = "primary"
+districts = ["E06000021"]
+transfer = { "8610002" = 1.0 }
+[[areas]]
+code = "8610002"
+name = "Stoke secondary"
+phase = "secondary"
+''')
+    inputs = load_inputs(load_model(tmp_path / "stoke.toml"))
+    assert set(inputs.pupils["kind"]) == {"actual"} and inputs.derived
+    res = run_forecast(inputs)
+    pt = res.phase_totals()
+    six = pt[(pt["phase"] == "sixth_form") & (pt["year"] == pt["year"].max())].iloc[0]
+    assert six["pupils_upper"] - six["pupils_lower"] > 0.05 * six["pupils"]
+    assert any("authorities" in n for n in res.notes)

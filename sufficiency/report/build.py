@@ -180,12 +180,15 @@ class ReportData:
     early_years_takeup_january: int | None = None
     early_years_supply_assumed: tuple | None = None
     published: pd.DataFrame | None = None
-    derived_areas: frozenset = frozenset()
+    derived_areas: frozenset | None = None
 
     def history_derived(self, area: str) -> bool:
         """Whether ``area``'s pupil history is derived (apportioned from the authority's
-        totals); an area that has the whole of its phase has the census's own count."""
-        return self.derived and (not self.derived_areas or str(area) in self.derived_areas)
+        totals); an area that has the whole of its phase has the census's own count.
+        Without :attr:`derived_areas` (None), every area is as :attr:`derived` says."""
+        if self.derived_areas is None:
+            return self.derived
+        return self.derived and str(area) in self.derived_areas
 
     def area_name(self, area: str) -> str:
         names = dict(zip(self.areas[nc.AREA], self.areas["name"]))

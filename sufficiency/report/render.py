@@ -445,8 +445,8 @@ def render_scap(data) -> str | None:
     # the forecast rests on planning-area history: say whether that was observed or derived
     # (area by area: an area with the whole of its phase has the census's own count)
     codes = frame["planning_area"].astype(str)
-    derived = (codes.isin(data.derived_areas) if data.derived_areas
-               else pd.Series(bool(data.derived), index=frame.index))
+    derived = (codes.isin(data.derived_areas) if data.derived_areas is not None
+               else pd.Series(True, index=frame.index))
     frame["history"] = np.where(derived.to_numpy() & bool(data.derived), "derived", "observed")
     return frame.to_csv(index=False, lineterminator="\n")
 
