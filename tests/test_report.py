@@ -625,3 +625,19 @@ def test_benchmark_errors_are_read_from_the_scorecards(run, html):
         assert r.peers_mae == pytest.approx(peers["own_error"].abs().median())
         assert f"England {fmt_pct(r.england, signed=True)}" in benchmark_sentence(data)
     assert benchmark_sentence(data) in html.replace("&#39;", "'")
+
+
+def test_phase_recommendation_names_the_worst_year_before_the_last(run):
+    """The first recommendations state the last year's position; when an earlier year is
+    worse it is named too (Stoke trial)."""
+    _, _, data = run
+    recs = recommendations(data)
+    suff = data.sufficiency
+    base, last = data.meta["base_year"], data.milestones[-1][1]
+    for phase, rec in zip(("primary", "secondary"), recs[:2]):
+        ph = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] > base) & (suff[nc.YEAR] < last)]
+        by_year = ph.groupby(nc.YEAR)["shortfall"].sum()
+        at_last = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == last)]["shortfall"].sum()
+        if by_year.max() >= at_last + 0.5:
+            assert (f"in {nc.academic_year_label(int(by_year.idxmax()))}, the worst year before it, "
+                    f"{fmt_count(by_year.max())} places are short") in rec

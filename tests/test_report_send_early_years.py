@@ -315,3 +315,18 @@ def test_a_rise_that_peaks_early_says_when(run):
         assert f"to {fmt_count(pv)} by {fmt_year(py)} and are {fmt_count(ey['places_last'])}" in rec
     else:
         assert f"to {fmt_count(ey['places_last'])} in {fmt_year(ey['last'])}" in rec
+
+
+def test_early_years_growth_credits_working_parent_entitlements_only_when_modelled(run):
+    """A Stoke trial found 'the entitlements for working parents (listed below) phased in'
+    in a model with the default two entitlements only."""
+    import dataclasses
+
+    from sufficiency.early_years import DEFAULT_ENTITLEMENTS_NOTE
+    from sufficiency.report.text import early_years_commentary
+
+    _, data, *_ = run
+    first = early_years_commentary(data)[0]
+    assert "as the entitlements for working parents (listed below) were phased in" in first
+    only = dataclasses.replace(data, early_years_notes=(DEFAULT_ENTITLEMENTS_NOTE + " ...",))
+    assert "working parents" not in early_years_commentary(only)[0]

@@ -51,8 +51,10 @@ def report(ctx, model, out, only, report_date, solver, quantile, no_plan, no_sen
 
     An error in the inputs of a part the model declares (its [send], [early_years] or [plan]
     section) stops the report with exit 1 and nothing written; --allow-missing PART publishes
-    it without that part instead. Parts switched off (--no-send, ...) or whose section is
-    absent are reported as not available.
+    it without that part instead. Parts switched off (--no-send, ...) are reported as not
+    available; a part whose section is absent runs on the engine's defaults where it can
+    (SEND from the DfE SEN2 files in the pupil data's folder, early years with the two
+    default entitlements only) and is reported as not available where it cannot.
 
     \b
     Example:

@@ -397,10 +397,21 @@ def recommendations(data: ReportData) -> list[str]:
                 k = int((cells.loc[cells[nc.YEAR] == last, "shortfall_after"] > 0.5).sum())
                 after = (f" before any new places ({'none' if k == 0 else k} in "
                          f"{fmt_year(last)} with the recommended plan)")
+            # the worst year before, when the last year hides it (a Stoke trial: 'no planning
+            # area short' in 2032/33 though short every year to 2031/32)
+            ph = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] > meta["base_year"])
+                      & (suff[nc.YEAR] < last)]
+            by_year = ph.groupby(nc.YEAR)["shortfall"].sum()
+            worst = ""
+            if len(by_year) and by_year.max() >= pos["shortfall"] + 0.5:
+                wy = int(by_year.idxmax())
+                worst = (f"; in {fmt_year(wy)}, the worst year before it, "
+                         f"{fmt_count(by_year.max())} places are short before any new places")
             recs.append(
                 f"notes the forecast of {fmt_count(pos['demand'])} {PHASE_LABELS[phase]} pupils "
                 f"in {fmt_year(last)} against {fmt_count(pos['capacity'])} places, with "
-                f"{short} short of places including the {fmt_pct(meta['margin'])} margin{after};"
+                f"{short} short of places including the {fmt_pct(meta['margin'])} margin{after}"
+                f"{worst};"
             )
     else:
         recs.append(
@@ -1029,8 +1040,10 @@ def early_years_commentary(data: ReportData) -> list[str]:
         f"Funded early education needs {fmt_count(tot.loc[y0, 'places'])} full-time-equivalent "
         f"places in {fmt_year(y0)} and {fmt_count(tot.loc[last, 'places'])} in {fmt_year(last)} "
         f"(80% range {fmt_count(tot.loc[last, 'lower'])}-{fmt_count(tot.loc[last, 'upper'])})"
-        + (f"; the growth is in {_join(rising)}, the entitlements for working parents "
-           "(listed below) phased in." if rising else ".")
+        + ((f"; the growth is in {_join(rising)}"
+            + (", as the entitlements for working parents (listed below) were phased in."
+               if not _only_default_entitlements(data) else "."))
+           if rising else ".")
     ]
     if np.isfinite(tot.loc[last, "supply"]):
         by_age = [f"{AGE_LABELS.get(a, a)}: {fmt_count(g.loc[(last, a), 'shortfall'])}"
@@ -1120,6 +1133,12 @@ def _behind_fact(b: dict) -> str:
     return (f"in {fmt_year(b['year'])} the authority's {fmt_count(b['pupils'])} "
             f"{PHASE_LABELS[b['phase']]} pupils already exceeded the {fmt_count(b['places'])} "
             "places of the capacity data")
+
+
+def _only_default_entitlements(data: ReportData) -> bool:
+    """Whether the early years forecast models only the two default entitlements (its notes
+    say so), not the working-parent ones."""
+    return any(str(n).startswith(DEFAULT_ENTITLEMENTS_NOTE) for n in data.early_years_notes)
 
 
 def _assumed_takeup_clause(data: ReportData) -> str:
