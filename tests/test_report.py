@@ -97,7 +97,8 @@ def test_recommendations_are_numbered_and_verb_led(run, html):
     _, results, data = run
     suff = _suff(results)
     last = data.milestones[-1][1]
-    for phase, rec in zip(("primary", "secondary"), recs[:2]):
+    position = [r for r in recs if r.startswith("notes the forecast of")]
+    for phase, rec in zip(("primary", "secondary"), position[:2]):
         rows = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == last)]
         n = int((rows["rag"] == "red").sum())
         assert (f"{fmt_count(rows['demand'].sum())} " in rec
@@ -631,7 +632,7 @@ def test_phase_recommendation_names_the_worst_year_before_the_last(run):
     """The first recommendations state the last year's position; when an earlier year is
     worse it is named too (Stoke trial)."""
     _, _, data = run
-    recs = recommendations(data)
+    recs = [r for r in recommendations(data) if r.startswith("notes the forecast of")]
     suff = data.sufficiency
     base, last = data.meta["base_year"], data.milestones[-1][1]
     for phase, rec in zip(("primary", "secondary"), recs[:2]):
@@ -641,3 +642,21 @@ def test_phase_recommendation_names_the_worst_year_before_the_last(run):
         if by_year.max() >= at_last + 0.5:
             assert (f"in {nc.academic_year_label(int(by_year.idxmax()))}, the worst year before it, "
                     f"{fmt_count(by_year.max())} places are short") in rec
+
+
+def test_a_surplus_above_the_ceiling_gets_a_recommendation(run):
+    """Worcestershire's primary places exceed demand by more than the 10% ceiling in the
+    last year: a recommendation says so, with the areas above it (Stoke trial)."""
+    _, _, data = run
+    suff, last = data.sufficiency, data.milestones[-1][1]
+    ceiling = data.meta["ceiling"]
+    for phase in ("primary", "secondary"):
+        rows = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == last)]
+        share = (rows["capacity"].sum() - rows["demand"].sum()) / rows["demand"].sum()
+        said = [r for r in recommendations(data)
+                if r.startswith(f"notes that {phase}") and "surplus ceiling" in r]
+        assert bool(said) == (share > ceiling)
+        if said:
+            n = int((rows["surplus_pct"] > ceiling).sum())
+            assert f"with {n} of {len(rows)} planning areas above it" in said[0]
+            assert f"exceed demand by {fmt_pct(share, down=True)} of pupils" in said[0]

@@ -350,6 +350,27 @@ def _ordinal_suffix(value: float) -> str:
     return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
 
 
+def _surplus_clause(data: ReportData, phase: str, year: int) -> str:
+    """A recommendation when a phase's places exceed its demand by more than the surplus
+    ceiling in ``year`` (falling rolls: a Stoke trial found a 21.5% primary surplus with no
+    word): the share, the areas above the ceiling (largest first) and a review; else ""."""
+    suff = data.sufficiency
+    ceiling = float(data.meta.get("ceiling", 0.10))
+    rows = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == year)]
+    demand, cap = float(rows["demand"].sum()), float(rows["capacity"].sum())
+    if demand <= 0 or (cap - demand) / demand <= ceiling:
+        return ""
+    above = rows[rows["surplus_pct"] > ceiling].sort_values("surplus_pct", ascending=False)
+    named = _join([f"{data.area_name(r.area)} {fmt_pct(r.surplus_pct, down=True)}"
+                   for r in above.head(3).itertuples()])
+    return (f"notes that {PHASE_LABELS[phase]} places are forecast to exceed demand by "
+            f"{fmt_pct((cap - demand) / demand, down=True)} of pupils in {fmt_year(year)}, more "
+            f"than the {fmt_pct(ceiling)} surplus ceiling, with {len(above)} of {len(rows)} "
+            "planning areas above it" + (f", the most {named}" if named else "")
+            + "; asks officers to review the surplus places with the schools concerned "
+            "(admission numbers and other uses of the space);")
+
+
 def plan_demand_sentence(data: ReportData) -> str:
     """When the plan was made for a quantile of demand (``report --quantile 0.8``): which,
     that the positions are at the central forecast, and the central plan's cost; else ""."""
@@ -413,6 +434,9 @@ def recommendations(data: ReportData) -> list[str]:
                 f"{short} short of places including the {fmt_pct(meta['margin'])} margin{after}"
                 f"{worst};"
             )
+            spare = _surplus_clause(data, phase, last)
+            if spare:
+                recs.append(spare)
     else:
         recs.append(
             "notes that the pupil forecast was not available in this run, so no sufficiency "
