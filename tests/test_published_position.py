@@ -166,3 +166,34 @@ def test_report_without_scorecards_has_no_comparison(inputs, core_pipeline):
                             report_date="2026-11-27")
     assert published_table(data) is None and published_sentences(data) == []
     assert data.headline()["council_return"] is None  # present, null
+
+
+def test_the_councils_own_capacity_is_set_against_the_reports(inputs, core_pipeline):
+    """The newest scorecard counts the Council's own places (PriCap, SecCap): 45,119
+    secondary places in 2024/25 against the 37,554 of the 2014/15 capacity data the report
+    uses. The summary and the approval's conditions say so (a Cabinet audit found it
+    unmentioned)."""
+    from conftest import DATA
+
+    from sufficiency.io.scorecards import read_published_position
+
+    d = read_published_position(DATA / "school_places_scorecards", "E10000034").data
+    cap = d[(d["measure"] == "capacity") & (d["year"] == d["year"].max())].set_index("phase")["value"]
+    assert cap.to_dict() == {"primary": 46074.0, "secondary": 45119.0}
+    from sufficiency.report import build_report
+    from sufficiency.report.text import _more_published_capacity, executive_summary, recommendations
+
+    results, missing = core_pipeline
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = build_report(inputs, **results, missing=missing, report_date="2026-11-27")
+    s = data.sufficiency
+    ours = s[(s["year"] == data.meta["base_year"]) & (s["phase"] == "secondary")]["capacity"].sum()
+    assert _more_published_capacity(data) == [("secondary", pytest.approx(45119 - ours), 2024)]
+    summary = " ".join(executive_summary(data))
+    assert ("The DfE's school places scorecard counts 46,074 primary and 45,119 secondary places "
+            "in 2024/25 (the Council's own return), against this report's") in summary
+    assert "the secondary shortfalls here would be smaller, perhaps gone" in summary
+    if data.plan is not None and len(data.plan):
+        rec = next(r for r in recommendations(data) if "capital programme" in r)
+        assert f"the Council's own return counts {45119 - ours:,.0f} more secondary places in 2024/25" in rec

@@ -62,11 +62,14 @@ PUBLISHED_MEASURES = {
     "Quan_P_PP": ("primary", "places_planned"), "Quan_S_PP": ("secondary", "places_planned"),
     "Quan_P_In": ("primary", "places_created"), "Quan_S_In": ("secondary", "places_created"),
     "Quan_P_UP": ("primary", "unfilled_pct"), "Quan_S_UP": ("secondary", "unfilled_pct"),
+    "PriCap": ("primary", "capacity"), "SecCap": ("secondary", "capacity"),
     "Funding": ("all", "basic_need_funding"),
 }
 #: descriptions of columns the metadata files do not describe
 _OWN_LABELS = {"PriNOR": "Primary pupils on roll in the SCAP year (PriNOR)",
-               "SecNOR": "Secondary pupils on roll in the SCAP year (SecNOR)"}
+               "SecNOR": "Secondary pupils on roll in the SCAP year (SecNOR)",
+               "PriCap": "Primary school places (capacity) in the SCAP year (PriCap)",
+               "SecCap": "Secondary school places (capacity) in the SCAP year (SecCap)"}
 #: measures that refer to 3 years after the SCAP year ("3 years ahead" in the 2025 metadata)
 _AHEAD = ("places_needed", "places_planned")
 _YEAR_IN_LABEL = re.compile(r"(?:^|\D)(\d{2}|\d{4})/(\d{2})\)?\s*$")

@@ -248,18 +248,62 @@ def _needed_before(data: ReportData) -> pd.Series | None:
 
 
 def _published_contrast(data: ReportData) -> str:
-    """``" The Council's own return ... "``: the places needed before any new places on the
-    Council's newest scorecard against this report's, when both are known; else ""."""
+    """``" The Council's own return ... "``: the places on the Council's newest scorecard
+    against this report's capacity, and the places needed before any new places, when known;
+    else ""."""
+    out = _published_capacity(data)
     r = _needed_before(data)
     if r is None:
-        return ""
+        return out
     v = r[["primary", "secondary", "primary_council", "secondary_council"]].to_numpy(float)
     if not np.isfinite(v).all():
+        return out
+    return out + (f" The Council's own return to the DfE (school places scorecard) puts the places "
+                  f"needed in {fmt_year(int(r[nc.YEAR]))} before any new places at no more than "
+                  f"{fmt_count(v[2])} primary and {fmt_count(v[3])} secondary, against this "
+                  f"report's {fmt_count(v[0])} and {fmt_count(v[1])} (no margin; see Method).")
+
+
+def _more_published_capacity(data: ReportData) -> list[tuple[str, float, int]]:
+    """``(phase, places, year)`` where the Council's own return (newest scorecard) counts
+    more places than this report's capacity, by at least 30 places and 2%."""
+    cur = published_latest(data)
+    suff = data.sufficiency
+    if cur is None or suff is None or suff.empty:
+        return []
+    base, year = data.meta["base_year"], int(cur[nc.YEAR].iloc[0])
+    out = []
+    for ph in ("primary", "secondary"):
+        theirs = published_value(cur, "capacity", ph)
+        ours = float(suff[(suff[nc.PHASE] == ph) & (suff[nc.YEAR] == base)]["capacity"].sum())
+        if np.isfinite(theirs) and theirs - ours >= max(30.0, 0.02 * ours):
+            out.append((ph, theirs - ours, year))
+    return out
+
+
+def _published_capacity(data: ReportData) -> str:
+    """" The DfE's scorecard counts 46,074 primary and 45,119 secondary places in 2024/25 (the
+    Council's return), against this report's 46,318 and 37,554: ..."" when the scorecard
+    gives the Council's capacity (a Cabinet audit found 7,565 more secondary places there,
+    unmentioned); else ""."""
+    cur = published_latest(data)
+    suff = data.sufficiency
+    if cur is None or suff is None or suff.empty:
         return ""
-    return (f" The Council's own return to the DfE (school places scorecard) puts the places "
-            f"needed in {fmt_year(int(r[nc.YEAR]))} before any new places at no more than "
-            f"{fmt_count(v[2])} primary and {fmt_count(v[3])} secondary, against this report's "
-            f"{fmt_count(v[0])} and {fmt_count(v[1])} (no margin; see Method).")
+    theirs = [published_value(cur, "capacity", ph) for ph in ("primary", "secondary")]
+    if not np.isfinite(theirs).all():
+        return ""
+    base = data.meta["base_year"]
+    ours = [float(suff[(suff[nc.PHASE] == ph) & (suff[nc.YEAR] == base)]["capacity"].sum())
+            for ph in ("primary", "secondary")]
+    more = [ph for ph, _, _ in _more_published_capacity(data)]
+    year = int(cur[nc.YEAR].iloc[0])
+    return (f" The DfE's school places scorecard counts {fmt_count(theirs[0])} primary and "
+            f"{fmt_count(theirs[1])} secondary places in {fmt_year(year)} (the Council's own "
+            f"return), against this report's {fmt_count(ours[0])} and {fmt_count(ours[1])}"
+            + (f": with the Council's count the {_join(more)} shortfalls here would be smaller, "
+               "perhaps gone" if more else "")
+            + ".")
 
 
 def _before_plan_sentences(data: ReportData) -> list[str]:
@@ -480,9 +524,14 @@ def recommendations(data: ReportData) -> list[str]:
                 "before any approval;"
             )
         else:
+            more = _more_published_capacity(data)
             why = ((["area pupil numbers are derived from the authority's totals"]
                     if data.derived else [])
-                   + ([f"capacity is the DfE's {fmt_year(cap_year)} figure"] if cap_year else []))
+                   + ([f"capacity is the DfE's {fmt_year(cap_year)} figure"
+                       + (", and the Council's own return counts " + _join(
+                           [f"{fmt_count(d)} more {ph} places" for ph, d, _ in more])
+                          + f" in {fmt_year(more[0][2])}" if more else "")]
+                      if cap_year else []))
             check = (" and to officers confirming each planning area's current capacity and "
                      f"pupils on roll (this report's {_join(why)})" if why else "")
             recs.append(
