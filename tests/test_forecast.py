@@ -452,8 +452,14 @@ def test_observed_area_history_calibrates_on_the_areas(worcs):
     """With observed (not derived) planning-area history, intervals come from the areas' own backtest."""
     import dataclasses
 
+    from sufficiency.config import DataSource
+
     inputs, _ = worcs
-    observed = dataclasses.replace(inputs, pupils=inputs.pupils.assign(kind="actual"))
+    # as if the areas' history came from a school-level census extract (kind and reader)
+    cfg = dataclasses.replace(inputs.config, data={
+        **inputs.config.data,
+        "pupils_by_area": DataSource("pupils_by_area", inputs.config.path, "school_census")})
+    observed = dataclasses.replace(inputs, config=cfg, pupils=inputs.pupils.assign(kind="actual"))
     assert not observed.derived
     res = run_forecast(observed, horizon=3)
     assert any("33 planning areas" in p.note for p in res.provenance)
