@@ -660,3 +660,22 @@ def test_a_surplus_above_the_ceiling_gets_a_recommendation(run):
             n = int((rows["surplus_pct"] > ceiling).sum())
             assert f"with {n} of {len(rows)} planning areas above it" in said[0]
             assert f"exceed demand by {fmt_pct(share, down=True)} of pupils" in said[0]
+
+
+def test_summary_states_the_programme_and_assumed_capacities(run):
+    """A Cabinet audit found the summary never stated the plan, nor that special school
+    capacity and early years supply are assumptions."""
+    from sufficiency.report.text import _years_span
+
+    _, results, data = run
+    summary = executive_summary(data)
+    if data.plan is not None and len(data.plan):
+        p = data.plan
+        y0, y1 = int(p["year"].min()), int(p["year"].max())
+        line = next(s for s in summary if s.startswith("The recommended programme"))
+        assert f"in {len(p)} projects {_years_span(y0, y1)}" in line
+    text = " ".join(summary)
+    if data.send is not None:
+        assert "assumed to be today's placements in state-funded special schools" in text
+    if data.early_years_takeup_january is not None:
+        assert f"assumed to be the funded take-up of January {data.early_years_takeup_january}" in text

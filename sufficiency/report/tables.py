@@ -235,8 +235,9 @@ ROUNDING_NOTE = " Each figure is rounded on its own, so rows may not add up to t
 EXPANSION_NOTE = (" A permanent expansion's places count in full from its opening (its new "
                   "classrooms can take pupils in any year group, as a school's net capacity "
                   "counts them), a new school's one entry year group a year; an expansion that "
-                  "only raises the admission number fills one year group a year too (give it "
-                  "fill_years in the model), leaving its first years shorter than shown.")
+                  "only raises the admission number fills one year group a year too, leaving "
+                  "its first years shorter than shown (officers can set its filling in the "
+                  "model and re-run the plan).")
 
 
 def expansion_note(frame: pd.DataFrame | None) -> str:

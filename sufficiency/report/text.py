@@ -199,6 +199,9 @@ def executive_summary(data: ReportData) -> list[str]:
                    f"no planning area short of places with the {fmt_pct(margin)} margin.")
             )
     paras += _before_plan_sentences(data)
+    programme = _programme_sentence(data)
+    if programme:
+        paras.append(programme)
     paras += [_tier_change_sentence(t, where=True) for t in data.tier_changes]
     paras += [_left_short_sentence(d) for d in data.mainstream_left_short]
     paras += _send_early_years_summary(data)
@@ -304,6 +307,26 @@ def _published_capacity(data: ReportData) -> str:
             + (f": with the Council's count the {_join(more)} shortfalls here would be smaller, "
                "perhaps gone" if more else "")
             + ".")
+
+
+def _programme_sentence(data: ReportData) -> str:
+    """The recommended programme in one sentence for the summary (a Cabinet audit found the
+    summary never stated the plan): its cost, places, projects and years, and the key
+    decision; "" without a plan."""
+    plan = data.plan
+    if plan is None or plan.empty:
+        return ""
+    _, other = temporary_masks(plan)
+    places = float(plan.loc[~other, "places"].sum())
+    y0, y1 = int(plan[nc.YEAR].min()), int(plan[nc.YEAR].max())
+    key = data.key_decision
+    kd = (f"; its key decision, {key['area_name']} {key['phase']} places, is appraised in "
+          "section 7" if key is not None and key.get("recommended") is not None else "")
+    withheld = " (not recommended for approval until current capacity is confirmed)" \
+        if data.capacity_behind else ""
+    return (f"The recommended programme{withheld} costs {fmt_gbp_m(float(plan['cost'].sum()))} "
+            f"for {fmt_count(places)} places in {plural(len(plan), 'project')} "
+            f"{_years_span(y0, y1)} (recommendations below){kd}.")
 
 
 def _before_plan_sentences(data: ReportData) -> list[str]:
@@ -1458,6 +1481,13 @@ def _send_early_years_summary(data: ReportData) -> list[str]:
                 f"{fmt_count(d['places_last'])} forecast for {fmt_year(d['last'])}")
         if np.isfinite(d["capacity"]):
             text += f" against {fmt_count(d['capacity'])} {unit}"
+            # say when that capacity or supply is the engine's assumption (Cabinet audit)
+            if d["key"] == "send" and _send_capacity_assumed(data):
+                text += ", assumed to be today's placements in state-funded special schools"
+            elif d["key"] == "early_years" and data.early_years_takeup_january is not None:
+                jan = data.early_years_takeup_january
+                text += (f", assumed to be the funded take-up of January {jan}"
+                         + (", before the entitlements of 2024 and 2025" if jan < 2024 else ""))
         left = d["left"]
         text += f" (section {section})."
         if left is not None:
