@@ -209,3 +209,22 @@ phase = "secondary"
     six = pt[(pt["phase"] == "sixth_form") & (pt["year"] == pt["year"].max())].iloc[0]
     assert six["pupils_upper"] - six["pupils_lower"] > 0.05 * six["pupils"]
     assert any("authorities" in n for n in res.notes)
+
+    # the report does not call such areas' history derived anywhere a reader looks first:
+    # the summary, the cover and the approval's conditions (a review found the summary
+    # saying "DERIVED" beside area pages saying "census's own count")
+    import warnings
+
+    from sufficiency.report import build_report, run_pipeline
+    from sufficiency.report.text import executive_summary, recommendations
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = run_pipeline(inputs, with_send=False, with_early_years=False)
+        missing = results.pop("missing")
+        results.pop("seconds", None)
+        data = build_report(inputs, **results, missing=missing, report_date="2026-11-28")
+    assert data.derived and not data.any_history_derived
+    text = " ".join(executive_summary(data) + recommendations(data))
+    assert "DERIVED" not in text and "derived from the authority's totals" not in text
+    assert not any(data.history_derived(a) for a in data.areas["area"])

@@ -378,6 +378,26 @@ def test_places_left_short_say_what_binds(inputs):
     assert f": {top['shortfall_after']:,.0f} ({why})" in r.summary()
 
 
+def test_all_modules_used_counts_from_the_year_the_option_is_built(inputs):
+    """An option whose every module is built is named as binding from the year the plan
+    builds it, not from its earliest year (review: a 2025 earliest year, built 2029, was
+    named for 2027). SYNTHETIC binding row on the real plan."""
+    import dataclasses
+
+    r = plan(inputs, StubForecast(inputs), appraise=False)
+    row = r.plan[r.plan["kind"] != "bulge_class"].iloc[0]
+    built = int(r.plan.loc[r.plan["option"] == row["option"], "year"].min())
+    opens = int(r.options.loc[r.options["option"] == row["option"], "earliest_year"].iloc[0])
+    binding = pd.DataFrame([{"family": "module_limit", "scenario": "central", "area": row["area"],
+                             "phase": row["phase"], "year": np.nan, "option": row["option"],
+                             "detail": "2 modules, all used"}])
+    options = r.options.copy()
+    options.loc[options["option"] == row["option"], "earliest_year"] = min(opens, built - 2)
+    r2 = dataclasses.replace(r, binding=binding, options=options)
+    assert "all used" not in r2._why_short(row["area"], row["phase"], built - 1)
+    assert "all used" in r2._why_short(row["area"], row["phase"], built)
+
+
 def test_a_scheme_option_with_no_demand_is_planned_without_it(caplog):
     """SYNTHETIC: a scheme whose second option adds places where the plan has no demand
     (special places planned without --send, say) is planned on its first option alone, the
@@ -422,6 +442,40 @@ def test_schemes_given_as_a_table_are_checked_too():
         validate_options(opts, "options")
     with pytest.raises(ConfigError, match=r"scheme = 'x': only option 'a' has it"):
         validate_options(opts.iloc[:1], "options")
+
+
+def test_a_schemes_blank_earliest_year_takes_its_partners_in_a_table():
+    """In an option table, a scheme option with a blank earliest_year opens with its scheme
+    (the latest year given), and the table returned says so; a blank is not year 0, which
+    would differ from its partner's (review)."""
+    from sufficiency.optimise.options import validate_options
+
+    opts = pd.DataFrame({
+        "option": ["a", "b", "c"], "area": ["P", "Q", "R"],
+        "phase": ["primary", "secondary", "primary"], "kind": "permanent_expansion",
+        "places": 30.0, "max_modules": 1, "max_per_year": 0, "min_modules": 0,
+        "cost_per_module": 1.0, "cost_per_place": 1.0 / 30, "revenue_per_place": 0.0,
+        "earliest_year": [2028, np.nan, np.nan], "duration": 0, "fill_years": 0,
+        "source": "SYNTHETIC", "scheme": ["x", "x", ""]})
+    got = validate_options(opts, "options").set_index("option")["earliest_year"]
+    assert got.to_dict() == {"a": 2028, "b": 2028, "c": 0}
+    none_given = opts.assign(earliest_year=np.nan)
+    assert set(validate_options(none_given, "options")["earliest_year"]) == {0}
+
+    # solve_allocation plans on the filled table: both halves open in 2028, though b's
+    # area is short from 2026 (SYNTHETIC demand)
+    from sufficiency.optimise import PlanSettings, solve_allocation
+
+    years = [2026, 2027, 2028, 2029]
+    demand = pd.DataFrame({"area": ["Q"] * 4 + ["P"] * 4,
+                           "phase": ["secondary"] * 4 + ["primary"] * 4, "year": years * 2,
+                           "demand": [100.0, 120.0, 120.0, 120.0] + [80.0] * 4})
+    capacity = pd.DataFrame({"area": ["P", "Q"], "phase": ["primary", "secondary"],
+                             "capacity": [100.0, 100.0]})
+    two = opts.iloc[:2].assign(max_modules=2, cost_per_module=1e5, cost_per_place=1e5 / 30)
+    r = solve_allocation(demand, capacity, two, PlanSettings(duals=False))
+    assert set(r.options["earliest_year"]) == {2028}
+    assert set(r.plan["year"]) == {2028} and set(r.plan["option"]) == {"a", "b"}
 
 
 def test_validate_names_the_plans_options_and_schemes(tmp_path):

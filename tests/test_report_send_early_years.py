@@ -330,3 +330,16 @@ def test_early_years_growth_credits_working_parent_entitlements_only_when_modell
     assert "as the entitlements for working parents (listed below) were phased in" in first
     only = dataclasses.replace(data, early_years_notes=(DEFAULT_ENTITLEMENTS_NOTE + " ...",))
     assert "working parents" not in early_years_commentary(only)[0]
+
+
+def test_summary_says_special_capacity_and_early_years_supply_are_assumed(run):
+    """A Cabinet audit found the summary never said that special school capacity and early
+    years supply are assumptions (moved here from test_report.py, whose pipeline has no
+    SEND or early years, so its checks never ran)."""
+    from sufficiency.report.text import executive_summary
+
+    _, data, *_ = run
+    assert data.send is not None and data.early_years_takeup_january is not None
+    text = " ".join(executive_summary(data))
+    assert "assumed to be today's placements in state-funded special schools" in text
+    assert f"assumed to be the funded take-up of January {data.early_years_takeup_january}" in text

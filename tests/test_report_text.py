@@ -519,5 +519,7 @@ def test_percentile_ordinals():
 
     assert "the 92nd percentile" in said(0.92) and "the 51st percentile" in said(0.51)
     assert "the 83rd percentile" in said(0.83) and "the 97.5th percentile" in said(0.975)
+    # the suffix follows the number printed, not the unrounded quantile (a review: "82th")
+    assert "the 82nd percentile" in said(0.81999) and "the 81st percentile" in said(0.8100001)
     assert "chance of 2.5%" in said(0.975) and "at that demand" in said(0.5)
     assert "the 80th percentile" in said(0.8) and "at that higher demand" in said(0.8)

@@ -38,7 +38,7 @@ from .constraints import (
 from .data import PlanData, PlanSettings, fill_years_of, prepare
 from .decompose import blocks_of, components, presolved_objective, subset, zero_build_blocks
 from .objective import define_objective
-from .options import _check_schemes, scheme_of
+from .options import scheme_of, validate_options
 from .results import AllocationResult
 from .variables import Variables, define_variables
 
@@ -471,10 +471,9 @@ def solve_allocation(
     t0 = time.perf_counter()
     if "scheme" in options and (scheme_of(options) != "").any():
         # as a model's options are checked; one option of a scheme is allowed (an area
-        # appraised alone)
-        _check_schemes(options.assign(scheme=scheme_of(options))
-                       .loc[lambda o: o["scheme"] != ""].to_dict("records"), "options:",
-                       single=True)
+        # appraised alone); the table planned is the checked one, each scheme's blank
+        # earliest_year filled with its latest given (review: the fill was not kept)
+        options = validate_options(options, "options", single=True)
     data = prepare(demand, capacity, options, settings, adjacency)
     _warn_idle_scheme_options(data)
     t1 = time.perf_counter()

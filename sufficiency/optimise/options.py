@@ -469,9 +469,13 @@ def validate_options(options: pd.DataFrame, source: str = "options",
         raise ConfigError(f"{source}: duplicate option name(s) {dup[:5]}")
     for col in ("places", "cost_per_module", "cost_per_place", "revenue_per_place"):
         o[col] = pd.to_numeric(o[col], errors="coerce").astype(float)
+    # a blank earliest_year in a scheme is "not given" (-1, filled from its scheme below),
+    # not 0, which would count as given and differ from its partner's (review)
+    blank_year = pd.to_numeric(o["earliest_year"], errors="coerce").isna() & (o["scheme"] != "")
     for col in ("max_modules", "max_per_year", "min_modules", "earliest_year", "duration",
                 "fill_years"):
         o[col] = pd.to_numeric(o[col], errors="coerce").fillna(0).astype(int)
+    o.loc[blank_year, "earliest_year"] = -1
     checks = [
         ("places", o["places"] > 0, "> 0"),
         ("cost_per_module", o["cost_per_module"] >= 0, ">= 0"),
@@ -492,7 +496,12 @@ def validate_options(options: pd.DataFrame, source: str = "options",
     if bad.any():
         raise ConfigError(f"{source}: min_modules > max_modules for {o.loc[bad, 'option'].tolist()}")
     if (o["scheme"] != "").any():  # as a model's [[plan.options]] are checked
-        _check_schemes(o[o["scheme"] != ""].to_dict("records"), f"{source}:", single=single)
+        part = o[o["scheme"] != ""]
+        rows = part.to_dict("records")
+        _check_schemes(rows, f"{source}:", single=single)
+        # the scheme's fill (its latest given year) is the table's, as validate and plan use
+        o.loc[part.index, "earliest_year"] = [int(r["earliest_year"]) for r in rows]
+        o.loc[o["earliest_year"] < 0, "earliest_year"] = 0  # none given in the scheme
     return o.reset_index(drop=True)
 
 

@@ -241,6 +241,11 @@ class AllocationResult:
         kind = dict(zip(o["option"], o["kind"])) if {"option", "kind"} <= set(o.columns) else {}
         opens = (dict(zip(o["option"], o["earliest_year"]))
                  if {"option", "earliest_year"} <= set(o.columns) else {})
+        # an option's places are all used from the year it is built (the plan's), not from
+        # the year it could first open (a review found "all modules used" before the build)
+        p = self.plan
+        built = (p.groupby("option")[nc.YEAR].min().astype(int).to_dict()
+                 if p is not None and len(p) and {"option", nc.YEAR} <= set(p.columns) else {})
         mine = b[(b[nc.AREA].astype(str) == str(area)) & (b[nc.PHASE] == phase)]
         out = []
         for r in mine.itertuples(index=False):
@@ -248,7 +253,7 @@ class AllocationResult:
                 continue
             # a yearly limit that year, or all of an option's modules used once it is open
             if (int(r.year) == year if not pd.isna(r.year)
-                    else int(opens.get(r.option, year)) <= year):
+                    else int(built.get(r.option, opens.get(r.option, year))) <= year):
                 out.append(f"{str(kind.get(r.option, r.option)).replace('_', ' ')}: {r.detail}")
         later = [int(opens[r.option]) for r in mine.itertuples(index=False)
                  if r.family == "lead_time" and r.option in opens and int(opens[r.option]) > year]

@@ -182,6 +182,13 @@ class ReportData:
     published: pd.DataFrame | None = None
     derived_areas: frozenset | None = None
 
+    @property
+    def any_history_derived(self) -> bool:
+        """Whether any planning area's pupil history is derived. False for a model whose
+        areas each have the whole of their phase (Stoke-on-Trent), though :attr:`derived`
+        stays True there so its intervals are calibrated on the authorities."""
+        return self.derived and (self.derived_areas is None or len(self.derived_areas) > 0)
+
     def history_derived(self, area: str) -> bool:
         """Whether ``area``'s pupil history is derived (apportioned from the authority's
         totals); an area that has the whole of its phase has the census's own count.

@@ -209,7 +209,7 @@ def executive_summary(data: ReportData) -> list[str]:
         "Shortfalls are counted per planning area and are never offset between areas: a "
         "surplus in one planning area does not meet a need in another."
     )
-    if data.derived:
+    if data.any_history_derived:
         paras.append(
             "Planning-area pupil numbers before the forecast are DERIVED from the authority's totals, not "
             "observed (see Method). Area-level figures carry that uncertainty."
@@ -288,7 +288,9 @@ def _published_capacity(data: ReportData) -> str:
     """" The DfE's scorecard counts 46,074 primary and 45,119 secondary places in 2024/25 (the
     Council's return), against this report's 46,318 and 37,554: ..."" when the scorecard
     gives the Council's capacity (a Cabinet audit found 7,565 more secondary places there,
-    unmentioned); else ""."""
+    unmentioned). The scorecard's count is the Council's own whole-authority figure, on a basis
+    that may differ from the capacity survey's (a review found it above pupils on roll over one
+    minus the unfilled share), so it is set beside, not in place of, this report's; else ""."""
     cur = published_latest(data)
     suff = data.sufficiency
     if cur is None or suff is None or suff.empty:
@@ -304,8 +306,11 @@ def _published_capacity(data: ReportData) -> str:
     return (f" The DfE's school places scorecard counts {fmt_count(theirs[0])} primary and "
             f"{fmt_count(theirs[1])} secondary places in {fmt_year(year)} (the Council's own "
             f"return), against this report's {fmt_count(ours[0])} and {fmt_count(ours[1])}"
-            + (f": with the Council's count the {_join(more)} shortfalls here would be smaller, "
-               "perhaps gone" if more else "")
+            + ". The scorecard's is a whole-authority count on the Council's own basis, which "
+            "may differ from the school capacity survey's, so the two are not directly "
+            "comparable" + (f"; officers should reconcile them, since if the Council's count "
+                            f"holds the {_join(more)} shortfalls here would be smaller"
+                            if more else "")
             + ".")
 
 
@@ -316,8 +321,15 @@ def _programme_sentence(data: ReportData) -> str:
     plan = data.plan
     if plan is None or plan.empty:
         return ""
-    _, other = temporary_masks(plan)
+    bulge, other = temporary_masks(plan)
     places = float(plan.loc[~other, "places"].sum())
+    n_bulge = float(plan.loc[bulge, "places"].sum())
+    parts = ([f"{fmt_count(n_bulge)} of them temporary, in bulge classes that last one cohort"]
+             if n_bulge > 0 else [])
+    if other.any():
+        parts.append(f"besides {fmt_count(float(plan.loc[other, 'places'].sum()))} temporary "
+                     "places hired for a few years")
+    temp = f" ({'; '.join(parts)})" if parts else ""
     y0, y1 = int(plan[nc.YEAR].min()), int(plan[nc.YEAR].max())
     key = data.key_decision
     kd = (f"; its key decision, {key['area_name']} {key['phase']} places, is appraised in "
@@ -325,8 +337,8 @@ def _programme_sentence(data: ReportData) -> str:
     withheld = " (not recommended for approval until current capacity is confirmed)" \
         if data.capacity_behind else ""
     return (f"The recommended programme{withheld} costs {fmt_gbp_m(float(plan['cost'].sum()))} "
-            f"for {fmt_count(places)} places in {plural(len(plan), 'project')} "
-            f"{_years_span(y0, y1)} (recommendations below){kd}.")
+            f"for {fmt_count(places)} places{temp} in {plural(len(plan), 'project')} "
+            f"{_years_span(y0, y1)} (recommendation in section 1, projects in section 8){kd}.")
 
 
 def _before_plan_sentences(data: ReportData) -> list[str]:
@@ -428,7 +440,10 @@ def _surplus_clause(data: ReportData, phase: str, year: int) -> str:
     if demand <= 0 or (cap - demand) / demand <= ceiling:
         return ""
     above = rows[rows["surplus_pct"] > ceiling].sort_values("surplus_pct", ascending=False)
-    named = _join([f"{data.area_name(r.area)} {fmt_pct(r.surplus_pct, down=True)}"
+    # an area with places but no pupils forecast has an infinite share: say so in words
+    named = _join([f"{data.area_name(r.area)} "
+                   + (fmt_pct(r.surplus_pct, down=True) if np.isfinite(r.surplus_pct)
+                      else "(places, but no pupils forecast)")
                    for r in above.head(3).itertuples()])
     return (f"notes that {PHASE_LABELS[phase]} places are forecast to exceed demand by "
             f"{fmt_pct((cap - demand) / demand, down=True)} of pupils in {fmt_year(year)}, more "
@@ -451,9 +466,9 @@ def plan_demand_sentence(data: ReportData) -> str:
     central = data.meta.get("central_plan_cost")
     pct = 100 * q
     num = f"{pct:.1f}".rstrip("0").rstrip(".")
-    return (f"The plan in this report is made for the {num}{_ordinal_suffix(pct)} percentile "
+    return (f"The plan in this report is made for the {num}{_ordinal_suffix(float(num))} percentile "
             "of forecast demand (a demand the forecast expects to be exceeded with a chance of "
-            f"{100 - pct:.3g}%), not the central forecast: its places short before and after "
+            f"{100 - float(num):.3g}%), not the central forecast: its places short before and after "
             f"the plan are at that {'higher ' if q > 0.5 else ''}demand, while the positions "
             "below are at the central forecast"
             + (f"; the plan for the central forecast would cost {fmt_gbp_m(central)}"
@@ -487,7 +502,10 @@ def recommendations(data: ReportData) -> list[str]:
                          f"{fmt_year(last)} with the recommended plan)")
             # the worst year before, when the last year hides it (a Stoke trial: 'no planning
             # area short' in 2032/33 though short every year to 2031/32)
-            ph = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] > meta["base_year"])
+            # from the plan's first year (years before it are past or beyond the plan's
+            # reach, and said in the summary; a review found 2023/24 named as worst in 2026)
+            first = max(int(meta.get("plan_first_year") or 0), int(meta["base_year"]) + 1)
+            ph = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] >= first)
                       & (suff[nc.YEAR] < last)]
             by_year = ph.groupby(nc.YEAR)["shortfall"].sum()
             worst = ""
@@ -549,11 +567,12 @@ def recommendations(data: ReportData) -> list[str]:
         else:
             more = _more_published_capacity(data)
             why = ((["area pupil numbers are derived from the authority's totals"]
-                    if data.derived else [])
+                    if data.any_history_derived else [])
                    + ([f"capacity is the DfE's {fmt_year(cap_year)} figure"
                        + (", and the Council's own return counts " + _join(
                            [f"{fmt_count(d)} more {ph} places" for ph, d, _ in more])
-                          + f" in {fmt_year(more[0][2])}" if more else "")]
+                          + f" in {fmt_year(more[0][2])}, on a basis to be reconciled"
+                          if more else "")]
                       if cap_year else []))
             check = (" and to officers confirming each planning area's current capacity and "
                      f"pupils on roll (this report's {_join(why)})" if why else "")
@@ -629,7 +648,7 @@ def recommendations(data: ReportData) -> list[str]:
         withheld = bool(data.capacity_behind)
         # on the programme's own conditions (derived pupil numbers, old capacity): a Cabinet
         # audit found the key decision agreed outright two items after a conditional approval
-        conditional = data.derived or old_capacity_year(data) is not None
+        conditional = data.any_history_derived or old_capacity_year(data) is not None
         rec = (("notes, but does not agree until current capacity is confirmed, "
                 if withheld else
                 "agrees in principle, subject to the conditions of the capital programme "
