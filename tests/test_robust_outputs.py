@@ -181,3 +181,35 @@ def test_sigterm_leaves_no_half_written_output_set(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 143, done.stderr
     assert _listing(tmp_path) == []
+
+
+def test_sigterm_stops_a_solver_running_as_a_child_process(tmp_path):
+    """SIGTERM reaches a child process (CBC runs as one) too, which would otherwise run on
+    to its time limit after the command has gone. A `sleep` stands in for the solver."""
+    import subprocess
+    import sys
+    import time
+
+    if not Path("/proc/self/task").exists():
+        pytest.skip("child processes are found through Linux /proc")
+    pidfile = tmp_path / "child.pid"
+    code = (
+        "import os, signal, subprocess, sys\n"
+        "from sufficiency.cli import install_terminate_handler\n"
+        "install_terminate_handler()\n"
+        "child = subprocess.Popen(['sleep', '60'])\n"
+        f"open({str(pidfile)!r}, 'w').write(str(child.pid))\n"
+        "os.kill(os.getpid(), signal.SIGTERM)\n"
+        "child.wait()\n"
+    )
+    t0 = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 143, done.stderr
+    pid = int(pidfile.read_text())
+    for _ in range(50):  # the orphan is reaped by init once it has exited
+        if not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"child {pid} still running after SIGTERM")
+    assert time.monotonic() - t0 < 30

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import signal
 import sys
 import threading
 import warnings
+from pathlib import Path
 
 import click
 
@@ -73,9 +75,28 @@ for _name in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_name}")
 
 
+def _child_pids() -> list[int]:
+    """This process's child processes (Linux ``/proc``; elsewhere none are found)."""
+    pids: list[int] = []
+    for f in Path("/proc/self/task").glob("*/children"):
+        try:
+            pids += [int(p) for p in f.read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return sorted(set(pids))
+
+
 def _on_terminate(signum, frame) -> None:
     """SIGTERM (``timeout``, ``docker stop``, a cancelled CI job) ends the command as Ctrl-C
-    does: by an exception, so that half-written output sets are cleaned up on the way out."""
+    does: by an exception, so that half-written output sets are cleaned up on the way out.
+    A solver running as a child process (CBC) is sent SIGTERM too: it is not in the
+    signal's way as it is in Ctrl-C's (the terminal's whole process group), and would
+    otherwise run on to its time limit."""
+    for pid in _child_pids():
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
     raise SystemExit(128 + signum)
 
 
