@@ -343,3 +343,22 @@ def test_summary_says_special_capacity_and_early_years_supply_are_assumed(run):
     text = " ".join(executive_summary(data))
     assert "assumed to be today's placements in state-funded special schools" in text
     assert f"assumed to be the funded take-up of January {data.early_years_takeup_january}" in text
+
+
+def test_places_short_before_the_plans_first_year_are_recommended_on(run):
+    """SEND and early years places short in the year before the plan's first (which the plan
+    cannot act on) are named in their recommendations, from the chapters' own totals (they
+    had named only the plan's years)."""
+    from sufficiency.report.analysis import early_years_totals, send_totals
+
+    _, data, *_ = run
+    yb = data.meta["plan_first_year"] - 1
+    recs = recommendations(data)
+    for key, tot in (("send", send_totals(data)[-1]), ("early_years", early_years_totals(data)[-1])):
+        d = next(p for p in data.place_positions if p["key"] == key)
+        assert d["before_plan"] == (pytest.approx(tot.loc[yb, "shortfall"]), yb)
+        assert tot.loc[yb, "shortfall"] > 100  # Worcestershire: both short in 2026/27
+        group = "phase" if key == "send" else "age group"
+        said = (f"in {fmt_year(yb)}, before the plan's first year, "
+                f"{fmt_count(tot.loc[yb, 'shortfall'])} places are short (by {group}, no margin)")
+        assert sum(said in r for r in recs) == 1, said

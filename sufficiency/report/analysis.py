@@ -335,7 +335,10 @@ def place_positions(data: ReportData) -> list[dict]:
     plan did not cover them), ``left`` = (places the recommended plan still leaves short,
     the plan's last year) or None, and ``places_plan`` / ``shortfall_plan``: places needed and
     the shortfall by group (no margin) in the plan's last year (NaN without a plan), and
-    ``worst_after`` = (the most the plan leaves short in any of its years, that year) or None."""
+    ``worst_after`` = (the most the plan leaves short in any of its years, that year) or None,
+    and ``before_plan`` = (places short by group, no margin, in the year before the plan's
+    first, that year) when some are and the plan starts later than the year after the data,
+    else None: the plan cannot act on that year."""
     out = []
     t = send_totals(data)
     if t is not None:
@@ -367,6 +370,12 @@ def place_positions(data: ReportData) -> list[dict]:
         d["worst_after"] = (None if d["plan"] is None else
                             (float(res["shortfall_after"].max()),
                              int(res.loc[res["shortfall_after"].idxmax(), nc.YEAR])))
+        pf = data.meta.get("plan_first_year")
+        yb = None if pf is None else int(pf) - 1
+        d["before_plan"] = None
+        if (d["plan"] is not None and yb is not None and yb > d["first"] and yb in tot.index
+                and float(tot.loc[yb, "shortfall"]) >= 0.5):
+            d["before_plan"] = (float(tot.loc[yb, "shortfall"]), yb)
     return out
 
 

@@ -1216,8 +1216,9 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
                            if d["left"][1] != d["last"] and np.isfinite(d["places_plan"]) else "")
                         + f", {fmt_count(before)} places are short with the {margin} margin before "
                         f"the recommended programme and {fmt_count(d['left'][0])} after it"
-                        f"{_worst_clause(d)}; asks "
-                        "officers to identify and cost further special school provision")
+                        f"{_worst_clause(d)}"
+                        + _before_plan_clause(d, "phase", "places already committed")
+                        + "; asks officers to identify and cost further special school provision")
         else:
             rec = f"notes that funded early years places needed {rise} (full-time equivalent)"
             if has_cap:
@@ -1237,6 +1238,8 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
                 if d["plan"]["added"] < 0.5:
                     rec += f" (all age groups together, with the {margin} margin; the plan adds none)"
                 rec += _by_age_clause(d)
+                rec += _before_plan_clause(d, "age group", "places already committed or "
+                                           "providers' own growth")
         recs.append(rec + ";")
     return recs
 
@@ -1302,6 +1305,17 @@ def _worst_clause(d: dict) -> str:
     if w is None or left is None or w[1] == left[1] or not w[0] >= left[0] + 0.5:
         return ""
     return f" (up to {fmt_count(w[0])} in {fmt_year(w[1])})"
+
+
+def _before_plan_clause(d: dict, group: str, who: str) -> str:
+    """"; in 2026/27, before the plan's first year, 3,295 places are short (by age group, no
+    margin), which only ... can meet" from :func:`~.analysis.place_positions`'s
+    ``before_plan``, else "" (the recommendation had named only the plan's years)."""
+    b = d.get("before_plan")
+    if not b:
+        return ""
+    return (f"; in {fmt_year(b[1])}, before the plan's first year, {fmt_count(b[0])} places are "
+            f"short (by {group}, no margin), which only {who} can meet")
 
 
 def _send_capacity_assumed(data: ReportData) -> bool:
