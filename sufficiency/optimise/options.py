@@ -406,9 +406,9 @@ def _check_schemes(rows: list[dict], label: str, single: bool = False) -> None:
     """Options of one ``scheme`` are built together, module for module and year for year:
     at least two (``single``: a scheme with one option in the table is allowed, as an area
     appraised alone has), each in its own area and phase, all permanent or all temporary for
-    the same years, allowing and committing the same modules, opening in the same year. An
-    option without ``earliest_year`` (-1) takes the latest one given in its scheme (rows
-    are changed in place)."""
+    the same years, committing the same modules, opening in the same year. An option without
+    ``earliest_year`` (-1) takes the latest one given in its scheme, and module limits that
+    differ become the smallest, with a warning (rows are changed in place)."""
     groups: dict[str, list[dict]] = {}
     for r in rows:
         if r["scheme"]:
@@ -435,9 +435,20 @@ def _check_schemes(rows: list[dict], label: str, single: bool = False) -> None:
                               "expected one option per area and phase (give one option the "
                               "places of both)")
         perm = g[0]["duration"] == 0
-        limit = ("max_modules", "max_modules") if perm else ("max_per_year", "max_per_year")
+        if len({r["duration"] for r in g}) == 1:
+            # module limits that differ: the scheme is built module for module, so the
+            # smaller binds every part (it had been an error)
+            key = "max_modules" if perm else "max_per_year"
+            vals = sorted({int(r[key]) for r in g})
+            if len(vals) > 1:
+                shown = ", ".join(f"{r['option']!r}: {r[key]}" for r in g)
+                logger.warning("%s: %s differs (%s); the scheme is planned at the smaller, %d, as "
+                               "its options are built module for module", where, key, shown,
+                               vals[0])
+                for r in g:
+                    r[key] = vals[0]
         for key, what in (("duration", "duration (0 = permanent)"),
-                          ("earliest_year", "earliest_year"), limit,
+                          ("earliest_year", "earliest_year"),
                           ("min_modules", "min_modules (committed modules)")):
             vals = sorted({r[key] for r in g})
             if len(vals) > 1:
@@ -499,9 +510,15 @@ def validate_options(options: pd.DataFrame, source: str = "options",
         part = o[o["scheme"] != ""]
         rows = part.to_dict("records")
         _check_schemes(rows, f"{source}:", single=single)
-        # the scheme's fill (its latest given year) is the table's, as validate and plan use
-        o.loc[part.index, "earliest_year"] = [int(r["earliest_year"]) for r in rows]
+        # the scheme's fills (its latest given year, its smallest module limit) are the
+        # table's, as validate and plan use
+        for col in ("earliest_year", "max_modules", "max_per_year"):
+            o.loc[part.index, col] = [int(r[col]) for r in rows]
         o.loc[o["earliest_year"] < 0, "earliest_year"] = 0  # none given in the scheme
+        bad = (o["duration"] == 0) & (o["min_modules"] > o["max_modules"])
+        if bad.any():
+            raise ConfigError(f"{source}: min_modules > max_modules (the smallest of its "
+                              f"scheme) for {o.loc[bad, 'option'].tolist()}")
     return o.reset_index(drop=True)
 
 
