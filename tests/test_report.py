@@ -375,6 +375,20 @@ def test_scap_shape(run):
     assert (np.abs(m["pupils"] - m["pupils_fc"]) < 1.0).all()
     tot = m.groupby(["planning_area", "time_period"])[["pupils", "pupils_fc"]].sum()
     assert (tot["pupils"] == np.rint(tot["pupils_fc"])).all()
+    # the census the forecast starts from is on every row (its years go stale with it)
+    assert set(s["census"]) == {f"January {base + 1}"}
+
+
+def test_the_scap_recommendation_says_derived_history_needs_the_councils_census(run):
+    """The Cabinet is asked to submit the SCAP pupil forecasts: with derived planning-area
+    history the recommendation says they must first be rebuilt from the Council's own
+    school-level census (SCAP audit)."""
+    _, _, data = run
+    rec = next(r for r in recommendations(data) if "School Capacity (SCAP) return" in r)
+    assert data.any_history_derived
+    assert ("their planning-area history is derived from the authority's totals (the file's "
+            "history column), so they should first be rebuilt from the Council's own "
+            "school-level census") in rec
 
 
 def test_missing_parts_render_honestly(run):

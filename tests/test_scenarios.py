@@ -256,3 +256,18 @@ def test_a_scenario_names_the_file_that_sets_each_setting(tmp_path, model_path):
     assert cfg.set_in("assumptions", "margin") == "s.toml"
     assert cfg.set_in("assumptions", "horizon") == "base.toml"
     assert _scenario_meta(cfg)["changes"] == ["[assumptions] margin", "[forecast.housing] arrival"]
+
+
+def test_a_scenarios_scap_file_says_on_every_row_it_is_not_for_submission(interim_report):
+    """A scenario's SCAP pupil forecasts were byte-identical to the central model's, with no
+    mark (SCAP audit): every row now names the scenario and says it is not for submission."""
+    import io
+
+    import pandas as pd
+
+    from sufficiency.report.render import render_scap
+
+    f = pd.read_csv(io.StringIO(render_scap(interim_report)), dtype=str)
+    assert set(f["model_scenario"]) == {
+        "worcestershire_interim.toml (scenario of worcestershire.toml; not for submission)"}
+    assert set(f["census"]) == {f"January {interim_report.meta['base_year'] + 1}"}

@@ -430,7 +430,17 @@ def render_scap_special(data) -> str | None:
         return None
     frame = scap_special_frame(data.send, la_code=data.meta.get("old_la_code"),
                                scenario=analysis.central_scenario(data.send, data.send_scenario))
-    return frame.to_csv(index=False, lineterminator="\n")
+    return _mark_scenario(frame, data).to_csv(index=False, lineterminator="\n")
+
+
+def _mark_scenario(frame: pd.DataFrame, data) -> pd.DataFrame:
+    """A scenario's SCAP files say so on every row (``model_scenario``: its file, "not for
+    submission"; an audit found them byte-identical to the central model's)."""
+    sc = data.meta.get("scenario")
+    if not sc:
+        return frame
+    return frame.assign(model_scenario=f"{sc['file']} (scenario of {sc['extends'][0]}; "
+                                       "not for submission)")
 
 
 def render_scap(data) -> str | None:
@@ -448,7 +458,7 @@ def render_scap(data) -> str | None:
     derived = (codes.isin(data.derived_areas) if data.derived_areas is not None
                else pd.Series(True, index=frame.index))
     frame["history"] = np.where(derived.to_numpy() & bool(data.derived), "derived", "observed")
-    return frame.to_csv(index=False, lineterminator="\n")
+    return _mark_scenario(frame, data).to_csv(index=False, lineterminator="\n")
 
 
 def _jsonable(o):

@@ -1,7 +1,9 @@
 """The pupil forecast shaped for the DfE School Capacity (SCAP) return.
 
 SCAP asks for pupil forecasts per planning area, year group and year: 5 years ahead for
-primary planning areas (R-Y6) and 7 years for secondary planning areas (Y7-Y13). Values are
+primary planning areas (R-Y6) and 7 years for secondary planning areas (Y7-Y13), from the
+January school census (the ``census`` column names the one the forecast starts from), and
+specialist place forecasts 5 years ahead for primary and 7 for secondary. Values are
 whole pupils, one row per area x year group x year, rounded so that each area's total in each
 year is its forecast total rounded (largest remainders), as the report prints it: rounding
 each row on its own would let the return's area totals drift from the report's by a few
@@ -17,14 +19,14 @@ from .. import nomenclature as nc
 from ..exceptions import SchemaError
 
 __all__ = ["scap_frame", "scap_special_frame", "SCAP_HORIZON", "SCAP_COLUMNS",
-           "SCAP_SPECIAL_COLUMNS"]
+           "SCAP_SPECIAL_COLUMNS", "SPECIAL_SCAP_PHASE"]
 
 #: Years ahead forecast in the SCAP return, by phase of the planning area.
 SCAP_HORIZON = {"primary": 5, "secondary": 7}
 
 SCAP_COLUMNS = (
     "la_code", "planning_area", "planning_area_name", "phase", "time_period", "academic_year",
-    "nc_year", "ncy", "pupils", "kind",
+    "nc_year", "ncy", "pupils", "kind", "census",
 )
 
 
@@ -69,7 +71,8 @@ def scap_frame(
     Returns
     -------
     DataFrame
-        Columns :data:`SCAP_COLUMNS`, sorted by area, year, year group.
+        Columns :data:`SCAP_COLUMNS`, sorted by area, year, year group; ``census`` is the
+        January census of ``base_year`` (January 2023 for 2022/23).
 
     Raises
     ------
@@ -105,6 +108,8 @@ def scap_frame(
                                            f[nc.AREA].astype(str).to_numpy(),
                                            f[nc.YEAR].astype(int).to_numpy()),
         "kind": f[nc.KIND].to_numpy() if nc.KIND in f else "forecast",
+        # the census the forecast starts from: its years are stale once a newer one is out
+        "census": f"January {base_year + 1}",
     })
     return out.sort_values(["planning_area", "time_period", "ncy"]).reset_index(drop=True)[
         list(SCAP_COLUMNS)
@@ -113,15 +118,21 @@ def scap_frame(
 
 SCAP_SPECIAL_COLUMNS = (
     "la_code", "authority", "phase", "time_period", "academic_year", "places",
-    "places_lower80", "places_upper80", "capacity", "scenario", "kind",
+    "places_lower80", "places_upper80", "capacity", "scenario", "kind", "caseload",
 )
+
+#: the SCAP horizon of each special school phase (post-16 places are in secondary schools)
+SPECIAL_SCAP_PHASE = {"special_primary": "primary", "special_secondary": "secondary",
+                      "special_post16": "secondary"}
 
 
 def scap_special_frame(send: pd.DataFrame, la_code: int | str | None = None,
-                       scenario: str | None = None) -> pd.DataFrame:
+                       scenario: str | None = None, horizon: dict | None = None) -> pd.DataFrame:
     """Special school places for the special provision part of the SCAP return: the
     authority's places needed by phase (``special_primary``, ``special_secondary``,
-    ``special_post16``) and year, for every forecast year of the SEND result, in one scenario.
+    ``special_post16``) and year, in one scenario, for the SCAP's years ahead: 5 for
+    primary, 7 for secondary and post-16 (:data:`SCAP_HORIZON` by
+    :data:`SPECIAL_SCAP_PHASE`; an audit found every forecast year written).
 
     Parameters
     ----------
@@ -132,12 +143,15 @@ def scap_special_frame(send: pd.DataFrame, la_code: int | str | None = None,
         Old (3-digit) LA code written in every row.
     scenario : str, optional
         The scenario to return (default: the first in the frame).
+    horizon : dict, optional
+        Years ahead by SCAP phase (default :data:`SCAP_HORIZON`).
 
     Returns
     -------
     DataFrame
         Columns :data:`SCAP_SPECIAL_COLUMNS`; ``places`` whole places (rounded so that each
-        year's total is the year's rounded total), the 80% range rounded outwards.
+        year's total is the year's rounded total), the 80% range rounded outwards;
+        ``caseload`` the January of the EHC plan caseload the forecast starts from.
 
     Raises
     ------
@@ -149,7 +163,12 @@ def scap_special_frame(send: pd.DataFrame, la_code: int | str | None = None,
     if missing:
         raise SchemaError(f"SCAP special export: the SEND result has no column(s) {missing}; "
                           f"expected {need}")
+    base = int(send.loc[send["kind"] != "forecast", nc.YEAR].max()) if (
+        send["kind"] != "forecast").any() else int(send[nc.YEAR].min()) - 1
+    horizon = {**SCAP_HORIZON, **(horizon or {})}
     f = send[send["kind"] == "forecast"]
+    ahead = f[nc.PHASE].map(SPECIAL_SCAP_PHASE).map(horizon).fillna(max(horizon.values()))
+    f = f[f[nc.YEAR].astype(int) <= base + ahead]
     if "scenario" in f:
         scenario = scenario if scenario is not None else str(f["scenario"].iloc[0])
         f = f[f["scenario"] == scenario]
@@ -173,5 +192,6 @@ def scap_special_frame(send: pd.DataFrame, la_code: int | str | None = None,
                      .astype("Int64") if "capacity" in f else pd.NA),
         "scenario": scenario or "",
         "kind": "forecast",
+        "caseload": f"January {base + 1}",
     })
     return out.reset_index(drop=True)[list(SCAP_SPECIAL_COLUMNS)]

@@ -686,10 +686,14 @@ def recommendations(data: ReportData) -> list[str]:
                     "not for the Council's School Capacity (SCAP) return, which is made from "
                     f"the report on {sc['extends'][-1]}, the model the scenario rests on.")
         return recs
+    derived = ("; their planning-area history is derived from the authority's totals (the "
+               "file's history column), so they should first be rebuilt from the Council's own "
+               "school-level census (the DfE scores each return's accuracy against the "
+               "census)" if data.any_history_derived else "")
     scap = ("delegates authority to the Director responsible for education to submit the "
             "pupil forecasts in this report (by planning area and year group, "
             "scap_pupil_forecasts.csv) as the pupil forecast part of the Council's School "
-            f"Capacity (SCAP) return{stale}")
+            f"Capacity (SCAP) return{stale}{derived}")
     if data.send is not None and not data.send.empty:
         scap += (", and the special school place forecast of section 5 (by phase and year, "
                  "scap_special_places.csv) as its special school part")
