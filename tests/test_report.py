@@ -34,6 +34,7 @@ from sufficiency.report.text import (
     fmt_count,
     fmt_gbp_m,
     fmt_pct,
+    fmt_year,
     recommendations,
 )
 
@@ -654,12 +655,12 @@ def test_phase_recommendation_names_the_worst_year_before_the_last(run):
     named = 0
     for phase, rec in zip(("primary", "secondary"), recs[:2]):
         for y in range(data.meta["base_year"] + 1, first):
-            assert f"in {nc.academic_year_label(y)}, the worst year" not in rec
+            assert f"in {nc.academic_year_label(y)}, the worst" not in rec
         ph = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] >= first) & (suff[nc.YEAR] < last)]
         by_year = ph.groupby(nc.YEAR)["shortfall"].sum()
         at_last = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == last)]["shortfall"].sum()
         if by_year.max() >= at_last + 0.5:
-            assert (f"in {nc.academic_year_label(int(by_year.idxmax()))}, the worst year before it, "
+            assert (f"in {nc.academic_year_label(int(by_year.idxmax()))}, the worst of the plan's years before it, "
                     f"{fmt_count(by_year.max())} places are short") in rec
             named += 1
     assert named  # Worcestershire's secondary shortfall peaks before the last year
@@ -717,3 +718,59 @@ def test_summary_states_the_programme_and_assumed_capacities(run):
         bulge = p.loc[(p["kind"] == "bulge_class") & (p["duration"].fillna(0) > 0), "places"].sum()
         assert bulge > 0  # Worcestershire's plan has bulge classes; the summary says so
         assert f"({bulge:,.0f} of them temporary, in bulge classes that last one cohort)" in line
+
+
+def test_areas_whose_pupils_already_exceed_their_places_are_named(run):
+    """A phase can be within its places as a whole while an area's base-year pupils already
+    exceed its places on record (a Walsall trial: 7,102 against 6,326): those areas are named
+    in the summary and in the programme's conditions, with the cost of their projects."""
+    from sufficiency.report.analysis import AREA_BEHIND_TOLERANCE
+
+    _, _, data = run
+    s, base = data.sufficiency, data.meta["base_year"]
+    rows = s[(s["year"] == base) & (s["demand"] > s["capacity"] * (1 + AREA_BEHIND_TOLERANCE))
+             & ~s["phase"].isin([b["phase"] for b in data.capacity_behind])]
+    got = data.capacity_behind_areas
+    assert len(got) == len(rows) >= 3  # Worcestershire: Martley, Bewdley, Hagley secondary
+    assert {d["area"] for d in got} == set(rows["area"].astype(str))
+    excess = [d["pupils"] - d["places"] for d in got]
+    assert excess == sorted(excess, reverse=True)
+    p = data.plan
+    cost = sum(p.loc[(p["area"].astype(str) == d["area"]) & (p["phase"] == d["phase"]), "cost"].sum()
+               for d in got)
+    assert cost > 0
+    d0 = got[0]
+    fact = (f"the {fmt_year(base)} pupils already exceed the places on record ({d0['name']} "
+            f"{d0['phase']}, {fmt_count(d0['pupils'])} pupils against {fmt_count(d0['places'])} places")
+    assert any(fact in t for t in executive_summary(data))
+    rec = next(r for r in recommendations(data) if "capital programme" in r)
+    assert fact in rec and f"the projects there ({fmt_gbp_m(cost)}) should go ahead only once" in rec
+    assert json.loads(render_summary_json(data))["capacity_out_of_date_areas"][0]["area"] == d0["area"]
+
+
+def test_a_new_school_beside_spare_places_elsewhere_is_flagged(run):
+    """A new school that opens while other areas of its phase have spare places beyond the
+    margin is flagged, with those areas, and adjacency is suggested when the model has none
+    (a Walsall trial: GBP 26.3m beside a 24.6% surplus). SYNTHETIC plan row on real data."""
+    import dataclasses
+
+    from sufficiency.report.analysis import spare_beside_new_schools
+
+    _, _, data = run
+    assert not spare_beside_new_schools(data)  # Worcestershire's plan builds no new school
+    s = data.sufficiency
+    year = data.meta["plan_first_year"] + 2
+    area = "8850031"
+    row = {c: np.nan for c in data.plan.columns}
+    row.update({"option": "synthetic new school", "area": area, "phase": "secondary",
+                "kind": "new_school", "year": year, "places": 900.0, "cost": 30e6})
+    plan = pd.concat([data.plan, pd.DataFrame([row])], ignore_index=True)
+    d2 = dataclasses.replace(data, plan=plan)
+    got = spare_beside_new_schools(d2)
+    rows = s[(s["phase"] == "secondary") & (s["year"] == year) & (s["area"].astype(str) != area)]
+    spare = (rows["capacity"] - rows["demand"] * (1 + data.meta["margin"])).clip(lower=0).sum()
+    assert spare >= 450  # the test needs spare places elsewhere
+    assert len(got) == 1 and got[0]["spare"] == pytest.approx(spare)
+    rec = next(r for r in recommendations(d2) if "new secondary school in" in r)
+    assert f"have {fmt_count(spare)} places spare beyond the" in rec
+    assert "[[plan.adjacency]]" in rec

@@ -21,6 +21,8 @@ __all__ = [
     "position_at",
     "old_capacity_year",
     "capacity_behind",
+    "capacity_behind_areas",
+    "spare_beside_new_schools",
     "tier_changes",
     "central_scenario",
     "cells_before_after",
@@ -93,6 +95,9 @@ def old_capacity_year(data: ReportData) -> int | None:
 #: pupils in the base year above the capacity data by more than this share mean the capacity
 #: data are out of date (schools do not hold that many pupils beyond their places)
 CAPACITY_BEHIND_TOLERANCE = 0.02
+#: the same for one planning area, wider: a few schools can run a little over their net
+#: capacity, and derived area pupils carry the apportionment's error
+AREA_BEHIND_TOLERANCE = 0.05
 
 
 def capacity_behind(data: ReportData) -> list[dict]:
@@ -112,6 +117,70 @@ def capacity_behind(data: ReportData) -> list[dict]:
                 pos["demand"] > pos["capacity"] * (1 + CAPACITY_BEHIND_TOLERANCE)):
             out.append({"phase": phase, "year": year, "pupils": pos["demand"],
                         "places": pos["capacity"]})
+    return out
+
+
+def capacity_behind_areas(data: ReportData) -> list[dict]:
+    """Planning areas whose pupils in the base year already exceed their places on record by
+    more than :data:`AREA_BEHIND_TOLERANCE`, in a phase not behind as a whole (a Walsall
+    trial: one secondary area 7,102 pupils against 6,326 places in 2022/23, while the phase
+    as a whole was not behind): its capacity, or with derived history its apportioned
+    pupils, is out of date there, and its shortfalls are overstated. Each: ``area, name,
+    phase, year, pupils, places, cost`` (of the recommended plan's projects there [GBP]),
+    largest excess first."""
+    suff = data.sufficiency
+    if suff is None or suff.empty:
+        return []
+    year = int(data.meta["base_year"])
+    whole = {b["phase"] for b in data.capacity_behind}
+    rows = suff[(suff[nc.YEAR] == year) & suff[nc.PHASE].isin(["primary", "secondary"])
+                & ~suff[nc.PHASE].isin(list(whole))]
+    rows = rows[(rows["capacity"] > 0)
+                & (rows["demand"] > rows["capacity"] * (1 + AREA_BEHIND_TOLERANCE))]
+    plan = data.plan
+    out = []
+    for r in rows.assign(excess=rows["demand"] - rows["capacity"]).sort_values(
+            "excess", ascending=False).itertuples(index=False):
+        cost = (float(plan.loc[(plan[nc.AREA].astype(str) == str(r.area))
+                               & (plan[nc.PHASE] == r.phase), "cost"].sum())
+                if plan is not None and len(plan) else 0.0)
+        out.append({"area": str(r.area), "name": data.area_name(r.area), "phase": r.phase,
+                    "year": year, "pupils": float(r.demand), "places": float(r.capacity),
+                    "cost": cost})
+    return out
+
+
+#: a new school is set against spare places elsewhere when these cover this share of it
+SPARE_ELSEWHERE_SHARE = 0.5
+
+
+def spare_beside_new_schools(data: ReportData) -> list[dict]:
+    """New mainstream schools of the recommended plan that open while other planning areas of
+    their phase have spare places beyond the margin that year (before any new places) of at
+    least :data:`SPARE_ELSEWHERE_SHARE` of the school's places (a Walsall trial: a GBP 26.3m
+    new secondary school beside an area 24.6% surplus; the plan never offsets areas, unless
+    ``[[plan.adjacency]]`` lets pupils move). Each: ``area, name, phase, year, places, cost,
+    spare`` (total), ``where`` [(name, spare places)], largest first."""
+    plan, suff = data.plan, data.sufficiency
+    if plan is None or plan.empty or suff is None or suff.empty or "kind" not in plan:
+        return []
+    margin = float(data.meta.get("margin", 0.0))
+    out = []
+    schools = plan[(plan["kind"] == "new_school") & plan[nc.PHASE].isin(["primary", "secondary"])]
+    for (area, phase), g in schools.groupby([nc.AREA, nc.PHASE], sort=True):
+        year = int(g[nc.YEAR].min())
+        rows = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == year)
+                    & (suff[nc.AREA].astype(str) != str(area))]
+        spare = (rows["capacity"] - rows["demand"] * (1 + margin)).clip(lower=0)
+        places = float(g["places"].sum())
+        if spare.sum() < SPARE_ELSEWHERE_SHARE * places:
+            continue
+        top = rows.assign(spare=spare.to_numpy()).sort_values("spare", ascending=False)
+        where = [(data.area_name(r.area), float(r.spare)) for r in top.itertuples(index=False)
+                 if r.spare >= 0.5]
+        out.append({"area": str(area), "name": data.area_name(area), "phase": phase,
+                    "year": year, "places": places, "cost": float(g["cost"].sum()),
+                    "spare": float(spare.sum()), "where": where})
     return out
 
 

@@ -230,6 +230,12 @@ class ReportData:
         return analysis.capacity_behind(self)
 
     @cached_property
+    def capacity_behind_areas(self) -> list[dict]:
+        """:func:`~sufficiency.report.analysis.capacity_behind_areas` of this report, computed
+        once (the summary, the capital programme's conditions and summary.json state it)."""
+        return analysis.capacity_behind_areas(self)
+
+    @cached_property
     def schools_named(self) -> pd.DataFrame:
         """The schools with their year groups read from their names
         (:func:`~sufficiency.nomenclature.named_year_groups`), once per report: every area
@@ -326,6 +332,10 @@ class ReportData:
             out["capacity_out_of_date"] = [
                 {k: (_json_figure(v) if isinstance(v, float) else v) for k, v in b.items()}
                 for b in behind]
+        if self.capacity_behind_areas:
+            out["capacity_out_of_date_areas"] = [
+                {k: (_json_figure(v) if isinstance(v, float) else v) for k, v in b.items()}
+                for b in self.capacity_behind_areas]
         k = self.key_decision
         if k is not None and (k.get("recommended") or k.get("table") is not None):
             # an appraisal whose area the recommended plan builds nothing in still has its
@@ -1374,6 +1384,8 @@ def build_report(
         "scenario": _scenario_meta(cfg),
         "plan_demand": plan_demand,
         "central_plan_cost": None if central_cost is None else round(float(central_cost), 2),
+        # [[plan.adjacency]] entries: none means pupils are placed only in their own area
+        "adjacency": len(list(dict(cfg.section("plan") or {}).get("adjacency", []) or [])),
     }
     areas = _areas_table(inputs)
     if key is not None:

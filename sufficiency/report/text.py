@@ -36,6 +36,7 @@ from .analysis import (
     published_value,
     residual_shortfall,
     send_totals,
+    spare_beside_new_schools,
     temporary_masks,
 )
 from .analysis import place_years as analysis_place_years
@@ -230,6 +231,9 @@ def executive_summary(data: ReportData) -> list[str]:
             "committed." + _published_contrast(data)
         )
     has_plan = data.plan is not None and not data.plan.empty
+    if data.capacity_behind_areas:
+        paras.append(_cap(_behind_areas_fact(data)) + "; officers should confirm current "
+                     "capacity there before capital is committed.")
     for b in data.capacity_behind:
         paras.append(
             _cap(_behind_fact(b)) + ": those places are out of date, so this report's "
@@ -511,7 +515,7 @@ def recommendations(data: ReportData) -> list[str]:
             worst = ""
             if len(by_year) and by_year.max() >= pos["shortfall"] + 0.5:
                 wy = int(by_year.idxmax())
-                worst = (f"; in {fmt_year(wy)}, the worst year before it, "
+                worst = (f"; in {fmt_year(wy)}, the worst of the plan's years before it, "
                          f"{fmt_count(by_year.max())} places are short before any new places")
             recs.append(
                 f"notes the forecast of {fmt_count(pos['demand'])} {PHASE_LABELS[phase]} pupils "
@@ -562,7 +566,7 @@ def recommendations(data: ReportData) -> list[str]:
                 f"{_join(facts)}, so those places are out of date and the programme's "
                 f"{_join([b['phase'] for b in behind])} part overstates the need{council}; asks "
                 "officers to supply each planning area's current capacity and re-run the plan "
-                "before any approval;"
+                f"before any approval{_behind_areas_condition(data)};"
             )
         else:
             more = _more_published_capacity(data)
@@ -580,7 +584,7 @@ def recommendations(data: ReportData) -> list[str]:
                 f"approves in principle the capital programme of {fmt_gbp_m(total)} for "
                 f"{_join(what)} in {plural(len(plan), 'project')} {_years_span(y0, y1)}, "
                 "subject to the Council's capital approval "
-                f"process{check}{_assumed_parts(data, plan)};"
+                f"process{check}{_assumed_parts(data, plan)}{_behind_areas_condition(data)};"
             )
     elif data.missing.get("plan"):
         recs.append(
@@ -589,6 +593,19 @@ def recommendations(data: ReportData) -> list[str]:
         )
     else:
         recs.append("notes that the forecast shows no shortfall needing new places;")
+    for d in spare_beside_new_schools(data):
+        where = ("all in " + d["where"][0][0] if len(d["where"]) == 1 else
+                 "most in " + _join([f"{n} ({fmt_count(v)})" for n, v in d["where"][:3]]))
+        adj = ("; the model lets no pupils be placed outside their own area "
+               "([[plan.adjacency]] would let the plan weigh those places against the school)"
+               if not data.meta.get("adjacency") else "")
+        recs.append(
+            f"notes that the programme's new {d['phase']} school in {d['name']} "
+            f"({fmt_count(d['places'])} places from {fmt_year(d['year'])}, "
+            f"{fmt_gbp_m(d['cost'])}) opens while other {d['phase']} planning areas have "
+            f"{fmt_count(d['spare'])} places spare beyond the {fmt_pct(data.meta['margin'])} "
+            f"margin that year ({where}){adj}; asks officers to test whether pupils "
+            "could reasonably reach those places before the school is committed;")
     for d in data.mainstream_left_short:
         n = len(d["areas"])
         recs.append(
@@ -1246,6 +1263,36 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
                                            "providers' own growth")
         recs.append(rec + ";")
     return recs
+
+
+def _behind_areas_fact(data: ReportData) -> str:
+    """"in 2 planning areas the 2022/23 pupils already exceed the places on record (Walsall
+    East secondary, 7,102 pupils against 6,326 places; ...), so the capacity on record is out
+    of date there and their shortfalls are overstated" from
+    :attr:`ReportData.capacity_behind_areas`; "" when there are none."""
+    b = data.capacity_behind_areas
+    if not b:
+        return ""
+    shown = "; ".join(f"{d['name']} {d['phase']}, {fmt_count(d['pupils'])} pupils against "
+                      f"{fmt_count(d['places'])} places" for d in b[:3])
+    more = f"; and {len(b) - 3} more" if len(b) > 3 else ""
+    what = ("the capacity on record, or the pupils apportioned to "
+            f"{'them' if len(b) > 1 else 'it'} from the authority's totals,"
+            if data.any_history_derived else "the capacity on record")
+    return (f"in {plural(len(b), 'planning area')} the {fmt_year(b[0]['year'])} pupils already "
+            f"exceed the places on record ({shown}{more}), so {what} is out of date there and "
+            f"{'their' if len(b) > 1 else 'its'} shortfalls are overstated")
+
+
+def _behind_areas_condition(data: ReportData) -> str:
+    """The capital programme's condition for :func:`_behind_areas_fact`'s areas: their
+    projects wait for current capacity (with their cost when the plan builds there)."""
+    fact = _behind_areas_fact(data)
+    if not fact:
+        return ""
+    cost = sum(d["cost"] for d in data.capacity_behind_areas)
+    return ("; " + fact + (f": the projects there ({fmt_gbp_m(cost)}) should go ahead only once "
+                           "current capacity there is confirmed" if cost > 0 else ""))
 
 
 def _behind_fact(b: dict) -> str:
