@@ -424,19 +424,41 @@ class BacktestResult:
     def summary(self, target_years: Sequence[int] | None = None,
                 areas: Sequence[str] | None = None) -> str:
         """The :meth:`scores` table in words (median absolute errors, bias, win rates and
-        coverage by phase and horizon), optionally for some target years or areas only."""
+        coverage by phase and horizon), optionally for some target years or areas only.
+
+        With scorecards, the authority's columns cover only the cases it has an error for:
+        ``n_auth`` counts them and ``mae_model_paired`` is the model's median absolute error
+        on those same cases (a Walsall trial set the model's 6 cases against the authority's
+        1)."""
         s = self.scores(target_years, areas)
+        if "n_authority" in s:
+            d = self.select(target_years, areas).dropna(subset=["authority_error"])
+            paired = d.groupby([nc.PHASE, "horizon"])["pct_error"].apply(
+                lambda v: v.abs().median())
+            keys = list(zip(s["phase"], s["horizon"]))
+            s = s.assign(n_auth=s.pop("n_authority"),
+                         mae_model_paired=[paired.get(k, np.nan) for k in keys])
+            front = [c for c in s.columns if not c.endswith("_authority")]
+            s = s[front + [c for c in s.columns if c.endswith("_authority")]]
         scored = (f"{len(set(map(str, areas)))} of {self.data['area'].nunique()} areas scored "
                   f"({', '.join(sorted(map(str, set(areas))))}; fitted on all)"
                   if areas is not None else f"{self.data['area'].nunique()} areas")
         lines = [f"Backtest: {scored}, origins "
                  f"{sorted(self.data['origin'].unique().tolist())}"]
-        cols = [c for c in s.columns if c.startswith(("mae_", "bias_", "coverage", "win_rate"))]
-        lines.append(f"{'phase':<10} {'h':>2} {'n':>4} " + " ".join(f"{c:>12}" for c in cols))
+        cols = [c for c in s.columns
+                if c.startswith(("mae_", "bias_", "coverage", "win_rate", "n_auth"))]
+        width = {c: max(12, len(c)) for c in cols}
+        lines.append(f"{'phase':<10} {'h':>2} {'n':>4} " + " ".join(f"{c:>{width[c]}}" for c in cols))
+
+        def cell(c, v):
+            if pd.isna(v):
+                return f"{'-':>{width[c]}}"
+            return f"{int(v):>{width[c]}}" if c == "n_auth" else f"{v * 100:>{width[c] - 1}.2f}%"
+
         for r in s.itertuples(index=False):
             d = r._asdict()
-            lines.append(f"{d['phase']:<10} {d['horizon']:>2} {d['n']:>4} " + " ".join(
-                f"{d[c] * 100:>11.2f}%" if pd.notna(d[c]) else f"{'-':>12}" for c in cols))
+            lines.append(f"{d['phase']:<10} {d['horizon']:>2} {d['n']:>4} "
+                         + " ".join(cell(c, d[c]) for c in cols))
         return "\n".join(lines)
 
 

@@ -208,6 +208,15 @@ def test_cli_backtest_scores_one_authority(files, tmp_path, data_dir):
     assert mae == f"{med * 100:.2f}%"
     w = mine[mine["winner"].fillna("") != ""]
     assert (f"model won {(w['winner'] == 'model').sum()} of {len(w)}") in r.output
+    # the authority's columns count their own cases and set the model's error on those same
+    # cases beside them (a Walsall trial read 6 model cases against 1 of the authority's)
+    head = next(line for line in r.output.splitlines() if line.startswith("phase")).split()
+    for ph, h in (("primary", 3), ("secondary", 3)):
+        line = next(x for x in r.output.splitlines() if x.startswith(f"{ph:<10} {h:>2}")).split()
+        got = dict(zip(head, line))
+        cases = mine[(mine["phase"] == ph) & (mine["horizon"] == h)].dropna(subset=["authority_error"])
+        assert int(got["n_auth"]) == len(cases) < int(got["n"])
+        assert got["mae_model_paired"] == f"{cases['pct_error'].abs().median() * 100:.2f}%"
     bad = CliRunner().invoke(cli, base + ["--areas", "E10000034,E99999999"])
     assert bad.exit_code == 2
     assert "E99999999: no such authority in " in bad.output and "new_la_code" in bad.output
