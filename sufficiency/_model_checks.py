@@ -58,7 +58,7 @@ _SECTION_OPTION = ("kind", "places", "cost_per_place", "max_modules", "lead", "s
 _SEND = ("files", "population", "scenarios", "scenario", "fit_from", "alpha", "beta", "phi",
          "national_window", "count_independent", "capacity", "area_shares")
 _ENTITLEMENT = ("name", "age_group", "ages", "hours", "from_year", "first_year_share", "eligible",
-                "takeup", "takeup_range", "source", "dfe_group", "label")
+                "takeup", "takeup_range", "source", "dfe_group", "label", "same_children_as")
 _REPORT = ("title", "key_decision_area", "key_decision_phase", "milestones", "quantile",
            "scorecards")
 

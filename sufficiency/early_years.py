@@ -311,6 +311,10 @@ class Entitlement:
     label : str
         The entitlement in words for readers of the report ("the universal 15 hours for 3-
         and 4-year-olds"); empty: its hours and age group with its name.
+    same_children_as : str
+        The entitlement whose children take this one too (the second 15 hours of the 30:
+        ``"universal_3_4"`` for ``extended_3_4``): its places count, its children are not
+        counted again in the age group's total; empty: children of their own.
     """
 
     name: str
@@ -325,6 +329,7 @@ class Entitlement:
     source: str = ""
     dfe_group: str | None = None
     label: str = ""
+    same_children_as: str = ""
 
     def describe(self) -> str:
         """The entitlement in words, its name after: "the universal 15 hours for 3- and
@@ -417,12 +422,17 @@ def _entitlement(r: Any, where: str) -> Entitlement:
     label = r.get("label", "")
     if not isinstance(label, str):
         raise bad("label", "the entitlement in words, a string")
+    same = r.get("same_children_as", "")
+    if not isinstance(same, str):
+        raise bad("same_children_as", "the name of the entitlement whose children take this "
+                  "one too, a string")
     return Entitlement(
         name=name, age_group=r["age_group"], ages=tuple(ages), hours=float(r["hours"]),
         from_year=int(r["from_year"]), first_year_share=float(fys),
         eligible=r.get("eligible", 1.0), takeup=r.get("takeup", 1.0),
         takeup_range=tuple(float(x) for x in rng) if rng is not None else None,
         source=source, dfe_group=dfe_group, label=label.strip(),
+        same_children_as=same.strip(),
     )
 
 
@@ -449,6 +459,22 @@ def early_years_entitlements(section: Mapping[str, Any], path: Any = "[early_yea
     if dup:
         raise ConfigError(f"{path}: [[early_years.entitlements]] name {dup[0]!r} is used twice; "
                           "expected one entitlement per name")
+    by_name = {e.name: e for e in out}
+    for i, e in enumerate(out):
+        if not e.same_children_as:
+            continue
+        other = by_name.get(e.same_children_as)
+        where = f"{path}: [[early_years.entitlements]] #{i + 1} ({e.name}) same_children_as"
+        if other is None or other is e:
+            raise ConfigError(f"{where} = {e.same_children_as!r}: expected the name of another "
+                              f"entitlement ({', '.join(n for n in by_name if n != e.name)})"
+                              + did_you_mean(e.same_children_as, list(by_name)))
+        if other.age_group != e.age_group or other.same_children_as:
+            raise ConfigError(f"{where} = {e.same_children_as!r}: expected an entitlement of the "
+                              f"same age group ({e.age_group!r}) that counts its own children; "
+                              f"{other.name} is for {other.age_group!r}"
+                              + (f" and takes {other.same_children_as!r}'s children"
+                                 if other.same_children_as else ""))
     return tuple(out)
 
 
@@ -533,8 +559,10 @@ class EarlyYearsResult:
         places_upper, supply, shortfall, kind`` (``entitlement = "all"`` unless
         ``by_entitlement``; supply and shortfall blank before the supply year).
 
-        ``children`` are funded children [count], ``places`` their full-time-equivalent
-        places [FTE]. Every year's places are modelled (population x eligible share x take-up
+        ``children`` are funded children [count], each counted once in its age group (an
+        entitlement with ``same_children_as`` adds places, not children; by entitlement, each
+        row counts the children taking that entitlement), ``places`` their
+        full-time-equivalent places [FTE]. Every year's places are modelled (population x eligible share x take-up
         rate), none is an observed count: the take-up rates come from the DfE take-up file's
         years (see :attr:`provenance`) or the model's assumptions. ``kind`` says how the
         child population is known: ``"derived"`` (births and the census) or ``"projected"``
@@ -543,6 +571,12 @@ class EarlyYearsResult:
         """
         d = self.data
         keys = [nc.AREA, nc.YEAR, "age"]
+        # children of an entitlement that adds hours for another's children (the second 15
+        # hours) are that one's: counted once in the age group (a Walsall trial found 2 x 726)
+        again = {p["entitlement"] for p in self.config.get("entitlements", ())
+                 if p.get("same_children_as")}
+        if again and not by_entitlement:
+            d = d.assign(children=d["children"].where(~d["entitlement"].isin(list(again)), 0.0))
         if by_entitlement:
             out = d[keys + ["entitlement", "children", "places", "places_lower", "places_upper",
                             nc.KIND]].copy()
@@ -719,7 +753,8 @@ def forecast_early_years(
         params.append({"entitlement": e.name, "eligible": float(eligible), "takeup": float(take),
                        "rate_low": lo, "rate_high": hi, "from_year": e.from_year,
                        "hours": e.hours, "age_group": e.age_group, "dfe_january": jan,
-                       "source": e.source, "about": e.describe()})
+                       "source": e.source, "about": e.describe(),
+                       "same_children_as": e.same_children_as})
         p = pop[pop["age"].isin(e.ages) & pop[nc.YEAR].isin(yrs)]
         g = p.groupby(nc.YEAR).agg(
             population=("population", "sum"),

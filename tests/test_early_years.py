@@ -279,3 +279,39 @@ def test_entitlements_are_described_by_their_label():
     with pytest.raises(ConfigError, match=r"label = 3: expected the entitlement in words"):
         early_years_entitlements({"entitlements": [
             {"name": "x", "age_group": "2", "ages": [1], "hours": 15, "from_year": 2024, "label": 3}]})
+
+
+def test_children_are_counted_once_when_an_entitlement_adds_hours(result):
+    """The second 15 hours of the 30 are taken by the first 15 hours' children: they add
+    places, not children (a Walsall trial found under-2s = 2 x 726). By entitlement each row
+    still counts its own takers."""
+    f = result.to_frame().set_index(["year", "age"])
+    e = result.to_frame(by_entitlement=True)
+    again = {p["entitlement"]: p["same_children_as"] for p in result.config["entitlements"]
+             if p["same_children_as"]}
+    assert again == {"extended_3_4": "universal_3_4", "working_2_30h": "working_2",
+                     "working_under_2_30h": "working_under_2"}
+    for y in (2022, 2027):
+        own = e[(e["year"] == y) & ~e["entitlement"].isin(list(again))]
+        kids = own.groupby("age")["children"].sum()
+        every = e[e["year"] == y].groupby("age")[["children", "places"]].sum()
+        for age in kids.index:
+            assert f.loc[(y, age), "children"] == pytest.approx(kids[age])
+            assert f.loc[(y, age), "places"] == pytest.approx(every.loc[age, "places"])
+    under2 = e[(e["year"] == 2027) & (e["age"] == "under_2")].set_index("entitlement")["children"]
+    assert f.loc[(2027, "under_2"), "children"] == pytest.approx(under2["working_under_2"])
+
+
+def test_same_children_as_must_name_another_entitlement_of_its_age_group():
+    base = {"age_group": "3_4", "ages": [2, 3], "hours": 15, "from_year": 2017}
+    with pytest.raises(ConfigError, match=r"\(b\) same_children_as = 'universl_3_4': expected "
+                                          r"the name of another entitlement \(universal_3_4\)"
+                                          r".*did you mean 'universal_3_4'"):
+        early_years_entitlements({"entitlements": [
+            {"name": "universal_3_4", **base},
+            {"name": "b", **base, "same_children_as": "universl_3_4"}]})
+    with pytest.raises(ConfigError, match=r"expected an entitlement of the same age group "
+                                          r"\('3_4'\).*a is for '2'"):
+        early_years_entitlements({"entitlements": [
+            {"name": "a", **base, "age_group": "2", "ages": [1]},
+            {"name": "b", **base, "same_children_as": "a"}]})
