@@ -134,6 +134,12 @@ def summarise_section_inputs(loaded: dict[str, Loaded]) -> str:
     for name, item in loaded.items():
         years = sorted({y for p in item.provenance for y in p.years})
         span = f", years {years[0]}-{years[-1]}" if years else ""
+        if years and name.startswith("ehc_plans"):
+            # academic years, as the engine keys them; the DfE's files count each in January
+            # (a Walsall trial read "2009-2021" against the docs' January 2010-2022)
+            span = (f", academic years {nc.academic_year_label(years[0])}-"
+                    f"{nc.academic_year_label(years[-1])} (January {years[0] + 1}-{years[-1] + 1} "
+                    "counts)")
         files = sorted({Path(p.path).name for p in item.provenance})
         shown = ", ".join(files[:3]) + (f" (+{len(files) - 3} more)" if len(files) > 3 else "")
         lines.append(f"{name}: {len(item.data):,} rows{span} <- {shown}")

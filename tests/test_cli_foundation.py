@@ -17,6 +17,10 @@ def test_validate_real_model(model_path):
     assert "2015/16 6,334" in res.output
     assert "derived" in res.output
     assert "OK: Worcestershire is valid (33 planning areas)" in res.output
+    # EHC plan years as the engine keys them and as the DfE counts them (a Walsall trial
+    # read "2009-2021" against the docs' 2010-2022)
+    assert ("ehc_plans (age): 146 rows, academic years 2009/10-2021/22 (January 2010-2022 "
+            "counts)") in res.output
 
 
 def test_data_list(model_path):
