@@ -774,3 +774,14 @@ def test_a_new_school_beside_spare_places_elsewhere_is_flagged(run):
     rec = next(r for r in recommendations(d2) if "new secondary school in" in r)
     assert f"have {fmt_count(spare)} places spare beyond the" in rec
     assert "[[plan.adjacency]]" in rec
+
+
+def test_contents_lists_long_area_names_in_one_column(run):
+    """Two columns of area entries unless a long name would push its page number onto a line
+    of its own (a Walsall trial: "Walsall North (Brownhills, Shelfield) (secondary)")."""
+    _, _, data = run
+    assert 'class="one-column"' not in render_html(data, page_sections(data))
+    areas = data.areas.copy()
+    areas.loc[0, "name"] = "Walsall North (Brownhills, Shelfield)"
+    long = dataclasses.replace(data, areas=areas)
+    assert 'class="one-column"' in render_html(long, page_sections(long))
