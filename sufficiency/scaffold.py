@@ -1,0 +1,436 @@
+"""A starting model definition for an authority, written from the embedded public data.
+
+``sufficiency new`` calls :func:`new_model_text`. The text it returns is a complete model
+that loads, forecasts and plans as written: the authority's DfE planning areas from the SCAP
+capacity file, the embedded data files, and neutral stand-ins (area names, districts, Year 6
+transfer shares) for what the public data cannot say, each marked ``TODO`` for the analyst.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import nomenclature as nc
+from .exceptions import ConfigError
+from .io._common import read_csv_checked, require_columns
+from .io.births import read_district_lookup
+from .io.scap import read_scap_capacity
+
+__all__ = ["new_model_text", "authority_codes", "DATA_FILES"]
+
+logger = logging.getLogger(__name__)
+
+#: the embedded files a new model reads, by role (names as in ``models/worcestershire.toml``)
+DATA_FILES = {
+    "pupils": "census_pupils_by_ncy_2011_2022.csv",
+    "births": "births_by_district_1992_2023.csv",
+    "lookup": "district_to_la_west_midlands.csv",
+    "capacity": "scap_2015_school_capacity.csv",
+    "sen2_age": "ehcp_2022_sen2_age_caseload.csv",
+    "sen2_caseload": "ehcp_2025_caseload.csv",
+    "sen2_needs": "ehcp_2025_sen_needs_all_plans.csv",
+    "population": "ons_mye_2011_single_year_of_age.csv",
+    "takeup": "early_years_funded_takeup_2016_2019.csv",
+    "scorecards": "school_places_scorecards",
+}
+
+#: a middle school, by its name (the SCAP file's phase codes do not tell middle-deemed-primary
+#: schools from primary schools in every authority)
+_MIDDLE = re.compile(r"\bMiddle\b")
+
+#: the docs section on three-tier areas
+_THREE_TIER_DOCS = 'docs/model.md, "First-, middle- and high-school planning areas" and `tiers`'
+
+
+@dataclass(frozen=True)
+class Authority:
+    """A local authority as the embedded census file names it."""
+
+    old_la_code: int
+    new_la_code: str
+    name: str
+
+
+def _toml_str(value: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's, for what ``json.dumps`` writes)."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def authority_codes(census_path: str | Path) -> list[Authority]:
+    """The authorities of the census file, with their old (DfE) and new (ONS) codes.
+
+    Parameters
+    ----------
+    census_path : path-like
+        ``census_pupils_by_ncy_2011_2022.csv`` (columns ``old_la_code``, ``new_la_code``,
+        ``la_name``).
+
+    Returns
+    -------
+    list of Authority
+        One per old LA code, sorted by it; the name is that of the latest ``time_period``.
+
+    Raises
+    ------
+    SchemaError
+        If the file is missing or lacks those columns.
+    """
+    raw = read_csv_checked(census_path)
+    require_columns(raw, ["time_period", "old_la_code", "new_la_code", "la_name"], str(census_path),
+                    "the DfE census file of pupils by year group")
+    raw = raw.dropna(subset=["old_la_code", "new_la_code"])
+    raw = raw[raw["old_la_code"].str.strip().str.fullmatch(r"\d{3}")]
+    raw = raw.sort_values(["old_la_code", "time_period", "_line"])
+    latest = raw.groupby("old_la_code", sort=True).last()
+    return [Authority(int(code), str(row["new_la_code"]).strip(), _one_line(row["la_name"]))
+            for code, row in latest.iterrows()]
+
+
+def _resolve(la_code: str | int, authorities: list[Authority], census_path: Path) -> Authority:
+    """The authority whose old or new code is ``la_code``, else a ConfigError listing them."""
+    key = str(la_code).strip().upper()
+    for a in authorities:
+        if key in (str(a.old_la_code), a.new_la_code.upper()):
+            return a
+    valid = ", ".join(f"{a.old_la_code} or {a.new_la_code} ({a.name})" for a in authorities)
+    raise ConfigError(f"unknown LA code {str(la_code)!r}: not an old (DfE 3-digit) or new (ONS) LA "
+                      f"code in {census_path.name}; expected one of {valid}.")
+
+
+def _data_path(data_dir: Path, out_dir: Path, file: str) -> str:
+    """``file`` in ``data_dir`` as the model file in ``out_dir`` names it (relative if it can)."""
+    target = data_dir.resolve() / file
+    try:
+        rel = os.path.relpath(target, out_dir.resolve())
+    except ValueError:  # another drive (Windows): no relative path
+        return target.as_posix()
+    return Path(rel).as_posix()
+
+
+def _shares(codes: list[str]) -> list[tuple[str, float]]:
+    """An equal split over ``codes``, to 6 decimals, summing to 1 exactly in its last share."""
+    n = len(codes)
+    each = round(1 / n, 6)
+    out = [(c, each) for c in codes[:-1]]
+    return out + [(codes[-1], round(1 - each * (n - 1), 6))]
+
+
+def _comment(text: str, indent: str = "# ") -> list[str]:
+    """``text`` as comment lines of at most 95 characters (long lists of codes and names)."""
+    return textwrap.wrap(text, 95, initial_indent="# ", subsequent_indent=indent,
+                         break_long_words=False, break_on_hyphens=False)
+
+
+def _school_hint(schools: pd.DataFrame) -> str:
+    """The area's schools, largest roll first (up to three), as a hint for its name."""
+    s = schools.sort_values([nc.ROLL, "school_name"], ascending=[False, True])
+    named = [f"{_one_line(r.school_name)} ({r.roll:,.0f})" for r in s.itertuples()][:3]
+    more = len(s) - len(named)
+    tail = f" and {more} more" if more else ""
+    return f"{', '.join(named)}{tail}"
+
+
+def _header(auth: Authority, name: str, multi: bool, middle: list[str]) -> list[str]:
+    lines = [
+        f"# {name}: a starting model definition written by `sufficiency new {auth.old_la_code}`",
+        "# from the embedded public data (see the data README for sources and the Open Government",
+        "# Licence attribution). Every key is described in docs/model.md.",
+        "#",
+        "# It validates, forecasts and plans as written, but some of it is a neutral stand-in for",
+        "# what the public data cannot say. Search for TODO before using the results:",
+        "#   - area names: the SCAP file has codes only;",
+        "#   - Year 6 -> Year 7 transfer shares: no public data link primary and secondary areas;",
+    ]
+    if multi:
+        lines.append("#   - the districts whose births feed each primary area (docs/model.md, \"Which districts?\");")
+    if middle:
+        lines += _comment(f"  - three-tier areas (middle schools in {', '.join(middle)});", "#     ")
+    lines += [
+        "#   - [plan] first_year, local plan options, the report's key decision, and the SEND and",
+        "#     early years assumptions (commented examples below).",
+        "",
+    ]
+    return lines
+
+
+def new_model_text(
+    la_code: str | int, data_dir: str | Path, out_path: str | Path, name: str | None = None
+) -> str:
+    """The text of a starting model definition for one authority.
+
+    The model has the authority's DfE planning areas (from the SCAP 2015 capacity file), reads
+    the embedded data as ``models/worcestershire.toml`` does, and fills what public data do not
+    give with neutral choices marked ``TODO``: area names from their codes, births from all the
+    authority's districts, and each primary area's Year 6 split equally over the secondary
+    areas. It loads (``sufficiency validate``), forecasts and plans as written.
+
+    Parameters
+    ----------
+    la_code : str or int
+        The authority: its DfE 3-digit old LA code (``335``) or its ONS code (``"E08000030"``).
+    data_dir : path-like
+        Folder of the embedded data (``data/``).
+    out_path : path-like
+        Where the model will be written; its data paths are relative to this file's folder.
+        Nothing is written here.
+    name : str, optional
+        ``[model] name``; default the authority's name in the census file.
+
+    Returns
+    -------
+    str
+        The model definition (TOML), ending in a newline; the same inputs give the same text.
+
+    Raises
+    ------
+    ConfigError
+        If ``la_code`` is not an authority of the census file (the message lists them), or the
+        authority has no schools in the SCAP file or no districts in the lookup.
+    SchemaError
+        If a data file is missing or unreadable.
+
+    Notes
+    -----
+    With derived planning-area history (``pupils_by_area = { reader = "derived" }``) the
+    transfer shares hardly change the forecast: each secondary area's Year 7 ratio is measured
+    against its feeder sum, which the same shares make, so the shares cancel; they matter once
+    the history is the authority's own census.
+
+    Examples
+    --------
+    >>> text = new_model_text(335, "data", "models/walsall.toml")  # doctest: +SKIP
+    """
+    data_dir = Path(data_dir)
+    out_dir = Path(out_path).parent
+    needed = [DATA_FILES[r] for r in ("pupils", "births", "lookup", "capacity")]
+    for file in needed:
+        if not (data_dir / file).exists():
+            raise ConfigError(f"{data_dir / file}: file not found; the data folder must be that of "
+                              f"the embedded data (with {', '.join(needed)}).")
+    census = data_dir / DATA_FILES["pupils"]
+    auth = _resolve(la_code, authority_codes(census), census)
+    name = _one_line(name) if name and name.strip() else auth.name
+
+    lookup = read_district_lookup(data_dir / DATA_FILES["lookup"]).data
+    mine = lookup[lookup[nc.AREA] == auth.new_la_code].sort_values(nc.DISTRICT)
+    if mine.empty:
+        raise ConfigError(f"{data_dir / DATA_FILES['lookup']}: no districts of {auth.name} "
+                          f"({auth.new_la_code}); its births cannot be read.")
+    districts = [(str(r[nc.DISTRICT]), _one_line(r.get("district_name", ""))) for _, r in mine.iterrows()]
+
+    cap = read_scap_capacity(data_dir / DATA_FILES["capacity"], la_codes=[auth.old_la_code]).data
+    prim = sorted(cap.loc[cap[nc.PHASE] == "primary", nc.AREA].unique())
+    sec = sorted(cap.loc[cap[nc.PHASE] == "secondary", nc.AREA].unique())
+    both = sorted(set(prim) & set(sec))
+    if both:
+        raise ConfigError(f"{data_dir / DATA_FILES['capacity']}: planning area(s) {', '.join(both)} of "
+                          f"{auth.name} hold both primary and secondary places under one code; "
+                          "write the model by hand (docs/model.md).")
+    is_middle = cap["school_name"].astype(str).str.contains(_MIDDLE)
+    middle = sorted(cap.loc[is_middle, nc.AREA].unique())
+    multi = len(districts) > 1
+    logger.info("%s (%d, %s): %d primary and %d secondary planning areas, %d district(s), %d with "
+                "middle schools", name, auth.old_la_code, auth.new_la_code, len(prim), len(sec),
+                len(districts), len(middle))
+
+    def path(role: str) -> str:
+        return _toml_str(_data_path(data_dir, out_dir, DATA_FILES[role]))
+
+    lines = _header(auth, name, multi, middle)
+    lines += [
+        "[model]",
+        f"name = {_toml_str(name)}",
+        f"authority = {_toml_str(auth.new_la_code)}",
+        '# authority_name = "..."  # the council\'s name in the report (default: name)',
+        f"old_la_code = {auth.old_la_code}",
+        f"description = {_toml_str(f'School place sufficiency for {name} (public data; a starting model)')}",
+        "",
+        "[data]",
+        "# Authority pupils by year group, January census 2011/12-2022/23 (DfE, collated by the GLA).",
+        f'pupils = {{ path = {path("pupils")}, reader = "census_ncy" }}',
+        "# No public pupil history by planning area: derive it from the authority totals and the SCAP",
+        "# 2015 rolls (labelled \"derived\" everywhere). With a school-level census extract write:",
+        '#   pupils_by_area = { path = "school_census.csv", reader = "school_census" }',
+        'pupils_by_area = { reader = "derived" }',
+        f'births = {{ path = {path("births")}, reader = "ons_births" }}',
+        f'lookup = {{ path = {path("lookup")}, reader = "district_lookup" }}',
+        f'capacity = {{ path = {path("capacity")}, reader = "scap", year = 2014 }}',
+        "# Housing completions by planning area (none public): the housing component is zero until",
+        '# one is given, e.g. housing = { path = "housing.csv" } (README, "the tidy CSV layout").',
+        "",
+        "[assumptions]",
+        "horizon = 10          # years forecast beyond the last census",
+        "margin = 0.02         # minimum surplus kept for parental preference and in-year moves",
+        "surplus_target = 0.05 # soft target for spare places",
+        "surplus_ceiling = 0.10",
+        "seed = 20240101",
+        "",
+    ]
+    lines += _areas(auth, cap, prim, sec, districts, middle)
+    lines += _sections(path)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
+           districts: list[tuple[str, str]], middle: list[str]) -> list[str]:
+    """The ``[[areas]]`` entries, with the comments the analyst needs."""
+    codes = [d for d, _ in districts]
+    lines = [
+        "# ---------------------------------------------------------------------------------------------",
+        f"# Planning areas: the DfE's, from the SCAP 2015 capacity file ({len(prim)} primary, "
+        f"{len(sec)} secondary).",
+        "# TODO names: the SCAP file has codes only, so each area is named by its code. Set the",
+        "# readable names (they appear in every output); the schools listed above each area, largest",
+        "# roll first (May 2015), are a hint only.",
+    ]
+    if len(districts) > 1:
+        lines += [
+            "#",
+            f"# Districts of {auth.name} ({auth.new_la_code}) in the lookup (choose from these):",
+            *[f'#   "{d}"  {n}' for d, n in districts],
+            "# TODO districts: the public files do not link planning areas to districts, so every",
+            "# primary area lists all of them (valid but crude: each district's births are shared",
+            "# over all primary areas by roll). Give each area only the districts most of its pupils",
+            '# live in (docs/model.md, "Which districts?").',
+        ]
+    if sec and prim:
+        lines += [
+            "#",
+            "# TODO transfers: where each primary area's Year 6 goes in Year 7 is not in public data.",
+            "# A model with primary and secondary areas must give every primary area a `transfer`",
+            "# (docs/model.md, \"Transfers\"), so each sends its Year 6 in equal shares to all the",
+            "# secondary areas. With derived history the shares hardly change the forecast (the derived",
+            "# Year 7 history absorbs them: each area's Year 7 ratio is measured against the same",
+            "# shares); set them from admissions data, or give [data.transfers], when the history is",
+            "# the authority's own census.",
+        ]
+    if middle:
+        lines += ["#", *_comment(
+            f"TODO three-tier: areas {', '.join(middle)} hold middle schools (by their names). "
+            'Every area is left two-tier here; set `tiers = "three_tier"` (and `tier_changes`, or '
+            f"`year_groups` for areas of first, middle or high schools only) as {_THREE_TIER_DOCS} "
+            "describe. For example:"),
+            '#   tiers = "three_tier"',
+            '#   tier_changes = [{ year = 2027, tiers = "two_tier" }]  # a move to two tiers (example)',
+        ]
+    lines.append("")
+    shares = _shares(sec) if sec and prim else []
+    for phase, areas in (("primary", prim), ("secondary", sec)):
+        for code in areas:
+            schools = cap[(cap[nc.AREA] == code) & (cap[nc.PHASE] == phase)]
+            n = len(schools)
+            lines += _comment(f"{n} school{'s' if n != 1 else ''}: {_school_hint(schools)}", "#   ")
+            if code in middle:
+                mids = sorted(schools.loc[schools["school_name"].astype(str).str.contains(_MIDDLE),
+                                          "school_name"].map(_one_line))
+                lines += _comment(f"TODO three-tier: middle schools here ({', '.join(mids[:3])}"
+                                  f"{' ...' if len(mids) > 3 else ''}); see {_THREE_TIER_DOCS}.")
+            lines += [
+                "[[areas]]",
+                f'code = "{code}"',
+                f'name = "Planning area {code} ({phase})"  # TODO name',
+                f'phase = "{phase}"',
+            ]
+            if phase == "primary":
+                lines.append("districts = [" + ", ".join(f'"{d}"' for d in codes) + "]"
+                             + ("  # TODO districts" if len(codes) > 1 else ""))
+                if shares:
+                    lines += _transfer(shares)
+            lines.append("")
+    return lines
+
+
+def _transfer(shares: list[tuple[str, float]]) -> list[str]:
+    """An area's ``transfer`` table: inline when short, else a sub-table (one share a line)."""
+    if len(shares) <= 3:
+        inner = ", ".join(f'"{c}" = {s!r}' for c, s in shares)
+        return [f"transfer = {{ {inner} }}  # TODO transfers (equal split)"]
+    return ["[areas.transfer]  # TODO transfers (equal split over the secondary areas)",
+            *[f'"{c}" = {s!r}' for c, s in shares]]
+
+
+def _sections(path) -> list[str]:
+    """[plan], [send], [early_years] and [report], with commented examples of what is local."""
+    return [
+        "# ---------------------------------------------------------------------------------------------",
+        "# [plan]: every planning area gets the default catalogue (bulge classes, expansions, a new",
+        "# school) priced with the DfE cost per place benchmarks for the authority (docs/model.md,",
+        '# "[plan]"). Penalties and the discount rate take their defaults.',
+        "[plan]",
+        f"scorecards = {path('scorecards')}",
+        "# TODO first_year: the first September a decision taken now can change (without it the plan",
+        "# starts the year after the 2022/23 census, long past).",
+        "first_year = 2027",
+        "",
+        "# Local options replace the default of their area and kind (docs/model.md, \"[[plan.options]]\").",
+        "# For example (Worcestershire's, not this authority's):",
+        "#   [[plan.options]]",
+        '#   name = "Worcester City new 600-place 11-16 school"',
+        '#   area = "8850031"',
+        '#   phase = "secondary"',
+        '#   kind = "new_school"',
+        "#   places = 600",
+        "#   cost = 63300000.0",
+        "#   max_modules = 1",
+        "#   earliest_year = 2028",
+        '#   source = "Worcestershire County Council (2025)"',
+        "# Special school places, planned with --send (docs/model.md, \"[plan.special]\"), e.g.:",
+        "#   [plan.special]",
+        '#   options = [{ kind = "special_expansion", places = 8, cost_per_place = 67379.0, max_modules = 10, lead = 2 }]',
+        "",
+        "# --- SEND: EHC plans -> special school places (docs/send_early_years.md) ----------------------",
+        "[send]",
+        "# DfE SEN2 files (all authorities) and ONS mid-2011 population by single year of age.",
+        f"files = {{ age = {path('sen2_age')}, caseload = {path('sen2_caseload')}, needs = {path('sen2_needs')} }}",
+        f"population = {path('population')}",
+        "# capacity: no public figure of special school places; without one, today's placements in",
+        "# state-funded special schools are taken as today's capacity (ASSUMPTION). With real figures:",
+        "#   capacity = { special_primary = ..., special_secondary = ..., special_post16 = ... }",
+        "# area_shares: to report by planning area, shares summing to 1, e.g.",
+        '#   area_shares = { "<area code>" = 0.2, ... }',
+        "",
+        "# --- Early years: births -> funded entitlements -> FTE places (docs/send_early_years.md) -----",
+        "[early_years]",
+        f"takeup = {path('takeup')}  # DfE, Education provision: children under 5 (2016-2019)",
+        f"population = {path('population')}",
+        "hours_per_place = 30.0  # one FTE place = 30 funded hours a week over 38 weeks",
+        "by_area = true          # split over the primary planning areas by their share of births",
+        "# TODO entitlements: none are given, so the two defaults are used (15 hours for",
+        "# disadvantaged 2-year-olds and the universal 15 hours for 3- and 4-year-olds, both derived",
+        "# from the DfE take-up file). The working parents' entitlements (30 hours for 3-4s from 2017,",
+        "# for 2-year-olds and from 9 months from 2024-2025) need local take-up figures; without them",
+        "# early years demand is understated. Giving any entitlement replaces the defaults, so list",
+        "# all of them (docs/model.md, \"[[early_years.entitlements]]\"; Worcestershire's model has",
+        "# the full set), e.g.:",
+        "#   [[early_years.entitlements]]",
+        '#   name = "extended_3_4"',
+        '#   age_group = "3_4"',
+        "#   ages = [2, 3]",
+        "#   hours = 15.0",
+        "#   from_year = 2017",
+        "#   eligible = 1.0",
+        "#   takeup = 0.25            # ASSUMPTION in Worcestershire's model: use a local figure",
+        "#   takeup_range = [0.15, 0.35]",
+        "",
+        "[report]",
+        'title = "School Place Sufficiency Report"',
+        f"scorecards = {path('scorecards')}  # DfE scorecards: the authority's own accuracy",
+        "# TODO key decision: the report appraises the options of one area when given, e.g.",
+        '#   key_decision_area = "<area code>"',
+        '#   key_decision_phase = "secondary"',
+        "",
+        "# [forecast] takes the engine's defaults, chosen by a backtest on the 14 West Midlands",
+        "# authorities (docs/forecast.md); give keys here only to change them.",
+    ]

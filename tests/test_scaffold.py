@@ -1,0 +1,151 @@
+"""``sufficiency new``: starting model definitions for other authorities (sufficiency/scaffold.py)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+import warnings
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sufficiency.cli import cli
+from sufficiency.config import load_model
+from sufficiency.exceptions import ConfigError
+from sufficiency.scaffold import new_model_text
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+#: old LA code, new code, primary areas, secondary areas, districts
+AUTHORITIES = [
+    (335, "E08000030", 11, 4, 1),    # Walsall: metropolitan, one district
+    (885, "E10000034", 17, 16, 6),   # Worcestershire: county, six districts, three-tier areas
+    (861, "E06000021", 1, 1, 1),     # Stoke-on-Trent: unitary, one area per phase
+    (330, "E08000025", 40, 10, 1),   # Birmingham: 50 areas
+    (884, "E06000019", 14, 1, 1),    # Herefordshire: the SCAP line with a comma in a name
+]
+
+
+def _write(tmp_path: Path, code, name: str = "m") -> Path:
+    out = tmp_path / "models" / f"{name}.toml"
+    res = CliRunner().invoke(cli, ["new", str(code), "--out", str(out), "--data-dir", str(DATA)])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> dict[int, Path]:
+    tmp = tmp_path_factory.mktemp("new")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Herefordshire's repaired SCAP line
+        return {old: _write(tmp, old, str(old)) for old, *_ in AUTHORITIES}
+
+
+@pytest.mark.parametrize("old, new, n_prim, n_sec, n_dist", AUTHORITIES)
+def test_written_model_validates_and_forecasts(written, tmp_path, old, new, n_prim, n_sec, n_dist):
+    path = written[old]
+    raw = tomllib.loads(path.read_text())
+    assert raw["model"]["authority"] == new and raw["model"]["old_la_code"] == old
+    areas = raw["areas"]
+    prim = [a for a in areas if a["phase"] == "primary"]
+    sec = [a for a in areas if a["phase"] == "secondary"]
+    assert (len(prim), len(sec)) == (n_prim, n_sec)
+    assert all(a["code"].startswith(str(old)) for a in areas)
+    # every primary area lists every district, and splits its Year 6 equally over the
+    # secondary areas
+    assert all(len(a["districts"]) == n_dist for a in prim)
+    for a in prim:
+        assert sorted(a["transfer"]) == sorted(s["code"] for s in sec)
+        assert sum(a["transfer"].values()) == pytest.approx(1, abs=1e-9)
+        assert max(a["transfer"].values()) - min(a["transfer"].values()) < 1e-5
+    assert not any("districts" in a or "transfer" in a for a in sec)
+    # paths are relative to the model's folder, as in models/worcestershire.toml
+    assert (path.parent / raw["data"]["capacity"]["path"]).resolve() == DATA / "scap_2015_school_capacity.csv"
+    assert not Path(raw["data"]["pupils"]["path"]).is_absolute()
+    # Worcestershire-specific sections are comments only
+    assert "options" not in raw.get("plan", {}) and "key_decision_area" not in raw.get("report", {})
+    assert "entitlements" not in raw.get("early_years", {})
+
+    runner = CliRunner()
+    res = runner.invoke(cli, ["-q", "validate", str(path)])
+    assert res.exit_code == 0, res.output
+    assert f"({n_prim + n_sec} planning areas)" in res.output
+    res = runner.invoke(cli, ["-q", "forecast", str(path), "--out", str(tmp_path / "f"), "--horizon", "3"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "f" / "forecast.csv").exists()
+
+
+def test_plan_runs_on_a_written_model(written, tmp_path):
+    for old in (335, 885):
+        res = CliRunner().invoke(cli, ["-q", "plan", str(written[old]), "--out", str(tmp_path / str(old))])
+        assert res.exit_code == 0, res.output
+        assert (tmp_path / str(old) / "plan.csv").exists()
+
+
+def test_county_and_three_tier_todos(written):
+    text = written[885].read_text()
+    assert "TODO districts" in text and '"Which districts?"' in text
+    # the three-tier note names the areas with middle schools, and no tiers are set
+    note = " ".join(line.lstrip("# ") for line in text.splitlines() if line.startswith("#"))
+    assert re.search(r"TODO three-tier: areas 8850002, 8850003, .*8850033 hold middle schools", note)
+    assert "First-, middle- and high-school planning areas" in note
+    assert "tiers" not in {k for a in tomllib.loads(text)["areas"] for k in a}
+    walsall = written[335].read_text()
+    assert "TODO three-tier" not in walsall and "TODO districts" not in walsall
+
+
+def test_new_code_and_old_code_give_the_same_model(tmp_path):
+    out = tmp_path / "models" / "walsall.toml"
+    assert new_model_text("E08000030", DATA, out) == new_model_text(335, DATA, out)
+    assert new_model_text("e08000030", DATA, out, name="Walsall MBC").count('name = "Walsall MBC"') == 1
+
+
+def test_output_is_byte_identical_on_two_runs(tmp_path):
+    a = _write(tmp_path, 885, "a")
+    b = tmp_path / "models" / "b.toml"
+    res = CliRunner().invoke(cli, ["new", "E10000034", "--out", str(b), "--data-dir", str(DATA)])
+    assert res.exit_code == 0, res.output
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_bad_code_names_it_and_lists_valid_ones(tmp_path):
+    out = tmp_path / "x.toml"
+    res = CliRunner().invoke(cli, ["new", "999", "--out", str(out), "--data-dir", str(DATA)])
+    assert res.exit_code == 1
+    assert "unknown LA code '999'" in res.output
+    assert "335 or E08000030 (Walsall)" in res.output and "885 or E10000034 (Worcestershire)" in res.output
+    assert not out.exists()
+    with pytest.raises(ConfigError, match="E99999999"):
+        new_model_text("E99999999", DATA, out)
+
+
+def test_no_overwrite_without_force(tmp_path):
+    out = tmp_path / "m.toml"
+    out.write_text("keep me\n")
+    runner = CliRunner()
+    res = runner.invoke(cli, ["new", "861", "--out", str(out), "--data-dir", str(DATA)])
+    assert res.exit_code == 1 and "already exists" in res.output and "--force" in res.output
+    assert out.read_text() == "keep me\n"
+    res = runner.invoke(cli, ["new", "861", "--out", str(out), "--data-dir", str(DATA), "--force"])
+    assert res.exit_code == 0, res.output
+    assert load_model(out).name == "Stoke-on-Trent"
+    assert [p.name for p in tmp_path.iterdir()] == ["m.toml"]  # no temporary file left
+
+
+def test_missing_data_dir_file_is_named(tmp_path):
+    with pytest.raises(ConfigError, match="census_pupils_by_ncy_2011_2022.csv: file not found"):
+        new_model_text(335, tmp_path, tmp_path / "m.toml")
+
+
+def test_entry_point_writes_beside_the_data(tmp_path):
+    """The real console entry point, run from the repository with the default --data-dir."""
+    out = tmp_path / "models" / "stoke.toml"
+    proc = subprocess.run([sys.executable, "-m", "sufficiency", "new", "861", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "Wrote" in proc.stdout and out.exists()
+    assert tomllib.loads(out.read_text())["areas"][0]["transfer"] == {"8610002": 1.0}
