@@ -785,3 +785,19 @@ def test_contents_lists_long_area_names_in_one_column(run):
     areas.loc[0, "name"] = "Walsall North (Brownhills, Shelfield)"
     long = dataclasses.replace(data, areas=areas)
     assert 'class="one-column"' in render_html(long, page_sections(long))
+
+
+def test_high_schools_of_a_three_tier_area_are_listed_y9_to_y13(run):
+    """The capacity file codes every secondary school Y7-Y13; in a three-tier area with
+    middle schools the others are its high schools, Y9-Y13, as the area's tiers say (they
+    were listed Y7-Y13 beside its Y7-Y8 middle schools)."""
+    from sufficiency.report.tables import schools_table
+
+    _, _, data = run
+    redditch = schools_table(data, "8850026")
+    f = redditch.frame.set_index("school")["year groups"]
+    assert f["Trinity High School and Sixth Form Centre"] == "Y9-Y13"
+    assert f["Walkwood CofE Middle School"] == "Y7-Y8"
+    assert "high schools (Y9-Y13) from the area's three tiers" in redditch.note
+    city = schools_table(data, "8850031").frame  # two-tier: as the capacity file has them
+    assert set(city["year groups"]) == {"Y7-Y13"}

@@ -239,8 +239,25 @@ class ReportData:
     def schools_named(self) -> pd.DataFrame:
         """The schools with their year groups read from their names
         (:func:`~sufficiency.nomenclature.named_year_groups`), once per report: every area
-        page's schools table and the appendix's Capacity sheet read it."""
-        return nc.named_year_groups(self.schools)
+        page's schools table and the appendix's Capacity sheet read it. In a three-tier
+        secondary area with middle schools, its other secondary schools (coded Y7-Y13 by the
+        capacity file) are its high schools, Y9-Y13 (marked ``ncy_named`` too)."""
+        s = nc.named_year_groups(self.schools)
+        a = self.areas
+        if (a is None or "three_tier" not in a or not {"ncy_min", "ncy_max"} <= set(s.columns)
+                or s.empty):
+            return s
+        three = set(a.loc[a["three_tier"].astype(bool) & (a[nc.PHASE] == "secondary"), nc.AREA]
+                    .astype(str))
+        area = s[nc.AREA].astype(str)
+        sec = area.isin(three) & (s[nc.PHASE] == "secondary")
+        with_middle = set(area[sec & (s["ncy_max"] <= 8)])
+        high = sec & area.isin(with_middle) & (s["ncy_min"] == 7) & (s["ncy_max"] >= 9)
+        if high.any():
+            s = s.copy()
+            s.loc[high, "ncy_min"] = 9
+            s.loc[high, "ncy_named"] = True
+        return s
 
     @cached_property
     def place_positions(self) -> list[dict]:

@@ -197,8 +197,10 @@ def schools_table(data, area: str) -> Table:
     lo, hi = sch["ncy_min"].to_numpy(int), sch["ncy_max"].to_numpy(int)
     note = ""
     if sch["ncy_named"].any():
-        note = (" Year groups of first, infant and junior schools from their names; the "
-                "capacity file gives only their phase.")
+        note = (" Year groups of high schools (Y9-Y13) from the area's three tiers"
+                if phase == "secondary" else
+                " Year groups of first, infant and junior schools from their names")
+        note += "; the capacity file gives only their phase."
     out = pd.DataFrame({
         "school": names.to_numpy(),
         "year groups": [f"{nc.ncy_label(a)}-{nc.ncy_label(b)}" for a, b in zip(lo, hi)],
