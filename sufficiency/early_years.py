@@ -469,6 +469,11 @@ def early_years_entitlements(section: Mapping[str, Any], path: Any = "[early_yea
             raise ConfigError(f"{where} = {e.same_children_as!r}: expected the name of another "
                               f"entitlement ({', '.join(n for n in by_name if n != e.name)})"
                               + did_you_mean(e.same_children_as, list(by_name)))
+        if other.from_year > e.from_year:
+            raise ConfigError(f"{where} = {e.same_children_as!r}: {other.name} starts in "
+                              f"{other.from_year}, after this entitlement's from_year = "
+                              f"{e.from_year}; expected the entitlement whose children take this "
+                              "one too to start no later")
         if other.age_group != e.age_group or other.same_children_as:
             raise ConfigError(f"{where} = {e.same_children_as!r}: expected an entitlement of the "
                               f"same age group ({e.age_group!r}) that counts its own children; "

@@ -416,6 +416,7 @@ def _sections(path) -> list[str]:
         "# the full set), e.g.:",
         "#   [[early_years.entitlements]]",
         '#   name = "extended_3_4"',
+        '#   same_children_as = "universal_3_4"  # the second 15 hours: the same children',
         '#   age_group = "3_4"',
         "#   ages = [2, 3]",
         "#   hours = 15.0",

@@ -228,3 +228,4 @@ phase = "secondary"
     text = " ".join(executive_summary(data) + recommendations(data))
     assert "DERIVED" not in text and "derived from the authority's totals" not in text
     assert not any(data.history_derived(a) for a in data.areas["area"])
+    assert data.headline()["derived_history"] is False  # summary.json says as the report does

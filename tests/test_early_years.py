@@ -310,6 +310,10 @@ def test_same_children_as_must_name_another_entitlement_of_its_age_group():
         early_years_entitlements({"entitlements": [
             {"name": "universal_3_4", **base},
             {"name": "b", **base, "same_children_as": "universl_3_4"}]})
+    with pytest.raises(ConfigError, match=r"a starts in 2019, after this entitlement's "
+                                          r"from_year = 2017"):
+        early_years_entitlements({"entitlements": [
+            {"name": "a", **base, "from_year": 2019}, {"name": "b", **base, "same_children_as": "a"}]})
     with pytest.raises(ConfigError, match=r"expected an entitlement of the same age group "
                                           r"\('3_4'\).*a is for '2'"):
         early_years_entitlements({"entitlements": [

@@ -425,6 +425,18 @@ def test_all_modules_used_counts_from_the_year_the_option_is_built(inputs):
     assert "all used" not in r2._why_short(row["area"], row["phase"], built - 1)
     assert "all used" in r2._why_short(row["area"], row["phase"], built)
 
+    # built over two years, one module each: all used only from the second build (review)
+    first, second = row.copy(), row.copy()
+    first["year"], first["modules"] = built, 1
+    second["year"], second["modules"] = built + 2, 1
+    plan2 = pd.concat([r.plan[r.plan["option"] != row["option"]], pd.DataFrame([first, second])],
+                      ignore_index=True)
+    options2 = options.copy()
+    options2.loc[options2["option"] == row["option"], "max_modules"] = 2
+    r3 = dataclasses.replace(r, binding=binding, options=options2, plan=plan2)
+    assert "all used" not in r3._why_short(row["area"], row["phase"], built + 1)
+    assert "all used" in r3._why_short(row["area"], row["phase"], built + 2)
+
 
 def test_a_scheme_option_with_no_demand_is_planned_without_it(caplog):
     """SYNTHETIC: a scheme whose second option adds places where the plan has no demand

@@ -141,7 +141,7 @@ def test_report_compares_its_places_with_the_councils(inputs, core_pipeline):
     from sufficiency.report.text import executive_summary, recommendations
 
     # a report dated 2026 on census data to 2022/23: the SCAP file is to be refreshed first
-    assert ("SCAP) return, once they are refreshed with the latest school census (their "
+    assert ("scap_pupil_forecasts.csv) refreshed with the latest school census (their "
             "forecast years start in 2023/24, which has passed)") in " ".join(recommendations(data))
 
     assert any("before any new places at no more than 62 primary and 137 secondary, against this "

@@ -365,7 +365,7 @@ def test_places_short_before_the_plans_first_year_are_recommended_on(run):
         d = next(p for p in data.place_positions if p["key"] == key)
         assert d["before_plan"] == (pytest.approx(tot.loc[yb, "shortfall"]), yb)
         assert tot.loc[yb, "shortfall"] > 100  # Worcestershire: both short in 2026/27
-        group = "phase" if key == "send" else "age group"
+        group = "phase" if key == "send" else "planning area and age group"  # by_area = true
         said = (f"in {fmt_year(yb)}, before the plan's first year, "
                 f"{fmt_count(tot.loc[yb, 'shortfall'])} places are short (by {group}, no margin)")
         assert sum(said in r for r in recs) == 1, said

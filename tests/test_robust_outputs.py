@@ -190,8 +190,8 @@ def test_sigterm_stops_a_solver_running_as_a_child_process(tmp_path):
     import sys
     import time
 
-    if not Path("/proc/self/task").exists():
-        pytest.skip("child processes are found through Linux /proc")
+    if not list(Path("/proc/self/task").glob("*/children")):
+        pytest.skip("child processes are found through Linux /proc/<pid>/task/<tid>/children")
     pidfile = tmp_path / "child.pid"
     code = (
         "import os, signal, subprocess, sys\n"

@@ -98,6 +98,23 @@ def test_county_and_three_tier_todos(written):
     assert "TODO three-tier" not in walsall and "TODO districts" not in walsall
 
 
+def test_early_years_example_counts_the_second_15_hours_children_once(written):
+    """The commented example of a working-parent entitlement, uncommented beside the
+    universal one, loads and names the children it shares (a review: copied without
+    same_children_as it counted them twice)."""
+    from sufficiency.early_years import early_years_entitlements
+
+    text = written[335].read_text()
+    start = text.index("#   [[early_years.entitlements]]")
+    block = "\n".join(line[4:].split("  #")[0] for line in text[start:].splitlines()
+                      if line.startswith("#   "))
+    universal = ('[[entitlements]]\nname = "universal_3_4"\nage_group = "3_4"\nages = [2, 3]\n'
+                 'hours = 15.0\nfrom_year = 2010\n')
+    ents = early_years_entitlements(
+        tomllib.loads(universal + block.replace("[[early_years.entitlements]]", "[[entitlements]]")))
+    assert [e.same_children_as for e in ents] == ["", "universal_3_4"]
+
+
 def test_new_code_and_old_code_give_the_same_model(tmp_path):
     out = tmp_path / "models" / "walsall.toml"
     assert new_model_text("E08000030", DATA, out) == new_model_text(335, DATA, out)

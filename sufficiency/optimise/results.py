@@ -241,11 +241,18 @@ class AllocationResult:
         kind = dict(zip(o["option"], o["kind"])) if {"option", "kind"} <= set(o.columns) else {}
         opens = (dict(zip(o["option"], o["earliest_year"]))
                  if {"option", "earliest_year"} <= set(o.columns) else {})
-        # an option's places are all used from the year it is built (the plan's), not from
-        # the year it could first open (a review found "all modules used" before the build)
+        # an option's modules are all used from the year the plan builds its last one (its
+        # built modules reach max_modules), not from the year it could first open nor its
+        # first build (reviews: "all modules used" before the build, or between two builds)
         p = self.plan
-        built = (p.groupby("option")[nc.YEAR].min().astype(int).to_dict()
-                 if p is not None and len(p) and {"option", nc.YEAR} <= set(p.columns) else {})
+        built: dict = {}
+        if p is not None and len(p) and {"option", nc.YEAR, "modules"} <= set(p.columns):
+            most = (dict(zip(o["option"], o["max_modules"])) if "max_modules" in o else {})
+            q = p.sort_values([nc.YEAR], kind="stable")
+            q = q.assign(done=q.groupby("option")["modules"].cumsum())
+            for opt, g in q.groupby("option", sort=False):
+                full = g[g["done"] >= most.get(opt, np.inf) - 1e-9]
+                built[opt] = int((full if len(full) else g)[nc.YEAR].iloc[0 if len(full) else -1])
         mine = b[(b[nc.AREA].astype(str) == str(area)) & (b[nc.PHASE] == phase)]
         out = []
         for r in mine.itertuples(index=False):

@@ -155,32 +155,36 @@ SPARE_ELSEWHERE_SHARE = 0.5
 
 
 def spare_beside_new_schools(data: ReportData) -> list[dict]:
-    """New mainstream schools of the recommended plan that open while other planning areas of
-    their phase have spare places beyond the margin that year (before any new places) of at
+    """New mainstream schools of the recommended plan that open while the authority's other
+    planning areas of their phase have, net, spare places beyond the margin that year after
+    the plan (their spare less their places still short, on the plan's own demand) of at
     least :data:`SPARE_ELSEWHERE_SHARE` of the school's places (a Walsall trial: a GBP 26.3m
-    new secondary school beside an area 24.6% surplus; the plan never offsets areas, unless
-    ``[[plan.adjacency]]`` lets pupils move). Each: ``area, name, phase, year, places, cost,
-    spare`` (total), ``where`` [(name, spare places)], largest first."""
-    plan, suff = data.plan, data.sufficiency
-    if plan is None or plan.empty or suff is None or suff.empty or "kind" not in plan:
+    new secondary school beside an area 24.6% surplus). None when the model gives
+    ``[[plan.adjacency]]``: the plan has then weighed moving pupils against the school.
+    Each: ``area, name, phase, year, places, cost, spare`` (net), ``where`` [(name, spare
+    places)] (areas with spare, largest first)."""
+    plan, ba = data.plan, data.before_after
+    if (plan is None or plan.empty or ba is None or ba.empty or "kind" not in plan
+            or data.meta.get("adjacency")
+            or not {"capacity_after", "required", "shortfall_after"} <= set(ba.columns)):
         return []
-    margin = float(data.meta.get("margin", 0.0))
     out = []
     schools = plan[(plan["kind"] == "new_school") & plan[nc.PHASE].isin(["primary", "secondary"])]
     for (area, phase), g in schools.groupby([nc.AREA, nc.PHASE], sort=True):
         year = int(g[nc.YEAR].min())
-        rows = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == year)
-                    & (suff[nc.AREA].astype(str) != str(area))]
-        spare = (rows["capacity"] - rows["demand"] * (1 + margin)).clip(lower=0)
+        rows = ba[(ba[nc.PHASE] == phase) & (ba[nc.YEAR] == year)
+                  & (ba[nc.AREA].astype(str) != str(area))]
+        spare = (rows["capacity_after"] - rows["required"]).clip(lower=0)
+        net = float(spare.sum() - rows["shortfall_after"].clip(lower=0).sum())
         places = float(g["places"].sum())
-        if spare.sum() < SPARE_ELSEWHERE_SHARE * places:
+        if net < SPARE_ELSEWHERE_SHARE * places:
             continue
         top = rows.assign(spare=spare.to_numpy()).sort_values("spare", ascending=False)
         where = [(data.area_name(r.area), float(r.spare)) for r in top.itertuples(index=False)
                  if r.spare >= 0.5]
         out.append({"area": str(area), "name": data.area_name(area), "phase": phase,
                     "year": year, "places": places, "cost": float(g["cost"].sum()),
-                    "spare": float(spare.sum()), "where": where})
+                    "spare": net, "where": where, "spare_total": float(spare.sum())})
     return out
 
 

@@ -247,8 +247,11 @@ class ReportData:
         if (a is None or "three_tier" not in a or not {"ncy_min", "ncy_max"} <= set(s.columns)
                 or s.empty):
             return s
-        three = set(a.loc[a["three_tier"].astype(bool) & (a[nc.PHASE] == "secondary"), nc.AREA]
-                    .astype(str))
+        # (not an area whose tiers change: Pershore's high school takes Year 7 from 2027/28)
+        changes = (a["tier_change_year"].notna() if "tier_change_year" in a
+                   else pd.Series(False, index=a.index))
+        three = set(a.loc[a["three_tier"].astype(bool) & (a[nc.PHASE] == "secondary") & ~changes,
+                          nc.AREA].astype(str))
         area = s[nc.AREA].astype(str)
         sec = area.isin(three) & (s[nc.PHASE] == "secondary")
         with_middle = set(area[sec & (s["ncy_max"] <= 8)])
@@ -276,7 +279,8 @@ class ReportData:
             "base_year": self.meta["base_year"],
             "data_vintage": self.meta["data_vintage"],
             "margin": self.meta["margin"],
-            "derived_history": self.derived,
+            # as the report says it: an area with the whole of its phase has the census's count
+            "derived_history": self.any_history_derived,
             "scenario": self.meta.get("scenario"),
             "position": [],
             "plan": None,

@@ -360,7 +360,9 @@ def capital_programme(data) -> Table | None:
                  "earlier than shown. Places are each project's full size in its opening "
                  "year" + (fills if fills else "") + interim + ". Costs are each option's own cost per "
                  "place, as its source gives it (appendix, sheet Options), not re-based to one "
-                 "price year. Figures from the plan's recommended projects.")
+                 "price year, with no inflation, contingency or site costs and no funding source: "
+                 "an indicative programme, from which a funded, profiled programme is to be "
+                 "drawn up. Figures from the plan's recommended projects.")
 
 
 def options_table(data, area: str) -> Table | None:

@@ -30,6 +30,7 @@ from .analysis import (
     early_years_totals,
     lapse_years,
     lapsing_kinds,
+    AREA_BEHIND_TOLERANCE,
     old_capacity_year,
     position_at,
     published_latest,
@@ -233,7 +234,7 @@ def executive_summary(data: ReportData) -> list[str]:
     has_plan = data.plan is not None and not data.plan.empty
     if data.capacity_behind_areas:
         paras.append(_cap(_behind_areas_fact(data)) + "; officers should confirm current "
-                     "capacity there before capital is committed.")
+                     "capacity and pupils on roll there before capital is committed.")
     for b in data.capacity_behind:
         paras.append(
             _cap(_behind_fact(b)) + ": those places are out of date, so this report's "
@@ -508,14 +509,18 @@ def recommendations(data: ReportData) -> list[str]:
             # area short' in 2032/33 though short every year to 2031/32)
             # from the plan's first year (years before it are past or beyond the plan's
             # reach, and said in the summary; a review found 2023/24 named as worst in 2026)
-            first = max(int(meta.get("plan_first_year") or 0), int(meta["base_year"]) + 1)
+            # (without a plan, from the academic year of the report's date: a review)
+            pfy = meta.get("plan_first_year")
+            first = max(int(pfy or meta.get("current_year") or 0), int(meta["base_year"]) + 1)
             ph = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] >= first)
                       & (suff[nc.YEAR] < last)]
             by_year = ph.groupby(nc.YEAR)["shortfall"].sum()
             worst = ""
             if len(by_year) and by_year.max() >= pos["shortfall"] + 0.5:
                 wy = int(by_year.idxmax())
-                worst = (f"; in {fmt_year(wy)}, the worst of the plan's years before it, "
+                which = ("the plan period's worst year" if pfy else
+                         f"the worst year from {fmt_year(first)}")
+                worst = (f"; {which} is {fmt_year(wy)}, when "
                          f"{fmt_count(by_year.max())} places are short before any new places")
             recs.append(
                 f"notes the forecast of {fmt_count(pos['demand'])} {PHASE_LABELS[phase]} pupils "
@@ -594,18 +599,21 @@ def recommendations(data: ReportData) -> list[str]:
     else:
         recs.append("notes that the forecast shows no shortfall needing new places;")
     for d in spare_beside_new_schools(data):
-        where = ("all in " + d["where"][0][0] if len(d["where"]) == 1 else
-                 "most in " + _join([f"{n} ({fmt_count(v)})" for n, v in d["where"][:3]]))
-        adj = ("; the model lets no pupils be placed outside their own area "
-               "([[plan.adjacency]] would let the plan weigh those places against the school)"
-               if not data.meta.get("adjacency") else "")
+        top = d["where"][:3]
+        share = sum(v for _, v in top) / d["spare_total"] if d["spare_total"] > 0 else 0.0
+        where = ("all in " + top[0][0] if len(d["where"]) == 1 else
+                 ("most in " if share > 0.5 else "the largest in ")
+                 + _join([f"{n} ({fmt_count(v)})" for n, v in top]))
         recs.append(
             f"notes that the programme's new {d['phase']} school in {d['name']} "
             f"({fmt_count(d['places'])} places from {fmt_year(d['year'])}, "
-            f"{fmt_gbp_m(d['cost'])}) opens while other {d['phase']} planning areas have "
-            f"{fmt_count(d['spare'])} places spare beyond the {fmt_pct(data.meta['margin'])} "
-            f"margin that year ({where}){adj}; asks officers to test whether pupils "
-            "could reasonably reach those places before the school is committed;")
+            f"{fmt_gbp_m(d['cost'])}) opens while the authority's other {d['phase']} planning "
+            f"areas have, net of their own shortfalls, {fmt_count(d['spare'])} places spare "
+            f"beyond the {fmt_pct(data.meta['margin'])} margin that year after the plan "
+            f"({where}); the model lets no pupils be placed outside their own area "
+            "([[plan.adjacency]] would let the plan weigh the nearer of those places against "
+            "the school), so officers should test whether pupils could reasonably reach them "
+            "before the school is committed;")
     for d in data.mainstream_left_short:
         n = len(d["areas"])
         recs.append(
@@ -695,26 +703,35 @@ def recommendations(data: ReportData) -> list[str]:
     recs += _send_and_early_years_recommendations(data)
     base = int(data.meta["base_year"])
     current = data.meta.get("current_year")  # the academic year under way at the report's date
-    stale = (", once they are refreshed with the latest school census (their forecast years "
-             f"start in {fmt_year(base + 1)}, which has passed)"
-             if current is not None and current > base + 1 else "")
+    stale = current is not None and current > base + 1
     if sc:
         recs.append("notes that this scenario's pupil forecasts (scap_pupil_forecasts.csv) are "
                     "not for the Council's School Capacity (SCAP) return, which is made from "
                     f"the report on {sc['extends'][-1]}, the model the scenario rests on.")
         return recs
-    derived = ("; their planning-area history is derived from the authority's totals (the "
-               "file's history column), so they should first be rebuilt from the Council's own "
-               "school-level census (the DfE scores each return's accuracy against the "
-               "census)" if data.any_history_derived else "")
-    scap = ("delegates authority to the Director responsible for education to submit the "
-            "pupil forecasts in this report (by planning area and year group, "
-            "scap_pupil_forecasts.csv) as the pupil forecast part of the Council's School "
-            f"Capacity (SCAP) return{stale}{derived}")
-    if data.send is not None and not data.send.empty:
-        scap += (", and the special school place forecast of section 5 (by phase and year, "
-                 "scap_special_places.csv) as its special school part")
-    recs.append(scap + ".")
+    # forecasts that need redoing first are asked for, and the delegation is of those (an
+    # audit: delegating "the forecasts in this report" and then asking for them to be
+    # rebuilt would submit figures the Cabinet had not seen)
+    redo = ((["refreshed with the latest school census (their forecast years start in "
+              f"{fmt_year(base + 1)}, which has passed)"] if stale else [])
+            + (["rebuilt from the Council's own school-level census (this report's "
+                "planning-area history is derived from the authority's totals; the DfE scores "
+                "each return's accuracy against the census)"] if data.any_history_derived
+               else []))
+    special = (", with the special school place forecast (section 5, by phase and year, "
+               "scap_special_places.csv) as its special school part"
+               if data.send is not None and not data.send.empty else "")
+    if redo:
+        recs.append("asks officers to have this report's pupil forecasts (by planning area and "
+                    f"year group, scap_pupil_forecasts.csv) {_join(redo)}, and delegates "
+                    "authority to the Director responsible for education, with the Cabinet "
+                    "Member, to submit those forecasts, in the same form, as the pupil forecast "
+                    "part of the Council's School Capacity (SCAP) return" + special + ".")
+    else:
+        recs.append("delegates authority to the Director responsible for education to submit "
+                    "the pupil forecasts in this report (by planning area and year group, "
+                    "scap_pupil_forecasts.csv) as the pupil forecast part of the Council's "
+                    "School Capacity (SCAP) return" + special + ".")
     return recs
 
 
@@ -1259,7 +1276,10 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
                 if d["plan"]["added"] < 0.5:
                     rec += f" (all age groups together, with the {margin} margin; the plan adds none)"
                 rec += _by_age_clause(d)
-                rec += _before_plan_clause(d, "age group", "places already committed or "
+                by_area = (data.early_years is not None and nc.AREA in data.early_years
+                           and data.early_years[nc.AREA].nunique() > 1)
+                rec += _before_plan_clause(d, "planning area and age group" if by_area
+                                           else "age group", "places already committed or "
                                            "providers' own growth")
         recs.append(rec + ";")
     return recs
@@ -1276,12 +1296,18 @@ def _behind_areas_fact(data: ReportData) -> str:
     shown = "; ".join(f"{d['name']} {d['phase']}, {fmt_count(d['pupils'])} pupils against "
                       f"{fmt_count(d['places'])} places" for d in b[:3])
     more = f"; and {len(b) - 3} more" if len(b) > 3 else ""
-    what = ("the capacity on record, or the pupils apportioned to "
-            f"{'them' if len(b) > 1 else 'it'} from the authority's totals,"
-            if data.any_history_derived else "the capacity on record")
+    # the cause, area by area: derived pupils grow every area at the authority's rate from
+    # its share of the 2015 rolls, so an area full then is pushed over by the method itself
+    # (a review); observed pupils over their places say the capacity on record is too low
+    derived = any(data.history_derived(d["area"]) for d in b)
+    why = ("either places were added since the capacity data or the derivation overstates "
+           f"{'their' if len(b) > 1 else 'its'} pupils (each area's pupils grow at the "
+           "authority's rate from its share of the 2015 rolls, so an area full then is pushed "
+           "over)" if derived else "the capacity on record looks out of date there")
     return (f"in {plural(len(b), 'planning area')} the {fmt_year(b[0]['year'])} pupils already "
-            f"exceed the places on record ({shown}{more}), so {what} is out of date there and "
-            f"{'their' if len(b) > 1 else 'its'} shortfalls are overstated")
+            f"exceed the places on record by more than {fmt_pct(AREA_BEHIND_TOLERANCE)} "
+            f"({shown}{more}): {why}, and {'their' if len(b) > 1 else 'its'} shortfalls may "
+            "be overstated")
 
 
 def _behind_areas_condition(data: ReportData) -> str:
@@ -1291,8 +1317,10 @@ def _behind_areas_condition(data: ReportData) -> str:
     if not fact:
         return ""
     cost = sum(d["cost"] for d in data.capacity_behind_areas)
-    return ("; " + fact + (f": the projects there ({fmt_gbp_m(cost)}) should go ahead only once "
-                           "current capacity there is confirmed" if cost > 0 else ""))
+    derived = any(data.history_derived(d["area"]) for d in data.capacity_behind_areas)
+    return ("; " + fact + ": officers should confirm current capacity"
+            + (" and pupils on roll" if derived else "") + " there first"
+            + (f" ({fmt_gbp_m(cost)} of the programme's projects are there)" if cost > 0 else ""))
 
 
 def _behind_fact(b: dict) -> str:
