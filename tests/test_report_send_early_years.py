@@ -369,3 +369,19 @@ def test_places_short_before_the_plans_first_year_are_recommended_on(run):
         said = (f"in {fmt_year(yb)}, before the plan's first year, "
                 f"{fmt_count(tot.loc[yb, 'shortfall'])} places are short (by {group}, no margin)")
         assert sum(said in r for r in recs) == 1, said
+
+
+def test_todays_special_school_gap_is_named_as_the_independent_placements(run):
+    """With special school capacity assumed to be today's state placements, today's gap is
+    the children placed in independent special schools: the recommendation says so, with the
+    DfE's count of them (a Cabinet audit: 506 of the shortfall). Checked against
+    SendResult.by_placement, the published split."""
+    results, data, *_ = run
+    d = next(p for p in data.place_positions if p["key"] == "send")
+    bp = results["send"].by_placement()
+    bp = bp[(bp["year"] == d["first"]) & (bp["scenario"] == d["scenario"])]
+    independent = bp.loc[bp["placement"] == "special_independent", "plans"].sum()
+    assert independent == pytest.approx(d["places_first"] - d["capacity"]) and independent > 100
+    rec = next(r for r in recommendations(data) if "special school places needed" in r)
+    assert (f"so the {fmt_count(independent)} places short in {fmt_year(d['first'])} are the "
+            "children placed in independent special schools then") in rec

@@ -1247,7 +1247,15 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
                                        "no public capacity figure; " if _send_capacity_assumed(data)
                                        else "")
                         + "children placed in independent special schools count as "
-                        "needing a place)")
+                        "needing a place"
+                        # with capacity assumed to be today's state placements, today's gap is
+                        # exactly the children now in independent schools (a Cabinet audit)
+                        + (f", so the {fmt_count(d['places_first'] - d['capacity'])} places "
+                           f"short in {fmt_year(d['first'])} are the children placed in "
+                           "independent special schools then"
+                           if _send_capacity_assumed(data)
+                           and d["places_first"] - d["capacity"] >= 0.5 else "")
+                        + ")")
             if short:
                 rec += (f", and that in {fmt_year(d['left'][1])}, the plan's last year"
                         + (f", when {fmt_count(d['places_plan'])} places are needed"
