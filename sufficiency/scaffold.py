@@ -279,7 +279,7 @@ def new_model_text(
         "",
     ]
     lines += _areas(auth, cap, prim, sec, districts, middle)
-    lines += _sections(path)
+    lines += _sections(path, prim, sec)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -361,8 +361,21 @@ def _transfer(shares: list[tuple[str, float]]) -> list[str]:
             *[f'"{c}" = {s!r}' for c, s in shares]]
 
 
-def _sections(path) -> list[str]:
+def _sections(path, prim: list[str], sec: list[str]) -> list[str]:
     """[plan], [send], [early_years] and [report], with commented examples of what is local."""
+    pair, phase = (sec[:2], "secondary") if len(sec) > 1 else (prim[:2], "primary")
+    adjacency = [
+        "# Pupils who may be placed in a neighbouring area at a yearly transport cost, so that the plan",
+        "# weighs spare places next door against building (docs/model.md, \"[[plan.adjacency]]\"). The",
+        "# public data have no geography: without these the plan keeps every pupil in their own area",
+        "# and the report flags new schools that open beside spare places. For example:",
+        "#   [[plan.adjacency]]",
+        f'#   from = "{pair[0]}"',
+        f'#   to = "{pair[1]}"',
+        f'#   phase = "{phase}"',
+        "#   max_share = 0.1          # TODO the most of the from area's pupils who could go",
+        "#   cost_per_pupil = 1000.0  # TODO the Council's transport cost, GBP a pupil a year (a placeholder)",
+    ] if len(pair) == 2 else []
     return [
         "# ---------------------------------------------------------------------------------------------",
         "# [plan]: every planning area gets the default catalogue (bulge classes, expansions, a new",
@@ -386,6 +399,7 @@ def _sections(path) -> list[str]:
         "#   max_modules = 1",
         "#   earliest_year = 2028",
         '#   source = "Worcestershire County Council (2025)"',
+        *adjacency,
         "# Special school places, planned with --send (docs/model.md, \"[plan.special]\"), e.g.:",
         "#   [plan.special]",
         '#   options = [{ kind = "special_expansion", places = 8, cost_per_place = 67379.0, max_modules = 10, lead = 2 }]',

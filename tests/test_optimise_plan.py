@@ -575,3 +575,19 @@ def test_an_option_with_all_its_modules_used_is_named_as_what_binds():
     r = solve_allocation(demand, capacity, opts)
     assert r.total_shortfall > 0
     assert "(permanent expansion: its only module used)" in r.summary()
+
+
+def test_summary_beyond_25_builds_says_what_the_rest_add_up_to(inputs):
+    """A Coventry trial: "... and 3 more" hid three projects' places and cost. SYNTHETIC: the
+    plan's rows repeated to 30 distinct builds."""
+    import dataclasses
+
+    r = plan(inputs, StubForecast(inputs), appraise=False)
+    assert len(r.plan) > 0
+    rows = pd.concat([r.plan.assign(year=r.plan["year"] + k) for k in range(30)], ignore_index=True)
+    by = rows.groupby(["area", "phase", "kind", "year"], as_index=False)[["places", "cost"]].sum()
+    assert len(by) > 25
+    rest = by.iloc[25:]
+    text = dataclasses.replace(r, plan=rows).summary()
+    assert (f"  ... and {len(rest)} more builds, {rest['places'].sum():,.0f} places, "
+            f"GBP {rest['cost'].sum():,.0f} (plan.csv)") in text

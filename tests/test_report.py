@@ -845,3 +845,67 @@ def test_worst_year_without_a_plan_starts_at_the_reports_year(run):
     for y in range(data.meta["base_year"] + 1, 2026):
         assert not any(f"is {fmt_year(y)}, when" in r for r in recs)
     assert any("the worst year from 2026/27 is" in r for r in recs)
+
+
+def test_programme_mostly_in_areas_over_their_places_is_only_noted(run):
+    """A Coventry trial: GBP 112.2m of a GBP 118.2m programme in areas whose pupils already
+    exceeded their places on record, approved in principle, and the key decision agreed in one
+    of them. Over half the cost there: the programme is only noted as indicative; the key
+    decision is agreed only subject to its own area's capacity, and only noted when its area
+    is one of them. SYNTHETIC costs on the real Worcestershire plan."""
+    import dataclasses
+
+    from sufficiency.report.analysis import approval_withheld, key_decision_withheld
+
+    _, _, data = run
+    behind = data.capacity_behind_areas
+    assert approval_withheld(data) is None and not key_decision_withheld(data)
+    p = data.plan.copy()
+    mask = pd.Series(False, index=p.index)
+    for d in behind:
+        mask |= (p["area"].astype(str) == d["area"]) & (p["phase"] == d["phase"])
+    share = p.loc[mask, "cost"].sum() / p["cost"].sum()
+    assert 0 < share < 0.5  # as run: the programme is approved in principle
+    p.loc[mask, "cost"] *= 2 * (1 - share) / share  # now two thirds of the cost
+    d2 = dataclasses.replace(data, plan=p)
+    assert d2.approval_withheld == "areas"
+    recs = recommendations(d2)
+    assert not any(r.startswith("approves in principle") for r in recs)
+    prog = next(r for r in recs if r.startswith("notes an indicative capital programme"))
+    assert (f"which this report does not recommend for approval, as "
+            f"{fmt_gbp_m(p.loc[mask, 'cost'].sum())} of it is for projects in planning areas "
+            "whose places on record are in doubt") in prog
+    key = next(r for r in recs if "recommended option for Worcester City secondary" in r)
+    assert key.startswith("agrees in principle, subject to officers confirming its area's "
+                          "current capacity and pupils on roll, ")
+    assert "(within the indicative capital programme above)" in key
+    assert json.loads(render_summary_json(d2))["plan"]["approval_withheld"] == "areas"
+    assert "(not recommended for approval until current capacity is confirmed)" in " ".join(
+        executive_summary(d2))
+    # the key decision in one of those areas is noted, not agreed, even with approval
+    k = dict(data.key_decision, area=behind[0]["area"], area_name=behind[0]["name"],
+             phase=behind[0]["phase"])
+    d3 = dataclasses.replace(data, key_decision=k)
+    assert d3.approval_withheld is None and key_decision_withheld(d3)
+    key = next(r for r in recommendations(d3) if "the recommended option for" in r)
+    assert key.startswith("notes, but does not agree until current capacity is confirmed (its "
+                          "area's pupils already exceed its places on record), the recommended "
+                          f"option for {behind[0]['name']} {behind[0]['phase']} places")
+    assert json.loads(render_summary_json(d3))["key_decision"]["withheld"] is True
+
+
+def test_area_names_that_say_their_phase_are_not_doubled():
+    """A Coventry trial: "North West secondary (Coundon, ...) secondary"."""
+    from sufficiency.report.text import area_phase
+
+    assert area_phase("Worcester City", "secondary") == "Worcester City secondary"
+    assert area_phase("North West secondary (Coundon)", "secondary") == "North West secondary (Coundon)"
+    assert area_phase("Secondary North", "secondary") == "Secondary North"
+    assert area_phase("Primaryville", "primary") == "Primaryville primary"
+
+
+def test_rag_table_headers_are_set_smaller(html):
+    """A Coventry trial found "surplus 2022/23" and "RAG 2022/23" touching in the PDF: the
+    table of every planning area has its own class, whose headers are set smaller."""
+    assert '<table class="rag' in html
+    assert "table.rag th { font-size: 7pt;" in html

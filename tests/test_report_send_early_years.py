@@ -385,3 +385,22 @@ def test_todays_special_school_gap_is_named_as_the_independent_placements(run):
     rec = next(r for r in recommendations(data) if "special school places needed" in r)
     assert (f"so the {fmt_count(independent)} places short in {fmt_year(d['first'])} are the "
             "children placed in independent special schools then") in rec
+
+
+def test_summary_says_default_entitlements_understate_early_years_demand(run):
+    """A Coventry trial: with only the two default entitlements modelled, the summary said
+    'the plan meets the need' without saying that the working-parent entitlements, most of
+    today's funded hours, were left out."""
+    import dataclasses
+
+    from sufficiency.early_years import DEFAULT_ENTITLEMENTS_NOTE
+    from sufficiency.report.text import executive_summary
+
+    _, data, *_ = run
+    said = "these figures understate demand and the need from the working-parent entitlements is not assessed"
+    assert said not in " ".join(executive_summary(data))  # Worcestershire models them
+    only = dataclasses.replace(data, early_years_notes=(DEFAULT_ENTITLEMENTS_NOTE + " ...",))
+    line = next(p for p in executive_summary(only) if p.startswith("Funded early years places"))
+    assert line.endswith("Only the two default entitlements are modelled, not the working-parent "
+                         f"ones, so {said}.")
+    assert "meets the need" not in line

@@ -166,3 +166,28 @@ def test_entry_point_writes_beside_the_data(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Wrote" in proc.stdout and out.exists()
     assert tomllib.loads(out.read_text())["areas"][0]["transfer"] == {"8610002": 1.0}
+
+
+def test_adjacency_example_names_the_authoritys_areas_and_loads(written):
+    """The commented ``[[plan.adjacency]]`` example uses two of the authority's own areas and,
+    uncommented, loads (a Coventry trial: the plan flagged a new school beside spare places, and
+    the file did not say how to let pupils move)."""
+    text = written[335].read_text()
+    start = text.index("#   [[plan.adjacency]]")
+    block = []
+    for line in text[start:].splitlines():
+        if not line.startswith("#   "):
+            break
+        block.append(line[4:].split("  #")[0])
+    adj = tomllib.loads("\n".join(block).replace("[[plan.adjacency]]", "[[adjacency]]"))["adjacency"][0]
+    codes = {a["code"] for a in tomllib.loads(text)["areas"]}
+    assert {adj["from"], adj["to"]} <= codes and adj["from"] != adj["to"]
+    assert adj["phase"] == "secondary"
+    # uncommented in place, the model loads with it (beside the original: relative data paths)
+    lines = text.splitlines()
+    i = lines.index("#   [[plan.adjacency]]")
+    lines[i:i + len(block)] = block
+    out = written[335].with_name("adj.toml")
+    out.write_text("\n".join(lines) + "\n")
+    cfg = load_model(out)
+    assert len(cfg.section("plan")["adjacency"]) == 1

@@ -175,7 +175,10 @@ class AllocationResult:
                     + (f" (scheme {r.scheme!r}, built as one project)" if r.scheme else "")
                 )
             if len(by) > 25:
-                lines.append(f"  ... and {len(by) - 25} more")
+                rest = by.iloc[25:]
+                lines.append(f"  ... and {plural(len(rest), 'more build')}, "
+                             f"{rest['places'].sum():,.0f} places, GBP {rest['cost'].sum():,.0f} "
+                             "(plan.csv)")
         short = self.cells.loc[self.cells["shortfall_after"] > 0.5]
         known = self.options is not None and nc.PHASE in self.options
         offered = set(self.options[nc.PHASE]) if known else set()

@@ -22,6 +22,8 @@ __all__ = [
     "old_capacity_year",
     "capacity_behind",
     "capacity_behind_areas",
+    "approval_withheld",
+    "key_decision_withheld",
     "spare_beside_new_schools",
     "tier_changes",
     "central_scenario",
@@ -148,6 +150,46 @@ def capacity_behind_areas(data: ReportData) -> list[dict]:
                     "year": year, "pupils": float(r.demand), "places": float(r.capacity),
                     "cost": cost})
     return out
+
+
+#: the programme is only noted, not recommended for approval, when more than this share of
+#: its cost lies in :func:`capacity_behind_areas` (a Coventry trial: GBP 112.2m of GBP 118.2m
+#: in areas whose pupils already exceeded their places on record, approved in principle)
+BEHIND_AREAS_COST_SHARE = 0.5
+
+
+def approval_withheld(data: ReportData) -> str | None:
+    """Why the recommended programme is only noted as indicative, not recommended for
+    approval: ``"phase"`` when a phase's pupils in the base year already exceed its places on
+    record (:func:`capacity_behind`), ``"areas"`` when more than
+    :data:`BEHIND_AREAS_COST_SHARE` of its cost lies in :func:`capacity_behind_areas`;
+    None when it can be recommended (or there is no plan)."""
+    plan = data.plan
+    if plan is None or plan.empty:
+        return None
+    if data.capacity_behind:
+        return "phase"
+    total = float(plan["cost"].sum())
+    behind = sum(d["cost"] for d in data.capacity_behind_areas)
+    if total > 0 and behind > BEHIND_AREAS_COST_SHARE * total:
+        return "areas"
+    return None
+
+
+def key_decision_withheld(data: ReportData) -> bool:
+    """Whether the key decision is only noted, not agreed, until current capacity is
+    confirmed: when a phase's pupils already exceed its places (:func:`capacity_behind`, which
+    withholds the whole programme), or when its own area and phase are among
+    :func:`capacity_behind_areas` (a Coventry trial: agreed in principle there). A key
+    decision in an area not in doubt can be agreed while the rest of the programme is only
+    noted for that reason."""
+    if data.approval_withheld == "phase":
+        return True
+    k = data.key_decision
+    if k is None:
+        return False
+    return any(str(d["area"]) == str(k.get("area")) and d["phase"] == k.get("phase")
+               for d in data.capacity_behind_areas)
 
 
 #: a new school is set against spare places elsewhere when these cover this share of it

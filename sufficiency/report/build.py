@@ -236,6 +236,12 @@ class ReportData:
         return analysis.capacity_behind_areas(self)
 
     @cached_property
+    def approval_withheld(self) -> str | None:
+        """:func:`~sufficiency.report.analysis.approval_withheld` of this report, computed
+        once (the recommendations, the executive summary and summary.json state it)."""
+        return analysis.approval_withheld(self)
+
+    @cached_property
     def schools_named(self) -> pd.DataFrame:
         """The schools with their year groups read from their names
         (:func:`~sufficiency.nomenclature.named_year_groups`), once per report: every area
@@ -326,7 +332,14 @@ class ReportData:
                 "projects": int(len(p)),
                 # the demand planned for: "central", or "q0.8" for the 80th percentile
                 "demand": self.meta.get("plan_demand"),
-                "central_plan_cost_gbp": self.meta.get("central_plan_cost"),
+                # the plan for the central forecast: this plan's unless planned to a quantile
+                "central_plan_cost_gbp": (
+                    self.meta.get("central_plan_cost")
+                    if str(self.meta.get("plan_demand") or "").startswith("q") else cost),
+                # why the programme is only noted, not recommended for approval: "phase" (a
+                # phase's pupils exceed its places on record), "areas" (most of its cost is in
+                # areas whose pupils do), or null
+                "approval_withheld": self.approval_withheld,
                 "mainstream_left_short": [
                     {"phase": d["phase"], "year": d["year"], "places": _json_figure(d["total"]),
                      "areas": {name: _json_figure(v) for name, v in d["areas"]},
@@ -377,6 +390,8 @@ class ReportData:
                 "cost_gbp": _json_figure(r.get("cost", 0.0)),
                 "year": int(r["year"]) if r else None,
                 "last_year": int(r.get("last_year", r["year"])) if r else None,
+                # noted, not agreed, until current capacity is confirmed
+                "withheld": analysis.key_decision_withheld(self),
             }
         return out
 

@@ -20,6 +20,7 @@ from .text import (
     AGE_LABELS,
     SCENARIO_TEXT,
     SEND_PHASE_LABELS,
+    area_phase,
     fmt_count,
     fmt_gbp,
     fmt_gbp_m,
@@ -422,7 +423,7 @@ def key_decision_table(data) -> Table | None:
           "years (if temp.)": "int", "rec.": "bool"}
     fm.update({c: "count" for c in out.columns if c.startswith("most short")})
     return Table(
-        f"Options appraisal: {k['area_name']} {k['phase']} places", out, fm,
+        f"Options appraisal: {area_phase(k['area_name'], k['phase'])} places", out, fm,
         f"Shortfall left = max(0, demand x (1 + {fmt_pct(data.meta['margin'])}) - (capacity + the "
         f"option's places while open)), per year; each option on its own (one module of places, "
         f"at its earliest opening), the recommended plan (rec.) as chosen; 'years (if temp.)': "

@@ -31,6 +31,7 @@ from .analysis import (
     lapse_years,
     lapsing_kinds,
     AREA_BEHIND_TOLERANCE,
+    key_decision_withheld,
     old_capacity_year,
     position_at,
     published_latest,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .build import ReportData
 
 __all__ = [
+    "area_phase",
     "fmt_count",
     "fmt_gbp",
     "fmt_gbp_m",
@@ -337,10 +339,10 @@ def _programme_sentence(data: ReportData) -> str:
     temp = f" ({'; '.join(parts)})" if parts else ""
     y0, y1 = int(plan[nc.YEAR].min()), int(plan[nc.YEAR].max())
     key = data.key_decision
-    kd = (f"; its key decision, {key['area_name']} {key['phase']} places, is appraised in "
+    kd = (f"; its key decision, {area_phase(key['area_name'], key['phase'])} places, is appraised in "
           "section 7" if key is not None and key.get("recommended") is not None else "")
     withheld = " (not recommended for approval until current capacity is confirmed)" \
-        if data.capacity_behind else ""
+        if data.approval_withheld else ""
     return (f"The recommended programme{withheld} costs {fmt_gbp_m(float(plan['cost'].sum()))} "
             f"for {fmt_count(places)} places{temp} in {plural(len(plan), 'project')} "
             f"{_years_span(y0, y1)} (recommendation in section 1, projects in section 8){kd}.")
@@ -573,6 +575,17 @@ def recommendations(data: ReportData) -> list[str]:
                 "officers to supply each planning area's current capacity and re-run the plan "
                 f"before any approval{_behind_areas_condition(data)};"
             )
+        elif data.approval_withheld == "areas":
+            b = data.capacity_behind_areas
+            cost_b = sum(d["cost"] for d in b)
+            recs.append(
+                f"notes an indicative capital programme of {fmt_gbp_m(total)} for "
+                f"{_join(what)} in {plural(len(plan), 'project')} {_years_span(y0, y1)}, "
+                f"which this report does not recommend for approval, as {fmt_gbp_m(cost_b)} "
+                f"of it is for projects in planning areas whose places on record are in doubt: "
+                f"{_behind_areas_fact(data)}; asks officers to confirm current capacity and "
+                "pupils on roll there and re-run the plan before any approval;"
+            )
         else:
             more = _more_published_capacity(data)
             why = ((["area pupil numbers are derived from the authority's totals"]
@@ -670,21 +683,28 @@ def recommendations(data: ReportData) -> list[str]:
         instead = r.get("instead_of") or []
         # withheld with the programme, which is withheld as a whole when any phase rests on
         # places its base year's pupils already exceed
-        withheld = bool(data.capacity_behind)
+        # (a Coventry trial: agreed in principle in an area whose pupils already exceeded
+        # its places on record, and with most of the programme's cost in such areas)
+        withheld = key_decision_withheld(data)
+        own = withheld and data.approval_withheld != "phase"
         # on the programme's own conditions (derived pupil numbers, old capacity): a Cabinet
         # audit found the key decision agreed outright two items after a conditional approval
         conditional = data.any_history_derived or old_capacity_year(data) is not None
-        rec = (("notes, but does not agree until current capacity is confirmed, "
-                if withheld else
+        rec = (("notes, but does not agree until current capacity is confirmed"
+                + (" (its area's pupils already exceed its places on record)" if own else "")
+                + ", " if withheld else
+                "agrees in principle, subject to officers confirming its area's current "
+                "capacity and pupils on roll, " if data.approval_withheld else
                 "agrees in principle, subject to the conditions of the capital programme "
                 "above, " if conditional else "agrees ")
-               + f"the recommended option for {key['area_name']} {key['phase']} places"
+               + f"the recommended option for {area_phase(key['area_name'], key['phase'])} places"
                + (", instead of " + _join([
                    f"the {name} ({fmt_gbp_m(cost)}, earliest September {int(opens)})"
                    if np.isfinite(opens) else f"the {name} ({fmt_gbp_m(cost)})"
                    for name, cost, opens in instead], "or") if instead else "")
                + f": {amount} at {fmt_gbp_m(r['cost'])} (within the "
-               f"{'indicative ' if withheld else ''}capital programme above), {when} "
+               f"{'indicative ' if data.approval_withheld else ''}capital programme above), "
+               f"{when} "
                f"({r['option']})")
         if temp > 0:
             rec += f", {fmt_count(temp)} of them temporary places in bulge classes"
@@ -1293,6 +1313,14 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
     return recs
 
 
+def area_phase(name: str, phase: str) -> str:
+    """``"Worcester City secondary"``: an area's name with its phase, unless the name
+    already says it (a Coventry trial: "North West secondary (Coundon, ...) secondary")."""
+    if re.search(rf"\b{re.escape(str(phase))}\b", str(name), flags=re.IGNORECASE):
+        return str(name)
+    return f"{name} {phase}"
+
+
 def _behind_areas_fact(data: ReportData) -> str:
     """"in 2 planning areas the 2022/23 pupils already exceed the places on record (Walsall
     East secondary, 7,102 pupils against 6,326 places; ...), so the capacity on record is out
@@ -1301,7 +1329,7 @@ def _behind_areas_fact(data: ReportData) -> str:
     b = data.capacity_behind_areas
     if not b:
         return ""
-    shown = "; ".join(f"{d['name']} {d['phase']}, {fmt_count(d['pupils'])} pupils against "
+    shown = "; ".join(f"{area_phase(d['name'], d['phase'])}, {fmt_count(d['pupils'])} pupils against "
                       f"{fmt_count(d['places'])} places" for d in b[:3])
     more = f"; and {len(b) - 3} more" if len(b) > 3 else ""
     # the cause, area by area: derived pupils grow every area at the authority's rate from
@@ -1616,7 +1644,10 @@ def _send_early_years_summary(data: ReportData) -> list[str]:
             pooled = (" (age groups together)" if d["key"] == "early_years" else "")
             if left[0] < 0.5:
                 w = d.get("worst_after")
-                text += (f" The recommended plan meets the need with the {margin} margin by "
+                text += (f" The recommended plan meets the "
+                         + ("modelled " if d["key"] == "early_years" and
+                            _only_default_entitlements(data) else "")
+                         + f"need with the {margin} margin by "
                          f"{fmt_year(left[1])}, the plan's last year"
                          + (f", though {fmt_count(w[0])} places are still short in "
                             f"{fmt_year(w[1])}" if w is not None and w[0] >= 0.5 else "") + ".")
@@ -1630,5 +1661,11 @@ def _send_early_years_summary(data: ReportData) -> list[str]:
                                 f" before the plan and {fmt_count(left[0])} after it"
                                 + _worst_clause(d))
                 text += _by_age_clause(d) + "."
+        if d["key"] == "early_years" and _only_default_entitlements(data):
+            # a Coventry trial: "the plan meets the need" with the working-parent
+            # entitlements, the larger part of today's funded hours, left out
+            text += (" Only the two default entitlements are modelled, not the working-parent "
+                     "ones, so these figures understate demand and the need from the "
+                     "working-parent entitlements is not assessed.")
         out.append(text)
     return out
