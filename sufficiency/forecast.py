@@ -1061,8 +1061,10 @@ class CohortModel:
         fi = np.clip(ti - Tn, 0, None)
         v = val[ai, ti, gi]
 
-        def fc_or_hist(arr):
-            return np.where(is_fc, arr[ai, fi, gi], v)
+        def fc_or_hist(arr):  # one flat index for the five bound arrays
+            return np.where(is_fc, arr.reshape(-1)[flat_fc], v)
+
+        flat_fc = np.ravel_multi_index((ai, fi, gi), bounds.shape[:3])
 
         years_all = np.concatenate([np.asarray(self.years_), np.arange(self.base_year_ + 1, self.base_year_ + H + 1)])
         kinds = np.array([self.kind_[a] for a in self.areas_], dtype=object)
@@ -1078,9 +1080,9 @@ class CohortModel:
             "pupils_lower_95": fc_or_hist(bounds[..., 2 if len(qs) > 2 else 0]),
             "pupils_upper_95": fc_or_hist(bounds[..., 3 if len(qs) > 2 else 1]),
             nc.KIND: np.where(is_fc, "forecast", kinds[ai]),
-            "births_projected": np.where(is_fc, bp[ai, fi, gi], False).astype(bool),
+            "births_projected": np.where(is_fc, bp.reshape(-1)[flat_fc], False).astype(bool),
             "cohort": fc_or_hist(central),
-            "housing": np.where(is_fc, hous[ai, fi, gi], 0.0),
+            "housing": np.where(is_fc, hous.reshape(-1)[flat_fc], 0.0),
         })
         data["tier"] = _tier_column(data, tiers)
         data = data[list(FORECAST_COLUMNS)]

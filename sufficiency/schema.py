@@ -462,7 +462,7 @@ def validate_frame(
                 )
 
     key = [k for k in schema.key if k in checked.columns]
-    dup = checked.duplicated(subset=key, keep=False).to_numpy()
+    order, dup = _key_order(checked, key)
     if dup.any():
         raise_rows_error(
             source, "/".join(key), checked, dup, "duplicate key",
@@ -497,4 +497,27 @@ def validate_frame(
                 "every year between the first and the last", label=lab(nc.YEAR),
             )
     checked = checked.drop(columns=["_line"], errors="ignore")
-    return checked.sort_values(key, kind="stable").reset_index(drop=True)
+    return checked.take(order).reset_index(drop=True)
+
+
+def _key_order(frame: pd.DataFrame, key: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows' order sorted by ``key`` (missing values last, ties in row order, as a
+    stable ``sort_values``) and which rows share their key with another (``duplicated(keep=
+    False)``), from integer codes of each key column (hashing text once instead of comparing
+    it in every sort and duplicate test)."""
+    n = len(frame)
+    if not key:
+        return np.arange(n), np.zeros(n, dtype=bool)
+    codes = []
+    for k in key:
+        c, uniq = pd.factorize(frame[k], sort=True, use_na_sentinel=True)
+        codes.append(np.where(c < 0, len(uniq), c))  # missing last
+    order = np.lexsort(codes[::-1])  # lexsort is stable; the last key is the primary one
+    sorted_codes = np.stack([c[order] for c in codes])
+    same_as_next = np.all(sorted_codes[:, 1:] == sorted_codes[:, :-1], axis=0)
+    dup_sorted = np.zeros(n, dtype=bool)
+    dup_sorted[1:] |= same_as_next
+    dup_sorted[:-1] |= same_as_next
+    dup = np.empty(n, dtype=bool)
+    dup[order] = dup_sorted
+    return order, dup

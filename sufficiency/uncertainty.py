@@ -120,12 +120,12 @@ def estimate_size_noise(history: pd.DataFrame, exclude_years=(), min_areas: int 
         None if fewer than ``min_areas`` areas or ``min_years`` transitions per area.
     """
     h = history[["area", "year", "ncy", "pupils"]].dropna()
-    areas = np.sort(h["area"].unique())
+    ai, areas = pd.factorize(h["area"], sort=True)  # hashing: faster than sorting the codes
+    areas = np.asarray(areas)
     years = np.arange(int(h["year"].min()), int(h["year"].max()) + 1) if len(h) else np.array([], int)
     if len(areas) < min_areas or len(years) < 2:
         return None
     cube = np.full((len(areas), len(years), 15), np.nan)
-    ai = np.searchsorted(areas, h["area"].to_numpy())
     ti = h["year"].to_numpy(dtype=int) - years[0]
     gi = h["ncy"].to_numpy(dtype=int)
     ok = (gi >= 0) & (gi < 15)

@@ -177,3 +177,24 @@ def test_predict_with_error_model_keeps_ranges_and_does_not_warn(history, births
 def test_bad_method_shows_the_value(history, births, name):
     with pytest.raises(ConfigError, match=rf"^{name} = 'avg': expected one of \("):
         _fit(history, births, **{name: "avg"})
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_key_order_is_a_stable_sort_and_flags_every_duplicate(seed):
+    """validate_frame's integer-code sort and duplicate test agree with pandas' own
+    (stable sort_values, missing last; duplicated(keep=False)), text and numbers, with
+    missing values and repeated keys."""
+    from sufficiency.schema import _key_order
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    area = rng.choice(np.array(["E10000034", "E06000019", " b", "a", None], dtype=object), n)
+    year = rng.choice([2011.0, 2012.0, 2030.0, np.nan], n)
+    ncy = rng.integers(-2, 15, n)
+    f = pd.DataFrame({"area": area, "year": year, "ncy": ncy, "x": np.arange(n)})
+    key = ["area", "year", "ncy"]
+    order, dup = _key_order(f, key)
+    expected = f.sort_values(key, kind="stable", na_position="last")
+    assert f.take(order)["x"].tolist() == expected["x"].tolist()
+    assert dup.tolist() == f.duplicated(subset=key, keep=False).tolist()
+    assert dup.any() and not dup.all()
