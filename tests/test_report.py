@@ -603,10 +603,11 @@ def test_accuracy_prose_matches_backtest_and_scorecards(run):
     text = " ".join(accuracy_sentences(data))
     for (phase, h), g in both.groupby([nc.PHASE, "horizon"]):
         n = len(g)
-        assert (f"{phase.capitalize()}, {h} year{'s' if h != 1 else ''} ahead, {n} target "
-                f"year{'s' if n != 1 else ''}: this engine's "
-                f"median absolute error {fmt_pct(g['pct_error'].abs().median())} against the "
-                f"Council's own {fmt_pct(g['own_error'].abs().median())}") in text
+        assert (f"Over the {n} target year{'s' if n != 1 else ''} with a published Council "
+                "figure (") in text
+        assert (f"this engine's median absolute error "
+                f"{fmt_pct(g['pct_error'].abs().median(), decimals=2)} against the "
+                f"Council's own {fmt_pct(g['own_error'].abs().median(), decimals=2)}") in text
     assert (f"--origins {','.join(map(str, origins))} --horizons 1,3 --areas {me} "
             "--out errors.csv") in text
 

@@ -19,6 +19,7 @@ import time
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from dataclasses import replace as _replace
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any
@@ -110,7 +111,11 @@ class ReportData:
     send, early_years : DataFrame or None
         ``SendResult.to_frame()``, ``EarlyYearsResult.to_frame()``.
     accuracy : DataFrame or None
-        ``source, phase, horizon, target_year, error`` (signed fraction).
+        One row per phase, horizon and target year for the model's own authority
+        (:data:`ACCURACY_COLUMNS`): this engine's backtest forecast, the census outcome, its
+        error, the two baselines' errors (last year carried forward, plain cohort survival
+        with 3-year means), the authority's own published error (DfE scorecards), the 80%
+        range and whether the outcome fell inside it (see :func:`_accuracy_table`).
     assumptions, sources : DataFrame
         What the run assumed (with where it is set) and what it read (files, checksums).
     notes : tuple of str
@@ -723,7 +728,8 @@ def run_pipeline(
                 # the last origins have no 3-year target in the data: expected, so not a warning
                 res = bt(pupils, births, list(range(first + 2, last)), [1, 3], params=params,
                          scorecards=sc, beyond_level=logging.INFO, calendar_births=cal)
-            out["backtest"] = res
+            # the census years it ran on, for the accuracy section's source note
+            out["backtest"] = _replace(res, extra={**dict(res.extra), "census_years": (first, last)})
         except _errors(strict) as exc:
             missing["backtest"] = f"the backtest failed: {_why(exc)}"
     lap("scorecards_backtest")
@@ -835,7 +841,8 @@ def _demand_table(forecast, q: float, cells: pd.DataFrame | None) -> pd.DataFram
 
 
 def _backtest_meta(backtest) -> Mapping[str, Any] | None:
-    """How the accuracy backtest was run: ``authorities`` fitted on (count), ``origins``."""
+    """How the accuracy backtest was run: ``authorities`` fitted on (count), ``origins``,
+    ``horizons``, ``census_years`` (first and last year of the pupils it ran on, or None)."""
     bt = _frame_or_none(backtest)
     if bt is None or bt.empty or "origin" not in bt:
         return None
@@ -845,6 +852,11 @@ def _backtest_meta(backtest) -> Mapping[str, Any] | None:
     return MappingProxyType({
         "authorities": int(bt[nc.AREA].nunique()) if nc.AREA in bt else 1,
         "origins": tuple(sorted(int(o) for o in bt["origin"].unique())),
+        "horizons": tuple(sorted(int(h) for h in bt["horizon"].unique())),
+        # first and last January census of the pupils it ran on (None when not recorded)
+        "census_years": (tuple(int(y) for y in years)
+                         if (years := dict(getattr(backtest, "extra", None) or {})
+                             .get("census_years")) else None),
         # the command quoted runs the engine's defaults: say so when the model's differ
         "default_params": all(_plain(used.get(k, v)) == _plain(v) for k, v in DEFAULT_PARAMS.items()),
     })
@@ -873,45 +885,71 @@ def _backtest_files(cfg) -> Mapping[str, str]:
     return MappingProxyType(out)
 
 
+#: columns of :attr:`ReportData.accuracy`, in order
+ACCURACY_COLUMNS = (
+    nc.PHASE, "horizon", "origin", "target_year", "forecast", "actual", "pct_error",
+    "pct_error_last", "pct_error_cohort3", "authority_error", "lower80", "upper80", "inside80",
+    "scorecard_edition",
+)
+
+
 def _accuracy_table(inputs: ModelInputs, scorecards, backtest) -> pd.DataFrame | None:
-    parts = []
+    """One row per phase (primary, secondary), horizon and target year for the model's own
+    authority: this engine's backtest (:func:`sufficiency.backtest.backtest`, fitted on every
+    authority in the pupils file, this one's rows kept) with both baselines' errors and the
+    80% range, next to the authority's own published error (DfE scorecards, the newest
+    edition's figure where two give one).
+
+    Columns :data:`ACCURACY_COLUMNS`: ``origin = target_year - horizon``; ``forecast``,
+    ``actual``, ``lower80``, ``upper80`` [pupils]; ``pct_error`` (this engine),
+    ``pct_error_last`` (last year carried forward), ``pct_error_cohort3`` (plain cohort
+    survival, 3-year means) and ``authority_error`` are signed ``(forecast - actual) /
+    actual`` [fraction]; ``inside80`` is ``lower80 <= actual <= upper80`` (None without a
+    range); ``scorecard_edition`` the scorecard the authority's figure is from. Rows with only
+    the authority's figure (a horizon or target year the backtest does not score) have the
+    engine's columns empty. None when neither source has a row.
+    """
+    key = [nc.PHASE, "horizon", "target_year"]
+    me = str(inputs.config.authority)
+    eng = None
+    bt = _frame_or_none(backtest)
+    if bt is not None and not bt.empty and {"pct_error", "target_year", "horizon", nc.PHASE} <= set(bt):
+        eng = bt[bt[nc.PHASE].isin(["primary", "secondary"])]
+        if nc.AREA in eng:  # fitted on every authority in the file; this one reported
+            eng = eng[eng[nc.AREA].astype(str) == me]
+        cols = [c for c in ("forecast", "actual", "pct_error", "pct_error_last",
+                            "pct_error_cohort3", "lower80", "upper80") if c in eng]
+        eng = eng[key + cols].astype({"horizon": "int64", "target_year": "int64"})
+        if eng.duplicated(key).any():  # one forecast per origin and horizon: never expected
+            raise SufficiencyError(f"backtest: more than one row per phase, horizon and target "
+                                   f"year for {me}:\n{eng[eng.duplicated(key, keep=False)].head()}")
+    own = None
     if scorecards is not None:
         sc = scorecards.data
-        mine = sc[sc[nc.AREA] == inputs.config.authority]
-        if not mine.empty:
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "source": "authority's own forecast (DfE scorecard)",
-                        nc.PHASE: mine[nc.PHASE].to_numpy(),
-                        "horizon": mine["horizon"].astype(int).to_numpy(),
-                        "target_year": mine["target_year"].astype(int).to_numpy(),
-                        "error": mine["own_error"].astype(float).to_numpy(),
-                    }
-                )
-            )
-    if backtest is not None:
-        bt = _frame_or_none(backtest)
-        if bt is not None and not bt.empty and {"pct_error", "target_year", "horizon", nc.PHASE} <= set(bt):
-            keep = bt[bt[nc.PHASE].isin(["primary", "secondary"])]
-            if nc.AREA in keep:  # fitted on every authority in the file; this one reported
-                keep = keep[keep[nc.AREA].astype(str) == str(inputs.config.authority)]
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "source": "this engine (backtest)",
-                        nc.PHASE: keep[nc.PHASE].to_numpy(),
-                        "horizon": keep["horizon"].astype(int).to_numpy(),
-                        "target_year": keep["target_year"].astype(int).to_numpy(),
-                        "error": keep["pct_error"].astype(float).to_numpy(),
-                    }
-                )
-            )
-    if not parts:
+        own = sc[(sc[nc.AREA].astype(str) == me) & sc[nc.PHASE].isin(["primary", "secondary"])]
+        # the newest edition's figure where two editions give one (as the backtest keeps)
+        own = (own.sort_values("edition", kind="stable")
+               .drop_duplicates(key, keep="last")
+               .astype({"horizon": "int64", "target_year": "int64"}))
+        own = own[key + ["own_error", "edition"]].rename(
+            columns={"own_error": "authority_error", "edition": "scorecard_edition"})
+    frames = [f for f in (eng, own) if f is not None and not f.empty]
+    if not frames:
         return None
-    acc = pd.concat(parts, ignore_index=True)
-    acc = acc.groupby(["source", nc.PHASE, "horizon", "target_year"], as_index=False)["error"].mean()
-    return acc.sort_values([nc.PHASE, "horizon", "target_year", "source"]).reset_index(drop=True)
+    acc = frames[0] if len(frames) == 1 else eng.merge(own, on=key, how="outer")
+    acc = acc.sort_values(key, kind="stable").reset_index(drop=True)
+    acc["origin"] = (acc["target_year"] - acc["horizon"]).astype("int64")
+    for c in ACCURACY_COLUMNS:
+        if c not in acc:
+            acc[c] = np.nan
+    acc["authority_error"] = acc["authority_error"].astype(float)
+    acc["scorecard_edition"] = acc["scorecard_edition"].astype("Int64")
+    lo, hi, act = (acc[c].to_numpy(float) for c in ("lower80", "upper80", "actual"))
+    known = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(act)
+    inside = (lo <= act) & (act <= hi)
+    acc["inside80"] = pd.Series([bool(v) if k else None for v, k in zip(inside, known)],
+                                dtype=object, index=acc.index)
+    return acc[list(ACCURACY_COLUMNS)]
 
 
 ENGLAND = "E92000001"

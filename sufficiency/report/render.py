@@ -323,6 +323,7 @@ _XL_FORMATS = {
     "pct": "0.0%",
     "pct_down": "0.00%",  # the workbook holds the exact value: two decimals, not a rounded 5.0%
     "pct_signed": "+0.0%;-0.0%;0.0%",
+    "pct_signed2": "+0.00%;-0.00%;0.00%",
     "year": "0",
     "int": "0",
 }

@@ -20,6 +20,7 @@ from .text import (
     AGE_LABELS,
     SCENARIO_TEXT,
     SEND_PHASE_LABELS,
+    accuracy_note,
     area_phase,
     fmt_count,
     fmt_gbp,
@@ -39,6 +40,7 @@ __all__ = [
     "key_decision_table",
     "key_decision_years",
     "accuracy_table",
+    "accuracy_sheet",
     "send_table",
     "send_scenarios_table",
     "early_years_table",
@@ -46,8 +48,8 @@ __all__ = [
     "format_cell",
 ]
 
-FORMATS = ("count", "gbp", "gbp_m", "pct", "pct_down", "pct_signed", "year", "text", "int", "bool",
-           "range")
+FORMATS = ("count", "gbp", "gbp_m", "pct", "pct_down", "pct_signed", "pct_signed2", "year", "text",
+           "int", "bool", "yes_no", "range")
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class Table:
 
 def format_cell(value, fmt: str) -> str:
     """Format one cell as the report prints it."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return "-"
     if fmt == "count":
         return fmt_count(value)
@@ -91,8 +93,12 @@ def format_cell(value, fmt: str) -> str:
         return fmt_year(value)
     if fmt == "int":
         return str(int(value))
+    if fmt == "pct_signed2":
+        return fmt_pct(value, signed=True, decimals=2)
     if fmt == "bool":
         return "yes" if bool(value) else ""
+    if fmt == "yes_no":  # a flag that is also read when false; missing printed as a dash
+        return "yes" if bool(value) else "no"
     if fmt == "range":  # pre-formatted "1,107 (800-1,531)", aligned as a number
         return str(value)
     if fmt == "code":  # a file's column names, as written there
@@ -458,22 +464,62 @@ def key_decision_years(data) -> Table | None:
                  {c: "count" for c in letters}, "Options A, B, ... as in the table above.")
 
 
-def accuracy_table(data) -> Table | None:
+#: the accuracy table's columns as printed: ReportData.accuracy column -> header
+ACCURACY_HEADERS = {
+    nc.PHASE: "phase",
+    "horizon": "years ahead",
+    "origin": "origin (last census used)",
+    "target_year": "target year",
+    "forecast": "this engine: forecast",
+    "actual": "outcome (census)",
+    "lower80": "80% range: lower",
+    "upper80": "80% range: upper",
+    "pct_error": "this engine",
+    "pct_error_last": "last year carried forward",
+    "pct_error_cohort3": "plain cohort survival (3-year means)",
+    "authority_error": "the Council's own (DfE scorecard)",
+    "inside80": "outcome inside this engine's 80% range",
+    "scorecard_edition": "scorecard edition",
+}
+_ACCURACY_FORMATS = {
+    "phase": "text", "years ahead": "int", "origin (last census used)": "year",
+    "target year": "year", "this engine: forecast": "count", "outcome (census)": "count",
+    "80% range: lower": "count", "80% range: upper": "count", "this engine": "pct_signed2",
+    "last year carried forward": "pct_signed2",
+    "plain cohort survival (3-year means)": "pct_signed2",
+    "the Council's own (DfE scorecard)": "pct_signed2",
+    "outcome inside this engine's 80% range": "yes_no", "scorecard edition": "int",
+}
+#: columns of the report's table (the appendix sheet has them all)
+_ACCURACY_PRINTED = (nc.PHASE, "horizon", "target_year", "pct_error", "pct_error_last",
+                     "pct_error_cohort3", "authority_error", "inside80")
+#: the appendix sheet's columns, in order
+_ACCURACY_SHEET = (nc.PHASE, "horizon", "origin", "target_year", "forecast", "actual",
+                   "lower80", "upper80", "pct_error", "pct_error_last", "pct_error_cohort3",
+                   "authority_error", "inside80", "scorecard_edition")
+
+
+def _accuracy(data, columns, title: str) -> Table | None:
     a = data.accuracy
     if a is None or a.empty:
         return None
-    out = a.pivot_table(index=[nc.PHASE, "horizon", "target_year"], columns="source",
-                        values="error", aggfunc="mean").reset_index()
-    out.columns.name = None
-    out["target_year"] = out["target_year"].astype(int)
-    fm = {c: "pct_signed" for c in out.columns if c not in (nc.PHASE, "horizon", "target_year")}
-    fm.update({"target_year": "year", "horizon": "int"})
-    out = out.rename(columns={"target_year": "target year"})
-    fm["target year"] = fm.pop("target_year")
-    return Table("Forecast accuracy: signed error (forecast - actual) / actual", out, fm,
-                 "DfE measure: authority totals, primary R-Y6 and secondary Y7-Y11, forecasts "
-                 "made 1, 2 or 3 years before. Source: DfE school places scorecards (own "
-                 "forecasts) and this engine's rolling-origin backtest on the same measure.")
+    out = a[[c for c in columns if c in a]].rename(columns=ACCURACY_HEADERS)
+    fm = {c: f for c, f in _ACCURACY_FORMATS.items() if c in out}
+    return Table(title, out.reset_index(drop=True), fm, accuracy_note(data))
+
+
+def accuracy_table(data) -> Table | None:
+    """The accuracy record: one row per phase, years ahead and target year, with this
+    engine's backtest error, both baselines', the Council's own published error and whether
+    the outcome fell inside the engine's 80% range; the note gives every figure's source."""
+    return _accuracy(data, _ACCURACY_PRINTED,
+                     "Forecast accuracy: signed error (forecast - actual) / actual")
+
+
+def accuracy_sheet(data) -> Table | None:
+    """:func:`accuracy_table` with each row's origin, forecast, outcome and 80% range, and
+    the scorecard edition of the Council's figure (the appendix's Accuracy sheet)."""
+    return _accuracy(data, _ACCURACY_SHEET, "Forecast accuracy")
 
 
 def published_table(data) -> Table | None:
@@ -675,8 +721,9 @@ def appendix_tables(data) -> dict[str, Table]:
         t["Early years"] = Table("Early years places", data.early_years,
                                  {c: "count" for c in data.early_years.columns
                                   if c.startswith("places") or c in ("supply", "shortfall")}, "")
-    if data.accuracy is not None:
-        t["Accuracy"] = Table("Forecast accuracy", data.accuracy, {"error": "pct_signed"}, "")
+    acc = accuracy_sheet(data)
+    if acc is not None:
+        t["Accuracy"] = acc
     pt = published_table(data)
     if pt is not None:
         t["Council's own return"] = pt

@@ -106,8 +106,9 @@ def fmt_gbp_m(value: float) -> str:
     return f"£{v / 1e3:,.0f}k"
 
 
-def fmt_pct(value: float, signed: bool = False, down: bool = False) -> str:
-    """Fraction as a percentage to one decimal place (``0.0456 -> "4.6%"``).
+def fmt_pct(value: float, signed: bool = False, down: bool = False, decimals: int = 1) -> str:
+    """Fraction as a percentage to one decimal place (``0.0456 -> "4.6%"``), or to
+    ``decimals`` places (``0.00456, decimals=2 -> "0.46%"``; not with ``down``).
 
     ``down=True`` rounds a positive value down (``0.04955 -> "4.9%"``, not "5.0%"): for a
     surplus printed next to its RAG rating, so a value below a threshold (5%) never prints as
@@ -122,7 +123,8 @@ def fmt_pct(value: float, signed: bool = False, down: bool = False) -> str:
         # round(.., 9): 0.05 stored as 4.9999.. stays 5.0
         y = math.floor(round(abs(x) * 10, 9)) / 10
         x = y if x > -1e-9 else -max(y, 0.1)  # float noise below zero is zero
-    return f"{x:+.1f}%" if signed else f"{x:.1f}%"
+        return f"{x:+.1f}%" if signed else f"{x:.1f}%"
+    return f"{x:+.{decimals}f}%" if signed else f"{x:.{decimals}f}%"
 
 
 def fmt_year(year: int) -> str:
@@ -862,61 +864,210 @@ def _tier_change_sentence(t: dict, where: bool = False) -> str:
             + "; this plan does not include those places.")
 
 
-def accuracy_sentences(data: ReportData) -> list[str]:
-    """Compare this engine's backtest errors with the authority's own, where both exist.
+#: the accuracy section's names for the backtest's error columns
+ACCURACY_SOURCES = {
+    "pct_error": "this engine",
+    "pct_error_last": "last year carried forward",
+    "pct_error_cohort3": "plain cohort survival (3-year means)",
+    "authority_error": "the Council's own (DfE scorecard)",
+}
 
-    For each phase and horizon, over the target years both sources cover: the median
-    absolute error of each [fraction], and the number of years.
+
+def _pct2(value: float) -> str:
+    """An accuracy figure: a percentage to two decimals (the errors differ by tenths)."""
+    return fmt_pct(value, decimals=2)
+
+
+def _ahead(h: int) -> str:
+    return f"{int(h)} year{'s' if int(h) != 1 else ''} ahead"
+
+
+def accuracy_scores(acc: pd.DataFrame) -> pd.DataFrame:
+    """The accuracy section's figures by phase and horizon, from :attr:`ReportData.accuracy`'s
+    rows with an engine error: ``phase, horizon, n, first, last`` (target years),
+    ``mae_model, mae_last, mae_cohort3`` (median absolute errors [fraction]), ``inside,
+    ranged`` (outcomes inside the 80% range, of those with a range), and over the target years
+    that also have the authority's own figure ``n_authority, mae_model_paired,
+    mae_authority``."""
+    rows = []
+    eng = acc[acc["pct_error"].notna()]
+    for (phase, h), g in eng.groupby([nc.PHASE, "horizon"], sort=True):
+        ranged = g["inside80"].dropna()
+        paired = g[g["authority_error"].notna()]
+        rows.append({
+            nc.PHASE: phase, "horizon": int(h), "n": len(g),
+            "first": int(g["target_year"].min()), "last": int(g["target_year"].max()),
+            "mae_model": g["pct_error"].abs().median(),
+            "mae_last": g["pct_error_last"].abs().median(),
+            "mae_cohort3": g["pct_error_cohort3"].abs().median(),
+            "inside": int(sum(bool(v) for v in ranged)), "ranged": len(ranged),
+            "n_authority": len(paired),
+            "paired_years": tuple(int(y) for y in paired["target_year"]),
+            "mae_model_paired": paired["pct_error"].abs().median() if len(paired) else np.nan,
+            "mae_authority": paired["authority_error"].abs().median() if len(paired) else np.nan,
+        })
+    return pd.DataFrame(rows)
+
+
+def _better(engine: float, others: dict[str, float]) -> str:
+    """" Plain cohort survival (3-year means) did better here than this engine." for the
+    baselines whose median error is below the engine's as printed (two decimals)."""
+    e = round(100 * engine, 2)
+    better = [k for k, v in others.items() if np.isfinite(v) and round(100 * v, 2) < e]
+    same = [k for k, v in others.items() if np.isfinite(v) and round(100 * v, 2) == e]
+    out = ""
+    if len(better) == 2:
+        out += " Both baselines did better here than this engine."
+    elif better:
+        out += f" {_cap(better[0])} did better here than this engine."
+    if same:
+        out += f" {_cap(_join(same))} did as well."
+    return out
+
+
+def accuracy_sentences(data: ReportData) -> list[str]:
+    """The accuracy record in words, computed from :attr:`ReportData.accuracy`.
+
+    One sentence per phase and horizon the backtest scores: this engine's median absolute
+    error against both baselines' (saying where a baseline did better), how many outcomes
+    fell inside the engine's 80% range, and, over the target years that also have one, the
+    Council's own published error. Then the coverage over all, the Council's figures with no
+    engine figure beside them, how to reproduce the backtest, and a caution.
     """
     acc = data.accuracy
-    if acc is None or acc.empty or acc["source"].nunique() < 2:
+    if acc is None or acc.empty or "pct_error" not in acc or acc["pct_error"].isna().all():
         return []
-    wide = acc.pivot_table(index=[nc.PHASE, "horizon", "target_year"], columns="source",
-                           values="error").dropna()
-    if wide.empty or wide.shape[1] < 2:
-        return []
-    own = next(c for c in wide.columns if "own" in c)
-    eng = next(c for c in wide.columns if c != own)
+    scores = accuracy_scores(acc)
     out = []
-    for (phase, horizon), g in wide.groupby(level=[0, 1], sort=True):
+    for r in scores.itertuples(index=False):
+        span = (f"for {fmt_year(r.first)}" if r.first == r.last
+                else f"for {fmt_year(r.first)} to {fmt_year(r.last)}")
+        base = {ACCURACY_SOURCES["pct_error_last"]: r.mae_last,
+                ACCURACY_SOURCES["pct_error_cohort3"]: r.mae_cohort3}
+        against = _join([f"{_pct2(v)} for {k}" for k, v in base.items() if np.isfinite(v)])
+        text = (f"{_cap(r.phase)}, {_ahead(r.horizon)} ({plural(r.n, 'forecast')} {span}): "
+                f"median absolute error {_pct2(r.mae_model)} for this engine"
+                + (f" against {against}" if against else "")
+                + (f"; {r.inside} of {r.ranged} outcomes inside the engine's 80% range"
+                   if r.ranged else "") + ".")
+        text += _better(r.mae_model, base)
+        if r.n_authority:
+            years = _join([fmt_year(y) for y in r.paired_years])
+            council = ("the Council's own forecasts did better there"
+                       if round(100 * r.mae_authority, 2) < round(100 * r.mae_model_paired, 2)
+                       else "")
+            text += (f" Over the {plural(r.n_authority, 'target year')} with a published "
+                     f"Council figure ({years}): this engine's median absolute error "
+                     f"{_pct2(r.mae_model_paired)} against the Council's own "
+                     f"{_pct2(r.mae_authority)}" + (f"; {council}" if council else "") + ".")
+        out.append(text)
+    inside, ranged = int(scores["inside"].sum()), int(scores["ranged"].sum())
+    if ranged:
         out.append(
-            f"{phase.capitalize()}, {int(horizon)} year{'s' if int(horizon) != 1 else ''} "
-            f"ahead, {len(g)} target year{'s' if len(g) != 1 else ''}: this "
-            f"engine's median absolute error {fmt_pct(g[eng].abs().median())} against the "
-            f"Council's own {fmt_pct(g[own].abs().median())}."
+            f"Over both phases and every horizon above, {inside} of {ranged} outcomes "
+            f"({fmt_pct(inside / ranged, decimals=0)}) fell inside the engine's 80% ranges, "
+            "against the 80% that well-calibrated ranges catch (each range was set from the "
+            "errors of forecasts for earlier years only); these are consecutive years of one "
+            "authority, not independent trials, so the share is a rough check only."
         )
-    how = data.meta.get("backtest")
-    if out and how:
+    how = data.meta.get("backtest") or {}
+    census = how.get("census_years")
+    own_only = acc[acc["pct_error"].isna() & acc["authority_error"].notna()]
+    if len(own_only):
+        last = census[1] if census else int(acc.loc[acc["pct_error"].notna(), "target_year"].max())
+        run_h = sorted(int(h) for h in acc.loc[acc["pct_error"].notna(), "horizon"].unique())
+        later = sorted(int(y) for y in own_only.loc[own_only["target_year"] > last, "target_year"].unique())
+        other_h = sorted(int(h) for h in own_only["horizon"].unique() if int(h) not in run_h)
+        why = []
+        if later:
+            why.append(f"for {_join([fmt_year(y) for y in later])}, after the last census in "
+                       f"the pupils file ({fmt_year(last)})")
+        if other_h:
+            why.append(f"for forecasts made {_join([str(h) for h in other_h], 'or')} years "
+                       "ahead, which the backtest does not make (it makes them "
+                       f"{_join([str(h) for h in run_h])} years ahead)")
+        if why:
+            out.append("The table also lists Council errors with no engine figure beside "
+                       f"them: {'; and '.join(why)}.")
+    if how.get("origins"):
         n, origins = how["authorities"], how["origins"]
+        hs = ",".join(str(h) for h in how.get("horizons", (1, 3)))
         cfg_files = data.meta.get("backtest_files") or {}
         cmd = " ".join(f"--{k} {v}" for k, v in cfg_files.items())
         whose = (f"the authority totals of the {n} authorities in the pupils file (fitted and "
                  "pooled over them, as in the engine's documented backtest; this authority's "
                  "errors reported)" if n > 1 else "this authority's own totals")
-        text = (f"The engine's errors come from a rolling-origin backtest of {whose}, origins "
-                f"{fmt_year(origins[0])} to {fmt_year(origins[-1])}, 1 and 3 years ahead.")
+        text = (f"The errors of this engine and of both baselines come from a rolling-origin "
+                f"backtest of {whose}, forecasts made from {fmt_year(origins[0])} to "
+                f"{fmt_year(origins[-1])}, {_join([str(h) for h in how.get('horizons', (1, 3))])} "
+                "years ahead.")
+        hmax = max(how.get("horizons", (1, 3)))
+        n_late = sum(1 for o in origins if census and o + hmax > census[1])
+        late = (f"; the {hmax}-year forecasts from the last "
+                f"{plural(n_late, 'origin') if n_late > 1 else 'origin'} have no outcome yet"
+                if n_late else "")
         if cmd and how.get("default_params", True):
-            text += (f" Its errors by target year (appendix, sheet Accuracy) are those of "
-                     f"sufficiency backtest {cmd} --origins "
-                     f"{','.join(str(o) for o in origins)} --horizons 1,3 --areas "
-                     f"{data.meta['authority']} --out errors.csv (the model's files; the "
-                     "scorecards add the Council's own errors); the medians above are over "
-                     "the target years with a Council figure only, and the 3-year forecasts "
-                     "from the last two origins have no outcome yet.")
+            text += (f" Its rows (appendix, sheet Accuracy) are the {data.meta['authority']} "
+                     f"rows of the file written by sufficiency backtest {cmd} --origins {','.join(str(o) for o in origins)} --horizons {hs} "
+                     f"--areas {data.meta['authority']} --out errors.csv (the model's files; "
+                     "columns pct_error, pct_error_last, pct_error_cohort3, lower80, upper80, "
+                     "and from the scorecards authority_error)" + late + ".")
         elif cmd:
             text += (" It uses the model's [forecast] parameters, which differ from the "
                      "engine's defaults that the sufficiency backtest command runs.")
         out.append(text)
-    if out:
-        out.append(
-            "A caution in reading this comparison: the engine's forecasts here are a backtest, "
-            "made afterwards from the data available at each origin, with settings that were "
-            "chosen by backtesting the same 14 West Midlands authorities over the same years; "
-            "the Council's errors are those of forecasts published at the time, with no "
-            "hindsight. The engine's errors on authorities and years it has not seen are "
-            "likely to be somewhat larger."
-        )
+    out.append(
+        "A caution in reading this comparison: the engine's forecasts here are a backtest, "
+        "made afterwards from the data available at each origin, with settings that were "
+        "chosen by backtesting the same 14 West Midlands authorities over the same years; "
+        "the baselines involve no such choice, and the Council's errors are those of "
+        "forecasts published at the time, with no hindsight. The engine's errors on "
+        "authorities and years it has not seen are likely to be somewhat larger."
+    )
     return out
+
+
+def accuracy_note(data: ReportData) -> str:
+    """Where every figure of the accuracy table comes from: the census file and its years,
+    the backtest's origins and horizons, the baselines, the scorecard editions."""
+    acc = data.accuracy
+    how = data.meta.get("backtest") or {}
+    files = data.meta.get("backtest_files") or {}
+    parts = ["Errors are the DfE measure, (forecast - actual) / actual of the authority's "
+             "total pupils, primary R-Y6 and secondary Y7-Y11; a positive error is an "
+             "over-forecast."]
+    if acc is not None and acc["pct_error"].notna().any() and how.get("origins"):
+        census = how.get("census_years")
+        src = files.get("pupils")
+        where = ("the DfE January school census" + (f" file {src}" if src else "")
+                 + (f" ({fmt_year(census[0])} to {fmt_year(census[1])})" if census else ""))
+        if files.get("births"):
+            where += (f", with ONS births from {files['births']} summed to authorities through "
+                      f"{files.get('lookup', 'the district lookup')}")
+        n = how.get("authorities", 1)
+        fitted = (f"fitted on the {n} authorities in the file and scored on "
+                  f"{data.meta.get('authority_name', data.meta.get('authority'))} alone"
+                  if n > 1 else "fitted and scored on this authority's own totals")
+        hs = _join([str(h) for h in how.get("horizons", (1, 3))])
+        parts.append(
+            f"This engine and both baselines: a rolling-origin backtest on {where}, {fitted}; "
+            f"forecasts made from origins {fmt_year(how['origins'][0])} to "
+            f"{fmt_year(how['origins'][-1])} (each with the census up to its origin only), "
+            f"{hs} years ahead; the outcome is the census count of the target year. Last year "
+            "carried forward keeps each phase total at its origin's count; plain cohort "
+            "survival (3-year means) rolls cohorts on with 3-year mean survival ratios and "
+            "Reception from births with a 3-year mean ratio, births held flat. The engine's 80% "
+            "range is set from the errors of its forecasts for years up to the origin only.")
+    if acc is not None and acc["authority_error"].notna().any():
+        eds = sorted(int(e) for e in acc["scorecard_edition"].dropna().unique())
+        folder = files.get("scorecards")
+        parts.append(
+            "The Council's own: its forecasts' errors as published in the DfE school places "
+            "scorecards (" + (f"folder {folder}, " if folder else "")
+            + f"edition{'s' if len(eds) != 1 else ''} {_join([str(e) for e in eds])}).")
+    parts.append("The appendix (sheet Accuracy) gives each row's origin, forecast, outcome and "
+                 "80% range.")
+    return " ".join(parts)
 
 
 # ---------------------------------------------------------------------------
