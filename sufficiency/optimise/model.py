@@ -206,7 +206,7 @@ def _values(vars_) -> np.ndarray:
 
 
 def _extract(data: PlanData, x: np.ndarray, moved: np.ndarray, settings: PlanSettings):
-    """Plan and before/after tables from the modules built ``x`` (B,) and pupils moved
+    """Plan, before/after and moves tables from the modules built ``x`` (B,) and pupils moved
     ``moved`` (S, M)."""
     opts = data.options
     o = data.build_option
@@ -262,7 +262,35 @@ def _extract(data: PlanData, x: np.ndarray, moved: np.ndarray, settings: PlanSet
     # drop solver noise
     for col in ("shortfall_after", "moved_out", "moved_in"):
         cells.loc[cells[col].abs() < 1e-6, col] = 0.0
-    return plan, cells
+    return plan, cells, _moves_frame(data, moved)
+
+
+#: columns of :attr:`AllocationResult.moves`
+MOVES_COLUMNS = ["scenario", "from_area", "to_area", nc.PHASE, nc.YEAR, "pupils",
+                 "cost_per_pupil", "cost"]
+
+
+def _moves_frame(data: PlanData, moved: np.ndarray) -> pd.DataFrame:
+    """Pupils placed in a neighbouring area, one row per scenario, move and year with any
+    (``pupils`` > 1e-6): ``scenario, from_area, to_area, phase, year, pupils, cost_per_pupil,
+    cost`` [pupils, GBP per pupil per year, GBP that year]."""
+    m = data.moves
+    if not len(m):
+        return pd.DataFrame(columns=MOVES_COLUMNS)
+    cells = data.cells
+    frm = cells.iloc[m["from_cell"].to_numpy(int)]
+    to = cells.iloc[m["to_cell"].to_numpy(int)]
+    cpp = m["cost_per_pupil"].to_numpy(float)
+    frames = []
+    for s, name in enumerate(data.scenarios):
+        frames.append(pd.DataFrame({
+            "scenario": name, "from_area": frm[nc.AREA].to_numpy(), "to_area": to[nc.AREA].to_numpy(),
+            nc.PHASE: frm[nc.PHASE].to_numpy(), nc.YEAR: frm[nc.YEAR].to_numpy(),
+            "pupils": moved[s], "cost_per_pupil": cpp, "cost": moved[s] * cpp}))
+    out = pd.concat(frames, ignore_index=True)
+    out = out.loc[out["pupils"] > 1e-6]  # solver noise and moves not used
+    return out.sort_values(["scenario", nc.PHASE, "from_area", "to_area", nc.YEAR],
+                           kind="stable").reset_index(drop=True)
 
 
 def _binding(data: PlanData, settings: PlanSettings, x: np.ndarray, cells: pd.DataFrame) -> pd.DataFrame:
@@ -494,7 +522,7 @@ def solve_allocation(
     objective = float(sum(p.objective for p in solved)) + presolved_objective(data, settings, fixed)
     status = ("Optimal" if all(p.optimal for p in solved)
               else f"Feasible (time limit {settings.time_limit:g} s, optimality not proven)")
-    plan, cells = _extract(data, x, moved, settings)
+    plan, cells, moves = _extract(data, x, moved, settings)
     binding = _binding(data, settings, x, cells)
     marginal = _marginal_frame(data, d_s, d_c, d_pi)
     t4 = time.perf_counter()
@@ -507,7 +535,7 @@ def solve_allocation(
         plan=plan, cells=cells, marginal=marginal, binding=binding, options=data.options,
         objective=objective, status=status, settings=settings, solver=settings.solver,
         solve_seconds=time.perf_counter() - t0, provenance=tuple(provenance),
-        area_names=dict(area_names or {}),
+        area_names=dict(area_names or {}), moves=moves,
     )
 
 

@@ -14,7 +14,97 @@ from .. import nomenclature as nc
 from .._files import atomic_write
 from .._values import plural
 
-__all__ = ["AllocationResult", "write_frame_atomic"]
+__all__ = ["AllocationResult", "write_frame_atomic", "moves_by_area", "MOVES_BY_AREA_COLUMNS",
+           "lasting_and_temporary", "BULGE_RUN"]
+
+#: bulge classes bought in this many consecutive years in one area suggest a lasting need
+BULGE_RUN = 3
+
+
+def lasting_and_temporary(plan: pd.DataFrame, run: int = BULGE_RUN) -> dict:
+    """A plan's mainstream (primary and secondary) places split into lasting ones
+    (expansions, new schools) and temporary ones (bulge classes), with their costs, and the
+    areas that buy bulge classes in ``run`` or more consecutive years.
+
+    Interim places hired for a few years (another temporary ``kind`` with a ``duration``)
+    are place-years, counted in neither.
+
+    Returns
+    -------
+    dict
+        ``lasting_places, lasting_cost, temporary_places, temporary_cost`` [places, GBP];
+        ``temporary_share`` (of lasting + temporary places, 0 when none), ``mostly_temporary``
+        (share > 0.5); ``runs``: per area and phase with a run, its longest (``area, phase,
+        first, last, years, places, cost``), largest cost first.
+    """
+    main = (plan[nc.PHASE].isin(["primary", "secondary"]) if nc.PHASE in plan
+            else pd.Series(True, index=plan.index))
+    p = plan[main]
+    dur = p["duration"].fillna(0) if "duration" in p else pd.Series(0, index=p.index)
+    kind = p["kind"].astype(str) if "kind" in p else pd.Series("bulge_class", index=p.index)
+    bulge = (dur > 0) & (kind == "bulge_class")
+    lasting = dur <= 0
+    out: dict[str, Any] = {
+        "lasting_places": float(p.loc[lasting, "places"].sum()),
+        "lasting_cost": float(p.loc[lasting, "cost"].sum()),
+        "temporary_places": float(p.loc[bulge, "places"].sum()),
+        "temporary_cost": float(p.loc[bulge, "cost"].sum())}
+    both = out["lasting_places"] + out["temporary_places"]
+    out["temporary_share"] = out["temporary_places"] / both if both > 0 else 0.0
+    out["mostly_temporary"] = bool(out["temporary_share"] > 0.5)
+    runs = []
+    for (a, ph), g in p[bulge].groupby([nc.AREA, nc.PHASE], sort=True):
+        best: list[int] = []
+        cur: list[int] = []
+        for y in sorted({int(y) for y in g[nc.YEAR]}):
+            cur = cur + [y] if cur and y == cur[-1] + 1 else [y]
+            if len(cur) > len(best):
+                best = cur
+        if len(best) >= run:
+            inrun = g[g[nc.YEAR].isin(best)]
+            runs.append({"area": str(a), "phase": ph, "first": best[0], "last": best[-1],
+                         "years": len(best), "places": float(inrun["places"].sum()),
+                         "cost": float(inrun["cost"].sum())})
+    out["runs"] = sorted(runs, key=lambda r: (-r["cost"], r["area"], r["phase"]))
+    return out
+
+#: columns of :func:`moves_by_area`
+MOVES_BY_AREA_COLUMNS = ["area", "phase", "direction", "other", "peak", "peak_year",
+                         "first_year", "last_year", "years", "pupil_years", "cost_per_pupil",
+                         "cost"]
+
+
+def moves_by_area(moves: pd.DataFrame | None) -> pd.DataFrame:
+    """Pupils placed in a neighbouring area, area by area (one scenario's
+    :meth:`AllocationResult.moves_of`).
+
+    One row per area, phase, direction and other area: ``direction`` ``"in"`` (pupils of
+    ``other`` placed in ``area``) or ``"out"`` (pupils of ``area`` placed in ``other``);
+    ``peak`` the most in one year and ``peak_year`` the first year with it [pupils];
+    ``first_year``, ``last_year`` and ``years`` (years with any); ``pupil_years`` the sum
+    over the years [pupils x years]; ``cost_per_pupil`` [GBP per pupil per year] and
+    ``cost`` the moves' cost over the plan [GBP, undiscounted]. Sorted by area, phase,
+    direction (in first) and peak, largest first.
+    """
+    if moves is None or moves.empty:
+        return pd.DataFrame(columns=MOVES_BY_AREA_COLUMNS)
+    rows = []
+    for direction, here, there in (("in", "to_area", "from_area"), ("out", "from_area", "to_area")):
+        m = moves.sort_values(nc.YEAR, kind="stable")
+        for (a, ph, o), g in m.groupby([here, nc.PHASE, there], sort=True):
+            top = g.loc[g["pupils"].idxmax()]
+            rows.append({"area": str(a), "phase": ph, "direction": direction, "other": str(o),
+                         "peak": float(top["pupils"]), "peak_year": int(top[nc.YEAR]),
+                         "first_year": int(g[nc.YEAR].min()), "last_year": int(g[nc.YEAR].max()),
+                         "years": int(g[nc.YEAR].nunique()),
+                         "pupil_years": float(g["pupils"].sum()),
+                         "cost_per_pupil": float(g["cost_per_pupil"].max()),
+                         "cost": float(g["cost"].sum())})
+    out = pd.DataFrame(rows, columns=MOVES_BY_AREA_COLUMNS)
+    out["_d"] = out["direction"].map({"in": 0, "out": 1})
+    out = out.sort_values(["area", "phase", "_d", "peak", "other"],
+                          ascending=[True, True, True, False, True], kind="stable")
+    return out.drop(columns="_d").reset_index(drop=True)
 
 
 def write_frame_atomic(frame: pd.DataFrame, path: Path) -> Path:
@@ -82,6 +172,11 @@ class AllocationResult:
     robustness : dict
         When planning for a quantile or several scenarios: cost of the central plan and
         the extra cost of robustness [GBP].
+    moves : DataFrame or None
+        Pupils placed in a neighbouring area (``[[plan.adjacency]]``), one row per scenario,
+        move and year with any: ``scenario, from_area, to_area, phase, year, pupils,
+        cost_per_pupil, cost`` [pupils, GBP per pupil per year, GBP that year]. Empty without
+        adjacency; the ``moved_out`` / ``moved_in`` columns of :attr:`cells` are its sums.
     """
 
     plan: pd.DataFrame
@@ -99,6 +194,7 @@ class AllocationResult:
     robustness: Mapping[str, float] = field(default_factory=dict)
     area_names: Mapping[str, str] = field(default_factory=dict)
     before_plan: pd.DataFrame | None = None
+    moves: pd.DataFrame | None = None
 
     # ------------------------------------------------------------------ tables
     def to_frame(self) -> pd.DataFrame:
@@ -116,6 +212,18 @@ class AllocationResult:
         s = scenario if scenario is not None else c["scenario"].iloc[0] if len(c) else None
         out = c.loc[c["scenario"] == s].drop(columns="scenario")
         return out.reset_index(drop=True)
+
+    def moves_of(self, scenario: str | None = None) -> pd.DataFrame:
+        """:attr:`moves` of one scenario (default: the first, as :meth:`before_after`),
+        without the scenario column: ``from_area, to_area, phase, year, pupils,
+        cost_per_pupil, cost``."""
+        m = self.moves
+        cols = ["from_area", "to_area", nc.PHASE, nc.YEAR, "pupils", "cost_per_pupil", "cost"]
+        if m is None or m.empty:
+            return pd.DataFrame(columns=cols)
+        c = self.cells
+        s = scenario if scenario is not None else c["scenario"].iloc[0] if len(c) else None
+        return m.loc[m["scenario"] == s, cols].reset_index(drop=True)
 
     def cost_by_year(self) -> pd.DataFrame:
         """Capital committed by opening year: ``year, places, cost`` [places, GBP]."""
@@ -168,17 +276,34 @@ class AllocationResult:
                                     scheme=self.plan.get("scheme", ""))
             by = plan.groupby([nc.AREA, nc.PHASE, "kind", nc.YEAR, "fill_years", "scheme"],
                               as_index=False)[["places", "cost"]].sum()
-            for r in by.head(25).itertuples(index=False):
+            shown = by.head(25)
+            moved = moves_by_area(self.moves_of())
+            last_of = {(r.area, r.phase): i for i, r in enumerate(shown.itertuples(index=False))}
+            for i, r in enumerate(shown.itertuples(index=False)):
                 lines.append(
                     f"  {name.get(r.area, r.area)} ({r.area}) {r.phase}: {r.kind} "
                     f"{opening(r.places, r.year, r.fill_years)}, GBP {r.cost:,.0f}"
                     + (f" (scheme {r.scheme!r}, built as one project)" if r.scheme else "")
                 )
+                if last_of[(r.area, r.phase)] == i:
+                    # the places bought here may be for a neighbour's pupils (a Staffordshire
+                    # trial: 90 bulge places for a 5-place need of the area's own)
+                    lines += [f"    {t}" for t in self._moves_lines(moved, r.area, r.phase)]
             if len(by) > 25:
                 rest = by.iloc[25:]
                 lines.append(f"  ... and {plural(len(rest), 'more build')}, "
                              f"{rest['places'].sum():,.0f} places, GBP {rest['cost'].sum():,.0f} "
                              "(plan.csv)")
+        if len(self.plan):
+            lines += self._lasting_lines()
+        moves = self.moves_of()
+        if len(moves):
+            by_year = moves.groupby(nc.YEAR)[["pupils", "cost"]].sum()
+            lines.append(
+                f"Pupils placed in a neighbouring area ([[plan.adjacency]]): up to "
+                f"{by_year['pupils'].max():,.0f} a year ({nc.academic_year_label(int(by_year['pupils'].idxmax()))}), "
+                f"{moves['pupils'].sum():,.0f} pupil-years, cost GBP {moves['cost'].sum():,.0f} "
+                "over the plan (revenue, not in the capital above; moves.csv).")
         short = self.cells.loc[self.cells["shortfall_after"] > 0.5]
         known = self.options is not None and nc.PHASE in self.options
         offered = set(self.options[nc.PHASE]) if known else set()
@@ -233,6 +358,46 @@ class AllocationResult:
             lines.append(f"- {k}: {v}")
         return "\n".join(lines)
 
+    def _lasting_lines(self) -> list[str]:
+        """Mainstream places lasting and temporary (:func:`lasting_and_temporary`), and a
+        warning when most are temporary or an area buys bulge classes year after year."""
+        t = lasting_and_temporary(self.plan)
+        if t["lasting_places"] + t["temporary_places"] <= 0:
+            return []
+        name = self.area_names
+        out = [f"Mainstream places: {t['lasting_places']:,.0f} lasting (expansions, new schools), "
+               f"GBP {t['lasting_cost']:,.0f}; {t['temporary_places']:,.0f} temporary (bulge "
+               f"classes, gone when their cohort leaves), GBP {t['temporary_cost']:,.0f}."]
+        if t["mostly_temporary"]:
+            out.append(f"WARNING: {t['temporary_share']:.0%} of the mainstream places bought are "
+                       "temporary bulge classes.")
+        if t["runs"]:
+            out.append(f"WARNING: bulge classes bought in {BULGE_RUN} or more consecutive years "
+                       "(consider a permanent expansion): " + "; ".join(
+                           f"{name.get(r['area'], r['area'])} ({r['area']}) {r['phase']} "
+                           f"{nc.academic_year_label(r['first'])} to "
+                           f"{nc.academic_year_label(r['last'])}, {r['places']:,.0f} places, "
+                           f"GBP {r['cost']:,.0f}" for r in t["runs"][:8])
+                       + (f"; and {plural(len(t['runs']) - 8, 'more area')}" if len(t["runs"]) > 8
+                          else "") + ".")
+        return out
+
+    def _moves_lines(self, moved: pd.DataFrame, area: str, phase: str) -> list[str]:
+        """Pupils placed in ``area`` from neighbouring areas and its own placed next door
+        (:func:`moves_by_area` rows ``moved``), one line each way; [] without moves."""
+        name = self.area_names
+        mine = moved[(moved["area"] == str(area)) & (moved["phase"] == phase)]
+        out = []
+        for direction, lead in (("in", "placed here from"), ("out", "own pupils placed in")):
+            g = mine[mine["direction"] == direction]
+            if g.empty:
+                continue
+            parts = [f"{name.get(r.other, r.other)} ({r.other}) up to {r.peak:,.0f} a year "
+                     f"({nc.academic_year_label(r.peak_year)})" for r in g.itertuples(index=False)]
+            out.append(f"{lead} {', '.join(parts)}; {g['pupil_years'].sum():,.0f} pupil-years, "
+                       f"GBP {g['cost'].sum():,.0f}")
+        return out
+
     def _why_short(self, area: str, phase: str, year: int) -> str:
         """What binds in one area, phase and year left short, from :attr:`binding`: options
         at their yearly limit that year, options not open yet, the budget ("bulge class: 2
@@ -286,6 +451,9 @@ class AllocationResult:
             write_frame_atomic(self.marginal, d / "marginal_costs.csv"),
             write_frame_atomic(self.options, d / "options.csv"),
         ]
+        moves = self.moves
+        if moves is not None and len(moves):  # only when pupils are placed next door
+            out.append(write_frame_atomic(moves, d / "moves.csv"))
         prov = "\n".join(f"- {p}" for p in self.provenance)
         out.append(atomic_write(d / "plan_summary.txt",
                                 self.summary(timing=False) + "\n\nProvenance:\n" + prov + "\n"))

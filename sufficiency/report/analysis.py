@@ -42,10 +42,14 @@ __all__ = [
     "after_the_peak",
     "central_after_plan",
     "place_years",
+    "area_moves",
+    "intake_short",
+    "lasting_and_temporary",
 ]
 
 
-def position_at(sufficiency: pd.DataFrame, phase: str, year: int) -> dict | None:
+def position_at(sufficiency: pd.DataFrame, phase: str, year: int,
+                exclude=frozenset()) -> dict | None:
     """Authority position of one phase of places in one year, summed over planning areas.
 
     Parameters
@@ -57,28 +61,35 @@ def position_at(sufficiency: pd.DataFrame, phase: str, year: int) -> dict | None
         Phase of places (``"primary"`` or ``"secondary"``).
     year : int
         Academic year [start year].
+    exclude : collection of str
+        Areas not planned for (:attr:`ReportData.intake_areas`: the school sets its own
+        intake): their pupils and places count in ``demand`` and ``capacity``, but they are
+        left out of ``shortfall`` and ``red_areas`` and counted in ``unplanned_short``.
 
     Returns
     -------
     dict or None
-        ``demand, capacity, surplus, surplus_pct, shortfall, red_areas`` where ``shortfall``
-        is the **sum of area shortfalls** (places are never offset between areas), or None if
-        the year is not in the table.
+        ``demand, capacity, surplus, surplus_pct, shortfall, red_areas, areas,
+        unplanned_short`` where ``shortfall`` is the **sum of area shortfalls** (places are
+        never offset between areas), or None if the year is not in the table.
     """
     rows = sufficiency[(sufficiency[nc.PHASE] == phase) & (sufficiency[nc.YEAR] == year)]
     if rows.empty:
         return None
     demand = float(rows["demand"].sum())
     cap = float(rows["capacity"].sum())
+    out = rows[rows[nc.AREA].astype(str).isin(set(exclude))]
+    planned = rows.drop(index=out.index)
     return {
         "year": int(year),
         "demand": demand,
         "capacity": cap,
         "surplus": cap - demand,
         "surplus_pct": (cap - demand) / demand if demand > 0 else float("nan"),
-        "shortfall": float(rows["shortfall"].sum()),
-        "red_areas": int((rows["rag"] == "red").sum()),
+        "shortfall": float(planned["shortfall"].sum()),
+        "red_areas": int((planned["rag"] == "red").sum()),
         "areas": int(len(rows)),
+        "unplanned_short": int((out["rag"] == "red").sum()),
     }
 
 
@@ -275,11 +286,17 @@ def central_scenario(send: pd.DataFrame, preferred: str | None = None) -> str | 
 
 def cells_before_after(data: ReportData, phase: str) -> pd.DataFrame | None:
     """The plan's before/after cells of one phase of places (``AllocationResult.before_after()``:
-    one scenario, one row per area and year), or None when the plan did not cover it."""
+    one scenario, one row per area and year), or None when the plan did not cover it. Areas
+    whose school sets its own intake (:attr:`ReportData.intake_areas`) are left out: the
+    plan does not plan for them."""
     ba = data.before_after
     if ba is None or ba.empty or not (ba[nc.PHASE] == phase).any():
         return None
-    return ba[ba[nc.PHASE] == phase]
+    rows = ba[ba[nc.PHASE] == phase]
+    skip = getattr(data, "intake_areas", None)
+    if skip:
+        rows = rows[~rows[nc.AREA].astype(str).isin(skip)]
+    return rows
 
 
 def residual_shortfall(data: ReportData, phase: str) -> pd.DataFrame | None:
@@ -656,4 +673,83 @@ def after_the_peak(data: ReportData) -> list[dict]:
                         "kind": str(r.kind), "year": int(r.year), "places": float(r.places),
                         "fill_years": int(getattr(r, "fill_years", 0) or 0),
                         "peak_year": peak, "last_year": int(end[nc.YEAR]), "surplus_pct": pct})
+    return out
+
+
+def area_moves(data: ReportData, area: str, phase: str) -> dict | None:
+    """Pupils the plan places in ``area`` from neighbouring areas, and of its own next door
+    (``[[plan.adjacency]]``), or None when it places none either way.
+
+    Returns ``in`` and ``out``: the :func:`~sufficiency.optimise.results.moves_by_area` rows
+    of each direction (records: ``other, peak, peak_year, ...``), with ``name`` (the other
+    area's name); ``in_peak``, ``in_peak_year``, ``out_peak``, ``out_peak_year``: the most
+    pupils placed in (out) in one year over all neighbours, as the before/after table's
+    ``moved_in`` (``moved_out``) gives it [pupils]; ``in_years``, ``out_years`` (first, last);
+    ``in_pupil_years``, ``out_pupil_years``, ``in_cost``, ``out_cost`` [pupils x years,
+    GBP]; ``own_need`` (the most places short with the margin for the area's own pupils, the
+    before/after table's ``shortfall_before``) and ``need_with`` (the same with the pupils
+    placed in and out) [places] and their years.
+    """
+    from ..optimise.results import moves_by_area
+
+    ba = data.before_after
+    if ba is None or ba.empty or "moved_in" not in ba:
+        return None
+    b = ba[(ba[nc.AREA].astype(str) == str(area)) & (ba[nc.PHASE] == phase)].sort_values(nc.YEAR)
+    if b.empty or not ((b["moved_in"] > 0) | (b["moved_out"] > 0)).any():
+        return None
+    moved = data.moves_by_area
+    mine = moved[(moved["area"] == str(area)) & (moved["phase"] == phase)]
+    out: dict = {}
+    for d, col in (("in", "moved_in"), ("out", "moved_out")):
+        rows = mine[mine["direction"] == d]
+        out[d] = [{**r, "name": data.area_name(r["other"])} for r in rows.to_dict("records")]
+        v = b.set_index(nc.YEAR)[col]
+        got = v[v > 0]
+        out[f"{d}_peak"] = float(v.max())
+        out[f"{d}_peak_year"] = int(v.idxmax())
+        out[f"{d}_years"] = (int(got.index.min()), int(got.index.max())) if len(got) else None
+        out[f"{d}_n"] = int(len(got))
+        out[f"{d}_pupil_years"] = float(v.sum())
+        out[f"{d}_cost"] = float(rows["cost"].sum())
+    need = b["required"] - b["capacity_before"]
+    own = b.set_index(nc.YEAR)["shortfall_before"]
+    out["own_need"] = float(max(0.0, own.max()))
+    out["own_need_year"] = int(own.idxmax())
+    with_ = need.to_numpy(float)
+    out["need_with"] = float(max(0.0, with_.max()))
+    out["need_with_year"] = int(b[nc.YEAR].iloc[int(np.argmax(with_))])
+    return out
+
+
+def intake_short(data: ReportData) -> list[dict]:
+    """Planning areas whose school sets its own intake (``intake_from``: a 14-19 academy, a
+    UTC) that are short in some forecast year: reported on their pages but not planned for.
+    Each: ``area, name, phase, shortfall`` (the most places short with the margin, before
+    the plan) and ``year``."""
+    suff = data.sufficiency
+    codes = data.intake_areas
+    if suff is None or suff.empty or not codes:
+        return []
+    base = int(data.meta["base_year"])
+    rows = suff[suff[nc.AREA].astype(str).isin(codes) & (suff[nc.YEAR] > base)
+                & (suff["shortfall"] > 0)]
+    out = []
+    for (a, ph), g in rows.groupby([nc.AREA, nc.PHASE], sort=True):
+        top = g.loc[g["shortfall"].idxmax()]
+        out.append({"area": str(a), "name": data.area_name(a), "phase": ph,
+                    "shortfall": float(top["shortfall"]), "year": int(top[nc.YEAR])})
+    return out
+
+
+def lasting_and_temporary(data: ReportData) -> dict | None:
+    """:func:`~sufficiency.optimise.results.lasting_and_temporary` of the recommended plan,
+    each run of bulge classes with its area's ``name``; None without a plan."""
+    from ..optimise.results import lasting_and_temporary as split
+
+    plan = data.plan
+    if plan is None or plan.empty:
+        return None
+    out = split(plan)
+    out["runs"] = [{**r, "name": data.area_name(r["area"])} for r in out["runs"]]
     return out

@@ -147,6 +147,14 @@ class ReportData:
     published : DataFrame or None
         The authority's own figures in its newest DfE scorecard
         (:func:`~sufficiency.io.scorecards.read_published_position`), to compare with.
+    moves : DataFrame or None
+        Pupils the plan places in a neighbouring area (``AllocationResult.moves_of()``, the
+        before/after table's scenario): ``from_area, to_area, phase, year, pupils,
+        cost_per_pupil, cost``; empty without ``[[plan.adjacency]]``.
+    intake_areas : frozenset of str
+        Planning areas whose school sets its own intake (``intake_from``: 14-19 academies,
+        UTCs): reported on their pages, left out of the shortfall counts and the plan's
+        recommendations.
     tier_changes, mainstream_left_short, place_positions : list of dict
     council_comparison : DataFrame or None
         Derived from the tables above, computed once on first use (several sections state
@@ -186,6 +194,8 @@ class ReportData:
     early_years_supply_assumed: tuple | None = None
     published: pd.DataFrame | None = None
     derived_areas: frozenset | None = None
+    moves: pd.DataFrame | None = None
+    intake_areas: frozenset = frozenset()
 
     @property
     def any_history_derived(self) -> bool:
@@ -274,6 +284,25 @@ class ReportData:
         return s
 
     @cached_property
+    def moves_by_area(self) -> pd.DataFrame:
+        """:func:`~sufficiency.optimise.results.moves_by_area` of :attr:`moves`, computed once
+        (the area pages, the recommendations, the plan table and summary.json state it)."""
+        from ..optimise.results import moves_by_area
+
+        return moves_by_area(self.moves)
+
+    @cached_property
+    def intake_short(self) -> list[dict]:
+        """:func:`~sufficiency.report.analysis.intake_short` of this report, computed once."""
+        return analysis.intake_short(self)
+
+    @cached_property
+    def lasting_and_temporary(self) -> dict | None:
+        """:func:`~sufficiency.report.analysis.lasting_and_temporary` of this report, computed
+        once (the summary, the recommendations and summary.json state it)."""
+        return analysis.lasting_and_temporary(self)
+
+    @cached_property
     def place_positions(self) -> list[dict]:
         """:func:`~sufficiency.report.analysis.place_positions` of this report, computed once."""
         return analysis.place_positions(self)
@@ -301,11 +330,14 @@ class ReportData:
             "key_decision": None,
             "council_return": None,
             "not_available": dict(self.missing),
+            # areas whose school sets its own intake (intake_from): reported, not planned for
+            "intake_set_by_school": self._intake_headline(),
         }
         if self.sufficiency is not None and not self.sufficiency.empty:
             for phase in ("primary", "secondary"):
                 for label, year in self.milestones:
-                    pos = analysis.position_at(self.sufficiency, phase, year)
+                    pos = analysis.position_at(self.sufficiency, phase, year,
+                                               self.intake_areas)
                     if pos is None:
                         continue
                     out["position"].append(
@@ -319,6 +351,8 @@ class ReportData:
                             "surplus_pct": round(pos["surplus_pct"], 4),
                             "shortfall": _json_figure(pos["shortfall"]),
                             "areas_short": pos["red_areas"],
+                            # short too, but the school sets its intake: not counted above
+                            "areas_short_intake_set_by_school": pos["unplanned_short"],
                         }
                     )
         if self.plan is not None:
@@ -345,6 +379,7 @@ class ReportData:
                 # phase's pupils exceed its places on record), "areas" (most of its cost is in
                 # areas whose pupils do), or null
                 "approval_withheld": self.approval_withheld,
+                **self._plan_split_headline(),
                 "mainstream_left_short": [
                     {"phase": d["phase"], "year": d["year"], "places": _json_figure(d["total"]),
                      "areas": {name: _json_figure(v) for name, v in d["areas"]},
@@ -400,6 +435,62 @@ class ReportData:
             }
         return out
 
+    def _intake_headline(self) -> list[dict]:
+        """``intake_set_by_school`` of :meth:`headline`: every area whose school sets its own
+        intake, with the most places it is short before the plan (0 when never) and when."""
+        short = {(d["area"], d["phase"]): d for d in self.intake_short}
+        out = []
+        a = self.areas
+        for r in a[a[nc.AREA].astype(str).isin(self.intake_areas)].itertuples(index=False):
+            d = short.get((str(r.area), r.phase))
+            out.append({"area": str(r.area), "name": r.name, "phase": r.phase,
+                        "shortfall": _json_figure(d["shortfall"]) if d else 0.0,
+                        "year": d["year"] if d else None})
+        return out
+
+    def _plan_split_headline(self) -> dict:
+        """The plan's lasting and temporary mainstream places and the pupils it places next
+        door, for :meth:`headline`'s ``plan``."""
+        t = self.lasting_and_temporary or {}
+        out: dict[str, Any] = {
+            "lasting_places": _json_figure(t.get("lasting_places", 0.0)),
+            "lasting_cost_gbp": _json_figure(t.get("lasting_cost", 0.0)),
+            "temporary_places": _json_figure(t.get("temporary_places", 0.0)),
+            "temporary_cost_gbp": _json_figure(t.get("temporary_cost", 0.0)),
+            "temporary_share": round(float(t.get("temporary_share", 0.0)), 4),
+            "mostly_temporary": bool(t.get("mostly_temporary", False)),
+            "repeated_bulge_classes": [
+                {"area": r["area"], "name": r["name"], "phase": r["phase"],
+                 "first_year": r["first"], "last_year": r["last"], "years": r["years"],
+                 "places": _json_figure(r["places"]), "cost_gbp": _json_figure(r["cost"])}
+                for r in t.get("runs", [])],
+        }
+        m = self.moves
+        moved = []
+        if m is not None and len(m):
+            keys = self.moves_by_area[["area", "phase"]].drop_duplicates()
+            for area, phase in keys.itertuples(index=False):
+                d = analysis.area_moves(self, area, phase)
+                if d is None:
+                    continue
+                entry = {"area": area, "name": self.area_name(area), "phase": phase}
+                for k in ("in", "out"):
+                    entry.update({
+                        f"moved_{k}_peak": _json_figure(d[f"{k}_peak"]),
+                        f"moved_{k}_peak_year": d[f"{k}_peak_year"] if d[k] else None,
+                        f"moved_{k}_pupil_years": _json_figure(d[f"{k}_pupil_years"]),
+                        f"moved_{k}_cost_gbp": _json_figure(d[f"{k}_cost"]),
+                        f"moved_{k}_{'from' if k == 'in' else 'to'}": {
+                            r["other"]: _json_figure(r["peak"]) for r in d[k]},
+                    })
+                entry["own_need"] = _json_figure(d["own_need"])
+                entry["need_with_moves"] = _json_figure(d["need_with"])
+                moved.append(entry)
+        out["moves"] = moved
+        out["moves_cost_gbp"] = _json_figure(float(m["cost"].sum()) if m is not None and len(m)
+                                             else 0.0)
+        return out
+
     def _send_early_years_headline(self) -> dict:
         """``send`` / ``early_years`` entries of :meth:`headline`: places needed in the first
         and last year, capacity (supply), shortfall, and what the plan leaves short."""
@@ -441,7 +532,8 @@ class ReportData:
         ]
         count = text.fmt_count
         for p in h["position"]:
-            pos = analysis.position_at(self.sufficiency, p["phase"], p["year"])
+            pos = analysis.position_at(self.sufficiency, p["phase"], p["year"],
+                                       self.intake_areas)
             lines.append(
                 f"  {_PLACE_PHASES.get(p['phase'], p['phase']):<15} "
                 f"{nc.academic_year_label(p['year'])}: demand "
@@ -1502,4 +1594,6 @@ def build_report(
         benchmark=_benchmark_table(scorecards, cfg.authority),
         binding=_frame_or_none(allocation, "binding"),
         published=(published.data if published is not None and len(published.data) else None),
+        moves=_frame_or_none(allocation, "moves_of"),
+        intake_areas=frozenset(a.code for a in cfg.areas if a.intake_from),
     )

@@ -35,6 +35,7 @@ __all__ = [
     "area_year_table",
     "schools_table",
     "plan_table",
+    "moves_table",
     "capital_programme",
     "options_table",
     "key_decision_table",
@@ -175,20 +176,38 @@ def area_year_table(data, area: str) -> Table | None:
         "capacity": rows["capacity"].to_numpy(float),
     })
     ba = data.before_after
+    net_moved = None
     if ba is not None and not ba.empty and "capacity_after" in ba:
         b = ba[ba[nc.AREA] == area].set_index([nc.PHASE, nc.YEAR])
-        after = b["capacity_after"].reindex(pd.MultiIndex.from_arrays([rows[nc.PHASE], rows[nc.YEAR]]))
+        ix = pd.MultiIndex.from_arrays([rows[nc.PHASE], rows[nc.YEAR]])
+        after = b["capacity_after"].reindex(ix)
         out["with plan"] = after.fillna(pd.Series(rows["capacity"].to_numpy(), index=after.index)).to_numpy(float)
+        if "moved_in" in b and ((b["moved_in"] > 0) | (b["moved_out"] > 0)).any():
+            # pupils the plan places here from neighbours, and of this area's next door
+            # ([[plan.adjacency]]): the places left short with the plan count them
+            moved_in = b["moved_in"].reindex(ix).fillna(0.0).to_numpy(float)
+            moved_out = b["moved_out"].reindex(ix).fillna(0.0).to_numpy(float)
+            out["placed here"] = np.where(yrs > base, moved_in, np.nan)
+            out["placed next door"] = np.where(yrs > base, moved_out, np.nan)
+            net_moved = moved_in - moved_out
     out["surplus %"] = rows["surplus_pct"].to_numpy(float)
     out["shortfall"] = rows["shortfall"].to_numpy(float)
     if "with plan" in out and "required" in rows:
-        out["short with plan"] = np.maximum(0.0, rows["required"].to_numpy(float) - out["with plan"].to_numpy(float))
+        req = rows["required"].to_numpy(float)
+        if net_moved is not None:
+            req = req + net_moved * (1 + float(data.meta["margin"]))
+        out["short with plan"] = np.maximum(0.0, req - out["with plan"].to_numpy(float))
     out["RAG"] = rows["rag"].to_numpy()
-    fm = {c: "count" for c in ("demand", "capacity", "with plan", "shortfall", "short with plan")}
+    fm = {c: "count" for c in ("demand", "capacity", "with plan", "shortfall", "short with plan",
+                               "placed here", "placed next door")}
     fm["surplus %"] = "pct_down"
     note = _suff_note(data) + (" 'With plan': capacity once the recommended projects open; 'short "
                                "with plan': the shortfall left after them (surplus %, shortfall "
                                "and RAG are before the plan).")
+    if net_moved is not None:
+        note += (" 'Placed here' / 'placed next door': pupils the plan places here from "
+                 "neighbouring areas, and of this area's in them ([[plan.adjacency]]); 'short "
+                 "with plan' counts them.")
     if derived:
         note = (f"The {fmt_year(base)} row is derived from the authority's totals, not observed. " + note)
     return Table("Demand and places by year", out, fm, note)
@@ -302,14 +321,61 @@ def plan_table(data) -> Table | None:
                         # an authority-wide project's code is the authority's, in its name
                         "code": code.where(code != data.meta.get("authority"), "-").to_numpy()})
     cols = plan_columns(p)
+    if "kind" in cols:
+        # as the report prints it ("bulge class"), in the appendix too (a trial found the
+        # Plan sheet's raw codes, "bulge_class")
+        cols["kind"] = cols["kind"].astype(str).str.replace("_", " ")
     out = pd.concat([out, cols], axis=1)
     if "cost_per_place" not in out:
         out["cost_per_place"] = out["cost"] / out["places"].where(out["places"] > 0)
+    fm = dict(PLAN_FORMATS)
+    note = ""
+    moved = data.moves_by_area if getattr(data, "moves", None) is not None else None
+    if moved is not None and len(moved) and nc.PHASE in p:
+        # the places a build serves may be a neighbour's pupils: say so on its row
+        peak = {}
+        for d in ("in", "out"):
+            col = "moved_in" if d == "in" else "moved_out"
+            ba = data.before_after
+            peak[d] = ba.groupby([ba[nc.AREA].astype(str), ba[nc.PHASE]])[col].max()
+        keys = list(zip(code, p[nc.PHASE]))
+        out["pupils placed here from neighbours (most a year)"] = [
+            float(peak["in"].get(k, 0.0)) for k in keys]
+        out["own pupils placed next door (most a year)"] = [
+            float(peak["out"].get(k, 0.0)) for k in keys]
+        fm.update({"pupils placed here from neighbours (most a year)": "count",
+                   "own pupils placed next door (most a year)": "count"})
+        note = (" 'Pupils placed here from neighbours' and 'own pupils placed next door': the "
+                "most in one year of the plan ([[plan.adjacency]]; by area and year in the "
+                "sheet Pupils placed next door).")
     out = out.sort_values([nc.YEAR, "planning area"]).reset_index(drop=True)
-    return Table("Recommended projects", out.rename(columns=PLAN_HEADERS), PLAN_FORMATS,
+    return Table("Recommended projects", out.rename(columns=PLAN_HEADERS), fm,
                  "Costs in GBP at the cost per place set in the model's [plan] section (see "
                  "Assumptions); places open in September of the year shown; " + PLAN_NOTE
-                 + fill_note(cols) + expansion_note(p))
+                 + fill_note(cols) + expansion_note(p) + note)
+
+
+def moves_table(data) -> Table | None:
+    """Pupils the plan places in a neighbouring area, by area pair and year
+    (``[[plan.adjacency]]``), or None without any."""
+    m = getattr(data, "moves", None)
+    if m is None or m.empty:
+        return None
+    out = pd.DataFrame({
+        "from area": m["from_area"].astype(str).map(data.area_name).to_numpy(),
+        "from code": m["from_area"].astype(str).to_numpy(),
+        "placed in": m["to_area"].astype(str).map(data.area_name).to_numpy(),
+        "placed in code": m["to_area"].astype(str).to_numpy(),
+        nc.PHASE: m[nc.PHASE].to_numpy(), nc.YEAR: m[nc.YEAR].to_numpy(),
+        "pupils": m["pupils"].to_numpy(float),
+        "cost per pupil": m["cost_per_pupil"].to_numpy(float),
+        "cost": m["cost"].to_numpy(float)})
+    return Table("Pupils placed next door", out,
+                 {"pupils": "count", "cost per pupil": "gbp", "cost": "gbp", nc.YEAR: "year"},
+                 "Pupils of one planning area the plan places in a neighbouring one "
+                 "([[plan.adjacency]]), by year; cost = pupils x the model's cost per pupil a "
+                 "year (revenue, not in the capital programme). Their sums by area are the "
+                 "moved_out / moved_in columns of the sheet Before and after.")
 
 
 def capital_programme(data) -> Table | None:
@@ -679,7 +745,8 @@ def appendix_tables(data) -> dict[str, Table]:
         fm["surplus_pct"] = "pct_down"
         t["Surplus and shortfall"] = Table("Surplus and shortfall", data.sufficiency, fm,
                                            _suff_note(data))
-    for name, fn in (("Plan", plan_table), ("Capital programme", capital_programme)):
+    for name, fn in (("Plan", plan_table), ("Capital programme", capital_programme),
+                     ("Pupils placed next door", moves_table)):
         tab = fn(data)
         if tab is not None:
             t[name] = tab

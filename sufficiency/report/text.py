@@ -25,6 +25,7 @@ from ..optimise.results import opening as fmt_opening
 from ..send import ASSUMED_CAPACITY_NOTE
 from .analysis import (
     after_the_peak,
+    area_moves,
     bulge_lapse,
     cells_before_after,
     early_years_totals,
@@ -184,7 +185,7 @@ def executive_summary(data: ReportData) -> list[str]:
     paras += list(meta.get("timing", ()))
     for phase in ("primary", "secondary"):
         for label, year in data.milestones:
-            pos = position_at(suff, phase, year)
+            pos = position_at(suff, phase, year, data.intake_areas)
             if pos is None:
                 continue
             spare = pos["surplus"] >= 0
@@ -204,6 +205,9 @@ def executive_summary(data: ReportData) -> list[str]:
                    "in total." if pos["red_areas"] else
                    f"no planning area short of places with the {fmt_pct(margin)} margin.")
             )
+    intake = intake_sentence(data)
+    if intake:
+        paras.append(_cap(intake) + ".")
     paras += _before_plan_sentences(data)
     programme = _programme_sentence(data)
     if programme:
@@ -345,9 +349,29 @@ def _programme_sentence(data: ReportData) -> str:
           "section 7" if key is not None and key.get("recommended") is not None else "")
     withheld = " (not recommended for approval until current capacity is confirmed)" \
         if data.approval_withheld else ""
+    t = data.lasting_and_temporary
+    split = ""
+    if t is not None and t["temporary_places"] > 0:
+        split = (f" Of its mainstream places, {fmt_count(t['lasting_places'])} are lasting "
+                 f"(expansions and new schools, {fmt_gbp_m(t['lasting_cost'])}) and "
+                 f"{fmt_count(t['temporary_places'])} temporary (bulge classes, "
+                 f"{fmt_gbp_m(t['temporary_cost'])}).")
+        if t["mostly_temporary"] or t["runs"]:
+            facts, where = _temporary_warning(data)
+            split += (" WARNING: " + _cap("; ".join(facts)) + "; officers should consider a "
+                      "permanent expansion" + (f" in {where}" if where else
+                                               " wherever the need lasts beyond one cohort")
+                      + " (section 1).")
+    moved = ""
+    if data.moves is not None and len(data.moves):
+        by_year = data.moves.groupby(nc.YEAR)["pupils"].sum()
+        moved = (f" It also places up to {fmt_count(by_year.max())} pupils a year in "
+                 "neighbouring planning areas ([[plan.adjacency]]; each area's page says how "
+                 "many, from where).")
     return (f"The recommended programme{withheld} costs {fmt_gbp_m(float(plan['cost'].sum()))} "
             f"for {fmt_count(places)} places{temp} in {plural(len(plan), 'project')} "
-            f"{_years_span(y0, y1)} (recommendation in section 1, projects in section 8){kd}.")
+            f"{_years_span(y0, y1)} (recommendation in section 1, projects in section 8){kd}."
+            + split + moved)
 
 
 def _before_plan_sentences(data: ReportData) -> list[str]:
@@ -361,7 +385,7 @@ def _before_plan_sentences(data: ReportData) -> list[str]:
     parts = []
     for phase in ("primary", "secondary"):
         rows = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == first - 1)
-                    & (suff["shortfall"] > 0)]
+                    & (suff["shortfall"] > 0) & ~suff[nc.AREA].astype(str).isin(data.intake_areas)]
         if rows.empty:
             continue
         n = len(rows)
@@ -497,7 +521,7 @@ def recommendations(data: ReportData) -> list[str]:
     if suff is not None and not suff.empty:
         last = data.milestones[-1][1]
         for phase in ("primary", "secondary"):
-            pos = position_at(suff, phase, last)
+            pos = position_at(suff, phase, last, data.intake_areas)
             if pos is None:
                 continue
             n = pos["red_areas"]
@@ -517,7 +541,7 @@ def recommendations(data: ReportData) -> list[str]:
             pfy = meta.get("plan_first_year")
             first = max(int(pfy or meta.get("current_year") or 0), int(meta["base_year"]) + 1)
             ph = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] >= first)
-                      & (suff[nc.YEAR] < last)]
+                      & (suff[nc.YEAR] < last) & ~suff[nc.AREA].astype(str).isin(data.intake_areas)]
             by_year = ph.groupby(nc.YEAR)["shortfall"].sum()
             worst = ""
             if len(by_year) and by_year.max() >= pos["shortfall"] + 0.5:
@@ -535,6 +559,9 @@ def recommendations(data: ReportData) -> list[str]:
             spare = _surplus_clause(data, phase, last)
             if spare:
                 recs.append(spare)
+        intake = intake_sentence(data)
+        if intake:
+            recs.append(f"notes that {intake};")
     else:
         recs.append(
             "notes that the pupil forecast was not available in this run, so no sufficiency "
@@ -613,6 +640,12 @@ def recommendations(data: ReportData) -> list[str]:
         )
     else:
         recs.append("notes that the forecast shows no shortfall needing new places;")
+    moved = moves_recommendation(data)
+    if moved:
+        recs.append(moved)
+    temp = temporary_recommendation(data)
+    if temp:
+        recs.append(temp)
     for d in spare_beside_new_schools(data):
         top = d["where"][:3]
         share = sum(v for _, v in top) / d["spare_total"] if d["spare_total"] > 0 else 0.0
@@ -757,6 +790,113 @@ def recommendations(data: ReportData) -> list[str]:
     return recs
 
 
+def intake_sentence(data: ReportData) -> str:
+    """That the areas whose school sets its own intake are reported but not planned for
+    (said once: a Staffordshire trial counted its 14-19 academies among the areas short and
+    asked for interim places there); "" without such areas. No leading verb, no full stop."""
+    codes = data.intake_areas
+    if not codes:
+        return ""
+    n = len(codes)
+    short = data.intake_short
+    what = ("" if not short else
+            "; " + _join([f"{d['name']} is up to {plural_places(d['shortfall'])} short "
+                          f"({fmt_year(d['year'])})" for d in short])
+            + " on its own forecast")
+    return (f"{plural(n, 'planning area')} whose school sets its own intake (a 14-19 academy "
+            f"or similar, recruiting from other areas) {'is' if n == 1 else 'are'} reported on "
+            f"{'its page' if n == 1 else 'their pages'} but not planned for, and left out of "
+            f"the counts of areas short above{what}: pupils forecast beyond such a school's "
+            "places would stay at schools in the areas it recruits from")
+
+
+def moves_recommendation(data: ReportData) -> str:
+    """The recommendation on pupils the plan places in neighbouring areas
+    (``[[plan.adjacency]]``): how many, where, their cost, and the places bought in the
+    areas that take them; "" without moves."""
+    m = data.moves
+    if m is None or m.empty or data.plan is None:
+        return ""
+    by_year = m.groupby(nc.YEAR)["pupils"].sum()
+    moved = data.moves_by_area
+    takers = moved[moved["direction"] == "in"]
+    plan = data.plan
+    items = []
+    for (area, phase), g in takers.groupby(["area", "phase"], sort=False):
+        d = area_moves(data, area, phase)
+        if d is None:
+            continue
+        mine = plan[(plan[nc.AREA].astype(str) == area) & (plan[nc.PHASE] == phase)]
+        froms = _join([r["name"] for r in d["in"]])
+        item = (f"{area_phase(data.area_name(area), phase)} takes up to "
+                f"{fmt_count(d['in_peak'])} a year from {froms} "
+                f"({fmt_year(d['in_peak_year'])})")
+        if len(mine):
+            own = d["own_need"]
+            item += (f", where the plan buys {plural_places(float(mine['places'].sum()))} "
+                     f"({fmt_gbp_m(float(mine['cost'].sum()))}) though its own pupils need "
+                     + (f"at most {plural_places(own)}" if own >= 0.5 else "none"))
+        else:
+            item += " in places it has spare"
+        items.append((d["in_peak"], item))
+    items = [t for _, t in sorted(items, key=lambda x: -x[0])]
+    shown = items[:5]
+    more = (f", and {plural(len(items) - 5, 'more area')} (appendix, sheet Pupils placed "
+            "next door)" if len(items) > 5 else "")
+    cost = float(m["cost"].sum())
+    return ("notes that the plan places pupils of some planning areas in neighbouring ones "
+            f"([[plan.adjacency]]), up to {fmt_count(by_year.max())} a year "
+            f"({fmt_year(int(by_year.idxmax()))}), {fmt_count(float(m['pupils'].sum()))} "
+            "pupil-years, "
+            + (f"at {fmt_gbp_m(cost)} over the plan (a revenue cost, not in the capital "
+               "programme)" if cost > 0 else "not priced")
+            + ": " + "; ".join(shown) + more
+            + "; and asks officers to confirm that those pupils can reasonably reach those "
+            "places before the projects in the areas that take them are committed;")
+
+
+def _temporary_warning(data: ReportData) -> tuple[list[str], str] | None:
+    """``(facts, where)`` when most mainstream places bought are temporary bulge classes or an
+    area buys them in 3 or more consecutive years (a Staffordshire trial: 78% of the places
+    were bulge classes, middle schools' bought again year after year): the facts in words
+    and the areas to consider a permanent expansion in ("" when none recurs); else None."""
+    t = data.lasting_and_temporary
+    if t is None or not (t["mostly_temporary"] or t["runs"]):
+        return None
+    from ..optimise.results import BULGE_RUN
+
+    facts = []
+    if t["mostly_temporary"]:
+        facts.append(f"{fmt_pct(t['temporary_share'])} of the mainstream places the programme "
+                     f"buys ({fmt_count(t['temporary_places'])} of "
+                     f"{fmt_count(t['temporary_places'] + t['lasting_places'])}) are temporary "
+                     "bulge classes, which end as their cohorts leave")
+    runs = t["runs"]
+    if runs:
+        shown = _join([f"{area_phase(r['name'], r['phase'])} ({fmt_year(r['first'])} to "
+                       f"{fmt_year(r['last'])}, {fmt_count(r['places'])} places, "
+                       f"{fmt_gbp_m(r['cost'])})" for r in runs[:6]])
+        more = f" and {plural(len(runs) - 6, 'more area')}" if len(runs) > 6 else ""
+        facts.append(f"it buys bulge classes in {BULGE_RUN} or more consecutive years in "
+                     f"{shown}{more}")
+    where = _join([area_phase(r["name"], r["phase"]) for r in runs[:6]]) if runs else ""
+    return facts, where
+
+
+def temporary_recommendation(data: ReportData) -> str:
+    """The recommendation warning of :func:`_temporary_warning`; "" without one."""
+    w = _temporary_warning(data)
+    if w is None:
+        return ""
+    facts, where = w
+    return ("notes as a warning that " + "; ".join(facts)
+            + ("; a need that returns year after year is a lasting one, and asks officers to "
+               f"consider a permanent expansion in {where}" if where else
+               "; and asks officers to consider a permanent expansion wherever the need lasts "
+               "beyond one cohort")
+            + " before committing further bulge classes;")
+
+
 def area_commentary(data: ReportData, area: str) -> str:
     """Commentary of one planning-area page, from its sufficiency rows (the base year
     included) and the plan's before and after."""
@@ -812,13 +952,19 @@ def area_commentary(data: ReportData, area: str) -> str:
                  + ("" if y0 == y1 else f" in {fmt_year(worst[nc.YEAR])}")
                  + f" (including the {margin} margin).")
     text += "".join(" " + _tier_change_sentence(t) for t in data.tier_changes if t["area"] == area)
+    if str(area) in data.intake_areas:
+        # a 14-19 academy or UTC: its page reports it, the plan does not plan for it
+        return (text + " The school sets its own intake, so the plan proposes no places here and "
+                "the report leaves the area out of its counts of areas short: pupils forecast "
+                "beyond its places would stay at schools in the areas it recruits from.")
+    moves = moves_sentences(data, area, str(rows[nc.PHASE].iloc[0]))
     plan = data.plan
     if plan is not None and nc.PHASE in plan:
         # this page's phase of places only: an early years setting in a primary area's code
         # adds no school places (Shropshire re-test: a primary page credited one with that)
         plan = plan[plan[nc.PHASE] == str(rows[nc.PHASE].iloc[0])]
     if plan is None or plan.empty or short.empty and (plan[nc.AREA] != area).all():
-        return text
+        return text + moves
     mine = plan[plan[nc.AREA] == area]
     if not mine.empty:
         # say what is built in words ("bulge class"), never the option identifier
@@ -831,6 +977,7 @@ def area_commentary(data: ReportData, area: str) -> str:
                                         mine["cost"])
         ]
         text += " The plan recommends " + _join(items) + "."
+    text += moves
     phase = str(rows[nc.PHASE].iloc[0])
     cells = cells_before_after(data, phase)
     left = (cells[(cells[nc.AREA] == area) & (cells["shortfall_after"] > 0.5)]
@@ -849,6 +996,74 @@ def area_commentary(data: ReportData, area: str) -> str:
     text += (f"{lead} {fmt_count(w['shortfall_after'])} places short in {fmt_year(w[nc.YEAR])}"
              + (f" ({len(left)} year{'s' if len(left) != 1 else ''} short in all)" if len(left) > 1 else "")
              + (f": {why}." if why else " (see the appendix, sheet Binding constraints)."))
+    return text
+
+
+def _span_years(first_last: tuple[int, int] | None, n: int) -> str:
+    """``"every year from 2023/24 to 2032/33"``, ``"in 4 years between ..."`` or ``"in
+    2023/24 only"``."""
+    if first_last is None:
+        return ""
+    y0, y1 = first_last
+    if y0 == y1:
+        return f"in {fmt_year(y0)} only"
+    if n == y1 - y0 + 1:
+        return f"every year from {fmt_year(y0)} to {fmt_year(y1)}"
+    return f"in {n} years between {fmt_year(y0)} and {fmt_year(y1)}"
+
+
+def _moves_cost(cost: float, rows: list[dict]) -> str:
+    """The cost of pupils placed next door: ``"GBP 0.4m over the plan (GBP 400 a pupil a
+    year; ...)"``, or that it is not priced."""
+    if cost <= 0:
+        return "not priced (the model gives no cost per pupil for these moves)"
+    rates = sorted({float(r["cost_per_pupil"]) for r in rows if r["cost_per_pupil"] > 0})
+    rate = (f"{fmt_gbp(rates[0])} a pupil a year" if len(rates) == 1 else
+            f"{fmt_gbp(rates[0])}-{fmt_gbp(rates[-1])} a pupil a year")
+    return (f"{fmt_gbp_m(cost)} over the plan ({rate}; a revenue cost, not in the capital "
+            "programme)")
+
+
+def _from_list(rows: list[dict]) -> str:
+    if len(rows) == 1:
+        return rows[0]["name"]
+    return _join([f"{r['name']} (up to {fmt_count(r['peak'])}, the most in "
+                  f"{fmt_year(r['peak_year'])})" for r in rows])
+
+
+def moves_sentences(data: ReportData, area: str, phase: str) -> str:
+    """What the plan's moves between neighbouring areas ([[plan.adjacency]]) mean for one
+    area page: the pupils placed here, from which areas, its own placed next door, by year
+    (the peak), their cost, and the places its own pupils need against those it needs with
+    the moves (a Staffordshire trial: 90 bulge places bought for a 5-place need of the area's
+    own, the moves shown only in before_after.csv). "" without moves; starts with a space."""
+    m = area_moves(data, area, phase)
+    if m is None:
+        return ""
+    text = ""
+    if m["in"]:
+        text += (f" The plan places pupils of neighbouring areas here ([[plan.adjacency]]): up "
+                 f"to {fmt_count(m['in_peak'])} a year (the most in {fmt_year(m['in_peak_year'])}, "
+                 f"{_span_years(m['in_years'], m['in_n'])}) from {_from_list(m['in'])}; "
+                 f"{fmt_count(m['in_pupil_years'])} pupil-years, "
+                 f"{_moves_cost(m['in_cost'], m['in'])}.")
+    if m["out"]:
+        when = (f"the most in {fmt_year(m['out_peak_year'])}, "
+                f"{_span_years(m['out_years'], m['out_n'])}")
+        where = (f"{m['out'][0]['name']} ({when})" if len(m["out"]) == 1 else
+                 f"neighbouring areas ({when}): {_from_list(m['out'])}")
+        text += (f" {'It' if m['in'] else 'The plan'} places up to {fmt_count(m['out_peak'])} of "
+                 f"this area's own pupils a year in {where}; "
+                 f"{fmt_count(m['out_pupil_years'])} pupil-years, "
+                 f"{_moves_cost(m['out_cost'], m['out'])}.")
+    own, with_ = m["own_need"], m["need_with"]
+    if m["in"] and with_ >= own + 0.5:
+        text += (" With the pupils placed here, the area needs up to "
+                 f"{plural_places(with_)} beyond its capacity (with the margin, "
+                 f"{fmt_year(m['need_with_year'])}), where its own pupils need "
+                 + (f"up to {plural_places(own)} ({fmt_year(m['own_need_year'])})"
+                    if own >= 0.5 else "none")
+                 + ": places built here serve those pupils too.")
     return text
 
 
