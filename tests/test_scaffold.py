@@ -191,3 +191,22 @@ def test_adjacency_example_names_the_authoritys_areas_and_loads(written):
     out.write_text("\n".join(lines) + "\n")
     cfg = load_model(out)
     assert len(cfg.section("plan")["adjacency"]) == 1
+
+
+def test_middle_school_areas_found_by_phase_code_not_only_by_name(tmp_path):
+    """Staffordshire's Biddulph areas (8607000 primary, 8607018 secondary) hold middle
+    schools none of which is named "Middle" (James Bateman Junior High School, Woodhouse
+    Academy): the SCAP phase code (MS, places in Years 5-8) finds them (a Staffordshire
+    trial missed them). Every area with a school coded MP or MS is named, and no other."""
+    import pandas as pd
+
+    text = new_model_text(860, DATA, tmp_path / "staffs.toml")
+    note = " ".join(line.lstrip("# ") for line in text.splitlines() if line.startswith("#"))
+    found = re.search(r"TODO three-tier: areas ([\d, ]+) hold middle schools", note)
+    assert found
+    listed = found.group(1).replace(" ", "").split(",")
+    raw = pd.read_csv(DATA / "scap_2015_school_capacity.csv", dtype=str)
+    mid = raw[(raw["LA1"] == "860") & raw["Phase"].isin(["MP", "MS"])]
+    coded = sorted(set(mid["Primary PA code (2)"]) | set(mid["Secondary PA code (2)"]))
+    assert listed == coded and {"8607000", "8607018"} <= set(listed)
+    assert "middle schools here (James Bateman Junior High School, Woodhouse Academy)" in note
