@@ -210,3 +210,22 @@ def test_middle_school_areas_found_by_phase_code_not_only_by_name(tmp_path):
     coded = sorted(set(mid["Primary PA code (2)"]) | set(mid["Secondary PA code (2)"]))
     assert listed == coded and {"8607000", "8607018"} <= set(listed)
     assert "middle schools here (James Bateman Junior High School, Woodhouse Academy)" in note
+
+
+def test_validate_lists_every_area_of_a_warning_wrapped(tmp_path):
+    """``sufficiency validate`` names every area a warning is about (a Staffordshire trial
+    saw "8602008 (...), ..., 8606008 (...) ..." with two of its seven first-school areas left
+    out), on lines of at most 100 characters, and an area named by its code is not named
+    twice ("8602008 (Planning area 8602008 (primary))")."""
+    out = tmp_path / "staffs.toml"
+    out.write_text(new_model_text(860, DATA, out))
+    res = CliRunner().invoke(cli, ["validate", str(out)])
+    assert res.exit_code == 0, res.output
+    warned = res.output[res.output.index("warnings:"):]
+    flat = " ".join(warned.split())
+    assert ("primary planning area(s) 8602008, 8605008, 8606005, 8606007, 8606008, 8607003, "
+            "8607014 have only first schools") in flat
+    assert ("secondary planning area(s) 8602009, 8602012, 8605010, 8605011, 8605015, 8606009, "
+            "8607018, 8607019 have only middle schools") in flat
+    assert " ..." not in warned and "(Planning area" not in warned
+    assert max(len(line) for line in warned.splitlines()) <= 100
