@@ -139,7 +139,7 @@ def closest_codes(value: Any, codes: Mapping[str, str] | Iterable[str], n: int =
     # ties: the same characters first (two swapped digits are the likeliest slip)
     by_code = (sorted((c for c, d in dist.items() if d == best),
                       key=lambda c: (sorted(str(c).casefold()) != sorted(key), str(c)))
-               if names and best <= max(1, len(v) // 3) else [])
+               if names and best <= max(1, len(v) // 3) and best < len(v) else [])
     return list(dict.fromkeys(by_name + by_code))[:n]
 
 
