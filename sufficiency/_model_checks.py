@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import nomenclature as nc
-from ._values import Section, did_you_mean, is_number, is_whole, is_year
+from ._values import Section, did_you_mean, did_you_mean_code, is_number, is_whole, is_year
 from .exceptions import ConfigError
 
 __all__ = ["spec", "check_keys", "check_values", "check_base_year", "check_against_data"]
@@ -169,12 +169,12 @@ def _check_forecast(cfg) -> None:
     forecast_params(cfg)  # also refuses a [forecast] horizon or seed unlike [assumptions]
     hs = cfg.section("forecast").get("housing", {})
     if not isinstance(hs, Mapping):
-        raise ConfigError(f"{cfg.path}: [forecast] housing = {hs!r}: expected a table "
+        raise ConfigError(f"{cfg.shown_path}: [forecast] housing = {hs!r}: expected a table "
                           "[forecast.housing] (yields, arrival)")
     try:
         housing_settings(hs)
     except (ConfigError, TypeError, ValueError) as exc:
-        raise ConfigError(f"{cfg.path}: {exc}") from exc
+        raise ConfigError(f"{cfg.shown_path}: {exc}") from exc
 
 
 def _check_plan(cfg) -> None:
@@ -182,7 +182,7 @@ def _check_plan(cfg) -> None:
     from .optimise.planning import adjacency_from_config, section_options
 
     sec = cfg.section("plan")
-    s = Section(f"{cfg.path}: [plan]", sec)
+    s = Section(f"{cfg.shown_path}: [plan]", sec)
     s.check("scorecards", lambda v: isinstance(v, str), "a folder of DfE scorecards (a string)")
     for k in ("first_year", "last_year"):
         s.check(k, is_year, "an academic year (its start), e.g. 2026")
@@ -202,25 +202,25 @@ def _check_plan(cfg) -> None:
     s.check("mip_gap", lambda v: is_number(v) and 0 <= v < 1, "a relative gap in [0, 1)")
 
     areas = {a.code: a.phase for a in cfg.areas}
-    options_from_config(sec, f"{cfg.path}: [plan]", areas={cfg.authority: "authority", **areas})
+    options_from_config(sec, f"{cfg.shown_path}: [plan]", areas={cfg.authority: "authority", **areas})
 
     for key in ("special", "early_years"):
-        section_options(sec, key, cfg.path)
-    adjacency_from_config(sec, cfg.path, areas)
+        section_options(sec, key, cfg.shown_path)
+    adjacency_from_config(sec, cfg.shown_path, areas)
 
 
 def _check_send(cfg) -> None:
     from .send import SCENARIOS, _params, check_area_shares, check_scenarios, special_capacity
 
     sec = cfg.section("send")
-    s = Section(f"{cfg.path}: [send]", sec)
-    _params(sec, cfg.path)
+    s = Section(f"{cfg.shown_path}: [send]", sec)
+    _params(sec, cfg.shown_path)
     s.check("files", lambda v: isinstance(v, Mapping) and all(isinstance(x, str) for x in v.values()),
             "a table { age = path, caseload = path, needs = path }")
     s.check("population", lambda v: isinstance(v, str), "a path (a string)")
-    check_scenarios(sec.get("scenarios", SCENARIOS), sec.get("scenario", "trend"), cfg.path)
+    check_scenarios(sec.get("scenarios", SCENARIOS), sec.get("scenario", "trend"), cfg.shown_path)
     if sec.get("capacity"):
-        special_capacity(sec["capacity"], f"{cfg.path}: [send]")
+        special_capacity(sec["capacity"], f"{cfg.shown_path}: [send]")
     if sec.get("area_shares"):
         check_area_shares(sec["area_shares"], cfg)
 
@@ -229,7 +229,7 @@ def _check_early_years(cfg) -> None:
     from .early_years import _hours_per_place, early_years_entitlements, funded_supply
 
     sec = cfg.section("early_years")
-    where = f"{cfg.path}: [early_years]"
+    where = f"{cfg.shown_path}: [early_years]"
     s = Section(where, sec)
     for k in ("takeup", "population"):
         s.check(k, lambda v: isinstance(v, str), "a path (a string)")
@@ -237,14 +237,14 @@ def _check_early_years(cfg) -> None:
         _hours_per_place(sec["hours_per_place"], where)
     s.check("by_area", lambda v: isinstance(v, bool), "true or false")
     s.check("supply_year", is_year, "an academic year (its start)")
-    ents = early_years_entitlements(sec, cfg.path)
+    ents = early_years_entitlements(sec, cfg.shown_path)
     if sec.get("supply"):
         funded_supply(sec["supply"], sorted({e.age_group for e in ents}), where)
 
 
 def _check_report(cfg) -> None:
     sec = cfg.section("report")
-    s = Section(f"{cfg.path}: [report]", sec)
+    s = Section(f"{cfg.shown_path}: [report]", sec)
     s.check("title", lambda v: isinstance(v, str) and v.strip(), "a non-empty string")
     s.check("scorecards", lambda v: isinstance(v, str), "a folder of DfE scorecards (a string)")
     areas = {a.code: a.phase for a in cfg.areas}
@@ -253,7 +253,16 @@ def _check_report(cfg) -> None:
     if "key_decision_area" in sec:
         v = sec["key_decision_area"]
         if str(v) not in areas and str(v) != cfg.authority:
-            raise s.bad("key_decision_area", "a planning area of the model ([[areas]] code)")
+            # the closest areas of the phase asked for first (a Staffordshire trial's typo got
+            # no suggestion), else of any phase
+            phase = sec.get("key_decision_phase", "secondary")
+            names = {a.code: a.name for a in cfg.areas}
+            same = {c: n for c, n in names.items() if areas[c] == phase}
+            hint = did_you_mean_code(v, same) or did_you_mean_code(v, names)
+            raise ConfigError(f"{s.where} key_decision_area = {v!r}: no planning area {v!r} in "
+                              f"the model{hint}; expected a planning area of the model ([[areas]] "
+                              f"code{f' of a {phase} area' if phase in ('primary', 'secondary') else ''})"
+                              f" or the authority {cfg.authority} for an authority-wide decision")
         phase = sec.get("key_decision_phase", "secondary")
         if str(v) in areas and phase in ("primary", "secondary") and areas[str(v)] != phase:
             raise s.bad("key_decision_phase",
@@ -304,7 +313,7 @@ def check_base_year(cfg, years: tuple[int, int]) -> None:
     if by is None or first < by <= last:
         return
     raise ConfigError(
-        f"{cfg.path}: [assumptions] base_year = {by!r}: expected a year of the pupil data "
+        f"{cfg.shown_path}: [assumptions] base_year = {by!r}: expected a year of the pupil data "
         f"after its first, {first + 1}..{last} (the pupil data run from "
         f"{nc.academic_year_label(first)} to {nc.academic_year_label(last)}); remove the key "
         f"to forecast from the data's last year, {last}")
@@ -343,12 +352,12 @@ def check_against_data(cfg, base_year: int, first_data_year: int | None = None) 
     first = sec.get("first_year")
     if first is not None and not base_year < first <= last:
         raise ConfigError(
-            f"{cfg.path}: [plan] first_year = {first!r}: expected a year after the data's base "
+            f"{cfg.shown_path}: [plan] first_year = {first!r}: expected a year after the data's base "
             f"year {label} and within the forecast, {base_year + 1}..{last}")
     end = sec.get("last_year")
     if end is not None and end > last:
         raise ConfigError(
-            f"{cfg.path}: [plan] last_year = {end!r}: expected a year within the forecast "
+            f"{cfg.shown_path}: [plan] last_year = {end!r}: expected a year within the forecast "
             f"(base year {label} + horizon {cfg.assumptions.horizon} = {last})")
     plan_first = first if first is not None else base_year + 1
     plan_last = end if end is not None else last
@@ -357,7 +366,7 @@ def check_against_data(cfg, base_year: int, first_data_year: int | None = None) 
         ey = o.get("earliest_year") if isinstance(o, Mapping) else None
         if not is_whole(ey):
             continue
-        where = f"{cfg.path}: [[plan.options]] #{i + 1} ({o.get('name', '?')}) earliest_year = {ey}"
+        where = f"{cfg.shown_path}: [[plan.options]] #{i + 1} ({o.get('name', '?')}) earliest_year = {ey}"
         if ey < base_year:
             raise ConfigError(
                 f"{where}: expected a year from the data's base year {base_year} on (the plan "
@@ -378,6 +387,6 @@ def check_against_data(cfg, base_year: int, first_data_year: int | None = None) 
         for ch in a.tier_changes:
             if not lo <= ch.year <= hi:
                 raise ConfigError(
-                    f"{cfg.path}: [[areas]] {a.code} ({a.name}) tier_changes year = {ch.year}: "
+                    f"{cfg.shown_path}: [[areas]] {a.code} ({a.name}) tier_changes year = {ch.year}: "
                     f"expected a year in {lo}..{hi} (from the pupil data's first year to "
                     f"{TIER_CHANGE_HORIZON} years after the base year {base_year})")

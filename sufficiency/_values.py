@@ -20,7 +20,7 @@ import numpy as np
 from .exceptions import ConfigError
 
 __all__ = ["is_number", "is_whole", "is_year", "require_table", "Section", "did_you_mean", "plural",
-           "duplicates"]
+           "duplicates", "closest_codes", "did_you_mean_code"]
 
 
 def plural(count: int, noun: str) -> str:
@@ -98,6 +98,61 @@ def did_you_mean(value: Any, choices: Iterable[str], fmt: str = "{!r}") -> str:
     """
     hint = difflib.get_close_matches(str(value), list(choices), n=1)
     return f" (did you mean {fmt.format(hint[0])}?)" if hint else ""
+
+
+def _edits(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) from ``a`` to ``b``: a code typed
+    with two digits swapped is one edit away, where difflib's ratio ties it with others."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def closest_codes(value: Any, codes: Mapping[str, str] | Iterable[str], n: int = 3) -> list[str]:
+    """The codes closest to ``value`` (at most ``n``), for a did-you-mean.
+
+    A code is close when it is the fewest edits away (swapped neighbours count one) and that
+    is at most a third of its length (``E07000129`` -> ``E07000192``); a code whose name
+    (``codes`` a mapping code -> name) is ``value``, or holds it as a word or is close to
+    it, counts too (an area or district written by its name, ``"Cannock Chase"``). Empty if
+    none is close.
+    """
+    names = dict(codes) if isinstance(codes, Mapping) else {str(c): "" for c in codes}
+    v = str(value).strip()
+    key = v.casefold()
+    if not key:
+        return []
+    by_name = [c for c, name in names.items() if name and (
+        key == str(name).casefold() or (len(key) >= 3 and key in str(name).casefold().split()))]
+    if not by_name:
+        titles = {str(name).casefold(): c for c, name in names.items() if name}
+        by_name = [titles[t] for t in difflib.get_close_matches(key, list(titles), n=n, cutoff=0.8)]
+    dist = {c: _edits(key, str(c).casefold()) for c in names}
+    best = min(dist.values(), default=0)
+    # ties: the same characters first (two swapped digits are the likeliest slip)
+    by_code = (sorted((c for c, d in dist.items() if d == best),
+                      key=lambda c: (sorted(str(c).casefold()) != sorted(key), str(c)))
+               if names and best <= max(1, len(v) // 3) and best < len(v) else [])
+    return list(dict.fromkeys(by_name + by_code))[:n]
+
+
+def did_you_mean_code(value: Any, codes: Mapping[str, str] | Iterable[str], n: int = 3) -> str:
+    """``" (did you mean 8607019 (Leek)?)"``: :func:`closest_codes`, with their names when
+    ``codes`` maps code -> name, or ``""`` if none is close."""
+    hits = closest_codes(value, codes, n)
+    if not hits:
+        return ""
+    names = codes if isinstance(codes, Mapping) else {}
+    shown = [f"{c} ({names[c]})" if names.get(c) and str(c) not in str(names[c]).split() else str(c)
+             for c in hits]
+    return f" (did you mean {' or '.join(shown)}?)"
 
 
 def duplicates(names: Iterable) -> list:

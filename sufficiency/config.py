@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import nomenclature as nc
-from ._values import did_you_mean, duplicates, is_number, is_year
+from ._values import did_you_mean, did_you_mean_code, duplicates, is_number, is_year
 from .exceptions import ConfigError
 
 __all__ = [
@@ -192,12 +192,20 @@ class ModelConfig:
     raw: Mapping[str, Any]
     description: str = ""
     bases: tuple[Path, ...] = ()  #: the models it extends, nearest first (``extends``)
+    #: the model file as the user named it (relative, say), for messages; ``path`` is resolved
+    given_path: Path | None = field(default=None, compare=False)
+
+    @property
+    def shown_path(self) -> Path:
+        """The model file as messages name it: as given to :func:`load_model` (a Staffordshire
+        trial saw a relative path in one error and an absolute one in the next)."""
+        return self.given_path if self.given_path is not None else self.path
 
     def section(self, name: str) -> Mapping[str, Any]:
         """Return a raw section (``{}`` if absent), e.g. ``section("plan")``."""
         value = self.raw.get(name, {})
         if not isinstance(value, Mapping):
-            raise _err(self.path, f"[{name}]", "expected a table")
+            raise _err(self.shown_path, f"[{name}]", "expected a table")
         return value
 
     def transfer_summary(self) -> tuple[str, str] | None:
@@ -260,7 +268,7 @@ class ModelConfig:
         for a in self.areas:
             if a.code == code:
                 return a
-        raise ConfigError(f"{self.path}: no planning area {code!r}")
+        raise ConfigError(f"{self.shown_path}: no planning area {code!r}")
 
     def areas_of_phase(self, phase: str) -> tuple[AreaConfig, ...]:
         return tuple(a for a in self.areas if a.phase == phase)
@@ -295,7 +303,7 @@ class ModelConfig:
         if not path.is_dir():
             key = self._scorecards_key(section)
             raise ConfigError(
-                f"{self.path}: [{key or section}] scorecards = {given!r}"
+                f"{self.shown_path}: [{key or section}] scorecards = {given!r}"
                 + (" (the default)" if key is None else "")
                 + f": no folder at {path}; expected the DfE school places scorecards folder "
                 "(cost per place benchmarks and the authorities' own forecast errors), e.g. "
@@ -335,13 +343,15 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
     if not isinstance(transfer, Mapping):
         raise _err(path, where, f"transfer = {transfer!r}: expected a table "
                    "{ secondary_area = share }")
+    year_groups = _year_groups(d, phase, path, where)
     for k, v in transfer.items():
         if not is_number(v) or not 0 <= v <= 1:
+            # the area's own last year group: Year 8 of a middle-school area, not "Year 6"
+            last = year_groups[-1] if year_groups else (6 if phase == "primary" else 13)
             raise _err(path, where, f'transfer."{k}" = {v!r}: expected a share of the '
-                       "area's last year group (Year 6 of a primary area) in [0, 1], written as "
+                       f"area's Year {last} pupils (its last year group) in [0, 1], written as "
                        "a number (1.0, not 'all')")
     transfer = {str(k): float(v) for k, v in transfer.items()}
-    year_groups = _year_groups(d, phase, path, where)
     where = f"[[areas]] {code} ({name})"
     if transfer and phase != "primary" and (not year_groups or year_groups[-1] >= 11):
         last = year_groups[-1] if year_groups else 13
@@ -456,12 +466,20 @@ def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
         for s, v in a.transfer.items():
             dest, g = by_code[s], a.transfer_ncy + 1
             if v > 0 and not dest.ncys[0] <= g <= dest.ncys[-1]:
+                # the first-school hint only where it fits: a primary area modelled R-Y6 sending
+                # pupils on to another primary area (its middle schools' Years 5-6) is an area
+                # of first schools (R-Y4); a middle-school area sending its Year 8 on is not (a
+                # Staffordshire trial was told of first schools there)
+                first = a.phase == "primary" and not a.year_groups and dest.phase == "primary"
+                hint = did_you_mean_code(s, {b.code: b.name for b in areas if g in b.ncys})
                 raise _err(path, f"[[areas]] {a.code} ({a.name})",
                            f'transfer."{s}" = {v}: area {s} ({dest.name}) teaches year groups '
                            f"{dest.ncys[0]}-{dest.ncys[-1]}, so it cannot take this area's Year "
-                           f"{a.transfer_ncy} as Year {g}; send them to an area teaching Year {g} "
-                           f"({_teaching(areas, g)}), or give this area ({a.code}) the "
-                           "year_groups its schools teach (first schools: [0, 1, 2, 3, 4])")
+                           f"{a.transfer_ncy} as Year {g}{hint}; send them to an area teaching "
+                           f"Year {g} ({_teaching(areas, g)})"
+                           + (f", or, if this area's schools are first schools, give it ({a.code}) "
+                              "year_groups = [0, 1, 2, 3, 4] so that it sends its Year 4 on"
+                              if first else ""))
     fed = {(s, a.transfer_ncy + 1) for a in areas for s, v in a.transfer.items() if v > 0}
     for a in areas:
         if a.intake_from and (a.code, a.ncys[0]) in fed:
@@ -710,9 +728,15 @@ def load_model(path: str | Path) -> ModelConfig:
         for a in areas:
             unknown = sorted(set(a.transfer) - codes)
             if unknown:
+                # suggest only areas that can take these pupils (those teaching the next year
+                # group: secondary areas for a primary area's Year 6), not any code alike
+                g = a.transfer_ncy + 1
+                fit = {b.code: b.name for b in areas if g in b.ncys and b is not a}
                 raise _err(path, f"[[areas]] {a.code} ({a.name})",
-                           f"transfer to unknown area(s) {unknown}; expected codes of the model's "
-                           "[[areas]]" + did_you_mean(unknown[0], sorted(codes)))
+                           f"transfer to unknown area(s) {unknown}"
+                           + did_you_mean_code(unknown[0], fit or {b.code: b.name for b in areas})
+                           + f"; expected codes of the model's [[areas]] teaching Year {g} "
+                           f"({_teaching(areas, g)})")
         _check_transfer_coverage(areas, path)
     except ConfigError as exc:
         if from_file and "transfer" in str(exc):
@@ -796,6 +820,7 @@ def load_model(path: str | Path) -> ModelConfig:
         raw=MappingProxyType(raw),
         description=model.get("description", ""),
         bases=bases,
+        given_path=path,
     )
     check_values(config)
     return config

@@ -239,7 +239,7 @@ def authority_population(
     path = mye_path or _population_path(cfg)
     lookup = cfg.data.get("lookup")
     if lookup is None:
-        raise ConfigError(f"{cfg.path}: [data.lookup] (district -> authority) is needed to sum "
+        raise ConfigError(f"{cfg.shown_path}: [data.lookup] (district -> authority) is needed to sum "
                           "the ONS population over the authority's districts")
     from .io.births import read_district_lookup
 
@@ -722,8 +722,8 @@ def forecast_early_years(
         if hpp <= 0:
             raise ConfigError(f"hours_per_place = {hpp}: expected > 0")
     else:
-        hpp = _hours_per_place(sec.get("hours_per_place", 30.0), f"{cfg.path}: [early_years]")
-    ents = tuple(entitlements) if entitlements is not None else early_years_entitlements(sec, cfg.path)
+        hpp = _hours_per_place(sec.get("hours_per_place", 30.0), f"{cfg.shown_path}: [early_years]")
+    ents = tuple(entitlements) if entitlements is not None else early_years_entitlements(sec, cfg.shown_path)
     tpath = takeup_path or (cfg.resolve(sec["takeup"]) if "takeup" in sec else
                             cfg.data["pupils"].path.parent / "early_years_funded_takeup_2016_2019.csv")
     lt = read_early_years_takeup(tpath, authorities=[cfg.authority])
@@ -789,7 +789,7 @@ def forecast_early_years(
     sup_cfg = supply if supply is not None else sec.get("supply")
     ages = sorted(data["age"].unique())
     if sup_cfg:
-        given = funded_supply(sup_cfg, ages, f"{cfg.path}: [early_years]", complete=supply is None)
+        given = funded_supply(sup_cfg, ages, f"{cfg.shown_path}: [early_years]", complete=supply is None)
         sup = pd.DataFrame({nc.AREA: cfg.authority, "age": ages,
                             "supply": [given[a] for a in ages],
                             "supply_source": "model definition [early_years] supply"})

@@ -549,7 +549,7 @@ class CohortModel:
         if gap.any():
             rows = np.unique(np.nonzero(gap)[0])
             msg = (f"{len(rows)} area(s) have year groups with no pupils in base year {base_year} "
-                   f"({', '.join(np.asarray(areas)[rows][:5])}): those cohorts start from 0")
+                   f"({', '.join(np.asarray(areas)[rows])}): those cohorts start from 0")
             warnings.warn(msg, DataQualityWarning, stacklevel=2)
         self.warnings_: list[str] = []
 
@@ -614,8 +614,8 @@ class CohortModel:
                 self._warn_births(births_given, areas)
         no_births = has_rec & (births_kind != "births")
         if no_births.any():
-            msg = (f"{int(no_births.sum())} area(s) have no births ({', '.join(np.array(areas)[no_births][:5])}"
-                   f"{' ...' if no_births.sum() > 5 else ''}): Reception forecast by trend in Reception itself")
+            msg = (f"{int(no_births.sum())} area(s) have no births ({', '.join(np.array(areas)[no_births])}"
+                   "): Reception forecast by trend in Reception itself")
             self._warn(msg)
             # treat Reception(t) as "births(t-4)" with ratio 1: projected by the same method
             lag_idx = pd.Index(b_years).get_indexer([y - cohort.RECEPTION_LAG for y in years])
@@ -683,7 +683,7 @@ class CohortModel:
             out = np.where(missing, fill[None, :], out)
             rows = np.unique(np.nonzero(missing)[0])
             self._warn(f"{len(rows)} recruiting area(s) have no history of their intake "
-                       f"({', '.join(np.asarray(self.areas_)[rows][:5])}): the mean share of the "
+                       f"({', '.join(np.asarray(self.areas_)[rows])}): the mean share of the "
                        "other recruiting areas is used (0 where there is none)", stacklevel=4)
         return out
 
@@ -699,7 +699,7 @@ class CohortModel:
             pooled = (np.nan_to_num(avg) * sz).sum(axis=0) / sz.sum(axis=0)
         fill = np.where(np.isfinite(pooled), pooled, 1.0)
         rows = np.unique(np.nonzero(missing)[0])
-        names = ", ".join(np.asarray(self.areas_)[rows][:5]) + (" ..." if len(rows) > 5 else "")
+        names = ", ".join(np.asarray(self.areas_)[rows])
         msg = (f"{len(rows)} area(s) have no {what} history for some year groups ({names}): "
                f"the {what} pooled over all areas is used (1 where no area has one)")
         self._warn(msg, stacklevel=4)
@@ -1231,14 +1231,14 @@ def forecast_params(config, **overrides) -> dict[str, Any]:
     for key in ("horizon", "seed"):  # [assumptions] owns them: the plan and report read them
         if key in sec and sec[key] != params[key]:
             raise ConfigError(
-                f"{config.path}: [forecast] {key} = {sec[key]!r}: [assumptions] {key} = "
+                f"{config.shown_path}: [forecast] {key} = {sec[key]!r}: [assumptions] {key} = "
                 f"{params[key]!r}" + ("" if key in given else " (its default)")
                 + "; expected one value, in [assumptions] (the plan and the report read it "
                 "there, so two values would make them cover different years)")
     for src_name, src in (("[forecast]", sec), ("overrides", overrides)):
         for k, v in src.items():
             if k not in params:
-                where = (f"{config.path}: [forecast]" if src_name == "[forecast]" else
+                where = (f"{config.shown_path}: [forecast]" if src_name == "[forecast]" else
                          "keyword argument (run_forecast / forecast_params)")
                 raise ConfigError(
                     f"{where}: unknown forecast parameter {k!r}; expected one of "
@@ -1249,7 +1249,7 @@ def forecast_params(config, **overrides) -> dict[str, Any]:
         params["window"] = a.window  # [assumptions] window, when the model sets it
     for src_name, src in (("[forecast]", sec), ("override", overrides)):
         for k, v in src.items():
-            check_param(k, v, f"{config.path}: {src_name}")
+            check_param(k, v, f"{config.shown_path}: {src_name}")
     if isinstance(params["downweight"], Mapping):
         params["downweight"] = {int(k): float(v) for k, v in params["downweight"].items()}
     params["coverage"] = tuple(float(c) for c in params["coverage"])
@@ -1379,8 +1379,7 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
         in_area = set(inputs.housing[nc.AREA].astype(str))
         sec_rows = sorted(in_area & {a.code for a in cfg.areas if a.phase == "secondary"})
         if sec_rows and route:
-            msg = (f"housing in secondary area(s) {', '.join(sec_rows[:5])}"
-                   f"{' ...' if len(sec_rows) > 5 else ''}: only their secondary and sixth-form "
+            msg = (f"housing in secondary area(s) {', '.join(sec_rows)}: only their secondary and sixth-form "
                    "pupils are counted (no primary area is named for them); list each site once, "
                    "in its primary planning area, whose Year 6 transfer shares take its "
                    "secondary pupils on (listing it in both counts them twice)")
@@ -1394,7 +1393,7 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
         part = sorted(set(inputs.housing[nc.AREA].astype(str))
                       & {a.code for a in cfg.areas if a.year_groups} - set(onward))
         if part:
-            msg = (f"housing in area(s) {', '.join(part[:5])}{' ...' if len(part) > 5 else ''}, "
+            msg = (f"housing in area(s) {', '.join(part)}, "
                    "whose schools teach only some year groups of their phase: the yield's "
                    "pupils in the other year groups (a first-school area's Years 5-6, say) are "
                    "left out, not sent on to the areas that teach them; give the dwellings' "

@@ -8,6 +8,7 @@ what was read (file, checksum, years) and what was derived.
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
-from ._values import plural
+from ._values import did_you_mean_code, plural
 from .config import ModelConfig
 from .derive import (
     DERIVED_NOTE,
@@ -264,6 +265,13 @@ def _check_lookup(cfg: ModelConfig, lookup: pd.DataFrame, source: str) -> None:
         for d in a.districts:
             named.setdefault(d, []).append(a.code)
     ours = set(lookup.loc[lookup[nc.AREA] == cfg.authority, nc.DISTRICT])
+    mine_rows = lookup[lookup[nc.AREA] == cfg.authority].drop_duplicates(nc.DISTRICT)
+    titles = (mine_rows["district_name"].fillna("").astype(str).str.strip()
+              if "district_name" in mine_rows else pd.Series("", index=mine_rows.index))
+    # the authority's districts with their names, for the did-you-mean and the list expected
+    # (a Staffordshire trial: a code typed with two digits swapped got no suggestion)
+    districts = dict(sorted(zip(mine_rows[nc.DISTRICT].astype(str), titles)))
+    listed = ", ".join(f"{c} {n}".strip() for c, n in districts.items())
     for d, codes in named.items():
         if d in ours:
             continue
@@ -271,15 +279,17 @@ def _check_lookup(cfg: ModelConfig, lookup: pd.DataFrame, source: str) -> None:
         if elsewhere:  # a district of another authority: the model's [[areas]] are wrong
             mine = sorted(ours)
             raise ConfigError(
-                f"{cfg.path}: [[areas]] {', '.join(codes)}: districts includes {d}, which "
+                f"{cfg.shown_path}: [[areas]] {', '.join(codes)}: districts includes {d}, which "
                 f"{source} gives to {', '.join(elsewhere)}, not to the model's authority "
-                f"{cfg.authority}; expected districts of {cfg.authority} "
-                f"({', '.join(mine[:6])}{' ...' if len(mine) > 6 else ''}), or, if {d} is "
+                f"{cfg.authority}; expected districts of "
+                f"{cfg.authority} ({listed or ', '.join(mine)}), or, if {d} is "
                 f"{cfg.authority}'s, a lookup row that gives it to {cfg.authority}")
-        found = "the lookup has no row for it"
+        found = "the lookup has no row for it" + did_you_mean_code(d, districts)
         raise ConfigError(
             f"{source}: district {d} (named by [[areas]] {', '.join(codes)} of {cfg.path.name}): "
-            f"{found}; expected a row mapping it to the model's authority {cfg.authority}, "
+            f"{found}; expected one of the districts of {cfg.authority} in the lookup"
+            + (f" ({listed})" if listed else "")
+            + f", or a row mapping {d} to the model's authority {cfg.authority}, "
             f"e.g. '{d},<district name>,{cfg.authority},{cfg.authority_name}'")
     unnamed = sorted(ours - set(named))
     if unnamed and named:
@@ -288,6 +298,13 @@ def _check_lookup(cfg: ModelConfig, lookup: pd.DataFrame, source: str) -> None:
             "by no planning area ([[areas]] districts): their births count in the authority's "
             "births but no planning area's Reception; no planning area receives them",
             DataQualityWarning, stacklevel=3)
+
+
+def _labelled(code: str, name: str) -> str:
+    """``"8602008 (Uttoxeter first schools)"``; the code alone when the name already holds it
+    (``sufficiency new`` names areas "Planning area 8602008 (primary)")."""
+    said = re.search(rf"(?<![\w]){re.escape(str(code))}(?![\w])", str(name))
+    return str(code) if said else f"{code} ({name})"
 
 
 def _warn_middle_school_areas(cfg: ModelConfig, capacity: pd.DataFrame, source: str) -> None:
@@ -322,8 +339,7 @@ def _warn_middle_school_areas(cfg: ModelConfig, capacity: pd.DataFrame, source: 
         if hit:
             warnings.warn(
                 f"{source}: {phase} planning area(s) "
-                f"{', '.join(f'{a} ({names.get(a, a)})' for a in hit[:5])}"
-                f"{' ...' if len(hit) > 5 else ''} have only {schools} but no year_groups: "
+                f"{', '.join(_labelled(a, names.get(a, a)) for a in hit)} have only {schools} but no year_groups: "
                 f"they are modelled as {fix} (docs/model.md, [[areas]])",
                 DataQualityWarning, stacklevel=3)
 
@@ -345,8 +361,8 @@ def _warn_three_tier_labels(cfg: ModelConfig) -> None:
     changing = [a for a in cfg.areas if a.year_groups and a.tier_changes]
     if changing:
         warnings.warn(
-            f"{cfg.path}: planning area(s) "
-            f"{', '.join(f'{a.code} ({a.name})' for a in changing[:5])}{' ...' if len(changing) > 5 else ''} "
+            f"{cfg.shown_path}: planning area(s) "
+            f"{', '.join(_labelled(a.code, a.name) for a in changing)} "
             "give both year_groups and tier_changes: the year groups an area teaches and its "
             "transfers do not change over time, only the tier labels do. Model a "
             "reorganisation (first schools becoming primary schools, say) as a scenario model "
@@ -354,8 +370,8 @@ def _warn_three_tier_labels(cfg: ModelConfig) -> None:
     hit = [a for a in cfg.areas if a.code in linked and a.tiers == "two_tier"]
     if hit:
         warnings.warn(
-            f"{cfg.path}: planning area(s) "
-            f"{', '.join(f'{a.code} ({a.name})' for a in hit[:5])}{' ...' if len(hit) > 5 else ''} "
+            f"{cfg.shown_path}: planning area(s) "
+            f"{', '.join(_labelled(a.code, a.name) for a in hit)} "
             "are first-school or middle-school areas, or send pupils to or take pupils from "
             "one, but have tiers = \"two_tier\": give them tiers = \"three_tier\" so the "
             "report labels their schools' year groups right", DataQualityWarning, stacklevel=3)
@@ -492,14 +508,14 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
             ("", "the planning-area codes of this capacity file, read for the LA number(s) the "
                  "model's area codes begin with (another SCAP edition may use other codes)"))
         raise ConfigError(
-            f"{cfg.path}: the capacity file {cap_src.path.name}{read} has schools in planning "
+            f"{cfg.shown_path}: the capacity file {cap_src.path.name}{read} has schools in planning "
             f"area(s) {unknown[:5]}{' ...' if len(unknown) > 5 else ''} and in none of the model's "
             f"({', '.join(area_codes[:3])}{' ...' if len(area_codes) > 3 else ''}); expected "
             f"{expected}."
         )
     if unknown:
         raise ConfigError(
-            f"{cfg.path}: the capacity file {cap_src.path.name} has schools in planning area(s) "
+            f"{cfg.shown_path}: the capacity file {cap_src.path.name} has schools in planning area(s) "
             f"{unknown} that the model does not define; add them to [[areas]]."
         )
     check_area_phases(capacity, _areas_frame(cfg), capacity.attrs.get("source", str(cap_src.path)),
@@ -528,13 +544,13 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     if by_area is None or by_area.derived:
         if authority_pupils is None:
             raise ConfigError(
-                f"{cfg.path}: [data.pupils_by_area] is derived, so [data.pupils] must be an "
+                f"{cfg.shown_path}: [data.pupils_by_area] is derived, so [data.pupils] must be an "
                 "authority-level census file (reader census_ncy or spc)."
             )
         try:
             shares = area_shares(capacity, _areas_frame(cfg))
         except ConfigError as exc:  # name the model whose areas these are
-            raise ConfigError(f"{cfg.path}: [[areas]]: {exc}") from exc
+            raise ConfigError(f"{cfg.shown_path}: [[areas]]: {exc}") from exc
         pupil_shares = shares
         if any(a.year_groups for a in cfg.areas):  # areas teaching part of their phase
             cap_year = (int(capacity[nc.YEAR].max()) if nc.YEAR in capacity.columns
@@ -589,7 +605,7 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         if b_src.reader == "ons_births":
             nowcast = b_src.options.get("nowcast", True)
             if not isinstance(nowcast, bool):
-                raise ConfigError(f"{cfg.path}: [data.births] nowcast = {nowcast!r}: expected "
+                raise ConfigError(f"{cfg.shown_path}: [data.births] nowcast = {nowcast!r}: expected "
                                   "true or false")
             modelled = bool(b_src.options.get("include_modelled", False))
             used = sorted({d for a in cfg.areas for d in a.districts})
@@ -606,7 +622,7 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
                 lookup = lk.data[lk.data[nc.AREA] == cfg.authority]
                 if lookup.empty:
                     raise ConfigError(
-                        f"{cfg.path}: authority {cfg.authority} has no districts in {l_src.path.name}"
+                        f"{cfg.shown_path}: authority {cfg.authority} has no districts in {l_src.path.name}"
                     )
                 _check_lookup(cfg, lk.data, str(l_src.path))
                 authority_births = aggregate_births(district_births, lookup)
@@ -616,12 +632,12 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
             )
             if pairs.empty:
                 raise ConfigError(
-                    f"{cfg.path}: no primary area lists its 'districts'; births cannot be assigned."
+                    f"{cfg.shown_path}: no primary area lists its 'districts'; births cannot be assigned."
                 )
-            none = [f"{a.code} ({a.name})" for a in cfg.areas if a.phase == "primary" and not a.districts]
+            none = [_labelled(a.code, a.name) for a in cfg.areas if a.phase == "primary" and not a.districts]
             if none:
                 warnings.warn(
-                    f"{cfg.path}: primary area(s) {', '.join(none[:5])}{' ...' if len(none) > 5 else ''} "
+                    f"{cfg.shown_path}: primary area(s) {', '.join(none)} "
                     "list no 'districts' in [[areas]]: they get no births, and their Reception is "
                     "forecast by trend in Reception itself; give each primary area the districts "
                     "whose births it takes",
@@ -629,7 +645,7 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
             missing_d = sorted(set(pairs[nc.DISTRICT]) - set(district_births[nc.AREA]))
             if missing_d:
                 raise ConfigError(
-                    f"{cfg.path}: district(s) {missing_d} named in [[areas]] have no births in "
+                    f"{cfg.shown_path}: district(s) {missing_d} named in [[areas]] have no births in "
                     f"{b_src.path.name}."
                 )
             # births go to the areas with Reception in proportion to their rolls per year

@@ -42,9 +42,13 @@ DATA_FILES = {
     "scorecards": "school_places_scorecards",
 }
 
-#: a middle school, by its name (the SCAP file's phase codes do not tell middle-deemed-primary
-#: schools from primary schools in every authority)
+#: a middle school, by its name: a fallback for middle schools coded as primary or secondary
+#: schools (the SCAP file's phase codes do not tell them apart in every authority)
 _MIDDLE = re.compile(r"\bMiddle\b")
+
+#: SCAP ``Phase`` codes of middle schools (deemed primary, deemed secondary): schools with
+#: places on both sides of Year 6/7, coded Years 5-8 by the capacity reader
+_MIDDLE_PHASES = ("MP", "MS")
 
 #: the docs section on three-tier areas
 _THREE_TIER_DOCS = 'docs/model.md, "First-, middle- and high-school planning areas" and `tiers`'
@@ -131,6 +135,20 @@ def _comment(text: str, indent: str = "# ") -> list[str]:
     """``text`` as comment lines of at most 95 characters (long lists of codes and names)."""
     return textwrap.wrap(text, 95, initial_indent="# ", subsequent_indent=indent,
                          break_long_words=False, break_on_hyphens=False)
+
+
+def _is_middle(cap: pd.DataFrame) -> pd.Series:
+    """Which rows of the capacity table are middle schools' places.
+
+    By the SCAP phase code first (``MP``/``MS``: the school has places on both sides of Year
+    6/7, which the reader codes Years 5-6 and 7-8), whatever the school is called: a
+    Staffordshire trial missed planning area 8607018 (Biddulph), whose middle schools are
+    James Bateman Junior High School and Woodhouse Academy. A school named "Middle" counts
+    too, for an authority that codes its middle schools as primary or secondary schools.
+    """
+    coded = (cap["scap_phase"].astype(str).isin(_MIDDLE_PHASES) if "scap_phase" in cap
+             else pd.Series(False, index=cap.index))
+    return coded | cap["school_name"].astype(str).str.contains(_MIDDLE)
 
 
 def _school_hint(schools: pd.DataFrame) -> str:
@@ -238,8 +256,7 @@ def new_model_text(
         raise ConfigError(f"{data_dir / DATA_FILES['capacity']}: planning area(s) {', '.join(both)} of "
                           f"{auth.name} hold both primary and secondary places under one code; "
                           "write the model by hand (docs/model.md).")
-    is_middle = cap["school_name"].astype(str).str.contains(_MIDDLE)
-    middle = sorted(cap.loc[is_middle, nc.AREA].unique())
+    middle = sorted(cap.loc[_is_middle(cap), nc.AREA].unique())
     multi = len(districts) > 1
     logger.info("%s (%d, %s): %d primary and %d secondary planning areas, %d district(s), %d with "
                 "middle schools", name, auth.old_la_code, auth.new_la_code, len(prim), len(sec),
@@ -318,7 +335,8 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
         ]
     if middle:
         lines += ["#", *_comment(
-            f"TODO three-tier: areas {', '.join(middle)} hold middle schools (by their names). "
+            f"TODO three-tier: areas {', '.join(middle)} hold middle schools (coded MP or MS in "
+            "the SCAP file: places in Years 5-8; or \"Middle\" in their names). "
             'Every area is left two-tier here; set `tiers = "three_tier"` (and `tier_changes`, or '
             f"`year_groups` for areas of first, middle or high schools only) as {_THREE_TIER_DOCS} "
             "describe. For example:"),
@@ -333,8 +351,7 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
             n = len(schools)
             lines += _comment(f"{n} school{'s' if n != 1 else ''}: {_school_hint(schools)}", "#   ")
             if code in middle:
-                mids = sorted(schools.loc[schools["school_name"].astype(str).str.contains(_MIDDLE),
-                                          "school_name"].map(_one_line))
+                mids = sorted(schools.loc[_is_middle(schools), "school_name"].map(_one_line))
                 lines += _comment(f"TODO three-tier: middle schools here ({', '.join(mids[:3])}"
                                   f"{' ...' if len(mids) > 3 else ''}); see {_THREE_TIER_DOCS}.")
             lines += [

@@ -548,10 +548,10 @@ def forecast_send(
     inputs = _as_inputs(inputs_or_config)
     cfg = inputs.config
     sec = cfg.section("send")
-    p = _params(sec, cfg.path, count_independent=count_independent, **params)
+    p = _params(sec, cfg.shown_path, count_independent=count_independent, **params)
     scen, central = check_scenarios(
         scenarios if scenarios is not None else sec.get("scenarios", SCENARIOS),
-        scenario or sec.get("scenario", "trend"), cfg.path)
+        scenario or sec.get("scenario", "trend"), cfg.shown_path)
     hz = int(horizon if horizon is not None else cfg.assumptions.horizon)
     sen2, prov = _load_sen2(cfg, sec)
     area = cfg.authority
@@ -559,7 +559,7 @@ def forecast_send(
 
     bands = plans_by_band(sen2["age"], sen2["caseload"], area)
     if bands.empty:
-        raise ConfigError(f"{cfg.path}: no EHC plans by age for {area} in the SEN2 files")
+        raise ConfigError(f"{cfg.shown_path}: no EHC plans by age for {area} in the SEN2 files")
     last = int(bands[nc.YEAR].max())
     years = list(range(int(bands[nc.YEAR].min()), last + hz + 1))
     caught: list[str] = []
@@ -624,7 +624,7 @@ def forecast_send(
     notes = []
     cap_cfg = capacity if capacity is not None else sec.get("capacity")
     if cap_cfg:
-        cap = special_capacity(cap_cfg, f"{cfg.path}: [send]", complete=capacity is None)
+        cap = special_capacity(cap_cfg, f"{cfg.shown_path}: [send]", complete=capacity is None)
         cap_source = "model definition [send] capacity"
     else:
         latest = bands[bands[nc.YEAR] == share_year].set_index("band")[nc.PLANS]
@@ -700,7 +700,7 @@ def check_scenarios(scenarios: Any, central: Any, path) -> tuple[tuple[str, ...]
 def check_area_shares(shares: Any, cfg) -> None:
     """``[send] area_shares`` (or the ``area_shares`` argument) checked: a table of the
     model's planning areas with shares >= 0 summing to 1; a one-line ConfigError otherwise."""
-    where = f"{cfg.path}: [send] area_shares"
+    where = f"{cfg.shown_path}: [send] area_shares"
     if not isinstance(shares, Mapping):
         raise ConfigError(f"{where} = {shares!r}: expected a table {{ planning area = share }} "
                           "with shares summing to 1")

@@ -76,8 +76,7 @@ def summarise_inputs(inputs: ModelInputs) -> str:
         codes = [a.code for a in group]
         rec = sum(1 for a in group if a.intake_from)
         out.append(f"    {plural(len(codes), what + ' area')} (year_groups): "
-                   f"{', '.join(codes[:10])}"
-                   f"{' ...' if len(codes) > 10 else ''}"
+                   f"{', '.join(codes)}"
                    + (f"; {rec} recruit their entry (intake_from)" if rec else ""))
     for name, frame in inputs.tables().items():
         out.append(summarise_table(name, frame))

@@ -910,3 +910,18 @@ def test_rag_table_headers_are_set_smaller(html):
     table of every planning area has its own class, whose headers are set smaller."""
     assert '<table class="rag' in html
     assert "table.rag th { font-size: 7pt;" in html
+
+
+def test_contents_does_not_repeat_a_phase_the_name_says(run):
+    """An area named by ``sufficiency new`` ("Planning area 8850001 (primary)") is listed
+    once with its phase in the contents, not "(primary) (primary)" (a Staffordshire trial)."""
+    _, _, data = run
+    areas = data.areas.copy()
+    code, phase = areas.loc[0, "area"], areas.loc[0, "phase"]
+    areas.loc[0, "name"] = f"Planning area {code} ({phase})"
+    named = dataclasses.replace(data, areas=areas)
+    html = render_html(named, page_sections(named))
+    assert f'<a href="#area-{code}">Planning area {code} ({phase})</a>' in html
+    assert f"({phase}) ({phase})" not in html
+    other = areas.loc[1]
+    assert f'<a href="#area-{other["area"]}">{other["name"]} ({other["phase"]})</a>' in html

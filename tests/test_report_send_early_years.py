@@ -404,3 +404,21 @@ def test_summary_says_default_entitlements_understate_early_years_demand(run):
     assert line.endswith("Only the two default entitlements are modelled, not the working-parent "
                          f"ones, so {said}.")
     assert "meets the need" not in line
+
+
+def test_cli_summary_gives_special_places_in_the_plans_last_year_first(run):
+    """The special places line is for the plan's last year, the mainstream lines' last year;
+    the SEND forecast's own later last year has a line of its own saying so (a Staffordshire
+    trial read 2034/35 SEND figures beside 2032/33 mainstream and plan figures)."""
+    _, data, *_ = run
+    s = data.headline()["send"]
+    text = data.summary()
+    special = [line for line in text.splitlines() if line.startswith("  special ")]
+    last_main = max(p["year"] for p in data.headline()["position"])
+    plan_year = nc.academic_year_label(s["plan_year"])
+    assert s["plan_year"] == last_main and s["last_year"] > s["plan_year"]
+    assert special[0].startswith(f"  special         {plan_year}: places ")
+    assert "short with the margin" in special[0] and "the plan's last year" not in special[0]
+    assert special[1].startswith(f"  special         {nc.academic_year_label(s['last_year'])}: "
+                                 f"places {s['places_last_year']:,.0f}")
+    assert special[1].endswith("(no margin; the SEND forecast's last year, after the plan's)")

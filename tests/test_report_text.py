@@ -523,3 +523,46 @@ def test_percentile_ordinals():
     assert "the 82nd percentile" in said(0.81999) and "the 81st percentile" in said(0.8100001)
     assert "chance of 2.5%" in said(0.975) and "at that demand" in said(0.5)
     assert "the 80th percentile" in said(0.8) and "at that higher demand" in said(0.8)
+
+
+def _commentary(demand: list[float]) -> str:
+    from types import SimpleNamespace
+
+    from sufficiency.report.text import area_commentary
+
+    years = list(range(2022, 2022 + len(demand)))
+    suff = pd.DataFrame({"area": "A", "phase": "primary", "year": years, "demand": demand,
+                         "capacity": 500.0, "shortfall": 0.0,
+                         "surplus_pct": [1 - d / 500 for d in demand]})
+    data = SimpleNamespace(sufficiency=suff, plan=None, tier_changes=(),
+                           meta={"base_year": 2022, "margin": 0.02},
+                           area_name=lambda a: "Leek", history_derived=lambda a: False)
+    return area_commentary(data, "A")
+
+
+def test_area_commentary_peak_equal_to_the_start_as_printed():
+    """A peak that prints as the first year's count is no rise (a Staffordshire trial: "rise
+    from 390 pupils in 2023/24 to a peak of 390 pupils in 2025/26, then fall ...")."""
+    text = _commentary([400.0, 390.2, 389.9, 390.4, 380.0])
+    assert "Demand is forecast to stay at 390 pupils to 2025/26, then fall to 380 pupils in 2026/27" in text
+    assert "peak of 390" not in text
+    text = _commentary([400.0, 390.2, 370.0, 390.4, 380.0])
+    assert "be 390 pupils in 2023/24 and again 390 in 2025/26, its peak, then fall to 380" in text
+    text = _commentary([400.0, 390.2, 389.9, 390.4, 390.1])
+    assert "Demand is forecast to stay at 390 pupils from 2023/24 to 2026/27" in text
+    assert "fall from" not in text and "rise" not in text
+    # a real rise is unchanged
+    assert "rise from 390 pupils in 2023/24 to a peak of 420 pupils in 2025/26, then fall to 380" in (
+        _commentary([400.0, 390.2, 400.0, 420.0, 380.0]))
+
+
+def test_area_phase_and_label_do_not_repeat_what_the_name_says():
+    from sufficiency.report.text import area_label, area_phase
+
+    assert area_phase("Leek middle schools", "secondary") == "Leek middle schools"
+    assert area_phase("Codsall first and middle schools", "primary") == "Codsall first and middle schools"
+    assert area_phase("Stone High School", "secondary") == "Stone High School"
+    assert area_phase("High Offley", "primary") == "High Offley primary"
+    assert area_phase("Worcester City", "secondary") == "Worcester City secondary"
+    assert area_label("Planning area 8601001 (primary)", "primary") == "Planning area 8601001 (primary)"
+    assert area_label("Worcester City", "secondary") == "Worcester City (secondary)"

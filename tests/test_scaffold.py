@@ -191,3 +191,46 @@ def test_adjacency_example_names_the_authoritys_areas_and_loads(written):
     out.write_text("\n".join(lines) + "\n")
     cfg = load_model(out)
     assert len(cfg.section("plan")["adjacency"]) == 1
+
+
+@pytest.fixture(scope="module")
+def staffordshire(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("staffs") / "staffs.toml"
+    out.write_text(new_model_text(860, DATA, out))
+    return out
+
+
+def test_middle_school_areas_found_by_phase_code_not_only_by_name(staffordshire):
+    """Staffordshire's Biddulph areas (8607000 primary, 8607018 secondary) hold middle
+    schools none of which is named "Middle" (James Bateman Junior High School, Woodhouse
+    Academy): the SCAP phase code (MS, places in Years 5-8) finds them (a Staffordshire
+    trial missed them). Every area with a school coded MP or MS is named, and no other."""
+    import pandas as pd
+
+    text = staffordshire.read_text()
+    note = " ".join(line.lstrip("# ") for line in text.splitlines() if line.startswith("#"))
+    found = re.search(r"TODO three-tier: areas ([\d, ]+) hold middle schools", note)
+    assert found
+    listed = found.group(1).replace(" ", "").split(",")
+    raw = pd.read_csv(DATA / "scap_2015_school_capacity.csv", dtype=str)
+    mid = raw[(raw["LA1"] == "860") & raw["Phase"].isin(["MP", "MS"])]
+    coded = sorted(set(mid["Primary PA code (2)"]) | set(mid["Secondary PA code (2)"]))
+    assert listed == coded and {"8607000", "8607018"} <= set(listed)
+    assert "middle schools here (James Bateman Junior High School, Woodhouse Academy)" in note
+
+
+def test_validate_lists_every_area_of_a_warning_wrapped(staffordshire):
+    """``sufficiency validate`` names every area a warning is about (a Staffordshire trial
+    saw "8602008 (...), ..., 8606008 (...) ..." with two of its seven first-school areas left
+    out), on lines of at most 100 characters, and an area named by its code is not named
+    twice ("8602008 (Planning area 8602008 (primary))")."""
+    res = CliRunner().invoke(cli, ["validate", str(staffordshire)])
+    assert res.exit_code == 0, res.output
+    warned = res.output[res.output.index("warnings:"):]
+    flat = " ".join(warned.split())
+    assert ("primary planning area(s) 8602008, 8605008, 8606005, 8606007, 8606008, 8607003, "
+            "8607014 have only first schools") in flat
+    assert ("secondary planning area(s) 8602009, 8602012, 8605010, 8605011, 8605015, 8606009, "
+            "8607018, 8607019 have only middle schools") in flat
+    assert " ..." not in warned and "(Planning area" not in warned
+    assert max(len(line) for line in warned.splitlines()) <= 100

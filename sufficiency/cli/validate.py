@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import click
@@ -14,6 +15,19 @@ from . import cli
 from ._common import model_argument
 
 
+#: width of the warnings' lines (every area a warning names is listed, so they run long)
+_WIDTH = 100
+
+
+def _wrapped(message: str) -> str:
+    """A warning as a list item, wrapped at :data:`_WIDTH` with a hanging indent; the full
+    text (every area it names: a Staffordshire trial's "... and N more" hid the areas the
+    analyst had to fix), paths and codes never split."""
+    return textwrap.fill(" ".join(message.split()), _WIDTH, initial_indent="  - ",
+                         subsequent_indent="    ", break_long_words=False,
+                         break_on_hyphens=False)
+
+
 @cli.command()
 @model_argument
 def validate(model):
@@ -23,7 +37,8 @@ def validate(model):
     [report] sections included.
 
     Prints rows, years, areas and totals by year group for the earliest and latest years of
-    each table, then every problem found (warnings included). Exits 1 on the first error.
+    each table, then every problem found (warnings included, each in full, wrapped). Exits 1
+    on the first error.
 
     \b
     Example:
@@ -54,7 +69,7 @@ def validate(model):
     if problems:
         click.echo(f"{plural(len(problems), 'warning')}:")
         for p in problems:
-            click.echo(f"  - {p}")
+            click.echo(_wrapped(p))
     else:
         click.echo("No problems found.")
     click.echo(f"OK: {config.name} is valid ({len(config.areas)} planning areas).")

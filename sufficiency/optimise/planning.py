@@ -54,7 +54,7 @@ def plan_settings(config, **overrides) -> PlanSettings:
     try:
         return PlanSettings(**kw)
     except TypeError as exc:
-        raise ConfigError(f"{config.path}: [plan]: {exc}") from exc
+        raise ConfigError(f"{config.shown_path}: [plan]: {exc}") from exc
 
 
 def demand_frame(phase_totals: pd.DataFrame, scenario: str, first_year: int, last_year: int,
@@ -271,7 +271,7 @@ def plan(
         demand = pd.concat([demand] + [d.assign(**{SCENARIO: s}) for s in names], ignore_index=True)
         if cap is not None:
             extra_caps.append(cap)
-        extra_opts.append(_section_options(sec, name, d, first, config.path))
+        extra_opts.append(_section_options(sec, name, d, first, config.shown_path))
     if extra_caps:
         capacity = pd.concat([capacity.assign(**{nc.YEAR: np.nan})] + extra_caps, ignore_index=True)
 
@@ -291,9 +291,9 @@ def plan(
     cap = inputs.capacity
     n_schools = cap.groupby([cap[nc.AREA].astype(str), cap[nc.PHASE]])[nc.SCHOOL].nunique()
     areas["schools"] = [int(n_schools.get((str(a.code), a.phase), 0)) for a in mine]
-    local = options_from_config(sec, f"{config.path}: [plan]")
+    local = options_from_config(sec, f"{config.shown_path}: [plan]")
     catalogue = build_catalogue(areas, costs, first, local=local, extra=[e for e in extra_opts if e is not None])
-    adjacency = adjacency_from_config(sec, config.path)
+    adjacency = adjacency_from_config(sec, config.shown_path)
     provenance = (
         f"model {config.path}",
         f"demand: forecast from {nc.academic_year_label(base)}, "

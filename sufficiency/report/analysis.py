@@ -466,7 +466,8 @@ def place_positions(data: ReportData) -> list[dict]:
     unknown), ``shortfall`` in the last year, ``plan`` = :func:`_plan_last_year` (None when the
     plan did not cover them), ``left`` = (places the recommended plan still leaves short,
     the plan's last year) or None, and ``places_plan`` / ``shortfall_plan``: places needed and
-    the shortfall by group (no margin) in the plan's last year (NaN without a plan), and
+    the shortfall by group (no margin) in the plan's last year (NaN without a plan),
+    ``capacity_plan`` the capacity (supply) that year, and
     ``worst_after`` = (the most the plan leaves short in any of its years, that year) or None,
     and ``before_plan`` = (places short by group, no margin, in the year before the plan's
     first, that year) when some are and the plan starts later than the year after the data,
@@ -498,6 +499,7 @@ def place_positions(data: ReportData) -> list[dict]:
         at = tot.loc[py] if py is not None and py in tot.index else None
         d["places_plan"] = np.nan if at is None else float(at["places"])
         d["shortfall_plan"] = np.nan if at is None else float(at["shortfall"])
+        d["capacity_plan"] = np.nan if at is None else float(at[d["cap"]])
         # the most the plan leaves short in any of its years (its last year's is "left")
         d["worst_after"] = (None if d["plan"] is None else
                             (float(res["shortfall_after"].max()),

@@ -11,6 +11,7 @@ than showing made-up numbers.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import importlib
 import json
@@ -540,27 +541,49 @@ class ReportData:
                 f"{count(pos['demand'])}, capacity {count(pos['capacity'])}, shortfall "
                 f"{count(pos['shortfall'])} ({plural(p['areas_short'], 'area')} short)"
             )
-        labels = {"send": ("special", "capacity"), "early_years": ("early years", "supply")}
+        labels = {"send": ("special", "capacity", "SEND"),
+                  "early_years": ("early years", "supply", "early years")}
         for d in self.place_positions:
-            label, cap = labels[d["key"]]
+            label, cap, what = labels[d["key"]]
             key = d["key"]
-            line = (f"  {label:<15} {nc.academic_year_label(d['last'])}: places "
-                    f"{count(d['places_last'])}")
-            if np.isfinite(d["capacity"]):
-                line += (f", {cap} {count(d['capacity'])}, shortfall {count(d['shortfall'])} "
-                         + ("(by age group, no margin)" if key == "early_years" else "(no margin)"))
+            note = "by age group, no margin" if key == "early_years" else "no margin"
+            figures = functools.partial(_place_line, label, cap, note)
+            # each line says its year: the plan's last year (the mainstream lines' last year)
+            # first, then the SEND forecast's own last year when it runs on (a Staffordshire
+            # trial read 2034/35 SEND figures beside 2032/33 plan and mainstream figures)
             left = d["left"]
+            py = None if left is None else left[1]
+            aligned = py is not None and py != d["last"] and np.isfinite(d["places_plan"])
+            if aligned:
+                line = figures(py, d["places_plan"], d["capacity_plan"], d["shortfall_plan"])
+            else:
+                line = figures(d["last"], d["places_last"], d["capacity"], d["shortfall"])
             if left is not None:
-                line += (f"; in {nc.academic_year_label(left[1])}"
-                         + (", the plan's last year," if left[1] != d["last"] else "")
-                         + " short with the margin"
+                line += ("; " + ("" if aligned or py == d["last"] else
+                                 f"in {nc.academic_year_label(py)}, the plan's last year, ")
+                         + "short with the margin"
                          + (" (age groups together)" if key == "early_years" else "")
                          + f" {count(d['plan']['before'])} before the plan, "
                          f"{count(left[0])} after")
             lines.append(line)
+            if aligned:
+                lines.append(figures(d["last"], d["places_last"], d["capacity"], d["shortfall"],
+                                     f"; the {what} forecast's last year, after the plan's"))
         for k, v in self.missing.items():
             lines.append(f"  not available in this run: {k} ({v})")
         return "\n".join(lines)
+
+
+def _place_line(label: str, cap: str, note: str, year: int, places: float, capacity: float,
+                shortfall: float, more: str = "") -> str:
+    """One line of :meth:`ReportData.summary` for special or early years places in ``year``."""
+    count = text.fmt_count
+    line = f"  {label:<15} {nc.academic_year_label(year)}: places {count(places)}"
+    if np.isfinite(capacity):
+        line += f", {cap} {count(capacity)}, shortfall {count(shortfall)} ({note}{more})"
+    elif more:
+        line += f" ({more.lstrip('; ')})"
+    return line
 
 
 # ---------------------------------------------------------------------------

@@ -137,7 +137,7 @@ def chart_jobs(data) -> list[tuple[tuple, str, tuple, dict]]:
             if len(d):
                 jobs.append(((r.area, r.phase), "area_chart",
                              (d, _area_capacity(data, r.area, r.phase)),
-                             {"title": f"{r.name} ({r.phase}): pupils and places",
+                             {"title": f"{text.area_label(r.name, r.phase)}: pupils and places",
                               "base_year": data.meta["base_year"]}))
     if data.sufficiency is not None and not data.sufficiency.empty:
         for ph in ("primary", "secondary"):
@@ -205,6 +205,7 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         areas.append({
             "code": area,
             "name": r.name,
+            "label": text.area_label(r.name, phase),  # as the contents list it
             "phase": phase,
             "tiers": r.tiers,
             "schools_count": r.schools,

@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "area_phase",
+    "area_label",
     "fmt_count",
     "fmt_gbp",
     "fmt_gbp_m",
@@ -924,8 +925,24 @@ def area_commentary(data: ReportData, area: str) -> str:
     last = rows.iloc[-1]
     at = {k: f"{fmt_count(r['demand'])} pupils in {fmt_year(r[nc.YEAR])}"
           for k, r in (("first", first), ("peak", peak), ("last", last))}
-    if peak[nc.YEAR] == first[nc.YEAR]:
+    # compared as printed: a peak a fraction of a pupil above the start is no rise ("a peak
+    # of 390 from 390", a Staffordshire trial), a fall to the same count is no fall
+    said = {k: fmt_count(r["demand"]) for k, r in (("first", first), ("peak", peak), ("last", last))}
+
+    def level(to) -> bool:  # every year from the first to ``to`` prints as the peak
+        return bool((rows.loc[rows[nc.YEAR] <= to, "demand"].map(fmt_count) == said["peak"]).all())
+
+    if said["peak"] == said["last"] and said["first"] == said["peak"]:
+        path = (f"stay at {said['peak']} pupils from {fmt_year(first[nc.YEAR])} to "
+                f"{fmt_year(last[nc.YEAR])}" if level(last[nc.YEAR]) else
+                f"be {at['first']} and {at['last']}, and no more in between")
+    elif peak[nc.YEAR] == first[nc.YEAR]:
         path = f"fall from {at['peak']} to {at['last']}"
+    elif said["peak"] == said["first"]:
+        path = ((f"stay at {said['peak']} pupils to {fmt_year(peak[nc.YEAR])}" if level(peak[nc.YEAR])
+                 else f"be {at['first']} and again {said['peak']} in {fmt_year(peak[nc.YEAR])}, "
+                 "its peak")
+                + f", then fall to {at['last']}")
     elif peak[nc.YEAR] == last[nc.YEAR]:
         path = f"rise from {at['first']} to a peak of {at['peak']}"
     elif (rows.loc[rows[nc.YEAR] >= peak[nc.YEAR], "demand"].map(fmt_count)
@@ -1679,12 +1696,31 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
     return recs
 
 
+#: a name that says what kind of schools its area has ("Leek middle schools", "Stone high
+#: school", "Codsall first and middle schools")
+_SCHOOL_KIND = re.compile(r"\b(?:first|middle|high|upper|lower|infant|junior|secondary|primary|"
+                          r"special|nursery)\s+(?:(?:and|&)\s+\w+\s+)?(?:schools?|academ(?:y|ies))\b",
+                          flags=re.IGNORECASE)
+
+
 def area_phase(name: str, phase: str) -> str:
     """``"Worcester City secondary"``: an area's name with its phase, unless the name
-    already says it (a Coventry trial: "North West secondary (Coundon, ...) secondary")."""
-    if re.search(rf"\b{re.escape(str(phase))}\b", str(name), flags=re.IGNORECASE):
+    already says it (a Coventry trial: "North West secondary (Coundon, ...) secondary") or
+    says the kind of schools it has (a Staffordshire trial: "Leek middle schools secondary")."""
+    if (re.search(rf"\b{re.escape(str(phase))}\b", str(name), flags=re.IGNORECASE)
+            or _SCHOOL_KIND.search(str(name))):
         return str(name)
     return f"{name} {phase}"
+
+
+def area_label(name: str, phase: str) -> str:
+    """``"Worcester City (secondary)"``: an area's name with its phase in brackets, as the
+    report's contents list it, unless the name already says the phase (``sufficiency new``
+    names areas "Planning area 8601001 (primary)": "(primary) (primary)" in a Staffordshire
+    trial's contents)."""
+    if re.search(rf"\b{re.escape(str(phase))}\b", str(name), flags=re.IGNORECASE):
+        return str(name)
+    return f"{name} ({phase})"
 
 
 def _behind_areas_fact(data: ReportData) -> str:
