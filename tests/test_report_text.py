@@ -534,7 +534,7 @@ def _commentary(demand: list[float]) -> str:
     suff = pd.DataFrame({"area": "A", "phase": "primary", "year": years, "demand": demand,
                          "capacity": 500.0, "shortfall": 0.0,
                          "surplus_pct": [1 - d / 500 for d in demand]})
-    data = SimpleNamespace(sufficiency=suff, plan=None, tier_changes=(),
+    data = SimpleNamespace(sufficiency=suff, plan=None, tier_changes=(), intake_areas=frozenset(), before_after=None,
                            meta={"base_year": 2022, "margin": 0.02},
                            area_name=lambda a: "Leek", history_derived=lambda a: False)
     return area_commentary(data, "A")
