@@ -601,7 +601,7 @@ def test_accuracy_prose_matches_backtest_and_scorecards(run):
     both = bt.merge(sc, on=[nc.PHASE, "horizon", "target_year"])
     assert len(both) > 0
     text = " ".join(accuracy_sentences(data))
-    for (phase, h), g in both.groupby([nc.PHASE, "horizon"]):
+    for _, g in both.groupby([nc.PHASE, "horizon"]):
         n = len(g)
         assert (f"Over the {n} target year{'s' if n != 1 else ''} with a published Council "
                 "figure (") in text

@@ -14,7 +14,6 @@ from ..validation import load_section_inputs, summarise_inputs, summarise_sectio
 from . import cli
 from ._common import model_argument
 
-
 #: width of the warnings' lines (every area a warning names is listed, so they run long)
 _WIDTH = 100
 

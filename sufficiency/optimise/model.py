@@ -39,7 +39,7 @@ from .data import PlanData, PlanSettings, fill_years_of, prepare
 from .decompose import blocks_of, components, presolved_objective, subset, zero_build_blocks
 from .objective import define_objective
 from .options import scheme_of, validate_options
-from .results import AllocationResult
+from .results import MOVES_COLUMNS, AllocationResult
 from .variables import Variables, define_variables
 
 __all__ = ["solve_allocation", "build_problem"]
@@ -263,11 +263,6 @@ def _extract(data: PlanData, x: np.ndarray, moved: np.ndarray, settings: PlanSet
     for col in ("shortfall_after", "moved_out", "moved_in"):
         cells.loc[cells[col].abs() < 1e-6, col] = 0.0
     return plan, cells, _moves_frame(data, moved)
-
-
-#: columns of :attr:`AllocationResult.moves`
-MOVES_COLUMNS = ["scenario", "from_area", "to_area", nc.PHASE, nc.YEAR, "pupils",
-                 "cost_per_pupil", "cost"]
 
 
 def _moves_frame(data: PlanData, moved: np.ndarray) -> pd.DataFrame:

@@ -14,8 +14,13 @@ from .. import nomenclature as nc
 from .._files import atomic_write
 from .._values import plural
 
-__all__ = ["AllocationResult", "write_frame_atomic", "moves_by_area", "MOVES_BY_AREA_COLUMNS",
+__all__ = ["AllocationResult", "write_frame_atomic", "moves_by_area", "MOVES_COLUMNS",
+           "MOVES_BY_AREA_COLUMNS",
            "lasting_and_temporary", "BULGE_RUN"]
+
+#: columns of :attr:`AllocationResult.moves`
+MOVES_COLUMNS = ["scenario", "from_area", "to_area", nc.PHASE, nc.YEAR, "pupils",
+                 "cost_per_pupil", "cost"]
 
 #: bulge classes bought in this many consecutive years in one area suggest a lasting need
 BULGE_RUN = 3
@@ -37,12 +42,9 @@ def lasting_and_temporary(plan: pd.DataFrame, run: int = BULGE_RUN) -> dict:
         (share > 0.5); ``runs``: per area and phase with a run, its longest (``area, phase,
         first, last, years, places, cost``), largest cost first.
     """
-    main = (plan[nc.PHASE].isin(["primary", "secondary"]) if nc.PHASE in plan
-            else pd.Series(True, index=plan.index))
-    p = plan[main]
-    dur = p["duration"].fillna(0) if "duration" in p else pd.Series(0, index=p.index)
-    kind = p["kind"].astype(str) if "kind" in p else pd.Series("bulge_class", index=p.index)
-    bulge = (dur > 0) & (kind == "bulge_class")
+    p = plan[plan[nc.PHASE].isin(["primary", "secondary"])]
+    dur = p["duration"].fillna(0)
+    bulge = (dur > 0) & (p["kind"].astype(str) == "bulge_class")
     lasting = dur <= 0
     out: dict[str, Any] = {
         "lasting_places": float(p.loc[lasting, "places"].sum()),
@@ -89,8 +91,8 @@ def moves_by_area(moves: pd.DataFrame | None) -> pd.DataFrame:
     if moves is None or moves.empty:
         return pd.DataFrame(columns=MOVES_BY_AREA_COLUMNS)
     rows = []
+    m = moves.sort_values(nc.YEAR, kind="stable")  # idxmax: the first year with the peak
     for direction, here, there in (("in", "to_area", "from_area"), ("out", "from_area", "to_area")):
-        m = moves.sort_values(nc.YEAR, kind="stable")
         for (a, ph, o), g in m.groupby([here, nc.PHASE, there], sort=True):
             top = g.loc[g["pupils"].idxmax()]
             rows.append({"area": str(a), "phase": ph, "direction": direction, "other": str(o),
@@ -218,7 +220,7 @@ class AllocationResult:
         without the scenario column: ``from_area, to_area, phase, year, pupils,
         cost_per_pupil, cost``."""
         m = self.moves
-        cols = ["from_area", "to_area", nc.PHASE, nc.YEAR, "pupils", "cost_per_pupil", "cost"]
+        cols = MOVES_COLUMNS[1:]  # without "scenario"
         if m is None or m.empty:
             return pd.DataFrame(columns=cols)
         c = self.cells
@@ -258,6 +260,7 @@ class AllocationResult:
         ``timing=False`` leaves out the solve time (for files, which must not change between
         runs with the same inputs)."""
         name = self.area_names
+        moves = self.moves_of()
         took = f", {self.solve_seconds:.2f} s" if timing else ""
         phases = sorted(set(self.cells[nc.PHASE])) if len(self.cells) else []
         covers = {"primary", "secondary"} >= set(phases)
@@ -277,7 +280,7 @@ class AllocationResult:
             by = plan.groupby([nc.AREA, nc.PHASE, "kind", nc.YEAR, "fill_years", "scheme"],
                               as_index=False)[["places", "cost"]].sum()
             shown = by.head(25)
-            moved = moves_by_area(self.moves_of())
+            moved = moves_by_area(moves)
             last_of = {(r.area, r.phase): i for i, r in enumerate(shown.itertuples(index=False))}
             for i, r in enumerate(shown.itertuples(index=False)):
                 lines.append(
@@ -296,7 +299,6 @@ class AllocationResult:
                              "(plan.csv)")
         if len(self.plan):
             lines += self._lasting_lines()
-        moves = self.moves_of()
         if len(moves):
             by_year = moves.groupby(nc.YEAR)[["pupils", "cost"]].sum()
             lines.append(

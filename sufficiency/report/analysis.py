@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from ..optimise.results import lasting_and_temporary as _plan_split
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import ReportData
@@ -692,8 +693,6 @@ def area_moves(data: ReportData, area: str, phase: str) -> dict | None:
     before/after table's ``shortfall_before``) and ``need_with`` (the same with the pupils
     placed in and out) [places] and their years.
     """
-    from ..optimise.results import moves_by_area
-
     ba = data.before_after
     if ba is None or ba.empty or "moved_in" not in ba:
         return None
@@ -747,11 +746,9 @@ def intake_short(data: ReportData) -> list[dict]:
 def lasting_and_temporary(data: ReportData) -> dict | None:
     """:func:`~sufficiency.optimise.results.lasting_and_temporary` of the recommended plan,
     each run of bulge classes with its area's ``name``; None without a plan."""
-    from ..optimise.results import lasting_and_temporary as split
-
     plan = data.plan
     if plan is None or plan.empty:
         return None
-    out = split(plan)
+    out = _plan_split(plan)
     out["runs"] = [{**r, "name": data.area_name(r["area"])} for r in out["runs"]]
     return out

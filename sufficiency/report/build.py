@@ -33,6 +33,7 @@ from .._values import plural
 from ..exceptions import ConfigError, SchemaError, SufficiencyError
 from ..inputs import ModelInputs
 from ..optimise.data import filled_share
+from ..optimise.results import moves_by_area
 from . import analysis, text
 
 __all__ = ["ReportData", "build_report", "run_pipeline", "REPORT_DEFAULTS"]
@@ -288,8 +289,6 @@ class ReportData:
     def moves_by_area(self) -> pd.DataFrame:
         """:func:`~sufficiency.optimise.results.moves_by_area` of :attr:`moves`, computed once
         (the area pages, the recommendations, the plan table and summary.json state it)."""
-        from ..optimise.results import moves_by_area
-
         return moves_by_area(self.moves)
 
     @cached_property
@@ -955,6 +954,13 @@ def _demand_table(forecast, q: float, cells: pd.DataFrame | None) -> pd.DataFram
     return agg
 
 
+def _census_years(backtest) -> tuple[int, int] | None:
+    """The first and last census year a backtest ran on, as :func:`run_pipeline` records them
+    in its ``extra``; None when not recorded."""
+    years = dict(getattr(backtest, "extra", None) or {}).get("census_years")
+    return tuple(int(y) for y in years) if years else None
+
+
 def _backtest_meta(backtest) -> Mapping[str, Any] | None:
     """How the accuracy backtest was run: ``authorities`` fitted on (count), ``origins``,
     ``horizons``, ``census_years`` (first and last year of the pupils it ran on, or None)."""
@@ -969,9 +975,7 @@ def _backtest_meta(backtest) -> Mapping[str, Any] | None:
         "origins": tuple(sorted(int(o) for o in bt["origin"].unique())),
         "horizons": tuple(sorted(int(h) for h in bt["horizon"].unique())),
         # first and last January census of the pupils it ran on (None when not recorded)
-        "census_years": (tuple(int(y) for y in years)
-                         if (years := dict(getattr(backtest, "extra", None) or {})
-                             .get("census_years")) else None),
+        "census_years": _census_years(backtest),
         # the command quoted runs the engine's defaults: say so when the model's differ
         "default_params": all(_plain(used.get(k, v)) == _plain(v) for k, v in DEFAULT_PARAMS.items()),
     })

@@ -330,19 +330,14 @@ def plan_table(data) -> Table | None:
         out["cost_per_place"] = out["cost"] / out["places"].where(out["places"] > 0)
     fm = dict(PLAN_FORMATS)
     note = ""
-    moved = data.moves_by_area if getattr(data, "moves", None) is not None else None
-    if moved is not None and len(moved) and nc.PHASE in p:
+    moves = getattr(data, "moves", None)
+    if moves is not None and len(moves) and nc.PHASE in p:
         # the places a build serves may be a neighbour's pupils: say so on its row
-        peak = {}
-        for d in ("in", "out"):
-            col = "moved_in" if d == "in" else "moved_out"
-            ba = data.before_after
-            peak[d] = ba.groupby([ba[nc.AREA].astype(str), ba[nc.PHASE]])[col].max()
-        keys = list(zip(code, p[nc.PHASE]))
-        out["pupils placed here from neighbours (most a year)"] = [
-            float(peak["in"].get(k, 0.0)) for k in keys]
-        out["own pupils placed next door (most a year)"] = [
-            float(peak["out"].get(k, 0.0)) for k in keys]
+        ba = data.before_after
+        peak = (ba.groupby([ba[nc.AREA].astype(str), ba[nc.PHASE]])[["moved_in", "moved_out"]].max()
+                .reindex(pd.MultiIndex.from_arrays([code, p[nc.PHASE]])).fillna(0.0))
+        out["pupils placed here from neighbours (most a year)"] = peak["moved_in"].to_numpy(float)
+        out["own pupils placed next door (most a year)"] = peak["moved_out"].to_numpy(float)
         fm.update({"pupils placed here from neighbours (most a year)": "count",
                    "own pupils placed next door (most a year)": "count"})
         note = (" 'Pupils placed here from neighbours' and 'own pupils placed next door': the "

@@ -21,18 +21,19 @@ from .. import nomenclature as nc
 from .._values import plural
 from ..early_years import AGE_GROUP_LABELS, DEFAULT_ENTITLEMENTS_NOTE
 from ..forecast import NO_HOUSING_NOTE
+from ..optimise.results import BULGE_RUN
 from ..optimise.results import opening as fmt_opening
 from ..send import ASSUMED_CAPACITY_NOTE
 from .analysis import (
+    AREA_BEHIND_TOLERANCE,
     after_the_peak,
     area_moves,
     bulge_lapse,
     cells_before_after,
     early_years_totals,
+    key_decision_withheld,
     lapse_years,
     lapsing_kinds,
-    AREA_BEHIND_TOLERANCE,
-    key_decision_withheld,
     old_capacity_year,
     position_at,
     published_latest,
@@ -823,7 +824,7 @@ def moves_recommendation(data: ReportData) -> str:
     takers = moved[moved["direction"] == "in"]
     plan = data.plan
     items = []
-    for (area, phase), g in takers.groupby(["area", "phase"], sort=False):
+    for area, phase in takers[["area", "phase"]].drop_duplicates().itertuples(index=False):
         d = area_moves(data, area, phase)
         if d is None:
             continue
@@ -864,8 +865,6 @@ def _temporary_warning(data: ReportData) -> tuple[list[str], str] | None:
     t = data.lasting_and_temporary
     if t is None or not (t["mostly_temporary"] or t["runs"]):
         return None
-    from ..optimise.results import BULGE_RUN
-
     facts = []
     if t["mostly_temporary"]:
         facts.append(f"{fmt_pct(t['temporary_share'])} of the mainstream places the programme "
@@ -1223,7 +1222,8 @@ def accuracy_sentences(data: ReportData) -> list[str]:
                        f"them: {'; and '.join(why)}.")
     if how.get("origins"):
         n, origins = how["authorities"], how["origins"]
-        hs = ",".join(str(h) for h in how.get("horizons", (1, 3)))
+        horizons = how.get("horizons", (1, 3))
+        hs = ",".join(str(h) for h in horizons)
         cfg_files = data.meta.get("backtest_files") or {}
         cmd = " ".join(f"--{k} {v}" for k, v in cfg_files.items())
         whose = (f"the authority totals of the {n} authorities in the pupils file (fitted and "
@@ -1231,9 +1231,8 @@ def accuracy_sentences(data: ReportData) -> list[str]:
                  "errors reported)" if n > 1 else "this authority's own totals")
         text = (f"The errors of this engine and of both baselines come from a rolling-origin "
                 f"backtest of {whose}, forecasts made from {fmt_year(origins[0])} to "
-                f"{fmt_year(origins[-1])}, {_join([str(h) for h in how.get('horizons', (1, 3))])} "
-                "years ahead.")
-        hmax = max(how.get("horizons", (1, 3)))
+                f"{fmt_year(origins[-1])}, {_join([str(h) for h in horizons])} years ahead.")
+        hmax = max(horizons)
         n_late = sum(1 for o in origins if census and o + hmax > census[1])
         late = (f"; the {hmax}-year forecasts from the last "
                 f"{plural(n_late, 'origin') if n_late > 1 else 'origin'} have no outcome yet"
@@ -1703,12 +1702,16 @@ _SCHOOL_KIND = re.compile(r"\b(?:first|middle|high|upper|lower|infant|junior|sec
                           flags=re.IGNORECASE)
 
 
+def _says_phase(name: str, phase: str) -> bool:
+    """Whether an area's name already says its phase ("North West secondary (Coundon, ...)")."""
+    return bool(re.search(rf"\b{re.escape(str(phase))}\b", str(name), flags=re.IGNORECASE))
+
+
 def area_phase(name: str, phase: str) -> str:
     """``"Worcester City secondary"``: an area's name with its phase, unless the name
     already says it (a Coventry trial: "North West secondary (Coundon, ...) secondary") or
     says the kind of schools it has (a Staffordshire trial: "Leek middle schools secondary")."""
-    if (re.search(rf"\b{re.escape(str(phase))}\b", str(name), flags=re.IGNORECASE)
-            or _SCHOOL_KIND.search(str(name))):
+    if _says_phase(name, phase) or _SCHOOL_KIND.search(str(name)):
         return str(name)
     return f"{name} {phase}"
 
@@ -1718,9 +1721,7 @@ def area_label(name: str, phase: str) -> str:
     report's contents list it, unless the name already says the phase (``sufficiency new``
     names areas "Planning area 8601001 (primary)": "(primary) (primary)" in a Staffordshire
     trial's contents)."""
-    if re.search(rf"\b{re.escape(str(phase))}\b", str(name), flags=re.IGNORECASE):
-        return str(name)
-    return f"{name} ({phase})"
+    return str(name) if _says_phase(name, phase) else f"{name} ({phase})"
 
 
 def _behind_areas_fact(data: ReportData) -> str:
@@ -2046,7 +2047,7 @@ def _send_early_years_summary(data: ReportData) -> list[str]:
             pooled = (" (age groups together)" if d["key"] == "early_years" else "")
             if left[0] < 0.5:
                 w = d.get("worst_after")
-                text += (f" The recommended plan meets the "
+                text += (" The recommended plan meets the "
                          + ("modelled " if d["key"] == "early_years" and
                             _only_default_entitlements(data) else "")
                          + f"need with the {margin} margin by "
