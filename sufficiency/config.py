@@ -509,10 +509,20 @@ def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
                    "remove the area")
 
 
+#: most area codes an error lists as the valid choices (an authority may have 200 areas)
+_TEACHING_SHOWN = 30
+
+
 def _teaching(areas: tuple[AreaConfig, ...], g: int) -> str:
-    """The codes of the areas teaching year group ``g`` (at most 4, then "...")."""
+    """The codes of the areas teaching year group ``g``: every one up to
+    :data:`_TEACHING_SHOWN`, then how many more (four codes and "..." left the analyst to
+    look the rest up)."""
     codes = [a.code for a in areas if g in a.ncys]
-    return ", ".join(codes[:4]) + (" ..." if len(codes) > 4 else "") if codes else "none"
+    if not codes:
+        return "none"
+    more = len(codes) - _TEACHING_SHOWN
+    return ", ".join(codes[:_TEACHING_SHOWN]) + (
+        f" and {more} more of the model's [[areas]]" if more > 0 else "")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -86,3 +86,31 @@ def test_ci_runs_the_readme_test_command(model_path):
     assert "sufficiency report models/worcestershire.toml" in main_job
     ci = (root / ".ci" / "run").read_text().splitlines()
     assert tests in [line.strip() for line in ci], (tests, ci)
+
+
+def test_warnings_wrap_on_a_terminal_and_stay_one_line_when_piped(monkeypatch):
+    import io
+
+    from sufficiency.cli import _format_warning
+
+    long = ("areas short: " + ", ".join(f"Planning area 86010{i:02d} (primary)" for i in range(20))
+            + " in data/a_long_folder_name/with_a_file_name_that_is_very_long_indeed_and_more.csv")
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    piped = _format_warning(long, UserWarning, "f.py", 1)
+    assert piped == f"warning: {long}\n"
+    monkeypatch.setattr("sys.stderr", Tty())
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = _format_warning(long, UserWarning, "f.py", 1)
+    lines = shown.rstrip("\n").split("\n")
+    assert len(lines) > 3
+    # nothing lost or split: the words read back are the message's
+    assert " ".join(ln.strip() for ln in lines) == f"warning: {long}"
+    assert all(ln.startswith("  ") for ln in lines[1:])
+    assert any("data/a_long_folder_name/with_a_file_name_that_is_very_long_indeed_and_more.csv"
+               in ln for ln in lines)
+    assert all(len(ln) <= 80 or "/" in ln for ln in lines)

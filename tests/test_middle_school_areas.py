@@ -334,7 +334,7 @@ def test_capacity_and_report_describe_middle_and_high_areas(staffs, tmp_path):
                                                     (tmp_path / "report.html").read_text())))
     assert ("this area's schools teach secondary Years 7-8 only (a middle school's Years 5-6 are "
             "in its primary area); Year 8 moves on to 8605012 (") in text
-    assert ("Secondary 8605012 (secondary planning area 8605012) Tier structure: three-tier (first "
+    assert ("Secondary 8605012 Tier structure: three-tier (first "
             "R-Y4, middle Y5-Y8, high Y9-Y13); this area's schools teach Years 9-13 only; its Year 9 "
             "comes from the middle-school areas 8605010, 8605011, 8605015.") in text
     assert "it also takes Year 9 from the middle-school areas 8602009, 8602012" in text
@@ -342,11 +342,11 @@ def test_capacity_and_report_describe_middle_and_high_areas(staffs, tmp_path):
     assert "middle-school areas Y7-Y8, high-school areas Y9-Y13" in text
     assert "Some planning areas here hold only some year groups of their phase" in text
     assert "5 in a first-school area, 2 in a middle-school area, 3 in a high-school area" in text
-    assert ("First schools 8602008 (primary planning area 8602008) Tier structure: three-tier "
+    assert ("First schools 8602008 (primary planning area) Tier structure: three-tier "
             "(first R-Y4, middle Y5-Y8, high Y9-Y13); this area's schools teach R-Y4 only (first "
             "schools); Year 4 moves on to 8602006 (") in text
     assert "it also takes Year 5 from the first-school area 8602008" in text
-    assert ("Secondary 8602013 (secondary planning area 8602013) Tier structure: a school "
+    assert ("Secondary 8602013 Tier structure: a school "
             "recruiting across areas; this area's schools teach Years 10-13 only; its Year 10 is "
             "recruited from the areas 8602010, 8602011 (forecast as a share of their Year 9, as in "
             "the past). The school sets its own intake, so the plan proposes no default places") in text
@@ -591,3 +591,17 @@ def test_sparse_and_dense_transfers_agree():
     ratios = np.ones((4, 13, 3))
     assert np.allclose(cohort.roll_forward(base, ratios, rec, dense),
                        cohort.roll_forward(base, ratios, rec, sp))
+
+
+def test_error_lists_every_area_teaching_the_year_up_to_thirty():
+    from types import SimpleNamespace
+
+    from sufficiency.config import _teaching
+
+    areas = tuple(SimpleNamespace(code=f"86010{i:02d}", ncys=(7, 8, 9, 10, 11)) for i in range(34))
+    six = _teaching(areas[:6], 9)
+    assert six == ", ".join(a.code for a in areas[:6])
+    many = _teaching(areas, 9)
+    assert many.split(" and ")[0] == ", ".join(a.code for a in areas[:30])
+    assert many.endswith("and 4 more of the model's [[areas]]")
+    assert _teaching(areas, 5) == "none"

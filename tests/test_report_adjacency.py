@@ -250,3 +250,28 @@ def test_lasting_and_temporary_hand_worked():
     assert t["runs"] == [{"area": "A", "phase": "primary", "first": 2024, "last": 2026,
                           "years": 3, "places": 120.0, "cost": 4.0}]
     assert lasting_and_temporary(plan[plan["kind"] == "bulge_class"])["mostly_temporary"]
+
+
+def test_plan_summary_lists_intake_set_by_school_areas_apart(staffs):
+    results, _ = staffs
+    alloc = results["allocation"]
+    assert set(alloc.not_planned) == set(UTC)
+    text = alloc.summary(timing=False)
+    cells = alloc.before_after()
+    short_utc = cells[cells["area"].isin(UTC) & (cells["shortfall_after"] > 0.5)]
+    assert len(short_utc)  # the 14-19 academies are short on their own forecast
+    left = [ln for ln in text.splitlines() if ln.startswith("Shortfall left")]
+    assert len(left) == 1
+    block = text.split(left[0], 1)[1].split("\n")
+    listed = [ln for ln in block if ln.startswith("  ")]
+    assert not any(f"({u})" in ln for u in UTC for ln in listed)
+    planned = cells[~cells["area"].isin(UTC) & (cells["shortfall_after"] > 0.5)]
+    if len(planned):
+        assert f"{planned['shortfall_after'].sum():,.0f} place-years" in left[0]
+    else:
+        assert "every area planned for" in left[0]
+    apart = [ln for ln in text.splitlines() if ln.startswith("Not planned for (")]
+    assert len(apart) == 1 and "sets its own intake" in apart[0]
+    for u in set(short_utc["area"]):
+        peak = short_utc.loc[short_utc["area"] == u, "shortfall_after"].max()
+        assert f"({u}) secondary short up to {peak:,.0f} places" in apart[0]

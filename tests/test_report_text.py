@@ -566,3 +566,19 @@ def test_area_phase_and_label_do_not_repeat_what_the_name_says():
     assert area_phase("Worcester City", "secondary") == "Worcester City secondary"
     assert area_label("Planning area 8601001 (primary)", "primary") == "Planning area 8601001 (primary)"
     assert area_label("Worcester City", "secondary") == "Worcester City (secondary)"
+
+
+def test_area_heading_says_phase_and_code_once():
+    from sufficiency.report.text import area_heading
+
+    assert area_heading("Worcester City", "secondary", "8851001") == (
+        "Worcester City (secondary planning area 8851001)")
+    # a `sufficiency new` name says both already
+    assert area_heading("Planning area 8601001 (primary)", "primary", "8601001") == (
+        "Planning area 8601001 (primary)")
+    assert area_heading("North West secondary (Coundon)", "secondary", "3311") == (
+        "North West secondary (Coundon) (planning area 3311)")
+    assert area_heading("Area 3311", "primary", "3311") == "Area 3311 (primary planning area)"
+    # a code inside a longer number is not the code
+    assert area_heading("Ward 885100123", "primary", "8851001") == (
+        "Ward 885100123 (primary planning area 8851001)")

@@ -329,6 +329,8 @@ def plan(
             ap = appraise_options(demand, capacity, catalogue, settings, a, p)
             decisions[f"{names.get(a, a)} ({a}) {p}"] = explain_appraisal(ap, result, a, p)
     return replace(result, robustness=robustness, decisions=decisions,
+                   not_planned={a.code: "the school sets its own intake: intake_from"
+                                for a in config.areas if a.intake_from},
                    before_plan=_before_plan(forecast, quantile, capacity, base, first,
                                             settings.margin))
 

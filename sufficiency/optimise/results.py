@@ -179,6 +179,10 @@ class AllocationResult:
         move and year with any: ``scenario, from_area, to_area, phase, year, pupils,
         cost_per_pupil, cost`` [pupils, GBP per pupil per year, GBP that year]. Empty without
         adjacency; the ``moved_out`` / ``moved_in`` columns of :attr:`cells` are its sums.
+    not_planned : dict
+        Areas the plan was not asked to provide places for, code -> why (an area whose school
+        sets its own intake, ``intake_from``): :meth:`summary` lists their shortfall apart
+        from the shortfall the plan leaves. Their rows stay in :attr:`cells`.
     """
 
     plan: pd.DataFrame
@@ -197,6 +201,7 @@ class AllocationResult:
     area_names: Mapping[str, str] = field(default_factory=dict)
     before_plan: pd.DataFrame | None = None
     moves: pd.DataFrame | None = None
+    not_planned: Mapping[str, str] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ tables
     def to_frame(self) -> pd.DataFrame:
@@ -307,6 +312,10 @@ class AllocationResult:
                 f"{moves['pupils'].sum():,.0f} pupil-years, cost GBP {moves['cost'].sum():,.0f} "
                 "over the plan (revenue, not in the capital above; moves.csv).")
         short = self.cells.loc[self.cells["shortfall_after"] > 0.5]
+        # areas the plan was never asked to provide for (a school setting its own intake):
+        # listed on their own line, not as shortfall the plan leaves
+        outside = short[nc.AREA].astype(str).isin(set(map(str, self.not_planned)))
+        unplanned, short = short.loc[outside], short.loc[~outside]
         known = self.options is not None and nc.PHASE in self.options
         offered = set(self.options[nc.PHASE]) if known else set()
         for ph in sorted(set(short[nc.PHASE]) - offered) if known else ():
@@ -318,7 +327,8 @@ class AllocationResult:
         span = (f"{nc.academic_year_label(years[0])}" + (f" to {nc.academic_year_label(years[-1])}"
                                                          if len(years) > 1 else "")) if years else ""
         if short.empty:
-            lines.append("Shortfall left: none (minimum margin met in every area in every year "
+            every = "every area planned for" if len(unplanned) else "every area"
+            lines.append(f"Shortfall left: none (minimum margin met in {every} in every year "
                          f"of the plan{', ' + span if span else ''}).")
         else:
             lines.append(f"Shortfall left: {short['shortfall_after'].sum():,.0f} place-years in "
@@ -339,6 +349,17 @@ class AllocationResult:
                              f"capital budget for {nc.academic_year_label(int(r.year))}")
                     lines.append(f"The {which} limits the plan: {r.detail} "
                                  "(binding_constraints.csv).")
+        if len(unplanned):
+            peak = (unplanned.sort_values("shortfall_after", ascending=False, kind="stable")
+                    .drop_duplicates([nc.AREA, nc.PHASE]))
+            lines.append(
+                "Not planned for (" + "; ".join(sorted(set(self.not_planned[str(a)]
+                                                         for a in peak[nc.AREA].astype(str))))
+                + "): " + "; ".join(
+                    f"{name.get(r.area, r.area)} ({r.area}) {r.phase} short up to "
+                    f"{r.shortfall_after:,.0f} places ({nc.academic_year_label(r.year)})"
+                    for r in peak.itertuples(index=False))
+                + ". Not counted in the shortfall left above (before_after.csv).")
         bp = self.before_plan
         if bp is not None and len(bp) and years:
             parts = []

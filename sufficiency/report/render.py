@@ -206,6 +206,7 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
             "code": area,
             "name": r.name,
             "label": text.area_label(r.name, phase),  # as the contents list it
+            "heading": text.area_heading(r.name, phase, area),
             "phase": phase,
             "tiers": r.tiers,
             "schools_count": r.schools,

@@ -1724,6 +1724,17 @@ def area_label(name: str, phase: str) -> str:
     return str(name) if _says_phase(name, phase) else f"{name} ({phase})"
 
 
+def area_heading(name: str, phase: str, code: str) -> str:
+    """``"Worcester City (secondary planning area 8851001)"``: an area page's heading, saying
+    the phase and code only where the name does not (``sufficiency new`` names areas
+    "Planning area 8601001 (primary)", which a Staffordshire trial's pages headed "Planning area
+    8601001 (primary) (primary planning area 8601001)")."""
+    says_code = bool(re.search(rf"\b{re.escape(str(code))}\b", str(name)))
+    if _says_phase(name, phase):
+        return str(name) if says_code else f"{name} (planning area {code})"
+    return f"{name} ({phase} planning area)" if says_code else f"{name} ({phase} planning area {code})"
+
+
 def _behind_areas_fact(data: ReportData) -> str:
     """"in 2 planning areas the 2022/23 pupils already exceed the places on record (Walsall
     East secondary, 7,102 pupils against 6,326 places; ...), so the capacity on record is out
