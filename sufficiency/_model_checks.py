@@ -202,11 +202,13 @@ def _check_plan(cfg) -> None:
     s.check("mip_gap", lambda v: is_number(v) and 0 <= v < 1, "a relative gap in [0, 1)")
 
     areas = {a.code: a.phase for a in cfg.areas}
-    options_from_config(sec, f"{cfg.shown_path}: [plan]", areas={cfg.authority: "authority", **areas})
+    names = {a.code: a.name for a in cfg.areas}
+    options_from_config(sec, f"{cfg.shown_path}: [plan]", areas={cfg.authority: "authority", **areas},
+                        names=names)
 
     for key in ("special", "early_years"):
         section_options(sec, key, cfg.shown_path)
-    adjacency_from_config(sec, cfg.shown_path, areas)
+    adjacency_from_config(sec, cfg.shown_path, areas, names=names)
 
 
 def _check_send(cfg) -> None:

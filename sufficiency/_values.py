@@ -20,7 +20,7 @@ import numpy as np
 from .exceptions import ConfigError
 
 __all__ = ["is_number", "is_whole", "is_year", "require_table", "Section", "did_you_mean", "plural",
-           "duplicates", "closest_codes", "did_you_mean_code"]
+           "duplicates", "closest_codes", "did_you_mean_code", "expected_area"]
 
 
 def plural(count: int, noun: str) -> str:
@@ -153,6 +153,26 @@ def did_you_mean_code(value: Any, codes: Mapping[str, str] | Iterable[str], n: i
     shown = [f"{c} ({names[c]})" if names.get(c) and str(c) not in str(names[c]).split() else str(c)
              for c in hits]
     return f" (did you mean {' or '.join(shown)}?)"
+
+
+def expected_area(value: Any, codes: Mapping[str, str], phases: Mapping[str, str] | None = None,
+                  phase: str | None = None) -> str:
+    """What an unknown planning area ``value`` should have been, for a ``Section.bad`` message:
+    ``"a planning area of the model ([[areas]] code) (did you mean 9370051 (Stratford)?): one
+    of the secondary areas 9370040, ..."``.
+
+    ``codes`` maps the model's area codes to their names; with ``phases`` (code -> phase) and
+    ``phase``, the suggestion and the list prefer the areas of that phase. At most 30 codes
+    are listed, then how many more (a Warwickshire trial's option written by the area's name
+    got no suggestion and no list of the codes).
+    """
+    same = ({c: n for c, n in codes.items() if phases.get(c) == phase}
+            if phases is not None and phase else {})
+    hint = (did_you_mean_code(value, same) if same else "") or did_you_mean_code(value, codes)
+    listed = sorted(same or codes)
+    shown = ", ".join(listed[:30]) + (f" and {len(listed) - 30} more" if len(listed) > 30 else "")
+    which = f"the {phase} areas" if same else "the areas"
+    return f"a planning area of the model ([[areas]] code){hint}: one of {which} {shown}"
 
 
 def duplicates(names: Iterable) -> list:

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
-from ._values import Section, did_you_mean, is_number, is_whole
+from ._values import Section, did_you_mean, expected_area, is_number, is_whole
 from .early_years import Z80, _as_inputs, authority_population, cohort_population
 from .exceptions import ConfigError, DataQualityWarning
 from .io._common import Provenance
@@ -704,10 +704,11 @@ def check_area_shares(shares: Any, cfg) -> None:
     if not isinstance(shares, Mapping):
         raise ConfigError(f"{where} = {shares!r}: expected a table {{ planning area = share }} "
                           "with shares summing to 1")
-    codes = {a.code for a in cfg.areas}
+    codes = {a.code: a.name for a in cfg.areas}
     for k, v in shares.items():
         if str(k) not in codes:
-            raise ConfigError(f"{where}: unknown planning area {k!r}; expected [[areas]] codes")
+            raise ConfigError(f"{where}: unknown planning area {k!r}; expected "
+                              + expected_area(k, codes))
         if not is_number(v) or v < 0:
             raise ConfigError(f"{where}.{k} = {v!r}: expected a share >= 0")
     tot = sum(float(v) for v in shares.values())

@@ -56,7 +56,8 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from .._values import Section, did_you_mean, duplicates, is_number, is_whole, is_year, require_table
+from .._values import (Section, did_you_mean, duplicates, expected_area, is_number, is_whole, is_year,
+                       require_table)
 from ..exceptions import ConfigError
 
 __all__ = [
@@ -289,7 +290,8 @@ def _option_label(where: str) -> str:
 
 
 def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
-                        areas: Mapping[str, str] | None = None) -> pd.DataFrame:
+                        areas: Mapping[str, str] | None = None,
+                        names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Read ``[[plan.options]]`` entries of a model definition.
 
     Each entry: ``name``, ``area``, ``phase``, ``kind`` (one of :data:`KINDS`), ``places``
@@ -310,6 +312,9 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
         Planning area code -> phase (``primary`` / ``secondary``) of the model, plus the
         authority's code for ``special`` and ``early_years`` options: when given, an option's
         area must be one of them and a primary or secondary option's phase must be its area's.
+    names : mapping of str to str, optional
+        Planning area code -> name, for the did-you-mean of an unknown ``area`` (written by
+        its name, say).
 
     Raises
     ------
@@ -343,7 +348,8 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
             raise bad("kind", f"one of {', '.join(KINDS)}" + did_you_mean(e["kind"], KINDS))
         if areas is not None:
             if area not in areas:
-                raise bad("area", "a planning area of the model ([[areas]] code)")
+                raise bad("area", expected_area(area, {c: (names or {}).get(c, "") for c in areas},
+                                                areas, e["phase"]))
             ph = areas[area]
             if e["phase"] in ("primary", "secondary") and ph != e["phase"]:
                 raise bad("phase", f"{ph!r}, the phase of planning area {area}")

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from .._values import Section, is_number, is_whole, require_table
+from .._values import Section, expected_area, is_number, is_whole, require_table
 from ..capacity import DEMAND, capacity_by_area, demand_by_place_phase
 from ..exceptions import ConfigError
 from .data import SCENARIO, PlanSettings
@@ -154,12 +154,14 @@ def _section_options(sec: Mapping[str, Any], key: str, areas: pd.DataFrame, firs
 
 
 def adjacency_from_config(sec: Mapping[str, Any], path: Any,
-                          areas: Collection[str] | None = None) -> pd.DataFrame | None:
+                          areas: Collection[str] | None = None,
+                          names: Mapping[str, str] | None = None) -> pd.DataFrame | None:
     """``[[plan.adjacency]]`` of the ``[plan]`` section ``sec``, checked.
 
     Each entry: pupils of ``phase`` (primary / secondary) in area ``from`` may be placed in
     area ``to`` up to ``max_share`` of their demand [0-1], at ``cost_per_pupil`` [GBP/pupil/year].
-    With ``areas`` (the model's planning area codes), ``from`` and ``to`` must be among them.
+    With ``areas`` (the model's planning area codes, or a mapping code -> phase), ``from`` and
+    ``to`` must be among them; ``names`` (code -> name) adds a did-you-mean to that error.
 
     Returns
     -------
@@ -179,8 +181,11 @@ def adjacency_from_config(sec: Mapping[str, Any], path: Any,
         where = f"{path}: [[plan.adjacency]] #{i + 1}"
         t = Section(where, require_table(e, where, ADJACENCY_KEYS, "", ", ".join(ADJACENCY_KEYS)))
         if areas is not None:
+            phases = areas if isinstance(areas, Mapping) else None
             for k in ("from", "to"):
-                t.check(k, lambda v: str(v) in areas, "a planning area of the model ([[areas]] code)")
+                if str(e[k]) not in areas:
+                    raise t.bad(k, expected_area(e[k], {c: (names or {}).get(c, "") for c in areas},
+                                                 phases, e.get("phase")))
         t.check("phase", lambda v: v in ("primary", "secondary"), "'primary' or 'secondary'")
         t.check("max_share", lambda v: is_number(v) and 0 <= v <= 1, "a share in [0, 1]")
         t.check("cost_per_pupil", lambda v: is_number(v) and v >= 0, "GBP per pupil >= 0")

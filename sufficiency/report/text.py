@@ -1588,17 +1588,29 @@ def early_years_commentary(data: ReportData) -> list[str]:
     now = g.xs(y0, level=0)["places"]
     then = g.xs(last, level=0)["places"]
     growth = sorted(((then.get(a, 0.0) - now.get(a, 0.0), a) for a in ages), reverse=True)
-    rising = [f"{AGE_LABELS.get(a, a)} (from {fmt_count(now.get(a, 0.0))} to "
-              f"{fmt_count(then.get(a, 0.0))})"
-              for d, a in growth if d >= 0.5]
+
+    def _moves(sign: int) -> list[str]:
+        return [f"{AGE_LABELS.get(a, a)} (from {fmt_count(now.get(a, 0.0))} to "
+                f"{fmt_count(then.get(a, 0.0))})"
+                for d, a in (growth if sign > 0 else growth[::-1]) if sign * d >= 0.5]
+
+    rising, falling = _moves(1), _moves(-1)
+    # a fall in the total is told as a fall: a Warwickshire trial's report read "needs 6,742
+    # places in 2022/23 and 6,656 in 2032/33; the growth is in 2-year-olds (from 508 to 510)"
+    if tot.loc[last, "places"] - tot.loc[y0, "places"] <= -0.5 and falling:
+        change = (f"; the fall is in {_join(falling)}"
+                  + (f", while {_join(rising)} rise" if rising else "") + ".")
+    elif rising:
+        change = (f"; the growth is in {_join(rising)}"
+                  + (", as the entitlements for working parents (listed below) were phased in."
+                     if not _only_default_entitlements(data) else "."))
+    else:
+        change = "."
     paras = [
         f"Funded early education needs {fmt_count(tot.loc[y0, 'places'])} full-time-equivalent "
         f"places in {fmt_year(y0)} and {fmt_count(tot.loc[last, 'places'])} in {fmt_year(last)} "
         f"(80% range {fmt_count(tot.loc[last, 'lower'])}-{fmt_count(tot.loc[last, 'upper'])})"
-        + ((f"; the growth is in {_join(rising)}"
-            + (", as the entitlements for working parents (listed below) were phased in."
-               if not _only_default_entitlements(data) else "."))
-           if rising else ".")
+        + change
     ]
     if np.isfinite(tot.loc[last, "supply"]):
         by_age = [f"{AGE_LABELS.get(a, a)}: {fmt_count(g.loc[(last, a), 'shortfall'])}"

@@ -1,0 +1,100 @@
+"""Findings of a Warwickshire trial (a starting model from ``sufficiency new 937``), checked on
+the shipped Worcestershire model (``models/worcestershire.toml``, real data in ``data/``) or on
+small synthetic frames, labelled as such."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import edited_model
+
+from sufficiency.config import load_model
+from sufficiency.exceptions import ConfigError
+
+_OPTION_AREA = 'name = "Worcester City new 600-place 11-16 school"\narea = "8850031"'
+
+
+def _error(tmp_path, subs) -> str:
+    with pytest.raises(ConfigError) as err:
+        load_model(edited_model(tmp_path, subs))
+    msg = str(err.value)
+    assert "\n" not in msg, msg
+    return msg
+
+
+def test_option_area_given_by_its_name_suggests_the_code_of_the_options_phase(tmp_path):
+    # "Worcester City" names both a primary (8850015) and a secondary (8850031) area: the
+    # secondary option is pointed at the secondary one, and the secondary codes are listed
+    # (before: "expected a planning area of the model ([[areas]] code)", no code at all)
+    msg = _error(tmp_path, [(_OPTION_AREA, _OPTION_AREA.replace('"8850031"', '"Worcester City"'))])
+    assert "[[plan.options]] #1 (Worcester City new 600-place 11-16 school) area = 'Worcester City'" in msg
+    hint = re.search(r"did you mean ([^?]+)\?", msg)
+    assert hint and hint.group(1).startswith("8850031"), msg
+    assert "8850015" not in hint.group(1), msg
+    listed = msg.split("one of the secondary areas ", 1)[1]
+    assert "8850031" in listed and "8850015" not in listed, msg
+
+
+def test_adjacency_area_typo_suggests_and_lists_the_codes(tmp_path):
+    # a neighbouring pair with the destination's digits swapped (8850013 for 8850031)
+    adjacency = ('\n[[plan.adjacency]]\nfrom = "8850015"\nto = "8850051"\nphase = "primary"\n'
+                 'max_share = 0.1\ncost_per_pupil = 1000.0\n\n[[plan.options]]')
+    msg = _error(tmp_path, [("\n[[plan.options]]", adjacency)])
+    assert "[[plan.adjacency]] #1 to = '8850051'" in msg, msg
+    assert "did you mean" in msg and "one of the primary areas" in msg, msg
+    assert "8850015" in msg.split("one of the primary areas ", 1)[1], msg
+
+
+@pytest.fixture(scope="module")
+def worcs_report():
+    """The Worcestershire inputs in a report with no results (real data), for commentary on
+    stand-in early years frames."""
+    import warnings
+
+    from conftest import MODEL
+
+    from sufficiency import load_inputs
+    from sufficiency.report import build_report
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inputs = load_inputs(load_model(MODEL))
+        return build_report(inputs, missing={"plan": "not run in this test"},
+                            report_date="2026-11-29")
+
+
+def _early_years_standin(base: int, now: dict, then: dict):
+    """SYNTHETIC early years places of one area, by age group, in the base year and ten years
+    on (the figures are made up; only their direction matters)."""
+    import pandas as pd
+
+    rows = [{"area": "X", "year": y, "age": a, "entitlement": "all", "children": 2 * v,
+             "places": v, "places_lower": 0.9 * v, "places_upper": 1.1 * v, "supply": float("nan"),
+             "shortfall": float("nan"), "kind": "projected"}
+            for y, d in ((base, now), (base + 10, then)) for a, v in d.items()]
+    return pd.DataFrame(rows)
+
+
+def test_early_years_commentary_tells_a_falling_total_as_a_fall(worcs_report):
+    import dataclasses
+
+    from sufficiency.report.text import early_years_commentary
+
+    base = worcs_report.meta["base_year"]
+    falling = dataclasses.replace(worcs_report, early_years=_early_years_standin(
+        base, {"2": 508.0, "3_4": 6233.0}, {"2": 510.0, "3_4": 6146.0}))
+    first = early_years_commentary(falling)[0]
+    assert "the growth is in" not in first, first
+    assert "; the fall is in 3- and 4-year-olds (from 6,233 to 6,146), while 2-year-olds " \
+           "(from 508 to 510) rise." in first, first
+    rising = dataclasses.replace(worcs_report, early_years=_early_years_standin(
+        base, {"2": 508.0, "3_4": 6233.0}, {"2": 610.0, "3_4": 6146.0}))
+    assert "; the growth is in 2-year-olds (from 508 to 610)" in early_years_commentary(rising)[0]
+
+
+def test_send_area_share_given_by_its_name_suggests_the_code(tmp_path):
+    # before: "unknown planning area 'Bewdley'; expected [[areas]] codes", no code at all
+    msg = _error(tmp_path, [("[send]\n", '[send]\narea_shares = { "Bewdley" = 1.0 }\n')])
+    assert "[send] area_shares: unknown planning area 'Bewdley'" in msg, msg
+    assert "did you mean 8850001 (Bewdley)" in msg, msg
