@@ -28,4 +28,10 @@ def test_library_guide_runs(tmp_path):
     assert {"area", "phase", "year", "demand", "capacity", "shortfall", "rag"} <= set(ns["suff"].to_frame())
     assert isinstance(ns["alloc"].to_frame(), pd.DataFrame) and ns["alloc"].total_cost > 0
     assert isinstance(ns["data"].to_frame(), pd.DataFrame)
+    # SEND and early years in pandas (a Warwickshire trial): one scenario, one row per year
+    # and phase, so sums count each child once
+    assert not ns["central"].duplicated(["year", "phase"]).any()
+    assert set(ns["special"].columns) == {"special_primary", "special_secondary", "special_post16"}
+    assert len(ns["sf"]) == len(ns["central"]) * len(ns["send"].config["scenarios"])
+    assert set(ns["fte"].columns) <= {"under_2", "2", "3_4"} and len(ns["fte"])
     assert "Worcestershire" in printed

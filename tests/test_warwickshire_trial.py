@@ -98,3 +98,28 @@ def test_send_area_share_given_by_its_name_suggests_the_code(tmp_path):
     msg = _error(tmp_path, [("[send]\n", '[send]\narea_shares = { "Bewdley" = 1.0 }\n')])
     assert "[send] area_shares: unknown planning area 'Bewdley'" in msg, msg
     assert "did you mean 8850001 (Bewdley)" in msg, msg
+
+
+def test_binding_constraints_csv_writes_years_as_whole_numbers(inputs, tmp_path):
+    """A Warwickshire trial's binding_constraints.csv read "2027.0": rows over the whole plan
+    (a module limit, a total budget) have no year, which made the column float. The plan is
+    the real Worcestershire catalogue against synthetic demand (the stub of
+    tests/test_optimise_plan.py); the binding rows are a SYNTHETIC stand-in with one of each."""
+    import dataclasses
+
+    import pandas as pd
+    from test_optimise_plan import StubForecast
+
+    from sufficiency.optimise import plan
+
+    r = plan(inputs, StubForecast(inputs), appraise=False)
+    binding = pd.DataFrame({"family": ["lead_time", "module_limit"], "scenario": [None, None],
+                            "area": ["8850031", "8850031"], "phase": ["secondary", "secondary"],
+                            "year": [2027.0, float("nan")], "option": ["a", "b"],
+                            "detail": ["earliest 2028/29", "its only module used"]})
+    written = dataclasses.replace(r, binding=binding).write(tmp_path)
+    text = next(p for p in written if p.name == "binding_constraints.csv").read_text()
+    assert "2027.0" not in text, text
+    rows = text.splitlines()[1:]
+    assert rows[0].split(",")[4] == "2027" and rows[1].split(",")[4] == "", text
+    assert binding["year"].dtype == float  # the result's own frame is left as it was

@@ -136,6 +136,15 @@ def opening(places: float, year: int, fill_years: float = 0) -> str:
     return f"{places:,.0f} places from {nc.academic_year_label(int(year))}"
 
 
+def _whole_years(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its ``year`` column as whole numbers, blank where a row has none (a
+    total budget or a module limit over the whole plan), for CSV: a Warwickshire trial's
+    binding_constraints.csv read "2027.0"."""
+    if nc.YEAR not in frame or not pd.api.types.is_float_dtype(frame[nc.YEAR]):
+        return frame
+    return frame.assign(**{nc.YEAR: frame[nc.YEAR].round().astype("Int64")})
+
+
 @dataclass(frozen=True)
 class AllocationResult:
     """The result of one optimisation (see :func:`sufficiency.optimise.solve_allocation`).
@@ -470,7 +479,7 @@ class AllocationResult:
             write_frame_atomic(self.to_frame(), d / "plan.csv"),
             write_frame_atomic(self.cells, d / "before_after.csv"),
             write_frame_atomic(self.cost_by_year(), d / "cost_by_year.csv"),
-            write_frame_atomic(self.binding, d / "binding_constraints.csv"),
+            write_frame_atomic(_whole_years(self.binding), d / "binding_constraints.csv"),
             write_frame_atomic(self.marginal, d / "marginal_costs.csv"),
             write_frame_atomic(self.options, d / "options.csv"),
         ]
