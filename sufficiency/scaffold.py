@@ -151,6 +151,15 @@ def _is_middle(cap: pd.DataFrame) -> pd.Series:
     return coded | cap["school_name"].astype(str).str.contains(_MIDDLE)
 
 
+def _grammar_areas(cap: pd.DataFrame, sec: list[str]) -> list[str]:
+    """Secondary areas with a school named a grammar school (the SCAP file does not say which
+    schools are selective): a Warwickshire trial's starting model said nothing of the
+    grammar schools of its Stratford and Alcester areas."""
+    rows = cap[(cap[nc.PHASE] == "secondary") & cap[nc.AREA].isin(sec)
+               & cap["school_name"].astype(str).str.contains(r"\bGrammar\b", case=False)]
+    return sorted(rows[nc.AREA].astype(str).unique())
+
+
 def _school_hint(schools: pd.DataFrame) -> str:
     """The area's schools, largest roll first (up to three), as a hint for its name."""
     s = schools.sort_values([nc.ROLL, "school_name"], ascending=[False, True])
@@ -333,6 +342,14 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
             "# shares); set them from admissions data, or give [data.transfers], when the history is",
             "# the authority's own census.",
         ]
+        grammar = _grammar_areas(cap, sec)
+        if grammar:
+            lines += ["#", *_comment(
+                f"TODO selective schools: areas {', '.join(grammar)} hold grammar schools (by "
+                "their names; a selective school not so named is not found). A grammar school "
+                "recruits Year 7 from across the authority: give each primary area's `transfer` "
+                "its share to the grammar school's area beside its share to its local secondary "
+                'area (docs/model.md, "Selective (grammar) schools").')]
     if middle:
         lines += ["#", *_comment(
             f"TODO three-tier: areas {', '.join(middle)} hold middle schools (coded MP or MS in "

@@ -123,3 +123,42 @@ def test_binding_constraints_csv_writes_years_as_whole_numbers(inputs, tmp_path)
     rows = text.splitlines()[1:]
     assert rows[0].split(",")[4] == "2027" and rows[1].split(",")[4] == "", text
     assert binding["year"].dtype == float  # the result's own frame is left as it was
+
+
+def test_years_before_the_plan_count_areas_as_plan_summary_does(worcs_report):
+    """The report and plan_summary.txt agree on the places short before the plan's first
+    year: an area short by under half a place is in neither (a Warwickshire trial read
+    "2,649 ... in 20 planning areas" in the report and "2,648 primary (19 areas)" in
+    plan_summary.txt). SYNTHETIC sufficiency rows of two areas."""
+    import dataclasses
+
+    import pandas as pd
+
+    from sufficiency.report.text import _before_plan_sentences
+
+    base = worcs_report.meta["base_year"]
+    suff = pd.DataFrame({"area": ["8850001", "8850002"], "phase": ["primary", "primary"],
+                         "year": [base + 4, base + 4], "shortfall": [0.38, 100.2]})
+    data = dataclasses.replace(worcs_report, sufficiency=suff,
+                               meta={**worcs_report.meta, "plan_first_year": base + 5})
+    text = _before_plan_sentences(data)[0]
+    assert "100 primary places short in 1 planning area" in text, text
+
+
+def test_new_model_names_the_areas_with_grammar_schools(tmp_path):
+    """`sufficiency new 937` (Warwickshire, real SCAP 2015 data) points the analyst at the
+    areas whose schools are named grammar schools (Alcester Grammar School in 9370049,
+    Stratford Girls' Grammar School in 9370051) and at the docs on selective schools;
+    Worcestershire, with none, gets no such note."""
+    from conftest import DATA
+
+    from sufficiency.scaffold import new_model_text
+
+    def note(code):
+        text = new_model_text(code, DATA, tmp_path / "m.toml")
+        return " ".join(line.lstrip("# ") for line in text.splitlines() if line.startswith("#"))
+
+    warks = note(937)
+    assert "TODO selective schools: areas 9370049, 9370051 hold grammar schools" in warks, warks
+    assert '"Selective (grammar) schools"' in warks
+    assert "TODO selective schools" not in note(885)

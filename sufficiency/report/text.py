@@ -386,8 +386,11 @@ def _before_plan_sentences(data: ReportData) -> list[str]:
         return []
     parts = []
     for phase in ("primary", "secondary"):
+        # an area short by under half a place is not counted, as plan_summary.txt does not
+        # (a Warwickshire trial read "2,649 ... in 20 planning areas" here against its
+        # "2,648 primary (19 areas)")
         rows = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == first - 1)
-                    & (suff["shortfall"] > 0) & ~suff[nc.AREA].astype(str).isin(data.intake_areas)]
+                    & (suff["shortfall"] > 0.5) & ~suff[nc.AREA].astype(str).isin(data.intake_areas)]
         if rows.empty:
             continue
         n = len(rows)
