@@ -79,9 +79,13 @@ def summarise_inputs(inputs: ModelInputs) -> str:
                    f"{', '.join(codes)}"
                    + (f"; {rec} recruit their entry (intake_from)" if rec else ""))
     for name, frame in inputs.tables().items():
-        out.append(summarise_table(name, frame))
         if name == "authority_pupils":
+            # its table shows every year: not its first and last years again above it (a
+            # Warwickshire trial read them twice)
+            out.append(summarise_table(name, frame).splitlines()[0])
             out.append(authority_table(frame))
+        else:
+            out.append(summarise_table(name, frame))
     out.append("Sources:")
     for p in inputs.provenance:
         out.append(f"    {p.table}: {p.path} ({p.kind}; {p.publisher})")

@@ -162,3 +162,16 @@ def test_new_model_names_the_areas_with_grammar_schools(tmp_path):
     assert "TODO selective schools: areas 9370049, 9370051 hold grammar schools" in warks, warks
     assert '"Selective (grammar) schools"' in warks
     assert "TODO selective schools" not in note(885)
+
+
+def test_validate_shows_the_authority_pupils_once(inputs):
+    """`sufficiency validate` printed the authority's first and last years by year group,
+    then the table of every year with the same figures (real Worcestershire inputs)."""
+    from sufficiency.validation import summarise_inputs
+
+    lines = summarise_inputs(inputs).splitlines()
+    i = next(k for k, line in enumerate(lines) if line.startswith("authority_pupils:"))
+    assert lines[i + 1].strip() == "authority pupils by year group (January census):", lines[i:i + 3]
+    first = min(inputs.authority_pupils["year"])
+    label = f"{first}/{str(first + 1)[-2:]}"
+    assert sum(line.strip().startswith(label) for line in lines[i:i + 20]) == 1, lines[i:i + 20]
