@@ -643,3 +643,20 @@ def test_council_need_in_the_recommendation_says_it_is_counted_without_the_margi
                    "before any new places at no more than 235 secondary against this report's "
                    "8,622, counted without the margin)")
     assert _council_need(SimpleNamespace(council_comparison=None), ["secondary"]) == ""
+
+
+def test_spare_beside_a_new_school_reconciles_the_net_figure():
+    """A Birmingham trial: "508 places spare ... (most in A (433), B (376) and C (254))": the
+    areas listed held more than the net figure, as other areas were still short, and nothing
+    said so. SYNTHETIC figures from that trial's recommendation."""
+    from sufficiency.report.text import spare_where
+
+    where = [("A", 433.0), ("B", 376.0), ("C", 254.0), ("D", 88.0)]
+    total = sum(v for _, v in where)
+    got = spare_where({"where": where, "spare_total": total, "spare": 508.0})
+    assert got == ("most in A (433), B (376) and C (254); 1,151 spare in all, less 643 still "
+                   "short in other areas")
+    # nothing short elsewhere: the listed areas alone
+    assert spare_where({"where": where, "spare_total": total, "spare": total}) == (
+        "most in A (433), B (376) and C (254)")
+    assert spare_where({"where": [("A", 433.0)], "spare_total": 433.0, "spare": 433.0}) == "all in A"

@@ -424,6 +424,25 @@ def after_the_peak_clauses(late: list[dict]) -> list[str]:
     return clauses
 
 
+def spare_where(d: dict) -> str:
+    """Where the spare places beside a new school are (one of
+    :func:`~sufficiency.report.analysis.spare_beside_new_schools`): the largest three, and,
+    when other areas are still short, the spare in all less those places, so that the net
+    figure the sentence gives can be traced ("most in A (433), B (376) and C (254); 1,151
+    spare in all, less 643 still short in other areas"; a Birmingham trial listed 1,063
+    places under a net 508 with nothing to reconcile them)."""
+    top = d["where"][:3]
+    share = sum(v for _, v in top) / d["spare_total"] if d["spare_total"] > 0 else 0.0
+    where = ("all in " + top[0][0] if len(d["where"]) == 1 else
+             ("most in " if share > 0.5 else "the largest in ")
+             + _join([f"{n} ({fmt_count(v)})" for n, v in top]))
+    short = d["spare_total"] - d["spare"]
+    if short >= 0.5:
+        where += (f"; {fmt_count(d['spare_total'])} spare in all, less {fmt_count(short)} "
+                  "still short in other areas")
+    return where
+
+
 def _council_need(data: ReportData, phases: list[str]) -> str:
     """``" (the Council's own return puts the places needed ... against this report's ...)"``
     for ``phases``, from the scorecard comparison, or ``""``."""
@@ -652,11 +671,7 @@ def recommendations(data: ReportData) -> list[str]:
     if temp:
         recs.append(temp)
     for d in spare_beside_new_schools(data):
-        top = d["where"][:3]
-        share = sum(v for _, v in top) / d["spare_total"] if d["spare_total"] > 0 else 0.0
-        where = ("all in " + top[0][0] if len(d["where"]) == 1 else
-                 ("most in " if share > 0.5 else "the largest in ")
-                 + _join([f"{n} ({fmt_count(v)})" for n, v in top]))
+        where = spare_where(d)
         recs.append(
             f"notes that the programme's new {d['phase']} school in {d['name']} "
             f"({fmt_count(d['places'])} places from {fmt_year(d['year'])}, "
