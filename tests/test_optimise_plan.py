@@ -591,3 +591,31 @@ def test_summary_beyond_25_builds_says_what_the_rest_add_up_to(inputs):
     text = dataclasses.replace(r, plan=rows).summary()
     assert (f"  ... and {len(rest)} more builds, {rest['places'].sum():,.0f} places, "
             f"GBP {rest['cost'].sum():,.0f} (plan.csv)") in text
+
+
+def test_plan_summary_names_an_area_once_when_its_name_has_its_code_and_phase():
+    """A Birmingham trial: areas named by ``sufficiency new`` ("Planning area 3300011
+    (secondary)") were printed "Planning area 3300011 (secondary) (3300011) secondary" on
+    every build, shortfall and bulge-run line. SYNTHETIC: one area short after one module."""
+    from sufficiency.optimise import solve_allocation
+    from sufficiency.optimise.results import area_tag
+
+    demand = pd.DataFrame({"area": "3300011", "phase": "secondary", "year": [2025, 2026, 2027],
+                           "demand": [300.0, 360.0, 400.0]})
+    capacity = pd.DataFrame({"area": ["3300011"], "phase": ["secondary"], "capacity": [210.0]})
+    opts = pd.DataFrame({
+        "option": ["a"], "area": ["3300011"], "phase": "secondary", "kind": "permanent_expansion",
+        "places": 30.0, "max_modules": 1, "max_per_year": 0, "min_modules": 0,
+        "cost_per_module": 1000.0, "cost_per_place": 1000.0 / 30, "revenue_per_place": 0.0,
+        "earliest_year": 2025, "duration": 0, "fill_years": 0, "source": "SYNTHETIC"})
+    r = solve_allocation(demand, capacity, opts,
+                         area_names={"3300011": "Planning area 3300011 (secondary)"})
+    text = r.summary(timing=False)
+    assert "  Planning area 3300011 (secondary): permanent_expansion 30 places" in text
+    assert "  Planning area 3300011 (secondary) 2027/28 [central]:" in text
+    assert "(3300011) secondary" not in text
+    # a name saying neither keeps both; a name saying only its phase gets its code
+    assert area_tag("Worcester City", "8851001", "secondary") == "Worcester City (8851001) secondary"
+    assert area_tag("North secondary", "X1", "secondary") == "North secondary (X1)"
+    assert area_tag("3300011", "3300011", "secondary") == "3300011 secondary"
+    assert area_tag("Worcester City", "8851001") == "Worcester City (8851001)"

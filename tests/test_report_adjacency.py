@@ -22,7 +22,7 @@ import pytest
 
 from sufficiency.config import load_model
 from sufficiency.inputs import load_inputs
-from sufficiency.optimise.results import lasting_and_temporary, moves_by_area
+from sufficiency.optimise.results import area_tag, lasting_and_temporary, moves_by_area
 from sufficiency.report import build_report, run_pipeline
 from sufficiency.report.render import render_summary_json
 from sufficiency.report.tables import appendix_tables, area_year_table
@@ -168,11 +168,13 @@ def test_plan_summary_lists_moves_under_the_area_build(staffs, tmp_path):
     text = alloc.summary(timing=False)
     moved = moves_by_area(alloc.moves_of())
     r = moved[(moved["area"] == "8603012") & (moved["direction"] == "in")].iloc[0]
-    line = (f"    placed here from {alloc.area_names.get(r.other, r.other)} ({r.other}) up to "
-            f"{r.peak:,.0f} a year")
+    line = (f"    placed here from {area_tag(alloc.area_names.get(r.other, r.other), r.other)} "
+            f"up to {r.peak:,.0f} a year")
     lines = text.splitlines()
     i = next(k for k, s in enumerate(lines) if s.startswith(line))
-    assert "(8603012) primary:" in lines[i - 1]  # under the area's build
+    # under the area's build
+    assert lines[i - 1].startswith(
+        f"  {area_tag(alloc.area_names.get('8603012', '8603012'), '8603012', 'primary')}: ")
     assert "Pupils placed in a neighbouring area ([[plan.adjacency]])" in text
     written = [p.name for p in alloc.write(tmp_path)]
     assert "moves.csv" in written
@@ -264,7 +266,7 @@ def test_plan_summary_lists_intake_set_by_school_areas_apart(staffs):
     assert len(left) == 1
     block = text.split(left[0], 1)[1].split("\n")
     listed = [ln for ln in block if ln.startswith("  ")]
-    assert not any(f"({u})" in ln for u in UTC for ln in listed)
+    assert not any(u in ln for u in UTC for ln in listed)
     planned = cells[~cells["area"].isin(UTC) & (cells["shortfall_after"] > 0.5)]
     if len(planned):
         assert f"{planned['shortfall_after'].sum():,.0f} place-years" in left[0]
@@ -274,4 +276,5 @@ def test_plan_summary_lists_intake_set_by_school_areas_apart(staffs):
     assert len(apart) == 1 and "sets its own intake" in apart[0]
     for u in set(short_utc["area"]):
         peak = short_utc.loc[short_utc["area"] == u, "shortfall_after"].max()
-        assert f"({u}) secondary short up to {peak:,.0f} places" in apart[0]
+        tag = area_tag(alloc.area_names.get(u, u), u, "secondary")
+        assert f"{tag} short up to {peak:,.0f} places" in apart[0]

@@ -582,3 +582,81 @@ def test_area_heading_says_phase_and_code_once():
     # a code inside a longer number is not the code
     assert area_heading("Ward 885100123", "primary", "8851001") == (
         "Ward 885100123 (primary planning area 8851001)")
+
+
+def test_later_years_short_many_areas_group_their_reasons_without_counts():
+    """A Birmingham trial: six secondary areas short after the worst year each got a clause
+    of their own ("later, in A ..., no more than 2 bulge classes a year are allowed ...;
+    later, in B ..., no more than 3 ...") only because their limits' counts differed, and the
+    recommendation ran past 1,000 characters. SYNTHETIC: four areas, each at its own yearly
+    bulge class limit and with all its (differently many) expansion modules used."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from sufficiency.report.text import LATER_WHY_GROUPS, _later_why
+
+    codes = ["A", "B", "C", "D"]
+    assert len(codes) > LATER_WHY_GROUPS
+    ba = pd.DataFrame({"area": [c for c in codes for _ in (0, 1)], "phase": "secondary",
+                       "year": [2027, 2029] * len(codes), "shortfall_after": 50.0})
+    options = pd.DataFrame({
+        "option": [f"{c}:{k}" for c in codes for k in ("bulge", "exp")],
+        "area": [c for c in codes for _ in (0, 1)], "phase": "secondary",
+        "kind": ["bulge_class", "permanent_expansion"] * len(codes), "earliest_year": 2027,
+        "max_per_year": [v for n in (1, 2, 3, 4) for v in (n, 0)],
+        "max_modules": [v for n in (5, 6, 7, 8) for v in (0, n)]})
+    binding = pd.DataFrame({
+        "area": [c for c in codes for _ in (0, 1)], "phase": "secondary", "family": "module_limit",
+        "option": [f"{c}:{k}" for c in codes for k in ("bulge", "exp")],
+        "year": [2029.0, float("nan")] * len(codes)})
+    names = {"A": "Aston", "B": "Bordesley", "C": "Castle Vale", "D": "Digbeth"}
+    data = SimpleNamespace(before_after=ba, options=options, binding=binding, plan=None,
+                           area_name=names.get)
+    got = _later_why(data, {"phase": "secondary", "year": 2027})
+    assert got == ("later, in Aston (short to 2029/30), Bordesley (short to 2029/30), Castle Vale "
+                   "(short to 2029/30) and Digbeth (short to 2029/30), bulge classes are at the "
+                   "most allowed a year and all permanent expansion modules allowed are used "
+                   "(each area's limits: appendix, sheet Binding constraints)")
+    # three areas or fewer keep their counts
+    data.before_after = ba[ba["area"] != "D"]
+    got = _later_why(data, {"phase": "secondary", "year": 2027})
+    assert got.count("later, in") == 3 and "no more than one bulge class a year is allowed" in got
+
+
+def test_council_need_in_the_recommendation_says_it_is_counted_without_the_margin():
+    """A Birmingham trial: the recommendations gave "10,274 places are short before any new
+    places" in 2027/28 (with the 2% margin) and, two paragraphs on, "the Council's own return
+    ... 235 secondary against this report's 8,622" for the same year (no margin) with nothing
+    to say why the two differ. SYNTHETIC comparison row."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from sufficiency.report.text import _council_need
+
+    row = pd.DataFrame({"measure": ["places needed before any new places"], "year": [2027],
+                        "primary": [0.0], "secondary": [8621.61],
+                        "primary_council": [380.0], "secondary_council": [234.91]})
+    got = _council_need(SimpleNamespace(council_comparison=row), ["secondary"])
+    assert got == (" (the Council's own return to the DfE puts the places needed in 2027/28 "
+                   "before any new places at no more than 235 secondary against this report's "
+                   "8,622, counted without the margin)")
+    assert _council_need(SimpleNamespace(council_comparison=None), ["secondary"]) == ""
+
+
+def test_spare_beside_a_new_school_reconciles_the_net_figure():
+    """A Birmingham trial: "508 places spare ... (most in A (433), B (376) and C (254))": the
+    areas listed held more than the net figure, as other areas were still short, and nothing
+    said so. SYNTHETIC figures from that trial's recommendation."""
+    from sufficiency.report.text import spare_where
+
+    where = [("A", 433.0), ("B", 376.0), ("C", 254.0), ("D", 88.0)]
+    total = sum(v for _, v in where)
+    got = spare_where({"where": where, "spare_total": total, "spare": 508.0})
+    assert got == ("most in A (433), B (376) and C (254); 1,151 spare in all, less 643 still "
+                   "short in other areas")
+    # nothing short elsewhere: the listed areas alone
+    assert spare_where({"where": where, "spare_total": total, "spare": total}) == (
+        "most in A (433), B (376) and C (254)")
+    assert spare_where({"where": [("A", 433.0)], "spare_total": 433.0, "spare": 433.0}) == "all in A"

@@ -30,7 +30,7 @@ from .options import (
     compulsory_year_groups,
     options_from_config,
 )
-from .results import AllocationResult, opening
+from .results import AllocationResult, area_tag, opening
 
 __all__ = ["plan", "plan_settings", "appraise_options", "budget_sensitivity", "demand_frame"]
 
@@ -332,7 +332,7 @@ def plan(
     if appraise and len(local):
         for (a, p), _ in local.groupby([nc.AREA, nc.PHASE]):
             ap = appraise_options(demand, capacity, catalogue, settings, a, p)
-            decisions[f"{names.get(a, a)} ({a}) {p}"] = explain_appraisal(ap, result, a, p)
+            decisions[area_tag(names.get(a, a), a, p)] = explain_appraisal(ap, result, a, p)
     return replace(result, robustness=robustness, decisions=decisions,
                    not_planned={a.code: "the school sets its own intake: intake_from"
                                 for a in config.areas if a.intake_from},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,6 +144,19 @@ def _whole_years(frame: pd.DataFrame) -> pd.DataFrame:
     if nc.YEAR not in frame or not pd.api.types.is_float_dtype(frame[nc.YEAR]):
         return frame
     return frame.assign(**{nc.YEAR: frame[nc.YEAR].round().astype("Int64")})
+
+
+def area_tag(name: str, area: str, phase: str | None = None) -> str:
+    """``"Worcester City (8851001) secondary"``: an area as the plan's text names it, its
+    name, code and phase, leaving out the code and the phase where the name already says
+    them (``sufficiency new`` names areas "Planning area 3300011 (secondary)", which a
+    Birmingham trial's plan summary printed as "Planning area 3300011 (secondary) (3300011)
+    secondary" on every line). ``phase=None``: name and code only."""
+    name, area = str(name), str(area)
+    code = "" if re.search(rf"\b{re.escape(area)}\b", name) else f" ({area})"
+    says_phase = phase is None or re.search(rf"\b{re.escape(str(phase))}\b", name,
+                                            flags=re.IGNORECASE)
+    return f"{name}{code}" + ("" if says_phase else f" {phase}")
 
 
 @dataclass(frozen=True)
@@ -298,7 +312,7 @@ class AllocationResult:
             last_of = {(r.area, r.phase): i for i, r in enumerate(shown.itertuples(index=False))}
             for i, r in enumerate(shown.itertuples(index=False)):
                 lines.append(
-                    f"  {name.get(r.area, r.area)} ({r.area}) {r.phase}: {r.kind} "
+                    f"  {area_tag(name.get(r.area, r.area), r.area, r.phase)}: {r.kind} "
                     f"{opening(r.places, r.year, r.fill_years)}, GBP {r.cost:,.0f}"
                     + (f" (scheme {r.scheme!r}, built as one project)" if r.scheme else "")
                 )
@@ -344,7 +358,7 @@ class AllocationResult:
                          f"{plural(short[nc.AREA].nunique(), 'area')}:")
             for r in short.sort_values("shortfall_after", ascending=False).head(8).itertuples(index=False):
                 why = self._why_short(r.area, r.phase, int(r.year))
-                lines.append(f"  {name.get(r.area, r.area)} ({r.area}) {r.phase} "
+                lines.append(f"  {area_tag(name.get(r.area, r.area), r.area, r.phase)} "
                              f"{nc.academic_year_label(r.year)} [{r.scenario}]: {r.shortfall_after:,.0f}"
                              + (f" ({why})" if why else ""))
             if len(short) > 8:
@@ -365,7 +379,7 @@ class AllocationResult:
                 "Not planned for (" + "; ".join(sorted(set(self.not_planned[str(a)]
                                                          for a in peak[nc.AREA].astype(str))))
                 + "): " + "; ".join(
-                    f"{name.get(r.area, r.area)} ({r.area}) {r.phase} short up to "
+                    f"{area_tag(name.get(r.area, r.area), r.area, r.phase)} short up to "
                     f"{r.shortfall_after:,.0f} places ({nc.academic_year_label(r.year)})"
                     for r in peak.itertuples(index=False))
                 + ". Not counted in the shortfall left above (before_after.csv).")
@@ -406,7 +420,7 @@ class AllocationResult:
         if t["runs"]:
             out.append(f"WARNING: bulge classes bought in {BULGE_RUN} or more consecutive years "
                        "(consider a permanent expansion): " + "; ".join(
-                           f"{name.get(r['area'], r['area'])} ({r['area']}) {r['phase']} "
+                           f"{area_tag(name.get(r['area'], r['area']), r['area'], r['phase'])} "
                            f"{nc.academic_year_label(r['first'])} to "
                            f"{nc.academic_year_label(r['last'])}, {r['places']:,.0f} places, "
                            f"GBP {r['cost']:,.0f}" for r in t["runs"][:8])
@@ -424,7 +438,7 @@ class AllocationResult:
             g = mine[mine["direction"] == direction]
             if g.empty:
                 continue
-            parts = [f"{name.get(r.other, r.other)} ({r.other}) up to {r.peak:,.0f} a year "
+            parts = [f"{area_tag(name.get(r.other, r.other), r.other)} up to {r.peak:,.0f} a year "
                      f"({nc.academic_year_label(r.peak_year)})" for r in g.itertuples(index=False)]
             out.append(f"{lead} {', '.join(parts)}; {g['pupil_years'].sum():,.0f} pupil-years, "
                        f"GBP {g['cost'].sum():,.0f}")

@@ -427,6 +427,25 @@ def after_the_peak_clauses(late: list[dict]) -> list[str]:
     return clauses
 
 
+def spare_where(d: dict) -> str:
+    """Where the spare places beside a new school are (one of
+    :func:`~sufficiency.report.analysis.spare_beside_new_schools`): the largest three, and,
+    when other areas are still short, the spare in all less those places, so that the net
+    figure the sentence gives can be traced ("most in A (433), B (376) and C (254); 1,151
+    spare in all, less 643 still short in other areas"; a Birmingham trial listed 1,063
+    places under a net 508 with nothing to reconcile them)."""
+    top = d["where"][:3]
+    share = sum(v for _, v in top) / d["spare_total"] if d["spare_total"] > 0 else 0.0
+    where = ("all in " + top[0][0] if len(d["where"]) == 1 else
+             ("most in " if share > 0.5 else "the largest in ")
+             + _join([f"{n} ({fmt_count(v)})" for n, v in top]))
+    short = d["spare_total"] - d["spare"]
+    if short >= 0.5:
+        where += (f"; {fmt_count(d['spare_total'])} spare in all, less {fmt_count(short)} "
+                  "still short in other areas")
+    return where
+
+
 def _council_need(data: ReportData, phases: list[str]) -> str:
     """``" (the Council's own return puts the places needed ... against this report's ...)"``
     for ``phases``, from the scorecard comparison, or ``""``."""
@@ -437,8 +456,11 @@ def _council_need(data: ReportData, phases: list[str]) -> str:
              for ph in phases if pd.notna(r.get(f"{ph}_council")) and pd.notna(r.get(ph))]
     if not parts:
         return ""
+    # "no margin": the recommendations beside it count shortfalls with the margin (a
+    # Birmingham trial: "10,274 places are short" then "this report's 8,622" for 2027/28)
     return (f" (the Council's own return to the DfE puts the places needed in "
-            f"{fmt_year(int(r[nc.YEAR]))} before any new places at no more than {_join(parts)})")
+            f"{fmt_year(int(r[nc.YEAR]))} before any new places at no more than {_join(parts)}, "
+            "counted without the margin)")
 
 
 def scenario_sentence(data: ReportData) -> str:
@@ -652,11 +674,7 @@ def recommendations(data: ReportData) -> list[str]:
     if temp:
         recs.append(temp)
     for d in spare_beside_new_schools(data):
-        top = d["where"][:3]
-        share = sum(v for _, v in top) / d["spare_total"] if d["spare_total"] > 0 else 0.0
-        where = ("all in " + top[0][0] if len(d["where"]) == 1 else
-                 ("most in " if share > 0.5 else "the largest in ")
-                 + _join([f"{n} ({fmt_count(v)})" for n, v in top]))
+        where = spare_where(d)
         recs.append(
             f"notes that the programme's new {d['phase']} school in {d['name']} "
             f"({fmt_count(d['places'])} places from {fmt_year(d['year'])}, "
@@ -1425,13 +1443,58 @@ def _later_why(data: ReportData, d: dict) -> str:
     if cells is None:
         return ""
     later = cells[(cells["shortfall_after"] > 0.5) & (cells[nc.YEAR] > d["year"])]
-    groups: dict[str, list[str]] = {}
+    reasons = []
     for area, g in later.groupby(nc.AREA, sort=False):
         y = int(g[nc.YEAR].max())
-        why = _join(why_short(data, area, d["phase"], y))
+        why = why_short(data, area, d["phase"], y)
         if why:
-            groups.setdefault(why, []).append(f"{data.area_name(area)} (short to {fmt_year(y)})")
-    return "; ".join(f"later, in {_join(names)}, {why}" for why, names in groups.items())
+            reasons.append((f"{data.area_name(area)} (short to {fmt_year(y)})", why))
+
+    def grouped(general: bool) -> dict[str, list[str]]:
+        groups: dict[str, list[str]] = {}
+        for name, why in reasons:
+            phrases = [_general_why(p) for p in why] if general else why
+            groups.setdefault(_join(list(dict.fromkeys(phrases))), []).append(name)
+        return groups
+
+    groups = grouped(False)
+    more = len(groups) > LATER_WHY_GROUPS
+    if more:
+        # a Birmingham trial: six areas, each its own clause only because their module counts
+        # differed, ran the recommendation past 1,000 characters; the counts are in the appendix
+        groups = grouped(True)
+    text = "; ".join(f"later, in {_join(names)}, {why}" for why, names in groups.items())
+    return text + (" (each area's limits: appendix, sheet Binding constraints)" if more else "")
+
+
+#: more reasons than this for areas short after the worst year are stated without their counts
+LATER_WHY_GROUPS = 3
+
+#: :func:`why_short` phrases with their counts, and the same without them
+_WHY_GENERAL = (
+    (re.compile(r"^no more than (?:one|\d+) (.+?) a year (?:is|are) allowed$"),
+     lambda m: f"{kind_plural_words(m.group(1))} are at the most allowed a year"),
+    (re.compile(r"^all \d+ (.+?) allowed are used$"), lambda m: f"all {m.group(1)} allowed are used"),
+    (re.compile(r"^(the .+? opened in \S+ is still filling) \(\d+ of its \d+ year groups\)$"),
+     lambda m: m.group(1)),
+)
+
+
+def kind_plural_words(kind: str) -> str:
+    """``"bulge class"`` or ``"bulge classes"`` -> ``"bulge classes"``."""
+    k = str(kind)
+    return k if k.endswith(("es", "s")) and not k.endswith("ss") else kind_plural(k.replace(" ", "_"))
+
+
+def _general_why(phrase: str) -> str:
+    """A :func:`why_short` phrase without its counts ("no more than 3 bulge classes a year are
+    allowed" -> "bulge classes are at the most allowed a year"; "all 7 permanent expansion
+    modules allowed are used" -> "all permanent expansion modules allowed are used")."""
+    for pattern, say in _WHY_GENERAL:
+        m = pattern.match(phrase)
+        if m:
+            return say(m)
+    return phrase
 
 
 def _left_short_sentence(d: dict) -> str:
