@@ -114,3 +114,20 @@ def test_warnings_wrap_on_a_terminal_and_stay_one_line_when_piped(monkeypatch):
     assert any("data/a_long_folder_name/with_a_file_name_that_is_very_long_indeed_and_more.csv"
                in ln for ln in lines)
     assert all(len(ln) <= 80 or "/" in ln for ln in lines)
+
+
+def test_logged_warnings_read_as_the_other_warnings(monkeypatch):
+    import io
+    import logging
+
+    from sufficiency.cli import _LogFormatter
+
+    monkeypatch.setattr("sys.stderr", io.StringIO())  # piped: one line
+    f = _LogFormatter("%(levelname)s %(name)s: %(message)s")
+
+    def rec(level):
+        return logging.LogRecord("sufficiency.backtest", level, "b.py", 1, "area %s has no births",
+                                 ("E10000031",), None)
+
+    assert f.format(rec(logging.WARNING)) == "warning: area E10000031 has no births"
+    assert f.format(rec(logging.INFO)) == "INFO sufficiency.backtest: area E10000031 has no births"

@@ -212,6 +212,10 @@ def test_mainstream_left_short_stated(run):
                 all(p in r for r in reasons) for p in reasons[0] if "a year" in p)
         h = data.headline()["plan"]["mainstream_left_short"]
         assert [e["phase"] for e in h] == [e["phase"] for e in left]
+        # by code as well as by name, the same figures
+        for e, d in zip(h, left):
+            assert list(e["area_codes"]) == [str(c) for c in d["codes"]]
+            assert list(e["area_codes"].values()) == list(e["areas"].values())
 
 
 def test_derived_figures_computed_once(run, monkeypatch):

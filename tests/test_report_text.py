@@ -616,8 +616,9 @@ def test_later_years_short_many_areas_group_their_reasons_without_counts():
     got = _later_why(data, {"phase": "secondary", "year": 2027})
     assert got == ("later, in Aston (short to 2029/30), Bordesley (short to 2029/30), Castle Vale "
                    "(short to 2029/30) and Digbeth (short to 2029/30), bulge classes are at the "
-                   "most allowed a year and all permanent expansion modules allowed are used "
-                   "(each area's limits: appendix, sheet Binding constraints)")
+                   "most allowed a year and all permanent expansion modules allowed are used; "
+                   "each area's limits are in the appendix, sheet Binding constraints")
+    assert "))" not in f"({got})"
     # three areas or fewer keep their counts
     data.before_after = ba[ba["area"] != "D"]
     got = _later_why(data, {"phase": "secondary", "year": 2027})

@@ -59,6 +59,18 @@ def _format_warning(message, category, filename, lineno, line=None):
     return text + "\n"
 
 
+class _LogFormatter(logging.Formatter):
+    """Log records as ``LEVEL logger: message``, but a warning as the command's other warnings
+    read (``warning: ...``, :func:`_format_warning`): a Warwickshire trial's backtest printed
+    "WARNING sufficiency.backtest: ..." where every other command printed "warning: ..."."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.levelno == logging.WARNING:
+            return _format_warning(record.getMessage(), UserWarning, record.pathname,
+                                   record.lineno).rstrip("\n")
+        return super().format(record)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sufficiency")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
@@ -78,7 +90,9 @@ def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LogFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     warnings.formatwarning = _format_warning
     if quiet:
         warnings.simplefilter("ignore")

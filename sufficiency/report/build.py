@@ -383,6 +383,9 @@ class ReportData:
                 "mainstream_left_short": [
                     {"phase": d["phase"], "year": d["year"], "places": _json_figure(d["total"]),
                      "areas": {name: _json_figure(v) for name, v in d["areas"]},
+                     # the same figures by area code, for other systems (names may change)
+                     "area_codes": {str(c): _json_figure(v)
+                                    for c, (_, v) in zip(d["codes"], d["areas"])},
                      "years_short": [y for y, _ in d["years"]], "why": d["why"]}
                     for d in self.mainstream_left_short],
             }

@@ -1464,7 +1464,10 @@ def _later_why(data: ReportData, d: dict) -> str:
         # differed, ran the recommendation past 1,000 characters; the counts are in the appendix
         groups = grouped(True)
     text = "; ".join(f"later, in {_join(names)}, {why}" for why, names in groups.items())
-    return text + (" (each area's limits: appendix, sheet Binding constraints)" if more else "")
+    # not in brackets: the recommendation puts this whole text in brackets (a Birmingham
+    # trial read "... Binding constraints)), and asks ...")
+    return text + ("; each area's limits are in the appendix, sheet Binding constraints"
+                   if more else "")
 
 
 #: more reasons than this for areas short after the worst year are stated without their counts
