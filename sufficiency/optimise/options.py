@@ -56,8 +56,16 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from .._values import (Section, did_you_mean, duplicates, expected_area, is_number, is_whole, is_year,
-                       require_table)
+from .._values import (
+    Section,
+    did_you_mean,
+    duplicates,
+    expected_area,
+    is_number,
+    is_whole,
+    is_year,
+    require_table,
+)
 from ..exceptions import ConfigError
 
 __all__ = [
