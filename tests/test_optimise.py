@@ -356,3 +356,27 @@ def test_default_limits_grow_with_the_schools_of_an_area():
     plain = default_options(areas.drop(columns="schools"), costs, 2027).set_index(["area", "kind"])
     assert plain.loc[("BIG", "permanent_expansion"), "max_modules"] == 2
     assert plain.loc[("BIG", "bulge_class"), "max_per_year"] == 2
+
+
+def test_cost_benchmarks_say_when_they_are_regional(data_dir):
+    """Since the 2021 edition the DfE gives every authority of a region one cost per place
+    (the 14 West Midlands authorities share each figure; the 2019 edition's differ): the
+    catalogue says so, not "the authority's" (a Warwickshire trial)."""
+    from sufficiency.io.scorecards import read_cost_benchmarks
+
+    b = read_cost_benchmarks(data_dir / "school_places_scorecards").data
+    la = b[~b["area"].str.startswith("E92")]
+    for (ed, _ty, ph, op), g in la.groupby(["edition", "target_year", "phase", "option"]):
+        one = g["cost_per_place"].round(2).nunique() == 1 and len(g) > 1
+        assert set(g["basis"]) == {"regional" if one else "authority"}, (ed, ph, op)
+    assert set(la.loc[la["edition"] == 2019, "basis"]) == {"authority"}
+    assert set(b.loc[b["area"].str.startswith("E92"), "basis"]) == {"authority"}
+    costs = benchmark_costs(read_cost_benchmarks(data_dir / "school_places_scorecards",
+                                                 "E10000034").data, "E10000034")
+    assert set(costs["basis"]) == {"regional"} and set(costs["edition"]) == {2025}
+    areas = pd.DataFrame({"area": ["X"], "phase": ["primary"]})
+    cat = build_catalogue(areas, costs, 2026)
+    assert cat["source"].str.contains("a regional figure", regex=False).all()
+    # one authority's own figure (as in the 2019 edition) is not called regional
+    own = costs.assign(basis="authority")
+    assert not build_catalogue(areas, own, 2026)["source"].str.contains("regional").any()

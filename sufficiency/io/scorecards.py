@@ -7,7 +7,8 @@ editions; the ones used here are stable:
   ``(forecast - actual) / actual`` of its total primary (R-Y6) or secondary (Y7-Y11) pupils,
   for the forecast made ``h`` years before (h = 1 and 3; the 2022 edition has 2).
 * ``CPP_{P|S}_{NS|EP|ET}``: cost per place of new schools, permanent and temporary expansions
-  [GBP], the DfE's benchmarks for the authority.
+  [GBP], the DfE's benchmarks (since the 2021 edition one figure for every authority of a
+  region: ``basis`` says which).
 
 Target years (the academic year the accuracy refers to): edition 2019 -> 2018/19; 2022 ->
 2021/22; 2023 -> 2022/23; 2024 -> 2023/24; the 2025 file carries a ``Year`` column with rows
@@ -274,6 +275,21 @@ def read_scorecards(directory: str | Path) -> Loaded:
     return Loaded(data.reset_index(drop=True), tuple(prov))
 
 
+def _cost_basis(data: pd.DataFrame) -> np.ndarray:
+    """``"regional"`` where every authority of a region (``Region`` column, from the 2021
+    edition) has the same cost per place in an edition, target year, phase and option, as
+    the DfE has published since 2021 (a Warwickshire trial found "the authority's" benchmark
+    the same for all 14 West Midlands authorities); ``"authority"`` otherwise (the 2019
+    edition's own figures; a region of one authority; the England row)."""
+    la = ~data[nc.AREA].astype(str).str.startswith(("E92", "E12"))
+    keys = ["edition", "target_year", nc.PHASE, "option", "_region"]
+    g = data.loc[la].groupby(keys, dropna=False)["cost_per_place"]
+    n, distinct = g.transform("size"), g.transform(lambda v: v.round(2).nunique())
+    out = np.full(len(data), "authority", dtype=object)
+    out[np.flatnonzero(la.to_numpy())[((n >= 2) & (distinct == 1)).to_numpy()]] = "regional"
+    return out
+
+
 def read_cost_benchmarks(directory: str | Path, authority: str | None = None) -> Loaded:
     """Read the DfE cost-per-place benchmarks (``CPP_*``) of every edition.
 
@@ -289,7 +305,9 @@ def read_cost_benchmarks(directory: str | Path, authority: str | None = None) ->
     Loaded
         ``data`` columns: ``area``, ``la_name``, ``edition``, ``target_year``, ``phase``,
         ``option`` (new_school | permanent_expansion | temporary_expansion),
-        ``cost_per_place`` [GBP, as published for that edition].
+        ``cost_per_place`` [GBP, as published for that edition], ``basis`` (``regional``
+        when the edition gives every authority of the region the same figure, else
+        ``authority``).
     """
     directory = Path(directory)
     files = _edition_files(directory)
@@ -312,6 +330,8 @@ def read_cost_benchmarks(directory: str | Path, authority: str | None = None) ->
                         nc.PHASE: _PHASE[m.group(1)],
                         "option": _OPTION[m.group(2)],
                         "cost_per_place": _nonnegative(raw, col, str(path)),
+                        "_region": (raw["Region"].astype(str).to_numpy() if "Region" in raw
+                                    else ""),
                     }
                 )
             )
@@ -319,6 +339,8 @@ def read_cost_benchmarks(directory: str | Path, authority: str | None = None) ->
                                len(raw), (), "actual", _PUBLISHER, f"edition {edition}: CPP_*"))
     data = pd.concat(parts, ignore_index=True)
     data = data[np.isfinite(data["cost_per_place"])]
+    data["basis"] = _cost_basis(data)
+    data = data.drop(columns="_region")
     if authority is not None:
         if authority not in set(data[nc.AREA]):
             raise SchemaError(f"{directory}: no cost benchmarks for authority {authority!r}.")

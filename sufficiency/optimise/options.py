@@ -166,8 +166,10 @@ def benchmark_costs(benchmarks: pd.DataFrame, authority: str | None = None) -> p
     Returns
     -------
     DataFrame
-        ``phase, option, cost_per_place, edition, area`` (one row per phase and option: the
-        latest edition with a value; the last row of that edition if it has several).
+        ``phase, option, cost_per_place, edition, area`` and ``basis`` when the input has it
+        (``regional``: the same figure for every authority of the region in that edition)
+        (one row per phase and option: the latest edition with a value; the last row of that
+        edition if it has several).
     """
     b = benchmarks
     if authority is not None:
@@ -182,7 +184,8 @@ def benchmark_costs(benchmarks: pd.DataFrame, authority: str | None = None) -> p
     b = b.sort_values(order, kind="stable")
     return (
         b.groupby(["phase", "option"], as_index=False)
-        .tail(1)[["phase", "option", "cost_per_place", "edition", nc.AREA]]
+        .tail(1)[["phase", "option", "cost_per_place", "edition", nc.AREA]
+                 + (["basis"] if "basis" in b.columns else [])]
         .reset_index(drop=True)
     )
 
@@ -234,7 +237,8 @@ def default_options(
         Columns :data:`OPTION_COLUMNS`.
     """
     rows = []
-    cost = {(r.phase, r.option): (float(r.cost_per_place), int(r.edition))
+    cost = {(r.phase, r.option): (float(r.cost_per_place), int(r.edition),
+                                  getattr(r, "basis", "authority"))
             for r in costs.itertuples(index=False)}
     cols = [nc.AREA, nc.PHASE] + [c for c in ("year_groups", "middle", "schools") if c in areas.columns]
     for a in areas[cols].drop_duplicates([nc.AREA, nc.PHASE]).itertuples(index=False):
@@ -252,7 +256,7 @@ def default_options(
             key = (a.phase, _BENCHMARK_OF_KIND[kind])
             if key not in cost:
                 raise ConfigError(f"no DfE benchmark cost per place for {key[0]} {key[1]}")
-            cpp, edition = cost[key]
+            cpp, edition, basis = cost[key]
             # a form of entry is 30 places in each year group the area teaches
             places = m["places"] if kind == "bulge_class" else round(m["places"] * n / full)
             duration = n if m["duration"] else 0
@@ -274,7 +278,9 @@ def default_options(
                 "revenue_per_place": 0.0,
                 "earliest_year": first_year - 1 + m["lead"], "duration": duration,
                 "fill_years": min(default_fill_years(kind, a.phase), n),
-                "source": f"{source} {edition} edition, CPP {key[1]} [GBP/place]; "
+                "source": f"{source} {edition} edition, CPP {key[1]} [GBP/place]"
+                          + (" (a regional figure: the same for every authority of the "
+                             "region in that edition)" if basis == "regional" else "") + "; "
                           f"module size and lead time assumed (see DEFAULT_MODULES){part}",
             })
     return validate_options(pd.DataFrame(rows, columns=list(OPTION_COLUMNS)), "default options")

@@ -1,7 +1,8 @@
 """Plan a model definition: forecast demand + capacity + option catalogue -> AllocationResult.
 
 :func:`plan` is what the CLI and the report call. It reads the model's ``[plan]`` section,
-builds the option catalogue (DfE cost benchmarks for the authority plus local options),
+builds the option catalogue (DfE cost benchmarks for the authority, regional figures since the
+2021 edition, plus local options),
 plans against the central forecast, a quantile or several scenarios, and explains the key
 decisions with :func:`appraise_options` (each local option against the alternatives).
 :func:`budget_sensitivity` re-plans under a list of budgets.
@@ -306,7 +307,9 @@ def plan(
         f"{'; scenarios ' + ', '.join(map(str, scenarios)) if scenarios else ''}",
         "capacity: " + "; ".join(sorted({str(s) for s in inputs.capacity.get(nc.SOURCE, pd.Series(['inputs'])).unique()})),
         "costs: DfE cost per place, " + ", ".join(
-            f"{r.phase} {r.option} GBP {r.cost_per_place:,.0f} ({r.edition} edition)" for r in costs.itertuples()),
+            f"{r.phase} {r.option} GBP {r.cost_per_place:,.0f} ({r.edition} edition"
+            f"{', regional' if getattr(r, 'basis', '') == 'regional' else ''})"
+            for r in costs.itertuples()),
         *(f"option {r.option}: {r.source}" for r in catalogue.loc[catalogue["option"].isin(local["option"])].itertuples()),
         *(str(n) for n in getattr(forecast, "notes", ())),
     )

@@ -457,8 +457,11 @@ def options_table(data, area: str) -> Table | None:
           "chosen": "bool"}
     return Table("Options considered", out, fm,
                  "The optimiser's catalogue for this area: cost per place and lead times from the "
-                 "model's [plan] section (DfE scorecard cost benchmarks unless stated); full "
-                 "detail in the appendix, sheet Options."
+                 "model's [plan] section (DfE scorecard cost benchmarks unless stated"
+                 + (": the DfE's regional figures, the same for every authority of the region"
+                    if "source" in mine and mine["source"].astype(str).str.contains(
+                        "a regional figure", regex=False).any() else "")
+                 + "); full detail in the appendix, sheet Options."
                  + fill_note(out, "fills (years)"))
 
 
