@@ -193,7 +193,10 @@ class AllocationResult:
     provenance : tuple
         Inputs: demand source, capacity source, cost benchmarks, model file.
     decisions : dict
-        Key decision -> explanation text.
+        Key decision -> explanation text: one per area and phase with local options in the
+        model (``[[plan.options]]``), each appraised against the alternatives
+        (:func:`~sufficiency.optimise.planning.appraise_options`); empty when the model has
+        none (the default options alone are not appraised).
     robustness : dict
         When planning for a quantile or several scenarios: cost of the central plan and
         the extra cost of robustness [GBP].
