@@ -284,6 +284,14 @@ def _check_lookup(cfg: ModelConfig, lookup: pd.DataFrame, source: str) -> None:
                 f"{cfg.authority}; expected districts of "
                 f"{cfg.authority} ({listed or ', '.join(mine)}), or, if {d} is "
                 f"{cfg.authority}'s, a lookup row that gives it to {cfg.authority}")
+        by_name = [c for c, n in districts.items() if n and n.casefold() == str(d).strip().casefold()]
+        if by_name:
+            # a district written by its name (a Warwickshire trial was told to add a lookup
+            # row keyed by the name): districts takes the ONS code
+            raise ConfigError(
+                f"{cfg.shown_path}: [[areas]] {', '.join(codes)}: districts = [{d!r}] is a "
+                f"district's name; expected its ONS code: \"{by_name[0]}\" for {d} (the "
+                f"districts of {cfg.authority} in {source}: {listed})")
         found = "the lookup has no row for it" + did_you_mean_code(d, districts)
         raise ConfigError(
             f"{source}: district {d} (named by [[areas]] {', '.join(codes)} of {cfg.path.name}): "

@@ -104,6 +104,25 @@ def test_district_typo_suggests_the_authoritys_districts(tmp_path):
     assert "E07000197 Stafford" in msg  # every district of the authority, named
 
 
+def test_district_written_by_its_name_is_told_its_code(tmp_path):
+    """A Warwickshire trial wrote a district's name and was told to add a lookup row keyed by
+    the name; the name matches a district, so the error gives its code."""
+    from dataclasses import replace
+
+    from sufficiency.inputs import _check_lookup
+    from sufficiency.io.births import read_district_lookup
+
+    lookup = read_district_lookup(DATA / "district_to_la_west_midlands.csv").data
+    cfg = load_model(write_model(DATA, tmp_path / "s.toml"))
+    cfg = replace(cfg, areas=(replace(cfg.areas[0], districts=("cannock chase",)), *cfg.areas[1:]))
+    with pytest.raises(ConfigError) as err:
+        _check_lookup(cfg, lookup, "lookup.csv")
+    msg = str(err.value)
+    assert "districts = ['cannock chase'] is a district's name" in msg
+    assert 'expected its ONS code: "E07000192" for cannock chase' in msg
+    assert "a row mapping" not in msg
+
+
 def test_closest_codes():
     names = {"E07000192": "Cannock Chase", "E07000197": "Stafford", "E07000198": "Staffordshire Moorlands"}
     assert closest_codes("E0700192", names) == ["E07000192"]
