@@ -11,6 +11,7 @@ Paths in ``[data]`` are relative to the TOML file.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -177,6 +178,10 @@ class Assumptions:
     seed: int = 20240101
 
 
+#: a TOML comment saying TODO (``# TODO name``), as ``sufficiency new`` writes them
+_TODO = re.compile(r"#.*\bTODO\b")
+
+
 @dataclass(frozen=True)
 class ModelConfig:
     """A loaded model definition. Build it with :func:`load_model`."""
@@ -200,6 +205,20 @@ class ModelConfig:
         """The model file as messages name it: as given to :func:`load_model` (a Staffordshire
         trial saw a relative path in one error and an absolute one in the next)."""
         return self.given_path if self.given_path is not None else self.path
+
+    def todo_lines(self) -> tuple[tuple[Path, int], ...]:
+        """``(file, line number)`` of every comment saying ``TODO`` in the model file and the
+        models it extends: the stand-ins ``sufficiency new`` writes (area names, districts,
+        transfers) and has the analyst replace. Empty for a finished model."""
+        out = []
+        for f in (self.path, *self.bases):
+            try:
+                text = Path(f).read_text(encoding="utf-8-sig")
+            except OSError:
+                continue
+            out += [(Path(f), i) for i, line in enumerate(text.splitlines(), 1)
+                    if _TODO.search(line)]
+        return tuple(out)
 
     def section(self, name: str) -> Mapping[str, Any]:
         """Return a raw section (``{}`` if absent), e.g. ``section("plan")``."""

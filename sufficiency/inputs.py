@@ -27,7 +27,7 @@ from .derive import (
     check_area_phases,
     year_group_shares,
 )
-from .exceptions import ConfigError, DataQualityWarning, SchemaError
+from .exceptions import ConfigError, DataQualityWarning, SchemaError, SufficiencyWarning
 from .io._common import Provenance
 from .io.births import (
     aggregate_births,
@@ -438,6 +438,27 @@ DERIVED_WARNING = ("planning-area pupil history is derived from authority totals
                    "observed data")
 
 
+def _todo_note(cfg: ModelConfig) -> str:
+    """The model's TODO comments left (:meth:`ModelConfig.todo_lines`) in one sentence for the
+    warnings and the report's notes; "" when none is left (a Birmingham trial's report went
+    out with 50 stand-in area names and nothing said it was a draft)."""
+    todo = cfg.todo_lines()
+    if not todo:
+        return ""
+    files = {}
+    for f, line in todo:
+        files.setdefault(f, []).append(line)
+    where = "; ".join(
+        f"{cfg.shown_path if f == cfg.path else f.name} line{'s' if len(ls) > 1 else ''} "
+        + ", ".join(map(str, ls[:10])) + (f" and {len(ls) - 10} more" if len(ls) > 10 else "")
+        for f, ls in files.items())
+    n = len(todo)
+    return (f"the model definition still has {n} TODO comment{'s' if n != 1 else ''} ({where}): "
+            "stand-ins such as those `sufficiency new` writes (area names, districts, "
+            "transfer shares) to be replaced from the Council's own records; until they are, "
+            "the results that rest on them are a draft")
+
+
 def load_inputs(config: ModelConfig) -> ModelInputs:
     """Read, validate and (where asked) derive every input of a model definition.
 
@@ -709,6 +730,10 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     from ._model_checks import check_against_data
 
     check_against_data(cfg, int(cfg.assumptions.base_year or years[1]), years[0])
+    draft = _todo_note(cfg)
+    if draft:
+        warnings.warn(draft, SufficiencyWarning, stacklevel=2)
+        notes.append(draft)
     logger.info(
         "loaded model %s: %d areas, pupils %d-%d", cfg.name, len(cfg.areas),
         pupils[nc.YEAR].min(), pupils[nc.YEAR].max(),

@@ -234,3 +234,36 @@ def test_validate_lists_every_area_of_a_warning_wrapped(staffordshire):
             "8607018, 8607019 have only middle schools") in flat
     assert " ..." not in warned and "(Planning area" not in warned
     assert max(len(line) for line in warned.splitlines()) <= 100
+
+
+def test_todo_comments_left_make_a_warning_and_a_report_note(written, tmp_path):
+    """A Birmingham trial's report went out with 50 stand-in names and nothing said it was a
+    draft: the TODO comments left in a model are counted, warned of and noted."""
+    from sufficiency.config import load_model
+    from sufficiency.exceptions import SufficiencyWarning
+    from sufficiency.inputs import load_inputs
+
+    path = written[335]
+    todo = [i for i, line in enumerate(path.read_text().splitlines(), 1)
+            if "#" in line and "TODO" in line.split("#", 1)[1]]
+    cfg = load_model(path)
+    assert [n for _, n in cfg.todo_lines()] == todo and len(todo) > 10
+    with pytest.warns(SufficiencyWarning, match=rf"still has {len(todo)} TODO comments"):
+        inputs = load_inputs(cfg)
+    note = [n for n in inputs.notes if "TODO comments" in n]
+    assert len(note) == 1 and f"lines {', '.join(map(str, todo[:10]))} and {len(todo) - 10} more" in note[0]
+    # resolved: no TODO left, no note
+    clean = path.parent / "clean_335.toml"  # beside it: its data paths are relative
+    clean.write_text("\n".join(re.sub(r"#.*\bTODO\b.*$", "", line).rstrip()
+                               for line in path.read_text().splitlines()))
+    cfg = load_model(clean)
+    assert cfg.todo_lines() == ()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SufficiencyWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            inputs = load_inputs(cfg)
+        except SufficiencyWarning as w:  # another warning is fine; not the TODO one
+            assert "TODO" not in str(w)
+        else:
+            assert not any("TODO" in n for n in inputs.notes)
