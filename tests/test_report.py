@@ -929,3 +929,18 @@ def test_contents_does_not_repeat_a_phase_the_name_says(run):
     assert f"({phase}) ({phase})" not in html
     other = areas.loc[1]
     assert f'<a href="#area-{other["area"]}">{other["name"]} ({other["phase"]})</a>' in html
+
+
+def test_cover_says_draft_only_while_todo_comments_are_left(run, sections, html):
+    """A model with TODO stand-ins left (sufficiency new) gives a report marked Draft on its
+    cover and model_todos in summary.json; Worcestershire's finished model gives neither."""
+    from types import MappingProxyType
+
+    data = run[2]
+    assert data.meta["model_todos"] == 0 and data.headline()["model_todos"] == 0
+    cover = html.split('id="contents"')[0]
+    assert "<strong>Draft.</strong>" not in cover
+    draft = dataclasses.replace(data, meta=MappingProxyType({**data.meta, "model_todos": 3}))
+    cover = render_html(draft, sections).split('id="contents"')[0]
+    assert "<strong>Draft.</strong> The model definition still has 3 TODO comments" in cover
+    assert draft.headline()["model_todos"] == 3

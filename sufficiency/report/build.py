@@ -314,6 +314,8 @@ class ReportData:
             "authority_name": self.meta["authority_name"],
             "model": self.meta["model"],
             "model_version": self.meta["model_version"],
+            # TODO comments left in the model definition: > 0 means a draft
+            "model_todos": int(self.meta.get("model_todos", 0)),
             "run_id": self.meta["run_id"],
             "report_date": self.meta["report_date"],
             "base_year": self.meta["base_year"],
@@ -1560,6 +1562,8 @@ def build_report(
         "model": cfg.name,
         "model_file": cfg.path.name + "".join(f" (extends {b.name})" for b in cfg.bases),
         "model_version": str(__version__),
+        # TODO comments left in the model (stand-ins of `sufficiency new`): a draft, on the cover
+        "model_todos": len(cfg.todo_lines()),
         "run_id": ident.hexdigest()[:12],
         "report_date": report_date,
         "data_vintage": vintage,
