@@ -178,7 +178,10 @@ class AllocationResult:
         ``scenario, area, phase, year, marginal_cost``: dual of the minimum-margin constraint
         in the LP relaxation [GBP per extra place required for one year, discounted].
     binding : DataFrame
-        ``family, scenario, area, phase, year, option, detail``.
+        ``family, scenario, area, phase, year, option, detail``. ``scenario`` is set for the
+        ``sufficiency`` family (a margin met exactly in one scenario's demand) and blank for
+        the option and budget families (lead times, module limits, budgets), which bind the
+        plan in every scenario alike; ``year`` is blank for a limit over the whole plan.
     options : DataFrame
         The option catalogue considered.
     objective : float
@@ -278,7 +281,9 @@ class AllocationResult:
         return float(self.cells.groupby("scenario")["shortfall_after"].sum().max())
 
     def binding_constraints(self) -> pd.DataFrame:
-        """Constraints that hold with equality at the optimum (what limits the plan)."""
+        """Constraints that hold with equality at the optimum (what limits the plan); see
+        :attr:`binding` for the columns (a blank scenario: the constraint holds in every
+        scenario)."""
         return self.binding.copy()
 
     def marginal_costs(self) -> pd.DataFrame:
