@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -32,6 +32,10 @@ __all__ = [
     "load_model",
     "READERS",
 ]
+
+#: ``transfer = "equal"``: an area's last year group shared equally by every area starting at
+#: the next year group (what ``sufficiency new`` writes until the real shares are known)
+EQUAL_SPLIT = "equal"
 
 #: Reader names accepted in ``[data]`` entries, per table.
 READERS = MappingProxyType(
@@ -102,6 +106,10 @@ class AreaConfig:
         it recruits from. Its entry is forecast as a ratio to their cohort, estimated from
         history like any survival ratio; their own pupils are not moved (their ratios
         already show those who leave).
+    transfer_equal : bool
+        Whether ``transfer`` was written ``"equal"``: the same share to every area starting at
+        the next year group (a placeholder until the real shares are known; ``sufficiency
+        new`` writes it).
     """
 
     code: str
@@ -113,6 +121,7 @@ class AreaConfig:
     tier_changes: tuple[TierChange, ...] = ()
     year_groups: tuple[int, ...] = ()
     intake_from: tuple[str, ...] = ()
+    transfer_equal: bool = False
 
     def tier_structure(self, year: int) -> nc.TierStructure:
         """Return the tier structure in force in academic year ``year``."""
@@ -235,11 +244,18 @@ class ModelConfig:
         if not senders:
             return None
         whole = sum(1 for a in senders if max(a.transfer.values()) >= 1 - 1e-9)
+        equal = sum(1 for a in senders if a.transfer_equal and len(a.transfer) > 1)
         n = len(senders)
+        split = n - whole - equal
+        parts = ([f"all {n} send their last year group to one area"] if whole == n else
+                 [f"{whole} send their last year group to one area"] if whole else [])
+        if equal:
+            parts.append(f"{'all ' if equal == n else ''}{equal} split it equally over every area "
+                         f'starting at the next year group (transfer = "{EQUAL_SPLIT}", a placeholder)')
+        if split:
+            parts.append(f"{'all ' if split == n else ''}{split} split it")
         value = (f"{n} area{'' if n == 1 else 's'} pass{'es' if n == 1 else ''} pupils on: "
-                 + (f"all {n} send" if whole == n else f"{whole} send")
-                 + " their last year group to one area"
-                 + ("" if whole == n else f", {n - whole} split it"))
+                 + ", ".join(parts))
         t = self.data.get("transfers")
         where = (f"{t.path.name} ([data.transfers])" if t is not None else
                  "the model's [[areas]] transfer tables: an assumption unless taken from "
@@ -359,10 +375,15 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
         raise _err(path, where, f"districts = {districts!r}: expected a list of ONS district "
                    'codes, e.g. ["E07000237"]')
     transfer = d.get("transfer", {})
-    if not isinstance(transfer, Mapping):
-        raise _err(path, where, f"transfer = {transfer!r}: expected a table "
-                   "{ secondary_area = share }")
     year_groups = _year_groups(d, phase, path, where)
+    equal = transfer == EQUAL_SPLIT
+    if equal:
+        transfer = {}
+    elif not isinstance(transfer, Mapping):
+        g = year_groups[-1] if year_groups else (6 if phase == "primary" else 13)
+        raise _err(path, where, f"transfer = {transfer!r}: expected a table "
+                   f'{{ secondary_area = share }} or "{EQUAL_SPLIT}" (its Year {g} shared equally '
+                   "by every area starting at the next year group)")
     for k, v in transfer.items():
         if not is_number(v) or not 0 <= v <= 1:
             # the area's own last year group: Year 8 of a middle-school area, not "Year 6"
@@ -372,7 +393,7 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
                        "a number (1.0, not 'all')")
     transfer = {str(k): float(v) for k, v in transfer.items()}
     where = f"[[areas]] {code} ({name})"
-    if transfer and phase != "primary" and (not year_groups or year_groups[-1] >= 11):
+    if (transfer or equal) and phase != "primary" and (not year_groups or year_groups[-1] >= 11):
         last = year_groups[-1] if year_groups else 13
         raise _err(path, where, f"transfer: this secondary area teaches up to Year {last}, so "
                    "its pupils move on to no other area; only primary areas and secondary "
@@ -412,8 +433,27 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
         )
     return AreaConfig(
         code, name, phase, tiers, tuple(str(x) for x in districts),
-        MappingProxyType(transfer), tuple(changes), year_groups, intake,
+        MappingProxyType(transfer), tuple(changes), year_groups, intake, equal,
     )
+
+
+def _equal_transfers(areas: tuple[AreaConfig, ...], path: Path) -> tuple[AreaConfig, ...]:
+    """Areas with ``transfer = "equal"`` given their shares: the same share to every other
+    area whose first year group is the one after the sender's last (a primary area's Year 6
+    to every secondary area starting at Year 7), in model order."""
+    out = []
+    for a in areas:
+        if a.transfer_equal:
+            g = a.transfer_ncy + 1
+            to = [b.code for b in areas if b is not a and b.ncys[0] == g and not b.intake_from]
+            if not to:
+                raise _err(path, f"[[areas]] {a.code} ({a.name})",
+                           f'transfer = "{EQUAL_SPLIT}": no area starts at Year {g}, so its '
+                           f"Year {g - 1} has nowhere to go; expected a table of shares by the "
+                           f"areas teaching Year {g} ({_teaching(areas, g)})")
+            a = replace(a, transfer=MappingProxyType({c: 1 / len(to) for c in to}))
+        out.append(a)
+    return tuple(out)
 
 
 def _year_groups(d: Mapping, phase: str, path: Path, where: str) -> tuple[int, ...]:
@@ -753,6 +793,7 @@ def load_model(path: str | Path) -> ModelConfig:
         dup = duplicates(a.code for a in areas)
         if dup:
             raise _err(path, "[[areas]]", f"duplicate area code(s) {dup}")
+        areas = _equal_transfers(areas, path)
         codes = {a.code for a in areas}
         for a in areas:
             unknown = sorted(set(a.transfer) - codes)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import nomenclature as nc
+from .config import EQUAL_SPLIT
 from .exceptions import ConfigError
 from .io._common import read_csv_checked, require_columns
 from .io.births import read_district_lookup
@@ -121,14 +122,6 @@ def _data_path(data_dir: Path, out_dir: Path, file: str) -> str:
     except ValueError:  # another drive (Windows): no relative path
         return target.as_posix()
     return Path(rel).as_posix()
-
-
-def _shares(codes: list[str]) -> list[tuple[str, float]]:
-    """An equal split over ``codes``, to 6 decimals, summing to 1 exactly in its last share."""
-    n = len(codes)
-    each = round(1 / n, 6)
-    out = [(c, each) for c in codes[:-1]]
-    return out + [(codes[-1], round(1 - each * (n - 1), 6))]
 
 
 def _comment(text: str, indent: str = "# ") -> list[str]:
@@ -336,11 +329,12 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
             "#",
             "# TODO transfers: where each primary area's Year 6 goes in Year 7 is not in public data.",
             "# A model with primary and secondary areas must give every primary area a `transfer`",
-            "# (docs/model.md, \"Transfers\"), so each sends its Year 6 in equal shares to all the",
-            "# secondary areas. With derived history the shares hardly change the forecast (the derived",
-            "# Year 7 history absorbs them: each area's Year 7 ratio is measured against the same",
-            "# shares); set them from admissions data, or give [data.transfers], when the history is",
-            "# the authority's own census.",
+            '# (docs/model.md, "Transfers"), so each has transfer = "equal": its Year 6 in equal',
+            "# shares to all the secondary areas. With derived history the shares hardly change the",
+            "# forecast (the derived Year 7 history absorbs them: each area's Year 7 ratio is measured",
+            "# against the same shares); set them from admissions data, as a table",
+            '# (transfer = { "<secondary code>" = 0.8, "<another>" = 0.2 }), or give [data.transfers],',
+            "# when the history is the authority's own census.",
         ]
         grammar = _grammar_areas(cap, sec)
         if grammar:
@@ -361,7 +355,7 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
             '#   tier_changes = [{ year = 2027, tiers = "two_tier" }]  # a move to two tiers (example)',
         ]
     lines.append("")
-    shares = _shares(sec) if sec and prim else []
+    shares = bool(sec and prim)
     for phase, areas in (("primary", prim), ("secondary", sec)):
         for code in areas:
             schools = cap[(cap[nc.AREA] == code) & (cap[nc.PHASE] == phase)]
@@ -381,18 +375,10 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
                 lines.append("districts = [" + ", ".join(f'"{d}"' for d in codes) + "]"
                              + ("  # TODO districts" if len(codes) > 1 else ""))
                 if shares:
-                    lines += _transfer(shares)
+                    lines.append(f'transfer = "{EQUAL_SPLIT}"  # TODO transfers (equal split over '
+                                 "the secondary areas)")
             lines.append("")
     return lines
-
-
-def _transfer(shares: list[tuple[str, float]]) -> list[str]:
-    """An area's ``transfer`` table: inline when short, else a sub-table (one share a line)."""
-    if len(shares) <= 3:
-        inner = ", ".join(f'"{c}" = {s!r}' for c, s in shares)
-        return [f"transfer = {{ {inner} }}  # TODO transfers (equal split)"]
-    return ["[areas.transfer]  # TODO transfers (equal split over the secondary areas)",
-            *[f'"{c}" = {s!r}' for c, s in shares]]
 
 
 def _sections(path, prim: list[str], sec: list[str]) -> list[str]:

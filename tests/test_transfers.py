@@ -167,3 +167,56 @@ def test_a_chain_of_scenarios_keeps_the_nearest_transfer_setting(tmp_path):
     with pytest.raises(ConfigError, match=r"both\.toml: \[\[areas\]\] 8850001 \(Bewdley\): "
                                           r"transfer given here and in"):
         load_model(tmp_path / "both.toml")
+
+
+def _worcs_with(tmp_path, old: str, new: str, count: int = 1):
+    text = MODEL.read_text().replace('"../data/', f'"{DATA}/')
+    assert old in text
+    p = tmp_path / "m.toml"
+    p.write_text(text.replace(old, new, count))
+    return p
+
+
+def test_equal_split_shares_the_year_group_over_every_area_starting_next(tmp_path):
+    # Bewdley (8850001) sends its Year 6 to 8850017 in the model; written "equal", it sends
+    # an equal share to each of the 16 secondary areas (every area starting at Year 7)
+    got = load_model(_worcs_with(tmp_path, 'transfer = { "8850017" = 1.0 }', 'transfer = "equal"'))
+    sec = [a.code for a in got.areas if a.ncys[0] == 7]
+    bewdley = got.area("8850001")
+    assert len(sec) == 16 and list(bewdley.transfer) == sec and bewdley.transfer_equal
+    assert sum(bewdley.transfer.values()) == pytest.approx(1, abs=1e-12)
+    assert not got.area("8850015").transfer_equal
+    assert got.transfer_summary()[0] == (
+        "17 areas pass pupils on: 16 send their last year group to one area, 1 split it equally "
+        'over every area starting at the next year group (transfer = "equal", a placeholder)')
+    # a scenario's table replaces its base's "equal", and an "equal" replaces a table
+    base = tmp_path / "m.toml"
+    (tmp_path / "s.toml").write_text('extends = "m.toml"\n[model]\nname = "s"\n[[areas]]\n'
+                                     'code = "8850001"\ntransfer = { "8850017" = 0.5, "8850031" = 0.5 }\n')
+    got = load_model(tmp_path / "s.toml").area("8850001")
+    assert dict(got.transfer) == {"8850017": 0.5, "8850031": 0.5} and not got.transfer_equal
+    (tmp_path / "t.toml").write_text('extends = "s.toml"\n[model]\nname = "t"\n[[areas]]\n'
+                                     'code = "8850001"\ntransfer = "equal"\n')
+    assert len(load_model(tmp_path / "t.toml").area("8850001").transfer) == 16
+    assert base.exists()
+
+
+@pytest.mark.parametrize("old, new, match", [
+    ('transfer = { "8850017" = 1.0 }', 'transfer = "equals"',
+     r"\[\[areas\]\] 8850001: transfer = 'equals': expected a table \{ secondary_area = share \} "
+     r'or "equal" \(its Year 6 shared equally by every area starting at the next year group\)'),
+    ('phase = "secondary"', 'phase = "secondary"\ntransfer = "equal"',
+     r"\[\[areas\]\] 8850017 \(.*\): transfer: this secondary area teaches up to Year 13"),
+])
+def test_equal_split_errors(tmp_path, old, new, match):
+    with pytest.raises(ConfigError, match=match):
+        load_model(_worcs_with(tmp_path, old, new))
+
+
+def test_equal_split_with_no_area_to_take_the_pupils(tmp_path):
+    (tmp_path / "m.toml").write_text(
+        '[model]\nname = "m"\nauthority = "E10000034"\n'
+        '[[areas]]\ncode = "P"\nname = "P"\nphase = "primary"\ntransfer = "equal"\n')
+    with pytest.raises(ConfigError, match=r'\[\[areas\]\] P \(P\): transfer = "equal": no area '
+                       r"starts at Year 7, so its Year 6 has nowhere to go"):
+        load_model(tmp_path / "m.toml")
