@@ -63,6 +63,27 @@ def test_scenario_plan_uses_its_option(interim_report):
     assert ba.loc[ba["area"] == "8850031", "shortfall_after"].sum() == pytest.approx(0.0, abs=1e-6)
 
 
+def test_interim_places_are_told_apart_and_the_costs_add_up(interim_report):
+    """Interim places are neither lasting nor bulge classes; the plan summary's split used to
+    leave them out, so its three figures did not add up to the capital (GBP 14.6m of 16.1m)."""
+    from types import SimpleNamespace
+
+    from sufficiency.optimise import AllocationResult
+    from sufficiency.optimise.results import lasting_and_temporary
+
+    p = interim_report.plan
+    main = p[p["phase"].isin(["primary", "secondary"])]
+    t = lasting_and_temporary(p)
+    interim = main[main["kind"] == "temporary_expansion"]
+    assert t["interim_places"] == interim["places"].sum() > 0
+    assert t["lasting_cost"] + t["temporary_cost"] + t["interim_cost"] == pytest.approx(main["cost"].sum())
+    line = AllocationResult._lasting_lines(SimpleNamespace(plan=p, area_names={}))[0]
+    assert f"; {interim['places'].sum():,.0f} interim (hired for a year or a few" in line
+    assert f"GBP {interim['cost'].sum():,.0f}." in line
+    head = interim_report._plan_split_headline()
+    assert head["interim_cost_gbp"] == pytest.approx(interim["cost"].sum(), abs=0.01)
+
+
 def _scenario(tmp_path, model_path, text: str, name: str = "s.toml"):
     """``text`` as ``models/<name>`` beside ``models/base.toml``, the default model with its
     data paths made absolute (no copy of the data)."""

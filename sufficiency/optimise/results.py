@@ -33,12 +33,14 @@ def lasting_and_temporary(plan: pd.DataFrame, run: int = BULGE_RUN) -> dict:
     areas that buy bulge classes in ``run`` or more consecutive years.
 
     Interim places hired for a few years (another temporary ``kind`` with a ``duration``)
-    are place-years, counted in neither.
+    are place-years, counted in neither: they are ``interim_places, interim_cost``, so that the
+    three costs add up to the mainstream capital.
 
     Returns
     -------
     dict
-        ``lasting_places, lasting_cost, temporary_places, temporary_cost`` [places, GBP];
+        ``lasting_places, lasting_cost, temporary_places, temporary_cost, interim_places,
+        interim_cost`` [places, GBP];
         ``temporary_share`` (of lasting + temporary places, 0 when none), ``mostly_temporary``
         (share > 0.5); ``runs``: per area and phase with a run, its longest (``area, phase,
         first, last, years, places, cost``), largest cost first.
@@ -51,7 +53,9 @@ def lasting_and_temporary(plan: pd.DataFrame, run: int = BULGE_RUN) -> dict:
         "lasting_places": float(p.loc[lasting, "places"].sum()),
         "lasting_cost": float(p.loc[lasting, "cost"].sum()),
         "temporary_places": float(p.loc[bulge, "places"].sum()),
-        "temporary_cost": float(p.loc[bulge, "cost"].sum())}
+        "temporary_cost": float(p.loc[bulge, "cost"].sum()),
+        "interim_places": float(p.loc[(dur > 0) & ~bulge, "places"].sum()),
+        "interim_cost": float(p.loc[(dur > 0) & ~bulge, "cost"].sum())}
     both = out["lasting_places"] + out["temporary_places"]
     out["temporary_share"] = out["temporary_places"] / both if both > 0 else 0.0
     out["mostly_temporary"] = bool(out["temporary_share"] > 0.5)
@@ -416,15 +420,20 @@ class AllocationResult:
         """Mainstream places lasting and temporary (:func:`lasting_and_temporary`), and a
         warning when most are temporary or an area buys bulge classes year after year."""
         t = lasting_and_temporary(self.plan)
-        if t["lasting_places"] + t["temporary_places"] <= 0:
+        if t["lasting_places"] + t["temporary_places"] + t["interim_places"] <= 0:
             return []
         name = self.area_names
+        interim = (f"; {t['interim_places']:,.0f} interim (hired for a year or a few, not "
+                   f"counted as places bought), GBP {t['interim_cost']:,.0f}"
+                   if t["interim_places"] > 0 else "")
         out = [f"Mainstream places: {t['lasting_places']:,.0f} lasting (expansions, new schools), "
                f"GBP {t['lasting_cost']:,.0f}; {t['temporary_places']:,.0f} temporary (bulge "
-               f"classes, gone when their cohort leaves), GBP {t['temporary_cost']:,.0f}."]
+               f"classes, gone when their cohort leaves), GBP {t['temporary_cost']:,.0f}"
+               f"{interim}."]
         if t["mostly_temporary"]:
             out.append(f"WARNING: {t['temporary_share']:.0%} of the mainstream places bought are "
-                       "temporary bulge classes.")
+                       "temporary bulge classes"
+                       + (" (interim places aside)" if t["interim_places"] > 0 else "") + ".")
         if t["runs"]:
             out.append(f"WARNING: bulge classes bought in {BULGE_RUN} or more consecutive years "
                        "(consider a permanent expansion): " + "; ".join(

@@ -462,6 +462,8 @@ class ReportData:
             "lasting_cost_gbp": _json_figure(t.get("lasting_cost", 0.0)),
             "temporary_places": _json_figure(t.get("temporary_places", 0.0)),
             "temporary_cost_gbp": _json_figure(t.get("temporary_cost", 0.0)),
+            "interim_places": _json_figure(t.get("interim_places", 0.0)),
+            "interim_cost_gbp": _json_figure(t.get("interim_cost", 0.0)),
             "temporary_share": round(float(t.get("temporary_share", 0.0)), 4),
             "mostly_temporary": bool(t.get("mostly_temporary", False)),
             "repeated_bulge_classes": [
