@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -88,3 +89,27 @@ def test_council_count_of_places_is_weighed_against_the_phases_need(secondary_sh
     holds = ("if the Council's count holds the primary and secondary shortfalls here would be "
              "smaller" if flagged else "if the Council's count holds the primary shortfalls")
     assert holds in sentence, sentence
+
+
+def test_a_red_year_never_shows_zero_places_short():
+    # SYNTHETIC, from Shropshire's area 8930005 in 2025/26: 693.3 pupils, 707 places, 0.21
+    # places short with the 2% margin: the year is red and the text says the area is short
+    # then, but the table printed 0 in the shortfall column
+    from sufficiency.report.tables import area_year_table, format_cell
+
+    shown = [format_cell(v, "short") for v in (0.0, 0.21, 0.5, 0.51, 10.4, np.nan)]
+    assert shown == ["0", "<1", "<1", "1", "10", "-"]
+    suff = pd.DataFrame({
+        "area": "8930005", "phase": "primary", "year": [2022, 2025, 2026],
+        "demand": [712.0, 693.34, 688.0], "demand_lower": [712.0, 672.8, 663.0],
+        "demand_upper": [712.0, 714.0, 714.0], "capacity": 707.0,
+        "surplus_pct": [-0.007, 0.0197, 0.0276], "required": [726.2, 707.21, 701.8],
+        "shortfall": [19.2, 0.21, 0.0], "rag": ["red", "red", "amber"]})
+    data = SimpleNamespace(
+        sufficiency=suff, before_after=None, areas=None,
+        meta={"base_year": 2022, "margin": 0.02, "target": 0.05, "ceiling": 0.10,
+              "data_vintage": "capacity: DfE 2014/15"},
+        history_derived=lambda area: True)
+    shown = area_year_table(data, "8930005").display()
+    assert shown["shortfall"].tolist() == ["19", "<1", "0"]
+    assert shown["RAG"].tolist() == ["red", "red", "amber"]

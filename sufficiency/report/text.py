@@ -92,6 +92,14 @@ def fmt_count(value: float) -> str:
     return f"{int(round(float(value))):,}"
 
 
+def fmt_short(value: float) -> str:
+    """A shortfall in whole places, as :func:`fmt_count`, but a positive one that rounds to
+    zero prints ``"<1"``, not ``"0"``: the year is red and the text calls it short (a trial's area
+    table showed a red year, named short in the text above it, with 0 places short)."""
+    shown = fmt_count(value)
+    return "<1" if shown == "0" and float(value) > 0 else shown
+
+
 def fmt_gbp(value: float) -> str:
     """Money in whole pounds (``24085 -> "£24,085"``) [GBP]."""
     if value is None or not math.isfinite(float(value)):
