@@ -113,3 +113,30 @@ def test_a_red_year_never_shows_zero_places_short():
     shown = area_year_table(data, "8930005").display()
     assert shown["shortfall"].tolist() == ["19", "<1", "0"]
     assert shown["RAG"].tolist() == ["red", "red", "amber"]
+
+
+def test_one_year_of_a_file_is_not_a_span():
+    # SYNTHETIC provenance of the files validate lists: the SEN2 needs file and the SCAP
+    # capacity hold one year each; validate printed "academic years 2024/25-2024/25 (January
+    # 2025-2025 counts)" and "years 2014-2014"
+    from sufficiency.validation import summarise_section_inputs, summarise_table
+
+    def loaded(years, path):
+        return SimpleNamespace(data=pd.DataFrame({"x": range(3)}),
+                               provenance=[SimpleNamespace(years=years, path=path)])
+
+    out = summarise_section_inputs({
+        "ehc_plans (needs)": loaded([2024], "ehcp_2025_sen_needs_all_plans.csv"),
+        "ehc_plans (caseload)": loaded([2018, 2024], "ehcp_2025_caseload.csv"),
+        "population": loaded([2011], "ons_mye_2011_single_year_of_age.csv"),
+    }).splitlines()
+    assert out == [
+        "ehc_plans (needs): 3 rows, academic year 2024/25 (January 2025 count) <- "
+        "ehcp_2025_sen_needs_all_plans.csv",
+        "ehc_plans (caseload): 3 rows, academic years 2018/19-2024/25 (January 2019-2025 counts)"
+        " <- ehcp_2025_caseload.csv",
+        "population: 3 rows, year 2011 <- ons_mye_2011_single_year_of_age.csv"]
+    cap = pd.DataFrame({"school": ["s1", "s2"], "area": ["a", "b"], "phase": "primary",
+                        "year": 2014, "capacity": [210.0, 420.0], "roll": [200.0, 400.0]})
+    assert summarise_table("capacity", cap).splitlines() == [
+        "capacity: 2 rows, year 2014, 2 areas", "    primary: 2 schools, capacity 630, roll 600"]
