@@ -140,3 +140,26 @@ def test_one_year_of_a_file_is_not_a_span():
                         "year": 2014, "capacity": [210.0, 420.0], "roll": [200.0, 400.0]})
     assert summarise_table("capacity", cap).splitlines() == [
         "capacity: 2 rows, year 2014, 2 areas", "    primary: 2 schools, capacity 630, roll 600"]
+
+
+def test_backtest_summary_says_what_its_columns_are():
+    # SYNTHETIC: three 3-year forecasts of one authority, errors -0.3%, -0.48% and -1.8%: the
+    # median absolute error (0.48%) is below the size of the mean error (-0.86%), which read
+    # as impossible under a column named mae_model with no legend (Shropshire's primary
+    # 3-year row: mae_model 0.48%, bias_model -0.87%)
+    from sufficiency.backtest import BacktestResult
+
+    err = np.array([-0.003, -0.0048, -0.018])
+    data = pd.DataFrame({
+        "area": "E06000051", "phase": "primary", "origin": [2017, 2018, 2019],
+        "target_year": [2020, 2021, 2022], "horizon": 3, "forecast": 1000 * (1 + err),
+        "actual": 1000.0, "pct_error": err, "lower80": 980.0, "upper80": 1020.0,
+        "pct_error_last": [0.01, -0.02, 0.03], "pct_error_cohort3": [0.001, 0.002, -0.02]})
+    text = BacktestResult(data=data, by_ncy=pd.DataFrame(), config={}).summary()
+    row = next(line for line in text.splitlines() if line.startswith("primary"))
+    assert row.split()[3:5] == ["0.48%", "-0.86%"]
+    legend = text.splitlines()[-1]
+    assert legend.startswith("mae_: median absolute error and bias_: mean error, of "
+                             "(forecast - actual) / actual (positive: over-forecast)")
+    assert "coverage80: share of outcomes inside the model's 80% range." in legend
+    assert "n_auth" not in legend  # no scorecards, no authority columns to explain
