@@ -163,3 +163,26 @@ def test_backtest_summary_says_what_its_columns_are():
                              "(forecast - actual) / actual (positive: over-forecast)")
     assert "coverage80: share of outcomes inside the model's 80% range." in legend
     assert "n_auth" not in legend  # no scorecards, no authority columns to explain
+
+
+def test_a_scenario_keeps_the_authority_name_of_its_base(shropshire):
+    # a scenario of a model written by `sufficiency new` (no authority_name: it defaults to
+    # the name) renamed itself, and its report's cover read "Authority: Shropshire, with a
+    # Wem expansion (scenario) (E06000051)", and its accuracy notes "scored on Shropshire,
+    # with a Wem expansion (scenario) alone"
+    scenario = shropshire.parent / "shropshire_wem.toml"
+    scenario.write_text('extends = "shropshire.toml"\n\n[model]\n'
+                        'name = "Shropshire, with a Wem expansion (scenario)"\n')
+    cfg = load_model(scenario)
+    assert cfg.name == "Shropshire, with a Wem expansion (scenario)"
+    assert cfg.authority_name == "Shropshire"
+    # one set anywhere is kept: the base's, or the scenario's own
+    base_named = shropshire.parent / "named.toml"
+    base_named.write_text(shropshire.read_text().replace(
+        '# authority_name = "..."', 'authority_name = "Shropshire Council"'))
+    scenario.write_text('extends = "named.toml"\n\n[model]\nname = "A scenario"\n')
+    assert load_model(scenario).authority_name == "Shropshire Council"
+    scenario.write_text('extends = "named.toml"\n\n[model]\nname = "A scenario"\n'
+                        'authority_name = "Shropshire Council (scenario)"\n')
+    assert load_model(scenario).authority_name == "Shropshire Council (scenario)"
+    assert load_model(shropshire).authority_name == "Shropshire"
