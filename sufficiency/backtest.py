@@ -459,6 +459,16 @@ class BacktestResult:
             d = r._asdict()
             lines.append(f"{d['phase']:<10} {d['horizon']:>2} {d['n']:>4} "
                          + " ".join(cell(c, d[c]) for c in cols))
+        # what the columns are: a Shropshire trial read mae_ as a mean (a primary 3-year
+        # "mae" of 0.48% beside a bias of -0.87%, impossible for a mean absolute error)
+        lines += [
+            "mae_: median absolute error and bias_: mean error, of (forecast - actual) / actual "
+            "(positive: over-forecast); _last: last year carried forward; _cohort3: plain "
+            "cohort survival with 3-year means; win_rate_vs_: share of cases where the model's "
+            "error is smaller; coverage80: share of outcomes inside the model's 80% range"
+            + ("; n_auth: cases with the authority's published error, mae_model_paired: the "
+               "model's median absolute error on those cases" if "n_auth" in cols else "")
+            + "."]
         return "\n".join(lines)
 
 

@@ -781,7 +781,14 @@ def load_model(path: str | Path) -> ModelConfig:
         raise _err(path, "[model]", "missing section")
     name = _get(model, "name", str, path, "[model]")
     authority = _get(model, "authority", str, path, "[model]")
-    authority_name = _get(model, "authority_name", str, path, "[model]", name)
+    # a scenario that renames the model ("Shropshire, with a Wem expansion (scenario)") is
+    # still of the council its base is named for: without authority_name anywhere, the
+    # default is the name of the model the chain of extends starts from, not the scenario's
+    # (a Shropshire trial's scenario report named the authority after the scenario)
+    root = _read_toml(bases[-1]).get("model", {}) if bases else {}
+    own = root.get("name") if isinstance(root, Mapping) else None
+    authority_name = _get(model, "authority_name", str, path, "[model]",
+                          own if isinstance(own, str) else name)
     old_la = _get(model, "old_la_code", int, path, "[model]", None)
 
     areas_raw = raw.get("areas", [])

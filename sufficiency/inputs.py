@@ -733,7 +733,8 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     draft = _todo_note(cfg)
     if draft:
         warnings.warn(draft, SufficiencyWarning, stacklevel=2)
-        notes.append(draft)
+        # a note is a sentence of the report's notes: capitalised as the others are
+        notes.append(draft[0].upper() + draft[1:])
     logger.info(
         "loaded model %s: %d areas, pupils %d-%d", cfg.name, len(cfg.areas),
         pupils[nc.YEAR].min(), pupils[nc.YEAR].max(),

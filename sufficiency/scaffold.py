@@ -169,7 +169,10 @@ def _header(auth: Authority, name: str, multi: bool, middle: list[str]) -> list[
         "# Licence attribution). Every key is described in docs/model.md.",
         "#",
         "# It validates, forecasts and plans as written, but some of it is a neutral stand-in for",
-        "# what the public data cannot say. Search for TODO before using the results:",
+        # not the word in capitals: this line is no stand-in, and every command counts the
+        # comments that say it (a trial's model stayed a draft with this line alone left)
+        "# what the public data cannot say, each marked by a to-do comment to delete once it is",
+        "# replaced (every command lists the lines of those left):",
         "#   - area names: the SCAP file has codes only;",
         "#   - Year 6 -> Year 7 transfer shares: no public data link primary and secondary areas;",
     ]

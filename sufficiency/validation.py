@@ -20,11 +20,16 @@ def _by_ncy(frame: pd.DataFrame, year: int) -> str:
     return "  ".join(f"{nc.ncy_label(g)}={v:,.0f}" for g, v in sub.items())
 
 
+def _years(lo: int, hi: int) -> str:
+    """", years 2011-2022"; ", year 2014" for one year (not "2014-2014")."""
+    return f", year {lo}" if lo == hi else f", years {lo}-{hi}"
+
+
 def summarise_table(name: str, frame: pd.DataFrame) -> str:
     """Summarise one canonical table: rows, years, areas, and totals for first/last years."""
     lines = [f"{name}: {len(frame):,} rows"]
     if nc.YEAR in frame and len(frame):
-        lines[0] += f", years {frame[nc.YEAR].min()}-{frame[nc.YEAR].max()}"
+        lines[0] += _years(int(frame[nc.YEAR].min()), int(frame[nc.YEAR].max()))
     if nc.AREA in frame:
         lines[0] += f", {plural(frame[nc.AREA].nunique(), 'area')}"
     if nc.KIND in frame and len(frame):
@@ -136,13 +141,16 @@ def summarise_section_inputs(loaded: dict[str, Loaded]) -> str:
     lines = []
     for name, item in loaded.items():
         years = sorted({y for p in item.provenance for y in p.years})
-        span = f", years {years[0]}-{years[-1]}" if years else ""
+        span = _years(years[0], years[-1]) if years else ""
         if years and name.startswith("ehc_plans"):
             # academic years, as the engine keys them; the DfE's files count each in January
-            # (a Walsall trial read "2009-2021" against the docs' January 2010-2022)
+            # (a Walsall trial read "2009-2021" against the docs' January 2010-2022); one
+            # year once (a Shropshire trial read "2024/25-2024/25 (January 2025-2025 counts)")
             span = (f", academic years {nc.academic_year_label(years[0])}-"
                     f"{nc.academic_year_label(years[-1])} (January {years[0] + 1}-{years[-1] + 1} "
-                    "counts)")
+                    "counts)" if years[0] != years[-1] else
+                    f", academic year {nc.academic_year_label(years[0])} (January "
+                    f"{years[0] + 1} count)")
         files = sorted({Path(p.path).name for p in item.provenance})
         shown = ", ".join(files[:3]) + (f" (+{len(files) - 3} more)" if len(files) > 3 else "")
         lines.append(f"{name}: {len(item.data):,} rows{span} <- {shown}")

@@ -104,7 +104,7 @@ def test_validate_prints_the_nowcast(model_path):
 
     out = CliRunner().invoke(cli, ["validate", str(model_path)])
     assert out.exit_code == 0, out.output
-    assert "births_nowcast: 17 rows, years 2023-2023" in out.output
+    assert "births_nowcast: 17 rows, year 2023," in out.output
     assert "births to mid-2023 (nowcast from calendar year 2022)" in out.output
 
 

@@ -320,6 +320,7 @@ def render_pdf(html: str) -> bytes:
 
 _XL_FORMATS = {
     "count": "#,##0",
+    "short": "#,##0.0",  # the workbook holds the exact value: 0.2 short, not 0
     "gbp": "£#,##0",
     "gbp_m": "£#,##0",
     "pct": "0.0%",

@@ -26,6 +26,7 @@ from .text import (
     fmt_gbp,
     fmt_gbp_m,
     fmt_pct,
+    fmt_short,
     fmt_year,
 )
 
@@ -49,7 +50,7 @@ __all__ = [
     "format_cell",
 ]
 
-FORMATS = ("count", "gbp", "gbp_m", "pct", "pct_down", "pct_signed", "pct_signed2", "year", "text",
+FORMATS = ("count", "short", "gbp", "gbp_m", "pct", "pct_down", "pct_signed", "pct_signed2", "year", "text",
            "int", "bool", "yes_no", "range")
 
 
@@ -80,6 +81,8 @@ def format_cell(value, fmt: str) -> str:
         return "-"
     if fmt == "count":
         return fmt_count(value)
+    if fmt == "short":
+        return fmt_short(value)
     if fmt == "gbp":
         return fmt_gbp(value)
     if fmt == "gbp_m":
@@ -198,12 +201,14 @@ def area_year_table(data, area: str) -> Table | None:
             req = req + net_moved * (1 + float(data.meta["margin"]))
         out["short with plan"] = np.maximum(0.0, req - out["with plan"].to_numpy(float))
     out["RAG"] = rows["rag"].to_numpy()
-    fm = {c: "count" for c in ("demand", "capacity", "with plan", "shortfall", "short with plan",
+    fm = {c: "count" for c in ("demand", "capacity", "with plan", "short with plan",
                                "placed here", "placed next door")}
+    fm["shortfall"] = "short"  # a red year is never shown 0 short
     fm["surplus %"] = "pct_down"
     note = _suff_note(data) + (" 'With plan': capacity once the recommended projects open; 'short "
                                "with plan': the shortfall left after them (surplus %, shortfall "
-                               "and RAG are before the plan).")
+                               "and RAG are before the plan; a shortfall of under one place "
+                               "shows as <1).")
     if net_moved is not None:
         note += (" 'Placed here' / 'placed next door': pupils the plan places here from "
                  "neighbouring areas, and of this area's in them ([[plan.adjacency]]); 'short "
