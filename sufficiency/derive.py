@@ -60,9 +60,15 @@ def area_shares(capacity: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     m = areas[[nc.AREA, nc.PHASE]].merge(roll, on=[nc.AREA, nc.PHASE], how="left")
     empty = m[m[nc.ROLL].isna() | (m[nc.ROLL] <= 0)]
     if len(empty):
+        which = ", ".join(f"{r.area} ({r.phase})" for r in empty.head(30).itertuples(index=False))
+        more = f" and {len(empty) - 30} more" if len(empty) > 30 else ""
+        one = len(empty) == 1
         raise ConfigError(
-            f"cannot derive history for area(s) {empty[nc.AREA].tolist()}: no pupils on roll in "
-            "the capacity file for their phase. Check the area codes or supply pupils by area."
+            f"cannot derive history for planning area{'' if one else 's'} {which}{more}: no "
+            f"pupils on roll in the capacity file for {'its' if one else 'their'} phase (no "
+            f"school of that phase is in {'it' if one else 'them'}). Check the area "
+            f"code{'' if one else 's'} against the capacity file, or supply pupils by area "
+            "([data] pupils_by_area)."
         )
     m["share"] = m[nc.ROLL] / m.groupby(nc.PHASE)[nc.ROLL].transform("sum")
     return m

@@ -611,7 +611,7 @@ def test_plan_summary_names_an_area_once_when_its_name_has_its_code_and_phase():
     r = solve_allocation(demand, capacity, opts,
                          area_names={"3300011": "Planning area 3300011 (secondary)"})
     text = r.summary(timing=False)
-    assert "  Planning area 3300011 (secondary): permanent_expansion 30 places" in text
+    assert "  Planning area 3300011 (secondary): permanent expansion 30 places" in text
     assert "  Planning area 3300011 (secondary) 2027/28 [central]:" in text
     assert "(3300011) secondary" not in text
     # a name saying neither keeps both; a name saying only its phase gets its code

@@ -186,3 +186,40 @@ def test_a_scenario_keeps_the_authority_name_of_its_base(shropshire):
                         'authority_name = "Shropshire Council (scenario)"\n')
     assert load_model(scenario).authority_name == "Shropshire Council (scenario)"
     assert load_model(shropshire).authority_name == "Shropshire"
+
+
+def test_plan_summary_of_a_scenario_in_words_and_adding_up(tmp_path):
+    """The plan summary said nothing of a scenario, printed option identifiers
+    ("bulge_class 60 places") and listed shortfalls that did not add up to its total with no
+    word of rounding (Shropshire: 133 place-years over 69 + 45 + 18). The shipped interim
+    scenario, planned from the CLI (real data)."""
+    models = Path(__file__).resolve().parents[1] / "models"
+    res = CliRunner().invoke(cli, ["-q", "plan", str(models / "worcestershire_interim.toml"),
+                                   "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    text = (tmp_path / "plan_summary.txt").read_text()
+    first = text.splitlines()[0]
+    assert first.startswith("Scenario: ") and first.endswith(
+        "worcestershire_interim.toml extends worcestershire.toml: for comparison, not for decision.")
+    builds = [line for line in text.splitlines()
+              if re.match(r"  \S.*\(\d+\) (primary|secondary): .* places from ", line)]
+    assert builds and not any("_" in line.split(": ", 1)[1] for line in builds), builds[:3]
+    assert "chooses temporary expansion" in text and "builds temporary expansion" in text
+    ba = pd.read_csv(tmp_path / "before_after.csv")
+    short = ba.loc[ba["shortfall_after"] > 0.5, "shortfall_after"]
+    assert 0 < len(short) <= 8
+    noted = "(each figure rounded on its own):" in text
+    assert noted == (round(short.sum()) != short.round().sum())
+    assert noted  # 423 place-years over 205 + 77 + 55 + 53 + 35 = 425
+
+
+def test_an_area_with_no_schools_is_named_in_words():
+    from sufficiency.derive import area_shares
+    from sufficiency.exceptions import ConfigError
+
+    # synthetic frames: one school, in area A; area B has none
+    cap = pd.DataFrame({"area": ["A"], "phase": ["primary"], "roll": [200.0]})
+    areas = pd.DataFrame({"area": ["A", "B"], "phase": ["primary", "primary"]})
+    with pytest.raises(ConfigError, match=r"cannot derive history for planning area B \(primary\): no "
+                       r"pupils on roll in the capacity file for its phase .*\[data\] pupils_by_area"):
+        area_shares(cap, areas)

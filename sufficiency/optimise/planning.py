@@ -340,7 +340,10 @@ def plan(
                    not_planned={a.code: "the school sets its own intake: intake_from"
                                 for a in config.areas if a.intake_from},
                    before_plan=_before_plan(forecast, quantile, capacity, base, first,
-                                            settings.margin))
+                                            settings.margin),
+                   scenario=(f"{config.shown_path} extends "
+                             f"{', which extends '.join(b.name for b in config.bases)}: for "
+                             "comparison, not for decision" if config.bases else ""))
 
 
 def _before_plan(forecast, quantile, capacity: pd.DataFrame, base: int, first: int,
@@ -404,6 +407,11 @@ def appraise_options(demand, capacity, options, settings: PlanSettings, area: st
     return pd.DataFrame(rows)
 
 
+def _words(identifier) -> str:
+    """An option kind or route as words: ``"bulge_class"`` -> ``"bulge class"``."""
+    return str(identifier).replace("_", " ")
+
+
 def explain_appraisal(ap: pd.DataFrame, result: AllocationResult, area: str, phase: str) -> str:
     """One paragraph: what the plan chose in the area and how the alternatives compare."""
     if ap.empty:
@@ -424,15 +432,15 @@ def explain_appraisal(ap: pd.DataFrame, result: AllocationResult, area: str, pha
                 + f" as scheme {sc!r}, which the routes below, of this area alone, leave out")
 
     chosen = "; ".join(
-        f"{r.kind} {opening(r.places, r.year, getattr(r, 'fill_years', 0))} (GBP {r.cost:,.0f}"
+        f"{_words(r.kind)} {opening(r.places, r.year, getattr(r, 'fill_years', 0))} (GBP {r.cost:,.0f}"
         f"{partners(r)})" for r in p.itertuples()) or "no new places"
     best = ap.sort_values("objective").iloc[0]
     alts = "; ".join(
-        f"{r.strategy}: builds {r.kinds}, GBP {r.cost:,.0f}, {r.places:,.0f} places, shortfall "
+        f"{_words(r.strategy)}: builds {_words(r.kinds)}, GBP {r.cost:,.0f}, {r.places:,.0f} places, shortfall "
         f"{r.shortfall_place_years:,.0f} place-years" + (f" ({r.shortfall_years})" if r.shortfall_years else "")
         for r in ap.itertuples())
     return (f"chooses {chosen}. Cheapest route for the area alone (no budget limit): "
-            f"{best.strategy}. Routes compared (area alone, no budget limit; each allows the "
+            f"{_words(best.strategy)}. Routes compared (area alone, no budget limit; each allows the "
             f"kinds named, the optimiser builds what is cheapest): {alts}.")
 
 
