@@ -944,3 +944,19 @@ def test_cover_says_draft_only_while_todo_comments_are_left(run, sections, html)
     cover = render_html(draft, sections).split('id="contents"')[0]
     assert "<strong>Draft.</strong> The model definition still has 3 TODO comments" in cover
     assert draft.headline()["model_todos"] == 3
+
+
+def test_area_tables_define_their_columns_once(html):
+    """Every area page repeated the same ~700-character definition of its table (32 times in
+    a Shropshire trial); now the planning areas chapter says it once and each page keeps a
+    short reminder with the margin and the RAG thresholds."""
+    import html as html_lib
+
+    text = re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
+    pages = html.count('<section class="area"')
+    assert pages > 20
+    assert text.count("Every column is defined at the start of section 4.") == pages
+    assert text.count("Required = demand x (1 + 2.0%); surplus %, shortfall and RAG") == pages
+    assert text.count('Each page\'s table "Demand and places by year": Demand: forecast') == 1
+    # the full definition: at the start of section 4 and under the RAG table of every area
+    assert text.count("Surplus % = (capacity - demand) / demand (rounded down") == 2

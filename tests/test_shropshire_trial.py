@@ -223,3 +223,4 @@ def test_an_area_with_no_schools_is_named_in_words():
     with pytest.raises(ConfigError, match=r"cannot derive history for planning area B \(primary\): no "
                        r"pupils on roll in the capacity file for its phase .*\[data\] pupils_by_area"):
         area_shares(cap, areas)
+

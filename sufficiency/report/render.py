@@ -239,6 +239,7 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         "published": tables.published_table(data),
         "published_text": text.published_sentences(data),
         "areas": areas,
+        "area_definitions": tables.area_table_definitions(data) if data.sufficiency is not None else "",
         "send": tables.send_table(data),
         "send_scenarios": tables.send_scenarios_table(data),
         "send_text": text.send_commentary(data),

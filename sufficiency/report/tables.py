@@ -34,6 +34,7 @@ __all__ = [
     "Table",
     "rag_table",
     "area_year_table",
+    "area_table_definitions",
     "schools_table",
     "plan_table",
     "moves_table",
@@ -132,6 +133,15 @@ def _suff_note(data) -> str:
     )
 
 
+def area_table_definitions(data) -> str:
+    """What the columns of every area page's "Demand and places by year" table mean, said
+    once at the start of the planning areas chapter (:func:`area_year_table`)."""
+    return _suff_note(data) + (" 'With plan': capacity once the recommended projects open; "
+                               "'short with plan': the shortfall left after them (surplus %, "
+                               "shortfall and RAG are before the plan; a shortfall of under one "
+                               "place shows as <1).")
+
+
 def rag_table(data) -> Table | None:
     """Every planning area and phase of places: surplus % and RAG at each milestone year."""
     s = data.sufficiency
@@ -205,10 +215,18 @@ def area_year_table(data, area: str) -> Table | None:
                                "placed here", "placed next door")}
     fm["shortfall"] = "short"  # a red year is never shown 0 short
     fm["surplus %"] = "pct_down"
-    note = _suff_note(data) + (" 'With plan': capacity once the recommended projects open; 'short "
-                               "with plan': the shortfall left after them (surplus %, shortfall "
-                               "and RAG are before the plan; a shortfall of under one place "
-                               "shows as <1).")
+    # the definitions are given once, at the start of the planning areas chapter
+    # (area_table_definitions); each page's note keeps the figures a reader needs there (a
+    # Shropshire trial: the same 700 characters under every one of 32 area tables)
+    m = data.meta
+    plan = "with plan" in out
+    note = (f"Required = demand x (1 + {fmt_pct(m['margin'])}); surplus %, shortfall and RAG "
+            + ("before the plan " if plan else "")
+            + "(surplus % rounded down; under one place short shows as <1); RAG: red short, "
+            f"amber surplus below {fmt_pct(m['target'])}, green {fmt_pct(m['target'])}-"
+            f"{fmt_pct(m['ceiling'])}, blue above {fmt_pct(m['ceiling'])}"
+            + ("; 'with plan' once the recommended projects open" if plan else "")
+            + ". Every column is defined at the start of section 4.")
     if net_moved is not None:
         note += (" 'Placed here' / 'placed next door': pupils the plan places here from "
                  "neighbouring areas, and of this area's in them ([[plan.adjacency]]); 'short "
