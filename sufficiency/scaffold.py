@@ -396,8 +396,8 @@ def _sections(path, prim: list[str], sec: list[str]) -> list[str]:
         f'#   from = "{pair[0]}"',
         f'#   to = "{pair[1]}"',
         f'#   phase = "{phase}"',
-        "#   max_share = 0.1          # TODO the most of the from area's pupils who could go",
-        "#   cost_per_pupil = 1000.0  # TODO the Council's transport cost, GBP a pupil a year (a placeholder)",
+        "#   max_share = 0.1          # placeholder: the most of the from area's pupils who could go",
+        "#   cost_per_pupil = 1000.0  # placeholder: the Council's transport cost, GBP a pupil a year",
     ] if len(pair) == 2 else []
     return [
         "# ---------------------------------------------------------------------------------------------",
@@ -465,7 +465,7 @@ def _sections(path, prim: list[str], sec: list[str]) -> list[str]:
         "[report]",
         'title = "School Place Sufficiency Report"',
         f"scorecards = {path('scorecards')}  # DfE scorecards: the authority's own accuracy",
-        "# TODO key decision: the report appraises the options of one area when given, e.g.",
+        "# Key decision (optional): the report appraises the options of one area when given, e.g.",
         '#   key_decision_area = "<area code>"',
         '#   key_decision_phase = "secondary"',
         "",
