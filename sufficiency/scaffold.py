@@ -115,11 +115,17 @@ def _resolve(la_code: str | int, authorities: list[Authority], census_path: Path
 
 
 def _data_path(data_dir: Path, out_dir: Path, file: str) -> str:
-    """``file`` in ``data_dir`` as the model file in ``out_dir`` names it (relative if it can)."""
+    """``file`` in ``data_dir`` as the model file in ``out_dir`` names it: relative when the
+    two share a folder below the root (``../data/...`` for ``models/``), else absolute (a
+    model written to /tmp got ``../../work/project/data/...``, right but hard to read)."""
     target = data_dir.resolve() / file
+    out = out_dir.resolve()
     try:
-        rel = os.path.relpath(target, out_dir.resolve())
+        common = Path(os.path.commonpath([target, out]))
+        rel = os.path.relpath(target, out)
     except ValueError:  # another drive (Windows): no relative path
+        return target.as_posix()
+    if common == Path(common.anchor):  # only the root in common
         return target.as_posix()
     return Path(rel).as_posix()
 

@@ -237,3 +237,12 @@ def test_optional_examples_are_not_todos(shropshire):
                       "selective schools", "three-tier"}, blocks
     assert not [line for line in todo if line.startswith("#   ")], "a TODO inside an example"
     assert "# Key decision (optional)" in shropshire.read_text()
+
+
+def test_data_paths_are_absolute_when_only_the_root_is_shared(tmp_path):
+    from sufficiency.scaffold import _data_path
+
+    data = Path("/work/project/data")
+    assert _data_path(data, Path("/work/project/models"), "x.csv") == "../data/x.csv"
+    assert _data_path(data, Path("/work/other"), "x.csv") == "../project/data/x.csv"
+    assert _data_path(data, Path("/tmp/m"), "x.csv") == "/work/project/data/x.csv"
