@@ -185,7 +185,15 @@ class ForecastResult:
         DataFrame
             ``area, phase, year, pupils, pupils_lower, pupils_upper, kind`` [count]; the
             interval is the first coverage (80% by default).
+
+        Raises
+        ------
+        ConfigError
+            ``q`` is not a number in [0, 1] (a ``ValueError``).
         """
+        if q is not None and not (is_number(q) and 0 <= float(q) <= 1):
+            raise ConfigError(f"phase_totals(q={q!r}): expected a quantile between 0 and 1 "
+                              "(e.g. 0.8 for the 80th percentile), or None for the central forecast")
         if self.totals is not None:
             g = self.totals
         else:
@@ -1360,6 +1368,9 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     """
     from .backtest import calibration_errors, calibration_history, calibration_size_noise
     from .housing import housing_pupils, housing_settings
+    from .inputs import require_inputs
+
+    require_inputs(inputs, "run_forecast")
 
     cfg = inputs.config
     params = forecast_params(cfg, **overrides)
