@@ -162,7 +162,28 @@ class ForecastResult:
     size_noise: SizeNoise | None = None
 
     def to_frame(self, wide: bool = False) -> pd.DataFrame:
-        """Tidy long table, or (``wide=True``) pupils with one column per year."""
+        """Tidy long table, or (``wide=True``) pupils with one column per year.
+
+        Returns
+        -------
+        DataFrame
+            Long (default): one row per ``area``, ``year``, ``ncy`` (year 2022 = 2022/23, ncy 0 =
+            Reception .. 13 = Year 13), columns :data:`FORECAST_COLUMNS`: ``phase`` (DfE:
+            primary, secondary, sixth_form), ``tier`` (the school the year group attends in
+            the area: primary, first, middle, secondary, high), ``pupils`` [count, central],
+            ``pupils_lower``, ``pupils_upper`` (first coverage, 80% by default) and
+            ``pupils_lower_95``, ``pupils_upper_95`` (second) [count], ``kind`` (``actual`` or
+            ``derived`` history, interval = value; ``forecast``), ``births_projected``
+            (Reception onwards rests on projected births), ``cohort`` and ``housing``
+            (``pupils = cohort + housing``: the cohort model's and new housing's pupils).
+            Wide: ``area, phase, ncy`` and one column of ``pupils`` per year.
+
+        Examples
+        --------
+        >>> fc = run_forecast(load_inputs("models/worcestershire.toml"))  # doctest: +SKIP
+        >>> f = fc.to_frame()                                              # doctest: +SKIP
+        >>> f[f["kind"] == "forecast"].groupby(["area", "year"])["pupils"].sum()  # doctest: +SKIP
+        """
         if not wide:
             return self.data.copy()
         w = self.data.pivot_table(
@@ -502,6 +523,12 @@ class CohortModel:
         births_given = births
         if not _validated:  # private: the rolling backtest checks its frames once, not per origin
             history, births = check_history(history, births)
+            # the checks a model definition's [forecast] gets (halflife=0, draws=0 and
+            # coverage=(1.5, 0.95) passed here and failed later, or not at all)
+            for k in DEFAULT_PARAMS:
+                v = getattr(self, k, None)
+                if v is not None and k != "horizon":
+                    check_param(k, dict(v) if isinstance(v, Mapping) else v, "CohortModel:")
         for nm in ("method", "reception_method"):
             if getattr(self, nm) not in cohort.AVERAGE_METHODS:
                 raise ConfigError(f"{nm} = {getattr(self, nm)!r}: expected one of "

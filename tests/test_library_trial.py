@@ -144,3 +144,23 @@ def test_report_arguments_are_checked_before_the_pipeline(inputs, tmp_path):
     assert _allowed("send") == {"send"}  # one part, not the letters s, e, n, d
     with pytest.raises(ConfigError, match="unknown part.*sned"):
         _allowed("sned")
+
+
+def test_cohort_model_checks_its_parameters_as_a_model_definition_does(inputs):
+    from sufficiency import CohortModel
+
+    for kw, expected in ((dict(halflife=0), "halflife = 0: expected a half-life in years > 0"),
+                         (dict(draws=0), "draws = 0: expected a whole number of draws >= 1"),
+                         (dict(coverage=(1.5, 0.95)), r"coverage = \(1.5, 0.95\): expected")):
+        with pytest.raises(ConfigError, match=rf"CohortModel: {expected}"):
+            CohortModel(**kw).fit(inputs.pupils, inputs.births)
+
+
+def test_forecast_frame_columns_are_documented(fc):
+    from sufficiency.forecast import FORECAST_COLUMNS, ForecastResult
+
+    assert tuple(fc.to_frame().columns) == FORECAST_COLUMNS
+    doc = ForecastResult.to_frame.__doc__
+    for col in FORECAST_COLUMNS:
+        assert f"``{col}``" in doc, col
+    assert "Returns" in doc and "Examples" in doc
