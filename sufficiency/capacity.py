@@ -270,6 +270,22 @@ def assess_sufficiency(
     [places], per area, phase and year, never offset between areas or years. An area with
     demand and no capacity row has capacity 0 (logged); demand and capacity with no area in
     common raise a SchemaError (their area codes do not match).
+
+    Raises
+    ------
+    SchemaError
+        A missing column (named, with the columns found), a negative or missing value, an
+        unknown phase, ``margin`` outside [0, 1), ``areas`` not in the demand, or demand and
+        capacity with no planning area in common.
+
+    Examples
+    --------
+    >>> from sufficiency import load_inputs, run_forecast, assess_sufficiency
+    >>> inputs = load_inputs("models/worcestershire.toml")
+    >>> suff = assess_sufficiency(run_forecast(inputs).phase_totals(), inputs.capacity, 0.02)
+    >>> short = suff.to_frame().query("shortfall > 0")
+    >>> list(short.columns[:6])
+    ['area', 'phase', 'year', 'demand', 'demand_lower', 'demand_upper']
     """
     if not 0 <= margin < 1:
         raise SchemaError(f"margin = {margin}: expected a fraction in [0, 1)")

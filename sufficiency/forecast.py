@@ -523,12 +523,6 @@ class CohortModel:
         births_given = births
         if not _validated:  # private: the rolling backtest checks its frames once, not per origin
             history, births = check_history(history, births)
-            # the checks a model definition's [forecast] gets (halflife=0, draws=0 and
-            # coverage=(1.5, 0.95) passed here and failed later, or not at all)
-            for k in DEFAULT_PARAMS:
-                v = getattr(self, k, None)
-                if v is not None and k != "horizon":
-                    check_param(k, dict(v) if isinstance(v, Mapping) else v, "CohortModel:")
         for nm in ("method", "reception_method"):
             if getattr(self, nm) not in cohort.AVERAGE_METHODS:
                 raise ConfigError(f"{nm} = {getattr(self, nm)!r}: expected one of "
@@ -547,6 +541,13 @@ class CohortModel:
         ncys = [int(g) for g in self.ncys]
         if ncys != list(range(0, len(ncys))):
             raise ConfigError(f"ncys = {self.ncys}: expected consecutive year groups from Reception (0)")
+        if not _validated:
+            # then the checks a model definition's [forecast] gets (halflife=0, draws=0 and
+            # coverage=(1.5, 0.95) passed here and failed later, or not at all)
+            for k in DEFAULT_PARAMS:
+                v = getattr(self, k, None)
+                if v is not None and k != "horizon":
+                    check_param(k, dict(v) if isinstance(v, Mapping) else v, "CohortModel:")
         h = history[history[nc.NCY].isin(ncys)]
         if base_year is None:
             base_year = int(h[nc.YEAR].max())
@@ -1392,6 +1393,23 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     Returns
     -------
     ForecastResult
+
+    Raises
+    ------
+    ConfigError
+        An unknown or out-of-range override (``horizon=0``) or ``[forecast]`` parameter.
+    TypeError
+        ``inputs`` is not a :class:`ModelInputs` (a ``ModelConfig``: call ``load_inputs``).
+
+    Examples
+    --------
+    >>> from sufficiency import load_inputs, run_forecast
+    >>> fc = run_forecast(load_inputs("models/worcestershire.toml"), horizon=5)
+    >>> f = fc.to_frame()
+    >>> sorted(f["kind"].unique()), int(f["year"].max()) - fc.base_year
+    (['derived', 'forecast'], 5)
+    >>> list(fc.phase_totals())
+    ['area', 'phase', 'year', 'pupils', 'pupils_lower', 'pupils_upper', 'kind']
     """
     from .backtest import calibration_errors, calibration_history, calibration_size_noise
     from .housing import housing_pupils, housing_settings

@@ -164,3 +164,25 @@ def test_forecast_frame_columns_are_documented(fc):
     for col in FORECAST_COLUMNS:
         assert f"``{col}``" in doc, col
     assert "Returns" in doc and "Examples" in doc
+
+
+@pytest.mark.parametrize("where", ["sufficiency.forecast.run_forecast",
+                                   "sufficiency.capacity.assess_sufficiency",
+                                   "sufficiency.optimise.planning.plan"])
+def test_docstring_examples_run(where, monkeypatch):
+    import doctest
+    import importlib
+    from pathlib import Path
+
+    module, name = where.rsplit(".", 1)
+    fn = getattr(importlib.import_module(module), name)
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    finder = doctest.DocTestFinder(recurse=False)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    tests = finder.find(fn, name, globs={})
+    assert tests and tests[0].examples, f"{where} has no example"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for t in tests:
+            runner.run(t)
+    assert runner.failures == 0, f"{where}: {runner.failures} example(s) failed"

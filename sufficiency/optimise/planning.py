@@ -252,6 +252,28 @@ def plan(
     AllocationResult
         With ``robustness`` (central plan cost vs this plan) when a quantile or scenarios are
         used, and ``decisions`` explaining the choice in every area with local options.
+
+    Raises
+    ------
+    ConfigError
+        ``quantile`` or a scenario's quantile outside (0, 1), ``budget`` < 0, an unknown
+        ``solver`` or setting (``**overrides``), a bad ``[plan]`` section.
+    SchemaError
+        ``send`` / ``early_years`` given as a frame without ``area, phase, year, places``.
+    TypeError
+        ``inputs`` is not a :class:`ModelInputs`, or ``forecast`` is a DataFrame.
+    InfeasibleError, SolverError
+        The problem has no solution, or the solver failed.
+
+    Examples
+    --------
+    >>> from sufficiency import load_inputs, run_forecast, plan
+    >>> inputs = load_inputs("models/worcestershire.toml")
+    >>> alloc = plan(inputs, run_forecast(inputs), appraise=False)
+    >>> by_area_year = alloc.before_after().pivot_table(
+    ...     index=["area", "phase"], columns="year", values="added", aggfunc="sum")
+    >>> alloc.total_cost > 0, alloc.status
+    (True, 'Optimal')
     """
     from ..inputs import require_inputs
 
