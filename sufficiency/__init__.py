@@ -3,6 +3,21 @@
 Forecast pupils by planning area and year group (cohort survival), forecast special school and
 early years place demand, compare with capacity, allocate new places at least cost (PuLP), and
 publish the sufficiency report and the DfE SCAP return.
+
+Entry points (each returns a frozen result with ``to_frame()``, ``summary()`` and
+``provenance``; see docs/library.md)::
+
+    config = load_model("models/worcestershire.toml")   # ModelConfig
+    inputs = load_inputs(config)                         # ModelInputs
+    fc = run_forecast(inputs)                            # ForecastResult (pupils)
+    suff = assess_sufficiency(fc.phase_totals(), inputs.capacity)   # SufficiencyResult
+    alloc = plan(inputs, fc)                             # AllocationResult (PuLP)
+    send = forecast_send(inputs)                         # SendResult (EHC plans, special places)
+    ey = forecast_early_years(inputs)                    # EarlyYearsResult (funded places)
+    data, written = make_report(inputs, "out/")          # ReportData, files written
+
+They live in ``sufficiency.forecast``, ``.capacity``, ``.optimise``, ``.send``,
+``.early_years`` and ``.report`` and are imported from there when first used here.
 """
 
 from __future__ import annotations
@@ -31,6 +46,32 @@ from .schema import SCHEMAS, validate_frame
 # handler, Python's last-resort handler would print every warning next to the warnings module's
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
+#: name -> submodule of the entry points importable from the package (imported when first used)
+_LAZY = {
+    "run_forecast": "forecast", "ForecastResult": "forecast", "CohortModel": "forecast",
+    "assess_sufficiency": "capacity", "SufficiencyResult": "capacity",
+    "plan": "optimise", "AllocationResult": "optimise",
+    "forecast_send": "send", "SendResult": "send",
+    "forecast_early_years": "early_years", "EarlyYearsResult": "early_years",
+    "run_pipeline": "report", "build_report": "report", "write_report": "report",
+    "make_report": "report", "ReportData": "report",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
+
 try:
     __version__ = version("sufficiency")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -43,6 +84,7 @@ __all__ = [
     "ModelConfig",
     "load_inputs",
     "ModelInputs",
+    *_LAZY,
     "SCHEMAS",
     "validate_frame",
     "SufficiencyError",

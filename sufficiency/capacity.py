@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
+from ._values import plural
 from .exceptions import SchemaError
 
 __all__ = [
@@ -267,14 +268,43 @@ def assess_sufficiency(
     ``surplus = capacity - demand``, ``surplus_pct = surplus / demand``,
     ``required = demand * (1 + margin)``, ``shortfall = max(0, required - capacity)``
     [places], per area, phase and year, never offset between areas or years. An area with
-    demand and no capacity row has capacity 0 (logged).
+    demand and no capacity row has capacity 0 (logged); demand and capacity with no area in
+    common raise a SchemaError (their area codes do not match).
+
+    Raises
+    ------
+    SchemaError
+        A missing column (named, with the columns found), a negative or missing value, an
+        unknown phase, ``margin`` outside [0, 1), ``areas`` not in the demand, or demand and
+        capacity with no planning area in common.
+
+    Examples
+    --------
+    >>> from sufficiency import load_inputs, run_forecast, assess_sufficiency
+    >>> inputs = load_inputs("models/worcestershire.toml")
+    >>> suff = assess_sufficiency(run_forecast(inputs).phase_totals(), inputs.capacity, 0.02)
+    >>> short = suff.to_frame().query("shortfall > 0")
+    >>> list(short.columns[:6])
+    ['area', 'phase', 'year', 'demand', 'demand_lower', 'demand_upper']
     """
     if not 0 <= margin < 1:
         raise SchemaError(f"margin = {margin}: expected a fraction in [0, 1)")
     demand = demand_by_place_phase(phase_totals, value=value)
     cap = capacity_by_area(capacity)
+    # (an area of its own without capacity has 0 places; no area in common is a mismatch)
+    if len(demand) and len(cap) and not demand[nc.AREA].isin(set(cap[nc.AREA])).any():
+        raise SchemaError(
+            f"demand and capacity share no planning area: demand has "
+            f"{', '.join(sorted(set(demand[nc.AREA].astype(str)))[:5])}, capacity "
+            f"{', '.join(sorted(set(cap[nc.AREA].astype(str)))[:5])}; expected the same area "
+            "codes in both (phase_totals' and the capacity table's area column)")
     if areas is not None:
-        keep = {str(a) for a in areas}
+        keep = {str(a) for a in ([areas] if isinstance(areas, str) else areas)}
+        unknown = sorted(keep - set(demand[nc.AREA].astype(str)))
+        if unknown:
+            raise SchemaError(f"areas: {plural(len(unknown), 'area')} not in the demand "
+                              f"({', '.join(unknown[:5])}); expected planning areas of "
+                              f"phase_totals: {', '.join(sorted(set(demand[nc.AREA].astype(str)))[:30])}")
         demand = demand.loc[demand[nc.AREA].isin(keep)]
     frame = demand.merge(cap, on=[nc.AREA, nc.PHASE], how="left")
     missing = frame[nc.CAPACITY].isna()

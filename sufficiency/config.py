@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import nomenclature as nc
-from ._values import did_you_mean, did_you_mean_code, duplicates, is_number, is_year
+from ._values import did_you_mean, did_you_mean_code, duplicates, expected_area, is_number, is_year
 from .exceptions import ConfigError
 
 __all__ = [
@@ -300,12 +300,30 @@ class ModelConfig:
         return self.bases[-1].name
 
     def area(self, code: str) -> AreaConfig:
+        """The ``[[areas]]`` entry of planning area ``code``.
+
+        Raises
+        ------
+        ConfigError
+            No area has that code (the message suggests the closest and lists the codes).
+        """
         for a in self.areas:
-            if a.code == code:
+            if a.code == str(code):
                 return a
-        raise ConfigError(f"{self.shown_path}: no planning area {code!r}")
+        raise ConfigError(f"{self.shown_path}: no planning area {code!r}; expected "
+                          f"{expected_area(code, self.area_names)}")
 
     def areas_of_phase(self, phase: str) -> tuple[AreaConfig, ...]:
+        """The ``[[areas]]`` entries of ``phase`` (``"primary"`` or ``"secondary"``).
+
+        Raises
+        ------
+        ConfigError
+            ``phase`` is not a phase of planning areas.
+        """
+        if phase not in ("primary", "secondary"):
+            raise ConfigError(f"areas_of_phase({phase!r}): expected 'primary' or 'secondary'"
+                              f"{did_you_mean(phase, ('primary', 'secondary'))}")
         return tuple(a for a in self.areas if a.phase == phase)
 
     @property

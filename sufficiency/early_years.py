@@ -55,7 +55,7 @@ import pandas as pd
 from . import nomenclature as nc
 from ._values import Section, did_you_mean, duplicates, is_number, is_whole, is_year, require_table
 from .cohort import project_series
-from .exceptions import ConfigError, DataQualityWarning
+from .exceptions import ConfigError, DataQualityWarning, SchemaError
 from .io._common import Provenance
 from .io.early_years import AGE_GROUPS as DFE_AGE_GROUPS
 
@@ -733,6 +733,11 @@ def forecast_early_years(
     first = int(takeup[nc.YEAR].min()) - 1
     last = inputs.base_year + cfg.assumptions.horizon
     yrs = list(years) if years is not None else list(range(first, last + 1))
+    if not yrs or not all(is_year(y) for y in yrs):
+        raise ConfigError(f"forecast_early_years(years={years!r}): expected a non-empty list of "
+                          "academic years (whole numbers in 1990..2100, 2026 = 2026/27)")
+    if by_area is not None and not isinstance(by_area, bool):
+        raise ConfigError(f"forecast_early_years(by_area={by_area!r}): expected True or False")
     prov = list(lt.provenance)
     caught: list[str] = []
     if population is None:
@@ -742,7 +747,7 @@ def forecast_early_years(
                                                      ages=range(0, 5))
         caught += [str(x.message) for x in w]
         prov += list(pprov)
-    pop = population
+    pop = check_population(population, "forecast_early_years")
 
     parts = []
     params = []
@@ -910,6 +915,23 @@ def _split_by_births(data: pd.DataFrame, sup: pd.DataFrame, births: pd.DataFrame
                                   "supply_source": r.supply_source}))
     return (out.sort_values([nc.AREA, nc.YEAR, "age", "entitlement"]).reset_index(drop=True),
             pd.concat(rows, ignore_index=True))
+
+
+#: columns a ``population`` argument must have (:func:`cohort_population`'s output)
+POPULATION_COLUMNS = ("year", "age", "population", "population_sd", "kind")
+
+
+def check_population(population: Any, where: str, columns=POPULATION_COLUMNS) -> pd.DataFrame:
+    """A caller's ``population`` frame, or a SchemaError naming what it lacks."""
+    if not isinstance(population, pd.DataFrame):
+        raise TypeError(f"{where}: population is a {type(population).__name__}; expected a "
+                        "DataFrame from cohort_population() or authority_population()")
+    missing = [c for c in columns if c not in population.columns]
+    if missing:
+        raise SchemaError(f"{where}: population: missing column(s) {missing}; expected "
+                          f"{list(columns)} (cohort_population()'s output), "
+                          f"found {list(population.columns)}")
+    return population
 
 
 def _as_inputs(obj):

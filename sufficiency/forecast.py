@@ -162,7 +162,28 @@ class ForecastResult:
     size_noise: SizeNoise | None = None
 
     def to_frame(self, wide: bool = False) -> pd.DataFrame:
-        """Tidy long table, or (``wide=True``) pupils with one column per year."""
+        """Tidy long table, or (``wide=True``) pupils with one column per year.
+
+        Returns
+        -------
+        DataFrame
+            Long (default): one row per ``area``, ``year``, ``ncy`` (year 2022 = 2022/23, ncy 0 =
+            Reception .. 13 = Year 13), columns :data:`FORECAST_COLUMNS`: ``phase`` (DfE:
+            primary, secondary, sixth_form), ``tier`` (the school the year group attends in
+            the area: primary, first, middle, secondary, high), ``pupils`` [count, central],
+            ``pupils_lower``, ``pupils_upper`` (first coverage, 80% by default) and
+            ``pupils_lower_95``, ``pupils_upper_95`` (second) [count], ``kind`` (``actual`` or
+            ``derived`` history, interval = value; ``forecast``), ``births_projected``
+            (Reception onwards rests on projected births), ``cohort`` and ``housing``
+            (``pupils = cohort + housing``: the cohort model's and new housing's pupils).
+            Wide: ``area, phase, ncy`` and one column of ``pupils`` per year.
+
+        Examples
+        --------
+        >>> fc = run_forecast(load_inputs("models/worcestershire.toml"))  # doctest: +SKIP
+        >>> f = fc.to_frame()                                              # doctest: +SKIP
+        >>> f[f["kind"] == "forecast"].groupby(["area", "year"])["pupils"].sum()  # doctest: +SKIP
+        """
         if not wide:
             return self.data.copy()
         w = self.data.pivot_table(
@@ -185,7 +206,15 @@ class ForecastResult:
         DataFrame
             ``area, phase, year, pupils, pupils_lower, pupils_upper, kind`` [count]; the
             interval is the first coverage (80% by default).
+
+        Raises
+        ------
+        ConfigError
+            ``q`` is not a number in [0, 1] (a ``ValueError``).
         """
+        if q is not None and not (is_number(q) and 0 <= float(q) <= 1):
+            raise ConfigError(f"phase_totals(q={q!r}): expected a quantile between 0 and 1 "
+                              "(e.g. 0.8 for the 80th percentile), or None for the central forecast")
         if self.totals is not None:
             g = self.totals
         else:
@@ -512,6 +541,13 @@ class CohortModel:
         ncys = [int(g) for g in self.ncys]
         if ncys != list(range(0, len(ncys))):
             raise ConfigError(f"ncys = {self.ncys}: expected consecutive year groups from Reception (0)")
+        if not _validated:
+            # then the checks a model definition's [forecast] gets (halflife=0, draws=0 and
+            # coverage=(1.5, 0.95) passed here and failed later, or not at all)
+            for k in DEFAULT_PARAMS:
+                v = getattr(self, k, None)
+                if v is not None and k != "horizon":
+                    check_param(k, dict(v) if isinstance(v, Mapping) else v, "CohortModel:")
         h = history[history[nc.NCY].isin(ncys)]
         if base_year is None:
             base_year = int(h[nc.YEAR].max())
@@ -1357,9 +1393,29 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     Returns
     -------
     ForecastResult
+
+    Raises
+    ------
+    ConfigError
+        An unknown or out-of-range override (``horizon=0``) or ``[forecast]`` parameter.
+    TypeError
+        ``inputs`` is not a :class:`ModelInputs` (a ``ModelConfig``: call ``load_inputs``).
+
+    Examples
+    --------
+    >>> from sufficiency import load_inputs, run_forecast
+    >>> fc = run_forecast(load_inputs("models/worcestershire.toml"), horizon=5)
+    >>> f = fc.to_frame()
+    >>> sorted(f["kind"].unique()), int(f["year"].max()) - fc.base_year
+    (['derived', 'forecast'], 5)
+    >>> list(fc.phase_totals())
+    ['area', 'phase', 'year', 'pupils', 'pupils_lower', 'pupils_upper', 'kind']
     """
     from .backtest import calibration_errors, calibration_history, calibration_size_noise
     from .housing import housing_pupils, housing_settings
+    from .inputs import require_inputs
+
+    require_inputs(inputs, "run_forecast")
 
     cfg = inputs.config
     params = forecast_params(cfg, **overrides)

@@ -11,6 +11,7 @@ import logging
 import re
 import warnings
 from dataclasses import dataclass, field, replace
+from os import PathLike
 from typing import Any
 
 import numpy as np
@@ -459,6 +460,16 @@ def _todo_note(cfg: ModelConfig) -> str:
             "the results that rest on them are a draft")
 
 
+def require_inputs(obj: Any, where: str) -> ModelInputs:
+    """``obj`` if it is a :class:`ModelInputs`, else a TypeError saying how to get one."""
+    if not isinstance(obj, ModelInputs):
+        hint = ("load_inputs(config)" if isinstance(obj, ModelConfig)
+                else "load_inputs(load_model(path))")
+        raise TypeError(f"{where}: inputs is a {type(obj).__name__}; expected ModelInputs "
+                        f"(from {hint})")
+    return obj
+
+
 def load_inputs(config: ModelConfig) -> ModelInputs:
     """Read, validate and (where asked) derive every input of a model definition.
 
@@ -468,7 +479,7 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
     Parameters
     ----------
     config : ModelConfig
-        From :func:`sufficiency.load_model`.
+        From :func:`sufficiency.load_model` (a path to a model definition is loaded with it).
 
     Returns
     -------
@@ -485,13 +496,21 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
     ConfigError
         The model definition and the data disagree (an area with no schools, ...).
     """
+    if isinstance(config, (str, PathLike)):
+        from .config import load_model
+
+        config = load_model(config)
+    if not isinstance(config, ModelConfig):
+        raise TypeError(f"load_inputs: config is a {type(config).__name__}; expected a "
+                        "ModelConfig (from load_model(path)) or a path to a model definition")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         inputs = _load_inputs(config)
     kept = []
     for w in caught:
-        # issued again as they came (the CLI prints each once); data-quality ones are kept
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        # issued again (the CLI prints each once), at the caller's line so that a library
+        # user's filters and the once-per-location default apply; data-quality ones are kept
+        warnings.warn(w.message, w.category, stacklevel=2)
         if issubclass(w.category, DataQualityWarning):
             kept.append(str(w.message))
     return replace(inputs, warnings=tuple(dict.fromkeys(kept)))

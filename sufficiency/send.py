@@ -50,7 +50,7 @@ import pandas as pd
 
 from . import nomenclature as nc
 from ._values import Section, did_you_mean, expected_area, is_number, is_whole
-from .early_years import Z80, _as_inputs, authority_population, cohort_population
+from .early_years import Z80, _as_inputs, authority_population, check_population, cohort_population
 from .exceptions import ConfigError, DataQualityWarning
 from .io._common import Provenance
 
@@ -548,7 +548,16 @@ def forecast_send(
     inputs = _as_inputs(inputs_or_config)
     cfg = inputs.config
     sec = cfg.section("send")
+    unknown = sorted(set(params) - set(_DEFAULTS) - {"count_independent"})
+    if unknown:
+        raise ConfigError(f"forecast_send({unknown[0]}=...): unknown parameter {unknown[0]!r}"
+                          f"{did_you_mean(unknown[0], _DEFAULTS)}; expected one of "
+                          f"{', '.join(k for k in _DEFAULTS if k != 'count_independent')} "
+                          "or the named arguments")
     p = _params(sec, cfg.shown_path, count_independent=count_independent, **params)
+    if horizon is not None and not (is_whole(horizon) and 1 <= horizon <= 30):
+        raise ConfigError(f"forecast_send(horizon={horizon!r}): expected a whole number of "
+                          "years, 1..30")
     scen, central = check_scenarios(
         scenarios if scenarios is not None else sec.get("scenarios", SCENARIOS),
         scenario or sec.get("scenario", "trend"), cfg.shown_path)
@@ -570,6 +579,7 @@ def forecast_send(
             population, pprov = authority_population(inputs, years=years)
         caught += [str(x.message) for x in w]
         prov += list(pprov)
+    population = check_population(population, "forecast_send", ("year", "age", "population"))
     prev = _prevalence(bands, population)
     national = _total_series(sen2["age"], sen2["caseload"], ENGLAND)
     g_nat = _national_growth(national, last, p["national_window"])

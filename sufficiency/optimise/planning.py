@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from .._values import Section, expected_area, is_number, is_whole, require_table
+from .._values import Section, did_you_mean, expected_area, is_number, is_whole, require_table
 from ..capacity import DEMAND, capacity_by_area, demand_by_place_phase
-from ..exceptions import ConfigError
+from ..exceptions import ConfigError, SchemaError
 from .data import SCENARIO, PlanSettings
 from .model import solve_allocation
 from .options import (
@@ -52,6 +52,13 @@ def plan_settings(config, **overrides) -> PlanSettings:
     if isinstance(kw.get("annual_budget"), Mapping):
         kw["annual_budget"] = {int(k): float(v) for k, v in kw["annual_budget"].items()}
     kw.update({k: v for k, v in overrides.items() if v is not None})
+    known = [f.name for f in fields(PlanSettings)]
+    unknown = sorted(set(kw) - set(known))
+    if unknown:
+        # [plan] keys are read by name above, so an unknown one is a keyword argument
+        raise ConfigError(f"plan({unknown[0]}=...): unknown setting {unknown[0]!r}"
+                          f"{did_you_mean(unknown[0], known)}; expected a PlanSettings field: "
+                          f"{', '.join(known)}")
     try:
         return PlanSettings(**kw)
     except TypeError as exc:
@@ -71,6 +78,16 @@ def _extra_demand(result, name: str, first: int, last: int):
     if result is None:
         return None, None
     f = result.demand_frame() if hasattr(result, "demand_frame") else result
+    if not isinstance(f, pd.DataFrame):
+        raise TypeError(f"plan({'send' if name == 'special' else name}=...): a "
+                        f"{type(result).__name__}; expected a "
+                        f"{'SendResult' if name == 'special' else 'EarlyYearsResult'} or its "
+                        "demand_frame()")
+    missing = [c for c in (nc.AREA, nc.PHASE, nc.YEAR, "places") if c not in f.columns]
+    if missing:
+        raise SchemaError(f"plan({'send' if name == 'special' else name}=...): missing column(s) "
+                          f"{missing}; expected a demand_frame() with area, phase, year, places "
+                          f"[, places_lower, places_upper, capacity], found {list(f.columns)}")
     # only the plan's years matter (history before the supply year has no capacity figure)
     f = f.loc[(f[nc.YEAR] >= first) & (f[nc.YEAR] <= last)]
     cap = None
@@ -235,8 +252,32 @@ def plan(
     AllocationResult
         With ``robustness`` (central plan cost vs this plan) when a quantile or scenarios are
         used, and ``decisions`` explaining the choice in every area with local options.
+
+    Raises
+    ------
+    ConfigError
+        ``quantile`` or a scenario's quantile outside (0, 1), ``budget`` < 0, an unknown
+        ``solver`` or setting (``**overrides``), a bad ``[plan]`` section.
+    SchemaError
+        ``send`` / ``early_years`` given as a frame without ``area, phase, year, places``.
+    TypeError
+        ``inputs`` is not a :class:`ModelInputs`, or ``forecast`` is a DataFrame.
+    InfeasibleError, SolverError
+        The problem has no solution, or the solver failed.
+
+    Examples
+    --------
+    >>> from sufficiency import load_inputs, run_forecast, plan
+    >>> inputs = load_inputs("models/worcestershire.toml")
+    >>> alloc = plan(inputs, run_forecast(inputs), appraise=False)
+    >>> by_area_year = alloc.before_after().pivot_table(
+    ...     index=["area", "phase"], columns="year", values="added", aggfunc="sum")
+    >>> alloc.total_cost > 0, alloc.status
+    (True, 'Optimal')
     """
-    config = inputs.config
+    from ..inputs import require_inputs
+
+    config = require_inputs(inputs, "plan(inputs, forecast)").config
     if not callable(getattr(forecast, "phase_totals", None)):
         raise TypeError(f"plan(inputs, forecast): forecast is a {type(forecast).__name__}; "
                         "expected a ForecastResult (run_forecast(inputs), or "
@@ -253,14 +294,18 @@ def plan(
 
     # --- demand ---------------------------------------------------------------------------
     def frame_of(spec, name):
-        pt = forecast.phase_totals(spec) if spec is None or isinstance(spec, (int, float)) else spec
+        if spec is not None and not isinstance(spec, pd.DataFrame) and not (
+                is_number(spec) and 0 < float(spec) < 1):
+            raise ConfigError(f"plan(scenarios={{{name!r}: {spec!r}}}): expected a quantile "
+                              "between 0 and 1 or a phase_totals() DataFrame")
+        pt = forecast.phase_totals(spec) if spec is None or is_number(spec) else spec
         return demand_frame(pt, name, first, last)
 
     if scenarios:
         demand = pd.concat([frame_of(v, str(k)) for k, v in scenarios.items()], ignore_index=True)
     elif quantile is not None:
-        if not 0 < quantile < 1:
-            raise ConfigError(f"quantile = {quantile}: expected a number between 0 and 1")
+        if not (is_number(quantile) and 0 < float(quantile) < 1):
+            raise ConfigError(f"quantile = {quantile!r}: expected a number between 0 and 1")
         demand = frame_of(float(quantile), f"q{quantile:g}")
     else:
         demand = frame_of(None, "central")

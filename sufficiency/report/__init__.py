@@ -17,7 +17,8 @@ or :func:`make_report` for all three steps.
 
 from __future__ import annotations
 
-from .build import REPORT_DEFAULTS, ReportData, build_report, run_pipeline
+from ..exceptions import ConfigError
+from .build import REPORT_DEFAULTS, ReportData, build_report, check_report_date, run_pipeline
 from .render import (
     OUTPUT_FILES,
     atomic_write,
@@ -77,6 +78,13 @@ def make_report(inputs, out_dir, *, formats=tuple(OUTPUT_FILES), report_date=Non
 
     from .render import start_pdf_worker
 
+    # the arguments checked before the pipeline's minute, not after it
+    if report_date is not None:
+        check_report_date(report_date)
+    formats = (formats,) if isinstance(formats, str) else tuple(formats)
+    unknown = sorted(set(formats) - set(OUTPUT_FILES))
+    if unknown:
+        raise ConfigError(f"report formats {unknown}: expected any of {sorted(OUTPUT_FILES)}")
     t = time.perf_counter()
     worker = start_pdf_worker() if (parallel and "pdf" in formats) else None
     try:

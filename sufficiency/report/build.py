@@ -31,7 +31,7 @@ import pandas as pd
 from .. import nomenclature as nc
 from .._values import plural
 from ..exceptions import ConfigError, SchemaError, SufficiencyError
-from ..inputs import ModelInputs
+from ..inputs import ModelInputs, require_inputs
 from ..optimise.data import filled_share
 from ..optimise.results import moves_by_area
 from . import analysis, text
@@ -642,7 +642,20 @@ ALLOWABLE_MISSING = MappingProxyType({
 })
 
 
+def check_report_date(report_date) -> str:
+    """``str(report_date)`` if it starts with an ISO date, else a ConfigError."""
+    text = str(report_date)
+    try:
+        _dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise ConfigError(f"report_date = {report_date!r}: expected a date, or a string "
+                          "YYYY-MM-DD (e.g. '2026-11-22')") from None
+    return text
+
+
 def _allowed(allow_missing: Iterable[str]) -> frozenset[str]:
+    if isinstance(allow_missing, str):  # one part, not its letters
+        allow_missing = (allow_missing,)
     parts = {str(p).replace("-", "_") for p in allow_missing}
     unknown = sorted(parts - set(ALLOWABLE_MISSING))
     if unknown:
@@ -716,7 +729,7 @@ def run_pipeline(
         published`` (each a results object or None), ``missing`` ({part: reason}) and
         ``seconds`` ({part: wall time [s]}).
     """
-    cfg = inputs.config
+    cfg = require_inputs(inputs, "run_pipeline").config
     allowed = _allowed(allow_missing)
     out: dict[str, Any] = dict.fromkeys(
         ("forecast", "sufficiency", "allocation", "send", "early_years", "scorecards", "backtest",
@@ -1471,7 +1484,7 @@ def build_report(
     """
     from .. import __version__
 
-    cfg = inputs.config
+    cfg = require_inputs(inputs, "build_report").config
     rcfg = {**REPORT_DEFAULTS, **dict(cfg.section("report"))}
     missing = dict(missing or {})
     for part, obj in (("forecast", forecast), ("sufficiency", sufficiency), ("plan", allocation),
@@ -1482,7 +1495,7 @@ def build_report(
     base_year = inputs.base_year
     if report_date is None:
         report_date = _dt.date.today()
-    report_date = str(report_date)
+    report_date = check_report_date(report_date)
 
     q = float(rcfg["quantile"])
     with warnings.catch_warnings():

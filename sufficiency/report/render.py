@@ -573,7 +573,7 @@ def write_report(
         ``paths`` ({format: Path}) and ``seconds`` ({step: wall time [s]}).
     """
     out_dir = Path(out_dir)
-    formats = tuple(formats)
+    formats = (formats,) if isinstance(formats, str) else tuple(formats)  # "pdf": one format
     unknown = sorted(set(formats) - set(OUTPUT_FILES))
     if unknown:
         from ..exceptions import ConfigError
