@@ -250,15 +250,32 @@ class ForecastResult:
         out["pupils_upper"] = upper
         return out[[nc.AREA, nc.PHASE, nc.YEAR, nc.PUPILS, "pupils_lower", "pupils_upper", nc.KIND]]
 
-    def summary(self, years: tuple[int, ...] = (0, 5, 10)) -> str:
+    def summary(self, years: tuple[int, ...] | None = None) -> str:
         """Short text table: area, phase, pupils now, in 5 and 10 years, 80% range.
 
-        Without an error model (:meth:`CohortModel.predict` without ``error_model``) the
-        header says "no intervals (no error model)" and the range column "no intervals".
+        ``years`` are years after the base year (default ``(0, 5, 10)``, those within the
+        horizon). Without an error model (:meth:`CohortModel.predict` without
+        ``error_model``) the header says "no intervals (no error model)" and the range
+        column "no intervals".
+
+        Raises
+        ------
+        ConfigError
+            A year asked for explicitly that is before the base year or past the horizon.
         """
         pt = self.phase_totals()
         last_year = int(pt[nc.YEAR].max())
-        years = tuple(k for k in years if self.base_year + k <= last_year) or (0,)
+        if years is None:  # the default shows what the horizon holds of 0, 5 and 10 years
+            years = tuple(k for k in (0, 5, 10) if self.base_year + k <= last_year)
+        else:
+            years = tuple(years)
+            bad = [k for k in years if not is_whole(k) or not 0 <= k <= last_year - self.base_year]
+            if bad:
+                raise ConfigError(
+                    f"summary(years={years!r}): {bad[0]!r} is not a year of the forecast; "
+                    f"expected whole numbers of years after {nc.academic_year_label(self.base_year)}"
+                    f" from 0 to {last_year - self.base_year} (the horizon)")
+        years = years or (0,)
         how = (f"intervals {int(self.coverage[0] * 100)}%" if self.draws
                else "no intervals (no error model)")
         lines = [
@@ -1283,9 +1300,12 @@ def forecast_params(config, **overrides) -> dict[str, Any]:
             params[k] = v
     if "window" not in sec and "window" not in overrides and "window" in given:
         params["window"] = a.window  # [assumptions] window, when the model sets it
-    for src_name, src in (("[forecast]", sec), ("override", overrides)):
-        for k, v in src.items():
-            check_param(k, v, f"{config.shown_path}: {src_name}")
+    for k, v in sec.items():
+        check_param(k, v, f"{config.shown_path}: [forecast]")
+    for k, v in overrides.items():
+        # a keyword argument, not the file: say so (a library trial was told
+        # "worcestershire.toml: override horizon = 0")
+        check_param(k, v, "keyword argument (run_forecast / forecast_params)")
     if isinstance(params["downweight"], Mapping):
         params["downweight"] = {int(k): float(v) for k, v in params["downweight"].items()}
     params["coverage"] = tuple(float(c) for c in params["coverage"])

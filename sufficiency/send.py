@@ -429,14 +429,19 @@ def _params(sec: Mapping[str, Any], path, **overrides) -> dict:
     for k in _DEFAULTS:
         if k in sec:
             p[k] = sec[k]
-    p.update({k: v for k, v in overrides.items() if v is not None})
-    s = Section(f"{path}: [send]", p)
+    given = {k: v for k, v in overrides.items() if v is not None}
+    # a value given as a keyword argument is blamed on the call, not on the file (a library
+    # trial was told "[send] alpha = 2" of forecast_send(alpha=2))
+    for s in (Section("keyword argument (forecast_send)", given), Section(f"{path}: [send]", p)):
+        for k in ("alpha", "beta", "phi"):
+            s.check(k, lambda v: is_number(v) and 0 <= float(v) <= 1, "a number in [0, 1]")
+        s.check("fit_from", is_whole, "a year")
+        s.check("national_window", lambda v: is_whole(v) and 1 <= v <= 10,
+                "a whole number of years, 1..10")
+        s.check("count_independent", lambda v: isinstance(v, bool), "true or false")
+    p.update(given)
     for k in ("alpha", "beta", "phi"):
-        s.check(k, lambda v: is_number(v) and 0 <= float(v) <= 1, "a number in [0, 1]")
         p[k] = float(p[k])
-    s.check("fit_from", is_whole, "a year")
-    s.check("national_window", lambda v: is_whole(v) and 1 <= v <= 10, "a whole number of years, 1..10")
-    s.check("count_independent", lambda v: isinstance(v, bool), "true or false")
     return p
 
 

@@ -186,3 +186,26 @@ def test_docstring_examples_run(where, monkeypatch):
         for t in tests:
             runner.run(t)
     assert runner.failures == 0, f"{where}: {runner.failures} example(s) failed"
+
+
+def test_a_keyword_argument_is_blamed_on_the_call_not_the_file(inputs, fc):
+    # a library trial was told "worcestershire.toml: override horizon = 0" and "[send]
+    # alpha = 2" of values it had passed as keyword arguments
+    from sufficiency.forecast import run_forecast
+    from sufficiency.send import forecast_send
+
+    with pytest.raises(ConfigError, match=r"^keyword argument \(run_forecast / forecast_params\) "
+                                          r"horizon = 0: expected a whole number of years, 1..30$"):
+        run_forecast(inputs, horizon=0)
+    with pytest.raises(ConfigError, match=r"^keyword argument \(forecast_send\) alpha = 2: "
+                                          r"expected a number in \[0, 1\]$"):
+        forecast_send(inputs, alpha=2)
+
+
+def test_summary_years_past_the_horizon_are_an_error(fc):
+    assert fc.summary() == fc.summary(years=(0, 5, 10))
+    assert "2027/28" in fc.summary(years=(0, 5)).splitlines()[1]
+    with pytest.raises(ConfigError, match=r"summary\(years=\(0, 50\)\): 50 is not a year of the "
+                                          r"forecast; expected whole numbers of years after "
+                                          r"2022/23 from 0 to 10"):
+        fc.summary(years=(0, 50))
