@@ -439,8 +439,7 @@ def test_assumed_supply_clause_names_the_models_own_take_up():
              "(extended_3_4)",)
     got = _assumed_takeup_clause(SimpleNamespace(early_years_supply_assumed=(1530.4, named)))
     assert got == ("; 1,530 of them at the take-up the model assumes for the second 15 hours of "
-                   "working parents' 30 hours for 3- and 4-year-olds (extended_3_4), not a DfE "
-                   "figure")
+                   "working parents' 30 hours for 3- and 4-year-olds, not a DfE figure")
     assert _assumed_takeup_clause(SimpleNamespace(early_years_supply_assumed=None)) == ""
 
 

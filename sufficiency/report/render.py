@@ -228,8 +228,10 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
     for a in areas:
         a["chart"] = svgs.get((a["code"], a["phase"]))
     phase_charts = [svgs[k] for k in ((None, "primary"), (None, "secondary")) if k in svgs]
+    recs = text.recommendations(data)
     return {
-        "recommendations": text.recommendations(data),
+        "recommendations": recs,
+        "decisions_sought": text.decisions_sought(data, recs),
         "summary": text.executive_summary(data),
         "phase_charts": phase_charts,
         "rag": tables.rag_table(data),

@@ -674,8 +674,13 @@ def recommendations(data: ReportData) -> list[str]:
                 f"approves in principle the capital programme of {fmt_gbp_m(total)} for "
                 f"{_join(what)} in {plural(len(plan), 'project')} {_years_span(y0, y1)}, "
                 "subject to the Council's capital approval "
-                f"process{check}{_assumed_parts(data, plan)}{_behind_areas_condition(data)};"
+                f"process{check}{_assumed_parts(data, plan)}{_behind_areas_pointer(data)};"
             )
+            # the areas whose pupils already exceed their places are a recommendation of
+            # their own (a Cabinet review: one approval sentence of some 250 words)
+            own = _behind_areas_recommendation(data)
+            if own:
+                recs.append(own)
     elif data.missing.get("plan"):
         recs.append(
             "notes that a costed plan was not available in this run "
@@ -827,6 +832,49 @@ def recommendations(data: ReportData) -> list[str]:
                     "scap_pupil_forecasts.csv) as the pupil forecast part of the Council's "
                     "School Capacity (SCAP) return" + special + ".")
     return recs
+
+
+def decisions_sought(data: ReportData, recs: list[str]) -> str:
+    """One paragraph before the recommendations that says what Cabinet is asked to decide
+    and what it costs, pointing to the recommendations by number ("Cabinet is asked to
+    make 3 decisions: to approve in principle a capital programme of £31.7m for 1,395 places
+    in 21 projects from 2027/28 to 2032/33 (recommendation 4); ..."); "" when no
+    recommendation is a decision. A Cabinet review: the one approval was the fourth of 12
+    recommendations, after three that note the forecast."""
+    asks: list[str] = []
+    plan = data.plan
+    key = data.key_decision
+    for i, r in enumerate(recs, start=1):
+        if r.startswith("approves in principle the capital programme") and plan is not None \
+                and not plan.empty:
+            y0, y1 = int(plan[nc.YEAR].min()), int(plan[nc.YEAR].max())
+            bulge, other = temporary_masks(plan)
+            places = float(plan.loc[~other, "places"].sum())
+            temp = float(plan.loc[bulge & ~other, "places"].sum())
+            asks.append(
+                f"to approve in principle a capital programme of {fmt_gbp_m(plan['cost'].sum())}"
+                + (f" for {plural_places(places)}" if places > 0 else "")
+                + (f" ({fmt_count(temp)} of them temporary)" if temp >= 0.5 else "")
+                + f" in {plural(len(plan), 'project')} {_years_span(y0, y1)}, subject to "
+                f"conditions (recommendation {i})")
+        elif r.startswith("agrees") and key is not None and key.get("recommended") is not None:
+            k = key["recommended"]
+            asks.append(
+                f"to agree the recommended option for {area_phase(key['area_name'], key['phase'])}"
+                f" places, {fmt_gbp_m(k['cost'])} within that programme (recommendation {i})")
+        elif "delegates authority" in r:
+            asks.append("to delegate the submission of the pupil forecasts in the Council's "
+                        f"School Capacity (SCAP) return (recommendation {i})")
+    if not asks:
+        return ""
+    rest = len(recs) - len(asks)
+    # semicolons between the decisions: each has commas of its own
+    listed = asks[0] if len(asks) == 1 else "; ".join(asks[:-1]) + "; and " + asks[-1]
+    return (f"Cabinet is asked to make {plural(len(asks), 'decision')}: {listed}. "
+            + (f"The other {plural(rest, 'recommendation')} note the position or ask officers "
+               "for further work." if rest > 1 else
+               "The other recommendation notes the position or asks officers for further "
+               "work." if rest == 1 else ""))
 
 
 def intake_sentence(data: ReportData) -> str:
@@ -1870,6 +1918,41 @@ def _behind_areas_condition(data: ReportData) -> str:
             + (f" ({fmt_gbp_m(cost)} of the programme's projects are there)" if cost > 0 else ""))
 
 
+def _behind_areas_cost(data: ReportData) -> float:
+    """The cost of the programme's projects in :attr:`ReportData.capacity_behind_areas`."""
+    return float(sum(d["cost"] for d in data.capacity_behind_areas or []))
+
+
+def _behind_areas_pointer(data: ReportData) -> str:
+    """The approval's condition for :func:`_behind_areas_fact`'s areas, in short ("; the
+    £9.8m of projects in the planning areas of the next recommendation wait for that check
+    there"), the detail in :func:`_behind_areas_recommendation`; "" when there are none or
+    the plan builds nothing there."""
+    if not _behind_areas_fact(data):
+        return ""
+    cost = _behind_areas_cost(data)
+    if cost <= 0:
+        return ""
+    n = len(data.capacity_behind_areas)
+    return (f"; the {fmt_gbp_m(cost)} of projects in the {plural(n, 'planning area')} of the "
+            "next recommendation wait for that check there")
+
+
+def _behind_areas_recommendation(data: ReportData) -> str:
+    """The recommendation on :func:`_behind_areas_fact`'s areas, after the approval of the
+    programme: their capacity and pupils on roll are to be confirmed first ("" when there
+    are none)."""
+    fact = _behind_areas_fact(data)
+    if not fact:
+        return ""
+    cost = _behind_areas_cost(data)
+    derived = any(data.history_derived(d["area"]) for d in data.capacity_behind_areas)
+    return ("notes that " + fact + "; asks officers to confirm current capacity"
+            + (" and pupils on roll" if derived else "") + " there first"
+            + (f" ({fmt_gbp_m(cost)} of the programme's projects are there)" if cost > 0 else "")
+            + ";")
+
+
 def _behind_fact(b: dict) -> str:
     """One :func:`~sufficiency.report.analysis.capacity_behind` entry in words: "in 2022/23
     the authority's 84,276 secondary (Y7-Y13) pupils already exceeded the 79,083 places of
@@ -1893,7 +1976,20 @@ def _assumed_takeup_clause(data: ReportData) -> str:
         return ""
     places, names = got
     return (f"; {fmt_count(places)} of them at the take-up the model assumes for "
-            f"{_join(list(names))}, not a DfE figure")
+            f"{_join([_without_identifier(n) for n in names])}, not a DfE figure")
+
+
+#: a model identifier in brackets at the end of a description: " (extended_3_4)"
+_IDENTIFIER = re.compile(r"\s*\([a-z0-9]+(?:_[a-z0-9]+)+\)$")
+
+
+def _without_identifier(text: str) -> str:
+    """A description without the model's identifier in brackets at its end ("the second 15
+    hours ... (extended_3_4)" -> "the second 15 hours ..."), for the recommendations: a
+    councillor does not know the model file's names (a Cabinet review). A description that
+    is only its identifier keeps it."""
+    out = _IDENTIFIER.sub("", str(text))
+    return out or str(text)
 
 
 def _early_years_supply_assumed(data: ReportData) -> bool:

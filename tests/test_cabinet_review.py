@@ -1,0 +1,115 @@
+"""A Cabinet review of the default report: what a councillor is asked to decide, in what
+order, and in words a councillor knows.
+
+The report is built once per module from the embedded Worcestershire data (as in
+tests/test_report.py); every figure checked is recomputed from the results objects.
+"""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from sufficiency.report import build_report, render_html
+from sufficiency.report.render import page_sections
+from sufficiency.report.text import (
+    _assumed_takeup_clause,
+    _without_identifier,
+    fmt_count,
+    fmt_gbp_m,
+    recommendations,
+)
+
+DATE = "2026-11-29"
+
+
+@pytest.fixture(scope="module")
+def run(inputs, core_pipeline):
+    results, missing = core_pipeline
+    data = build_report(inputs, **results, missing=missing, report_date=DATE)
+    return inputs, results, data
+
+
+@pytest.fixture(scope="module")
+def sections(run):
+    return page_sections(run[2])
+
+
+@pytest.fixture(scope="module")
+def html(run, sections):
+    return render_html(run[2], sections)
+
+
+def test_the_decisions_sought_come_first_and_point_to_their_recommendations(run, sections, html):
+    """The one approval was the fourth of a dozen recommendations, after three that note the
+    forecast: a paragraph before them now says what Cabinet decides and what it costs, and
+    each "(recommendation N)" is the recommendation that makes that decision."""
+    data = run[2]
+    recs = sections["recommendations"]
+    lead = sections["decisions_sought"]
+    assert lead.startswith("Cabinet is asked to make ")
+    # it is in the page, before the recommendations themselves
+    assert html.index("decisions-sought") < html.index("That Cabinet:")
+    cited = [int(n) for n in re.findall(r"\(recommendation (\d+)\)", lead)]
+    assert len(cited) >= 2 and cited == sorted(cited)
+    assert f"make {len(cited)} decisions" in lead
+    verbs = [recs[n - 1].split(" ")[0] for n in cited]
+    assert set(verbs) <= {"approves", "agrees", "asks"}  # the SCAP one asks, then delegates
+    assert all(re.match(r"(approves|agrees)", recs[n - 1]) or "delegates authority" in recs[n - 1]
+               for n in cited)
+    # the programme's cost, places and projects, from the plan
+    plan = data.plan
+    assert (f"a capital programme of {fmt_gbp_m(plan['cost'].sum())} for "
+            f"{fmt_count(plan['places'].sum())} places") in lead
+    assert f"in {len(plan)} projects" in lead
+    approval = recs[cited[0] - 1]
+    assert approval.startswith(f"approves in principle the capital programme of "
+                               f"{fmt_gbp_m(plan['cost'].sum())}")
+    # the key decision's cost is the recommended option's
+    key = data.key_decision["recommended"]
+    assert f"{fmt_gbp_m(key['cost'])} within that programme" in lead
+    # the rest are counted
+    assert f"The other {len(recs) - len(cited)} recommendations" in lead
+
+
+def test_areas_whose_pupils_exceed_their_places_are_a_recommendation_of_their_own(run):
+    """The approval was one sentence of some 250 words, the areas whose pupils already
+    exceed their places inside it: they are now the next recommendation, the approval
+    pointing to it with the cost of their projects."""
+    data = run[2]
+    recs = recommendations(data)
+    behind = data.capacity_behind_areas
+    assert behind  # Worcestershire: three secondary areas
+    i = next(k for k, r in enumerate(recs) if r.startswith("approves in principle"))
+    approval, own = recs[i], recs[i + 1]
+    assert "pupils already exceed" not in approval
+    cost = fmt_gbp_m(sum(d["cost"] for d in behind))
+    assert approval.rstrip(";").endswith(
+        f"the {cost} of projects in the {len(behind)} planning areas of the next "
+        "recommendation wait for that check there")
+    assert own.startswith(f"notes that in {len(behind)} planning areas the ")
+    for d in behind:
+        assert (f"{d['name']} {d['phase']}, {fmt_count(d['pupils'])} pupils against "
+                f"{fmt_count(d['places'])} places") in own
+    assert own.endswith(f"({cost} of the programme's projects are there);")
+    # the approval is now well under its old length
+    assert len(approval.split()) < 150
+
+
+def test_recommendations_name_no_model_identifier(run):
+    """A councillor does not know the model file's names (extended_3_4): the
+    recommendations give the entitlement's words only. File names (scap_*.csv) stay."""
+    named = ("the second 15 hours of working parents' 30 hours for 3- and 4-year-olds "
+             "(extended_3_4)", "15 hours a week for 2-year-olds (working_2)")
+    got = _assumed_takeup_clause(SimpleNamespace(early_years_supply_assumed=(1530.4, named)))
+    assert "extended_3_4" not in got and "working_2" not in got
+    assert got.endswith("3- and 4-year-olds and 15 hours a week for 2-year-olds, not a DfE "
+                        "figure")
+    # a description that is only its identifier keeps it; words in brackets stay
+    assert _without_identifier("(extended_3_4)") == "(extended_3_4)"
+    assert _without_identifier("the 15 hours (from 2024)") == "the 15 hours (from 2024)"
+    for r in recommendations(run[2]):
+        words = re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b(?!\.csv)", r)
+        assert not [w for w in words if not r.count(w + ".csv")], (words, r[:200])
