@@ -113,3 +113,23 @@ def test_recommendations_name_no_model_identifier(run):
     for r in recommendations(run[2]):
         words = re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b(?!\.csv)", r)
         assert not [w for w in words if not r.count(w + ".csv")], (words, r[:200])
+
+
+def test_the_summary_says_how_sure_the_forecast_is(run, sections):
+    """The executive summary said how many places but not how sure: it now gives the
+    backtest's median error by horizon and the share of outcomes inside the 80% ranges,
+    the same figures as the accuracy section."""
+    from sufficiency.report.text import _pct2, accuracy_scores
+
+    data = run[2]
+    scores = accuracy_scores(data.accuracy)
+    assert len(scores)  # the core pipeline runs the backtest
+    line = next(p for p in sections["summary"] if p.startswith("How sure the forecast is"))
+    for r in scores.itertuples(index=False):
+        assert f"{_pct2(r.mae_model)} for {r.phase}" in line
+    inside, ranged = int(scores["inside"].sum()), int(scores["ranged"].sum())
+    assert f" {inside} of {ranged} of those past outcomes fell inside its 80% ranges." in line
+    for h in sorted(set(scores["horizon"])):
+        assert f"{h} year{'s' if h != 1 else ''} ahead, " in line
+    # the accuracy section says the same
+    assert any(f"{inside} of {ranged} outcomes" in t for t in sections["accuracy_text"])

@@ -229,6 +229,9 @@ def executive_summary(data: ReportData) -> list[str]:
         "Shortfalls are counted per planning area and are never offset between areas: a "
         "surplus in one planning area does not meet a need in another."
     )
+    sure = how_sure_sentence(data)
+    if sure:
+        paras.append(sure)
     if data.any_history_derived:
         paras.append(
             "Planning-area pupil numbers before the forecast are DERIVED from the authority's totals, not "
@@ -1239,6 +1242,27 @@ def _better(engine: float, others: dict[str, float]) -> str:
     if same:
         out += f" {_cap(_join(same))} did as well."
     return out
+
+
+def how_sure_sentence(data: ReportData) -> str:
+    """The accuracy record in one sentence for the executive summary (a Cabinet review: the
+    summary said how many places, never how sure): the engine's median absolute error by
+    horizon and phase and the share of past outcomes inside its 80% ranges, from
+    :func:`accuracy_scores`; "" without a backtest."""
+    acc = data.accuracy
+    if acc is None or acc.empty or "pct_error" not in acc or acc["pct_error"].isna().all():
+        return ""
+    scores = accuracy_scores(acc)
+    by_h = [f"{_ahead(int(h))}, "
+            + _join([f"{_pct2(r.mae_model)} for {r.phase}" for r in g.itertuples(index=False)])
+            for h, g in scores.groupby("horizon", sort=True)]
+    inside, ranged = int(scores["inside"].sum()), int(scores["ranged"].sum())
+    caught = (f" {inside} of {ranged} of those past outcomes fell inside its 80% ranges."
+              if ranged else "")
+    return ("How sure the forecast is: forecasting past years from the data available at "
+            "the time, this method missed the authority's pupil totals by a median of: "
+            f"{'; '.join(by_h)}.{caught} These are whole-authority figures (section 3, "
+            "Accuracy track record): a planning area's are less certain.")
 
 
 def accuracy_sentences(data: ReportData) -> list[str]:
