@@ -133,3 +133,19 @@ def test_the_summary_says_how_sure_the_forecast_is(run, sections):
         assert f"{h} year{'s' if h != 1 else ''} ahead, " in line
     # the accuracy section says the same
     assert any(f"{inside} of {ranged} outcomes" in t for t in sections["accuracy_text"])
+
+
+def test_a_kind_built_again_on_an_area_page_is_more_not_the_same_words(run, sections):
+    """An area page read "2 bulge classes (60 places from 2027/28, £642k), 2 bulge classes
+    (60 places from 2028/29, £642k)": the second is now "2 more bulge classes"."""
+    from sufficiency.report.text import _built_again
+
+    assert _built_again("bulge_class", 2) == "2 more bulge classes"
+    assert _built_again("bulge_class", 1) == "another bulge class"
+    assert _built_again("permanent_expansion", 3) == "3 more permanent expansion modules"
+    plan = run[2].plan
+    twice = plan[plan["kind"] == "bulge_class"].groupby(["area", "phase"]).size()
+    assert (twice > 1).any()  # Worcestershire: bulge classes in two years in some areas
+    texts = " ".join(str(a.get("commentary", "")) for a in sections["areas"])
+    assert re.search(r"\d+ bulge class(es)? \([^)]*\), \d+ bulge class", texts) is None
+    assert re.search(r"(\d+ more bulge classes|another bulge class) \(", texts)

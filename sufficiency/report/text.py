@@ -1074,12 +1074,14 @@ def area_commentary(data: ReportData, area: str) -> str:
         # say what is built in words ("bulge class"), never the option identifier
         what = (mine["kind"] if "kind" in mine.columns else mine["option"]).astype(str)
         n = mine["modules"] if "modules" in mine.columns else pd.Series(1, index=mine.index)
-        items = [
-            _built(o, int(m))
-            + f" ({fmt_opening(p, y, f)}, {fmt_gbp_m(c)})"
-            for o, m, p, y, f, c in zip(what, n, mine["places"], mine[nc.YEAR], _fills(mine),
-                                        mine["cost"])
-        ]
+        items, seen = [], set()
+        for o, m, p, y, f, c in zip(what, n, mine["places"], mine[nc.YEAR], _fills(mine),
+                                    mine["cost"]):
+            # a kind built again in a later year is "2 more bulge classes", not the same
+            # words twice (a Cabinet review: "2 bulge classes (...), 2 bulge classes (...)")
+            items.append(_built_again(o, int(m)) if o in seen else _built(o, int(m)))
+            items[-1] += f" ({fmt_opening(p, y, f)}, {fmt_gbp_m(c)})"
+            seen.add(o)
         text += " The plan recommends " + _join(items) + "."
     text += moves
     phase = str(rows[nc.PHASE].iloc[0])
@@ -1444,6 +1446,15 @@ _KIND_SINGULAR = {"special_expansion": "special school expansion"}
 def _built(kind: str, m: int) -> str:
     """What a plan row builds, in words: "a bulge class", "2 permanent expansion modules"."""
     return kind_count(kind, m) if m > 1 else _a(str(kind).replace("_", " "))
+
+
+def _built_again(kind: str, m: int) -> str:
+    """:func:`_built` for a kind the same page has named already: "another bulge class",
+    "2 more bulge classes", "2 more permanent expansion modules"."""
+    first = _built(kind, m)
+    if m > 1:
+        return first.replace(f"{m} ", f"{m} more ", 1)
+    return "another " + first.split(" ", 1)[1]
 
 
 def kind_plural(kind: str) -> str:
