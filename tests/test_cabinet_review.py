@@ -7,6 +7,7 @@ tests/test_report.py); every figure checked is recomputed from the results objec
 
 from __future__ import annotations
 
+import io
 import re
 from types import SimpleNamespace
 
@@ -149,3 +150,18 @@ def test_a_kind_built_again_on_an_area_page_is_more_not_the_same_words(run, sect
     texts = " ".join(str(a.get("commentary", "")) for a in sections["areas"])
     assert re.search(r"\d+ bulge class(es)? \([^)]*\), \d+ bulge class", texts) is None
     assert re.search(r"(\d+ more bulge classes|another bulge class) \(", texts)
+
+
+def test_about_sheet_says_how_years_are_written(run):
+    # the Plan sheet's year 2027 beside the report's 2027/28 could be read as a financial year
+    from openpyxl import load_workbook
+
+    from sufficiency.report import render_xlsx
+
+    data = run[2]
+    about = load_workbook(io.BytesIO(render_xlsx(data)))["About"]
+    rows = {r[0].value: r[1].value for r in about.iter_rows() if r[0].value}
+    base = data.meta["base_year"]
+    assert rows["Years"].startswith(f"A year column holds the academic year by its first "
+                                    f"calendar year: {base} = {base}/{(base + 1) % 100:02d} "
+                                    f"(September {base} to August {base + 1})")

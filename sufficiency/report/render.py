@@ -373,6 +373,11 @@ def render_xlsx(data) -> bytes:
         ("Model", f"{m['model']} ({m['model_file']}), sufficiency {m['model_version']}"),
         ("Data vintage", m["data_vintage"]),
         ("Base year", nc.academic_year_label(m["base_year"])),
+        # the sheets keep years as numbers, for sorting and formulas; said here so that a
+        # finance officer does not read 2027 as a financial year (a Cabinet review)
+        ("Years", f"A year column holds the academic year by its first calendar year: "
+                  f"{m['base_year']} = {nc.academic_year_label(m['base_year'])} (September "
+                  f"{m['base_year']} to August {m['base_year'] + 1}), not a financial year."),
         ("", ""),
         ("Sheet", "What it holds"),
     ]
