@@ -56,14 +56,14 @@ def read_tidy(
     needs a history to be forecast.
     """
     source = str(path)
-    raw = read_csv_checked(path)
     schema = SCHEMAS[table]
+    raw = read_csv_checked(path, columns=[c.name for c in schema.columns])
     require_columns(raw, schema.required, source, f"a tidy {table} table")
     if table == "housing" and "site" not in raw.columns:
         raw["site"] = ""
     if nc.KIND in [c.name for c in schema.columns] and nc.KIND not in raw.columns:
         raw[nc.KIND] = kind
-    data = validate_frame(raw, schema, source, known_areas=known_areas)
+    data = validate_frame(raw, schema, source, known_areas=known_areas, labels=True)
     if table == "pupils" and known_areas is not None and schema.area_column in data:
         absent = [a for a in dict.fromkeys(known_areas) if a not in set(data[schema.area_column])]
         if absent:
@@ -110,13 +110,26 @@ def read_school_census(
         and secondary rows send each year group to the right planning area).
     """
     source = str(path)
-    raw = read_csv_checked(path)
+    raw = read_csv_checked(path, columns=[nc.SCHOOL, nc.YEAR, nc.NCY, nc.PUPILS])
     require_columns(raw, [nc.SCHOOL, nc.YEAR, nc.NCY, nc.PUPILS], source, "a school census extract")
-    frame = raw.rename(columns={nc.SCHOOL: "_school"}).assign(**{nc.AREA: "?"})
-    checked = validate_frame(
-        frame.assign(**{nc.AREA: frame["_school"]}), "pupils", source
-    ).rename(columns={nc.AREA: nc.SCHOOL})
     lk = school_to_area.copy()
+    schools = raw[nc.SCHOOL].astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
+    unknown = (schools.notna() & ~schools.isin(set(lk[nc.SCHOOL].astype(str)))).to_numpy(dtype=bool)
+    if unknown.any():
+        cap = school_to_area.attrs.get("source", "")
+        n = len(pd.unique(schools[unknown]))
+        raise_rows_error(
+            source, nc.SCHOOL, raw, unknown,
+            f"{n} school(s) not in the capacity table's school lookup",
+            "a school id of the model's capacity data" + (f" ({cap})" if cap else ""),
+            "Add the school, with its planning area, to the capacity file ([data.capacity]), "
+            "or remove its rows.",
+        )
+    frame = raw.assign(**{nc.SCHOOL: schools})
+    checked = validate_frame(
+        frame.rename(columns={nc.SCHOOL: nc.AREA}), "pupils", source,
+        published={nc.AREA: nc.SCHOOL}, labels=True,
+    ).rename(columns={nc.AREA: nc.SCHOOL})
     if "ncy_min" not in lk:
         lk["ncy_min"], lk["ncy_max"] = nc.NCY_MIN, nc.NCY_MAX
     m = checked.merge(lk[[nc.SCHOOL, nc.AREA, "ncy_min", "ncy_max"]], on=nc.SCHOOL, how="left")
