@@ -109,3 +109,11 @@ def test_labels_parse():
     assert nc.parse_academic_year_label("2022/24") is None
     assert nc.parse_ncy_label("Year 11") == 11 and nc.parse_ncy_label("N1") == -2
     assert nc.parse_ncy_label("7") is None
+
+
+def test_a_census_extracts_source_column_goes_to_its_provenance(tmp_path):
+    """SYNTHETIC: a census extract marked SYNTHETIC in its source column was listed as plain
+    local authority data; the file's own word now goes with it, as for the tidy readers."""
+    text = _census([r + ",SYNTHETIC test extract" for r in ROWS], "school,year,ncy,pupils,Source")
+    prov = read_school_census(_write(tmp_path, text), LOOKUP).provenance[0]
+    assert "SYNTHETIC test extract" in prov.note

@@ -86,16 +86,22 @@ def read_tidy(
     years = (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())) if nc.YEAR in data else ()
     # the file's own word on where its rows come from (a housing trajectory marked SYNTHETIC
     # or ASSUMPTION, say) goes with it to the report's sources
-    said = ""
-    if nc.SOURCE in raw.columns:
-        vals = [v for v in dict.fromkeys(raw[nc.SOURCE].astype("string").str.strip().dropna())
-                if v]
-        if vals:
-            said = ("source column: " + "; ".join(vals[:3])
-                    + (f" and {len(vals) - 3} more" if len(vals) > 3 else ""))
+    said = _source_said(raw)
     prov = Provenance(table, source, sha256_of(path), "read_tidy", len(data), years, kind,
                       publisher, said)
     return Loaded(data, (prov,))
+
+
+def _source_said(raw: pd.DataFrame, lead: str = "") -> str:
+    """The file's ``source`` column, as a provenance note (a file marked SYNTHETIC or
+    ASSUMPTION says so in the report's sources)."""
+    if nc.SOURCE not in raw.columns:
+        return ""
+    vals = [v for v in dict.fromkeys(raw[nc.SOURCE].astype("string").str.strip().dropna()) if v]
+    if not vals:
+        return ""
+    return (lead + "source column: " + "; ".join(vals[:3])
+            + (f" and {len(vals) - 3} more" if len(vals) > 3 else ""))
 
 
 def read_school_census(
@@ -110,7 +116,7 @@ def read_school_census(
         and secondary rows send each year group to the right planning area).
     """
     source = str(path)
-    raw = read_csv_checked(path, columns=[nc.SCHOOL, nc.YEAR, nc.NCY, nc.PUPILS])
+    raw = read_csv_checked(path, columns=[nc.SCHOOL, nc.YEAR, nc.NCY, nc.PUPILS, nc.SOURCE])
     require_columns(raw, [nc.SCHOOL, nc.YEAR, nc.NCY, nc.PUPILS], source, "a school census extract")
     lk = school_to_area.copy()
     schools = raw[nc.SCHOOL].astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
@@ -148,6 +154,6 @@ def read_school_census(
     prov = Provenance(
         "pupils", source, sha256_of(path), "read_school_census", len(data),
         (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())), "actual", "local authority",
-        "school-level census summed to planning areas",
+        "school-level census summed to planning areas" + _source_said(raw, "; "),
     )
     return Loaded(data, (prov,))
