@@ -16,6 +16,7 @@ Conventions
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -42,7 +43,7 @@ __all__ = [
     "NCY_MIN",
     "NCY_MAX",
     "NCY_RECEPTION",
-    "NCY_LABELS",
+    "NCY_LABELS", "parse_ncy_label", "parse_academic_year_label",
     "PHASES",
     "PHASE_NCY",
     "SCHOOL_PHASES",
@@ -89,6 +90,35 @@ NCY_RECEPTION = 0
 NCY_LABELS = MappingProxyType(
     {-2: "N1", -1: "N2", 0: "R", **{g: f"Y{g}" for g in range(1, NCY_MAX + 1)}}
 )
+
+
+_NCY_TEXT = re.compile(r"(?:year|yr|y|ncy)\s*(\d{1,2})", re.IGNORECASE)
+_NCY_WORDS = {"r": 0, "rec": 0, "reception": 0, "n1": -2, "n2": -1}
+
+
+def parse_ncy_label(value) -> int | None:
+    """The year group of a label as exports write it (``"Year 7"``, ``"Y7"``, ``"Yr 7"``,
+    ``"R"``, ``"Reception"``, ``"N1"``, ``"N2"``), or None for anything else (numbers
+    included: they are read as numbers)."""
+    s = str(value).strip()
+    if s.lower() in _NCY_WORDS:
+        return _NCY_WORDS[s.lower()]
+    m = _NCY_TEXT.fullmatch(s)
+    return int(m.group(1)) if m else None
+
+
+_ACADEMIC_YEAR = re.compile(r"((?:19|20)\d\d)\s*[/-]\s*(\d\d|(?:19|20)\d\d)")
+
+
+def parse_academic_year_label(value) -> int | None:
+    """The start year of an academic-year label (``"2022/23"``, ``"2022-23"``,
+    ``"2022/2023"`` -> 2022), or None when ``value`` is not such a label or its second year
+    does not follow the first (``"2022/24"``)."""
+    m = _ACADEMIC_YEAR.fullmatch(str(value).strip())
+    if not m:
+        return None
+    start, end = int(m.group(1)), m.group(2)
+    return start if int(end) == ((start + 1) % 100 if len(end) == 2 else start + 1) else None
 
 
 def ncy_label(ncy: int) -> str:

@@ -292,7 +292,38 @@ def _categories(frame: pd.DataFrame, values: pd.Series, missing: np.ndarray, col
     return folded.astype(object).where(~missing, None)
 
 
-def _coerce(frame: pd.DataFrame, col: Column, source: str, label: str | None = None) -> pd.Series:
+#: thousands separators as a spreadsheet writes them: 1,234 or 12,345,678.5
+_THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
+_NUMBER_HINTS = {
+    nc.YEAR: ", the start of the academic year: 2022 or 2022/23 for 2022/23",
+    nc.NCY: ", the year group: 0 or R for Reception, 7 or Year 7, -2/-1 or N1/N2 for nursery",
+}
+
+
+def readable_numbers(values: pd.Series, column: str = "") -> pd.Series:
+    """Text of numbers as spreadsheets export them, made readable by ``pd.to_numeric``.
+
+    Thousands separators go (``"1,234"`` -> ``"1234"``); in a ``year`` column an academic
+    year label becomes its start (``"2022/23"`` -> ``"2022"``), and in an ``ncy`` column a
+    year-group label its number (``"Year 7"`` -> ``"7"``, ``"R"`` -> ``"0"``). Anything else,
+    numbers included, is returned unchanged, so that what cannot be read still fails.
+    """
+    if values.dtype != object and not pd.api.types.is_string_dtype(values):
+        return values
+    text = values.astype("string").str.strip()
+    out = text.where(~text.str.fullmatch(_THOUSANDS).fillna(False), text.str.replace(",", "", regex=False))
+    parse = {nc.YEAR: nc.parse_academic_year_label, nc.NCY: nc.parse_ncy_label}.get(column)
+    if parse is not None:
+        uniq = out.dropna().unique()
+        mapped = {v: parse(v) for v in uniq if pd.isna(pd.to_numeric(v, errors="coerce"))}
+        mapped = {k: str(v) for k, v in mapped.items() if v is not None}
+        if mapped:
+            out = out.replace(mapped)
+    return out.astype(object).where(values.notna(), values)
+
+
+def _coerce(frame: pd.DataFrame, col: Column, source: str, label: str | None = None,
+            labels: bool = False) -> pd.Series:
     s = frame[col.name]
     if col.dtype == "str":
         missing = s.isna().to_numpy()
@@ -309,10 +340,12 @@ def _coerce(frame: pd.DataFrame, col: Column, source: str, label: str | None = N
         if col.values:
             out = _categories(frame, out, missing, col, source, label)
         return out
+    s = readable_numbers(s, col.name if labels else "")
     num = pd.to_numeric(s, errors="coerce")
     bad = num.isna().to_numpy() & s.notna().to_numpy()
     if bad.any():
-        raise_rows_error(source, col.name, frame, bad, "non-numeric value", f"a number ({col.unit})", label=label)
+        raise_rows_error(source, col.name, frame, bad, "non-numeric value",
+                         f"a number ({col.unit}){_NUMBER_HINTS.get(col.name, '') if labels else ''}", label=label)
     missing = num.isna().to_numpy()
     if col.required and missing.any():
         raise_rows_error(source, col.name, frame, missing, "missing value", f"a number ({col.unit})", label=label)
@@ -370,6 +403,7 @@ def validate_frame(
     known_areas: Iterable[str] | None = None,
     year_range: tuple[int, int] = (1950, 2100),
     published: Mapping[str, str] | None = None,
+    labels: bool = False,
 ) -> pd.DataFrame:
     """Validate a table against its schema and return it in canonical form.
 
@@ -393,6 +427,10 @@ def validate_frame(
     published : mapping, optional
         Canonical column -> the column as the file spells it (``{"pupils": "headcount"}``),
         so that messages name the column the user can find in the file.
+    labels : bool
+        Read academic-year labels in ``year`` (``"2022/23"`` -> 2022) and year-group labels in
+        ``ncy`` (``"Year 7"``, ``"R"``), as an authority's spreadsheet exports write them
+        (the tidy readers). Thousands separators (``"1,234"``) are read in any case.
 
     Returns
     -------
@@ -430,7 +468,7 @@ def validate_frame(
     for col in schema.columns:
         if col.name not in frame.columns:
             continue
-        out[col.name] = _coerce(frame, col, source, lab(col.name))
+        out[col.name] = _coerce(frame, col, source, lab(col.name), labels)
     checked = pd.DataFrame(out, index=frame.index)
     if "_line" in frame.columns:
         checked["_line"] = frame["_line"]
@@ -466,7 +504,8 @@ def validate_frame(
     if dup.any():
         raise_rows_error(
             source, "/".join(key), checked, dup, "duplicate key",
-            f"one row per {' x '.join(key)}", "Aggregate or remove the repeated rows.",
+            f"one row per {' x '.join(names.get(k, k) for k in key)}",
+            "Aggregate or remove the repeated rows.",
             label=repr("/".join(names.get(k, k) for k in key)) if names else None,
         )
     if known_areas is not None and schema.area_column in checked.columns:
@@ -493,7 +532,8 @@ def validate_frame(
             yv = years[nc.YEAR].to_numpy()
             mask = in_g & np.isin(yv, shown)
             raise_rows_error(
-                source, nc.YEAR, checked, mask, f"years not contiguous for area {g!r}: {problem}",
+                source, nc.YEAR, checked, mask,
+                f"years not contiguous for {names.get(schema.area_column, 'area')} {g!r}: {problem}",
                 "every year between the first and the last", label=lab(nc.YEAR),
             )
     checked = checked.drop(columns=["_line"], errors="ignore")

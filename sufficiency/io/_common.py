@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import SchemaError
-from ..schema import raise_rows_error
+from ..schema import raise_rows_error, readable_numbers
 
 __all__ = [
     "Provenance", "read_csv_checked", "require_columns", "sha256_of", "Loaded", "check_codes",
     "GSS_CODE", "OLD_LA_CODE", "PA_CODE", "DFE_MARKERS", "DFE_MARKERS_ALL", "marker_mask",
     "numeric_with_markers", "warn_rows", "warn_not_whole", "warn_implausible_births",
-    "note_capacity_lines",
+    "note_capacity_lines", "canonical_columns",
 ]
 
 #: ONS GSS geography code (E10000034, E07000237, E92000001, ...)
@@ -67,7 +67,7 @@ def numeric_with_markers(raw: pd.DataFrame, column: str, source: str, expected: 
         The values, and how many cells held a marker.
     """
     markers = tuple(markers)
-    s = raw[column].astype("string").str.strip()
+    s = pd.Series(readable_numbers(raw[column].astype("string").str.strip()), dtype="string")
     marker = marker_mask(s, markers)
     num = pd.to_numeric(s.where(~marker), errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(num) & s.notna().to_numpy(dtype=bool) & ~marker
@@ -139,11 +139,14 @@ def sha256_of(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def read_csv_checked(path: str | Path, *, dtype=str, **kwargs) -> pd.DataFrame:
+def read_csv_checked(path: str | Path, *, dtype=str, columns: Iterable[str] | None = None,
+                     **kwargs) -> pd.DataFrame:
     """Read a CSV exactly as published, with a ``_line`` column of file line numbers.
 
     All columns are read as text (``dtype=str``) so that each reader converts and validates
-    them explicitly; the BOM of Excel-saved files is handled.
+    them explicitly; the BOM of Excel-saved files is handled, and rows of nothing but
+    separators are dropped. ``columns``: the reader's column names, matched whatever their
+    case and spacing in the file (:func:`canonical_columns`).
 
     Raises
     ------
@@ -187,7 +190,41 @@ def read_csv_checked(path: str | Path, *, dtype=str, **kwargs) -> pd.DataFrame:
         raise SchemaError(f"{p}: has a header but no data rows.")
     frame.columns = [str(c).strip() for c in frame.columns]
     frame["_line"] = _record_lines(text, len(frame))
+    # rows of nothing but separators (",,,": what a spreadsheet saves below its data) say
+    # nothing: drop them, as pandas drops wholly blank lines
+    data_cols = [c for c in frame.columns if c != "_line"]
+    empty = frame[data_cols].apply(lambda c: c.isna() | (c.astype("string").str.strip() == "")
+                                   ).all(axis=1).to_numpy(dtype=bool)
+    if empty.any():
+        if empty.all():
+            raise SchemaError(f"{p}: has a header but no data rows (only empty rows).")
+        logger.info("%s: %d empty row(s) (only separators) ignored", p, int(empty.sum()))
+        frame = frame.loc[~empty].reset_index(drop=True)
+    if columns is not None:
+        canonical_columns(frame, columns, str(p))
     return frame
+
+
+def canonical_columns(frame: pd.DataFrame, names: Iterable[str], source: str) -> None:
+    """Rename in place the columns that spell one of ``names`` another way (``"Pupils"``,
+    ``"NCY"``, ``"From Area"`` for ``pupils``, ``ncy``, ``from_area``): case, spaces and
+    hyphens ignored. A name already present, or matched by two columns, is left alone (the
+    reader's own checks then name the columns found)."""
+    def key(c: str) -> str:
+        return "_".join(str(c).strip().lower().replace("-", " ").split())
+
+    present = set(frame.columns)
+    renames = {}
+    for name in names:
+        if name in present:
+            continue
+        found = [c for c in frame.columns if c != "_line" and key(c) == name]
+        if len(found) == 1 and found[0] not in renames:
+            renames[found[0]] = name
+    if renames:
+        logger.info("%s: column(s) read as %s", source,
+                    ", ".join(f"{a!r} -> {b!r}" for a, b in renames.items()))
+        frame.columns = [renames.get(c, c) for c in frame.columns]
 
 
 def _record_lines(text: str, n: int) -> list[int]:

@@ -56,14 +56,14 @@ def read_tidy(
     needs a history to be forecast.
     """
     source = str(path)
-    raw = read_csv_checked(path)
     schema = SCHEMAS[table]
+    raw = read_csv_checked(path, columns=[c.name for c in schema.columns])
     require_columns(raw, schema.required, source, f"a tidy {table} table")
     if table == "housing" and "site" not in raw.columns:
         raw["site"] = ""
     if nc.KIND in [c.name for c in schema.columns] and nc.KIND not in raw.columns:
         raw[nc.KIND] = kind
-    data = validate_frame(raw, schema, source, known_areas=known_areas)
+    data = validate_frame(raw, schema, source, known_areas=known_areas, labels=True)
     if table == "pupils" and known_areas is not None and schema.area_column in data:
         absent = [a for a in dict.fromkeys(known_areas) if a not in set(data[schema.area_column])]
         if absent:
@@ -86,16 +86,22 @@ def read_tidy(
     years = (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())) if nc.YEAR in data else ()
     # the file's own word on where its rows come from (a housing trajectory marked SYNTHETIC
     # or ASSUMPTION, say) goes with it to the report's sources
-    said = ""
-    if nc.SOURCE in raw.columns:
-        vals = [v for v in dict.fromkeys(raw[nc.SOURCE].astype("string").str.strip().dropna())
-                if v]
-        if vals:
-            said = ("source column: " + "; ".join(vals[:3])
-                    + (f" and {len(vals) - 3} more" if len(vals) > 3 else ""))
+    said = _source_said(raw)
     prov = Provenance(table, source, sha256_of(path), "read_tidy", len(data), years, kind,
                       publisher, said)
     return Loaded(data, (prov,))
+
+
+def _source_said(raw: pd.DataFrame, lead: str = "") -> str:
+    """The file's ``source`` column, as a provenance note (a file marked SYNTHETIC or
+    ASSUMPTION says so in the report's sources)."""
+    if nc.SOURCE not in raw.columns:
+        return ""
+    vals = [v for v in dict.fromkeys(raw[nc.SOURCE].astype("string").str.strip().dropna()) if v]
+    if not vals:
+        return ""
+    return (lead + "source column: " + "; ".join(vals[:3])
+            + (f" and {len(vals) - 3} more" if len(vals) > 3 else ""))
 
 
 def read_school_census(
@@ -110,13 +116,26 @@ def read_school_census(
         and secondary rows send each year group to the right planning area).
     """
     source = str(path)
-    raw = read_csv_checked(path)
+    raw = read_csv_checked(path, columns=[nc.SCHOOL, nc.YEAR, nc.NCY, nc.PUPILS, nc.SOURCE])
     require_columns(raw, [nc.SCHOOL, nc.YEAR, nc.NCY, nc.PUPILS], source, "a school census extract")
-    frame = raw.rename(columns={nc.SCHOOL: "_school"}).assign(**{nc.AREA: "?"})
-    checked = validate_frame(
-        frame.assign(**{nc.AREA: frame["_school"]}), "pupils", source
-    ).rename(columns={nc.AREA: nc.SCHOOL})
     lk = school_to_area.copy()
+    schools = raw[nc.SCHOOL].astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
+    unknown = (schools.notna() & ~schools.isin(set(lk[nc.SCHOOL].astype(str)))).to_numpy(dtype=bool)
+    if unknown.any():
+        cap = school_to_area.attrs.get("source", "")
+        n = len(pd.unique(schools[unknown]))
+        raise_rows_error(
+            source, nc.SCHOOL, raw, unknown,
+            f"{n} school(s) not in the capacity table's school lookup",
+            "a school id of the model's capacity data" + (f" ({cap})" if cap else ""),
+            "Add the school, with its planning area, to the capacity file ([data.capacity]), "
+            "or remove its rows.",
+        )
+    frame = raw.assign(**{nc.SCHOOL: schools})
+    checked = validate_frame(
+        frame.rename(columns={nc.SCHOOL: nc.AREA}), "pupils", source,
+        published={nc.AREA: nc.SCHOOL}, labels=True,
+    ).rename(columns={nc.AREA: nc.SCHOOL})
     if "ncy_min" not in lk:
         lk["ncy_min"], lk["ncy_max"] = nc.NCY_MIN, nc.NCY_MAX
     m = checked.merge(lk[[nc.SCHOOL, nc.AREA, "ncy_min", "ncy_max"]], on=nc.SCHOOL, how="left")
@@ -135,6 +154,6 @@ def read_school_census(
     prov = Provenance(
         "pupils", source, sha256_of(path), "read_school_census", len(data),
         (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())), "actual", "local authority",
-        "school-level census summed to planning areas",
+        "school-level census summed to planning areas" + _source_said(raw, "; "),
     )
     return Loaded(data, (prov,))

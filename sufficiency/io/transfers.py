@@ -20,8 +20,15 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import SchemaError
-from ..schema import raise_rows_error
-from ._common import Loaded, Provenance, read_csv_checked, require_columns, sha256_of
+from ..schema import raise_rows_error, readable_numbers
+from ._common import (
+    Loaded,
+    Provenance,
+    read_csv_checked,
+    require_columns,
+    sha256_of,
+    warn_not_whole,
+)
 
 __all__ = ["read_transfers"]
 
@@ -50,7 +57,7 @@ def read_transfers(path: str | Path, *, years: int | None = None) -> Loaded:
         non-numeric count, an area whose counts are all 0, ``years`` without ``year``.
     """
     source = str(path)
-    raw = read_csv_checked(path)
+    raw = read_csv_checked(path, columns=["from_area", "to_area", "share", "pupils", "year"])
     require_columns(raw, ["from_area", "to_area"], source,
                     "a transfers file (from_area, to_area, share or pupils)")
     has = [c for c in ("share", "pupils") if c in raw.columns]
@@ -67,7 +74,7 @@ def read_transfers(path: str | Path, *, years: int | None = None) -> Loaded:
         if bad.any():
             raise_rows_error(source, col, raw, bad, "missing area code", "a planning-area code")
         raw[col] = s.str.replace(r"\.0$", "", regex=True)
-    v = pd.to_numeric(raw[value], errors="coerce")
+    v = pd.to_numeric(readable_numbers(raw[value]), errors="coerce")
     bad = (v.isna() & raw[value].notna()).to_numpy(dtype=bool) | raw[value].isna().to_numpy(dtype=bool)
     if bad.any():
         raise_rows_error(source, value, raw, bad, "missing or non-numeric value",
@@ -75,7 +82,7 @@ def read_transfers(path: str | Path, *, years: int | None = None) -> Loaded:
     raw[value] = v.astype(float)
     keys = ["from_area", "to_area"]
     if "year" in raw.columns:
-        y = pd.to_numeric(raw["year"], errors="coerce")
+        y = pd.to_numeric(readable_numbers(raw["year"], "year"), errors="coerce")
         bad = (y.isna() | (y % 1 != 0) | (y < 1990) | (y > 2100)).to_numpy(dtype=bool)
         if bad.any():
             raise_rows_error(source, "year", raw, bad, "not an academic year",
@@ -97,6 +104,8 @@ def read_transfers(path: str | Path, *, years: int | None = None) -> Loaded:
     if bad.any():
         raise_rows_error(source, value, raw, bad, "out of range",
                          "a share in [0, 1]" if value == "share" else "a count of pupils >= 0")
+    if value == "pupils":
+        warn_not_whole(raw, value, source)
     kept = raw
     span: tuple[int, ...] = ()
     if "year" in raw.columns:

@@ -1,0 +1,119 @@
+"""An authority's own files as spreadsheets export them (own-data trial).
+
+All data here are SYNTHETIC test data, made up for the tests: not any authority's figures.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+from sufficiency import nomenclature as nc
+from sufficiency.exceptions import DataQualityWarning, SchemaError
+from sufficiency.io.tidy import read_school_census, read_tidy
+from sufficiency.io.transfers import read_transfers
+
+#: SYNTHETIC school -> planning area lookup
+LOOKUP = pd.DataFrame({"school": ["8851001", "8851002", "8854001"],
+                       "area": ["8850001", "8850001", "8850017"],
+                       "ncy_min": [0, 0, 7], "ncy_max": [6, 6, 11]})
+
+
+def _census(rows: list[str], header: str = "school,year,ncy,pupils") -> str:
+    return header + "\n" + "\n".join(rows) + "\n"
+
+
+ROWS = ["8851001,2021,0,30", "8851002,2021,0,25", "8851001,2022,0,31", "8851002,2022,0,24",
+        "8854001,2021,7,150", "8854001,2022,7,160"]
+
+
+def _write(tmp_path, text: str, name: str = "school_census.csv", encoding: str = "utf-8"):
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return p
+
+
+def _totals(path) -> dict:
+    d = read_school_census(path, LOOKUP).data
+    return {(r.area, r.year, r.ncy): r.pupils for r in d.itertuples()}
+
+
+def test_spreadsheet_variants_of_a_census_extract_read_as_the_plain_file(tmp_path):
+    """SYNTHETIC: BOM, capitalised headers, thousands separators, "Year 7"/"R" year groups,
+    "2022/23" years, cp1252 names, CRLF and rows of bare separators at the end."""
+    plain = _totals(_write(tmp_path, _census(ROWS)))
+    messy = ("School,Year,NCY,Pupils,School Name\r\n"
+             '8851001,2021/22,R,30,St Mary\u2019s Caf\u00e9\r\n'
+             '8851002,2021/22,Reception,25,x\r\n'
+             '8851001,2022/23,R,31,x\r\n'
+             '8851002,2022-23,Rec,24,x\r\n'
+             '8854001,2021,Year 7,150,x\r\n'
+             '8854001,2022,Y7,"1,160",x\r\n'
+             ",,,,\r\n,,,,\r\n\r\n")
+    got = _totals(_write(tmp_path, messy, "messy.csv", "cp1252"))
+    assert got == {**plain, ("8850017", 2022, 7): 1160.0}
+
+
+def test_census_errors_name_the_school_and_lines(tmp_path):
+    """SYNTHETIC: a school not in the capacity lookup is named with its file line (not a row
+    number after sorting) and what to do; a gap in a school's years names the school."""
+    p = _write(tmp_path, _census(ROWS + ["8859999,2022,3,12"]))
+    with pytest.raises(SchemaError, match=r"'8859999'.*line\(s\) 8\).*capacity file"):
+        read_school_census(p, LOOKUP)
+    rows = ROWS + ["8851001,2024,0,33", "8851002,2023,0,20", "8851002,2024,0,21"]
+    with pytest.raises(SchemaError, match=r"not contiguous for school '8851001'"):
+        read_school_census(_write(tmp_path, _census(rows), "gap.csv"), LOOKUP)
+    with pytest.raises(SchemaError, match=r"one row per school x year x ncy"):
+        read_school_census(_write(tmp_path, _census(ROWS + [ROWS[0]]), "dup.csv"), LOOKUP)
+
+
+def test_values_that_are_not_labels_still_fail(tmp_path):
+    """SYNTHETIC: "2022/24" is not an academic year, "Year 7a" not a year group, "1,23" not
+    a number with a thousands separator."""
+    for bad, col in (("8851001,2022/24,0,30", "year"), ("8851001,2022,Year 7a,30", "ncy"),
+                     ('8851001,2022,0,"1,23"', "pupils")):
+        with pytest.raises(SchemaError, match=f"column '{col}'"):
+            read_school_census(_write(tmp_path, _census([bad]), "bad.csv"), LOOKUP)
+
+
+def test_only_separators_is_no_data(tmp_path):
+    """SYNTHETIC: a header and rows of commas only has no data rows."""
+    with pytest.raises(SchemaError, match="no data rows"):
+        read_school_census(_write(tmp_path, _census([",,,", ",,,"])), LOOKUP)
+
+
+def test_housing_and_transfers_variants(tmp_path):
+    """SYNTHETIC housing trajectory and transfer counts as spreadsheets export them."""
+    h = _write(tmp_path, "\ufeffArea,Year,Dwellings,Site\n8850001,2024/25,\"1,250\",A\n"
+               "8850001,2025/26,300,A\n,,,\n", "housing.csv")
+    d = read_tidy(h, "housing", known_areas=["8850001"]).data
+    assert d[nc.YEAR].tolist() == [2024, 2025] and d["dwellings"].tolist() == [1250.0, 300.0]
+    t = _write(tmp_path, "From Area,To_Area,Year,Pupils\n8850001,8850017,2022/23,\"1,000\"\n"
+               "8850001,8850018,2022,10\n,,,\n", "transfers.csv")
+    out = read_transfers(t).data
+    assert out["pupils"].tolist() == [1000.0, 10.0]
+    t2 = _write(tmp_path, "from_area,to_area,pupils\n8850001,8850017,10.5\n", "t2.csv")
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        read_transfers(t2)
+    assert any(issubclass(x.category, DataQualityWarning) and "not a whole number" in str(x.message)
+               for x in w)
+
+
+def test_labels_parse():
+    assert nc.parse_academic_year_label("2022/23") == 2022
+    assert nc.parse_academic_year_label("1999/00") == 1999
+    assert nc.parse_academic_year_label("2022/2023") == 2022
+    assert nc.parse_academic_year_label("2022/24") is None
+    assert nc.parse_ncy_label("Year 11") == 11 and nc.parse_ncy_label("N1") == -2
+    assert nc.parse_ncy_label("7") is None
+
+
+def test_a_census_extracts_source_column_goes_to_its_provenance(tmp_path):
+    """SYNTHETIC: a census extract marked SYNTHETIC in its source column was listed as plain
+    local authority data; the file's own word now goes with it, as for the tidy readers."""
+    text = _census([r + ",SYNTHETIC test extract" for r in ROWS], "school,year,ncy,pupils,Source")
+    prov = read_school_census(_write(tmp_path, text), LOOKUP).provenance[0]
+    assert "SYNTHETIC test extract" in prov.note
