@@ -744,7 +744,11 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     if t_src is not None:
         from .io.transfers import read_transfers
 
-        prov += read_transfers(t_src.path, years=t_src.options.get("years")).provenance
+        # its warnings were given when the model loaded: read again only for the record, so
+        # quietly (validate printed each twice; own-data trial)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            prov += read_transfers(t_src.path, years=t_src.options.get("years")).provenance
 
     from ._model_checks import check_against_data
 

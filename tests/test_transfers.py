@@ -220,3 +220,21 @@ def test_equal_split_with_no_area_to_take_the_pupils(tmp_path):
     with pytest.raises(ConfigError, match=r'\[\[areas\]\] P \(P\): transfer = "equal": no area '
                        r"starts at Year 7, so its Year 6 has nowhere to go"):
         load_model(tmp_path / "m.toml")
+
+
+
+def test_a_transfers_files_warnings_are_given_once(tmp_path):
+    # the file was read when the model loaded and again by load_inputs for the record, so
+    # validate printed each of its warnings twice (own-data trial). Fractional counts warn.
+    import warnings
+
+    from sufficiency import load_inputs
+
+    cfg = tomllib.loads(MODEL.read_text())
+    rows = ["from_area,to_area,pupils"] + [f"{a['code']},{to},{100.5 * v}"
+                                           for a in cfg["areas"] for to, v in a.get("transfer", {}).items()]
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        load_inputs(load_model(_model_with_file(tmp_path, rows="\n".join(rows) + "\n")))
+    frac = [x for x in w if "not a whole number" in str(x.message) and "transfers.csv" in str(x.message)]
+    assert len(frac) == 1, [str(x.message)[:80] for x in frac]
