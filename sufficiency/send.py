@@ -560,9 +560,12 @@ def forecast_send(
                           f"{', '.join(k for k in _DEFAULTS if k != 'count_independent')} "
                           "or the named arguments")
     p = _params(sec, cfg.shown_path, count_independent=count_independent, **params)
-    if horizon is not None and not (is_whole(horizon) and 1 <= horizon <= 30):
-        raise ConfigError(f"forecast_send(horizon={horizon!r}): expected a whole number of "
-                          "years, 1..30")
+    if horizon is not None:
+        from .forecast import _PARAM_CHECKS  # the one rule for a horizon
+
+        ok, expected = _PARAM_CHECKS["horizon"]
+        if not ok(horizon):
+            raise ConfigError(f"forecast_send(horizon={horizon!r}): expected {expected}")
     scen, central = check_scenarios(
         scenarios if scenarios is not None else sec.get("scenarios", SCENARIOS),
         scenario or sec.get("scenario", "trend"), cfg.shown_path)

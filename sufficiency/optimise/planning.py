@@ -78,14 +78,13 @@ def _extra_demand(result, name: str, first: int, last: int):
     if result is None:
         return None, None
     f = result.demand_frame() if hasattr(result, "demand_frame") else result
+    arg, kind = ("send", "SendResult") if name == "special" else (name, "EarlyYearsResult")
     if not isinstance(f, pd.DataFrame):
-        raise TypeError(f"plan({'send' if name == 'special' else name}=...): a "
-                        f"{type(result).__name__}; expected a "
-                        f"{'SendResult' if name == 'special' else 'EarlyYearsResult'} or its "
-                        "demand_frame()")
+        raise TypeError(f"plan({arg}=...): a {type(result).__name__}; expected a {kind} or "
+                        "its demand_frame()")
     missing = [c for c in (nc.AREA, nc.PHASE, nc.YEAR, "places") if c not in f.columns]
     if missing:
-        raise SchemaError(f"plan({'send' if name == 'special' else name}=...): missing column(s) "
+        raise SchemaError(f"plan({arg}=...): missing column(s) "
                           f"{missing}; expected a demand_frame() with area, phase, year, places "
                           f"[, places_lower, places_upper, capacity], found {list(f.columns)}")
     # only the plan's years matter (history before the supply year has no capacity figure)

@@ -674,7 +674,7 @@ def recommendations(data: ReportData) -> list[str]:
             check = (" and to officers confirming each planning area's current capacity and "
                      f"pupils on roll (this report's {_join(why)})" if why else "")
             recs.append(
-                f"approves in principle the capital programme of {fmt_gbp_m(total)} for "
+                f"{APPROVES_PROGRAMME} of {fmt_gbp_m(total)} for "
                 f"{_join(what)} in {plural(len(plan), 'project')} {_years_span(y0, y1)}, "
                 "subject to the Council's capital approval "
                 f"process{check}{_assumed_parts(data, plan)}{_behind_areas_pointer(data)};"
@@ -775,10 +775,10 @@ def recommendations(data: ReportData) -> list[str]:
         rec = (("notes, but does not agree until current capacity is confirmed"
                 + (" (its area's pupils already exceed its places on record)" if own else "")
                 + ", " if withheld else
-                "agrees in principle, subject to officers confirming its area's current "
+                f"{AGREES} in principle, subject to officers confirming its area's current "
                 "capacity and pupils on roll, " if data.approval_withheld else
-                "agrees in principle, subject to the conditions of the capital programme "
-                "above, " if conditional else "agrees ")
+                f"{AGREES} in principle, subject to the conditions of the capital programme "
+                "above, " if conditional else f"{AGREES} ")
                + f"the recommended option for {area_phase(key['area_name'], key['phase'])} places"
                + (", instead of " + _join([
                    f"the {name} ({fmt_gbp_m(cost)}, earliest September {int(opens)})"
@@ -825,16 +825,23 @@ def recommendations(data: ReportData) -> list[str]:
                if data.send is not None and not data.send.empty else "")
     if redo:
         recs.append("asks officers to have this report's pupil forecasts (by planning area and "
-                    f"year group, scap_pupil_forecasts.csv) {_join(redo)}, and delegates "
-                    "authority to the Director responsible for education, with the Cabinet "
+                    f"year group, scap_pupil_forecasts.csv) {_join(redo)}, and {DELEGATES} "
+                    "to the Director responsible for education, with the Cabinet "
                     "Member, to submit those forecasts, in the same form, as the pupil forecast "
                     "part of the Council's School Capacity (SCAP) return" + special + ".")
     else:
-        recs.append("delegates authority to the Director responsible for education to submit "
+        recs.append(f"{DELEGATES} to the Director responsible for education to submit "
                     "the pupil forecasts in this report (by planning area and year group, "
                     "scap_pupil_forecasts.csv) as the pupil forecast part of the Council's "
                     "School Capacity (SCAP) return" + special + ".")
     return recs
+
+
+#: how the recommendations that are decisions open or say so; :func:`recommendations` writes
+#: them and :func:`decisions_sought` finds them by them, so the two cannot drift apart
+APPROVES_PROGRAMME = "approves in principle the capital programme"
+AGREES = "agrees"
+DELEGATES = "delegates authority"
 
 
 def decisions_sought(data: ReportData, recs: list[str]) -> str:
@@ -848,7 +855,7 @@ def decisions_sought(data: ReportData, recs: list[str]) -> str:
     plan = data.plan
     key = data.key_decision
     for i, r in enumerate(recs, start=1):
-        if r.startswith("approves in principle the capital programme") and plan is not None \
+        if r.startswith(APPROVES_PROGRAMME) and plan is not None \
                 and not plan.empty:
             y0, y1 = int(plan[nc.YEAR].min()), int(plan[nc.YEAR].max())
             bulge, other = temporary_masks(plan)
@@ -860,12 +867,12 @@ def decisions_sought(data: ReportData, recs: list[str]) -> str:
                 + (f" ({fmt_count(temp)} of them temporary)" if temp >= 0.5 else "")
                 + f" in {plural(len(plan), 'project')} {_years_span(y0, y1)}, subject to "
                 f"conditions (recommendation {i})")
-        elif r.startswith("agrees") and key is not None and key.get("recommended") is not None:
+        elif r.startswith(AGREES) and key is not None and key.get("recommended") is not None:
             k = key["recommended"]
             asks.append(
                 f"to agree the recommended option for {area_phase(key['area_name'], key['phase'])}"
                 f" places, {fmt_gbp_m(k['cost'])} within that programme (recommendation {i})")
-        elif "delegates authority" in r:
+        elif DELEGATES in r:
             asks.append("to delegate the submission of the pupil forecasts in the Council's "
                         f"School Capacity (SCAP) return (recommendation {i})")
     if not asks:
