@@ -53,7 +53,15 @@ def test_cost_benchmarks_worcestershire(data_dir):
 def test_scorecards_bad_input(tmp_path, data_dir):
     d = tmp_path / "cards"
     d.mkdir()
-    with pytest.raises(SchemaError, match="no scorecard files"):
+    with pytest.raises(SchemaError, match="no scorecard files") as e:
+        read_scorecards(d)
+    assert "Did you mean" not in str(e.value)
+    # the folder above the scorecards given (as `--scorecards ../shared/data`): the error names
+    # the folder that has them
+    inner = d / "school_places_scorecards"
+    inner.mkdir()
+    shutil.copy(data_dir / "school_places_scorecards" / "2023_scorecards_data_2023.csv", inner)
+    with pytest.raises(SchemaError, match=r"Did you mean .*school_places_scorecards\?"):
         read_scorecards(d)
     src = data_dir / "school_places_scorecards" / "2023_scorecards_data_2023.csv"
     lines = src.read_text(encoding="utf-8-sig").splitlines()

@@ -97,9 +97,7 @@ def _label_year(label: str, default: int) -> int:
     return y if y >= 1000 else 2000 + y
 
 
-def _edition_files(directory: Path) -> list[tuple[int, Path]]:
-    if not directory.is_dir():
-        raise SchemaError(f"{directory}: not a directory; expected the scorecards folder.")
+def _editions_in(directory: Path) -> list[tuple[int, Path]]:
     out = []
     for p in sorted(directory.glob("*.csv")):
         if "metadata" in p.name:
@@ -108,9 +106,19 @@ def _edition_files(directory: Path) -> list[tuple[int, Path]]:
         if not m:
             continue
         out.append((int(m.group(1)), p))
+    return out
+
+
+def _edition_files(directory: Path) -> list[tuple[int, Path]]:
+    if not directory.is_dir():
+        raise SchemaError(f"{directory}: not a directory; expected the scorecards folder.")
+    out = _editions_in(directory)
     if not out:
+        # the folder of all the data given instead of its scorecards folder: name the one to use
+        inside = [str(d) for d in sorted(directory.iterdir()) if d.is_dir() and _editions_in(d)]
         raise SchemaError(
             f"{directory}: no scorecard files found; expected files named YYYY_scorecard*_data*.csv."
+            + (f" Did you mean {' or '.join(inside)}?" if inside else "")
         )
     return out
 
