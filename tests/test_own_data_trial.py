@@ -182,3 +182,27 @@ def test_a_middle_schools_area_is_checked_by_year_group(tmp_path):
     with pytest.raises(SchemaError, match=r"school 8852001 \(Y7, line 3\): 8850001 here, "
                        "8850017 in the lookup"):
         read_school_census(_write(tmp_path, wrong, "w.csv"), lookup)
+
+
+def test_housing_completions_are_whole_dwellings(tmp_path):
+    """SYNTHETIC housing trajectory: 12.5 dwellings (and "1,250.5", as a spreadsheet writes
+    it) were accepted silently; they are used as they are but warned about, naming the file,
+    column, lines and values. A negative completion is an error naming its line."""
+    h = _write(tmp_path, "area,year,dwellings\n8850001,2024,12.5\n8850001,2025,30\n"
+               '8850001,2026,"1,250.5"\n', "housing.csv")
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        d = read_tidy(h, "housing", known_areas=["8850001"]).data
+    assert d["dwellings"].tolist() == [12.5, 30.0, 1250.5]
+    said = [str(x.message) for x in w if issubclass(x.category, DataQualityWarning)]
+    assert len(said) == 1
+    assert said[0].startswith(f"{h}: column 'dwellings': count of dwellings not a whole number "
+                              "in 2 row(s) (line(s) 2, 4; value(s) '12.5', '1,250.5')")
+    whole = _write(tmp_path, "area,year,dwellings\n8850001,2024,12\n", "whole.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_tidy(whole, "housing", known_areas=["8850001"])
+    neg = _write(tmp_path, "area,year,dwellings\n8850001,2024,12\n8850001,2025,-3\n", "neg.csv")
+    with pytest.raises(SchemaError, match=r"column 'dwellings': negative value \(value\(s\) "
+                       r"'-3.0'\) in 1 row\(s\) \(line\(s\) 3\)"):
+        read_tidy(neg, "housing", known_areas=["8850001"])

@@ -78,6 +78,9 @@ def read_tidy(
         # observed counts are whole pupils (derived or apportioned rows may be fractional)
         kinds = raw[nc.KIND].astype("string").str.strip().str.lower()
         warn_not_whole(raw, nc.PUPILS, source, rows=(kinds == "actual").fillna(False).to_numpy(dtype=bool))
+    if table == "housing":
+        # completions are counts of dwellings (negative ones fail in validate_frame)
+        warn_not_whole(raw, nc.DWELLINGS, source, counts="dwellings")
     if table == "births":
         warn_implausible_births(raw.assign(**{nc.AREA: raw[nc.AREA].astype("string").str.strip()}),
                                 source)
