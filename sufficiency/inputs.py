@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import warnings
 from dataclasses import dataclass, field, replace
 from os import PathLike
@@ -506,14 +507,62 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         inputs = _load_inputs(config)
-    kept = []
-    for w in caught:
-        # issued again (the CLI prints each once), at the caller's line so that a library
-        # user's filters and the once-per-location default apply; data-quality ones are kept
-        warnings.warn(w.message, w.category, stacklevel=2)
-        if issubclass(w.category, DataQualityWarning):
-            kept.append(str(w.message))
+    _reissue(caught)
+    kept = [str(w.message) for w in caught if issubclass(w.category, DataQualityWarning)]
     return replace(inputs, warnings=tuple(dict.fromkeys(kept)))
+
+
+#: what :func:`_reissue` has issued, and the filters list (and its contents) it was issued under
+_ISSUED: set[tuple] = set()
+_ISSUED_UNDER: list = [None, None]
+
+
+def _filter_action(text: str, category: type, module: str, lineno: int) -> str:
+    """The action the warnings filters take for a warning issued at ``module`` line
+    ``lineno``: the first filter that matches, as :func:`warnings.warn_explicit` finds it."""
+    for action, msg, cat, mod, ln in warnings.filters:
+        if ((msg is None or msg.match(text)) and issubclass(category, cat)
+                and (mod is None or mod.match(module)) and (ln == 0 or ln == lineno)):
+            return action
+    return warnings.defaultaction
+
+
+def _reissue(caught: list) -> None:
+    """Issue the warnings caught while loading again, at the line that called
+    :func:`load_inputs`, each distinct one (category and text) once per load.
+
+    Python's once-per-location rule (the ``"default"`` action: a warning's text shown once
+    per line of code that issues it) does not survive a load: the ``catch_warnings`` that
+    catches them (and that of any library call made between two loads) makes Python forget
+    what it has shown, so every load of the same data repeated every warning (a loop over
+    scenarios, a notebook cell run twice). The rule is kept here instead: under the
+    ``"default"``, ``"module"`` and ``"once"`` actions a warning already issued at the same
+    line (module, anywhere) is not issued again until the filters change or another
+    ``catch_warnings`` context is entered, as Python would do;
+    ``"always"`` (``sufficiency validate``), ``"error"`` and ``"ignore"`` act as ever. Every
+    load keeps its warnings in :attr:`ModelInputs.warnings` whatever is shown.
+    """
+    caller = sys._getframe(2)  # the caller of load_inputs
+    filename, lineno = caller.f_code.co_filename, caller.f_lineno
+    module = caller.f_globals.get("__name__", "<string>")
+    # filters changed, or another catch_warnings context (a test's, say): Python would forget
+    # what it had shown
+    if warnings.filters is not _ISSUED_UNDER[0] or list(warnings.filters) != _ISSUED_UNDER[1]:
+        _ISSUED.clear()
+        _ISSUED_UNDER[:] = [warnings.filters, list(warnings.filters)]
+    seen = set()
+    for w in caught:
+        text = str(w.message)
+        if (w.category, text) in seen:  # raised twice while loading: once is enough
+            continue
+        seen.add((w.category, text))
+        action = _filter_action(text, w.category, module, lineno)
+        key = {"default": (filename, lineno), "module": (filename,), "once": ()}.get(action)
+        if key is not None:
+            if (action, w.category, text, *key) in _ISSUED:
+                continue
+            _ISSUED.add((action, w.category, text, *key))
+        warnings.warn(w.message, w.category, stacklevel=3)
 
 
 def _load_inputs(config: ModelConfig) -> ModelInputs:

@@ -55,6 +55,38 @@ def core_pipeline(inputs):
     return results, missing
 
 
+#: the cover date of the report the report fixtures build
+REPORT_DATE = "2026-11-22"
+
+
+@pytest.fixture(scope="session")
+def report_run(inputs, core_pipeline):
+    """The default report built once from :func:`core_pipeline` (SEND and early years left
+    out: the report says they are not available in this run), dated :data:`REPORT_DATE`:
+    ``(inputs, results, data)``; read only (tests/test_report.py, test_cabinet_review.py)."""
+    from sufficiency.report import build_report
+
+    results, missing = core_pipeline
+    data = build_report(inputs, **results, missing=missing, report_date=REPORT_DATE)
+    return inputs, results, data
+
+
+@pytest.fixture(scope="session")
+def report_sections(report_run):
+    """The page sections of :func:`report_run`'s report; read only."""
+    from sufficiency.report.render import page_sections
+
+    return page_sections(report_run[2])
+
+
+@pytest.fixture(scope="session")
+def report_html(report_run, report_sections):
+    """The HTML of :func:`report_run`'s report."""
+    from sufficiency.report import render_html
+
+    return render_html(report_run[2], report_sections)
+
+
 @pytest.fixture
 def tiny_pupils() -> pd.DataFrame:
     """Synthetic authority (test data only): two areas, 2015-2020, R-Y13, constant cohorts.

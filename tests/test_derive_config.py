@@ -168,6 +168,50 @@ def test_one_line_swap_to_school_census(tmp_path, model_path, inputs):
     assert len(hist) and "derived" not in set(hist["kind"])
 
 
+def test_a_school_opened_since_the_capacity_data_from_the_cli(tmp_path, model_path, inputs):
+    """A census extract with a school the SCAP 2015 lookup does not have failed to load as a
+    whole; its 'area' column now places it, from the command line as from the library.
+
+    The extract is SYNTHETIC (test data only): every SCAP school, 2020-2022, its roll spread
+    over its year groups, and a made-up new primary school 8853999 in Bewdley (8850001),
+    20 pupils a year group.
+    """
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from sufficiency.cli import cli
+
+    rows = []
+    for _, s in inputs.capacity.iterrows():
+        groups = range(int(s["ncy_min"]), int(s["ncy_max"]) + 1)
+        rows += [(s["school"], y, g, round(s["roll"] / len(groups)), "")
+                 for y in range(2020, 2023) for g in groups]
+    rows += [("8853999", y, g, 20, "8850001") for y in range(2020, 2023) for g in range(7)]
+    extract = pd.DataFrame(rows, columns=["school", "year", "ncy", "pupils", "area"])
+    extract = extract.groupby(["school", "year", "ncy", "area"], as_index=False)["pupils"].sum()
+    extract.to_csv(tmp_path / "school_census.csv", index=False)
+    root = model_path.parent.parent.resolve()
+    text = model_path.read_text().replace(
+        'pupils_by_area = { reader = "derived" }',
+        'pupils_by_area = { path = "school_census.csv", reader = "school_census" }'
+    ).replace('"../data/', f'"{root}/data/')
+    model = tmp_path / "own.toml"
+    model.write_text(text)
+
+    res = CliRunner().invoke(cli, ["validate", str(model)])
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert "school 8853999 in area 8850001" in said and "no places for them" in said
+    res = CliRunner().invoke(cli, ["forecast", str(model), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    out = pd.read_csv(tmp_path / "out" / "forecast.csv", dtype={"area": str})
+    hist = out[(out["kind"] == "actual") & (out["area"] == "8850001") & (out["year"] == 2022)]
+    own = extract[extract["school"].isin(
+        inputs.capacity.loc[inputs.capacity["area"] == "8850001", "school"])]
+    assert hist["pupils"].sum() == own.loc[own["year"] == 2022, "pupils"].sum() + 7 * 20
+    assert "8853999 in 8850001" in (tmp_path / "out" / "notes.txt").read_text()
+
+
 def test_a_model_of_whole_phase_areas_is_still_calibrated_on_authorities(tmp_path):
     """Stoke-on-Trent's two planning areas are each its whole phase: their history is the
     census's own count (kind 'actual'), but the model still has only the authority's

@@ -334,6 +334,48 @@ def test_load_warnings_are_kept_for_the_report(tmp_path):
     assert DERIVED_WARNING in [str(w.message) for w in got]  # still issued
 
 
+def test_a_second_load_follows_pythons_once_per_line_rule(monkeypatch):
+    """Loading the same model twice from one line (a loop over scenarios, the REPL) repeated
+    every data warning: load_inputs' own catch_warnings made Python forget what it had shown.
+    Under the default filter each is now shown once per line that loads, as Python does for
+    any warning; from another line, or under "always", each load shows it again, and a
+    warning raised twice within one load is shown once. Every load keeps its warnings."""
+    import warnings
+
+    from sufficiency import load_inputs, load_model
+    from sufficiency.exceptions import DataQualityWarning
+    from sufficiency.inputs import DERIVED_WARNING
+
+    cfg = load_model(DATA.parent / "models" / "worcestershire.toml")
+
+    def shown(got):
+        return [str(w.message) for w in got].count(DERIVED_WARNING)
+
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("default")
+        loads = [load_inputs(cfg) for _ in range(2)]  # one line
+        assert shown(got) == 1
+        load_inputs(cfg)  # another line
+        assert shown(got) == 2
+    assert all(DERIVED_WARNING in x.warnings for x in loads)
+
+    # a warning raised twice while loading (a file read twice): once, even under "always"
+    import sufficiency.inputs as inputs_module
+
+    def twice(cfg):
+        for _ in range(2):
+            warnings.warn("SYNTHETIC: the same problem found twice", DataQualityWarning,
+                          stacklevel=2)
+    monkeypatch.setattr(inputs_module, "_warn_three_tier_labels", twice)
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        for _ in range(2):
+            load_inputs(cfg)
+    said = [str(w.message) for w in got]
+    assert said.count("SYNTHETIC: the same problem found twice") == 2  # once per load
+    assert said.count(DERIVED_WARNING) == 2
+
+
 def test_files_the_csv_module_cannot_count_keep_plain_line_numbers(tmp_path):
     """Old Mac line endings and huge fields parse in pandas but not in the csv module that
     counts lines: they are read, numbered the plain way (review)."""

@@ -117,3 +117,92 @@ def test_a_census_extracts_source_column_goes_to_its_provenance(tmp_path):
     text = _census([r + ",SYNTHETIC test extract" for r in ROWS], "school,year,ncy,pupils,Source")
     prov = read_school_census(_write(tmp_path, text), LOOKUP).provenance[0]
     assert "SYNTHETIC test extract" in prov.note
+
+
+# --- schools opened since the capacity data: the extract's own area column -------------------
+def _read_warned(path, **kw):
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        d = read_school_census(path, LOOKUP, **kw)
+    return d, [str(x.message) for x in w if issubclass(x.category, DataQualityWarning)]
+
+
+def test_a_new_school_takes_its_area_from_the_extract(tmp_path):
+    """SYNTHETIC: school 8851003 opened after the capacity data (not in the lookup); the
+    extract's 'Area' column (any case) places it, and the known schools' blank cells keep the
+    lookup's areas. Its pupils have no places in the model: a warning says so, naming the
+    school, its area and line."""
+    rows = [r + "," for r in ROWS] + ["8851003,2021,0,10,8850017", "8851003,2022,0,12,8850017"]
+    rows[0] = ROWS[0] + ",8850001"  # a known school's own area, written out: agrees
+    got, warned = _read_warned(_write(tmp_path, _census(rows, "school,year,ncy,pupils,Area")),
+                               known_areas=["8850001", "8850017"])
+    t = {(r.area, r.year, r.ncy): r.pupils for r in got.data.itertuples()}
+    assert t[("8850001", 2021, 0)] == 55 and t[("8850017", 2022, 0)] == 12
+    assert t[("8850017", 2022, 7)] == 160
+    assert len(warned) == 1 and "school 8851003 in area 8850017 (line 8)" in warned[0]
+    assert "no places" in warned[0] and "[data.capacity]" in warned[0]
+    assert "8851003 in 8850017" in got.provenance[0].note
+
+
+def test_the_area_column_errors_name_school_line_and_both_areas(tmp_path):
+    """SYNTHETIC: an unknown area code is an error naming it; an area that differs from the
+    lookup's for a known school is an error naming the school, its line and both areas (its
+    places stay in the lookup's area); a new school still without an area keeps the error,
+    now saying to give it one."""
+    rows = [r + "," for r in ROWS]
+    bad_code = rows + ["8851003,2022,0,12,8859999"]
+    with pytest.raises(SchemaError, match=r"column 'area': unknown area code \(value\(s\) "
+                       r"'8859999'\).*line\(s\) 8\)"):
+        read_school_census(_write(tmp_path, _census(bad_code, "school,year,ncy,pupils,area")),
+                           LOOKUP, known_areas=["8850001", "8850017"])
+    moved = list(rows)
+    moved[2] = ROWS[2] + ",8850017"  # 8851001 2022: the lookup has it in 8850001
+    with pytest.raises(SchemaError) as exc:
+        read_school_census(_write(tmp_path, _census(moved, "school,year,ncy,pupils,area")),
+                           LOOKUP, known_areas=["8850001", "8850017"])
+    msg = str(exc.value)
+    assert "school 8851001 (R, line 4): 8850017 here, 8850001 in the lookup" in msg
+    assert "line(s) 4)" in msg and "Blank the cell" in msg
+    blank = rows + ["8851003,2022,0,12,"]
+    with pytest.raises(SchemaError, match=r"'8851003'.*line\(s\) 8\).*'area' column"):
+        read_school_census(_write(tmp_path, _census(blank, "school,year,ncy,pupils,area")), LOOKUP)
+
+
+def test_a_middle_schools_area_is_checked_by_year_group(tmp_path):
+    """SYNTHETIC: a middle school's Year 6 goes to its primary area and Year 7 to its
+    secondary area; an extract giving both the primary area is wrong for Year 7 only."""
+    lookup = pd.DataFrame({"school": ["8852001", "8852001"], "area": ["8850001", "8850017"],
+                           "ncy_min": [5, 7], "ncy_max": [6, 8]})
+    ok = _census(["8852001,2022,6,30,8850001", "8852001,2022,7,31,8850017"],
+                 "school,year,ncy,pupils,area")
+    d = read_school_census(_write(tmp_path, ok), lookup).data
+    assert dict(zip(d["area"], d["pupils"])) == {"8850001": 30, "8850017": 31}
+    wrong = _census(["8852001,2022,6,30,8850001", "8852001,2022,7,31,8850001"],
+                    "school,year,ncy,pupils,area")
+    with pytest.raises(SchemaError, match=r"school 8852001 \(Y7, line 3\): 8850001 here, "
+                       "8850017 in the lookup"):
+        read_school_census(_write(tmp_path, wrong, "w.csv"), lookup)
+
+
+def test_housing_completions_are_whole_dwellings(tmp_path):
+    """SYNTHETIC housing trajectory: 12.5 dwellings (and "1,250.5", as a spreadsheet writes
+    it) were accepted silently; they are used as they are but warned about, naming the file,
+    column, lines and values. A negative completion is an error naming its line."""
+    h = _write(tmp_path, "area,year,dwellings\n8850001,2024,12.5\n8850001,2025,30\n"
+               '8850001,2026,"1,250.5"\n', "housing.csv")
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        d = read_tidy(h, "housing", known_areas=["8850001"]).data
+    assert d["dwellings"].tolist() == [12.5, 30.0, 1250.5]
+    said = [str(x.message) for x in w if issubclass(x.category, DataQualityWarning)]
+    assert len(said) == 1
+    assert said[0].startswith(f"{h}: column 'dwellings': count of dwellings not a whole number "
+                              "in 2 row(s) (line(s) 2, 4; value(s) '12.5', '1,250.5')")
+    whole = _write(tmp_path, "area,year,dwellings\n8850001,2024,12\n", "whole.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_tidy(whole, "housing", known_areas=["8850001"])
+    neg = _write(tmp_path, "area,year,dwellings\n8850001,2024,12\n8850001,2025,-3\n", "neg.csv")
+    with pytest.raises(SchemaError, match=r"column 'dwellings': negative value \(value\(s\) "
+                       r"'-3.0'\) in 1 row\(s\) \(line\(s\) 3\)"):
+        read_tidy(neg, "housing", known_areas=["8850001"])

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import REPORT_DATE
 
 from sufficiency import nomenclature as nc
 from sufficiency.report import (
@@ -38,64 +39,45 @@ from sufficiency.report.text import (
     recommendations,
 )
 
-DATE = "2026-11-22"
-
-
-@pytest.fixture(scope="module")
-def run(inputs, core_pipeline):
-    # SEND and early years are left out (the report then says they are not available in
-    # this run)
-    results, missing = core_pipeline
-    data = build_report(inputs, **results, missing=missing, report_date=DATE)
-    return inputs, results, data
-
-
-@pytest.fixture(scope="module")
-def sections(run):
-    return page_sections(run[2])
-
-
-@pytest.fixture(scope="module")
-def html(run, sections):
-    return render_html(run[2], sections)
+DATE = REPORT_DATE  # the report fixtures' (conftest.py)
 
 
 def _suff(results) -> pd.DataFrame:
     return results["sufficiency"].to_frame()
 
 
-def test_pipeline_ran_the_engine(run):
-    _, results, data = run
+def test_pipeline_ran_the_engine(report_run):
+    _, results, data = report_run
     assert results["forecast"] is not None, data.missing
     assert results["sufficiency"] is not None
     assert len(data.areas) == 33
 
 
-def test_html_structure(run, html):
-    _, _, data = run
+def test_html_structure(report_run, report_html):
+    _, _, data = report_run
     for anchor in ("cover", "contents", "recommendations", "summary", "method", "areas", "send",
                    "early-years", "options", "capital", "glossary", "sources"):
-        assert f'id="{anchor}"' in html, anchor
+        assert f'id="{anchor}"' in report_html, anchor
     # one page per planning area, each with its chart
-    assert html.count('<section class="area"') == 33
-    assert html.count("<svg") == 33 + 2
+    assert report_html.count('<section class="area"') == 33
+    assert report_html.count("<svg") == 33 + 2
     # derived history flagged in the method and on every area page
-    assert html.count("are <strong>derived</strong>") == 33
-    assert "What is derived rather than observed" in html
-    assert "Open Government Licence v3.0" in html
-    assert data.meta["run_id"] in html and DATE in html
+    assert report_html.count("are <strong>derived</strong>") == 33
+    assert "What is derived rather than observed" in report_html
+    assert "Open Government Licence v3.0" in report_html
+    assert data.meta["run_id"] in report_html and DATE in report_html
     # self-contained: no external resources
-    assert not re.search(r'<(link|script|img)[^>]+(href|src)="(http|//)', html)
+    assert not re.search(r'<(link|script|img)[^>]+(href|src)="(http|//)', report_html)
 
 
-def test_recommendations_are_numbered_and_verb_led(run, html):
-    recs = recommendations(run[2])
+def test_recommendations_are_numbered_and_verb_led(report_run, report_html):
+    recs = recommendations(report_run[2])
     assert len(recs) >= 3
     verbs = ("notes", "approves", "agrees", "delegates", "asks")
     assert all(r.split()[0] in verbs for r in recs), recs
-    assert '<ol class="recs">' in html
+    assert '<ol class="recs">' in report_html
     # the first recommendations quote the position at the last milestone, from SufficiencyResult
-    _, results, data = run
+    _, results, data = report_run
     suff = _suff(results)
     last = data.milestones[-1][1]
     position = [r for r in recs if r.startswith("notes the forecast of")]
@@ -107,9 +89,9 @@ def test_recommendations_are_numbered_and_verb_led(run, html):
         assert (f"with {n} planning area" in rec) if n else ("with no planning area" in rec)
 
 
-def test_summary_prose_figures_are_the_results_figures(run):
+def test_summary_prose_figures_are_the_results_figures(report_run):
     """Recompute each phase's position from SufficiencyResult and find it in the prose."""
-    _, results, data = run
+    _, results, data = report_run
     suff = _suff(results)
     paras = executive_summary(data)
     base = data.meta["base_year"]
@@ -136,17 +118,17 @@ def test_summary_prose_figures_are_the_results_figures(run):
                 assert "no planning area short of places" in para
 
 
-def test_summary_says_the_forecast_has_no_housing(run):
+def test_summary_says_the_forecast_has_no_housing(report_run):
     """Worcestershire's model has no housing trajectory: the summary says so, not only a
     technical note (Cabinet audit)."""
-    _, _, data = run
+    _, _, data = report_run
     paras = executive_summary(data)
     assert any(p.startswith("The forecast adds no pupils from new housing") for p in paras)
     assert any("no housing trajectory" in n for n in data.forecast_notes)
 
 
-def test_plan_figures_in_recommendations(run):
-    _, results, data = run
+def test_plan_figures_in_recommendations(report_run):
+    _, results, data = report_run
     alloc = results["allocation"]
     if alloc is None:
         pytest.skip(f"plan not available in this run: {data.missing.get('plan')}")
@@ -167,10 +149,10 @@ def test_plan_figures_in_recommendations(run):
             assert f"{fmt_count(temp)} of them temporary places" in text
 
 
-def test_mainstream_left_short_stated(run):
+def test_mainstream_left_short_stated(report_run):
     """Places the plan leaves short in mainstream areas are summed from its before/after
     cells, per area, and stated in the summary, the recommendations and summary.json."""
-    _, results, data = run
+    _, results, data = report_run
     alloc = results["allocation"]
     if alloc is None:
         pytest.skip(f"plan not available in this run: {data.missing.get('plan')}")
@@ -218,13 +200,13 @@ def test_mainstream_left_short_stated(run):
             assert list(e["area_codes"].values()) == list(e["areas"].values())
 
 
-def test_derived_figures_computed_once(run, monkeypatch):
+def test_derived_figures_computed_once(report_run, monkeypatch):
     """The tier changes, the mainstream places left short and the special school and early
     years positions are computed once per report (cached on ReportData), although the summary,
     the recommendations, the area pages and summary.json all state them."""
     from sufficiency.report import analysis
 
-    data = dataclasses.replace(run[2])  # a fresh ReportData: nothing cached yet
+    data = dataclasses.replace(report_run[2])  # a fresh ReportData: nothing cached yet
     calls = []
     for name in ("tier_changes", "mainstream_left_short", "place_positions"):
         real = getattr(analysis, name)
@@ -235,10 +217,10 @@ def test_derived_figures_computed_once(run, monkeypatch):
     assert data.tier_changes is data.tier_changes
 
 
-def test_area_page_figures(run, sections):
-    _, results, data = run
+def test_area_page_figures(report_run, report_sections):
+    _, results, data = report_run
     suff = _suff(results)
-    secs = sections
+    secs = report_sections
     base = data.meta["base_year"]
     for page in secs["areas"][::8]:
         rows = suff[(suff[nc.AREA] == page["code"]) & (suff[nc.YEAR] > base)]
@@ -275,10 +257,10 @@ def test_area_page_figures(run, sections):
                 assert f"{fmt_count(b['shortfall'].iloc[0])} places short" in page["commentary"]
 
 
-def test_rag_table_matches_sufficiency(run, sections):
-    _, results, data = run
+def test_rag_table_matches_sufficiency(report_run, report_sections):
+    _, results, data = report_run
     suff = _suff(results).set_index([nc.AREA, nc.PHASE, nc.YEAR])
-    rag = sections["rag"].frame
+    rag = report_sections["rag"].frame
     assert len(rag) == 33
     year = data.milestones[1][1]
     lbl = nc.academic_year_label(year)
@@ -289,8 +271,8 @@ def test_rag_table_matches_sufficiency(run, sections):
         assert row[f"surplus {lbl}"] == pytest.approx(ref["surplus_pct"])
 
 
-def test_key_decision_appraisal(run):
-    _, results, data = run
+def test_key_decision_appraisal(report_run):
+    _, results, data = report_run
     key = data.key_decision
     assert key is not None and key["area"] == "8850031" and key["area_name"] == "Worcester City"
     if results["allocation"] is None:
@@ -321,8 +303,8 @@ def test_key_decision_appraisal(run):
     assert (t["max shortfall (stress)"] >= t["max shortfall (central)"] - 1e-6).all()
 
 
-def test_summary_json_matches_results(run):
-    _, results, data = run
+def test_summary_json_matches_results(report_run):
+    _, results, data = report_run
     doc = json.loads(render_summary_json(data))
     suff = _suff(results)
     assert doc["run_id"] == data.meta["run_id"] and doc["derived_history"] is True
@@ -334,10 +316,10 @@ def test_summary_json_matches_results(run):
         assert doc["plan"]["total_cost_gbp"] == pytest.approx(results["allocation"].total_cost, abs=1)
 
 
-def test_xlsx_sheets_formats_and_rows(run):
+def test_xlsx_sheets_formats_and_rows(report_run):
     from openpyxl import load_workbook
 
-    _, results, data = run
+    _, results, data = report_run
     wb = load_workbook(io.BytesIO(render_xlsx(data)))
     for name in ("About", "Forecast by year group", "Capacity", "Surplus and shortfall",
                  "Assumptions", "Sources"):
@@ -359,8 +341,8 @@ def test_xlsx_sheets_formats_and_rows(run):
         assert p.cell(row=2, column=hdr.index("cost") + 1).number_format.startswith("£")
 
 
-def test_scap_shape(run):
-    _, results, data = run
+def test_scap_shape(report_run):
+    _, results, data = report_run
     fc = results["forecast"].to_frame()
     s = scap_frame(fc, data.areas, data.meta["base_year"], la_code=885)
     base = data.meta["base_year"]
@@ -384,11 +366,11 @@ def test_scap_shape(run):
     assert set(s["census"]) == {f"January {base + 1}"}
 
 
-def test_the_scap_recommendation_says_derived_history_needs_the_councils_census(run):
+def test_the_scap_recommendation_says_derived_history_needs_the_councils_census(report_run):
     """The Cabinet is asked to submit the SCAP pupil forecasts: with derived planning-area
     history the recommendation says they must first be rebuilt from the Council's own
     school-level census (SCAP audit)."""
-    _, _, data = run
+    _, _, data = report_run
     rec = next(r for r in recommendations(data) if "School Capacity (SCAP) return" in r)
     assert data.any_history_derived
     # what is to be done first is asked for, and the delegation is of those forecasts, not
@@ -400,8 +382,8 @@ def test_the_scap_recommendation_says_derived_history_needs_the_councils_census(
     assert "to submit those forecasts, in the same form, as the pupil forecast part" in rec
 
 
-def test_missing_parts_render_honestly(run):
-    inputs = run[0]
+def test_missing_parts_render_honestly(report_run):
+    inputs = report_run[0]
     data = build_report(inputs, report_date=DATE)
     html = render_html(data)
     assert html.count("not available in this run") >= 4
@@ -414,9 +396,9 @@ def test_missing_parts_render_honestly(run):
         assert key in doc and doc[key] is None
 
 
-def test_files_written_atomically_and_deterministically(run, tmp_path):
+def test_files_written_atomically_and_deterministically(report_run, tmp_path):
     """Two runs, same bytes, PDF included; the PDF is A4 with numbered pages and contents."""
-    data = run[2]
+    data = report_run[2]
     small = dataclasses.replace(data, areas=data.areas.iloc[[0, 20]].reset_index(drop=True))
     fmts = ("html", "pdf", "xlsx", "scap", "json")
     a = write_report(small, tmp_path / "a", fmts)["paths"]
@@ -438,10 +420,10 @@ def test_files_written_atomically_and_deterministically(run, tmp_path):
         assert txt.count("80% range") >= 3, "charts missing from the PDF"
 
 
-def test_charts_shared_with_the_worker_are_the_serial_charts(run, tmp_path):
+def test_charts_shared_with_the_worker_are_the_serial_charts(report_run, tmp_path):
     from sufficiency.report.render import _shared_drawer, chart_jobs, draw_charts, start_pdf_worker
 
-    data = run[2]
+    data = report_run[2]
     small = dataclasses.replace(data, areas=data.areas.iloc[[0, 5, 20]].reset_index(drop=True))
     jobs = chart_jobs(small)
     assert len(jobs) == 5  # three areas, two county phase charts
@@ -454,11 +436,11 @@ def test_charts_shared_with_the_worker_are_the_serial_charts(run, tmp_path):
     assert shared == draw_charts(jobs)
 
 
-def test_dead_worker_is_a_clear_error(run, tmp_path):
+def test_dead_worker_is_a_clear_error(report_run, tmp_path):
     from sufficiency.exceptions import SufficiencyError
     from sufficiency.report.render import start_pdf_worker
 
-    data = run[2]
+    data = report_run[2]
     small = dataclasses.replace(data, areas=data.areas.iloc[[0]].reset_index(drop=True))
     worker = start_pdf_worker()
     worker.kill()
@@ -474,7 +456,7 @@ def test_dead_worker_is_a_clear_error(run, tmp_path):
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
-def test_pdf_without_weasyprint_libraries_is_a_clear_error(run, tmp_path, monkeypatch):
+def test_pdf_without_weasyprint_libraries_is_a_clear_error(report_run, tmp_path, monkeypatch):
     """WeasyPrint without its system libraries (Pango): the report process still draws its
     charts, every other file is written, and the error names the missing library."""
     from sufficiency.exceptions import SufficiencyError
@@ -485,7 +467,7 @@ def test_pdf_without_weasyprint_libraries_is_a_clear_error(run, tmp_path, monkey
     (fake / "weasyprint" / "__init__.py").write_text(
         "raise OSError(\"cannot load library 'libpango-1.0-0'\")\n")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(fake), os.environ.get("PYTHONPATH", "")]))
-    data = run[2]
+    data = report_run[2]
     small = dataclasses.replace(data, areas=data.areas.iloc[[0, 20]].reset_index(drop=True))
     worker = start_pdf_worker()
     with pytest.raises(SufficiencyError, match="report.pdf could not be written: OSError: "
@@ -558,9 +540,9 @@ window.addEventListener('load', function () {
 
 
 @pytest.mark.skipif(_CHROMIUM is None, reason="headless Chromium is not installed (/usr/bin/chromium)")
-def test_html_in_headless_chromium(run, html, tmp_path):
+def test_html_in_headless_chromium(report_run, report_html, tmp_path):
     page = tmp_path / "report.html"
-    page.write_text(html.replace("</head>", _PROBE + "</head>", 1), encoding="utf-8")
+    page.write_text(report_html.replace("</head>", _PROBE + "</head>", 1), encoding="utf-8")
     res = subprocess.run(
         [_CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
          "--v=0", "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
@@ -569,14 +551,14 @@ def test_html_in_headless_chromium(run, html, tmp_path):
     m = re.search(r'<pre id="probe">(.*?)</pre>', res.stdout, re.S)
     assert m, res.stderr[-2000:]
     probe = json.loads(m.group(1).replace("&quot;", '"').replace("&amp;", "&"))
-    assert probe["charts"] == html.count("<svg")
+    assert probe["charts"] == report_html.count("<svg")
     assert probe["bad"] == 0 and probe["drawn"] == probe["charts"]
     assert probe["errors"] == []
     console_errors = [ln for ln in res.stderr.splitlines() if "CONSOLE" in ln and "rror" in ln]
     assert console_errors == []
 
 
-def test_accuracy_prose_matches_backtest_and_scorecards(run):
+def test_accuracy_prose_matches_backtest_and_scorecards(report_run):
     """The report's accuracy record is the ``sufficiency backtest`` command's on the model's
     own files (fitted on every authority there, this one reported), and the report quotes
     that command. A Shropshire trial found the report's errors (fitted on the authority
@@ -584,7 +566,7 @@ def test_accuracy_prose_matches_backtest_and_scorecards(run):
     from sufficiency.backtest import backtest_files
     from sufficiency.report.text import accuracy_sentences
 
-    inputs, results, data = run
+    inputs, results, data = report_run
     if results["backtest"] is None or results["scorecards"] is None:
         pytest.skip(f"backtest not available: {data.missing.get('backtest')}")
     me = inputs.config.authority
@@ -616,13 +598,13 @@ def test_accuracy_prose_matches_backtest_and_scorecards(run):
             "--out errors.csv") in text
 
 
-def test_method_prints_the_forecast_notes_and_parameters_used(run, html):
+def test_method_prints_the_forecast_notes_and_parameters_used(report_run, report_html):
     """Every note of the ForecastResult is printed, and the assumptions table gives the
     parameters the forecast actually used (an engine default included), not a shadowed one."""
     import html as h
 
-    _, results, data = run
-    text = h.unescape(html)
+    _, results, data = report_run
+    text = h.unescape(report_html)
     fc = results["forecast"]
     for note in fc.notes:
         assert note in text, note
@@ -632,12 +614,12 @@ def test_method_prints_the_forecast_notes_and_parameters_used(run, html):
     assert float(a.loc["forecast: shrinkage", "value"]) == fc.config["shrinkage"]
 
 
-def test_benchmark_errors_are_read_from_the_scorecards(run, html):
+def test_benchmark_errors_are_read_from_the_scorecards(report_run, report_html):
     """The comparison figures in the accuracy section come from the scorecards file (England's
     national row and the authorities in the file), not from text."""
     from sufficiency.report.text import benchmark_sentence
 
-    _, results, data = run
+    _, results, data = report_run
     sc = results["scorecards"].data
     b = data.benchmark
     assert b is not None and len(b) >= 4
@@ -649,14 +631,14 @@ def test_benchmark_errors_are_read_from_the_scorecards(run, html):
         peers = rows[(rows["area"] != "E92000001") & (rows["target_year"] == r.target_year)]
         assert r.peers_mae == pytest.approx(peers["own_error"].abs().median())
         assert f"England {fmt_pct(r.england, signed=True)}" in benchmark_sentence(data)
-    assert benchmark_sentence(data) in html.replace("&#39;", "'")
+    assert benchmark_sentence(data) in report_html.replace("&#39;", "'")
 
 
-def test_phase_recommendation_names_the_worst_year_before_the_last(run):
+def test_phase_recommendation_names_the_worst_year_before_the_last(report_run):
     """The first recommendations state the last year's position; when an earlier year is
     worse it is named too (Stoke trial), searched from the plan's first year, never a year
     already past or before the plan can act (a review found 2023/24 named in 2026)."""
-    _, _, data = run
+    _, _, data = report_run
     recs = [r for r in recommendations(data) if r.startswith("notes the forecast of")]
     suff = data.sufficiency
     first, last = data.meta["plan_first_year"], data.milestones[-1][1]
@@ -675,10 +657,10 @@ def test_phase_recommendation_names_the_worst_year_before_the_last(run):
     assert named  # Worcestershire's secondary shortfall peaks before the last year
 
 
-def test_a_surplus_above_the_ceiling_gets_a_recommendation(run):
+def test_a_surplus_above_the_ceiling_gets_a_recommendation(report_run):
     """Worcestershire's primary places exceed demand by more than the 10% ceiling in the
     last year: a recommendation says so, with the areas above it (Stoke trial)."""
-    _, _, data = run
+    _, _, data = report_run
     suff, last = data.sufficiency, data.milestones[-1][1]
     ceiling = data.meta["ceiling"]
     for phase in ("primary", "secondary"):
@@ -693,7 +675,7 @@ def test_a_surplus_above_the_ceiling_gets_a_recommendation(run):
             assert f"exceed demand by {fmt_pct(share, down=True)} of pupils" in said[0]
 
 
-def test_an_area_with_places_but_no_pupils_is_named_in_words(run):
+def test_an_area_with_places_but_no_pupils_is_named_in_words(report_run):
     """An area with places but no pupils forecast has an infinite surplus share: the surplus
     recommendation names it in words, never "inf%" (review). SYNTHETIC edit of one row."""
     import dataclasses
@@ -702,7 +684,7 @@ def test_an_area_with_places_but_no_pupils_is_named_in_words(run):
 
     from sufficiency.report.text import _surplus_clause
 
-    _, _, data = run
+    _, _, data = report_run
     suff, last = data.sufficiency.copy(), data.milestones[-1][1]
     i = suff[(suff[nc.PHASE] == "primary") & (suff[nc.YEAR] == last)].index[0]
     suff.loc[i, ["demand", "surplus_pct"]] = [0.0, np.inf]
@@ -711,12 +693,12 @@ def test_an_area_with_places_but_no_pupils_is_named_in_words(run):
     assert "inf" not in said
 
 
-def test_summary_states_the_programme_and_assumed_capacities(run):
+def test_summary_states_the_programme_and_assumed_capacities(report_run):
     """A Cabinet audit found the summary never stated the plan, nor that special school
     capacity and early years supply are assumptions."""
     from sufficiency.report.text import _years_span
 
-    _, results, data = run
+    _, results, data = report_run
     summary = executive_summary(data)
     if data.plan is not None and len(data.plan):
         p = data.plan
@@ -729,13 +711,13 @@ def test_summary_states_the_programme_and_assumed_capacities(run):
         assert f"({bulge:,.0f} of them temporary, in bulge classes that last one cohort)" in line
 
 
-def test_areas_whose_pupils_already_exceed_their_places_are_named(run):
+def test_areas_whose_pupils_already_exceed_their_places_are_named(report_run):
     """A phase can be within its places as a whole while an area's base-year pupils already
     exceed its places on record (a Walsall trial: 7,102 against 6,326): those areas are named
     in the summary and in the programme's conditions, with the cost of their projects."""
     from sufficiency.report.analysis import AREA_BEHIND_TOLERANCE
 
-    _, _, data = run
+    _, _, data = report_run
     s, base = data.sufficiency, data.meta["base_year"]
     rows = s[(s["year"] == base) & (s["demand"] > s["capacity"] * (1 + AREA_BEHIND_TOLERANCE))
              & ~s["phase"].isin([b["phase"] for b in data.capacity_behind])]
@@ -766,7 +748,7 @@ def test_areas_whose_pupils_already_exceed_their_places_are_named(run):
     assert json.loads(render_summary_json(data))["capacity_out_of_date_areas"][0]["area"] == d0["area"]
 
 
-def test_a_new_school_beside_spare_places_elsewhere_is_flagged(run):
+def test_a_new_school_beside_spare_places_elsewhere_is_flagged(report_run):
     """A new school that opens while the authority's other areas of its phase have, net of
     their own shortfalls after the plan, spare places beyond the margin is flagged, and
     [[plan.adjacency]] suggested; with adjacency the plan has weighed moves, so no flag (a
@@ -775,7 +757,7 @@ def test_a_new_school_beside_spare_places_elsewhere_is_flagged(run):
 
     from sufficiency.report.analysis import spare_beside_new_schools
 
-    _, _, data = run
+    _, _, data = report_run
     assert not spare_beside_new_schools(data)  # Worcestershire's plan builds no new school
     year = data.meta["plan_first_year"] + 2
     area = "8850031"
@@ -807,10 +789,10 @@ def test_a_new_school_beside_spare_places_elsewhere_is_flagged(run):
     assert not spare_beside_new_schools(dataclasses.replace(data, plan=big))
 
 
-def test_contents_lists_long_area_names_in_one_column(run):
+def test_contents_lists_long_area_names_in_one_column(report_run):
     """Two columns of area entries unless a long name would push its page number onto a line
     of its own (a Walsall trial: "Walsall North (Brownhills, Shelfield) (secondary)")."""
-    _, _, data = run
+    _, _, data = report_run
     assert 'class="one-column"' not in render_html(data, page_sections(data))
     areas = data.areas.copy()
     areas.loc[0, "name"] = "Walsall North (Brownhills, Shelfield)"
@@ -818,13 +800,13 @@ def test_contents_lists_long_area_names_in_one_column(run):
     assert 'class="one-column"' in render_html(long, page_sections(long))
 
 
-def test_high_schools_of_a_three_tier_area_are_listed_y9_to_y13(run):
+def test_high_schools_of_a_three_tier_area_are_listed_y9_to_y13(report_run):
     """The capacity file codes every secondary school Y7-Y13; in a three-tier area with
     middle schools the others are its high schools, Y9-Y13, as the area's tiers say (they
     were listed Y7-Y13 beside its Y7-Y8 middle schools)."""
     from sufficiency.report.tables import schools_table
 
-    _, _, data = run
+    _, _, data = report_run
     redditch = schools_table(data, "8850026")
     f = redditch.frame.set_index("school")["year groups"]
     assert f["Trinity High School and Sixth Form Centre"] == "Y9-Y13"
@@ -837,11 +819,11 @@ def test_high_schools_of_a_three_tier_area_are_listed_y9_to_y13(run):
     assert pershore["Pershore High School"] == "Y7-Y13"
 
 
-def test_worst_year_without_a_plan_starts_at_the_reports_year(run):
+def test_worst_year_without_a_plan_starts_at_the_reports_year(report_run):
     """Without a plan the worst-year clause does not speak of the plan's years, and searches
     from the academic year of the report's date, never a year already past (a review found
     "2023/24, the worst of the plan's years" in a report with no plan)."""
-    inputs, results, _ = run
+    inputs, results, _ = report_run
     data = build_report(inputs, forecast=results["forecast"], sufficiency=results["sufficiency"],
                         report_date=DATE)
     assert data.plan is None and data.meta["current_year"] == 2026
@@ -852,7 +834,7 @@ def test_worst_year_without_a_plan_starts_at_the_reports_year(run):
     assert any("the worst year from 2026/27 is" in r for r in recs)
 
 
-def test_programme_mostly_in_areas_over_their_places_is_only_noted(run):
+def test_programme_mostly_in_areas_over_their_places_is_only_noted(report_run):
     """A Coventry trial: GBP 112.2m of a GBP 118.2m programme in areas whose pupils already
     exceeded their places on record, approved in principle, and the key decision agreed in one
     of them. Over half the cost there: the programme is only noted as indicative; the key
@@ -862,7 +844,7 @@ def test_programme_mostly_in_areas_over_their_places_is_only_noted(run):
 
     from sufficiency.report.analysis import approval_withheld, key_decision_withheld
 
-    _, _, data = run
+    _, _, data = report_run
     behind = data.capacity_behind_areas
     assert approval_withheld(data) is None and not key_decision_withheld(data)
     p = data.plan.copy()
@@ -909,17 +891,17 @@ def test_area_names_that_say_their_phase_are_not_doubled():
     assert area_phase("Primaryville", "primary") == "Primaryville primary"
 
 
-def test_rag_table_headers_are_set_smaller(html):
+def test_rag_table_headers_are_set_smaller(report_html):
     """A Coventry trial found "surplus 2022/23" and "RAG 2022/23" touching in the PDF: the
     table of every planning area has its own class, whose headers are set smaller."""
-    assert '<table class="rag' in html
-    assert "table.rag th { font-size: 7pt;" in html
+    assert '<table class="rag' in report_html
+    assert "table.rag th { font-size: 7pt;" in report_html
 
 
-def test_contents_does_not_repeat_a_phase_the_name_says(run):
+def test_contents_does_not_repeat_a_phase_the_name_says(report_run):
     """An area named by ``sufficiency new`` ("Planning area 8850001 (primary)") is listed
     once with its phase in the contents, not "(primary) (primary)" (a Staffordshire trial)."""
-    _, _, data = run
+    _, _, data = report_run
     areas = data.areas.copy()
     code, phase = areas.loc[0, "area"], areas.loc[0, "phase"]
     areas.loc[0, "name"] = f"Planning area {code} ({phase})"
@@ -931,29 +913,29 @@ def test_contents_does_not_repeat_a_phase_the_name_says(run):
     assert f'<a href="#area-{other["area"]}">{other["name"]} ({other["phase"]})</a>' in html
 
 
-def test_cover_says_draft_only_while_todo_comments_are_left(run, sections, html):
+def test_cover_says_draft_only_while_todo_comments_are_left(report_run, report_sections, report_html):
     """A model with TODO stand-ins left (sufficiency new) gives a report marked Draft on its
     cover and model_todos in summary.json; Worcestershire's finished model gives neither."""
     from types import MappingProxyType
 
-    data = run[2]
+    data = report_run[2]
     assert data.meta["model_todos"] == 0 and data.headline()["model_todos"] == 0
-    cover = html.split('id="contents"')[0]
+    cover = report_html.split('id="contents"')[0]
     assert "<strong>Draft.</strong>" not in cover
     draft = dataclasses.replace(data, meta=MappingProxyType({**data.meta, "model_todos": 3}))
-    cover = render_html(draft, sections).split('id="contents"')[0]
+    cover = render_html(draft, report_sections).split('id="contents"')[0]
     assert "<strong>Draft.</strong> The model definition still has 3 TODO comments" in cover
     assert draft.headline()["model_todos"] == 3
 
 
-def test_area_tables_define_their_columns_once(html):
+def test_area_tables_define_their_columns_once(report_html):
     """Every area page repeated the same ~700-character definition of its table (32 times in
     a Shropshire trial); now the planning areas chapter says it once and each page keeps a
     short reminder with the margin and the RAG thresholds."""
     import html as html_lib
 
-    text = re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
-    pages = html.count('<section class="area"')
+    text = re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", report_html)))
+    pages = report_html.count('<section class="area"')
     assert pages > 20
     assert text.count("Every column is defined at the start of section 4.") == pages
     assert text.count("Required = demand x (1 + 2.0%); surplus %, shortfall and RAG") == pages

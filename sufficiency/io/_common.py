@@ -313,21 +313,32 @@ def warn_rows(source: str, column: str, frame: pd.DataFrame, mask: np.ndarray, p
         DataQualityWarning, stacklevel=stacklevel)
 
 
-def warn_not_whole(frame: pd.DataFrame, column: str, source: str, *, label: str | None = None,
-                   rows: np.ndarray | None = None) -> None:
-    """Warn about counts of pupils that are not whole numbers (``6000.5`` in a headcount).
+#: what a count that is not whole may be, by what it counts (the warning's last words)
+_NOT_WHOLE = {
+    "pupils": "expected a headcount (whole pupils); the values are used as they are: check for "
+              "a full-time-equivalent (FTE) column or a typing error",
+    "dwellings": "expected completions of whole dwellings; the values are used as they are: "
+                 "check for a site's dwellings split over years or areas, an average, or a "
+                 "typing error",
+}
 
-    ``frame[column]`` is numeric; ``rows`` limits the check (e.g. to observed rows: derived
-    and apportioned counts are fractional by construction).
+
+def warn_not_whole(frame: pd.DataFrame, column: str, source: str, *, label: str | None = None,
+                   rows: np.ndarray | None = None, counts: str = "pupils") -> None:
+    """Warn about counts that are not whole numbers (``6000.5`` in a headcount, ``12.5``
+    dwellings completed), naming the file, column, lines and values.
+
+    ``frame[column]`` holds numbers or their text as read (thousands separators allowed);
+    ``rows`` limits the check (e.g. to observed rows: derived and apportioned counts are
+    fractional by construction); ``counts`` is what the column counts, ``"pupils"`` or
+    ``"dwellings"``.
     """
-    v = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    v = pd.to_numeric(readable_numbers(frame[column]), errors="coerce").to_numpy(dtype=float)
     frac = np.isfinite(v) & (np.abs(v - np.round(v)) > 1e-9)
     if rows is not None:
         frac &= np.asarray(rows, dtype=bool)
-    warn_rows(source, label or column, frame, frac, "count of pupils not a whole number",
-              "expected a headcount (whole pupils); the values are used as they are: check for "
-              "a full-time-equivalent (FTE) column or a typing error", value_column=column,
-              stacklevel=4)
+    warn_rows(source, label or column, frame, frac, f"count of {counts} not a whole number",
+              _NOT_WHOLE[counts], value_column=column, stacklevel=4)
 
 
 def warn_implausible_births(frame: pd.DataFrame, source: str, *, area: str = "area",

@@ -9,13 +9,14 @@ to planning areas through the capacity table's school -> area lookup.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from .. import nomenclature as nc
-from ..exceptions import SchemaError
+from ..exceptions import DataQualityWarning, SchemaError
 from ..schema import SCHEMAS, raise_rows_error, validate_frame
 from ._common import (
     Loaded,
@@ -77,6 +78,9 @@ def read_tidy(
         # observed counts are whole pupils (derived or apportioned rows may be fractional)
         kinds = raw[nc.KIND].astype("string").str.strip().str.lower()
         warn_not_whole(raw, nc.PUPILS, source, rows=(kinds == "actual").fillna(False).to_numpy(dtype=bool))
+    if table == "housing":
+        # completions are counts of dwellings (negative ones fail in validate_frame)
+        warn_not_whole(raw, nc.DWELLINGS, source, counts="dwellings")
     if table == "births":
         warn_implausible_births(raw.assign(**{nc.AREA: raw[nc.AREA].astype("string").str.strip()}),
                                 source)
@@ -109,51 +113,160 @@ def read_school_census(
 ) -> Loaded:
     """Read a school-level census extract (``school, year, ncy, pupils``) and sum to areas.
 
+    Each school's pupils go to the planning area the capacity table's school lookup gives it
+    (a middle school's year groups to the area of the row that teaches them). A school the
+    lookup does not have (one opened after the capacity data: the embedded SCAP file is of
+    2014/15) takes its planning area from the extract's optional ``area`` column.
+
     Parameters
     ----------
+    path : path-like
+        CSV with columns ``school, year, ncy, pupils`` [count] and optionally ``area`` (the
+        planning area of a school not in the lookup; blank for the others) and ``source``.
     school_to_area : DataFrame
         ``school``, ``area`` and optionally ``ncy_min``/``ncy_max`` (a middle school's primary
         and secondary rows send each year group to the right planning area).
+    known_areas : iterable of str, optional
+        The model's planning-area codes: an ``area`` cell naming any other is an error.
+
+    Returns
+    -------
+    Loaded
+        Pupils by area, year and year group (``kind = "actual"``) and the file's provenance.
+
+    Raises
+    ------
+    SchemaError
+        Naming the file, column, lines and values: a school neither in the lookup nor given
+        an ``area``; an ``area`` not among ``known_areas``; an ``area`` that differs from the
+        lookup's for a school the lookup has; and the checks of a ``pupils`` table.
+
+    Warns
+    -----
+    DataQualityWarning
+        For schools placed by the ``area`` column: their pupils count in the area but the
+        model has no places for them, so its shortfall is overstated until their places are
+        added to the capacity file. And for counts of pupils that are not whole numbers.
+
+    Notes
+    -----
+    An ``area`` that differs from the lookup's for a school the lookup has is an error, not
+    a correction: the school's places are counted in the lookup's area (the capacity
+    table), so moving only its pupils would put demand in one area and the places that meet
+    it in another, overstating one area's shortfall and the other's surplus by the school's
+    roll. Blank the cell to use the lookup, or move the school in the capacity file.
     """
     source = str(path)
-    raw = read_csv_checked(path, columns=[nc.SCHOOL, nc.YEAR, nc.NCY, nc.PUPILS, nc.SOURCE])
+    raw = read_csv_checked(path, columns=[nc.SCHOOL, nc.YEAR, nc.NCY, nc.PUPILS, nc.AREA,
+                                          nc.SOURCE])
     require_columns(raw, [nc.SCHOOL, nc.YEAR, nc.NCY, nc.PUPILS], source, "a school census extract")
     lk = school_to_area.copy()
-    schools = raw[nc.SCHOOL].astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
-    unknown = (schools.notna() & ~schools.isin(set(lk[nc.SCHOOL].astype(str)))).to_numpy(dtype=bool)
+    lk[nc.SCHOOL] = lk[nc.SCHOOL].astype(str).str.strip()
+    lk[nc.AREA] = lk[nc.AREA].astype(str).str.strip()
+    cap = school_to_area.attrs.get("source", "")
+    schools = _codes(raw[nc.SCHOOL])
+    given = (_codes(raw[nc.AREA]) if nc.AREA in raw.columns
+             else pd.Series(pd.NA, index=raw.index, dtype="string"))
+    shown = raw.assign(**{nc.SCHOOL: schools, nc.AREA: given})
+    if known_areas is not None:
+        known = set(known_areas)
+        bad = (given.notna() & ~given.isin(known)).to_numpy(dtype=bool)
+        if bad.any():
+            listed = sorted(known)
+            raise_rows_error(
+                source, nc.AREA, shown, bad, "unknown area code",
+                "a planning area of the model ([[areas]] code): one of "
+                + ", ".join(listed[:10]) + (" ..." if len(listed) > 10 else ""),
+                "Correct the code, or add the area to the model definition.")
+    in_lookup = schools.isin(set(lk[nc.SCHOOL])).to_numpy(dtype=bool)
+    unknown = schools.notna().to_numpy(dtype=bool) & ~in_lookup & given.isna().to_numpy(dtype=bool)
     if unknown.any():
-        cap = school_to_area.attrs.get("source", "")
         n = len(pd.unique(schools[unknown]))
         raise_rows_error(
-            source, nc.SCHOOL, raw, unknown,
-            f"{n} school(s) not in the capacity table's school lookup",
-            "a school id of the model's capacity data" + (f" ({cap})" if cap else ""),
-            "Add the school, with its planning area, to the capacity file ([data.capacity]), "
-            "or remove its rows.",
+            source, nc.SCHOOL, shown, unknown,
+            f"{n} school(s) not in the capacity table's school lookup and no planning area given",
+            "a school id of the model's capacity data" + (f" ({cap})" if cap else "")
+            + ", or the school's planning area in the extract's 'area' column",
+            "For a school opened since the capacity data, give its planning area in an 'area' "
+            "column (blank for the schools the capacity file has); or add the school, with its "
+            "planning area, to the capacity file ([data.capacity]); or remove its rows.",
         )
-    frame = raw.assign(**{nc.SCHOOL: schools})
+    # validate_frame sorts the rows: each row's position rides through it in the (optional,
+    # not key) source column, to bring back its line and its area cell
+    frame = raw.assign(**{nc.SCHOOL: schools, nc.SOURCE: [str(i) for i in range(len(raw))]})
+    frame = frame.drop(columns=[nc.AREA], errors="ignore")
     checked = validate_frame(
         frame.rename(columns={nc.SCHOOL: nc.AREA}), "pupils", source,
         published={nc.AREA: nc.SCHOOL}, labels=True,
     ).rename(columns={nc.AREA: nc.SCHOOL})
+    pos = checked[nc.SOURCE].astype(int).to_numpy()
+    checked = checked.assign(_given=given.to_numpy(dtype=object)[pos],
+                             _line=raw["_line"].to_numpy()[pos]).drop(columns=[nc.SOURCE])
     if "ncy_min" not in lk:
         lk["ncy_min"], lk["ncy_max"] = nc.NCY_MIN, nc.NCY_MAX
-    m = checked.merge(lk[[nc.SCHOOL, nc.AREA, "ncy_min", "ncy_max"]], on=nc.SCHOOL, how="left")
+    lk = lk[[nc.SCHOOL, nc.AREA, "ncy_min", "ncy_max"]]
+    m = checked.merge(lk, on=nc.SCHOOL, how="left")
+    # a school's rows outside the year groups its lookup rows teach (nursery in a primary
+    # school) go to no area, as before
     m = m[m[nc.AREA].isna() | ((m[nc.NCY] >= m["ncy_min"]) & (m[nc.NCY] <= m["ncy_max"]))]
-    unknown = m[nc.AREA].isna().to_numpy()
-    if unknown.any():
+    m = m.reset_index(drop=True)
+    differs = (m[nc.AREA].notna() & m["_given"].notna()
+               & (m[nc.AREA].astype(object) != m["_given"].astype(object))).to_numpy(dtype=bool)
+    if differs.any():
+        rows = m.loc[differs].drop_duplicates(nc.SCHOOL).head(3)
+        detail = "; ".join(
+            f"school {r[nc.SCHOOL]} ({nc.ncy_label(r[nc.NCY])}, line {int(r['_line'])}): "
+            f"{r['_given']} here, {r[nc.AREA]} in the lookup" for _, r in rows.iterrows())
+        both = m.assign(**{nc.AREA: m["_given"], "lookup_area": m[nc.AREA]})
         raise_rows_error(
-            source, nc.SCHOOL, m, unknown, "school not in the capacity table's school lookup",
-            "a school id present in the model's capacity data",
+            source, nc.AREA, both.drop(columns=["_given", "ncy_min", "ncy_max"]), differs,
+            f"planning area differs from the capacity table's school lookup ({detail})",
+            "the area the capacity table" + (f" ({cap})" if cap else "") + " gives the school, "
+            "where its places are counted, or a blank cell",
+            "Blank the cell to use the capacity table's area, or, if the school has moved area, "
+            "move it in the capacity file ([data.capacity]) so its places move with its pupils.",
         )
+    placed = m[nc.AREA].isna().to_numpy(dtype=bool)
+    if placed.any():
+        m.loc[placed, nc.AREA] = m.loc[placed, "_given"]
+        _warn_placed_schools(m.loc[placed], source)
     warn_not_whole(raw, nc.PUPILS, source)
     out = m.groupby([nc.AREA, nc.YEAR, nc.NCY], as_index=False)[nc.PUPILS].sum()
     out[nc.KIND] = "actual"
     out[nc.SOURCE] = Path(path).name
     data = validate_frame(out, "pupils", source, known_areas=known_areas)
+    note = "school-level census summed to planning areas"
+    if placed.any():
+        new = m.loc[placed].drop_duplicates(nc.SCHOOL)
+        note += (f"; {len(new)} school(s) not in the capacity data placed by the extract's "
+                 "area column (" + ", ".join(f"{s} in {a}" for s, a in
+                                              zip(new[nc.SCHOOL].head(5), new[nc.AREA].head(5)))
+                 + (" ..." if len(new) > 5 else "") + ")")
     prov = Provenance(
         "pupils", source, sha256_of(path), "read_school_census", len(data),
         (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())), "actual", "local authority",
-        "school-level census summed to planning areas" + _source_said(raw, "; "),
+        note + _source_said(raw, "; "),
     )
     return Loaded(data, (prov,))
+
+
+def _codes(values: pd.Series) -> pd.Series:
+    """School or area codes as text: stripped, blank as missing, a spreadsheet's ``.0`` of a
+    code saved as a number dropped."""
+    s = values.astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
+    return s.mask(s == "")
+
+
+def _warn_placed_schools(rows: pd.DataFrame, source: str) -> None:
+    """Warn that schools placed by the extract's ``area`` column have no places in the model."""
+    first = rows.sort_values("_line").drop_duplicates(nc.SCHOOL)
+    shown = ", ".join(f"school {s} in area {a} (line {int(ln)})" for s, a, ln in
+                      zip(first[nc.SCHOOL].head(5), first[nc.AREA].head(5), first["_line"].head(5)))
+    n = len(first)
+    warnings.warn(
+        f"{source}: column 'area': {n} school(s) not in the capacity table placed by the "
+        f"extract's area column ({shown}{' ...' if n > 5 else ''}; "
+        f"{rows[nc.PUPILS].sum():,.0f} pupils in all): their pupils count in those areas but "
+        "the model has no places for them, so the areas' shortfall is overstated (or surplus "
+        "understated) until their places are added to the capacity file ([data.capacity])",
+        DataQualityWarning, stacklevel=3)
