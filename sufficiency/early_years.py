@@ -42,6 +42,7 @@ Method
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -937,7 +938,7 @@ def check_population(population: Any, where: str, columns=POPULATION_COLUMNS) ->
 def _as_inputs(obj):
     """Accept ModelInputs, ModelConfig or a path to a model definition."""
     from .config import ModelConfig, load_model
-    from .inputs import ModelInputs, load_inputs
+    from .inputs import DERIVED_WARNING, ModelInputs, load_inputs
 
     if isinstance(obj, ModelInputs):
         return obj
@@ -945,8 +946,10 @@ def _as_inputs(obj):
         obj = load_model(obj)
     if isinstance(obj, ModelConfig):
         with warnings.catch_warnings():
-            # the planning-area derivation warning concerns the school forecast, not this one
-            warnings.simplefilter("ignore", DataQualityWarning)
+            # the planning-area derivation warning concerns the school forecast, not this one;
+            # every other data warning (a housing file's, a census extract's) still shows
+            warnings.filterwarnings("ignore", message=re.escape(DERIVED_WARNING),
+                                    category=DataQualityWarning)
             return load_inputs(obj)
     raise TypeError(f"expected ModelInputs, ModelConfig or a path, got {type(obj).__name__}")
 

@@ -319,3 +319,27 @@ def test_same_children_as_must_name_another_entitlement_of_its_age_group():
         early_years_entitlements({"entitlements": [
             {"name": "a", **base, "age_group": "2", "ages": [1]},
             {"name": "b", **base, "same_children_as": "a"}]})
+
+
+def test_loading_a_model_for_early_years_hides_only_the_derived_history_warning(monkeypatch,
+                                                                                model_path):
+    """forecast_early_years(path) loads the model quietly about planning-area history (a
+    school-forecast matter) but every other data warning still shows (they were all hidden)."""
+    import warnings
+
+    import sufficiency.inputs as inputs_mod
+    from sufficiency.early_years import _as_inputs
+    from sufficiency.exceptions import DataQualityWarning
+
+    def fake_load(cfg):
+        warnings.warn(inputs_mod.DERIVED_WARNING, DataQualityWarning, stacklevel=2)
+        warnings.warn("housing.csv: column 'dwellings': 12.5 is not whole", DataQualityWarning,
+                      stacklevel=2)
+        return "inputs"
+
+    monkeypatch.setattr(inputs_mod, "load_inputs", fake_load)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        assert _as_inputs(model_path) == "inputs"
+    said = [str(x.message) for x in w]
+    assert said == ["housing.csv: column 'dwellings': 12.5 is not whole"]

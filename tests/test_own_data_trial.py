@@ -206,3 +206,25 @@ def test_housing_completions_are_whole_dwellings(tmp_path):
     with pytest.raises(SchemaError, match=r"column 'dwellings': negative value \(value\(s\) "
                        r"'-3.0'\) in 1 row\(s\) \(line\(s\) 3\)"):
         read_tidy(neg, "housing", known_areas=["8850001"])
+
+
+def test_year_groups_a_school_does_not_teach_are_named_not_dropped_silently(tmp_path):
+    """SYNTHETIC: Year 12 at a school the lookup has as 11-16 (8854001, Years 7-11) and nursery
+    at a primary school. The Year 12 pupils were left out of every area without a word; now a
+    warning names the school, year group, line and the years it teaches. Nursery (not
+    forecast) is left out quietly, as before."""
+    rows = ROWS + ["8854001,2022,12,40", "8851001,2022,-1,12"]
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        d = read_school_census(_write(tmp_path, _census(rows)), LOOKUP).data
+    assert d.pupils.sum() == sum(int(r.split(",")[3]) for r in ROWS)
+    msgs = [str(x.message) for x in w if issubclass(x.category, DataQualityWarning)]
+    said = [m for m in msgs if "do not teach" in m]
+    assert len(said) == 1, msgs
+    assert "40 pupils of 1 school(s)" in said[0]
+    assert "school 8854001 Y12 (line 8; taught Y7-Y11)" in said[0]
+    assert "N2" not in said[0]
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        read_school_census(_write(tmp_path, _census(ROWS), "plain.csv"), LOOKUP)
+    assert not [x for x in w if "do not teach" in str(x.message)]

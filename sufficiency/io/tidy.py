@@ -207,9 +207,14 @@ def read_school_census(
     lk = lk[[nc.SCHOOL, nc.AREA, "ncy_min", "ncy_max"]]
     m = checked.merge(lk, on=nc.SCHOOL, how="left")
     # a school's rows outside the year groups its lookup rows teach (nursery in a primary
-    # school) go to no area, as before
-    m = m[m[nc.AREA].isna() | ((m[nc.NCY] >= m["ncy_min"]) & (m[nc.NCY] <= m["ncy_max"]))]
-    m = m.reset_index(drop=True)
+    # school) go to no area; pupils of school age among them are named in a warning
+    taught = m[nc.AREA].isna() | ((m[nc.NCY] >= m["ncy_min"]) & (m[nc.NCY] <= m["ncy_max"]))
+    kept_lines = set(m.loc[taught, "_line"])
+    left = checked[~checked["_line"].isin(kept_lines) & (checked[nc.NCY] >= 0)
+                   & (checked[nc.PUPILS] > 0)]
+    if len(left):
+        _warn_untaught(left, lk, source)
+    m = m[taught].reset_index(drop=True)
     differs = (m[nc.AREA].notna() & m["_given"].notna()
                & (m[nc.AREA].astype(object) != m["_given"].astype(object))).to_numpy(dtype=bool)
     if differs.any():
@@ -255,6 +260,25 @@ def _codes(values: pd.Series) -> pd.Series:
     code saved as a number dropped."""
     s = values.astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
     return s.mask(s == "")
+
+
+def _warn_untaught(rows: pd.DataFrame, lookup: pd.DataFrame, source: str) -> None:
+    """Warn that a known school's pupils in year groups its capacity rows do not teach (Year 12
+    at a school the capacity data list as 11-16, say) are left out of every area."""
+    span = lookup.groupby(nc.SCHOOL).agg(lo=("ncy_min", "min"), hi=("ncy_max", "max"))
+    first = rows.sort_values("_line").drop_duplicates(nc.SCHOOL)
+    shown = ", ".join(
+        f"school {sc} {nc.ncy_label(g)} (line {int(ln)}; taught "
+        f"{nc.ncy_label(span.at[sc, 'lo'])}-{nc.ncy_label(span.at[sc, 'hi'])})"
+        for sc, g, ln in zip(first[nc.SCHOOL].head(5), first[nc.NCY].head(5), first["_line"].head(5)))
+    n = len(first)
+    warnings.warn(
+        f"{source}: column 'ncy': {rows[nc.PUPILS].sum():,.0f} pupils of {n} school(s) in year "
+        f"groups the capacity table's rows for the school do not teach ({shown}"
+        f"{' ...' if n > 5 else ''}) are left out of every planning area: if the school now "
+        "teaches them (a sixth form opened, an age range changed), correct its year groups "
+        "in the capacity file ([data.capacity])",
+        DataQualityWarning, stacklevel=3)
 
 
 def _warn_placed_schools(rows: pd.DataFrame, source: str) -> None:
