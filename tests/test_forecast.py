@@ -349,6 +349,10 @@ def test_cli_forecast_writes_outputs(tmp_path, worcs):
     assert out["year"].max() == 2027
     assert (tmp_path / "phase_totals.csv").exists() and (tmp_path / "notes.txt").exists()
     assert not list(tmp_path.glob(".*tmp*"))
+    # the data's warnings are written with the forecast's (notes.txt had the forecast's only)
+    warned = [ln for ln in (tmp_path / "notes.txt").read_text().splitlines()
+              if ln.startswith("warning: ")]
+    assert sum("planning-area pupil history is derived" in ln for ln in warned) == 1, warned
 
 
 def test_forecast_entry_point_subprocess(tmp_path):

@@ -55,7 +55,9 @@ def forecast(model, out, fmt, horizon):
             with output_dir(out) as d:
                 write_frame(result.to_frame(), d / f"forecast.{fmt}", fmt)
                 write_frame(result.phase_totals(), d / f"phase_totals.{fmt}", fmt)
-                lines = list(result.notes) + [f"warning: {w}" for w in result.warnings]
+                # the data's warnings (load_inputs) and the forecast's own, each once
+                said = dict.fromkeys([*inputs.warnings, *result.warnings])
+                lines = list(result.notes) + [f"warning: {w}" for w in said]
                 lines += [f"input: {p.table} {p.path} sha256={p.sha256} {p.note}"
                           for p in result.provenance]
                 write_lines(d / "notes.txt", lines)
