@@ -17,24 +17,22 @@ import pandas as pd
 import pytest
 
 from sufficiency import nomenclature as nc
-from sufficiency.report import build_report
 from sufficiency.report.build import ACCURACY_COLUMNS
 from sufficiency.report.render import page_sections, render_html, render_xlsx
 from sufficiency.report.tables import ACCURACY_HEADERS, accuracy_sheet, accuracy_table
 from sufficiency.report.text import accuracy_scores, accuracy_sentences, fmt_pct, fmt_year
 
-DATE = "2026-11-22"
 ENGINE_COLS = ["forecast", "actual", "pct_error", "pct_error_last", "pct_error_cohort3",
                "lower80", "upper80"]
 
 
 @pytest.fixture(scope="module")
-def run(inputs, core_pipeline):
-    results, missing = core_pipeline
-    data = build_report(inputs, **results, missing=missing, report_date=DATE)
-    if results["backtest"] is None or results["scorecards"] is None:
-        pytest.skip(f"backtest or scorecards not available: {missing}")
-    return inputs, results, data
+def run(report_run):
+    """The session's default report (conftest.report_run, dated REPORT_DATE); the embedded
+    data have the backtest and the scorecards, so their absence is a failure, not a skip."""
+    _, results, _ = report_run
+    assert results["backtest"] is not None and results["scorecards"] is not None
+    return report_run
 
 
 @pytest.fixture(scope="module")
