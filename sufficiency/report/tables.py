@@ -229,7 +229,8 @@ def area_year_table(data, area: str) -> Table | None:
             + ". Every column is defined at the start of section 4.")
     if net_moved is not None:
         note += (" 'Placed here' / 'placed next door': pupils the plan places here from "
-                 "neighbouring areas, and of this area's in them ([[plan.adjacency]]); 'short "
+                 "neighbouring areas, and of this area's in them (as the model definition "
+                 "allows); 'short "
                  "with plan' counts them.")
     if derived:
         note = (f"The {fmt_year(base)} row is derived from the authority's totals, not observed. " + note)
@@ -364,12 +365,12 @@ def plan_table(data) -> Table | None:
         fm.update({"pupils placed here from neighbours (most a year)": "count",
                    "own pupils placed next door (most a year)": "count"})
         note = (" 'Pupils placed here from neighbours' and 'own pupils placed next door': the "
-                "most in one year of the plan ([[plan.adjacency]]; by area and year in the "
+                "most in one year of the plan (as the model definition allows; by area and year in the "
                 "sheet Pupils placed next door).")
     out = out.sort_values([nc.YEAR, "planning area"]).reset_index(drop=True)
     return Table("Recommended projects", out.rename(columns=PLAN_HEADERS), fm,
-                 "Costs in GBP at the cost per place set in the model's [plan] section (see "
-                 "Assumptions); places open in September of the year shown; " + PLAN_NOTE
+                 "Costs in GBP at the cost per place set in the model definition's plan "
+                 "(see Assumptions); places open in September of the year shown; " + PLAN_NOTE
                  + fill_note(cols) + expansion_note(p) + note)
 
 
@@ -391,9 +392,9 @@ def moves_table(data) -> Table | None:
     return Table("Pupils placed next door", out,
                  {"pupils": "count", "cost per pupil": "gbp", "cost": "gbp", nc.YEAR: "year"},
                  "Pupils of one planning area the plan places in a neighbouring one "
-                 "([[plan.adjacency]]), by year; cost = pupils x the model's cost per pupil a "
+                 "(as the model definition allows), by year; cost = pupils x the model's cost per pupil a "
                  "year (revenue, not in the capital programme). Their sums by area are the "
-                 "moved_out / moved_in columns of the sheet Before and after.")
+                 "columns moved_out and moved_in of the sheet Before and after.")
 
 
 def capital_programme(data) -> Table | None:
@@ -480,7 +481,7 @@ def options_table(data, area: str) -> Table | None:
           "chosen": "bool"}
     return Table("Options considered", out, fm,
                  "The optimiser's catalogue for this area: cost per place and lead times from the "
-                 "model's [plan] section (DfE scorecard cost benchmarks unless stated"
+                 "model definition's plan (DfE scorecard cost benchmarks unless stated"
                  + (": the DfE's regional figures, the same for every authority of the region"
                     if "source" in mine and mine["source"].astype(str).str.contains(
                         "a regional figure", regex=False).any() else "")
