@@ -4,7 +4,8 @@ A checker renders the report, strips the tags and looks for the engine's own wor
 reader sees: snake_case names (``births_projected``, ``extended_3_4``), the model file's
 sections in brackets (``[plan.special]``) and class names (``ForecastResult``). Raw keys are
 allowed only where the report shows them on purpose, for an analyst to trace a figure: the
-Sources chapter, the raw-key cells of the assumptions table (class ``trace``), ``<code>``,
+Sources chapter, the raw-key cells of the assumptions table and the engine's warnings quoted
+as it gave them (class ``trace``), ``<code>``,
 file and folder names (``scap_pupil_forecasts.csv``), a command line a reader may run, and a
 name given as a column of an output file ("column births_projected of the forecast table").
 """
@@ -28,7 +29,7 @@ DATE = "2026-11-27"
 _EXEMPT = (
     re.compile(r"<(style|script|svg|code)\b.*?</\1>", re.S),
     re.compile(r'<section class="chapter" id="sources">.*?</section>', re.S),
-    re.compile(r'<(td|th|span|p|small)\b[^>]*class="[^"]*\btrace\b[^"]*"[^>]*>.*?</\1>', re.S),
+    re.compile(r'<(td|th|span|p|small|ul)\b[^>]*class="[^"]*\btrace\b[^"]*"[^>]*>.*?</\1>', re.S),
 )
 _FILE = re.compile(r"[\w./-]+\.(?:csv|xlsx|toml|json|html|pdf|txt)\b")
 #: a command line the report gives for reproducing a figure
@@ -126,6 +127,19 @@ def test_assumptions_grouped_in_words_and_every_setting_in_the_appendix(full):
             assert f"{section}.{k}" in set(sheet["key"]), k
 
 
+def test_a_scenarios_changes_are_named_in_words(full):
+    """A scenario's report said it "changes worcestershire.toml in [[plan.options]] (1
+    entry)": the changes are now named as the assumptions table names them."""
+    from sufficiency.report.text import setting_words
+
+    data = full[0]
+    assert setting_words(data, "[[plan.options]] (1 entry)") == "local plan options (1 entry)"
+    assert setting_words(data, "[assumptions] margin") == "minimum margin of spare places"
+    assert setting_words(data, "[forecast] halflife") == "weight of past years: halves every"
+    assert setting_words(data, "[[areas]] (2 entries)") == "planning areas (2 entries)"
+    assert not engine_words("<p>" + setting_words(data, "[data] housing") + "</p>")
+
+
 def test_parts_not_run_are_named_in_words(inputs, core_pipeline):
     """Without SEND and early years the report lists what is not available: in words, not
     as the engine's keys ("early_years: not supplied to this run")."""
@@ -192,3 +206,22 @@ def test_short_horizon_text_names_no_year_beyond_the_forecast_unlabelled(short_h
                 near = text[max(0, m.start() - 200):m.end() + 120]
                 assert ("beyond the forecast" in near or "after 2027/28, the last year" in near
                         or "after it" in near), (m.group(0), near)
+
+
+def test_short_horizon_options_table_says_which_options_open_after_the_forecast(short_horizon):
+    """The key decision's table showed the new school and the expansions (opening 2028/29)
+    leaving the whole shortfall, as doing nothing does: its note now says why."""
+    from sufficiency.report.tables import key_decision_table
+
+    data, *_ = short_horizon
+    t = key_decision_table(data)
+    late = t.frame.loc[t.frame["opens"] > 2027, ""].tolist()
+    assert len(late) == 2
+    assert (f"{late[0]} and {late[1]} open after 2027/28, the forecast's last year: their 'most "
+            "short' is that of doing nothing because the forecast ends before they open") in t.note
+
+
+def test_default_horizon_options_table_has_no_such_note(full):
+    from sufficiency.report.tables import key_decision_table
+
+    assert "the forecast's last year" not in key_decision_table(full[0]).note

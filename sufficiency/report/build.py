@@ -1162,7 +1162,7 @@ _SETTINGS = {
     "plan.first_year": ("Places and the plan", "first year the plan can change", "ayear", True),
     "plan.discount_rate": ("Places and the plan", "discount rate (times capital spending only)", _PCT, True),
     "plan.total_budget": ("Places and the plan", "capital budget", "gbp", True),
-    "plan.options": ("Places and the plan", "local options (replacing the default of their area)", "count", True),
+    "plan.options": ("Places and the plan", "local plan options (each replaces its area's default)", "count", True),
     "plan.special.options": ("Special school places", "options for new special school places", "count", True),
     "plan.early_years.options": ("Early years", "options for new early years places", "count", True),
     "send.scenario": ("Special school places", "central scenario (the one the plan uses)", None, True),

@@ -516,6 +516,17 @@ def key_decision_table(data) -> Table | None:
     fm = {"places": "count", "cost": "gbp_m", "cost per place": "gbp", "opens": "year",
           "years (if temp.)": "int", "rec.": "bool"}
     fm.update({c: "count" for c in out.columns if c.startswith("most short")})
+    # an option opening after the forecast's last year changes no year the table counts (a
+    # 5-year horizon: the new school of September 2028 showed the whole shortfall left)
+    last = (int(data.sufficiency[nc.YEAR].max())
+            if data.sufficiency is not None and len(data.sufficiency) else None)
+    late = ([letter for letter, y in zip(out[""], out["opens"]) if np.isfinite(y) and y > last]
+            if last is not None else [])
+    after = (f" {_join_letters(late)} open{'s' if len(late) == 1 else ''} after "
+             f"{fmt_year(last)}, the forecast's last year: {'its' if len(late) == 1 else 'their'} "
+             "'most short' is that of doing nothing because the forecast ends before "
+             f"{'it opens' if len(late) == 1 else 'they open'}, not because "
+             f"{'it' if len(late) == 1 else 'they'} would not help." if late else "")
     return Table(
         f"Options appraisal: {area_phase(k['area_name'], k['phase'])} places", out, fm,
         f"Shortfall left = max(0, demand x (1 + {fmt_pct(data.meta['margin'])}) - (capacity + the "
@@ -525,8 +536,14 @@ def key_decision_table(data) -> Table | None:
         f"from the earliest opening of any option (earlier shortfalls are the same whatever is "
         f"chosen; see the table by year); 'P{int(round(q * 100))}' uses the "
         f"{int(round(q * 100))}th percentile of forecast demand instead of the central forecast."
-        + expansion_note(_area_options(data, k.get("area"))),
+        + after + expansion_note(_area_options(data, k.get("area"))),
     )
+
+
+def _join_letters(letters: list[str]) -> str:
+    """Option letters in a sentence: "C", "C and D", "B, C and D"."""
+    return (letters[0] if len(letters) == 1
+            else f"{', '.join(letters[:-1])} and {letters[-1]}")
 
 
 def _area_options(data, area) -> pd.DataFrame | None:

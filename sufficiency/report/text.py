@@ -484,13 +484,42 @@ def _council_need(data: ReportData, phases: list[str]) -> str:
             "counted without the margin)")
 
 
+#: model sections and keys a scenario may change that the assumptions table has no row for
+_SECTION_WORDS = {"areas": "planning areas", "data": "data files", "model": "model details",
+                  "plan.options": "local plan options", "plan.adjacency": "neighbouring areas"}
+_CHANGE = re.compile(r"\[\[?([a-z0-9_.]+)\]\]?(?: (\S+))?(?: \((.*)\))?")
+
+
+def setting_words(data: ReportData, change: str) -> str:
+    """A setting a scenario changes (``"[assumptions] margin"``, ``"[[plan.options]] (1
+    entry)"``, as :meth:`ModelConfig.own_settings` names it) in the words of the
+    assumptions table ("minimum margin of spare places", "local plan options (1 entry)");
+    the raw names stay in the appendix's sheet Assumptions, column key."""
+    from .build import _SETTINGS
+
+    m = _CHANGE.fullmatch(str(change))
+    if m is None:
+        return str(change).replace("_", " ")
+    section, key, count = m.groups()
+    full = f"{section}.{key}" if key else section
+    a = getattr(data, "assumptions", None)
+    label = _SECTION_WORDS.get(full)
+    if label is None and isinstance(a, pd.DataFrame) and "key" in a and (a["key"] == full).any():
+        label = str(a.loc[a["key"] == full, "assumption"].iloc[0])
+    if label is None:
+        label = ((_SETTINGS[full][1] if full in _SETTINGS else None)
+                 or " ".join(w for w in (_SECTION_WORDS.get(section, section), key) if w)
+                 .replace("_", " ").replace(".", " "))
+    return label + (f" ({count})" if count else "")
+
+
 def scenario_sentence(data: ReportData) -> str:
     """For a scenario's report: what it changes and that it is for comparison, not the
     Council's central position or its return to the DfE; "" for a model extending none."""
     sc = data.meta.get("scenario")
     if not sc:
         return ""
-    changes = list(sc.get("changes") or [])
+    changes = [setting_words(data, c) for c in (sc.get("changes") or [])]
     shown = _join(changes[:8]) + (f" and {len(changes) - 8} more" if len(changes) > 8 else "")
     base = sc["extends"][0]  # the model it names; a chain's further bases are in that one
     return (f"This report is of a scenario, {sc['file']}, which changes {base}"
