@@ -119,7 +119,11 @@ class ReportData:
         with 3-year means), the authority's own published error (DfE scorecards), the 80%
         range and whether the outcome fell inside it (see :func:`_accuracy_table`).
     assumptions, sources : DataFrame
-        What the run assumed (with where it is set) and what it read (files, checksums).
+        What the run assumed and what it read (files, checksums). ``assumptions`` has one
+        row per setting: ``topic, assumption`` (in words), ``value`` (with units), ``set
+        in`` (model file and section, or "engine default"), ``key`` (``section.key`` in the
+        model file) and ``in the report`` (shown in the Method chapter; every row is in the
+        appendix's sheet Assumptions).
     notes : tuple of str
         Derivations and caveats from the inputs and results.
     missing : mapping
