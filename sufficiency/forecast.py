@@ -9,7 +9,7 @@ The model is cohort survival (see :mod:`sufficiency.cohort` for the maths):
 * Reception is births four years earlier times an averaged (by default combined)
   reception/births ratio, with an optional damped trend in that ratio. Beyond the last
   observed births, births are projected (Holt damped trend, or a supplied projection) and
-  rows are flagged ``births_projected``.
+  rows are marked in the column ``births_projected``.
 * Year 7 of a secondary planning area is the sum over its feeder primary areas of their
   Year 6 the year before times the transfer share, times the area's Y6->Y7 ratio.
 * Sixth form (Y12, Y13) follows staying-on rates, which are survival ratios like the others.
@@ -1162,7 +1162,8 @@ class CohortModel:
                    else f"births projected by {method}")
             all_notes.append(
                 f"Reception from {nc.academic_year_label(first_bp)} on rests on births not in the "
-                f"births file: {how}; flagged births_projected."
+                f"births file: {how}; those cells are marked as resting on projected births "
+                "(column births_projected of the forecast table)."
             )
         for w_ in warn:
             logger.warning(w_)

@@ -762,8 +762,9 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
                         f"{nc.academic_year_label(y + 4)}) are not in the births file: estimated as ONS "
                         f"calendar-year {y - 1} births (January-December {y - 1}, the same "
                         f"first six months): a nowcast from published births rather than a "
-                        "trend projection, but still not observed, so the cells that rest on it "
-                        "are flagged births_projected."
+                        "trend projection, but still not observed, so the forecast marks the "
+                        "cells that rest on it as resting on projected births (column "
+                        "births_projected of the forecast table)."
                     )
             notes.append(
                 "Births by primary planning area are derived: ONS district births split across "

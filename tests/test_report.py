@@ -36,6 +36,7 @@ from sufficiency.report.text import (
     fmt_gbp_m,
     fmt_pct,
     fmt_year,
+    plain_note,
     recommendations,
 )
 
@@ -607,11 +608,13 @@ def test_method_prints_the_forecast_notes_and_parameters_used(report_run, report
     text = h.unescape(report_html)
     fc = results["forecast"]
     for note in fc.notes:
-        assert note in text, note
+        # as the report words it: without the parentheses that only name model keys
+        assert plain_note(note) in text, note
     a = data.assumptions.set_index("assumption")
     assert a.loc["ratio averaging window", "value"] == f"{fc.config['window']} years"
-    assert a.loc["forecast: shrinkage", "set in"] == "engine default"
-    assert float(a.loc["forecast: shrinkage", "value"]) == fc.config["shrinkage"]
+    k = data.assumptions.set_index("key")
+    assert k.loc["forecast.shrinkage", "set in"] == "engine default"
+    assert float(k.loc["forecast.shrinkage", "value"]) == fc.config["shrinkage"]
 
 
 def test_benchmark_errors_are_read_from_the_scorecards(report_run, report_html):
@@ -779,7 +782,7 @@ def test_a_new_school_beside_spare_places_elsewhere_is_flagged(report_run):
     rec = next(r for r in recommendations(d2) if "new secondary school in" in r)
     assert (f"net of their own shortfalls, {fmt_count(spare.sum() - short)} places spare beyond "
             "the 2.0% margin that year after the plan") in rec
-    assert "[[plan.adjacency]]" in rec
+    assert "naming neighbouring areas in the model definition would let the plan weigh" in rec
     # with adjacency given, the plan has weighed moving pupils: no flag
     meta = dict(data.meta, adjacency=1)
     assert not spare_beside_new_schools(dataclasses.replace(d2, meta=meta))

@@ -109,7 +109,8 @@ def test_area_page_says_who_is_placed_here_and_next_door(staffs):
     peak = (f"up to {fmt_count(taker.max())} a year (the most in {fmt_year(int(taker.idxmax()))}, "
             f"every year from {fmt_year(int(taker.index.min()))} to "
             f"{fmt_year(int(taker.index.max()))}) from {data.area_name('8603006')}")
-    assert "The plan places pupils of neighbouring areas here ([[plan.adjacency]]): " + peak in text
+    assert ("The plan places pupils of neighbouring areas here (as the model definition "
+            "allows): " + peak) in text
     m = results["allocation"].moves_of()
     cost = m.loc[(m["from_area"] == "8603006") & (m["to_area"] == "8603000"), "cost"].sum()
     assert f"{fmt_count(taker.sum())} pupil-years, {fmt_gbp_m(cost)} over the plan (£400 a pupil" in text
@@ -136,14 +137,15 @@ def test_recommendation_summary_json_and_appendix_carry_the_moves(staffs):
     results, data = staffs
     ba = _ba(results)
     m = results["allocation"].moves_of()
-    recs = [r for r in recommendations(data) if "[[plan.adjacency]]" in r]
+    recs = [r for r in recommendations(data) if "(where the model definition allows it)" in r]
     assert len(recs) == 1
     by_year = m.groupby("year")["pupils"].sum()
     assert f"up to {fmt_count(by_year.max())} a year ({fmt_year(int(by_year.idxmax()))})" in recs[0]
     assert re.search(re.escape(data.area_name("8603012")) + r" takes up to \d+ a year from "
                      + re.escape(data.area_name("8603011")) + r" \(\d{4}/\d\d\), where the plan "
                      r"buys \d+ places", recs[0])
-    assert any("neighbouring planning areas ([[plan.adjacency]]" in p for p in executive_summary(data))
+    assert any("neighbouring planning areas (where the model definition allows it"
+               in p for p in executive_summary(data))
     doc = json.loads(render_summary_json(data))
     moves = {(e["area"], e["phase"]): e for e in doc["plan"]["moves"]}
     for (a, ph), g in ba[(ba["moved_in"] > 0) | (ba["moved_out"] > 0)].groupby(["area", "phase"]):
@@ -278,3 +280,16 @@ def test_plan_summary_lists_intake_set_by_school_areas_apart(staffs):
         peak = short_utc.loc[short_utc["area"] == u, "shortfall_after"].max()
         tag = area_tag(alloc.area_names.get(u, u), u, "secondary")
         assert f"{tag} short up to {peak:,.0f} places" in apart[0]
+
+
+def test_the_report_with_moves_has_no_engine_identifiers(staffs):
+    """The prose about pupils placed next door says it in words, not as the model file's
+    [[plan.adjacency]] (the plain-English check of tests/test_report_plain_english.py)."""
+    from test_report_plain_english import engine_words
+
+    from sufficiency.report import render_html
+    from sufficiency.report.render import page_sections
+
+    _, data = staffs
+    found = engine_words(render_html(data, page_sections(data)))
+    assert not found, "\n".join(f"{w}: {line[:200]}" for w, line in found)

@@ -41,7 +41,9 @@ def test_timing_notes(date, first, expect_data, expect_plan):
     assert (expect_data in notes[0]) if expect_data else notes[0] == ""
     assert (len(notes) == 2) == expect_plan
     if expect_plan:
-        assert f"first_year = {first + 1}" in notes[1]
+        # in words (the key itself is in the assumptions table): no "[plan] first_year"
+        assert f"the plan's first year in the model definition, {first + 1}" in notes[1]
+        assert "first_year" not in notes[1] and "[plan]" not in notes[1]
 
 
 def test_report_states_its_date_against_data_and_plan(run):

@@ -152,7 +152,7 @@ def test_plan_paragraph_says_what_is_left_short_and_why():
     from sufficiency.report.text import _plan_paragraph
 
     def para(**kw):
-        return _plan_paragraph(_plan_data(**kw), "special", "special school places", "special")
+        return _plan_paragraph(_plan_data(**kw), "special", "special school places")
 
     text = para(options=True, exhausted=True, left=104.0)
     assert "adds 16 special school places (a special expansion, 16 places from 2027/28) at £1.0m" in text
@@ -160,19 +160,22 @@ def test_plan_paragraph_says_what_is_left_short_and_why():
     assert "120 before the plan" in text
     assert "every option in the model's catalogue is used (2 x 8 places (special expansion)" in text
     assert "lead times" in para(options=True, exhausted=False, left=104.0)
-    assert "lists no options for these places ([plan.special])" in para(options=False, exhausted=False, left=104.0)
+    # in words: the model file's section name is for the assumptions table, not the prose
+    assert ("lists no options for these places, so the optimiser had nothing to build. Options "
+            "must be identified and costed (and added to the model definition's special "
+            "school options)") in para(options=False, exhausted=False, left=104.0)
     assert "no planning area is short of special school places" in para(options=True, exhausted=True, left=0.0)
     whole = _plan_data(options=True, exhausted=True, left=0.0)
     whole.meta["authority"] = "LA"  # the places are planned for the authority as a whole
     assert "With it, the authority is not short of special school places" in _plan_paragraph(
-        whole, "special", "special school places", "special")
+        whole, "special", "special school places")
     d = _plan_data(options=True, exhausted=True, left=1.0)
     d.before_after = d.before_after.assign(phase="primary")
     d.missing = {"plan_send": "the solver failed with SEND"}
-    assert _plan_paragraph(d, "special", "special school places", "special") == (
+    assert _plan_paragraph(d, "special", "special school places") == (
         "The plan in this report covers mainstream places only (the solver failed with SEND).")
     nothing = SimpleNamespace(missing={"plan": "no solver"})
-    assert _plan_paragraph(nothing, "special", "x", "special") == "No plan is available in this run (no solver)."
+    assert _plan_paragraph(nothing, "special", "x") == "No plan is available in this run (no solver)."
 
 
 def test_scap_frame_rejects_a_forecast_without_pupils():

@@ -262,7 +262,7 @@ def test_a_scenario_report_says_it_is_one_and_submits_nothing(tmp_path):
     data = SimpleNamespace(meta={"scenario": meta})
     assert scenario_sentence(data).startswith(
         "This report is of a scenario, worcestershire_interim.toml, which changes "
-        "worcestershire.toml in [[plan.options]] (1 entry). Its figures and recommendations "
+        "worcestershire.toml in local plan options (1 entry). Its figures and recommendations "
         "show the effect of those changes, for comparison")
     assert cfg.set_in("assumptions", "margin") == "worcestershire.toml"
     assert cfg.set_in("model", "name") == "worcestershire_interim.toml"

@@ -119,7 +119,11 @@ class ReportData:
         with 3-year means), the authority's own published error (DfE scorecards), the 80%
         range and whether the outcome fell inside it (see :func:`_accuracy_table`).
     assumptions, sources : DataFrame
-        What the run assumed (with where it is set) and what it read (files, checksums).
+        What the run assumed and what it read (files, checksums). ``assumptions`` has one
+        row per setting: ``topic, assumption`` (in words), ``value`` (with units), ``set
+        in`` (model file and section, or "engine default"), ``key`` (``section.key`` in the
+        model file) and ``in the report`` (shown in the Method chapter; every row is in the
+        appendix's sheet Assumptions).
     notes : tuple of str
         Derivations and caveats from the inputs and results.
     missing : mapping
@@ -1127,7 +1131,122 @@ def _flatten(d: Mapping, prefix: str = "") -> list[tuple[str, Any]]:
     return out
 
 
+#: the topics of the assumptions table, in the order the Method chapter shows them
+ASSUMPTION_TOPICS = ("Pupil forecast", "Places and the plan", "Special school places",
+                     "Early years", "The report")
+#: the columns of the assumptions table (``ReportData.assumptions``)
+ASSUMPTION_COLUMNS = ("topic", "assumption", "value", "set in", "key", "in the report")
+
+_PCT = "pct"
+_AVERAGES = {"weighted": "recency-weighted mean", "mean": "mean", "median": "median",
+             "trimmed": "trimmed mean"}
+
+#: ``section.key`` of the model definition -> (topic, label in words, how its value is
+#: written, whether the Method chapter shows it). Settings not listed here (and those marked
+#: False: the optimiser's penalties, data files, the forecast's fine tuning) are in the
+#: appendix's sheet Assumptions only, under their key.
+_SETTINGS = {
+    "forecast.method": ("Pupil forecast", "how past survival ratios are averaged", _AVERAGES, True),
+    "forecast.halflife": ("Pupil forecast", "weight of past years: halves every", "years", True),
+    "forecast.secondary_halflife": ("Pupil forecast", "the same for Year 6 to Year 11 moves: halves every", "years", False),
+    "forecast.secondary_shrinkage": ("Pupil forecast", "pooling of Year 6 to Year 11 ratios towards all areas'", None, False),
+    "forecast.reception_window": ("Pupil forecast", "Reception: years of the Reception/births ratio averaged", "years", True),
+    "forecast.reception_method": ("Pupil forecast", "Reception: how the Reception/births ratio is averaged", _AVERAGES, False),
+    "forecast.reception_drift": ("Pupil forecast", "Reception: share of the recent drift in the ratio added", None, False),
+    "forecast.primary_drift": ("Pupil forecast", "share of the recent drift in primary survival ratios added", None, False),
+    "forecast.staying_on_drift": ("Pupil forecast", "share of the recent drift in staying-on rates added", None, False),
+    "forecast.rebound": ("Pupil forecast", "share of the pandemic year's loss of pupils assumed to return", _PCT, True),
+    "forecast.births_method": ("Pupil forecast", "births beyond the last published year", "births", True),
+    "forecast.coverage": ("Pupil forecast", "ranges given around the forecast", "coverage", False),
+    "forecast.draws": ("Pupil forecast", "simulation draws for phase totals", None, False),
+    "forecast.housing.yields.primary": ("Pupil forecast", "pupils per 100 new homes: primary", None, True),
+    "forecast.housing.yields.secondary": ("Pupil forecast", "pupils per 100 new homes: secondary", None, True),
+    "forecast.housing.yields.sixth_form": ("Pupil forecast", "pupils per 100 new homes: sixth form", None, True),
+    "forecast.housing.arrival": ("Pupil forecast", "pupils from new homes arriving in the first, second and third year", "shares", False),
+    "plan.first_year": ("Places and the plan", "first year the plan can change", "ayear", True),
+    "plan.discount_rate": ("Places and the plan", "discount rate (times capital spending only)", _PCT, True),
+    "plan.total_budget": ("Places and the plan", "capital budget", "gbp", True),
+    "plan.options": ("Places and the plan", "local plan options (each replaces its area's default)", "count", True),
+    "plan.special.options": ("Special school places", "options for new special school places", "count", True),
+    "plan.early_years.options": ("Early years", "options for new early years places", "count", True),
+    "send.scenario": ("Special school places", "central scenario (the one the plan uses)", None, True),
+    "send.scenarios": ("Special school places", "scenarios forecast", None, True),
+    "send.fit_from": ("Special school places", "trend fitted from", "ayear", True),
+    "send.count_independent": ("Special school places", "placements in independent special schools count as demand for local places", "bool", True),
+    "send.national_window": ("Special school places", "'national' scenario: years of England's growth averaged", "years", False),
+    "send.alpha": ("Special school places", "trend smoothing of the level", None, False),
+    "send.beta": ("Special school places", "trend smoothing of the trend", None, False),
+    "send.phi": ("Special school places", "damping of the trend a year", None, False),
+    "early_years.hours_per_place": ("Early years", "funded hours of one full-time place", "hours", True),
+    "early_years.by_area": ("Early years", "split over the primary planning areas by their births", "bool", True),
+    "early_years.entitlements": ("Early years", "funded entitlements modelled (each in section 6)", "count", True),
+    "report.key_decision_area": ("The report", "area of the key decision (section 7)", "area", True),
+    "report.key_decision_phase": ("The report", "phase of the key decision", None, False),
+    "report.quantile": ("The report", "options appraisal stress-tested at this percentile of demand", "percentile", True),
+    "report.milestones": ("The report", "years after the base year shown in the summary", None, False),
+    "report.title": ("The report", "title", None, False),
+}
+#: the forecast's engine defaults, in words (in the appendix only)
+_DEFAULT_LABELS = {
+    "shrinkage": "pooling of survival ratios towards all areas'",
+    "shrinkage_method": "how that pooling is weighted",
+    "reception_shrinkage": "pooling of the Reception/births ratio towards all areas'",
+    "combine": "further ratio averages combined with the main one",
+    "reception_combine": "further Reception/births ratio averages combined with the main one",
+    "reception_trend": "damping of a trend in the Reception/births ratio",
+    "reception_trend_window": "years used to estimate that trend",
+    "drift": "share of the recent drift in all ratios added",
+    "drift_lookback": "years the drift is measured over",
+    "rebound_pooled": "pandemic loss measured over all areas together",
+}
+
+
+def _setting_value(v: Any, how: Any, inputs: ModelInputs) -> str:
+    """A setting's value in words and units for the assumptions table."""
+    from ..forecast import _BIRTHS_METHODS
+
+    if isinstance(how, Mapping):
+        return str(how.get(v, v))
+    if how == _PCT and isinstance(v, (int, float)):
+        return f"{v:.1%}"
+    if how == "years" and isinstance(v, (int, float)):
+        return f"{v:g} year{'s' if v != 1 else ''}"
+    if how == "hours" and isinstance(v, (int, float)):
+        return f"{v:g} hours a week"
+    if how == "ayear" and isinstance(v, int):
+        return nc.academic_year_label(v)
+    if how == "gbp" and isinstance(v, (int, float)):
+        return f"£{v:,.0f}"
+    if how == "bool":
+        return "yes" if v else "no"
+    if how == "births":
+        return _BIRTHS_METHODS.get(v, str(v))
+    if how == "coverage" and isinstance(v, (list, tuple)):
+        return " and ".join(f"{c:.0%}" for c in v)
+    if how == "percentile" and isinstance(v, (int, float)):
+        return f"{v * 100:g}th percentile"
+    if how == "shares" and isinstance(v, (list, tuple)):
+        return ", ".join(f"{x:.0%}" for x in v)
+    if how == "count" and isinstance(v, (list, tuple)):
+        return f"{len(v)} (listed in full in the appendix)"
+    if how == "area":
+        try:
+            return f"{inputs.config.area(str(v)).name} (planning area {v})"
+        except Exception:  # noqa: BLE001 - a name is a nicety: the code is enough
+            return str(v)
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v):
+        return ", ".join(v)
+    return json.dumps(_plain(v))
+
+
 def _assumptions_table(inputs: ModelInputs, forecast) -> pd.DataFrame:
+    """Every setting the run used, for the Method chapter and the appendix: ``topic``, a
+    plain-English ``assumption``, its ``value`` with units, where it is ``set in`` (the model
+    file and section, or "engine default"), the raw ``key`` for tracing and whether the
+    Method chapter shows it (``in the report``: the settings a councillor might question;
+    the rest, such as the optimiser's penalties and data files, are in the appendix only)."""
     cfg = inputs.config
     a = cfg.assumptions
     # a scenario's keys may come from the model it extends
@@ -1141,38 +1260,75 @@ def _assumptions_table(inputs: ModelInputs, forecast) -> pd.DataFrame:
     fsec = dict(cfg.section("forecast"))
     used = dict(getattr(forecast, "config", None) or {}) if forecast is not None else {}
     window = used.get("window", fsec.get("window", a.window))
+    forecast_topic, plan_topic = ASSUMPTION_TOPICS[0], ASSUMPTION_TOPICS[1]
     rows = [
-        ("base year (last census)", nc.academic_year_label(inputs.base_year), "latest year of pupil data"),
-        ("forecast horizon", f"{a.horizon} years", src("horizon")),
-        ("ratio averaging window", f"{window} years",
-         f"{cfg.set_in('forecast', 'window')} [forecast]" if "window" in fsec else src("window")),
-        ("minimum margin of spare places", f"{a.margin:.1%}", src("margin")),
-        ("surplus target (amber below)", f"{a.surplus_target:.1%}", src("surplus_target")),
-        ("surplus ceiling (blue above)", f"{a.surplus_ceiling:.1%}", src("surplus_ceiling")),
-        ("random seed", str(a.seed), src("seed")),
+        (forecast_topic, "base year (last census)", nc.academic_year_label(inputs.base_year),
+         "latest year of pupil data", "", True),
+        (forecast_topic, "forecast horizon", f"{a.horizon} years", src("horizon"),
+         "assumptions.horizon", True),
+        (forecast_topic, "ratio averaging window", f"{window} years",
+         f"{cfg.set_in('forecast', 'window')} [forecast]" if "window" in fsec else src("window"),
+         "forecast.window" if "window" in fsec else "assumptions.window", True),
+        (plan_topic, "minimum margin of spare places", f"{a.margin:.1%}", src("margin"),
+         "assumptions.margin", True),
+        (plan_topic, "surplus target (amber below)", f"{a.surplus_target:.1%}",
+         src("surplus_target"), "assumptions.surplus_target", True),
+        (plan_topic, "surplus ceiling (blue above)", f"{a.surplus_ceiling:.1%}",
+         src("surplus_ceiling"), "assumptions.surplus_ceiling", True),
+        (forecast_topic, "random seed (for the simulated ranges)", str(a.seed), src("seed"),
+         "assumptions.seed", False),
     ]
     transfer = _transfer_assumption(cfg, model)
     if transfer is not None:
-        rows.append(transfer)
+        rows.append((forecast_topic, *transfer, "areas.transfer", True))
     for section in ("forecast", "plan", "send", "early_years", "report"):
+        topic = {"forecast": forecast_topic, "send": "Special school places",
+                 "early_years": "Early years", "report": "The report"}.get(section, plan_topic)
         for k, v in _flatten(cfg.section(section)):
-            rows.append((f"{section}: {k}", json.dumps(v) if not isinstance(v, str) else v,
-                         f"{cfg.set_in(section, k.split('.')[0].split('[')[0])} [{section}]"))
+            key = f"{section}.{k}"
+            if key == "forecast.window":
+                continue  # the ratio averaging window above
+            set_in = f"{cfg.set_in(section, k.split('.')[0].split('[')[0])} [{section}]"
+            known = _SETTINGS.get(key)
+            if key.startswith("forecast.downweight."):
+                y = int(k.rsplit(".", 1)[1])
+                known = (forecast_topic, f"weight of the ratios of the year ending in "
+                         f"{nc.academic_year_label(y)}" + (" (the pandemic year)" if y == 2020 else ""),
+                         None, True)
+                v = f"{v:g}" + (" (left out)" if v == 0 else "")
+            if known is None:
+                # data files, solver penalties and anything new: the appendix, under its key
+                rows.append((topic, k.replace("_", " ").replace(".", ": "),
+                             v if isinstance(v, str) else json.dumps(_plain(v)), set_in, key, False))
+                continue
+            t, label, how, shown = known
+            rows.append((t, label, _setting_value(v, how, inputs), set_in, key, shown))
         if section == "forecast":
             # the engine's defaults the model definition does not set: used all the same
             for k, v in used.items():
                 if k in fsec or k in ("horizon", "seed", "model", "ncys", "window"):
                     continue
-                rows.append((f"forecast: {k}", json.dumps(_plain(v)), "engine default"))
+                known = _SETTINGS.get(f"forecast.{k}")
+                label = known[1] if known else _DEFAULT_LABELS.get(k, k.replace("_", " "))
+                value = (_setting_value(v, known[2], inputs) if known
+                         else json.dumps(_plain(v)))
+                rows.append((forecast_topic, label, value, "engine default", f"forecast.{k}",
+                             bool(known and known[3])))
     if forecast is not None and getattr(forecast, "coverage", None):
-        rows.append(("forecast intervals", ", ".join(f"{c:.0%}" for c in forecast.coverage),
-                     "ForecastResult.coverage"))
+        rows.append((forecast_topic, "forecast ranges (calibrated on past errors)",
+                     " and ".join(f"{c:.0%}" for c in forecast.coverage),
+                     f"{cfg.set_in('forecast', 'coverage')} [forecast]" if "coverage" in fsec
+                     else "engine default", "forecast.coverage", True))
     noise = getattr(forecast, "size_noise", None)
     if noise is not None:
-        rows.append(("forecast intervals: noise of an area's own (widens smaller areas' ranges)",
+        rows.append((forecast_topic,
+                     "forecast ranges: noise of an area's own (widens smaller areas' ranges)",
                      f"variance {noise.phi:.3f} / pupils a year (log scale)",
-                     f"measured: {noise.source}"))
-    return pd.DataFrame(rows, columns=["assumption", "value", "set in"])
+                     f"measured: {noise.source}", "", False))
+    out = pd.DataFrame(rows, columns=list(ASSUMPTION_COLUMNS))
+    order = {t: i for i, t in enumerate(ASSUMPTION_TOPICS)}
+    out["_o"] = out["topic"].map(order).fillna(len(order))
+    return (out.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True))
 
 
 def _scenario_meta(cfg) -> dict | None:
@@ -1317,7 +1473,8 @@ def _timing_notes(report_date: str, base_year: int, plan_first_year: int | None)
                    f"by the date of this report ({d:%d %B %Y}): places shown from September "
                    f"{plan_first_year} can open then only if they are already committed. "
                    f"Officers should re-run the plan from {nc.academic_year_label(current + 1)} "
-                   f"([plan] first_year = {current + 1} in the model definition).")
+                   f"(the plan's first year in the model definition, {current + 1}: see "
+                   "Assumptions).")
     return out
 
 

@@ -276,6 +276,8 @@ def _env():
     env.filters["gbp"] = text.fmt_gbp
     env.filters["pct"] = text.fmt_pct
     env.filters["ayear"] = text.fmt_year
+    env.filters["plain"] = text.plain_note
+    env.filters["part"] = text.part_label
     env.globals["format_cell"] = tables.format_cell
     return env
 

@@ -229,7 +229,8 @@ def area_year_table(data, area: str) -> Table | None:
             + ". Every column is defined at the start of section 4.")
     if net_moved is not None:
         note += (" 'Placed here' / 'placed next door': pupils the plan places here from "
-                 "neighbouring areas, and of this area's in them ([[plan.adjacency]]); 'short "
+                 "neighbouring areas, and of this area's in them (as the model definition "
+                 "allows); 'short "
                  "with plan' counts them.")
     if derived:
         note = (f"The {fmt_year(base)} row is derived from the authority's totals, not observed. " + note)
@@ -364,12 +365,12 @@ def plan_table(data) -> Table | None:
         fm.update({"pupils placed here from neighbours (most a year)": "count",
                    "own pupils placed next door (most a year)": "count"})
         note = (" 'Pupils placed here from neighbours' and 'own pupils placed next door': the "
-                "most in one year of the plan ([[plan.adjacency]]; by area and year in the "
+                "most in one year of the plan (as the model definition allows; by area and year in the "
                 "sheet Pupils placed next door).")
     out = out.sort_values([nc.YEAR, "planning area"]).reset_index(drop=True)
     return Table("Recommended projects", out.rename(columns=PLAN_HEADERS), fm,
-                 "Costs in GBP at the cost per place set in the model's [plan] section (see "
-                 "Assumptions); places open in September of the year shown; " + PLAN_NOTE
+                 "Costs in GBP at the cost per place set in the model definition's plan "
+                 "(see Assumptions); places open in September of the year shown; " + PLAN_NOTE
                  + fill_note(cols) + expansion_note(p) + note)
 
 
@@ -391,9 +392,9 @@ def moves_table(data) -> Table | None:
     return Table("Pupils placed next door", out,
                  {"pupils": "count", "cost per pupil": "gbp", "cost": "gbp", nc.YEAR: "year"},
                  "Pupils of one planning area the plan places in a neighbouring one "
-                 "([[plan.adjacency]]), by year; cost = pupils x the model's cost per pupil a "
+                 "(as the model definition allows), by year; cost = pupils x the model's cost per pupil a "
                  "year (revenue, not in the capital programme). Their sums by area are the "
-                 "moved_out / moved_in columns of the sheet Before and after.")
+                 "columns moved_out and moved_in of the sheet Before and after.")
 
 
 def capital_programme(data) -> Table | None:
@@ -480,7 +481,7 @@ def options_table(data, area: str) -> Table | None:
           "chosen": "bool"}
     return Table("Options considered", out, fm,
                  "The optimiser's catalogue for this area: cost per place and lead times from the "
-                 "model's [plan] section (DfE scorecard cost benchmarks unless stated"
+                 "model definition's plan (DfE scorecard cost benchmarks unless stated"
                  + (": the DfE's regional figures, the same for every authority of the region"
                     if "source" in mine and mine["source"].astype(str).str.contains(
                         "a regional figure", regex=False).any() else "")
@@ -515,6 +516,17 @@ def key_decision_table(data) -> Table | None:
     fm = {"places": "count", "cost": "gbp_m", "cost per place": "gbp", "opens": "year",
           "years (if temp.)": "int", "rec.": "bool"}
     fm.update({c: "count" for c in out.columns if c.startswith("most short")})
+    # an option opening after the forecast's last year changes no year the table counts (a
+    # 5-year horizon: the new school of September 2028 showed the whole shortfall left)
+    last = (int(data.sufficiency[nc.YEAR].max())
+            if data.sufficiency is not None and len(data.sufficiency) else None)
+    late = ([letter for letter, y in zip(out[""], out["opens"]) if np.isfinite(y) and y > last]
+            if last is not None else [])
+    after = (f" {_join_letters(late)} open{'s' if len(late) == 1 else ''} after "
+             f"{fmt_year(last)}, the forecast's last year: {'its' if len(late) == 1 else 'their'} "
+             "'most short' is that of doing nothing because the forecast ends before "
+             f"{'it opens' if len(late) == 1 else 'they open'}, not because "
+             f"{'it' if len(late) == 1 else 'they'} would not help." if late else "")
     return Table(
         f"Options appraisal: {area_phase(k['area_name'], k['phase'])} places", out, fm,
         f"Shortfall left = max(0, demand x (1 + {fmt_pct(data.meta['margin'])}) - (capacity + the "
@@ -524,8 +536,14 @@ def key_decision_table(data) -> Table | None:
         f"from the earliest opening of any option (earlier shortfalls are the same whatever is "
         f"chosen; see the table by year); 'P{int(round(q * 100))}' uses the "
         f"{int(round(q * 100))}th percentile of forecast demand instead of the central forecast."
-        + expansion_note(_area_options(data, k.get("area"))),
+        + after + expansion_note(_area_options(data, k.get("area"))),
     )
+
+
+def _join_letters(letters: list[str]) -> str:
+    """Option letters in a sentence: "C", "C and D", "B, C and D"."""
+    return (letters[0] if len(letters) == 1
+            else f"{', '.join(letters[:-1])} and {letters[-1]}")
 
 
 def _area_options(data, area) -> pd.DataFrame | None:

@@ -62,6 +62,8 @@ __all__ = [
     "send_commentary",
     "early_years_commentary",
     "council_style",
+    "plain_note",
+    "part_label",
     "left_short_why",
     "PHASE_LABELS",
     "SEND_PHASE_LABELS",
@@ -387,7 +389,7 @@ def _programme_sentence(data: ReportData) -> str:
     if data.moves is not None and len(data.moves):
         by_year = data.moves.groupby(nc.YEAR)["pupils"].sum()
         moved = (f" It also places up to {fmt_count(by_year.max())} pupils a year in "
-                 "neighbouring planning areas ([[plan.adjacency]]; each area's page says how "
+                 "neighbouring planning areas (where the model definition allows it; each area's page says how "
                  "many, from where).")
     return (f"The recommended programme{withheld} costs {fmt_gbp_m(float(plan['cost'].sum()))} "
             f"for {fmt_count(places)} places{temp} in {plural(len(plan), 'project')} "
@@ -482,13 +484,42 @@ def _council_need(data: ReportData, phases: list[str]) -> str:
             "counted without the margin)")
 
 
+#: model sections and keys a scenario may change that the assumptions table has no row for
+_SECTION_WORDS = {"areas": "planning areas", "data": "data files", "model": "model details",
+                  "plan.options": "local plan options", "plan.adjacency": "neighbouring areas"}
+_CHANGE = re.compile(r"\[\[?([a-z0-9_.]+)\]\]?(?: (\S+))?(?: \((.*)\))?")
+
+
+def setting_words(data: ReportData, change: str) -> str:
+    """A setting a scenario changes (``"[assumptions] margin"``, ``"[[plan.options]] (1
+    entry)"``, as :meth:`ModelConfig.own_settings` names it) in the words of the
+    assumptions table ("minimum margin of spare places", "local plan options (1 entry)");
+    the raw names stay in the appendix's sheet Assumptions, column key."""
+    from .build import _SETTINGS
+
+    m = _CHANGE.fullmatch(str(change))
+    if m is None:
+        return str(change).replace("_", " ")
+    section, key, count = m.groups()
+    full = f"{section}.{key}" if key else section
+    a = getattr(data, "assumptions", None)
+    label = _SECTION_WORDS.get(full)
+    if label is None and isinstance(a, pd.DataFrame) and "key" in a and (a["key"] == full).any():
+        label = str(a.loc[a["key"] == full, "assumption"].iloc[0])
+    if label is None:
+        label = ((_SETTINGS[full][1] if full in _SETTINGS else None)
+                 or " ".join(w for w in (_SECTION_WORDS.get(section, section), key) if w)
+                 .replace("_", " ").replace(".", " "))
+    return label + (f" ({count})" if count else "")
+
+
 def scenario_sentence(data: ReportData) -> str:
     """For a scenario's report: what it changes and that it is for comparison, not the
     Council's central position or its return to the DfE; "" for a model extending none."""
     sc = data.meta.get("scenario")
     if not sc:
         return ""
-    changes = list(sc.get("changes") or [])
+    changes = [setting_words(data, c) for c in (sc.get("changes") or [])]
     shown = _join(changes[:8]) + (f" and {len(changes) - 8} more" if len(changes) > 8 else "")
     base = sc["extends"][0]  # the model it names; a chain's further bases are in that one
     return (f"This report is of a scenario, {sc['file']}, which changes {base}"
@@ -706,7 +737,8 @@ def recommendations(data: ReportData) -> list[str]:
             f"areas have, net of their own shortfalls, {fmt_count(d['spare'])} places spare "
             f"beyond the {fmt_pct(data.meta['margin'])} margin that year after the plan "
             f"({where}); the model lets no pupils be placed outside their own area "
-            "([[plan.adjacency]] would let the plan weigh the nearer of those places against "
+            "(naming neighbouring areas in the model definition would let the plan weigh the "
+            "nearer of those places against "
             "the school), so officers should test whether pupils could reasonably reach them "
             "before the school is committed;")
     for d in data.mainstream_left_short:
@@ -769,6 +801,13 @@ def recommendations(data: ReportData) -> list[str]:
         # its places on record, and with most of the programme's cost in such areas)
         withheld = key_decision_withheld(data)
         own = withheld and data.approval_withheld != "phase"
+        # the forecast's last year: an alternative opening after it is not weighed against
+        # demand at all (a 5-year horizon ended in 2027/28, before the options of September
+        # 2028, and the appraisal then showed them leaving the whole shortfall)
+        horizon = (int(data.sufficiency[nc.YEAR].max())
+                   if data.sufficiency is not None and len(data.sufficiency) else None)
+        late = [name for name, _, opens in instead
+                if horizon is not None and np.isfinite(opens) and opens > horizon]
         # on the programme's own conditions (derived pupil numbers, old capacity): a Cabinet
         # audit found the key decision agreed outright two items after a conditional approval
         conditional = data.any_history_derived or old_capacity_year(data) is not None
@@ -781,7 +820,9 @@ def recommendations(data: ReportData) -> list[str]:
                 "above, " if conditional else f"{AGREES} ")
                + f"the recommended option for {area_phase(key['area_name'], key['phase'])} places"
                + (", instead of " + _join([
-                   f"the {name} ({fmt_gbp_m(cost)}, earliest September {int(opens)})"
+                   f"the {name} ({fmt_gbp_m(cost)}, earliest September {int(opens)}"
+                   + (f", after {fmt_year(horizon)}, the last year this report forecasts"
+                      if horizon is not None and opens > horizon else "") + ")"
                    if np.isfinite(opens) else f"the {name} ({fmt_gbp_m(cost)})"
                    for name, cost, opens in instead], "or") if instead else "")
                + f": {amount} at {fmt_gbp_m(r['cost'])} (within the "
@@ -801,6 +842,12 @@ def recommendations(data: ReportData) -> list[str]:
                     + " on the central forecast"
                     + (f" and up to {fmt_count(st)} if demand came in at its {q}th percentile"
                        if np.isfinite(st) else ""))
+        if late:
+            rec += (f"; the {_join(late, 'and')} cannot open within this report's forecast, "
+                    f"which ends in {fmt_year(horizon)}, so this choice does not weigh "
+                    f"{'them' if len(late) > 1 else 'it'}: officers should appraise "
+                    f"{'them' if len(late) > 1 else 'it'} over a longer forecast before "
+                    "the choice is final")
         recs.append(rec + ";")
     recs += _send_and_early_years_recommendations(data)
     base = int(data.meta["base_year"])
@@ -942,7 +989,7 @@ def moves_recommendation(data: ReportData) -> str:
             "next door)" if len(items) > 5 else "")
     cost = float(m["cost"].sum())
     return ("notes that the plan places pupils of some planning areas in neighbouring ones "
-            f"([[plan.adjacency]]), up to {fmt_count(by_year.max())} a year "
+            f"(where the model definition allows it), up to {fmt_count(by_year.max())} a year "
             f"({fmt_year(int(by_year.idxmax()))}), {fmt_count(float(m['pupils'].sum()))} "
             "pupil-years, "
             + (f"at {fmt_gbp_m(cost)} over the plan (a revenue cost, not in the capital "
@@ -1155,7 +1202,8 @@ def moves_sentences(data: ReportData, area: str, phase: str) -> str:
         return ""
     text = ""
     if m["in"]:
-        text += (f" The plan places pupils of neighbouring areas here ([[plan.adjacency]]): up "
+        text += (f" The plan places pupils of neighbouring areas here (as the model definition "
+                 "allows): up "
                  f"to {fmt_count(m['in_peak'])} a year (the most in {fmt_year(m['in_peak_year'])}, "
                  f"{_span_years(m['in_years'], m['in_n'])}) from {_from_list(m['in'])}; "
                  f"{fmt_count(m['in_pupil_years'])} pupil-years, "
@@ -1359,10 +1407,10 @@ def accuracy_sentences(data: ReportData) -> list[str]:
             text += (f" Its rows (appendix, sheet Accuracy) are the {data.meta['authority']} "
                      f"rows of the file written by sufficiency backtest {cmd} --origins {','.join(str(o) for o in origins)} --horizons {hs} "
                      f"--areas {data.meta['authority']} --out errors.csv (the model's files; "
-                     "columns pct_error, pct_error_last, pct_error_cohort3, lower80, upper80, "
-                     "and from the scorecards authority_error)" + late + ".")
+                     "columns pct_error, pct_error_last, pct_error_cohort3, lower80, upper80 "
+                     "and authority_error, the last from the scorecards)" + late + ".")
         elif cmd:
-            text += (" It uses the model's [forecast] parameters, which differ from the "
+            text += (" It uses the model's own pupil forecast settings, which differ from the "
                      "engine's defaults that the sufficiency backtest command runs.")
         out.append(text)
     out.append(
@@ -1657,7 +1705,7 @@ def _grouped(items: list[tuple[str, int, str]]) -> list[str]:
     return out
 
 
-def _plan_paragraph(data: ReportData, phase: str, what: str, section: str) -> str:
+def _plan_paragraph(data: ReportData, phase: str, what: str) -> str:
     """What the recommended plan does for ``phase`` and what it leaves short, and why."""
     if data.missing.get("plan"):
         return f"No plan is available in this run ({data.missing['plan']})."
@@ -1694,13 +1742,15 @@ def _plan_paragraph(data: ReportData, phase: str, what: str, section: str) -> st
     cat = _catalogue_places(data, phase)
     added = float(mine["places"].sum()) if mine is not None and len(mine) else 0.0
     if cat is None:
-        text += (f"the model definition lists no options for these places ([plan.{section}]), "
-                 "so the optimiser had nothing to build. Options must be identified and costed "
-                 "before a plan can close this gap.")
+        text += ("the model definition lists no options for these places, so the optimiser "
+                 "had nothing to build. Options must be identified and costed (and added to "
+                 f"the model definition's {what.replace(' places', '')} options) before a plan "
+                 "can close this gap.")
     elif added >= cat[0] - 0.5:
         text += (f"every option in the model's catalogue is used ({_join(cat[1])}: at most "
                  f"{fmt_count(cat[0])} places). Further options must be identified and costed "
-                 f"in [plan.{section}] to close the gap.")
+                 f"(and added to the model definition's {what.replace(' places', '')} options) "
+                 "to close the gap.")
     else:
         text += ("the options' lead times, sizes or the budget allow no more in time (see the "
                  "appendix, sheet Binding constraints).")
@@ -1748,7 +1798,7 @@ def send_commentary(data: ReportData) -> list[str]:
         planned = residual_shortfall(data, "special") is not None
         uses = f" The plan uses the '{central}' scenario." if planned else ""
         paras.append(f"The other scenarios give, for {fmt_year(last)}: {_join(bits)}.{uses}")
-    paras.append(_plan_paragraph(data, "special", "special school places", "special"))
+    paras.append(_plan_paragraph(data, "special", "special school places"))
     return paras
 
 
@@ -1796,7 +1846,7 @@ def early_years_commentary(data: ReportData) -> list[str]:
             f"{fmt_year(last)}, counted by planning area and age group (no margin)"
             + (f": {_join(by_age)}." if by_age else ".")
         )
-    plan_text = _plan_paragraph(data, "early_years", "early years places", "early_years")
+    plan_text = _plan_paragraph(data, "early_years", "early years places")
     if residual_shortfall(data, "early_years") is not None:
         plan_text += (" The plan counts the early years places of all age groups together in "
                       "each planning area (a place can be re-registered for a younger child, with "
@@ -2032,6 +2082,44 @@ def _without_identifier(text: str) -> str:
     is only its identifier keeps it."""
     out = _IDENTIFIER.sub("", str(text))
     return out or str(text)
+
+
+#: a parenthesis that only names the model file's own words, in a result's note: a setting
+#: and its value ("(births_method 'holt_fixed')"), a section ("([data.housing])") or an
+#: entitlement's name ("(extended_3_4)")
+_NOTE_KEYS = re.compile(r"\s*\((?:[a-z0-9]+(?:_[a-z0-9]+)+ '[^'()]*'|\[\[?[a-z0-9_.]+\]\]?"
+                        r"|[a-z0-9]+(?:_[a-z0-9]+)+)\)")
+
+
+def plain_note(note: str) -> str:
+    """A result's note as the report prints it: without the parentheses that only name the
+    model file's words. The results' notes are shared with the command line and the
+    library, whose users write the model file and keep them as they are (as does the
+    appendix, for tracing); a councillor reads the sentence without them. The words
+    before each parenthesis already say it ("Holt's damped trend at fixed parameters
+    (births_method 'holt_fixed')", "the second 15 hours ... for 3- and 4-year-olds
+    (extended_3_4)"); the settings themselves are in the appendix, sheet Assumptions."""
+    return _NOTE_KEYS.sub("", str(note))
+
+
+#: the parts of a run, in words, for the report's list of what is not available
+PART_LABELS = {
+    "forecast": "The pupil forecast",
+    "sufficiency": "Places against demand",
+    "send": "Special school places (SEND)",
+    "early_years": "Early years places",
+    "plan": "The plan",
+    "plan_send": "The plan for special school and early years places",
+    "published": "The Council's published figures",
+    "scorecards": "The DfE scorecards",
+    "backtest": "This engine's backtest",
+}
+
+
+def part_label(key: str) -> str:
+    """A part of the run in words (``early_years`` -> "Early years places")."""
+    k = str(key)
+    return PART_LABELS.get(k, k[:1].upper() + k[1:].replace("_", " "))
 
 
 def _early_years_supply_assumed(data: ReportData) -> bool:
