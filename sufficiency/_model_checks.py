@@ -270,9 +270,14 @@ def _check_report(cfg) -> None:
             raise s.bad("key_decision_phase",
                         f"{areas[str(v)]!r}, the phase of key_decision_area {v}", phase)
     hz = cfg.assumptions.horizon
+    given = sec.get("milestones")
+    # a shorter horizon than the milestones were written for: suggest the ones that fit
+    fits = (sorted({int(m) for m in given if is_whole(m) and 0 <= m < hz} | {hz})
+            if isinstance(given, list) else [0, hz])
     s.check("milestones", lambda v: isinstance(v, list) and v and all(
         is_whole(m) and 0 <= m <= hz for m in v),
-        f"a list of years after the base year, each 0..{hz} (the [assumptions] horizon)")
+        f"a list of years after the base year, each 0..{hz} (the [assumptions] horizon), "
+        f"e.g. milestones = {fits}")
     s.check("quantile", lambda v: is_number(v) and 0 < v < 1,
             "a quantile of demand strictly between 0 and 1, e.g. 0.8")
 

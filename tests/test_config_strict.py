@@ -97,7 +97,8 @@ BAD_VALUES = {
     # case: (old, new, what the message must name)
     "report quantile 1.5": ("quantile = 0.8 ", "quantile = 1.5 ", ("[report] quantile = 1.5", "between 0 and 1")),
     "report milestones beyond horizon": ("milestones = [0, 5, 10]", "milestones = [0, 5, 50]",
-                                         ("[report] milestones = [0, 5, 50]", "0..10")),
+                                         ("[report] milestones = [0, 5, 50]", "0..10",
+                                          "e.g. milestones = [0, 5, 10]")),
     "report key area unknown": ('key_decision_area = "8850031"', 'key_decision_area = "8850099"',
                                 ("[report] key_decision_area = '8850099'", "planning area")),
     "report key phase mismatch": ('key_decision_phase = "secondary"', 'key_decision_phase = "primary"',

@@ -1001,17 +1001,18 @@ def _backtest_meta(backtest) -> Mapping[str, Any] | None:
         # first and last January census of the pupils it ran on (None when not recorded)
         "census_years": _census_years(backtest),
         # the command quoted runs the engine's defaults: say so when the model's differ
-        "default_params": all(_plain(used.get(k, v)) == _plain(v) for k, v in DEFAULT_PARAMS.items()),
+        "default_params": all(_comparable(used.get(k, v)) == _comparable(v)
+                              for k, v in DEFAULT_PARAMS.items()),
     })
 
 
-def _plain(v):
+def _comparable(v):
     """A parameter value in a comparable form: TOML's ``{"2020" = 0.0}`` and ``[0.8, 0.95]``
     equal the defaults' ``{2020: 0.0}`` and ``(0.8, 0.95)``."""
     if isinstance(v, Mapping):
-        return {int(k) if str(k).lstrip("-").isdigit() else k: _plain(x) for k, x in v.items()}
+        return {int(k) if str(k).lstrip("-").isdigit() else k: _comparable(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
-        return tuple(_plain(x) for x in v)
+        return tuple(_comparable(x) for x in v)
     return v
 
 
