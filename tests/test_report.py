@@ -131,8 +131,7 @@ def test_summary_says_the_forecast_has_no_housing(report_run):
 def test_plan_figures_in_recommendations(report_run):
     _, results, data = report_run
     alloc = results["allocation"]
-    if alloc is None:
-        pytest.skip(f"plan not available in this run: {data.missing.get('plan')}")
+    assert alloc is not None, f"the default run has a plan: {data.missing.get('plan')}"
     plan = alloc.to_frame()
     text = " ".join(recommendations(data))
     assert fmt_gbp_m(plan["cost"].sum()) in text
@@ -155,8 +154,7 @@ def test_mainstream_left_short_stated(report_run):
     cells, per area, and stated in the summary, the recommendations and summary.json."""
     _, results, data = report_run
     alloc = results["allocation"]
-    if alloc is None:
-        pytest.skip(f"plan not available in this run: {data.missing.get('plan')}")
+    assert alloc is not None, f"the default run has a plan: {data.missing.get('plan')}"
     from sufficiency.report.analysis import mainstream_left_short
     from sufficiency.report.text import executive_summary
 
@@ -568,8 +566,8 @@ def test_accuracy_prose_matches_backtest_and_scorecards(report_run):
     from sufficiency.report.text import accuracy_sentences
 
     inputs, results, data = report_run
-    if results["backtest"] is None or results["scorecards"] is None:
-        pytest.skip(f"backtest not available: {data.missing.get('backtest')}")
+    assert results["backtest"] is not None and results["scorecards"] is not None, (
+        f"the default run has the backtest: {data.missing.get('backtest')}")
     me = inputs.config.authority
     bt = results["backtest"].to_frame()
     assert bt[nc.AREA].nunique() > 1  # pooled over the file's authorities
