@@ -1,0 +1,56 @@
+"""Findings of a Coventry trial (a starting model from ``sufficiency new E08000026``), checked
+on a model written by ``sufficiency new`` from the embedded data or on small synthetic frames,
+labelled as such."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sufficiency.cli import cli
+from sufficiency.config import load_model
+from sufficiency.exceptions import SufficiencyWarning
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def coventry(tmp_path_factory) -> Path:
+    """``sufficiency new E08000026``: Coventry's starting model (real data)."""
+    out = tmp_path_factory.mktemp("cov") / "models" / "coventry.toml"
+    res = CliRunner().invoke(cli, ["new", "E08000026", "--out", str(out), "--data-dir", str(DATA)])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def inputs(coventry):
+    from sufficiency.inputs import load_inputs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)
+        return load_inputs(load_model(coventry))
+
+
+@pytest.mark.parametrize("horizon, years", [(7, ["2022/23", "2027/28", "2029/30"]),
+                                            (3, ["2022/23", "2025/26"]),
+                                            (10, ["2022/23", "2027/28", "2032/33"])])
+def test_forecast_table_ends_with_the_horizon_asked_for(inputs, horizon, years):
+    # `sufficiency forecast --horizon 7` printed 2022/23 and 2027/28 only, with the "range
+    # (last year)" of 2027/28: the forecast's last year, 2029/30, was in no column
+    from sufficiency.forecast import run_forecast
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)
+        fc = run_forecast(inputs, horizon=horizon)
+    header = fc.summary().splitlines()[1]
+    assert [y for y in header.split() if "/" in y] == years
+    last = fc.phase_totals().query("area == '3310041' and phase == 'secondary'").iloc[-1]
+    assert int(last["year"]) == 2022 + horizon
+    row = next(line for line in fc.summary().splitlines()
+               if line.startswith("3310041") and " secondary " in line)
+    assert row.split()[-1] == f"{last['pupils_lower']:,.0f}-{last['pupils_upper']:,.0f}"
+    assert f"{last['pupils']:,.0f}" in row.split()[-2]
