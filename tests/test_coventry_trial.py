@@ -54,3 +54,15 @@ def test_forecast_table_ends_with_the_horizon_asked_for(inputs, horizon, years):
                if line.startswith("3310041") and " secondary " in line)
     assert row.split()[-1] == f"{last['pupils_lower']:,.0f}-{last['pupils_upper']:,.0f}"
     assert f"{last['pupils']:,.0f}" in row.split()[-2]
+
+
+def test_validate_says_each_warning_once(coventry):
+    # `sufficiency validate` printed "Note: The model definition still has 35 TODO comments
+    # (...)" among the notes and the same sentence again under "3 warnings:"
+    res = CliRunner().invoke(cli, ["validate", str(coventry)])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())  # the warnings are wrapped
+    assert text.count("still has 35 TODO comments") == 1, res.output
+    assert "3 warnings:" in res.output
+    # the notes that are not warnings are still there
+    assert "Note: Births by primary planning area are derived" in res.output
