@@ -66,3 +66,25 @@ def test_validate_says_each_warning_once(coventry):
     assert "3 warnings:" in res.output
     # the notes that are not warnings are still there
     assert "Note: Births by primary planning area are derived" in res.output
+
+
+@pytest.mark.parametrize("targets, level", [(["--target-years", "2021,2022"], "INFO"),
+                                            ([], "WARNING")])
+def test_backtest_pairs_beyond_the_data_warn_only_when_no_targets_are_chosen(
+        tmp_path, caplog, targets, level):
+    # the README's backtest command, scored on Coventry (--areas E08000026) for target years
+    # 2018, 2021 and 2022, warned "origin + horizon beyond the data ..., not scored: origin
+    # 2020 + horizon 3 = 2023, ...": pairs no target year asked for, nothing to act on
+    import logging
+
+    caplog.set_level(logging.INFO, logger="sufficiency")
+    res = CliRunner().invoke(cli, [
+        "backtest", "--pupils", str(DATA / "census_pupils_by_ncy_2011_2022.csv"),
+        "--births", str(DATA / "births_by_district_1992_2023.csv"),
+        "--lookup", str(DATA / "district_to_la_west_midlands.csv"),
+        "--origins", "2020,2021", "--horizons", "1,3", "--areas", "E08000026",
+        "--out", str(tmp_path / "r.csv"), *targets])
+    assert res.exit_code == 0, res.output
+    beyond = [r for r in caplog.records if "beyond the data" in r.getMessage()]
+    assert len(beyond) == 1 and beyond[0].levelname == level
+    assert "origin 2021 + horizon 3 = 2024" in beyond[0].getMessage()
