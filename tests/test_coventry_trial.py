@@ -88,3 +88,26 @@ def test_backtest_pairs_beyond_the_data_warn_only_when_no_targets_are_chosen(
     beyond = [r for r in caplog.records if "beyond the data" in r.getMessage()]
     assert len(beyond) == 1 and beyond[0].levelname == level
     assert "origin 2021 + horizon 3 = 2024" in beyond[0].getMessage()
+
+
+@pytest.mark.parametrize("phase, ok", [("secondary", False), ("primary", False),
+                                       ("special", True), ("early_years", True)])
+def test_an_authority_wide_key_decision_is_of_special_or_early_years_places(
+        coventry, phase, ok):
+    # key_decision_area = "E08000026" with the default phase (secondary) loaded, and the
+    # report's appraisal said only "The options appraisal for E08000026: not available in this
+    # run": mainstream places are planned area by area
+    from sufficiency.exceptions import ConfigError
+
+    scenario = coventry.parent / f"kd_{phase}.toml"
+    scenario.write_text(f'extends = "coventry.toml"\n[model]\nname = "kd"\n[report]\n'
+                        f'key_decision_area = "E08000026"\nkey_decision_phase = "{phase}"\n')
+    if ok:
+        assert load_model(scenario).section("report")["key_decision_area"] == "E08000026"
+        return
+    with pytest.raises(ConfigError, match=(
+            rf"kd_{phase}\.toml: \[report\] key_decision_area = 'E08000026' with "
+            rf"key_decision_phase = '{phase}': {phase} places are planned by planning area, so "
+            r"an authority-wide decision \(E08000026\) can only be of 'special' or 'early_years'"
+            rf" places; give the \[\[areas\]\] code of a {phase} area \(such as 331")):
+        load_model(scenario)
