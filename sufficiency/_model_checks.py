@@ -266,6 +266,18 @@ def _check_report(cfg) -> None:
                               f"code{f' of a {phase} area' if phase in ('primary', 'secondary') else ''})"
                               f" or the authority {cfg.authority} for an authority-wide decision")
         phase = sec.get("key_decision_phase", "secondary")
+        if str(v) == cfg.authority and str(v) not in areas and phase in ("primary", "secondary"):
+            # mainstream places are planned area by area, so there is no authority-wide option
+            # to appraise: the report said only "The options appraisal for E08000026: not
+            # available in this run" (a Coventry trial)
+            raise ConfigError(
+                f"{s.where} key_decision_area = {v!r} with key_decision_phase = {phase!r}: "
+                f"{phase} places are planned by planning area, so an authority-wide decision "
+                f"({cfg.authority}) can only be of 'special' or 'early_years' places; give the "
+                f"[[areas]] code of a {phase} area"
+                + (f" (such as {next(c for c, p in areas.items() if p == phase)})"
+                   if phase in areas.values() else "")
+                + " or set key_decision_phase = 'special' or 'early_years'")
         if str(v) in areas and phase in ("primary", "secondary") and areas[str(v)] != phase:
             raise s.bad("key_decision_phase",
                         f"{areas[str(v)]!r}, the phase of key_decision_area {v}", phase)

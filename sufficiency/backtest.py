@@ -662,6 +662,7 @@ def backtest_files(
     params: Mapping[str, Any] | None = None,
     scorecards_dir: str | Path | None = None,
     intervals: str = "errors",
+    beyond_level: int = logging.WARNING,
 ) -> BacktestResult:
     """:func:`backtest` straight from the published files (the CLI's entry point).
 
@@ -695,6 +696,8 @@ def backtest_files(
         forecast errors (``authority_error``, ``winner``) and their provenance.
     intervals : {"errors", "bootstrap"}
         As in :func:`backtest`.
+    beyond_level : int
+        As in :func:`backtest`.
 
     Returns
     -------
@@ -725,7 +728,7 @@ def backtest_files(
         sc = ls.data
         prov += tuple(ls.provenance)
     return backtest(pupils, births, origins, horizons, params, scorecards=sc, provenance=prov,
-                    intervals=intervals, calendar_births=cal)
+                    intervals=intervals, calendar_births=cal, beyond_level=beyond_level)
 
 
 def model_authority_files(config) -> dict[str, Path] | None:

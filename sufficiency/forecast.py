@@ -254,7 +254,8 @@ class ForecastResult:
         """Short text table: area, phase, pupils now, in 5 and 10 years, 80% range.
 
         ``years`` are years after the base year (default ``(0, 5, 10)``, those within the
-        horizon). Without an error model (:meth:`CohortModel.predict` without
+        horizon, and the horizon's last year when it is not one of them: ``(0, 5, 7)`` for a
+        7-year forecast). The range is of the last year shown. Without an error model (:meth:`CohortModel.predict` without
         ``error_model``) the header says "no intervals (no error model)" and the range
         column "no intervals".
 
@@ -265,8 +266,12 @@ class ForecastResult:
         """
         pt = self.phase_totals()
         last_year = int(pt[nc.YEAR].max())
-        if years is None:  # the default shows what the horizon holds of 0, 5 and 10 years
+        if years is None:
+            # what the horizon holds of 0, 5 and 10 years, and its last year: a forecast of 7
+            # years showed 2027/28 last, with the range of 2027/28 as the "last year"'s
             years = tuple(k for k in (0, 5, 10) if self.base_year + k <= last_year)
+            if last_year - self.base_year not in years:
+                years += (last_year - self.base_year,)
         else:
             years = tuple(years)
             bad = [k for k in years if not is_whole(k) or not 0 <= k <= last_year - self.base_year]

@@ -511,9 +511,38 @@ class AllocationResult:
         if later:
             out.append(f"other options open from {nc.academic_year_label(min(later))}")
         budget = b[(b["family"] == "budget") & (b[nc.YEAR].isna() | (b[nc.YEAR] == year))]
-        if len(budget):
+        if len(budget) and self._money_could_help(mine, o, built, area, phase, year):
             out.append("the capital budget limits it")
         return "; ".join(dict.fromkeys(out))
+
+    @staticmethod
+    def _money_could_help(mine: pd.DataFrame, o: pd.DataFrame, built: dict, area: str,
+                          phase: str, year: int) -> bool:
+        """Whether more money could have added places in ``area``, ``phase`` and ``year``: an
+        option of the area open by then whose modules are not all in place by then and which
+        is not at its yearly limit in every year whose purchase would still stand in
+        ``year`` (a Coventry trial with a GBP 60m budget read "the capital budget limits it"
+        of 2027/28, when two bulge classes a year were the only places that could open, and
+        the plan without a budget left the same places short)."""
+        need = {"option", nc.AREA, nc.PHASE, "earliest_year"}
+        if o is None or not need <= set(o.columns):
+            return True  # nothing to tell from: keep the budget's word
+        opts = o[(o[nc.AREA].astype(str) == str(area)) & (o[nc.PHASE] == phase)]
+        limits = mine[mine["family"] == "module_limit"]
+        for r in opts.itertuples(index=False):
+            first = int(r.earliest_year)
+            if first > year:
+                continue  # not open yet
+            lim = limits[limits["option"] == r.option]
+            if lim[nc.YEAR].isna().any() and built.get(r.option, first) <= year:
+                continue  # every module allowed is in place by then
+            dur = int(getattr(r, "duration", 0) or 0)
+            start = max(first, year - dur + 1) if dur > 0 else first
+            at_limit = set(lim[nc.YEAR].dropna().astype(int))
+            if all(y in at_limit for y in range(start, year + 1)):
+                continue  # bought to its yearly limit in every year that counts
+            return True
+        return False
 
     def write(self, directory: str | Path) -> list[Path]:
         """Write every table (CSV) and the summary to ``directory`` atomically."""
