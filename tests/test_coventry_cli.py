@@ -1,0 +1,120 @@
+"""Findings of a Coventry trial of every command (a starting model from ``sufficiency new
+E08000026`` on the embedded data), checked through the CLI on that model, or on small
+synthetic files, labelled as such."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sufficiency.cli import cli
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def coventry(tmp_path_factory) -> Path:
+    """``sufficiency new E08000026``: Coventry's starting model (real data)."""
+    out = tmp_path_factory.mktemp("cov") / "models" / "coventry.toml"
+    res = CliRunner().invoke(cli, ["new", "E08000026", "--out", str(out), "--data-dir", str(DATA)])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def send_backtest(coventry, tmp_path_factory):
+    """``sufficiency send coventry.toml --backtest --out DIR``: (output, DIR)."""
+    out = tmp_path_factory.mktemp("send")
+    res = CliRunner().invoke(cli, ["send", str(coventry), "--backtest", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    return res.output, out
+
+
+@pytest.fixture(scope="module")
+def early_years(coventry, tmp_path_factory):
+    """``sufficiency early-years coventry.toml --out DIR``: (output, DIR, the warnings it
+    issued: on screen, the CLI prints them as "warning: ..." lines on stderr)."""
+    out = tmp_path_factory.mktemp("ey")
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        res = CliRunner().invoke(cli, ["early-years", str(coventry), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    return res.output, out, [str(x.message) for x in w]
+
+
+# --- 1. the authority by name and code -----------------------------------------------------------
+
+def test_send_and_early_years_name_the_authority(send_backtest, early_years):
+    # both headers named the authority "E08000026" only, where the plan says "Coventry"
+    assert "Special school places, Coventry (E08000026) (EHC plans;" in send_backtest[0]
+    assert "Early years funded places [FTE, 30 h/week], Coventry (E08000026), 13 areas" \
+        in early_years[0]
+
+
+def test_authority_label_leaves_out_a_name_that_says_nothing_more():
+    from sufficiency._values import authority_label
+
+    assert authority_label({"authority": "E08000026", "authority_name": "Coventry"}) \
+        == "Coventry (E08000026)"
+    assert authority_label({"authority": "E08000026", "authority_name": ""}) == "E08000026"
+    assert authority_label({"authority": "E08000026"}) == "E08000026"
+    assert authority_label({"authority": "E08000026", "authority_name": "LA E08000026"}) \
+        == "LA E08000026"
+
+
+# --- 2. the early years entitlements caveat once ---------------------------------------------
+
+def test_early_years_says_the_entitlements_caveat_once(early_years):
+    # it was printed as a warning and again as an assumption, and twice in notes.txt
+    output, out, warned = early_years
+    caveat = "Entitlements: only the default two are modelled"
+    assert output.count(caveat) + sum(caveat in m for m in warned) == 1, output
+    assert any(m.startswith(caveat) for m in warned)  # said as a warning
+    notes = (out / "notes.txt").read_text()
+    assert notes.count(caveat) == 1, notes
+    assert "warning: " + caveat in notes
+    # the other assumptions are still said
+    assert "Assumption: Places are full-time equivalents" in output
+    assert "assumption: Places are full-time equivalents" in notes
+
+
+# --- 3. the own authority's SEND backtest beside the 14 --------------------------------------
+
+def test_send_backtest_prints_the_own_authority_beside_the_14(send_backtest):
+    # only the 14-authority table was printed, though Coventry is one of the 14
+    import pandas as pd
+
+    output, out = send_backtest
+    assert "median absolute error of total plans [%] (14 West Midlands LAs)" in output
+    lines = output.splitlines()
+    head = next(i for i, s in enumerate(lines)
+                if s.startswith("Coventry (E08000026), signed error of total plans [%]"))
+    rows = lines[head + 2:head + 8]
+    bt = pd.read_csv(out / "send_backtest.csv")
+    mine = bt[bt["area"] == "E08000026"].sort_values(["release", "horizon"])
+    assert len(mine) == 6
+    for line, r in zip(rows, mine.itertuples(), strict=True):
+        cells = line.split()
+        assert cells[:4] == [str(r.release), f"{r.origin}/{(r.origin + 1) % 100:02d}",
+                             f"{r.year}/{(r.year + 1) % 100:02d}", str(r.horizon)]
+        assert cells[4] == f"{r.actual:,.0f}"
+        assert cells[6] == f"{r.err_trend * 100:.1f}"  # the trend's signed error [%]
+    # the 2025 release scores the trend's range: Coventry's three actuals fell inside it
+    assert [s.split()[-1] for s in rows[3:]] == ["yes", "yes", "yes"]
+
+
+def test_send_backtest_says_when_the_authority_is_not_among_those_backtested():
+    # SYNTHETIC: a backtest frame without the authority
+    import pandas as pd
+
+    from sufficiency.send import backtest_authority
+
+    bt = pd.DataFrame({"area": ["E06000019"], "release": [2022], "origin": [2018],
+                       "year": [2019], "horizon": [1], "actual": [100.0],
+                       **{f"err_{m}": [0.1] for m in ("naive", "trend", "national", "stops")}})
+    assert backtest_authority(bt, "E08000026").empty
+    one = backtest_authority(bt, "E06000019")
+    assert one["trend"].tolist() == [pytest.approx(10.0)]
