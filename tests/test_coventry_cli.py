@@ -146,3 +146,63 @@ def test_todo_note_names_districts_where_they_are_stand_ins(tmp_path):
                  'name = "a"  # TODO name\ny = 2  # TODO districts\n')
     assert _todo_subjects([(f, 1), (f, 2), (f, 3), (f, 4)]) == "districts, area names and other items"
     assert _todo_subjects([(f, 4)]) == "districts"
+
+
+# --- 4. special and early years places short before the plan's first year -------------------
+
+
+@pytest.fixture(scope="module")
+def plan_send(coventry, tmp_path_factory):
+    """``sufficiency plan coventry.toml --send --out DIR``: its output."""
+    out = tmp_path_factory.mktemp("plan")
+    res = CliRunner().invoke(cli, ["plan", str(coventry), "--send", "--no-appraise",
+                                   "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+def test_plan_with_send_says_the_special_places_short_before_its_first_year(coventry, plan_send):
+    # the line named primary and secondary places only, where the report gives 184 special
+    # places short in 2026/27, before the plan's first year (2027/28)
+    from sufficiency.config import load_model
+    from sufficiency.inputs import load_inputs
+    from sufficiency.send import forecast_send
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = forecast_send(load_inputs(load_model(coventry))).to_frame()
+    # the report's figure: the central scenario's places short by age group, no margin
+    want = s[(s["scenario"] == "trend") & (s["year"] == 2026)]["shortfall"].sum()
+    assert round(want) == 184
+    line = next(s for s in plan_send.splitlines() if s.startswith("Short before the plan's"))
+    assert line.startswith("Short before the plan's first year (2027/28), with the minimum "
+                           "margin unless said: ")
+    assert "2026/27 182 primary (3 areas), 2,799 secondary (4 areas) and 184 special (by " \
+           "phase, no margin)." in line
+    assert "2025/26 223 primary (3 areas), 2,587 secondary (3 areas) and 130 special" in line
+    # SEND's data run to 2024/25: no special figure for the years before
+    assert "2024/25 273 primary (4 areas) and 2,262 secondary (3 areas);" in line
+
+
+def test_before_plan_places_of_early_years_are_the_report_totals():
+    # SYNTHETIC: an early years result's table, two areas and two age groups; the plan starts
+    # in 2025 after data to 2022, so 2023 and 2024 are before it
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from sufficiency.optimise.planning import _before_plan_places
+
+    rows = [{"area": a, "year": y, "age": age, "places": 10.0, "places_lower": 9.0,
+             "places_upper": 11.0, "supply": 8.0, "shortfall": short}
+            for y, short in ((2022, 2.0), (2023, 0.4), (2024, 3.0), (2025, 9.0))
+            for a in ("A", "B") for age in ("2", "3_4")]
+    ey = SimpleNamespace(to_frame=lambda: pd.DataFrame(rows))
+    got = _before_plan_places(None, ey, {"primary", "early_years"}, 2022, 2025)
+    # by age group and area, summed; 2023's 1.6 places short are kept (>= 0.5 in all)
+    assert got.to_dict("records") == [
+        {"phase": "early_years", "year": 2023, "shortfall": pytest.approx(1.6)},
+        {"phase": "early_years", "year": 2024, "shortfall": pytest.approx(12.0)}]
+    # a plan not covering early years, or starting the year after the data: none
+    assert _before_plan_places(None, ey, {"primary"}, 2022, 2025).empty
+    assert _before_plan_places(None, ey, {"early_years"}, 2022, 2023).empty
