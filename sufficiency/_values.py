@@ -20,12 +20,21 @@ import numpy as np
 from .exceptions import ConfigError
 
 __all__ = ["is_number", "is_whole", "is_year", "require_table", "Section", "did_you_mean", "plural",
-           "duplicates", "closest_codes", "did_you_mean_code", "expected_area"]
+           "duplicates", "closest_codes", "authority_label", "did_you_mean_code", "expected_area"]
 
 
 def plural(count: int, noun: str) -> str:
     """A count and its noun, in the plural unless one: ``"1 area"``, ``"32 areas"``."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def authority_label(config: Any) -> str:
+    """``"Coventry (E08000026)"``: the authority of a result's ``config`` mapping by its name
+    (``authority_name``) and code (``authority``), as the plan names it; the code alone when
+    there is no name, the name alone when it gives the code."""
+    code = str(config["authority"])
+    name = str(config.get("authority_name") or "").strip()
+    return code if not name else name if code in name else f"{name} ({code})"
 
 
 def is_number(v: Any) -> bool:

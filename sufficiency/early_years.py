@@ -54,7 +54,16 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
-from ._values import Section, did_you_mean, duplicates, is_number, is_whole, is_year, require_table
+from ._values import (
+    Section,
+    authority_label,
+    did_you_mean,
+    duplicates,
+    is_number,
+    is_whole,
+    is_year,
+    require_table,
+)
 from .cohort import project_series
 from .exceptions import ConfigError, DataQualityWarning, SchemaError
 from .io._common import Provenance
@@ -617,7 +626,8 @@ class EarlyYearsResult:
     def summary(self) -> str:
         """Short table: FTE places by age group (all areas) in the supply year, the pupil
         forecast's base year, 5 years on and the last year (the report's years, and the year
-        its supply is counted in), and the areas short of places in the last year."""
+        its supply is counted in), and the areas short of places in the last year, then the
+        notes that are not also :attr:`warnings` (those were warned of when it ran)."""
         f = self.to_frame()
         years = sorted(f[nc.YEAR].unique())
         supply = int(self.config.get("supply_year", years[0]))
@@ -626,13 +636,13 @@ class EarlyYearsResult:
         cols = ["places", "places_lower", "places_upper", "supply", "shortfall"]
         t = f[f[nc.YEAR].isin(show)].groupby([nc.YEAR, "age"], as_index=False)[cols].sum(min_count=1)
         n_areas = f[nc.AREA].nunique()
-        where = self.config.get("authority", f[nc.AREA].iloc[0])
+        where = authority_label(self.config) if "authority" in self.config else f[nc.AREA].iloc[0]
         rows = {age: [f"{g.at[y, 'places']:,.0f} ({g.at[y, 'places_lower']:,.0f}-"
                       f"{g.at[y, 'places_upper']:,.0f})" for y in show]
                 for age, g in ((a, g.set_index(nc.YEAR)) for a, g in t.groupby("age"))}
         width = 2 + max([22] + [len(c) for cs in rows.values() for c in cs])  # columns never touch
         lines = [f"Early years funded places [FTE, {self.config['hours_per_place']:g} h/week], "
-                 f"{where}{f' ({n_areas} areas)' if n_areas > 1 else ''}, 80% range:",
+                 f"{where}{f', {n_areas} areas' if n_areas > 1 else ''}, 80% range:",
                  f"{'age':<8}" + "".join(f"{nc.academic_year_label(y):>{width}}" for y in show)
                  + f"{'supply':>10}"]
         for age, g in t.groupby("age"):
@@ -648,7 +658,9 @@ class EarlyYearsResult:
                      "plan and the report also give the shortfall with the margin, age groups "
                      "together, which can be smaller: spare places for older children count "
                      "against younger children's need).")
-        lines += [f"Assumption: {n}" for n in self.notes]
+        # a note that is also a warning was said when the forecast warned of it (the CLI
+        # printed the entitlements caveat twice, as a warning and as an assumption)
+        lines += [f"Assumption: {n}" for n in self.notes if n not in set(self.warnings)]
         return "\n".join(lines)
 
 
@@ -856,7 +868,8 @@ def forecast_early_years(
         for c in caught:
             warnings.warn(c, DataQualityWarning, stacklevel=2)
     config = MappingProxyType({
-        "authority": cfg.authority, "by_area": split,
+        "authority": cfg.authority, "authority_name": cfg.authority_name or cfg.authority,
+        "by_area": split,
         "hours_per_place": hpp, "entitlements": tuple(params), "supply_year": supply_year,
         "supply_assumed_places": supply_assumed, "supply_assumed_entitlements": supply_named,
         "years": (min(yrs), max(yrs)), "base_year": inputs.base_year,

@@ -13,6 +13,7 @@ import sys
 import warnings
 from dataclasses import dataclass, field, replace
 from os import PathLike
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -455,10 +456,46 @@ def _todo_note(cfg: ModelConfig) -> str:
         + ", ".join(map(str, ls[:10])) + (f" and {len(ls) - 10} more" if len(ls) > 10 else "")
         for f, ls in files.items())
     n = len(todo)
+    subjects = _todo_subjects(todo)
     return (f"the model definition still has {n} TODO comment{'s' if n != 1 else ''} ({where}): "
-            "stand-ins such as those `sufficiency new` writes (area names, districts, "
-            "transfer shares) to be replaced from the Council's own records; until they are, "
-            "the results that rest on them are a draft")
+            f"stand-ins for {subjects} to be replaced from the Council's own records; until "
+            "they are, the results that rest on them are a draft")
+
+
+#: what the subject of a TODO comment ``sufficiency new`` writes stands in for, in words (the
+#: word after TODO: ``# TODO names: ...``, ``# TODO transfers (...)``)
+_TODO_SUBJECTS = {
+    "names": "area names", "name": "area names", "districts": "districts",
+    "transfers": "transfer shares", "selective": "selective schools",
+    "three-tier": "three-tier areas", "first_year": "the plan's first year",
+    "entitlements": "early years entitlements",
+}
+_TODO_SUBJECT = re.compile(r"#.*?\bTODO\b[\s:]*([A-Za-z_][\w-]*)")
+
+
+def _todo_subjects(todo) -> str:
+    """The subjects of the TODO comments ``todo`` (``(file, line number)`` pairs) in words, in
+    the order they first appear: "area names, transfer shares and the plan's first year"; a
+    comment of another subject (the analyst's own) is "other items". Only the stand-ins the
+    model still has are named (a Coventry trial's note named districts, which ``sufficiency
+    new`` had written for its one district with no TODO)."""
+    texts: dict = {}
+    said: list[str] = []
+    for f, line in todo:
+        if f not in texts:
+            try:
+                texts[f] = Path(f).read_text(encoding="utf-8-sig").splitlines()
+            except OSError:
+                texts[f] = []
+        lines = texts[f]
+        m = _TODO_SUBJECT.search(lines[line - 1]) if 0 < line <= len(lines) else None
+        words = _TODO_SUBJECTS.get(m.group(1).lower(), "other items") if m else "other items"
+        if words not in said:
+            said.append(words)
+    if "other items" in said:  # last, whatever came first
+        said.remove("other items")
+        said.append("other items")
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
 
 
 def require_inputs(obj: Any, where: str) -> ModelInputs:

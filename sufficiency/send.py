@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
-from ._values import Section, did_you_mean, expected_area, is_number, is_whole
+from ._values import Section, authority_label, did_you_mean, expected_area, is_number, is_whole
 from .early_years import Z80, _as_inputs, authority_population, check_population, cohort_population
 from .exceptions import ConfigError, DataQualityWarning
 from .io._common import Provenance
@@ -64,6 +64,7 @@ __all__ = [
     "project_prevalence",
     "backtest_send",
     "backtest_table",
+    "backtest_authority",
 ]
 
 logger = logging.getLogger(__name__)
@@ -401,7 +402,7 @@ class SendResult:
         base = int(self.config["base_year"])
         last = int(d[nc.YEAR].max())
         show = [base, min(base + 5, last), last]
-        lines = [f"Special school places (EHC plans, {self.config['authority']}; "
+        lines = [f"Special school places, {authority_label(self.config)} (EHC plans; "
                  f"{'state + independent' if self.config['count_independent'] else 'state-funded'}"
                  f" special placements), 80% range:",
                  f"{'phase':<18}{'scenario':<10}" + "".join(
@@ -689,7 +690,8 @@ def forecast_send(
         warnings.warn(c_, DataQualityWarning, stacklevel=2)
     config = MappingProxyType({
         **p, "scenarios": scen, "scenario": central, "horizon": hz, "base_year": last,
-        "authority": area, "capacity": MappingProxyType(cap), "capacity_source": cap_source,
+        "authority": area, "authority_name": cfg.authority_name or area,
+        "capacity": MappingProxyType(cap), "capacity_source": cap_source,
         "share_year": share_year, "national_growth": g_nat, "interval_sd": tuple(sd.tolist()),
     })
     # the central scenario first, so that readers taking the first scenario get the central one
@@ -867,3 +869,18 @@ def backtest_table(bt: pd.DataFrame) -> pd.DataFrame:
             lambda c: float(c.dropna().astype(float).mean()) * 100 if c.notna().any() else np.nan)
     out["authorities"] = g.size()
     return out.reset_index()
+
+
+def backtest_authority(bt: pd.DataFrame, authority: str) -> pd.DataFrame:
+    """One authority's rows of :func:`backtest_send`: ``release, origin, year, horizon,
+    actual`` [plans] and each method's signed error ``(forecast - actual) / actual`` [%]
+    (``naive``, ``trend``, ``national``, ``stops``), with ``covered_80`` (whether the actual
+    fell inside the trend's 80% range; blank where it was not scored). Empty when the
+    authority is not one of those backtested."""
+    mine = bt[bt[nc.AREA].astype(str) == str(authority)]
+    out = mine[["release", "origin", nc.YEAR, "horizon", "actual"]].copy()
+    for m in ("naive", *SCENARIOS):
+        out[m] = mine[f"err_{m}"] * 100
+    if "covered_80" in mine.columns:
+        out["covered_80"] = mine["covered_80"]
+    return out.sort_values(["release", "horizon"]).reset_index(drop=True)

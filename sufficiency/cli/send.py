@@ -19,7 +19,10 @@ from ._common import (
 
 
 def _write_notes(out: Path, result) -> None:
-    lines = [f"assumption: {n}" for n in result.notes]
+    """notes.txt: the result's assumptions, warnings and inputs, each said once (a note that
+    is also a warning is a warning: the early years entitlements caveat was in it twice)."""
+    warned = set(result.warnings)
+    lines = [f"assumption: {n}" for n in result.notes if n not in warned]
     lines += [f"warning: {w}" for w in result.warnings]
     lines += [f"input: {p.table} {p.path} sha256={p.sha256} {p.note}" for p in result.provenance]
     write_lines(out / "notes.txt", lines)
@@ -54,7 +57,11 @@ def send(model, out, fmt, horizon, scenario, backtest_):
     Example:
       sufficiency send models/worcestershire.toml --out out/ --format csv
     """
-    from ..send import backtest_send, backtest_table, forecast_send
+    import pandas as pd
+
+    from .._values import authority_label
+    from ..nomenclature import academic_year_label
+    from ..send import backtest_authority, backtest_send, backtest_table, forecast_send
 
     result = forecast_send(model, horizon=horizon, scenario=scenario)
     click.echo(result.summary())
@@ -65,6 +72,21 @@ def send(model, out, fmt, horizon, scenario, backtest_):
         click.echo("")
         click.echo("Backtest, median absolute error of total plans [%] (14 West Midlands LAs):")
         click.echo(backtest_table(bt).round(1).to_string(index=False))
+        # the analyst's own authority beside the 14 (a Coventry trial found no line of its own)
+        who = authority_label(result.config)
+        mine = backtest_authority(bt, result.config["authority"])
+        if mine.empty:
+            click.echo(f"{who} is not one of the authorities backtested.")
+        else:
+            click.echo(f"{who}, signed error of total plans [%] ((forecast - actual) / actual; "
+                       "naive: last year's count; covered_80: actual inside the trend's 80% "
+                       "range, blank where not scored):")
+            shown = mine.assign(origin=mine["origin"].map(academic_year_label),
+                                year=mine["year"].map(academic_year_label),
+                                actual=mine["actual"].map("{:,.0f}".format),
+                                covered_80=mine["covered_80"].map(
+                                    lambda c: "" if pd.isna(c) else "yes" if c else "no"))
+            click.echo(shown.round(1).to_string(index=False))
     if out is not None:
         with output_dir(out) as d:
             write_frame(result.to_frame(), d / f"send.{fmt}", fmt)

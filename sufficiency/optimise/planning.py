@@ -385,6 +385,9 @@ def plan(
                                 for a in config.areas if a.intake_from},
                    before_plan=_before_plan(forecast, quantile, capacity, base, first,
                                             settings.margin),
+                   before_plan_places=_before_plan_places(
+                       send, early_years, set(result.cells[nc.PHASE]) if len(result.cells)
+                       else set(), base, first),
                    scenario=(f"{config.shown_path} extends "
                              f"{', which extends '.join(b.name for b in config.bases)}: for "
                              "comparison, not for decision" if config.bases else ""))
@@ -405,6 +408,52 @@ def _before_plan(forecast, quantile, capacity: pd.DataFrame, base: int, first: i
     m = d.merge(cap, on=[nc.AREA, nc.PHASE], how="left")
     m["shortfall"] = np.maximum(0.0, m[DEMAND] * (1 + margin) - m[nc.CAPACITY].fillna(0.0))
     return m.loc[m["shortfall"] > 0.5, cols].sort_values(cols[:3]).reset_index(drop=True)
+
+
+def _before_plan_places(send, early_years, phases: Collection[str], base: int,
+                        first: int) -> pd.DataFrame:
+    """Special school and early years places short in the years after their latest data and
+    before the plan's first year (``phase, year, shortfall`` [places]), for the phases the
+    plan covers: places short by phase (special) or age group (early years) with no margin,
+    summed over areas, the SEND
+    result's central scenario; empty when none are short or the plan starts the year after
+    the data.
+
+    Notes
+    -----
+    The figures are the report's (its "in 2026/27, before the plan's first year, 184 places
+    are short"): they come from the report's own totals,
+    :func:`sufficiency.report.analysis.send_totals` and
+    :func:`~sufficiency.report.analysis.early_years_totals`, given the results' tables as the
+    report's data holds them, so that the plan summary and the report cannot differ (a
+    Coventry trial's plan summary named only mainstream places short before its first year).
+    A result passed as a bare ``demand_frame()`` has no such table and gives no rows.
+    """
+    cols = [nc.PHASE, nc.YEAR, "shortfall"]
+    rows: list[tuple[str, int, float]] = []
+    if first > base + 1 and (
+            ("special" in phases and callable(getattr(send, "to_frame", None)))
+            or ("early_years" in phases and callable(getattr(early_years, "to_frame", None)))):
+        from types import SimpleNamespace
+
+        from ..report.analysis import early_years_totals, send_totals
+
+        if "special" in phases and callable(getattr(send, "to_frame", None)):
+            scenario = dict(getattr(send, "config", None) or {}).get("scenario")
+            t = send_totals(SimpleNamespace(send=send.to_frame(), send_scenario=scenario))
+            if t is not None:
+                latest, tot = t[3], t[5]
+                rows += [("special", y, float(tot.loc[y, "shortfall"]))
+                         for y in range(max(base, latest) + 1, first) if y in tot.index]
+        if "early_years" in phases and callable(getattr(early_years, "to_frame", None)):
+            t = early_years_totals(SimpleNamespace(early_years=early_years.to_frame(),
+                                                   meta={"base_year": base}))
+            if t is not None:
+                start, tot = t[1], t[4]
+                rows += [("early_years", y, float(tot.loc[y, "shortfall"]))
+                         for y in range(max(base, start) + 1, first) if y in tot.index]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.loc[out["shortfall"] >= 0.5].reset_index(drop=True)
 
 
 def _kind_label(kinds: Sequence[str]) -> str:

@@ -207,6 +207,13 @@ class AllocationResult:
     robustness : dict
         When planning for a quantile or several scenarios: cost of the central plan and
         the extra cost of robustness [GBP].
+    before_plan : DataFrame or None
+        Mainstream places short with the minimum margin in the years after the latest data
+        and before the plan's first year: ``area, phase, year, shortfall`` [places].
+    before_plan_places : DataFrame or None
+        Special school and early years places short in those years, as the report counts
+        them (by phase or age group, no margin, SEND's central scenario, summed over areas): ``phase,
+        year, shortfall`` [places]; only for phases the plan covers.
     moves : DataFrame or None
         Pupils placed in a neighbouring area (``[[plan.adjacency]]``), one row per scenario,
         move and year with any: ``scenario, from_area, to_area, phase, year, pupils,
@@ -237,6 +244,7 @@ class AllocationResult:
     robustness: Mapping[str, float] = field(default_factory=dict)
     area_names: Mapping[str, str] = field(default_factory=dict)
     before_plan: pd.DataFrame | None = None
+    before_plan_places: pd.DataFrame | None = None
     moves: pd.DataFrame | None = None
     not_planned: Mapping[str, str] = field(default_factory=dict)
     scenario: str = ""
@@ -409,16 +417,28 @@ class AllocationResult:
                     for r in peak.itertuples(index=False))
                 + ". Not counted in the shortfall left above (before_after.csv).")
         bp = self.before_plan
-        if bp is not None and len(bp) and years:
+        bpp = self.before_plan_places
+        bpp = bpp if bpp is not None and len(bpp) else None
+        if ((bp is not None and len(bp)) or bpp is not None) and years:
             parts = []
-            for y, g in bp.groupby(nc.YEAR, sort=True):
-                by_phase = g.groupby(nc.PHASE)["shortfall"].agg(["sum", "size"])
-                parts.append(f"{nc.academic_year_label(int(y))} " + " and ".join(
+            placed = bpp if bpp is not None else pd.DataFrame(columns=[nc.PHASE, nc.YEAR, "shortfall"])
+            for y in sorted(set(bp[nc.YEAR] if bp is not None else ()) | set(placed[nc.YEAR])):
+                g = bp.loc[bp[nc.YEAR] == y] if bp is not None else bp
+                said = [] if g is None else [
                     f"{v['sum']:,.0f} {ph} ({plural(int(v['size']), 'area')})"
-                    for ph, v in by_phase.iterrows()))
+                    for ph, v in g.groupby(nc.PHASE)["shortfall"].agg(["sum", "size"]).iterrows()]
+                # special school and early years places as the report counts them
+                # (grouped as the report says: special places by phase, early years by age)
+                said += [f"{r.shortfall:,.0f} {r.phase} (by "
+                         f"{'phase' if r.phase == 'special' else 'age group'}, no margin)"
+                         for r in placed.loc[placed[nc.YEAR] == y].itertuples(index=False)]
+                parts.append(f"{nc.academic_year_label(int(y))} " + (
+                    said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]))
             lines.append(f"Short before the plan's first year ({nc.academic_year_label(years[0])}), "
-                         "with the minimum margin: " + "; ".join(parts) + ". The plan cannot act "
-                         "on those years: only places already committed can meet them.")
+                         "with the minimum margin" + (" unless said" if bpp is not None else "")
+                         + ": " + "; ".join(parts)
+                         + ". The plan cannot act on those years: only places already committed "
+                         "can meet them.")
         if self.robustness:
             r = self.robustness
             lines.append(
