@@ -108,6 +108,7 @@ def test_why_places_are_left_short_says_each_reason_once_with_its_years():
     assert why.count("permanent expansion modules allowed are used") == 1
     assert "from 2028/29 to 2032/33, all permanent expansion modules allowed are used" in why
     assert "from 2030/31 to 2032/33, the one new school allowed is used" in why
+    assert why.count("from 2028/29 to 2032/33") == 1  # reasons of the same years together
     assert "from 2028/29 to 2029/30, no new school can open before 2030/31" in why
     assert "later, in" not in why and ")" not in why  # the recommendation brackets it
     # a reason that holds in only some of the areas short in its years names them

@@ -384,8 +384,8 @@ def test_later_years_short_say_why():
     got = left_short_why(data, {"phase": "secondary", "year": 2027, "codes": ["A", "B"],
                                 "lead": None})
     assert got == ("in 2027/28 in Rugby, no new school or permanent expansion can open before "
-                   "2028/29; from 2028/29 to 2029/30, the one new school allowed is used; from "
-                   "2028/29 to 2029/30, all 4 permanent expansion modules allowed are used")
+                   "2028/29; from 2028/29 to 2029/30, the one new school allowed is used and "
+                   "all 4 permanent expansion modules allowed are used")
 
 
 def test_pct_rounded_down_towards_zero():

@@ -1707,7 +1707,7 @@ def left_short_why(data: ReportData, d: dict) -> str:
                 add(first, first, area, year)  # the lead time says it
             else:
                 add(_general_why(p), p, area, year)
-    out = []
+    out: dict[str, list[str]] = {}
     for key, r in reasons.items():
         if len(r["phrases"]) == 1:
             text = r["phrases"][0]
@@ -1729,9 +1729,11 @@ def left_short_why(data: ReportData, d: dict) -> str:
                 else _year_runs(years))
         # the years first, not in brackets: the recommendation brackets this whole text (a
         # Birmingham trial read "... Binding constraints)), and asks ...")
-        lead_in = " ".join(w for w in (when, where) if w)
-        out.append(f"{lead_in}, {text}" if lead_in else text)
-    return "; ".join(out)
+        out.setdefault(" ".join(w for w in (when, where) if w), []).append(text)
+    # reasons of the same years and areas together ("from 2030/31 to 2032/33, the one new
+    # school allowed is used and the new school opened in 2030/31 is still filling")
+    return "; ".join(f"{lead_in}, {_join(texts)}" if lead_in else _join(texts)
+                     for lead_in, texts in out.items())
 
 
 #: more areas than this that a reason applies to are counted, not named
