@@ -875,9 +875,10 @@ def test_programme_mostly_in_areas_over_their_places_is_only_noted(report_run):
              phase=behind[0]["phase"])
     d3 = dataclasses.replace(data, key_decision=k)
     assert d3.approval_withheld is None and key_decision_withheld(d3)
-    key = next(r for r in recommendations(d3) if "the recommended option for" in r)
+    # (proposed, not recommended: a Coventry trial)
+    key = next(r for r in recommendations(d3) if "the proposed option for" in r)
     assert key.startswith("notes, but does not agree until current capacity is confirmed (its "
-                          "area's pupils already exceed its places on record), the recommended "
+                          "area's pupils already exceed its places on record), the proposed "
                           f"option for {behind[0]['name']} {behind[0]['phase']} places")
     assert json.loads(render_summary_json(d3))["key_decision"]["withheld"] is True
 

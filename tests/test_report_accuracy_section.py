@@ -20,7 +20,13 @@ from sufficiency import nomenclature as nc
 from sufficiency.report.build import ACCURACY_COLUMNS
 from sufficiency.report.render import page_sections, render_html, render_xlsx
 from sufficiency.report.tables import ACCURACY_HEADERS, accuracy_sheet, accuracy_table
-from sufficiency.report.text import accuracy_scores, accuracy_sentences, fmt_pct, fmt_year
+from sufficiency.report.text import (
+    ACCURACY_TIE,
+    accuracy_scores,
+    accuracy_sentences,
+    fmt_pct,
+    fmt_year,
+)
 
 ENGINE_COLS = ["forecast", "actual", "pct_error", "pct_error_last", "pct_error_cohort3",
                "lower80", "upper80"]
@@ -151,7 +157,8 @@ def test_sentences_state_the_rows(run):
         model = round(100 * g["pct_error"].abs().median(), 2)
         cohort = round(100 * g["pct_error_cohort3"].abs().median(), 2)
         said = "Plain cohort survival (3-year means) did better here" in sentence
-        assert said == (cohort < model), sentence
+        # only beyond the stated tolerance (a Coventry trial: "did better" at 1.33% to 1.34%)
+        assert said == (round(model - cohort, 2) >= ACCURACY_TIE), sentence
         paired = g.dropna(subset=["authority_error"])
         assert (f"this engine's median absolute error {pct(paired['pct_error'].abs().median())} "
                 f"against the Council's own {pct(paired['authority_error'].abs().median())}"

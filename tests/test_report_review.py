@@ -236,9 +236,12 @@ def test_a_programme_on_out_of_date_capacity_is_not_recommended_for_approval(run
         agreed = "agrees in principle, subject to the conditions of the capital programme above, "
         assert any(r.startswith(agreed + "the recommended option") for r in recommendations(data))
         assert not any(r.startswith("agrees") for r in recs)
-        kd = next(r for r in recs if "the recommended option for" in r)
+        # proposed, not recommended (a Coventry trial: "The recommended programme (not
+        # recommended for approval ...)")
+        kd = next(r for r in recs if "the proposed option for" in r)
         assert kd.startswith("notes, but does not agree until current capacity is confirmed, "
-                             "the recommended option") and "indicative capital programme" in kd
+                             "the proposed option") and "indicative capital programme" in kd
+        assert not any("recommended programme" in r or "recommended plan" in r for r in recs)
         # withheld with the whole programme, whichever phase is out of date (review)
         p = data.sufficiency.copy()
         pri = (p["phase"] == "primary").to_numpy()

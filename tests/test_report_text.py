@@ -368,7 +368,7 @@ def test_later_years_short_say_why():
 
     import pandas as pd
 
-    from sufficiency.report.text import _later_why
+    from sufficiency.report.text import left_short_why
 
     ba = pd.DataFrame({"area": ["A", "A", "A", "B", "B"], "phase": "secondary",
                        "year": [2027, 2028, 2029, 2027, 2028],
@@ -380,10 +380,12 @@ def test_later_years_short_say_why():
                             "option": ["A:new", "A:exp"], "year": [float("nan")] * 2})
     data = SimpleNamespace(before_after=ba, options=options, binding=binding, plan=None,
                            area_name=lambda a: {"A": "Rugby", "B": "Bedworth"}[a])
-    got = _later_why(data, {"phase": "secondary", "year": 2027})
-    assert got == ("later, in Rugby (short to 2029/30), the one new school allowed is used "
-                   "and all 4 permanent expansion modules allowed are used")
-    assert _later_why(data, {"phase": "secondary", "year": 2029}) == ""
+    # each reason once with its years (and its area, where not every area short then is)
+    got = left_short_why(data, {"phase": "secondary", "year": 2027, "codes": ["A", "B"],
+                                "lead": None})
+    assert got == ("in 2027/28 in Rugby, no new school or permanent expansion can open before "
+                   "2028/29; from 2028/29 to 2029/30, the one new school allowed is used and "
+                   "all 4 permanent expansion modules allowed are used")
 
 
 def test_pct_rounded_down_towards_zero():
@@ -596,7 +598,7 @@ def test_later_years_short_many_areas_group_their_reasons_without_counts():
 
     import pandas as pd
 
-    from sufficiency.report.text import LATER_WHY_GROUPS, _later_why
+    from sufficiency.report.text import LATER_WHY_GROUPS, left_short_why
 
     codes = ["A", "B", "C", "D"]
     assert len(codes) > LATER_WHY_GROUPS
@@ -615,16 +617,17 @@ def test_later_years_short_many_areas_group_their_reasons_without_counts():
     names = {"A": "Aston", "B": "Bordesley", "C": "Castle Vale", "D": "Digbeth"}
     data = SimpleNamespace(before_after=ba, options=options, binding=binding, plan=None,
                            area_name=names.get)
-    got = _later_why(data, {"phase": "secondary", "year": 2027})
-    assert got == ("later, in Aston (short to 2029/30), Bordesley (short to 2029/30), Castle Vale "
-                   "(short to 2029/30) and Digbeth (short to 2029/30), bulge classes are at the "
-                   "most allowed a year and all permanent expansion modules allowed are used; "
-                   "each area's limits are in the appendix, sheet Binding constraints")
+    d = {"phase": "secondary", "year": 2027, "codes": codes, "lead": None}
+    got = left_short_why(data, d)
+    # the limits' counts differ between areas: each reason once, without them
+    assert got == ("in 2027/28 and in 2029/30, all permanent expansion modules allowed are "
+                   "used; in 2029/30, each uses all the temporary places the model allows it a "
+                   "year, an assumed limit given on its page")
     assert "))" not in f"({got})"
-    # three areas or fewer keep their counts
-    data.before_after = ba[ba["area"] != "D"]
-    got = _later_why(data, {"phase": "secondary", "year": 2027})
-    assert got.count("later, in") == 3 and "no more than one bulge class a year is allowed" in got
+    # one area's own limit: said with its count and the area
+    data.before_after = ba[ba["area"] == "A"]
+    got = left_short_why(data, {**d, "codes": ["A"]})
+    assert "in 2029/30, no more than one bulge class a year is allowed" in got
 
 
 def test_council_need_in_the_recommendation_says_it_is_counted_without_the_margin():

@@ -536,7 +536,12 @@ class ReportData:
         one-decimal ones), as the report rounds them.
         """
         h = self.headline()
-        lines = [
+        sc = self.meta.get("scenario")
+        # a scenario says so first, as the plan's summary does (a Coventry trial: the report's
+        # first line read as the Council's own report)
+        lines = [f"Scenario: {sc['file']} extends {sc['extends'][0]}: for comparison, not for "
+                 "decision."] if sc else []
+        lines += [
             f"{self.meta['title']} - {self.meta['authority_name']} (run {self.meta['run_id']}, "
             f"base year {nc.academic_year_label(self.meta['base_year'])}, "
             f"{len(self.areas)} planning areas)."
@@ -1232,7 +1237,8 @@ def _setting_value(v: Any, how: Any, inputs: ModelInputs) -> str:
         return f"{len(v)} (listed in full in the appendix)"
     if how == "area":
         try:
-            return f"{inputs.config.area(str(v)).name} (planning area {v})"
+            a = inputs.config.area(str(v))
+            return text.area_heading(a.name, a.phase, str(v))
         except Exception:  # noqa: BLE001 - a name is a nicety: the code is enough
             return str(v)
     if isinstance(v, str):

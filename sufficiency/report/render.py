@@ -198,7 +198,8 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
             if len(mine):
                 cols = tables.plan_columns(mine, tables.PLAN_COLUMNS[1:])
                 plan_rows = tables.Table(
-                    "Recommended for this area", cols.rename(columns=tables.PLAN_HEADERS),
+                    ("Proposed" if text.proposed(data) else "Recommended") + " for this area",
+                    cols.rename(columns=tables.PLAN_HEADERS),
                     tables.PLAN_FORMATS,
                     "Year = the academic year the places open; " + tables.PLAN_NOTE
                     + tables.fill_note(cols))
@@ -252,6 +253,11 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         "key": tables.key_decision_table(data),
         "key_years": tables.key_decision_years(data),
         "key_decision": data.key_decision,
+        # approval withheld until current capacity is confirmed: proposed, not recommended
+        "proposed": text.proposed(data),
+        "key_proposed": analysis.key_decision_withheld(data),
+        "key_heading": text.key_decision_heading(data),
+        "warnings": text.warnings_listed(data),
         "key_nothing": text.key_decision_nothing(data),
         "decisions": [(k, text.council_style(str(v))) for k, v in data.decisions.items()],
         "plan": tables.plan_table(data),

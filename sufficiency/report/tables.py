@@ -28,6 +28,7 @@ from .text import (
     fmt_pct,
     fmt_short,
     fmt_year,
+    proposed,
 )
 
 __all__ = [
@@ -118,6 +119,12 @@ def _part_phase(data) -> bool:
     return a is not None and "year_groups" in a and a["year_groups"].astype(bool).any()
 
 
+def _rec(data) -> str:
+    """``"recommended"``, or ``"proposed"`` when the plan's approval is withheld until current
+    capacity is confirmed (:func:`~sufficiency.report.text.proposed`)."""
+    return "proposed" if proposed(data) else "recommended"
+
+
 def _suff_note(data) -> str:
     m = data.meta
     own = ("; or the year groups an area's schools teach where they teach only some, as "
@@ -136,7 +143,7 @@ def _suff_note(data) -> str:
 def area_table_definitions(data) -> str:
     """What the columns of every area page's "Demand and places by year" table mean, said
     once at the start of the planning areas chapter (:func:`area_year_table`)."""
-    return _suff_note(data) + (" 'With plan': capacity once the recommended projects open; "
+    return _suff_note(data) + (f" 'With plan': capacity once the {_rec(data)} projects open; "
                                "'short with plan': the shortfall left after them (surplus %, "
                                "shortfall and RAG are before the plan; a shortfall of under one "
                                "place shows as <1).")
@@ -225,7 +232,7 @@ def area_year_table(data, area: str) -> Table | None:
             + "(surplus % rounded down; under one place short shows as <1); RAG: red short, "
             f"amber surplus below {fmt_pct(m['target'])}, green {fmt_pct(m['target'])}-"
             f"{fmt_pct(m['ceiling'])}, blue above {fmt_pct(m['ceiling'])}"
-            + ("; 'with plan' once the recommended projects open" if plan else "")
+            + (f"; 'with plan' once the {_rec(data)} projects open" if plan else "")
             + ". Every column is defined at the start of section 4.")
     if net_moved is not None:
         note += (" 'Placed here' / 'placed next door': pupils the plan places here from "
@@ -368,7 +375,8 @@ def plan_table(data) -> Table | None:
                 "most in one year of the plan (as the model definition allows; by area and year in the "
                 "sheet Pupils placed next door).")
     out = out.sort_values([nc.YEAR, "planning area"]).reset_index(drop=True)
-    return Table("Recommended projects", out.rename(columns=PLAN_HEADERS), fm,
+    title = "Proposed projects" if getattr(data, "approval_withheld", None) else "Recommended projects"
+    return Table(title, out.rename(columns=PLAN_HEADERS), fm,
                  "Costs in GBP at the cost per place set in the model definition's plan "
                  "(see Assumptions); places open in September of the year shown; " + PLAN_NOTE
                  + fill_note(cols) + expansion_note(p) + note)
@@ -454,7 +462,7 @@ def capital_programme(data) -> Table | None:
                  "place, as its source gives it (appendix, sheet Options), not re-based to one "
                  "price year, with no inflation, contingency or site costs and no funding source: "
                  "an indicative programme, from which a funded, profiled programme is to be "
-                 "drawn up. Figures from the plan's recommended projects.")
+                 f"drawn up. Figures from the plan's {_rec(data)} projects.")
 
 
 def options_table(data, area: str) -> Table | None:
@@ -502,7 +510,8 @@ def key_decision_table(data) -> Table | None:
     q = k.get("quantile", 0.8)
     out = pd.DataFrame({
         "": _option_letters(len(t)),
-        "option": t["option"].astype(str).str.replace("_", " ").to_numpy(),
+        "option": t["option"].astype(str).str.replace("_", " ")
+        .str.replace("recommended plan: ", f"{_rec(data)} plan: ", regex=False).to_numpy(),
         "places": t["places"].to_numpy(float),
         "cost": t["cost"].to_numpy(float),
         "cost per place": t["cost_per_place"].to_numpy(float),
@@ -531,7 +540,7 @@ def key_decision_table(data) -> Table | None:
         f"Options appraisal: {area_phase(k['area_name'], k['phase'])} places", out, fm,
         f"Shortfall left = max(0, demand x (1 + {fmt_pct(data.meta['margin'])}) - (capacity + the "
         f"option's places while open)), per year; each option on its own (one module of places, "
-        f"at its earliest opening), the recommended plan (rec.) as chosen; 'years (if temp.)': "
+        f"at its earliest opening), the {_rec(data)} plan (rec.) as chosen; 'years (if temp.)': "
         f"how long temporary places stay. 'Most short': the largest shortfall left in any year "
         f"from the earliest opening of any option (earlier shortfalls are the same whatever is "
         f"chosen; see the table by year); 'P{int(round(q * 100))}' uses the "
@@ -648,7 +657,7 @@ def published_table(data) -> Table | None:
         "published: places still needed are the DfE's estimate after the Council's planned "
         "places; before any new places = the two added (an upper bound). This report: the sum "
         "over planning areas of the pupils forecast above the places there (central forecast, "
-        "no margin), before and after the recommended plan; places planned = the plan's places "
+        f"no margin), before and after the {_rec(data)} plan; places planned = the plan's places "
         "opening in or before that year. Its places are the capacity in the data (see "
         "Method); places created since are not in them. Secondary places here serve Y7-Y13.")
 

@@ -57,6 +57,11 @@ __all__ = [
     "fmt_pct",
     "fmt_year",
     "recommendations",
+    "key_decision_heading",
+    "warnings_listed",
+    "proposed",
+    "the_plan",
+    "the_programme",
     "executive_summary",
     "area_commentary",
     "send_commentary",
@@ -174,6 +179,24 @@ def _join(items: list[str], word: str = "and") -> str:
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
+def proposed(data: ReportData) -> bool:
+    """Whether the plan is only proposed, not recommended: its approval is withheld until
+    current capacity is confirmed (a Coventry trial read "The recommended programme (not
+    recommended for approval ...)")."""
+    return bool(getattr(data, "approval_withheld", None))
+
+
+def the_programme(data: ReportData) -> str:
+    """``"the recommended programme"``, or ``"the proposed programme"`` when
+    :func:`proposed`."""
+    return "the proposed programme" if proposed(data) else "the recommended programme"
+
+
+def the_plan(data: ReportData) -> str:
+    """``"the recommended plan"``, or ``"the proposed plan"`` when :func:`proposed`."""
+    return "the proposed plan" if proposed(data) else "the recommended plan"
+
+
 def executive_summary(data: ReportData) -> list[str]:
     """Paragraphs of the executive summary: how the report's date relates to its data and plan,
     then the position by phase at the latest data, 5 and 10 years on."""
@@ -225,7 +248,7 @@ def executive_summary(data: ReportData) -> list[str]:
     if programme:
         paras.append(programme)
     paras += [_tier_change_sentence(t, where=True) for t in data.tier_changes]
-    paras += [_left_short_sentence(d) for d in data.mainstream_left_short]
+    paras += [_left_short_sentence(d, the_plan(data)) for d in data.mainstream_left_short]
     paras += _send_early_years_summary(data)
     paras.append(
         "Shortfalls are counted per planning area and are never offset between areas: a "
@@ -391,7 +414,8 @@ def _programme_sentence(data: ReportData) -> str:
         moved = (f" It also places up to {fmt_count(by_year.max())} pupils a year in "
                  "neighbouring planning areas (where the model definition allows it; each area's page says how "
                  "many, from where).")
-    return (f"The recommended programme{withheld} costs {fmt_gbp_m(float(plan['cost'].sum()))} "
+    name = "The programme the plan proposes" if withheld else "The recommended programme"
+    return (f"{name}{withheld} costs {fmt_gbp_m(float(plan['cost'].sum()))} "
             f"for {fmt_count(places)} places{temp} in {plural(len(plan), 'project')} "
             f"{_years_span(y0, y1)} (recommendation in section 1, projects in section 8){kd}."
             + split + moved)
@@ -609,7 +633,7 @@ def recommendations(data: ReportData) -> list[str]:
             if cells is not None and (cells[nc.YEAR] == last).any():
                 k = int((cells.loc[cells[nc.YEAR] == last, "shortfall_after"] > 0.5).sum())
                 after = (f" before any new places ({'none' if k == 0 else k} in "
-                         f"{fmt_year(last)} with the recommended plan)")
+                         f"{fmt_year(last)} with {the_plan(data)})")
             # the worst year before, when the last year hides it (a Stoke trial: 'no planning
             # area short' in 2032/33 though short every year to 2031/32)
             # from the plan's first year (years before it are past or beyond the plan's
@@ -744,11 +768,10 @@ def recommendations(data: ReportData) -> list[str]:
     for d in data.mainstream_left_short:
         n = len(d["areas"])
         recs.append(
-            f"notes that the recommended programme still leaves {fmt_count(d['total'])} "
+            f"notes that {the_programme(data)} still leaves {fmt_count(d['total'])} "
             f"{PHASE_LABELS[d['phase']]} places short in {fmt_year(d['year'])} in {n} planning "
             f"area{'s' if n != 1 else ''}"
-            + (f" ({d['why']})" if d["why"] else "")
-            + ", and asks officers to secure interim places for that year;"
+            + (f" ({d['why']})" if d["why"] else "") + left_short_ask(data, d) + ";"
         )
     for t in data.tier_changes:
         if t["short"] >= 0.5:
@@ -818,7 +841,8 @@ def recommendations(data: ReportData) -> list[str]:
                 "capacity and pupils on roll, " if data.approval_withheld else
                 f"{AGREES} in principle, subject to the conditions of the capital programme "
                 "above, " if conditional else f"{AGREES} ")
-               + f"the recommended option for {area_phase(key['area_name'], key['phase'])} places"
+               + f"the {'proposed' if withheld else 'recommended'} option for "
+               f"{area_phase(key['area_name'], key['phase'])} places"
                + (", instead of " + _join([
                    f"the {name} ({fmt_gbp_m(cost)}, earliest September {int(opens)}"
                    + (f", after {fmt_year(horizon)}, the last year this report forecasts"
@@ -882,6 +906,46 @@ def recommendations(data: ReportData) -> list[str]:
                     "scap_pupil_forecasts.csv) as the pupil forecast part of the Council's "
                     "School Capacity (SCAP) return" + special + ".")
     return recs
+
+
+#: places left short beyond this many times the temporary places the model allows their
+#: areas in a year are not asked of interim places (a Coventry trial asked officers to "secure
+#: interim places for that year" for 2,954 secondary places)
+INTERIM_ROOM_MULTIPLE = 2.0
+
+
+def interim_room(data: ReportData, d: dict) -> float | None:
+    """Temporary places a year the model allows in the areas of ``d`` (one phase of
+    :func:`~sufficiency.report.analysis.mainstream_left_short`): its temporary options'
+    places times their yearly limit [places]; None when no temporary option there has one."""
+    o = getattr(data, "options", None)
+    if o is None or o.empty or not {"places", "max_per_year"} <= set(o.columns):
+        return None
+    dur = o["duration"].fillna(0) if "duration" in o else pd.Series(0, index=o.index)
+    mine = o[o[nc.AREA].astype(str).isin([str(c) for c in d["codes"]])
+             & (o[nc.PHASE] == d["phase"]) & (dur > 0) & (o["max_per_year"].fillna(0) > 0)]
+    if mine.empty:
+        return None
+    return float((mine["places"] * mine["max_per_year"]).sum())
+
+
+def left_short_ask(data: ReportData, d: dict) -> str:
+    """What the recommendation on ``d``'s places left short asks of officers: interim places
+    for that year, or, when approval is withheld until current capacity is confirmed or the
+    places exceed :data:`INTERIM_ROOM_MULTIPLE` times the temporary places the model allows
+    those areas a year (:func:`interim_room`), first to confirm current capacity."""
+    room = interim_room(data, d)
+    big = room is not None and d["total"] > INTERIM_ROOM_MULTIPLE * room
+    if not (proposed(data) or big):
+        return ", and asks officers to secure interim places for that year"
+    many = "twice" if INTERIM_ROOM_MULTIPLE == 2 else f"{INTERIM_ROOM_MULTIPLE:g} times"
+    why = ([f"they are more than {many} the {fmt_count(room)} temporary places a year the model "
+            f"allows {'those areas' if len(d['codes']) > 1 else 'that area'}"] if big else [])
+    why += (["the programme waits on current capacity being confirmed"]
+            if proposed(data) else [])
+    return (f"; as {_join(why)}, asks officers first to confirm current capacity and pupils on "
+            "roll there and re-run the plan, then to bring forward options for any places "
+            "still short, rather than to seek interim places for them")
 
 
 #: how the recommendations that are decisions open or say so; :func:`recommendations` writes
@@ -1136,7 +1200,8 @@ def area_commentary(data: ReportData, area: str) -> str:
             items.append(_built_again(o, int(m)) if o in seen else _built(o, int(m)))
             items[-1] += f" ({fmt_opening(p, y, f)}, {fmt_gbp_m(c)})"
             seen.add(o)
-        text += " The plan recommends " + _join(items) + "."
+        text += (" The plan proposes " if proposed(data) else " The plan recommends ") \
+            + _join(items) + "."
     text += moves
     phase = str(rows[nc.PHASE].iloc[0])
     cells = cells_before_after(data, phase)
@@ -1285,19 +1350,37 @@ def accuracy_scores(acc: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: median absolute errors [percentage points, as printed] closer than this are "about as
+#: well": a Coventry trial read "did better" of 1.33% against 1.34%
+ACCURACY_TIE = 0.05
+
+
+def compare_errors(mine: float, other: float) -> str:
+    """How ``other``'s median absolute error [fraction] compares with ``mine`` as printed (two
+    decimals): ``"better"`` when it is lower by :data:`ACCURACY_TIE` percentage points or
+    more, ``"worse"`` when higher by that much, ``"same"`` in between, ``""`` when either is
+    missing."""
+    if not (np.isfinite(mine) and np.isfinite(other)):
+        return ""
+    d = round(round(100 * mine, 2) - round(100 * other, 2), 2)
+    return "better" if d >= ACCURACY_TIE else "worse" if d <= -ACCURACY_TIE else "same"
+
+
 def _better(engine: float, others: dict[str, float]) -> str:
     """" Plain cohort survival (3-year means) did better here than this engine." for the
-    baselines whose median error is below the engine's as printed (two decimals)."""
-    e = round(100 * engine, 2)
-    better = [k for k, v in others.items() if np.isfinite(v) and round(100 * v, 2) < e]
-    same = [k for k, v in others.items() if np.isfinite(v) and round(100 * v, 2) == e]
+    baselines whose median error is below the engine's as printed (two decimals) by
+    :data:`ACCURACY_TIE` percentage points or more; those closer than that did about as
+    well."""
+    better = [k for k, v in others.items() if compare_errors(engine, v) == "better"]
+    same = [k for k, v in others.items() if compare_errors(engine, v) == "same"]
     out = ""
     if len(better) == 2:
         out += " Both baselines did better here than this engine."
     elif better:
         out += f" {_cap(better[0])} did better here than this engine."
     if same:
-        out += f" {_cap(_join(same))} did as well."
+        out += (f" {_cap(_join(same))} did about as well as this engine (within "
+                f"{ACCURACY_TIE:.2f} percentage points).")
     return out
 
 
@@ -1350,9 +1433,10 @@ def accuracy_sentences(data: ReportData) -> list[str]:
         text += _better(r.mae_model, base)
         if r.n_authority:
             years = _join([fmt_year(y) for y in r.paired_years])
-            council = ("the Council's own forecasts did better there"
-                       if round(100 * r.mae_authority, 2) < round(100 * r.mae_model_paired, 2)
-                       else "")
+            vs = compare_errors(r.mae_model_paired, r.mae_authority)
+            council = ("the Council's own forecasts did better there" if vs == "better" else
+                       "the Council's own forecasts did about as well there (within "
+                       f"{ACCURACY_TIE:.2f} percentage points)" if vs == "same" else "")
             text += (f" Over the {plural(r.n_authority, 'target year')} with a published "
                      f"Council figure ({years}): this engine's median absolute error "
                      f"{_pct2(r.mae_model_paired)} against the Council's own "
@@ -1572,59 +1656,87 @@ def why_short(data: ReportData, area: str, phase: str, year: int) -> list[str]:
     return parts
 
 
+def _year_runs(years) -> str:
+    """``"in 2027/28"``, ``"from 2027/28 to 2032/33"`` or ``"in 2027/28 and from 2029/30 to
+    2030/31"``: years in runs of consecutive years."""
+    ys = sorted({int(y) for y in years})
+    runs: list[list[int]] = []
+    for y in ys:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return _join([f"in {fmt_year(r[0])}" if len(r) == 1 else
+                  f"from {fmt_year(r[0])} to {fmt_year(r[-1])}" for r in runs])
+
+
 def left_short_why(data: ReportData, d: dict) -> str:
     """Why the recommended plan leaves ``d`` (one phase of
-    :func:`~sufficiency.report.analysis.mainstream_left_short`) short: the reasons shared by
-    every area short in its worst year, lead times first, else ""."""
-    each = [why_short(data, a, d["phase"], d["year"]) for a in d["codes"]]
-    common = [p for p in each[0] if all(p in e for e in each[1:]) and "can open" not in p]
-    # each area at its own yearly limit of temporary places (2 bulge classes here, 3 there)
-    yearly = [any("a year" in p and "allowed" in p for p in e) for e in each]
-    if each and all(yearly) and not any("a year" in p for p in common):
-        common.append("each uses all the temporary places the model allows it a year, an "
-                      "assumed limit given on its page")
-    if d["lead"] is not None:
-        common.insert(0, f"no permanent places can open in {'them' if len(d['codes']) > 1 else 'it'} "
-                         f"before {fmt_year(d['lead'])}")
-    return "; ".join(p for p in (_join(common), _later_why(data, d)) if p)
+    :func:`~sufficiency.report.analysis.mainstream_left_short`) short: each reason once, with
+    the years it applies to (and the areas, where not every area short then), lead times
+    first; "" when no reason is found.
 
-
-def _later_why(data: ReportData, d: dict) -> str:
-    """Why areas stay short after the worst year (a Warwickshire trial found only the first
-    year's lead times given for shortfalls lasting to 2032/33): each area short later, at its
-    last short year, grouped by reason; "" when none is or no reason is found."""
+    A Coventry trial read "no more than 2 bulge classes a year are allowed" four times in one
+    sentence: once for the worst year and again for each group of areas short later. Each
+    short area and year is asked :func:`why_short`; a reason whose counts differ between areas
+    (2 bulge classes here, 3 there) is given without them."""
     cells = cells_before_after(data, d["phase"])
     if cells is None:
         return ""
-    later = cells[(cells["shortfall_after"] > 0.5) & (cells[nc.YEAR] > d["year"])]
-    reasons = []
-    for area, g in later.groupby(nc.AREA, sort=False):
-        y = int(g[nc.YEAR].max())
-        why = why_short(data, area, d["phase"], y)
-        if why:
-            reasons.append((f"{data.area_name(area)} (short to {fmt_year(y)})", why))
+    short = cells[cells["shortfall_after"] > 0.5].sort_values(nc.YEAR, kind="stable")
+    lead = d.get("lead")
+    codes = {str(c) for c in d["codes"]}
+    reasons: dict[str, dict] = {}
 
-    def grouped(general: bool) -> dict[str, list[str]]:
-        groups: dict[str, list[str]] = {}
-        for name, why in reasons:
-            phrases = [_general_why(p) for p in why] if general else why
-            groups.setdefault(_join(list(dict.fromkeys(phrases))), []).append(name)
-        return groups
+    def add(key: str, phrase: str, area: str, year: int) -> None:
+        r = reasons.setdefault(key, {"phrases": [], "areas": set(), "years": set()})
+        if phrase not in r["phrases"]:
+            r["phrases"].append(phrase)
+        r["areas"].add(area)
+        r["years"].add(year)
 
-    groups = grouped(False)
-    more = len(groups) > LATER_WHY_GROUPS
-    if more:
-        # a Birmingham trial: six areas, each its own clause only because their module counts
-        # differed, ran the recommendation past 1,000 characters; the counts are in the appendix
-        groups = grouped(True)
-    text = "; ".join(f"later, in {_join(names)}, {why}" for why, names in groups.items())
-    # not in brackets: the recommendation puts this whole text in brackets (a Birmingham
-    # trial read "... Binding constraints)), and asks ...")
-    return text + ("; each area's limits are in the appendix, sheet Binding constraints"
-                   if more else "")
+    first = ""
+    if lead is not None:
+        it = "them" if len(codes) > 1 else "it"
+        first = f"no permanent places can open in {it} before {fmt_year(lead)}"
+        for a in codes:
+            add(first, first, a, int(d["year"]))
+    for area, year in zip(short[nc.AREA].astype(str), short[nc.YEAR].astype(int)):
+        for p in why_short(data, area, d["phase"], year):
+            if first and year < lead and area in codes and "can open" in p:
+                add(first, first, area, year)  # the lead time says it
+            else:
+                add(_general_why(p), p, area, year)
+    out: dict[str, list[str]] = {}
+    for key, r in reasons.items():
+        if len(r["phrases"]) == 1:
+            text = r["phrases"][0]
+        elif _WHY_GENERAL[0][0].match(r["phrases"][0]):
+            # each area at its own yearly limit of temporary places (2 bulge classes here, 3
+            # there)
+            text = ("each uses all the temporary places the model allows it a year, an "
+                    "assumed limit given on its page")
+        else:
+            text = key
+        years = sorted(r["years"])
+        there = short[short[nc.YEAR].isin(years)][nc.AREA].astype(str)
+        names = ([data.area_name(a) for a in dict.fromkeys(there) if a in r["areas"]]
+                 if not set(there) <= r["areas"] else [])
+        where = (f"in {_join(names)}" if 0 < len(names) <= LATER_WHY_GROUPS else
+                 f"in {len(names)} of the areas" if names else "")
+        # the lead time says its own years, and a reason of the only year short needs none
+        when = ("" if key == first or set(years) == set(short[nc.YEAR]) and len(years) == 1
+                else _year_runs(years))
+        # the years first, not in brackets: the recommendation brackets this whole text (a
+        # Birmingham trial read "... Binding constraints)), and asks ...")
+        out.setdefault(" ".join(w for w in (when, where) if w), []).append(text)
+    # reasons of the same years and areas together ("from 2030/31 to 2032/33, the one new
+    # school allowed is used and the new school opened in 2030/31 is still filling")
+    return "; ".join(f"{lead_in}, {_join(texts)}" if lead_in else _join(texts)
+                     for lead_in, texts in out.items())
 
 
-#: more reasons than this for areas short after the worst year are stated without their counts
+#: more areas than this that a reason applies to are counted, not named
 LATER_WHY_GROUPS = 3
 
 #: :func:`why_short` phrases with their counts, and the same without them
@@ -1654,7 +1766,7 @@ def _general_why(phrase: str) -> str:
     return phrase
 
 
-def _left_short_sentence(d: dict) -> str:
+def _left_short_sentence(d: dict, plan: str = "the recommended plan") -> str:
     """``"With the recommended plan, 550 secondary (Y7-Y13) places are still short in 2026/27
     in 6 planning areas (Hagley 195, ...): ..."``"""
     years = [y for y, _ in d["years"]]
@@ -1665,7 +1777,7 @@ def _left_short_sentence(d: dict) -> str:
     areas = _join([f"{name} {fmt_count(v)}" for name, v in d["areas"]])
     if sum(round(v) for _, v in d["areas"]) != round(d["total"]):
         areas += "; each figure rounded on its own"
-    text = (f"With the recommended plan, {fmt_count(d['total'])} {PHASE_LABELS[d['phase']]} "
+    text = (f"With {plan}, {fmt_count(d['total'])} {PHASE_LABELS[d['phase']]} "
             f"places are still short in {when}, in {n} planning area{'s' if n != 1 else ''} "
             f"({areas})")
     return text + (f": {d['why']}." if d["why"] else ".")
@@ -1723,10 +1835,10 @@ def _plan_paragraph(data: ReportData, phase: str, what: str) -> str:
                    else pd.Series(1, index=mine.index))
         items = _grouped([(k, int(m), fmt_opening(p, y, f)) for k, m, p, y, f in
                           zip(kinds, modules, mine["places"], mine[nc.YEAR], _fills(mine))])
-        text = (f"The recommended programme adds {fmt_count(mine['places'].sum())} {what} "
+        text = (f"{_cap(the_programme(data))} adds {fmt_count(mine['places'].sum())} {what} "
                 f"({'; '.join(items)}) at {fmt_gbp_m(mine['cost'].sum())}. ")
     else:
-        text = f"The recommended programme adds no {what}. "
+        text = f"{_cap(the_programme(data))} adds no {what}. "
     last = res.iloc[-1]
     if last["shortfall_after"] < 0.5:
         cells = cells_before_after(data, phase)
@@ -1900,7 +2012,7 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
                         + (f", when {fmt_count(d['places_plan'])} places are needed"
                            if d["left"][1] != d["last"] and np.isfinite(d["places_plan"]) else "")
                         + f", {fmt_count(before)} places are short with the {margin} margin before "
-                        f"the recommended programme and {fmt_count(d['left'][0])} after it"
+                        f"{the_programme(data)} and {fmt_count(d['left'][0])} after it"
                         f"{_worst_clause(d)}"
                         + _before_plan_clause(d, "phase", "places already committed")
                         + "; asks officers to identify and cost further special school provision")
@@ -1970,6 +2082,49 @@ def area_heading(name: str, phase: str, code: str) -> str:
     if _says_phase(name, phase):
         return str(name) if says_code else f"{name} (planning area {code})"
     return f"{name} ({phase} planning area)" if says_code else f"{name} ({phase} planning area {code})"
+
+
+def _first_sentence(text: str) -> str:
+    """``text`` up to the end of its first sentence (a full stop before a space and a capital
+    letter), else the whole."""
+    m = re.search(r"\.\s+(?=[A-Z])", text)
+    return text[:m.start() + 1] if m else text
+
+
+def warnings_listed(data: ReportData) -> list[str]:
+    """The run's warnings as the Method section lists them: one the report already states in
+    full in a chapter's notes is given by its first sentence and where it is said, not again
+    word for word (a Coventry trial: the early years entitlements warning in full in the
+    warnings list, in section 6 and in a recommendation)."""
+    def shown(frame) -> bool:
+        return frame is not None and len(frame) > 0
+
+    said = {}
+    for notes, where in (
+            (data.notes, "section 3, Method"),
+            (data.forecast_notes, "section 3, Forecast notes"),
+            (data.send_notes if shown(data.send) else (),
+             "section 5, SEND: Assumptions and sources"),
+            (data.early_years_notes if shown(data.early_years) else (),
+             "section 6, Early years: Assumptions and sources")):
+        for n in notes:
+            said.setdefault(str(n).strip(), where)
+    out = []
+    for w in data.warnings:
+        where = said.get(str(w).strip())
+        out.append(f"{_first_sentence(str(w)).rstrip('.')} (in full in {where})." if where
+                   else str(w))
+    return out
+
+
+def key_decision_heading(data: ReportData) -> str:
+    """The key decision's area as section 7 opens on it, its phase and code said once (a
+    Coventry trial: "Planning area 3310045 (secondary) (secondary, planning area 3310045)");
+    "" without a key decision."""
+    k = data.key_decision
+    if k is None:
+        return ""
+    return area_heading(k.get("area_name") or str(k["area"]), k["phase"], str(k["area"]))
 
 
 def _behind_areas_fact(data: ReportData) -> str:
@@ -2209,7 +2364,8 @@ def key_decision_nothing(data: ReportData) -> str:
               f"{', and' if c >= 0.5 else ', but'} up to {fmt_count(st)} places short if demand "
               f"came in at its {q}th percentile" if st >= 0.5
               else f", nor at its {q}th percentile")
-    return (f"Recommended: no new places now. The recommended plan builds none here: {central}"
+    return (f"{'Proposed' if proposed(data) else 'Recommended'}: no new places now. "
+            f"{_cap(the_plan(data))} builds none here: {central}"
             f"{stress}. Review this decision with the next forecast.")
 
 
@@ -2381,7 +2537,7 @@ def _send_early_years_summary(data: ReportData) -> list[str]:
             pooled = (" (age groups together)" if d["key"] == "early_years" else "")
             if left[0] < 0.5:
                 w = d.get("worst_after")
-                text += (" The recommended plan meets the "
+                text += (f" {_cap(the_plan(data))} meets the "
                          + ("modelled " if d["key"] == "early_years" and
                             _only_default_entitlements(data) else "")
                          + f"need with the {margin} margin by "
@@ -2394,7 +2550,7 @@ def _send_early_years_summary(data: ReportData) -> list[str]:
                            if left[1] != d["last"] and np.isfinite(d["places_plan"]) else "")
                         + f", {fmt_count(before)} places are short with the {margin} "
                         f"margin{pooled}")
-                text += when + ("; the recommended plan adds none" if added < 0.5 else
+                text += when + (f"; {the_plan(data)} adds none" if added < 0.5 else
                                 f" before the plan and {fmt_count(left[0])} after it"
                                 + _worst_clause(d))
                 text += _by_age_clause(d) + "."
