@@ -78,6 +78,7 @@ __all__ = [
     "forecast_early_years",
     "early_years_entitlements",
     "backtest_early_years",
+    "totals_by_year",
 ]
 
 logger = logging.getLogger(__name__)
@@ -1022,3 +1023,34 @@ def backtest_early_years(data_dir: str | Path, *, authorities: Sequence[str] | N
                          "err_model": (model - actual) / actual,
                          "err_naive": (float(row19["children"]) - actual) / actual})
     return pd.DataFrame(rows)
+
+
+def totals_by_year(frame: pd.DataFrame | None, base_year: int):
+    """Funded early years places by year and age group from the base year on, as the report
+    and the plan summary state them.
+
+    Parameters
+    ----------
+    frame : DataFrame or None
+        :meth:`EarlyYearsResult.to_frame` (``year, age, places, places_lower, places_upper,
+        supply, shortfall``).
+    base_year : int
+        The school forecast's base year: earlier rows are left out.
+
+    Returns
+    -------
+    tuple or None
+        ``(rows from the base year, first year, last year, totals by year and age, totals by
+        year)``, totals with columns ``places, lower, upper, supply, shortfall`` [FTE places;
+        by age group, no margin]; None without rows.
+    """
+    if frame is None or frame.empty:
+        return None
+    e = frame[frame[nc.YEAR] >= base_year]
+    if e.empty:
+        return None
+    g = e.groupby([nc.YEAR, "age"]).agg(places=("places", "sum"), lower=("places_lower", "sum"),
+                                        upper=("places_upper", "sum"),
+                                        supply=("supply", lambda v: v.sum(min_count=1)),
+                                        shortfall=("shortfall", lambda v: v.sum(min_count=1)))
+    return e, int(e[nc.YEAR].min()), int(e[nc.YEAR].max()), g, g.groupby(level=0).sum(min_count=1)

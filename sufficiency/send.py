@@ -65,6 +65,8 @@ __all__ = [
     "backtest_send",
     "backtest_table",
     "backtest_authority",
+    "central_scenario",
+    "totals_by_year",
 ]
 
 logger = logging.getLogger(__name__)
@@ -884,3 +886,51 @@ def backtest_authority(bt: pd.DataFrame, authority: str) -> pd.DataFrame:
     if "covered_80" in mine.columns:
         out["covered_80"] = mine["covered_80"]
     return out.sort_values(["release", "horizon"]).reset_index(drop=True)
+
+
+def central_scenario(frame: pd.DataFrame, preferred: str | None = None) -> str | None:
+    """The scenario a SEND table is led by (and the plan uses): ``preferred`` (the result's
+    own central scenario) if present, else ``central``, else the first in the frame; None for
+    a table without scenarios."""
+    if "scenario" not in frame or frame.empty:
+        return None
+    names = list(dict.fromkeys(frame["scenario"]))
+    for name in (preferred, "central"):
+        if name in names:
+            return name
+    return names[0]
+
+
+def totals_by_year(frame: pd.DataFrame | None, scenario: str | None = None):
+    """The authority's special school places by year in the central scenario, as the report
+    and the plan summary state them.
+
+    Parameters
+    ----------
+    frame : DataFrame or None
+        :meth:`SendResult.to_frame` (``scenario, year, kind, places, places_lower,
+        places_upper, capacity, shortfall``, one row per phase and year).
+    scenario : str, optional
+        The preferred central scenario (:func:`central_scenario`).
+
+    Returns
+    -------
+    tuple or None
+        ``(central scenario, its rows, kind by year, latest observed year, last year, totals
+        by year)``, totals with columns ``places, lower, upper, capacity, shortfall``
+        [places; by phase, no margin]; None without rows or without an observed year.
+    """
+    if frame is None or frame.empty:
+        return None
+    central = central_scenario(frame, scenario)
+    c = frame[frame["scenario"] == central] if central else frame
+    kinds = c.groupby(nc.YEAR)[nc.KIND].agg(lambda k: "forecast" if (k == "forecast").all()
+                                            else "actual" if (k == "actual").any() else "derived")
+    obs = kinds.index[kinds != "forecast"]
+    if len(obs) == 0:
+        return None
+    tot = c.groupby(nc.YEAR).agg(places=("places", "sum"), lower=("places_lower", "sum"),
+                                 upper=("places_upper", "sum"),
+                                 capacity=(nc.CAPACITY, lambda v: v.sum(min_count=1)),
+                                 shortfall=("shortfall", lambda v: v.sum(min_count=1)))
+    return central, c, kinds, int(obs.max()), int(c[nc.YEAR].max()), tot

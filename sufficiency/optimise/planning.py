@@ -422,11 +422,11 @@ def _before_plan_places(send, early_years, phases: Collection[str], base: int,
     Notes
     -----
     The figures are the report's (its "in 2026/27, before the plan's first year, 184 places
-    are short"): they come from the report's own totals,
-    :func:`sufficiency.report.analysis.send_totals` and
-    :func:`~sufficiency.report.analysis.early_years_totals`, given the results' tables as the
-    report's data holds them, so that the plan summary and the report cannot differ (a
-    Coventry trial's plan summary named only mainstream places short before its first year).
+    are short"): they come from the totals the report uses too,
+    :func:`sufficiency.send.totals_by_year` and
+    :func:`sufficiency.early_years.totals_by_year`, so that the plan summary and the report
+    cannot differ (a Coventry trial's plan summary named only mainstream places short before
+    its first year).
     A result passed as a bare ``demand_frame()`` has no such table and gives no rows.
     """
     cols = [nc.PHASE, nc.YEAR, "shortfall"]
@@ -434,20 +434,18 @@ def _before_plan_places(send, early_years, phases: Collection[str], base: int,
     if first > base + 1 and (
             ("special" in phases and callable(getattr(send, "to_frame", None)))
             or ("early_years" in phases and callable(getattr(early_years, "to_frame", None)))):
-        from types import SimpleNamespace
-
-        from ..report.analysis import early_years_totals, send_totals
+        from ..early_years import totals_by_year as early_years_totals
+        from ..send import totals_by_year as send_totals
 
         if "special" in phases and callable(getattr(send, "to_frame", None)):
             scenario = dict(getattr(send, "config", None) or {}).get("scenario")
-            t = send_totals(SimpleNamespace(send=send.to_frame(), send_scenario=scenario))
+            t = send_totals(send.to_frame(), scenario)
             if t is not None:
                 latest, tot = t[3], t[5]
                 rows += [("special", y, float(tot.loc[y, "shortfall"]))
                          for y in range(max(base, latest) + 1, first) if y in tot.index]
         if "early_years" in phases and callable(getattr(early_years, "to_frame", None)):
-            t = early_years_totals(SimpleNamespace(early_years=early_years.to_frame(),
-                                                   meta={"base_year": base}))
+            t = early_years_totals(early_years.to_frame(), base)
             if t is not None:
                 start, tot = t[1], t[4]
                 rows += [("early_years", y, float(tot.loc[y, "shortfall"]))

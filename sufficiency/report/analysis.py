@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from ..optimise.results import lasting_and_temporary as _plan_split
+from ..send import central_scenario
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import ReportData
@@ -273,18 +274,6 @@ def tier_changes(data: ReportData) -> list[dict]:
     return out
 
 
-def central_scenario(send: pd.DataFrame, preferred: str | None = None) -> str | None:
-    """The SEND scenario the report leads with (and the plan uses): ``preferred`` (the
-    result's own central scenario) if present, else ``central``, else the first in the frame."""
-    if "scenario" not in send or send.empty:
-        return None
-    names = list(dict.fromkeys(send["scenario"]))
-    for name in (preferred, "central"):
-        if name in names:
-            return name
-    return names[0]
-
-
 def cells_before_after(data: ReportData, phase: str) -> pd.DataFrame | None:
     """The plan's before/after cells of one phase of places (``AllocationResult.before_after()``:
     one scenario, one row per area and year), or None when the plan did not cover it. Areas
@@ -414,38 +403,20 @@ def mainstream_left_short(data: ReportData) -> list[dict]:
 
 def send_totals(data: ReportData):
     """``(central scenario, its rows, kind by year, latest observed year, last year, totals by
-    year)`` of the SEND result, or None."""
-    s = data.send
-    if s is None or s.empty:
-        return None
-    central = central_scenario(s, data.send_scenario)
-    c = s[s["scenario"] == central] if central else s
-    kinds = c.groupby(nc.YEAR)[nc.KIND].agg(lambda k: "forecast" if (k == "forecast").all()
-                                            else "actual" if (k == "actual").any() else "derived")
-    obs = kinds.index[kinds != "forecast"]
-    if len(obs) == 0:
-        return None
-    tot = c.groupby(nc.YEAR).agg(places=("places", "sum"), lower=("places_lower", "sum"),
-                                 upper=("places_upper", "sum"),
-                                 capacity=(nc.CAPACITY, lambda v: v.sum(min_count=1)),
-                                 shortfall=("shortfall", lambda v: v.sum(min_count=1)))
-    return central, c, kinds, int(obs.max()), int(c[nc.YEAR].max()), tot
+    year)`` of the SEND result, or None (:func:`sufficiency.send.totals_by_year`, which the
+    plan summary uses too)."""
+    from ..send import totals_by_year
+
+    return totals_by_year(data.send, data.send_scenario)
 
 
 def early_years_totals(data: ReportData):
     """``(rows from the base year, first year, last year, totals by year and age, totals by
-    year)`` of the early years result, or None."""
-    e = data.early_years
-    if e is None or e.empty:
-        return None
-    e = e[e[nc.YEAR] >= data.meta["base_year"]]
-    if e.empty:
-        return None
-    g = e.groupby([nc.YEAR, "age"]).agg(places=("places", "sum"), lower=("places_lower", "sum"),
-                                        upper=("places_upper", "sum"),
-                                        supply=("supply", lambda v: v.sum(min_count=1)),
-                                        shortfall=("shortfall", lambda v: v.sum(min_count=1)))
-    return e, int(e[nc.YEAR].min()), int(e[nc.YEAR].max()), g, g.groupby(level=0).sum(min_count=1)
+    year)`` of the early years result, or None (:func:`sufficiency.early_years.totals_by_year`,
+    which the plan summary uses too)."""
+    from ..early_years import totals_by_year
+
+    return totals_by_year(data.early_years, data.meta["base_year"])
 
 
 def _plan_last_year(res: pd.DataFrame | None) -> dict | None:
