@@ -793,12 +793,14 @@ def test_a_new_school_beside_spare_places_elsewhere_is_flagged(report_run):
 def test_contents_lists_long_area_names_in_one_column(report_run):
     """Two columns of area entries unless a long name would push its page number onto a line
     of its own (a Walsall trial: "Walsall North (Brownhills, Shelfield) (secondary)")."""
+    from test_report_plain_english import no_charts
+
     _, _, data = report_run
-    assert 'class="one-column"' not in render_html(data, page_sections(data))
+    assert 'class="one-column"' not in render_html(data, page_sections(data, no_charts))
     areas = data.areas.copy()
     areas.loc[0, "name"] = "Walsall North (Brownhills, Shelfield)"
     long = dataclasses.replace(data, areas=areas)
-    assert 'class="one-column"' in render_html(long, page_sections(long))
+    assert 'class="one-column"' in render_html(long, page_sections(long, no_charts))
 
 
 def test_high_schools_of_a_three_tier_area_are_listed_y9_to_y13(report_run):
@@ -908,7 +910,9 @@ def test_contents_does_not_repeat_a_phase_the_name_says(report_run):
     code, phase = areas.loc[0, "area"], areas.loc[0, "phase"]
     areas.loc[0, "name"] = f"Planning area {code} ({phase})"
     named = dataclasses.replace(data, areas=areas)
-    html = render_html(named, page_sections(named))
+    from test_report_plain_english import no_charts
+
+    html = render_html(named, page_sections(named, no_charts))
     assert f'<a href="#area-{code}">Planning area {code} ({phase})</a>' in html
     assert f"({phase}) ({phase})" not in html
     other = areas.loc[1]

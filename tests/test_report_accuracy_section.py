@@ -15,6 +15,7 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
+from test_report_plain_english import no_charts
 
 from sufficiency import nomenclature as nc
 from sufficiency.report.build import ACCURACY_COLUMNS
@@ -196,7 +197,7 @@ def test_table_columns_and_source_note(run):
 def test_html_prints_the_section(small):
     import html as h
 
-    text = h.unescape(render_html(small, page_sections(small)))
+    text = h.unescape(render_html(small, page_sections(small, no_charts)))
     for sentence in accuracy_sentences(small):
         assert sentence in text
     for header in ("last year carried forward", "plain cohort survival (3-year means)",

@@ -285,11 +285,11 @@ def test_plan_summary_lists_intake_set_by_school_areas_apart(staffs):
 def test_the_report_with_moves_has_no_engine_identifiers(staffs):
     """The prose about pupils placed next door says it in words, not as the model file's
     [[plan.adjacency]] (the plain-English check of tests/test_report_plain_english.py)."""
-    from test_report_plain_english import engine_words
+    from test_report_plain_english import engine_words, no_charts
 
     from sufficiency.report import render_html
     from sufficiency.report.render import page_sections
 
     _, data = staffs
-    found = engine_words(render_html(data, page_sections(data)))
+    found = engine_words(render_html(data, page_sections(data, no_charts)))
     assert not found, "\n".join(f"{w}: {line[:200]}" for w, line in found)
