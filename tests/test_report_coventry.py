@@ -61,7 +61,9 @@ def test_a_withheld_programme_is_proposed_not_recommended(report_run):
     from sufficiency.report.tables import capital_programme, key_decision_table
 
     assert "plan's proposed projects" in capital_programme(w).note
-    assert "the proposed plan (rec.)" in key_decision_table(w).note
+    t = key_decision_table(w)
+    assert "the proposed plan as chosen ('in plan'" in t.note
+    assert "in plan" in t.frame.columns and "rec." not in t.frame.columns
 
 
 # 2. each reason once, with its years; confirm capacity first ----------------------------------

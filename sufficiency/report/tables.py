@@ -521,9 +521,10 @@ def key_decision_table(data) -> Table | None:
     })
     if "max shortfall (stress)" in t:
         out[f"most short, P{int(round(q * 100))}"] = t["max shortfall (stress)"].to_numpy(float)
-    out["rec."] = t["recommended"].to_numpy()
+    # "in plan", not "rec.": the plan is only proposed while its approval is withheld
+    out["in plan"] = t["recommended"].to_numpy()
     fm = {"places": "count", "cost": "gbp_m", "cost per place": "gbp", "opens": "year",
-          "years (if temp.)": "int", "rec.": "bool"}
+          "years (if temp.)": "int", "in plan": "bool"}
     fm.update({c: "count" for c in out.columns if c.startswith("most short")})
     # an option opening after the forecast's last year changes no year the table counts (a
     # 5-year horizon: the new school of September 2028 showed the whole shortfall left)
@@ -540,7 +541,8 @@ def key_decision_table(data) -> Table | None:
         f"Options appraisal: {area_phase(k['area_name'], k['phase'])} places", out, fm,
         f"Shortfall left = max(0, demand x (1 + {fmt_pct(data.meta['margin'])}) - (capacity + the "
         f"option's places while open)), per year; each option on its own (one module of places, "
-        f"at its earliest opening), the {_rec(data)} plan (rec.) as chosen; 'years (if temp.)': "
+        f"at its earliest opening), the {_rec(data)} plan as chosen ('in plan': the options it "
+        f"takes); 'years (if temp.)': "
         f"how long temporary places stay. 'Most short': the largest shortfall left in any year "
         f"from the earliest opening of any option (earlier shortfalls are the same whatever is "
         f"chosen; see the table by year); 'P{int(round(q * 100))}' uses the "
