@@ -662,9 +662,10 @@ def forecast_send(
                      "schools as well as state-funded ones (places the authority could provide).")
     notes.append(f"Special school shares by age band from DfE SEN2 {nc.academic_year_label(share_year)}"
                  "; held constant.")
+    who = authority_label({"authority": area, "authority_name": cfg.authority_name})
     notes.append(f"Intervals: 80%, from rolling-origin backtest errors of the trend model on "
-                 f"{area} (RMS log error by horizon: "
-                 + ", ".join(f"h{i + 1} {v:.3f}" for i, v in enumerate(sd)) + ").")
+                 f"{who}; RMS log error by horizon: "
+                 + ", ".join(f"h{i + 1} {v:.3f}" for i, v in enumerate(sd)) + ".")
     notes.append(f"Scenario 'national': prevalence grows {np.expm1(g_nat):+.1%} a year (England's "
                  f"mean growth of plans over the last {p['national_window']} years).")
     # capacity is today's: it says nothing about years before share_year

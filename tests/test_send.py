@@ -138,6 +138,14 @@ def test_default_capacity_is_todays_state_placements_and_says_so(result):
     assert "special placements 2024/25" in result.config["capacity_source"]
 
 
+def test_interval_note_names_the_authority_in_words(result):
+    """The note on the intervals names the authority as the headers do, not by its code
+    alone (a Coventry trial: "... of the trend model on E08000026")."""
+    said = [n for n in result.notes if n.startswith("Intervals: 80%")]
+    assert len(said) == 1
+    assert "trend model on Worcestershire County Council (E10000034); RMS log error" in said[0]
+
+
 def test_scenarios_ordered_where_growth_is_positive(result):
     f = result.to_frame()
     last = f[f["year"] == f["year"].max()].groupby("scenario")["places"].sum()
