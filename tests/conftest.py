@@ -16,6 +16,26 @@ MODEL = ROOT / "models" / "worcestershire.toml"
 TOL = 1e-9
 
 
+def new_model(folder: Path, code, name: str) -> Path:
+    """``sufficiency new CODE --out FOLDER/models/NAME.toml`` on the embedded data: a starting
+    model of another authority (real data), written through the CLI."""
+    from click.testing import CliRunner
+
+    from sufficiency.cli import cli
+
+    out = folder / "models" / f"{name}.toml"
+    res = CliRunner().invoke(cli, ["new", str(code), "--out", str(out), "--data-dir", str(DATA)])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+@pytest.fixture(scope="session")
+def coventry(tmp_path_factory) -> Path:
+    """``sufficiency new E08000026``: Coventry's starting model (real data; the Coventry
+    trials, tests/test_coventry_trial.py and test_coventry_cli.py)."""
+    return new_model(tmp_path_factory.mktemp("cov"), "E08000026", "coventry")
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA

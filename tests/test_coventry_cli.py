@@ -5,23 +5,11 @@ synthetic files, labelled as such."""
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from sufficiency.cli import cli
-
-DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-@pytest.fixture(scope="module")
-def coventry(tmp_path_factory) -> Path:
-    """``sufficiency new E08000026``: Coventry's starting model (real data)."""
-    out = tmp_path_factory.mktemp("cov") / "models" / "coventry.toml"
-    res = CliRunner().invoke(cli, ["new", "E08000026", "--out", str(out), "--data-dir", str(DATA)])
-    assert res.exit_code == 0, res.output
-    return out
 
 
 @pytest.fixture(scope="module")

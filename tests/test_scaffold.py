@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import new_model
 
 from sufficiency.cli import cli
 from sufficiency.config import load_model
@@ -32,10 +33,7 @@ AUTHORITIES = [
 
 
 def _write(tmp_path: Path, code, name: str = "m") -> Path:
-    out = tmp_path / "models" / f"{name}.toml"
-    res = CliRunner().invoke(cli, ["new", str(code), "--out", str(out), "--data-dir", str(DATA)])
-    assert res.exit_code == 0, res.output
-    return out
+    return new_model(tmp_path, code, name)
 
 
 @pytest.fixture(scope="module")

@@ -13,20 +13,16 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import new_model
 
 from sufficiency.cli import cli
 from sufficiency.config import load_model
-
-DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture(scope="module")
 def shropshire(tmp_path_factory) -> Path:
     """``sufficiency new 893``: Shropshire's starting model (real data)."""
-    out = tmp_path_factory.mktemp("shrop") / "models" / "shropshire.toml"
-    res = CliRunner().invoke(cli, ["new", "893", "--out", str(out), "--data-dir", str(DATA)])
-    assert res.exit_code == 0, res.output
-    return out
+    return new_model(tmp_path_factory.mktemp("shrop"), 893, "shropshire")
 
 
 def test_only_the_stand_ins_count_as_todo_comments(shropshire):
