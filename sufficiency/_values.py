@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,12 +20,21 @@ import numpy as np
 from .exceptions import ConfigError
 
 __all__ = ["is_number", "is_whole", "is_year", "require_table", "Section", "did_you_mean", "plural",
-           "duplicates", "closest_codes", "authority_label", "did_you_mean_code", "expected_area"]
+           "duplicates", "closest_codes", "authority_label", "did_you_mean_code", "expected_area",
+           "joined"]
 
 
 def plural(count: int, noun: str) -> str:
     """A count and its noun, in the plural unless one: ``"1 area"``, ``"32 areas"``."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def joined(items: Sequence[str], word: str = "and") -> str:
+    """Items in a sentence: ``"C"``, ``"C and D"``, ``"B, C and D"`` (``""`` for none)."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
 def authority_label(config: Any) -> str:

@@ -661,7 +661,8 @@ class EarlyYearsResult:
                      "against younger children's need).")
         # a note that is also a warning was said when the forecast warned of it (the CLI
         # printed the entitlements caveat twice, as a warning and as an assumption)
-        lines += [f"Assumption: {n}" for n in self.notes if n not in set(self.warnings)]
+        warned = set(self.warnings)
+        lines += [f"Assumption: {n}" for n in self.notes if n not in warned]
         return "\n".join(lines)
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
-from ._values import did_you_mean_code, plural
+from ._values import did_you_mean_code, joined, plural
 from .config import ModelConfig
 from .derive import (
     DERIVED_NOTE,
@@ -495,7 +495,7 @@ def _todo_subjects(todo) -> str:
     if "other items" in said:  # last, whatever came first
         said.remove("other items")
         said.append("other items")
-    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    return joined(said)
 
 
 def require_inputs(obj: Any, where: str) -> ModelInputs:

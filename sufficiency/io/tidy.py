@@ -244,9 +244,8 @@ def read_school_census(
     if placed.any():
         new = m.loc[placed].drop_duplicates(nc.SCHOOL)
         note += (f"; {len(new)} school(s) not in the capacity data placed by the extract's "
-                 "area column (" + ", ".join(f"{s} in {a}" for s, a in
-                                              zip(new[nc.SCHOOL].head(5), new[nc.AREA].head(5)))
-                 + (" ..." if len(new) > 5 else "") + ")")
+                 "area column (" + _first_five(f"{s} in {a}" for s, a in
+                                               zip(new[nc.SCHOOL], new[nc.AREA])) + ")")
     prov = Provenance(
         "pupils", source, sha256_of(path), "read_school_census", len(data),
         (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())), "actual", "local authority",
@@ -262,20 +261,25 @@ def _codes(values: pd.Series) -> pd.Series:
     return s.mask(s == "")
 
 
+def _first_five(items: Iterable[str]) -> str:
+    """The first five of ``items``, comma-separated, and ``" ..."`` when there are more."""
+    items = list(items)
+    return ", ".join(items[:5]) + (" ..." if len(items) > 5 else "")
+
+
 def _warn_untaught(rows: pd.DataFrame, lookup: pd.DataFrame, source: str) -> None:
     """Warn that a known school's pupils in year groups its capacity rows do not teach (Year 12
     at a school the capacity data list as 11-16, say) are left out of every area."""
     span = lookup.groupby(nc.SCHOOL).agg(lo=("ncy_min", "min"), hi=("ncy_max", "max"))
     first = rows.sort_values("_line").drop_duplicates(nc.SCHOOL)
-    shown = ", ".join(
+    shown = _first_five(
         f"school {sc} {nc.ncy_label(g)} (line {int(ln)}; taught "
         f"{nc.ncy_label(span.at[sc, 'lo'])}-{nc.ncy_label(span.at[sc, 'hi'])})"
-        for sc, g, ln in zip(first[nc.SCHOOL].head(5), first[nc.NCY].head(5), first["_line"].head(5)))
-    n = len(first)
+        for sc, g, ln in zip(first[nc.SCHOOL], first[nc.NCY], first["_line"]))
     warnings.warn(
-        f"{source}: column 'ncy': {rows[nc.PUPILS].sum():,.0f} pupils of {n} school(s) in year "
-        f"groups the capacity table's rows for the school do not teach ({shown}"
-        f"{' ...' if n > 5 else ''}) are left out of every planning area: if the school now "
+        f"{source}: column 'ncy': {rows[nc.PUPILS].sum():,.0f} pupils of {len(first)} school(s) "
+        f"in year groups the capacity table's rows for the school do not teach ({shown}) are "
+        "left out of every planning area: if the school now "
         "teaches them (a sixth form opened, an age range changed), correct its year groups "
         "in the capacity file ([data.capacity])",
         DataQualityWarning, stacklevel=3)
@@ -284,12 +288,11 @@ def _warn_untaught(rows: pd.DataFrame, lookup: pd.DataFrame, source: str) -> Non
 def _warn_placed_schools(rows: pd.DataFrame, source: str) -> None:
     """Warn that schools placed by the extract's ``area`` column have no places in the model."""
     first = rows.sort_values("_line").drop_duplicates(nc.SCHOOL)
-    shown = ", ".join(f"school {s} in area {a} (line {int(ln)})" for s, a, ln in
-                      zip(first[nc.SCHOOL].head(5), first[nc.AREA].head(5), first["_line"].head(5)))
-    n = len(first)
+    shown = _first_five(f"school {s} in area {a} (line {int(ln)})" for s, a, ln in
+                        zip(first[nc.SCHOOL], first[nc.AREA], first["_line"]))
     warnings.warn(
-        f"{source}: column 'area': {n} school(s) not in the capacity table placed by the "
-        f"extract's area column ({shown}{' ...' if n > 5 else ''}; "
+        f"{source}: column 'area': {len(first)} school(s) not in the capacity table placed by "
+        f"the extract's area column ({shown}; "
         f"{rows[nc.PUPILS].sum():,.0f} pupils in all): their pupils count in those areas but "
         "the model has no places for them, so the areas' shortfall is overstated (or surplus "
         "understated) until their places are added to the capacity file ([data.capacity])",

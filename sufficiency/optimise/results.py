@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from .._files import atomic_write
-from .._values import plural
+from .._values import joined, plural
 
 __all__ = ["AllocationResult", "write_frame_atomic", "moves_by_area", "MOVES_COLUMNS",
            "MOVES_BY_AREA_COLUMNS",
@@ -432,8 +432,7 @@ class AllocationResult:
                 said += [f"{r.shortfall:,.0f} {r.phase} (by "
                          f"{'phase' if r.phase == 'special' else 'age group'}, no margin)"
                          for r in placed.loc[placed[nc.YEAR] == y].itertuples(index=False)]
-                parts.append(f"{nc.academic_year_label(int(y))} " + (
-                    said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]))
+                parts.append(f"{nc.academic_year_label(int(y))} " + joined(said))
             lines.append(f"Short before the plan's first year ({nc.academic_year_label(years[0])}), "
                          "with the minimum margin" + (" unless said" if bpp is not None else "")
                          + ": " + "; ".join(parts)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from .._values import joined
 from .analysis import central_scenario, published_latest
 from .text import (
     AGE_LABELS,
@@ -532,7 +533,7 @@ def key_decision_table(data) -> Table | None:
             if data.sufficiency is not None and len(data.sufficiency) else None)
     late = ([letter for letter, y in zip(out[""], out["opens"]) if np.isfinite(y) and y > last]
             if last is not None else [])
-    after = (f" {_join_letters(late)} open{'s' if len(late) == 1 else ''} after "
+    after = (f" {joined(late)} open{'s' if len(late) == 1 else ''} after "
              f"{fmt_year(last)}, the forecast's last year: {'its' if len(late) == 1 else 'their'} "
              "'most short' is that of doing nothing because the forecast ends before "
              f"{'it opens' if len(late) == 1 else 'they open'}, not because "
@@ -549,12 +550,6 @@ def key_decision_table(data) -> Table | None:
         f"{int(round(q * 100))}th percentile of forecast demand instead of the central forecast."
         + after + expansion_note(_area_options(data, k.get("area"))),
     )
-
-
-def _join_letters(letters: list[str]) -> str:
-    """Option letters in a sentence: "C", "C and D", "B, C and D"."""
-    return (letters[0] if len(letters) == 1
-            else f"{', '.join(letters[:-1])} and {letters[-1]}")
 
 
 def _area_options(data, area) -> pd.DataFrame | None:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from .._values import joined as _join
 from .._values import plural
 from ..early_years import AGE_GROUP_LABELS, DEFAULT_ENTITLEMENTS_NOTE
 from ..forecast import NO_HOUSING_NOTE
@@ -169,14 +170,6 @@ def _fills(plan: pd.DataFrame) -> pd.Series:
 def _cap(text: str) -> str:
     """Upper-case the first letter only (``"secondary (Y7-Y13)" -> "Secondary (Y7-Y13)"``)."""
     return text[:1].upper() + text[1:]
-
-
-def _join(items: list[str], word: str = "and") -> str:
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
 def proposed(data: ReportData) -> bool:
