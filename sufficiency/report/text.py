@@ -2219,16 +2219,12 @@ def _assumed_takeup_clause(data: ReportData) -> str:
             f"{_join([_without_identifier(n) for n in names])}, not a DfE figure")
 
 
-#: a model identifier in brackets at the end of a description: " (extended_3_4)"
-_IDENTIFIER = re.compile(r"\s*\([a-z0-9]+(?:_[a-z0-9]+)+\)$")
-
-
 def _without_identifier(text: str) -> str:
     """A description without the model's identifier in brackets at its end ("the second 15
     hours ... (extended_3_4)" -> "the second 15 hours ..."), for the recommendations: a
-    councillor does not know the model file's names (a Cabinet review). A description that
-    is only its identifier keeps it."""
-    out = _IDENTIFIER.sub("", str(text))
+    councillor does not know the model file's names (a Cabinet review): :func:`plain_note`,
+    except that a description that is only its identifier keeps it."""
+    out = plain_note(text)
     return out or str(text)
 
 
