@@ -194,3 +194,14 @@ def test_before_plan_places_of_early_years_are_the_report_totals():
     # a plan not covering early years, or starting the year after the data: none
     assert _before_plan_places(None, ey, {"primary"}, 2022, 2025).empty
     assert _before_plan_places(None, ey, {"early_years"}, 2022, 2023).empty
+
+
+def test_before_plan_line_names_early_years_in_words(model_path):
+    """The plan summary's line on places short before its first year says "early years", not
+    the engine's phase name early_years (Worcestershire, real data, with --early-years)."""
+    res = CliRunner().invoke(cli, ["-q", "plan", str(model_path), "--early-years"])
+    assert res.exit_code == 0, res.output
+    line = next(ln for ln in res.output.splitlines()
+                if ln.startswith("Short before the plan's first year"))
+    assert "early years (by age group, no margin)" in line
+    assert "early_years" not in line

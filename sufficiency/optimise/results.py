@@ -429,7 +429,7 @@ class AllocationResult:
                     for ph, v in g.groupby(nc.PHASE)["shortfall"].agg(["sum", "size"]).iterrows()]
                 # special school and early years places as the report counts them
                 # (grouped as the report says: special places by phase, early years by age)
-                said += [f"{r.shortfall:,.0f} {r.phase} (by "
+                said += [f"{r.shortfall:,.0f} {str(r.phase).replace('_', ' ')} (by "
                          f"{'phase' if r.phase == 'special' else 'age group'}, no margin)"
                          for r in placed.loc[placed[nc.YEAR] == y].itertuples(index=False)]
                 parts.append(f"{nc.academic_year_label(int(y))} " + joined(said))
