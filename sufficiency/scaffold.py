@@ -130,6 +130,27 @@ def _data_path(data_dir: Path, out_dir: Path, file: str) -> str:
     return Path(rel).as_posix()
 
 
+def _plain_name(name: str) -> str:
+    """An ONS name in index form as it is said: "Herefordshire, County of" -> "Herefordshire"
+    ("Bristol, City of" -> "Bristol"). A Herefordshire trial's model, report title and
+    description read "Herefordshire, County of"."""
+    m = re.fullmatch(r"(.+?),\s*(?:County|City|Borough) of", name.strip())
+    return m.group(1) if m else name
+
+
+def _namesake(cap: pd.DataFrame, code: str) -> str:
+    """A hint when a planning area's code is a school's DfE number (LAEstab): "" otherwise.
+    Herefordshire's 14 primary areas are coded by the LAEstab of the high school whose
+    catchment they are (8844004: Queen Elizabeth Humanities College, Bromyard); a trial
+    found that only by searching the SCAP file."""
+    rows = cap[cap[nc.SCHOOL].astype(str) == str(code)].drop_duplicates(nc.SCHOOL)
+    if rows.empty:
+        return ""
+    r = rows.iloc[0]
+    return (f"The code is the DfE number (LAEstab) of {_one_line(r.school_name)} ({r[nc.PHASE]}, "
+            f"planning area {r[nc.AREA]}): perhaps the area is that school's catchment.")
+
+
 def _comment(text: str, indent: str = "# ") -> list[str]:
     """``text`` as comment lines of at most 95 characters (long lists of codes and names)."""
     return textwrap.wrap(text, 95, initial_indent="# ", subsequent_indent=indent,
@@ -168,7 +189,8 @@ def _school_hint(schools: pd.DataFrame) -> str:
     return f"{', '.join(named)}{tail}"
 
 
-def _header(auth: Authority, name: str, multi: bool, middle: list[str]) -> list[str]:
+def _header(auth: Authority, name: str, multi: bool, middle: list[str],
+            choice: bool = True) -> list[str]:
     lines = [
         f"# {name}: a starting model definition written by `sufficiency new {auth.old_la_code}`",
         "# from the embedded public data (see the data README for sources and the Open Government",
@@ -180,8 +202,9 @@ def _header(auth: Authority, name: str, multi: bool, middle: list[str]) -> list[
         "# what the public data cannot say, each marked by a to-do comment to delete once it is",
         "# replaced (every command lists the lines of those left):",
         "#   - area names: the SCAP file has codes only;",
-        "#   - Year 6 -> Year 7 transfer shares: no public data link primary and secondary areas;",
     ]
+    if choice:
+        lines.append("#   - Year 6 -> Year 7 transfer shares: no public data link primary and secondary areas;")
     if multi:
         lines.append("#   - the districts whose births feed each primary area (docs/model.md, \"Which districts?\");")
     if middle:
@@ -203,7 +226,8 @@ def new_model_text(
     the embedded data as ``models/worcestershire.toml`` does, and fills what public data do not
     give with neutral choices marked ``TODO``: area names from their codes, births from all the
     authority's districts, and each primary area's Year 6 split equally over the secondary
-    areas. It loads (``sufficiency validate``), forecasts and plans as written.
+    areas (all of it to the one secondary area of an authority with one: no stand-in, no
+    ``TODO``). It loads (``sufficiency validate``), forecasts and plans as written.
 
     Parameters
     ----------
@@ -215,7 +239,8 @@ def new_model_text(
         Where the model will be written; its data paths are relative to this file's folder.
         Nothing is written here.
     name : str, optional
-        ``[model] name``; default the authority's name in the census file.
+        ``[model] name``; default the authority's name in the census file, in the order it
+        is said ("Herefordshire", not the ONS index form "Herefordshire, County of").
 
     Returns
     -------
@@ -250,7 +275,7 @@ def new_model_text(
                               f"the embedded data (with {', '.join(needed)}).")
     census = data_dir / DATA_FILES["pupils"]
     auth = _resolve(la_code, authority_codes(census), census)
-    name = _one_line(name) if name and name.strip() else auth.name
+    name = _one_line(name) if name and name.strip() else _plain_name(auth.name)
 
     lookup = read_district_lookup(data_dir / DATA_FILES["lookup"]).data
     mine = lookup[lookup[nc.AREA] == auth.new_la_code].sort_values(nc.DISTRICT)
@@ -276,7 +301,7 @@ def new_model_text(
     def path(role: str) -> str:
         return _toml_str(_data_path(data_dir, out_dir, DATA_FILES[role]))
 
-    lines = _header(auth, name, multi, middle)
+    lines = _header(auth, name, multi, middle, choice=len(sec) > 1)
     lines += [
         "[model]",
         f"name = {_toml_str(name)}",
@@ -333,7 +358,12 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
             "# over all primary areas by roll). Give each area only the districts most of its pupils",
             '# live in (docs/model.md, "Which districts?").',
         ]
-    if sec and prim:
+    if len(sec) == 1 and prim:
+        lines += ["#", *_comment(
+            f"Transfers: the authority has one secondary planning area, {sec[0]}, so every "
+            "primary area's Year 6 goes on to it (a share of 1.0); nothing to choose. Pupils "
+            "who leave for schools outside the authority are in the Year 7 ratio.")]
+    elif sec and prim:
         lines += [
             "#",
             "# TODO transfers: where each primary area's Year 6 goes in Year 7 is not in public data.",
@@ -370,6 +400,9 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
             schools = cap[(cap[nc.AREA] == code) & (cap[nc.PHASE] == phase)]
             n = len(schools)
             lines += _comment(f"{n} school{'s' if n != 1 else ''}: {_school_hint(schools)}", "#   ")
+            namesake = _namesake(cap, code)
+            if namesake:
+                lines += _comment(namesake, "#   ")
             if code in middle:
                 mids = sorted(schools.loc[_is_middle(schools), "school_name"].map(_one_line))
                 lines += _comment(f"TODO three-tier: middle schools here ({', '.join(mids[:3])}"
@@ -383,7 +416,9 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
             if phase == "primary":
                 lines.append("districts = [" + ", ".join(f'"{d}"' for d in codes) + "]"
                              + ("  # TODO districts" if len(codes) > 1 else ""))
-                if shares:
+                if shares and len(sec) == 1:
+                    lines.append(f'transfer = {{ "{sec[0]}" = 1.0 }}  # the one secondary area')
+                elif shares:
                     lines.append(f'transfer = "{EQUAL_SPLIT}"  # TODO transfers (equal split over '
                                  "the secondary areas)")
             lines.append("")

@@ -55,17 +55,18 @@ def test_written_model_validates_and_forecasts(written, tmp_path, old, new, n_pr
     assert (len(prim), len(sec)) == (n_prim, n_sec)
     assert all(a["code"].startswith(str(old)) for a in areas)
     # every primary area lists every district, and splits its Year 6 equally over the
-    # secondary areas: one line each (transfer = "equal"), which the model resolves
+    # secondary areas: one line each (transfer = "equal"), which the model resolves; with
+    # one secondary area it sends it all there, a table with no stand-in to replace
     assert all(len(a["districts"]) == n_dist for a in prim)
-    assert all(a["transfer"] == "equal" for a in prim)
+    assert all(a["transfer"] == ("equal" if n_sec > 1 else {sec[0]["code"]: 1.0}) for a in prim)
     assert not any("districts" in a or "transfer" in a for a in sec)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Herefordshire's repaired SCAP line
         model = load_model(path)
     for a in model.areas_of_phase("primary"):
-        assert list(a.transfer) == [s["code"] for s in sec] and a.transfer_equal
+        assert list(a.transfer) == [s["code"] for s in sec] and a.transfer_equal == (n_sec > 1)
         assert set(a.transfer.values()) == {1 / n_sec}
-    # with one secondary area the "equal" split sends every pupil there, and is told so
+    # with one secondary area every pupil goes there, and the summary says no "equal" split
     assert ("equal" in model.transfer_summary()[0]) == (n_sec > 1)
     # paths are relative to the model's folder, as in models/worcestershire.toml
     assert (path.parent / raw["data"]["capacity"]["path"]).resolve() == DATA / "scap_2015_school_capacity.csv"
@@ -171,7 +172,7 @@ def test_entry_point_writes_beside_the_data(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "Wrote" in proc.stdout and out.exists()
-    assert tomllib.loads(out.read_text())["areas"][0]["transfer"] == "equal"
+    assert tomllib.loads(out.read_text())["areas"][0]["transfer"] == {"8610002": 1.0}
     assert dict(load_model(out).areas[0].transfer) == {"8610002": 1.0}
 
 

@@ -1,0 +1,99 @@
+"""Findings of a Herefordshire trial (a starting model from ``sufficiency new E06000019``: a
+rural unitary authority with 14 primary planning areas and one secondary planning area),
+checked on models written by ``sufficiency new`` from the embedded data (real data) or on
+small edits of them, labelled as such."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import warnings
+from pathlib import Path
+
+import pytest
+from conftest import new_model
+
+from sufficiency.config import load_model
+from sufficiency.exceptions import SufficiencyWarning
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> Path:
+    """``sufficiency new 884``: Herefordshire's starting model (real data)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)  # its repaired SCAP line
+        return new_model(tmp_path_factory.mktemp("hfd"), 884, "herefordshire")
+
+
+def _edited(written: Path, tmp_path: Path, old: str, new: str, name: str = "bad.toml") -> Path:
+    """The written model with one edit, beside it (its data paths stay valid)."""
+    text = written.read_text()
+    assert old in text, old
+    out = written.parent / name
+    out.write_text(text.replace(old, new, 1))
+    return out
+
+
+def _load(path: Path):
+    from sufficiency.inputs import load_inputs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)
+        return load_inputs(load_model(path))
+
+
+def test_one_secondary_area_gets_its_transfer_without_a_todo(written):
+    # every primary area's Year 6 can only go to Herefordshire's one secondary area, yet the
+    # starting model marked 14 transfers "TODO" (no public data link primary and secondary
+    # areas), and the model stayed a draft until the analyst deleted 14 comments that asked
+    # for nothing
+    text = written.read_text()
+    assert "TODO transfers" not in text and "transfer shares: no public data" not in text
+    raw = tomllib.loads(text)
+    prim = [a for a in raw["areas"] if a["phase"] == "primary"]
+    assert len(prim) == 14 and all(a["transfer"] == {"8840001": 1.0} for a in prim)
+    assert "one secondary planning area, 8840001" in " ".join(text.split())
+
+
+def test_authorities_with_several_secondary_areas_keep_the_transfer_todo(tmp_path):
+    from sufficiency.scaffold import new_model_text
+
+    walsall = new_model_text(335, DATA, tmp_path / "walsall.toml")
+    assert walsall.count("TODO transfers (equal split") == 11
+    assert "#   - Year 6 -> Year 7 transfer shares" in walsall
+
+
+def test_model_name_is_said_not_in_the_ons_index_form(written):
+    # the census names the authority "Herefordshire, County of": the model, its description
+    # and every output's title read so
+    raw = tomllib.loads(written.read_text())
+    assert raw["model"]["name"] == "Herefordshire"
+    assert "County of" not in raw["model"]["description"]
+    assert written.read_text().startswith("# Herefordshire: a starting model")
+    from sufficiency.scaffold import _plain_name
+
+    assert [
+        _plain_name(n)
+        for n in (
+            "Herefordshire, County of",
+            "Bristol, City of",
+            "Stoke-on-Trent",
+            "Telford and Wrekin",
+        )
+    ] == ["Herefordshire", "Bristol", "Stoke-on-Trent", "Telford and Wrekin"]
+
+
+def test_area_coded_by_a_schools_number_is_hinted(written):
+    # Herefordshire's primary areas carry the LAEstab of the high school whose catchment
+    # they are (8844004 is Queen Elizabeth Humanities College, Bromyard): the best clue to
+    # their names, found only by searching the SCAP file
+    text = " ".join(
+        line.lstrip("# ") for line in written.read_text().splitlines() if line.startswith("#")
+    )
+    assert (
+        "The code is the DfE number (LAEstab) of Queen Elizabeth Humanities College "
+        "(secondary, planning area 8840001)"
+    ) in text
+    assert len(re.findall(r"The code is the DfE number \(LAEstab\)", text)) == 14
