@@ -257,7 +257,14 @@ class ModelConfig:
         value = (f"{n} area{'' if n == 1 else 's'} pass{'es' if n == 1 else ''} pupils on: "
                  + ", ".join(parts))
         t = self.data.get("transfers")
+        # a sender whose next year group one area alone teaches has no choice: its shares are
+        # no assumption (a Herefordshire trial, one secondary area, read "an assumption
+        # unless taken from admissions records" in validate and the report)
+        forced = all(len([b for b in self.areas if a.transfer_ncy + 1 in b.ncys and b is not a])
+                     == 1 for a in senders)
         where = (f"{t.path.name} ([data.transfers])" if t is not None else
+                 "the model's [[areas]] transfer tables: no assumption, as one area alone "
+                 "teaches the year group they go on to" if forced else
                  "the model's [[areas]] transfer tables: an assumption unless taken from "
                  "admissions records")
         return value, where

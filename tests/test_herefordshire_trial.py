@@ -65,6 +65,27 @@ def test_authorities_with_several_secondary_areas_keep_the_transfer_todo(tmp_pat
     assert "#   - Year 6 -> Year 7 transfer shares" in walsall
 
 
+def test_forced_transfer_is_not_called_an_assumption(written):
+    # validate and the report's assumptions table said "an assumption unless taken from
+    # admissions records" of shares that have no alternative
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)
+        value, where = load_model(written).transfer_summary()
+    assert value == "14 areas pass pupils on: all 14 send their last year group to one area"
+    assert "no assumption" in where and "an assumption unless" not in where
+
+
+def test_transfers_to_one_of_several_areas_remain_an_assumption():
+    # Worcestershire: each primary area sends its Year 6 to the secondary area of its town,
+    # one of 16: an assumption
+    from conftest import MODEL
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)
+        _, where = load_model(MODEL).transfer_summary()
+    assert "an assumption unless taken from admissions records" in where
+
+
 def test_model_name_is_said_not_in_the_ons_index_form(written):
     # the census names the authority "Herefordshire, County of": the model, its description
     # and every output's title read so
