@@ -433,6 +433,13 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
         raise _err(path, where, f"districts = {districts!r}: the area teaches no Reception "
                    f"(year_groups start at Year {year_groups[0]}), so no births feed it; list "
                    "districts on the areas with Reception")
+    if districts and phase == "secondary" and not year_groups:
+        # births go to the primary areas only: a Herefordshire trial's secondary area listed
+        # its district and the model loaded without a word
+        raise _err(path, where, f"districts = {districts!r}: a secondary area teaches no "
+                   "Reception (it starts at Year 7), so no births feed it; its Year 7 comes "
+                   "from the primary areas' transfer. List districts on the primary areas "
+                   "only, and delete the key here")
     intake = d.get("intake_from", [])
     if not isinstance(intake, list) or not all(isinstance(x, (str, int)) and not isinstance(x, bool)
                                                for x in intake):

@@ -14,7 +14,7 @@ import pytest
 from conftest import new_model
 
 from sufficiency.config import load_model
-from sufficiency.exceptions import SufficiencyWarning
+from sufficiency.exceptions import ConfigError, SufficiencyWarning
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -118,3 +118,22 @@ def test_area_coded_by_a_schools_number_is_hinted(written):
         "(secondary, planning area 8840001)"
     ) in text
     assert len(re.findall(r"The code is the DfE number \(LAEstab\)", text)) == 14
+
+
+def test_districts_on_a_secondary_area_are_an_error(written, tmp_path):
+    # births go to the primary areas only: a secondary area listing its district loaded
+    # without a word, as if its births counted
+    bad = _edited(
+        written,
+        tmp_path,
+        'phase = "secondary"\n',
+        'phase = "secondary"\ndistricts = ["E06000019"]\n',
+    )
+    with pytest.raises(ConfigError) as err:
+        load_model(bad)
+    msg = str(err.value)
+    assert msg.startswith(
+        f"{bad}: [[areas]] 8840001 (Planning area 8840001 (secondary)): "
+        "districts = ['E06000019']: a secondary area teaches no Reception"
+    )
+    assert "List districts on the primary areas only" in msg
