@@ -648,9 +648,15 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
             f"{expected}."
         )
     if unknown:
+        # an [[areas]] code typed wrong leaves its schools here and an area with none: name
+        # both (a Herefordshire trial's 8844023 for 8844022 was told only of 8844022)
+        empty = {a.code: a.name for a in cfg.areas if a.code not in set(capacity[nc.AREA])}
+        typo = "".join(f"; [[areas]] {c} ({empty[c]}) has no schools there{did_you_mean_code(c, unknown)}"
+                       for c in sorted(empty) if did_you_mean_code(c, unknown))
         raise ConfigError(
             f"{cfg.shown_path}: the capacity file {cap_src.path.name} has schools in planning area(s) "
-            f"{unknown} that the model does not define; add them to [[areas]]."
+            f"{unknown} that the model does not define{typo}; add them to [[areas]]"
+            + (", or correct the code" if typo else "") + "."
         )
     check_area_phases(capacity, _areas_frame(cfg), capacity.attrs.get("source", str(cap_src.path)),
                       cap_lines)

@@ -137,3 +137,17 @@ def test_districts_on_a_secondary_area_are_an_error(written, tmp_path):
         "districts = ['E06000019']: a secondary area teaches no Reception"
     )
     assert "List districts on the primary areas only" in msg
+
+
+def test_mistyped_area_code_is_named_beside_the_area_left_without_schools(written, tmp_path):
+    # [[areas]] code 8844023 for 8844022: the error named only 8844022 ("add them to
+    # [[areas]]"), not the entry to correct
+    bad = _edited(written, tmp_path, 'code = "8844022"', 'code = "8844023"')
+    with pytest.raises(ConfigError) as err:
+        _load(bad)
+    msg = str(err.value)
+    assert "has schools in planning area(s) ['8844022'] that the model does not define" in msg
+    assert (
+        "[[areas]] 8844023 (Planning area 8844022 (primary)) has no schools there (did you "
+        "mean 8844022?); add them to [[areas]], or correct the code."
+    ) in msg
