@@ -670,7 +670,13 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     pup_src = src["pupils"]
     auth = [cfg.authority]
     if pup_src.reader == "census_ncy":
-        lp = read_census_ncy(pup_src.path, authorities=auth)
+        try:
+            lp = read_census_ncy(pup_src.path, authorities=auth)
+        except SchemaError as exc:  # name the key that asked for it
+            if cfg.authority in str(exc) and "not found in column" in str(exc):
+                raise ConfigError(f"{cfg.shown_path}: [model] authority = {cfg.authority!r}: "
+                                  f"{exc}") from exc
+            raise
     elif pup_src.reader == "spc":
         lp = read_spc_pupils(pup_src.path, authorities=auth)
     else:

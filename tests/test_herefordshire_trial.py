@@ -151,3 +151,17 @@ def test_mistyped_area_code_is_named_beside_the_area_left_without_schools(writte
         "[[areas]] 8844023 (Planning area 8844022 (primary)) has no schools there (did you "
         "mean 8844022?); add them to [[areas]], or correct the code."
     ) in msg
+
+
+def test_unknown_authority_names_the_key_and_the_closest_code(written, tmp_path):
+    # E06000091 for E06000019: a bare list of 14 codes, and no word of [model] authority
+    bad = _edited(written, tmp_path, 'authority = "E06000019"', 'authority = "E06000091"')
+    with pytest.raises(ConfigError) as err:
+        _load(bad)
+    msg = str(err.value)
+    assert msg.startswith(f"{bad.name}: [model] authority = 'E06000091': ") or msg.startswith(
+        f"{bad}: [model] authority = 'E06000091': "
+    )
+    assert "census_pupils_by_ncy_2011_2022.csv: authority code(s) ['E06000091'] not found" in msg
+    assert "(did you mean E06000019 (Herefordshire, County of)" in msg
+    assert "E10000034 (Worcestershire)" in msg

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from .._values import did_you_mean_code
 from ..exceptions import DataQualityWarning, SchemaError
 from ..schema import raise_rows_error, validate_frame
 from ._common import (
@@ -156,9 +157,17 @@ def read_census_ncy(
     if authorities is not None:
         unknown = sorted(set(authorities) - set(data[nc.AREA]))
         if unknown:
+            # with the names, and the code closest to the one asked for (a Herefordshire
+            # trial's E06000091 for E06000019 got a bare list of 14 codes)
+            names = ({str(c).strip(): " ".join(str(n).split()) for c, n in
+                      zip(raw[area_column], raw["la_name"]) if pd.notna(c)}
+                     if "la_name" in raw else {})
+            have = sorted(data[nc.AREA].dropna().unique())
+            listed = ", ".join(f"{c} ({names[c]})" if names.get(c) else str(c) for c in have[:20])
             raise SchemaError(
-                f"{source}: authority code(s) {unknown} not found in column {area_column!r}; "
-                f"the file has {sorted(data[nc.AREA].dropna().unique())[:20]}."
+                f"{source}: authority code(s) {unknown} not found in column {area_column!r}"
+                f"{did_you_mean_code(unknown[0], {c: names.get(c, '') for c in have})}; "
+                f"the file has {listed}{' ...' if len(have) > 20 else ''}."
             )
         data = data[data[nc.AREA].isin(authorities)].reset_index(drop=True)
     # a headcount is whole pupils; 6000.5 is an FTE or a typing error (only the areas read)
