@@ -11,8 +11,10 @@ import warnings
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import new_model
 
+from sufficiency.cli import cli
 from sufficiency.config import load_model
 from sufficiency.exceptions import ConfigError, SufficiencyWarning
 
@@ -165,3 +167,23 @@ def test_unknown_authority_names_the_key_and_the_closest_code(written, tmp_path)
     assert "census_pupils_by_ncy_2011_2022.csv: authority code(s) ['E06000091'] not found" in msg
     assert "(did you mean E06000019 (Herefordshire, County of)" in msg
     assert "E10000034 (Worcestershire)" in msg
+
+
+def test_data_list_lists_the_sections_files(written):
+    # `data list` ("what the model loads, from where, with checksums") stopped at [data]: the
+    # SEN2, population, take-up and scorecard files the report cites were missing
+    res = CliRunner().invoke(cli, ["-q", "data", "list", str(written)])
+    assert res.exit_code == 0, res.output
+    read = res.output.split("Read:", 1)[1]
+    for table, file in (
+        ("ehc_plans (caseload)", "ehcp_2025_caseload.csv"),
+        ("population", "ons_mye_2011_single_year_of_age.csv"),
+        ("early_years_takeup", "early_years_funded_takeup_2016_2019.csv"),
+        ("scorecards", "2025_scorecard_data_2025_2023.csv"),
+    ):
+        line = next(
+            ln
+            for ln in read.splitlines()
+            if ln.strip().startswith(table + " ") and ln.endswith(file)
+        )
+        assert re.search(r"sha256=[0-9a-f]{12}", line), line

@@ -93,6 +93,9 @@ def data():
 def data_list(model):
     """List what MODEL loads and from where (reader, file, checksum, years).
 
+    The [data] tables first, then the files its [send], [early_years], [plan] and [report]
+    sections read (EHC plans, population, early years take-up, DfE scorecards).
+
     \b
     Example:
       sufficiency data list models/worcestershire.toml
@@ -103,11 +106,16 @@ def data_list(model):
         where = "(derived from other inputs)" if src.derived else str(src.path)
         click.echo(f"  {table:<15} reader={src.reader:<15} {where}")
     inputs = load_inputs(config)
+    # the sections' files too: a Herefordshire trial's list stopped at [data], without the
+    # SEN2, population, take-up and scorecard files the report reads and cites
+    provenance = [(p.table, p) for p in inputs.provenance] + [
+        (name, p) for name, item in load_section_inputs(config).items() for p in item.provenance]
     click.echo("")
     click.echo("Read:")
-    for p in inputs.provenance:
+    width = max(15, *(len(t) for t, _ in provenance))
+    for table, p in provenance:
         years = f"{p.years[0]}-{p.years[-1]}" if p.years else "-"
-        click.echo(f"  {p.table:<15} {p.kind:<8} rows={p.rows:<6} years={years:<10} "
+        click.echo(f"  {table:<{width}} {p.kind:<8} rows={p.rows:<6} years={years:<10} "
                    f"sha256={p.sha256[:12] or '-':<12} {p.path}")
     for n in inputs.notes:
         click.echo(f"Note: {n}")
