@@ -187,3 +187,11 @@ def test_data_list_lists_the_sections_files(written):
             if ln.strip().startswith(table + " ") and ln.endswith(file)
         )
         assert re.search(r"sha256=[0-9a-f]{12}", line), line
+
+
+def test_plan_headline_names_phases_in_words(written):
+    # "(phases of places: early_years, primary, secondary, special)": the engine's name
+    res = CliRunner().invoke(cli, ["-q", "plan", str(written), "--send", "--early-years"])
+    assert res.exit_code == 0, res.output
+    head = next(ln for ln in res.output.splitlines() if ln.startswith("Plan ("))
+    assert "(phases of places: early years, primary, secondary and special)." in head

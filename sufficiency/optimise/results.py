@@ -326,7 +326,7 @@ class AllocationResult:
             + (" (mainstream places only: add special school and early years demand with "
                "--send / --early-years, or plan(..., send=, early_years=), as the report "
                "does)." if covers else
-               f" (phases of places: {', '.join(phases)})."),
+               f" (phases of places: {joined([str(p).replace('_', ' ') for p in phases])})."),
         ]
         if len(self.plan):
             plan = self.plan.assign(fill_years=self.plan.get("fill_years", 0),
