@@ -563,7 +563,7 @@ def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
                 # Staffordshire trial was told of first schools there)
                 first = a.phase == "primary" and not a.year_groups and dest.phase == "primary"
                 hint = did_you_mean_code(s, {b.code: b.name for b in areas if g in b.ncys})
-                raise _err(path, f"[[areas]] {a.code} ({a.name})",
+                exc = _err(path, f"[[areas]] {a.code} ({a.name})",
                            f'transfer."{s}" = {v}: area {s} ({dest.name}) teaches year groups '
                            f"{dest.ncys[0]}-{dest.ncys[-1]}, so it cannot take this area's Year "
                            f"{a.transfer_ncy} as Year {g}{hint}; send them to an area teaching "
@@ -571,6 +571,8 @@ def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
                            + (f", or, if this area's schools are first schools, give it ({a.code}) "
                               "year_groups = [0, 1, 2, 3, 4] so that it sends its Year 4 on"
                               if first else ""))
+                exc.transfer = (a.code, s)  # for the file's lines, when a file gave it
+                raise exc
     fed = {(s, a.transfer_ncy + 1) for a in areas for s, v in a.transfer.items() if v > 0}
     for a in areas:
         if a.intake_from and (a.code, a.ncys[0]) in fed:
@@ -698,9 +700,12 @@ def _merge_entries(base: list, over: list) -> list:
 
 
 class _FileTransfers(dict):
-    """``{area: {to_area: share}}`` read from ``[data.transfers]``, with its ``source``."""
+    """``{area: {to_area: share}}`` read from ``[data.transfers]``, with its ``source`` and
+    ``rows``: ``{(from_area, to_area): (lines, pupils)}``, the file lines behind each share
+    and the pupils counted there (NaN for a file of shares)."""
 
     source: str = ""
+    rows: dict | None = None
 
 
 def _file_transfers(raw: Mapping, areas_raw: list, path: Path,
@@ -745,6 +750,8 @@ def _file_transfers(raw: Mapping, areas_raw: list, path: Path,
     for a, g in frame.groupby("from_area", sort=True):
         got[str(a)] = {str(t): float(v) for t, v in zip(g["to_area"], g["share"])}
     got.source = str(p)
+    got.rows = {(str(r.from_area), str(r.to_area)): (str(r.lines), float(r.pupils))
+                for r in frame.itertuples(index=False)}
     # which file sets the transfers file and each area's table: in a chain of scenarios the
     # nearer one wins (the scenario over what it extends); one file setting both is an error
     files = (path, *bases)
@@ -849,8 +856,16 @@ def load_model(path: str | Path) -> ModelConfig:
         _check_transfer_coverage(areas, path)
     except ConfigError as exc:
         if from_file and "transfer" in str(exc):
+            # the row of the file behind the share, not only the file (a Herefordshire
+            # trial's 3 pupils from 8844004 to a primary area were "transfer.'8844014' =
+            # 0.02912621359223301" of an [[areas]] entry that has no transfer table)
+            pair = getattr(exc, "transfer", None)
+            lines, pupils = (from_file.rows or {}).get(pair, (None, float("nan")))
+            row = (f": from_area {pair[0]}, to_area {pair[1]} at line(s) {lines}"
+                   + (f" ({pupils:,.0f} pupils)" if pupils == pupils else "")
+                   if lines else "")
             raise ConfigError(f"{exc} (the transfers of {len(from_file)} area(s) come from "
-                              f"{from_file.source}, [data.transfers])") from exc
+                              f"{from_file.source}, [data.transfers]{row})") from exc
         raise
 
     data = {}

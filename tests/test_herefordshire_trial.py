@@ -195,3 +195,29 @@ def test_plan_headline_names_phases_in_words(written):
     assert res.exit_code == 0, res.output
     head = next(ln for ln in res.output.splitlines() if ln.startswith("Plan ("))
     assert "(phases of places: early years, primary, secondary and special)." in head
+
+
+def test_transfer_file_error_names_the_line_behind_the_share(written, tmp_path):
+    # SYNTHETIC counts in Herefordshire's areas: 3 pupils from 8844004 to a primary area,
+    # line 16 of the file; the error named "transfer.'8844014' = 0.02912621359223301" of an
+    # [[areas]] entry with no transfer table, and the file without the line
+    raw = tomllib.loads(written.read_text())
+    prim = [a["code"] for a in raw["areas"] if a["phase"] == "primary"]
+    rows = [
+        "from_area,to_area,pupils,year",
+        *[f"{c},8840001,{100 + i},2022" for i, c in enumerate(prim)],
+        "8844004,8844014,3,2022",
+    ]
+    (written.parent / "transfers.csv").write_text("\n".join(rows) + "\n")
+    text = re.sub(r'transfer = \{ "8840001" = 1\.0 \}.*\n', "", written.read_text())
+    text = text.replace("capacity = {", 'transfers = { path = "transfers.csv" }\ncapacity = {', 1)
+    bad = written.parent / "tf.toml"
+    bad.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_model(bad)
+    msg = str(err.value)
+    assert "area 8844014 (Planning area 8844014 (primary)) teaches year groups 0-6" in msg
+    assert msg.endswith(
+        "transfers.csv, [data.transfers]: from_area 8844004, to_area 8844014 at "
+        "line(s) 16 (3 pupils))"
+    )
