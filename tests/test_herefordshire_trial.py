@@ -221,3 +221,18 @@ def test_transfer_file_error_names_the_line_behind_the_share(written, tmp_path):
         "transfers.csv, [data.transfers]: from_area 8844004, to_area 8844014 at "
         "line(s) 16 (3 pupils))"
     )
+
+
+def test_new_finds_the_embedded_data_from_any_folder(tmp_path, monkeypatch):
+    # run from the analyst's own folder (no ./data), `sufficiency new 884` stopped at
+    # "Invalid value for '--data-dir': Directory 'data' does not exist"
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)  # its repaired SCAP line
+        res = CliRunner().invoke(cli, ["new", "884", "--out", "herefordshire.toml"])
+    assert res.exit_code == 0, res.output
+    raw = tomllib.loads((tmp_path / "herefordshire.toml").read_text())
+    assert Path(raw["data"]["pupils"]["path"]) == DATA / "census_pupils_by_ncy_2011_2022.csv"
+    # a --data-dir given is used as it is, and one that does not exist is a bad flag
+    res = CliRunner().invoke(cli, ["new", "884", "--out", "x.toml", "--data-dir", "nodata"])
+    assert res.exit_code == 2 and "Directory 'nodata' does not exist" in res.output

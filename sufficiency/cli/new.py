@@ -12,6 +12,20 @@ from ..scaffold import new_model_text
 from . import cli
 from ._common import output_file
 
+#: the embedded data of this installation: the repository's data/ beside the package
+_EMBEDDED = Path(__file__).resolve().parents[2] / "data"
+
+
+def _default_data_dir() -> Path:
+    """./data when it exists (the repository's, run from it), else the installation's own: a
+    Herefordshire trial's analyst, in a folder of their own, got "Invalid value for
+    '--data-dir': Directory 'data' does not exist" from a command that needs no data of
+    theirs."""
+    here = Path("data")
+    if here.is_dir() or not _EMBEDDED.is_dir():
+        return here
+    return _EMBEDDED
+
 
 @cli.command()
 @click.argument("la_code", metavar="LA_CODE")
@@ -19,7 +33,8 @@ from ._common import output_file
               help="Model definition to write, e.g. models/walsall.toml.")
 @click.option("--name", default=None, help="[model] name (default: the authority's name in the census file).")
 @click.option("--data-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              default=Path("data"), show_default=True, help="Folder of the embedded data.")
+              default=None, help="Folder of the embedded data (default: ./data if it exists, "
+              "else the data folder of this installation).")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 def new(la_code, out, name, data_dir, force):
     """Write a starting model definition for the authority LA_CODE.
@@ -35,6 +50,8 @@ def new(la_code, out, name, data_dir, force):
       sufficiency new 335 --out models/walsall.toml --name "Walsall"
       sufficiency validate models/walsall.toml
     """
+    if data_dir is None:
+        data_dir = _default_data_dir()
     if out.exists() and not force:
         raise ConfigError(f"{out}: already exists; nothing was written. Give --force to overwrite "
                           "it, or another --out.")
