@@ -669,18 +669,14 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     # --- authority pupils ------------------------------------------------------------------
     pup_src = src["pupils"]
     auth = [cfg.authority]
-    if pup_src.reader == "census_ncy":
-        try:
-            lp = read_census_ncy(pup_src.path, authorities=auth)
-        except SchemaError as exc:  # name the key that asked for it
-            if cfg.authority in str(exc) and "not found in column" in str(exc):
-                raise ConfigError(f"{cfg.shown_path}: [model] authority = {cfg.authority!r}: "
-                                  f"{exc}") from exc
-            raise
-    elif pup_src.reader == "spc":
-        lp = read_spc_pupils(pup_src.path, authorities=auth)
-    else:
-        lp = None
+    reader = {"census_ncy": read_census_ncy, "spc": read_spc_pupils}.get(pup_src.reader)
+    try:
+        lp = reader(pup_src.path, authorities=auth) if reader is not None else None
+    except SchemaError as exc:  # name the key that asked for it
+        if cfg.authority in str(exc) and "not found in column" in str(exc):
+            raise ConfigError(f"{cfg.shown_path}: [model] authority = {cfg.authority!r}: "
+                              f"{exc}") from exc
+        raise
     authority_pupils = lp.data if lp is not None else None
     if lp is not None:
         prov += lp.provenance

@@ -236,3 +236,25 @@ def test_new_finds_the_embedded_data_from_any_folder(tmp_path, monkeypatch):
     # a --data-dir given is used as it is, and one that does not exist is a bad flag
     res = CliRunner().invoke(cli, ["new", "884", "--out", "x.toml", "--data-dir", "nodata"])
     assert res.exit_code == 2 and "Directory 'nodata' does not exist" in res.output
+
+
+def test_unknown_authority_in_the_spc_file_is_named_not_an_empty_table(written, tmp_path):
+    # with reader "spc", E06000091 for E06000019 said only "the pupils table is empty"
+    text = written.read_text().replace(
+        "census_pupils_by_ncy_2011_2022.csv", "spc_pupils_fsm_ethnicity_yrgp.csv"
+    )
+    text = text.replace('reader = "census_ncy"', 'reader = "spc"').replace(
+        'authority = "E06000019"', 'authority = "E06000091"'
+    )
+    bad = written.parent / "spc.toml"
+    bad.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        _load(bad)
+    msg = str(err.value)
+    assert (
+        "[model] authority = 'E06000091': " in msg and "spc_pupils_fsm_ethnicity_yrgp.csv: " in msg
+    )
+    assert (
+        "not found in column 'new_la_code' (did you mean E06000019 (Herefordshire, County of)"
+        in msg
+    )

@@ -86,6 +86,26 @@ def _ncy_from_label(labels: pd.Series, frame: pd.DataFrame, source: str, column:
     return ncy.to_numpy(dtype="int64")
 
 
+def _check_authorities(authorities: list[str], codes: pd.Series, raw: pd.DataFrame,
+                       area_column: str, source: str) -> None:
+    """A SchemaError naming the authorities asked for that ``codes`` lack, with the closest
+    codes and every code of the file, by name where ``raw`` has ``la_name`` (a Herefordshire
+    trial's E06000091 for E06000019 got a bare list of 14 codes)."""
+    unknown = sorted(set(authorities) - set(codes))
+    if not unknown:
+        return
+    names = ({str(c).strip(): " ".join(str(n).split())
+              for c, n in zip(raw[area_column], raw["la_name"]) if pd.notna(c)}
+             if "la_name" in raw else {})
+    have = sorted(codes.dropna().unique())
+    listed = ", ".join(f"{c} ({names[c]})" if names.get(c) else str(c) for c in have[:20])
+    raise SchemaError(
+        f"{source}: authority code(s) {unknown} not found in column {area_column!r}"
+        f"{did_you_mean_code(unknown[0], {c: names.get(c, '') for c in have})}; "
+        f"the file has {listed}{' ...' if len(have) > 20 else ''}."
+    )
+
+
 def read_census_ncy(
     path: str | Path,
     *,
@@ -155,20 +175,7 @@ def read_census_ncy(
                    nc.PUPILS: "headcount"},
     )
     if authorities is not None:
-        unknown = sorted(set(authorities) - set(data[nc.AREA]))
-        if unknown:
-            # with the names, and the code closest to the one asked for (a Herefordshire
-            # trial's E06000091 for E06000019 got a bare list of 14 codes)
-            names = ({str(c).strip(): " ".join(str(n).split()) for c, n in
-                      zip(raw[area_column], raw["la_name"]) if pd.notna(c)}
-                     if "la_name" in raw else {})
-            have = sorted(data[nc.AREA].dropna().unique())
-            listed = ", ".join(f"{c} ({names[c]})" if names.get(c) else str(c) for c in have[:20])
-            raise SchemaError(
-                f"{source}: authority code(s) {unknown} not found in column {area_column!r}"
-                f"{did_you_mean_code(unknown[0], {c: names.get(c, '') for c in have})}; "
-                f"the file has {listed}{' ...' if len(have) > 20 else ''}."
-            )
+        _check_authorities(authorities, data[nc.AREA], raw, area_column, source)
         data = data[data[nc.AREA].isin(authorities)].reset_index(drop=True)
     # a headcount is whole pupils; 6000.5 is an FTE or a typing error (only the areas read)
     used = (frame[nc.AREA].astype("string").str.strip().isin(authorities).to_numpy(dtype=bool)
@@ -258,6 +265,8 @@ def read_spc_pupils(
         raise_rows_error(source, "number_of_pupils", sub, neg, "negative value", "a count >= 0")
     frame = frame.groupby([nc.AREA, nc.YEAR, nc.NCY], as_index=False)[nc.PUPILS].sum()
     if authorities is not None:
+        # not "the pupils table is empty" (a Herefordshire trial's mistyped code)
+        _check_authorities(authorities, frame[nc.AREA], sub, "new_la_code", source)
         frame = frame[frame[nc.AREA].isin(authorities)]
     frame[nc.KIND] = "actual"
     frame[nc.SOURCE] = Path(path).name
