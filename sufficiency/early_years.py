@@ -854,9 +854,11 @@ def forecast_early_years(
                "2-year-olds and the universal 15 hours for 3- and 4-year-olds. The working-parent "
                "entitlements (30 hours for 3- and 4-year-olds from 2017; 2-year-olds from April "
                "2024, from 9 months from September 2024, 30 hours from September 2025) are not: "
-               "the places needed are understated until they are given as "
-               "[[early_years.entitlements]] (models/worcestershire.toml has them, with their "
-               "sources).")
+               "the places needed are understated until they are added to the model "
+               "definition with local take-up figures.")
+        # no file names: the note is read in the report, where a Herefordshire trial's
+        # councillors read "[[early_years.entitlements]] (models/worcestershire.toml has
+        # them ...)"; the analyst's pointer is the model's own TODO comment (sufficiency new)
         notes.append(msg)
         caught.append(msg)
     split = bool(sec.get("by_area", False)) if by_area is None else bool(by_area)

@@ -258,3 +258,22 @@ def test_unknown_authority_in_the_spc_file_is_named_not_an_empty_table(written, 
         "not found in column 'new_la_code' (did you mean E06000019 (Herefordshire, County of)"
         in msg
     )
+
+
+def test_early_years_entitlements_note_names_no_other_authoritys_file(written):
+    # the note is printed in the report's early years section: a Herefordshire Cabinet
+    # report read "[[early_years.entitlements]] (models/worcestershire.toml has them, with
+    # their sources)"
+    from sufficiency.early_years import DEFAULT_ENTITLEMENTS_NOTE, forecast_early_years
+
+    inputs = _load(written)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)
+        res = forecast_early_years(inputs)
+    note = next(n for n in res.notes if n.startswith(DEFAULT_ENTITLEMENTS_NOTE))
+    assert "worcestershire" not in note.lower() and "[[" not in note
+    assert note.endswith(
+        "the places needed are understated until they are added to the model "
+        "definition with local take-up figures."
+    )
+    assert note in res.warnings  # said once: warned of, not repeated as an assumption
