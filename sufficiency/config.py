@@ -643,7 +643,14 @@ def _with_bases(raw: dict, path: Path, seen: tuple[Path, ...]) -> tuple[dict, tu
     if base == path.resolve() or base in seen:
         raise ConfigError(f"{path}: extends = {ext!r}: the models extend each other in a cycle")
     if not base.exists():
-        raise ConfigError(f"{path}: extends = {ext!r}: no such model ({base})")
+        # the models of the folder, the closest first (a Herefordshire trial's
+        # "herefordshir.toml" got no suggestion)
+        models = sorted(p.name for p in base.parent.glob("*.toml") if p.resolve() != path.resolve())
+        raise ConfigError(f"{path}: extends = {ext!r}: no such model ({base})"
+                          + did_you_mean(ext, models)
+                          + (f"; expected one of the models in {base.parent}: "
+                             f"{', '.join(models[:20])}{' ...' if len(models) > 20 else ''}"
+                             if models else f"; {base.parent} has no other model"))
     base_raw, further = _with_bases(_read_toml(base), base, seen + (path.resolve(),))
     return merge_models(base_raw, {k: v for k, v in raw.items() if k != "extends"}), (base,) + further
 

@@ -277,3 +277,14 @@ def test_early_years_entitlements_note_names_no_other_authoritys_file(written):
         "definition with local take-up figures."
     )
     assert note in res.warnings  # said once: warned of, not repeated as an assumption
+
+
+def test_scenario_extending_a_mistyped_model_gets_the_closest_name(written):
+    # extends = "herefordshir.toml": "no such model", and no word of herefordshire.toml
+    scenario = written.parent / "growth.toml"
+    scenario.write_text('extends = "herefordshir.toml"\n[model]\nname = "Herefordshire, growth"\n')
+    with pytest.raises(ConfigError) as err:
+        load_model(scenario)
+    msg = str(err.value)
+    assert msg.startswith(f"{scenario}: extends = 'herefordshir.toml': no such model")
+    assert "(did you mean 'herefordshire.toml'?); expected one of the models in" in msg
