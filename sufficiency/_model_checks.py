@@ -211,6 +211,19 @@ def _check_plan(cfg) -> None:
     adjacency_from_config(sec, cfg.shown_path, areas, names=names)
 
 
+def _check_file(cfg, label: str, given: str) -> None:
+    """A file a section names must exist: an error naming the model, the key and the value,
+    with the closest file of its folder (a Herefordshire trial's [send] files caseload
+    "ehcp_2025_caseloads.csv" was "file not found" without the model or the key)."""
+    p = cfg.resolve(given)
+    if p.is_file():
+        return
+    near = (did_you_mean(p.name, sorted(f.name for f in p.parent.iterdir() if f.is_file()))
+            if p.parent.is_dir() else "")
+    raise ConfigError(f"{cfg.shown_path}: {label} = {given!r}: no file at {p}{near}; expected an "
+                      "existing file (paths are relative to the model file)")
+
+
 def _check_send(cfg) -> None:
     from .send import SCENARIOS, _params, check_area_shares, check_scenarios, special_capacity
 
@@ -220,6 +233,10 @@ def _check_send(cfg) -> None:
     s.check("files", lambda v: isinstance(v, Mapping) and all(isinstance(x, str) for x in v.values()),
             "a table { age = path, caseload = path, needs = path }")
     s.check("population", lambda v: isinstance(v, str), "a path (a string)")
+    for key, given in sec.get("files", {}).items():
+        _check_file(cfg, f"[send.files] {key}", given)
+    if "population" in sec:
+        _check_file(cfg, "[send] population", sec["population"])
     check_scenarios(sec.get("scenarios", SCENARIOS), sec.get("scenario", "trend"), cfg.shown_path)
     if sec.get("capacity"):
         special_capacity(sec["capacity"], f"{cfg.shown_path}: [send]")
@@ -235,6 +252,8 @@ def _check_early_years(cfg) -> None:
     s = Section(where, sec)
     for k in ("takeup", "population"):
         s.check(k, lambda v: isinstance(v, str), "a path (a string)")
+        if k in sec:
+            _check_file(cfg, f"[early_years] {k}", sec[k])
     if "hours_per_place" in sec:
         _hours_per_place(sec["hours_per_place"], where)
     s.check("by_area", lambda v: isinstance(v, bool), "true or false")

@@ -288,3 +288,25 @@ def test_scenario_extending_a_mistyped_model_gets_the_closest_name(written):
     msg = str(err.value)
     assert msg.startswith(f"{scenario}: extends = 'herefordshir.toml': no such model")
     assert "(did you mean 'herefordshire.toml'?); expected one of the models in" in msg
+
+
+@pytest.mark.parametrize(
+    "old, new, key",
+    [
+        ("ehcp_2025_caseload.csv", "ehcp_2025_caseloads.csv", "[send.files] caseload"),
+        (
+            "early_years_funded_takeup_2016_2019.csv",
+            "early_years_takeup.csv",
+            "[early_years] takeup",
+        ),
+    ],
+)
+def test_missing_section_file_names_the_model_and_the_key(written, tmp_path, old, new, key):
+    # "Error: .../ehcp_2025_caseloads.csv: file not found." named neither the model nor the
+    # key to correct, where a missing [data] file names both
+    bad = _edited(written, tmp_path, old, new)
+    with pytest.raises(ConfigError) as err:
+        load_model(bad)
+    msg = str(err.value)
+    assert msg.startswith(f"{bad}: {key} = ") and f"{new}': no file at " in msg
+    assert f"(did you mean '{old}'?)" in msg or key.startswith("[early_years]")
