@@ -310,3 +310,23 @@ def test_missing_section_file_names_the_model_and_the_key(written, tmp_path, old
     msg = str(err.value)
     assert msg.startswith(f"{bad}: {key} = ") and f"{new}': no file at " in msg
     assert f"(did you mean '{old}'?)" in msg or key.startswith("[early_years]")
+
+
+def test_report_assumptions_row_says_a_forced_transfer_is_no_assumption(written):
+    # the report's assumptions table kept its own words, "an assumption unless taken from
+    # admissions records", for the shares to Herefordshire's one secondary area
+    from conftest import MODEL
+
+    from sufficiency.report.build import _transfer_assumption
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)
+        hfd, worcs = load_model(written), load_model(MODEL)
+    row = _transfer_assumption(hfd, "herefordshire.toml")
+    assert row[2] == (
+        "herefordshire.toml [[areas]] transfer: no assumption, as one area alone "
+        "teaches the year group they go on to"
+    )
+    assert _transfer_assumption(worcs, "worcestershire.toml")[2] == (
+        "worcestershire.toml [[areas]] transfer: an assumption unless taken from admissions records"
+    )

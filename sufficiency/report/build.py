@@ -1362,7 +1362,7 @@ def _transfer_assumption(cfg, model: str) -> tuple[str, str, str] | None:
         return ("transfer shares between planning areas", value,
                 f"{t.path.name} ([data.transfers]; see Sources)")
     return ("transfer shares between planning areas", value,
-            f"{model} [[areas]] transfer: an assumption unless taken from admissions records")
+            f"{model} [[areas]] transfer: {got[1].split(': ', 1)[-1]}")
 
 
 def _plain(v: Any) -> Any:
