@@ -330,3 +330,28 @@ def test_report_assumptions_row_says_a_forced_transfer_is_no_assumption(written)
     assert _transfer_assumption(worcs, "worcestershire.toml")[2] == (
         "worcestershire.toml [[areas]] transfer: an assumption unless taken from admissions records"
     )
+
+
+def test_backtest_of_one_authority_says_the_authoritys_own(tmp_path):
+    # `backtest --areas E06000019` printed "Against the authorities' own forecasts", and a
+    # mistyped --areas code got no suggestion
+    args = [
+        "backtest",
+        "--pupils",
+        str(DATA / "census_pupils_by_ncy_2011_2022.csv"),
+        "--births",
+        str(DATA / "births_by_district_1992_2023.csv"),
+        "--lookup",
+        str(DATA / "district_to_la_west_midlands.csv"),
+        "--origins",
+        "2017,2021",
+        "--horizons",
+        "1",
+        "--scorecards",
+        str(DATA / "school_places_scorecards"),
+    ]
+    res = CliRunner().invoke(cli, [*args, "--areas", "E06000019"])
+    assert res.exit_code == 0, res.output
+    assert "Against the authority's own forecasts: model won" in res.output
+    res = CliRunner().invoke(cli, [*args, "--areas", "E06000091"])
+    assert res.exit_code == 2 and "(did you mean E06000019" in res.output

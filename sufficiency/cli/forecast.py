@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .._values import did_you_mean_code
 from . import cli
 from ._common import (
     format_option,
@@ -179,8 +180,9 @@ def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_
         unknown = sorted(set(areas) - set(have))
         if unknown:
             raise click.BadParameter(
-                f"{', '.join(unknown)}: no such authority in {pupils.name}; expected new_la_code "
-                f"values such as {', '.join(have[:3])} ({len(have)} in the file)",
+                f"{', '.join(unknown)}: no such authority in {pupils.name}"
+                f"{did_you_mean_code(unknown[0], have)}; expected new_la_code values such as "
+                f"{', '.join(have[:3])} ({len(have)} in the file)",
                 param_hint="'--areas'")
     if out is not None:
         with output_file(out) as path:
@@ -195,7 +197,9 @@ def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_
         d = d[d["winner"] != ""]
         if len(d):
             wins = (d["winner"] == "model").sum()
-            click.echo(f"Against the authorities' own forecasts: model won {wins} of {len(d)} "
+            whose = ("the authority's" if areas and len(set(areas)) == 1
+                     else "the authorities'")  # --areas E06000019: one authority's
+            click.echo(f"Against {whose} own forecasts: model won {wins} of {len(d)} "
                        f"({wins / len(d):.0%}); authority won {(d['winner'] == 'authority').sum()}.")
         else:
             click.echo("No scorecard errors match these origins and horizons.")
