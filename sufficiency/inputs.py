@@ -228,6 +228,27 @@ def _check_phase_year_groups(cfg: ModelConfig, pupils: pd.DataFrame, source: str
         DataQualityWarning, stacklevel=3)
 
 
+def _warn_past_housing(housing: pd.DataFrame, source: str, base_year: int) -> None:
+    """Completions in or before the base year add no pupils (the forecast adds housing from
+    the year after it; their pupils are in the census and the survival ratios): a warning
+    naming them, not a silent drop (a Herefordshire trial's 2019 completions were left out
+    without a word)."""
+    past = housing[housing[nc.YEAR] <= base_year]
+    if past.empty:
+        return
+    shown = [f"{r[nc.AREA]} {int(r[nc.YEAR])}"
+             + (f" '{r['site']}'" if "site" in past and pd.notna(r.get("site")) and r["site"] else "")
+             + f" ({r[nc.DWELLINGS]:,.0f} dwellings)" for _, r in past.head(5).iterrows()]
+    warnings.warn(
+        f"{source}: column 'year': {plural(len(past), 'row')} in or before the base year "
+        f"{nc.academic_year_label(base_year)} ({base_year}): {joined(shown)}"
+        f"{' and more' if len(past) > 5 else ''}; not used: the forecast adds the pupils of "
+        f"completions from {nc.academic_year_label(base_year + 1)} on (those of earlier ones "
+        "are in the census it starts from). Leave them out, or check the years are academic "
+        "years by their start (2024 = 2024/25)",
+        DataQualityWarning, stacklevel=3)
+
+
 def _check_area_years(pupils: pd.DataFrame, source: str, base_year: int) -> None:
     """Every planning area must have pupils up to the base year.
 
@@ -833,6 +854,7 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         lh = read_tidy(h_src.path, "housing", known_areas=area_codes)
         housing = lh.data
         prov += lh.provenance
+        _warn_past_housing(housing, str(h_src.path), int(cfg.assumptions.base_year or years[1]))
 
     # --- transfers (read with the model definition; here for the record) --------------------
     t_src = src.get("transfers")

@@ -355,3 +355,30 @@ def test_backtest_of_one_authority_says_the_authoritys_own(tmp_path):
     assert "Against the authority's own forecasts: model won" in res.output
     res = CliRunner().invoke(cli, [*args, "--areas", "E06000091"])
     assert res.exit_code == 2 and "(did you mean E06000019" in res.output
+
+
+def test_housing_completions_before_the_forecast_are_warned_of(written, tmp_path):
+    # SYNTHETIC trajectory in Herefordshire's Bluecoat area: its 2019 row was dropped without
+    # a word (the forecast adds housing from the year after the base year, 2022/23)
+    (written.parent / "housing.csv").write_text(
+        "area,year,dwellings,site\n8844600,2024,120,Holmer West\n8844600,2019,80,Three Elms\n"
+    )
+    model = _edited(
+        written,
+        tmp_path,
+        "capacity = {",
+        'housing = { path = "housing.csv" }\ncapacity = {',
+        "hh.toml",
+    )
+    from sufficiency.exceptions import DataQualityWarning
+    from sufficiency.inputs import load_inputs
+
+    with pytest.warns(DataQualityWarning) as caught:
+        inputs = load_inputs(load_model(model))
+    msg = next(str(w.message) for w in caught if "housing.csv" in str(w.message))
+    assert msg.startswith(
+        f"{written.parent / 'housing.csv'}: column 'year': 1 row in or before "
+        "the base year 2022/23 (2022): 8844600 2019 'Three Elms' (80 dwellings); "
+        "not used"
+    )
+    assert len(inputs.housing) == 2  # the data are kept as given
