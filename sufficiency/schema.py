@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
+from ._values import did_you_mean_code
 from .exceptions import SchemaError
 
 __all__ = ["Column", "Schema", "SCHEMAS", "validate_frame", "raise_rows_error"]
@@ -513,9 +514,13 @@ def validate_frame(
         bad = ~checked[schema.area_column].isin(known).to_numpy()
         if bad.any():
             shown = sorted(known)[:10]
+            # the code it was likely meant to be first (a Herefordshire trial's housing row
+            # 8844060 for 8844600 got the first ten codes, without it)
+            first = str(checked.loc[bad, schema.area_column].iloc[0])
             raise_rows_error(
                 source, schema.area_column, checked, bad, "unknown area code",
-                f"one of {', '.join(shown)}{' ...' if len(known) > 10 else ''}",
+                f"one of {', '.join(shown)}{' ...' if len(known) > 10 else ''}"
+                f"{did_you_mean_code(first, sorted(known))}",
                 "Add the area to the model definition or correct the code.",
                 label=lab(schema.area_column),
             )

@@ -382,3 +382,24 @@ def test_housing_completions_before_the_forecast_are_warned_of(written, tmp_path
         "not used"
     )
     assert len(inputs.housing) == 2  # the data are kept as given
+
+
+def test_unknown_area_in_a_tidy_file_gets_the_closest_code(written, tmp_path):
+    # SYNTHETIC housing row 8844060 for 8844600: the error listed the first ten codes only
+    (written.parent / "housing.csv").write_text(
+        "area,year,dwellings,site\n8844600,2024,120,Holmer West\n8844060,2025,80,Three Elms\n"
+    )
+    model = _edited(
+        written,
+        tmp_path,
+        "capacity = {",
+        'housing = { path = "housing.csv" }\ncapacity = {',
+        "hh2.toml",
+    )
+    from sufficiency.exceptions import SchemaError
+
+    with pytest.raises(SchemaError) as err:
+        _load(model)
+    msg = str(err.value)
+    assert "column 'area': unknown area code (value(s) '8844060') in 1 row(s) (line(s) 3)" in msg
+    assert "(did you mean 8844600?)" in msg
