@@ -138,17 +138,21 @@ def _plain_name(name: str) -> str:
     return m.group(1) if m else name
 
 
-def _namesake(cap: pd.DataFrame, code: str) -> str:
-    """A hint when a planning area's code is a school's DfE number (LAEstab): "" otherwise.
-    Herefordshire's 14 primary areas are coded by the LAEstab of the high school whose
-    catchment they are (8844004: Queen Elizabeth Humanities College, Bromyard); a trial
-    found that only by searching the SCAP file."""
-    rows = cap[cap[nc.SCHOOL].astype(str) == str(code)].drop_duplicates(nc.SCHOOL)
-    if rows.empty:
-        return ""
-    r = rows.iloc[0]
-    return (f"The code is the DfE number (LAEstab) of {_one_line(r.school_name)} ({r[nc.PHASE]}, "
-            f"planning area {r[nc.AREA]}): perhaps the area is that school's catchment.")
+def _namesakes(cap: pd.DataFrame, prim: list[str]) -> dict[str, str]:
+    """Hints for primary areas coded by a secondary school's DfE number (LAEstab), where the
+    authority codes them so: most of its primary areas match (Herefordshire's 14 of 14 are
+    the high schools whose catchments they are, 8844004 Queen Elizabeth Humanities College,
+    Bromyard; a trial found that only by searching the SCAP file). A few matches are a
+    coincidence of numbering (Staffordshire: 6 of 64, primary area 8604002 of Newcastle and
+    Fair Oak Academy, Rugeley), and give none."""
+    sec = cap[cap[nc.PHASE] == "secondary"].drop_duplicates(nc.SCHOOL)
+    by_code = {str(r[nc.SCHOOL]): r for _, r in sec.iterrows()}
+    hits = {c: by_code[c] for c in prim if c in by_code}
+    if not prim or len(hits) < 0.5 * len(prim):
+        return {}
+    return {c: (f"The code is the DfE number (LAEstab) of {_one_line(r.school_name)} "
+                f"(secondary, planning area {r[nc.AREA]}): perhaps the area is that school's "
+                "catchment.") for c, r in hits.items()}
 
 
 def _comment(text: str, indent: str = "# ") -> list[str]:
@@ -395,14 +399,14 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
         ]
     lines.append("")
     shares = bool(sec and prim)
+    namesakes = _namesakes(cap, prim)
     for phase, areas in (("primary", prim), ("secondary", sec)):
         for code in areas:
             schools = cap[(cap[nc.AREA] == code) & (cap[nc.PHASE] == phase)]
             n = len(schools)
             lines += _comment(f"{n} school{'s' if n != 1 else ''}: {_school_hint(schools)}", "#   ")
-            namesake = _namesake(cap, code)
-            if namesake:
-                lines += _comment(namesake, "#   ")
+            if code in namesakes:
+                lines += _comment(namesakes[code], "#   ")
             if code in middle:
                 mids = sorted(schools.loc[_is_middle(schools), "school_name"].map(_one_line))
                 lines += _comment(f"TODO three-tier: middle schools here ({', '.join(mids[:3])}"

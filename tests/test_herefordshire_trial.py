@@ -403,3 +403,15 @@ def test_unknown_area_in_a_tidy_file_gets_the_closest_code(written, tmp_path):
     msg = str(err.value)
     assert "column 'area': unknown area code (value(s) '8844060') in 1 row(s) (line(s) 3)" in msg
     assert "(did you mean 8844600?)" in msg
+
+
+def test_school_number_hint_is_not_given_for_a_coincidence_of_numbering(tmp_path):
+    # Staffordshire's areas are numbered in sequence: 6 of its 64 primary area codes are also
+    # a secondary school's LAEstab elsewhere in the county (8604002, Newcastle; Fair Oak
+    # Academy, Rugeley), which is no catchment
+    from sufficiency.scaffold import new_model_text
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)
+        text = new_model_text(860, DATA, tmp_path / "staffordshire.toml")
+    assert "LAEstab" not in text
