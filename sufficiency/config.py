@@ -835,7 +835,14 @@ def load_model(path: str | Path) -> ModelConfig:
     own = root.get("name") if isinstance(root, Mapping) else None
     authority_name = _get(model, "authority_name", str, path, "[model]",
                           own if isinstance(own, str) else name)
-    old_la = _get(model, "old_la_code", int, path, "[model]", None)
+    old_la = model.get("old_la_code")
+    if old_la is not None and (isinstance(old_la, bool) or not isinstance(old_la, int)
+                               or not 100 <= old_la <= 999):
+        # not "expected int" for "884", nor the SCAP reader's "no schools with LA1 in
+        # [8840]" for a fourth digit (a Herefordshire trial)
+        raise _err(path, "[model]", f"old_la_code = {old_la!r}: expected the DfE 3-digit LA "
+                   "number, written as a whole number without quotes (old_la_code = 885; a "
+                   "planning-area code begins with it)")
 
     areas_raw = raw.get("areas", [])
     if not isinstance(areas_raw, list) or not areas_raw:

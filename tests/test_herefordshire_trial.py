@@ -415,3 +415,13 @@ def test_school_number_hint_is_not_given_for_a_coincidence_of_numbering(tmp_path
         warnings.simplefilter("ignore", SufficiencyWarning)
         text = new_model_text(860, DATA, tmp_path / "staffordshire.toml")
     assert "LAEstab" not in text
+
+
+@pytest.mark.parametrize("value", ['"884"', "8840", "88"])
+def test_old_la_code_must_be_the_three_digit_number(written, tmp_path, value):
+    # '"884"' was "expected int"; 8840 reached the SCAP reader: "no schools with LA1 in [8840]"
+    bad = _edited(written, tmp_path, "old_la_code = 884", f"old_la_code = {value}")
+    with pytest.raises(ConfigError) as err:
+        load_model(bad)
+    assert str(err.value).startswith(f"{bad}: [model]: old_la_code = ")
+    assert "expected the DfE 3-digit LA number, written as a whole number" in str(err.value)
