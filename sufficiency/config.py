@@ -852,7 +852,13 @@ def load_model(path: str | Path) -> ModelConfig:
         areas = tuple(_parse_area(a, path, i) for i, a in enumerate(areas_raw))
         dup = duplicates(a.code for a in areas)
         if dup:
-            raise _err(path, "[[areas]]", f"duplicate area code(s) {dup}")
+            # which entries, by position and name (a Herefordshire trial's copied entry)
+            where = "; ".join(
+                f"{c} in " + " and ".join(f"entry #{i + 1} ({a.name!r})"
+                                          for i, a in enumerate(areas) if a.code == c)
+                for c in dup)
+            raise _err(path, "[[areas]]", f"duplicate area code(s) {dup}: {where}; expected "
+                       "each planning area once (correct the code, or delete the copy)")
         areas = _equal_transfers(areas, path)
         codes = {a.code for a in areas}
         for a in areas:

@@ -425,3 +425,20 @@ def test_old_la_code_must_be_the_three_digit_number(written, tmp_path, value):
         load_model(bad)
     assert str(err.value).startswith(f"{bad}: [model]: old_la_code = ")
     assert "expected the DfE 3-digit LA number, written as a whole number" in str(err.value)
+
+
+def test_duplicate_area_code_names_both_entries(written, tmp_path):
+    # a copied [[areas]] entry: "duplicate area code(s) ['8844045']" without which entries
+    text = written.read_text() + (
+        '\n[[areas]]\ncode = "8844045"\nname = "Weobley again"\nphase = "primary"\n'
+        'districts = ["E06000019"]\ntransfer = { "8840001" = 1.0 }\n'
+    )
+    bad = written.parent / "dup.toml"
+    bad.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_model(bad)
+    assert str(err.value) == (
+        f"{bad}: [[areas]]: duplicate area code(s) ['8844045']: 8844045 in entry #8 "
+        "('Planning area 8844045 (primary)') and entry #16 ('Weobley again'); expected each "
+        "planning area once (correct the code, or delete the copy)"
+    )
