@@ -642,14 +642,20 @@ class EarlyYearsResult:
                       f"{g.at[y, 'places_upper']:,.0f})" for y in show]
                 for age, g in ((a, g.set_index(nc.YEAR)) for a, g in t.groupby("age"))}
         width = 2 + max([22] + [len(c) for cs in rows.values() for c in cs])  # columns never touch
+        # age groups youngest first, in words (a Herefordshire trial read the engine's codes
+        # "2", "3_4" and "under_2", in that order)
+        ages = sorted(rows, key=lambda a: AGE_GROUPS.index(a) if a in AGE_GROUPS else len(AGE_GROUPS))
+        label = {a: AGE_GROUP_LABELS.get(a, a) for a in ages}
+        first = 2 + max(len("age group"), *map(len, label.values()))
         lines = [f"Early years funded places [FTE, {self.config['hours_per_place']:g} h/week], "
                  f"{where}{f', {n_areas} areas' if n_areas > 1 else ''}, 80% range:",
-                 f"{'age':<8}" + "".join(f"{nc.academic_year_label(y):>{width}}" for y in show)
+                 f"{'age group':<{first}}"
+                 + "".join(f"{nc.academic_year_label(y):>{width}}" for y in show)
                  + f"{'supply':>10}"]
-        for age, g in t.groupby("age"):
-            g = g.set_index(nc.YEAR)
+        for age in ages:
+            g = t[t["age"] == age].set_index(nc.YEAR)
             cells = "".join(c.rjust(width) for c in rows[age])
-            lines.append(f"{age:<8}{cells}{g.at[show[-1], 'supply']:>10,.0f}")
+            lines.append(f"{label[age]:<{first}}{cells}{g.at[show[-1], 'supply']:>10,.0f}")
         d = self.demand_frame()
         last = d[d[nc.YEAR] == years[-1]][["places", "places_lower", "places_upper", nc.CAPACITY]].sum()
         lines.append(f"Total {nc.academic_year_label(years[-1])}: {last['places']:,.0f} places "

@@ -82,6 +82,12 @@ BAND_PHASE = MappingProxyType({
     "16-19": "special_post16", "20-25": "special_post16",
 })
 SPECIAL_PHASES = ("special_primary", "special_secondary", "special_post16")
+#: Each special school phase in words, by the ages of its bands (summaries and the report).
+SEND_PHASE_LABELS = MappingProxyType({
+    "special_primary": "primary age (0-10)",
+    "special_secondary": "secondary age (11-15)",
+    "special_post16": "post-16 (16-25)",
+})
 SCENARIOS = ("trend", "national", "stops")
 _DEFAULTS = MappingProxyType({"alpha": 0.8, "beta": 0.2, "phi": 0.85, "fit_from": 2016,
                               "count_independent": True, "national_window": 3})
@@ -407,14 +413,18 @@ class SendResult:
         lines = [f"Special school places, {authority_label(self.config)} (EHC plans; "
                  f"{'state + independent' if self.config['count_independent'] else 'state-funded'}"
                  f" special placements), 80% range:",
-                 f"{'phase':<18}{'scenario':<10}" + "".join(
+                 f"{'ages':<24}{'scenario':<10}" + "".join(
                      f"{nc.academic_year_label(y):>22}" for y in show) + f"{'capacity':>10}"]
-        for (phase, sc), g in d.groupby([nc.PHASE, "scenario"]):
+        # youngest first and in words (the table printed the engine's special_post16 first)
+        order = {p: i for i, p in enumerate(SEND_PHASE_LABELS)}
+        for (phase, sc), g in sorted(d.groupby([nc.PHASE, "scenario"]),
+                                     key=lambda k: (order.get(k[0][0], len(order)), k[0])):
             g = g.set_index(nc.YEAR)
             cells = "".join(
                 f"{g.at[y, 'places']:,.0f} ({g.at[y, 'places_lower']:,.0f}-"
                 f"{g.at[y, 'places_upper']:,.0f})".rjust(22) for y in show)
-            lines.append(f"{phase:<18}{sc:<10}{cells}{g.at[last, nc.CAPACITY]:>10,.0f}")
+            lines.append(f"{SEND_PHASE_LABELS.get(phase, phase):<24}{sc:<10}{cells}"
+                         f"{g.at[last, nc.CAPACITY]:>10,.0f}")
         cen = d[(d["scenario"] == self.config["scenario"]) & (d[nc.YEAR] == last)]
         lines.append(f"Shortfall {nc.academic_year_label(last)} ({self.config['scenario']}): "
                      f"{cen['shortfall'].sum():,.0f} places (counted by age group, no margin, "

@@ -233,11 +233,22 @@ def test_summary_columns_stay_apart_for_a_city_sized_authority(inputs):
         d[c] = d[c] * 10
     big = dataclasses.replace(res, data=d)
     lines = big.summary().splitlines()
-    rows = [ln for ln in lines[2:] if ln.startswith(("2 ", "3_4", "under_2"))]
-    assert rows
+    rows = [ln for ln in lines[2:] if ln.startswith(("children from 9 months", "2-year-olds",
+                                                      "3- and 4-year-olds"))]
+    assert len(rows) == 3
     for ln in rows:
         cells = re.split(r"\s{2,}", ln.strip())
         assert len(cells) == 6, ln  # age, four years, supply
+
+
+def test_summary_names_age_groups_in_words_youngest_first(result):
+    """The printed table's rows are the age groups in words, youngest first (a Herefordshire
+    trial read the engine's codes '2', '3_4', 'under_2', in that order)."""
+    lines = result.summary().splitlines()
+    first = [ln.split("  ")[0] for ln in lines[1:5]]
+    assert first == ["age group", "children from 9 months to 2", "2-year-olds",
+                     "3- and 4-year-olds"]
+    assert not any(ln.startswith(("2 ", "3_4", "under_2")) for ln in lines)
 
 
 def test_assumed_supply_says_which_part_rests_on_the_models_take_up(inputs, result):

@@ -234,7 +234,7 @@ def test_backtest_naive_baseline_by_hand(data_dir):
 def test_cli_send_writes_outputs(model_path, tmp_path):
     res = CliRunner().invoke(cli, ["send", str(model_path), "--out", str(tmp_path), "--format", "csv"])
     assert res.exit_code == 0, res.output
-    assert "special_secondary" in res.output and "ASSUMPTION" in res.output
+    assert "secondary age (11-15)" in res.output and "ASSUMPTION" in res.output
     for name in ("send.csv", "send_by_need.csv", "send_plans.csv", "send_placements.csv",
                  "send_demand.csv", "notes.txt"):
         assert (tmp_path / name).exists()
@@ -275,3 +275,13 @@ def test_fit_from_too_late_names_key_value_and_why(tmp_path):
         forecast_send(load_inputs(load_model(p)))
     msg = str(exc.value)
     assert "[send] fit_from = 2030" in msg and "these give 0" in msg and "\n" not in msg
+
+
+def test_summary_names_special_phases_by_age_youngest_first(result):
+    """The printed table says the ages of each special school phase, youngest first, not the
+    engine's phase names (special_post16 printed first in alphabetical order)."""
+    lines = result.summary().splitlines()
+    rows = [ln for ln in lines[2:] if ln[:1] and not ln.startswith(("Shortfall", "Note"))]
+    labels = list(dict.fromkeys(ln[:24].strip() for ln in rows))
+    assert labels == ["primary age (0-10)", "secondary age (11-15)", "post-16 (16-25)"]
+    assert "special_" not in "\n".join(lines[:2] + rows)
