@@ -442,3 +442,32 @@ def test_duplicate_area_code_names_both_entries(written, tmp_path):
         "('Planning area 8844045 (primary)') and entry #16 ('Weobley again'); expected each "
         "planning area once (correct the code, or delete the copy)"
     )
+
+
+def test_plan_warns_of_a_default_class_of_30_where_no_school_takes_30(written, caplog):
+    """Golden Valley's four primary schools take 8-15 a year group: the default catalogue's
+    bulge class of 30 cannot fit any of them. The option says so in its source and a plan
+    that builds it warns, naming the area and the largest school's year group (the
+    Herefordshire trial's plan proposed it without a word)."""
+    from sufficiency.forecast import run_forecast
+    from sufficiency.inputs import load_inputs
+    from sufficiency.optimise import plan
+    from sufficiency.optimise.options import SMALL_SCHOOLS
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inputs = load_inputs(written)
+        forecast = run_forecast(inputs)
+        with caplog.at_level("WARNING", logger="sufficiency"):
+            result = plan(inputs, forecast, appraise=False)
+    src = result.options.set_index("option")["source"]
+    assert SMALL_SCHOOLS in src["8844032:primary:bulge_class"]
+    assert "the largest takes 15" in src["8844032:primary:bulge_class"]
+    assert SMALL_SCHOOLS in src["8844032:primary:permanent_expansion"]
+    assert SMALL_SCHOOLS not in src["8844032:primary:new_school"]
+    assert SMALL_SCHOOLS not in src["8840001:secondary:bulge_class"]  # schools of 5+ FE
+    built = set(result.plan.loc[result.plan["area"] == "8844032", "kind"])
+    assert "bulge_class" in built
+    said = [r.getMessage() for r in caplog.records if SMALL_SCHOOLS in r.getMessage()]
+    assert len(said) == 1 and "8844032" in said[0] and "bulge class, 30 places" in said[0]
+    assert "the largest takes 15" in said[0]

@@ -190,6 +190,14 @@ def benchmark_costs(benchmarks: pd.DataFrame, authority: str | None = None) -> p
     )
 
 
+#: Said in a default option's ``source`` where no school of its area takes a form of entry
+#: (30 pupils a year group): a bulge class of 30 or half a form of entry would more than
+#: double the largest school (a Herefordshire trial's plan put bulge classes of 30 in Golden
+#: Valley, whose four schools take 8-15 a year group).
+SMALL_SCHOOLS = "no school in the area takes a form of entry"
+#: Places a year group in one form of entry (docs/domain.md).
+FORM_OF_ENTRY = 30
+
 #: Schools per bulge class a year in the default limits (:func:`_scaled_limits`).
 SCHOOLS_PER_BULGE_CLASS = 3
 
@@ -224,8 +232,10 @@ def default_options(
     areas : DataFrame
         ``area, phase`` with phase ``primary`` or ``secondary`` (phase of places); optional
         ``year_groups`` (taught before the sixth form: :func:`compulsory_year_groups`),
-        ``middle`` (a middle-school area) and ``schools`` (schools of the area's phase: the
-        limits grow with them, :func:`_scaled_limits`).
+        ``middle`` (a middle-school area), ``schools`` (schools of the area's phase: the
+        limits grow with them, :func:`_scaled_limits`) and ``largest`` (places a year group
+        in its largest school of the phase: below 30, the bulge class and expansion say
+        :data:`SMALL_SCHOOLS` in their ``source``).
     costs : DataFrame
         :func:`benchmark_costs` output, ``phase, option, cost_per_place, edition``.
     first_year : int
@@ -240,7 +250,8 @@ def default_options(
     cost = {(r.phase, r.option): (float(r.cost_per_place), int(r.edition),
                                   getattr(r, "basis", "authority"))
             for r in costs.itertuples(index=False)}
-    cols = [nc.AREA, nc.PHASE] + [c for c in ("year_groups", "middle", "schools") if c in areas.columns]
+    cols = [nc.AREA, nc.PHASE] + [c for c in ("year_groups", "middle", "schools", "largest")
+                                  if c in areas.columns]
     for a in areas[cols].drop_duplicates([nc.AREA, nc.PHASE]).itertuples(index=False):
         kinds = DEFAULT_MODULES.get(a.phase)
         if kinds is None:
@@ -268,6 +279,12 @@ def default_options(
                     + ("; secondary places only: a middle school's Years 5-6 places "
                        "would be primary places in its primary area, not counted here"
                        if bool(getattr(a, "middle", False)) else ""))
+            largest = getattr(a, "largest", None)
+            if (kind != "new_school" and largest is not None and not pd.isna(largest)
+                    and 0 < float(largest) < FORM_OF_ENTRY):
+                part += (f"; {SMALL_SCHOOLS} ({FORM_OF_ENTRY} places a year group; the largest "
+                         f"takes {float(largest):.0f}), and this module is sized for schools "
+                         "that do: give [[plan.options]] sized to its schools")
             max_modules, max_per_year = _scaled_limits(m, kind, getattr(a, "schools", None))
             rows.append({
                 "option": f"{a.area}:{a.phase}:{kind}",

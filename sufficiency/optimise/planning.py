@@ -11,6 +11,7 @@ decisions with :func:`appraise_options` (each local option against the alternati
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import fields, replace
 from typing import Any
@@ -26,6 +27,7 @@ from .data import SCENARIO, PlanSettings
 from .model import solve_allocation
 from .options import (
     KINDS,
+    SMALL_SCHOOLS,
     benchmark_costs,
     build_catalogue,
     compulsory_year_groups,
@@ -341,6 +343,13 @@ def plan(
     cap = inputs.capacity
     n_schools = cap.groupby([cap[nc.AREA].astype(str), cap[nc.PHASE]])[nc.SCHOOL].nunique()
     areas["schools"] = [int(n_schools.get((str(a.code), a.phase), 0)) for a in mine]
+    # places a year group in each area's largest school of the phase (capacity over the
+    # year groups it teaches): below a form of entry, the default modules are too big
+    span = (pd.to_numeric(cap["ncy_max"], errors="coerce")
+            - pd.to_numeric(cap["ncy_min"], errors="coerce") + 1)
+    per_year = (pd.to_numeric(cap[nc.CAPACITY], errors="coerce") / span.where(span > 0))
+    largest = per_year.groupby([cap[nc.AREA].astype(str), cap[nc.PHASE]]).max()
+    areas["largest"] = [largest.get((str(a.code), a.phase), np.nan) for a in mine]
     local = options_from_config(sec, f"{config.shown_path}: [plan]")
     catalogue = build_catalogue(areas, costs, first, local=local, extra=[e for e in extra_opts if e is not None])
     adjacency = adjacency_from_config(sec, config.shown_path)
@@ -362,6 +371,7 @@ def plan(
              **config.area_names}
     result = solve_allocation(demand, capacity, catalogue, settings, adjacency,
                               provenance=provenance, area_names=names)
+    _warn_small_schools(result, names)
 
     robustness = {}
     if scenarios or quantile is not None:
@@ -391,6 +401,24 @@ def plan(
                    scenario=(f"{config.shown_path} extends "
                              f"{', which extends '.join(b.name for b in config.bases)}: for "
                              "comparison, not for decision" if config.bases else ""))
+
+
+def _warn_small_schools(result: AllocationResult, names: Mapping[str, str]) -> None:
+    """Warn of each default module the plan builds in an area none of whose schools takes a
+    form of entry (:data:`~sufficiency.optimise.options.SMALL_SCHOOLS` in its ``source``):
+    a class of 30 there may not fit any school."""
+    if not len(result.plan):
+        return
+    src = result.options.set_index("option")["source"].astype(str)
+    small = src[src.str.contains(SMALL_SCHOOLS, regex=False)]
+    built = result.plan[result.plan["option"].isin(small.index)]
+    for r in built.groupby(["option", nc.AREA, nc.PHASE, "kind"], as_index=False).agg(
+            places=("places", "sum"), year=(nc.YEAR, "min")).itertuples(index=False):
+        why = re.search(rf"{SMALL_SCHOOLS} \([^)]*\)", small[r.option]).group(0)
+        logger.warning("plan: %s: %s, %s places from %s, but %s; check that they fit a school "
+                       "there, or give [[plan.options]] sized to its schools",
+                       area_tag(names.get(r.area, r.area), r.area, r.phase), _words(r.kind),
+                       f"{r.places:,.0f}", nc.academic_year_label(int(r.year)), why)
 
 
 def _before_plan(forecast, quantile, capacity: pd.DataFrame, base: int, first: int,
