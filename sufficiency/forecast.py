@@ -1500,8 +1500,11 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     noise = calibration_size_noise(inputs, params, history=calib)
     notes.append(f"Intervals: empirical quantiles of {source}, by horizon and phase (cells: by year group).")
     notes.append(
-        f"Intervals are widened for areas smaller than the calibration areas by their own noise, "
-        f"a variance of {noise.phi:.3f} / pupils a year on a log scale ({noise.source})."
+        "Intervals are widened for areas smaller than the calibration areas by the noise of "
+        "small numbers, the pupils who move in and out one by one: a year group's change in "
+        f"a year varies by about {np.sqrt(noise.phi / 30):.0%} for a class of 30 and "
+        f"{np.sqrt(noise.phi / 300):.1%} for a year group of 300 (one standard deviation; "
+        f"log-scale variance {noise.phi:.3f} / pupils, {noise.source})."
     )
     if inputs.derived:
         notes.append(

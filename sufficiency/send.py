@@ -49,7 +49,15 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
-from ._values import Section, authority_label, did_you_mean, expected_area, is_number, is_whole
+from ._values import (
+    Section,
+    authority_label,
+    did_you_mean,
+    expected_area,
+    is_number,
+    is_whole,
+    joined,
+)
 from .early_years import Z80, _as_inputs, authority_population, check_population, cohort_population
 from .exceptions import ConfigError, DataQualityWarning
 from .io._common import Provenance
@@ -673,9 +681,15 @@ def forecast_send(
     notes.append(f"Special school shares by age band from DfE SEN2 {nc.academic_year_label(share_year)}"
                  "; held constant.")
     who = authority_label({"authority": area, "authority_name": cfg.authority_name})
-    notes.append(f"Intervals: 80%, from rolling-origin backtest errors of the trend model on "
-                 f"{who}; RMS log error by horizon: "
-                 + ", ".join(f"h{i + 1} {v:.3f}" for i, v in enumerate(sd)) + ".")
+    # the typical error in words, with the figure behind it (a Herefordshire trial's report
+    # read "RMS log error by horizon: h1 0.153")
+    notes.append(f"Intervals: 80%, from the errors of the trend model when it forecast "
+                 f"{who}'s past years from each earlier year (a rolling-origin backtest): a "
+                 "typical error of "
+                 + joined([f"{np.expm1(v):.0%} {i + 1} year{'s' if i else ''} ahead"
+                           for i, v in enumerate(sd)])
+                 + " (root mean square of the log errors: "
+                 + ", ".join(f"{v:.3f}" for v in sd) + ").")
     notes.append(f"Scenario 'national': prevalence grows {np.expm1(g_nat):+.1%} a year (England's "
                  f"mean growth of plans over the last {p['national_window']} years).")
     # capacity is today's: it says nothing about years before share_year

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import warnings
@@ -143,7 +144,8 @@ def test_interval_note_names_the_authority_in_words(result):
     alone (a Coventry trial: "... of the trend model on E08000026")."""
     said = [n for n in result.notes if n.startswith("Intervals: 80%")]
     assert len(said) == 1
-    assert "trend model on Worcestershire County Council (E10000034); RMS log error" in said[0]
+    assert "trend model when it forecast Worcestershire County Council (E10000034)'s past years" in said[0]
+    assert re.search(r"a typical error of \d+% 1 year ahead, \d+% 2 years ahead and \d+% 3 years ahead", said[0])
 
 
 def test_scenarios_ordered_where_growth_is_positive(result):
