@@ -1,0 +1,129 @@
+"""Findings of a Stoke-on-Trent trial report (``sufficiency new E06000021``, the starting
+model filled in as an analyst would from the public data: the city's one primary and one
+secondary DfE planning area named, Year 6 passing wholly to the one secondary area, the
+Council's name; the early years entitlements left as a TODO, since no public figure gives
+the working-parent take-up). Stoke is a compact unitary city whose planning areas each hold
+the whole of their phase, with primary rolls falling and secondary rolls peaking in 2026/27.
+
+The report is built once, without charts (:func:`test_report_plain_english.no_charts`);
+tests that need another situation work on a copy of its data, labelled as such."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import warnings
+
+import pytest
+
+from conftest import new_model
+from test_report_plain_english import engine_words, no_charts, report_text
+
+DATE = "2026-11-29"
+
+
+def _analyst_edits(path) -> None:
+    """What an analyst fills in from the public data: the names of the city's two planning
+    areas (the SCAP file has codes only), the transfer (one secondary area: all of Year 6),
+    the Council's name; the TODO on the early years entitlements stays (no public figure)."""
+    t = path.read_text(encoding="utf-8")
+    subs = [
+        ('# authority_name = "..."  # the council\'s name in the report (default: name)',
+         'authority_name = "Stoke-on-Trent City Council"'),
+        ('name = "Planning area 8610001 (primary)"  # TODO name', 'name = "Stoke-on-Trent"'),
+        ('name = "Planning area 8610002 (secondary)"  # TODO name', 'name = "Stoke-on-Trent"'),
+        ('transfer = "equal"  # TODO transfers (equal split over the secondary areas)',
+         'transfer = { "8610002" = 1.0 }'),
+        ("# TODO first_year:", "# first_year:"),
+        ("# TODO names:", "# Names:"),
+        ("# TODO transfers:", "# Transfers:"),
+    ]
+    for old, new in subs:
+        assert old in t, f"sufficiency new no longer writes {old!r}"
+        t = t.replace(old, new)
+    path.write_text(t, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def stoke(tmp_path_factory):
+    """Stoke-on-Trent's report, built once: ``(data, html)``."""
+    from sufficiency import load_inputs, load_model
+    from sufficiency.report import build_report, render_html, run_pipeline
+    from sufficiency.report.render import page_sections
+
+    path = new_model(tmp_path_factory.mktemp("stoke"), "E06000021", "stoke")
+    _analyst_edits(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.getLogger("sufficiency").disabled = True
+        try:
+            inputs = load_inputs(load_model(path))
+            results = run_pipeline(inputs)
+        finally:
+            logging.getLogger("sufficiency").disabled = False
+    missing = results.pop("missing")
+    results.pop("seconds")
+    data = build_report(inputs, **results, missing=missing, report_date=DATE)
+    return data, render_html(data, page_sections(data, no_charts))
+
+
+def _text(html: str) -> str:
+    return " ".join(report_text(html).split())
+
+
+def test_the_stoke_model_is_as_the_findings_assume(stoke):
+    data, _ = stoke
+    assert data.meta["model_todos"] == 1
+    assert list(data.areas["phase"]) == ["primary", "secondary"]
+    assert data.derived and not data.any_history_derived  # each area: the whole of its phase
+    assert data.plan is not None and len(data.plan)
+
+
+# 1. each area has the whole of its phase: the history is the census count, said once ------
+
+def test_history_is_called_the_census_count_everywhere_not_derived(stoke):
+    # section 4: "Each planning area here has the whole of its phase, so its history is the
+    # census's own count"; Method: "Planning-area pupil history is derived ... It is not
+    # observed data."; Forecast notes: "planning-area history is derived, so ... area-level
+    # uncertainty is still understated"; Sources: the same "not observed data"
+    data, html = stoke
+    text = _text(html)
+    assert "Each planning area here has the whole of its phase" in text
+    assert "It is not observed data" not in text
+    assert "planning-area history is derived" not in text
+    assert "Planning-area pupil history is derived" not in text
+    assert "Planning-area pupil history is the authority's own January census count" in text
+    assert "Intervals come from authority-level errors: each planning area here has the whole" in text
+    assert "Births by primary planning area are derived" not in text
+    assert "Births for the one primary planning area are the ONS births" in text
+    row = data.sources[data.sources["table"] == "pupils_by_area"]
+    assert len(row) == 1 and "It is observed, not an estimate." in row["note"].iloc[0]
+    assert "DERIVED" not in text
+
+
+def test_the_notes_of_a_derived_history_are_kept_where_areas_share_a_phase(report_run):
+    # Worcestershire: 17 primary areas, history apportioned: the notes stay as the engine wrote them
+    from sufficiency.derive import DERIVED_NOTE
+
+    _, _, data = report_run
+    assert data.any_history_derived and DERIVED_NOTE in data.notes
+    assert any(n.startswith("Births by primary planning area are derived") for n in data.notes)
+
+
+def test_the_draft_note_ends_as_a_sentence(stoke):
+    data, _ = stoke
+    todo = [n for n in data.notes if n.startswith("The model definition still has")]
+    assert len(todo) == 1 and todo[0].endswith("are a draft."), todo
+
+
+# 2. the cover's draft box names the stand-ins left -------------------------------------------
+
+def test_the_draft_box_names_the_stand_ins_left_not_others(stoke):
+    # "stand-ins (such as the area names, districts and transfer shares sufficiency new
+    # writes)": the analyst had replaced all three; only the early years entitlements are left
+    _, html = stoke
+    cover = html.split('id="contents"')[0]
+    box = re.search(r"<strong>Draft\.</strong>(.*?)</div>", cover, re.S).group(1)
+    assert "stand-ins for early years entitlements still to be replaced" in box
+    assert "area names" not in box and "transfer shares" not in box
