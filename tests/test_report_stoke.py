@@ -127,3 +127,43 @@ def test_the_draft_box_names_the_stand_ins_left_not_others(stoke):
     box = re.search(r"<strong>Draft\.</strong>(.*?)</div>", cover, re.S).group(1)
     assert "stand-ins for early years entitlements still to be replaced" in box
     assert "area names" not in box and "transfer shares" not in box
+
+
+# 3. a phase of one planning area is said as one area -----------------------------------------
+
+def test_a_phase_of_one_area_is_not_1_of_1_planning_areas(stoke):
+    # "with 1 of 1 planning areas above it, the most Stoke-on-Trent 21.5%"; "1 of 1 planning
+    # areas short of places with the 2.0% margin, needing 606 places in total"
+    from sufficiency.report.text import executive_summary, recommendations
+
+    data, html = stoke
+    text = _text(html)
+    assert "1 of 1 planning areas" not in text and "the most Stoke-on-Trent" not in text
+    rec = next(r for r in recommendations(data) if "surplus ceiling" in r)
+    assert ("more than the 10.0% surplus ceiling (the phase is one planning area, "
+            "Stoke-on-Trent); asks officers to review") in rec
+    summary = " ".join(executive_summary(data))
+    assert ("its one planning area short of places with the 2.0% margin, needing 606 "
+            "places.") in summary
+
+
+def test_several_areas_above_the_ceiling_are_listed_highest_first(report_run):
+    from sufficiency.report.text import recommendations
+
+    _, _, data = report_run
+    rec = next(r for r in recommendations(data) if "surplus ceiling" in r)
+    assert "planning areas above it (the highest: " in rec and "the most " not in rec
+
+
+# 4. the Council's larger count of places: a surplus grows, a shortfall shrinks ---------------
+
+def test_more_places_on_the_councils_count_enlarge_a_surplus_not_shrink_a_shortfall(stoke):
+    # "if the Council's count holds the primary and secondary shortfalls here would be
+    # smaller": no primary place is short in any year
+    from sufficiency.report.text import executive_summary
+
+    data, _ = stoke
+    summary = " ".join(executive_summary(data))
+    assert "primary and secondary shortfalls" not in summary
+    assert ("since if the Council's count holds the primary surplus here would be larger and "
+            "the secondary shortfalls smaller.") in summary

@@ -228,9 +228,11 @@ def executive_summary(data: ReportData) -> list[str]:
                 f"{fmt_count(pos['demand'])} pupils against {fmt_count(pos['capacity'])} places, "
                 f"a {'surplus' if spare else 'deficit'} of {fmt_count(abs(pos['surplus']))} "
                 f"({share}); "
-                + (f"{pos['red_areas']} of {pos['areas']} planning areas short of places with "
-                   f"the {fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} places "
-                   "in total." if pos["red_areas"] else
+                + ((f"{pos['red_areas']} of {pos['areas']} planning areas short of places "
+                    if pos["areas"] > 1 else "its one planning area short of places ")
+                   + f"with the {fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} "
+                   + ("places in total." if pos["areas"] > 1 else "places.")
+                   if pos["red_areas"] else
                    f"no planning area short of places with the {fmt_pct(margin)} margin.")
             )
     intake = intake_sentence(data)
@@ -353,7 +355,17 @@ def _published_capacity(data: ReportData) -> str:
     base = data.meta["base_year"]
     ours = [float(suff[(suff[nc.PHASE] == ph) & (suff[nc.YEAR] == base)]["capacity"].sum())
             for ph in ("primary", "secondary")]
-    more = [ph for ph, _, _ in _more_published_capacity(data)]
+    # a phase with no shortfall has a larger surplus on the Council's count, not a smaller
+    # shortfall (a Stoke-on-Trent trial: "the primary and secondary shortfalls here would be
+    # smaller" of a primary phase 21.5% surplus)
+    kinds: dict[bool, list[str]] = {}
+    for ph, _, _ in _more_published_capacity(data):
+        rows = suff[(suff[nc.PHASE] == ph) & (suff[nc.YEAR] >= base)]
+        kinds.setdefault("shortfall" in rows and bool((rows["shortfall"] > 0).any()), []).append(ph)
+    more = ([f"the {_join(kinds[False])} surplus here would be larger"] if False in kinds else [])
+    if True in kinds:
+        more.append(f"the {_join(kinds[True])} shortfalls "
+                    + ("smaller" if more else "here would be smaller"))
     year = int(cur[nc.YEAR].iloc[0])
     return (f" The DfE's school places scorecard counts {fmt_count(theirs[0])} primary and "
             f"{fmt_count(theirs[1])} secondary places in {fmt_year(year)} (the Council's own "
@@ -361,8 +373,7 @@ def _published_capacity(data: ReportData) -> str:
             + ". The scorecard's is a whole-authority count on the Council's own basis, which "
             "may differ from the school capacity survey's, so the two are not directly "
             "comparable" + (f"; officers should reconcile them, since if the Council's count "
-                            f"holds the {_join(more)} shortfalls here would be smaller"
-                            if more else "")
+                            f"holds {_join(more)}" if more else "")
             + ".")
 
 
@@ -572,10 +583,15 @@ def _surplus_clause(data: ReportData, phase: str, year: int) -> str:
                    + (fmt_pct(r.surplus_pct, down=True) if np.isfinite(r.surplus_pct)
                       else "(places, but no pupils forecast)")
                    for r in above.head(3).itertuples()])
+    # a phase of one planning area (Stoke-on-Trent) is that area: "with 1 of 1 planning areas
+    # above it, the most Stoke-on-Trent 21.5%" said the same share twice
+    where = (f" (the phase is one planning area, {data.area_name(rows[nc.AREA].iloc[0])})"
+             if len(rows) == 1 else
+             f", with {len(above)} of {len(rows)} planning areas above it"
+             + (f" (the highest: {named})" if named else ""))
     return (f"notes that {PHASE_LABELS[phase]} places are forecast to exceed demand by "
             f"{fmt_pct((cap - demand) / demand, down=True)} of pupils in {fmt_year(year)}, more "
-            f"than the {fmt_pct(ceiling)} surplus ceiling, with {len(above)} of {len(rows)} "
-            "planning areas above it" + (f", the most {named}" if named else "")
+            f"than the {fmt_pct(ceiling)} surplus ceiling{where}"
             + "; asks officers to review the surplus places with the schools concerned "
             "(admission numbers and other uses of the space);")
 
