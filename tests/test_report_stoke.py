@@ -167,3 +167,50 @@ def test_more_places_on_the_councils_count_enlarge_a_surplus_not_shrink_a_shortf
     assert "primary and secondary shortfalls" not in summary
     assert ("since if the Council's count holds the primary surplus here would be larger and "
             "the secondary shortfalls smaller.") in summary
+
+
+# 5. the Council's own return shows spare places where this report counts the phase short ----
+
+def test_a_programme_against_the_councils_own_spare_places_is_noted_not_approved(stoke):
+    # "approves in principle the capital programme of £16.3m for 810 additional places" for
+    # the city's secondary phase, which this report forecasts 557 pupils over its 2014/15
+    # places in 2024/25, while the Council's own return counts 16,924 places that year,
+    # 9.2% unfilled
+    from sufficiency.report.text import decisions_sought, executive_summary, recommendations
+
+    data, html = stoke
+    assert not data.capacity_behind  # 1.96% over in 2022/23: under the 2% of that rule
+    [d] = data.council_spare_where_short
+    assert (d["phase"], d["year"], d["council_places"]) == ("secondary", 2024, 16924.0)
+    assert d["pupils"] > d["places"] and d["council_unfilled"] > data.meta["margin"]
+    assert data.approval_withheld == "council"
+    recs = recommendations(data)
+    assert not any(r.startswith("approves") for r in recs)
+    rec = next(r for r in recs if "capital programme" in r)
+    assert rec.startswith("notes an indicative capital programme of £16.3m")
+    assert ("which this report does not recommend for approval: in 2024/25 it forecasts 15,706 "
+            "secondary (Y7-Y13) pupils against the 15,149 places of the capacity data (the "
+            "DfE's 2014/15 figure), while the Council's own return for that year (DfE school "
+            "places scorecard) counts 16,924 secondary places, 9.2% of them unfilled") in rec
+    assert "re-run the plan before any approval" in rec
+    assert "approve" not in (decisions_sought(data, recs) or "")
+    summary = " ".join(executive_summary(data))
+    assert "The programme the plan proposes (not recommended for approval" in summary
+    assert "9.2% of them unfilled: the places on record are out of date" in summary
+    assert data.headline()["plan"]["approval_withheld"] == "council"
+    assert "<h3>Proposed</h3>" in html and "<h3>Recommended</h3>" not in html
+
+
+def test_the_key_decision_in_such_a_phase_is_noted_not_agreed(stoke):
+    from sufficiency.report.analysis import key_decision_withheld
+
+    data, _ = stoke
+    k = {"area": "8610002", "phase": "secondary", "area_name": "Stoke-on-Trent"}
+    assert key_decision_withheld(dataclasses.replace(data, key_decision=k))
+    # SYNTHETIC: a key decision in the other phase is not held back by it
+    assert not key_decision_withheld(dataclasses.replace(data, key_decision={**k, "phase": "primary"}))
+
+
+def test_worcestershire_has_no_phase_short_against_the_councils_spare_places(report_run):
+    _, _, data = report_run
+    assert data.council_spare_where_short == [] and data.approval_withheld is None

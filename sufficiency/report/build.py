@@ -258,6 +258,12 @@ class ReportData:
         return analysis.capacity_behind_areas(self)
 
     @cached_property
+    def council_spare_where_short(self) -> list[dict]:
+        """:func:`~sufficiency.report.analysis.council_spare_where_short` of this report,
+        computed once (the recommendations and the executive summary state it)."""
+        return analysis.council_spare_where_short(self)
+
+    @cached_property
     def approval_withheld(self) -> str | None:
         """:func:`~sufficiency.report.analysis.approval_withheld` of this report, computed
         once (the recommendations, the executive summary and summary.json state it)."""

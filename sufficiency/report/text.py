@@ -276,6 +276,14 @@ def executive_summary(data: ReportData) -> list[str]:
     if data.capacity_behind_areas:
         paras.append(_cap(_behind_areas_fact(data)) + "; officers should confirm current "
                      "capacity and pupils on roll there before capital is committed.")
+    for d in data.council_spare_where_short:
+        paras.append(
+            _cap(_council_spare_fact(d, cap_year)) + ": the places on record are out of date, "
+            f"so this report's {d['phase']} shortfalls overstate the need"
+            + (", and it does not recommend the programme for approval until current "
+               "capacity is supplied." if data.approval_withheld == "council" else
+               "; officers should supply current capacity.")
+        )
     for b in data.capacity_behind:
         paras.append(
             _cap(_behind_fact(b)) + ": those places are out of date, so this report's "
@@ -714,6 +722,19 @@ def recommendations(data: ReportData) -> list[str]:
                 "officers to supply each planning area's current capacity and re-run the plan "
                 f"before any approval{_behind_areas_condition(data)};"
             )
+        elif data.approval_withheld == "council":
+            spare = data.council_spare_where_short
+            phases = [d["phase"] for d in spare]
+            recs.append(
+                f"notes an indicative capital programme of {fmt_gbp_m(total)} for "
+                f"{_join(what)} in {plural(len(plan), 'project')} {_years_span(y0, y1)}, "
+                "which this report does not recommend for approval: "
+                + _join([_council_spare_fact(d, cap_year, "it") for d in spare])
+                + ", so the places on record are out of date and the programme's "
+                f"{_join(phases)} part overstates the need{_council_need(data, phases)}; asks "
+                "officers to supply each planning area's current capacity and re-run the plan "
+                f"before any approval{_behind_areas_condition(data)};"
+            )
         elif data.approval_withheld == "areas":
             b = data.capacity_behind_areas
             cost_b = sum(d["cost"] for d in b)
@@ -832,7 +853,7 @@ def recommendations(data: ReportData) -> list[str]:
         # (a Coventry trial: agreed in principle in an area whose pupils already exceeded
         # its places on record, and with most of the programme's cost in such areas)
         withheld = key_decision_withheld(data)
-        own = withheld and data.approval_withheld != "phase"
+        own = withheld and data.approval_withheld == "areas"
         # the forecast's last year: an alternative opening after it is not weighed against
         # demand at all (a 5-year horizon ended in 2027/28, before the options of September
         # 2028, and the appraisal then showed them leaving the whole shortfall)
@@ -2207,6 +2228,23 @@ def _behind_areas_recommendation(data: ReportData) -> str:
             + (" and pupils on roll" if derived else "") + " there first"
             + (f" ({fmt_gbp_m(cost)} of the programme's projects are there)" if cost > 0 else "")
             + ";")
+
+
+def _council_spare_fact(d: dict, cap_year: int | None = None, who: str = "this report") -> str:
+    """One :func:`~sufficiency.report.analysis.council_spare_where_short` entry in words: "in
+    2024/25 this report forecasts 15,706 secondary (Y7-Y13) pupils against the 15,149 places
+    of the capacity data (the DfE's 2014/15 figure), while the Council's own return for that
+    year (DfE school places scorecard) counts 16,924 secondary places, 9.2% of them
+    unfilled"."""
+    kind = "forecasts" if d.get("forecast", True) else "counts"
+    return (f"in {fmt_year(d['year'])} {who} {kind} {fmt_count(d['pupils'])} "
+            f"{PHASE_LABELS[d['phase']]} pupils against the {fmt_count(d['places'])} places of "
+            "the capacity data" + (f" (the DfE's {fmt_year(cap_year)} figure)" if cap_year else "")
+            + ", while the Council's own return for that year (DfE school places scorecard) "
+            + (f"counts {fmt_count(d['council_places'])} {d['phase']} places, "
+               f"{fmt_pct(d['council_unfilled'])} of them unfilled"
+               if np.isfinite(d["council_places"]) else
+               f"reports {fmt_pct(d['council_unfilled'])} of its {d['phase']} places unfilled"))
 
 
 def _behind_fact(b: dict) -> str:
