@@ -214,3 +214,18 @@ def test_the_key_decision_in_such_a_phase_is_noted_not_agreed(stoke):
 def test_worcestershire_has_no_phase_short_against_the_councils_spare_places(report_run):
     _, _, data = report_run
     assert data.council_spare_where_short == [] and data.approval_withheld is None
+
+
+# 6. no engine words, and no other authority's model, in what a Stoke councillor reads --------
+
+def test_the_stoke_report_prose_has_no_engine_words_nor_worcestershire(stoke):
+    # "until they are given as [[early_years.entitlements]] (models/worcestershire.toml has
+    # them, with their sources)" in section 6; "(kind 'projected')" in its population note
+    _, html = stoke
+    found = engine_words(html)
+    assert not found, "\n".join(f"{w}: {line[:200]}" for w, line in found)
+    text = _text(html)
+    assert "worcestershire" not in text.lower()
+    assert "kind 'projected'" not in text
+    assert ("the places needed are understated until they are given in the model "
+            "definition.") in text

@@ -2297,7 +2297,20 @@ def plain_note(note: str) -> str:
     before each parenthesis already say it ("Holt's damped trend at fixed parameters
     (births_method 'holt_fixed')", "the second 15 hours ... for 3- and 4-year-olds
     (extended_3_4)"); the settings themselves are in the appendix, sheet Assumptions."""
-    return _NOTE_KEYS.sub("", str(note))
+    out = _NOTE_KEYS.sub("", str(note))
+    out = _OTHER_MODEL.sub("", out)
+    out = _AS_SECTION.sub("in the model definition", out)
+    return _KIND.sub("", out)
+
+
+#: another authority's model file offered as an example in a note ("(models/worcestershire.toml
+#: has them, with their sources)"): a Stoke-on-Trent trial's Cabinet report sent its reader to
+#: Worcestershire's model
+_OTHER_MODEL = re.compile(r"\s*\(models/[\w.-]+\.toml[^()]*\)")
+#: "given as [[early_years.entitlements]]": the model file's section, said in words
+_AS_SECTION = re.compile(r"\bas \[\[?[a-z0-9_]+(?:\.[a-z0-9_]+)*\]\]?")
+#: a derived table's own label in brackets ("(kind 'projected')")
+_KIND = re.compile(r"\s*\(kind '[^'()]*'\)")
 
 
 #: the parts of a run, in words, for the report's list of what is not available
