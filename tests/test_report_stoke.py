@@ -229,3 +229,20 @@ def test_the_stoke_report_prose_has_no_engine_words_nor_worcestershire(stoke):
     assert "kind 'projected'" not in text
     assert ("the places needed are understated until they are given in the model "
             "definition.") in text
+
+
+# 7. without a key decision, section 7 says where the options are ----------------------------
+
+def test_section_7_without_a_key_decision_points_to_the_options_there_are(stoke):
+    # "No key decision area is set in the model definition (its report settings: see
+    # Assumptions)": the chapter's Assumptions table has no report settings
+    data, html = stoke
+    assert data.key_decision is None
+    sec = re.search(r'<section class="chapter" id="options">(.*?)</section>', html, re.S).group(1)
+    said = _text(sec)
+    assert "see Assumptions" not in said
+    assert ("No key decision is named in the model definition, so no single decision is "
+            "appraised here. The options considered for the planning area where the plan builds "
+            "(Stoke-on-Trent secondary) are on its page in section 4, with the projects chosen; "
+            "the capital programme is in section 8. The optimiser's whole catalogue of options "
+            "is in the appendix, sheet Options.") in said

@@ -257,6 +257,7 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         "proposed": text.proposed(data),
         "key_proposed": analysis.key_decision_withheld(data),
         "key_heading": text.key_decision_heading(data),
+        "no_key_decision": text.no_key_decision(data) if data.key_decision is None else "",
         "warnings": text.warnings_listed(data),
         "key_nothing": text.key_decision_nothing(data),
         "decisions": [(k, text.council_style(str(v))) for k, v in data.decisions.items()],

@@ -2147,6 +2147,26 @@ def warnings_listed(data: ReportData) -> list[str]:
     return out
 
 
+def no_key_decision(data: ReportData) -> str:
+    """Section 7 when the model names no key decision: where the options of the areas the
+    plan builds in are appraised instead (a Stoke-on-Trent trial: "(its report settings: see
+    Assumptions)" pointed to a table that has no report settings, and the £12.5m expansion
+    went unappraised in the chapter)."""
+    out = "No key decision is named in the model definition, so no single decision is appraised here."
+    plan = data.plan
+    if plan is not None and len(plan) and nc.PHASE in plan:
+        main = plan[plan[nc.PHASE].isin(["primary", "secondary"])]
+        pairs = list(dict.fromkeys(zip(main[nc.AREA].astype(str), main[nc.PHASE])))
+        if pairs:
+            names = [area_phase(data.area_name(a), ph) for a, ph in pairs]
+            n = len(pairs)
+            out += (f" The options considered for the planning area{'s' if n > 1 else ''} where "
+                    f"the plan builds ({_join(names)}) are on {'their pages' if n > 1 else 'its page'} "
+                    "in section 4, with the projects chosen; the capital programme is in section 8.")
+    return out + (" The optimiser's whole catalogue of options is in the appendix, sheet Options."
+                  if data.options is not None and len(data.options) else "")
+
+
 def key_decision_heading(data: ReportData) -> str:
     """The key decision's area as section 7 opens on it, its phase and code said once (a
     Coventry trial: "Planning area 3310045 (secondary) (secondary, planning area 3310045)");
