@@ -246,3 +246,19 @@ def test_section_7_without_a_key_decision_points_to_the_options_there_are(stoke)
             "(Stoke-on-Trent secondary) are on its page in section 4, with the projects chosen; "
             "the capital programme is in section 8. The optimiser's whole catalogue of options "
             "is in the appendix, sheet Options.") in said
+
+
+# 8. a secondary school's year groups are the file's phase, said so --------------------------
+
+def test_secondary_schools_year_groups_are_said_to_be_the_files_phase(stoke):
+    # every Stoke secondary school listed "Y7-Y13" with no word that this is the file's phase
+    # code: most are 11-16 (696 sixth-formers in the 2022/23 census) and two are studio
+    # schools taking pupils from Year 10
+    from sufficiency.report.tables import schools_table
+
+    data, _ = stoke
+    t = schools_table(data, "8610002")
+    assert set(t.frame["year groups"]) == {"Y7-Y13"}
+    assert ("Y7-Y13 is the capacity file's secondary phase, not each school's own range: the "
+            "file does not say which schools have a sixth form") in t.note
+    assert "secondary phase" not in schools_table(data, "8610001").note
