@@ -16,7 +16,6 @@ import re
 import warnings
 
 import pytest
-
 from conftest import new_model
 from test_report_plain_english import engine_words, no_charts, report_text
 
@@ -198,7 +197,7 @@ def test_a_programme_against_the_councils_own_spare_places_is_noted_not_approved
     assert "The programme the plan proposes (not recommended for approval" in summary
     assert "9.2% of them unfilled: the places on record are out of date" in summary
     assert data.headline()["plan"]["approval_withheld"] == "council"
-    assert "<h3>Proposed</h3>" in html and "<h3>Recommended</h3>" not in html
+    assert "<h4>Proposed</h4>" in html and "<h4>Recommended</h4>" not in html
 
 
 def test_the_key_decision_in_such_a_phase_is_noted_not_agreed(stoke):
@@ -262,3 +261,83 @@ def test_secondary_schools_year_groups_are_said_to_be_the_files_phase(stoke):
     assert ("Y7-Y13 is the capacity file's secondary phase, not each school's own range: the "
             "file does not say which schools have a sixth form") in t.note
     assert "secondary phase" not in schools_table(data, "8610001").note
+
+
+# 9. a chart is named for a screen reader ----------------------------------------------------
+
+def test_a_chart_is_named_for_assistive_technology(stoke):
+    # inline SVG with no role, label or title (matplotlib draws its text as paths), and in the
+    # PDF an image whose alternative text was "chart"
+    from sufficiency.report import charts
+    from sufficiency.report.render import _svg_as_image, chart_jobs
+
+    data, _ = stoke
+    _, name, args, kwargs = chart_jobs(data)[0]
+    svg = getattr(charts, name)(*args, **kwargs)
+    title = "Stoke-on-Trent (primary): pupils and places"
+    assert kwargs["title"] == title
+    assert re.match(r'<svg\b[^>]* role="img" aria-label="Stoke-on-Trent \(primary\): pupils and '
+                    r'places">\n<title>Stoke-on-Trent \(primary\): pupils and places</title>', svg)
+    assert f'alt="{title}"' in _svg_as_image(svg)
+    assert 'alt="Bromsgrove &amp; Redditch"' in _svg_as_image(
+        charts.svg_of(_blank_figure(), "Bromsgrove & Redditch"))
+
+
+def _blank_figure():
+    from sufficiency.report.charts import _figure
+
+    return _figure(2.0, 1.0)
+
+
+# 10. the PDF does not end a page on a heading or a table's topic row -------------------------
+
+def _page_ends(html: str) -> list[tuple[str, str] | None]:
+    """Each PDF page's last line of text as ``(block, text)``: the nearest heading,
+    paragraph, list item, table row or division holding it ("topic" for a topic row of the
+    assumptions table), laid out by WeasyPrint (the report's own PDF engine) without
+    drawing it; the running footer is left out."""
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    topics = {"Pupil forecast", "Places and the plan", "Special school places", "Early years",
+              "The report"}
+    doc = weasyprint.HTML(string=html).render()
+    ends = []
+    for page in doc.pages:
+        last = None
+
+        def walk(box, block):
+            nonlocal last
+            if type(box).__name__ == "MarginBox":
+                return
+            tag = getattr(box, "element_tag", None)
+            if tag in ("h2", "h3", "h4", "p", "li", "tr", "div", "th", "td"):
+                block = tag
+            if getattr(box, "text", None) and box.text.strip():
+                last = ("topic" if block == "th" and box.text.strip() in topics else block,
+                        box.text)
+            for c in getattr(box, "children", None) or []:
+                walk(c, block)
+
+        walk(page._page_box, None)
+        ends.append(last)
+    return ends
+
+
+def test_no_pdf_page_ends_on_a_heading_or_an_assumptions_topic(stoke):
+    # page 12 of the Stoke PDF ended on the assumptions table's topic row "Early years", its
+    # rows on page 13
+    _, html = stoke
+    ends = [e for e in _page_ends(html) if e is not None]
+    assert len(ends) > 20
+    bad = [e for e in ends if e[0] in ("h2", "h3", "h4", "topic")]
+    assert not bad, bad
+
+
+def test_an_area_pages_parts_are_headed_below_its_own_heading(stoke):
+    # the area's name and its parts ("Recommended", "Options considered", "Schools") were all
+    # h3: a screen reader's outline put the schools list beside the area, not in it
+    _, html = stoke
+    page = re.search(r'<section class="area" id="area-8610002">(.*?)</section>', html, re.S).group(1)
+    assert re.findall(r"<h(\d)\b", page) == ["3", "4", "4", "4"]
+    assert "<h4>Schools</h4>" in page and "<h4>Options considered</h4>" in page

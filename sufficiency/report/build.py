@@ -30,8 +30,8 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from .._values import plural
-from ..exceptions import ConfigError, SchemaError, SufficiencyError
 from ..derive import DERIVED_NOTE
+from ..exceptions import ConfigError, SchemaError, SufficiencyError
 from ..inputs import ModelInputs, _todo_subjects, require_inputs
 from ..optimise.data import filled_share
 from ..optimise.results import moves_by_area

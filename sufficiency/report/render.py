@@ -15,6 +15,7 @@ import logging
 import math
 import os
 import pickle
+import re
 import shutil
 import tempfile
 import time
@@ -294,7 +295,10 @@ def _svg_as_image(svg: str) -> str:
     renders it as one image instead of styling and laying out each of its elements as part of
     the document (about half the PDF's layout time for the Worcestershire report)."""
     payload = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return f'<img alt="chart" src="data:image/svg+xml;base64,{payload}">'
+    # the chart's own name as its alternative text ("chart" told a screen reader nothing)
+    m = re.search(r'<svg\b[^>]*\baria-label="([^"]*)"', svg)
+    alt = m.group(1) if m else "chart"
+    return f'<img alt="{alt}" src="data:image/svg+xml;base64,{payload}">'
 
 
 def render_html(data, sections: dict | None = None, *, for_pdf: bool = False) -> str:
