@@ -341,3 +341,23 @@ def test_an_area_pages_parts_are_headed_below_its_own_heading(stoke):
     page = re.search(r'<section class="area" id="area-8610002">(.*?)</section>', html, re.S).group(1)
     assert re.findall(r"<h(\d)\b", page) == ["3", "4", "4", "4"]
     assert "<h4>Schools</h4>" in page and "<h4>Options considered</h4>" in page
+
+
+def test_what_is_said_of_areas_smaller_than_an_authority_is_not_said_here(stoke, report_run):
+    # "These are whole-authority figures ...: a planning area's are less certain"; Method: "a
+    # planning area has fewer pupils and so more ups and downs of its own": each area here is
+    # the whole of its phase
+    from sufficiency.report.text import how_sure_sentence, one_area_per_phase
+
+    data, html = stoke
+    assert one_area_per_phase(data)
+    assert how_sure_sentence(data).endswith(
+        "These are whole-authority figures (section 3, Accuracy track record), and each "
+        "planning area here is the whole of its phase.")
+    text = _text(html)
+    assert "a planning area has fewer pupils" not in text
+    assert ("Those past errors are of whole authorities; each planning area here is the whole "
+            "of its phase, so they are errors of areas of its own kind and size.") in text
+    worcs = report_run[2]
+    assert not one_area_per_phase(worcs)
+    assert how_sure_sentence(worcs).endswith(": a planning area's are less certain.")

@@ -1432,7 +1432,19 @@ def how_sure_sentence(data: ReportData) -> str:
     return ("How sure the forecast is: forecasting past years from the data available at "
             "the time, this method missed the authority's pupil totals by a median of: "
             f"{'; '.join(by_h)}.{caught} These are whole-authority figures (section 3, "
-            "Accuracy track record): a planning area's are less certain.")
+            "Accuracy track record)"
+            + (", and each planning area here is the whole of its phase." if one_area_per_phase(data)
+               else ": a planning area's are less certain."))
+
+
+def one_area_per_phase(data: ReportData) -> bool:
+    """Whether each phase of places has one planning area, the whole authority's (Stoke-on-
+    Trent): what is said of planning areas smaller than an authority does not apply."""
+    a = data.areas
+    if a is None or a.empty or nc.PHASE not in a:
+        return False
+    counts = a[a[nc.PHASE].isin(["primary", "secondary"])].groupby(nc.PHASE).size()
+    return len(counts) > 0 and bool((counts == 1).all())
 
 
 def accuracy_sentences(data: ReportData) -> list[str]:
