@@ -361,3 +361,15 @@ def test_what_is_said_of_areas_smaller_than_an_authority_is_not_said_here(stoke,
     worcs = report_run[2]
     assert not one_area_per_phase(worcs)
     assert how_sure_sentence(worcs).endswith(": a planning area's are less certain.")
+
+
+def test_a_falling_roll_areas_page_states_its_spare_places_above_the_ceiling(stoke):
+    # the primary page said only "the lowest surplus is 8.1%" while its table turned blue from
+    # 2025/26 and the recommendations raised its 21.5% surplus
+    from sufficiency.report.text import area_commentary
+
+    data, _ = stoke
+    said = area_commentary(data, "8610001")
+    assert ("the lowest surplus is 8.1%. Spare places are above the 10.0% surplus ceiling from "
+            "2025/26, reaching 21.6% of pupils (4,222 places) in 2031/32.") in said
+    assert "surplus ceiling" not in area_commentary(data, "8610002")

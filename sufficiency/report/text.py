@@ -1192,6 +1192,18 @@ def area_commentary(data: ReportData, area: str) -> str:
         text += (f"On the capacity shown there is no shortfall over the forecast period with "
                  f"the {margin} margin; "
                  f"the lowest surplus is {fmt_pct(rows['surplus_pct'].min(), down=True)}.")
+        # falling rolls: the spare places above the ceiling, which the recommendations raise
+        # (a Stoke-on-Trent trial's primary page said only "the lowest surplus is 8.1%" of an
+        # area 21.5% surplus by 2032/33)
+        ceiling = float(data.meta.get("ceiling", 0.10))
+        above = rows[np.isfinite(rows["surplus_pct"]) & (rows["surplus_pct"] > ceiling)]
+        if len(above) and above[nc.YEAR].max() == rows[nc.YEAR].max():
+            top = above.loc[above["surplus_pct"].idxmax()]
+            y0 = int(above[nc.YEAR].min())
+            text += (f" Spare places are above the {fmt_pct(ceiling)} surplus ceiling from "
+                     f"{fmt_year(y0)}, reaching {fmt_pct(top['surplus_pct'], down=True)} of "
+                     f"pupils ({fmt_count(top['capacity'] - top['demand'])} places) in "
+                     f"{fmt_year(int(top[nc.YEAR]))}.")
     else:
         worst = short.loc[short["shortfall"].idxmax()]
         y0, y1 = int(short[nc.YEAR].min()), int(short[nc.YEAR].max())
