@@ -853,7 +853,7 @@ def recommendations(data: ReportData) -> list[str]:
         # (a Coventry trial: agreed in principle in an area whose pupils already exceeded
         # its places on record, and with most of the programme's cost in such areas)
         withheld = key_decision_withheld(data)
-        own = withheld and data.approval_withheld == "areas"
+        own = withheld and data.approval_withheld not in ("phase", "council")
         # the forecast's last year: an alternative opening after it is not weighed against
         # demand at all (a 5-year horizon ended in 2027/28, before the options of September
         # 2028, and the appraisal then showed them leaving the whole shortfall)
