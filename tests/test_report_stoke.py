@@ -373,3 +373,11 @@ def test_a_falling_roll_areas_page_states_its_spare_places_above_the_ceiling(sto
     assert ("the lowest surplus is 8.1%. Spare places are above the 10.0% surplus ceiling from "
             "2025/26, reaching 21.6% of pupils (4,222 places) in 2031/32.") in said
     assert "surplus ceiling" not in area_commentary(data, "8610002")
+
+
+def test_the_capital_programme_heads_its_cost_by_phase_in_words(stoke):
+    from sufficiency.report.tables import capital_programme
+
+    data, _ = stoke
+    cols = list(capital_programme(data).frame.columns)
+    assert "secondary cost" in cols and "cost secondary" not in cols, cols

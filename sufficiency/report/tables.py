@@ -434,7 +434,9 @@ def capital_programme(data) -> Table | None:
     g = p.groupby(keys, as_index=False, sort=True)[["permanent", "temporary", "cost"]].sum()
     if phase:
         wide = g.pivot_table(index=nc.YEAR, columns=phase, values="cost", aggfunc="sum", fill_value=0.0)
-        wide.columns = [f"cost {str(c).replace('_', ' ')}" for c in wide.columns]
+        # "secondary cost", not "cost secondary" (a Stoke-on-Trent trial's heading)
+        wide.columns = [f"{ {'special': 'special school'}.get(str(c), str(c).replace('_', ' ')) } cost"
+                        for c in wide.columns]
         wide["total cost"] = wide.sum(axis=1)
         by_year = g.groupby(nc.YEAR)
         wide["permanent places"] = by_year["permanent"].sum()
