@@ -381,3 +381,15 @@ def test_the_capital_programme_heads_its_cost_by_phase_in_words(stoke):
     data, _ = stoke
     cols = list(capital_programme(data).frame.columns)
     assert "secondary cost" in cols and "cost secondary" not in cols, cols
+
+
+def test_a_need_met_without_the_plan_is_not_said_to_be_met_by_it(stoke):
+    # "The proposed plan meets the modelled need with the 2.0% margin by 2032/33" of a plan
+    # that adds no early years places: the supply there already meets it
+    from sufficiency.report.text import executive_summary
+
+    data, _ = stoke
+    ey = next(p for p in executive_summary(data) if p.startswith("Funded early years places"))
+    assert "plan meets" not in ey
+    assert ("The supply already there meets the modelled need with the 2.0% margin (age groups "
+            "together) to 2032/33, the plan's last year, with no places added.") in ey

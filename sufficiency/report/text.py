@@ -2635,7 +2635,21 @@ def _send_early_years_summary(data: ReportData) -> list[str]:
             before, added = d["plan"]["before"], d["plan"]["added"]
             margin = fmt_pct(data.meta["margin"])
             pooled = (" (age groups together)" if d["key"] == "early_years" else "")
-            if left[0] < 0.5:
+            if left[0] < 0.5 and before < 0.5 and added < 0.5:
+                # nothing short and nothing added: the places there meet it, not the plan (a
+                # Stoke-on-Trent trial: "The proposed plan meets the modelled need" of a plan
+                # adding no early years places)
+                w = d.get("worst_after")
+                text += (" The supply already there meets the " if d["key"] == "early_years"
+                         else " The places already there meet the ")
+                text += (""
+                         + ("modelled " if d["key"] == "early_years" and
+                            _only_default_entitlements(data) else "")
+                         + f"need with the {margin} margin{pooled} to {fmt_year(left[1])}, the "
+                         "plan's last year, with no places added"
+                         + (f", though {fmt_count(w[0])} places are short in {fmt_year(w[1])}"
+                            if w is not None and w[0] >= 0.5 else "") + ".")
+            elif left[0] < 0.5:
                 w = d.get("worst_after")
                 text += (f" {_cap(the_plan(data))} meets the "
                          + ("modelled " if d["key"] == "early_years" and
