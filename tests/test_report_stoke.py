@@ -393,3 +393,28 @@ def test_a_need_met_without_the_plan_is_not_said_to_be_met_by_it(stoke):
     assert "plan meets" not in ey
     assert ("The supply already there meets the modelled need with the 2.0% margin (age groups "
             "together) to 2032/33, the plan's last year, with no places added.") in ey
+
+
+def test_a_charts_axis_labels_lie_inside_the_drawing(stoke, monkeypatch):
+    # the y-axis label "pupils / places" began 3 px left of the figure: cut off in the SVG
+    from sufficiency.report import charts
+    from sufficiency.report.render import chart_jobs
+
+    data, _ = stoke
+    out = []
+
+    def check(fig, title=""):
+        fig.canvas.draw()
+        r = fig.canvas.get_renderer()
+        for ax in fig.axes:
+            for t in (ax.yaxis.label, ax.title, *ax.get_yticklabels()):
+                bb = t.get_window_extent(r)
+                if t.get_text() and (bb.x0 < 0 or bb.x1 > fig.bbox.width):
+                    out.append((title, t.get_text(), bb.x0))
+        return ""
+
+    monkeypatch.setattr(charts, "svg_of", check)
+    jobs = chart_jobs(data)
+    for _, name, args, kwargs in jobs[:1] + [j for j in jobs if j[1] == "phase_chart"][:1]:
+        getattr(charts, name)(*args, **kwargs)
+    assert not out, out

@@ -45,7 +45,7 @@ def _figure(width: float, height: float):
     fig = Figure(figsize=(width, height), dpi=100)
     FigureCanvasAgg(fig)
     # fixed margins (no tight bbox: it draws the figure twice); legend sits in the right margin
-    fig.subplots_adjust(left=0.09, right=0.76, top=0.9, bottom=0.11)
+    fig.subplots_adjust(left=0.115, right=0.76, top=0.9, bottom=0.11)
     return fig
 
 
