@@ -418,3 +418,18 @@ def test_a_charts_axis_labels_lie_inside_the_drawing(stoke, monkeypatch):
     for _, name, args, kwargs in jobs[:1] + [j for j in jobs if j[1] == "phase_chart"][:1]:
         getattr(charts, name)(*args, **kwargs)
     assert not out, out
+
+
+def test_one_area_a_phase_says_what_a_city_wide_area_hides(stoke, report_run):
+    # "Shortfalls ... are never offset between areas: a surplus in one planning area does not
+    # meet a need in another", of a city with one planning area a phase
+    from sufficiency.report.text import executive_summary
+
+    data, _ = stoke
+    summary = " ".join(executive_summary(data))
+    assert "never offset between areas" not in summary
+    assert ("Each phase here is one planning area covering the whole authority (the DfE's "
+            "planning areas in the capacity data), so its shortfall is the authority's: it "
+            "assumes a pupil can take a place anywhere in the authority and does not show where "
+            "in it places are short") in summary
+    assert "never offset between areas" in " ".join(executive_summary(report_run[2]))

@@ -245,10 +245,20 @@ def executive_summary(data: ReportData) -> list[str]:
     paras += [_tier_change_sentence(t, where=True) for t in data.tier_changes]
     paras += [_left_short_sentence(d, the_plan(data)) for d in data.mainstream_left_short]
     paras += _send_early_years_summary(data)
-    paras.append(
-        "Shortfalls are counted per planning area and are never offset between areas: a "
-        "surplus in one planning area does not meet a need in another."
-    )
+    if one_area_per_phase(data):
+        # a Stoke-on-Trent trial: "never offset between areas" of a city with one area a phase
+        paras.append(
+            "Each phase here is one planning area covering the whole authority (the DfE's "
+            "planning areas in the capacity data), so its shortfall is the authority's: it "
+            "assumes a pupil can take a place anywhere in the authority and does not show "
+            "where in it places are short; planning areas of the Council's own, where it uses "
+            "smaller ones, would show that."
+        )
+    else:
+        paras.append(
+            "Shortfalls are counted per planning area and are never offset between areas: a "
+            "surplus in one planning area does not meet a need in another."
+        )
     sure = how_sure_sentence(data)
     if sure:
         paras.append(sure)
