@@ -433,3 +433,12 @@ def test_one_area_a_phase_says_what_a_city_wide_area_hides(stoke, report_run):
             "assumes a pupil can take a place anywhere in the authority and does not show where "
             "in it places are short") in summary
     assert "never offset between areas" in " ".join(executive_summary(report_run[2]))
+
+
+def test_the_send_intervals_note_is_in_words(stoke):
+    # "RMS log error by horizon: h1 0.186, h2 0.340, h3 0.523" in section 5
+    _, html = stoke
+    text = _text(html)
+    assert "RMS log error" not in text and " h1 " not in text
+    assert re.search(r"typical error \(root mean square, on a log scale\) 1 year ahead 0\.\d{3}, "
+                     r"2 years ahead 0\.\d{3} and 3 years ahead 0\.\d{3}\.", text)
