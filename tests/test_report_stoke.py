@@ -442,3 +442,16 @@ def test_the_send_intervals_note_is_in_words(stoke):
     assert "RMS log error" not in text and " h1 " not in text
     assert re.search(r"typical error \(root mean square, on a log scale\) 1 year ahead 0\.\d{3}, "
                      r"2 years ahead 0\.\d{3} and 3 years ahead 0\.\d{3}\.", text)
+
+
+def test_costs_that_do_not_add_up_as_printed_say_so(stoke):
+    # "costs £16.3m ... 450 are lasting (..., £12.5m) and 360 temporary (..., £3.9m)":
+    # 12.5 + 3.9 = 16.4
+    from sufficiency.report.text import _rounded_apart, executive_summary
+
+    data, _ = stoke
+    line = next(p for p in executive_summary(data) if "Of its mainstream places" in p)
+    assert "costs £16.3m" in line
+    assert "(bulge classes, £3.9m); rounded on their own, the two together make £16.3m." in line
+    assert _rounded_apart(12.4e6, 3.9e6) == ""  # £12.4m + £3.9m = £16.3m as printed
+    assert _rounded_apart(400e3, 300e3) == ""  # £400k + £300k = £700k

@@ -395,6 +395,23 @@ def _published_capacity(data: ReportData) -> str:
             + ".")
 
 
+def _gbp_shown(value: float) -> float:
+    """The amount :func:`fmt_gbp_m` prints for ``value`` [GBP]."""
+    v = float(value)
+    return round(v / 1e5) * 1e5 if abs(v) >= 1e6 or v == 0 else round(v / 1e3) * 1e3
+
+
+def _rounded_apart(*costs: float) -> str:
+    """"; rounded on their own, the two together make £16.3m" when the costs as printed do not
+    add up to their sum as printed (a Stoke-on-Trent trial: £12.5m lasting and £3.9m
+    temporary of a £16.3m programme), else ""."""
+    total = float(sum(costs))
+    if abs(sum(_gbp_shown(c) for c in costs) - _gbp_shown(total)) < 1.0:
+        return ""
+    return (f"; rounded on their own, the {'two' if len(costs) == 2 else 'parts'} together "
+            f"make {fmt_gbp_m(total)}")
+
+
 def _programme_sentence(data: ReportData) -> str:
     """The recommended programme in one sentence for the summary (a Cabinet audit found the
     summary never stated the plan): its cost, places, projects and years, and the key
@@ -423,7 +440,8 @@ def _programme_sentence(data: ReportData) -> str:
         split = (f" Of its mainstream places, {fmt_count(t['lasting_places'])} are lasting "
                  f"(expansions and new schools, {fmt_gbp_m(t['lasting_cost'])}) and "
                  f"{fmt_count(t['temporary_places'])} temporary (bulge classes, "
-                 f"{fmt_gbp_m(t['temporary_cost'])}).")
+                 f"{fmt_gbp_m(t['temporary_cost'])})"
+                 + _rounded_apart(t["lasting_cost"], t["temporary_cost"]) + ".")
         if t["mostly_temporary"] or t["runs"]:
             facts, where = _temporary_warning(data)
             split += (" WARNING: " + _cap("; ".join(facts)) + "; officers should consider a "
