@@ -455,3 +455,15 @@ def test_costs_that_do_not_add_up_as_printed_say_so(stoke):
     assert "(bulge classes, £3.9m); rounded on their own, the two together make £16.3m." in line
     assert _rounded_apart(12.4e6, 3.9e6) == ""  # £12.4m + £3.9m = £16.3m as printed
     assert _rounded_apart(400e3, 300e3) == ""  # £400k + £300k = £700k
+
+
+def test_places_left_short_in_one_area_name_it_once(stoke):
+    # "807 secondary (Y7-Y13) places are still short in 2027/28, in 1 planning area
+    # (Stoke-on-Trent 807)"
+    from sufficiency.report.text import executive_summary
+
+    data, _ = stoke
+    summary = " ".join(executive_summary(data))
+    assert "(Stoke-on-Trent 807)" not in summary
+    assert ("807 secondary (Y7-Y13) places are still short in 2027/28, in one planning area, "
+            "Stoke-on-Trent: no permanent places") in summary

@@ -1859,9 +1859,11 @@ def _left_short_sentence(d: dict, plan: str = "the recommended plan") -> str:
     areas = _join([f"{name} {fmt_count(v)}" for name, v in d["areas"]])
     if sum(round(v) for _, v in d["areas"]) != round(d["total"]):
         areas += "; each figure rounded on its own"
+    # one area: named, not "in 1 planning area (Stoke-on-Trent 807)" after "807 ... places"
+    where = (f"in one planning area, {d['areas'][0][0]}" if n == 1 else
+             f"in {n} planning areas ({areas})")
     text = (f"With {plan}, {fmt_count(d['total'])} {PHASE_LABELS[d['phase']]} "
-            f"places are still short in {when}, in {n} planning area{'s' if n != 1 else ''} "
-            f"({areas})")
+            f"places are still short in {when}, {where}")
     return text + (f": {d['why']}." if d["why"] else ".")
 
 
