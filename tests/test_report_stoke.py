@@ -467,3 +467,7 @@ def test_places_left_short_in_one_area_name_it_once(stoke):
     assert "(Stoke-on-Trent 807)" not in summary
     assert ("807 secondary (Y7-Y13) places are still short in 2027/28, in one planning area, "
             "Stoke-on-Trent: no permanent places") in summary
+    from sufficiency.report.text import recommendations
+
+    rec = next(r for r in recommendations(data) if "still leaves" in r)
+    assert "places short in 2027/28 in Stoke-on-Trent (no permanent places" in rec

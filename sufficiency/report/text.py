@@ -827,8 +827,8 @@ def recommendations(data: ReportData) -> list[str]:
         n = len(d["areas"])
         recs.append(
             f"notes that {the_programme(data)} still leaves {fmt_count(d['total'])} "
-            f"{PHASE_LABELS[d['phase']]} places short in {fmt_year(d['year'])} in {n} planning "
-            f"area{'s' if n != 1 else ''}"
+            f"{PHASE_LABELS[d['phase']]} places short in {fmt_year(d['year'])} "
+            + (f"in {n} planning areas" if n != 1 else f"in {d['areas'][0][0]}")
             + (f" ({d['why']})" if d["why"] else "") + left_short_ask(data, d) + ";"
         )
     for t in data.tier_changes:
