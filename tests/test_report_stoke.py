@@ -471,3 +471,12 @@ def test_places_left_short_in_one_area_name_it_once(stoke):
 
     rec = next(r for r in recommendations(data) if "still leaves" in r)
     assert "places short in 2027/28 in Stoke-on-Trent (no permanent places" in rec
+
+
+def test_the_transfer_to_the_only_secondary_area_is_not_called_an_assumption(stoke):
+    # "1 area passes pupils on: all 1 send their last year group to one area | ... an
+    # assumption unless taken from admissions records"
+    data, _ = stoke
+    row = data.assumptions[data.assumptions["key"] == "areas.transfer"].iloc[0]
+    assert row["value"] == "1 area passes pupils on: it sends its last year group to one area"
+    assert row["set in"].endswith("transfer: the only secondary planning area, so not an assumption")
