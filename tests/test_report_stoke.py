@@ -480,3 +480,16 @@ def test_the_transfer_to_the_only_secondary_area_is_not_called_an_assumption(sto
     row = data.assumptions[data.assumptions["key"] == "areas.transfer"].iloc[0]
     assert row["value"] == "1 area passes pupils on: it sends its last year group to one area"
     assert row["set in"].endswith("transfer: the only secondary planning area, so not an assumption")
+
+
+def test_tables_are_named_and_their_headers_scoped(stoke):
+    # no caption, label or header scope on any table: a screen reader announced "table" only
+    _, html = stoke
+    tables = re.findall(r"<table\b[^>]*>", html)
+    named = [t for t in tables if 'aria-label="' in t]
+    assert len(tables) > 15 and len(named) == len(tables) - 1, tables  # (the assumptions')
+    assert 'aria-label="Demand and places by year"' in html and 'aria-label="Schools"' in html
+    heads = re.findall(r"<thead><tr>(.*?)</tr></thead>", html, re.S)
+    cells = [c for h in heads for c in re.findall(r"<th\b[^>]*>", h)]
+    unscoped = [c for c in cells if 'scope="col"' not in c]
+    assert len(unscoped) <= 4, unscoped  # the assumptions table's own four
