@@ -493,3 +493,18 @@ def test_tables_are_named_and_their_headers_scoped(stoke):
     cells = [c for h in heads for c in re.findall(r"<th\b[^>]*>", h)]
     unscoped = [c for c in cells if 'scope="col"' not in c]
     assert len(unscoped) <= 4, unscoped  # the assumptions table's own four
+
+
+def test_early_years_with_nothing_short_reads_plainly(stoke):
+    # "0 places are short in 2032/33"; "The proposed programme adds no early years places.
+    # With it, no planning area is short ..."; and why the plan's count "can be smaller than
+    # the sum by age group", when both are nothing
+    from sufficiency.report.text import early_years_commentary
+
+    data, _ = stoke
+    text = " ".join(early_years_commentary(data))
+    assert "0 places are short" not in text and "With it" not in text
+    assert "supply of 3,680 places (an assumption: see below), no places are short in 2032/33" in text
+    assert ("adds no early years places. No planning area is short of early years places with "
+            "the 2.0% margin by 2032/33.") in text
+    assert "re-registered" not in text

@@ -1928,8 +1928,12 @@ def _plan_paragraph(data: ReportData, phase: str, what: str) -> str:
         cells = cells_before_after(data, phase)
         whole = cells is not None and set(cells[nc.AREA].astype(str)) == {data.meta.get("authority")}
         who = "the authority is not" if whole else "no planning area is"
-        return text + (f"With it, {who} short of {what} with the "
-                       f"{fmt_pct(data.meta['margin'])} margin by {fmt_year(last[nc.YEAR])}.")
+        # "adds no early years places. With it, no planning area is short" (a Stoke-on-Trent
+        # trial): without places added, the area is not short without it either
+        return text + (("With it, " if mine is not None and len(mine) else "")
+                       + f"{who if mine is not None and len(mine) else _cap(who)} short of "
+                       f"{what} with the {fmt_pct(data.meta['margin'])} margin by "
+                       f"{fmt_year(last[nc.YEAR])}.")
     text += (f"{'It still leaves' if mine is not None and len(mine) else 'That leaves'} "
              f"{fmt_count(last['shortfall_after'])} {what} short in {fmt_year(last[nc.YEAR])} "
              f"(including the {fmt_pct(data.meta['margin'])} margin"
@@ -2038,12 +2042,17 @@ def early_years_commentary(data: ReportData) -> list[str]:
                   for a in ages if g.loc[(last, a), "shortfall"] >= 0.5]
         paras.append(
             f"Against a supply of {fmt_count(tot.loc[last, 'supply'])} places (an assumption: see "
-            f"below), {fmt_count(tot.loc[last, 'shortfall'])} places are short in "
-            f"{fmt_year(last)}, counted by planning area and age group (no margin)"
+            f"below), "
+            + (f"{fmt_count(tot.loc[last, 'shortfall'])} places are short"
+               if tot.loc[last, "shortfall"] >= 0.5 else "no places are short")
+            + f" in {fmt_year(last)}, counted by planning area and age group (no margin)"
             + (f": {_join(by_age)}." if by_age else ".")
         )
     plan_text = _plan_paragraph(data, "early_years", "early years places")
-    if residual_shortfall(data, "early_years") is not None:
+    res = residual_shortfall(data, "early_years")
+    # (not where nothing is short either way: a Stoke-on-Trent trial)
+    if res is not None and ((res[["shortfall_before", "shortfall_after"]].to_numpy() >= 0.5).any()
+                            or ("shortfall" in tot and bool((tot["shortfall"] >= 0.5).any()))):
         plan_text += (" The plan counts the early years places of all age groups together in "
                       "each planning area (a place can be re-registered for a younger child, with "
                       "more staff), so its shortfall can be smaller than the sum by age group.")
