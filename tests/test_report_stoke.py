@@ -98,6 +98,7 @@ def test_history_is_called_the_census_count_everywhere_not_derived(stoke):
     assert "Births for the one primary planning area are the ONS births" in text
     row = data.sources[data.sources["table"] == "pupils_by_area"]
     assert len(row) == 1 and "It is observed, not an estimate." in row["note"].iloc[0]
+    assert row["kind"].iloc[0] == "actual"
     assert "DERIVED" not in text
 
 

@@ -1431,16 +1431,17 @@ def _sources_table(provenance, whole: bool = False) -> pd.DataFrame:
         if key in seen:
             continue
         seen.add(key)
+        # the census's own count where every area has the whole of its phase: not "derived"
+        census = whole and d.get("note") == DERIVED_NOTE
         rows.append(
             {
                 "table": d.get("table", ""),
                 "file": str(d.get("path", "")).rsplit("/", 1)[-1],
                 "publisher": d.get("publisher", ""),
                 "years": _years_label(d.get("table", ""), d.get("kind", ""), years),
-                "kind": d.get("kind", ""),
+                "kind": "actual" if census else d.get("kind", ""),
                 "sha256": str(d.get("sha256", ""))[:12],
-                "note": (WHOLE_PHASE_NOTE if whole and d.get("note") == DERIVED_NOTE
-                         else d.get("note", "")),
+                "note": WHOLE_PHASE_NOTE if census else d.get("note", ""),
             }
         )
     return pd.DataFrame(rows, columns=["table", "file", "publisher", "years", "kind", "sha256", "note"])
