@@ -7,6 +7,7 @@ text. SVG output is made deterministic: fixed hash salt, no date metadata, text 
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -44,12 +45,15 @@ def _figure(width: float, height: float):
     fig = Figure(figsize=(width, height), dpi=100)
     FigureCanvasAgg(fig)
     # fixed margins (no tight bbox: it draws the figure twice); legend sits in the right margin
-    fig.subplots_adjust(left=0.09, right=0.76, top=0.9, bottom=0.11)
+    fig.subplots_adjust(left=0.115, right=0.76, top=0.9, bottom=0.11)
     return fig
 
 
-def svg_of(fig) -> str:
-    """Return a figure as SVG text without the XML prolog (for inline HTML)."""
+def svg_of(fig, title: str = "") -> str:
+    """Return a figure as SVG text without the XML prolog (for inline HTML), named for
+    assistive technology by ``title`` (``role="img"``, ``aria-label`` and a ``<title>``
+    element): matplotlib draws its text as paths, so a screen reader found nothing to read
+    in a chart (a Stoke-on-Trent trial)."""
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     text = buf.getvalue()
@@ -57,6 +61,10 @@ def svg_of(fig) -> str:
     svg = text[start:]
     # drop fixed pixel sizes so CSS can scale the chart; keep the viewBox
     svg = re.sub(r'(<svg[^>]*?)\swidth="[^"]*"\sheight="[^"]*"', r"\1", svg, count=1)
+    if title:
+        label = html.escape(title, quote=True)
+        svg = re.sub(r"<svg\b([^>]*)>", lambda m: f'<svg{m.group(1)} role="img" '
+                     f'aria-label="{label}">\n<title>{label}</title>', svg, count=1)
     return svg
 
 
@@ -149,7 +157,7 @@ def area_chart(
             ax.text(first - 0.4, 0.02, "births projected", transform=ax.get_xaxis_transform(),
                     fontsize=6.5, color="#666666", va="bottom", ha="left")
         _finish(ax, d[nc.YEAR], "pupils / places", title)
-        svg = svg_of(fig)
+        svg = svg_of(fig, title)
     return svg
 
 
@@ -198,7 +206,7 @@ def phase_chart(
         h2, l2 = ax2.get_legend_handles_labels()
         ax.legend(h1 + h2, l1 + l2, loc="upper left", bbox_to_anchor=(1.1, 1.0), frameon=False,
                   fontsize=7)
-        svg = svg_of(fig)
+        svg = svg_of(fig, title)
     return svg
 
 
@@ -274,7 +282,7 @@ def send_chart(
             ax.step(c[nc.YEAR], c["capacity_after"], where="mid", color=COLOURS["planned"],
                     lw=1.4, ls="-.", label="capacity with plan")
         _finish(ax, g.index, "places", title)
-        svg = svg_of(fig)
+        svg = svg_of(fig, title)
     return svg
 
 
@@ -338,5 +346,5 @@ def early_years_chart(
                        fontsize=7)
         if title:
             fig.suptitle(title, x=0.08, ha="left", fontsize=9)
-        svg = svg_of(fig)
+        svg = svg_of(fig, title)
     return svg

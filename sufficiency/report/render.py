@@ -15,6 +15,7 @@ import logging
 import math
 import os
 import pickle
+import re
 import shutil
 import tempfile
 import time
@@ -257,6 +258,8 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         "proposed": text.proposed(data),
         "key_proposed": analysis.key_decision_withheld(data),
         "key_heading": text.key_decision_heading(data),
+        "one_area_per_phase": text.one_area_per_phase(data),
+        "no_key_decision": text.no_key_decision(data) if data.key_decision is None else "",
         "warnings": text.warnings_listed(data),
         "key_nothing": text.key_decision_nothing(data),
         "decisions": [(k, text.council_style(str(v))) for k, v in data.decisions.items()],
@@ -293,7 +296,10 @@ def _svg_as_image(svg: str) -> str:
     renders it as one image instead of styling and laying out each of its elements as part of
     the document (about half the PDF's layout time for the Worcestershire report)."""
     payload = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return f'<img alt="chart" src="data:image/svg+xml;base64,{payload}">'
+    # the chart's own name as its alternative text ("chart" told a screen reader nothing)
+    m = re.search(r'<svg\b[^>]*\baria-label="([^"]*)"', svg)
+    alt = m.group(1) if m else "chart"
+    return f'<img alt="{alt}" src="data:image/svg+xml;base64,{payload}">'
 
 
 def render_html(data, sections: dict | None = None, *, for_pdf: bool = False) -> str:

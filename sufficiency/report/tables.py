@@ -259,6 +259,14 @@ def schools_table(data, area: str) -> Table:
                 if phase == "secondary" else
                 " Year groups of first, infant and junior schools from their names")
         note += "; the capacity file gives only their phase."
+    plain_secondary = (phase == "secondary") & ~sch["ncy_named"].astype(bool) & (sch["ncy_min"] == 7) \
+        & (sch["ncy_max"] == 13)
+    if plain_secondary.any():
+        # a Stoke-on-Trent trial: all 16 schools shown Y7-Y13, though the city's census has
+        # 696 sixth-formers and two of them are 14-19 studio schools
+        note += (" Y7-Y13 is the capacity file's secondary phase, not each school's own range: "
+                 "the file does not say which schools have a sixth form or take pupils from "
+                 "Year 10 (an 11-16 school teaches Y7-Y11).")
     out = pd.DataFrame({
         "school": names.to_numpy(),
         "year groups": [f"{nc.ncy_label(a)}-{nc.ncy_label(b)}" for a, b in zip(lo, hi)],
@@ -426,7 +434,9 @@ def capital_programme(data) -> Table | None:
     g = p.groupby(keys, as_index=False, sort=True)[["permanent", "temporary", "cost"]].sum()
     if phase:
         wide = g.pivot_table(index=nc.YEAR, columns=phase, values="cost", aggfunc="sum", fill_value=0.0)
-        wide.columns = [f"cost {str(c).replace('_', ' ')}" for c in wide.columns]
+        # "secondary cost", not "cost secondary" (a Stoke-on-Trent trial's heading)
+        wide.columns = [f"{ {'special': 'special school'}.get(str(c), str(c).replace('_', ' ')) } cost"
+                        for c in wide.columns]
         wide["total cost"] = wide.sum(axis=1)
         by_year = g.groupby(nc.YEAR)
         wide["permanent places"] = by_year["permanent"].sum()

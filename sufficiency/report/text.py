@@ -228,9 +228,11 @@ def executive_summary(data: ReportData) -> list[str]:
                 f"{fmt_count(pos['demand'])} pupils against {fmt_count(pos['capacity'])} places, "
                 f"a {'surplus' if spare else 'deficit'} of {fmt_count(abs(pos['surplus']))} "
                 f"({share}); "
-                + (f"{pos['red_areas']} of {pos['areas']} planning areas short of places with "
-                   f"the {fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} places "
-                   "in total." if pos["red_areas"] else
+                + ((f"{pos['red_areas']} of {pos['areas']} planning areas short of places "
+                    if pos["areas"] > 1 else "its one planning area short of places ")
+                   + f"with the {fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} "
+                   + ("places in total." if pos["areas"] > 1 else "places.")
+                   if pos["red_areas"] else
                    f"no planning area short of places with the {fmt_pct(margin)} margin.")
             )
     intake = intake_sentence(data)
@@ -243,10 +245,20 @@ def executive_summary(data: ReportData) -> list[str]:
     paras += [_tier_change_sentence(t, where=True) for t in data.tier_changes]
     paras += [_left_short_sentence(d, the_plan(data)) for d in data.mainstream_left_short]
     paras += _send_early_years_summary(data)
-    paras.append(
-        "Shortfalls are counted per planning area and are never offset between areas: a "
-        "surplus in one planning area does not meet a need in another."
-    )
+    if one_area_per_phase(data):
+        # a Stoke-on-Trent trial: "never offset between areas" of a city with one area a phase
+        paras.append(
+            "Each phase here is one planning area covering the whole authority (the DfE's "
+            "planning areas in the capacity data), so its shortfall is the authority's: it "
+            "assumes a pupil can take a place anywhere in the authority and does not show "
+            "where in it places are short; planning areas of the Council's own, where it uses "
+            "smaller ones, would show that."
+        )
+    else:
+        paras.append(
+            "Shortfalls are counted per planning area and are never offset between areas: a "
+            "surplus in one planning area does not meet a need in another."
+        )
     sure = how_sure_sentence(data)
     if sure:
         paras.append(sure)
@@ -274,6 +286,14 @@ def executive_summary(data: ReportData) -> list[str]:
     if data.capacity_behind_areas:
         paras.append(_cap(_behind_areas_fact(data)) + "; officers should confirm current "
                      "capacity and pupils on roll there before capital is committed.")
+    for d in data.council_spare_where_short:
+        paras.append(
+            _cap(_council_spare_fact(d, cap_year)) + ": the places on record are out of date, "
+            f"so this report's {d['phase']} shortfalls overstate the need"
+            + (", and it does not recommend the programme for approval until current "
+               "capacity is supplied." if data.approval_withheld == "council" else
+               "; officers should supply current capacity.")
+        )
     for b in data.capacity_behind:
         paras.append(
             _cap(_behind_fact(b)) + ": those places are out of date, so this report's "
@@ -353,7 +373,17 @@ def _published_capacity(data: ReportData) -> str:
     base = data.meta["base_year"]
     ours = [float(suff[(suff[nc.PHASE] == ph) & (suff[nc.YEAR] == base)]["capacity"].sum())
             for ph in ("primary", "secondary")]
-    more = [ph for ph, _, _ in _more_published_capacity(data)]
+    # a phase with no shortfall has a larger surplus on the Council's count, not a smaller
+    # shortfall (a Stoke-on-Trent trial: "the primary and secondary shortfalls here would be
+    # smaller" of a primary phase 21.5% surplus)
+    kinds: dict[bool, list[str]] = {}
+    for ph, _, _ in _more_published_capacity(data):
+        rows = suff[(suff[nc.PHASE] == ph) & (suff[nc.YEAR] >= base)]
+        kinds.setdefault("shortfall" in rows and bool((rows["shortfall"] > 0).any()), []).append(ph)
+    more = ([f"the {_join(kinds[False])} surplus here would be larger"] if False in kinds else [])
+    if True in kinds:
+        more.append(f"the {_join(kinds[True])} shortfalls "
+                    + ("smaller" if more else "here would be smaller"))
     year = int(cur[nc.YEAR].iloc[0])
     return (f" The DfE's school places scorecard counts {fmt_count(theirs[0])} primary and "
             f"{fmt_count(theirs[1])} secondary places in {fmt_year(year)} (the Council's own "
@@ -361,9 +391,25 @@ def _published_capacity(data: ReportData) -> str:
             + ". The scorecard's is a whole-authority count on the Council's own basis, which "
             "may differ from the school capacity survey's, so the two are not directly "
             "comparable" + (f"; officers should reconcile them, since if the Council's count "
-                            f"holds the {_join(more)} shortfalls here would be smaller"
-                            if more else "")
+                            f"holds {_join(more)}" if more else "")
             + ".")
+
+
+def _gbp_shown(value: float) -> float:
+    """The amount :func:`fmt_gbp_m` prints for ``value`` [GBP]."""
+    v = float(value)
+    return round(v / 1e5) * 1e5 if abs(v) >= 1e6 or v == 0 else round(v / 1e3) * 1e3
+
+
+def _rounded_apart(*costs: float) -> str:
+    """"; rounded on their own, the two together make £16.3m" when the costs as printed do not
+    add up to their sum as printed (a Stoke-on-Trent trial: £12.5m lasting and £3.9m
+    temporary of a £16.3m programme), else ""."""
+    total = float(sum(costs))
+    if abs(sum(_gbp_shown(c) for c in costs) - _gbp_shown(total)) < 1.0:
+        return ""
+    return (f"; rounded on their own, the {'two' if len(costs) == 2 else 'parts'} together "
+            f"make {fmt_gbp_m(total)}")
 
 
 def _programme_sentence(data: ReportData) -> str:
@@ -394,7 +440,8 @@ def _programme_sentence(data: ReportData) -> str:
         split = (f" Of its mainstream places, {fmt_count(t['lasting_places'])} are lasting "
                  f"(expansions and new schools, {fmt_gbp_m(t['lasting_cost'])}) and "
                  f"{fmt_count(t['temporary_places'])} temporary (bulge classes, "
-                 f"{fmt_gbp_m(t['temporary_cost'])}).")
+                 f"{fmt_gbp_m(t['temporary_cost'])})"
+                 + _rounded_apart(t["lasting_cost"], t["temporary_cost"]) + ".")
         if t["mostly_temporary"] or t["runs"]:
             facts, where = _temporary_warning(data)
             split += (" WARNING: " + _cap("; ".join(facts)) + "; officers should consider a "
@@ -572,10 +619,15 @@ def _surplus_clause(data: ReportData, phase: str, year: int) -> str:
                    + (fmt_pct(r.surplus_pct, down=True) if np.isfinite(r.surplus_pct)
                       else "(places, but no pupils forecast)")
                    for r in above.head(3).itertuples()])
+    # a phase of one planning area (Stoke-on-Trent) is that area: "with 1 of 1 planning areas
+    # above it, the most Stoke-on-Trent 21.5%" said the same share twice
+    where = (f" (the phase is one planning area, {data.area_name(rows[nc.AREA].iloc[0])})"
+             if len(rows) == 1 else
+             f", with {len(above)} of {len(rows)} planning areas above it"
+             + (f" (the highest: {named})" if named else ""))
     return (f"notes that {PHASE_LABELS[phase]} places are forecast to exceed demand by "
             f"{fmt_pct((cap - demand) / demand, down=True)} of pupils in {fmt_year(year)}, more "
-            f"than the {fmt_pct(ceiling)} surplus ceiling, with {len(above)} of {len(rows)} "
-            "planning areas above it" + (f", the most {named}" if named else "")
+            f"than the {fmt_pct(ceiling)} surplus ceiling{where}"
             + "; asks officers to review the surplus places with the schools concerned "
             "(admission numbers and other uses of the space);")
 
@@ -698,6 +750,19 @@ def recommendations(data: ReportData) -> list[str]:
                 "officers to supply each planning area's current capacity and re-run the plan "
                 f"before any approval{_behind_areas_condition(data)};"
             )
+        elif data.approval_withheld == "council":
+            spare = data.council_spare_where_short
+            phases = [d["phase"] for d in spare]
+            recs.append(
+                f"notes an indicative capital programme of {fmt_gbp_m(total)} for "
+                f"{_join(what)} in {plural(len(plan), 'project')} {_years_span(y0, y1)}, "
+                "which this report does not recommend for approval: "
+                + _join([_council_spare_fact(d, cap_year, "it") for d in spare])
+                + ", so the places on record are out of date and the programme's "
+                f"{_join(phases)} part overstates the need{_council_need(data, phases)}; asks "
+                "officers to supply each planning area's current capacity and re-run the plan "
+                f"before any approval{_behind_areas_condition(data)};"
+            )
         elif data.approval_withheld == "areas":
             b = data.capacity_behind_areas
             cost_b = sum(d["cost"] for d in b)
@@ -762,8 +827,8 @@ def recommendations(data: ReportData) -> list[str]:
         n = len(d["areas"])
         recs.append(
             f"notes that {the_programme(data)} still leaves {fmt_count(d['total'])} "
-            f"{PHASE_LABELS[d['phase']]} places short in {fmt_year(d['year'])} in {n} planning "
-            f"area{'s' if n != 1 else ''}"
+            f"{PHASE_LABELS[d['phase']]} places short in {fmt_year(d['year'])} "
+            + (f"in {n} planning areas" if n != 1 else f"in {d['areas'][0][0]}")
             + (f" ({d['why']})" if d["why"] else "") + left_short_ask(data, d) + ";"
         )
     for t in data.tier_changes:
@@ -816,7 +881,7 @@ def recommendations(data: ReportData) -> list[str]:
         # (a Coventry trial: agreed in principle in an area whose pupils already exceeded
         # its places on record, and with most of the programme's cost in such areas)
         withheld = key_decision_withheld(data)
-        own = withheld and data.approval_withheld != "phase"
+        own = withheld and data.approval_withheld not in ("phase", "council")
         # the forecast's last year: an alternative opening after it is not weighed against
         # demand at all (a 5-year horizon ended in 2027/28, before the options of September
         # 2028, and the appraisal then showed them leaving the whole shortfall)
@@ -1155,6 +1220,18 @@ def area_commentary(data: ReportData, area: str) -> str:
         text += (f"On the capacity shown there is no shortfall over the forecast period with "
                  f"the {margin} margin; "
                  f"the lowest surplus is {fmt_pct(rows['surplus_pct'].min(), down=True)}.")
+        # falling rolls: the spare places above the ceiling, which the recommendations raise
+        # (a Stoke-on-Trent trial's primary page said only "the lowest surplus is 8.1%" of an
+        # area 21.5% surplus by 2032/33)
+        ceiling = float(data.meta.get("ceiling", 0.10))
+        above = rows[np.isfinite(rows["surplus_pct"]) & (rows["surplus_pct"] > ceiling)]
+        if len(above) and above[nc.YEAR].max() == rows[nc.YEAR].max():
+            top = above.loc[above["surplus_pct"].idxmax()]
+            y0 = int(above[nc.YEAR].min())
+            text += (f" Spare places are above the {fmt_pct(ceiling)} surplus ceiling from "
+                     f"{fmt_year(y0)}, reaching {fmt_pct(top['surplus_pct'], down=True)} of "
+                     f"pupils ({fmt_count(top['capacity'] - top['demand'])} places) in "
+                     f"{fmt_year(int(top[nc.YEAR]))}.")
     else:
         worst = short.loc[short["shortfall"].idxmax()]
         y0, y1 = int(short[nc.YEAR].min()), int(short[nc.YEAR].max())
@@ -1395,7 +1472,19 @@ def how_sure_sentence(data: ReportData) -> str:
     return ("How sure the forecast is: forecasting past years from the data available at "
             "the time, this method missed the authority's pupil totals by a median of: "
             f"{'; '.join(by_h)}.{caught} These are whole-authority figures (section 3, "
-            "Accuracy track record): a planning area's are less certain.")
+            "Accuracy track record)"
+            + (", and each planning area here is the whole of its phase." if one_area_per_phase(data)
+               else ": a planning area's are less certain."))
+
+
+def one_area_per_phase(data: ReportData) -> bool:
+    """Whether each phase of places has one planning area, the whole authority's (Stoke-on-
+    Trent): what is said of planning areas smaller than an authority does not apply."""
+    a = data.areas
+    if a is None or a.empty or nc.PHASE not in a:
+        return False
+    counts = a[a[nc.PHASE].isin(["primary", "secondary"])].groupby(nc.PHASE).size()
+    return len(counts) > 0 and bool((counts == 1).all())
 
 
 def accuracy_sentences(data: ReportData) -> list[str]:
@@ -1770,9 +1859,11 @@ def _left_short_sentence(d: dict, plan: str = "the recommended plan") -> str:
     areas = _join([f"{name} {fmt_count(v)}" for name, v in d["areas"]])
     if sum(round(v) for _, v in d["areas"]) != round(d["total"]):
         areas += "; each figure rounded on its own"
+    # one area: named, not "in 1 planning area (Stoke-on-Trent 807)" after "807 ... places"
+    where = (f"in one planning area, {d['areas'][0][0]}" if n == 1 else
+             f"in {n} planning areas ({areas})")
     text = (f"With {plan}, {fmt_count(d['total'])} {PHASE_LABELS[d['phase']]} "
-            f"places are still short in {when}, in {n} planning area{'s' if n != 1 else ''} "
-            f"({areas})")
+            f"places are still short in {when}, {where}")
     return text + (f": {d['why']}." if d["why"] else ".")
 
 
@@ -1837,8 +1928,12 @@ def _plan_paragraph(data: ReportData, phase: str, what: str) -> str:
         cells = cells_before_after(data, phase)
         whole = cells is not None and set(cells[nc.AREA].astype(str)) == {data.meta.get("authority")}
         who = "the authority is not" if whole else "no planning area is"
-        return text + (f"With it, {who} short of {what} with the "
-                       f"{fmt_pct(data.meta['margin'])} margin by {fmt_year(last[nc.YEAR])}.")
+        # "adds no early years places. With it, no planning area is short" (a Stoke-on-Trent
+        # trial): without places added, the area is not short without it either
+        return text + (("With it, " if mine is not None and len(mine) else "")
+                       + f"{who if mine is not None and len(mine) else _cap(who)} short of "
+                       f"{what} with the {fmt_pct(data.meta['margin'])} margin by "
+                       f"{fmt_year(last[nc.YEAR])}.")
     text += (f"{'It still leaves' if mine is not None and len(mine) else 'That leaves'} "
              f"{fmt_count(last['shortfall_after'])} {what} short in {fmt_year(last[nc.YEAR])} "
              f"(including the {fmt_pct(data.meta['margin'])} margin"
@@ -1947,12 +2042,17 @@ def early_years_commentary(data: ReportData) -> list[str]:
                   for a in ages if g.loc[(last, a), "shortfall"] >= 0.5]
         paras.append(
             f"Against a supply of {fmt_count(tot.loc[last, 'supply'])} places (an assumption: see "
-            f"below), {fmt_count(tot.loc[last, 'shortfall'])} places are short in "
-            f"{fmt_year(last)}, counted by planning area and age group (no margin)"
+            f"below), "
+            + (f"{fmt_count(tot.loc[last, 'shortfall'])} places are short"
+               if tot.loc[last, "shortfall"] >= 0.5 else "no places are short")
+            + f" in {fmt_year(last)}, counted by planning area and age group (no margin)"
             + (f": {_join(by_age)}." if by_age else ".")
         )
     plan_text = _plan_paragraph(data, "early_years", "early years places")
-    if residual_shortfall(data, "early_years") is not None:
+    res = residual_shortfall(data, "early_years")
+    # (not where nothing is short either way: a Stoke-on-Trent trial)
+    if res is not None and ((res[["shortfall_before", "shortfall_after"]].to_numpy() >= 0.5).any()
+                            or ("shortfall" in tot and bool((tot["shortfall"] >= 0.5).any()))):
         plan_text += (" The plan counts the early years places of all age groups together in "
                       "each planning area (a place can be re-registered for a younger child, with "
                       "more staff), so its shortfall can be smaller than the sum by age group.")
@@ -2110,6 +2210,26 @@ def warnings_listed(data: ReportData) -> list[str]:
     return out
 
 
+def no_key_decision(data: ReportData) -> str:
+    """Section 7 when the model names no key decision: where the options of the areas the
+    plan builds in are appraised instead (a Stoke-on-Trent trial: "(its report settings: see
+    Assumptions)" pointed to a table that has no report settings, and the £12.5m expansion
+    went unappraised in the chapter)."""
+    out = "No key decision is named in the model definition, so no single decision is appraised here."
+    plan = data.plan
+    if plan is not None and len(plan) and nc.PHASE in plan:
+        main = plan[plan[nc.PHASE].isin(["primary", "secondary"])]
+        pairs = list(dict.fromkeys(zip(main[nc.AREA].astype(str), main[nc.PHASE])))
+        if pairs:
+            names = [area_phase(data.area_name(a), ph) for a, ph in pairs]
+            n = len(pairs)
+            out += (f" The options considered for the planning area{'s' if n > 1 else ''} where "
+                    f"the plan builds ({_join(names)}) are on {'their pages' if n > 1 else 'its page'} "
+                    "in section 4, with the projects chosen; the capital programme is in section 8.")
+    return out + (" The optimiser's whole catalogue of options is in the appendix, sheet Options."
+                  if data.options is not None and len(data.options) else "")
+
+
 def key_decision_heading(data: ReportData) -> str:
     """The key decision's area as section 7 opens on it, its phase and code said once (a
     Coventry trial: "Planning area 3310045 (secondary) (secondary, planning area 3310045)");
@@ -2193,6 +2313,23 @@ def _behind_areas_recommendation(data: ReportData) -> str:
             + ";")
 
 
+def _council_spare_fact(d: dict, cap_year: int | None = None, who: str = "this report") -> str:
+    """One :func:`~sufficiency.report.analysis.council_spare_where_short` entry in words: "in
+    2024/25 this report forecasts 15,706 secondary (Y7-Y13) pupils against the 15,149 places
+    of the capacity data (the DfE's 2014/15 figure), while the Council's own return for that
+    year (DfE school places scorecard) counts 16,924 secondary places, 9.2% of them
+    unfilled"."""
+    kind = "forecasts" if d.get("forecast", True) else "counts"
+    return (f"in {fmt_year(d['year'])} {who} {kind} {fmt_count(d['pupils'])} "
+            f"{PHASE_LABELS[d['phase']]} pupils against the {fmt_count(d['places'])} places of "
+            "the capacity data" + (f" (the DfE's {fmt_year(cap_year)} figure)" if cap_year else "")
+            + ", while the Council's own return for that year (DfE school places scorecard) "
+            + (f"counts {fmt_count(d['council_places'])} {d['phase']} places, "
+               f"{fmt_pct(d['council_unfilled'])} of them unfilled"
+               if np.isfinite(d["council_places"]) else
+               f"reports {fmt_pct(d['council_unfilled'])} of its {d['phase']} places unfilled"))
+
+
 def _behind_fact(b: dict) -> str:
     """One :func:`~sufficiency.report.analysis.capacity_behind` entry in words: "in 2022/23
     the authority's 84,276 secondary (Y7-Y13) pupils already exceeded the 79,083 places of
@@ -2243,7 +2380,34 @@ def plain_note(note: str) -> str:
     before each parenthesis already say it ("Holt's damped trend at fixed parameters
     (births_method 'holt_fixed')", "the second 15 hours ... for 3- and 4-year-olds
     (extended_3_4)"); the settings themselves are in the appendix, sheet Assumptions."""
-    return _NOTE_KEYS.sub("", str(note))
+    out = _NOTE_KEYS.sub("", str(note))
+    out = _OTHER_MODEL.sub("", out)
+    out = _AS_SECTION.sub("in the model definition", out)
+    out = _KIND.sub("", out)
+    return _RMS.sub(_rms_words, out)
+
+
+#: the SEND intervals' "RMS log error by horizon: h1 0.186, h2 0.340" (a Stoke-on-Trent trial:
+#: "h1" and "RMS" in a Cabinet report's prose)
+_RMS = re.compile(r"RMS log error by horizon: ((?:h\d+ [\d.]+(?:, )?)+)")
+
+
+def _rms_words(m: re.Match) -> str:
+    """:data:`_RMS` in words: "typical error (root mean square, on a log scale) 1 year ahead
+    0.186, 2 years ahead 0.340"."""
+    parts = [p.split() for p in m.group(1).split(", ") if p.strip()]
+    said = [f"{int(h[1:])} year{'s' if int(h[1:]) != 1 else ''} ahead {v}" for h, v in parts]
+    return "typical error (root mean square, on a log scale) " + _join(said)
+
+
+#: another authority's model file offered as an example in a note ("(models/worcestershire.toml
+#: has them, with their sources)"): a Stoke-on-Trent trial's Cabinet report sent its reader to
+#: Worcestershire's model
+_OTHER_MODEL = re.compile(r"\s*\(models/[\w.-]+\.toml[^()]*\)")
+#: "given as [[early_years.entitlements]]": the model file's section, said in words
+_AS_SECTION = re.compile(r"\bas \[\[?[a-z0-9_]+(?:\.[a-z0-9_]+)*\]\]?")
+#: a derived table's own label in brackets ("(kind 'projected')")
+_KIND = re.compile(r"\s*\(kind '[^'()]*'\)")
 
 
 #: the parts of a run, in words, for the report's list of what is not available
@@ -2524,7 +2688,21 @@ def _send_early_years_summary(data: ReportData) -> list[str]:
             before, added = d["plan"]["before"], d["plan"]["added"]
             margin = fmt_pct(data.meta["margin"])
             pooled = (" (age groups together)" if d["key"] == "early_years" else "")
-            if left[0] < 0.5:
+            if left[0] < 0.5 and before < 0.5 and added < 0.5:
+                # nothing short and nothing added: the places there meet it, not the plan (a
+                # Stoke-on-Trent trial: "The proposed plan meets the modelled need" of a plan
+                # adding no early years places)
+                w = d.get("worst_after")
+                text += (" The supply already there meets the " if d["key"] == "early_years"
+                         else " The places already there meet the ")
+                text += (""
+                         + ("modelled " if d["key"] == "early_years" and
+                            _only_default_entitlements(data) else "")
+                         + f"need with the {margin} margin{pooled} to {fmt_year(left[1])}, the "
+                         "plan's last year, with no places added"
+                         + (f", though {fmt_count(w[0])} places are short in {fmt_year(w[1])}"
+                            if w is not None and w[0] >= 0.5 else "") + ".")
+            elif left[0] < 0.5:
                 w = d.get("worst_after")
                 text += (f" {_cap(the_plan(data))} meets the "
                          + ("modelled " if d["key"] == "early_years" and
