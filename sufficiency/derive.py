@@ -21,12 +21,21 @@ import pandas as pd
 from . import nomenclature as nc
 from .exceptions import ConfigError, DataQualityWarning, SchemaError
 
-__all__ = ["area_shares", "year_group_shares", "apportion_pupils", "apportion_births", "check_area_phases", "DERIVED_NOTE"]
+__all__ = ["area_shares", "year_group_shares", "apportion_pupils", "apportion_births", "check_area_phases", "DERIVED_NOTE",
+           "WHOLE_PHASE_NOTE"]
 
 DERIVED_NOTE = (
     "Planning-area pupil history is derived: the authority's year-group totals (DfE January "
     "census) apportioned by each area's share of its phase's pupils on roll in the DfE SCAP "
     "2015 school capacity file. It is not observed data."
+)
+#: :data:`DERIVED_NOTE` where every planning area has the whole of its phase (Stoke-on-Trent:
+#: one primary and one secondary area): the apportionment gives each area the census's count
+WHOLE_PHASE_NOTE = (
+    "Planning-area pupil history is the authority's own January census count (DfE) by year "
+    "group: each planning area here has the whole of its phase, so apportioning the "
+    "authority's totals by the areas' shares of their phase's pupils on roll (SCAP 2015) "
+    "gives each area all of its phase's pupils. It is observed, not an estimate."
 )
 
 

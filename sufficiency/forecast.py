@@ -1506,11 +1506,16 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
         f"{np.sqrt(noise.phi / 300):.1%} for a year group of 300 (one standard deviation; "
         f"log-scale variance {noise.phi:.3f} / pupils, {noise.source})."
     )
-    if inputs.derived:
+    if inputs.derived and (inputs.pupils[nc.KIND] == "derived").any():
         notes.append(
             "Intervals come from authority-level errors, widened for each planning area's size; "
             "planning-area history is derived, so differences between areas' trends are not in "
             "them and area-level uncertainty is still understated."
+        )
+    elif inputs.derived:  # every area has the whole of its phase: the census's own count
+        notes.append(
+            "Intervals come from authority-level errors: each planning area here has the whole "
+            "of its phase, so they are the errors of forecasts for areas of its kind."
         )
     area_by_code = {a.code: a for a in cfg.areas}
 

@@ -24,6 +24,7 @@ from ._values import did_you_mean_code, joined, plural
 from .config import ModelConfig
 from .derive import (
     DERIVED_NOTE,
+    WHOLE_PHASE_NOTE,
     apportion_births,
     apportion_pupils,
     area_shares,
@@ -457,6 +458,11 @@ def _la_numbers(area_codes: list[str]) -> list[int] | None:
 
 
 #: the warning of a model whose planning-area history is derived (its notes say more)
+#: the births note where the authority has one primary planning area: nothing to split
+ONE_PRIMARY_AREA_BIRTHS = (
+    "Births for the one primary planning area are the ONS births of the authority's "
+    "districts: with one primary area there is nothing to split."
+)
 DERIVED_WARNING = ("planning-area pupil history is derived from authority totals (see notes); "
                    "supply a school-level census extract as [data.pupils_by_area] to use "
                    "observed data")
@@ -727,15 +733,21 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
                 "schools from Reception by their names; the authority's "
                 f"{nc.academic_year_label(cap_year)} year-group sizes as weights).")
         pupils = apportion_pupils(authority_pupils, pupil_shares)
-        notes.append(DERIVED_NOTE)
+        # every area with the whole of its phase (Stoke-on-Trent) has the census's own count:
+        # not "derived" in the notes, the sources or a warning (a Stoke-on-Trent trial's
+        # validate and Method chapter called it derived while section 4 said it was observed)
+        whole = not (pupils[nc.KIND] == "derived").any()
+        note = WHOLE_PHASE_NOTE if whole else DERIVED_NOTE
+        notes.append(note)
         prov.append(
             Provenance(
                 "pupils_by_area", "(derived)", "", "derive.apportion_pupils", len(pupils),
-                (int(pupils[nc.YEAR].min()), int(pupils[nc.YEAR].max())), "derived",
-                "sufficiency", DERIVED_NOTE,
+                (int(pupils[nc.YEAR].min()), int(pupils[nc.YEAR].max())),
+                "actual" if whole else "derived", "sufficiency", note,
             )
         )
-        warnings.warn(DERIVED_WARNING, DataQualityWarning, stacklevel=2)
+        if not whole:
+            warnings.warn(DERIVED_WARNING, DataQualityWarning, stacklevel=2)
     else:
         if by_area.reader == "school_census":
             la = read_school_census(by_area.path, capacity[[nc.SCHOOL, nc.AREA, "ncy_min", "ncy_max"]],
@@ -832,13 +844,16 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
                         "cells that rest on it as resting on projected births (column "
                         "births_projected of the forecast table)."
                     )
-            notes.append(
-                "Births by primary planning area are derived: ONS district births split across "
-                "the primary areas each district feeds, in proportion to their SCAP 2015 "
-                "primary rolls" + (" per year group taught (a first school's roll covers "
-                                   "Reception-Year 4)." if any(a.year_groups and a.phase == "primary"
-                                                                for a in cfg.areas) else ".")
-            )
+            if sum(1 for a in cfg.areas if a.phase == "primary") == 1:
+                notes.append(ONE_PRIMARY_AREA_BIRTHS)
+            else:
+                notes.append(
+                    "Births by primary planning area are derived: ONS district births split "
+                    "across the primary areas each district feeds, in proportion to their SCAP "
+                    "2015 primary rolls" + (
+                        " per year group taught (a first school's roll covers Reception-Year 4)."
+                        if any(a.year_groups and a.phase == "primary" for a in cfg.areas)
+                        else "."))
         else:
             lb = read_tidy(b_src.path, "births", known_areas=area_codes)
             births = lb.data

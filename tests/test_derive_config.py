@@ -246,9 +246,27 @@ code = "8610002"
 name = "Stoke secondary"
 phase = "secondary"
 ''')
-    inputs = load_inputs(load_model(tmp_path / "stoke.toml"))
+    import warnings as _warnings
+
+    from sufficiency.derive import DERIVED_NOTE, WHOLE_PHASE_NOTE
+    from sufficiency.inputs import DERIVED_WARNING, ONE_PRIMARY_AREA_BIRTHS
+
+    with _warnings.catch_warnings(record=True) as got:
+        _warnings.simplefilter("always")
+        inputs = load_inputs(load_model(tmp_path / "stoke.toml"))
     assert set(inputs.pupils["kind"]) == {"actual"} and inputs.derived
+    # the engine's own notes, sources and warnings say what the report says: the census's
+    # count, not "derived" (a Stoke-on-Trent trial's validate warned it was derived)
+    assert WHOLE_PHASE_NOTE in inputs.notes and DERIVED_NOTE not in inputs.notes
+    assert ONE_PRIMARY_AREA_BIRTHS in inputs.notes
+    assert not any(n.startswith("Births by primary planning area are derived") for n in inputs.notes)
+    assert DERIVED_WARNING not in [str(w.message) for w in got]
+    row = [p for p in inputs.provenance if p.table == "pupils_by_area"]
+    assert len(row) == 1 and row[0].kind == "actual" and row[0].note == WHOLE_PHASE_NOTE
     res = run_forecast(inputs)
+    assert not any("understated" in n for n in res.notes)
+    assert any(n.startswith("Intervals come from authority-level errors: each planning area here "
+                            "has the whole of its phase") for n in res.notes)
     pt = res.phase_totals()
     six = pt[(pt["phase"] == "sixth_form") & (pt["year"] == pt["year"].max())].iloc[0]
     assert six["pupils_upper"] - six["pupils_lower"] > 0.05 * six["pupils"]

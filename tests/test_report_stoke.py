@@ -32,12 +32,11 @@ def _analyst_edits(path) -> None:
          'authority_name = "Stoke-on-Trent City Council"'),
         ('name = "Planning area 8610001 (primary)"  # TODO name', 'name = "Stoke-on-Trent"'),
         ('name = "Planning area 8610002 (secondary)"  # TODO name', 'name = "Stoke-on-Trent"'),
-        ('transfer = "equal"  # TODO transfers (equal split over the secondary areas)',
-         'transfer = { "8610002" = 1.0 }'),
         ("# TODO first_year:", "# first_year:"),
         ("# TODO names:", "# Names:"),
-        ("# TODO transfers:", "# Transfers:"),
     ]
+    # one secondary area: `sufficiency new` already sends it all of Year 6, with no TODO
+    assert 'transfer = { "8610002" = 1.0 }' in t and "TODO transfers" not in t
     for old, new in subs:
         assert old in t, f"sufficiency new no longer writes {old!r}"
         t = t.replace(old, new)
@@ -227,8 +226,8 @@ def test_the_stoke_report_prose_has_no_engine_words_nor_worcestershire(stoke):
     text = _text(html)
     assert "worcestershire" not in text.lower()
     assert "kind 'projected'" not in text
-    assert ("the places needed are understated until they are given in the model "
-            "definition.") in text
+    assert ("the places needed are understated until they are added to the model "
+            "definition with local take-up figures.") in text
 
 
 # 7. without a key decision, section 7 says where the options are ----------------------------
@@ -441,8 +440,9 @@ def test_the_send_intervals_note_is_in_words(stoke):
     _, html = stoke
     text = _text(html)
     assert "RMS log error" not in text and " h1 " not in text
-    assert re.search(r"typical error \(root mean square, on a log scale\) 1 year ahead 0\.\d{3}, "
-                     r"2 years ahead 0\.\d{3} and 3 years ahead 0\.\d{3}\.", text)
+    assert re.search(r"a typical error of \d+% 1 year ahead, \d+% 2 years ahead and \d+% 3 years "
+                     r"ahead \(root mean square of the log errors: 0\.\d{3}, 0\.\d{3}, 0\.\d{3}\)\.",
+                     text)
 
 
 def test_costs_that_do_not_add_up_as_printed_say_so(stoke):

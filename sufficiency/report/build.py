@@ -30,7 +30,6 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from .._values import plural
-from ..derive import DERIVED_NOTE
 from ..exceptions import ConfigError, SchemaError, SufficiencyError
 from ..inputs import ModelInputs, _todo_subjects, require_inputs
 from ..optimise.data import filled_share
@@ -1416,10 +1415,8 @@ def _years_label(table: str, kind: str, years) -> str:
     return lab[0] if years[0] == years[-1] else f"{lab[0]} to {lab[1]}"
 
 
-def _sources_table(provenance, whole: bool = False) -> pd.DataFrame:
-    """The Sources chapter's table, one row per file read or table derived; with ``whole``
-    (every planning area has the whole of its phase) the derived area history's note says
-    that it is the census's own count (:data:`WHOLE_PHASE_NOTE`)."""
+def _sources_table(provenance) -> pd.DataFrame:
+    """The Sources chapter's table, one row per file read or table derived."""
     rows = []
     seen = set()
     for p in provenance:
@@ -1431,66 +1428,18 @@ def _sources_table(provenance, whole: bool = False) -> pd.DataFrame:
         if key in seen:
             continue
         seen.add(key)
-        # the census's own count where every area has the whole of its phase: not "derived"
-        census = whole and d.get("note") == DERIVED_NOTE
         rows.append(
             {
                 "table": d.get("table", ""),
                 "file": str(d.get("path", "")).rsplit("/", 1)[-1],
                 "publisher": d.get("publisher", ""),
                 "years": _years_label(d.get("table", ""), d.get("kind", ""), years),
-                "kind": "actual" if census else d.get("kind", ""),
+                "kind": d.get("kind", ""),
                 "sha256": str(d.get("sha256", ""))[:12],
-                "note": WHOLE_PHASE_NOTE if census else d.get("note", ""),
+                "note": d.get("note", ""),
             }
         )
     return pd.DataFrame(rows, columns=["table", "file", "publisher", "years", "kind", "sha256", "note"])
-
-
-#: the derived history's note where every planning area has the whole of its phase (Stoke-on-
-#: Trent: one primary and one secondary area), so the apportionment gives it the census count
-WHOLE_PHASE_NOTE = (
-    "Planning-area pupil history is the authority's own January census count (DfE) by year "
-    "group: each planning area here has the whole of its phase, so apportioning the "
-    "authority's totals by the areas' shares of their phase's pupils on roll (SCAP 2015) "
-    "gives each area all of its phase's pupils. It is observed, not an estimate."
-)
-#: the forecast's note on intervals where the history is derived, and where instead every
-#: area has the whole of its phase (the authority-level errors then apply as they are)
-_DERIVED_INTERVALS = "Intervals come from authority-level errors, widened for each planning area's size"
-WHOLE_PHASE_INTERVALS = (
-    "Intervals come from authority-level errors: each planning area here has the whole of "
-    "its phase, so they are the errors of forecasts for areas of its kind."
-)
-#: the births note where the authority has one primary planning area (nothing to split)
-_BIRTHS_SPLIT = "Births by primary planning area are derived:"
-ONE_PRIMARY_AREA_BIRTHS = (
-    "Births for the one primary planning area are the ONS births of the authority's "
-    "districts: with one primary area there is nothing to split."
-)
-
-
-def _whole_phase_notes(notes: Iterable[str], whole: bool, areas: pd.DataFrame) -> list[str]:
-    """``notes`` as the report states them: where every planning area has the whole of its
-    phase (``whole``), the derived history's notes say that the history is the census's own
-    count, as section 4 and the SCAP file do (a Stoke-on-Trent trial: the Method chapter
-    called the history derived, "not observed data", and its intervals "understated" by the
-    derivation, while section 4 said it was the census's count); with one primary area, the
-    births are not split either."""
-    notes = [str(n) for n in notes]
-    if not whole:
-        return notes
-    one_primary = int((areas[nc.PHASE] == "primary").sum()) == 1 if nc.PHASE in areas else False
-    out = []
-    for n in notes:
-        if n == DERIVED_NOTE:
-            n = WHOLE_PHASE_NOTE
-        elif n.startswith(_DERIVED_INTERVALS):
-            n = WHOLE_PHASE_INTERVALS
-        elif one_primary and n.startswith(_BIRTHS_SPLIT):
-            n = ONE_PRIMARY_AREA_BIRTHS
-        out.append(n)
-    return out
 
 
 def _sentence(note: str) -> str:
@@ -1848,8 +1797,7 @@ def build_report(
         key["area_name"] = dict(zip(areas[nc.AREA], areas["name"])).get(key["area"], key["area"])
     derived_areas = frozenset(inputs.pupils.loc[inputs.pupils[nc.KIND] == "derived", nc.AREA]
                               .astype(str).unique())
-    whole = bool(inputs.derived) and not derived_areas
-    notes = [_sentence(n) for n in _whole_phase_notes(inputs.notes, whole, areas)]
+    notes = [_sentence(n) for n in inputs.notes]
     fc_notes = [n for n in (str(x) for x in (getattr(forecast, "notes", ()) or ()))
                 if n not in inputs.notes]
     return ReportData(
@@ -1868,7 +1816,7 @@ def build_report(
         early_years=_frame_or_none(early_years),
         accuracy=_accuracy_table(inputs, scorecards, backtest),
         assumptions=_assumptions_table(inputs, forecast),
-        sources=_sources_table(provenance, whole),
+        sources=_sources_table(provenance),
         notes=tuple(notes),
         missing=MappingProxyType(missing),
         key_decision=key,
@@ -1883,7 +1831,7 @@ def build_report(
                        if send is not None else None),
         early_years_takeup_january=_takeup_january(early_years),
         early_years_supply_assumed=_supply_assumed(early_years),
-        forecast_notes=tuple(_whole_phase_notes(fc_notes, whole, areas)),
+        forecast_notes=tuple(fc_notes),
         benchmark=_benchmark_table(scorecards, cfg.authority),
         binding=_frame_or_none(allocation, "binding"),
         published=(published.data if published is not None and len(published.data) else None),

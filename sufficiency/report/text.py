@@ -2383,21 +2383,7 @@ def plain_note(note: str) -> str:
     out = _NOTE_KEYS.sub("", str(note))
     out = _OTHER_MODEL.sub("", out)
     out = _AS_SECTION.sub("in the model definition", out)
-    out = _KIND.sub("", out)
-    return _RMS.sub(_rms_words, out)
-
-
-#: the SEND intervals' "RMS log error by horizon: h1 0.186, h2 0.340" (a Stoke-on-Trent trial:
-#: "h1" and "RMS" in a Cabinet report's prose)
-_RMS = re.compile(r"RMS log error by horizon: ((?:h\d+ [\d.]+(?:, )?)+)")
-
-
-def _rms_words(m: re.Match) -> str:
-    """:data:`_RMS` in words: "typical error (root mean square, on a log scale) 1 year ahead
-    0.186, 2 years ahead 0.340"."""
-    parts = [p.split() for p in m.group(1).split(", ") if p.strip()]
-    said = [f"{int(h[1:])} year{'s' if int(h[1:]) != 1 else ''} ahead {v}" for h, v in parts]
-    return "typical error (root mean square, on a log scale) " + _join(said)
+    return _KIND.sub("", out)
 
 
 #: another authority's model file offered as an example in a note ("(models/worcestershire.toml
