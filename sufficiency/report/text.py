@@ -24,7 +24,7 @@ from ..early_years import AGE_GROUP_LABELS, DEFAULT_ENTITLEMENTS_NOTE
 from ..forecast import NO_HOUSING_NOTE
 from ..optimise.results import BULGE_RUN
 from ..optimise.results import opening as fmt_opening
-from ..send import ASSUMED_CAPACITY_NOTE
+from ..send import ASSUMED_CAPACITY_NOTE, SEND_PHASE_LABELS
 from .analysis import (
     AREA_BEHIND_TOLERANCE,
     after_the_peak,
@@ -84,11 +84,6 @@ PHASE_LABELS = {
     "early_years": "early years",
 }
 
-SEND_PHASE_LABELS = {
-    "special_primary": "primary age (0-10)",
-    "special_secondary": "secondary age (11-15)",
-    "special_post16": "post-16 (16-25)",
-}
 
 AGE_LABELS = AGE_GROUP_LABELS
 
