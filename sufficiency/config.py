@@ -247,7 +247,8 @@ class ModelConfig:
         equal = sum(1 for a in senders if a.transfer_equal and len(a.transfer) > 1)
         n = len(senders)
         split = n - whole - equal
-        parts = ([f"all {n} send their last year group to one area"] if whole == n else
+        parts = (["it sends its last year group to one area"] if whole == n == 1 else
+                 [f"all {n} send their last year group to one area"] if whole == n else
                  [f"{whole} send their last year group to one area"] if whole else [])
         if equal:
             parts.append(f"{'all ' if equal == n else ''}{equal} split it equally over every area "

@@ -480,7 +480,8 @@ def test_the_transfer_to_the_only_secondary_area_is_not_called_an_assumption(sto
     data, _ = stoke
     row = data.assumptions[data.assumptions["key"] == "areas.transfer"].iloc[0]
     assert row["value"] == "1 area passes pupils on: it sends its last year group to one area"
-    assert row["set in"].endswith("transfer: the only secondary planning area, so not an assumption")
+    assert row["set in"].endswith("transfer: no assumption, as one area alone teaches the year "
+                                  "group they go on to")
 
 
 def test_tables_are_named_and_their_headers_scoped(stoke):

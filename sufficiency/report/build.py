@@ -1363,18 +1363,7 @@ def _transfer_assumption(cfg, model: str) -> tuple[str, str, str] | None:
     if got is None:
         return None
     value, _ = got
-    senders = [a for a in cfg.areas if a.transfer]
-    if len(senders) == 1:  # "1 area passes pupils on: all 1 send ..." (a Stoke-on-Trent trial)
-        value = value.replace("1 area passes pupils on: all 1 send their",
-                              "1 area passes pupils on: it sends its")
-    targets = {t for a in senders for t, v in a.transfer.items() if v > 0}
-    secondary = [a.code for a in cfg.areas if a.phase == "secondary"]
     t = cfg.data.get("transfers")
-    if t is None and len(secondary) == 1 and targets == set(secondary):
-        # one secondary area: where Year 6 goes is not a choice to assume
-        return ("transfer shares between planning areas", value,
-                f"{model} [[areas]] transfer: the only secondary planning area, so not an "
-                "assumption")
     if t is not None:
         return ("transfer shares between planning areas", value,
                 f"{t.path.name} ([data.transfers]; see Sources)")
