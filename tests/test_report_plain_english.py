@@ -79,9 +79,9 @@ def test_the_checker_finds_engine_words_and_spares_traced_keys():
                                                  "ForecastResult"]
 
 
-@pytest.fixture(scope="module")
-def full(model_path):
-    """The whole report (SEND and early years included) as the CLI renders it."""
+def quiet_report(model_path, date: str = DATE):
+    """A model's whole report (SEND and early years included) as the CLI renders it, without
+    its charts and without its warnings and log: ``(data, html)``."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         logging.getLogger("sufficiency").disabled = True
@@ -92,8 +92,14 @@ def full(model_path):
             logging.getLogger("sufficiency").disabled = False
     missing = results.pop("missing")
     results.pop("seconds")
-    data = build_report(inputs, **results, missing=missing, report_date=DATE)
+    data = build_report(inputs, **results, missing=missing, report_date=date)
     return data, render_html(data, page_sections(data, no_charts))
+
+
+@pytest.fixture(scope="module")
+def full(model_path):
+    """The whole report (SEND and early years included) as the CLI renders it."""
+    return quiet_report(model_path)
 
 
 def test_the_report_prose_has_no_engine_identifiers(full):

@@ -13,11 +13,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-import warnings
 
 import pytest
 from conftest import new_model
-from test_report_plain_english import engine_words, no_charts, report_text
+from test_report_plain_english import engine_words, quiet_report, report_text
 
 DATE = "2026-11-29"
 
@@ -46,24 +45,9 @@ def _analyst_edits(path) -> None:
 @pytest.fixture(scope="module")
 def stoke(tmp_path_factory):
     """Stoke-on-Trent's report, built once: ``(data, html)``."""
-    from sufficiency import load_inputs, load_model
-    from sufficiency.report import build_report, render_html, run_pipeline
-    from sufficiency.report.render import page_sections
-
     path = new_model(tmp_path_factory.mktemp("stoke"), "E06000021", "stoke")
     _analyst_edits(path)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        logging.getLogger("sufficiency").disabled = True
-        try:
-            inputs = load_inputs(load_model(path))
-            results = run_pipeline(inputs)
-        finally:
-            logging.getLogger("sufficiency").disabled = False
-    missing = results.pop("missing")
-    results.pop("seconds")
-    data = build_report(inputs, **results, missing=missing, report_date=DATE)
-    return data, render_html(data, page_sections(data, no_charts))
+    return quiet_report(path, DATE)
 
 
 def _text(html: str) -> str:
