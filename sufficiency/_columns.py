@@ -1,0 +1,147 @@
+"""The data dictionary of the tables the CLI writes: what each column holds, in what unit.
+
+Every command that writes tables (``forecast``, ``send``, ``early-years``, ``plan``,
+``backtest``) writes ``columns.csv`` next to them from :func:`dictionary_frame` (one row per
+file and column: ``file, column, unit, description``), and an Excel table carries the same
+rows on a second sheet, ``columns``, so that a modeller loading the files and an analyst
+opening them need not guess units (pupils or places, fraction or percent, GBP).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["COLUMNS", "describe", "dictionary_frame"]
+
+_YEAR = ("academic year", "academic year by its first calendar year: 2027 = 2027/28 "
+         "(September 2027 to August 2028), not a financial year")
+_AREA = ("code", "planning area code (DfE SCAP planning area, 7 digits), or the authority's "
+         "ONS code (E10000034) for authority-wide rows; text: read it as a string")
+_KIND = ("label", "actual (observed), derived (estimated from published totals, not observed) "
+         "or forecast")
+
+#: column -> (unit, description); a column means the same in every file it appears in
+COLUMNS: dict[str, tuple[str, str]] = {
+    "area": _AREA,
+    "year": _YEAR,
+    "ncy": ("year group", "national curriculum year: Reception = 0, Year 1..14 = 1..14, "
+                          "nursery N1/N2 = -2/-1"),
+    "phase": ("label", "phase of education (primary, secondary, special, early_years; SEND "
+                       "tables: special_primary, special_secondary, special_post16)"),
+    "tier": ("label", "school tier the year group is taught in (primary, secondary; first, "
+                      "middle, high in three-tier areas)"),
+    "pupils": ("pupils", "pupils on roll (headcount), central forecast; unrounded"),
+    "pupils_lower": ("pupils", "lower bound of the 80% prediction interval (10th percentile)"),
+    "pupils_upper": ("pupils", "upper bound of the 80% prediction interval (90th percentile)"),
+    "pupils_lower_95": ("pupils", "lower bound of the 95% prediction interval (2.5th percentile)"),
+    "pupils_upper_95": ("pupils", "upper bound of the 95% prediction interval (97.5th percentile)"),
+    "kind": _KIND,
+    "births_projected": ("true/false", "the cell rests on births not in the births file "
+                                       "(nowcast or projected births)"),
+    "cohort": ("pupils", "the forecast from cohort survival alone (pupils less housing)"),
+    "housing": ("pupils", "pupils added by the housing trajectory (0 without one)"),
+    "need": ("label", "primary type of need of the EHC plan (all = every need)"),
+    "scenario": ("label", "scenario of the forecast or plan (SEND: trend, national, stops; "
+                          "plan: central or a demand quantile)"),
+    "places": ("places", "places needed (SEND: special school places; early years: full-time "
+                         "equivalent funded places; plan: places added); unrounded"),
+    "places_lower": ("places", "lower bound of the 80% range of places"),
+    "places_upper": ("places", "upper bound of the 80% range of places"),
+    "capacity": ("places", "places available (net capacity; SEND: special school places; "
+                           "early years: supply); blank where not known"),
+    "shortfall": ("places", "places short: demand less capacity where above 0, else 0; blank "
+                            "where capacity is not known"),
+    "supply": ("places", "early years places offered (FTE); blank before the supply year"),
+    "band": ("age band", "age band of the children or young people (years, e.g. 5-10)"),
+    "placement": ("label", "where the EHC plan's holder is placed (e.g. special_school, "
+                           "mainstream, alternative_provision)"),
+    "plans": ("EHC plans", "education, health and care plans (caseload in January)"),
+    "plans_lower": ("EHC plans", "lower bound of the 80% range of plans"),
+    "plans_upper": ("EHC plans", "upper bound of the 80% range of plans"),
+    "population": ("people", "resident population of the age band"),
+    "prevalence": ("fraction", "plans per resident of the age band (0.0032 = 0.32%)"),
+    "age": ("label", "age of the children: 2 (two-year-olds), 3_4 (three- and four-year-olds)"),
+    "entitlement": ("label", "funded entitlement (all = every entitlement summed)"),
+    "children": ("children", "children taking up the entitlement (headcount)"),
+    # plan
+    "option": ("label", "option identifier: area:phase:kind"),
+    "demand": ("pupils", "pupils (or places) to be accommodated, before the margin"),
+    "capacity_before": ("places", "places before the plan"),
+    "added": ("places", "places the plan adds in this year (in place that year)"),
+    "moved_out": ("pupils", "pupils placed in a neighbouring area ([[plan.adjacency]])"),
+    "moved_in": ("pupils", "pupils placed here from a neighbouring area"),
+    "capacity_after": ("places", "places after the plan"),
+    "required": ("places", "places required: demand plus the operating margin"),
+    "shortfall_before": ("places", "places short of required before the plan"),
+    "shortfall_after": ("places", "places short of required after the plan"),
+    "surplus_after": ("places", "capacity after the plan less demand (negative: short)"),
+    "surplus_pct_after": ("fraction", "surplus_after / capacity_after (0.05 = 5%; named _pct "
+                                      "for compatibility, it is a fraction)"),
+    "family": ("label", "constraint family that binds (lead_time, budget, max_modules, ...)"),
+    "detail": ("text", "what the constraint says for this row"),
+    "marginal_cost": ("GBP per place", "cost of one more place needed in that area and year "
+                                       "(the constraint's dual value)"),
+    "modules": ("modules", "modules (forms of entry, classes) built"),
+    "cost": ("GBP", "capital cost, cash terms"),
+    "cost_per_place": ("GBP per place", "capital cost per place"),
+    "cost_per_module": ("GBP per module", "capital cost per module"),
+    "revenue_per_place": ("GBP per place per year", "revenue cost per place a year"),
+    "max_modules": ("modules", "most modules the option may build in all"),
+    "max_per_year": ("modules", "most modules a year (0 = no limit)"),
+    "min_modules": ("modules", "fewest modules once built"),
+    "earliest_year": _YEAR[:1] + ("first academic year the option's places can be in use",),
+    "duration": ("years", "years a temporary option lasts (0 = permanent)"),
+    "fill_years": ("years", "years a new school takes to fill"),
+    "source": ("text", "where the figure comes from"),
+    "scheme": ("text", "named scheme from the model definition, if any"),
+    # backtest
+    "origin": _YEAR[:1] + ("base year the forecast was made from (last census used)",),
+    "target_year": _YEAR[:1] + ("academic year forecast",),
+    "horizon": ("years", "target_year - origin"),
+    "forecast": ("pupils", "forecast pupils (authority total of the phase)"),
+    "actual": ("pupils", "pupils in the census of the target year"),
+    "pct_error": ("fraction", "(forecast - actual) / actual (0.01 = 1%)"),
+    "lower80": ("pupils", "lower bound of the 80% interval"),
+    "upper80": ("pupils", "upper bound of the 80% interval"),
+    "pct_error_last": ("fraction", "error of last year carried forward (0.01 = 1%)"),
+    "pct_error_cohort3": ("fraction", "error of plain cohort survival, 3-year means (0.01 = 1%)"),
+    "authority_error": ("fraction", "error of the authority's own forecast, DfE scorecards "
+                                    "(0.01 = 1%); blank where not published"),
+    "winner": ("label", "model or authority: the smaller absolute error"),
+}
+
+
+#: (file stem, column) -> (unit, description) where a file's column means something else
+BY_FILE: dict[tuple[str, str], tuple[str, str]] = {
+    ("plan", "kind"): ("label", "kind of option: bulge_class (temporary), permanent_expansion, "
+                                "new_school, ..."),
+    ("options", "kind"): ("label", "kind of option: bulge_class (temporary), "
+                                   "permanent_expansion, new_school, ..."),
+    ("options", "places"): ("places", "places one module adds"),
+    ("plan", "places"): ("places", "places the build adds (modules x places per module)"),
+    ("cost_by_year", "places"): ("places", "places the plan adds that year"),
+    ("cost_by_year", "year"): _YEAR,
+    ("plan", "year"): ("academic year", "academic year the places are first in use "
+                                        "(2027 = 2027/28)"),
+    ("send_demand", "phase"): ("label", "special: all special school phases together, as "
+                                        "the plan reads them"),
+}
+
+
+def describe(column: str, file: str = "") -> tuple[str, str]:
+    """(unit, description) of a written column (of the file named ``file``, whose stem picks
+    a file's own meaning); ``("", "")`` for one not in the dictionary."""
+    stem = str(file).rsplit("/", 1)[-1].split(".", 1)[0]
+    return BY_FILE.get((stem, str(column))) or COLUMNS.get(str(column), ("", ""))
+
+
+def dictionary_frame(tables: dict[str, pd.DataFrame | list[str]]) -> pd.DataFrame:
+    """One row per file and column of ``tables`` ({file name: frame or column names}), in
+    the files' order and each file's column order: file, column, unit, description."""
+    rows = []
+    for name, frame in tables.items():
+        cols = list(frame.columns) if isinstance(frame, pd.DataFrame) else list(frame)
+        for c in cols:
+            unit, desc = describe(c, name)
+            rows.append((name, str(c), unit, desc))
+    return pd.DataFrame(rows, columns=["file", "column", "unit", "description"])

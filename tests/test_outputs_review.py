@@ -1,0 +1,103 @@
+"""The output files as their consumers read them (an output review, 29 November 2026): a
+modeller loading the tables into a model of their own, an analyst opening them in Excel."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from sufficiency._columns import COLUMNS, describe, dictionary_frame
+from sufficiency.cli import cli
+from sufficiency.cli._common import write_frame
+
+
+def _frame():
+    return pd.DataFrame({"area": ["0850001", "8850002"], "year": [2027, 2028],
+                         "pupils": [12.5, 30.25], "kind": ["forecast", "forecast"]})
+
+
+# --- a table written as xlsx by forecast / send / early-years ---------------------------------
+def test_xlsx_table_has_frozen_header_widths_filter_and_a_columns_sheet(tmp_path):
+    # before: pandas' bare to_excel, sheet "Sheet1", no frozen header, default widths, and
+    # nothing saying what a column holds or its unit
+    path = tmp_path / "forecast.xlsx"
+    write_frame(_frame(), path, "xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["forecast", "columns"]
+    ws = wb["forecast"]
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:D3"
+    assert all(ws.column_dimensions[c].width >= 8 for c in "ABCD")
+    assert ws["A2"].value == "0850001" and ws["A2"].data_type == "s"  # a code stays text
+    cols = pd.read_excel(path, sheet_name="columns")
+    assert list(cols["column"]) == ["area", "year", "pupils", "kind"]
+    assert cols.set_index("column").loc["pupils", "unit"] == "pupils"
+    # the table itself reads back as written
+    back = pd.read_excel(path, sheet_name="forecast", dtype={"area": str})
+    pd.testing.assert_frame_equal(back, _frame(), check_dtype=False)
+
+
+def test_xlsx_table_is_byte_identical_between_writes(tmp_path):
+    write_frame(_frame(), tmp_path / "a" / "t.xlsx", "xlsx")
+    write_frame(_frame(), tmp_path / "b" / "t.xlsx", "xlsx")
+    assert (tmp_path / "a" / "t.xlsx").read_bytes() == (tmp_path / "b" / "t.xlsx").read_bytes()
+
+
+def test_dictionary_knows_a_files_own_meaning():
+    assert describe("kind")[1].startswith("actual")
+    assert "bulge_class" in describe("kind", "plan.csv")[1]
+    assert describe("places", "options.csv")[1] == "places one module adds"
+    assert describe("surplus_pct_after")[0] == "fraction"
+    d = dictionary_frame({"x.csv": ["area", "nonsense"]})
+    assert list(d.columns) == ["file", "column", "unit", "description"]
+    assert d["description"].tolist()[1] == ""
+
+
+@pytest.mark.parametrize("command, files", [
+    (["forecast"], ["forecast.csv", "phase_totals.csv"]),
+    (["send"], ["send.csv", "send_by_need.csv", "send_plans.csv", "send_placements.csv",
+                "send_demand.csv"]),
+    (["early-years"], ["early_years.csv", "early_years_by_entitlement.csv",
+                       "early_years_demand.csv"]),
+])
+def test_every_written_column_is_in_columns_csv(command, files, model_path, tmp_path):
+    res = CliRunner().invoke(cli, [*command, str(model_path), "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    cols = pd.read_csv(tmp_path / "columns.csv", dtype=str, keep_default_na=False)
+    for f in files:
+        header = list(pd.read_csv(tmp_path / f, nrows=0).columns)
+        mine = cols[cols["file"] == f]
+        assert list(mine["column"]) == header, f
+        assert (mine["description"] != "").all(), mine[mine["description"] == ""]
+        assert (mine["unit"] != "").all(), f
+
+
+def test_dictionary_covers_the_plan_and_backtest_columns():
+    plan_cols = ("option area phase kind year modules places cost cost_per_place duration "
+                 "fill_years source scheme scenario demand capacity_before added moved_out "
+                 "moved_in capacity_after required shortfall_before shortfall_after "
+                 "surplus_after surplus_pct_after family detail marginal_cost max_modules "
+                 "max_per_year min_modules cost_per_module revenue_per_place earliest_year")
+    bt_cols = ("area phase origin target_year horizon forecast actual pct_error lower80 "
+               "upper80 pct_error_last pct_error_cohort3 authority_error winner")
+    missing = [c for c in (plan_cols + " " + bt_cols).split() if c not in COLUMNS]
+    assert not missing
+
+
+def test_json_table_is_valid_json_with_null_for_missing(tmp_path):
+    f = _frame().assign(capacity=[float("nan"), 3.0])
+    write_frame(f, tmp_path / "t.json", "json")
+    text = (tmp_path / "t.json").read_text()
+    rows = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+    assert rows[0]["capacity"] is None and rows[0]["area"] == "0850001"
+
+
+def test_csv_keeps_leading_zeros(tmp_path):
+    write_frame(_frame(), tmp_path / "t.csv", "csv")
+    back = pd.read_csv(io.StringIO((tmp_path / "t.csv").read_text()), dtype={"area": str})
+    assert back["area"].tolist() == ["0850001", "8850002"]
