@@ -65,7 +65,6 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "children": ("children", "children taking up the entitlement (headcount)"),
     # plan
     "option": ("label", "option identifier: area:phase:kind"),
-    "demand": ("pupils", "pupils (or places) to be accommodated, before the margin"),
     "capacity_before": ("places", "places before the plan"),
     "added": ("places", "places the plan adds in this year (in place that year)"),
     "moved_out": ("pupils", "pupils placed in a neighbouring area ([[plan.adjacency]])"),
@@ -107,6 +106,38 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "pct_error_cohort3": ("fraction", "error of plain cohort survival, 3-year means (0.01 = 1%)"),
     "authority_error": ("fraction", "error of the authority's own forecast, DfE scorecards "
                                     "(0.01 = 1%); blank where not published"),
+    # report: appendix.xlsx and the SCAP CSVs
+    "demand": ("pupils", "pupils to be accommodated, before the margin"),
+    "demand_lower": ("pupils", "lower bound of the 80% interval of demand"),
+    "demand_upper": ("pupils", "upper bound of the 80% interval of demand"),
+    "demand_lower_95": ("pupils", "lower bound of the 95% interval of demand"),
+    "demand_upper_95": ("pupils", "upper bound of the 95% interval of demand"),
+    "demand_q": ("pupils", "demand at the stress percentile ([report] quantile)"),
+    "surplus": ("places", "capacity less demand (negative: short)"),
+    "surplus_pct": ("fraction", "surplus / capacity (0.05 = 5%)"),
+    "rag": ("label", "red / amber / green against the surplus target and ceiling"),
+    "school": ("code", "DfE school number (LAEstab); text"),
+    "school_name": ("text", "school name"),
+    "ncy_min": ("year group", "youngest year group the school teaches (Reception = 0)"),
+    "ncy_max": ("year group", "oldest year group the school teaches"),
+    "roll": ("pupils", "pupils on roll at the school"),
+    "scap_phase": ("label", "the school's phase in the SCAP capacity file"),
+    "ncy_named": ("true/false", "year groups taken from the school's name (first, infant, "
+                                "junior school)"),
+    "code": ("code", "planning area code; text"),
+    "la_code": ("code", "DfE local authority number (3 digits)"),
+    "planning_area": ("code", "SCAP planning area code (7 digits); text"),
+    "planning_area_name": ("text", "planning area name"),
+    "time_period": ("academic year", "academic year in the DfE's form: 202728 = 2027/28"),
+    "academic_year": ("academic year", "academic year as text: 2027/28"),
+    "nc_year": ("year group", "national curriculum year as the DfE writes it: R, Y1..Y13"),
+    "census": ("text", "the January census the forecast starts from"),
+    "history": ("label", "observed or derived planning-area history behind the row"),
+    "authority": ("code", "the authority's ONS code (E10000034)"),
+    "places_lower80": ("places", "lower bound of the 80% range, rounded down to whole places"),
+    "places_upper80": ("places", "upper bound of the 80% range, rounded up to whole places"),
+    "caseload": ("text", "the January EHC plan caseload the SEND forecast starts from"),
+    "model_scenario": ("text", "the scenario's model file: not for submission"),
     "winner": ("label", "model or authority: the smaller absolute error"),
 }
 
@@ -117,12 +148,19 @@ BY_FILE: dict[tuple[str, str], tuple[str, str]] = {
                                 "new_school, ..."),
     ("options", "kind"): ("label", "kind of option: bulge_class (temporary), "
                                    "permanent_expansion, new_school, ..."),
+    ("options appraisal", "kind"): ("label", "kind of option: bulge_class (temporary), "
+                                             "permanent_expansion, new_school, ..."),
     ("options", "places"): ("places", "places one module adds"),
     ("plan", "places"): ("places", "places the build adds (modules x places per module)"),
     ("cost_by_year", "places"): ("places", "places the plan adds that year"),
     ("cost_by_year", "year"): _YEAR,
     ("plan", "year"): ("academic year", "academic year the places are first in use "
                                         "(2027 = 2027/28)"),
+    ("scap_pupil_forecasts", "pupils"): ("pupils", "forecast pupils, whole: each area's "
+                                                   "yearly total is its forecast total rounded"),
+    ("scap_special_places", "places"): ("places", "special school places needed, whole: each "
+                                                  "year's total is the forecast total rounded"),
+    ("scap_special_places", "capacity"): ("places", "special school places assumed available"),
     ("send_demand", "phase"): ("label", "special: all special school phases together, as "
                                         "the plan reads them"),
 }
@@ -131,7 +169,7 @@ BY_FILE: dict[tuple[str, str], tuple[str, str]] = {
 def describe(column: str, file: str = "") -> tuple[str, str]:
     """(unit, description) of a written column (of the file named ``file``, whose stem picks
     a file's own meaning); ``("", "")`` for one not in the dictionary."""
-    stem = str(file).rsplit("/", 1)[-1].split(".", 1)[0]
+    stem = str(file).rsplit("/", 1)[-1].split(".", 1)[0].lower()
     return BY_FILE.get((stem, str(column))) or COLUMNS.get(str(column), ("", ""))
 
 

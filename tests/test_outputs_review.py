@@ -101,3 +101,56 @@ def test_csv_keeps_leading_zeros(tmp_path):
     write_frame(_frame(), tmp_path / "t.csv", "csv")
     back = pd.read_csv(io.StringIO((tmp_path / "t.csv").read_text()), dtype={"area": str})
     assert back["area"].tolist() == ["0850001", "8850002"]
+
+
+# --- appendix.xlsx ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def appendix(report_run):
+    from sufficiency.report.render import render_xlsx
+
+    return load_workbook(io.BytesIO(render_xlsx(report_run[2])))
+
+
+def _col(ws, name):
+    return [c.value for c in ws[1]].index(name) + 1
+
+
+def test_appendix_fraction_columns_are_percentages_not_counts(appendix):
+    # before: Before and after's surplus_pct_after (-0.12) had the count format "#,##0": "-0"
+    ws = appendix["Before and after"]
+    j = _col(ws, "surplus_pct_after")
+    assert ws.cell(2, j).number_format.endswith("%")
+    ws = appendix["Surplus and shortfall"]
+    assert ws.cell(2, _col(ws, "surplus_pct")).number_format.endswith("%")
+
+
+def test_appendix_money_and_counts_have_formats(appendix):
+    ws = appendix["Options"]
+    assert ws.cell(2, _col(ws, "revenue_per_place")).number_format.startswith("£")
+
+
+def test_appendix_has_a_columns_sheet_covering_every_sheet_and_the_scap_files(appendix):
+    from sufficiency.report.scap import SCAP_COLUMNS, SCAP_SPECIAL_COLUMNS
+
+    ws = appendix["Columns"]
+    assert ws.freeze_panes == "A2"
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    listed = {(r[0], r[1]) for r in rows}
+    for name in appendix.sheetnames:
+        if name in ("About", "Columns"):
+            continue
+        for c in appendix[name][1]:
+            assert (name, c.value) in listed, (name, c.value)
+    for c in SCAP_COLUMNS:
+        assert ("scap_pupil_forecasts.csv", c) in listed
+    for c in SCAP_SPECIAL_COLUMNS:
+        assert ("scap_special_places.csv", c) in listed
+    units = {(r[0], r[1]): r[2] for r in rows}
+    assert units[("Forecast by year group", "pupils")] == "pupils"
+    assert units[("Before and after", "surplus_pct_after")] == "fraction"
+    assert units[("scap_pupil_forecasts.csv", "time_period")] == "academic year"
+    # machine-named columns all have a unit
+    blank = [k for k, u in units.items() if not u and "_" in k[1]]
+    assert not blank, blank
+    about = [r[0] for r in appendix["About"].iter_rows(values_only=True)]
+    assert "Columns" in about
