@@ -52,7 +52,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "shortfall": ("places", "places short: demand less capacity where above 0, else 0; blank "
                             "where capacity is not known"),
     "supply": ("places", "early years places offered (FTE); blank before the supply year"),
-    "band": ("age band", "age band of the children or young people (years, e.g. 5-10)"),
+    "band": ("age band", "age band of the children or young people in years (0-4, 5-10, "
+                         "11-15, 16-19, 20-25); text: Excel opening the CSV directly turns 5-10 "
+                         "and 11-15 into dates, so import the column as text or use --format "
+                         "xlsx"),
     "placement": ("label", "where the EHC plan's holder is placed (e.g. special_school, "
                            "mainstream, alternative_provision)"),
     "plans": ("EHC plans", "education, health and care plans (caseload in January)"),
