@@ -11,7 +11,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["COLUMNS", "describe", "dictionary_frame"]
+__all__ = ["COLUMNS", "BY_FILE", "XLSX_FORMATS", "describe", "dictionary_frame"]
+
+#: Excel number format by unit, for tables written as xlsx (the cell keeps the exact value)
+XLSX_FORMATS = {"pupils": "#,##0.0", "places": "#,##0.0", "children": "#,##0.0",
+                "EHC plans": "#,##0.0", "people": "#,##0", "GBP": "£#,##0",
+                "GBP per place": "£#,##0", "GBP per module": "£#,##0",
+                "GBP per place per year": "£#,##0", "fraction": "0.00%"}
 
 _YEAR = ("academic year", "academic year by its first calendar year: 2027 = 2027/28 "
          "(September 2027 to August 2028), not a financial year")
@@ -30,11 +36,12 @@ COLUMNS: dict[str, tuple[str, str]] = {
                        "tables: special_primary, special_secondary, special_post16)"),
     "tier": ("label", "school tier the year group is taught in (primary, secondary; first, "
                       "middle, high in three-tier areas)"),
-    "pupils": ("pupils", "pupils on roll (headcount), central forecast; unrounded"),
-    "pupils_lower": ("pupils", "lower bound of the 80% prediction interval (10th percentile)"),
-    "pupils_upper": ("pupils", "upper bound of the 80% prediction interval (90th percentile)"),
-    "pupils_lower_95": ("pupils", "lower bound of the 95% prediction interval (2.5th percentile)"),
-    "pupils_upper_95": ("pupils", "upper bound of the 95% prediction interval (97.5th percentile)"),
+    "pupils": ("pupils", "pupils on roll (headcount): the census where kind is actual "
+                       "or derived, else the central forecast; unrounded"),
+    "pupils_lower": ("pupils", "lower bound of the 80% prediction interval"),
+    "pupils_upper": ("pupils", "upper bound of the 80% prediction interval"),
+    "pupils_lower_95": ("pupils", "lower bound of the 95% prediction interval"),
+    "pupils_upper_95": ("pupils", "upper bound of the 95% prediction interval"),
     "kind": _KIND,
     "births_projected": ("true/false", "the cell rests on births not in the births file "
                                        "(nowcast or projected births)"),

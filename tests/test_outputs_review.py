@@ -34,6 +34,7 @@ def test_xlsx_table_has_frozen_header_widths_filter_and_a_columns_sheet(tmp_path
     assert ws.auto_filter.ref == "A1:D3"
     assert all(ws.column_dimensions[c].width >= 8 for c in "ABCD")
     assert ws["A2"].value == "0850001" and ws["A2"].data_type == "s"  # a code stays text
+    assert ws["C2"].number_format == "#,##0.0" and ws["C2"].value == 12.5  # exact value kept
     cols = pd.read_excel(path, sheet_name="columns")
     assert list(cols["column"]) == ["area", "year", "pupils", "kind"]
     assert cols.set_index("column").loc["pupils", "unit"] == "pupils"

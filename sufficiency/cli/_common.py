@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .._columns import dictionary_frame
+from .._columns import XLSX_FORMATS, describe, dictionary_frame
 from .._files import atomic_write, atomic_write_with, deterministic_xlsx, is_temporary, output_set
 from ..exceptions import ConfigError
 
@@ -64,7 +64,8 @@ class FiniteFloat(click.FloatRange):
 def _xlsx_bytes(frame, name: str) -> bytes:
     """``frame`` as an Excel workbook an analyst can read: the table on a sheet named after
     the file, bold frozen header row, filter, column widths fitted to the contents, codes kept
-    as text; then a ``columns`` sheet saying what each column holds and its unit."""
+    as text, number formats by unit (pupils and places to one decimal, GBP, fractions as
+    percentages; the cells keep the exact values); then a ``columns`` sheet saying what each column holds and its unit."""
     import pandas as pd
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -75,6 +76,12 @@ def _xlsx_bytes(frame, name: str) -> bytes:
         frame.to_excel(xw, index=False, sheet_name=sheet)
         dictionary_frame({path_name(name): frame}).drop(columns="file").to_excel(
             xw, index=False, sheet_name="columns")
+        table = xw.book[sheet]
+        for j, col in enumerate(frame.columns, 1):
+            fmt = XLSX_FORMATS.get(describe(col, name)[0])
+            if fmt and pd.api.types.is_float_dtype(frame[col]):
+                for (cell,) in table.iter_rows(min_row=2, min_col=j, max_col=j):
+                    cell.number_format = fmt
         for ws in xw.book.worksheets:
             ws.freeze_panes = "A2"
             for cell in ws[1]:
