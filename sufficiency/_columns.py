@@ -171,6 +171,10 @@ BY_FILE: dict[tuple[str, str], tuple[str, str]] = {
     ("scap_special_places", "places"): ("places", "special school places needed, whole: each "
                                                   "year's total is the forecast total rounded"),
     ("scap_special_places", "capacity"): ("places", "special school places assumed available"),
+    ("capital programme", "year"): ("academic year", "academic year as text: 2027/28"),
+    ("capital programme", "spend in financial year"): (
+        "financial year", "the financial year (April to March) the capital is spent in, as "
+                          "text: 2027-28"),
     ("send_demand", "phase"): ("label", "special: all special school phases together, as "
                                         "the plan reads them"),
 }

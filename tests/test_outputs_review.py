@@ -150,6 +150,11 @@ def test_appendix_has_a_columns_sheet_covering_every_sheet_and_the_scap_files(ap
     assert units[("Forecast by year group", "pupils")] == "pupils"
     assert units[("Before and after", "surplus_pct_after")] == "fraction"
     assert units[("scap_pupil_forecasts.csv", "time_period")] == "academic year"
+    # the capital programme's year is a label (2027/28), not the number the other sheets hold
+    if "Capital programme" in appendix.sheetnames:
+        desc = {(r[0], r[1]): r[3] for r in rows}
+        assert "2027/28" in desc[("Capital programme", "year")]
+        assert "financial year" in desc[("Capital programme", "spend in financial year")]
     # machine-named columns all have a unit
     blank = [k for k, u in units.items() if not u and "_" in k[1]]
     assert not blank, blank
