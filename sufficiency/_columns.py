@@ -175,6 +175,11 @@ BY_FILE: dict[tuple[str, str], tuple[str, str]] = {
     ("capital programme", "spend in financial year"): (
         "financial year", "the financial year (April to March) the capital is spent in, as "
                           "text: 2027-28"),
+    ("early_years_demand", "capacity"): (
+        "places", "early years supply (FTE places), early_years.csv's supply summed over ages; "
+                  "named capacity as the plan reads it; blank before the supply year"),
+    ("early_years_demand", "phase"): ("label", "early_years: every age together, as the plan "
+                                               "reads them"),
     ("send_demand", "phase"): ("label", "special: all special school phases together, as "
                                         "the plan reads them"),
 }
