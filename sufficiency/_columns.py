@@ -180,6 +180,26 @@ BY_FILE: dict[tuple[str, str], tuple[str, str]] = {
                   "named capacity as the plan reads it; blank before the supply year"),
     ("early_years_demand", "phase"): ("label", "early_years: every age together, as the plan "
                                                "reads them"),
+    ("send_backtest", "area"): ("code", "the authority's ONS code (E06000019)"),
+    ("send_backtest", "la_name"): ("text", "the authority's name"),
+    ("send_backtest", "release"): ("year", "the SEN2 release the outcome comes from"),
+    ("send_backtest", "origin"): ("year", "the last January caseload the forecast used"),
+    ("send_backtest", "year"): ("year", "the January caseload forecast"),
+    ("send_backtest", "horizon"): ("years", "year - origin"),
+    ("send_backtest", "actual"): ("EHC plans", "total EHC plans in the SEN2 release"),
+    ("send_backtest", "naive"): ("EHC plans", "last year's count carried forward"),
+    ("send_backtest", "trend"): ("EHC plans", "forecast, trend scenario"),
+    ("send_backtest", "national"): ("EHC plans", "forecast, national scenario"),
+    ("send_backtest", "stops"): ("EHC plans", "forecast, stops scenario"),
+    ("send_backtest", "trend_lower"): ("EHC plans", "lower bound of the trend's 80% range "
+                                                    "(blank where not scored)"),
+    ("send_backtest", "trend_upper"): ("EHC plans", "upper bound of the trend's 80% range"),
+    ("send_backtest", "covered_80"): ("true/false", "actual inside the trend's 80% range; "
+                                                    "blank where not scored"),
+    ("send_backtest", "err_naive"): ("fraction", "(naive - actual) / actual (0.01 = 1%)"),
+    ("send_backtest", "err_trend"): ("fraction", "(trend - actual) / actual"),
+    ("send_backtest", "err_national"): ("fraction", "(national - actual) / actual"),
+    ("send_backtest", "err_stops"): ("fraction", "(stops - actual) / actual"),
     ("send_demand", "phase"): ("label", "special: all special school phases together, as "
                                         "the plan reads them"),
 }

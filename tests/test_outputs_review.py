@@ -160,3 +160,12 @@ def test_appendix_has_a_columns_sheet_covering_every_sheet_and_the_scap_files(ap
     assert not blank, blank
     about = [r[0] for r in appendix["About"].iter_rows(values_only=True)]
     assert "Columns" in about
+
+
+def test_send_backtest_columns_are_described():
+    from sufficiency.send import backtest_send  # noqa: F401  (the table's own columns)
+
+    cols = ("area la_name release origin year horizon actual naive trend national stops "
+            "trend_lower trend_upper covered_80 err_naive err_trend err_national err_stops")
+    blank = [c for c in cols.split() if not describe(c, "send_backtest.csv")[0]]
+    assert not blank
