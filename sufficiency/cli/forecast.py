@@ -35,7 +35,8 @@ def forecast(model, out, fmt, horizon):
 
     Writes (with --out) forecast.<fmt> (area x year x year group, with 80% and 95% intervals,
     kind actual/derived/forecast, births_projected, components) and phase_totals.<fmt>,
-    plus notes.txt with every caveat and input. The table shows, per area and phase, pupils
+    plus notes.txt with every caveat and input and columns.csv (what each column holds, its
+    unit). The table shows, per area and phase, pupils
     now, in 5 and in 10 years and in the forecast's last year (--horizon), and the 80% range
     in that last year.
 

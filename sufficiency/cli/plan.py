@@ -37,7 +37,7 @@ def plan(model, quantile, budget, solver, scenarios, with_send, with_ey, no_appr
     schools (costed with the DfE cost per place benchmarks and the model's local options) so
     that demand plus the minimum margin is met in every planning area and year. Writes
     plan.csv, before_after.csv, cost_by_year.csv, binding_constraints.csv, marginal_costs.csv,
-    options.csv and plan_summary.txt to --out.
+    options.csv, plan_summary.txt and columns.csv (what each column holds, its unit) to --out.
 
     \b
     Example:

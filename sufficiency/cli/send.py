@@ -52,7 +52,8 @@ def send(model, out, fmt, horizon, scenario, backtest_):
     Writes (with --out) send.<fmt> (area x year x phase x scenario: places, 80% range,
     capacity, shortfall, kind), send_by_need.<fmt>, send_plans.<fmt> (plans by age band),
     send_placements.<fmt> (plans by age band and type of placement), send_demand.<fmt> (the
-    optimiser's table), notes.txt, and with --backtest send_backtest.<fmt>.
+    optimiser's table), notes.txt, columns.csv (what each column holds, its unit) and with
+    --backtest send_backtest.<fmt>.
 
     \b
     Example:
@@ -101,7 +102,7 @@ def send(model, out, fmt, horizon, scenario, backtest_):
                 write_frame(frame, d / name, fmt)
             write_columns(d, tables)
             _write_notes(d, result)
-        click.echo(f"Wrote send*.{fmt} columns.csv and notes.txt to {out}")
+        click.echo(f"Wrote send*.{fmt}, columns.csv and notes.txt to {out}")
 
 
 @cli.command("early-years")
@@ -123,7 +124,8 @@ def early_years(model, out, fmt, hours_per_place):
 
     Writes (with --out) early_years.<fmt> (area x year x age group: children, places, 80%
     range, supply, shortfall, kind), early_years_by_entitlement.<fmt>,
-    early_years_demand.<fmt> (the optimiser's table) and notes.txt.
+    early_years_demand.<fmt> (the optimiser's table), notes.txt and columns.csv (what each
+    column holds, its unit).
 
     \b
     Example:
@@ -142,4 +144,4 @@ def early_years(model, out, fmt, hours_per_place):
                 write_frame(frame, d / name, fmt)
             write_columns(d, tables)
             _write_notes(d, result)
-        click.echo(f"Wrote early_years*.{fmt} columns.csv and notes.txt to {out}")
+        click.echo(f"Wrote early_years*.{fmt}, columns.csv and notes.txt to {out}")
