@@ -169,3 +169,19 @@ def test_send_backtest_columns_are_described():
             "trend_lower trend_upper covered_80 err_naive err_trend err_national err_stops")
     blank = [c for c in cols.split() if not describe(c, "send_backtest.csv")[0]]
     assert not blank
+
+
+def test_plan_folder_has_columns_csv_for_every_table(model_path, tmp_path):
+    res = CliRunner().invoke(cli, ["plan", str(model_path), "--no-appraise", "--out",
+                                   str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    cols = pd.read_csv(tmp_path / "columns.csv", dtype=str, keep_default_na=False)
+    for f in sorted(tmp_path.glob("*.csv")):
+        if f.name == "columns.csv":
+            continue
+        header = list(pd.read_csv(f, nrows=0).columns)
+        mine = cols[cols["file"] == f.name]
+        assert list(mine["column"]) == header, f.name
+        assert (mine["unit"] != "").all(), mine[mine["unit"] == ""]
+    kind = cols[(cols["file"] == "plan.csv") & (cols["column"] == "kind")]["description"]
+    assert "bulge_class" in kind.iloc[0]
