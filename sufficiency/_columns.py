@@ -17,7 +17,8 @@ __all__ = ["COLUMNS", "BY_FILE", "XLSX_FORMATS", "describe", "dictionary_frame"]
 XLSX_FORMATS = {"pupils": "#,##0.0", "places": "#,##0.0", "children": "#,##0.0",
                 "EHC plans": "#,##0.0", "people": "#,##0", "GBP": "£#,##0",
                 "GBP per place": "£#,##0", "GBP per module": "£#,##0",
-                "GBP per place per year": "£#,##0", "fraction": "0.00%"}
+                "GBP per place per year": "£#,##0", "GBP per pupil per year": "£#,##0",
+                "fraction": "0.00%"}
 
 _YEAR = ("academic year", "academic year by its first calendar year: 2027 = 2027/28 "
          "(September 2027 to August 2028), not a financial year")
@@ -86,6 +87,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "surplus_after": ("places", "capacity after the plan less demand (negative: short)"),
     "surplus_pct_after": ("fraction", "surplus_after / capacity_after (0.05 = 5%; named _pct "
                                       "for compatibility, it is a fraction)"),
+    "from_area": ("code", "planning area the pupils live in ([[plan.adjacency]]); text"),
+    "to_area": ("code", "neighbouring planning area the pupils are placed in; text"),
+    "cost_per_pupil": ("GBP per pupil per year", "cost of placing a pupil next door for a "
+                                                 "year (transport)"),
     "family": ("label", "constraint family that binds (lead_time, budget, max_modules, ...)"),
     "detail": ("text", "what the constraint says for this row"),
     "marginal_cost": ("GBP per place", "cost of one more place needed in that area and year "
@@ -161,6 +166,8 @@ BY_FILE: dict[tuple[str, str], tuple[str, str]] = {
     ("options appraisal", "kind"): ("label", "kind of option: bulge_class (temporary), "
                                              "permanent_expansion, new_school, ..."),
     ("options", "places"): ("places", "places one module adds"),
+    ("moves", "pupils"): ("pupils", "pupils placed in to_area that year"),
+    ("moves", "cost"): ("GBP", "cost of the moves that year (pupils x cost_per_pupil)"),
     ("plan", "places"): ("places", "places the build adds (modules x places per module)"),
     ("cost_by_year", "places"): ("places", "places the plan adds that year"),
     ("cost_by_year", "year"): _YEAR,

@@ -86,7 +86,10 @@ def test_dictionary_covers_the_plan_and_backtest_columns():
                  "max_per_year min_modules cost_per_module revenue_per_place earliest_year")
     bt_cols = ("area phase origin target_year horizon forecast actual pct_error lower80 "
                "upper80 pct_error_last pct_error_cohort3 authority_error winner")
+    from sufficiency.optimise.results import MOVES_COLUMNS
+
     missing = [c for c in (plan_cols + " " + bt_cols).split() if c not in COLUMNS]
+    missing += [c for c in MOVES_COLUMNS if not describe(c, "moves.csv")[0]]
     assert not missing
 
 
