@@ -188,3 +188,27 @@ def test_plan_folder_has_columns_csv_for_every_table(model_path, tmp_path):
         assert (mine["unit"] != "").all(), mine[mine["unit"] == ""]
     kind = cols[(cols["file"] == "plan.csv") & (cols["column"] == "kind")]["description"]
     assert "bulge_class" in kind.iloc[0]
+
+
+# --- the SCAP CSVs opened in Excel --------------------------------------------------------------
+_EXCEL_DATE = __import__("re").compile(
+    r"^(January|February|March|April|May|June|July|August|September|October|November|December)"
+    r" \d{4}$")
+
+
+def test_scap_text_is_not_read_by_excel_as_a_date(report_run):
+    # before: census "January 2023" and caseload "January 2025", which Excel opening the CSV
+    # turns into the date 01/01/2023 (shown Jan-23)
+    from sufficiency.report.scap import scap_frame, scap_special_frame
+
+    _, _, data = report_run
+    f = scap_frame(data.forecast, data.areas, data.meta["base_year"])
+    assert not f["census"].str.match(_EXCEL_DATE).any(), f["census"].iloc[0]
+    assert f["census"].iloc[0].startswith("January ")
+    send = pd.DataFrame({"area": "E1", "year": [data.meta["base_year"] + 3] * 3,
+                         "phase": ["special_primary", "special_secondary", "special_post16"],
+                         "need": "all", "scenario": "trend", "places": [10.2, 20.6, 5.5],
+                         "places_lower": [9.0, 18.0, 5.0], "places_upper": [12.0, 23.0, 6.0],
+                         "capacity": [10.0, 20.0, 5.0], "kind": "forecast"})
+    s = scap_special_frame(send, scenario="trend")
+    assert not s["caseload"].astype(str).str.match(_EXCEL_DATE).any(), s["caseload"].iloc[0]
