@@ -362,7 +362,7 @@ def test_scap_shape(report_run):
     tot = m.groupby(["planning_area", "time_period"])[["pupils", "pupils_fc"]].sum()
     assert (tot["pupils"] == np.rint(tot["pupils_fc"])).all()
     # the census the forecast starts from is on every row (its years go stale with it)
-    assert set(s["census"]) == {f"January {base + 1}"}
+    assert set(s["census"]) == {f"January {base + 1} census"}
 
 
 def test_the_scap_recommendation_says_derived_history_needs_the_councils_census(report_run):

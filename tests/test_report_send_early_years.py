@@ -248,7 +248,7 @@ def test_scap_special_places_file(run):
     ref = ref[ref["year"] <= base + ahead]
     assert set(f["scenario"]) == {central} and set(f["phase"]) == set(ref["phase"])
     assert len(f) == len(ref) == 5 + 7 + 7
-    assert set(f["caseload"]) == {f"January {base + 1}"}
+    assert set(f["caseload"]) == {f"January {base + 1} caseload"}
     assert "model_scenario" not in f
     tot = ref.groupby("year")["places"].sum()
     got = f.groupby("time_period")["places"].sum()

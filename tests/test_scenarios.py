@@ -291,4 +291,4 @@ def test_a_scenarios_scap_file_says_on_every_row_it_is_not_for_submission(interi
     f = pd.read_csv(io.StringIO(render_scap(interim_report)), dtype=str)
     assert set(f["model_scenario"]) == {
         "worcestershire_interim.toml (scenario of worcestershire.toml; not for submission)"}
-    assert set(f["census"]) == {f"January {interim_report.meta['base_year'] + 1}"}
+    assert set(f["census"]) == {f"January {interim_report.meta['base_year'] + 1} census"}

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import click
 
+from .._columns import XLSX_FORMATS, describe, dictionary_frame
 from .._files import atomic_write, atomic_write_with, deterministic_xlsx, is_temporary, output_set
 from ..exceptions import ConfigError
 
 __all__ = ["FiniteFloat", "model_argument", "pass_state", "out_option", "format_option", "write_frame",
-           "write_lines", "output_dir", "output_file", "progress"]
+           "write_columns", "write_lines", "output_dir", "output_file", "progress"]
 
 pass_state = click.make_pass_decorator(dict, ensure=True)
 
@@ -60,17 +61,59 @@ class FiniteFloat(click.FloatRange):
             self.fail(f"{value}: expected {self.expected}", param, ctx)
 
 
+def _xlsx_bytes(frame, name: str) -> bytes:
+    """``frame`` as an Excel workbook an analyst can read: the table on a sheet named after
+    the file, bold frozen header row, filter, column widths fitted to the contents, codes kept
+    as text, number formats by unit (pupils and places to one decimal, GBP, fractions as
+    percentages; the cells keep the exact values); then a ``columns`` sheet saying what each column holds and its unit."""
+    import pandas as pd
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = (name or "table")[:31]
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        frame.to_excel(xw, index=False, sheet_name=sheet)
+        dictionary_frame({path_name(name): frame}).drop(columns="file").to_excel(
+            xw, index=False, sheet_name="columns")
+        table = xw.book[sheet]
+        for j, col in enumerate(frame.columns, 1):
+            fmt = XLSX_FORMATS.get(describe(col, name)[0])
+            if fmt and pd.api.types.is_float_dtype(frame[col]):
+                for (cell,) in table.iter_rows(min_row=2, min_col=j, max_col=j):
+                    cell.number_format = fmt
+        for ws in xw.book.worksheets:
+            ws.freeze_panes = "A2"
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+            if ws.max_row > 1:
+                ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
+            for j, col in enumerate(ws.iter_cols(min_row=1, max_row=min(ws.max_row, 201)), 1):
+                width = max((len(str(c.value)) for c in col if c.value is not None), default=6)
+                ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, width + 2))
+    return deterministic_xlsx(buf.getvalue())
+
+
+def path_name(name: str) -> str:
+    """The file stem a table is written under (``forecast`` for ``forecast.xlsx``)."""
+    return Path(name).name.split(".", 1)[0]
+
+
 def write_frame(frame, path: Path, fmt: str) -> None:
     """Write a result table atomically as CSV, Excel or JSON records (same table, same bytes)."""
     if fmt == "csv":
         atomic_write_with(path, lambda t: frame.to_csv(t, index=False, lineterminator="\n"))
     elif fmt == "xlsx":
-        buf = io.BytesIO()
-        frame.to_excel(buf, index=False, engine="openpyxl")
-        atomic_write(path, deterministic_xlsx(buf.getvalue()))
+        atomic_write(path, _xlsx_bytes(frame, path_name(path.name)))
     else:
         records = json.loads(frame.to_json(orient="records", double_precision=6))
         atomic_write(path, json.dumps(records, indent=1, sort_keys=True) + "\n")
+
+
+def write_columns(folder: Path, tables: dict) -> None:
+    """``columns.csv``: the data dictionary of the tables written to ``folder`` ({file name:
+    frame or column names}): file, column, unit, description (:mod:`sufficiency._columns`)."""
+    write_frame(dictionary_frame(tables), Path(folder) / "columns.csv", "csv")
 
 
 def write_lines(path: Path, lines) -> None:

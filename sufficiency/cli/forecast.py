@@ -16,6 +16,7 @@ from ._common import (
     output_dir,
     output_file,
     progress,
+    write_columns,
     write_frame,
     write_lines,
 )
@@ -34,7 +35,8 @@ def forecast(model, out, fmt, horizon):
 
     Writes (with --out) forecast.<fmt> (area x year x year group, with 80% and 95% intervals,
     kind actual/derived/forecast, births_projected, components) and phase_totals.<fmt>,
-    plus notes.txt with every caveat and input. The table shows, per area and phase, pupils
+    plus notes.txt with every caveat and input and columns.csv (what each column holds, its
+    unit). The table shows, per area and phase, pupils
     now, in 5 and in 10 years and in the forecast's last year (--horizon), and the 80% range
     in that last year.
 
@@ -55,8 +57,11 @@ def forecast(model, out, fmt, horizon):
         bar.update(1)
         if out is not None:
             with output_dir(out) as d:
-                write_frame(result.to_frame(), d / f"forecast.{fmt}", fmt)
-                write_frame(result.phase_totals(), d / f"phase_totals.{fmt}", fmt)
+                tables = {f"forecast.{fmt}": result.to_frame(),
+                          f"phase_totals.{fmt}": result.phase_totals()}
+                for name, frame in tables.items():
+                    write_frame(frame, d / name, fmt)
+                write_columns(d, tables)
                 # the data's warnings (load_inputs) and the forecast's own, each once
                 said = dict.fromkeys([*inputs.warnings, *result.warnings])
                 lines = list(result.notes) + [f"warning: {w}" for w in said]
@@ -66,7 +71,7 @@ def forecast(model, out, fmt, horizon):
         bar.update(1)
     click.echo(result.summary())
     if out is not None:
-        click.echo(f"Wrote forecast.{fmt}, phase_totals.{fmt} and notes.txt to {out}")
+        click.echo(f"Wrote forecast.{fmt}, phase_totals.{fmt}, columns.csv and notes.txt to {out}")
 
 
 def _joined(value) -> str:

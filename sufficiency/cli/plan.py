@@ -7,7 +7,7 @@ import importlib.util
 import click
 
 from . import cli
-from ._common import FiniteFloat, model_argument, out_option, output_dir
+from ._common import FiniteFloat, model_argument, out_option, output_dir, write_columns
 
 _QUANTILE = FiniteFloat(0, 1, min_open=True, max_open=True,
                         expected="a quantile of demand strictly between 0 and 1, e.g. 0.8")
@@ -37,12 +37,14 @@ def plan(model, quantile, budget, solver, scenarios, with_send, with_ey, no_appr
     schools (costed with the DfE cost per place benchmarks and the model's local options) so
     that demand plus the minimum margin is met in every planning area and year. Writes
     plan.csv, before_after.csv, cost_by_year.csv, binding_constraints.csv, marginal_costs.csv,
-    options.csv and plan_summary.txt to --out.
+    options.csv, plan_summary.txt and columns.csv (what each column holds, its unit) to --out.
 
     \b
     Example:
       sufficiency plan models/worcestershire.toml --quantile 0.8 --out out/plan
     """
+    import pandas as pd
+
     from ..config import load_model
     from ..forecast import run_forecast
     from ..inputs import load_inputs
@@ -72,5 +74,10 @@ def plan(model, quantile, budget, solver, scenarios, with_send, with_ey, no_appr
     if out is not None:
         with output_dir(out) as d:
             written = result.write(d)
+            # the data dictionary of the CSV files just written (their header rows)
+            tables = {p.name: list(pd.read_csv(p, nrows=0).columns)
+                      for p in sorted(written) if p.suffix == ".csv"}
+            write_columns(d, tables)
+            written.append(d / "columns.csv")
         click.echo(f"Wrote {len(written)} files to {out}")
     click.echo(result.summary())

@@ -13,6 +13,7 @@ from ._common import (
     model_argument,
     out_option,
     output_dir,
+    write_columns,
     write_frame,
     write_lines,
 )
@@ -51,7 +52,8 @@ def send(model, out, fmt, horizon, scenario, backtest_):
     Writes (with --out) send.<fmt> (area x year x phase x scenario: places, 80% range,
     capacity, shortfall, kind), send_by_need.<fmt>, send_plans.<fmt> (plans by age band),
     send_placements.<fmt> (plans by age band and type of placement), send_demand.<fmt> (the
-    optimiser's table), notes.txt, and with --backtest send_backtest.<fmt>.
+    optimiser's table), notes.txt, columns.csv (what each column holds, its unit) and with
+    --backtest send_backtest.<fmt>.
 
     \b
     Example:
@@ -89,15 +91,18 @@ def send(model, out, fmt, horizon, scenario, backtest_):
             click.echo(shown.round(1).to_string(index=False))
     if out is not None:
         with output_dir(out) as d:
-            write_frame(result.to_frame(), d / f"send.{fmt}", fmt)
-            write_frame(result.to_frame(by_need=True), d / f"send_by_need.{fmt}", fmt)
-            write_frame(result.plans, d / f"send_plans.{fmt}", fmt)
-            write_frame(result.by_placement(), d / f"send_placements.{fmt}", fmt)
-            write_frame(result.demand_frame(), d / f"send_demand.{fmt}", fmt)
+            tables = {f"send.{fmt}": result.to_frame(),
+                      f"send_by_need.{fmt}": result.to_frame(by_need=True),
+                      f"send_plans.{fmt}": result.plans,
+                      f"send_placements.{fmt}": result.by_placement(),
+                      f"send_demand.{fmt}": result.demand_frame()}
             if bt is not None:
-                write_frame(bt, d / f"send_backtest.{fmt}", fmt)
+                tables[f"send_backtest.{fmt}"] = bt
+            for name, frame in tables.items():
+                write_frame(frame, d / name, fmt)
+            write_columns(d, tables)
             _write_notes(d, result)
-        click.echo(f"Wrote send*.{fmt} and notes.txt to {out}")
+        click.echo(f"Wrote send*.{fmt}, columns.csv and notes.txt to {out}")
 
 
 @cli.command("early-years")
@@ -119,7 +124,8 @@ def early_years(model, out, fmt, hours_per_place):
 
     Writes (with --out) early_years.<fmt> (area x year x age group: children, places, 80%
     range, supply, shortfall, kind), early_years_by_entitlement.<fmt>,
-    early_years_demand.<fmt> (the optimiser's table) and notes.txt.
+    early_years_demand.<fmt> (the optimiser's table), notes.txt and columns.csv (what each
+    column holds, its unit).
 
     \b
     Example:
@@ -131,9 +137,11 @@ def early_years(model, out, fmt, hours_per_place):
     click.echo(result.summary())
     if out is not None:
         with output_dir(out) as d:
-            write_frame(result.to_frame(), d / f"early_years.{fmt}", fmt)
-            write_frame(result.to_frame(by_entitlement=True),
-                        d / f"early_years_by_entitlement.{fmt}", fmt)
-            write_frame(result.demand_frame(), d / f"early_years_demand.{fmt}", fmt)
+            tables = {f"early_years.{fmt}": result.to_frame(),
+                      f"early_years_by_entitlement.{fmt}": result.to_frame(by_entitlement=True),
+                      f"early_years_demand.{fmt}": result.demand_frame()}
+            for name, frame in tables.items():
+                write_frame(frame, d / name, fmt)
+            write_columns(d, tables)
             _write_notes(d, result)
-        click.echo(f"Wrote early_years*.{fmt} and notes.txt to {out}")
+        click.echo(f"Wrote early_years*.{fmt}, columns.csv and notes.txt to {out}")

@@ -365,6 +365,32 @@ def _cell(v):
     return v if isinstance(v, (int, str)) else str(v)
 
 
+def _columns_sheet(wb, tabs: dict, header_fill) -> None:
+    """The appendix's data dictionary, last sheet ``Columns``: for every sheet's column and
+    the SCAP CSVs' columns, its unit and what it holds (:mod:`sufficiency._columns`); a
+    heading in words (``cost per place``) is its own description."""
+    from openpyxl.styles import Font
+
+    from .._columns import describe
+    from .scap import SCAP_COLUMNS, SCAP_SPECIAL_COLUMNS
+
+    ws = wb.create_sheet("Columns")
+    ws.append(["sheet or file", "column", "unit", "description"])
+    for c in ws[1]:
+        c.font = Font(bold=True)
+        c.fill = header_fill
+    files = {name: [str(c) for c in t.frame.columns] for name, t in tabs.items()}
+    files["scap_pupil_forecasts.csv"] = [*SCAP_COLUMNS, "history"]
+    files["scap_special_places.csv"] = list(SCAP_SPECIAL_COLUMNS)
+    for name, cols in files.items():
+        for col in cols:
+            unit, desc = describe(col, name)
+            ws.append([name, col, unit, desc or "as its heading says"])
+    ws.freeze_panes = "A2"
+    for letter, width in zip("ABCD", (28, 28, 16, 100)):
+        ws.column_dimensions[letter].width = width
+
+
 def render_xlsx(data) -> bytes:
     """The Excel appendix: an About sheet, then one sheet per table, frozen header row,
     number formats (thousands, GBP, percentages)."""
@@ -396,6 +422,8 @@ def render_xlsx(data) -> bytes:
         ("Sheet", "What it holds"),
     ]
     rows += [(name, f"{t.title}. {t.note}".strip()) for name, t in tabs.items()]
+    rows += [("Columns", "What each column of every sheet and of the SCAP CSV files holds, "
+                         "and its unit (pupils, places, GBP, fraction: 0.05 = 5%).")]
     rows += [("", ""), ("Not available in this run", "")]
     rows += [(k, v) for k, v in data.missing.items()]
     rows += [("", ""), ("Notes", "")] + [("", n) for n in data.notes]
@@ -433,6 +461,7 @@ def render_xlsx(data) -> bytes:
             ws.column_dimensions[letter].width = min(60, max(9, width + 2))
         if len(frame):
             ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(frame) + 1}"
+    _columns_sheet(wb, tabs, header_fill)
     try:  # the workbook's created/modified date: the report's date (deterministic_xlsx)
         stamp = dt.datetime.fromisoformat(str(m["report_date"])).strftime("%Y-%m-%dT%H:%M:%SZ")
     except ValueError:

@@ -72,7 +72,8 @@ def scap_frame(
     -------
     DataFrame
         Columns :data:`SCAP_COLUMNS`, sorted by area, year, year group; ``census`` is the
-        January census of ``base_year`` (January 2023 for 2022/23).
+        January census of ``base_year`` ("January 2023 census" for 2022/23; the word after
+        the month stops Excel from reading the cell as a date).
 
     Raises
     ------
@@ -109,7 +110,8 @@ def scap_frame(
                                            f[nc.YEAR].astype(int).to_numpy()),
         "kind": f[nc.KIND].to_numpy() if nc.KIND in f else "forecast",
         # the census the forecast starts from: its years are stale once a newer one is out
-        "census": f"January {base_year + 1}",
+        # "census" after the month: Excel opening the CSV read "January 2023" as a date (Jan-23)
+        "census": f"January {base_year + 1} census",
     })
     return out.sort_values(["planning_area", "time_period", "ncy"]).reset_index(drop=True)[
         list(SCAP_COLUMNS)
@@ -192,6 +194,6 @@ def scap_special_frame(send: pd.DataFrame, la_code: int | str | None = None,
                      .astype("Int64") if "capacity" in f else pd.NA),
         "scenario": scenario or "",
         "kind": "forecast",
-        "caseload": f"January {base + 1}",
+        "caseload": f"January {base + 1} caseload",  # not "January 2025": Excel reads a date
     })
     return out.reset_index(drop=True)[list(SCAP_SPECIAL_COLUMNS)]

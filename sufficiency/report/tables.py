@@ -806,9 +806,12 @@ def appendix_tables(data) -> dict[str, Table]:
         if tab is not None:
             t[name] = tab
     if data.before_after is not None:
+        fm = {c: "count" for c in data.before_after.columns
+              if c not in (nc.AREA, nc.PHASE, nc.YEAR)}
+        # a fraction (-0.12), not places: as a count Excel showed it as "-0"
+        fm.update({c: "pct_down" for c in fm if "pct" in c})
         t["Before and after"] = Table("Places before and after the plan", data.before_after,
-                                      {c: "count" for c in data.before_after.columns
-                                       if c not in (nc.AREA, nc.PHASE, nc.YEAR)}, "")
+                                      fm, "")
     binding = getattr(data, "binding", None)
     if binding is not None and not binding.empty:
         b = binding.copy()
@@ -828,7 +831,8 @@ def appendix_tables(data) -> dict[str, Table]:
             "or in all), budget (the capital budget is spent).")
     if data.options is not None:
         t["Options"] = Table("Options considered", data.options,
-                             {c: "gbp" for c in data.options.columns if "cost" in c}, "")
+                             {c: "gbp" for c in data.options.columns
+                              if "cost" in c or c == "revenue_per_place"}, "")
     if data.key_decision is not None and data.key_decision.get("table") is not None:
         kt = data.key_decision["table"]
         fm = {"places": "count", "cost": "gbp", "cost_per_place": "gbp", "opens": "int"}
@@ -842,7 +846,8 @@ def appendix_tables(data) -> dict[str, Table]:
     if data.early_years is not None:
         t["Early years"] = Table("Early years places", data.early_years,
                                  {c: "count" for c in data.early_years.columns
-                                  if c.startswith("places") or c in ("supply", "shortfall")}, "")
+                                  if c.startswith("places")
+                                  or c in ("children", "supply", "shortfall")}, "")
     acc = accuracy_sheet(data)
     if acc is not None:
         t["Accuracy"] = acc
