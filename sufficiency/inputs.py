@@ -495,7 +495,7 @@ _TODO_SUBJECTS = {
     "names": "area names", "name": "area names", "districts": "districts",
     "transfers": "transfer shares", "selective": "selective schools",
     "three-tier": "three-tier areas", "first_year": "the plan's first year",
-    "entitlements": "early years entitlements",
+    "entitlements": "early years entitlements", "studio": "studio schools and UTCs",
 }
 _TODO_SUBJECT = re.compile(r"#.*?\bTODO\b[\s:]*([A-Za-z_][\w-]*)")
 

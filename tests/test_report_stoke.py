@@ -32,7 +32,6 @@ def _analyst_edits(path) -> None:
         ('name = "Planning area 8610001 (primary)"  # TODO name', 'name = "Stoke-on-Trent"'),
         ('name = "Planning area 8610002 (secondary)"  # TODO name', 'name = "Stoke-on-Trent"'),
         ("# TODO first_year:", "# first_year:"),
-        ("# TODO names:", "# Names:"),
     ]
     # one secondary area: `sufficiency new` already sends it all of Year 6, with no TODO
     assert 'transfer = { "8610002" = 1.0 }' in t and "TODO transfers" not in t
