@@ -117,3 +117,51 @@ def test_backtest_of_a_model_without_the_census_file_says_what_to_give(written, 
     assert "[data] pupils (reader = 'tidy')" in msg and "give that file as --pupils" in msg
     assert "Missing option '--pupils' (or give a model definition" in CliRunner().invoke(
         cli, ["backtest"]).output
+
+
+def _edited(written: Path, old: str, new: str, name: str) -> Path:
+    """The written model with one edit, beside it (its data paths stay valid)."""
+    text = written.read_text()
+    assert old in text, old
+    out = written.parent / name
+    out.write_text(text.replace(old, new, 1))
+    return out
+
+
+_FIRST_TRANSFER = 'transfer = "equal"  # TODO transfers'
+
+
+@pytest.mark.parametrize(("new", "said"), [
+    # SYNTHETIC edits of Walsall's first primary area: a new analyst's mistakes
+    ('transfer = { "3351001" = 50, "3351004" = 50 }  #', "if 50 is a percentage, write 0.5"),
+    ('transfer = "equals"  #', """transfer = 'equals' (did you mean "equal"?)"""),
+])
+def test_transfer_mistakes_say_the_fix(written, new, said):
+    from sufficiency.exceptions import ConfigError
+
+    bad = _edited(written, _FIRST_TRANSFER, new, "bad_transfer.toml")
+    with pytest.raises(ConfigError) as e:
+        load_model(bad)
+    assert "[[areas]] 3350001" in str(e.value) and said in str(e.value), str(e.value)
+
+
+def test_a_blank_capacity_cell_is_called_blank_not_nan(written):
+    # SYNTHETIC: Walsall's capacity as a tidy file with Walsall Studio School's capacity
+    # emptied; the error said "missing value (value(s) nan)"
+    import sufficiency.io as sio
+    from sufficiency.exceptions import SchemaError
+
+    cap = sio.read_scap_capacity(DATA / "scap_2015_school_capacity.csv", la_codes=[335]).data
+    cols = ["school", "area", "phase", "ncy_min", "ncy_max", "capacity", "school_name", "roll"]
+    cap = cap[cols].copy()
+    cap["capacity"] = cap["capacity"].astype(object)
+    row = cap.index[cap["school_name"] == "Walsall Studio School"][0]
+    cap.loc[row, "capacity"] = ""
+    path = written.parent / "capacity.csv"
+    cap.to_csv(path, index=False)
+    line = cap.index.get_loc(row) + 2
+    with pytest.raises(SchemaError) as e:
+        sio.read_tidy(path, "capacity")
+    msg = str(e.value).splitlines()[0]
+    assert f"column 'capacity': missing value (blank) in 1 row(s) (line(s) {line})" in msg, msg
+    assert "nan" not in msg
