@@ -165,3 +165,18 @@ def test_a_blank_capacity_cell_is_called_blank_not_nan(written):
     msg = str(e.value).splitlines()[0]
     assert f"column 'capacity': missing value (blank) in 1 row(s) (line(s) {line})" in msg, msg
     assert "nan" not in msg
+
+
+def test_a_mistyped_old_la_code_names_the_model_key_and_the_code_expected(written):
+    # SYNTHETIC edit: old_la_code = 355 for 335; the error was the SCAP reader's "no schools
+    # with LA1 in [355]", naming neither the model file nor its key
+    from sufficiency.exceptions import ConfigError
+    from sufficiency.inputs import load_inputs
+
+    bad = _edited(written, "old_la_code = 335", "old_la_code = 355", "bad_la.toml")
+    with pytest.raises(ConfigError) as e:
+        load_inputs(load_model(bad))
+    msg = str(e.value)
+    assert (f"{bad.name}: [model] old_la_code = 355: the capacity file "
+            "scap_2015_school_capacity.csv has no schools of that LA number") in msg, msg
+    assert "old_la_code = 335?" in msg
