@@ -180,3 +180,18 @@ def test_a_mistyped_old_la_code_names_the_model_key_and_the_code_expected(writte
     assert (f"{bad.name}: [model] old_la_code = 355: the capacity file "
             "scap_2015_school_capacity.csv has no schools of that LA number") in msg, msg
     assert "old_la_code = 335?" in msg
+
+
+def test_data_list_says_the_todo_note_once(written):
+    # `sufficiency data list` printed the TODO warning and then the same sentence as a note
+    from click.testing import CliRunner
+
+    from sufficiency.cli import cli
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = CliRunner().invoke(cli, ["data", "list", str(written)])
+    assert res.exit_code == 0, res.output
+    warned = [str(w.message) for w in caught if "TODO comments (" in str(w.message)]
+    assert len(warned) == 1
+    assert "TODO comments (" not in res.output, res.output
