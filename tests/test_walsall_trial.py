@@ -195,3 +195,25 @@ def test_data_list_says_the_todo_note_once(written):
     warned = [str(w.message) for w in caught if "TODO comments (" in str(w.message)]
     assert len(warned) == 1
     assert "TODO comments (" not in res.output, res.output
+
+
+@pytest.mark.parametrize(("typed", "gbp"), [
+    ("5m", 5e6), ("£5m", 5e6), ("5,000,000", 5e6), ("250k", 2.5e5), ("1.2bn", 1.2e9),
+    ("5e6", 5e6), ("5000000", 5e6),
+])
+def test_budget_takes_an_amount_as_a_budget_paper_writes_it(typed, gbp):
+    # `plan --budget 5m` was "'5m' is not a valid float"
+    from sufficiency.cli.plan import _BUDGET
+
+    assert _BUDGET.convert(typed, None, None) == pytest.approx(gbp)
+
+
+def test_budget_not_an_amount_says_what_is_expected(written):
+    from click.testing import CliRunner
+
+    from sufficiency.cli import cli
+
+    res = CliRunner().invoke(cli, ["plan", str(written), "--budget", "5x"])
+    assert res.exit_code == 2
+    assert ("Invalid value for '--budget': '5x': expected an amount in GBP >= 0, e.g. 20e6, "
+            "20000000 or 20m") in res.output
