@@ -217,3 +217,25 @@ def test_budget_not_an_amount_says_what_is_expected(written):
     assert res.exit_code == 2
     assert ("Invalid value for '--budget': '5x': expected an amount in GBP >= 0, e.g. 20e6, "
             "20000000 or 20m") in res.output
+
+
+def test_a_past_count_is_printed_without_a_range_of_itself():
+    # `send` printed "534 (534-534)" for 2024/25's count and `early-years` "626 (626-626)"
+    from sufficiency._values import value_and_range
+
+    assert value_and_range(534.0, 534.0, 534.0) == "534"
+    assert value_and_range(534.2, 533.8, 534.4) == "534"
+    assert value_and_range(676.0, 266.0, 1721.0) == "676 (266-1,721)"
+
+
+def test_send_table_of_walsall_has_no_collapsed_ranges(written):
+    from click.testing import CliRunner
+
+    from sufficiency.cli import cli
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)
+        res = CliRunner().invoke(cli, ["send", str(written)])
+    assert res.exit_code == 0, res.output
+    table = res.output.split("Shortfall")[0]
+    assert "534 (534-534)" not in table and re.search(r"trend +534 +676 \(266-1,721\)", table)
