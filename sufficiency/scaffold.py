@@ -184,9 +184,9 @@ def _grammar_areas(cap: pd.DataFrame, sec: list[str]) -> list[str]:
     return sorted(rows[nc.AREA].astype(str).unique())
 
 
-#: a 14-19 school by its name: a studio school or a university technical college (the SCAP
+#: a 14-19 school by its name: a studio school or college, or a university technical college (the SCAP
 #: file codes them as secondary schools, places for Years 7-13)
-_FOURTEEN_NINETEEN = re.compile(r"\bStudio School\b|\bUTC\b|\bUniversity Technical College\b|"
+_FOURTEEN_NINETEEN = re.compile(r"\bStudio (?:School|College)\b|\bUTC\b|\bUniversity Technical College\b|"
                                 r"\b14\s*-\s*19\b", re.IGNORECASE)
 
 
@@ -418,8 +418,10 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
     fourteen = _fourteen_nineteen(cap, sec)
     if fourteen:
         lines += ["#", *_comment(
-            f"TODO studio schools and UTCs: {'; '.join(fourteen)} recruit at Year 10 or 12 (by "
-            "their names), but the SCAP file counts their places as Year 7-13 places of their "
+            f"TODO studio schools and UTCs: {'; '.join(fourteen)} "
+            f"{'recruits' if len(fourteen) == 1 else 'recruit'} at Year 10 or 12 (by "
+            f"{'its name' if len(fourteen) == 1 else 'their names'}), but the SCAP file counts "
+            f"{'its' if len(fourteen) == 1 else 'their'} places as Year 7-13 places of a "
             "secondary area, so that area's spare places for Years 7-9 may be overstated. Check "
             "each is still open; to plan it apart, give it an area of its own in a tidy capacity "
             "file (ncy_min = 10) with `year_groups = [10, 11, 12, 13]` and `intake_from` "

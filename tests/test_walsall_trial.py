@@ -239,3 +239,15 @@ def test_send_table_of_walsall_has_no_collapsed_ranges(written):
     assert res.exit_code == 0, res.output
     table = res.output.split("Shortfall")[0]
     assert "534 (534-534)" not in table and re.search(r"trend +534 +676 \(266-1,721\)", table)
+
+
+def test_studio_colleges_are_flagged_too(tmp_path):
+    # Birmingham's Waverley Studio College is a studio school by another name
+    from sufficiency.scaffold import new_model_text
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)
+        text = " ".join(line.lstrip("# ") for line in
+                        new_model_text(330, DATA, tmp_path / "birmingham.toml").splitlines())
+    assert ("TODO studio schools and UTCs: Waverley Studio College (3300014: 300 places, 162 on "
+            "roll) recruits at Year 10 or 12 (by its name)") in text
