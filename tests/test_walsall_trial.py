@@ -251,3 +251,14 @@ def test_studio_colleges_are_flagged_too(tmp_path):
                         new_model_text(330, DATA, tmp_path / "birmingham.toml").splitlines())
     assert ("TODO studio schools and UTCs: Waverley Studio College (3300014: 300 places, 162 on "
             "roll) recruits at Year 10 or 12 (by its name)") in text
+
+
+def test_quantile_as_a_percentage_is_told_its_fraction(written):
+    from click.testing import CliRunner
+
+    from sufficiency.cli import cli
+
+    res = CliRunner().invoke(cli, ["plan", str(written), "--quantile", "80"])
+    assert res.exit_code == 2
+    assert ("'--quantile': 80: expected a quantile of demand strictly between 0 and 1, e.g. "
+            "0.8; for the 80th percentile write 0.8") in " ".join(res.output.split())

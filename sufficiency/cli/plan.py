@@ -10,8 +10,27 @@ import click
 from . import cli
 from ._common import FiniteFloat, model_argument, out_option, output_dir
 
-_QUANTILE = FiniteFloat(0, 1, min_open=True, max_open=True,
-                        expected="a quantile of demand strictly between 0 and 1, e.g. 0.8")
+
+class _Quantile(FiniteFloat):
+    """A quantile in (0, 1); a percentage (``80``) is told its fraction (a mistake tried in
+    a Walsall trial: "80: expected a quantile ... e.g. 0.8" did not say it was read as 8,000%)."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as e:
+            try:
+                v = float(value)
+            except (TypeError, ValueError):
+                raise e from None
+            if v.is_integer() and 1 < v < 100:
+                self.fail(f"{value}: expected {self.expected}; for the {v:g}th percentile write "
+                          f"{v / 100:g}", param, ctx)
+            raise
+
+
+_QUANTILE = _Quantile(0, 1, min_open=True, max_open=True,
+                      expected="a quantile of demand strictly between 0 and 1, e.g. 0.8")
 
 #: an amount as a budget paper writes it: "£5m", "5,000,000", "250k", "1.2bn"
 _AMOUNT = re.compile(r"\s*(?:£|GBP)?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(k|m|bn)?\s*", re.IGNORECASE)
