@@ -46,6 +46,15 @@ def authority_label(config: Any) -> str:
     return code if not name else name if code in name else f"{name} ({code})"
 
 
+def value_and_range(value: float, lower: float, upper: float) -> str:
+    """``"676 (266-1,721)"``, or ``"534"`` where the range is the value itself (a count of a
+    past year, which has none: a Walsall trial read "534 (534-534)")."""
+    text = f"{value:,.0f}"
+    if f"{lower:,.0f}" == text == f"{upper:,.0f}":
+        return text
+    return f"{text} ({lower:,.0f}-{upper:,.0f})"
+
+
 def is_number(v: Any) -> bool:
     """A real number (int, float or a numpy one), not a bool."""
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))

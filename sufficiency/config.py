@@ -407,7 +407,9 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
         transfer = {}
     elif not isinstance(transfer, Mapping):
         g = year_groups[-1] if year_groups else (6 if phase == "primary" else 13)
-        raise _err(path, where, f"transfer = {transfer!r}: expected a table "
+        near = (f' (did you mean "{EQUAL_SPLIT}"?)' if isinstance(transfer, str)
+                and transfer.strip().lower().startswith(EQUAL_SPLIT) else "")
+        raise _err(path, where, f"transfer = {transfer!r}{near}: expected a table "
                    f'{{ secondary_area = share }} or "{EQUAL_SPLIT}" (its Year {g} shared equally '
                    "by every area starting at the next year group)")
     for k, v in transfer.items():
@@ -416,7 +418,10 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
             last = year_groups[-1] if year_groups else (6 if phase == "primary" else 13)
             raise _err(path, where, f'transfer."{k}" = {v!r}: expected a share of the '
                        f"area's Year {last} pupils (its last year group) in [0, 1], written as "
-                       "a number (1.0, not 'all')")
+                       "a number (1.0, not 'all')"
+                       # a mistake tried in a Walsall trial: admissions percentages (50, 50)
+                       + (f"; if {v:g} is a percentage, write {v / 100:g}"
+                          if is_number(v) and 1 < v <= 100 else ""))
     transfer = {str(k): float(v) for k, v in transfer.items()}
     where = f"[[areas]] {code} ({name})"
     if (transfer or equal) and phase != "primary" and (not year_groups or year_groups[-1] >= 11):

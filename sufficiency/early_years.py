@@ -63,6 +63,7 @@ from ._values import (
     is_whole,
     is_year,
     require_table,
+    value_and_range,
 )
 from .cohort import project_series
 from .exceptions import ConfigError, DataQualityWarning, SchemaError
@@ -638,8 +639,8 @@ class EarlyYearsResult:
         t = f[f[nc.YEAR].isin(show)].groupby([nc.YEAR, "age"], as_index=False)[cols].sum(min_count=1)
         n_areas = f[nc.AREA].nunique()
         where = authority_label(self.config) if "authority" in self.config else f[nc.AREA].iloc[0]
-        rows = {age: [f"{g.at[y, 'places']:,.0f} ({g.at[y, 'places_lower']:,.0f}-"
-                      f"{g.at[y, 'places_upper']:,.0f})" for y in show]
+        rows = {age: [value_and_range(g.at[y, "places"], g.at[y, "places_lower"],
+                                      g.at[y, "places_upper"]) for y in show]
                 for age, g in ((a, g.set_index(nc.YEAR)) for a, g in t.groupby("age"))}
         width = 2 + max([22] + [len(c) for cs in rows.values() for c in cs])  # columns never touch
         # age groups youngest first, in words (a Herefordshire trial read the engine's codes

@@ -495,7 +495,7 @@ _TODO_SUBJECTS = {
     "names": "area names", "name": "area names", "districts": "districts",
     "transfers": "transfer shares", "selective": "selective schools",
     "three-tier": "three-tier areas", "first_year": "the plan's first year",
-    "entitlements": "early years entitlements",
+    "entitlements": "early years entitlements", "studio": "studio schools and UTCs",
 }
 _TODO_SUBJECT = re.compile(r"#.*?\bTODO\b[\s:]*([A-Za-z_][\w-]*)")
 
@@ -640,8 +640,21 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     cap_src = src["capacity"]
     if cap_src.reader == "scap":
         la_codes = [cfg.old_la_code] if cfg.old_la_code is not None else _la_numbers(area_codes)
-        loaded = read_scap_capacity(cap_src.path, la_codes=la_codes,
-                                    year=int(cap_src.options.get("year", 2014)))
+        try:
+            loaded = read_scap_capacity(cap_src.path, la_codes=la_codes,
+                                        year=int(cap_src.options.get("year", 2014)))
+        except SchemaError as e:
+            # old_la_code = 355 for Walsall's 335 (a Walsall trial) was told only "no schools
+            # with LA1 in [355]", naming neither the model file nor the key
+            if cfg.old_la_code is None or not str(e).endswith(f"no schools with LA1 in {la_codes}."):
+                raise
+            prefix = _la_numbers(area_codes)
+            hint = (f" (the model's planning-area codes begin with {prefix[0]}: "
+                    f"old_la_code = {prefix[0]}?)" if prefix and len(prefix) == 1 else "")
+            raise ConfigError(
+                f"{cfg.shown_path}: [model] old_la_code = {cfg.old_la_code}: the capacity file "
+                f"{cap_src.path.name} has no schools of that LA number (column LA1){hint}; "
+                "expected the authority's DfE 3-digit LA number") from e
     else:
         loaded = read_tidy(cap_src.path, "capacity", known_areas=area_codes)
     capacity = loaded.data

@@ -184,6 +184,33 @@ def _grammar_areas(cap: pd.DataFrame, sec: list[str]) -> list[str]:
     return sorted(rows[nc.AREA].astype(str).unique())
 
 
+#: a 14-19 school by its name: a studio school or college, or a university technical college (the SCAP
+#: file codes them as secondary schools, places for Years 7-13)
+_FOURTEEN_NINETEEN = re.compile(r"\bStudio (?:School|College)\b|\bUTC\b|\bUniversity Technical College\b|"
+                                r"\b14\s*-\s*19\b", re.IGNORECASE)
+
+
+def _fourteen_nineteen(cap: pd.DataFrame, sec: list[str]) -> list[str]:
+    """The studio schools and university technical colleges of the secondary areas, by their
+    names, as ``"Walsall Studio School (3351003: 300 places, 167 on roll)"``. The SCAP file
+    puts them in an ordinary secondary area with places for Years 7-13, so their spare places
+    count against Year 7-9 demand they cannot meet: a Walsall trial's starting model said
+    nothing of its studio school and its UTC, whose 480 places (132 on roll) sat in an 11-16
+    area's spare places."""
+    rows = cap[(cap[nc.PHASE] == "secondary") & cap[nc.AREA].isin(sec)
+               & cap["school_name"].astype(str).str.contains(_FOURTEEN_NINETEEN)]
+    rows = rows.sort_values([nc.AREA, "school_name"])
+    return [f"{_one_line(r.school_name)} ({r.area}: {r.capacity:,.0f} places, {r.roll:,.0f} on "
+            "roll)" for r in rows.itertuples()]
+
+
+def _areas_hold(codes: list[str], one: str, many: str) -> str:
+    """``"area 3351002 holds a grammar school"``, or ``"areas 1 and 2 hold grammar schools"``."""
+    if len(codes) == 1:
+        return f"area {codes[0]} holds {one}"
+    return f"areas {', '.join(codes)} hold {many}"
+
+
 def _school_hint(schools: pd.DataFrame) -> str:
     """The area's schools, largest roll first (up to three), as a hint for its name."""
     s = schools.sort_values([nc.ROLL, "school_name"], ascending=[False, True])
@@ -348,19 +375,19 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
         "# ---------------------------------------------------------------------------------------------",
         f"# Planning areas: the DfE's, from the SCAP 2015 capacity file ({len(prim)} primary, "
         f"{len(sec)} secondary).",
-        "# TODO names: the SCAP file has codes only, so each area is named by its code. Set the",
-        "# readable names (they appear in every output); the schools listed above each area, largest",
-        "# roll first (May 2015), are a hint only.",
+        "# Names (each area's name line below is marked to do): the SCAP file has codes only, so each",
+        "# area is named by its code. Set the readable names (they appear in every output); the",
+        "# schools listed above each area, largest roll first (May 2015), are a hint only.",
     ]
     if len(districts) > 1:
         lines += [
             "#",
             f"# Districts of {auth.name} ({auth.new_la_code}) in the lookup (choose from these):",
             *[f'#   "{d}"  {n}' for d, n in districts],
-            "# TODO districts: the public files do not link planning areas to districts, so every",
-            "# primary area lists all of them (valid but crude: each district's births are shared",
-            "# over all primary areas by roll). Give each area only the districts most of its pupils",
-            '# live in (docs/model.md, "Which districts?").',
+            "# Districts (each area's line below is marked to do): the public files do not link planning",
+            "# areas to districts, so every primary area lists all of them (valid but crude: each",
+            "# district's births are shared over all primary areas by roll). Give each area only the",
+            '# districts most of its pupils live in (docs/model.md, "Which districts?").',
         ]
     if len(sec) == 1 and prim:
         lines += ["#", *_comment(
@@ -370,7 +397,8 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
     elif sec and prim:
         lines += [
             "#",
-            "# TODO transfers: where each primary area's Year 6 goes in Year 7 is not in public data.",
+            "# Transfers (each area's line below is marked to do): where each primary area's Year 6 goes",
+            "# in Year 7 is not in public data.",
             "# A model with primary and secondary areas must give every primary area a `transfer`",
             '# (docs/model.md, "Transfers"), so each has transfer = "equal": its Year 6 in equal',
             "# shares to all the secondary areas. With derived history the shares hardly change the",
@@ -382,11 +410,22 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
         grammar = _grammar_areas(cap, sec)
         if grammar:
             lines += ["#", *_comment(
-                f"TODO selective schools: areas {', '.join(grammar)} hold grammar schools (by "
-                "their names; a selective school not so named is not found). A grammar school "
+                f"TODO selective schools: {_areas_hold(grammar, 'a grammar school', 'grammar schools')} "
+                "(by their names; a selective school not so named is not found). A grammar school "
                 "recruits Year 7 from across the authority: give each primary area's `transfer` "
                 "its share to the grammar school's area beside its share to its local secondary "
                 'area (docs/model.md, "Selective (grammar) schools").')]
+    fourteen = _fourteen_nineteen(cap, sec)
+    if fourteen:
+        lines += ["#", *_comment(
+            f"TODO studio schools and UTCs: {'; '.join(fourteen)} "
+            f"{'recruits' if len(fourteen) == 1 else 'recruit'} at Year 10 or 12 (by "
+            f"{'its name' if len(fourteen) == 1 else 'their names'}), but the SCAP file counts "
+            f"{'its' if len(fourteen) == 1 else 'their'} places as Year 7-13 places of a "
+            "secondary area, so that area's spare places for Years 7-9 may be overstated. Check "
+            "each is still open; to plan it apart, give it an area of its own in a tidy capacity "
+            "file (ncy_min = 10) with `year_groups = [10, 11, 12, 13]` and `intake_from` "
+            '(docs/model.md, "First-, middle- and high-school planning areas").')]
     if middle:
         lines += ["#", *_comment(
             f"TODO three-tier: areas {', '.join(middle)} hold middle schools (coded MP or MS in "

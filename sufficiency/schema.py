@@ -254,8 +254,13 @@ def raise_rows_error(
     n = int(mask.sum())
     values = ""
     if column in frame.columns:
-        vals = pd.unique(frame.loc[mask, column].astype(str).to_numpy())[:_MAX_ROWS_SHOWN]
-        values = " (value(s) " + ", ".join(repr(v) for v in vals) + ")"
+        # a blank cell is said so, not shown as the 'nan' it is read as (a Walsall trial's
+        # capacity file with an emptied cell: "missing value (value(s) nan)")
+        shown = ["blank" if pd.isna(v) or not str(v).strip() else repr(str(v))
+                 for v in frame.loc[mask, column]]
+        vals = list(dict.fromkeys(shown))[:_MAX_ROWS_SHOWN]
+        values = (" (blank)" if vals == ["blank"]
+                  else " (value(s) " + ", ".join(vals) + ")" if vals else "")
     msg = (
         f"{source}: column {label if label else repr(column)}: {problem}{values} in {n} row(s) "
         f"({_row_numbers(frame, mask)}); expected {expected}."

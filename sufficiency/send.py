@@ -57,6 +57,7 @@ from ._values import (
     is_number,
     is_whole,
     joined,
+    value_and_range,
 )
 from .early_years import Z80, _as_inputs, authority_population, check_population, cohort_population
 from .exceptions import ConfigError, DataQualityWarning
@@ -428,9 +429,8 @@ class SendResult:
         for (phase, sc), g in sorted(d.groupby([nc.PHASE, "scenario"]),
                                      key=lambda k: (order.get(k[0][0], len(order)), k[0])):
             g = g.set_index(nc.YEAR)
-            cells = "".join(
-                f"{g.at[y, 'places']:,.0f} ({g.at[y, 'places_lower']:,.0f}-"
-                f"{g.at[y, 'places_upper']:,.0f})".rjust(22) for y in show)
+            cells = "".join(value_and_range(g.at[y, "places"], g.at[y, "places_lower"],
+                                            g.at[y, "places_upper"]).rjust(22) for y in show)
             lines.append(f"{SEND_PHASE_LABELS.get(phase, phase):<24}{sc:<10}{cells}"
                          f"{g.at[last, nc.CAPACITY]:>10,.0f}")
         cen = d[(d["scenario"] == self.config["scenario"]) & (d[nc.YEAR] == last)]

@@ -32,7 +32,8 @@ def _analyst_edits(path) -> None:
         ('name = "Planning area 8610001 (primary)"  # TODO name', 'name = "Stoke-on-Trent"'),
         ('name = "Planning area 8610002 (secondary)"  # TODO name', 'name = "Stoke-on-Trent"'),
         ("# TODO first_year:", "# first_year:"),
-        ("# TODO names:", "# Names:"),
+        # its two studio colleges (14-19) checked and left in the one secondary area
+        ("# TODO studio schools and UTCs:", "# Studio schools and UTCs:"),
     ]
     # one secondary area: `sufficiency new` already sends it all of Year 6, with no TODO
     assert 'transfer = { "8610002" = 1.0 }' in t and "TODO transfers" not in t

@@ -115,9 +115,40 @@ def _horizons(ctx, param, value):
     return hs
 
 
+def _model_files(model: Path) -> dict:
+    """What ``sufficiency backtest MODEL`` reads from the model definition: its census file of
+    every authority (``[data] pupils``, reader ``census_ncy``), births and lookup, its
+    scorecards folder and its authority, by the option each stands for. A Walsall trial's
+    analyst ran ``sufficiency backtest walsall.toml`` as every other command is run and was
+    told only "Missing option '--pupils'"."""
+    from ..config import load_model
+
+    cfg = load_model(model)
+    pupils = cfg.data.get("pupils")
+    if pupils is None or pupils.reader != "census_ncy":
+        got = "none" if pupils is None else f"reader = {pupils.reader!r}"
+        raise click.BadParameter(
+            f"{model}: [data] pupils ({got}): the backtest refits the forecast on every "
+            "authority of a census_ncy file (reader = \"census_ncy\"); give that file as --pupils",
+            param_hint="'MODEL'")
+    out = {"pupils": pupils.path, "areas": (cfg.authority,)}
+    for table, option, reader in (("births", "births", "ons_births"),
+                                  ("lookup", "lookup", "district_lookup")):
+        src = cfg.data.get(table)
+        if src is not None and src.reader == reader:
+            out[option] = src.path
+    folder = cfg.scorecards("report")[1]
+    if folder.is_dir():
+        out["scorecards"] = folder
+    return out
+
+
 @cli.command()
-@click.option("--pupils", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="Pupils by authority and year group (census_pupils_by_ncy layout).")
+@click.argument("model", required=False, metavar="[MODEL]",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--pupils", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Pupils by authority and year group (census_pupils_by_ncy layout); required "
+                   "without MODEL.")
 @click.option("--births", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="ONS births by district (births_by_district layout).")
 @click.option("--lookup", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
@@ -145,9 +176,12 @@ def _horizons(ctx, param, value):
               show_default=True,
               help="80% intervals from the model's errors at earlier origins, or from a bootstrap "
                    "over historical ratios (for comparison; it covers too little, docs/forecast.md).")
-def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_years, areas,
-             by_ncy, intervals):
+def backtest(model, pupils, births, lookup, origins, horizons, out, scorecards, target_years,
+             areas, by_ncy, intervals):
     """Rolling-origin backtest on the published files, against two naive baselines.
+
+    With MODEL (a model definition), its census, births, lookup and scorecards files are
+    used and its authority is summarised; an option given as well wins.
 
     For each origin, fits on data up to it, forecasts the horizons and scores the DfE measure
     (forecast - actual) / actual of authority totals, primary (R-Y6) and secondary (Y7-Y11).
@@ -159,8 +193,20 @@ def backtest(pupils, births, lookup, origins, horizons, out, scorecards, target_
         --births data/births_by_district_1992_2023.csv \\
         --lookup data/district_to_la_west_midlands.csv \\
         --origins 2017,2019,2020,2021 --horizons 1,3 --out results.csv
+      sufficiency backtest models/worcestershire.toml --out results.csv
     """
     from ..backtest import backtest_files
+
+    if model is not None:
+        given = _model_files(model)
+        pupils = pupils or given["pupils"]
+        births = births or given.get("births")
+        lookup = lookup or given.get("lookup")
+        scorecards = scorecards or given.get("scorecards")
+        areas = areas or given["areas"]
+    if pupils is None:
+        raise click.UsageError("Missing option '--pupils' (or give a model definition, "
+                               "sufficiency backtest MODEL).")
 
     # with --target-years, pairs beyond the data are not what was asked for: the README's own
     # command (targets 2018, 2021, 2022) warned of origin 2021 + 3 = 2024 (a Coventry trial);

@@ -3,21 +3,63 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 
 import click
 
 from . import cli
 from ._common import FiniteFloat, model_argument, out_option, output_dir, write_columns
 
-_QUANTILE = FiniteFloat(0, 1, min_open=True, max_open=True,
-                        expected="a quantile of demand strictly between 0 and 1, e.g. 0.8")
+
+class _Quantile(FiniteFloat):
+    """A quantile in (0, 1); a percentage (``80``) is told its fraction (a mistake tried in
+    a Walsall trial: "80: expected a quantile ... e.g. 0.8" did not say it was read as 8,000%)."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as e:
+            try:
+                v = float(value)
+            except (TypeError, ValueError):
+                raise e from None
+            if v.is_integer() and 1 < v < 100:
+                self.fail(f"{value}: expected {self.expected}; for the {v:g}th percentile write "
+                          f"{v / 100:g}", param, ctx)
+            raise
+
+
+_QUANTILE = _Quantile(0, 1, min_open=True, max_open=True,
+                      expected="a quantile of demand strictly between 0 and 1, e.g. 0.8")
+
+#: an amount as a budget paper writes it: "£5m", "5,000,000", "250k", "1.2bn"
+_AMOUNT = re.compile(r"\s*(?:£|GBP)?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(k|m|bn)?\s*", re.IGNORECASE)
+_SCALE = {None: 1.0, "k": 1e3, "m": 1e6, "bn": 1e9}
+
+
+class _Amount(FiniteFloat):
+    """An amount in GBP, also as a budget paper writes it ("£5m", "5,000,000", "250k"): a
+    Walsall trial's analyst typed ``--budget 5m`` and was told "'5m' is not a valid float"."""
+
+    def convert(self, value, param, ctx):
+        m = _AMOUNT.fullmatch(value) if isinstance(value, str) else None
+        if m and ("," in m.group(1) or m.group(2) or "£" in value or "GBP" in value.upper()):
+            value = str(float(m.group(1).replace(",", "")) * _SCALE[(m.group(2) or "").lower() or None])
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r}: expected {self.expected}", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+_BUDGET = _Amount(min=0, expected="an amount in GBP >= 0, e.g. 20e6, 20000000 or 20m")
 
 
 @cli.command()
 @model_argument
 @click.option("--quantile", type=_QUANTILE, default=None,
               help="Plan against this quantile of the forecast (e.g. 0.8) instead of the central one.")
-@click.option("--budget", type=FiniteFloat(min=0, expected="an amount in GBP >= 0, e.g. 20e6"),
+@click.option("--budget", type=_BUDGET,
               default=None,
               help="Total capital budget [GBP] (overrides [plan] total_budget).")
 @click.option("--solver", type=click.Choice(["cbc", "highs"]), default="cbc", show_default=True,

@@ -117,5 +117,10 @@ def data_list(model):
         years = f"{p.years[0]}-{p.years[-1]}" if p.years else "-"
         click.echo(f"  {table:<{width}} {p.kind:<8} rows={p.rows:<6} years={years:<10} "
                    f"sha256={p.sha256[:12] or '-':<12} {p.path}")
+    # the TODO note is warned of above already (a Walsall trial read it twice, in full)
+    from ..inputs import _todo_note
+
+    todo = _same(_todo_note(config))
     for n in inputs.notes:
-        click.echo(f"Note: {n}")
+        if not (todo and _same(n) == todo):
+            click.echo(f"Note: {n}")
