@@ -203,7 +203,8 @@ def test_equal_split_shares_the_year_group_over_every_area_starting_next(tmp_pat
 
 @pytest.mark.parametrize("old, new, match", [
     ('transfer = { "8850017" = 1.0 }', 'transfer = "equals"',
-     r"\[\[areas\]\] 8850001: transfer = 'equals': expected a table \{ secondary_area = share \} "
+     r"\[\[areas\]\] 8850001: transfer = 'equals' \(did you mean \"equal\"\?\): expected a table "
+     r"\{ secondary_area = share \} "
      r'or "equal" \(its Year 6 shared equally by every area starting at the next year group\)'),
     ('phase = "secondary"', 'phase = "secondary"\ntransfer = "equal"',
      r"\[\[areas\]\] 8850017 \(.*\): transfer: this secondary area teaches up to Year 13"),
