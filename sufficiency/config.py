@@ -215,19 +215,23 @@ class ModelConfig:
         trial saw a relative path in one error and an absolute one in the next)."""
         return self.given_path if self.given_path is not None else self.path
 
-    def todo_lines(self) -> tuple[tuple[Path, int], ...]:
-        """``(file, line number)`` of every comment saying ``TODO`` in the model file and the
-        models it extends: the stand-ins ``sufficiency new`` writes (area names, districts,
-        transfers) and has the analyst replace. Empty for a finished model."""
+    def todo_comments(self) -> tuple[tuple[Path, int, str], ...]:
+        """``(file, line number, line)`` of every comment saying ``TODO`` in the model file
+        and the models it extends: the stand-ins ``sufficiency new`` writes (area names,
+        districts, transfers) and has the analyst replace. Empty for a finished model."""
         out = []
         for f in (self.path, *self.bases):
             try:
                 text = Path(f).read_text(encoding="utf-8-sig")
             except OSError:
                 continue
-            out += [(Path(f), i) for i, line in enumerate(text.splitlines(), 1)
+            out += [(Path(f), i, line) for i, line in enumerate(text.splitlines(), 1)
                     if _TODO.search(line)]
         return tuple(out)
+
+    def todo_lines(self) -> tuple[tuple[Path, int], ...]:
+        """``(file, line number)`` of each of :meth:`todo_comments`."""
+        return tuple((f, i) for f, i, _ in self.todo_comments())
 
     def section(self, name: str) -> Mapping[str, Any]:
         """Return a raw section (``{}`` if absent), e.g. ``section("plan")``."""

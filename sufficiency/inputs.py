@@ -11,9 +11,9 @@ import logging
 import re
 import sys
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from os import PathLike
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -472,18 +472,18 @@ def _todo_note(cfg: ModelConfig) -> str:
     """The model's TODO comments left (:meth:`ModelConfig.todo_lines`) in one sentence for the
     warnings and the report's notes; "" when none is left (a Birmingham trial's report went
     out with 50 stand-in area names and nothing said it was a draft)."""
-    todo = cfg.todo_lines()
+    todo = cfg.todo_comments()
     if not todo:
         return ""
     files = {}
-    for f, line in todo:
+    for f, line, _ in todo:
         files.setdefault(f, []).append(line)
     where = "; ".join(
         f"{cfg.shown_path if f == cfg.path else f.name} line{'s' if len(ls) > 1 else ''} "
         + ", ".join(map(str, ls[:10])) + (f" and {len(ls) - 10} more" if len(ls) > 10 else "")
         for f, ls in files.items())
     n = len(todo)
-    subjects = _todo_subjects(todo)
+    subjects = _todo_subjects(text for *_, text in todo)
     return (f"the model definition still has {n} TODO comment{'s' if n != 1 else ''} ({where}): "
             f"stand-ins for {subjects} to be replaced from the Council's own records; until "
             "they are, the results that rest on them are a draft")
@@ -500,22 +500,15 @@ _TODO_SUBJECTS = {
 _TODO_SUBJECT = re.compile(r"#.*?\bTODO\b[\s:]*([A-Za-z_][\w-]*)")
 
 
-def _todo_subjects(todo) -> str:
-    """The subjects of the TODO comments ``todo`` (``(file, line number)`` pairs) in words, in
-    the order they first appear: "area names, transfer shares and the plan's first year"; a
-    comment of another subject (the analyst's own) is "other items". Only the stand-ins the
-    model still has are named (a Coventry trial's note named districts, which ``sufficiency
-    new`` had written for its one district with no TODO)."""
-    texts: dict = {}
+def _todo_subjects(comments: Iterable[str]) -> str:
+    """The subjects of the TODO comment lines ``comments`` (:meth:`ModelConfig.todo_comments`)
+    in words, in the order they first appear: "area names, transfer shares and the plan's first
+    year"; a comment of another subject (the analyst's own) is "other items". Only the
+    stand-ins the model still has are named (a Coventry trial's note named districts, which
+    ``sufficiency new`` had written for its one district with no TODO)."""
     said: list[str] = []
-    for f, line in todo:
-        if f not in texts:
-            try:
-                texts[f] = Path(f).read_text(encoding="utf-8-sig").splitlines()
-            except OSError:
-                texts[f] = []
-        lines = texts[f]
-        m = _TODO_SUBJECT.search(lines[line - 1]) if 0 < line <= len(lines) else None
+    for text in comments:
+        m = _TODO_SUBJECT.search(text)
         words = _TODO_SUBJECTS.get(m.group(1).lower(), "other items") if m else "other items"
         if words not in said:
             said.append(words)

@@ -1746,6 +1746,7 @@ def build_report(
         ident.update(f.read_bytes())
     for p in inputs.provenance:
         ident.update(f"{p.table}:{p.sha256}:{p.rows}".encode())
+    todo = cfg.todo_comments()
     meta = {
         "title": rcfg["title"],
         "authority": cfg.authority,
@@ -1755,9 +1756,9 @@ def build_report(
         "model_file": cfg.path.name + "".join(f" (extends {b.name})" for b in cfg.bases),
         "model_version": str(__version__),
         # TODO comments left in the model (stand-ins of `sufficiency new`): a draft, on the cover
-        "model_todos": len(cfg.todo_lines()),
+        "model_todos": len(todo),
         # what they stand in for, in words ("early years entitlements"), for the cover
-        "model_todo_subjects": _todo_subjects(cfg.todo_lines()) if cfg.todo_lines() else "",
+        "model_todo_subjects": _todo_subjects(text for *_, text in todo),
         "run_id": ident.hexdigest()[:12],
         "report_date": report_date,
         "data_vintage": vintage,
