@@ -198,6 +198,16 @@ SMALL_SCHOOLS = "no school in the area takes a form of entry"
 #: Places a year group in one form of entry (docs/domain.md).
 FORM_OF_ENTRY = 30
 
+
+def small_schools(largest) -> str:
+    """:data:`SMALL_SCHOOLS` with the largest school's places a year group, where ``largest``
+    (places a year group in an area's largest school of the phase) is below a form of entry;
+    "" where a form of entry fits or the size is not known."""
+    if largest is None or pd.isna(largest) or not 0 < float(largest) < FORM_OF_ENTRY:
+        return ""
+    return (f"{SMALL_SCHOOLS} ({FORM_OF_ENTRY} places a year group; the largest takes "
+            f"{float(largest):.0f})")
+
 #: Schools per bulge class a year in the default limits (:func:`_scaled_limits`).
 SCHOOLS_PER_BULGE_CLASS = 3
 
@@ -279,12 +289,10 @@ def default_options(
                     + ("; secondary places only: a middle school's Years 5-6 places "
                        "would be primary places in its primary area, not counted here"
                        if bool(getattr(a, "middle", False)) else ""))
-            largest = getattr(a, "largest", None)
-            if (kind != "new_school" and largest is not None and not pd.isna(largest)
-                    and 0 < float(largest) < FORM_OF_ENTRY):
-                part += (f"; {SMALL_SCHOOLS} ({FORM_OF_ENTRY} places a year group; the largest "
-                         f"takes {float(largest):.0f}), and this module is sized for schools "
-                         "that do: give [[plan.options]] sized to its schools")
+            small = small_schools(getattr(a, "largest", None)) if kind != "new_school" else ""
+            if small:
+                part += (f"; {small}, and this module is sized for schools that do: give "
+                         "[[plan.options]] sized to its schools")
             max_modules, max_per_year = _scaled_limits(m, kind, getattr(a, "schools", None))
             rows.append({
                 "option": f"{a.area}:{a.phase}:{kind}",

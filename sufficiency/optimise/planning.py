@@ -11,7 +11,6 @@ decisions with :func:`appraise_options` (each local option against the alternati
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import fields, replace
 from typing import Any
@@ -27,11 +26,11 @@ from .data import SCENARIO, PlanSettings
 from .model import solve_allocation
 from .options import (
     KINDS,
-    SMALL_SCHOOLS,
     benchmark_costs,
     build_catalogue,
     compulsory_year_groups,
     options_from_config,
+    small_schools,
 )
 from .results import AllocationResult, area_tag, opening
 
@@ -371,7 +370,7 @@ def plan(
              **config.area_names}
     result = solve_allocation(demand, capacity, catalogue, settings, adjacency,
                               provenance=provenance, area_names=names)
-    _warn_small_schools(result, names)
+    _warn_small_schools(result, areas, names)
 
     robustness = {}
     if scenarios or quantile is not None:
@@ -403,22 +402,26 @@ def plan(
                              "comparison, not for decision" if config.bases else ""))
 
 
-def _warn_small_schools(result: AllocationResult, names: Mapping[str, str]) -> None:
-    """Warn of each default module the plan builds in an area none of whose schools takes a
-    form of entry (:data:`~sufficiency.optimise.options.SMALL_SCHOOLS` in its ``source``):
-    a class of 30 there may not fit any school."""
-    if not len(result.plan):
+def _warn_small_schools(result: AllocationResult, areas: pd.DataFrame,
+                        names: Mapping[str, str]) -> None:
+    """Warn of each default bulge class or expansion (option ``area:phase:kind``) the plan
+    builds in an area none of whose schools takes a form of entry (``areas.largest``,
+    :func:`~sufficiency.optimise.options.small_schools`): a class of 30 there may not fit any
+    school."""
+    why = {(str(a.area), a.phase): small_schools(a.largest) for a in areas.itertuples(index=False)}
+    p = result.plan
+    if not len(p) or not any(why.values()):
         return
-    src = result.options.set_index("option")["source"].astype(str)
-    small = src[src.str.contains(SMALL_SCHOOLS, regex=False)]
-    built = result.plan[result.plan["option"].isin(small.index)]
-    for r in built.groupby(["option", nc.AREA, nc.PHASE, "kind"], as_index=False).agg(
+    default = (p["option"] == p[nc.AREA].astype(str) + ":" + p[nc.PHASE] + ":" + p["kind"]) & (
+        p["kind"] != "new_school")
+    for r in p[default].groupby([nc.AREA, nc.PHASE, "kind"], as_index=False).agg(
             places=("places", "sum"), year=(nc.YEAR, "min")).itertuples(index=False):
-        why = re.search(rf"{SMALL_SCHOOLS} \([^)]*\)", small[r.option]).group(0)
-        logger.warning("plan: %s: %s, %s places from %s, but %s; check that they fit a school "
-                       "there, or give [[plan.options]] sized to its schools",
-                       area_tag(names.get(r.area, r.area), r.area, r.phase), _words(r.kind),
-                       f"{r.places:,.0f}", nc.academic_year_label(int(r.year)), why)
+        small = why.get((str(r.area), r.phase))
+        if small:
+            logger.warning("plan: %s: %s, %s places from %s, but %s; check that they fit a "
+                           "school there, or give [[plan.options]] sized to its schools",
+                           area_tag(names.get(r.area, r.area), r.area, r.phase), _words(r.kind),
+                           f"{r.places:,.0f}", nc.academic_year_label(int(r.year)), small)
 
 
 def _before_plan(forecast, quantile, capacity: pd.DataFrame, base: int, first: int,
