@@ -1506,7 +1506,7 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
         f"{np.sqrt(noise.phi / 300):.1%} for a year group of 300 (one standard deviation; "
         f"log-scale variance {noise.phi:.3f} / pupils, {noise.source})."
     )
-    if inputs.derived and (inputs.pupils[nc.KIND] == "derived").any():
+    if inputs.derived and inputs.derived_areas:
         notes.append(
             "Intervals come from authority-level errors, widened for each planning area's size; "
             "planning-area history is derived, so differences between areas' trends are not in "

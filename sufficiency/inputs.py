@@ -105,6 +105,13 @@ class ModelInputs:
                     or (self.pupils[nc.KIND] == "derived").any())
 
     @property
+    def derived_areas(self) -> frozenset[str]:
+        """Codes of the planning areas whose pupil history is derived (kind ``derived``):
+        empty where every area has the whole of its phase and so the census's own count."""
+        p = self.pupils
+        return frozenset(p.loc[p[nc.KIND] == "derived", nc.AREA].astype(str).unique())
+
+    @property
     def base_year(self) -> int:
         """Last academic year with pupil data (the forecast's origin)."""
         by = self.config.assumptions.base_year

@@ -1785,8 +1785,7 @@ def build_report(
     areas = _areas_table(inputs)
     if key is not None:
         key["area_name"] = dict(zip(areas[nc.AREA], areas["name"])).get(key["area"], key["area"])
-    derived_areas = frozenset(inputs.pupils.loc[inputs.pupils[nc.KIND] == "derived", nc.AREA]
-                              .astype(str).unique())
+    derived_areas = inputs.derived_areas
     notes = [_sentence(n) for n in inputs.notes]
     fc_notes = [n for n in (str(x) for x in (getattr(forecast, "notes", ()) or ()))
                 if n not in inputs.notes]
