@@ -1,7 +1,8 @@
 """The data dictionary of the tables the CLI writes: what each column holds, in what unit.
 
-Every command that writes tables (``forecast``, ``send``, ``early-years``, ``plan``,
-``backtest``) writes ``columns.csv`` next to them from :func:`dictionary_frame` (one row per
+Every command that writes tables to an ``--out`` folder (``forecast``, ``send`` with
+``--backtest``, ``early-years``, ``plan``) writes ``columns.csv`` next to them (``backtest``,
+whose ``--out`` is one file, does not: its columns are described here all the same) from :func:`dictionary_frame` (one row per
 file and column: ``file, column, unit, description``), and an Excel table carries the same
 rows on a second sheet, ``columns``, so that a modeller loading the files and an analyst
 opening them need not guess units (pupils or places, fraction or percent, GBP).
@@ -119,6 +120,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "upper80": ("pupils", "upper bound of the 80% interval"),
     "pct_error_last": ("fraction", "error of last year carried forward (0.01 = 1%)"),
     "pct_error_cohort3": ("fraction", "error of plain cohort survival, 3-year means (0.01 = 1%)"),
+    "median_abs_error": ("fraction", "median absolute error (0.01 = 1%)"),
+    "bias": ("fraction", "mean signed error; positive: over-forecast (0.01 = 1%)"),
+    "n": ("cases", "number of forecasts scored"),
     "authority_error": ("fraction", "error of the authority's own forecast, DfE scorecards "
                                     "(0.01 = 1%); blank where not published"),
     # report: appendix.xlsx and the SCAP CSVs

@@ -330,6 +330,28 @@ def _bootstrap_intervals(models: Mapping[int, CohortModel], rows: pd.DataFrame, 
     return lo, hi
 
 
+#: columns of :attr:`BacktestResult.ncy_data`, the errors by year group
+NCY_COLUMNS = (nc.AREA, nc.NCY, "origin", "target_year", "horizon", "forecast", "actual", "pct_error")
+
+
+def _select(d: pd.DataFrame, target_years: Sequence[int] | None,
+            areas: Sequence[str] | None) -> pd.DataFrame:
+    """The rows of ``d`` for some target years and areas (all if None)."""
+    if target_years is not None:
+        d = d[d["target_year"].isin(list(target_years))]
+    if areas is not None:
+        d = d[d[nc.AREA].astype(str).isin([str(a) for a in areas])]
+    return d.copy()
+
+
+def _ncy_summary(ne: pd.DataFrame) -> pd.DataFrame:
+    """Median absolute error, bias and count of year-group errors by year group and horizon."""
+    return ne.groupby([nc.NCY, "horizon"], as_index=False).agg(
+        median_abs_error=("pct_error", lambda s: s.abs().median()), bias=("pct_error", "mean"),
+        n=("pct_error", "size"),
+    )
+
+
 @dataclass(frozen=True)
 class BacktestResult:
     """Rolling-origin backtest results.
@@ -341,7 +363,8 @@ class BacktestResult:
         ``pct_error_last``, ``pct_error_cohort3`` (the baselines' errors), and with
         scorecards ``authority_error`` and ``winner``.
     by_ncy : DataFrame
-        Errors by year group: ``ncy, horizon, median_abs_error, bias, n``.
+        Errors by year group over every area and target year: ``ncy, horizon,
+        median_abs_error, bias, n`` (:meth:`ncy_scores` for some of them).
     config : mapping
         Model parameters used.
     provenance : tuple
@@ -357,6 +380,9 @@ class BacktestResult:
     coverage: float = 0.8
     warnings: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: one row per area x year group x origin x horizon: ``area, ncy, origin, target_year,
+    #: horizon, forecast, actual, pct_error`` (what :attr:`by_ncy` and :meth:`ncy_scores` summarise)
+    ncy_data: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """One row per area x phase x origin x horizon: ``area, phase, origin, target_year,
@@ -367,12 +393,17 @@ class BacktestResult:
     def select(self, target_years: Sequence[int] | None = None,
                areas: Sequence[str] | None = None) -> pd.DataFrame:
         """The rows of :meth:`to_frame` for some target years and areas (all if None)."""
-        d = self.data
-        if target_years is not None:
-            d = d[d["target_year"].isin(list(target_years))]
-        if areas is not None:
-            d = d[d[nc.AREA].astype(str).isin([str(a) for a in areas])]
-        return d.copy()
+        return _select(self.data, target_years, areas)
+
+    def ncy_scores(self, target_years: Sequence[int] | None = None,
+                   areas: Sequence[str] | None = None) -> pd.DataFrame:
+        """Errors by year group for some target years and areas (all if None), as
+        :attr:`by_ncy`: ``ncy, horizon, median_abs_error, bias, n`` [fractions]."""
+        if self.ncy_data is None:
+            if target_years is not None or areas is not None:
+                raise ValueError("this result has no errors by area and year group (ncy_data)")
+            return self.by_ncy.copy()
+        return _ncy_summary(_select(self.ncy_data, target_years, areas))
 
     def scores(self, target_years: Sequence[int] | None = None,
                areas: Sequence[str] | None = None) -> pd.DataFrame:
@@ -606,11 +637,10 @@ def backtest(
     extra_cols = [c for c in res.columns if c not in RESULT_COLUMNS]
     res = res[list(RESULT_COLUMNS) + extra_cols]
     ne = ncy_errors(cells[cells["origin"].isin(origins) & cells["horizon"].isin(horizons)])
-    by_ncy = ne.groupby([nc.NCY, "horizon"], as_index=False).agg(
-        median_abs_error=("pct_error", lambda s: s.abs().median()), bias=("pct_error", "mean"),
-        n=("pct_error", "size"),
-    )
-    return BacktestResult(res, by_ncy, _model_params(params), tuple(provenance), coverage, tuple(msgs))
+    ne = ne.assign(target_year=ne["origin"] + ne["horizon"])[list(NCY_COLUMNS)]
+    ne = ne.sort_values([nc.AREA, nc.NCY, "origin", "horizon"]).reset_index(drop=True)
+    return BacktestResult(res, _ncy_summary(ne), _model_params(params), tuple(provenance), coverage,
+                          tuple(msgs), ncy_data=ne)
 
 
 def load_authority_data(pupils_path, births_path, lookup_path, *, calendar: bool = False):

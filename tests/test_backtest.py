@@ -179,11 +179,36 @@ def test_cli_backtest_exact_interface(files, tmp_path, data_dir):
     r = CliRunner().invoke(cli, args)
     assert r.exit_code == 0, r.output
     assert "model won" in r.output
-    r2 = CliRunner().invoke(cli, args[:-2] + ["--by-ncy", "--target-years", "2018,2021,2022"])
+    assert not (tmp_path / "results_by_ncy.csv").exists()  # only with --by-ncy
+    r2 = CliRunner().invoke(cli, args[:-2] + ["--by-ncy", "--target-years", "2018,2021,2022",
+                                              "--areas", "E10000034"])
     assert r2.exit_code == 0 and "by year group" in r2.output
     d = pd.read_csv(out)
     assert list(d.columns[:10]) == list(RESULT_COLUMNS)
     assert len(d) == 168
+    # --by-ncy scores the summary's own authorities and target years, printed and written
+    # beside --out (it was printed only, over every authority and year, whatever was asked)
+    ncy = pd.read_csv(tmp_path / "results_by_ncy.csv")
+    assert list(ncy.columns) == ["ncy", "horizon", "median_abs_error", "bias", "n"]
+    assert set(ncy["ncy"]) == set(range(15)) - {14} and set(ncy["horizon"]) == {1, 3}
+    # one authority, target years 2018, 2021, 2022: 1 year ahead from 2017, 2020, 2021, 3 years
+    # ahead from 2019 only
+    assert ncy.set_index("horizon")["n"].groupby(level=0).max().to_dict() == {1: 3, 3: 1}
+    y7 = next(line for line in r2.output.splitlines() if line.startswith("Y7 "))
+    assert y7.split()[1] == f"{ncy.query('ncy == 7 and horizon == 1')['median_abs_error'].item():.2%}"
+    assert "Wrote errors by year group (of those) to" in r2.output
+
+
+def test_ncy_scores_select_as_scores_do(result):
+    cells = result.ncy_data
+    assert (cells["target_year"] == cells["origin"] + cells["horizon"]).all()
+    np.testing.assert_allclose(cells["pct_error"], (cells["forecast"] - cells["actual"]) / cells["actual"])
+    pd.testing.assert_frame_equal(result.ncy_scores(), result.by_ncy)
+    mine = result.ncy_scores([2021], ["E10000034"])
+    one = cells[(cells["area"] == "E10000034") & (cells["target_year"] == 2021)]
+    assert mine["n"].sum() == len(one) == 14  # R-Y13, one year ahead from 2020
+    y12 = one.loc[one["ncy"] == 12, "pct_error"].item()
+    assert mine.query("ncy == 12")["median_abs_error"].item() == pytest.approx(abs(y12))
 
 
 def test_cli_backtest_scores_one_authority(files, tmp_path, data_dir):

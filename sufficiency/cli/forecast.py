@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .. import nomenclature as nc
 from .._values import did_you_mean_code
 from . import cli
 from ._common import (
@@ -171,7 +172,9 @@ def _model_files(model: Path) -> dict:
                    "comma-separated; the CSV keeps all rows, and every model is still fitted "
                    "on all authorities, as the shrinkage pools over them); a repeated --areas "
                    "adds to the list.")
-@click.option("--by-ncy", "by_ncy", is_flag=True, help="Also print errors by year group.")
+@click.option("--by-ncy", "by_ncy", is_flag=True,
+              help="Also print errors by year group (of the authorities and target years "
+                   "summarised); with --out, also write them to <out>_by_ncy.csv.")
 @click.option("--intervals", type=click.Choice(["errors", "bootstrap"]), default="errors",
               show_default=True,
               help="80% intervals from the model's errors at earlier origins, or from a bootstrap "
@@ -235,14 +238,28 @@ def backtest(model, pupils, births, lookup, origins, horizons, out, scorecards, 
                 f"{did_you_mean_code(unknown[0], have)}; expected new_la_code values such as "
                 f"{', '.join(have[:3])} ({len(have)} in the file)",
                 param_hint="'--areas'")
+    ncy = result.ncy_scores(target_years or None, areas or None) if by_ncy else None
+    ncy_out = out.with_name(f"{out.stem}_by_ncy.csv") if out is not None and by_ncy else None
     if out is not None:
         with output_file(out) as path:
             write_frame(result.to_frame(), path, "csv")
+            if ncy_out is not None:
+                try:
+                    write_frame(ncy, ncy_out, "csv")
+                except OSError:
+                    path.unlink(missing_ok=True)  # both files or neither
+                    raise
     click.echo(result.summary(target_years or None, areas))
     if by_ncy:
-        t = result.by_ncy.pivot(index="ncy", columns="horizon", values="median_abs_error")
-        click.echo("Median absolute error by year group (columns: horizon):")
-        click.echo((t * 100).round(2).astype(str).add("%").to_string())
+        import pandas as pd
+
+        t = ncy.pivot(index="ncy", columns="horizon", values="median_abs_error")
+        t.index = pd.Index([nc.ncy_label(int(n)) for n in t.index], name="year group")
+        t.columns = pd.Index([f"{h} y" for h in t.columns], name="years ahead")
+        click.echo("Median absolute error by year group"
+                   + (" (of the authorities and target years summarised above)"
+                      if areas or target_years else "") + ":")
+        click.echo(t.map(lambda v: f"{v:.2%}").to_string())
     if scorecards is not None:
         d = result.select(target_years or None, areas)
         d = d[d["winner"] != ""]
@@ -259,3 +276,6 @@ def backtest(model, pupils, births, lookup, origins, horizons, out, scorecards, 
         click.echo(f"Wrote {len(result.data)} rows to {out}"
                    + (f" (all {n} areas and target years: --areas and --target-years choose "
                       "what is summarised above)" if areas or target_years else ""))
+        if ncy_out is not None:
+            which = "of those" if areas or target_years else "of every row"
+            click.echo(f"Wrote errors by year group ({which}) to {ncy_out}")
