@@ -19,6 +19,23 @@ def test_council_number_formats():
     assert fmt_gbp(24085.2) == "£24,085"
     assert fmt_gbp_m(20_780_230.4) == "£20.8m"
     assert fmt_gbp_m(642_405) == "£642k"
+    # edges: no "£1,000k", no "£-2.4m", no "£0k" for a few hundred pounds
+    assert fmt_gbp_m(999_500) == "£1.0m" and fmt_gbp_m(999_499) == "£999k"
+    assert fmt_gbp_m(-2_350_000) == "-£2.4m" and fmt_gbp(-24_085.2) == "-£24,085"
+    assert fmt_gbp_m(-40_000) == "-£40k" and fmt_gbp_m(400) == "£400"
+
+
+def test_rounded_costs_are_read_back_from_what_is_printed():
+    """The 'rounded on their own' note compares the amounts as printed, so it never disagrees
+    with the printed figures (it restated the formatter's rounding rule in a second place)."""
+    from sufficiency.report.text import _gbp_shown, _rounded_apart
+
+    for v in (0, 400, 642_405, 999_500, 12_345_678, -2_350_000):
+        shown = fmt_gbp_m(v)
+        assert fmt_gbp_m(_gbp_shown(v)) == shown
+    # £12.54m + £3.84m = £16.38m: printed £12.5m + £3.8m = £16.3m, but the sum prints £16.4m
+    assert _rounded_apart(12_540_000, 3_840_000) == "; rounded on their own, the two together make £16.4m"
+    assert _rounded_apart(12_500_000, 3_800_000) == ""
     assert fmt_pct(0.0456) == "4.6%"
     assert fmt_pct(-0.012, signed=True) == "-1.2%"
     assert fmt_year(2027) == "2027/28"

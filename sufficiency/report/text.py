@@ -107,17 +107,24 @@ def fmt_gbp(value: float) -> str:
     """Money in whole pounds (``24085 -> "£24,085"``) [GBP]."""
     if value is None or not math.isfinite(float(value)):
         return "-"
-    return f"£{int(round(float(value))):,}"
+    v = int(round(float(value)))
+    return f"{'-' if v < 0 else ''}£{abs(v):,}"
 
 
 def fmt_gbp_m(value: float) -> str:
-    """Money as a council paper writes it: ``£12.3m``; below £1m, ``£850k`` [GBP]."""
+    """Money as a council paper writes it: ``£12.3m``; below £1m, ``£850k``; a negative
+    amount ``-£1.2m`` [GBP]. An amount that rounds to £1,000k is written £1.0m, one that
+    rounds to £0k in whole pounds (``£400``)."""
     if value is None or not math.isfinite(float(value)):
         return "-"
     v = float(value)
-    if abs(v) >= 1e6 or v == 0:
-        return f"£{v / 1e6:,.1f}m"
-    return f"£{v / 1e3:,.0f}k"
+    if v != 0 and round(abs(v) / 1e3) == 0:
+        return fmt_gbp(v)
+    sign = "-" if v < 0 else ""
+    if abs(v) >= 1e6 or v == 0 or round(abs(v) / 1e3) >= 1000:
+        m = f"{abs(v) / 1e6:,.1f}"
+        return f"{sign if m != '0.0' else ''}£{m}m"
+    return f"{sign}£{abs(v) / 1e3:,.0f}k"
 
 
 def fmt_pct(value: float, signed: bool = False, down: bool = False, decimals: int = 1) -> str:
@@ -391,9 +398,12 @@ def _published_capacity(data: ReportData) -> str:
 
 
 def _gbp_shown(value: float) -> float:
-    """The amount :func:`fmt_gbp_m` prints for ``value`` [GBP]."""
-    v = float(value)
-    return round(v / 1e5) * 1e5 if abs(v) >= 1e6 or v == 0 else round(v / 1e3) * 1e3
+    """The amount :func:`fmt_gbp_m` prints for ``value`` [GBP], read back from what it prints
+    (so the two cannot round a half-way amount differently)."""
+    shown = fmt_gbp_m(value)
+    unit = {"m": 1e6, "k": 1e3}.get(shown[-1], 1.0)
+    amount = float(shown.lstrip("-")[1:].rstrip("mk").replace(",", "")) * unit
+    return -amount if shown.startswith("-") else amount
 
 
 def _rounded_apart(*costs: float) -> str:
