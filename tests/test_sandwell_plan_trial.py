@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from conftest import new_model
 
 from sufficiency.cli import cli
-from sufficiency.exceptions import ConfigError, SufficiencyWarning
+from sufficiency.exceptions import ConfigError, InfeasibleError, SufficiencyWarning
 from sufficiency.optimise import OPTION_COLUMNS, PlanSettings, options_from_config, solve_allocation
 
 YEARS = [2027, 2028, 2029]
@@ -156,3 +156,24 @@ def test_sandwell_local_bulge_class_plans_as_the_default_one(sandwell, tmp_path)
     assert bulge.loc[bulge["year"] == bulge["year"].min(), "modules"].iloc[0] == 2
     assert "its only module used" not in res.output
     assert pd.api.types.is_integer_dtype(plan["places"])
+
+
+def test_hard_margin_names_every_infeasible_area():
+    # with elastic=False the plan is split into independent parts (one per area) and the
+    # error named only the first infeasible one: one secondary area of Sandwell's five short
+    def part(area):
+        return dict(_opt(f"{area} bulge", max_per_year=1), area=area)
+
+    dem = pd.DataFrame({"area": ["A"] * 3 + ["B"] * 3, "phase": "secondary", "year": YEARS * 2,
+                        "demand": [300.0, 310.0, 320.0, 400.0, 410.0, 420.0]})
+    cap = pd.DataFrame({"area": ["A", "B"], "phase": "secondary", "capacity": [200.0, 200.0]})
+    opts = pd.DataFrame([part("A"), part("B")], columns=list(OPTION_COLUMNS))
+    with pytest.raises(InfeasibleError) as e:
+        solve_allocation(dem, cap, opts, PlanSettings(**PLAIN, elastic=False))
+    msg = str(e.value)
+    assert "area A secondary in 2027/28" in msg and "area B secondary in 2027/28" in msg
+    assert "2 of 2 independent parts" in msg
+    # the single model names both too, as before
+    with pytest.raises(InfeasibleError, match="area A secondary.*area B secondary"):
+        solve_allocation(dem, cap, opts, PlanSettings(**PLAIN, elastic=False, presolve=False,
+                                                      decompose=False))
