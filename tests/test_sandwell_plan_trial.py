@@ -177,3 +177,17 @@ def test_hard_margin_names_every_infeasible_area():
     with pytest.raises(InfeasibleError, match="area A secondary.*area B secondary"):
         solve_allocation(dem, cap, opts, PlanSettings(**PLAIN, elastic=False, presolve=False,
                                                       decompose=False))
+
+
+@pytest.mark.parametrize("key", ["special", "early_years"])
+def test_section_options_reject_temporary_kinds(key):
+    # [plan.special] and [plan.early_years] options have no duration and are planned as
+    # permanent: a temporary kind there was 8 lasting places at a temporary price
+    from sufficiency.optimise.planning import section_options
+
+    sec = {key: {"options": [{"kind": "temporary_expansion", "places": 8, "cost_per_place": 5e3}]}}
+    with pytest.raises(ConfigError, match=rf"\[plan.{key}\] options #1 kind = 'temporary_expansion'"
+                                          r": expected a permanent kind"):
+        section_options(sec, key, "m.toml")
+    sec[key]["options"][0]["kind"] = "special_expansion"
+    assert section_options(sec, key, "m.toml")[0]["kind"] == "special_expansion"
