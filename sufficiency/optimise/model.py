@@ -192,7 +192,9 @@ def _check(problem: pulp.LpProblem, data: PlanData, settings: PlanSettings, what
     if problem.status in (pulp.LpStatusInfeasible, pulp.LpStatusUndefined):
         why = _diagnose(data, settings)
         if why:
-            raise InfeasibleError(f"{what}: no feasible plan ({status}): {why}")
+            err = InfeasibleError(f"{what}: no feasible plan ({status}): {why}")
+            err.why = why  # read by _solve_parts to name every infeasible part in one error
+            raise err
     raise SolverError(
         f"{what}: solver {settings.solver} returned status {status!r} (solution status "
         f"{pulp.LpSolution.get(problem.sol_status, problem.sol_status)}); time limit "
@@ -413,11 +415,38 @@ def _solve_part(data: PlanData, settings: PlanSettings) -> _Part:
                  duals=_duals(problem, v, settings, cons))
 
 
+def _try_solve_part(data: PlanData, settings: PlanSettings) -> _Part | InfeasibleError:
+    """:func:`_solve_part`, returning its :class:`InfeasibleError` instead of raising it."""
+    try:
+        return _solve_part(data, settings)
+    except InfeasibleError as e:
+        return e
+
+
 def _solve_parts(parts: list[PlanData], settings: PlanSettings) -> list[_Part]:
-    """Solve independent parts in order, on ``settings.workers`` processes when it pays."""
+    """Solve independent parts in order, on ``settings.workers`` processes when it pays.
+
+    Every part is solved before an infeasible one raises, and the one
+    :class:`InfeasibleError` names the areas, years and families of all of them (a Sandwell
+    trial with a hard margin named one secondary area of the five short: the first part).
+    """
+    solved = _solve_each(parts, settings)
+    bad = [p for p in solved if isinstance(p, InfeasibleError)]
+    if len(bad) == 1:
+        raise bad[0]
+    if bad:
+        whys = [str(getattr(e, "why", e)) for e in bad]
+        more = f"; and {len(whys) - 10} more parts" if len(whys) > 10 else ""
+        raise InfeasibleError(f"plan: no feasible plan (Infeasible) in {len(bad)} of "
+                              f"{len(parts)} independent parts: " + "; ".join(whys[:10]) + more)
+    return solved
+
+
+def _solve_each(parts: list[PlanData], settings: PlanSettings) -> list:
+    """:func:`_try_solve_part` of each part, in order."""
     workers = min(int(settings.workers), len(parts))
     if workers <= 1 or len(parts) < _MIN_PARTS_PER_WORKER * 2:
-        return [_solve_part(p, settings) for p in parts]
+        return [_try_solve_part(p, settings) for p in parts]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from functools import partial
@@ -427,7 +456,7 @@ def _solve_parts(parts: list[PlanData], settings: PlanSettings) -> list[_Part]:
     ctx = multiprocessing.get_context("spawn")
     chunk = max(1, len(parts) // (workers * 8))
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        return list(pool.map(partial(_solve_part, settings=settings), parts, chunksize=chunk))
+        return list(pool.map(partial(_try_solve_part, settings=settings), parts, chunksize=chunk))
 
 
 def _warn_idle_scheme_options(data: PlanData) -> None:

@@ -108,6 +108,20 @@ def compulsory_year_groups(phase: str, ncys: Iterable[int]) -> int:
     return sum(1 for g in set(ncys) if g in span)
 
 
+#: Kinds that are temporary by definition: an option of these kinds needs a ``duration``.
+_TEMPORARY_KINDS = ("bulge_class", "temporary_expansion")
+
+
+def _default_duration(kind: str, phase: str) -> int:
+    """Years a module of ``kind`` lasts when the model does not say [years]: a bulge class
+    its phase's year groups before the sixth form (7 primary, 5 secondary, as the default
+    module); 0 (permanent) otherwise, and for a bulge class of another phase (its
+    ``duration`` must then be given)."""
+    if kind == "bulge_class":
+        return int(DEFAULT_MODULES.get(phase, {}).get(kind, {}).get("duration", 0))
+    return 0
+
+
 def default_fill_years(kind: str, phase: str) -> int:
     """Years a module of ``kind`` takes to fill when the model does not say [years].
 
@@ -411,7 +425,16 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
             per_module = float(e["cost_per_place"]) * places + float(e.get("fixed_cost", 0.0))
         else:
             raise ConfigError(f"{w}: give 'cost' [GBP per module] or 'cost_per_place' [GBP/place]")
-        duration = int(e.get("duration", 0))
+        duration = int(e.get("duration", _default_duration(e["kind"], e["phase"])))
+        if duration == 0 and e["kind"] in _TEMPORARY_KINDS:
+            # a bulge class or temporary expansion with no duration would be a permanent
+            # place at a temporary price (a Sandwell trial's bulge class lasted for ever)
+            lasts = (f"the years a {e['kind'].replace('_', ' ')} lasts, a whole number >= 1 "
+                     "(a bulge class: 7 primary, 5 secondary; interim places: 1)")
+            if "duration" in e:
+                raise bad("duration", lasts)
+            raise ConfigError(f"{w} kind = {e['kind']!r} in phase {e['phase']!r}: no duration "
+                              f"given; expected duration = {lasts}")
         max_modules = int(e.get("max_modules", 1 if duration == 0 else 0))
         min_modules = int(e.get("min_modules", 0))
         if duration == 0 and min_modules > max_modules:

@@ -25,6 +25,7 @@ from ..exceptions import ConfigError, SchemaError
 from .data import SCENARIO, PlanSettings
 from .model import solve_allocation
 from .options import (
+    _TEMPORARY_KINDS,
     KINDS,
     benchmark_costs,
     build_catalogue,
@@ -140,6 +141,13 @@ def section_options(sec: Mapping[str, Any], key: str, path: Any) -> list[Mapping
                                          "{ kind, places, cost_per_place, max_modules, lead, source }",
                                          "kind, places, cost_per_place (and max_modules, lead, source)"))
         t.check("kind", lambda v: v in KINDS, f"one of {', '.join(KINDS)}")
+        # these options are permanent (no duration key): a temporary kind would be read as
+        # lasting places at a temporary price (as a [[plan.options]] bulge class without
+        # duration was, in a Sandwell trial)
+        t.check("kind", lambda v: v not in _TEMPORARY_KINDS,
+                "a permanent kind (" + ", ".join(k for k in KINDS if k not in _TEMPORARY_KINDS)
+                + f"): [{name}] options are permanent; give temporary places as "
+                "[[plan.options]] with a duration")
         t.check("places", lambda v: is_number(v) and v > 0, "places per module, a number > 0")
         t.check("cost_per_place", lambda v: is_number(v) and v >= 0,
                 "GBP per place >= 0, written as a number (67000.0, not '67k')")

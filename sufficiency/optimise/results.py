@@ -150,6 +150,26 @@ def _whole_years(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{nc.YEAR: frame[nc.YEAR].round().astype("Int64")})
 
 
+#: Columns of the plan's CSVs that count places [places]: written as whole numbers when every
+#: value is one ("30", not "30.0"; a fractional value, an early years FTE or a school that
+#: fills by a fraction a year, keeps the column's decimals).
+PLACE_COLUMNS = ("places", "capacity_before", "added", "capacity_after")
+
+
+def _whole_places(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each column of :data:`PLACE_COLUMNS` whose values are all whole
+    numbers (or missing) as integers, for CSV: a Sandwell trial's plan.csv read "30.0"
+    places for a bulge class."""
+    whole = {}
+    for col in PLACE_COLUMNS:
+        if col not in frame or not pd.api.types.is_float_dtype(frame[col]):
+            continue
+        v = frame[col].dropna()
+        if np.isfinite(v).all() and (v == v.round()).all():
+            whole[col] = frame[col].round().astype("Int64")
+    return frame.assign(**whole) if whole else frame
+
+
 def area_tag(name: str, area: str, phase: str | None = None) -> str:
     """``"Worcester City (8851001) secondary"``: an area as the plan's text names it, its
     name, code and phase, leaving out the code and the phase where the name already says
@@ -527,8 +547,16 @@ class AllocationResult:
                 out.append(f"{str(kind.get(r.option, r.option)).replace('_', ' ')}: {r.detail}")
         later = [int(opens[r.option]) for r in mine.itertuples(index=False)
                  if r.family == "lead_time" and r.option in opens and int(opens[r.option]) > year]
-        if later:
-            out.append(f"other options open from {nc.academic_year_label(min(later))}")
+        # an option that opens after the plan's last year never helps within it (a Sandwell
+        # trial read "other options open from 2040/41" of a plan ending in 2032/33)
+        c = self.cells
+        last = int(c[nc.YEAR].max()) if c is not None and len(c) and nc.YEAR in c else None
+        inside = [y for y in later if last is None or y <= last]
+        if inside:
+            out.append(f"other options open from {nc.academic_year_label(min(inside))}")
+        elif later:
+            out.append(f"other options open only after the plan's last year "
+                       f"({nc.academic_year_label(last)}), from {nc.academic_year_label(min(later))}")
         budget = b[(b["family"] == "budget") & (b[nc.YEAR].isna() | (b[nc.YEAR] == year))]
         if len(budget) and self._money_could_help(mine, o, built, area, phase, year):
             out.append("the capital budget limits it")
@@ -568,12 +596,12 @@ class AllocationResult:
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
         out = [
-            write_frame_atomic(self.to_frame(), d / "plan.csv"),
-            write_frame_atomic(self.cells, d / "before_after.csv"),
-            write_frame_atomic(self.cost_by_year(), d / "cost_by_year.csv"),
+            write_frame_atomic(_whole_places(self.to_frame()), d / "plan.csv"),
+            write_frame_atomic(_whole_places(self.cells), d / "before_after.csv"),
+            write_frame_atomic(_whole_places(self.cost_by_year()), d / "cost_by_year.csv"),
             write_frame_atomic(_whole_years(self.binding), d / "binding_constraints.csv"),
             write_frame_atomic(self.marginal, d / "marginal_costs.csv"),
-            write_frame_atomic(self.options, d / "options.csv"),
+            write_frame_atomic(_whole_places(self.options), d / "options.csv"),
         ]
         moves = self.moves
         if moves is not None and len(moves):  # only when pupils are placed next door
