@@ -149,10 +149,14 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "planning_area_name": ("text", "planning area name"),
     "time_period": ("academic year", "academic year in the DfE's form: 202728 = 2027/28"),
     "academic_year": ("academic year", "academic year as text: 2027/28"),
-    "nc_year": ("year group", "national curriculum year as the DfE writes it: R, Y1..Y13"),
+    "nc_year": ("year group", "national curriculum year: R, Y1..Y13 (the DfE's published "
+                              "forecasts write Reception, Year 01..Year 11)"),
     "census": ("text", "the January census the forecast starts from"),
     "history": ("label", "observed or derived planning-area history behind the row"),
     "authority": ("code", "the authority's ONS code (E10000034)"),
+    "education_phase": ("label", "the DfE phase of the row in its specialist forecasts: "
+                                 "Primary (Reception-Year 6) or Secondary (Year 7-Year 11); "
+                                 "blank for post-16, which they do not cover"),
     "places_lower80": ("places", "lower bound of the 80% range, rounded down to whole places"),
     "places_upper80": ("places", "upper bound of the 80% range, rounded up to whole places"),
     "caseload": ("text", "the January EHC plan caseload the SEND forecast starts from"),
@@ -180,7 +184,7 @@ BY_FILE: dict[tuple[str, str], tuple[str, str]] = {
     ("scap_pupil_forecasts", "pupils"): ("pupils", "forecast pupils, whole: each area's "
                                                    "yearly total is its forecast total rounded"),
     ("scap_special_places", "places"): ("places", "special school places needed, whole: each "
-                                                  "year's total is the forecast total rounded"),
+                                                  "rounded on its own, as the report prints it"),
     ("scap_special_places", "capacity"): ("places", "special school places assumed available"),
     ("capital programme", "year"): ("academic year", "academic year as text: 2027/28"),
     ("capital programme", "spend in financial year"): (

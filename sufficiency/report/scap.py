@@ -1,16 +1,20 @@
 """The pupil forecast shaped for the DfE School Capacity (SCAP) return.
 
 SCAP asks for pupil forecasts per planning area, year group and year: 5 years ahead for
-primary planning areas (R-Y6) and 7 years for secondary planning areas (Y7-Y13), from the
-January school census (the ``census`` column names the one the forecast starts from), and
-specialist place forecasts 5 years ahead for primary and 7 for secondary. Values are
-whole pupils, one row per area x year group x year, rounded so that each area's total in each
-year is its forecast total rounded (largest remainders), as the report prints it: rounding
-each row on its own would let the return's area totals drift from the report's by a few
-pupils.
+primary planning areas (R-Y6) and 7 years for secondary planning areas (Y7-Y13 here; the DfE's
+scorecards score secondary forecasts over Y7-Y11), counted from the January school census
+(the ``census`` column names the one the forecast starts from: the January 2025 census gives
+2025/26 to 2029/30 and to 2031/32), and specialist place forecasts 5 years ahead for primary
+(Reception-Year 6) and 7 for secondary (Year 7-Year 11). Sources, point by point:
+``docs/scap.md``. Values are whole pupils, one row per area x year group x year, rounded so
+that each area's total in each year is its forecast total rounded (largest remainders), as the
+report prints it: rounding each row on its own would let the return's area totals drift from
+the report's by a few pupils.
 """
 
 from __future__ import annotations
+
+import logging
 
 import numpy as np
 import pandas as pd
@@ -18,11 +22,31 @@ import pandas as pd
 from .. import nomenclature as nc
 from ..exceptions import SchemaError
 
-__all__ = ["scap_frame", "scap_special_frame", "SCAP_HORIZON", "SCAP_COLUMNS",
-           "SCAP_SPECIAL_COLUMNS", "SPECIAL_SCAP_PHASE"]
+logger = logging.getLogger(__name__)
 
-#: Years ahead forecast in the SCAP return, by phase of the planning area.
+__all__ = ["scap_frame", "scap_special_frame", "SCAP_HORIZON", "SCAP_COLUMNS",
+           "SCAP_SPECIAL_COLUMNS", "SPECIAL_SCAP_PHASE", "SPECIAL_EDUCATION_PHASE"]
+
+#: Years ahead forecast in the SCAP return, by phase of the planning area (DfE, SCAP survey
+#: 2026 guide, section 1: "the next 5 academic years" primary, "the next 7" secondary).
 SCAP_HORIZON = {"primary": 5, "secondary": 7}
+
+
+def _warn_short_horizon(what: str, phase, years, base_year: int, horizon: dict) -> None:
+    """Log a warning for each phase whose forecast stops before the SCAP's last year: the
+    return would be missing years the DfE asks for (a model with ``horizon = 5`` wrote a
+    secondary return of 5 years, not 7, and said nothing)."""
+    last = pd.Series(np.asarray(years, dtype=int)).groupby(np.asarray(phase)).max()
+    for ph, need in sorted(horizon.items()):
+        if ph not in last.index:
+            continue
+        if int(last[ph]) < base_year + int(need):
+            logger.warning(
+                "%s: the %s forecast ends in %s, but SCAP asks for %d years ahead, to %s: "
+                "the return is missing %d year(s); forecast further ([assumptions] horizon)",
+                what, ph, nc.academic_year_label(int(last[ph])), int(need),
+                nc.academic_year_label(base_year + int(need)),
+                base_year + int(need) - int(last[ph]))
 
 SCAP_COLUMNS = (
     "la_code", "planning_area", "planning_area_name", "phase", "time_period", "academic_year",
@@ -96,6 +120,8 @@ def scap_frame(
     f = f[keep]
     if f.empty:
         raise SchemaError(f"SCAP export: the forecast has no years after {base_year}")
+    _warn_short_horizon("SCAP pupil forecasts", f[nc.AREA].map(a[nc.PHASE]).to_numpy(),
+                        f[nc.YEAR], base_year, horizon)
     out = pd.DataFrame({
         "la_code": "" if la_code is None else str(la_code),
         "planning_area": f[nc.AREA].astype(str).to_numpy(),
@@ -119,13 +145,20 @@ def scap_frame(
 
 
 SCAP_SPECIAL_COLUMNS = (
-    "la_code", "authority", "phase", "time_period", "academic_year", "places",
-    "places_lower80", "places_upper80", "capacity", "scenario", "kind", "caseload",
+    "la_code", "authority", "phase", "education_phase", "time_period", "academic_year",
+    "places", "places_lower80", "places_upper80", "capacity", "scenario", "kind", "caseload",
 )
 
 #: the SCAP horizon of each special school phase (post-16 places are in secondary schools)
 SPECIAL_SCAP_PHASE = {"special_primary": "primary", "special_secondary": "secondary",
                       "special_post16": "secondary"}
+
+#: the DfE's ``education_phase`` of each special school phase in its specialist provision
+#: forecasts, which cover "primary (Reception to Year 6)" and "secondary (Year 7 to Year 11)"
+#: (DfE, School capacity 2024/25, data set "Local authority specialist provision pupil
+#: forecasts", footnote): post-16 places are not one of them, so their rows say "".
+SPECIAL_EDUCATION_PHASE = {"special_primary": "Primary", "special_secondary": "Secondary",
+                           "special_post16": ""}
 
 
 def scap_special_frame(send: pd.DataFrame, la_code: int | str | None = None,
@@ -135,6 +168,13 @@ def scap_special_frame(send: pd.DataFrame, la_code: int | str | None = None,
     ``special_post16``) and year, in one scenario, for the SCAP's years ahead: 5 for
     primary, 7 for secondary and post-16 (:data:`SCAP_HORIZON` by
     :data:`SPECIAL_SCAP_PHASE`; an audit found every forecast year written).
+
+    The DfE's specialist forecasts are by phase, primary (Reception-Year 6) and secondary
+    (Year 7-Year 11): ``education_phase`` names the DfE phase a row goes to (``""`` for
+    post-16, which is not one of them), and each row's ``places`` is rounded on its own, as
+    the report prints it, so the figures entered are the figures the Cabinet saw (rounding
+    to keep each year's total across the three phases, a total the DfE does not ask for,
+    moved a phase 1 place away from the report).
 
     Parameters
     ----------
@@ -151,8 +191,8 @@ def scap_special_frame(send: pd.DataFrame, la_code: int | str | None = None,
     Returns
     -------
     DataFrame
-        Columns :data:`SCAP_SPECIAL_COLUMNS`; ``places`` whole places (rounded so that each
-        year's total is the year's rounded total), the 80% range rounded outwards;
+        Columns :data:`SCAP_SPECIAL_COLUMNS`; ``places`` whole places, each rounded to the
+        nearest place (halves to even, as the report), the 80% range rounded outwards;
         ``caseload`` the January of the EHC plan caseload the forecast starts from.
 
     Raises
@@ -179,15 +219,19 @@ def scap_special_frame(send: pd.DataFrame, la_code: int | str | None = None,
     if f.empty:
         raise SchemaError("SCAP special export: the SEND result has no forecast years")
     f = f.sort_values([nc.YEAR, nc.PHASE], kind="stable")
+    _warn_short_horizon("SCAP special places", f[nc.PHASE].map(SPECIAL_SCAP_PHASE).to_numpy(),
+                        f[nc.YEAR], base, horizon)
     years = f[nc.YEAR].astype(int).to_numpy()
     out = pd.DataFrame({
         "la_code": "" if la_code is None else str(la_code),
         "authority": f[nc.AREA].astype(str).to_numpy(),
         "phase": f[nc.PHASE].astype(str).to_numpy(),
+        "education_phase": f[nc.PHASE].astype(str).map(SPECIAL_EDUCATION_PHASE).fillna("")
+                                      .to_numpy(),
         "time_period": [nc.dfe_time_period(y) for y in years],
         "academic_year": [nc.academic_year_label(y) for y in years],
-        "places": _round_preserving_totals(f["places"].to_numpy(float),
-                                           f[nc.AREA].astype(str).to_numpy(), years),
+        # each on its own, as the report's fmt_count (round half to even, as np.rint)
+        "places": np.rint(np.maximum(f["places"].to_numpy(float), 0.0)).astype(int),
         "places_lower80": np.floor(f["places_lower"].to_numpy(float)).astype(int),
         "places_upper80": np.ceil(f["places_upper"].to_numpy(float)).astype(int),
         "capacity": (pd.array(np.rint(f["capacity"].to_numpy(float)), dtype="Float64")
