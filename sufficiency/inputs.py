@@ -208,6 +208,27 @@ def _check_nearly_empty_schools(capacity: pd.DataFrame, source: str, lines: dict
         DataQualityWarning, stacklevel=3)
 
 
+def _observed_areas_sentence(cfg: ModelConfig, pupils: pd.DataFrame) -> str:
+    """`` The exception: planning area 8940008 (secondary) ...``: the areas of a derived history
+    that have the whole of their phase, and so the census's own count (kind ``actual``), or
+    ``""`` where there are none. A Telford and Wrekin trial (seven primary areas apportioned,
+    one secondary area with the whole of its phase) read "It is not observed data" in every
+    note and the report's Method while its secondary figures were the census's own."""
+    kinds = pupils.groupby(pupils[nc.AREA].astype(str))[nc.KIND].agg(lambda k: bool((k == "actual").all()))
+    phase = {a.code: a.phase for a in cfg.areas}
+    codes = [c for c in (a.code for a in cfg.areas) if kinds.get(c, False)]
+    if not codes:
+        return ""
+    named = [f"{c} ({phase[c]})" for c in codes]
+    if len(named) == 1:
+        return (f" The exception: planning area {named[0]} has the whole of its phase, so its "
+                "history is the authority's own January census count (kind \"actual\"), "
+                "observed, not an estimate.")
+    return (f" The exceptions: planning areas {joined(named)} each have the whole of their phase, so "
+            "their history is the authority's own January census count (kind \"actual\"), "
+            "observed, not an estimate.")
+
+
 def _check_phase_year_groups(cfg: ModelConfig, pupils: pd.DataFrame, source: str) -> None:
     """Warn about pupils in year groups of the other phase (Year 9 in a primary area).
 
@@ -750,7 +771,7 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         # not "derived" in the notes, the sources or a warning (a Stoke-on-Trent trial's
         # validate and Method chapter called it derived while section 4 said it was observed)
         whole = not (pupils[nc.KIND] == "derived").any()
-        note = WHOLE_PHASE_NOTE if whole else DERIVED_NOTE
+        note = WHOLE_PHASE_NOTE if whole else DERIVED_NOTE + _observed_areas_sentence(cfg, pupils)
         notes.append(note)
         prov.append(
             Provenance(

@@ -1,0 +1,44 @@
+"""Findings of a Telford and Wrekin trial (a starting model from ``sufficiency new E06000020``:
+a unitary authority with 7 primary planning areas and one secondary planning area, which has
+the whole of its phase), checked on the model written by ``sufficiency new`` from the embedded
+data (real data) or on small synthetic frames, labelled as such."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+from conftest import new_model
+
+from sufficiency.config import load_model
+from sufficiency.exceptions import SufficiencyWarning
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> Path:
+    """``sufficiency new E06000020``: Telford and Wrekin's starting model (real data)."""
+    return new_model(tmp_path_factory.mktemp("tfw"), "E06000020", "telford")
+
+
+@pytest.fixture(scope="module")
+def inputs(written):
+    from sufficiency.inputs import load_inputs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)
+        return load_inputs(load_model(written))
+
+
+def test_the_derived_history_note_names_the_area_that_is_the_census_count(inputs):
+    # 7 primary areas are apportioned, but the one secondary area has the whole of its phase:
+    # its rows are the census's own count (kind "actual"), yet every note (validate, forecast
+    # notes.txt, the report's Method) said only "It is not observed data"
+    kinds = inputs.pupils.groupby("area")["kind"].agg(set)
+    assert kinds["8940008"] == {"actual"} and kinds["8940001"] == {"derived"}
+    note = next(n for n in inputs.notes if n.startswith("Planning-area pupil history is derived"))
+    assert "It is not observed data." in note
+    assert "planning area 8940008 (secondary) has the whole of its phase" in note
+    assert "8940001" not in note
+    prov = next(p for p in inputs.provenance if p.table == "pupils_by_area")
+    assert "8940008 (secondary)" in prov.note
