@@ -42,3 +42,22 @@ def test_the_derived_history_note_names_the_area_that_is_the_census_count(inputs
     assert "8940001" not in note
     prov = next(p for p in inputs.provenance if p.table == "pupils_by_area")
     assert "8940008 (secondary)" in prov.note
+
+
+def test_send_backtest_summary_prints_no_nan():
+    # synthetic backtest rows: the 2022 release's 80% ranges are unscored (covered_80 missing),
+    # and `sufficiency send --backtest` printed "NaN" in its coverage_80 column
+    import numpy as np
+    import pandas as pd
+
+    from sufficiency.cli.send import backtest_text
+    from sufficiency.send import backtest_table
+
+    rows = [{"release": rel, "horizon": 1, "area": f"E0{i}", "err_naive": -0.05, "err_trend": 0.02,
+             "err_national": 0.04, "err_stops": -0.03,
+             "covered_80": np.nan if rel == 2022 else bool(i % 2)}
+            for rel in (2022, 2025) for i in range(4)]
+    text = backtest_text(backtest_table(pd.DataFrame(rows)))
+    assert "NaN" not in text and "nan" not in text
+    assert "- for the 2022 release: not scored" in text
+    assert "50.0" in text  # the 2025 release's coverage is still shown
