@@ -5,6 +5,7 @@ data (real data) or on small synthetic frames, labelled as such."""
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -61,3 +62,26 @@ def test_send_backtest_summary_prints_no_nan():
     assert "NaN" not in text and "nan" not in text
     assert "- for the 2022 release: not scored" in text
     assert "50.0" in text  # the 2025 release's coverage is still shown
+
+
+def test_backtest_by_ncy_says_it_pools_every_authority():
+    # `sufficiency backtest MODEL --by-ncy` printed its year-group table under the summary of
+    # the model's one authority as "Median absolute error by year group": it pools all 14
+    # authorities, and mixed "1.7%" with "1.74%"
+    from click.testing import CliRunner
+
+    from sufficiency.cli import cli
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    res = CliRunner().invoke(cli, [
+        "backtest", "--pupils", str(data / "census_pupils_by_ncy_2011_2022.csv"),
+        "--births", str(data / "births_by_district_1992_2023.csv"),
+        "--lookup", str(data / "district_to_la_west_midlands.csv"),
+        "--origins", "2021", "--horizons", "1", "--areas", "E06000020", "--by-ncy"])
+    assert res.exit_code == 0, res.output
+    head, table = res.output.split("Median absolute error by year group", 1)
+    assert "1 of 14 areas scored (E06000020" in head
+    assert table.startswith(", pooled over all 14 authorities")
+    assert "not only those summarised above" in table.splitlines()[0]
+    cells = re.findall(r"\d+\.\d+%", table)
+    assert cells and all(re.fullmatch(r"\d+\.\d\d%", c) for c in cells)

@@ -195,6 +195,8 @@ def backtest(model, pupils, births, lookup, origins, horizons, out, scorecards, 
         --origins 2017,2019,2020,2021 --horizons 1,3 --out results.csv
       sufficiency backtest models/worcestershire.toml --out results.csv
     """
+    import pandas as pd
+
     from ..backtest import backtest_files
 
     if model is not None:
@@ -240,9 +242,16 @@ def backtest(model, pupils, births, lookup, origins, horizons, out, scorecards, 
             write_frame(result.to_frame(), path, "csv")
     click.echo(result.summary(target_years or None, areas))
     if by_ncy:
+        # by_ncy pools every authority and target year of the run: a Telford and Wrekin trial
+        # read it, under a summary of its own authority, as its own year groups' errors (and
+        # "1.7%" beside "1.74%")
         t = result.by_ncy.pivot(index="ncy", columns="horizon", values="median_abs_error")
-        click.echo("Median absolute error by year group (columns: horizon):")
-        click.echo((t * 100).round(2).astype(str).add("%").to_string())
+        n_auth = result.data["area"].nunique() if "area" in result.data else 0
+        click.echo(f"Median absolute error by year group, pooled over all {n_auth} authorities "
+                   "and every target year of these origins"
+                   + (", not only those summarised above" if areas or target_years else "")
+                   + " (columns: horizon):")
+        click.echo((t * 100).map(lambda v: "" if pd.isna(v) else f"{v:.2f}%").to_string())
     if scorecards is not None:
         d = result.select(target_years or None, areas)
         d = d[d["winner"] != ""]
