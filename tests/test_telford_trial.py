@@ -85,3 +85,19 @@ def test_backtest_by_ncy_says_it_pools_every_authority():
     assert "not only those summarised above" in table.splitlines()[0]
     cells = re.findall(r"\d+\.\d+%", table)
     assert cells and all(re.fullmatch(r"\d+\.\d\d%", c) for c in cells)
+
+
+def test_starting_model_says_the_cost_benchmarks_are_regional(written):
+    # the starting model said its catalogue was "priced with the DfE cost per place benchmarks
+    # for the authority": the scorecards give every West Midlands authority the same figures
+    # (Telford and Wrekin's CPP_P_NS, 2024/25, is Worcestershire's and Birmingham's)
+    import pandas as pd
+
+    data = Path(__file__).resolve().parents[1] / "data" / "school_places_scorecards"
+    sc = pd.read_csv(data / "2025_scorecard_data_2025_2023.csv", dtype=str)
+    row = sc[(sc["Year"] == "2024/25") & (sc["Region"] == "West Midlands")]
+    assert row["CPP_P_NS"].nunique() == 1 and len(row) > 1
+    text = written.read_text()
+    plan = text[text.index("# [plan]:"):text.index("\n[plan]")]
+    assert "benchmarks for the authority" not in plan
+    assert "regional figures" in plan and "[[plan.options]]" in plan
