@@ -101,3 +101,25 @@ def test_starting_model_says_the_cost_benchmarks_are_regional(written):
     plan = text[text.index("# [plan]:"):text.index("\n[plan]")]
     assert "benchmarks for the authority" not in plan
     assert "regional figures" in plan and "[[plan.options]]" in plan
+
+
+def test_housing_note_is_in_words(inputs):
+    # the forecast's housing note (in notes.txt and the report's Method) printed the yields as
+    # a Python dict, "{'primary': 20.0, 'secondary': 15.0, 'sixth_form': 6.0}", and the
+    # arrival profile as a list; a small synthetic trajectory in one primary area of the model
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from sufficiency.forecast import run_forecast
+
+    housing = pd.DataFrame({"area": ["8940002"], "year": [2024], "dwellings": [120.0],
+                            "site": ["a site"], "source": ["test"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)
+        res = run_forecast(replace(inputs, housing=housing))
+    note = next(n for n in res.notes if n.startswith("Housing: pupils from dwelling"))
+    assert "{" not in note and "[" not in note and "sixth_form" not in note
+    assert "20 primary, 15 secondary and 6 sixth-form pupils" in note
+    assert "50% in the year of completion" in note
+    assert res.to_frame()["housing"].sum() > 0
