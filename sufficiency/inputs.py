@@ -208,6 +208,37 @@ def _check_nearly_empty_schools(capacity: pd.DataFrame, source: str, lines: dict
         DataQualityWarning, stacklevel=3)
 
 
+def _check_rolls_for_derived(capacity: pd.DataFrame, source: str, lines: dict) -> None:
+    """A derived history apportions the census by the schools' pupils on roll, so the capacity
+    table needs them: without a ``roll`` column it is an error naming the file and column (a
+    Telford and Wrekin trial's current capacity in the tidy layout, where ``roll`` is
+    optional, ended in ``KeyError: 'Column not found: roll'``); schools without one are
+    warned of, as they count as empty in their area's share."""
+    if nc.ROLL not in capacity.columns or capacity[nc.ROLL].isna().all():
+        raise SchemaError(
+            f"{source}: column 'roll': "
+            + ("not in the file" if nc.ROLL not in capacity.columns else "empty in every row")
+            + f" (columns: {', '.join(map(str, capacity.columns))}); expected each school's "
+            "pupils on roll: [data.pupils_by_area] is derived, which apportions the authority's "
+            "census among the planning areas by their schools' rolls. Add a roll column (pupils "
+            "on roll by school, e.g. from the January census), or give pupils by area "
+            '([data] pupils_by_area = { path = "school_census.csv", reader = "school_census" })')
+    missing = capacity[nc.ROLL].isna().to_numpy(dtype=bool)
+    if missing.any():
+        rows = capacity.loc[missing].head(5)
+        shown = ", ".join(
+            f"school {r[nc.SCHOOL]}"
+            + (f" (line {lines[(str(r[nc.SCHOOL]), str(r[nc.PHASE]))]})"
+               if (str(r[nc.SCHOOL]), str(r[nc.PHASE])) in lines else "")
+            for _, r in rows.iterrows())
+        n = int(missing.sum())
+        warnings.warn(
+            f"{source}: column 'roll': {plural(n, 'school row')} without pupils on roll "
+            f"({shown}{' ...' if n > 5 else ''}); the derived history apportions the census by "
+            "the schools' rolls, so these count as empty and their areas' shares are understated: "
+            "give each school its roll", DataQualityWarning, stacklevel=3)
+
+
 def _observed_areas_sentence(cfg: ModelConfig, pupils: pd.DataFrame) -> str:
     """`` The exception: planning area 8940008 (secondary) ...``: the areas of a derived history
     that have the whole of their phase, and so the census's own count (kind ``actual``), or
@@ -693,6 +724,8 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     cap_lines = capacity.attrs.get("lines", {})
     _check_capacity_without_places(capacity, str(cap_src.path), cap_lines)
     _check_nearly_empty_schools(capacity, str(cap_src.path), cap_lines)
+    if src.get("pupils_by_area") is None or src["pupils_by_area"].derived:
+        _check_rolls_for_derived(capacity, str(cap_src.path), cap_lines)
     unknown = sorted(set(capacity[nc.AREA]) - set(area_codes))
     if unknown and not set(capacity[nc.AREA]) & set(area_codes):  # none of the model's areas
         read, expected = (

@@ -123,3 +123,52 @@ def test_housing_note_is_in_words(inputs):
     assert "20 primary, 15 secondary and 6 sixth-form pupils" in note
     assert "50% in the year of completion" in note
     assert res.to_frame()["housing"].sum() > 0
+
+
+def _with_capacity(written: Path, frame, name: str) -> Path:
+    """The starting model reading a tidy capacity file (``roll`` is optional in that layout)
+    instead of the SCAP file, as the report asks officers to supply current capacity."""
+    folder = written.parent
+    frame.to_csv(folder / f"{name}.csv", index=False)
+    text = re.sub(r"^capacity = .*$", f'capacity = {{ path = "{name}.csv", reader = "tidy" }}',
+                  written.read_text(), count=1, flags=re.M)
+    out = folder / f"{name}.toml"
+    out.write_text(text)
+    return out
+
+
+@pytest.fixture(scope="module")
+def tidy_capacity(inputs):
+    """The model's SCAP 2015 capacity in the tidy layout (real data)."""
+    cols = ["school", "school_name", "area", "phase", "ncy_min", "ncy_max", "capacity", "roll"]
+    return inputs.capacity[cols].copy()
+
+
+def test_derived_history_without_rolls_is_an_error_naming_file_and_column(written, tidy_capacity):
+    # a tidy capacity file without the optional roll column, with the default derived history:
+    # a traceback, KeyError: 'Column not found: roll'
+    from sufficiency.exceptions import SchemaError
+    from sufficiency.inputs import load_inputs
+
+    path = _with_capacity(written, tidy_capacity.drop(columns=["roll"]), "cap_noroll")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)
+        with pytest.raises(SchemaError) as err:
+            load_inputs(load_model(path))
+    msg = str(err.value)
+    assert "cap_noroll.csv" in msg and "column 'roll'" in msg and "pupils_by_area" in msg
+
+
+def test_derived_history_warns_of_schools_without_a_roll(written, tidy_capacity):
+    from sufficiency.inputs import load_inputs
+
+    cap = tidy_capacity.copy()
+    cap["roll"] = cap["roll"].astype(float)
+    cap.loc[cap.index[3], "roll"] = float("nan")
+    school = str(cap.loc[cap.index[3], "school"])
+    path = _with_capacity(written, cap, "cap_partroll")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        load_inputs(load_model(path))
+    msgs = [str(w.message) for w in caught if "without pupils on roll" in str(w.message)]
+    assert len(msgs) == 1 and "cap_partroll.csv" in msgs[0] and f"school {school} (line 5)" in msgs[0]
