@@ -726,6 +726,10 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     _check_nearly_empty_schools(capacity, str(cap_src.path), cap_lines)
     if src.get("pupils_by_area") is None or src["pupils_by_area"].derived:
         _check_rolls_for_derived(capacity, str(cap_src.path), cap_lines)
+    # the file whose rolls share the census and the births out, where it is not the SCAP
+    # 2015 file the notes name by default (a Telford and Wrekin trial's current capacity file
+    # was called "the DfE SCAP 2015 school capacity file" in every note)
+    rolls_file = None if cap_src.reader == "scap" else f"the capacity file {cap_src.path.name}"
     unknown = sorted(set(capacity[nc.AREA]) - set(area_codes))
     if unknown and not set(capacity[nc.AREA]) & set(area_codes):  # none of the model's areas
         read, expected = (
@@ -805,6 +809,11 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         # validate and Method chapter called it derived while section 4 said it was observed)
         whole = not (pupils[nc.KIND] == "derived").any()
         note = WHOLE_PHASE_NOTE if whole else DERIVED_NOTE + _observed_areas_sentence(cfg, pupils)
+        if rolls_file is not None:  # the rolls are the analyst's file's, not SCAP 2015's
+            note = note.replace("the DfE SCAP 2015 school capacity file", rolls_file).replace(
+                "(SCAP 2015)", f"({rolls_file})")
+            pupils[nc.SOURCE] = pupils[nc.SOURCE].str.replace(
+                "SCAP 2015 rolls", f"the rolls of {rolls_file}", regex=False)
         notes.append(note)
         prov.append(
             Provenance(
@@ -896,6 +905,9 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
             shares = shares.assign(**{nc.ROLL: shares[nc.ROLL].to_numpy(dtype=float) * 7
                                       / shares[nc.AREA].map(taught).fillna(7).to_numpy(dtype=float)})
             births = apportion_births(district_births, pairs, shares)
+            if rolls_file is not None:
+                births[nc.SOURCE] = births[nc.SOURCE].str.replace(
+                    "SCAP 2015 primary rolls", f"the primary rolls of {rolls_file}", regex=False)
             if lc is not None:
                 now = nowcast_births(district_births, lc.data)
                 if len(now):
@@ -916,8 +928,9 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
             else:
                 notes.append(
                     "Births by primary planning area are derived: ONS district births split "
-                    "across the primary areas each district feeds, in proportion to their SCAP "
-                    "2015 primary rolls" + (
+                    "across the primary areas each district feeds, in proportion to their "
+                    + (f"primary rolls in {rolls_file}" if rolls_file else "SCAP 2015 primary rolls")
+                    + (
                         " per year group taught (a first school's roll covers Reception-Year 4)."
                         if any(a.year_groups and a.phase == "primary" for a in cfg.areas)
                         else "."))

@@ -172,3 +172,20 @@ def test_derived_history_warns_of_schools_without_a_roll(written, tidy_capacity)
         load_inputs(load_model(path))
     msgs = [str(w.message) for w in caught if "without pupils on roll" in str(w.message)]
     assert len(msgs) == 1 and "cap_partroll.csv" in msgs[0] and f"school {school} (line 5)" in msgs[0]
+
+
+def test_notes_name_the_capacity_file_whose_rolls_derive_the_history(written, tidy_capacity):
+    # with the Council's own capacity file (tidy layout, with rolls) every note and source
+    # still said the history was apportioned by "the DfE SCAP 2015 school capacity file"
+    from sufficiency.inputs import load_inputs
+
+    path = _with_capacity(written, tidy_capacity, "cap_current")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)
+        got = load_inputs(load_model(path))
+    derived = [n for n in got.notes if "derived" in n and ("apportioned" in n or "Births by" in n)]
+    assert len(derived) == 2
+    assert all("cap_current.csv" in n and "SCAP 2015" not in n for n in derived)
+    sources = set(got.pupils["source"]) | set(got.births["source"])
+    assert not any("SCAP 2015" in s for s in sources)
+    assert any("cap_current.csv" in s for s in sources)
