@@ -202,3 +202,36 @@ def test_send_interval_note_says_whose_error_it_is(inputs):
     note = next(n for n in res.notes if n.startswith("Intervals: 80%"))
     assert re.search(r"a typical error of \d+% 1 year ahead", note)
     assert "errors of one age group's plans" in note and "not of the total" in note
+
+
+def _with_pupils_by_area(written: Path, frame, name: str) -> Path:
+    folder = written.parent
+    frame.to_csv(folder / f"{name}.csv", index=False)
+    text = re.sub(r"^pupils_by_area = .*$", f'pupils_by_area = {{ path = "{name}.csv", reader = "tidy" }}',
+                  written.read_text(), count=1, flags=re.M)
+    out = folder / f"{name}.toml"
+    out.write_text(text)
+    return out
+
+
+def test_pupils_by_area_that_disagree_with_the_census_are_warned_of(written, inputs):
+    # the Council's own pupils by area beside the authority's census: an extract 10% over the
+    # census in one year (a school of another authority in it, say) loaded without a word
+    from sufficiency.inputs import load_inputs
+
+    own = inputs.pupils[["area", "year", "ncy", "pupils"]].copy()
+    own["pupils"] = own["pupils"].round()
+    cases = {"own_ok": own, "own_off": own.assign(pupils=own["pupils"].where(
+        own["year"] != 2019, (own["pupils"] * 1.1).round()))}
+    said = {}
+    for name, frame in cases.items():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            load_inputs(load_model(_with_pupils_by_area(written, frame, name)))
+        said[name] = [str(w.message) for w in caught if "differ from the authority's January census"
+                      in str(w.message)]
+    assert said["own_ok"] == []
+    assert len(said["own_off"]) == 1
+    msg = said["own_off"][0]
+    assert "own_off.csv" in msg and "census_pupils_by_ncy_2011_2022.csv" in msg
+    assert "1 year of 12 (2019/20 " in msg and "(+10.0%)" in msg
