@@ -36,7 +36,7 @@ from scipy import sparse
 
 from . import cohort
 from . import nomenclature as nc
-from ._values import is_number, is_whole
+from ._values import is_number, is_whole, joined
 from .exceptions import ConfigError, DataQualityWarning, NotFittedError, SchemaError
 from .io._common import warn_implausible_births
 from .schema import validate_frame
@@ -1482,9 +1482,14 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
                    "pupils for those years as housing rows of those areas")
             warnings.warn(msg, DataQualityWarning, stacklevel=2)  # the CLI prints it once
             notes.append("Housing: " + msg + ".")
+        # said in words (a Telford and Wrekin trial's report Method read the Python dict
+        # "{'primary': 20.0, 'secondary': 15.0, 'sixth_form': 6.0}")
+        per_phase = joined([f"{v:g} {k.replace('_', '-')}"
+                            for k, v in yields.items()])
+        when = joined([f"{share:.0%} {_arrival_year(k)}" for k, share in enumerate(arrival)])
         notes.append(
-            f"Housing: pupils from dwelling completions added with yields per 100 dwellings {yields} "
-            f"and arrival profile {list(arrival)}."
+            f"Housing: pupils from dwelling completions added with yields per 100 dwellings of "
+            f"{per_phase} pupils, arriving {when}."
         )
     else:
         hp = None
@@ -1537,3 +1542,9 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     )
     ws = tuple(str(w.message) for w in caught) + res.warnings
     return replace(res, config={**res.config, "model": cfg.name}, warnings=ws)
+
+
+def _arrival_year(k: int) -> str:
+    """``"in the year of completion"``, ``"the year after"``, ``"2 years after"``."""
+    return ("in the year of completion" if k == 0 else "the year after" if k == 1
+            else f"{k} years after")

@@ -208,6 +208,91 @@ def _check_nearly_empty_schools(capacity: pd.DataFrame, source: str, lines: dict
         DataQualityWarning, stacklevel=3)
 
 
+def _check_rolls_for_derived(capacity: pd.DataFrame, source: str, lines: dict) -> None:
+    """A derived history apportions the census by the schools' pupils on roll, so the capacity
+    table needs them: without a ``roll`` column it is an error naming the file and column (a
+    Telford and Wrekin trial's current capacity in the tidy layout, where ``roll`` is
+    optional, ended in ``KeyError: 'Column not found: roll'``); schools without one are
+    warned of, as they count as empty in their area's share."""
+    if nc.ROLL not in capacity.columns or capacity[nc.ROLL].isna().all():
+        raise SchemaError(
+            f"{source}: column 'roll': "
+            + ("not in the file" if nc.ROLL not in capacity.columns else "empty in every row")
+            + f" (columns: {', '.join(map(str, capacity.columns))}); expected each school's "
+            "pupils on roll: [data.pupils_by_area] is derived, which apportions the authority's "
+            "census among the planning areas by their schools' rolls. Add a roll column (pupils "
+            "on roll by school, e.g. from the January census), or give pupils by area "
+            '([data] pupils_by_area = { path = "school_census.csv", reader = "school_census" })')
+    missing = capacity[nc.ROLL].isna().to_numpy(dtype=bool)
+    if missing.any():
+        rows = capacity.loc[missing].head(5)
+        shown = ", ".join(
+            f"school {r[nc.SCHOOL]}"
+            + (f" (line {lines[(str(r[nc.SCHOOL]), str(r[nc.PHASE]))]})"
+               if (str(r[nc.SCHOOL]), str(r[nc.PHASE])) in lines else "")
+            for _, r in rows.iterrows())
+        n = int(missing.sum())
+        warnings.warn(
+            f"{source}: column 'roll': {plural(n, 'school row')} without pupils on roll "
+            f"({shown}{' ...' if n > 5 else ''}); the derived history apportions the census by "
+            "the schools' rolls, so these count as empty and their areas' shares are understated: "
+            "give each school its roll", DataQualityWarning, stacklevel=3)
+
+
+#: relative difference of an extract's yearly R-Y13 total from the authority's census beyond
+#: which it is warned of (PRUs, in the census file, are about 0.5% of pupils)
+EXTRACT_TOLERANCE = 0.03
+
+
+def _check_extract_against_census(pupils: pd.DataFrame, authority: pd.DataFrame, source: str,
+                                  census: str) -> None:
+    """Warn where the pupils by area (a school-level extract) differ from the authority's
+    January census by more than :data:`EXTRACT_TOLERANCE` in a year both have: a school left
+    out of the extract (or one of another authority in it) moves every area's history, and
+    nothing said so (a Telford and Wrekin trial's extract of 2015 rolls held flat read 25,634
+    pupils in 2017/18 against the census's 27,409, and validate found "No problems")."""
+    def total(frame: pd.DataFrame) -> pd.Series:
+        f = frame[(frame[nc.NCY] >= 0) & (frame[nc.NCY] <= 13)]
+        return f.groupby(nc.YEAR)[nc.PUPILS].sum()
+
+    ext, cen = total(pupils), total(authority)
+    years = sorted(set(ext.index) & set(cen.index))
+    diff = [(int(y), float(ext[y]), float(cen[y])) for y in years if cen[y] > 0
+            and abs(ext[y] / cen[y] - 1) > EXTRACT_TOLERANCE]
+    if not diff:
+        return
+    shown = ", ".join(f"{nc.academic_year_label(y)} {e:,.0f} against {c:,.0f} ({e / c - 1:+.1%})"
+                      for y, e, c in diff[:3])
+    warnings.warn(
+        f"{source}: column 'pupils': the pupils by planning area (R-Y13) differ from the "
+        f"authority's January census ({census}) by more than {EXTRACT_TOLERANCE:.0%} in "
+        f"{plural(len(diff), 'year')} of {len(years)} ({shown}{' ...' if len(diff) > 3 else ''}); "
+        "expected about the census's total each year: check that the extract holds every "
+        "state-funded school of the authority and none of another, as a school left out "
+        "moves every area's history", DataQualityWarning, stacklevel=3)
+
+
+def _observed_areas_sentence(cfg: ModelConfig, pupils: pd.DataFrame) -> str:
+    """`` The exception: planning area 8940008 (secondary) ...``: the areas of a derived history
+    that have the whole of their phase, and so the census's own count (kind ``actual``), or
+    ``""`` where there are none. A Telford and Wrekin trial (seven primary areas apportioned,
+    one secondary area with the whole of its phase) read "It is not observed data" in every
+    note and the report's Method while its secondary figures were the census's own."""
+    kinds = pupils.groupby(pupils[nc.AREA].astype(str))[nc.KIND].agg(lambda k: bool((k == "actual").all()))
+    phase = {a.code: a.phase for a in cfg.areas}
+    codes = [c for c in (a.code for a in cfg.areas) if kinds.get(c, False)]
+    if not codes:
+        return ""
+    named = [f"{c} ({phase[c]})" for c in codes]
+    if len(named) == 1:
+        return (f" The exception: planning area {named[0]} has the whole of its phase, so its "
+                "history is the authority's own January census count (kind \"actual\"), "
+                "observed, not an estimate.")
+    return (f" The exceptions: planning areas {joined(named)} each have the whole of their phase, so "
+            "their history is the authority's own January census count (kind \"actual\"), "
+            "observed, not an estimate.")
+
+
 def _check_phase_year_groups(cfg: ModelConfig, pupils: pd.DataFrame, source: str) -> None:
     """Warn about pupils in year groups of the other phase (Year 9 in a primary area).
 
@@ -672,6 +757,12 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     cap_lines = capacity.attrs.get("lines", {})
     _check_capacity_without_places(capacity, str(cap_src.path), cap_lines)
     _check_nearly_empty_schools(capacity, str(cap_src.path), cap_lines)
+    if src.get("pupils_by_area") is None or src["pupils_by_area"].derived:
+        _check_rolls_for_derived(capacity, str(cap_src.path), cap_lines)
+    # the file whose rolls share the census and the births out, where it is not the SCAP
+    # 2015 file the notes name by default (a Telford and Wrekin trial's current capacity file
+    # was called "the DfE SCAP 2015 school capacity file" in every note)
+    rolls_file = None if cap_src.reader == "scap" else f"the capacity file {cap_src.path.name}"
     unknown = sorted(set(capacity[nc.AREA]) - set(area_codes))
     if unknown and not set(capacity[nc.AREA]) & set(area_codes):  # none of the model's areas
         read, expected = (
@@ -750,7 +841,12 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         # not "derived" in the notes, the sources or a warning (a Stoke-on-Trent trial's
         # validate and Method chapter called it derived while section 4 said it was observed)
         whole = not (pupils[nc.KIND] == "derived").any()
-        note = WHOLE_PHASE_NOTE if whole else DERIVED_NOTE
+        note = WHOLE_PHASE_NOTE if whole else DERIVED_NOTE + _observed_areas_sentence(cfg, pupils)
+        if rolls_file is not None:  # the rolls are the analyst's file's, not SCAP 2015's
+            note = note.replace("the DfE SCAP 2015 school capacity file", rolls_file).replace(
+                "(SCAP 2015)", f"({rolls_file})")
+            pupils[nc.SOURCE] = pupils[nc.SOURCE].str.replace(
+                "SCAP 2015 rolls", f"the rolls of {rolls_file}", regex=False)
         notes.append(note)
         prov.append(
             Provenance(
@@ -771,6 +867,9 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         prov += la.provenance
         _check_phase_year_groups(cfg, pupils, str(by_area.path))
         shares = area_shares(capacity, _areas_frame(cfg))
+        if authority_pupils is not None:
+            _check_extract_against_census(pupils, authority_pupils, str(by_area.path),
+                                          pup_src.path.name)
         if authority_pupils is None:
             authority_pupils = (
                 pupils.groupby([nc.YEAR, nc.NCY], as_index=False)[nc.PUPILS].sum()
@@ -842,6 +941,9 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
             shares = shares.assign(**{nc.ROLL: shares[nc.ROLL].to_numpy(dtype=float) * 7
                                       / shares[nc.AREA].map(taught).fillna(7).to_numpy(dtype=float)})
             births = apportion_births(district_births, pairs, shares)
+            if rolls_file is not None:
+                births[nc.SOURCE] = births[nc.SOURCE].str.replace(
+                    "SCAP 2015 primary rolls", f"the primary rolls of {rolls_file}", regex=False)
             if lc is not None:
                 now = nowcast_births(district_births, lc.data)
                 if len(now):
@@ -862,8 +964,9 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
             else:
                 notes.append(
                     "Births by primary planning area are derived: ONS district births split "
-                    "across the primary areas each district feeds, in proportion to their SCAP "
-                    "2015 primary rolls" + (
+                    "across the primary areas each district feeds, in proportion to their "
+                    + (f"primary rolls in {rolls_file}" if rolls_file else "SCAP 2015 primary rolls")
+                    + (
                         " per year group taught (a first school's roll covers Reception-Year 4)."
                         if any(a.year_groups and a.phase == "primary" for a in cfg.areas)
                         else "."))

@@ -486,8 +486,10 @@ def _sections(path, prim: list[str], sec: list[str]) -> list[str]:
     return [
         "# ---------------------------------------------------------------------------------------------",
         "# [plan]: every planning area gets the default catalogue (bulge classes, expansions, a new",
-        "# school) priced with the DfE cost per place benchmarks for the authority (docs/model.md,",
-        '# "[plan]"). Penalties and the discount rate take their defaults.',
+        "# school) priced with the DfE cost per place benchmarks of the authority's scorecard row:",
+        "# regional figures, the same for every authority of its region, not the Council's own",
+        "# costs; give local costs as [[plan.options]] where known (docs/model.md, \"[plan]\").",
+        "# Penalties and the discount rate take their defaults.",
         "[plan]",
         f"scorecards = {path('scorecards')}",
         "# TODO first_year: the first September a decision taken now can change (without it the plan",

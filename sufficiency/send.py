@@ -682,14 +682,17 @@ def forecast_send(
                  "; held constant.")
     who = authority_label({"authority": area, "authority_name": cfg.authority_name})
     # the typical error in words, with the figure behind it (a Herefordshire trial's report
-    # read "RMS log error by horizon: h1 0.153")
+    # read "RMS log error by horizon: h1 0.153"), and whose error it is (a Telford and Wrekin
+    # trial read "21% 1 year ahead" beside its total's 1-year backtest errors of 0.6% and 1.8%)
     notes.append(f"Intervals: 80%, from the errors of the trend model when it forecast "
                  f"{who}'s past years from each earlier year (a rolling-origin backtest): a "
                  "typical error of "
                  + joined([f"{np.expm1(v):.0%} {i + 1} year{'s' if i else ''} ahead"
                            for i, v in enumerate(sd)])
                  + " (root mean square of the log errors: "
-                 + ", ".join(f"{v:.3f}" for v in sd) + ").")
+                 + ", ".join(f"{v:.3f}" for v in sd) + "). These are errors of one age "
+                 "group's plans, pooled over the age groups, not of the total: a total's range "
+                 "adds its age groups' ranges, so it is wider than the total's own past errors.")
     notes.append(f"Scenario 'national': prevalence grows {np.expm1(g_nat):+.1%} a year (England's "
                  f"mean growth of plans over the last {p['national_window']} years).")
     # capacity is today's: it says nothing about years before share_year

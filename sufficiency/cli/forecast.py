@@ -198,6 +198,8 @@ def backtest(model, pupils, births, lookup, origins, horizons, out, scorecards, 
         --origins 2017,2019,2020,2021 --horizons 1,3 --out results.csv
       sufficiency backtest models/worcestershire.toml --out results.csv
     """
+    import pandas as pd
+
     from ..backtest import backtest_files
 
     if model is not None:

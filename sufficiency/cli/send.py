@@ -29,6 +29,22 @@ def _write_notes(out: Path, result) -> None:
     write_lines(out / "notes.txt", lines)
 
 
+def backtest_text(table) -> str:
+    """The SEND backtest summary as printed: a release whose 80% ranges could not be scored
+    (too few earlier errors to set them from) shows ``-``, said under the table; a Telford and
+    Wrekin trial read ``NaN`` in the ``coverage_80`` column of the 2022 release."""
+    lines = ["Backtest, median absolute error of total plans [%] (14 West Midlands LAs):",
+             table.round(1).to_string(index=False, na_rep="-")]
+    if "coverage_80" in table.columns:
+        unscored = [str(r) for r in table.loc[table["coverage_80"].isna(), "release"].drop_duplicates()]
+        lines.append(
+            "coverage_80: share of actuals inside the trend's 80% range [%]"
+            + (f"; - for the {' and '.join(unscored)} release{'s' if len(unscored) > 1 else ''}: "
+               "not scored, too few earlier errors to set the range from" if unscored else "")
+            + ".")
+    return "\n".join(lines)
+
+
 @cli.command()
 @model_argument
 @out_option
@@ -72,8 +88,7 @@ def send(model, out, fmt, horizon, scenario, backtest_):
         data_dir = Path(result.provenance[0].path).parent
         bt = backtest_send(data_dir)
         click.echo("")
-        click.echo("Backtest, median absolute error of total plans [%] (14 West Midlands LAs):")
-        click.echo(backtest_table(bt).round(1).to_string(index=False))
+        click.echo(backtest_text(backtest_table(bt)))
         # the analyst's own authority beside the 14 (a Coventry trial found no line of its own)
         who = authority_label(result.config)
         mine = backtest_authority(bt, result.config["authority"])
