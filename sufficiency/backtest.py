@@ -471,9 +471,13 @@ class BacktestResult:
                          mae_model_paired=[paired.get(k, np.nan) for k in keys])
             front = [c for c in s.columns if not c.endswith("_authority")]
             s = s[front + [c for c in s.columns if c.endswith("_authority")]]
-        scored = (f"{len(set(map(str, areas)))} of {self.data['area'].nunique()} areas scored "
+        # the published files' areas are authorities (a Telford and Wrekin trial read "1 of 14
+        # areas scored" of its authority); a tidy history's may be planning areas
+        codes = self.data[nc.AREA].astype(str)
+        noun = "authorities" if codes.str.fullmatch(r"E(0[6-9]|10)\d{6}").all() else "areas"
+        scored = (f"{len(set(map(str, areas)))} of {codes.nunique()} {noun} scored "
                   f"({', '.join(sorted(map(str, set(areas))))}; fitted on all)"
-                  if areas is not None else f"{self.data['area'].nunique()} areas")
+                  if areas is not None else f"{codes.nunique()} {noun}")
         lines = [f"Backtest: {scored}, origins "
                  f"{sorted(self.data['origin'].unique().tolist())}"]
         cols = [c for c in s.columns

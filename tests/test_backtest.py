@@ -222,7 +222,7 @@ def test_cli_backtest_scores_one_authority(files, tmp_path, data_dir):
             "--scorecards", str(data_dir / "school_places_scorecards")]
     r = CliRunner().invoke(cli, base + ["--areas", "E10000034", "--out", str(out)])
     assert r.exit_code == 0, r.output
-    assert "Backtest: 1 of 14 areas scored (E10000034; fitted on all)" in r.output
+    assert "Backtest: 1 of 14 authorities scored (E10000034; fitted on all)" in r.output
     d = pd.read_csv(out)
     assert d["area"].nunique() == 14  # the CSV keeps every row
     mine = d[d["area"] == "E10000034"]

@@ -80,7 +80,7 @@ def test_backtest_by_ncy_scores_the_summarised_authority():
         "--origins", "2021", "--horizons", "1", "--areas", "E06000020", "--by-ncy"])
     assert res.exit_code == 0, res.output
     head, table = res.output.split("Median absolute error by year group", 1)
-    assert "1 of 14 areas scored (E06000020" in head
+    assert "1 of 14 authorities scored (E06000020" in head
     assert table.startswith(" (of the authorities and target years summarised above)")
     cells = re.findall(r"\d+\.\d+%", table)
     assert cells and all(re.fullmatch(r"\d+\.\d\d%", c) for c in cells)

@@ -91,7 +91,7 @@ def test_backtest_takes_the_model_as_every_other_command_does(written, tmp_path)
         "--scorecards", str(data / "school_places_scorecards"), "--areas", "E08000030",
         "--out", str(tmp_path / "h.csv")])
     assert by_hand.exit_code == 0, by_hand.output
-    assert "Backtest: 1 of 14 areas scored (E08000030; fitted on all)" in by_model.output
+    assert "Backtest: 1 of 14 authorities scored (E08000030; fitted on all)" in by_model.output
     assert "Against the authority's own forecasts: model won 6 of 8" in by_model.output
     strip = [line for line in by_model.output.splitlines() if not line.startswith("Wrote")]
     assert strip == [line for line in by_hand.output.splitlines() if not line.startswith("Wrote")]
