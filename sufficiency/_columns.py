@@ -24,9 +24,13 @@ XLSX_FORMATS = {"pupils": "#,##0.0", "places": "#,##0.0", "children": "#,##0.0",
 _YEAR = ("academic year", "academic year by its first calendar year: 2027 = 2027/28 "
          "(September 2027 to August 2028), not a financial year")
 _AREA = ("code", "planning area code (DfE SCAP planning area, 7 digits), or the authority's "
-         "ONS code (E10000034) for authority-wide rows; text: read it as a string")
+         "ONS code (9 characters, e.g. E08000027) for authority-wide rows; text: read it as a "
+         "string")
 _KIND = ("label", "actual (observed), derived (estimated from published totals, not observed) "
          "or forecast")
+
+_EY_KIND = ("label", "derived (the child population from births and the census) or "
+                    "projected (it rests on projected births)")
 
 #: column -> (unit, description); a column means the same in every file it appears in
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -34,8 +38,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "year": _YEAR,
     "ncy": ("year group", "national curriculum year: Reception = 0, Year 1..14 = 1..14, "
                           "nursery N1/N2 = -2/-1"),
-    "phase": ("label", "phase of education (primary, secondary, special, early_years; SEND "
-                       "tables: special_primary, special_secondary, special_post16)"),
+    "phase": ("label", "phase of education (pupils: primary, secondary, sixth_form; plan: "
+                       "primary, secondary, special, early_years; SEND tables: special_primary, "
+                       "special_secondary, special_post16)"),
     "tier": ("label", "school tier the year group is taught in (primary, secondary; first, "
                       "middle, high in three-tier areas)"),
     "pupils": ("pupils", "pupils on roll (headcount): the census where kind is actual "
@@ -153,7 +158,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
                               "forecasts write Reception, Year 01..Year 11)"),
     "census": ("text", "the January census the forecast starts from"),
     "history": ("label", "observed or derived planning-area history behind the row"),
-    "authority": ("code", "the authority's ONS code (E10000034)"),
+    "authority": ("code", "the authority's ONS code (9 characters, e.g. E08000027)"),
     "education_phase": ("label", "the DfE phase of the row in its specialist forecasts: "
                                  "Primary (Reception-Year 6) or Secondary (Year 7-Year 11); "
                                  "blank for post-16, which they do not cover"),
@@ -193,6 +198,12 @@ BY_FILE: dict[tuple[str, str], tuple[str, str]] = {
     ("early_years_demand", "capacity"): (
         "places", "early years supply (FTE places), early_years.csv's supply summed over ages; "
                   "named capacity as the plan reads it; blank before the supply year"),
+    ("forecast", "phase"): ("label", "phase of the year group: primary (R-Y6), secondary "
+                                     "(Y7-Y11) or sixth_form (Y12-Y13)"),
+    ("phase_totals", "phase"): ("label", "primary (R-Y6), secondary (Y7-Y11) or sixth_form "
+                                         "(Y12-Y13)"),
+    ("early_years", "kind"): _EY_KIND,
+    ("early_years_by_entitlement", "kind"): _EY_KIND,
     ("early_years_demand", "phase"): ("label", "early_years: every age together, as the plan "
                                                "reads them"),
     ("send_backtest", "area"): ("code", "the authority's ONS code (E06000019)"),

@@ -76,6 +76,14 @@ def test_every_written_column_is_in_columns_csv(command, files, model_path, tmp_
         assert list(mine["column"]) == header, f
         assert (mine["description"] != "").all(), mine[mine["description"] == ""]
         assert (mine["unit"] != "").all(), f
+        # a label column's description names every value the file holds (forecast.csv's
+        # phase listed special and early_years, not the sixth_form it holds: a Telford trial)
+        data = pd.read_csv(tmp_path / f, dtype=str, keep_default_na=False)
+        for col in ("phase", "kind", "tier", "scenario"):
+            if col in data:
+                desc = mine.loc[mine["column"] == col, "description"].item()
+                absent = sorted(v for v in set(data[col]) - {""} if v not in desc)
+                assert not absent, (f, col, absent, desc)
 
 
 def test_dictionary_covers_the_plan_and_backtest_columns():
