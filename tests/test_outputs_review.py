@@ -196,6 +196,17 @@ def test_plan_folder_has_columns_csv_for_every_table(model_path, tmp_path):
         assert (mine["unit"] != "").all(), mine[mine["unit"] == ""]
     kind = cols[(cols["file"] == "plan.csv") & (cols["column"] == "kind")]["description"]
     assert "bulge_class" in kind.iloc[0]
+    # the printed plan counts the bulge classes of a line as the report does ("2 bulge
+    # classes, 60 places"; it read "bulge class 60 places": a Telford and Wrekin trial), and
+    # says what it wrote last
+    plan = pd.read_csv(tmp_path / "plan.csv")
+    lines = res.output.splitlines()
+    several = plan[(plan["kind"] == "bulge_class") & (plan["modules"] > 1)]
+    assert len(several), "Worcestershire's plan opens two bulge classes in one area and year"
+    for r in several.itertuples():
+        assert any(f"{r.modules} bulge classes, {r.places:,.0f} places from" in x for x in lines)
+    assert not any(x.endswith("bulge class") or "bulge class 60" in x for x in lines)
+    assert lines[-1] == f"Wrote 8 files to {tmp_path}"
 
 
 # --- the SCAP CSVs opened in Excel --------------------------------------------------------------

@@ -121,5 +121,7 @@ def plan(model, quantile, budget, solver, scenarios, with_send, with_ey, no_appr
                       for p in sorted(written) if p.suffix == ".csv"}
             write_columns(d, tables)
             written.append(d / "columns.csv")
-        click.echo(f"Wrote {len(written)} files to {out}")
     click.echo(result.summary())
+    if out is not None:
+        # last, as the other commands do, where a user reads what to open next
+        click.echo(f"Wrote {len(written)} files to {out}")

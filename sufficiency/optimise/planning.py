@@ -33,7 +33,7 @@ from .options import (
     options_from_config,
     small_schools,
 )
-from .results import AllocationResult, area_tag, opening
+from .results import AllocationResult, area_tag, build_words, opening
 
 __all__ = ["plan", "plan_settings", "appraise_options", "budget_sensitivity", "demand_frame"]
 
@@ -562,7 +562,8 @@ def explain_appraisal(ap: pd.DataFrame, result: AllocationResult, area: str, pha
                 + f" as scheme {sc!r}, which the routes below, of this area alone, leave out")
 
     chosen = "; ".join(
-        f"{_words(r.kind)} {opening(r.places, r.year, getattr(r, 'fill_years', 0))} (GBP {r.cost:,.0f}"
+        f"{build_words(r.kind, getattr(r, 'modules', 1))} "
+        f"{opening(r.places, r.year, getattr(r, 'fill_years', 0))} (GBP {r.cost:,.0f}"
         f"{partners(r)})" for r in p.itertuples()) or "no new places"
     best = ap.sort_values("objective").iloc[0]
     alts = "; ".join(

@@ -141,6 +141,17 @@ def opening(places: float, year: int, fill_years: float = 0) -> str:
     return f"{places:,.0f} places from {nc.academic_year_label(int(year))}"
 
 
+def build_words(kind: str, modules: float) -> str:
+    """``"bulge class"``, or ``"2 bulge classes,"`` for two classes opened together (the plan
+    printed "bulge class 60 places" where the report said "2 bulge classes, 60 places": a
+    Telford and Wrekin trial); another kind by its name, as its modules make one project."""
+    words = str(kind).replace("_", " ")
+    n = int(round(modules)) if modules is not None and np.isfinite(modules) else 1
+    if kind == "bulge_class" and n > 1:
+        return f"{n} bulge classes,"
+    return words
+
+
 def _whole_years(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its ``year`` column as whole numbers, blank where a row has none (a
     total budget or a module limit over the whole plan), for CSV: a Warwickshire trial's
@@ -350,16 +361,17 @@ class AllocationResult:
         ]
         if len(self.plan):
             plan = self.plan.assign(fill_years=self.plan.get("fill_years", 0),
-                                    scheme=self.plan.get("scheme", ""))
+                                    scheme=self.plan.get("scheme", ""),
+                                    modules=self.plan.get("modules", 1))
             by = plan.groupby([nc.AREA, nc.PHASE, "kind", nc.YEAR, "fill_years", "scheme"],
-                              as_index=False)[["places", "cost"]].sum()
+                              as_index=False)[["places", "cost", "modules"]].sum()
             shown = by.head(25)
             moved = moves_by_area(moves)
             last_of = {(r.area, r.phase): i for i, r in enumerate(shown.itertuples(index=False))}
             for i, r in enumerate(shown.itertuples(index=False)):
                 lines.append(
                     f"  {area_tag(name.get(r.area, r.area), r.area, r.phase)}: "
-                    f"{str(r.kind).replace('_', ' ')} "
+                    f"{build_words(r.kind, r.modules)} "
                     f"{opening(r.places, r.year, r.fill_years)}, GBP {r.cost:,.0f}"
                     + (f" (scheme {r.scheme!r}, built as one project)" if r.scheme else "")
                 )
