@@ -683,3 +683,26 @@ def test_spare_beside_a_new_school_reconciles_the_net_figure():
     assert spare_where({"where": where, "spare_total": total, "spare": total}) == (
         "most in A (433), B (376) and C (254)")
     assert spare_where({"where": [("A", 433.0)], "spare_total": 433.0, "spare": 433.0}) == "all in A"
+
+
+def test_derived_scope_names_the_areas_whose_history_is_the_census():
+    """A Telford and Wrekin trial: the cover and summary said every area's history was derived
+    when its one secondary area holds the whole phase (the census's own count)."""
+    from types import SimpleNamespace
+
+    from sufficiency.report.text import derived_scope
+
+    areas = pd.DataFrame({"area": ["8940001", "8940002", "8940008"],
+                          "name": ["Newport", "Wellington", "Telford and Wrekin"],
+                          "phase": ["primary", "primary", "secondary"]})
+    some = SimpleNamespace(areas=areas, derived_areas=frozenset({"8940001", "8940002"}),
+                           any_history_derived=True)
+    text = derived_scope(some)
+    assert text.startswith(" in 2 of the 3 planning areas (not in Telford and Wrekin secondary "
+                           "(8940008), which holds the whole of its phase")
+    assert "Newport" not in text
+    every = SimpleNamespace(areas=areas, derived_areas=frozenset(areas["area"]),
+                            any_history_derived=True)
+    unknown = SimpleNamespace(areas=areas, derived_areas=None, any_history_derived=True)
+    none = SimpleNamespace(areas=areas, derived_areas=frozenset(), any_history_derived=False)
+    assert derived_scope(every) == derived_scope(unknown) == derived_scope(none) == ""

@@ -259,6 +259,7 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         "key_proposed": analysis.key_decision_withheld(data),
         "key_heading": text.key_decision_heading(data),
         "one_area_per_phase": text.one_area_per_phase(data),
+        "derived_scope": text.derived_scope(data),
         "no_key_decision": text.no_key_decision(data) if data.key_decision is None else "",
         "warnings": text.warnings_listed(data),
         "key_nothing": text.key_decision_nothing(data),

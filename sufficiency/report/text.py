@@ -267,7 +267,7 @@ def executive_summary(data: ReportData) -> list[str]:
     if data.any_history_derived:
         paras.append(
             "Planning-area pupil numbers before the forecast are DERIVED from the authority's totals, not "
-            "observed (see Method). Area-level figures carry that uncertainty."
+            f"observed{derived_scope(data)} (see Method). Area-level figures carry that uncertainty."
         )
     if any(str(n).startswith(NO_HOUSING_NOTE) for n in data.forecast_notes):
         paras.append(
@@ -1480,6 +1480,26 @@ def how_sure_sentence(data: ReportData) -> str:
             "Accuracy track record)"
             + (", and each planning area here is the whole of its phase." if one_area_per_phase(data)
                else ": a planning area's are less certain."))
+
+
+def derived_scope(data: ReportData) -> str:
+    """Which planning areas' pupil history is derived, where some are not: "" when every
+    area's is (or none's), else e.g. " in 7 of the 8 planning areas (not in Telford
+    secondary (8940008), which holds the whole of its phase: its history is the census's own
+    count)". The cover and the summary said every area's was derived when one secondary
+    area held the whole phase (a Telford and Wrekin trial)."""
+    a = data.areas
+    if not data.any_history_derived or data.derived_areas is None or a is None or a.empty:
+        return ""
+    own = a[~a[nc.AREA].astype(str).isin(data.derived_areas)]
+    if own.empty:
+        return ""
+    named = [f"{area_phase(r['name'], r[nc.PHASE])} ({r[nc.AREA]})" for _, r in own.iterrows()]
+    n_derived = len(a) - len(own)
+    return (f" in {n_derived} of the {len(a)} planning areas (not in {_join(named)}, which "
+            f"hold{'s' if len(named) == 1 else ''} the whole of "
+            f"{'its' if len(named) == 1 else 'their'} phase: "
+            f"{'its' if len(named) == 1 else 'their'} history is the census's own count)")
 
 
 def one_area_per_phase(data: ReportData) -> bool:
