@@ -234,3 +234,24 @@ def test_pupils_by_area_that_disagree_with_the_census_are_warned_of(written, inp
     msg = said["own_off"][0]
     assert "own_off.csv" in msg and "census_pupils_by_ncy_2011_2022.csv" in msg
     assert "1 year of 12 (2019/20 " in msg and "(+10.0%)" in msg
+
+
+def test_report_names_the_capacity_file_whose_rolls_derive_the_history(written, inputs,
+                                                                        tidy_capacity):
+    # with the Council's own capacity file, the area pages still said "authority totals
+    # apportioned by 2015 school rolls" and the cover's data vintage "capacity: local
+    # authority", with no file or year
+    from sufficiency.inputs import load_inputs
+    from sufficiency.report.build import capacity_vintage, rolls_phrase
+
+    path = _with_capacity(written, tidy_capacity, "cap_report")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)
+        got = load_inputs(load_model(path))
+    assert rolls_phrase(got.pupils) == "the school rolls in the capacity file cap_report.csv"
+    assert rolls_phrase(inputs.pupils) == "2015 school rolls"
+    own = [capacity_vintage(p) for p in got.provenance if p.table == "capacity"]
+    assert own and all("cap_report.csv" in v for v in own), own
+    dfe = [capacity_vintage(p) for p in inputs.provenance if p.table == "capacity"]
+    assert dfe and all(v.startswith("DfE") for v in dfe), dfe
+

@@ -85,6 +85,33 @@ def _json_figure(v) -> float | None:
     return None if v is None or pd.isna(v) or not np.isfinite(float(v)) else round(float(v), JSON_DECIMALS)
 
 
+def capacity_vintage(p) -> str:
+    """The capacity file as the cover's data vintage names it: the DfE's by its publication
+    ("DfE, School capacity: academic year 2014 to 2015 ..."), the Council's own by its file
+    and year ("local authority (capacity_2025.csv, 2025/26)"; it read "local authority",
+    with no file or year: a Telford and Wrekin trial)."""
+    label = p.publisher or p.table
+    if str(label).startswith("DfE"):
+        return str(label)
+    name = str(p.path).replace("\\", "/").rsplit("/", 1)[-1]
+    year = (f", {nc.academic_year_label(int(p.years[-1]))}" if p.years else ", no year given")
+    return f"{label} ({name}{year})"
+
+
+def rolls_phrase(pupils: pd.DataFrame | None) -> str:
+    """The rolls a derived history is apportioned by, as the area pages say it: "2015 school
+    rolls" (the DfE SCAP file's) or "the school rolls in the capacity file x.csv" (an area
+    page said "2015 school rolls" of a Council's own capacity file: a Telford and Wrekin
+    trial)."""
+    if pupils is None or nc.SOURCE not in pupils or nc.KIND not in pupils:
+        return "2015 school rolls"
+    src = pupils.loc[pupils[nc.KIND] == "derived", nc.SOURCE].astype(str)
+    own = src[src.str.contains("the rolls of ", regex=False)]
+    if own.empty:
+        return "2015 school rolls"
+    return "the school rolls in " + own.iloc[0].split("the rolls of ", 1)[1]
+
+
 @dataclass(frozen=True)
 class ReportData:
     """Everything the report prints, as tables, with provenance.
@@ -1732,7 +1759,7 @@ def build_report(
         f"pupils: January census to {nc.academic_year_label(int(hist[nc.YEAR].max()))}; "
         + (f"births: ONS to mid-{int(inputs.births[nc.YEAR].max())}; " if len(inputs.births) else "")
         + "capacity: "
-        + ", ".join(sorted({f"{p.publisher or p.table}" for p in inputs.provenance if p.table == "capacity"}))
+        + ", ".join(sorted({capacity_vintage(p) for p in inputs.provenance if p.table == "capacity"}))
     )
     # the demand the plan was made for: the central forecast or a quantile ("q0.8")
     plan_demand = (str(allocation.cells["scenario"].iloc[0])
@@ -1762,6 +1789,10 @@ def build_report(
         "run_id": ident.hexdigest()[:12],
         "report_date": report_date,
         "data_vintage": vintage,
+        "rolls": rolls_phrase(inputs.pupils),
+        # the capacity file(s) by name, for a table whose rows do not carry it (a tidy file)
+        "capacity_files": ", ".join(sorted({str(p.path).replace("\\", "/").rsplit("/", 1)[-1]
+                                            for p in inputs.provenance if p.table == "capacity"})),
         "base_year": int(base_year),
         "margin": margin,
         "target": target,

@@ -273,7 +273,10 @@ def schools_table(data, area: str) -> Table:
         "capacity": sch[nc.CAPACITY].to_numpy(float),
         "roll": sch["roll"].to_numpy(float) if "roll" in sch else np.nan,
     }).sort_values("school").reset_index(drop=True)
-    src = sorted(set(sch.get(nc.SOURCE, pd.Series(dtype=str)).astype(str))) or ["capacity file"]
+    # a tidy capacity file's rows carry no source: its name, not "capacity file" (a Telford
+    # and Wrekin trial)
+    src = (sorted(set(sch.get(nc.SOURCE, pd.Series(dtype=str)).astype(str)))
+           or [str((data.meta or {}).get("capacity_files") or "capacity file")])
     return Table("Schools", out, {"capacity": "count", "roll": "count"},
                  f"Net capacity ({phase} places) and pupils on roll: {', '.join(src)}.{note}")
 

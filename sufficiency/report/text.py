@@ -2282,12 +2282,19 @@ def _behind_areas_fact(data: ReportData) -> str:
     derived = any(data.history_derived(d["area"]) for d in b)
     why = ("either places were added since the capacity data or the derivation overstates "
            f"{'their' if len(b) > 1 else 'its'} pupils (each area's pupils grow at the "
-           "authority's rate from its share of the 2015 rolls, so an area full then is pushed "
+           f"authority's rate from its share of {_rolls(data)}, so an area full then is pushed "
            "over)" if derived else "the capacity on record looks out of date there")
     return (f"in {plural(len(b), 'planning area')} the {fmt_year(b[0]['year'])} pupils already "
             f"exceed the places on record by more than {fmt_pct(AREA_BEHIND_TOLERANCE)} "
             f"({shown}{more}): {why}, and {'their' if len(b) > 1 else 'its'} shortfalls may "
             "be overstated")
+
+
+def _rolls(data: ReportData) -> str:
+    """"the 2015 school rolls", or the Council's capacity file's rolls the history is
+    apportioned by (:func:`~sufficiency.report.build.rolls_phrase`)."""
+    rolls = str((data.meta or {}).get("rolls", "2015 school rolls"))
+    return rolls if rolls.startswith("the ") else f"the {rolls}"
 
 
 def _behind_areas_condition(data: ReportData) -> str:
