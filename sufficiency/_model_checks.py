@@ -416,7 +416,9 @@ def check_against_data(cfg, base_year: int, first_data_year: int | None = None) 
             from .exceptions import DataQualityWarning
 
             warnings.warn(
-                f"{where}: after the plan's last year {plan_last} ({plan_first}..{plan_last}), "
+                f"{where}: after the plan's last year, {nc.academic_year_label(plan_last)} "
+                f"(the plan runs {nc.academic_year_label(plan_first)} to "
+                f"{nc.academic_year_label(plan_last)}: earliest_year {plan_first}..{plan_last}), "
                 "so the option can never be chosen; expected a year in the plan",
                 DataQualityWarning, stacklevel=3)
     lo = first_data_year if first_data_year is not None else base_year

@@ -135,9 +135,9 @@ BAD_VALUES = {
                               'area = "8850015"\nphase = "secondary"\nkind = "new_school"',
                               ("[[plan.options]] #1", "phase = 'secondary'", "'primary'")),
     "special cost_per_place string": ("cost_per_place = 67379.0", 'cost_per_place = "67k"',
-                                      ("[plan.special] options #1", "cost_per_place = '67k'", "GBP")),
+                                      ("[[plan.special.options]] #1", "cost_per_place = '67k'", "GBP")),
     "special kind typo": ('kind = "special_expansion"', 'kind = "special_expanson"',
-                          ("[plan.special] options #1", "kind = 'special_expanson'")),
+                          ("[[plan.special.options]] #1", "kind = 'special_expanson'")),
     "areas transfer string": ('transfer = { "8850017" = 1.0 }', 'transfer = { "8850017" = "all" }',
                               ("[[areas]] 8850001", "'all'", "share")),
     "areas tier_changes table": ('tier_changes = [{ year = 2027, tiers = "two_tier" }]  # Pershore: all Year 7 '

@@ -186,8 +186,30 @@ def test_section_options_reject_temporary_kinds(key):
     from sufficiency.optimise.planning import section_options
 
     sec = {key: {"options": [{"kind": "temporary_expansion", "places": 8, "cost_per_place": 5e3}]}}
-    with pytest.raises(ConfigError, match=rf"\[plan.{key}\] options #1 kind = 'temporary_expansion'"
+    with pytest.raises(ConfigError, match=rf"\[\[plan.{key}.options\]\] #1 kind = 'temporary_expansion'"
                                           r": expected a permanent kind"):
         section_options(sec, key, "m.toml")
     sec[key]["options"][0]["kind"] = "special_expansion"
     assert section_options(sec, key, "m.toml")[0]["kind"] == "special_expansion"
+
+
+def test_an_option_after_the_plan_is_warned_of_in_academic_years(tmp_path):
+    # the warning read "after the plan's last year 2032 (2027..2032)": raw years, where every
+    # other message says 2032/33
+    import warnings
+
+    from conftest import edited_model
+
+    from sufficiency._model_checks import check_against_data
+    from sufficiency.config import load_model
+
+    p = edited_model(tmp_path, [("earliest_year = 2028  # opening moved",
+                                 "earliest_year = 2040  # opening moved")])
+    cfg = load_model(p)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check_against_data(cfg, 2022, 2011)
+    msgs = [str(w.message) for w in caught if "never be chosen" in str(w.message)]
+    assert len(msgs) == 1, [str(w.message) for w in caught]
+    assert "after the plan's last year, 2032/33 (the plan runs 2027/28 to 2032/33" in msgs[0]
+    assert "earliest_year = 2040" in msgs[0] and str(p) in msgs[0]

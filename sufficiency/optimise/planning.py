@@ -124,7 +124,7 @@ def section_options(sec: Mapping[str, Any], key: str, path: Any) -> list[Mapping
     Raises
     ------
     ConfigError
-        ``<path>: [plan.<key>] options #i key = value: expected ...``.
+        ``<path>: [[plan.<key>.options]] #i key = value: expected ...``.
     """
     if key not in sec:
         return []
@@ -136,7 +136,9 @@ def section_options(sec: Mapping[str, Any], key: str, path: Any) -> list[Mapping
         raise Section(f"{path}: [{name}]", sub).bad("options", "an array of tables "
                                                     "{ kind, places, cost_per_place, ... }")
     for i, o in enumerate(opts):
-        where = f"{path}: [{name}] options #{i + 1}"
+        # as the model's key check names it (an unknown key there, a bad value here: a
+        # Sandwell trial read two names for one option)
+        where = f"{path}: [[{name}.options]] #{i + 1}"
         t = Section(where, require_table(o, where, ("kind", "places", "cost_per_place"),
                                          "{ kind, places, cost_per_place, max_modules, lead, source }",
                                          "kind, places, cost_per_place (and max_modules, lead, source)"))
