@@ -31,21 +31,31 @@ def synthetic(n_areas: int, n_ncy: int = 15, first: int = 2011, last: int = 2022
     A, T, G = n_areas, len(years), n_ncy
     pupils = size[:, None, None] * rng.uniform(0.9, 1.1, (A, T, G))
     a, t, g = np.meshgrid(np.arange(A), np.arange(T), np.arange(G), indexing="ij")
-    hist = pd.DataFrame({
-        "area": np.char.add("A", a.ravel().astype(str)), "year": years[t.ravel()],
-        "ncy": g.ravel(), "pupils": pupils.ravel(),
-    })
+    hist = pd.DataFrame(
+        {
+            "area": np.char.add("A", a.ravel().astype(str)),
+            "year": years[t.ravel()],
+            "ncy": g.ravel(),
+            "pupils": pupils.ravel(),
+        }
+    )
     byears = np.arange(first - 20, last + 1)
     ba, bt = np.meshgrid(np.arange(A), np.arange(len(byears)), indexing="ij")
-    births = pd.DataFrame({
-        "area": np.char.add("A", ba.ravel().astype(str)), "year": byears[bt.ravel()],
-        "births": (size[:, None] * rng.uniform(0.9, 1.1, (A, len(byears)))).ravel(),
-    })
-    errs = pd.DataFrame([
-        {"phase": p, "horizon": h, "pct_error": e, "actual": n}
-        for p in ("primary", "secondary", "sixth_form") for h in range(1, 11)
-        for e, n in zip(rng.normal(0, 0.005 * h, 100), rng.uniform(10_000, 50_000, 100))
-    ])
+    births = pd.DataFrame(
+        {
+            "area": np.char.add("A", ba.ravel().astype(str)),
+            "year": byears[bt.ravel()],
+            "births": (size[:, None] * rng.uniform(0.9, 1.1, (A, len(byears)))).ravel(),
+        }
+    )
+    errs = pd.DataFrame(
+        [
+            {"phase": p, "horizon": h, "pct_error": e, "actual": n}
+            for p in ("primary", "secondary", "sixth_form")
+            for h in range(1, 11)
+            for e, n in zip(rng.normal(0, 0.005 * h, 100), rng.uniform(10_000, 50_000, 100))
+        ]
+    )
     return hist, births, ErrorModel.from_errors(errs, "phase", "synthetic errors (benchmark)")
 
 
@@ -76,8 +86,11 @@ def main() -> None:
     ap.add_argument("--horizon", type=int, default=15)
     ap.add_argument("--draws", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--transfer", action="store_true",
-                    help="add a synthetic Year 6 -> Year 7 transfer between areas")
+    ap.add_argument(
+        "--transfer",
+        action="store_true",
+        help="add a synthetic Year 6 -> Year 7 transfer between areas",
+    )
     a = ap.parse_args()
     hist, births, em = synthetic(a.areas, a.ncy)
     transfer = synthetic_transfer(a.areas) if a.transfer else None
@@ -87,9 +100,11 @@ def main() -> None:
         res = run(hist, births, em, a.horizon, a.draws, a.ncy, transfer)
         times.append(time.perf_counter() - t0)
     n = int((res.data["kind"] == "forecast").sum())
-    print(f"{a.areas} areas x {a.ncy} year groups x {a.horizon} years x {a.draws} draws"
-          f"{' with a Year 6 transfer' if a.transfer else ''}: "
-          f"{n:,} forecast cells; best {min(times):.2f} s, runs {', '.join(f'{t:.2f}' for t in times)} s")
+    print(
+        f"{a.areas} areas x {a.ncy} year groups x {a.horizon} years x {a.draws} draws"
+        f"{' with a Year 6 transfer' if a.transfer else ''}: "
+        f"{n:,} forecast cells; best {min(times):.2f} s, runs {', '.join(f'{t:.2f}' for t in times)} s"
+    )
 
 
 if __name__ == "__main__":

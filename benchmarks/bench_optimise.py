@@ -57,26 +57,76 @@ def synthetic(n_areas: int, phases=("primary", "secondary", "special"), seed: in
             cap.append({"area": area, "phase": ph, "capacity": round(d0 * rng.uniform(0.97, 1.20))})
             if ph == "special":
                 opts += [
-                    _opt(f"{area}:{ph}:exp", area, ph, "special_expansion", 8, SPECIAL_CPP * 8, 10, 0, 2027, 0),
-                    _opt(f"{area}:{ph}:new", area, ph, "new_special_school", 100, 52_000 * 100, 1, 0, 2029, 0),
+                    _opt(
+                        f"{area}:{ph}:exp",
+                        area,
+                        ph,
+                        "special_expansion",
+                        8,
+                        SPECIAL_CPP * 8,
+                        10,
+                        0,
+                        2027,
+                        0,
+                    ),
+                    _opt(
+                        f"{area}:{ph}:new",
+                        area,
+                        ph,
+                        "new_special_school",
+                        100,
+                        52_000 * 100,
+                        1,
+                        0,
+                        2029,
+                        0,
+                    ),
                 ]
                 continue
             ns, pe, bulge, dur = MODULES[ph]
             cns, cpe, cte = CPP[ph]
             opts += [
-                _opt(f"{area}:{ph}:bulge", area, ph, "bulge_class", bulge, cte * bulge, 0, 2, 2026, dur),
-                _opt(f"{area}:{ph}:exp", area, ph, "permanent_expansion", pe, cpe * pe, 2, 0, 2027, 0),
+                _opt(
+                    f"{area}:{ph}:bulge",
+                    area,
+                    ph,
+                    "bulge_class",
+                    bulge,
+                    cte * bulge,
+                    0,
+                    2,
+                    2026,
+                    dur,
+                ),
+                _opt(
+                    f"{area}:{ph}:exp", area, ph, "permanent_expansion", pe, cpe * pe, 2, 0, 2027, 0
+                ),
                 _opt(f"{area}:{ph}:new", area, ph, "new_school", ns, cns * ns, 1, 0, 2029, 0),
             ]
-    return (pd.concat(dem, ignore_index=True), pd.DataFrame(cap),
-            pd.DataFrame(opts, columns=list(OPTION_COLUMNS)))
+    return (
+        pd.concat(dem, ignore_index=True),
+        pd.DataFrame(cap),
+        pd.DataFrame(opts, columns=list(OPTION_COLUMNS)),
+    )
 
 
 def _opt(name, area, phase, kind, places, cost, max_modules, max_per_year, earliest, duration):
-    return dict(option=name, area=area, phase=phase, kind=kind, places=places,
-                max_modules=max_modules, max_per_year=max_per_year, min_modules=0,
-                cost_per_module=float(cost), cost_per_place=cost / places, revenue_per_place=0.0,
-                earliest_year=earliest, duration=duration, source="synthetic benchmark")
+    return dict(
+        option=name,
+        area=area,
+        phase=phase,
+        kind=kind,
+        places=places,
+        max_modules=max_modules,
+        max_per_year=max_per_year,
+        min_modules=0,
+        cost_per_module=float(cost),
+        cost_per_place=cost / places,
+        revenue_per_place=0.0,
+        earliest_year=earliest,
+        duration=duration,
+        source="synthetic benchmark",
+    )
 
 
 class _Stages(logging.Handler):
@@ -97,8 +147,10 @@ def run(label, n_areas, phases, solver, repeat=3, **kw):
     settings = PlanSettings(solver=solver, **{"time_limit": 120, **kw})
     data = prepare(dem, cap, opts, settings)
     problem, v, cons = build_problem(data, settings)  # the whole model, only to count it
-    size = (f"cells={data.n_cells:>6} int_vars={len(v.build):>6} "
-            f"constraints={sum(len(f) for f in cons.values()):>6}")
+    size = (
+        f"cells={data.n_cells:>6} int_vars={len(v.build):>6} "
+        f"constraints={sum(len(f) for f in cons.values()):>6}"
+    )
     del problem, v, cons
     stages = _Stages()
     log = logging.getLogger("sufficiency.optimise.model")
@@ -111,14 +163,19 @@ def run(label, n_areas, phases, solver, repeat=3, **kw):
             t0 = time.perf_counter()
             r = solve_allocation(dem, cap, opts, settings)
             times.append(time.perf_counter() - t0)
-            print(f"{label:<44} {solver:<6} {size}  total={times[-1]:7.2f}s  load1={load:4.2f}  "
-                  f"status={r.status}  objective={r.objective:,.2f}  cost=GBP {r.total_cost:,.0f}",
-                  flush=True)
+            print(
+                f"{label:<44} {solver:<6} {size}  total={times[-1]:7.2f}s  load1={load:4.2f}  "
+                f"status={r.status}  objective={r.objective:,.2f}  cost=GBP {r.total_cost:,.0f}",
+                flush=True,
+            )
             print(f"    {stages.last}", flush=True)
     finally:
         log.removeHandler(stages)
-    print(f"{label:<44} {solver:<6} min={min(times):.2f}s median={statistics.median(times):.2f}s "
-          f"over {repeat} run(s)", flush=True)
+    print(
+        f"{label:<44} {solver:<6} min={min(times):.2f}s median={statistics.median(times):.2f}s "
+        f"over {repeat} run(s)",
+        flush=True,
+    )
     return times
 
 
@@ -127,23 +184,59 @@ if __name__ == "__main__":
     repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     import pulp
 
-    print(f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
-          f"{os.cpu_count()} CPU(s), Python {platform.python_version()}, PuLP {pulp.__version__}, "
-          f"highspy {importlib.metadata.version('highspy')}", flush=True)
+    print(
+        f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
+        f"{os.cpu_count()} CPU(s), Python {platform.python_version()}, PuLP {pulp.__version__}, "
+        f"highspy {importlib.metadata.version('highspy')}",
+        flush=True,
+    )
     if which in ("all", "county"):
         for solver in ("cbc", "highs"):
-            run("county 20 areas x 3 phases x 10 years", 20, ("primary", "secondary", "special"),
-                solver, repeat)
+            run(
+                "county 20 areas x 3 phases x 10 years",
+                20,
+                ("primary", "secondary", "special"),
+                solver,
+                repeat,
+            )
     if which in ("all", "county-budget"):
         for solver in ("cbc", "highs"):
-            run("county, annual budget GBP 15m", 20, ("primary", "secondary", "special"), solver,
-                1, annual_budget=15e6)
+            run(
+                "county, annual budget GBP 15m",
+                20,
+                ("primary", "secondary", "special"),
+                solver,
+                1,
+                annual_budget=15e6,
+            )
     if which in ("all", "national"):
-        run("national 2,550 areas x 2 phases x 10 years", 2550, ("primary", "secondary"), "highs",
-            repeat, duals=False, time_limit=600)
+        run(
+            "national 2,550 areas x 2 phases x 10 years",
+            2550,
+            ("primary", "secondary"),
+            "highs",
+            repeat,
+            duals=False,
+            time_limit=600,
+        )
     if which in ("all", "national-duals"):
-        run("national, with LP-relaxation duals", 2550, ("primary", "secondary"), "highs", repeat,
-            duals=True, time_limit=600)
+        run(
+            "national, with LP-relaxation duals",
+            2550,
+            ("primary", "secondary"),
+            "highs",
+            repeat,
+            duals=True,
+            time_limit=600,
+        )
     if which in ("all", "national-2"):
-        run("national, 2 worker processes", 2550, ("primary", "secondary"), "highs", repeat,
-            duals=False, time_limit=600, workers=2)
+        run(
+            "national, 2 worker processes",
+            2550,
+            ("primary", "secondary"),
+            "highs",
+            repeat,
+            duals=False,
+            time_limit=600,
+            workers=2,
+        )

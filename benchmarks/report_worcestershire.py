@@ -40,9 +40,11 @@ def main() -> None:
     for k, v in steps.items():
         print(f"  {k:<22} {v:6.1f} s")
     child = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(f"total wall {wall:.1f} s, cpu: main process {cpu:.1f} s + PDF process "
-          f"{child.ru_utime + child.ru_stime:.1f} s; load average before {load0:.1f}, "
-          f"cores {os.cpu_count()}")
+    print(
+        f"total wall {wall:.1f} s, cpu: main process {cpu:.1f} s + PDF process "
+        f"{child.ru_utime + child.ru_stime:.1f} s; load average before {load0:.1f}, "
+        f"cores {os.cpu_count()}"
+    )
     try:
         info = subprocess.run(["pdfinfo", str(out / "report.pdf")], capture_output=True, text=True)
         print(next(ln for ln in info.stdout.splitlines() if ln.startswith("Pages")))

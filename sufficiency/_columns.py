@@ -15,63 +15,113 @@ import pandas as pd
 __all__ = ["COLUMNS", "BY_FILE", "XLSX_FORMATS", "describe", "dictionary_frame"]
 
 #: Excel number format by unit, for tables written as xlsx (the cell keeps the exact value)
-XLSX_FORMATS = {"pupils": "#,##0.0", "places": "#,##0.0", "children": "#,##0.0",
-                "EHC plans": "#,##0.0", "people": "#,##0", "GBP": "£#,##0",
-                "GBP per place": "£#,##0", "GBP per module": "£#,##0",
-                "GBP per place per year": "£#,##0", "GBP per pupil per year": "£#,##0",
-                "fraction": "0.00%"}
+XLSX_FORMATS = {
+    "pupils": "#,##0.0",
+    "places": "#,##0.0",
+    "children": "#,##0.0",
+    "EHC plans": "#,##0.0",
+    "people": "#,##0",
+    "GBP": "£#,##0",
+    "GBP per place": "£#,##0",
+    "GBP per module": "£#,##0",
+    "GBP per place per year": "£#,##0",
+    "GBP per pupil per year": "£#,##0",
+    "fraction": "0.00%",
+}
 
-_YEAR = ("academic year", "academic year by its first calendar year: 2027 = 2027/28 "
-         "(September 2027 to August 2028), not a financial year")
-_AREA = ("code", "planning area code (DfE SCAP planning area, 7 digits), or the authority's "
-         "ONS code (9 characters, e.g. E08000027) for authority-wide rows; text: read it as a "
-         "string")
-_KIND = ("label", "actual (observed), derived (estimated from published totals, not observed) "
-         "or forecast")
+_YEAR = (
+    "academic year",
+    "academic year by its first calendar year: 2027 = 2027/28 "
+    "(September 2027 to August 2028), not a financial year",
+)
+_AREA = (
+    "code",
+    "planning area code (DfE SCAP planning area, 7 digits), or the authority's "
+    "ONS code (9 characters, e.g. E08000027) for authority-wide rows; text: read it as a "
+    "string",
+)
+_KIND = (
+    "label",
+    "actual (observed), derived (estimated from published totals, not observed) or forecast",
+)
 
-_EY_KIND = ("label", "derived (the child population from births and the census) or "
-                    "projected (it rests on projected births)")
+_EY_KIND = (
+    "label",
+    "derived (the child population from births and the census) or "
+    "projected (it rests on projected births)",
+)
 
 #: column -> (unit, description); a column means the same in every file it appears in
 COLUMNS: dict[str, tuple[str, str]] = {
     "area": _AREA,
     "year": _YEAR,
-    "ncy": ("year group", "national curriculum year: Reception = 0, Year 1..14 = 1..14, "
-                          "nursery N1/N2 = -2/-1"),
-    "phase": ("label", "phase of education (pupils: primary, secondary, sixth_form; plan: "
-                       "primary, secondary, special, early_years; SEND tables: special_primary, "
-                       "special_secondary, special_post16)"),
-    "tier": ("label", "school tier the year group is taught in (primary, secondary; first, "
-                      "middle, high in three-tier areas)"),
-    "pupils": ("pupils", "pupils on roll (headcount): the census where kind is actual "
-                       "or derived, else the central forecast; unrounded"),
+    "ncy": (
+        "year group",
+        "national curriculum year: Reception = 0, Year 1..14 = 1..14, nursery N1/N2 = -2/-1",
+    ),
+    "phase": (
+        "label",
+        "phase of education (pupils: primary, secondary, sixth_form; plan: "
+        "primary, secondary, special, early_years; SEND tables: special_primary, "
+        "special_secondary, special_post16)",
+    ),
+    "tier": (
+        "label",
+        "school tier the year group is taught in (primary, secondary; first, "
+        "middle, high in three-tier areas)",
+    ),
+    "pupils": (
+        "pupils",
+        "pupils on roll (headcount): the census where kind is actual "
+        "or derived, else the central forecast; unrounded",
+    ),
     "pupils_lower": ("pupils", "lower bound of the 80% prediction interval"),
     "pupils_upper": ("pupils", "upper bound of the 80% prediction interval"),
     "pupils_lower_95": ("pupils", "lower bound of the 95% prediction interval"),
     "pupils_upper_95": ("pupils", "upper bound of the 95% prediction interval"),
     "kind": _KIND,
-    "births_projected": ("true/false", "the cell rests on births not in the births file "
-                                       "(nowcast or projected births)"),
+    "births_projected": (
+        "true/false",
+        "the cell rests on births not in the births file (nowcast or projected births)",
+    ),
     "cohort": ("pupils", "the forecast from cohort survival alone (pupils less housing)"),
     "housing": ("pupils", "pupils added by the housing trajectory (0 without one)"),
     "need": ("label", "primary type of need of the EHC plan (all = every need)"),
-    "scenario": ("label", "scenario of the forecast or plan (SEND: trend, national, stops; "
-                          "plan: central or a demand quantile)"),
-    "places": ("places", "places needed (SEND: special school places; early years: full-time "
-                         "equivalent funded places; plan: places added); unrounded"),
+    "scenario": (
+        "label",
+        "scenario of the forecast or plan (SEND: trend, national, stops; "
+        "plan: central or a demand quantile)",
+    ),
+    "places": (
+        "places",
+        "places needed (SEND: special school places; early years: full-time "
+        "equivalent funded places; plan: places added); unrounded",
+    ),
     "places_lower": ("places", "lower bound of the 80% range of places"),
     "places_upper": ("places", "upper bound of the 80% range of places"),
-    "capacity": ("places", "places available (net capacity; SEND: special school places; "
-                           "early years: supply); blank where not known"),
-    "shortfall": ("places", "places short: demand less capacity where above 0, else 0; blank "
-                            "where capacity is not known"),
+    "capacity": (
+        "places",
+        "places available (net capacity; SEND: special school places; "
+        "early years: supply); blank where not known",
+    ),
+    "shortfall": (
+        "places",
+        "places short: demand less capacity where above 0, else 0; blank "
+        "where capacity is not known",
+    ),
     "supply": ("places", "early years places offered (FTE); blank before the supply year"),
-    "band": ("age band", "age band of the children or young people in years (0-4, 5-10, "
-                         "11-15, 16-19, 20-25); text: Excel opening the CSV directly turns 5-10 "
-                         "and 11-15 into dates, so import the column as text or use --format "
-                         "xlsx"),
-    "placement": ("label", "where the EHC plan's holder is placed (e.g. special_school, "
-                           "mainstream, alternative_provision)"),
+    "band": (
+        "age band",
+        "age band of the children or young people in years (0-4, 5-10, "
+        "11-15, 16-19, 20-25); text: Excel opening the CSV directly turns 5-10 "
+        "and 11-15 into dates, so import the column as text or use --format "
+        "xlsx",
+    ),
+    "placement": (
+        "label",
+        "where the EHC plan's holder is placed (e.g. special_school, "
+        "mainstream, alternative_provision)",
+    ),
     "plans": ("EHC plans", "education, health and care plans (caseload in January)"),
     "plans_lower": ("EHC plans", "lower bound of the 80% range of plans"),
     "plans_upper": ("EHC plans", "upper bound of the 80% range of plans"),
@@ -91,16 +141,23 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "shortfall_before": ("places", "places short of required before the plan"),
     "shortfall_after": ("places", "places short of required after the plan"),
     "surplus_after": ("places", "capacity after the plan less demand (negative: short)"),
-    "surplus_pct_after": ("fraction", "surplus_after / capacity_after (0.05 = 5%; named _pct "
-                                      "for compatibility, it is a fraction)"),
+    "surplus_pct_after": (
+        "fraction",
+        "surplus_after / capacity_after (0.05 = 5%; named _pct "
+        "for compatibility, it is a fraction)",
+    ),
     "from_area": ("code", "planning area the pupils live in ([[plan.adjacency]]); text"),
     "to_area": ("code", "neighbouring planning area the pupils are placed in; text"),
-    "cost_per_pupil": ("GBP per pupil per year", "cost of placing a pupil next door for a "
-                                                 "year (transport)"),
+    "cost_per_pupil": (
+        "GBP per pupil per year",
+        "cost of placing a pupil next door for a year (transport)",
+    ),
     "family": ("label", "constraint family that binds (lead_time, budget, max_modules, ...)"),
     "detail": ("text", "what the constraint says for this row"),
-    "marginal_cost": ("GBP per place", "cost of one more place needed in that area and year "
-                                       "(the constraint's dual value)"),
+    "marginal_cost": (
+        "GBP per place",
+        "cost of one more place needed in that area and year (the constraint's dual value)",
+    ),
     "modules": ("modules", "modules (forms of entry, classes) built"),
     "cost": ("GBP", "capital cost, cash terms"),
     "cost_per_place": ("GBP per place", "capital cost per place"),
@@ -128,8 +185,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "median_abs_error": ("fraction", "median absolute error (0.01 = 1%)"),
     "bias": ("fraction", "mean signed error; positive: over-forecast (0.01 = 1%)"),
     "n": ("cases", "number of forecasts scored"),
-    "authority_error": ("fraction", "error of the authority's own forecast, DfE scorecards "
-                                    "(0.01 = 1%); blank where not published"),
+    "authority_error": (
+        "fraction",
+        "error of the authority's own forecast, DfE scorecards "
+        "(0.01 = 1%); blank where not published",
+    ),
     # report: appendix.xlsx and the SCAP CSVs
     "demand": ("pupils", "pupils to be accommodated, before the margin"),
     "demand_lower": ("pupils", "lower bound of the 80% interval of demand"),
@@ -146,22 +206,30 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "ncy_max": ("year group", "oldest year group the school teaches"),
     "roll": ("pupils", "pupils on roll at the school"),
     "scap_phase": ("label", "the school's phase in the SCAP capacity file"),
-    "ncy_named": ("true/false", "year groups taken from the school's name (first, infant, "
-                                "junior school)"),
+    "ncy_named": (
+        "true/false",
+        "year groups taken from the school's name (first, infant, junior school)",
+    ),
     "code": ("code", "planning area code; text"),
     "la_code": ("code", "DfE local authority number (3 digits)"),
     "planning_area": ("code", "SCAP planning area code (7 digits); text"),
     "planning_area_name": ("text", "planning area name"),
     "time_period": ("academic year", "academic year in the DfE's form: 202728 = 2027/28"),
     "academic_year": ("academic year", "academic year as text: 2027/28"),
-    "nc_year": ("year group", "national curriculum year: R, Y1..Y13 (the DfE's published "
-                              "forecasts write Reception, Year 01..Year 11)"),
+    "nc_year": (
+        "year group",
+        "national curriculum year: R, Y1..Y13 (the DfE's published "
+        "forecasts write Reception, Year 01..Year 11)",
+    ),
     "census": ("text", "the January census the forecast starts from"),
     "history": ("label", "observed or derived planning-area history behind the row"),
     "authority": ("code", "the authority's ONS code (9 characters, e.g. E08000027)"),
-    "education_phase": ("label", "the DfE phase of the row in its specialist forecasts: "
-                                 "Primary (Reception-Year 6) or Secondary (Year 7-Year 11); "
-                                 "blank for post-16, which they do not cover"),
+    "education_phase": (
+        "label",
+        "the DfE phase of the row in its specialist forecasts: "
+        "Primary (Reception-Year 6) or Secondary (Year 7-Year 11); "
+        "blank for post-16, which they do not cover",
+    ),
     "places_lower80": ("places", "lower bound of the 80% range, rounded down to whole places"),
     "places_upper80": ("places", "upper bound of the 80% range, rounded up to whole places"),
     "caseload": ("text", "the January EHC plan caseload the SEND forecast starts from"),
@@ -172,40 +240,61 @@ COLUMNS: dict[str, tuple[str, str]] = {
 
 #: (file stem, column) -> (unit, description) where a file's column means something else
 BY_FILE: dict[tuple[str, str], tuple[str, str]] = {
-    ("plan", "kind"): ("label", "kind of option: bulge_class (temporary), permanent_expansion, "
-                                "new_school, ..."),
-    ("options", "kind"): ("label", "kind of option: bulge_class (temporary), "
-                                   "permanent_expansion, new_school, ..."),
-    ("options appraisal", "kind"): ("label", "kind of option: bulge_class (temporary), "
-                                             "permanent_expansion, new_school, ..."),
+    ("plan", "kind"): (
+        "label",
+        "kind of option: bulge_class (temporary), permanent_expansion, new_school, ...",
+    ),
+    ("options", "kind"): (
+        "label",
+        "kind of option: bulge_class (temporary), permanent_expansion, new_school, ...",
+    ),
+    ("options appraisal", "kind"): (
+        "label",
+        "kind of option: bulge_class (temporary), permanent_expansion, new_school, ...",
+    ),
     ("options", "places"): ("places", "places one module adds"),
     ("moves", "pupils"): ("pupils", "pupils placed in to_area that year"),
     ("moves", "cost"): ("GBP", "cost of the moves that year (pupils x cost_per_pupil)"),
     ("plan", "places"): ("places", "places the build adds (modules x places per module)"),
     ("cost_by_year", "places"): ("places", "places the plan adds that year"),
     ("cost_by_year", "year"): _YEAR,
-    ("plan", "year"): ("academic year", "academic year the places are first in use "
-                                        "(2027 = 2027/28)"),
-    ("scap_pupil_forecasts", "pupils"): ("pupils", "forecast pupils, whole: each area's "
-                                                   "yearly total is its forecast total rounded"),
-    ("scap_special_places", "places"): ("places", "special school places needed, whole: each "
-                                                  "rounded on its own, as the report prints it"),
+    ("plan", "year"): (
+        "academic year",
+        "academic year the places are first in use (2027 = 2027/28)",
+    ),
+    ("scap_pupil_forecasts", "pupils"): (
+        "pupils",
+        "forecast pupils, whole: each area's yearly total is its forecast total rounded",
+    ),
+    ("scap_special_places", "places"): (
+        "places",
+        "special school places needed, whole: each rounded on its own, as the report prints it",
+    ),
     ("scap_special_places", "capacity"): ("places", "special school places assumed available"),
     ("capital programme", "year"): ("academic year", "academic year as text: 2027/28"),
     ("capital programme", "spend in financial year"): (
-        "financial year", "the financial year (April to March) the capital is spent in, as "
-                          "text: 2027-28"),
+        "financial year",
+        "the financial year (April to March) the capital is spent in, as text: 2027-28",
+    ),
     ("early_years_demand", "capacity"): (
-        "places", "early years supply (FTE places), early_years.csv's supply summed over ages; "
-                  "named capacity as the plan reads it; blank before the supply year"),
-    ("forecast", "phase"): ("label", "phase of the year group: primary (R-Y6), secondary "
-                                     "(Y7-Y11) or sixth_form (Y12-Y13)"),
-    ("phase_totals", "phase"): ("label", "primary (R-Y6), secondary (Y7-Y11) or sixth_form "
-                                         "(Y12-Y13)"),
+        "places",
+        "early years supply (FTE places), early_years.csv's supply summed over ages; "
+        "named capacity as the plan reads it; blank before the supply year",
+    ),
+    ("forecast", "phase"): (
+        "label",
+        "phase of the year group: primary (R-Y6), secondary (Y7-Y11) or sixth_form (Y12-Y13)",
+    ),
+    ("phase_totals", "phase"): (
+        "label",
+        "primary (R-Y6), secondary (Y7-Y11) or sixth_form (Y12-Y13)",
+    ),
     ("early_years", "kind"): _EY_KIND,
     ("early_years_by_entitlement", "kind"): _EY_KIND,
-    ("early_years_demand", "phase"): ("label", "early_years: every age together, as the plan "
-                                               "reads them"),
+    ("early_years_demand", "phase"): (
+        "label",
+        "early_years: every age together, as the plan reads them",
+    ),
     ("send_backtest", "area"): ("code", "the authority's ONS code (E06000019)"),
     ("send_backtest", "la_name"): ("text", "the authority's name"),
     ("send_backtest", "release"): ("year", "the SEN2 release the outcome comes from"),
@@ -217,17 +306,23 @@ BY_FILE: dict[tuple[str, str], tuple[str, str]] = {
     ("send_backtest", "trend"): ("EHC plans", "forecast, trend scenario"),
     ("send_backtest", "national"): ("EHC plans", "forecast, national scenario"),
     ("send_backtest", "stops"): ("EHC plans", "forecast, stops scenario"),
-    ("send_backtest", "trend_lower"): ("EHC plans", "lower bound of the trend's 80% range "
-                                                    "(blank where not scored)"),
+    ("send_backtest", "trend_lower"): (
+        "EHC plans",
+        "lower bound of the trend's 80% range (blank where not scored)",
+    ),
     ("send_backtest", "trend_upper"): ("EHC plans", "upper bound of the trend's 80% range"),
-    ("send_backtest", "covered_80"): ("true/false", "actual inside the trend's 80% range; "
-                                                    "blank where not scored"),
+    ("send_backtest", "covered_80"): (
+        "true/false",
+        "actual inside the trend's 80% range; blank where not scored",
+    ),
     ("send_backtest", "err_naive"): ("fraction", "(naive - actual) / actual (0.01 = 1%)"),
     ("send_backtest", "err_trend"): ("fraction", "(trend - actual) / actual"),
     ("send_backtest", "err_national"): ("fraction", "(national - actual) / actual"),
     ("send_backtest", "err_stops"): ("fraction", "(stops - actual) / actual"),
-    ("send_demand", "phase"): ("label", "special: all special school phases together, as "
-                                        "the plan reads them"),
+    ("send_demand", "phase"): (
+        "label",
+        "special: all special school phases together, as the plan reads them",
+    ),
 }
 
 

@@ -24,14 +24,20 @@ import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-__all__ = ["atomic_write", "atomic_write_with", "deterministic_xlsx", "is_temporary", "output_set", "FIXED_STAMP"]
+__all__ = [
+    "atomic_write",
+    "atomic_write_with",
+    "deterministic_xlsx",
+    "is_temporary",
+    "output_set",
+    "FIXED_STAMP",
+]
 
 logger = logging.getLogger(__name__)
 
 #: document date written into Excel files whose content has no date of its own, so that the
 #: same inputs give byte-identical files (openpyxl would write the time of writing)
 FIXED_STAMP = "2000-01-01T00:00:00Z"
-
 
 
 def _file_prefix(path: Path) -> str:
@@ -50,6 +56,7 @@ def is_temporary(name: str, target: Path) -> bool:
     ``target`` (so that messages can name ``target`` instead)."""
     prefixes = (_file_prefix(target), _folder_prefix(target, "tmp"), _folder_prefix(target, "old"))
     return name.startswith(prefixes)
+
 
 def _new_file_mode() -> int:
     mask = os.umask(0)
@@ -105,8 +112,11 @@ def deterministic_xlsx(payload: bytes, stamp: str = FIXED_STAMP) -> bytes:
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
-                              rb"\g<1>" + stamp.encode() + rb"\2", body)
+                body = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                    rb"\g<1>" + stamp.encode() + rb"\2",
+                    body,
+                )
             zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(zi, body)
@@ -127,8 +137,9 @@ def _commit(stage: Path, out: Path) -> list[Path]:
             raise IsADirectoryError(21, "a folder is in the way of an output file", str(target))
         for parent in list(rel.parents)[:-1]:
             if (out / parent).exists() and not (out / parent).is_dir():
-                raise NotADirectoryError(20, "a file is in the way of an output folder",
-                                         str(out / parent))
+                raise NotADirectoryError(
+                    20, "a file is in the way of an output folder", str(out / parent)
+                )
     created_out = not out.exists()
     backup = Path(tempfile.mkdtemp(dir=stage.parent, prefix=_folder_prefix(out, "old")))
     moved: list[tuple[Path, Path | None]] = []  # (target, backup or None)
@@ -204,7 +215,9 @@ def output_set(out: str | Path) -> Iterator[Path]:
         raise NotADirectoryError(20, "not a folder", str(out))
     parent = out.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(dir=_stage_folder(out, parent), prefix=_folder_prefix(out, "tmp")))
+    stage = Path(
+        tempfile.mkdtemp(dir=_stage_folder(out, parent), prefix=_folder_prefix(out, "tmp"))
+    )
     try:
         yield stage
         written = _commit(stage, out)

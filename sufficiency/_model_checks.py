@@ -48,19 +48,76 @@ _DATA_TABLES: dict[str, tuple[str, ...]] = {
     "transfers": _DATA_ENTRY + ("years",),
 }
 
-_PLAN_SCALARS = ("scorecards", "first_year", "last_year", "shortfall_penalty", "target_penalty",
-                 "surplus_penalty", "discount_rate", "annual_budget", "total_budget",
-                 "time_limit", "mip_gap")
-_PLAN_OPTION = ("name", "area", "phase", "kind", "places", "cost", "fixed_cost", "cost_per_place",
-                "max_modules", "max_per_year", "min_modules", "earliest_year", "duration", "fill_years",
-                "revenue_per_place", "source", "scheme")
+_PLAN_SCALARS = (
+    "scorecards",
+    "first_year",
+    "last_year",
+    "shortfall_penalty",
+    "target_penalty",
+    "surplus_penalty",
+    "discount_rate",
+    "annual_budget",
+    "total_budget",
+    "time_limit",
+    "mip_gap",
+)
+_PLAN_OPTION = (
+    "name",
+    "area",
+    "phase",
+    "kind",
+    "places",
+    "cost",
+    "fixed_cost",
+    "cost_per_place",
+    "max_modules",
+    "max_per_year",
+    "min_modules",
+    "earliest_year",
+    "duration",
+    "fill_years",
+    "revenue_per_place",
+    "source",
+    "scheme",
+)
 _SECTION_OPTION = ("kind", "places", "cost_per_place", "max_modules", "lead", "source")
-_SEND = ("files", "population", "scenarios", "scenario", "fit_from", "alpha", "beta", "phi",
-         "national_window", "count_independent", "capacity", "area_shares")
-_ENTITLEMENT = ("name", "age_group", "ages", "hours", "from_year", "first_year_share", "eligible",
-                "takeup", "takeup_range", "source", "dfe_group", "label", "same_children_as")
-_REPORT = ("title", "key_decision_area", "key_decision_phase", "milestones", "quantile",
-           "scorecards")
+_SEND = (
+    "files",
+    "population",
+    "scenarios",
+    "scenario",
+    "fit_from",
+    "alpha",
+    "beta",
+    "phi",
+    "national_window",
+    "count_independent",
+    "capacity",
+    "area_shares",
+)
+_ENTITLEMENT = (
+    "name",
+    "age_group",
+    "ages",
+    "hours",
+    "from_year",
+    "first_year_share",
+    "eligible",
+    "takeup",
+    "takeup_range",
+    "source",
+    "dfe_group",
+    "label",
+    "same_children_as",
+)
+_REPORT = (
+    "title",
+    "key_decision_area",
+    "key_decision_phase",
+    "milestones",
+    "quantile",
+    "scorecards",
+)
 
 
 def _table(keys, **nested) -> dict[str, Any]:
@@ -87,18 +144,45 @@ def spec() -> dict[str, Any]:
     return {
         "model": _table(("name", "authority", "authority_name", "old_la_code", "description")),
         "data": {name: _table(keys) for name, keys in _DATA_TABLES.items()},
-        "assumptions": _table(("base_year", "horizon", "window", "margin", "surplus_target",
-                               "surplus_ceiling", "seed")),
-        "areas": [_table(("code", "name", "phase", "tiers", "districts", "transfer", "year_groups",
-                                 "intake_from"),
-                         tier_changes=[_table(("year", "tiers"))])],
+        "assumptions": _table(
+            (
+                "base_year",
+                "horizon",
+                "window",
+                "margin",
+                "surplus_target",
+                "surplus_ceiling",
+                "seed",
+            )
+        ),
+        "areas": [
+            _table(
+                (
+                    "code",
+                    "name",
+                    "phase",
+                    "tiers",
+                    "districts",
+                    "transfer",
+                    "year_groups",
+                    "intake_from",
+                ),
+                tier_changes=[_table(("year", "tiers"))],
+            )
+        ],
         "forecast": _table(_forecast_keys(), housing=_table(("yields", "arrival"))),
-        "plan": _table(_PLAN_SCALARS, options=[_table(_PLAN_OPTION)],
-                       special=section_options, early_years=section_options,
-                       adjacency=[_table(ADJACENCY_KEYS)]),
+        "plan": _table(
+            _PLAN_SCALARS,
+            options=[_table(_PLAN_OPTION)],
+            special=section_options,
+            early_years=section_options,
+            adjacency=[_table(ADJACENCY_KEYS)],
+        ),
         "send": _table(_SEND, files=_table(("age", "caseload", "needs"))),
-        "early_years": _table(("takeup", "population", "hours_per_place", "by_area", "supply",
-                               "supply_year"), entitlements=[_table(_ENTITLEMENT)]),
+        "early_years": _table(
+            ("takeup", "population", "hours_per_place", "by_area", "supply", "supply_year"),
+            entitlements=[_table(_ENTITLEMENT)],
+        ),
         "report": _table(_REPORT),
     }
 
@@ -106,10 +190,14 @@ def spec() -> dict[str, Any]:
 def _unknown(path, label: str, key: str, valid, what: str = "key") -> ConfigError:
     valid = sorted(valid)
     if what == "section":
-        return ConfigError(f"{path}: unknown section [{key}]{did_you_mean(key, valid, '[{}]')}; "
-                           f"expected one of {', '.join(f'[{v}]' for v in valid)}")
-    return ConfigError(f"{path}: {label}: unknown {what} {key!r}{did_you_mean(key, valid)}; "
-                       f"expected one of {', '.join(valid)}")
+        return ConfigError(
+            f"{path}: unknown section [{key}]{did_you_mean(key, valid, '[{}]')}; "
+            f"expected one of {', '.join(f'[{v}]' for v in valid)}"
+        )
+    return ConfigError(
+        f"{path}: {label}: unknown {what} {key!r}{did_you_mean(key, valid)}; "
+        f"expected one of {', '.join(valid)}"
+    )
 
 
 def _walk(path, value: Any, sp: Any, dotted: str, label: str) -> None:
@@ -169,8 +257,10 @@ def _check_forecast(cfg) -> None:
     forecast_params(cfg)  # also refuses a [forecast] horizon or seed unlike [assumptions]
     hs = cfg.section("forecast").get("housing", {})
     if not isinstance(hs, Mapping):
-        raise ConfigError(f"{cfg.shown_path}: [forecast] housing = {hs!r}: expected a table "
-                          "[forecast.housing] (yields, arrival)")
+        raise ConfigError(
+            f"{cfg.shown_path}: [forecast] housing = {hs!r}: expected a table "
+            "[forecast.housing] (yields, arrival)"
+        )
     try:
         housing_settings(hs)
     except (ConfigError, TypeError, ValueError) as exc:
@@ -186,25 +276,40 @@ def _check_plan(cfg) -> None:
     s.check("scorecards", lambda v: isinstance(v, str), "a folder of DfE scorecards (a string)")
     for k in ("first_year", "last_year"):
         s.check(k, is_year, "an academic year (its start), e.g. 2026")
-    if is_year(sec.get("first_year")) and is_year(sec.get("last_year")) \
-            and sec["first_year"] > sec["last_year"]:
+    if (
+        is_year(sec.get("first_year"))
+        and is_year(sec.get("last_year"))
+        and sec["first_year"] > sec["last_year"]
+    ):
         raise s.bad("last_year", f">= first_year = {sec['first_year']}")
     for k in ("shortfall_penalty", "target_penalty", "surplus_penalty"):
         s.check(k, lambda v: is_number(v) and v >= 0, "GBP per place-year >= 0, a number")
-    s.check("discount_rate", lambda v: is_number(v) and 0 <= v < 1,
-            "a rate per year in [0, 1), e.g. 0.035 for 3.5%")
+    s.check(
+        "discount_rate",
+        lambda v: is_number(v) and 0 <= v < 1,
+        "a rate per year in [0, 1), e.g. 0.035 for 3.5%",
+    )
     money = "an amount in GBP >= 0, written as a number (5000000.0, not '5m')"
     s.check("total_budget", lambda v: is_number(v) and v >= 0, money)
-    s.check("annual_budget", lambda v: (is_number(v) and v >= 0) or (
-        isinstance(v, Mapping) and all(str(k).isdigit() and is_number(x) and x >= 0 for k, x in v.items())),
-        f"{money}, or a table {{ academic year = GBP }}")
+    s.check(
+        "annual_budget",
+        lambda v: (
+            (is_number(v) and v >= 0)
+            or (
+                isinstance(v, Mapping)
+                and all(str(k).isdigit() and is_number(x) and x >= 0 for k, x in v.items())
+            )
+        ),
+        f"{money}, or a table {{ academic year = GBP }}",
+    )
     s.check("time_limit", lambda v: is_number(v) and v > 0, "seconds > 0")
     s.check("mip_gap", lambda v: is_number(v) and 0 <= v < 1, "a relative gap in [0, 1)")
 
     areas = {a.code: a.phase for a in cfg.areas}
     names = {a.code: a.name for a in cfg.areas}
-    options_from_config(sec, f"{cfg.shown_path}: [plan]", areas={cfg.authority: "authority", **areas},
-                        names=names)
+    options_from_config(
+        sec, f"{cfg.shown_path}: [plan]", areas={cfg.authority: "authority", **areas}, names=names
+    )
 
     for key in ("special", "early_years"):
         section_options(sec, key, cfg.shown_path)
@@ -218,10 +323,15 @@ def _check_file(cfg, label: str, given: str) -> None:
     p = cfg.resolve(given)
     if p.is_file():
         return
-    near = (did_you_mean(p.name, sorted(f.name for f in p.parent.iterdir() if f.is_file()))
-            if p.parent.is_dir() else "")
-    raise ConfigError(f"{cfg.shown_path}: {label} = {given!r}: no file at {p}{near}; expected an "
-                      "existing file (paths are relative to the model file)")
+    near = (
+        did_you_mean(p.name, sorted(f.name for f in p.parent.iterdir() if f.is_file()))
+        if p.parent.is_dir()
+        else ""
+    )
+    raise ConfigError(
+        f"{cfg.shown_path}: {label} = {given!r}: no file at {p}{near}; expected an "
+        "existing file (paths are relative to the model file)"
+    )
 
 
 def _check_send(cfg) -> None:
@@ -230,8 +340,11 @@ def _check_send(cfg) -> None:
     sec = cfg.section("send")
     s = Section(f"{cfg.shown_path}: [send]", sec)
     _params(sec, cfg.shown_path)
-    s.check("files", lambda v: isinstance(v, Mapping) and all(isinstance(x, str) for x in v.values()),
-            "a table { age = path, caseload = path, needs = path }")
+    s.check(
+        "files",
+        lambda v: isinstance(v, Mapping) and all(isinstance(x, str) for x in v.values()),
+        "a table { age = path, caseload = path, needs = path }",
+    )
     s.check("population", lambda v: isinstance(v, str), "a path (a string)")
     for key, given in sec.get("files", {}).items():
         _check_file(cfg, f"[send.files] {key}", given)
@@ -280,10 +393,12 @@ def _check_report(cfg) -> None:
             names = {a.code: a.name for a in cfg.areas}
             same = {c: n for c, n in names.items() if areas[c] == phase}
             hint = did_you_mean_code(v, same) or did_you_mean_code(v, names)
-            raise ConfigError(f"{s.where} key_decision_area = {v!r}: no planning area {v!r} in "
-                              f"the model{hint}; expected a planning area of the model ([[areas]] "
-                              f"code{f' of a {phase} area' if phase in ('primary', 'secondary') else ''})"
-                              f" or the authority {cfg.authority} for an authority-wide decision")
+            raise ConfigError(
+                f"{s.where} key_decision_area = {v!r}: no planning area {v!r} in "
+                f"the model{hint}; expected a planning area of the model ([[areas]] "
+                f"code{f' of a {phase} area' if phase in ('primary', 'secondary') else ''})"
+                f" or the authority {cfg.authority} for an authority-wide decision"
+            )
         phase = sec.get("key_decision_phase", "secondary")
         if str(v) == cfg.authority and str(v) not in areas and phase in ("primary", "secondary"):
             # mainstream places are planned area by area, so there is no authority-wide option
@@ -294,23 +409,38 @@ def _check_report(cfg) -> None:
                 f"{phase} places are planned by planning area, so an authority-wide decision "
                 f"({cfg.authority}) can only be of 'special' or 'early_years' places; give the "
                 f"[[areas]] code of a {phase} area"
-                + (f" (such as {next(c for c, p in areas.items() if p == phase)})"
-                   if phase in areas.values() else "")
-                + " or set key_decision_phase = 'special' or 'early_years'")
+                + (
+                    f" (such as {next(c for c, p in areas.items() if p == phase)})"
+                    if phase in areas.values()
+                    else ""
+                )
+                + " or set key_decision_phase = 'special' or 'early_years'"
+            )
         if str(v) in areas and phase in ("primary", "secondary") and areas[str(v)] != phase:
-            raise s.bad("key_decision_phase",
-                        f"{areas[str(v)]!r}, the phase of key_decision_area {v}", phase)
+            raise s.bad(
+                "key_decision_phase",
+                f"{areas[str(v)]!r}, the phase of key_decision_area {v}",
+                phase,
+            )
     hz = cfg.assumptions.horizon
     given = sec.get("milestones")
     # a shorter horizon than the milestones were written for: suggest the ones that fit
-    fits = (sorted({int(m) for m in given if is_whole(m) and 0 <= m < hz} | {hz})
-            if isinstance(given, list) else [0, hz])
-    s.check("milestones", lambda v: isinstance(v, list) and v and all(
-        is_whole(m) and 0 <= m <= hz for m in v),
+    fits = (
+        sorted({int(m) for m in given if is_whole(m) and 0 <= m < hz} | {hz})
+        if isinstance(given, list)
+        else [0, hz]
+    )
+    s.check(
+        "milestones",
+        lambda v: isinstance(v, list) and v and all(is_whole(m) and 0 <= m <= hz for m in v),
         f"a list of years after the base year, each 0..{hz} (the [assumptions] horizon), "
-        f"e.g. milestones = {fits}")
-    s.check("quantile", lambda v: is_number(v) and 0 < v < 1,
-            "a quantile of demand strictly between 0 and 1, e.g. 0.8")
+        f"e.g. milestones = {fits}",
+    )
+    s.check(
+        "quantile",
+        lambda v: is_number(v) and 0 < v < 1,
+        "a quantile of demand strictly between 0 and 1, e.g. 0.8",
+    )
 
 
 def check_values(cfg) -> None:
@@ -354,7 +484,8 @@ def check_base_year(cfg, years: tuple[int, int]) -> None:
         f"{cfg.shown_path}: [assumptions] base_year = {by!r}: expected a year of the pupil data "
         f"after its first, {first + 1}..{last} (the pupil data run from "
         f"{nc.academic_year_label(first)} to {nc.academic_year_label(last)}); remove the key "
-        f"to forecast from the data's last year, {last}")
+        f"to forecast from the data's last year, {last}"
+    )
 
 
 #: how far after the base year a tier change may be dated [years]
@@ -391,12 +522,14 @@ def check_against_data(cfg, base_year: int, first_data_year: int | None = None) 
     if first is not None and not base_year < first <= last:
         raise ConfigError(
             f"{cfg.shown_path}: [plan] first_year = {first!r}: expected a year after the data's base "
-            f"year {label} and within the forecast, {base_year + 1}..{last}")
+            f"year {label} and within the forecast, {base_year + 1}..{last}"
+        )
     end = sec.get("last_year")
     if end is not None and end > last:
         raise ConfigError(
             f"{cfg.shown_path}: [plan] last_year = {end!r}: expected a year within the forecast "
-            f"(base year {label} + horizon {cfg.assumptions.horizon} = {last})")
+            f"(base year {label} + horizon {cfg.assumptions.horizon} = {last})"
+        )
     plan_first = first if first is not None else base_year + 1
     plan_last = end if end is not None else last
     opts = sec.get("options", [])
@@ -409,7 +542,8 @@ def check_against_data(cfg, base_year: int, first_data_year: int | None = None) 
             raise ConfigError(
                 f"{where}: expected a year from the data's base year {base_year} on (the plan "
                 f"runs {plan_first}..{plan_last}; an option available from the plan's start "
-                "needs no earliest_year)")
+                "needs no earliest_year)"
+            )
         if ey > plan_last:
             import warnings
 
@@ -420,7 +554,9 @@ def check_against_data(cfg, base_year: int, first_data_year: int | None = None) 
                 f"(the plan runs {nc.academic_year_label(plan_first)} to "
                 f"{nc.academic_year_label(plan_last)}: earliest_year {plan_first}..{plan_last}), "
                 "so the option can never be chosen; expected a year in the plan",
-                DataQualityWarning, stacklevel=3)
+                DataQualityWarning,
+                stacklevel=3,
+            )
     lo = first_data_year if first_data_year is not None else base_year
     hi = base_year + TIER_CHANGE_HORIZON
     for a in cfg.areas:
@@ -429,4 +565,5 @@ def check_against_data(cfg, base_year: int, first_data_year: int | None = None) 
                 raise ConfigError(
                     f"{cfg.shown_path}: [[areas]] {a.code} ({a.name}) tier_changes year = {ch.year}: "
                     f"expected a year in {lo}..{hi} (from the pupil data's first year to "
-                    f"{TIER_CHANGE_HORIZON} years after the base year {base_year})")
+                    f"{TIER_CHANGE_HORIZON} years after the base year {base_year})"
+                )

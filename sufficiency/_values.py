@@ -19,9 +19,21 @@ import numpy as np
 
 from .exceptions import ConfigError
 
-__all__ = ["is_number", "is_whole", "is_year", "require_table", "Section", "did_you_mean", "plural",
-           "duplicates", "closest_codes", "authority_label", "did_you_mean_code", "expected_area",
-           "joined"]
+__all__ = [
+    "is_number",
+    "is_whole",
+    "is_year",
+    "require_table",
+    "Section",
+    "did_you_mean",
+    "plural",
+    "duplicates",
+    "closest_codes",
+    "authority_label",
+    "did_you_mean_code",
+    "expected_area",
+    "joined",
+]
 
 
 def plural(count: int, noun: str) -> str:
@@ -57,7 +69,9 @@ def value_and_range(value: float, lower: float, upper: float) -> str:
 
 def is_number(v: Any) -> bool:
     """A real number (int, float or a numpy one), not a bool."""
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(
+        v, (bool, np.bool_)
+    )
 
 
 def is_whole(v: Any) -> bool:
@@ -156,17 +170,26 @@ def closest_codes(value: Any, codes: Mapping[str, str] | Iterable[str], n: int =
     key = v.casefold()
     if not key:
         return []
-    by_name = [c for c, name in names.items() if name and (
-        key == str(name).casefold() or (len(key) >= 3 and key in str(name).casefold().split()))]
+    by_name = [
+        c
+        for c, name in names.items()
+        if name
+        and (key == str(name).casefold() or (len(key) >= 3 and key in str(name).casefold().split()))
+    ]
     if not by_name:
         titles = {str(name).casefold(): c for c, name in names.items() if name}
         by_name = [titles[t] for t in difflib.get_close_matches(key, list(titles), n=n, cutoff=0.8)]
     dist = {c: _edits(key, str(c).casefold()) for c in names}
     best = min(dist.values(), default=0)
     # ties: the same characters first (two swapped digits are the likeliest slip)
-    by_code = (sorted((c for c, d in dist.items() if d == best),
-                      key=lambda c: (sorted(str(c).casefold()) != sorted(key), str(c)))
-               if names and best <= max(1, len(v) // 3) and best < len(v) else [])
+    by_code = (
+        sorted(
+            (c for c, d in dist.items() if d == best),
+            key=lambda c: (sorted(str(c).casefold()) != sorted(key), str(c)),
+        )
+        if names and best <= max(1, len(v) // 3) and best < len(v)
+        else []
+    )
     return list(dict.fromkeys(by_name + by_code))[:n]
 
 
@@ -177,13 +200,19 @@ def did_you_mean_code(value: Any, codes: Mapping[str, str] | Iterable[str], n: i
     if not hits:
         return ""
     names = codes if isinstance(codes, Mapping) else {}
-    shown = [f"{c} ({names[c]})" if names.get(c) and str(c) not in str(names[c]).split() else str(c)
-             for c in hits]
+    shown = [
+        f"{c} ({names[c]})" if names.get(c) and str(c) not in str(names[c]).split() else str(c)
+        for c in hits
+    ]
     return f" (did you mean {' or '.join(shown)}?)"
 
 
-def expected_area(value: Any, codes: Mapping[str, str], phases: Mapping[str, str] | None = None,
-                  phase: str | None = None) -> str:
+def expected_area(
+    value: Any,
+    codes: Mapping[str, str],
+    phases: Mapping[str, str] | None = None,
+    phase: str | None = None,
+) -> str:
     """What an unknown planning area ``value`` should have been, for a ``Section.bad`` message:
     ``"a planning area of the model ([[areas]] code) (did you mean 9370051 (Stratford)?): one
     of the secondary areas 9370040, ..."``.
@@ -193,8 +222,11 @@ def expected_area(value: Any, codes: Mapping[str, str], phases: Mapping[str, str
     are listed, then how many more (a Warwickshire trial's option written by the area's name
     got no suggestion and no list of the codes).
     """
-    same = ({c: n for c, n in codes.items() if phases.get(c) == phase}
-            if phases is not None and phase else {})
+    same = (
+        {c: n for c, n in codes.items() if phases.get(c) == phase}
+        if phases is not None and phase
+        else {}
+    )
     hint = (did_you_mean_code(value, same) if same else "") or did_you_mean_code(value, codes)
     listed = sorted(same or codes)
     shown = ", ".join(listed[:30]) + (f" and {len(listed) - 30} more" if len(listed) > 30 else "")

@@ -63,8 +63,16 @@ logger = logging.getLogger(__name__)
 
 #: columns of results.csv, in order (the outside check relies on them)
 RESULT_COLUMNS = (
-    "area", "phase", "origin", "target_year", "horizon", "forecast", "actual", "pct_error",
-    "lower80", "upper80",
+    "area",
+    "phase",
+    "origin",
+    "target_year",
+    "horizon",
+    "forecast",
+    "actual",
+    "pct_error",
+    "lower80",
+    "upper80",
 )
 #: weight, in errors, of the fallback error distribution blended into the backtest's interval
 #: calibration (:class:`~sufficiency.uncertainty.ErrorModel` ``prior_weight``): with few past
@@ -77,13 +85,28 @@ SCORED_PHASES = ("primary", "secondary")
 #: naive baselines: name -> CohortModel parameters (``None`` = last year carried forward)
 BASELINES: Mapping[str, Mapping[str, Any] | None] = {
     "last": None,
-    "cohort3": {"window": 3, "method": "mean", "halflife": 1.0, "shrinkage": 0.0,
-                "shrinkage_method": "fixed", "reception_shrinkage": None, "combine": (), "reception_combine": (),
-                "downweight": {}, "reception_window": 3, "reception_method": "mean",
-                "reception_trend": 0.0, "drift": 0.0, "reception_drift": 0.0,
-                "staying_on_drift": 0.0, "primary_drift": 0.0, "rebound": 0.0,
-                "secondary_halflife": None, "secondary_shrinkage": None,
-                "births_method": "flat"},
+    "cohort3": {
+        "window": 3,
+        "method": "mean",
+        "halflife": 1.0,
+        "shrinkage": 0.0,
+        "shrinkage_method": "fixed",
+        "reception_shrinkage": None,
+        "combine": (),
+        "reception_combine": (),
+        "downweight": {},
+        "reception_window": 3,
+        "reception_method": "mean",
+        "reception_trend": 0.0,
+        "drift": 0.0,
+        "reception_drift": 0.0,
+        "staying_on_drift": 0.0,
+        "primary_drift": 0.0,
+        "rebound": 0.0,
+        "secondary_halflife": None,
+        "secondary_shrinkage": None,
+        "births_method": "flat",
+    },
 }
 
 
@@ -126,11 +149,19 @@ def _once(origins: Sequence[int]):
         yield collect
     finally:
         target.removeFilter(collect)
-        where = (f"origin {origins[0]}" if len(origins) == 1
-                 else f"origins {min(origins)}-{max(origins)}")
+        where = (
+            f"origin {origins[0]}"
+            if len(origins) == 1
+            else f"origins {min(origins)}-{max(origins)}"
+        )
         for (level, msg), at in collect.records.items():
-            logger.log(level, "backtest (%s): %s%s", where, msg,
-                       f" (at {len(at)} origins)" if len(at) > 1 else "")
+            logger.log(
+                level,
+                "backtest (%s): %s%s",
+                where,
+                msg,
+                f" (at {len(at)} origins)" if len(at) > 1 else "",
+            )
 
 
 def rolling_forecasts(
@@ -201,11 +232,18 @@ def rolling_forecasts(
         if baseline == "last":
             base = pupils[pupils[nc.YEAR] == o]
             for h in range(1, max_horizon + 1):
-                frames.append(pd.DataFrame({
-                    nc.AREA: base[nc.AREA].to_numpy(), "origin": o, "horizon": h,
-                    "target_year": o + h, nc.NCY: base[nc.NCY].to_numpy(),
-                    "forecast": base[nc.PUPILS].to_numpy(dtype=float),
-                }))
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            nc.AREA: base[nc.AREA].to_numpy(),
+                            "origin": o,
+                            "horizon": h,
+                            "target_year": o + h,
+                            nc.NCY: base[nc.NCY].to_numpy(),
+                            "forecast": base[nc.PUPILS].to_numpy(dtype=float),
+                        }
+                    )
+                )
             return
         model = CohortModel(**p)
         with warnings.catch_warnings():
@@ -215,23 +253,33 @@ def rolling_forecasts(
             fitted[o] = model
         supplied = None
         if nowcast:
-            supplied = nowcast_births(births[births[nc.YEAR] <= o],
-                                      calendar_births[calendar_births[nc.YEAR] <= o])
+            supplied = nowcast_births(
+                births[births[nc.YEAR] <= o], calendar_births[calendar_births[nc.YEAR] <= o]
+            )
         cube, _ = model.forecast_cube(max_horizon, supplied)
         A, H, G = cube.shape
         ai, hi, gi = np.nonzero(np.broadcast_to(model.mask_[:, None, :], cube.shape))
-        frames.append(pd.DataFrame({
-            nc.AREA: np.asarray(model.areas_, dtype=object)[ai], "origin": o, "horizon": hi + 1,
-            "target_year": o + hi + 1, nc.NCY: np.asarray(model.ncys_)[gi],
-            "forecast": cube[ai, hi, gi],
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    nc.AREA: np.asarray(model.areas_, dtype=object)[ai],
+                    "origin": o,
+                    "horizon": hi + 1,
+                    "target_year": o + hi + 1,
+                    nc.NCY: np.asarray(model.ncys_)[gi],
+                    "forecast": cube[ai, hi, gi],
+                }
+            )
+        )
 
     with _once(list(origins) or [last]) as collect:
         for o in origins:
             collect.origin = o
             _origin(o)
     if not frames:
-        return pd.DataFrame(columns=[nc.AREA, "origin", "horizon", "target_year", nc.NCY, "forecast", "actual"])
+        return pd.DataFrame(
+            columns=[nc.AREA, "origin", "horizon", "target_year", nc.NCY, "forecast", "actual"]
+        )
     out = pd.concat(frames, ignore_index=True)
     key = pd.MultiIndex.from_arrays([out[nc.AREA], out["target_year"], out[nc.NCY]])
     out["actual"] = actual.reindex(key).to_numpy()
@@ -253,7 +301,8 @@ def phase_errors(cells: pd.DataFrame, phases: Sequence[str] = nc.PHASES) -> pd.D
     c = c[c[nc.PHASE].isin(list(phases))]
     # a phase total is scored only if every year group's actual is known
     g = c.groupby([nc.AREA, nc.PHASE, "origin", "target_year", "horizon"], as_index=False).agg(
-        forecast=("forecast", "sum"), actual=("actual", "sum"),
+        forecast=("forecast", "sum"),
+        actual=("actual", "sum"),
         _missing=("actual", lambda s: int(s.isna().sum())),
     )
     g = g[(g["_missing"] == 0) & (g["actual"] > 0)].drop(columns="_missing")
@@ -268,9 +317,13 @@ def ncy_errors(cells: pd.DataFrame) -> pd.DataFrame:
     return c.assign(pct_error=(c["forecast"] - c["actual"]) / c["actual"])
 
 
-def _intervals(model_errors: pd.DataFrame, rows: pd.DataFrame, coverage: float,
-               pupils: pd.DataFrame | None = None, params: Mapping[str, Any] | None = None,
-               ) -> tuple[np.ndarray, np.ndarray]:
+def _intervals(
+    model_errors: pd.DataFrame,
+    rows: pd.DataFrame,
+    coverage: float,
+    pupils: pd.DataFrame | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Calibrate intervals for each (origin, phase, horizon) row on earlier errors only,
     a smaller area's widened for its size by the noise measured on ``pupils`` up to
     the origin (:func:`~sufficiency.uncertainty.estimate_size_noise`; no size term where it
@@ -281,12 +334,20 @@ def _intervals(model_errors: pd.DataFrame, rows: pd.DataFrame, coverage: float,
     dropped = _dropped_years(_model_params(params))
     for o in sorted(rows["origin"].unique()):
         past = model_errors[model_errors["target_year"] <= o]
-        em = ErrorModel.from_errors(past, "phase", f"backtest errors with target year <= {o}",
-                                    fallback=FALLBACK_HALFWIDTH_80, prior_weight=PRIOR_WEIGHT)
+        em = ErrorModel.from_errors(
+            past,
+            "phase",
+            f"backtest errors with target year <= {o}",
+            fallback=FALLBACK_HALFWIDTH_80,
+            prior_weight=PRIOR_WEIGHT,
+        )
         # measured on the data up to the origin; where it cannot be (too few areas or years)
         # no size term, rather than the fallback measured on later years
-        noise = (estimate_size_noise(pupils[pupils[nc.YEAR] <= o], exclude_years=dropped)
-                 if pupils is not None else None)
+        noise = (
+            estimate_size_noise(pupils[pupils[nc.YEAR] <= o], exclude_years=dropped)
+            if pupils is not None
+            else None
+        )
         sel = (rows["origin"] == o).to_numpy()
         sub = rows[sel]
         lo_o = np.full(len(sub), np.nan)
@@ -300,8 +361,14 @@ def _intervals(model_errors: pd.DataFrame, rows: pd.DataFrame, coverage: float,
             mult = em.multipliers(ph, hs, qs, eq=eq)  # (n, 2)
             f = sub["forecast"].to_numpy()[m]
             if noise is not None:  # each row is one area at its own horizon
-                k = em.size_scale(ph, hs, 1.0 / np.maximum(f[None, :], 1.0),
-                                  noise_years(hs, nc.PHASE_NCY[ph]), noise, eq=eq)[0]
+                k = em.size_scale(
+                    ph,
+                    hs,
+                    1.0 / np.maximum(f[None, :], 1.0),
+                    noise_years(hs, nc.PHASE_NCY[ph]),
+                    noise,
+                    eq=eq,
+                )[0]
                 mult = mult ** k[:, None]
             lo_o[m] = f * mult[:, 0]
             hi_o[m] = f * mult[:, 1]
@@ -310,8 +377,9 @@ def _intervals(model_errors: pd.DataFrame, rows: pd.DataFrame, coverage: float,
     return lo, hi
 
 
-def _bootstrap_intervals(models: Mapping[int, CohortModel], rows: pd.DataFrame, hmax: int,
-                         coverage: float) -> tuple[np.ndarray, np.ndarray]:
+def _bootstrap_intervals(
+    models: Mapping[int, CohortModel], rows: pd.DataFrame, hmax: int, coverage: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Intervals for each (origin, area, phase, horizon) row from the ratio bootstrap of the
     model fitted at that origin."""
     lo = np.full(len(rows), np.nan)
@@ -331,11 +399,21 @@ def _bootstrap_intervals(models: Mapping[int, CohortModel], rows: pd.DataFrame, 
 
 
 #: columns of :attr:`BacktestResult.ncy_data`, the errors by year group
-NCY_COLUMNS = (nc.AREA, nc.NCY, "origin", "target_year", "horizon", "forecast", "actual", "pct_error")
+NCY_COLUMNS = (
+    nc.AREA,
+    nc.NCY,
+    "origin",
+    "target_year",
+    "horizon",
+    "forecast",
+    "actual",
+    "pct_error",
+)
 
 
-def _select(d: pd.DataFrame, target_years: Sequence[int] | None,
-            areas: Sequence[str] | None) -> pd.DataFrame:
+def _select(
+    d: pd.DataFrame, target_years: Sequence[int] | None, areas: Sequence[str] | None
+) -> pd.DataFrame:
     """The rows of ``d`` for some target years and areas (all if None)."""
     if target_years is not None:
         d = d[d["target_year"].isin(list(target_years))]
@@ -347,7 +425,8 @@ def _select(d: pd.DataFrame, target_years: Sequence[int] | None,
 def _ncy_summary(ne: pd.DataFrame) -> pd.DataFrame:
     """Median absolute error, bias and count of year-group errors by year group and horizon."""
     return ne.groupby([nc.NCY, "horizon"], as_index=False).agg(
-        median_abs_error=("pct_error", lambda s: s.abs().median()), bias=("pct_error", "mean"),
+        median_abs_error=("pct_error", lambda s: s.abs().median()),
+        bias=("pct_error", "mean"),
         n=("pct_error", "size"),
     )
 
@@ -390,13 +469,15 @@ class BacktestResult:
         then the baselines' errors and, with scorecards, ``authority_error`` and ``winner``."""
         return self.data.copy()
 
-    def select(self, target_years: Sequence[int] | None = None,
-               areas: Sequence[str] | None = None) -> pd.DataFrame:
+    def select(
+        self, target_years: Sequence[int] | None = None, areas: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         """The rows of :meth:`to_frame` for some target years and areas (all if None)."""
         return _select(self.data, target_years, areas)
 
-    def ncy_scores(self, target_years: Sequence[int] | None = None,
-                   areas: Sequence[str] | None = None) -> pd.DataFrame:
+    def ncy_scores(
+        self, target_years: Sequence[int] | None = None, areas: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         """Errors by year group for some target years and areas (all if None), as
         :attr:`by_ncy`: ``ncy, horizon, median_abs_error, bias, n`` [fractions]."""
         if self.ncy_data is None:
@@ -405,8 +486,9 @@ class BacktestResult:
             return self.by_ncy.copy()
         return _ncy_summary(_select(self.ncy_data, target_years, areas))
 
-    def scores(self, target_years: Sequence[int] | None = None,
-               areas: Sequence[str] | None = None) -> pd.DataFrame:
+    def scores(
+        self, target_years: Sequence[int] | None = None, areas: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         """Median absolute error, bias, coverage and win rates by phase and horizon.
 
         Parameters
@@ -431,8 +513,13 @@ class BacktestResult:
         d = self.select(target_years, areas)
         rows = []
         for (ph, h), g in d.groupby([nc.PHASE, "horizon"], sort=True):
-            r = {"phase": ph, "horizon": int(h), "n": len(g),
-                 "mae_model": g["pct_error"].abs().median(), "bias_model": g["pct_error"].mean()}
+            r = {
+                "phase": ph,
+                "horizon": int(h),
+                "n": len(g),
+                "mae_model": g["pct_error"].abs().median(),
+                "bias_model": g["pct_error"].mean(),
+            }
             for b in BASELINES:
                 col = f"pct_error_{b}"
                 if col in g:
@@ -440,20 +527,25 @@ class BacktestResult:
                     r[f"bias_{b}"] = g[col].mean()
                     r[f"win_rate_vs_{b}"] = float((g["pct_error"].abs() < g[col].abs()).mean())
             inside = (g["actual"] >= g["lower80"]) & (g["actual"] <= g["upper80"])
-            r["coverage80"] = float(inside[g["lower80"].notna()].mean()) if g["lower80"].notna().any() else np.nan
+            r["coverage80"] = (
+                float(inside[g["lower80"].notna()].mean()) if g["lower80"].notna().any() else np.nan
+            )
             if "authority_error" in g:
                 a = g.dropna(subset=["authority_error"])
                 r["n_authority"] = len(a)
                 r["mae_authority"] = a["authority_error"].abs().median() if len(a) else np.nan
                 r["bias_authority"] = a["authority_error"].mean() if len(a) else np.nan
                 r["win_rate_vs_authority"] = (
-                    float((a["pct_error"].abs() < a["authority_error"].abs()).mean()) if len(a) else np.nan
+                    float((a["pct_error"].abs() < a["authority_error"].abs()).mean())
+                    if len(a)
+                    else np.nan
                 )
             rows.append(r)
         return pd.DataFrame(rows)
 
-    def summary(self, target_years: Sequence[int] | None = None,
-                areas: Sequence[str] | None = None) -> str:
+    def summary(
+        self, target_years: Sequence[int] | None = None, areas: Sequence[str] | None = None
+    ) -> str:
         """The :meth:`scores` table in words (median absolute errors, bias, win rates and
         coverage by phase and horizon), optionally for some target years or areas only.
 
@@ -464,26 +556,33 @@ class BacktestResult:
         s = self.scores(target_years, areas)
         if "n_authority" in s:
             d = self.select(target_years, areas).dropna(subset=["authority_error"])
-            paired = d.groupby([nc.PHASE, "horizon"])["pct_error"].apply(
-                lambda v: v.abs().median())
+            paired = d.groupby([nc.PHASE, "horizon"])["pct_error"].apply(lambda v: v.abs().median())
             keys = list(zip(s["phase"], s["horizon"]))
-            s = s.assign(n_auth=s.pop("n_authority"),
-                         mae_model_paired=[paired.get(k, np.nan) for k in keys])
+            s = s.assign(
+                n_auth=s.pop("n_authority"), mae_model_paired=[paired.get(k, np.nan) for k in keys]
+            )
             front = [c for c in s.columns if not c.endswith("_authority")]
             s = s[front + [c for c in s.columns if c.endswith("_authority")]]
         # the published files' areas are authorities (a Telford and Wrekin trial read "1 of 14
         # areas scored" of its authority); a tidy history's may be planning areas
         codes = self.data[nc.AREA].astype(str)
         noun = "authorities" if codes.str.fullmatch(r"E(0[6-9]|10)\d{6}").all() else "areas"
-        scored = (f"{len(set(map(str, areas)))} of {codes.nunique()} {noun} scored "
-                  f"({', '.join(sorted(map(str, set(areas))))}; fitted on all)"
-                  if areas is not None else f"{codes.nunique()} {noun}")
-        lines = [f"Backtest: {scored}, origins "
-                 f"{sorted(self.data['origin'].unique().tolist())}"]
-        cols = [c for c in s.columns
-                if c.startswith(("mae_", "bias_", "coverage", "win_rate", "n_auth"))]
+        scored = (
+            f"{len(set(map(str, areas)))} of {codes.nunique()} {noun} scored "
+            f"({', '.join(sorted(map(str, set(areas))))}; fitted on all)"
+            if areas is not None
+            else f"{codes.nunique()} {noun}"
+        )
+        lines = [f"Backtest: {scored}, origins {sorted(self.data['origin'].unique().tolist())}"]
+        cols = [
+            c
+            for c in s.columns
+            if c.startswith(("mae_", "bias_", "coverage", "win_rate", "n_auth"))
+        ]
         width = {c: max(12, len(c)) for c in cols}
-        lines.append(f"{'phase':<10} {'h':>2} {'n':>4} " + " ".join(f"{c:>{width[c]}}" for c in cols))
+        lines.append(
+            f"{'phase':<10} {'h':>2} {'n':>4} " + " ".join(f"{c:>{width[c]}}" for c in cols)
+        )
 
         def cell(c, v):
             if pd.isna(v):
@@ -492,8 +591,10 @@ class BacktestResult:
 
         for r in s.itertuples(index=False):
             d = r._asdict()
-            lines.append(f"{d['phase']:<10} {d['horizon']:>2} {d['n']:>4} "
-                         + " ".join(cell(c, d[c]) for c in cols))
+            lines.append(
+                f"{d['phase']:<10} {d['horizon']:>2} {d['n']:>4} "
+                + " ".join(cell(c, d[c]) for c in cols)
+            )
         # what the columns are: a Shropshire trial read mae_ as a mean (a primary 3-year
         # "mae" of 0.48% beside a bias of -0.87%, impossible for a mean absolute error)
         lines += [
@@ -501,9 +602,14 @@ class BacktestResult:
             "(positive: over-forecast); _last: last year carried forward; _cohort3: plain "
             "cohort survival with 3-year means; win_rate_vs_: share of cases where the model's "
             "error is smaller; coverage80: share of outcomes inside the model's 80% range"
-            + ("; n_auth: cases with the authority's published error, mae_model_paired: the "
-               "model's median absolute error on those cases" if "n_auth" in cols else "")
-            + "."]
+            + (
+                "; n_auth: cases with the authority's published error, mae_model_paired: the "
+                "model's median absolute error on those cases"
+                if "n_auth" in cols
+                else ""
+            )
+            + "."
+        ]
         return "\n".join(lines)
 
 
@@ -590,8 +696,10 @@ def backtest(
             f"horizon <= {last}"
         )
     if beyond:
-        msg = (f"origin + horizon beyond the data (pupils cover {first}-{last}), not scored: "
-               f"{_pairs(beyond)}")
+        msg = (
+            f"origin + horizon beyond the data (pupils cover {first}-{last}), not scored: "
+            f"{_pairs(beyond)}"
+        )
         logger.log(beyond_level, "%s", msg)
     # horizons no origin can score are not forecast (a horizon longer than the data can
     # exceed what the model projects); the others are, as before
@@ -606,15 +714,27 @@ def backtest(
     with _once(all_origins):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            cells = rolling_forecasts(pupils, births, all_origins, hmax, params, fitted=fitted,
-                                      calendar_births=calendar_births, _validated=True)
-        baselines = {b: rolling_forecasts(pupils, births, origins, hmax, params, baseline=b,
-                                          _validated=True)
-                     for b in BASELINES}
+            cells = rolling_forecasts(
+                pupils,
+                births,
+                all_origins,
+                hmax,
+                params,
+                fitted=fitted,
+                calendar_births=calendar_births,
+                _validated=True,
+            )
+        baselines = {
+            b: rolling_forecasts(pupils, births, origins, hmax, params, baseline=b, _validated=True)
+            for b in BASELINES
+        }
     msgs += sorted({str(w.message) for w in caught})
     model_err = phase_errors(cells)
-    res = model_err[model_err["origin"].isin(origins) & model_err["horizon"].isin(horizons)
-                    & model_err[nc.PHASE].isin(SCORED_PHASES)].copy()
+    res = model_err[
+        model_err["origin"].isin(origins)
+        & model_err["horizon"].isin(horizons)
+        & model_err[nc.PHASE].isin(SCORED_PHASES)
+    ].copy()
     if intervals == "bootstrap":
         lo, hi = _bootstrap_intervals(fitted, res, hmax, coverage)
     else:
@@ -622,17 +742,24 @@ def backtest(
     res["lower80"], res["upper80"] = lo, hi
     for b, bc in baselines.items():
         be = phase_errors(bc, SCORED_PHASES)[[nc.AREA, nc.PHASE, "origin", "horizon", "pct_error"]]
-        res = res.merge(be.rename(columns={"pct_error": f"pct_error_{b}"}),
-                        on=[nc.AREA, nc.PHASE, "origin", "horizon"], how="left")
+        res = res.merge(
+            be.rename(columns={"pct_error": f"pct_error_{b}"}),
+            on=[nc.AREA, nc.PHASE, "origin", "horizon"],
+            how="left",
+        )
     if scorecards is not None:
         sc = scorecards.rename(columns={"own_error": "authority_error"})
         sc = sc[[nc.AREA, "target_year", nc.PHASE, "horizon", "authority_error"]]
         sc = sc.drop_duplicates([nc.AREA, "target_year", nc.PHASE, "horizon"], keep="last")
         res = res.merge(sc, on=[nc.AREA, "target_year", nc.PHASE, "horizon"], how="left")
         res["winner"] = np.where(
-            res["authority_error"].isna(), "",
-            np.where(res["pct_error"].abs() < res["authority_error"].abs(), "model",
-                     np.where(res["pct_error"].abs() > res["authority_error"].abs(), "authority", "tie")),
+            res["authority_error"].isna(),
+            "",
+            np.where(
+                res["pct_error"].abs() < res["authority_error"].abs(),
+                "model",
+                np.where(res["pct_error"].abs() > res["authority_error"].abs(), "authority", "tie"),
+            ),
         )
     res = res.sort_values(["area", "phase", "origin", "horizon"]).reset_index(drop=True)
     res["origin"] = res["origin"].astype("int64")
@@ -643,8 +770,15 @@ def backtest(
     ne = ncy_errors(cells[cells["origin"].isin(origins) & cells["horizon"].isin(horizons)])
     ne = ne.assign(target_year=ne["origin"] + ne["horizon"])[list(NCY_COLUMNS)]
     ne = ne.sort_values([nc.AREA, nc.NCY, "origin", "horizon"]).reset_index(drop=True)
-    return BacktestResult(res, _ncy_summary(ne), _model_params(params), tuple(provenance), coverage,
-                          tuple(msgs), ncy_data=ne)
+    return BacktestResult(
+        res,
+        _ncy_summary(ne),
+        _model_params(params),
+        tuple(provenance),
+        coverage,
+        tuple(msgs),
+        ncy_data=ne,
+    )
 
 
 def load_authority_data(pupils_path, births_path, lookup_path, *, calendar: bool = False):
@@ -669,8 +803,9 @@ def load_authority_data(pupils_path, births_path, lookup_path, *, calendar: bool
     prov = list(lp.provenance)
     births = cal = None
     if births_path is not None:
-        lb, lc = (read_births_and_calendar(births_path) if calendar
-                  else (read_births(births_path), None))
+        lb, lc = (
+            read_births_and_calendar(births_path) if calendar else (read_births(births_path), None)
+        )
         prov += lb.provenance
         if lookup_path is None:
             births = lb.data
@@ -745,8 +880,9 @@ def backtest_files(
     ConfigError
         As :func:`backtest`.
     """
-    pupils, births, prov, cal = load_authority_data(pupils_path, births_path, lookup_path,
-                                                    calendar=True)
+    pupils, births, prov, cal = load_authority_data(
+        pupils_path, births_path, lookup_path, calendar=True
+    )
     if births is not None:
         missing = sorted(set(pupils[nc.AREA]) - set(births[nc.AREA]))
         if missing:
@@ -761,8 +897,18 @@ def backtest_files(
         ls = read_scorecards(scorecards_dir)
         sc = ls.data
         prov += tuple(ls.provenance)
-    return backtest(pupils, births, origins, horizons, params, scorecards=sc, provenance=prov,
-                    intervals=intervals, calendar_births=cal, beyond_level=beyond_level)
+    return backtest(
+        pupils,
+        births,
+        origins,
+        horizons,
+        params,
+        scorecards=sc,
+        provenance=prov,
+        intervals=intervals,
+        calendar_births=cal,
+        beyond_level=beyond_level,
+    )
 
 
 def model_authority_files(config) -> dict[str, Path] | None:
@@ -786,16 +932,18 @@ def authority_history(files: Mapping[str, Path]):
     calibrates the forecast and backtests its accuracy on the same files. Copies are
     returned, so a caller cannot change another's tables.
     """
-    key = tuple((k, str(p), p.stat().st_size, p.stat().st_mtime_ns)
-                for k, p in sorted(files.items()))
+    key = tuple(
+        (k, str(p), p.stat().st_size, p.stat().st_mtime_ns) for k, p in sorted(files.items())
+    )
     return tuple(None if t is None else t.copy() for t in _read_authority_history(key))
 
 
 @functools.lru_cache(maxsize=4)
 def _read_authority_history(key: tuple):
     files = {k: Path(p) for k, p, *_ in key}
-    pupils, births, _, cal = load_authority_data(files["pupils"], files.get("births"),
-                                                 files.get("lookup"), calendar=True)
+    pupils, births, _, cal = load_authority_data(
+        files["pupils"], files.get("births"), files.get("lookup"), calendar=True
+    )
     return pupils, births, cal
 
 
@@ -822,8 +970,9 @@ def calibration_history(inputs) -> CalibrationHistory:
     fit_kwargs = None
     what = "authorit"
     b_src = cfg.data.get("births")
-    nowcast = (inputs.births_nowcast is not None and b_src is not None
-               and b_src.reader == "ons_births")
+    nowcast = (
+        inputs.births_nowcast is not None and b_src is not None and b_src.reader == "ons_births"
+    )
     if not inputs.derived:
         # observed planning-area history: calibrate on the planning areas themselves
         pupils = inputs.pupils
@@ -847,8 +996,9 @@ def calibration_history(inputs) -> CalibrationHistory:
     return CalibrationHistory(pupils, births, cal, fit_kwargs, what)
 
 
-def calibration_errors(inputs, params: Mapping[str, Any], *,
-                       history: CalibrationHistory | None = None) -> tuple[pd.DataFrame, str]:
+def calibration_errors(
+    inputs, params: Mapping[str, Any], *, history: CalibrationHistory | None = None
+) -> tuple[pd.DataFrame, str]:
     """Backtest errors used to calibrate the intervals of :func:`~sufficiency.forecast.run_forecast`.
 
     Runs the model at every origin before the base year on the areas of
@@ -867,25 +1017,40 @@ def calibration_errors(inputs, params: Mapping[str, Any], *,
     first = int(pupils[nc.YEAR].min())
     origins = list(range(first + 1, base))
     if not origins:
-        return (pd.DataFrame(columns=["phase", "ncy", "horizon", "pct_error", "actual"]),
-                "no backtest (too little history)")
+        return (
+            pd.DataFrame(columns=["phase", "ncy", "horizon", "pct_error", "actual"]),
+            "no backtest (too little history)",
+        )
     H = max(1, base - origins[0])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # the history is the readers' output, already checked
-        cells = rolling_forecasts(pupils, births, origins, H, p, fit_kwargs=hist.fit_kwargs,
-                                  calendar_births=hist.calendar, _validated=True)
+        cells = rolling_forecasts(
+            pupils,
+            births,
+            origins,
+            H,
+            p,
+            fit_kwargs=hist.fit_kwargs,
+            calendar_births=hist.calendar,
+            _validated=True,
+        )
     pe = phase_errors(cells)[[nc.PHASE, "horizon", "pct_error", "actual"]]
     ne = ncy_errors(cells)[[nc.NCY, "horizon", "pct_error", "actual"]]
     out = pd.concat([pe.assign(ncy=np.nan), ne.assign(phase=None)], ignore_index=True)
     n_areas = pupils[nc.AREA].nunique()
     what = hist.what
-    noun = (f"{what}{'y' if n_areas == 1 else 'ies'}" if what == "authorit"
-            else f"{what}{'' if n_areas == 1 else 's'}")
-    source = (f"rolling-origin backtest of the model on {n_areas} {noun} "
-              f"(forecasts made from {nc.academic_year_label(origins[0])} to "
-              f"{nc.academic_year_label(origins[-1])}, for years up to "
-              f"{nc.academic_year_label(base)})")
+    noun = (
+        f"{what}{'y' if n_areas == 1 else 'ies'}"
+        if what == "authorit"
+        else f"{what}{'' if n_areas == 1 else 's'}"
+    )
+    source = (
+        f"rolling-origin backtest of the model on {n_areas} {noun} "
+        f"(forecasts made from {nc.academic_year_label(origins[0])} to "
+        f"{nc.academic_year_label(origins[-1])}, for years up to "
+        f"{nc.academic_year_label(base)})"
+    )
     return out, source
 
 
@@ -894,22 +1059,28 @@ def _dropped_years(params: Mapping[str, Any]) -> tuple[int, ...]:
     return tuple(int(y) for y, w in dict(params.get("downweight") or {}).items() if float(w) == 0)
 
 
-def calibration_size_noise(inputs, params: Mapping[str, Any], *,
-                           history: CalibrationHistory | None = None) -> SizeNoise:
+def calibration_size_noise(
+    inputs, params: Mapping[str, Any], *, history: CalibrationHistory | None = None
+) -> SizeNoise:
     """:class:`~sufficiency.uncertainty.SizeNoise` measured on the calibration history
     (:func:`calibration_history`), or the fallback when it has too few areas or years or
     shows no noise of areas' own (a warning says so)."""
     hist = calibration_history(inputs) if history is None else history
     noise = estimate_size_noise(hist.pupils, exclude_years=_dropped_years(params))
     if noise is None:
-        logger.info("size noise: too few areas or years to measure it; using the fallback %.3f",
-                    DEFAULT_SIZE_NOISE)
+        logger.info(
+            "size noise: too few areas or years to measure it; using the fallback %.3f",
+            DEFAULT_SIZE_NOISE,
+        )
         return SizeNoise.fallback()
     if not noise.phi > 0:
         # every area has noise of its own (pupils move one by one): a measured 0 says the
         # history cannot see it, not that it is absent
-        logger.warning("size noise: the calibration history shows none (%s); using the "
-                       "fallback %.3f", noise.source, DEFAULT_SIZE_NOISE)
+        logger.warning(
+            "size noise: the calibration history shows none (%s); using the fallback %.3f",
+            noise.source,
+            DEFAULT_SIZE_NOISE,
+        )
         fb = SizeNoise.fallback()
         return replace(fb, source=f"{fb.source} (measured 0 on {noise.source})")
     return noise

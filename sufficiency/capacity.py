@@ -162,9 +162,7 @@ def capacity_by_area(capacity: pd.DataFrame) -> pd.DataFrame:
     return frame.groupby(keys, as_index=False, sort=True)[nc.CAPACITY].sum()
 
 
-def rag_rating(
-    surplus_pct: np.ndarray, margin: float, target: float, ceiling: float
-) -> np.ndarray:
+def rag_rating(surplus_pct: np.ndarray, margin: float, target: float, ceiling: float) -> np.ndarray:
     """Return ``red``/``amber``/``green``/``blue`` for each surplus fraction (see module doc)."""
     s = np.asarray(surplus_pct, dtype=float)
     return np.select(
@@ -215,9 +213,7 @@ class SufficiencyResult:
             f"blue above {self.ceiling:.0%})."
         ]
         counts = d["rag"].value_counts()
-        lines.append(
-            "Area-years: " + ", ".join(f"{k} {int(counts.get(k, 0))}" for k in RAG_ORDER)
-        )
+        lines.append("Area-years: " + ", ".join(f"{k} {int(counts.get(k, 0))}" for k in RAG_ORDER))
         short = self.shortfalls()
         if short.empty:
             lines.append("No shortfall in any area or year.")
@@ -297,20 +293,25 @@ def assess_sufficiency(
             f"demand and capacity share no planning area: demand has "
             f"{', '.join(sorted(set(demand[nc.AREA].astype(str)))[:5])}, capacity "
             f"{', '.join(sorted(set(cap[nc.AREA].astype(str)))[:5])}; expected the same area "
-            "codes in both (phase_totals' and the capacity table's area column)")
+            "codes in both (phase_totals' and the capacity table's area column)"
+        )
     if areas is not None:
         keep = {str(a) for a in ([areas] if isinstance(areas, str) else areas)}
         unknown = sorted(keep - set(demand[nc.AREA].astype(str)))
         if unknown:
-            raise SchemaError(f"areas: {plural(len(unknown), 'area')} not in the demand "
-                              f"({', '.join(unknown[:5])}); expected planning areas of "
-                              f"phase_totals: {', '.join(sorted(set(demand[nc.AREA].astype(str)))[:30])}")
+            raise SchemaError(
+                f"areas: {plural(len(unknown), 'area')} not in the demand "
+                f"({', '.join(unknown[:5])}); expected planning areas of "
+                f"phase_totals: {', '.join(sorted(set(demand[nc.AREA].astype(str)))[:30])}"
+            )
         demand = demand.loc[demand[nc.AREA].isin(keep)]
     frame = demand.merge(cap, on=[nc.AREA, nc.PHASE], how="left")
     missing = frame[nc.CAPACITY].isna()
     if missing.any():
         pairs = sorted(set(zip(frame.loc[missing, nc.AREA], frame.loc[missing, nc.PHASE])))
-        logger.info("no capacity for %d area/phase pair(s), e.g. %s: capacity 0", len(pairs), pairs[:3])
+        logger.info(
+            "no capacity for %d area/phase pair(s), e.g. %s: capacity 0", len(pairs), pairs[:3]
+        )
     frame[nc.CAPACITY] = frame[nc.CAPACITY].fillna(0.0)
     d = frame[DEMAND].to_numpy(dtype=float)
     c = frame[nc.CAPACITY].to_numpy(dtype=float)

@@ -66,7 +66,10 @@ SHRINKAGE_METHODS = ("fixed", "eb")
 
 
 def history_cube(
-    frame: pd.DataFrame, areas: list[str], years: list[int], ncys: list[int],
+    frame: pd.DataFrame,
+    areas: list[str],
+    years: list[int],
+    ncys: list[int],
     value: str = nc.PUPILS,
 ) -> np.ndarray:
     """Pivot a tidy table to an ``(area, year, ncy)`` array; missing cells are NaN.
@@ -259,7 +262,8 @@ def average_ratios(
         raise ConfigError(f"ratio average method {method!r}: expected one of {AVERAGE_METHODS}")
     if shrinkage_method not in SHRINKAGE_METHODS:
         raise ConfigError(
-            f"shrinkage_method {shrinkage_method!r}: expected one of {SHRINKAGE_METHODS}")
+            f"shrinkage_method {shrinkage_method!r}: expected one of {SHRINKAGE_METHODS}"
+        )
     if window < 1:
         raise ConfigError(f"window = {window}: expected at least 1 year")
     weights = year_weights if weights is None else weights
@@ -368,8 +372,18 @@ def combined_average(
     for mem in members:
         win, meth = int(mem[0]), str(mem[1])
         hl = float(mem[2]) if len(mem) > 2 else halflife
-        parts.append(average_ratios(ratios, win, meth, hl, weights=weights, shrinkage=shrinkage,
-                                    size=size, shrinkage_method=shrinkage_method))
+        parts.append(
+            average_ratios(
+                ratios,
+                win,
+                meth,
+                hl,
+                weights=weights,
+                shrinkage=shrinkage,
+                size=size,
+                shrinkage_method=shrinkage_method,
+            )
+        )
     if len(parts) == 1:
         return parts[0]
     with warnings.catch_warnings():

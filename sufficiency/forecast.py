@@ -59,14 +59,29 @@ _NO_ERROR_MODEL = "no backtest error model: intervals collapse to the central fo
 DEFAULT_DOWNWEIGHT: Mapping[int, float] = MappingProxyType({2020: 0.0})
 
 FORECAST_COLUMNS = (
-    nc.AREA, nc.YEAR, nc.NCY, nc.PHASE, "tier", nc.PUPILS, "pupils_lower", "pupils_upper",
-    "pupils_lower_95", "pupils_upper_95", nc.KIND, "births_projected", "cohort", "housing",
+    nc.AREA,
+    nc.YEAR,
+    nc.NCY,
+    nc.PHASE,
+    "tier",
+    nc.PUPILS,
+    "pupils_lower",
+    "pupils_upper",
+    "pupils_lower_95",
+    "pupils_upper_95",
+    nc.KIND,
+    "births_projected",
+    "cohort",
+    "housing",
 )
 
 
-def _transfer_matrix(transfer, areas: list[str],
-                     area_ncys: Mapping[str, tuple[int, ...]] | None = None,
-                     intake_from: Mapping[str, tuple[str, ...]] | None = None):
+def _transfer_matrix(
+    transfer,
+    areas: list[str],
+    area_ncys: Mapping[str, tuple[int, ...]] | None = None,
+    intake_from: Mapping[str, tuple[str, ...]] | None = None,
+):
     """Transfers from ``{from_area: {to_area: share}}`` or a frame (from, to, share).
 
     An area's pupils move at the end of its last year group (``area_ncys``): a primary
@@ -107,7 +122,9 @@ def _transfer_matrix(transfer, areas: list[str],
         if not entries:
             return sparse.csr_matrix((A, A))
         r, c, v = zip(*entries)  # duplicates are summed
-        return sparse.csr_matrix((np.asarray(v, float), (np.asarray(r), np.asarray(c))), shape=(A, A))
+        return sparse.csr_matrix(
+            (np.asarray(v, float), (np.asarray(r), np.asarray(c))), shape=(A, A)
+        )
 
     out = []
     for g in sorted(set(at) | set(recruit)):
@@ -213,8 +230,10 @@ class ForecastResult:
             ``q`` is not a number in [0, 1] (a ``ValueError``).
         """
         if q is not None and not (is_number(q) and 0 <= float(q) <= 1):
-            raise ConfigError(f"phase_totals(q={q!r}): expected a quantile between 0 and 1 "
-                              "(e.g. 0.8 for the 80th percentile), or None for the central forecast")
+            raise ConfigError(
+                f"phase_totals(q={q!r}): expected a quantile between 0 and 1 "
+                "(e.g. 0.8 for the 80th percentile), or None for the central forecast"
+            )
         if self.totals is not None:
             g = self.totals
         else:
@@ -234,13 +253,17 @@ class ForecastResult:
                 continue
             hi = np.clip(h[m] - 1, 0, dr.shape[0] - 1)
             ql = np.quantile(dr, [lo_q, 1 - lo_q], axis=1)  # (2, H)
-            mq = [ql[0, hi], ql[1, hi]] + ([np.quantile(dr, q, axis=1)[hi]] if q is not None else [])
+            mq = [ql[0, hi], ql[1, hi]] + (
+                [np.quantile(dr, q, axis=1)[hi]] if q is not None else []
+            )
             if phase in self.draw_scale:
                 # comonotonic draws: the quantile of m ** k is the k-th power of m's quantile
                 ai = pd.Index(self.draw_areas).get_indexer(g[nc.AREA].to_numpy()[m])
                 sc = self.draw_scale[phase]
-                k = np.where(ai >= 0, sc[np.clip(ai, 0, None), np.clip(hi, 0, sc.shape[1] - 1)], 1.0)
-                mq = [x ** k for x in mq]
+                k = np.where(
+                    ai >= 0, sc[np.clip(ai, 0, None), np.clip(hi, 0, sc.shape[1] - 1)], 1.0
+                )
+                mq = [x**k for x in mq]
             lower[m] = central[m] * mq[0]
             upper[m] = central[m] * mq[1]
             if q is not None:
@@ -279,10 +302,14 @@ class ForecastResult:
                 raise ConfigError(
                     f"summary(years={years!r}): {bad[0]!r} is not a year of the forecast; "
                     f"expected whole numbers of years after {nc.academic_year_label(self.base_year)}"
-                    f" from 0 to {last_year - self.base_year} (the horizon)")
+                    f" from 0 to {last_year - self.base_year} (the horizon)"
+                )
         years = years or (0,)
-        how = (f"intervals {int(self.coverage[0] * 100)}%" if self.draws
-               else "no intervals (no error model)")
+        how = (
+            f"intervals {int(self.coverage[0] * 100)}%"
+            if self.draws
+            else "no intervals (no error model)"
+        )
         lines = [
             f"Pupil forecast from {nc.academic_year_label(self.base_year)} "
             f"({len(pt[nc.AREA].unique())} areas; {how}; phases as the DfE counts them: "
@@ -290,9 +317,11 @@ class ForecastResult:
         ]
         # names in full, the column as wide as the longest (16 at least)
         width = max([16] + [len(self.area_names.get(a, "")) for a in pt[nc.AREA].unique()])
-        hdr = f"{'area':<10} {'name':<{width}} {'phase':<10}" + "".join(
-            f" {nc.academic_year_label(self.base_year + k):>9}" for k in years
-        ) + f"  {'range (last year)':>19}"
+        hdr = (
+            f"{'area':<10} {'name':<{width}} {'phase':<10}"
+            + "".join(f" {nc.academic_year_label(self.base_year + k):>9}" for k in years)
+            + f"  {'range (last year)':>19}"
+        )
         lines.append(hdr)
         piv = pt.set_index([nc.AREA, nc.PHASE, nc.YEAR])
         for (a, p), _ in pt.groupby([nc.AREA, nc.PHASE], sort=True):
@@ -311,8 +340,11 @@ class ForecastResult:
                 rng = "no intervals"
             else:
                 rng = f"{last['pupils_lower']:,.0f}-{last['pupils_upper']:,.0f}"
-            lines.append(f"{a:<10} {self.area_names.get(a, ''):<{width}} {p:<10}" + "".join(vals)
-                         + f"  {rng:>19}")
+            lines.append(
+                f"{a:<10} {self.area_names.get(a, ''):<{width}} {p:<10}"
+                + "".join(vals)
+                + f"  {rng:>19}"
+            )
         for n in self.notes:
             lines.append(f"Note: {n}")
         return "\n".join(lines)
@@ -323,13 +355,16 @@ def fit_kwargs(config) -> dict[str, Any]:
     ``area_ncys`` and ``intake_from`` (None where no area gives one); the forecast and its
     calibration on observed planning areas fit with the same."""
     areas = config.areas
-    return {"transfer": {a.code: dict(a.transfer) for a in areas if a.transfer} or None,
-            "area_ncys": {a.code: a.ncys for a in areas},
-            "intake_from": {a.code: a.intake_from for a in areas if a.intake_from} or None}
+    return {
+        "transfer": {a.code: dict(a.transfer) for a in areas if a.transfer} or None,
+        "area_ncys": {a.code: a.ncys for a in areas},
+        "intake_from": {a.code: a.intake_from for a in areas if a.intake_from} or None,
+    }
 
 
-def check_history(history: pd.DataFrame, births: pd.DataFrame | None = None
-                  ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def check_history(
+    history: pd.DataFrame, births: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The checks the file readers run (:func:`~sufficiency.schema.validate_frame`), for a
     pupil history and births built in code: the checked copies, or a SchemaError naming the
     frame, column, rows, values and what was expected."""
@@ -476,8 +511,10 @@ class CohortModel:
         self.ncys = ncys
 
     def get_params(self) -> dict[str, Any]:
-        return {k: dict(v) if isinstance(v, Mapping) else v
-                for k, v in ((k, getattr(self, k)) for k in DEFAULT_PARAMS)}
+        return {
+            k: dict(v) if isinstance(v, Mapping) else v
+            for k, v in ((k, getattr(self, k)) for k in DEFAULT_PARAMS)
+        }
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -547,8 +584,9 @@ class CohortModel:
             history, births = check_history(history, births)
         for nm in ("method", "reception_method"):
             if getattr(self, nm) not in cohort.AVERAGE_METHODS:
-                raise ConfigError(f"{nm} = {getattr(self, nm)!r}: expected one of "
-                                  f"{cohort.AVERAGE_METHODS}")
+                raise ConfigError(
+                    f"{nm} = {getattr(self, nm)!r}: expected one of {cohort.AVERAGE_METHODS}"
+                )
         for nm in ("shrinkage", "reception_shrinkage", "secondary_shrinkage"):
             v = getattr(self, nm)
             if v is not None and not (0 <= v <= 1):
@@ -556,13 +594,17 @@ class CohortModel:
         if not (0 <= float(self.rebound) <= 1):
             raise ConfigError(f"rebound = {self.rebound}: expected 0..1")
         if self.shrinkage_method not in cohort.SHRINKAGE_METHODS:
-            raise ConfigError(f"shrinkage_method = {self.shrinkage_method!r}: expected one of "
-                              f"{cohort.SHRINKAGE_METHODS}")
+            raise ConfigError(
+                f"shrinkage_method = {self.shrinkage_method!r}: expected one of "
+                f"{cohort.SHRINKAGE_METHODS}"
+            )
         combine = _members(self.combine, "combine")
         rec_combine = _members(self.reception_combine, "reception_combine")
         ncys = [int(g) for g in self.ncys]
         if ncys != list(range(0, len(ncys))):
-            raise ConfigError(f"ncys = {self.ncys}: expected consecutive year groups from Reception (0)")
+            raise ConfigError(
+                f"ncys = {self.ncys}: expected consecutive year groups from Reception (0)"
+            )
         if not _validated:
             # then the checks a model definition's [forecast] gets (halflife=0, draws=0 and
             # coverage=(1.5, 0.95) passed here and failed later, or not at all)
@@ -588,8 +630,11 @@ class CohortModel:
             for i, a in enumerate(areas):
                 mask[i, [g for g in area_ncys.get(a, ()) if g in ncys]] = True
         # where pupils move on: at each area's last year group (given, or in the base year)
-        taught = area_ncys if area_ncys is not None else {
-            a: tuple(int(g) for g in np.asarray(ncys)[mask[i]]) for i, a in enumerate(areas)}
+        taught = (
+            area_ncys
+            if area_ncys is not None
+            else {a: tuple(int(g) for g in np.asarray(ncys)[mask[i]]) for i, a in enumerate(areas)}
+        )
         T = _transfer_matrix(transfer, areas, taught, intake_from)
         self.areas_ = areas
         self.years_ = years
@@ -598,16 +643,22 @@ class CohortModel:
         self.cube_ = cube
         self.transfer_ = T
         self.kind_ = (
-            h.groupby(nc.AREA)[nc.KIND].agg(lambda k: "derived" if (k == "derived").any() else "actual")
-            .reindex(areas).fillna("actual").to_dict()
-            if nc.KIND in h.columns else {a: "actual" for a in areas}
+            h.groupby(nc.AREA)[nc.KIND]
+            .agg(lambda k: "derived" if (k == "derived").any() else "actual")
+            .reindex(areas)
+            .fillna("actual")
+            .to_dict()
+            if nc.KIND in h.columns
+            else {a: "actual" for a in areas}
         )
         self.mask_ = mask
         gap = mask & np.isnan(cube[:, -1, :])
         if gap.any():
             rows = np.unique(np.nonzero(gap)[0])
-            msg = (f"{len(rows)} area(s) have year groups with no pupils in base year {base_year} "
-                   f"({', '.join(np.asarray(areas)[rows])}): those cohorts start from 0")
+            msg = (
+                f"{len(rows)} area(s) have year groups with no pupils in base year {base_year} "
+                f"({', '.join(np.asarray(areas)[rows])}): those cohorts start from 0"
+            )
             warnings.warn(msg, DataQualityWarning, stacklevel=2)
         self.warnings_: list[str] = []
 
@@ -616,13 +667,13 @@ class CohortModel:
         w = _year_weights(self.downweight, years)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: areas' other phase
-            size = np.nanmean(cohort.feeder_counts(cube, T)[:, -self.window:, :], axis=1)
+            size = np.nanmean(cohort.feeder_counts(cube, T)[:, -self.window :, :], axis=1)
             rec_size = np.nanmean(cube[:, -3:, 0], axis=1)[:, None]
         self.survival_history_ = sr
         # an area recruiting its entry (intake_from) has a share of its sources' cohort for
         # that transition, not a survival ratio: it is averaged on its own, never pooled
         recruit = np.zeros(sr.shape[::2], dtype=bool)  # (A, G-1)
-        for u in (intake_from or {}):
+        for u in intake_from or {}:
             if u in areas and taught.get(u) and min(taught[u]) - 1 in ncys[:-1]:
                 recruit[areas.index(u), ncys.index(min(taught[u]) - 1)] = True
         own = None
@@ -632,13 +683,27 @@ class CohortModel:
             size = np.where(recruit, 0.0, size)
         sr_used = _exclude(sr, w)
         sec = np.array([6 <= g <= 10 for g in ncys[:-1]])
-        if sec.any() and (self.secondary_halflife is not None or self.secondary_shrinkage is not None):
+        if sec.any() and (
+            self.secondary_halflife is not None or self.secondary_shrinkage is not None
+        ):
             # the secondary transitions are averaged their own way, the others as usual
-            avg_sr = _by_columns([
-                (~sec, self._averager(self.window, self.method, combine, w, size[:, ~sec])),
-                (sec, self._averager(self.window, self.method, combine, w, size[:, sec],
-                                     self.secondary_shrinkage, self.secondary_halflife)),
-            ])
+            avg_sr = _by_columns(
+                [
+                    (~sec, self._averager(self.window, self.method, combine, w, size[:, ~sec])),
+                    (
+                        sec,
+                        self._averager(
+                            self.window,
+                            self.method,
+                            combine,
+                            w,
+                            size[:, sec],
+                            self.secondary_shrinkage,
+                            self.secondary_halflife,
+                        ),
+                    ),
+                ]
+            )
         else:
             avg_sr = self._averager(self.window, self.method, combine, w, size)
         avg = avg_sr(sr_used)
@@ -647,8 +712,14 @@ class CohortModel:
         dw[[k for k, g in enumerate(ncys[:-1]) if g < 6]] += float(self.primary_drift)
         if dw.any():
             avg = avg + dw * cohort.pooled_drift(
-                sr_used, self.window, self.method, self.halflife, size, self.drift_lookback,
-                average=avg_sr)
+                sr_used,
+                self.window,
+                self.method,
+                self.halflife,
+                size,
+                self.drift_lookback,
+                average=avg_sr,
+            )
         avg = self._fill_missing(avg, mask[:, 1:] & ~recruit, size, "survival ratio")
         if own is not None:
             avg = self._recruit_ratios(avg, own, recruit)
@@ -672,8 +743,10 @@ class CohortModel:
                 self._warn_births(births_given, areas)
         no_births = has_rec & (births_kind != "births")
         if no_births.any():
-            msg = (f"{int(no_births.sum())} area(s) have no births ({', '.join(np.array(areas)[no_births])}"
-                   "): Reception forecast by trend in Reception itself")
+            msg = (
+                f"{int(no_births.sum())} area(s) have no births ({', '.join(np.array(areas)[no_births])}"
+                "): Reception forecast by trend in Reception itself"
+            )
             self._warn(msg)
             # treat Reception(t) as "births(t-4)" with ratio 1: projected by the same method
             lag_idx = pd.Index(b_years).get_indexer([y - cohort.RECEPTION_LAG for y in years])
@@ -691,20 +764,40 @@ class CohortModel:
         rr_hist = rr[:, 1:]  # align weights with transitions (ends in years[1:])
         self.reception_history_ = rr
         rr_used = _exclude(rr_hist[:, :, None], w)
-        avg_rr = self._averager(self.reception_window, self.reception_method, rec_combine, w,
-                                rec_size, self.reception_shrinkage)
+        avg_rr = self._averager(
+            self.reception_window,
+            self.reception_method,
+            rec_combine,
+            w,
+            rec_size,
+            self.reception_shrinkage,
+        )
         rr_avg = avg_rr(rr_used)[:, 0]
         rd = self.drift + self.reception_drift
         if rd:
-            rr_avg = rr_avg + rd * cohort.pooled_drift(
-                rr_used, self.reception_window, self.reception_method, self.halflife, rec_size,
-                self.drift_lookback, average=avg_rr if rec_combine else None)[0]
-        rr_avg = self._fill_missing(rr_avg[:, None], has_rec[:, None], rec_size,
-                                    "reception/births ratio")[:, 0]
+            rr_avg = (
+                rr_avg
+                + rd
+                * cohort.pooled_drift(
+                    rr_used,
+                    self.reception_window,
+                    self.reception_method,
+                    self.halflife,
+                    rec_size,
+                    self.drift_lookback,
+                    average=avg_rr if rec_combine else None,
+                )[0]
+            )
+        rr_avg = self._fill_missing(
+            rr_avg[:, None], has_rec[:, None], rec_size, "reception/births ratio"
+        )[:, 0]
         self.reception_ratio_ = np.where(np.isnan(rr_avg), 1.0, rr_avg)
         self.rebound_ = self._rebound(sr, rr, w)
         self.reception_trend_ = cohort.trend_adjustment(
-            rr_hist, self.reception_trend_window, self.reception_trend, int(self.horizon) + 30,
+            rr_hist,
+            self.reception_trend_window,
+            self.reception_trend,
+            int(self.horizon) + 30,
             lead=0.0,
         )
         return self
@@ -740,9 +833,12 @@ class CohortModel:
             fill = np.where(np.isfinite(mean), mean, 0.0)
             out = np.where(missing, fill[None, :], out)
             rows = np.unique(np.nonzero(missing)[0])
-            self._warn(f"{len(rows)} recruiting area(s) have no history of their intake "
-                       f"({', '.join(np.asarray(self.areas_)[rows])}): the mean share of the "
-                       "other recruiting areas is used (0 where there is none)", stacklevel=4)
+            self._warn(
+                f"{len(rows)} recruiting area(s) have no history of their intake "
+                f"({', '.join(np.asarray(self.areas_)[rows])}): the mean share of the "
+                "other recruiting areas is used (0 where there is none)",
+                stacklevel=4,
+            )
         return out
 
     def _fill_missing(self, avg: np.ndarray, needed: np.ndarray, size, what: str) -> np.ndarray:
@@ -758,8 +854,10 @@ class CohortModel:
         fill = np.where(np.isfinite(pooled), pooled, 1.0)
         rows = np.unique(np.nonzero(missing)[0])
         names = ", ".join(np.asarray(self.areas_)[rows])
-        msg = (f"{len(rows)} area(s) have no {what} history for some year groups ({names}): "
-               f"the {what} pooled over all areas is used (1 where no area has one)")
+        msg = (
+            f"{len(rows)} area(s) have no {what} history for some year groups ({names}): "
+            f"the {what} pooled over all areas is used (1 where no area has one)"
+        )
         self._warn(msg, stacklevel=4)
         return np.where(missing, fill[None, :], avg)
 
@@ -818,9 +916,16 @@ class CohortModel:
         allm = ((window, method),) + tuple(members)  # one member: the plain average
 
         def f(r):
-            return cohort.combined_average(r, allm, hl, weights=w[: r.shape[1]],
-                                           shrinkage=shrink, size=size,
-                                           shrinkage_method=self.shrinkage_method)
+            return cohort.combined_average(
+                r,
+                allm,
+                hl,
+                weights=w[: r.shape[1]],
+                shrinkage=shrink,
+                size=size,
+                shrinkage_method=self.shrinkage_method,
+            )
+
         return f
 
     # -------------------------------------------------------------- predict
@@ -844,7 +949,7 @@ class CohortModel:
         b_years = list(self.births_years_)
         obs = ~np.isnan(self.births_)
         last_i = np.where(obs.any(axis=1), obs.shape[1] - 1 - np.argmax(obs[:, ::-1], axis=1), -1)
-        last_obs = np.where(last_i >= 0, np.asarray(b_years)[np.clip(last_i, 0, None)], -10**6)
+        last_obs = np.where(last_i >= 0, np.asarray(b_years)[np.clip(last_i, 0, None)], -(10**6))
         extra = max(0, max(need) - b_years[-1])
         b_years = b_years + list(range(b_years[-1] + 1, b_years[-1] + 1 + extra))
         B = np.concatenate([self.births_, np.full((A, extra), np.nan)], axis=1)
@@ -958,7 +1063,7 @@ class CohortModel:
         rng = np.random.default_rng(int(self.seed if seed is None else seed))
         # the averaging window: the last `window` transitions not dropped by `downweight`
         w = _year_weights(self.downweight, self.years_)
-        win = np.nonzero(w > 0)[0][-int(self.window):]
+        win = np.nonzero(w > 0)[0][-int(self.window) :]
         A, G = len(self.areas_), len(self.ncys_)
         if len(win) == 0:
             res_s = np.zeros((A, 1, G - 1))
@@ -1055,7 +1160,11 @@ class CohortModel:
             raise ConfigError(f"horizon = {H}: expected at least 1 year")
         A, G = len(self.areas_), len(self.ncys_)
         central, projected = self.forecast_cube(H, births)
-        hous = np.zeros_like(central) if housing is None else np.where(self.mask_[:, None, :], housing, 0.0)
+        hous = (
+            np.zeros_like(central)
+            if housing is None
+            else np.where(self.mask_[:, None, :], housing, 0.0)
+        )
         total = central + hous
         # births_projected: a cell rests on projected births if its cohort entered Reception
         # in a forecast year whose births were projected
@@ -1071,7 +1180,11 @@ class CohortModel:
         for c in cov:
             qs += [(1 - c) / 2, 1 - (1 - c) / 2]
         mult = np.ones((G, H, len(qs)))
-        em_cell = ncy_error_model if ncy_error_model is not None and not ncy_error_model.empty else error_model
+        em_cell = (
+            ncy_error_model
+            if ncy_error_model is not None and not ncy_error_model.empty
+            else error_model
+        )
         warn = []
         scale = np.ones((A, H, G))  # size widening of each cell's interval (log scale)
         if em_cell is None or em_cell.empty:
@@ -1090,7 +1203,9 @@ class CohortModel:
                     scale[:, :, gi] = em_cell.size_scale(key, hh[:, 0], inv, yrs, size_noise, eq=eq)
         # (A, H, G, Q); with size noise the multipliers are raised to each cell's power k
         m_ahgq = np.transpose(mult, (1, 0, 2))[None]
-        bounds = total[..., None] * (m_ahgq ** scale[..., None] if size_noise is not None else m_ahgq)
+        bounds = total[..., None] * (
+            m_ahgq ** scale[..., None] if size_noise is not None else m_ahgq
+        )
         # history and forecast stacked on the year axis, so np.nonzero walks the cells
         # already sorted by (area, year, ncy)
         Tn = len(self.years_)
@@ -1103,7 +1218,10 @@ class CohortModel:
         for p in nc.PHASES:
             gsel = [i for i, g in enumerate(self.ncys_) if nc.phase_of_ncy(g) == p]
             if gsel:
-                phase_tot[p] = (keep[:, :, gsel], np.where(keep[:, :, gsel], val[:, :, gsel], 0.0).sum(axis=2))
+                phase_tot[p] = (
+                    keep[:, :, gsel],
+                    np.where(keep[:, :, gsel], val[:, :, gsel], 0.0).sum(axis=2),
+                )
         draws, draw_scale = {}, {}
         if error_model is not None and not error_model.empty:
             for p in nc.PHASES:
@@ -1112,8 +1230,13 @@ class CohortModel:
                 if size_noise is not None and p in phase_tot and p in _SIZED_PHASES:
                     tot = phase_tot[p][1][:, Tn:]
                     draw_scale[p] = error_model.size_scale(
-                        p, hh[:, 0], 1.0 / np.maximum(tot, 1.0), noise_years(hh[:, 0], nc.PHASE_NCY[p]),
-                        size_noise, eq=eq)
+                        p,
+                        hh[:, 0],
+                        1.0 / np.maximum(tot, 1.0),
+                        noise_years(hh[:, 0], nc.PHASE_NCY[p]),
+                        size_noise,
+                        eq=eq,
+                    )
         ai, ti, gi = np.nonzero(keep)
         is_fc = ti >= Tn
         fi = np.clip(ti - Tn, 0, None)
@@ -1124,24 +1247,28 @@ class CohortModel:
 
         flat_fc = np.ravel_multi_index((ai, fi, gi), bounds.shape[:3])
 
-        years_all = np.concatenate([np.asarray(self.years_), np.arange(self.base_year_ + 1, self.base_year_ + H + 1)])
+        years_all = np.concatenate(
+            [np.asarray(self.years_), np.arange(self.base_year_ + 1, self.base_year_ + H + 1)]
+        )
         kinds = np.array([self.kind_[a] for a in self.areas_], dtype=object)
         ncy_codes = np.asarray(self.ncys_)[gi]
-        data = pd.DataFrame({
-            nc.AREA: np.asarray(self.areas_, dtype=object)[ai],
-            nc.YEAR: years_all[ti].astype("int64"),
-            nc.NCY: ncy_codes.astype("int64"),
-            nc.PHASE: _PHASE_LUT[np.clip(ncy_codes, 0, len(_PHASE_LUT) - 1)],
-            nc.PUPILS: v,
-            "pupils_lower": fc_or_hist(bounds[..., 0]),
-            "pupils_upper": fc_or_hist(bounds[..., 1]),
-            "pupils_lower_95": fc_or_hist(bounds[..., 2 if len(qs) > 2 else 0]),
-            "pupils_upper_95": fc_or_hist(bounds[..., 3 if len(qs) > 2 else 1]),
-            nc.KIND: np.where(is_fc, "forecast", kinds[ai]),
-            "births_projected": np.where(is_fc, bp.reshape(-1)[flat_fc], False).astype(bool),
-            "cohort": fc_or_hist(central),
-            "housing": np.where(is_fc, hous.reshape(-1)[flat_fc], 0.0),
-        })
+        data = pd.DataFrame(
+            {
+                nc.AREA: np.asarray(self.areas_, dtype=object)[ai],
+                nc.YEAR: years_all[ti].astype("int64"),
+                nc.NCY: ncy_codes.astype("int64"),
+                nc.PHASE: _PHASE_LUT[np.clip(ncy_codes, 0, len(_PHASE_LUT) - 1)],
+                nc.PUPILS: v,
+                "pupils_lower": fc_or_hist(bounds[..., 0]),
+                "pupils_upper": fc_or_hist(bounds[..., 1]),
+                "pupils_lower_95": fc_or_hist(bounds[..., 2 if len(qs) > 2 else 0]),
+                "pupils_upper_95": fc_or_hist(bounds[..., 3 if len(qs) > 2 else 1]),
+                nc.KIND: np.where(is_fc, "forecast", kinds[ai]),
+                "births_projected": np.where(is_fc, bp.reshape(-1)[flat_fc], False).astype(bool),
+                "cohort": fc_or_hist(central),
+                "housing": np.where(is_fc, hous.reshape(-1)[flat_fc], 0.0),
+            }
+        )
         data["tier"] = _tier_column(data, tiers)
         data = data[list(FORECAST_COLUMNS)]
         # phase totals from the arrays (sorted by area, phase, year like a groupby)
@@ -1149,22 +1276,35 @@ class CohortModel:
         for p in sorted(phase_tot):
             k, tot = phase_tot[p]
             pa, py = np.nonzero(k.any(axis=2))
-            parts.append(pd.DataFrame({
-                nc.AREA: np.asarray(self.areas_, dtype=object)[pa], nc.PHASE: p,
-                nc.YEAR: years_all[py].astype("int64"), nc.PUPILS: tot[pa, py],
-                nc.KIND: np.where(py >= Tn, "forecast", kinds[pa]),
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        nc.AREA: np.asarray(self.areas_, dtype=object)[pa],
+                        nc.PHASE: p,
+                        nc.YEAR: years_all[py].astype("int64"),
+                        nc.PUPILS: tot[pa, py],
+                        nc.KIND: np.where(py >= Tn, "forecast", kinds[pa]),
+                    }
+                )
+            )
         totals = pd.concat(parts, ignore_index=True) if parts else None
         if totals is not None:
-            totals = totals.sort_values([nc.AREA, nc.PHASE, nc.YEAR], kind="stable").reset_index(drop=True)
+            totals = totals.sort_values([nc.AREA, nc.PHASE, nc.YEAR], kind="stable").reset_index(
+                drop=True
+            )
         all_notes = list(notes)
         if bp.any():
             first_bp = self.base_year_ + 1 + int(np.argmax(projected.any(axis=0)))
-            method = (f"{_BIRTHS_METHODS.get(self.births_method, self.births_method)} "
-                      f"(births_method {self.births_method!r})")
-            how = ("births supplied to the forecast (such as the nowcast) where given, then "
-                   f"births projected by {method}" if births is not None and len(births)
-                   else f"births projected by {method}")
+            method = (
+                f"{_BIRTHS_METHODS.get(self.births_method, self.births_method)} "
+                f"(births_method {self.births_method!r})"
+            )
+            how = (
+                "births supplied to the forecast (such as the nowcast) where given, then "
+                f"births projected by {method}"
+                if births is not None and len(births)
+                else f"births projected by {method}"
+            )
             all_notes.append(
                 f"Reception from {nc.academic_year_label(first_bp)} on rests on births not in the "
                 f"births file: {how}; those cells are marked as resting on projected births "
@@ -1192,10 +1332,13 @@ class CohortModel:
 #: The defaults (the constructor's), chosen by the rolling-origin backtest on the 14 West
 #: Midlands authorities (docs/forecast.md). Change them in the ``[forecast]`` section of a
 #: model definition or as keyword arguments.
-DEFAULT_PARAMS: Mapping[str, Any] = MappingProxyType({
-    name: p.default for name, p in inspect.signature(CohortModel.__init__).parameters.items()
-    if name != "self"
-})
+DEFAULT_PARAMS: Mapping[str, Any] = MappingProxyType(
+    {
+        name: p.default
+        for name, p in inspect.signature(CohortModel.__init__).parameters.items()
+        if name != "self"
+    }
+)
 
 #: DfE phase of year groups 0..14 (None beyond Y13)
 _PHASE_LUT = np.array([nc.phase_of_ncy(g) for g in range(0, 15)], dtype=object)
@@ -1212,11 +1355,12 @@ def _members(members, name: str) -> tuple:
     out = []
     for m in members or ():
         if isinstance(m, str) or len(m) not in (2, 3):
-            raise ConfigError(f"{name}: member {m!r}: expected (window, method), e.g. (3, \"mean\")")
+            raise ConfigError(f'{name}: member {m!r}: expected (window, method), e.g. (3, "mean")')
         win, meth = int(m[0]), str(m[1])
         if win < 1 or meth not in cohort.AVERAGE_METHODS:
-            raise ConfigError(f"{name}: member {m!r}: expected window >= 1 and method in "
-                              f"{cohort.AVERAGE_METHODS}")
+            raise ConfigError(
+                f"{name}: member {m!r}: expected window >= 1 and method in {cohort.AVERAGE_METHODS}"
+            )
         out.append((win, meth) + ((float(m[2]),) if len(m) == 3 else ()))
     return tuple(out)
 
@@ -1234,11 +1378,13 @@ def _year_weights(downweight: Mapping[int, float] | None, years: list[int]) -> n
 def _by_columns(groups):
     """One ratio averager from ``[(columns, averager), ...]``: each group of transitions (a
     boolean mask on the last axis) averaged by its own averager, bound to that group's sizes."""
+
     def average(r):
         out = np.empty(r.shape[:1] + r.shape[2:])
         for cols, avg in groups:
             out[..., cols] = avg(r[..., cols])
         return out
+
     return average
 
 
@@ -1291,14 +1437,19 @@ def forecast_params(config, **overrides) -> dict[str, Any]:
         if key in sec and sec[key] != params[key]:
             raise ConfigError(
                 f"{config.shown_path}: [forecast] {key} = {sec[key]!r}: [assumptions] {key} = "
-                f"{params[key]!r}" + ("" if key in given else " (its default)")
+                f"{params[key]!r}"
+                + ("" if key in given else " (its default)")
                 + "; expected one value, in [assumptions] (the plan and the report read it "
-                "there, so two values would make them cover different years)")
+                "there, so two values would make them cover different years)"
+            )
     for src_name, src in (("[forecast]", sec), ("overrides", overrides)):
         for k, v in src.items():
             if k not in params:
-                where = (f"{config.shown_path}: [forecast]" if src_name == "[forecast]" else
-                         "keyword argument (run_forecast / forecast_params)")
+                where = (
+                    f"{config.shown_path}: [forecast]"
+                    if src_name == "[forecast]"
+                    else "keyword argument (run_forecast / forecast_params)"
+                )
                 raise ConfigError(
                     f"{where}: unknown forecast parameter {k!r}; expected one of "
                     f"{', '.join(sorted(params))}"
@@ -1318,39 +1469,80 @@ def forecast_params(config, **overrides) -> dict[str, Any]:
     return params
 
 
-
-
 #: Checks of the :data:`DEFAULT_PARAMS` a model definition can set:
 #: name -> (test, what was expected).
-_PARAM_CHECKS: Mapping[str, tuple[Any, str]] = MappingProxyType({
-    **{k: (lambda v: is_whole(v) and 1 <= v <= 50, "a whole number of years, 1..50")
-       for k in ("window", "reception_window", "reception_trend_window", "drift_lookback")},
-    **{k: (lambda v: v in cohort.AVERAGE_METHODS, f"one of {', '.join(cohort.AVERAGE_METHODS)}")
-       for k in ("method", "reception_method")},
-    **{k: (lambda v: is_number(v) and v > 0, "a half-life in years > 0")
-       for k in ("halflife", "secondary_halflife")},
-    **{k: (lambda v: is_number(v) and 0 <= v <= 1, "a weight in [0, 1]")
-       for k in ("shrinkage", "reception_shrinkage", "secondary_shrinkage", "reception_trend",
-                 "drift", "reception_drift", "staying_on_drift", "primary_drift", "rebound")},
-    "shrinkage_method": (lambda v: v in cohort.SHRINKAGE_METHODS,
-                         f"one of {', '.join(cohort.SHRINKAGE_METHODS)}"),
-    "rebound_pooled": (lambda v: isinstance(v, bool), "true or false"),
-    "births_method": (lambda v: v in ("holt_fixed", "holt_damped", "drift", "flat"),
-                      "one of holt_fixed, holt_damped, drift, flat"),
-    "horizon": (lambda v: is_whole(v) and 1 <= v <= 30, "a whole number of years, 1..30"),
-    "coverage": (lambda v: isinstance(v, (list, tuple)) and len(v) >= 1
-                 and all(is_number(c) and 0 < c < 1 for c in v),
-                 "a list of interval coverages, each a fraction in (0, 1), e.g. [0.8, 0.95]"),
-    "draws": (lambda v: is_whole(v) and v >= 1, "a whole number of draws >= 1, e.g. 1000"),
-    "seed": (lambda v: is_whole(v) and v >= 0, "a whole number >= 0"),
-    "ncys": (lambda v: isinstance(v, (list, tuple)) and len(v) >= 1
-             and all(is_whole(g) for g in v) and [int(g) for g in v] == list(range(len(v))),
-             "consecutive year groups from Reception (0), e.g. [0, 1, ..., 13]"),
-    "downweight": (lambda v: isinstance(v, Mapping) and all(
-        str(k).strip().lstrip("-").isdigit() and is_number(w) and 0 <= w <= 1
-        for k, w in v.items()),
-        "a table {academic year = weight in [0, 1]}, e.g. { 2020 = 0.0 }"),
-})
+_PARAM_CHECKS: Mapping[str, tuple[Any, str]] = MappingProxyType(
+    {
+        **{
+            k: (lambda v: is_whole(v) and 1 <= v <= 50, "a whole number of years, 1..50")
+            for k in ("window", "reception_window", "reception_trend_window", "drift_lookback")
+        },
+        **{
+            k: (
+                lambda v: v in cohort.AVERAGE_METHODS,
+                f"one of {', '.join(cohort.AVERAGE_METHODS)}",
+            )
+            for k in ("method", "reception_method")
+        },
+        **{
+            k: (lambda v: is_number(v) and v > 0, "a half-life in years > 0")
+            for k in ("halflife", "secondary_halflife")
+        },
+        **{
+            k: (lambda v: is_number(v) and 0 <= v <= 1, "a weight in [0, 1]")
+            for k in (
+                "shrinkage",
+                "reception_shrinkage",
+                "secondary_shrinkage",
+                "reception_trend",
+                "drift",
+                "reception_drift",
+                "staying_on_drift",
+                "primary_drift",
+                "rebound",
+            )
+        },
+        "shrinkage_method": (
+            lambda v: v in cohort.SHRINKAGE_METHODS,
+            f"one of {', '.join(cohort.SHRINKAGE_METHODS)}",
+        ),
+        "rebound_pooled": (lambda v: isinstance(v, bool), "true or false"),
+        "births_method": (
+            lambda v: v in ("holt_fixed", "holt_damped", "drift", "flat"),
+            "one of holt_fixed, holt_damped, drift, flat",
+        ),
+        "horizon": (lambda v: is_whole(v) and 1 <= v <= 30, "a whole number of years, 1..30"),
+        "coverage": (
+            lambda v: (
+                isinstance(v, (list, tuple))
+                and len(v) >= 1
+                and all(is_number(c) and 0 < c < 1 for c in v)
+            ),
+            "a list of interval coverages, each a fraction in (0, 1), e.g. [0.8, 0.95]",
+        ),
+        "draws": (lambda v: is_whole(v) and v >= 1, "a whole number of draws >= 1, e.g. 1000"),
+        "seed": (lambda v: is_whole(v) and v >= 0, "a whole number >= 0"),
+        "ncys": (
+            lambda v: (
+                isinstance(v, (list, tuple))
+                and len(v) >= 1
+                and all(is_whole(g) for g in v)
+                and [int(g) for g in v] == list(range(len(v)))
+            ),
+            "consecutive year groups from Reception (0), e.g. [0, 1, ..., 13]",
+        ),
+        "downweight": (
+            lambda v: (
+                isinstance(v, Mapping)
+                and all(
+                    str(k).strip().lstrip("-").isdigit() and is_number(w) and 0 <= w <= 1
+                    for k, w in v.items()
+                )
+            ),
+            "a table {academic year = weight in [0, 1]}, e.g. { 2020 = 0.0 }",
+        ),
+    }
+)
 
 
 def check_param(name: str, value: Any, where: str = "[forecast]") -> None:
@@ -1362,7 +1554,10 @@ def check_param(name: str, value: Any, where: str = "[forecast]") -> None:
         One line: ``where``, the parameter, the value found and what was expected.
     """
     check = _PARAM_CHECKS.get(name)
-    if name in ("secondary_halflife", "secondary_shrinkage", "reception_shrinkage") and value is None:
+    if (
+        name in ("secondary_halflife", "secondary_shrinkage", "reception_shrinkage")
+        and value is None
+    ):
         return
     if check is not None:
         ok, expected = check
@@ -1372,8 +1567,9 @@ def check_param(name: str, value: Any, where: str = "[forecast]") -> None:
         try:
             _members(value, name)
         except (ConfigError, TypeError, ValueError) as exc:
-            raise ConfigError(f"{where} {name} = {value!r}: expected a list of [window, method] "
-                              f"pairs ({exc})") from exc
+            raise ConfigError(
+                f"{where} {name} = {value!r}: expected a list of [window, method] pairs ({exc})"
+            ) from exc
 
 
 def housing_routes(config) -> tuple[dict, dict]:
@@ -1381,10 +1577,16 @@ def housing_routes(config) -> tuple[dict, dict]:
     :func:`~sufficiency.housing.housing_pupils`'s ``route`` (a primary area's dwellings
     send their secondary pupils where its Year 6 goes) and ``onward`` (from a middle-school
     area, the year groups it does not teach go where its last year group goes)."""
-    route = {a.code: dict(a.transfer) for a in config.areas
-             if a.phase == "primary" and a.transfer and a.transfer_ncy == 6}
-    onward = {a.code: (dict(a.transfer), a.ncys) for a in config.areas
-              if a.phase == "secondary" and a.ends_early and a.transfer}
+    route = {
+        a.code: dict(a.transfer)
+        for a in config.areas
+        if a.phase == "primary" and a.transfer and a.transfer_ncy == 6
+    }
+    onward = {
+        a.code: (dict(a.transfer), a.ncys)
+        for a in config.areas
+        if a.phase == "secondary" and a.ends_early and a.transfer
+    }
     return route, onward
 
 
@@ -1456,36 +1658,51 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     if inputs.housing is not None and len(inputs.housing):
         years = list(range(inputs.base_year + 1, inputs.base_year + H + 1))
         route, onward = housing_routes(cfg)
-        hp = housing_pupils(inputs.housing, model.areas_, years, model.ncys_, yields, arrival,
-                            route=route, onward=onward)
+        hp = housing_pupils(
+            inputs.housing,
+            model.areas_,
+            years,
+            model.ncys_,
+            yields,
+            arrival,
+            route=route,
+            onward=onward,
+        )
         in_area = set(inputs.housing[nc.AREA].astype(str))
         sec_rows = sorted(in_area & {a.code for a in cfg.areas if a.phase == "secondary"})
         if sec_rows and route:
-            msg = (f"housing in secondary area(s) {', '.join(sec_rows)}: only their secondary and sixth-form "
-                   "pupils are counted (no primary area is named for them); list each site once, "
-                   "in its primary planning area, whose Year 6 transfer shares take its "
-                   "secondary pupils on (listing it in both counts them twice)")
+            msg = (
+                f"housing in secondary area(s) {', '.join(sec_rows)}: only their secondary and sixth-form "
+                "pupils are counted (no primary area is named for them); list each site once, "
+                "in its primary planning area, whose Year 6 transfer shares take its "
+                "secondary pupils on (listing it in both counts them twice)"
+            )
             warnings.warn(msg, DataQualityWarning, stacklevel=2)
             notes.append("Housing: " + msg + ".")
         if route and in_area & set(route):
-            notes.append("Housing: the secondary and sixth-form pupils of dwellings in a primary "
-                         "area are counted in the secondary areas its Year 6 transfers to, in "
-                         "its transfer shares.")
+            notes.append(
+                "Housing: the secondary and sixth-form pupils of dwellings in a primary "
+                "area are counted in the secondary areas its Year 6 transfers to, in "
+                "its transfer shares."
+            )
         # (a middle-school area's later year groups go on: see housing_routes)
-        part = sorted(set(inputs.housing[nc.AREA].astype(str))
-                      & {a.code for a in cfg.areas if a.year_groups} - set(onward))
+        part = sorted(
+            set(inputs.housing[nc.AREA].astype(str))
+            & {a.code for a in cfg.areas if a.year_groups} - set(onward)
+        )
         if part:
-            msg = (f"housing in area(s) {', '.join(part)}, "
-                   "whose schools teach only some year groups of their phase: the yield's "
-                   "pupils in the other year groups (a first-school area's Years 5-6, say) are "
-                   "left out, not sent on to the areas that teach them; give the dwellings' "
-                   "pupils for those years as housing rows of those areas")
+            msg = (
+                f"housing in area(s) {', '.join(part)}, "
+                "whose schools teach only some year groups of their phase: the yield's "
+                "pupils in the other year groups (a first-school area's Years 5-6, say) are "
+                "left out, not sent on to the areas that teach them; give the dwellings' "
+                "pupils for those years as housing rows of those areas"
+            )
             warnings.warn(msg, DataQualityWarning, stacklevel=2)  # the CLI prints it once
             notes.append("Housing: " + msg + ".")
         # said in words (a Telford and Wrekin trial's report Method read the Python dict
         # "{'primary': 20.0, 'secondary': 15.0, 'sixth_form': 6.0}")
-        per_phase = joined([f"{v:g} {k.replace('_', '-')}"
-                            for k, v in yields.items()])
+        per_phase = joined([f"{v:g} {k.replace('_', '-')}" for k, v in yields.items()])
         when = joined([f"{share:.0%} {_arrival_year(k)}" for k, share in enumerate(arrival)])
         notes.append(
             f"Housing: pupils from dwelling completions added with yields per 100 dwellings of "
@@ -1500,10 +1717,17 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     calib = calibration_history(inputs)
     errors, source = calibration_errors(inputs, params, history=calib)
     em_phase = ErrorModel.from_errors(errors, "phase", source)
-    em_ncy = ErrorModel.from_errors(errors.dropna(subset=["ncy"]) if "ncy" in errors else errors.iloc[:0],
-                                    "ncy", source) if "ncy" in errors.columns else None
+    em_ncy = (
+        ErrorModel.from_errors(
+            errors.dropna(subset=["ncy"]) if "ncy" in errors else errors.iloc[:0], "ncy", source
+        )
+        if "ncy" in errors.columns
+        else None
+    )
     noise = calibration_size_noise(inputs, params, history=calib)
-    notes.append(f"Intervals: empirical quantiles of {source}, by horizon and phase (cells: by year group).")
+    notes.append(
+        f"Intervals: empirical quantiles of {source}, by horizon and phase (cells: by year group)."
+    )
     notes.append(
         "Intervals are widened for areas smaller than the calibration areas by the noise of "
         "small numbers, the pupils who move in and out one by one: a year group's change in "
@@ -1532,13 +1756,29 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     from .io._common import Provenance
 
     prov = tuple(inputs.provenance) + (
-        Provenance("forecast_errors", "(backtest)", "", "backtest.calibration_errors", len(errors),
-                   (), "derived", "sufficiency", source),
+        Provenance(
+            "forecast_errors",
+            "(backtest)",
+            "",
+            "backtest.calibration_errors",
+            len(errors),
+            (),
+            "derived",
+            "sufficiency",
+            source,
+        ),
     )
     res = model.predict(
-        H, births=inputs.births_nowcast, housing=hp, error_model=em_phase,
-        ncy_error_model=em_ncy, size_noise=noise, tiers=tiers,
-        provenance=prov, notes=tuple(notes), area_names=cfg.area_names,
+        H,
+        births=inputs.births_nowcast,
+        housing=hp,
+        error_model=em_phase,
+        ncy_error_model=em_ncy,
+        size_noise=noise,
+        tiers=tiers,
+        provenance=prov,
+        notes=tuple(notes),
+        area_names=cfg.area_names,
     )
     ws = tuple(str(w.message) for w in caught) + res.warnings
     return replace(res, config={**res.config, "model": cfg.name}, warnings=ws)
@@ -1546,5 +1786,10 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
 
 def _arrival_year(k: int) -> str:
     """``"in the year of completion"``, ``"the year after"``, ``"2 years after"``."""
-    return ("in the year of completion" if k == 0 else "the year after" if k == 1
-            else f"{k} years after")
+    return (
+        "in the year of completion"
+        if k == 0
+        else "the year after"
+        if k == 1
+        else f"{k} years after"
+    )

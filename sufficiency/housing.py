@@ -45,9 +45,13 @@ def housing_settings(section: Mapping) -> tuple[dict[str, float], tuple[float, .
     yields = dict(DEFAULT_YIELDS)
     for k, v in dict(section.get("yields", {})).items():
         if k not in nc.PHASES:
-            raise ConfigError(f"[forecast.housing] yields: unknown phase {k!r}; expected {nc.PHASES}")
+            raise ConfigError(
+                f"[forecast.housing] yields: unknown phase {k!r}; expected {nc.PHASES}"
+            )
         if not isinstance(v, (int, float)) or v < 0:
-            raise ConfigError(f"[forecast.housing] yields.{k} = {v!r}: expected pupils per 100 dwellings >= 0")
+            raise ConfigError(
+                f"[forecast.housing] yields.{k} = {v!r}: expected pupils per 100 dwellings >= 0"
+            )
         yields[k] = float(v)
     arrival = tuple(float(x) for x in section.get("arrival", DEFAULT_ARRIVAL))
     if not arrival or any(x < 0 for x in arrival) or abs(sum(arrival) - 1) > 1e-6:
@@ -132,8 +136,10 @@ def housing_pupils(
             j = idx.get(str(to))
             if j is not None:
                 R[i, j] += float(share)
-    out = np.where(later[None, None, :], (R.T @ arrived)[:, :, None], arrived[:, :, None]) \
+    out = (
+        np.where(later[None, None, :], (R.T @ arrived)[:, :, None], arrived[:, :, None])
         * per_g[None, None, :]
+    )
     if not onward:
         return out
     # year groups a routed pupil's first secondary area does not teach go on (middle ->

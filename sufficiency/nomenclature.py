@@ -43,7 +43,9 @@ __all__ = [
     "NCY_MIN",
     "NCY_MAX",
     "NCY_RECEPTION",
-    "NCY_LABELS", "parse_ncy_label", "parse_academic_year_label",
+    "NCY_LABELS",
+    "parse_ncy_label",
+    "parse_academic_year_label",
     "PHASES",
     "PHASE_NCY",
     "SCHOOL_PHASES",
@@ -272,19 +274,27 @@ def year_groups_from_names(names, lo, hi):
     lo = np.asarray(lo, dtype=int).copy()
     hi = np.asarray(hi, dtype=int).copy()
     # "First" as a kind of school, not "First Steps Primary" (any case)
-    is_first = (named.str.contains(r"(?i)\bfirst\b", regex=True)
-                & ~named.str.contains(r"(?i)\b(?:primary|infants?|juniors?)\b|\bfirst\s+steps\b",
-                                      regex=True)).to_numpy(dtype=bool)
+    is_first = (
+        named.str.contains(r"(?i)\bfirst\b", regex=True)
+        & ~named.str.contains(
+            r"(?i)\b(?:primary|infants?|juniors?)\b|\bfirst\s+steps\b", regex=True
+        )
+    ).to_numpy(dtype=bool)
     is_middle = named.str.contains(r"(?i)\bmiddle\b", regex=True).to_numpy(dtype=bool)
     first = is_first & ~is_middle & (lo == NCY_RECEPTION) & (hi == 6)
     both = is_first & is_middle & (lo == 5)
     # an infant school (not "infant and junior") teaches R-Y2, a junior school Y3-Y6
-    is_infant = named.str.contains(r"(?i)\binfants?'?\s+(?:and\s+nursery\s+)?(?:school|academy)\b",
-                                   regex=True).to_numpy(dtype=bool)
-    is_junior = named.str.contains(r"(?i)\bjuniors?'?\s+(?:school|academy)\b",
-                                   regex=True).to_numpy(dtype=bool)
-    other = named.str.contains(r"(?i)\b(?:primary|senior|infants?\s+and\s+juniors?|"
-                               r"juniors?\s+and\s+infants?)\b", regex=True).to_numpy(dtype=bool)
+    is_infant = named.str.contains(
+        r"(?i)\binfants?'?\s+(?:and\s+nursery\s+)?(?:school|academy)\b", regex=True
+    ).to_numpy(dtype=bool)
+    is_junior = named.str.contains(r"(?i)\bjuniors?'?\s+(?:school|academy)\b", regex=True).to_numpy(
+        dtype=bool
+    )
+    other = named.str.contains(
+        r"(?i)\b(?:primary|senior|infants?\s+and\s+juniors?|"
+        r"juniors?\s+and\s+infants?)\b",
+        regex=True,
+    ).to_numpy(dtype=bool)
     is_infant &= ~other
     is_junior &= ~other
     full = (lo == NCY_RECEPTION) & (hi == 6)
@@ -304,15 +314,20 @@ def named_year_groups(schools: pd.DataFrame) -> pd.DataFrame:
     marking the rows changed. The inputs of a model with split areas and the report's area
     pages and Capacity sheet all read it, so they agree."""
     out = schools.copy()
-    named = (np.array(out["ncy_named"].fillna(False).astype(bool), dtype=bool)
-             if "ncy_named" in out else np.zeros(len(out), bool))
+    named = (
+        np.array(out["ncy_named"].fillna(False).astype(bool), dtype=bool)
+        if "ncy_named" in out
+        else np.zeros(len(out), bool)
+    )
     if {"ncy_min", "ncy_max"} <= set(out.columns):
         # primary rows whose year groups are known (a missing one stays missing)
-        pri = ((out[PHASE] == "primary") & out["ncy_min"].notna()
-               & out["ncy_max"].notna()).to_numpy()
+        pri = (
+            (out[PHASE] == "primary") & out["ncy_min"].notna() & out["ncy_max"].notna()
+        ).to_numpy()
         names = (out["school_name"] if "school_name" in out else out[SCHOOL]).astype(str)
-        lo, hi, changed = year_groups_from_names(names[pri], out.loc[pri, "ncy_min"],
-                                                 out.loc[pri, "ncy_max"])
+        lo, hi, changed = year_groups_from_names(
+            names[pri], out.loc[pri, "ncy_min"], out.loc[pri, "ncy_max"]
+        )
         out.loc[pri, "ncy_min"], out.loc[pri, "ncy_max"] = lo, hi
         named[pri] |= np.asarray(changed, bool)
     out["ncy_named"] = named

@@ -141,8 +141,14 @@ SCHEMAS: Mapping[str, Schema] = MappingProxyType(
                 _c(nc.SCHOOL, "str", "", True, "school id (DfE LAEstab)"),
                 _c("school_name", "str", "", False, "school name"),
                 _c(nc.AREA, "str", "", True, "planning area id"),
-                _c(nc.PHASE, "str", "", True, "primary | secondary (DfE phase of places)",
-                   values=("primary", "secondary")),
+                _c(
+                    nc.PHASE,
+                    "str",
+                    "",
+                    True,
+                    "primary | secondary (DfE phase of places)",
+                    values=("primary", "secondary"),
+                ),
                 _c("ncy_min", "int", "year group", True, "lowest year group taught"),
                 _c("ncy_max", "int", "year group", True, "highest year group taught"),
                 _c(nc.CAPACITY, "float", "places", True, "net capacity for this phase", True),
@@ -199,8 +205,14 @@ SCHEMAS: Mapping[str, Schema] = MappingProxyType(
             (
                 _c(nc.AREA, "str", "", True, "authority id"),
                 _c(nc.YEAR, "int", "calendar year", True, "January of the count"),
-                _c("age_group", "str", "", True, "two_year_olds | three_and_four_year_olds",
-                   values=("two_year_olds", "three_and_four_year_olds")),
+                _c(
+                    "age_group",
+                    "str",
+                    "",
+                    True,
+                    "two_year_olds | three_and_four_year_olds",
+                    values=("two_year_olds", "three_and_four_year_olds"),
+                ),
                 _c("children", "float", "children [count]", False, "children taking up", True),
                 _c("takeup", "float", "fraction", True, "share of eligible children", True),
                 _SOURCE,
@@ -256,11 +268,18 @@ def raise_rows_error(
     if column in frame.columns:
         # a blank cell is said so, not shown as the 'nan' it is read as (a Walsall trial's
         # capacity file with an emptied cell: "missing value (value(s) nan)")
-        shown = ["blank" if pd.isna(v) or not str(v).strip() else repr(str(v))
-                 for v in frame.loc[mask, column]]
+        shown = [
+            "blank" if pd.isna(v) or not str(v).strip() else repr(str(v))
+            for v in frame.loc[mask, column]
+        ]
         vals = list(dict.fromkeys(shown))[:_MAX_ROWS_SHOWN]
-        values = (" (blank)" if vals == ["blank"]
-                  else " (value(s) " + ", ".join(vals) + ")" if vals else "")
+        values = (
+            " (blank)"
+            if vals == ["blank"]
+            else " (value(s) " + ", ".join(vals) + ")"
+            if vals
+            else ""
+        )
     msg = (
         f"{source}: column {label if label else repr(column)}: {problem}{values} in {n} row(s) "
         f"({_row_numbers(frame, mask)}); expected {expected}."
@@ -269,12 +288,20 @@ def raise_rows_error(
         msg += f" {fix}"
     show_cols = [c for c in frame.columns if c != "_line"]
     if len(show_cols) > 10:  # wide published files: show the offending column and a few others
-        show_cols = ([column] if column in show_cols else []) + [c for c in show_cols[:8] if c != column]
+        show_cols = ([column] if column in show_cols else []) + [
+            c for c in show_cols[:8] if c != column
+        ]
     raise SchemaError(msg + "\n" + _head(frame, mask, show_cols))
 
 
-def _categories(frame: pd.DataFrame, values: pd.Series, missing: np.ndarray, col: Column,
-                source: str, label: str | None) -> pd.Series:
+def _categories(
+    frame: pd.DataFrame,
+    values: pd.Series,
+    missing: np.ndarray,
+    col: Column,
+    source: str,
+    label: str | None,
+) -> pd.Series:
     """Check a category column against ``col.values``; fold case differences (logged).
 
     A value no later step knows (``Primary``, ``3-4``) would otherwise be carried as a
@@ -283,17 +310,28 @@ def _categories(frame: pd.DataFrame, values: pd.Series, missing: np.ndarray, col
     allowed = {v.lower(): v for v in col.values}
     text = values.astype("string")
     folded = text.str.lower().map(allowed, na_action="ignore")
-    bad = (folded.isna().to_numpy(dtype=bool) & ~missing)
+    bad = folded.isna().to_numpy(dtype=bool) & ~missing
     if bad.any():
-        raise_rows_error(source, col.name, frame, bad, "unknown value",
-                         "one of " + ", ".join(repr(v) for v in col.values), label=label)
+        raise_rows_error(
+            source,
+            col.name,
+            frame,
+            bad,
+            "unknown value",
+            "one of " + ", ".join(repr(v) for v in col.values),
+            label=label,
+        )
     changed = ~missing & (folded.astype(object) != values.astype(object)).to_numpy(dtype=bool)
     if changed.any():
         pairs = sorted({(str(a), str(b)) for a, b in zip(values[changed], folded[changed])})
         logger.warning(
-            "%s: column %s: %s read as %s (%d row(s), %s)", source, label or repr(col.name),
-            ", ".join(repr(a) for a, _ in pairs[:5]), ", ".join(repr(b) for _, b in pairs[:5]),
-            int(changed.sum()), _row_numbers(frame, changed),
+            "%s: column %s: %s read as %s (%d row(s), %s)",
+            source,
+            label or repr(col.name),
+            ", ".join(repr(a) for a, _ in pairs[:5]),
+            ", ".join(repr(b) for _, b in pairs[:5]),
+            int(changed.sum()),
+            _row_numbers(frame, changed),
         )
     return folded.astype(object).where(~missing, None)
 
@@ -317,7 +355,9 @@ def readable_numbers(values: pd.Series, column: str = "") -> pd.Series:
     if values.dtype != object and not pd.api.types.is_string_dtype(values):
         return values
     text = values.astype("string").str.strip()
-    out = text.where(~text.str.fullmatch(_THOUSANDS).fillna(False), text.str.replace(",", "", regex=False))
+    out = text.where(
+        ~text.str.fullmatch(_THOUSANDS).fillna(False), text.str.replace(",", "", regex=False)
+    )
     parse = {nc.YEAR: nc.parse_academic_year_label, nc.NCY: nc.parse_ncy_label}.get(column)
     if parse is not None:
         uniq = out.dropna().unique()
@@ -328,19 +368,23 @@ def readable_numbers(values: pd.Series, column: str = "") -> pd.Series:
     return out.astype(object).where(values.notna(), values)
 
 
-def _coerce(frame: pd.DataFrame, col: Column, source: str, label: str | None = None,
-            labels: bool = False) -> pd.Series:
+def _coerce(
+    frame: pd.DataFrame, col: Column, source: str, label: str | None = None, labels: bool = False
+) -> pd.Series:
     s = frame[col.name]
     if col.dtype == "str":
         missing = s.isna().to_numpy()
         if col.required and missing.any():
-            raise_rows_error(source, col.name, frame, missing, "missing value", "a non-empty value", label=label)
+            raise_rows_error(
+                source, col.name, frame, missing, "missing value", "a non-empty value", label=label
+            )
         if pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
             # text only: strip each distinct value once (area codes repeat a few values)
             codes, uniq = pd.factorize(s, use_na_sentinel=True)
             text = pd.Index(uniq, dtype=object).str.strip().to_numpy(dtype=object)
-            out = pd.Series(np.take(np.append(text, None), codes), index=s.index,
-                            dtype=object).where(~missing, None)
+            out = pd.Series(
+                np.take(np.append(text, None), codes), index=s.index, dtype=object
+            ).where(~missing, None)
         else:  # numbers among them: 1 and 1.0 would share a code, so convert each value
             out = s.astype("string").str.strip().astype(object).where(~missing, None)
         if col.values:
@@ -350,15 +394,28 @@ def _coerce(frame: pd.DataFrame, col: Column, source: str, label: str | None = N
     num = pd.to_numeric(s, errors="coerce")
     bad = num.isna().to_numpy() & s.notna().to_numpy()
     if bad.any():
-        raise_rows_error(source, col.name, frame, bad, "non-numeric value",
-                         f"a number ({col.unit}){_NUMBER_HINTS.get(col.name, '') if labels else ''}", label=label)
+        raise_rows_error(
+            source,
+            col.name,
+            frame,
+            bad,
+            "non-numeric value",
+            f"a number ({col.unit}){_NUMBER_HINTS.get(col.name, '') if labels else ''}",
+            label=label,
+        )
     missing = num.isna().to_numpy()
     if col.required and missing.any():
-        raise_rows_error(source, col.name, frame, missing, "missing value", f"a number ({col.unit})", label=label)
+        raise_rows_error(
+            source, col.name, frame, missing, "missing value", f"a number ({col.unit})", label=label
+        )
     if col.dtype == "int":
-        frac = ~missing & (np.abs(num.to_numpy(dtype=float) - np.round(num.to_numpy(dtype=float))) > 1e-9)
+        frac = ~missing & (
+            np.abs(num.to_numpy(dtype=float) - np.round(num.to_numpy(dtype=float))) > 1e-9
+        )
         if frac.any():
-            raise_rows_error(source, col.name, frame, frac, "non-integer value", "a whole number", label=label)
+            raise_rows_error(
+                source, col.name, frame, frac, "non-integer value", "a whole number", label=label
+            )
         if missing.any():
             return num.astype("Int64")
         return num.astype("int64")
@@ -367,7 +424,9 @@ def _coerce(frame: pd.DataFrame, col: Column, source: str, label: str | None = N
     out = num.astype("float64")
     if not np.isfinite(out.to_numpy()[~missing]).all():
         badf = ~missing & ~np.isfinite(out.to_numpy())
-        raise_rows_error(source, col.name, frame, badf, "infinite value", "a finite number", label=label)
+        raise_rows_error(
+            source, col.name, frame, badf, "infinite value", "a finite number", label=label
+        )
     return out
 
 
@@ -390,13 +449,19 @@ def _gap(present: list[int]) -> tuple[str, list[int]]:
             runs.append([y])
     main = max(range(len(runs)), key=lambda i: len(runs[i]))
     holes = sorted(set(range(present[0], present[-1] + 1)) - set(present))
-    hole_txt = (f"{holes[0]}..{holes[-1]}" if len(holes) > 1 and holes[-1] - holes[0] + 1 == len(holes)
-                else ", ".join(map(str, holes[:10])) + (" ..." if len(holes) > 10 else ""))
+    hole_txt = (
+        f"{holes[0]}..{holes[-1]}"
+        if len(holes) > 1 and holes[-1] - holes[0] + 1 == len(holes)
+        else ", ".join(map(str, holes[:10])) + (" ..." if len(holes) > 10 else "")
+    )
     stray = [r for i, r in enumerate(runs) if i != main and len(r) == 1]
     if stray and len(runs) == len(stray) + 1:
         ys = [r[0] for r in stray]
-        return (f"year(s) {', '.join(map(str, ys))} stand apart from {_span(runs[main])} "
-                f"(missing {hole_txt}): a mistyped year?", ys)
+        return (
+            f"year(s) {', '.join(map(str, ys))} stand apart from {_span(runs[main])} "
+            f"(missing {hole_txt}): a mistyped year?",
+            ys,
+        )
     a, b = runs[0], runs[1]
     return f"missing {hole_txt} between {a[-1]} and {b[0]}", [a[-1], b[0]]
 
@@ -486,30 +551,51 @@ def validate_frame(
         if col.nonnegative:
             neg = (values.to_numpy(dtype=float, na_value=np.nan) < 0) & values.notna().to_numpy()
             if neg.any():
-                raise_rows_error(source, col.name, checked, neg, "negative value", f"{col.unit} >= 0",
-                                 label=lab(col.name))
+                raise_rows_error(
+                    source,
+                    col.name,
+                    checked,
+                    neg,
+                    "negative value",
+                    f"{col.unit} >= 0",
+                    label=lab(col.name),
+                )
         if col.name == nc.NCY or col.name in ("ncy_min", "ncy_max"):
             v = values.to_numpy(dtype=float, na_value=np.nan)
             bad = (v < nc.NCY_MIN) | (v > nc.NCY_MAX)
             if bad.any():
                 raise_rows_error(
-                    source, col.name, checked, bad, "year group out of range",
-                    f"NCY between {nc.NCY_MIN} (N1) and {nc.NCY_MAX} (Year 14)", label=lab(col.name),
+                    source,
+                    col.name,
+                    checked,
+                    bad,
+                    "year group out of range",
+                    f"NCY between {nc.NCY_MIN} (N1) and {nc.NCY_MAX} (Year 14)",
+                    label=lab(col.name),
                 )
         if col.name == nc.YEAR:
             v = values.to_numpy(dtype=float, na_value=np.nan)
             bad = (v < year_range[0]) | (v > year_range[1])
             if bad.any():
                 raise_rows_error(
-                    source, col.name, checked, bad, "impossible year",
-                    f"a year between {year_range[0]} and {year_range[1]}", label=lab(col.name),
+                    source,
+                    col.name,
+                    checked,
+                    bad,
+                    "impossible year",
+                    f"a year between {year_range[0]} and {year_range[1]}",
+                    label=lab(col.name),
                 )
 
     key = [k for k in schema.key if k in checked.columns]
     order, dup = _key_order(checked, key)
     if dup.any():
         raise_rows_error(
-            source, "/".join(key), checked, dup, "duplicate key",
+            source,
+            "/".join(key),
+            checked,
+            dup,
+            "duplicate key",
             f"one row per {' x '.join(names.get(k, k) for k in key)}",
             "Aggregate or remove the repeated rows.",
             label=repr("/".join(names.get(k, k) for k in key)) if names else None,
@@ -523,7 +609,11 @@ def validate_frame(
             # 8844060 for 8844600 got the first ten codes, without it)
             first = str(checked.loc[bad, schema.area_column].iloc[0])
             raise_rows_error(
-                source, schema.area_column, checked, bad, "unknown area code",
+                source,
+                schema.area_column,
+                checked,
+                bad,
+                "unknown area code",
                 f"one of {', '.join(shown)}{' ...' if len(known) > 10 else ''}"
                 f"{did_you_mean_code(first, sorted(known))}",
                 "Add the area to the model definition or correct the code.",
@@ -542,9 +632,13 @@ def validate_frame(
             yv = years[nc.YEAR].to_numpy()
             mask = in_g & np.isin(yv, shown)
             raise_rows_error(
-                source, nc.YEAR, checked, mask,
+                source,
+                nc.YEAR,
+                checked,
+                mask,
                 f"years not contiguous for {names.get(schema.area_column, 'area')} {g!r}: {problem}",
-                "every year between the first and the last", label=lab(nc.YEAR),
+                "every year between the first and the last",
+                label=lab(nc.YEAR),
             )
     checked = checked.drop(columns=["_line"], errors="ignore")
     return checked.take(order).reset_index(drop=True)

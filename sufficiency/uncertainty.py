@@ -35,8 +35,14 @@ import pandas as pd
 from .exceptions import ConfigError
 
 __all__ = [
-    "ErrorModel", "DEFAULT_COVERAGE", "FALLBACK_HALFWIDTH_80", "interval_multipliers",
-    "SizeNoise", "estimate_size_noise", "noise_years", "DEFAULT_SIZE_NOISE",
+    "ErrorModel",
+    "DEFAULT_COVERAGE",
+    "FALLBACK_HALFWIDTH_80",
+    "interval_multipliers",
+    "SizeNoise",
+    "estimate_size_noise",
+    "noise_years",
+    "DEFAULT_SIZE_NOISE",
 ]
 
 logger = logging.getLogger(__name__)
@@ -91,12 +97,17 @@ class SizeNoise:
 
     @classmethod
     def fallback(cls) -> SizeNoise:
-        return cls(DEFAULT_SIZE_NOISE, float("nan"), 0,
-                   "fallback: measured on 14 West Midlands authorities, 2011/12-2022/23")
+        return cls(
+            DEFAULT_SIZE_NOISE,
+            float("nan"),
+            0,
+            "fallback: measured on 14 West Midlands authorities, 2011/12-2022/23",
+        )
 
 
-def estimate_size_noise(history: pd.DataFrame, exclude_years=(), min_areas: int = 5,
-                        min_years: int = 3) -> SizeNoise | None:
+def estimate_size_noise(
+    history: pd.DataFrame, exclude_years=(), min_areas: int = 5, min_years: int = 3
+) -> SizeNoise | None:
     """Measure :class:`SizeNoise` from a tidy history (``area, year, ncy, pupils``).
 
     For each area and compulsory transition within a phase (Reception -> Year 1 ... Year 5
@@ -122,7 +133,9 @@ def estimate_size_noise(history: pd.DataFrame, exclude_years=(), min_areas: int 
     h = history[["area", "year", "ncy", "pupils"]].dropna()
     ai, areas = pd.factorize(h["area"], sort=True)  # hashing: faster than sorting the codes
     areas = np.asarray(areas)
-    years = np.arange(int(h["year"].min()), int(h["year"].max()) + 1) if len(h) else np.array([], int)
+    years = (
+        np.arange(int(h["year"].min()), int(h["year"].max()) + 1) if len(h) else np.array([], int)
+    )
     if len(areas) < min_areas or len(years) < 2:
         return None
     cube = np.full((len(areas), len(years), 15), np.nan)
@@ -136,32 +149,32 @@ def estimate_size_noise(history: pd.DataFrame, exclude_years=(), min_areas: int 
 
 
 class _VarianceFit(NamedTuple):
-    beta: np.ndarray        # intercept, slope (phi)
-    X: np.ndarray           # design of the (area, transition) pairs used
-    v: np.ndarray           # (A, K) variance of each pair's centred log ratios
-    use: np.ndarray         # (A, K) pairs in the fit
-    size: np.ndarray        # (A, K) mean pupils
-    cnt: np.ndarray         # (A, K) yearly ratios kept
-    shrink: np.ndarray      # (K,) 1 - 2 / areas
-    level: np.ndarray       # (A, T, K) year level + area level of every ratio
+    beta: np.ndarray  # intercept, slope (phi)
+    X: np.ndarray  # design of the (area, transition) pairs used
+    v: np.ndarray  # (A, K) variance of each pair's centred log ratios
+    use: np.ndarray  # (A, K) pairs in the fit
+    size: np.ndarray  # (A, K) mean pupils
+    cnt: np.ndarray  # (A, K) yearly ratios kept
+    shrink: np.ndarray  # (K,) 1 - 2 / areas
+    level: np.ndarray  # (A, T, K) year level + area level of every ratio
 
 
 def _variance_fit(lr0, n, mask, min_years, min_areas) -> _VarianceFit | None:
     """One least-squares fit of the centred ratios' variances on ``1 / pupils`` with the
     yearly ratios in ``mask``; None if too few areas or years are left."""
     lr = np.where(mask, lr0, np.nan)
-    year_level = np.nanmean(lr, axis=0, keepdims=True)            # shocks every area shares
+    year_level = np.nanmean(lr, axis=0, keepdims=True)  # shocks every area shares
     lr = lr - year_level
-    area_level = np.nanmean(lr, axis=1, keepdims=True)            # the area's own level
+    area_level = np.nanmean(lr, axis=1, keepdims=True)  # the area's own level
     lr = lr - area_level
-    cnt = np.sum(np.isfinite(lr), axis=1)                         # (A, K)
-    n_areas = np.sum(np.isfinite(lr), axis=0)                     # (T, K)
+    cnt = np.sum(np.isfinite(lr), axis=1)  # (A, K)
+    n_areas = np.sum(np.isfinite(lr), axis=0)  # (T, K)
     # centring on the year's mean over A areas leaves an area's own variance V x (1 - 2 / A)
     # plus sum(V) / A^2, the same for every area (it goes to the intercept); centring on the
     # area's own mean costs one of its years
     shrink = 1 - 2 / np.maximum(np.nanmean(np.where(n_areas > 0, n_areas, np.nan), axis=0), 3)
     with np.errstate(invalid="ignore", divide="ignore"):
-        v = np.nansum(lr ** 2, axis=1) / ((cnt - 1) * shrink)
+        v = np.nansum(lr**2, axis=1) / ((cnt - 1) * shrink)
         size = np.nanmean(np.where(np.isfinite(lr), n, np.nan), axis=1)
     use = (cnt >= min_years) & np.isfinite(v) & (size > 0)
     if use.sum() < 3 or np.unique(np.nonzero(use)[0]).size < min_areas:
@@ -174,7 +187,7 @@ def _variance_fit(lr0, n, mask, min_years, min_areas) -> _VarianceFit | None:
 def _size_noise(cube, areas, years, exclude_years, min_areas, min_years) -> SizeNoise | None:
     g = np.array(_SIZE_TRANSITIONS)
     with np.errstate(divide="ignore", invalid="ignore"):
-        n = cube[:, :-1, g]                                       # (A, T-1, K)
+        n = cube[:, :-1, g]  # (A, T-1, K)
         lr0 = np.log(cube[:, 1:, g + 1] / n)
     keep = ~np.isin(years[1:], list(exclude_years))
     lr0, n = lr0[:, keep], n[:, keep]
@@ -205,17 +218,24 @@ def _size_noise(cube, areas, years, exclude_years, min_areas, min_years) -> Size
         seen.add(new.tobytes())
         mask, fit = new, refit
     else:
-        logger.warning("size noise: leaving out one-off events did not settle in 50 passes; "
-                       "the last fit is used")
+        logger.warning(
+            "size noise: leaving out one-off events did not settle in 50 passes; "
+            "the last fit is used"
+        )
     beta, X, use = fit.beta, fit.X, fit.use
     r = fit.v[use] - X @ beta
     cov = (r @ r / max(int(use.sum()) - 2, 1)) * np.linalg.pinv(X.T @ X)
     out = int((valid & ~mask).sum())
-    return SizeNoise(max(0.0, float(beta[1])), float(np.sqrt(max(cov[1, 1], 0.0))), int(use.sum()),
-                     f"{np.unique(np.nonzero(use)[0]).size} areas' survival ratios, "
-                     f"{int(years[0])}-{int(years[-1])}"
-                     + (f"; {out} of {int(valid.sum())} yearly ratios left out as one-off events"
-                        if out else ""))
+    return SizeNoise(
+        max(0.0, float(beta[1])),
+        float(np.sqrt(max(cov[1, 1], 0.0))),
+        int(use.sum()),
+        f"{np.unique(np.nonzero(use)[0]).size} areas' survival ratios, "
+        f"{int(years[0])}-{int(years[-1])}"
+        + (
+            f"; {out} of {int(valid.sum())} yearly ratios left out as one-off events" if out else ""
+        ),
+    )
 
 
 def noise_years(horizons, ncys) -> np.ndarray:
@@ -332,8 +352,10 @@ class ErrorModel:
             members = e[e[key].isin(group)]
             if members.empty:
                 continue
-            e = pd.concat([e[~e[key].isin(group)]]
-                          + [members.assign(**{key: g}) for g in group], ignore_index=True)
+            e = pd.concat(
+                [e[~e[key].isin(group)]] + [members.assign(**{key: g}) for g in group],
+                ignore_index=True,
+            )
         if symmetric:
             # the mirror image of an error is the error of the same ratio the other way,
             # -e / (1 + e): outcome/forecast 1 / (1 + e) becomes 1 + e. (Plain -e would turn an
@@ -353,12 +375,22 @@ class ErrorModel:
             rows.append(np.append(np.quantile(grp["pct_error"].to_numpy(), _GRID), n))
             idx.append((k, int(h)))
         cols = [f"q{q:.3f}" for q in _GRID] + ["n"]
-        table = pd.DataFrame(rows, index=pd.MultiIndex.from_tuples(idx, names=["key", "horizon"]),
-                             columns=cols) if rows else pd.DataFrame(columns=cols)
-        return cls(table, source, min_count,
-                   {"key": key, "errors": len(e), "symmetric": symmetric, "pool": pool},
-                   None if fallback is None else tuple(float(f) for f in fallback),
-                   float(prior_weight), inv_size)
+        table = (
+            pd.DataFrame(
+                rows, index=pd.MultiIndex.from_tuples(idx, names=["key", "horizon"]), columns=cols
+            )
+            if rows
+            else pd.DataFrame(columns=cols)
+        )
+        return cls(
+            table,
+            source,
+            min_count,
+            {"key": key, "errors": len(e), "symmetric": symmetric, "pool": pool},
+            None if fallback is None else tuple(float(f) for f in fallback),
+            float(prior_weight),
+            inv_size,
+        )
 
     @property
     def empty(self) -> bool:
@@ -416,7 +448,7 @@ class ErrorModel:
         # from one horizon to the next, which would make a 95% band narrower further ahead):
         # running max above the median, running min below (rows stay sorted)
         mid = len(_GRID) // 2
-        Q[:, mid + 1:] = np.maximum.accumulate(Q[:, mid + 1:], axis=0)
+        Q[:, mid + 1 :] = np.maximum.accumulate(Q[:, mid + 1 :], axis=0)
         Q[:, :mid] = np.minimum.accumulate(Q[:, :mid], axis=0)
         hmax = hs.max()
         for j, h in enumerate(horizons):
@@ -430,7 +462,9 @@ class ErrorModel:
                 out[j] = Q[np.searchsorted(hs, h)]
         return out
 
-    def multipliers(self, key, horizons: np.ndarray, qs, eq: np.ndarray | None = None) -> np.ndarray:
+    def multipliers(
+        self, key, horizons: np.ndarray, qs, eq: np.ndarray | None = None
+    ) -> np.ndarray:
         """Outcome/forecast multipliers ``1 / (1 + e_{1-q})``, shape (len(horizons), len(qs)).
 
         ``eq``: :meth:`error_quantiles` of ``key`` at ``horizons`` if already computed (here
@@ -441,8 +475,9 @@ class ErrorModel:
         e = np.stack([np.array([np.interp(c, _GRID, row) for row in eq]) for c in cols], axis=1)
         return 1.0 / (1.0 + e)
 
-    def draws(self, key, horizons: np.ndarray, n: int, seed: int,
-              eq: np.ndarray | None = None) -> np.ndarray:
+    def draws(
+        self, key, horizons: np.ndarray, n: int, seed: int, eq: np.ndarray | None = None
+    ) -> np.ndarray:
         """Outcome/forecast multiplier draws, shape (len(horizons), n); seeded.
 
         Draw ``d`` uses the error rank ``u_d`` (the same for every key and horizon given the
@@ -454,8 +489,15 @@ class ErrorModel:
         e = np.stack([np.interp(1.0 - u, _GRID, row) for row in eq])
         return 1.0 / (1.0 + e)
 
-    def size_scale(self, key, horizons: np.ndarray, inv_n: np.ndarray, years: np.ndarray,
-                   noise: SizeNoise | None, eq: np.ndarray | None = None) -> np.ndarray:
+    def size_scale(
+        self,
+        key,
+        horizons: np.ndarray,
+        inv_n: np.ndarray,
+        years: np.ndarray,
+        noise: SizeNoise | None,
+        eq: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Log-scale widening of ``key``'s intervals for areas of size ``1 / inv_n``.
 
         The errors' spread at horizon ``h`` (sd on a log scale, from their 10th and 90th
@@ -497,10 +539,12 @@ class ErrorModel:
         eq = self.error_quantiles(key, hs) if eq is None else eq
         i10, i90 = np.searchsorted(_GRID, 0.1), np.searchsorted(_GRID, 0.9)
         with np.errstate(invalid="ignore"):
-            sd = (np.log1p(np.maximum(eq[:, i90], -0.99)) - np.log1p(np.maximum(eq[:, i10], -0.99))) / (2 * _Z80)
+            sd = (
+                np.log1p(np.maximum(eq[:, i90], -0.99)) - np.log1p(np.maximum(eq[:, i10], -0.99))
+            ) / (2 * _Z80)
         extra = noise.phi * np.asarray(years, dtype=float)[None, :] * (inv_n - ref[None, :])
         with np.errstate(invalid="ignore", divide="ignore"):
-            k2 = 1.0 + extra / (sd ** 2)[None, :]
+            k2 = 1.0 + extra / (sd**2)[None, :]
         k = np.sqrt(np.clip(k2, 1.0, None))
         return np.where(np.isfinite(k) & (sd > 0)[None, :], k, 1.0)
 

@@ -24,13 +24,22 @@ class _Quantile(FiniteFloat):
             except (TypeError, ValueError):
                 raise e from None
             if v.is_integer() and 1 < v < 100:
-                self.fail(f"{value}: expected {self.expected}; for the {v:g}th percentile write "
-                          f"{v / 100:g}", param, ctx)
+                self.fail(
+                    f"{value}: expected {self.expected}; for the {v:g}th percentile write "
+                    f"{v / 100:g}",
+                    param,
+                    ctx,
+                )
             raise
 
 
-_QUANTILE = _Quantile(0, 1, min_open=True, max_open=True,
-                      expected="a quantile of demand strictly between 0 and 1, e.g. 0.8")
+_QUANTILE = _Quantile(
+    0,
+    1,
+    min_open=True,
+    max_open=True,
+    expected="a quantile of demand strictly between 0 and 1, e.g. 0.8",
+)
 
 #: an amount as a budget paper writes it: "£5m", "5,000,000", "250k", "1.2bn"
 _AMOUNT = re.compile(r"\s*(?:£|GBP)?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(k|m|bn)?\s*", re.IGNORECASE)
@@ -44,7 +53,9 @@ class _Amount(FiniteFloat):
     def convert(self, value, param, ctx):
         m = _AMOUNT.fullmatch(value) if isinstance(value, str) else None
         if m and ("," in m.group(1) or m.group(2) or "£" in value or "GBP" in value.upper()):
-            value = str(float(m.group(1).replace(",", "")) * _SCALE[(m.group(2) or "").lower() or None])
+            value = str(
+                float(m.group(1).replace(",", "")) * _SCALE[(m.group(2) or "").lower() or None]
+            )
         try:
             float(value)
         except (TypeError, ValueError):
@@ -57,19 +68,42 @@ _BUDGET = _Amount(min=0, expected="an amount in GBP >= 0, e.g. 20e6, 20000000 or
 
 @cli.command()
 @model_argument
-@click.option("--quantile", type=_QUANTILE, default=None,
-              help="Plan against this quantile of the forecast (e.g. 0.8) instead of the central one.")
-@click.option("--budget", type=_BUDGET,
-              default=None,
-              help="Total capital budget [GBP] (overrides [plan] total_budget).")
-@click.option("--solver", type=click.Choice(["cbc", "highs"]), default="cbc", show_default=True,
-              help="MILP solver: CBC (bundled with PuLP) or HiGHS (highspy).")
-@click.option("--scenario", "scenarios", type=_QUANTILE,
-              multiple=True, help="Plan one set of builds for several forecast quantiles at once "
-              "(repeat: --scenario 0.5 --scenario 0.9).")
-@click.option("--send", "with_send", is_flag=True, help="Add special school demand from the [send] section.")
-@click.option("--early-years", "with_ey", is_flag=True,
-              help="Add early years demand from the [early_years] section.")
+@click.option(
+    "--quantile",
+    type=_QUANTILE,
+    default=None,
+    help="Plan against this quantile of the forecast (e.g. 0.8) instead of the central one.",
+)
+@click.option(
+    "--budget",
+    type=_BUDGET,
+    default=None,
+    help="Total capital budget [GBP] (overrides [plan] total_budget).",
+)
+@click.option(
+    "--solver",
+    type=click.Choice(["cbc", "highs"]),
+    default="cbc",
+    show_default=True,
+    help="MILP solver: CBC (bundled with PuLP) or HiGHS (highspy).",
+)
+@click.option(
+    "--scenario",
+    "scenarios",
+    type=_QUANTILE,
+    multiple=True,
+    help="Plan one set of builds for several forecast quantiles at once "
+    "(repeat: --scenario 0.5 --scenario 0.9).",
+)
+@click.option(
+    "--send", "with_send", is_flag=True, help="Add special school demand from the [send] section."
+)
+@click.option(
+    "--early-years",
+    "with_ey",
+    is_flag=True,
+    help="Add early years demand from the [early_years] section.",
+)
 @click.option("--no-appraise", is_flag=True, help="Skip the per-area appraisal of local options.")
 @out_option
 def plan(model, quantile, budget, solver, scenarios, with_send, with_ey, no_appraise, out):
@@ -104,21 +138,32 @@ def plan(model, quantile, budget, solver, scenarios, with_send, with_ey, no_appr
         send = forecast_send(inputs)
     if with_ey:
         if importlib.util.find_spec("sufficiency.early_years") is None:
-            raise click.UsageError("--early-years: the early years module is not installed in this version")
+            raise click.UsageError(
+                "--early-years: the early years module is not installed in this version"
+            )
         from ..early_years import forecast_early_years
 
         ey = forecast_early_years(inputs)
     result = make_plan(
-        inputs, forecast, quantile=quantile, budget=budget, solver=solver, send=send,
-        early_years=ey, scenarios={f"q{q:g}": q for q in scenarios} or None,
+        inputs,
+        forecast,
+        quantile=quantile,
+        budget=budget,
+        solver=solver,
+        send=send,
+        early_years=ey,
+        scenarios={f"q{q:g}": q for q in scenarios} or None,
         appraise=not no_appraise,
     )
     if out is not None:
         with output_dir(out) as d:
             written = result.write(d)
             # the data dictionary of the CSV files just written (their header rows)
-            tables = {p.name: list(pd.read_csv(p, nrows=0).columns)
-                      for p in sorted(written) if p.suffix == ".csv"}
+            tables = {
+                p.name: list(pd.read_csv(p, nrows=0).columns)
+                for p in sorted(written)
+                if p.suffix == ".csv"
+            }
             write_columns(d, tables)
             written.append(d / "columns.csv")
     click.echo(result.summary())

@@ -45,10 +45,13 @@ def additions_by_cell(data: PlanData, v: Variables) -> dict[int, list[tuple]]:
     places = data.cover_places[order]
     bounds = np.flatnonzero(np.diff(cells)) + 1
     out: dict[int, list[tuple]] = {}
-    for chunk_c, chunk_b, chunk_p in zip(np.split(cells, bounds), np.split(builds, bounds),
-                                         np.split(places, bounds)):
+    for chunk_c, chunk_b, chunk_p in zip(
+        np.split(cells, bounds), np.split(builds, bounds), np.split(places, bounds)
+    ):
         if len(chunk_c):
-            out[int(chunk_c[0])] = [(v.build[b], p) for b, p in zip(chunk_b.tolist(), chunk_p.tolist())]
+            out[int(chunk_c[0])] = [
+                (v.build[b], p) for b, p in zip(chunk_b.tolist(), chunk_p.tolist())
+            ]
     return out
 
 
@@ -57,13 +60,17 @@ def _moves_by_cell(data: PlanData, v: Variables, s: int, factor: float) -> dict[
     terms: dict[int, list[tuple]] = defaultdict(list)
     if not len(data.moves):
         return terms
-    for m, (f, t) in enumerate(zip(data.moves["from_cell"].tolist(), data.moves["to_cell"].tolist())):
+    for m, (f, t) in enumerate(
+        zip(data.moves["from_cell"].tolist(), data.moves["to_cell"].tolist())
+    ):
         terms[int(f)].append((v.move[(s, m)], factor))
         terms[int(t)].append((v.move[(s, m)], -factor))
     return terms
 
 
-def define_sufficiency(problem, data: PlanData, v: Variables, settings: PlanSettings, cons: dict, adds):
+def define_sufficiency(
+    problem, data: PlanData, v: Variables, settings: PlanSettings, cons: dict, adds
+):
     """Minimum margin in every area, phase, year and scenario.
 
     ``A_c + short_sc + (1 + m) (out_sc - in_sc) >= (1 + m) D_sc - C_c`` [places].
@@ -82,14 +89,28 @@ def define_sufficiency(problem, data: PlanData, v: Variables, settings: PlanSett
             terms = adds.get(c, []) + moves.get(c, [])
             if (s, c) in v.short:
                 terms = terms + [(v.short[(s, c)], 1.0)]
-            con = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintGE,
-                                    name=f"sufficiency_{s}_{c}", rhs=float(rhs[c]))
+            con = pulp.LpConstraint(
+                pulp.LpAffineExpression(terms),
+                pulp.LpConstraintGE,
+                name=f"sufficiency_{s}_{c}",
+                rhs=float(rhs[c]),
+            )
             problem += con
             fam[(s, c)] = con
 
 
-def _margin_family(problem, data: PlanData, v: Variables, cons: dict, adds, family: str,
-                   slack: dict, sign: float, sense, margin: float) -> None:
+def _margin_family(
+    problem,
+    data: PlanData,
+    v: Variables,
+    cons: dict,
+    adds,
+    family: str,
+    slack: dict,
+    sign: float,
+    sense,
+    margin: float,
+) -> None:
     """One soft-margin row per ``(s, c)`` in ``slack``:
     ``A_c + sign * slack_sc + (1 + margin)(out - in) (sense) (1 + margin) D_sc - C_c``."""
     level = 1.0 + margin
@@ -102,8 +123,12 @@ def _margin_family(problem, data: PlanData, v: Variables, cons: dict, adds, fami
         moves = _moves_by_cell(data, v, s, level)
         for c in cs:
             terms = adds.get(c, []) + moves.get(c, []) + [(slack[(s, c)], sign)]
-            con = pulp.LpConstraint(pulp.LpAffineExpression(terms), sense,
-                                    name=f"{family}_{s}_{c}", rhs=float(rhs[s, c]))
+            con = pulp.LpConstraint(
+                pulp.LpAffineExpression(terms),
+                sense,
+                name=f"{family}_{s}_{c}",
+                rhs=float(rhs[s, c]),
+            )
             problem += con
             fam[(s, c)] = con
 
@@ -111,15 +136,35 @@ def _margin_family(problem, data: PlanData, v: Variables, cons: dict, adds, fami
 def define_target(problem, data: PlanData, v: Variables, settings: PlanSettings, cons: dict, adds):
     """Soft surplus target: ``A_c + tshort_sc + (1 + tau)(out - in) >= (1 + tau) D_sc - C_c``."""
     if v.target_short:
-        _margin_family(problem, data, v, cons, adds, "target", v.target_short, 1.0,
-                       pulp.LpConstraintGE, settings.target)
+        _margin_family(
+            problem,
+            data,
+            v,
+            cons,
+            adds,
+            "target",
+            v.target_short,
+            1.0,
+            pulp.LpConstraintGE,
+            settings.target,
+        )
 
 
 def define_ceiling(problem, data: PlanData, v: Variables, settings: PlanSettings, cons: dict, adds):
     """Surplus ceiling: ``A_c - excess_sc + (1 + kappa)(out - in) <= (1 + kappa) D_sc - C_c``."""
     if v.excess:
-        _margin_family(problem, data, v, cons, adds, "ceiling", v.excess, -1.0,
-                       pulp.LpConstraintLE, settings.ceiling)
+        _margin_family(
+            problem,
+            data,
+            v,
+            cons,
+            adds,
+            "ceiling",
+            v.excess,
+            -1.0,
+            pulp.LpConstraintLE,
+            settings.ceiling,
+        )
 
 
 def define_module_limits(problem, data: PlanData, v: Variables, settings: PlanSettings, cons: dict):
@@ -147,23 +192,35 @@ def define_module_limits(problem, data: PlanData, v: Variables, settings: PlanSe
         seen.add(o)
         terms = [(v.build[b], 1.0) for b in chunk_b.tolist()]
         if max_m[o] > 0 and (len(terms) > 1 or not perm[o]):
-            con = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE,
-                                    name=f"module_max_{o}", rhs=float(max_m[o]))
+            con = pulp.LpConstraint(
+                pulp.LpAffineExpression(terms),
+                pulp.LpConstraintLE,
+                name=f"module_max_{o}",
+                rhs=float(max_m[o]),
+            )
             problem += con
             fam[("max", o)] = con
         if min_m[o] > 0:
             if o in v.modules_slack:
                 terms = terms + [(v.modules_slack[o], 1.0)]
-            con = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintGE,
-                                    name=f"module_min_{o}", rhs=float(min_m[o]))
+            con = pulp.LpConstraint(
+                pulp.LpAffineExpression(terms),
+                pulp.LpConstraintGE,
+                name=f"module_min_{o}",
+                rhs=float(min_m[o]),
+            )
             problem += con
             fam[("min", o)] = con
     # committed options that cannot be built in the plan years at all (lead time)
     for o in np.nonzero(min_m > 0)[0].tolist():
         if o not in seen:
             terms = [(v.modules_slack[o], 1.0)] if o in v.modules_slack else []
-            con = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintGE,
-                                    name=f"module_min_{o}", rhs=float(min_m[o]))
+            con = pulp.LpConstraint(
+                pulp.LpAffineExpression(terms),
+                pulp.LpConstraintGE,
+                name=f"module_min_{o}",
+                rhs=float(min_m[o]),
+            )
             problem += con
             fam[("min", o)] = con
 
@@ -186,16 +243,24 @@ def define_budget(problem, data: PlanData, v: Variables, settings: PlanSettings,
         terms = [(v.build[b], float(cost[b])) for b in idx]
         if t in v.budget_slack:
             terms.append((v.budget_slack[t], -1.0))
-        con = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE,
-                                name=f"budget_{i}", rhs=float(annual[i]))
+        con = pulp.LpConstraint(
+            pulp.LpAffineExpression(terms),
+            pulp.LpConstraintLE,
+            name=f"budget_{i}",
+            rhs=float(annual[i]),
+        )
         problem += con
         fam[t] = con
     if settings.total_budget is not None:
         terms = [(v.build[b], float(cost[b])) for b in range(len(v.build))]
         if -1 in v.budget_slack:
             terms.append((v.budget_slack[-1], -1.0))
-        con = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE,
-                                name="budget_total", rhs=float(settings.total_budget))
+        con = pulp.LpConstraint(
+            pulp.LpAffineExpression(terms),
+            pulp.LpConstraintLE,
+            name="budget_total",
+            rhs=float(settings.total_budget),
+        )
         problem += con
         fam["total"] = con
 
@@ -208,8 +273,12 @@ def define_moves(problem, data: PlanData, v: Variables, settings: PlanSettings, 
     share = data.moves["max_share"].to_numpy(float)
     frm = data.moves["from_cell"].to_numpy(int)
     for (s, m), var in v.move.items():
-        con = pulp.LpConstraint(pulp.LpAffineExpression([(var, 1.0)]), pulp.LpConstraintLE,
-                                name=f"moves_{s}_{m}", rhs=float(share[m] * data.demand[s, frm[m]]))
+        con = pulp.LpConstraint(
+            pulp.LpAffineExpression([(var, 1.0)]),
+            pulp.LpConstraintLE,
+            name=f"moves_{s}_{m}",
+            rhs=float(share[m] * data.demand[s, frm[m]]),
+        )
         problem += con
         fam[(s, m)] = con
 
@@ -230,8 +299,10 @@ def define_schemes(problem, data: PlanData, v: Variables, settings: PlanSettings
     if not (scheme != "").any():
         return
     fam = cons.setdefault("scheme", {})
-    by_key = {(int(o), int(t)): b for b, (o, t) in
-              enumerate(zip(data.build_option.tolist(), data.build_year.tolist()))}
+    by_key = {
+        (int(o), int(t)): b
+        for b, (o, t) in enumerate(zip(data.build_option.tolist(), data.build_year.tolist()))
+    }
     has_builds = np.zeros(len(opts), bool)
     has_builds[data.build_option] = True
     for name in sorted(set(scheme[scheme != ""])):
@@ -247,9 +318,13 @@ def define_schemes(problem, data: PlanData, v: Variables, settings: PlanSettings
                 if a is None and b is None:
                     continue
                 terms = ([(v.build[a], 1.0)] if a is not None else []) + (
-                    [(v.build[b], -1.0)] if b is not None else [])
-                con = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintEQ,
-                                        name=f"scheme_{first}_{j}_{int(t) - data.first_year}",
-                                        rhs=0.0)
+                    [(v.build[b], -1.0)] if b is not None else []
+                )
+                con = pulp.LpConstraint(
+                    pulp.LpAffineExpression(terms),
+                    pulp.LpConstraintEQ,
+                    name=f"scheme_{first}_{j}_{int(t) - data.first_year}",
+                    rhs=0.0,
+                )
                 problem += con
                 fam[(first, j, int(t))] = con

@@ -118,8 +118,17 @@ class PlanSettings:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):
-        for k in ("margin", "target", "ceiling", "shortfall_penalty", "target_penalty",
-                  "surplus_penalty", "discount_rate", "time_limit", "mip_gap"):
+        for k in (
+            "margin",
+            "target",
+            "ceiling",
+            "shortfall_penalty",
+            "target_penalty",
+            "surplus_penalty",
+            "discount_rate",
+            "time_limit",
+            "mip_gap",
+        ):
             v = getattr(self, k)
             if not is_number(v):
                 raise ConfigError(f"plan: {k} = {v!r}: expected a number")
@@ -127,18 +136,28 @@ class PlanSettings:
             v = getattr(self, k)
             vals = list(v.values()) if isinstance(v, Mapping) else [v]
             if v is not None and not all(is_number(x) and x >= 0 for x in vals):
-                raise ConfigError(f"plan: {k} = {v!r}: expected an amount in GBP >= 0"
-                                  + (" per year" if k == "annual_budget" else ""))
+                raise ConfigError(
+                    f"plan: {k} = {v!r}: expected an amount in GBP >= 0"
+                    + (" per year" if k == "annual_budget" else "")
+                )
         for k in ("first_year", "last_year"):
             v = getattr(self, k)
             if v is not None and not is_whole(v):
                 raise ConfigError(f"plan: {k} = {v!r}: expected an academic year (its start)")
-        if self.first_year is not None and self.last_year is not None and self.first_year > self.last_year:
-            raise ConfigError(f"plan: first_year = {self.first_year}, last_year = {self.last_year}: "
-                              "expected first_year <= last_year")
+        if (
+            self.first_year is not None
+            and self.last_year is not None
+            and self.first_year > self.last_year
+        ):
+            raise ConfigError(
+                f"plan: first_year = {self.first_year}, last_year = {self.last_year}: "
+                "expected first_year <= last_year"
+            )
         if not 0 <= self.discount_rate < 1:
-            raise ConfigError(f"plan: discount_rate = {self.discount_rate}: expected a rate per year "
-                              "in [0, 1), e.g. 0.035 for 3.5%")
+            raise ConfigError(
+                f"plan: discount_rate = {self.discount_rate}: expected a rate per year "
+                "in [0, 1), e.g. 0.035 for 3.5%"
+            )
         for k in ("margin", "target", "ceiling"):
             v = getattr(self, k)
             if not 0 <= v < 1:
@@ -154,8 +173,10 @@ class PlanSettings:
             if getattr(self, k) < 0:
                 raise ConfigError(f"plan: {k} = {getattr(self, k)}: expected >= 0")
         if int(self.workers) < 1 or int(self.block_size) < 1:
-            raise ConfigError(f"plan: workers = {self.workers}, block_size = {self.block_size}: "
-                              "expected integers >= 1")
+            raise ConfigError(
+                f"plan: workers = {self.workers}, block_size = {self.block_size}: "
+                "expected integers >= 1"
+            )
 
     def budget_of_year(self, years: np.ndarray) -> np.ndarray:
         """Annual budget per year [GBP] (``inf`` where none)."""
@@ -289,8 +310,10 @@ def prepare(
         raise SchemaError(f"plan demand: no rows in the plan years {first}-{last}")
     scenarios = tuple(sorted(d[SCENARIO].unique()))
     cells = (
-        d[[nc.AREA, nc.PHASE, nc.YEAR]].drop_duplicates()
-        .sort_values([nc.AREA, nc.PHASE, nc.YEAR]).reset_index(drop=True)
+        d[[nc.AREA, nc.PHASE, nc.YEAR]]
+        .drop_duplicates()
+        .sort_values([nc.AREA, nc.PHASE, nc.YEAR])
+        .reset_index(drop=True)
     )
     cells["c"] = np.arange(len(cells))
     per = d.merge(cells, on=[nc.AREA, nc.PHASE, nc.YEAR])
@@ -313,7 +336,9 @@ def prepare(
     t_all = np.tile(years, len(opts))
     earliest = opts["earliest_year"].to_numpy()[o_idx]
     perm = opts["duration"].to_numpy()[o_idx] == 0
-    upper = np.where(perm, opts["max_modules"].to_numpy()[o_idx], opts["max_per_year"].to_numpy()[o_idx])
+    upper = np.where(
+        perm, opts["max_modules"].to_numpy()[o_idx], opts["max_per_year"].to_numpy()[o_idx]
+    )
     keep = (t_all >= earliest) & (upper > 0)
     # options in areas/phases with no demand cell serve nothing: drop them
     served = set(zip(cells[nc.AREA], cells[nc.PHASE]))
@@ -324,12 +349,17 @@ def prepare(
     fill = fill_years_of(opts)[build_option]
 
     # --- coverage: build b adds places to cell c (same area/phase, open in c's year) ------
-    bframe = pd.DataFrame({
-        nc.AREA: opts[nc.AREA].to_numpy()[build_option],
-        nc.PHASE: opts[nc.PHASE].to_numpy()[build_option],
-        "b": np.arange(len(build_option)), "t0": build_year, "dur": dur, "fill": fill,
-        "places": opts["places"].to_numpy(float)[build_option],
-    })
+    bframe = pd.DataFrame(
+        {
+            nc.AREA: opts[nc.AREA].to_numpy()[build_option],
+            nc.PHASE: opts[nc.PHASE].to_numpy()[build_option],
+            "b": np.arange(len(build_option)),
+            "t0": build_year,
+            "dur": dur,
+            "fill": fill,
+            "places": opts["places"].to_numpy(float)[build_option],
+        }
+    )
     pairs = bframe.merge(cells[[nc.AREA, nc.PHASE, nc.YEAR, "c"]], on=[nc.AREA, nc.PHASE])
     y = pairs[nc.YEAR].to_numpy()
     open_ = (y >= pairs["t0"].to_numpy()) & (
@@ -339,7 +369,8 @@ def prepare(
     cover_build = pairs["b"].to_numpy(dtype=int)
     cover_cell = pairs["c"].to_numpy(dtype=int)
     cover_places = pairs["places"].to_numpy(float) * filled_share(
-        pairs[nc.YEAR].to_numpy() - pairs["t0"].to_numpy() + 1, pairs["fill"].to_numpy())
+        pairs[nc.YEAR].to_numpy() - pairs["t0"].to_numpy() + 1, pairs["fill"].to_numpy()
+    )
     place_years = np.bincount(cover_build, weights=cover_places, minlength=len(build_option))
 
     # --- moves between adjacent areas ---------------------------------------------------
@@ -352,8 +383,12 @@ def prepare(
         adj = adjacency[need].astype({"from_area": str, "to_area": str})
         src = cells.rename(columns={nc.AREA: "from_area", "c": "from_cell"})
         dst = cells.rename(columns={nc.AREA: "to_area", "c": "to_cell"})
-        m = adj.merge(src[["from_area", nc.PHASE, nc.YEAR, "from_cell"]], on=["from_area", nc.PHASE])
-        m = m.merge(dst[["to_area", nc.PHASE, nc.YEAR, "to_cell"]], on=["to_area", nc.PHASE, nc.YEAR])
+        m = adj.merge(
+            src[["from_area", nc.PHASE, nc.YEAR, "from_cell"]], on=["from_area", nc.PHASE]
+        )
+        m = m.merge(
+            dst[["to_area", nc.PHASE, nc.YEAR, "to_cell"]], on=["to_area", nc.PHASE, nc.YEAR]
+        )
         moves = m[["from_cell", "to_cell", "max_share", "cost_per_pupil"]].reset_index(drop=True)
 
     if settings.scenario_weights:
@@ -365,10 +400,21 @@ def prepare(
         w = np.full(len(scenarios), 1.0 / len(scenarios))
     discount = (1.0 + settings.discount_rate) ** -(build_year - first).astype(float)
     return PlanData(
-        cells=cells, scenarios=scenarios, weights=w, demand=dem,
-        capacity=cells[nc.CAPACITY].to_numpy(float), options=opts,
-        build_option=build_option, build_year=build_year, build_upper=build_upper,
-        cover_build=cover_build, cover_cell=cover_cell, cover_places=cover_places,
+        cells=cells,
+        scenarios=scenarios,
+        weights=w,
+        demand=dem,
+        capacity=cells[nc.CAPACITY].to_numpy(float),
+        options=opts,
+        build_option=build_option,
+        build_year=build_year,
+        build_upper=build_upper,
+        cover_build=cover_build,
+        cover_cell=cover_cell,
+        cover_places=cover_places,
         build_place_years=place_years,
-        moves=moves, years=years, first_year=first, discount=discount,
+        moves=moves,
+        years=years,
+        first_year=first,
+        discount=discount,
     )

@@ -27,7 +27,14 @@ from .objective import capital_coefficients
 from .options import scheme_of
 from .variables import active_cells
 
-__all__ = ["Blocks", "blocks_of", "zero_build_blocks", "presolved_objective", "components", "subset"]
+__all__ = [
+    "Blocks",
+    "blocks_of",
+    "zero_build_blocks",
+    "presolved_objective",
+    "components",
+    "subset",
+]
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,7 @@ class Blocks:
     def items(self, kind: str, which: np.ndarray) -> np.ndarray:
         """Indices (ascending) of the items of ``kind`` in the blocks ``which``."""
         order, ptr = self.groups[kind]
-        pieces = [order[ptr[i]:ptr[i + 1]] for i in np.asarray(which).tolist()]
+        pieces = [order[ptr[i] : ptr[i + 1]] for i in np.asarray(which).tolist()]
         if not pieces:
             return np.zeros(0, np.int64)
         return np.sort(np.concatenate(pieces)) if len(pieces) > 1 else np.sort(pieces[0])
@@ -74,11 +81,16 @@ def blocks_of(data: PlanData) -> Blocks:
         move_to = cell[data.moves["to_cell"].to_numpy(int)]
     else:
         move = move_to = np.zeros(0, np.int64)
-    groups = {"cell": _grouped(cell, n), "build": _grouped(build, n), "option": _grouped(option, n),
-              "pair": _grouped(build[data.cover_build] if len(build) else np.zeros(0, np.int64), n),
-              "move": _grouped(move, n)}
-    return Blocks(n=n, cell=cell, build=build, option=option, move=move, move_to=move_to,
-                  groups=groups)
+    groups = {
+        "cell": _grouped(cell, n),
+        "build": _grouped(build, n),
+        "option": _grouped(option, n),
+        "pair": _grouped(build[data.cover_build] if len(build) else np.zeros(0, np.int64), n),
+        "move": _grouped(move, n),
+    }
+    return Blocks(
+        n=n, cell=cell, build=build, option=option, move=move, move_to=move_to, groups=groups
+    )
 
 
 def zero_build_blocks(data: PlanData, settings: PlanSettings, blocks: Blocks) -> np.ndarray:
@@ -136,8 +148,14 @@ def zero_build_blocks(data: PlanData, settings: PlanSettings, blocks: Blocks) ->
         below = data.demand * (1.0 + settings.target) - data.capacity[None, :] > 1e-9  # (S, C)
         # n_bs weighted by scenario: sum_s w_s [cell of pair k below target in s]
         w_below = data.weights @ below.astype(float)  # (C,)
-        saved = np.bincount(data.cover_build, weights=w_below[data.cover_cell] * data.cover_places,
-                            minlength=len(o)) * settings.target_penalty
+        saved = (
+            np.bincount(
+                data.cover_build,
+                weights=w_below[data.cover_cell] * data.cover_places,
+                minlength=len(o),
+            )
+            * settings.target_penalty
+        )
         k = capital_coefficients(data)
         bad = ~((k > saved) & (cost >= 0) & (places >= 0))
         ok[np.unique(blocks.build[bad])] = False
@@ -158,14 +176,24 @@ def presolved_objective(data: PlanData, settings: PlanSettings, cell_mask: np.nd
     covered[data.cover_cell] = True
     m = cell_mask & covered
     below = active_cells(data, settings.target)[:, cell_mask]
-    tshort = np.where(below, data.demand[:, cell_mask] * (1.0 + settings.target)
-                      - data.capacity[None, cell_mask], 0.0)
+    tshort = np.where(
+        below,
+        data.demand[:, cell_mask] * (1.0 + settings.target) - data.capacity[None, cell_mask],
+        0.0,
+    )
     excess = np.maximum(0.0, data.capacity[None, m] - (1.0 + settings.ceiling) * data.demand[:, m])
-    return float(data.weights @ (settings.target_penalty * tshort.sum(axis=1)
-                                 + settings.surplus_penalty * excess.sum(axis=1)))
+    return float(
+        data.weights
+        @ (
+            settings.target_penalty * tshort.sum(axis=1)
+            + settings.surplus_penalty * excess.sum(axis=1)
+        )
+    )
 
 
-def components(data: PlanData, settings: PlanSettings, blocks: Blocks, keep: np.ndarray) -> list[np.ndarray]:
+def components(
+    data: PlanData, settings: PlanSettings, blocks: Blocks, keep: np.ndarray
+) -> list[np.ndarray]:
     """Connected components of the kept blocks, as arrays of block numbers (ascending).
 
     Blocks are joined by a move between them, by options of one ``scheme`` (built together)
@@ -189,7 +217,9 @@ def components(data: PlanData, settings: PlanSettings, blocks: Blocks, keep: np.
         union(a, b)
     annual = settings.budget_of_year(data.years)
     if settings.total_budget is not None or np.isfinite(annual).any():
-        budgeted = np.isfinite(annual)[data.build_year - data.first_year] if len(data.build_year) else []
+        budgeted = (
+            np.isfinite(annual)[data.build_year - data.first_year] if len(data.build_year) else []
+        )
         if settings.total_budget is not None:
             budgeted = np.ones(len(data.build_year), bool)
         linked = np.unique(blocks.build[np.asarray(budgeted, bool)])
@@ -210,7 +240,9 @@ def components(data: PlanData, settings: PlanSettings, blocks: Blocks, keep: np.
     return [np.array(v, np.int64) for _, v in sorted(out.items())]
 
 
-def subset(data: PlanData, blocks: Blocks, which: np.ndarray) -> tuple[PlanData, np.ndarray, np.ndarray, np.ndarray]:
+def subset(
+    data: PlanData, blocks: Blocks, which: np.ndarray
+) -> tuple[PlanData, np.ndarray, np.ndarray, np.ndarray]:
     """The problem restricted to the blocks ``which``.
 
     Returns ``(part, cells, builds, moves)``: the sub-problem and the indices, in ``data``, of
@@ -231,16 +263,23 @@ def subset(data: PlanData, blocks: Blocks, which: np.ndarray) -> tuple[PlanData,
     else:
         mv = data.moves.iloc[:0]
     part = PlanData(
-        cells=sub_cells, scenarios=data.scenarios, weights=data.weights,
-        demand=data.demand[:, cells], capacity=data.capacity[cells],
+        cells=sub_cells,
+        scenarios=data.scenarios,
+        weights=data.weights,
+        demand=data.demand[:, cells],
+        capacity=data.capacity[cells],
         options=data.options.iloc[options].reset_index(drop=True),
         build_option=np.searchsorted(options, data.build_option[builds]),
-        build_year=data.build_year[builds], build_upper=data.build_upper[builds],
+        build_year=data.build_year[builds],
+        build_upper=data.build_upper[builds],
         cover_build=np.searchsorted(builds, data.cover_build[pairs]),
         cover_cell=np.searchsorted(cells, data.cover_cell[pairs]),
-        cover_places=data.cover_places[pairs], build_place_years=data.build_place_years[builds],
-        moves=mv, years=data.years,
-        first_year=data.first_year, discount=data.discount[builds],
+        cover_places=data.cover_places[pairs],
+        build_place_years=data.build_place_years[builds],
+        moves=mv,
+        years=data.years,
+        first_year=data.first_year,
+        discount=data.discount[builds],
     )
     return part, cells, builds, moves
 

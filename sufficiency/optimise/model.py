@@ -107,18 +107,31 @@ def _solver(settings: PlanSettings, mip: bool = True):
         try:
             import highspy  # noqa: F401
         except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise SolverError("solver 'highs' needs the highspy package (pip install highspy)") from exc
-        return pulp.HiGHS(mip=mip, msg=False, timeLimit=settings.time_limit,
-                          gapRel=settings.mip_gap, threads=1, random_seed=0, **_highs_options())
+            raise SolverError(
+                "solver 'highs' needs the highspy package (pip install highspy)"
+            ) from exc
+        return pulp.HiGHS(
+            mip=mip,
+            msg=False,
+            timeLimit=settings.time_limit,
+            gapRel=settings.mip_gap,
+            threads=1,
+            random_seed=0,
+            **_highs_options(),
+        )
     with warnings.catch_warnings():
         # PuLP 3.3 announces PULP_CBC_CMD's removal in 4.0; CBC is still bundled here
         warnings.simplefilter("ignore", DeprecationWarning)
         # no ``threads`` option: CBC's default is its serial code; any ``-threads`` value
         # (even 1) starts its threaded code, which now and then stalls on a lock for ~10 s
         # (coin-or/Cbc#640; seen here on 4 in 10 report runs)
-        return pulp.PULP_CBC_CMD(mip=mip, msg=False, timeLimit=settings.time_limit,
-                                 gapRel=settings.mip_gap,
-                                 options=["randomSeed 42", "randomCbcSeed 42"])
+        return pulp.PULP_CBC_CMD(
+            mip=mip,
+            msg=False,
+            timeLimit=settings.time_limit,
+            gapRel=settings.mip_gap,
+            options=["randomSeed 42", "randomCbcSeed 42"],
+        )
 
 
 def build_problem(data: PlanData, settings: PlanSettings, diagnose: bool = False):
@@ -154,40 +167,59 @@ def _diagnose(data: PlanData, settings: PlanSettings) -> str:
     msgs = []
     short = [c for (s, c), var in v.short.items() if (var.varValue or 0) > 1e-6]
     if short:
-        msgs.append("constraint family 'sufficiency' (minimum margin "
-                    f"{settings.margin:.0%}) cannot be met: {_describe_cells(data, set(short))}")
+        msgs.append(
+            "constraint family 'sufficiency' (minimum margin "
+            f"{settings.margin:.0%}) cannot be met: {_describe_cells(data, set(short))}"
+        )
     over = {t: var.varValue for t, var in v.budget_slack.items() if (var.varValue or 0) > 1e-6}
     if over:
-        txt = ", ".join(("total" if t == -1 else nc.academic_year_label(t)) + f" by GBP {g:,.0f}"
-                        for t, g in sorted(over.items()))
+        txt = ", ".join(
+            ("total" if t == -1 else nc.academic_year_label(t)) + f" by GBP {g:,.0f}"
+            for t, g in sorted(over.items())
+        )
         msgs.append(f"constraint family 'budget' would be exceeded: {txt}")
     miss = [o for o, var in v.modules_slack.items() if (var.varValue or 0) > 1e-6]
     if miss:
         o = data.options.iloc[miss]
-        msgs.append("constraint family 'module_limit' (committed min_modules) cannot be met for "
-                    + ", ".join(f"{r.option} (area {r.area}, earliest "
-                                f"{nc.academic_year_label(r.earliest_year)})" for r in o.itertuples()))
+        msgs.append(
+            "constraint family 'module_limit' (committed min_modules) cannot be met for "
+            + ", ".join(
+                f"{r.option} (area {r.area}, earliest {nc.academic_year_label(r.earliest_year)})"
+                for r in o.itertuples()
+            )
+        )
     # scheme rows stay hard: say which named option is tied to others
     scheme = scheme_of(data.options)
     if msgs and (scheme != "").any():
         named = "; ".join(msgs)
-        tied = sorted({str(scheme[i]) for i, name in enumerate(data.options["option"])
-                       if scheme[i] and str(name) in named})
+        tied = sorted(
+            {
+                str(scheme[i])
+                for i, name in enumerate(data.options["option"])
+                if scheme[i] and str(name) in named
+            }
+        )
         if tied:
-            msgs.append("the options of scheme(s) " + ", ".join(map(repr, tied)) + " are built "
-                        "together, module for module, so each is held to what the others allow")
+            msgs.append(
+                "the options of scheme(s) " + ", ".join(map(repr, tied)) + " are built "
+                "together, module for module, so each is held to what the others allow"
+            )
     return "; ".join(msgs)
 
 
 def _check(problem: pulp.LpProblem, data: PlanData, settings: PlanSettings, what: str) -> None:
     status = pulp.LpStatus.get(problem.status, str(problem.status))
     if problem.status == pulp.LpStatusOptimal and problem.sol_status in (
-        pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible
+        pulp.LpSolutionOptimal,
+        pulp.LpSolutionIntegerFeasible,
     ):
         if problem.sol_status == pulp.LpSolutionIntegerFeasible:
             # a usable plan, labelled as such on the result (status) rather than discarded
-            logger.warning("%s: integer feasible, optimality not proven within the time limit "
-                           "(%g s)", what, settings.time_limit)
+            logger.warning(
+                "%s: integer feasible, optimality not proven within the time limit (%g s)",
+                what,
+                settings.time_limit,
+            )
         return
     if problem.status in (pulp.LpStatusInfeasible, pulp.LpStatusUndefined):
         why = _diagnose(data, settings)
@@ -215,24 +247,31 @@ def _extract(data: PlanData, x: np.ndarray, moved: np.ndarray, settings: PlanSet
     places = opts["places"].to_numpy(float)[o]
     cost = opts["cost_per_module"].to_numpy(float)[o]
     chosen = np.nonzero(x > 0.5)[0]
-    plan = pd.DataFrame({
-        "option": opts["option"].to_numpy()[o[chosen]],
-        nc.AREA: opts[nc.AREA].to_numpy()[o[chosen]],
-        nc.PHASE: opts[nc.PHASE].to_numpy()[o[chosen]],
-        "kind": opts["kind"].to_numpy()[o[chosen]],
-        nc.YEAR: data.build_year[chosen],
-        "modules": x[chosen].astype(int),
-        "places": (x * places)[chosen],
-        "cost": (x * cost)[chosen],
-        "cost_per_place": opts["cost_per_place"].to_numpy(float)[o[chosen]],
-        "duration": opts["duration"].to_numpy()[o[chosen]],
-        "fill_years": fill_years_of(opts)[o[chosen]],
-        "source": opts["source"].to_numpy()[o[chosen]],
-        "scheme": scheme_of(opts)[o[chosen]],
-    }).sort_values([nc.AREA, nc.PHASE, nc.YEAR, "option"]).reset_index(drop=True)
+    plan = (
+        pd.DataFrame(
+            {
+                "option": opts["option"].to_numpy()[o[chosen]],
+                nc.AREA: opts[nc.AREA].to_numpy()[o[chosen]],
+                nc.PHASE: opts[nc.PHASE].to_numpy()[o[chosen]],
+                "kind": opts["kind"].to_numpy()[o[chosen]],
+                nc.YEAR: data.build_year[chosen],
+                "modules": x[chosen].astype(int),
+                "places": (x * places)[chosen],
+                "cost": (x * cost)[chosen],
+                "cost_per_place": opts["cost_per_place"].to_numpy(float)[o[chosen]],
+                "duration": opts["duration"].to_numpy()[o[chosen]],
+                "fill_years": fill_years_of(opts)[o[chosen]],
+                "source": opts["source"].to_numpy()[o[chosen]],
+                "scheme": scheme_of(opts)[o[chosen]],
+            }
+        )
+        .sort_values([nc.AREA, nc.PHASE, nc.YEAR, "option"])
+        .reset_index(drop=True)
+    )
 
-    added = np.bincount(data.cover_cell, weights=x[data.cover_build] * data.cover_places,
-                        minlength=data.n_cells)
+    added = np.bincount(
+        data.cover_cell, weights=x[data.cover_build] * data.cover_places, minlength=data.n_cells
+    )
     frames = []
     S = len(data.scenarios)
     for s in range(S):
@@ -258,7 +297,9 @@ def _extract(data: PlanData, x: np.ndarray, moved: np.ndarray, settings: PlanSet
         f["shortfall_after"] = np.maximum(0.0, req - cap_after)
         f["surplus_after"] = cap_after - eff
         with np.errstate(divide="ignore", invalid="ignore"):
-            f["surplus_pct_after"] = np.where(eff > 0, (cap_after - eff) / np.where(eff > 0, eff, 1), np.nan)
+            f["surplus_pct_after"] = np.where(
+                eff > 0, (cap_after - eff) / np.where(eff > 0, eff, 1), np.nan
+            )
         frames.append(f)
     cells = pd.concat(frames, ignore_index=True)
     # drop solver noise
@@ -280,27 +321,56 @@ def _moves_frame(data: PlanData, moved: np.ndarray) -> pd.DataFrame:
     cpp = m["cost_per_pupil"].to_numpy(float)
     frames = []
     for s, name in enumerate(data.scenarios):
-        frames.append(pd.DataFrame({
-            "scenario": name, "from_area": frm[nc.AREA].to_numpy(), "to_area": to[nc.AREA].to_numpy(),
-            nc.PHASE: frm[nc.PHASE].to_numpy(), nc.YEAR: frm[nc.YEAR].to_numpy(),
-            "pupils": moved[s], "cost_per_pupil": cpp, "cost": moved[s] * cpp}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "scenario": name,
+                    "from_area": frm[nc.AREA].to_numpy(),
+                    "to_area": to[nc.AREA].to_numpy(),
+                    nc.PHASE: frm[nc.PHASE].to_numpy(),
+                    nc.YEAR: frm[nc.YEAR].to_numpy(),
+                    "pupils": moved[s],
+                    "cost_per_pupil": cpp,
+                    "cost": moved[s] * cpp,
+                }
+            )
+        )
     out = pd.concat(frames, ignore_index=True)
     out = out.loc[out["pupils"] > 1e-6]  # solver noise and moves not used
-    return out.sort_values(["scenario", nc.PHASE, "from_area", "to_area", nc.YEAR],
-                           kind="stable").reset_index(drop=True)
+    return out.sort_values(
+        ["scenario", nc.PHASE, "from_area", "to_area", nc.YEAR], kind="stable"
+    ).reset_index(drop=True)
 
 
-def _binding(data: PlanData, settings: PlanSettings, x: np.ndarray, cells: pd.DataFrame) -> pd.DataFrame:
+def _binding(
+    data: PlanData, settings: PlanSettings, x: np.ndarray, cells: pd.DataFrame
+) -> pd.DataFrame:
     cols = ["family", "scenario", nc.AREA, nc.PHASE, nc.YEAR, "option", "detail"]
     rows = []
     # minimum margin: capacity after the plan exactly at (or short of) the requirement
-    tight = cells.loc[(cells["capacity_after"] - cells["required"] <= 0.5)
-                      & ((cells["added"] > 0) | (cells["shortfall_after"] > 0)
-                         | (cells["moved_out"] > 0) | (cells["moved_in"] > 0))]
+    tight = cells.loc[
+        (cells["capacity_after"] - cells["required"] <= 0.5)
+        & (
+            (cells["added"] > 0)
+            | (cells["shortfall_after"] > 0)
+            | (cells["moved_out"] > 0)
+            | (cells["moved_in"] > 0)
+        )
+    ]
     for r in tight.itertuples(index=False):
-        rows.append(("sufficiency", r.scenario, r.area, r.phase, r.year, "",
-                     f"shortfall left {r.shortfall_after:,.1f} places" if r.shortfall_after > 0
-                     else "minimum margin met exactly"))
+        rows.append(
+            (
+                "sufficiency",
+                r.scenario,
+                r.area,
+                r.phase,
+                r.year,
+                "",
+                f"shortfall left {r.shortfall_after:,.1f} places"
+                if r.shortfall_after > 0
+                else "minimum margin met exactly",
+            )
+        )
     opts = data.options
     o = data.build_option
     cost = opts["cost_per_module"].to_numpy(float)[o]
@@ -317,9 +387,16 @@ def _binding(data: PlanData, settings: PlanSettings, x: np.ndarray, cells: pd.Da
         sh = cells.loc[cells["shortfall_after"] > 0.5]
         last_short = sh.groupby([sh[nc.AREA].astype(str), sh[nc.PHASE]])[nc.YEAR].max().to_dict()
         could = (x < data.build_upper - TOL) & np.array(
-            [last_short.get((str(a), p), -1) >= t for a, p, t in
-             zip(opts[nc.AREA].to_numpy()[o], opts[nc.PHASE].to_numpy()[o],
-                 data.build_year.tolist())], dtype=bool)
+            [
+                last_short.get((str(a), p), -1) >= t
+                for a, p, t in zip(
+                    opts[nc.AREA].to_numpy()[o],
+                    opts[nc.PHASE].to_numpy()[o],
+                    data.build_year.tolist(),
+                )
+            ],
+            dtype=bool,
+        )
         for t, limit in limits:
             here = np.ones(len(x), bool) if t == "total" else data.build_year == t
             spent = float((x * cost)[here].sum())
@@ -332,43 +409,98 @@ def _binding(data: PlanData, settings: PlanSettings, x: np.ndarray, cells: pd.Da
             cand = np.flatnonzero(here & could)
             if len(cand) and float(whole_cost[cand].min()) > limit - spent:
                 b = cand[np.argmin(whole_cost[cand])]
-                what = (f"the scheme {scheme[o[b]]!r}" if scheme[o[b]] else
-                        f"a {str(opts['kind'].iloc[o[b]]).replace('_', ' ')} in "
-                        f"{opts[nc.AREA].iloc[o[b]]} {opts[nc.PHASE].iloc[o[b]]} "
-                        f"({opts['option'].iloc[o[b]]})")
-                rows.append(("budget", "", "", "", np.nan if t == "total" else t, "",
-                             f"{detail}; the GBP {limit - spent:,.0f} left buys none of the "
-                             f"options that would cut the shortfall left (the cheapest, "
-                             f"{what}, costs GBP {whole_cost[b]:,.0f})"))
+                what = (
+                    f"the scheme {scheme[o[b]]!r}"
+                    if scheme[o[b]]
+                    else f"a {str(opts['kind'].iloc[o[b]]).replace('_', ' ')} in "
+                    f"{opts[nc.AREA].iloc[o[b]]} {opts[nc.PHASE].iloc[o[b]]} "
+                    f"({opts['option'].iloc[o[b]]})"
+                )
+                rows.append(
+                    (
+                        "budget",
+                        "",
+                        "",
+                        "",
+                        np.nan if t == "total" else t,
+                        "",
+                        f"{detail}; the GBP {limit - spent:,.0f} left buys none of the "
+                        f"options that would cut the shortfall left (the cheapest, "
+                        f"{what}, costs GBP {whole_cost[b]:,.0f})",
+                    )
+                )
     area, phase, name = (opts[k].to_numpy() for k in (nc.AREA, nc.PHASE, "option"))
     max_m = opts["max_modules"].to_numpy()
     used = np.bincount(o, weights=x, minlength=len(opts))
     perm = opts["duration"].to_numpy() == 0
     for i in np.nonzero((max_m > 0) & (used >= max_m - TOL) & (used > 0))[0].tolist():
-        rows.append(("module_limit", "", area[i], phase[i], np.nan, name[i],
-                     ("its only module used" if int(max_m[i]) == 1 else f"all {int(max_m[i])} modules used")))
+        rows.append(
+            (
+                "module_limit",
+                "",
+                area[i],
+                phase[i],
+                np.nan,
+                name[i],
+                (
+                    "its only module used"
+                    if int(max_m[i]) == 1
+                    else f"all {int(max_m[i])} modules used"
+                ),
+            )
+        )
     for b in np.nonzero(~perm[o] & (x >= data.build_upper - TOL) & (x > 0))[0].tolist():
         i = o[b]
-        rows.append(("module_limit", "", area[i], phase[i], int(data.build_year[b]), name[i],
-                     f"{int(x[b])} a year, the most allowed"))
+        rows.append(
+            (
+                "module_limit",
+                "",
+                area[i],
+                phase[i],
+                int(data.build_year[b]),
+                name[i],
+                f"{int(x[b])} a year, the most allowed",
+            )
+        )
     # lead time: places short before an option could open
     short = cells.loc[cells["shortfall_after"] > 0, [nc.AREA, nc.PHASE, nc.YEAR, "shortfall_after"]]
     if len(short):
-        ol = pd.DataFrame({nc.AREA: area.astype(str), nc.PHASE: phase, "_o": np.arange(len(opts)),
-                           "earliest_year": opts["earliest_year"].to_numpy()})
+        ol = pd.DataFrame(
+            {
+                nc.AREA: area.astype(str),
+                nc.PHASE: phase,
+                "_o": np.arange(len(opts)),
+                "earliest_year": opts["earliest_year"].to_numpy(),
+            }
+        )
         m = ol.merge(short, on=[nc.AREA, nc.PHASE])
         m = m.loc[m[nc.YEAR] < m["earliest_year"]]
         if len(m):
-            g = m.groupby("_o", sort=True).agg(year=(nc.YEAR, "min"), short=("shortfall_after", "sum"))
+            g = m.groupby("_o", sort=True).agg(
+                year=(nc.YEAR, "min"), short=("shortfall_after", "sum")
+            )
             for i, r in zip(g.index.tolist(), g.itertuples(index=False)):
-                rows.append(("lead_time", "", area[i], phase[i], int(r.year), name[i],
-                             f"earliest {nc.academic_year_label(int(opts['earliest_year'].iloc[i]))}; "
-                             f"short {r.short:,.0f} place-years before"))
+                rows.append(
+                    (
+                        "lead_time",
+                        "",
+                        area[i],
+                        phase[i],
+                        int(r.year),
+                        name[i],
+                        f"earliest {nc.academic_year_label(int(opts['earliest_year'].iloc[i]))}; "
+                        f"short {r.short:,.0f} place-years before",
+                    )
+                )
     out = pd.DataFrame(rows, columns=cols)
-    return out.sort_values(["family", nc.AREA, nc.PHASE, nc.YEAR], kind="stable").reset_index(drop=True)
+    return out.sort_values(["family", nc.AREA, nc.PHASE, nc.YEAR], kind="stable").reset_index(
+        drop=True
+    )
 
 
-def _duals(problem, v: Variables, settings: PlanSettings, cons) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _duals(
+    problem, v: Variables, settings: PlanSettings, cons
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Duals of the ``sufficiency`` rows in the LP relaxation: ``(scenario, cell, pi)`` arrays."""
     empty = (np.zeros(0, int), np.zeros(0, int), np.zeros(0))
     fam = cons.get("sufficiency", {})
@@ -382,7 +514,9 @@ def _duals(problem, v: Variables, settings: PlanSettings, cons) -> tuple[np.ndar
         for var in v.build:
             var.cat = pulp.LpInteger
     if problem.status != pulp.LpStatusOptimal:
-        logger.warning("LP relaxation not solved (%s): no marginal costs", pulp.LpStatus[problem.status])
+        logger.warning(
+            "LP relaxation not solved (%s): no marginal costs", pulp.LpStatus[problem.status]
+        )
         return empty
     keys = list(fam)
     pi = np.array([fam[k].pi if fam[k].pi is not None else np.nan for k in keys], dtype=float)
@@ -403,16 +537,27 @@ class _Part:
 def _solve_part(data: PlanData, settings: PlanSettings) -> _Part:
     """Build, solve, check and read one part (the whole problem or one component)."""
     problem, v, cons = build_problem(data, settings)
-    logger.debug("plan part: %d cells x %d scenario(s), %d builds, %d constraints", data.n_cells,
-                 len(data.scenarios), len(v.build), sum(len(f) for f in cons.values()))
+    logger.debug(
+        "plan part: %d cells x %d scenario(s), %d builds, %d constraints",
+        data.n_cells,
+        len(data.scenarios),
+        len(v.build),
+        sum(len(f) for f in cons.values()),
+    )
     problem.solve(_solver(settings))
     _check(problem, data, settings, "plan")
     x = np.rint(_values(v.build))
     S, M = len(data.scenarios), len(data.moves)
-    moved = np.array([[v.move[(s, m)].varValue or 0.0 for m in range(M)] for s in range(S)]).reshape(S, M)
-    return _Part(x=x, moved=moved, objective=float(pulp.value(problem.objective) or 0.0),
-                 optimal=problem.sol_status == pulp.LpSolutionOptimal,
-                 duals=_duals(problem, v, settings, cons))
+    moved = np.array(
+        [[v.move[(s, m)].varValue or 0.0 for m in range(M)] for s in range(S)]
+    ).reshape(S, M)
+    return _Part(
+        x=x,
+        moved=moved,
+        objective=float(pulp.value(problem.objective) or 0.0),
+        optimal=problem.sol_status == pulp.LpSolutionOptimal,
+        duals=_duals(problem, v, settings, cons),
+    )
 
 
 def _try_solve_part(data: PlanData, settings: PlanSettings) -> _Part | InfeasibleError:
@@ -437,8 +582,10 @@ def _solve_parts(parts: list[PlanData], settings: PlanSettings) -> list[_Part]:
     if bad:
         whys = [str(getattr(e, "why", e)) for e in bad]
         more = f"; and {len(whys) - 10} more parts" if len(whys) > 10 else ""
-        raise InfeasibleError(f"plan: no feasible plan (Infeasible) in {len(bad)} of "
-                              f"{len(parts)} independent parts: " + "; ".join(whys[:10]) + more)
+        raise InfeasibleError(
+            f"plan: no feasible plan (Infeasible) in {len(bad)} of "
+            f"{len(parts)} independent parts: " + "; ".join(whys[:10]) + more
+        )
     return solved
 
 
@@ -469,11 +616,15 @@ def _warn_idle_scheme_options(data: PlanData) -> None:
     built = np.zeros(len(scheme), bool)
     built[data.build_option] = True
     for i in np.flatnonzero((scheme != "") & ~built).tolist():
-        logger.warning("scheme %r: option %r adds places to %s %s, which has no demand in the "
-                       "plan's years here (planned without --send / --early-years?), so the "
-                       "scheme is planned on its other options alone", scheme[i],
-                       data.options["option"].iloc[i], data.options[nc.AREA].iloc[i],
-                       data.options[nc.PHASE].iloc[i])
+        logger.warning(
+            "scheme %r: option %r adds places to %s %s, which has no demand in the "
+            "plan's years here (planned without --send / --early-years?), so the "
+            "scheme is planned on its other options alone",
+            scheme[i],
+            data.options["option"].iloc[i],
+            data.options[nc.AREA].iloc[i],
+            data.options[nc.PHASE].iloc[i],
+        )
 
 
 def solve_allocation(
@@ -544,22 +695,44 @@ def solve_allocation(
         d_c.append(cells_i[part.duals[1]])
         d_pi.append(part.duals[2])
     objective = float(sum(p.objective for p in solved)) + presolved_objective(data, settings, fixed)
-    status = ("Optimal" if all(p.optimal for p in solved)
-              else f"Feasible (time limit {settings.time_limit:g} s, optimality not proven)")
+    status = (
+        "Optimal"
+        if all(p.optimal for p in solved)
+        else f"Feasible (time limit {settings.time_limit:g} s, optimality not proven)"
+    )
     plan, cells, moves = _extract(data, x, moved, settings)
     binding = _binding(data, settings, x, cells)
     marginal = _marginal_frame(data, d_s, d_c, d_pi)
     t4 = time.perf_counter()
-    logger.info("plan: %d cells x %d scenario(s), %d builds; %d cell(s) presolved (nothing to "
-                "build); %d part(s) solved with %s; seconds: prepare %.2f, presolve and split %.2f, "
-                "build and solve %.2f, results %.2f", data.n_cells, len(data.scenarios),
-                len(data.build_option), int(fixed.sum()), len(parts), settings.solver,
-                t1 - t0, t2 - t1, t3 - t2, t4 - t3)
+    logger.info(
+        "plan: %d cells x %d scenario(s), %d builds; %d cell(s) presolved (nothing to "
+        "build); %d part(s) solved with %s; seconds: prepare %.2f, presolve and split %.2f, "
+        "build and solve %.2f, results %.2f",
+        data.n_cells,
+        len(data.scenarios),
+        len(data.build_option),
+        int(fixed.sum()),
+        len(parts),
+        settings.solver,
+        t1 - t0,
+        t2 - t1,
+        t3 - t2,
+        t4 - t3,
+    )
     return AllocationResult(
-        plan=plan, cells=cells, marginal=marginal, binding=binding, options=data.options,
-        objective=objective, status=status, settings=settings, solver=settings.solver,
-        solve_seconds=time.perf_counter() - t0, provenance=tuple(provenance),
-        area_names=dict(area_names or {}), moves=moves,
+        plan=plan,
+        cells=cells,
+        marginal=marginal,
+        binding=binding,
+        options=data.options,
+        objective=objective,
+        status=status,
+        settings=settings,
+        solver=settings.solver,
+        solve_seconds=time.perf_counter() - t0,
+        provenance=tuple(provenance),
+        area_names=dict(area_names or {}),
+        moves=moves,
     )
 
 
@@ -578,14 +751,16 @@ def _partition(data: PlanData, settings: PlanSettings):
     if orphan.any():
         # a committed option with no demand cell: infeasible, diagnosed on the whole problem
         return [data], [whole], none
-    keep = ~zero_build_blocks(data, settings, blocks) if settings.presolve else np.ones(blocks.n, bool)
+    keep = (
+        ~zero_build_blocks(data, settings, blocks) if settings.presolve else np.ones(blocks.n, bool)
+    )
     fixed = ~keep[blocks.cell]
     if not keep.any():
         return [], [], fixed
     if settings.decompose:
         comps = components(data, settings, blocks, keep)
         size = max(1, int(settings.block_size))
-        groups = [np.concatenate(comps[i:i + size]) for i in range(0, len(comps), size)]
+        groups = [np.concatenate(comps[i : i + size]) for i in range(0, len(comps), size)]
     else:
         groups = [np.flatnonzero(keep)]
     parts, index = [], []
@@ -604,9 +779,13 @@ def _marginal_frame(data: PlanData, d_s, d_c, d_pi) -> pd.DataFrame:
     c_idx = np.concatenate(d_c).astype(int)
     pi = np.concatenate(d_pi)
     cells = data.cells.iloc[c_idx]
-    out = pd.DataFrame({
-        "scenario": np.array(data.scenarios, dtype=object)[s_idx],
-        nc.AREA: cells[nc.AREA].to_numpy(), nc.PHASE: cells[nc.PHASE].to_numpy(),
-        nc.YEAR: cells[nc.YEAR].to_numpy(), "marginal_cost": np.abs(pi),
-    })
+    out = pd.DataFrame(
+        {
+            "scenario": np.array(data.scenarios, dtype=object)[s_idx],
+            nc.AREA: cells[nc.AREA].to_numpy(),
+            nc.PHASE: cells[nc.PHASE].to_numpy(),
+            nc.YEAR: cells[nc.YEAR].to_numpy(),
+            "marginal_cost": np.abs(pi),
+        }
+    )
     return out.sort_values(["scenario", nc.AREA, nc.PHASE, nc.YEAR]).reset_index(drop=True)

@@ -85,9 +85,22 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 OPTION_COLUMNS = (
-    "option", nc.AREA, nc.PHASE, "kind", "places", "max_modules", "max_per_year",
-    "min_modules", "cost_per_module", "cost_per_place", "revenue_per_place",
-    "earliest_year", "duration", "fill_years", "source", "scheme",
+    "option",
+    nc.AREA,
+    nc.PHASE,
+    "kind",
+    "places",
+    "max_modules",
+    "max_per_year",
+    "min_modules",
+    "cost_per_module",
+    "cost_per_place",
+    "revenue_per_place",
+    "earliest_year",
+    "duration",
+    "fill_years",
+    "source",
+    "scheme",
 )
 
 #: Kinds whose places fill one entry year group a year by default (:func:`default_fill_years`).
@@ -198,8 +211,10 @@ def benchmark_costs(benchmarks: pd.DataFrame, authority: str | None = None) -> p
     b = b.sort_values(order, kind="stable")
     return (
         b.groupby(["phase", "option"], as_index=False)
-        .tail(1)[["phase", "option", "cost_per_place", "edition", nc.AREA]
-                 + (["basis"] if "basis" in b.columns else [])]
+        .tail(1)[
+            ["phase", "option", "cost_per_place", "edition", nc.AREA]
+            + (["basis"] if "basis" in b.columns else [])
+        ]
         .reset_index(drop=True)
     )
 
@@ -219,8 +234,11 @@ def small_schools(largest) -> str:
     "" where a form of entry fits or the size is not known."""
     if largest is None or pd.isna(largest) or not 0 < float(largest) < FORM_OF_ENTRY:
         return ""
-    return (f"{SMALL_SCHOOLS} ({FORM_OF_ENTRY} places a year group; the largest takes "
-            f"{float(largest):.0f})")
+    return (
+        f"{SMALL_SCHOOLS} ({FORM_OF_ENTRY} places a year group; the largest takes "
+        f"{float(largest):.0f})"
+    )
+
 
 #: Schools per bulge class a year in the default limits (:func:`_scaled_limits`).
 SCHOOLS_PER_BULGE_CLASS = 3
@@ -271,11 +289,17 @@ def default_options(
         Columns :data:`OPTION_COLUMNS`.
     """
     rows = []
-    cost = {(r.phase, r.option): (float(r.cost_per_place), int(r.edition),
-                                  getattr(r, "basis", "authority"))
-            for r in costs.itertuples(index=False)}
-    cols = [nc.AREA, nc.PHASE] + [c for c in ("year_groups", "middle", "schools", "largest")
-                                  if c in areas.columns]
+    cost = {
+        (r.phase, r.option): (
+            float(r.cost_per_place),
+            int(r.edition),
+            getattr(r, "basis", "authority"),
+        )
+        for r in costs.itertuples(index=False)
+    }
+    cols = [nc.AREA, nc.PHASE] + [
+        c for c in ("year_groups", "middle", "schools", "largest") if c in areas.columns
+    ]
     for a in areas[cols].drop_duplicates([nc.AREA, nc.PHASE]).itertuples(index=False):
         kinds = DEFAULT_MODULES.get(a.phase)
         if kinds is None:
@@ -284,8 +308,11 @@ def default_options(
         n = getattr(a, "year_groups", full)
         n = full if n is None or pd.isna(n) else int(n)
         if n == 0:  # a sixth-form-only area: no default module fits it
-            logger.info("area %s teaches no year group before the sixth form: no default "
-                        "options (give [[plan.options]])", a.area)
+            logger.info(
+                "area %s teaches no year group before the sixth form: no default "
+                "options (give [[plan.options]])",
+                a.area,
+            )
             continue
         for kind, m in kinds.items():
             key = (a.phase, _BENCHMARK_OF_KIND[kind])
@@ -295,46 +322,74 @@ def default_options(
             # a form of entry is 30 places in each year group the area teaches
             places = m["places"] if kind == "bulge_class" else round(m["places"] * n / full)
             duration = n if m["duration"] else 0
-            taught = (f"the {n} year groups before the sixth form that the area's schools "
-                      f"teach (year_groups), of {full} in a whole {a.phase} area")
-            part = ("" if n == full else
-                    f"; lasts {n} years: {taught}" if kind == "bulge_class" else
-                    f"; 30 places a form of entry in each of {taught}"
-                    + ("; secondary places only: a middle school's Years 5-6 places "
-                       "would be primary places in its primary area, not counted here"
-                       if bool(getattr(a, "middle", False)) else ""))
+            taught = (
+                f"the {n} year groups before the sixth form that the area's schools "
+                f"teach (year_groups), of {full} in a whole {a.phase} area"
+            )
+            part = (
+                ""
+                if n == full
+                else f"; lasts {n} years: {taught}"
+                if kind == "bulge_class"
+                else f"; 30 places a form of entry in each of {taught}"
+                + (
+                    "; secondary places only: a middle school's Years 5-6 places "
+                    "would be primary places in its primary area, not counted here"
+                    if bool(getattr(a, "middle", False))
+                    else ""
+                )
+            )
             small = small_schools(getattr(a, "largest", None)) if kind != "new_school" else ""
             if small:
-                part += (f"; {small}, and this module is sized for schools that do: give "
-                         "[[plan.options]] sized to its schools")
+                part += (
+                    f"; {small}, and this module is sized for schools that do: give "
+                    "[[plan.options]] sized to its schools"
+                )
             max_modules, max_per_year = _scaled_limits(m, kind, getattr(a, "schools", None))
-            rows.append({
-                "option": f"{a.area}:{a.phase}:{kind}",
-                nc.AREA: str(a.area), nc.PHASE: a.phase, "kind": kind,
-                "places": places, "max_modules": max_modules,
-                "max_per_year": max_per_year, "min_modules": 0,
-                "cost_per_module": cpp * places, "cost_per_place": cpp,
-                "revenue_per_place": 0.0,
-                "earliest_year": first_year - 1 + m["lead"], "duration": duration,
-                "fill_years": min(default_fill_years(kind, a.phase), n),
-                "source": f"{source} {edition} edition, CPP {key[1]} [GBP/place]"
-                          + (" (a regional figure: the same for every authority of the "
-                             "region in that edition)" if basis == "regional" else "") + "; "
-                          f"module size and lead time assumed (see DEFAULT_MODULES){part}",
-            })
+            rows.append(
+                {
+                    "option": f"{a.area}:{a.phase}:{kind}",
+                    nc.AREA: str(a.area),
+                    nc.PHASE: a.phase,
+                    "kind": kind,
+                    "places": places,
+                    "max_modules": max_modules,
+                    "max_per_year": max_per_year,
+                    "min_modules": 0,
+                    "cost_per_module": cpp * places,
+                    "cost_per_place": cpp,
+                    "revenue_per_place": 0.0,
+                    "earliest_year": first_year - 1 + m["lead"],
+                    "duration": duration,
+                    "fill_years": min(default_fill_years(kind, a.phase), n),
+                    "source": f"{source} {edition} edition, CPP {key[1]} [GBP/place]"
+                    + (
+                        " (a regional figure: the same for every authority of the "
+                        "region in that edition)"
+                        if basis == "regional"
+                        else ""
+                    )
+                    + "; "
+                    f"module size and lead time assumed (see DEFAULT_MODULES){part}",
+                }
+            )
     return validate_options(pd.DataFrame(rows, columns=list(OPTION_COLUMNS)), "default options")
 
 
 #: Kinds of option the engine knows (the ``kind`` column; module defaults in
 #: :data:`DEFAULT_MODULES` for the first three).
 KINDS = (
-    "bulge_class", "permanent_expansion", "new_school", "temporary_expansion",
-    "special_expansion", "new_special_school", "resourced_provision", "early_years_setting",
+    "bulge_class",
+    "permanent_expansion",
+    "new_school",
+    "temporary_expansion",
+    "special_expansion",
+    "new_special_school",
+    "resourced_provision",
+    "early_years_setting",
 )
 #: Phases of places an option can serve.
 OPTION_PHASES = ("primary", "secondary", "special", "early_years")
-
-
 
 
 def _option_label(where: str) -> str:
@@ -342,9 +397,12 @@ def _option_label(where: str) -> str:
     return where.replace("[plan]", "[[plan.options]]") if "[plan]" in where else f"{where} options"
 
 
-def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
-                        areas: Mapping[str, str] | None = None,
-                        names: Mapping[str, str] | None = None) -> pd.DataFrame:
+def options_from_config(
+    section: Mapping[str, Any],
+    where: str = "[plan]",
+    areas: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """Read ``[[plan.options]]`` entries of a model definition.
 
     Each entry: ``name``, ``area``, ``phase``, ``kind`` (one of :data:`KINDS`), ``places``
@@ -377,21 +435,30 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
     entries = section.get("options", [])
     label = _option_label(where)
     if not isinstance(entries, list):
-        raise ConfigError(f"{where} options = {entries!r}: expected an array of tables [[plan.options]]")
+        raise ConfigError(
+            f"{where} options = {entries!r}: expected an array of tables [[plan.options]]"
+        )
     rows = []
     for i, e in enumerate(entries):
         w = f"{label} #{i + 1}"
-        require_table(e, w, ("name", "area", "phase", "kind", "places"),
-                      "(name, area, phase, kind, places, cost)",
-                      "name, area, phase, kind, places and cost or cost_per_place")
+        require_table(
+            e,
+            w,
+            ("name", "area", "phase", "kind", "places"),
+            "(name, area, phase, kind, places, cost)",
+            "name, area, phase, kind, places and cost or cost_per_place",
+        )
         w = f"{w} ({e['name']})"
         sec = Section(w, e)
         bad = sec.bad
         for key in ("name", "source"):
             sec.check(key, lambda v: isinstance(v, str), "a string")
-        sec.check("scheme", lambda v: isinstance(v, str) and v.strip() != "",
-                  "the name of a scheme, shared by the options built together (a middle "
-                  "school's primary and secondary places, say)")
+        sec.check(
+            "scheme",
+            lambda v: isinstance(v, str) and v.strip() != "",
+            "the name of a scheme, shared by the options built together (a middle "
+            "school's primary and secondary places, say)",
+        )
         if not isinstance(e["area"], (str, int)) or isinstance(e["area"], bool):
             raise bad("area", "a planning area code")
         area = str(e["area"])
@@ -401,8 +468,12 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
             raise bad("kind", f"one of {', '.join(KINDS)}" + did_you_mean(e["kind"], KINDS))
         if areas is not None:
             if area not in areas:
-                raise bad("area", expected_area(area, {c: (names or {}).get(c, "") for c in areas},
-                                                areas, e["phase"]))
+                raise bad(
+                    "area",
+                    expected_area(
+                        area, {c: (names or {}).get(c, "") for c in areas}, areas, e["phase"]
+                    ),
+                )
             ph = areas[area]
             if e["phase"] in ("primary", "secondary") and ph != e["phase"]:
                 raise bad("phase", f"{ph!r}, the phase of planning area {area}")
@@ -411,13 +482,22 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
         places = float(e["places"])
         for key in ("cost", "fixed_cost", "cost_per_place", "revenue_per_place"):
             if key in e and (not is_number(e[key]) or not e[key] >= 0):
-                raise bad(key, "an amount in GBP >= 0, written as a number (63300000.0, not '63.3m')"
-                          if isinstance(e[key], str) else "an amount in GBP >= 0")
+                raise bad(
+                    key,
+                    "an amount in GBP >= 0, written as a number (63300000.0, not '63.3m')"
+                    if isinstance(e[key], str)
+                    else "an amount in GBP >= 0",
+                )
         for key in ("max_modules", "max_per_year", "min_modules", "duration", "fill_years"):
             if key in e and (not is_whole(e[key]) or e[key] < 0):
-                raise bad(key, "a whole number >= 0" + {"duration": " (0 = permanent)",
-                                                        "fill_years": " (0 = all places from opening)"
-                                                        }.get(key, ""))
+                raise bad(
+                    key,
+                    "a whole number >= 0"
+                    + {
+                        "duration": " (0 = permanent)",
+                        "fill_years": " (0 = all places from opening)",
+                    }.get(key, ""),
+                )
         sec.check("earliest_year", is_year, "an academic year (its start), e.g. 2028")
         if "cost" in e:
             per_module = float(e["cost"]) + float(e.get("fixed_cost", 0.0))
@@ -429,34 +509,47 @@ def options_from_config(section: Mapping[str, Any], where: str = "[plan]",
         if duration == 0 and e["kind"] in _TEMPORARY_KINDS:
             # a bulge class or temporary expansion with no duration would be a permanent
             # place at a temporary price (a Sandwell trial's bulge class lasted for ever)
-            lasts = (f"the years a {e['kind'].replace('_', ' ')} lasts, a whole number >= 1 "
-                     "(a bulge class: 7 primary, 5 secondary; interim places: 1)")
+            lasts = (
+                f"the years a {e['kind'].replace('_', ' ')} lasts, a whole number >= 1 "
+                "(a bulge class: 7 primary, 5 secondary; interim places: 1)"
+            )
             if "duration" in e:
                 raise bad("duration", lasts)
-            raise ConfigError(f"{w} kind = {e['kind']!r} in phase {e['phase']!r}: no duration "
-                              f"given; expected duration = {lasts}")
+            raise ConfigError(
+                f"{w} kind = {e['kind']!r} in phase {e['phase']!r}: no duration "
+                f"given; expected duration = {lasts}"
+            )
         max_modules = int(e.get("max_modules", 1 if duration == 0 else 0))
         min_modules = int(e.get("min_modules", 0))
         if duration == 0 and min_modules > max_modules:
-            raise ConfigError(f"{w} min_modules = {min_modules}: expected <= max_modules = {max_modules}")
-        rows.append({
-            "option": str(e["name"]), nc.AREA: area, nc.PHASE: str(e["phase"]),
-            "kind": str(e["kind"]), "places": places,
-            "max_modules": max_modules,
-            "max_per_year": int(e.get("max_per_year", 1 if duration > 0 else 0)),
-            "min_modules": min_modules,
-            "cost_per_module": per_module, "cost_per_place": per_module / places,
-            "revenue_per_place": float(e.get("revenue_per_place", 0.0)),
-            "earliest_year": int(e["earliest_year"]) if "earliest_year" in e else -1,
-            "duration": duration,
-            "fill_years": int(e.get("fill_years", default_fill_years(e["kind"], e["phase"]))),
-            "source": str(e.get("source", "model definition")),
-            "scheme": str(e.get("scheme", "")).strip(),
-        })
+            raise ConfigError(
+                f"{w} min_modules = {min_modules}: expected <= max_modules = {max_modules}"
+            )
+        rows.append(
+            {
+                "option": str(e["name"]),
+                nc.AREA: area,
+                nc.PHASE: str(e["phase"]),
+                "kind": str(e["kind"]),
+                "places": places,
+                "max_modules": max_modules,
+                "max_per_year": int(e.get("max_per_year", 1 if duration > 0 else 0)),
+                "min_modules": min_modules,
+                "cost_per_module": per_module,
+                "cost_per_place": per_module / places,
+                "revenue_per_place": float(e.get("revenue_per_place", 0.0)),
+                "earliest_year": int(e["earliest_year"]) if "earliest_year" in e else -1,
+                "duration": duration,
+                "fill_years": int(e.get("fill_years", default_fill_years(e["kind"], e["phase"]))),
+                "source": str(e.get("source", "model definition")),
+                "scheme": str(e.get("scheme", "")).strip(),
+            }
+        )
     dup = duplicates(r["option"] for r in rows)
     if dup:
-        raise ConfigError(f"{label} name = {dup[0]!r}: used by more than one option; expected "
-                          "unique names")
+        raise ConfigError(
+            f"{label} name = {dup[0]!r}: used by more than one option; expected unique names"
+        )
     _check_schemes(rows, label)
     return pd.DataFrame(rows, columns=list(OPTION_COLUMNS))
 
@@ -493,15 +586,19 @@ def _check_schemes(rows: list[dict], label: str, single: bool = False) -> None:
             continue
         if len(g) < 2:
             others = [n for n in groups if n != name]
-            raise ConfigError(f"{where}: only option {names} has it; expected the two or more "
-                              "options built together (e.g. a middle school's Years 5-6 places "
-                              "in its primary area and Years 7-8 places in its secondary area)"
-                              + did_you_mean(name, others))
+            raise ConfigError(
+                f"{where}: only option {names} has it; expected the two or more "
+                "options built together (e.g. a middle school's Years 5-6 places "
+                "in its primary area and Years 7-8 places in its secondary area)"
+                + did_you_mean(name, others)
+            )
         keys = [(r[nc.AREA], r[nc.PHASE]) for r in g]
         if len(set(keys)) < len(keys):
-            raise ConfigError(f"{where}: options {names} add places to the same area and phase; "
-                              "expected one option per area and phase (give one option the "
-                              "places of both)")
+            raise ConfigError(
+                f"{where}: options {names} add places to the same area and phase; "
+                "expected one option per area and phase (give one option the "
+                "places of both)"
+            )
         perm = g[0]["duration"] == 0
         if len({r["duration"] for r in g}) == 1:
             # module limits that differ: the scheme is built module for module, so the
@@ -510,24 +607,35 @@ def _check_schemes(rows: list[dict], label: str, single: bool = False) -> None:
             vals = sorted({int(r[key]) for r in g})
             if len(vals) > 1:
                 shown = ", ".join(f"{r['option']!r}: {r[key]}" for r in g)
-                logger.warning("%s: %s differs (%s); the scheme is planned at the smaller, %d, as "
-                               "its options are built module for module", where, key, shown,
-                               vals[0])
+                logger.warning(
+                    "%s: %s differs (%s); the scheme is planned at the smaller, %d, as "
+                    "its options are built module for module",
+                    where,
+                    key,
+                    shown,
+                    vals[0],
+                )
                 for r in g:
                     r[key] = vals[0]
-        for key, what in (("duration", "duration (0 = permanent)"),
-                          ("earliest_year", "earliest_year"),
-                          ("min_modules", "min_modules (committed modules)")):
+        for key, what in (
+            ("duration", "duration (0 = permanent)"),
+            ("earliest_year", "earliest_year"),
+            ("min_modules", "min_modules (committed modules)"),
+        ):
             vals = sorted({r[key] for r in g})
             if len(vals) > 1:
-                shown = ", ".join(f"{r['option']!r}: {r[key] if r[key] >= 0 else 'not given'}"
-                                  for r in g)
-                raise ConfigError(f"{where}: {what} differs ({shown}); expected the same for "
-                                  "every option of a scheme, which is built as one project")
+                shown = ", ".join(
+                    f"{r['option']!r}: {r[key] if r[key] >= 0 else 'not given'}" for r in g
+                )
+                raise ConfigError(
+                    f"{where}: {what} differs ({shown}); expected the same for "
+                    "every option of a scheme, which is built as one project"
+                )
 
 
-def validate_options(options: pd.DataFrame, source: str = "options",
-                     single: bool = False) -> pd.DataFrame:
+def validate_options(
+    options: pd.DataFrame, source: str = "options", single: bool = False
+) -> pd.DataFrame:
     """Check an option table and return it with canonical dtypes.
 
     Raises
@@ -535,8 +643,9 @@ def validate_options(options: pd.DataFrame, source: str = "options",
     ConfigError
         Missing columns, duplicate names, non-positive places, negative costs or limits.
     """
-    missing = [c for c in OPTION_COLUMNS
-               if c not in options.columns and c not in ("fill_years", "scheme")]
+    missing = [
+        c for c in OPTION_COLUMNS if c not in options.columns and c not in ("fill_years", "scheme")
+    ]
     if missing:
         raise ConfigError(f"{source}: missing column(s) {missing}")
     o = options.reindex(columns=list(OPTION_COLUMNS))  # fill_years absent: NaN, then 0; scheme ""
@@ -551,8 +660,14 @@ def validate_options(options: pd.DataFrame, source: str = "options",
     # a blank earliest_year in a scheme is "not given" (-1, filled from its scheme below),
     # not 0, which would count as given and differ from its partner's (review)
     blank_year = pd.to_numeric(o["earliest_year"], errors="coerce").isna() & (o["scheme"] != "")
-    for col in ("max_modules", "max_per_year", "min_modules", "earliest_year", "duration",
-                "fill_years"):
+    for col in (
+        "max_modules",
+        "max_per_year",
+        "min_modules",
+        "earliest_year",
+        "duration",
+        "fill_years",
+    ):
         o[col] = pd.to_numeric(o[col], errors="coerce").fillna(0).astype(int)
     o.loc[blank_year, "earliest_year"] = -1
     checks = [
@@ -567,13 +682,17 @@ def validate_options(options: pd.DataFrame, source: str = "options",
     for col, ok, expect in checks:
         ok = ok.fillna(False).to_numpy()
         if not ok.all():
-            rows = "; ".join(f"{r.option!r}: {getattr(r, col)!r}" for r in
-                             o.loc[~ok, ["option", col]].head(3).itertuples(index=False))
+            rows = "; ".join(
+                f"{r.option!r}: {getattr(r, col)!r}"
+                for r in o.loc[~ok, ["option", col]].head(3).itertuples(index=False)
+            )
             raise ConfigError(f"{source}: {col} must be {expect}; found {rows}")
     perm = o["duration"].to_numpy() == 0
     bad = perm & (o["min_modules"].to_numpy() > o["max_modules"].to_numpy())
     if bad.any():
-        raise ConfigError(f"{source}: min_modules > max_modules for {o.loc[bad, 'option'].tolist()}")
+        raise ConfigError(
+            f"{source}: min_modules > max_modules for {o.loc[bad, 'option'].tolist()}"
+        )
     if (o["scheme"] != "").any():  # as a model's [[plan.options]] are checked
         part = o[o["scheme"] != ""]
         rows = part.to_dict("records")
@@ -585,8 +704,10 @@ def validate_options(options: pd.DataFrame, source: str = "options",
         o.loc[o["earliest_year"] < 0, "earliest_year"] = 0  # none given in the scheme
         bad = (o["duration"] == 0) & (o["min_modules"] > o["max_modules"])
         if bad.any():
-            raise ConfigError(f"{source}: min_modules > max_modules (the smallest of its "
-                              f"scheme) for {o.loc[bad, 'option'].tolist()}")
+            raise ConfigError(
+                f"{source}: min_modules > max_modules (the smallest of its "
+                f"scheme) for {o.loc[bad, 'option'].tolist()}"
+            )
     return o.reset_index(drop=True)
 
 
@@ -626,4 +747,6 @@ def build_catalogue(
     if not parts:
         return pd.DataFrame(columns=list(OPTION_COLUMNS))
     cat = validate_options(pd.concat(parts, ignore_index=True), "option catalogue")
-    return cat.sort_values([nc.AREA, nc.PHASE, "kind", "option"], kind="stable").reset_index(drop=True)
+    return cat.sort_values([nc.AREA, nc.PHASE, "kind", "option"], kind="stable").reset_index(
+        drop=True
+    )

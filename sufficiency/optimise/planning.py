@@ -39,15 +39,29 @@ __all__ = ["plan", "plan_settings", "appraise_options", "budget_sensitivity", "d
 
 logger = logging.getLogger(__name__)
 
-_SETTING_KEYS = ("shortfall_penalty", "target_penalty", "surplus_penalty", "discount_rate",
-                 "annual_budget", "total_budget", "time_limit", "mip_gap", "first_year", "last_year")
+_SETTING_KEYS = (
+    "shortfall_penalty",
+    "target_penalty",
+    "surplus_penalty",
+    "discount_rate",
+    "annual_budget",
+    "total_budget",
+    "time_limit",
+    "mip_gap",
+    "first_year",
+    "last_year",
+)
 
 
 def plan_settings(config, **overrides) -> PlanSettings:
     """Settings from ``[assumptions]`` (margin, surplus_target, surplus_ceiling) and ``[plan]``."""
     sec = config.section("plan")
     a = config.assumptions
-    kw: dict[str, Any] = {"margin": a.margin, "target": a.surplus_target, "ceiling": a.surplus_ceiling}
+    kw: dict[str, Any] = {
+        "margin": a.margin,
+        "target": a.surplus_target,
+        "ceiling": a.surplus_ceiling,
+    }
     for k in _SETTING_KEYS:
         if k in sec:
             kw[k] = sec[k]
@@ -58,20 +72,29 @@ def plan_settings(config, **overrides) -> PlanSettings:
     unknown = sorted(set(kw) - set(known))
     if unknown:
         # [plan] keys are read by name above, so an unknown one is a keyword argument
-        raise ConfigError(f"plan({unknown[0]}=...): unknown setting {unknown[0]!r}"
-                          f"{did_you_mean(unknown[0], known)}; expected a PlanSettings field: "
-                          f"{', '.join(known)}")
+        raise ConfigError(
+            f"plan({unknown[0]}=...): unknown setting {unknown[0]!r}"
+            f"{did_you_mean(unknown[0], known)}; expected a PlanSettings field: "
+            f"{', '.join(known)}"
+        )
     try:
         return PlanSettings(**kw)
     except TypeError as exc:
         raise ConfigError(f"{config.shown_path}: [plan]: {exc}") from exc
 
 
-def demand_frame(phase_totals: pd.DataFrame, scenario: str, first_year: int, last_year: int,
-                 value: str = nc.PUPILS) -> pd.DataFrame:
+def demand_frame(
+    phase_totals: pd.DataFrame,
+    scenario: str,
+    first_year: int,
+    last_year: int,
+    value: str = nc.PUPILS,
+) -> pd.DataFrame:
     """Demand by phase of places for the plan years, labelled with a scenario name."""
     d = demand_by_place_phase(phase_totals, value=value)
-    d = d.loc[(d[nc.YEAR] >= first_year) & (d[nc.YEAR] <= last_year), [nc.AREA, nc.PHASE, nc.YEAR, DEMAND]]
+    d = d.loc[
+        (d[nc.YEAR] >= first_year) & (d[nc.YEAR] <= last_year), [nc.AREA, nc.PHASE, nc.YEAR, DEMAND]
+    ]
     return d.assign(**{SCENARIO: scenario})
 
 
@@ -82,13 +105,16 @@ def _extra_demand(result, name: str, first: int, last: int):
     f = result.demand_frame() if hasattr(result, "demand_frame") else result
     arg, kind = ("send", "SendResult") if name == "special" else (name, "EarlyYearsResult")
     if not isinstance(f, pd.DataFrame):
-        raise TypeError(f"plan({arg}=...): a {type(result).__name__}; expected a {kind} or "
-                        "its demand_frame()")
+        raise TypeError(
+            f"plan({arg}=...): a {type(result).__name__}; expected a {kind} or its demand_frame()"
+        )
     missing = [c for c in (nc.AREA, nc.PHASE, nc.YEAR, "places") if c not in f.columns]
     if missing:
-        raise SchemaError(f"plan({arg}=...): missing column(s) "
-                          f"{missing}; expected a demand_frame() with area, phase, year, places "
-                          f"[, places_lower, places_upper, capacity], found {list(f.columns)}")
+        raise SchemaError(
+            f"plan({arg}=...): missing column(s) "
+            f"{missing}; expected a demand_frame() with area, phase, year, places "
+            f"[, places_lower, places_upper, capacity], found {list(f.columns)}"
+        )
     # only the plan's years matter (history before the supply year has no capacity figure)
     f = f.loc[(f[nc.YEAR] >= first) & (f[nc.YEAR] <= last)]
     cap = None
@@ -98,8 +124,11 @@ def _extra_demand(result, name: str, first: int, last: int):
         unknown = f[nc.CAPACITY].isna()
         if unknown.any():
             # no supply figure: planning these rows against 0 places would invent a shortfall
-            logger.warning("plan: %s demand without a capacity figure in %d row(s) left out",
-                           name, int(unknown.sum()))
+            logger.warning(
+                "plan: %s demand without a capacity figure in %d row(s) left out",
+                name,
+                int(unknown.sum()),
+            )
             f = f.loc[~unknown]
         cap = f[[nc.AREA, nc.PHASE, nc.YEAR, nc.CAPACITY]].copy()
         cap[nc.AREA] = cap[nc.AREA].astype(str)
@@ -133,34 +162,50 @@ def section_options(sec: Mapping[str, Any], key: str, path: Any) -> list[Mapping
         raise Section(f"{path}: [plan]", sec).bad(key, f"a table [{name}] with options = [...]")
     opts = sub.get("options", [])
     if not isinstance(opts, list):
-        raise Section(f"{path}: [{name}]", sub).bad("options", "an array of tables "
-                                                    "{ kind, places, cost_per_place, ... }")
+        raise Section(f"{path}: [{name}]", sub).bad(
+            "options", "an array of tables { kind, places, cost_per_place, ... }"
+        )
     for i, o in enumerate(opts):
         # as the model's key check names it (an unknown key there, a bad value here: a
         # Sandwell trial read two names for one option)
         where = f"{path}: [[{name}.options]] #{i + 1}"
-        t = Section(where, require_table(o, where, ("kind", "places", "cost_per_place"),
-                                         "{ kind, places, cost_per_place, max_modules, lead, source }",
-                                         "kind, places, cost_per_place (and max_modules, lead, source)"))
+        t = Section(
+            where,
+            require_table(
+                o,
+                where,
+                ("kind", "places", "cost_per_place"),
+                "{ kind, places, cost_per_place, max_modules, lead, source }",
+                "kind, places, cost_per_place (and max_modules, lead, source)",
+            ),
+        )
         t.check("kind", lambda v: v in KINDS, f"one of {', '.join(KINDS)}")
         # these options are permanent (no duration key): a temporary kind would be read as
         # lasting places at a temporary price (as a [[plan.options]] bulge class without
         # duration was, in a Sandwell trial)
-        t.check("kind", lambda v: v not in _TEMPORARY_KINDS,
-                "a permanent kind (" + ", ".join(k for k in KINDS if k not in _TEMPORARY_KINDS)
-                + f"): [{name}] options are permanent; give temporary places as "
-                "[[plan.options]] with a duration")
+        t.check(
+            "kind",
+            lambda v: v not in _TEMPORARY_KINDS,
+            "a permanent kind ("
+            + ", ".join(k for k in KINDS if k not in _TEMPORARY_KINDS)
+            + f"): [{name}] options are permanent; give temporary places as "
+            "[[plan.options]] with a duration",
+        )
         t.check("places", lambda v: is_number(v) and v > 0, "places per module, a number > 0")
-        t.check("cost_per_place", lambda v: is_number(v) and v >= 0,
-                "GBP per place >= 0, written as a number (67000.0, not '67k')")
+        t.check(
+            "cost_per_place",
+            lambda v: is_number(v) and v >= 0,
+            "GBP per place >= 0, written as a number (67000.0, not '67k')",
+        )
         t.check("max_modules", lambda v: is_whole(v) and v >= 0, "a whole number >= 0")
         t.check("lead", lambda v: is_whole(v) and 0 <= v <= 20, "years of lead time, 0..20")
         t.check("source", lambda v: isinstance(v, str), "a string")
     return opts
 
 
-def _section_options(sec: Mapping[str, Any], key: str, areas: pd.DataFrame, first: int,
-                     path: Any) -> pd.DataFrame | None:
+def _section_options(
+    sec: Mapping[str, Any], key: str, areas: pd.DataFrame, first: int, path: Any
+) -> pd.DataFrame | None:
     """Default options for ``special`` / ``early_years`` from ``[plan.<key>]``
     (:func:`section_options`), one per area with that demand."""
     if areas is None or areas.empty:
@@ -169,21 +214,33 @@ def _section_options(sec: Mapping[str, Any], key: str, areas: pd.DataFrame, firs
     for entry in section_options(sec, key, path):
         for a in areas[nc.AREA].drop_duplicates():
             places = float(entry["places"])
-            rows.append({
-                "option": f"{a}:{key}:{entry['kind']}", nc.AREA: str(a), nc.PHASE: key,
-                "kind": entry["kind"], "places": places,
-                "max_modules": int(entry.get("max_modules", 1)), "max_per_year": 0, "min_modules": 0,
-                "cost_per_module": float(entry["cost_per_place"]) * places,
-                "cost_per_place": float(entry["cost_per_place"]), "revenue_per_place": 0.0,
-                "earliest_year": first - 1 + int(entry.get("lead", 2)), "duration": 0,
-                "source": str(entry.get("source", f"[plan.{key}]")),
-            })
+            rows.append(
+                {
+                    "option": f"{a}:{key}:{entry['kind']}",
+                    nc.AREA: str(a),
+                    nc.PHASE: key,
+                    "kind": entry["kind"],
+                    "places": places,
+                    "max_modules": int(entry.get("max_modules", 1)),
+                    "max_per_year": 0,
+                    "min_modules": 0,
+                    "cost_per_module": float(entry["cost_per_place"]) * places,
+                    "cost_per_place": float(entry["cost_per_place"]),
+                    "revenue_per_place": 0.0,
+                    "earliest_year": first - 1 + int(entry.get("lead", 2)),
+                    "duration": 0,
+                    "source": str(entry.get("source", f"[plan.{key}]")),
+                }
+            )
     return pd.DataFrame(rows) if rows else None
 
 
-def adjacency_from_config(sec: Mapping[str, Any], path: Any,
-                          areas: Collection[str] | None = None,
-                          names: Mapping[str, str] | None = None) -> pd.DataFrame | None:
+def adjacency_from_config(
+    sec: Mapping[str, Any],
+    path: Any,
+    areas: Collection[str] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> pd.DataFrame | None:
     """``[[plan.adjacency]]`` of the ``[plan]`` section ``sec``, checked.
 
     Each entry: pupils of ``phase`` (primary / secondary) in area ``from`` may be placed in
@@ -203,7 +260,9 @@ def adjacency_from_config(sec: Mapping[str, Any], path: Any,
     """
     adj = sec.get("adjacency", [])
     if not isinstance(adj, list):
-        raise Section(f"{path}: [plan]", sec).bad("adjacency", "an array of tables [[plan.adjacency]]")
+        raise Section(f"{path}: [plan]", sec).bad(
+            "adjacency", "an array of tables [[plan.adjacency]]"
+        )
     rows = []
     for i, e in enumerate(adj):
         where = f"{path}: [[plan.adjacency]] #{i + 1}"
@@ -212,13 +271,27 @@ def adjacency_from_config(sec: Mapping[str, Any], path: Any,
             phases = areas if isinstance(areas, Mapping) else None
             for k in ("from", "to"):
                 if str(e[k]) not in areas:
-                    raise t.bad(k, expected_area(e[k], {c: (names or {}).get(c, "") for c in areas},
-                                                 phases, e.get("phase")))
+                    raise t.bad(
+                        k,
+                        expected_area(
+                            e[k],
+                            {c: (names or {}).get(c, "") for c in areas},
+                            phases,
+                            e.get("phase"),
+                        ),
+                    )
         t.check("phase", lambda v: v in ("primary", "secondary"), "'primary' or 'secondary'")
         t.check("max_share", lambda v: is_number(v) and 0 <= v <= 1, "a share in [0, 1]")
         t.check("cost_per_pupil", lambda v: is_number(v) and v >= 0, "GBP per pupil >= 0")
-        rows.append({"from_area": str(e["from"]), "to_area": str(e["to"]), nc.PHASE: str(e["phase"]),
-                     "max_share": float(e["max_share"]), "cost_per_pupil": float(e["cost_per_pupil"])})
+        rows.append(
+            {
+                "from_area": str(e["from"]),
+                "to_area": str(e["to"]),
+                nc.PHASE: str(e["phase"]),
+                "max_share": float(e["max_share"]),
+                "cost_per_pupil": float(e["cost_per_pupil"]),
+            }
+        )
     return pd.DataFrame(rows) if rows else None
 
 
@@ -289,25 +362,35 @@ def plan(
 
     config = require_inputs(inputs, "plan(inputs, forecast)").config
     if not callable(getattr(forecast, "phase_totals", None)):
-        raise TypeError(f"plan(inputs, forecast): forecast is a {type(forecast).__name__}; "
-                        "expected a ForecastResult (run_forecast(inputs), or "
-                        "CohortModel(...).predict(...)), not its to_frame()")
+        raise TypeError(
+            f"plan(inputs, forecast): forecast is a {type(forecast).__name__}; "
+            "expected a ForecastResult (run_forecast(inputs), or "
+            "CohortModel(...).predict(...)), not its to_frame()"
+        )
     if budget is not None and not budget >= 0:
-        raise ConfigError(f"plan(budget={budget!r}): expected a total capital budget >= 0 [GBP] "
-                          "(it overrides [plan] total_budget)")
+        raise ConfigError(
+            f"plan(budget={budget!r}): expected a total capital budget >= 0 [GBP] "
+            "(it overrides [plan] total_budget)"
+        )
     sec = config.section("plan")
     base = int(getattr(forecast, "base_year", inputs.base_year))
     first = int(sec.get("first_year", base + 1))
     last = int(sec.get("last_year", base + config.assumptions.horizon))
-    settings = plan_settings(config, total_budget=budget, solver=solver, first_year=first,
-                             last_year=last, **overrides)
+    settings = plan_settings(
+        config, total_budget=budget, solver=solver, first_year=first, last_year=last, **overrides
+    )
 
     # --- demand ---------------------------------------------------------------------------
     def frame_of(spec, name):
-        if spec is not None and not isinstance(spec, pd.DataFrame) and not (
-                is_number(spec) and 0 < float(spec) < 1):
-            raise ConfigError(f"plan(scenarios={{{name!r}: {spec!r}}}): expected a quantile "
-                              "between 0 and 1 or a phase_totals() DataFrame")
+        if (
+            spec is not None
+            and not isinstance(spec, pd.DataFrame)
+            and not (is_number(spec) and 0 < float(spec) < 1)
+        ):
+            raise ConfigError(
+                f"plan(scenarios={{{name!r}: {spec!r}}}): expected a quantile "
+                "between 0 and 1 or a phase_totals() DataFrame"
+            )
         pt = forecast.phase_totals(spec) if spec is None or is_number(spec) else spec
         return demand_frame(pt, name, first, last)
 
@@ -344,76 +427,116 @@ def plan(
     costs = benchmark_costs(loaded.data, config.authority)
     # a school recruiting across areas (intake_from) sets its own intake: no default options
     mine = [a for a in config.areas if not a.intake_from]
-    areas = pd.DataFrame({nc.AREA: [a.code for a in mine], nc.PHASE: [a.phase for a in mine],
-                          "year_groups": [compulsory_year_groups(a.phase, a.ncys) for a in mine],
-                          "middle": [a.phase == "secondary" and a.ends_early
-                                     for a in mine]})
+    areas = pd.DataFrame(
+        {
+            nc.AREA: [a.code for a in mine],
+            nc.PHASE: [a.phase for a in mine],
+            "year_groups": [compulsory_year_groups(a.phase, a.ncys) for a in mine],
+            "middle": [a.phase == "secondary" and a.ends_early for a in mine],
+        }
+    )
     # schools of each area's phase: the default limits grow with them (_scaled_limits)
     cap = inputs.capacity
     n_schools = cap.groupby([cap[nc.AREA].astype(str), cap[nc.PHASE]])[nc.SCHOOL].nunique()
     areas["schools"] = [int(n_schools.get((str(a.code), a.phase), 0)) for a in mine]
     # places a year group in each area's largest school of the phase (capacity over the
     # year groups it teaches): below a form of entry, the default modules are too big
-    span = (pd.to_numeric(cap["ncy_max"], errors="coerce")
-            - pd.to_numeric(cap["ncy_min"], errors="coerce") + 1)
-    per_year = (pd.to_numeric(cap[nc.CAPACITY], errors="coerce") / span.where(span > 0))
+    span = (
+        pd.to_numeric(cap["ncy_max"], errors="coerce")
+        - pd.to_numeric(cap["ncy_min"], errors="coerce")
+        + 1
+    )
+    per_year = pd.to_numeric(cap[nc.CAPACITY], errors="coerce") / span.where(span > 0)
     largest = per_year.groupby([cap[nc.AREA].astype(str), cap[nc.PHASE]]).max()
     areas["largest"] = [largest.get((str(a.code), a.phase), np.nan) for a in mine]
     local = options_from_config(sec, f"{config.shown_path}: [plan]")
-    catalogue = build_catalogue(areas, costs, first, local=local, extra=[e for e in extra_opts if e is not None])
+    catalogue = build_catalogue(
+        areas, costs, first, local=local, extra=[e for e in extra_opts if e is not None]
+    )
     adjacency = adjacency_from_config(sec, config.shown_path)
     provenance = (
         f"model {config.path}",
         f"demand: forecast from {nc.academic_year_label(base)}, "
         f"{'quantile ' + str(quantile) if quantile is not None else 'central'}"
         f"{'; scenarios ' + ', '.join(map(str, scenarios)) if scenarios else ''}",
-        "capacity: " + "; ".join(sorted({str(s) for s in inputs.capacity.get(nc.SOURCE, pd.Series(['inputs'])).unique()})),
-        "costs: DfE cost per place, " + ", ".join(
+        "capacity: "
+        + "; ".join(
+            sorted({str(s) for s in inputs.capacity.get(nc.SOURCE, pd.Series(["inputs"])).unique()})
+        ),
+        "costs: DfE cost per place, "
+        + ", ".join(
             f"{r.phase} {r.option} GBP {r.cost_per_place:,.0f} ({r.edition} edition"
             f"{', regional' if getattr(r, 'basis', '') == 'regional' else ''})"
-            for r in costs.itertuples()),
-        *(f"option {r.option}: {r.source}" for r in catalogue.loc[catalogue["option"].isin(local["option"])].itertuples()),
+            for r in costs.itertuples()
+        ),
+        *(
+            f"option {r.option}: {r.source}"
+            for r in catalogue.loc[catalogue["option"].isin(local["option"])].itertuples()
+        ),
         *(str(n) for n in getattr(forecast, "notes", ())),
     )
     # special and early years places planned for the whole authority carry its code
-    names = {**{config.authority: f"{config.authority_name or config.authority} (authority-wide)"},
-             **config.area_names}
-    result = solve_allocation(demand, capacity, catalogue, settings, adjacency,
-                              provenance=provenance, area_names=names)
+    names = {
+        **{config.authority: f"{config.authority_name or config.authority} (authority-wide)"},
+        **config.area_names,
+    }
+    result = solve_allocation(
+        demand, capacity, catalogue, settings, adjacency, provenance=provenance, area_names=names
+    )
     _warn_small_schools(result, areas, names)
 
     robustness = {}
     if scenarios or quantile is not None:
         # the same special / early years demand in both plans, so the difference is the
         # cost of planning mainstream places for the quantile or scenarios
-        central_demand = pd.concat([frame_of(None, "central")]
-                                   + [d.assign(**{SCENARIO: "central"}) for d in extra_demand],
-                                   ignore_index=True)
-        central = solve_allocation(central_demand, capacity, catalogue,
-                                   replace(settings, duals=False), adjacency)
-        robustness = {"central_cost": central.total_cost, "robust_cost": result.total_cost,
-                      "extra_cost": result.total_cost - central.total_cost,
-                      "central_shortfall_place_years": central.total_shortfall}
+        central_demand = pd.concat(
+            [frame_of(None, "central")] + [d.assign(**{SCENARIO: "central"}) for d in extra_demand],
+            ignore_index=True,
+        )
+        central = solve_allocation(
+            central_demand, capacity, catalogue, replace(settings, duals=False), adjacency
+        )
+        robustness = {
+            "central_cost": central.total_cost,
+            "robust_cost": result.total_cost,
+            "extra_cost": result.total_cost - central.total_cost,
+            "central_shortfall_place_years": central.total_shortfall,
+        }
     decisions = {}
     if appraise and len(local):
         for (a, p), _ in local.groupby([nc.AREA, nc.PHASE]):
             ap = appraise_options(demand, capacity, catalogue, settings, a, p)
             decisions[area_tag(names.get(a, a), a, p)] = explain_appraisal(ap, result, a, p)
-    return replace(result, robustness=robustness, decisions=decisions,
-                   not_planned={a.code: "the school sets its own intake: intake_from"
-                                for a in config.areas if a.intake_from},
-                   before_plan=_before_plan(forecast, quantile, capacity, base, first,
-                                            settings.margin),
-                   before_plan_places=_before_plan_places(
-                       send, early_years, set(result.cells[nc.PHASE]) if len(result.cells)
-                       else set(), base, first),
-                   scenario=(f"{config.shown_path} extends "
-                             f"{', which extends '.join(b.name for b in config.bases)}: for "
-                             "comparison, not for decision" if config.bases else ""))
+    return replace(
+        result,
+        robustness=robustness,
+        decisions=decisions,
+        not_planned={
+            a.code: "the school sets its own intake: intake_from"
+            for a in config.areas
+            if a.intake_from
+        },
+        before_plan=_before_plan(forecast, quantile, capacity, base, first, settings.margin),
+        before_plan_places=_before_plan_places(
+            send,
+            early_years,
+            set(result.cells[nc.PHASE]) if len(result.cells) else set(),
+            base,
+            first,
+        ),
+        scenario=(
+            f"{config.shown_path} extends "
+            f"{', which extends '.join(b.name for b in config.bases)}: for "
+            "comparison, not for decision"
+            if config.bases
+            else ""
+        ),
+    )
 
 
-def _warn_small_schools(result: AllocationResult, areas: pd.DataFrame,
-                        names: Mapping[str, str]) -> None:
+def _warn_small_schools(
+    result: AllocationResult, areas: pd.DataFrame, names: Mapping[str, str]
+) -> None:
     """Warn of each default bulge class or expansion (option ``area:phase:kind``) the plan
     builds in an area none of whose schools takes a form of entry (``areas.largest``,
     :func:`~sufficiency.optimise.options.small_schools`): a class of 30 there may not fit any
@@ -423,19 +546,30 @@ def _warn_small_schools(result: AllocationResult, areas: pd.DataFrame,
     if not len(p) or not any(why.values()):
         return
     default = (p["option"] == p[nc.AREA].astype(str) + ":" + p[nc.PHASE] + ":" + p["kind"]) & (
-        p["kind"] != "new_school")
-    for r in p[default].groupby([nc.AREA, nc.PHASE, "kind"], as_index=False).agg(
-            places=("places", "sum"), year=(nc.YEAR, "min")).itertuples(index=False):
+        p["kind"] != "new_school"
+    )
+    for r in (
+        p[default]
+        .groupby([nc.AREA, nc.PHASE, "kind"], as_index=False)
+        .agg(places=("places", "sum"), year=(nc.YEAR, "min"))
+        .itertuples(index=False)
+    ):
         small = why.get((str(r.area), r.phase))
         if small:
-            logger.warning("plan: %s: %s, %s places from %s, but %s; check that they fit a "
-                           "school there, or give [[plan.options]] sized to its schools",
-                           area_tag(names.get(r.area, r.area), r.area, r.phase), _words(r.kind),
-                           f"{r.places:,.0f}", nc.academic_year_label(int(r.year)), small)
+            logger.warning(
+                "plan: %s: %s, %s places from %s, but %s; check that they fit a "
+                "school there, or give [[plan.options]] sized to its schools",
+                area_tag(names.get(r.area, r.area), r.area, r.phase),
+                _words(r.kind),
+                f"{r.places:,.0f}",
+                nc.academic_year_label(int(r.year)),
+                small,
+            )
 
 
-def _before_plan(forecast, quantile, capacity: pd.DataFrame, base: int, first: int,
-                 margin: float) -> pd.DataFrame:
+def _before_plan(
+    forecast, quantile, capacity: pd.DataFrame, base: int, first: int, margin: float
+) -> pd.DataFrame:
     """Mainstream places short with the margin in the years after the latest data and before
     the plan's first year (``area, phase, year, shortfall``), at the plan's demand (central
     or its quantile); empty when the plan starts the year after the data."""
@@ -451,8 +585,9 @@ def _before_plan(forecast, quantile, capacity: pd.DataFrame, base: int, first: i
     return m.loc[m["shortfall"] > 0.5, cols].sort_values(cols[:3]).reset_index(drop=True)
 
 
-def _before_plan_places(send, early_years, phases: Collection[str], base: int,
-                        first: int) -> pd.DataFrame:
+def _before_plan_places(
+    send, early_years, phases: Collection[str], base: int, first: int
+) -> pd.DataFrame:
     """Special school and early years places short in the years after their latest data and
     before the plan's first year (``phase, year, shortfall`` [places]), for the phases the
     plan covers: places short by phase (special) or age group (early years) with no margin,
@@ -473,8 +608,9 @@ def _before_plan_places(send, early_years, phases: Collection[str], base: int,
     cols = [nc.PHASE, nc.YEAR, "shortfall"]
     rows: list[tuple[str, int, float]] = []
     if first > base + 1 and (
-            ("special" in phases and callable(getattr(send, "to_frame", None)))
-            or ("early_years" in phases and callable(getattr(early_years, "to_frame", None)))):
+        ("special" in phases and callable(getattr(send, "to_frame", None)))
+        or ("early_years" in phases and callable(getattr(early_years, "to_frame", None)))
+    ):
         from ..early_years import totals_by_year as early_years_totals
         from ..send import totals_by_year as send_totals
 
@@ -483,14 +619,20 @@ def _before_plan_places(send, early_years, phases: Collection[str], base: int,
             t = send_totals(send.to_frame(), scenario)
             if t is not None:
                 latest, tot = t[3], t[5]
-                rows += [("special", y, float(tot.loc[y, "shortfall"]))
-                         for y in range(max(base, latest) + 1, first) if y in tot.index]
+                rows += [
+                    ("special", y, float(tot.loc[y, "shortfall"]))
+                    for y in range(max(base, latest) + 1, first)
+                    if y in tot.index
+                ]
         if "early_years" in phases and callable(getattr(early_years, "to_frame", None)):
             t = early_years_totals(early_years.to_frame(), base)
             if t is not None:
                 start, tot = t[1], t[4]
-                rows += [("early_years", y, float(tot.loc[y, "shortfall"]))
-                         for y in range(max(base, start) + 1, first) if y in tot.index]
+                rows += [
+                    ("early_years", y, float(tot.loc[y, "shortfall"]))
+                    for y in range(max(base, start) + 1, first)
+                    if y in tot.index
+                ]
     out = pd.DataFrame(rows, columns=cols)
     return out.loc[out["shortfall"] >= 0.5].reset_index(drop=True)
 
@@ -499,7 +641,9 @@ def _kind_label(kinds: Sequence[str]) -> str:
     return " + ".join(sorted(set(kinds))) if len(kinds) else "nothing"
 
 
-def appraise_options(demand, capacity, options, settings: PlanSettings, area: str, phase: str) -> pd.DataFrame:
+def appraise_options(
+    demand, capacity, options, settings: PlanSettings, area: str, phase: str
+) -> pd.DataFrame:
     """Re-plan one area under each strategy: each permanent kind alone (with temporary
     options such as bulge classes), temporary options alone, and everything.
 
@@ -528,14 +672,24 @@ def appraise_options(demand, capacity, options, settings: PlanSettings, area: st
         short = r.cells.loc[r.cells["shortfall_after"] > 0.5]
         met = r.cells.groupby(nc.YEAR)["shortfall_after"].max()
         later_short = met[met > 0.5]
-        rows.append({
-            "strategy": name, "kinds": _kind_label(r.plan["kind"].tolist()), "cost": r.total_cost,
-            "places": float(r.plan["places"].sum()) if len(r.plan) else 0.0,
-            "shortfall_place_years": float(r.cells.groupby("scenario")["shortfall_after"].sum().max()),
-            "shortfall_years": ", ".join(nc.academic_year_label(y) for y in sorted(short[nc.YEAR].unique())),
-            "first_met": int(later_short.index.max() + 1) if len(later_short) else int(met.index.min()),
-            "objective": r.objective,
-        })
+        rows.append(
+            {
+                "strategy": name,
+                "kinds": _kind_label(r.plan["kind"].tolist()),
+                "cost": r.total_cost,
+                "places": float(r.plan["places"].sum()) if len(r.plan) else 0.0,
+                "shortfall_place_years": float(
+                    r.cells.groupby("scenario")["shortfall_after"].sum().max()
+                ),
+                "shortfall_years": ", ".join(
+                    nc.academic_year_label(y) for y in sorted(short[nc.YEAR].unique())
+                ),
+                "first_met": int(later_short.index.max() + 1)
+                if len(later_short)
+                else int(met.index.min()),
+                "objective": r.objective,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -552,33 +706,57 @@ def explain_appraisal(ap: pd.DataFrame, result: AllocationResult, area: str, pha
     p = plan.loc[(plan[nc.AREA] == area) & (plan[nc.PHASE] == phase)]
 
     def partners(r) -> str:
-        """", built with ... in ... (GBP ...) as scheme 'x'" for a scheme's option: the
+        """ ", built with ... in ... (GBP ...) as scheme 'x'" for a scheme's option: the
         appraisal below sees this area alone, without the rest of the scheme."""
         sc = getattr(r, "scheme", "")
         if not sc:
             return ""
-        rest = plan[(plan["scheme"] == sc) & (plan[nc.YEAR] == r.year)
-                    & ~((plan[nc.AREA] == area) & (plan[nc.PHASE] == phase))]
-        return ("; built with " + ", ".join(f"{q.places:,.0f} {q.phase} places in {q.area} "
-                                            f"(GBP {q.cost:,.0f})" for q in rest.itertuples())
-                + f" as scheme {sc!r}, which the routes below, of this area alone, leave out")
+        rest = plan[
+            (plan["scheme"] == sc)
+            & (plan[nc.YEAR] == r.year)
+            & ~((plan[nc.AREA] == area) & (plan[nc.PHASE] == phase))
+        ]
+        return (
+            "; built with "
+            + ", ".join(
+                f"{q.places:,.0f} {q.phase} places in {q.area} (GBP {q.cost:,.0f})"
+                for q in rest.itertuples()
+            )
+            + f" as scheme {sc!r}, which the routes below, of this area alone, leave out"
+        )
 
-    chosen = "; ".join(
-        f"{build_words(r.kind, getattr(r, 'modules', 1))} "
-        f"{opening(r.places, r.year, getattr(r, 'fill_years', 0))} (GBP {r.cost:,.0f}"
-        f"{partners(r)})" for r in p.itertuples()) or "no new places"
+    chosen = (
+        "; ".join(
+            f"{build_words(r.kind, getattr(r, 'modules', 1))} "
+            f"{opening(r.places, r.year, getattr(r, 'fill_years', 0))} (GBP {r.cost:,.0f}"
+            f"{partners(r)})"
+            for r in p.itertuples()
+        )
+        or "no new places"
+    )
     best = ap.sort_values("objective").iloc[0]
     alts = "; ".join(
         f"{_words(r.strategy)}: builds {_words(r.kinds)}, GBP {r.cost:,.0f}, {r.places:,.0f} places, shortfall "
-        f"{r.shortfall_place_years:,.0f} place-years" + (f" ({r.shortfall_years})" if r.shortfall_years else "")
-        for r in ap.itertuples())
-    return (f"chooses {chosen}. Cheapest route for the area alone (no budget limit): "
-            f"{_words(best.strategy)}. Routes compared (area alone, no budget limit; each allows the "
-            f"kinds named, the optimiser builds what is cheapest): {alts}.")
+        f"{r.shortfall_place_years:,.0f} place-years"
+        + (f" ({r.shortfall_years})" if r.shortfall_years else "")
+        for r in ap.itertuples()
+    )
+    return (
+        f"chooses {chosen}. Cheapest route for the area alone (no budget limit): "
+        f"{_words(best.strategy)}. Routes compared (area alone, no budget limit; each allows the "
+        f"kinds named, the optimiser builds what is cheapest): {alts}."
+    )
 
 
-def budget_sensitivity(demand, capacity, options, settings: PlanSettings, budgets: Sequence[float],
-                       area: str | None = None, phase: str | None = None) -> pd.DataFrame:
+def budget_sensitivity(
+    demand,
+    capacity,
+    options,
+    settings: PlanSettings,
+    budgets: Sequence[float],
+    area: str | None = None,
+    phase: str | None = None,
+) -> pd.DataFrame:
     """Re-plan under each total budget [GBP]; optionally for one area and phase only.
 
     Returns
@@ -589,14 +767,29 @@ def budget_sensitivity(demand, capacity, options, settings: PlanSettings, budget
     d, o, cap = demand, options, capacity
     if area is not None:
         d = d.loc[(d[nc.AREA] == area) & ((d[nc.PHASE] == phase) if phase else True)]
-        o = o.loc[(o[nc.AREA] == area) & ((o[nc.PHASE] == phase) if phase else True)].reset_index(drop=True)
+        o = o.loc[(o[nc.AREA] == area) & ((o[nc.PHASE] == phase) if phase else True)].reset_index(
+            drop=True
+        )
         cap = cap.loc[cap[nc.AREA].astype(str) == area]
     rows = []
     for b in budgets:
-        r = solve_allocation(d, cap, o, replace(settings, total_budget=float(b), annual_budget=None, duals=False))
-        chosen = "; ".join(f"{k.kind} {k.places:,.0f} ({nc.academic_year_label(k.year)})"
-                           for k in r.plan.itertuples()) or "nothing"
-        rows.append({"budget": float(b), "cost": r.total_cost,
-                     "places": float(r.plan["places"].sum()) if len(r.plan) else 0.0,
-                     "shortfall_place_years": r.total_shortfall, "chosen": chosen})
+        r = solve_allocation(
+            d, cap, o, replace(settings, total_budget=float(b), annual_budget=None, duals=False)
+        )
+        chosen = (
+            "; ".join(
+                f"{k.kind} {k.places:,.0f} ({nc.academic_year_label(k.year)})"
+                for k in r.plan.itertuples()
+            )
+            or "nothing"
+        )
+        rows.append(
+            {
+                "budget": float(b),
+                "cost": r.total_cost,
+                "places": float(r.plan["places"].sum()) if len(r.plan) else 0.0,
+                "shortfall_place_years": r.total_shortfall,
+                "chosen": chosen,
+            }
+        )
     return pd.DataFrame(rows)

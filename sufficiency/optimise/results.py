@@ -15,13 +15,27 @@ from .. import nomenclature as nc
 from .._files import atomic_write
 from .._values import joined, plural
 
-__all__ = ["AllocationResult", "write_frame_atomic", "moves_by_area", "MOVES_COLUMNS",
-           "MOVES_BY_AREA_COLUMNS",
-           "lasting_and_temporary", "BULGE_RUN"]
+__all__ = [
+    "AllocationResult",
+    "write_frame_atomic",
+    "moves_by_area",
+    "MOVES_COLUMNS",
+    "MOVES_BY_AREA_COLUMNS",
+    "lasting_and_temporary",
+    "BULGE_RUN",
+]
 
 #: columns of :attr:`AllocationResult.moves`
-MOVES_COLUMNS = ["scenario", "from_area", "to_area", nc.PHASE, nc.YEAR, "pupils",
-                 "cost_per_pupil", "cost"]
+MOVES_COLUMNS = [
+    "scenario",
+    "from_area",
+    "to_area",
+    nc.PHASE,
+    nc.YEAR,
+    "pupils",
+    "cost_per_pupil",
+    "cost",
+]
 
 #: bulge classes bought in this many consecutive years in one area suggest a lasting need
 BULGE_RUN = 3
@@ -55,7 +69,8 @@ def lasting_and_temporary(plan: pd.DataFrame, run: int = BULGE_RUN) -> dict:
         "temporary_places": float(p.loc[bulge, "places"].sum()),
         "temporary_cost": float(p.loc[bulge, "cost"].sum()),
         "interim_places": float(p.loc[(dur > 0) & ~bulge, "places"].sum()),
-        "interim_cost": float(p.loc[(dur > 0) & ~bulge, "cost"].sum())}
+        "interim_cost": float(p.loc[(dur > 0) & ~bulge, "cost"].sum()),
+    }
     both = out["lasting_places"] + out["temporary_places"]
     out["temporary_share"] = out["temporary_places"] / both if both > 0 else 0.0
     out["mostly_temporary"] = bool(out["temporary_share"] > 0.5)
@@ -69,16 +84,36 @@ def lasting_and_temporary(plan: pd.DataFrame, run: int = BULGE_RUN) -> dict:
                 best = cur
         if len(best) >= run:
             inrun = g[g[nc.YEAR].isin(best)]
-            runs.append({"area": str(a), "phase": ph, "first": best[0], "last": best[-1],
-                         "years": len(best), "places": float(inrun["places"].sum()),
-                         "cost": float(inrun["cost"].sum())})
+            runs.append(
+                {
+                    "area": str(a),
+                    "phase": ph,
+                    "first": best[0],
+                    "last": best[-1],
+                    "years": len(best),
+                    "places": float(inrun["places"].sum()),
+                    "cost": float(inrun["cost"].sum()),
+                }
+            )
     out["runs"] = sorted(runs, key=lambda r: (-r["cost"], r["area"], r["phase"]))
     return out
 
+
 #: columns of :func:`moves_by_area`
-MOVES_BY_AREA_COLUMNS = ["area", "phase", "direction", "other", "peak", "peak_year",
-                         "first_year", "last_year", "years", "pupil_years", "cost_per_pupil",
-                         "cost"]
+MOVES_BY_AREA_COLUMNS = [
+    "area",
+    "phase",
+    "direction",
+    "other",
+    "peak",
+    "peak_year",
+    "first_year",
+    "last_year",
+    "years",
+    "pupil_years",
+    "cost_per_pupil",
+    "cost",
+]
 
 
 def moves_by_area(moves: pd.DataFrame | None) -> pd.DataFrame:
@@ -100,17 +135,29 @@ def moves_by_area(moves: pd.DataFrame | None) -> pd.DataFrame:
     for direction, here, there in (("in", "to_area", "from_area"), ("out", "from_area", "to_area")):
         for (a, ph, o), g in m.groupby([here, nc.PHASE, there], sort=True):
             top = g.loc[g["pupils"].idxmax()]
-            rows.append({"area": str(a), "phase": ph, "direction": direction, "other": str(o),
-                         "peak": float(top["pupils"]), "peak_year": int(top[nc.YEAR]),
-                         "first_year": int(g[nc.YEAR].min()), "last_year": int(g[nc.YEAR].max()),
-                         "years": int(g[nc.YEAR].nunique()),
-                         "pupil_years": float(g["pupils"].sum()),
-                         "cost_per_pupil": float(g["cost_per_pupil"].max()),
-                         "cost": float(g["cost"].sum())})
+            rows.append(
+                {
+                    "area": str(a),
+                    "phase": ph,
+                    "direction": direction,
+                    "other": str(o),
+                    "peak": float(top["pupils"]),
+                    "peak_year": int(top[nc.YEAR]),
+                    "first_year": int(g[nc.YEAR].min()),
+                    "last_year": int(g[nc.YEAR].max()),
+                    "years": int(g[nc.YEAR].nunique()),
+                    "pupil_years": float(g["pupils"].sum()),
+                    "cost_per_pupil": float(g["cost_per_pupil"].max()),
+                    "cost": float(g["cost"].sum()),
+                }
+            )
     out = pd.DataFrame(rows, columns=MOVES_BY_AREA_COLUMNS)
     out["_d"] = out["direction"].map({"in": 0, "out": 1})
-    out = out.sort_values(["area", "phase", "_d", "peak", "other"],
-                          ascending=[True, True, True, False, True], kind="stable")
+    out = out.sort_values(
+        ["area", "phase", "_d", "peak", "other"],
+        ascending=[True, True, True, False, True],
+        kind="stable",
+    )
     return out.drop(columns="_d").reset_index(drop=True)
 
 
@@ -136,8 +183,10 @@ def opening(places: float, year: int, fill_years: float = 0) -> str:
     that fills one entry year group a year (``fill_years`` > 1)."""
     fill = int(fill_years) if fill_years is not None and np.isfinite(fill_years) else 0
     if fill > 1:
-        return (f"{places:,.0f} places, {places / fill:,.0f} a year from "
-                f"{nc.academic_year_label(int(year))}")
+        return (
+            f"{places:,.0f} places, {places / fill:,.0f} a year from "
+            f"{nc.academic_year_label(int(year))}"
+        )
     return f"{places:,.0f} places from {nc.academic_year_label(int(year))}"
 
 
@@ -189,8 +238,9 @@ def area_tag(name: str, area: str, phase: str | None = None) -> str:
     secondary" on every line). ``phase=None``: name and code only."""
     name, area = str(name), str(area)
     code = "" if re.search(rf"\b{re.escape(area)}\b", name) else f" ({area})"
-    says_phase = phase is None or re.search(rf"\b{re.escape(str(phase))}\b", name,
-                                            flags=re.IGNORECASE)
+    says_phase = phase is None or re.search(
+        rf"\b{re.escape(str(phase))}\b", name, flags=re.IGNORECASE
+    )
     return f"{name}{code}" + ("" if says_phase else f" {phase}")
 
 
@@ -354,17 +404,23 @@ class AllocationResult:
             f"{plural(len(self.plan), 'build')}, "
             f"{self.plan['places'].sum() if len(self.plan) else 0:,.0f} "
             f"places, capital GBP {self.total_cost:,.0f}"
-            + (" (mainstream places only: add special school and early years demand with "
-               "--send / --early-years, or plan(..., send=, early_years=), as the report "
-               "does)." if covers else
-               f" (phases of places: {joined([str(p).replace('_', ' ') for p in phases])})."),
+            + (
+                " (mainstream places only: add special school and early years demand with "
+                "--send / --early-years, or plan(..., send=, early_years=), as the report "
+                "does)."
+                if covers
+                else f" (phases of places: {joined([str(p).replace('_', ' ') for p in phases])})."
+            ),
         ]
         if len(self.plan):
-            plan = self.plan.assign(fill_years=self.plan.get("fill_years", 0),
-                                    scheme=self.plan.get("scheme", ""),
-                                    modules=self.plan.get("modules", 1))
-            by = plan.groupby([nc.AREA, nc.PHASE, "kind", nc.YEAR, "fill_years", "scheme"],
-                              as_index=False)[["places", "cost", "modules"]].sum()
+            plan = self.plan.assign(
+                fill_years=self.plan.get("fill_years", 0),
+                scheme=self.plan.get("scheme", ""),
+                modules=self.plan.get("modules", 1),
+            )
+            by = plan.groupby(
+                [nc.AREA, nc.PHASE, "kind", nc.YEAR, "fill_years", "scheme"], as_index=False
+            )[["places", "cost", "modules"]].sum()
             shown = by.head(25)
             moved = moves_by_area(moves)
             last_of = {(r.area, r.phase): i for i, r in enumerate(shown.itertuples(index=False))}
@@ -381,9 +437,11 @@ class AllocationResult:
                     lines += [f"    {t}" for t in self._moves_lines(moved, r.area, r.phase)]
             if len(by) > 25:
                 rest = by.iloc[25:]
-                lines.append(f"  ... and {plural(len(rest), 'more build')}, "
-                             f"{rest['places'].sum():,.0f} places, GBP {rest['cost'].sum():,.0f} "
-                             "(plan.csv)")
+                lines.append(
+                    f"  ... and {plural(len(rest), 'more build')}, "
+                    f"{rest['places'].sum():,.0f} places, GBP {rest['cost'].sum():,.0f} "
+                    "(plan.csv)"
+                )
         if len(self.plan):
             lines += self._lasting_lines()
         if len(moves):
@@ -392,7 +450,8 @@ class AllocationResult:
                 f"Pupils placed in a neighbouring area ([[plan.adjacency]]): up to "
                 f"{by_year['pupils'].max():,.0f} a year ({nc.academic_year_label(int(by_year['pupils'].idxmax()))}), "
                 f"{moves['pupils'].sum():,.0f} pupil-years, cost GBP {moves['cost'].sum():,.0f} "
-                "over the plan (revenue, not in the capital above; moves.csv).")
+                "over the plan (revenue, not in the capital above; moves.csv)."
+            )
         short = self.cells.loc[self.cells["shortfall_after"] > 0.5]
         # areas the plan was never asked to provide for (a school setting its own intake):
         # listed on their own line, not as shortfall the plan leaves
@@ -402,74 +461,120 @@ class AllocationResult:
         offered = set(self.options[nc.PHASE]) if known else set()
         for ph in sorted(set(short[nc.PHASE]) - offered) if known else ():
             where = {"special": "[plan.special]", "early_years": "[plan.early_years]"}.get(
-                ph, "[[plan.options]]")
-            lines.append(f"No options for {ph} places ({where} gives none): the plan could build "
-                         f"nothing for them.")
+                ph, "[[plan.options]]"
+            )
+            lines.append(
+                f"No options for {ph} places ({where} gives none): the plan could build "
+                f"nothing for them."
+            )
         years = sorted(set(self.cells[nc.YEAR])) if len(self.cells) else []
-        span = (f"{nc.academic_year_label(years[0])}" + (f" to {nc.academic_year_label(years[-1])}"
-                                                         if len(years) > 1 else "")) if years else ""
+        span = (
+            (
+                f"{nc.academic_year_label(years[0])}"
+                + (f" to {nc.academic_year_label(years[-1])}" if len(years) > 1 else "")
+            )
+            if years
+            else ""
+        )
         if short.empty:
             every = "every area planned for" if len(unplanned) else "every area"
-            lines.append(f"Shortfall left: none (minimum margin met in {every} in every year "
-                         f"of the plan{', ' + span if span else ''}).")
+            lines.append(
+                f"Shortfall left: none (minimum margin met in {every} in every year "
+                f"of the plan{', ' + span if span else ''})."
+            )
         else:
             total = short["shortfall_after"].sum()
             # listed figures that do not add up to the total only by rounding say so (a
             # Shropshire trial: 133 place-years over 69 + 45 + 18)
-            rounded = (len(short) <= 8
-                       and round(total) != short["shortfall_after"].round().sum())
-            lines.append(f"Shortfall left: {total:,.0f} place-years in "
-                         f"{plural(short[nc.AREA].nunique(), 'area')}"
-                         + (" (each figure rounded on its own)" if rounded else "") + ":")
-            for r in short.sort_values("shortfall_after", ascending=False).head(8).itertuples(index=False):
+            rounded = len(short) <= 8 and round(total) != short["shortfall_after"].round().sum()
+            lines.append(
+                f"Shortfall left: {total:,.0f} place-years in "
+                f"{plural(short[nc.AREA].nunique(), 'area')}"
+                + (" (each figure rounded on its own)" if rounded else "")
+                + ":"
+            )
+            for r in (
+                short.sort_values("shortfall_after", ascending=False)
+                .head(8)
+                .itertuples(index=False)
+            ):
                 why = self._why_short(r.area, r.phase, int(r.year))
-                lines.append(f"  {area_tag(name.get(r.area, r.area), r.area, r.phase)} "
-                             f"{nc.academic_year_label(r.year)} [{r.scenario}]: {r.shortfall_after:,.0f}"
-                             + (f" ({why})" if why else ""))
+                lines.append(
+                    f"  {area_tag(name.get(r.area, r.area), r.area, r.phase)} "
+                    f"{nc.academic_year_label(r.year)} [{r.scenario}]: {r.shortfall_after:,.0f}"
+                    + (f" ({why})" if why else "")
+                )
             if len(short) > 8:
                 rest = short.sort_values("shortfall_after", ascending=False).iloc[8:]
-                lines.append(f"  ... and {plural(len(rest), 'more area-year')}, "
-                             f"{rest['shortfall_after'].sum():,.0f} place-years (before_after.csv)")
+                lines.append(
+                    f"  ... and {plural(len(rest), 'more area-year')}, "
+                    f"{rest['shortfall_after'].sum():,.0f} place-years (before_after.csv)"
+                )
             b = self.binding
             if b is not None and len(b) and "family" in b:
                 for r in b[b["family"] == "budget"].itertuples(index=False):
-                    which = ("total capital budget" if pd.isna(r.year) else
-                             f"capital budget for {nc.academic_year_label(int(r.year))}")
-                    lines.append(f"The {which} limits the plan: {r.detail} "
-                                 "(binding_constraints.csv).")
+                    which = (
+                        "total capital budget"
+                        if pd.isna(r.year)
+                        else f"capital budget for {nc.academic_year_label(int(r.year))}"
+                    )
+                    lines.append(
+                        f"The {which} limits the plan: {r.detail} (binding_constraints.csv)."
+                    )
         if len(unplanned):
-            peak = (unplanned.sort_values("shortfall_after", ascending=False, kind="stable")
-                    .drop_duplicates([nc.AREA, nc.PHASE]))
+            peak = unplanned.sort_values(
+                "shortfall_after", ascending=False, kind="stable"
+            ).drop_duplicates([nc.AREA, nc.PHASE])
             lines.append(
-                "Not planned for (" + "; ".join(sorted(set(self.not_planned[str(a)]
-                                                         for a in peak[nc.AREA].astype(str))))
-                + "): " + "; ".join(
+                "Not planned for ("
+                + "; ".join(
+                    sorted(set(self.not_planned[str(a)] for a in peak[nc.AREA].astype(str)))
+                )
+                + "): "
+                + "; ".join(
                     f"{area_tag(name.get(r.area, r.area), r.area, r.phase)} short up to "
                     f"{r.shortfall_after:,.0f} places ({nc.academic_year_label(r.year)})"
-                    for r in peak.itertuples(index=False))
-                + ". Not counted in the shortfall left above (before_after.csv).")
+                    for r in peak.itertuples(index=False)
+                )
+                + ". Not counted in the shortfall left above (before_after.csv)."
+            )
         bp = self.before_plan
         bpp = self.before_plan_places
         bpp = bpp if bpp is not None and len(bpp) else None
         if ((bp is not None and len(bp)) or bpp is not None) and years:
             parts = []
-            placed = bpp if bpp is not None else pd.DataFrame(columns=[nc.PHASE, nc.YEAR, "shortfall"])
+            placed = (
+                bpp if bpp is not None else pd.DataFrame(columns=[nc.PHASE, nc.YEAR, "shortfall"])
+            )
             for y in sorted(set(bp[nc.YEAR] if bp is not None else ()) | set(placed[nc.YEAR])):
                 g = bp.loc[bp[nc.YEAR] == y] if bp is not None else bp
-                said = [] if g is None else [
-                    f"{v['sum']:,.0f} {ph} ({plural(int(v['size']), 'area')})"
-                    for ph, v in g.groupby(nc.PHASE)["shortfall"].agg(["sum", "size"]).iterrows()]
+                said = (
+                    []
+                    if g is None
+                    else [
+                        f"{v['sum']:,.0f} {ph} ({plural(int(v['size']), 'area')})"
+                        for ph, v in g.groupby(nc.PHASE)["shortfall"]
+                        .agg(["sum", "size"])
+                        .iterrows()
+                    ]
+                )
                 # special school and early years places as the report counts them
                 # (grouped as the report says: special places by phase, early years by age)
-                said += [f"{r.shortfall:,.0f} {str(r.phase).replace('_', ' ')} (by "
-                         f"{'phase' if r.phase == 'special' else 'age group'}, no margin)"
-                         for r in placed.loc[placed[nc.YEAR] == y].itertuples(index=False)]
+                said += [
+                    f"{r.shortfall:,.0f} {str(r.phase).replace('_', ' ')} (by "
+                    f"{'phase' if r.phase == 'special' else 'age group'}, no margin)"
+                    for r in placed.loc[placed[nc.YEAR] == y].itertuples(index=False)
+                ]
                 parts.append(f"{nc.academic_year_label(int(y))} " + joined(said))
-            lines.append(f"Short before the plan's first year ({nc.academic_year_label(years[0])}), "
-                         "with the minimum margin" + (" unless said" if bpp is not None else "")
-                         + ": " + "; ".join(parts)
-                         + ". The plan cannot act on those years: only places already committed "
-                         "can meet them.")
+            lines.append(
+                f"Short before the plan's first year ({nc.academic_year_label(years[0])}), "
+                "with the minimum margin"
+                + (" unless said" if bpp is not None else "")
+                + ": "
+                + "; ".join(parts)
+                + ". The plan cannot act on those years: only places already committed "
+                "can meet them."
+            )
         if self.robustness:
             r = self.robustness
             lines.append(
@@ -487,26 +592,39 @@ class AllocationResult:
         if t["lasting_places"] + t["temporary_places"] + t["interim_places"] <= 0:
             return []
         name = self.area_names
-        interim = (f"; {t['interim_places']:,.0f} interim (hired for a year or a few, not "
-                   f"counted as places bought), GBP {t['interim_cost']:,.0f}"
-                   if t["interim_places"] > 0 else "")
-        out = [f"Mainstream places: {t['lasting_places']:,.0f} lasting (expansions, new schools), "
-               f"GBP {t['lasting_cost']:,.0f}; {t['temporary_places']:,.0f} temporary (bulge "
-               f"classes, gone when their cohort leaves), GBP {t['temporary_cost']:,.0f}"
-               f"{interim}."]
+        interim = (
+            f"; {t['interim_places']:,.0f} interim (hired for a year or a few, not "
+            f"counted as places bought), GBP {t['interim_cost']:,.0f}"
+            if t["interim_places"] > 0
+            else ""
+        )
+        out = [
+            f"Mainstream places: {t['lasting_places']:,.0f} lasting (expansions, new schools), "
+            f"GBP {t['lasting_cost']:,.0f}; {t['temporary_places']:,.0f} temporary (bulge "
+            f"classes, gone when their cohort leaves), GBP {t['temporary_cost']:,.0f}"
+            f"{interim}."
+        ]
         if t["mostly_temporary"]:
-            out.append(f"WARNING: {t['temporary_share']:.0%} of the mainstream places bought are "
-                       "temporary bulge classes"
-                       + (" (interim places aside)" if t["interim_places"] > 0 else "") + ".")
+            out.append(
+                f"WARNING: {t['temporary_share']:.0%} of the mainstream places bought are "
+                "temporary bulge classes"
+                + (" (interim places aside)" if t["interim_places"] > 0 else "")
+                + "."
+            )
         if t["runs"]:
-            out.append(f"WARNING: bulge classes bought in {BULGE_RUN} or more consecutive years "
-                       "(consider a permanent expansion): " + "; ".join(
-                           f"{area_tag(name.get(r['area'], r['area']), r['area'], r['phase'])} "
-                           f"{nc.academic_year_label(r['first'])} to "
-                           f"{nc.academic_year_label(r['last'])}, {r['places']:,.0f} places, "
-                           f"GBP {r['cost']:,.0f}" for r in t["runs"][:8])
-                       + (f"; and {plural(len(t['runs']) - 8, 'more area')}" if len(t["runs"]) > 8
-                          else "") + ".")
+            out.append(
+                f"WARNING: bulge classes bought in {BULGE_RUN} or more consecutive years "
+                "(consider a permanent expansion): "
+                + "; ".join(
+                    f"{area_tag(name.get(r['area'], r['area']), r['area'], r['phase'])} "
+                    f"{nc.academic_year_label(r['first'])} to "
+                    f"{nc.academic_year_label(r['last'])}, {r['places']:,.0f} places, "
+                    f"GBP {r['cost']:,.0f}"
+                    for r in t["runs"][:8]
+                )
+                + (f"; and {plural(len(t['runs']) - 8, 'more area')}" if len(t["runs"]) > 8 else "")
+                + "."
+            )
         return out
 
     def _moves_lines(self, moved: pd.DataFrame, area: str, phase: str) -> list[str]:
@@ -519,10 +637,15 @@ class AllocationResult:
             g = mine[mine["direction"] == direction]
             if g.empty:
                 continue
-            parts = [f"{area_tag(name.get(r.other, r.other), r.other)} up to {r.peak:,.0f} a year "
-                     f"({nc.academic_year_label(r.peak_year)})" for r in g.itertuples(index=False)]
-            out.append(f"{lead} {', '.join(parts)}; {g['pupil_years'].sum():,.0f} pupil-years, "
-                       f"GBP {g['cost'].sum():,.0f}")
+            parts = [
+                f"{area_tag(name.get(r.other, r.other), r.other)} up to {r.peak:,.0f} a year "
+                f"({nc.academic_year_label(r.peak_year)})"
+                for r in g.itertuples(index=False)
+            ]
+            out.append(
+                f"{lead} {', '.join(parts)}; {g['pupil_years'].sum():,.0f} pupil-years, "
+                f"GBP {g['cost'].sum():,.0f}"
+            )
         return out
 
     def _why_short(self, area: str, phase: str, year: int) -> str:
@@ -534,15 +657,18 @@ class AllocationResult:
             return ""
         o = self.options if self.options is not None else pd.DataFrame()
         kind = dict(zip(o["option"], o["kind"])) if {"option", "kind"} <= set(o.columns) else {}
-        opens = (dict(zip(o["option"], o["earliest_year"]))
-                 if {"option", "earliest_year"} <= set(o.columns) else {})
+        opens = (
+            dict(zip(o["option"], o["earliest_year"]))
+            if {"option", "earliest_year"} <= set(o.columns)
+            else {}
+        )
         # an option's modules are all used from the year the plan builds its last one (its
         # built modules reach max_modules), not from the year it could first open nor its
         # first build (reviews: "all modules used" before the build, or between two builds)
         p = self.plan
         built: dict = {}
         if p is not None and len(p) and {"option", nc.YEAR, "modules"} <= set(p.columns):
-            most = (dict(zip(o["option"], o["max_modules"])) if "max_modules" in o else {})
+            most = dict(zip(o["option"], o["max_modules"])) if "max_modules" in o else {}
             q = p.sort_values([nc.YEAR], kind="stable")
             q = q.assign(done=q.groupby("option")["modules"].cumsum())
             for opt, g in q.groupby("option", sort=False):
@@ -554,11 +680,17 @@ class AllocationResult:
             if r.family != "module_limit":
                 continue
             # a yearly limit that year, or all of an option's modules used once it is open
-            if (int(r.year) == year if not pd.isna(r.year)
-                    else int(built.get(r.option, opens.get(r.option, year))) <= year):
+            if (
+                int(r.year) == year
+                if not pd.isna(r.year)
+                else int(built.get(r.option, opens.get(r.option, year))) <= year
+            ):
                 out.append(f"{str(kind.get(r.option, r.option)).replace('_', ' ')}: {r.detail}")
-        later = [int(opens[r.option]) for r in mine.itertuples(index=False)
-                 if r.family == "lead_time" and r.option in opens and int(opens[r.option]) > year]
+        later = [
+            int(opens[r.option])
+            for r in mine.itertuples(index=False)
+            if r.family == "lead_time" and r.option in opens and int(opens[r.option]) > year
+        ]
         # an option that opens after the plan's last year never helps within it (a Sandwell
         # trial read "other options open from 2040/41" of a plan ending in 2032/33)
         c = self.cells
@@ -567,16 +699,19 @@ class AllocationResult:
         if inside:
             out.append(f"other options open from {nc.academic_year_label(min(inside))}")
         elif later:
-            out.append(f"other options open only after the plan's last year "
-                       f"({nc.academic_year_label(last)}), from {nc.academic_year_label(min(later))}")
+            out.append(
+                f"other options open only after the plan's last year "
+                f"({nc.academic_year_label(last)}), from {nc.academic_year_label(min(later))}"
+            )
         budget = b[(b["family"] == "budget") & (b[nc.YEAR].isna() | (b[nc.YEAR] == year))]
         if len(budget) and self._money_could_help(mine, o, built, area, phase, year):
             out.append("the capital budget limits it")
         return "; ".join(dict.fromkeys(out))
 
     @staticmethod
-    def _money_could_help(mine: pd.DataFrame, o: pd.DataFrame, built: dict, area: str,
-                          phase: str, year: int) -> bool:
+    def _money_could_help(
+        mine: pd.DataFrame, o: pd.DataFrame, built: dict, area: str, phase: str, year: int
+    ) -> bool:
         """Whether more money could have added places in ``area``, ``phase`` and ``year``: an
         option of the area open by then whose modules are not all in place by then and which
         is not at its yearly limit in every year whose purchase would still stand in
@@ -619,6 +754,10 @@ class AllocationResult:
         if moves is not None and len(moves):  # only when pupils are placed next door
             out.append(write_frame_atomic(moves, d / "moves.csv"))
         prov = "\n".join(f"- {p}" for p in self.provenance)
-        out.append(atomic_write(d / "plan_summary.txt",
-                                self.summary(timing=False) + "\n\nProvenance:\n" + prov + "\n"))
+        out.append(
+            atomic_write(
+                d / "plan_summary.txt",
+                self.summary(timing=False) + "\n\nProvenance:\n" + prov + "\n",
+            )
+        )
         return out

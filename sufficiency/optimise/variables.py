@@ -48,7 +48,9 @@ class Variables:
     diagnose: bool = False
 
 
-def _new_var(problem: pulp.LpProblem, name: str, up: float | None = None, cat: str = pulp.LpContinuous):
+def _new_var(
+    problem: pulp.LpProblem, name: str, up: float | None = None, cat: str = pulp.LpContinuous
+):
     """A variable ``>= 0`` attached to ``problem`` (PuLP >= 3.3 ``add_variable``; older: LpVariable)."""
     if hasattr(problem, "add_variable"):
         return problem.add_variable(name, lowBound=0, upBound=up, cat=cat)
@@ -81,30 +83,40 @@ def define_variables(
     v = Variables(diagnose=diagnose)
     upper = data.build_upper
     v.build = [
-        _new_var(problem, f"build_{b}", float(upper[b]), pulp.LpInteger)
-        for b in range(len(upper))
+        _new_var(problem, f"build_{b}", float(upper[b]), pulp.LpInteger) for b in range(len(upper))
     ]
     elastic = settings.elastic or diagnose
     if elastic:
         s_idx, c_idx = np.nonzero(active_cells(data, settings.margin))
-        v.short = {(s, c): _new_var(problem, f"short_{s}_{c}")
-                   for s, c in zip(s_idx.tolist(), c_idx.tolist())}
+        v.short = {
+            (s, c): _new_var(problem, f"short_{s}_{c}")
+            for s, c in zip(s_idx.tolist(), c_idx.tolist())
+        }
     s_idx, c_idx = np.nonzero(active_cells(data, settings.target))
-    v.target_short = {(s, c): _new_var(problem, f"tshort_{s}_{c}")
-                      for s, c in zip(s_idx.tolist(), c_idx.tolist())}
+    v.target_short = {
+        (s, c): _new_var(problem, f"tshort_{s}_{c}") for s, c in zip(s_idx.tolist(), c_idx.tolist())
+    }
     covered = np.zeros(data.n_cells, bool)
     covered[data.cover_cell] = True
     if len(data.moves):
         covered[data.moves["from_cell"].to_numpy(int)] = True
         covered[data.moves["to_cell"].to_numpy(int)] = True
     cov = np.nonzero(covered)[0].tolist()
-    v.excess = {(s, c): _new_var(problem, f"excess_{s}_{c}")
-                for s in range(len(data.scenarios)) for c in cov}
-    v.move = {(s, m): _new_var(problem, f"move_{s}_{m}")
-              for s in range(len(data.scenarios)) for m in range(len(data.moves))}
+    v.excess = {
+        (s, c): _new_var(problem, f"excess_{s}_{c}")
+        for s in range(len(data.scenarios))
+        for c in cov
+    }
+    v.move = {
+        (s, m): _new_var(problem, f"move_{s}_{m}")
+        for s in range(len(data.scenarios))
+        for m in range(len(data.moves))
+    }
     if diagnose:
         for t in [int(y) for y in data.years] + [-1]:
-            v.budget_slack[t] = _new_var(problem, f"budget_slack_{t - data.first_year if t >= 0 else 'total'}")
+            v.budget_slack[t] = _new_var(
+                problem, f"budget_slack_{t - data.first_year if t >= 0 else 'total'}"
+            )
         for o in np.nonzero(data.options["min_modules"].to_numpy() > 0)[0].tolist():
             v.modules_slack[o] = _new_var(problem, f"modules_slack_{o}")
     return v

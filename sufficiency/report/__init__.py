@@ -49,8 +49,9 @@ __all__ = [
 ]
 
 
-def make_report(inputs, out_dir, *, formats=tuple(OUTPUT_FILES), report_date=None, parallel=True,
-                **pipeline):
+def make_report(
+    inputs, out_dir, *, formats=tuple(OUTPUT_FILES), report_date=None, parallel=True, **pipeline
+):
     """Run the pipeline, build the report and write it: one call for the CLI.
 
     Parameters

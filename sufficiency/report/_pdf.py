@@ -32,16 +32,23 @@ def _warm_up() -> None:
     from . import charts
     from .render import _svg_as_image, render_pdf
 
-    demand = pd.DataFrame({"year": [2020, 2021, 2022], "demand": [10.0, 11.0, 12.0],
-                           "demand_lower": [9.0, 10.0, 11.0], "demand_upper": [11.0, 12.0, 13.0],
-                           "kind": ["derived", "derived", "forecast"]})
+    demand = pd.DataFrame(
+        {
+            "year": [2020, 2021, 2022],
+            "demand": [10.0, 11.0, 12.0],
+            "demand_lower": [9.0, 10.0, 11.0],
+            "demand_upper": [11.0, 12.0, 13.0],
+            "kind": ["derived", "derived", "forecast"],
+        }
+    )
     svg = charts.area_chart(demand, None, title="warm-up", base_year=2021)
     try:
-        render_pdf(f"<html><body><h1>warm-up</h1><p><b>0123456789</b> £</p><table><tr><th>a"
-                   f"</th><td>1</td></tr></table>{_svg_as_image(svg)}</body></html>")
+        render_pdf(
+            f"<html><body><h1>warm-up</h1><p><b>0123456789</b> £</p><table><tr><th>a"
+            f"</th><td>1</td></tr></table>{_svg_as_image(svg)}</body></html>"
+        )
     except Exception:  # e.g. WeasyPrint without its system libraries: still draw the charts;
         traceback.print_exc()  # the "pdf" command then fails with the same error
-
 
 
 def _lay_out(src: Path, dst: Path) -> None:

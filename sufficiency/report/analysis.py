@@ -51,8 +51,9 @@ __all__ = [
 ]
 
 
-def position_at(sufficiency: pd.DataFrame, phase: str, year: int,
-                exclude=frozenset()) -> dict | None:
+def position_at(
+    sufficiency: pd.DataFrame, phase: str, year: int, exclude=frozenset()
+) -> dict | None:
     """Authority position of one phase of places in one year, summed over planning areas.
 
     Parameters
@@ -129,10 +130,14 @@ def capacity_behind(data: ReportData) -> list[dict]:
     out = []
     for phase in ("primary", "secondary"):
         pos = position_at(suff, phase, year)
-        if pos is not None and pos["capacity"] > 0 and (
-                pos["demand"] > pos["capacity"] * (1 + CAPACITY_BEHIND_TOLERANCE)):
-            out.append({"phase": phase, "year": year, "pupils": pos["demand"],
-                        "places": pos["capacity"]})
+        if (
+            pos is not None
+            and pos["capacity"] > 0
+            and (pos["demand"] > pos["capacity"] * (1 + CAPACITY_BEHIND_TOLERANCE))
+        ):
+            out.append(
+                {"phase": phase, "year": year, "pupils": pos["demand"], "places": pos["capacity"]}
+            )
     return out
 
 
@@ -149,20 +154,41 @@ def capacity_behind_areas(data: ReportData) -> list[dict]:
         return []
     year = int(data.meta["base_year"])
     whole = {b["phase"] for b in data.capacity_behind}
-    rows = suff[(suff[nc.YEAR] == year) & suff[nc.PHASE].isin(["primary", "secondary"])
-                & ~suff[nc.PHASE].isin(list(whole))]
-    rows = rows[(rows["capacity"] > 0)
-                & (rows["demand"] > rows["capacity"] * (1 + AREA_BEHIND_TOLERANCE))]
+    rows = suff[
+        (suff[nc.YEAR] == year)
+        & suff[nc.PHASE].isin(["primary", "secondary"])
+        & ~suff[nc.PHASE].isin(list(whole))
+    ]
+    rows = rows[
+        (rows["capacity"] > 0) & (rows["demand"] > rows["capacity"] * (1 + AREA_BEHIND_TOLERANCE))
+    ]
     plan = data.plan
     out = []
-    for r in rows.assign(excess=rows["demand"] - rows["capacity"]).sort_values(
-            "excess", ascending=False).itertuples(index=False):
-        cost = (float(plan.loc[(plan[nc.AREA].astype(str) == str(r.area))
-                               & (plan[nc.PHASE] == r.phase), "cost"].sum())
-                if plan is not None and len(plan) else 0.0)
-        out.append({"area": str(r.area), "name": data.area_name(r.area), "phase": r.phase,
-                    "year": year, "pupils": float(r.demand), "places": float(r.capacity),
-                    "cost": cost})
+    for r in (
+        rows.assign(excess=rows["demand"] - rows["capacity"])
+        .sort_values("excess", ascending=False)
+        .itertuples(index=False)
+    ):
+        cost = (
+            float(
+                plan.loc[
+                    (plan[nc.AREA].astype(str) == str(r.area)) & (plan[nc.PHASE] == r.phase), "cost"
+                ].sum()
+            )
+            if plan is not None and len(plan)
+            else 0.0
+        )
+        out.append(
+            {
+                "area": str(r.area),
+                "name": data.area_name(r.area),
+                "phase": r.phase,
+                "year": year,
+                "pupils": float(r.demand),
+                "places": float(r.capacity),
+                "cost": cost,
+            }
+        )
     return out
 
 
@@ -198,15 +224,30 @@ def council_spare_where_short(data: ReportData) -> list[dict]:
         pos = position_at(suff, phase, year)
         unfilled = published_value(cur, "unfilled_pct", phase)
         places = published_value(cur, "capacity", phase)
-        if (pos is None or not pos["demand"] > pos["capacity"] or not np.isfinite(unfilled)
-                or not unfilled > margin):
+        if (
+            pos is None
+            or not pos["demand"] > pos["capacity"]
+            or not np.isfinite(unfilled)
+            or not unfilled > margin
+        ):
             continue
-        cost = (float(plan.loc[plan[nc.PHASE] == phase, "cost"].sum())
-                if plan is not None and len(plan) and nc.PHASE in plan else 0.0)
-        out.append({"phase": phase, "year": year, "pupils": float(pos["demand"]),
-                    "places": float(pos["capacity"]), "council_places": places,
-                    "council_unfilled": float(unfilled), "cost": cost,
-                    "forecast": year > int(data.meta["base_year"])})
+        cost = (
+            float(plan.loc[plan[nc.PHASE] == phase, "cost"].sum())
+            if plan is not None and len(plan) and nc.PHASE in plan
+            else 0.0
+        )
+        out.append(
+            {
+                "phase": phase,
+                "year": year,
+                "pupils": float(pos["demand"]),
+                "places": float(pos["capacity"]),
+                "council_places": places,
+                "council_unfilled": float(unfilled),
+                "cost": cost,
+                "forecast": year > int(data.meta["base_year"]),
+            }
+        )
     return out
 
 
@@ -247,10 +288,13 @@ def key_decision_withheld(data: ReportData) -> bool:
     if k is None:
         return False
     if data.approval_withheld == "council" and any(
-            d["phase"] == k.get("phase") for d in data.council_spare_where_short):
+        d["phase"] == k.get("phase") for d in data.council_spare_where_short
+    ):
         return True
-    return any(str(d["area"]) == str(k.get("area")) and d["phase"] == k.get("phase")
-               for d in data.capacity_behind_areas)
+    return any(
+        str(d["area"]) == str(k.get("area")) and d["phase"] == k.get("phase")
+        for d in data.capacity_behind_areas
+    )
 
 
 #: a new school is set against spare places elsewhere when these cover this share of it
@@ -267,27 +311,47 @@ def spare_beside_new_schools(data: ReportData) -> list[dict]:
     Each: ``area, name, phase, year, places, cost, spare`` (net), ``where`` [(name, spare
     places)] (areas with spare, largest first)."""
     plan, ba = data.plan, data.before_after
-    if (plan is None or plan.empty or ba is None or ba.empty or "kind" not in plan
-            or data.meta.get("adjacency")
-            or not {"capacity_after", "required", "shortfall_after"} <= set(ba.columns)):
+    if (
+        plan is None
+        or plan.empty
+        or ba is None
+        or ba.empty
+        or "kind" not in plan
+        or data.meta.get("adjacency")
+        or not {"capacity_after", "required", "shortfall_after"} <= set(ba.columns)
+    ):
         return []
     out = []
     schools = plan[(plan["kind"] == "new_school") & plan[nc.PHASE].isin(["primary", "secondary"])]
     for (area, phase), g in schools.groupby([nc.AREA, nc.PHASE], sort=True):
         year = int(g[nc.YEAR].min())
-        rows = ba[(ba[nc.PHASE] == phase) & (ba[nc.YEAR] == year)
-                  & (ba[nc.AREA].astype(str) != str(area))]
+        rows = ba[
+            (ba[nc.PHASE] == phase) & (ba[nc.YEAR] == year) & (ba[nc.AREA].astype(str) != str(area))
+        ]
         spare = (rows["capacity_after"] - rows["required"]).clip(lower=0)
         net = float(spare.sum() - rows["shortfall_after"].clip(lower=0).sum())
         places = float(g["places"].sum())
         if net < SPARE_ELSEWHERE_SHARE * places:
             continue
         top = rows.assign(spare=spare.to_numpy()).sort_values("spare", ascending=False)
-        where = [(data.area_name(r.area), float(r.spare)) for r in top.itertuples(index=False)
-                 if r.spare >= 0.5]
-        out.append({"area": str(area), "name": data.area_name(area), "phase": phase,
-                    "year": year, "places": places, "cost": float(g["cost"].sum()),
-                    "spare": net, "where": where, "spare_total": float(spare.sum())})
+        where = [
+            (data.area_name(r.area), float(r.spare))
+            for r in top.itertuples(index=False)
+            if r.spare >= 0.5
+        ]
+        out.append(
+            {
+                "area": str(area),
+                "name": data.area_name(area),
+                "phase": phase,
+                "year": year,
+                "places": places,
+                "cost": float(g["cost"].sum()),
+                "spare": net,
+                "where": where,
+                "spare_total": float(spare.sum()),
+            }
+        )
     return out
 
 
@@ -314,11 +378,19 @@ def tier_changes(data: ReportData) -> list[dict]:
             rows = suff[(suff[nc.AREA] == r.area) & (suff[nc.YEAR] >= y)]
             if len(rows):
                 short = float(np.maximum(0.0, rows["required"] - without).max())
-        out.append({"area": r.area, "name": r.name, "year": y,
-                    "middle": float(mid[nc.CAPACITY].sum()),
-                    "schools": sorted(dict.fromkeys(mid["school_name"].astype(str)))
-                    if "school_name" in mid else [],
-                    "without": without, "short": short})
+        out.append(
+            {
+                "area": r.area,
+                "name": r.name,
+                "year": y,
+                "middle": float(mid[nc.CAPACITY].sum()),
+                "schools": sorted(dict.fromkeys(mid["school_name"].astype(str)))
+                if "school_name" in mid
+                else [],
+                "without": without,
+                "short": short,
+            }
+        )
     return out
 
 
@@ -344,8 +416,11 @@ def residual_shortfall(data: ReportData, phase: str) -> pd.DataFrame | None:
     b = cells_before_after(data, phase)
     if b is None:
         return None
-    return (b.groupby(nc.YEAR, sort=True)[["shortfall_before", "shortfall_after", "added"]]
-            .sum().reset_index())
+    return (
+        b.groupby(nc.YEAR, sort=True)[["shortfall_before", "shortfall_after", "added"]]
+        .sum()
+        .reset_index()
+    )
 
 
 def _live_temporary(data: ReportData) -> tuple[pd.DataFrame, int] | None:
@@ -434,18 +509,25 @@ def mainstream_left_short(data: ReportData) -> list[dict]:
             continue
         by_year = short.groupby(nc.YEAR, sort=True)["shortfall_after"].sum()
         worst = int(by_year.idxmax())
-        rows = short[short[nc.YEAR] == worst].sort_values("shortfall_after", ascending=False,
-                                                          kind="stable")
-        out.append({
-            "phase": phase, "years": [(int(y), float(v)) for y, v in by_year.items()],
-            "year": worst, "total": float(by_year[worst]),
-            # unrounded, as every other copy of these figures: each is rounded where printed
-            # (so the areas' rounded figures need not add up to the rounded total)
-            "areas": [(data.area_name(a), float(v)) for a, v in zip(rows[nc.AREA],
-                                                                   rows["shortfall_after"])],
-            "codes": list(rows[nc.AREA]),
-            "lead": _first_permanent(data, list(rows[nc.AREA]), phase, worst),
-        })
+        rows = short[short[nc.YEAR] == worst].sort_values(
+            "shortfall_after", ascending=False, kind="stable"
+        )
+        out.append(
+            {
+                "phase": phase,
+                "years": [(int(y), float(v)) for y, v in by_year.items()],
+                "year": worst,
+                "total": float(by_year[worst]),
+                # unrounded, as every other copy of these figures: each is rounded where printed
+                # (so the areas' rounded figures need not add up to the rounded total)
+                "areas": [
+                    (data.area_name(a), float(v))
+                    for a, v in zip(rows[nc.AREA], rows["shortfall_after"])
+                ],
+                "codes": list(rows[nc.AREA]),
+                "lead": _first_permanent(data, list(rows[nc.AREA]), phase, worst),
+            }
+        )
     return out
 
 
@@ -474,8 +556,12 @@ def _plan_last_year(res: pd.DataFrame | None) -> dict | None:
     if res is None or res.empty:
         return None
     r = res.iloc[-1]
-    return {"year": int(r[nc.YEAR]), "before": float(r["shortfall_before"]),
-            "after": float(r["shortfall_after"]), "added": float(r["added"])}
+    return {
+        "year": int(r[nc.YEAR]),
+        "before": float(r["shortfall_before"]),
+        "after": float(r["shortfall_after"]),
+        "added": float(r["added"]),
+    }
 
 
 def place_positions(data: ReportData) -> list[dict]:
@@ -496,22 +582,45 @@ def place_positions(data: ReportData) -> list[dict]:
     t = send_totals(data)
     if t is not None:
         central, _, _, first, last, tot = t
-        out.append({"key": "send", "phase": "special", "scenario": central, "first": first,
-                    "last": last, "tot": tot, "cap": "capacity"})
+        out.append(
+            {
+                "key": "send",
+                "phase": "special",
+                "scenario": central,
+                "first": first,
+                "last": last,
+                "tot": tot,
+                "cap": "capacity",
+            }
+        )
     t = early_years_totals(data)
     if t is not None:
         _, first, last, _, tot = t
-        out.append({"key": "early_years", "phase": "early_years", "scenario": None,
-                    "first": first, "last": last, "tot": tot, "cap": "supply"})
+        out.append(
+            {
+                "key": "early_years",
+                "phase": "early_years",
+                "scenario": None,
+                "first": first,
+                "last": last,
+                "tot": tot,
+                "cap": "supply",
+            }
+        )
     for d in out:
         tot, last = d.pop("tot"), d["last"]
         res = residual_shortfall(data, d["phase"])
-        span = tot.loc[d["first"]:last, "places"]
-        d.update(places_first=float(tot.loc[d["first"], "places"]),
-                 places_last=float(tot.loc[last, "places"]), lower=float(tot.loc[last, "lower"]),
-                 peak=(int(span.idxmax()), float(span.max())),
-                 upper=float(tot.loc[last, "upper"]), capacity=float(tot.loc[last, d["cap"]]),
-                 shortfall=float(tot.loc[last, "shortfall"]), plan=_plan_last_year(res))
+        span = tot.loc[d["first"] : last, "places"]
+        d.update(
+            places_first=float(tot.loc[d["first"], "places"]),
+            places_last=float(tot.loc[last, "places"]),
+            lower=float(tot.loc[last, "lower"]),
+            peak=(int(span.idxmax()), float(span.max())),
+            upper=float(tot.loc[last, "upper"]),
+            capacity=float(tot.loc[last, d["cap"]]),
+            shortfall=float(tot.loc[last, "shortfall"]),
+            plan=_plan_last_year(res),
+        )
         d["left"] = None if d["plan"] is None else (d["plan"]["after"], d["plan"]["year"])
         # the plan's last year's own figures (central, no margin), so that a sentence quoting
         # the plan's shortfall quotes the places needed in the same year
@@ -521,14 +630,24 @@ def place_positions(data: ReportData) -> list[dict]:
         d["shortfall_plan"] = np.nan if at is None else float(at["shortfall"])
         d["capacity_plan"] = np.nan if at is None else float(at[d["cap"]])
         # the most the plan leaves short in any of its years (its last year's is "left")
-        d["worst_after"] = (None if d["plan"] is None else
-                            (float(res["shortfall_after"].max()),
-                             int(res.loc[res["shortfall_after"].idxmax(), nc.YEAR])))
+        d["worst_after"] = (
+            None
+            if d["plan"] is None
+            else (
+                float(res["shortfall_after"].max()),
+                int(res.loc[res["shortfall_after"].idxmax(), nc.YEAR]),
+            )
+        )
         pf = data.meta.get("plan_first_year")
         yb = None if pf is None else int(pf) - 1
         d["before_plan"] = None
-        if (d["plan"] is not None and yb is not None and yb > d["first"] and yb in tot.index
-                and float(tot.loc[yb, "shortfall"]) >= 0.5):
+        if (
+            d["plan"] is not None
+            and yb is not None
+            and yb > d["first"]
+            and yb in tot.index
+            and float(tot.loc[yb, "shortfall"]) >= 0.5
+        ):
             d["before_plan"] = (float(tot.loc[yb, "shortfall"]), yb)
     return out
 
@@ -607,23 +726,51 @@ def published_comparison(data: ReportData) -> pd.DataFrame | None:
     still, plans = council("places_needed"), council("places_planned")
     rows = [
         ("places planned to open by then", ahead, planned, plans, column("places_planned")),
-        ("places still needed after those planned", ahead, above(central_after_plan(data),
-                                                                 "capacity_after"),
-         still, column("places_needed")),
-        ("places needed before any new places", ahead, above(data.sufficiency, "capacity"),
-         {ph: still[ph] + plans[ph] for ph in _PUBLISHED_PHASES},
-         column("places_needed", "places_planned")),
-        ("places created since 2009/10", latest, {}, council("places_created"),
-         column("places_created")),
+        (
+            "places still needed after those planned",
+            ahead,
+            above(central_after_plan(data), "capacity_after"),
+            still,
+            column("places_needed"),
+        ),
+        (
+            "places needed before any new places",
+            ahead,
+            above(data.sufficiency, "capacity"),
+            {ph: still[ph] + plans[ph] for ph in _PUBLISHED_PHASES},
+            column("places_needed", "places_planned"),
+        ),
+        (
+            "places created since 2009/10",
+            latest,
+            {},
+            council("places_created"),
+            column("places_created"),
+        ),
     ]
-    out = pd.DataFrame([{
-        "measure": m, nc.YEAR: y,
-        **{ph: ours.get(ph, np.nan) for ph in _PUBLISHED_PHASES},
-        **{f"{ph}_council": theirs[ph] for ph in _PUBLISHED_PHASES},
-        "source": src,
-    } for m, y, ours, theirs, src in rows])
-    return out[["measure", nc.YEAR, "primary", "primary_council", "secondary",
-                "secondary_council", "source"]]
+    out = pd.DataFrame(
+        [
+            {
+                "measure": m,
+                nc.YEAR: y,
+                **{ph: ours.get(ph, np.nan) for ph in _PUBLISHED_PHASES},
+                **{f"{ph}_council": theirs[ph] for ph in _PUBLISHED_PHASES},
+                "source": src,
+            }
+            for m, y, ours, theirs, src in rows
+        ]
+    )
+    return out[
+        [
+            "measure",
+            nc.YEAR,
+            "primary",
+            "primary_council",
+            "secondary",
+            "secondary_council",
+            "source",
+        ]
+    ]
 
 
 def temporary_masks(plan: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -678,9 +825,14 @@ def after_the_peak(data: ReportData) -> list[dict]:
         return []
     ceiling = float(data.meta.get("ceiling", 0.10))
     bulge, other = temporary_masks(plan)
-    perm = plan[~bulge & ~other & plan[nc.PHASE].isin(["primary", "secondary"])
-                & plan.get("kind", pd.Series("", index=plan.index)).isin(
-                    ["new_school", "permanent_expansion"])]
+    perm = plan[
+        ~bulge
+        & ~other
+        & plan[nc.PHASE].isin(["primary", "secondary"])
+        & plan.get("kind", pd.Series("", index=plan.index)).isin(
+            ["new_school", "permanent_expansion"]
+        )
+    ]
     out = []
     for r in perm.itertuples(index=False):
         b = ba[(ba[nc.AREA] == r.area) & (ba[nc.PHASE] == r.phase)].sort_values(nc.YEAR)
@@ -688,13 +840,26 @@ def after_the_peak(data: ReportData) -> list[dict]:
             continue
         peak = int(b.loc[b["demand"].idxmax(), nc.YEAR])
         end = b.iloc[-1]
-        pct = float((end["capacity_after"] - end["demand"]) / end["demand"]) if end["demand"] > 0 \
+        pct = (
+            float((end["capacity_after"] - end["demand"]) / end["demand"])
+            if end["demand"] > 0
             else float("nan")
+        )
         if int(r.year) > peak and np.isfinite(pct) and pct > ceiling:
-            out.append({"area": str(r.area), "name": data.area_name(r.area), "phase": r.phase,
-                        "kind": str(r.kind), "year": int(r.year), "places": float(r.places),
-                        "fill_years": int(getattr(r, "fill_years", 0) or 0),
-                        "peak_year": peak, "last_year": int(end[nc.YEAR]), "surplus_pct": pct})
+            out.append(
+                {
+                    "area": str(r.area),
+                    "name": data.area_name(r.area),
+                    "phase": r.phase,
+                    "kind": str(r.kind),
+                    "year": int(r.year),
+                    "places": float(r.places),
+                    "fill_years": int(getattr(r, "fill_years", 0) or 0),
+                    "peak_year": peak,
+                    "last_year": int(end[nc.YEAR]),
+                    "surplus_pct": pct,
+                }
+            )
     return out
 
 
@@ -752,13 +917,21 @@ def intake_short(data: ReportData) -> list[dict]:
     if suff is None or suff.empty or not codes:
         return []
     base = int(data.meta["base_year"])
-    rows = suff[suff[nc.AREA].astype(str).isin(codes) & (suff[nc.YEAR] > base)
-                & (suff["shortfall"] > 0)]
+    rows = suff[
+        suff[nc.AREA].astype(str).isin(codes) & (suff[nc.YEAR] > base) & (suff["shortfall"] > 0)
+    ]
     out = []
     for (a, ph), g in rows.groupby([nc.AREA, nc.PHASE], sort=True):
         top = g.loc[g["shortfall"].idxmax()]
-        out.append({"area": str(a), "name": data.area_name(a), "phase": ph,
-                    "shortfall": float(top["shortfall"]), "year": int(top[nc.YEAR])})
+        out.append(
+            {
+                "area": str(a),
+                "name": data.area_name(a),
+                "phase": ph,
+                "shortfall": float(top["shortfall"]),
+                "year": int(top[nc.YEAR]),
+            }
+        )
     return out
 
 

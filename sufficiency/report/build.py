@@ -82,7 +82,11 @@ JSON_DECIMALS = 2
 
 def _json_figure(v) -> float | None:
     """A figure for ``summary.json``: :data:`JSON_DECIMALS` decimals, None when missing."""
-    return None if v is None or pd.isna(v) or not np.isfinite(float(v)) else round(float(v), JSON_DECIMALS)
+    return (
+        None
+        if v is None or pd.isna(v) or not np.isfinite(float(v))
+        else round(float(v), JSON_DECIMALS)
+    )
 
 
 def capacity_vintage(p) -> str:
@@ -94,7 +98,7 @@ def capacity_vintage(p) -> str:
     if str(label).startswith("DfE"):
         return str(label)
     name = str(p.path).replace("\\", "/").rsplit("/", 1)[-1]
-    year = (f", {nc.academic_year_label(int(p.years[-1]))}" if p.years else ", no year given")
+    year = f", {nc.academic_year_label(int(p.years[-1]))}" if p.years else ", no year given"
     return f"{label} ({name}{year})"
 
 
@@ -261,8 +265,9 @@ class ReportData:
     def mainstream_left_short(self) -> list[dict]:
         """:func:`~sufficiency.report.analysis.mainstream_left_short` of this report with its
         ``why`` (:func:`~sufficiency.report.text.left_short_why`), computed once."""
-        return [{**d, "why": text.left_short_why(self, d)}
-                for d in analysis.mainstream_left_short(self)]
+        return [
+            {**d, "why": text.left_short_why(self, d)} for d in analysis.mainstream_left_short(self)
+        ]
 
     @cached_property
     def council_comparison(self) -> pd.DataFrame | None:
@@ -304,14 +309,24 @@ class ReportData:
         capacity file) are its high schools, Y9-Y13 (marked ``ncy_named`` too)."""
         s = nc.named_year_groups(self.schools)
         a = self.areas
-        if (a is None or "three_tier" not in a or not {"ncy_min", "ncy_max"} <= set(s.columns)
-                or s.empty):
+        if (
+            a is None
+            or "three_tier" not in a
+            or not {"ncy_min", "ncy_max"} <= set(s.columns)
+            or s.empty
+        ):
             return s
         # (not an area whose tiers change: Pershore's high school takes Year 7 from 2027/28)
-        changes = (a["tier_change_year"].notna() if "tier_change_year" in a
-                   else pd.Series(False, index=a.index))
-        three = set(a.loc[a["three_tier"].astype(bool) & (a[nc.PHASE] == "secondary") & ~changes,
-                          nc.AREA].astype(str))
+        changes = (
+            a["tier_change_year"].notna()
+            if "tier_change_year" in a
+            else pd.Series(False, index=a.index)
+        )
+        three = set(
+            a.loc[
+                a["three_tier"].astype(bool) & (a[nc.PHASE] == "secondary") & ~changes, nc.AREA
+            ].astype(str)
+        )
         area = s[nc.AREA].astype(str)
         sec = area.isin(three) & (s[nc.PHASE] == "secondary")
         with_middle = set(area[sec & (s["ncy_max"] <= 8)])
@@ -375,8 +390,7 @@ class ReportData:
         if self.sufficiency is not None and not self.sufficiency.empty:
             for phase in ("primary", "secondary"):
                 for label, year in self.milestones:
-                    pos = analysis.position_at(self.sufficiency, phase, year,
-                                               self.intake_areas)
+                    pos = analysis.position_at(self.sufficiency, phase, year, self.intake_areas)
                     if pos is None:
                         continue
                     out["position"].append(
@@ -413,20 +427,29 @@ class ReportData:
                 # the plan for the central forecast: this plan's unless planned to a quantile
                 "central_plan_cost_gbp": (
                     self.meta.get("central_plan_cost")
-                    if str(self.meta.get("plan_demand") or "").startswith("q") else cost),
+                    if str(self.meta.get("plan_demand") or "").startswith("q")
+                    else cost
+                ),
                 # why the programme is only noted, not recommended for approval: "phase" (a
                 # phase's pupils exceed its places on record), "areas" (most of its cost is in
                 # areas whose pupils do), or null
                 "approval_withheld": self.approval_withheld,
                 **self._plan_split_headline(),
                 "mainstream_left_short": [
-                    {"phase": d["phase"], "year": d["year"], "places": _json_figure(d["total"]),
-                     "areas": {name: _json_figure(v) for name, v in d["areas"]},
-                     # the same figures by area code, for other systems (names may change)
-                     "area_codes": {str(c): _json_figure(v)
-                                    for c, (_, v) in zip(d["codes"], d["areas"])},
-                     "years_short": [y for y, _ in d["years"]], "why": d["why"]}
-                    for d in self.mainstream_left_short],
+                    {
+                        "phase": d["phase"],
+                        "year": d["year"],
+                        "places": _json_figure(d["total"]),
+                        "areas": {name: _json_figure(v) for name, v in d["areas"]},
+                        # the same figures by area code, for other systems (names may change)
+                        "area_codes": {
+                            str(c): _json_figure(v) for c, (_, v) in zip(d["codes"], d["areas"])
+                        },
+                        "years_short": [y for y, _ in d["years"]],
+                        "why": d["why"],
+                    }
+                    for d in self.mainstream_left_short
+                ],
             }
         out.update(self._send_early_years_headline())
         c = self.council_comparison
@@ -435,23 +458,33 @@ class ReportData:
             out["council_return"] = {
                 "edition": int(latest["edition"].max()),
                 "scap_year": int(latest[nc.YEAR].iloc[0]),
-                "basic_need_funding_gbp": _json_figure(analysis.published_value(
-                    latest, "basic_need_funding", "all")),
-                "rows": [{"measure": r.measure, "year": int(r.year),
-                          "primary": _json_figure(r.primary), "primary_council": _json_figure(r.primary_council),
-                          "secondary": _json_figure(r.secondary),
-                          "secondary_council": _json_figure(r.secondary_council), "source": r.source}
-                         for r in c.itertuples(index=False)],
+                "basic_need_funding_gbp": _json_figure(
+                    analysis.published_value(latest, "basic_need_funding", "all")
+                ),
+                "rows": [
+                    {
+                        "measure": r.measure,
+                        "year": int(r.year),
+                        "primary": _json_figure(r.primary),
+                        "primary_council": _json_figure(r.primary_council),
+                        "secondary": _json_figure(r.secondary),
+                        "secondary_council": _json_figure(r.secondary_council),
+                        "source": r.source,
+                    }
+                    for r in c.itertuples(index=False)
+                ],
             }
         behind = self.capacity_behind
         if behind:  # the plan rests on places the base year's pupils already exceed
             out["capacity_out_of_date"] = [
                 {k: (_json_figure(v) if isinstance(v, float) else v) for k, v in b.items()}
-                for b in behind]
+                for b in behind
+            ]
         if self.capacity_behind_areas:
             out["capacity_out_of_date_areas"] = [
                 {k: (_json_figure(v) if isinstance(v, float) else v) for k, v in b.items()}
-                for b in self.capacity_behind_areas]
+                for b in self.capacity_behind_areas
+            ]
         k = self.key_decision
         if k is not None and (k.get("recommended") or k.get("table") is not None):
             # an appraisal whose area the recommended plan builds nothing in still has its
@@ -462,8 +495,9 @@ class ReportData:
                 "area": k["area"],
                 "phase": k.get("phase"),
                 # the options compared, without "do nothing" and the recommended plan's row
-                "options_appraised": 0 if t is None else int((~t["recommended"]
-                                                              & (t["option"] != "do nothing")).sum()),
+                "options_appraised": 0
+                if t is None
+                else int((~t["recommended"] & (t["option"] != "do nothing")).sum()),
                 "option": r.get("option"),
                 "places": _json_figure(r.get("places", 0.0)),
                 "temporary_places": _json_figure(r.get("temporary_places", 0.0)),
@@ -485,9 +519,15 @@ class ReportData:
         a = self.areas
         for r in a[a[nc.AREA].astype(str).isin(self.intake_areas)].itertuples(index=False):
             d = short.get((str(r.area), r.phase))
-            out.append({"area": str(r.area), "name": r.name, "phase": r.phase,
-                        "shortfall": _json_figure(d["shortfall"]) if d else 0.0,
-                        "year": d["year"] if d else None})
+            out.append(
+                {
+                    "area": str(r.area),
+                    "name": r.name,
+                    "phase": r.phase,
+                    "shortfall": _json_figure(d["shortfall"]) if d else 0.0,
+                    "year": d["year"] if d else None,
+                }
+            )
         return out
 
     def _plan_split_headline(self) -> dict:
@@ -504,10 +544,18 @@ class ReportData:
             "temporary_share": round(float(t.get("temporary_share", 0.0)), 4),
             "mostly_temporary": bool(t.get("mostly_temporary", False)),
             "repeated_bulge_classes": [
-                {"area": r["area"], "name": r["name"], "phase": r["phase"],
-                 "first_year": r["first"], "last_year": r["last"], "years": r["years"],
-                 "places": _json_figure(r["places"]), "cost_gbp": _json_figure(r["cost"])}
-                for r in t.get("runs", [])],
+                {
+                    "area": r["area"],
+                    "name": r["name"],
+                    "phase": r["phase"],
+                    "first_year": r["first"],
+                    "last_year": r["last"],
+                    "years": r["years"],
+                    "places": _json_figure(r["places"]),
+                    "cost_gbp": _json_figure(r["cost"]),
+                }
+                for r in t.get("runs", [])
+            ],
         }
         m = self.moves
         moved = []
@@ -519,20 +567,24 @@ class ReportData:
                     continue
                 entry = {"area": area, "name": self.area_name(area), "phase": phase}
                 for k in ("in", "out"):
-                    entry.update({
-                        f"moved_{k}_peak": _json_figure(d[f"{k}_peak"]),
-                        f"moved_{k}_peak_year": d[f"{k}_peak_year"] if d[k] else None,
-                        f"moved_{k}_pupil_years": _json_figure(d[f"{k}_pupil_years"]),
-                        f"moved_{k}_cost_gbp": _json_figure(d[f"{k}_cost"]),
-                        f"moved_{k}_{'from' if k == 'in' else 'to'}": {
-                            r["other"]: _json_figure(r["peak"]) for r in d[k]},
-                    })
+                    entry.update(
+                        {
+                            f"moved_{k}_peak": _json_figure(d[f"{k}_peak"]),
+                            f"moved_{k}_peak_year": d[f"{k}_peak_year"] if d[k] else None,
+                            f"moved_{k}_pupil_years": _json_figure(d[f"{k}_pupil_years"]),
+                            f"moved_{k}_cost_gbp": _json_figure(d[f"{k}_cost"]),
+                            f"moved_{k}_{'from' if k == 'in' else 'to'}": {
+                                r["other"]: _json_figure(r["peak"]) for r in d[k]
+                            },
+                        }
+                    )
                 entry["own_need"] = _json_figure(d["own_need"])
                 entry["need_with_moves"] = _json_figure(d["need_with"])
                 moved.append(entry)
         out["moves"] = moved
-        out["moves_cost_gbp"] = _json_figure(float(m["cost"].sum()) if m is not None and len(m)
-                                             else 0.0)
+        out["moves_cost_gbp"] = _json_figure(
+            float(m["cost"].sum()) if m is not None and len(m) else 0.0
+        )
         return out
 
     def _send_early_years_headline(self) -> dict:
@@ -542,19 +594,23 @@ class ReportData:
         for d in self.place_positions:
             left = d["left"]
             entry = {"scenario": d["scenario"]} if d["scenario"] is not None else {}
-            entry.update({
-                "first_year": d["first"],
-                "places_first_year": _json_figure(d["places_first"]),
-                "last_year": d["last"],
-                "places_last_year": _json_figure(d["places_last"]),
-                "places_last_year_lower80": _json_figure(d["lower"]),
-                "places_last_year_upper80": _json_figure(d["upper"]),
-                d["cap"]: _json_figure(d["capacity"]),
-                "shortfall_last_year": _json_figure(d["shortfall"]),
-                "plan_year": None if left is None else left[1],
-                "short_before_plan": None if left is None else _json_figure(d["plan"]["before"]),
-                "left_short_after_plan": None if left is None else _json_figure(left[0]),
-            })
+            entry.update(
+                {
+                    "first_year": d["first"],
+                    "places_first_year": _json_figure(d["places_first"]),
+                    "last_year": d["last"],
+                    "places_last_year": _json_figure(d["places_last"]),
+                    "places_last_year_lower80": _json_figure(d["lower"]),
+                    "places_last_year_upper80": _json_figure(d["upper"]),
+                    d["cap"]: _json_figure(d["capacity"]),
+                    "shortfall_last_year": _json_figure(d["shortfall"]),
+                    "plan_year": None if left is None else left[1],
+                    "short_before_plan": None
+                    if left is None
+                    else _json_figure(d["plan"]["before"]),
+                    "left_short_after_plan": None if left is None else _json_figure(left[0]),
+                }
+            )
             out[d["key"]] = entry
         return out
 
@@ -572,8 +628,14 @@ class ReportData:
         sc = self.meta.get("scenario")
         # a scenario says so first, as the plan's summary does (a Coventry trial: the report's
         # first line read as the Council's own report)
-        lines = [f"Scenario: {sc['file']} extends {sc['extends'][0]}: for comparison, not for "
-                 "decision."] if sc else []
+        lines = (
+            [
+                f"Scenario: {sc['file']} extends {sc['extends'][0]}: for comparison, not for "
+                "decision."
+            ]
+            if sc
+            else []
+        )
         lines += [
             f"{self.meta['title']} - {self.meta['authority_name']} (run {self.meta['run_id']}, "
             f"base year {nc.academic_year_label(self.meta['base_year'])}, "
@@ -581,16 +643,17 @@ class ReportData:
         ]
         count = text.fmt_count
         for p in h["position"]:
-            pos = analysis.position_at(self.sufficiency, p["phase"], p["year"],
-                                       self.intake_areas)
+            pos = analysis.position_at(self.sufficiency, p["phase"], p["year"], self.intake_areas)
             lines.append(
                 f"  {_PLACE_PHASES.get(p['phase'], p['phase']):<15} "
                 f"{nc.academic_year_label(p['year'])}: demand "
                 f"{count(pos['demand'])}, capacity {count(pos['capacity'])}, shortfall "
                 f"{count(pos['shortfall'])} ({plural(p['areas_short'], 'area')} short)"
             )
-        labels = {"send": ("special", "capacity", "SEND"),
-                  "early_years": ("early years", "supply", "early years")}
+        labels = {
+            "send": ("special", "capacity", "SEND"),
+            "early_years": ("early years", "supply", "early years"),
+        }
         for d in self.place_positions:
             label, cap, what = labels[d["key"]]
             key = d["key"]
@@ -607,23 +670,44 @@ class ReportData:
             else:
                 line = figures(d["last"], d["places_last"], d["capacity"], d["shortfall"])
             if left is not None:
-                line += ("; " + ("" if aligned or py == d["last"] else
-                                 f"in {nc.academic_year_label(py)}, the plan's last year, ")
-                         + "short with the margin"
-                         + (" (age groups together)" if key == "early_years" else "")
-                         + f" {count(d['plan']['before'])} before the plan, "
-                         f"{count(left[0])} after")
+                line += (
+                    "; "
+                    + (
+                        ""
+                        if aligned or py == d["last"]
+                        else f"in {nc.academic_year_label(py)}, the plan's last year, "
+                    )
+                    + "short with the margin"
+                    + (" (age groups together)" if key == "early_years" else "")
+                    + f" {count(d['plan']['before'])} before the plan, "
+                    f"{count(left[0])} after"
+                )
             lines.append(line)
             if aligned:
-                lines.append(figures(d["last"], d["places_last"], d["capacity"], d["shortfall"],
-                                     f"; the {what} forecast's last year, after the plan's"))
+                lines.append(
+                    figures(
+                        d["last"],
+                        d["places_last"],
+                        d["capacity"],
+                        d["shortfall"],
+                        f"; the {what} forecast's last year, after the plan's",
+                    )
+                )
         for k, v in self.missing.items():
             lines.append(f"  not available in this run: {k} ({v})")
         return "\n".join(lines)
 
 
-def _place_line(label: str, cap: str, note: str, year: int, places: float, capacity: float,
-                shortfall: float, more: str = "") -> str:
+def _place_line(
+    label: str,
+    cap: str,
+    note: str,
+    year: int,
+    places: float,
+    capacity: float,
+    shortfall: float,
+    more: str = "",
+) -> str:
     """One line of :meth:`ReportData.summary` for special or early years places in ``year``."""
     count = text.fmt_count
     line = f"  {label:<15} {nc.academic_year_label(year)}: places {count(places)}"
@@ -677,11 +761,13 @@ def _errors(strict: bool):
 
 #: parts a report may be published without when their inputs fail: part -> (model section,
 #: what it is called in messages)
-ALLOWABLE_MISSING = MappingProxyType({
-    "send": ("send", "the SEND forecast"),
-    "early_years": ("early_years", "the early years forecast"),
-    "plan": ("plan", "the plan"),
-})
+ALLOWABLE_MISSING = MappingProxyType(
+    {
+        "send": ("send", "the SEND forecast"),
+        "early_years": ("early_years", "the early years forecast"),
+        "plan": ("plan", "the plan"),
+    }
+)
 
 
 def check_report_date(report_date) -> str:
@@ -690,8 +776,10 @@ def check_report_date(report_date) -> str:
     try:
         _dt.date.fromisoformat(text[:10])
     except ValueError:
-        raise ConfigError(f"report_date = {report_date!r}: expected a date, or a string "
-                          "YYYY-MM-DD (e.g. '2026-11-22')") from None
+        raise ConfigError(
+            f"report_date = {report_date!r}: expected a date, or a string "
+            "YYYY-MM-DD (e.g. '2026-11-22')"
+        ) from None
     return text
 
 
@@ -701,8 +789,10 @@ def _allowed(allow_missing: Iterable[str]) -> frozenset[str]:
     parts = {str(p).replace("-", "_") for p in allow_missing}
     unknown = sorted(parts - set(ALLOWABLE_MISSING))
     if unknown:
-        raise ConfigError(f"allow_missing: unknown part(s) {', '.join(unknown)}; expected some "
-                          f"of {', '.join(ALLOWABLE_MISSING)}")
+        raise ConfigError(
+            f"allow_missing: unknown part(s) {', '.join(unknown)}; expected some "
+            f"of {', '.join(ALLOWABLE_MISSING)}"
+        )
     return frozenset(parts)
 
 
@@ -721,8 +811,10 @@ def _raise_if_declared(exc: BaseException, part: str, cfg, allowed: frozenset[st
         section, what = ALLOWABLE_MISSING[part]
         if part in allowed or section not in cfg.raw:
             return
-        hint = (f" -- report stopped: fix this input of [{section}], or publish the report "
-                f"without {what} with --allow-missing {part.replace('_', '-')}")
+        hint = (
+            f" -- report stopped: fix this input of [{section}], or publish the report "
+            f"without {what} with --allow-missing {part.replace('_', '-')}"
+        )
     else:
         hint = " -- report stopped: the pupil forecast needs this input"
     lines = str(exc).splitlines() or [type(exc).__name__]
@@ -774,8 +866,16 @@ def run_pipeline(
     cfg = require_inputs(inputs, "run_pipeline").config
     allowed = _allowed(allow_missing)
     out: dict[str, Any] = dict.fromkeys(
-        ("forecast", "sufficiency", "allocation", "send", "early_years", "scorecards", "backtest",
-         "published")
+        (
+            "forecast",
+            "sufficiency",
+            "allocation",
+            "send",
+            "early_years",
+            "scorecards",
+            "backtest",
+            "published",
+        )
     )
     missing: dict[str, str] = {}
     out["missing"] = missing
@@ -803,8 +903,11 @@ def run_pipeline(
     if fc is not None and assess is not None:
         a = cfg.assumptions
         out["sufficiency"] = assess(
-            fc.phase_totals(), inputs.capacity, a.margin,
-            target=a.surplus_target, ceiling=a.surplus_ceiling,
+            fc.phase_totals(),
+            inputs.capacity,
+            a.margin,
+            target=a.surplus_target,
+            ceiling=a.surplus_ceiling,
         )
     elif fc is None:
         missing["sufficiency"] = "no forecast"
@@ -880,7 +983,9 @@ def run_pipeline(
         try:
             out["published"] = rp(sc_path, cfg.authority)
         except _errors(strict) as exc:
-            missing["published"] = f"the scorecard's published figures could not be read: {_why(exc)}"
+            missing["published"] = (
+                f"the scorecard's published figures could not be read: {_why(exc)}"
+            )
     else:
         missing["scorecards"] = f"no scorecards at {sc_dir}"
 
@@ -902,10 +1007,20 @@ def run_pipeline(
             with warnings.catch_warnings():  # other authorities' data warnings are not this model's
                 warnings.simplefilter("ignore")
                 # the last origins have no 3-year target in the data: expected, so not a warning
-                res = bt(pupils, births, list(range(first + 2, last)), [1, 3], params=params,
-                         scorecards=sc, beyond_level=logging.INFO, calendar_births=cal)
+                res = bt(
+                    pupils,
+                    births,
+                    list(range(first + 2, last)),
+                    [1, 3],
+                    params=params,
+                    scorecards=sc,
+                    beyond_level=logging.INFO,
+                    calendar_births=cal,
+                )
             # the census years it ran on, for the accuracy section's source note
-            out["backtest"] = _replace(res, extra={**dict(res.extra), "census_years": (first, last)})
+            out["backtest"] = _replace(
+                res, extra={**dict(res.extra), "census_years": (first, last)}
+            )
         except _errors(strict) as exc:
             missing["backtest"] = f"the backtest failed: {_why(exc)}"
     lap("scorecards_backtest")
@@ -919,8 +1034,10 @@ def _tiers_text(area, areas=()) -> str:
     """The area's tier structure in words; for an area teaching part of its phase
     (``year_groups``), which year groups, where its pupils go on to and where its entry comes
     from (first-school, middle-school and recruiting areas)."""
-    names = {"two_tier": "two-tier (primary R-Y6, secondary Y7-Y13)",
-             "three_tier": "three-tier (first R-Y4, middle Y5-Y8, high Y9-Y13)"}
+    names = {
+        "two_tier": "two-tier (primary R-Y6, secondary Y7-Y13)",
+        "three_tier": "three-tier (first R-Y4, middle Y5-Y8, high Y9-Y13)",
+    }
     text = names.get(area.tiers, area.tiers)
     for ch in sorted(area.tier_changes, key=lambda c: c.year):
         text += f"; {names.get(ch.tiers, ch.tiers).split(' (')[0]} from September {ch.year}"
@@ -932,8 +1049,10 @@ def _tiers_text(area, areas=()) -> str:
         if area.ends_early and area.phase == "primary":
             text += f"; this area's schools teach {span} only (first schools)"
         elif area.ends_early:
-            text += (f"; this area's schools teach secondary {span} only (a middle school's "
-                     "Years 5-6 are in its primary area)")
+            text += (
+                f"; this area's schools teach secondary {span} only (a middle school's "
+                "Years 5-6 are in its primary area)"
+            )
         else:
             text += f"; this area's schools teach {span} only"
     if area.ends_early and area.transfer:
@@ -943,16 +1062,20 @@ def _tiers_text(area, areas=()) -> str:
     for entry in sorted({b.transfer_ncy + 1 for b in feeders}):
         mine = [b for b in feeders if b.transfer_ncy + 1 == entry]
         kind = "first-school" if mine[0].phase == "primary" else "middle-school"
-        text += (f"; {'its' if entry == g[0] else 'it also takes'} Year {entry} "
-                 f"{'comes ' if entry == g[0] else ''}from the {kind} "
-                 f"area{'' if len(mine) == 1 else 's'} "
-                 f"{', '.join(b.code for b in mine)}")
+        text += (
+            f"; {'its' if entry == g[0] else 'it also takes'} Year {entry} "
+            f"{'comes ' if entry == g[0] else ''}from the {kind} "
+            f"area{'' if len(mine) == 1 else 's'} "
+            f"{', '.join(b.code for b in mine)}"
+        )
     if area.intake_from:
-        text += (f"; its Year {g[0]} is recruited from the areas {', '.join(area.intake_from)} "
-                 f"(forecast as a share of their Year {g[0] - 1}, as in the past). The school "
-                 "sets its own intake, so the plan proposes no default places here: pupils "
-                 "forecast beyond its places would stay at their schools in the areas it "
-                 "recruits from, whose forecasts do not keep them (a caution for those areas)")
+        text += (
+            f"; its Year {g[0]} is recruited from the areas {', '.join(area.intake_from)} "
+            f"(forecast as a share of their Year {g[0] - 1}, as in the past). The school "
+            "sets its own intake, so the plan proposes no default places here: pupils "
+            "forecast beyond its places would stay at their schools in the areas it "
+            "recruits from, whose forecasts do not keep them (a caution for those areas)"
+        )
     return text
 
 
@@ -969,8 +1092,9 @@ def _areas_table(inputs: ModelInputs) -> pd.DataFrame:
                 "tiers": _tiers_text(a, inputs.config.areas),
                 "three_tier": a.tiers == "three_tier" or bool(a.tier_changes),
                 "year_groups": (f"Y{a.ncys[0]}-Y{a.ncys[-1]}" if a.year_groups else ""),
-                "tier_change_year": (min(int(c.year) for c in a.tier_changes)
-                                     if a.tier_changes else None),
+                "tier_change_year": (
+                    min(int(c.year) for c in a.tier_changes) if a.tier_changes else None
+                ),
                 "schools": int(mine[nc.SCHOOL].nunique()),
                 nc.CAPACITY: float(mine[nc.CAPACITY].sum()),
                 "roll": float(mine["roll"].sum()) if "roll" in mine else float("nan"),
@@ -993,13 +1117,22 @@ def _demand_table(forecast, q: float, cells: pd.DataFrame | None) -> pd.DataFram
     ].sum()
     kind = base.groupby(keys, sort=True)[nc.KIND].first().to_numpy()
     agg[nc.KIND] = kind
-    agg = agg.rename(columns={"place_phase": nc.PHASE, nc.PUPILS: "demand",
-                              "pupils_lower": "demand_lower", "pupils_upper": "demand_upper"})
+    agg = agg.rename(
+        columns={
+            "place_phase": nc.PHASE,
+            nc.PUPILS: "demand",
+            "pupils_lower": "demand_lower",
+            "pupils_upper": "demand_upper",
+        }
+    )
     # whether any of the area's pupils that year rest on projected (or nowcast) births
     if cells is not None and "births_projected" in cells:
         bp = cells.groupby([nc.AREA, nc.YEAR])["births_projected"].any()
-        agg["births_projected"] = bp.reindex(
-            pd.MultiIndex.from_frame(agg[[nc.AREA, nc.YEAR]])).fillna(False).to_numpy(bool)
+        agg["births_projected"] = (
+            bp.reindex(pd.MultiIndex.from_frame(agg[[nc.AREA, nc.YEAR]]))
+            .fillna(False)
+            .to_numpy(bool)
+        )
     # quantiles of phase totals; summing sixth form and secondary quantiles is conservative
     for col, qq in (("demand_lower_95", 0.025), ("demand_upper_95", 0.975), ("demand_q", q)):
         try:
@@ -1032,16 +1165,19 @@ def _backtest_meta(backtest) -> Mapping[str, Any] | None:
     from ..backtest import DEFAULT_PARAMS
 
     used = dict(getattr(backtest, "config", None) or {})
-    return MappingProxyType({
-        "authorities": int(bt[nc.AREA].nunique()) if nc.AREA in bt else 1,
-        "origins": tuple(sorted(int(o) for o in bt["origin"].unique())),
-        "horizons": tuple(sorted(int(h) for h in bt["horizon"].unique())),
-        # first and last January census of the pupils it ran on (None when not recorded)
-        "census_years": _census_years(backtest),
-        # the command quoted runs the engine's defaults: say so when the model's differ
-        "default_params": all(_comparable(used.get(k, v)) == _comparable(v)
-                              for k, v in DEFAULT_PARAMS.items()),
-    })
+    return MappingProxyType(
+        {
+            "authorities": int(bt[nc.AREA].nunique()) if nc.AREA in bt else 1,
+            "origins": tuple(sorted(int(o) for o in bt["origin"].unique())),
+            "horizons": tuple(sorted(int(h) for h in bt["horizon"].unique())),
+            # first and last January census of the pupils it ran on (None when not recorded)
+            "census_years": _census_years(backtest),
+            # the command quoted runs the engine's defaults: say so when the model's differ
+            "default_params": all(
+                _comparable(used.get(k, v)) == _comparable(v) for k, v in DEFAULT_PARAMS.items()
+            ),
+        }
+    )
 
 
 def _comparable(v):
@@ -1069,8 +1205,19 @@ def _backtest_files(cfg) -> Mapping[str, str]:
 
 #: columns of :attr:`ReportData.accuracy`, in order
 ACCURACY_COLUMNS = (
-    nc.PHASE, "horizon", "origin", "target_year", "forecast", "actual", "pct_error",
-    "pct_error_last", "pct_error_cohort3", "authority_error", "lower80", "upper80", "inside80",
+    nc.PHASE,
+    "horizon",
+    "origin",
+    "target_year",
+    "forecast",
+    "actual",
+    "pct_error",
+    "pct_error_last",
+    "pct_error_cohort3",
+    "authority_error",
+    "lower80",
+    "upper80",
+    "inside80",
     "scorecard_edition",
 )
 
@@ -1095,26 +1242,46 @@ def _accuracy_table(inputs: ModelInputs, scorecards, backtest) -> pd.DataFrame |
     me = str(inputs.config.authority)
     eng = None
     bt = _frame_or_none(backtest)
-    if bt is not None and not bt.empty and {"pct_error", "target_year", "horizon", nc.PHASE} <= set(bt):
+    if (
+        bt is not None
+        and not bt.empty
+        and {"pct_error", "target_year", "horizon", nc.PHASE} <= set(bt)
+    ):
         eng = bt[bt[nc.PHASE].isin(["primary", "secondary"])]
         if nc.AREA in eng:  # fitted on every authority in the file; this one reported
             eng = eng[eng[nc.AREA].astype(str) == me]
-        cols = [c for c in ("forecast", "actual", "pct_error", "pct_error_last",
-                            "pct_error_cohort3", "lower80", "upper80") if c in eng]
+        cols = [
+            c
+            for c in (
+                "forecast",
+                "actual",
+                "pct_error",
+                "pct_error_last",
+                "pct_error_cohort3",
+                "lower80",
+                "upper80",
+            )
+            if c in eng
+        ]
         eng = eng[key + cols].astype({"horizon": "int64", "target_year": "int64"})
         if eng.duplicated(key).any():  # one forecast per origin and horizon: never expected
-            raise SufficiencyError(f"backtest: more than one row per phase, horizon and target "
-                                   f"year for {me}:\n{eng[eng.duplicated(key, keep=False)].head()}")
+            raise SufficiencyError(
+                f"backtest: more than one row per phase, horizon and target "
+                f"year for {me}:\n{eng[eng.duplicated(key, keep=False)].head()}"
+            )
     own = None
     if scorecards is not None:
         sc = scorecards.data
         own = sc[(sc[nc.AREA].astype(str) == me) & sc[nc.PHASE].isin(["primary", "secondary"])]
         # the newest edition's figure where two editions give one (as the backtest keeps)
-        own = (own.sort_values("edition", kind="stable")
-               .drop_duplicates(key, keep="last")
-               .astype({"horizon": "int64", "target_year": "int64"}))
+        own = (
+            own.sort_values("edition", kind="stable")
+            .drop_duplicates(key, keep="last")
+            .astype({"horizon": "int64", "target_year": "int64"})
+        )
         own = own[key + ["own_error", "edition"]].rename(
-            columns={"own_error": "authority_error", "edition": "scorecard_edition"})
+            columns={"own_error": "authority_error", "edition": "scorecard_edition"}
+        )
     frames = [f for f in (eng, own) if f is not None and not f.empty]
     if not frames:
         return None
@@ -1129,8 +1296,9 @@ def _accuracy_table(inputs: ModelInputs, scorecards, backtest) -> pd.DataFrame |
     lo, hi, act = (acc[c].to_numpy(float) for c in ("lower80", "upper80", "actual"))
     known = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(act)
     inside = (lo <= act) & (act <= hi)
-    acc["inside80"] = pd.Series([bool(v) if k else None for v, k in zip(inside, known)],
-                                dtype=object, index=acc.index)
+    acc["inside80"] = pd.Series(
+        [bool(v) if k else None for v, k in zip(inside, known)], dtype=object, index=acc.index
+    )
     return acc[list(ACCURACY_COLUMNS)]
 
 
@@ -1150,12 +1318,22 @@ def _benchmark_table(scorecards, authority: str) -> pd.DataFrame | None:
     rows = []
     for (phase, horizon), g in eng.groupby([nc.PHASE, "horizon"], sort=True):
         year = int(g["target_year"].max())
-        peers = sc[(sc[nc.PHASE] == phase) & (sc["horizon"] == horizon)
-                   & (sc["target_year"] == year) & (sc[nc.AREA] != ENGLAND)]
-        rows.append({nc.PHASE: phase, "horizon": int(horizon), "target_year": year,
-                     "england": float(g.loc[g["target_year"] == year, "own_error"].iloc[0]),
-                     "peers_mae": float(peers["own_error"].abs().median()) if len(peers) else np.nan,
-                     "peers_n": int(peers[nc.AREA].nunique())})
+        peers = sc[
+            (sc[nc.PHASE] == phase)
+            & (sc["horizon"] == horizon)
+            & (sc["target_year"] == year)
+            & (sc[nc.AREA] != ENGLAND)
+        ]
+        rows.append(
+            {
+                nc.PHASE: phase,
+                "horizon": int(horizon),
+                "target_year": year,
+                "england": float(g.loc[g["target_year"] == year, "own_error"].iloc[0]),
+                "peers_mae": float(peers["own_error"].abs().median()) if len(peers) else np.nan,
+                "peers_n": int(peers[nc.AREA].nunique()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -1171,14 +1349,23 @@ def _flatten(d: Mapping, prefix: str = "") -> list[tuple[str, Any]]:
 
 
 #: the topics of the assumptions table, in the order the Method chapter shows them
-ASSUMPTION_TOPICS = ("Pupil forecast", "Places and the plan", "Special school places",
-                     "Early years", "The report")
+ASSUMPTION_TOPICS = (
+    "Pupil forecast",
+    "Places and the plan",
+    "Special school places",
+    "Early years",
+    "The report",
+)
 #: the columns of the assumptions table (``ReportData.assumptions``)
 ASSUMPTION_COLUMNS = ("topic", "assumption", "value", "set in", "key", "in the report")
 
 _PCT = "pct"
-_AVERAGES = {"weighted": "recency-weighted mean", "mean": "mean", "median": "median",
-             "trimmed": "trimmed mean"}
+_AVERAGES = {
+    "weighted": "recency-weighted mean",
+    "mean": "mean",
+    "median": "median",
+    "trimmed": "trimmed mean",
+}
 
 #: ``section.key`` of the model definition -> (topic, label in words, how its value is
 #: written, whether the Method chapter shows it). Settings not listed here (and those marked
@@ -1187,42 +1374,172 @@ _AVERAGES = {"weighted": "recency-weighted mean", "mean": "mean", "median": "med
 _SETTINGS = {
     "forecast.method": ("Pupil forecast", "how past survival ratios are averaged", _AVERAGES, True),
     "forecast.halflife": ("Pupil forecast", "weight of past years: halves every", "years", True),
-    "forecast.secondary_halflife": ("Pupil forecast", "the same for Year 6 to Year 11 moves: halves every", "years", False),
-    "forecast.secondary_shrinkage": ("Pupil forecast", "pooling of Year 6 to Year 11 ratios towards all areas'", None, False),
-    "forecast.reception_window": ("Pupil forecast", "Reception: years of the Reception/births ratio averaged", "years", True),
-    "forecast.reception_method": ("Pupil forecast", "Reception: how the Reception/births ratio is averaged", _AVERAGES, False),
-    "forecast.reception_drift": ("Pupil forecast", "Reception: share of the recent drift in the ratio added", None, False),
-    "forecast.primary_drift": ("Pupil forecast", "share of the recent drift in primary survival ratios added", None, False),
-    "forecast.staying_on_drift": ("Pupil forecast", "share of the recent drift in staying-on rates added", None, False),
-    "forecast.rebound": ("Pupil forecast", "share of the pandemic year's loss of pupils assumed to return", _PCT, True),
-    "forecast.births_method": ("Pupil forecast", "births beyond the last published year", "births", True),
+    "forecast.secondary_halflife": (
+        "Pupil forecast",
+        "the same for Year 6 to Year 11 moves: halves every",
+        "years",
+        False,
+    ),
+    "forecast.secondary_shrinkage": (
+        "Pupil forecast",
+        "pooling of Year 6 to Year 11 ratios towards all areas'",
+        None,
+        False,
+    ),
+    "forecast.reception_window": (
+        "Pupil forecast",
+        "Reception: years of the Reception/births ratio averaged",
+        "years",
+        True,
+    ),
+    "forecast.reception_method": (
+        "Pupil forecast",
+        "Reception: how the Reception/births ratio is averaged",
+        _AVERAGES,
+        False,
+    ),
+    "forecast.reception_drift": (
+        "Pupil forecast",
+        "Reception: share of the recent drift in the ratio added",
+        None,
+        False,
+    ),
+    "forecast.primary_drift": (
+        "Pupil forecast",
+        "share of the recent drift in primary survival ratios added",
+        None,
+        False,
+    ),
+    "forecast.staying_on_drift": (
+        "Pupil forecast",
+        "share of the recent drift in staying-on rates added",
+        None,
+        False,
+    ),
+    "forecast.rebound": (
+        "Pupil forecast",
+        "share of the pandemic year's loss of pupils assumed to return",
+        _PCT,
+        True,
+    ),
+    "forecast.births_method": (
+        "Pupil forecast",
+        "births beyond the last published year",
+        "births",
+        True,
+    ),
     "forecast.coverage": ("Pupil forecast", "ranges given around the forecast", "coverage", False),
     "forecast.draws": ("Pupil forecast", "simulation draws for phase totals", None, False),
-    "forecast.housing.yields.primary": ("Pupil forecast", "pupils per 100 new homes: primary", None, True),
-    "forecast.housing.yields.secondary": ("Pupil forecast", "pupils per 100 new homes: secondary", None, True),
-    "forecast.housing.yields.sixth_form": ("Pupil forecast", "pupils per 100 new homes: sixth form", None, True),
-    "forecast.housing.arrival": ("Pupil forecast", "pupils from new homes arriving in the first, second and third year", "shares", False),
+    "forecast.housing.yields.primary": (
+        "Pupil forecast",
+        "pupils per 100 new homes: primary",
+        None,
+        True,
+    ),
+    "forecast.housing.yields.secondary": (
+        "Pupil forecast",
+        "pupils per 100 new homes: secondary",
+        None,
+        True,
+    ),
+    "forecast.housing.yields.sixth_form": (
+        "Pupil forecast",
+        "pupils per 100 new homes: sixth form",
+        None,
+        True,
+    ),
+    "forecast.housing.arrival": (
+        "Pupil forecast",
+        "pupils from new homes arriving in the first, second and third year",
+        "shares",
+        False,
+    ),
     "plan.first_year": ("Places and the plan", "first year the plan can change", "ayear", True),
-    "plan.discount_rate": ("Places and the plan", "discount rate (times capital spending only)", _PCT, True),
+    "plan.discount_rate": (
+        "Places and the plan",
+        "discount rate (times capital spending only)",
+        _PCT,
+        True,
+    ),
     "plan.total_budget": ("Places and the plan", "capital budget", "gbp", True),
-    "plan.options": ("Places and the plan", "local plan options (each replaces its area's default)", "count", True),
-    "plan.special.options": ("Special school places", "options for new special school places", "count", True),
-    "plan.early_years.options": ("Early years", "options for new early years places", "count", True),
-    "send.scenario": ("Special school places", "central scenario (the one the plan uses)", None, True),
+    "plan.options": (
+        "Places and the plan",
+        "local plan options (each replaces its area's default)",
+        "count",
+        True,
+    ),
+    "plan.special.options": (
+        "Special school places",
+        "options for new special school places",
+        "count",
+        True,
+    ),
+    "plan.early_years.options": (
+        "Early years",
+        "options for new early years places",
+        "count",
+        True,
+    ),
+    "send.scenario": (
+        "Special school places",
+        "central scenario (the one the plan uses)",
+        None,
+        True,
+    ),
     "send.scenarios": ("Special school places", "scenarios forecast", None, True),
     "send.fit_from": ("Special school places", "trend fitted from", "ayear", True),
-    "send.count_independent": ("Special school places", "placements in independent special schools count as demand for local places", "bool", True),
-    "send.national_window": ("Special school places", "'national' scenario: years of England's growth averaged", "years", False),
+    "send.count_independent": (
+        "Special school places",
+        "placements in independent special schools count as demand for local places",
+        "bool",
+        True,
+    ),
+    "send.national_window": (
+        "Special school places",
+        "'national' scenario: years of England's growth averaged",
+        "years",
+        False,
+    ),
     "send.alpha": ("Special school places", "trend smoothing of the level", None, False),
     "send.beta": ("Special school places", "trend smoothing of the trend", None, False),
     "send.phi": ("Special school places", "damping of the trend a year", None, False),
-    "early_years.hours_per_place": ("Early years", "funded hours of one full-time place", "hours", True),
-    "early_years.by_area": ("Early years", "split over the primary planning areas by their births", "bool", True),
-    "early_years.entitlements": ("Early years", "funded entitlements modelled (each in section 6)", "count", True),
-    "report.key_decision_area": ("The report", "area of the key decision (section 7)", "area", True),
+    "early_years.hours_per_place": (
+        "Early years",
+        "funded hours of one full-time place",
+        "hours",
+        True,
+    ),
+    "early_years.by_area": (
+        "Early years",
+        "split over the primary planning areas by their births",
+        "bool",
+        True,
+    ),
+    "early_years.entitlements": (
+        "Early years",
+        "funded entitlements modelled (each in section 6)",
+        "count",
+        True,
+    ),
+    "report.key_decision_area": (
+        "The report",
+        "area of the key decision (section 7)",
+        "area",
+        True,
+    ),
     "report.key_decision_phase": ("The report", "phase of the key decision", None, False),
-    "report.quantile": ("The report", "options appraisal stress-tested at this percentile of demand", "percentile", True),
-    "report.milestones": ("The report", "years after the base year shown in the summary", None, False),
+    "report.quantile": (
+        "The report",
+        "options appraisal stress-tested at this percentile of demand",
+        "percentile",
+        True,
+    ),
+    "report.milestones": (
+        "The report",
+        "years after the base year shown in the summary",
+        None,
+        False,
+    ),
     "report.title": ("The report", "title", None, False),
 }
 #: the forecast's engine defaults, in words (in the appendix only)
@@ -1290,40 +1607,88 @@ def _assumptions_table(inputs: ModelInputs, forecast) -> pd.DataFrame:
     cfg = inputs.config
     a = cfg.assumptions
     # a scenario's keys may come from the model it extends
-    model = cfg.path.name + (f" (or {', '.join(b.name for b in cfg.bases)}, which it extends)"
-                             if cfg.bases else "")
+    model = cfg.path.name + (
+        f" (or {', '.join(b.name for b in cfg.bases)}, which it extends)" if cfg.bases else ""
+    )
     asec = cfg.section("assumptions")
 
     def src(key: str) -> str:
-        return f"{cfg.set_in('assumptions', key)} [assumptions]" if key in asec else "engine default"
+        return (
+            f"{cfg.set_in('assumptions', key)} [assumptions]" if key in asec else "engine default"
+        )
 
     fsec = dict(cfg.section("forecast"))
     used = dict(getattr(forecast, "config", None) or {}) if forecast is not None else {}
     window = used.get("window", fsec.get("window", a.window))
     forecast_topic, plan_topic = ASSUMPTION_TOPICS[0], ASSUMPTION_TOPICS[1]
     rows = [
-        (forecast_topic, "base year (last census)", nc.academic_year_label(inputs.base_year),
-         "latest year of pupil data", "", True),
-        (forecast_topic, "forecast horizon", f"{a.horizon} years", src("horizon"),
-         "assumptions.horizon", True),
-        (forecast_topic, "ratio averaging window", f"{window} years",
-         f"{cfg.set_in('forecast', 'window')} [forecast]" if "window" in fsec else src("window"),
-         "forecast.window" if "window" in fsec else "assumptions.window", True),
-        (plan_topic, "minimum margin of spare places", f"{a.margin:.1%}", src("margin"),
-         "assumptions.margin", True),
-        (plan_topic, "surplus target (amber below)", f"{a.surplus_target:.1%}",
-         src("surplus_target"), "assumptions.surplus_target", True),
-        (plan_topic, "surplus ceiling (blue above)", f"{a.surplus_ceiling:.1%}",
-         src("surplus_ceiling"), "assumptions.surplus_ceiling", True),
-        (forecast_topic, "random seed (for the simulated ranges)", str(a.seed), src("seed"),
-         "assumptions.seed", False),
+        (
+            forecast_topic,
+            "base year (last census)",
+            nc.academic_year_label(inputs.base_year),
+            "latest year of pupil data",
+            "",
+            True,
+        ),
+        (
+            forecast_topic,
+            "forecast horizon",
+            f"{a.horizon} years",
+            src("horizon"),
+            "assumptions.horizon",
+            True,
+        ),
+        (
+            forecast_topic,
+            "ratio averaging window",
+            f"{window} years",
+            f"{cfg.set_in('forecast', 'window')} [forecast]" if "window" in fsec else src("window"),
+            "forecast.window" if "window" in fsec else "assumptions.window",
+            True,
+        ),
+        (
+            plan_topic,
+            "minimum margin of spare places",
+            f"{a.margin:.1%}",
+            src("margin"),
+            "assumptions.margin",
+            True,
+        ),
+        (
+            plan_topic,
+            "surplus target (amber below)",
+            f"{a.surplus_target:.1%}",
+            src("surplus_target"),
+            "assumptions.surplus_target",
+            True,
+        ),
+        (
+            plan_topic,
+            "surplus ceiling (blue above)",
+            f"{a.surplus_ceiling:.1%}",
+            src("surplus_ceiling"),
+            "assumptions.surplus_ceiling",
+            True,
+        ),
+        (
+            forecast_topic,
+            "random seed (for the simulated ranges)",
+            str(a.seed),
+            src("seed"),
+            "assumptions.seed",
+            False,
+        ),
     ]
     transfer = _transfer_assumption(cfg, model)
     if transfer is not None:
         rows.append((forecast_topic, *transfer, "areas.transfer", True))
     for section in ("forecast", "plan", "send", "early_years", "report"):
-        topic = {"forecast": forecast_topic, "send": "Special school places",
-                 "early_years": "Early years", "report": "The report"}.get(section, plan_topic)
+        topic = {
+            "forecast": forecast_topic,
+            "send": "Special school places",
+            "early_years": "Early years",
+            "report": "The report",
+        }.get(section, plan_topic)
         for k, v in _flatten(cfg.section(section)):
             key = f"{section}.{k}"
             if key == "forecast.window":
@@ -1332,14 +1697,26 @@ def _assumptions_table(inputs: ModelInputs, forecast) -> pd.DataFrame:
             known = _SETTINGS.get(key)
             if key.startswith("forecast.downweight."):
                 y = int(k.rsplit(".", 1)[1])
-                known = (forecast_topic, f"weight of the ratios of the year ending in "
-                         f"{nc.academic_year_label(y)}" + (" (the pandemic year)" if y == 2020 else ""),
-                         None, True)
+                known = (
+                    forecast_topic,
+                    f"weight of the ratios of the year ending in "
+                    f"{nc.academic_year_label(y)}" + (" (the pandemic year)" if y == 2020 else ""),
+                    None,
+                    True,
+                )
                 v = f"{v:g}" + (" (left out)" if v == 0 else "")
             if known is None:
                 # data files, solver penalties and anything new: the appendix, under its key
-                rows.append((topic, k.replace("_", " ").replace(".", ": "),
-                             v if isinstance(v, str) else json.dumps(_plain(v)), set_in, key, False))
+                rows.append(
+                    (
+                        topic,
+                        k.replace("_", " ").replace(".", ": "),
+                        v if isinstance(v, str) else json.dumps(_plain(v)),
+                        set_in,
+                        key,
+                        False,
+                    )
+                )
                 continue
             t, label, how, shown = known
             rows.append((t, label, _setting_value(v, how, inputs), set_in, key, shown))
@@ -1350,25 +1727,46 @@ def _assumptions_table(inputs: ModelInputs, forecast) -> pd.DataFrame:
                     continue
                 known = _SETTINGS.get(f"forecast.{k}")
                 label = known[1] if known else _DEFAULT_LABELS.get(k, k.replace("_", " "))
-                value = (_setting_value(v, known[2], inputs) if known
-                         else json.dumps(_plain(v)))
-                rows.append((forecast_topic, label, value, "engine default", f"forecast.{k}",
-                             bool(known and known[3])))
+                value = _setting_value(v, known[2], inputs) if known else json.dumps(_plain(v))
+                rows.append(
+                    (
+                        forecast_topic,
+                        label,
+                        value,
+                        "engine default",
+                        f"forecast.{k}",
+                        bool(known and known[3]),
+                    )
+                )
     if forecast is not None and getattr(forecast, "coverage", None):
-        rows.append((forecast_topic, "forecast ranges (calibrated on past errors)",
-                     " and ".join(f"{c:.0%}" for c in forecast.coverage),
-                     f"{cfg.set_in('forecast', 'coverage')} [forecast]" if "coverage" in fsec
-                     else "engine default", "forecast.coverage", True))
+        rows.append(
+            (
+                forecast_topic,
+                "forecast ranges (calibrated on past errors)",
+                " and ".join(f"{c:.0%}" for c in forecast.coverage),
+                f"{cfg.set_in('forecast', 'coverage')} [forecast]"
+                if "coverage" in fsec
+                else "engine default",
+                "forecast.coverage",
+                True,
+            )
+        )
     noise = getattr(forecast, "size_noise", None)
     if noise is not None:
-        rows.append((forecast_topic,
-                     "forecast ranges: noise of an area's own (widens smaller areas' ranges)",
-                     f"variance {noise.phi:.3f} / pupils a year (log scale)",
-                     f"measured: {noise.source}", "", False))
+        rows.append(
+            (
+                forecast_topic,
+                "forecast ranges: noise of an area's own (widens smaller areas' ranges)",
+                f"variance {noise.phi:.3f} / pupils a year (log scale)",
+                f"measured: {noise.source}",
+                "",
+                False,
+            )
+        )
     out = pd.DataFrame(rows, columns=list(ASSUMPTION_COLUMNS))
     order = {t: i for i, t in enumerate(ASSUMPTION_TOPICS)}
     out["_o"] = out["topic"].map(order).fillna(len(order))
-    return (out.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True))
+    return out.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
 def _scenario_meta(cfg) -> dict | None:
@@ -1377,8 +1775,7 @@ def _scenario_meta(cfg) -> dict | None:
     a model that extends none."""
     if not cfg.bases:
         return None
-    changes = [c for c in cfg.own_settings()
-               if c not in ("[model] name", "[model] description")]
+    changes = [c for c in cfg.own_settings() if c not in ("[model] name", "[model] description")]
     return {"file": cfg.path.name, "extends": [b.name for b in cfg.bases], "changes": changes}
 
 
@@ -1392,10 +1789,16 @@ def _transfer_assumption(cfg, model: str) -> tuple[str, str, str] | None:
     value, _ = got
     t = cfg.data.get("transfers")
     if t is not None:
-        return ("transfer shares between planning areas", value,
-                f"{t.path.name} ([data.transfers]; see Sources)")
-    return ("transfer shares between planning areas", value,
-            f"{model} [[areas]] transfer: {got[1].split(': ', 1)[-1]}")
+        return (
+            "transfer shares between planning areas",
+            value,
+            f"{t.path.name} ([data.transfers]; see Sources)",
+        )
+    return (
+        "transfer shares between planning areas",
+        value,
+        f"{model} [[areas]] transfer: {got[1].split(': ', 1)[-1]}",
+    )
 
 
 def _plain(v: Any) -> Any:
@@ -1410,8 +1813,11 @@ def _plain(v: Any) -> Any:
 
 
 #: tables whose years are not academic years: how to write them
-_YEAR_STYLE = {"births": "mid-{}", "births_calendar": "calendar {}",
-               "early_years_takeup": "January {}"}
+_YEAR_STYLE = {
+    "births": "mid-{}",
+    "births_calendar": "calendar {}",
+    "early_years_takeup": "January {}",
+}
 
 
 def _years_label(table: str, kind: str, years) -> str:
@@ -1455,7 +1861,9 @@ def _sources_table(provenance) -> pd.DataFrame:
                 "note": d.get("note", ""),
             }
         )
-    return pd.DataFrame(rows, columns=["table", "file", "publisher", "years", "kind", "sha256", "note"])
+    return pd.DataFrame(
+        rows, columns=["table", "file", "publisher", "years", "kind", "sha256", "note"]
+    )
 
 
 def _sentence(note: str) -> str:
@@ -1508,25 +1916,30 @@ def _timing_notes(report_date: str, base_year: int, plan_first_year: int | None)
     d = _dt.date.fromisoformat(str(report_date)[:10])
     out = [""]
     if current > base_year + 1:
-        out[0] = (f"The latest pupil data are for {nc.academic_year_label(base_year)} (the "
-                  f"January {base_year + 1} school census); this report is dated {d:%d %B %Y}, "
-                  f"so {nc.academic_year_label(base_year + 1)} to "
-                  f"{nc.academic_year_label(current)} are shown as forecasts: no census for "
-                  f"{'them' if current - base_year > 1 else 'it'} is in the data, although "
-                  f"{'those years have' if current - base_year > 1 else 'that year has'} "
-                  "begun or passed.")
+        out[0] = (
+            f"The latest pupil data are for {nc.academic_year_label(base_year)} (the "
+            f"January {base_year + 1} school census); this report is dated {d:%d %B %Y}, "
+            f"so {nc.academic_year_label(base_year + 1)} to "
+            f"{nc.academic_year_label(current)} are shown as forecasts: no census for "
+            f"{'them' if current - base_year > 1 else 'it'} is in the data, although "
+            f"{'those years have' if current - base_year > 1 else 'that year has'} "
+            "begun or passed."
+        )
     if plan_first_year is not None and plan_first_year <= current:
-        out.append(f"The plan's first year, {nc.academic_year_label(plan_first_year)}, had begun "
-                   f"by the date of this report ({d:%d %B %Y}): places shown from September "
-                   f"{plan_first_year} can open then only if they are already committed. "
-                   f"Officers should re-run the plan from {nc.academic_year_label(current + 1)} "
-                   f"(the plan's first year in the model definition, {current + 1}: see "
-                   "Assumptions).")
+        out.append(
+            f"The plan's first year, {nc.academic_year_label(plan_first_year)}, had begun "
+            f"by the date of this report ({d:%d %B %Y}): places shown from September "
+            f"{plan_first_year} can open then only if they are already committed. "
+            f"Officers should re-run the plan from {nc.academic_year_label(current + 1)} "
+            f"(the plan's first year in the model definition, {current + 1}: see "
+            "Assumptions)."
+        )
     return out
 
 
-def _added(years: np.ndarray, places: float, start: float, duration: float,
-           fill_years: float = 0) -> np.ndarray:
+def _added(
+    years: np.ndarray, places: float, start: float, duration: float, fill_years: float = 0
+) -> np.ndarray:
     """Places an option adds in each year: from ``start``, for ``duration`` years if > 0,
     filling over ``fill_years`` (:func:`~sufficiency.optimise.data.filled_share`)."""
     on = years >= start
@@ -1536,7 +1949,9 @@ def _added(years: np.ndarray, places: float, start: float, duration: float,
     return np.where(on, places * filled_share(years - start + 1, np.full(len(years), fill)), 0.0)
 
 
-def _options_appraisal(suff_all, demand, options, plan, before_after, area, phase, margin, base_year):
+def _options_appraisal(
+    suff_all, demand, options, plan, before_after, area, phase, margin, base_year
+):
     """Each option on its own, and the recommended plan: places, cost, timing, shortfall left.
 
     Shortfall left in year t = max(0, demand_t x (1 + margin) - (capacity_t + added_t)); the
@@ -1550,8 +1965,11 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
     oc = _col(opts, "option", "name", "id")
     if opts.empty or oc is None:
         return None
-    suff = suff_all[(suff_all[nc.AREA] == area) & (suff_all[nc.PHASE] == phase)
-                    & (suff_all[nc.YEAR] > base_year)].sort_values(nc.YEAR)
+    suff = suff_all[
+        (suff_all[nc.AREA] == area)
+        & (suff_all[nc.PHASE] == phase)
+        & (suff_all[nc.YEAR] > base_year)
+    ].sort_values(nc.YEAR)
     if suff.empty:
         return None
     years = suff[nc.YEAR].to_numpy(int)
@@ -1565,9 +1983,18 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
             req_q = dq * (1 + margin)
     pc = _col(opts, "places", "max_places")
     yc = _col(opts, "earliest_year", "year", "first_year")
-    rows = [{"option": "do nothing", "kind": "", "local": False, "places": 0.0, "cost": 0.0,
-             "opens": np.nan,
-             "temporary (years)": np.nan, "added": np.zeros(len(years))}]
+    rows = [
+        {
+            "option": "do nothing",
+            "kind": "",
+            "local": False,
+            "places": 0.0,
+            "cost": 0.0,
+            "opens": np.nan,
+            "temporary (years)": np.nan,
+            "added": np.zeros(len(years)),
+        }
+    ]
     for r in opts.to_dict("records"):
         places = float(r[pc]) if pc else np.nan
         if "cost_per_module" in r:
@@ -1583,10 +2010,18 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
         if not local:
             # a generated identifier ("8850031:secondary:bulge_class"): say what it builds
             name = str(r["kind"]).replace("_", " ")
-        rows.append({"option": name, "kind": str(r.get("kind", "")), "local": local,
-                     "places": places,
-                     "cost": cost, "opens": start, "temporary (years)": dur if dur > 0 else np.nan,
-                     "added": _added(years, places, start, dur, float(r.get("fill_years", 0) or 0))})
+        rows.append(
+            {
+                "option": name,
+                "kind": str(r.get("kind", "")),
+                "local": local,
+                "places": places,
+                "cost": cost,
+                "opens": start,
+                "temporary (years)": dur if dur > 0 else np.nan,
+                "added": _added(years, places, start, dur, float(r.get("fill_years", 0) or 0)),
+            }
+        )
     recommended = None
     if plan is not None and not plan.empty:
         mine = plan[(plan[nc.AREA].astype(str) == area)]
@@ -1595,20 +2030,29 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
         if not mine.empty:
             added = np.zeros(len(years))
             for r in mine.to_dict("records"):
-                added += _added(years, float(r["places"]), float(r[nc.YEAR]),
-                                float(r.get("duration", 0) or 0), float(r.get("fill_years", 0) or 0))
+                added += _added(
+                    years,
+                    float(r["places"]),
+                    float(r[nc.YEAR]),
+                    float(r.get("duration", 0) or 0),
+                    float(r.get("fill_years", 0) or 0),
+                )
             if before_after is not None and "capacity_after" in before_after:
-                b = before_after[(before_after[nc.AREA] == area) & (before_after[nc.PHASE] == phase)]
+                b = before_after[
+                    (before_after[nc.AREA] == area) & (before_after[nc.PHASE] == phase)
+                ]
                 b = b.set_index(nc.YEAR)["capacity_after"].reindex(years).to_numpy(float)
                 if np.isfinite(b).all():
                     added = b - cap
+
             def _what(r):
                 kind, n = r.get("kind", r["option"]), int(r.get("modules", 1) or 1)
                 return text.kind_count(kind, n) if n > 1 else str(kind).replace("_", " ")
 
             label = "recommended plan: " + "; ".join(
                 f"{_what(r)}, {text.fmt_opening(r['places'], r[nc.YEAR], r.get('fill_years', 0))}"
-                for r in mine.to_dict("records"))
+                for r in mine.to_dict("records")
+            )
             bulge, other = analysis.temporary_masks(mine)
             chosen = set(mine["option"].astype(str)) if "option" in mine.columns else set()
             recommended = {
@@ -1621,19 +2065,30 @@ def _options_appraisal(suff_all, demand, options, plan, before_after, area, phas
                 "year": int(mine[nc.YEAR].min()),
                 "last_year": int(mine[nc.YEAR].max()),
                 # the model's own (named) options for this area that the plan does not use
-                "instead_of": [(r["option"], float(r["cost"]), float(r["opens"])) for r in rows
-                               if r["local"] and r["option"] not in chosen],
+                "instead_of": [
+                    (r["option"], float(r["cost"]), float(r["opens"]))
+                    for r in rows
+                    if r["local"] and r["option"] not in chosen
+                ],
             }
-            rows.append({"option": label, "kind": "plan", "local": False,
-                         "places": float(mine["places"].sum()),  # places as opened, each year
-                         "cost": recommended["cost"], "opens": float(recommended["year"]),
-                         # how long its places stay, when all are temporary (a mixed
-                         # plan's label gives its bulge classes)
-                         "temporary (years)": (float(mine["duration"].max())
-                                               if "duration" in mine
-                                               and (mine["duration"].fillna(0) > 0).all()
-                                               else np.nan),
-                         "added": added})
+            rows.append(
+                {
+                    "option": label,
+                    "kind": "plan",
+                    "local": False,
+                    "places": float(mine["places"].sum()),  # places as opened, each year
+                    "cost": recommended["cost"],
+                    "opens": float(recommended["year"]),
+                    # how long its places stay, when all are temporary (a mixed
+                    # plan's label gives its bulge classes)
+                    "temporary (years)": (
+                        float(mine["duration"].max())
+                        if "duration" in mine and (mine["duration"].fillna(0) > 0).all()
+                        else np.nan
+                    ),
+                    "added": added,
+                }
+            )
     added = np.vstack([r.pop("added") for r in rows])
     table = pd.DataFrame(rows).drop(columns="local")
     table["cost_per_place"] = table["cost"] / table["places"].where(table["places"] > 0)
@@ -1691,8 +2146,13 @@ def build_report(
     cfg = require_inputs(inputs, "build_report").config
     rcfg = {**REPORT_DEFAULTS, **dict(cfg.section("report"))}
     missing = dict(missing or {})
-    for part, obj in (("forecast", forecast), ("sufficiency", sufficiency), ("plan", allocation),
-                      ("send", send), ("early_years", early_years)):
+    for part, obj in (
+        ("forecast", forecast),
+        ("sufficiency", sufficiency),
+        ("plan", allocation),
+        ("send", send),
+        ("early_years", early_years),
+    ):
         if obj is None and part not in missing:
             missing[part] = "not supplied to this run"
     a = cfg.assumptions
@@ -1716,12 +2176,17 @@ def build_report(
     target = float(getattr(sufficiency, "target", a.surplus_target))
     ceiling = float(getattr(sufficiency, "ceiling", a.surplus_ceiling))
 
-    last_year = int(suff[nc.YEAR].max()) if suff is not None and not suff.empty else base_year + a.horizon
+    last_year = (
+        int(suff[nc.YEAR].max()) if suff is not None and not suff.empty else base_year + a.horizon
+    )
     milestones = []
     for k in rcfg["milestones"]:
         y = min(base_year + int(k), last_year)
-        label = ("latest data" if int(k) == 0 else
-                 f"{int(k)} year{'s' if int(k) != 1 else ''} after the latest data")
+        label = (
+            "latest data"
+            if int(k) == 0
+            else f"{int(k)} year{'s' if int(k) != 1 else ''} after the latest data"
+        )
         if y not in [m[1] for m in milestones]:
             milestones.append((label, y))
 
@@ -1736,8 +2201,9 @@ def build_report(
         provenance += list(getattr(obj, "provenance", ()) or ())
         warn_texts += [str(getattr(w, "message", w)) for w in (getattr(obj, "warnings", ()) or ())]
 
-    plan_first_year = (int(before_after[nc.YEAR].min())
-                       if before_after is not None and len(before_after) else None)
+    plan_first_year = (
+        int(before_after[nc.YEAR].min()) if before_after is not None and len(before_after) else None
+    )
     timing = _timing_notes(report_date, base_year, plan_first_year)
     for t in timing[1:]:
         logger.warning(t)
@@ -1747,23 +2213,39 @@ def build_report(
     key_area = rcfg.get("key_decision_area")
     if key_area:
         key_phase = rcfg.get("key_decision_phase", "secondary")
-        res = _options_appraisal(suff, demand, options, plan, before_after, str(key_area), key_phase,
-                                margin, base_year)
-        key = {"area": str(key_area), "phase": key_phase, "area_name": None,
-               "table": None, "recommended": None, "quantile": q}
+        res = _options_appraisal(
+            suff, demand, options, plan, before_after, str(key_area), key_phase, margin, base_year
+        )
+        key = {
+            "area": str(key_area),
+            "phase": key_phase,
+            "area_name": None,
+            "table": None,
+            "recommended": None,
+            "quantile": q,
+        }
         if res is not None:
             key["table"], key["recommended"] = res
 
     hist = inputs.pupils
     vintage = (
         f"pupils: January census to {nc.academic_year_label(int(hist[nc.YEAR].max()))}; "
-        + (f"births: ONS to mid-{int(inputs.births[nc.YEAR].max())}; " if len(inputs.births) else "")
+        + (
+            f"births: ONS to mid-{int(inputs.births[nc.YEAR].max())}; "
+            if len(inputs.births)
+            else ""
+        )
         + "capacity: "
-        + ", ".join(sorted({capacity_vintage(p) for p in inputs.provenance if p.table == "capacity"}))
+        + ", ".join(
+            sorted({capacity_vintage(p) for p in inputs.provenance if p.table == "capacity"})
+        )
     )
     # the demand the plan was made for: the central forecast or a quantile ("q0.8")
-    plan_demand = (str(allocation.cells["scenario"].iloc[0])
-                   if allocation is not None and len(getattr(allocation, "cells", ())) else None)
+    plan_demand = (
+        str(allocation.cells["scenario"].iloc[0])
+        if allocation is not None and len(getattr(allocation, "cells", ()))
+        else None
+    )
     central_cost = (getattr(allocation, "robustness", {}) or {}).get("central_cost")
     ident = hashlib.sha256()
     ident.update(str(__version__).encode())
@@ -1791,8 +2273,15 @@ def build_report(
         "data_vintage": vintage,
         "rolls": rolls_phrase(inputs.pupils),
         # the capacity file(s) by name, for a table whose rows do not carry it (a tidy file)
-        "capacity_files": ", ".join(sorted({str(p.path).replace("\\", "/").rsplit("/", 1)[-1]
-                                            for p in inputs.provenance if p.table == "capacity"})),
+        "capacity_files": ", ".join(
+            sorted(
+                {
+                    str(p.path).replace("\\", "/").rsplit("/", 1)[-1]
+                    for p in inputs.provenance
+                    if p.table == "capacity"
+                }
+            )
+        ),
         "base_year": int(base_year),
         "margin": margin,
         "target": target,
@@ -1818,8 +2307,9 @@ def build_report(
         key["area_name"] = dict(zip(areas[nc.AREA], areas["name"])).get(key["area"], key["area"])
     derived_areas = inputs.derived_areas
     notes = [_sentence(n) for n in inputs.notes]
-    fc_notes = [n for n in (str(x) for x in (getattr(forecast, "notes", ()) or ()))
-                if n not in inputs.notes]
+    fc_notes = [
+        n for n in (str(x) for x in (getattr(forecast, "notes", ()) or ())) if n not in inputs.notes
+    ]
     return ReportData(
         meta=MappingProxyType(meta),
         areas=areas,
@@ -1847,8 +2337,9 @@ def build_report(
         provenance=tuple(provenance),
         send_notes=tuple(str(n) for n in (getattr(send, "notes", ()) or ())),
         early_years_notes=tuple(str(n) for n in (getattr(early_years, "notes", ()) or ())),
-        send_scenario=(dict(getattr(send, "config", None) or {}).get("scenario")
-                       if send is not None else None),
+        send_scenario=(
+            dict(getattr(send, "config", None) or {}).get("scenario") if send is not None else None
+        ),
         early_years_takeup_january=_takeup_january(early_years),
         early_years_supply_assumed=_supply_assumed(early_years),
         forecast_notes=tuple(fc_notes),

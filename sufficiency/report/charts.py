@@ -63,8 +63,12 @@ def svg_of(fig, title: str = "") -> str:
     svg = re.sub(r'(<svg[^>]*?)\swidth="[^"]*"\sheight="[^"]*"', r"\1", svg, count=1)
     if title:
         label = html.escape(title, quote=True)
-        svg = re.sub(r"<svg\b([^>]*)>", lambda m: f'<svg{m.group(1)} role="img" '
-                     f'aria-label="{label}">\n<title>{label}</title>', svg, count=1)
+        svg = re.sub(
+            r"<svg\b([^>]*)>",
+            lambda m: f'<svg{m.group(1)} role="img" aria-label="{label}">\n<title>{label}</title>',
+            svg,
+            count=1,
+        )
     return svg
 
 
@@ -131,31 +135,65 @@ def area_chart(
             fc_line = pd.concat([hist.tail(1), fc]) if len(hist) else fc
             x = fc_line[nc.YEAR].to_numpy()
             if "demand_lower_95" in fc_line and fc_line["demand_lower_95"].notna().all():
-                ax.fill_between(x, fc_line["demand_lower_95"], fc_line["demand_upper_95"],
-                                color=COLOURS["band95"], label="95% range", lw=0)
-            ax.fill_between(x, fc_line["demand_lower"], fc_line["demand_upper"],
-                            color=COLOURS["band80"], label="80% range", lw=0)
-            ax.plot(x, fc_line["demand"], color=COLOURS["forecast"], lw=1.8, ls="--",
-                    label="forecast")
+                ax.fill_between(
+                    x,
+                    fc_line["demand_lower_95"],
+                    fc_line["demand_upper_95"],
+                    color=COLOURS["band95"],
+                    label="95% range",
+                    lw=0,
+                )
+            ax.fill_between(
+                x,
+                fc_line["demand_lower"],
+                fc_line["demand_upper"],
+                color=COLOURS["band80"],
+                label="80% range",
+                lw=0,
+            )
+            ax.plot(
+                x, fc_line["demand"], color=COLOURS["forecast"], lw=1.8, ls="--", label="forecast"
+            )
         if len(hist):
             kinds = set(hist[nc.KIND])
             label = "derived history" if "derived" in kinds else "actual"
             ax.plot(hist[nc.YEAR], hist["demand"], color=COLOURS["history"], lw=1.8, label=label)
         if capacity is not None and len(capacity):
             c = capacity.sort_values(nc.YEAR)
-            ax.step(c[nc.YEAR], c[nc.CAPACITY], where="mid", color=COLOURS["capacity"], lw=1.4,
-                    label="capacity")
+            ax.step(
+                c[nc.YEAR],
+                c[nc.CAPACITY],
+                where="mid",
+                color=COLOURS["capacity"],
+                lw=1.4,
+                label="capacity",
+            )
             if "capacity_after" in c and (c["capacity_after"] > c[nc.CAPACITY] + 1e-9).any():
-                ax.step(c[nc.YEAR], c["capacity_after"], where="mid", color=COLOURS["planned"],
-                        lw=1.4, ls="-.", label="capacity with plan")
+                ax.step(
+                    c[nc.YEAR],
+                    c["capacity_after"],
+                    where="mid",
+                    color=COLOURS["planned"],
+                    lw=1.4,
+                    ls="-.",
+                    label="capacity with plan",
+                )
         if base_year is not None:
             ax.axvline(base_year, color="#777777", lw=0.8, ls=":")
         if "births_projected" in d and d["births_projected"].any():
             # from here on some pupils rest on births not yet observed
             first = int(d.loc[d["births_projected"].astype(bool), nc.YEAR].min())
             ax.axvline(first - 0.5, color="#999999", lw=0.8, ls=(0, (1, 2)))
-            ax.text(first - 0.4, 0.02, "births projected", transform=ax.get_xaxis_transform(),
-                    fontsize=6.5, color="#666666", va="bottom", ha="left")
+            ax.text(
+                first - 0.4,
+                0.02,
+                "births projected",
+                transform=ax.get_xaxis_transform(),
+                fontsize=6.5,
+                color="#666666",
+                va="bottom",
+                ha="left",
+            )
         _finish(ax, d[nc.YEAR], "pupils / places", title)
         svg = svg_of(fig, title)
     return svg
@@ -181,18 +219,25 @@ def phase_chart(
     import matplotlib
 
     s = sufficiency[sufficiency[nc.PHASE] == phase]
-    g = s.groupby(nc.YEAR, sort=True)[["demand", "demand_lower", "demand_upper", "capacity", "shortfall"]].sum()
+    g = s.groupby(nc.YEAR, sort=True)[
+        ["demand", "demand_lower", "demand_upper", "capacity", "shortfall"]
+    ].sum()
     with matplotlib.rc_context(_RC):
         fig = _figure(width, height)
         ax = fig.add_subplot(1, 1, 1)
         x = g.index.to_numpy()
-        ax.fill_between(x, g["demand_lower"], g["demand_upper"], color=COLOURS["band80"],
-                        lw=0, label="80% range")
+        ax.fill_between(
+            x,
+            g["demand_lower"],
+            g["demand_upper"],
+            color=COLOURS["band80"],
+            lw=0,
+            label="80% range",
+        )
         ax.plot(x, g["demand"], color=COLOURS["forecast"], lw=1.8, label="demand")
         ax.plot(x, g["capacity"], color=COLOURS["capacity"], lw=1.4, label="capacity")
         ax2 = ax.twinx()
-        ax2.bar(x, g["shortfall"], color="#f4a582", alpha=0.6, width=0.6,
-                label="shortfall")
+        ax2.bar(x, g["shortfall"], color="#f4a582", alpha=0.6, width=0.6, label="shortfall")
         ax2.set_ylabel("shortfall [places]")
         ax2.grid(False)
         ax.set_zorder(ax2.get_zorder() + 1)
@@ -204,8 +249,9 @@ def phase_chart(
             ax.set_title(title, loc="left", fontsize=9)
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
-        ax.legend(h1 + h2, l1 + l2, loc="upper left", bbox_to_anchor=(1.1, 1.0), frameon=False,
-                  fontsize=7)
+        ax.legend(
+            h1 + h2, l1 + l2, loc="upper left", bbox_to_anchor=(1.1, 1.0), frameon=False, fontsize=7
+        )
         svg = svg_of(fig, title)
     return svg
 
@@ -245,9 +291,12 @@ def send_chart(
 
     s = send if "scenario" not in send else send[send["scenario"] == central]
     g = s.groupby(nc.YEAR, sort=True).agg(
-        places=("places", "sum"), lower=("places_lower", "sum"), upper=("places_upper", "sum"),
+        places=("places", "sum"),
+        lower=("places_lower", "sum"),
+        upper=("places_upper", "sum"),
         capacity=(nc.CAPACITY, lambda v: v.sum(min_count=1)),
-        forecast=(nc.KIND, lambda k: bool((k == "forecast").all())))
+        forecast=(nc.KIND, lambda k: bool((k == "forecast").all())),
+    )
     hist, fc = g[~g["forecast"]], g[g["forecast"]]
     with matplotlib.rc_context(_RC):
         fig = _figure(width, height)
@@ -255,32 +304,67 @@ def send_chart(
         if len(fc):
             line = pd.concat([hist.tail(1), fc]) if len(hist) else fc
             x = line.index.to_numpy()
-            ax.fill_between(x, line["lower"], line["upper"], color=COLOURS["band80"], lw=0,
-                            label=f"80% range ({central})")
-            ax.plot(x, line["places"], color=COLOURS["forecast"], lw=1.8, ls="--",
-                    label=f"forecast ({central})")
+            ax.fill_between(
+                x,
+                line["lower"],
+                line["upper"],
+                color=COLOURS["band80"],
+                lw=0,
+                label=f"80% range ({central})",
+            )
+            ax.plot(
+                x,
+                line["places"],
+                color=COLOURS["forecast"],
+                lw=1.8,
+                ls="--",
+                label=f"forecast ({central})",
+            )
             if "scenario" in send:
                 styles = iter([(0, (1, 1)), (0, (4, 1, 1, 1)), (0, (2, 2))])
                 for name in sorted(set(send["scenario"]) - {central}):
                     o = send[(send["scenario"] == name) & (send[nc.KIND] == "forecast")]
                     o = o.groupby(nc.YEAR, sort=True)["places"].sum()
                     o = pd.concat([hist["places"].tail(1), o]) if len(hist) else o
-                    ax.plot(o.index.to_numpy(), o.to_numpy(), color="#555555", lw=1.1,
-                            ls=next(styles, "-"), label=f"scenario '{name}'")
+                    ax.plot(
+                        o.index.to_numpy(),
+                        o.to_numpy(),
+                        color="#555555",
+                        lw=1.1,
+                        ls=next(styles, "-"),
+                        label=f"scenario '{name}'",
+                    )
         if len(hist):
             kinds = s.groupby(nc.YEAR)[nc.KIND].agg(lambda k: (k == "actual").any())
-            label = ("placements (DfE SEN2)" if kinds.reindex(hist.index).all()
-                     else "placements (DfE SEN2;\nearlier years derived)")
-            ax.plot(hist.index.to_numpy(), hist["places"], color=COLOURS["history"], lw=1.8,
-                    label=label)
+            label = (
+                "placements (DfE SEN2)"
+                if kinds.reindex(hist.index).all()
+                else "placements (DfE SEN2;\nearlier years derived)"
+            )
+            ax.plot(
+                hist.index.to_numpy(), hist["places"], color=COLOURS["history"], lw=1.8, label=label
+            )
         cap = g["capacity"].dropna()
         if len(cap):
-            ax.step(cap.index.to_numpy(), cap.to_numpy(), where="mid", color=COLOURS["capacity"],
-                    lw=1.4, label="capacity")
+            ax.step(
+                cap.index.to_numpy(),
+                cap.to_numpy(),
+                where="mid",
+                color=COLOURS["capacity"],
+                lw=1.4,
+                label="capacity",
+            )
         if capacity_after is not None and len(capacity_after):
             c = capacity_after.sort_values(nc.YEAR)
-            ax.step(c[nc.YEAR], c["capacity_after"], where="mid", color=COLOURS["planned"],
-                    lw=1.4, ls="-.", label="capacity with plan")
+            ax.step(
+                c[nc.YEAR],
+                c["capacity_after"],
+                where="mid",
+                color=COLOURS["planned"],
+                lw=1.4,
+                ls="-.",
+                label="capacity with plan",
+            )
         _finish(ax, g.index, "places", title)
         svg = svg_of(fig, title)
     return svg
@@ -321,16 +405,26 @@ def early_years_chart(
         for ax, age in zip(axes, ages):
             e = early_years[early_years["age"] == age]
             g = e.groupby(nc.YEAR, sort=True).agg(
-                places=("places", "sum"), lower=("places_lower", "sum"),
-                upper=("places_upper", "sum"), supply=("supply", lambda v: v.sum(min_count=1)))
+                places=("places", "sum"),
+                lower=("places_lower", "sum"),
+                upper=("places_upper", "sum"),
+                supply=("supply", lambda v: v.sum(min_count=1)),
+            )
             x = g.index.to_numpy()
-            ax.fill_between(x, g["lower"], g["upper"], color=COLOURS["band80"], lw=0,
-                            label="80% range")
+            ax.fill_between(
+                x, g["lower"], g["upper"], color=COLOURS["band80"], lw=0, label="80% range"
+            )
             ax.plot(x, g["places"], color=COLOURS["forecast"], lw=1.6, label="places needed")
             sup = g["supply"].dropna()
             if len(sup):
-                ax.step(sup.index.to_numpy(), sup.to_numpy(), where="mid",
-                        color=COLOURS["capacity"], lw=1.3, label="supply")
+                ax.step(
+                    sup.index.to_numpy(),
+                    sup.to_numpy(),
+                    where="mid",
+                    color=COLOURS["capacity"],
+                    lw=1.3,
+                    label="supply",
+                )
             years = np.asarray(x)
             ticks = [years[0], years[len(years) // 2], years[-1]] if len(years) > 2 else years
             ax.set_xticks(ticks)
@@ -342,8 +436,9 @@ def early_years_chart(
         if axes:
             axes[0].set_ylabel("FTE places")
             handles, names = axes[0].get_legend_handles_labels()
-            fig.legend(handles, names, loc="lower center", ncol=len(names), frameon=False,
-                       fontsize=7)
+            fig.legend(
+                handles, names, loc="lower center", ncol=len(names), frameon=False, fontsize=7
+            )
         if title:
             fig.suptitle(title, x=0.08, ha="left", fontsize=9)
         svg = svg_of(fig, title)

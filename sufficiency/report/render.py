@@ -58,58 +58,102 @@ GLOSSARY = (
     ("Reception (R), Year 1-13 (Y1-Y13)", "National curriculum year groups."),
     ("Planning area", "A group of schools the DfE uses to compare pupils with places (SCAP)."),
     ("Net capacity", "The number of pupil places a school can hold (DfE method)."),
-    ("Surplus", "Places minus pupils; the surplus % is a percentage of pupils (demand), not "
-                "of places (national 'unfilled places' figures are a share of places)."),
+    (
+        "Surplus",
+        "Places minus pupils; the surplus % is a percentage of pupils (demand), not "
+        "of places (national 'unfilled places' figures are a share of places).",
+    ),
     ("Margin", "Spare places kept for parental preference and pupils moving in mid-year."),
-    ("Shortfall", "Places needed to keep the margin: pupils x (1 + margin) - places, if positive. "
-                  "Counted per planning area over the year groups its schools teach; never "
-                  "offset between areas. Within an area, the public data give capacity by "
-                  "school, not by year group, so spare places in one year group (sixth form, "
-                  "say) count against pressure in another (Year 7, say)."),
-    ("Bulge class", "A temporary extra class of 30 for one cohort, kept as it moves up the "
-                    "school (7 years in primary, 5 in secondary)."),
-    ("Place-year", "One place short (or added) for one year: 30 places short for 2 years = 60 "
-                   "place-years."),
-    ("Binding constraint", "A limit that stopped the plan doing more or sooner: an option's "
-                           "earliest opening (lead time), the most modules allowed a year, or "
-                           "the budget."),
-    ("Backtest", "Forecasts made afterwards as if from an earlier year, with only the data "
-                 "available then, and compared with what happened."),
-    ("80% / 95% range", "The range the forecast expects the outcome to fall in 8 (19) times in "
-                        "10 (20)."),
+    (
+        "Shortfall",
+        "Places needed to keep the margin: pupils x (1 + margin) - places, if positive. "
+        "Counted per planning area over the year groups its schools teach; never "
+        "offset between areas. Within an area, the public data give capacity by "
+        "school, not by year group, so spare places in one year group (sixth form, "
+        "say) count against pressure in another (Year 7, say).",
+    ),
+    (
+        "Bulge class",
+        "A temporary extra class of 30 for one cohort, kept as it moves up the "
+        "school (7 years in primary, 5 in secondary).",
+    ),
+    (
+        "Place-year",
+        "One place short (or added) for one year: 30 places short for 2 years = 60 place-years.",
+    ),
+    (
+        "Binding constraint",
+        "A limit that stopped the plan doing more or sooner: an option's "
+        "earliest opening (lead time), the most modules allowed a year, or "
+        "the budget.",
+    ),
+    (
+        "Backtest",
+        "Forecasts made afterwards as if from an earlier year, with only the data "
+        "available then, and compared with what happened.",
+    ),
+    (
+        "80% / 95% range",
+        "The range the forecast expects the outcome to fall in 8 (19) times in 10 (20).",
+    ),
     ("Derived", "Figures the engine computed from published totals, not observed directly."),
     ("Three-tier", "First (R-Y4), middle (Y5-Y8) and high (Y9-Y13) schools."),
     ("SCAP", "The DfE School Capacity survey: pupil forecasts and capacity by planning area."),
     ("EHC plan", "Education, health and care plan for a child with special educational needs."),
     ("FE (form of entry)", "30 pupils per year group."),
-    ("FTE place (early years)", "A full-time-equivalent funded place: 30 funded hours a week over "
-                                "38 weeks (two children taking 15 hours share one)."),
-    ("Scenario (SEND)", "An assumption about how the share of children with an EHC plan "
-                        "changes; the plan uses the central one, the others show the range."),
-    ("Births nowcast", "Births for the first mid-year not yet in the data, estimated from the "
-                       "latest calendar-year births, which cover its first six months."),
+    (
+        "FTE place (early years)",
+        "A full-time-equivalent funded place: 30 funded hours a week over "
+        "38 weeks (two children taking 15 hours share one).",
+    ),
+    (
+        "Scenario (SEND)",
+        "An assumption about how the share of children with an EHC plan "
+        "changes; the plan uses the central one, the others show the range.",
+    ),
+    (
+        "Births nowcast",
+        "Births for the first mid-year not yet in the data, estimated from the "
+        "latest calendar-year births, which cover its first six months.",
+    ),
     ("RAG", "Red / amber / green / blue rating of a planning area's surplus."),
 )
+
 
 def glossary(data) -> tuple:
     """The glossary terms this report uses: "Three-tier" only where an area has first and
     middle schools."""
-    three_tier = data.areas is not None and "tiers" in data.areas and (
-        data.areas["tiers"].astype(str).str.contains("three").any())
+    three_tier = (
+        data.areas is not None
+        and "tiers" in data.areas
+        and (data.areas["tiers"].astype(str).str.contains("three").any())
+    )
     terms = tuple(t for t in GLOSSARY if three_tier or t[0] != "Three-tier")
-    if data.areas is not None and "year_groups" in data.areas and (
-            data.areas["year_groups"].astype(bool).any()):
-        terms = tuple((k, v.replace("(7 years in primary, 5 in secondary)",
-                                    "(7 years in primary, 5 in secondary; where an area's "
-                                    "schools teach only some year groups, as many as they "
-                                    "teach before the sixth form: 5 in a first-school area, "
-                                    "2 in a middle-school area, 3 in a high-school area)"))
-                      for k, v in terms)
+    if (
+        data.areas is not None
+        and "year_groups" in data.areas
+        and (data.areas["year_groups"].astype(bool).any())
+    ):
+        terms = tuple(
+            (
+                k,
+                v.replace(
+                    "(7 years in primary, 5 in secondary)",
+                    "(7 years in primary, 5 in secondary; where an area's "
+                    "schools teach only some year groups, as many as they "
+                    "teach before the sixth form: 5 in a first-school area, "
+                    "2 in a middle-school area, 3 in a high-school area)",
+                ),
+            )
+            for k, v in terms
+        )
     return terms
 
 
-OGL = ("Contains public sector information licensed under the Open Government Licence v3.0 "
-       "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/).")
+OGL = (
+    "Contains public sector information licensed under the Open Government Licence v3.0 "
+    "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/)."
+)
 
 
 # ---------------------------------------------------------------------------
@@ -123,7 +167,9 @@ def _area_capacity(data, area: str, phase: str) -> pd.DataFrame | None:
     ba = data.before_after
     if ba is not None and not ba.empty and "capacity_after" in ba:
         b = ba[(ba[nc.AREA] == area) & (ba[nc.PHASE] == phase)].set_index(nc.YEAR)["capacity_after"]
-        c["capacity_after"] = b.reindex(c[nc.YEAR]).fillna(c.set_index(nc.YEAR)[nc.CAPACITY]).to_numpy()
+        c["capacity_after"] = (
+            b.reindex(c[nc.YEAR]).fillna(c.set_index(nc.YEAR)[nc.CAPACITY]).to_numpy()
+        )
     return c
 
 
@@ -136,32 +182,64 @@ def chart_jobs(data) -> list[tuple[tuple, str, tuple, dict]]:
         for r in data.areas.itertuples(index=False):
             d = data.demand[(data.demand[nc.AREA] == r.area) & (data.demand[nc.PHASE] == r.phase)]
             if len(d):
-                jobs.append(((r.area, r.phase), "area_chart",
-                             (d, _area_capacity(data, r.area, r.phase)),
-                             {"title": f"{text.area_label(r.name, r.phase)}: pupils and places",
-                              "base_year": data.meta["base_year"]}))
+                jobs.append(
+                    (
+                        (r.area, r.phase),
+                        "area_chart",
+                        (d, _area_capacity(data, r.area, r.phase)),
+                        {
+                            "title": f"{text.area_label(r.name, r.phase)}: pupils and places",
+                            "base_year": data.meta["base_year"],
+                        },
+                    )
+                )
     if data.sufficiency is not None and not data.sufficiency.empty:
         for ph in ("primary", "secondary"):
             if (data.sufficiency[nc.PHASE] == ph).any():
                 label = text.PHASE_LABELS[ph]
-                jobs.append(((None, ph), "phase_chart", (data.sufficiency, ph),
-                             {"title": f"{label[:1].upper() + label[1:]}: authority demand and places"}))
+                jobs.append(
+                    (
+                        (None, ph),
+                        "phase_chart",
+                        (data.sufficiency, ph),
+                        {"title": f"{label[:1].upper() + label[1:]}: authority demand and places"},
+                    )
+                )
     if data.send is not None and not data.send.empty:
         central = analysis.central_scenario(data.send, data.send_scenario)
         after = None
         ba = data.before_after
         if ba is not None and not ba.empty and (ba[nc.PHASE] == "special").any():
-            after = (ba[ba[nc.PHASE] == "special"].groupby(nc.YEAR, as_index=False)
-                     ["capacity_after"].sum())
-        jobs.append((("send", None), "send_chart", (data.send, central),
-                     {"capacity_after": after,
-                      "title": "Special school places: placements, forecast and places"}))
+            after = (
+                ba[ba[nc.PHASE] == "special"]
+                .groupby(nc.YEAR, as_index=False)["capacity_after"]
+                .sum()
+            )
+        jobs.append(
+            (
+                ("send", None),
+                "send_chart",
+                (data.send, central),
+                {
+                    "capacity_after": after,
+                    "title": "Special school places: placements, forecast and places",
+                },
+            )
+        )
     if data.early_years is not None and not data.early_years.empty:
         ey = data.early_years[data.early_years[nc.YEAR] >= data.meta["base_year"]]
         if len(ey):
-            jobs.append((("early_years", None), "early_years_chart", (ey,),
-                         {"labels": dict(text.AGE_LABELS),
-                          "title": "Funded early years places (FTE) by age group"}))
+            jobs.append(
+                (
+                    ("early_years", None),
+                    "early_years_chart",
+                    (ey,),
+                    {
+                        "labels": dict(text.AGE_LABELS),
+                        "title": "Funded early years places (FTE) by age group",
+                    },
+                )
+            )
     return jobs
 
 
@@ -190,42 +268,58 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         short = False
         if data.sufficiency is not None and not data.sufficiency.empty:
             sa = data.sufficiency
-            short = bool(((sa[nc.AREA] == area) & (sa[nc.YEAR] > data.meta["base_year"])
-                          & (sa["shortfall"] > 0)).any())
+            short = bool(
+                (
+                    (sa[nc.AREA] == area)
+                    & (sa[nc.YEAR] > data.meta["base_year"])
+                    & (sa["shortfall"] > 0)
+                ).any()
+            )
         plan_rows = None
         if data.plan is not None and len(data.plan):
-            mine = data.plan[(data.plan[nc.AREA].astype(str) == area)
-                             & (data.plan[nc.PHASE] == phase if nc.PHASE in data.plan else True)]
+            mine = data.plan[
+                (data.plan[nc.AREA].astype(str) == area)
+                & (data.plan[nc.PHASE] == phase if nc.PHASE in data.plan else True)
+            ]
             if len(mine):
                 cols = tables.plan_columns(mine, tables.PLAN_COLUMNS[1:])
                 plan_rows = tables.Table(
                     ("Proposed" if text.proposed(data) else "Recommended") + " for this area",
                     cols.rename(columns=tables.PLAN_HEADERS),
                     tables.PLAN_FORMATS,
-                    "Year = the academic year the places open; " + tables.PLAN_NOTE
-                    + tables.fill_note(cols))
-        areas.append({
-            "code": area,
-            "name": r.name,
-            "label": text.area_label(r.name, phase),  # as the contents list it
-            "heading": text.area_heading(r.name, phase, area),
-            "phase": phase,
-            "tiers": r.tiers,
-            "schools_count": r.schools,
-            "derived": data.history_derived(area),
-            "capacity": r.capacity,
-            "schools": tables.schools_table(data, area),
-            "years": tables.area_year_table(data, area),
-            "commentary": text.area_commentary(data, area),
-            # options only where there is something to decide (a shortfall or a project)
-            "options": tables.options_table(data, area) if (plan_rows is not None or short) else None,
-            "no_need": not short and plan_rows is None,
-            # the key decision's area: appraised in section 7 even without a central shortfall
-            "key": (data.key_decision is not None and data.key_decision.get("table") is not None
+                    "Year = the academic year the places open; "
+                    + tables.PLAN_NOTE
+                    + tables.fill_note(cols),
+                )
+        areas.append(
+            {
+                "code": area,
+                "name": r.name,
+                "label": text.area_label(r.name, phase),  # as the contents list it
+                "heading": text.area_heading(r.name, phase, area),
+                "phase": phase,
+                "tiers": r.tiers,
+                "schools_count": r.schools,
+                "derived": data.history_derived(area),
+                "capacity": r.capacity,
+                "schools": tables.schools_table(data, area),
+                "years": tables.area_year_table(data, area),
+                "commentary": text.area_commentary(data, area),
+                # options only where there is something to decide (a shortfall or a project)
+                "options": tables.options_table(data, area)
+                if (plan_rows is not None or short)
+                else None,
+                "no_need": not short and plan_rows is None,
+                # the key decision's area: appraised in section 7 even without a central shortfall
+                "key": (
+                    data.key_decision is not None
+                    and data.key_decision.get("table") is not None
                     and str(data.key_decision["area"]) == str(area)
-                    and data.key_decision.get("phase") == phase),
-            "plan": plan_rows,
-        })
+                    and data.key_decision.get("phase") == phase
+                ),
+                "plan": plan_rows,
+            }
+        )
     svgs = dict(zip([key for key, *_ in jobs], collect()))
     for a in areas:
         a["chart"] = svgs.get((a["code"], a["phase"]))
@@ -243,7 +337,9 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         "published": tables.published_table(data),
         "published_text": text.published_sentences(data),
         "areas": areas,
-        "area_definitions": tables.area_table_definitions(data) if data.sufficiency is not None else "",
+        "area_definitions": tables.area_table_definitions(data)
+        if data.sufficiency is not None
+        else "",
         "send": tables.send_table(data),
         "send_scenarios": tables.send_scenarios_table(data),
         "send_text": text.send_commentary(data),
@@ -416,20 +512,31 @@ def render_xlsx(data) -> bytes:
         ("Base year", nc.academic_year_label(m["base_year"])),
         # the sheets keep years as numbers, for sorting and formulas; said here so that a
         # finance officer does not read 2027 as a financial year (a Cabinet review)
-        ("Years", f"A year column holds the academic year by its first calendar year: "
-                  f"{m['base_year']} = {nc.academic_year_label(m['base_year'])} (September "
-                  f"{m['base_year']} to August {m['base_year'] + 1}), not a financial year."),
+        (
+            "Years",
+            f"A year column holds the academic year by its first calendar year: "
+            f"{m['base_year']} = {nc.academic_year_label(m['base_year'])} (September "
+            f"{m['base_year']} to August {m['base_year'] + 1}), not a financial year.",
+        ),
         ("", ""),
         ("Sheet", "What it holds"),
     ]
     rows += [(name, f"{t.title}. {t.note}".strip()) for name, t in tabs.items()]
-    rows += [("Columns", "What each column of every sheet and of the SCAP CSV files holds, "
-                         "and its unit (pupils, places, GBP, fraction: 0.05 = 5%).")]
+    rows += [
+        (
+            "Columns",
+            "What each column of every sheet and of the SCAP CSV files holds, "
+            "and its unit (pupils, places, GBP, fraction: 0.05 = 5%).",
+        )
+    ]
     rows += [("", ""), ("Not available in this run", "")]
     rows += [(k, v) for k, v in data.missing.items()]
     rows += [("", ""), ("Notes", "")] + [("", n) for n in data.notes]
-    for label, notes in (("Forecast notes", data.forecast_notes), ("SEND notes", data.send_notes),
-                         ("Early years notes", data.early_years_notes)):
+    for label, notes in (
+        ("Forecast notes", data.forecast_notes),
+        ("SEND notes", data.send_notes),
+        ("Early years notes", data.early_years_notes),
+    ):
         if notes:
             rows += [("", ""), (label, "")] + [("", n) for n in notes]
     rows += [("", ""), ("Licence", OGL)]
@@ -456,9 +563,15 @@ def render_xlsx(data) -> bytes:
             letter = get_column_letter(j)
             fmt = _XL_FORMATS.get(t.fmt(col))
             if fmt and len(frame):
-                for (cell,) in ws.iter_rows(min_row=2, max_row=len(frame) + 1, min_col=j, max_col=j):
+                for (cell,) in ws.iter_rows(
+                    min_row=2, max_row=len(frame) + 1, min_col=j, max_col=j
+                ):
                     cell.number_format = fmt
-            width = max(len(str(col)), *(len(str(v)) for v in frame[col].head(50))) if len(frame) else len(str(col))
+            width = (
+                max(len(str(col)), *(len(str(v)) for v in frame[col].head(50)))
+                if len(frame)
+                else len(str(col))
+            )
             ws.column_dimensions[letter].width = min(60, max(9, width + 2))
         if len(frame):
             ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(frame) + 1}"
@@ -484,8 +597,11 @@ def render_scap_special(data) -> str | None:
 
     if data.send is None or data.send.empty:
         return None
-    frame = scap_special_frame(data.send, la_code=data.meta.get("old_la_code"),
-                               scenario=analysis.central_scenario(data.send, data.send_scenario))
+    frame = scap_special_frame(
+        data.send,
+        la_code=data.meta.get("old_la_code"),
+        scenario=analysis.central_scenario(data.send, data.send_scenario),
+    )
     return _mark_scenario(frame, data).to_csv(index=False, lineterminator="\n")
 
 
@@ -495,8 +611,9 @@ def _mark_scenario(frame: pd.DataFrame, data) -> pd.DataFrame:
     sc = data.meta.get("scenario")
     if not sc:
         return frame
-    return frame.assign(model_scenario=f"{sc['file']} (scenario of {sc['extends'][0]}; "
-                                       "not for submission)")
+    return frame.assign(
+        model_scenario=f"{sc['file']} (scenario of {sc['extends'][0]}; not for submission)"
+    )
 
 
 def render_scap(data) -> str | None:
@@ -511,8 +628,11 @@ def render_scap(data) -> str | None:
     # the forecast rests on planning-area history: say whether that was observed or derived
     # (area by area: an area with the whole of its phase has the census's own count)
     codes = frame["planning_area"].astype(str)
-    derived = (codes.isin(data.derived_areas) if data.derived_areas is not None
-               else pd.Series(True, index=frame.index))
+    derived = (
+        codes.isin(data.derived_areas)
+        if data.derived_areas is not None
+        else pd.Series(True, index=frame.index)
+    )
     frame["history"] = np.where(derived.to_numpy() & bool(data.derived), "derived", "observed")
     return _mark_scenario(frame, data).to_csv(index=False, lineterminator="\n")
 
@@ -546,7 +666,11 @@ def start_pdf_worker():
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [sys.executable, "-m", "sufficiency.report._pdf"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True, encoding="utf-8",
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+        encoding="utf-8",
     )
     proc.log = log
     return proc
@@ -558,8 +682,10 @@ def _worker_error(worker, what: str):
     worker.wait()
     worker.log.seek(0)
     lines = worker.log.read().decode("utf-8", "replace").strip().splitlines()
-    return SufficiencyError(f"{what}: {(lines[-1:] or ['no message'])[0]} "
-                            f"(report process exit status {worker.returncode})")
+    return SufficiencyError(
+        f"{what}: {(lines[-1:] or ['no message'])[0]} "
+        f"(report process exit status {worker.returncode})"
+    )
 
 
 def _shared_drawer(worker, scratch: Path, share: float = 2 / 3):
@@ -589,8 +715,9 @@ def _shared_drawer(worker, scratch: Path, share: float = 2 / 3):
                     svgs += pickle.loads(dst.read_bytes())
                 else:
                     # the report process is gone: draw its share here; the PDF step reports why
-                    logger.warning("the report process could not draw %d chart(s); drawn here",
-                                   len(theirs))
+                    logger.warning(
+                        "the report process could not draw %d chart(s); drawn here", len(theirs)
+                    )
                     svgs += draw_charts(theirs)
             return svgs
 
@@ -600,7 +727,10 @@ def _shared_drawer(worker, scratch: Path, share: float = 2 / 3):
 
 
 def write_report(
-    data, out_dir: str | Path, formats=tuple(OUTPUT_FILES), parallel: bool = True,
+    data,
+    out_dir: str | Path,
+    formats=tuple(OUTPUT_FILES),
+    parallel: bool = True,
     pdf_worker=None,
 ) -> dict[str, Any]:
     """Write the report files to ``out_dir`` (atomically) and time each step.
@@ -653,7 +783,9 @@ def _write_report(data, out_dir: Path, formats, worker, scratch: Path) -> dict[s
         drawer = _draw_here if worker is None else _shared_drawer(worker, scratch)
         sections = page_sections(data, drawer)
         if "html" in formats:
-            paths["html"] = atomic_write(out_dir / OUTPUT_FILES["html"], render_html(data, sections))
+            paths["html"] = atomic_write(
+                out_dir / OUTPUT_FILES["html"], render_html(data, sections)
+            )
         pdf_html = render_html(data, sections, for_pdf=True) if "pdf" in formats else None
         secs["html"] = time.perf_counter() - t
     t_pdf = time.perf_counter()

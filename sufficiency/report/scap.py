@@ -24,8 +24,15 @@ from ..exceptions import SchemaError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["scap_frame", "scap_special_frame", "SCAP_HORIZON", "SCAP_COLUMNS",
-           "SCAP_SPECIAL_COLUMNS", "SPECIAL_SCAP_PHASE", "SPECIAL_EDUCATION_PHASE"]
+__all__ = [
+    "scap_frame",
+    "scap_special_frame",
+    "SCAP_HORIZON",
+    "SCAP_COLUMNS",
+    "SCAP_SPECIAL_COLUMNS",
+    "SPECIAL_SCAP_PHASE",
+    "SPECIAL_EDUCATION_PHASE",
+]
 
 #: Years ahead forecast in the SCAP return, by phase of the planning area (DfE, SCAP survey
 #: 2026 guide, section 1: "the next 5 academic years" primary, "the next 7" secondary).
@@ -44,13 +51,27 @@ def _warn_short_horizon(what: str, phase, years, base_year: int, horizon: dict) 
             logger.warning(
                 "%s: the %s forecast ends in %s, but SCAP asks for %d years ahead, to %s: "
                 "the return is missing %d year(s); forecast further ([assumptions] horizon)",
-                what, ph, nc.academic_year_label(int(last[ph])), int(need),
+                what,
+                ph,
+                nc.academic_year_label(int(last[ph])),
+                int(need),
                 nc.academic_year_label(base_year + int(need)),
-                base_year + int(need) - int(last[ph]))
+                base_year + int(need) - int(last[ph]),
+            )
+
 
 SCAP_COLUMNS = (
-    "la_code", "planning_area", "planning_area_name", "phase", "time_period", "academic_year",
-    "nc_year", "ncy", "pupils", "kind", "census",
+    "la_code",
+    "planning_area",
+    "planning_area_name",
+    "phase",
+    "time_period",
+    "academic_year",
+    "nc_year",
+    "ncy",
+    "pupils",
+    "kind",
+    "census",
 )
 
 
@@ -60,12 +81,14 @@ def _round_preserving_totals(values: np.ndarray, area: np.ndarray, year: np.ndar
     position, so the result is deterministic)."""
     v = np.maximum(np.asarray(values, dtype=float), 0.0)
     fl = np.floor(v)
-    frame = pd.DataFrame({"a": area, "y": year, "v": v, "fl": fl, "frac": v - fl,
-                          "pos": np.arange(len(v))})
+    frame = pd.DataFrame(
+        {"a": area, "y": year, "v": v, "fl": fl, "frac": v - fl, "pos": np.arange(len(v))}
+    )
     g = frame.groupby(["a", "y"], sort=False)
     need = (np.rint(g["v"].transform("sum")) - g["fl"].transform("sum")).to_numpy()
-    order = frame.sort_values(["a", "y", "frac", "pos"], ascending=[True, True, False, True],
-                              kind="stable")
+    order = frame.sort_values(
+        ["a", "y", "frac", "pos"], ascending=[True, True, False, True], kind="stable"
+    )
     rank = order.groupby(["a", "y"], sort=False).cumcount().reindex(frame.index).to_numpy()
     return (fl + (rank < need)).astype(int)
 
@@ -120,49 +143,79 @@ def scap_frame(
     f = f[keep]
     if f.empty:
         raise SchemaError(f"SCAP export: the forecast has no years after {base_year}")
-    _warn_short_horizon("SCAP pupil forecasts", f[nc.AREA].map(a[nc.PHASE]).to_numpy(),
-                        f[nc.YEAR], base_year, horizon)
-    out = pd.DataFrame({
-        "la_code": "" if la_code is None else str(la_code),
-        "planning_area": f[nc.AREA].astype(str).to_numpy(),
-        "planning_area_name": f[nc.AREA].map(a["name"]).to_numpy(),
-        "phase": f[nc.AREA].map(a[nc.PHASE]).to_numpy(),
-        "time_period": [nc.dfe_time_period(y) for y in f[nc.YEAR]],
-        "academic_year": [nc.academic_year_label(y) for y in f[nc.YEAR]],
-        "nc_year": [nc.ncy_label(g) for g in f[nc.NCY]],
-        "ncy": f[nc.NCY].astype(int).to_numpy(),
-        "pupils": _round_preserving_totals(f[nc.PUPILS].to_numpy(float),
-                                           f[nc.AREA].astype(str).to_numpy(),
-                                           f[nc.YEAR].astype(int).to_numpy()),
-        "kind": f[nc.KIND].to_numpy() if nc.KIND in f else "forecast",
-        # the census the forecast starts from: its years are stale once a newer one is out
-        # "census" after the month: Excel opening the CSV read "January 2023" as a date (Jan-23)
-        "census": f"January {base_year + 1} census",
-    })
+    _warn_short_horizon(
+        "SCAP pupil forecasts",
+        f[nc.AREA].map(a[nc.PHASE]).to_numpy(),
+        f[nc.YEAR],
+        base_year,
+        horizon,
+    )
+    out = pd.DataFrame(
+        {
+            "la_code": "" if la_code is None else str(la_code),
+            "planning_area": f[nc.AREA].astype(str).to_numpy(),
+            "planning_area_name": f[nc.AREA].map(a["name"]).to_numpy(),
+            "phase": f[nc.AREA].map(a[nc.PHASE]).to_numpy(),
+            "time_period": [nc.dfe_time_period(y) for y in f[nc.YEAR]],
+            "academic_year": [nc.academic_year_label(y) for y in f[nc.YEAR]],
+            "nc_year": [nc.ncy_label(g) for g in f[nc.NCY]],
+            "ncy": f[nc.NCY].astype(int).to_numpy(),
+            "pupils": _round_preserving_totals(
+                f[nc.PUPILS].to_numpy(float),
+                f[nc.AREA].astype(str).to_numpy(),
+                f[nc.YEAR].astype(int).to_numpy(),
+            ),
+            "kind": f[nc.KIND].to_numpy() if nc.KIND in f else "forecast",
+            # the census the forecast starts from: its years are stale once a newer one is out
+            # "census" after the month: Excel opening the CSV read "January 2023" as a date (Jan-23)
+            "census": f"January {base_year + 1} census",
+        }
+    )
     return out.sort_values(["planning_area", "time_period", "ncy"]).reset_index(drop=True)[
         list(SCAP_COLUMNS)
     ]
 
 
 SCAP_SPECIAL_COLUMNS = (
-    "la_code", "authority", "phase", "education_phase", "time_period", "academic_year",
-    "places", "places_lower80", "places_upper80", "capacity", "scenario", "kind", "caseload",
+    "la_code",
+    "authority",
+    "phase",
+    "education_phase",
+    "time_period",
+    "academic_year",
+    "places",
+    "places_lower80",
+    "places_upper80",
+    "capacity",
+    "scenario",
+    "kind",
+    "caseload",
 )
 
 #: the SCAP horizon of each special school phase (post-16 places are in secondary schools)
-SPECIAL_SCAP_PHASE = {"special_primary": "primary", "special_secondary": "secondary",
-                      "special_post16": "secondary"}
+SPECIAL_SCAP_PHASE = {
+    "special_primary": "primary",
+    "special_secondary": "secondary",
+    "special_post16": "secondary",
+}
 
 #: the DfE's ``education_phase`` of each special school phase in its specialist provision
 #: forecasts, which cover "primary (Reception to Year 6)" and "secondary (Year 7 to Year 11)"
 #: (DfE, School capacity 2024/25, data set "Local authority specialist provision pupil
 #: forecasts", footnote): post-16 places are not one of them, so their rows say "".
-SPECIAL_EDUCATION_PHASE = {"special_primary": "Primary", "special_secondary": "Secondary",
-                           "special_post16": ""}
+SPECIAL_EDUCATION_PHASE = {
+    "special_primary": "Primary",
+    "special_secondary": "Secondary",
+    "special_post16": "",
+}
 
 
-def scap_special_frame(send: pd.DataFrame, la_code: int | str | None = None,
-                       scenario: str | None = None, horizon: dict | None = None) -> pd.DataFrame:
+def scap_special_frame(
+    send: pd.DataFrame,
+    la_code: int | str | None = None,
+    scenario: str | None = None,
+    horizon: dict | None = None,
+) -> pd.DataFrame:
     """Special school places for the special provision part of the SCAP return: the
     authority's places needed by phase (``special_primary``, ``special_secondary``,
     ``special_post16``) and year, in one scenario, for the SCAP's years ahead: 5 for
@@ -203,10 +256,14 @@ def scap_special_frame(send: pd.DataFrame, la_code: int | str | None = None,
     need = [nc.AREA, nc.YEAR, nc.PHASE, "places", "places_lower", "places_upper", "kind"]
     missing = [c for c in need if c not in send.columns]
     if missing:
-        raise SchemaError(f"SCAP special export: the SEND result has no column(s) {missing}; "
-                          f"expected {need}")
-    base = int(send.loc[send["kind"] != "forecast", nc.YEAR].max()) if (
-        send["kind"] != "forecast").any() else int(send[nc.YEAR].min()) - 1
+        raise SchemaError(
+            f"SCAP special export: the SEND result has no column(s) {missing}; expected {need}"
+        )
+    base = (
+        int(send.loc[send["kind"] != "forecast", nc.YEAR].max())
+        if (send["kind"] != "forecast").any()
+        else int(send[nc.YEAR].min()) - 1
+    )
     horizon = {**SCAP_HORIZON, **(horizon or {})}
     f = send[send["kind"] == "forecast"]
     ahead = f[nc.PHASE].map(SPECIAL_SCAP_PHASE).map(horizon).fillna(max(horizon.values()))
@@ -219,25 +276,38 @@ def scap_special_frame(send: pd.DataFrame, la_code: int | str | None = None,
     if f.empty:
         raise SchemaError("SCAP special export: the SEND result has no forecast years")
     f = f.sort_values([nc.YEAR, nc.PHASE], kind="stable")
-    _warn_short_horizon("SCAP special places", f[nc.PHASE].map(SPECIAL_SCAP_PHASE).to_numpy(),
-                        f[nc.YEAR], base, horizon)
+    _warn_short_horizon(
+        "SCAP special places",
+        f[nc.PHASE].map(SPECIAL_SCAP_PHASE).to_numpy(),
+        f[nc.YEAR],
+        base,
+        horizon,
+    )
     years = f[nc.YEAR].astype(int).to_numpy()
-    out = pd.DataFrame({
-        "la_code": "" if la_code is None else str(la_code),
-        "authority": f[nc.AREA].astype(str).to_numpy(),
-        "phase": f[nc.PHASE].astype(str).to_numpy(),
-        "education_phase": f[nc.PHASE].astype(str).map(SPECIAL_EDUCATION_PHASE).fillna("")
-                                      .to_numpy(),
-        "time_period": [nc.dfe_time_period(y) for y in years],
-        "academic_year": [nc.academic_year_label(y) for y in years],
-        # each on its own, as the report's fmt_count (round half to even, as np.rint)
-        "places": np.rint(np.maximum(f["places"].to_numpy(float), 0.0)).astype(int),
-        "places_lower80": np.floor(f["places_lower"].to_numpy(float)).astype(int),
-        "places_upper80": np.ceil(f["places_upper"].to_numpy(float)).astype(int),
-        "capacity": (pd.array(np.rint(f["capacity"].to_numpy(float)), dtype="Float64")
-                     .astype("Int64") if "capacity" in f else pd.NA),
-        "scenario": scenario or "",
-        "kind": "forecast",
-        "caseload": f"January {base + 1} caseload",  # not "January 2025": Excel reads a date
-    })
+    out = pd.DataFrame(
+        {
+            "la_code": "" if la_code is None else str(la_code),
+            "authority": f[nc.AREA].astype(str).to_numpy(),
+            "phase": f[nc.PHASE].astype(str).to_numpy(),
+            "education_phase": f[nc.PHASE]
+            .astype(str)
+            .map(SPECIAL_EDUCATION_PHASE)
+            .fillna("")
+            .to_numpy(),
+            "time_period": [nc.dfe_time_period(y) for y in years],
+            "academic_year": [nc.academic_year_label(y) for y in years],
+            # each on its own, as the report's fmt_count (round half to even, as np.rint)
+            "places": np.rint(np.maximum(f["places"].to_numpy(float), 0.0)).astype(int),
+            "places_lower80": np.floor(f["places_lower"].to_numpy(float)).astype(int),
+            "places_upper80": np.ceil(f["places_upper"].to_numpy(float)).astype(int),
+            "capacity": (
+                pd.array(np.rint(f["capacity"].to_numpy(float)), dtype="Float64").astype("Int64")
+                if "capacity" in f
+                else pd.NA
+            ),
+            "scenario": scenario or "",
+            "kind": "forecast",
+            "caseload": f"January {base + 1} caseload",  # not "January 2025": Excel reads a date
+        }
+    )
     return out.reset_index(drop=True)[list(SCAP_SPECIAL_COLUMNS)]

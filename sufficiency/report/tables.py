@@ -53,8 +53,22 @@ __all__ = [
     "format_cell",
 ]
 
-FORMATS = ("count", "short", "gbp", "gbp_m", "pct", "pct_down", "pct_signed", "pct_signed2", "year", "text",
-           "int", "bool", "yes_no", "range")
+FORMATS = (
+    "count",
+    "short",
+    "gbp",
+    "gbp_m",
+    "pct",
+    "pct_down",
+    "pct_signed",
+    "pct_signed2",
+    "year",
+    "text",
+    "int",
+    "bool",
+    "yes_no",
+    "range",
+)
 
 
 @dataclass(frozen=True)
@@ -128,10 +142,15 @@ def _rec(data) -> str:
 
 def _suff_note(data) -> str:
     m = data.meta
-    own = ("; or the year groups an area's schools teach where they teach only some, as "
-           "its tier structure says: first-school areas R-Y4, middle-school areas Y7-Y8, "
-           "high-school areas Y9-Y13, 14-19 academies Y10-Y13"
-           ) if _part_phase(data) else ""
+    own = (
+        (
+            "; or the year groups an area's schools teach where they teach only some, as "
+            "its tier structure says: first-school areas R-Y4, middle-school areas Y7-Y8, "
+            "high-school areas Y9-Y13, 14-19 academies Y10-Y13"
+        )
+        if _part_phase(data)
+        else ""
+    )
     return (
         f"Demand: forecast pupils by phase of places (primary R-Y6; secondary Y7-Y13{own}). Capacity: "
         f"net capacity, {m['data_vintage'].split('capacity: ')[-1]}. Required = demand x "
@@ -144,10 +163,12 @@ def _suff_note(data) -> str:
 def area_table_definitions(data) -> str:
     """What the columns of every area page's "Demand and places by year" table mean, said
     once at the start of the planning areas chapter (:func:`area_year_table`)."""
-    return _suff_note(data) + (f" 'With plan': capacity once the {_rec(data)} projects open; "
-                               "'short with plan': the shortfall left after them (surplus %, "
-                               "shortfall and RAG are before the plan; a shortfall of under one "
-                               "place shows as <1).")
+    return _suff_note(data) + (
+        f" 'With plan': capacity once the {_rec(data)} projects open; "
+        "'short with plan': the shortfall left after them (surplus %, "
+        "shortfall and RAG are before the plan; a shortfall of under one "
+        "place shows as <1)."
+    )
 
 
 def rag_table(data) -> Table | None:
@@ -157,8 +178,12 @@ def rag_table(data) -> Table | None:
         return None
     areas = data.areas.set_index(nc.AREA)
     rows = s[s[nc.PHASE].isin(["primary", "secondary"])]
-    out = (rows[[nc.AREA, nc.PHASE]].drop_duplicates()
-           .sort_values([nc.PHASE, nc.AREA]).reset_index(drop=True))
+    out = (
+        rows[[nc.AREA, nc.PHASE]]
+        .drop_duplicates()
+        .sort_values([nc.PHASE, nc.AREA])
+        .reset_index(drop=True)
+    )
     out.insert(1, "name", out[nc.AREA].map(areas["name"]).fillna(out[nc.AREA]))
     first = rows.sort_values(nc.YEAR).groupby([nc.AREA, nc.PHASE], sort=False)["capacity"].first()
     out["places"] = pd.MultiIndex.from_frame(out[[nc.AREA, nc.PHASE]]).map(first)
@@ -171,9 +196,13 @@ def rag_table(data) -> Table | None:
         out[f"RAG {lbl}"] = ix["rag"].reindex(keys).to_numpy()
         formats[f"surplus {lbl}"] = "pct_down"
     out = out.rename(columns={nc.AREA: "area code", "name": "planning area"})
-    return Table("Position of every planning area", out, formats,
-                 _suff_note(data) + " Places: net capacity; surplus: % of demand; before any "
-                 "new places (the plan's effect is on each area's page).")
+    return Table(
+        "Position of every planning area",
+        out,
+        formats,
+        _suff_note(data) + " Places: net capacity; surplus: % of demand; before any "
+        "new places (the plan's effect is on each area's page).",
+    )
 
 
 def area_year_table(data, area: str) -> Table | None:
@@ -188,21 +217,29 @@ def area_year_table(data, area: str) -> Table | None:
         return None
     yrs = rows[nc.YEAR].to_numpy(int)
     derived = data.history_derived(area)
-    out = pd.DataFrame({
-        "year": [fmt_year(y) + ((" (derived)" if derived else " (census)") if y <= base else "")
-                 for y in yrs],
-        "demand": rows["demand"].to_numpy(float),
-        "80% range": [f"{fmt_count(lo)}-{fmt_count(hi)}" if y > base else "-"
-                      for lo, hi, y in zip(rows["demand_lower"], rows["demand_upper"], yrs)],
-        "capacity": rows["capacity"].to_numpy(float),
-    })
+    out = pd.DataFrame(
+        {
+            "year": [
+                fmt_year(y) + ((" (derived)" if derived else " (census)") if y <= base else "")
+                for y in yrs
+            ],
+            "demand": rows["demand"].to_numpy(float),
+            "80% range": [
+                f"{fmt_count(lo)}-{fmt_count(hi)}" if y > base else "-"
+                for lo, hi, y in zip(rows["demand_lower"], rows["demand_upper"], yrs)
+            ],
+            "capacity": rows["capacity"].to_numpy(float),
+        }
+    )
     ba = data.before_after
     net_moved = None
     if ba is not None and not ba.empty and "capacity_after" in ba:
         b = ba[ba[nc.AREA] == area].set_index([nc.PHASE, nc.YEAR])
         ix = pd.MultiIndex.from_arrays([rows[nc.PHASE], rows[nc.YEAR]])
         after = b["capacity_after"].reindex(ix)
-        out["with plan"] = after.fillna(pd.Series(rows["capacity"].to_numpy(), index=after.index)).to_numpy(float)
+        out["with plan"] = after.fillna(
+            pd.Series(rows["capacity"].to_numpy(), index=after.index)
+        ).to_numpy(float)
         if "moved_in" in b and ((b["moved_in"] > 0) | (b["moved_out"] > 0)).any():
             # pupils the plan places here from neighbours, and of this area's next door
             # ([[plan.adjacency]]): the places left short with the plan count them
@@ -219,8 +256,17 @@ def area_year_table(data, area: str) -> Table | None:
             req = req + net_moved * (1 + float(data.meta["margin"]))
         out["short with plan"] = np.maximum(0.0, req - out["with plan"].to_numpy(float))
     out["RAG"] = rows["rag"].to_numpy()
-    fm = {c: "count" for c in ("demand", "capacity", "with plan", "short with plan",
-                               "placed here", "placed next door")}
+    fm = {
+        c: "count"
+        for c in (
+            "demand",
+            "capacity",
+            "with plan",
+            "short with plan",
+            "placed here",
+            "placed next door",
+        )
+    }
     fm["shortfall"] = "short"  # a red year is never shown 0 short
     fm["surplus %"] = "pct_down"
     # the definitions are given once, at the start of the planning areas chapter
@@ -228,20 +274,27 @@ def area_year_table(data, area: str) -> Table | None:
     # Shropshire trial: the same 700 characters under every one of 32 area tables)
     m = data.meta
     plan = "with plan" in out
-    note = (f"Required = demand x (1 + {fmt_pct(m['margin'])}); surplus %, shortfall and RAG "
-            + ("before the plan " if plan else "")
-            + "(surplus % rounded down; under one place short shows as <1); RAG: red short, "
-            f"amber surplus below {fmt_pct(m['target'])}, green {fmt_pct(m['target'])}-"
-            f"{fmt_pct(m['ceiling'])}, blue above {fmt_pct(m['ceiling'])}"
-            + (f"; 'with plan' once the {_rec(data)} projects open" if plan else "")
-            + ". Every column is defined at the start of section 4.")
+    note = (
+        f"Required = demand x (1 + {fmt_pct(m['margin'])}); surplus %, shortfall and RAG "
+        + ("before the plan " if plan else "")
+        + "(surplus % rounded down; under one place short shows as <1); RAG: red short, "
+        f"amber surplus below {fmt_pct(m['target'])}, green {fmt_pct(m['target'])}-"
+        f"{fmt_pct(m['ceiling'])}, blue above {fmt_pct(m['ceiling'])}"
+        + (f"; 'with plan' once the {_rec(data)} projects open" if plan else "")
+        + ". Every column is defined at the start of section 4."
+    )
     if net_moved is not None:
-        note += (" 'Placed here' / 'placed next door': pupils the plan places here from "
-                 "neighbouring areas, and of this area's in them (as the model definition "
-                 "allows); 'short "
-                 "with plan' counts them.")
+        note += (
+            " 'Placed here' / 'placed next door': pupils the plan places here from "
+            "neighbouring areas, and of this area's in them (as the model definition "
+            "allows); 'short "
+            "with plan' counts them."
+        )
     if derived:
-        note = (f"The {fmt_year(base)} row is derived from the authority's totals, not observed. " + note)
+        note = (
+            f"The {fmt_year(base)} row is derived from the authority's totals, not observed. "
+            + note
+        )
     return Table("Demand and places by year", out, fm, note)
 
 
@@ -255,60 +308,103 @@ def schools_table(data, area: str) -> Table:
     lo, hi = sch["ncy_min"].to_numpy(int), sch["ncy_max"].to_numpy(int)
     note = ""
     if sch["ncy_named"].any():
-        note = (" Year groups of high schools (Y9-Y13) from the area's three tiers"
-                if phase == "secondary" else
-                " Year groups of first, infant and junior schools from their names")
+        note = (
+            " Year groups of high schools (Y9-Y13) from the area's three tiers"
+            if phase == "secondary"
+            else " Year groups of first, infant and junior schools from their names"
+        )
         note += "; the capacity file gives only their phase."
-    plain_secondary = (phase == "secondary") & ~sch["ncy_named"].astype(bool) & (sch["ncy_min"] == 7) \
+    plain_secondary = (
+        (phase == "secondary")
+        & ~sch["ncy_named"].astype(bool)
+        & (sch["ncy_min"] == 7)
         & (sch["ncy_max"] == 13)
+    )
     if plain_secondary.any():
         # a Stoke-on-Trent trial: all 16 schools shown Y7-Y13, though the city's census has
         # 696 sixth-formers and two of them are 14-19 studio schools
-        note += (" Y7-Y13 is the capacity file's secondary phase, not each school's own range: "
-                 "the file does not say which schools have a sixth form or take pupils from "
-                 "Year 10 (an 11-16 school teaches Y7-Y11).")
-    out = pd.DataFrame({
-        "school": names.to_numpy(),
-        "year groups": [f"{nc.ncy_label(a)}-{nc.ncy_label(b)}" for a, b in zip(lo, hi)],
-        "capacity": sch[nc.CAPACITY].to_numpy(float),
-        "roll": sch["roll"].to_numpy(float) if "roll" in sch else np.nan,
-    }).sort_values("school").reset_index(drop=True)
+        note += (
+            " Y7-Y13 is the capacity file's secondary phase, not each school's own range: "
+            "the file does not say which schools have a sixth form or take pupils from "
+            "Year 10 (an 11-16 school teaches Y7-Y11)."
+        )
+    out = (
+        pd.DataFrame(
+            {
+                "school": names.to_numpy(),
+                "year groups": [f"{nc.ncy_label(a)}-{nc.ncy_label(b)}" for a, b in zip(lo, hi)],
+                "capacity": sch[nc.CAPACITY].to_numpy(float),
+                "roll": sch["roll"].to_numpy(float) if "roll" in sch else np.nan,
+            }
+        )
+        .sort_values("school")
+        .reset_index(drop=True)
+    )
     # a tidy capacity file's rows carry no source: its name, not "capacity file" (a Telford
     # and Wrekin trial)
-    src = (sorted(set(sch.get(nc.SOURCE, pd.Series(dtype=str)).astype(str)))
-           or [str((data.meta or {}).get("capacity_files") or "capacity file")])
-    return Table("Schools", out, {"capacity": "count", "roll": "count"},
-                 f"Net capacity ({phase} places) and pupils on roll: {', '.join(src)}.{note}")
+    src = sorted(set(sch.get(nc.SOURCE, pd.Series(dtype=str)).astype(str))) or [
+        str((data.meta or {}).get("capacity_files") or "capacity file")
+    ]
+    return Table(
+        "Schools",
+        out,
+        {"capacity": "count", "roll": "count"},
+        f"Net capacity ({phase} places) and pupils on roll: {', '.join(src)}.{note}",
+    )
 
 
 #: readable headers for plan columns in the report and the appendix
-PLAN_HEADERS = {"kind": "project", "cost_per_place": "cost per place",
-                "duration": "temp. (years)", "fill_years": "fills (years)",
-                "scheme": "part of scheme"}
+PLAN_HEADERS = {
+    "kind": "project",
+    "cost_per_place": "cost per place",
+    "duration": "temp. (years)",
+    "fill_years": "fills (years)",
+    "scheme": "part of scheme",
+}
 #: display formats of plan columns, by readable header
-PLAN_FORMATS = {"places": "count", "cost": "gbp_m", nc.YEAR: "year", "cost per place": "gbp",
-                "temp. (years)": "int", "fills (years)": "int"}
+PLAN_FORMATS = {
+    "places": "count",
+    "cost": "gbp_m",
+    nc.YEAR: "year",
+    "cost per place": "gbp",
+    "temp. (years)": "int",
+    "fills (years)": "int",
+}
 #: plan columns shown, in order
-PLAN_COLUMNS = (nc.PHASE, "kind", nc.YEAR, "places", "cost", "cost_per_place", "duration",
-                "fill_years", "scheme")
+PLAN_COLUMNS = (
+    nc.PHASE,
+    "kind",
+    nc.YEAR,
+    "places",
+    "cost",
+    "cost_per_place",
+    "duration",
+    "fill_years",
+    "scheme",
+)
 #: what the last two plan columns mean
-PLAN_NOTE = ("'temp. (years)': how long temporary places (bulge classes) stay, '-' for "
-             "permanent places.")
+PLAN_NOTE = (
+    "'temp. (years)': how long temporary places (bulge classes) stay, '-' for permanent places."
+)
 #: what the fill column means, added to PLAN_NOTE when a table has it
-FILL_NOTE = (" 'fills (years)': years over which the places come into use, one more entry "
-             "year group a year; '-': all in use from opening.")
+FILL_NOTE = (
+    " 'fills (years)': years over which the places come into use, one more entry "
+    "year group a year; '-': all in use from opening."
+)
 
 
 #: figures are rounded one by one, never forced to add up
 ROUNDING_NOTE = " Each figure is rounded on its own, so rows may not add up to the total exactly."
 
 #: the fill assumption of permanent expansions, stated where the report compares or lists them
-EXPANSION_NOTE = (" A permanent expansion's places count in full from its opening (its new "
-                  "classrooms can take pupils in any year group, as a school's net capacity "
-                  "counts them), a new school's one entry year group a year; an expansion that "
-                  "only raises the admission number fills one year group a year too, leaving "
-                  "its first years shorter than shown (officers can set its filling in the "
-                  "model and re-run the plan).")
+EXPANSION_NOTE = (
+    " A permanent expansion's places count in full from its opening (its new "
+    "classrooms can take pupils in any year group, as a school's net capacity "
+    "counts them), a new school's one entry year group a year; an expansion that "
+    "only raises the admission number fills one year group a year too, leaving "
+    "its first years shorter than shown (officers can set its filling in the "
+    "model and re-run the plan)."
+)
 
 
 def expansion_note(frame: pd.DataFrame | None) -> str:
@@ -317,7 +413,9 @@ def expansion_note(frame: pd.DataFrame | None) -> str:
     if frame is None or frame.empty or "kind" not in frame:
         return ""
     exp = frame["kind"].astype(str) == "permanent_expansion"
-    fill = frame["fill_years"].fillna(0) if "fill_years" in frame else pd.Series(0, index=frame.index)
+    fill = (
+        frame["fill_years"].fillna(0) if "fill_years" in frame else pd.Series(0, index=frame.index)
+    )
     return EXPANSION_NOTE if (exp & (fill == 0)).any() else ""
 
 
@@ -331,27 +429,35 @@ def _zero_as_missing(frame: pd.DataFrame, cols) -> pd.DataFrame:
 
 
 #: what the scheme column means, added when a table has it
-SCHEME_NOTE = (" 'part of scheme': the projects of one scheme are one build (a middle school's "
-               "primary and secondary places, say), built together in the same year; each row "
-               "is its part of the places and cost.")
+SCHEME_NOTE = (
+    " 'part of scheme': the projects of one scheme are one build (a middle school's "
+    "primary and secondary places, say), built together in the same year; each row "
+    "is its part of the places and cost."
+)
 
 
 def fill_note(frame: pd.DataFrame, fill: str = "fill_years") -> str:
     """:data:`FILL_NOTE` when the table shows a ``fill`` column with a value, else ""."""
-    return ((FILL_NOTE if fill in frame and frame[fill].notna().any() else "")
-            + (SCHEME_NOTE if "scheme" in frame else ""))
+    return (FILL_NOTE if fill in frame and frame[fill].notna().any() else "") + (
+        SCHEME_NOTE if "scheme" in frame else ""
+    )
 
 
 def plan_columns(p: pd.DataFrame, cols=PLAN_COLUMNS) -> pd.DataFrame:
     """The plan's ``cols`` that it has, with 0 durations as missing ('-'); ``fill_years``
     only when some build fills (0 = in full use from opening)."""
-    out = _zero_as_missing(p[[c for c in cols if c in p]].reset_index(drop=True),
-                           ("duration", "fill_years"))
+    out = _zero_as_missing(
+        p[[c for c in cols if c in p]].reset_index(drop=True), ("duration", "fill_years")
+    )
     if "fill_years" in out and out["fill_years"].isna().all():
         out = out.drop(columns="fill_years")
     if "scheme" in out:
         sc = out["scheme"].fillna("").astype(str)
-        out = out.drop(columns="scheme") if (sc == "").all() else out.assign(scheme=sc.replace("", "-"))
+        out = (
+            out.drop(columns="scheme")
+            if (sc == "").all()
+            else out.assign(scheme=sc.replace("", "-"))
+        )
     return out
 
 
@@ -360,9 +466,13 @@ def plan_table(data) -> Table | None:
     if p is None or p.empty:
         return None
     code = p[nc.AREA].astype(str)
-    out = pd.DataFrame({"planning area": code.map(data.area_name).to_numpy(),
-                        # an authority-wide project's code is the authority's, in its name
-                        "code": code.where(code != data.meta.get("authority"), "-").to_numpy()})
+    out = pd.DataFrame(
+        {
+            "planning area": code.map(data.area_name).to_numpy(),
+            # an authority-wide project's code is the authority's, in its name
+            "code": code.where(code != data.meta.get("authority"), "-").to_numpy(),
+        }
+    )
     cols = plan_columns(p)
     if "kind" in cols:
         # as the report prints it ("bulge class"), in the appendix too (a trial found the
@@ -377,21 +487,40 @@ def plan_table(data) -> Table | None:
     if moves is not None and len(moves) and nc.PHASE in p:
         # the places a build serves may be a neighbour's pupils: say so on its row
         ba = data.before_after
-        peak = (ba.groupby([ba[nc.AREA].astype(str), ba[nc.PHASE]])[["moved_in", "moved_out"]].max()
-                .reindex(pd.MultiIndex.from_arrays([code, p[nc.PHASE]])).fillna(0.0))
+        peak = (
+            ba.groupby([ba[nc.AREA].astype(str), ba[nc.PHASE]])[["moved_in", "moved_out"]]
+            .max()
+            .reindex(pd.MultiIndex.from_arrays([code, p[nc.PHASE]]))
+            .fillna(0.0)
+        )
         out["pupils placed here from neighbours (most a year)"] = peak["moved_in"].to_numpy(float)
         out["own pupils placed next door (most a year)"] = peak["moved_out"].to_numpy(float)
-        fm.update({"pupils placed here from neighbours (most a year)": "count",
-                   "own pupils placed next door (most a year)": "count"})
-        note = (" 'Pupils placed here from neighbours' and 'own pupils placed next door': the "
-                "most in one year of the plan (as the model definition allows; by area and year in the "
-                "sheet Pupils placed next door).")
+        fm.update(
+            {
+                "pupils placed here from neighbours (most a year)": "count",
+                "own pupils placed next door (most a year)": "count",
+            }
+        )
+        note = (
+            " 'Pupils placed here from neighbours' and 'own pupils placed next door': the "
+            "most in one year of the plan (as the model definition allows; by area and year in the "
+            "sheet Pupils placed next door)."
+        )
     out = out.sort_values([nc.YEAR, "planning area"]).reset_index(drop=True)
-    title = "Proposed projects" if getattr(data, "approval_withheld", None) else "Recommended projects"
-    return Table(title, out.rename(columns=PLAN_HEADERS), fm,
-                 "Costs in GBP at the cost per place set in the model definition's plan "
-                 "(see Assumptions); places open in September of the year shown; " + PLAN_NOTE
-                 + fill_note(cols) + expansion_note(p) + note)
+    title = (
+        "Proposed projects" if getattr(data, "approval_withheld", None) else "Recommended projects"
+    )
+    return Table(
+        title,
+        out.rename(columns=PLAN_HEADERS),
+        fm,
+        "Costs in GBP at the cost per place set in the model definition's plan "
+        "(see Assumptions); places open in September of the year shown; "
+        + PLAN_NOTE
+        + fill_note(cols)
+        + expansion_note(p)
+        + note,
+    )
 
 
 def moves_table(data) -> Table | None:
@@ -400,21 +529,28 @@ def moves_table(data) -> Table | None:
     m = getattr(data, "moves", None)
     if m is None or m.empty:
         return None
-    out = pd.DataFrame({
-        "from area": m["from_area"].astype(str).map(data.area_name).to_numpy(),
-        "from code": m["from_area"].astype(str).to_numpy(),
-        "placed in": m["to_area"].astype(str).map(data.area_name).to_numpy(),
-        "placed in code": m["to_area"].astype(str).to_numpy(),
-        nc.PHASE: m[nc.PHASE].to_numpy(), nc.YEAR: m[nc.YEAR].to_numpy(),
-        "pupils": m["pupils"].to_numpy(float),
-        "cost per pupil": m["cost_per_pupil"].to_numpy(float),
-        "cost": m["cost"].to_numpy(float)})
-    return Table("Pupils placed next door", out,
-                 {"pupils": "count", "cost per pupil": "gbp", "cost": "gbp", nc.YEAR: "year"},
-                 "Pupils of one planning area the plan places in a neighbouring one "
-                 "(as the model definition allows), by year; cost = pupils x the model's cost per pupil a "
-                 "year (revenue, not in the capital programme). Their sums by area are the "
-                 "columns moved_out and moved_in of the sheet Before and after.")
+    out = pd.DataFrame(
+        {
+            "from area": m["from_area"].astype(str).map(data.area_name).to_numpy(),
+            "from code": m["from_area"].astype(str).to_numpy(),
+            "placed in": m["to_area"].astype(str).map(data.area_name).to_numpy(),
+            "placed in code": m["to_area"].astype(str).to_numpy(),
+            nc.PHASE: m[nc.PHASE].to_numpy(),
+            nc.YEAR: m[nc.YEAR].to_numpy(),
+            "pupils": m["pupils"].to_numpy(float),
+            "cost per pupil": m["cost_per_pupil"].to_numpy(float),
+            "cost": m["cost"].to_numpy(float),
+        }
+    )
+    return Table(
+        "Pupils placed next door",
+        out,
+        {"pupils": "count", "cost per pupil": "gbp", "cost": "gbp", nc.YEAR: "year"},
+        "Pupils of one planning area the plan places in a neighbouring one "
+        "(as the model definition allows), by year; cost = pupils x the model's cost per pupil a "
+        "year (revenue, not in the capital programme). Their sums by area are the "
+        "columns moved_out and moved_in of the sheet Before and after.",
+    )
 
 
 def capital_programme(data) -> Table | None:
@@ -430,16 +566,22 @@ def capital_programme(data) -> Table | None:
     if p is None or p.empty:
         return None
     bulge, other = temporary_masks(p)
-    p = p.assign(permanent=p["places"].where(~(bulge | other), 0.0),
-                 temporary=p["places"].where(bulge | other, 0.0))
+    p = p.assign(
+        permanent=p["places"].where(~(bulge | other), 0.0),
+        temporary=p["places"].where(bulge | other, 0.0),
+    )
     phase = nc.PHASE if nc.PHASE in p else None
     keys = [nc.YEAR] + ([phase] if phase else [])
     g = p.groupby(keys, as_index=False, sort=True)[["permanent", "temporary", "cost"]].sum()
     if phase:
-        wide = g.pivot_table(index=nc.YEAR, columns=phase, values="cost", aggfunc="sum", fill_value=0.0)
+        wide = g.pivot_table(
+            index=nc.YEAR, columns=phase, values="cost", aggfunc="sum", fill_value=0.0
+        )
         # "secondary cost", not "cost secondary" (a Stoke-on-Trent trial's heading)
-        wide.columns = [f"{ {'special': 'special school'}.get(str(c), str(c).replace('_', ' ')) } cost"
-                        for c in wide.columns]
+        wide.columns = [
+            f"{ {'special': 'special school'}.get(str(c), str(c).replace('_', ' ')) } cost"
+            for c in wide.columns
+        ]
         wide["total cost"] = wide.sum(axis=1)
         by_year = g.groupby(nc.YEAR)
         wide["permanent places"] = by_year["permanent"].sum()
@@ -458,25 +600,39 @@ def capital_programme(data) -> Table | None:
     out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
     out.loc[out.index[-1], nc.YEAR] = "total"
     # spend is assumed in the financial year (April-March) in which the places open
-    fy = [f"{y}-{(y + 1) % 100:02d}" if isinstance(y, (int, np.integer)) else "" for y in out[nc.YEAR]]
+    fy = [
+        f"{y}-{(y + 1) % 100:02d}" if isinstance(y, (int, np.integer)) else "" for y in out[nc.YEAR]
+    ]
     out[nc.YEAR] = [fmt_year(y) if isinstance(y, (int, np.integer)) else y for y in out[nc.YEAR]]
     out.insert(1, "spend in financial year", fy)
-    interim = ("; interim places hired a year at a time count once here, in the year they "
-               "are first hired" if other.any() else "")
-    filling = p["fill_years"].fillna(0) > 0 if "fill_years" in p else pd.Series(False, index=p.index)
-    fills = ("; a new school's places come into use one year group a year (the plan table's "
-             "fill column)" if filling.any() else "")
-    return Table("Capital programme by year", out, fm,
-                 "Year = academic year in which the places open (September). Spend is assumed "
-                 "in the financial year (April to March) in which they open, i.e. building "
-                 "over the spring and summer before the September opening; a new school or "
-                 "a large expansion spends over its lead time before that, so its spend starts "
-                 "earlier than shown. Places are each project's full size in its opening "
-                 "year" + (fills if fills else "") + interim + ". Costs are each option's own cost per "
-                 "place, as its source gives it (appendix, sheet Options), not re-based to one "
-                 "price year, with no inflation, contingency or site costs and no funding source: "
-                 "an indicative programme, from which a funded, profiled programme is to be "
-                 f"drawn up. Figures from the plan's {_rec(data)} projects.")
+    interim = (
+        "; interim places hired a year at a time count once here, in the year they are first hired"
+        if other.any()
+        else ""
+    )
+    filling = (
+        p["fill_years"].fillna(0) > 0 if "fill_years" in p else pd.Series(False, index=p.index)
+    )
+    fills = (
+        "; a new school's places come into use one year group a year (the plan table's fill column)"
+        if filling.any()
+        else ""
+    )
+    return Table(
+        "Capital programme by year",
+        out,
+        fm,
+        "Year = academic year in which the places open (September). Spend is assumed "
+        "in the financial year (April to March) in which they open, i.e. building "
+        "over the spring and summer before the September opening; a new school or "
+        "a large expansion spends over its lead time before that, so its spend starts "
+        "earlier than shown. Places are each project's full size in its opening "
+        "year" + (fills if fills else "") + interim + ". Costs are each option's own cost per "
+        "place, as its source gives it (appendix, sheet Options), not re-based to one "
+        "price year, with no inflation, contingency or site costs and no funding source: "
+        "an indicative programme, from which a funded, profiled programme is to be "
+        f"drawn up. Figures from the plan's {_rec(data)} projects.",
+    )
 
 
 def options_table(data, area: str) -> Table | None:
@@ -484,31 +640,53 @@ def options_table(data, area: str) -> Table | None:
     mine = _area_options(data, area)
     if mine is None or mine.empty:
         return None
-    chosen = set(data.plan["option"].astype(str)) if data.plan is not None and len(data.plan) else set()
+    chosen = (
+        set(data.plan["option"].astype(str)) if data.plan is not None and len(data.plan) else set()
+    )
     name = "option" if "option" in mine else mine.columns[0]
-    out = pd.DataFrame({"option": mine["kind"].astype(str).str.replace("_", " ").to_numpy()
-                        if "kind" in mine else mine[name].astype(str).to_numpy()})
-    for src, dst, _f in (("places", "places per module", "count"),
-                        ("cost_per_module", "cost per module", "gbp_m"),
-                        ("cost_per_place", "cost per place", "gbp"),
-                        ("earliest_year", "earliest opening", "year"),
-                        ("duration", "temporary (years)", "int"),
-                        ("fill_years", "fills (years)", "int")):
+    out = pd.DataFrame(
+        {
+            "option": mine["kind"].astype(str).str.replace("_", " ").to_numpy()
+            if "kind" in mine
+            else mine[name].astype(str).to_numpy()
+        }
+    )
+    for src, dst, _f in (
+        ("places", "places per module", "count"),
+        ("cost_per_module", "cost per module", "gbp_m"),
+        ("cost_per_place", "cost per place", "gbp"),
+        ("earliest_year", "earliest opening", "year"),
+        ("duration", "temporary (years)", "int"),
+        ("fill_years", "fills (years)", "int"),
+    ):
         if src in mine:
             out[dst] = mine[src].to_numpy()
     out = _zero_as_missing(out, ("temporary (years)", "fills (years)"))
     out["chosen"] = mine[name].astype(str).isin(chosen).to_numpy()
-    fm = {"places per module": "count", "cost per module": "gbp_m", "cost per place": "gbp",
-          "earliest opening": "year", "temporary (years)": "int", "fills (years)": "int",
-          "chosen": "bool"}
-    return Table("Options considered", out, fm,
-                 "The optimiser's catalogue for this area: cost per place and lead times from the "
-                 "model definition's plan (DfE scorecard cost benchmarks unless stated"
-                 + (": the DfE's regional figures, the same for every authority of the region"
-                    if "source" in mine and mine["source"].astype(str).str.contains(
-                        "a regional figure", regex=False).any() else "")
-                 + "); full detail in the appendix, sheet Options."
-                 + fill_note(out, "fills (years)"))
+    fm = {
+        "places per module": "count",
+        "cost per module": "gbp_m",
+        "cost per place": "gbp",
+        "earliest opening": "year",
+        "temporary (years)": "int",
+        "fills (years)": "int",
+        "chosen": "bool",
+    }
+    return Table(
+        "Options considered",
+        out,
+        fm,
+        "The optimiser's catalogue for this area: cost per place and lead times from the "
+        "model definition's plan (DfE scorecard cost benchmarks unless stated"
+        + (
+            ": the DfE's regional figures, the same for every authority of the region"
+            if "source" in mine
+            and mine["source"].astype(str).str.contains("a regional figure", regex=False).any()
+            else ""
+        )
+        + "); full detail in the appendix, sheet Options."
+        + fill_note(out, "fills (years)"),
+    )
 
 
 def _option_letters(n: int) -> list[str]:
@@ -522,37 +700,60 @@ def key_decision_table(data) -> Table | None:
         return None
     t = k["table"]
     q = k.get("quantile", 0.8)
-    out = pd.DataFrame({
-        "": _option_letters(len(t)),
-        "option": t["option"].astype(str).str.replace("_", " ")
-        .str.replace("recommended plan: ", f"{_rec(data)} plan: ", regex=False).to_numpy(),
-        "places": t["places"].to_numpy(float),
-        "cost": t["cost"].to_numpy(float),
-        "cost per place": t["cost_per_place"].to_numpy(float),
-        "opens": t["opens"].to_numpy(float),
-        "years (if temp.)": t["temporary (years)"].to_numpy(float),
-        "most short": t["max shortfall (central)"].to_numpy(float),
-    })
+    out = pd.DataFrame(
+        {
+            "": _option_letters(len(t)),
+            "option": t["option"]
+            .astype(str)
+            .str.replace("_", " ")
+            .str.replace("recommended plan: ", f"{_rec(data)} plan: ", regex=False)
+            .to_numpy(),
+            "places": t["places"].to_numpy(float),
+            "cost": t["cost"].to_numpy(float),
+            "cost per place": t["cost_per_place"].to_numpy(float),
+            "opens": t["opens"].to_numpy(float),
+            "years (if temp.)": t["temporary (years)"].to_numpy(float),
+            "most short": t["max shortfall (central)"].to_numpy(float),
+        }
+    )
     if "max shortfall (stress)" in t:
         out[f"most short, P{int(round(q * 100))}"] = t["max shortfall (stress)"].to_numpy(float)
     # "in plan", not "rec.": the plan is only proposed while its approval is withheld
     out["in plan"] = t["recommended"].to_numpy()
-    fm = {"places": "count", "cost": "gbp_m", "cost per place": "gbp", "opens": "year",
-          "years (if temp.)": "int", "in plan": "bool"}
+    fm = {
+        "places": "count",
+        "cost": "gbp_m",
+        "cost per place": "gbp",
+        "opens": "year",
+        "years (if temp.)": "int",
+        "in plan": "bool",
+    }
     fm.update({c: "count" for c in out.columns if c.startswith("most short")})
     # an option opening after the forecast's last year changes no year the table counts (a
     # 5-year horizon: the new school of September 2028 showed the whole shortfall left)
-    last = (int(data.sufficiency[nc.YEAR].max())
-            if data.sufficiency is not None and len(data.sufficiency) else None)
-    late = ([letter for letter, y in zip(out[""], out["opens"]) if np.isfinite(y) and y > last]
-            if last is not None else [])
-    after = (f" {joined(late)} open{'s' if len(late) == 1 else ''} after "
-             f"{fmt_year(last)}, the forecast's last year: {'its' if len(late) == 1 else 'their'} "
-             "'most short' is that of doing nothing because the forecast ends before "
-             f"{'it opens' if len(late) == 1 else 'they open'}, not because "
-             f"{'it' if len(late) == 1 else 'they'} would not help." if late else "")
+    last = (
+        int(data.sufficiency[nc.YEAR].max())
+        if data.sufficiency is not None and len(data.sufficiency)
+        else None
+    )
+    late = (
+        [letter for letter, y in zip(out[""], out["opens"]) if np.isfinite(y) and y > last]
+        if last is not None
+        else []
+    )
+    after = (
+        f" {joined(late)} open{'s' if len(late) == 1 else ''} after "
+        f"{fmt_year(last)}, the forecast's last year: {'its' if len(late) == 1 else 'their'} "
+        "'most short' is that of doing nothing because the forecast ends before "
+        f"{'it opens' if len(late) == 1 else 'they open'}, not because "
+        f"{'it' if len(late) == 1 else 'they'} would not help."
+        if late
+        else ""
+    )
     return Table(
-        f"Options appraisal: {area_phase(k['area_name'], k['phase'])} places", out, fm,
+        f"Options appraisal: {area_phase(k['area_name'], k['phase'])} places",
+        out,
+        fm,
         f"Shortfall left = max(0, demand x (1 + {fmt_pct(data.meta['margin'])}) - (capacity + the "
         f"option's places while open)), per year; each option on its own (one module of places, "
         f"at its earliest opening), the {_rec(data)} plan as chosen ('in plan': the options it "
@@ -561,7 +762,8 @@ def key_decision_table(data) -> Table | None:
         f"from the earliest opening of any option (earlier shortfalls are the same whatever is "
         f"chosen; see the table by year); 'P{int(round(q * 100))}' uses the "
         f"{int(round(q * 100))}th percentile of forecast demand instead of the central forecast."
-        + after + expansion_note(_area_options(data, k.get("area"))),
+        + after
+        + expansion_note(_area_options(data, k.get("area"))),
     )
 
 
@@ -584,8 +786,12 @@ def key_decision_years(data) -> Table | None:
     out = pd.DataFrame({"year": [c.replace("shortfall ", "") for c in cols]})
     for letter, (_, row) in zip(letters, t.iterrows()):
         out[letter] = row[cols].to_numpy(float)
-    return Table("Shortfall left by each option, by year (places)", out,
-                 {c: "count" for c in letters}, "Options A, B, ... as in the table above.")
+    return Table(
+        "Shortfall left by each option, by year (places)",
+        out,
+        {c: "count" for c in letters},
+        "Options A, B, ... as in the table above.",
+    )
 
 
 #: the accuracy table's columns as printed: ReportData.accuracy column -> header
@@ -606,21 +812,49 @@ ACCURACY_HEADERS = {
     "scorecard_edition": "scorecard edition",
 }
 _ACCURACY_FORMATS = {
-    "phase": "text", "years ahead": "int", "origin (last census used)": "year",
-    "target year": "year", "this engine: forecast": "count", "outcome (census)": "count",
-    "80% range: lower": "count", "80% range: upper": "count", "this engine": "pct_signed2",
+    "phase": "text",
+    "years ahead": "int",
+    "origin (last census used)": "year",
+    "target year": "year",
+    "this engine: forecast": "count",
+    "outcome (census)": "count",
+    "80% range: lower": "count",
+    "80% range: upper": "count",
+    "this engine": "pct_signed2",
     "last year carried forward": "pct_signed2",
     "plain cohort survival (3-year means)": "pct_signed2",
     "the Council's own (DfE scorecard)": "pct_signed2",
-    "outcome inside this engine's 80% range": "yes_no", "scorecard edition": "int",
+    "outcome inside this engine's 80% range": "yes_no",
+    "scorecard edition": "int",
 }
 #: columns of the report's table (the appendix sheet has them all)
-_ACCURACY_PRINTED = (nc.PHASE, "horizon", "target_year", "pct_error", "pct_error_last",
-                     "pct_error_cohort3", "authority_error", "inside80")
+_ACCURACY_PRINTED = (
+    nc.PHASE,
+    "horizon",
+    "target_year",
+    "pct_error",
+    "pct_error_last",
+    "pct_error_cohort3",
+    "authority_error",
+    "inside80",
+)
 #: the appendix sheet's columns, in order
-_ACCURACY_SHEET = (nc.PHASE, "horizon", "origin", "target_year", "forecast", "actual",
-                   "lower80", "upper80", "pct_error", "pct_error_last", "pct_error_cohort3",
-                   "authority_error", "inside80", "scorecard_edition")
+_ACCURACY_SHEET = (
+    nc.PHASE,
+    "horizon",
+    "origin",
+    "target_year",
+    "forecast",
+    "actual",
+    "lower80",
+    "upper80",
+    "pct_error",
+    "pct_error_last",
+    "pct_error_cohort3",
+    "authority_error",
+    "inside80",
+    "scorecard_edition",
+)
 
 
 def _accuracy(data, columns, title: str) -> Table | None:
@@ -636,8 +870,9 @@ def accuracy_table(data) -> Table | None:
     """The accuracy record: one row per phase, years ahead and target year, with this
     engine's backtest error, both baselines', the Council's own published error and whether
     the outcome fell inside the engine's 80% range; the note gives every figure's source."""
-    return _accuracy(data, _ACCURACY_PRINTED,
-                     "Forecast accuracy: signed error (forecast - actual) / actual")
+    return _accuracy(
+        data, _ACCURACY_PRINTED, "Forecast accuracy: signed error (forecast - actual) / actual"
+    )
 
 
 def accuracy_sheet(data) -> Table | None:
@@ -654,22 +889,29 @@ def published_table(data) -> Table | None:
     cur = published_latest(data)
     edition = int(cur["edition"].max())
     latest = nc.academic_year_label(int(cur[nc.YEAR].iloc[0]))
-    out = c.rename(columns={"primary": "primary: this report",
-                            "primary_council": "primary: Council (DfE)",
-                            "secondary": "secondary: this report",
-                            "secondary_council": "secondary: Council (DfE)",
-                            "source": "scorecard column"})
+    out = c.rename(
+        columns={
+            "primary": "primary: this report",
+            "primary_council": "primary: Council (DfE)",
+            "secondary": "secondary: this report",
+            "secondary_council": "secondary: Council (DfE)",
+            "source": "scorecard column",
+        }
+    )
     fm = {col: "count" for col in out.columns if ":" in col}
     fm.update({nc.YEAR: "year", "scorecard column": "code"})
     return Table(
-        "Places: this report and the Council's own return to the DfE", out, fm,
+        "Places: this report and the Council's own return to the DfE",
+        out,
+        fm,
         f"Council: the DfE school places scorecard, {edition} edition (SCAP year {latest}), as "
         "published: places still needed are the DfE's estimate after the Council's planned "
         "places; before any new places = the two added (an upper bound). This report: the sum "
         "over planning areas of the pupils forecast above the places there (central forecast, "
         f"no margin), before and after the {_rec(data)} plan; places planned = the plan's places "
         "opening in or before that year. Its places are the capacity in the data (see "
-        "Method); places created since are not in them. Secondary places here serve Y7-Y13.")
+        "Method); places created since are not in them. Secondary places here serve Y7-Y13.",
+    )
 
 
 def _with_range(v: float, lo: float, hi: float) -> str:
@@ -679,8 +921,15 @@ def _with_range(v: float, lo: float, hi: float) -> str:
     return f"{fmt_count(v)} ({fmt_count(lo)}-{fmt_count(hi)})"
 
 
-def _milestone_table(frame: pd.DataFrame, key: str, labels: dict, years: list[int],
-                     supply: str, total_label: str, year_label) -> pd.DataFrame:
+def _milestone_table(
+    frame: pd.DataFrame,
+    key: str,
+    labels: dict,
+    years: list[int],
+    supply: str,
+    total_label: str,
+    year_label,
+) -> pd.DataFrame:
     """Rows: each group of ``key`` (in ``labels`` order) and their total; columns: places with
     80% range at each of ``years``, ``supply`` and the shortfall in the last year."""
     vals = ["places", "places_lower", "places_upper", supply, "shortfall"]
@@ -689,12 +938,17 @@ def _milestone_table(frame: pd.DataFrame, key: str, labels: dict, years: list[in
     groups += sorted(set(g.index.get_level_values(0)) - set(groups))
     tot = frame.groupby(nc.YEAR)[vals].sum(min_count=1)
     rows = []
-    for name, part in [(labels.get(k, str(k)), g.xs(k, level=0)) for k in groups] + [(total_label, tot)]:
+    for name, part in [(labels.get(k, str(k)), g.xs(k, level=0)) for k in groups] + [
+        (total_label, tot)
+    ]:
         row = {"age group": name}
         for y in years:
             r = part.loc[y] if y in part.index else None
-            row[year_label(y)] = (None if r is None else
-                                  _with_range(r["places"], r["places_lower"], r["places_upper"]))
+            row[year_label(y)] = (
+                None
+                if r is None
+                else _with_range(r["places"], r["places_lower"], r["places_upper"])
+            )
         last = part.loc[years[-1]] if years[-1] in part.index else None
         row[supply] = None if last is None else last[supply]
         row[f"short {fmt_year(years[-1])}"] = None if last is None else last["shortfall"]
@@ -716,18 +970,28 @@ def send_table(data) -> Table | None:
     last = int(s[nc.YEAR].max())
     years = sorted({y0, min(y0 + 5, last), last})
     actual = set(s.loc[s[nc.KIND] == "actual", nc.YEAR].astype(int))
-    out = _milestone_table(s[s[nc.YEAR].isin(years)], nc.PHASE, SEND_PHASE_LABELS, years,
-                           nc.CAPACITY, "all special school places",
-                           lambda y: fmt_year(y) + (" (actual)" if y in actual else ""))
+    out = _milestone_table(
+        s[s[nc.YEAR].isin(years)],
+        nc.PHASE,
+        SEND_PHASE_LABELS,
+        years,
+        nc.CAPACITY,
+        "all special school places",
+        lambda y: fmt_year(y) + (" (actual)" if y in actual else ""),
+    )
     fm = {c: "range" for c in out.columns[1:-2]}
     fm.update({nc.CAPACITY: "count", f"short {fmt_year(last)}": "count"})
     title = "Special school places needed" + (f" ('{scen}' scenario)" if scen else "")
-    return Table(title, out, fm,
-                 "Children and young people with EHC plans x the share placed in special schools "
-                 "(state-funded, independent and non-maintained), by age group; 80% range in "
-                 "brackets (the total adds the age groups' ranges). Short = places needed beyond "
-                 "capacity, counted by age group, no margin. Every year and scenario: appendix, "
-                 "sheet SEND." + ROUNDING_NOTE)
+    return Table(
+        title,
+        out,
+        fm,
+        "Children and young people with EHC plans x the share placed in special schools "
+        "(state-funded, independent and non-maintained), by age group; 80% range in "
+        "brackets (the total adds the age groups' ranges). Short = places needed beyond "
+        "capacity, counted by age group, no margin. Every year and scenario: appendix, "
+        "sheet SEND." + ROUNDING_NOTE,
+    )
 
 
 def send_scenarios_table(data) -> Table | None:
@@ -743,17 +1007,23 @@ def send_scenarios_table(data) -> Table | None:
     g = s.groupby(["scenario", nc.YEAR])[["places", nc.CAPACITY, "shortfall"]].sum(min_count=1)
     rows = []
     for n in names:
-        rows.append({
-            "scenario": n + (" (central)" if n == central else ""),
-            "assumption": SCENARIO_TEXT.get(n, ""),
-            f"places {fmt_year(mid)}": g.loc[(n, mid), "places"],
-            f"places {fmt_year(last)}": g.loc[(n, last), "places"],
-            f"short {fmt_year(last)}": g.loc[(n, last), "shortfall"],
-        })
+        rows.append(
+            {
+                "scenario": n + (" (central)" if n == central else ""),
+                "assumption": SCENARIO_TEXT.get(n, ""),
+                f"places {fmt_year(mid)}": g.loc[(n, mid), "places"],
+                f"places {fmt_year(last)}": g.loc[(n, last), "places"],
+                f"short {fmt_year(last)}": g.loc[(n, last), "shortfall"],
+            }
+        )
     out = pd.DataFrame(rows)
     fm = {c: "count" for c in out.columns if c.startswith(("places", "short"))}
-    return Table("Special school places by scenario", out, fm,
-                 "Short = places needed beyond capacity, counted by age group, no margin.")
+    return Table(
+        "Special school places by scenario",
+        out,
+        fm,
+        "Short = places needed beyond capacity, counted by age group, no margin.",
+    )
 
 
 def early_years_table(data) -> Table | None:
@@ -768,15 +1038,20 @@ def early_years_table(data) -> Table | None:
         return None
     last = int(e[nc.YEAR].max())
     years = sorted({base, min(base + 5, last), last})
-    out = _milestone_table(e[e[nc.YEAR].isin(years)], "age", AGE_LABELS, years, "supply",
-                           "all funded places", fmt_year)
+    out = _milestone_table(
+        e[e[nc.YEAR].isin(years)], "age", AGE_LABELS, years, "supply", "all funded places", fmt_year
+    )
     fm = {c: "range" for c in out.columns[1:-2]}
     fm.update({"supply": "count", f"short {fmt_year(last)}": "count"})
-    return Table("Funded early years places needed (full-time equivalent)", out, fm,
-                 "Eligible children x take-up x funded hours / hours of a full-time place; 80% "
-                 "range in brackets (the total adds the age groups' ranges). Short = places "
-                 "needed beyond supply, counted by planning area and age group, no margin. Every "
-                 "year and area: appendix, sheet Early years." + ROUNDING_NOTE)
+    return Table(
+        "Funded early years places needed (full-time equivalent)",
+        out,
+        fm,
+        "Eligible children x take-up x funded hours / hours of a full-time place; 80% "
+        "range in brackets (the total adds the age groups' ranges). Short = places "
+        "needed beyond supply, counted by planning area and age group, no margin. Every "
+        "year and area: appendix, sheet Early years." + ROUNDING_NOTE,
+    )
 
 
 def appendix_tables(data) -> dict[str, Table]:
@@ -784,37 +1059,63 @@ def appendix_tables(data) -> dict[str, Table]:
     t: dict[str, Table] = {}
     if data.forecast is not None:
         f = data.forecast.copy()
-        fm = {c: "count" for c in f.columns if c.startswith(nc.PUPILS) or c in ("cohort", "housing")}
+        fm = {
+            c: "count" for c in f.columns if c.startswith(nc.PUPILS) or c in ("cohort", "housing")
+        }
         t["Forecast by year group"] = Table(
-            "Pupils by planning area, year group and year", f, fm,
+            "Pupils by planning area, year group and year",
+            f,
+            fm,
             "kind: actual/derived history, forecast beyond the base year; pupils_lower/upper "
-            "= 80% interval, *_95 = 95% interval.")
+            "= 80% interval, *_95 = 95% interval.",
+        )
     if data.demand is not None:
         fm = {c: "count" for c in data.demand.columns if c.startswith("demand")}
-        t["Demand by phase"] = Table("Demand by planning area and phase of places", data.demand, fm,
-                                     "Sum of DfE phases served by each phase of places.")
-    t["Capacity"] = Table("School capacity", data.schools_named,
-                          {nc.CAPACITY: "count", "roll": "count"},
-                          "DfE SCAP school capacity; year groups of first, infant and junior "
-                          "schools from their names (ncy_named), as the area pages give them.")
+        t["Demand by phase"] = Table(
+            "Demand by planning area and phase of places",
+            data.demand,
+            fm,
+            "Sum of DfE phases served by each phase of places.",
+        )
+    t["Capacity"] = Table(
+        "School capacity",
+        data.schools_named,
+        {nc.CAPACITY: "count", "roll": "count"},
+        "DfE SCAP school capacity; year groups of first, infant and junior "
+        "schools from their names (ncy_named), as the area pages give them.",
+    )
     if data.sufficiency is not None:
-        fm = {c: "count" for c in ("demand", "demand_lower", "demand_upper", "capacity",
-                                   "surplus", "required", "shortfall")}
+        fm = {
+            c: "count"
+            for c in (
+                "demand",
+                "demand_lower",
+                "demand_upper",
+                "capacity",
+                "surplus",
+                "required",
+                "shortfall",
+            )
+        }
         fm["surplus_pct"] = "pct_down"
-        t["Surplus and shortfall"] = Table("Surplus and shortfall", data.sufficiency, fm,
-                                           _suff_note(data))
-    for name, fn in (("Plan", plan_table), ("Capital programme", capital_programme),
-                     ("Pupils placed next door", moves_table)):
+        t["Surplus and shortfall"] = Table(
+            "Surplus and shortfall", data.sufficiency, fm, _suff_note(data)
+        )
+    for name, fn in (
+        ("Plan", plan_table),
+        ("Capital programme", capital_programme),
+        ("Pupils placed next door", moves_table),
+    ):
         tab = fn(data)
         if tab is not None:
             t[name] = tab
     if data.before_after is not None:
-        fm = {c: "count" for c in data.before_after.columns
-              if c not in (nc.AREA, nc.PHASE, nc.YEAR)}
+        fm = {
+            c: "count" for c in data.before_after.columns if c not in (nc.AREA, nc.PHASE, nc.YEAR)
+        }
         # a fraction (-0.12), not places: as a count Excel showed it as "-0"
         fm.update({c: "pct_down" for c in fm if "pct" in c})
-        t["Before and after"] = Table("Places before and after the plan", data.before_after,
-                                      fm, "")
+        t["Before and after"] = Table("Places before and after the plan", data.before_after, fm, "")
     binding = getattr(data, "binding", None)
     if binding is not None and not binding.empty:
         b = binding.copy()
@@ -824,33 +1125,56 @@ def appendix_tables(data) -> dict[str, Table]:
             kind = dict(zip(data.options["option"], data.options["kind"]))
             b["option"] = [
                 f"{str(kind[o]).replace('_', ' ')} ({data.area_name(o.split(':', 1)[0])})"
-                if o in kind and re.match(r"^[A-Z]?\d+:", str(o)) else o for o in b["option"]]
+                if o in kind and re.match(r"^[A-Z]?\d+:", str(o))
+                else o
+                for o in b["option"]
+            ]
         t["Binding constraints"] = Table(
-            "What stopped the plan doing more or sooner", b, {},
+            "What stopped the plan doing more or sooner",
+            b,
+            {},
             "family: sufficiency (the minimum margin is met exactly, or a shortfall is left, in "
             "that area and year: the places the plan had to find), lead_time (an option cannot "
             "open before its earliest year; 'short N place-years before' = the shortfall left "
             "in the years before it could open), module_limit (the most modules allowed a year, "
-            "or in all), budget (the capital budget is spent).")
+            "or in all), budget (the capital budget is spent).",
+        )
     if data.options is not None:
-        t["Options"] = Table("Options considered", data.options,
-                             {c: "gbp" for c in data.options.columns
-                              if "cost" in c or c == "revenue_per_place"}, "")
+        t["Options"] = Table(
+            "Options considered",
+            data.options,
+            {c: "gbp" for c in data.options.columns if "cost" in c or c == "revenue_per_place"},
+            "",
+        )
     if data.key_decision is not None and data.key_decision.get("table") is not None:
         kt = data.key_decision["table"]
         fm = {"places": "count", "cost": "gbp", "cost_per_place": "gbp", "opens": "int"}
         fm.update({c: "count" for c in kt.columns if "shortfall" in c})
-        t["Options appraisal"] = Table("Options appraisal of the key decision", kt, fm,
-                                       key_decision_table(data).note)
+        t["Options appraisal"] = Table(
+            "Options appraisal of the key decision", kt, fm, key_decision_table(data).note
+        )
     if data.send is not None:
-        t["SEND"] = Table("Special school places", data.send,
-                          {c: "count" for c in data.send.columns
-                           if c.startswith("places") or c in ("capacity", "shortfall")}, "")
+        t["SEND"] = Table(
+            "Special school places",
+            data.send,
+            {
+                c: "count"
+                for c in data.send.columns
+                if c.startswith("places") or c in ("capacity", "shortfall")
+            },
+            "",
+        )
     if data.early_years is not None:
-        t["Early years"] = Table("Early years places", data.early_years,
-                                 {c: "count" for c in data.early_years.columns
-                                  if c.startswith("places")
-                                  or c in ("children", "supply", "shortfall")}, "")
+        t["Early years"] = Table(
+            "Early years places",
+            data.early_years,
+            {
+                c: "count"
+                for c in data.early_years.columns
+                if c.startswith("places") or c in ("children", "supply", "shortfall")
+            },
+            "",
+        )
     acc = accuracy_sheet(data)
     if acc is not None:
         t["Accuracy"] = acc
@@ -858,7 +1182,10 @@ def appendix_tables(data) -> dict[str, Table]:
     if pt is not None:
         t["Council's own return"] = pt
     t["Assumptions"] = Table("Assumptions", data.assumptions, {}, "")
-    t["Sources"] = Table("Sources", data.sources, {},
-                         "Contains public sector information licensed under the Open Government "
-                         "Licence v3.0.")
+    t["Sources"] = Table(
+        "Sources",
+        data.sources,
+        {},
+        "Contains public sector information licensed under the Open Government Licence v3.0.",
+    )
     return t

@@ -154,9 +154,8 @@ def fmt_year(year: int) -> str:
 
 
 def _years_span(y0: int, y1: int) -> str:
-    """"from 2027/28 to 2030/31", or "in 2027/28" when both are one year."""
-    return (f"in {fmt_year(y0)}" if int(y0) == int(y1)
-            else f"from {fmt_year(y0)} to {fmt_year(y1)}")
+    """ "from 2027/28 to 2030/31", or "in 2027/28" when both are one year."""
+    return f"in {fmt_year(y0)}" if int(y0) == int(y1) else f"from {fmt_year(y0)} to {fmt_year(y1)}"
 
 
 def plural_places(v: float) -> str:
@@ -220,22 +219,30 @@ def executive_summary(data: ReportData) -> list[str]:
                 continue
             spare = pos["surplus"] >= 0
             # rounded as the tables round it (down), so that the two agree
-            share = (f"{fmt_pct(pos['surplus_pct'], down=True)} of pupils, as the tables count it; "
-                     f"{fmt_pct(pos['surplus'] / pos['capacity'], down=True)} of places, as the DfE counts "
-                     "unfilled places" if spare else
-                     # a deficit never prints as none (0.0%)
-                     f"{fmt_pct(max(-pos['surplus_pct'], 0.001), down=True)} of pupils")
+            share = (
+                f"{fmt_pct(pos['surplus_pct'], down=True)} of pupils, as the tables count it; "
+                f"{fmt_pct(pos['surplus'] / pos['capacity'], down=True)} of places, as the DfE counts "
+                "unfilled places"
+                if spare
+                # a deficit never prints as none (0.0%)
+                else f"{fmt_pct(max(-pos['surplus_pct'], 0.001), down=True)} of pupils"
+            )
             paras.append(
                 f"{_cap(PHASE_LABELS[phase])}, {fmt_year(year)} ({label}): "
                 f"{fmt_count(pos['demand'])} pupils against {fmt_count(pos['capacity'])} places, "
                 f"a {'surplus' if spare else 'deficit'} of {fmt_count(abs(pos['surplus']))} "
                 f"({share}); "
-                + ((f"{pos['red_areas']} of {pos['areas']} planning areas short of places "
-                    if pos["areas"] > 1 else "its one planning area short of places ")
-                   + f"with the {fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} "
-                   + ("places in total." if pos["areas"] > 1 else "places.")
-                   if pos["red_areas"] else
-                   f"no planning area short of places with the {fmt_pct(margin)} margin.")
+                + (
+                    (
+                        f"{pos['red_areas']} of {pos['areas']} planning areas short of places "
+                        if pos["areas"] > 1
+                        else "its one planning area short of places "
+                    )
+                    + f"with the {fmt_pct(margin)} margin, needing {fmt_count(pos['shortfall'])} "
+                    + ("places in total." if pos["areas"] > 1 else "places.")
+                    if pos["red_areas"]
+                    else f"no planning area short of places with the {fmt_pct(margin)} margin."
+                )
             )
     intake = intake_sentence(data)
     if intake:
@@ -286,22 +293,31 @@ def executive_summary(data: ReportData) -> list[str]:
         )
     has_plan = data.plan is not None and not data.plan.empty
     if data.capacity_behind_areas:
-        paras.append(_cap(_behind_areas_fact(data)) + "; officers should confirm current "
-                     "capacity and pupils on roll there before capital is committed.")
+        paras.append(
+            _cap(_behind_areas_fact(data)) + "; officers should confirm current "
+            "capacity and pupils on roll there before capital is committed."
+        )
     for d in data.council_spare_where_short:
         paras.append(
             _cap(_council_spare_fact(d, cap_year)) + ": the places on record are out of date, "
             f"so this report's {d['phase']} shortfalls overstate the need"
-            + (", and it does not recommend the programme for approval until current "
-               "capacity is supplied." if data.approval_withheld == "council" else
-               "; officers should supply current capacity.")
+            + (
+                ", and it does not recommend the programme for approval until current "
+                "capacity is supplied."
+                if data.approval_withheld == "council"
+                else "; officers should supply current capacity."
+            )
         )
     for b in data.capacity_behind:
         paras.append(
             _cap(_behind_fact(b)) + ": those places are out of date, so this report's "
             f"{b['phase']} shortfalls overstate the need"
-            + (", and it does not recommend the programme for approval until current capacity "
-               "is supplied." if has_plan else "; officers should supply current capacity.")
+            + (
+                ", and it does not recommend the programme for approval until current capacity "
+                "is supplied."
+                if has_plan
+                else "; officers should supply current capacity."
+            )
         )
     return paras
 
@@ -327,10 +343,12 @@ def _published_contrast(data: ReportData) -> str:
     v = r[["primary", "secondary", "primary_council", "secondary_council"]].to_numpy(float)
     if not np.isfinite(v).all():
         return out
-    return out + (f" The Council's own return to the DfE (school places scorecard) puts the places "
-                  f"needed in {fmt_year(int(r[nc.YEAR]))} before any new places at no more than "
-                  f"{fmt_count(v[2])} primary and {fmt_count(v[3])} secondary, against this "
-                  f"report's {fmt_count(v[0])} and {fmt_count(v[1])} (no margin; see Method).")
+    return out + (
+        f" The Council's own return to the DfE (school places scorecard) puts the places "
+        f"needed in {fmt_year(int(r[nc.YEAR]))} before any new places at no more than "
+        f"{fmt_count(v[2])} primary and {fmt_count(v[3])} secondary, against this "
+        f"report's {fmt_count(v[0])} and {fmt_count(v[1])} (no margin; see Method)."
+    )
 
 
 def _more_published_capacity(data: ReportData) -> list[tuple[str, float, int]]:
@@ -349,17 +367,19 @@ def _more_published_capacity(data: ReportData) -> list[tuple[str, float, int]]:
         theirs = published_value(cur, "capacity", ph)
         rows = suff[suff[nc.PHASE] == ph]
         ours = float(rows.loc[rows[nc.YEAR] == base, "capacity"].sum())
-        worst = (float(rows[rows[nc.YEAR] >= base].groupby(nc.YEAR)["shortfall"].sum().max())
-                 if "shortfall" in rows and (rows[nc.YEAR] >= base).any() else 0.0)
+        worst = (
+            float(rows[rows[nc.YEAR] >= base].groupby(nc.YEAR)["shortfall"].sum().max())
+            if "shortfall" in rows and (rows[nc.YEAR] >= base).any()
+            else 0.0
+        )
         more = theirs - ours
-        if np.isfinite(theirs) and more >= 30.0 and (more >= 0.02 * ours
-                                                       or 0 < worst <= 4 * more):
+        if np.isfinite(theirs) and more >= 30.0 and (more >= 0.02 * ours or 0 < worst <= 4 * more):
             out.append((ph, more, year))
     return out
 
 
 def _published_capacity(data: ReportData) -> str:
-    """" The DfE's scorecard counts 46,074 primary and 45,119 secondary places in 2024/25 (the
+    """ " The DfE's scorecard counts 46,074 primary and 45,119 secondary places in 2024/25 (the
     Council's return), against this report's 46,318 and 37,554: ..."" when the scorecard
     gives the Council's capacity (a Cabinet audit found 7,565 more secondary places there,
     unmentioned). The scorecard's count is the Council's own whole-authority figure, on a basis
@@ -373,8 +393,10 @@ def _published_capacity(data: ReportData) -> str:
     if not np.isfinite(theirs).all():
         return ""
     base = data.meta["base_year"]
-    ours = [float(suff[(suff[nc.PHASE] == ph) & (suff[nc.YEAR] == base)]["capacity"].sum())
-            for ph in ("primary", "secondary")]
+    ours = [
+        float(suff[(suff[nc.PHASE] == ph) & (suff[nc.YEAR] == base)]["capacity"].sum())
+        for ph in ("primary", "secondary")
+    ]
     # a phase with no shortfall has a larger surplus on the Council's count, not a smaller
     # shortfall (a Stoke-on-Trent trial: "the primary and secondary shortfalls here would be
     # smaller" of a primary phase 21.5% surplus)
@@ -382,19 +404,27 @@ def _published_capacity(data: ReportData) -> str:
     for ph, _, _ in _more_published_capacity(data):
         rows = suff[(suff[nc.PHASE] == ph) & (suff[nc.YEAR] >= base)]
         kinds.setdefault("shortfall" in rows and bool((rows["shortfall"] > 0).any()), []).append(ph)
-    more = ([f"the {_join(kinds[False])} surplus here would be larger"] if False in kinds else [])
+    more = [f"the {_join(kinds[False])} surplus here would be larger"] if False in kinds else []
     if True in kinds:
-        more.append(f"the {_join(kinds[True])} shortfalls "
-                    + ("smaller" if more else "here would be smaller"))
+        more.append(
+            f"the {_join(kinds[True])} shortfalls "
+            + ("smaller" if more else "here would be smaller")
+        )
     year = int(cur[nc.YEAR].iloc[0])
-    return (f" The DfE's school places scorecard counts {fmt_count(theirs[0])} primary and "
-            f"{fmt_count(theirs[1])} secondary places in {fmt_year(year)} (the Council's own "
-            f"return), against this report's {fmt_count(ours[0])} and {fmt_count(ours[1])}"
-            + ". The scorecard's is a whole-authority count on the Council's own basis, which "
-            "may differ from the school capacity survey's, so the two are not directly "
-            "comparable" + (f"; officers should reconcile them, since if the Council's count "
-                            f"holds {_join(more)}" if more else "")
-            + ".")
+    return (
+        f" The DfE's school places scorecard counts {fmt_count(theirs[0])} primary and "
+        f"{fmt_count(theirs[1])} secondary places in {fmt_year(year)} (the Council's own "
+        f"return), against this report's {fmt_count(ours[0])} and {fmt_count(ours[1])}"
+        + ". The scorecard's is a whole-authority count on the Council's own basis, which "
+        "may differ from the school capacity survey's, so the two are not directly "
+        "comparable"
+        + (
+            f"; officers should reconcile them, since if the Council's count holds {_join(more)}"
+            if more
+            else ""
+        )
+        + "."
+    )
 
 
 def _gbp_shown(value: float) -> float:
@@ -407,14 +437,16 @@ def _gbp_shown(value: float) -> float:
 
 
 def _rounded_apart(*costs: float) -> str:
-    """"; rounded on their own, the two together make £16.3m" when the costs as printed do not
+    """ "; rounded on their own, the two together make £16.3m" when the costs as printed do not
     add up to their sum as printed (a Stoke-on-Trent trial: £12.5m lasting and £3.9m
     temporary of a £16.3m programme), else ""."""
     total = float(sum(costs))
     if abs(sum(_gbp_shown(c) for c in costs) - _gbp_shown(total)) < 1.0:
         return ""
-    return (f"; rounded on their own, the {'two' if len(costs) == 2 else 'parts'} together "
-            f"make {fmt_gbp_m(total)}")
+    return (
+        f"; rounded on their own, the {'two' if len(costs) == 2 else 'parts'} together "
+        f"make {fmt_gbp_m(total)}"
+    )
 
 
 def _programme_sentence(data: ReportData) -> str:
@@ -427,43 +459,65 @@ def _programme_sentence(data: ReportData) -> str:
     bulge, other = temporary_masks(plan)
     places = float(plan.loc[~other, "places"].sum())
     n_bulge = float(plan.loc[bulge, "places"].sum())
-    parts = ([f"{fmt_count(n_bulge)} of them temporary, in bulge classes that last one cohort"]
-             if n_bulge > 0 else [])
+    parts = (
+        [f"{fmt_count(n_bulge)} of them temporary, in bulge classes that last one cohort"]
+        if n_bulge > 0
+        else []
+    )
     if other.any():
-        parts.append(f"besides {fmt_count(float(plan.loc[other, 'places'].sum()))} temporary "
-                     "places hired for a few years")
+        parts.append(
+            f"besides {fmt_count(float(plan.loc[other, 'places'].sum()))} temporary "
+            "places hired for a few years"
+        )
     temp = f" ({'; '.join(parts)})" if parts else ""
     y0, y1 = int(plan[nc.YEAR].min()), int(plan[nc.YEAR].max())
     key = data.key_decision
-    kd = (f"; its key decision, {area_phase(key['area_name'], key['phase'])} places, is appraised in "
-          "section 7" if key is not None and key.get("recommended") is not None else "")
-    withheld = " (not recommended for approval until current capacity is confirmed)" \
-        if data.approval_withheld else ""
+    kd = (
+        f"; its key decision, {area_phase(key['area_name'], key['phase'])} places, is appraised in "
+        "section 7"
+        if key is not None and key.get("recommended") is not None
+        else ""
+    )
+    withheld = (
+        " (not recommended for approval until current capacity is confirmed)"
+        if data.approval_withheld
+        else ""
+    )
     t = data.lasting_and_temporary
     split = ""
     if t is not None and t["temporary_places"] > 0:
-        split = (f" Of its mainstream places, {fmt_count(t['lasting_places'])} are lasting "
-                 f"(expansions and new schools, {fmt_gbp_m(t['lasting_cost'])}) and "
-                 f"{fmt_count(t['temporary_places'])} temporary (bulge classes, "
-                 f"{fmt_gbp_m(t['temporary_cost'])})"
-                 + _rounded_apart(t["lasting_cost"], t["temporary_cost"]) + ".")
+        split = (
+            f" Of its mainstream places, {fmt_count(t['lasting_places'])} are lasting "
+            f"(expansions and new schools, {fmt_gbp_m(t['lasting_cost'])}) and "
+            f"{fmt_count(t['temporary_places'])} temporary (bulge classes, "
+            f"{fmt_gbp_m(t['temporary_cost'])})"
+            + _rounded_apart(t["lasting_cost"], t["temporary_cost"])
+            + "."
+        )
         if t["mostly_temporary"] or t["runs"]:
             facts, where = _temporary_warning(data)
-            split += (" WARNING: " + _cap("; ".join(facts)) + "; officers should consider a "
-                      "permanent expansion" + (f" in {where}" if where else
-                                               " wherever the need lasts beyond one cohort")
-                      + " (section 1).")
+            split += (
+                " WARNING: " + _cap("; ".join(facts)) + "; officers should consider a "
+                "permanent expansion"
+                + (f" in {where}" if where else " wherever the need lasts beyond one cohort")
+                + " (section 1)."
+            )
     moved = ""
     if data.moves is not None and len(data.moves):
         by_year = data.moves.groupby(nc.YEAR)["pupils"].sum()
-        moved = (f" It also places up to {fmt_count(by_year.max())} pupils a year in "
-                 "neighbouring planning areas (where the model definition allows it; each area's page says how "
-                 "many, from where).")
+        moved = (
+            f" It also places up to {fmt_count(by_year.max())} pupils a year in "
+            "neighbouring planning areas (where the model definition allows it; each area's page says how "
+            "many, from where)."
+        )
     name = "The programme the plan proposes" if withheld else "The recommended programme"
-    return (f"{name}{withheld} costs {fmt_gbp_m(float(plan['cost'].sum()))} "
-            f"for {fmt_count(places)} places{temp} in {plural(len(plan), 'project')} "
-            f"{_years_span(y0, y1)} (recommendation in section 1, projects in section 8){kd}."
-            + split + moved)
+    return (
+        f"{name}{withheld} costs {fmt_gbp_m(float(plan['cost'].sum()))} "
+        f"for {fmt_count(places)} places{temp} in {plural(len(plan), 'project')} "
+        f"{_years_span(y0, y1)} (recommendation in section 1, projects in section 8){kd}."
+        + split
+        + moved
+    )
 
 
 def _before_plan_sentences(data: ReportData) -> list[str]:
@@ -479,19 +533,27 @@ def _before_plan_sentences(data: ReportData) -> list[str]:
         # an area short by under half a place is not counted, as plan_summary.txt does not
         # (a Warwickshire trial read "2,649 ... in 20 planning areas" here against its
         # "2,648 primary (19 areas)")
-        rows = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == first - 1)
-                    & (suff["shortfall"] > 0.5) & ~suff[nc.AREA].astype(str).isin(data.intake_areas)]
+        rows = suff[
+            (suff[nc.PHASE] == phase)
+            & (suff[nc.YEAR] == first - 1)
+            & (suff["shortfall"] > 0.5)
+            & ~suff[nc.AREA].astype(str).isin(data.intake_areas)
+        ]
         if rows.empty:
             continue
         n = len(rows)
-        parts.append(f"{fmt_count(rows['shortfall'].sum())} {PHASE_LABELS[phase]} places short "
-                     f"in {n} planning area{'s' if n != 1 else ''}")
+        parts.append(
+            f"{fmt_count(rows['shortfall'].sum())} {PHASE_LABELS[phase]} places short "
+            f"in {n} planning area{'s' if n != 1 else ''}"
+        )
     if not parts:
         return []
-    return [f"Before the plan's first year ({fmt_year(first)}) places can come only from what is "
-            f"already committed: for {fmt_year(first - 1)} the forecast, on the {fmt_pct(data.meta['margin'])} "
-            f"margin, shows {_join(parts)}. This plan cannot act on that year; officers should "
-            "compare it with the places actually offered and taken up this school year."]
+    return [
+        f"Before the plan's first year ({fmt_year(first)}) places can come only from what is "
+        f"already committed: for {fmt_year(first - 1)} the forecast, on the {fmt_pct(data.meta['margin'])} "
+        f"margin, shows {_join(parts)}. This plan cannot act on that year; officers should "
+        "compare it with the places actually offered and taken up this school year."
+    ]
 
 
 def after_the_peak_clauses(late: list[dict]) -> list[str]:
@@ -504,16 +566,25 @@ def after_the_peak_clauses(late: list[dict]) -> list[str]:
     clauses = []
     for (_, phase), ds in by_area.items():
         d = ds[0]
-        name = d["name"] + (f" ({str(phase).replace('_', ' ')})"
-                            if phase and len({(e.get("area"), e.get("phase")) for e in late
-                                              if e["name"] == d["name"]}) > 1 else "")
-        builds = _join([f"the {b['kind'].replace('_', ' ')} "
-                        f"({fmt_opening(b['places'], b['year'], b['fill_years'])})" for b in ds])
+        name = d["name"] + (
+            f" ({str(phase).replace('_', ' ')})"
+            if phase
+            and len({(e.get("area"), e.get("phase")) for e in late if e["name"] == d["name"]}) > 1
+            else ""
+        )
+        builds = _join(
+            [
+                f"the {b['kind'].replace('_', ' ')} "
+                f"({fmt_opening(b['places'], b['year'], b['fill_years'])})"
+                for b in ds
+            ]
+        )
         verb = ("opens", "leaves") if len(ds) == 1 else ("open", "leave")
         clauses.append(
             f"{builds} in {name} {verb[0]} after demand there peaks in "
             f"{fmt_year(d['peak_year'])} and {verb[1]} a surplus of "
-            f"{fmt_pct(d['surplus_pct'])} there by {fmt_year(d['last_year'])}")
+            f"{fmt_pct(d['surplus_pct'])} there by {fmt_year(d['last_year'])}"
+        )
     return clauses
 
 
@@ -526,13 +597,18 @@ def spare_where(d: dict) -> str:
     places under a net 508 with nothing to reconcile them)."""
     top = d["where"][:3]
     share = sum(v for _, v in top) / d["spare_total"] if d["spare_total"] > 0 else 0.0
-    where = ("all in " + top[0][0] if len(d["where"]) == 1 else
-             ("most in " if share > 0.5 else "the largest in ")
-             + _join([f"{n} ({fmt_count(v)})" for n, v in top]))
+    where = (
+        "all in " + top[0][0]
+        if len(d["where"]) == 1
+        else ("most in " if share > 0.5 else "the largest in ")
+        + _join([f"{n} ({fmt_count(v)})" for n, v in top])
+    )
     short = d["spare_total"] - d["spare"]
     if short >= 0.5:
-        where += (f"; {fmt_count(d['spare_total'])} spare in all, less {fmt_count(short)} "
-                  "still short in other areas")
+        where += (
+            f"; {fmt_count(d['spare_total'])} spare in all, less {fmt_count(short)} "
+            "still short in other areas"
+        )
     return where
 
 
@@ -542,20 +618,30 @@ def _council_need(data: ReportData, phases: list[str]) -> str:
     r = _needed_before(data)
     if r is None:
         return ""
-    parts = [f"{fmt_count(r[f'{ph}_council'])} {ph} against this report's {fmt_count(r[ph])}"
-             for ph in phases if pd.notna(r.get(f"{ph}_council")) and pd.notna(r.get(ph))]
+    parts = [
+        f"{fmt_count(r[f'{ph}_council'])} {ph} against this report's {fmt_count(r[ph])}"
+        for ph in phases
+        if pd.notna(r.get(f"{ph}_council")) and pd.notna(r.get(ph))
+    ]
     if not parts:
         return ""
     # "no margin": the recommendations beside it count shortfalls with the margin (a
     # Birmingham trial: "10,274 places are short" then "this report's 8,622" for 2027/28)
-    return (f" (the Council's own return to the DfE puts the places needed in "
-            f"{fmt_year(int(r[nc.YEAR]))} before any new places at no more than {_join(parts)}, "
-            "counted without the margin)")
+    return (
+        f" (the Council's own return to the DfE puts the places needed in "
+        f"{fmt_year(int(r[nc.YEAR]))} before any new places at no more than {_join(parts)}, "
+        "counted without the margin)"
+    )
 
 
 #: model sections and keys a scenario may change that the assumptions table has no row for
-_SECTION_WORDS = {"areas": "planning areas", "data": "data files", "model": "model details",
-                  "plan.options": "local plan options", "plan.adjacency": "neighbouring areas"}
+_SECTION_WORDS = {
+    "areas": "planning areas",
+    "data": "data files",
+    "model": "model details",
+    "plan.options": "local plan options",
+    "plan.adjacency": "neighbouring areas",
+}
 _CHANGE = re.compile(r"\[\[?([a-z0-9_.]+)\]\]?(?: (\S+))?(?: \((.*)\))?")
 
 
@@ -576,9 +662,9 @@ def setting_words(data: ReportData, change: str) -> str:
     if label is None and isinstance(a, pd.DataFrame) and "key" in a and (a["key"] == full).any():
         label = str(a.loc[a["key"] == full, "assumption"].iloc[0])
     if label is None:
-        label = ((_SETTINGS[full][1] if full in _SETTINGS else None)
-                 or " ".join(w for w in (_SECTION_WORDS.get(section, section), key) if w)
-                 .replace("_", " ").replace(".", " "))
+        label = (_SETTINGS[full][1] if full in _SETTINGS else None) or " ".join(
+            w for w in (_SECTION_WORDS.get(section, section), key) if w
+        ).replace("_", " ").replace(".", " ")
     return label + (f" ({count})" if count else "")
 
 
@@ -591,15 +677,17 @@ def scenario_sentence(data: ReportData) -> str:
     changes = [setting_words(data, c) for c in (sc.get("changes") or [])]
     shown = _join(changes[:8]) + (f" and {len(changes) - 8} more" if len(changes) > 8 else "")
     base = sc["extends"][0]  # the model it names; a chain's further bases are in that one
-    return (f"This report is of a scenario, {sc['file']}, which changes {base}"
-            + (f" in {shown}" if changes else "")
-            + ". Its figures and recommendations show the effect of those changes, for "
-            f"comparison with the report on {base}: they are not the Council's "
-            "central position, and its pupil forecasts are not a return to the DfE.")
+    return (
+        f"This report is of a scenario, {sc['file']}, which changes {base}"
+        + (f" in {shown}" if changes else "")
+        + ". Its figures and recommendations show the effect of those changes, for "
+        f"comparison with the report on {base}: they are not the Council's "
+        "central position, and its pupil forecasts are not a return to the DfE."
+    )
 
 
 def _ordinal_suffix(value: float) -> str:
-    """"st", "nd", "rd" or "th" for a percentile (51st, 92nd, 83rd, 80th, 97.5th)."""
+    """ "st", "nd", "rd" or "th" for a percentile (51st, 92nd, 83rd, 80th, 97.5th)."""
     if value != int(value):
         return "th"
     n = int(value)
@@ -620,21 +708,32 @@ def _surplus_clause(data: ReportData, phase: str, year: int) -> str:
         return ""
     above = rows[rows["surplus_pct"] > ceiling].sort_values("surplus_pct", ascending=False)
     # an area with places but no pupils forecast has an infinite share: say so in words
-    named = _join([f"{data.area_name(r.area)} "
-                   + (fmt_pct(r.surplus_pct, down=True) if np.isfinite(r.surplus_pct)
-                      else "(places, but no pupils forecast)")
-                   for r in above.head(3).itertuples()])
+    named = _join(
+        [
+            f"{data.area_name(r.area)} "
+            + (
+                fmt_pct(r.surplus_pct, down=True)
+                if np.isfinite(r.surplus_pct)
+                else "(places, but no pupils forecast)"
+            )
+            for r in above.head(3).itertuples()
+        ]
+    )
     # a phase of one planning area (Stoke-on-Trent) is that area: "with 1 of 1 planning areas
     # above it, the most Stoke-on-Trent 21.5%" said the same share twice
-    where = (f" (the phase is one planning area, {data.area_name(rows[nc.AREA].iloc[0])})"
-             if len(rows) == 1 else
-             f", with {len(above)} of {len(rows)} planning areas above it"
-             + (f" (the highest: {named})" if named else ""))
-    return (f"notes that {PHASE_LABELS[phase]} places are forecast to exceed demand by "
-            f"{fmt_pct((cap - demand) / demand, down=True)} of pupils in {fmt_year(year)}, more "
-            f"than the {fmt_pct(ceiling)} surplus ceiling{where}"
-            + "; asks officers to review the surplus places with the schools concerned "
-            "(admission numbers and other uses of the space);")
+    where = (
+        f" (the phase is one planning area, {data.area_name(rows[nc.AREA].iloc[0])})"
+        if len(rows) == 1
+        else f", with {len(above)} of {len(rows)} planning areas above it"
+        + (f" (the highest: {named})" if named else "")
+    )
+    return (
+        f"notes that {PHASE_LABELS[phase]} places are forecast to exceed demand by "
+        f"{fmt_pct((cap - demand) / demand, down=True)} of pupils in {fmt_year(year)}, more "
+        f"than the {fmt_pct(ceiling)} surplus ceiling{where}"
+        + "; asks officers to review the surplus places with the schools concerned "
+        "(admission numbers and other uses of the space);"
+    )
 
 
 def plan_demand_sentence(data: ReportData) -> str:
@@ -650,13 +749,19 @@ def plan_demand_sentence(data: ReportData) -> str:
     central = data.meta.get("central_plan_cost")
     pct = 100 * q
     num = f"{pct:.1f}".rstrip("0").rstrip(".")
-    return (f"The plan in this report is made for the {num}{_ordinal_suffix(float(num))} percentile "
-            "of forecast demand (a demand the forecast expects to be exceeded with a chance of "
-            f"{100 - float(num):.3g}%), not the central forecast: its places short before and after "
-            f"the plan are at that {'higher ' if q > 0.5 else ''}demand, while the positions "
-            "below are at the central forecast"
-            + (f"; the plan for the central forecast would cost {fmt_gbp_m(central)}"
-               if central is not None else "") + ".")
+    return (
+        f"The plan in this report is made for the {num}{_ordinal_suffix(float(num))} percentile "
+        "of forecast demand (a demand the forecast expects to be exceeded with a chance of "
+        f"{100 - float(num):.3g}%), not the central forecast: its places short before and after "
+        f"the plan are at that {'higher ' if q > 0.5 else ''}demand, while the positions "
+        "below are at the central forecast"
+        + (
+            f"; the plan for the central forecast would cost {fmt_gbp_m(central)}"
+            if central is not None
+            else ""
+        )
+        + "."
+    )
 
 
 def recommendations(data: ReportData) -> list[str]:
@@ -665,9 +770,11 @@ def recommendations(data: ReportData) -> list[str]:
     meta = data.meta
     sc = meta.get("scenario")
     if sc:
-        recs.append(f"notes that this report is of a scenario ({sc['file']}, which changes "
-                    f"{sc['extends'][0]}): the recommendations below show what it "
-                    "would mean, for comparison, and are not for decision;")
+        recs.append(
+            f"notes that this report is of a scenario ({sc['file']}, which changes "
+            f"{sc['extends'][0]}): the recommendations below show what it "
+            "would mean, for comparison, and are not for decision;"
+        )
     suff = data.sufficiency
     if suff is not None and not suff.empty:
         last = data.milestones[-1][1]
@@ -676,14 +783,21 @@ def recommendations(data: ReportData) -> list[str]:
             if pos is None:
                 continue
             n = pos["red_areas"]
-            short = ("no planning area" if n == 0 else "1 planning area" if n == 1
-                     else f"{n} planning areas")
+            short = (
+                "no planning area"
+                if n == 0
+                else "1 planning area"
+                if n == 1
+                else f"{n} planning areas"
+            )
             after = ""
             cells = cells_before_after(data, phase) if n else None
             if cells is not None and (cells[nc.YEAR] == last).any():
                 k = int((cells.loc[cells[nc.YEAR] == last, "shortfall_after"] > 0.5).sum())
-                after = (f" before any new places ({'none' if k == 0 else k} in "
-                         f"{fmt_year(last)} with {the_plan(data)})")
+                after = (
+                    f" before any new places ({'none' if k == 0 else k} in "
+                    f"{fmt_year(last)} with {the_plan(data)})"
+                )
             # the worst year before, when the last year hides it (a Stoke trial: 'no planning
             # area short' in 2032/33 though short every year to 2031/32)
             # from the plan's first year (years before it are past or beyond the plan's
@@ -691,16 +805,25 @@ def recommendations(data: ReportData) -> list[str]:
             # (without a plan, from the academic year of the report's date: a review)
             pfy = meta.get("plan_first_year")
             first = max(int(pfy or meta.get("current_year") or 0), int(meta["base_year"]) + 1)
-            ph = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] >= first)
-                      & (suff[nc.YEAR] < last) & ~suff[nc.AREA].astype(str).isin(data.intake_areas)]
+            ph = suff[
+                (suff[nc.PHASE] == phase)
+                & (suff[nc.YEAR] >= first)
+                & (suff[nc.YEAR] < last)
+                & ~suff[nc.AREA].astype(str).isin(data.intake_areas)
+            ]
             by_year = ph.groupby(nc.YEAR)["shortfall"].sum()
             worst = ""
             if len(by_year) and by_year.max() >= pos["shortfall"] + 0.5:
                 wy = int(by_year.idxmax())
-                which = ("the plan period's worst year" if pfy else
-                         f"the worst year from {fmt_year(first)}")
-                worst = (f"; {which} is {fmt_year(wy)}, when "
-                         f"{fmt_count(by_year.max())} places are short before any new places")
+                which = (
+                    "the plan period's worst year"
+                    if pfy
+                    else f"the worst year from {fmt_year(first)}"
+                )
+                worst = (
+                    f"; {which} is {fmt_year(wy)}, when "
+                    f"{fmt_count(by_year.max())} places are short before any new places"
+                )
             recs.append(
                 f"notes the forecast of {fmt_count(pos['demand'])} {PHASE_LABELS[phase]} pupils "
                 f"in {fmt_year(last)} against {fmt_count(pos['capacity'])} places, with "
@@ -724,27 +847,40 @@ def recommendations(data: ReportData) -> list[str]:
         bulge, other = temporary_masks(plan)
         places = float(plan.loc[~other, "places"].sum())
         place_years = analysis_place_years(plan, other)
-        main = plan[nc.PHASE].isin(["primary", "secondary"]) if nc.PHASE in plan.columns \
+        main = (
+            plan[nc.PHASE].isin(["primary", "secondary"])
+            if nc.PHASE in plan.columns
             else pd.Series(True, index=plan.index)
+        )
         phase = plan.get(nc.PHASE, pd.Series("", index=plan.index))
         y0, y1 = int(plan[nc.YEAR].min()), int(plan[nc.YEAR].max())
-        bits = [f"{fmt_count(v)} {label}" for v, label in (
-            (plan.loc[main & ~bulge & ~other, "places"].sum(), "permanent mainstream places"),
-            (plan.loc[main & bulge, "places"].sum(),
-             "temporary places in bulge classes, which end as their cohorts leave"),
-            (plan.loc[(phase == "special") & ~other, "places"].sum(), "special school places"),
-            (plan.loc[(phase == "early_years") & ~other, "places"].sum(), "early years places"),
-        ) if v > 0]
+        bits = [
+            f"{fmt_count(v)} {label}"
+            for v, label in (
+                (plan.loc[main & ~bulge & ~other, "places"].sum(), "permanent mainstream places"),
+                (
+                    plan.loc[main & bulge, "places"].sum(),
+                    "temporary places in bulge classes, which end as their cohorts leave",
+                ),
+                (plan.loc[(phase == "special") & ~other, "places"].sum(), "special school places"),
+                (plan.loc[(phase == "early_years") & ~other, "places"].sum(), "early years places"),
+            )
+            if v > 0
+        ]
         split = f" ({'; '.join(bits)})" if len(bits) > 1 else ""
         what = [f"{fmt_count(places)} additional places{split}"] if places > 0 else []
         if place_years > 0:
-            what.append(f"{fmt_count(place_years)} place-years of interim or other temporary "
-                        "places (hired a year or more at a time)")
+            what.append(
+                f"{fmt_count(place_years)} place-years of interim or other temporary "
+                "places (hired a year or more at a time)"
+            )
         cap_year = old_capacity_year(data)
         behind = data.capacity_behind
         if behind:
-            facts = [_behind_fact(b) + (f" (the DfE's {fmt_year(cap_year)} figure)" if cap_year
-                                        else "") for b in behind]
+            facts = [
+                _behind_fact(b) + (f" (the DfE's {fmt_year(cap_year)} figure)" if cap_year else "")
+                for b in behind
+            ]
             council = _council_need(data, [b["phase"] for b in behind])
             recs.append(
                 f"notes an indicative capital programme of {fmt_gbp_m(total)} for "
@@ -781,16 +917,30 @@ def recommendations(data: ReportData) -> list[str]:
             )
         else:
             more = _more_published_capacity(data)
-            why = ((["area pupil numbers are derived from the authority's totals"]
-                    if data.any_history_derived else [])
-                   + ([f"capacity is the DfE's {fmt_year(cap_year)} figure"
-                       + (", and the Council's own return counts " + _join(
-                           [f"{fmt_count(d)} more {ph} places" for ph, d, _ in more])
-                          + f" in {fmt_year(more[0][2])}, on a basis to be reconciled"
-                          if more else "")]
-                      if cap_year else []))
-            check = (" and to officers confirming each planning area's current capacity and "
-                     f"pupils on roll (this report's {_join(why)})" if why else "")
+            why = (
+                ["area pupil numbers are derived from the authority's totals"]
+                if data.any_history_derived
+                else []
+            ) + (
+                [
+                    f"capacity is the DfE's {fmt_year(cap_year)} figure"
+                    + (
+                        ", and the Council's own return counts "
+                        + _join([f"{fmt_count(d)} more {ph} places" for ph, d, _ in more])
+                        + f" in {fmt_year(more[0][2])}, on a basis to be reconciled"
+                        if more
+                        else ""
+                    )
+                ]
+                if cap_year
+                else []
+            )
+            check = (
+                " and to officers confirming each planning area's current capacity and "
+                f"pupils on roll (this report's {_join(why)})"
+                if why
+                else ""
+            )
             recs.append(
                 f"{APPROVES_PROGRAMME} of {fmt_gbp_m(total)} for "
                 f"{_join(what)} in {plural(len(plan), 'project')} {_years_span(y0, y1)}, "
@@ -827,14 +977,17 @@ def recommendations(data: ReportData) -> list[str]:
             "(naming neighbouring areas in the model definition would let the plan weigh the "
             "nearer of those places against "
             "the school), so officers should test whether pupils could reasonably reach them "
-            "before the school is committed;")
+            "before the school is committed;"
+        )
     for d in data.mainstream_left_short:
         n = len(d["areas"])
         recs.append(
             f"notes that {the_programme(data)} still leaves {fmt_count(d['total'])} "
             f"{PHASE_LABELS[d['phase']]} places short in {fmt_year(d['year'])} "
             + (f"in {n} planning areas" if n != 1 else f"in {d['areas'][0][0]}")
-            + (f" ({d['why']})" if d["why"] else "") + left_short_ask(data, d) + ";"
+            + (f" ({d['why']})" if d["why"] else "")
+            + left_short_ask(data, d)
+            + ";"
         )
     for t in data.tier_changes:
         if t["short"] >= 0.5:
@@ -843,43 +996,66 @@ def recommendations(data: ReportData) -> list[str]:
                 f"{t['year']} needs about {fmt_count(t['short'])} more secondary places (with "
                 f"the margin) unless the {fmt_count(t['middle'])} Year 7-8 places of its middle "
                 "schools pass to the high school, which this plan assumes and does not cost, and "
-                "asks officers to confirm how those places will be provided;")
+                "asks officers to confirm how those places will be provided;"
+            )
     late = after_the_peak(data)
     if late:
         recs.append(
-            "notes that " + _join(after_the_peak_clauses(late))
+            "notes that "
+            + _join(after_the_peak_clauses(late))
             + ": the plan buys permanent places because nothing cheaper in its catalogue can "
             "meet the peak, and asks officers to cost interim places for the peak years "
-            "before committing them;")
+            "before committing them;"
+        )
     lapse = bulge_lapse(data)
     if lapse:
-        what = ("bulge classes are" if lapsing_kinds(data) <= {"bulge_class"}
-                else "bulge classes and interim places are")
+        what = (
+            "bulge classes are"
+            if lapsing_kinds(data) <= {"bulge_class"}
+            else "bulge classes and interim places are"
+        )
         ends = lapse_years(data)
-        span = ("" if ends is None else
-                f" (all are gone by {fmt_year(ends[0])}" if ends[0] == ends[1] else
-                f" (the first is gone in {fmt_year(ends[0])}, the last in {fmt_year(ends[1])}")
+        span = (
+            ""
+            if ends is None
+            else f" (all are gone by {fmt_year(ends[0])}"
+            if ends[0] == ends[1]
+            else f" (the first is gone in {fmt_year(ends[0])}, the last in {fmt_year(ends[1])}"
+        )
         last = fmt_year(int(data.before_after[nc.YEAR].max()))
         horizon = int(data.sufficiency[nc.YEAR].max()) if data.sufficiency is not None else None
-        beyond = (", beyond the forecast" if ends is not None and horizon is not None
-                  and ends[0] > horizon else "")
+        beyond = (
+            ", beyond the forecast"
+            if ends is not None and horizon is not None and ends[0] > horizon
+            else ""
+        )
         recs.append(
             f"notes that {what} temporary: those in use in the plan's last year, {last}, end "
-            "after it" + (f"{span}{beyond})" if span else "")
+            "after it"
+            + (f"{span}{beyond})" if span else "")
             + "; were they gone at that year's demand, "
             + _join([f"{name} ({plural_places(v)})" for name, v in lapse])
-            + " would be short again, and asks officers to review the need before they end;")
+            + " would be short again, and asks officers to review the need before they end;"
+        )
     key = data.key_decision
     if key is not None and key.get("recommended") is not None:
         r = key["recommended"]
         y0, y1 = int(r["year"]), int(r.get("last_year", r["year"]))
-        when = (f"opening in September {y0}" if y0 == y1
-                else f"opening between September {y0} and September {y1}")
+        when = (
+            f"opening in September {y0}"
+            if y0 == y1
+            else f"opening between September {y0} and September {y1}"
+        )
         temp = float(r.get("temporary_places", 0.0))
         interim = float(r.get("interim_place_years", 0.0))
-        amount = _join(([f"{fmt_count(r['places'])} places"] if r["places"] > 0 else [])
-                       + ([f"{fmt_count(interim)} place-years of interim or other temporary "
-                           "places"] if interim > 0 else []))
+        amount = _join(
+            ([f"{fmt_count(r['places'])} places"] if r["places"] > 0 else [])
+            + (
+                [f"{fmt_count(interim)} place-years of interim or other temporary places"]
+                if interim > 0
+                else []
+            )
+        )
         instead = r.get("instead_of") or []
         # withheld with the programme, which is withheld as a whole when any phase rests on
         # places its base year's pupils already exceed
@@ -890,32 +1066,60 @@ def recommendations(data: ReportData) -> list[str]:
         # the forecast's last year: an alternative opening after it is not weighed against
         # demand at all (a 5-year horizon ended in 2027/28, before the options of September
         # 2028, and the appraisal then showed them leaving the whole shortfall)
-        horizon = (int(data.sufficiency[nc.YEAR].max())
-                   if data.sufficiency is not None and len(data.sufficiency) else None)
-        late = [name for name, _, opens in instead
-                if horizon is not None and np.isfinite(opens) and opens > horizon]
+        horizon = (
+            int(data.sufficiency[nc.YEAR].max())
+            if data.sufficiency is not None and len(data.sufficiency)
+            else None
+        )
+        late = [
+            name
+            for name, _, opens in instead
+            if horizon is not None and np.isfinite(opens) and opens > horizon
+        ]
         # on the programme's own conditions (derived pupil numbers, old capacity): a Cabinet
         # audit found the key decision agreed outright two items after a conditional approval
         conditional = data.any_history_derived or old_capacity_year(data) is not None
-        rec = (("notes, but does not agree until current capacity is confirmed"
+        rec = (
+            (
+                "notes, but does not agree until current capacity is confirmed"
                 + (" (its area's pupils already exceed its places on record)" if own else "")
-                + ", " if withheld else
-                f"{AGREES} in principle, subject to officers confirming its area's current "
-                "capacity and pupils on roll, " if data.approval_withheld else
-                f"{AGREES} in principle, subject to the conditions of the capital programme "
-                "above, " if conditional else f"{AGREES} ")
-               + f"the {'proposed' if withheld else 'recommended'} option for "
-               f"{area_phase(key['area_name'], key['phase'])} places"
-               + (", instead of " + _join([
-                   f"the {name} ({fmt_gbp_m(cost)}, earliest September {int(opens)}"
-                   + (f", after {fmt_year(horizon)}, the last year this report forecasts"
-                      if horizon is not None and opens > horizon else "") + ")"
-                   if np.isfinite(opens) else f"the {name} ({fmt_gbp_m(cost)})"
-                   for name, cost, opens in instead], "or") if instead else "")
-               + f": {amount} at {fmt_gbp_m(r['cost'])} (within the "
-               f"{'indicative ' if data.approval_withheld else ''}capital programme above), "
-               f"{when} "
-               f"({r['option']})")
+                + ", "
+                if withheld
+                else f"{AGREES} in principle, subject to officers confirming its area's current "
+                "capacity and pupils on roll, "
+                if data.approval_withheld
+                else f"{AGREES} in principle, subject to the conditions of the capital programme "
+                "above, "
+                if conditional
+                else f"{AGREES} "
+            )
+            + f"the {'proposed' if withheld else 'recommended'} option for "
+            f"{area_phase(key['area_name'], key['phase'])} places"
+            + (
+                ", instead of "
+                + _join(
+                    [
+                        f"the {name} ({fmt_gbp_m(cost)}, earliest September {int(opens)}"
+                        + (
+                            f", after {fmt_year(horizon)}, the last year this report forecasts"
+                            if horizon is not None and opens > horizon
+                            else ""
+                        )
+                        + ")"
+                        if np.isfinite(opens)
+                        else f"the {name} ({fmt_gbp_m(cost)})"
+                        for name, cost, opens in instead
+                    ],
+                    "or",
+                )
+                if instead
+                else ""
+            )
+            + f": {amount} at {fmt_gbp_m(r['cost'])} (within the "
+            f"{'indicative ' if data.approval_withheld else ''}capital programme above), "
+            f"{when} "
+            f"({r['option']})"
+        )
         if temp > 0:
             rec += f", {fmt_count(temp)} of them temporary places in bulge classes"
         t = key.get("table")
@@ -924,50 +1128,76 @@ def recommendations(data: ReportData) -> list[str]:
             c = float(row["max shortfall (central)"])
             st = float(row.get("max shortfall (stress)", np.nan))
             q = int(round(100 * float(key.get("quantile", 0.8))))
-            rec += ("; it leaves " + (f"up to {fmt_count(c)} places short" if c >= 0.5 else
-                                      "no shortfall")
-                    + " on the central forecast"
-                    + (f" and up to {fmt_count(st)} if demand came in at its {q}th percentile"
-                       if np.isfinite(st) else ""))
+            rec += (
+                "; it leaves "
+                + (f"up to {fmt_count(c)} places short" if c >= 0.5 else "no shortfall")
+                + " on the central forecast"
+                + (
+                    f" and up to {fmt_count(st)} if demand came in at its {q}th percentile"
+                    if np.isfinite(st)
+                    else ""
+                )
+            )
         if late:
-            rec += (f"; the {_join(late, 'and')} cannot open within this report's forecast, "
-                    f"which ends in {fmt_year(horizon)}, so this choice does not weigh "
-                    f"{'them' if len(late) > 1 else 'it'}: officers should appraise "
-                    f"{'them' if len(late) > 1 else 'it'} over a longer forecast before "
-                    "the choice is final")
+            rec += (
+                f"; the {_join(late, 'and')} cannot open within this report's forecast, "
+                f"which ends in {fmt_year(horizon)}, so this choice does not weigh "
+                f"{'them' if len(late) > 1 else 'it'}: officers should appraise "
+                f"{'them' if len(late) > 1 else 'it'} over a longer forecast before "
+                "the choice is final"
+            )
         recs.append(rec + ";")
     recs += _send_and_early_years_recommendations(data)
     base = int(data.meta["base_year"])
     current = data.meta.get("current_year")  # the academic year under way at the report's date
     stale = current is not None and current > base + 1
     if sc:
-        recs.append("notes that this scenario's pupil forecasts (scap_pupil_forecasts.csv) are "
-                    "not for the Council's School Capacity (SCAP) return, which is made from "
-                    f"the report on {sc['extends'][-1]}, the model the scenario rests on.")
+        recs.append(
+            "notes that this scenario's pupil forecasts (scap_pupil_forecasts.csv) are "
+            "not for the Council's School Capacity (SCAP) return, which is made from "
+            f"the report on {sc['extends'][-1]}, the model the scenario rests on."
+        )
         return recs
     # forecasts that need redoing first are asked for, and the delegation is of those (an
     # audit: delegating "the forecasts in this report" and then asking for them to be
     # rebuilt would submit figures the Cabinet had not seen)
-    redo = ((["refreshed with the latest school census (their forecast years start in "
-              f"{fmt_year(base + 1)}, which has passed)"] if stale else [])
-            + (["rebuilt from the Council's own school-level census (this report's "
-                "planning-area history is derived from the authority's totals; the DfE scores "
-                "each return's accuracy against the census)"] if data.any_history_derived
-               else []))
-    special = (", with the special school place forecast (section 5, by phase and year, "
-               "scap_special_places.csv) as its special school part"
-               if data.send is not None and not data.send.empty else "")
+    redo = (
+        [
+            "refreshed with the latest school census (their forecast years start in "
+            f"{fmt_year(base + 1)}, which has passed)"
+        ]
+        if stale
+        else []
+    ) + (
+        [
+            "rebuilt from the Council's own school-level census (this report's "
+            "planning-area history is derived from the authority's totals; the DfE scores "
+            "each return's accuracy against the census)"
+        ]
+        if data.any_history_derived
+        else []
+    )
+    special = (
+        ", with the special school place forecast (section 5, by phase and year, "
+        "scap_special_places.csv) as its special school part"
+        if data.send is not None and not data.send.empty
+        else ""
+    )
     if redo:
-        recs.append("asks officers to have this report's pupil forecasts (by planning area and "
-                    f"year group, scap_pupil_forecasts.csv) {_join(redo)}, and {DELEGATES} "
-                    "to the Director responsible for education, with the Cabinet "
-                    "Member, to submit those forecasts, in the same form, as the pupil forecast "
-                    "part of the Council's School Capacity (SCAP) return" + special + ".")
+        recs.append(
+            "asks officers to have this report's pupil forecasts (by planning area and "
+            f"year group, scap_pupil_forecasts.csv) {_join(redo)}, and {DELEGATES} "
+            "to the Director responsible for education, with the Cabinet "
+            "Member, to submit those forecasts, in the same form, as the pupil forecast "
+            "part of the Council's School Capacity (SCAP) return" + special + "."
+        )
     else:
-        recs.append(f"{DELEGATES} to the Director responsible for education to submit "
-                    "the pupil forecasts in this report (by planning area and year group, "
-                    "scap_pupil_forecasts.csv) as the pupil forecast part of the Council's "
-                    "School Capacity (SCAP) return" + special + ".")
+        recs.append(
+            f"{DELEGATES} to the Director responsible for education to submit "
+            "the pupil forecasts in this report (by planning area and year group, "
+            "scap_pupil_forecasts.csv) as the pupil forecast part of the Council's "
+            "School Capacity (SCAP) return" + special + "."
+        )
     return recs
 
 
@@ -985,8 +1215,12 @@ def interim_room(data: ReportData, d: dict) -> float | None:
     if o is None or o.empty or not {"places", "max_per_year"} <= set(o.columns):
         return None
     dur = o["duration"].fillna(0) if "duration" in o else pd.Series(0, index=o.index)
-    mine = o[o[nc.AREA].astype(str).isin([str(c) for c in d["codes"]])
-             & (o[nc.PHASE] == d["phase"]) & (dur > 0) & (o["max_per_year"].fillna(0) > 0)]
+    mine = o[
+        o[nc.AREA].astype(str).isin([str(c) for c in d["codes"]])
+        & (o[nc.PHASE] == d["phase"])
+        & (dur > 0)
+        & (o["max_per_year"].fillna(0) > 0)
+    ]
     if mine.empty:
         return None
     return float((mine["places"] * mine["max_per_year"]).sum())
@@ -1002,13 +1236,20 @@ def left_short_ask(data: ReportData, d: dict) -> str:
     if not (proposed(data) or big):
         return ", and asks officers to secure interim places for that year"
     many = "twice" if INTERIM_ROOM_MULTIPLE == 2 else f"{INTERIM_ROOM_MULTIPLE:g} times"
-    why = ([f"they are more than {many} the {fmt_count(room)} temporary places a year the model "
-            f"allows {'those areas' if len(d['codes']) > 1 else 'that area'}"] if big else [])
-    why += (["the programme waits on current capacity being confirmed"]
-            if proposed(data) else [])
-    return (f"; as {_join(why)}, asks officers first to confirm current capacity and pupils on "
-            "roll there and re-run the plan, then to bring forward options for any places "
-            "still short, rather than to seek interim places for them")
+    why = (
+        [
+            f"they are more than {many} the {fmt_count(room)} temporary places a year the model "
+            f"allows {'those areas' if len(d['codes']) > 1 else 'that area'}"
+        ]
+        if big
+        else []
+    )
+    why += ["the programme waits on current capacity being confirmed"] if proposed(data) else []
+    return (
+        f"; as {_join(why)}, asks officers first to confirm current capacity and pupils on "
+        "roll there and re-run the plan, then to bring forward options for any places "
+        "still short, rather than to seek interim places for them"
+    )
 
 
 #: how the recommendations that are decisions open or say so; :func:`recommendations` writes
@@ -1029,8 +1270,7 @@ def decisions_sought(data: ReportData, recs: list[str]) -> str:
     plan = data.plan
     key = data.key_decision
     for i, r in enumerate(recs, start=1):
-        if r.startswith(APPROVES_PROGRAMME) and plan is not None \
-                and not plan.empty:
+        if r.startswith(APPROVES_PROGRAMME) and plan is not None and not plan.empty:
             y0, y1 = int(plan[nc.YEAR].min()), int(plan[nc.YEAR].max())
             bulge, other = temporary_masks(plan)
             places = float(plan.loc[~other, "places"].sum())
@@ -1040,25 +1280,32 @@ def decisions_sought(data: ReportData, recs: list[str]) -> str:
                 + (f" for {plural_places(places)}" if places > 0 else "")
                 + (f" ({fmt_count(temp)} of them temporary)" if temp >= 0.5 else "")
                 + f" in {plural(len(plan), 'project')} {_years_span(y0, y1)}, subject to "
-                f"conditions (recommendation {i})")
+                f"conditions (recommendation {i})"
+            )
         elif r.startswith(AGREES) and key is not None and key.get("recommended") is not None:
             k = key["recommended"]
             asks.append(
                 f"to agree the recommended option for {area_phase(key['area_name'], key['phase'])}"
-                f" places, {fmt_gbp_m(k['cost'])} within that programme (recommendation {i})")
+                f" places, {fmt_gbp_m(k['cost'])} within that programme (recommendation {i})"
+            )
         elif DELEGATES in r:
-            asks.append("to delegate the submission of the pupil forecasts in the Council's "
-                        f"School Capacity (SCAP) return (recommendation {i})")
+            asks.append(
+                "to delegate the submission of the pupil forecasts in the Council's "
+                f"School Capacity (SCAP) return (recommendation {i})"
+            )
     if not asks:
         return ""
     rest = len(recs) - len(asks)
     # semicolons between the decisions: each has commas of its own
     listed = asks[0] if len(asks) == 1 else "; ".join(asks[:-1]) + "; and " + asks[-1]
-    return (f"Cabinet is asked to make {plural(len(asks), 'decision')}: {listed}. "
-            + (f"The other {plural(rest, 'recommendation')} note the position or ask officers "
-               "for further work." if rest > 1 else
-               "The other recommendation notes the position or asks officers for further "
-               "work." if rest == 1 else ""))
+    return f"Cabinet is asked to make {plural(len(asks), 'decision')}: {listed}. " + (
+        f"The other {plural(rest, 'recommendation')} note the position or ask officers "
+        "for further work."
+        if rest > 1
+        else "The other recommendation notes the position or asks officers for further work."
+        if rest == 1
+        else ""
+    )
 
 
 def intake_sentence(data: ReportData) -> str:
@@ -1070,15 +1317,26 @@ def intake_sentence(data: ReportData) -> str:
         return ""
     n = len(codes)
     short = data.intake_short
-    what = ("" if not short else
-            "; " + _join([f"{d['name']} is up to {plural_places(d['shortfall'])} short "
-                          f"({fmt_year(d['year'])})" for d in short])
-            + " on its own forecast")
-    return (f"{plural(n, 'planning area')} whose school sets its own intake (a 14-19 academy "
-            f"or similar, recruiting from other areas) {'is' if n == 1 else 'are'} reported on "
-            f"{'its page' if n == 1 else 'their pages'} but not planned for, and left out of "
-            f"the counts of areas short above{what}: pupils forecast beyond such a school's "
-            "places would stay at schools in the areas it recruits from")
+    what = (
+        ""
+        if not short
+        else "; "
+        + _join(
+            [
+                f"{d['name']} is up to {plural_places(d['shortfall'])} short "
+                f"({fmt_year(d['year'])})"
+                for d in short
+            ]
+        )
+        + " on its own forecast"
+    )
+    return (
+        f"{plural(n, 'planning area')} whose school sets its own intake (a 14-19 academy "
+        f"or similar, recruiting from other areas) {'is' if n == 1 else 'are'} reported on "
+        f"{'its page' if n == 1 else 'their pages'} but not planned for, and left out of "
+        f"the counts of areas short above{what}: pupils forecast beyond such a school's "
+        "places would stay at schools in the areas it recruits from"
+    )
 
 
 def moves_recommendation(data: ReportData) -> str:
@@ -1099,31 +1357,45 @@ def moves_recommendation(data: ReportData) -> str:
             continue
         mine = plan[(plan[nc.AREA].astype(str) == area) & (plan[nc.PHASE] == phase)]
         froms = _join([r["name"] for r in d["in"]])
-        item = (f"{area_phase(data.area_name(area), phase)} takes up to "
-                f"{fmt_count(d['in_peak'])} a year from {froms} "
-                f"({fmt_year(d['in_peak_year'])})")
+        item = (
+            f"{area_phase(data.area_name(area), phase)} takes up to "
+            f"{fmt_count(d['in_peak'])} a year from {froms} "
+            f"({fmt_year(d['in_peak_year'])})"
+        )
         if len(mine):
             own = d["own_need"]
-            item += (f", where the plan buys {plural_places(float(mine['places'].sum()))} "
-                     f"({fmt_gbp_m(float(mine['cost'].sum()))}) though its own pupils need "
-                     + (f"at most {plural_places(own)}" if own >= 0.5 else "none"))
+            item += (
+                f", where the plan buys {plural_places(float(mine['places'].sum()))} "
+                f"({fmt_gbp_m(float(mine['cost'].sum()))}) though its own pupils need "
+                + (f"at most {plural_places(own)}" if own >= 0.5 else "none")
+            )
         else:
             item += " in places it has spare"
         items.append((d["in_peak"], item))
     items = [t for _, t in sorted(items, key=lambda x: -x[0])]
     shown = items[:5]
-    more = (f", and {plural(len(items) - 5, 'more area')} (appendix, sheet Pupils placed "
-            "next door)" if len(items) > 5 else "")
+    more = (
+        f", and {plural(len(items) - 5, 'more area')} (appendix, sheet Pupils placed next door)"
+        if len(items) > 5
+        else ""
+    )
     cost = float(m["cost"].sum())
-    return ("notes that the plan places pupils of some planning areas in neighbouring ones "
-            f"(where the model definition allows it), up to {fmt_count(by_year.max())} a year "
-            f"({fmt_year(int(by_year.idxmax()))}), {fmt_count(float(m['pupils'].sum()))} "
-            "pupil-years, "
-            + (f"at {fmt_gbp_m(cost)} over the plan (a revenue cost, not in the capital "
-               "programme)" if cost > 0 else "not priced")
-            + ": " + "; ".join(shown) + more
-            + "; and asks officers to confirm that those pupils can reasonably reach those "
-            "places before the projects in the areas that take them are committed;")
+    return (
+        "notes that the plan places pupils of some planning areas in neighbouring ones "
+        f"(where the model definition allows it), up to {fmt_count(by_year.max())} a year "
+        f"({fmt_year(int(by_year.idxmax()))}), {fmt_count(float(m['pupils'].sum()))} "
+        "pupil-years, "
+        + (
+            f"at {fmt_gbp_m(cost)} over the plan (a revenue cost, not in the capital programme)"
+            if cost > 0
+            else "not priced"
+        )
+        + ": "
+        + "; ".join(shown)
+        + more
+        + "; and asks officers to confirm that those pupils can reasonably reach those "
+        "places before the projects in the areas that take them are committed;"
+    )
 
 
 def _temporary_warning(data: ReportData) -> tuple[list[str], str] | None:
@@ -1136,18 +1408,26 @@ def _temporary_warning(data: ReportData) -> tuple[list[str], str] | None:
         return None
     facts = []
     if t["mostly_temporary"]:
-        facts.append(f"{fmt_pct(t['temporary_share'])} of the mainstream places the programme "
-                     f"buys ({fmt_count(t['temporary_places'])} of "
-                     f"{fmt_count(t['temporary_places'] + t['lasting_places'])}) are temporary "
-                     "bulge classes, which end as their cohorts leave")
+        facts.append(
+            f"{fmt_pct(t['temporary_share'])} of the mainstream places the programme "
+            f"buys ({fmt_count(t['temporary_places'])} of "
+            f"{fmt_count(t['temporary_places'] + t['lasting_places'])}) are temporary "
+            "bulge classes, which end as their cohorts leave"
+        )
     runs = t["runs"]
     if runs:
-        shown = _join([f"{area_phase(r['name'], r['phase'])} ({fmt_year(r['first'])} to "
-                       f"{fmt_year(r['last'])}, {fmt_count(r['places'])} places, "
-                       f"{fmt_gbp_m(r['cost'])})" for r in runs[:6]])
+        shown = _join(
+            [
+                f"{area_phase(r['name'], r['phase'])} ({fmt_year(r['first'])} to "
+                f"{fmt_year(r['last'])}, {fmt_count(r['places'])} places, "
+                f"{fmt_gbp_m(r['cost'])})"
+                for r in runs[:6]
+            ]
+        )
         more = f" and {plural(len(runs) - 6, 'more area')}" if len(runs) > 6 else ""
-        facts.append(f"it buys bulge classes in {BULGE_RUN} or more consecutive years in "
-                     f"{shown}{more}")
+        facts.append(
+            f"it buys bulge classes in {BULGE_RUN} or more consecutive years in {shown}{more}"
+        )
     where = _join([area_phase(r["name"], r["phase"]) for r in runs[:6]]) if runs else ""
     return facts, where
 
@@ -1158,12 +1438,18 @@ def temporary_recommendation(data: ReportData) -> str:
     if w is None:
         return ""
     facts, where = w
-    return ("notes as a warning that " + "; ".join(facts)
-            + ("; a need that returns year after year is a lasting one, and asks officers to "
-               f"consider a permanent expansion in {where}" if where else
-               "; and asks officers to consider a permanent expansion wherever the need lasts "
-               "beyond one cohort")
-            + " before committing further bulge classes;")
+    return (
+        "notes as a warning that "
+        + "; ".join(facts)
+        + (
+            "; a need that returns year after year is a lasting one, and asks officers to "
+            f"consider a permanent expansion in {where}"
+            if where
+            else "; and asks officers to consider a permanent expansion wherever the need lasts "
+            "beyond one cohort"
+        )
+        + " before committing further bulge classes;"
+    )
 
 
 def area_commentary(data: ReportData, area: str) -> str:
@@ -1184,47 +1470,66 @@ def area_commentary(data: ReportData, area: str) -> str:
     if len(base):
         b = base.iloc[0]
         kind = "derived" if data.history_derived(area) else "census"
-        text += (f"In {fmt_year(base_year)} ({kind}) {name} had {fmt_count(b['demand'])} pupils "
-                 f"against {fmt_count(b['capacity'])} places"
-                 + (f", {fmt_count(b['shortfall'])} places short with the {margin} margin. "
-                    if b["shortfall"] > 0 else f", a surplus of {fmt_pct(b['surplus_pct'], down=True)}. "))
+        text += (
+            f"In {fmt_year(base_year)} ({kind}) {name} had {fmt_count(b['demand'])} pupils "
+            f"against {fmt_count(b['capacity'])} places"
+            + (
+                f", {fmt_count(b['shortfall'])} places short with the {margin} margin. "
+                if b["shortfall"] > 0
+                else f", a surplus of {fmt_pct(b['surplus_pct'], down=True)}. "
+            )
+        )
     peak = rows.loc[rows["demand"].idxmax()]
     first = rows.iloc[0]
     last = rows.iloc[-1]
-    at = {k: f"{fmt_count(r['demand'])} pupils in {fmt_year(r[nc.YEAR])}"
-          for k, r in (("first", first), ("peak", peak), ("last", last))}
+    at = {
+        k: f"{fmt_count(r['demand'])} pupils in {fmt_year(r[nc.YEAR])}"
+        for k, r in (("first", first), ("peak", peak), ("last", last))
+    }
     # compared as printed: a peak a fraction of a pupil above the start is no rise ("a peak
     # of 390 from 390", a Staffordshire trial), a fall to the same count is no fall
-    said = {k: fmt_count(r["demand"]) for k, r in (("first", first), ("peak", peak), ("last", last))}
+    said = {
+        k: fmt_count(r["demand"]) for k, r in (("first", first), ("peak", peak), ("last", last))
+    }
 
     def level(to) -> bool:  # every year from the first to ``to`` prints as the peak
         return bool((rows.loc[rows[nc.YEAR] <= to, "demand"].map(fmt_count) == said["peak"]).all())
 
     if said["peak"] == said["last"] and said["first"] == said["peak"]:
-        path = (f"stay at {said['peak']} pupils from {fmt_year(first[nc.YEAR])} to "
-                f"{fmt_year(last[nc.YEAR])}" if level(last[nc.YEAR]) else
-                f"be {at['first']} and {at['last']}, and no more in between")
+        path = (
+            f"stay at {said['peak']} pupils from {fmt_year(first[nc.YEAR])} to "
+            f"{fmt_year(last[nc.YEAR])}"
+            if level(last[nc.YEAR])
+            else f"be {at['first']} and {at['last']}, and no more in between"
+        )
     elif peak[nc.YEAR] == first[nc.YEAR]:
         path = f"fall from {at['peak']} to {at['last']}"
     elif said["peak"] == said["first"]:
-        path = ((f"stay at {said['peak']} pupils to {fmt_year(peak[nc.YEAR])}" if level(peak[nc.YEAR])
-                 else f"be {at['first']} and again {said['peak']} in {fmt_year(peak[nc.YEAR])}, "
-                 "its peak")
-                + f", then fall to {at['last']}")
+        path = (
+            f"stay at {said['peak']} pupils to {fmt_year(peak[nc.YEAR])}"
+            if level(peak[nc.YEAR])
+            else f"be {at['first']} and again {said['peak']} in {fmt_year(peak[nc.YEAR])}, its peak"
+        ) + f", then fall to {at['last']}"
     elif peak[nc.YEAR] == last[nc.YEAR]:
         path = f"rise from {at['first']} to a peak of {at['peak']}"
-    elif (rows.loc[rows[nc.YEAR] >= peak[nc.YEAR], "demand"].map(fmt_count)
-          == fmt_count(peak["demand"])).all():  # no year after the peak falls by a pupil
-        path = (f"rise from {at['first']} to a peak of {fmt_count(peak['demand'])} pupils in "
-                f"{fmt_year(peak[nc.YEAR])}, and stay there to {fmt_year(last[nc.YEAR])}")
+    elif (
+        rows.loc[rows[nc.YEAR] >= peak[nc.YEAR], "demand"].map(fmt_count)
+        == fmt_count(peak["demand"])
+    ).all():  # no year after the peak falls by a pupil
+        path = (
+            f"rise from {at['first']} to a peak of {fmt_count(peak['demand'])} pupils in "
+            f"{fmt_year(peak[nc.YEAR])}, and stay there to {fmt_year(last[nc.YEAR])}"
+        )
     else:
         path = f"rise from {at['first']} to a peak of {at['peak']}, then fall to {at['last']}"
     text += f"Demand is forecast to {path}, against {fmt_count(first['capacity'])} places. "
     short = rows[rows["shortfall"] > 0]
     if short.empty:
-        text += (f"On the capacity shown there is no shortfall over the forecast period with "
-                 f"the {margin} margin; "
-                 f"the lowest surplus is {fmt_pct(rows['surplus_pct'].min(), down=True)}.")
+        text += (
+            f"On the capacity shown there is no shortfall over the forecast period with "
+            f"the {margin} margin; "
+            f"the lowest surplus is {fmt_pct(rows['surplus_pct'].min(), down=True)}."
+        )
         # falling rolls: the spare places above the ceiling, which the recommendations raise
         # (a Stoke-on-Trent trial's primary page said only "the lowest surplus is 8.1%" of an
         # area 21.5% surplus by 2032/33)
@@ -1233,27 +1538,37 @@ def area_commentary(data: ReportData, area: str) -> str:
         if len(above) and above[nc.YEAR].max() == rows[nc.YEAR].max():
             top = above.loc[above["surplus_pct"].idxmax()]
             y0 = int(above[nc.YEAR].min())
-            text += (f" Spare places are above the {fmt_pct(ceiling)} surplus ceiling from "
-                     f"{fmt_year(y0)}, reaching {fmt_pct(top['surplus_pct'], down=True)} of "
-                     f"pupils ({fmt_count(top['capacity'] - top['demand'])} places) in "
-                     f"{fmt_year(int(top[nc.YEAR]))}.")
+            text += (
+                f" Spare places are above the {fmt_pct(ceiling)} surplus ceiling from "
+                f"{fmt_year(y0)}, reaching {fmt_pct(top['surplus_pct'], down=True)} of "
+                f"pupils ({fmt_count(top['capacity'] - top['demand'])} places) in "
+                f"{fmt_year(int(top[nc.YEAR]))}."
+            )
     else:
         worst = short.loc[short["shortfall"].idxmax()]
         y0, y1 = int(short[nc.YEAR].min()), int(short[nc.YEAR].max())
-        span = (f"in {fmt_year(y0)}" if y0 == y1 else
-                f"from {fmt_year(y0)} to {fmt_year(y1)}" if len(short) == y1 - y0 + 1 else
-                f"in {len(short)} years between {fmt_year(y0)} and {fmt_year(y1)}")
-        text += (f"Without new places the area is short {span}, by "
-                 + ("" if y0 == y1 else "up to ")
-                 + f"{fmt_count(worst['shortfall'])} places"
-                 + ("" if y0 == y1 else f" in {fmt_year(worst[nc.YEAR])}")
-                 + f" (including the {margin} margin).")
+        span = (
+            f"in {fmt_year(y0)}"
+            if y0 == y1
+            else f"from {fmt_year(y0)} to {fmt_year(y1)}"
+            if len(short) == y1 - y0 + 1
+            else f"in {len(short)} years between {fmt_year(y0)} and {fmt_year(y1)}"
+        )
+        text += (
+            f"Without new places the area is short {span}, by "
+            + ("" if y0 == y1 else "up to ")
+            + f"{fmt_count(worst['shortfall'])} places"
+            + ("" if y0 == y1 else f" in {fmt_year(worst[nc.YEAR])}")
+            + f" (including the {margin} margin)."
+        )
     text += "".join(" " + _tier_change_sentence(t) for t in data.tier_changes if t["area"] == area)
     if str(area) in data.intake_areas:
         # a 14-19 academy or UTC: its page reports it, the plan does not plan for it
-        return (text + " The school sets its own intake, so the plan proposes no places here and "
-                "the report leaves the area out of its counts of areas short: pupils forecast "
-                "beyond its places would stay at schools in the areas it recruits from.")
+        return (
+            text + " The school sets its own intake, so the plan proposes no places here and "
+            "the report leaves the area out of its counts of areas short: pupils forecast "
+            "beyond its places would stay at schools in the areas it recruits from."
+        )
     moves = moves_sentences(data, area, str(rows[nc.PHASE].iloc[0]))
     plan = data.plan
     if plan is not None and nc.PHASE in plan:
@@ -1268,34 +1583,53 @@ def area_commentary(data: ReportData, area: str) -> str:
         what = (mine["kind"] if "kind" in mine.columns else mine["option"]).astype(str)
         n = mine["modules"] if "modules" in mine.columns else pd.Series(1, index=mine.index)
         items, seen = [], set()
-        for o, m, p, y, f, c in zip(what, n, mine["places"], mine[nc.YEAR], _fills(mine),
-                                    mine["cost"]):
+        for o, m, p, y, f, c in zip(
+            what, n, mine["places"], mine[nc.YEAR], _fills(mine), mine["cost"]
+        ):
             # a kind built again in a later year is "2 more bulge classes", not the same
             # words twice (a Cabinet review: "2 bulge classes (...), 2 bulge classes (...)")
             items.append(_built_again(o, int(m)) if o in seen else _built(o, int(m)))
             items[-1] += f" ({fmt_opening(p, y, f)}, {fmt_gbp_m(c)})"
             seen.add(o)
-        text += (" The plan proposes " if proposed(data) else " The plan recommends ") \
-            + _join(items) + "."
+        text += (
+            (" The plan proposes " if proposed(data) else " The plan recommends ")
+            + _join(items)
+            + "."
+        )
     text += moves
     phase = str(rows[nc.PHASE].iloc[0])
     cells = cells_before_after(data, phase)
-    left = (cells[(cells[nc.AREA] == area) & (cells["shortfall_after"] > 0.5)]
-            if cells is not None else cells)
+    left = (
+        cells[(cells[nc.AREA] == area) & (cells["shortfall_after"] > 0.5)]
+        if cells is not None
+        else cells
+    )
     if left is None or left.empty:
         if not short.empty and cells is not None:
             first = fmt_year(int(cells[nc.YEAR].min()))
-            text += (f" With it, the area is not short of places in any year of the plan "
-                     f"({first} on)." if not mine.empty else
-                     f" The plan adds no places here: from its first year ({first}) the area is "
-                     "not short of places.")
+            text += (
+                f" With it, the area is not short of places in any year of the plan ({first} on)."
+                if not mine.empty
+                else f" The plan adds no places here: from its first year ({first}) the area is "
+                "not short of places."
+            )
         return text
     w = left.loc[left["shortfall_after"].idxmax()]
     why = _join(why_short(data, area, phase, int(w[nc.YEAR])))
-    lead = " With it, the area is still" if not mine.empty else " The plan adds no places here; the area stays"
-    text += (f"{lead} {fmt_count(w['shortfall_after'])} places short in {fmt_year(w[nc.YEAR])}"
-             + (f" ({len(left)} year{'s' if len(left) != 1 else ''} short in all)" if len(left) > 1 else "")
-             + (f": {why}." if why else " (see the appendix, sheet Binding constraints)."))
+    lead = (
+        " With it, the area is still"
+        if not mine.empty
+        else " The plan adds no places here; the area stays"
+    )
+    text += (
+        f"{lead} {fmt_count(w['shortfall_after'])} places short in {fmt_year(w[nc.YEAR])}"
+        + (
+            f" ({len(left)} year{'s' if len(left) != 1 else ''} short in all)"
+            if len(left) > 1
+            else ""
+        )
+        + (f": {why}." if why else " (see the appendix, sheet Binding constraints).")
+    )
     return text
 
 
@@ -1318,17 +1652,23 @@ def _moves_cost(cost: float, rows: list[dict]) -> str:
     if cost <= 0:
         return "not priced (the model gives no cost per pupil for these moves)"
     rates = sorted({float(r["cost_per_pupil"]) for r in rows if r["cost_per_pupil"] > 0})
-    rate = (f"{fmt_gbp(rates[0])} a pupil a year" if len(rates) == 1 else
-            f"{fmt_gbp(rates[0])}-{fmt_gbp(rates[-1])} a pupil a year")
-    return (f"{fmt_gbp_m(cost)} over the plan ({rate}; a revenue cost, not in the capital "
-            "programme)")
+    rate = (
+        f"{fmt_gbp(rates[0])} a pupil a year"
+        if len(rates) == 1
+        else f"{fmt_gbp(rates[0])}-{fmt_gbp(rates[-1])} a pupil a year"
+    )
+    return f"{fmt_gbp_m(cost)} over the plan ({rate}; a revenue cost, not in the capital programme)"
 
 
 def _from_list(rows: list[dict]) -> str:
     if len(rows) == 1:
         return rows[0]["name"]
-    return _join([f"{r['name']} (up to {fmt_count(r['peak'])}, the most in "
-                  f"{fmt_year(r['peak_year'])})" for r in rows])
+    return _join(
+        [
+            f"{r['name']} (up to {fmt_count(r['peak'])}, the most in {fmt_year(r['peak_year'])})"
+            for r in rows
+        ]
+    )
 
 
 def moves_sentences(data: ReportData, area: str, phase: str) -> str:
@@ -1342,42 +1682,61 @@ def moves_sentences(data: ReportData, area: str, phase: str) -> str:
         return ""
     text = ""
     if m["in"]:
-        text += (f" The plan places pupils of neighbouring areas here (as the model definition "
-                 "allows): up "
-                 f"to {fmt_count(m['in_peak'])} a year (the most in {fmt_year(m['in_peak_year'])}, "
-                 f"{_span_years(m['in_years'], m['in_n'])}) from {_from_list(m['in'])}; "
-                 f"{fmt_count(m['in_pupil_years'])} pupil-years, "
-                 f"{_moves_cost(m['in_cost'], m['in'])}.")
+        text += (
+            f" The plan places pupils of neighbouring areas here (as the model definition "
+            "allows): up "
+            f"to {fmt_count(m['in_peak'])} a year (the most in {fmt_year(m['in_peak_year'])}, "
+            f"{_span_years(m['in_years'], m['in_n'])}) from {_from_list(m['in'])}; "
+            f"{fmt_count(m['in_pupil_years'])} pupil-years, "
+            f"{_moves_cost(m['in_cost'], m['in'])}."
+        )
     if m["out"]:
-        when = (f"the most in {fmt_year(m['out_peak_year'])}, "
-                f"{_span_years(m['out_years'], m['out_n'])}")
-        where = (f"{m['out'][0]['name']} ({when})" if len(m["out"]) == 1 else
-                 f"neighbouring areas ({when}): {_from_list(m['out'])}")
-        text += (f" {'It' if m['in'] else 'The plan'} places up to {fmt_count(m['out_peak'])} of "
-                 f"this area's own pupils a year in {where}; "
-                 f"{fmt_count(m['out_pupil_years'])} pupil-years, "
-                 f"{_moves_cost(m['out_cost'], m['out'])}.")
+        when = (
+            f"the most in {fmt_year(m['out_peak_year'])}, {_span_years(m['out_years'], m['out_n'])}"
+        )
+        where = (
+            f"{m['out'][0]['name']} ({when})"
+            if len(m["out"]) == 1
+            else f"neighbouring areas ({when}): {_from_list(m['out'])}"
+        )
+        text += (
+            f" {'It' if m['in'] else 'The plan'} places up to {fmt_count(m['out_peak'])} of "
+            f"this area's own pupils a year in {where}; "
+            f"{fmt_count(m['out_pupil_years'])} pupil-years, "
+            f"{_moves_cost(m['out_cost'], m['out'])}."
+        )
     own, with_ = m["own_need"], m["need_with"]
     if m["in"] and with_ >= own + 0.5:
-        text += (" With the pupils placed here, the area needs up to "
-                 f"{plural_places(with_)} beyond its capacity (with the margin, "
-                 f"{fmt_year(m['need_with_year'])}), where its own pupils need "
-                 + (f"up to {plural_places(own)} ({fmt_year(m['own_need_year'])})"
-                    if own >= 0.5 else "none")
-                 + ": places built here serve those pupils too.")
+        text += (
+            " With the pupils placed here, the area needs up to "
+            f"{plural_places(with_)} beyond its capacity (with the margin, "
+            f"{fmt_year(m['need_with_year'])}), where its own pupils need "
+            + (
+                f"up to {plural_places(own)} ({fmt_year(m['own_need_year'])})"
+                if own >= 0.5
+                else "none"
+            )
+            + ": places built here serve those pupils too."
+        )
     return text
 
 
 def _tier_change_sentence(t: dict, where: bool = False) -> str:
-    return (f"{t['name'] + ' secondary: t' if where else 'T'}he tier structure changes in "
-            f"{fmt_year(t['year'])} (Year 7 and 8 move to the high school). ASSUMPTION: the "
-            f"capacity shown for every year keeps the {fmt_count(t['middle'])} Year 7-8 places of "
-            f"its middle schools ({_join(t['schools'])}), i.e. that the high school gains "
-            f"equivalent places (by building, or by a middle school changing its age range). "
-            f"Without them the area has {fmt_count(t['without'])} places from "
-            f"{fmt_year(t['year'])}" + (f" and is up to {fmt_count(t['short'])} places short "
-                                       "with the margin" if t["short"] >= 0.5 else "")
-            + "; this plan does not include those places.")
+    return (
+        f"{t['name'] + ' secondary: t' if where else 'T'}he tier structure changes in "
+        f"{fmt_year(t['year'])} (Year 7 and 8 move to the high school). ASSUMPTION: the "
+        f"capacity shown for every year keeps the {fmt_count(t['middle'])} Year 7-8 places of "
+        f"its middle schools ({_join(t['schools'])}), i.e. that the high school gains "
+        f"equivalent places (by building, or by a middle school changing its age range). "
+        f"Without them the area has {fmt_count(t['without'])} places from "
+        f"{fmt_year(t['year'])}"
+        + (
+            f" and is up to {fmt_count(t['short'])} places short with the margin"
+            if t["short"] >= 0.5
+            else ""
+        )
+        + "; this plan does not include those places."
+    )
 
 
 #: the accuracy section's names for the backtest's error columns
@@ -1410,18 +1769,26 @@ def accuracy_scores(acc: pd.DataFrame) -> pd.DataFrame:
     for (phase, h), g in eng.groupby([nc.PHASE, "horizon"], sort=True):
         ranged = g["inside80"].dropna()
         paired = g[g["authority_error"].notna()]
-        rows.append({
-            nc.PHASE: phase, "horizon": int(h), "n": len(g),
-            "first": int(g["target_year"].min()), "last": int(g["target_year"].max()),
-            "mae_model": g["pct_error"].abs().median(),
-            "mae_last": g["pct_error_last"].abs().median(),
-            "mae_cohort3": g["pct_error_cohort3"].abs().median(),
-            "inside": int(sum(bool(v) for v in ranged)), "ranged": len(ranged),
-            "n_authority": len(paired),
-            "paired_years": tuple(int(y) for y in paired["target_year"]),
-            "mae_model_paired": paired["pct_error"].abs().median() if len(paired) else np.nan,
-            "mae_authority": paired["authority_error"].abs().median() if len(paired) else np.nan,
-        })
+        rows.append(
+            {
+                nc.PHASE: phase,
+                "horizon": int(h),
+                "n": len(g),
+                "first": int(g["target_year"].min()),
+                "last": int(g["target_year"].max()),
+                "mae_model": g["pct_error"].abs().median(),
+                "mae_last": g["pct_error_last"].abs().median(),
+                "mae_cohort3": g["pct_error_cohort3"].abs().median(),
+                "inside": int(sum(bool(v) for v in ranged)),
+                "ranged": len(ranged),
+                "n_authority": len(paired),
+                "paired_years": tuple(int(y) for y in paired["target_year"]),
+                "mae_model_paired": paired["pct_error"].abs().median() if len(paired) else np.nan,
+                "mae_authority": paired["authority_error"].abs().median()
+                if len(paired)
+                else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -1442,7 +1809,7 @@ def compare_errors(mine: float, other: float) -> str:
 
 
 def _better(engine: float, others: dict[str, float]) -> str:
-    """" Plain cohort survival (3-year means) did better here than this engine." for the
+    """ " Plain cohort survival (3-year means) did better here than this engine." for the
     baselines whose median error is below the engine's as printed (two decimals) by
     :data:`ACCURACY_TIE` percentage points or more; those closer than that did about as
     well."""
@@ -1454,8 +1821,10 @@ def _better(engine: float, others: dict[str, float]) -> str:
     elif better:
         out += f" {_cap(better[0])} did better here than this engine."
     if same:
-        out += (f" {_cap(_join(same))} did about as well as this engine (within "
-                f"{ACCURACY_TIE:.2f} percentage points).")
+        out += (
+            f" {_cap(_join(same))} did about as well as this engine (within "
+            f"{ACCURACY_TIE:.2f} percentage points)."
+        )
     return out
 
 
@@ -1468,18 +1837,28 @@ def how_sure_sentence(data: ReportData) -> str:
     if acc is None or acc.empty or "pct_error" not in acc or acc["pct_error"].isna().all():
         return ""
     scores = accuracy_scores(acc)
-    by_h = [f"{_ahead(int(h))}, "
-            + _join([f"{_pct2(r.mae_model)} for {r.phase}" for r in g.itertuples(index=False)])
-            for h, g in scores.groupby("horizon", sort=True)]
+    by_h = [
+        f"{_ahead(int(h))}, "
+        + _join([f"{_pct2(r.mae_model)} for {r.phase}" for r in g.itertuples(index=False)])
+        for h, g in scores.groupby("horizon", sort=True)
+    ]
     inside, ranged = int(scores["inside"].sum()), int(scores["ranged"].sum())
-    caught = (f" {inside} of {ranged} of those past outcomes fell inside its 80% ranges."
-              if ranged else "")
-    return ("How sure the forecast is: forecasting past years from the data available at "
-            "the time, this method missed the authority's pupil totals by a median of: "
-            f"{'; '.join(by_h)}.{caught} These are whole-authority figures (section 3, "
-            "Accuracy track record)"
-            + (", and each planning area here is the whole of its phase." if one_area_per_phase(data)
-               else ": a planning area's are less certain."))
+    caught = (
+        f" {inside} of {ranged} of those past outcomes fell inside its 80% ranges."
+        if ranged
+        else ""
+    )
+    return (
+        "How sure the forecast is: forecasting past years from the data available at "
+        "the time, this method missed the authority's pupil totals by a median of: "
+        f"{'; '.join(by_h)}.{caught} These are whole-authority figures (section 3, "
+        "Accuracy track record)"
+        + (
+            ", and each planning area here is the whole of its phase."
+            if one_area_per_phase(data)
+            else ": a planning area's are less certain."
+        )
+    )
 
 
 def derived_scope(data: ReportData) -> str:
@@ -1496,10 +1875,12 @@ def derived_scope(data: ReportData) -> str:
         return ""
     named = [f"{area_phase(r['name'], r[nc.PHASE])} ({r[nc.AREA]})" for _, r in own.iterrows()]
     n_derived = len(a) - len(own)
-    return (f" in {n_derived} of the {len(a)} planning areas (not in {_join(named)}, which "
-            f"hold{'s' if len(named) == 1 else ''} the whole of "
-            f"{'its' if len(named) == 1 else 'their'} phase: "
-            f"{'its' if len(named) == 1 else 'their'} history is the census's own count)")
+    return (
+        f" in {n_derived} of the {len(a)} planning areas (not in {_join(named)}, which "
+        f"hold{'s' if len(named) == 1 else ''} the whole of "
+        f"{'its' if len(named) == 1 else 'their'} phase: "
+        f"{'its' if len(named) == 1 else 'their'} history is the census's own count)"
+    )
 
 
 def one_area_per_phase(data: ReportData) -> bool:
@@ -1527,27 +1908,45 @@ def accuracy_sentences(data: ReportData) -> list[str]:
     scores = accuracy_scores(acc)
     out = []
     for r in scores.itertuples(index=False):
-        span = (f"for {fmt_year(r.first)}" if r.first == r.last
-                else f"for {fmt_year(r.first)} to {fmt_year(r.last)}")
-        base = {ACCURACY_SOURCES["pct_error_last"]: r.mae_last,
-                ACCURACY_SOURCES["pct_error_cohort3"]: r.mae_cohort3}
+        span = (
+            f"for {fmt_year(r.first)}"
+            if r.first == r.last
+            else f"for {fmt_year(r.first)} to {fmt_year(r.last)}"
+        )
+        base = {
+            ACCURACY_SOURCES["pct_error_last"]: r.mae_last,
+            ACCURACY_SOURCES["pct_error_cohort3"]: r.mae_cohort3,
+        }
         against = _join([f"{_pct2(v)} for {k}" for k, v in base.items() if np.isfinite(v)])
-        text = (f"{_cap(r.phase)}, {_ahead(r.horizon)} ({plural(r.n, 'forecast')} {span}): "
-                f"median absolute error {_pct2(r.mae_model)} for this engine"
-                + (f" against {against}" if against else "")
-                + (f"; {r.inside} of {r.ranged} outcomes inside the engine's 80% range"
-                   if r.ranged else "") + ".")
+        text = (
+            f"{_cap(r.phase)}, {_ahead(r.horizon)} ({plural(r.n, 'forecast')} {span}): "
+            f"median absolute error {_pct2(r.mae_model)} for this engine"
+            + (f" against {against}" if against else "")
+            + (
+                f"; {r.inside} of {r.ranged} outcomes inside the engine's 80% range"
+                if r.ranged
+                else ""
+            )
+            + "."
+        )
         text += _better(r.mae_model, base)
         if r.n_authority:
             years = _join([fmt_year(y) for y in r.paired_years])
             vs = compare_errors(r.mae_model_paired, r.mae_authority)
-            council = ("the Council's own forecasts did better there" if vs == "better" else
-                       "the Council's own forecasts did about as well there (within "
-                       f"{ACCURACY_TIE:.2f} percentage points)" if vs == "same" else "")
-            text += (f" Over the {plural(r.n_authority, 'target year')} with a published "
-                     f"Council figure ({years}): this engine's median absolute error "
-                     f"{_pct2(r.mae_model_paired)} against the Council's own "
-                     f"{_pct2(r.mae_authority)}" + (f"; {council}" if council else "") + ".")
+            council = (
+                "the Council's own forecasts did better there"
+                if vs == "better"
+                else "the Council's own forecasts did about as well there (within "
+                f"{ACCURACY_TIE:.2f} percentage points)"
+                if vs == "same"
+                else ""
+            )
+            text += (
+                f" Over the {plural(r.n_authority, 'target year')} with a published "
+                f"Council figure ({years}): this engine's median absolute error "
+                f"{_pct2(r.mae_model_paired)} against the Council's own "
+                f"{_pct2(r.mae_authority)}" + (f"; {council}" if council else "") + "."
+            )
         out.append(text)
     inside, ranged = int(scores["inside"].sum()), int(scores["ranged"].sum())
     if ranged:
@@ -1564,45 +1963,66 @@ def accuracy_sentences(data: ReportData) -> list[str]:
     if len(own_only):
         last = census[1] if census else int(acc.loc[acc["pct_error"].notna(), "target_year"].max())
         run_h = sorted(int(h) for h in acc.loc[acc["pct_error"].notna(), "horizon"].unique())
-        later = sorted(int(y) for y in own_only.loc[own_only["target_year"] > last, "target_year"].unique())
+        later = sorted(
+            int(y) for y in own_only.loc[own_only["target_year"] > last, "target_year"].unique()
+        )
         other_h = sorted(int(h) for h in own_only["horizon"].unique() if int(h) not in run_h)
         why = []
         if later:
-            why.append(f"for {_join([fmt_year(y) for y in later])}, after the last census in "
-                       f"the pupils file ({fmt_year(last)})")
+            why.append(
+                f"for {_join([fmt_year(y) for y in later])}, after the last census in "
+                f"the pupils file ({fmt_year(last)})"
+            )
         if other_h:
-            why.append(f"for forecasts made {_join([str(h) for h in other_h], 'or')} years "
-                       "ahead, which the backtest does not make (it makes them "
-                       f"{_join([str(h) for h in run_h])} years ahead)")
+            why.append(
+                f"for forecasts made {_join([str(h) for h in other_h], 'or')} years "
+                "ahead, which the backtest does not make (it makes them "
+                f"{_join([str(h) for h in run_h])} years ahead)"
+            )
         if why:
-            out.append("The table also lists Council errors with no engine figure beside "
-                       f"them: {'; and '.join(why)}.")
+            out.append(
+                "The table also lists Council errors with no engine figure beside "
+                f"them: {'; and '.join(why)}."
+            )
     if how.get("origins"):
         n, origins = how["authorities"], how["origins"]
         horizons = how.get("horizons", (1, 3))
         hs = ",".join(str(h) for h in horizons)
         cfg_files = data.meta.get("backtest_files") or {}
         cmd = " ".join(f"--{k} {v}" for k, v in cfg_files.items())
-        whose = (f"the authority totals of the {n} authorities in the pupils file (fitted and "
-                 "pooled over them, as in the engine's documented backtest; this authority's "
-                 "errors reported)" if n > 1 else "this authority's own totals")
-        text = (f"The errors of this engine and of both baselines come from a rolling-origin "
-                f"backtest of {whose}, forecasts made from {fmt_year(origins[0])} to "
-                f"{fmt_year(origins[-1])}, {_join([str(h) for h in horizons])} years ahead.")
+        whose = (
+            f"the authority totals of the {n} authorities in the pupils file (fitted and "
+            "pooled over them, as in the engine's documented backtest; this authority's "
+            "errors reported)"
+            if n > 1
+            else "this authority's own totals"
+        )
+        text = (
+            f"The errors of this engine and of both baselines come from a rolling-origin "
+            f"backtest of {whose}, forecasts made from {fmt_year(origins[0])} to "
+            f"{fmt_year(origins[-1])}, {_join([str(h) for h in horizons])} years ahead."
+        )
         hmax = max(horizons)
         n_late = sum(1 for o in origins if census and o + hmax > census[1])
-        late = (f"; the {hmax}-year forecasts from the last "
-                f"{plural(n_late, 'origin') if n_late > 1 else 'origin'} have no outcome yet"
-                if n_late else "")
+        late = (
+            f"; the {hmax}-year forecasts from the last "
+            f"{plural(n_late, 'origin') if n_late > 1 else 'origin'} have no outcome yet"
+            if n_late
+            else ""
+        )
         if cmd and how.get("default_params", True):
-            text += (f" Its rows (appendix, sheet Accuracy) are the {data.meta['authority']} "
-                     f"rows of the file written by sufficiency backtest {cmd} --origins {','.join(str(o) for o in origins)} --horizons {hs} "
-                     f"--areas {data.meta['authority']} --out errors.csv (the model's files; "
-                     "columns pct_error, pct_error_last, pct_error_cohort3, lower80, upper80 "
-                     "and authority_error, the last from the scorecards)" + late + ".")
+            text += (
+                f" Its rows (appendix, sheet Accuracy) are the {data.meta['authority']} "
+                f"rows of the file written by sufficiency backtest {cmd} --origins {','.join(str(o) for o in origins)} --horizons {hs} "
+                f"--areas {data.meta['authority']} --out errors.csv (the model's files; "
+                "columns pct_error, pct_error_last, pct_error_cohort3, lower80, upper80 "
+                "and authority_error, the last from the scorecards)" + late + "."
+            )
         elif cmd:
-            text += (" It uses the model's own pupil forecast settings, which differ from the "
-                     "engine's defaults that the sufficiency backtest command runs.")
+            text += (
+                " It uses the model's own pupil forecast settings, which differ from the "
+                "engine's defaults that the sufficiency backtest command runs."
+            )
         out.append(text)
     out.append(
         "A caution in reading this comparison: the engine's forecasts here are a backtest, "
@@ -1621,21 +2041,31 @@ def accuracy_note(data: ReportData) -> str:
     acc = data.accuracy
     how = data.meta.get("backtest") or {}
     files = data.meta.get("backtest_files") or {}
-    parts = ["Errors are the DfE measure, (forecast - actual) / actual of the authority's "
-             "total pupils, primary R-Y6 and secondary Y7-Y11; a positive error is an "
-             "over-forecast."]
+    parts = [
+        "Errors are the DfE measure, (forecast - actual) / actual of the authority's "
+        "total pupils, primary R-Y6 and secondary Y7-Y11; a positive error is an "
+        "over-forecast."
+    ]
     if acc is not None and acc["pct_error"].notna().any() and how.get("origins"):
         census = how.get("census_years")
         src = files.get("pupils")
-        where = ("the DfE January school census" + (f" file {src}" if src else "")
-                 + (f" ({fmt_year(census[0])} to {fmt_year(census[1])})" if census else ""))
+        where = (
+            "the DfE January school census"
+            + (f" file {src}" if src else "")
+            + (f" ({fmt_year(census[0])} to {fmt_year(census[1])})" if census else "")
+        )
         if files.get("births"):
-            where += (f", with ONS births from {files['births']} summed to authorities through "
-                      f"{files.get('lookup', 'the district lookup')}")
+            where += (
+                f", with ONS births from {files['births']} summed to authorities through "
+                f"{files.get('lookup', 'the district lookup')}"
+            )
         n = how.get("authorities", 1)
-        fitted = (f"fitted on the {n} authorities in the file and scored on "
-                  f"{data.meta.get('authority_name', data.meta.get('authority'))} alone"
-                  if n > 1 else "fitted and scored on this authority's own totals")
+        fitted = (
+            f"fitted on the {n} authorities in the file and scored on "
+            f"{data.meta.get('authority_name', data.meta.get('authority'))} alone"
+            if n > 1
+            else "fitted and scored on this authority's own totals"
+        )
         hs = _join([str(h) for h in how.get("horizons", (1, 3))])
         parts.append(
             f"This engine and both baselines: a rolling-origin backtest on {where}, {fitted}; "
@@ -1645,16 +2075,20 @@ def accuracy_note(data: ReportData) -> str:
             "carried forward keeps each phase total at its origin's count; plain cohort "
             "survival (3-year means) rolls cohorts on with 3-year mean survival ratios and "
             "Reception from births with a 3-year mean ratio, births held flat. The engine's 80% "
-            "range is set from the errors of its forecasts for years up to the origin only.")
+            "range is set from the errors of its forecasts for years up to the origin only."
+        )
     if acc is not None and acc["authority_error"].notna().any():
         eds = sorted(int(e) for e in acc["scorecard_edition"].dropna().unique())
         folder = files.get("scorecards")
         parts.append(
             "The Council's own: its forecasts' errors as published in the DfE school places "
-            "scorecards (" + (f"folder {folder}, " if folder else "")
-            + f"edition{'s' if len(eds) != 1 else ''} {_join([str(e) for e in eds])}).")
-    parts.append("The appendix (sheet Accuracy) gives each row's origin, forecast, outcome and "
-                 "80% range.")
+            "scorecards ("
+            + (f"folder {folder}, " if folder else "")
+            + f"edition{'s' if len(eds) != 1 else ''} {_join([str(e) for e in eds])})."
+        )
+    parts.append(
+        "The appendix (sheet Accuracy) gives each row's origin, forecast, outcome and 80% range."
+    )
     return " ".join(parts)
 
 
@@ -1668,10 +2102,13 @@ SCENARIO_TEXT = {
 }
 
 
-_KIND_PLURAL = {"bulge_class": "bulge classes", "new_school": "new schools",
-                "permanent_expansion": "permanent expansions",
-                "new_special_school": "new special schools",
-                "special_expansion": "special school expansions"}
+_KIND_PLURAL = {
+    "bulge_class": "bulge classes",
+    "new_school": "new schools",
+    "permanent_expansion": "permanent expansions",
+    "new_special_school": "new special schools",
+    "special_expansion": "special school expansions",
+}
 
 
 def kind_count(kind: str, n: int) -> str:
@@ -1726,40 +2163,65 @@ def why_short(data: ReportData, area: str, phase: str, year: int) -> list[str]:
             by_year = {}
             for k, y in first.items():
                 by_year.setdefault(int(y), []).append(str(k).replace("_", " "))
-            bits = [f"{_join(ks, 'or')} {'can open ' if i == 0 else ''}before {fmt_year(y)}"
-                    for i, (y, ks) in enumerate(sorted(by_year.items()))]
+            bits = [
+                f"{_join(ks, 'or')} {'can open ' if i == 0 else ''}before {fmt_year(y)}"
+                for i, (y, ks) in enumerate(sorted(by_year.items()))
+            ]
             parts.append("no " + _join(bits, "or"))
     b = data.binding
     if b is not None and not b.empty:
-        r = b[(b[nc.AREA].astype(str) == str(area)) & (b[nc.PHASE] == phase)
-              & (b["family"] == "module_limit")]
-        per_year = dict(zip(o["option"], o["max_per_year"])) if o is not None and "max_per_year" in o else {}
-        total = dict(zip(o["option"], o["max_modules"])) if o is not None and "max_modules" in o else {}
+        r = b[
+            (b[nc.AREA].astype(str) == str(area))
+            & (b[nc.PHASE] == phase)
+            & (b["family"] == "module_limit")
+        ]
+        per_year = (
+            dict(zip(o["option"], o["max_per_year"]))
+            if o is not None and "max_per_year" in o
+            else {}
+        )
+        total = (
+            dict(zip(o["option"], o["max_modules"])) if o is not None and "max_modules" in o else {}
+        )
         for opt, y in zip(r["option"], r[nc.YEAR]):
             k = kind_plural(kind.get(opt, "option"))
             if y == year:
                 n = per_year.get(opt)
-                parts.append(f"no more than one {str(kind.get(opt, opt)).replace('_', ' ')} a "
-                             "year is allowed" if n == 1 else
-                             f"no more than {int(n)} {k} a year are allowed" if n
-                             else f"{k} are at the most allowed a year")
+                parts.append(
+                    f"no more than one {str(kind.get(opt, opt)).replace('_', ' ')} a "
+                    "year is allowed"
+                    if n == 1
+                    else f"no more than {int(n)} {k} a year are allowed"
+                    if n
+                    else f"{k} are at the most allowed a year"
+                )
             elif pd.isna(y) and earliest.get(opt, year) <= year:
                 # a limit on all modules counts only if the option could have opened by then
                 n = total.get(opt)
                 what = kind.get(opt, "option")
-                parts.append(f"the one {str(what).replace('_', ' ')} allowed is used" if n == 1
-                             else f"all {kind_count(what, int(n))} allowed are used" if n else
-                             f"all {kind_plural(what)} allowed are used")
+                parts.append(
+                    f"the one {str(what).replace('_', ' ')} allowed is used"
+                    if n == 1
+                    else f"all {kind_count(what, int(n))} allowed are used"
+                    if n
+                    else f"all {kind_plural(what)} allowed are used"
+                )
         if ((b["family"] == "budget") & ((b[nc.YEAR] == year) | b[nc.YEAR].isna())).any():
             parts.append("the capital budget is spent")
     p = data.plan
     if p is not None and len(p) and "fill_years" in p:
-        mine = p[(p[nc.AREA].astype(str) == str(area)) & (p[nc.PHASE] == phase)
-                 & (p["fill_years"] > year - p[nc.YEAR] + 1) & (p[nc.YEAR] <= year)]
+        mine = p[
+            (p[nc.AREA].astype(str) == str(area))
+            & (p[nc.PHASE] == phase)
+            & (p["fill_years"] > year - p[nc.YEAR] + 1)
+            & (p[nc.YEAR] <= year)
+        ]
         for r in mine.itertuples():
             k = int(year - r.year + 1)
-            parts.append(f"the {str(r.kind).replace('_', ' ')} opened in {fmt_year(r.year)} is "
-                         f"still filling ({k} of its {int(r.fill_years)} year groups)")
+            parts.append(
+                f"the {str(r.kind).replace('_', ' ')} opened in {fmt_year(r.year)} is "
+                f"still filling ({k} of its {int(r.fill_years)} year groups)"
+            )
     return parts
 
 
@@ -1773,8 +2235,12 @@ def _year_runs(years) -> str:
             runs[-1].append(y)
         else:
             runs.append([y])
-    return _join([f"in {fmt_year(r[0])}" if len(r) == 1 else
-                  f"from {fmt_year(r[0])} to {fmt_year(r[-1])}" for r in runs])
+    return _join(
+        [
+            f"in {fmt_year(r[0])}" if len(r) == 1 else f"from {fmt_year(r[0])} to {fmt_year(r[-1])}"
+            for r in runs
+        ]
+    )
 
 
 def left_short_why(data: ReportData, d: dict) -> str:
@@ -1821,26 +2287,40 @@ def left_short_why(data: ReportData, d: dict) -> str:
         elif _WHY_GENERAL[0][0].match(r["phrases"][0]):
             # each area at its own yearly limit of temporary places (2 bulge classes here, 3
             # there)
-            text = ("each uses all the temporary places the model allows it a year, an "
-                    "assumed limit given on its page")
+            text = (
+                "each uses all the temporary places the model allows it a year, an "
+                "assumed limit given on its page"
+            )
         else:
             text = key
         years = sorted(r["years"])
         there = short[short[nc.YEAR].isin(years)][nc.AREA].astype(str)
-        names = ([data.area_name(a) for a in dict.fromkeys(there) if a in r["areas"]]
-                 if not set(there) <= r["areas"] else [])
-        where = (f"in {_join(names)}" if 0 < len(names) <= LATER_WHY_GROUPS else
-                 f"in {len(names)} of the areas" if names else "")
+        names = (
+            [data.area_name(a) for a in dict.fromkeys(there) if a in r["areas"]]
+            if not set(there) <= r["areas"]
+            else []
+        )
+        where = (
+            f"in {_join(names)}"
+            if 0 < len(names) <= LATER_WHY_GROUPS
+            else f"in {len(names)} of the areas"
+            if names
+            else ""
+        )
         # the lead time says its own years, and a reason of the only year short needs none
-        when = ("" if key == first or set(years) == set(short[nc.YEAR]) and len(years) == 1
-                else _year_runs(years))
+        when = (
+            ""
+            if key == first or set(years) == set(short[nc.YEAR]) and len(years) == 1
+            else _year_runs(years)
+        )
         # the years first, not in brackets: the recommendation brackets this whole text (a
         # Birmingham trial read "... Binding constraints)), and asks ...")
         out.setdefault(" ".join(w for w in (when, where) if w), []).append(text)
     # reasons of the same years and areas together ("from 2030/31 to 2032/33, the one new
     # school allowed is used and the new school opened in 2030/31 is still filling")
-    return "; ".join(f"{lead_in}, {_join(texts)}" if lead_in else _join(texts)
-                     for lead_in, texts in out.items())
+    return "; ".join(
+        f"{lead_in}, {_join(texts)}" if lead_in else _join(texts) for lead_in, texts in out.items()
+    )
 
 
 #: more areas than this that a reason applies to are counted, not named
@@ -1848,18 +2328,27 @@ LATER_WHY_GROUPS = 3
 
 #: :func:`why_short` phrases with their counts, and the same without them
 _WHY_GENERAL = (
-    (re.compile(r"^no more than (?:one|\d+) (.+?) a year (?:is|are) allowed$"),
-     lambda m: f"{kind_plural_words(m.group(1))} are at the most allowed a year"),
-    (re.compile(r"^all \d+ (.+?) allowed are used$"), lambda m: f"all {m.group(1)} allowed are used"),
-    (re.compile(r"^(the .+? opened in \S+ is still filling) \(\d+ of its \d+ year groups\)$"),
-     lambda m: m.group(1)),
+    (
+        re.compile(r"^no more than (?:one|\d+) (.+?) a year (?:is|are) allowed$"),
+        lambda m: f"{kind_plural_words(m.group(1))} are at the most allowed a year",
+    ),
+    (
+        re.compile(r"^all \d+ (.+?) allowed are used$"),
+        lambda m: f"all {m.group(1)} allowed are used",
+    ),
+    (
+        re.compile(r"^(the .+? opened in \S+ is still filling) \(\d+ of its \d+ year groups\)$"),
+        lambda m: m.group(1),
+    ),
 )
 
 
 def kind_plural_words(kind: str) -> str:
     """``"bulge class"`` or ``"bulge classes"`` -> ``"bulge classes"``."""
     k = str(kind)
-    return k if k.endswith(("es", "s")) and not k.endswith("ss") else kind_plural(k.replace(" ", "_"))
+    return (
+        k if k.endswith(("es", "s")) and not k.endswith("ss") else kind_plural(k.replace(" ", "_"))
+    )
 
 
 def _general_why(phrase: str) -> str:
@@ -1877,18 +2366,26 @@ def _left_short_sentence(d: dict, plan: str = "the recommended plan") -> str:
     """``"With the recommended plan, 550 secondary (Y7-Y13) places are still short in 2026/27
     in 6 planning areas (Hagley 195, ...): ..."``"""
     years = [y for y, _ in d["years"]]
-    when = (fmt_year(d["year"]) if len(years) == 1 else
-            f"{fmt_year(d['year'])} (short in {len(years)} years, {fmt_year(years[0])} to "
-            f"{fmt_year(years[-1])})")
+    when = (
+        fmt_year(d["year"])
+        if len(years) == 1
+        else f"{fmt_year(d['year'])} (short in {len(years)} years, {fmt_year(years[0])} to "
+        f"{fmt_year(years[-1])})"
+    )
     n = len(d["areas"])
     areas = _join([f"{name} {fmt_count(v)}" for name, v in d["areas"]])
     if sum(round(v) for _, v in d["areas"]) != round(d["total"]):
         areas += "; each figure rounded on its own"
     # one area: named, not "in 1 planning area (Stoke-on-Trent 807)" after "807 ... places"
-    where = (f"in one planning area, {d['areas'][0][0]}" if n == 1 else
-             f"in {n} planning areas ({areas})")
-    text = (f"With {plan}, {fmt_count(d['total'])} {PHASE_LABELS[d['phase']]} "
-            f"places are still short in {when}, {where}")
+    where = (
+        f"in one planning area, {d['areas'][0][0]}"
+        if n == 1
+        else f"in {n} planning areas ({areas})"
+    )
+    text = (
+        f"With {plan}, {fmt_count(d['total'])} {PHASE_LABELS[d['phase']]} "
+        f"places are still short in {when}, {where}"
+    )
     return text + (f": {d['why']}." if d["why"] else ".")
 
 
@@ -1902,8 +2399,10 @@ def _catalogue_places(data: ReportData, phase: str) -> tuple[float, list[str]] |
         o = o[o["duration"].fillna(0) == 0]
     kind = o["kind"] if "kind" in o else o["option"]
     total = float((o["places"] * o["max_modules"]).sum())
-    items = [f"{int(m)} x {fmt_count(p)} places ({str(k).replace('_', ' ')})"
-             for k, p, m in zip(kind, o["places"], o["max_modules"])]
+    items = [
+        f"{int(m)} x {fmt_count(p)} places ({str(k).replace('_', ' ')})"
+        for k, p, m in zip(kind, o["places"], o["max_modules"])
+    ]
     return total, items
 
 
@@ -1919,7 +2418,7 @@ def _grouped(items: list[tuple[str, int, str]]) -> list[str]:
     (Shropshire re-test: modules had been counted as settings)."""
     counts = Counter(items)
     out = []
-    for (kind, m, opening) in dict.fromkeys(items):
+    for kind, m, opening in dict.fromkeys(items):
         n = counts[(kind, m, opening)]
         what = _built(kind, m)
         out.append(f"{what}, {opening}" + (f", in each of {n} areas" if n > 1 else ""))
@@ -1933,52 +2432,80 @@ def _plan_paragraph(data: ReportData, phase: str, what: str) -> str:
     res = residual_shortfall(data, phase)
     if res is None:
         why = data.missing.get("plan_send")
-        return ("The plan in this report covers mainstream places only"
-                + (f" ({why})." if why else "."))
+        return "The plan in this report covers mainstream places only" + (
+            f" ({why})." if why else "."
+        )
     plan = data.plan
     mine = plan[plan[nc.PHASE] == phase] if plan is not None and len(plan) else None
     text = ""
     if mine is not None and len(mine):
         kinds = (mine["kind"] if "kind" in mine else mine["option"]).astype(str)
-        modules = (mine["modules"].fillna(1).astype(int) if "modules" in mine
-                   else pd.Series(1, index=mine.index))
-        items = _grouped([(k, int(m), fmt_opening(p, y, f)) for k, m, p, y, f in
-                          zip(kinds, modules, mine["places"], mine[nc.YEAR], _fills(mine))])
-        text = (f"{_cap(the_programme(data))} adds {fmt_count(mine['places'].sum())} {what} "
-                f"({'; '.join(items)}) at {fmt_gbp_m(mine['cost'].sum())}. ")
+        modules = (
+            mine["modules"].fillna(1).astype(int)
+            if "modules" in mine
+            else pd.Series(1, index=mine.index)
+        )
+        items = _grouped(
+            [
+                (k, int(m), fmt_opening(p, y, f))
+                for k, m, p, y, f in zip(
+                    kinds, modules, mine["places"], mine[nc.YEAR], _fills(mine)
+                )
+            ]
+        )
+        text = (
+            f"{_cap(the_programme(data))} adds {fmt_count(mine['places'].sum())} {what} "
+            f"({'; '.join(items)}) at {fmt_gbp_m(mine['cost'].sum())}. "
+        )
     else:
         text = f"{_cap(the_programme(data))} adds no {what}. "
     last = res.iloc[-1]
     if last["shortfall_after"] < 0.5:
         cells = cells_before_after(data, phase)
-        whole = cells is not None and set(cells[nc.AREA].astype(str)) == {data.meta.get("authority")}
+        whole = cells is not None and set(cells[nc.AREA].astype(str)) == {
+            data.meta.get("authority")
+        }
         who = "the authority is not" if whole else "no planning area is"
         # "adds no early years places. With it, no planning area is short" (a Stoke-on-Trent
         # trial): without places added, the area is not short without it either
-        return text + (("With it, " if mine is not None and len(mine) else "")
-                       + f"{who if mine is not None and len(mine) else _cap(who)} short of "
-                       f"{what} with the {fmt_pct(data.meta['margin'])} margin by "
-                       f"{fmt_year(last[nc.YEAR])}.")
-    text += (f"{'It still leaves' if mine is not None and len(mine) else 'That leaves'} "
-             f"{fmt_count(last['shortfall_after'])} {what} short in {fmt_year(last[nc.YEAR])} "
-             f"(including the {fmt_pct(data.meta['margin'])} margin"
-             + (f"; {fmt_count(last['shortfall_before'])} before the plan" if mine is not None
-                and len(mine) else "") + "): ")
+        return text + (
+            ("With it, " if mine is not None and len(mine) else "")
+            + f"{who if mine is not None and len(mine) else _cap(who)} short of "
+            f"{what} with the {fmt_pct(data.meta['margin'])} margin by "
+            f"{fmt_year(last[nc.YEAR])}."
+        )
+    text += (
+        f"{'It still leaves' if mine is not None and len(mine) else 'That leaves'} "
+        f"{fmt_count(last['shortfall_after'])} {what} short in {fmt_year(last[nc.YEAR])} "
+        f"(including the {fmt_pct(data.meta['margin'])} margin"
+        + (
+            f"; {fmt_count(last['shortfall_before'])} before the plan"
+            if mine is not None and len(mine)
+            else ""
+        )
+        + "): "
+    )
     cat = _catalogue_places(data, phase)
     added = float(mine["places"].sum()) if mine is not None and len(mine) else 0.0
     if cat is None:
-        text += ("the model definition lists no options for these places, so the optimiser "
-                 "had nothing to build. Options must be identified and costed (and added to "
-                 f"the model definition's {what.replace(' places', '')} options) before a plan "
-                 "can close this gap.")
+        text += (
+            "the model definition lists no options for these places, so the optimiser "
+            "had nothing to build. Options must be identified and costed (and added to "
+            f"the model definition's {what.replace(' places', '')} options) before a plan "
+            "can close this gap."
+        )
     elif added >= cat[0] - 0.5:
-        text += (f"every option in the model's catalogue is used ({_join(cat[1])}: at most "
-                 f"{fmt_count(cat[0])} places). Further options must be identified and costed "
-                 f"(and added to the model definition's {what.replace(' places', '')} options) "
-                 "to close the gap.")
+        text += (
+            f"every option in the model's catalogue is used ({_join(cat[1])}: at most "
+            f"{fmt_count(cat[0])} places). Further options must be identified and costed "
+            f"(and added to the model definition's {what.replace(' places', '')} options) "
+            "to close the gap."
+        )
     else:
-        text += ("the options' lead times, sizes or the budget allow no more in time (see the "
-                 "appendix, sheet Binding constraints).")
+        text += (
+            "the options' lead times, sizes or the budget allow no more in time (see the "
+            "appendix, sheet Binding constraints)."
+        )
     return text
 
 
@@ -1992,8 +2519,11 @@ def send_commentary(data: ReportData) -> list[str]:
     central, c, kinds, y0, last, tot = t
     mid = min(y0 + 5, last)
     ph = c[c[nc.YEAR] == y0].groupby(nc.PHASE)["places"].sum()
-    parts = [f"{fmt_count(ph[p])} {SEND_PHASE_LABELS.get(p, p)}" for p in SEND_PHASE_LABELS
-             if p in ph.index]
+    parts = [
+        f"{fmt_count(ph[p])} {SEND_PHASE_LABELS.get(p, p)}"
+        for p in SEND_PHASE_LABELS
+        if p in ph.index
+    ]
     src = "DfE SEN2" if kinds[y0] == "actual" else "derived from DfE SEN2"
     paras = [
         f"In {fmt_year(y0)} ({src}, the latest count), {fmt_count(tot.loc[y0, 'places'])} "
@@ -2001,18 +2531,22 @@ def send_commentary(data: ReportData) -> list[str]:
         f"special schools: {_join(parts)}."
     ]
     t_mid, t_last = tot.loc[mid], tot.loc[last]
-    p2 = (f"On the '{central}' scenario ({SCENARIO_TEXT.get(central, central)}) this is "
-          f"forecast to reach {fmt_count(t_mid['places'])} in {fmt_year(mid)} and "
-          f"{fmt_count(t_last['places'])} in {fmt_year(last)} (80% range "
-          f"{fmt_count(t_last['lower'])}-{fmt_count(t_last['upper'])}, adding the age groups' "
-          "ranges: deliberately cautious, as EHC plan numbers have been volatile; backtested, "
-          "such ranges held almost every outcome, while ranges from the total's own errors "
-          "held only half).")
+    p2 = (
+        f"On the '{central}' scenario ({SCENARIO_TEXT.get(central, central)}) this is "
+        f"forecast to reach {fmt_count(t_mid['places'])} in {fmt_year(mid)} and "
+        f"{fmt_count(t_last['places'])} in {fmt_year(last)} (80% range "
+        f"{fmt_count(t_last['lower'])}-{fmt_count(t_last['upper'])}, adding the age groups' "
+        "ranges: deliberately cautious, as EHC plan numbers have been volatile; backtested, "
+        "such ranges held almost every outcome, while ranges from the total's own errors "
+        "held only half)."
+    )
     if np.isfinite(t_last["capacity"]):
-        p2 += (f" Against {fmt_count(t_last['capacity'])} special school places, that is "
-               f"{fmt_count(tot.loc[y0, 'shortfall'])} places short in {fmt_year(y0)} and "
-               f"{fmt_count(t_last['shortfall'])} in {fmt_year(last)}, counted by age group "
-               "(no margin).")
+        p2 += (
+            f" Against {fmt_count(t_last['capacity'])} special school places, that is "
+            f"{fmt_count(tot.loc[y0, 'shortfall'])} places short in {fmt_year(y0)} and "
+            f"{fmt_count(t_last['shortfall'])} in {fmt_year(last)}, counted by age group "
+            "(no margin)."
+        )
     paras.append(p2)
     others = [n for n in dict.fromkeys(s["scenario"]) if n != central] if central else []
     if others:
@@ -2040,20 +2574,28 @@ def early_years_commentary(data: ReportData) -> list[str]:
     growth = sorted(((then.get(a, 0.0) - now.get(a, 0.0), a) for a in ages), reverse=True)
 
     def _moves(sign: int) -> list[str]:
-        return [f"{AGE_LABELS.get(a, a)} (from {fmt_count(now.get(a, 0.0))} to "
-                f"{fmt_count(then.get(a, 0.0))})"
-                for d, a in (growth if sign > 0 else growth[::-1]) if sign * d >= 0.5]
+        return [
+            f"{AGE_LABELS.get(a, a)} (from {fmt_count(now.get(a, 0.0))} to "
+            f"{fmt_count(then.get(a, 0.0))})"
+            for d, a in (growth if sign > 0 else growth[::-1])
+            if sign * d >= 0.5
+        ]
 
     rising, falling = _moves(1), _moves(-1)
     # a fall in the total is told as a fall: a Warwickshire trial's report read "needs 6,742
     # places in 2022/23 and 6,656 in 2032/33; the growth is in 2-year-olds (from 508 to 510)"
     if tot.loc[last, "places"] - tot.loc[y0, "places"] <= -0.5 and falling:
-        change = (f"; the fall is in {_join(falling)}"
-                  + (f", while {_join(rising)} rise" if rising else "") + ".")
+        change = (
+            f"; the fall is in {_join(falling)}"
+            + (f", while {_join(rising)} rise" if rising else "")
+            + "."
+        )
     elif rising:
-        change = (f"; the growth is in {_join(rising)}"
-                  + (", as the entitlements for working parents (listed below) were phased in."
-                     if not _only_default_entitlements(data) else "."))
+        change = f"; the growth is in {_join(rising)}" + (
+            ", as the entitlements for working parents (listed below) were phased in."
+            if not _only_default_entitlements(data)
+            else "."
+        )
     else:
         change = "."
     paras = [
@@ -2063,24 +2605,34 @@ def early_years_commentary(data: ReportData) -> list[str]:
         + change
     ]
     if np.isfinite(tot.loc[last, "supply"]):
-        by_age = [f"{AGE_LABELS.get(a, a)}: {fmt_count(g.loc[(last, a), 'shortfall'])}"
-                  for a in ages if g.loc[(last, a), "shortfall"] >= 0.5]
+        by_age = [
+            f"{AGE_LABELS.get(a, a)}: {fmt_count(g.loc[(last, a), 'shortfall'])}"
+            for a in ages
+            if g.loc[(last, a), "shortfall"] >= 0.5
+        ]
         paras.append(
             f"Against a supply of {fmt_count(tot.loc[last, 'supply'])} places (an assumption: see "
             f"below), "
-            + (f"{fmt_count(tot.loc[last, 'shortfall'])} places are short"
-               if tot.loc[last, "shortfall"] >= 0.5 else "no places are short")
+            + (
+                f"{fmt_count(tot.loc[last, 'shortfall'])} places are short"
+                if tot.loc[last, "shortfall"] >= 0.5
+                else "no places are short"
+            )
             + f" in {fmt_year(last)}, counted by planning area and age group (no margin)"
             + (f": {_join(by_age)}." if by_age else ".")
         )
     plan_text = _plan_paragraph(data, "early_years", "early years places")
     res = residual_shortfall(data, "early_years")
     # (not where nothing is short either way: a Stoke-on-Trent trial)
-    if res is not None and ((res[["shortfall_before", "shortfall_after"]].to_numpy() >= 0.5).any()
-                            or ("shortfall" in tot and bool((tot["shortfall"] >= 0.5).any()))):
-        plan_text += (" The plan counts the early years places of all age groups together in "
-                      "each planning area (a place can be re-registered for a younger child, with "
-                      "more staff), so its shortfall can be smaller than the sum by age group.")
+    if res is not None and (
+        (res[["shortfall_before", "shortfall_after"]].to_numpy() >= 0.5).any()
+        or ("shortfall" in tot and bool((tot["shortfall"] >= 0.5).any()))
+    ):
+        plan_text += (
+            " The plan counts the early years places of all age groups together in "
+            "each planning area (a place can be re-registered for a younger child, with "
+            "more staff), so its shortfall can be smaller than the sum by age group."
+        )
     paras.append(plan_text)
     return paras
 
@@ -2090,83 +2642,128 @@ def _send_and_early_years_recommendations(data: ReportData) -> list[str]:
     places short, what officers are asked to do."""
     recs = []
     for d in data.place_positions:
-        verb = ("rise" if d["places_last"] > d["places_first"] + 0.5 else
-                "fall" if d["places_last"] < d["places_first"] - 0.5 else None)
-        rise = (f"{verb} from {fmt_count(d['places_first'])} in {fmt_year(d['first'])} to "
-                f"{fmt_count(d['places_last'])} in {fmt_year(d['last'])}" if verb else
-                f"stay at {fmt_count(d['places_first'])} from {fmt_year(d['first'])} to "
-                f"{fmt_year(d['last'])}")
+        verb = (
+            "rise"
+            if d["places_last"] > d["places_first"] + 0.5
+            else "fall"
+            if d["places_last"] < d["places_first"] - 0.5
+            else None
+        )
+        rise = (
+            f"{verb} from {fmt_count(d['places_first'])} in {fmt_year(d['first'])} to "
+            f"{fmt_count(d['places_last'])} in {fmt_year(d['last'])}"
+            if verb
+            else f"stay at {fmt_count(d['places_first'])} from {fmt_year(d['first'])} to "
+            f"{fmt_year(d['last'])}"
+        )
         # a rise that peaks well before the last year, and stays near it, says when
         py, pv = d.get("peak", (None, np.nan))
-        if (verb == "rise" and py is not None and py < d["last"] - 1
-                and fmt_count(pv) != fmt_count(d["places_last"])):
-            rise = (f"rise from {fmt_count(d['places_first'])} in {fmt_year(d['first'])} to "
-                    f"{fmt_count(pv)} by {fmt_year(py)} and are {fmt_count(d['places_last'])} "
-                    f"in {fmt_year(d['last'])}")
+        if (
+            verb == "rise"
+            and py is not None
+            and py < d["last"] - 1
+            and fmt_count(pv) != fmt_count(d["places_last"])
+        ):
+            rise = (
+                f"rise from {fmt_count(d['places_first'])} in {fmt_year(d['first'])} to "
+                f"{fmt_count(pv)} by {fmt_year(py)} and are {fmt_count(d['places_last'])} "
+                f"in {fmt_year(d['last'])}"
+            )
         has_cap = np.isfinite(d["capacity"])
         short = d["left"] is not None and d["left"][0] >= 0.5
         margin = fmt_pct(data.meta["margin"])
         before = d["plan"]["before"] if d["plan"] is not None else np.nan
         if d["key"] == "send":
-            rec = (f"notes the forecast that special school places needed {rise} "
-                   f"('{d['scenario']}' scenario)")
+            rec = (
+                f"notes the forecast that special school places needed {rise} "
+                f"('{d['scenario']}' scenario)"
+            )
             if has_cap:
-                rec += (f" against {fmt_count(d['capacity'])} places in state-funded special "
-                        "schools (" + ("an assumption: today's placements there, as there is "
-                                       "no public capacity figure; " if _send_capacity_assumed(data)
-                                       else "")
-                        + "children placed in independent special schools count as "
-                        "needing a place"
-                        # with capacity assumed to be today's state placements, today's gap is
-                        # exactly the children now in independent schools (a Cabinet audit)
-                        + (f", so the {fmt_count(d['places_first'] - d['capacity'])} places "
-                           f"short in {fmt_year(d['first'])} are the children placed in "
-                           "independent special schools then"
-                           if _send_capacity_assumed(data)
-                           and d["places_first"] - d["capacity"] >= 0.5 else "")
-                        + ")")
+                rec += (
+                    f" against {fmt_count(d['capacity'])} places in state-funded special "
+                    "schools ("
+                    + (
+                        "an assumption: today's placements there, as there is "
+                        "no public capacity figure; "
+                        if _send_capacity_assumed(data)
+                        else ""
+                    )
+                    + "children placed in independent special schools count as "
+                    "needing a place"
+                    # with capacity assumed to be today's state placements, today's gap is
+                    # exactly the children now in independent schools (a Cabinet audit)
+                    + (
+                        f", so the {fmt_count(d['places_first'] - d['capacity'])} places "
+                        f"short in {fmt_year(d['first'])} are the children placed in "
+                        "independent special schools then"
+                        if _send_capacity_assumed(data) and d["places_first"] - d["capacity"] >= 0.5
+                        else ""
+                    )
+                    + ")"
+                )
             if short:
-                rec += (f", and that in {fmt_year(d['left'][1])}, the plan's last year"
-                        + (f", when {fmt_count(d['places_plan'])} places are needed"
-                           if d["left"][1] != d["last"] and np.isfinite(d["places_plan"]) else "")
-                        + f", {fmt_count(before)} places are short with the {margin} margin before "
-                        f"{the_programme(data)} and {fmt_count(d['left'][0])} after it"
-                        f"{_worst_clause(d)}"
-                        + _before_plan_clause(d, "phase", "places already committed")
-                        + "; asks officers to identify and cost further special school provision")
+                rec += (
+                    f", and that in {fmt_year(d['left'][1])}, the plan's last year"
+                    + (
+                        f", when {fmt_count(d['places_plan'])} places are needed"
+                        if d["left"][1] != d["last"] and np.isfinite(d["places_plan"])
+                        else ""
+                    )
+                    + f", {fmt_count(before)} places are short with the {margin} margin before "
+                    f"{the_programme(data)} and {fmt_count(d['left'][0])} after it"
+                    f"{_worst_clause(d)}"
+                    + _before_plan_clause(d, "phase", "places already committed")
+                    + "; asks officers to identify and cost further special school provision"
+                )
         else:
             rec = f"notes that funded early years places needed {rise} (full-time equivalent)"
             if has_cap:
                 jan = data.early_years_takeup_january
-                rec += (f" against a supply of {fmt_count(d['capacity'])} places"
-                        + ("" if jan is None else
-                           f" (an assumption: the funded take-up of January {jan}"
-                           + (", which predates the 2024-2025 entitlements" if jan < 2024 else "")
-                           + _assumed_takeup_clause(data) + ")"))
+                rec += f" against a supply of {fmt_count(d['capacity'])} places" + (
+                    ""
+                    if jan is None
+                    else f" (an assumption: the funded take-up of January {jan}"
+                    + (", which predates the 2024-2025 entitlements" if jan < 2024 else "")
+                    + _assumed_takeup_clause(data)
+                    + ")"
+                )
             if any(str(n).startswith(DEFAULT_ENTITLEMENTS_NOTE) for n in data.early_years_notes):
-                rec += ("; only the default entitlements are modelled (not the working-parent "
-                        "ones), so this understates the places needed")
+                rec += (
+                    "; only the default entitlements are modelled (not the working-parent "
+                    "ones), so this understates the places needed"
+                )
             if short:
-                rec += (f"; asks officers to confirm providers' registered places and to bring "
-                        f"forward options for the {fmt_count(d['left'][0])} places short in "
-                        f"{fmt_year(d['left'][1])}{_worst_clause(d)}")
+                rec += (
+                    f"; asks officers to confirm providers' registered places and to bring "
+                    f"forward options for the {fmt_count(d['left'][0])} places short in "
+                    f"{fmt_year(d['left'][1])}{_worst_clause(d)}"
+                )
                 if d["plan"]["added"] < 0.5:
-                    rec += f" (all age groups together, with the {margin} margin; the plan adds none)"
+                    rec += (
+                        f" (all age groups together, with the {margin} margin; the plan adds none)"
+                    )
                 rec += _by_age_clause(d)
-                by_area = (data.early_years is not None and nc.AREA in data.early_years
-                           and data.early_years[nc.AREA].nunique() > 1)
-                rec += _before_plan_clause(d, "planning area and age group" if by_area
-                                           else "age group", "places already committed or "
-                                           "providers' own growth")
+                by_area = (
+                    data.early_years is not None
+                    and nc.AREA in data.early_years
+                    and data.early_years[nc.AREA].nunique() > 1
+                )
+                rec += _before_plan_clause(
+                    d,
+                    "planning area and age group" if by_area else "age group",
+                    "places already committed or providers' own growth",
+                )
         recs.append(rec + ";")
     return recs
 
 
 #: a name that says what kind of schools its area has ("Leek middle schools", "Stone high
 #: school", "Codsall first and middle schools")
-_SCHOOL_KIND = re.compile(r"\b(?:first|middle|high|upper|lower|infant|junior|secondary|primary|"
-                          r"special|nursery)\s+(?:(?:and|&)\s+\w+\s+)?(?:schools?|academ(?:y|ies))\b",
-                          flags=re.IGNORECASE)
+_SCHOOL_KIND = re.compile(
+    r"\b(?:first|middle|high|upper|lower|infant|junior|secondary|primary|"
+    r"special|nursery)\s+(?:(?:and|&)\s+\w+\s+)?(?:schools?|academ(?:y|ies))\b",
+    flags=re.IGNORECASE,
+)
 
 
 def _says_phase(name: str, phase: str) -> bool:
@@ -2199,14 +2796,16 @@ def area_heading(name: str, phase: str, code: str) -> str:
     says_code = bool(re.search(rf"\b{re.escape(str(code))}\b", str(name)))
     if _says_phase(name, phase):
         return str(name) if says_code else f"{name} (planning area {code})"
-    return f"{name} ({phase} planning area)" if says_code else f"{name} ({phase} planning area {code})"
+    return (
+        f"{name} ({phase} planning area)" if says_code else f"{name} ({phase} planning area {code})"
+    )
 
 
 def _first_sentence(text: str) -> str:
     """``text`` up to the end of its first sentence (a full stop before a space and a capital
     letter), else the whole."""
     m = re.search(r"\.\s+(?=[A-Z])", text)
-    return text[:m.start() + 1] if m else text
+    return text[: m.start() + 1] if m else text
 
 
 def warnings_listed(data: ReportData) -> list[str]:
@@ -2214,24 +2813,28 @@ def warnings_listed(data: ReportData) -> list[str]:
     full in a chapter's notes is given by its first sentence and where it is said, not again
     word for word (a Coventry trial: the early years entitlements warning in full in the
     warnings list, in section 6 and in a recommendation)."""
+
     def shown(frame) -> bool:
         return frame is not None and len(frame) > 0
 
     said = {}
     for notes, where in (
-            (data.notes, "section 3, Method"),
-            (data.forecast_notes, "section 3, Forecast notes"),
-            (data.send_notes if shown(data.send) else (),
-             "section 5, SEND: Assumptions and sources"),
-            (data.early_years_notes if shown(data.early_years) else (),
-             "section 6, Early years: Assumptions and sources")):
+        (data.notes, "section 3, Method"),
+        (data.forecast_notes, "section 3, Forecast notes"),
+        (data.send_notes if shown(data.send) else (), "section 5, SEND: Assumptions and sources"),
+        (
+            data.early_years_notes if shown(data.early_years) else (),
+            "section 6, Early years: Assumptions and sources",
+        ),
+    ):
         for n in notes:
             said.setdefault(str(n).strip(), where)
     out = []
     for w in data.warnings:
         where = said.get(str(w).strip())
-        out.append(f"{_first_sentence(str(w)).rstrip('.')} (in full in {where})." if where
-                   else str(w))
+        out.append(
+            f"{_first_sentence(str(w)).rstrip('.')} (in full in {where})." if where else str(w)
+        )
     return out
 
 
@@ -2240,7 +2843,9 @@ def no_key_decision(data: ReportData) -> str:
     plan builds in are appraised instead (a Stoke-on-Trent trial: "(its report settings: see
     Assumptions)" pointed to a table that has no report settings, and the £12.5m expansion
     went unappraised in the chapter)."""
-    out = "No key decision is named in the model definition, so no single decision is appraised here."
+    out = (
+        "No key decision is named in the model definition, so no single decision is appraised here."
+    )
     plan = data.plan
     if plan is not None and len(plan) and nc.PHASE in plan:
         main = plan[plan[nc.PHASE].isin(["primary", "secondary"])]
@@ -2248,11 +2853,16 @@ def no_key_decision(data: ReportData) -> str:
         if pairs:
             names = [area_phase(data.area_name(a), ph) for a, ph in pairs]
             n = len(pairs)
-            out += (f" The options considered for the planning area{'s' if n > 1 else ''} where "
-                    f"the plan builds ({_join(names)}) are on {'their pages' if n > 1 else 'its page'} "
-                    "in section 4, with the projects chosen; the capital programme is in section 8.")
-    return out + (" The optimiser's whole catalogue of options is in the appendix, sheet Options."
-                  if data.options is not None and len(data.options) else "")
+            out += (
+                f" The options considered for the planning area{'s' if n > 1 else ''} where "
+                f"the plan builds ({_join(names)}) are on {'their pages' if n > 1 else 'its page'} "
+                "in section 4, with the projects chosen; the capital programme is in section 8."
+            )
+    return out + (
+        " The optimiser's whole catalogue of options is in the appendix, sheet Options."
+        if data.options is not None and len(data.options)
+        else ""
+    )
 
 
 def key_decision_heading(data: ReportData) -> str:
@@ -2266,32 +2876,41 @@ def key_decision_heading(data: ReportData) -> str:
 
 
 def _behind_areas_fact(data: ReportData) -> str:
-    """"in 2 planning areas the 2022/23 pupils already exceed the places on record (Walsall
+    """ "in 2 planning areas the 2022/23 pupils already exceed the places on record (Walsall
     East secondary, 7,102 pupils against 6,326 places; ...), so the capacity on record is out
     of date there and their shortfalls are overstated" from
     :attr:`ReportData.capacity_behind_areas`; "" when there are none."""
     b = data.capacity_behind_areas
     if not b:
         return ""
-    shown = "; ".join(f"{area_phase(d['name'], d['phase'])}, {fmt_count(d['pupils'])} pupils against "
-                      f"{fmt_count(d['places'])} places" for d in b[:3])
+    shown = "; ".join(
+        f"{area_phase(d['name'], d['phase'])}, {fmt_count(d['pupils'])} pupils against "
+        f"{fmt_count(d['places'])} places"
+        for d in b[:3]
+    )
     more = f"; and {len(b) - 3} more" if len(b) > 3 else ""
     # the cause, area by area: derived pupils grow every area at the authority's rate from
     # its share of the 2015 rolls, so an area full then is pushed over by the method itself
     # (a review); observed pupils over their places say the capacity on record is too low
     derived = any(data.history_derived(d["area"]) for d in b)
-    why = ("either places were added since the capacity data or the derivation overstates "
-           f"{'their' if len(b) > 1 else 'its'} pupils (each area's pupils grow at the "
-           f"authority's rate from its share of {_rolls(data)}, so an area full then is pushed "
-           "over)" if derived else "the capacity on record looks out of date there")
-    return (f"in {plural(len(b), 'planning area')} the {fmt_year(b[0]['year'])} pupils already "
-            f"exceed the places on record by more than {fmt_pct(AREA_BEHIND_TOLERANCE)} "
-            f"({shown}{more}): {why}, and {'their' if len(b) > 1 else 'its'} shortfalls may "
-            "be overstated")
+    why = (
+        "either places were added since the capacity data or the derivation overstates "
+        f"{'their' if len(b) > 1 else 'its'} pupils (each area's pupils grow at the "
+        f"authority's rate from its share of {_rolls(data)}, so an area full then is pushed "
+        "over)"
+        if derived
+        else "the capacity on record looks out of date there"
+    )
+    return (
+        f"in {plural(len(b), 'planning area')} the {fmt_year(b[0]['year'])} pupils already "
+        f"exceed the places on record by more than {fmt_pct(AREA_BEHIND_TOLERANCE)} "
+        f"({shown}{more}): {why}, and {'their' if len(b) > 1 else 'its'} shortfalls may "
+        "be overstated"
+    )
 
 
 def _rolls(data: ReportData) -> str:
-    """"the 2015 school rolls", or the Council's capacity file's rolls the history is
+    """ "the 2015 school rolls", or the Council's capacity file's rolls the history is
     apportioned by (:func:`~sufficiency.report.build.rolls_phrase`)."""
     rolls = str((data.meta or {}).get("rolls", "2015 school rolls"))
     return rolls if rolls.startswith("the ") else f"the {rolls}"
@@ -2305,9 +2924,14 @@ def _behind_areas_condition(data: ReportData) -> str:
         return ""
     cost = sum(d["cost"] for d in data.capacity_behind_areas)
     derived = any(data.history_derived(d["area"]) for d in data.capacity_behind_areas)
-    return ("; " + fact + ": officers should confirm current capacity"
-            + (" and pupils on roll" if derived else "") + " there first"
-            + (f" ({fmt_gbp_m(cost)} of the programme's projects are there)" if cost > 0 else ""))
+    return (
+        "; "
+        + fact
+        + ": officers should confirm current capacity"
+        + (" and pupils on roll" if derived else "")
+        + " there first"
+        + (f" ({fmt_gbp_m(cost)} of the programme's projects are there)" if cost > 0 else "")
+    )
 
 
 def _behind_areas_cost(data: ReportData) -> float:
@@ -2326,8 +2950,10 @@ def _behind_areas_pointer(data: ReportData) -> str:
     if cost <= 0:
         return ""
     n = len(data.capacity_behind_areas)
-    return (f"; the {fmt_gbp_m(cost)} of projects in the {plural(n, 'planning area')} of the "
-            "next recommendation wait for that check there")
+    return (
+        f"; the {fmt_gbp_m(cost)} of projects in the {plural(n, 'planning area')} of the "
+        "next recommendation wait for that check there"
+    )
 
 
 def _behind_areas_recommendation(data: ReportData) -> str:
@@ -2339,10 +2965,15 @@ def _behind_areas_recommendation(data: ReportData) -> str:
         return ""
     cost = _behind_areas_cost(data)
     derived = any(data.history_derived(d["area"]) for d in data.capacity_behind_areas)
-    return ("notes that " + fact + "; asks officers to confirm current capacity"
-            + (" and pupils on roll" if derived else "") + " there first"
-            + (f" ({fmt_gbp_m(cost)} of the programme's projects are there)" if cost > 0 else "")
-            + ";")
+    return (
+        "notes that "
+        + fact
+        + "; asks officers to confirm current capacity"
+        + (" and pupils on roll" if derived else "")
+        + " there first"
+        + (f" ({fmt_gbp_m(cost)} of the programme's projects are there)" if cost > 0 else "")
+        + ";"
+    )
 
 
 def _council_spare_fact(d: dict, cap_year: int | None = None, who: str = "this report") -> str:
@@ -2352,23 +2983,30 @@ def _council_spare_fact(d: dict, cap_year: int | None = None, who: str = "this r
     year (DfE school places scorecard) counts 16,924 secondary places, 9.2% of them
     unfilled"."""
     kind = "forecasts" if d.get("forecast", True) else "counts"
-    return (f"in {fmt_year(d['year'])} {who} {kind} {fmt_count(d['pupils'])} "
-            f"{PHASE_LABELS[d['phase']]} pupils against the {fmt_count(d['places'])} places of "
-            "the capacity data" + (f" (the DfE's {fmt_year(cap_year)} figure)" if cap_year else "")
-            + ", while the Council's own return for that year (DfE school places scorecard) "
-            + (f"counts {fmt_count(d['council_places'])} {d['phase']} places, "
-               f"{fmt_pct(d['council_unfilled'])} of them unfilled"
-               if np.isfinite(d["council_places"]) else
-               f"reports {fmt_pct(d['council_unfilled'])} of its {d['phase']} places unfilled"))
+    return (
+        f"in {fmt_year(d['year'])} {who} {kind} {fmt_count(d['pupils'])} "
+        f"{PHASE_LABELS[d['phase']]} pupils against the {fmt_count(d['places'])} places of "
+        "the capacity data"
+        + (f" (the DfE's {fmt_year(cap_year)} figure)" if cap_year else "")
+        + ", while the Council's own return for that year (DfE school places scorecard) "
+        + (
+            f"counts {fmt_count(d['council_places'])} {d['phase']} places, "
+            f"{fmt_pct(d['council_unfilled'])} of them unfilled"
+            if np.isfinite(d["council_places"])
+            else f"reports {fmt_pct(d['council_unfilled'])} of its {d['phase']} places unfilled"
+        )
+    )
 
 
 def _behind_fact(b: dict) -> str:
     """One :func:`~sufficiency.report.analysis.capacity_behind` entry in words: "in 2022/23
     the authority's 84,276 secondary (Y7-Y13) pupils already exceeded the 79,083 places of
     the capacity data"."""
-    return (f"in {fmt_year(b['year'])} the authority's {fmt_count(b['pupils'])} "
-            f"{PHASE_LABELS[b['phase']]} pupils already exceeded the {fmt_count(b['places'])} "
-            "places of the capacity data")
+    return (
+        f"in {fmt_year(b['year'])} the authority's {fmt_count(b['pupils'])} "
+        f"{PHASE_LABELS[b['phase']]} pupils already exceeded the {fmt_count(b['places'])} "
+        "places of the capacity data"
+    )
 
 
 def _only_default_entitlements(data: ReportData) -> bool:
@@ -2378,14 +3016,16 @@ def _only_default_entitlements(data: ReportData) -> bool:
 
 
 def _assumed_takeup_clause(data: ReportData) -> str:
-    """", of which 1,530 places at the take-up the model assumes for extended_3_4" when part
+    """ ", of which 1,530 places at the take-up the model assumes for extended_3_4" when part
     of an assumed early years supply rests on the model's own take-up, else ""."""
     got = data.early_years_supply_assumed
     if not got:
         return ""
     places, names = got
-    return (f"; {fmt_count(places)} of them at the take-up the model assumes for "
-            f"{_join([_without_identifier(n) for n in names])}, not a DfE figure")
+    return (
+        f"; {fmt_count(places)} of them at the take-up the model assumes for "
+        f"{_join([_without_identifier(n) for n in names])}, not a DfE figure"
+    )
 
 
 def _without_identifier(text: str) -> str:
@@ -2400,8 +3040,10 @@ def _without_identifier(text: str) -> str:
 #: a parenthesis that only names the model file's own words, in a result's note: a setting
 #: and its value ("(births_method 'holt_fixed')"), a section ("([data.housing])") or an
 #: entitlement's name ("(extended_3_4)")
-_NOTE_KEYS = re.compile(r"\s*\((?:[a-z0-9]+(?:_[a-z0-9]+)+ '[^'()]*'|\[\[?[a-z0-9_.]+\]\]?"
-                        r"|[a-z0-9]+(?:_[a-z0-9]+)+)\)")
+_NOTE_KEYS = re.compile(
+    r"\s*\((?:[a-z0-9]+(?:_[a-z0-9]+)+ '[^'()]*'|\[\[?[a-z0-9_.]+\]\]?"
+    r"|[a-z0-9]+(?:_[a-z0-9]+)+)\)"
+)
 
 
 def plain_note(note: str) -> str:
@@ -2461,23 +3103,32 @@ def _assumed_parts(data: ReportData, plan: pd.DataFrame) -> str:
         return ""
     parts = []
     for phase, assumed, what in (
-            ("special", _send_capacity_assumed(data),
-             "special school places (capacity assumed to be today's placements)"),
-            ("early_years", _early_years_supply_assumed(data),
-             "early years places (supply assumed to be a past year's funded take-up)")):
+        (
+            "special",
+            _send_capacity_assumed(data),
+            "special school places (capacity assumed to be today's placements)",
+        ),
+        (
+            "early_years",
+            _early_years_supply_assumed(data),
+            "early years places (supply assumed to be a past year's funded take-up)",
+        ),
+    ):
         cost = float(plan.loc[plan[nc.PHASE] == phase, "cost"].sum())
         if assumed and cost > 0:
             parts.append(f"{fmt_gbp_m(cost)} for {what}")
     if not parts:
         return ""
     one = len(parts) == 1
-    return (f"; of this, {_join(parts)} {'rests' if one else 'rest'} on assumed figures, not "
-            f"counted places: officers to confirm {'it' if one else 'them'} before "
-            f"{'that part proceeds' if one else 'those parts proceed'}")
+    return (
+        f"; of this, {_join(parts)} {'rests' if one else 'rest'} on assumed figures, not "
+        f"counted places: officers to confirm {'it' if one else 'them'} before "
+        f"{'that part proceeds' if one else 'those parts proceed'}"
+    )
 
 
 def _worst_clause(d: dict) -> str:
-    """", up to 336 in 2027/28" when the plan leaves more short in an earlier year of the plan
+    """ ", up to 336 in 2027/28" when the plan leaves more short in an earlier year of the plan
     than in its last (Shropshire re-test: only the last year's 235 was stated), else ""."""
     w, left = d.get("worst_after"), d.get("left")
     if w is None or left is None or w[1] == left[1] or not w[0] >= left[0] + 0.5:
@@ -2486,14 +3137,16 @@ def _worst_clause(d: dict) -> str:
 
 
 def _before_plan_clause(d: dict, group: str, who: str) -> str:
-    """"; in 2026/27, before the plan's first year, 3,295 places are short (by age group, no
+    """ "; in 2026/27, before the plan's first year, 3,295 places are short (by age group, no
     margin), which only ... can meet" from :func:`~.analysis.place_positions`'s
     ``before_plan``, else "" (the recommendation had named only the plan's years)."""
     b = d.get("before_plan")
     if not b:
         return ""
-    return (f"; in {fmt_year(b[1])}, before the plan's first year, {fmt_count(b[0])} places are "
-            f"short (by {group}, no margin), which only {who} can meet")
+    return (
+        f"; in {fmt_year(b[1])}, before the plan's first year, {fmt_count(b[0])} places are "
+        f"short (by {group}, no margin), which only {who} can meet"
+    )
 
 
 def _send_capacity_assumed(data: ReportData) -> bool:
@@ -2508,10 +3161,12 @@ def _by_age_clause(d: dict) -> str:
     by_age, pooled = d.get("shortfall_plan", np.nan), d["plan"]["before"] if d["plan"] else np.nan
     if d["key"] != "early_years" or not np.isfinite(by_age) or not by_age > pooled + 0.5:
         return ""
-    return (f"; counted by age group, without the margin, {fmt_count(by_age)} places are "
-            f"short that year: the plan's figure counts spare places for older children "
-            "against younger children's need, which holds only where providers re-register "
-            "those places for younger children (with more staff)")
+    return (
+        f"; counted by age group, without the margin, {fmt_count(by_age)} places are "
+        f"short that year: the plan's figure counts spare places for older children "
+        "against younger children's need, which holds only where providers re-register "
+        "those places for younger children (with more staff)"
+    )
 
 
 def key_decision_nothing(data: ReportData) -> str:
@@ -2526,18 +3181,30 @@ def key_decision_nothing(data: ReportData) -> str:
     if none.empty:
         return ""
     c = float(none["max shortfall (central)"].iloc[0])
-    st = (float(none["max shortfall (stress)"].iloc[0]) if "max shortfall (stress)" in none
-          else np.nan)
+    st = (
+        float(none["max shortfall (stress)"].iloc[0])
+        if "max shortfall (stress)" in none
+        else np.nan
+    )
     q = int(round(100 * float(k.get("quantile", 0.8))))
-    central = (f"doing nothing leaves up to {fmt_count(c)} places short on the central forecast"
-               if c >= 0.5 else "the area is not short of places on the central forecast")
-    stress = ("" if not np.isfinite(st) else
-              f"{', and' if c >= 0.5 else ', but'} up to {fmt_count(st)} places short if demand "
-              f"came in at its {q}th percentile" if st >= 0.5
-              else f", nor at its {q}th percentile")
-    return (f"{'Proposed' if proposed(data) else 'Recommended'}: no new places now. "
-            f"{_cap(the_plan(data))} builds none here: {central}"
-            f"{stress}. Review this decision with the next forecast.")
+    central = (
+        f"doing nothing leaves up to {fmt_count(c)} places short on the central forecast"
+        if c >= 0.5
+        else "the area is not short of places on the central forecast"
+    )
+    stress = (
+        ""
+        if not np.isfinite(st)
+        else f"{', and' if c >= 0.5 else ', but'} up to {fmt_count(st)} places short if demand "
+        f"came in at its {q}th percentile"
+        if st >= 0.5
+        else f", nor at its {q}th percentile"
+    )
+    return (
+        f"{'Proposed' if proposed(data) else 'Recommended'}: no new places now. "
+        f"{_cap(the_plan(data))} builds none here: {central}"
+        f"{stress}. Review this decision with the next forecast."
+    )
 
 
 def benchmark_sentence(data: ReportData) -> str:
@@ -2549,15 +3216,24 @@ def benchmark_sentence(data: ReportData) -> str:
         return ""
     parts = []
     for phase, g in b.groupby(nc.PHASE, sort=True):
-        bits = [f"{int(r.horizon)} year{'s' if r.horizon != 1 else ''} ahead for "
-                f"{fmt_year(r.target_year)}: England {fmt_pct(r.england, signed=True)}"
-                + (f", median absolute error of the {r.peers_n} authorities in the file "
-                   f"{fmt_pct(r.peers_mae)}" if r.peers_n else "")
-                for r in g.sort_values("horizon").itertuples()]
+        bits = [
+            f"{int(r.horizon)} year{'s' if r.horizon != 1 else ''} ahead for "
+            f"{fmt_year(r.target_year)}: England {fmt_pct(r.england, signed=True)}"
+            + (
+                f", median absolute error of the {r.peers_n} authorities in the file "
+                f"{fmt_pct(r.peers_mae)}"
+                if r.peers_n
+                else ""
+            )
+            for r in g.sort_values("horizon").itertuples()
+        ]
         parts.append(f"{_cap(phase)}, {'; '.join(bits)}")
-    return ("For comparison, the published errors (DfE school places scorecards; England is the "
-            "sum of all authorities' forecasts against the sum of their pupils): "
-            + ". ".join(parts) + ".")
+    return (
+        "For comparison, the published errors (DfE school places scorecards; England is the "
+        "sum of all authorities' forecasts against the sum of their pupils): "
+        + ". ".join(parts)
+        + "."
+    )
 
 
 def published_sentences(data: ReportData) -> list[str]:
@@ -2582,50 +3258,67 @@ def published_sentences(data: ReportData) -> list[str]:
     out = []
     theirs, left = pair(planned, "_council"), pair(still, "_council")
     if theirs and left:
-        text = (f"In the DfE's school places scorecard ({edition} edition, "
-                f"SCAP year {fmt_year(latest)}), which rests on the Council's own SCAP return, "
-                f"the Council had planned {theirs[0]} primary and {theirs[1]} secondary places "
-                f"by {ahead}, and the DfE estimated that {left[0]} primary and {left[1]} "
-                f"secondary places would still be needed then beyond those")
+        text = (
+            f"In the DfE's school places scorecard ({edition} edition, "
+            f"SCAP year {fmt_year(latest)}), which rests on the Council's own SCAP return, "
+            f"the Council had planned {theirs[0]} primary and {theirs[1]} secondary places "
+            f"by {ahead}, and the DfE estimated that {left[0]} primary and {left[1]} "
+            f"secondary places would still be needed then beyond those"
+        )
         ours = pair(before)
         if ours:
-            text += (f". Before any new places, this report's forecast exceeds its places by "
-                     f"{ours[0]} primary and {ours[1]} secondary places that year (summed over "
-                     f"the planning areas short, no margin), against at most "
-                     f"{pair(before, '_council')[0]} and {pair(before, '_council')[1]} on the "
-                     f"Council's figures")
+            text += (
+                f". Before any new places, this report's forecast exceeds its places by "
+                f"{ours[0]} primary and {ours[1]} secondary places that year (summed over "
+                f"the planning areas short, no margin), against at most "
+                f"{pair(before, '_council')[0]} and {pair(before, '_council')[1]} on the "
+                f"Council's figures"
+            )
             text += _more_need_clause(c, before)
         out.append(text + ".")
     created = [published_value(cur, "places_created", ph) for ph in ("primary", "secondary")]
     unfilled = [published_value(cur, "unfilled_pct", ph) for ph in ("primary", "secondary")]
     if np.isfinite(created).all():
-        s_ = (f"The Council has created {fmt_count(created[0])} primary and "
-              f"{fmt_count(created[1])} secondary places since 2009/10")
+        s_ = (
+            f"The Council has created {fmt_count(created[0])} primary and "
+            f"{fmt_count(created[1])} secondary places since 2009/10"
+        )
         zero = [ph for ph, v in zip(("primary", "secondary"), created) if round(v) == 0]
         if zero:  # a published zero is more often a gap in the return than none built
-            s_ = (f"The Council's return, as the DfE scorecard publishes it, has "
-                  f"{fmt_count(created[0])} primary and {fmt_count(created[1])} secondary places "
-                  f"created since 2009/10 (a zero there for {' and '.join(zero)} places may be "
-                  "a gap in the published return rather than none built: check the Council's "
-                  "records)")
+            s_ = (
+                f"The Council's return, as the DfE scorecard publishes it, has "
+                f"{fmt_count(created[0])} primary and {fmt_count(created[1])} secondary places "
+                f"created since 2009/10 (a zero there for {' and '.join(zero)} places may be "
+                "a gap in the published return rather than none built: check the Council's "
+                "records)"
+            )
         if np.isfinite(unfilled).all():
-            s_ += (f" and {'' if zero else 'reported '}{fmt_pct(unfilled[0])} of primary and "
-                   f"{fmt_pct(unfilled[1])} of secondary places unfilled in {fmt_year(latest)}")
+            s_ += (
+                f" and {'' if zero else 'reported '}{fmt_pct(unfilled[0])} of primary and "
+                f"{fmt_pct(unfilled[1])} of secondary places unfilled in {fmt_year(latest)}"
+            )
         cap_year = old_capacity_year(data)
         if cap_year is not None:
             less = _less_need_phases(c, before)
-            s_ += (f". Places added after {fmt_year(cap_year)}, the year of this report's "
-                   "capacity data, are not in this report"
-                   + (f": the Council's figures show less need in {_join(less)}, so confirm "
-                      "each planning area's current capacity before relying on its shortfalls"
-                      if less else ""))
+            s_ += (
+                f". Places added after {fmt_year(cap_year)}, the year of this report's "
+                "capacity data, are not in this report"
+                + (
+                    f": the Council's figures show less need in {_join(less)}, so confirm "
+                    "each planning area's current capacity before relying on its shortfalls"
+                    if less
+                    else ""
+                )
+            )
         out.append(s_ + ".")
     funding = published_value(cur, "basic_need_funding", "all")
     if np.isfinite(funding):
-        out.append(f"The Council's basic need allocations (the DfE's capital grant for new "
-                   f"school places) total {fmt_gbp_m(funding)}, cumulative since 2011-12 as the "
-                   "scorecard publishes them: allocations already made, not a budget for this "
-                   "plan.")
+        out.append(
+            f"The Council's basic need allocations (the DfE's capital grant for new "
+            f"school places) total {fmt_gbp_m(funding)}, cumulative since 2011-12 as the "
+            "scorecard publishes them: allocations already made, not a budget for this "
+            "plan."
+        )
     return out
 
 
@@ -2655,13 +3348,15 @@ def _more_need_clause(c: pd.DataFrame, before: str) -> str:
             more.append(f"{ph} {fmt_count(theirs)} against {fmt_count(ours)}")
     if not more:
         return ""
-    return ("; where the Council's figures show more need (" + "; ".join(more) + "), the "
-            "Council may see pressure within a planning area that this report's area totals "
-            "hide (a town short of places while spare places elsewhere in the same area offset "
-            "it), count places this report's capacity data include but that cannot be "
-            "used (a school still filling, closing or mis-recorded), or know of housing and "
-            "admissions the public data lack: officers should reconcile the two area by area "
-            "before relying on this report's smaller need")
+    return (
+        "; where the Council's figures show more need (" + "; ".join(more) + "), the "
+        "Council may see pressure within a planning area that this report's area totals "
+        "hide (a town short of places while spare places elsewhere in the same area offset "
+        "it), count places this report's capacity data include but that cannot be "
+        "used (a school still filling, closing or mis-recorded), or know of housing and "
+        "admissions the public data lack: officers should reconcile the two area by area "
+        "before relying on this report's smaller need"
+    )
 
 
 _GBP = re.compile(r"GBP (-?\d{1,3}(?:,\d{3})*(?:\.\d+)?)")
@@ -2689,8 +3384,10 @@ def _send_early_years_summary(data: ReportData) -> list[str]:
     for d in data.place_positions:
         title, now, unit, section = _SUMMARY_WORDS[d["key"]]
         how = f" ('{d['scenario']}' scenario)" if d["scenario"] else " (full-time equivalent)"
-        text = (f"{title}{how}: {fmt_count(d['places_first'])} {now} in {fmt_year(d['first'])}, "
-                f"{fmt_count(d['places_last'])} forecast for {fmt_year(d['last'])}")
+        text = (
+            f"{title}{how}: {fmt_count(d['places_first'])} {now} in {fmt_year(d['first'])}, "
+            f"{fmt_count(d['places_last'])} forecast for {fmt_year(d['last'])}"
+        )
         if np.isfinite(d["capacity"]):
             text += f" against {fmt_count(d['capacity'])} {unit}"
             # say when that capacity or supply is the engine's assumption (Cabinet audit)
@@ -2698,52 +3395,83 @@ def _send_early_years_summary(data: ReportData) -> list[str]:
                 text += ", assumed to be today's placements in state-funded special schools"
             elif d["key"] == "early_years" and data.early_years_takeup_january is not None:
                 jan = data.early_years_takeup_january
-                text += (f", assumed to be the funded take-up of January {jan}"
-                         + (", before the entitlements of 2024 and 2025" if jan < 2024 else ""))
+                text += f", assumed to be the funded take-up of January {jan}" + (
+                    ", before the entitlements of 2024 and 2025" if jan < 2024 else ""
+                )
         left = d["left"]
         text += f" (section {section})."
         if left is not None:
             before, added = d["plan"]["before"], d["plan"]["added"]
             margin = fmt_pct(data.meta["margin"])
-            pooled = (" (age groups together)" if d["key"] == "early_years" else "")
+            pooled = " (age groups together)" if d["key"] == "early_years" else ""
             if left[0] < 0.5 and before < 0.5 and added < 0.5:
                 # nothing short and nothing added: the places there meet it, not the plan (a
                 # Stoke-on-Trent trial: "The proposed plan meets the modelled need" of a plan
                 # adding no early years places)
                 w = d.get("worst_after")
-                text += (" The supply already there meets the " if d["key"] == "early_years"
-                         else " The places already there meet the ")
-                text += (""
-                         + ("modelled " if d["key"] == "early_years" and
-                            _only_default_entitlements(data) else "")
-                         + f"need with the {margin} margin{pooled} to {fmt_year(left[1])}, the "
-                         "plan's last year, with no places added"
-                         + (f", though {fmt_count(w[0])} places are short in {fmt_year(w[1])}"
-                            if w is not None and w[0] >= 0.5 else "") + ".")
+                text += (
+                    " The supply already there meets the "
+                    if d["key"] == "early_years"
+                    else " The places already there meet the "
+                )
+                text += (
+                    ""
+                    + (
+                        "modelled "
+                        if d["key"] == "early_years" and _only_default_entitlements(data)
+                        else ""
+                    )
+                    + f"need with the {margin} margin{pooled} to {fmt_year(left[1])}, the "
+                    "plan's last year, with no places added"
+                    + (
+                        f", though {fmt_count(w[0])} places are short in {fmt_year(w[1])}"
+                        if w is not None and w[0] >= 0.5
+                        else ""
+                    )
+                    + "."
+                )
             elif left[0] < 0.5:
                 w = d.get("worst_after")
-                text += (f" {_cap(the_plan(data))} meets the "
-                         + ("modelled " if d["key"] == "early_years" and
-                            _only_default_entitlements(data) else "")
-                         + f"need with the {margin} margin by "
-                         f"{fmt_year(left[1])}, the plan's last year"
-                         + (f", though {fmt_count(w[0])} places are still short in "
-                            f"{fmt_year(w[1])}" if w is not None and w[0] >= 0.5 else "") + ".")
+                text += (
+                    f" {_cap(the_plan(data))} meets the "
+                    + (
+                        "modelled "
+                        if d["key"] == "early_years" and _only_default_entitlements(data)
+                        else ""
+                    )
+                    + f"need with the {margin} margin by "
+                    f"{fmt_year(left[1])}, the plan's last year"
+                    + (
+                        f", though {fmt_count(w[0])} places are still short in {fmt_year(w[1])}"
+                        if w is not None and w[0] >= 0.5
+                        else ""
+                    )
+                    + "."
+                )
             else:
-                when = (f" In {fmt_year(left[1])}, the plan's last year"
-                        + (f", when {fmt_count(d['places_plan'])} are needed"
-                           if left[1] != d["last"] and np.isfinite(d["places_plan"]) else "")
-                        + f", {fmt_count(before)} places are short with the {margin} "
-                        f"margin{pooled}")
-                text += when + (f"; {the_plan(data)} adds none" if added < 0.5 else
-                                f" before the plan and {fmt_count(left[0])} after it"
-                                + _worst_clause(d))
+                when = (
+                    f" In {fmt_year(left[1])}, the plan's last year"
+                    + (
+                        f", when {fmt_count(d['places_plan'])} are needed"
+                        if left[1] != d["last"] and np.isfinite(d["places_plan"])
+                        else ""
+                    )
+                    + f", {fmt_count(before)} places are short with the {margin} "
+                    f"margin{pooled}"
+                )
+                text += when + (
+                    f"; {the_plan(data)} adds none"
+                    if added < 0.5
+                    else f" before the plan and {fmt_count(left[0])} after it" + _worst_clause(d)
+                )
                 text += _by_age_clause(d) + "."
         if d["key"] == "early_years" and _only_default_entitlements(data):
             # a Coventry trial: "the plan meets the need" with the working-parent
             # entitlements, the larger part of today's funded hours, left out
-            text += (" Only the two default entitlements are modelled, not the working-parent "
-                     "ones, so these figures understate demand and the need from the "
-                     "working-parent entitlements is not assessed.")
+            text += (
+                " Only the two default entitlements are modelled, not the working-parent "
+                "ones, so these figures understate demand and the need from the "
+                "working-parent entitlements is not assessed."
+            )
         out.append(text)
     return out
