@@ -258,7 +258,12 @@ class ModelConfig:
             parts.append(f"{'all ' if equal == n else ''}{equal} split it equally over every area "
                          f'starting at the next year group (transfer = "{EQUAL_SPLIT}", a placeholder)')
         if split:
-            parts.append(f"{'all ' if split == n else ''}{split} split it")
+            # "all 5 split it" alone left a Dudley analyst asking "split it how?"
+            sizes = sorted({len(a.transfer) for a in senders
+                            if not a.transfer_equal and max(a.transfer.values()) < 1 - 1e-9})
+            over = (f"{sizes[0]}" if len(sizes) == 1 else f"{sizes[0]}-{sizes[-1]}")
+            parts.append(f"{'all ' if split == n else ''}{split} split it over {over} areas "
+                         "by the shares given")
         value = (f"{n} area{'' if n == 1 else 's'} pass{'es' if n == 1 else ''} pupils on: "
                  + ", ".join(parts))
         t = self.data.get("transfers")

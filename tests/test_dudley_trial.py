@@ -1,0 +1,62 @@
+"""Findings of a Dudley trial (a starting model from ``sufficiency new E08000027``: a
+metropolitan borough with 5 primary and 5 secondary planning areas), checked on the model
+written by ``sufficiency new`` from the embedded data (real data) or on small edits of it,
+labelled as such."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import new_model
+
+from sufficiency.config import load_model
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+PRIMARY = [f"332000{i}" for i in range(1, 6)]
+SECONDARY = [f"332000{i}" for i in range(6, 10)] + ["3320010"]
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> Path:
+    """``sufficiency new E08000027``: Dudley's starting model (real data)."""
+    return new_model(tmp_path_factory.mktemp("dud"), "E08000027", "dudley")
+
+
+def _edit(written: Path, name: str, old: str, new: str, count: int = 1) -> Path:
+    """The starting model with ``old`` replaced by ``new`` (``count`` times, checked)."""
+    text = written.read_text()
+    assert text.count(old) >= count, old
+    out = written.parent / name
+    out.write_text(text.replace(old, new, count))
+    return out
+
+
+def _town_links(written: Path) -> Path:
+    """Each primary area sends 80% of its Year 6 to one secondary area and 5% to each other
+    (the trial's assumed town links, in place of ``transfer = "equal"``)."""
+    text = written.read_text()
+    for p, s in zip(PRIMARY, SECONDARY, strict=True):
+        table = ", ".join(f'"{q}" = {0.8 if q == s else 0.05}' for q in SECONDARY)
+        text, n = re.subn(rf'(code = "{p}"\n(?:.*\n)*?)transfer = "equal".*\n',
+                          rf"\g<1>transfer = {{ {table} }}\n", text, count=1)
+        assert n == 1
+    out = written.parent / "links.toml"
+    out.write_text(text)
+    return out
+
+
+def test_transfer_summary_says_how_split_tables_split(written):
+    # validate and the report's assumptions table read "5 areas pass pupils on: all 5 split
+    # it", leaving the reader asking "split it how?"
+    value, where = load_model(_town_links(written)).transfer_summary()
+    assert value.endswith("all 5 split it over 5 areas by the shares given"), value
+    assert "admissions" in where
+    # a model mixing one-area senders and split senders counts each kind
+    mixed = _edit(_town_links(written), "mixed.toml",
+                  '"3320006" = 0.8, "3320007" = 0.05, "3320008" = 0.05, "3320009" = 0.05, '
+                  '"3320010" = 0.05', '"3320006" = 1.0')
+    value, _ = load_model(mixed).transfer_summary()
+    assert "1 send their last year group to one area" in value
+    assert "4 split it over 5 areas by the shares given" in value
