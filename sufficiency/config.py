@@ -381,6 +381,13 @@ class ModelConfig:
         return path
 
 
+def _percent_hint(v: Any) -> str:
+    """``"; write 0.6, not '60%'"`` for a share written as a percentage string (a Dudley trial:
+    ``margin = "2%"`` was only "expected float"); ``""`` for anything else."""
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*%\s*", v) if isinstance(v, str) else None
+    return f"; write {float(m.group(1)) / 100:g}, not {v!r}" if m else ""
+
+
 def _get(d: Mapping, key: str, typ, path, where, default=..., choices=None):
     if key not in d:
         if default is ...:
@@ -390,7 +397,9 @@ def _get(d: Mapping, key: str, typ, path, where, default=..., choices=None):
     if typ is float and isinstance(v, int) and not isinstance(v, bool):
         v = float(v)
     if not isinstance(v, typ) or (typ is int and isinstance(v, bool)):
-        raise _err(path, where, f"{key} = {v!r}: expected {getattr(typ, '__name__', typ)}")
+        name = {float: "a number", int: "a whole number", str: "text"}.get(typ) or getattr(
+            typ, "__name__", typ)
+        raise _err(path, where, f"{key} = {v!r}: expected {name}{_percent_hint(v)}")
     if choices is not None and v not in choices:
         raise _err(path, where, f"{key} = {v!r}: expected one of {', '.join(map(str, choices))}")
     return v
@@ -427,7 +436,7 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
             last = year_groups[-1] if year_groups else (6 if phase == "primary" else 13)
             raise _err(path, where, f'transfer."{k}" = {v!r}: expected a share of the '
                        f"area's Year {last} pupils (its last year group) in [0, 1], written as "
-                       "a number (1.0, not 'all')"
+                       "a number (1.0, not 'all')" + _percent_hint(v)
                        # a mistake tried in a Walsall trial: admissions percentages (50, 50)
                        + (f"; if {v:g} is a percentage, write {v / 100:g}"
                           if is_number(v) and 1 < v <= 100 else ""))

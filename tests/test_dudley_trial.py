@@ -12,6 +12,7 @@ import pytest
 from conftest import new_model
 
 from sufficiency.config import load_model
+from sufficiency.exceptions import ConfigError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 PRIMARY = [f"332000{i}" for i in range(1, 6)]
@@ -60,3 +61,33 @@ def test_transfer_summary_says_how_split_tables_split(written):
     value, _ = load_model(mixed).transfer_summary()
     assert "1 send their last year group to one area" in value
     assert "4 split it over 5 areas by the shares given" in value
+
+
+@pytest.mark.parametrize("old, new, key, hint", [
+    ("margin = 0.02 ", 'margin = "2%" ', "margin = '2%'", "write 0.02, not '2%'"),
+    ("surplus_ceiling = 0.10", 'surplus_ceiling = "10 %"', "surplus_ceiling = '10 %'",
+     "write 0.1, not '10 %'"),
+])
+def test_a_share_written_as_a_percentage_string_says_what_to_write(written, old, new, key, hint):
+    # margin = "2%" was told only "margin = '2%': expected float"
+    bad = _edit(written, "pct.toml", old, new)
+    with pytest.raises(ConfigError) as e:
+        load_model(bad)
+    msg = str(e.value)
+    assert "\n" not in msg and str(bad) in msg and "[assumptions]" in msg and key in msg
+    assert hint in msg and "expected a number" in msg and "float" not in msg
+
+
+def test_a_transfer_share_written_as_a_percentage_string_says_what_to_write(written):
+    bad = _edit(_town_links(written), "pct_transfer.toml", '"3320006" = 0.8,', '"3320006" = "80%",')
+    with pytest.raises(ConfigError) as e:
+        load_model(bad)
+    msg = str(e.value)
+    assert "[[areas]] 3320001" in msg and "transfer.\"3320006\" = '80%'" in msg
+    assert "write 0.8, not '80%'" in msg and "\n" not in msg
+
+
+def test_a_whole_number_key_given_as_text_says_a_whole_number(written):
+    bad = _edit(written, "horizon.toml", "horizon = 10 ", 'horizon = "10" ')
+    with pytest.raises(ConfigError, match=r"horizon = '10': expected a whole number$"):
+        load_model(bad)
