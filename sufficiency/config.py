@@ -388,6 +388,16 @@ def _percent_hint(v: Any) -> str:
     return f"; write {float(m.group(1)) / 100:g}, not {v!r}" if m else ""
 
 
+def _missing_file(path: Path, where: str, rel: str, p: Path) -> ConfigError:
+    """A ``[data]`` file that is not there: the error names the closest file of its folder,
+    as the other sections' files do (a Dudley trial's census file typed with 2023 for 2022 was
+    only "not found", where ``[send.files]`` suggested the file meant)."""
+    near = (did_you_mean(p.name, sorted(f.name for f in p.parent.iterdir() if f.is_file()))
+            if p.parent.is_dir() else "")
+    return _err(path, where, f"data file {rel!r} not found (resolved to {p}){near}; expected an "
+                "existing file (paths are relative to the model file)")
+
+
 def _get(d: Mapping, key: str, typ, path, where, default=..., choices=None):
     if key not in d:
         if default is ...:
@@ -762,7 +772,7 @@ def _file_transfers(raw: Mapping, areas_raw: list, path: Path,
     rel = _get(entry, "path", str, path, where)
     p = Path(rel) if Path(rel).is_absolute() else (path.parent / rel).resolve()
     if not p.exists():
-        raise _err(path, where, f"data file {rel!r} not found (resolved to {p})")
+        raise _missing_file(path, where, rel, p)
     years = entry.get("years")
     if years is not None and (not isinstance(years, int) or isinstance(years, bool) or years < 1):
         raise _err(path, where, f"years = {years!r}: expected a whole number of years >= 1 (the "
@@ -929,7 +939,7 @@ def load_model(path: str | Path) -> ModelConfig:
         rel = _get(entry, "path", str, path, where)
         p = Path(rel) if Path(rel).is_absolute() else (path.parent / rel).resolve()
         if not p.exists():
-            raise _err(path, where, f"data file {rel!r} not found (resolved to {p})")
+            raise _missing_file(path, where, rel, p)
         opts = {k: v for k, v in entry.items() if k not in ("path", "reader")}
         for key, only, ok, expected in (
                 ("nowcast", "ons_births", lambda v: isinstance(v, bool), "true or false"),

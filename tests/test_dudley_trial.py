@@ -172,3 +172,25 @@ def test_swapped_year_groups_name_the_line(written, capacity_csv):
             load_inputs(load_model(_with_capacity(written, bad, "swapped.toml")))
     msg = str(e.value)
     assert f"first school {frame.loc[3, 'school']} (line 5)" in msg and "\n" not in msg
+
+
+def test_a_missing_data_file_names_the_closest_file(written):
+    # census_pupils_by_ncy_2011_2023.csv for ..._2022.csv was only "not found", where a
+    # [send.files] or [early_years] file typed wrong is told the file meant
+    bad = _edit(written, "missing.toml", "census_pupils_by_ncy_2011_2022.csv",
+                "census_pupils_by_ncy_2011_2023.csv")
+    with pytest.raises(ConfigError) as e:
+        load_model(bad)
+    msg = str(e.value)
+    assert str(bad) in msg and "[data.pupils]" in msg and "2011_2023.csv" in msg
+    assert "(did you mean 'census_pupils_by_ncy_2011_2022.csv'?)" in msg and "\n" not in msg
+
+
+def test_send_area_shares_written_as_percentages_say_what_to_write(written):
+    from sufficiency.send import check_area_shares
+
+    shares = {"3320001": "20%", "3320002": 0.2, "3320003": 0.2, "3320004": 0.2, "3320005": 0.2}
+    with pytest.raises(ConfigError) as e:
+        check_area_shares(shares, load_model(written))
+    msg = str(e.value)
+    assert "[send] area_shares.3320001 = '20%'" in msg and "write 0.2, not '20%'" in msg
