@@ -194,3 +194,16 @@ def test_send_area_shares_written_as_percentages_say_what_to_write(written):
         check_area_shares(shares, load_model(written))
     msg = str(e.value)
     assert "[send] area_shares.3320001 = '20%'" in msg and "write 0.2, not '20%'" in msg
+
+
+@pytest.mark.parametrize("typed", ["E08000072", "E0800027", "Dudley", "323"])
+def test_new_with_a_mistyped_code_or_the_name_suggests_the_authority(typed):
+    # "Dudley" and E08000072 (two digits swapped) were told only the list of 14 authorities
+    from sufficiency.scaffold import _resolve, authority_codes
+
+    census = DATA / "census_pupils_by_ncy_2011_2022.csv"
+    with pytest.raises(ConfigError) as e:
+        _resolve(typed, authority_codes(census), census)
+    msg = str(e.value)
+    assert msg.startswith(f"unknown LA code {typed!r} (did you mean 332 or E08000027 (Dudley)?)")
+    assert "\n" not in msg and "937 or E10000031 (Warwickshire)" in msg
