@@ -999,9 +999,15 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
             if sum(1 for a in cfg.areas if a.phase == "primary") == 1:
                 notes.append(ONE_PRIMARY_AREA_BIRTHS)
             else:
+                fed = sorted({d for a in cfg.areas if a.phase == "primary" for d in a.districts})
+                n_prim = sum(1 for a in cfg.areas if a.phase == "primary")
+                # a metropolitan borough is one district (a Dudley trial read of "ONS district
+                # births split across the primary areas each district feeds")
+                split = (f"ONS births of the authority's one district ({fed[0]}) split across "
+                         f"its {n_prim} primary areas" if len(fed) == 1 else
+                         "ONS district births split across the primary areas each district feeds")
                 notes.append(
-                    "Births by primary planning area are derived: ONS district births split "
-                    "across the primary areas each district feeds, in proportion to their "
+                    f"Births by primary planning area are derived: {split}, in proportion to their "
                     + (f"primary rolls in {rolls_file}" if rolls_file else "SCAP 2015 primary rolls")
                     + (
                         " per year group taught (a first school's roll covers Reception-Year 4)."

@@ -207,3 +207,17 @@ def test_new_with_a_mistyped_code_or_the_name_suggests_the_authority(typed):
     msg = str(e.value)
     assert msg.startswith(f"unknown LA code {typed!r} (did you mean 332 or E08000027 (Dudley)?)")
     assert "\n" not in msg and "937 or E10000031 (Warwickshire)" in msg
+
+
+def test_births_note_of_a_one_district_borough_says_so(written):
+    # every output of a metropolitan borough read "ONS district births split across the
+    # primary areas each district feeds", as if Dudley were a county of districts
+    from sufficiency.inputs import load_inputs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        notes = load_inputs(load_model(written)).notes
+    note = [n for n in notes if n.startswith("Births by primary planning area are derived")]
+    assert len(note) == 1
+    assert "one district (E08000027) split across its 5 primary areas" in note[0]
+    assert "each district feeds" not in note[0]
