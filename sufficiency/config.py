@@ -787,7 +787,9 @@ def _file_transfers(raw: Mapping, areas_raw: list, path: Path,
             r = unknown.iloc[0]
             raise _err(path, where, f"{p}: column {col!r}: area {r[col]!r} (line(s) "
                        f"{r['lines']}) is not one of the model's [[areas]]"
-                       + did_you_mean(str(r[col]), sorted(codes)))
+                       # by edits, so a swapped pair finds its code (a Dudley trial's
+                       # 3320070 was offered 3320010, not 3320007)
+                       + did_you_mean_code(str(r[col]), sorted(codes)))
     for a, g in frame.groupby("from_area", sort=True):
         got[str(a)] = {str(t): float(v) for t, v in zip(g["to_area"], g["share"])}
     got.source = str(p)

@@ -221,3 +221,46 @@ def test_births_note_of_a_one_district_borough_says_so(written):
     assert len(note) == 1
     assert "one district (E08000027) split across its 5 primary areas" in note[0]
     assert "each district feeds" not in note[0]
+
+
+def _with_transfers(written: Path, rows: str, name: str) -> Path:
+    """The starting model with its transfers in a file ([data.transfers]) of ``rows``."""
+    csv = written.parent / f"{name}.csv"
+    csv.write_text("from_area,to_area,share\n" + rows)
+    text = written.read_text().replace(
+        "[data]\n", f'[data]\ntransfers = {{ path = "{csv.name}", reader = "transfers" }}\n', 1)
+    text, n = re.subn(r'^transfer = "equal".*\n', "", text, flags=re.M)
+    assert n == 5
+    out = written.parent / f"{name}.toml"
+    out.write_text(text)
+    return out
+
+
+_LINKS = "".join(f"{p},{s},1\n" for p, s in zip(PRIMARY[1:], SECONDARY[1:], strict=True))
+
+
+def test_a_transfers_file_with_a_swapped_code_suggests_it(written):
+    # 3320070 for 3320007 was offered 3320010 (difflib), not the code with two digits swapped
+    bad = _with_transfers(written, "3320001,3320006,0.8\n3320001,3320070,0.2\n" + _LINKS, "tr_code")
+    with pytest.raises(ConfigError) as e:
+        load_model(bad)
+    msg = str(e.value)
+    assert "area '3320070' (line(s) 3)" in msg and "(did you mean 3320007" in msg
+
+
+@pytest.mark.parametrize("first, second, hint", [
+    ("80%", "20%", "Write shares as fractions: 0.2 for 20%."),
+    ("80", "20", "If these are percentages, divide them by 100 (80 -> 0.8)"),
+])
+def test_transfer_shares_as_percentages_say_what_to_write(written, first, second, hint):
+    bad = _with_transfers(written, f"3320001,3320006,{first}\n3320001,3320007,{second}\n" + _LINKS,
+                          "tr_pct")
+    with pytest.raises(SchemaError) as e:
+        load_model(bad)
+    msg = str(e.value).splitlines()[0]
+    assert "tr_pct.csv: column 'share'" in msg and hint in msg
+    # a share genuinely out of range is not called a percentage
+    bad = _with_transfers(written, "3320001,3320006,1.5\n3320001,3320007,-0.5\n" + _LINKS, "tr_out")
+    with pytest.raises(SchemaError) as e:
+        load_model(bad)
+    assert "percentage" not in str(e.value) and "expected a share in [0, 1]" in str(e.value)
