@@ -264,3 +264,25 @@ def test_transfer_shares_as_percentages_say_what_to_write(written, first, second
     with pytest.raises(SchemaError) as e:
         load_model(bad)
     assert "percentage" not in str(e.value) and "expected a share in [0, 1]" in str(e.value)
+
+
+def test_validate_of_a_scenario_says_what_it_extends_and_changes(written):
+    # plan and report say a scenario is one and what it changes; validate said neither
+    from click.testing import CliRunner
+
+    from sufficiency.cli import cli
+
+    (written.parent / "margin.toml").write_text(
+        f'extends = "{written.name}"\n[model]\nname = "Dudley, 5% margin"\n'
+        "[assumptions]\nmargin = 0.05\n")
+    (written.parent / "margin2.toml").write_text(
+        'extends = "margin.toml"\n[model]\nname = "Dudley, 5% margin, 12% ceiling"\n'
+        "[assumptions]\nsurplus_ceiling = 0.12\n")
+    res = CliRunner().invoke(cli, ["validate", str(written.parent / "margin2.toml")])
+    assert res.exit_code == 0, res.output
+    line = [x for x in res.output.splitlines() if x.startswith("scenario: ")]
+    assert line == ["scenario: margin2.toml extends margin.toml, which extends dudley.toml; its "
+                    "own file sets [model] name, [assumptions] surplus_ceiling (for comparison, "
+                    "not for decision)"]
+    res = CliRunner().invoke(cli, ["validate", str(written)])
+    assert res.exit_code == 0 and "scenario:" not in res.output
