@@ -418,7 +418,8 @@ class SendResult:
             ["places", "places_lower", "places_upper", nc.CAPACITY, "shortfall"]].sum(min_count=1)
         base = int(self.config["base_year"])
         last = int(d[nc.YEAR].max())
-        show = [base, min(base + 5, last), last]
+        # each year once (a Dudley trial's --horizon 3 printed 2027/28 twice)
+        show = sorted({base, min(base + 5, last), last})
         lines = [f"Special school places, {authority_label(self.config)} (EHC plans; "
                  f"{'state + independent' if self.config['count_independent'] else 'state-funded'}"
                  f" special placements), 80% range:",

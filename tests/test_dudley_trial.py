@@ -286,3 +286,18 @@ def test_validate_of_a_scenario_says_what_it_extends_and_changes(written):
                     "not for decision)"]
     res = CliRunner().invoke(cli, ["validate", str(written)])
     assert res.exit_code == 0 and "scenario:" not in res.output
+
+
+def test_send_summary_shows_each_year_once_on_a_short_horizon(written):
+    # sufficiency send --horizon 3 printed the columns 2024/25, 2027/28, 2027/28
+    from sufficiency.send import forecast_send
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        text = forecast_send(load_model(written), horizon=3).summary()
+    header = text.splitlines()[1]
+    years = re.findall(r"\d{4}/\d{2}", header)
+    assert years and len(years) == len(set(years)) == 2, header
+    row = text.splitlines()[2]
+    cells = re.findall(r"\d[\d,]*(?: \([\d,]+-[\d,]+\))?", row.split(")", 1)[1])
+    assert len(cells) == 3, row  # the two years and the capacity
