@@ -258,7 +258,12 @@ class ModelConfig:
             parts.append(f"{'all ' if equal == n else ''}{equal} split it equally over every area "
                          f'starting at the next year group (transfer = "{EQUAL_SPLIT}", a placeholder)')
         if split:
-            parts.append(f"{'all ' if split == n else ''}{split} split it")
+            # "all 5 split it" alone left a Dudley analyst asking "split it how?"
+            sizes = sorted({len(a.transfer) for a in senders
+                            if not a.transfer_equal and max(a.transfer.values()) < 1 - 1e-9})
+            over = (f"{sizes[0]}" if len(sizes) == 1 else f"{sizes[0]}-{sizes[-1]}")
+            parts.append(f"{'all ' if split == n else ''}{split} split it over {over} areas "
+                         "by the shares given")
         value = (f"{n} area{'' if n == 1 else 's'} pass{'es' if n == 1 else ''} pupils on: "
                  + ", ".join(parts))
         t = self.data.get("transfers")
@@ -376,6 +381,23 @@ class ModelConfig:
         return path
 
 
+def _percent_hint(v: Any) -> str:
+    """``"; write 0.6, not '60%'"`` for a share written as a percentage string (a Dudley trial:
+    ``margin = "2%"`` was only "expected float"); ``""`` for anything else."""
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*%\s*", v) if isinstance(v, str) else None
+    return f"; write {float(m.group(1)) / 100:g}, not {v!r}" if m else ""
+
+
+def _missing_file(path: Path, where: str, rel: str, p: Path) -> ConfigError:
+    """A ``[data]`` file that is not there: the error names the closest file of its folder,
+    as the other sections' files do (a Dudley trial's census file typed with 2023 for 2022 was
+    only "not found", where ``[send.files]`` suggested the file meant)."""
+    near = (did_you_mean(p.name, sorted(f.name for f in p.parent.iterdir() if f.is_file()))
+            if p.parent.is_dir() else "")
+    return _err(path, where, f"data file {rel!r} not found (resolved to {p}){near}; expected an "
+                "existing file (paths are relative to the model file)")
+
+
 def _get(d: Mapping, key: str, typ, path, where, default=..., choices=None):
     if key not in d:
         if default is ...:
@@ -385,7 +407,9 @@ def _get(d: Mapping, key: str, typ, path, where, default=..., choices=None):
     if typ is float and isinstance(v, int) and not isinstance(v, bool):
         v = float(v)
     if not isinstance(v, typ) or (typ is int and isinstance(v, bool)):
-        raise _err(path, where, f"{key} = {v!r}: expected {getattr(typ, '__name__', typ)}")
+        name = {float: "a number", int: "a whole number", str: "text"}.get(typ) or getattr(
+            typ, "__name__", typ)
+        raise _err(path, where, f"{key} = {v!r}: expected {name}{_percent_hint(v)}")
     if choices is not None and v not in choices:
         raise _err(path, where, f"{key} = {v!r}: expected one of {', '.join(map(str, choices))}")
     return v
@@ -422,7 +446,7 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
             last = year_groups[-1] if year_groups else (6 if phase == "primary" else 13)
             raise _err(path, where, f'transfer."{k}" = {v!r}: expected a share of the '
                        f"area's Year {last} pupils (its last year group) in [0, 1], written as "
-                       "a number (1.0, not 'all')"
+                       "a number (1.0, not 'all')" + _percent_hint(v)
                        # a mistake tried in a Walsall trial: admissions percentages (50, 50)
                        + (f"; if {v:g} is a percentage, write {v / 100:g}"
                           if is_number(v) and 1 < v <= 100 else ""))
@@ -748,7 +772,7 @@ def _file_transfers(raw: Mapping, areas_raw: list, path: Path,
     rel = _get(entry, "path", str, path, where)
     p = Path(rel) if Path(rel).is_absolute() else (path.parent / rel).resolve()
     if not p.exists():
-        raise _err(path, where, f"data file {rel!r} not found (resolved to {p})")
+        raise _missing_file(path, where, rel, p)
     years = entry.get("years")
     if years is not None and (not isinstance(years, int) or isinstance(years, bool) or years < 1):
         raise _err(path, where, f"years = {years!r}: expected a whole number of years >= 1 (the "
@@ -763,7 +787,9 @@ def _file_transfers(raw: Mapping, areas_raw: list, path: Path,
             r = unknown.iloc[0]
             raise _err(path, where, f"{p}: column {col!r}: area {r[col]!r} (line(s) "
                        f"{r['lines']}) is not one of the model's [[areas]]"
-                       + did_you_mean(str(r[col]), sorted(codes)))
+                       # by edits, so a swapped pair finds its code (a Dudley trial's
+                       # 3320070 was offered 3320010, not 3320007)
+                       + did_you_mean_code(str(r[col]), sorted(codes)))
     for a, g in frame.groupby("from_area", sort=True):
         got[str(a)] = {str(t): float(v) for t, v in zip(g["to_area"], g["share"])}
     got.source = str(p)
@@ -915,7 +941,7 @@ def load_model(path: str | Path) -> ModelConfig:
         rel = _get(entry, "path", str, path, where)
         p = Path(rel) if Path(rel).is_absolute() else (path.parent / rel).resolve()
         if not p.exists():
-            raise _err(path, where, f"data file {rel!r} not found (resolved to {p})")
+            raise _missing_file(path, where, rel, p)
         opts = {k: v for k, v in entry.items() if k not in ("path", "reader")}
         for key, only, ok, expected in (
                 ("nowcast", "ons_births", lambda v: isinstance(v, bool), "true or false"),

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import nomenclature as nc
+from ._values import closest_codes
 from .config import EQUAL_SPLIT
 from .exceptions import ConfigError
 from .io._common import read_csv_checked, require_columns
@@ -109,9 +110,19 @@ def _resolve(la_code: str | int, authorities: list[Authority], census_path: Path
     for a in authorities:
         if key in (str(a.old_la_code), a.new_la_code.upper()):
             return a
-    valid = ", ".join(f"{a.old_la_code} or {a.new_la_code} ({a.name})" for a in authorities)
-    raise ConfigError(f"unknown LA code {str(la_code)!r}: not an old (DfE 3-digit) or new (ONS) LA "
-                      f"code in {census_path.name}; expected one of {valid}.")
+    def shown(a: Authority) -> str:
+        return f"{a.old_la_code} or {a.new_la_code} ({a.name})"
+
+    valid = ", ".join(shown(a) for a in authorities)
+    # the authority meant, by its name or a code one digit off (a Dudley trial: "Dudley" and
+    # E0800027 were told only the list of 14)
+    names = {a.new_la_code: _plain_name(a.name) for a in authorities}
+    names.update({str(a.old_la_code): _plain_name(a.name) for a in authorities})
+    close = closest_codes(str(la_code).strip(), names, n=1)
+    meant = [a for a in authorities if close and close[0] in (a.new_la_code, str(a.old_la_code))]
+    near = f" (did you mean {shown(meant[0])}?)" if meant else ""
+    raise ConfigError(f"unknown LA code {str(la_code)!r}{near}: not an old (DfE 3-digit) or new "
+                      f"(ONS) LA code in {census_path.name}; expected one of {valid}.")
 
 
 def _data_path(data_dir: Path, out_dir: Path, file: str) -> str:

@@ -418,7 +418,8 @@ class SendResult:
             ["places", "places_lower", "places_upper", nc.CAPACITY, "shortfall"]].sum(min_count=1)
         base = int(self.config["base_year"])
         last = int(d[nc.YEAR].max())
-        show = [base, min(base + 5, last), last]
+        # each year once (a Dudley trial's --horizon 3 printed 2027/28 twice)
+        show = sorted({base, min(base + 5, last), last})
         lines = [f"Special school places, {authority_label(self.config)} (EHC plans; "
                  f"{'state + independent' if self.config['count_independent'] else 'state-funded'}"
                  f" special placements), 80% range:",
@@ -760,7 +761,9 @@ def check_area_shares(shares: Any, cfg) -> None:
             raise ConfigError(f"{where}: unknown planning area {k!r}; expected "
                               + expected_area(k, codes))
         if not is_number(v) or v < 0:
-            raise ConfigError(f"{where}.{k} = {v!r}: expected a share >= 0")
+            from .config import _percent_hint
+
+            raise ConfigError(f"{where}.{k} = {v!r}: expected a share >= 0{_percent_hint(v)}")
     tot = sum(float(v) for v in shares.values())
     if abs(tot - 1) > 1e-6:
         raise ConfigError(f"{where}: expected shares summing to 1 (they sum to {tot:.4f})")

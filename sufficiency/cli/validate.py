@@ -61,6 +61,13 @@ def validate(model):
     said = {_same(p) for p in problems}
     click.echo("\n".join(line for line in summarise_inputs(inputs).splitlines()
                          if not (line.startswith("Note: ") and _same(line[6:]) in said)))
+    if config.bases:
+        # a scenario: what it extends and what it changes, as plan and report say (a Dudley
+        # trial's validate of a scenario said neither)
+        click.echo(f"scenario: {config.path.name} extends "
+                   f"{', which extends '.join(b.name for b in config.bases)}; its own file sets "
+                   f"{', '.join(config.own_settings()) or 'nothing'} (for comparison, not for "
+                   "decision)")
     moves = config.transfer_summary()
     if moves is not None:
         click.echo(f"transfers: {moves[0]} (set in {moves[1]})")

@@ -77,8 +77,12 @@ def read_transfers(path: str | Path, *, years: int | None = None) -> Loaded:
     v = pd.to_numeric(readable_numbers(raw[value]), errors="coerce")
     bad = (v.isna() & raw[value].notna()).to_numpy(dtype=bool) | raw[value].isna().to_numpy(dtype=bool)
     if bad.any():
+        # percentages typed as such (a Dudley trial's "20%"): say what to write
+        pct = (value == "share" and raw.loc[bad, value].astype("string").str.fullmatch(
+            r"\s*\d+(?:\.\d*)?\s*%\s*").fillna(False).all())
         raise_rows_error(source, value, raw, bad, "missing or non-numeric value",
-                         "a share in [0, 1]" if value == "share" else "a count of pupils >= 0")
+                         "a share in [0, 1]" if value == "share" else "a count of pupils >= 0",
+                         "Write shares as fractions: 0.2 for 20%." if pct else "")
     raw[value] = v.astype(float)
     keys = ["from_area", "to_area"]
     if "year" in raw.columns:
@@ -102,8 +106,11 @@ def read_transfers(path: str | Path, *, years: int | None = None) -> Loaded:
     lo, hi = (0.0, 1.0) if value == "share" else (0.0, np.inf)
     bad = ((raw[value] < lo) | (raw[value] > hi)).to_numpy(dtype=bool)
     if bad.any():
+        pct = value == "share" and bool(((raw.loc[bad, value] > 1) & (raw.loc[bad, value] <= 100)).all())
         raise_rows_error(source, value, raw, bad, "out of range",
-                         "a share in [0, 1]" if value == "share" else "a count of pupils >= 0")
+                         "a share in [0, 1]" if value == "share" else "a count of pupils >= 0",
+                         "If these are percentages, divide them by 100 (80 -> 0.8), or give "
+                         "counts of pupils in a 'pupils' column." if pct else "")
     if value == "pupils":
         warn_not_whole(raw, value, source)
     kept = raw
