@@ -301,3 +301,40 @@ def test_send_summary_shows_each_year_once_on_a_short_horizon(written):
     row = text.splitlines()[2]
     cells = re.findall(r"\d[\d,]*(?: \([\d,]+-[\d,]+\))?", row.split(")", 1)[1])
     assert len(cells) == 3, row  # the two years and the capacity
+
+
+def test_plan_messages_name_areas_and_phases_in_words():
+    # a Dudley trial's plan printed "Dudley and Netherton primary (3320002) early_years
+    # 2027/28", "No options for early_years places", and a binding budget as "a bulge class in
+    # 3320006 secondary (3320006:secondary:bulge_class)" with "other options open from
+    # 2030/31" of a year in which an expansion could open but for the budget
+    import pandas as pd
+
+    from sufficiency.optimise import OPTION_COLUMNS, PlanSettings, solve_allocation
+    from sufficiency.optimise.results import area_tag
+
+    assert area_tag("Dudley and Netherton primary", "3320002", "early_years") == (
+        "Dudley and Netherton primary (3320002) early years")
+
+    def opt(kind, earliest, cost, duration):
+        return dict(option=f"3320006:secondary:{kind}", area="3320006", phase="secondary",
+                    kind=kind, places=30.0, max_modules=0 if duration else 1, max_per_year=2,
+                    min_modules=0, cost_per_module=cost, cost_per_place=cost / 30,
+                    revenue_per_place=0.0, earliest_year=earliest, duration=duration,
+                    fill_years=0, source="test")
+
+    opts = pd.DataFrame([opt("bulge_class", 2027, 321_203.0, 5),
+                         opt("permanent_expansion", 2028, 900_000.0, 0),
+                         opt("new_school", 2030, 20e6, 0)], columns=list(OPTION_COLUMNS))
+    dem = pd.DataFrame({"area": "3320006", "phase": "secondary", "year": [2027, 2028, 2029],
+                        "demand": [260.0, 250.0, 240.0]})
+    cap = pd.DataFrame({"area": ["3320006"], "phase": "secondary", "capacity": [200.0]})
+    res = solve_allocation(dem, cap, opts, PlanSettings(
+        margin=0.0, target=0.0, ceiling=0.5, discount_rate=0.0, target_penalty=0.0,
+        surplus_penalty=0.0, total_budget=100_000.0),
+        area_names={"3320006": "Brierley Hill and Kingswinford secondary"})
+    text = res.summary(timing=False)
+    assert "a bulge class in Brierley Hill and Kingswinford secondary (3320006), costs" in text
+    assert "3320006:secondary" not in text
+    line = next(x for x in text.splitlines() if "secondary (3320006) 2028/29 [central]" in x)
+    assert "the capital budget limits it" in line and "other options open" not in line

@@ -302,7 +302,7 @@ def test_the_plan_summary_says_which_phases_had_no_options(run):
     of it on the console)."""
     results, *_ = run
     text = results["allocation"].summary(timing=False)
-    assert ("No options for early_years places ([plan.early_years] gives none): the plan could "
+    assert ("No options for early years places ([plan.early_years] gives none): the plan could "
             "build nothing for them.") in text
     assert "No options for special places" not in text
 

@@ -39,7 +39,7 @@ from .data import PlanData, PlanSettings, fill_years_of, prepare
 from .decompose import blocks_of, components, presolved_objective, subset, zero_build_blocks
 from .objective import define_objective
 from .options import scheme_of, validate_options
-from .results import MOVES_COLUMNS, AllocationResult
+from .results import MOVES_COLUMNS, AllocationResult, area_tag
 from .variables import Variables, define_variables
 
 __all__ = ["solve_allocation", "build_problem"]
@@ -343,7 +343,11 @@ def _moves_frame(data: PlanData, moved: np.ndarray) -> pd.DataFrame:
 
 
 def _binding(
-    data: PlanData, settings: PlanSettings, x: np.ndarray, cells: pd.DataFrame
+    data: PlanData,
+    settings: PlanSettings,
+    x: np.ndarray,
+    cells: pd.DataFrame,
+    area_names: dict | None = None,
 ) -> pd.DataFrame:
     cols = ["family", "scenario", nc.AREA, nc.PHASE, nc.YEAR, "option", "detail"]
     rows = []
@@ -409,12 +413,16 @@ def _binding(
             cand = np.flatnonzero(here & could)
             if len(cand) and float(whole_cost[cand].min()) > limit - spent:
                 b = cand[np.argmin(whole_cost[cand])]
+                # the area by its name, and a default option without its engine id (a
+                # Dudley trial read "a bulge class in 3320006 secondary
+                # (3320006:secondary:bulge_class)")
+                a_b, p_b, n_b = (str(opts[k].iloc[o[b]]) for k in (nc.AREA, nc.PHASE, "option"))
+                where = area_tag((area_names or {}).get(a_b, a_b), a_b, p_b)
                 what = (
                     f"the scheme {scheme[o[b]]!r}"
                     if scheme[o[b]]
-                    else f"a {str(opts['kind'].iloc[o[b]]).replace('_', ' ')} in "
-                    f"{opts[nc.AREA].iloc[o[b]]} {opts[nc.PHASE].iloc[o[b]]} "
-                    f"({opts['option'].iloc[o[b]]})"
+                    else f"a {str(opts['kind'].iloc[o[b]]).replace('_', ' ')} in {where}"
+                    + ("" if n_b.startswith(f"{a_b}:") else f" ({n_b})")
                 )
                 rows.append(
                     (
@@ -701,7 +709,7 @@ def solve_allocation(
         else f"Feasible (time limit {settings.time_limit:g} s, optimality not proven)"
     )
     plan, cells, moves = _extract(data, x, moved, settings)
-    binding = _binding(data, settings, x, cells)
+    binding = _binding(data, settings, x, cells, area_names)
     marginal = _marginal_frame(data, d_s, d_c, d_pi)
     t4 = time.perf_counter()
     logger.info(

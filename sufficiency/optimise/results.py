@@ -238,10 +238,10 @@ def area_tag(name: str, area: str, phase: str | None = None) -> str:
     secondary" on every line). ``phase=None``: name and code only."""
     name, area = str(name), str(area)
     code = "" if re.search(rf"\b{re.escape(area)}\b", name) else f" ({area})"
-    says_phase = phase is None or re.search(
-        rf"\b{re.escape(str(phase))}\b", name, flags=re.IGNORECASE
-    )
-    return f"{name}{code}" + ("" if says_phase else f" {phase}")
+    # "early years", not the engine's key early_years (a Dudley trial)
+    words = None if phase is None else str(phase).replace("_", " ")
+    says_phase = words is None or re.search(rf"\b{re.escape(words)}\b", name, flags=re.IGNORECASE)
+    return f"{name}{code}" + ("" if says_phase else f" {words}")
 
 
 @dataclass(frozen=True)
@@ -464,7 +464,8 @@ class AllocationResult:
                 ph, "[[plan.options]]"
             )
             lines.append(
-                f"No options for {ph} places ({where} gives none): the plan could build "
+                f"No options for {str(ph).replace('_', ' ')} places ({where} gives none): "
+                "the plan could build "
                 f"nothing for them."
             )
         years = sorted(set(self.cells[nc.YEAR])) if len(self.cells) else []
@@ -696,6 +697,13 @@ class AllocationResult:
         c = self.cells
         last = int(c[nc.YEAR].max()) if c is not None and len(c) and nc.YEAR in c else None
         inside = [y for y in later if last is None or y <= last]
+        budget = b[(b["family"] == "budget") & (b[nc.YEAR].isna() | (b[nc.YEAR] == year))]
+        money = len(budget) > 0 and self._money_could_help(mine, o, built, area, phase, year)
+        if money:
+            # an option open that year could have added places but for the budget, so the
+            # options opening later are not what binds (a Dudley trial read "other options
+            # open from 2030/31" of 2028/29, when an expansion could open in 2028/29)
+            inside = later = []
         if inside:
             out.append(f"other options open from {nc.academic_year_label(min(inside))}")
         elif later:
@@ -703,8 +711,7 @@ class AllocationResult:
                 f"other options open only after the plan's last year "
                 f"({nc.academic_year_label(last)}), from {nc.academic_year_label(min(later))}"
             )
-        budget = b[(b["family"] == "budget") & (b[nc.YEAR].isna() | (b[nc.YEAR] == year))]
-        if len(budget) and self._money_could_help(mine, o, built, area, phase, year):
+        if money:
             out.append("the capital budget limits it")
         return "; ".join(dict.fromkeys(out))
 
