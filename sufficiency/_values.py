@@ -10,6 +10,7 @@ raises: :class:`Section` (``<where> key = value: expected ...``), :func:`did_you
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -127,6 +128,18 @@ class Section:
         """Raise :meth:`bad` if the table gives ``key`` and ``ok(value)`` is false."""
         if key in self.values and not ok(self.values[key]):
             raise self.bad(key, expected)
+
+
+def percent_hint(v: Any, numbers: bool = False) -> str:
+    """``"; write 0.6, not '60%'"`` for a share written as a percentage string (a Dudley
+    trial: ``margin = "2%"`` was only "expected float"); with ``numbers``, also ``"; if 25
+    is a percentage, write 0.25"`` for a number in (1, 100]; ``""`` for anything else."""
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*%\s*", v) if isinstance(v, str) else None
+    if m:
+        return f"; write {float(m.group(1)) / 100:g}, not {v!r}"
+    if numbers and is_number(v) and 1 < v <= 100:
+        return f"; if {v:g} is a percentage, write {v / 100:g}"
+    return ""
 
 
 def did_you_mean(value: Any, choices: Iterable[str], fmt: str = "{!r}") -> str:

@@ -20,7 +20,15 @@ from types import MappingProxyType
 from typing import Any
 
 from . import nomenclature as nc
-from ._values import did_you_mean, did_you_mean_code, duplicates, expected_area, is_number, is_year
+from ._values import (
+    did_you_mean,
+    did_you_mean_code,
+    duplicates,
+    expected_area,
+    is_number,
+    is_year,
+    percent_hint,
+)
 from .exceptions import ConfigError
 
 __all__ = [
@@ -381,13 +389,6 @@ class ModelConfig:
         return path
 
 
-def _percent_hint(v: Any) -> str:
-    """``"; write 0.6, not '60%'"`` for a share written as a percentage string (a Dudley trial:
-    ``margin = "2%"`` was only "expected float"); ``""`` for anything else."""
-    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*%\s*", v) if isinstance(v, str) else None
-    return f"; write {float(m.group(1)) / 100:g}, not {v!r}" if m else ""
-
-
 def _missing_file(path: Path, where: str, rel: str, p: Path) -> ConfigError:
     """A ``[data]`` file that is not there: the error names the closest file of its folder,
     as the other sections' files do (a Dudley trial's census file typed with 2023 for 2022 was
@@ -409,7 +410,7 @@ def _get(d: Mapping, key: str, typ, path, where, default=..., choices=None):
     if not isinstance(v, typ) or (typ is int and isinstance(v, bool)):
         name = {float: "a number", int: "a whole number", str: "text"}.get(typ) or getattr(
             typ, "__name__", typ)
-        raise _err(path, where, f"{key} = {v!r}: expected {name}{_percent_hint(v)}")
+        raise _err(path, where, f"{key} = {v!r}: expected {name}{percent_hint(v)}")
     if choices is not None and v not in choices:
         raise _err(path, where, f"{key} = {v!r}: expected one of {', '.join(map(str, choices))}")
     return v
@@ -446,10 +447,8 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
             last = year_groups[-1] if year_groups else (6 if phase == "primary" else 13)
             raise _err(path, where, f'transfer."{k}" = {v!r}: expected a share of the '
                        f"area's Year {last} pupils (its last year group) in [0, 1], written as "
-                       "a number (1.0, not 'all')" + _percent_hint(v)
                        # a mistake tried in a Walsall trial: admissions percentages (50, 50)
-                       + (f"; if {v:g} is a percentage, write {v / 100:g}"
-                          if is_number(v) and 1 < v <= 100 else ""))
+                       "a number (1.0, not 'all')" + percent_hint(v, numbers=True))
     transfer = {str(k): float(v) for k, v in transfer.items()}
     where = f"[[areas]] {code} ({name})"
     if (transfer or equal) and phase != "primary" and (not year_groups or year_groups[-1] >= 11):

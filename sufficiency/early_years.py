@@ -62,6 +62,7 @@ from ._values import (
     is_number,
     is_whole,
     is_year,
+    percent_hint,
     require_table,
     value_and_range,
 )
@@ -419,11 +420,12 @@ def _entitlement(r: Any, where: str) -> Entitlement:
         v = r.get(k, 1.0)
         if isinstance(v, str):
             if v != "derived":
-                raise bad(k, "a fraction in [0, 1] or 'derived'")
+                raise bad(k, "a fraction in [0, 1] or 'derived'" + percent_hint(v))
             if dfe_group is None:
                 raise bad(k, "a dfe_group ('two_year_olds' or 'three_and_four_year_olds') to derive it from")
         elif not is_number(v) or not 0 <= v <= 1:
-            raise bad(k, "a fraction in [0, 1] or 'derived'")
+            # "42%" or 25 for a take-up (a Dudley trial): say what to write
+            raise bad(k, "a fraction in [0, 1] or 'derived'" + percent_hint(v, numbers=True))
     rng = r.get("takeup_range")
     if rng is not None and not (isinstance(rng, list) and len(rng) == 2 and all(is_number(x) for x in rng)
                                 and 0 <= rng[0] <= rng[1] <= 1):

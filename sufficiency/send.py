@@ -761,9 +761,9 @@ def check_area_shares(shares: Any, cfg) -> None:
             raise ConfigError(f"{where}: unknown planning area {k!r}; expected "
                               + expected_area(k, codes))
         if not is_number(v) or v < 0:
-            from .config import _percent_hint
+            from ._values import percent_hint
 
-            raise ConfigError(f"{where}.{k} = {v!r}: expected a share >= 0{_percent_hint(v)}")
+            raise ConfigError(f"{where}.{k} = {v!r}: expected a share >= 0{percent_hint(v)}")
     tot = sum(float(v) for v in shares.values())
     if abs(tot - 1) > 1e-6:
         raise ConfigError(f"{where}: expected shares summing to 1 (they sum to {tot:.4f})")

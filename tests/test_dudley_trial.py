@@ -338,3 +338,34 @@ def test_plan_messages_name_areas_and_phases_in_words():
     assert "3320006:secondary" not in text
     line = next(x for x in text.splitlines() if "secondary (3320006) 2028/29 [central]" in x)
     assert "the capital budget limits it" in line and "other options open" not in line
+
+
+@pytest.mark.parametrize("value, hint", [
+    ("42%", "; write 0.42, not '42%'"),
+    (25, "; if 25 is a percentage, write 0.25"),
+])
+def test_an_entitlement_takeup_written_as_a_percentage_says_what_to_write(value, hint):
+    # takeup = "42%" or 25 was "expected a fraction in [0, 1] or 'derived'", no more
+    from sufficiency.early_years import _entitlement
+
+    row = dict(name="working_2", age_group="2", ages=[2], hours=15,
+               from_year=2024, takeup=value)
+    with pytest.raises(ConfigError) as e:
+        _entitlement(row, "m.toml: [[early_years.entitlements]] #4")
+    msg = str(e.value)
+    assert f"takeup = {value!r}" in msg and msg.endswith(hint), msg
+
+
+@pytest.mark.parametrize("phase, kind, hint", [
+    ("secondary", "expansion", "(did you mean 'permanent_expansion' or 'temporary_expansion'?)"),
+    ("special", "expansion", "(did you mean 'special_expansion'?)"),
+    ("primary", "bulge", "(did you mean 'bulge_class'?)"),
+])
+def test_a_mistyped_option_kind_is_matched_to_its_phase(phase, kind, hint):
+    # kind = "expansion" of a secondary option was offered 'special_expansion'
+    from sufficiency.optimise import options_from_config
+
+    entry = dict(name="x", area="A", phase=phase, kind=kind, places=30, cost=1e6)
+    with pytest.raises(ConfigError) as e:
+        options_from_config({"options": [entry]}, "m.toml: [plan]", areas={"A": phase})
+    assert hint in str(e.value), str(e.value)

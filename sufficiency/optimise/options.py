@@ -390,6 +390,30 @@ KINDS = (
 )
 #: Phases of places an option can serve.
 OPTION_PHASES = ("primary", "secondary", "special", "early_years")
+#: The kinds that add places of each phase, for a mistyped kind's suggestion.
+_PHASE_KINDS = {
+    "primary": KINDS[:4],
+    "secondary": KINDS[:4],
+    "special": ("special_expansion", "new_special_school", "resourced_provision"),
+    "early_years": ("early_years_setting",),
+}
+
+
+def _kind_hint(kind: Any, phase: Any) -> str:
+    """``" (did you mean 'permanent_expansion' or 'temporary_expansion'?)"``: the kinds of the
+    option's phase closest to a mistyped ``kind`` (a Dudley trial's secondary option with
+    ``kind = "expansion"`` was offered 'special_expansion'), else the closest of all kinds."""
+    import difflib
+
+    own = _PHASE_KINDS.get(str(phase), KINDS)
+    hits = difflib.get_close_matches(str(kind), own, n=2) or difflib.get_close_matches(
+        str(kind), KINDS, n=1
+    )
+    if not hits:
+        return ""
+    score = [difflib.SequenceMatcher(None, str(kind), h).ratio() for h in hits]
+    hits = [h for h, r in zip(hits, score) if r >= score[0] - 1e-9]  # a tie: both
+    return f" (did you mean {' or '.join(repr(h) for h in sorted(hits, key=KINDS.index))}?)"
 
 
 def _option_label(where: str) -> str:
@@ -465,7 +489,7 @@ def options_from_config(
         if e["phase"] not in OPTION_PHASES:
             raise bad("phase", f"one of {', '.join(OPTION_PHASES)}")
         if e["kind"] not in KINDS:
-            raise bad("kind", f"one of {', '.join(KINDS)}" + did_you_mean(e["kind"], KINDS))
+            raise bad("kind", f"one of {', '.join(KINDS)}" + _kind_hint(e["kind"], e["phase"]))
         if areas is not None:
             if area not in areas:
                 raise bad(
