@@ -25,9 +25,11 @@ HORIZONS = range(1, 9)
 
 def main() -> None:
     warnings.simplefilter("ignore")
-    _, births, _ = load_authority_data(DATA / "census_pupils_by_ncy_2011_2022.csv",
-                                       DATA / "births_by_district_1992_2023.csv",
-                                       DATA / "district_to_la_west_midlands.csv")
+    _, births, _ = load_authority_data(
+        DATA / "census_pupils_by_ncy_2011_2022.csv",
+        DATA / "births_by_district_1992_2023.csv",
+        DATA / "district_to_la_west_midlands.csv",
+    )
     b = births.pivot_table(index="area", columns="year", values="births").sort_index(axis=1)
     years, values = b.columns.to_numpy(), b.to_numpy(float)
     errors: dict[str, dict[int, list]] = {}
@@ -37,12 +39,15 @@ def main() -> None:
         if steps < 1:
             continue
         projections = {m: project_series(past, steps, m) for m in ("holt_fixed", "flat", "drift")}
-        projections["mean of last 3"] = np.repeat(past[:, -3:].mean(axis=1, keepdims=True), steps, 1)
-        actual = values[:, k:k + steps]
+        projections["mean of last 3"] = np.repeat(
+            past[:, -3:].mean(axis=1, keepdims=True), steps, 1
+        )
+        actual = values[:, k : k + steps]
         for m, p in projections.items():
             for h in range(1, steps + 1):
-                errors.setdefault(m, {}).setdefault(h, []).extend((p[:, h - 1] - actual[:, h - 1])
-                                                                  / actual[:, h - 1])
+                errors.setdefault(m, {}).setdefault(h, []).extend(
+                    (p[:, h - 1] - actual[:, h - 1]) / actual[:, h - 1]
+                )
     print("median absolute error of projected births, 14 authorities, origins 2005-2021")
     print("method          " + " ".join(f"{h:>6}y" for h in HORIZONS))
     for m, by_h in errors.items():

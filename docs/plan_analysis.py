@@ -39,22 +39,43 @@ def main() -> None:
         print(f"=== County plan, {label} ===")
         print(r.summary())
         ba = r.before_after()
-        print(ba.loc[ba["area"] == AREA, ["year", "demand", "capacity_before", "added",
-                                          "capacity_after", "shortfall_before", "shortfall_after",
-                                          "surplus_pct_after"]].round(3).to_string(index=False))
+        print(
+            ba.loc[
+                ba["area"] == AREA,
+                [
+                    "year",
+                    "demand",
+                    "capacity_before",
+                    "added",
+                    "capacity_after",
+                    "shortfall_before",
+                    "shortfall_after",
+                    "surplus_pct_after",
+                ],
+            ]
+            .round(3)
+            .to_string(index=False)
+        )
         m = r.marginal_costs()
         print("marginal cost of a place, Worcester City secondary [GBP, LP relaxation]:")
         print(m.loc[m["area"] == AREA, ["year", "marginal_cost"]].round(0).to_string(index=False))
         print(r.cost_by_year().to_string(index=False))
         settings = r.settings
-        demand = demand_frame(forecast.phase_totals(q), "s", settings.first_year, settings.last_year)
+        demand = demand_frame(
+            forecast.phase_totals(q), "s", settings.first_year, settings.last_year
+        )
         cap = capacity_by_area(inputs.capacity)
         print(f"--- Worcester City secondary alone, {label}: routes ---")
-        print(appraise_options(demand, cap, r.options, settings, AREA, PHASE)
-              .drop(columns="objective").round(0).to_string(index=False))
+        print(
+            appraise_options(demand, cap, r.options, settings, AREA, PHASE)
+            .drop(columns="objective")
+            .round(0)
+            .to_string(index=False)
+        )
         print(f"--- Worcester City secondary alone, {label}: by total budget ---")
-        bs = budget_sensitivity(demand, cap, r.options, replace(settings, duals=False), BUDGETS,
-                                area=AREA, phase=PHASE)
+        bs = budget_sensitivity(
+            demand, cap, r.options, replace(settings, duals=False), BUDGETS, area=AREA, phase=PHASE
+        )
         print(bs.round(0).to_string(index=False))
         print()
 
@@ -73,8 +94,10 @@ def interim() -> None:
         mine = r.plan[r.plan["area"] == AREA]
         print(mine[["kind", "year", "modules", "places", "cost"]].round(0).to_string(index=False))
         ba = r.before_after()
-        print("Worcester City place-years short:",
-              round(float(ba.loc[ba["area"] == AREA, "shortfall_after"].sum()), 1))
+        print(
+            "Worcester City place-years short:",
+            round(float(ba.loc[ba["area"] == AREA, "shortfall_after"].sum()), 1),
+        )
 
 
 if __name__ == "__main__":

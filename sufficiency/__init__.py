@@ -48,13 +48,22 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 #: name -> submodule of the entry points importable from the package (imported when first used)
 _LAZY = {
-    "run_forecast": "forecast", "ForecastResult": "forecast", "CohortModel": "forecast",
-    "assess_sufficiency": "capacity", "SufficiencyResult": "capacity",
-    "plan": "optimise", "AllocationResult": "optimise",
-    "forecast_send": "send", "SendResult": "send",
-    "forecast_early_years": "early_years", "EarlyYearsResult": "early_years",
-    "run_pipeline": "report", "build_report": "report", "write_report": "report",
-    "make_report": "report", "ReportData": "report",
+    "run_forecast": "forecast",
+    "ForecastResult": "forecast",
+    "CohortModel": "forecast",
+    "assess_sufficiency": "capacity",
+    "SufficiencyResult": "capacity",
+    "plan": "optimise",
+    "AllocationResult": "optimise",
+    "forecast_send": "send",
+    "SendResult": "send",
+    "forecast_early_years": "early_years",
+    "EarlyYearsResult": "early_years",
+    "run_pipeline": "report",
+    "build_report": "report",
+    "write_report": "report",
+    "make_report": "report",
+    "ReportData": "report",
 }
 
 

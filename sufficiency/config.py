@@ -145,8 +145,10 @@ class AreaConfig:
         and Y7-Y13 for secondary."""
         if self.year_groups:
             return tuple(self.year_groups)
-        return nc.PHASE_NCY["primary"] if self.phase == "primary" else (
-            nc.PHASE_NCY["secondary"] + nc.PHASE_NCY["sixth_form"]
+        return (
+            nc.PHASE_NCY["primary"]
+            if self.phase == "primary"
+            else (nc.PHASE_NCY["secondary"] + nc.PHASE_NCY["sixth_form"])
         )
 
     @property
@@ -233,8 +235,11 @@ class ModelConfig:
                 text = Path(f).read_text(encoding="utf-8-sig")
             except OSError:
                 continue
-            out += [(Path(f), i, line) for i, line in enumerate(text.splitlines(), 1)
-                    if _TODO.search(line)]
+            out += [
+                (Path(f), i, line)
+                for i, line in enumerate(text.splitlines(), 1)
+                if _TODO.search(line)
+            ]
         return tuple(out)
 
     def todo_lines(self) -> tuple[tuple[Path, int], ...]:
@@ -259,32 +264,55 @@ class ModelConfig:
         equal = sum(1 for a in senders if a.transfer_equal and len(a.transfer) > 1)
         n = len(senders)
         split = n - whole - equal
-        parts = (["it sends its last year group to one area"] if whole == n == 1 else
-                 [f"all {n} send their last year group to one area"] if whole == n else
-                 [f"{whole} send their last year group to one area"] if whole else [])
+        parts = (
+            ["it sends its last year group to one area"]
+            if whole == n == 1
+            else [f"all {n} send their last year group to one area"]
+            if whole == n
+            else [f"{whole} send their last year group to one area"]
+            if whole
+            else []
+        )
         if equal:
-            parts.append(f"{'all ' if equal == n else ''}{equal} split it equally over every area "
-                         f'starting at the next year group (transfer = "{EQUAL_SPLIT}", a placeholder)')
+            parts.append(
+                f"{'all ' if equal == n else ''}{equal} split it equally over every area "
+                f'starting at the next year group (transfer = "{EQUAL_SPLIT}", a placeholder)'
+            )
         if split:
             # "all 5 split it" alone left a Dudley analyst asking "split it how?"
-            sizes = sorted({len(a.transfer) for a in senders
-                            if not a.transfer_equal and max(a.transfer.values()) < 1 - 1e-9})
-            over = (f"{sizes[0]}" if len(sizes) == 1 else f"{sizes[0]}-{sizes[-1]}")
-            parts.append(f"{'all ' if split == n else ''}{split} split it over {over} areas "
-                         "by the shares given")
-        value = (f"{n} area{'' if n == 1 else 's'} pass{'es' if n == 1 else ''} pupils on: "
-                 + ", ".join(parts))
+            sizes = sorted(
+                {
+                    len(a.transfer)
+                    for a in senders
+                    if not a.transfer_equal and max(a.transfer.values()) < 1 - 1e-9
+                }
+            )
+            over = f"{sizes[0]}" if len(sizes) == 1 else f"{sizes[0]}-{sizes[-1]}"
+            parts.append(
+                f"{'all ' if split == n else ''}{split} split it over {over} areas "
+                "by the shares given"
+            )
+        value = (
+            f"{n} area{'' if n == 1 else 's'} pass{'es' if n == 1 else ''} pupils on: "
+            + ", ".join(parts)
+        )
         t = self.data.get("transfers")
         # a sender whose next year group one area alone teaches has no choice: its shares are
         # no assumption (a Herefordshire trial, one secondary area, read "an assumption
         # unless taken from admissions records" in validate and the report)
-        forced = all(len([b for b in self.areas if a.transfer_ncy + 1 in b.ncys and b is not a])
-                     == 1 for a in senders)
-        where = (f"{t.path.name} ([data.transfers])" if t is not None else
-                 "the model's [[areas]] transfer tables: no assumption, as one area alone "
-                 "teaches the year group they go on to" if forced else
-                 "the model's [[areas]] transfer tables: an assumption unless taken from "
-                 "admissions records")
+        forced = all(
+            len([b for b in self.areas if a.transfer_ncy + 1 in b.ncys and b is not a]) == 1
+            for a in senders
+        )
+        where = (
+            f"{t.path.name} ([data.transfers])"
+            if t is not None
+            else "the model's [[areas]] transfer tables: no assumption, as one area alone "
+            "teaches the year group they go on to"
+            if forced
+            else "the model's [[areas]] transfer tables: an assumption unless taken from "
+            "admissions records"
+        )
         return value, where
 
     def own_settings(self) -> tuple[str, ...]:
@@ -335,8 +363,10 @@ class ModelConfig:
         for a in self.areas:
             if a.code == str(code):
                 return a
-        raise ConfigError(f"{self.shown_path}: no planning area {code!r}; expected "
-                          f"{expected_area(code, self.area_names)}")
+        raise ConfigError(
+            f"{self.shown_path}: no planning area {code!r}; expected "
+            f"{expected_area(code, self.area_names)}"
+        )
 
     def areas_of_phase(self, phase: str) -> tuple[AreaConfig, ...]:
         """The ``[[areas]]`` entries of ``phase`` (``"primary"`` or ``"secondary"``).
@@ -347,8 +377,10 @@ class ModelConfig:
             ``phase`` is not a phase of planning areas.
         """
         if phase not in ("primary", "secondary"):
-            raise ConfigError(f"areas_of_phase({phase!r}): expected 'primary' or 'secondary'"
-                              f"{did_you_mean(phase, ('primary', 'secondary'))}")
+            raise ConfigError(
+                f"areas_of_phase({phase!r}): expected 'primary' or 'secondary'"
+                f"{did_you_mean(phase, ('primary', 'secondary'))}"
+            )
         return tuple(a for a in self.areas if a.phase == phase)
 
     @property
@@ -385,7 +417,8 @@ class ModelConfig:
                 + (" (the default)" if key is None else "")
                 + f": no folder at {path}; expected the DfE school places scorecards folder "
                 "(cost per place benchmarks and the authorities' own forecast errors), e.g. "
-                f"scorecards = {DEFAULT_SCORECARDS!r}, relative to the model file")
+                f"scorecards = {DEFAULT_SCORECARDS!r}, relative to the model file"
+            )
         return path
 
 
@@ -393,10 +426,17 @@ def _missing_file(path: Path, where: str, rel: str, p: Path) -> ConfigError:
     """A ``[data]`` file that is not there: the error names the closest file of its folder,
     as the other sections' files do (a Dudley trial's census file typed with 2023 for 2022 was
     only "not found", where ``[send.files]`` suggested the file meant)."""
-    near = (did_you_mean(p.name, sorted(f.name for f in p.parent.iterdir() if f.is_file()))
-            if p.parent.is_dir() else "")
-    return _err(path, where, f"data file {rel!r} not found (resolved to {p}){near}; expected an "
-                "existing file (paths are relative to the model file)")
+    near = (
+        did_you_mean(p.name, sorted(f.name for f in p.parent.iterdir() if f.is_file()))
+        if p.parent.is_dir()
+        else ""
+    )
+    return _err(
+        path,
+        where,
+        f"data file {rel!r} not found (resolved to {p}){near}; expected an "
+        "existing file (paths are relative to the model file)",
+    )
 
 
 def _get(d: Mapping, key: str, typ, path, where, default=..., choices=None):
@@ -409,7 +449,8 @@ def _get(d: Mapping, key: str, typ, path, where, default=..., choices=None):
         v = float(v)
     if not isinstance(v, typ) or (typ is int and isinstance(v, bool)):
         name = {float: "a number", int: "a whole number", str: "text"}.get(typ) or getattr(
-            typ, "__name__", typ)
+            typ, "__name__", typ
+        )
         raise _err(path, where, f"{key} = {v!r}: expected {name}{percent_hint(v)}")
     if choices is not None and v not in choices:
         raise _err(path, where, f"{key} = {v!r}: expected one of {', '.join(map(str, choices))}")
@@ -427,8 +468,11 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
     if isinstance(districts, str):
         districts = [districts]
     if not isinstance(districts, list) or not all(isinstance(x, str) for x in districts):
-        raise _err(path, where, f"districts = {districts!r}: expected a list of ONS district "
-                   'codes, e.g. ["E07000237"]')
+        raise _err(
+            path,
+            where,
+            f'districts = {districts!r}: expected a list of ONS district codes, e.g. ["E07000237"]',
+        )
     transfer = d.get("transfer", {})
     year_groups = _year_groups(d, phase, path, where)
     equal = transfer == EQUAL_SPLIT
@@ -436,69 +480,124 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
         transfer = {}
     elif not isinstance(transfer, Mapping):
         g = year_groups[-1] if year_groups else (6 if phase == "primary" else 13)
-        near = (f' (did you mean "{EQUAL_SPLIT}"?)' if isinstance(transfer, str)
-                and transfer.strip().lower().startswith(EQUAL_SPLIT) else "")
-        raise _err(path, where, f"transfer = {transfer!r}{near}: expected a table "
-                   f'{{ secondary_area = share }} or "{EQUAL_SPLIT}" (its Year {g} shared equally '
-                   "by every area starting at the next year group)")
+        near = (
+            f' (did you mean "{EQUAL_SPLIT}"?)'
+            if isinstance(transfer, str) and transfer.strip().lower().startswith(EQUAL_SPLIT)
+            else ""
+        )
+        raise _err(
+            path,
+            where,
+            f"transfer = {transfer!r}{near}: expected a table "
+            f'{{ secondary_area = share }} or "{EQUAL_SPLIT}" (its Year {g} shared equally '
+            "by every area starting at the next year group)",
+        )
     for k, v in transfer.items():
         if not is_number(v) or not 0 <= v <= 1:
             # the area's own last year group: Year 8 of a middle-school area, not "Year 6"
             last = year_groups[-1] if year_groups else (6 if phase == "primary" else 13)
-            raise _err(path, where, f'transfer."{k}" = {v!r}: expected a share of the '
-                       f"area's Year {last} pupils (its last year group) in [0, 1], written as "
-                       # a mistake tried in a Walsall trial: admissions percentages (50, 50)
-                       "a number (1.0, not 'all')" + percent_hint(v, numbers=True))
+            raise _err(
+                path,
+                where,
+                f'transfer."{k}" = {v!r}: expected a share of the '
+                f"area's Year {last} pupils (its last year group) in [0, 1], written as "
+                # a mistake tried in a Walsall trial: admissions percentages (50, 50)
+                "a number (1.0, not 'all')" + percent_hint(v, numbers=True),
+            )
     transfer = {str(k): float(v) for k, v in transfer.items()}
     where = f"[[areas]] {code} ({name})"
     if (transfer or equal) and phase != "primary" and (not year_groups or year_groups[-1] >= 11):
         last = year_groups[-1] if year_groups else 13
-        raise _err(path, where, f"transfer: this secondary area teaches up to Year {last}, so "
-                   "its pupils move on to no other area; only primary areas and secondary "
-                   "areas of middle schools have transfer shares. If its schools are middle "
-                   "schools, give it year_groups = [7, 8] (the secondary years they teach)")
+        raise _err(
+            path,
+            where,
+            f"transfer: this secondary area teaches up to Year {last}, so "
+            "its pupils move on to no other area; only primary areas and secondary "
+            "areas of middle schools have transfer shares. If its schools are middle "
+            "schools, give it year_groups = [7, 8] (the secondary years they teach)",
+        )
     if transfer and abs(sum(transfer.values()) - 1) > 1e-6:
         g = year_groups[-1] if year_groups else (6 if phase == "primary" else 13)
-        raise _err(path, where, f"transfer shares sum to {sum(transfer.values()):.4f}; expected "
-                   f"1: the shares of its Year {g} by the area each goes on to, all of them "
-                   "(e.g. { \"A\" = 0.7, \"B\" = 0.3 })")
+        raise _err(
+            path,
+            where,
+            f"transfer shares sum to {sum(transfer.values()):.4f}; expected "
+            f"1: the shares of its Year {g} by the area each goes on to, all of them "
+            '(e.g. { "A" = 0.7, "B" = 0.3 })',
+        )
     if districts and year_groups and year_groups[0] != 0:
-        raise _err(path, where, f"districts = {districts!r}: the area teaches no Reception "
-                   f"(year_groups start at Year {year_groups[0]}), so no births feed it; list "
-                   "districts on the areas with Reception")
+        raise _err(
+            path,
+            where,
+            f"districts = {districts!r}: the area teaches no Reception "
+            f"(year_groups start at Year {year_groups[0]}), so no births feed it; list "
+            "districts on the areas with Reception",
+        )
     if districts and phase == "secondary" and not year_groups:
         # births go to the primary areas only: a Herefordshire trial's secondary area listed
         # its district and the model loaded without a word
-        raise _err(path, where, f"districts = {districts!r}: a secondary area teaches no "
-                   "Reception (it starts at Year 7), so no births feed it; its Year 7 comes "
-                   "from the primary areas' transfer. List districts on the primary areas "
-                   "only, and delete the key here")
+        raise _err(
+            path,
+            where,
+            f"districts = {districts!r}: a secondary area teaches no "
+            "Reception (it starts at Year 7), so no births feed it; its Year 7 comes "
+            "from the primary areas' transfer. List districts on the primary areas "
+            "only, and delete the key here",
+        )
     intake = d.get("intake_from", [])
-    if not isinstance(intake, list) or not all(isinstance(x, (str, int)) and not isinstance(x, bool)
-                                               for x in intake):
-        raise _err(path, where, f"intake_from = {intake!r}: expected a list of planning-area "
-                   'codes, e.g. ["8602010", "8602011"]')
+    if not isinstance(intake, list) or not all(
+        isinstance(x, (str, int)) and not isinstance(x, bool) for x in intake
+    ):
+        raise _err(
+            path,
+            where,
+            f"intake_from = {intake!r}: expected a list of planning-area "
+            'codes, e.g. ["8602010", "8602011"]',
+        )
     intake = tuple(dict.fromkeys(str(x) for x in intake))  # a source listed twice counts once
     first = year_groups[0] if year_groups else (0 if phase == "primary" else 7)
     if intake and first in (0, 7):
-        raise _err(path, where, f"intake_from: the area starts at {nc.NCY_LABELS[first]}, which "
-                   "births or the primary areas' transfer feed; intake_from is for areas "
-                   "starting later (year_groups = [10, 11, 12, 13], say)")
+        raise _err(
+            path,
+            where,
+            f"intake_from: the area starts at {nc.NCY_LABELS[first]}, which "
+            "births or the primary areas' transfer feed; intake_from is for areas "
+            "starting later (year_groups = [10, 11, 12, 13], say)",
+        )
     changes = []
     raw_changes = d.get("tier_changes", [])
     if not isinstance(raw_changes, list) or not all(isinstance(ch, Mapping) for ch in raw_changes):
-        raise _err(path, where, f"tier_changes = {raw_changes!r}: expected an array of tables, "
-                   'e.g. [{ year = 2027, tiers = "two_tier" }]')
+        raise _err(
+            path,
+            where,
+            f"tier_changes = {raw_changes!r}: expected an array of tables, "
+            'e.g. [{ year = 2027, tiers = "two_tier" }]',
+        )
     for ch in raw_changes:
         changes.append(
             TierChange(
                 _get(ch, "year", int, path, where + " tier_changes"),
-                _get(ch, "tiers", str, path, where + " tier_changes", choices=tuple(nc.TIER_STRUCTURES)),
+                _get(
+                    ch,
+                    "tiers",
+                    str,
+                    path,
+                    where + " tier_changes",
+                    choices=tuple(nc.TIER_STRUCTURES),
+                ),
             )
         )
     return AreaConfig(
-        code, name, phase, tiers, tuple(str(x) for x in districts),
-        MappingProxyType(transfer), tuple(changes), year_groups, intake, equal,
+        code,
+        name,
+        phase,
+        tiers,
+        tuple(str(x) for x in districts),
+        MappingProxyType(transfer),
+        tuple(changes),
+        year_groups,
+        intake,
+        equal,
     )
 
 
@@ -512,10 +611,13 @@ def _equal_transfers(areas: tuple[AreaConfig, ...], path: Path) -> tuple[AreaCon
             g = a.transfer_ncy + 1
             to = [b.code for b in areas if b is not a and b.ncys[0] == g and not b.intake_from]
             if not to:
-                raise _err(path, f"[[areas]] {a.code} ({a.name})",
-                           f'transfer = "{EQUAL_SPLIT}": no area starts at Year {g}, so its '
-                           f"Year {g - 1} has nowhere to go; expected a table of shares by the "
-                           f"areas teaching Year {g} ({_teaching(areas, g)})")
+                raise _err(
+                    path,
+                    f"[[areas]] {a.code} ({a.name})",
+                    f'transfer = "{EQUAL_SPLIT}": no area starts at Year {g}, so its '
+                    f"Year {g - 1} has nowhere to go; expected a table of shares by the "
+                    f"areas teaching Year {g} ({_teaching(areas, g)})",
+                )
             a = replace(a, transfer=MappingProxyType({c: 1 / len(to) for c in to}))
         out.append(a)
     return tuple(out)
@@ -527,14 +629,25 @@ def _year_groups(d: Mapping, phase: str, path: Path, where: str) -> tuple[int, .
         return ()
     v = d["year_groups"]
     lo, hi = (0, 6) if phase == "primary" else (7, 13)
-    ok = (isinstance(v, list) and v and all(isinstance(g, int) and not isinstance(g, bool) for g in v)
-          and list(v) == list(range(v[0], v[0] + len(v))))
+    ok = (
+        isinstance(v, list)
+        and v
+        and all(isinstance(g, int) and not isinstance(g, bool) for g in v)
+        and list(v) == list(range(v[0], v[0] + len(v)))
+    )
     if not ok or not lo <= v[0] <= v[-1] <= hi:
-        example = ("[0, 1, 2, 3, 4] for first schools" if phase == "primary" else
-                   "[7, 8] for middle schools or [9, 10, 11, 12, 13] for high schools")
-        raise _err(path, where, f"year_groups = {v!r}: expected consecutive year groups in "
-                   f"increasing order within {lo}-{hi} for a {phase} area (Reception = 0), "
-                   f"e.g. {example}")
+        example = (
+            "[0, 1, 2, 3, 4] for first schools"
+            if phase == "primary"
+            else "[7, 8] for middle schools or [9, 10, 11, 12, 13] for high schools"
+        )
+        raise _err(
+            path,
+            where,
+            f"year_groups = {v!r}: expected consecutive year groups in "
+            f"increasing order within {lo}-{hi} for a {phase} area (Reception = 0), "
+            f"e.g. {example}",
+        )
     return tuple(int(g) for g in v)
 
 
@@ -556,36 +669,49 @@ def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
         for s in a.intake_from:
             src = by_code.get(s)
             if src is None:
-                raise _err(path, f"[[areas]] {a.code} ({a.name})",
-                           f"intake_from: no planning area {s!r}"
-                           + did_you_mean(s, sorted(by_code)) + "; expected codes of the areas "
-                           f"teaching Year {a.ncys[0] - 1} ({_teaching(areas, a.ncys[0] - 1)})")
+                raise _err(
+                    path,
+                    f"[[areas]] {a.code} ({a.name})",
+                    f"intake_from: no planning area {s!r}"
+                    + did_you_mean(s, sorted(by_code))
+                    + "; expected codes of the areas "
+                    f"teaching Year {a.ncys[0] - 1} ({_teaching(areas, a.ncys[0] - 1)})",
+                )
             if a.ncys[0] - 1 not in src.ncys:
-                raise _err(path, f"[[areas]] {a.code} ({a.name})",
-                           f"intake_from: {s!r} is not a planning area teaching Year "
-                           f"{a.ncys[0] - 1}; expected codes of the areas whose Year "
-                           f"{a.ncys[0] - 1} the area recruits its Year {a.ncys[0]} from"
-                           f" ({_teaching(areas, a.ncys[0] - 1)})")
+                raise _err(
+                    path,
+                    f"[[areas]] {a.code} ({a.name})",
+                    f"intake_from: {s!r} is not a planning area teaching Year "
+                    f"{a.ncys[0] - 1}; expected codes of the areas whose Year "
+                    f"{a.ncys[0] - 1} the area recruits its Year {a.ncys[0]} from"
+                    f" ({_teaching(areas, a.ncys[0] - 1)})",
+                )
     if not any(a.transfer for a in areas):
         primary = [a for a in areas if a.phase == "primary"]
         if primary and secondary:
             s = secondary[0]
-            raise _err(path, "[[areas]]",
-                       f"{len(primary)} primary and {len(secondary)} secondary planning areas but "
-                       "no transfer: secondary Year 7 comes only from the primary areas' "
-                       "transfer shares, so every secondary area would fall to 0 pupils; give "
-                       f'each primary area transfer = {{ "{s.code}" = 1.0 }} (shares of its Year 6 '
-                       "by secondary area, summing to 1)")
+            raise _err(
+                path,
+                "[[areas]]",
+                f"{len(primary)} primary and {len(secondary)} secondary planning areas but "
+                "no transfer: secondary Year 7 comes only from the primary areas' "
+                "transfer shares, so every secondary area would fall to 0 pupils; give "
+                f'each primary area transfer = {{ "{s.code}" = 1.0 }} (shares of its Year 6 '
+                "by secondary area, summing to 1)",
+            )
         return
     for a in areas:
         if a.passes_on and not any(v > 0 for v in a.transfer.values()):
             g = a.transfer_ncy
-            raise _err(path, f"[[areas]] {a.code} ({a.name}, {a.phase}"
-                       + (f", year_groups {list(a.ncys)})" if a.year_groups else ")"),
-                       f"no transfer: its Year {g} pupils go to no "
-                       f"{'secondary ' if g == 6 else ''}area; give "
-                       f'transfer = {{ "<{"secondary " if g == 6 else ""}code>" = 1.0 }} (shares of its Year {g} by the areas '
-                       f"teaching Year {g + 1}, summing to 1: {_teaching(areas, g + 1)})")
+            raise _err(
+                path,
+                f"[[areas]] {a.code} ({a.name}, {a.phase}"
+                + (f", year_groups {list(a.ncys)})" if a.year_groups else ")"),
+                f"no transfer: its Year {g} pupils go to no "
+                f"{'secondary ' if g == 6 else ''}area; give "
+                f'transfer = {{ "<{"secondary " if g == 6 else ""}code>" = 1.0 }} (shares of its Year {g} by the areas '
+                f"teaching Year {g + 1}, summing to 1: {_teaching(areas, g + 1)})",
+            )
     for a in areas:
         for s, v in a.transfer.items():
             dest, g = by_code[s], a.transfer_ncy + 1
@@ -596,43 +722,63 @@ def _check_transfer_coverage(areas: tuple[AreaConfig, ...], path: Path) -> None:
                 # Staffordshire trial was told of first schools there)
                 first = a.phase == "primary" and not a.year_groups and dest.phase == "primary"
                 hint = did_you_mean_code(s, {b.code: b.name for b in areas if g in b.ncys})
-                exc = _err(path, f"[[areas]] {a.code} ({a.name})",
-                           f'transfer."{s}" = {v}: area {s} ({dest.name}) teaches year groups '
-                           f"{dest.ncys[0]}-{dest.ncys[-1]}, so it cannot take this area's Year "
-                           f"{a.transfer_ncy} as Year {g}{hint}; send them to an area teaching "
-                           f"Year {g} ({_teaching(areas, g)})"
-                           + (f", or, if this area's schools are first schools, give it ({a.code}) "
-                              "year_groups = [0, 1, 2, 3, 4] so that it sends its Year 4 on"
-                              if first else ""))
+                exc = _err(
+                    path,
+                    f"[[areas]] {a.code} ({a.name})",
+                    f'transfer."{s}" = {v}: area {s} ({dest.name}) teaches year groups '
+                    f"{dest.ncys[0]}-{dest.ncys[-1]}, so it cannot take this area's Year "
+                    f"{a.transfer_ncy} as Year {g}{hint}; send them to an area teaching "
+                    f"Year {g} ({_teaching(areas, g)})"
+                    + (
+                        f", or, if this area's schools are first schools, give it ({a.code}) "
+                        "year_groups = [0, 1, 2, 3, 4] so that it sends its Year 4 on"
+                        if first
+                        else ""
+                    ),
+                )
                 exc.transfer = (a.code, s)  # for the file's lines, when a file gave it
                 raise exc
     fed = {(s, a.transfer_ncy + 1) for a in areas for s, v in a.transfer.items() if v > 0}
     for a in areas:
         if a.intake_from and (a.code, a.ncys[0]) in fed:
-            senders = [b.code for b in areas if b.transfer.get(a.code, 0) > 0
-                       and b.transfer_ncy + 1 == a.ncys[0]]
-            raise _err(path, f"[[areas]] {a.code} ({a.name})",
-                       f"intake_from: its Year {a.ncys[0]} is already fed by the transfer of "
-                       f"{', '.join(senders)}; an area takes its entry by transfer shares or by "
-                       "intake_from, not both")
+            senders = [
+                b.code
+                for b in areas
+                if b.transfer.get(a.code, 0) > 0 and b.transfer_ncy + 1 == a.ncys[0]
+            ]
+            raise _err(
+                path,
+                f"[[areas]] {a.code} ({a.name})",
+                f"intake_from: its Year {a.ncys[0]} is already fed by the transfer of "
+                f"{', '.join(senders)}; an area takes its entry by transfer shares or by "
+                "intake_from, not both",
+            )
         g = a.ncys[0]
         if g == 0 or a.intake_from or (a.code, g) in fed:
             continue
         senders = [b for b in areas if b.passes_on and b.transfer_ncy == g - 1 and b is not a]
-        how = (f"give the areas that send Year {g - 1} on to it a share in their transfer "
-               f"({', '.join(b.code for b in senders[:3])}{' ...' if len(senders) > 3 else ''}: "
-               f'e.g. in area {senders[0].code}, transfer = {{ "{a.code}" = 1.0 }})'
-               if senders else
-               f"no area passes its Year {g - 1} on (only primary areas, at their last year "
-               "group, and middle-school areas do)")
-        recruit = ("" if g == 7 else
-                   "; or, for a school recruiting across areas (a university technical college, "
-                   f"a sixth-form centre), intake_from = [codes of the areas teaching Year "
-                   f"{g - 1}: {_teaching(areas, g - 1)}]")
-        raise _err(path, f"[[areas]] {a.code} ({a.name}, {a.phase})",
-                   f"no {'primary ' if g == 7 else ''}area transfers to it, so its Year {g} "
-                   f"would come from nowhere and its pupils fall to 0; {how}{recruit}; or "
-                   "remove the area")
+        how = (
+            f"give the areas that send Year {g - 1} on to it a share in their transfer "
+            f"({', '.join(b.code for b in senders[:3])}{' ...' if len(senders) > 3 else ''}: "
+            f'e.g. in area {senders[0].code}, transfer = {{ "{a.code}" = 1.0 }})'
+            if senders
+            else f"no area passes its Year {g - 1} on (only primary areas, at their last year "
+            "group, and middle-school areas do)"
+        )
+        recruit = (
+            ""
+            if g == 7
+            else "; or, for a school recruiting across areas (a university technical college, "
+            f"a sixth-form centre), intake_from = [codes of the areas teaching Year "
+            f"{g - 1}: {_teaching(areas, g - 1)}]"
+        )
+        raise _err(
+            path,
+            f"[[areas]] {a.code} ({a.name}, {a.phase})",
+            f"no {'primary ' if g == 7 else ''}area transfers to it, so its Year {g} "
+            f"would come from nowhere and its pupils fall to 0; {how}{recruit}; or "
+            "remove the area",
+        )
 
 
 #: most area codes an error lists as the valid choices (an authority may have 200 areas)
@@ -648,7 +794,8 @@ def _teaching(areas: tuple[AreaConfig, ...], g: int) -> str:
         return "none"
     more = len(codes) - _TEACHING_SHOWN
     return ", ".join(codes[:_TEACHING_SHOWN]) + (
-        f" and {more} more of the model's [[areas]]" if more > 0 else "")
+        f" and {more} more of the model's [[areas]]" if more > 0 else ""
+    )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -667,25 +814,36 @@ def _with_bases(raw: dict, path: Path, seen: tuple[Path, ...]) -> tuple[dict, tu
         return raw, ()
     ext = raw["extends"]
     if not isinstance(ext, str) or not ext.strip():
-        raise ConfigError(f"{path}: extends = {ext!r}: expected the file name of the model this "
-                          "one extends, e.g. \"worcestershire.toml\"")
+        raise ConfigError(
+            f"{path}: extends = {ext!r}: expected the file name of the model this "
+            'one extends, e.g. "worcestershire.toml"'
+        )
     base = (path.parent / ext).resolve()
     if base.parent != path.parent.resolve():
-        raise ConfigError(f"{path}: extends = {ext!r}: expected a model in the same folder "
-                          f"({path.parent}), so that its data paths mean the same in both")
+        raise ConfigError(
+            f"{path}: extends = {ext!r}: expected a model in the same folder "
+            f"({path.parent}), so that its data paths mean the same in both"
+        )
     if base == path.resolve() or base in seen:
         raise ConfigError(f"{path}: extends = {ext!r}: the models extend each other in a cycle")
     if not base.exists():
         # the models of the folder, the closest first (a Herefordshire trial's
         # "herefordshir.toml" got no suggestion)
         models = sorted(p.name for p in base.parent.glob("*.toml") if p.resolve() != path.resolve())
-        raise ConfigError(f"{path}: extends = {ext!r}: no such model ({base})"
-                          + did_you_mean(ext, models)
-                          + (f"; expected one of the models in {base.parent}: "
-                             f"{', '.join(models[:20])}{' ...' if len(models) > 20 else ''}"
-                             if models else f"; {base.parent} has no other model"))
+        raise ConfigError(
+            f"{path}: extends = {ext!r}: no such model ({base})"
+            + did_you_mean(ext, models)
+            + (
+                f"; expected one of the models in {base.parent}: "
+                f"{', '.join(models[:20])}{' ...' if len(models) > 20 else ''}"
+                if models
+                else f"; {base.parent} has no other model"
+            )
+        )
     base_raw, further = _with_bases(_read_toml(base), base, seen + (path.resolve(),))
-    return merge_models(base_raw, {k: v for k, v in raw.items() if k != "extends"}), (base,) + further
+    return merge_models(base_raw, {k: v for k, v in raw.items() if k != "extends"}), (
+        base,
+    ) + further
 
 
 def merge_models(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -748,8 +906,9 @@ class _FileTransfers(dict):
     rows: dict | None = None
 
 
-def _file_transfers(raw: Mapping, areas_raw: list, path: Path,
-                    bases: tuple[Path, ...] = ()) -> tuple[list, _FileTransfers]:
+def _file_transfers(
+    raw: Mapping, areas_raw: list, path: Path, bases: tuple[Path, ...] = ()
+) -> tuple[list, _FileTransfers]:
     """The ``[[areas]]`` entries with the ``transfer`` shares of ``[data.transfers]`` filled
     in (copies; the others as they are), and those shares. A file naming an area the model
     lacks is an error. An area given a ``transfer`` table and rows in the file: in a
@@ -764,7 +923,7 @@ def _file_transfers(raw: Mapping, areas_raw: list, path: Path,
     if isinstance(entry, str):
         entry = {"path": entry}
     if not isinstance(entry, Mapping):
-        raise _err(path, where, "expected a table {path = ..., reader = \"transfers\"}")
+        raise _err(path, where, 'expected a table {path = ..., reader = "transfers"}')
     reader = _get(entry, "reader", str, path, where, "transfers")
     if reader != "transfers":
         raise _err(path, where, f"reader = {reader!r}: expected one of transfers")
@@ -774,8 +933,12 @@ def _file_transfers(raw: Mapping, areas_raw: list, path: Path,
         raise _missing_file(path, where, rel, p)
     years = entry.get("years")
     if years is not None and (not isinstance(years, int) or isinstance(years, bool) or years < 1):
-        raise _err(path, where, f"years = {years!r}: expected a whole number of years >= 1 (the "
-                   "latest years of counts to sum)")
+        raise _err(
+            path,
+            where,
+            f"years = {years!r}: expected a whole number of years >= 1 (the "
+            "latest years of counts to sum)",
+        )
     from .io.transfers import read_transfers
 
     frame = read_transfers(p, years=years).data
@@ -784,40 +947,59 @@ def _file_transfers(raw: Mapping, areas_raw: list, path: Path,
         unknown = frame.loc[~frame[col].isin(codes)]
         if len(unknown):
             r = unknown.iloc[0]
-            raise _err(path, where, f"{p}: column {col!r}: area {r[col]!r} (line(s) "
-                       f"{r['lines']}) is not one of the model's [[areas]]"
-                       # by edits, so a swapped pair finds its code (a Dudley trial's
-                       # 3320070 was offered 3320010, not 3320007)
-                       + did_you_mean_code(str(r[col]), sorted(codes)))
+            raise _err(
+                path,
+                where,
+                f"{p}: column {col!r}: area {r[col]!r} (line(s) "
+                f"{r['lines']}) is not one of the model's [[areas]]"
+                # by edits, so a swapped pair finds its code (a Dudley trial's
+                # 3320070 was offered 3320010, not 3320007)
+                + did_you_mean_code(str(r[col]), sorted(codes)),
+            )
     for a, g in frame.groupby("from_area", sort=True):
         got[str(a)] = {str(t): float(v) for t, v in zip(g["to_area"], g["share"])}
     got.source = str(p)
-    got.rows = {(str(r.from_area), str(r.to_area)): (str(r.lines), float(r.pupils))
-                for r in frame.itertuples(index=False)}
+    got.rows = {
+        (str(r.from_area), str(r.to_area)): (str(r.lines), float(r.pupils))
+        for r in frame.itertuples(index=False)
+    }
     # which file sets the transfers file and each area's table: in a chain of scenarios the
     # nearer one wins (the scenario over what it extends); one file setting both is an error
     files = (path, *bases)
     raws = [raw] if not bases else [_read_toml(f) for f in files]
-    file_at = next(i for i, r in enumerate(raws) if "transfers" in (r.get("data") or {})) \
-        if bases else 0
+    file_at = (
+        next(i for i, r in enumerate(raws) if "transfers" in (r.get("data") or {})) if bases else 0
+    )
     out = []
     for a in areas_raw:
         code = str(a.get("code")) if isinstance(a, Mapping) else None
         if code in got:
             if a.get("transfer"):
-                table_at = next((i for i, r in enumerate(raws)
-                                 if any(isinstance(e, Mapping) and str(e.get("code")) == code
-                                        and e.get("transfer") for e in r.get("areas", []) or [])),
-                                file_at)
+                table_at = next(
+                    (
+                        i
+                        for i, r in enumerate(raws)
+                        if any(
+                            isinstance(e, Mapping)
+                            and str(e.get("code")) == code
+                            and e.get("transfer")
+                            for e in r.get("areas", []) or []
+                        )
+                    ),
+                    file_at,
+                )
                 if table_at < file_at:  # a nearer scenario's own table wins over the file
                     got.pop(code)
                     out.append(a)
                     continue
                 if table_at == file_at:
-                    raise _err(files[file_at], f"[[areas]] {code} ({a.get('name', code)})",
-                               f"transfer given here and in {p} ([data.transfers]); expected "
-                               "one of them: remove this area's transfer table or its rows in "
-                               "the file")
+                    raise _err(
+                        files[file_at],
+                        f"[[areas]] {code} ({a.get('name', code)})",
+                        f"transfer given here and in {p} ([data.transfers]); expected "
+                        "one of them: remove this area's transfer table or its rows in "
+                        "the file",
+                    )
             a = {**a, "transfer": got[code]}
         out.append(a)
     return out, got
@@ -868,16 +1050,22 @@ def load_model(path: str | Path) -> ModelConfig:
     # (a Shropshire trial's scenario report named the authority after the scenario)
     root = _read_toml(bases[-1]).get("model", {}) if bases else {}
     own = root.get("name") if isinstance(root, Mapping) else None
-    authority_name = _get(model, "authority_name", str, path, "[model]",
-                          own if isinstance(own, str) else name)
+    authority_name = _get(
+        model, "authority_name", str, path, "[model]", own if isinstance(own, str) else name
+    )
     old_la = model.get("old_la_code")
-    if old_la is not None and (isinstance(old_la, bool) or not isinstance(old_la, int)
-                               or not 100 <= old_la <= 999):
+    if old_la is not None and (
+        isinstance(old_la, bool) or not isinstance(old_la, int) or not 100 <= old_la <= 999
+    ):
         # not "expected int" for "884", nor the SCAP reader's "no schools with LA1 in
         # [8840]" for a fourth digit (a Herefordshire trial)
-        raise _err(path, "[model]", f"old_la_code = {old_la!r}: expected the DfE 3-digit LA "
-                   "number, written as a whole number without quotes (old_la_code = 885; a "
-                   "planning-area code begins with it)")
+        raise _err(
+            path,
+            "[model]",
+            f"old_la_code = {old_la!r}: expected the DfE 3-digit LA "
+            "number, written as a whole number without quotes (old_la_code = 885; a "
+            "planning-area code begins with it)",
+        )
 
     areas_raw = raw.get("areas", [])
     if not isinstance(areas_raw, list) or not areas_raw:
@@ -889,11 +1077,18 @@ def load_model(path: str | Path) -> ModelConfig:
         if dup:
             # which entries, by position and name (a Herefordshire trial's copied entry)
             where = "; ".join(
-                f"{c} in " + " and ".join(f"entry #{i + 1} ({a.name!r})"
-                                          for i, a in enumerate(areas) if a.code == c)
-                for c in dup)
-            raise _err(path, "[[areas]]", f"duplicate area code(s) {dup}: {where}; expected "
-                       "each planning area once (correct the code, or delete the copy)")
+                f"{c} in "
+                + " and ".join(
+                    f"entry #{i + 1} ({a.name!r})" for i, a in enumerate(areas) if a.code == c
+                )
+                for c in dup
+            )
+            raise _err(
+                path,
+                "[[areas]]",
+                f"duplicate area code(s) {dup}: {where}; expected "
+                "each planning area once (correct the code, or delete the copy)",
+            )
         areas = _equal_transfers(areas, path)
         codes = {a.code for a in areas}
         for a in areas:
@@ -903,11 +1098,14 @@ def load_model(path: str | Path) -> ModelConfig:
                 # group: secondary areas for a primary area's Year 6), not any code alike
                 g = a.transfer_ncy + 1
                 fit = {b.code: b.name for b in areas if g in b.ncys and b is not a}
-                raise _err(path, f"[[areas]] {a.code} ({a.name})",
-                           f"transfer to unknown area(s) {unknown}"
-                           + did_you_mean_code(unknown[0], fit or {b.code: b.name for b in areas})
-                           + f"; expected codes of the model's [[areas]] teaching Year {g} "
-                           f"({_teaching(areas, g)})")
+                raise _err(
+                    path,
+                    f"[[areas]] {a.code} ({a.name})",
+                    f"transfer to unknown area(s) {unknown}"
+                    + did_you_mean_code(unknown[0], fit or {b.code: b.name for b in areas})
+                    + f"; expected codes of the model's [[areas]] teaching Year {g} "
+                    f"({_teaching(areas, g)})",
+                )
         _check_transfer_coverage(areas, path)
     except ConfigError as exc:
         if from_file and "transfer" in str(exc):
@@ -916,11 +1114,16 @@ def load_model(path: str | Path) -> ModelConfig:
             # 0.02912621359223301" of an [[areas]] entry that has no transfer table)
             pair = getattr(exc, "transfer", None)
             lines, pupils = (from_file.rows or {}).get(pair, (None, float("nan")))
-            row = (f": from_area {pair[0]}, to_area {pair[1]} at line(s) {lines}"
-                   + (f" ({pupils:,.0f} pupils)" if pupils == pupils else "")
-                   if lines else "")
-            raise ConfigError(f"{exc} (the transfers of {len(from_file)} area(s) come from "
-                              f"{from_file.source}, [data.transfers]{row})") from exc
+            row = (
+                f": from_area {pair[0]}, to_area {pair[1]} at line(s) {lines}"
+                + (f" ({pupils:,.0f} pupils)" if pupils == pupils else "")
+                if lines
+                else ""
+            )
+            raise ConfigError(
+                f"{exc} (the transfers of {len(from_file)} area(s) come from "
+                f"{from_file.source}, [data.transfers]{row})"
+            ) from exc
         raise
 
     data = {}
@@ -930,10 +1133,13 @@ def load_model(path: str | Path) -> ModelConfig:
             entry = {"path": entry}
         if not isinstance(entry, Mapping):
             raise _err(path, where, "expected a table {path = ..., reader = ...}")
-        reader = _get(entry, "reader", str, path, where,
-                      "transfers" if table == "transfers" else "tidy")
+        reader = _get(
+            entry, "reader", str, path, where, "transfers" if table == "transfers" else "tidy"
+        )
         if table in READERS and reader not in READERS[table]:
-            raise _err(path, where, f"reader = {reader!r}: expected one of {', '.join(READERS[table])}")
+            raise _err(
+                path, where, f"reader = {reader!r}: expected one of {', '.join(READERS[table])}"
+            )
         if reader == "derived":
             data[table] = DataSource(table, None, reader, MappingProxyType(dict(entry)))
             continue
@@ -943,14 +1149,19 @@ def load_model(path: str | Path) -> ModelConfig:
             raise _missing_file(path, where, rel, p)
         opts = {k: v for k, v in entry.items() if k not in ("path", "reader")}
         for key, only, ok, expected in (
-                ("nowcast", "ons_births", lambda v: isinstance(v, bool), "true or false"),
-                ("include_modelled", "ons_births", lambda v: isinstance(v, bool), "true or false"),
-                ("year", "scap", is_year, "an academic year (its start), e.g. 2014")):
+            ("nowcast", "ons_births", lambda v: isinstance(v, bool), "true or false"),
+            ("include_modelled", "ons_births", lambda v: isinstance(v, bool), "true or false"),
+            ("year", "scap", is_year, "an academic year (its start), e.g. 2014"),
+        ):
             if key not in opts:
                 continue
             if reader != only:
-                raise _err(path, where, f"{key} = {opts[key]!r}: read only with reader = "
-                           f"{only!r}, not {reader!r}; expected it removed or reader = {only!r}")
+                raise _err(
+                    path,
+                    where,
+                    f"{key} = {opts[key]!r}: read only with reader = "
+                    f"{only!r}, not {reader!r}; expected it removed or reader = {only!r}",
+                )
             if not ok(opts[key]):
                 raise _err(path, where, f"{key} = {opts[key]!r}: expected {expected}")
         data[table] = DataSource(table, p, reader, MappingProxyType(opts))
@@ -982,11 +1193,17 @@ def load_model(path: str | Path) -> ModelConfig:
     # out of this order the penalties contradict each other
     order = "margin <= surplus_target < surplus_ceiling"
     if not t < c:
-        raise _err(path, where, f"surplus_ceiling = {c} (surplus_target = {t}, margin = {m}): "
-                   f"expected {order}")
+        raise _err(
+            path,
+            where,
+            f"surplus_ceiling = {c} (surplus_target = {t}, margin = {m}): expected {order}",
+        )
     if not m <= t:
-        raise _err(path, where, f"surplus_target = {t} (margin = {m}, surplus_ceiling = {c}): "
-                   f"expected {order}")
+        raise _err(
+            path,
+            where,
+            f"surplus_target = {t} (margin = {m}, surplus_ceiling = {c}): expected {order}",
+        )
     config = ModelConfig(
         path=path.resolve(),
         name=name,

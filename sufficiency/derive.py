@@ -21,8 +21,15 @@ import pandas as pd
 from . import nomenclature as nc
 from .exceptions import ConfigError, DataQualityWarning, SchemaError
 
-__all__ = ["area_shares", "year_group_shares", "apportion_pupils", "apportion_births", "check_area_phases", "DERIVED_NOTE",
-           "WHOLE_PHASE_NOTE"]
+__all__ = [
+    "area_shares",
+    "year_group_shares",
+    "apportion_pupils",
+    "apportion_births",
+    "check_area_phases",
+    "DERIVED_NOTE",
+    "WHOLE_PHASE_NOTE",
+]
 
 DERIVED_NOTE = (
     "Planning-area pupil history is derived: the authority's year-group totals (DfE January "
@@ -83,8 +90,12 @@ def area_shares(capacity: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     return m
 
 
-def check_area_phases(capacity: pd.DataFrame, areas: pd.DataFrame, source: str = "capacity table",
-                      lines: dict | None = None) -> None:
+def check_area_phases(
+    capacity: pd.DataFrame,
+    areas: pd.DataFrame,
+    source: str = "capacity table",
+    lines: dict | None = None,
+) -> None:
     """Raise a SchemaError for capacity rows whose phase is not the phase of their (known)
     planning area (a primary school given a secondary area's code: its places would fit no
     area and silently drop out). ``lines``: ``(school, phase) -> line`` of the file read."""
@@ -102,10 +113,12 @@ def check_area_phases(capacity: pd.DataFrame, areas: pd.DataFrame, source: str =
         d = r._asdict()
         line = lines.get((str(d.get(nc.SCHOOL)), str(d[nc.PHASE])))
         name = f" ({d['school_name']})" if d.get("school_name") else ""
-        shown.append(f"school {d.get(nc.SCHOOL)}{name}"
-                     + (f" on line {line}" if line is not None else "")
-                     + f": phase {d[nc.PHASE]!r} in area {d[nc.AREA]!r}, a "
-                     f"{area_phase[str(d[nc.AREA])]} planning area")
+        shown.append(
+            f"school {d.get(nc.SCHOOL)}{name}"
+            + (f" on line {line}" if line is not None else "")
+            + f": phase {d[nc.PHASE]!r} in area {d[nc.AREA]!r}, a "
+            f"{area_phase[str(d[nc.AREA])]} planning area"
+        )
     more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
     raise SchemaError(
         f"{source}: column 'area': {len(rows)} row(s) put places in a planning area of another "
@@ -115,8 +128,12 @@ def check_area_phases(capacity: pd.DataFrame, areas: pd.DataFrame, source: str =
     )
 
 
-def year_group_shares(capacity: pd.DataFrame, area_ncys: dict[str, tuple[int, ...]],
-                      authority_pupils: pd.DataFrame, year: int) -> pd.DataFrame:
+def year_group_shares(
+    capacity: pd.DataFrame,
+    area_ncys: dict[str, tuple[int, ...]],
+    authority_pupils: pd.DataFrame,
+    year: int,
+) -> pd.DataFrame:
     """Share of each year group's pupils in each area, from the schools' year groups.
 
     Used where areas teach part of a phase (a three-tier authority whose first, middle and
@@ -184,7 +201,10 @@ def year_group_shares(capacity: pd.DataFrame, area_ncys: dict[str, tuple[int, ..
             f"capacity: no school's year groups cover {', '.join(nc.NCY_LABELS[int(x)] for x in G[orphan])}, "
             "which some planning area teaches: those pupils are shared by the areas teaching them "
             "in proportion to their rolls per year group taught; check the schools' ncy_min and "
-            "ncy_max against the areas' year_groups", DataQualityWarning, stacklevel=3)
+            "ncy_max against the areas' year_groups",
+            DataQualityWarning,
+            stacklevel=3,
+        )
     r, g = np.nonzero(teaches)
     return pd.DataFrame({nc.AREA: np.asarray(areas)[r], nc.NCY: G[g], "share": share[r, g]})
 
@@ -214,8 +234,9 @@ def apportion_pupils(authority_pupils: pd.DataFrame, shares: pd.DataFrame) -> pd
     la = la[la[nc.NCY] >= 0]
     if nc.NCY in shares.columns:
         la["_g"] = la[nc.NCY].clip(upper=13)
-        out = la.merge(shares[[nc.AREA, nc.NCY, "share"]].rename(columns={nc.NCY: "_g"}),
-                       on="_g", how="inner")
+        out = la.merge(
+            shares[[nc.AREA, nc.NCY, "share"]].rename(columns={nc.NCY: "_g"}), on="_g", how="inner"
+        )
         out = out[out["share"] > 0]
     else:
         la[nc.PHASE] = np.where(la[nc.NCY] <= 6, "primary", "secondary")
@@ -225,8 +246,11 @@ def apportion_pupils(authority_pupils: pd.DataFrame, shares: pd.DataFrame) -> pd
     # authority's own count: observed, not apportioned
     whole = np.isclose(out["share"].to_numpy(float), 1.0, rtol=0, atol=1e-12)
     out[nc.KIND] = np.where(whole, "actual", "derived")
-    out[nc.SOURCE] = np.where(whole, "authority census (the area's phase or year group is all in "
-                              "this area)", "authority census apportioned by SCAP 2015 rolls")
+    out[nc.SOURCE] = np.where(
+        whole,
+        "authority census (the area's phase or year group is all in this area)",
+        "authority census apportioned by SCAP 2015 rolls",
+    )
     cols = [nc.AREA, nc.YEAR, nc.NCY, nc.PUPILS, nc.KIND, nc.SOURCE]
     return out[cols].sort_values([nc.AREA, nc.YEAR, nc.NCY]).reset_index(drop=True)
 
@@ -261,10 +285,15 @@ def apportion_births(
     m = ad.merge(b[[nc.DISTRICT, nc.YEAR, nc.BIRTHS, nc.KIND]], on=nc.DISTRICT, how="inner")
     need = ad.groupby(nc.AREA)[nc.DISTRICT].nunique()
     m["_b"] = m[nc.BIRTHS] * m["w"]
-    g = m.groupby([nc.AREA, nc.YEAR]).agg(
-        births=("_b", "sum"), n=(nc.DISTRICT, "nunique"),
-        projected=(nc.KIND, lambda k: bool((k != "actual").any())),
-    ).reset_index()
+    g = (
+        m.groupby([nc.AREA, nc.YEAR])
+        .agg(
+            births=("_b", "sum"),
+            n=(nc.DISTRICT, "nunique"),
+            projected=(nc.KIND, lambda k: bool((k != "actual").any())),
+        )
+        .reset_index()
+    )
     g = g[g["n"].to_numpy() == need.reindex(g[nc.AREA]).to_numpy()]
     out = pd.DataFrame(
         {

@@ -148,8 +148,10 @@ def cohort_population(
     See the module docstring; ``cohort = year - age``.
     """
     if census.empty or births.empty or len(mye) == 0:
-        raise ConfigError(f"population for {area}: census, births and ONS population are all "
-                          "needed (one of them is empty)")
+        raise ConfigError(
+            f"population for {area}: census, births and ONS population are all "
+            "needed (one of them is empty)"
+        )
     years = np.asarray(sorted(set(int(y) for y in years)))
     ages_a = np.asarray(sorted(set(int(a) for a in ages)))
     b_series = births.groupby(nc.YEAR)[nc.BIRTHS].sum().sort_index()
@@ -159,7 +161,7 @@ def cohort_population(
         last_obs = int(observed.index[observed.to_numpy()].max()) if observed.any() else last_b
     else:
         last_obs = last_b
-    logb = np.log(b_series.loc[last_obs - 10:last_obs].to_numpy(dtype=float))
+    logb = np.log(b_series.loc[last_obs - 10 : last_obs].to_numpy(dtype=float))
     sigma = float(np.std(np.diff(logb), ddof=1)) if len(logb) > 2 else 0.0
     b_min = int(years.min() - ages_a.max())
     b_max = int(years.max() - ages_a.min())
@@ -172,24 +174,31 @@ def cohort_population(
 
             births_method = DEFAULT_PARAMS["births_method"]
         full = b_series.reindex(range(int(b_series.index.min()), last_b + 1))
-        births_b[ahead] = project_series(full.to_numpy(float)[None, :], int(cohorts.max()) - last_b,
-                                         births_method)[0, cohorts[ahead] - last_b - 1]
+        births_b[ahead] = project_series(
+            full.to_numpy(float)[None, :], int(cohorts.max()) - last_b, births_method
+        )[0, cohorts[ahead] - last_b - 1]
     # projected: every cohort after the last observed births (a nowcast is not an observation)
     proj = cohorts > last_obs
     sd_b = np.where(proj, sigma * np.sqrt(np.clip(cohorts - last_obs, 0, None)), 0.0)
 
     mye = mye.astype(float)
     # survival (and migration) from birth to age a, ages 0-3, from the ONS mid-2011 estimates
-    surv = {a: float(mye.get(a, np.nan)) / float(b_series.get(mye_year - a, np.nan))
-            for a in range(0, 4)}
+    surv = {
+        a: float(mye.get(a, np.nan)) / float(b_series.get(mye_year - a, np.nan))
+        for a in range(0, 4)
+    }
     if not all(np.isfinite(list(surv.values()))):
-        raise ConfigError(f"population for {area}: births for mid-{mye_year - 3}..{mye_year} "
-                          "are needed to derive survival to ages 0-3")
+        raise ConfigError(
+            f"population for {area}: births for mid-{mye_year - 3}..{mye_year} "
+            "are needed to derive survival to ages 0-3"
+        )
     pupils = census.pivot_table(index=nc.YEAR, columns=nc.NCY, values=nc.PUPILS, aggfunc="sum")
     first_census = int(pupils.index.min())
     if first_census != mye_year or not set(range(1, 12)) <= set(pupils.columns):
-        raise ConfigError(f"population for {area}: the census must start in {mye_year}/"
-                          f"{(mye_year + 1) % 100:02d} with Years 1-11 to scale to ONS mid-{mye_year}")
+        raise ConfigError(
+            f"population for {area}: the census must start in {mye_year}/"
+            f"{(mye_year + 1) % 100:02d} with Years 1-11 to scale to ONS mid-{mye_year}"
+        )
     k = float(mye.loc[5:15].sum()) / float(pupils.loc[mye_year, list(range(1, 12))].sum())
     # latest census observation of each cohort (Reception-Year 11)
     cen = census[(census[nc.NCY] >= 0) & (census[nc.NCY] <= 11)]
@@ -222,15 +231,24 @@ def cohort_population(
     # a cohort's size is uncertain only while it rests on projected births
     uses_births = small | (young[i])
     sd = np.where(uses_births, sd_b[i], 0.0)
-    return pd.DataFrame({
-        nc.AREA: area, nc.YEAR: t.astype("int64"), "age": a.astype("int64"),
-        "cohort": b.astype("int64"), "population": pop, "population_sd": sd,
-        nc.KIND: np.where(uses_births & proj[i], "projected", "derived"),
-    })
+    return pd.DataFrame(
+        {
+            nc.AREA: area,
+            nc.YEAR: t.astype("int64"),
+            "age": a.astype("int64"),
+            "cohort": b.astype("int64"),
+            "population": pop,
+            "population_sd": sd,
+            nc.KIND: np.where(uses_births & proj[i], "projected", "derived"),
+        }
+    )
 
 
 def authority_population(
-    inputs, *, years: Sequence[int], ages: Sequence[int] = tuple(range(0, 26)),
+    inputs,
+    *,
+    years: Sequence[int],
+    ages: Sequence[int] = tuple(range(0, 26)),
     mye_path: str | Path | None = None,
 ) -> tuple[pd.DataFrame, tuple[Provenance, ...]]:
     """Population by single year of age for the model's authority (see :func:`cohort_population`).
@@ -252,8 +270,10 @@ def authority_population(
     path = mye_path or _population_path(cfg)
     lookup = cfg.data.get("lookup")
     if lookup is None:
-        raise ConfigError(f"{cfg.shown_path}: [data.lookup] (district -> authority) is needed to sum "
-                          "the ONS population over the authority's districts")
+        raise ConfigError(
+            f"{cfg.shown_path}: [data.lookup] (district -> authority) is needed to sum "
+            "the ONS population over the authority's districts"
+        )
     from .io.births import read_district_lookup
 
     lk = read_district_lookup(lookup.path).data
@@ -266,18 +286,37 @@ def authority_population(
     now = getattr(inputs, "births_nowcast", None)
     if now is not None and len(now):
         # the births nowcast the pupil forecast uses (planning areas summed to the authority)
-        extra = now.groupby(nc.YEAR, as_index=False)[nc.BIRTHS].sum().assign(
-            **{nc.AREA: cfg.authority, nc.KIND: "nowcast"})
-        births = pd.concat([births, extra[~extra[nc.YEAR].isin(births[nc.YEAR])]],
-                           ignore_index=True)
+        extra = (
+            now.groupby(nc.YEAR, as_index=False)[nc.BIRTHS]
+            .sum()
+            .assign(**{nc.AREA: cfg.authority, nc.KIND: "nowcast"})
+        )
+        births = pd.concat(
+            [births, extra[~extra[nc.YEAR].isin(births[nc.YEAR])]], ignore_index=True
+        )
     from .forecast import forecast_params
 
     method = forecast_params(cfg)["births_method"]  # as the pupil forecast projects births
-    pop = cohort_population(inputs.authority_pupils, births, mye,
-                            area=cfg.authority, years=years, ages=ages, births_method=method)
-    prov = Provenance("population", "(derived)", "", "early_years.cohort_population", len(pop),
-                      (int(pop[nc.YEAR].min()), int(pop[nc.YEAR].max())), "derived",
-                      "sufficiency", POPULATION_NOTE)
+    pop = cohort_population(
+        inputs.authority_pupils,
+        births,
+        mye,
+        area=cfg.authority,
+        years=years,
+        ages=ages,
+        births_method=method,
+    )
+    prov = Provenance(
+        "population",
+        "(derived)",
+        "",
+        "early_years.cohort_population",
+        len(pop),
+        (int(pop[nc.YEAR].min()), int(pop[nc.YEAR].max())),
+        "derived",
+        "sufficiency",
+        POPULATION_NOTE,
+    )
     return pop, lp.provenance + (prov,)
 
 
@@ -353,12 +392,34 @@ class Entitlement:
 
 #: Entitlements in England (policy dates from the DfE; take-up defaults noted per row).
 DEFAULT_ENTITLEMENTS: tuple[Entitlement, ...] = (
-    Entitlement("disadvantaged_2", "2", (1,), 15.0, 2014, 1.0, "derived", "derived", None,
-                "DfE take-up of funded 2-year-olds (eligible = number / percent)", "two_year_olds",
-                "the 15 hours for disadvantaged 2-year-olds"),
-    Entitlement("universal_3_4", "3_4", (2, 3), 15.0, 2010, 1.0, "derived", "derived", None,
-                "DfE take-up of funded 3-4-year-olds", "three_and_four_year_olds",
-                "the universal 15 hours for 3- and 4-year-olds"),
+    Entitlement(
+        "disadvantaged_2",
+        "2",
+        (1,),
+        15.0,
+        2014,
+        1.0,
+        "derived",
+        "derived",
+        None,
+        "DfE take-up of funded 2-year-olds (eligible = number / percent)",
+        "two_year_olds",
+        "the 15 hours for disadvantaged 2-year-olds",
+    ),
+    Entitlement(
+        "universal_3_4",
+        "3_4",
+        (2, 3),
+        15.0,
+        2010,
+        1.0,
+        "derived",
+        "derived",
+        None,
+        "DfE take-up of funded 3-4-year-olds",
+        "three_and_four_year_olds",
+        "the universal 15 hours for 3- and 4-year-olds",
+    ),
 )
 
 
@@ -366,11 +427,13 @@ DEFAULT_ENTITLEMENTS: tuple[Entitlement, ...] = (
 DEFAULT_ENTITLEMENTS_NOTE = "Entitlements: only the default two are modelled,"
 
 #: the age groups of funded places, in words
-AGE_GROUP_LABELS = MappingProxyType({
-    "under_2": "children from 9 months to 2",
-    "2": "2-year-olds",
-    "3_4": "3- and 4-year-olds",
-})
+AGE_GROUP_LABELS = MappingProxyType(
+    {
+        "under_2": "children from 9 months to 2",
+        "2": "2-year-olds",
+        "3_4": "3- and 4-year-olds",
+    }
+)
 
 
 def _cap(text: str) -> str:
@@ -385,24 +448,30 @@ def describe_entitlement(name: str, hours: float, age_group: str, label: str = "
         return f"{label} ({name})"
     return f"{hours:g} hours a week for {AGE_GROUP_LABELS.get(age_group, age_group)} ({name})"
 
+
 #: Age groups an entitlement can serve (the ``age`` column of the results).
 AGE_GROUPS = ("under_2", "2", "3_4")
 
 
-
-
 def _entitlement(r: Any, where: str) -> Entitlement:
     """One ``[[early_years.entitlements]]`` table, checked key by key."""
-    require_table(r, where, ("name", "age_group", "ages", "hours", "from_year"),
-                  "(name, age_group, ages, hours, from_year)",
-                  "name, age_group, ages, hours, from_year (and eligible, takeup, takeup_range, source)")
+    require_table(
+        r,
+        where,
+        ("name", "age_group", "ages", "hours", "from_year"),
+        "(name, age_group, ages, hours, from_year)",
+        "name, age_group, ages, hours, from_year (and eligible, takeup, takeup_range, source)",
+    )
     name = r["name"]
     if not isinstance(name, str) or not name:
         raise ConfigError(f"{where} name = {name!r}: expected a non-empty string")
     bad = Section(f"{where} ({name})", r).bad
     if r["age_group"] not in AGE_GROUPS:
-        raise bad("age_group", f"one of {', '.join(map(repr, AGE_GROUPS))}"
-                  + did_you_mean(str(r["age_group"]).replace("-", "_"), AGE_GROUPS))
+        raise bad(
+            "age_group",
+            f"one of {', '.join(map(repr, AGE_GROUPS))}"
+            + did_you_mean(str(r["age_group"]).replace("-", "_"), AGE_GROUPS),
+        )
     ages = r["ages"]
     if not isinstance(ages, list) or not ages or not all(is_whole(a) and 0 <= a <= 4 for a in ages):
         raise bad("ages", "a list of ages at 31 August (ages 0-4), e.g. [2, 3]")
@@ -412,7 +481,9 @@ def _entitlement(r: Any, where: str) -> Entitlement:
         raise bad("from_year", "an academic year (its start), e.g. 2024")
     fys = r.get("first_year_share", 1.0)
     if not is_number(fys) or not 0 < fys <= 1:
-        raise bad("first_year_share", "a share of the first year in (0, 1], e.g. 0.333 for an April start")
+        raise bad(
+            "first_year_share", "a share of the first year in (0, 1], e.g. 0.333 for an April start"
+        )
     dfe_group = r.get("dfe_group")
     if dfe_group is not None and dfe_group not in DFE_AGE_GROUPS:
         raise bad("dfe_group", f"one of {', '.join(DFE_AGE_GROUPS)}")
@@ -422,13 +493,20 @@ def _entitlement(r: Any, where: str) -> Entitlement:
             if v != "derived":
                 raise bad(k, "a fraction in [0, 1] or 'derived'" + percent_hint(v))
             if dfe_group is None:
-                raise bad(k, "a dfe_group ('two_year_olds' or 'three_and_four_year_olds') to derive it from")
+                raise bad(
+                    k,
+                    "a dfe_group ('two_year_olds' or 'three_and_four_year_olds') to derive it from",
+                )
         elif not is_number(v) or not 0 <= v <= 1:
             # "42%" or 25 for a take-up (a Dudley trial): say what to write
             raise bad(k, "a fraction in [0, 1] or 'derived'" + percent_hint(v, numbers=True))
     rng = r.get("takeup_range")
-    if rng is not None and not (isinstance(rng, list) and len(rng) == 2 and all(is_number(x) for x in rng)
-                                and 0 <= rng[0] <= rng[1] <= 1):
+    if rng is not None and not (
+        isinstance(rng, list)
+        and len(rng) == 2
+        and all(is_number(x) for x in rng)
+        and 0 <= rng[0] <= rng[1] <= 1
+    ):
         raise bad("takeup_range", "[low, high] with 0 <= low <= high <= 1")
     source = r.get("source", "")
     if not isinstance(source, str):
@@ -438,20 +516,30 @@ def _entitlement(r: Any, where: str) -> Entitlement:
         raise bad("label", "the entitlement in words, a string")
     same = r.get("same_children_as", "")
     if not isinstance(same, str):
-        raise bad("same_children_as", "the name of the entitlement whose children take this "
-                  "one too, a string")
+        raise bad(
+            "same_children_as",
+            "the name of the entitlement whose children take this one too, a string",
+        )
     return Entitlement(
-        name=name, age_group=r["age_group"], ages=tuple(ages), hours=float(r["hours"]),
-        from_year=int(r["from_year"]), first_year_share=float(fys),
-        eligible=r.get("eligible", 1.0), takeup=r.get("takeup", 1.0),
+        name=name,
+        age_group=r["age_group"],
+        ages=tuple(ages),
+        hours=float(r["hours"]),
+        from_year=int(r["from_year"]),
+        first_year_share=float(fys),
+        eligible=r.get("eligible", 1.0),
+        takeup=r.get("takeup", 1.0),
         takeup_range=tuple(float(x) for x in rng) if rng is not None else None,
-        source=source, dfe_group=dfe_group, label=label.strip(),
+        source=source,
+        dfe_group=dfe_group,
+        label=label.strip(),
         same_children_as=same.strip(),
     )
 
 
-def early_years_entitlements(section: Mapping[str, Any], path: Any = "[early_years]"
-                             ) -> tuple[Entitlement, ...]:
+def early_years_entitlements(
+    section: Mapping[str, Any], path: Any = "[early_years]"
+) -> tuple[Entitlement, ...]:
     """Entitlements from ``[[early_years.entitlements]]`` (defaults when absent).
 
     Raises
@@ -463,16 +551,22 @@ def early_years_entitlements(section: Mapping[str, Any], path: Any = "[early_yea
     if rows is None:
         return DEFAULT_ENTITLEMENTS
     if not isinstance(rows, list):
-        raise ConfigError(f"{path}: [early_years] entitlements = {rows!r}: expected an array of "
-                          "tables [[early_years.entitlements]]")
-    out = [_entitlement(r, f"{path}: [[early_years.entitlements]] #{i + 1}")
-           for i, r in enumerate(rows)]
+        raise ConfigError(
+            f"{path}: [early_years] entitlements = {rows!r}: expected an array of "
+            "tables [[early_years.entitlements]]"
+        )
+    out = [
+        _entitlement(r, f"{path}: [[early_years.entitlements]] #{i + 1}")
+        for i, r in enumerate(rows)
+    ]
     if not out:
         raise ConfigError(f"{path}: [[early_years.entitlements]] is empty")
     dup = duplicates(e.name for e in out)
     if dup:
-        raise ConfigError(f"{path}: [[early_years.entitlements]] name {dup[0]!r} is used twice; "
-                          "expected one entitlement per name")
+        raise ConfigError(
+            f"{path}: [[early_years.entitlements]] name {dup[0]!r} is used twice; "
+            "expected one entitlement per name"
+        )
     by_name = {e.name: e for e in out}
     for i, e in enumerate(out):
         if not e.same_children_as:
@@ -480,33 +574,45 @@ def early_years_entitlements(section: Mapping[str, Any], path: Any = "[early_yea
         other = by_name.get(e.same_children_as)
         where = f"{path}: [[early_years.entitlements]] #{i + 1} ({e.name}) same_children_as"
         if other is None or other is e:
-            raise ConfigError(f"{where} = {e.same_children_as!r}: expected the name of another "
-                              f"entitlement ({', '.join(n for n in by_name if n != e.name)})"
-                              + did_you_mean(e.same_children_as, list(by_name)))
+            raise ConfigError(
+                f"{where} = {e.same_children_as!r}: expected the name of another "
+                f"entitlement ({', '.join(n for n in by_name if n != e.name)})"
+                + did_you_mean(e.same_children_as, list(by_name))
+            )
         if other.from_year > e.from_year:
-            raise ConfigError(f"{where} = {e.same_children_as!r}: {other.name} starts in "
-                              f"{other.from_year}, after this entitlement's from_year = "
-                              f"{e.from_year}; expected the entitlement whose children take this "
-                              "one too to start no later")
+            raise ConfigError(
+                f"{where} = {e.same_children_as!r}: {other.name} starts in "
+                f"{other.from_year}, after this entitlement's from_year = "
+                f"{e.from_year}; expected the entitlement whose children take this "
+                "one too to start no later"
+            )
         if other.age_group != e.age_group or other.same_children_as:
-            raise ConfigError(f"{where} = {e.same_children_as!r}: expected an entitlement of the "
-                              f"same age group ({e.age_group!r}) that counts its own children; "
-                              f"{other.name} is for {other.age_group!r}"
-                              + (f" and takes {other.same_children_as!r}'s children"
-                                 if other.same_children_as else ""))
+            raise ConfigError(
+                f"{where} = {e.same_children_as!r}: expected an entitlement of the "
+                f"same age group ({e.age_group!r}) that counts its own children; "
+                f"{other.name} is for {other.age_group!r}"
+                + (
+                    f" and takes {other.same_children_as!r}'s children"
+                    if other.same_children_as
+                    else ""
+                )
+            )
     return tuple(out)
 
 
 def _hours_per_place(value: Any, where: str) -> float:
     """``[early_years] hours_per_place`` checked: funded hours a week of one FTE place."""
     if not is_number(value) or not 0 < value <= 60:
-        raise ConfigError(f"{where} hours_per_place = {value!r}: expected hours a week, a number "
-                          "in (0, 60], e.g. 30")
+        raise ConfigError(
+            f"{where} hours_per_place = {value!r}: expected hours a week, a number "
+            "in (0, 60], e.g. 30"
+        )
     return float(value)
 
 
-def funded_supply(value: Any, ages: Sequence[str], where: str, complete: bool = True
-                  ) -> dict[str, float]:
+def funded_supply(
+    value: Any, ages: Sequence[str], where: str, complete: bool = True
+) -> dict[str, float]:
     """``[early_years] supply`` checked: FTE places for every age group the entitlements serve.
 
     In a model definition (``complete=True``) an age group left out is an error, not 0
@@ -517,12 +623,16 @@ def funded_supply(value: Any, ages: Sequence[str], where: str, complete: bool = 
     """
     ages = list(ages)
     if not isinstance(value, Mapping):
-        raise ConfigError(f"{where} supply = {value!r}: expected a table {{ age group = FTE places }} "
-                          f"for age groups {', '.join(map(repr, ages))}")
+        raise ConfigError(
+            f"{where} supply = {value!r}: expected a table {{ age group = FTE places }} "
+            f"for age groups {', '.join(map(repr, ages))}"
+        )
     unknown = [str(k) for k in value if str(k) not in ages]
     if unknown:
-        raise ConfigError(f"{where} supply: unknown age group {unknown[0]!r}; expected "
-                          f"{', '.join(map(repr, ages))} (the entitlements' age_group)")
+        raise ConfigError(
+            f"{where} supply: unknown age group {unknown[0]!r}; expected "
+            f"{', '.join(map(repr, ages))} (the entitlements' age_group)"
+        )
     missing = [a for a in ages if a not in value]
     if not complete:
         value = {**dict.fromkeys(missing, 0.0), **value}
@@ -531,7 +641,8 @@ def funded_supply(value: Any, ages: Sequence[str], where: str, complete: bool = 
             f"{where} supply gives {', '.join(map(repr, map(str, value))) or 'no age group'} but "
             f"not {', '.join(map(repr, missing))}: expected FTE places for every age group "
             f"({', '.join(map(repr, ages))}); an age group left out is unknown, not 0 places "
-            "(leave supply out to use today's funded take-up for all of them)")
+            "(leave supply out to use today's funded take-up for all of them)"
+        )
     out = {}
     for a in ages:
         v = value[a]
@@ -592,17 +703,24 @@ class EarlyYearsResult:
         keys = [nc.AREA, nc.YEAR, "age"]
         # children of an entitlement that adds hours for another's children (the second 15
         # hours) are that one's: counted once in the age group (a Walsall trial found 2 x 726)
-        again = {p["entitlement"] for p in self.config.get("entitlements", ())
-                 if p.get("same_children_as")}
+        again = {
+            p["entitlement"]
+            for p in self.config.get("entitlements", ())
+            if p.get("same_children_as")
+        }
         if again and not by_entitlement:
             d = d.assign(children=d["children"].where(~d["entitlement"].isin(list(again)), 0.0))
         if by_entitlement:
-            out = d[keys + ["entitlement", "children", "places", "places_lower", "places_upper",
-                            nc.KIND]].copy()
+            out = d[
+                keys
+                + ["entitlement", "children", "places", "places_lower", "places_upper", nc.KIND]
+            ].copy()
         else:
             out = d.groupby(keys, as_index=False).agg(
-                children=("children", "sum"), places=("places", "sum"),
-                places_lower=("places_lower", "sum"), places_upper=("places_upper", "sum"),
+                children=("children", "sum"),
+                places=("places", "sum"),
+                places_lower=("places_lower", "sum"),
+                places_upper=("places_upper", "sum"),
                 kind=(nc.KIND, lambda k: "projected" if (k == "projected").any() else k.iloc[0]),
             )
             out.insert(3, "entitlement", "all")
@@ -613,19 +731,34 @@ class EarlyYearsResult:
             out["shortfall"] = np.nan
         else:
             out["shortfall"] = np.clip(out["places"] - out["supply"], 0, None)
-        cols = [nc.AREA, nc.YEAR, "age", "entitlement", "children", "places", "places_lower",
-                "places_upper", "supply", "shortfall", nc.KIND]
-        return out[cols].sort_values([nc.AREA, nc.YEAR, "age", "entitlement"]).reset_index(drop=True)
+        cols = [
+            nc.AREA,
+            nc.YEAR,
+            "age",
+            "entitlement",
+            "children",
+            "places",
+            "places_lower",
+            "places_upper",
+            "supply",
+            "shortfall",
+            nc.KIND,
+        ]
+        return (
+            out[cols].sort_values([nc.AREA, nc.YEAR, "age", "entitlement"]).reset_index(drop=True)
+        )
 
     def demand_frame(self) -> pd.DataFrame:
         """For the optimiser: ``area, phase ("early_years"), year, places, places_lower,
         places_upper, capacity`` [FTE places], summed over age groups."""
         f = self.to_frame()
         g = f.groupby([nc.AREA, nc.YEAR], as_index=False)[
-            ["places", "places_lower", "places_upper", "supply"]].sum(min_count=1)
+            ["places", "places_lower", "places_upper", "supply"]
+        ].sum(min_count=1)
         g.insert(1, nc.PHASE, "early_years")
         return g.rename(columns={"supply": nc.CAPACITY})[
-            [nc.AREA, nc.PHASE, nc.YEAR, "places", "places_lower", "places_upper", nc.CAPACITY]]
+            [nc.AREA, nc.PHASE, nc.YEAR, "places", "places_lower", "places_upper", nc.CAPACITY]
+        ]
 
     def summary(self) -> str:
         """Short table: FTE places by age group (all areas) in the supply year, the pupil
@@ -636,38 +769,56 @@ class EarlyYearsResult:
         years = sorted(f[nc.YEAR].unique())
         supply = int(self.config.get("supply_year", years[0]))
         base = int(self.config.get("base_year", supply))
-        show = sorted({y for y in (supply, base, base + 5, years[-1]) if years[0] <= y <= years[-1]})
+        show = sorted(
+            {y for y in (supply, base, base + 5, years[-1]) if years[0] <= y <= years[-1]}
+        )
         cols = ["places", "places_lower", "places_upper", "supply", "shortfall"]
-        t = f[f[nc.YEAR].isin(show)].groupby([nc.YEAR, "age"], as_index=False)[cols].sum(min_count=1)
+        t = (
+            f[f[nc.YEAR].isin(show)]
+            .groupby([nc.YEAR, "age"], as_index=False)[cols]
+            .sum(min_count=1)
+        )
         n_areas = f[nc.AREA].nunique()
         where = authority_label(self.config) if "authority" in self.config else f[nc.AREA].iloc[0]
-        rows = {age: [value_and_range(g.at[y, "places"], g.at[y, "places_lower"],
-                                      g.at[y, "places_upper"]) for y in show]
-                for age, g in ((a, g.set_index(nc.YEAR)) for a, g in t.groupby("age"))}
+        rows = {
+            age: [
+                value_and_range(g.at[y, "places"], g.at[y, "places_lower"], g.at[y, "places_upper"])
+                for y in show
+            ]
+            for age, g in ((a, g.set_index(nc.YEAR)) for a, g in t.groupby("age"))
+        }
         width = 2 + max([22] + [len(c) for cs in rows.values() for c in cs])  # columns never touch
         # age groups youngest first, in words (a Herefordshire trial read the engine's codes
         # "2", "3_4" and "under_2", in that order)
-        ages = sorted(rows, key=lambda a: AGE_GROUPS.index(a) if a in AGE_GROUPS else len(AGE_GROUPS))
+        ages = sorted(
+            rows, key=lambda a: AGE_GROUPS.index(a) if a in AGE_GROUPS else len(AGE_GROUPS)
+        )
         label = {a: AGE_GROUP_LABELS.get(a, a) for a in ages}
         first = 2 + max(len("age group"), *map(len, label.values()))
-        lines = [f"Early years funded places [FTE, {self.config['hours_per_place']:g} h/week], "
-                 f"{where}{f', {n_areas} areas' if n_areas > 1 else ''}, 80% range:",
-                 f"{'age group':<{first}}"
-                 + "".join(f"{nc.academic_year_label(y):>{width}}" for y in show)
-                 + f"{'supply':>10}"]
+        lines = [
+            f"Early years funded places [FTE, {self.config['hours_per_place']:g} h/week], "
+            f"{where}{f', {n_areas} areas' if n_areas > 1 else ''}, 80% range:",
+            f"{'age group':<{first}}"
+            + "".join(f"{nc.academic_year_label(y):>{width}}" for y in show)
+            + f"{'supply':>10}",
+        ]
         for age in ages:
             g = t[t["age"] == age].set_index(nc.YEAR)
             cells = "".join(c.rjust(width) for c in rows[age])
             lines.append(f"{label[age]:<{first}}{cells}{g.at[show[-1], 'supply']:>10,.0f}")
         d = self.demand_frame()
-        last = d[d[nc.YEAR] == years[-1]][["places", "places_lower", "places_upper", nc.CAPACITY]].sum()
-        lines.append(f"Total {nc.academic_year_label(years[-1])}: {last['places']:,.0f} places "
-                     f"(80% {last['places_lower']:,.0f}-{last['places_upper']:,.0f}) vs supply "
-                     f"{last[nc.CAPACITY]:,.0f}; shortfall summed over areas and age groups "
-                     f"{f.loc[f[nc.YEAR] == years[-1], 'shortfall'].sum():,.0f} (no margin; the "
-                     "plan and the report also give the shortfall with the margin, age groups "
-                     "together, which can be smaller: spare places for older children count "
-                     "against younger children's need).")
+        last = d[d[nc.YEAR] == years[-1]][
+            ["places", "places_lower", "places_upper", nc.CAPACITY]
+        ].sum()
+        lines.append(
+            f"Total {nc.academic_year_label(years[-1])}: {last['places']:,.0f} places "
+            f"(80% {last['places_lower']:,.0f}-{last['places_upper']:,.0f}) vs supply "
+            f"{last[nc.CAPACITY]:,.0f}; shortfall summed over areas and age groups "
+            f"{f.loc[f[nc.YEAR] == years[-1], 'shortfall'].sum():,.0f} (no margin; the "
+            "plan and the report also give the shortfall with the margin, age groups "
+            "together, which can be smaller: spare places for older children count "
+            "against younger children's need)."
+        )
         # a note that is also a warning was said when the forecast warned of it (the CLI
         # printed the entitlements caveat twice, as a warning and as an assumption)
         warned = set(self.warnings)
@@ -678,12 +829,16 @@ class EarlyYearsResult:
 # ---------------------------------------------------------------------------------------------
 # Forecast
 # ---------------------------------------------------------------------------------------------
-def _derive_rates(takeup: pd.DataFrame, pop: pd.DataFrame, ent: Entitlement) -> tuple[float, float, int]:
+def _derive_rates(
+    takeup: pd.DataFrame, pop: pd.DataFrame, ent: Entitlement
+) -> tuple[float, float, int]:
     """(eligible share, take-up, January year) from the latest DfE year with a number."""
     rows = takeup[(takeup["age_group"] == ent.dfe_group) & takeup["children"].notna()]
     if rows.empty:
-        raise ConfigError(f"entitlement {ent.name}: the take-up file has no count of "
-                          f"{ent.dfe_group}; give eligible and takeup as numbers")
+        raise ConfigError(
+            f"entitlement {ent.name}: the take-up file has no count of "
+            f"{ent.dfe_group}; give eligible and takeup as numbers"
+        )
     r = rows.sort_values(nc.YEAR).iloc[-1]
     t = int(r[nc.YEAR]) - 1  # a January count belongs to the academic year before
     base = pop[(pop[nc.YEAR] == t) & pop["age"].isin(ent.ages)]["population"].sum()
@@ -747,9 +902,16 @@ def forecast_early_years(
             raise ConfigError(f"hours_per_place = {hpp}: expected > 0")
     else:
         hpp = _hours_per_place(sec.get("hours_per_place", 30.0), f"{cfg.shown_path}: [early_years]")
-    ents = tuple(entitlements) if entitlements is not None else early_years_entitlements(sec, cfg.shown_path)
-    tpath = takeup_path or (cfg.resolve(sec["takeup"]) if "takeup" in sec else
-                            cfg.data["pupils"].path.parent / "early_years_funded_takeup_2016_2019.csv")
+    ents = (
+        tuple(entitlements)
+        if entitlements is not None
+        else early_years_entitlements(sec, cfg.shown_path)
+    )
+    tpath = takeup_path or (
+        cfg.resolve(sec["takeup"])
+        if "takeup" in sec
+        else cfg.data["pupils"].path.parent / "early_years_funded_takeup_2016_2019.csv"
+    )
     lt = read_early_years_takeup(tpath, authorities=[cfg.authority])
     takeup = lt.data
     if takeup.empty:
@@ -758,8 +920,10 @@ def forecast_early_years(
     last = inputs.base_year + cfg.assumptions.horizon
     yrs = list(years) if years is not None else list(range(first, last + 1))
     if not yrs or not all(is_year(y) for y in yrs):
-        raise ConfigError(f"forecast_early_years(years={years!r}): expected a non-empty list of "
-                          "academic years (whole numbers in 1990..2100, 2026 = 2026/27)")
+        raise ConfigError(
+            f"forecast_early_years(years={years!r}): expected a non-empty list of "
+            "academic years (whole numbers in 1990..2100, 2026 = 2026/27)"
+        )
     if by_area is not None and not isinstance(by_area, bool):
         raise ConfigError(f"forecast_early_years(by_area={by_area!r}): expected True or False")
     prov = list(lt.provenance)
@@ -767,8 +931,9 @@ def forecast_early_years(
     if population is None:
         with warnings.catch_warnings(record=True) as w:
             warnings.simplefilter("always")
-            population, pprov = authority_population(inputs, years=sorted(set(yrs) | {first}),
-                                                     ages=range(0, 5))
+            population, pprov = authority_population(
+                inputs, years=sorted(set(yrs) | {first}), ages=range(0, 5)
+            )
         caught += [str(x.message) for x in w]
         prov += list(pprov)
     pop = check_population(population, "forecast_early_years")
@@ -784,17 +949,32 @@ def forecast_early_years(
         rate = float(eligible) * float(take)
         t_lo, t_hi = e.takeup_range if e.takeup_range is not None else (take, take)
         lo, hi = float(eligible) * t_lo, float(eligible) * t_hi
-        params.append({"entitlement": e.name, "eligible": float(eligible), "takeup": float(take),
-                       "rate_low": lo, "rate_high": hi, "from_year": e.from_year,
-                       "hours": e.hours, "age_group": e.age_group, "dfe_january": jan,
-                       "source": e.source, "about": e.describe(),
-                       "same_children_as": e.same_children_as})
+        params.append(
+            {
+                "entitlement": e.name,
+                "eligible": float(eligible),
+                "takeup": float(take),
+                "rate_low": lo,
+                "rate_high": hi,
+                "from_year": e.from_year,
+                "hours": e.hours,
+                "age_group": e.age_group,
+                "dfe_january": jan,
+                "source": e.source,
+                "about": e.describe(),
+                "same_children_as": e.same_children_as,
+            }
+        )
         p = pop[pop["age"].isin(e.ages) & pop[nc.YEAR].isin(yrs)]
-        g = p.groupby(nc.YEAR).agg(
-            population=("population", "sum"),
-            sd=("population_sd", "max"),
-            projected=(nc.KIND, lambda k: (k == "projected").any()),
-        ).reindex(yrs)
+        g = (
+            p.groupby(nc.YEAR)
+            .agg(
+                population=("population", "sum"),
+                sd=("population_sd", "max"),
+                projected=(nc.KIND, lambda k: (k == "projected").any()),
+            )
+            .reindex(yrs)
+        )
         t = np.asarray(yrs)
         active = np.where(t < e.from_year, 0.0, np.where(t == e.from_year, e.first_year_share, 1.0))
         children = g["population"].to_numpy() * rate * active
@@ -804,67 +984,101 @@ def forecast_early_years(
         pop_hi = np.exp(Z80 * sd)
         r_lo = lo / rate if rate > 0 else 0.0
         r_hi = hi / rate if rate > 0 else 0.0
-        parts.append(pd.DataFrame({
-            nc.AREA: cfg.authority, nc.YEAR: t, "age": e.age_group, "entitlement": e.name,
-            "children": children, "places": children * fte,
-            "places_lower": children * fte * pop_lo * r_lo,
-            "places_upper": children * fte * pop_hi * r_hi,
-            nc.KIND: np.where(g["projected"].to_numpy(dtype=bool), "projected", "derived"),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    nc.AREA: cfg.authority,
+                    nc.YEAR: t,
+                    "age": e.age_group,
+                    "entitlement": e.name,
+                    "children": children,
+                    "places": children * fte,
+                    "places_lower": children * fte * pop_lo * r_lo,
+                    "places_upper": children * fte * pop_hi * r_hi,
+                    nc.KIND: np.where(g["projected"].to_numpy(dtype=bool), "projected", "derived"),
+                }
+            )
+        )
     data = pd.concat(parts, ignore_index=True)
-    notes = [POPULATION_NOTE,
-             f"Places are full-time equivalents of {hpp:g} funded hours a week (38 weeks)."]
+    notes = [
+        POPULATION_NOTE,
+        f"Places are full-time equivalents of {hpp:g} funded hours a week (38 weeks).",
+    ]
     # supply
     sup_cfg = supply if supply is not None else sec.get("supply")
     ages = sorted(data["age"].unique())
     if sup_cfg:
-        given = funded_supply(sup_cfg, ages, f"{cfg.shown_path}: [early_years]", complete=supply is None)
-        sup = pd.DataFrame({nc.AREA: cfg.authority, "age": ages,
-                            "supply": [given[a] for a in ages],
-                            "supply_source": "model definition [early_years] supply"})
+        given = funded_supply(
+            sup_cfg, ages, f"{cfg.shown_path}: [early_years]", complete=supply is None
+        )
+        sup = pd.DataFrame(
+            {
+                nc.AREA: cfg.authority,
+                "age": ages,
+                "supply": [given[a] for a in ages],
+                "supply_source": "model definition [early_years] supply",
+            }
+        )
         supply_year = int(sec.get("supply_year", inputs.base_year))
         supply_assumed, supply_named = None, ()
     else:
         supply_year = int(takeup[nc.YEAR].max()) - 1
         base = data[data[nc.YEAR] == supply_year].groupby("age")["places"].sum()
-        sup = pd.DataFrame({nc.AREA: cfg.authority, "age": ages,
-                            "supply": base.reindex(ages).fillna(0.0).to_numpy(),
-                            "supply_source": f"funded take-up {nc.academic_year_label(supply_year)}"})
+        sup = pd.DataFrame(
+            {
+                nc.AREA: cfg.authority,
+                "age": ages,
+                "supply": base.reindex(ages).fillna(0.0).to_numpy(),
+                "supply_source": f"funded take-up {nc.academic_year_label(supply_year)}",
+            }
+        )
         # the places of entitlements whose take-up the model gives (not the DfE's figure)
         assumed = [e.name for e in ents if not _dfe_takeup(e)]
         at_base = data[data[nc.YEAR] == supply_year]
-        by_ent = at_base[at_base["entitlement"].isin(assumed)].groupby("entitlement")["places"].sum()
+        by_ent = (
+            at_base[at_base["entitlement"].isin(assumed)].groupby("entitlement")["places"].sum()
+        )
         assumed = sorted(by_ent.index[by_ent >= 0.5])
         about = {e.name: e.describe() for e in ents}
         assumed_places = float(by_ent.sum())
         total = float(sup["supply"].sum())
         if assumed_places >= 0.5:
-            parts_text = (f"{total:,.0f} places: {total - assumed_places:,.0f} at the DfE's take-up "
-                          f"and {assumed_places:,.0f} for {'; '.join(about[a] for a in assumed)} at the "
-                          "take-up the model assumes")
+            parts_text = (
+                f"{total:,.0f} places: {total - assumed_places:,.0f} at the DfE's take-up "
+                f"and {assumed_places:,.0f} for {'; '.join(about[a] for a in assumed)} at the "
+                "take-up the model assumes"
+            )
         else:
             parts_text = f"{total:,.0f} places"
         notes.append(
             f"No public figure for childcare places by area: today's supply is the "
             f"funded take-up of January {supply_year + 1} (latest DfE figure in the data), "
-            f"converted to FTE places ({parts_text}).")
+            f"converted to FTE places ({parts_text})."
+        )
         supply_assumed, supply_named = assumed_places, tuple(about[a] for a in assumed)
     for p in params:
         if p["rate_low"] != p["rate_high"]:
-            split = ("" if p["eligible"] == 1 else
-                     f" = {p['eligible']:g} eligible x {p['takeup']:.2f} take-up")
-            notes.append(f"{_cap(p['about'])}"
-                         ": share of the age group taking it up "
-                         f"{p['eligible'] * p['takeup']:.2f}{split} (range {p['rate_low']:.2f}-"
-                         f"{p['rate_high']:.2f}) from {p['from_year']}/"
-                         f"{(p['from_year'] + 1) % 100:02d}; {p['source']}.")
+            split = (
+                ""
+                if p["eligible"] == 1
+                else f" = {p['eligible']:g} eligible x {p['takeup']:.2f} take-up"
+            )
+            notes.append(
+                f"{_cap(p['about'])}"
+                ": share of the age group taking it up "
+                f"{p['eligible'] * p['takeup']:.2f}{split} (range {p['rate_low']:.2f}-"
+                f"{p['rate_high']:.2f}) from {p['from_year']}/"
+                f"{(p['from_year'] + 1) % 100:02d}; {p['source']}."
+            )
     if {e.name for e in ents} <= {d.name for d in DEFAULT_ENTITLEMENTS}:  # no working-parent one
-        msg = (DEFAULT_ENTITLEMENTS_NOTE + " 15 hours for disadvantaged "
-               "2-year-olds and the universal 15 hours for 3- and 4-year-olds. The working-parent "
-               "entitlements (30 hours for 3- and 4-year-olds from 2017; 2-year-olds from April "
-               "2024, from 9 months from September 2024, 30 hours from September 2025) are not: "
-               "the places needed are understated until they are added to the model "
-               "definition with local take-up figures.")
+        msg = (
+            DEFAULT_ENTITLEMENTS_NOTE + " 15 hours for disadvantaged "
+            "2-year-olds and the universal 15 hours for 3- and 4-year-olds. The working-parent "
+            "entitlements (30 hours for 3- and 4-year-olds from 2017; 2-year-olds from April "
+            "2024, from 9 months from September 2024, 30 hours from September 2025) are not: "
+            "the places needed are understated until they are added to the model "
+            "definition with local take-up figures."
+        )
         # no file names: the note is read in the report, where a Herefordshire trial's
         # councillors read "[[early_years.entitlements]] (models/worcestershire.toml has
         # them ...)"; the analyst's pointer is the model's own TODO comment (sufficiency new)
@@ -873,22 +1087,38 @@ def forecast_early_years(
     split = bool(sec.get("by_area", False)) if by_area is None else bool(by_area)
     if split:
         data, sup = _split_by_births(data, sup, inputs.births, ents, supply_year)
-        notes.append("By planning area: the authority's children, places and supply are split "
-                     "over the primary planning areas by each area's share of the births of the "
-                     "cohorts concerned (births by planning area are derived from district "
-                     "births); supply by area is an assumption in the same proportion.")
+        notes.append(
+            "By planning area: the authority's children, places and supply are split "
+            "over the primary planning areas by each area's share of the births of the "
+            "cohorts concerned (births by planning area are derived from district "
+            "births); supply by area is an assumption in the same proportion."
+        )
     if caught:
         for c in caught:
             warnings.warn(c, DataQualityWarning, stacklevel=2)
-    config = MappingProxyType({
-        "authority": cfg.authority, "authority_name": cfg.authority_name or cfg.authority,
-        "by_area": split,
-        "hours_per_place": hpp, "entitlements": tuple(params), "supply_year": supply_year,
-        "supply_assumed_places": supply_assumed, "supply_assumed_entitlements": supply_named,
-        "years": (min(yrs), max(yrs)), "base_year": inputs.base_year,
-    })
-    return EarlyYearsResult(data=data, supply=sup, config=config, provenance=tuple(prov),
-                            notes=tuple(notes), warnings=tuple(caught), coverage=0.8)
+    config = MappingProxyType(
+        {
+            "authority": cfg.authority,
+            "authority_name": cfg.authority_name or cfg.authority,
+            "by_area": split,
+            "hours_per_place": hpp,
+            "entitlements": tuple(params),
+            "supply_year": supply_year,
+            "supply_assumed_places": supply_assumed,
+            "supply_assumed_entitlements": supply_named,
+            "years": (min(yrs), max(yrs)),
+            "base_year": inputs.base_year,
+        }
+    )
+    return EarlyYearsResult(
+        data=data,
+        supply=sup,
+        config=config,
+        provenance=tuple(prov),
+        notes=tuple(notes),
+        warnings=tuple(caught),
+        coverage=0.8,
+    )
 
 
 def _dfe_takeup(e: Entitlement) -> bool:
@@ -897,8 +1127,13 @@ def _dfe_takeup(e: Entitlement) -> bool:
     return e.takeup == "derived" and (e.eligible == "derived" or float(e.eligible) == 1.0)
 
 
-def _split_by_births(data: pd.DataFrame, sup: pd.DataFrame, births: pd.DataFrame,
-                     ents: Sequence[Entitlement], supply_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _split_by_births(
+    data: pd.DataFrame,
+    sup: pd.DataFrame,
+    births: pd.DataFrame,
+    ents: Sequence[Entitlement],
+    supply_year: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split authority rows over areas by each area's share of the births of the cohorts served.
 
     ``share(area, t, e) = mean over ages a of e of births(area, t - a) / births(all, t - a)``;
@@ -938,10 +1173,20 @@ def _split_by_births(data: pd.DataFrame, sup: pd.DataFrame, births: pd.DataFrame
     for r in sup.itertuples(index=False):
         f = frac[frac["age"] == r.age].set_index(nc.AREA)["frac"].reindex(areas)
         f = f.fillna(births_share.reindex(areas))
-        rows.append(pd.DataFrame({nc.AREA: areas, "age": r.age, "supply": r.supply * f.to_numpy(),
-                                  "supply_source": r.supply_source}))
-    return (out.sort_values([nc.AREA, nc.YEAR, "age", "entitlement"]).reset_index(drop=True),
-            pd.concat(rows, ignore_index=True))
+        rows.append(
+            pd.DataFrame(
+                {
+                    nc.AREA: areas,
+                    "age": r.age,
+                    "supply": r.supply * f.to_numpy(),
+                    "supply_source": r.supply_source,
+                }
+            )
+        )
+    return (
+        out.sort_values([nc.AREA, nc.YEAR, "age", "entitlement"]).reset_index(drop=True),
+        pd.concat(rows, ignore_index=True),
+    )
 
 
 #: columns a ``population`` argument must have (:func:`cohort_population`'s output)
@@ -951,13 +1196,17 @@ POPULATION_COLUMNS = ("year", "age", "population", "population_sd", "kind")
 def check_population(population: Any, where: str, columns=POPULATION_COLUMNS) -> pd.DataFrame:
     """A caller's ``population`` frame, or a SchemaError naming what it lacks."""
     if not isinstance(population, pd.DataFrame):
-        raise TypeError(f"{where}: population is a {type(population).__name__}; expected a "
-                        "DataFrame from cohort_population() or authority_population()")
+        raise TypeError(
+            f"{where}: population is a {type(population).__name__}; expected a "
+            "DataFrame from cohort_population() or authority_population()"
+        )
     missing = [c for c in columns if c not in population.columns]
     if missing:
-        raise SchemaError(f"{where}: population: missing column(s) {missing}; expected "
-                          f"{list(columns)} (cohort_population()'s output), "
-                          f"found {list(population.columns)}")
+        raise SchemaError(
+            f"{where}: population: missing column(s) {missing}; expected "
+            f"{list(columns)} (cohort_population()'s output), "
+            f"found {list(population.columns)}"
+        )
     return population
 
 
@@ -974,15 +1223,16 @@ def _as_inputs(obj):
         with warnings.catch_warnings():
             # the planning-area derivation warning concerns the school forecast, not this one;
             # every other data warning (a housing file's, a census extract's) still shows
-            warnings.filterwarnings("ignore", message=re.escape(DERIVED_WARNING),
-                                    category=DataQualityWarning)
+            warnings.filterwarnings(
+                "ignore", message=re.escape(DERIVED_WARNING), category=DataQualityWarning
+            )
             return load_inputs(obj)
     raise TypeError(f"expected ModelInputs, ModelConfig or a path, got {type(obj).__name__}")
 
 
-
-def backtest_early_years(data_dir: str | Path, *, authorities: Sequence[str] | None = None
-                         ) -> pd.DataFrame:
+def backtest_early_years(
+    data_dir: str | Path, *, authorities: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Check the derived population and eligibility on the DfE take-up counts.
 
     For every authority, eligibility is derived from January 2019 (number / percent / derived
@@ -1019,8 +1269,14 @@ def backtest_early_years(data_dir: str | Path, *, authorities: Sequence[str] | N
     for la in las:
         lk = lookup[lookup[nc.AREA] == la]
         m = mye[mye[nc.AREA].isin(lk[nc.DISTRICT])].groupby("age")["population"].sum()
-        pop = cohort_population(census[census[nc.AREA] == la], aggregate_births(births, lk), m,
-                                area=la, years=[2017, 2018], ages=range(0, 5))
+        pop = cohort_population(
+            census[census[nc.AREA] == la],
+            aggregate_births(births, lk),
+            m,
+            area=la,
+            years=[2017, 2018],
+            ages=range(0, 5),
+        )
         t = takeup[takeup[nc.AREA] == la]
         for e in DEFAULT_ENTITLEMENTS:
             eligible, _, _ = _derive_rates(t, pop, e)
@@ -1029,11 +1285,18 @@ def backtest_early_years(data_dir: str | Path, *, authorities: Sequence[str] | N
             base = pop[(pop[nc.YEAR] == 2017) & pop["age"].isin(e.ages)]["population"].sum()
             model = base * eligible * float(row18["takeup"])
             actual = float(row18["children"])
-            rows.append({nc.AREA: la, "la_name": names.get(la, la), "age_group": e.dfe_group,
-                         "actual_2018": actual, "model_2018": model,
-                         "naive_2018": float(row19["children"]),
-                         "err_model": (model - actual) / actual,
-                         "err_naive": (float(row19["children"]) - actual) / actual})
+            rows.append(
+                {
+                    nc.AREA: la,
+                    "la_name": names.get(la, la),
+                    "age_group": e.dfe_group,
+                    "actual_2018": actual,
+                    "model_2018": model,
+                    "naive_2018": float(row19["children"]),
+                    "err_model": (model - actual) / actual,
+                    "err_naive": (float(row19["children"]) - actual) / actual,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -1061,8 +1324,11 @@ def totals_by_year(frame: pd.DataFrame | None, base_year: int):
     e = frame[frame[nc.YEAR] >= base_year]
     if e.empty:
         return None
-    g = e.groupby([nc.YEAR, "age"]).agg(places=("places", "sum"), lower=("places_lower", "sum"),
-                                        upper=("places_upper", "sum"),
-                                        supply=("supply", lambda v: v.sum(min_count=1)),
-                                        shortfall=("shortfall", lambda v: v.sum(min_count=1)))
+    g = e.groupby([nc.YEAR, "age"]).agg(
+        places=("places", "sum"),
+        lower=("places_lower", "sum"),
+        upper=("places_upper", "sum"),
+        supply=("supply", lambda v: v.sum(min_count=1)),
+        shortfall=("shortfall", lambda v: v.sum(min_count=1)),
+    )
     return e, int(e[nc.YEAR].min()), int(e[nc.YEAR].max()), g, g.groupby(level=0).sum(min_count=1)

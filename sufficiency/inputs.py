@@ -101,8 +101,7 @@ class ModelInputs:
         still has only the authority's history, so its intervals are calibrated on
         authorities."""
         src = self.config.data.get("pupils_by_area")
-        return bool((src is not None and src.derived)
-                    or (self.pupils[nc.KIND] == "derived").any())
+        return bool((src is not None and src.derived) or (self.pupils[nc.KIND] == "derived").any())
 
     @property
     def derived_areas(self) -> frozenset[str]:
@@ -162,16 +161,22 @@ def _check_capacity_without_places(capacity: pd.DataFrame, source: str, lines: d
     rows = capacity.loc[zero].head(5)
     shown = ", ".join(
         f"school {r[nc.SCHOOL]} {r[nc.PHASE]}"
-        + (f" (line {lines[(str(r[nc.SCHOOL]), str(r[nc.PHASE]))]})"
-           if (str(r[nc.SCHOOL]), str(r[nc.PHASE])) in lines else "")
+        + (
+            f" (line {lines[(str(r[nc.SCHOOL]), str(r[nc.PHASE]))]})"
+            if (str(r[nc.SCHOOL]), str(r[nc.PHASE])) in lines
+            else ""
+        )
         + f": capacity 0, roll {r[nc.ROLL]:g}"
-        for _, r in rows.iterrows())
+        for _, r in rows.iterrows()
+    )
     n = int(zero.sum())
     warnings.warn(
         f"{source}: column 'capacity': {n} school row(s) with capacity 0 but pupils on roll "
         f"({shown}{' ...' if n > 5 else ''}); a missing figure written as 0? The area's places "
         "are counted without them, so its shortfall is overstated",
-        DataQualityWarning, stacklevel=3)
+        DataQualityWarning,
+        stacklevel=3,
+    )
 
 
 #: a school with fewer pupils than this share of its places (and at least 60 places) is
@@ -188,26 +193,38 @@ def _check_nearly_empty_schools(capacity: pd.DataFrame, source: str, lines: dict
     places count in full, so the area's spare places may be overstated."""
     if nc.ROLL not in capacity:
         return
-    low = ((capacity[nc.CAPACITY] >= 60)
-           & (capacity[nc.ROLL] < NEARLY_EMPTY_SHARE * capacity[nc.CAPACITY])).to_numpy(dtype=bool)
+    low = (
+        (capacity[nc.CAPACITY] >= 60)
+        & (capacity[nc.ROLL] < NEARLY_EMPTY_SHARE * capacity[nc.CAPACITY])
+    ).to_numpy(dtype=bool)
     if not low.any():
         return
     rows = capacity.loc[low].head(5)
     shown = ", ".join(
         f"school {r[nc.SCHOOL]}"
-        + (f" {r['school_name']!r}" if "school_name" in capacity and pd.notna(r["school_name"]) else "")
+        + (
+            f" {r['school_name']!r}"
+            if "school_name" in capacity and pd.notna(r["school_name"])
+            else ""
+        )
         + f" {r[nc.PHASE]}"
-        + (f" (line {lines[(str(r[nc.SCHOOL]), str(r[nc.PHASE]))]})"
-           if (str(r[nc.SCHOOL]), str(r[nc.PHASE])) in lines else "")
+        + (
+            f" (line {lines[(str(r[nc.SCHOOL]), str(r[nc.PHASE]))]})"
+            if (str(r[nc.SCHOOL]), str(r[nc.PHASE])) in lines
+            else ""
+        )
         + f": {r[nc.CAPACITY]:,.0f} places, {r[nc.ROLL]:,.0f} on roll"
-        for _, r in rows.iterrows())
+        for _, r in rows.iterrows()
+    )
     n = int(low.sum())
     warnings.warn(
         f"{source}: {plural(n, 'school row')} with fewer than a quarter of the places filled "
         f"({shown}{' ...' if n > 5 else ''}): a school still filling (opened shortly before the "
         "capacity data), closing, or a capacity recorded in error? Its places count in full, so "
         "its area's spare places may be overstated; check them with the school",
-        DataQualityWarning, stacklevel=3)
+        DataQualityWarning,
+        stacklevel=3,
+    )
 
 
 def _check_rolls_above_capacity(capacity: pd.DataFrame, source: str, lines: dict) -> None:
@@ -218,26 +235,37 @@ def _check_rolls_above_capacity(capacity: pd.DataFrame, source: str, lines: dict
     West Midlands authorities (2,183 schools) has more than 1.34 times its places on roll."""
     if nc.ROLL not in capacity:
         return
-    high = ((capacity[nc.CAPACITY] > 0)
-            & (capacity[nc.ROLL] > OVERFULL_SHARE * capacity[nc.CAPACITY])).to_numpy(dtype=bool)
+    high = (
+        (capacity[nc.CAPACITY] > 0) & (capacity[nc.ROLL] > OVERFULL_SHARE * capacity[nc.CAPACITY])
+    ).to_numpy(dtype=bool)
     if not high.any():
         return
     rows = capacity.loc[high].head(5)
     shown = ", ".join(
         f"school {r[nc.SCHOOL]}"
-        + (f" {r['school_name']!r}" if "school_name" in capacity and pd.notna(r["school_name"]) else "")
+        + (
+            f" {r['school_name']!r}"
+            if "school_name" in capacity and pd.notna(r["school_name"])
+            else ""
+        )
         + f" {r[nc.PHASE]}"
-        + (f" (line {lines[(str(r[nc.SCHOOL]), str(r[nc.PHASE]))]})"
-           if (str(r[nc.SCHOOL]), str(r[nc.PHASE])) in lines else "")
+        + (
+            f" (line {lines[(str(r[nc.SCHOOL]), str(r[nc.PHASE]))]})"
+            if (str(r[nc.SCHOOL]), str(r[nc.PHASE])) in lines
+            else ""
+        )
         + f": {r[nc.CAPACITY]:,.0f} places, {r[nc.ROLL]:,.0f} on roll"
-        for _, r in rows.iterrows())
+        for _, r in rows.iterrows()
+    )
     n = int(high.sum())
     warnings.warn(
         f"{source}: column 'roll': {plural(n, 'school row')} with more than {OVERFULL_SHARE:g} "
         f"times as many pupils on roll as places ({shown}{' ...' if n > 5 else ''}); expected "
         "a roll near the capacity: a digit typed twice? A derived history shares the census out "
         "by the rolls, so such a roll overstates its area's pupils; check it with the school",
-        DataQualityWarning, stacklevel=3)
+        DataQualityWarning,
+        stacklevel=3,
+    )
 
 
 def _check_rolls_for_derived(capacity: pd.DataFrame, source: str, lines: dict) -> None:
@@ -254,21 +282,29 @@ def _check_rolls_for_derived(capacity: pd.DataFrame, source: str, lines: dict) -
             "pupils on roll: [data.pupils_by_area] is derived, which apportions the authority's "
             "census among the planning areas by their schools' rolls. Add a roll column (pupils "
             "on roll by school, e.g. from the January census), or give pupils by area "
-            '([data] pupils_by_area = { path = "school_census.csv", reader = "school_census" })')
+            '([data] pupils_by_area = { path = "school_census.csv", reader = "school_census" })'
+        )
     missing = capacity[nc.ROLL].isna().to_numpy(dtype=bool)
     if missing.any():
         rows = capacity.loc[missing].head(5)
         shown = ", ".join(
             f"school {r[nc.SCHOOL]}"
-            + (f" (line {lines[(str(r[nc.SCHOOL]), str(r[nc.PHASE]))]})"
-               if (str(r[nc.SCHOOL]), str(r[nc.PHASE])) in lines else "")
-            for _, r in rows.iterrows())
+            + (
+                f" (line {lines[(str(r[nc.SCHOOL]), str(r[nc.PHASE]))]})"
+                if (str(r[nc.SCHOOL]), str(r[nc.PHASE])) in lines
+                else ""
+            )
+            for _, r in rows.iterrows()
+        )
         n = int(missing.sum())
         warnings.warn(
             f"{source}: column 'roll': {plural(n, 'school row')} without pupils on roll "
             f"({shown}{' ...' if n > 5 else ''}); the derived history apportions the census by "
             "the schools' rolls, so these count as empty and their areas' shares are understated: "
-            "give each school its roll", DataQualityWarning, stacklevel=3)
+            "give each school its roll",
+            DataQualityWarning,
+            stacklevel=3,
+        )
 
 
 #: relative difference of an extract's yearly R-Y13 total from the authority's census beyond
@@ -276,32 +312,42 @@ def _check_rolls_for_derived(capacity: pd.DataFrame, source: str, lines: dict) -
 EXTRACT_TOLERANCE = 0.03
 
 
-def _check_extract_against_census(pupils: pd.DataFrame, authority: pd.DataFrame, source: str,
-                                  census: str) -> None:
+def _check_extract_against_census(
+    pupils: pd.DataFrame, authority: pd.DataFrame, source: str, census: str
+) -> None:
     """Warn where the pupils by area (a school-level extract) differ from the authority's
     January census by more than :data:`EXTRACT_TOLERANCE` in a year both have: a school left
     out of the extract (or one of another authority in it) moves every area's history, and
     nothing said so (a Telford and Wrekin trial's extract of 2015 rolls held flat read 25,634
     pupils in 2017/18 against the census's 27,409, and validate found "No problems")."""
+
     def total(frame: pd.DataFrame) -> pd.Series:
         f = frame[(frame[nc.NCY] >= 0) & (frame[nc.NCY] <= 13)]
         return f.groupby(nc.YEAR)[nc.PUPILS].sum()
 
     ext, cen = total(pupils), total(authority)
     years = sorted(set(ext.index) & set(cen.index))
-    diff = [(int(y), float(ext[y]), float(cen[y])) for y in years if cen[y] > 0
-            and abs(ext[y] / cen[y] - 1) > EXTRACT_TOLERANCE]
+    diff = [
+        (int(y), float(ext[y]), float(cen[y]))
+        for y in years
+        if cen[y] > 0 and abs(ext[y] / cen[y] - 1) > EXTRACT_TOLERANCE
+    ]
     if not diff:
         return
-    shown = ", ".join(f"{nc.academic_year_label(y)} {e:,.0f} against {c:,.0f} ({e / c - 1:+.1%})"
-                      for y, e, c in diff[:3])
+    shown = ", ".join(
+        f"{nc.academic_year_label(y)} {e:,.0f} against {c:,.0f} ({e / c - 1:+.1%})"
+        for y, e, c in diff[:3]
+    )
     warnings.warn(
         f"{source}: column 'pupils': the pupils by planning area (R-Y13) differ from the "
         f"authority's January census ({census}) by more than {EXTRACT_TOLERANCE:.0%} in "
         f"{plural(len(diff), 'year')} of {len(years)} ({shown}{' ...' if len(diff) > 3 else ''}); "
         "expected about the census's total each year: check that the extract holds every "
         "state-funded school of the authority and none of another, as a school left out "
-        "moves every area's history", DataQualityWarning, stacklevel=3)
+        "moves every area's history",
+        DataQualityWarning,
+        stacklevel=3,
+    )
 
 
 def _observed_areas_sentence(cfg: ModelConfig, pupils: pd.DataFrame) -> str:
@@ -310,19 +356,25 @@ def _observed_areas_sentence(cfg: ModelConfig, pupils: pd.DataFrame) -> str:
     ``""`` where there are none. A Telford and Wrekin trial (seven primary areas apportioned,
     one secondary area with the whole of its phase) read "It is not observed data" in every
     note and the report's Method while its secondary figures were the census's own."""
-    kinds = pupils.groupby(pupils[nc.AREA].astype(str))[nc.KIND].agg(lambda k: bool((k == "actual").all()))
+    kinds = pupils.groupby(pupils[nc.AREA].astype(str))[nc.KIND].agg(
+        lambda k: bool((k == "actual").all())
+    )
     phase = {a.code: a.phase for a in cfg.areas}
     codes = [c for c in (a.code for a in cfg.areas) if kinds.get(c, False)]
     if not codes:
         return ""
     named = [f"{c} ({phase[c]})" for c in codes]
     if len(named) == 1:
-        return (f" The exception: planning area {named[0]} has the whole of its phase, so its "
-                "history is the authority's own January census count (kind \"actual\"), "
-                "observed, not an estimate.")
-    return (f" The exceptions: planning areas {joined(named)} each have the whole of their phase, so "
-            "their history is the authority's own January census count (kind \"actual\"), "
-            "observed, not an estimate.")
+        return (
+            f" The exception: planning area {named[0]} has the whole of its phase, so its "
+            'history is the authority\'s own January census count (kind "actual"), '
+            "observed, not an estimate."
+        )
+    return (
+        f" The exceptions: planning areas {joined(named)} each have the whole of their phase, so "
+        'their history is the authority\'s own January census count (kind "actual"), '
+        "observed, not an estimate."
+    )
 
 
 def _check_phase_year_groups(cfg: ModelConfig, pupils: pd.DataFrame, source: str) -> None:
@@ -332,8 +384,10 @@ def _check_phase_year_groups(cfg: ModelConfig, pupils: pd.DataFrame, source: str
     secondary), so such rows are left out; nursery and Year 14 rows are left out quietly.
     """
     other = {a.code: set(range(0, nc.NCY_MAX + 1)) - {14} - set(a.ncys) for a in cfg.areas}
-    phase = {a.code: a.phase if not a.year_groups else f"{a.phase}, Y{a.ncys[0]}-Y{a.ncys[-1]}"
-             for a in cfg.areas}
+    phase = {
+        a.code: a.phase if not a.year_groups else f"{a.phase}, Y{a.ncys[0]}-Y{a.ncys[-1]}"
+        for a in cfg.areas
+    }
     p = pupils[pupils[nc.PUPILS] > 0]
     bad = [ncy in other.get(a, ()) for a, ncy in zip(p[nc.AREA], p[nc.NCY])]
     if not any(bad):
@@ -342,7 +396,8 @@ def _check_phase_year_groups(cfg: ModelConfig, pupils: pd.DataFrame, source: str
     groups = hit.groupby(nc.AREA)[nc.NCY].agg(lambda s: sorted(set(s)))
     shown = "; ".join(
         f"area {a} ({phase[a]}): {', '.join(nc.NCY_LABELS[int(g)] for g in gs)}"
-        for a, gs in groups.head(5).items())
+        for a, gs in groups.head(5).items()
+    )
     warnings.warn(
         f"{source}: column 'ncy': {len(hit)} row(s) put pupils ({hit[nc.PUPILS].sum():,.0f} in all) "
         f"in year groups outside their planning area's phase ({shown}"
@@ -350,7 +405,9 @@ def _check_phase_year_groups(cfg: ModelConfig, pupils: pd.DataFrame, source: str
         "R-Y6 in primary areas and Y7-Y13 in secondary areas (or the area's year_groups): put "
         "the rows in the area of the right phase (a middle school's Year 7 and 8 in its "
         "secondary area)",
-        DataQualityWarning, stacklevel=3)
+        DataQualityWarning,
+        stacklevel=3,
+    )
 
 
 def _warn_past_housing(housing: pd.DataFrame, source: str, base_year: int) -> None:
@@ -361,9 +418,12 @@ def _warn_past_housing(housing: pd.DataFrame, source: str, base_year: int) -> No
     past = housing[housing[nc.YEAR] <= base_year]
     if past.empty:
         return
-    shown = [f"{r[nc.AREA]} {int(r[nc.YEAR])}"
-             + (f" '{r['site']}'" if "site" in past and pd.notna(r.get("site")) and r["site"] else "")
-             + f" ({r[nc.DWELLINGS]:,.0f} dwellings)" for _, r in past.head(5).iterrows()]
+    shown = [
+        f"{r[nc.AREA]} {int(r[nc.YEAR])}"
+        + (f" '{r['site']}'" if "site" in past and pd.notna(r.get("site")) and r["site"] else "")
+        + f" ({r[nc.DWELLINGS]:,.0f} dwellings)"
+        for _, r in past.head(5).iterrows()
+    ]
     warnings.warn(
         f"{source}: column 'year': {plural(len(past), 'row')} in or before the base year "
         f"{nc.academic_year_label(base_year)} ({base_year}): {joined(shown)}"
@@ -371,7 +431,9 @@ def _warn_past_housing(housing: pd.DataFrame, source: str, base_year: int) -> No
         f"completions from {nc.academic_year_label(base_year + 1)} on (those of earlier ones "
         "are in the census it starts from). Leave them out, or check the years are academic "
         "years by their start (2024 = 2024/25)",
-        DataQualityWarning, stacklevel=3)
+        DataQualityWarning,
+        stacklevel=3,
+    )
 
 
 def _check_area_years(pupils: pd.DataFrame, source: str, base_year: int) -> None:
@@ -390,8 +452,9 @@ def _check_area_years(pupils: pd.DataFrame, source: str, base_year: int) -> None
         f"area {a} ends in {int(y)} (missing {_years_text(list(range(int(y) + 1, base_year + 1)))})"
         for a, y in short.head(5).items()
     ) + (f"; and {len(short) - 5} more area(s)" if len(short) > 5 else "")
-    rest = (f"the other areas end in {', '.join(map(str, others))}" if others
-            else "no area reaches it")
+    rest = (
+        f"the other areas end in {', '.join(map(str, others))}" if others else "no area reaches it"
+    )
     raise SchemaError(
         f"{source}: column 'year': {described}; {rest}. Expected every planning area to have "
         f"rows for the base year {nc.academic_year_label(base_year)} ({base_year}) and every "
@@ -415,8 +478,11 @@ def _check_lookup(cfg: ModelConfig, lookup: pd.DataFrame, source: str) -> None:
             named.setdefault(d, []).append(a.code)
     ours = set(lookup.loc[lookup[nc.AREA] == cfg.authority, nc.DISTRICT])
     mine_rows = lookup[lookup[nc.AREA] == cfg.authority].drop_duplicates(nc.DISTRICT)
-    titles = (mine_rows["district_name"].fillna("").astype(str).str.strip()
-              if "district_name" in mine_rows else pd.Series("", index=mine_rows.index))
+    titles = (
+        mine_rows["district_name"].fillna("").astype(str).str.strip()
+        if "district_name" in mine_rows
+        else pd.Series("", index=mine_rows.index)
+    )
     # the authority's districts with their names, for the did-you-mean and the list expected
     # (a Staffordshire trial: a code typed with two digits swapped got no suggestion)
     districts = dict(sorted(zip(mine_rows[nc.DISTRICT].astype(str), titles)))
@@ -432,29 +498,36 @@ def _check_lookup(cfg: ModelConfig, lookup: pd.DataFrame, source: str) -> None:
                 f"{source} gives to {', '.join(elsewhere)}, not to the model's authority "
                 f"{cfg.authority}; expected districts of "
                 f"{cfg.authority} ({listed or ', '.join(mine)}), or, if {d} is "
-                f"{cfg.authority}'s, a lookup row that gives it to {cfg.authority}")
-        by_name = [c for c, n in districts.items() if n and n.casefold() == str(d).strip().casefold()]
+                f"{cfg.authority}'s, a lookup row that gives it to {cfg.authority}"
+            )
+        by_name = [
+            c for c, n in districts.items() if n and n.casefold() == str(d).strip().casefold()
+        ]
         if by_name:
             # a district written by its name (a Warwickshire trial was told to add a lookup
             # row keyed by the name): districts takes the ONS code
             raise ConfigError(
                 f"{cfg.shown_path}: [[areas]] {', '.join(codes)}: districts = [{d!r}] is a "
-                f"district's name; expected its ONS code: \"{by_name[0]}\" for {d} (the "
-                f"districts of {cfg.authority} in {source}: {listed})")
+                f'district\'s name; expected its ONS code: "{by_name[0]}" for {d} (the '
+                f"districts of {cfg.authority} in {source}: {listed})"
+            )
         found = "the lookup has no row for it" + did_you_mean_code(d, districts)
         raise ConfigError(
             f"{source}: district {d} (named by [[areas]] {', '.join(codes)} of {cfg.path.name}): "
             f"{found}; expected one of the districts of {cfg.authority} in the lookup"
             + (f" ({listed})" if listed else "")
             + f", or a row mapping {d} to the model's authority {cfg.authority}, "
-            f"e.g. '{d},<district name>,{cfg.authority},{cfg.authority_name}'")
+            f"e.g. '{d},<district name>,{cfg.authority},{cfg.authority_name}'"
+        )
     unnamed = sorted(ours - set(named))
     if unnamed and named:
         warnings.warn(
             f"{source}: district(s) {', '.join(unnamed)} of authority {cfg.authority} are named "
             "by no planning area ([[areas]] districts): their births count in the authority's "
             "births but no planning area's Reception; no planning area receives them",
-            DataQualityWarning, stacklevel=3)
+            DataQualityWarning,
+            stacklevel=3,
+        )
 
 
 def _labelled(code: str, name: str) -> str:
@@ -475,21 +548,31 @@ def _warn_middle_school_areas(cfg: ModelConfig, capacity: pd.DataFrame, source: 
     Year 8 to the high-school areas model it (since the night of 27 November 2026).
     """
     advice = {
-        "primary": (4, "first schools (no year group after Year 4)", "Reception-Year 6, so their "
-                    "Years 5-6 are set against first-school places. Give each year_groups = "
-                    "[0, 1, 2, 3, 4] and a transfer of its Year 4 to the primary areas whose "
-                    "middle schools take Year 5"),
-        "secondary": (8, "middle schools (no year group after Year 8)", "Years 7-13 fed by "
-                      "primary areas. Give each year_groups = [7, 8] and a transfer of its Year "
-                      "8 to the high-school areas it feeds, and those areas year_groups = "
-                      "[9, 10, 11, 12, 13]"),
+        "primary": (
+            4,
+            "first schools (no year group after Year 4)",
+            "Reception-Year 6, so their "
+            "Years 5-6 are set against first-school places. Give each year_groups = "
+            "[0, 1, 2, 3, 4] and a transfer of its Year 4 to the primary areas whose "
+            "middle schools take Year 5",
+        ),
+        "secondary": (
+            8,
+            "middle schools (no year group after Year 8)",
+            "Years 7-13 fed by "
+            "primary areas. Give each year_groups = [7, 8] and a transfer of its Year "
+            "8 to the high-school areas it feeds, and those areas year_groups = "
+            "[9, 10, 11, 12, 13]",
+        ),
     }
     names = cfg.area_names
     for phase, (top_ncy, schools, fix) in advice.items():
         whole = {a.code for a in cfg.areas if a.phase == phase and not a.year_groups}
         rows = capacity[capacity[nc.PHASE] == phase]
-        called = next((rows[c].astype(str) for c in ("school_name", nc.SCHOOL) if c in rows),
-                      pd.Series("", index=rows.index))
+        called = next(
+            (rows[c].astype(str) for c in ("school_name", nc.SCHOOL) if c in rows),
+            pd.Series("", index=rows.index),
+        )
         _, hi, _ = nc.year_groups_from_names(called, rows["ncy_min"], rows["ncy_max"])
         top = pd.Series(hi, index=rows.index).groupby(rows[nc.AREA]).max()
         hit = sorted(a for a in top.index if a in whole and top[a] == top_ncy)
@@ -498,7 +581,9 @@ def _warn_middle_school_areas(cfg: ModelConfig, capacity: pd.DataFrame, source: 
                 f"{source}: {phase} planning area(s) "
                 f"{', '.join(_labelled(a, names.get(a, a)) for a in hit)} have only {schools} but no year_groups: "
                 f"they are modelled as {fix} (docs/model.md, [[areas]])",
-                DataQualityWarning, stacklevel=3)
+                DataQualityWarning,
+                stacklevel=3,
+            )
 
 
 def _warn_three_tier_labels(cfg: ModelConfig) -> None:
@@ -523,15 +608,21 @@ def _warn_three_tier_labels(cfg: ModelConfig) -> None:
             "give both year_groups and tier_changes: the year groups an area teaches and its "
             "transfers do not change over time, only the tier labels do. Model a "
             "reorganisation (first schools becoming primary schools, say) as a scenario model "
-            "(extends) with the new year_groups and transfers", DataQualityWarning, stacklevel=3)
+            "(extends) with the new year_groups and transfers",
+            DataQualityWarning,
+            stacklevel=3,
+        )
     hit = [a for a in cfg.areas if a.code in linked and a.tiers == "two_tier"]
     if hit:
         warnings.warn(
             f"{cfg.shown_path}: planning area(s) "
             f"{', '.join(_labelled(a.code, a.name) for a in hit)} "
             "are first-school or middle-school areas, or send pupils to or take pupils from "
-            "one, but have tiers = \"two_tier\": give them tiers = \"three_tier\" so the "
-            "report labels their schools' year groups right", DataQualityWarning, stacklevel=3)
+            'one, but have tiers = "two_tier": give them tiers = "three_tier" so the '
+            "report labels their schools' year groups right",
+            DataQualityWarning,
+            stacklevel=3,
+        )
 
 
 def _name_year_groups(cfg: ModelConfig, capacity: pd.DataFrame) -> pd.DataFrame:
@@ -554,19 +645,22 @@ def _clip_to_year_groups(cfg: ModelConfig, capacity: pd.DataFrame, source: str) 
     areas = out[nc.AREA].astype(str)
     lo = areas.map(lambda a: part.get(a, (0,))[0]).to_numpy()
     hi = areas.map(lambda a: part.get(a, (99,))[-1]).to_numpy()
-    apart = ((out["ncy_max"].to_numpy() < lo) | (out["ncy_min"].to_numpy() > hi))
+    apart = (out["ncy_max"].to_numpy() < lo) | (out["ncy_min"].to_numpy() > hi)
     apart &= areas.isin(list(part)).to_numpy()
     if apart.any():
         rows = out.loc[apart]
         shown = "; ".join(
             f"{r.get('school_name') or r.get(nc.SCHOOL)} (Y{int(r['ncy_min'])}-Y{int(r['ncy_max'])}) "
             f"in area {r[nc.AREA]} (year_groups {list(part[str(r[nc.AREA])])})"
-            for _, r in rows.head(3).iterrows())
+            for _, r in rows.head(3).iterrows()
+        )
         warnings.warn(
             f"{source}: {len(rows)} school(s) teach none of their planning area's year_groups "
             f"({shown}{' ...' if len(rows) > 3 else ''}): their places count in the area but "
             "serve no year group it forecasts; check the area's year_groups",
-            DataQualityWarning, stacklevel=3)
+            DataQualityWarning,
+            stacklevel=3,
+        )
     sel = areas.isin(list(part)).to_numpy() & ~apart
     out.loc[sel, "ncy_min"] = np.maximum(out.loc[sel, "ncy_min"].to_numpy(), lo[sel])
     out.loc[sel, "ncy_max"] = np.minimum(out.loc[sel, "ncy_max"].to_numpy(), hi[sel])
@@ -587,9 +681,11 @@ ONE_PRIMARY_AREA_BIRTHS = (
     "Births for the one primary planning area are the ONS births of the authority's "
     "districts: with one primary area there is nothing to split."
 )
-DERIVED_WARNING = ("planning-area pupil history is derived from authority totals (see notes); "
-                   "supply a school-level census extract as [data.pupils_by_area] to use "
-                   "observed data")
+DERIVED_WARNING = (
+    "planning-area pupil history is derived from authority totals (see notes); "
+    "supply a school-level census extract as [data.pupils_by_area] to use "
+    "observed data"
+)
 
 
 def _todo_note(cfg: ModelConfig) -> str:
@@ -604,22 +700,31 @@ def _todo_note(cfg: ModelConfig) -> str:
         files.setdefault(f, []).append(line)
     where = "; ".join(
         f"{cfg.shown_path if f == cfg.path else f.name} line{'s' if len(ls) > 1 else ''} "
-        + ", ".join(map(str, ls[:10])) + (f" and {len(ls) - 10} more" if len(ls) > 10 else "")
-        for f, ls in files.items())
+        + ", ".join(map(str, ls[:10]))
+        + (f" and {len(ls) - 10} more" if len(ls) > 10 else "")
+        for f, ls in files.items()
+    )
     n = len(todo)
     subjects = _todo_subjects(text for *_, text in todo)
-    return (f"the model definition still has {n} TODO comment{'s' if n != 1 else ''} ({where}): "
-            f"stand-ins for {subjects} to be replaced from the Council's own records; until "
-            "they are, the results that rest on them are a draft")
+    return (
+        f"the model definition still has {n} TODO comment{'s' if n != 1 else ''} ({where}): "
+        f"stand-ins for {subjects} to be replaced from the Council's own records; until "
+        "they are, the results that rest on them are a draft"
+    )
 
 
 #: what the subject of a TODO comment ``sufficiency new`` writes stands in for, in words (the
 #: word after TODO: ``# TODO names: ...``, ``# TODO transfers (...)``)
 _TODO_SUBJECTS = {
-    "names": "area names", "name": "area names", "districts": "districts",
-    "transfers": "transfer shares", "selective": "selective schools",
-    "three-tier": "three-tier areas", "first_year": "the plan's first year",
-    "entitlements": "early years entitlements", "studio": "studio schools and UTCs",
+    "names": "area names",
+    "name": "area names",
+    "districts": "districts",
+    "transfers": "transfer shares",
+    "selective": "selective schools",
+    "three-tier": "three-tier areas",
+    "first_year": "the plan's first year",
+    "entitlements": "early years entitlements",
+    "studio": "studio schools and UTCs",
 }
 _TODO_SUBJECT = re.compile(r"#.*?\bTODO\b[\s:]*([A-Za-z_][\w-]*)")
 
@@ -645,10 +750,14 @@ def _todo_subjects(comments: Iterable[str]) -> str:
 def require_inputs(obj: Any, where: str) -> ModelInputs:
     """``obj`` if it is a :class:`ModelInputs`, else a TypeError saying how to get one."""
     if not isinstance(obj, ModelInputs):
-        hint = ("load_inputs(config)" if isinstance(obj, ModelConfig)
-                else "load_inputs(load_model(path))")
-        raise TypeError(f"{where}: inputs is a {type(obj).__name__}; expected ModelInputs "
-                        f"(from {hint})")
+        hint = (
+            "load_inputs(config)"
+            if isinstance(obj, ModelConfig)
+            else "load_inputs(load_model(path))"
+        )
+        raise TypeError(
+            f"{where}: inputs is a {type(obj).__name__}; expected ModelInputs (from {hint})"
+        )
     return obj
 
 
@@ -683,8 +792,10 @@ def load_inputs(config: ModelConfig) -> ModelInputs:
 
         config = load_model(config)
     if not isinstance(config, ModelConfig):
-        raise TypeError(f"load_inputs: config is a {type(config).__name__}; expected a "
-                        "ModelConfig (from load_model(path)) or a path to a model definition")
+        raise TypeError(
+            f"load_inputs: config is a {type(config).__name__}; expected a "
+            "ModelConfig (from load_model(path)) or a path to a model definition"
+        )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         inputs = _load_inputs(config)
@@ -702,8 +813,12 @@ def _filter_action(text: str, category: type, module: str, lineno: int) -> str:
     """The action the warnings filters take for a warning issued at ``module`` line
     ``lineno``: the first filter that matches, as :func:`warnings.warn_explicit` finds it."""
     for action, msg, cat, mod, ln in warnings.filters:
-        if ((msg is None or msg.match(text)) and issubclass(category, cat)
-                and (mod is None or mod.match(module)) and (ln == 0 or ln == lineno)):
+        if (
+            (msg is None or msg.match(text))
+            and issubclass(category, cat)
+            and (mod is None or mod.match(module))
+            and (ln == 0 or ln == lineno)
+        ):
             return action
     return warnings.defaultaction
 
@@ -758,20 +873,28 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     if cap_src.reader == "scap":
         la_codes = [cfg.old_la_code] if cfg.old_la_code is not None else _la_numbers(area_codes)
         try:
-            loaded = read_scap_capacity(cap_src.path, la_codes=la_codes,
-                                        year=int(cap_src.options.get("year", 2014)))
+            loaded = read_scap_capacity(
+                cap_src.path, la_codes=la_codes, year=int(cap_src.options.get("year", 2014))
+            )
         except SchemaError as e:
             # old_la_code = 355 for Walsall's 335 (a Walsall trial) was told only "no schools
             # with LA1 in [355]", naming neither the model file nor the key
-            if cfg.old_la_code is None or not str(e).endswith(f"no schools with LA1 in {la_codes}."):
+            if cfg.old_la_code is None or not str(e).endswith(
+                f"no schools with LA1 in {la_codes}."
+            ):
                 raise
             prefix = _la_numbers(area_codes)
-            hint = (f" (the model's planning-area codes begin with {prefix[0]}: "
-                    f"old_la_code = {prefix[0]}?)" if prefix and len(prefix) == 1 else "")
+            hint = (
+                f" (the model's planning-area codes begin with {prefix[0]}: "
+                f"old_la_code = {prefix[0]}?)"
+                if prefix and len(prefix) == 1
+                else ""
+            )
             raise ConfigError(
                 f"{cfg.shown_path}: [model] old_la_code = {cfg.old_la_code}: the capacity file "
                 f"{cap_src.path.name} has no schools of that LA number (column LA1){hint}; "
-                "expected the authority's DfE 3-digit LA number") from e
+                "expected the authority's DfE 3-digit LA number"
+            ) from e
     else:
         loaded = read_tidy(cap_src.path, "capacity", known_areas=area_codes)
     capacity = loaded.data
@@ -787,7 +910,8 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
             + (f" (line {line})" if line is not None else "")
             + f" (ncy_min = {first['ncy_min']}, "
             f"ncy_max = {first['ncy_max']}); expected the youngest year group first "
-            "(Reception = 0 ... Year 13 = 13)")
+            "(Reception = 0 ... Year 13 = 13)"
+        )
     # the reader's line numbers serve the checks below; cleared after them, as pandas would
     # copy them on every operation on the table
     cap_lines = capacity.attrs.get("lines", {})
@@ -803,12 +927,18 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     unknown = sorted(set(capacity[nc.AREA]) - set(area_codes))
     if unknown and not set(capacity[nc.AREA]) & set(area_codes):  # none of the model's areas
         read, expected = (
-            (f" read with old_la_code = {cfg.old_la_code}",
-             "[model] old_la_code to be the authority's DfE LA number (a planning-area code "
-             f"begins with it: {area_codes[0][:3]} for {area_codes[0]})")
-            if cfg.old_la_code is not None else
-            ("", "the planning-area codes of this capacity file, read for the LA number(s) the "
-                 "model's area codes begin with (another SCAP edition may use other codes)"))
+            (
+                f" read with old_la_code = {cfg.old_la_code}",
+                "[model] old_la_code to be the authority's DfE LA number (a planning-area code "
+                f"begins with it: {area_codes[0][:3]} for {area_codes[0]})",
+            )
+            if cfg.old_la_code is not None
+            else (
+                "",
+                "the planning-area codes of this capacity file, read for the LA number(s) the "
+                "model's area codes begin with (another SCAP edition may use other codes)",
+            )
+        )
         raise ConfigError(
             f"{cfg.shown_path}: the capacity file {cap_src.path.name}{read} has schools in planning "
             f"area(s) {unknown[:5]}{' ...' if len(unknown) > 5 else ''} and in none of the model's "
@@ -819,15 +949,20 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         # an [[areas]] code typed wrong leaves its schools here and an area with none: name
         # both (a Herefordshire trial's 8844023 for 8844022 was told only of 8844022)
         empty = {a.code: a.name for a in cfg.areas if a.code not in set(capacity[nc.AREA])}
-        typo = "".join(f"; [[areas]] {c} ({empty[c]}) has no schools there{did_you_mean_code(c, unknown)}"
-                       for c in sorted(empty) if did_you_mean_code(c, unknown))
+        typo = "".join(
+            f"; [[areas]] {c} ({empty[c]}) has no schools there{did_you_mean_code(c, unknown)}"
+            for c in sorted(empty)
+            if did_you_mean_code(c, unknown)
+        )
         raise ConfigError(
             f"{cfg.shown_path}: the capacity file {cap_src.path.name} has schools in planning area(s) "
             f"{unknown} that the model does not define{typo}; add them to [[areas]]"
-            + (", or correct the code" if typo else "") + "."
+            + (", or correct the code" if typo else "")
+            + "."
         )
-    check_area_phases(capacity, _areas_frame(cfg), capacity.attrs.get("source", str(cap_src.path)),
-                      cap_lines)
+    check_area_phases(
+        capacity, _areas_frame(cfg), capacity.attrs.get("source", str(cap_src.path)), cap_lines
+    )
     _warn_middle_school_areas(cfg, capacity, str(cap_src.path))
     _warn_three_tier_labels(cfg)
     capacity = _name_year_groups(cfg, capacity)
@@ -842,8 +977,9 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         lp = reader(pup_src.path, authorities=auth) if reader is not None else None
     except SchemaError as exc:  # name the key that asked for it
         if cfg.authority in str(exc) and "not found in column" in str(exc):
-            raise ConfigError(f"{cfg.shown_path}: [model] authority = {cfg.authority!r}: "
-                              f"{exc}") from exc
+            raise ConfigError(
+                f"{cfg.shown_path}: [model] authority = {cfg.authority!r}: {exc}"
+            ) from exc
         raise
     authority_pupils = lp.data if lp is not None else None
     if lp is not None:
@@ -863,16 +999,21 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
             raise ConfigError(f"{cfg.shown_path}: [[areas]]: {exc}") from exc
         pupil_shares = shares
         if any(a.year_groups for a in cfg.areas):  # areas teaching part of their phase
-            cap_year = (int(capacity[nc.YEAR].max()) if nc.YEAR in capacity.columns
-                        and capacity[nc.YEAR].notna().any() else int(authority_pupils[nc.YEAR].max()))
-            pupil_shares = year_group_shares(capacity, {a.code: a.ncys for a in cfg.areas},
-                                             authority_pupils, cap_year)
+            cap_year = (
+                int(capacity[nc.YEAR].max())
+                if nc.YEAR in capacity.columns and capacity[nc.YEAR].notna().any()
+                else int(authority_pupils[nc.YEAR].max())
+            )
+            pupil_shares = year_group_shares(
+                capacity, {a.code: a.ncys for a in cfg.areas}, authority_pupils, cap_year
+            )
             notes.append(
                 "Areas teaching part of their phase (year_groups): each year group is "
                 "apportioned among the areas teaching it, by their schools' rolls spread over "
                 "the year groups each school teaches (first schools R-Y4 and first-and-middle "
                 "schools from Reception by their names; the authority's "
-                f"{nc.academic_year_label(cap_year)} year-group sizes as weights).")
+                f"{nc.academic_year_label(cap_year)} year-group sizes as weights)."
+            )
         pupils = apportion_pupils(authority_pupils, pupil_shares)
         # every area with the whole of its phase (Stoke-on-Trent) has the census's own count:
         # not "derived" in the notes, the sources or a warning (a Stoke-on-Trent trial's
@@ -881,23 +1022,34 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         note = WHOLE_PHASE_NOTE if whole else DERIVED_NOTE + _observed_areas_sentence(cfg, pupils)
         if rolls_file is not None:  # the rolls are the analyst's file's, not SCAP 2015's
             note = note.replace("the DfE SCAP 2015 school capacity file", rolls_file).replace(
-                "(SCAP 2015)", f"({rolls_file})")
+                "(SCAP 2015)", f"({rolls_file})"
+            )
             pupils[nc.SOURCE] = pupils[nc.SOURCE].str.replace(
-                "SCAP 2015 rolls", f"the rolls of {rolls_file}", regex=False)
+                "SCAP 2015 rolls", f"the rolls of {rolls_file}", regex=False
+            )
         notes.append(note)
         prov.append(
             Provenance(
-                "pupils_by_area", "(derived)", "", "derive.apportion_pupils", len(pupils),
+                "pupils_by_area",
+                "(derived)",
+                "",
+                "derive.apportion_pupils",
+                len(pupils),
                 (int(pupils[nc.YEAR].min()), int(pupils[nc.YEAR].max())),
-                "actual" if whole else "derived", "sufficiency", note,
+                "actual" if whole else "derived",
+                "sufficiency",
+                note,
             )
         )
         if not whole:
             warnings.warn(DERIVED_WARNING, DataQualityWarning, stacklevel=2)
     else:
         if by_area.reader == "school_census":
-            la = read_school_census(by_area.path, capacity[[nc.SCHOOL, nc.AREA, "ncy_min", "ncy_max"]],
-                                    known_areas=area_codes)
+            la = read_school_census(
+                by_area.path,
+                capacity[[nc.SCHOOL, nc.AREA, "ncy_min", "ncy_max"]],
+                known_areas=area_codes,
+            )
         else:
             la = read_tidy(by_area.path, "pupils", known_areas=area_codes)
         pupils = la.data
@@ -905,11 +1057,13 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         _check_phase_year_groups(cfg, pupils, str(by_area.path))
         shares = area_shares(capacity, _areas_frame(cfg))
         if authority_pupils is not None:
-            _check_extract_against_census(pupils, authority_pupils, str(by_area.path),
-                                          pup_src.path.name)
+            _check_extract_against_census(
+                pupils, authority_pupils, str(by_area.path), pup_src.path.name
+            )
         if authority_pupils is None:
             authority_pupils = (
-                pupils.groupby([nc.YEAR, nc.NCY], as_index=False)[nc.PUPILS].sum()
+                pupils.groupby([nc.YEAR, nc.NCY], as_index=False)[nc.PUPILS]
+                .sum()
                 .assign(**{nc.AREA: cfg.authority, nc.KIND: "actual", nc.SOURCE: "sum of areas"})
             )
 
@@ -917,7 +1071,9 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
 
     years = (int(pupils[nc.YEAR].min()), int(pupils[nc.YEAR].max()))
     check_base_year(cfg, years)
-    pupil_source = str(by_area.path) if by_area is not None and not by_area.derived else str(pup_src.path)
+    pupil_source = (
+        str(by_area.path) if by_area is not None and not by_area.derived else str(pup_src.path)
+    )
     _check_area_years(pupils, pupil_source, int(cfg.assumptions.base_year or years[1]))
 
     # --- births ----------------------------------------------------------------------------
@@ -929,8 +1085,9 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         if b_src.reader == "ons_births":
             nowcast = b_src.options.get("nowcast", True)
             if not isinstance(nowcast, bool):
-                raise ConfigError(f"{cfg.shown_path}: [data.births] nowcast = {nowcast!r}: expected "
-                                  "true or false")
+                raise ConfigError(
+                    f"{cfg.shown_path}: [data.births] nowcast = {nowcast!r}: expected true or false"
+                )
             modelled = bool(b_src.options.get("include_modelled", False))
             used = sorted({d for a in cfg.areas for d in a.districts})
             if nowcast:  # the calendar-year rows too, from the same read of the file
@@ -951,21 +1108,31 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
                 _check_lookup(cfg, lk.data, str(l_src.path))
                 authority_births = aggregate_births(district_births, lookup)
             pairs = pd.DataFrame(
-                [{nc.AREA: a.code, nc.DISTRICT: d} for a in cfg.areas if a.phase == "primary"
-                 for d in a.districts]
+                [
+                    {nc.AREA: a.code, nc.DISTRICT: d}
+                    for a in cfg.areas
+                    if a.phase == "primary"
+                    for d in a.districts
+                ]
             )
             if pairs.empty:
                 raise ConfigError(
                     f"{cfg.shown_path}: no primary area lists its 'districts'; births cannot be assigned."
                 )
-            none = [_labelled(a.code, a.name) for a in cfg.areas if a.phase == "primary" and not a.districts]
+            none = [
+                _labelled(a.code, a.name)
+                for a in cfg.areas
+                if a.phase == "primary" and not a.districts
+            ]
             if none:
                 warnings.warn(
                     f"{cfg.shown_path}: primary area(s) {', '.join(none)} "
                     "list no 'districts' in [[areas]]: they get no births, and their Reception is "
                     "forecast by trend in Reception itself; give each primary area the districts "
                     "whose births it takes",
-                    DataQualityWarning, stacklevel=2)
+                    DataQualityWarning,
+                    stacklevel=2,
+                )
             missing_d = sorted(set(pairs[nc.DISTRICT]) - set(district_births[nc.AREA]))
             if missing_d:
                 raise ConfigError(
@@ -975,12 +1142,18 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
             # births go to the areas with Reception in proportion to their rolls per year
             # group taught (a first school's roll covers R-Y4, a primary school's R-Y6)
             taught = {a.code: len(a.ncys) for a in cfg.areas}
-            shares = shares.assign(**{nc.ROLL: shares[nc.ROLL].to_numpy(dtype=float) * 7
-                                      / shares[nc.AREA].map(taught).fillna(7).to_numpy(dtype=float)})
+            shares = shares.assign(
+                **{
+                    nc.ROLL: shares[nc.ROLL].to_numpy(dtype=float)
+                    * 7
+                    / shares[nc.AREA].map(taught).fillna(7).to_numpy(dtype=float)
+                }
+            )
             births = apportion_births(district_births, pairs, shares)
             if rolls_file is not None:
                 births[nc.SOURCE] = births[nc.SOURCE].str.replace(
-                    "SCAP 2015 primary rolls", f"the primary rolls of {rolls_file}", regex=False)
+                    "SCAP 2015 primary rolls", f"the primary rolls of {rolls_file}", regex=False
+                )
             if lc is not None:
                 now = nowcast_births(district_births, lc.data)
                 if len(now):
@@ -1003,23 +1176,33 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
                 n_prim = sum(1 for a in cfg.areas if a.phase == "primary")
                 # a metropolitan borough is one district (a Dudley trial read of "ONS district
                 # births split across the primary areas each district feeds")
-                split = (f"ONS births of the authority's one district ({fed[0]}) split across "
-                         f"its {n_prim} primary areas" if len(fed) == 1 else
-                         "ONS district births split across the primary areas each district feeds")
+                split = (
+                    f"ONS births of the authority's one district ({fed[0]}) split across "
+                    f"its {n_prim} primary areas"
+                    if len(fed) == 1
+                    else "ONS district births split across the primary areas each district feeds"
+                )
                 notes.append(
                     f"Births by primary planning area are derived: {split}, in proportion to their "
-                    + (f"primary rolls in {rolls_file}" if rolls_file else "SCAP 2015 primary rolls")
+                    + (
+                        f"primary rolls in {rolls_file}"
+                        if rolls_file
+                        else "SCAP 2015 primary rolls"
+                    )
                     + (
                         " per year group taught (a first school's roll covers Reception-Year 4)."
                         if any(a.year_groups and a.phase == "primary" for a in cfg.areas)
-                        else "."))
+                        else "."
+                    )
+                )
         else:
             lb = read_tidy(b_src.path, "births", known_areas=area_codes)
             births = lb.data
             prov += lb.provenance
             if src.get("lookup") is not None:
-                _check_lookup(cfg, read_district_lookup(src["lookup"].path).data,
-                              str(src["lookup"].path))
+                _check_lookup(
+                    cfg, read_district_lookup(src["lookup"].path).data, str(src["lookup"].path)
+                )
 
     # --- housing ---------------------------------------------------------------------------
     housing = None
@@ -1050,8 +1233,11 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         # a note is a sentence of the report's notes: capitalised as the others are
         notes.append(draft[0].upper() + draft[1:])
     logger.info(
-        "loaded model %s: %d areas, pupils %d-%d", cfg.name, len(cfg.areas),
-        pupils[nc.YEAR].min(), pupils[nc.YEAR].max(),
+        "loaded model %s: %d areas, pupils %d-%d",
+        cfg.name,
+        len(cfg.areas),
+        pupils[nc.YEAR].min(),
+        pupils[nc.YEAR].max(),
     )
     return ModelInputs(
         config=cfg,

@@ -94,14 +94,20 @@ def authority_codes(census_path: str | Path) -> list[Authority]:
         If the file is missing or lacks those columns.
     """
     raw = read_csv_checked(census_path)
-    require_columns(raw, ["time_period", "old_la_code", "new_la_code", "la_name"], str(census_path),
-                    "the DfE census file of pupils by year group")
+    require_columns(
+        raw,
+        ["time_period", "old_la_code", "new_la_code", "la_name"],
+        str(census_path),
+        "the DfE census file of pupils by year group",
+    )
     raw = raw.dropna(subset=["old_la_code", "new_la_code"])
     raw = raw[raw["old_la_code"].str.strip().str.fullmatch(r"\d{3}")]
     raw = raw.sort_values(["old_la_code", "time_period", "_line"])
     latest = raw.groupby("old_la_code", sort=True).last()
-    return [Authority(int(code), str(row["new_la_code"]).strip(), _one_line(row["la_name"]))
-            for code, row in latest.iterrows()]
+    return [
+        Authority(int(code), str(row["new_la_code"]).strip(), _one_line(row["la_name"]))
+        for code, row in latest.iterrows()
+    ]
 
 
 def _resolve(la_code: str | int, authorities: list[Authority], census_path: Path) -> Authority:
@@ -110,6 +116,7 @@ def _resolve(la_code: str | int, authorities: list[Authority], census_path: Path
     for a in authorities:
         if key in (str(a.old_la_code), a.new_la_code.upper()):
             return a
+
     def shown(a: Authority) -> str:
         return f"{a.old_la_code} or {a.new_la_code} ({a.name})"
 
@@ -121,8 +128,10 @@ def _resolve(la_code: str | int, authorities: list[Authority], census_path: Path
     close = closest_codes(str(la_code).strip(), names, n=1)
     meant = [a for a in authorities if close and close[0] in (a.new_la_code, str(a.old_la_code))]
     near = f" (did you mean {shown(meant[0])}?)" if meant else ""
-    raise ConfigError(f"unknown LA code {str(la_code)!r}{near}: not an old (DfE 3-digit) or new "
-                      f"(ONS) LA code in {census_path.name}; expected one of {valid}.")
+    raise ConfigError(
+        f"unknown LA code {str(la_code)!r}{near}: not an old (DfE 3-digit) or new "
+        f"(ONS) LA code in {census_path.name}; expected one of {valid}."
+    )
 
 
 def _data_path(data_dir: Path, out_dir: Path, file: str) -> str:
@@ -161,15 +170,26 @@ def _namesakes(cap: pd.DataFrame, prim: list[str]) -> dict[str, str]:
     hits = {c: by_code[c] for c in prim if c in by_code}
     if not prim or len(hits) < 0.5 * len(prim):
         return {}
-    return {c: (f"The code is the DfE number (LAEstab) of {_one_line(r.school_name)} "
-                f"(secondary, planning area {r[nc.AREA]}): perhaps the area is that school's "
-                "catchment.") for c, r in hits.items()}
+    return {
+        c: (
+            f"The code is the DfE number (LAEstab) of {_one_line(r.school_name)} "
+            f"(secondary, planning area {r[nc.AREA]}): perhaps the area is that school's "
+            "catchment."
+        )
+        for c, r in hits.items()
+    }
 
 
 def _comment(text: str, indent: str = "# ") -> list[str]:
     """``text`` as comment lines of at most 95 characters (long lists of codes and names)."""
-    return textwrap.wrap(text, 95, initial_indent="# ", subsequent_indent=indent,
-                         break_long_words=False, break_on_hyphens=False)
+    return textwrap.wrap(
+        text,
+        95,
+        initial_indent="# ",
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def _is_middle(cap: pd.DataFrame) -> pd.Series:
@@ -181,8 +201,11 @@ def _is_middle(cap: pd.DataFrame) -> pd.Series:
     James Bateman Junior High School and Woodhouse Academy. A school named "Middle" counts
     too, for an authority that codes its middle schools as primary or secondary schools.
     """
-    coded = (cap["scap_phase"].astype(str).isin(_MIDDLE_PHASES) if "scap_phase" in cap
-             else pd.Series(False, index=cap.index))
+    coded = (
+        cap["scap_phase"].astype(str).isin(_MIDDLE_PHASES)
+        if "scap_phase" in cap
+        else pd.Series(False, index=cap.index)
+    )
     return coded | cap["school_name"].astype(str).str.contains(_MIDDLE)
 
 
@@ -190,15 +213,21 @@ def _grammar_areas(cap: pd.DataFrame, sec: list[str]) -> list[str]:
     """Secondary areas with a school named a grammar school (the SCAP file does not say which
     schools are selective): a Warwickshire trial's starting model said nothing of the
     grammar schools of its Stratford and Alcester areas."""
-    rows = cap[(cap[nc.PHASE] == "secondary") & cap[nc.AREA].isin(sec)
-               & cap["school_name"].astype(str).str.contains(r"\bGrammar\b", case=False)]
+    rows = cap[
+        (cap[nc.PHASE] == "secondary")
+        & cap[nc.AREA].isin(sec)
+        & cap["school_name"].astype(str).str.contains(r"\bGrammar\b", case=False)
+    ]
     return sorted(rows[nc.AREA].astype(str).unique())
 
 
 #: a 14-19 school by its name: a studio school or college, or a university technical college (the SCAP
 #: file codes them as secondary schools, places for Years 7-13)
-_FOURTEEN_NINETEEN = re.compile(r"\bStudio (?:School|College)\b|\bUTC\b|\bUniversity Technical College\b|"
-                                r"\b14\s*-\s*19\b", re.IGNORECASE)
+_FOURTEEN_NINETEEN = re.compile(
+    r"\bStudio (?:School|College)\b|\bUTC\b|\bUniversity Technical College\b|"
+    r"\b14\s*-\s*19\b",
+    re.IGNORECASE,
+)
 
 
 def _fourteen_nineteen(cap: pd.DataFrame, sec: list[str]) -> list[str]:
@@ -208,11 +237,16 @@ def _fourteen_nineteen(cap: pd.DataFrame, sec: list[str]) -> list[str]:
     count against Year 7-9 demand they cannot meet: a Walsall trial's starting model said
     nothing of its studio school and its UTC, whose 480 places (132 on roll) sat in an 11-16
     area's spare places."""
-    rows = cap[(cap[nc.PHASE] == "secondary") & cap[nc.AREA].isin(sec)
-               & cap["school_name"].astype(str).str.contains(_FOURTEEN_NINETEEN)]
+    rows = cap[
+        (cap[nc.PHASE] == "secondary")
+        & cap[nc.AREA].isin(sec)
+        & cap["school_name"].astype(str).str.contains(_FOURTEEN_NINETEEN)
+    ]
     rows = rows.sort_values([nc.AREA, "school_name"])
-    return [f"{_one_line(r.school_name)} ({r.area}: {r.capacity:,.0f} places, {r.roll:,.0f} on "
-            "roll)" for r in rows.itertuples()]
+    return [
+        f"{_one_line(r.school_name)} ({r.area}: {r.capacity:,.0f} places, {r.roll:,.0f} on roll)"
+        for r in rows.itertuples()
+    ]
 
 
 def _areas_hold(codes: list[str], one: str, many: str) -> str:
@@ -231,8 +265,9 @@ def _school_hint(schools: pd.DataFrame) -> str:
     return f"{', '.join(named)}{tail}"
 
 
-def _header(auth: Authority, name: str, multi: bool, middle: list[str],
-            choice: bool = True) -> list[str]:
+def _header(
+    auth: Authority, name: str, multi: bool, middle: list[str], choice: bool = True
+) -> list[str]:
     lines = [
         f"# {name}: a starting model definition written by `sufficiency new {auth.old_la_code}`",
         "# from the embedded public data (see the data README for sources and the Open Government",
@@ -246,11 +281,17 @@ def _header(auth: Authority, name: str, multi: bool, middle: list[str],
         "#   - area names: the SCAP file has codes only;",
     ]
     if choice:
-        lines.append("#   - Year 6 -> Year 7 transfer shares: no public data link primary and secondary areas;")
+        lines.append(
+            "#   - Year 6 -> Year 7 transfer shares: no public data link primary and secondary areas;"
+        )
     if multi:
-        lines.append("#   - the districts whose births feed each primary area (docs/model.md, \"Which districts?\");")
+        lines.append(
+            '#   - the districts whose births feed each primary area (docs/model.md, "Which districts?");'
+        )
     if middle:
-        lines += _comment(f"  - three-tier areas (middle schools in {', '.join(middle)});", "#     ")
+        lines += _comment(
+            f"  - three-tier areas (middle schools in {', '.join(middle)});", "#     "
+        )
     lines += [
         "#   - [plan] first_year, local plan options, the report's key decision, and the SEND and",
         "#     early years assumptions (commented examples below).",
@@ -313,8 +354,10 @@ def new_model_text(
     needed = [DATA_FILES[r] for r in ("pupils", "births", "lookup", "capacity")]
     for file in needed:
         if not (data_dir / file).exists():
-            raise ConfigError(f"{data_dir / file}: file not found; the data folder must be that of "
-                              f"the embedded data (with {', '.join(needed)}).")
+            raise ConfigError(
+                f"{data_dir / file}: file not found; the data folder must be that of "
+                f"the embedded data (with {', '.join(needed)})."
+            )
     census = data_dir / DATA_FILES["pupils"]
     auth = _resolve(la_code, authority_codes(census), census)
     name = _one_line(name) if name and name.strip() else _plain_name(auth.name)
@@ -322,23 +365,37 @@ def new_model_text(
     lookup = read_district_lookup(data_dir / DATA_FILES["lookup"]).data
     mine = lookup[lookup[nc.AREA] == auth.new_la_code].sort_values(nc.DISTRICT)
     if mine.empty:
-        raise ConfigError(f"{data_dir / DATA_FILES['lookup']}: no districts of {auth.name} "
-                          f"({auth.new_la_code}); its births cannot be read.")
-    districts = [(str(r[nc.DISTRICT]), _one_line(r.get("district_name", ""))) for _, r in mine.iterrows()]
+        raise ConfigError(
+            f"{data_dir / DATA_FILES['lookup']}: no districts of {auth.name} "
+            f"({auth.new_la_code}); its births cannot be read."
+        )
+    districts = [
+        (str(r[nc.DISTRICT]), _one_line(r.get("district_name", ""))) for _, r in mine.iterrows()
+    ]
 
     cap = read_scap_capacity(data_dir / DATA_FILES["capacity"], la_codes=[auth.old_la_code]).data
     prim = sorted(cap.loc[cap[nc.PHASE] == "primary", nc.AREA].unique())
     sec = sorted(cap.loc[cap[nc.PHASE] == "secondary", nc.AREA].unique())
     both = sorted(set(prim) & set(sec))
     if both:
-        raise ConfigError(f"{data_dir / DATA_FILES['capacity']}: planning area(s) {', '.join(both)} of "
-                          f"{auth.name} hold both primary and secondary places under one code; "
-                          "write the model by hand (docs/model.md).")
+        raise ConfigError(
+            f"{data_dir / DATA_FILES['capacity']}: planning area(s) {', '.join(both)} of "
+            f"{auth.name} hold both primary and secondary places under one code; "
+            "write the model by hand (docs/model.md)."
+        )
     middle = sorted(cap.loc[_is_middle(cap), nc.AREA].unique())
     multi = len(districts) > 1
-    logger.info("%s (%d, %s): %d primary and %d secondary planning areas, %d district(s), %d with "
-                "middle schools", name, auth.old_la_code, auth.new_la_code, len(prim), len(sec),
-                len(districts), len(middle))
+    logger.info(
+        "%s (%d, %s): %d primary and %d secondary planning areas, %d district(s), %d with "
+        "middle schools",
+        name,
+        auth.old_la_code,
+        auth.new_la_code,
+        len(prim),
+        len(sec),
+        len(districts),
+        len(middle),
+    )
 
     def path(role: str) -> str:
         return _toml_str(_data_path(data_dir, out_dir, DATA_FILES[role]))
@@ -356,7 +413,7 @@ def new_model_text(
         "# Authority pupils by year group, January census 2011/12-2022/23 (DfE, collated by the GLA).",
         f'pupils = {{ path = {path("pupils")}, reader = "census_ncy" }}',
         "# No public pupil history by planning area: derive it from the authority totals and the SCAP",
-        "# 2015 rolls (labelled \"derived\" everywhere). With a school-level census extract write:",
+        '# 2015 rolls (labelled "derived" everywhere). With a school-level census extract write:',
         '#   pupils_by_area = { path = "school_census.csv", reader = "school_census" }',
         'pupils_by_area = { reader = "derived" }',
         f'births = {{ path = {path("births")}, reader = "ons_births" }}',
@@ -378,8 +435,14 @@ def new_model_text(
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
-           districts: list[tuple[str, str]], middle: list[str]) -> list[str]:
+def _areas(
+    auth: Authority,
+    cap: pd.DataFrame,
+    prim: list[str],
+    sec: list[str],
+    districts: list[tuple[str, str]],
+    middle: list[str],
+) -> list[str]:
     """The ``[[areas]]`` entries, with the comments the analyst needs."""
     codes = [d for d, _ in districts]
     lines = [
@@ -401,10 +464,14 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
             '# districts most of its pupils live in (docs/model.md, "Which districts?").',
         ]
     if len(sec) == 1 and prim:
-        lines += ["#", *_comment(
-            f"Transfers: the authority has one secondary planning area, {sec[0]}, so every "
-            "primary area's Year 6 goes on to it (a share of 1.0); nothing to choose. Pupils "
-            "who leave for schools outside the authority are in the Year 7 ratio.")]
+        lines += [
+            "#",
+            *_comment(
+                f"Transfers: the authority has one secondary planning area, {sec[0]}, so every "
+                "primary area's Year 6 goes on to it (a share of 1.0); nothing to choose. Pupils "
+                "who leave for schools outside the authority are in the Year 7 ratio."
+            ),
+        ]
     elif sec and prim:
         lines += [
             "#",
@@ -420,30 +487,41 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
         ]
         grammar = _grammar_areas(cap, sec)
         if grammar:
-            lines += ["#", *_comment(
-                f"TODO selective schools: {_areas_hold(grammar, 'a grammar school', 'grammar schools')} "
-                "(by their names; a selective school not so named is not found). A grammar school "
-                "recruits Year 7 from across the authority: give each primary area's `transfer` "
-                "its share to the grammar school's area beside its share to its local secondary "
-                'area (docs/model.md, "Selective (grammar) schools").')]
+            lines += [
+                "#",
+                *_comment(
+                    f"TODO selective schools: {_areas_hold(grammar, 'a grammar school', 'grammar schools')} "
+                    "(by their names; a selective school not so named is not found). A grammar school "
+                    "recruits Year 7 from across the authority: give each primary area's `transfer` "
+                    "its share to the grammar school's area beside its share to its local secondary "
+                    'area (docs/model.md, "Selective (grammar) schools").'
+                ),
+            ]
     fourteen = _fourteen_nineteen(cap, sec)
     if fourteen:
-        lines += ["#", *_comment(
-            f"TODO studio schools and UTCs: {'; '.join(fourteen)} "
-            f"{'recruits' if len(fourteen) == 1 else 'recruit'} at Year 10 or 12 (by "
-            f"{'its name' if len(fourteen) == 1 else 'their names'}), but the SCAP file counts "
-            f"{'its' if len(fourteen) == 1 else 'their'} places as Year 7-13 places of a "
-            "secondary area, so that area's spare places for Years 7-9 may be overstated. Check "
-            "each is still open; to plan it apart, give it an area of its own in a tidy capacity "
-            "file (ncy_min = 10) with `year_groups = [10, 11, 12, 13]` and `intake_from` "
-            '(docs/model.md, "First-, middle- and high-school planning areas").')]
+        lines += [
+            "#",
+            *_comment(
+                f"TODO studio schools and UTCs: {'; '.join(fourteen)} "
+                f"{'recruits' if len(fourteen) == 1 else 'recruit'} at Year 10 or 12 (by "
+                f"{'its name' if len(fourteen) == 1 else 'their names'}), but the SCAP file counts "
+                f"{'its' if len(fourteen) == 1 else 'their'} places as Year 7-13 places of a "
+                "secondary area, so that area's spare places for Years 7-9 may be overstated. Check "
+                "each is still open; to plan it apart, give it an area of its own in a tidy capacity "
+                "file (ncy_min = 10) with `year_groups = [10, 11, 12, 13]` and `intake_from` "
+                '(docs/model.md, "First-, middle- and high-school planning areas").'
+            ),
+        ]
     if middle:
-        lines += ["#", *_comment(
-            f"TODO three-tier: areas {', '.join(middle)} hold middle schools (coded MP or MS in "
-            "the SCAP file: places in Years 5-8; or \"Middle\" in their names). "
-            'Every area is left two-tier here; set `tiers = "three_tier"` (and `tier_changes`, or '
-            f"`year_groups` for areas of first, middle or high schools only) as {_THREE_TIER_DOCS} "
-            "describe. For example:"),
+        lines += [
+            "#",
+            *_comment(
+                f"TODO three-tier: areas {', '.join(middle)} hold middle schools (coded MP or MS in "
+                'the SCAP file: places in Years 5-8; or "Middle" in their names). '
+                'Every area is left two-tier here; set `tiers = "three_tier"` (and `tier_changes`, or '
+                f"`year_groups` for areas of first, middle or high schools only) as {_THREE_TIER_DOCS} "
+                "describe. For example:"
+            ),
             '#   tiers = "three_tier"',
             '#   tier_changes = [{ year = 2027, tiers = "two_tier" }]  # a move to two tiers (example)',
         ]
@@ -459,8 +537,10 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
                 lines += _comment(namesakes[code], "#   ")
             if code in middle:
                 mids = sorted(schools.loc[_is_middle(schools), "school_name"].map(_one_line))
-                lines += _comment(f"TODO three-tier: middle schools here ({', '.join(mids[:3])}"
-                                  f"{' ...' if len(mids) > 3 else ''}); see {_THREE_TIER_DOCS}.")
+                lines += _comment(
+                    f"TODO three-tier: middle schools here ({', '.join(mids[:3])}"
+                    f"{' ...' if len(mids) > 3 else ''}); see {_THREE_TIER_DOCS}."
+                )
             lines += [
                 "[[areas]]",
                 f'code = "{code}"',
@@ -468,13 +548,19 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
                 f'phase = "{phase}"',
             ]
             if phase == "primary":
-                lines.append("districts = [" + ", ".join(f'"{d}"' for d in codes) + "]"
-                             + ("  # TODO districts" if len(codes) > 1 else ""))
+                lines.append(
+                    "districts = ["
+                    + ", ".join(f'"{d}"' for d in codes)
+                    + "]"
+                    + ("  # TODO districts" if len(codes) > 1 else "")
+                )
                 if shares and len(sec) == 1:
                     lines.append(f'transfer = {{ "{sec[0]}" = 1.0 }}  # the one secondary area')
                 elif shares:
-                    lines.append(f'transfer = "{EQUAL_SPLIT}"  # TODO transfers (equal split over '
-                                 "the secondary areas)")
+                    lines.append(
+                        f'transfer = "{EQUAL_SPLIT}"  # TODO transfers (equal split over '
+                        "the secondary areas)"
+                    )
             lines.append("")
     return lines
 
@@ -482,24 +568,28 @@ def _areas(auth: Authority, cap: pd.DataFrame, prim: list[str], sec: list[str],
 def _sections(path, prim: list[str], sec: list[str]) -> list[str]:
     """[plan], [send], [early_years] and [report], with commented examples of what is local."""
     pair, phase = (sec[:2], "secondary") if len(sec) > 1 else (prim[:2], "primary")
-    adjacency = [
-        "# Pupils who may be placed in a neighbouring area at a yearly transport cost, so that the plan",
-        "# weighs spare places next door against building (docs/model.md, \"[[plan.adjacency]]\"). The",
-        "# public data have no geography: without these the plan keeps every pupil in their own area",
-        "# and the report flags new schools that open beside spare places. For example:",
-        "#   [[plan.adjacency]]",
-        f'#   from = "{pair[0]}"',
-        f'#   to = "{pair[1]}"',
-        f'#   phase = "{phase}"',
-        "#   max_share = 0.1          # placeholder: the most of the from area's pupils who could go",
-        "#   cost_per_pupil = 1000.0  # placeholder: the Council's transport cost, GBP a pupil a year",
-    ] if len(pair) == 2 else []
+    adjacency = (
+        [
+            "# Pupils who may be placed in a neighbouring area at a yearly transport cost, so that the plan",
+            '# weighs spare places next door against building (docs/model.md, "[[plan.adjacency]]"). The',
+            "# public data have no geography: without these the plan keeps every pupil in their own area",
+            "# and the report flags new schools that open beside spare places. For example:",
+            "#   [[plan.adjacency]]",
+            f'#   from = "{pair[0]}"',
+            f'#   to = "{pair[1]}"',
+            f'#   phase = "{phase}"',
+            "#   max_share = 0.1          # placeholder: the most of the from area's pupils who could go",
+            "#   cost_per_pupil = 1000.0  # placeholder: the Council's transport cost, GBP a pupil a year",
+        ]
+        if len(pair) == 2
+        else []
+    )
     return [
         "# ---------------------------------------------------------------------------------------------",
         "# [plan]: every planning area gets the default catalogue (bulge classes, expansions, a new",
         "# school) priced with the DfE cost per place benchmarks of the authority's scorecard row:",
         "# regional figures, the same for every authority of its region, not the Council's own",
-        "# costs; give local costs as [[plan.options]] where known (docs/model.md, \"[plan]\").",
+        '# costs; give local costs as [[plan.options]] where known (docs/model.md, "[plan]").',
         "# Penalties and the discount rate take their defaults.",
         "[plan]",
         f"scorecards = {path('scorecards')}",
@@ -507,7 +597,7 @@ def _sections(path, prim: list[str], sec: list[str]) -> list[str]:
         "# starts the year after the 2022/23 census, long past).",
         "first_year = 2027",
         "",
-        "# Local options replace the default of their area and kind (docs/model.md, \"[[plan.options]]\").",
+        '# Local options replace the default of their area and kind (docs/model.md, "[[plan.options]]").',
         "# For example (Worcestershire's, not this authority's):",
         "#   [[plan.options]]",
         '#   name = "Worcester City new 600-place 11-16 school"',
@@ -520,7 +610,7 @@ def _sections(path, prim: list[str], sec: list[str]) -> list[str]:
         "#   earliest_year = 2028",
         '#   source = "Worcestershire County Council (2025)"',
         *adjacency,
-        "# Special school places, planned with --send (docs/model.md, \"[plan.special]\"), e.g.:",
+        '# Special school places, planned with --send (docs/model.md, "[plan.special]"), e.g.:',
         "#   [plan.special]",
         '#   options = [{ kind = "special_expansion", places = 8, cost_per_place = 67379.0, max_modules = 10, lead = 2 }]',
         "",
@@ -546,7 +636,7 @@ def _sections(path, prim: list[str], sec: list[str]) -> list[str]:
         "# from the DfE take-up file). The working parents' entitlements (30 hours for 3-4s from 2017,",
         "# for 2-year-olds and from 9 months from 2024-2025) need local take-up figures; without them",
         "# early years demand is understated. Giving any entitlement replaces the defaults, so list",
-        "# all of them (docs/model.md, \"[[early_years.entitlements]]\"; Worcestershire's model has",
+        '# all of them (docs/model.md, "[[early_years.entitlements]]"; Worcestershire\'s model has',
         "# the full set), e.g.:",
         "#   [[early_years.entitlements]]",
         '#   name = "extended_3_4"',

@@ -81,34 +81,58 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Age bands published in every SEN2 release (ages at 31 August) [years].
-BANDS = MappingProxyType({
-    "0-4": tuple(range(0, 5)), "5-10": tuple(range(5, 11)), "11-15": tuple(range(11, 16)),
-    "16-19": tuple(range(16, 20)), "20-25": tuple(range(20, 26)),
-})
+BANDS = MappingProxyType(
+    {
+        "0-4": tuple(range(0, 5)),
+        "5-10": tuple(range(5, 11)),
+        "11-15": tuple(range(11, 16)),
+        "16-19": tuple(range(16, 20)),
+        "20-25": tuple(range(20, 26)),
+    }
+)
 #: Age band -> special school phase.
-BAND_PHASE = MappingProxyType({
-    "0-4": "special_primary", "5-10": "special_primary", "11-15": "special_secondary",
-    "16-19": "special_post16", "20-25": "special_post16",
-})
+BAND_PHASE = MappingProxyType(
+    {
+        "0-4": "special_primary",
+        "5-10": "special_primary",
+        "11-15": "special_secondary",
+        "16-19": "special_post16",
+        "20-25": "special_post16",
+    }
+)
 SPECIAL_PHASES = ("special_primary", "special_secondary", "special_post16")
 #: Each special school phase in words, by the ages of its bands (summaries and the report).
-SEND_PHASE_LABELS = MappingProxyType({
-    "special_primary": "primary age (0-10)",
-    "special_secondary": "secondary age (11-15)",
-    "special_post16": "post-16 (16-25)",
-})
+SEND_PHASE_LABELS = MappingProxyType(
+    {
+        "special_primary": "primary age (0-10)",
+        "special_secondary": "secondary age (11-15)",
+        "special_post16": "post-16 (16-25)",
+    }
+)
 SCENARIOS = ("trend", "national", "stops")
-_DEFAULTS = MappingProxyType({"alpha": 0.8, "beta": 0.2, "phi": 0.85, "fit_from": 2016,
-                              "count_independent": True, "national_window": 3})
-_SEN2_FILES = MappingProxyType({
-    "age": "ehcp_2022_sen2_age_caseload.csv", "caseload": "ehcp_2025_caseload.csv",
-    "needs": "ehcp_2025_sen_needs_all_plans.csv",
-})
+_DEFAULTS = MappingProxyType(
+    {
+        "alpha": 0.8,
+        "beta": 0.2,
+        "phi": 0.85,
+        "fit_from": 2016,
+        "count_independent": True,
+        "national_window": 3,
+    }
+)
+_SEN2_FILES = MappingProxyType(
+    {
+        "age": "ehcp_2022_sen2_age_caseload.csv",
+        "caseload": "ehcp_2025_caseload.csv",
+        "needs": "ehcp_2025_sen_needs_all_plans.csv",
+    }
+)
 
 
 #: how the notes begin when the special school capacity is the engine's assumption (the
 #: report reads it to say which capital rests on an assumption)
 ASSUMED_CAPACITY_NOTE = "ASSUMPTION: no public capacity figure for special schools"
+
 
 def _band_of_age(age: pd.Series) -> np.ndarray:
     """Band of a SEN2 age label (single years, ``0-2``, ``20+``, or already a band)."""
@@ -149,7 +173,11 @@ def plans_by_band(age: pd.DataFrame, caseload: pd.DataFrame, area: str) -> pd.Da
     c = caseload[(caseload[nc.AREA] == area) & (caseload["placement"] == "all")]
     single = c[c["age"] != "all"]
     single = single.assign(band=_band_of_age(single["age"])).dropna(subset=["band"])
-    s = single.groupby([nc.YEAR, "band"], as_index=False)[nc.PLANS].sum().assign(**{nc.KIND: "actual"})
+    s = (
+        single.groupby([nc.YEAR, "band"], as_index=False)[nc.PLANS]
+        .sum()
+        .assign(**{nc.KIND: "actual"})
+    )
     s = s[~s[nc.YEAR].isin(a[nc.YEAR])]
     out = pd.concat([a, s], ignore_index=True)
     totals = c[c["age"] == "all"].set_index(nc.YEAR)[nc.PLANS]
@@ -161,8 +189,16 @@ def plans_by_band(age: pd.DataFrame, caseload: pd.DataFrame, area: str) -> pd.Da
         fill = []
         for y in gaps:
             sh = (shares.loc[y - 1] + shares.loc[y + 1]) / 2
-            fill.append(pd.DataFrame({nc.YEAR: y, "band": sh.index, nc.PLANS: sh.to_numpy()
-                                      * float(totals.loc[y]), nc.KIND: "derived"}))
+            fill.append(
+                pd.DataFrame(
+                    {
+                        nc.YEAR: y,
+                        "band": sh.index,
+                        nc.PLANS: sh.to_numpy() * float(totals.loc[y]),
+                        nc.KIND: "derived",
+                    }
+                )
+            )
         out = pd.concat([out] + fill, ignore_index=True)
     out.insert(0, nc.AREA, area)
     return out.sort_values([nc.YEAR, "band"]).reset_index(drop=True)
@@ -170,15 +206,22 @@ def plans_by_band(age: pd.DataFrame, caseload: pd.DataFrame, area: str) -> pd.Da
 
 def _total_series(age: pd.DataFrame, caseload: pd.DataFrame, area: str) -> pd.Series:
     """Total plans by year (2025 release preferred where both have the year)."""
-    c = caseload[(caseload[nc.AREA] == area) & (caseload["age"] == "all")
-                 & (caseload["placement"] == "all")].set_index(nc.YEAR)[nc.PLANS]
+    c = caseload[
+        (caseload[nc.AREA] == area) & (caseload["age"] == "all") & (caseload["placement"] == "all")
+    ].set_index(nc.YEAR)[nc.PLANS]
     a = age[(age[nc.AREA] == area) & (age["age"] == "all")].set_index(nc.YEAR)[nc.PLANS]
     return pd.concat([a[~a.index.isin(c.index)], c]).sort_index()
 
 
 def project_prevalence(
-    log_p: np.ndarray, steps: int, scenario: str, *, alpha: float = 0.8, beta: float = 0.2,
-    phi: float = 0.85, national_growth: float = 0.0,
+    log_p: np.ndarray,
+    steps: int,
+    scenario: str,
+    *,
+    alpha: float = 0.8,
+    beta: float = 0.2,
+    phi: float = 0.85,
+    national_growth: float = 0.0,
 ) -> np.ndarray:
     """Project a log-prevalence series ``steps`` years ahead under a scenario.
 
@@ -211,15 +254,18 @@ def project_prevalence(
     if scenario == "national":
         return y[-1] + national_growth * h
     if scenario != "trend":
-        raise ConfigError(f"unknown SEND scenario {scenario!r}; expected one of {', '.join(SCENARIOS)}")
+        raise ConfigError(
+            f"unknown SEND scenario {scenario!r}; expected one of {', '.join(SCENARIOS)}"
+        )
     # the level before the first year is y_0 - d and the trend d = y_1 - y_0, so that an
     # exactly linear series is reproduced when phi = 1
     d = y[1] - y[0]
     return holt_damped_forecast(y, steps, alpha, beta, phi, y[0] - d, d)
 
 
-def holt_damped_forecast(y: np.ndarray, steps: int, alpha: float, beta: float, phi: float,
-                         level0: float, trend0: float) -> np.ndarray:
+def holt_damped_forecast(
+    y: np.ndarray, steps: int, alpha: float, beta: float, phi: float, level0: float, trend0: float
+) -> np.ndarray:
     """Holt's damped additive trend with fixed parameters and a known initial state.
 
     The same numbers as statsmodels' ``Holt(y, damped_trend=True,
@@ -247,20 +293,38 @@ def _national_growth(total: pd.Series, origin: int, window: int) -> float:
     return float(g.mean())
 
 
-def _forecast_bands(prev: pd.DataFrame, origin: int, steps: int, scenario: str, params,
-                    national_growth: float) -> pd.DataFrame:
+def _forecast_bands(
+    prev: pd.DataFrame, origin: int, steps: int, scenario: str, params, national_growth: float
+) -> pd.DataFrame:
     """Prevalence forecasts per band from data up to ``origin``: ``band, year, step, log_p``."""
     rows = []
-    for band, g in prev[(prev[nc.YEAR] <= origin) & (prev[nc.YEAR] >= params["fit_from"])].groupby("band"):
+    for band, g in prev[(prev[nc.YEAR] <= origin) & (prev[nc.YEAR] >= params["fit_from"])].groupby(
+        "band"
+    ):
         g = g.sort_values(nc.YEAR)
         yrs = g[nc.YEAR].to_numpy()
         if len(yrs) == 0 or yrs[-1] != origin or (np.diff(yrs) != 1).any():
             continue
         lp = np.log(np.clip(g["prevalence"].to_numpy(dtype=float), 1e-9, None))
-        f = project_prevalence(lp, steps, scenario, alpha=params["alpha"], beta=params["beta"],
-                               phi=params["phi"], national_growth=national_growth)
-        rows.append(pd.DataFrame({"band": band, nc.YEAR: origin + np.arange(1, steps + 1),
-                                  "step": np.arange(1, steps + 1), "log_p": f}))
+        f = project_prevalence(
+            lp,
+            steps,
+            scenario,
+            alpha=params["alpha"],
+            beta=params["beta"],
+            phi=params["phi"],
+            national_growth=national_growth,
+        )
+        rows.append(
+            pd.DataFrame(
+                {
+                    "band": band,
+                    nc.YEAR: origin + np.arange(1, steps + 1),
+                    "step": np.arange(1, steps + 1),
+                    "log_p": f,
+                }
+            )
+        )
     if not rows:
         return pd.DataFrame(columns=["band", nc.YEAR, "step", "log_p"])
     return pd.concat(rows, ignore_index=True)
@@ -273,27 +337,48 @@ def _prevalence(bands: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
     return m.assign(prevalence=m[nc.PLANS] / m["population"])
 
 
-def _interval_sd(prev: pd.DataFrame, params, national: pd.Series, last: int,
-                 scenario: str = "trend", max_h: int = 3, level: str = "band") -> np.ndarray:
+def _interval_sd(
+    prev: pd.DataFrame,
+    params,
+    national: pd.Series,
+    last: int,
+    scenario: str = "trend",
+    max_h: int = 3,
+    level: str = "band",
+) -> np.ndarray:
     """RMS log error by horizon 1..max_h from rolling origins (same authority), of band plans
     (``level="band"``, pooled over bands) or of total plans (``level="total"``)."""
     errs = {h: [] for h in range(1, max_h + 1)}
     for origin in range(params["fit_from"] + 2, last):
         steps = min(max_h, last - origin)
-        f = _forecast_bands(prev, origin, steps, scenario, params,
-                            _national_growth(national, origin, params["national_window"]))
-        m = f.merge(prev[["band", nc.YEAR, "prevalence", "population", nc.PLANS]],
-                    on=["band", nc.YEAR])
+        f = _forecast_bands(
+            prev,
+            origin,
+            steps,
+            scenario,
+            params,
+            _national_growth(national, origin, params["national_window"]),
+        )
+        m = f.merge(
+            prev[["band", nc.YEAR, "prevalence", "population", nc.PLANS]], on=["band", nc.YEAR]
+        )
         if level == "total":
-            m = m.assign(_f=np.exp(m["log_p"]) * m["population"]).groupby("step", as_index=False)[
-                ["_f", nc.PLANS]].sum()
+            m = (
+                m.assign(_f=np.exp(m["log_p"]) * m["population"])
+                .groupby("step", as_index=False)[["_f", nc.PLANS]]
+                .sum()
+            )
             e = np.log(m["_f"] / m[nc.PLANS])
         else:
             e = m["log_p"] - np.log(m["prevalence"])
         for h, v in zip(m["step"], e):
             errs[int(h)].append(float(v))
-    sd = np.array([np.sqrt(np.mean(np.square(errs[h]))) if len(errs[h]) >= 3 else np.nan
-                   for h in range(1, max_h + 1)])
+    sd = np.array(
+        [
+            np.sqrt(np.mean(np.square(errs[h]))) if len(errs[h]) >= 3 else np.nan
+            for h in range(1, max_h + 1)
+        ]
+    )
     # too few errors at a horizon: scale the horizon-1 error as a random walk
     for i in range(1, max_h):
         if not np.isfinite(sd[i]):
@@ -304,7 +389,8 @@ def _interval_sd(prev: pd.DataFrame, params, national: pd.Series, last: int,
             f"one-year backtest errors from rolling origins {params['fit_from'] + 2} to "
             f"{last - 1} (plans to {nc.academic_year_label(last)}), and these give "
             f"{len(errs[1])}; expected an earlier fit_from (the default is "
-            f"{_DEFAULTS['fit_from']})")
+            f"{_DEFAULTS['fit_from']})"
+        )
     return sd
 
 
@@ -357,8 +443,19 @@ class SendResult:
         """Tidy table ``area, year, phase, need, scenario, places, places_lower, places_upper,
         capacity, shortfall, kind`` [places]; with ``by_need`` one row per primary need
         (places split by need shares; capacity and shortfall of the phase left blank)."""
-        cols = [nc.AREA, nc.YEAR, nc.PHASE, "need", "scenario", "places", "places_lower",
-                "places_upper", nc.CAPACITY, "shortfall", nc.KIND]
+        cols = [
+            nc.AREA,
+            nc.YEAR,
+            nc.PHASE,
+            "need",
+            "scenario",
+            "places",
+            "places_lower",
+            "places_upper",
+            nc.CAPACITY,
+            "shortfall",
+            nc.KIND,
+        ]
         d = self.data
         if not by_need:
             return d[cols].reset_index(drop=True)
@@ -371,7 +468,9 @@ class SendResult:
             p["shortfall"] = np.nan
             parts.append(p)
         out = pd.concat(parts, ignore_index=True)[cols]
-        return out.sort_values([nc.AREA, "scenario", nc.PHASE, nc.YEAR, "need"]).reset_index(drop=True)
+        return out.sort_values([nc.AREA, "scenario", nc.PHASE, nc.YEAR, "need"]).reset_index(
+            drop=True
+        )
 
     def by_placement(self) -> pd.DataFrame:
         """EHC plans by age band, type of placement (:data:`~sufficiency.io.sen2.PLACEMENTS`),
@@ -385,9 +484,20 @@ class SendResult:
             out[c] = m[c] * m["share"]
         share_year = int(self.config["share_year"])
         out.loc[(out[nc.KIND] != "forecast") & (out[nc.YEAR] != share_year), nc.KIND] = "derived"
-        cols = [nc.AREA, nc.YEAR, "band", "placement", "scenario", nc.PLANS, "plans_lower",
-                "plans_upper", nc.KIND]
-        return out[cols].sort_values(["scenario", "band", "placement", nc.YEAR]).reset_index(drop=True)
+        cols = [
+            nc.AREA,
+            nc.YEAR,
+            "band",
+            "placement",
+            "scenario",
+            nc.PLANS,
+            "plans_lower",
+            "plans_upper",
+            nc.KIND,
+        ]
+        return (
+            out[cols].sort_values(["scenario", "band", "placement", nc.YEAR]).reset_index(drop=True)
+        )
 
     def demand_frame(self, scenario: str | None = None, by_phase: bool = False) -> pd.DataFrame:
         """For the optimiser: ``area, phase, year, places, places_lower, places_upper,
@@ -400,8 +510,10 @@ class SendResult:
         """
         sc = scenario or self.config["scenario"]
         if sc not in set(self.data["scenario"]):
-            raise ConfigError(f"SEND scenario {sc!r} not in the result; expected one of "
-                              f"{', '.join(sorted(set(self.data['scenario'])))}")
+            raise ConfigError(
+                f"SEND scenario {sc!r} not in the result; expected one of "
+                f"{', '.join(sorted(set(self.data['scenario'])))}"
+            )
         d = self.data[(self.data["scenario"] == sc) & (self.data[nc.KIND] == "forecast")]
         cols = [nc.AREA, nc.PHASE, nc.YEAR, "places", "places_lower", "places_upper", nc.CAPACITY]
         if by_phase:
@@ -412,33 +524,49 @@ class SendResult:
 
     def summary(self) -> str:
         """Short table: places by phase now, in 5 years and at the horizon, per scenario."""
-        d = self.data[self.data[nc.AREA] == self.config["authority"]] if (
-            self.config["authority"] in set(self.data[nc.AREA])) else self.data
+        d = (
+            self.data[self.data[nc.AREA] == self.config["authority"]]
+            if (self.config["authority"] in set(self.data[nc.AREA]))
+            else self.data
+        )
         d = d.groupby([nc.YEAR, nc.PHASE, "scenario"], as_index=False)[
-            ["places", "places_lower", "places_upper", nc.CAPACITY, "shortfall"]].sum(min_count=1)
+            ["places", "places_lower", "places_upper", nc.CAPACITY, "shortfall"]
+        ].sum(min_count=1)
         base = int(self.config["base_year"])
         last = int(d[nc.YEAR].max())
         # each year once (a Dudley trial's --horizon 3 printed 2027/28 twice)
         show = sorted({base, min(base + 5, last), last})
-        lines = [f"Special school places, {authority_label(self.config)} (EHC plans; "
-                 f"{'state + independent' if self.config['count_independent'] else 'state-funded'}"
-                 f" special placements), 80% range:",
-                 f"{'ages':<24}{'scenario':<10}" + "".join(
-                     f"{nc.academic_year_label(y):>22}" for y in show) + f"{'capacity':>10}"]
+        lines = [
+            f"Special school places, {authority_label(self.config)} (EHC plans; "
+            f"{'state + independent' if self.config['count_independent'] else 'state-funded'}"
+            f" special placements), 80% range:",
+            f"{'ages':<24}{'scenario':<10}"
+            + "".join(f"{nc.academic_year_label(y):>22}" for y in show)
+            + f"{'capacity':>10}",
+        ]
         # youngest first and in words (the table printed the engine's special_post16 first)
         order = {p: i for i, p in enumerate(SEND_PHASE_LABELS)}
-        for (phase, sc), g in sorted(d.groupby([nc.PHASE, "scenario"]),
-                                     key=lambda k: (order.get(k[0][0], len(order)), k[0])):
+        for (phase, sc), g in sorted(
+            d.groupby([nc.PHASE, "scenario"]), key=lambda k: (order.get(k[0][0], len(order)), k[0])
+        ):
             g = g.set_index(nc.YEAR)
-            cells = "".join(value_and_range(g.at[y, "places"], g.at[y, "places_lower"],
-                                            g.at[y, "places_upper"]).rjust(22) for y in show)
-            lines.append(f"{SEND_PHASE_LABELS.get(phase, phase):<24}{sc:<10}{cells}"
-                         f"{g.at[last, nc.CAPACITY]:>10,.0f}")
+            cells = "".join(
+                value_and_range(
+                    g.at[y, "places"], g.at[y, "places_lower"], g.at[y, "places_upper"]
+                ).rjust(22)
+                for y in show
+            )
+            lines.append(
+                f"{SEND_PHASE_LABELS.get(phase, phase):<24}{sc:<10}{cells}"
+                f"{g.at[last, nc.CAPACITY]:>10,.0f}"
+            )
         cen = d[(d["scenario"] == self.config["scenario"]) & (d[nc.YEAR] == last)]
-        lines.append(f"Shortfall {nc.academic_year_label(last)} ({self.config['scenario']}): "
-                     f"{cen['shortfall'].sum():,.0f} places (counted by age group, no margin, "
-                     "in the forecast's last year; the plan and the report also give the "
-                     "shortfall with the margin in the plan's last year).")
+        lines.append(
+            f"Shortfall {nc.academic_year_label(last)} ({self.config['scenario']}): "
+            f"{cen['shortfall'].sum():,.0f} places (counted by age group, no margin, "
+            "in the forecast's last year; the plan and the report also give the "
+            "shortfall with the margin in the plan's last year)."
+        )
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -458,8 +586,11 @@ def _params(sec: Mapping[str, Any], path, **overrides) -> dict:
         for k in ("alpha", "beta", "phi"):
             s.check(k, lambda v: is_number(v) and 0 <= float(v) <= 1, "a number in [0, 1]")
         s.check("fit_from", is_whole, "a year")
-        s.check("national_window", lambda v: is_whole(v) and 1 <= v <= 10,
-                "a whole number of years, 1..10")
+        s.check(
+            "national_window",
+            lambda v: is_whole(v) and 1 <= v <= 10,
+            "a whole number of years, 1..10",
+        )
         s.check("count_independent", lambda v: isinstance(v, bool), "true or false")
     p.update(given)
     for k in ("alpha", "beta", "phi"):
@@ -482,14 +613,18 @@ def special_capacity(value: Any, where: str, complete: bool = True) -> dict[str,
         Not a table, an unknown or missing phase, or a value that is not a number >= 0.
     """
     if not isinstance(value, Mapping):
-        raise ConfigError(f"{where} capacity = {value!r}: expected a table "
-                          "{ special_primary = places, special_secondary = places, "
-                          "special_post16 = places }")
+        raise ConfigError(
+            f"{where} capacity = {value!r}: expected a table "
+            "{ special_primary = places, special_secondary = places, "
+            "special_post16 = places }"
+        )
     unknown = sorted(set(map(str, value)) - set(SPECIAL_PHASES))
     if unknown:
-        raise ConfigError(f"{where} capacity: unknown phase {unknown[0]!r}"
-                          f"{did_you_mean(unknown[0], SPECIAL_PHASES)}; "
-                          f"expected {', '.join(SPECIAL_PHASES)}")
+        raise ConfigError(
+            f"{where} capacity: unknown phase {unknown[0]!r}"
+            f"{did_you_mean(unknown[0], SPECIAL_PHASES)}; "
+            f"expected {', '.join(SPECIAL_PHASES)}"
+        )
     missing = [ph for ph in SPECIAL_PHASES if ph not in value]
     if not complete:
         value = {**dict.fromkeys(missing, 0.0), **value}
@@ -498,7 +633,8 @@ def special_capacity(value: Any, where: str, complete: bool = True) -> dict[str,
             f"{where} capacity gives {', '.join(map(str, value)) or 'no phase'} but not "
             f"{', '.join(missing)}: expected places for every phase ({', '.join(SPECIAL_PHASES)}); "
             "a phase left out is unknown, not 0 places (leave capacity out to use today's "
-            "state-funded placements for all three)")
+            "state-funded placements for all three)"
+        )
     out = {}
     for ph in SPECIAL_PHASES:
         v = value[ph]
@@ -577,10 +713,12 @@ def forecast_send(
     sec = cfg.section("send")
     unknown = sorted(set(params) - set(_DEFAULTS) - {"count_independent"})
     if unknown:
-        raise ConfigError(f"forecast_send({unknown[0]}=...): unknown parameter {unknown[0]!r}"
-                          f"{did_you_mean(unknown[0], _DEFAULTS)}; expected one of "
-                          f"{', '.join(k for k in _DEFAULTS if k != 'count_independent')} "
-                          "or the named arguments")
+        raise ConfigError(
+            f"forecast_send({unknown[0]}=...): unknown parameter {unknown[0]!r}"
+            f"{did_you_mean(unknown[0], _DEFAULTS)}; expected one of "
+            f"{', '.join(k for k in _DEFAULTS if k != 'count_independent')} "
+            "or the named arguments"
+        )
     p = _params(sec, cfg.shown_path, count_independent=count_independent, **params)
     if horizon is not None:
         from .forecast import _PARAM_CHECKS  # the one rule for a horizon
@@ -590,7 +728,9 @@ def forecast_send(
             raise ConfigError(f"forecast_send(horizon={horizon!r}): expected {expected}")
     scen, central = check_scenarios(
         scenarios if scenarios is not None else sec.get("scenarios", SCENARIOS),
-        scenario or sec.get("scenario", "trend"), cfg.shown_path)
+        scenario or sec.get("scenario", "trend"),
+        cfg.shown_path,
+    )
     hz = int(horizon if horizon is not None else cfg.assumptions.horizon)
     sen2, prov = _load_sen2(cfg, sec)
     area = cfg.authority
@@ -617,8 +757,8 @@ def forecast_send(
 
     popb = population.assign(band=_band_of_age(population["age"])).dropna(subset=["band"])
     popb = popb.groupby([nc.YEAR, "band"], as_index=False).agg(
-        population=("population", "sum"),
-        projected=(nc.KIND, lambda k: (k == "projected").any()))
+        population=("population", "sum"), projected=(nc.KIND, lambda k: (k == "projected").any())
+    )
     hist = prev.assign(plans_lower=prev[nc.PLANS], plans_upper=prev[nc.PLANS])
     plan_rows = []
     for sc in scen:
@@ -627,35 +767,66 @@ def forecast_send(
         s = _sd_at(sd, f["step"].to_numpy())
         prevalence = np.exp(f["log_p"].to_numpy())
         plans = prevalence * f["population"].to_numpy()
-        plan_rows.append(pd.DataFrame({
-            "band": f["band"], nc.YEAR: f[nc.YEAR], "scenario": sc, nc.PLANS: plans,
-            "plans_lower": plans * np.exp(-Z80 * s), "plans_upper": plans * np.exp(Z80 * s),
-            "population": f["population"], "prevalence": prevalence, nc.KIND: "forecast",
-        }))
-        plan_rows.append(hist.assign(scenario=sc)[["band", nc.YEAR, "scenario", nc.PLANS,
-                                                   "plans_lower", "plans_upper", "population",
-                                                   "prevalence", nc.KIND]])
+        plan_rows.append(
+            pd.DataFrame(
+                {
+                    "band": f["band"],
+                    nc.YEAR: f[nc.YEAR],
+                    "scenario": sc,
+                    nc.PLANS: plans,
+                    "plans_lower": plans * np.exp(-Z80 * s),
+                    "plans_upper": plans * np.exp(Z80 * s),
+                    "population": f["population"],
+                    "prevalence": prevalence,
+                    nc.KIND: "forecast",
+                }
+            )
+        )
+        plan_rows.append(
+            hist.assign(scenario=sc)[
+                [
+                    "band",
+                    nc.YEAR,
+                    "scenario",
+                    nc.PLANS,
+                    "plans_lower",
+                    "plans_upper",
+                    "population",
+                    "prevalence",
+                    nc.KIND,
+                ]
+            ]
+        )
     plans_all = pd.concat(plan_rows, ignore_index=True)
 
     # share of each band placed in special schools, latest year with ages x placement
     c = sen2["caseload"]
     c = c[(c[nc.AREA] == area) & (c["age"] != "all")]
     share_year = int(c[nc.YEAR].max())
-    c = c[c[nc.YEAR] == share_year].assign(band=lambda x: _band_of_age(x["age"])).dropna(subset=["band"])
+    c = (
+        c[c[nc.YEAR] == share_year]
+        .assign(band=lambda x: _band_of_age(x["age"]))
+        .dropna(subset=["band"])
+    )
     by = c.pivot_table(index="band", columns="placement", values=nc.PLANS, aggfunc="sum")
     placements = by.drop(columns="all").div(by["all"], axis=0).fillna(0.0)
     placement_shares = placements.stack().rename("share").reset_index()
     state_share = (by["special_state"] / by["all"]).fillna(0.0)
     ind_share = (by["special_independent"] / by["all"]).fillna(0.0)
     share = state_share + (ind_share if p["count_independent"] else 0.0)
-    pa = plans_all.assign(share=plans_all["band"].map(share).fillna(0.0).to_numpy(),
-                          **{nc.PHASE: plans_all["band"].map(dict(BAND_PHASE))})
+    pa = plans_all.assign(
+        share=plans_all["band"].map(share).fillna(0.0).to_numpy(),
+        **{nc.PHASE: plans_all["band"].map(dict(BAND_PHASE))},
+    )
     for c_ in ("plans", "plans_lower", "plans_upper"):
         pa[c_.replace("plans", "places")] = pa[c_] * pa["share"]
     d = pa.groupby([nc.YEAR, nc.PHASE, "scenario"], as_index=False).agg(
-        plans=(nc.PLANS, "sum"), places=("places", "sum"), places_lower=("places_lower", "sum"),
+        plans=(nc.PLANS, "sum"),
+        places=("places", "sum"),
+        places_lower=("places_lower", "sum"),
         places_upper=("places_upper", "sum"),
-        kind=(nc.KIND, lambda k: "forecast" if (k == "forecast").any() else "actual"))
+        kind=(nc.KIND, lambda k: "forecast" if (k == "forecast").any() else "actual"),
+    )
     # past places are plans x this year's special school shares: published only in share_year
     past = (d[nc.KIND] == "actual") & (d[nc.YEAR] != share_year)
     d.loc[past, nc.KIND] = "derived"
@@ -668,71 +839,114 @@ def forecast_send(
         cap_source = "model definition [send] capacity"
     else:
         latest = bands[bands[nc.YEAR] == share_year].set_index("band")[nc.PLANS]
-        today = (latest * state_share.reindex(latest.index).fillna(0.0)).groupby(
-            latest.index.map(dict(BAND_PHASE))).sum()
+        today = (
+            (latest * state_share.reindex(latest.index).fillna(0.0))
+            .groupby(latest.index.map(dict(BAND_PHASE)))
+            .sum()
+        )
         cap = {ph: float(today.get(ph, 0.0)) for ph in SPECIAL_PHASES}
         cap_source = f"state-funded special placements {nc.academic_year_label(share_year)}"
         notes.append(
             f"{ASSUMED_CAPACITY_NOTE}; capacity is today's "
             f"placements in state-funded special schools ({nc.academic_year_label(share_year)}, "
-            f"DfE SEN2: {sum(cap.values()):,.0f} places; places are full).")
+            f"DfE SEN2: {sum(cap.values()):,.0f} places; places are full)."
+        )
     if p["count_independent"]:
-        notes.append("Demand counts placements in independent and non-maintained special "
-                     "schools as well as state-funded ones (places the authority could provide).")
-    notes.append(f"Special school shares by age band from DfE SEN2 {nc.academic_year_label(share_year)}"
-                 "; held constant.")
+        notes.append(
+            "Demand counts placements in independent and non-maintained special "
+            "schools as well as state-funded ones (places the authority could provide)."
+        )
+    notes.append(
+        f"Special school shares by age band from DfE SEN2 {nc.academic_year_label(share_year)}"
+        "; held constant."
+    )
     who = authority_label({"authority": area, "authority_name": cfg.authority_name})
     # the typical error in words, with the figure behind it (a Herefordshire trial's report
     # read "RMS log error by horizon: h1 0.153"), and whose error it is (a Telford and Wrekin
     # trial read "21% 1 year ahead" beside its total's 1-year backtest errors of 0.6% and 1.8%)
-    notes.append(f"Intervals: 80%, from the errors of the trend model when it forecast "
-                 f"{who}'s past years from each earlier year (a rolling-origin backtest): a "
-                 "typical error of "
-                 + joined([f"{np.expm1(v):.0%} {i + 1} year{'s' if i else ''} ahead"
-                           for i, v in enumerate(sd)])
-                 + " (root mean square of the log errors: "
-                 + ", ".join(f"{v:.3f}" for v in sd) + "). These are errors of one age "
-                 "group's plans, pooled over the age groups, not of the total: a total's range "
-                 "adds its age groups' ranges, so it is wider than the total's own past errors.")
-    notes.append(f"Scenario 'national': prevalence grows {np.expm1(g_nat):+.1%} a year (England's "
-                 f"mean growth of plans over the last {p['national_window']} years).")
+    notes.append(
+        f"Intervals: 80%, from the errors of the trend model when it forecast "
+        f"{who}'s past years from each earlier year (a rolling-origin backtest): a "
+        "typical error of "
+        + joined(
+            [f"{np.expm1(v):.0%} {i + 1} year{'s' if i else ''} ahead" for i, v in enumerate(sd)]
+        )
+        + " (root mean square of the log errors: "
+        + ", ".join(f"{v:.3f}" for v in sd)
+        + "). These are errors of one age "
+        "group's plans, pooled over the age groups, not of the total: a total's range "
+        "adds its age groups' ranges, so it is wider than the total's own past errors."
+    )
+    notes.append(
+        f"Scenario 'national': prevalence grows {np.expm1(g_nat):+.1%} a year (England's "
+        f"mean growth of plans over the last {p['national_window']} years)."
+    )
     # capacity is today's: it says nothing about years before share_year
-    d[nc.CAPACITY] = np.where(d[nc.YEAR] >= share_year, d[nc.PHASE].map(cap).to_numpy(dtype=float),
-                              np.nan)
+    d[nc.CAPACITY] = np.where(
+        d[nc.YEAR] >= share_year, d[nc.PHASE].map(cap).to_numpy(dtype=float), np.nan
+    )
     d["shortfall"] = np.clip(d["places"] - d[nc.CAPACITY], 0, None)
     d[nc.AREA] = area
     d["need"] = "all"
     shares = area_shares if area_shares is not None else sec.get("area_shares")
     if shares:
         d = _split_areas(d, shares, cfg)
-        notes.append("Planning-area figures split the authority's by [send] area_shares "
-                     "(capacity likewise).")
+        notes.append(
+            "Planning-area figures split the authority's by [send] area_shares (capacity likewise)."
+        )
 
     # primary need shares among special school plans
     n = sen2["needs"]
-    n = n[(n[nc.AREA] == area) & (n["age"] == "all")
-          & n["placement"].isin(["special_state"] + (["special_independent"]
-                                                      if p["count_independent"] else []))]
+    n = n[
+        (n[nc.AREA] == area)
+        & (n["age"] == "all")
+        & n["placement"].isin(
+            ["special_state"] + (["special_independent"] if p["count_independent"] else [])
+        )
+    ]
     n = n[n["need"] != "all"].groupby("need")[nc.PLANS].sum()
-    needs = pd.DataFrame({"need": n.index, "share": (n / n.sum()).to_numpy()}) if n.sum() > 0 \
+    needs = (
+        pd.DataFrame({"need": n.index, "share": (n / n.sum()).to_numpy()})
+        if n.sum() > 0
         else pd.DataFrame({"need": [], "share": []})
+    )
 
     for c_ in caught:
         warnings.warn(c_, DataQualityWarning, stacklevel=2)
-    config = MappingProxyType({
-        **p, "scenarios": scen, "scenario": central, "horizon": hz, "base_year": last,
-        "authority": area, "authority_name": cfg.authority_name or area,
-        "capacity": MappingProxyType(cap), "capacity_source": cap_source,
-        "share_year": share_year, "national_growth": g_nat, "interval_sd": tuple(sd.tolist()),
-    })
+    config = MappingProxyType(
+        {
+            **p,
+            "scenarios": scen,
+            "scenario": central,
+            "horizon": hz,
+            "base_year": last,
+            "authority": area,
+            "authority_name": cfg.authority_name or area,
+            "capacity": MappingProxyType(cap),
+            "capacity_source": cap_source,
+            "share_year": share_year,
+            "national_growth": g_nat,
+            "interval_sd": tuple(sd.tolist()),
+        }
+    )
     # the central scenario first, so that readers taking the first scenario get the central one
     order = {sc: i for i, sc in enumerate((central,) + tuple(x for x in scen if x != central))}
-    d = d.assign(_o=d["scenario"].map(order)).sort_values(
-        ["_o", nc.AREA, nc.PHASE, nc.YEAR]).drop(columns="_o").reset_index(drop=True)
-    return SendResult(data=d, plans=plans_all.sort_values(["scenario", "band", nc.YEAR])
-                      .reset_index(drop=True), needs=needs, config=config,
-                      provenance=tuple(prov), notes=tuple(notes), warnings=tuple(caught),
-                      placement_shares=placement_shares)
+    d = (
+        d.assign(_o=d["scenario"].map(order))
+        .sort_values(["_o", nc.AREA, nc.PHASE, nc.YEAR])
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
+    return SendResult(
+        data=d,
+        plans=plans_all.sort_values(["scenario", "band", nc.YEAR]).reset_index(drop=True),
+        needs=needs,
+        config=config,
+        provenance=tuple(prov),
+        notes=tuple(notes),
+        warnings=tuple(caught),
+        placement_shares=placement_shares,
+    )
 
 
 def check_scenarios(scenarios: Any, central: Any, path) -> tuple[tuple[str, ...], str]:
@@ -740,11 +954,15 @@ def check_scenarios(scenarios: Any, central: Any, path) -> tuple[tuple[str, ...]
     central among them; a one-line ConfigError otherwise."""
     scen = tuple(scenarios) if isinstance(scenarios, (list, tuple)) else None
     if not scen or any(s not in SCENARIOS for s in scen):
-        raise ConfigError(f"{path}: [send] scenarios = {scenarios!r}: expected a list of some of "
-                          f"{', '.join(SCENARIOS)}")
+        raise ConfigError(
+            f"{path}: [send] scenarios = {scenarios!r}: expected a list of some of "
+            f"{', '.join(SCENARIOS)}"
+        )
     if central not in scen:
-        raise ConfigError(f"{path}: [send] scenario = {central!r}: expected one of the scenarios "
-                          f"({', '.join(scen)})")
+        raise ConfigError(
+            f"{path}: [send] scenario = {central!r}: expected one of the scenarios "
+            f"({', '.join(scen)})"
+        )
     return scen, central
 
 
@@ -753,13 +971,16 @@ def check_area_shares(shares: Any, cfg) -> None:
     model's planning areas with shares >= 0 summing to 1; a one-line ConfigError otherwise."""
     where = f"{cfg.shown_path}: [send] area_shares"
     if not isinstance(shares, Mapping):
-        raise ConfigError(f"{where} = {shares!r}: expected a table {{ planning area = share }} "
-                          "with shares summing to 1")
+        raise ConfigError(
+            f"{where} = {shares!r}: expected a table {{ planning area = share }} "
+            "with shares summing to 1"
+        )
     codes = {a.code: a.name for a in cfg.areas}
     for k, v in shares.items():
         if str(k) not in codes:
-            raise ConfigError(f"{where}: unknown planning area {k!r}; expected "
-                              + expected_area(k, codes))
+            raise ConfigError(
+                f"{where}: unknown planning area {k!r}; expected " + expected_area(k, codes)
+            )
         if not is_number(v) or v < 0:
             from ._values import percent_hint
 
@@ -785,8 +1006,13 @@ def _split_areas(d: pd.DataFrame, shares: Mapping[str, float], cfg) -> pd.DataFr
 # ---------------------------------------------------------------------------------------------
 # Backtest on the published series
 # ---------------------------------------------------------------------------------------------
-def backtest_send(data_dir: str | Path, *, authorities: Sequence[str] | None = None,
-                  interval_level: str = "band", **params) -> pd.DataFrame:
+def backtest_send(
+    data_dir: str | Path,
+    *,
+    authorities: Sequence[str] | None = None,
+    interval_level: str = "band",
+    **params,
+) -> pd.DataFrame:
     """Backtest the prevalence scenarios on the West Midlands authorities, as the issue asks.
 
     Two origins: fit on data to January 2019 (2018/19) and forecast 2019/20-2021/22 (the 2022
@@ -832,23 +1058,29 @@ def backtest_send(data_dir: str | Path, *, authorities: Sequence[str] | None = N
     raw = pd.read_csv(d / _SEN2_FILES["age"], usecols=["new_la_code", "la_name"], dtype=str)
     names = dict(zip(raw["new_la_code"], raw["la_name"]))
     national = _total_series(age, case, ENGLAND)
-    las = list(authorities) if authorities is not None else sorted(
-        set(age[nc.AREA]) - {ENGLAND})
+    las = list(authorities) if authorities is not None else sorted(set(age[nc.AREA]) - {ENGLAND})
     rows = []
     for la in las:
         lk = lookup[lookup[nc.AREA] == la]
         ab = aggregate_births(births, lk)
         m = mye[mye[nc.AREA].isin(lk[nc.DISTRICT])].groupby("age")["population"].sum()
-        pop = cohort_population(census[census[nc.AREA] == la], ab, m, area=la,
-                                years=range(2009, 2026))
+        pop = cohort_population(
+            census[census[nc.AREA] == la], ab, m, area=la, years=range(2009, 2026)
+        )
         total = _total_series(age, case, la)
-        for release, origin, bands_src in (("2022", 2018, age[age[nc.YEAR] <= 2018]),
-                                           ("2025", 2021, age)):
+        for release, origin, bands_src in (
+            ("2022", 2018, age[age[nc.YEAR] <= 2018]),
+            ("2025", 2021, age),
+        ):
             bands = plans_by_band(bands_src, case[case[nc.YEAR] <= origin], la)
             prev = _prevalence(bands[bands[nc.YEAR] <= origin], pop)
             g = _national_growth(national, origin, p["national_window"])
-            popb = pop.assign(band=_band_of_age(pop["age"])).dropna(subset=["band"]).groupby(
-                [nc.YEAR, "band"])["population"].sum()
+            popb = (
+                pop.assign(band=_band_of_age(pop["age"]))
+                .dropna(subset=["band"])
+                .groupby([nc.YEAR, "band"])["population"]
+                .sum()
+            )
             try:  # the interval uses only errors of origins before this one (no peeking)
                 sd = _interval_sd(prev, p, national, origin, level=interval_level)
             except ConfigError:
@@ -856,8 +1088,10 @@ def backtest_send(data_dir: str | Path, *, authorities: Sequence[str] | None = N
             fc = {}
             for sc in SCENARIOS:
                 f = _forecast_bands(prev, origin, 3, sc, p, g)
-                f["plans"] = np.exp(f["log_p"]) * popb.reindex(
-                    pd.MultiIndex.from_arrays([f[nc.YEAR], f["band"]])).to_numpy()
+                f["plans"] = (
+                    np.exp(f["log_p"])
+                    * popb.reindex(pd.MultiIndex.from_arrays([f[nc.YEAR], f["band"]])).to_numpy()
+                )
                 fc[sc] = f.groupby(nc.YEAR)["plans"].sum()
                 if sc == "trend":
                     s = _sd_at(sd, f["step"].to_numpy()) if sd is not None else np.nan
@@ -867,18 +1101,32 @@ def backtest_send(data_dir: str | Path, *, authorities: Sequence[str] | None = N
                     if interval_level == "total" and sd is not None:
                         tot = f.groupby(nc.YEAR).agg(plans=("plans", "sum"), step=("step", "first"))
                         st = _sd_at(sd, tot["step"].to_numpy())
-                        rng = pd.DataFrame({"lo": tot["plans"] * np.exp(-Z80 * st),
-                                            "hi": tot["plans"] * np.exp(Z80 * st)}, index=tot.index)
+                        rng = pd.DataFrame(
+                            {
+                                "lo": tot["plans"] * np.exp(-Z80 * st),
+                                "hi": tot["plans"] * np.exp(Z80 * st),
+                            },
+                            index=tot.index,
+                        )
             for h in (1, 2, 3):
                 y = origin + h
                 if y not in total.index or origin not in total.index:
                     continue
-                rows.append({nc.AREA: la, "la_name": names.get(la, la), "release": release,
-                             "origin": origin, nc.YEAR: y, "horizon": h,
-                             "actual": float(total[y]), "naive": float(total[origin]),
-                             **{sc: float(fc[sc].get(y, np.nan)) for sc in SCENARIOS},
-                             "trend_lower": float(rng["lo"].get(y, np.nan)),
-                             "trend_upper": float(rng["hi"].get(y, np.nan))})
+                rows.append(
+                    {
+                        nc.AREA: la,
+                        "la_name": names.get(la, la),
+                        "release": release,
+                        "origin": origin,
+                        nc.YEAR: y,
+                        "horizon": h,
+                        "actual": float(total[y]),
+                        "naive": float(total[origin]),
+                        **{sc: float(fc[sc].get(y, np.nan)) for sc in SCENARIOS},
+                        "trend_lower": float(rng["lo"].get(y, np.nan)),
+                        "trend_upper": float(rng["hi"].get(y, np.nan)),
+                    }
+                )
     out = pd.DataFrame(rows)
     inside = (out["actual"] >= out["trend_lower"]) & (out["actual"] <= out["trend_upper"])
     out["covered_80"] = inside.where(out["trend_lower"].notna())
@@ -891,15 +1139,19 @@ def backtest_table(bt: pd.DataFrame) -> pd.DataFrame:
     """Median absolute error [%] by release and horizon, per method, the trend's wins over the
     naive baseline and the share of actuals inside the trend's 80% range [%]."""
     g = bt.groupby(["release", "horizon"])
-    out = pd.DataFrame({
-        f"{m}_mdape": g[f"err_{m}"].apply(lambda e: float(np.median(np.abs(e))) * 100)
-        for m in ("naive", *SCENARIOS)
-    })
+    out = pd.DataFrame(
+        {
+            f"{m}_mdape": g[f"err_{m}"].apply(lambda e: float(np.median(np.abs(e))) * 100)
+            for m in ("naive", *SCENARIOS)
+        }
+    )
     out["trend_beats_naive"] = g.apply(
-        lambda x: int((x["err_trend"].abs() < x["err_naive"].abs()).sum()), include_groups=False)
+        lambda x: int((x["err_trend"].abs() < x["err_naive"].abs()).sum()), include_groups=False
+    )
     if "covered_80" in bt.columns:
         out["coverage_80"] = g["covered_80"].apply(
-            lambda c: float(c.dropna().astype(float).mean()) * 100 if c.notna().any() else np.nan)
+            lambda c: float(c.dropna().astype(float).mean()) * 100 if c.notna().any() else np.nan
+        )
     out["authorities"] = g.size()
     return out.reset_index()
 
@@ -955,13 +1207,23 @@ def totals_by_year(frame: pd.DataFrame | None, scenario: str | None = None):
         return None
     central = central_scenario(frame, scenario)
     c = frame[frame["scenario"] == central] if central else frame
-    kinds = c.groupby(nc.YEAR)[nc.KIND].agg(lambda k: "forecast" if (k == "forecast").all()
-                                            else "actual" if (k == "actual").any() else "derived")
+    kinds = c.groupby(nc.YEAR)[nc.KIND].agg(
+        lambda k: (
+            "forecast"
+            if (k == "forecast").all()
+            else "actual"
+            if (k == "actual").any()
+            else "derived"
+        )
+    )
     obs = kinds.index[kinds != "forecast"]
     if len(obs) == 0:
         return None
-    tot = c.groupby(nc.YEAR).agg(places=("places", "sum"), lower=("places_lower", "sum"),
-                                 upper=("places_upper", "sum"),
-                                 capacity=(nc.CAPACITY, lambda v: v.sum(min_count=1)),
-                                 shortfall=("shortfall", lambda v: v.sum(min_count=1)))
+    tot = c.groupby(nc.YEAR).agg(
+        places=("places", "sum"),
+        lower=("places_lower", "sum"),
+        upper=("places_upper", "sum"),
+        capacity=(nc.CAPACITY, lambda v: v.sum(min_count=1)),
+        shortfall=("shortfall", lambda v: v.sum(min_count=1)),
+    )
     return central, c, kinds, int(obs.max()), int(c[nc.YEAR].max()), tot

@@ -21,7 +21,7 @@ def _by_ncy(frame: pd.DataFrame, year: int) -> str:
 
 
 def _years(lo: int, hi: int) -> str:
-    """", years 2011-2022"; ", year 2014" for one year (not "2014-2014")."""
+    """ ", years 2011-2022"; ", year 2014" for one year (not "2014-2014")."""
     return f", year {lo}" if lo == hi else f", years {lo}-{hi}"
 
 
@@ -41,16 +41,26 @@ def summarise_table(name: str, frame: pd.DataFrame) -> str:
     elif nc.BIRTHS in frame and len(frame):
         tot = frame.groupby(nc.YEAR)[nc.BIRTHS].sum()
         if name == "births_nowcast":
-            lines.append("    " + "; ".join(f"births to mid-{y} (nowcast from calendar year "
-                                           f"{y - 1}): {v:,.0f}" for y, v in tot.items()))
+            lines.append(
+                "    "
+                + "; ".join(
+                    f"births to mid-{y} (nowcast from calendar year {y - 1}): {v:,.0f}"
+                    for y, v in tot.items()
+                )
+            )
         else:
-            lines.append(f"    births to mid-{tot.index[0]}: {tot.iloc[0]:,.0f}; to "
-                         f"mid-{tot.index[-1]}: {tot.iloc[-1]:,.0f}")
+            lines.append(
+                f"    births to mid-{tot.index[0]}: {tot.iloc[0]:,.0f}; to "
+                f"mid-{tot.index[-1]}: {tot.iloc[-1]:,.0f}"
+            )
     elif nc.CAPACITY in frame and len(frame):
-        by = frame.groupby(nc.PHASE).agg(schools=(nc.SCHOOL, "nunique"), capacity=(nc.CAPACITY, "sum"),
-                                         roll=(nc.ROLL, "sum"))
+        by = frame.groupby(nc.PHASE).agg(
+            schools=(nc.SCHOOL, "nunique"), capacity=(nc.CAPACITY, "sum"), roll=(nc.ROLL, "sum")
+        )
         for ph, r in by.iterrows():
-            lines.append(f"    {ph}: {int(r.schools)} schools, capacity {r.capacity:,.0f}, roll {r.roll:,.0f}")
+            lines.append(
+                f"    {ph}: {int(r.schools)} schools, capacity {r.capacity:,.0f}, roll {r.roll:,.0f}"
+            )
     return "\n".join(lines)
 
 
@@ -69,20 +79,24 @@ def authority_table(frame: pd.DataFrame) -> str:
 def summarise_inputs(inputs: ModelInputs) -> str:
     """Summarise every table of a model's inputs, then its provenance and notes."""
     cfg = inputs.config
-    out = [f"Model: {cfg.name} ({cfg.authority}), {len(cfg.areas)} planning areas "
-           f"({len(cfg.areas_of_phase('primary'))} primary, "
-           f"{len(cfg.areas_of_phase('secondary'))} secondary)"]
+    out = [
+        f"Model: {cfg.name} ({cfg.authority}), {len(cfg.areas)} planning areas "
+        f"({len(cfg.areas_of_phase('primary'))} primary, "
+        f"{len(cfg.areas_of_phase('secondary'))} secondary)"
+    ]
     part: dict[str, list] = {}
     for a in cfg.areas:
         if a.year_groups:
-            part.setdefault(f"{a.phase} {nc.NCY_LABELS[a.ncys[0]]}-{nc.NCY_LABELS[a.ncys[-1]]}",
-                            []).append(a)
+            part.setdefault(
+                f"{a.phase} {nc.NCY_LABELS[a.ncys[0]]}-{nc.NCY_LABELS[a.ncys[-1]]}", []
+            ).append(a)
     for what, group in sorted(part.items()):
         codes = [a.code for a in group]
         rec = sum(1 for a in group if a.intake_from)
-        out.append(f"    {plural(len(codes), what + ' area')} (year_groups): "
-                   f"{', '.join(codes)}"
-                   + (f"; {rec} recruit their entry (intake_from)" if rec else ""))
+        out.append(
+            f"    {plural(len(codes), what + ' area')} (year_groups): "
+            f"{', '.join(codes)}" + (f"; {rec} recruit their entry (intake_from)" if rec else "")
+        )
     for name, frame in inputs.tables().items():
         if name == "authority_pupils":
             # its table shows every year: not its first and last years again above it (a
@@ -119,18 +133,26 @@ def load_section_inputs(config: ModelConfig) -> dict[str, Loaded]:
         from .io.sen2 import read_sen2_age, read_sen2_caseload, read_sen2_needs
 
         files = dict(send.get("files", {}))
-        for key, reader in (("age", read_sen2_age), ("caseload", read_sen2_caseload),
-                            ("needs", read_sen2_needs)):
+        for key, reader in (
+            ("age", read_sen2_age),
+            ("caseload", read_sen2_caseload),
+            ("needs", read_sen2_needs),
+        ):
             path = config.resolve(files[key]) if key in files else default_dir / _SEN2_FILES[key]
             out[f"ehc_plans ({key})"] = reader(path, authorities=[config.authority])
     if "send" in config.raw or "early_years" in config.raw:
         out["population"] = read_ons_population(_population_path(config))
     if "early_years" in config.raw:
-        path = (config.resolve(ey["takeup"]) if "takeup" in ey
-                else default_dir / "early_years_funded_takeup_2016_2019.csv")
+        path = (
+            config.resolve(ey["takeup"])
+            if "takeup" in ey
+            else default_dir / "early_years_funded_takeup_2016_2019.csv"
+        )
         out["early_years_takeup"] = read_early_years_takeup(path, authorities=[config.authority])
     if "plan" in config.raw:
-        out["cost_benchmarks"] = read_cost_benchmarks(config.scorecards_folder("plan"), config.authority)
+        out["cost_benchmarks"] = read_cost_benchmarks(
+            config.scorecards_folder("plan"), config.authority
+        )
     if "report" in config.raw:  # the folder the report reads ([plan]'s if it names none)
         out["scorecards"] = read_scorecards(config.scorecards_folder("report"))
     return out
@@ -146,11 +168,14 @@ def summarise_section_inputs(loaded: dict[str, Loaded]) -> str:
             # academic years, as the engine keys them; the DfE's files count each in January
             # (a Walsall trial read "2009-2021" against the docs' January 2010-2022); one
             # year once (a Shropshire trial read "2024/25-2024/25 (January 2025-2025 counts)")
-            span = (f", academic years {nc.academic_year_label(years[0])}-"
-                    f"{nc.academic_year_label(years[-1])} (January {years[0] + 1}-{years[-1] + 1} "
-                    "counts)" if years[0] != years[-1] else
-                    f", academic year {nc.academic_year_label(years[0])} (January "
-                    f"{years[0] + 1} count)")
+            span = (
+                f", academic years {nc.academic_year_label(years[0])}-"
+                f"{nc.academic_year_label(years[-1])} (January {years[0] + 1}-{years[-1] + 1} "
+                "counts)"
+                if years[0] != years[-1]
+                else f", academic year {nc.academic_year_label(years[0])} (January "
+                f"{years[0] + 1} count)"
+            )
         files = sorted({Path(p.path).name for p in item.provenance})
         shown = ", ".join(files[:3]) + (f" (+{len(files) - 3} more)" if len(files) > 3 else "")
         lines.append(f"{name}: {len(item.data):,} rows{span} <- {shown}")

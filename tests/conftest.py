@@ -117,8 +117,9 @@ def tiny_pupils() -> pd.DataFrame:
     for area, growth in (("A", 1.0), ("B", 1.1)):
         for y in range(2015, 2021):
             for g in range(0, 14):
-                rows.append({"area": area, "year": y, "ncy": g,
-                             "pupils": 100.0 * growth ** (y - 2015 + g)})
+                rows.append(
+                    {"area": area, "year": y, "ncy": g, "pupils": 100.0 * growth ** (y - 2015 + g)}
+                )
     return pd.DataFrame(rows)
 
 
@@ -142,8 +143,9 @@ def error_lines(res) -> list[str]:
     return [ln for ln in cli_err(res).splitlines() if ln.startswith("Error:")]
 
 
-def edited_model(tmp_path: Path, subs=(), *, regex: bool = False, bom: bool = False,
-                 name: str = "m.toml") -> Path:
+def edited_model(
+    tmp_path: Path, subs=(), *, regex: bool = False, bom: bool = False, name: str = "m.toml"
+) -> Path:
     """The default model written to ``tmp_path / name`` with each ``(old, new)`` of
     ``subs`` applied once (a regular expression, multiline, when ``regex``) and its data
     paths made absolute; a case whose ``old`` no longer matches the model fails loudly."""
@@ -183,9 +185,14 @@ def model_copy(tmp_path, model_path) -> Path:
 @pytest.fixture
 def bt_files(data_dir) -> list[str]:
     """The backtest command's file options on the embedded data."""
-    return ["--pupils", str(data_dir / "census_pupils_by_ncy_2011_2022.csv"),
-            "--births", str(data_dir / "births_by_district_1992_2023.csv"),
-            "--lookup", str(data_dir / "district_to_la_west_midlands.csv")]
+    return [
+        "--pupils",
+        str(data_dir / "census_pupils_by_ncy_2011_2022.csv"),
+        "--births",
+        str(data_dir / "births_by_district_1992_2023.csv"),
+        "--lookup",
+        str(data_dir / "district_to_la_west_midlands.csv"),
+    ]
 
 
 def run_doc_code(code: str, name: str) -> tuple[dict, str]:

@@ -24,14 +24,18 @@ ORIGINS = [2017, 2019, 2020, 2021]
 
 @pytest.fixture(scope="module")
 def files(data_dir):
-    return (data_dir / "census_pupils_by_ncy_2011_2022.csv",
-            data_dir / "births_by_district_1992_2023.csv",
-            data_dir / "district_to_la_west_midlands.csv")
+    return (
+        data_dir / "census_pupils_by_ncy_2011_2022.csv",
+        data_dir / "births_by_district_1992_2023.csv",
+        data_dir / "district_to_la_west_midlands.csv",
+    )
 
 
 @pytest.fixture(scope="module")
 def result(files, data_dir):
-    return backtest_files(*files, ORIGINS, [1, 3], scorecards_dir=data_dir / "school_places_scorecards")
+    return backtest_files(
+        *files, ORIGINS, [1, 3], scorecards_dir=data_dir / "school_places_scorecards"
+    )
 
 
 def test_result_layout(result):
@@ -60,7 +64,11 @@ def test_select_filters_rows_as_scores_do(result):
 
 def test_last_year_baseline_hand_check(files, result):
     pupils, _, _ = load_authority_data(files[0], None, None)
-    d = result.to_frame().query("area == 'E10000034' and phase == 'primary' and origin == 2017 and horizon == 1").iloc[0]
+    d = (
+        result.to_frame()
+        .query("area == 'E10000034' and phase == 'primary' and origin == 2017 and horizon == 1")
+        .iloc[0]
+    )
     p = pupils[(pupils["area"] == "E10000034") & pupils["ncy"].between(0, 6)]
     base, act = p[p["year"] == 2017]["pupils"].sum(), p[p["year"] == 2018]["pupils"].sum()
     assert d["actual"] == act
@@ -75,23 +83,32 @@ def test_scorecards_join_and_winner(result):
     model_won = w["pct_error"].abs() < w["authority_error"].abs()
     assert ((w["winner"] == "model") == model_won).all()
     s = result.scores([2018, 2021, 2022])
-    assert {"mae_model", "mae_last", "mae_cohort3", "coverage80", "win_rate_vs_authority"} <= set(s.columns)
+    assert {"mae_model", "mae_last", "mae_cohort3", "coverage80", "win_rate_vs_authority"} <= set(
+        s.columns
+    )
 
 
 def test_no_peeking_calibration(files):
     """Intervals for origin 2017 must not change when later years are removed from the data."""
     pupils, births, _ = load_authority_data(*files)
     full = backtest(pupils, births, [2017], [1]).to_frame()
-    cut = backtest(pupils[pupils["year"] <= 2018], births[births["year"] <= 2018], [2017], [1]).to_frame()
+    cut = backtest(
+        pupils[pupils["year"] <= 2018], births[births["year"] <= 2018], [2017], [1]
+    ).to_frame()
     pd.testing.assert_frame_equal(full[list(RESULT_COLUMNS)], cut[list(RESULT_COLUMNS)])
 
 
 def test_cohort3_baseline_is_a_plain_three_year_mean_whatever_the_defaults():
     """The naive baseline must not inherit the model's pooling, drifts or half-lives."""
     rng = np.random.default_rng(11)  # synthetic noisy history: test data only
-    hist = pd.DataFrame([{"area": a, "year": y, "ncy": g, "pupils": rng.uniform(90, 110)}
-                         for a in ("A", "B", "C", "D") for y in range(2012, 2020)
-                         for g in range(0, 14)])
+    hist = pd.DataFrame(
+        [
+            {"area": a, "year": y, "ncy": g, "pupils": rng.uniform(90, 110)}
+            for a in ("A", "B", "C", "D")
+            for y in range(2012, 2020)
+            for g in range(0, 14)
+        ]
+    )
     cells = rolling_forecasts(hist, None, [2019], 1, baseline="cohort3")
     cube = hist.set_index(["area", "year", "ncy"])["pupils"]
     for a in ("A", "D"):
@@ -123,7 +140,9 @@ def test_single_authority_gets_intervals_from_its_first_origin(files):
     """One authority has too few past errors at 2017 on its own: the fallback fills in."""
     pupils, births, _ = load_authority_data(*files)
     a = "E10000034"
-    r = backtest(pupils[pupils["area"] == a], births[births["area"] == a], ORIGINS, [1, 3]).to_frame()
+    r = backtest(
+        pupils[pupils["area"] == a], births[births["area"] == a], ORIGINS, [1, 3]
+    ).to_frame()
     assert r["lower80"].notna().all() and r["upper80"].notna().all()
     assert (r["lower80"] < r["forecast"]).all() and (r["forecast"] < r["upper80"]).all()
     w = (r["upper80"] - r["lower80"]) / r["forecast"]
@@ -162,9 +181,24 @@ def test_bootstrap_intervals_cover_less_than_error_intervals(files, tmp_path):
     assert cov["bootstrap"] < 0.7 < cov["errors"]
     with pytest.raises(ConfigError, match="intervals"):
         backtest(pupils, births, [2019], [1], intervals="normal")
-    r = CliRunner().invoke(cli, ["backtest", "--pupils", str(files[0]), "--births", str(files[1]),
-                                 "--lookup", str(files[2]), "--origins", "2019", "--horizons", "1",
-                                 "--intervals", "bootstrap"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "backtest",
+            "--pupils",
+            str(files[0]),
+            "--births",
+            str(files[1]),
+            "--lookup",
+            str(files[2]),
+            "--origins",
+            "2019",
+            "--horizons",
+            "1",
+            "--intervals",
+            "bootstrap",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "coverage80" in r.output
 
@@ -173,15 +207,30 @@ def test_cli_backtest_exact_interface(files, tmp_path, data_dir):
     from sufficiency.cli import cli
 
     out = tmp_path / "results.csv"
-    args = ["backtest", "--pupils", str(files[0]), "--births", str(files[1]), "--lookup",
-            str(files[2]), "--origins", "2017,2019,2020,2021", "--horizons", "1,3", "--out", str(out),
-            "--scorecards", str(data_dir / "school_places_scorecards")]
+    args = [
+        "backtest",
+        "--pupils",
+        str(files[0]),
+        "--births",
+        str(files[1]),
+        "--lookup",
+        str(files[2]),
+        "--origins",
+        "2017,2019,2020,2021",
+        "--horizons",
+        "1,3",
+        "--out",
+        str(out),
+        "--scorecards",
+        str(data_dir / "school_places_scorecards"),
+    ]
     r = CliRunner().invoke(cli, args)
     assert r.exit_code == 0, r.output
     assert "model won" in r.output
     assert not (tmp_path / "results_by_ncy.csv").exists()  # only with --by-ncy
-    r2 = CliRunner().invoke(cli, args[:-2] + ["--by-ncy", "--target-years", "2018,2021,2022",
-                                              "--areas", "E10000034"])
+    r2 = CliRunner().invoke(
+        cli, args[:-2] + ["--by-ncy", "--target-years", "2018,2021,2022", "--areas", "E10000034"]
+    )
     assert r2.exit_code == 0 and "by year group" in r2.output
     d = pd.read_csv(out)
     assert list(d.columns[:10]) == list(RESULT_COLUMNS)
@@ -195,14 +244,18 @@ def test_cli_backtest_exact_interface(files, tmp_path, data_dir):
     # ahead from 2019 only
     assert ncy.set_index("horizon")["n"].groupby(level=0).max().to_dict() == {1: 3, 3: 1}
     y7 = next(line for line in r2.output.splitlines() if line.startswith("Y7 "))
-    assert y7.split()[1] == f"{ncy.query('ncy == 7 and horizon == 1')['median_abs_error'].item():.2%}"
+    assert (
+        y7.split()[1] == f"{ncy.query('ncy == 7 and horizon == 1')['median_abs_error'].item():.2%}"
+    )
     assert "Wrote errors by year group (of those) to" in r2.output
 
 
 def test_ncy_scores_select_as_scores_do(result):
     cells = result.ncy_data
     assert (cells["target_year"] == cells["origin"] + cells["horizon"]).all()
-    np.testing.assert_allclose(cells["pct_error"], (cells["forecast"] - cells["actual"]) / cells["actual"])
+    np.testing.assert_allclose(
+        cells["pct_error"], (cells["forecast"] - cells["actual"]) / cells["actual"]
+    )
     pd.testing.assert_frame_equal(result.ncy_scores(), result.by_ncy)
     mine = result.ncy_scores([2021], ["E10000034"])
     one = cells[(cells["area"] == "E10000034") & (cells["target_year"] == 2021)]
@@ -217,9 +270,21 @@ def test_cli_backtest_scores_one_authority(files, tmp_path, data_dir):
     from sufficiency.cli import cli
 
     out = tmp_path / "results.csv"
-    base = ["backtest", "--pupils", str(files[0]), "--births", str(files[1]), "--lookup",
-            str(files[2]), "--origins", "2017,2019,2020,2021", "--horizons", "1,3",
-            "--scorecards", str(data_dir / "school_places_scorecards")]
+    base = [
+        "backtest",
+        "--pupils",
+        str(files[0]),
+        "--births",
+        str(files[1]),
+        "--lookup",
+        str(files[2]),
+        "--origins",
+        "2017,2019,2020,2021",
+        "--horizons",
+        "1,3",
+        "--scorecards",
+        str(data_dir / "school_places_scorecards"),
+    ]
     r = CliRunner().invoke(cli, base + ["--areas", "E10000034", "--out", str(out)])
     assert r.exit_code == 0, r.output
     assert "Backtest: 1 of 14 authorities scored (E10000034; fitted on all)" in r.output
@@ -229,7 +294,9 @@ def test_cli_backtest_scores_one_authority(files, tmp_path, data_dir):
     row = next(line for line in r.output.splitlines() if line.startswith("primary     1"))
     n, mae = row.split()[2], row.split()[3]
     assert int(n) == len(mine[(mine["phase"] == "primary") & (mine["horizon"] == 1)])
-    med = mine.loc[(mine["phase"] == "primary") & (mine["horizon"] == 1), "pct_error"].abs().median()
+    med = (
+        mine.loc[(mine["phase"] == "primary") & (mine["horizon"] == 1), "pct_error"].abs().median()
+    )
     assert mae == f"{med * 100:.2f}%"
     w = mine[mine["winner"].fillna("") != ""]
     assert (f"model won {(w['winner'] == 'model').sum()} of {len(w)}") in r.output
@@ -239,7 +306,9 @@ def test_cli_backtest_scores_one_authority(files, tmp_path, data_dir):
     for ph, h in (("primary", 3), ("secondary", 3)):
         line = next(x for x in r.output.splitlines() if x.startswith(f"{ph:<10} {h:>2}")).split()
         got = dict(zip(head, line))
-        cases = mine[(mine["phase"] == ph) & (mine["horizon"] == h)].dropna(subset=["authority_error"])
+        cases = mine[(mine["phase"] == ph) & (mine["horizon"] == h)].dropna(
+            subset=["authority_error"]
+        )
         assert int(got["n_auth"]) == len(cases) < int(got["n"])
         assert got["mae_model_paired"] == f"{cases['pct_error'].abs().median() * 100:.2f}%"
     bad = CliRunner().invoke(cli, base + ["--areas", "E10000034,E99999999"])
@@ -250,10 +319,27 @@ def test_cli_backtest_scores_one_authority(files, tmp_path, data_dir):
 def test_backtest_entry_point_subprocess(files, tmp_path):
     out = tmp_path / "results.csv"
     r = subprocess.run(
-        [sys.executable, "-m", "sufficiency", "backtest", "--pupils", str(files[0]), "--births",
-         str(files[1]), "--lookup", str(files[2]), "--origins", "2017,2019", "--horizons", "1",
-         "--out", str(out)],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "sufficiency",
+            "backtest",
+            "--pupils",
+            str(files[0]),
+            "--births",
+            str(files[1]),
+            "--lookup",
+            str(files[2]),
+            "--origins",
+            "2017,2019",
+            "--horizons",
+            "1",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert r.returncode == 0, r.stderr
     assert len(pd.read_csv(out)) == 14 * 2 * 2

@@ -53,41 +53,134 @@ def _is_worcs(row: dict) -> bool:
 
 
 READERS = [
-    Reader("census", DATA / "census_pupils_by_ncy_2011_2022.csv", read_census_ncy,
-           "headcount", "time_period", "202299", "new_la_code", _is_worcs),
-    Reader("spc", DATA / "spc_pupils_fsm_ethnicity_yrgp.csv", read_spc_pupils,
-           "number_of_pupils", "time_period", "201599", "new_la_code",
-           lambda r: _is_worcs(r) and r["phase_type_grouping"] == "State-funded primary"),
-    Reader("births", DATA / "births_by_district_1992_2023.csv", read_births,
-           "annual_births", "date", "1066-07-01", "gss_code",
-           lambda r: r["gss_code"] == "E07000237" and r["type"] == "actual"),
-    Reader("district lookup", DATA / "district_to_la_west_midlands.csv", read_district_lookup,
-           None, None, None, "lad_code", _is_worcs),
-    Reader("scap", DATA / "scap_2015_school_capacity.csv", read_scap_capacity,
-           "Netcapacity (1)", None, None, "Primary PA code (2)",
-           lambda r: r["LA1"] == "885" and r["Phase"] == "PS"),
-    Reader("early years take-up", DATA / "early_years_funded_takeup_2016_2019.csv",
-           read_early_years_takeup, "two_year_olds_number_2018", None, None, "LA_Code", _is_worcs,
-           drop="LA_Code"),
-    Reader("scorecards", DATA / "school_places_scorecards" / "2024_scorecards_data_2024.csv",
-           read_scorecards, None, None, None, "new_la_code", _is_worcs,
-           directory="2024_scorecards_data_2024.csv", drop="For_1_P"),  # errors are signed
-    Reader("cost benchmarks", DATA / "school_places_scorecards" / "2024_scorecards_data_2024.csv",
-           read_cost_benchmarks, "CPP_P_EP", None, None, "new_la_code", _is_worcs,
-           directory="2024_scorecards_data_2024.csv"),
-    Reader("tidy pupils", None, lambda p: read_tidy(p, "pupils", known_areas=["A", "B"]),
-           "pupils", "year", "1066", "area",
-           rows=("area,year,ncy,pupils", "A,2020,0,10", "B,2020,0,12")),
-    Reader("tidy capacity", None, lambda p: read_tidy(p, "capacity", known_areas=["A", "B"]),
-           "capacity", "year", "1066", "area",
-           rows=("school,area,phase,ncy_min,ncy_max,capacity,pan,year",
-                 "S1,A,primary,0,6,210,30,2015", "S2,B,primary,0,6,420,60,2015")),
-    Reader("tidy births", None, lambda p: read_tidy(p, "births", known_areas=["A", "B"]),
-           "births", "year", "1066", "area",
-           rows=("area,year,births", "A,2020,100", "B,2020,50")),
-    Reader("tidy housing", None, lambda p: read_tidy(p, "housing", known_areas=["A", "B"]),
-           "dwellings", "year", "1066", "area",
-           rows=("area,year,dwellings", "A,2025,100", "B,2025,50")),
+    Reader(
+        "census",
+        DATA / "census_pupils_by_ncy_2011_2022.csv",
+        read_census_ncy,
+        "headcount",
+        "time_period",
+        "202299",
+        "new_la_code",
+        _is_worcs,
+    ),
+    Reader(
+        "spc",
+        DATA / "spc_pupils_fsm_ethnicity_yrgp.csv",
+        read_spc_pupils,
+        "number_of_pupils",
+        "time_period",
+        "201599",
+        "new_la_code",
+        lambda r: _is_worcs(r) and r["phase_type_grouping"] == "State-funded primary",
+    ),
+    Reader(
+        "births",
+        DATA / "births_by_district_1992_2023.csv",
+        read_births,
+        "annual_births",
+        "date",
+        "1066-07-01",
+        "gss_code",
+        lambda r: r["gss_code"] == "E07000237" and r["type"] == "actual",
+    ),
+    Reader(
+        "district lookup",
+        DATA / "district_to_la_west_midlands.csv",
+        read_district_lookup,
+        None,
+        None,
+        None,
+        "lad_code",
+        _is_worcs,
+    ),
+    Reader(
+        "scap",
+        DATA / "scap_2015_school_capacity.csv",
+        read_scap_capacity,
+        "Netcapacity (1)",
+        None,
+        None,
+        "Primary PA code (2)",
+        lambda r: r["LA1"] == "885" and r["Phase"] == "PS",
+    ),
+    Reader(
+        "early years take-up",
+        DATA / "early_years_funded_takeup_2016_2019.csv",
+        read_early_years_takeup,
+        "two_year_olds_number_2018",
+        None,
+        None,
+        "LA_Code",
+        _is_worcs,
+        drop="LA_Code",
+    ),
+    Reader(
+        "scorecards",
+        DATA / "school_places_scorecards" / "2024_scorecards_data_2024.csv",
+        read_scorecards,
+        None,
+        None,
+        None,
+        "new_la_code",
+        _is_worcs,
+        directory="2024_scorecards_data_2024.csv",
+        drop="For_1_P",
+    ),  # errors are signed
+    Reader(
+        "cost benchmarks",
+        DATA / "school_places_scorecards" / "2024_scorecards_data_2024.csv",
+        read_cost_benchmarks,
+        "CPP_P_EP",
+        None,
+        None,
+        "new_la_code",
+        _is_worcs,
+        directory="2024_scorecards_data_2024.csv",
+    ),
+    Reader(
+        "tidy pupils",
+        None,
+        lambda p: read_tidy(p, "pupils", known_areas=["A", "B"]),
+        "pupils",
+        "year",
+        "1066",
+        "area",
+        rows=("area,year,ncy,pupils", "A,2020,0,10", "B,2020,0,12"),
+    ),
+    Reader(
+        "tidy capacity",
+        None,
+        lambda p: read_tidy(p, "capacity", known_areas=["A", "B"]),
+        "capacity",
+        "year",
+        "1066",
+        "area",
+        rows=(
+            "school,area,phase,ncy_min,ncy_max,capacity,pan,year",
+            "S1,A,primary,0,6,210,30,2015",
+            "S2,B,primary,0,6,420,60,2015",
+        ),
+    ),
+    Reader(
+        "tidy births",
+        None,
+        lambda p: read_tidy(p, "births", known_areas=["A", "B"]),
+        "births",
+        "year",
+        "1066",
+        "area",
+        rows=("area,year,births", "A,2020,100", "B,2020,50"),
+    ),
+    Reader(
+        "tidy housing",
+        None,
+        lambda p: read_tidy(p, "housing", known_areas=["A", "B"]),
+        "dwellings",
+        "year",
+        "1066",
+        "area",
+        rows=("area,year,dwellings", "A,2025,100", "B,2025,50"),
+    ),
 ]
 
 
@@ -145,18 +238,36 @@ def _cases(reader: Reader):
     col = reader.drop or reader.count or reader.area
     dropped = [c for c in header if c != col]
     cases["missing column"] = (
-        _text(dropped, [[r[header.index(c)] for c in dropped] for r in rows]), col, None)
+        _text(dropped, [[r[header.index(c)] for c in dropped] for r in rows]),
+        col,
+        None,
+    )
     if reader.count:
-        cases["negative count"] = (_text(header, _set(header, rows, reader.count, "-5")), reader.count, 2)
-        cases["non-numeric count"] = (_text(header, _set(header, rows, reader.count, "many")), reader.count, 2)
+        cases["negative count"] = (
+            _text(header, _set(header, rows, reader.count, "-5")),
+            reader.count,
+            2,
+        )
+        cases["non-numeric count"] = (
+            _text(header, _set(header, rows, reader.count, "many")),
+            reader.count,
+            2,
+        )
     cases["duplicate key"] = (_text(header, [rows[0], *rows]), None, 3)
     cases["empty file"] = ("", None, None)
     cases["binary file"] = (PNG, None, None)
     if reader.year:
         cases["impossible year"] = (
-            _text(header, _set(header, rows, reader.year, reader.impossible_year)), reader.year, 2)
+            _text(header, _set(header, rows, reader.year, reader.impossible_year)),
+            reader.year,
+            2,
+        )
     if reader.area:
-        cases["unknown area code"] = (_text(header, _set(header, rows, reader.area, "ZZ-99")), reader.area, 2)
+        cases["unknown area code"] = (
+            _text(header, _set(header, rows, reader.area, "ZZ-99")),
+            reader.area,
+            2,
+        )
     return cases
 
 
@@ -187,8 +298,13 @@ def test_every_reader_covers_the_required_cases():
     """Each reader meets the cases its file can have (a lookup has no count, no year)."""
     for r in READERS:
         cases = set(_cases(r))
-        assert {"missing column", "duplicate key", "empty file", "binary file",
-                "unknown area code"} <= cases, r.name
+        assert {
+            "missing column",
+            "duplicate key",
+            "empty file",
+            "binary file",
+            "unknown area code",
+        } <= cases, r.name
         if r.count:
             assert {"negative count", "non-numeric count"} <= cases, r.name
 
@@ -203,7 +319,9 @@ CLI_CASES = [  # one bad file behind the default model per kind of problem
 ]
 
 
-@pytest.mark.parametrize(("name", "case", "file"), CLI_CASES, ids=[f"{n}-{c}" for n, c, _ in CLI_CASES])
+@pytest.mark.parametrize(
+    ("name", "case", "file"), CLI_CASES, ids=[f"{n}-{c}" for n, c, _ in CLI_CASES]
+)
 def test_cli_exit_one_line(name, case, file, tmp_path, model_path):
     """The same errors from the CLI: exit 1, one line naming the file, no traceback."""
     from click.testing import CliRunner

@@ -32,17 +32,27 @@ def test_calendar_rows_are_calendar_years(data_dir):
 def test_nowcast_uses_the_calendar_year_ending_half_way_through_the_next_mid_year():
     """Synthetic: A's last mid-year is 2022 and calendar 2022 is known -> mid-2023 = cal 2022;
     B's calendar year stops before its last mid-year -> nothing; C's modelled rows don't count."""
-    mid = pd.DataFrame({"area": ["A", "A", "B", "C", "C"], "year": [2021, 2022, 2022, 2021, 2022],
-                        "births": [100.0, 98.0, 50.0, 70.0, 71.0],
-                        "kind": ["actual", "actual", "actual", "actual", "projected"]})
-    cal = pd.DataFrame({"area": ["A", "A", "B", "C"], "year": [2021, 2022, 2021, 2021],
-                        "births": [99.0, 95.0, 49.0, 69.0], "kind": "actual"})
+    mid = pd.DataFrame(
+        {
+            "area": ["A", "A", "B", "C", "C"],
+            "year": [2021, 2022, 2022, 2021, 2022],
+            "births": [100.0, 98.0, 50.0, 70.0, 71.0],
+            "kind": ["actual", "actual", "actual", "actual", "projected"],
+        }
+    )
+    cal = pd.DataFrame(
+        {
+            "area": ["A", "A", "B", "C"],
+            "year": [2021, 2022, 2021, 2021],
+            "births": [99.0, 95.0, 49.0, 69.0],
+            "kind": "actual",
+        }
+    )
     now = nowcast_births(mid, cal).set_index("area")
     assert now.loc["A", "year"] == 2023 and now.loc["A", "births"] == 95.0
     assert "B" not in now.index
     assert now.loc["C", "year"] == 2022 and now.loc["C", "births"] == 69.0
     assert (now["kind"] == "nowcast").all()
-
 
 
 def test_inputs_carry_the_nowcast_by_planning_area(inputs, data_dir):
@@ -87,7 +97,9 @@ def test_nowcast_can_be_switched_off_and_is_checked(model_path, tmp_path):
         shutil.copytree(model_path.parent.parent / "data", d / "data")
         (d / "models").mkdir()
         m = d / "models" / model_path.name
-        m.write_text(text.replace('reader = "ons_births" }', f'reader = "ons_births", nowcast = {value} }}'))
+        m.write_text(
+            text.replace('reader = "ons_births" }', f'reader = "ons_births", nowcast = {value} }}')
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if ok:
@@ -133,8 +145,12 @@ def test_a_births_file_without_calendar_rows_still_works(data_dir, tmp_path):
     mid = tmp_path / "births_mid.csv"
     raw[raw["date"].str.endswith("-07-01")].to_csv(mid, index=False)
     assert read_calendar_births(mid).data.empty
-    files = (data_dir / "census_pupils_by_ncy_2011_2022.csv", data_dir / "district_to_la_west_midlands.csv")
+    files = (
+        data_dir / "census_pupils_by_ncy_2011_2022.csv",
+        data_dir / "district_to_la_west_midlands.csv",
+    )
     a = backtest_files(files[0], mid, files[1], [2019], [1, 3]).to_frame()
-    b = backtest_files(files[0], data_dir / "births_by_district_1992_2023.csv", files[1], [2019],
-                       [1, 3]).to_frame()
+    b = backtest_files(
+        files[0], data_dir / "births_by_district_1992_2023.csv", files[1], [2019], [1, 3]
+    ).to_frame()
     pd.testing.assert_frame_equal(a, b)

@@ -21,7 +21,9 @@ from sufficiency.report.text import (
 )
 
 
-def test_the_decisions_sought_come_first_and_point_to_their_recommendations(report_run, report_sections, report_html):
+def test_the_decisions_sought_come_first_and_point_to_their_recommendations(
+    report_run, report_sections, report_html
+):
     """The one approval was the fourth of a dozen recommendations, after three that note the
     forecast: a paragraph before them now says what Cabinet decides and what it costs, and
     each "(recommendation N)" is the recommendation that makes that decision."""
@@ -36,16 +38,21 @@ def test_the_decisions_sought_come_first_and_point_to_their_recommendations(repo
     assert f"make {len(cited)} decisions" in lead
     verbs = [recs[n - 1].split(" ")[0] for n in cited]
     assert set(verbs) <= {"approves", "agrees", "asks"}  # the SCAP one asks, then delegates
-    assert all(re.match(r"(approves|agrees)", recs[n - 1]) or "delegates authority" in recs[n - 1]
-               for n in cited)
+    assert all(
+        re.match(r"(approves|agrees)", recs[n - 1]) or "delegates authority" in recs[n - 1]
+        for n in cited
+    )
     # the programme's cost, places and projects, from the plan
     plan = data.plan
-    assert (f"a capital programme of {fmt_gbp_m(plan['cost'].sum())} for "
-            f"{fmt_count(plan['places'].sum())} places") in lead
+    assert (
+        f"a capital programme of {fmt_gbp_m(plan['cost'].sum())} for "
+        f"{fmt_count(plan['places'].sum())} places"
+    ) in lead
     assert f"in {len(plan)} projects" in lead
     approval = recs[cited[0] - 1]
-    assert approval.startswith(f"approves in principle the capital programme of "
-                               f"{fmt_gbp_m(plan['cost'].sum())}")
+    assert approval.startswith(
+        f"approves in principle the capital programme of {fmt_gbp_m(plan['cost'].sum())}"
+    )
     # the key decision's cost is the recommended option's
     key = data.key_decision["recommended"]
     assert f"{fmt_gbp_m(key['cost'])} within that programme" in lead
@@ -67,11 +74,14 @@ def test_areas_whose_pupils_exceed_their_places_are_a_recommendation_of_their_ow
     cost = fmt_gbp_m(sum(d["cost"] for d in behind))
     assert approval.rstrip(";").endswith(
         f"the {cost} of projects in the {len(behind)} planning areas of the next "
-        "recommendation wait for that check there")
+        "recommendation wait for that check there"
+    )
     assert own.startswith(f"notes that in {len(behind)} planning areas the ")
     for d in behind:
-        assert (f"{d['name']} {d['phase']}, {fmt_count(d['pupils'])} pupils against "
-                f"{fmt_count(d['places'])} places") in own
+        assert (
+            f"{d['name']} {d['phase']}, {fmt_count(d['pupils'])} pupils against "
+            f"{fmt_count(d['places'])} places"
+        ) in own
     assert own.endswith(f"({cost} of the programme's projects are there);")
     # the approval is now well under its old length
     assert len(approval.split()) < 150
@@ -80,12 +90,13 @@ def test_areas_whose_pupils_exceed_their_places_are_a_recommendation_of_their_ow
 def test_recommendations_name_no_model_identifier(report_run):
     """A councillor does not know the model file's names (extended_3_4): the
     recommendations give the entitlement's words only. File names (scap_*.csv) stay."""
-    named = ("the second 15 hours of working parents' 30 hours for 3- and 4-year-olds "
-             "(extended_3_4)", "15 hours a week for 2-year-olds (working_2)")
+    named = (
+        "the second 15 hours of working parents' 30 hours for 3- and 4-year-olds (extended_3_4)",
+        "15 hours a week for 2-year-olds (working_2)",
+    )
     got = _assumed_takeup_clause(SimpleNamespace(early_years_supply_assumed=(1530.4, named)))
     assert "extended_3_4" not in got and "working_2" not in got
-    assert got.endswith("3- and 4-year-olds and 15 hours a week for 2-year-olds, not a DfE "
-                        "figure")
+    assert got.endswith("3- and 4-year-olds and 15 hours a week for 2-year-olds, not a DfE figure")
     # a description that is only its identifier keeps it; words in brackets stay
     assert _without_identifier("(extended_3_4)") == "(extended_3_4)"
     assert _without_identifier("the 15 hours (from 2024)") == "the 15 hours (from 2024)"
@@ -140,6 +151,8 @@ def test_about_sheet_says_how_years_are_written(report_run):
     about = load_workbook(io.BytesIO(render_xlsx(data)))["About"]
     rows = {r[0].value: r[1].value for r in about.iter_rows() if r[0].value}
     base = data.meta["base_year"]
-    assert rows["Years"].startswith(f"A year column holds the academic year by its first "
-                                    f"calendar year: {base} = {base}/{(base + 1) % 100:02d} "
-                                    f"(September {base} to August {base + 1})")
+    assert rows["Years"].startswith(
+        f"A year column holds the academic year by its first "
+        f"calendar year: {base} = {base}/{(base + 1) % 100:02d} "
+        f"(September {base} to August {base + 1})"
+    )

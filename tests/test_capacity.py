@@ -12,20 +12,27 @@ from sufficiency.exceptions import SchemaError
 
 def _totals():
     # synthetic test data: one primary and one secondary area, two years
-    return pd.DataFrame({
-        "area": ["P", "P", "S", "S", "S", "S"],
-        "phase": ["primary", "primary", "secondary", "sixth_form", "secondary", "sixth_form"],
-        "year": [2025, 2026, 2025, 2025, 2026, 2026],
-        "pupils": [100.0, 110.0, 500.0, 100.0, 520.0, 110.0],
-        "pupils_lower": [95.0, 100.0, 480.0, 90.0, 500.0, 100.0],
-        "pupils_upper": [105.0, 120.0, 520.0, 110.0, 540.0, 120.0],
-    })
+    return pd.DataFrame(
+        {
+            "area": ["P", "P", "S", "S", "S", "S"],
+            "phase": ["primary", "primary", "secondary", "sixth_form", "secondary", "sixth_form"],
+            "year": [2025, 2026, 2025, 2025, 2026, 2026],
+            "pupils": [100.0, 110.0, 500.0, 100.0, 520.0, 110.0],
+            "pupils_lower": [95.0, 100.0, 480.0, 90.0, 500.0, 100.0],
+            "pupils_upper": [105.0, 120.0, 520.0, 110.0, 540.0, 120.0],
+        }
+    )
 
 
 def _capacity():
-    return pd.DataFrame({"school": ["p1", "p2", "s1"], "area": ["P", "P", "S"],
-                         "phase": ["primary", "primary", "secondary"],
-                         "capacity": [60.0, 43.0, 700.0]})
+    return pd.DataFrame(
+        {
+            "school": ["p1", "p2", "s1"],
+            "area": ["P", "P", "S"],
+            "phase": ["primary", "primary", "secondary"],
+            "capacity": [60.0, 43.0, 700.0],
+        }
+    )
 
 
 def test_hand_worked_rows():

@@ -19,8 +19,9 @@ def test_validate_real_model(model_path):
     assert "OK: Worcestershire is valid (33 planning areas)" in res.output
     # EHC plan years as the engine keys them and as the DfE counts them (a Walsall trial
     # read "2009-2021" against the docs' 2010-2022)
-    assert ("ehc_plans (age): 146 rows, academic years 2009/10-2021/22 (January 2010-2022 "
-            "counts)") in res.output
+    assert (
+        "ehc_plans (age): 146 rows, academic years 2009/10-2021/22 (January 2010-2022 counts)"
+    ) in res.output
 
 
 def test_data_list(model_path):
@@ -68,7 +69,9 @@ def test_every_command_has_help_and_is_in_readme(model_path):
 def test_entry_point_subprocess(model_path):
     exe = shutil.which("sufficiency")
     args = [exe] if exe else [sys.executable, "-m", "sufficiency"]
-    res = subprocess.run(args + ["validate", str(model_path)], capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        args + ["validate", str(model_path)], capture_output=True, text=True, timeout=120
+    )
     assert res.returncode == 0, res.stderr
     assert "6,334" in res.stdout
 
@@ -93,8 +96,11 @@ def test_warnings_wrap_on_a_terminal_and_stay_one_line_when_piped(monkeypatch):
 
     from sufficiency.cli import _format_warning
 
-    long = ("areas short: " + ", ".join(f"Planning area 86010{i:02d} (primary)" for i in range(20))
-            + " in data/a_long_folder_name/with_a_file_name_that_is_very_long_indeed_and_more.csv")
+    long = (
+        "areas short: "
+        + ", ".join(f"Planning area 86010{i:02d} (primary)" for i in range(20))
+        + " in data/a_long_folder_name/with_a_file_name_that_is_very_long_indeed_and_more.csv"
+    )
 
     class Tty(io.StringIO):
         def isatty(self):
@@ -111,8 +117,10 @@ def test_warnings_wrap_on_a_terminal_and_stay_one_line_when_piped(monkeypatch):
     # nothing lost or split: the words read back are the message's
     assert " ".join(ln.strip() for ln in lines) == f"warning: {long}"
     assert all(ln.startswith("  ") for ln in lines[1:])
-    assert any("data/a_long_folder_name/with_a_file_name_that_is_very_long_indeed_and_more.csv"
-               in ln for ln in lines)
+    assert any(
+        "data/a_long_folder_name/with_a_file_name_that_is_very_long_indeed_and_more.csv" in ln
+        for ln in lines
+    )
     assert all(len(ln) <= 80 or "/" in ln for ln in lines)
 
 
@@ -126,8 +134,9 @@ def test_logged_warnings_read_as_the_other_warnings(monkeypatch):
     f = _LogFormatter("%(levelname)s %(name)s: %(message)s")
 
     def rec(level):
-        return logging.LogRecord("sufficiency.backtest", level, "b.py", 1, "area %s has no births",
-                                 ("E10000031",), None)
+        return logging.LogRecord(
+            "sufficiency.backtest", level, "b.py", 1, "area %s has no births", ("E10000031",), None
+        )
 
     assert f.format(rec(logging.WARNING)) == "warning: area E10000031 has no births"
     assert f.format(rec(logging.INFO)) == "INFO sufficiency.backtest: area E10000031 has no births"

@@ -13,17 +13,20 @@ from sufficiency.cli import cli
 
 
 # --- N7 / N8: float flags are finite and in the model's range --------------------------------
-@pytest.mark.parametrize("args", [
-    ["plan", "{m}", "--budget", "inf"],
-    ["plan", "{m}", "--budget", "nan"],
-    ["plan", "{m}", "--quantile", "nan"],
-    ["plan", "{m}", "--scenario", "nan"],
-    ["report", "{m}", "--out", "{o}", "--quantile", "nan"],
-    ["early-years", "{m}", "--hours-per-place", "nan"],
-    ["early-years", "{m}", "--hours-per-place", "inf"],
-    ["early-years", "{m}", "--hours-per-place", "1000"],
-    ["early-years", "{m}", "--hours-per-place", "0"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan", "{m}", "--budget", "inf"],
+        ["plan", "{m}", "--budget", "nan"],
+        ["plan", "{m}", "--quantile", "nan"],
+        ["plan", "{m}", "--scenario", "nan"],
+        ["report", "{m}", "--out", "{o}", "--quantile", "nan"],
+        ["early-years", "{m}", "--hours-per-place", "nan"],
+        ["early-years", "{m}", "--hours-per-place", "inf"],
+        ["early-years", "{m}", "--hours-per-place", "1000"],
+        ["early-years", "{m}", "--hours-per-place", "0"],
+    ],
+)
 def test_bad_float_flags_exit_2(model_path, tmp_path, args):
     args = [a.format(m=model_path, o=tmp_path / "out") for a in args]
     res = CliRunner().invoke(cli, args)
@@ -40,8 +43,21 @@ def test_float_flags_still_take_finite_values(model_path):
 
 # --- N9: --origins twice ----------------------------------------------------------------------
 def test_origins_given_twice_are_merged(bt_files):
-    res = CliRunner().invoke(cli, ["backtest", *bt_files, "--origins", "2019", "--origins", "2020",
-                                   "--horizons", "1", "--horizons", "1"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "backtest",
+            *bt_files,
+            "--origins",
+            "2019",
+            "--origins",
+            "2020",
+            "--horizons",
+            "1",
+            "--horizons",
+            "1",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "2019" in res.output and "2020" in res.output
     assert "origins 2019-2020" in res.output or "[2019, 2020]" in res.output, res.output
@@ -63,6 +79,10 @@ def test_every_float_flag_is_finite():
             else:
                 yield f"{prefix}{name}", cmd
 
-    plain = [f"{name} {p.opts[0]}" for name, cmd in walk(cli) for p in cmd.params
-             if isinstance(p.type, click.types.FloatParamType) and not isinstance(p.type, FiniteFloat)]
+    plain = [
+        f"{name} {p.opts[0]}"
+        for name, cmd in walk(cli)
+        for p in cmd.params
+        if isinstance(p.type, click.types.FloatParamType) and not isinstance(p.type, FiniteFloat)
+    ]
     assert not plain, plain

@@ -21,8 +21,9 @@ def test_backtest_out_unwritable_is_one_line(bt_files, tmp_path, monkeypatch):
 
     monkeypatch.setattr(files.tempfile, "mkstemp", denied)
     out = tmp_path / "ro" / "r.csv"
-    res = CliRunner().invoke(cli, ["backtest", *bt_files, "--origins", "2019", "--horizons", "1",
-                                   "--out", str(out)])
+    res = CliRunner().invoke(
+        cli, ["backtest", *bt_files, "--origins", "2019", "--horizons", "1", "--out", str(out)]
+    )
     assert res.exit_code == 1, res.output
     assert res.exception is None or isinstance(res.exception, SystemExit)
     lines = _error_lines(res)
@@ -35,8 +36,9 @@ def test_backtest_out_unwritable_is_one_line(bt_files, tmp_path, monkeypatch):
 def test_backtest_out_under_a_file_is_one_line(bt_files, tmp_path):
     (tmp_path / "notes.txt").write_text("someone else's\n")
     out = tmp_path / "notes.txt" / "r.csv"
-    res = CliRunner().invoke(cli, ["backtest", *bt_files, "--origins", "2019", "--horizons", "1",
-                                   "--out", str(out)])
+    res = CliRunner().invoke(
+        cli, ["backtest", *bt_files, "--origins", "2019", "--horizons", "1", "--out", str(out)]
+    )
     assert res.exit_code == 1, res.output
     lines = _error_lines(res)
     assert len(lines) == 1 and str(out) in lines[0] and "Traceback" not in _err(res), _err(res)

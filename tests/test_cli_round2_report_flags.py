@@ -15,8 +15,20 @@ from sufficiency.cli import cli
 # --- N11: --date before the data --------------------------------------------------------------
 def test_report_date_before_the_base_year_exits_2(model_path, tmp_path):
     out = tmp_path / "out"
-    res = CliRunner().invoke(cli, ["report", str(model_path), "--out", str(out), "--only", "json",
-                                   "--no-plan", "--date", "2001-01-01"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            str(model_path),
+            "--out",
+            str(out),
+            "--only",
+            "json",
+            "--no-plan",
+            "--date",
+            "2001-01-01",
+        ],
+    )
     assert res.exit_code == 2, res.output
     err = _err(res)
     assert "Invalid value for '--date'" in err and "2001-01-01" in err and "2022-09-01" in err
@@ -27,8 +39,20 @@ def test_report_date_before_the_base_year_exits_2(model_path, tmp_path):
 def test_report_internal_backtest_does_not_warn(model_path, tmp_path, caplog):
     out = tmp_path / "out"
     with caplog.at_level(logging.INFO, logger="sufficiency"):
-        res = CliRunner().invoke(cli, ["report", str(model_path), "--out", str(out), "--only",
-                                       "json", "--no-plan", "--date", "2026-11-27"])
+        res = CliRunner().invoke(
+            cli,
+            [
+                "report",
+                str(model_path),
+                "--out",
+                str(out),
+                "--only",
+                "json",
+                "--no-plan",
+                "--date",
+                "2026-11-27",
+            ],
+        )
     assert res.exit_code == 0, res.output
     beyond = [r for r in caplog.records if "beyond the data" in r.getMessage()]
     assert beyond and all(r.levelno == logging.INFO for r in beyond), beyond

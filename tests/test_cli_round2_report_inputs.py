@@ -32,8 +32,20 @@ def _break_takeup(model):
 def test_report_fails_on_a_bad_send_or_early_years_input(model_copy, tmp_path, breaker):
     bad = breaker(model_copy)
     out = tmp_path / "out"
-    res = CliRunner().invoke(cli, ["report", str(model_copy), "--out", str(out), "--only", "json",
-                                   "--no-plan", "--date", "2026-11-27"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            str(model_copy),
+            "--out",
+            str(out),
+            "--only",
+            "json",
+            "--no-plan",
+            "--date",
+            "2026-11-27",
+        ],
+    )
     assert res.exit_code == 1, res.output
     lines = _error_lines(res)
     assert len(lines) == 1 and bad.name in lines[0], _err(res)
@@ -44,13 +56,29 @@ def test_report_fails_on_a_bad_send_or_early_years_input(model_copy, tmp_path, b
     assert _listing(tmp_path) == ["data", "models"]  # no temporary folder left
 
 
-@pytest.mark.parametrize("breaker,part,key", [(_break_sen2, "send", "send"),
-                                              (_break_takeup, "early-years", "early_years")])
+@pytest.mark.parametrize(
+    "breaker,part,key",
+    [(_break_sen2, "send", "send"), (_break_takeup, "early-years", "early_years")],
+)
 def test_report_allow_missing_publishes_without_the_part(model_copy, tmp_path, breaker, part, key):
     breaker(model_copy)
     out = tmp_path / "out"
-    res = CliRunner().invoke(cli, ["report", str(model_copy), "--out", str(out), "--only", "json",
-                                   "--no-plan", "--date", "2026-11-27", "--allow-missing", part])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            str(model_copy),
+            "--out",
+            str(out),
+            "--only",
+            "json",
+            "--no-plan",
+            "--date",
+            "2026-11-27",
+            "--allow-missing",
+            part,
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert f"not available in this run: {key}" in res.output
     assert json.loads((out / "summary.json").read_text())[key] is None
@@ -59,8 +87,21 @@ def test_report_allow_missing_publishes_without_the_part(model_copy, tmp_path, b
 def test_report_no_send_is_still_not_available(model_copy, tmp_path):
     _break_sen2(model_copy)
     out = tmp_path / "out"
-    res = CliRunner().invoke(cli, ["report", str(model_copy), "--out", str(out), "--only", "json",
-                                   "--no-plan", "--no-send", "--date", "2026-11-27"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            str(model_copy),
+            "--out",
+            str(out),
+            "--only",
+            "json",
+            "--no-plan",
+            "--no-send",
+            "--date",
+            "2026-11-27",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "not available in this run: send" in res.output
 
@@ -73,8 +114,20 @@ def test_report_section_absent_is_not_available(model_copy, tmp_path):
     model_copy.write_text(text[:start] + text[end:])
     _break_sen2(model_copy)  # the default SEN2 file is read and fails
     out = tmp_path / "out"
-    res = CliRunner().invoke(cli, ["report", str(model_copy), "--out", str(out), "--only", "json",
-                                   "--no-plan", "--date", "2026-11-27"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            str(model_copy),
+            "--out",
+            str(out),
+            "--only",
+            "json",
+            "--no-plan",
+            "--date",
+            "2026-11-27",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "not available in this run: send" in res.output
 

@@ -68,7 +68,9 @@ def test_average_methods():
     w = cohort.average_ratios(r2, 2, "weighted", halflife=1.0)[0, 0]
     assert w == pytest.approx((1.0 * 0.5 + 2.0 * 1.0) / 1.5)
     # a year weight of 0 removes that year
-    assert cohort.average_ratios(r, 5, "mean", weights=np.array([1, 1, 0, 1, 1]))[0, 0] == pytest.approx(1.0)
+    assert cohort.average_ratios(r, 5, "mean", weights=np.array([1, 1, 0, 1, 1]))[
+        0, 0
+    ] == pytest.approx(1.0)
     with pytest.raises(ConfigError):
         cohort.average_ratios(r, 3, "mode")
 
@@ -131,8 +133,9 @@ def test_pooled_drift_measures_the_given_average():
     r = np.tile(np.linspace(1.0, 1.09, 10), (2, 1))[:, :, None]
     d_mean = cohort.pooled_drift(r, 3, "mean", lookback=3)
     assert d_mean[0] == pytest.approx(0.02)
-    d_last = cohort.pooled_drift(r, 3, "mean", lookback=3,
-                                 average=lambda x: cohort.average_ratios(x, 1, "mean"))
+    d_last = cohort.pooled_drift(
+        r, 3, "mean", lookback=3, average=lambda x: cohort.average_ratios(x, 1, "mean")
+    )
     assert d_last[0] == pytest.approx(0.01)
 
 
@@ -172,8 +175,14 @@ def test_roll_forward_invariants(base, ratios, rec):
 
 def test_housing_pupils_hand_worked():
     h = pd.DataFrame({"area": ["A"], "year": [2024], "dwellings": [100.0]})
-    out = housing_pupils(h, ["A", "B"], [2023, 2024, 2025, 2026], list(range(0, 14)),
-                         {"primary": 28.0, "secondary": 14.0, "sixth_form": 0.0}, (0.5, 0.5))
+    out = housing_pupils(
+        h,
+        ["A", "B"],
+        [2023, 2024, 2025, 2026],
+        list(range(0, 14)),
+        {"primary": 28.0, "secondary": 14.0, "sixth_form": 0.0},
+        (0.5, 0.5),
+    )
     prim = out[0, :, 0:7].sum(axis=1)
     np.testing.assert_allclose(prim, [0, 14, 28, 28])
     np.testing.assert_allclose(out[0, :, 7:12].sum(axis=1), [0, 7, 14, 14])
@@ -181,9 +190,15 @@ def test_housing_pupils_hand_worked():
     assert housing_pupils(None, ["A"], [2024], [0]).sum() == 0
     # routed: primary area A's secondary pupils go 60/40 to B and C; B's own dwellings stay
     h2 = pd.DataFrame({"area": ["A", "B"], "year": [2024, 2024], "dwellings": [100.0, 50.0]})
-    r = housing_pupils(h2, ["A", "B", "C"], [2024, 2025], list(range(0, 14)),
-                       {"primary": 28.0, "secondary": 14.0, "sixth_form": 4.0}, (1.0,),
-                       route={"A": {"B": 0.6, "C": 0.4}})
+    r = housing_pupils(
+        h2,
+        ["A", "B", "C"],
+        [2024, 2025],
+        list(range(0, 14)),
+        {"primary": 28.0, "secondary": 14.0, "sixth_form": 4.0},
+        (1.0,),
+        route={"A": {"B": 0.6, "C": 0.4}},
+    )
     np.testing.assert_allclose(r[0, :, 0:7].sum(axis=1), [28, 28])  # A keeps its primary pupils
     assert r[0, :, 7:].sum() == 0
     np.testing.assert_allclose(r[1, :, 7:12].sum(axis=1), [0.6 * 14 + 0.5 * 14] * 2)
@@ -206,9 +221,16 @@ def test_housing_pupils_go_on_from_a_middle_school_area():
     7-8 pupils in M and its Years 9-13 pupils in H (review: they were lost)."""
     h = pd.DataFrame({"area": ["P"], "year": [2024], "dwellings": [100.0]})
     ncys = list(range(0, 14))
-    out = housing_pupils(h, ["P", "M", "H"], [2024], ncys,
-                         {"primary": 21.0, "secondary": 15.0, "sixth_form": 6.0}, (1.0,),
-                         route={"P": {"M": 1.0}}, onward={"M": ({"H": 1.0}, (7, 8))})
+    out = housing_pupils(
+        h,
+        ["P", "M", "H"],
+        [2024],
+        ncys,
+        {"primary": 21.0, "secondary": 15.0, "sixth_form": 6.0},
+        (1.0,),
+        route={"P": {"M": 1.0}},
+        onward={"M": ({"H": 1.0}, (7, 8))},
+    )
     np.testing.assert_allclose(out[1, 0, 7:9], [3.0, 3.0])  # 15 per 100 over 5 year groups
     assert out[1, 0, 9:].sum() == 0
     np.testing.assert_allclose(out[2, 0, 9:12], [3.0, 3.0, 3.0])

@@ -10,8 +10,10 @@ from sufficiency import ConfigError, load_inputs, load_model
 from sufficiency.derive import apportion_pupils, area_shares
 
 #: the two inputs every model needs, from the shipped data
-INPUTS = (f'pupils={{path="{DATA}/census_pupils_by_ncy_2011_2022.csv", reader="census_ncy"}}\n'
-          f'capacity={{path="{DATA}/scap_2015_school_capacity.csv", reader="scap"}}\n')
+INPUTS = (
+    f'pupils={{path="{DATA}/census_pupils_by_ncy_2011_2022.csv", reader="census_ncy"}}\n'
+    f'capacity={{path="{DATA}/scap_2015_school_capacity.csv", reader="scap"}}\n'
+)
 
 
 def test_derived_areas_sum_to_authority(inputs):
@@ -46,7 +48,14 @@ def test_births_apportioned_sum_to_authority(inputs):
 def test_apportion_is_linear(tiny_pupils):
     import pandas as pd
 
-    shares = pd.DataFrame({"area": ["P", "S"], "phase": ["primary", "secondary"], "roll": [1.0, 1.0], "share": [1.0, 1.0]})
+    shares = pd.DataFrame(
+        {
+            "area": ["P", "S"],
+            "phase": ["primary", "secondary"],
+            "roll": [1.0, 1.0],
+            "share": [1.0, 1.0],
+        }
+    )
     one = tiny_pupils[tiny_pupils.area == "A"]
     out = apportion_pupils(one, shares)
     assert (out.loc[out.area == "P", "pupils"] == 100).all()
@@ -58,8 +67,14 @@ def test_an_area_with_its_whole_phase_keeps_the_census_count_as_actual(tiny_pupi
     kind 'actual', not 'derived'; areas sharing a phase stay derived."""
     import pandas as pd
 
-    shares = pd.DataFrame({"area": ["P1", "P2", "S"], "phase": ["primary", "primary", "secondary"],
-                           "roll": [3.0, 1.0, 1.0], "share": [0.75, 0.25, 1.0]})
+    shares = pd.DataFrame(
+        {
+            "area": ["P1", "P2", "S"],
+            "phase": ["primary", "primary", "secondary"],
+            "roll": [3.0, 1.0, 1.0],
+            "share": [0.75, 0.25, 1.0],
+        }
+    )
     out = apportion_pupils(tiny_pupils[tiny_pupils.area == "A"], shares)
     assert set(out.loc[out.area == "S", "kind"]) == {"actual"}
     assert set(out.loc[out.area != "S", "kind"]) == {"derived"}
@@ -89,14 +104,17 @@ BAD_MODELS = {
     "primary and secondary areas, no transfer": (
         '[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\nphase="primary"\n'
         '[[areas]]\ncode="2"\nname="b"\nphase="secondary"\n',
-        '[[areas]]: 1 primary and 1 secondary planning areas but no transfer: secondary Year 7 '
-        'comes only from the primary areas\' transfer shares, so every secondary area would fall '
+        "[[areas]]: 1 primary and 1 secondary planning areas but no transfer: secondary Year 7 "
+        "comes only from the primary areas' transfer shares, so every secondary area would fall "
         'to 0 pupils; give each primary area transfer = { "2" = 1.0 }',
     ),
     "derived capacity": (
         '[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\nphase="primary"\n'
-        '[data]\n' + INPUTS.replace('path="' + str(DATA) + '/scap_2015_school_capacity.csv", '
-                                     'reader="scap"', 'reader="derived"'),
+        "[data]\n"
+        + INPUTS.replace(
+            'path="' + str(DATA) + '/scap_2015_school_capacity.csv", reader="scap"',
+            'reader="derived"',
+        ),
         "[data.capacity]: reader = 'derived': expected one of scap, tidy",
     ),
     "missing data file": (
@@ -106,7 +124,7 @@ BAD_MODELS = {
     ),
     "bad margin": (
         '[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\nphase="primary"\n'
-        '[data]\n' + INPUTS + '[assumptions]\nmargin=1.5\n',
+        "[data]\n" + INPUTS + "[assumptions]\nmargin=1.5\n",
         "margin",
     ),
 }
@@ -148,7 +166,9 @@ def test_one_line_swap_to_school_census(tmp_path, model_path, inputs):
     old = 'pupils_by_area = { reader = "derived" }'
     assert text.count(old) == 1
     root = model_path.parent.parent.resolve()
-    text = text.replace(old, 'pupils_by_area = { path = "school_census.csv", reader = "school_census" }')
+    text = text.replace(
+        old, 'pupils_by_area = { path = "school_census.csv", reader = "school_census" }'
+    )
     text = text.replace('"../data/', f'"{root}/data/')
     model = tmp_path / "own.toml"
     model.write_text(text)
@@ -184,17 +204,24 @@ def test_a_school_opened_since_the_capacity_data_from_the_cli(tmp_path, model_pa
     rows = []
     for _, s in inputs.capacity.iterrows():
         groups = range(int(s["ncy_min"]), int(s["ncy_max"]) + 1)
-        rows += [(s["school"], y, g, round(s["roll"] / len(groups)), "")
-                 for y in range(2020, 2023) for g in groups]
+        rows += [
+            (s["school"], y, g, round(s["roll"] / len(groups)), "")
+            for y in range(2020, 2023)
+            for g in groups
+        ]
     rows += [("8853999", y, g, 20, "8850001") for y in range(2020, 2023) for g in range(7)]
     extract = pd.DataFrame(rows, columns=["school", "year", "ncy", "pupils", "area"])
     extract = extract.groupby(["school", "year", "ncy", "area"], as_index=False)["pupils"].sum()
     extract.to_csv(tmp_path / "school_census.csv", index=False)
     root = model_path.parent.parent.resolve()
-    text = model_path.read_text().replace(
-        'pupils_by_area = { reader = "derived" }',
-        'pupils_by_area = { path = "school_census.csv", reader = "school_census" }'
-    ).replace('"../data/', f'"{root}/data/')
+    text = (
+        model_path.read_text()
+        .replace(
+            'pupils_by_area = { reader = "derived" }',
+            'pupils_by_area = { path = "school_census.csv", reader = "school_census" }',
+        )
+        .replace('"../data/', f'"{root}/data/')
+    )
     model = tmp_path / "own.toml"
     model.write_text(text)
 
@@ -206,8 +233,9 @@ def test_a_school_opened_since_the_capacity_data_from_the_cli(tmp_path, model_pa
     assert res.exit_code == 0, res.output
     out = pd.read_csv(tmp_path / "out" / "forecast.csv", dtype={"area": str})
     hist = out[(out["kind"] == "actual") & (out["area"] == "8850001") & (out["year"] == 2022)]
-    own = extract[extract["school"].isin(
-        inputs.capacity.loc[inputs.capacity["area"] == "8850001", "school"])]
+    own = extract[
+        extract["school"].isin(inputs.capacity.loc[inputs.capacity["area"] == "8850001", "school"])
+    ]
     assert hist["pupils"].sum() == own.loc[own["year"] == 2022, "pupils"].sum() + 7 * 20
     assert "8853999 in 8850001" in (tmp_path / "out" / "notes.txt").read_text()
 
@@ -221,10 +249,14 @@ def test_a_model_of_whole_phase_areas_is_still_calibrated_on_authorities(tmp_pat
 
     from sufficiency.forecast import run_forecast
 
-    for f in ("census_pupils_by_ncy_2011_2022.csv", "births_by_district_1992_2023.csv",
-              "district_to_la_west_midlands.csv", "scap_2015_school_capacity.csv"):
+    for f in (
+        "census_pupils_by_ncy_2011_2022.csv",
+        "births_by_district_1992_2023.csv",
+        "district_to_la_west_midlands.csv",
+        "scap_2015_school_capacity.csv",
+    ):
         shutil.copy(DATA / f, tmp_path / f)
-    (tmp_path / "stoke.toml").write_text('''
+    (tmp_path / "stoke.toml").write_text("""
 [model]
 name = "Stoke-on-Trent"
 authority = "E06000021"
@@ -245,7 +277,7 @@ transfer = { "8610002" = 1.0 }
 code = "8610002"
 name = "Stoke secondary"
 phase = "secondary"
-''')
+""")
     import warnings as _warnings
 
     from sufficiency.derive import DERIVED_NOTE, WHOLE_PHASE_NOTE
@@ -259,14 +291,21 @@ phase = "secondary"
     # count, not "derived" (a Stoke-on-Trent trial's validate warned it was derived)
     assert WHOLE_PHASE_NOTE in inputs.notes and DERIVED_NOTE not in inputs.notes
     assert ONE_PRIMARY_AREA_BIRTHS in inputs.notes
-    assert not any(n.startswith("Births by primary planning area are derived") for n in inputs.notes)
+    assert not any(
+        n.startswith("Births by primary planning area are derived") for n in inputs.notes
+    )
     assert DERIVED_WARNING not in [str(w.message) for w in got]
     row = [p for p in inputs.provenance if p.table == "pupils_by_area"]
     assert len(row) == 1 and row[0].kind == "actual" and row[0].note == WHOLE_PHASE_NOTE
     res = run_forecast(inputs)
     assert not any("understated" in n for n in res.notes)
-    assert any(n.startswith("Intervals come from authority-level errors: each planning area here "
-                            "has the whole of its phase") for n in res.notes)
+    assert any(
+        n.startswith(
+            "Intervals come from authority-level errors: each planning area here "
+            "has the whole of its phase"
+        )
+        for n in res.notes
+    )
     pt = res.phase_totals()
     six = pt[(pt["phase"] == "sixth_form") & (pt["year"] == pt["year"].max())].iloc[0]
     assert six["pupils_upper"] - six["pupils_lower"] > 0.05 * six["pupils"]

@@ -25,7 +25,9 @@ def test_library_guide_runs(tmp_path):
     ns, printed = run_doc_code(code, "docs/library.md")
     # what the guide promises is there, as DataFrames
     assert isinstance(ns["fc"].to_frame(), pd.DataFrame)
-    assert {"area", "phase", "year", "demand", "capacity", "shortfall", "rag"} <= set(ns["suff"].to_frame())
+    assert {"area", "phase", "year", "demand", "capacity", "shortfall", "rag"} <= set(
+        ns["suff"].to_frame()
+    )
     assert isinstance(ns["alloc"].to_frame(), pd.DataFrame) and ns["alloc"].total_cost > 0
     assert isinstance(ns["data"].to_frame(), pd.DataFrame)
     # SEND and early years in pandas (a Warwickshire trial): one scenario, one row per year

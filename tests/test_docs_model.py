@@ -41,7 +41,9 @@ def _section_of(name: str) -> str:
     """The body of the one ``##`` section whose heading names ``[name]``, ``[[name]]`` or ``name``."""
     marks = (f"`[{name}]`", f"`[[{name}]]`") if name != "extends" else ("`extends`",)
     found = [body for head, body in _sections(_text()).items() if any(m in head for m in marks)]
-    assert len(found) == 1, f"docs/model.md: expected one '## ' section for {marks[0]}, found {len(found)}"
+    assert len(found) == 1, (
+        f"docs/model.md: expected one '## ' section for {marks[0]}, found {len(found)}"
+    )
     return found[0]
 
 
@@ -101,10 +103,14 @@ def _plain(v):
 def test_forecast_defaults_are_the_code_defaults():
     body = _section_of("forecast").split("### ", 1)[0]
     rows = dict(re.findall(r"^\| `(\w+)` \| `([^`]*)` \|", body, flags=re.M))
-    assert set(rows) == set(DEFAULT_PARAMS), "docs/model.md [forecast]: one row per DEFAULT_PARAMS key"
+    assert set(rows) == set(DEFAULT_PARAMS), (
+        "docs/model.md [forecast]: one row per DEFAULT_PARAMS key"
+    )
     for k, v in DEFAULT_PARAMS.items():
         stated = tomllib.loads(f"v = {rows[k]}")["v"]
-        assert stated == _plain(v), f"docs/model.md [forecast] {k}: states {rows[k]}, the code has {v!r}"
+        assert stated == _plain(v), (
+            f"docs/model.md [forecast] {k}: states {rows[k]}, the code has {v!r}"
+        )
 
 
 def _example() -> str:

@@ -25,17 +25,28 @@ def _block(page: str, heading: str) -> str:
     return m.group(1)
 
 
-
-
 def test_forecast_using_it_block_runs():
     ns, printed = run_doc_code(_block("docs/forecast.md", "Using it"), "docs/forecast.md")
     assert "Pupil forecast from 2022/23" in printed
 
     # run_forecast: the columns the comment lists, ordered intervals
     cells = ns["result"].to_frame()
-    assert {"area", "year", "ncy", "phase", "tier", "pupils", "pupils_lower", "pupils_upper",
-            "pupils_lower_95", "pupils_upper_95", "kind", "births_projected", "cohort",
-            "housing"} <= set(cells.columns)
+    assert {
+        "area",
+        "year",
+        "ncy",
+        "phase",
+        "tier",
+        "pupils",
+        "pupils_lower",
+        "pupils_upper",
+        "pupils_lower_95",
+        "pupils_upper_95",
+        "kind",
+        "births_projected",
+        "cohort",
+        "housing",
+    } <= set(cells.columns)
     fc = cells[cells["kind"] == "forecast"]
     assert len(fc) and (fc["pupils"] >= 0).all()
     assert (fc["pupils_lower_95"] <= fc["pupils_lower"] + 1e-6).all()
@@ -44,8 +55,15 @@ def test_forecast_using_it_block_runs():
     assert (fc["pupils_upper"] <= fc["pupils_upper_95"] + 1e-6).all()
 
     totals = ns["result"].phase_totals()
-    assert list(totals.columns) == ["area", "phase", "year", "pupils", "pupils_lower",
-                                    "pupils_upper", "kind"]
+    assert list(totals.columns) == [
+        "area",
+        "phase",
+        "year",
+        "pupils",
+        "pupils_lower",
+        "pupils_upper",
+        "kind",
+    ]
     q90 = ns["result"].phase_totals(q=0.9)
     m = totals.merge(q90, on=["area", "phase", "year"], suffixes=("", "_q90"))
     m = m[m["kind"] == "forecast"]
@@ -67,8 +85,14 @@ def test_forecast_using_it_block_runs():
     # the backtest "as the CLI runs it": authority columns from the scorecards, small errors,
     # and exactly what the CLI's entry point returns
     scores = ns["bt"].scores(target_years=[2018, 2021, 2022])
-    assert {"mae_model", "bias_model", "coverage80", "win_rate_vs_last", "mae_authority",
-            "win_rate_vs_authority"} <= set(scores.columns)
+    assert {
+        "mae_model",
+        "bias_model",
+        "coverage80",
+        "win_rate_vs_last",
+        "mae_authority",
+        "win_rate_vs_authority",
+    } <= set(scores.columns)
     assert set(scores["phase"]) == {"primary", "secondary"}
     assert scores["mae_model"].between(0, 0.05).all()
     assert scores["coverage80"].between(0, 1).all()
@@ -81,11 +105,14 @@ def test_forecast_using_it_block_runs():
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            cli = backtest_files("data/census_pupils_by_ncy_2011_2022.csv",
-                                 "data/births_by_district_1992_2023.csv",
-                                 "data/district_to_la_west_midlands.csv",
-                                 [2017, 2019, 2020, 2021], [1, 3],
-                                 scorecards_dir="data/school_places_scorecards")
+            cli = backtest_files(
+                "data/census_pupils_by_ncy_2011_2022.csv",
+                "data/births_by_district_1992_2023.csv",
+                "data/district_to_la_west_midlands.csv",
+                [2017, 2019, 2020, 2021],
+                [1, 3],
+                scorecards_dir="data/school_places_scorecards",
+            )
     finally:
         os.chdir(old)
     assert cli.to_frame().equals(ns["bt"].to_frame())

@@ -42,8 +42,12 @@ def _town_links(written: Path) -> Path:
     text = written.read_text()
     for p, s in zip(PRIMARY, SECONDARY, strict=True):
         table = ", ".join(f'"{q}" = {0.8 if q == s else 0.05}' for q in SECONDARY)
-        text, n = re.subn(rf'(code = "{p}"\n(?:.*\n)*?)transfer = "equal".*\n',
-                          rf"\g<1>transfer = {{ {table} }}\n", text, count=1)
+        text, n = re.subn(
+            rf'(code = "{p}"\n(?:.*\n)*?)transfer = "equal".*\n',
+            rf"\g<1>transfer = {{ {table} }}\n",
+            text,
+            count=1,
+        )
         assert n == 1
     out = written.parent / "links.toml"
     out.write_text(text)
@@ -57,19 +61,29 @@ def test_transfer_summary_says_how_split_tables_split(written):
     assert value.endswith("all 5 split it over 5 areas by the shares given"), value
     assert "admissions" in where
     # a model mixing one-area senders and split senders counts each kind
-    mixed = _edit(_town_links(written), "mixed.toml",
-                  '"3320006" = 0.8, "3320007" = 0.05, "3320008" = 0.05, "3320009" = 0.05, '
-                  '"3320010" = 0.05', '"3320006" = 1.0')
+    mixed = _edit(
+        _town_links(written),
+        "mixed.toml",
+        '"3320006" = 0.8, "3320007" = 0.05, "3320008" = 0.05, "3320009" = 0.05, "3320010" = 0.05',
+        '"3320006" = 1.0',
+    )
     value, _ = load_model(mixed).transfer_summary()
     assert "1 send their last year group to one area" in value
     assert "4 split it over 5 areas by the shares given" in value
 
 
-@pytest.mark.parametrize("old, new, key, hint", [
-    ("margin = 0.02 ", 'margin = "2%" ', "margin = '2%'", "write 0.02, not '2%'"),
-    ("surplus_ceiling = 0.10", 'surplus_ceiling = "10 %"', "surplus_ceiling = '10 %'",
-     "write 0.1, not '10 %'"),
-])
+@pytest.mark.parametrize(
+    "old, new, key, hint",
+    [
+        ("margin = 0.02 ", 'margin = "2%" ', "margin = '2%'", "write 0.02, not '2%'"),
+        (
+            "surplus_ceiling = 0.10",
+            'surplus_ceiling = "10 %"',
+            "surplus_ceiling = '10 %'",
+            "write 0.1, not '10 %'",
+        ),
+    ],
+)
 def test_a_share_written_as_a_percentage_string_says_what_to_write(written, old, new, key, hint):
     # margin = "2%" was told only "margin = '2%': expected float"
     bad = _edit(written, "pct.toml", old, new)
@@ -103,13 +117,18 @@ def capacity_csv(tmp_path_factory) -> Path:
     raw = raw[raw["LA1"] == "332"]
     prim = raw["Phase"] == "PS"
     assert set(raw["Phase"]) == {"PS", "SS"}
-    out = pd.DataFrame({
-        "school": raw["LAEstab"],
-        "area": raw["Primary PA code (2)"].where(prim, raw["Secondary PA code (2)"]),
-        "phase": prim.map({True: "primary", False: "secondary"}),
-        "ncy_min": prim.map({True: 0, False: 7}), "ncy_max": prim.map({True: 6, False: 13}),
-        "capacity": raw["Netcapacity (1)"], "school_name": raw["Schoolname"],
-        "roll": raw["MAYNOR"]})
+    out = pd.DataFrame(
+        {
+            "school": raw["LAEstab"],
+            "area": raw["Primary PA code (2)"].where(prim, raw["Secondary PA code (2)"]),
+            "phase": prim.map({True: "primary", False: "secondary"}),
+            "ncy_min": prim.map({True: 0, False: 7}),
+            "ncy_max": prim.map({True: 6, False: 13}),
+            "capacity": raw["Netcapacity (1)"],
+            "school_name": raw["Schoolname"],
+            "roll": raw["MAYNOR"],
+        }
+    )
     path = tmp_path_factory.mktemp("dudcap") / "capacity.csv"
     out.to_csv(path, index=False)
     return path
@@ -117,8 +136,9 @@ def capacity_csv(tmp_path_factory) -> Path:
 
 def _with_capacity(written: Path, capacity: Path, name: str) -> Path:
     text = written.read_text()
-    text, n = re.subn(r"capacity = \{ path = .*\}", f'capacity = {{ path = "{capacity}", '
-                      'reader = "tidy" }', text)
+    text, n = re.subn(
+        r"capacity = \{ path = .*\}", f'capacity = {{ path = "{capacity}", reader = "tidy" }}', text
+    )
     assert n == 1
     out = written.parent / name
     out.write_text(text)
@@ -146,8 +166,12 @@ def test_a_roll_typed_ten_times_too_big_is_warned_of(written, capacity_csv):
     with warnings.catch_warnings(record=True) as got:
         warnings.simplefilter("always")
         load_inputs(load_model(_with_capacity(written, bad, "roll.toml")))
-    msgs = [str(w.message) for w in got if issubclass(w.category, DataQualityWarning)
-            and "times as many pupils on roll as places" in str(w.message)]
+    msgs = [
+        str(w.message)
+        for w in got
+        if issubclass(w.category, DataQualityWarning)
+        and "times as many pupils on roll as places" in str(w.message)
+    ]
     assert len(msgs) == 1, [str(w.message) for w in got]
     assert str(bad) in msgs[0] and f"school {school}" in msgs[0] and f"(line {line})" in msgs[0]
     assert f"{roll * 10:,}" in msgs[0]
@@ -161,7 +185,10 @@ def test_a_roll_typed_ten_times_too_big_is_warned_of(written, capacity_csv):
 def test_swapped_year_groups_name_the_line(written, capacity_csv):
     # ncy_min 6, ncy_max 0 was named by school only
     frame = pd.read_csv(capacity_csv, dtype=str)
-    frame.loc[3, "ncy_min"], frame.loc[3, "ncy_max"] = frame.loc[3, "ncy_max"], frame.loc[3, "ncy_min"]
+    frame.loc[3, "ncy_min"], frame.loc[3, "ncy_max"] = (
+        frame.loc[3, "ncy_max"],
+        frame.loc[3, "ncy_min"],
+    )
     bad = capacity_csv.parent / "swapped.csv"
     frame.to_csv(bad, index=False)
     from sufficiency.inputs import load_inputs
@@ -177,8 +204,12 @@ def test_swapped_year_groups_name_the_line(written, capacity_csv):
 def test_a_missing_data_file_names_the_closest_file(written):
     # census_pupils_by_ncy_2011_2023.csv for ..._2022.csv was only "not found", where a
     # [send.files] or [early_years] file typed wrong is told the file meant
-    bad = _edit(written, "missing.toml", "census_pupils_by_ncy_2011_2022.csv",
-                "census_pupils_by_ncy_2011_2023.csv")
+    bad = _edit(
+        written,
+        "missing.toml",
+        "census_pupils_by_ncy_2011_2022.csv",
+        "census_pupils_by_ncy_2011_2023.csv",
+    )
     with pytest.raises(ConfigError) as e:
         load_model(bad)
     msg = str(e.value)
@@ -228,7 +259,8 @@ def _with_transfers(written: Path, rows: str, name: str) -> Path:
     csv = written.parent / f"{name}.csv"
     csv.write_text("from_area,to_area,share\n" + rows)
     text = written.read_text().replace(
-        "[data]\n", f'[data]\ntransfers = {{ path = "{csv.name}", reader = "transfers" }}\n', 1)
+        "[data]\n", f'[data]\ntransfers = {{ path = "{csv.name}", reader = "transfers" }}\n', 1
+    )
     text, n = re.subn(r'^transfer = "equal".*\n', "", text, flags=re.M)
     assert n == 5
     out = written.parent / f"{name}.toml"
@@ -248,13 +280,17 @@ def test_a_transfers_file_with_a_swapped_code_suggests_it(written):
     assert "area '3320070' (line(s) 3)" in msg and "(did you mean 3320007" in msg
 
 
-@pytest.mark.parametrize("first, second, hint", [
-    ("80%", "20%", "Write shares as fractions: 0.2 for 20%."),
-    ("80", "20", "If these are percentages, divide them by 100 (80 -> 0.8)"),
-])
+@pytest.mark.parametrize(
+    "first, second, hint",
+    [
+        ("80%", "20%", "Write shares as fractions: 0.2 for 20%."),
+        ("80", "20", "If these are percentages, divide them by 100 (80 -> 0.8)"),
+    ],
+)
 def test_transfer_shares_as_percentages_say_what_to_write(written, first, second, hint):
-    bad = _with_transfers(written, f"3320001,3320006,{first}\n3320001,3320007,{second}\n" + _LINKS,
-                          "tr_pct")
+    bad = _with_transfers(
+        written, f"3320001,3320006,{first}\n3320001,3320007,{second}\n" + _LINKS, "tr_pct"
+    )
     with pytest.raises(SchemaError) as e:
         load_model(bad)
     msg = str(e.value).splitlines()[0]
@@ -274,16 +310,20 @@ def test_validate_of_a_scenario_says_what_it_extends_and_changes(written):
 
     (written.parent / "margin.toml").write_text(
         f'extends = "{written.name}"\n[model]\nname = "Dudley, 5% margin"\n'
-        "[assumptions]\nmargin = 0.05\n")
+        "[assumptions]\nmargin = 0.05\n"
+    )
     (written.parent / "margin2.toml").write_text(
         'extends = "margin.toml"\n[model]\nname = "Dudley, 5% margin, 12% ceiling"\n'
-        "[assumptions]\nsurplus_ceiling = 0.12\n")
+        "[assumptions]\nsurplus_ceiling = 0.12\n"
+    )
     res = CliRunner().invoke(cli, ["validate", str(written.parent / "margin2.toml")])
     assert res.exit_code == 0, res.output
     line = [x for x in res.output.splitlines() if x.startswith("scenario: ")]
-    assert line == ["scenario: margin2.toml extends margin.toml, which extends dudley.toml; its "
-                    "own file sets [model] name, [assumptions] surplus_ceiling (for comparison, "
-                    "not for decision)"]
+    assert line == [
+        "scenario: margin2.toml extends margin.toml, which extends dudley.toml; its "
+        "own file sets [model] name, [assumptions] surplus_ceiling (for comparison, "
+        "not for decision)"
+    ]
     res = CliRunner().invoke(cli, ["validate", str(written)])
     assert res.exit_code == 0 and "scenario:" not in res.output
 
@@ -314,25 +354,60 @@ def test_plan_messages_name_areas_and_phases_in_words():
     from sufficiency.optimise.results import area_tag
 
     assert area_tag("Dudley and Netherton primary", "3320002", "early_years") == (
-        "Dudley and Netherton primary (3320002) early years")
+        "Dudley and Netherton primary (3320002) early years"
+    )
 
     def opt(kind, earliest, cost, duration):
-        return dict(option=f"3320006:secondary:{kind}", area="3320006", phase="secondary",
-                    kind=kind, places=30.0, max_modules=0 if duration else 1, max_per_year=2,
-                    min_modules=0, cost_per_module=cost, cost_per_place=cost / 30,
-                    revenue_per_place=0.0, earliest_year=earliest, duration=duration,
-                    fill_years=0, source="test")
+        return dict(
+            option=f"3320006:secondary:{kind}",
+            area="3320006",
+            phase="secondary",
+            kind=kind,
+            places=30.0,
+            max_modules=0 if duration else 1,
+            max_per_year=2,
+            min_modules=0,
+            cost_per_module=cost,
+            cost_per_place=cost / 30,
+            revenue_per_place=0.0,
+            earliest_year=earliest,
+            duration=duration,
+            fill_years=0,
+            source="test",
+        )
 
-    opts = pd.DataFrame([opt("bulge_class", 2027, 321_203.0, 5),
-                         opt("permanent_expansion", 2028, 900_000.0, 0),
-                         opt("new_school", 2030, 20e6, 0)], columns=list(OPTION_COLUMNS))
-    dem = pd.DataFrame({"area": "3320006", "phase": "secondary", "year": [2027, 2028, 2029],
-                        "demand": [260.0, 250.0, 240.0]})
+    opts = pd.DataFrame(
+        [
+            opt("bulge_class", 2027, 321_203.0, 5),
+            opt("permanent_expansion", 2028, 900_000.0, 0),
+            opt("new_school", 2030, 20e6, 0),
+        ],
+        columns=list(OPTION_COLUMNS),
+    )
+    dem = pd.DataFrame(
+        {
+            "area": "3320006",
+            "phase": "secondary",
+            "year": [2027, 2028, 2029],
+            "demand": [260.0, 250.0, 240.0],
+        }
+    )
     cap = pd.DataFrame({"area": ["3320006"], "phase": "secondary", "capacity": [200.0]})
-    res = solve_allocation(dem, cap, opts, PlanSettings(
-        margin=0.0, target=0.0, ceiling=0.5, discount_rate=0.0, target_penalty=0.0,
-        surplus_penalty=0.0, total_budget=100_000.0),
-        area_names={"3320006": "Brierley Hill and Kingswinford secondary"})
+    res = solve_allocation(
+        dem,
+        cap,
+        opts,
+        PlanSettings(
+            margin=0.0,
+            target=0.0,
+            ceiling=0.5,
+            discount_rate=0.0,
+            target_penalty=0.0,
+            surplus_penalty=0.0,
+            total_budget=100_000.0,
+        ),
+        area_names={"3320006": "Brierley Hill and Kingswinford secondary"},
+    )
     text = res.summary(timing=False)
     assert "a bulge class in Brierley Hill and Kingswinford secondary (3320006), costs" in text
     assert "3320006:secondary" not in text
@@ -340,27 +415,36 @@ def test_plan_messages_name_areas_and_phases_in_words():
     assert "the capital budget limits it" in line and "other options open" not in line
 
 
-@pytest.mark.parametrize("value, hint", [
-    ("42%", "; write 0.42, not '42%'"),
-    (25, "; if 25 is a percentage, write 0.25"),
-])
+@pytest.mark.parametrize(
+    "value, hint",
+    [
+        ("42%", "; write 0.42, not '42%'"),
+        (25, "; if 25 is a percentage, write 0.25"),
+    ],
+)
 def test_an_entitlement_takeup_written_as_a_percentage_says_what_to_write(value, hint):
     # takeup = "42%" or 25 was "expected a fraction in [0, 1] or 'derived'", no more
     from sufficiency.early_years import _entitlement
 
-    row = dict(name="working_2", age_group="2", ages=[2], hours=15,
-               from_year=2024, takeup=value)
+    row = dict(name="working_2", age_group="2", ages=[2], hours=15, from_year=2024, takeup=value)
     with pytest.raises(ConfigError) as e:
         _entitlement(row, "m.toml: [[early_years.entitlements]] #4")
     msg = str(e.value)
     assert f"takeup = {value!r}" in msg and msg.endswith(hint), msg
 
 
-@pytest.mark.parametrize("phase, kind, hint", [
-    ("secondary", "expansion", "(did you mean 'permanent_expansion' or 'temporary_expansion'?)"),
-    ("special", "expansion", "(did you mean 'special_expansion'?)"),
-    ("primary", "bulge", "(did you mean 'bulge_class'?)"),
-])
+@pytest.mark.parametrize(
+    "phase, kind, hint",
+    [
+        (
+            "secondary",
+            "expansion",
+            "(did you mean 'permanent_expansion' or 'temporary_expansion'?)",
+        ),
+        ("special", "expansion", "(did you mean 'special_expansion'?)"),
+        ("primary", "bulge", "(did you mean 'bulge_class'?)"),
+    ],
+)
 def test_a_mistyped_option_kind_is_matched_to_its_phase(phase, kind, hint):
     # kind = "expansion" of a secondary option was offered 'special_expansion'
     from sufficiency.optimise import options_from_config

@@ -32,16 +32,18 @@ def _synthetic():
     """Births 100 a year to mid-2015, then 120 in 2016; every census year group 90 pupils;
     ONS mid-2011: 95 at ages 0-3, 99 at ages 4-90."""
     births = pd.DataFrame({"year": np.arange(1990, 2017), "births": [100.0] * 26 + [120.0]})
-    census = pd.DataFrame([{"year": y, "ncy": g, "pupils": 90.0}
-                           for y in range(2011, 2016) for g in range(0, 15)])
+    census = pd.DataFrame(
+        [{"year": y, "ncy": g, "pupils": 90.0} for y in range(2011, 2016) for g in range(0, 15)]
+    )
     mye = pd.Series([95.0] * 4 + [99.0] * 87, index=np.arange(0, 91))
     return census, births, mye
 
 
 def test_cohort_population_by_hand():
     census, births, mye = _synthetic()
-    pop = cohort_population(census, births, mye, area="T", years=range(2010, 2022), ages=range(0, 26),
-                            window=3)
+    pop = cohort_population(
+        census, births, mye, area="T", years=range(2010, 2022), ages=range(0, 26), window=3
+    )
     p = pop.set_index(["year", "age"])
     # ages 0-3: births x 95/100
     assert p.at[(2016, 0), "population"] == pytest.approx(120.0 * 0.95)
@@ -63,8 +65,9 @@ def test_cohort_population_by_hand():
     assert 114 < holt < 120  # the level moves most of the way to 120, the damped trend a little
     assert row["population"] == pytest.approx(holt * 0.95)
     assert row["kind"] == "projected" and row["population_sd"] > 0
-    flat = cohort_population(census, births, mye, area="T", years=[2021], ages=[0],
-                             births_method="flat")
+    flat = cohort_population(
+        census, births, mye, area="T", years=[2021], ages=[0], births_method="flat"
+    )
     assert flat["population"].iloc[0] == pytest.approx(120 * 0.95)
     assert (pop.loc[pop["cohort"] <= 2016, "kind"] == "derived").all()
     assert (pop["population"] > 0).all()
@@ -92,9 +95,22 @@ def test_reproduces_dfe_january_2019_counts(inputs):
 
 def test_shape_intervals_and_new_entitlements(result):
     f = result.to_frame()
-    assert list(f.columns) == ["area", "year", "age", "entitlement", "children", "places",
-                               "places_lower", "places_upper", "supply", "shortfall", "kind"]
-    assert (f["places_lower"] <= f["places"] + 1e-9).all() and (f["places"] <= f["places_upper"] + 1e-9).all()
+    assert list(f.columns) == [
+        "area",
+        "year",
+        "age",
+        "entitlement",
+        "children",
+        "places",
+        "places_lower",
+        "places_upper",
+        "supply",
+        "shortfall",
+        "kind",
+    ]
+    assert (f["places_lower"] <= f["places"] + 1e-9).all() and (
+        f["places"] <= f["places_upper"] + 1e-9
+    ).all()
     now = f[f["year"] >= 2018]
     assert np.allclose(now["shortfall"], np.clip(now["places"] - now["supply"], 0, None))
     assert f.loc[f["year"] < 2018, "supply"].isna().all()
@@ -104,7 +120,8 @@ def test_shape_intervals_and_new_entitlements(result):
     assert e.at[(2023, "working_under_2"), "places"] == 0
     full = e.at[(2024, "working_2"), "children"]
     assert e.at[(2023, "working_2"), "children"] == pytest.approx(
-        0.333 / 1.0 * full * _cohort_ratio(result, 2023, 2024), rel=1e-9)
+        0.333 / 1.0 * full * _cohort_ratio(result, 2023, 2024), rel=1e-9
+    )
     # births after mid-2023 are projected, so the range widens
     assert (f.loc[f["year"] == f["year"].max(), "kind"] == "projected").all()
 
@@ -116,7 +133,15 @@ def _cohort_ratio(result, y1, y2):
 
 def test_demand_frame(result):
     d = result.demand_frame()
-    assert list(d.columns) == ["area", "phase", "year", "places", "places_lower", "places_upper", "capacity"]
+    assert list(d.columns) == [
+        "area",
+        "phase",
+        "year",
+        "places",
+        "places_lower",
+        "places_upper",
+        "capacity",
+    ]
     assert set(d["phase"]) == {"early_years"}
     assert d["places"].sum() == pytest.approx(result.to_frame()["places"].sum())
 
@@ -131,7 +156,9 @@ def test_by_area_sums_to_authority(inputs, result):
     f = r.to_frame()
     assert f["area"].nunique() == 17 and set(f["area"]) == set(inputs.births["area"])
     s = f.groupby(["year", "age"])[["children", "places", "places_lower", "places_upper"]].sum()
-    a = result.to_frame().set_index(["year", "age"])[["children", "places", "places_lower", "places_upper"]]
+    a = result.to_frame().set_index(["year", "age"])[
+        ["children", "places", "places_lower", "places_upper"]
+    ]
     assert np.allclose(s.sort_index(), a.sort_index())
     assert r.supply["supply"].sum() == pytest.approx(result.supply["supply"].sum())
     d = r.demand_frame()
@@ -141,14 +168,30 @@ def test_by_area_sums_to_authority(inputs, result):
 
 def test_bad_entitlements():
     with pytest.raises(ConfigError, match="takeup = 'lots'"):
-        early_years_entitlements({"entitlements": [
-            {"name": "e", "age_group": "2", "ages": [1], "hours": 15, "from_year": 2014,
-             "takeup": "lots"}]})
+        early_years_entitlements(
+            {
+                "entitlements": [
+                    {
+                        "name": "e",
+                        "age_group": "2",
+                        "ages": [1],
+                        "hours": 15,
+                        "from_year": 2014,
+                        "takeup": "lots",
+                    }
+                ]
+            }
+        )
     with pytest.raises(ConfigError, match="expected name"):
         early_years_entitlements({"entitlements": [{"name": "e"}]})
     with pytest.raises(ConfigError, match="ages 0-4"):
-        early_years_entitlements({"entitlements": [
-            {"name": "e", "age_group": "2", "ages": [7], "hours": 15, "from_year": 2014}]})
+        early_years_entitlements(
+            {
+                "entitlements": [
+                    {"name": "e", "age_group": "2", "ages": [7], "hours": 15, "from_year": 2014}
+                ]
+            }
+        )
     assert early_years_entitlements({}) == DEFAULT_ENTITLEMENTS
 
 
@@ -164,20 +207,38 @@ def test_supply_from_config_and_bad_supply(inputs):
 
 
 def test_cli_early_years(model_path, tmp_path):
-    res = CliRunner().invoke(cli, ["early-years", str(model_path), "--out", str(tmp_path),
-                                   "--format", "json"])
+    res = CliRunner().invoke(
+        cli, ["early-years", str(model_path), "--out", str(tmp_path), "--format", "json"]
+    )
     assert res.exit_code == 0, res.output
     assert "Early years funded places" in res.output
-    for name in ("early_years.json", "early_years_by_entitlement.json", "early_years_demand.json",
-                 "notes.txt"):
+    for name in (
+        "early_years.json",
+        "early_years_by_entitlement.json",
+        "early_years_demand.json",
+        "notes.txt",
+    ):
         assert (tmp_path / name).exists()
     assert "today's supply" in (tmp_path / "notes.txt").read_text()
 
 
 def test_cli_early_years_subprocess_xlsx(model_path, tmp_path):
-    p = subprocess.run([sys.executable, "-m", "sufficiency", "early-years", str(model_path),
-                        "--out", str(tmp_path), "--format", "xlsx"],
-                       capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sufficiency",
+            "early-years",
+            str(model_path),
+            "--out",
+            str(tmp_path),
+            "--format",
+            "xlsx",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert p.returncode == 0, p.stderr
     d = pd.read_excel(tmp_path / "early_years_demand.xlsx")
     assert set(d["phase"]) == {"early_years"}
@@ -185,7 +246,9 @@ def test_cli_early_years_subprocess_xlsx(model_path, tmp_path):
 
 def test_backtest_on_january_2018_counts(data_dir):
     b = backtest_early_years(data_dir, authorities=["E10000034"]).set_index("age_group")
-    assert b.at["two_year_olds", "actual_2018"] == 1180 and b.at["two_year_olds", "naive_2018"] == 1221
+    assert (
+        b.at["two_year_olds", "actual_2018"] == 1180 and b.at["two_year_olds", "naive_2018"] == 1221
+    )
     assert b.at["three_and_four_year_olds", "err_naive"] == pytest.approx((12725 - 12450) / 12450)
     # the derived cohorts track the published count within a few per cent
     assert (b["err_model"].abs() < 0.06).all()
@@ -200,10 +263,14 @@ def test_population_uses_the_births_nowcast_as_projected(inputs):
 
     now = inputs.births_nowcast["births"].sum()
     pop, _ = authority_population(inputs, years=[2023, 2024])
-    off, _ = authority_population(dataclasses.replace(inputs, births_nowcast=None), years=[2023, 2024])
+    off, _ = authority_population(
+        dataclasses.replace(inputs, births_nowcast=None), years=[2023, 2024]
+    )
     age0 = pop[(pop["year"] == 2023) & (pop["age"] == 0)].iloc[0]
     age0_off = off[(off["year"] == 2023) & (off["age"] == 0)].iloc[0]
-    assert age0["cohort"] == 2023 and age0["kind"] == "projected" and age0_off["kind"] == "projected"
+    assert (
+        age0["cohort"] == 2023 and age0["kind"] == "projected" and age0_off["kind"] == "projected"
+    )
     # same survival ratio to age 0, different births: the ratio of the two is the births ratio
     from sufficiency.cohort import project_series
 
@@ -213,7 +280,9 @@ def test_population_uses_the_births_nowcast_as_projected(inputs):
     assert age0["population_sd"] == pytest.approx(age0_off["population_sd"])
     # cohorts born up to mid-2022 are untouched
     old = pop[pop["cohort"] <= 2022].set_index(["year", "age"])["population"]
-    assert np.allclose(old, off[off["cohort"] <= 2022].set_index(["year", "age"])["population"].reindex(old.index))
+    assert np.allclose(
+        old, off[off["cohort"] <= 2022].set_index(["year", "age"])["population"].reindex(old.index)
+    )
 
 
 def test_summary_columns_stay_apart_for_a_city_sized_authority(inputs):
@@ -233,8 +302,11 @@ def test_summary_columns_stay_apart_for_a_city_sized_authority(inputs):
         d[c] = d[c] * 10
     big = dataclasses.replace(res, data=d)
     lines = big.summary().splitlines()
-    rows = [ln for ln in lines[2:] if ln.startswith(("children from 9 months", "2-year-olds",
-                                                      "3- and 4-year-olds"))]
+    rows = [
+        ln
+        for ln in lines[2:]
+        if ln.startswith(("children from 9 months", "2-year-olds", "3- and 4-year-olds"))
+    ]
     assert len(rows) == 3
     for ln in rows:
         cells = re.split(r"\s{2,}", ln.strip())
@@ -246,8 +318,12 @@ def test_summary_names_age_groups_in_words_youngest_first(result):
     trial read the engine's codes '2', '3_4', 'under_2', in that order)."""
     lines = result.summary().splitlines()
     first = [ln.split("  ")[0] for ln in lines[1:5]]
-    assert first == ["age group", "children from 9 months to 2", "2-year-olds",
-                     "3- and 4-year-olds"]
+    assert first == [
+        "age group",
+        "children from 9 months to 2",
+        "2-year-olds",
+        "3- and 4-year-olds",
+    ]
     assert not any(ln.startswith(("2 ", "3_4", "under_2")) for ln in lines)
 
 
@@ -259,14 +335,15 @@ def test_assumed_supply_says_which_part_rests_on_the_models_take_up(inputs, resu
     cfg = result.config
     year = cfg["supply_year"]
     f = result.data[result.data["year"] == year].groupby("entitlement")["places"].sum()
-    named = ("the second 15 hours of working parents' 30 hours for 3- and 4-year-olds "
-             "(extended_3_4)")
+    named = "the second 15 hours of working parents' 30 hours for 3- and 4-year-olds (extended_3_4)"
     assert cfg["supply_assumed_entitlements"] == (named,)
     assert cfg["supply_assumed_places"] == pytest.approx(f["extended_3_4"])
     total = result.supply["supply"].sum()
     note = next(n for n in result.notes if "today's supply" in n)
-    assert (f"({total:,.0f} places: {total - f['extended_3_4']:,.0f} at the DfE's take-up and "
-            f"{f['extended_3_4']:,.0f} for {named} at the take-up the model assumes)") in note
+    assert (
+        f"({total:,.0f} places: {total - f['extended_3_4']:,.0f} at the DfE's take-up and "
+        f"{f['extended_3_4']:,.0f} for {named} at the take-up the model assumes)"
+    ) in note
     # with only DfE take-up there is no split
     dfe = tuple(e for e in DEFAULT_ENTITLEMENTS)
     r = forecast_early_years(inputs, entitlements=dfe, by_area=False)
@@ -279,17 +356,41 @@ def test_entitlements_are_described_by_their_label():
     4-year-olds' as the universal entitlement: a label says which it is."""
     from sufficiency.early_years import early_years_entitlements
 
-    e = early_years_entitlements({"entitlements": [
-        {"name": "x", "age_group": "3_4", "ages": [2, 3], "hours": 15, "from_year": 2017,
-         "label": "the second 15 hours of the 30"},
-        {"name": "y", "age_group": "2", "ages": [1], "hours": 15, "from_year": 2024}]})
+    e = early_years_entitlements(
+        {
+            "entitlements": [
+                {
+                    "name": "x",
+                    "age_group": "3_4",
+                    "ages": [2, 3],
+                    "hours": 15,
+                    "from_year": 2017,
+                    "label": "the second 15 hours of the 30",
+                },
+                {"name": "y", "age_group": "2", "ages": [1], "hours": 15, "from_year": 2024},
+            ]
+        }
+    )
     assert e[0].describe() == "the second 15 hours of the 30 (x)"
     assert e[1].describe() == "15 hours a week for 2-year-olds (y)"
-    assert DEFAULT_ENTITLEMENTS[1].describe() == ("the universal 15 hours for 3- and 4-year-olds "
-                                                  "(universal_3_4)")
+    assert DEFAULT_ENTITLEMENTS[1].describe() == (
+        "the universal 15 hours for 3- and 4-year-olds (universal_3_4)"
+    )
     with pytest.raises(ConfigError, match=r"label = 3: expected the entitlement in words"):
-        early_years_entitlements({"entitlements": [
-            {"name": "x", "age_group": "2", "ages": [1], "hours": 15, "from_year": 2024, "label": 3}]})
+        early_years_entitlements(
+            {
+                "entitlements": [
+                    {
+                        "name": "x",
+                        "age_group": "2",
+                        "ages": [1],
+                        "hours": 15,
+                        "from_year": 2024,
+                        "label": 3,
+                    }
+                ]
+            }
+        )
 
 
 def test_children_are_counted_once_when_an_entitlement_adds_hours(result):
@@ -298,10 +399,16 @@ def test_children_are_counted_once_when_an_entitlement_adds_hours(result):
     still counts its own takers."""
     f = result.to_frame().set_index(["year", "age"])
     e = result.to_frame(by_entitlement=True)
-    again = {p["entitlement"]: p["same_children_as"] for p in result.config["entitlements"]
-             if p["same_children_as"]}
-    assert again == {"extended_3_4": "universal_3_4", "working_2_30h": "working_2",
-                     "working_under_2_30h": "working_under_2"}
+    again = {
+        p["entitlement"]: p["same_children_as"]
+        for p in result.config["entitlements"]
+        if p["same_children_as"]
+    }
+    assert again == {
+        "extended_3_4": "universal_3_4",
+        "working_2_30h": "working_2",
+        "working_under_2_30h": "working_under_2",
+    }
     for y in (2022, 2027):
         own = e[(e["year"] == y) & ~e["entitlement"].isin(list(again))]
         kids = own.groupby("age")["children"].sum()
@@ -315,25 +422,51 @@ def test_children_are_counted_once_when_an_entitlement_adds_hours(result):
 
 def test_same_children_as_must_name_another_entitlement_of_its_age_group():
     base = {"age_group": "3_4", "ages": [2, 3], "hours": 15, "from_year": 2017}
-    with pytest.raises(ConfigError, match=r"\(b\) same_children_as = 'universl_3_4': expected "
-                                          r"the name of another entitlement \(universal_3_4\)"
-                                          r".*did you mean 'universal_3_4'"):
-        early_years_entitlements({"entitlements": [
-            {"name": "universal_3_4", **base},
-            {"name": "b", **base, "same_children_as": "universl_3_4"}]})
-    with pytest.raises(ConfigError, match=r"a starts in 2019, after this entitlement's "
-                                          r"from_year = 2017"):
-        early_years_entitlements({"entitlements": [
-            {"name": "a", **base, "from_year": 2019}, {"name": "b", **base, "same_children_as": "a"}]})
-    with pytest.raises(ConfigError, match=r"expected an entitlement of the same age group "
-                                          r"\('3_4'\).*a is for '2'"):
-        early_years_entitlements({"entitlements": [
-            {"name": "a", **base, "age_group": "2", "ages": [1]},
-            {"name": "b", **base, "same_children_as": "a"}]})
+    with pytest.raises(
+        ConfigError,
+        match=r"\(b\) same_children_as = 'universl_3_4': expected "
+        r"the name of another entitlement \(universal_3_4\)"
+        r".*did you mean 'universal_3_4'",
+    ):
+        early_years_entitlements(
+            {
+                "entitlements": [
+                    {"name": "universal_3_4", **base},
+                    {"name": "b", **base, "same_children_as": "universl_3_4"},
+                ]
+            }
+        )
+    with pytest.raises(
+        ConfigError,
+        match=r"a starts in 2019, after this entitlement's "
+        r"from_year = 2017",
+    ):
+        early_years_entitlements(
+            {
+                "entitlements": [
+                    {"name": "a", **base, "from_year": 2019},
+                    {"name": "b", **base, "same_children_as": "a"},
+                ]
+            }
+        )
+    with pytest.raises(
+        ConfigError,
+        match=r"expected an entitlement of the same age group "
+        r"\('3_4'\).*a is for '2'",
+    ):
+        early_years_entitlements(
+            {
+                "entitlements": [
+                    {"name": "a", **base, "age_group": "2", "ages": [1]},
+                    {"name": "b", **base, "same_children_as": "a"},
+                ]
+            }
+        )
 
 
-def test_loading_a_model_for_early_years_hides_only_the_derived_history_warning(monkeypatch,
-                                                                                model_path):
+def test_loading_a_model_for_early_years_hides_only_the_derived_history_warning(
+    monkeypatch, model_path
+):
     """forecast_early_years(path) loads the model quietly about planning-area history (a
     school-forecast matter) but every other data warning still shows (they were all hidden)."""
     import warnings
@@ -344,8 +477,9 @@ def test_loading_a_model_for_early_years_hides_only_the_derived_history_warning(
 
     def fake_load(cfg):
         warnings.warn(inputs_mod.DERIVED_WARNING, DataQualityWarning, stacklevel=2)
-        warnings.warn("housing.csv: column 'dwellings': 12.5 is not whole", DataQualityWarning,
-                      stacklevel=2)
+        warnings.warn(
+            "housing.csv: column 'dwellings': 12.5 is not whole", DataQualityWarning, stacklevel=2
+        )
         return "inputs"
 
     monkeypatch.setattr(inputs_mod, "load_inputs", fake_load)

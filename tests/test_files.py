@@ -21,8 +21,9 @@ def umask_022():
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
 def test_new_files_get_ordinary_permissions(tmp_path, umask_022):
     a = atomic_write(tmp_path / "a.csv", "x\n")
-    b = atomic_write_with(tmp_path / "b.xlsx",
-                          lambda t: pd.DataFrame({"x": [1]}).to_excel(t, index=False))
+    b = atomic_write_with(
+        tmp_path / "b.xlsx", lambda t: pd.DataFrame({"x": [1]}).to_excel(t, index=False)
+    )
     for p in (a, b):
         assert stat.S_IMODE(p.stat().st_mode) == 0o644, p  # not mkstemp's private 0o600
 
@@ -53,7 +54,9 @@ def test_failed_writer_leaves_old_file_and_no_temporary(tmp_path):
 
 def test_writer_sees_the_target_extension_and_folders_are_made(tmp_path):
     seen = []
-    atomic_write_with(tmp_path / "deep" / "er" / "out.xlsx", lambda t: (seen.append(t), open(t, "w").close()))
+    atomic_write_with(
+        tmp_path / "deep" / "er" / "out.xlsx", lambda t: (seen.append(t), open(t, "w").close())
+    )
     assert seen[0].endswith(".xlsx") and os.path.basename(seen[0]).startswith(".out.tmp.")
     assert (tmp_path / "deep" / "er" / "out.xlsx").exists()
 

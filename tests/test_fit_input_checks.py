@@ -22,8 +22,12 @@ from sufficiency.uncertainty import ErrorModel
 
 @pytest.fixture
 def history() -> pd.DataFrame:
-    rows = [(a, y, g, 100.0 + g + y - 2015) for a in ("A1", "A2") for y in range(2015, 2023)
-            for g in range(14)]
+    rows = [
+        (a, y, g, 100.0 + g + y - 2015)
+        for a in ("A1", "A2")
+        for y in range(2015, 2023)
+        for g in range(14)
+    ]
     return pd.DataFrame(rows, columns=["area", "year", "ncy", "pupils"])
 
 
@@ -47,11 +51,14 @@ def _set(frame: pd.DataFrame, row: int, column: str, value) -> pd.DataFrame:
 
 # 1. births ----------------------------------------------------------------------------------
 # row 7 is A1, mid-2017: inside the series and inside the ratio window
-@pytest.mark.parametrize("value, problem, shown", [
-    (-50.0, "negative value", "(value(s) '-50.0')"),
-    (np.nan, "missing value", "(blank)"),  # not "nan" (a Walsall trial)
-    ("many", "non-numeric value", "(value(s) 'many')"),
-])
+@pytest.mark.parametrize(
+    "value, problem, shown",
+    [
+        (-50.0, "negative value", "(value(s) '-50.0')"),
+        (np.nan, "missing value", "(blank)"),  # not "nan" (a Walsall trial)
+        ("many", "non-numeric value", "(value(s) 'many')"),
+    ],
+)
 def test_bad_births_raise_naming_frame_column_row_and_value(history, births, value, problem, shown):
     bad = _set(births, 7, "births", value)
     with pytest.raises(SchemaError) as exc:
@@ -84,15 +91,19 @@ def test_zero_births_in_an_area_not_modelled_are_not_reported(history, births):
 
 
 # 2. column types ----------------------------------------------------------------------------
-@pytest.mark.parametrize("column, value, problem", [
-    ("year", "2015/16", "non-numeric value"),
-    ("ncy", "R", "non-numeric value"),
-    ("ncy", 15, "year group out of range"),
-    ("ncy", 2.5, "non-integer value"),
-    ("area", None, "missing value"),
-])
-def test_bad_history_columns_raise_naming_column_row_and_value(history, births, column, value,
-                                                               problem):
+@pytest.mark.parametrize(
+    "column, value, problem",
+    [
+        ("year", "2015/16", "non-numeric value"),
+        ("ncy", "R", "non-numeric value"),
+        ("ncy", 15, "year group out of range"),
+        ("ncy", 2.5, "non-integer value"),
+        ("area", None, "missing value"),
+    ],
+)
+def test_bad_history_columns_raise_naming_column_row_and_value(
+    history, births, column, value, problem
+):
     bad = _set(history, 3, column, value)
     with pytest.raises(SchemaError) as exc:
         _fit(bad, births)
@@ -112,18 +123,22 @@ def test_whole_numbers_as_text_are_read_as_numbers(history, births):
 
 
 # 3. pupils messages -------------------------------------------------------------------------
-@pytest.mark.parametrize("row, value, problem, shown", [
-    (5, -3.0, "negative value", "(value(s) '-3.0')"),
-    (7, np.nan, "missing value", "(blank)"),  # not "nan" (a Walsall trial)
-    (9, "lots", "non-numeric value", "(value(s) 'lots')"),
-])
+@pytest.mark.parametrize(
+    "row, value, problem, shown",
+    [
+        (5, -3.0, "negative value", "(value(s) '-3.0')"),
+        (7, np.nan, "missing value", "(blank)"),  # not "nan" (a Walsall trial)
+        (9, "lots", "non-numeric value", "(value(s) 'lots')"),
+    ],
+)
 def test_bad_pupils_say_which_problem_and_row(history, births, row, value, problem, shown):
     bad = _set(history, row, "pupils", value)
     with pytest.raises(SchemaError) as exc:
         _fit(bad, births)
     msg = str(exc.value)
-    assert msg.startswith(f"history (CohortModel.fit): column 'pupils': {problem} "
-                          f"{shown} in 1 row(s) (row(s) {row})")
+    assert msg.startswith(
+        f"history (CohortModel.fit): column 'pupils': {problem} {shown} in 1 row(s) (row(s) {row})"
+    )
     assert "missing, non-numeric or negative" not in msg
 
 
@@ -137,8 +152,11 @@ def test_missing_column_lists_the_columns_found(history, births):
 
 def test_repeated_key_names_the_rows(history, births):
     bad = pd.concat([history, history.iloc[[4]]], ignore_index=True)
-    with pytest.raises(SchemaError, match=r"column 'area/year/ncy': duplicate key .*row\(s\) 4, "
-                                          rf"{len(history)}\)"):
+    with pytest.raises(
+        SchemaError,
+        match=r"column 'area/year/ncy': duplicate key .*row\(s\) 4, "
+        rf"{len(history)}\)",
+    ):
         _fit(bad, births)
 
 
@@ -154,14 +172,22 @@ def test_predict_without_error_model_warns_and_summary_says_so(history, births):
     assert "intervals 80%" not in text
     # no collapsed range such as "815-815"
     assert not re.search(r"\b([\d,]+)-\1\b", text)
-    assert text.count("no intervals") == 1 + res.phase_totals()[["area", "phase"]].drop_duplicates().shape[0]
+    assert (
+        text.count("no intervals")
+        == 1 + res.phase_totals()[["area", "phase"]].drop_duplicates().shape[0]
+    )
 
 
 def test_predict_with_error_model_keeps_ranges_and_does_not_warn(history, births):
     rng = np.random.default_rng(0)
-    errors = pd.DataFrame([{"phase": p, "horizon": h, "pct_error": e}
-                           for p in ("primary", "secondary", "sixth_form") for h in (1, 2, 3)
-                           for e in rng.normal(0, 0.01 * h, 200)])
+    errors = pd.DataFrame(
+        [
+            {"phase": p, "horizon": h, "pct_error": e}
+            for p in ("primary", "secondary", "sixth_form")
+            for h in (1, 2, 3)
+            for e in rng.normal(0, 0.01 * h, 200)
+        ]
+    )
     model = _fit(history, births)
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")

@@ -19,22 +19,38 @@ from sufficiency.uncertainty import ErrorModel
 
 #: a plain cohort-survival model (3-year means, no pooling, drifts, rebound or combination),
 #: for tests of mechanics that the product defaults would blur
-PLAIN = dict(window=3, method="mean", shrinkage=0.0, reception_shrinkage=None, reception_combine=(),
-             downweight=None, reception_window=3, reception_method="mean", reception_drift=0.0,
-             staying_on_drift=0.0, primary_drift=0.0, rebound=0.0, secondary_halflife=None,
-             secondary_shrinkage=None)
+PLAIN = dict(
+    window=3,
+    method="mean",
+    shrinkage=0.0,
+    reception_shrinkage=None,
+    reception_combine=(),
+    downweight=None,
+    reception_window=3,
+    reception_method="mean",
+    reception_drift=0.0,
+    staying_on_drift=0.0,
+    primary_drift=0.0,
+    rebound=0.0,
+    secondary_halflife=None,
+    secondary_shrinkage=None,
+)
 
 
 def _births(areas, first=1995, last=2016, value=100.0):
-    return pd.DataFrame([{"area": a, "year": y, "births": value}
-                         for a in areas for y in range(first, last + 1)])
+    return pd.DataFrame(
+        [{"area": a, "year": y, "births": value} for a in areas for y in range(first, last + 1)]
+    )
 
 
 def _errors():
     rng = np.random.default_rng(0)
-    rows = [{"phase": p, "horizon": h, "pct_error": e}
-            for p in ("primary", "secondary", "sixth_form") for h in (1, 2, 3)
-            for e in rng.normal(0, 0.01 * h, 200)]
+    rows = [
+        {"phase": p, "horizon": h, "pct_error": e}
+        for p in ("primary", "secondary", "sixth_form")
+        for h in (1, 2, 3)
+        for e in rng.normal(0, 0.01 * h, 200)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -56,7 +72,9 @@ def test_constant_authority_stays_constant(tiny_pupils):
 def test_growth_ratios_roll_forward(tiny_pupils):
     b = tiny_pupils[tiny_pupils["area"] == "B"]
     m = CohortModel(horizon=2).fit(b, None)
-    np.testing.assert_allclose(m.survival_ratios_[0], 1.21, rtol=1e-9)  # 1.1 per year and per year group
+    np.testing.assert_allclose(
+        m.survival_ratios_[0], 1.21, rtol=1e-9
+    )  # 1.1 per year and per year group
     fc = m.predict().to_frame().query("kind == 'forecast' and ncy > 0")
     base = b[b["year"] == 2020].set_index("ncy")["pupils"]
     y2021 = fc[fc["year"] == 2021].set_index("ncy")["pupils"]
@@ -123,10 +141,14 @@ def test_new_parameters_validated(tiny_pupils):
 
 def test_reception_ratio_combines_weighted_and_three_year_mean():
     rec = {2015: 100.0, 2016: 100.0, 2017: 102.0, 2018: 104.0, 2019: 100.0, 2020: 110.0}
-    hist = pd.DataFrame([{"area": "A", "year": y, "ncy": g, "pupils": rec[y] if g == 0 else 100.0}
-                         for y in rec for g in range(0, 14)])
-    kw = dict(reception_window=5, reception_method="weighted", reception_drift=0.0,
-              downweight=None)
+    hist = pd.DataFrame(
+        [
+            {"area": "A", "year": y, "ncy": g, "pupils": rec[y] if g == 0 else 100.0}
+            for y in rec
+            for g in range(0, 14)
+        ]
+    )
+    kw = dict(reception_window=5, reception_method="weighted", reception_drift=0.0, downweight=None)
     alone = CohortModel(**kw, reception_combine=()).fit(hist, _births(["A"]))
     both = CohortModel(**kw, reception_combine=((3, "mean"),)).fit(hist, _births(["A"]))
     ratios = np.array([1.00, 1.02, 1.04, 1.00, 1.10])  # 2016-2020, births 100 each year
@@ -142,10 +164,22 @@ def test_reception_ratio_combines_weighted_and_three_year_mean():
 def test_secondary_transitions_averaged_their_own_way():
     # synthetic noisy history (test only): one area, so no shrinkage; drifts off
     rng = np.random.default_rng(7)
-    hist = pd.DataFrame([{"area": "A", "year": y, "ncy": g, "pupils": 100.0 * rng.uniform(0.95, 1.05)}
-                         for y in range(2012, 2021) for g in range(0, 14)])
-    kw = dict(window=5, method="weighted", halflife=1.0, downweight=None, primary_drift=0.0,
-              staying_on_drift=0.0, reception_drift=0.0)
+    hist = pd.DataFrame(
+        [
+            {"area": "A", "year": y, "ncy": g, "pupils": 100.0 * rng.uniform(0.95, 1.05)}
+            for y in range(2012, 2021)
+            for g in range(0, 14)
+        ]
+    )
+    kw = dict(
+        window=5,
+        method="weighted",
+        halflife=1.0,
+        downweight=None,
+        primary_drift=0.0,
+        staying_on_drift=0.0,
+        reception_drift=0.0,
+    )
     m = CohortModel(**kw, secondary_halflife=0.5).fit(hist, _births(["A"]))
     plain = CohortModel(**kw, secondary_halflife=None).fit(hist, _births(["A"]))
     sr = m.survival_history_
@@ -153,7 +187,9 @@ def test_secondary_transitions_averaged_their_own_way():
     np.testing.assert_allclose(m.survival_ratios_[:, 6:11], sec[:, 6:11], rtol=1e-12)
     # primary and staying-on transitions keep the main half-life
     np.testing.assert_allclose(m.survival_ratios_[:, :6], plain.survival_ratios_[:, :6], rtol=1e-12)
-    np.testing.assert_allclose(m.survival_ratios_[:, 11:], plain.survival_ratios_[:, 11:], rtol=1e-12)
+    np.testing.assert_allclose(
+        m.survival_ratios_[:, 11:], plain.survival_ratios_[:, 11:], rtol=1e-12
+    )
     assert not np.allclose(m.survival_ratios_[:, 6:11], plain.survival_ratios_[:, 6:11])
     with pytest.raises(ConfigError, match="secondary_shrinkage"):
         CohortModel(secondary_shrinkage=1.5).fit(hist, _births(["A"]))
@@ -161,8 +197,14 @@ def test_secondary_transitions_averaged_their_own_way():
 
 def test_bootstrap_totals_seeded_ordered_and_centred():
     rng = np.random.default_rng(5)  # synthetic noisy history: test data only
-    hist = pd.DataFrame([{"area": a, "year": y, "ncy": g, "pupils": 100.0 * rng.uniform(0.97, 1.03)}
-                         for a in ("A", "B", "C") for y in range(2012, 2021) for g in range(0, 14)])
+    hist = pd.DataFrame(
+        [
+            {"area": a, "year": y, "ncy": g, "pupils": 100.0 * rng.uniform(0.97, 1.03)}
+            for a in ("A", "B", "C")
+            for y in range(2012, 2021)
+            for g in range(0, 14)
+        ]
+    )
     m = CohortModel(downweight=None).fit(hist, _births(["A", "B", "C"]))
     q = m.bootstrap_totals(3, (0.1, 0.5, 0.9), draws=400, seed=1)
     assert set(q) == {"primary", "secondary", "sixth_form"}
@@ -181,20 +223,40 @@ def test_bootstrap_totals_seeded_ordered_and_centred():
 
 def _dip_history():
     """Synthetic (test only): A and B steady at 100; in 2020 A's Years 1-13 are 98 (a 2% loss)."""
-    rows = [{"area": a, "year": y, "ncy": g,
-             "pupils": 98.0 if (a == "A" and y == 2020 and g > 0) else 100.0}
-            for a in ("A", "B") for y in range(2015, 2021) for g in range(0, 14)]
+    rows = [
+        {
+            "area": a,
+            "year": y,
+            "ncy": g,
+            "pupils": 98.0 if (a == "A" and y == 2020 and g > 0) else 100.0,
+        }
+        for a in ("A", "B")
+        for y in range(2015, 2021)
+        for g in range(0, 14)
+    ]
     return pd.DataFrame(rows)
 
 
-@pytest.mark.parametrize("pooled, fac_a, fac_b", [
-    (True, 0.99 ** -0.5, 0.99 ** -0.5),   # pooled departure: (98 + 100) / (100 + 100)
-    (False, 0.98 ** -0.5, 1.0),           # area by area
-])
+@pytest.mark.parametrize(
+    "pooled, fac_a, fac_b",
+    [
+        (True, 0.99**-0.5, 0.99**-0.5),  # pooled departure: (98 + 100) / (100 + 100)
+        (False, 0.98**-0.5, 1.0),  # area by area
+    ],
+)
 def test_rebound_returns_part_of_a_dropped_base_years_loss(pooled, fac_a, fac_b):
-    kw = dict(window=3, method="mean", shrinkage=0.0, primary_drift=0.0, staying_on_drift=0.0,
-              reception_drift=0.0, reception_combine=(), downweight={2020: 0.0},
-              rebound=0.5, rebound_pooled=pooled)
+    kw = dict(
+        window=3,
+        method="mean",
+        shrinkage=0.0,
+        primary_drift=0.0,
+        staying_on_drift=0.0,
+        reception_drift=0.0,
+        reception_combine=(),
+        downweight={2020: 0.0},
+        rebound=0.5,
+        rebound_pooled=pooled,
+    )
     m = CohortModel(**kw).fit(_dip_history(), _births(["A", "B"]))
     fc = m.predict(2).to_frame().query("kind == 'forecast'").set_index(["area", "year", "ncy"])
     p = fc["pupils"]
@@ -227,18 +289,33 @@ def test_eb_shrinkage_leaves_steady_areas_alone(tiny_pupils):
     np.testing.assert_allclose(eb.survival_ratios_[0], 1.0, rtol=1e-9)
     np.testing.assert_allclose(eb.survival_ratios_[1], 1.21, rtol=1e-9)
     np.testing.assert_allclose(eb.survival_ratios_[2], 0.81, rtol=1e-9)
-    fixed = CohortModel(shrinkage=0.5, shrinkage_method="fixed", secondary_shrinkage=None).fit(hist, b)
+    fixed = CohortModel(shrinkage=0.5, shrinkage_method="fixed", secondary_shrinkage=None).fit(
+        hist, b
+    )
     assert fixed.survival_ratios_[2, 0] > 0.81 and fixed.survival_ratios_[1, 0] < 1.21
     # noisy areas with the same mean ratio are pooled completely
     rng = np.random.default_rng(3)
     noisy = hist.copy()
     noisy["pupils"] = 100.0 * rng.uniform(0.9, 1.1, len(noisy))
-    m = CohortModel(shrinkage=1.0, shrinkage_method="eb", window=5, method="mean",
-                    downweight=None, primary_drift=0.0).fit(noisy, b)
-    assert np.ptp(m.survival_ratios_, axis=0).max() < np.ptp(
-        CohortModel(window=5, method="mean", downweight=None, shrinkage=0.0,
-                    secondary_shrinkage=0.0).fit(noisy, b).survival_ratios_,
-        axis=0).max()
+    m = CohortModel(
+        shrinkage=1.0,
+        shrinkage_method="eb",
+        window=5,
+        method="mean",
+        downweight=None,
+        primary_drift=0.0,
+    ).fit(noisy, b)
+    assert (
+        np.ptp(m.survival_ratios_, axis=0).max()
+        < np.ptp(
+            CohortModel(
+                window=5, method="mean", downweight=None, shrinkage=0.0, secondary_shrinkage=0.0
+            )
+            .fit(noisy, b)
+            .survival_ratios_,
+            axis=0,
+        ).max()
+    )
 
 
 def test_intervals_and_phase_totals(tiny_pupils):
@@ -255,7 +332,15 @@ def test_intervals_and_phase_totals(tiny_pupils):
     wy = w.groupby(fc["year"]).mean()
     assert wy.is_monotonic_increasing
     pt = res.phase_totals()
-    assert list(pt.columns) == ["area", "phase", "year", "pupils", "pupils_lower", "pupils_upper", "kind"]
+    assert list(pt.columns) == [
+        "area",
+        "phase",
+        "year",
+        "pupils",
+        "pupils_lower",
+        "pupils_upper",
+        "kind",
+    ]
     a21 = pt.query("area == 'A' and phase == 'primary' and year == 2021").iloc[0]
     assert a21["pupils"] == pytest.approx(700.0, rel=1e-9)
     assert a21["pupils_lower"] < 700 < a21["pupils_upper"]
@@ -263,8 +348,11 @@ def test_intervals_and_phase_totals(tiny_pupils):
     q1 = res.phase_totals(0.1).query("area == 'A' and phase == 'primary' and year == 2021").iloc[0]
     assert q1["pupils"] < 700 < q9["pupils"]
     # deterministic given the seed
-    res2 = CohortModel(**PLAIN, horizon=3, draws=500, seed=7).fit(
-        tiny_pupils, _births(["A", "B"])).predict(error_model=em)
+    res2 = (
+        CohortModel(**PLAIN, horizon=3, draws=500, seed=7)
+        .fit(tiny_pupils, _births(["A", "B"]))
+        .predict(error_model=em)
+    )
     pd.testing.assert_frame_equal(res.phase_totals(0.9), res2.phase_totals(0.9))
     wide = res.to_frame(wide=True)
     assert 2023 in wide.columns and "ncy" in wide.columns
@@ -296,7 +384,9 @@ def test_run_forecast_worcestershire(worcs):
     sec = d[d["area"] == "8850031"]
     assert set(sec["ncy"]) == set(range(7, 14))
     # births known to mid-2022 -> Reception 2026/27 observed, 2027/28 on projected births
-    rec = prim[(prim["ncy"] == 0) & (prim["kind"] == "forecast")].set_index("year")["births_projected"]
+    rec = prim[(prim["ncy"] == 0) & (prim["kind"] == "forecast")].set_index("year")[
+        "births_projected"
+    ]
     assert not rec.loc[2026] and rec.loc[2027]
     # housing: none in the public model, so the component is zero and a note says so
     assert (d["housing"] == 0).all()
@@ -341,8 +431,10 @@ def test_run_forecast_rejects_unknown_override(worcs):
 def test_cli_forecast_writes_outputs(tmp_path, worcs):
     from sufficiency.cli import cli
 
-    r = CliRunner().invoke(cli, ["-q", "forecast", "models/worcestershire.toml", "--out", str(tmp_path),
-                                 "--horizon", "5"])
+    r = CliRunner().invoke(
+        cli,
+        ["-q", "forecast", "models/worcestershire.toml", "--out", str(tmp_path), "--horizon", "5"],
+    )
     assert r.exit_code == 0, r.output
     assert "Worcester City" in r.output
     out = pd.read_csv(tmp_path / "forecast.csv", dtype={"area": str})
@@ -350,16 +442,31 @@ def test_cli_forecast_writes_outputs(tmp_path, worcs):
     assert (tmp_path / "phase_totals.csv").exists() and (tmp_path / "notes.txt").exists()
     assert not list(tmp_path.glob(".*tmp*"))
     # the data's warnings are written with the forecast's (notes.txt had the forecast's only)
-    warned = [ln for ln in (tmp_path / "notes.txt").read_text().splitlines()
-              if ln.startswith("warning: ")]
+    warned = [
+        ln for ln in (tmp_path / "notes.txt").read_text().splitlines() if ln.startswith("warning: ")
+    ]
     assert sum("planning-area pupil history is derived" in ln for ln in warned) == 1, warned
 
 
 def test_forecast_entry_point_subprocess(tmp_path):
     r = subprocess.run(
-        [sys.executable, "-m", "sufficiency", "-q", "forecast", "models/worcestershire.toml",
-         "--out", str(tmp_path), "--format", "json", "--horizon", "2"],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "sufficiency",
+            "-q",
+            "forecast",
+            "models/worcestershire.toml",
+            "--out",
+            str(tmp_path),
+            "--format",
+            "json",
+            "--horizon",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "forecast.json").stat().st_size > 1000
@@ -369,7 +476,9 @@ def test_housing_component_is_added(worcs):
     import dataclasses
 
     inputs, base = worcs
-    housing = pd.DataFrame({"area": ["8850015"], "year": [2024], "dwellings": [500.0], "source": ["test"]})
+    housing = pd.DataFrame(
+        {"area": ["8850015"], "year": [2024], "dwellings": [500.0], "source": ["test"]}
+    )
     res = run_forecast(dataclasses.replace(inputs, housing=housing), horizon=4)
     d = res.to_frame().query("kind == 'forecast' and area == '8850015'").set_index(["year", "ncy"])
     # Derbyshire yields 20 primary pupils per 100 dwellings, 50% arrive in the completion year
@@ -390,8 +499,12 @@ def test_housing_component_is_added(worcs):
 def test_supplied_births_projection_is_used_and_flagged(tiny_pupils):
     a = tiny_pupils[tiny_pupils["area"] == "A"]
     m = CohortModel(horizon=6).fit(a, _births(["A"], last=2016))
-    proj = pd.DataFrame({"area": ["A"] * 3, "year": [2017, 2018, 2019], "births": [50.0, 50.0, 50.0]})
-    fc = m.predict(births=proj).to_frame().query("kind == 'forecast' and ncy == 0").set_index("year")
+    proj = pd.DataFrame(
+        {"area": ["A"] * 3, "year": [2017, 2018, 2019], "births": [50.0, 50.0, 50.0]}
+    )
+    fc = (
+        m.predict(births=proj).to_frame().query("kind == 'forecast' and ncy == 0").set_index("year")
+    )
     assert fc.loc[2021, "pupils"] == pytest.approx(50.0)  # births mid-2017 -> Reception 2021/22
     assert fc.loc[2021, "births_projected"]
 
@@ -399,8 +512,20 @@ def test_supplied_births_projection_is_used_and_flagged(tiny_pupils):
 def test_xlsx_output(tmp_path, worcs):
     from sufficiency.cli import cli
 
-    r = CliRunner().invoke(cli, ["-q", "forecast", "models/worcestershire.toml", "--out", str(tmp_path),
-                                 "--format", "xlsx", "--horizon", "2"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "-q",
+            "forecast",
+            "models/worcestershire.toml",
+            "--out",
+            str(tmp_path),
+            "--format",
+            "xlsx",
+            "--horizon",
+            "2",
+        ],
+    )
     assert r.exit_code == 0, r.output
     x = pd.read_excel(tmp_path / "phase_totals.xlsx")
     assert {"area", "phase", "year", "pupils"} <= set(x.columns)
@@ -408,8 +533,20 @@ def test_xlsx_output(tmp_path, worcs):
     first = {p.name: p.read_bytes() for p in tmp_path.glob("*.xlsx")}
     time.sleep(1.1)
     again = tmp_path / "again"
-    r = CliRunner().invoke(cli, ["-q", "forecast", "models/worcestershire.toml", "--out", str(again),
-                                 "--format", "xlsx", "--horizon", "2"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "-q",
+            "forecast",
+            "models/worcestershire.toml",
+            "--out",
+            str(again),
+            "--format",
+            "xlsx",
+            "--horizon",
+            "2",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert first and first == {p.name: p.read_bytes() for p in again.glob("*.xlsx")}
 
@@ -432,8 +569,9 @@ def test_cli_forecast_is_byte_identical(tmp_path, worcs):
     outs = []
     for k in (1, 2):
         d = tmp_path / str(k)
-        r = CliRunner().invoke(cli, ["-q", "forecast", "models/worcestershire.toml", "--out", str(d),
-                                     "--horizon", "3"])
+        r = CliRunner().invoke(
+            cli, ["-q", "forecast", "models/worcestershire.toml", "--out", str(d), "--horizon", "3"]
+        )
         assert r.exit_code == 0, r.output
         outs.append(((d / "forecast.csv").read_bytes(), (d / "phase_totals.csv").read_bytes()))
     assert outs[0] == outs[1]
@@ -460,9 +598,13 @@ def test_observed_area_history_calibrates_on_the_areas(worcs):
 
     inputs, _ = worcs
     # as if the areas' history came from a school-level census extract (kind and reader)
-    cfg = dataclasses.replace(inputs.config, data={
-        **inputs.config.data,
-        "pupils_by_area": DataSource("pupils_by_area", inputs.config.path, "school_census")})
+    cfg = dataclasses.replace(
+        inputs.config,
+        data={
+            **inputs.config.data,
+            "pupils_by_area": DataSource("pupils_by_area", inputs.config.path, "school_census"),
+        },
+    )
     observed = dataclasses.replace(inputs, config=cfg, pupils=inputs.pupils.assign(kind="actual"))
     assert not observed.derived
     res = run_forecast(observed, horizon=3)

@@ -55,8 +55,10 @@ def area_pupils() -> pd.DataFrame:
     return _load(MODEL).pupils[["area", "year", "ncy", "pupils"]].copy()
 
 
-TIDY = (r'^pupils_by_area = \{ reader = "derived" \}',
-        'pupils_by_area = { path = "TIDY", reader = "tidy" }')
+TIDY = (
+    r'^pupils_by_area = \{ reader = "derived" \}',
+    'pupils_by_area = { path = "TIDY", reader = "tidy" }',
+)
 
 
 def _tidy_model(tmp_path: Path, frame: pd.DataFrame, *subs) -> tuple[Path, Path]:
@@ -104,8 +106,11 @@ def test_n5_base_year_beyond_the_data_is_an_error(tmp_path, first_year):
 
 
 def test_n5_base_year_within_the_data_is_accepted(tmp_path):
-    m = _model(tmp_path, (r"^seed = 20240101", "seed = 20240101\nbase_year = 2021"),
-               (r"^first_year = \d+", "first_year = 2026"))
+    m = _model(
+        tmp_path,
+        (r"^seed = 20240101", "seed = 20240101\nbase_year = 2021"),
+        (r"^first_year = \d+", "first_year = 2026"),
+    )
     assert _load(m).base_year == 2021
 
 
@@ -115,8 +120,13 @@ def test_n2_primary_area_without_transfer_is_an_error(tmp_path):
     with pytest.raises(ConfigError) as exc:
         load_model(m)
     msg = _one_line(exc)
-    for needle in (str(m), "[[areas]] 8850001 (Bewdley, primary)", "no transfer",
-                   "no secondary area", 'transfer = { "<secondary code>" = 1.0 }'):
+    for needle in (
+        str(m),
+        "[[areas]] 8850001 (Bewdley, primary)",
+        "no transfer",
+        "no secondary area",
+        'transfer = { "<secondary code>" = 1.0 }',
+    ):
         assert needle in msg, (needle, msg)
 
 
@@ -127,8 +137,7 @@ def test_n2_secondary_area_fed_by_no_primary_area_is_an_error(tmp_path):
     with pytest.raises(ConfigError) as exc:
         load_model(m)
     msg = _one_line(exc)
-    for needle in (str(m), "[[areas]] 8850017 (Bewdley, secondary)", "no primary area",
-                   "Year 7"):
+    for needle in (str(m), "[[areas]] 8850017 (Bewdley, secondary)", "no primary area", "Year 7"):
         assert needle in msg, (needle, msg)
 
 
@@ -137,29 +146,38 @@ def test_n2_models_without_any_transfer(tmp_path):
     secondary areas and no transfer at all is an error (its secondary areas would fall to 0
     pupils: found by a new-authority test on 27 November 2026)."""
     m = _model(tmp_path)
-    text = re.sub(r'^transfer = \{[^}]*\}\n', "", m.read_text(encoding="utf-8"), flags=re.M)
+    text = re.sub(r"^transfer = \{[^}]*\}\n", "", m.read_text(encoding="utf-8"), flags=re.M)
     m.write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"17 primary and 16 secondary planning areas but no "
-                                          r"transfer: secondary Year 7 comes only from"):
+    with pytest.raises(
+        ConfigError,
+        match=r"17 primary and 16 secondary planning areas but no "
+        r"transfer: secondary Year 7 comes only from",
+    ):
         load_model(m)
     one = tmp_path / "one_phase.toml"
-    one.write_text('[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\n'
-                   f'phase="primary"\n[data]\npupils={{path="{DATA}/census_pupils_by_ncy_2011_2022.csv", '
-                   f'reader="census_ncy"}}\ncapacity={{path="{DATA}/scap_2015_school_capacity.csv", '
-                   'reader="scap"}\n', encoding="utf-8")
+    one.write_text(
+        '[model]\nname="x"\nauthority="E1"\n[[areas]]\ncode="1"\nname="a"\n'
+        f'phase="primary"\n[data]\npupils={{path="{DATA}/census_pupils_by_ncy_2011_2022.csv", '
+        f'reader="census_ncy"}}\ncapacity={{path="{DATA}/scap_2015_school_capacity.csv", '
+        'reader="scap"}\n',
+        encoding="utf-8",
+    )
     assert not any(a.transfer for a in load_model(one).areas)
 
 
 # --- N4: a district of the model missing from the lookup ----------------------------------------
-LOOKUP = (r'^lookup = \{ path = "\.\./data/district_to_la_west_midlands\.csv"',
-          'lookup = { path = "LOOKUP"')
+LOOKUP = (
+    r'^lookup = \{ path = "\.\./data/district_to_la_west_midlands\.csv"',
+    'lookup = { path = "LOOKUP"',
+)
 
 
 def _lookup_model(tmp_path: Path, keep) -> tuple[Path, Path]:
     lines = (DATA / "district_to_la_west_midlands.csv").read_text(encoding="utf-8").splitlines(True)
     csv = tmp_path / "lookup.csv"
-    csv.write_text("".join(line for i, line in enumerate(lines) if i == 0 or keep(line)),
-                   encoding="utf-8")
+    csv.write_text(
+        "".join(line for i, line in enumerate(lines) if i == 0 or keep(line)), encoding="utf-8"
+    )
     return _model(tmp_path, (LOOKUP[0], LOOKUP[1].replace("LOOKUP", str(csv)))), csv
 
 
@@ -174,12 +192,19 @@ def test_n4_district_of_an_area_missing_from_the_lookup_is_an_error(tmp_path):
 
 def test_n4_district_of_an_area_mapped_to_another_authority_is_an_error(tmp_path):
     m, csv = _lookup_model(tmp_path, lambda line: True)
-    csv.write_text(csv.read_text(encoding="utf-8").replace(
-        "E07000237,Worcester,E10000034", "E07000237,Worcester,E10000031"), encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"\[\[areas\]\] 8850015.*districts includes E07000237, "
-                                          r"which .* gives to E10000031, not to the model's "
-                                          r"authority E10000034; expected districts of E10000034 .*"
-                                          r"or, if E07000237 is E10000034's, a lookup row"):
+    csv.write_text(
+        csv.read_text(encoding="utf-8").replace(
+            "E07000237,Worcester,E10000034", "E07000237,Worcester,E10000031"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ConfigError,
+        match=r"\[\[areas\]\] 8850015.*districts includes E07000237, "
+        r"which .* gives to E10000031, not to the model's "
+        r"authority E10000034; expected districts of E10000034 .*"
+        r"or, if E07000237 is E10000034's, a lookup row",
+    ):
         load_inputs(load_model(m))
 
 
@@ -187,8 +212,12 @@ def test_n4_lookup_district_no_area_names_warns(tmp_path):
     m, csv = _lookup_model(tmp_path, lambda line: True)
     with csv.open("a", encoding="utf-8") as f:
         f.write("E07000221,Stratford-on-Avon,E10000034,Worcestershire\n")
-    csv.write_text(csv.read_text(encoding="utf-8").replace(
-        "E07000221,Stratford-on-Avon,E10000031,Warwickshire\n", ""), encoding="utf-8")
+    csv.write_text(
+        csv.read_text(encoding="utf-8").replace(
+            "E07000221,Stratford-on-Avon,E10000031,Warwickshire\n", ""
+        ),
+        encoding="utf-8",
+    )
     found = _load_warnings(m)
     assert any("E07000221" in w and str(csv) in w and "no planning area" in w for w in found), found
 
@@ -202,16 +231,22 @@ def test_n10_option_earliest_year_before_the_base_year_is_an_error(tmp_path):
     with pytest.raises(ConfigError) as exc:
         load_inputs(load_model(m))
     msg = _one_line(exc)
-    for needle in (str(m), "[[plan.options]] #1 (Worcester City new 600-place 11-16 school)",
-                   "earliest_year = 1999", "2022"):
+    for needle in (
+        str(m),
+        "[[plan.options]] #1 (Worcester City new 600-place 11-16 school)",
+        "earliest_year = 1999",
+        "2022",
+    ):
         assert needle in msg, (needle, msg)
 
 
 def test_n10_option_earliest_year_after_the_plan_warns(tmp_path):
     m = _model(tmp_path, (EARLIEST, "earliest_year = 2040  # opening moved"))
     found = _load_warnings(m)
-    assert any("[[plan.options]] #1" in w and "earliest_year = 2040" in w and "never" in w
-               and "2032" in w for w in found), found
+    assert any(
+        "[[plan.options]] #1" in w and "earliest_year = 2040" in w and "never" in w and "2032" in w
+        for w in found
+    ), found
 
 
 # --- N12: tier_changes year outside a plausible range ---------------------------------------------
@@ -226,11 +261,14 @@ def test_n12_tier_change_year_out_of_range_is_an_error(tmp_path, year):
 
 
 # --- N13: surplus settings against each other -----------------------------------------------------
-@pytest.mark.parametrize("sub,key", [
-    ((r"^surplus_ceiling = 0\.10", "surplus_ceiling = 0.01"), "surplus_ceiling = 0.01"),
-    ((r"^surplus_ceiling = 0\.10", "surplus_ceiling = 0.05"), "surplus_ceiling = 0.05"),
-    ((r"^surplus_target = 0\.05", "surplus_target = 0.01"), "surplus_target = 0.01"),
-])
+@pytest.mark.parametrize(
+    "sub,key",
+    [
+        ((r"^surplus_ceiling = 0\.10", "surplus_ceiling = 0.01"), "surplus_ceiling = 0.01"),
+        ((r"^surplus_ceiling = 0\.10", "surplus_ceiling = 0.05"), "surplus_ceiling = 0.05"),
+        ((r"^surplus_target = 0\.05", "surplus_target = 0.01"), "surplus_target = 0.01"),
+    ],
+)
 def test_n13_surplus_settings_out_of_order_are_an_error(tmp_path, sub, key):
     m = _model(tmp_path, sub)
     with pytest.raises(ConfigError) as exc:
@@ -256,9 +294,14 @@ def _warned(found: list[str], *needles: str) -> None:
 
 
 def test_8_census_headcount_not_whole_warns(tmp_path):
-    m, csv = _data_model(tmp_path, "census_pupils_by_ncy_2011_2022.csv", lambda t: t.replace(
-        "202223,885,E10000034,Worcestershire,reception,5908,49,5957,",
-        "202223,885,E10000034,Worcestershire,reception,5908,49,5957.5,"))
+    m, csv = _data_model(
+        tmp_path,
+        "census_pupils_by_ncy_2011_2022.csv",
+        lambda t: t.replace(
+            "202223,885,E10000034,Worcestershire,reception,5908,49,5957,",
+            "202223,885,E10000034,Worcestershire,reception,5908,49,5957.5,",
+        ),
+    )
     _warned(_load_warnings(m), str(csv), "'headcount'", "line(s) 2462", "5957.5", "whole")
 
 
@@ -276,16 +319,26 @@ def test_8_whole_tidy_pupils_do_not_warn(tmp_path, area_pupils):
 
 @pytest.mark.parametrize("value,needle", [("0.0", "0 births"), ("1000000000.0", "10 times")])
 def test_8_implausible_births_warn(tmp_path, value, needle):
-    m, csv = _data_model(tmp_path, "births_by_district_1992_2023.csv", lambda t: t.replace(
-        "E07000237,Worcester,LAD21,persons,2015-07-01,actual,1280.0,",
-        f"E07000237,Worcester,LAD21,persons,2015-07-01,actual,{value},"))
+    m, csv = _data_model(
+        tmp_path,
+        "births_by_district_1992_2023.csv",
+        lambda t: t.replace(
+            "E07000237,Worcester,LAD21,persons,2015-07-01,actual,1280.0,",
+            f"E07000237,Worcester,LAD21,persons,2015-07-01,actual,{value},",
+        ),
+    )
     _warned(_load_warnings(m), str(csv), "'annual_births'", "line(s) 2368", needle)
 
 
 def test_8_capacity_zero_with_pupils_warns(tmp_path):
-    m, csv = _data_model(tmp_path, "scap_2015_school_capacity.csv", lambda t: t.replace(
-        "8852000,885,2000,Worcestershire,Perry Wood Primary and Nursery School,PS,399,420,",
-        "8852000,885,2000,Worcestershire,Perry Wood Primary and Nursery School,PS,399,0,"))
+    m, csv = _data_model(
+        tmp_path,
+        "scap_2015_school_capacity.csv",
+        lambda t: t.replace(
+            "8852000,885,2000,Worcestershire,Perry Wood Primary and Nursery School,PS,399,420,",
+            "8852000,885,2000,Worcestershire,Perry Wood Primary and Nursery School,PS,399,0,",
+        ),
+    )
     _warned(_load_warnings(m), str(csv), "8852000", "line 1515", "capacity 0", "roll 399")
 
 
@@ -309,18 +362,24 @@ def test_old_la_code_comes_from_the_planning_area_codes_when_absent(tmp_path):
         got = load_inputs(load_model(m))
     assert got.config.old_la_code is None and len(got.capacity) == 248
     bad = _model(tmp_path, (r"^old_la_code = 885", "old_la_code = 334"))
-    with pytest.raises(ConfigError, match=r"read with old_la_code = 334 has schools in planning "
-                                          r"area\(s\) \['3340001'.* and in none of the model's "
-                                          r"\(8850001, .*expected \[model\] old_la_code to be the "
-                                          r"authority's DfE LA number"):
+    with pytest.raises(
+        ConfigError,
+        match=r"read with old_la_code = 334 has schools in planning "
+        r"area\(s\) \['3340001'.* and in none of the model's "
+        r"\(8850001, .*expected \[model\] old_la_code to be the "
+        r"authority's DfE LA number",
+    ):
         load_inputs(load_model(bad))
 
 
 def test_a_primary_area_without_districts_is_warned_at_load(tmp_path):
     """It gets no births (Reception by trend): said when the model loads, so validate shows it."""
     m = _model(tmp_path, (r'^(code = "8850001"(?:.*\n)+?)districts = \[[^\]]*\]\n', r"\1"))
-    with pytest.warns(DataQualityWarning, match=r"primary area\(s\) 8850001 \(Bewdley\) list no "
-                                                r"'districts' in \[\[areas\]\]: they get no births"):
+    with pytest.warns(
+        DataQualityWarning,
+        match=r"primary area\(s\) 8850001 \(Bewdley\) list no "
+        r"'districts' in \[\[areas\]\]: they get no births",
+    ):
         load_inputs(load_model(m))
 
 
@@ -333,10 +392,14 @@ def test_middle_school_only_secondary_areas_are_warned():
 
     areas = [SimpleNamespace(code=c, phase="secondary", year_groups=()) for c in ("M", "H")]
     cfg = SimpleNamespace(areas=areas, area_names={"M": "Middle town", "H": "High town"})
-    cap = pd.DataFrame({"area": ["M", "M", "H"], "phase": "secondary",
-                        "ncy_min": [7, 7, 7], "ncy_max": [8, 8, 13]})
-    with pytest.warns(DataQualityWarning, match=r"f\.csv: secondary planning area\(s\) M \(Middle "
-                                                r"town\) have only middle schools"):
+    cap = pd.DataFrame(
+        {"area": ["M", "M", "H"], "phase": "secondary", "ncy_min": [7, 7, 7], "ncy_max": [8, 8, 13]}
+    )
+    with pytest.warns(
+        DataQualityWarning,
+        match=r"f\.csv: secondary planning area\(s\) M \(Middle "
+        r"town\) have only middle schools",
+    ):
         _warn_middle_school_areas(cfg, cap, "f.csv")
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -40,7 +40,9 @@ def test_census_pins_worcestershire(data_dir):
 def test_spc_matches_census_for_worcestershire(data_dir):
     spc = read_spc_pupils(data_dir / "spc_pupils_fsm_ethnicity_yrgp.csv", authorities=[WORCS]).data
     cen = read_census_ncy(data_dir / "census_pupils_by_ncy_2011_2022.csv", authorities=[WORCS]).data
-    m = spc[spc.ncy.between(0, 13)].merge(cen, on=["area", "year", "ncy"], suffixes=("_spc", "_cen"))
+    m = spc[spc.ncy.between(0, 13)].merge(
+        cen, on=["area", "year", "ncy"], suffixes=("_spc", "_cen")
+    )
     assert len(m) == 7 * 14
     assert (m.pupils_spc == m.pupils_cen).all()
 
@@ -77,17 +79,34 @@ def test_scap_worcester_city_secondary(data_dir):
 
 
 # --- bad input ---------------------------------------------------------------------------
-CENSUS_HEADER = "time_period,old_la_code,new_la_code,la_name,nc_year,full_time,part_time,headcount,fte\n"
+CENSUS_HEADER = (
+    "time_period,old_la_code,new_la_code,la_name,nc_year,full_time,part_time,headcount,fte\n"
+)
 GOOD_ROW = "202223,885,E10000034,Worcestershire,reception,5957,0,5957,5957\n"
 
 BAD_CENSUS = {
-    "missing column": ("time_period,new_la_code,nc_year\n202223,E10000034,reception\n", "headcount"),
-    "negative count": (CENSUS_HEADER + "202223,885,E10000034,Worcestershire,reception,1,0,-5,1\n", "negative"),
-    "non-numeric count": (CENSUS_HEADER + "202223,885,E10000034,Worcestershire,reception,1,0,many,1\n", "non-numeric"),
+    "missing column": (
+        "time_period,new_la_code,nc_year\n202223,E10000034,reception\n",
+        "headcount",
+    ),
+    "negative count": (
+        CENSUS_HEADER + "202223,885,E10000034,Worcestershire,reception,1,0,-5,1\n",
+        "negative",
+    ),
+    "non-numeric count": (
+        CENSUS_HEADER + "202223,885,E10000034,Worcestershire,reception,1,0,many,1\n",
+        "non-numeric",
+    ),
     "duplicate key": (CENSUS_HEADER + GOOD_ROW + GOOD_ROW, "duplicate"),
     "empty file": ("", "empty"),
-    "impossible year": (CENSUS_HEADER + "202299,885,E10000034,Worcestershire,reception,1,0,1,1\n", "year"),
-    "unknown year group": (CENSUS_HEADER + "202223,885,E10000034,Worcestershire,year_group_99,1,0,1,1\n", "year group"),
+    "impossible year": (
+        CENSUS_HEADER + "202299,885,E10000034,Worcestershire,reception,1,0,1,1\n",
+        "year",
+    ),
+    "unknown year group": (
+        CENSUS_HEADER + "202223,885,E10000034,Worcestershire,year_group_99,1,0,1,1\n",
+        "year group",
+    ),
 }
 
 
@@ -107,18 +126,26 @@ def test_census_suppression_markers_read_as_missing_with_a_warning(tmp_path):
     from sufficiency.exceptions import DataQualityWarning
 
     p = tmp_path / "census.csv"
-    p.write_text(CENSUS_HEADER + GOOD_ROW
-                 + "202223,885,E10000034,Worcestershire,year_group_1,c,c,c,c\n"
-                 + "202223,885,E10000034,Worcestershire,year_group_13, z ,z,Z,z\n")
-    with pytest.warns(DataQualityWarning, match=r"census.csv: column 'headcount': 2 row\(s\).*"
-                                                r"'c', 'z'; line\(s\) 3, 4"):
+    p.write_text(
+        CENSUS_HEADER
+        + GOOD_ROW
+        + "202223,885,E10000034,Worcestershire,year_group_1,c,c,c,c\n"
+        + "202223,885,E10000034,Worcestershire,year_group_13, z ,z,Z,z\n"
+    )
+    with pytest.warns(
+        DataQualityWarning,
+        match=r"census.csv: column 'headcount': 2 row\(s\).*"
+        r"'c', 'z'; line\(s\) 3, 4",
+    ):
         d = read_census_ncy(p).data
     assert d["ncy"].tolist() == [0] and d["pupils"].tolist() == [5957]
 
 
 def test_census_bad_input_names_line_and_column(tmp_path):
     p = tmp_path / "census.csv"
-    p.write_text(CENSUS_HEADER + GOOD_ROW + "202223,885,E10000034,Worcestershire,year_group_1,1,0,-3,1\n")
+    p.write_text(
+        CENSUS_HEADER + GOOD_ROW + "202223,885,E10000034,Worcestershire,year_group_1,1,0,-3,1\n"
+    )
     msg = str(pytest.raises(SchemaError, read_census_ncy, p).value)
     assert "'pupils'" in msg and "line(s) 3" in msg
 
@@ -135,14 +162,28 @@ def test_unknown_authority(tmp_path, data_dir):
         read_census_ncy(data_dir / "census_pupils_by_ncy_2011_2022.csv", authorities=["E99999999"])
 
 
-BIRTHS_HEADER = "gss_code,gss_name,geography,sex,date,type,annual_births,interval_lower,interval_upper\n"
+BIRTHS_HEADER = (
+    "gss_code,gss_name,geography,sex,date,type,annual_births,interval_lower,interval_upper\n"
+)
 BAD_BIRTHS = {
     "missing column": ("gss_code,date\nE07000237,2011-07-01\n", "annual_births"),
-    "negative count": (BIRTHS_HEADER + "E07000237,Worcester,LAD21,persons,2011-07-01,actual,-1,,\n", "negative"),
-    "non-numeric count": (BIRTHS_HEADER + "E07000237,Worcester,LAD21,persons,2011-07-01,actual,lots,,\n", "non-numeric"),
-    "duplicate key": (BIRTHS_HEADER + "E07000237,W,LAD21,persons,2011-07-01,actual,1,,\n" * 2, "duplicate"),
+    "negative count": (
+        BIRTHS_HEADER + "E07000237,Worcester,LAD21,persons,2011-07-01,actual,-1,,\n",
+        "negative",
+    ),
+    "non-numeric count": (
+        BIRTHS_HEADER + "E07000237,Worcester,LAD21,persons,2011-07-01,actual,lots,,\n",
+        "non-numeric",
+    ),
+    "duplicate key": (
+        BIRTHS_HEADER + "E07000237,W,LAD21,persons,2011-07-01,actual,1,,\n" * 2,
+        "duplicate",
+    ),
     "empty file": ("", "empty"),
-    "impossible year": (BIRTHS_HEADER + "E07000237,W,LAD21,persons,1066-07-01,actual,1,,\n", "year"),
+    "impossible year": (
+        BIRTHS_HEADER + "E07000237,W,LAD21,persons,1066-07-01,actual,1,,\n",
+        "year",
+    ),
     "malformed date": (BIRTHS_HEADER + "E07000237,W,LAD21,persons,July 2011,actual,1,,\n", "date"),
 }
 
@@ -203,11 +244,19 @@ def test_scap_row_with_an_unquoted_comma_in_the_name_is_mended(data_dir):
     comma, moving every later column right: read back with a warning naming the line."""
     from sufficiency.exceptions import DataQualityWarning
 
-    with pytest.warns(DataQualityWarning, match=r"unquoted comma .*line\(s\) 1500; value\(s\) "
-                      r"'Whitecross Hereford, High School and Specialist Sports College'"):
+    with pytest.warns(
+        DataQualityWarning,
+        match=r"unquoted comma .*line\(s\) 1500; value\(s\) "
+        r"'Whitecross Hereford, High School and Specialist Sports College'",
+    ):
         d = read_scap_capacity(data_dir / "scap_2015_school_capacity.csv", la_codes=[884]).data
     row = d[d["school"] == "8844014"].iloc[0]
-    assert (row["phase"], row["area"], row["capacity"], row["roll"]) == ("secondary", "8840001", 900, 837)
+    assert (row["phase"], row["area"], row["capacity"], row["roll"]) == (
+        "secondary",
+        "8840001",
+        900,
+        837,
+    )
     assert row["school_name"] == "Whitecross Hereford, High School and Specialist Sports College"
     # an authority without such a row reads without the warning
     import warnings
@@ -219,10 +268,12 @@ def test_scap_row_with_an_unquoted_comma_in_the_name_is_mended(data_dir):
 
 def test_scap_shifted_row_that_is_not_a_name_split_is_still_an_error(tmp_path):
     p = tmp_path / "scap.csv"
-    p.write_text("LAEstab,LA1,estab1,LAname,Schoolname,Phase,MAYNOR,Netcapacity (1),"
-                 "PrimaryCapacity (2),SecondaryCapacity (2),Primary PA code (2),"
-                 "Secondary PA code (2),Main Phase\n"
-                 "8852000,885,2000,Worcs,A School,XX,100,120,,,8850001,,PRI\n")
+    p.write_text(
+        "LAEstab,LA1,estab1,LAname,Schoolname,Phase,MAYNOR,Netcapacity (1),"
+        "PrimaryCapacity (2),SecondaryCapacity (2),Primary PA code (2),"
+        "Secondary PA code (2),Main Phase\n"
+        "8852000,885,2000,Worcs,A School,XX,100,120,,,8850001,,PRI\n"
+    )
     with pytest.raises(SchemaError, match=r"column 'Phase': unknown phase .*line\(s\) 2"):
         read_scap_capacity(p)
 
@@ -236,10 +287,15 @@ def test_a_school_with_a_quarter_of_its_places_filled_is_flagged(tmp_path):
     from sufficiency.exceptions import DataQualityWarning
 
     model = tmp_path / "h.toml"
-    for f in ("census_pupils_by_ncy_2011_2022.csv", "births_by_district_1992_2023.csv",
-              "district_to_la_west_midlands.csv", "scap_2015_school_capacity.csv"):
+    for f in (
+        "census_pupils_by_ncy_2011_2022.csv",
+        "births_by_district_1992_2023.csv",
+        "district_to_la_west_midlands.csv",
+        "scap_2015_school_capacity.csv",
+    ):
         shutil.copy(DATA / f, tmp_path / f)
-    model.write_text('''
+    model.write_text(
+        """
 [model]
 name = "Herefordshire"
 authority = "E06000019"
@@ -250,27 +306,49 @@ pupils_by_area = { reader = "derived" }
 births = { path = "births_by_district_1992_2023.csv", reader = "ons_births" }
 lookup = { path = "district_to_la_west_midlands.csv", reader = "district_lookup" }
 capacity = { path = "scap_2015_school_capacity.csv", reader = "scap", year = 2014 }
-''' + "".join(f'''
+"""
+        + "".join(
+            f'''
 [[areas]]
 code = "{c}"
 name = "{c}"
 phase = "primary"
 districts = ["E06000019"]
 transfer = {{ "8840001" = 1.0 }}
-''' for c in ["8844004", "8844014", "8844015", "8844021", "8844022", "8844027",
-                                   "8844032", "8844045", "8844046", "8844058", "8844428", "8844600",
-                                   "8844601", "8846905"]) + '''
+'''
+            for c in [
+                "8844004",
+                "8844014",
+                "8844015",
+                "8844021",
+                "8844022",
+                "8844027",
+                "8844032",
+                "8844045",
+                "8844046",
+                "8844058",
+                "8844428",
+                "8844600",
+                "8844601",
+                "8846905",
+            ]
+        )
+        + """
 [[areas]]
 code = "8840001"
 name = "County"
 phase = "secondary"
-''')
+"""
+    )
     with pytest.warns(DataQualityWarning) as got:
         inputs = load_inputs(load_model(model))
     flagged = [str(w.message) for w in got if "quarter of the places filled" in str(w.message)]
     assert len(flagged) == 1
     assert "1 school row with" in flagged[0]
-    assert "school 8844000 'Robert Owen Academy' secondary (line 1498): 500 places, 47 on roll" in flagged[0]
+    assert (
+        "school 8844000 'Robert Owen Academy' secondary (line 1498): 500 places, 47 on roll"
+        in flagged[0]
+    )
     assert any("Robert Owen Academy" in w for w in inputs.warnings)  # kept for the report
     # the county's one secondary area has the census's own count
     sec = inputs.pupils[inputs.pupils["area"] == "8840001"]
@@ -287,18 +365,27 @@ def test_lines_named_in_errors_count_blank_lines_and_quoted_newlines(tmp_path):
     # the row of a bare separator (line 7) is dropped, as a blank line is (own-data trial)
     assert read_csv_checked(p)["_line"].tolist() == [2, 4, 6, 8]
     census = tmp_path / "census.csv"
-    census.write_text(CENSUS_HEADER + GOOD_ROW + "\n"
-                      + GOOD_ROW.replace("reception", "year_1").replace("5957", "-5"))
+    census.write_text(
+        CENSUS_HEADER
+        + GOOD_ROW
+        + "\n"
+        + GOOD_ROW.replace("reception", "year_1").replace("5957", "-5")
+    )
     with pytest.raises(SchemaError, match=r"line\(s\) 4\)"):
         read_census_ncy(census)
 
 
 def test_a_district_in_two_authorities_is_named_by_its_file_lines(tmp_path, data_dir):
     p = tmp_path / "lookup.csv"
-    p.write_text((data_dir / "district_to_la_west_midlands.csv").read_text()
-                 + "E07000234,Bromsgrove,E10000031,Warwickshire\n")
-    with pytest.raises(SchemaError, match=r"district in more than one area \(value\(s\) "
-                       r"'E07000234'\) in 2 row\(s\) \(line\(s\) 2, 32\)"):
+    p.write_text(
+        (data_dir / "district_to_la_west_midlands.csv").read_text()
+        + "E07000234,Bromsgrove,E10000031,Warwickshire\n"
+    )
+    with pytest.raises(
+        SchemaError,
+        match=r"district in more than one area \(value\(s\) "
+        r"'E07000234'\) in 2 row\(s\) \(line\(s\) 2, 32\)",
+    ):
         read_district_lookup(p)
 
 
@@ -308,8 +395,10 @@ def test_a_tidy_files_source_column_goes_to_its_provenance(tmp_path):
     from sufficiency.io import read_tidy
 
     p = tmp_path / "h.csv"
-    p.write_text("area,year,dwellings,source\nA,2025,100,SYNTHETIC test trajectory\n"
-                 "A,2026,50,SYNTHETIC test trajectory\nA,2027,50,planning committee 2026\n")
+    p.write_text(
+        "area,year,dwellings,source\nA,2025,100,SYNTHETIC test trajectory\n"
+        "A,2026,50,SYNTHETIC test trajectory\nA,2027,50,planning committee 2026\n"
+    )
     prov = read_tidy(p, "housing", known_areas=["A"]).provenance[0]
     assert prov.note == "source column: SYNTHETIC test trajectory; planning committee 2026"
     q = tmp_path / "h2.csv"
@@ -364,8 +453,10 @@ def test_a_second_load_follows_pythons_once_per_line_rule(monkeypatch):
 
     def twice(cfg):
         for _ in range(2):
-            warnings.warn("SYNTHETIC: the same problem found twice", DataQualityWarning,
-                          stacklevel=2)
+            warnings.warn(
+                "SYNTHETIC: the same problem found twice", DataQualityWarning, stacklevel=2
+            )
+
     monkeypatch.setattr(inputs_module, "_warn_three_tier_labels", twice)
     with warnings.catch_warnings(record=True) as got:
         warnings.simplefilter("always")

@@ -58,27 +58,34 @@ def test_transfer_typo_suggests_only_areas_that_take_the_year_group(tmp_path, st
 def test_no_first_school_hint_for_a_middle_school_area(tmp_path, staffs_text):
     # a middle-school area's Year 8 sent to a primary area: told which areas teach Year 9,
     # not to give it first schools' year groups (before: "(first schools: [0, 1, 2, 3, 4])")
-    msg = _error(tmp_path, staffs_text.replace(_MIDDLE_TRANSFER, 'transfer = { "8607001" = 0.128205', 1))
+    msg = _error(
+        tmp_path, staffs_text.replace(_MIDDLE_TRANSFER, 'transfer = { "8607001" = 0.128205', 1)
+    )
     assert "cannot take this area's Year 8 as Year 9" in msg
     assert "first school" not in msg
     assert _suggested(msg) == ["8607021"]
     # a first-school area modelled R-Y6 (its year_groups dropped) that sends pupils on to a
     # primary area with middle schools does get the hint
-    text = staffs_text.replace('name = "First schools 8602008"\nphase = "primary"\n'
-                               'tiers = "three_tier"\nyear_groups = [0, 1, 2, 3, 4]\n',
-                               'name = "First schools 8602008"\nphase = "primary"\n'
-                               'tiers = "three_tier"\n', 1)
+    text = staffs_text.replace(
+        'name = "First schools 8602008"\nphase = "primary"\n'
+        'tiers = "three_tier"\nyear_groups = [0, 1, 2, 3, 4]\n',
+        'name = "First schools 8602008"\nphase = "primary"\ntiers = "three_tier"\n',
+        1,
+    )
     msg = _error(tmp_path, text)
     assert "8602008" in msg and "year_groups = [0, 1, 2, 3, 4]" in msg and "first schools" in msg
 
 
 def test_share_message_names_the_areas_own_last_year_group(tmp_path, staffs_text):
-    msg = _error(tmp_path, staffs_text.replace(_MIDDLE_TRANSFER, 'transfer = { "8607020" = "all"', 1))
+    msg = _error(
+        tmp_path, staffs_text.replace(_MIDDLE_TRANSFER, 'transfer = { "8607020" = "all"', 1)
+    )
     assert "a share of the area's Year 8 pupils" in msg and "Year 6" not in msg
 
 
 def test_key_decision_area_typo_suggests_areas_and_names_the_file_as_given(
-        tmp_path, staffs_text, monkeypatch):
+    tmp_path, staffs_text, monkeypatch
+):
     text = staffs_text + '\n[report]\nkey_decision_area = "8607091"\n'
     msg = _error(tmp_path, text, monkeypatch)
     assert msg.startswith("m.toml: [report] key_decision_area = '8607091'"), msg
@@ -124,7 +131,11 @@ def test_district_written_by_its_name_is_told_its_code(tmp_path):
 
 
 def test_closest_codes():
-    names = {"E07000192": "Cannock Chase", "E07000197": "Stafford", "E07000198": "Staffordshire Moorlands"}
+    names = {
+        "E07000192": "Cannock Chase",
+        "E07000197": "Stafford",
+        "E07000198": "Staffordshire Moorlands",
+    }
     assert closest_codes("E0700192", names) == ["E07000192"]
     assert closest_codes("cannock chase", names) == ["E07000192"]
     assert closest_codes("Moorlands", names) == ["E07000198"]

@@ -13,16 +13,42 @@ from sufficiency.optimise.options import benchmark_costs
 
 YEARS = [2025, 2026, 2027]
 #: no discounting, no soft penalties: the objective is the capital cost (+ shortfall penalty)
-PLAIN = dict(margin=0.0, target=0.0, ceiling=0.5, discount_rate=0.0, target_penalty=0.0,
-             surplus_penalty=0.0)
+PLAIN = dict(
+    margin=0.0, target=0.0, ceiling=0.5, discount_rate=0.0, target_penalty=0.0, surplus_penalty=0.0
+)
 
 
-def opt(name, area="A", kind="permanent_expansion", places=105, cost=1_000_000.0, max_modules=1,
-        max_per_year=0, min_modules=0, earliest=2025, duration=0, phase="primary", fill_years=0):
-    return dict(option=name, area=area, phase=phase, kind=kind, places=places,
-                max_modules=max_modules, max_per_year=max_per_year, min_modules=min_modules,
-                cost_per_module=cost, cost_per_place=cost / places, revenue_per_place=0.0,
-                earliest_year=earliest, duration=duration, fill_years=fill_years, source="test")
+def opt(
+    name,
+    area="A",
+    kind="permanent_expansion",
+    places=105,
+    cost=1_000_000.0,
+    max_modules=1,
+    max_per_year=0,
+    min_modules=0,
+    earliest=2025,
+    duration=0,
+    phase="primary",
+    fill_years=0,
+):
+    return dict(
+        option=name,
+        area=area,
+        phase=phase,
+        kind=kind,
+        places=places,
+        max_modules=max_modules,
+        max_per_year=max_per_year,
+        min_modules=min_modules,
+        cost_per_module=cost,
+        cost_per_place=cost / places,
+        revenue_per_place=0.0,
+        earliest_year=earliest,
+        duration=duration,
+        fill_years=fill_years,
+        source="test",
+    )
 
 
 def demand(values, area="A", years=YEARS, phase="primary", scenario=None):
@@ -36,12 +62,23 @@ def cap(**areas):
 
 def solve(dem, capacity, options, **kw):
     settings = PlanSettings(**{**PLAIN, **kw})
-    return solve_allocation(dem, capacity, pd.DataFrame(options, columns=list(OPTION_COLUMNS)), settings)
+    return solve_allocation(
+        dem, capacity, pd.DataFrame(options, columns=list(OPTION_COLUMNS)), settings
+    )
 
 
 def bulge(cost, max_per_year=5, earliest=2025, area="A"):
-    return opt("bulge", area=area, kind="bulge_class", places=30, cost=cost, max_modules=0,
-               max_per_year=max_per_year, earliest=earliest, duration=7)
+    return opt(
+        "bulge",
+        area=area,
+        kind="bulge_class",
+        places=30,
+        cost=cost,
+        max_modules=0,
+        max_per_year=max_per_year,
+        earliest=earliest,
+        duration=7,
+    )
 
 
 # --------------------------------------------------------------------------- known optimum
@@ -64,7 +101,9 @@ def test_bulge_classes_when_cheaper():
 def test_margin_is_applied():
     # demand 300, margin 10%: required 330 -> 120 places -> 4 bulges (1.2m) vs 1 expansion +
     # 1 bulge (1.3m): bulges win
-    r = solve(demand([300.0] * 3), cap(A=210.0), [opt("exp"), bulge(300_000.0)], margin=0.1, target=0.1)
+    r = solve(
+        demand([300.0] * 3), cap(A=210.0), [opt("exp"), bulge(300_000.0)], margin=0.1, target=0.1
+    )
     assert r.objective == pytest.approx(1_200_000.0)
     assert r.plan["places"].sum() == 120.0
 
@@ -79,8 +118,12 @@ def test_filled_share():
 
 def test_an_expansion_that_fills_adds_its_places_year_by_year():
     # a committed 105-place expansion filling over 7 years adds 15, 30, 45 places in 2025-2027
-    r = solve(demand([300.0] * 3), cap(A=210.0), [opt("exp", fill_years=7, min_modules=1)],
-              shortfall_penalty=1e5)
+    r = solve(
+        demand([300.0] * 3),
+        cap(A=210.0),
+        [opt("exp", fill_years=7, min_modules=1)],
+        shortfall_penalty=1e5,
+    )
     ba = r.before_after()
     assert ba["added"].tolist() == pytest.approx([15.0, 30.0, 45.0])
     assert ba["shortfall_after"].tolist() == pytest.approx([75.0, 60.0, 45.0])
@@ -111,16 +154,27 @@ def test_revenue_counts_the_places_in_use():
 def test_fill_years_defaults_and_model_errors():
     from sufficiency.optimise.options import default_fill_years, options_from_config
 
-    assert [default_fill_years(k, p) for k, p in [
-        ("new_school", "primary"), ("permanent_expansion", "secondary"), ("bulge_class", "primary"),
-        ("new_school", "special"), ("temporary_expansion", "secondary"),
-        ("new_school", "secondary")]] == [7, 0, 0, 0, 0, 5]
-    base = dict(name="X new", area="X", phase="secondary", kind="new_school",
-                places=600, cost=63_300_000.0)
+    assert [
+        default_fill_years(k, p)
+        for k, p in [
+            ("new_school", "primary"),
+            ("permanent_expansion", "secondary"),
+            ("bulge_class", "primary"),
+            ("new_school", "special"),
+            ("temporary_expansion", "secondary"),
+            ("new_school", "secondary"),
+        ]
+    ] == [7, 0, 0, 0, 0, 5]
+    base = dict(
+        name="X new", area="X", phase="secondary", kind="new_school", places=600, cost=63_300_000.0
+    )
     got = options_from_config({"options": [base, {**base, "name": "X now", "fill_years": 0}]})
     assert got["fill_years"].tolist() == [5, 0]
-    with pytest.raises(ConfigError, match=r"\(X new\) fill_years = 2\.5: expected a whole number "
-                                          r">= 0 \(0 = all places from opening\)"):
+    with pytest.raises(
+        ConfigError,
+        match=r"\(X new\) fill_years = 2\.5: expected a whole number "
+        r">= 0 \(0 = all places from opening\)",
+    ):
         options_from_config({"options": [{**base, "fill_years": 2.5}]})
     # a catalogue without the column (a library user's own table) is in full use from opening
     o = pd.DataFrame([opt("exp")], columns=list(OPTION_COLUMNS)).drop(columns="fill_years")
@@ -148,8 +202,13 @@ def test_lead_time_shortfall_is_reported_and_binding():
 
 def test_total_budget_leaves_a_penalised_shortfall():
     # GBP 800k buys two bulge classes (60 places) of the 90 needed: 30 short every year
-    r = solve(demand([300.0] * 3), cap(A=210.0), [opt("exp"), bulge(400_000.0)],
-              total_budget=800_000.0, shortfall_penalty=1e5)
+    r = solve(
+        demand([300.0] * 3),
+        cap(A=210.0),
+        [opt("exp"), bulge(400_000.0)],
+        total_budget=800_000.0,
+        shortfall_penalty=1e5,
+    )
     assert r.total_cost == 800_000.0
     assert r.before_after()["shortfall_after"].tolist() == [30.0, 30.0, 30.0]
     assert r.objective == pytest.approx(800_000.0 + 90 * 1e5)
@@ -159,8 +218,13 @@ def test_total_budget_leaves_a_penalised_shortfall():
 
 def test_annual_budget_defers_building():
     # no money in 2025: the expansion opens in 2026 and 2025 is short
-    r = solve(demand([300.0] * 3), cap(A=210.0), [opt("exp")], annual_budget={2025: 0.0},
-              shortfall_penalty=1e5)
+    r = solve(
+        demand([300.0] * 3),
+        cap(A=210.0),
+        [opt("exp")],
+        annual_budget={2025: 0.0},
+        shortfall_penalty=1e5,
+    )
     assert r.plan[["option", "year"]].values.tolist() == [["exp", 2026]]
     assert r.before_after()["shortfall_after"].tolist() == [90.0, 0.0, 0.0]
     b = r.binding_constraints().query("family == 'budget'")
@@ -181,8 +245,15 @@ def test_moves_to_an_adjacent_area():
     # A is 30 short, B has 100 spare; moving 30 pupils costs 1,000 each a year (cheaper than
     # any build); the move limit is half of A's demand
     dem = pd.concat([demand([130.0] * 3, "A"), demand([100.0] * 3, "B")])
-    adj = pd.DataFrame({"from_area": ["A"], "to_area": ["B"], "phase": ["primary"],
-                        "max_share": [0.5], "cost_per_pupil": [1000.0]})
+    adj = pd.DataFrame(
+        {
+            "from_area": ["A"],
+            "to_area": ["B"],
+            "phase": ["primary"],
+            "max_share": [0.5],
+            "cost_per_pupil": [1000.0],
+        }
+    )
     options = pd.DataFrame([opt("exp")], columns=list(OPTION_COLUMNS))
     r = solve_allocation(dem, cap(A=100.0, B=200.0), options, PlanSettings(**PLAIN), adj)
     assert r.objective == pytest.approx(3 * 30 * 1000.0)
@@ -192,9 +263,16 @@ def test_moves_to_an_adjacent_area():
     assert r.plan.empty
     # with a 10% limit only 13 can move; the other 17 places are short
     adj["max_share"] = 0.1
-    r = solve_allocation(dem, cap(A=100.0, B=200.0), options.iloc[:0],
-                         PlanSettings(**{**PLAIN, "shortfall_penalty": 1e5}), adj)
-    assert r.before_after().set_index(["area", "year"]).loc[("A", 2026), "shortfall_after"] == pytest.approx(17.0)
+    r = solve_allocation(
+        dem,
+        cap(A=100.0, B=200.0),
+        options.iloc[:0],
+        PlanSettings(**{**PLAIN, "shortfall_penalty": 1e5}),
+        adj,
+    )
+    assert r.before_after().set_index(["area", "year"]).loc[
+        ("A", 2026), "shortfall_after"
+    ] == pytest.approx(17.0)
 
 
 def test_soft_target_penalty():
@@ -230,7 +308,11 @@ def test_scenarios_one_plan_for_all():
 
 def test_marginal_cost_is_the_dual_of_the_lp_relaxation():
     # one year, one permanent option at 1,000 per place: a place more costs 1,000
-    r = solve(demand([250.0], years=[2025]), cap(A=210.0), [opt("exp", places=10, cost=10_000.0, max_modules=10)])
+    r = solve(
+        demand([250.0], years=[2025]),
+        cap(A=210.0),
+        [opt("exp", places=10, cost=10_000.0, max_modules=10)],
+    )
     m = r.marginal_costs()
     assert m["marginal_cost"].tolist() == pytest.approx([1000.0])
 
@@ -268,12 +350,34 @@ def _county_toy():
     rows, options = [], []
     for i, a in enumerate("ABCDEF"):
         for j, y in enumerate(range(2025, 2033)):
-            rows.append({"area": a, "phase": "primary", "year": y,
-                         "demand": 200.0 + 17 * i + (11 + 3 * i) * j})
-        options += [opt(f"{a} exp", area=a, places=105, cost=2_100_000.0 + 50_000 * i,
-                        max_modules=2, earliest=2026),
-                    opt(f"{a} bulge", area=a, kind="bulge_class", places=30, cost=290_000.0,
-                        max_modules=0, max_per_year=2, duration=7)]
+            rows.append(
+                {
+                    "area": a,
+                    "phase": "primary",
+                    "year": y,
+                    "demand": 200.0 + 17 * i + (11 + 3 * i) * j,
+                }
+            )
+        options += [
+            opt(
+                f"{a} exp",
+                area=a,
+                places=105,
+                cost=2_100_000.0 + 50_000 * i,
+                max_modules=2,
+                earliest=2026,
+            ),
+            opt(
+                f"{a} bulge",
+                area=a,
+                kind="bulge_class",
+                places=30,
+                cost=290_000.0,
+                max_modules=0,
+                max_per_year=2,
+                duration=7,
+            ),
+        ]
     return pd.DataFrame(rows), cap(**{a: 210.0 for a in "ABCDEF"}), options
 
 
@@ -308,15 +412,31 @@ def test_catalogue_from_dfe_benchmarks_and_local_override(data_dir):
     assert round(costs[("secondary", "permanent_expansion")]) == 27746
     assert round(costs[("secondary", "temporary_expansion")]) == 10707
     areas = pd.DataFrame({"area": ["X", "Y"], "phase": ["primary", "secondary"]})
-    local = pd.DataFrame([opt("Y new", area="Y", kind="new_school", phase="secondary", places=600,
-                              cost=63_300_000.0, earliest=2028)], columns=list(OPTION_COLUMNS))
+    local = pd.DataFrame(
+        [
+            opt(
+                "Y new",
+                area="Y",
+                kind="new_school",
+                phase="secondary",
+                places=600,
+                cost=63_300_000.0,
+                earliest=2028,
+            )
+        ],
+        columns=list(OPTION_COLUMNS),
+    )
     cat = build_catalogue(areas, benchmark_costs(b, "E10000034"), 2026, local=local)
     assert len(cat) == 6
     y_new = cat.query("area == 'Y' and kind == 'new_school'")
-    assert y_new["option"].tolist() == ["Y new"] and y_new["cost_per_module"].iloc[0] == 63_300_000.0
+    assert (
+        y_new["option"].tolist() == ["Y new"] and y_new["cost_per_module"].iloc[0] == 63_300_000.0
+    )
     x_bulge = cat.query("area == 'X' and kind == 'bulge_class'").iloc[0]
     assert x_bulge["places"] == 30 and x_bulge["duration"] == 7 and x_bulge["earliest_year"] == 2026
-    assert x_bulge["cost_per_module"] == pytest.approx(30 * costs[("primary", "temporary_expansion")])
+    assert x_bulge["cost_per_module"] == pytest.approx(
+        30 * costs[("primary", "temporary_expansion")]
+    )
     fill = cat.set_index(["area", "kind"])["fill_years"]
     assert fill[("X", "new_school")] == 7 and fill[("X", "permanent_expansion")] == 0
     assert fill[("X", "bulge_class")] == 0 and fill[("Y", "permanent_expansion")] == 0
@@ -342,9 +462,14 @@ def test_default_limits_grow_with_the_schools_of_an_area():
     three schools, at least the module's own limits; one new school whatever the size."""
     from sufficiency.optimise.options import default_options
 
-    costs = pd.DataFrame({"phase": ["primary"] * 3, "option": ["new_school", "permanent_expansion",
-                                                                "temporary_expansion"],
-                          "cost_per_place": [24085.0, 20173.0, 9538.0], "edition": 2025})
+    costs = pd.DataFrame(
+        {
+            "phase": ["primary"] * 3,
+            "option": ["new_school", "permanent_expansion", "temporary_expansion"],
+            "cost_per_place": [24085.0, 20173.0, 9538.0],
+            "edition": 2025,
+        }
+    )
     areas = pd.DataFrame({"area": ["BIG", "ONE"], "phase": "primary", "schools": [12, 1]})
     lim = default_options(areas, costs, 2027).set_index(["area", "kind"])
     assert lim.loc[("BIG", "permanent_expansion"), "max_modules"] == 12
@@ -371,8 +496,9 @@ def test_cost_benchmarks_say_when_they_are_regional(data_dir):
         assert set(g["basis"]) == {"regional" if one else "authority"}, (ed, ph, op)
     assert set(la.loc[la["edition"] == 2019, "basis"]) == {"authority"}
     assert set(b.loc[b["area"].str.startswith("E92"), "basis"]) == {"authority"}
-    costs = benchmark_costs(read_cost_benchmarks(data_dir / "school_places_scorecards",
-                                                 "E10000034").data, "E10000034")
+    costs = benchmark_costs(
+        read_cost_benchmarks(data_dir / "school_places_scorecards", "E10000034").data, "E10000034"
+    )
     assert set(costs["basis"]) == {"regional"} and set(costs["edition"]) == {2025}
     areas = pd.DataFrame({"area": ["X"], "phase": ["primary"]})
     cat = build_catalogue(areas, costs, 2026)

@@ -28,12 +28,37 @@ EXACT = dict(mip_gap=1e-9, time_limit=120)
 PLAN_KEY = ["area", "phase", "year", "option", "modules"]
 
 
-def opt(name, area, phase, kind, places, cost, max_modules=1, max_per_year=0, min_modules=0,
-        earliest=2025, duration=0, fill_years=0):
-    return dict(option=name, area=area, phase=phase, kind=kind, places=places,
-                max_modules=max_modules, max_per_year=max_per_year, min_modules=min_modules,
-                cost_per_module=float(cost), cost_per_place=cost / places, revenue_per_place=0.0,
-                earliest_year=earliest, duration=duration, fill_years=fill_years, source="test")
+def opt(
+    name,
+    area,
+    phase,
+    kind,
+    places,
+    cost,
+    max_modules=1,
+    max_per_year=0,
+    min_modules=0,
+    earliest=2025,
+    duration=0,
+    fill_years=0,
+):
+    return dict(
+        option=name,
+        area=area,
+        phase=phase,
+        kind=kind,
+        places=places,
+        max_modules=max_modules,
+        max_per_year=max_per_year,
+        min_modules=min_modules,
+        cost_per_module=float(cost),
+        cost_per_place=cost / places,
+        revenue_per_place=0.0,
+        earliest_year=earliest,
+        duration=duration,
+        fill_years=fill_years,
+        source="test",
+    )
 
 
 def random_problem(seed: int, n_areas: int = 4):
@@ -50,21 +75,56 @@ def random_problem(seed: int, n_areas: int = 4):
             cap.append({"area": area, "phase": ph, "capacity": round(d0 * rng.uniform(0.95, 1.25))})
             cpp = rng.uniform(8_000, 12_000)
             opts += [
-                opt(f"{area}:{ph}:bulge", area, ph, "bulge_class", 30, 30 * cpp, max_modules=0,
-                    max_per_year=2, duration=5),
-                opt(f"{area}:{ph}:exp", area, ph, "permanent_expansion", 60,
-                    60 * rng.uniform(18_000, 26_000), max_modules=2, earliest=2026,
-                    fill_years=int(rng.integers(0, 6))),
-                opt(f"{area}:{ph}:new", area, ph, "new_school", 420, 420 * rng.uniform(20_000, 28_000),
-                    earliest=2028, fill_years=int(rng.integers(0, 8))),  # 0: full at opening
+                opt(
+                    f"{area}:{ph}:bulge",
+                    area,
+                    ph,
+                    "bulge_class",
+                    30,
+                    30 * cpp,
+                    max_modules=0,
+                    max_per_year=2,
+                    duration=5,
+                ),
+                opt(
+                    f"{area}:{ph}:exp",
+                    area,
+                    ph,
+                    "permanent_expansion",
+                    60,
+                    60 * rng.uniform(18_000, 26_000),
+                    max_modules=2,
+                    earliest=2026,
+                    fill_years=int(rng.integers(0, 6)),
+                ),
+                opt(
+                    f"{area}:{ph}:new",
+                    area,
+                    ph,
+                    "new_school",
+                    420,
+                    420 * rng.uniform(20_000, 28_000),
+                    earliest=2028,
+                    fill_years=int(rng.integers(0, 8)),
+                ),  # 0: full at opening
             ]
-    return (pd.concat(dem, ignore_index=True), pd.DataFrame(cap),
-            pd.DataFrame(opts, columns=list(OPTION_COLUMNS)))
+    return (
+        pd.concat(dem, ignore_index=True),
+        pd.DataFrame(cap),
+        pd.DataFrame(opts, columns=list(OPTION_COLUMNS)),
+    )
 
 
 def adjacency(n_areas: int = 4) -> pd.DataFrame:
-    return pd.DataFrame({"from_area": ["R0", "R2"], "to_area": ["R1", "R3"], "phase": "primary",
-                         "max_share": 0.05, "cost_per_pupil": 900.0})
+    return pd.DataFrame(
+        {
+            "from_area": ["R0", "R2"],
+            "to_area": ["R1", "R3"],
+            "phase": "primary",
+            "max_share": 0.05,
+            "cost_per_pupil": 900.0,
+        }
+    )
 
 
 def solve(dem, cap, opts, adj=None, **kw):
@@ -88,8 +148,12 @@ def test_presolve_and_decomposition_match_the_monolithic_model(seed):
     presolved = zero_build_blocks(data, PlanSettings(), blocks_of(data))
     assert 0 < presolved.sum() < len(presolved)  # the problem exercises both paths
     whole = solve(dem, cap, opts, solver="highs", **WHOLE)
-    for kw in (dict(presolve=True, decompose=False), dict(presolve=False, decompose=True),
-               dict(presolve=True, decompose=True), dict(block_size=3)):
+    for kw in (
+        dict(presolve=True, decompose=False),
+        dict(presolve=False, decompose=True),
+        dict(presolve=True, decompose=True),
+        dict(block_size=3),
+    ):
         assert_same(solve(dem, cap, opts, solver="highs", **kw), whole)
 
 
@@ -124,8 +188,13 @@ def test_coupled_problems_match_the_monolithic_model(seed, coupling):
 def test_weighted_scenarios_match_the_monolithic_model(seed):
     # a low and a high scenario planned together, weighted 3:1 in the penalties
     dem, cap, opts = random_problem(seed)
-    both = pd.concat([dem.assign(scenario="low", demand=dem["demand"] * 0.97),
-                      dem.assign(scenario="high", demand=dem["demand"] * 1.03)], ignore_index=True)
+    both = pd.concat(
+        [
+            dem.assign(scenario="low", demand=dem["demand"] * 0.97),
+            dem.assign(scenario="high", demand=dem["demand"] * 1.03),
+        ],
+        ignore_index=True,
+    )
     kw = dict(solver="highs", scenario_weights={"low": 3.0, "high": 1.0}, target_penalty=3_000.0)
     assert_same(solve(both, cap, opts, **kw), solve(both, cap, opts, **kw, **WHOLE))
 
@@ -140,26 +209,45 @@ def test_duals_of_kept_blocks_are_unchanged():
     dem, cap, opts = random_problem(3)
     a = solve(dem, cap, opts, solver="highs")
     b = solve(dem, cap, opts, solver="highs", **WHOLE)
-    pd.testing.assert_frame_equal(a.marginal_costs(), b.marginal_costs(), check_exact=False,
-                                  rtol=1e-6, atol=1e-6)
+    pd.testing.assert_frame_equal(
+        a.marginal_costs(), b.marginal_costs(), check_exact=False, rtol=1e-6, atol=1e-6
+    )
 
 
 def test_parallel_workers_give_the_same_plan(monkeypatch):
     monkeypatch.setattr(model_mod, "_MIN_PARTS_PER_WORKER", 1)
     dem, cap, opts = random_problem(4)
-    assert_same(solve(dem, cap, opts, solver="highs", workers=2), solve(dem, cap, opts, solver="highs"))
+    assert_same(
+        solve(dem, cap, opts, solver="highs", workers=2), solve(dem, cap, opts, solver="highs")
+    )
 
 
 # --------------------------------------------------------------------------- presolve
 def _one_block(capacity, demand, cost=300_000.0, min_modules=0, target_penalty=1_000.0):
-    dem = pd.DataFrame({"area": "A", "phase": "primary", "year": [2025, 2026, 2027],
-                        "demand": demand})
+    dem = pd.DataFrame(
+        {"area": "A", "phase": "primary", "year": [2025, 2026, 2027], "demand": demand}
+    )
     cap = pd.DataFrame({"area": ["A"], "phase": ["primary"], "capacity": [capacity]})
-    opts = pd.DataFrame([opt("bulge", "A", "primary", "bulge_class", 30, cost, max_modules=0,
-                             max_per_year=2, duration=7, min_modules=min_modules)],
-                        columns=list(OPTION_COLUMNS))
-    s = PlanSettings(margin=0.02, target=0.05, ceiling=0.10, discount_rate=0.0,
-                     target_penalty=target_penalty)
+    opts = pd.DataFrame(
+        [
+            opt(
+                "bulge",
+                "A",
+                "primary",
+                "bulge_class",
+                30,
+                cost,
+                max_modules=0,
+                max_per_year=2,
+                duration=7,
+                min_modules=min_modules,
+            )
+        ],
+        columns=list(OPTION_COLUMNS),
+    )
+    s = PlanSettings(
+        margin=0.02, target=0.05, ceiling=0.10, discount_rate=0.0, target_penalty=target_penalty
+    )
     data = prepare(dem, cap, opts, s)
     return data, s, zero_build_blocks(data, s, blocks_of(data))
 
@@ -193,13 +281,28 @@ def test_blocks_that_must_be_solved_are_kept():
 def test_presolve_dominance_is_exact_at_the_threshold():
     # below the target only; the solver agrees with the presolve either side of the point
     # where a bulge class pays for itself through the target penalty alone
-    dem = pd.DataFrame({"area": "A", "phase": "primary", "year": [2025, 2026, 2027],
-                        "demand": [100.0] * 3})
+    dem = pd.DataFrame(
+        {"area": "A", "phase": "primary", "year": [2025, 2026, 2027], "demand": [100.0] * 3}
+    )
     # margin 0, target 30%: 30 places below the target every year, GBP 90,000 over 3 years
     cap = pd.DataFrame({"area": ["A"], "phase": ["primary"], "capacity": [100.0]})
     for cost in (20_000.0, 200_000.0):
-        opts = pd.DataFrame([opt("bulge", "A", "primary", "bulge_class", 30, cost, max_modules=0,
-                                 max_per_year=2, duration=7)], columns=list(OPTION_COLUMNS))
+        opts = pd.DataFrame(
+            [
+                opt(
+                    "bulge",
+                    "A",
+                    "primary",
+                    "bulge_class",
+                    30,
+                    cost,
+                    max_modules=0,
+                    max_per_year=2,
+                    duration=7,
+                )
+            ],
+            columns=list(OPTION_COLUMNS),
+        )
         kw = dict(margin=0.0, target=0.3, ceiling=0.5, discount_rate=0.0, **EXACT)
         s = PlanSettings(**kw)
         data = prepare(dem, cap, opts, s)
@@ -234,5 +337,9 @@ def test_components_follow_budgets_and_moves():
     part, cells, builds, moves = subset(data, blocks, comps[0])
     assert part.n_cells == 2 * len(YEARS) and len(part.moves) == len(YEARS)
     assert set(data.cells.iloc[cells]["area"]) == {"R0", "R1"}
-    assert (data.build_option[builds] == data.options.index[
-        data.options["option"].isin(part.options["option"])].to_numpy()[part.build_option]).all()
+    assert (
+        data.build_option[builds]
+        == data.options.index[data.options["option"].isin(part.options["option"])].to_numpy()[
+            part.build_option
+        ]
+    ).all()

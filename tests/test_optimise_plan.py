@@ -22,8 +22,9 @@ class StubForecast:
         p = inputs.pupils
         base = inputs.base_year
         last = p.loc[p["year"] == base].copy()
-        last["phase"] = np.where(last["ncy"] <= 6, "primary",
-                                 np.where(last["ncy"] <= 11, "secondary", "sixth_form"))
+        last["phase"] = np.where(
+            last["ncy"] <= 6, "primary", np.where(last["ncy"] <= 11, "secondary", "sixth_form")
+        )
         tot = last.groupby(["area", "phase"], as_index=False)["pupils"].sum()
         rows = [tot.assign(year=base + h, pupils=tot["pupils"] * 1.01**h) for h in range(1, 11)]
         self.totals = pd.concat(rows, ignore_index=True)
@@ -33,7 +34,6 @@ class StubForecast:
     def phase_totals(self, q=None):
         f = 1.0 if q is None else 1 + (q - 0.5) / 5
         return self.totals.assign(pupils=self.totals["pupils"] * f)
-
 
 
 def test_plan_uses_local_options_and_benchmarks(inputs):
@@ -47,8 +47,10 @@ def test_plan_uses_local_options_and_benchmarks(inputs):
     wc = r.options.query("area == '8850031'")
     assert sorted(wc["kind"]) == ["bulge_class", "new_school", "permanent_expansion"]
     # every other area is priced with the DfE benchmarks
-    assert (r.options.query("area == '8850017' and kind == 'bulge_class'")["cost_per_place"].round()
-            == 10707).all()
+    assert (
+        r.options.query("area == '8850017' and kind == 'bulge_class'")["cost_per_place"].round()
+        == 10707
+    ).all()
     assert r.cells["year"].min() == inputs.config.section("plan")["first_year"]
     assert any("Worcester City (8850031) secondary" in k for k in r.decisions)
     # shortfall after the plan never exceeds shortfall before
@@ -70,8 +72,16 @@ def test_plan_reports_the_years_before_its_first_year(inputs):
     pt = fc.phase_totals()
     y = int(bp["year"].max())
     # secondary places take Years 7-13 (the sixth form included)
-    d = pt[(pt["year"] == y) & pt["phase"].isin(["secondary", "sixth_form"])].groupby("area")["pupils"].sum()
-    cap = capacity_by_area(inputs.capacity).query("phase == 'secondary'").set_index("area")["capacity"]
+    d = (
+        pt[(pt["year"] == y) & pt["phase"].isin(["secondary", "sixth_form"])]
+        .groupby("area")["pupils"]
+        .sum()
+    )
+    cap = (
+        capacity_by_area(inputs.capacity)
+        .query("phase == 'secondary'")
+        .set_index("area")["capacity"]
+    )
     want = (d * (1 + r.settings.margin) - cap.reindex(d.index).fillna(0)).clip(lower=0)
     got = bp[(bp["year"] == y) & (bp["phase"] == "secondary")].set_index("area")["shortfall"]
     np.testing.assert_allclose(got.sort_index(), want[want > 0.5].sort_index())
@@ -89,8 +99,10 @@ def test_a_budget_too_small_to_close_the_shortfall_is_named(inputs):
     assert len(b) == 1
     left = 1_000_000 - r.total_cost
     detail = b["detail"].iloc[0]
-    assert detail.startswith(f"spent GBP {r.total_cost:,.0f} of GBP 1,000,000; the GBP {left:,.0f} "
-                             "left buys none of the options that would cut the shortfall left")
+    assert detail.startswith(
+        f"spent GBP {r.total_cost:,.0f} of GBP 1,000,000; the GBP {left:,.0f} "
+        "left buys none of the options that would cut the shortfall left"
+    )
     # the cheapest build it names really costs more than what is left
     named = float(detail.rsplit("costs GBP ", 1)[1].rstrip(")").replace(",", ""))
     assert named > left
@@ -116,14 +128,31 @@ def test_plan_cli_with_stub(monkeypatch, model_path, tmp_path):
     from sufficiency.cli import cli
 
     monkeypatch.setattr(fc, "run_forecast", lambda inputs, **kw: StubForecast(inputs))
-    res = CliRunner().invoke(cli, ["-q", "plan", str(model_path), "--quantile", "0.8",
-                                   "--no-appraise", "--out", str(tmp_path)])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "-q",
+            "plan",
+            str(model_path),
+            "--quantile",
+            "0.8",
+            "--no-appraise",
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "Robustness" in res.output
     plan_csv = pd.read_csv(tmp_path / "plan.csv")
     assert plan_csv["cost"].sum() > 0
-    for name in ("before_after.csv", "cost_by_year.csv", "binding_constraints.csv",
-                 "marginal_costs.csv", "options.csv", "plan_summary.txt"):
+    for name in (
+        "before_after.csv",
+        "cost_by_year.csv",
+        "binding_constraints.csv",
+        "marginal_costs.csv",
+        "options.csv",
+        "plan_summary.txt",
+    ):
         assert (tmp_path / name).exists()
     bad = CliRunner().invoke(cli, ["plan", str(model_path), "--solver", "gurobi"])
     assert bad.exit_code == 2
@@ -132,8 +161,20 @@ def test_plan_cli_with_stub(monkeypatch, model_path, tmp_path):
 def test_plan_entry_point_subprocess(model_path, tmp_path):
     """The real console entry point on the embedded data (real forecast)."""
     out = subprocess.run(
-        [sys.executable, "-m", "sufficiency", "-q", "plan", str(model_path), "--no-appraise",
-         "--out", str(tmp_path)], capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "sufficiency",
+            "-q",
+            "plan",
+            str(model_path),
+            "--no-appraise",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert out.returncode == 0, out.stderr
     assert "Plan (cbc, Optimal" in out.stdout
@@ -164,8 +205,14 @@ def test_plan_csv_money_in_plain_digits(tmp_path):
 
     from sufficiency.optimise.results import write_frame_atomic
 
-    f = pd.DataFrame({"year": [2027], "cost": [16582963.0149], "shortfall_after": [1e-9 + 30.0],
-                      "surplus_pct_after": [0.13295512345]})
+    f = pd.DataFrame(
+        {
+            "year": [2027],
+            "cost": [16582963.0149],
+            "shortfall_after": [1e-9 + 30.0],
+            "surplus_pct_after": [0.13295512345],
+        }
+    )
     text = write_frame_atomic(f, tmp_path / "x.csv").read_text()
     assert "e+" not in text
     assert text.splitlines()[1] == "2027,16582963.01,30.0,0.132955"
@@ -181,11 +228,15 @@ def test_missing_scorecards_folder_names_the_key(tmp_path, inputs, core_pipeline
     from sufficiency import load_model
     from sufficiency.exceptions import ConfigError
 
-    cfg = load_model(edited_model(tmp_path, [('scorecards = "../data/school_places_scorecards"\n',
-                                              "")]))
-    with pytest.raises(ConfigError, match=r"\[plan\] scorecards = '\.\./data/school_places_scorecards' "
-                                          r"\(the default\): no folder at .*expected the DfE school "
-                                          r"places scorecards folder"):
+    cfg = load_model(
+        edited_model(tmp_path, [('scorecards = "../data/school_places_scorecards"\n', "")])
+    )
+    with pytest.raises(
+        ConfigError,
+        match=r"\[plan\] scorecards = '\.\./data/school_places_scorecards' "
+        r"\(the default\): no folder at .*expected the DfE school "
+        r"places scorecards folder",
+    ):
         plan(dataclasses.replace(inputs, config=cfg), core_pipeline[0]["forecast"])
 
 
@@ -193,8 +244,10 @@ def test_highs_banner_goes_to_the_log_not_stdout():
     """HiGHS prints a banner on stdout when its first solver object is made; library code does
     not print, so the optimiser makes it first with stdout sent to the log."""
     pytest.importorskip("highspy")
-    code = ("from sufficiency.optimise.model import _highs_options; _highs_options(); "
-            "import highspy; highspy.Highs()")
+    code = (
+        "from sufficiency.optimise.model import _highs_options; _highs_options(); "
+        "import highspy; highspy.Highs()"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HiGHS" not in out.stdout and out.stdout == ""
 
@@ -209,10 +262,14 @@ def test_validate_names_the_missing_scorecards_folder(tmp_path):
     from sufficiency.exceptions import ConfigError
     from sufficiency.validation import load_section_inputs
 
-    cfg = load_model(edited_model(tmp_path, [('scorecards = "../data/school_places_scorecards"\n',
-                                              "")]))
-    with pytest.raises(ConfigError, match=r"\.toml: \[plan\] scorecards = '\.\./data/school_places"
-                                          r"_scorecards' \(the default\): no folder at "):
+    cfg = load_model(
+        edited_model(tmp_path, [('scorecards = "../data/school_places_scorecards"\n', "")])
+    )
+    with pytest.raises(
+        ConfigError,
+        match=r"\.toml: \[plan\] scorecards = '\.\./data/school_places"
+        r"_scorecards' \(the default\): no folder at ",
+    ):
         load_section_inputs(cfg)
 
 
@@ -226,12 +283,16 @@ def test_library_misuse_names_the_argument(inputs, core_pipeline):
     fc = core_pipeline[0]["forecast"]
     with pytest.raises(TypeError, match=r"forecast is a DataFrame; expected a ForecastResult"):
         plan(inputs, fc.to_frame())
-    with pytest.raises(ConfigError, match=r"plan\(budget=-5\): expected a total capital budget >= 0"):
+    with pytest.raises(
+        ConfigError, match=r"plan\(budget=-5\): expected a total capital budget >= 0"
+    ):
         plan(inputs, fc, budget=-5)
-    with pytest.raises(ConfigError, match=r"^keyword argument \(run_forecast / forecast_params\): "
-                                          r"unknown forecast parameter 'windw'"):
+    with pytest.raises(
+        ConfigError,
+        match=r"^keyword argument \(run_forecast / forecast_params\): "
+        r"unknown forecast parameter 'windw'",
+    ):
         run_forecast(inputs, windw=3)
-
 
 
 _SCHEME = """[[plan.options]]
@@ -258,8 +319,9 @@ max_modules = 2
 """
 
 
-def _scheme_model(tmp_path, cost_s=400000.0, cost_p=400000.0, scheme=True, edit=None,
-                  name="m.toml"):
+def _scheme_model(
+    tmp_path, cost_s=400000.0, cost_p=400000.0, scheme=True, edit=None, name="m.toml"
+):
     """The default model with a middle school's two options (SYNTHETIC costs, test only)
     added to [[plan.options]], built together when ``scheme``."""
     from conftest import edited_model
@@ -301,8 +363,11 @@ def test_options_of_a_scheme_are_built_together(tmp_path, inputs):
     import re
 
     mod = int(got.loc[got["area"] == "8850031", "modules"].iloc[0])
-    assert re.search(rf"built with {60 * mod} primary places in 8850016 \(GBP [\d,]+\) as scheme "
-                     r"'Worcester middle school', which the routes below", why)
+    assert re.search(
+        rf"built with {60 * mod} primary places in 8850016 \(GBP [\d,]+\) as scheme "
+        r"'Worcester middle school', which the routes below",
+        why,
+    )
     # the same options without the scheme: only the needed secondary half is built
     free = _planned(tmp_path, inputs, scheme=False, name="loose.toml")
     built = free.plan[free.plan["option"].str.startswith("Middle school scheme")]
@@ -330,23 +395,41 @@ def test_a_costly_scheme_is_built_whole_or_not_at_all(tmp_path, inputs):
     assert free.plan["option"].str.startswith("Middle school scheme").any()
 
 
-@pytest.mark.parametrize("edit, match", [
-    (('scheme = "Worcester middle school"\nmax_modules = 2\n\n[[plan.options]]\nname = '
-      '"Middle school scheme: Years 5-6"', 'max_modules = 2\n\n[[plan.options]]\nname = '
-      '"Middle school scheme: Years 5-6"'),
-     r"scheme = 'Worcester middle school': only option 'Middle school scheme: Years 5-6' has it"),
-    (('area = "8850016"\nphase = "primary"', 'area = "8850031"\nphase = "secondary"'),
-     r"add places to the same area and phase"),
-    (('cost = 400000.0\nscheme', 'cost = 400000.0\nearliest_year = 2029\nscheme'), None),
-    (('max_modules = 2\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"',
-      'max_modules = 2\nmin_modules = 1\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"'),
-     r"min_modules \(committed modules\) differs"),
-    (('scheme = "Worcester middle school"\nmax_modules = 2\n\n[[plan.options]]\nname = '
-      '"Middle school scheme: Years 5-6"', 'scheme = "Worcester middle schol"\nmax_modules = 2'
-      '\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"'),
-     r"only option 'Middle school scheme: Years 7-8' has it.*did you mean 'Worcester middle "
-     r"school'"),
-])
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (
+            (
+                'scheme = "Worcester middle school"\nmax_modules = 2\n\n[[plan.options]]\nname = '
+                '"Middle school scheme: Years 5-6"',
+                'max_modules = 2\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"',
+            ),
+            r"scheme = 'Worcester middle school': only option 'Middle school scheme: Years 5-6' has it",
+        ),
+        (
+            ('area = "8850016"\nphase = "primary"', 'area = "8850031"\nphase = "secondary"'),
+            r"add places to the same area and phase",
+        ),
+        (("cost = 400000.0\nscheme", "cost = 400000.0\nearliest_year = 2029\nscheme"), None),
+        (
+            (
+                'max_modules = 2\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"',
+                'max_modules = 2\nmin_modules = 1\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"',
+            ),
+            r"min_modules \(committed modules\) differs",
+        ),
+        (
+            (
+                'scheme = "Worcester middle school"\nmax_modules = 2\n\n[[plan.options]]\nname = '
+                '"Middle school scheme: Years 5-6"',
+                'scheme = "Worcester middle schol"\nmax_modules = 2'
+                '\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"',
+            ),
+            r"only option 'Middle school scheme: Years 7-8' has it.*did you mean 'Worcester middle "
+            r"school'",
+        ),
+    ],
+)
 def test_bad_schemes_are_named(tmp_path, edit, match):
     from sufficiency import load_model
     from sufficiency.exceptions import ConfigError
@@ -367,23 +450,41 @@ def test_a_schemes_differing_module_limits_plan_at_the_smaller(tmp_path, caplog)
     from sufficiency import load_model
     from sufficiency.optimise.options import validate_options
 
-    edit = ('max_modules = 2\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"',
-            'max_modules = 3\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"')
+    edit = (
+        'max_modules = 2\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"',
+        'max_modules = 3\n\n[[plan.options]]\nname = "Middle school scheme: Years 5-6"',
+    )
     with caplog.at_level(logging.WARNING):
         cfg = load_model(_scheme_model(tmp_path, edit=edit))
-    assert ("max_modules differs ('Middle school scheme: Years 7-8': 3, 'Middle school scheme: "
-            "Years 5-6': 2); the scheme is planned at the smaller, 2") in caplog.text
+    assert (
+        "max_modules differs ('Middle school scheme: Years 7-8': 3, 'Middle school scheme: "
+        "Years 5-6': 2); the scheme is planned at the smaller, 2"
+    ) in caplog.text
     from sufficiency.optimise.options import options_from_config
 
     got = options_from_config(cfg.section("plan")).set_index("option")["max_modules"]
     assert got["Middle school scheme: Years 7-8"] == got["Middle school scheme: Years 5-6"] == 2
 
-    opts = pd.DataFrame({
-        "option": ["a", "b"], "area": ["P", "Q"], "phase": ["primary", "secondary"],
-        "kind": "permanent_expansion", "places": 30.0, "max_modules": [1, 3], "max_per_year": 0,
-        "min_modules": [2, 2], "cost_per_module": 1.0, "cost_per_place": 1.0 / 30,
-        "revenue_per_place": 0.0, "earliest_year": 2025, "duration": 0, "fill_years": 0,
-        "source": "SYNTHETIC", "scheme": "x"})
+    opts = pd.DataFrame(
+        {
+            "option": ["a", "b"],
+            "area": ["P", "Q"],
+            "phase": ["primary", "secondary"],
+            "kind": "permanent_expansion",
+            "places": 30.0,
+            "max_modules": [1, 3],
+            "max_per_year": 0,
+            "min_modules": [2, 2],
+            "cost_per_module": 1.0,
+            "cost_per_place": 1.0 / 30,
+            "revenue_per_place": 0.0,
+            "earliest_year": 2025,
+            "duration": 0,
+            "fill_years": 0,
+            "source": "SYNTHETIC",
+            "scheme": "x",
+        }
+    )
     with pytest.raises(Exception, match=r"min_modules > max_modules"):
         validate_options(opts, "options")
     ok = validate_options(opts.assign(min_modules=0), "options")
@@ -416,9 +517,19 @@ def test_all_modules_used_counts_from_the_year_the_option_is_built(inputs):
     row = r.plan[r.plan["kind"] != "bulge_class"].iloc[0]
     built = int(r.plan.loc[r.plan["option"] == row["option"], "year"].min())
     opens = int(r.options.loc[r.options["option"] == row["option"], "earliest_year"].iloc[0])
-    binding = pd.DataFrame([{"family": "module_limit", "scenario": "central", "area": row["area"],
-                             "phase": row["phase"], "year": np.nan, "option": row["option"],
-                             "detail": "2 modules, all used"}])
+    binding = pd.DataFrame(
+        [
+            {
+                "family": "module_limit",
+                "scenario": "central",
+                "area": row["area"],
+                "phase": row["phase"],
+                "year": np.nan,
+                "option": row["option"],
+                "detail": "2 modules, all used",
+            }
+        ]
+    )
     options = r.options.copy()
     options.loc[options["option"] == row["option"], "earliest_year"] = min(opens, built - 2)
     r2 = dataclasses.replace(r, binding=binding, options=options)
@@ -429,8 +540,10 @@ def test_all_modules_used_counts_from_the_year_the_option_is_built(inputs):
     first, second = row.copy(), row.copy()
     first["year"], first["modules"] = built, 1
     second["year"], second["modules"] = built + 2, 1
-    plan2 = pd.concat([r.plan[r.plan["option"] != row["option"]], pd.DataFrame([first, second])],
-                      ignore_index=True)
+    plan2 = pd.concat(
+        [r.plan[r.plan["option"] != row["option"]], pd.DataFrame([first, second])],
+        ignore_index=True,
+    )
     options2 = options.copy()
     options2.loc[options2["option"] == row["option"], "max_modules"] = 2
     r3 = dataclasses.replace(r, binding=binding, options=options2, plan=plan2)
@@ -446,20 +559,41 @@ def test_a_scheme_option_with_no_demand_is_planned_without_it(caplog):
 
     from sufficiency.optimise import PlanSettings, solve_allocation
 
-    demand = pd.DataFrame({"area": "P", "phase": "primary", "year": [2025, 2026, 2027],
-                           "demand": [200.0, 260.0, 300.0]})
+    demand = pd.DataFrame(
+        {
+            "area": "P",
+            "phase": "primary",
+            "year": [2025, 2026, 2027],
+            "demand": [200.0, 260.0, 300.0],
+        }
+    )
     capacity = pd.DataFrame({"area": ["P"], "phase": ["primary"], "capacity": [210.0]})
-    opts = pd.DataFrame({
-        "option": ["a", "b"], "area": ["P", "Q"], "phase": ["primary", "secondary"],
-        "kind": "permanent_expansion", "places": 30.0, "max_modules": 5, "max_per_year": 0,
-        "min_modules": 0, "cost_per_module": 100000.0, "cost_per_place": 100000.0 / 30,
-        "revenue_per_place": 0.0, "earliest_year": 2025, "duration": 0, "fill_years": 0,
-        "source": "SYNTHETIC", "scheme": "x"})
+    opts = pd.DataFrame(
+        {
+            "option": ["a", "b"],
+            "area": ["P", "Q"],
+            "phase": ["primary", "secondary"],
+            "kind": "permanent_expansion",
+            "places": 30.0,
+            "max_modules": 5,
+            "max_per_year": 0,
+            "min_modules": 0,
+            "cost_per_module": 100000.0,
+            "cost_per_place": 100000.0 / 30,
+            "revenue_per_place": 0.0,
+            "earliest_year": 2025,
+            "duration": 0,
+            "fill_years": 0,
+            "source": "SYNTHETIC",
+            "scheme": "x",
+        }
+    )
     got = []
     for on in (True, False):
         with caplog.at_level(logging.WARNING):
-            r = solve_allocation(demand, capacity, opts,
-                                 PlanSettings(presolve=on, decompose=on, duals=False))
+            r = solve_allocation(
+                demand, capacity, opts, PlanSettings(presolve=on, decompose=on, duals=False)
+            )
         got.append(r.plan[["option", "year", "modules"]].to_dict("records"))
         assert r.total_shortfall == 0
     assert got[0] == got[1] and {g["option"] for g in got[0]} == {"a"}
@@ -471,14 +605,31 @@ def test_schemes_given_as_a_table_are_checked_too():
     from sufficiency.exceptions import ConfigError
     from sufficiency.optimise.options import validate_options
 
-    opts = pd.DataFrame({
-        "option": ["a", "b"], "area": ["P", "P"], "phase": "primary", "kind": "permanent_expansion",
-        "places": 30.0, "max_modules": 1, "max_per_year": 0, "min_modules": 0,
-        "cost_per_module": 1.0, "cost_per_place": 1.0 / 30, "revenue_per_place": 0.0,
-        "earliest_year": 2025, "duration": 0, "fill_years": 0, "source": "SYNTHETIC",
-        "scheme": ["x", "x"]})
-    with pytest.raises(ConfigError, match=r"options: scheme = 'x': options 'a', 'b' add places "
-                                          r"to the same area and phase"):
+    opts = pd.DataFrame(
+        {
+            "option": ["a", "b"],
+            "area": ["P", "P"],
+            "phase": "primary",
+            "kind": "permanent_expansion",
+            "places": 30.0,
+            "max_modules": 1,
+            "max_per_year": 0,
+            "min_modules": 0,
+            "cost_per_module": 1.0,
+            "cost_per_place": 1.0 / 30,
+            "revenue_per_place": 0.0,
+            "earliest_year": 2025,
+            "duration": 0,
+            "fill_years": 0,
+            "source": "SYNTHETIC",
+            "scheme": ["x", "x"],
+        }
+    )
+    with pytest.raises(
+        ConfigError,
+        match=r"options: scheme = 'x': options 'a', 'b' add places "
+        r"to the same area and phase",
+    ):
         validate_options(opts, "options")
     with pytest.raises(ConfigError, match=r"scheme = 'x': only option 'a' has it"):
         validate_options(opts.iloc[:1], "options")
@@ -490,13 +641,26 @@ def test_a_schemes_blank_earliest_year_takes_its_partners_in_a_table():
     would differ from its partner's (review)."""
     from sufficiency.optimise.options import validate_options
 
-    opts = pd.DataFrame({
-        "option": ["a", "b", "c"], "area": ["P", "Q", "R"],
-        "phase": ["primary", "secondary", "primary"], "kind": "permanent_expansion",
-        "places": 30.0, "max_modules": 1, "max_per_year": 0, "min_modules": 0,
-        "cost_per_module": 1.0, "cost_per_place": 1.0 / 30, "revenue_per_place": 0.0,
-        "earliest_year": [2028, np.nan, np.nan], "duration": 0, "fill_years": 0,
-        "source": "SYNTHETIC", "scheme": ["x", "x", ""]})
+    opts = pd.DataFrame(
+        {
+            "option": ["a", "b", "c"],
+            "area": ["P", "Q", "R"],
+            "phase": ["primary", "secondary", "primary"],
+            "kind": "permanent_expansion",
+            "places": 30.0,
+            "max_modules": 1,
+            "max_per_year": 0,
+            "min_modules": 0,
+            "cost_per_module": 1.0,
+            "cost_per_place": 1.0 / 30,
+            "revenue_per_place": 0.0,
+            "earliest_year": [2028, np.nan, np.nan],
+            "duration": 0,
+            "fill_years": 0,
+            "source": "SYNTHETIC",
+            "scheme": ["x", "x", ""],
+        }
+    )
     got = validate_options(opts, "options").set_index("option")["earliest_year"]
     assert got.to_dict() == {"a": 2028, "b": 2028, "c": 0}
     none_given = opts.assign(earliest_year=np.nan)
@@ -507,11 +671,17 @@ def test_a_schemes_blank_earliest_year_takes_its_partners_in_a_table():
     from sufficiency.optimise import PlanSettings, solve_allocation
 
     years = [2026, 2027, 2028, 2029]
-    demand = pd.DataFrame({"area": ["Q"] * 4 + ["P"] * 4,
-                           "phase": ["secondary"] * 4 + ["primary"] * 4, "year": years * 2,
-                           "demand": [100.0, 120.0, 120.0, 120.0] + [80.0] * 4})
-    capacity = pd.DataFrame({"area": ["P", "Q"], "phase": ["primary", "secondary"],
-                             "capacity": [100.0, 100.0]})
+    demand = pd.DataFrame(
+        {
+            "area": ["Q"] * 4 + ["P"] * 4,
+            "phase": ["secondary"] * 4 + ["primary"] * 4,
+            "year": years * 2,
+            "demand": [100.0, 120.0, 120.0, 120.0] + [80.0] * 4,
+        }
+    )
+    capacity = pd.DataFrame(
+        {"area": ["P", "Q"], "phase": ["primary", "secondary"], "capacity": [100.0, 100.0]}
+    )
     two = opts.iloc[:2].assign(max_modules=2, cost_per_module=1e5, cost_per_place=1e5 / 30)
     r = solve_allocation(demand, capacity, two, PlanSettings(duals=False))
     assert set(r.options["earliest_year"]) == {2028}
@@ -523,16 +693,24 @@ def test_validate_names_the_plans_options_and_schemes(tmp_path):
 
     res = CliRunner().invoke(cli, ["validate", str(_scheme_model(tmp_path))])
     assert res.exit_code == 0, res.output
-    assert ("plan options: 4 local options ([[plan.options]]), 1 scheme (Worcester middle "
-            "school); every other area, phase and kind gets the default options") in res.output
-    assert "transfers: 17 areas pass pupils on: all 17 send their last year group to one area" in res.output
+    assert (
+        "plan options: 4 local options ([[plan.options]]), 1 scheme (Worcester middle "
+        "school); every other area, phase and kind gets the default options"
+    ) in res.output
+    assert (
+        "transfers: 17 areas pass pupils on: all 17 send their last year group to one area"
+        in res.output
+    )
 
 
 def test_a_scheme_opens_when_its_latest_part_can(tmp_path, inputs):
     """An earliest_year on one option of a scheme only: the scheme opens then, and the plan
     runs (review: validate passed but plan stopped)."""
-    r = _planned(tmp_path, inputs, edit=("cost = 400000.0\nscheme",
-                                         "cost = 400000.0\nearliest_year = 2029\nscheme"))
+    r = _planned(
+        tmp_path,
+        inputs,
+        edit=("cost = 400000.0\nscheme", "cost = 400000.0\nearliest_year = 2029\nscheme"),
+    )
     o = r.options[r.options["scheme"] == "Worcester middle school"]
     assert set(o["earliest_year"]) == {2029}
     got = r.plan[r.plan["scheme"] == "Worcester middle school"]
@@ -543,17 +721,40 @@ def test_solve_allocation_checks_the_schemes_of_its_table():
     from sufficiency.exceptions import ConfigError
     from sufficiency.optimise import solve_allocation
 
-    demand = pd.DataFrame({"area": "P", "phase": "primary", "year": [2025, 2026, 2027],
-                           "demand": [200.0, 260.0, 300.0]})
+    demand = pd.DataFrame(
+        {
+            "area": "P",
+            "phase": "primary",
+            "year": [2025, 2026, 2027],
+            "demand": [200.0, 260.0, 300.0],
+        }
+    )
     capacity = pd.DataFrame({"area": ["P"], "phase": ["primary"], "capacity": [210.0]})
-    opts = pd.DataFrame({
-        "option": ["a", "b"], "area": ["P", "P"], "phase": "primary", "kind": "permanent_expansion",
-        "places": 30.0, "max_modules": [1, 3], "max_per_year": 0, "min_modules": 0,
-        "cost_per_module": 1.0, "cost_per_place": 1.0 / 30, "revenue_per_place": 0.0,
-        "earliest_year": [2025, 2027], "duration": 0, "fill_years": 0, "source": "SYNTHETIC",
-        "scheme": "x"})
-    with pytest.raises(ConfigError, match=r"options: scheme = 'x': options 'a', 'b' add places to "
-                                          r"the same area and phase"):
+    opts = pd.DataFrame(
+        {
+            "option": ["a", "b"],
+            "area": ["P", "P"],
+            "phase": "primary",
+            "kind": "permanent_expansion",
+            "places": 30.0,
+            "max_modules": [1, 3],
+            "max_per_year": 0,
+            "min_modules": 0,
+            "cost_per_module": 1.0,
+            "cost_per_place": 1.0 / 30,
+            "revenue_per_place": 0.0,
+            "earliest_year": [2025, 2027],
+            "duration": 0,
+            "fill_years": 0,
+            "source": "SYNTHETIC",
+            "scheme": "x",
+        }
+    )
+    with pytest.raises(
+        ConfigError,
+        match=r"options: scheme = 'x': options 'a', 'b' add places to "
+        r"the same area and phase",
+    ):
         solve_allocation(demand, capacity, opts)
     # one option of a scheme is allowed here (an area appraised alone)
     solve_allocation(demand, capacity, opts.iloc[:1])
@@ -564,14 +765,34 @@ def test_an_option_with_all_its_modules_used_is_named_as_what_binds():
     so (review: the summary gave no reason)."""
     from sufficiency.optimise import solve_allocation
 
-    demand = pd.DataFrame({"area": "P", "phase": "primary", "year": [2025, 2026, 2027],
-                           "demand": [300.0, 360.0, 400.0]})
+    demand = pd.DataFrame(
+        {
+            "area": "P",
+            "phase": "primary",
+            "year": [2025, 2026, 2027],
+            "demand": [300.0, 360.0, 400.0],
+        }
+    )
     capacity = pd.DataFrame({"area": ["P"], "phase": ["primary"], "capacity": [210.0]})
-    opts = pd.DataFrame({
-        "option": ["a"], "area": ["P"], "phase": "primary", "kind": "permanent_expansion",
-        "places": 30.0, "max_modules": 1, "max_per_year": 0, "min_modules": 0,
-        "cost_per_module": 1000.0, "cost_per_place": 1000.0 / 30, "revenue_per_place": 0.0,
-        "earliest_year": 2025, "duration": 0, "fill_years": 0, "source": "SYNTHETIC"})
+    opts = pd.DataFrame(
+        {
+            "option": ["a"],
+            "area": ["P"],
+            "phase": "primary",
+            "kind": "permanent_expansion",
+            "places": 30.0,
+            "max_modules": 1,
+            "max_per_year": 0,
+            "min_modules": 0,
+            "cost_per_module": 1000.0,
+            "cost_per_place": 1000.0 / 30,
+            "revenue_per_place": 0.0,
+            "earliest_year": 2025,
+            "duration": 0,
+            "fill_years": 0,
+            "source": "SYNTHETIC",
+        }
+    )
     r = solve_allocation(demand, capacity, opts)
     assert r.total_shortfall > 0
     assert "(permanent expansion: its only module used)" in r.summary()
@@ -589,8 +810,10 @@ def test_summary_beyond_25_builds_says_what_the_rest_add_up_to(inputs):
     assert len(by) > 25
     rest = by.iloc[25:]
     text = dataclasses.replace(r, plan=rows).summary()
-    assert (f"  ... and {len(rest)} more builds, {rest['places'].sum():,.0f} places, "
-            f"GBP {rest['cost'].sum():,.0f} (plan.csv)") in text
+    assert (
+        f"  ... and {len(rest)} more builds, {rest['places'].sum():,.0f} places, "
+        f"GBP {rest['cost'].sum():,.0f} (plan.csv)"
+    ) in text
 
 
 def test_plan_summary_names_an_area_once_when_its_name_has_its_code_and_phase():
@@ -600,22 +823,45 @@ def test_plan_summary_names_an_area_once_when_its_name_has_its_code_and_phase():
     from sufficiency.optimise import solve_allocation
     from sufficiency.optimise.results import area_tag
 
-    demand = pd.DataFrame({"area": "3300011", "phase": "secondary", "year": [2025, 2026, 2027],
-                           "demand": [300.0, 360.0, 400.0]})
+    demand = pd.DataFrame(
+        {
+            "area": "3300011",
+            "phase": "secondary",
+            "year": [2025, 2026, 2027],
+            "demand": [300.0, 360.0, 400.0],
+        }
+    )
     capacity = pd.DataFrame({"area": ["3300011"], "phase": ["secondary"], "capacity": [210.0]})
-    opts = pd.DataFrame({
-        "option": ["a"], "area": ["3300011"], "phase": "secondary", "kind": "permanent_expansion",
-        "places": 30.0, "max_modules": 1, "max_per_year": 0, "min_modules": 0,
-        "cost_per_module": 1000.0, "cost_per_place": 1000.0 / 30, "revenue_per_place": 0.0,
-        "earliest_year": 2025, "duration": 0, "fill_years": 0, "source": "SYNTHETIC"})
-    r = solve_allocation(demand, capacity, opts,
-                         area_names={"3300011": "Planning area 3300011 (secondary)"})
+    opts = pd.DataFrame(
+        {
+            "option": ["a"],
+            "area": ["3300011"],
+            "phase": "secondary",
+            "kind": "permanent_expansion",
+            "places": 30.0,
+            "max_modules": 1,
+            "max_per_year": 0,
+            "min_modules": 0,
+            "cost_per_module": 1000.0,
+            "cost_per_place": 1000.0 / 30,
+            "revenue_per_place": 0.0,
+            "earliest_year": 2025,
+            "duration": 0,
+            "fill_years": 0,
+            "source": "SYNTHETIC",
+        }
+    )
+    r = solve_allocation(
+        demand, capacity, opts, area_names={"3300011": "Planning area 3300011 (secondary)"}
+    )
     text = r.summary(timing=False)
     assert "  Planning area 3300011 (secondary): permanent expansion 30 places" in text
     assert "  Planning area 3300011 (secondary) 2027/28 [central]:" in text
     assert "(3300011) secondary" not in text
     # a name saying neither keeps both; a name saying only its phase gets its code
-    assert area_tag("Worcester City", "8851001", "secondary") == "Worcester City (8851001) secondary"
+    assert (
+        area_tag("Worcester City", "8851001", "secondary") == "Worcester City (8851001) secondary"
+    )
     assert area_tag("North secondary", "X1", "secondary") == "North secondary (X1)"
     assert area_tag("3300011", "3300011", "secondary") == "3300011 secondary"
     assert area_tag("Worcester City", "8851001") == "Worcester City (8851001)"

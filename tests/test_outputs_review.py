@@ -17,8 +17,14 @@ from sufficiency.cli._common import write_frame
 
 
 def _frame():
-    return pd.DataFrame({"area": ["0850001", "8850002"], "year": [2027, 2028],
-                         "pupils": [12.5, 30.25], "kind": ["forecast", "forecast"]})
+    return pd.DataFrame(
+        {
+            "area": ["0850001", "8850002"],
+            "year": [2027, 2028],
+            "pupils": [12.5, 30.25],
+            "kind": ["forecast", "forecast"],
+        }
+    )
 
 
 # --- a table written as xlsx by forecast / send / early-years ---------------------------------
@@ -59,13 +65,26 @@ def test_dictionary_knows_a_files_own_meaning():
     assert d["description"].tolist()[1] == ""
 
 
-@pytest.mark.parametrize("command, files", [
-    (["forecast"], ["forecast.csv", "phase_totals.csv"]),
-    (["send"], ["send.csv", "send_by_need.csv", "send_plans.csv", "send_placements.csv",
-                "send_demand.csv"]),
-    (["early-years"], ["early_years.csv", "early_years_by_entitlement.csv",
-                       "early_years_demand.csv"]),
-])
+@pytest.mark.parametrize(
+    "command, files",
+    [
+        (["forecast"], ["forecast.csv", "phase_totals.csv"]),
+        (
+            ["send"],
+            [
+                "send.csv",
+                "send_by_need.csv",
+                "send_plans.csv",
+                "send_placements.csv",
+                "send_demand.csv",
+            ],
+        ),
+        (
+            ["early-years"],
+            ["early_years.csv", "early_years_by_entitlement.csv", "early_years_demand.csv"],
+        ),
+    ],
+)
 def test_every_written_column_is_in_columns_csv(command, files, model_path, tmp_path):
     res = CliRunner().invoke(cli, [*command, str(model_path), "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
@@ -87,13 +106,17 @@ def test_every_written_column_is_in_columns_csv(command, files, model_path, tmp_
 
 
 def test_dictionary_covers_the_plan_and_backtest_columns():
-    plan_cols = ("option area phase kind year modules places cost cost_per_place duration "
-                 "fill_years source scheme scenario demand capacity_before added moved_out "
-                 "moved_in capacity_after required shortfall_before shortfall_after "
-                 "surplus_after surplus_pct_after family detail marginal_cost max_modules "
-                 "max_per_year min_modules cost_per_module revenue_per_place earliest_year")
-    bt_cols = ("area phase origin target_year horizon forecast actual pct_error lower80 "
-               "upper80 pct_error_last pct_error_cohort3 authority_error winner")
+    plan_cols = (
+        "option area phase kind year modules places cost cost_per_place duration "
+        "fill_years source scheme scenario demand capacity_before added moved_out "
+        "moved_in capacity_after required shortfall_before shortfall_after "
+        "surplus_after surplus_pct_after family detail marginal_cost max_modules "
+        "max_per_year min_modules cost_per_module revenue_per_place earliest_year"
+    )
+    bt_cols = (
+        "area phase origin target_year horizon forecast actual pct_error lower80 "
+        "upper80 pct_error_last pct_error_cohort3 authority_error winner"
+    )
     from sufficiency.optimise.results import MOVES_COLUMNS
 
     missing = [c for c in (plan_cols + " " + bt_cols).split() if c not in COLUMNS]
@@ -176,15 +199,18 @@ def test_appendix_has_a_columns_sheet_covering_every_sheet_and_the_scap_files(ap
 def test_send_backtest_columns_are_described():
     from sufficiency.send import backtest_send  # noqa: F401  (the table's own columns)
 
-    cols = ("area la_name release origin year horizon actual naive trend national stops "
-            "trend_lower trend_upper covered_80 err_naive err_trend err_national err_stops")
+    cols = (
+        "area la_name release origin year horizon actual naive trend national stops "
+        "trend_lower trend_upper covered_80 err_naive err_trend err_national err_stops"
+    )
     blank = [c for c in cols.split() if not describe(c, "send_backtest.csv")[0]]
     assert not blank
 
 
 def test_plan_folder_has_columns_csv_for_every_table(model_path, tmp_path):
-    res = CliRunner().invoke(cli, ["plan", str(model_path), "--no-appraise", "--out",
-                                   str(tmp_path)])
+    res = CliRunner().invoke(
+        cli, ["plan", str(model_path), "--no-appraise", "--out", str(tmp_path)]
+    )
     assert res.exit_code == 0, res.output
     cols = pd.read_csv(tmp_path / "columns.csv", dtype=str, keep_default_na=False)
     for f in sorted(tmp_path.glob("*.csv")):
@@ -212,7 +238,8 @@ def test_plan_folder_has_columns_csv_for_every_table(model_path, tmp_path):
 # --- the SCAP CSVs opened in Excel --------------------------------------------------------------
 _EXCEL_DATE = __import__("re").compile(
     r"^(January|February|March|April|May|June|July|August|September|October|November|December)"
-    r" \d{4}$")
+    r" \d{4}$"
+)
 
 
 def test_scap_text_is_not_read_by_excel_as_a_date(report_run):
@@ -224,10 +251,19 @@ def test_scap_text_is_not_read_by_excel_as_a_date(report_run):
     f = scap_frame(data.forecast, data.areas, data.meta["base_year"])
     assert not f["census"].str.match(_EXCEL_DATE).any(), f["census"].iloc[0]
     assert f["census"].iloc[0].startswith("January ")
-    send = pd.DataFrame({"area": "E1", "year": [data.meta["base_year"] + 3] * 3,
-                         "phase": ["special_primary", "special_secondary", "special_post16"],
-                         "need": "all", "scenario": "trend", "places": [10.2, 20.6, 5.5],
-                         "places_lower": [9.0, 18.0, 5.0], "places_upper": [12.0, 23.0, 6.0],
-                         "capacity": [10.0, 20.0, 5.0], "kind": "forecast"})
+    send = pd.DataFrame(
+        {
+            "area": "E1",
+            "year": [data.meta["base_year"] + 3] * 3,
+            "phase": ["special_primary", "special_secondary", "special_post16"],
+            "need": "all",
+            "scenario": "trend",
+            "places": [10.2, 20.6, 5.5],
+            "places_lower": [9.0, 18.0, 5.0],
+            "places_upper": [12.0, 23.0, 6.0],
+            "capacity": [10.0, 20.0, 5.0],
+            "kind": "forecast",
+        }
+    )
     s = scap_special_frame(send, scenario="trend")
     assert not s["caseload"].astype(str).str.match(_EXCEL_DATE).any(), s["caseload"].iloc[0]

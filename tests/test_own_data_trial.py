@@ -16,17 +16,28 @@ from sufficiency.io.tidy import read_school_census, read_tidy
 from sufficiency.io.transfers import read_transfers
 
 #: SYNTHETIC school -> planning area lookup
-LOOKUP = pd.DataFrame({"school": ["8851001", "8851002", "8854001"],
-                       "area": ["8850001", "8850001", "8850017"],
-                       "ncy_min": [0, 0, 7], "ncy_max": [6, 6, 11]})
+LOOKUP = pd.DataFrame(
+    {
+        "school": ["8851001", "8851002", "8854001"],
+        "area": ["8850001", "8850001", "8850017"],
+        "ncy_min": [0, 0, 7],
+        "ncy_max": [6, 6, 11],
+    }
+)
 
 
 def _census(rows: list[str], header: str = "school,year,ncy,pupils") -> str:
     return header + "\n" + "\n".join(rows) + "\n"
 
 
-ROWS = ["8851001,2021,0,30", "8851002,2021,0,25", "8851001,2022,0,31", "8851002,2022,0,24",
-        "8854001,2021,7,150", "8854001,2022,7,160"]
+ROWS = [
+    "8851001,2021,0,30",
+    "8851002,2021,0,25",
+    "8851001,2022,0,31",
+    "8851002,2022,0,24",
+    "8854001,2021,7,150",
+    "8854001,2022,7,160",
+]
 
 
 def _write(tmp_path, text: str, name: str = "school_census.csv", encoding: str = "utf-8"):
@@ -44,14 +55,16 @@ def test_spreadsheet_variants_of_a_census_extract_read_as_the_plain_file(tmp_pat
     """SYNTHETIC: BOM, capitalised headers, thousands separators, "Year 7"/"R" year groups,
     "2022/23" years, cp1252 names, CRLF and rows of bare separators at the end."""
     plain = _totals(_write(tmp_path, _census(ROWS)))
-    messy = ("School,Year,NCY,Pupils,School Name\r\n"
-             '8851001,2021/22,R,30,St Mary\u2019s Caf\u00e9\r\n'
-             '8851002,2021/22,Reception,25,x\r\n'
-             '8851001,2022/23,R,31,x\r\n'
-             '8851002,2022-23,Rec,24,x\r\n'
-             '8854001,2021,Year 7,150,x\r\n'
-             '8854001,2022,Y7,"1,160",x\r\n'
-             ",,,,\r\n,,,,\r\n\r\n")
+    messy = (
+        "School,Year,NCY,Pupils,School Name\r\n"
+        "8851001,2021/22,R,30,St Mary\u2019s Caf\u00e9\r\n"
+        "8851002,2021/22,Reception,25,x\r\n"
+        "8851001,2022/23,R,31,x\r\n"
+        "8851002,2022-23,Rec,24,x\r\n"
+        "8854001,2021,Year 7,150,x\r\n"
+        '8854001,2022,Y7,"1,160",x\r\n'
+        ",,,,\r\n,,,,\r\n\r\n"
+    )
     got = _totals(_write(tmp_path, messy, "messy.csv", "cp1252"))
     assert got == {**plain, ("8850017", 2022, 7): 1160.0}
 
@@ -72,8 +85,11 @@ def test_census_errors_name_the_school_and_lines(tmp_path):
 def test_values_that_are_not_labels_still_fail(tmp_path):
     """SYNTHETIC: "2022/24" is not an academic year, "Year 7a" not a year group, "1,23" not
     a number with a thousands separator."""
-    for bad, col in (("8851001,2022/24,0,30", "year"), ("8851001,2022,Year 7a,30", "ncy"),
-                     ('8851001,2022,0,"1,23"', "pupils")):
+    for bad, col in (
+        ("8851001,2022/24,0,30", "year"),
+        ("8851001,2022,Year 7a,30", "ncy"),
+        ('8851001,2022,0,"1,23"', "pupils"),
+    ):
         with pytest.raises(SchemaError, match=f"column '{col}'"):
             read_school_census(_write(tmp_path, _census([bad]), "bad.csv"), LOOKUP)
 
@@ -86,20 +102,29 @@ def test_only_separators_is_no_data(tmp_path):
 
 def test_housing_and_transfers_variants(tmp_path):
     """SYNTHETIC housing trajectory and transfer counts as spreadsheets export them."""
-    h = _write(tmp_path, "\ufeffArea,Year,Dwellings,Site\n8850001,2024/25,\"1,250\",A\n"
-               "8850001,2025/26,300,A\n,,,\n", "housing.csv")
+    h = _write(
+        tmp_path,
+        '\ufeffArea,Year,Dwellings,Site\n8850001,2024/25,"1,250",A\n8850001,2025/26,300,A\n,,,\n',
+        "housing.csv",
+    )
     d = read_tidy(h, "housing", known_areas=["8850001"]).data
     assert d[nc.YEAR].tolist() == [2024, 2025] and d["dwellings"].tolist() == [1250.0, 300.0]
-    t = _write(tmp_path, "From Area,To_Area,Year,Pupils\n8850001,8850017,2022/23,\"1,000\"\n"
-               "8850001,8850018,2022,10\n,,,\n", "transfers.csv")
+    t = _write(
+        tmp_path,
+        'From Area,To_Area,Year,Pupils\n8850001,8850017,2022/23,"1,000"\n'
+        "8850001,8850018,2022,10\n,,,\n",
+        "transfers.csv",
+    )
     out = read_transfers(t).data
     assert out["pupils"].tolist() == [1000.0, 10.0]
     t2 = _write(tmp_path, "from_area,to_area,pupils\n8850001,8850017,10.5\n", "t2.csv")
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         read_transfers(t2)
-    assert any(issubclass(x.category, DataQualityWarning) and "not a whole number" in str(x.message)
-               for x in w)
+    assert any(
+        issubclass(x.category, DataQualityWarning) and "not a whole number" in str(x.message)
+        for x in w
+    )
 
 
 def test_labels_parse():
@@ -134,8 +159,10 @@ def test_a_new_school_takes_its_area_from_the_extract(tmp_path):
     school, its area and line."""
     rows = [r + "," for r in ROWS] + ["8851003,2021,0,10,8850017", "8851003,2022,0,12,8850017"]
     rows[0] = ROWS[0] + ",8850001"  # a known school's own area, written out: agrees
-    got, warned = _read_warned(_write(tmp_path, _census(rows, "school,year,ncy,pupils,Area")),
-                               known_areas=["8850001", "8850017"])
+    got, warned = _read_warned(
+        _write(tmp_path, _census(rows, "school,year,ncy,pupils,Area")),
+        known_areas=["8850001", "8850017"],
+    )
     t = {(r.area, r.year, r.ncy): r.pupils for r in got.data.itertuples()}
     assert t[("8850001", 2021, 0)] == 55 and t[("8850017", 2022, 0)] == 12
     assert t[("8850017", 2022, 7)] == 160
@@ -151,15 +178,24 @@ def test_the_area_column_errors_name_school_line_and_both_areas(tmp_path):
     now saying to give it one."""
     rows = [r + "," for r in ROWS]
     bad_code = rows + ["8851003,2022,0,12,8859999"]
-    with pytest.raises(SchemaError, match=r"column 'area': unknown area code \(value\(s\) "
-                       r"'8859999'\).*line\(s\) 8\)"):
-        read_school_census(_write(tmp_path, _census(bad_code, "school,year,ncy,pupils,area")),
-                           LOOKUP, known_areas=["8850001", "8850017"])
+    with pytest.raises(
+        SchemaError,
+        match=r"column 'area': unknown area code \(value\(s\) "
+        r"'8859999'\).*line\(s\) 8\)",
+    ):
+        read_school_census(
+            _write(tmp_path, _census(bad_code, "school,year,ncy,pupils,area")),
+            LOOKUP,
+            known_areas=["8850001", "8850017"],
+        )
     moved = list(rows)
     moved[2] = ROWS[2] + ",8850017"  # 8851001 2022: the lookup has it in 8850001
     with pytest.raises(SchemaError) as exc:
-        read_school_census(_write(tmp_path, _census(moved, "school,year,ncy,pupils,area")),
-                           LOOKUP, known_areas=["8850001", "8850017"])
+        read_school_census(
+            _write(tmp_path, _census(moved, "school,year,ncy,pupils,area")),
+            LOOKUP,
+            known_areas=["8850001", "8850017"],
+        )
     msg = str(exc.value)
     assert "school 8851001 (R, line 4): 8850017 here, 8850001 in the lookup" in msg
     assert "line(s) 4)" in msg and "Blank the cell" in msg
@@ -171,16 +207,27 @@ def test_the_area_column_errors_name_school_line_and_both_areas(tmp_path):
 def test_a_middle_schools_area_is_checked_by_year_group(tmp_path):
     """SYNTHETIC: a middle school's Year 6 goes to its primary area and Year 7 to its
     secondary area; an extract giving both the primary area is wrong for Year 7 only."""
-    lookup = pd.DataFrame({"school": ["8852001", "8852001"], "area": ["8850001", "8850017"],
-                           "ncy_min": [5, 7], "ncy_max": [6, 8]})
-    ok = _census(["8852001,2022,6,30,8850001", "8852001,2022,7,31,8850017"],
-                 "school,year,ncy,pupils,area")
+    lookup = pd.DataFrame(
+        {
+            "school": ["8852001", "8852001"],
+            "area": ["8850001", "8850017"],
+            "ncy_min": [5, 7],
+            "ncy_max": [6, 8],
+        }
+    )
+    ok = _census(
+        ["8852001,2022,6,30,8850001", "8852001,2022,7,31,8850017"], "school,year,ncy,pupils,area"
+    )
     d = read_school_census(_write(tmp_path, ok), lookup).data
     assert dict(zip(d["area"], d["pupils"])) == {"8850001": 30, "8850017": 31}
-    wrong = _census(["8852001,2022,6,30,8850001", "8852001,2022,7,31,8850001"],
-                    "school,year,ncy,pupils,area")
-    with pytest.raises(SchemaError, match=r"school 8852001 \(Y7, line 3\): 8850001 here, "
-                       "8850017 in the lookup"):
+    wrong = _census(
+        ["8852001,2022,6,30,8850001", "8852001,2022,7,31,8850001"], "school,year,ncy,pupils,area"
+    )
+    with pytest.raises(
+        SchemaError,
+        match=r"school 8852001 \(Y7, line 3\): 8850001 here, "
+        "8850017 in the lookup",
+    ):
         read_school_census(_write(tmp_path, wrong, "w.csv"), lookup)
 
 
@@ -188,23 +235,31 @@ def test_housing_completions_are_whole_dwellings(tmp_path):
     """SYNTHETIC housing trajectory: 12.5 dwellings (and "1,250.5", as a spreadsheet writes
     it) were accepted silently; they are used as they are but warned about, naming the file,
     column, lines and values. A negative completion is an error naming its line."""
-    h = _write(tmp_path, "area,year,dwellings\n8850001,2024,12.5\n8850001,2025,30\n"
-               '8850001,2026,"1,250.5"\n', "housing.csv")
+    h = _write(
+        tmp_path,
+        'area,year,dwellings\n8850001,2024,12.5\n8850001,2025,30\n8850001,2026,"1,250.5"\n',
+        "housing.csv",
+    )
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         d = read_tidy(h, "housing", known_areas=["8850001"]).data
     assert d["dwellings"].tolist() == [12.5, 30.0, 1250.5]
     said = [str(x.message) for x in w if issubclass(x.category, DataQualityWarning)]
     assert len(said) == 1
-    assert said[0].startswith(f"{h}: column 'dwellings': count of dwellings not a whole number "
-                              "in 2 row(s) (line(s) 2, 4; value(s) '12.5', '1,250.5')")
+    assert said[0].startswith(
+        f"{h}: column 'dwellings': count of dwellings not a whole number "
+        "in 2 row(s) (line(s) 2, 4; value(s) '12.5', '1,250.5')"
+    )
     whole = _write(tmp_path, "area,year,dwellings\n8850001,2024,12\n", "whole.csv")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         read_tidy(whole, "housing", known_areas=["8850001"])
     neg = _write(tmp_path, "area,year,dwellings\n8850001,2024,12\n8850001,2025,-3\n", "neg.csv")
-    with pytest.raises(SchemaError, match=r"column 'dwellings': negative value \(value\(s\) "
-                       r"'-3.0'\) in 1 row\(s\) \(line\(s\) 3\)"):
+    with pytest.raises(
+        SchemaError,
+        match=r"column 'dwellings': negative value \(value\(s\) "
+        r"'-3.0'\) in 1 row\(s\) \(line\(s\) 3\)",
+    ):
         read_tidy(neg, "housing", known_areas=["8850001"])
 
 

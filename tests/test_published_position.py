@@ -51,11 +51,17 @@ def test_every_authority_and_england(data_dir):
     assert (d.loc[d["measure"] != "unfilled_pct", "value"] >= 0).all()
 
 
-@pytest.mark.parametrize("label, year", [
-    ("Estimated number of secondary places needed to meet demand 3 years ahead (2027/28)", 2027),
-    ("Estimated number of secondary places needed to meet demand in 25/26", 2025),
-    ("Total basic need allocation", 1999),
-])
+@pytest.mark.parametrize(
+    "label, year",
+    [
+        (
+            "Estimated number of secondary places needed to meet demand 3 years ahead (2027/28)",
+            2027,
+        ),
+        ("Estimated number of secondary places needed to meet demand in 25/26", 2025),
+        ("Total basic need allocation", 1999),
+    ],
+)
 def test_label_year(label, year):
     assert _label_year(label, 1999) == year
 
@@ -68,9 +74,12 @@ def test_bad_value_names_file_column_and_line(tmp_path, data_dir):
     row = int(np.flatnonzero((raw["LA_name"] == "Worcestershire") & (raw["Year"] == "2024/25"))[0])
     raw.loc[row, "Quan_S_RP"] = "-60"
     raw.to_csv(path, index=False)
-    with pytest.raises(SchemaError, match=rf"2025_scorecard_data_2025_2023\.csv: column 'Quan_S_RP': "
-                                          rf"negative value \(value\(s\) '-60'\) in 1 row\(s\) "
-                                          rf"\(line\(s\) {row + 2}\); expected a count or amount >= 0"):
+    with pytest.raises(
+        SchemaError,
+        match=rf"2025_scorecard_data_2025_2023\.csv: column 'Quan_S_RP': "
+        rf"negative value \(value\(s\) '-60'\) in 1 row\(s\) "
+        rf"\(line\(s\) {row + 2}\); expected a count or amount >= 0",
+    ):
         read_published_position(folder)
 
 
@@ -112,40 +121,57 @@ def test_report_compares_its_places_with_the_councils(inputs, core_pipeline):
     # the DfE's places still needed come after the Council's planned places
     still = c.loc["places still needed after those planned"]
     assert still["year"] == 2027 and still["secondary_council"] == 60
-    ba = data.before_after[(data.before_after["year"] == 2027)
-                           & (data.before_after["phase"] == "secondary")]
-    assert still["secondary"] == pytest.approx((ba["demand"] - ba["capacity_after"]).clip(lower=0).sum())
+    ba = data.before_after[
+        (data.before_after["year"] == 2027) & (data.before_after["phase"] == "secondary")
+    ]
+    assert still["secondary"] == pytest.approx(
+        (ba["demand"] - ba["capacity_after"]).clip(lower=0).sum()
+    )
     # a plan made for a higher quantile has its own demand in before_after: the comparison
     # keeps the central forecast's (found by the final review)
     import dataclasses
 
-    hi = dataclasses.replace(data, before_after=data.before_after.assign(
-        demand=data.before_after["demand"] * 1.1))
-    again = published_comparison(hi).set_index("measure").loc[
-        "places still needed after those planned"]
+    hi = dataclasses.replace(
+        data, before_after=data.before_after.assign(demand=data.before_after["demand"] * 1.1)
+    )
+    again = (
+        published_comparison(hi).set_index("measure").loc["places still needed after those planned"]
+    )
     assert again["secondary"] == pytest.approx(still["secondary"])
     before = c.loc["places needed before any new places"]
     assert before["secondary_council"] == pytest.approx(60 + 77.140998)
-    s = data.sufficiency[(data.sufficiency["year"] == 2027) & (data.sufficiency["phase"] == "secondary")]
+    s = data.sufficiency[
+        (data.sufficiency["year"] == 2027) & (data.sufficiency["phase"] == "secondary")
+    ]
     assert before["secondary"] == pytest.approx((s["demand"] - s["capacity"]).clip(lower=0).sum())
     assert before["secondary"] > before["secondary_council"]  # this report's 2014/15 capacity
     planned = c.loc["places planned to open by then"]
     p = data.plan
-    assert planned["secondary"] == p.loc[(p["phase"] == "secondary") & (p["year"] <= 2027), "places"].sum()
+    assert (
+        planned["secondary"]
+        == p.loc[(p["phase"] == "secondary") & (p["year"] <= 2027), "places"].sum()
+    )
     assert planned["secondary_council"] == pytest.approx(77.140998)
     text = " ".join(published_sentences(data))
-    assert ("the Council had planned 52 primary and 77 secondary places by 2027/28, and the DfE "
-            "estimated that 10 primary and 60 secondary places would still be needed then") in text
+    assert (
+        "the Council had planned 52 primary and 77 secondary places by 2027/28, and the DfE "
+        "estimated that 10 primary and 60 secondary places would still be needed then"
+    ) in text
     assert "against at most 62 and 137 on the Council's figures" in text
     assert "£98.7m, cumulative since 2011-12" in text and "after 2014/15" in text
     from sufficiency.report.text import executive_summary, recommendations
 
     # a report dated 2026 on census data to 2022/23: the SCAP file is to be refreshed first
-    assert ("scap_pupil_forecasts.csv) refreshed with the latest school census (their "
-            "forecast years start in 2023/24, which has passed)") in " ".join(recommendations(data))
+    assert (
+        "scap_pupil_forecasts.csv) refreshed with the latest school census (their "
+        "forecast years start in 2023/24, which has passed)"
+    ) in " ".join(recommendations(data))
 
-    assert any("before any new places at no more than 62 primary and 137 secondary, against this "
-               "report's 2 and 720" in para for para in executive_summary(data))
+    assert any(
+        "before any new places at no more than 62 primary and 137 secondary, against this "
+        "report's 2 and 720" in para
+        for para in executive_summary(data)
+    )
     assert "Council's own return" in appendix_tables(data)
     h = data.headline()["council_return"]
     assert h["edition"] == 2025 and h["scap_year"] == 2024
@@ -162,8 +188,9 @@ def test_report_without_scorecards_has_no_comparison(inputs, core_pipeline):
     results, missing = core_pipeline
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        data = build_report(inputs, **{**results, "published": None}, missing=missing,
-                            report_date="2026-11-27")
+        data = build_report(
+            inputs, **{**results, "published": None}, missing=missing, report_date="2026-11-27"
+        )
     assert published_table(data) is None and published_sentences(data) == []
     assert data.headline()["council_return"] is None  # present, null
 
@@ -178,7 +205,9 @@ def test_the_councils_own_capacity_is_set_against_the_reports(inputs, core_pipel
     from sufficiency.io.scorecards import read_published_position
 
     d = read_published_position(DATA / "school_places_scorecards", "E10000034").data
-    cap = d[(d["measure"] == "capacity") & (d["year"] == d["year"].max())].set_index("phase")["value"]
+    cap = d[(d["measure"] == "capacity") & (d["year"] == d["year"].max())].set_index("phase")[
+        "value"
+    ]
     assert cap.to_dict() == {"primary": 46074.0, "secondary": 45119.0}
     from sufficiency.report import build_report
     from sufficiency.report.text import _more_published_capacity, executive_summary, recommendations
@@ -191,11 +220,16 @@ def test_the_councils_own_capacity_is_set_against_the_reports(inputs, core_pipel
     ours = s[(s["year"] == data.meta["base_year"]) & (s["phase"] == "secondary")]["capacity"].sum()
     assert _more_published_capacity(data) == [("secondary", pytest.approx(45119 - ours), 2024)]
     summary = " ".join(executive_summary(data))
-    assert ("The DfE's school places scorecard counts 46,074 primary and 45,119 secondary places "
-            "in 2024/25 (the Council's own return), against this report's") in summary
+    assert (
+        "The DfE's school places scorecard counts 46,074 primary and 45,119 secondary places "
+        "in 2024/25 (the Council's own return), against this report's"
+    ) in summary
     assert "whole-authority count on the Council's own basis" in summary
     assert "if the Council's count holds the secondary shortfalls here would be smaller" in summary
     assert "perhaps gone" not in summary
     if data.plan is not None and len(data.plan):
         rec = next(r for r in recommendations(data) if "capital programme" in r)
-        assert f"the Council's own return counts {45119 - ours:,.0f} more secondary places in 2024/25, on a basis to be reconciled" in rec
+        assert (
+            f"the Council's own return counts {45119 - ours:,.0f} more secondary places in 2024/25, on a basis to be reconciled"
+            in rec
+        )

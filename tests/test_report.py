@@ -56,8 +56,20 @@ def test_pipeline_ran_the_engine(report_run):
 
 def test_html_structure(report_run, report_html):
     _, _, data = report_run
-    for anchor in ("cover", "contents", "recommendations", "summary", "method", "areas", "send",
-                   "early-years", "options", "capital", "glossary", "sources"):
+    for anchor in (
+        "cover",
+        "contents",
+        "recommendations",
+        "summary",
+        "method",
+        "areas",
+        "send",
+        "early-years",
+        "options",
+        "capital",
+        "glossary",
+        "sources",
+    ):
         assert f'id="{anchor}"' in report_html, anchor
     # one page per planning area, each with its chart
     assert report_html.count('<section class="area"') == 33
@@ -85,8 +97,10 @@ def test_recommendations_are_numbered_and_verb_led(report_run, report_html):
     for phase, rec in zip(("primary", "secondary"), position[:2]):
         rows = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == last)]
         n = int((rows["rag"] == "red").sum())
-        assert (f"{fmt_count(rows['demand'].sum())} " in rec
-                and f"against {fmt_count(rows['capacity'].sum())} places" in rec)
+        assert (
+            f"{fmt_count(rows['demand'].sum())} " in rec
+            and f"against {fmt_count(rows['capacity'].sum())} places" in rec
+        )
         assert (f"with {n} planning area" in rec) if n else ("with no planning area" in rec)
 
 
@@ -107,9 +121,12 @@ def test_summary_prose_figures_are_the_results_figures(report_run):
             # (a review found the Council's share of places printed beside the share of pupils)
             # rounded down as the tables round it (a Herefordshire trial found 18.7% here
             # beside 18.6% in the RAG table and on the area page)
-            share = (f"({fmt_pct((cap - demand) / demand, down=True)} of pupils, as the tables "
-                     f"count it; {fmt_pct((cap - demand) / cap, down=True)} of places" if cap >= demand else
-                     f"({fmt_pct((demand - cap) / demand, down=True)} of pupils)")
+            share = (
+                f"({fmt_pct((cap - demand) / demand, down=True)} of pupils, as the tables "
+                f"count it; {fmt_pct((cap - demand) / cap, down=True)} of places"
+                if cap >= demand
+                else f"({fmt_pct((demand - cap) / demand, down=True)} of pupils)"
+            )
             assert share in para
             red = int((rows["rag"] == "red").sum())
             if red:
@@ -140,10 +157,15 @@ def test_plan_figures_in_recommendations(report_run):
     key = plan[plan[nc.AREA] == "8850031"]
     if len(key):
         y0, y1 = int(key[nc.YEAR].min()), int(key[nc.YEAR].max())
-        when = (f"opening in September {y0}" if y0 == y1
-                else f"opening between September {y0} and September {y1}")
-        assert (f"{fmt_count(key['places'].sum())} places at {fmt_gbp_m(key['cost'].sum())} "
-                f"(within the capital programme above), {when}") in text
+        when = (
+            f"opening in September {y0}"
+            if y0 == y1
+            else f"opening between September {y0} and September {y1}"
+        )
+        assert (
+            f"{fmt_count(key['places'].sum())} places at {fmt_gbp_m(key['cost'].sum())} "
+            f"(within the capital programme above), {when}"
+        ) in text
         temp = key.loc[key["duration"] > 0, "places"].sum()
         if temp:
             assert f"{fmt_count(temp)} of them temporary places" in text
@@ -190,7 +212,8 @@ def test_mainstream_left_short_stated(report_run):
         reasons = [why_short(data, a, phase, d["year"]) for a in d["codes"]]
         if all(any("a year" in p and "allowed" in p for p in r) for r in reasons):
             assert "each uses all the temporary places the model allows it a year" in recs or any(
-                all(p in r for r in reasons) for p in reasons[0] if "a year" in p)
+                all(p in r for r in reasons) for p in reasons[0] if "a year" in p
+            )
         h = data.headline()["plan"]["mainstream_left_short"]
         assert [e["phase"] for e in h] == [e["phase"] for e in left]
         # by code as well as by name, the same figures
@@ -224,8 +247,9 @@ def test_area_page_figures(report_run, report_sections):
     for page in secs["areas"][::8]:
         rows = suff[(suff[nc.AREA] == page["code"]) & (suff[nc.YEAR] > base)]
         peak = rows.loc[rows["demand"].idxmax()]
-        assert (f"{fmt_count(peak['demand'])} pupils in "
-                f"{nc.academic_year_label(peak[nc.YEAR])}") in page["commentary"]
+        assert (
+            f"{fmt_count(peak['demand'])} pupils in {nc.academic_year_label(peak[nc.YEAR])}"
+        ) in page["commentary"]
         table = page["years"].frame
         last = rows[rows[nc.YEAR] == rows[nc.YEAR].max()].iloc[0]
         assert table["demand"].iloc[-1] == pytest.approx(last["demand"])
@@ -233,7 +257,8 @@ def test_area_page_figures(report_run, report_sections):
         assert table["RAG"].iloc[-1] == last["rag"]
         if "with plan" in table:
             assert table["short with plan"].iloc[-1] == pytest.approx(
-                max(0.0, last["required"] - table["with plan"].iloc[-1]))
+                max(0.0, last["required"] - table["with plan"].iloc[-1])
+            )
             assert (table["short with plan"] <= table["shortfall"] + 1e-9).all()
     # commentary names what is built in words, never an option identifier ("8850030:...")
     plan = results["allocation"].plan if results.get("allocation") is not None else None
@@ -244,10 +269,15 @@ def test_area_page_figures(report_run, report_sections):
             mine = plan[plan[nc.AREA] == page["code"]]
             first = mine.sort_values(nc.YEAR).iloc[0]
             kind = str(first["kind"]).replace("_", " ")
-            what = (kind if first["modules"] == 1 else
-                    f"{int(first['modules'])} {'bulge classes' if kind == 'bulge class' else kind + 's'}")
-            assert (f"{what} ({fmt_count(first['places'])} places "
-                    f"from {nc.academic_year_label(first[nc.YEAR])}") in page["commentary"]
+            what = (
+                kind
+                if first["modules"] == 1
+                else f"{int(first['modules'])} {'bulge classes' if kind == 'bulge class' else kind + 's'}"
+            )
+            assert (
+                f"{what} ({fmt_count(first['places'])} places "
+                f"from {nc.academic_year_label(first[nc.YEAR])}"
+            ) in page["commentary"]
         # the base year is stated as it is in the table (derived history is said to be)
         b = suff[(suff[nc.AREA] == page["code"]) & (suff[nc.YEAR] == base)]
         if len(b):
@@ -312,7 +342,9 @@ def test_summary_json_matches_results(report_run):
         assert p["demand"] == pytest.approx(rows["demand"].sum(), abs=0.1)
         assert p["shortfall"] == pytest.approx(rows["shortfall"].sum(), abs=0.1)
     if results["allocation"] is not None:
-        assert doc["plan"]["total_cost_gbp"] == pytest.approx(results["allocation"].total_cost, abs=1)
+        assert doc["plan"]["total_cost_gbp"] == pytest.approx(
+            results["allocation"].total_cost, abs=1
+        )
 
 
 def test_xlsx_sheets_formats_and_rows(report_run):
@@ -320,8 +352,14 @@ def test_xlsx_sheets_formats_and_rows(report_run):
 
     _, results, data = report_run
     wb = load_workbook(io.BytesIO(render_xlsx(data)))
-    for name in ("About", "Forecast by year group", "Capacity", "Surplus and shortfall",
-                 "Assumptions", "Sources"):
+    for name in (
+        "About",
+        "Forecast by year group",
+        "Capacity",
+        "Surplus and shortfall",
+        "Assumptions",
+        "Sources",
+    ):
         assert name in wb.sheetnames
     ws = wb["Forecast by year group"]
     assert ws.freeze_panes == "A2"
@@ -333,7 +371,9 @@ def test_xlsx_sheets_formats_and_rows(report_run):
     assert ws.cell(row=2, column=col).value == pytest.approx(float(fc["pupils"].iloc[0]))
     ss = wb["Surplus and shortfall"]
     hdr = [c.value for c in ss[1]]
-    assert ss.cell(row=2, column=hdr.index("surplus_pct") + 1).number_format == "0.00%"  # exact value: a rounded 5.0% would hide an amber 4.96%
+    assert (
+        ss.cell(row=2, column=hdr.index("surplus_pct") + 1).number_format == "0.00%"
+    )  # exact value: a rounded 5.0% would hide an amber 4.96%
     if "Plan" in wb.sheetnames:
         p = wb["Plan"]
         hdr = [c.value for c in p[1]]
@@ -355,8 +395,12 @@ def test_scap_shape(report_run):
     # values are the forecast, rounded to whole pupils (each within one pupil of it) so that
     # every area's total in every year is its forecast total rounded, as the report prints it
     f = fc.assign(time_period=[f"{y}{(y + 1) % 100:02d}" for y in fc[nc.YEAR]])
-    m = s.merge(f, left_on=["planning_area", "time_period", "ncy"],
-                right_on=[nc.AREA, "time_period", nc.NCY], suffixes=("", "_fc"))
+    m = s.merge(
+        f,
+        left_on=["planning_area", "time_period", "ncy"],
+        right_on=[nc.AREA, "time_period", nc.NCY],
+        suffixes=("", "_fc"),
+    )
     assert len(m) == len(s)
     assert (np.abs(m["pupils"] - m["pupils_fc"]) < 1.0).all()
     tot = m.groupby(["planning_area", "time_period"])[["pupils", "pupils_fc"]].sum()
@@ -374,9 +418,11 @@ def test_the_scap_recommendation_says_derived_history_needs_the_councils_census(
     assert data.any_history_derived
     # what is to be done first is asked for, and the delegation is of those forecasts, not
     # of the figures in this report (a Cabinet audit)
-    assert rec.startswith("asks officers to have this report's pupil forecasts (by planning "
-                          "area and year group, scap_pupil_forecasts.csv) refreshed with the "
-                          "latest school census")
+    assert rec.startswith(
+        "asks officers to have this report's pupil forecasts (by planning "
+        "area and year group, scap_pupil_forecasts.csv) refreshed with the "
+        "latest school census"
+    )
     assert "rebuilt from the Council's own school-level census" in rec
     assert "to submit those forecasts, in the same form, as the pupil forecast part" in rec
 
@@ -411,8 +457,9 @@ def test_files_written_atomically_and_deterministically(report_run, tmp_path):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         assert "595.276 x 841.89" in info  # A4 in points
         pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-        txt = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                             text=True).stdout
+        txt = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True
+        ).stdout
         assert f"Page 2 of {pages}" in txt
         assert "Contents" in txt and "Recommendations" in txt
         # the charts are drawn in the PDF (as vector images whose text stays text)
@@ -464,13 +511,16 @@ def test_pdf_without_weasyprint_libraries_is_a_clear_error(report_run, tmp_path,
     fake = tmp_path / "fake"
     (fake / "weasyprint").mkdir(parents=True)
     (fake / "weasyprint" / "__init__.py").write_text(
-        "raise OSError(\"cannot load library 'libpango-1.0-0'\")\n")
+        "raise OSError(\"cannot load library 'libpango-1.0-0'\")\n"
+    )
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(fake), os.environ.get("PYTHONPATH", "")]))
     data = report_run[2]
     small = dataclasses.replace(data, areas=data.areas.iloc[[0, 20]].reset_index(drop=True))
     worker = start_pdf_worker()
-    with pytest.raises(SufficiencyError, match="report.pdf could not be written: OSError: "
-                                               "cannot load library 'libpango-1.0-0'"):
+    with pytest.raises(
+        SufficiencyError,
+        match="report.pdf could not be written: OSError: cannot load library 'libpango-1.0-0'",
+    ):
         write_report(small, tmp_path / "out", ("html", "pdf", "json"), pdf_worker=worker)
     out = tmp_path / "out"
     assert (out / "summary.json").exists()
@@ -502,9 +552,25 @@ def test_cli_report(model_path, tmp_path):
     from sufficiency.cli import cli
 
     out = tmp_path / "out"
-    res = CliRunner().invoke(cli, ["-q", "report", str(model_path), "--out", str(out), "--only", "json",
-                                   "--only", "scap", "--no-plan", "--no-send", "--no-early-years",
-                                   "--date", DATE])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "-q",
+            "report",
+            str(model_path),
+            "--out",
+            str(out),
+            "--only",
+            "json",
+            "--only",
+            "scap",
+            "--no-plan",
+            "--no-send",
+            "--no-early-years",
+            "--date",
+            DATE,
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert (out / "summary.json").exists() and (out / "scap_pupil_forecasts.csv").exists()
     if os.name == "posix":  # ordinary new-file permissions, not the temporary file's 0o600
@@ -516,11 +582,16 @@ def test_cli_report(model_path, tmp_path):
     assert not (out / "report.pdf").exists()
     doc = json.loads((out / "summary.json").read_text())
     assert "plan" in doc["not_available"]
-    bad = CliRunner().invoke(cli, ["report", str(model_path), "--out", str(out), "--date", "22/11/2026"])
+    bad = CliRunner().invoke(
+        cli, ["report", str(model_path), "--out", str(out), "--date", "22/11/2026"]
+    )
     assert bad.exit_code == 2
 
 
-_CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if shutil.os.path.exists(p)), None)
+_CHROMIUM = next(
+    (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if shutil.os.path.exists(p)),
+    None,
+)
 
 _PROBE = """<script>
 window.__errors = [];
@@ -538,14 +609,27 @@ window.addEventListener('load', function () {
 </script>"""
 
 
-@pytest.mark.skipif(_CHROMIUM is None, reason="headless Chromium is not installed (/usr/bin/chromium)")
+@pytest.mark.skipif(
+    _CHROMIUM is None, reason="headless Chromium is not installed (/usr/bin/chromium)"
+)
 def test_html_in_headless_chromium(report_run, report_html, tmp_path):
     page = tmp_path / "report.html"
     page.write_text(report_html.replace("</head>", _PROBE + "</head>", 1), encoding="utf-8")
     res = subprocess.run(
-        [_CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
-         "--v=0", "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120,
+        [
+            _CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     m = re.search(r'<pre id="probe">(.*?)</pre>', res.stdout, re.S)
     assert m, res.stderr[-2000:]
@@ -567,15 +651,17 @@ def test_accuracy_prose_matches_backtest_and_scorecards(report_run):
 
     inputs, results, data = report_run
     assert results["backtest"] is not None and results["scorecards"] is not None, (
-        f"the default run has the backtest: {data.missing.get('backtest')}")
+        f"the default run has the backtest: {data.missing.get('backtest')}"
+    )
     me = inputs.config.authority
     bt = results["backtest"].to_frame()
     assert bt[nc.AREA].nunique() > 1  # pooled over the file's authorities
     bt = bt[bt[nc.AREA] == me]
     d = inputs.config.data
     origins = data.meta["backtest"]["origins"]
-    cli = backtest_files(d["pupils"].path, d["births"].path, d["lookup"].path, list(origins),
-                         [1, 3]).to_frame()
+    cli = backtest_files(
+        d["pupils"].path, d["births"].path, d["lookup"].path, list(origins), [1, 3]
+    ).to_frame()
     cli = cli[cli[nc.AREA] == me]
     key = [nc.PHASE, "origin", "horizon"]
     m = bt.merge(cli, on=key, suffixes=("", "_cli"))
@@ -588,13 +674,17 @@ def test_accuracy_prose_matches_backtest_and_scorecards(report_run):
     text = " ".join(accuracy_sentences(data))
     for _, g in both.groupby([nc.PHASE, "horizon"]):
         n = len(g)
-        assert (f"Over the {n} target year{'s' if n != 1 else ''} with a published Council "
-                "figure (") in text
-        assert (f"this engine's median absolute error "
-                f"{fmt_pct(g['pct_error'].abs().median(), decimals=2)} against the "
-                f"Council's own {fmt_pct(g['own_error'].abs().median(), decimals=2)}") in text
-    assert (f"--origins {','.join(map(str, origins))} --horizons 1,3 --areas {me} "
-            "--out errors.csv") in text
+        assert (
+            f"Over the {n} target year{'s' if n != 1 else ''} with a published Council figure ("
+        ) in text
+        assert (
+            f"this engine's median absolute error "
+            f"{fmt_pct(g['pct_error'].abs().median(), decimals=2)} against the "
+            f"Council's own {fmt_pct(g['own_error'].abs().median(), decimals=2)}"
+        ) in text
+    assert (
+        f"--origins {','.join(map(str, origins))} --horizons 1,3 --areas {me} --out errors.csv"
+    ) in text
 
 
 def test_method_prints_the_forecast_notes_and_parameters_used(report_run, report_html):
@@ -628,7 +718,9 @@ def test_benchmark_errors_are_read_from_the_scorecards(report_run, report_html):
         rows = sc[(sc["phase"] == r.phase) & (sc["horizon"] == r.horizon)]
         eng = rows[rows["area"] == "E92000001"]
         assert r.target_year == eng["target_year"].max()
-        assert r.england == pytest.approx(eng.loc[eng["target_year"] == r.target_year, "own_error"].iloc[0])
+        assert r.england == pytest.approx(
+            eng.loc[eng["target_year"] == r.target_year, "own_error"].iloc[0]
+        )
         peers = rows[(rows["area"] != "E92000001") & (rows["target_year"] == r.target_year)]
         assert r.peers_mae == pytest.approx(peers["own_error"].abs().median())
         assert f"England {fmt_pct(r.england, signed=True)}" in benchmark_sentence(data)
@@ -652,8 +744,10 @@ def test_phase_recommendation_names_the_worst_year_before_the_last(report_run):
         by_year = ph.groupby(nc.YEAR)["shortfall"].sum()
         at_last = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == last)]["shortfall"].sum()
         if by_year.max() >= at_last + 0.5:
-            assert (f"the plan period's worst year is {nc.academic_year_label(int(by_year.idxmax()))}, "
-                    f"when {fmt_count(by_year.max())} places are short") in rec
+            assert (
+                f"the plan period's worst year is {nc.academic_year_label(int(by_year.idxmax()))}, "
+                f"when {fmt_count(by_year.max())} places are short"
+            ) in rec
             named += 1
     assert named  # Worcestershire's secondary shortfall peaks before the last year
 
@@ -667,8 +761,11 @@ def test_a_surplus_above_the_ceiling_gets_a_recommendation(report_run):
     for phase in ("primary", "secondary"):
         rows = suff[(suff[nc.PHASE] == phase) & (suff[nc.YEAR] == last)]
         share = (rows["capacity"].sum() - rows["demand"].sum()) / rows["demand"].sum()
-        said = [r for r in recommendations(data)
-                if r.startswith(f"notes that {phase}") and "surplus ceiling" in r]
+        said = [
+            r
+            for r in recommendations(data)
+            if r.startswith(f"notes that {phase}") and "surplus ceiling" in r
+        ]
         assert bool(said) == (share > ceiling)
         if said:
             n = int((rows["surplus_pct"] > ceiling).sum())
@@ -720,8 +817,11 @@ def test_areas_whose_pupils_already_exceed_their_places_are_named(report_run):
 
     _, _, data = report_run
     s, base = data.sufficiency, data.meta["base_year"]
-    rows = s[(s["year"] == base) & (s["demand"] > s["capacity"] * (1 + AREA_BEHIND_TOLERANCE))
-             & ~s["phase"].isin([b["phase"] for b in data.capacity_behind])]
+    rows = s[
+        (s["year"] == base)
+        & (s["demand"] > s["capacity"] * (1 + AREA_BEHIND_TOLERANCE))
+        & ~s["phase"].isin([b["phase"] for b in data.capacity_behind])
+    ]
     got = data.capacity_behind_areas
     assert len(got) == len(rows) >= 3  # Worcestershire: Martley, Bewdley, Hagley secondary
     # by hand: Martley secondary has 702 places in the 2014/15 capacity file and, derived,
@@ -734,19 +834,27 @@ def test_areas_whose_pupils_already_exceed_their_places_are_named(report_run):
     excess = [d["pupils"] - d["places"] for d in got]
     assert excess == sorted(excess, reverse=True)
     p = data.plan
-    cost = sum(p.loc[(p["area"].astype(str) == d["area"]) & (p["phase"] == d["phase"]), "cost"].sum()
-               for d in got)
+    cost = sum(
+        p.loc[(p["area"].astype(str) == d["area"]) & (p["phase"] == d["phase"]), "cost"].sum()
+        for d in got
+    )
     assert cost > 0
     d0 = got[0]
-    fact = (f"the {fmt_year(base)} pupils already exceed the places on record by more than 5.0% "
-            f"({d0['name']} {d0['phase']}, {fmt_count(d0['pupils'])} pupils against "
-            f"{fmt_count(d0['places'])} places")
+    fact = (
+        f"the {fmt_year(base)} pupils already exceed the places on record by more than 5.0% "
+        f"({d0['name']} {d0['phase']}, {fmt_count(d0['pupils'])} pupils against "
+        f"{fmt_count(d0['places'])} places"
+    )
     assert any(fact in t for t in executive_summary(data))
     rec = next(r for r in recommendations(data) if fact in r)
     assert "the derivation overstates their pupils" in rec
-    assert ("shortfalls may be overstated; asks officers to confirm current capacity and pupils "
-            f"on roll there first ({fmt_gbp_m(cost)} of the programme's projects are there)") in rec
-    assert json.loads(render_summary_json(data))["capacity_out_of_date_areas"][0]["area"] == d0["area"]
+    assert (
+        "shortfalls may be overstated; asks officers to confirm current capacity and pupils "
+        f"on roll there first ({fmt_gbp_m(cost)} of the programme's projects are there)"
+    ) in rec
+    assert (
+        json.loads(render_summary_json(data))["capacity_out_of_date_areas"][0]["area"] == d0["area"]
+    )
 
 
 def test_a_new_school_beside_spare_places_elsewhere_is_flagged(report_run):
@@ -763,8 +871,17 @@ def test_a_new_school_beside_spare_places_elsewhere_is_flagged(report_run):
     year = data.meta["plan_first_year"] + 2
     area = "8850031"
     row = {c: np.nan for c in data.plan.columns}
-    row.update({"option": "synthetic new school", "area": area, "phase": "secondary",
-                "kind": "new_school", "year": year, "places": 900.0, "cost": 30e6})
+    row.update(
+        {
+            "option": "synthetic new school",
+            "area": area,
+            "phase": "secondary",
+            "kind": "new_school",
+            "year": year,
+            "places": 900.0,
+            "cost": 30e6,
+        }
+    )
     plan = pd.concat([data.plan, pd.DataFrame([row])], ignore_index=True)
     ba = data.before_after
     others = ba[(ba["phase"] == "secondary") & (ba["year"] == year) & (ba["area"] != area)]
@@ -778,8 +895,10 @@ def test_a_new_school_beside_spare_places_elsewhere_is_flagged(report_run):
     assert len(got) == 1 and got[0]["spare"] == pytest.approx(spare.sum() - short)
     assert got[0]["where"][0][0] == max(by_name, key=by_name.get)
     rec = next(r for r in recommendations(d2) if "new secondary school in" in r)
-    assert (f"net of their own shortfalls, {fmt_count(spare.sum() - short)} places spare beyond "
-            "the 2.0% margin that year after the plan") in rec
+    assert (
+        f"net of their own shortfalls, {fmt_count(spare.sum() - short)} places spare beyond "
+        "the 2.0% margin that year after the plan"
+    ) in rec
     assert "naming neighbouring areas in the model definition would let the plan weigh" in rec
     # with adjacency given, the plan has weighed moving pupils: no flag
     meta = dict(data.meta, adjacency=1)
@@ -827,8 +946,9 @@ def test_worst_year_without_a_plan_starts_at_the_reports_year(report_run):
     from the academic year of the report's date, never a year already past (a review found
     "2023/24, the worst of the plan's years" in a report with no plan)."""
     inputs, results, _ = report_run
-    data = build_report(inputs, forecast=results["forecast"], sufficiency=results["sufficiency"],
-                        report_date=DATE)
+    data = build_report(
+        inputs, forecast=results["forecast"], sufficiency=results["sufficiency"], report_date=DATE
+    )
     assert data.plan is None and data.meta["current_year"] == 2026
     recs = [r for r in recommendations(data) if r.startswith("notes the forecast of")]
     assert not any("plan period" in r for r in recs)
@@ -862,26 +982,37 @@ def test_programme_mostly_in_areas_over_their_places_is_only_noted(report_run):
     recs = recommendations(d2)
     assert not any(r.startswith("approves in principle") for r in recs)
     prog = next(r for r in recs if r.startswith("notes an indicative capital programme"))
-    assert (f"which this report does not recommend for approval, as "
-            f"{fmt_gbp_m(p.loc[mask, 'cost'].sum())} of it is for projects in planning areas "
-            "whose places on record are in doubt") in prog
+    assert (
+        f"which this report does not recommend for approval, as "
+        f"{fmt_gbp_m(p.loc[mask, 'cost'].sum())} of it is for projects in planning areas "
+        "whose places on record are in doubt"
+    ) in prog
     key = next(r for r in recs if "recommended option for Worcester City secondary" in r)
-    assert key.startswith("agrees in principle, subject to officers confirming its area's "
-                          "current capacity and pupils on roll, ")
+    assert key.startswith(
+        "agrees in principle, subject to officers confirming its area's "
+        "current capacity and pupils on roll, "
+    )
     assert "(within the indicative capital programme above)" in key
     assert json.loads(render_summary_json(d2))["plan"]["approval_withheld"] == "areas"
     assert "(not recommended for approval until current capacity is confirmed)" in " ".join(
-        executive_summary(d2))
+        executive_summary(d2)
+    )
     # the key decision in one of those areas is noted, not agreed, even with approval
-    k = dict(data.key_decision, area=behind[0]["area"], area_name=behind[0]["name"],
-             phase=behind[0]["phase"])
+    k = dict(
+        data.key_decision,
+        area=behind[0]["area"],
+        area_name=behind[0]["name"],
+        phase=behind[0]["phase"],
+    )
     d3 = dataclasses.replace(data, key_decision=k)
     assert d3.approval_withheld is None and key_decision_withheld(d3)
     # (proposed, not recommended: a Coventry trial)
     key = next(r for r in recommendations(d3) if "the proposed option for" in r)
-    assert key.startswith("notes, but does not agree until current capacity is confirmed (its "
-                          "area's pupils already exceed its places on record), the proposed "
-                          f"option for {behind[0]['name']} {behind[0]['phase']} places")
+    assert key.startswith(
+        "notes, but does not agree until current capacity is confirmed (its "
+        "area's pupils already exceed its places on record), the proposed "
+        f"option for {behind[0]['name']} {behind[0]['phase']} places"
+    )
     assert json.loads(render_summary_json(d3))["key_decision"]["withheld"] is True
 
 
@@ -890,7 +1021,10 @@ def test_area_names_that_say_their_phase_are_not_doubled():
     from sufficiency.report.text import area_phase
 
     assert area_phase("Worcester City", "secondary") == "Worcester City secondary"
-    assert area_phase("North West secondary (Coundon)", "secondary") == "North West secondary (Coundon)"
+    assert (
+        area_phase("North West secondary (Coundon)", "secondary")
+        == "North West secondary (Coundon)"
+    )
     assert area_phase("Secondary North", "secondary") == "Secondary North"
     assert area_phase("Primaryville", "primary") == "Primaryville primary"
 
@@ -919,7 +1053,9 @@ def test_contents_does_not_repeat_a_phase_the_name_says(report_run):
     assert f'<a href="#area-{other["area"]}">{other["name"]} ({other["phase"]})</a>' in html
 
 
-def test_cover_says_draft_only_while_todo_comments_are_left(report_run, report_sections, report_html):
+def test_cover_says_draft_only_while_todo_comments_are_left(
+    report_run, report_sections, report_html
+):
     """A model with TODO stand-ins left (sufficiency new) gives a report marked Draft on its
     cover and model_todos in summary.json; Worcestershire's finished model gives neither."""
     from types import MappingProxyType

@@ -29,8 +29,15 @@ from sufficiency.report.text import (
     fmt_year,
 )
 
-ENGINE_COLS = ["forecast", "actual", "pct_error", "pct_error_last", "pct_error_cohort3",
-               "lower80", "upper80"]
+ENGINE_COLS = [
+    "forecast",
+    "actual",
+    "pct_error",
+    "pct_error_last",
+    "pct_error_cohort3",
+    "lower80",
+    "upper80",
+]
 
 
 @pytest.fixture(scope="module")
@@ -46,15 +53,18 @@ def run(report_run):
 def small(run):
     """The report without its large tables (the accuracy section is unchanged)."""
     data = run[2]
-    return dataclasses.replace(data, forecast=None, demand=None, sufficiency=None,
-                               schools=data.schools.iloc[:0])
+    return dataclasses.replace(
+        data, forecast=None, demand=None, sufficiency=None, schools=data.schools.iloc[:0]
+    )
 
 
 def _census_totals(inputs) -> pd.Series:
     """The authority's census totals by phase and year, from the pupils it was read with."""
     p = inputs.authority_pupils
     p = p.assign(**{nc.PHASE: [nc.phase_of_ncy(int(g)) for g in p[nc.NCY]]})
-    return p[p[nc.PHASE].isin(["primary", "secondary"])].groupby([nc.PHASE, nc.YEAR])[nc.PUPILS].sum()
+    return (
+        p[p[nc.PHASE].isin(["primary", "secondary"])].groupby([nc.PHASE, nc.YEAR])[nc.PUPILS].sum()
+    )
 
 
 def test_one_row_per_phase_horizon_and_target_year(run):
@@ -82,10 +92,10 @@ def test_engine_rows_are_the_backtests_for_this_authority(run):
     m = eng.merge(mine, on=[nc.PHASE, "horizon", "origin", "target_year"], suffixes=("", "_bt"))
     assert len(m) == len(eng)
     for c in ENGINE_COLS:
-        assert np.array_equal(m[c].to_numpy(float), m[f"{c}_bt"].to_numpy(float),
-                              equal_nan=True), c
+        assert np.array_equal(m[c].to_numpy(float), m[f"{c}_bt"].to_numpy(float), equal_nan=True), c
     assert set(zip(eng["horizon"], eng["target_year"])) == {(1, y) for y in range(2014, 2023)} | {
-        (3, y) for y in range(2016, 2023)}
+        (3, y) for y in range(2016, 2023)
+    }
 
 
 def test_outcomes_and_last_year_baseline_from_the_census(run):
@@ -98,8 +108,9 @@ def test_outcomes_and_last_year_baseline_from_the_census(run):
         actual = tot[(r.phase, r.target_year)]
         assert r.actual == pytest.approx(actual, rel=1e-12)
         assert r.pct_error == pytest.approx((r.forecast - actual) / actual, rel=1e-9)
-        assert r.pct_error_last == pytest.approx((tot[(r.phase, r.origin)] - actual) / actual,
-                                                 rel=1e-9)
+        assert r.pct_error_last == pytest.approx(
+            (tot[(r.phase, r.origin)] - actual) / actual, rel=1e-9
+        )
 
 
 def test_inside_flag_is_the_80_range(run):
@@ -154,32 +165,42 @@ def test_sentences_state_the_rows(run):
             f"against {pct(g['pct_error_last'].abs().median())} for last year carried forward "
             f"and {pct(g['pct_error_cohort3'].abs().median())} for plain cohort survival "
             f"(3-year means); {int(ranged.astype(bool).sum())} of {len(ranged)} outcomes inside "
-            "the engine's 80% range."), sentence
+            "the engine's 80% range."
+        ), sentence
         model = round(100 * g["pct_error"].abs().median(), 2)
         cohort = round(100 * g["pct_error_cohort3"].abs().median(), 2)
         said = "Plain cohort survival (3-year means) did better here" in sentence
         # only beyond the stated tolerance (a Coventry trial: "did better" at 1.33% to 1.34%)
         assert said == (round(model - cohort, 2) >= ACCURACY_TIE), sentence
         paired = g.dropna(subset=["authority_error"])
-        assert (f"this engine's median absolute error {pct(paired['pct_error'].abs().median())} "
-                f"against the Council's own {pct(paired['authority_error'].abs().median())}"
-                ) in sentence
+        assert (
+            f"this engine's median absolute error {pct(paired['pct_error'].abs().median())} "
+            f"against the Council's own {pct(paired['authority_error'].abs().median())}"
+        ) in sentence
     # Worcestershire: plain cohort survival beats the engine on primary 3 years ahead
     s = accuracy_scores(acc).set_index([nc.PHASE, "horizon"])
     assert s.loc[("primary", 3), "mae_cohort3"] < s.loc[("primary", 3), "mae_model"]
     assert "Plain cohort survival (3-year means) did better here" in out[1]
     inside, ranged = int(s["inside"].sum()), int(s["ranged"].sum())
-    assert any(t.startswith(f"Over both phases and every horizon above, {inside} of {ranged} "
-                            "outcomes") for t in out)
+    assert any(
+        t.startswith(f"Over both phases and every horizon above, {inside} of {ranged} outcomes")
+        for t in out
+    )
 
 
 def test_table_columns_and_source_note(run):
     inputs, _, data = run
     t = accuracy_table(data)
     assert list(t.frame.columns) == [
-        "phase", "years ahead", "target year", "this engine", "last year carried forward",
-        "plain cohort survival (3-year means)", "the Council's own (DfE scorecard)",
-        "outcome inside this engine's 80% range"]
+        "phase",
+        "years ahead",
+        "target year",
+        "this engine",
+        "last year carried forward",
+        "plain cohort survival (3-year means)",
+        "the Council's own (DfE scorecard)",
+        "outcome inside this engine's 80% range",
+    ]
     assert len(t.frame) == len(data.accuracy)
     shown = t.display()
     flag = shown["outcome inside this engine's 80% range"]
@@ -200,8 +221,11 @@ def test_html_prints_the_section(small):
     text = h.unescape(render_html(small, page_sections(small, no_charts)))
     for sentence in accuracy_sentences(small):
         assert sentence in text
-    for header in ("last year carried forward", "plain cohort survival (3-year means)",
-                   "outcome inside this engine's 80% range"):
+    for header in (
+        "last year carried forward",
+        "plain cohort survival (3-year means)",
+        "outcome inside this engine's 80% range",
+    ):
         assert f">{header}</th>" in text
     assert accuracy_table(small).note in text
 
@@ -212,17 +236,34 @@ def test_xlsx_accuracy_sheet(small):
     wb = load_workbook(io.BytesIO(render_xlsx(small)))
     ws = wb["Accuracy"]
     header = [c.value for c in ws[1]]
-    assert header == [ACCURACY_HEADERS[c] for c in (
-        nc.PHASE, "horizon", "origin", "target_year", "forecast", "actual", "lower80", "upper80",
-        "pct_error", "pct_error_last", "pct_error_cohort3", "authority_error", "inside80",
-        "scorecard_edition")]
+    assert header == [
+        ACCURACY_HEADERS[c]
+        for c in (
+            nc.PHASE,
+            "horizon",
+            "origin",
+            "target_year",
+            "forecast",
+            "actual",
+            "lower80",
+            "upper80",
+            "pct_error",
+            "pct_error_last",
+            "pct_error_cohort3",
+            "authority_error",
+            "inside80",
+            "scorecard_edition",
+        )
+    ]
     acc = small.accuracy
     assert ws.max_row - 1 == len(acc)
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     col = {name: i for i, name in enumerate(header)}
     for r, (_, a) in zip(rows, acc.iterrows()):
         assert r[col["origin (last census used)"]] == a["origin"]
-        assert r[col["80% range: lower"]] == (None if pd.isna(a["lower80"]) else pytest.approx(a["lower80"]))
+        assert r[col["80% range: lower"]] == (
+            None if pd.isna(a["lower80"]) else pytest.approx(a["lower80"])
+        )
         assert r[col["outcome inside this engine's 80% range"]] == a["inside80"]
     assert ws.cell(row=2, column=col["this engine"] + 1).number_format == "+0.00%;-0.00%;0.00%"
     assert accuracy_sheet(small).note == accuracy_table(small).note

@@ -106,17 +106,26 @@ def test_area_page_says_who_is_placed_here_and_next_door(staffs):
     giver = ba.loc["8603006"].set_index("year")["moved_out"]
     assert taker.max() > 50
     text = area_commentary(data, "8603000")
-    peak = (f"up to {fmt_count(taker.max())} a year (the most in {fmt_year(int(taker.idxmax()))}, "
-            f"every year from {fmt_year(int(taker.index.min()))} to "
-            f"{fmt_year(int(taker.index.max()))}) from {data.area_name('8603006')}")
-    assert ("The plan places pupils of neighbouring areas here (as the model definition "
-            "allows): " + peak) in text
+    peak = (
+        f"up to {fmt_count(taker.max())} a year (the most in {fmt_year(int(taker.idxmax()))}, "
+        f"every year from {fmt_year(int(taker.index.min()))} to "
+        f"{fmt_year(int(taker.index.max()))}) from {data.area_name('8603006')}"
+    )
+    assert (
+        "The plan places pupils of neighbouring areas here (as the model definition "
+        "allows): " + peak
+    ) in text
     m = results["allocation"].moves_of()
     cost = m.loc[(m["from_area"] == "8603006") & (m["to_area"] == "8603000"), "cost"].sum()
-    assert f"{fmt_count(taker.sum())} pupil-years, {fmt_gbp_m(cost)} over the plan (£400 a pupil" in text
+    assert (
+        f"{fmt_count(taker.sum())} pupil-years, {fmt_gbp_m(cost)} over the plan (£400 a pupil"
+        in text
+    )
     out = area_commentary(data, "8603006")
-    assert (f"The plan places up to {fmt_count(giver.max())} of this area's own pupils a year in "
-            f"{data.area_name('8603000')} (the most in {fmt_year(int(giver.idxmax()))}") in out
+    assert (
+        f"The plan places up to {fmt_count(giver.max())} of this area's own pupils a year in "
+        f"{data.area_name('8603000')} (the most in {fmt_year(int(giver.idxmax()))}"
+    ) in out
     # an area that both takes and sends, and buys places: its own need against the need with
     # the pupils placed there
     both = area_commentary(data, "8603012")
@@ -141,11 +150,18 @@ def test_recommendation_summary_json_and_appendix_carry_the_moves(staffs):
     assert len(recs) == 1
     by_year = m.groupby("year")["pupils"].sum()
     assert f"up to {fmt_count(by_year.max())} a year ({fmt_year(int(by_year.idxmax()))})" in recs[0]
-    assert re.search(re.escape(data.area_name("8603012")) + r" takes up to \d+ a year from "
-                     + re.escape(data.area_name("8603011")) + r" \(\d{4}/\d\d\), where the plan "
-                     r"buys \d+ places", recs[0])
-    assert any("neighbouring planning areas (where the model definition allows it"
-               in p for p in executive_summary(data))
+    assert re.search(
+        re.escape(data.area_name("8603012"))
+        + r" takes up to \d+ a year from "
+        + re.escape(data.area_name("8603011"))
+        + r" \(\d{4}/\d\d\), where the plan "
+        r"buys \d+ places",
+        recs[0],
+    )
+    assert any(
+        "neighbouring planning areas (where the model definition allows it" in p
+        for p in executive_summary(data)
+    )
     doc = json.loads(render_summary_json(data))
     moves = {(e["area"], e["phase"]): e for e in doc["plan"]["moves"]}
     for (a, ph), g in ba[(ba["moved_in"] > 0) | (ba["moved_out"] > 0)].groupby(["area", "phase"]):
@@ -170,13 +186,16 @@ def test_plan_summary_lists_moves_under_the_area_build(staffs, tmp_path):
     text = alloc.summary(timing=False)
     moved = moves_by_area(alloc.moves_of())
     r = moved[(moved["area"] == "8603012") & (moved["direction"] == "in")].iloc[0]
-    line = (f"    placed here from {area_tag(alloc.area_names.get(r.other, r.other), r.other)} "
-            f"up to {r.peak:,.0f} a year")
+    line = (
+        f"    placed here from {area_tag(alloc.area_names.get(r.other, r.other), r.other)} "
+        f"up to {r.peak:,.0f} a year"
+    )
     lines = text.splitlines()
     i = next(k for k, s in enumerate(lines) if s.startswith(line))
     # under the area's build
     assert lines[i - 1].startswith(
-        f"  {area_tag(alloc.area_names.get('8603012', '8603012'), '8603012', 'primary')}: ")
+        f"  {area_tag(alloc.area_names.get('8603012', '8603012'), '8603012', 'primary')}: "
+    )
     assert "Pupils placed in a neighbouring area ([[plan.adjacency]])" in text
     written = [p.name for p in alloc.write(tmp_path)]
     assert "moves.csv" in written
@@ -196,7 +215,8 @@ def test_areas_whose_school_sets_its_intake_are_not_counted_short(staffs):
         assert p["areas_short"] == int((planned["rag"] == "red").sum())
         assert p["shortfall"] == pytest.approx(round(planned["shortfall"].sum(), 2))
         assert p["areas_short_intake_set_by_school"] == int(
-            ((rows["rag"] == "red") & rows["area"].isin(UTC)).sum())
+            ((rows["rag"] == "red") & rows["area"].isin(UTC)).sum()
+        )
     assert {e["area"] for e in doc["intake_set_by_school"]} == set(UTC)
     recs = recommendations(data)
     said = [r for r in recs if "sets its own intake" in r]
@@ -226,33 +246,47 @@ def test_mostly_temporary_programme_warns_and_names_repeated_bulges(staffs):
     assert f"{fmt_count(t['temporary_places'])} of " in recs[0]
     assert data.area_name("8602010") in recs[0] and "permanent expansion" in recs[0]
     summ = " ".join(executive_summary(data))
-    assert (f"{fmt_count(t['lasting_places'])} are lasting (expansions and new schools, "
-            f"{fmt_gbp_m(t['lasting_cost'])}) and {fmt_count(t['temporary_places'])} temporary "
-            f"(bulge classes, {fmt_gbp_m(t['temporary_cost'])})") in summ
+    assert (
+        f"{fmt_count(t['lasting_places'])} are lasting (expansions and new schools, "
+        f"{fmt_gbp_m(t['lasting_cost'])}) and {fmt_count(t['temporary_places'])} temporary "
+        f"(bulge classes, {fmt_gbp_m(t['temporary_cost'])})"
+    ) in summ
     doc = json.loads(render_summary_json(data))["plan"]
     assert doc["mostly_temporary"] is True
     assert doc["lasting_places"] + doc["temporary_places"] == pytest.approx(
-        plan.loc[plan["phase"].isin(["primary", "secondary"]), "places"].sum())
+        plan.loc[plan["phase"].isin(["primary", "secondary"]), "places"].sum()
+    )
 
 
 def test_lasting_and_temporary_hand_worked():
-    plan = pd.DataFrame({
-        "area": ["A", "A", "A", "B", "B", "B", "C"],
-        "phase": ["primary"] * 6 + ["secondary"],
-        "kind": ["bulge_class"] * 3 + ["bulge_class", "bulge_class", "permanent_expansion",
-                                      "new_school"],
-        "year": [2024, 2025, 2026, 2024, 2026, 2027, 2027],
-        "places": [30.0, 30.0, 60.0, 30.0, 30.0, 105.0, 600.0],
-        "cost": [1.0, 1.0, 2.0, 1.0, 1.0, 10.0, 50.0],
-        "duration": [7, 7, 7, 7, 7, 0, 0],
-    })
+    plan = pd.DataFrame(
+        {
+            "area": ["A", "A", "A", "B", "B", "B", "C"],
+            "phase": ["primary"] * 6 + ["secondary"],
+            "kind": ["bulge_class"] * 3
+            + ["bulge_class", "bulge_class", "permanent_expansion", "new_school"],
+            "year": [2024, 2025, 2026, 2024, 2026, 2027, 2027],
+            "places": [30.0, 30.0, 60.0, 30.0, 30.0, 105.0, 600.0],
+            "cost": [1.0, 1.0, 2.0, 1.0, 1.0, 10.0, 50.0],
+            "duration": [7, 7, 7, 7, 7, 0, 0],
+        }
+    )
     t = lasting_and_temporary(plan)
     assert t["lasting_places"] == 705 and t["lasting_cost"] == 60
     assert t["temporary_places"] == 180 and t["temporary_cost"] == 6
     assert not t["mostly_temporary"]
     # A: three years running; B: 2024, then 2026-2027 (two), no run
-    assert t["runs"] == [{"area": "A", "phase": "primary", "first": 2024, "last": 2026,
-                          "years": 3, "places": 120.0, "cost": 4.0}]
+    assert t["runs"] == [
+        {
+            "area": "A",
+            "phase": "primary",
+            "first": 2024,
+            "last": 2026,
+            "years": 3,
+            "places": 120.0,
+            "cost": 4.0,
+        }
+    ]
     assert lasting_and_temporary(plan[plan["kind"] == "bulge_class"])["mostly_temporary"]
 
 

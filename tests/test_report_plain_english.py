@@ -38,9 +38,9 @@ _COMMAND = re.compile(r"\bsufficiency [a-z-]+(?: --[a-z-]+ [^\s()]+)+")
 #: school_places_scorecards": a name of an output file's column, or of a folder of data
 _COLUMNS = re.compile(r"\b(?:columns?|folder) [a-z0-9_]+(?:(?:,| and|, and) [a-z0-9_]+)*")
 ENGINE_WORD = re.compile(
-    r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"              # snake_case: births_projected
-    r"|\[\[?[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*\]\]?"    # TOML sections: [plan.special]
-    r"|\b[A-Z][a-z]+[A-Z][a-z]+\w*\b"                  # class names: ForecastResult
+    r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"  # snake_case: births_projected
+    r"|\[\[?[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*\]\]?"  # TOML sections: [plan.special]
+    r"|\b[A-Z][a-z]+[A-Z][a-z]+\w*\b"  # class names: ForecastResult
 )
 
 
@@ -70,13 +70,18 @@ def engine_words(html: str) -> list[tuple[str, str]]:
 
 
 def test_the_checker_finds_engine_words_and_spares_traced_keys():
-    page = ('<p>the cells are flagged births_projected; see [plan.special] and '
-            "ForecastResult.coverage</p><p>scap_pupil_forecasts.csv (column births_projected "
-            'of the forecast table)</p><table><tr><td>margin</td><td class="trace">plan: '
-            'shortfall_penalty</td></tr></table><p><code>first_year</code></p>'
-            '<section class="chapter" id="sources"><p>ehc_plans</p></section>')
-    assert [w for w, _ in engine_words(page)] == ["births_projected", "[plan.special]",
-                                                 "ForecastResult"]
+    page = (
+        "<p>the cells are flagged births_projected; see [plan.special] and "
+        "ForecastResult.coverage</p><p>scap_pupil_forecasts.csv (column births_projected "
+        'of the forecast table)</p><table><tr><td>margin</td><td class="trace">plan: '
+        "shortfall_penalty</td></tr></table><p><code>first_year</code></p>"
+        '<section class="chapter" id="sources"><p>ehc_plans</p></section>'
+    )
+    assert [w for w, _ in engine_words(page)] == [
+        "births_projected",
+        "[plan.special]",
+        "ForecastResult",
+    ]
 
 
 def quiet_report(model_path, date: str = DATE):
@@ -174,8 +179,10 @@ def short_horizon(tmp_path_factory):
 
     from sufficiency.report.text import executive_summary, recommendations
 
-    p = edited_model(tmp_path_factory.mktemp("h5"), [
-        ("horizon = 10 ", "horizon = 5  "), ("milestones = [0, 5, 10]", "milestones = [0, 3, 5]")])
+    p = edited_model(
+        tmp_path_factory.mktemp("h5"),
+        [("horizon = 10 ", "horizon = 5  "), ("milestones = [0, 5, 10]", "milestones = [0, 3, 5]")],
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         logging.getLogger("sufficiency").disabled = True
@@ -215,10 +222,13 @@ def test_short_horizon_text_names_no_year_beyond_the_forecast_unlabelled(short_h
         assert "10 years" not in text and "ten years" not in text, text
         for m in re.finditer(r"\b(20\d\d)/\d\d\b|September (20\d\d)", text):
             y = int(m.group(1) or m.group(2))
-            if y > last and not text[:m.start()].endswith("before "):
-                near = text[max(0, m.start() - 200):m.end() + 120]
-                assert ("beyond the forecast" in near or "after 2027/28, the last year" in near
-                        or "after it" in near), (m.group(0), near)
+            if y > last and not text[: m.start()].endswith("before "):
+                near = text[max(0, m.start() - 200) : m.end() + 120]
+                assert (
+                    "beyond the forecast" in near
+                    or "after 2027/28, the last year" in near
+                    or "after it" in near
+                ), (m.group(0), near)
 
 
 def test_short_horizon_options_table_says_which_options_open_after_the_forecast(short_horizon):
@@ -230,8 +240,10 @@ def test_short_horizon_options_table_says_which_options_open_after_the_forecast(
     t = key_decision_table(data)
     late = t.frame.loc[t.frame["opens"] > 2027, ""].tolist()
     assert len(late) == 2
-    assert (f"{late[0]} and {late[1]} open after 2027/28, the forecast's last year: their 'most "
-            "short' is that of doing nothing because the forecast ends before they open") in t.note
+    assert (
+        f"{late[0]} and {late[1]} open after 2027/28, the forecast's last year: their 'most "
+        "short' is that of doing nothing because the forecast ends before they open"
+    ) in t.note
 
 
 def test_default_horizon_options_table_has_no_such_note(full):

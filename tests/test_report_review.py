@@ -30,12 +30,15 @@ def run(inputs, core_pipeline):
     return inputs, results, data
 
 
-@pytest.mark.parametrize("date, first, expect_data, expect_plan", [
-    ("2026-11-27", 2026, "2023/24 to 2026/27", True),    # the plan's first year under way
-    ("2026-08-31", 2026, "2023/24 to 2025/26", False),   # before September: not yet begun
-    ("2026-11-27", 2027, "2023/24 to 2026/27", False),
-    ("2023-10-01", 2026, "", False),                     # within a year of the data: no note
-])
+@pytest.mark.parametrize(
+    "date, first, expect_data, expect_plan",
+    [
+        ("2026-11-27", 2026, "2023/24 to 2026/27", True),  # the plan's first year under way
+        ("2026-08-31", 2026, "2023/24 to 2025/26", False),  # before September: not yet begun
+        ("2026-11-27", 2027, "2023/24 to 2026/27", False),
+        ("2023-10-01", 2026, "", False),  # within a year of the data: no note
+    ],
+)
 def test_timing_notes(date, first, expect_data, expect_plan):
     notes = _timing_notes(date, 2022, first)
     assert (expect_data in notes[0]) if expect_data else notes[0] == ""
@@ -74,7 +77,9 @@ def test_source_years_in_their_own_convention(run):
     _, _, data = run
     years = dict(zip(data.sources["table"], data.sources["years"]))
     assert years["births"] == "mid-1992 to mid-2022"
-    assert _years_label("early_years_takeup", "actual", [2016, 2019]) == "January 2016 to January 2019"
+    assert (
+        _years_label("early_years_takeup", "actual", [2016, 2019]) == "January 2016 to January 2019"
+    )
     assert years["capacity"] == "2014/15"
     assert _years_label("pupils", "actual", [2011, 2022]) == "2011/12 to 2022/23"
 
@@ -107,12 +112,16 @@ def test_capital_programme_split_and_capacity_caveat(run):
     plan = alloc.plan
     temp = plan.loc[plan["duration"] > 0, "places"].sum()
     rec = next(r for r in recommendations(data) if r.startswith("approves in principle"))
-    assert (f"({fmt_count(plan['places'].sum() - temp)} permanent mainstream places; "
-            f"{fmt_count(temp)} temporary places in bulge classes" in rec)
+    assert (
+        f"({fmt_count(plan['places'].sum() - temp)} permanent mainstream places; "
+        f"{fmt_count(temp)} temporary places in bulge classes" in rec
+    )
     # the embedded capacity is the DfE's 2014/15 figure: the report says so where capital is asked
     assert "capacity is the DfE's 2014/15 figure" in rec
-    assert any(p.startswith("Capacity is the DfE's 2014/15 school capacity")
-               for p in executive_summary(data))
+    assert any(
+        p.startswith("Capacity is the DfE's 2014/15 school capacity")
+        for p in executive_summary(data)
+    )
 
 
 def test_shortfall_before_the_plan_is_stated(run):
@@ -124,8 +133,10 @@ def test_shortfall_before_the_plan_is_stated(run):
     sec = suff[(suff[nc.PHASE] == "secondary") & (suff[nc.YEAR] == first - 1)]
     text = " ".join(executive_summary(data))
     if (sec["shortfall"] > 0).any():
-        assert (f"for {nc.academic_year_label(first - 1)} the forecast" in text
-                and f"{fmt_count(sec['shortfall'].sum())} secondary (Y7-Y13) places short" in text)
+        assert (
+            f"for {nc.academic_year_label(first - 1)} the forecast" in text
+            and f"{fmt_count(sec['shortfall'].sum())} secondary (Y7-Y13) places short" in text
+        )
 
 
 def test_recommendations_say_before_and_after_the_plan(run):
@@ -136,14 +147,21 @@ def test_recommendations_say_before_and_after_the_plan(run):
     from sufficiency.report.text import recommendations
 
     _, results, data = run
-    assert results["allocation"] is not None, "no plan in this run, but the embedded default run has it"
+    assert results["allocation"] is not None, (
+        "no plan in this run, but the embedded default run has it"
+    )
     recs = recommendations(data)
     sec = next(r for r in recs if r.startswith("notes the forecast of") and "secondary" in r)
     ba = results["allocation"].before_after()
     last = int(ba["year"].max())
-    k = int(((ba["phase"] == "secondary") & (ba["year"] == last) & (ba["shortfall_after"] > 0.5)).sum())
+    k = int(
+        ((ba["phase"] == "secondary") & (ba["year"] == last) & (ba["shortfall_after"] > 0.5)).sum()
+    )
     label = f"{last}/{(last + 1) % 100:02d}"
-    assert f"before any new places ({'none' if k == 0 else k} in {label} with the recommended plan)" in sec
+    assert (
+        f"before any new places ({'none' if k == 0 else k} in {label} with the recommended plan)"
+        in sec
+    )
     t = next(t for t in tier_changes(data) if t["area"] == "8850025")
     req = data.sufficiency
     req = req[(req["area"] == "8850025") & (req["year"] >= t["year"])]["required"].max()
@@ -165,7 +183,9 @@ def test_capital_programme_by_financial_year(run):
     from sufficiency.report.tables import capital_programme
 
     _, results, data = run
-    assert results["allocation"] is not None, "no plan in this run, but the embedded default run has it"
+    assert results["allocation"] is not None, (
+        "no plan in this run, but the embedded default run has it"
+    )
     t = capital_programme(data).frame
     body = t[t["year"] != "total"]
     plan = results["allocation"].plan
@@ -189,8 +209,15 @@ def test_lapsing_kinds_name_interim_places_as_well_as_bulge_classes():
     from sufficiency.report.analysis import lapsing_kinds
 
     ba = pd.DataFrame({"area": "A", "phase": "primary", "year": [2030, 2031, 2032]})
-    plan = pd.DataFrame({"area": "A", "phase": "primary", "kind": ["bulge_class", "temporary_expansion"],
-                         "year": [2031, 2029], "duration": [7, 1]})
+    plan = pd.DataFrame(
+        {
+            "area": "A",
+            "phase": "primary",
+            "kind": ["bulge_class", "temporary_expansion"],
+            "year": [2031, 2029],
+            "duration": [7, 1],
+        }
+    )
     data = SimpleNamespace(plan=plan, before_after=ba)
     assert lapsing_kinds(data) == {"bulge_class"}  # the interim places ended in 2029/30
     data.plan = plan.assign(year=[2031, 2032])
@@ -210,7 +237,9 @@ def test_a_programme_on_out_of_date_capacity_is_not_recommended_for_approval(run
 
     _, _, data = run
     assert capacity_behind(data) == []  # Worcestershire: 34,601 pupils, 37,554 places
-    assert any(r.startswith("approves in principle the capital programme") for r in recommendations(data))
+    assert any(
+        r.startswith("approves in principle the capital programme") for r in recommendations(data)
+    )
     s = data.sufficiency.copy()
     sec = (s["phase"] == "secondary").to_numpy()
     s.loc[sec, "capacity"] = s.loc[sec, "capacity"] * 0.9
@@ -222,9 +251,13 @@ def test_a_programme_on_out_of_date_capacity_is_not_recommended_for_approval(run
     assert not any(r.startswith("approves in principle") for r in recs)
     rec = next(r for r in recs if r.startswith("notes an indicative capital programme"))
     assert "which this report does not recommend for approval: in 2022/23 the authority's" in rec
-    assert "asks officers to supply each planning area's current capacity and re-run the plan" in rec
-    assert any("does not recommend the programme for approval until current capacity is supplied"
-               in p for p in executive_summary(cut))
+    assert (
+        "asks officers to supply each planning area's current capacity and re-run the plan" in rec
+    )
+    assert any(
+        "does not recommend the programme for approval until current capacity is supplied" in p
+        for p in executive_summary(cut)
+    )
     assert "the programme's secondary part overstates the need" in rec
     # the key decision of that phase is noted with the programme, not agreed (Warwickshire
     # trial: 'agrees the recommended option for Rugby' two bullets after the programme was
@@ -239,8 +272,12 @@ def test_a_programme_on_out_of_date_capacity_is_not_recommended_for_approval(run
         # proposed, not recommended (a Coventry trial: "The recommended programme (not
         # recommended for approval ...)")
         kd = next(r for r in recs if "the proposed option for" in r)
-        assert kd.startswith("notes, but does not agree until current capacity is confirmed, "
-                             "the proposed option") and "indicative capital programme" in kd
+        assert (
+            kd.startswith(
+                "notes, but does not agree until current capacity is confirmed, the proposed option"
+            )
+            and "indicative capital programme" in kd
+        )
         assert not any("recommended programme" in r or "recommended plan" in r for r in recs)
         # withheld with the whole programme, whichever phase is out of date (review)
         p = data.sufficiency.copy()
@@ -252,7 +289,9 @@ def test_a_programme_on_out_of_date_capacity_is_not_recommended_for_approval(run
     # without a plan the summary speaks of the shortfalls only
     bare = dataclasses.replace(cut, plan=None)
     said = [p for p in executive_summary(bare) if "already exceeded the" in p]
-    assert said and "programme" not in said[0] and "officers should supply current capacity" in said[0]
+    assert (
+        said and "programme" not in said[0] and "officers should supply current capacity" in said[0]
+    )
 
 
 def test_summary_json_key_decision_without_a_recommendation(run):
@@ -267,7 +306,9 @@ def test_summary_json_key_decision_without_a_recommendation(run):
     h = data.headline()["key_decision"]
     assert h["area"] == k["area"] and h["phase"] == k["phase"]
     t = k["table"]
-    assert h["options_appraised"] == int((~t["recommended"] & (t["option"] != "do nothing")).sum()) > 0
+    assert (
+        h["options_appraised"] == int((~t["recommended"] & (t["option"] != "do nothing")).sum()) > 0
+    )
     assert h["option"] == k["recommended"]["option"]
     none = dataclasses.replace(data, key_decision={**k, "recommended": None})
     h = none.headline()["key_decision"]
@@ -284,7 +325,8 @@ def test_lapsing_bulge_classes_say_when_they_end(run):
 
     _, results, data = run
     assert results["allocation"] is not None and bulge_lapse(data), (
-        "the default run has a bulge class that outlives the plan")
+        "the default run has a bulge class that outlives the plan"
+    )
     first, last_end = lapse_years(data)
     last = int(data.before_after["year"].max())
     assert last < first <= last_end
@@ -307,11 +349,25 @@ def test_lapse_years_and_names_on_a_synthetic_plan():
 
     from sufficiency.report.analysis import bulge_lapse, lapse_years
 
-    plan = pd.DataFrame({"area": ["P", "S", "S"], "phase": ["primary", "secondary", "secondary"],
-                         "kind": "bulge_class", "year": [2029, 2030, 2025],
-                         "duration": [7, 5, 5], "places": 30.0})
-    ba = pd.DataFrame({"area": ["P", "S"], "phase": ["primary", "secondary"], "year": 2032,
-                       "required": [100.0, 200.0], "capacity_after": [110.0, 210.0]})
+    plan = pd.DataFrame(
+        {
+            "area": ["P", "S", "S"],
+            "phase": ["primary", "secondary", "secondary"],
+            "kind": "bulge_class",
+            "year": [2029, 2030, 2025],
+            "duration": [7, 5, 5],
+            "places": 30.0,
+        }
+    )
+    ba = pd.DataFrame(
+        {
+            "area": ["P", "S"],
+            "phase": ["primary", "secondary"],
+            "year": 2032,
+            "required": [100.0, 200.0],
+            "capacity_after": [110.0, 210.0],
+        }
+    )
     data = SimpleNamespace(plan=plan, before_after=ba, area_name=lambda a: "Rubery")
     assert lapse_years(data) == (2035, 2036)  # the 2025 class is gone by 2030
     assert sorted(bulge_lapse(data)) == [("Rubery primary", 20.0), ("Rubery secondary", 20.0)]

@@ -100,14 +100,20 @@ def test_send_figures_are_the_results_figures(run):
 def test_what_the_plan_leaves_short_is_said_with_why(run):
     results, data, *_ = run
     ba = data.before_after
-    for phase, commentary in (("special", send_commentary), ("early_years", early_years_commentary)):
+    for phase, commentary in (
+        ("special", send_commentary),
+        ("early_years", early_years_commentary),
+    ):
         rows = ba[ba[nc.PHASE] == phase]
         last = int(rows[nc.YEAR].max())
         left = rows[rows[nc.YEAR] == last]["shortfall_after"].sum()
         text = " ".join(commentary(data))
         recs = " ".join(recommendations(data))
         if left >= 0.5:
-            assert f"{fmt_count(left)} {'special school' if phase == 'special' else 'early years'} places short in {fmt_year(last)}" in text
+            assert (
+                f"{fmt_count(left)} {'special school' if phase == 'special' else 'early years'} places short in {fmt_year(last)}"
+                in text
+            )
             assert f"{fmt_count(left)}" in recs
         else:
             assert "no planning area is short" in text
@@ -119,7 +125,8 @@ def test_what_the_plan_leaves_short_is_said_with_why(run):
         assert "every option in the model's catalogue is used" in " ".join(send_commentary(data))
     assert not (data.options[nc.PHASE] == "early_years").any()
     assert "lists no options for these places, so the optimiser had nothing" in " ".join(
-        early_years_commentary(data))
+        early_years_commentary(data)
+    )
 
 
 def test_summary_json_and_cli_summary_carry_send_and_early_years(run):
@@ -136,9 +143,11 @@ def test_summary_json_and_cli_summary_carry_send_and_early_years(run):
     sp = ba[ba[nc.PHASE] == "special"]
     assert s["plan_year"] == int(sp[nc.YEAR].max())
     assert s["left_short_after_plan"] == pytest.approx(
-        sp[sp[nc.YEAR] == s["plan_year"]]["shortfall_after"].sum(), abs=0.05)
+        sp[sp[nc.YEAR] == s["plan_year"]]["shortfall_after"].sum(), abs=0.05
+    )
     assert s["short_before_plan"] == pytest.approx(
-        sp[sp[nc.YEAR] == s["plan_year"]]["shortfall_before"].sum(), abs=0.05)
+        sp[sp[nc.YEAR] == s["plan_year"]]["shortfall_before"].sum(), abs=0.05
+    )
     e = results["early_years"].to_frame()
     e_last = e[e[nc.YEAR] == int(e[nc.YEAR].max())]
     assert h["early_years"]["supply"] == pytest.approx(e_last["supply"].sum(), abs=0.05)
@@ -147,8 +156,10 @@ def test_summary_json_and_cli_summary_carry_send_and_early_years(run):
     # the CLI summary's phases say which year groups they count (secondary places take the
     # sixth form, where the forecast command splits it off)
     assert "  secondary Y7-Y13 " in text and "  primary R-Y6 " in text
-    assert (f"short with the margin {s['short_before_plan']:,.0f} before the plan, "
-            f"{s['left_short_after_plan']:,.0f} after") in text
+    assert (
+        f"short with the margin {s['short_before_plan']:,.0f} before the plan, "
+        f"{s['left_short_after_plan']:,.0f} after"
+    ) in text
 
 
 def test_authority_wide_projects_are_named(run):
@@ -191,8 +202,7 @@ def test_appendix_about_sheet_lists_every_note(run):
     results, data, *_ = run
     about = load_workbook(io.BytesIO(render_xlsx(data)))["About"]
     cells = {str(c.value) for row in about.iter_rows() for c in row if c.value is not None}
-    for note in (results["send"].notes + results["early_years"].notes
-                 + tuple(data.forecast_notes)):
+    for note in results["send"].notes + results["early_years"].notes + tuple(data.forecast_notes):
         assert note in cells, note
     assert {"Forecast notes", "SEND notes", "Early years notes"} <= cells
 
@@ -204,9 +214,14 @@ def test_executive_summary_has_send_and_early_years(run):
     paras = executive_summary(data)
     special = next(p for p in paras if p.startswith("Special school places"))
     h = data.headline()
-    assert f"{fmt_count(h['send']['places_last_year'])} forecast for {fmt_year(h['send']['last_year'])}" in special
-    assert (f"In {fmt_year(h['send']['plan_year'])}, the plan's last year" in special
-            and f"and {fmt_count(h['send']['left_short_after_plan'])} after it" in special)
+    assert (
+        f"{fmt_count(h['send']['places_last_year'])} forecast for {fmt_year(h['send']['last_year'])}"
+        in special
+    )
+    assert (
+        f"In {fmt_year(h['send']['plan_year'])}, the plan's last year" in special
+        and f"and {fmt_count(h['send']['left_short_after_plan'])} after it" in special
+    )
     ey = next(p for p in paras if p.startswith("Funded early years places"))
     assert f"against {fmt_count(h['early_years']['supply'])} places of supply" in ey
 
@@ -252,8 +267,11 @@ def test_scap_special_places_file(run):
     assert set(f["caseload"]) == {f"January {base + 1} caseload"}
     assert "model_scenario" not in f
     want = ref.groupby(["year", "phase"])["places"].sum()
-    got = f.assign(year=f["time_period"].astype(str).str[:4].astype(int)).set_index(
-        ["year", "phase"])["places"].sort_index()
+    got = (
+        f.assign(year=f["time_period"].astype(str).str[:4].astype(int))
+        .set_index(["year", "phase"])["places"]
+        .sort_index()
+    )
     assert got.tolist() == np.rint(want.sort_index().to_numpy()).astype(int).tolist()
     assert (f["places_lower80"] <= f["places"]).all() and (f["places"] <= f["places_upper80"]).all()
     assert f["time_period"].astype(str).str.fullmatch(r"\d{6}").all()
@@ -302,8 +320,10 @@ def test_the_plan_summary_says_which_phases_had_no_options(run):
     of it on the console)."""
     results, *_ = run
     text = results["allocation"].summary(timing=False)
-    assert ("No options for early years places ([plan.early_years] gives none): the plan could "
-            "build nothing for them.") in text
+    assert (
+        "No options for early years places ([plan.early_years] gives none): the plan could "
+        "build nothing for them."
+    ) in text
     assert "No options for special places" not in text
 
 
@@ -364,13 +384,18 @@ def test_places_short_before_the_plans_first_year_are_recommended_on(run):
     _, data, *_ = run
     yb = data.meta["plan_first_year"] - 1
     recs = recommendations(data)
-    for key, tot in (("send", send_totals(data)[-1]), ("early_years", early_years_totals(data)[-1])):
+    for key, tot in (
+        ("send", send_totals(data)[-1]),
+        ("early_years", early_years_totals(data)[-1]),
+    ):
         d = next(p for p in data.place_positions if p["key"] == key)
         assert d["before_plan"] == (pytest.approx(tot.loc[yb, "shortfall"]), yb)
         assert tot.loc[yb, "shortfall"] > 100  # Worcestershire: both short in 2026/27
         group = "phase" if key == "send" else "planning area and age group"  # by_area = true
-        said = (f"in {fmt_year(yb)}, before the plan's first year, "
-                f"{fmt_count(tot.loc[yb, 'shortfall'])} places are short (by {group}, no margin)")
+        said = (
+            f"in {fmt_year(yb)}, before the plan's first year, "
+            f"{fmt_count(tot.loc[yb, 'shortfall'])} places are short (by {group}, no margin)"
+        )
         assert sum(said in r for r in recs) == 1, said
 
 
@@ -386,8 +411,10 @@ def test_todays_special_school_gap_is_named_as_the_independent_placements(run):
     independent = bp.loc[bp["placement"] == "special_independent", "plans"].sum()
     assert independent == pytest.approx(d["places_first"] - d["capacity"]) and independent > 100
     rec = next(r for r in recommendations(data) if "special school places needed" in r)
-    assert (f"so the {fmt_count(independent)} places short in {fmt_year(d['first'])} are the "
-            "children placed in independent special schools then") in rec
+    assert (
+        f"so the {fmt_count(independent)} places short in {fmt_year(d['first'])} are the "
+        "children placed in independent special schools then"
+    ) in rec
 
 
 def test_summary_says_default_entitlements_understate_early_years_demand(run):
@@ -404,8 +431,9 @@ def test_summary_says_default_entitlements_understate_early_years_demand(run):
     assert said not in " ".join(executive_summary(data))  # Worcestershire models them
     only = dataclasses.replace(data, early_years_notes=(DEFAULT_ENTITLEMENTS_NOTE + " ...",))
     line = next(p for p in executive_summary(only) if p.startswith("Funded early years places"))
-    assert line.endswith("Only the two default entitlements are modelled, not the working-parent "
-                         f"ones, so {said}.")
+    assert line.endswith(
+        f"Only the two default entitlements are modelled, not the working-parent ones, so {said}."
+    )
     assert "meets the need" not in line
 
 
@@ -422,6 +450,8 @@ def test_cli_summary_gives_special_places_in_the_plans_last_year_first(run):
     assert s["plan_year"] == last_main and s["last_year"] > s["plan_year"]
     assert special[0].startswith(f"  special         {plan_year}: places ")
     assert "short with the margin" in special[0] and "the plan's last year" not in special[0]
-    assert special[1].startswith(f"  special         {nc.academic_year_label(s['last_year'])}: "
-                                 f"places {s['places_last_year']:,.0f}")
+    assert special[1].startswith(
+        f"  special         {nc.academic_year_label(s['last_year'])}: "
+        f"places {s['places_last_year']:,.0f}"
+    )
     assert special[1].endswith("(no margin; the SEND forecast's last year, after the plan's)")

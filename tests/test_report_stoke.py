@@ -27,8 +27,10 @@ def _analyst_edits(path) -> None:
     the Council's name; the TODO on the early years entitlements stays (no public figure)."""
     t = path.read_text(encoding="utf-8")
     subs = [
-        ('# authority_name = "..."  # the council\'s name in the report (default: name)',
-         'authority_name = "Stoke-on-Trent City Council"'),
+        (
+            '# authority_name = "..."  # the council\'s name in the report (default: name)',
+            'authority_name = "Stoke-on-Trent City Council"',
+        ),
         ('name = "Planning area 8610001 (primary)"  # TODO name', 'name = "Stoke-on-Trent"'),
         ('name = "Planning area 8610002 (secondary)"  # TODO name', 'name = "Stoke-on-Trent"'),
         ("# TODO first_year:", "# first_year:"),
@@ -65,6 +67,7 @@ def test_the_stoke_model_is_as_the_findings_assume(stoke):
 
 # 1. each area has the whole of its phase: the history is the census count, said once ------
 
+
 def test_history_is_called_the_census_count_everywhere_not_derived(stoke):
     # section 4: "Each planning area here has the whole of its phase, so its history is the
     # census's own count"; Method: "Planning-area pupil history is derived ... It is not
@@ -77,7 +80,9 @@ def test_history_is_called_the_census_count_everywhere_not_derived(stoke):
     assert "planning-area history is derived" not in text
     assert "Planning-area pupil history is derived" not in text
     assert "Planning-area pupil history is the authority's own January census count" in text
-    assert "Intervals come from authority-level errors: each planning area here has the whole" in text
+    assert (
+        "Intervals come from authority-level errors: each planning area here has the whole" in text
+    )
     assert "Births by primary planning area are derived" not in text
     assert "Births for the one primary planning area are the ONS births" in text
     row = data.sources[data.sources["table"] == "pupils_by_area"]
@@ -103,6 +108,7 @@ def test_the_draft_note_ends_as_a_sentence(stoke):
 
 # 2. the cover's draft box names the stand-ins left -------------------------------------------
 
+
 def test_the_draft_box_names_the_stand_ins_left_not_others(stoke):
     # "stand-ins (such as the area names, districts and transfer shares sufficiency new
     # writes)": the analyst had replaced all three; only the early years entitlements are left
@@ -115,6 +121,7 @@ def test_the_draft_box_names_the_stand_ins_left_not_others(stoke):
 
 # 3. a phase of one planning area is said as one area -----------------------------------------
 
+
 def test_a_phase_of_one_area_is_not_1_of_1_planning_areas(stoke):
     # "with 1 of 1 planning areas above it, the most Stoke-on-Trent 21.5%"; "1 of 1 planning
     # areas short of places with the 2.0% margin, needing 606 places in total"
@@ -124,11 +131,14 @@ def test_a_phase_of_one_area_is_not_1_of_1_planning_areas(stoke):
     text = _text(html)
     assert "1 of 1 planning areas" not in text and "the most Stoke-on-Trent" not in text
     rec = next(r for r in recommendations(data) if "surplus ceiling" in r)
-    assert ("more than the 10.0% surplus ceiling (the phase is one planning area, "
-            "Stoke-on-Trent); asks officers to review") in rec
+    assert (
+        "more than the 10.0% surplus ceiling (the phase is one planning area, "
+        "Stoke-on-Trent); asks officers to review"
+    ) in rec
     summary = " ".join(executive_summary(data))
-    assert ("its one planning area short of places with the 2.0% margin, needing 606 "
-            "places.") in summary
+    assert (
+        "its one planning area short of places with the 2.0% margin, needing 606 places."
+    ) in summary
 
 
 def test_several_areas_above_the_ceiling_are_listed_highest_first(report_run):
@@ -141,6 +151,7 @@ def test_several_areas_above_the_ceiling_are_listed_highest_first(report_run):
 
 # 4. the Council's larger count of places: a surplus grows, a shortfall shrinks ---------------
 
+
 def test_more_places_on_the_councils_count_enlarge_a_surplus_not_shrink_a_shortfall(stoke):
     # "if the Council's count holds the primary and secondary shortfalls here would be
     # smaller": no primary place is short in any year
@@ -149,11 +160,14 @@ def test_more_places_on_the_councils_count_enlarge_a_surplus_not_shrink_a_shortf
     data, _ = stoke
     summary = " ".join(executive_summary(data))
     assert "primary and secondary shortfalls" not in summary
-    assert ("since if the Council's count holds the primary surplus here would be larger and "
-            "the secondary shortfalls smaller.") in summary
+    assert (
+        "since if the Council's count holds the primary surplus here would be larger and "
+        "the secondary shortfalls smaller."
+    ) in summary
 
 
 # 5. the Council's own return shows spare places where this report counts the phase short ----
+
 
 def test_a_programme_against_the_councils_own_spare_places_is_noted_not_approved(stoke):
     # "approves in principle the capital programme of £16.3m for 810 additional places" for
@@ -172,10 +186,12 @@ def test_a_programme_against_the_councils_own_spare_places_is_noted_not_approved
     assert not any(r.startswith("approves") for r in recs)
     rec = next(r for r in recs if "capital programme" in r)
     assert rec.startswith("notes an indicative capital programme of £16.3m")
-    assert ("which this report does not recommend for approval: in 2024/25 it forecasts 15,706 "
-            "secondary (Y7-Y13) pupils against the 15,149 places of the capacity data (the "
-            "DfE's 2014/15 figure), while the Council's own return for that year (DfE school "
-            "places scorecard) counts 16,924 secondary places, 9.2% of them unfilled") in rec
+    assert (
+        "which this report does not recommend for approval: in 2024/25 it forecasts 15,706 "
+        "secondary (Y7-Y13) pupils against the 15,149 places of the capacity data (the "
+        "DfE's 2014/15 figure), while the Council's own return for that year (DfE school "
+        "places scorecard) counts 16,924 secondary places, 9.2% of them unfilled"
+    ) in rec
     assert "re-run the plan before any approval" in rec
     assert "approve" not in (decisions_sought(data, recs) or "")
     summary = " ".join(executive_summary(data))
@@ -192,7 +208,9 @@ def test_the_key_decision_in_such_a_phase_is_noted_not_agreed(stoke):
     k = {"area": "8610002", "phase": "secondary", "area_name": "Stoke-on-Trent"}
     assert key_decision_withheld(dataclasses.replace(data, key_decision=k))
     # SYNTHETIC: a key decision in the other phase is not held back by it
-    assert not key_decision_withheld(dataclasses.replace(data, key_decision={**k, "phase": "primary"}))
+    assert not key_decision_withheld(
+        dataclasses.replace(data, key_decision={**k, "phase": "primary"})
+    )
 
 
 def test_worcestershire_has_no_phase_short_against_the_councils_spare_places(report_run):
@@ -201,6 +219,7 @@ def test_worcestershire_has_no_phase_short_against_the_councils_spare_places(rep
 
 
 # 6. no engine words, and no other authority's model, in what a Stoke councillor reads --------
+
 
 def test_the_stoke_report_prose_has_no_engine_words_nor_worcestershire(stoke):
     # "until they are given as [[early_years.entitlements]] (models/worcestershire.toml has
@@ -211,11 +230,14 @@ def test_the_stoke_report_prose_has_no_engine_words_nor_worcestershire(stoke):
     text = _text(html)
     assert "worcestershire" not in text.lower()
     assert "kind 'projected'" not in text
-    assert ("the places needed are understated until they are added to the model "
-            "definition with local take-up figures.") in text
+    assert (
+        "the places needed are understated until they are added to the model "
+        "definition with local take-up figures."
+    ) in text
 
 
 # 7. without a key decision, section 7 says where the options are ----------------------------
+
 
 def test_section_7_without_a_key_decision_points_to_the_options_there_are(stoke):
     # "No key decision area is set in the model definition (its report settings: see
@@ -225,14 +247,17 @@ def test_section_7_without_a_key_decision_points_to_the_options_there_are(stoke)
     sec = re.search(r'<section class="chapter" id="options">(.*?)</section>', html, re.S).group(1)
     said = _text(sec)
     assert "see Assumptions" not in said
-    assert ("No key decision is named in the model definition, so no single decision is "
-            "appraised here. The options considered for the planning area where the plan builds "
-            "(Stoke-on-Trent secondary) are on its page in section 4, with the projects chosen; "
-            "the capital programme is in section 8. The optimiser's whole catalogue of options "
-            "is in the appendix, sheet Options.") in said
+    assert (
+        "No key decision is named in the model definition, so no single decision is "
+        "appraised here. The options considered for the planning area where the plan builds "
+        "(Stoke-on-Trent secondary) are on its page in section 4, with the projects chosen; "
+        "the capital programme is in section 8. The optimiser's whole catalogue of options "
+        "is in the appendix, sheet Options."
+    ) in said
 
 
 # 8. a secondary school's year groups are the file's phase, said so --------------------------
+
 
 def test_secondary_schools_year_groups_are_said_to_be_the_files_phase(stoke):
     # every Stoke secondary school listed "Y7-Y13" with no word that this is the file's phase
@@ -243,12 +268,15 @@ def test_secondary_schools_year_groups_are_said_to_be_the_files_phase(stoke):
     data, _ = stoke
     t = schools_table(data, "8610002")
     assert set(t.frame["year groups"]) == {"Y7-Y13"}
-    assert ("Y7-Y13 is the capacity file's secondary phase, not each school's own range: the "
-            "file does not say which schools have a sixth form") in t.note
+    assert (
+        "Y7-Y13 is the capacity file's secondary phase, not each school's own range: the "
+        "file does not say which schools have a sixth form"
+    ) in t.note
     assert "secondary phase" not in schools_table(data, "8610001").note
 
 
 # 9. a chart is named for a screen reader ----------------------------------------------------
+
 
 def test_a_chart_is_named_for_assistive_technology(stoke):
     # inline SVG with no role, label or title (matplotlib draws its text as paths), and in the
@@ -261,11 +289,15 @@ def test_a_chart_is_named_for_assistive_technology(stoke):
     svg = getattr(charts, name)(*args, **kwargs)
     title = "Stoke-on-Trent (primary): pupils and places"
     assert kwargs["title"] == title
-    assert re.match(r'<svg\b[^>]* role="img" aria-label="Stoke-on-Trent \(primary\): pupils and '
-                    r'places">\n<title>Stoke-on-Trent \(primary\): pupils and places</title>', svg)
+    assert re.match(
+        r'<svg\b[^>]* role="img" aria-label="Stoke-on-Trent \(primary\): pupils and '
+        r'places">\n<title>Stoke-on-Trent \(primary\): pupils and places</title>',
+        svg,
+    )
     assert f'alt="{title}"' in _svg_as_image(svg)
     assert 'alt="Bromsgrove &amp; Redditch"' in _svg_as_image(
-        charts.svg_of(_blank_figure(), "Bromsgrove & Redditch"))
+        charts.svg_of(_blank_figure(), "Bromsgrove & Redditch")
+    )
 
 
 def _blank_figure():
@@ -276,6 +308,7 @@ def _blank_figure():
 
 # 10. the PDF does not end a page on a heading or a table's topic row -------------------------
 
+
 def _page_ends(html: str) -> list[tuple[str, str] | None]:
     """Each PDF page's last line of text as ``(block, text)``: the nearest heading,
     paragraph, list item, table row or division holding it ("topic" for a topic row of the
@@ -284,8 +317,13 @@ def _page_ends(html: str) -> list[tuple[str, str] | None]:
     import weasyprint
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    topics = {"Pupil forecast", "Places and the plan", "Special school places", "Early years",
-              "The report"}
+    topics = {
+        "Pupil forecast",
+        "Places and the plan",
+        "Special school places",
+        "Early years",
+        "The report",
+    }
     doc = weasyprint.HTML(string=html).render()
     ends = []
     for page in doc.pages:
@@ -299,8 +337,10 @@ def _page_ends(html: str) -> list[tuple[str, str] | None]:
             if tag in ("h2", "h3", "h4", "p", "li", "tr", "div", "th", "td"):
                 block = tag
             if getattr(box, "text", None) and box.text.strip():
-                last = ("topic" if block == "th" and box.text.strip() in topics else block,
-                        box.text)
+                last = (
+                    "topic" if block == "th" and box.text.strip() in topics else block,
+                    box.text,
+                )
             for c in getattr(box, "children", None) or []:
                 walk(c, block)
 
@@ -323,7 +363,9 @@ def test_an_area_pages_parts_are_headed_below_its_own_heading(stoke):
     # the area's name and its parts ("Recommended", "Options considered", "Schools") were all
     # h3: a screen reader's outline put the schools list beside the area, not in it
     _, html = stoke
-    page = re.search(r'<section class="area" id="area-8610002">(.*?)</section>', html, re.S).group(1)
+    page = re.search(r'<section class="area" id="area-8610002">(.*?)</section>', html, re.S).group(
+        1
+    )
     assert re.findall(r"<h(\d)\b", page) == ["3", "4", "4", "4"]
     assert "<h4>Schools</h4>" in page and "<h4>Options considered</h4>" in page
 
@@ -338,11 +380,14 @@ def test_what_is_said_of_areas_smaller_than_an_authority_is_not_said_here(stoke,
     assert one_area_per_phase(data)
     assert how_sure_sentence(data).endswith(
         "These are whole-authority figures (section 3, Accuracy track record), and each "
-        "planning area here is the whole of its phase.")
+        "planning area here is the whole of its phase."
+    )
     text = _text(html)
     assert "a planning area has fewer pupils" not in text
-    assert ("Those past errors are of whole authorities; each planning area here is the whole "
-            "of its phase, so they are errors of areas of its own kind and size.") in text
+    assert (
+        "Those past errors are of whole authorities; each planning area here is the whole "
+        "of its phase, so they are errors of areas of its own kind and size."
+    ) in text
     worcs = report_run[2]
     assert not one_area_per_phase(worcs)
     assert how_sure_sentence(worcs).endswith(": a planning area's are less certain.")
@@ -355,8 +400,10 @@ def test_a_falling_roll_areas_page_states_its_spare_places_above_the_ceiling(sto
 
     data, _ = stoke
     said = area_commentary(data, "8610001")
-    assert ("the lowest surplus is 8.1%. Spare places are above the 10.0% surplus ceiling from "
-            "2025/26, reaching 21.6% of pupils (4,222 places) in 2031/32.") in said
+    assert (
+        "the lowest surplus is 8.1%. Spare places are above the 10.0% surplus ceiling from "
+        "2025/26, reaching 21.6% of pupils (4,222 places) in 2031/32."
+    ) in said
     assert "surplus ceiling" not in area_commentary(data, "8610002")
 
 
@@ -376,8 +423,10 @@ def test_a_need_met_without_the_plan_is_not_said_to_be_met_by_it(stoke):
     data, _ = stoke
     ey = next(p for p in executive_summary(data) if p.startswith("Funded early years places"))
     assert "plan meets" not in ey
-    assert ("The supply already there meets the modelled need with the 2.0% margin (age groups "
-            "together) to 2032/33, the plan's last year, with no places added.") in ey
+    assert (
+        "The supply already there meets the modelled need with the 2.0% margin (age groups "
+        "together) to 2032/33, the plan's last year, with no places added."
+    ) in ey
 
 
 def test_a_charts_axis_labels_lie_inside_the_drawing(stoke, monkeypatch):
@@ -413,10 +462,12 @@ def test_one_area_a_phase_says_what_a_city_wide_area_hides(stoke, report_run):
     data, _ = stoke
     summary = " ".join(executive_summary(data))
     assert "never offset between areas" not in summary
-    assert ("Each phase here is one planning area covering the whole authority (the DfE's "
-            "planning areas in the capacity data), so its shortfall is the authority's: it "
-            "assumes a pupil can take a place anywhere in the authority and does not show where "
-            "in it places are short") in summary
+    assert (
+        "Each phase here is one planning area covering the whole authority (the DfE's "
+        "planning areas in the capacity data), so its shortfall is the authority's: it "
+        "assumes a pupil can take a place anywhere in the authority and does not show where "
+        "in it places are short"
+    ) in summary
     assert "never offset between areas" in " ".join(executive_summary(report_run[2]))
 
 
@@ -425,9 +476,11 @@ def test_the_send_intervals_note_is_in_words(stoke):
     _, html = stoke
     text = _text(html)
     assert "RMS log error" not in text and " h1 " not in text
-    assert re.search(r"a typical error of \d+% 1 year ahead, \d+% 2 years ahead and \d+% 3 years "
-                     r"ahead \(root mean square of the log errors: 0\.\d{3}, 0\.\d{3}, 0\.\d{3}\)\.",
-                     text)
+    assert re.search(
+        r"a typical error of \d+% 1 year ahead, \d+% 2 years ahead and \d+% 3 years "
+        r"ahead \(root mean square of the log errors: 0\.\d{3}, 0\.\d{3}, 0\.\d{3}\)\.",
+        text,
+    )
 
 
 def test_costs_that_do_not_add_up_as_printed_say_so(stoke):
@@ -451,8 +504,10 @@ def test_places_left_short_in_one_area_name_it_once(stoke):
     data, _ = stoke
     summary = " ".join(executive_summary(data))
     assert "(Stoke-on-Trent 807)" not in summary
-    assert ("807 secondary (Y7-Y13) places are still short in 2027/28, in one planning area, "
-            "Stoke-on-Trent: no permanent places") in summary
+    assert (
+        "807 secondary (Y7-Y13) places are still short in 2027/28, in one planning area, "
+        "Stoke-on-Trent: no permanent places"
+    ) in summary
     from sufficiency.report.text import recommendations
 
     rec = next(r for r in recommendations(data) if "still leaves" in r)
@@ -465,8 +520,9 @@ def test_the_transfer_to_the_only_secondary_area_is_not_called_an_assumption(sto
     data, _ = stoke
     row = data.assumptions[data.assumptions["key"] == "areas.transfer"].iloc[0]
     assert row["value"] == "1 area passes pupils on: it sends its last year group to one area"
-    assert row["set in"].endswith("transfer: no assumption, as one area alone teaches the year "
-                                  "group they go on to")
+    assert row["set in"].endswith(
+        "transfer: no assumption, as one area alone teaches the year group they go on to"
+    )
 
 
 def test_tables_are_named_and_their_headers_scoped(stoke):
@@ -491,7 +547,11 @@ def test_early_years_with_nothing_short_reads_plainly(stoke):
     data, _ = stoke
     text = " ".join(early_years_commentary(data))
     assert "0 places are short" not in text and "With it" not in text
-    assert "supply of 3,680 places (an assumption: see below), no places are short in 2032/33" in text
-    assert ("adds no early years places. No planning area is short of early years places with "
-            "the 2.0% margin by 2032/33.") in text
+    assert (
+        "supply of 3,680 places (an assumption: see below), no places are short in 2032/33" in text
+    )
+    assert (
+        "adds no early years places. No planning area is short of early years places with "
+        "the 2.0% margin by 2032/33."
+    ) in text
     assert "re-registered" not in text

@@ -34,7 +34,10 @@ def test_rounded_costs_are_read_back_from_what_is_printed():
         shown = fmt_gbp_m(v)
         assert fmt_gbp_m(_gbp_shown(v)) == shown
     # £12.54m + £3.84m = £16.38m: printed £12.5m + £3.8m = £16.3m, but the sum prints £16.4m
-    assert _rounded_apart(12_540_000, 3_840_000) == "; rounded on their own, the two together make £16.4m"
+    assert (
+        _rounded_apart(12_540_000, 3_840_000)
+        == "; rounded on their own, the two together make £16.4m"
+    )
     assert _rounded_apart(12_500_000, 3_800_000) == ""
     assert fmt_pct(0.0456) == "4.6%"
     assert fmt_pct(-0.012, signed=True) == "-1.2%"
@@ -44,10 +47,15 @@ def test_rounded_costs_are_read_back_from_what_is_printed():
 
 def test_position_never_offsets_areas():
     """Synthetic: area A has 100 spare places, area B is 50 short: the shortfall is 50 + margin."""
-    suff = pd.DataFrame({
-        "area": ["A", "B"], "phase": "primary", "year": 2030,
-        "demand": [900.0, 1050.0], "capacity": [1000.0, 1000.0],
-    })
+    suff = pd.DataFrame(
+        {
+            "area": ["A", "B"],
+            "phase": "primary",
+            "year": 2030,
+            "demand": [900.0, 1050.0],
+            "capacity": [1000.0, 1000.0],
+        }
+    )
     suff["required"] = suff["demand"] * 1.02
     suff["shortfall"] = np.maximum(0, suff["required"] - suff["capacity"])
     suff["rag"] = np.where(suff["shortfall"] > 0, "red", "blue")
@@ -61,11 +69,17 @@ def test_position_never_offsets_areas():
 def _demand():
     years = np.arange(2018, 2031)
     d = 1000 + 10 * (years - 2018)
-    return pd.DataFrame({
-        "year": years, "demand": d.astype(float), "demand_lower": d - 20.0, "demand_upper": d + 20.0,
-        "demand_lower_95": d - 40.0, "demand_upper_95": d + 40.0,
-        "kind": np.where(years <= 2022, "derived", "forecast"),
-    })
+    return pd.DataFrame(
+        {
+            "year": years,
+            "demand": d.astype(float),
+            "demand_lower": d - 20.0,
+            "demand_upper": d + 20.0,
+            "demand_lower_95": d - 40.0,
+            "demand_upper_95": d + 40.0,
+            "kind": np.where(years <= 2022, "derived", "forecast"),
+        }
+    )
 
 
 def test_area_chart_is_deterministic_inline_svg():
@@ -83,10 +97,19 @@ def test_scap_frame_horizons_and_rounding():
     for area, lo, hi in (("P", 0, 6), ("S", 7, 13)):
         for y in range(2020, 2033):
             for g in range(lo, hi + 1):
-                rows.append({"area": area, "year": y, "ncy": g, "pupils": 100.4 + g,
-                             "kind": "forecast" if y > 2022 else "derived"})
+                rows.append(
+                    {
+                        "area": area,
+                        "year": y,
+                        "ncy": g,
+                        "pupils": 100.4 + g,
+                        "kind": "forecast" if y > 2022 else "derived",
+                    }
+                )
     fc = pd.DataFrame(rows)
-    areas = pd.DataFrame({"area": ["P", "S"], "name": ["Prim", "Sec"], "phase": ["primary", "secondary"]})
+    areas = pd.DataFrame(
+        {"area": ["P", "S"], "name": ["Prim", "Sec"], "phase": ["primary", "secondary"]}
+    )
     s = scap_frame(fc, areas, 2022, la_code=885)
     assert len(s[s.planning_area == "P"]) == 5 * 7 and len(s[s.planning_area == "S"]) == 7 * 7
     assert s["time_period"].min() == "202324" and (s["kind"] == "forecast").all()
@@ -98,7 +121,9 @@ def test_scap_frame_horizons_and_rounding():
 
 
 def test_table_display_formats():
-    t = Table("t", pd.DataFrame({"a": [1234.5], "b": [0.05], "c": ["red"]}), {"a": "count", "b": "pct"})
+    t = Table(
+        "t", pd.DataFrame({"a": [1234.5], "b": [0.05], "c": ["red"]}), {"a": "count", "b": "pct"}
+    )
     assert t.display().iloc[0].tolist() == ["1,234", "5.0%", "red"]
 
 
@@ -111,10 +136,21 @@ def _send_frame():
                 kind = "derived" if y < 2022 else "actual" if y == 2022 else "forecast"
                 v = base + growth * max(0, y - 2022)
                 band = 0.0 if kind != "forecast" else 5.0 * (y - 2022)
-                rows.append({"area": "LA", "year": y, "phase": phase, "need": "all",
-                             "scenario": scen, "places": v, "places_lower": v - band,
-                             "places_upper": v + band, "capacity": None if y < 2022 else base,
-                             "shortfall": None if y < 2022 else max(0.0, v - base), "kind": kind})
+                rows.append(
+                    {
+                        "area": "LA",
+                        "year": y,
+                        "phase": phase,
+                        "need": "all",
+                        "scenario": scen,
+                        "places": v,
+                        "places_lower": v - band,
+                        "places_upper": v + band,
+                        "capacity": None if y < 2022 else base,
+                        "shortfall": None if y < 2022 else max(0.0, v - base),
+                        "kind": kind,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -125,14 +161,23 @@ def test_send_table_central_scenario_by_age_group():
 
     from sufficiency.report.tables import early_years_table, send_scenarios_table, send_table
 
-    data = SimpleNamespace(send=_send_frame(), early_years=None, meta={"base_year": 2020},
-                           send_scenario="trend")
+    data = SimpleNamespace(
+        send=_send_frame(), early_years=None, meta={"base_year": 2020}, send_scenario="trend"
+    )
     t = send_table(data)
     assert t.title == "Special school places needed ('trend' scenario)"
-    assert list(t.frame.columns) == ["age group", "2022/23 (actual)", "2027/28", "capacity",
-                                     "short 2027/28"]
-    assert t.frame["age group"].tolist() == ["primary age (0-10)", "secondary age (11-15)",
-                                             "all special school places"]
+    assert list(t.frame.columns) == [
+        "age group",
+        "2022/23 (actual)",
+        "2027/28",
+        "capacity",
+        "short 2027/28",
+    ]
+    assert t.frame["age group"].tolist() == [
+        "primary age (0-10)",
+        "secondary age (11-15)",
+        "all special school places",
+    ]
     # trend: 100 + 50 and 200 + 50 in 2027; bands +-25 each, added for the total
     assert t.frame["2027/28"].tolist() == ["150 (125-175)", "250 (225-275)", "400 (350-450)"]
     assert t.frame["2022/23 (actual)"].tolist() == ["100", "200", "300"]
@@ -151,16 +196,44 @@ def _plan_data(options: bool, exhausted: bool, left: float):
     """Synthetic report data for one phase of places ('special') and one plan year."""
     from types import SimpleNamespace
 
-    ba = pd.DataFrame({"area": "LA", "phase": ["special", "special"], "year": [2026, 2027],
-                       "shortfall_before": [90.0, 120.0], "shortfall_after": [left, left],
-                       "added": [0.0, 16.0]})
-    plan = pd.DataFrame({"area": ["LA"], "phase": ["special"], "kind": ["special_expansion"],
-                         "year": [2027], "places": [16.0], "cost": [1.0e6]})
-    opts = pd.DataFrame({"option": ["x"], "area": ["LA"], "phase": ["special"],
-                         "kind": ["special_expansion"], "places": [8], "duration": [0],
-                         "max_modules": [2 if exhausted else 5]})
-    return SimpleNamespace(before_after=ba, plan=plan, options=opts if options else None,
-                           missing={}, meta={"margin": 0.02})
+    ba = pd.DataFrame(
+        {
+            "area": "LA",
+            "phase": ["special", "special"],
+            "year": [2026, 2027],
+            "shortfall_before": [90.0, 120.0],
+            "shortfall_after": [left, left],
+            "added": [0.0, 16.0],
+        }
+    )
+    plan = pd.DataFrame(
+        {
+            "area": ["LA"],
+            "phase": ["special"],
+            "kind": ["special_expansion"],
+            "year": [2027],
+            "places": [16.0],
+            "cost": [1.0e6],
+        }
+    )
+    opts = pd.DataFrame(
+        {
+            "option": ["x"],
+            "area": ["LA"],
+            "phase": ["special"],
+            "kind": ["special_expansion"],
+            "places": [8],
+            "duration": [0],
+            "max_modules": [2 if exhausted else 5],
+        }
+    )
+    return SimpleNamespace(
+        before_after=ba,
+        plan=plan,
+        options=opts if options else None,
+        missing={},
+        meta={"margin": 0.02},
+    )
 
 
 def test_plan_paragraph_says_what_is_left_short_and_why():
@@ -172,27 +245,38 @@ def test_plan_paragraph_says_what_is_left_short_and_why():
         return _plan_paragraph(_plan_data(**kw), "special", "special school places")
 
     text = para(options=True, exhausted=True, left=104.0)
-    assert "adds 16 special school places (a special expansion, 16 places from 2027/28) at £1.0m" in text
+    assert (
+        "adds 16 special school places (a special expansion, 16 places from 2027/28) at £1.0m"
+        in text
+    )
     assert "still leaves 104 special school places short in 2027/28" in text
     assert "120 before the plan" in text
     assert "every option in the model's catalogue is used (2 x 8 places (special expansion)" in text
     assert "lead times" in para(options=True, exhausted=False, left=104.0)
     # in words: the model file's section name is for the assumptions table, not the prose
-    assert ("lists no options for these places, so the optimiser had nothing to build. Options "
-            "must be identified and costed (and added to the model definition's special "
-            "school options)") in para(options=False, exhausted=False, left=104.0)
-    assert "no planning area is short of special school places" in para(options=True, exhausted=True, left=0.0)
+    assert (
+        "lists no options for these places, so the optimiser had nothing to build. Options "
+        "must be identified and costed (and added to the model definition's special "
+        "school options)"
+    ) in para(options=False, exhausted=False, left=104.0)
+    assert "no planning area is short of special school places" in para(
+        options=True, exhausted=True, left=0.0
+    )
     whole = _plan_data(options=True, exhausted=True, left=0.0)
     whole.meta["authority"] = "LA"  # the places are planned for the authority as a whole
     assert "With it, the authority is not short of special school places" in _plan_paragraph(
-        whole, "special", "special school places")
+        whole, "special", "special school places"
+    )
     d = _plan_data(options=True, exhausted=True, left=1.0)
     d.before_after = d.before_after.assign(phase="primary")
     d.missing = {"plan_send": "the solver failed with SEND"}
     assert _plan_paragraph(d, "special", "special school places") == (
-        "The plan in this report covers mainstream places only (the solver failed with SEND).")
+        "The plan in this report covers mainstream places only (the solver failed with SEND)."
+    )
     nothing = SimpleNamespace(missing={"plan": "no solver"})
-    assert _plan_paragraph(nothing, "special", "x") == "No plan is available in this run (no solver)."
+    assert (
+        _plan_paragraph(nothing, "special", "x") == "No plan is available in this run (no solver)."
+    )
 
 
 def test_scap_frame_rejects_a_forecast_without_pupils():
@@ -202,17 +286,22 @@ def test_scap_frame_rejects_a_forecast_without_pupils():
     with pytest.raises(SchemaError, match="pupils"):
         scap_frame(pd.DataFrame({"area": ["P"], "year": [2023], "ncy": [0]}), areas, 2022)
     with pytest.raises(SchemaError, match="no years after 2022"):
-        scap_frame(pd.DataFrame({"area": ["P"], "year": [2022], "ncy": [0], "pupils": [1.0]}), areas, 2022)
+        scap_frame(
+            pd.DataFrame({"area": ["P"], "year": [2022], "ncy": [0], "pupils": [1.0]}), areas, 2022
+        )
 
 
 def test_council_style_of_engine_prose():
     from sufficiency.report.text import council_style
 
-    s = ("chooses bulge_class 60 places from 2026/27 (GBP 642,405). all options: GBP 6,863,608, "
-         "240 places; new_school (+ temporary): GBP 1,927,216.5, 180 places; E10000034 kept")
+    s = (
+        "chooses bulge_class 60 places from 2026/27 (GBP 642,405). all options: GBP 6,863,608, "
+        "240 places; new_school (+ temporary): GBP 1,927,216.5, 180 places; E10000034 kept"
+    )
     assert council_style(s) == (
         "chooses bulge class 60 places from 2026/27 (£642k). all options: £6.9m, 240 places; "
-        "new school (+ temporary): £1.9m, 180 places; E10000034 kept")
+        "new school (+ temporary): £1.9m, 180 places; E10000034 kept"
+    )
 
 
 def test_area_chart_marks_the_first_year_on_projected_births():
@@ -248,16 +337,35 @@ def test_why_short_says_a_new_school_is_still_filling():
     years = list(range(2028, 2033))
     demand = pd.DataFrame({"area": "A", "phase": "secondary", "year": years, "demand": 1600.0})
     cap = pd.DataFrame({"area": ["A"], "phase": ["secondary"], "capacity": [1000.0]})
-    school = dict(option="A new", area="A", phase="secondary", kind="new_school", places=600.0,
-                  max_modules=1, max_per_year=0, min_modules=0, cost_per_module=6e7,
-                  cost_per_place=1e5, revenue_per_place=0.0, earliest_year=2028, duration=0,
-                  fill_years=5, source="test")
-    r = solve_allocation(demand, cap, pd.DataFrame([school], columns=list(OPTION_COLUMNS)),
-                         PlanSettings(margin=0.0, target=0.0, ceiling=0.5, duals=False))
+    school = dict(
+        option="A new",
+        area="A",
+        phase="secondary",
+        kind="new_school",
+        places=600.0,
+        max_modules=1,
+        max_per_year=0,
+        min_modules=0,
+        cost_per_module=6e7,
+        cost_per_place=1e5,
+        revenue_per_place=0.0,
+        earliest_year=2028,
+        duration=0,
+        fill_years=5,
+        source="test",
+    )
+    r = solve_allocation(
+        demand,
+        cap,
+        pd.DataFrame([school], columns=list(OPTION_COLUMNS)),
+        PlanSettings(margin=0.0, target=0.0, ceiling=0.5, duals=False),
+    )
     assert r.before_after()["shortfall_after"].tolist() == pytest.approx([480, 360, 240, 120, 0])
     data = SimpleNamespace(options=r.options, binding=r.binding, plan=r.plan)
-    assert ("the new school opened in 2028/29 is still filling (2 of its 5 year groups)"
-            in why_short(data, "A", "secondary", 2029))
+    assert (
+        "the new school opened in 2028/29 is still filling (2 of its 5 year groups)"
+        in why_short(data, "A", "secondary", 2029)
+    )
     assert not any("filling" in w for w in why_short(data, "A", "secondary", 2032))
 
 
@@ -274,16 +382,36 @@ def test_a_permanent_build_after_the_peak_is_flagged():
     suff = pd.DataFrame({"area": "A", "phase": "secondary", "year": years, "demand": demand})
     spare = np.array([0.0, 0.0, 0.0, 0.15, 0.2, 0.25])
     # the plan's own demand (an 80th percentile, say) is higher: the flag reads the central one
-    ba = pd.DataFrame({"area": "A", "phase": "secondary", "year": years, "demand": demand * 1.1,
-                       "capacity_after": demand * (1 + spare)})
-    plan = pd.DataFrame({"area": ["A", "A"], "phase": "secondary",
-                         "kind": ["new_school", "permanent_expansion"], "year": [2030, 2028],
-                         "places": [300.0, 150.0], "duration": [0, 0]})
-    data = SimpleNamespace(plan=plan, before_after=ba, sufficiency=suff, meta={"ceiling": 0.10},
-                           area_name=lambda a: {"A": "Area A"}[a])
+    ba = pd.DataFrame(
+        {
+            "area": "A",
+            "phase": "secondary",
+            "year": years,
+            "demand": demand * 1.1,
+            "capacity_after": demand * (1 + spare),
+        }
+    )
+    plan = pd.DataFrame(
+        {
+            "area": ["A", "A"],
+            "phase": "secondary",
+            "kind": ["new_school", "permanent_expansion"],
+            "year": [2030, 2028],
+            "places": [300.0, 150.0],
+            "duration": [0, 0],
+        }
+    )
+    data = SimpleNamespace(
+        plan=plan,
+        before_after=ba,
+        sufficiency=suff,
+        meta={"ceiling": 0.10},
+        area_name=lambda a: {"A": "Area A"}[a],
+    )
     late = after_the_peak(data)
     assert [(d["kind"], d["year"], d["peak_year"], d["last_year"]) for d in late] == [
-        ("new_school", 2030, 2028, 2032)]
+        ("new_school", 2030, 2028, 2032)
+    ]
     assert late[0]["surplus_pct"] == pytest.approx(0.25)
     ba["capacity_after"] = demand * 1.05  # few spare places at the end: nothing to flag
     assert after_the_peak(data) == []
@@ -295,15 +423,25 @@ def test_late_builds_in_one_area_share_one_clause():
     from sufficiency.report.text import after_the_peak_clauses
 
     base = {"peak_year": 2027, "last_year": 2032, "surplus_pct": 0.103, "fill_years": 0}
-    late = [{**base, "name": "Area 11", "kind": "permanent_expansion", "places": 150, "year": 2028},
-            {**base, "name": "Area 11", "kind": "new_school", "places": 900, "year": 2030,
-             "fill_years": 5},
-            {**base, "name": "Area 12", "kind": "new_school", "places": 900, "year": 2030}]
+    late = [
+        {**base, "name": "Area 11", "kind": "permanent_expansion", "places": 150, "year": 2028},
+        {
+            **base,
+            "name": "Area 11",
+            "kind": "new_school",
+            "places": 900,
+            "year": 2030,
+            "fill_years": 5,
+        },
+        {**base, "name": "Area 12", "kind": "new_school", "places": 900, "year": 2030},
+    ]
     c = after_the_peak_clauses(late)
     assert len(c) == 2
-    assert c[0].startswith("the permanent expansion (150 places from 2028/29) and the new school "
-                           "(900 places, 180 a year from 2030/31) in Area 11 open after demand "
-                           "there peaks in 2027/28 and leave a surplus of 10.3% there by 2032/33")
+    assert c[0].startswith(
+        "the permanent expansion (150 places from 2028/29) and the new school "
+        "(900 places, 180 a year from 2030/31) in Area 11 open after demand "
+        "there peaks in 2027/28 and leave a surplus of 10.3% there by 2032/33"
+    )
     assert c[1].startswith("the new school (900 places from 2030/31) in Area 12 opens after")
     assert sum(x.count("after demand there peaks") for x in c) == 2
 
@@ -314,10 +452,26 @@ def test_late_builds_of_two_phases_in_one_named_area_keep_their_own_figures():
     from sufficiency.report.text import after_the_peak_clauses
 
     base = {"name": "Area 11", "area": "11", "fill_years": 0, "last_year": 2032}
-    late = [{**base, "phase": "primary", "kind": "new_school", "places": 420, "year": 2029,
-             "peak_year": 2027, "surplus_pct": 0.10},
-            {**base, "phase": "secondary", "kind": "new_school", "places": 900, "year": 2031,
-             "peak_year": 2030, "surplus_pct": 0.30}]
+    late = [
+        {
+            **base,
+            "phase": "primary",
+            "kind": "new_school",
+            "places": 420,
+            "year": 2029,
+            "peak_year": 2027,
+            "surplus_pct": 0.10,
+        },
+        {
+            **base,
+            "phase": "secondary",
+            "kind": "new_school",
+            "places": 900,
+            "year": 2031,
+            "peak_year": 2030,
+            "surplus_pct": 0.30,
+        },
+    ]
     c = after_the_peak_clauses(late)
     assert len(c) == 2
     assert "in Area 11 (primary) opens after demand there peaks in 2027/28" in c[0]
@@ -333,12 +487,18 @@ def test_plan_items_grouped_with_articles():
 
     assert _a("early years setting") == "an early years setting"
     assert _a("bulge class") == "a bulge class"
-    got = _grouped([("early_years_setting", 2, "52 places from 2027/28")] * 3
-                   + [("bulge_class", 1, "30 places from 2028/29"),
-                      ("early_years_setting", 1, "26 places from 2027/28")])
-    assert got == ["2 early years setting modules, 52 places from 2027/28, in each of 3 areas",
-                   "a bulge class, 30 places from 2028/29",
-                   "an early years setting, 26 places from 2027/28"]
+    got = _grouped(
+        [("early_years_setting", 2, "52 places from 2027/28")] * 3
+        + [
+            ("bulge_class", 1, "30 places from 2028/29"),
+            ("early_years_setting", 1, "26 places from 2027/28"),
+        ]
+    )
+    assert got == [
+        "2 early years setting modules, 52 places from 2027/28, in each of 3 areas",
+        "a bulge class, 30 places from 2028/29",
+        "an early years setting, 26 places from 2027/28",
+    ]
 
 
 def test_assumed_parts_and_by_age_clause():
@@ -353,16 +513,22 @@ def test_assumed_parts_and_by_age_clause():
 
     from sufficiency.report.text import _assumed_parts, _by_age_clause
 
-    plan = pd.DataFrame({"phase": ["secondary", "special", "early_years"],
-                         "cost": [5e6, 2e6, 1.5e6]})
+    plan = pd.DataFrame(
+        {"phase": ["secondary", "special", "early_years"], "cost": [5e6, 2e6, 1.5e6]}
+    )
     both = SimpleNamespace(
         send_notes=("ASSUMPTION: no public capacity figure for special schools; ...",),
-        early_years_takeup_january=2019)
+        early_years_takeup_january=2019,
+    )
     got = _assumed_parts(both, plan)
-    assert got.startswith("; of this, £2.0m for special school places (capacity assumed to be "
-                          "today's placements) and £1.5m for early years places (supply assumed")
-    assert got.endswith("rest on assumed figures, not counted places: officers to confirm them "
-                        "before those parts proceed")
+    assert got.startswith(
+        "; of this, £2.0m for special school places (capacity assumed to be "
+        "today's placements) and £1.5m for early years places (supply assumed"
+    )
+    assert got.endswith(
+        "rest on assumed figures, not counted places: officers to confirm them "
+        "before those parts proceed"
+    )
     one = SimpleNamespace(send_notes=both.send_notes, early_years_takeup_january=None)
     assert "£2.0m for special school places" in _assumed_parts(one, plan)
     assert "rests on assumed figures" in _assumed_parts(one, plan)
@@ -370,8 +536,9 @@ def test_assumed_parts_and_by_age_clause():
     assert _assumed_parts(none, plan) == ""
 
     d = {"key": "early_years", "shortfall_plan": 3288.4, "plan": {"before": 2567.0}}
-    assert _by_age_clause(d).startswith("; counted by age group, without the margin, 3,288 "
-                                        "places are short that year")
+    assert _by_age_clause(d).startswith(
+        "; counted by age group, without the margin, 3,288 places are short that year"
+    )
     assert _by_age_clause({**d, "shortfall_plan": 2567.2}) == ""
     assert _by_age_clause({**d, "key": "send"}) == ""
     assert _by_age_clause({**d, "shortfall_plan": np.nan}) == ""
@@ -387,22 +554,50 @@ def test_later_years_short_say_why():
 
     from sufficiency.report.text import left_short_why
 
-    ba = pd.DataFrame({"area": ["A", "A", "A", "B", "B"], "phase": "secondary",
-                       "year": [2027, 2028, 2029, 2027, 2028],
-                       "shortfall_after": [100.0, 50.0, 20.0, 80.0, 0.2]})
-    options = pd.DataFrame({"option": ["A:new", "A:exp"], "area": "A", "phase": "secondary",
-                            "kind": ["new_school", "permanent_expansion"],
-                            "earliest_year": 2028, "max_per_year": 0, "max_modules": [1, 4]})
-    binding = pd.DataFrame({"area": "A", "phase": "secondary", "family": "module_limit",
-                            "option": ["A:new", "A:exp"], "year": [float("nan")] * 2})
-    data = SimpleNamespace(before_after=ba, options=options, binding=binding, plan=None,
-                           area_name=lambda a: {"A": "Rugby", "B": "Bedworth"}[a])
+    ba = pd.DataFrame(
+        {
+            "area": ["A", "A", "A", "B", "B"],
+            "phase": "secondary",
+            "year": [2027, 2028, 2029, 2027, 2028],
+            "shortfall_after": [100.0, 50.0, 20.0, 80.0, 0.2],
+        }
+    )
+    options = pd.DataFrame(
+        {
+            "option": ["A:new", "A:exp"],
+            "area": "A",
+            "phase": "secondary",
+            "kind": ["new_school", "permanent_expansion"],
+            "earliest_year": 2028,
+            "max_per_year": 0,
+            "max_modules": [1, 4],
+        }
+    )
+    binding = pd.DataFrame(
+        {
+            "area": "A",
+            "phase": "secondary",
+            "family": "module_limit",
+            "option": ["A:new", "A:exp"],
+            "year": [float("nan")] * 2,
+        }
+    )
+    data = SimpleNamespace(
+        before_after=ba,
+        options=options,
+        binding=binding,
+        plan=None,
+        area_name=lambda a: {"A": "Rugby", "B": "Bedworth"}[a],
+    )
     # each reason once with its years (and its area, where not every area short then is)
-    got = left_short_why(data, {"phase": "secondary", "year": 2027, "codes": ["A", "B"],
-                                "lead": None})
-    assert got == ("in 2027/28 in Rugby, no new school or permanent expansion can open before "
-                   "2028/29; from 2028/29 to 2029/30, the one new school allowed is used and "
-                   "all 4 permanent expansion modules allowed are used")
+    got = left_short_why(
+        data, {"phase": "secondary", "year": 2027, "codes": ["A", "B"], "lead": None}
+    )
+    assert got == (
+        "in 2027/28 in Rugby, no new school or permanent expansion can open before "
+        "2028/29; from 2028/29 to 2029/30, the one new school allowed is used and "
+        "all 4 permanent expansion modules allowed are used"
+    )
 
 
 def test_pct_rounded_down_towards_zero():
@@ -432,8 +627,15 @@ def test_review_edge_cases_of_the_new_wording():
     assert kind_count("bulge_class", 1) == "a bulge class"
     assert kind_count("permanent_expansion", 1) == "1 permanent expansion module"
     assert kind_count("special_expansion", 2) == "2 special school expansion modules"
-    schools = pd.DataFrame({"school": ["1", "2"], "school_name": ["A First School", "B Primary"],
-                            "phase": "primary", "ncy_min": [0.0, np.nan], "ncy_max": [6.0, np.nan]})
+    schools = pd.DataFrame(
+        {
+            "school": ["1", "2"],
+            "school_name": ["A First School", "B Primary"],
+            "phase": "primary",
+            "ncy_min": [0.0, np.nan],
+            "ncy_max": [6.0, np.nan],
+        }
+    )
     got = named_year_groups(schools)
     assert got["ncy_max"].iloc[0] == 4 and np.isnan(got["ncy_min"].iloc[1])
     assert schools["ncy_max"].iloc[0] == 6  # the input is not changed
@@ -457,11 +659,14 @@ def test_assumed_supply_clause_names_the_models_own_take_up():
 
     from sufficiency.report.text import _assumed_takeup_clause
 
-    named = ("the second 15 hours of working parents' 30 hours for 3- and 4-year-olds "
-             "(extended_3_4)",)
+    named = (
+        "the second 15 hours of working parents' 30 hours for 3- and 4-year-olds (extended_3_4)",
+    )
     got = _assumed_takeup_clause(SimpleNamespace(early_years_supply_assumed=(1530.4, named)))
-    assert got == ("; 1,530 of them at the take-up the model assumes for the second 15 hours of "
-                   "working parents' 30 hours for 3- and 4-year-olds, not a DfE figure")
+    assert got == (
+        "; 1,530 of them at the take-up the model assumes for the second 15 hours of "
+        "working parents' 30 hours for 3- and 4-year-olds, not a DfE figure"
+    )
     assert _assumed_takeup_clause(SimpleNamespace(early_years_supply_assumed=None)) == ""
 
 
@@ -471,8 +676,15 @@ def test_council_needing_more_places_is_given_reasons_to_reconcile():
     from sufficiency.report.text import _more_need_clause
 
     before = "places needed before any new places"
-    c = pd.DataFrame({"primary": [35.0], "secondary": [0.0], "primary_council": [55.0],
-                      "secondary_council": [300.0]}, index=[before])
+    c = pd.DataFrame(
+        {
+            "primary": [35.0],
+            "secondary": [0.0],
+            "primary_council": [55.0],
+            "secondary_council": [300.0],
+        },
+        index=[before],
+    )
     got = _more_need_clause(c, before)
     # 20 more primary places is under a year group's form of entry: not raised
     assert got.startswith("; where the Council's figures show more need (secondary 300 against 0)")
@@ -495,8 +707,15 @@ def test_less_need_advice_only_where_the_council_needs_less():
     from sufficiency.report.text import _less_need_phases
 
     before = "places needed before any new places"
-    c = pd.DataFrame({"primary": [35.0], "secondary": [720.0], "primary_council": [55.0],
-                      "secondary_council": [137.0]}, index=[before])
+    c = pd.DataFrame(
+        {
+            "primary": [35.0],
+            "secondary": [720.0],
+            "primary_council": [55.0],
+            "secondary_council": [137.0],
+        },
+        index=[before],
+    )
     assert _less_need_phases(c, before) == ["secondary"]
     c["secondary_council"] = 700.0
     assert _less_need_phases(c, before) == []
@@ -507,9 +726,19 @@ def test_plan_tables_show_a_scheme_only_when_there_is_one():
 
     from sufficiency.report.tables import SCHEME_NOTE, fill_note, plan_columns
 
-    p = pd.DataFrame({"phase": ["primary", "secondary", "secondary"], "kind": "permanent_expansion",
-                      "year": 2028, "places": 60.0, "cost": 1.5e6, "cost_per_place": 25000.0,
-                      "duration": 0, "fill_years": 0, "scheme": ["M", "M", ""]})
+    p = pd.DataFrame(
+        {
+            "phase": ["primary", "secondary", "secondary"],
+            "kind": "permanent_expansion",
+            "year": 2028,
+            "places": 60.0,
+            "cost": 1.5e6,
+            "cost_per_place": 25000.0,
+            "duration": 0,
+            "fill_years": 0,
+            "scheme": ["M", "M", ""],
+        }
+    )
     got = plan_columns(p)
     assert got["scheme"].tolist() == ["M", "M", "-"] and SCHEME_NOTE in fill_note(got)
     none = plan_columns(p.assign(scheme=""))
@@ -521,11 +750,14 @@ def test_a_plan_for_a_quantile_says_so():
 
     from sufficiency.report.text import plan_demand_sentence
 
-    got = plan_demand_sentence(SimpleNamespace(meta={"plan_demand": "q0.8",
-                                                     "central_plan_cost": 31691753.07}))
-    assert got.startswith("The plan in this report is made for the 80th percentile of forecast "
-                          "demand (a demand the forecast expects to be exceeded with a chance of "
-                          "20%), not the central forecast")
+    got = plan_demand_sentence(
+        SimpleNamespace(meta={"plan_demand": "q0.8", "central_plan_cost": 31691753.07})
+    )
+    assert got.startswith(
+        "The plan in this report is made for the 80th percentile of forecast "
+        "demand (a demand the forecast expects to be exceeded with a chance of "
+        "20%), not the central forecast"
+    )
     assert got.endswith("the plan for the central forecast would cost £31.7m.")
     assert plan_demand_sentence(SimpleNamespace(meta={"plan_demand": "central"})) == ""
 
@@ -552,12 +784,27 @@ def _commentary(demand: list[float]) -> str:
     from sufficiency.report.text import area_commentary
 
     years = list(range(2022, 2022 + len(demand)))
-    suff = pd.DataFrame({"area": "A", "phase": "primary", "year": years, "demand": demand,
-                         "capacity": 500.0, "shortfall": 0.0,
-                         "surplus_pct": [1 - d / 500 for d in demand]})
-    data = SimpleNamespace(sufficiency=suff, plan=None, tier_changes=(), intake_areas=frozenset(), before_after=None,
-                           meta={"base_year": 2022, "margin": 0.02},
-                           area_name=lambda a: "Leek", history_derived=lambda a: False)
+    suff = pd.DataFrame(
+        {
+            "area": "A",
+            "phase": "primary",
+            "year": years,
+            "demand": demand,
+            "capacity": 500.0,
+            "shortfall": 0.0,
+            "surplus_pct": [1 - d / 500 for d in demand],
+        }
+    )
+    data = SimpleNamespace(
+        sufficiency=suff,
+        plan=None,
+        tier_changes=(),
+        intake_areas=frozenset(),
+        before_after=None,
+        meta={"base_year": 2022, "margin": 0.02},
+        area_name=lambda a: "Leek",
+        history_derived=lambda a: False,
+    )
     return area_commentary(data, "A")
 
 
@@ -565,7 +812,10 @@ def test_area_commentary_peak_equal_to_the_start_as_printed():
     """A peak that prints as the first year's count is no rise (a Staffordshire trial: "rise
     from 390 pupils in 2023/24 to a peak of 390 pupils in 2025/26, then fall ...")."""
     text = _commentary([400.0, 390.2, 389.9, 390.4, 380.0])
-    assert "Demand is forecast to stay at 390 pupils to 2025/26, then fall to 380 pupils in 2026/27" in text
+    assert (
+        "Demand is forecast to stay at 390 pupils to 2025/26, then fall to 380 pupils in 2026/27"
+        in text
+    )
     assert "peak of 390" not in text
     text = _commentary([400.0, 390.2, 370.0, 390.4, 380.0])
     assert "be 390 pupils in 2023/24 and again 390 in 2025/26, its peak, then fall to 380" in text
@@ -573,19 +823,27 @@ def test_area_commentary_peak_equal_to_the_start_as_printed():
     assert "Demand is forecast to stay at 390 pupils from 2023/24 to 2026/27" in text
     assert "fall from" not in text and "rise" not in text
     # a real rise is unchanged
-    assert "rise from 390 pupils in 2023/24 to a peak of 420 pupils in 2025/26, then fall to 380" in (
-        _commentary([400.0, 390.2, 400.0, 420.0, 380.0]))
+    assert (
+        "rise from 390 pupils in 2023/24 to a peak of 420 pupils in 2025/26, then fall to 380"
+        in (_commentary([400.0, 390.2, 400.0, 420.0, 380.0]))
+    )
 
 
 def test_area_phase_and_label_do_not_repeat_what_the_name_says():
     from sufficiency.report.text import area_label, area_phase
 
     assert area_phase("Leek middle schools", "secondary") == "Leek middle schools"
-    assert area_phase("Codsall first and middle schools", "primary") == "Codsall first and middle schools"
+    assert (
+        area_phase("Codsall first and middle schools", "primary")
+        == "Codsall first and middle schools"
+    )
     assert area_phase("Stone High School", "secondary") == "Stone High School"
     assert area_phase("High Offley", "primary") == "High Offley primary"
     assert area_phase("Worcester City", "secondary") == "Worcester City secondary"
-    assert area_label("Planning area 8601001 (primary)", "primary") == "Planning area 8601001 (primary)"
+    assert (
+        area_label("Planning area 8601001 (primary)", "primary")
+        == "Planning area 8601001 (primary)"
+    )
     assert area_label("Worcester City", "secondary") == "Worcester City (secondary)"
 
 
@@ -593,16 +851,20 @@ def test_area_heading_says_phase_and_code_once():
     from sufficiency.report.text import area_heading
 
     assert area_heading("Worcester City", "secondary", "8851001") == (
-        "Worcester City (secondary planning area 8851001)")
+        "Worcester City (secondary planning area 8851001)"
+    )
     # a `sufficiency new` name says both already
     assert area_heading("Planning area 8601001 (primary)", "primary", "8601001") == (
-        "Planning area 8601001 (primary)")
+        "Planning area 8601001 (primary)"
+    )
     assert area_heading("North West secondary (Coundon)", "secondary", "3311") == (
-        "North West secondary (Coundon) (planning area 3311)")
+        "North West secondary (Coundon) (planning area 3311)"
+    )
     assert area_heading("Area 3311", "primary", "3311") == "Area 3311 (primary planning area)"
     # a code inside a longer number is not the code
     assert area_heading("Ward 885100123", "primary", "8851001") == (
-        "Ward 885100123 (primary planning area 8851001)")
+        "Ward 885100123 (primary planning area 8851001)"
+    )
 
 
 def test_later_years_short_many_areas_group_their_reasons_without_counts():
@@ -619,27 +881,46 @@ def test_later_years_short_many_areas_group_their_reasons_without_counts():
 
     codes = ["A", "B", "C", "D"]
     assert len(codes) > LATER_WHY_GROUPS
-    ba = pd.DataFrame({"area": [c for c in codes for _ in (0, 1)], "phase": "secondary",
-                       "year": [2027, 2029] * len(codes), "shortfall_after": 50.0})
-    options = pd.DataFrame({
-        "option": [f"{c}:{k}" for c in codes for k in ("bulge", "exp")],
-        "area": [c for c in codes for _ in (0, 1)], "phase": "secondary",
-        "kind": ["bulge_class", "permanent_expansion"] * len(codes), "earliest_year": 2027,
-        "max_per_year": [v for n in (1, 2, 3, 4) for v in (n, 0)],
-        "max_modules": [v for n in (5, 6, 7, 8) for v in (0, n)]})
-    binding = pd.DataFrame({
-        "area": [c for c in codes for _ in (0, 1)], "phase": "secondary", "family": "module_limit",
-        "option": [f"{c}:{k}" for c in codes for k in ("bulge", "exp")],
-        "year": [2029.0, float("nan")] * len(codes)})
+    ba = pd.DataFrame(
+        {
+            "area": [c for c in codes for _ in (0, 1)],
+            "phase": "secondary",
+            "year": [2027, 2029] * len(codes),
+            "shortfall_after": 50.0,
+        }
+    )
+    options = pd.DataFrame(
+        {
+            "option": [f"{c}:{k}" for c in codes for k in ("bulge", "exp")],
+            "area": [c for c in codes for _ in (0, 1)],
+            "phase": "secondary",
+            "kind": ["bulge_class", "permanent_expansion"] * len(codes),
+            "earliest_year": 2027,
+            "max_per_year": [v for n in (1, 2, 3, 4) for v in (n, 0)],
+            "max_modules": [v for n in (5, 6, 7, 8) for v in (0, n)],
+        }
+    )
+    binding = pd.DataFrame(
+        {
+            "area": [c for c in codes for _ in (0, 1)],
+            "phase": "secondary",
+            "family": "module_limit",
+            "option": [f"{c}:{k}" for c in codes for k in ("bulge", "exp")],
+            "year": [2029.0, float("nan")] * len(codes),
+        }
+    )
     names = {"A": "Aston", "B": "Bordesley", "C": "Castle Vale", "D": "Digbeth"}
-    data = SimpleNamespace(before_after=ba, options=options, binding=binding, plan=None,
-                           area_name=names.get)
+    data = SimpleNamespace(
+        before_after=ba, options=options, binding=binding, plan=None, area_name=names.get
+    )
     d = {"phase": "secondary", "year": 2027, "codes": codes, "lead": None}
     got = left_short_why(data, d)
     # the limits' counts differ between areas: each reason once, without them
-    assert got == ("in 2027/28 and in 2029/30, all permanent expansion modules allowed are "
-                   "used; in 2029/30, each uses all the temporary places the model allows it a "
-                   "year, an assumed limit given on its page")
+    assert got == (
+        "in 2027/28 and in 2029/30, all permanent expansion modules allowed are "
+        "used; in 2029/30, each uses all the temporary places the model allows it a "
+        "year, an assumed limit given on its page"
+    )
     assert "))" not in f"({got})"
     # one area's own limit: said with its count and the area
     data.before_after = ba[ba["area"] == "A"]
@@ -658,13 +939,22 @@ def test_council_need_in_the_recommendation_says_it_is_counted_without_the_margi
 
     from sufficiency.report.text import _council_need
 
-    row = pd.DataFrame({"measure": ["places needed before any new places"], "year": [2027],
-                        "primary": [0.0], "secondary": [8621.61],
-                        "primary_council": [380.0], "secondary_council": [234.91]})
+    row = pd.DataFrame(
+        {
+            "measure": ["places needed before any new places"],
+            "year": [2027],
+            "primary": [0.0],
+            "secondary": [8621.61],
+            "primary_council": [380.0],
+            "secondary_council": [234.91],
+        }
+    )
     got = _council_need(SimpleNamespace(council_comparison=row), ["secondary"])
-    assert got == (" (the Council's own return to the DfE puts the places needed in 2027/28 "
-                   "before any new places at no more than 235 secondary against this report's "
-                   "8,622, counted without the margin)")
+    assert got == (
+        " (the Council's own return to the DfE puts the places needed in 2027/28 "
+        "before any new places at no more than 235 secondary against this report's "
+        "8,622, counted without the margin)"
+    )
     assert _council_need(SimpleNamespace(council_comparison=None), ["secondary"]) == ""
 
 
@@ -677,12 +967,17 @@ def test_spare_beside_a_new_school_reconciles_the_net_figure():
     where = [("A", 433.0), ("B", 376.0), ("C", 254.0), ("D", 88.0)]
     total = sum(v for _, v in where)
     got = spare_where({"where": where, "spare_total": total, "spare": 508.0})
-    assert got == ("most in A (433), B (376) and C (254); 1,151 spare in all, less 643 still "
-                   "short in other areas")
+    assert got == (
+        "most in A (433), B (376) and C (254); 1,151 spare in all, less 643 still "
+        "short in other areas"
+    )
     # nothing short elsewhere: the listed areas alone
     assert spare_where({"where": where, "spare_total": total, "spare": total}) == (
-        "most in A (433), B (376) and C (254)")
-    assert spare_where({"where": [("A", 433.0)], "spare_total": 433.0, "spare": 433.0}) == "all in A"
+        "most in A (433), B (376) and C (254)"
+    )
+    assert (
+        spare_where({"where": [("A", 433.0)], "spare_total": 433.0, "spare": 433.0}) == "all in A"
+    )
 
 
 def test_derived_scope_names_the_areas_whose_history_is_the_census():
@@ -692,17 +987,25 @@ def test_derived_scope_names_the_areas_whose_history_is_the_census():
 
     from sufficiency.report.text import derived_scope
 
-    areas = pd.DataFrame({"area": ["8940001", "8940002", "8940008"],
-                          "name": ["Newport", "Wellington", "Telford and Wrekin"],
-                          "phase": ["primary", "primary", "secondary"]})
-    some = SimpleNamespace(areas=areas, derived_areas=frozenset({"8940001", "8940002"}),
-                           any_history_derived=True)
+    areas = pd.DataFrame(
+        {
+            "area": ["8940001", "8940002", "8940008"],
+            "name": ["Newport", "Wellington", "Telford and Wrekin"],
+            "phase": ["primary", "primary", "secondary"],
+        }
+    )
+    some = SimpleNamespace(
+        areas=areas, derived_areas=frozenset({"8940001", "8940002"}), any_history_derived=True
+    )
     text = derived_scope(some)
-    assert text.startswith(" in 2 of the 3 planning areas (not in Telford and Wrekin secondary "
-                           "(8940008), which holds the whole of its phase")
+    assert text.startswith(
+        " in 2 of the 3 planning areas (not in Telford and Wrekin secondary "
+        "(8940008), which holds the whole of its phase"
+    )
     assert "Newport" not in text
-    every = SimpleNamespace(areas=areas, derived_areas=frozenset(areas["area"]),
-                            any_history_derived=True)
+    every = SimpleNamespace(
+        areas=areas, derived_areas=frozenset(areas["area"]), any_history_derived=True
+    )
     unknown = SimpleNamespace(areas=areas, derived_areas=None, any_history_derived=True)
     none = SimpleNamespace(areas=areas, derived_areas=frozenset(), any_history_derived=False)
     assert derived_scope(every) == derived_scope(unknown) == derived_scope(none) == ""

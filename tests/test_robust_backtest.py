@@ -21,8 +21,9 @@ from sufficiency.exceptions import ConfigError
 
 def test_nothing_to_score_is_an_error(bt_files, tmp_path):
     out = tmp_path / "r.csv"
-    res = CliRunner().invoke(cli, ["backtest", *bt_files, "--origins", "2021", "--horizons", "3",
-                                   "--out", str(out)])
+    res = CliRunner().invoke(
+        cli, ["backtest", *bt_files, "--origins", "2021", "--horizons", "3", "--out", str(out)]
+    )
     assert res.exit_code == 1, res.output
     err = _err(res)
     assert "nothing to score" in err and "2021 + horizon 3 = 2024" in err and "2011-2022" in err
@@ -37,23 +38,32 @@ def test_horizon_longer_than_the_data_is_one_line(bt_files):
 
 def test_pairs_beyond_the_data_are_logged_and_the_rest_kept(bt_files, caplog):
     with caplog.at_level(logging.WARNING, logger="sufficiency.backtest"):
-        res = CliRunner().invoke(cli, ["backtest", *bt_files, "--origins", "2020,2021",
-                                       "--horizons", "1,3"])
+        res = CliRunner().invoke(
+            cli, ["backtest", *bt_files, "--origins", "2020,2021", "--horizons", "1,3"]
+        )
     assert res.exit_code == 0, res.output
     msgs = [r.getMessage() for r in caplog.records if r.name == "sufficiency.backtest"]
-    assert any("not scored" in m and "origin 2020 + horizon 3 = 2023" in m
-               and "origin 2021 + horizon 3 = 2024" in m for m in msgs), msgs
+    assert any(
+        "not scored" in m
+        and "origin 2020 + horizon 3 = 2023" in m
+        and "origin 2021 + horizon 3 = 2024" in m
+        for m in msgs
+    ), msgs
     assert "primary     1   28" in res.output
 
 
 def test_long_horizon_next_to_a_scorable_one(bt_files):
-    res = CliRunner().invoke(cli, ["backtest", *bt_files, "--origins", "2017", "--horizons", "1,50"])
+    res = CliRunner().invoke(
+        cli, ["backtest", *bt_files, "--origins", "2017", "--horizons", "1,50"]
+    )
     assert res.exit_code == 0, res.output
     assert "primary     1   14" in res.output and " 50 " not in res.output
 
 
-@pytest.mark.parametrize("flag,value", [("--horizons", "0"), ("--horizons", "-1"),
-                                        ("--horizons", ","), ("--origins", ",")])
+@pytest.mark.parametrize(
+    "flag,value",
+    [("--horizons", "0"), ("--horizons", "-1"), ("--horizons", ","), ("--origins", ",")],
+)
 def test_bad_horizons_and_origins_are_bad_flags(bt_files, flag, value):
     res = CliRunner().invoke(cli, ["backtest", *bt_files, flag, value])
     assert res.exit_code == 2, res.output

@@ -37,8 +37,9 @@ def tidy_model(model_copy, inputs):
     text = model_copy.read_text()
     old = 'capacity = { path = "../data/scap_2015_school_capacity.csv", reader = "scap", year = 2014 }'
     assert old in text
-    model_copy.write_text(text.replace(old, 'capacity = { path = "../data/capacity_tidy.csv", '
-                                            'reader = "tidy" }'))
+    model_copy.write_text(
+        text.replace(old, 'capacity = { path = "../data/capacity_tidy.csv", reader = "tidy" }')
+    )
     return model_copy
 
 
@@ -49,8 +50,6 @@ def _replace_line(path, old, new, where=None):
     lines[hits[0]] = lines[hits[0]].replace(old, new)
     path.write_text("\n".join(lines) + "\n")
     return hits[0] + 1  # file line number
-
-
 
 
 # --- SEN2 ----------------------------------------------------------------------------------
@@ -66,13 +65,21 @@ def test_sen2_unrecognised_age_band_names_file_column_line_value(data_dir, tmp_p
 
 
 def test_sen2_unrecognised_single_year_label_in_caseload_and_needs(data_dir, tmp_path):
-    for name, reader in (("ehcp_2025_caseload.csv", read_sen2_caseload),
-                         ("ehcp_2025_sen_needs_all_plans.csv", read_sen2_needs)):
+    for name, reader in (
+        ("ehcp_2025_caseload.csv", read_sen2_caseload),
+        ("ehcp_2025_sen_needs_all_plans.csv", read_sen2_needs),
+    ):
         p = tmp_path / name
         shutil.copy(data_dir / name, p)
-        _replace_line(p, "Child or young persons age,age 7,",
-                      "Child or young persons age,aged seven,", where=WORCS)
-        with pytest.raises(SchemaError, match=r"'breakdown': unrecognised age label .*'aged seven'"):
+        _replace_line(
+            p,
+            "Child or young persons age,age 7,",
+            "Child or young persons age,aged seven,",
+            where=WORCS,
+        )
+        with pytest.raises(
+            SchemaError, match=r"'breakdown': unrecognised age label .*'aged seven'"
+        ):
             reader(p, authorities=[WORCS])
 
 
@@ -100,8 +107,12 @@ def test_send_cli_caseload_without_the_authority_is_one_line(model_copy):
 
 
 def test_send_cli_age_band_typo_fails_instead_of_nan(model_copy, tmp_path):
-    _replace_line(model_copy.parent.parent / "data" / "ehcp_2022_sen2_age_caseload.csv",
-                  "Age 5 to 10", "Age 5-10", where=WORCS)
+    _replace_line(
+        model_copy.parent.parent / "data" / "ehcp_2022_sen2_age_caseload.csv",
+        "Age 5 to 10",
+        "Age 5-10",
+        where=WORCS,
+    )
     out = tmp_path / "out"
     res = CliRunner().invoke(cli, ["send", str(model_copy), "--out", str(out)])
     assert res.exit_code == 1, res.output
@@ -116,8 +127,10 @@ def test_capacity_phase_in_capitals_is_read_and_logged(tidy_model, tmp_path, cap
     with caplog.at_level(logging.WARNING):
         data = read_tidy(p, "capacity").data
     assert set(data["phase"]) == {"primary", "secondary"}
-    assert any("'Primary' read as 'primary'" in r.getMessage() and f"line(s) {line}" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "'Primary' read as 'primary'" in r.getMessage() and f"line(s) {line}" in r.getMessage()
+        for r in caplog.records
+    )
 
 
 def test_capacity_unknown_phase_is_an_error(tidy_model):
@@ -151,15 +164,19 @@ def test_capacity_case_fix_keeps_the_places(tidy_model, inputs):
     _replace_line(p, ",primary,", ",Primary,")
     fixed = load_inputs(load_model(model_copy)).capacity
     real = inputs.capacity
-    pd.testing.assert_series_equal(fixed.groupby(["area", "phase"])["capacity"].sum(),
-                                  real.groupby(["area", "phase"])["capacity"].sum())
+    pd.testing.assert_series_equal(
+        fixed.groupby(["area", "phase"])["capacity"].sum(),
+        real.groupby(["area", "phase"])["capacity"].sum(),
+    )
 
 
 # --- early years take-up ---------------------------------------------------------------------
 def test_early_years_unknown_age_group_column_is_an_error(data_dir, tmp_path):
     p = tmp_path / "takeup.csv"
     text = (data_dir / "early_years_funded_takeup_2016_2019.csv").read_text()
-    p.write_text(text.replace("three_and_four_year_olds_Percent_2019", "3_4_year_olds_Percent_2019", 1))
+    p.write_text(
+        text.replace("three_and_four_year_olds_Percent_2019", "3_4_year_olds_Percent_2019", 1)
+    )
     with pytest.raises(SchemaError) as e:
         read_early_years_takeup(p)
     msg = str(e.value)

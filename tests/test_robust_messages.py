@@ -53,9 +53,13 @@ def test_unparseable_csv_message_is_one_line(tmp_path):
 
 def test_one_stray_year_names_its_line(data_dir, tmp_path):
     p = tmp_path / "census.csv"
-    line = _copy_with(data_dir / "census_pupils_by_ncy_2011_2022.csv", p,
-                      "202223,885,E10000034,Worcestershire,reception,",
-                      "203031,885,E10000034,Worcestershire,reception,", WORCS)
+    line = _copy_with(
+        data_dir / "census_pupils_by_ncy_2011_2022.csv",
+        p,
+        "202223,885,E10000034,Worcestershire,reception,",
+        "203031,885,E10000034,Worcestershire,reception,",
+        WORCS,
+    )
     with pytest.raises(SchemaError) as e:
         read_census_ncy(p, authorities=[WORCS])
     first = str(e.value).splitlines()[0]
@@ -73,8 +77,13 @@ def test_gap_in_the_middle_names_the_neighbouring_years(data_dir, tmp_path):
 
 def test_births_row_dated_january_is_named(data_dir, tmp_path):
     p = tmp_path / "births.csv"
-    line = _copy_with(data_dir / "births_by_district_1992_2023.csv", p,
-                      ",2015-07-01,actual,", ",2015-01-01,actual,", "E07000237")
+    line = _copy_with(
+        data_dir / "births_by_district_1992_2023.csv",
+        p,
+        ",2015-07-01,actual,",
+        ",2015-01-01,actual,",
+        "E07000237",
+    )
     with pytest.raises(SchemaError) as e:
         read_births(p)
     first = str(e.value).splitlines()[0]

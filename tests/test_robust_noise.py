@@ -24,8 +24,9 @@ def test_no_progress_label_when_stderr_is_not_a_terminal(model_path):
 
 def test_no_births_warning_once_per_backtest(data_dir, caplog):
     with caplog.at_level(logging.WARNING):
-        backtest_files(data_dir / "census_pupils_by_ncy_2011_2022.csv", None, None,
-                       [2017, 2019], [1])
+        backtest_files(
+            data_dir / "census_pupils_by_ncy_2011_2022.csv", None, None, [2017, 2019], [1]
+        )
     hits = [r.getMessage() for r in caplog.records if "have no births" in r.getMessage()]
     assert len(hits) == 1, hits
     assert hits[0].startswith("backtest (origins 2012-2019)")
@@ -33,7 +34,9 @@ def test_no_births_warning_once_per_backtest(data_dir, caplog):
 
 def test_forecast_without_births_warns_once_per_kind(model_copy, caplog):
     text = model_copy.read_text()
-    births = 'births = { path = "../data/births_by_district_1992_2023.csv", reader = "ons_births" }\n'
+    births = (
+        'births = { path = "../data/births_by_district_1992_2023.csv", reader = "ons_births" }\n'
+    )
     assert births in text
     m = model_copy
     m.write_text(text.replace(births, ""))

@@ -148,8 +148,19 @@ def test_plan_unwritable_and_partial_write_leave_nothing(model_path, tmp_path, m
 def test_report_partial_write_leaves_nothing(model_path, tmp_path):
     out = tmp_path / "out"
     (out / "summary.json").mkdir(parents=True)  # written after the SCAP csv
-    args = ["report", str(model_path), "--out", str(out), "--only", "scap", "--only", "json",
-            "--no-plan", "--no-send", "--no-early-years"]
+    args = [
+        "report",
+        str(model_path),
+        "--out",
+        str(out),
+        "--only",
+        "scap",
+        "--only",
+        "json",
+        "--no-plan",
+        "--no-send",
+        "--no-early-years",
+    ]
     res = CliRunner().invoke(cli, args)
     assert res.exit_code == 1, res.output
     assert "Traceback" not in _err(res)
@@ -207,7 +218,10 @@ def test_sigterm_stops_a_solver_running_as_a_child_process(tmp_path):
     assert done.returncode == 143, done.stderr
     pid = int(pidfile.read_text())
     for _ in range(50):  # the orphan is reaped by init once it has exited
-        if not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]:
+        if (
+            not Path(f"/proc/{pid}").exists()
+            or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+        ):
             break
         time.sleep(0.1)
     else:

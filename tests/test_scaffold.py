@@ -24,11 +24,11 @@ DATA = ROOT / "data"
 
 #: old LA code, new code, primary areas, secondary areas, districts
 AUTHORITIES = [
-    (335, "E08000030", 11, 4, 1),    # Walsall: metropolitan, one district
-    (885, "E10000034", 17, 16, 6),   # Worcestershire: county, six districts, three-tier areas
-    (861, "E06000021", 1, 1, 1),     # Stoke-on-Trent: unitary, one area per phase
-    (330, "E08000025", 40, 10, 1),   # Birmingham: 50 areas
-    (884, "E06000019", 14, 1, 1),    # Herefordshire: the SCAP line with a comma in a name
+    (335, "E08000030", 11, 4, 1),  # Walsall: metropolitan, one district
+    (885, "E10000034", 17, 16, 6),  # Worcestershire: county, six districts, three-tier areas
+    (861, "E06000021", 1, 1, 1),  # Stoke-on-Trent: unitary, one area per phase
+    (330, "E08000025", 40, 10, 1),  # Birmingham: 50 areas
+    (884, "E06000019", 14, 1, 1),  # Herefordshire: the SCAP line with a comma in a name
 ]
 
 
@@ -69,7 +69,9 @@ def test_written_model_validates_and_forecasts(written, tmp_path, old, new, n_pr
     # with one secondary area every pupil goes there, and the summary says no "equal" split
     assert ("equal" in model.transfer_summary()[0]) == (n_sec > 1)
     # paths are relative to the model's folder, as in models/worcestershire.toml
-    assert (path.parent / raw["data"]["capacity"]["path"]).resolve() == DATA / "scap_2015_school_capacity.csv"
+    assert (
+        path.parent / raw["data"]["capacity"]["path"]
+    ).resolve() == DATA / "scap_2015_school_capacity.csv"
     # relative where the model and the data share a folder below the root, else absolute
     shared = Path(os.path.commonpath([path.parent.resolve(), DATA.resolve()]))
     assert Path(raw["data"]["pupils"]["path"]).is_absolute() == (shared == Path(shared.anchor))
@@ -81,14 +83,18 @@ def test_written_model_validates_and_forecasts(written, tmp_path, old, new, n_pr
     res = runner.invoke(cli, ["-q", "validate", str(path)])
     assert res.exit_code == 0, res.output
     assert f"({n_prim + n_sec} planning areas)" in res.output
-    res = runner.invoke(cli, ["-q", "forecast", str(path), "--out", str(tmp_path / "f"), "--horizon", "3"])
+    res = runner.invoke(
+        cli, ["-q", "forecast", str(path), "--out", str(tmp_path / "f"), "--horizon", "3"]
+    )
     assert res.exit_code == 0, res.output
     assert (tmp_path / "f" / "forecast.csv").exists()
 
 
 def test_plan_runs_on_a_written_model(written, tmp_path):
     for old in (335, 885):
-        res = CliRunner().invoke(cli, ["-q", "plan", str(written[old]), "--out", str(tmp_path / str(old))])
+        res = CliRunner().invoke(
+            cli, ["-q", "plan", str(written[old]), "--out", str(tmp_path / str(old))]
+        )
         assert res.exit_code == 0, res.output
         assert (tmp_path / str(old) / "plan.csv").exists()
 
@@ -98,7 +104,9 @@ def test_county_and_three_tier_todos(written):
     assert "TODO districts" in text and '"Which districts?"' in text
     # the three-tier note names the areas with middle schools, and no tiers are set
     note = " ".join(line.lstrip("# ") for line in text.splitlines() if line.startswith("#"))
-    assert re.search(r"TODO three-tier: areas 8850002, 8850003, .*8850033 hold middle schools", note)
+    assert re.search(
+        r"TODO three-tier: areas 8850002, 8850003, .*8850033 hold middle schools", note
+    )
     assert "First-, middle- and high-school planning areas" in note
     assert "tiers" not in {k for a in tomllib.loads(text)["areas"] for k in a}
     walsall = written[335].read_text()
@@ -113,19 +121,26 @@ def test_early_years_example_counts_the_second_15_hours_children_once(written):
 
     text = written[335].read_text()
     start = text.index("#   [[early_years.entitlements]]")
-    block = "\n".join(line[4:].split("  #")[0] for line in text[start:].splitlines()
-                      if line.startswith("#   "))
-    universal = ('[[entitlements]]\nname = "universal_3_4"\nage_group = "3_4"\nages = [2, 3]\n'
-                 'hours = 15.0\nfrom_year = 2010\n')
+    block = "\n".join(
+        line[4:].split("  #")[0] for line in text[start:].splitlines() if line.startswith("#   ")
+    )
+    universal = (
+        '[[entitlements]]\nname = "universal_3_4"\nage_group = "3_4"\nages = [2, 3]\n'
+        "hours = 15.0\nfrom_year = 2010\n"
+    )
     ents = early_years_entitlements(
-        tomllib.loads(universal + block.replace("[[early_years.entitlements]]", "[[entitlements]]")))
+        tomllib.loads(universal + block.replace("[[early_years.entitlements]]", "[[entitlements]]"))
+    )
     assert [e.same_children_as for e in ents] == ["", "universal_3_4"]
 
 
 def test_new_code_and_old_code_give_the_same_model(tmp_path):
     out = tmp_path / "models" / "walsall.toml"
     assert new_model_text("E08000030", DATA, out) == new_model_text(335, DATA, out)
-    assert new_model_text("e08000030", DATA, out, name="Walsall MBC").count('name = "Walsall MBC"') == 1
+    assert (
+        new_model_text("e08000030", DATA, out, name="Walsall MBC").count('name = "Walsall MBC"')
+        == 1
+    )
 
 
 def test_output_is_byte_identical_on_two_runs(tmp_path):
@@ -141,7 +156,10 @@ def test_bad_code_names_it_and_lists_valid_ones(tmp_path):
     res = CliRunner().invoke(cli, ["new", "999", "--out", str(out), "--data-dir", str(DATA)])
     assert res.exit_code == 1
     assert "unknown LA code '999'" in res.output
-    assert "335 or E08000030 (Walsall)" in res.output and "885 or E10000034 (Worcestershire)" in res.output
+    assert (
+        "335 or E08000030 (Walsall)" in res.output
+        and "885 or E10000034 (Worcestershire)" in res.output
+    )
     assert not out.exists()
     with pytest.raises(ConfigError, match="E99999999"):
         new_model_text("E99999999", DATA, out)
@@ -168,8 +186,13 @@ def test_missing_data_dir_file_is_named(tmp_path):
 def test_entry_point_writes_beside_the_data(tmp_path):
     """The real console entry point, run from the repository with the default --data-dir."""
     out = tmp_path / "models" / "stoke.toml"
-    proc = subprocess.run([sys.executable, "-m", "sufficiency", "new", "861", "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sufficiency", "new", "861", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Wrote" in proc.stdout and out.exists()
     assert tomllib.loads(out.read_text())["areas"][0]["transfer"] == {"8610002": 1.0}
@@ -187,14 +210,16 @@ def test_adjacency_example_names_the_authoritys_areas_and_loads(written):
         if not line.startswith("#   "):
             break
         block.append(line[4:].split("  #")[0])
-    adj = tomllib.loads("\n".join(block).replace("[[plan.adjacency]]", "[[adjacency]]"))["adjacency"][0]
+    adj = tomllib.loads("\n".join(block).replace("[[plan.adjacency]]", "[[adjacency]]"))[
+        "adjacency"
+    ][0]
     codes = {a["code"] for a in tomllib.loads(text)["areas"]}
     assert {adj["from"], adj["to"]} <= codes and adj["from"] != adj["to"]
     assert adj["phase"] == "secondary"
     # uncommented in place, the model loads with it (beside the original: relative data paths)
     lines = text.splitlines()
     i = lines.index("#   [[plan.adjacency]]")
-    lines[i:i + len(block)] = block
+    lines[i : i + len(block)] = block
     out = written[335].with_name("adj.toml")
     out.write_text("\n".join(lines) + "\n")
     cfg = load_model(out)
@@ -234,12 +259,16 @@ def test_validate_lists_every_area_of_a_warning_wrapped(staffordshire):
     twice ("8602008 (Planning area 8602008 (primary))")."""
     res = CliRunner().invoke(cli, ["validate", str(staffordshire)])
     assert res.exit_code == 0, res.output
-    warned = res.output[res.output.index("warnings:"):]
+    warned = res.output[res.output.index("warnings:") :]
     flat = " ".join(warned.split())
-    assert ("primary planning area(s) 8602008, 8605008, 8606005, 8606007, 8606008, 8607003, "
-            "8607014 have only first schools") in flat
-    assert ("secondary planning area(s) 8602009, 8602012, 8605010, 8605011, 8605015, 8606009, "
-            "8607018, 8607019 have only middle schools") in flat
+    assert (
+        "primary planning area(s) 8602008, 8605008, 8606005, 8606007, 8606008, 8607003, "
+        "8607014 have only first schools"
+    ) in flat
+    assert (
+        "secondary planning area(s) 8602009, 8602012, 8605010, 8605011, 8605015, 8606009, "
+        "8607018, 8607019 have only middle schools"
+    ) in flat
     assert " ..." not in warned and "(Planning area" not in warned
     assert max(len(line) for line in warned.splitlines()) <= 100
 
@@ -252,18 +281,27 @@ def test_todo_comments_left_make_a_warning_and_a_report_note(written, tmp_path):
     from sufficiency.inputs import load_inputs
 
     path = written[335]
-    todo = [i for i, line in enumerate(path.read_text().splitlines(), 1)
-            if "#" in line and "TODO" in line.split("#", 1)[1]]
+    todo = [
+        i
+        for i, line in enumerate(path.read_text().splitlines(), 1)
+        if "#" in line and "TODO" in line.split("#", 1)[1]
+    ]
     cfg = load_model(path)
     assert [n for _, n in cfg.todo_lines()] == todo and len(todo) > 10
     with pytest.warns(SufficiencyWarning, match=rf"still has {len(todo)} TODO comments"):
         inputs = load_inputs(cfg)
     note = [n for n in inputs.notes if "TODO comments" in n]
-    assert len(note) == 1 and f"lines {', '.join(map(str, todo[:10]))} and {len(todo) - 10} more" in note[0]
+    assert (
+        len(note) == 1
+        and f"lines {', '.join(map(str, todo[:10]))} and {len(todo) - 10} more" in note[0]
+    )
     # resolved: no TODO left, no note
     clean = path.parent / "clean_335.toml"  # beside it: its data paths are relative
-    clean.write_text("\n".join(re.sub(r"#.*\bTODO\b.*$", "", line).rstrip()
-                               for line in path.read_text().splitlines()))
+    clean.write_text(
+        "\n".join(
+            re.sub(r"#.*\bTODO\b.*$", "", line).rstrip() for line in path.read_text().splitlines()
+        )
+    )
     cfg = load_model(clean)
     assert cfg.todo_lines() == ()
     with warnings.catch_warnings():

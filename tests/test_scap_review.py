@@ -29,22 +29,50 @@ BASE = 2024  # the January 2025 census
 
 
 def _forecast(years_ahead: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    areas = pd.DataFrame({"area": ["8850001", "8850017"], "name": ["P", "S"],
-                          "phase": ["primary", "secondary"]})
-    rows = [{"area": a, "year": BASE + k, "ncy": g, "pupils": 30.4 + g, "kind": "forecast"}
-            for a, gs in (("8850001", range(0, 7)), ("8850017", range(7, 14)))
-            for k in range(1, years_ahead + 1) for g in gs]
+    areas = pd.DataFrame(
+        {"area": ["8850001", "8850017"], "name": ["P", "S"], "phase": ["primary", "secondary"]}
+    )
+    rows = [
+        {"area": a, "year": BASE + k, "ncy": g, "pupils": 30.4 + g, "kind": "forecast"}
+        for a, gs in (("8850001", range(0, 7)), ("8850017", range(7, 14)))
+        for k in range(1, years_ahead + 1)
+        for g in gs
+    ]
     return pd.DataFrame(rows), areas
 
 
 def _send(places: dict[str, float], years_ahead: int = 10) -> pd.DataFrame:
-    rows = [{"area": "E10000034", "year": BASE, "phase": ph, "need": "all", "scenario": "trend",
-             "places": v, "places_lower": v, "places_upper": v, "capacity": 5.0,
-             "kind": "actual"} for ph, v in places.items()]
-    rows += [{"area": "E10000034", "year": BASE + k, "phase": ph, "need": "all",
-              "scenario": "trend", "places": v, "places_lower": v - 1.3, "places_upper": v + 1.3,
-              "capacity": 5.0, "kind": "forecast"}
-             for k in range(1, years_ahead + 1) for ph, v in places.items()]
+    rows = [
+        {
+            "area": "E10000034",
+            "year": BASE,
+            "phase": ph,
+            "need": "all",
+            "scenario": "trend",
+            "places": v,
+            "places_lower": v,
+            "places_upper": v,
+            "capacity": 5.0,
+            "kind": "actual",
+        }
+        for ph, v in places.items()
+    ]
+    rows += [
+        {
+            "area": "E10000034",
+            "year": BASE + k,
+            "phase": ph,
+            "need": "all",
+            "scenario": "trend",
+            "places": v,
+            "places_lower": v - 1.3,
+            "places_upper": v + 1.3,
+            "capacity": 5.0,
+            "kind": "forecast",
+        }
+        for k in range(1, years_ahead + 1)
+        for ph, v in places.items()
+    ]
     return pd.DataFrame(rows)
 
 
@@ -93,12 +121,17 @@ def test_special_places_are_rounded_as_the_report_prints_them():
 
 def test_special_places_name_the_dfe_phase_and_leave_post16_out_of_it():
     """The DfE's specialist forecasts: primary (Reception-Year 6) and secondary (Year 7-Year 11)."""
-    s = scap_special_frame(_send({"special_primary": 3.0, "special_secondary": 4.0,
-                                  "special_post16": 5.0}), la_code=885)
+    s = scap_special_frame(
+        _send({"special_primary": 3.0, "special_secondary": 4.0, "special_post16": 5.0}),
+        la_code=885,
+    )
     assert "education_phase" in s.columns and list(s.columns) == list(SCAP_SPECIAL_COLUMNS)
     dfe = dict(zip(s["phase"], s["education_phase"], strict=False))
-    assert dfe == {"special_primary": "Primary", "special_secondary": "Secondary",
-                   "special_post16": ""}
+    assert dfe == {
+        "special_primary": "Primary",
+        "special_secondary": "Secondary",
+        "special_post16": "",
+    }
     years = s.groupby("education_phase")["time_period"].agg(["min", "max"])
     assert years.loc["Primary"].tolist() == ["202526", "202930"]
     assert years.loc["Secondary"].tolist() == ["202526", "203132"]
@@ -106,8 +139,7 @@ def test_special_places_name_the_dfe_phase_and_leave_post16_out_of_it():
 
 def test_a_special_forecast_short_of_the_scap_years_says_so(caplog):
     with caplog.at_level(logging.WARNING, logger="sufficiency.report.scap"):
-        scap_special_frame(_send({"special_primary": 3.0, "special_secondary": 4.0},
-                                 years_ahead=4))
+        scap_special_frame(_send({"special_primary": 3.0, "special_secondary": 4.0}, years_ahead=4))
     msgs = [r.getMessage() for r in caplog.records]
     assert any("primary" in m and "2029/30" in m for m in msgs), msgs
     assert any("secondary" in m and "2031/32" in m for m in msgs), msgs
@@ -120,8 +152,12 @@ def test_planning_area_codes_are_the_dfe_seven_digit_codes():
     la = str(model["model"]["old_la_code"])
     codes = [str(a["code"]) for a in model.get("areas", [])]
     assert codes and all(len(c) == 7 and c.isdigit() and c.startswith(la) for c in codes)
-    cap = pd.read_csv(ROOT / "data" / "scap_2015_school_capacity.csv", dtype=str,
-                      encoding="latin-1", on_bad_lines="skip")
+    cap = pd.read_csv(
+        ROOT / "data" / "scap_2015_school_capacity.csv",
+        dtype=str,
+        encoding="latin-1",
+        on_bad_lines="skip",
+    )
     cap = cap[cap["LA1"] == la]
     dfe = set(cap["Primary PA code (2)"].dropna()) | set(cap["Secondary PA code (2)"].dropna())
     assert set(codes) == dfe
@@ -136,8 +172,11 @@ def test_pupil_totals_still_match_the_rounded_area_totals(ahead):
     f, areas = _forecast(ahead)
     s = scap_frame(f, areas, BASE)
     tot = f[f["year"] <= BASE + 5].groupby(["area", "year"])["pupils"].sum()
-    got = s.assign(y=s["time_period"].str[:4].astype(int)).groupby(
-        ["planning_area", "y"])["pupils"].sum()
+    got = (
+        s.assign(y=s["time_period"].str[:4].astype(int))
+        .groupby(["planning_area", "y"])["pupils"]
+        .sum()
+    )
     common = got.index.intersection(pd.MultiIndex.from_tuples(tot.index))
     assert len(common)
     assert got.loc[common].tolist() == np.rint(tot.loc[common].to_numpy()).astype(int).tolist()

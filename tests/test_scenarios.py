@@ -10,14 +10,18 @@ from sufficiency.exceptions import ConfigError
 
 
 def test_merge_rules():
-    base = {"model": {"name": "A", "authority": "E1"},
-            "areas": [{"code": "1", "name": "one"}, {"code": "2", "name": "two"}],
-            "plan": {"first_year": 2027, "options": [{"name": "x", "cost": 1.0}]},
-            "assumptions": {"window": 5}}
-    over = {"model": {"name": "A, scenario"},
-            "areas": [{"code": "2", "name": "two again"}, {"code": "3", "name": "three"}],
-            "plan": {"options": [{"name": "y", "cost": 2.0}, {"name": "x", "cost": 3.0}]},
-            "assumptions": {"window": 3}}
+    base = {
+        "model": {"name": "A", "authority": "E1"},
+        "areas": [{"code": "1", "name": "one"}, {"code": "2", "name": "two"}],
+        "plan": {"first_year": 2027, "options": [{"name": "x", "cost": 1.0}]},
+        "assumptions": {"window": 5},
+    }
+    over = {
+        "model": {"name": "A, scenario"},
+        "areas": [{"code": "2", "name": "two again"}, {"code": "3", "name": "three"}],
+        "plan": {"options": [{"name": "y", "cost": 2.0}, {"name": "x", "cost": 3.0}]},
+        "assumptions": {"window": 3},
+    }
     m = merge_models(base, over)
     assert m["model"] == {"name": "A, scenario", "authority": "E1"}  # tables merge key by key
     assert [a["name"] for a in m["areas"]] == ["one", "two again", "three"]  # same code merges
@@ -34,7 +38,8 @@ def test_the_shipped_scenario(model_path):
     assert s.areas == base.areas and s.data == base.data
     names = [o["name"] for o in s.section("plan")["options"]]
     assert names == [o["name"] for o in base.section("plan")["options"]] + [
-        "Worcester City interim places"]
+        "Worcester City interim places"
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +81,9 @@ def test_interim_places_are_told_apart_and_the_costs_add_up(interim_report):
     t = lasting_and_temporary(p)
     interim = main[main["kind"] == "temporary_expansion"]
     assert t["interim_places"] == interim["places"].sum() > 0
-    assert t["lasting_cost"] + t["temporary_cost"] + t["interim_cost"] == pytest.approx(main["cost"].sum())
+    assert t["lasting_cost"] + t["temporary_cost"] + t["interim_cost"] == pytest.approx(
+        main["cost"].sum()
+    )
     line = AllocationResult._lasting_lines(SimpleNamespace(plan=p, area_names={}))[0]
     assert f"; {interim['places'].sum():,.0f} interim (hired for a year or a few" in line
     assert f"GBP {interim['cost'].sum():,.0f}." in line
@@ -95,15 +102,29 @@ def _scenario(tmp_path, model_path, text: str, name: str = "s.toml"):
     return p
 
 
-@pytest.mark.parametrize("text, message", [
-    ('extends = "nowhere.toml"\n', r"s\.toml: extends = 'nowhere\.toml': no such model"),
-    ('extends = "../base.toml"\n', r"s\.toml: extends = '\.\./base\.toml': expected a model in the "
-                                   r"same folder"),
-    ('extends = 3\n', r"s\.toml: extends = 3: expected the file name of the model this one extends"),
-    ('extends = "s.toml"\n', r"s\.toml: extends = 's\.toml': the models extend each other in a cycle"),
-    ('extends = "base.toml"\n[assumptions]\nhorizn = 5\n',
-     r"s\.toml: \[assumptions\]: unknown key 'horizn' \(did you mean 'horizon'\?\)"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('extends = "nowhere.toml"\n', r"s\.toml: extends = 'nowhere\.toml': no such model"),
+        (
+            'extends = "../base.toml"\n',
+            r"s\.toml: extends = '\.\./base\.toml': expected a model in the "
+            r"same folder",
+        ),
+        (
+            "extends = 3\n",
+            r"s\.toml: extends = 3: expected the file name of the model this one extends",
+        ),
+        (
+            'extends = "s.toml"\n',
+            r"s\.toml: extends = 's\.toml': the models extend each other in a cycle",
+        ),
+        (
+            'extends = "base.toml"\n[assumptions]\nhorizn = 5\n',
+            r"s\.toml: \[assumptions\]: unknown key 'horizn' \(did you mean 'horizon'\?\)",
+        ),
+    ],
+)
 def test_scenario_errors_name_the_scenario_file(tmp_path, model_path, text, message):
     p = _scenario(tmp_path, model_path, text)
     with pytest.raises(ConfigError, match=message):
@@ -154,9 +175,11 @@ def test_interim_places_are_place_years_not_bulge_classes(interim_report):
     interim = p["option"] == "Worcester City interim places"
     bulge = p["kind"] == "bulge_class"
     text = " ".join(recommendations(data))
-    assert (f"{p.loc[bulge, 'places'].sum():,.0f} temporary places in bulge classes" in text)
-    assert (f"and {p.loc[interim, 'places'].sum():,.0f} place-years of interim or other "
-            "temporary places (hired a year or more at a time)") in text
+    assert f"{p.loc[bulge, 'places'].sum():,.0f} temporary places in bulge classes" in text
+    assert (
+        f"and {p.loc[interim, 'places'].sum():,.0f} place-years of interim or other "
+        "temporary places (hired a year or more at a time)"
+    ) in text
     assert f"for {p.loc[~interim, 'places'].sum():,.0f} additional places" in text
     key = data.key_decision["recommended"]
     assert key["places"] == 0 and key["interim_place_years"] == p.loc[interim, "places"].sum()
@@ -174,8 +197,9 @@ def test_assumptions_window_reaches_the_forecast_unless_forecast_sets_one(tmp_pa
 
     both = edited_model(tmp_path)  # [assumptions] window = 3, [forecast] window = 5
     assert forecast_params(load_model(both))["window"] == 5
-    only = edited_model(tmp_path, [("window = 5                    # years of survival ratios "
-                                    "averaged", "")])
+    only = edited_model(
+        tmp_path, [("window = 5                    # years of survival ratios averaged", "")]
+    )
     assert forecast_params(load_model(only))["window"] == 3
 
 
@@ -183,13 +207,20 @@ def test_forecast_horizon_that_differs_from_the_assumptions_is_an_error(tmp_path
     from conftest import edited_model
 
     p = edited_model(tmp_path, [("[forecast]\n", "[forecast]\nhorizon = 8\n")])
-    with pytest.raises(ConfigError, match=r"\[forecast\] horizon = 8: \[assumptions\] horizon = 10; "
-                                          r"expected one value, in \[assumptions\]"):
+    with pytest.raises(
+        ConfigError,
+        match=r"\[forecast\] horizon = 8: \[assumptions\] horizon = 10; "
+        r"expected one value, in \[assumptions\]",
+    ):
         load_model(p)
     # [assumptions] silent: its default (10) is the one the plan and the report use
-    silent = edited_model(tmp_path, [("[forecast]\n", "[forecast]\nhorizon = 15\n"),
-                                     ("horizon = 10 ", "# horizon = 10 ")])
-    with pytest.raises(ConfigError, match=r"horizon = 15: \[assumptions\] horizon = 10 \(its default\)"):
+    silent = edited_model(
+        tmp_path,
+        [("[forecast]\n", "[forecast]\nhorizon = 15\n"), ("horizon = 10 ", "# horizon = 10 ")],
+    )
+    with pytest.raises(
+        ConfigError, match=r"horizon = 15: \[assumptions\] horizon = 10 \(its default\)"
+    ):
         load_model(silent)
     same = edited_model(tmp_path, [("[forecast]\n", "[forecast]\nhorizon = 10\n")])
     assert load_model(same).section("forecast")["horizon"] == 10
@@ -201,8 +232,11 @@ def test_a_scenario_entry_is_merged_into_the_base_entry(tmp_path, model_path):
     base = load_model(model_path)
     a = next(x for x in base.areas if x.tiers == "three_tier" and len(x.transfer) == 1)
     target = next(iter(a.transfer))
-    p = _scenario(tmp_path, model_path, f'extends = "base.toml"\n[[areas]]\ncode = "{a.code}"\n'
-                                        f'transfer = {{ "{target}" = 1.0 }}\n')
+    p = _scenario(
+        tmp_path,
+        model_path,
+        f'extends = "base.toml"\n[[areas]]\ncode = "{a.code}"\ntransfer = {{ "{target}" = 1.0 }}\n',
+    )
     s = load_model(p).area(a.code)
     assert dict(s.transfer) == {target: 1.0}
     assert s.tiers == "three_tier" and s.districts == a.districts and s.name == a.name
@@ -218,9 +252,18 @@ def test_assumptions_not_in_the_model_are_engine_defaults(tmp_path, inputs):
 
     from sufficiency.report import build_report
 
-    cfg = load_model(edited_model(tmp_path, [
-        ("window = 5                    # years of survival ratios averaged", ""),
-        ("window = 3            # years of ratios averaged (the forecast section may override)", "")]))
+    cfg = load_model(
+        edited_model(
+            tmp_path,
+            [
+                ("window = 5                    # years of survival ratios averaged", ""),
+                (
+                    "window = 3            # years of ratios averaged (the forecast section may override)",
+                    "",
+                ),
+            ],
+        )
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         data = build_report(dataclasses.replace(inputs, config=cfg), report_date="2026-11-27")
@@ -233,10 +276,25 @@ def test_merge_replaces_data_keyed_tables_and_arrays_without_ids():
     """A scenario's transfer (keys are area codes) and tier_changes (entries without a code or
     name) replace the base's; found by the final review: a new transfer destination added to
     the old one, and a delayed tier change kept the base's year too."""
-    base = {"areas": [{"code": "1", "tiers": "three_tier", "transfer": {"A": 1.0},
-                       "tier_changes": [{"year": 2027, "tiers": "two_tier"}]}]}
-    over = {"areas": [{"code": "1", "transfer": {"B": 1.0},
-                       "tier_changes": [{"year": 2029, "tiers": "two_tier"}]}]}
+    base = {
+        "areas": [
+            {
+                "code": "1",
+                "tiers": "three_tier",
+                "transfer": {"A": 1.0},
+                "tier_changes": [{"year": 2027, "tiers": "two_tier"}],
+            }
+        ]
+    }
+    over = {
+        "areas": [
+            {
+                "code": "1",
+                "transfer": {"B": 1.0},
+                "tier_changes": [{"year": 2029, "tiers": "two_tier"}],
+            }
+        ]
+    }
     a = merge_models(base, over)["areas"][0]
     assert a["transfer"] == {"B": 1.0} and a["tiers"] == "three_tier"
     assert a["tier_changes"] == [{"year": 2029, "tiers": "two_tier"}]
@@ -256,14 +314,18 @@ def test_a_scenario_report_says_it_is_one_and_submits_nothing(tmp_path):
     models = DATA.parent / "models"
     cfg = load_model(models / "worcestershire_interim.toml")
     meta = _scenario_meta(cfg)
-    assert meta == {"file": "worcestershire_interim.toml", "extends": ["worcestershire.toml"],
-                    "changes": ["[[plan.options]] (1 entry)"]}
+    assert meta == {
+        "file": "worcestershire_interim.toml",
+        "extends": ["worcestershire.toml"],
+        "changes": ["[[plan.options]] (1 entry)"],
+    }
     assert _scenario_meta(load_model(models / "worcestershire.toml")) is None
     data = SimpleNamespace(meta={"scenario": meta})
     assert scenario_sentence(data).startswith(
         "This report is of a scenario, worcestershire_interim.toml, which changes "
         "worcestershire.toml in local plan options (1 entry). Its figures and recommendations "
-        "show the effect of those changes, for comparison")
+        "show the effect of those changes, for comparison"
+    )
     assert cfg.set_in("assumptions", "margin") == "worcestershire.toml"
     assert cfg.set_in("model", "name") == "worcestershire_interim.toml"
 
@@ -271,8 +333,12 @@ def test_a_scenario_report_says_it_is_one_and_submits_nothing(tmp_path):
 def test_a_scenario_names_the_file_that_sets_each_setting(tmp_path, model_path):
     from sufficiency.report.build import _scenario_meta
 
-    p = _scenario(tmp_path, model_path, 'extends = "base.toml"\n[assumptions]\nmargin = 0.05\n'
-                  '[forecast.housing]\narrival = [1.0]\n')
+    p = _scenario(
+        tmp_path,
+        model_path,
+        'extends = "base.toml"\n[assumptions]\nmargin = 0.05\n'
+        "[forecast.housing]\narrival = [1.0]\n",
+    )
     cfg = load_model(p)
     assert cfg.set_in("assumptions", "margin") == "s.toml"
     assert cfg.set_in("assumptions", "horizon") == "base.toml"
@@ -290,5 +356,6 @@ def test_a_scenarios_scap_file_says_on_every_row_it_is_not_for_submission(interi
 
     f = pd.read_csv(io.StringIO(render_scap(interim_report)), dtype=str)
     assert set(f["model_scenario"]) == {
-        "worcestershire_interim.toml (scenario of worcestershire.toml; not for submission)"}
+        "worcestershire_interim.toml (scenario of worcestershire.toml; not for submission)"
+    }
     assert set(f["census"]) == {f"January {interim_report.meta['base_year'] + 1} census"}

@@ -17,7 +17,12 @@ def cards(data_dir):
 
 
 def _err(cards, area, year, phase, h):
-    sel = cards[(cards.area == area) & (cards.target_year == year) & (cards.phase == phase) & (cards.horizon == h)]
+    sel = cards[
+        (cards.area == area)
+        & (cards.target_year == year)
+        & (cards.phase == phase)
+        & (cards.horizon == h)
+    ]
     assert len(sel) == 1
     return float(sel.own_error.iloc[0])
 
@@ -44,7 +49,11 @@ def test_west_midlands_median_errors(cards):
 
 def test_cost_benchmarks_worcestershire(data_dir):
     c = read_cost_benchmarks(data_dir / "school_places_scorecards", "E10000034").data
-    row = c[(c.edition == 2025) & (c.target_year == 2024)].set_index(["phase", "option"]).cost_per_place
+    row = (
+        c[(c.edition == 2025) & (c.target_year == 2024)]
+        .set_index(["phase", "option"])
+        .cost_per_place
+    )
     assert round(row["primary", "new_school"]) == 24085
     assert round(row["primary", "permanent_expansion"]) == 20173
     assert round(row["secondary", "temporary_expansion"]) == 10707

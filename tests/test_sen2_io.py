@@ -45,8 +45,10 @@ def _plans(frame, **where):
 # --- published figures ------------------------------------------------------------------------
 def test_worcestershire_totals_match_domain(sen2):
     c = sen2["caseload"].data
-    got = {y: float(_plans(c, area=WORCS, year=y, age="all", placement="all", need="all").iloc[0])
-           for y in range(2018, 2024)}
+    got = {
+        y: float(_plans(c, area=WORCS, year=y, age="all", placement="all", need="all").iloc[0])
+        for y in range(2018, 2024)
+    }
     # January 2019 .. January 2024 (academic years 2018/19 .. 2023/24)
     assert got == {2018: 3502, 2019: 4053, 2020: 4182, 2021: 4555, 2022: 4904, 2023: 5945}
 
@@ -67,7 +69,9 @@ def test_age_bands_sum_to_total(sen2):
 
 def test_placements_sum_to_total_and_special_matches_published(sen2):
     c = sen2["caseload"].data
-    w = c[(c["area"] == WORCS) & (c["year"] == 2024) & (c["age"] == "all")].set_index("placement")["plans"]
+    w = c[(c["area"] == WORCS) & (c["year"] == 2024) & (c["age"] == "all")].set_index("placement")[
+        "plans"
+    ]
     assert w.drop("all").sum() == pytest.approx(w["all"])
     assert w["special_state"] == 994 + 884  # LA maintained + academy/free, 2024/25
     assert w["special_independent"] == 490 + 16
@@ -82,7 +86,9 @@ def test_establishment_groups_sum_to_total(sen2):
 
 def test_needs_england_total_and_shares(sen2):
     n = sen2["needs"].data
-    eng = n[(n["area"] == ENGLAND) & (n["age"] == "all") & (n["placement"] == "all")].set_index("need")["plans"]
+    eng = n[(n["area"] == ENGLAND) & (n["age"] == "all") & (n["placement"] == "all")].set_index(
+        "need"
+    )["plans"]
     assert eng["all"] == 638745
     assert eng["asd"] / eng["all"] == pytest.approx(0.315, abs=5e-4)
     assert eng.drop("all").sum() == eng["all"]
@@ -109,7 +115,10 @@ def test_ons_reader(data_dir):
     p = read_ons_population(data_dir / "ons_mye_2011_single_year_of_age.csv").data
     assert p["age"].min() == 0 and p["age"].max() == 90
     assert set(p["sex"]) == {1, 2}
-    assert p[(p["area"] == "E06000019") & (p["sex"] == 1) & (p["age"] == 0)]["population"].iloc[0] == 995
+    assert (
+        p[(p["area"] == "E06000019") & (p["sex"] == 1) & (p["age"] == 0)]["population"].iloc[0]
+        == 995
+    )
 
 
 # --- bad input --------------------------------------------------------------------------------
@@ -157,7 +166,9 @@ def test_non_numeric_count(data_dir, tmp_path, key):
     def edit(r):
         r.iloc[2, r.columns.get_loc(col)] = "lots"
 
-    with pytest.raises(SchemaError, match=rf"column '{col}': non-numeric count.*'lots'.*line\(s\) 4"):
+    with pytest.raises(
+        SchemaError, match=rf"column '{col}': non-numeric count.*'lots'.*line\(s\) 4"
+    ):
         FILES[key][1](_small(data_dir, tmp_path, key, edit=edit))
 
 
@@ -206,8 +217,9 @@ def test_area_not_in_known_areas(data_dir, tmp_path):
         read_sen2_age(_small(data_dir, tmp_path, "age"), known_areas=["E06000019"])
 
 
-@pytest.mark.parametrize("reader", [r for _, r, _ in FILES.values()]
-                         + [read_early_years_takeup, read_ons_population])
+@pytest.mark.parametrize(
+    "reader", [r for _, r, _ in FILES.values()] + [read_early_years_takeup, read_ons_population]
+)
 def test_empty_and_binary_files(tmp_path, reader):
     empty = tmp_path / "empty.csv"
     empty.write_text("")
@@ -238,9 +250,12 @@ def test_takeup_bad_inputs(data_dir, tmp_path):
         r.loc[3, "two_year_olds_Percent_2019"] = "200"
 
     # the published rates reach 107% (Solihull 2016) and are read; 200% is not a rate
-    with pytest.raises(SchemaError, match=r"column 'two_year_olds_Percent_2019': a take-up over "
-                       r"150% \(value\(s\) '200'\) in 1 row\(s\) \(line\(s\) 5\); expected a "
-                       r"percentage of the age group, at most 150"):
+    with pytest.raises(
+        SchemaError,
+        match=r"column 'two_year_olds_Percent_2019': a take-up over "
+        r"150% \(value\(s\) '200'\) in 1 row\(s\) \(line\(s\) 5\); expected a "
+        r"percentage of the age group, at most 150",
+    ):
         read_early_years_takeup(_takeup(data_dir, tmp_path, over))
 
     def text(r):

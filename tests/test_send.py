@@ -26,7 +26,6 @@ from sufficiency.send import (
 WORCS = "E10000034"
 
 
-
 @pytest.fixture(scope="module")
 def result(inputs):
     return forecast_send(inputs)
@@ -38,11 +37,21 @@ def _frame(rows, cols=("area", "year", "age", "placement", "need", "plans")):
 
 
 def test_plans_by_band_fills_total_only_year_by_neighbouring_shares():
-    age = _frame([("A", 2021, "0-4", "all", "all", 10.0), ("A", 2021, "5-10", "all", "all", 30.0),
-                  ("A", 2021, "all", "all", "all", 40.0)])
-    case = _frame([("A", 2022, "all", "all", "all", 100.0),
-                   ("A", 2023, "3", "all", "all", 30.0), ("A", 2023, "7", "all", "all", 30.0),
-                   ("A", 2023, "all", "all", "all", 60.0)])
+    age = _frame(
+        [
+            ("A", 2021, "0-4", "all", "all", 10.0),
+            ("A", 2021, "5-10", "all", "all", 30.0),
+            ("A", 2021, "all", "all", "all", 40.0),
+        ]
+    )
+    case = _frame(
+        [
+            ("A", 2022, "all", "all", "all", 100.0),
+            ("A", 2023, "3", "all", "all", 30.0),
+            ("A", 2023, "7", "all", "all", 30.0),
+            ("A", 2023, "all", "all", "all", 60.0),
+        ]
+    )
     b = plans_by_band(age, case, "A").set_index(["year", "band"])
     assert b.loc[(2023, "0-4"), "plans"] == 30 and b.loc[(2023, "5-10"), "plans"] == 30
     # 2022: shares 0.25/0.75 (2021) and 0.5/0.5 (2023) -> mean 0.375/0.625 of 100
@@ -55,8 +64,9 @@ def test_projection_scenarios_by_hand():
     g = 0.1
     y = np.log(0.02) + g * np.arange(8)  # prevalence growing exactly 10.5% a year
     assert np.allclose(project_prevalence(y, 3, "stops"), y[-1])
-    assert np.allclose(project_prevalence(y, 3, "national", national_growth=0.05),
-                       y[-1] + 0.05 * np.arange(1, 4))
+    assert np.allclose(
+        project_prevalence(y, 3, "national", national_growth=0.05), y[-1] + 0.05 * np.arange(1, 4)
+    )
     # undamped (phi = 1) on an exactly linear series: Holt reproduces the line
     f = project_prevalence(y, 3, "trend", alpha=0.5, beta=0.5, phi=1.0)
     assert np.allclose(f, y[-1] + g * np.arange(1, 4))
@@ -84,22 +94,43 @@ def test_holt_recursion_is_statsmodels_holt(seed):
     d = y[1] - y[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = Holt(y, damped_trend=True, initialization_method="known", initial_level=y[0] - d,
-                   initial_trend=d).fit(smoothing_level=alpha, smoothing_trend=beta,
-                                        damping_trend=phi, optimized=False)
-    np.testing.assert_allclose(holt_damped_forecast(y, 6, alpha, beta, phi, y[0] - d, d),
-                               fit.forecast(6), rtol=0, atol=1e-12)
+        fit = Holt(
+            y,
+            damped_trend=True,
+            initialization_method="known",
+            initial_level=y[0] - d,
+            initial_trend=d,
+        ).fit(smoothing_level=alpha, smoothing_trend=beta, damping_trend=phi, optimized=False)
+    np.testing.assert_allclose(
+        holt_damped_forecast(y, 6, alpha, beta, phi, y[0] - d, d),
+        fit.forecast(6),
+        rtol=0,
+        atol=1e-12,
+    )
 
 
 # --- the real model -----------------------------------------------------------------------------
 def test_result_shape_and_invariants(result):
     f = result.to_frame()
-    assert list(f.columns) == ["area", "year", "phase", "need", "scenario", "places", "places_lower",
-                               "places_upper", "capacity", "shortfall", "kind"]
+    assert list(f.columns) == [
+        "area",
+        "year",
+        "phase",
+        "need",
+        "scenario",
+        "places",
+        "places_lower",
+        "places_upper",
+        "capacity",
+        "shortfall",
+        "kind",
+    ]
     assert set(f["scenario"]) == set(SCENARIOS)
     assert set(f["phase"]) == {"special_primary", "special_secondary", "special_post16"}
     assert (f["places"] >= 0).all()
-    assert (f["places_lower"] <= f["places"] + 1e-9).all() and (f["places"] <= f["places_upper"] + 1e-9).all()
+    assert (f["places_lower"] <= f["places"] + 1e-9).all() and (
+        f["places"] <= f["places_upper"] + 1e-9
+    ).all()
     fut = f[f["year"] >= 2024]
     assert np.allclose(fut["shortfall"], np.clip(fut["places"] - fut["capacity"], 0, None))
     # today's capacity says nothing about the past; past places are derived, not published
@@ -130,7 +161,9 @@ def test_plans_by_placement_reproduce_published_2024(result):
     assert now.sum() == pytest.approx(6970)
     assert set(b.loc[b["year"] < 2024, "kind"]) == {"derived"}
     f = b[b["kind"] == "forecast"]
-    assert (f["plans_lower"] <= f["plans"] + 1e-9).all() and (f["plans"] <= f["plans_upper"] + 1e-9).all()
+    assert (f["plans_lower"] <= f["plans"] + 1e-9).all() and (
+        f["plans"] <= f["plans_upper"] + 1e-9
+    ).all()
 
 
 def test_default_capacity_is_todays_state_placements_and_says_so(result):
@@ -144,8 +177,13 @@ def test_interval_note_names_the_authority_in_words(result):
     alone (a Coventry trial: "... of the trend model on E08000026")."""
     said = [n for n in result.notes if n.startswith("Intervals: 80%")]
     assert len(said) == 1
-    assert "trend model when it forecast Worcestershire County Council (E10000034)'s past years" in said[0]
-    assert re.search(r"a typical error of \d+% 1 year ahead, \d+% 2 years ahead and \d+% 3 years ahead", said[0])
+    assert (
+        "trend model when it forecast Worcestershire County Council (E10000034)'s past years"
+        in said[0]
+    )
+    assert re.search(
+        r"a typical error of \d+% 1 year ahead, \d+% 2 years ahead and \d+% 3 years ahead", said[0]
+    )
 
 
 def test_scenarios_ordered_where_growth_is_positive(result):
@@ -157,7 +195,15 @@ def test_scenarios_ordered_where_growth_is_positive(result):
 
 def test_demand_frame_for_optimiser(result):
     d = result.demand_frame()
-    assert list(d.columns) == ["area", "phase", "year", "places", "places_lower", "places_upper", "capacity"]
+    assert list(d.columns) == [
+        "area",
+        "phase",
+        "year",
+        "places",
+        "places_lower",
+        "places_upper",
+        "capacity",
+    ]
     assert set(d["phase"]) == {"special"} and d["year"].min() == 2025
     by = result.demand_frame(by_phase=True)
     assert by.groupby("year")["places"].sum().to_numpy() == pytest.approx(d["places"].to_numpy())
@@ -176,15 +222,18 @@ def test_by_need_sums_to_phase_totals(result):
 
 
 def test_capacity_override_and_bad_parameters(inputs):
-    r = forecast_send(inputs, scenarios=["stops"], scenario="stops",
-                      capacity={"special_primary": 10_000})
+    r = forecast_send(
+        inputs, scenarios=["stops"], scenario="stops", capacity={"special_primary": 10_000}
+    )
     f = r.to_frame()
     f = f[f["year"] >= 2024]
     assert (f.loc[f["phase"] == "special_primary", "shortfall"] == 0).all()
     assert (f.loc[f["phase"] == "special_post16", "capacity"] == 0).all()
     assert not any("ASSUMPTION" in n for n in r.notes)
     with pytest.raises(ConfigError, match="unknown phase"):
-        forecast_send(inputs, scenarios=["stops"], scenario="stops", capacity={"special_nursery": 5})
+        forecast_send(
+            inputs, scenarios=["stops"], scenario="stops", capacity={"special_nursery": 5}
+        )
     with pytest.raises(ConfigError, match="scenarios"):
         forecast_send(inputs, scenarios=["boom"])
     with pytest.raises(ConfigError, match="alpha"):
@@ -234,14 +283,30 @@ def test_backtest_naive_baseline_by_hand(data_dir):
 
 # --- CLI ----------------------------------------------------------------------------------------
 def test_cli_send_writes_outputs(model_path, tmp_path):
-    res = CliRunner().invoke(cli, ["send", str(model_path), "--out", str(tmp_path), "--format", "csv"])
+    res = CliRunner().invoke(
+        cli, ["send", str(model_path), "--out", str(tmp_path), "--format", "csv"]
+    )
     assert res.exit_code == 0, res.output
     assert "secondary age (11-15)" in res.output and "ASSUMPTION" in res.output
-    for name in ("send.csv", "send_by_need.csv", "send_plans.csv", "send_placements.csv",
-                 "send_demand.csv", "notes.txt"):
+    for name in (
+        "send.csv",
+        "send_by_need.csv",
+        "send_plans.csv",
+        "send_placements.csv",
+        "send_demand.csv",
+        "notes.txt",
+    ):
         assert (tmp_path / name).exists()
     d = pd.read_csv(tmp_path / "send_demand.csv")
-    assert list(d.columns) == ["area", "phase", "year", "places", "places_lower", "places_upper", "capacity"]
+    assert list(d.columns) == [
+        "area",
+        "phase",
+        "year",
+        "places",
+        "places_lower",
+        "places_upper",
+        "capacity",
+    ]
 
 
 def test_cli_send_bad_model(tmp_path):
@@ -252,8 +317,12 @@ def test_cli_send_bad_model(tmp_path):
 
 
 def test_entry_point_subprocess(model_path):
-    p = subprocess.run([sys.executable, "-m", "sufficiency", "send", str(model_path)],
-                       capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [sys.executable, "-m", "sufficiency", "send", str(model_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert p.returncode == 0, p.stderr
     assert "Special school places" in p.stdout
 

@@ -54,21 +54,46 @@ def test_todo_note_is_a_sentence_of_the_notes(shropshire):
 
 # --- synthetic frames: the Council's own capacity count against this report's --------------
 
+
 def _published_data(primary_short: float, secondary_short: float) -> SimpleNamespace:
     """SYNTHETIC: Shropshire's figures in round form: this report's 23,232 primary and 18,216
     secondary places (SCAP 2014/15), the Council's 23,928 and 18,566 (2025 scorecard), and
     each phase's places short (before any new places) in its worst year."""
     rows = []
     for year, short in ((2022, 0.0), (2029, 1.0)):
-        for ph, cap, s in (("primary", 23232.0, primary_short), ("secondary", 18216.0, secondary_short)):
-            rows.append({"area": f"{ph}-a", "phase": ph, "year": year, "capacity": cap / 2,
-                         "shortfall": s * short})
-            rows.append({"area": f"{ph}-b", "phase": ph, "year": year, "capacity": cap / 2,
-                         "shortfall": 0.0})
-    published = pd.DataFrame({"year": 2024, "measure": "capacity",
-                              "phase": ["primary", "secondary"], "value": [23928.0, 18566.0]})
-    return SimpleNamespace(sufficiency=pd.DataFrame(rows), published=published,
-                           meta={"base_year": 2022})
+        for ph, cap, s in (
+            ("primary", 23232.0, primary_short),
+            ("secondary", 18216.0, secondary_short),
+        ):
+            rows.append(
+                {
+                    "area": f"{ph}-a",
+                    "phase": ph,
+                    "year": year,
+                    "capacity": cap / 2,
+                    "shortfall": s * short,
+                }
+            )
+            rows.append(
+                {
+                    "area": f"{ph}-b",
+                    "phase": ph,
+                    "year": year,
+                    "capacity": cap / 2,
+                    "shortfall": 0.0,
+                }
+            )
+    published = pd.DataFrame(
+        {
+            "year": 2024,
+            "measure": "capacity",
+            "phase": ["primary", "secondary"],
+            "value": [23928.0, 18566.0],
+        }
+    )
+    return SimpleNamespace(
+        sufficiency=pd.DataFrame(rows), published=published, meta={"base_year": 2022}
+    )
 
 
 @pytest.mark.parametrize("secondary_short, flagged", [(396.0, True), (2000.0, False), (0.0, False)])
@@ -85,9 +110,12 @@ def test_council_count_of_places_is_weighed_against_the_phases_need(secondary_sh
     sentence = _published_capacity(data)
     # no primary area is short in any year here: its surplus would be larger (a Stoke-on-Trent
     # trial: "the primary and secondary shortfalls here would be smaller" of a 21.5% surplus)
-    holds = ("if the Council's count holds the primary surplus here would be larger and the "
-             "secondary shortfalls smaller." if flagged else
-             "if the Council's count holds the primary surplus here would be larger.")
+    holds = (
+        "if the Council's count holds the primary surplus here would be larger and the "
+        "secondary shortfalls smaller."
+        if flagged
+        else "if the Council's count holds the primary surplus here would be larger."
+    )
     assert holds in sentence, sentence
 
 
@@ -99,17 +127,34 @@ def test_a_red_year_never_shows_zero_places_short():
 
     shown = [format_cell(v, "short") for v in (0.0, 0.21, 0.5, 0.51, 10.4, np.nan)]
     assert shown == ["0", "<1", "<1", "1", "10", "-"]
-    suff = pd.DataFrame({
-        "area": "8930005", "phase": "primary", "year": [2022, 2025, 2026],
-        "demand": [712.0, 693.34, 688.0], "demand_lower": [712.0, 672.8, 663.0],
-        "demand_upper": [712.0, 714.0, 714.0], "capacity": 707.0,
-        "surplus_pct": [-0.007, 0.0197, 0.0276], "required": [726.2, 707.21, 701.8],
-        "shortfall": [19.2, 0.21, 0.0], "rag": ["red", "red", "amber"]})
+    suff = pd.DataFrame(
+        {
+            "area": "8930005",
+            "phase": "primary",
+            "year": [2022, 2025, 2026],
+            "demand": [712.0, 693.34, 688.0],
+            "demand_lower": [712.0, 672.8, 663.0],
+            "demand_upper": [712.0, 714.0, 714.0],
+            "capacity": 707.0,
+            "surplus_pct": [-0.007, 0.0197, 0.0276],
+            "required": [726.2, 707.21, 701.8],
+            "shortfall": [19.2, 0.21, 0.0],
+            "rag": ["red", "red", "amber"],
+        }
+    )
     data = SimpleNamespace(
-        sufficiency=suff, before_after=None, areas=None,
-        meta={"base_year": 2022, "margin": 0.02, "target": 0.05, "ceiling": 0.10,
-              "data_vintage": "capacity: DfE 2014/15"},
-        history_derived=lambda area: True)
+        sufficiency=suff,
+        before_after=None,
+        areas=None,
+        meta={
+            "base_year": 2022,
+            "margin": 0.02,
+            "target": 0.05,
+            "ceiling": 0.10,
+            "data_vintage": "capacity: DfE 2014/15",
+        },
+        history_derived=lambda area: True,
+    )
     shown = area_year_table(data, "8930005").display()
     assert shown["shortfall"].tolist() == ["19", "<1", "0"]
     assert shown["RAG"].tolist() == ["red", "red", "amber"]
@@ -122,24 +167,38 @@ def test_one_year_of_a_file_is_not_a_span():
     from sufficiency.validation import summarise_section_inputs, summarise_table
 
     def loaded(years, path):
-        return SimpleNamespace(data=pd.DataFrame({"x": range(3)}),
-                               provenance=[SimpleNamespace(years=years, path=path)])
+        return SimpleNamespace(
+            data=pd.DataFrame({"x": range(3)}), provenance=[SimpleNamespace(years=years, path=path)]
+        )
 
-    out = summarise_section_inputs({
-        "ehc_plans (needs)": loaded([2024], "ehcp_2025_sen_needs_all_plans.csv"),
-        "ehc_plans (caseload)": loaded([2018, 2024], "ehcp_2025_caseload.csv"),
-        "population": loaded([2011], "ons_mye_2011_single_year_of_age.csv"),
-    }).splitlines()
+    out = summarise_section_inputs(
+        {
+            "ehc_plans (needs)": loaded([2024], "ehcp_2025_sen_needs_all_plans.csv"),
+            "ehc_plans (caseload)": loaded([2018, 2024], "ehcp_2025_caseload.csv"),
+            "population": loaded([2011], "ons_mye_2011_single_year_of_age.csv"),
+        }
+    ).splitlines()
     assert out == [
         "ehc_plans (needs): 3 rows, academic year 2024/25 (January 2025 count) <- "
         "ehcp_2025_sen_needs_all_plans.csv",
         "ehc_plans (caseload): 3 rows, academic years 2018/19-2024/25 (January 2019-2025 counts)"
         " <- ehcp_2025_caseload.csv",
-        "population: 3 rows, year 2011 <- ons_mye_2011_single_year_of_age.csv"]
-    cap = pd.DataFrame({"school": ["s1", "s2"], "area": ["a", "b"], "phase": "primary",
-                        "year": 2014, "capacity": [210.0, 420.0], "roll": [200.0, 400.0]})
+        "population: 3 rows, year 2011 <- ons_mye_2011_single_year_of_age.csv",
+    ]
+    cap = pd.DataFrame(
+        {
+            "school": ["s1", "s2"],
+            "area": ["a", "b"],
+            "phase": "primary",
+            "year": 2014,
+            "capacity": [210.0, 420.0],
+            "roll": [200.0, 400.0],
+        }
+    )
     assert summarise_table("capacity", cap).splitlines() == [
-        "capacity: 2 rows, year 2014, 2 areas", "    primary: 2 schools, capacity 630, roll 600"]
+        "capacity: 2 rows, year 2014, 2 areas",
+        "    primary: 2 schools, capacity 630, roll 600",
+    ]
 
 
 def test_backtest_summary_says_what_its_columns_are():
@@ -150,17 +209,30 @@ def test_backtest_summary_says_what_its_columns_are():
     from sufficiency.backtest import BacktestResult
 
     err = np.array([-0.003, -0.0048, -0.018])
-    data = pd.DataFrame({
-        "area": "E06000051", "phase": "primary", "origin": [2017, 2018, 2019],
-        "target_year": [2020, 2021, 2022], "horizon": 3, "forecast": 1000 * (1 + err),
-        "actual": 1000.0, "pct_error": err, "lower80": 980.0, "upper80": 1020.0,
-        "pct_error_last": [0.01, -0.02, 0.03], "pct_error_cohort3": [0.001, 0.002, -0.02]})
+    data = pd.DataFrame(
+        {
+            "area": "E06000051",
+            "phase": "primary",
+            "origin": [2017, 2018, 2019],
+            "target_year": [2020, 2021, 2022],
+            "horizon": 3,
+            "forecast": 1000 * (1 + err),
+            "actual": 1000.0,
+            "pct_error": err,
+            "lower80": 980.0,
+            "upper80": 1020.0,
+            "pct_error_last": [0.01, -0.02, 0.03],
+            "pct_error_cohort3": [0.001, 0.002, -0.02],
+        }
+    )
     text = BacktestResult(data=data, by_ncy=pd.DataFrame(), config={}).summary()
     row = next(line for line in text.splitlines() if line.startswith("primary"))
     assert row.split()[3:5] == ["0.48%", "-0.86%"]
     legend = text.splitlines()[-1]
-    assert legend.startswith("mae_: median absolute error and bias_: mean error, of "
-                             "(forecast - actual) / actual (positive: over-forecast)")
+    assert legend.startswith(
+        "mae_: median absolute error and bias_: mean error, of "
+        "(forecast - actual) / actual (positive: over-forecast)"
+    )
     assert "coverage80: share of outcomes inside the model's 80% range." in legend
     assert "n_auth" not in legend  # no scorecards, no authority columns to explain
 
@@ -171,19 +243,26 @@ def test_a_scenario_keeps_the_authority_name_of_its_base(shropshire):
     # Wem expansion (scenario) (E06000051)", and its accuracy notes "scored on Shropshire,
     # with a Wem expansion (scenario) alone"
     scenario = shropshire.parent / "shropshire_wem.toml"
-    scenario.write_text('extends = "shropshire.toml"\n\n[model]\n'
-                        'name = "Shropshire, with a Wem expansion (scenario)"\n')
+    scenario.write_text(
+        'extends = "shropshire.toml"\n\n[model]\n'
+        'name = "Shropshire, with a Wem expansion (scenario)"\n'
+    )
     cfg = load_model(scenario)
     assert cfg.name == "Shropshire, with a Wem expansion (scenario)"
     assert cfg.authority_name == "Shropshire"
     # one set anywhere is kept: the base's, or the scenario's own
     base_named = shropshire.parent / "named.toml"
-    base_named.write_text(shropshire.read_text().replace(
-        '# authority_name = "..."', 'authority_name = "Shropshire Council"'))
+    base_named.write_text(
+        shropshire.read_text().replace(
+            '# authority_name = "..."', 'authority_name = "Shropshire Council"'
+        )
+    )
     scenario.write_text('extends = "named.toml"\n\n[model]\nname = "A scenario"\n')
     assert load_model(scenario).authority_name == "Shropshire Council"
-    scenario.write_text('extends = "named.toml"\n\n[model]\nname = "A scenario"\n'
-                        'authority_name = "Shropshire Council (scenario)"\n')
+    scenario.write_text(
+        'extends = "named.toml"\n\n[model]\nname = "A scenario"\n'
+        'authority_name = "Shropshire Council (scenario)"\n'
+    )
     assert load_model(scenario).authority_name == "Shropshire Council (scenario)"
     assert load_model(shropshire).authority_name == "Shropshire"
 
@@ -194,15 +273,20 @@ def test_plan_summary_of_a_scenario_in_words_and_adding_up(tmp_path):
     word of rounding (Shropshire: 133 place-years over 69 + 45 + 18). The shipped interim
     scenario, planned from the CLI (real data)."""
     models = Path(__file__).resolve().parents[1] / "models"
-    res = CliRunner().invoke(cli, ["-q", "plan", str(models / "worcestershire_interim.toml"),
-                                   "--out", str(tmp_path)])
+    res = CliRunner().invoke(
+        cli, ["-q", "plan", str(models / "worcestershire_interim.toml"), "--out", str(tmp_path)]
+    )
     assert res.exit_code == 0, res.output
     text = (tmp_path / "plan_summary.txt").read_text()
     first = text.splitlines()[0]
     assert first.startswith("Scenario: ") and first.endswith(
-        "worcestershire_interim.toml extends worcestershire.toml: for comparison, not for decision.")
-    builds = [line for line in text.splitlines()
-              if re.match(r"  \S.*\(\d+\) (primary|secondary): .* places from ", line)]
+        "worcestershire_interim.toml extends worcestershire.toml: for comparison, not for decision."
+    )
+    builds = [
+        line
+        for line in text.splitlines()
+        if re.match(r"  \S.*\(\d+\) (primary|secondary): .* places from ", line)
+    ]
     assert builds and not any("_" in line.split(": ", 1)[1] for line in builds), builds[:3]
     assert "chooses temporary expansion" in text and "builds temporary expansion" in text
     ba = pd.read_csv(tmp_path / "before_after.csv")
@@ -220,10 +304,12 @@ def test_an_area_with_no_schools_is_named_in_words():
     # synthetic frames: one school, in area A; area B has none
     cap = pd.DataFrame({"area": ["A"], "phase": ["primary"], "roll": [200.0]})
     areas = pd.DataFrame({"area": ["A", "B"], "phase": ["primary", "primary"]})
-    with pytest.raises(ConfigError, match=r"cannot derive history for planning area B \(primary\): no "
-                       r"pupils on roll in the capacity file for its phase .*\[data\] pupils_by_area"):
+    with pytest.raises(
+        ConfigError,
+        match=r"cannot derive history for planning area B \(primary\): no "
+        r"pupils on roll in the capacity file for its phase .*\[data\] pupils_by_area",
+    ):
         area_shares(cap, areas)
-
 
 
 def test_optional_examples_are_not_todos(shropshire):
@@ -233,8 +319,16 @@ def test_optional_examples_are_not_todos(shropshire):
     lines = shropshire.read_text().splitlines()
     todo = [lines[n - 1] for _, n in load_model(shropshire).todo_lines()]
     blocks = {m.group(1) for line in todo if (m := re.match(r"# TODO ([\w -]+):", line))}
-    assert blocks <= {"names", "districts", "transfers", "first_year", "entitlements",
-                      "selective schools", "three-tier", "studio schools and UTCs"}, blocks
+    assert blocks <= {
+        "names",
+        "districts",
+        "transfers",
+        "first_year",
+        "entitlements",
+        "selective schools",
+        "three-tier",
+        "studio schools and UTCs",
+    }, blocks
     assert not [line for line in todo if line.startswith("#   ")], "a TODO inside an example"
     assert "# Key decision (optional)" in shropshire.read_text()
 

@@ -88,7 +88,9 @@ def test_excluded_years_are_left_out():
     small = h["area"].isin(["A00", "A01", "A02"]) & (h["year"] == 2020) & (h["ncy"] > 0)
     hurt = h.assign(pupils=np.where(small, h["pupils"] * 0.9, h["pupils"]))
     clean = estimate_size_noise(h, exclude_years=(2020, 2021)).phi
-    assert estimate_size_noise(hurt, exclude_years=(2020, 2021)).phi == pytest.approx(clean, rel=1e-9)
+    assert estimate_size_noise(hurt, exclude_years=(2020, 2021)).phi == pytest.approx(
+        clean, rel=1e-9
+    )
     caught = estimate_size_noise(hurt)
     assert "left out as one-off events" in caught.source
     assert caught.phi == pytest.approx(clean, rel=0.25)
@@ -105,8 +107,9 @@ def test_noise_on_the_published_census(data_dir):
 
 
 def test_noise_years():
-    np.testing.assert_allclose(noise_years([1, 2, 3, 7, 10], range(0, 7)),
-                               [1, 13 / 7, 18 / 7, 4, 4])
+    np.testing.assert_allclose(
+        noise_years([1, 2, 3, 7, 10], range(0, 7)), [1, 13 / 7, 18 / 7, 4, 4]
+    )
     np.testing.assert_allclose(noise_years([1, 3, 9], range(7, 12)), [1, 3, 8.8])  # Y7 at 8 years
 
 
@@ -115,8 +118,11 @@ def _error_model(sizes=(20000.0, 30000.0)):
     rows = []
     for h in (1, 2, 3):
         e = rng.normal(0, 0.005 * np.sqrt(h), 200)
-        rows.append(pd.DataFrame({"phase": "primary", "horizon": h, "pct_error": e,
-                                  "actual": rng.choice(sizes, 200)}))
+        rows.append(
+            pd.DataFrame(
+                {"phase": "primary", "horizon": h, "pct_error": e, "actual": rng.choice(sizes, 200)}
+            )
+        )
     return ErrorModel.from_errors(pd.concat(rows), "phase", pool=())
 
 
@@ -132,13 +138,16 @@ def test_size_scale_widens_small_areas_only():
     # by hand at horizon 1: sd of log errors, extra variance phi / n
     q = em.error_quantiles("primary", [1])[0]
     grid = np.linspace(0, 1, 201)
-    sd = (np.log1p(np.interp(0.9, grid, q)) - np.log1p(np.interp(0.1, grid, q))) / (2 * 1.2815515655446004)
+    sd = (np.log1p(np.interp(0.9, grid, q)) - np.log1p(np.interp(0.1, grid, q))) / (
+        2 * 1.2815515655446004
+    )
     ref = em.inv_size.loc[("primary", 1)]
-    assert k[0, 0] == pytest.approx(np.sqrt(1 + 0.06 * (1 / 100 - ref) / sd ** 2), rel=1e-9)
+    assert k[0, 0] == pytest.approx(np.sqrt(1 + 0.06 * (1 / 100 - ref) / sd**2), rel=1e-9)
     # nothing to scale with
     np.testing.assert_array_equal(em.size_scale("primary", hs, inv, np.ones(3), None), 1.0)
-    no_sizes = ErrorModel.from_errors(pd.DataFrame({"phase": "primary", "horizon": 1,
-                                                    "pct_error": [0.01, -0.01] * 10}), "phase")
+    no_sizes = ErrorModel.from_errors(
+        pd.DataFrame({"phase": "primary", "horizon": 1, "pct_error": [0.01, -0.01] * 10}), "phase"
+    )
     np.testing.assert_array_equal(no_sizes.size_scale("primary", [1], inv[:, :1], [1], noise), 1.0)
 
 
@@ -163,8 +172,10 @@ def test_predict_widens_the_small_areas_intervals():
     np.testing.assert_array_equal(d0["pupils"], d1["pupils"])
     f = d1["kind"] == "forecast"
     small = f & (d1["area"] == "A00") & (d1["ncy"] == 3)
-    assert ((d1["pupils_upper"] - d1["pupils_lower"])[small]
-            > (d0["pupils_upper"] - d0["pupils_lower"])[small]).all()
+    assert (
+        (d1["pupils_upper"] - d1["pupils_lower"])[small]
+        > (d0["pupils_upper"] - d0["pupils_lower"])[small]
+    ).all()
     assert (d1.loc[f, "pupils_lower"] <= d1.loc[f, "pupils"]).all()
     assert (d1.loc[f, "pupils_upper"] >= d1.loc[f, "pupils"]).all()
     # a quantile from the draws is consistent with the interval (q = 0.1 is the lower bound)
@@ -252,11 +263,16 @@ def test_calibration_falls_back_when_the_history_shows_no_noise(caplog, monkeypa
 
     import sufficiency.backtest as bt
 
-    calib = bt.CalibrationHistory(_history(0.05, np.geomspace(150, 8000, 8)), None, None, None,
-                                  "authorit")
-    monkeypatch.setattr(bt, "estimate_size_noise", lambda *a, **k: SizeNoise(0.0, 0.01, 70, "8 areas"))
+    calib = bt.CalibrationHistory(
+        _history(0.05, np.geomspace(150, 8000, 8)), None, None, None, "authorit"
+    )
+    monkeypatch.setattr(
+        bt, "estimate_size_noise", lambda *a, **k: SizeNoise(0.0, 0.01, 70, "8 areas")
+    )
     noise = bt.calibration_size_noise(SimpleNamespace(), {"downweight": {}}, history=calib)
     assert noise.phi == DEFAULT_SIZE_NOISE
     assert "measured 0 on 8 areas" in noise.source and "shows none" in caplog.text
-    monkeypatch.setattr(bt, "estimate_size_noise", lambda *a, **k: SizeNoise(0.03, 0.01, 70, "8 areas"))
+    monkeypatch.setattr(
+        bt, "estimate_size_noise", lambda *a, **k: SizeNoise(0.03, 0.01, 70, "8 areas")
+    )
     assert bt.calibration_size_noise(SimpleNamespace(), {}, history=calib).phi == 0.03

@@ -54,10 +54,20 @@ def test_send_backtest_summary_prints_no_nan():
     from sufficiency.cli.send import backtest_text
     from sufficiency.send import backtest_table
 
-    rows = [{"release": rel, "horizon": 1, "area": f"E0{i}", "err_naive": -0.05, "err_trend": 0.02,
-             "err_national": 0.04, "err_stops": -0.03,
-             "covered_80": np.nan if rel == 2022 else bool(i % 2)}
-            for rel in (2022, 2025) for i in range(4)]
+    rows = [
+        {
+            "release": rel,
+            "horizon": 1,
+            "area": f"E0{i}",
+            "err_naive": -0.05,
+            "err_trend": 0.02,
+            "err_national": 0.04,
+            "err_stops": -0.03,
+            "covered_80": np.nan if rel == 2022 else bool(i % 2),
+        }
+        for rel in (2022, 2025)
+        for i in range(4)
+    ]
     text = backtest_text(backtest_table(pd.DataFrame(rows)))
     assert "NaN" not in text and "nan" not in text
     assert "- for the 2022 release: not scored" in text
@@ -73,11 +83,25 @@ def test_backtest_by_ncy_scores_the_summarised_authority():
     from sufficiency.cli import cli
 
     data = Path(__file__).resolve().parents[1] / "data"
-    res = CliRunner().invoke(cli, [
-        "backtest", "--pupils", str(data / "census_pupils_by_ncy_2011_2022.csv"),
-        "--births", str(data / "births_by_district_1992_2023.csv"),
-        "--lookup", str(data / "district_to_la_west_midlands.csv"),
-        "--origins", "2021", "--horizons", "1", "--areas", "E06000020", "--by-ncy"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "backtest",
+            "--pupils",
+            str(data / "census_pupils_by_ncy_2011_2022.csv"),
+            "--births",
+            str(data / "births_by_district_1992_2023.csv"),
+            "--lookup",
+            str(data / "district_to_la_west_midlands.csv"),
+            "--origins",
+            "2021",
+            "--horizons",
+            "1",
+            "--areas",
+            "E06000020",
+            "--by-ncy",
+        ],
+    )
     assert res.exit_code == 0, res.output
     head, table = res.output.split("Median absolute error by year group", 1)
     assert "1 of 14 authorities scored (E06000020" in head
@@ -97,7 +121,7 @@ def test_starting_model_says_the_cost_benchmarks_are_regional(written):
     row = sc[(sc["Year"] == "2024/25") & (sc["Region"] == "West Midlands")]
     assert row["CPP_P_NS"].nunique() == 1 and len(row) > 1
     text = written.read_text()
-    plan = text[text.index("# [plan]:"):text.index("\n[plan]")]
+    plan = text[text.index("# [plan]:") : text.index("\n[plan]")]
     assert "benchmarks for the authority" not in plan
     assert "regional figures" in plan and "[[plan.options]]" in plan
 
@@ -112,8 +136,15 @@ def test_housing_note_is_in_words(inputs):
 
     from sufficiency.forecast import run_forecast
 
-    housing = pd.DataFrame({"area": ["8940002"], "year": [2024], "dwellings": [120.0],
-                            "site": ["a site"], "source": ["test"]})
+    housing = pd.DataFrame(
+        {
+            "area": ["8940002"],
+            "year": [2024],
+            "dwellings": [120.0],
+            "site": ["a site"],
+            "source": ["test"],
+        }
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SufficiencyWarning)
         res = run_forecast(replace(inputs, housing=housing))
@@ -129,8 +160,13 @@ def _with_capacity(written: Path, frame, name: str) -> Path:
     instead of the SCAP file, as the report asks officers to supply current capacity."""
     folder = written.parent
     frame.to_csv(folder / f"{name}.csv", index=False)
-    text = re.sub(r"^capacity = .*$", f'capacity = {{ path = "{name}.csv", reader = "tidy" }}',
-                  written.read_text(), count=1, flags=re.M)
+    text = re.sub(
+        r"^capacity = .*$",
+        f'capacity = {{ path = "{name}.csv", reader = "tidy" }}',
+        written.read_text(),
+        count=1,
+        flags=re.M,
+    )
     out = folder / f"{name}.toml"
     out.write_text(text)
     return out
@@ -170,7 +206,9 @@ def test_derived_history_warns_of_schools_without_a_roll(written, tidy_capacity)
         warnings.simplefilter("always")
         load_inputs(load_model(path))
     msgs = [str(w.message) for w in caught if "without pupils on roll" in str(w.message)]
-    assert len(msgs) == 1 and "cap_partroll.csv" in msgs[0] and f"school {school} (line 5)" in msgs[0]
+    assert (
+        len(msgs) == 1 and "cap_partroll.csv" in msgs[0] and f"school {school} (line 5)" in msgs[0]
+    )
 
 
 def test_notes_name_the_capacity_file_whose_rolls_derive_the_history(written, tidy_capacity):
@@ -206,8 +244,13 @@ def test_send_interval_note_says_whose_error_it_is(inputs):
 def _with_pupils_by_area(written: Path, frame, name: str) -> Path:
     folder = written.parent
     frame.to_csv(folder / f"{name}.csv", index=False)
-    text = re.sub(r"^pupils_by_area = .*$", f'pupils_by_area = {{ path = "{name}.csv", reader = "tidy" }}',
-                  written.read_text(), count=1, flags=re.M)
+    text = re.sub(
+        r"^pupils_by_area = .*$",
+        f'pupils_by_area = {{ path = "{name}.csv", reader = "tidy" }}',
+        written.read_text(),
+        count=1,
+        flags=re.M,
+    )
     out = folder / f"{name}.toml"
     out.write_text(text)
     return out
@@ -220,15 +263,22 @@ def test_pupils_by_area_that_disagree_with_the_census_are_warned_of(written, inp
 
     own = inputs.pupils[["area", "year", "ncy", "pupils"]].copy()
     own["pupils"] = own["pupils"].round()
-    cases = {"own_ok": own, "own_off": own.assign(pupils=own["pupils"].where(
-        own["year"] != 2019, (own["pupils"] * 1.1).round()))}
+    cases = {
+        "own_ok": own,
+        "own_off": own.assign(
+            pupils=own["pupils"].where(own["year"] != 2019, (own["pupils"] * 1.1).round())
+        ),
+    }
     said = {}
     for name, frame in cases.items():
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             load_inputs(load_model(_with_pupils_by_area(written, frame, name)))
-        said[name] = [str(w.message) for w in caught if "differ from the authority's January census"
-                      in str(w.message)]
+        said[name] = [
+            str(w.message)
+            for w in caught
+            if "differ from the authority's January census" in str(w.message)
+        ]
     assert said["own_ok"] == []
     assert len(said["own_off"]) == 1
     msg = said["own_off"][0]
@@ -236,8 +286,9 @@ def test_pupils_by_area_that_disagree_with_the_census_are_warned_of(written, inp
     assert "1 year of 12 (2019/20 " in msg and "(+10.0%)" in msg
 
 
-def test_report_names_the_capacity_file_whose_rolls_derive_the_history(written, inputs,
-                                                                        tidy_capacity):
+def test_report_names_the_capacity_file_whose_rolls_derive_the_history(
+    written, inputs, tidy_capacity
+):
     # with the Council's own capacity file, the area pages still said "authority totals
     # apportioned by 2015 school rolls" and the cover's data vintage "capacity: local
     # authority", with no file or year
@@ -254,4 +305,3 @@ def test_report_names_the_capacity_file_whose_rolls_derive_the_history(written, 
     assert own and all("cap_report.csv" in v for v in own), own
     dfe = [capacity_vintage(p) for p in inputs.provenance if p.table == "capacity"]
     assert dfe and all(v.startswith("DfE") for v in dfe), dfe
-

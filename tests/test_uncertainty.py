@@ -35,14 +35,17 @@ def test_fallback_is_normal_with_the_given_80pc_half_width():
 def test_few_errors_are_blended_with_the_fallback():
     errs = _errs([0.03, -0.03] * 6)  # 12 errors, |e| = 3% each
     alone = ErrorModel.from_errors(errs, "phase")
-    np.testing.assert_allclose(alone.multipliers("primary", np.array([1]), [0.9])[0, 0],
-                               1 / 0.97, rtol=1e-9)
+    np.testing.assert_allclose(
+        alone.multipliers("primary", np.array([1]), [0.9])[0, 0], 1 / 0.97, rtol=1e-9
+    )
     blend = ErrorModel.from_errors(errs, "phase", fallback=(0.01,), prior_weight=12)
     # 12 errors at 3% and a prior worth 12 errors at 1%: 2%
-    np.testing.assert_allclose(blend.multipliers("primary", np.array([1]), [0.9])[0, 0],
-                               1 / 0.98, rtol=1e-6)
-    many = ErrorModel.from_errors(_errs([0.03, -0.03] * 600), "phase", fallback=(0.01,),
-                                  prior_weight=12)
+    np.testing.assert_allclose(
+        blend.multipliers("primary", np.array([1]), [0.9])[0, 0], 1 / 0.98, rtol=1e-6
+    )
+    many = ErrorModel.from_errors(
+        _errs([0.03, -0.03] * 600), "phase", fallback=(0.01,), prior_weight=12
+    )
     e = 1 / many.multipliers("primary", np.array([1]), [0.9])[0, 0] - 1
     assert e == pytest.approx(-(1200 * 0.03 + 12 * 0.01) / 1212, rel=1e-6)
 
@@ -80,5 +83,6 @@ def test_normal_grid_is_scipys_normal_quantiles():
 
     from sufficiency.uncertainty import _GRID, _normal_grid
 
-    np.testing.assert_allclose(_normal_grid(), norm.ppf(np.clip(_GRID, 0.0005, 0.9995)),
-                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        _normal_grid(), norm.ppf(np.clip(_GRID, 0.0005, 0.9995)), rtol=0, atol=1e-12
+    )

@@ -16,7 +16,10 @@ def test_is_year():
 
 def test_did_you_mean():
     assert did_you_mean("horizn", ["horizon", "window"]) == " (did you mean 'horizon'?)"
-    assert did_you_mean("asumptions", ["assumptions", "data"], "[{}]") == " (did you mean [assumptions]?)"
+    assert (
+        did_you_mean("asumptions", ["assumptions", "data"], "[{}]")
+        == " (did you mean [assumptions]?)"
+    )
     assert did_you_mean(22, ["under_2", "2", "3_4"]) == " (did you mean '2'?)"  # of str(22)
     assert did_you_mean("zzz", ["horizon"]) == ""
 
@@ -28,12 +31,16 @@ def test_duplicates_sorted_each_once():
 
 def test_section_errors():
     s = Section("m.toml: [plan]", {"discount_rate": 3.5, "mip_gap": 0.01})
-    assert str(s.bad("discount_rate", "a rate in [0, 1)")) == \
-        "m.toml: [plan] discount_rate = 3.5: expected a rate in [0, 1)"
+    assert (
+        str(s.bad("discount_rate", "a rate in [0, 1)"))
+        == "m.toml: [plan] discount_rate = 3.5: expected a rate in [0, 1)"
+    )
     assert str(s.bad("mip_gap", "x", value="0")) == "m.toml: [plan] mip_gap = '0': expected x"
     s.check("mip_gap", lambda v: v < 1, "< 1")
     s.check("time_limit", lambda v: False, "never checked: not given")
-    with pytest.raises(ConfigError, match=r"^m\.toml: \[plan\] discount_rate = 3\.5: expected < 1$"):
+    with pytest.raises(
+        ConfigError, match=r"^m\.toml: \[plan\] discount_rate = 3\.5: expected < 1$"
+    ):
         s.check("discount_rate", lambda v: v < 1, "< 1")
 
 

@@ -28,8 +28,11 @@ def _named(written: Path) -> Path:
     """The starting model with every area's ``# TODO name`` stand-in replaced, as an analyst
     does first (the names here are the trial's, from each area's schools)."""
     text = written.read_text()
-    text, n = re.subn(r'name = "Planning area (\d+) \((primary|secondary)\)"  # TODO name',
-                      r'name = "Area \1"', text)
+    text, n = re.subn(
+        r'name = "Planning area (\d+) \((primary|secondary)\)"  # TODO name',
+        r'name = "Area \1"',
+        text,
+    )
     assert n == 15
     out = written.parent / "named.toml"
     out.write_text(text)
@@ -61,8 +64,10 @@ def test_studio_school_and_utc_are_flagged(written):
     text = " ".join(line.lstrip("# ") for line in written.read_text().splitlines())
     found = re.search(r"TODO studio schools and UTCs: (.*?) recruit at Year 10", text)
     assert found, text[:3000]
-    assert found.group(1) == ("Walsall Studio School (3351003: 300 places, 167 on roll); "
-                              "Black Country UTC (3351004: 480 places, 132 on roll)")
+    assert found.group(1) == (
+        "Walsall Studio School (3351003: 300 places, 167 on roll); "
+        "Black Country UTC (3351004: 480 places, 132 on roll)"
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SufficiencyWarning)
         assert "studio schools and UTCs" in _todo_warning(written)
@@ -84,12 +89,24 @@ def test_backtest_takes_the_model_as_every_other_command_does(written, tmp_path)
     data = DATA  # new_model writes the embedded data's paths
     by_model = CliRunner().invoke(cli, ["backtest", str(written), "--out", str(tmp_path / "m.csv")])
     assert by_model.exit_code == 0, by_model.output
-    by_hand = CliRunner().invoke(cli, [
-        "backtest", "--pupils", str(data / "census_pupils_by_ncy_2011_2022.csv"),
-        "--births", str(data / "births_by_district_1992_2023.csv"),
-        "--lookup", str(data / "district_to_la_west_midlands.csv"),
-        "--scorecards", str(data / "school_places_scorecards"), "--areas", "E08000030",
-        "--out", str(tmp_path / "h.csv")])
+    by_hand = CliRunner().invoke(
+        cli,
+        [
+            "backtest",
+            "--pupils",
+            str(data / "census_pupils_by_ncy_2011_2022.csv"),
+            "--births",
+            str(data / "births_by_district_1992_2023.csv"),
+            "--lookup",
+            str(data / "district_to_la_west_midlands.csv"),
+            "--scorecards",
+            str(data / "school_places_scorecards"),
+            "--areas",
+            "E08000030",
+            "--out",
+            str(tmp_path / "h.csv"),
+        ],
+    )
     assert by_hand.exit_code == 0, by_hand.output
     assert "Backtest: 1 of 14 authorities scored (E08000030; fitted on all)" in by_model.output
     assert "Against the authority's own forecasts: model won 6 of 8" in by_model.output
@@ -115,8 +132,10 @@ def test_backtest_of_a_model_without_the_census_file_says_what_to_give(written, 
     assert res.exit_code == 2
     msg = " ".join(res.output.split())
     assert "[data] pupils (reader = 'tidy')" in msg and "give that file as --pupils" in msg
-    assert "Missing option '--pupils' (or give a model definition" in CliRunner().invoke(
-        cli, ["backtest"]).output
+    assert (
+        "Missing option '--pupils' (or give a model definition"
+        in CliRunner().invoke(cli, ["backtest"]).output
+    )
 
 
 def _edited(written: Path, old: str, new: str, name: str) -> Path:
@@ -131,11 +150,14 @@ def _edited(written: Path, old: str, new: str, name: str) -> Path:
 _FIRST_TRANSFER = 'transfer = "equal"  # TODO transfers'
 
 
-@pytest.mark.parametrize(("new", "said"), [
-    # SYNTHETIC edits of Walsall's first primary area: a new analyst's mistakes
-    ('transfer = { "3351001" = 50, "3351004" = 50 }  #', "if 50 is a percentage, write 0.5"),
-    ('transfer = "equals"  #', """transfer = 'equals' (did you mean "equal"?)"""),
-])
+@pytest.mark.parametrize(
+    ("new", "said"),
+    [
+        # SYNTHETIC edits of Walsall's first primary area: a new analyst's mistakes
+        ('transfer = { "3351001" = 50, "3351004" = 50 }  #', "if 50 is a percentage, write 0.5"),
+        ('transfer = "equals"  #', """transfer = 'equals' (did you mean "equal"?)"""),
+    ],
+)
 def test_transfer_mistakes_say_the_fix(written, new, said):
     from sufficiency.exceptions import ConfigError
 
@@ -177,8 +199,10 @@ def test_a_mistyped_old_la_code_names_the_model_key_and_the_code_expected(writte
     with pytest.raises(ConfigError) as e:
         load_inputs(load_model(bad))
     msg = str(e.value)
-    assert (f"{bad.name}: [model] old_la_code = 355: the capacity file "
-            "scap_2015_school_capacity.csv has no schools of that LA number") in msg, msg
+    assert (
+        f"{bad.name}: [model] old_la_code = 355: the capacity file "
+        "scap_2015_school_capacity.csv has no schools of that LA number"
+    ) in msg, msg
     assert "old_la_code = 335?" in msg
 
 
@@ -197,10 +221,18 @@ def test_data_list_says_the_todo_note_once(written):
     assert "TODO comments (" not in res.output, res.output
 
 
-@pytest.mark.parametrize(("typed", "gbp"), [
-    ("5m", 5e6), ("£5m", 5e6), ("5,000,000", 5e6), ("250k", 2.5e5), ("1.2bn", 1.2e9),
-    ("5e6", 5e6), ("5000000", 5e6),
-])
+@pytest.mark.parametrize(
+    ("typed", "gbp"),
+    [
+        ("5m", 5e6),
+        ("£5m", 5e6),
+        ("5,000,000", 5e6),
+        ("250k", 2.5e5),
+        ("1.2bn", 1.2e9),
+        ("5e6", 5e6),
+        ("5000000", 5e6),
+    ],
+)
 def test_budget_takes_an_amount_as_a_budget_paper_writes_it(typed, gbp):
     # `plan --budget 5m` was "'5m' is not a valid float"
     from sufficiency.cli.plan import _BUDGET
@@ -215,8 +247,10 @@ def test_budget_not_an_amount_says_what_is_expected(written):
 
     res = CliRunner().invoke(cli, ["plan", str(written), "--budget", "5x"])
     assert res.exit_code == 2
-    assert ("Invalid value for '--budget': '5x': expected an amount in GBP >= 0, e.g. 20e6, "
-            "20000000 or 20m") in res.output
+    assert (
+        "Invalid value for '--budget': '5x': expected an amount in GBP >= 0, e.g. 20e6, "
+        "20000000 or 20m"
+    ) in res.output
 
 
 def test_a_past_count_is_printed_without_a_range_of_itself():
@@ -247,10 +281,14 @@ def test_studio_colleges_are_flagged_too(tmp_path):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SufficiencyWarning)
-        text = " ".join(line.lstrip("# ") for line in
-                        new_model_text(330, DATA, tmp_path / "birmingham.toml").splitlines())
-    assert ("TODO studio schools and UTCs: Waverley Studio College (3300014: 300 places, 162 on "
-            "roll) recruits at Year 10 or 12 (by its name)") in text
+        text = " ".join(
+            line.lstrip("# ")
+            for line in new_model_text(330, DATA, tmp_path / "birmingham.toml").splitlines()
+        )
+    assert (
+        "TODO studio schools and UTCs: Waverley Studio College (3300014: 300 places, 162 on "
+        "roll) recruits at Year 10 or 12 (by its name)"
+    ) in text
 
 
 def test_quantile_as_a_percentage_is_told_its_fraction(written):
@@ -260,5 +298,7 @@ def test_quantile_as_a_percentage_is_told_its_fraction(written):
 
     res = CliRunner().invoke(cli, ["plan", str(written), "--quantile", "80"])
     assert res.exit_code == 2
-    assert ("'--quantile': 80: expected a quantile of demand strictly between 0 and 1, e.g. "
-            "0.8; for the 80th percentile write 0.8") in " ".join(res.output.split())
+    assert (
+        "'--quantile': 80: expected a quantile of demand strictly between 0 and 1, e.g. "
+        "0.8; for the 80th percentile write 0.8"
+    ) in " ".join(res.output.split())

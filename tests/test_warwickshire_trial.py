@@ -28,7 +28,10 @@ def test_option_area_given_by_its_name_suggests_the_code_of_the_options_phase(tm
     # secondary option is pointed at the secondary one, and the secondary codes are listed
     # (before: "expected a planning area of the model ([[areas]] code)", no code at all)
     msg = _error(tmp_path, [(_OPTION_AREA, _OPTION_AREA.replace('"8850031"', '"Worcester City"'))])
-    assert "[[plan.options]] #1 (Worcester City new 600-place 11-16 school) area = 'Worcester City'" in msg
+    assert (
+        "[[plan.options]] #1 (Worcester City new 600-place 11-16 school) area = 'Worcester City'"
+        in msg
+    )
     hint = re.search(r"did you mean ([^?]+)\?", msg)
     assert hint and hint.group(1).startswith("8850031"), msg
     assert "8850015" not in hint.group(1), msg
@@ -38,8 +41,10 @@ def test_option_area_given_by_its_name_suggests_the_code_of_the_options_phase(tm
 
 def test_adjacency_area_typo_suggests_and_lists_the_codes(tmp_path):
     # a neighbouring pair with the destination's digits swapped (8850013 for 8850031)
-    adjacency = ('\n[[plan.adjacency]]\nfrom = "8850015"\nto = "8850051"\nphase = "primary"\n'
-                 'max_share = 0.1\ncost_per_pupil = 1000.0\n\n[[plan.options]]')
+    adjacency = (
+        '\n[[plan.adjacency]]\nfrom = "8850015"\nto = "8850051"\nphase = "primary"\n'
+        "max_share = 0.1\ncost_per_pupil = 1000.0\n\n[[plan.options]]"
+    )
     msg = _error(tmp_path, [("\n[[plan.options]]", adjacency)])
     assert "[[plan.adjacency]] #1 to = '8850051'" in msg, msg
     assert "did you mean" in msg and "one of the primary areas" in msg, msg
@@ -60,8 +65,9 @@ def worcs_report():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         inputs = load_inputs(load_model(MODEL))
-        return build_report(inputs, missing={"plan": "not run in this test"},
-                            report_date="2026-11-29")
+        return build_report(
+            inputs, missing={"plan": "not run in this test"}, report_date="2026-11-29"
+        )
 
 
 def _early_years_standin(base: int, now: dict, then: dict):
@@ -69,10 +75,23 @@ def _early_years_standin(base: int, now: dict, then: dict):
     on (the figures are made up; only their direction matters)."""
     import pandas as pd
 
-    rows = [{"area": "X", "year": y, "age": a, "entitlement": "all", "children": 2 * v,
-             "places": v, "places_lower": 0.9 * v, "places_upper": 1.1 * v, "supply": float("nan"),
-             "shortfall": float("nan"), "kind": "projected"}
-            for y, d in ((base, now), (base + 10, then)) for a, v in d.items()]
+    rows = [
+        {
+            "area": "X",
+            "year": y,
+            "age": a,
+            "entitlement": "all",
+            "children": 2 * v,
+            "places": v,
+            "places_lower": 0.9 * v,
+            "places_upper": 1.1 * v,
+            "supply": float("nan"),
+            "shortfall": float("nan"),
+            "kind": "projected",
+        }
+        for y, d in ((base, now), (base + 10, then))
+        for a, v in d.items()
+    ]
     return pd.DataFrame(rows)
 
 
@@ -82,14 +101,24 @@ def test_early_years_commentary_tells_a_falling_total_as_a_fall(worcs_report):
     from sufficiency.report.text import early_years_commentary
 
     base = worcs_report.meta["base_year"]
-    falling = dataclasses.replace(worcs_report, early_years=_early_years_standin(
-        base, {"2": 508.0, "3_4": 6233.0}, {"2": 510.0, "3_4": 6146.0}))
+    falling = dataclasses.replace(
+        worcs_report,
+        early_years=_early_years_standin(
+            base, {"2": 508.0, "3_4": 6233.0}, {"2": 510.0, "3_4": 6146.0}
+        ),
+    )
     first = early_years_commentary(falling)[0]
     assert "the growth is in" not in first, first
-    assert "; the fall is in 3- and 4-year-olds (from 6,233 to 6,146), while 2-year-olds " \
-           "(from 508 to 510) rise." in first, first
-    rising = dataclasses.replace(worcs_report, early_years=_early_years_standin(
-        base, {"2": 508.0, "3_4": 6233.0}, {"2": 610.0, "3_4": 6146.0}))
+    assert (
+        "; the fall is in 3- and 4-year-olds (from 6,233 to 6,146), while 2-year-olds "
+        "(from 508 to 510) rise." in first
+    ), first
+    rising = dataclasses.replace(
+        worcs_report,
+        early_years=_early_years_standin(
+            base, {"2": 508.0, "3_4": 6233.0}, {"2": 610.0, "3_4": 6146.0}
+        ),
+    )
     assert "; the growth is in 2-year-olds (from 508 to 610)" in early_years_commentary(rising)[0]
 
 
@@ -113,10 +142,17 @@ def test_binding_constraints_csv_writes_years_as_whole_numbers(inputs, tmp_path)
     from sufficiency.optimise import plan
 
     r = plan(inputs, StubForecast(inputs), appraise=False)
-    binding = pd.DataFrame({"family": ["lead_time", "module_limit"], "scenario": [None, None],
-                            "area": ["8850031", "8850031"], "phase": ["secondary", "secondary"],
-                            "year": [2027.0, float("nan")], "option": ["a", "b"],
-                            "detail": ["earliest 2028/29", "its only module used"]})
+    binding = pd.DataFrame(
+        {
+            "family": ["lead_time", "module_limit"],
+            "scenario": [None, None],
+            "area": ["8850031", "8850031"],
+            "phase": ["secondary", "secondary"],
+            "year": [2027.0, float("nan")],
+            "option": ["a", "b"],
+            "detail": ["earliest 2028/29", "its only module used"],
+        }
+    )
     written = dataclasses.replace(r, binding=binding).write(tmp_path)
     text = next(p for p in written if p.name == "binding_constraints.csv").read_text()
     assert "2027.0" not in text, text
@@ -137,10 +173,17 @@ def test_years_before_the_plan_count_areas_as_plan_summary_does(worcs_report):
     from sufficiency.report.text import _before_plan_sentences
 
     base = worcs_report.meta["base_year"]
-    suff = pd.DataFrame({"area": ["8850001", "8850002"], "phase": ["primary", "primary"],
-                         "year": [base + 4, base + 4], "shortfall": [0.38, 100.2]})
-    data = dataclasses.replace(worcs_report, sufficiency=suff,
-                               meta={**worcs_report.meta, "plan_first_year": base + 5})
+    suff = pd.DataFrame(
+        {
+            "area": ["8850001", "8850002"],
+            "phase": ["primary", "primary"],
+            "year": [base + 4, base + 4],
+            "shortfall": [0.38, 100.2],
+        }
+    )
+    data = dataclasses.replace(
+        worcs_report, sufficiency=suff, meta={**worcs_report.meta, "plan_first_year": base + 5}
+    )
     text = _before_plan_sentences(data)[0]
     assert "100 primary places short in 1 planning area" in text, text
 
@@ -171,7 +214,9 @@ def test_validate_shows_the_authority_pupils_once(inputs):
 
     lines = summarise_inputs(inputs).splitlines()
     i = next(k for k, line in enumerate(lines) if line.startswith("authority_pupils:"))
-    assert lines[i + 1].strip() == "authority pupils by year group (January census):", lines[i:i + 3]
+    assert lines[i + 1].strip() == "authority pupils by year group (January census):", lines[
+        i : i + 3
+    ]
     first = min(inputs.authority_pupils["year"])
     label = f"{first}/{str(first + 1)[-2:]}"
-    assert sum(line.strip().startswith(label) for line in lines[i:i + 20]) == 1, lines[i:i + 20]
+    assert sum(line.strip().startswith(label) for line in lines[i : i + 20]) == 1, lines[i : i + 20]

@@ -53,9 +53,12 @@ def _format_warning(message, category, filename, lineno, line=None):
     stream = sys.stderr
     if getattr(stream, "isatty", lambda: False)():
         width = min(100, shutil.get_terminal_size((100, 24)).columns)
-        text = "\n".join(textwrap.fill(para, width, subsequent_indent="  ",
-                                       break_long_words=False, break_on_hyphens=False)
-                         for para in text.splitlines() or [""])
+        text = "\n".join(
+            textwrap.fill(
+                para, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+            )
+            for para in text.splitlines() or [""]
+        )
     return text + "\n"
 
 
@@ -66,8 +69,9 @@ class _LogFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         if record.levelno == logging.WARNING:
-            return _format_warning(record.getMessage(), UserWarning, record.pathname,
-                                   record.lineno).rstrip("\n")
+            return _format_warning(
+                record.getMessage(), UserWarning, record.pathname, record.lineno
+            ).rstrip("\n")
         return super().format(record)
 
 

@@ -18,8 +18,19 @@ from .._columns import XLSX_FORMATS, describe, dictionary_frame
 from .._files import atomic_write, atomic_write_with, deterministic_xlsx, is_temporary, output_set
 from ..exceptions import ConfigError
 
-__all__ = ["FiniteFloat", "model_argument", "pass_state", "out_option", "format_option", "write_frame",
-           "write_columns", "write_lines", "output_dir", "output_file", "progress"]
+__all__ = [
+    "FiniteFloat",
+    "model_argument",
+    "pass_state",
+    "out_option",
+    "format_option",
+    "write_frame",
+    "write_columns",
+    "write_lines",
+    "output_dir",
+    "output_file",
+    "progress",
+]
 
 pass_state = click.make_pass_decorator(dict, ensure=True)
 
@@ -28,13 +39,20 @@ model_argument = click.argument(
 )
 
 out_option = click.option(
-    "--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Directory to write outputs to (created if missing).",
 )
 
 format_option = click.option(
-    "--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv",
-    show_default=True, help="Output file format.",
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "json"]),
+    default="csv",
+    show_default=True,
+    help="Output file format.",
 )
 
 
@@ -46,8 +64,15 @@ class FiniteFloat(click.FloatRange):
     ``Invalid value for '--budget': inf: expected an amount in GBP >= 0 (a finite number)``.
     """
 
-    def __init__(self, min: float | None = None, max: float | None = None, *,
-                 min_open: bool = False, max_open: bool = False, expected: str = "") -> None:
+    def __init__(
+        self,
+        min: float | None = None,
+        max: float | None = None,
+        *,
+        min_open: bool = False,
+        max_open: bool = False,
+        expected: str = "",
+    ) -> None:
         super().__init__(min, max, min_open=min_open, max_open=max_open)
         self.expected = expected or f"a number in {self._describe_range()}"
 
@@ -75,7 +100,8 @@ def _xlsx_bytes(frame, name: str) -> bytes:
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         frame.to_excel(xw, index=False, sheet_name=sheet)
         dictionary_frame({path_name(name): frame}).drop(columns="file").to_excel(
-            xw, index=False, sheet_name="columns")
+            xw, index=False, sheet_name="columns"
+        )
         table = xw.book[sheet]
         for j, col in enumerate(frame.columns, 1):
             fmt = XLSX_FORMATS.get(describe(col, name)[0])
@@ -136,15 +162,19 @@ def _shown_path(name, out: Path, stage: Path | None) -> Path | None:
     return p
 
 
-def _write_error(exc: OSError, out: Path, stage: Path | None, what: str, choose: str) -> ConfigError:
+def _write_error(
+    exc: OSError, out: Path, stage: Path | None, what: str, choose: str
+) -> ConfigError:
     """One line for a failed write: the path the user gave, the reason, nothing written."""
     reason = exc.strerror or str(exc)
     # os.replace(src, dst) names both; the target is the one the user knows
     shown = [_shown_path(getattr(exc, a, None), out, stage) for a in ("filename2", "filename")]
     where = next((p for p in shown if p is not None), None)
     at = f" ({where})" if where is not None and where != out else ""
-    return ConfigError(f"{out}: cannot write {what}: {reason}{at}; nothing was written. "
-                       f"Choose {choose} with --out.")
+    return ConfigError(
+        f"{out}: cannot write {what}: {reason}{at}; nothing was written. "
+        f"Choose {choose} with --out."
+    )
 
 
 @contextlib.contextmanager

@@ -29,12 +29,23 @@ def _default_data_dir() -> Path:
 
 @cli.command()
 @click.argument("la_code", metavar="LA_CODE")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Model definition to write, e.g. models/walsall.toml.")
-@click.option("--name", default=None, help="[model] name (default: the authority's name in the census file).")
-@click.option("--data-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              default=None, help="Folder of the embedded data (default: ./data if it exists, "
-              "else the data folder of this installation).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Model definition to write, e.g. models/walsall.toml.",
+)
+@click.option(
+    "--name", default=None, help="[model] name (default: the authority's name in the census file)."
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the embedded data (default: ./data if it exists, "
+    "else the data folder of this installation).",
+)
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 def new(la_code, out, name, data_dir, force):
     """Write a starting model definition for the authority LA_CODE.
@@ -53,8 +64,10 @@ def new(la_code, out, name, data_dir, force):
     if data_dir is None:
         data_dir = _default_data_dir()
     if out.exists() and not force:
-        raise ConfigError(f"{out}: already exists; nothing was written. Give --force to overwrite "
-                          "it, or another --out.")
+        raise ConfigError(
+            f"{out}: already exists; nothing was written. Give --force to overwrite "
+            "it, or another --out."
+        )
     text = new_model_text(la_code, data_dir, out, name=name)
     with output_file(out) as path:
         atomic_write(path, text)

@@ -17,31 +17,70 @@ _PARTS = ("send", "early-years", "plan")
 
 @cli.command()
 @model_argument
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Directory to write the report files to (created if missing).")
-@click.option("--only", "only", type=click.Choice(_FORMATS), multiple=True,
-              help="Write only these files (repeat the option); default: all five (scap also writes scap_special_places.csv when the SEND forecast is available).")
-@click.option("--date", "report_date", default=None, metavar="YYYY-MM-DD",
-              help="Date on the cover (default today), on or after the start of the data's "
-                   "base year; fix it for byte-identical reruns.")
-@click.option("--solver", type=click.Choice(["cbc", "highs"]), default=None,
-              help="Solver for the plan: CBC (bundled with PuLP, the default) or HiGHS "
-                   "(highspy), as for the plan command.")
-@click.option("--quantile", type=FiniteFloat(0.5, 0.99, expected="a quantile of demand in "
-                                                          "[0.5, 0.99], e.g. 0.8"), default=None,
-              help="Plan to this quantile of demand instead of the central forecast.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory to write the report files to (created if missing).",
+)
+@click.option(
+    "--only",
+    "only",
+    type=click.Choice(_FORMATS),
+    multiple=True,
+    help="Write only these files (repeat the option); default: all five (scap also writes scap_special_places.csv when the SEND forecast is available).",
+)
+@click.option(
+    "--date",
+    "report_date",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Date on the cover (default today), on or after the start of the data's "
+    "base year; fix it for byte-identical reruns.",
+)
+@click.option(
+    "--solver",
+    type=click.Choice(["cbc", "highs"]),
+    default=None,
+    help="Solver for the plan: CBC (bundled with PuLP, the default) or HiGHS "
+    "(highspy), as for the plan command.",
+)
+@click.option(
+    "--quantile",
+    type=FiniteFloat(0.5, 0.99, expected="a quantile of demand in [0.5, 0.99], e.g. 0.8"),
+    default=None,
+    help="Plan to this quantile of demand instead of the central forecast.",
+)
 @click.option("--no-plan", is_flag=True, help="Skip the optimiser (no options or costs).")
 @click.option("--no-send", is_flag=True, help="Skip the SEND forecast.")
 @click.option("--no-early-years", is_flag=True, help="Skip the early years forecast.")
-@click.option("--allow-missing", "allow_missing", type=click.Choice(_PARTS), multiple=True,
-              help="Publish the report without this part (marked 'not available in this run') "
-                   "if an input of its section fails to load (repeat the option). By default "
-                   "an error in the inputs of the model's [send], [early_years] or [plan] "
-                   "section stops the report (exit 1, nothing written).")
+@click.option(
+    "--allow-missing",
+    "allow_missing",
+    type=click.Choice(_PARTS),
+    multiple=True,
+    help="Publish the report without this part (marked 'not available in this run') "
+    "if an input of its section fails to load (repeat the option). By default "
+    "an error in the inputs of the model's [send], [early_years] or [plan] "
+    "section stops the report (exit 1, nothing written).",
+)
 @click.option("--sequential", is_flag=True, help="Lay out the PDF in this process (slower).")
 @click.pass_context
-def report(ctx, model, out, only, report_date, solver, quantile, no_plan, no_send,
-           no_early_years, allow_missing, sequential):
+def report(
+    ctx,
+    model,
+    out,
+    only,
+    report_date,
+    solver,
+    quantile,
+    no_plan,
+    no_send,
+    no_early_years,
+    allow_missing,
+    sequential,
+):
     """Run forecast -> sufficiency -> plan on MODEL and write the report to --out.
 
     Writes report.html (self-contained, charts inline), report.pdf (A4, numbered pages,
@@ -71,8 +110,9 @@ def report(ctx, model, out, only, report_date, solver, quantile, no_plan, no_sen
         try:
             date = dt.date.fromisoformat(report_date)
         except ValueError as exc:
-            raise click.BadParameter(f"{report_date!r} is not a date YYYY-MM-DD",
-                                     param_hint="'--date'") from exc
+            raise click.BadParameter(
+                f"{report_date!r} is not a date YYYY-MM-DD", param_hint="'--date'"
+            ) from exc
     debug = bool(ctx.obj and ctx.obj.get("debug"))
     config = load_model(model)
     inputs = load_inputs(config)
@@ -81,15 +121,25 @@ def report(ctx, model, out, only, report_date, solver, quantile, no_plan, no_sen
         # a report dated before the data it reports on (the cover would show both)
         raise click.BadParameter(
             f"{report_date} is before the data's base year {nc.academic_year_label(base)}; "
-            f"expected a date on or after its start, {base}-09-01", param_hint="'--date'")
+            f"expected a date on or after its start, {base}-09-01",
+            param_hint="'--date'",
+        )
     formats = tuple(only) if only else _FORMATS
     # all requested files or none (a failure half-way leaves --out as it was; output_dir
     # turns a file system error into one line)
     with output_dir(out) as d:
         data, written = make_report(
-            inputs, d, formats=formats, report_date=report_date, solver=solver,
-            quantile=quantile, with_plan=not no_plan, with_send=not no_send,
-            with_early_years=not no_early_years, strict=debug, parallel=not sequential,
+            inputs,
+            d,
+            formats=formats,
+            report_date=report_date,
+            solver=solver,
+            quantile=quantile,
+            with_plan=not no_plan,
+            with_send=not no_send,
+            with_early_years=not no_early_years,
+            strict=debug,
+            parallel=not sequential,
             allow_missing=tuple(p.replace("-", "_") for p in allow_missing),
         )
     click.echo(data.summary())

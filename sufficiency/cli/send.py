@@ -33,15 +33,24 @@ def backtest_text(table) -> str:
     """The SEND backtest summary as printed: a release whose 80% ranges could not be scored
     (too few earlier errors to set them from) shows ``-``, said under the table; a Telford and
     Wrekin trial read ``NaN`` in the ``coverage_80`` column of the 2022 release."""
-    lines = ["Backtest, median absolute error of total plans [%] (14 West Midlands LAs):",
-             table.round(1).to_string(index=False, na_rep="-")]
+    lines = [
+        "Backtest, median absolute error of total plans [%] (14 West Midlands LAs):",
+        table.round(1).to_string(index=False, na_rep="-"),
+    ]
     if "coverage_80" in table.columns:
-        unscored = [str(r) for r in table.loc[table["coverage_80"].isna(), "release"].drop_duplicates()]
+        unscored = [
+            str(r) for r in table.loc[table["coverage_80"].isna(), "release"].drop_duplicates()
+        ]
         lines.append(
             "coverage_80: share of actuals inside the trend's 80% range [%]"
-            + (f"; - for the {' and '.join(unscored)} release{'s' if len(unscored) > 1 else ''}: "
-               "not scored, too few earlier errors to set the range from" if unscored else "")
-            + ".")
+            + (
+                f"; - for the {' and '.join(unscored)} release{'s' if len(unscored) > 1 else ''}: "
+                "not scored, too few earlier errors to set the range from"
+                if unscored
+                else ""
+            )
+            + "."
+        )
     return "\n".join(lines)
 
 
@@ -49,13 +58,25 @@ def backtest_text(table) -> str:
 @model_argument
 @out_option
 @format_option
-@click.option("--horizon", type=click.IntRange(1, 30), default=None,
-              help="Years after the last year of EHC plans (default: [assumptions] horizon).")
-@click.option("--scenario", type=click.Choice(["trend", "national", "stops"]), default=None,
-              help="Central scenario for the optimiser's demand table (default: [send] scenario).")
-@click.option("--backtest", "backtest_", is_flag=True,
-              help="Also backtest on the 14 West Midlands authorities (2022 and 2025 releases) "
-                   "against last year's count.")
+@click.option(
+    "--horizon",
+    type=click.IntRange(1, 30),
+    default=None,
+    help="Years after the last year of EHC plans (default: [assumptions] horizon).",
+)
+@click.option(
+    "--scenario",
+    type=click.Choice(["trend", "national", "stops"]),
+    default=None,
+    help="Central scenario for the optimiser's demand table (default: [send] scenario).",
+)
+@click.option(
+    "--backtest",
+    "backtest_",
+    is_flag=True,
+    help="Also backtest on the 14 West Midlands authorities (2022 and 2025 releases) "
+    "against last year's count.",
+)
 def send(model, out, fmt, horizon, scenario, backtest_):
     """Forecast special school places from EHC plans for MODEL and print a short table.
 
@@ -95,22 +116,29 @@ def send(model, out, fmt, horizon, scenario, backtest_):
         if mine.empty:
             click.echo(f"{who} is not one of the authorities backtested.")
         else:
-            click.echo(f"{who}, signed error of total plans [%] ((forecast - actual) / actual; "
-                       "naive: last year's count; covered_80: actual inside the trend's 80% "
-                       "range, blank where not scored):")
-            shown = mine.assign(origin=mine["origin"].map(academic_year_label),
-                                year=mine["year"].map(academic_year_label),
-                                actual=mine["actual"].map("{:,.0f}".format),
-                                covered_80=mine["covered_80"].map(
-                                    lambda c: "" if pd.isna(c) else "yes" if c else "no"))
+            click.echo(
+                f"{who}, signed error of total plans [%] ((forecast - actual) / actual; "
+                "naive: last year's count; covered_80: actual inside the trend's 80% "
+                "range, blank where not scored):"
+            )
+            shown = mine.assign(
+                origin=mine["origin"].map(academic_year_label),
+                year=mine["year"].map(academic_year_label),
+                actual=mine["actual"].map("{:,.0f}".format),
+                covered_80=mine["covered_80"].map(
+                    lambda c: "" if pd.isna(c) else "yes" if c else "no"
+                ),
+            )
             click.echo(shown.round(1).to_string(index=False))
     if out is not None:
         with output_dir(out) as d:
-            tables = {f"send.{fmt}": result.to_frame(),
-                      f"send_by_need.{fmt}": result.to_frame(by_need=True),
-                      f"send_plans.{fmt}": result.plans,
-                      f"send_placements.{fmt}": result.by_placement(),
-                      f"send_demand.{fmt}": result.demand_frame()}
+            tables = {
+                f"send.{fmt}": result.to_frame(),
+                f"send_by_need.{fmt}": result.to_frame(by_need=True),
+                f"send_plans.{fmt}": result.plans,
+                f"send_placements.{fmt}": result.by_placement(),
+                f"send_demand.{fmt}": result.demand_frame(),
+            }
             if bt is not None:
                 tables[f"send_backtest.{fmt}"] = bt
             for name, frame in tables.items():
@@ -124,11 +152,13 @@ def send(model, out, fmt, horizon, scenario, backtest_):
 @model_argument
 @out_option
 @format_option
-@click.option("--hours-per-place",
-              type=FiniteFloat(0, 60, min_open=True, expected="hours a week in (0, 60], e.g. 30"),
-              default=None,
-              help="Funded hours a week in one full-time-equivalent place, in (0, 60] like "
-                   "[early_years] hours_per_place (default: that key, else 30).")
+@click.option(
+    "--hours-per-place",
+    type=FiniteFloat(0, 60, min_open=True, expected="hours a week in (0, 60], e.g. 30"),
+    default=None,
+    help="Funded hours a week in one full-time-equivalent place, in (0, 60] like "
+    "[early_years] hours_per_place (default: that key, else 30).",
+)
 def early_years(model, out, fmt, hours_per_place):
     """Forecast funded early years places (FTE) for MODEL and print a short table.
 
@@ -152,9 +182,11 @@ def early_years(model, out, fmt, hours_per_place):
     click.echo(result.summary())
     if out is not None:
         with output_dir(out) as d:
-            tables = {f"early_years.{fmt}": result.to_frame(),
-                      f"early_years_by_entitlement.{fmt}": result.to_frame(by_entitlement=True),
-                      f"early_years_demand.{fmt}": result.demand_frame()}
+            tables = {
+                f"early_years.{fmt}": result.to_frame(),
+                f"early_years_by_entitlement.{fmt}": result.to_frame(by_entitlement=True),
+                f"early_years_demand.{fmt}": result.demand_frame(),
+            }
             for name, frame in tables.items():
                 write_frame(frame, d / name, fmt)
             write_columns(d, tables)

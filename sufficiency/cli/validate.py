@@ -27,9 +27,14 @@ def _wrapped(message: str) -> str:
     """A warning as a list item, wrapped at :data:`_WIDTH` with a hanging indent; the full
     text (every area it names: a Staffordshire trial's "... and N more" hid the areas the
     analyst had to fix), paths and codes never split."""
-    return textwrap.fill(" ".join(message.split()), _WIDTH, initial_indent="  - ",
-                         subsequent_indent="    ", break_long_words=False,
-                         break_on_hyphens=False)
+    return textwrap.fill(
+        " ".join(message.split()),
+        _WIDTH,
+        initial_indent="  - ",
+        subsequent_indent="    ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 @cli.command()
@@ -59,27 +64,40 @@ def validate(model):
     # a note that says what a warning below says is left to the warning (a Coventry trial
     # read "the model definition still has 35 TODO comments (...)" twice, in full)
     said = {_same(p) for p in problems}
-    click.echo("\n".join(line for line in summarise_inputs(inputs).splitlines()
-                         if not (line.startswith("Note: ") and _same(line[6:]) in said)))
+    click.echo(
+        "\n".join(
+            line
+            for line in summarise_inputs(inputs).splitlines()
+            if not (line.startswith("Note: ") and _same(line[6:]) in said)
+        )
+    )
     if config.bases:
         # a scenario: what it extends and what it changes, as plan and report say (a Dudley
         # trial's validate of a scenario said neither)
-        click.echo(f"scenario: {config.path.name} extends "
-                   f"{', which extends '.join(b.name for b in config.bases)}; its own file sets "
-                   f"{', '.join(config.own_settings()) or 'nothing'} (for comparison, not for "
-                   "decision)")
+        click.echo(
+            f"scenario: {config.path.name} extends "
+            f"{', which extends '.join(b.name for b in config.bases)}; its own file sets "
+            f"{', '.join(config.own_settings()) or 'nothing'} (for comparison, not for "
+            "decision)"
+        )
     moves = config.transfer_summary()
     if moves is not None:
         click.echo(f"transfers: {moves[0]} (set in {moves[1]})")
     opts = config.section("plan").get("options", [])
     if opts:
-        schemes = sorted({str(o["scheme"]) for o in opts if isinstance(o, Mapping) and o.get("scheme")})
-        click.echo(f"plan options: {plural(len(opts), 'local option')} ([[plan.options]])"
-                   + (f", {plural(len(schemes), 'scheme')} ({', '.join(schemes)})" if schemes else "")
-                   + "; every other area, phase and kind gets the default options")
+        schemes = sorted(
+            {str(o["scheme"]) for o in opts if isinstance(o, Mapping) and o.get("scheme")}
+        )
+        click.echo(
+            f"plan options: {plural(len(opts), 'local option')} ([[plan.options]])"
+            + (f", {plural(len(schemes), 'scheme')} ({', '.join(schemes)})" if schemes else "")
+            + "; every other area, phase and kind gets the default options"
+        )
     if others:
         click.echo("Inputs of the SEND, early years, plan and report sections:")
-        click.echo("\n".join("    " + line for line in summarise_section_inputs(others).splitlines()))
+        click.echo(
+            "\n".join("    " + line for line in summarise_section_inputs(others).splitlines())
+        )
     click.echo("")
     if problems:
         click.echo(f"{plural(len(problems), 'warning')}:")
@@ -116,14 +134,17 @@ def data_list(model):
     # the sections' files too: a Herefordshire trial's list stopped at [data], without the
     # SEN2, population, take-up and scorecard files the report reads and cites
     provenance = [(p.table, p) for p in inputs.provenance] + [
-        (name, p) for name, item in load_section_inputs(config).items() for p in item.provenance]
+        (name, p) for name, item in load_section_inputs(config).items() for p in item.provenance
+    ]
     click.echo("")
     click.echo("Read:")
     width = max(15, *(len(t) for t, _ in provenance))
     for table, p in provenance:
         years = f"{p.years[0]}-{p.years[-1]}" if p.years else "-"
-        click.echo(f"  {table:<{width}} {p.kind:<8} rows={p.rows:<6} years={years:<10} "
-                   f"sha256={p.sha256[:12] or '-':<12} {p.path}")
+        click.echo(
+            f"  {table:<{width}} {p.kind:<8} rows={p.rows:<6} years={years:<10} "
+            f"sha256={p.sha256[:12] or '-':<12} {p.path}"
+        )
     # the TODO note is warned of above already (a Walsall trial read it twice, in full)
     from ..inputs import _todo_note
 

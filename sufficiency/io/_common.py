@@ -17,10 +17,24 @@ from ..exceptions import SchemaError
 from ..schema import raise_rows_error, readable_numbers
 
 __all__ = [
-    "Provenance", "read_csv_checked", "require_columns", "sha256_of", "Loaded", "check_codes",
-    "GSS_CODE", "OLD_LA_CODE", "PA_CODE", "DFE_MARKERS", "DFE_MARKERS_ALL", "marker_mask",
-    "numeric_with_markers", "warn_rows", "warn_not_whole", "warn_implausible_births",
-    "note_capacity_lines", "canonical_columns",
+    "Provenance",
+    "read_csv_checked",
+    "require_columns",
+    "sha256_of",
+    "Loaded",
+    "check_codes",
+    "GSS_CODE",
+    "OLD_LA_CODE",
+    "PA_CODE",
+    "DFE_MARKERS",
+    "DFE_MARKERS_ALL",
+    "marker_mask",
+    "numeric_with_markers",
+    "warn_rows",
+    "warn_not_whole",
+    "warn_implausible_births",
+    "note_capacity_lines",
+    "canonical_columns",
 ]
 
 #: ONS GSS geography code (E10000034, E07000237, E92000001, ...)
@@ -52,9 +66,16 @@ def marker_mask(values: pd.Series, markers: Iterable[str] = DFE_MARKERS) -> np.n
     return s.isin(list(markers)).fillna(False).to_numpy(dtype=bool)
 
 
-def numeric_with_markers(raw: pd.DataFrame, column: str, source: str, expected: str, *,
-                         noun: str = "value", unit: str = "",
-                         markers: Iterable[str] = DFE_MARKERS) -> tuple[np.ndarray, int]:
+def numeric_with_markers(
+    raw: pd.DataFrame,
+    column: str,
+    source: str,
+    expected: str,
+    *,
+    noun: str = "value",
+    unit: str = "",
+    markers: Iterable[str] = DFE_MARKERS,
+) -> tuple[np.ndarray, int]:
     """A published column as numbers >= 0, its DfE ``markers`` read as missing (NaN).
 
     Raises a :class:`SchemaError` naming the rows for a value that is neither a number nor a
@@ -72,8 +93,14 @@ def numeric_with_markers(raw: pd.DataFrame, column: str, source: str, expected: 
     num = pd.to_numeric(s.where(~marker), errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(num) & s.notna().to_numpy(dtype=bool) & ~marker
     if bad.any():
-        raise_rows_error(source, column, raw, bad, f"non-numeric {noun}",
-                         f"{expected}{unit} or a DfE marker ({', '.join(markers)})")
+        raise_rows_error(
+            source,
+            column,
+            raw,
+            bad,
+            f"non-numeric {noun}",
+            f"{expected}{unit} or a DfE marker ({', '.join(markers)})",
+        )
     neg = num < 0
     if neg.any():
         raise_rows_error(source, column, raw, neg, f"negative {noun}", f"{expected} >= 0")
@@ -139,8 +166,9 @@ def sha256_of(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def read_csv_checked(path: str | Path, *, dtype=str, columns: Iterable[str] | None = None,
-                     **kwargs) -> pd.DataFrame:
+def read_csv_checked(
+    path: str | Path, *, dtype=str, columns: Iterable[str] | None = None, **kwargs
+) -> pd.DataFrame:
     """Read a CSV exactly as published, with a ``_line`` column of file line numbers.
 
     All columns are read as text (``dtype=str``) so that each reader converts and validates
@@ -184,8 +212,10 @@ def read_csv_checked(path: str | Path, *, dtype=str, columns: Iterable[str] | No
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as exc:
         detail = " ".join(str(exc).split())  # pandas' message spans lines; keep it on one
-        raise SchemaError(f"{p}: cannot be parsed as CSV ({detail}); expected a comma-separated "
-                          "file with the same number of fields on every line.") from exc
+        raise SchemaError(
+            f"{p}: cannot be parsed as CSV ({detail}); expected a comma-separated "
+            "file with the same number of fields on every line."
+        ) from exc
     if frame.empty:
         raise SchemaError(f"{p}: has a header but no data rows.")
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -193,8 +223,12 @@ def read_csv_checked(path: str | Path, *, dtype=str, columns: Iterable[str] | No
     # rows of nothing but separators (",,,": what a spreadsheet saves below its data) say
     # nothing: drop them, as pandas drops wholly blank lines
     data_cols = [c for c in frame.columns if c != "_line"]
-    empty = frame[data_cols].apply(lambda c: c.isna() | (c.astype("string").str.strip() == "")
-                                   ).all(axis=1).to_numpy(dtype=bool)
+    empty = (
+        frame[data_cols]
+        .apply(lambda c: c.isna() | (c.astype("string").str.strip() == ""))
+        .all(axis=1)
+        .to_numpy(dtype=bool)
+    )
     if empty.any():
         if empty.all():
             raise SchemaError(f"{p}: has a header but no data rows (only empty rows).")
@@ -210,6 +244,7 @@ def canonical_columns(frame: pd.DataFrame, names: Iterable[str], source: str) ->
     ``"NCY"``, ``"From Area"`` for ``pupils``, ``ncy``, ``from_area``): case, spaces and
     hyphens ignored. A name already present, or matched by two columns, is left alone (the
     reader's own checks then name the columns found)."""
+
     def key(c: str) -> str:
         return "_".join(str(c).strip().lower().replace("-", " ").split())
 
@@ -222,8 +257,11 @@ def canonical_columns(frame: pd.DataFrame, names: Iterable[str], source: str) ->
         if len(found) == 1 and found[0] not in renames:
             renames[found[0]] = name
     if renames:
-        logger.info("%s: column(s) read as %s", source,
-                    ", ".join(f"{a!r} -> {b!r}" for a, b in renames.items()))
+        logger.info(
+            "%s: column(s) read as %s",
+            source,
+            ", ".join(f"{a!r} -> {b!r}" for a, b in renames.items()),
+        )
         frame.columns = [renames.get(c, c) for c in frame.columns]
 
 
@@ -283,8 +321,17 @@ def check_codes(
         raise_rows_error(source, column, frame, bad, "unknown area code", what)
 
 
-def warn_rows(source: str, column: str, frame: pd.DataFrame, mask: np.ndarray, problem: str,
-              consequence: str, *, value_column: str | None = None, stacklevel: int = 3) -> None:
+def warn_rows(
+    source: str,
+    column: str,
+    frame: pd.DataFrame,
+    mask: np.ndarray,
+    problem: str,
+    consequence: str,
+    *,
+    value_column: str | None = None,
+    stacklevel: int = 3,
+) -> None:
     """Issue a :class:`DataQualityWarning` naming the file, column, lines and values of rows.
 
     For values that are possible but implausible: the rows are kept as they are.
@@ -304,27 +351,42 @@ def warn_rows(source: str, column: str, frame: pd.DataFrame, mask: np.ndarray, p
         where = "line(s) " + ", ".join(str(int(x)) for x in shown["_line"])
     else:
         where = "row(s) " + ", ".join(str(i) for i in shown.index)
-    vals = ", ".join(f"{v:g}" if isinstance(v, (int, float, np.number)) else repr(v)
-                     for v in shown[col].tolist()) if col in rows.columns else ""
+    vals = (
+        ", ".join(
+            f"{v:g}" if isinstance(v, (int, float, np.number)) else repr(v)
+            for v in shown[col].tolist()
+        )
+        if col in rows.columns
+        else ""
+    )
     more = " ..." if n > 5 else ""
     warnings.warn(
         f"{source}: column {column!r}: {problem} in {n} row(s) ({where}{more}; value(s) "
         f"{vals}{more}); {consequence}",
-        DataQualityWarning, stacklevel=stacklevel)
+        DataQualityWarning,
+        stacklevel=stacklevel,
+    )
 
 
 #: what a count that is not whole may be, by what it counts (the warning's last words)
 _NOT_WHOLE = {
     "pupils": "expected a headcount (whole pupils); the values are used as they are: check for "
-              "a full-time-equivalent (FTE) column or a typing error",
+    "a full-time-equivalent (FTE) column or a typing error",
     "dwellings": "expected completions of whole dwellings; the values are used as they are: "
-                 "check for a site's dwellings split over years or areas, an average, or a "
-                 "typing error",
+    "check for a site's dwellings split over years or areas, an average, or a "
+    "typing error",
 }
 
 
-def warn_not_whole(frame: pd.DataFrame, column: str, source: str, *, label: str | None = None,
-                   rows: np.ndarray | None = None, counts: str = "pupils") -> None:
+def warn_not_whole(
+    frame: pd.DataFrame,
+    column: str,
+    source: str,
+    *,
+    label: str | None = None,
+    rows: np.ndarray | None = None,
+    counts: str = "pupils",
+) -> None:
     """Warn about counts that are not whole numbers (``6000.5`` in a headcount, ``12.5``
     dwellings completed), naming the file, column, lines and values.
 
@@ -337,13 +399,28 @@ def warn_not_whole(frame: pd.DataFrame, column: str, source: str, *, label: str 
     frac = np.isfinite(v) & (np.abs(v - np.round(v)) > 1e-9)
     if rows is not None:
         frac &= np.asarray(rows, dtype=bool)
-    warn_rows(source, label or column, frame, frac, f"count of {counts} not a whole number",
-              _NOT_WHOLE[counts], value_column=column, stacklevel=4)
+    warn_rows(
+        source,
+        label or column,
+        frame,
+        frac,
+        f"count of {counts} not a whole number",
+        _NOT_WHOLE[counts],
+        value_column=column,
+        stacklevel=4,
+    )
 
 
-def warn_implausible_births(frame: pd.DataFrame, source: str, *, area: str = "area",
-                            year: str = "year", births: str = "births",
-                            label: str | None = None, areas: Iterable[str] | None = None) -> None:
+def warn_implausible_births(
+    frame: pd.DataFrame,
+    source: str,
+    *,
+    area: str = "area",
+    year: str = "year",
+    births: str = "births",
+    label: str | None = None,
+    areas: Iterable[str] | None = None,
+) -> None:
     """Warn about births of 0 inside an area's series, or above 10 times its median.
 
     ``frame`` holds one row per area and year (with ``_line`` where the reader kept it);
@@ -358,15 +435,27 @@ def warn_implausible_births(frame: pd.DataFrame, source: str, *, area: str = "ar
     med = b.groupby(f[area]).transform("median")
     nonzero = (b > 0).groupby(f[area]).transform("any")
     zero = ((b == 0) & nonzero).to_numpy(dtype=bool)
-    warn_rows(source, label or births, f, zero,
-              "0 births in a year of a series that has births in other years",
-              "a missing figure written as 0? It is used as 0, and lowers Reception 4 years on",
-              value_column=births, stacklevel=4)
+    warn_rows(
+        source,
+        label or births,
+        f,
+        zero,
+        "0 births in a year of a series that has births in other years",
+        "a missing figure written as 0? It is used as 0, and lowers Reception 4 years on",
+        value_column=births,
+        stacklevel=4,
+    )
     huge = ((med > 0) & (b > 10 * med)).to_numpy(dtype=bool)
     if huge.any():
         where = f.loc[huge]
-        meds = ", ".join(f"{a}: {m:,.0f}" for a, m in
-                         zip(where[area].head(3), med[huge].head(3)))
-        warn_rows(source, label or births, f, huge,
-                  f"births more than 10 times the median of their series (median {meds})",
-                  "a typing error? They are used as they are", value_column=births, stacklevel=4)
+        meds = ", ".join(f"{a}: {m:,.0f}" for a, m in zip(where[area].head(3), med[huge].head(3)))
+        warn_rows(
+            source,
+            label or births,
+            f,
+            huge,
+            f"births more than 10 times the median of their series (median {meds})",
+            "a typing error? They are used as they are",
+            value_column=births,
+            stacklevel=4,
+        )

@@ -24,8 +24,14 @@ from ._common import (
     warn_implausible_births,
 )
 
-__all__ = ["read_births", "read_calendar_births", "read_births_and_calendar", "nowcast_births",
-           "read_district_lookup", "aggregate_births"]
+__all__ = [
+    "read_births",
+    "read_calendar_births",
+    "read_births_and_calendar",
+    "nowcast_births",
+    "read_district_lookup",
+    "aggregate_births",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +54,12 @@ def read_district_lookup(path: str | Path) -> Loaded:
         check_codes(raw, "la_code", source, GSS_CODE, "an ONS authority code like E10000034")
         published = {nc.DISTRICT: "lad_code", nc.AREA: "la_code"}
         frame = raw.rename(
-            columns={"lad_code": nc.DISTRICT, "lad_name": "district_name",
-                     "la_code": nc.AREA, "la_name": "area_name"}
+            columns={
+                "lad_code": nc.DISTRICT,
+                "lad_name": "district_name",
+                "la_code": nc.AREA,
+                "la_name": "area_name",
+            }
         )
     else:
         require_columns(raw, [nc.DISTRICT, nc.AREA], source, "a district lookup")
@@ -73,12 +83,24 @@ def read_district_lookup(path: str | Path) -> Loaded:
             # named by the file's lines: found on the file's rows, in the file's order
             dup = frame[nc.DISTRICT].astype(str).str.strip().duplicated(keep=False).to_numpy()
             raise_rows_error(
-                source, nc.DISTRICT, frame, dup, "district in more than one area",
+                source,
+                nc.DISTRICT,
+                frame,
+                dup,
+                "district in more than one area",
                 "each district once (or a 'share' column splitting it)",
             )
         data["share"] = 1.0
-    prov = Provenance("lookup", source, sha256_of(path), "read_district_lookup", len(data),
-                      (), "actual", "ONS geography codes")
+    prov = Provenance(
+        "lookup",
+        source,
+        sha256_of(path),
+        "read_district_lookup",
+        len(data),
+        (),
+        "actual",
+        "ONS geography codes",
+    )
     return Loaded(data, (prov,))
 
 
@@ -90,8 +112,12 @@ def _read_raw(path: str | Path):
     """The births file read once and checked: raw rows, parsed dates and row types."""
     source = str(path)
     raw = read_csv_checked(path)
-    require_columns(raw, ["gss_code", "date", "type", "annual_births"], source,
-                    "the ONS births-by-district file")
+    require_columns(
+        raw,
+        ["gss_code", "date", "type", "annual_births"],
+        source,
+        "the ONS births-by-district file",
+    )
     check_codes(raw, "gss_code", source, GSS_CODE, "an ONS district code like E07000237")
     date = pd.to_datetime(raw["date"], format="%Y-%m-%d", errors="coerce")
     bad = date.isna().to_numpy()
@@ -100,13 +126,20 @@ def _read_raw(path: str | Path):
     types = raw["type"].astype("string").str.strip()
     unknown = ~types.isin(["actual", "interpolated", "predicted"]).to_numpy()
     if unknown.any():
-        raise_rows_error(source, "type", raw, unknown, "unknown type",
-                         "actual, interpolated or predicted")
+        raise_rows_error(
+            source, "type", raw, unknown, "unknown type", "actual, interpolated or predicted"
+        )
     return raw, date, types, sha256_of(path)
 
 
-def _name_misdated_rows(raw: pd.DataFrame, date: pd.Series, types: pd.Series,
-                        frame: pd.DataFrame, source: str, include_modelled: bool) -> None:
+def _name_misdated_rows(
+    raw: pd.DataFrame,
+    date: pd.Series,
+    types: pd.Series,
+    frame: pd.DataFrame,
+    source: str,
+    include_modelled: bool,
+) -> None:
     """Name the rows of a mid-year missing in the middle of a district's series.
 
     Mid-year births are read from rows dated 1 July only; a mid-year row dated otherwise
@@ -125,8 +158,11 @@ def _name_misdated_rows(raw: pd.DataFrame, date: pd.Series, types: pd.Series,
     holes = sorted(set(range(lo, hi + 1)) - have)
     kinds = ["actual", "interpolated", "predicted"] if include_modelled else ["actual"]
     gss = raw["gss_code"].astype("string").str.strip()
-    in_hole = ((gss == area).fillna(False).to_numpy(dtype=bool)
-               & np.isin(date.dt.year.to_numpy(), holes) & types.isin(kinds).to_numpy(dtype=bool))
+    in_hole = (
+        (gss == area).fillna(False).to_numpy(dtype=bool)
+        & np.isin(date.dt.year.to_numpy(), holes)
+        & types.isin(kinds).to_numpy(dtype=bool)
+    )
     if not in_hole.any():
         return  # nothing in the file for those years: the generic message says what is missing
     # a second row with the same district, date and type is the likeliest misdated mid-year row
@@ -134,7 +170,10 @@ def _name_misdated_rows(raw: pd.DataFrame, date: pd.Series, types: pd.Series,
     dup = key.duplicated(keep=False).to_numpy(dtype=bool) & in_hole
     mask = dup if dup.any() else in_hole
     raise_rows_error(
-        source, "date", raw, mask,
+        source,
+        "date",
+        raw,
+        mask,
         f"no mid-year row for district {area!r} in {', '.join(map(str, holes[:10]))} (rows dated "
         f"1 July give the mid-year births; these rows of that year are read as other 12-month "
         f"counts{', and repeat a date' if dup.any() else ''})",
@@ -149,8 +188,13 @@ def _midyear(path, parsed, include_modelled: bool, districts, check=None) -> Loa
     raw, date, types, sha = parsed
     midyear = ((date.dt.month == 7) & (date.dt.day == 1)).to_numpy()
     frame = pd.DataFrame(
-        {nc.AREA: raw["gss_code"], nc.YEAR: date.dt.year.to_numpy(),
-         nc.BIRTHS: raw["annual_births"], "type": types, "_line": raw["_line"]}
+        {
+            nc.AREA: raw["gss_code"],
+            nc.YEAR: date.dt.year.to_numpy(),
+            nc.BIRTHS: raw["annual_births"],
+            "type": types,
+            "_line": raw["_line"],
+        }
     )
     frame = frame.loc[midyear]
     actual = frame[frame["type"] == "actual"].assign(**{nc.KIND: "actual"})
@@ -158,12 +202,15 @@ def _midyear(path, parsed, include_modelled: bool, districts, check=None) -> Loa
         modelled = frame[frame["type"] != "actual"]
         have = set(zip(actual[nc.AREA], actual[nc.YEAR]))
         fill = modelled[[(a, y) not in have for a, y in zip(modelled[nc.AREA], modelled[nc.YEAR])]]
-        fill = fill.drop_duplicates([nc.AREA, nc.YEAR], keep="last").assign(**{nc.KIND: "projected"})
+        fill = fill.drop_duplicates([nc.AREA, nc.YEAR], keep="last").assign(
+            **{nc.KIND: "projected"}
+        )
         if len(fill):
             warnings.warn(
                 f"{source}: {len(fill)} mid-year births rows are GLA model estimates "
                 "(interpolated/predicted), not ONS statistics; marked kind='projected'.",
-                DataQualityWarning, stacklevel=3,
+                DataQualityWarning,
+                stacklevel=3,
             )
         frame = pd.concat([actual, fill])
     else:
@@ -174,12 +221,21 @@ def _midyear(path, parsed, include_modelled: bool, districts, check=None) -> Loa
     _name_misdated_rows(raw, date, types, frame, source, include_modelled)
     data = validate_frame(frame, "births", source, published=_PUBLISHED)
     if check is not None:
-        warn_implausible_births(frame.assign(**{nc.AREA: frame[nc.AREA].astype("string").str.strip()}),
-                                source, label="annual_births", areas=check)
+        warn_implausible_births(
+            frame.assign(**{nc.AREA: frame[nc.AREA].astype("string").str.strip()}),
+            source,
+            label="annual_births",
+            areas=check,
+        )
     prov = Provenance(
-        "births", source, sha, "read_births", len(data),
+        "births",
+        source,
+        sha,
+        "read_births",
+        len(data),
         (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())) if len(data) else (),
-        "actual" if not include_modelled else "actual+projected", _PUBLISHER,
+        "actual" if not include_modelled else "actual+projected",
+        _PUBLISHER,
         "mid-year rows (births July Y-1 to June Y, year = Y); "
         + ("actual only" if not include_modelled else "GLA modelled rows fill gaps"),
     )
@@ -192,8 +248,13 @@ def _calendar(path, parsed, districts) -> Loaded:
     raw, date, types, sha = parsed
     keep = ((date.dt.month == 1) & (date.dt.day == 1)).to_numpy() & (types == "actual").to_numpy()
     frame = pd.DataFrame(
-        {nc.AREA: raw["gss_code"], nc.YEAR: date.dt.year.to_numpy() - 1,
-         nc.BIRTHS: raw["annual_births"], nc.KIND: "actual", "_line": raw["_line"]}
+        {
+            nc.AREA: raw["gss_code"],
+            nc.YEAR: date.dt.year.to_numpy() - 1,
+            nc.BIRTHS: raw["annual_births"],
+            nc.KIND: "actual",
+            "_line": raw["_line"],
+        }
     ).loc[keep]
     if districts is not None:
         frame = frame[frame[nc.AREA].isin(districts)]
@@ -202,9 +263,14 @@ def _calendar(path, parsed, districts) -> Loaded:
     frame = frame.assign(**{nc.SOURCE: Path(path).name})
     data = validate_frame(frame, "births", source, published=_PUBLISHED)
     prov = Provenance(
-        "births_calendar", source, sha, "read_calendar_births", len(data),
+        "births_calendar",
+        source,
+        sha,
+        "read_calendar_births",
+        len(data),
         (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())),
-        "actual", _PUBLISHER,
+        "actual",
+        _PUBLISHER,
         "calendar-year rows (dated YYYY-01-01: births January-December YYYY-1, year = YYYY-1); "
         "actual only; used to nowcast the next mid-year",
     )
@@ -229,7 +295,10 @@ def read_calendar_births(path: str | Path, *, districts: list[str] | None = None
 
 
 def read_births_and_calendar(
-    path: str | Path, *, include_modelled: bool = False, districts: list[str] | None = None,
+    path: str | Path,
+    *,
+    include_modelled: bool = False,
+    districts: list[str] | None = None,
     check: Iterable[str] | None = None,
 ) -> tuple[Loaded, Loaded]:
     """:func:`read_births` and :func:`read_calendar_births` from one read of the file.
@@ -238,8 +307,10 @@ def read_births_and_calendar(
     :func:`read_births`).
     """
     parsed = _read_raw(path)
-    return (_midyear(path, parsed, include_modelled, districts, check),
-            _calendar(path, parsed, districts))
+    return (
+        _midyear(path, parsed, include_modelled, districts, check),
+        _calendar(path, parsed, districts),
+    )
 
 
 def nowcast_births(midyear: pd.DataFrame, calendar: pd.DataFrame) -> pd.DataFrame:
@@ -270,11 +341,17 @@ def nowcast_births(midyear: pd.DataFrame, calendar: pd.DataFrame) -> pd.DataFram
     keys = pd.MultiIndex.from_arrays([last.index, last.to_numpy()])
     value = cal.reindex(keys).to_numpy(dtype=float)
     ok = np.isfinite(value)
-    return pd.DataFrame({
-        nc.AREA: last.index[ok], nc.YEAR: (last.to_numpy()[ok] + 1).astype("int64"),
-        nc.BIRTHS: value[ok], nc.KIND: "nowcast",
-        nc.SOURCE: [f"calendar year {y} births (January-December)" for y in last.to_numpy()[ok]],
-    })
+    return pd.DataFrame(
+        {
+            nc.AREA: last.index[ok],
+            nc.YEAR: (last.to_numpy()[ok] + 1).astype("int64"),
+            nc.BIRTHS: value[ok],
+            nc.KIND: "nowcast",
+            nc.SOURCE: [
+                f"calendar year {y} births (January-December)" for y in last.to_numpy()[ok]
+            ],
+        }
+    )
 
 
 def read_births(
@@ -334,11 +411,17 @@ def aggregate_births(births: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame
     g = g.reset_index()
     complete = g["_n"].to_numpy() == need.reindex(g["_to"]).to_numpy()
     if not complete.all():
-        logger.info("dropping %d area-years with incomplete district births", int((~complete).sum()))
+        logger.info(
+            "dropping %d area-years with incomplete district births", int((~complete).sum())
+        )
     g = g[complete]
     out = pd.DataFrame(
-        {nc.AREA: g["_to"].to_numpy(), nc.YEAR: g[nc.YEAR].to_numpy().astype("int64"),
-         nc.BIRTHS: g["_b"].to_numpy(dtype=float), nc.KIND: g[nc.KIND].to_numpy(),
-         nc.SOURCE: "births summed over districts"}
+        {
+            nc.AREA: g["_to"].to_numpy(),
+            nc.YEAR: g[nc.YEAR].to_numpy().astype("int64"),
+            nc.BIRTHS: g["_b"].to_numpy(dtype=float),
+            nc.KIND: g[nc.KIND].to_numpy(),
+            nc.SOURCE: "births summed over districts",
+        }
     )
     return out.sort_values([nc.AREA, nc.YEAR]).reset_index(drop=True)

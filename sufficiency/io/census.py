@@ -42,15 +42,19 @@ def _drop_suppressed(raw: pd.DataFrame, column: str, source: str) -> pd.DataFram
         return raw
     lines = raw.loc[hit, "_line"].head(5).tolist() if "_line" in raw else []
     found = sorted(raw.loc[hit, column].astype("string").str.strip().str.lower().unique())
-    msg = (f"{source}: column {column!r}: {int(hit.sum())} row(s) hold a suppression marker "
-           f"({', '.join(repr(t) for t in found)}; line(s) {', '.join(map(str, lines))}"
-           f"{' ...' if hit.sum() > 5 else ''}); read as missing: those cells are left out of "
-           "ratios and scores")
+    msg = (
+        f"{source}: column {column!r}: {int(hit.sum())} row(s) hold a suppression marker "
+        f"({', '.join(repr(t) for t in found)}; line(s) {', '.join(map(str, lines))}"
+        f"{' ...' if hit.sum() > 5 else ''}); read as missing: those cells are left out of "
+        "ratios and scores"
+    )
     warnings.warn(msg, DataQualityWarning, stacklevel=3)
     return raw.loc[~hit]
 
 
-def _time_period_to_year(frame: pd.DataFrame, source: str, column: str = "time_period") -> np.ndarray:
+def _time_period_to_year(
+    frame: pd.DataFrame, source: str, column: str = "time_period"
+) -> np.ndarray:
     out = np.empty(len(frame), dtype="int64")
     bad = np.zeros(len(frame), dtype=bool)
     for i, v in enumerate(frame[column].to_numpy()):
@@ -60,7 +64,11 @@ def _time_period_to_year(frame: pd.DataFrame, source: str, column: str = "time_p
             bad[i] = True
     if bad.any():
         raise_rows_error(
-            source, column, frame, bad, "impossible or malformed academic year",
+            source,
+            column,
+            frame,
+            bad,
+            "impossible or malformed academic year",
             "a DfE time period like 202223 (2022/23)",
         )
     return out
@@ -80,23 +88,34 @@ def _ncy_from_label(labels: pd.Series, frame: pd.DataFrame, source: str, column:
     bad = ncy.isna().to_numpy()
     if bad.any():
         raise_rows_error(
-            source, column, frame, bad, "unknown year group",
+            source,
+            column,
+            frame,
+            bad,
+            "unknown year group",
             "reception, year_group_1 .. year_group_14 (or Reception, Year 1 .. Year 14)",
         )
     return ncy.to_numpy(dtype="int64")
 
 
-def _check_authorities(authorities: list[str], codes: pd.Series, raw: pd.DataFrame,
-                       area_column: str, source: str) -> None:
+def _check_authorities(
+    authorities: list[str], codes: pd.Series, raw: pd.DataFrame, area_column: str, source: str
+) -> None:
     """A SchemaError naming the authorities asked for that ``codes`` lack, with the closest
     codes and every code of the file, by name where ``raw`` has ``la_name`` (a Herefordshire
     trial's E06000091 for E06000019 got a bare list of 14 codes)."""
     unknown = sorted(set(authorities) - set(codes))
     if not unknown:
         return
-    names = ({str(c).strip(): " ".join(str(n).split())
-              for c, n in zip(raw[area_column], raw["la_name"]) if pd.notna(c)}
-             if "la_name" in raw else {})
+    names = (
+        {
+            str(c).strip(): " ".join(str(n).split())
+            for c, n in zip(raw[area_column], raw["la_name"])
+            if pd.notna(c)
+        }
+        if "la_name" in raw
+        else {}
+    )
     have = sorted(codes.dropna().unique())
     listed = ", ".join(f"{c} ({names[c]})" if names.get(c) else str(c) for c in have[:20])
     raise SchemaError(
@@ -147,7 +166,9 @@ def read_census_ncy(
     source = str(path)
     raw = read_csv_checked(path)
     require_columns(
-        raw, ["time_period", area_column, "nc_year", "headcount"], source,
+        raw,
+        ["time_period", area_column, "nc_year", "headcount"],
+        source,
         "the DfE census pupils-by-year-group file",
     )
     if area_column == "new_la_code":
@@ -170,21 +191,35 @@ def read_census_ncy(
     )
     # validate the whole file (a bad row is a bad file), then select authorities
     data = validate_frame(
-        frame, "pupils", source,
-        published={nc.AREA: area_column, nc.YEAR: "time_period", nc.NCY: "nc_year",
-                   nc.PUPILS: "headcount"},
+        frame,
+        "pupils",
+        source,
+        published={
+            nc.AREA: area_column,
+            nc.YEAR: "time_period",
+            nc.NCY: "nc_year",
+            nc.PUPILS: "headcount",
+        },
     )
     if authorities is not None:
         _check_authorities(authorities, data[nc.AREA], raw, area_column, source)
         data = data[data[nc.AREA].isin(authorities)].reset_index(drop=True)
     # a headcount is whole pupils; 6000.5 is an FTE or a typing error (only the areas read)
-    used = (frame[nc.AREA].astype("string").str.strip().isin(authorities).to_numpy(dtype=bool)
-            if authorities is not None else None)
+    used = (
+        frame[nc.AREA].astype("string").str.strip().isin(authorities).to_numpy(dtype=bool)
+        if authorities is not None
+        else None
+    )
     warn_not_whole(frame, nc.PUPILS, source, label="headcount", rows=used)
     prov = Provenance(
-        table="pupils", path=source, sha256=sha256_of(path), reader="read_census_ncy",
-        rows=len(data), years=(int(data[nc.YEAR].min()), int(data[nc.YEAR].max())),
-        kind="actual", publisher=_PUBLISHER,
+        table="pupils",
+        path=source,
+        sha256=sha256_of(path),
+        reader="read_census_ncy",
+        rows=len(data),
+        years=(int(data[nc.YEAR].min()), int(data[nc.YEAR].max())),
+        kind="actual",
+        publisher=_PUBLISHER,
         note="headcount; state-funded primary, secondary and PRUs; special schools excluded",
     )
     logger.info("read %d pupil rows from %s", len(data), source)
@@ -221,9 +256,17 @@ def read_spc_pupils(
     raw = read_csv_checked(path)
     require_columns(
         raw,
-        ["time_period", "geographic_level", "new_la_code", "phase_type_grouping",
-         "characteristic_group", "characteristic", "number_of_pupils"],
-        source, "the DfE 'spc_pupils_fsm_ethnicity_yrgp' file",
+        [
+            "time_period",
+            "geographic_level",
+            "new_la_code",
+            "phase_type_grouping",
+            "characteristic_group",
+            "characteristic",
+            "number_of_pupils",
+        ],
+        source,
+        "the DfE 'spc_pupils_fsm_ethnicity_yrgp' file",
     )
     keep = (
         (raw["geographic_level"] == level)
@@ -234,13 +277,30 @@ def read_spc_pupils(
     sub = raw.loc[keep.to_numpy()].copy()
     # one published row per period x area x school type x year group x FSM group; a repeat
     # would be summed twice below
-    key = [c for c in ("time_period", "geographic_level", "new_la_code", "phase_type_grouping",
-                       "characteristic_group", "characteristic", "fsm_eligibility")
-           if c in sub.columns]
+    key = [
+        c
+        for c in (
+            "time_period",
+            "geographic_level",
+            "new_la_code",
+            "phase_type_grouping",
+            "characteristic_group",
+            "characteristic",
+            "fsm_eligibility",
+        )
+        if c in sub.columns
+    ]
     dup = sub.duplicated(subset=key, keep=False).to_numpy()
     if dup.any():
-        raise_rows_error(source, "/".join(key), sub, dup, "duplicate key",
-                         "one row per " + " x ".join(key), "Remove the repeated rows.")
+        raise_rows_error(
+            source,
+            "/".join(key),
+            sub,
+            dup,
+            "duplicate key",
+            "one row per " + " x ".join(key),
+            "Remove the repeated rows.",
+        )
     if sub.empty:
         raise SchemaError(
             f"{source}: no rows at geographic_level {level!r} for school types {school_types}; "
@@ -257,8 +317,12 @@ def read_spc_pupils(
     if bad.any():
         raise_rows_error(source, "number_of_pupils", sub, bad, "non-numeric value", "a count")
     frame = pd.DataFrame(
-        {nc.AREA: sub["new_la_code"].to_numpy(), nc.YEAR: year, nc.NCY: ncy,
-         nc.PUPILS: counts.to_numpy()}
+        {
+            nc.AREA: sub["new_la_code"].to_numpy(),
+            nc.YEAR: year,
+            nc.NCY: ncy,
+            nc.PUPILS: counts.to_numpy(),
+        }
     )
     if (frame[nc.PUPILS] < 0).any():
         neg = (counts < 0).to_numpy()
@@ -272,9 +336,14 @@ def read_spc_pupils(
     frame[nc.SOURCE] = Path(path).name
     data = validate_frame(frame, "pupils", source)
     prov = Provenance(
-        table="pupils", path=source, sha256=sha256_of(path), reader="read_spc_pupils",
-        rows=len(data), years=(int(data[nc.YEAR].min()), int(data[nc.YEAR].max())),
-        kind="actual", publisher=_PUBLISHER,
+        table="pupils",
+        path=source,
+        sha256=sha256_of(path),
+        reader="read_spc_pupils",
+        rows=len(data),
+        years=(int(data[nc.YEAR].min()), int(data[nc.YEAR].max())),
+        kind="actual",
+        publisher=_PUBLISHER,
         note=f"sum over FSM eligibility and school types {', '.join(school_types)}",
     )
     return Loaded(data, (prov,))

@@ -38,8 +38,9 @@ __all__ = ["POPULATION_SCHEMA", "read_early_years_takeup", "read_ons_population"
 logger = logging.getLogger(__name__)
 
 AGE_GROUPS = ("two_year_olds", "three_and_four_year_olds")
-_WIDE = re.compile(r"^(two_year_olds|three_and_four_year_olds)_(number|percent)_(\d{4})$",
-                   re.IGNORECASE)
+_WIDE = re.compile(
+    r"^(two_year_olds|three_and_four_year_olds)_(number|percent)_(\d{4})$", re.IGNORECASE
+)
 #: any column in the wide layout, known age group or not
 _WIDE_ANY = re.compile(r"^(.+)_(number|percent)_(\d{4})$", re.IGNORECASE)
 _AREA_RE = re.compile(r"^E\d{8}$")
@@ -61,16 +62,23 @@ POPULATION_SCHEMA = Schema(
 )
 
 
-def _check_area(raw: pd.DataFrame, column: str, source: str,
-                known_areas: Iterable[str] | None) -> None:
+def _check_area(
+    raw: pd.DataFrame, column: str, source: str, known_areas: Iterable[str] | None
+) -> None:
     codes = raw[column].astype("string").str.strip()
     bad = ~codes.str.match(_AREA_RE).fillna(False).to_numpy(dtype=bool)
     if known_areas is not None:
         bad |= ~codes.isin(set(known_areas)).fillna(False).to_numpy(dtype=bool)
     if bad.any():
-        raise_rows_error(source, column, raw, bad, "unknown area code",
-                         "an ONS/DfE area code like E10000034"
-                         + (" among the known areas" if known_areas is not None else ""))
+        raise_rows_error(
+            source,
+            column,
+            raw,
+            bad,
+            "unknown area code",
+            "an ONS/DfE area code like E10000034"
+            + (" among the known areas" if known_areas is not None else ""),
+        )
 
 
 #: highest take-up percentage read as such (the published rates reach 107%)
@@ -78,7 +86,9 @@ MAX_TAKEUP_PERCENT = 150
 
 
 def read_early_years_takeup(
-    path: str | Path, *, authorities: Iterable[str] | None = None,
+    path: str | Path,
+    *,
+    authorities: Iterable[str] | None = None,
     known_areas: Iterable[str] | None = None,
 ) -> Loaded:
     """Read funded early education take-up (``early_years_funded_takeup_2016_2019.csv`` layout).
@@ -137,8 +147,10 @@ def read_early_years_takeup(
     for col, m in wide.items():
         year = int(m.group(3))
         if not 2000 <= year <= 2100:
-            raise SchemaError(f"{source}: column {col!r}: impossible year {year}; expected a "
-                              "year between 2000 and 2100.")
+            raise SchemaError(
+                f"{source}: column {col!r}: impossible year {year}; expected a "
+                "year between 2000 and 2100."
+            )
         v, k = numeric_with_markers(raw, col, source, "a count of children or a percentage")
         markers += k
         if m.group(2).lower() == "percent":
@@ -146,36 +158,62 @@ def read_early_years_takeup(
             # the population where it lives: Solihull 107% in 2016), not by half again
             over = np.nan_to_num(v, nan=0.0) > MAX_TAKEUP_PERCENT
             if over.any():
-                raise_rows_error(source, col, raw, over, f"a take-up over {MAX_TAKEUP_PERCENT}%",
-                                 f"a percentage of the age group, at most {MAX_TAKEUP_PERCENT} "
-                                 "(the DfE's rates pass 100 only a little, where children "
-                                 "attend outside the authority they live in); a count of "
-                                 "children belongs in the _number_ column")
+                raise_rows_error(
+                    source,
+                    col,
+                    raw,
+                    over,
+                    f"a take-up over {MAX_TAKEUP_PERCENT}%",
+                    f"a percentage of the age group, at most {MAX_TAKEUP_PERCENT} "
+                    "(the DfE's rates pass 100 only a little, where children "
+                    "attend outside the authority they live in); a count of "
+                    "children belongs in the _number_ column",
+                )
         values.setdefault((m.group(1).lower(), year), {})[m.group(2).lower()] = v
     parts = []
     for (group, year), d in sorted(values.items()):
         if "percent" not in d:
             continue
-        parts.append(pd.DataFrame({
-            nc.AREA: raw["LA_Code"].str.strip().to_numpy(), nc.YEAR: year, "age_group": group,
-            "children": d.get("number", np.full(len(raw), np.nan)),
-            "takeup": d["percent"] / 100.0, "_line": raw["_line"].to_numpy(),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    nc.AREA: raw["LA_Code"].str.strip().to_numpy(),
+                    nc.YEAR: year,
+                    "age_group": group,
+                    "children": d.get("number", np.full(len(raw), np.nan)),
+                    "takeup": d["percent"] / 100.0,
+                    "_line": raw["_line"].to_numpy(),
+                }
+            )
+        )
     frame = pd.concat(parts, ignore_index=True)
     frame = frame[np.isfinite(frame["takeup"].to_numpy())].assign(**{nc.SOURCE: Path(path).name})
     data = validate_frame(frame, "early_years_takeup", source, year_range=(2000, 2100))
-    note = ("January counts (calendar year); takeup = published percent / 100 (may exceed 1: "
-            "children funded outside their home LA)")
+    note = (
+        "January counts (calendar year); takeup = published percent / 100 (may exceed 1: "
+        "children funded outside their home LA)"
+    )
     if markers:
         note += f"; {markers} DfE marker value(s) (x/c/z) treated as missing"
-    prov = Provenance("early_years_takeup", source, sha256_of(path), "read_early_years_takeup",
-                      len(data), (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())), "actual",
-                      "DfE, Education provision: children under 5", note)
+    prov = Provenance(
+        "early_years_takeup",
+        source,
+        sha256_of(path),
+        "read_early_years_takeup",
+        len(data),
+        (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())),
+        "actual",
+        "DfE, Education provision: children under 5",
+        note,
+    )
     return Loaded(data, (prov,))
 
 
 def read_ons_population(
-    path: str | Path, *, areas: Iterable[str] | None = None, year: int = 2011,
+    path: str | Path,
+    *,
+    areas: Iterable[str] | None = None,
+    year: int = 2011,
     known_areas: Iterable[str] | None = None,
 ) -> Loaded:
     """Read ONS population by single year of age (Nomis ``NM_2002_1`` extract layout).
@@ -199,30 +237,62 @@ def read_ons_population(
     """
     source = str(path)
     raw = read_csv_checked(path)
-    require_columns(raw, ["GEOGRAPHY_CODE", "GENDER", "C_AGE", "OBS_VALUE"], source,
-                    "an ONS population by single year of age extract (Nomis)")
+    require_columns(
+        raw,
+        ["GEOGRAPHY_CODE", "GENDER", "C_AGE", "OBS_VALUE"],
+        source,
+        "an ONS population by single year of age extract (Nomis)",
+    )
     _check_area(raw, "GEOGRAPHY_CODE", source, known_areas)
     c_age, _ = numeric_with_markers(raw, "C_AGE", source, "a Nomis age code 101..191")
     bad = np.isnan(c_age) | (c_age < 101) | (c_age > 191) | (c_age != np.round(c_age))
     if bad.any():
-        raise_rows_error(source, "C_AGE", raw, bad, "age code out of range",
-                         "a Nomis age code from 101 (age 0) to 191 (90 and over)")
+        raise_rows_error(
+            source,
+            "C_AGE",
+            raw,
+            bad,
+            "age code out of range",
+            "a Nomis age code from 101 (age 0) to 191 (90 and over)",
+        )
     pop, markers = numeric_with_markers(raw, "OBS_VALUE", source, "a population count")
     if markers:
-        raise_rows_error(source, "OBS_VALUE", raw, np.isnan(pop), "missing population",
-                         "a population count for every district, sex and age")
-    frame = pd.DataFrame({
-        nc.AREA: raw["GEOGRAPHY_CODE"].str.strip().to_numpy(), nc.YEAR: int(year),
-        "sex": raw["GENDER"].to_numpy(), "age": (c_age - 101).astype("int64"),
-        "population": pop, nc.SOURCE: Path(path).name, "_line": raw["_line"].to_numpy(),
-    })
+        raise_rows_error(
+            source,
+            "OBS_VALUE",
+            raw,
+            np.isnan(pop),
+            "missing population",
+            "a population count for every district, sex and age",
+        )
+    frame = pd.DataFrame(
+        {
+            nc.AREA: raw["GEOGRAPHY_CODE"].str.strip().to_numpy(),
+            nc.YEAR: int(year),
+            "sex": raw["GENDER"].to_numpy(),
+            "age": (c_age - 101).astype("int64"),
+            "population": pop,
+            nc.SOURCE: Path(path).name,
+            "_line": raw["_line"].to_numpy(),
+        }
+    )
     if areas is not None:
         frame = frame[frame[nc.AREA].isin(set(areas)).to_numpy()]
     data = validate_frame(frame, POPULATION_SCHEMA, source, year_range=(1950, 2100))
     badsex = ~data["sex"].isin([1, 2]).to_numpy()
     if badsex.any():
-        raise_rows_error(source, "GENDER", frame, badsex, "unknown sex code", "1 (male) or 2 (female)")
-    prov = Provenance("population", source, sha256_of(path), "read_ons_population", len(data),
-                      (int(year),), "actual", "ONS mid-year population estimates (Nomis NM_2002_1)",
-                      "C_AGE 101..191 -> age 0..90 (90 = 90 and over)")
+        raise_rows_error(
+            source, "GENDER", frame, badsex, "unknown sex code", "1 (male) or 2 (female)"
+        )
+    prov = Provenance(
+        "population",
+        source,
+        sha256_of(path),
+        "read_ons_population",
+        len(data),
+        (int(year),),
+        "actual",
+        "ONS mid-year population estimates (Nomis NM_2002_1)",
+        "C_AGE 101..191 -> age 0..90 (90 = 90 and over)",
+    )
     return Loaded(data, (prov,))

@@ -36,8 +36,15 @@ SCAP_PHASES = {
 }
 
 _COLUMNS = [
-    "LAEstab", "LA1", "Schoolname", "Phase", "MAYNOR", "Netcapacity (1)",
-    "PrimaryCapacity (2)", "SecondaryCapacity (2)", "Primary PA code (2)",
+    "LAEstab",
+    "LA1",
+    "Schoolname",
+    "Phase",
+    "MAYNOR",
+    "Netcapacity (1)",
+    "PrimaryCapacity (2)",
+    "SecondaryCapacity (2)",
+    "Primary PA code (2)",
     "Secondary PA code (2)",
 ]
 
@@ -50,7 +57,9 @@ def _num(raw: pd.DataFrame, col: str, source: str, required: np.ndarray) -> np.n
         raise_rows_error(source, col, raw, bad, "non-numeric value", "a count of places or pupils")
     miss = v.isna().to_numpy() & required
     if miss.any():
-        raise_rows_error(source, col, raw, miss, "missing value", "a count for this phase of school")
+        raise_rows_error(
+            source, col, raw, miss, "missing value", "a count for this phase of school"
+        )
     neg = (v < 0).to_numpy()
     if neg.any():
         raise_rows_error(source, col, raw, neg, "negative value", "a count >= 0")
@@ -72,22 +81,38 @@ def _repair_split_names(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     phase = raw["Phase"].astype("string").str.strip()
     after = raw["MAYNOR"].astype("string").str.strip()
     last = raw[cols[-1]].astype("string").str.strip()
-    shifted = (~phase.isin(list(SCAP_PHASES)) & after.isin(list(SCAP_PHASES))
-               & (last.isna() | last.str.fullmatch(PA_CODE))).fillna(False).to_numpy(bool)
+    shifted = (
+        (
+            ~phase.isin(list(SCAP_PHASES))
+            & after.isin(list(SCAP_PHASES))
+            & (last.isna() | last.str.fullmatch(PA_CODE))
+        )
+        .fillna(False)
+        .to_numpy(bool)
+    )
     if not shifted.any():
         return raw
     out = raw.copy()
     i = cols.index("Phase")
     moved = cols[i:]
     rows = out.index[shifted]
-    out.loc[rows, "Schoolname"] = (out.loc[rows, "Schoolname"].astype(str).str.strip() + ", "
-                                   + out.loc[rows, "Phase"].astype(str).str.strip())
+    out.loc[rows, "Schoolname"] = (
+        out.loc[rows, "Schoolname"].astype(str).str.strip()
+        + ", "
+        + out.loc[rows, "Phase"].astype(str).str.strip()
+    )
     values = out.loc[rows, moved[1:]].to_numpy(dtype=object)
     out.loc[rows, moved[:-1]] = values
     out.loc[rows, moved[-1]] = np.nan
-    warn_rows(source, "Schoolname", out, shifted, "a school name with an unquoted comma (the "
-              "columns after it moved one to the right)", "read with the name rejoined and the "
-              "columns moved back; its last column (Main Phase) is lost and not used")
+    warn_rows(
+        source,
+        "Schoolname",
+        out,
+        shifted,
+        "a school name with an unquoted comma (the columns after it moved one to the right)",
+        "read with the name rejoined and the "
+        "columns moved back; its last column (Main Phase) is lost and not used",
+    )
     return out
 
 
@@ -123,7 +148,9 @@ def read_scap_capacity(
     require_columns(raw, _COLUMNS, source, "the DfE SCAP school-level capacity file")
     la = pd.to_numeric(raw["LA1"], errors="coerce")
     if la.isna().any():
-        raise_rows_error(source, "LA1", raw, la.isna().to_numpy(), "non-numeric value", "an LA number")
+        raise_rows_error(
+            source, "LA1", raw, la.isna().to_numpy(), "non-numeric value", "an LA number"
+        )
     if la_codes is not None:
         raw = raw.loc[la.isin(la_codes).to_numpy()].copy()
         if raw.empty:
@@ -139,19 +166,41 @@ def read_scap_capacity(
     pcap = _num(raw, "PrimaryCapacity (2)", source, split)
     scap = _num(raw, "SecondaryCapacity (2)", source, split)
     roll = _num(raw, "MAYNOR", source, np.zeros(len(raw), bool))
-    ppa = raw["Primary PA code (2)"].astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
-    spa = raw["Secondary PA code (2)"].astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
+    ppa = (
+        raw["Primary PA code (2)"].astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
+    )
+    spa = (
+        raw["Secondary PA code (2)"]
+        .astype("string")
+        .str.strip()
+        .str.replace(r"\.0$", "", regex=True)
+    )
     has_p = (phase == "PS") | split
     has_s = (phase == "SS") | split
-    for col, need, pa in (("Primary PA code (2)", has_p, ppa), ("Secondary PA code (2)", has_s, spa)):
+    for col, need, pa in (
+        ("Primary PA code (2)", has_p, ppa),
+        ("Secondary PA code (2)", has_s, spa),
+    ):
         miss = need & pa.isna().to_numpy()
         if miss.any():
-            raise_rows_error(source, col, raw, miss, "missing planning-area code",
-                             "a 7-digit planning-area code for this phase of school")
+            raise_rows_error(
+                source,
+                col,
+                raw,
+                miss,
+                "missing planning-area code",
+                "a 7-digit planning-area code for this phase of school",
+            )
         bad = need & ~pa.str.fullmatch(PA_CODE).fillna(False).to_numpy(dtype=bool)
         if bad.any():
-            raise_rows_error(source, col, raw, bad, "unknown area code",
-                             "a 7-digit DfE planning-area code like 8850031")
+            raise_rows_error(
+                source,
+                col,
+                raw,
+                bad,
+                "unknown area code",
+                "a 7-digit DfE planning-area code like 8850031",
+            )
     total = np.where(split, np.nan_to_num(pcap) + np.nan_to_num(scap), net)
     with np.errstate(invalid="ignore", divide="ignore"):
         pshare = np.where(split, np.nan_to_num(pcap) / total, (phase == "PS").astype(float))
@@ -187,19 +236,33 @@ def read_scap_capacity(
         )
     frame = pd.concat(rows, ignore_index=True)
     data = validate_frame(
-        frame, "capacity", source,
+        frame,
+        "capacity",
+        source,
         published={nc.SCHOOL: "LAEstab", nc.CAPACITY: "Netcapacity (1)", nc.ROLL: "MAYNOR"},
     )
     note_capacity_lines(data, source, frame[nc.SCHOOL], frame[nc.PHASE], frame["_line"])
-    data["scap_phase"] = frame.set_index([nc.SCHOOL, nc.PHASE]).loc[
-        list(zip(data[nc.SCHOOL], data[nc.PHASE])), "scap_phase"
-    ].to_numpy()
+    data["scap_phase"] = (
+        frame.set_index([nc.SCHOOL, nc.PHASE])
+        .loc[list(zip(data[nc.SCHOOL], data[nc.PHASE])), "scap_phase"]
+        .to_numpy()
+    )
     split = int((data.groupby(nc.SCHOOL)[nc.PHASE].nunique() > 1).sum())
     prov = Provenance(
-        "capacity", source, sha256_of(path), "read_scap_capacity", len(data), (year,), "actual",
+        "capacity",
+        source,
+        sha256_of(path),
+        "read_scap_capacity",
+        len(data),
+        (year,),
+        "actual",
         "DfE, School capacity: academic year 2014 to 2015 (school-level data)",
-        (f"{split} middle or all-through school{'s' if split != 1 else ''} split into primary "
-         "and secondary rows, the roll in proportion to capacity (derived)" if split else ""),
+        (
+            f"{split} middle or all-through school{'s' if split != 1 else ''} split into primary "
+            "and secondary rows, the roll in proportion to capacity (derived)"
+            if split
+            else ""
+        ),
     )
     logger.info("read %d capacity rows (%d schools) from %s", len(data), raw.shape[0], source)
     return Loaded(data, (prov,))

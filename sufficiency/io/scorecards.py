@@ -40,8 +40,13 @@ from ._common import (
     sha256_of,
 )
 
-__all__ = ["read_scorecards", "read_cost_benchmarks", "read_published_position",
-           "SCORECARD_TARGET_YEARS", "PUBLISHED_MEASURES"]
+__all__ = [
+    "read_scorecards",
+    "read_cost_benchmarks",
+    "read_published_position",
+    "SCORECARD_TARGET_YEARS",
+    "PUBLISHED_MEASURES",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -58,19 +63,27 @@ _PHASE = {"P": "primary", "S": "secondary"}
 #: Scorecard column -> (phase, measure) read by :func:`read_published_position`: the
 #: authority's own position as it returned it to the DfE (SCAP) for the SCAP year.
 PUBLISHED_MEASURES = {
-    "PriNOR": ("primary", "pupils_on_roll"), "SecNOR": ("secondary", "pupils_on_roll"),
-    "Quan_P_RP": ("primary", "places_needed"), "Quan_S_RP": ("secondary", "places_needed"),
-    "Quan_P_PP": ("primary", "places_planned"), "Quan_S_PP": ("secondary", "places_planned"),
-    "Quan_P_In": ("primary", "places_created"), "Quan_S_In": ("secondary", "places_created"),
-    "Quan_P_UP": ("primary", "unfilled_pct"), "Quan_S_UP": ("secondary", "unfilled_pct"),
-    "PriCap": ("primary", "capacity"), "SecCap": ("secondary", "capacity"),
+    "PriNOR": ("primary", "pupils_on_roll"),
+    "SecNOR": ("secondary", "pupils_on_roll"),
+    "Quan_P_RP": ("primary", "places_needed"),
+    "Quan_S_RP": ("secondary", "places_needed"),
+    "Quan_P_PP": ("primary", "places_planned"),
+    "Quan_S_PP": ("secondary", "places_planned"),
+    "Quan_P_In": ("primary", "places_created"),
+    "Quan_S_In": ("secondary", "places_created"),
+    "Quan_P_UP": ("primary", "unfilled_pct"),
+    "Quan_S_UP": ("secondary", "unfilled_pct"),
+    "PriCap": ("primary", "capacity"),
+    "SecCap": ("secondary", "capacity"),
     "Funding": ("all", "basic_need_funding"),
 }
 #: descriptions of columns the metadata files do not describe
-_OWN_LABELS = {"PriNOR": "Primary pupils on roll in the SCAP year (PriNOR)",
-               "SecNOR": "Secondary pupils on roll in the SCAP year (SecNOR)",
-               "PriCap": "Primary school places (capacity) in the SCAP year (PriCap)",
-               "SecCap": "Secondary school places (capacity) in the SCAP year (SecCap)"}
+_OWN_LABELS = {
+    "PriNOR": "Primary pupils on roll in the SCAP year (PriNOR)",
+    "SecNOR": "Secondary pupils on roll in the SCAP year (SecNOR)",
+    "PriCap": "Primary school places (capacity) in the SCAP year (PriCap)",
+    "SecCap": "Secondary school places (capacity) in the SCAP year (SecCap)",
+}
 #: measures that refer to 3 years after the SCAP year ("3 years ahead" in the 2025 metadata)
 _AHEAD = ("places_needed", "places_planned")
 _YEAR_IN_LABEL = re.compile(r"(?:^|\D)(\d{2}|\d{4})/(\d{2})\)?\s*$")
@@ -84,7 +97,9 @@ def _labels(path: Path, edition: int) -> dict[str, str]:
     m = read_csv_checked(meta)
     if not {"programmer_friendly_names", "user_friendly_names"} <= set(m.columns):
         return {}
-    return dict(zip(m["programmer_friendly_names"].str.strip(), m["user_friendly_names"].str.strip()))
+    return dict(
+        zip(m["programmer_friendly_names"].str.strip(), m["user_friendly_names"].str.strip())
+    )
 
 
 def _label_year(label: str, default: int) -> int:
@@ -130,12 +145,15 @@ def _numeric(raw: pd.DataFrame, col: str, source: str) -> np.ndarray:
     v = pd.to_numeric(s.where(~marker), errors="coerce")
     bad = v.isna().to_numpy() & ~marker
     if bad.any():
-        raise_rows_error(source, col, raw, bad, "non-numeric value", "a number or a DfE marker (x, z, c)")
+        raise_rows_error(
+            source, col, raw, bad, "non-numeric value", "a number or a DfE marker (x, z, c)"
+        )
     return v.to_numpy(dtype=float)
 
 
-def _nonnegative(raw: pd.DataFrame, col: str, source: str,
-                 expected: str = "a cost per place >= 0 [GBP]") -> np.ndarray:
+def _nonnegative(
+    raw: pd.DataFrame, col: str, source: str, expected: str = "a cost per place >= 0 [GBP]"
+) -> np.ndarray:
     v = _numeric(raw, col, source)
     neg = np.nan_to_num(v) < 0
     if neg.any():
@@ -152,13 +170,26 @@ def _read_all(files: list[tuple[int, Path]]) -> dict[Path, pd.DataFrame]:
         raw = read_csv_checked(path)
         require_columns(raw, ["LANumber", "LA_name"], source, "a DfE school places scorecard file")
         if "new_la_code" in raw.columns:
-            check_codes(raw, "new_la_code", source, GSS_CODE, "an ONS authority code like E10000034",
-                        allow_missing=True)
+            check_codes(
+                raw,
+                "new_la_code",
+                source,
+                GSS_CODE,
+                "an ONS authority code like E10000034",
+                allow_missing=True,
+            )
         key = ["LANumber"] + (["Year"] if "Year" in raw.columns else [])
         dup = raw.duplicated(subset=key, keep=False).to_numpy()
         if dup.any():
-            raise_rows_error(source, "/".join(key), raw, dup, "duplicate key",
-                             "one row per " + " x ".join(key), "Remove the repeated rows.")
+            raise_rows_error(
+                source,
+                "/".join(key),
+                raw,
+                dup,
+                "duplicate key",
+                "one row per " + " x ".join(key),
+                "Remove the repeated rows.",
+            )
         cols = set(raw.columns)
         for col in sorted(cols):
             m = _FOR.match(col)
@@ -212,7 +243,11 @@ def _frame(edition: int, path: Path, raw: pd.DataFrame, codes: dict[int, str]) -
     unknown = raw["_area"].isna().to_numpy()
     if unknown.any():
         raise_rows_error(
-            source, "LANumber", raw, unknown, "LA number with no known new LA code",
+            source,
+            "LANumber",
+            raw,
+            unknown,
+            "LA number with no known new LA code",
             "an LA number that appears with its new_la_code in another edition",
         )
     if "Year" in raw.columns:
@@ -271,9 +306,17 @@ def read_scorecards(directory: str | Path) -> Loaded:
                 )
             )
         prov.append(
-            Provenance("scorecards", str(path), sha256_of(path), "read_scorecards", len(raw),
-                       (int(raw["_target"].min()), int(raw["_target"].max())), "actual", _PUBLISHER,
-                       f"edition {edition}: own forecast accuracy (For_*)")
+            Provenance(
+                "scorecards",
+                str(path),
+                sha256_of(path),
+                "read_scorecards",
+                len(raw),
+                (int(raw["_target"].min()), int(raw["_target"].max())),
+                "actual",
+                _PUBLISHER,
+                f"edition {edition}: own forecast accuracy (For_*)",
+            )
         )
     data = pd.concat(parts, ignore_index=True)
     data = data[np.isfinite(data["own_error"])]
@@ -338,13 +381,25 @@ def read_cost_benchmarks(directory: str | Path, authority: str | None = None) ->
                         nc.PHASE: _PHASE[m.group(1)],
                         "option": _OPTION[m.group(2)],
                         "cost_per_place": _nonnegative(raw, col, str(path)),
-                        "_region": (raw["Region"].astype(str).to_numpy() if "Region" in raw
-                                    else ""),
+                        "_region": (
+                            raw["Region"].astype(str).to_numpy() if "Region" in raw else ""
+                        ),
                     }
                 )
             )
-        prov.append(Provenance("cost_benchmarks", str(path), sha256_of(path), "read_cost_benchmarks",
-                               len(raw), (), "actual", _PUBLISHER, f"edition {edition}: CPP_*"))
+        prov.append(
+            Provenance(
+                "cost_benchmarks",
+                str(path),
+                sha256_of(path),
+                "read_cost_benchmarks",
+                len(raw),
+                (),
+                "actual",
+                _PUBLISHER,
+                f"edition {edition}: CPP_*",
+            )
+        )
     data = pd.concat(parts, ignore_index=True)
     data = data[np.isfinite(data["cost_per_place"])]
     data["basis"] = _cost_basis(data)
@@ -400,31 +455,67 @@ def read_published_position(directory: str | Path, authority: str | None = None)
     for col, (phase, measure) in PUBLISHED_MEASURES.items():
         if col not in raw.columns:
             continue
-        v = (_numeric(raw, col, str(path)) if measure == "unfilled_pct"
-             else _nonnegative(raw, col, str(path), "a count or amount >= 0"))
+        v = (
+            _numeric(raw, col, str(path))
+            if measure == "unfilled_pct"
+            else _nonnegative(raw, col, str(path), "a count or amount >= 0")
+        )
         label = labels.get(col, _OWN_LABELS.get(col, col))
         year = raw["_target"].to_numpy(int)
         ahead = year + 3 if measure in _AHEAD else year
         named = _label_year(label, -1) if measure in _AHEAD else -1
         if named > 0 and named != int(year.max()) + 3:
             # metadata files are sometimes copied from the edition before (2024's names 25/26)
-            logger.warning("%s: %s is described as %r; read as 3 years after the SCAP year "
-                           "(%s), as the 2025 edition defines it", path, col, label,
-                           nc.academic_year_label(int(year.max()) + 3))
-        parts.append(pd.DataFrame({
-            nc.AREA: raw["_area"].to_numpy(), "la_name": raw["LA_name"].to_numpy(),
-            "edition": edition, nc.YEAR: year, nc.PHASE: phase, "measure": measure,
-            "value": v / 100.0 if measure == "unfilled_pct" else v, "refers_to": ahead,
-            "column": col, "label": label,
-        }))
-    cols = [nc.AREA, "la_name", "edition", nc.YEAR, nc.PHASE, "measure", "value", "refers_to",
-            "column", "label"]
+            logger.warning(
+                "%s: %s is described as %r; read as 3 years after the SCAP year "
+                "(%s), as the 2025 edition defines it",
+                path,
+                col,
+                label,
+                nc.academic_year_label(int(year.max()) + 3),
+            )
+        parts.append(
+            pd.DataFrame(
+                {
+                    nc.AREA: raw["_area"].to_numpy(),
+                    "la_name": raw["LA_name"].to_numpy(),
+                    "edition": edition,
+                    nc.YEAR: year,
+                    nc.PHASE: phase,
+                    "measure": measure,
+                    "value": v / 100.0 if measure == "unfilled_pct" else v,
+                    "refers_to": ahead,
+                    "column": col,
+                    "label": label,
+                }
+            )
+        )
+    cols = [
+        nc.AREA,
+        "la_name",
+        "edition",
+        nc.YEAR,
+        nc.PHASE,
+        "measure",
+        "value",
+        "refers_to",
+        "column",
+        "label",
+    ]
     data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     data = data[np.isfinite(data["value"].astype(float))]
     if authority is not None:
         data = data[data[nc.AREA] == authority]
     data = data.sort_values([nc.AREA, nc.YEAR, nc.PHASE, "measure"], kind="stable")
-    prov = Provenance("published_position", str(path), sha256_of(path), "read_published_position",
-                      len(raw), (int(raw["_target"].min()), int(raw["_target"].max())), "actual",
-                      _PUBLISHER, f"edition {edition}: the authority's own SCAP figures")
+    prov = Provenance(
+        "published_position",
+        str(path),
+        sha256_of(path),
+        "read_published_position",
+        len(raw),
+        (int(raw["_target"].min()), int(raw["_target"].max())),
+        "actual",
+        _PUBLISHER,
+        f"edition {edition}: the authority's own SCAP figures",
+    )
     return Loaded(data[cols].reset_index(drop=True), (prov,))

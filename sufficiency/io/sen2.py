@@ -80,25 +80,49 @@ PLACEMENTS = (
     "other",
 )
 #: Primary needs, as the DfE codes them (``number_<need>`` columns).
-NEEDS = ("asd", "hi", "mld", "msi", "oth", "pd", "pmld", "semh", "slcn", "sld", "spld", "vi",
-         "need_unknown")
+NEEDS = (
+    "asd",
+    "hi",
+    "mld",
+    "msi",
+    "oth",
+    "pd",
+    "pmld",
+    "semh",
+    "slcn",
+    "sld",
+    "spld",
+    "vi",
+    "need_unknown",
+)
 _AREA_RE = re.compile(r"^E\d{8}$")
 _YEAR_RANGE = (2000, 2100)
 
 #: 2025 caseload columns -> placement group ("other" is the residual of the plan total).
 CASELOAD_COLUMNS = MappingProxyType(
     {
-        "mainstream": ("mainstream_la_maintained", "mainstream_academy", "mainstream_free_school",
-                       "mainstream_independent"),
+        "mainstream": (
+            "mainstream_la_maintained",
+            "mainstream_academy",
+            "mainstream_free_school",
+            "mainstream_independent",
+        ),
         "resourced_provision": (
-            "mainstream_la_maintained_resourced_provision", "mainstream_la_maintained_senunit",
-            "mainstream_academy_resourced_provision", "mainstream_academy_senunit",
-            "mainstream_free_school_resourced_provision", "mainstream_free_school_senunit"),
+            "mainstream_la_maintained_resourced_provision",
+            "mainstream_la_maintained_senunit",
+            "mainstream_academy_resourced_provision",
+            "mainstream_academy_senunit",
+            "mainstream_free_school_resourced_provision",
+            "mainstream_free_school_senunit",
+        ),
         "special_state": ("special_la_maintained", "special_academy_free"),
         "special_independent": ("special_independent", "special_non_maintained"),
         "alternative_provision": ("ap_pru_academy", "ap_pru_free_school", "ap_pru_la_maintained"),
-        "post16_fe": ("general_fe_tertiary_colleges", "specialist_post_16_institutions",
-                      "ukrlp_provider"),
+        "post16_fe": (
+            "general_fe_tertiary_colleges",
+            "specialist_post_16_institutions",
+            "ukrlp_provider",
+        ),
     }
 )
 
@@ -110,12 +134,25 @@ def _establishment_group(etype: pd.Series) -> np.ndarray:
     conds = [
         (t.str.startswith("mainstream") & ~t.str.contains("resourced|sen unit")).to_numpy(),
         (t.str.startswith("mainstream") & t.str.contains("resourced|sen unit")).to_numpy(),
-        t.isin(["special - la maintained", "special - academy/free", "special - academy",
-                "special - free school"]).to_numpy(),
+        t.isin(
+            [
+                "special - la maintained",
+                "special - academy/free",
+                "special - academy",
+                "special - free school",
+            ]
+        ).to_numpy(),
         t.isin(["special - independent", "special - non-maintained"]).to_numpy(),
         t.str.startswith("ap/pru").to_numpy(),
-        t.isin(["general fe and tertiary colleges/he", "other fe", "sixth form college",
-                "specialist post-16 institutions", "independent specialist providers"]).to_numpy(),
+        t.isin(
+            [
+                "general fe and tertiary colleges/he",
+                "other fe",
+                "sixth form college",
+                "specialist post-16 institutions",
+                "independent specialist providers",
+            ]
+        ).to_numpy(),
     ]
     for placement, cond in zip(PLACEMENTS[:-1], conds):
         out[cond] = placement
@@ -157,12 +194,15 @@ def _age_label(raw: pd.Series) -> pd.Series:
 
 #: a canonical age label: all, a single year, a band or an open band
 _AGE_OK = re.compile(r"^(all|\d+|\d+-\d+|\d+\+)$")
-_AGE_EXPECTED = ("a DfE age label: 'Total', 'Under N', 'Age N', 'Age N to M', 'Age N and over' "
-                 "or 'Age N and under' (case ignored), e.g. 'Age 5 to 10'")
+_AGE_EXPECTED = (
+    "a DfE age label: 'Total', 'Under N', 'Age N', 'Age N to M', 'Age N and over' "
+    "or 'Age N and under' (case ignored), e.g. 'Age 5 to 10'"
+)
 
 
-def _checked_age_label(raw: pd.DataFrame, column: str, source: str,
-                       rows: np.ndarray | None = None) -> np.ndarray:
+def _checked_age_label(
+    raw: pd.DataFrame, column: str, source: str, rows: np.ndarray | None = None
+) -> np.ndarray:
     """:func:`_age_label` of ``raw[column]``, raising for a label it does not recognise.
 
     An unrecognised label (``Age 5-10``) would otherwise pass through as an age band of its
@@ -177,8 +217,9 @@ def _checked_age_label(raw: pd.DataFrame, column: str, source: str,
     return age
 
 
-def _check_authorities(raw: pd.DataFrame, authorities: Iterable[str] | None, source: str,
-                       column: str, what: str) -> None:
+def _check_authorities(
+    raw: pd.DataFrame, authorities: Iterable[str] | None, source: str, column: str, what: str
+) -> None:
     """Raise when an authority asked for has no rows (an empty series downstream, not an error)."""
     if authorities is None:
         return
@@ -194,19 +235,34 @@ def _check_authorities(raw: pd.DataFrame, authorities: Iterable[str] | None, sou
 
 def _counts(raw: pd.DataFrame, column: str, source: str) -> tuple[np.ndarray, int]:
     """Numeric counts of a published column; DfE markers -> NaN. Returns (values, n markers)."""
-    return numeric_with_markers(raw, column, source, "a count of plans", noun="count",
-                                unit=" [count]", markers=SUPPRESSION_MARKERS)
+    return numeric_with_markers(
+        raw,
+        column,
+        source,
+        "a count of plans",
+        noun="count",
+        unit=" [count]",
+        markers=SUPPRESSION_MARKERS,
+    )
 
 
 def _common(
-    path: str | Path, what: str, extra: Iterable[str], authorities: Iterable[str] | None,
-    known_areas: Iterable[str] | None, include_england: bool,
+    path: str | Path,
+    what: str,
+    extra: Iterable[str],
+    authorities: Iterable[str] | None,
+    known_areas: Iterable[str] | None,
+    include_england: bool,
 ) -> tuple[pd.DataFrame, str]:
     """Read, check the shared columns, keep LA (+ England) rows; add ``_area`` and ``_year``."""
     source = str(path)
     raw = read_csv_checked(path)
-    require_columns(raw, ["time_period", "time_identifier", "geographic_level", "new_la_code",
-                          *extra], source, what)
+    require_columns(
+        raw,
+        ["time_period", "time_identifier", "geographic_level", "new_la_code", *extra],
+        source,
+        what,
+    )
     level = raw["geographic_level"].astype("string").str.strip()
     keep = (level == "Local authority") | ((level == "National") & include_england)
     raw = raw.loc[keep.fillna(False).to_numpy(dtype=bool)].copy()
@@ -216,20 +272,39 @@ def _common(
     raw["_area"] = area
     bad = ~national & ~np.array([isinstance(a, str) and bool(_AREA_RE.match(a)) for a in area])
     if bad.any():
-        raise_rows_error(source, "new_la_code", raw, bad, "unknown area code",
-                         "a local authority code like E10000034")
+        raise_rows_error(
+            source,
+            "new_la_code",
+            raw,
+            bad,
+            "unknown area code",
+            "a local authority code like E10000034",
+        )
     if known_areas is not None:
         known = set(known_areas) | {ENGLAND}
         bad = ~raw["_area"].isin(known).to_numpy()
         if bad.any():
-            raise_rows_error(source, "new_la_code", raw, bad, "unknown area code",
-                             f"one of {', '.join(sorted(known)[:10])}")
+            raise_rows_error(
+                source,
+                "new_la_code",
+                raw,
+                bad,
+                "unknown area code",
+                f"one of {', '.join(sorted(known)[:10])}",
+            )
     if authorities is not None:
         wanted = set(authorities) | ({ENGLAND} if include_england else set())
         raw = raw.loc[raw["_area"].isin(wanted).to_numpy()].copy()
     years = np.full(len(raw), -1, dtype="int64")
-    calendar = raw["time_identifier"].astype("string").str.strip().str.lower().eq(
-        "calendar year").fillna(False).to_numpy(dtype=bool)
+    calendar = (
+        raw["time_identifier"]
+        .astype("string")
+        .str.strip()
+        .str.lower()
+        .eq("calendar year")
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
     bad = np.zeros(len(raw), dtype=bool)
     for i, v in enumerate(raw["time_period"].to_numpy()):
         try:
@@ -240,12 +315,24 @@ def _common(
         # a calendar-year SEN2 count is taken in January: it belongs to the academic year before
         years[i] = y - 1 if calendar[i] else y
     if bad.any():
-        raise_rows_error(source, "time_period", raw, bad, "unreadable time period",
-                         "YYYY (calendar year) or YYYYyy (academic year, e.g. 202425)")
+        raise_rows_error(
+            source,
+            "time_period",
+            raw,
+            bad,
+            "unreadable time period",
+            "YYYY (calendar year) or YYYYyy (academic year, e.g. 202425)",
+        )
     out_of_range = (years < _YEAR_RANGE[0]) | (years > _YEAR_RANGE[1])
     if out_of_range.any():
-        raise_rows_error(source, "time_period", raw, out_of_range, "impossible year",
-                         f"a year between {_YEAR_RANGE[0]} and {_YEAR_RANGE[1]}")
+        raise_rows_error(
+            source,
+            "time_period",
+            raw,
+            out_of_range,
+            "impossible year",
+            f"a year between {_YEAR_RANGE[0]} and {_YEAR_RANGE[1]}",
+        )
     raw["_year"] = years
     return raw, source
 
@@ -253,8 +340,15 @@ def _common(
 def _check_duplicates(raw: pd.DataFrame, key: list[str], source: str) -> None:
     dup = raw.duplicated(subset=key, keep=False).to_numpy()
     if dup.any():
-        raise_rows_error(source, "/".join(key), raw, dup, "duplicate row",
-                         f"one row per {' x '.join(key)}", "Remove the repeated rows.")
+        raise_rows_error(
+            source,
+            "/".join(key),
+            raw,
+            dup,
+            "duplicate row",
+            f"one row per {' x '.join(key)}",
+            "Remove the repeated rows.",
+        )
 
 
 def _finish(frame: pd.DataFrame, path: str | Path, reader: str, markers: int, note: str) -> Loaded:
@@ -263,20 +357,31 @@ def _finish(frame: pd.DataFrame, path: str | Path, reader: str, markers: int, no
     frame = frame.assign(**{nc.SOURCE: Path(path).name})
     data = validate_frame(frame, "ehc_plans", source, year_range=_YEAR_RANGE)
     if markers:
-        note += (f"; DfE markers x/c/z (not available, suppressed or not applicable) in "
-                 f"{plural(markers, 'cell')}, treated as missing, not as zero")
+        note += (
+            f"; DfE markers x/c/z (not available, suppressed or not applicable) in "
+            f"{plural(markers, 'cell')}, treated as missing, not as zero"
+        )
         logger.info("%s: %d DfE marker value(s) treated as missing", source, markers)
     prov = Provenance(
-        "ehc_plans", source, sha256_of(path), reader, len(data),
+        "ehc_plans",
+        source,
+        sha256_of(path),
+        reader,
+        len(data),
         (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())) if len(data) else (),
-        "actual", _PUBLISHER, note,
+        "actual",
+        _PUBLISHER,
+        note,
     )
     return Loaded(data, (prov,))
 
 
 def read_sen2_age(
-    path: str | Path, *, authorities: Iterable[str] | None = None,
-    known_areas: Iterable[str] | None = None, include_england: bool = True,
+    path: str | Path,
+    *,
+    authorities: Iterable[str] | None = None,
+    known_areas: Iterable[str] | None = None,
+    include_england: bool = True,
 ) -> Loaded:
     """Read EHC plans by age band (``ehcp_2022_sen2_age_caseload.csv`` layout).
 
@@ -297,24 +402,44 @@ def read_sen2_age(
         ``ehc_plans`` table: age bands ``0-4, 5-10, 11-15, 16-19, 20-25`` and ``all``;
         ``placement = need = "all"``; ``plans`` = ``Total_all`` (statements + EHC plans) [count].
     """
-    raw, source = _common(path, "the DfE SEN2 age caseload file", ["characteristic_age",
-                          "Total_all"], authorities, known_areas, include_england)
+    raw, source = _common(
+        path,
+        "the DfE SEN2 age caseload file",
+        ["characteristic_age", "Total_all"],
+        authorities,
+        known_areas,
+        include_england,
+    )
     _check_authorities(raw, authorities, source, "new_la_code", "age")
     _check_duplicates(raw, ["time_period", "_area", "characteristic_age"], source)
     age = _checked_age_label(raw, "characteristic_age", source)
     plans, markers = _counts(raw, "Total_all", source)
-    frame = pd.DataFrame({
-        nc.AREA: raw["_area"].to_numpy(), nc.YEAR: raw["_year"].to_numpy(),
-        "age": age, "placement": "all",
-        "need": "all", nc.PLANS: plans, "_line": raw["_line"].to_numpy(),
-    })
-    return _finish(frame, path, "read_sen2_age", markers,
-                   "January count -> academic year before; Total_all = statements + EHC plans")
+    frame = pd.DataFrame(
+        {
+            nc.AREA: raw["_area"].to_numpy(),
+            nc.YEAR: raw["_year"].to_numpy(),
+            "age": age,
+            "placement": "all",
+            "need": "all",
+            nc.PLANS: plans,
+            "_line": raw["_line"].to_numpy(),
+        }
+    )
+    return _finish(
+        frame,
+        path,
+        "read_sen2_age",
+        markers,
+        "January count -> academic year before; Total_all = statements + EHC plans",
+    )
 
 
 def read_sen2_establishment(
-    path: str | Path, *, authorities: Iterable[str] | None = None,
-    known_areas: Iterable[str] | None = None, include_england: bool = True,
+    path: str | Path,
+    *,
+    authorities: Iterable[str] | None = None,
+    known_areas: Iterable[str] | None = None,
+    include_england: bool = True,
 ) -> Loaded:
     """Read EHC plans by type of establishment (``ehcp_2022_sen2_estab_caseload.csv`` layout).
 
@@ -327,12 +452,18 @@ def read_sen2_establishment(
     Loaded
         ``ehc_plans`` table with ``age = need = "all"``; ``plans`` = ``Total_all`` [count].
     """
-    raw, source = _common(path, "the DfE SEN2 establishment caseload file",
-                          ["establishment_type", "establishment_group", "Total_all"],
-                          authorities, known_areas, include_england)
+    raw, source = _common(
+        path,
+        "the DfE SEN2 establishment caseload file",
+        ["establishment_type", "establishment_group", "Total_all"],
+        authorities,
+        known_areas,
+        include_england,
+    )
     _check_authorities(raw, authorities, source, "new_la_code", "establishment")
-    _check_duplicates(raw, ["time_period", "_area", "establishment_group", "establishment_type"],
-                      source)
+    _check_duplicates(
+        raw, ["time_period", "_area", "establishment_group", "establishment_type"], source
+    )
     plans, markers = _counts(raw, "Total_all", source)
     etype = raw["establishment_type"].astype("string").str.strip()
     group = raw["establishment_group"].astype("string").str.strip()
@@ -342,20 +473,35 @@ def read_sen2_establishment(
     is_sub |= etype.str.lower().str.endswith("- total").fillna(False).to_numpy(dtype=bool)
     placement = _establishment_group(etype)
     placement[is_total] = "all"
-    frame = pd.DataFrame({
-        nc.AREA: raw["_area"].to_numpy(), nc.YEAR: raw["_year"].to_numpy(), "age": "all",
-        "placement": placement, "need": "all", nc.PLANS: plans,
-    })[~is_sub]
+    frame = pd.DataFrame(
+        {
+            nc.AREA: raw["_area"].to_numpy(),
+            nc.YEAR: raw["_year"].to_numpy(),
+            "age": "all",
+            "placement": placement,
+            "need": "all",
+            nc.PLANS: plans,
+        }
+    )[~is_sub]
     frame = frame.groupby([nc.AREA, nc.YEAR, "age", "placement", "need"], as_index=False)[
-        nc.PLANS].sum(min_count=1)
-    return _finish(frame, path, "read_sen2_establishment", markers,
-                   "January count -> academic year before; establishment types grouped into "
-                   + ", ".join(PLACEMENTS))
+        nc.PLANS
+    ].sum(min_count=1)
+    return _finish(
+        frame,
+        path,
+        "read_sen2_establishment",
+        markers,
+        "January count -> academic year before; establishment types grouped into "
+        + ", ".join(PLACEMENTS),
+    )
 
 
 def read_sen2_caseload(
-    path: str | Path, *, authorities: Iterable[str] | None = None,
-    known_areas: Iterable[str] | None = None, include_england: bool = True,
+    path: str | Path,
+    *,
+    authorities: Iterable[str] | None = None,
+    known_areas: Iterable[str] | None = None,
+    include_england: bool = True,
 ) -> Loaded:
     """Read EHC plans by type of placement and age (``ehcp_2025_caseload.csv`` layout).
 
@@ -370,12 +516,20 @@ def read_sen2_caseload(
         ``ehc_plans`` table, ``need = "all"``, ages ``all``, ``0-2``, ``3`` .. ``25`` [count].
     """
     cols = [c for group in CASELOAD_COLUMNS.values() for c in group]
-    raw, source = _common(path, "the DfE SEN2 2025 caseload file",
-                          ["breakdown_topic", "breakdown", "ehcplans", *cols],
-                          authorities, known_areas, include_england)
+    raw, source = _common(
+        path,
+        "the DfE SEN2 2025 caseload file",
+        ["breakdown_topic", "breakdown", "ehcplans", *cols],
+        authorities,
+        known_areas,
+        include_england,
+    )
     topic = raw["breakdown_topic"].astype("string").str.strip()
-    raw = raw.loc[topic.isin(["All EHC plans", "Child or young persons age"]).fillna(False)
-                  .to_numpy(dtype=bool)].copy()
+    raw = raw.loc[
+        topic.isin(["All EHC plans", "Child or young persons age"])
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    ].copy()
     _check_authorities(raw, authorities, source, "new_la_code", "caseload")
     _check_duplicates(raw, ["time_period", "_area", "breakdown_topic", "breakdown"], source)
     total, markers = _counts(raw, "ehcplans", source)
@@ -388,25 +542,46 @@ def read_sen2_caseload(
             parts.append(v)
         stacked = np.vstack(parts)
         # a group is missing only if all its parts are; a suppressed part counts as none
-        values[placement] = np.where(np.isnan(stacked).all(axis=0), np.nan,
-                                     np.nansum(stacked, axis=0))
+        values[placement] = np.where(
+            np.isnan(stacked).all(axis=0), np.nan, np.nansum(stacked, axis=0)
+        )
     named = np.nansum(np.vstack(list(values.values())), axis=0)
     values["other"] = np.where(np.isnan(total), np.nan, np.clip(total - named, 0, None))
     values["all"] = total
     age = _checked_age_label(raw, "breakdown", source)
     frame = pd.concat(
-        [pd.DataFrame({nc.AREA: raw["_area"].to_numpy(), nc.YEAR: raw["_year"].to_numpy(),
-                       "age": age, "placement": p, "need": "all", nc.PLANS: v})
-         for p, v in values.items()], ignore_index=True,
+        [
+            pd.DataFrame(
+                {
+                    nc.AREA: raw["_area"].to_numpy(),
+                    nc.YEAR: raw["_year"].to_numpy(),
+                    "age": age,
+                    "placement": p,
+                    "need": "all",
+                    nc.PLANS: v,
+                }
+            )
+            for p, v in values.items()
+        ],
+        ignore_index=True,
     )
-    return _finish(frame, path, "read_sen2_caseload", markers,
-                   "placement columns grouped into " + ", ".join(PLACEMENTS)
-                   + "; 'other' = total minus the named groups")
+    return _finish(
+        frame,
+        path,
+        "read_sen2_caseload",
+        markers,
+        "placement columns grouped into "
+        + ", ".join(PLACEMENTS)
+        + "; 'other' = total minus the named groups",
+    )
 
 
 def read_sen2_needs(
-    path: str | Path, *, authorities: Iterable[str] | None = None,
-    known_areas: Iterable[str] | None = None, include_england: bool = True,
+    path: str | Path,
+    *,
+    authorities: Iterable[str] | None = None,
+    known_areas: Iterable[str] | None = None,
+    include_england: bool = True,
 ) -> Loaded:
     """Read EHC plans by primary need (``ehcp_2025_sen_needs_all_plans.csv`` layout).
 
@@ -421,12 +596,18 @@ def read_sen2_needs(
         ``ehc_plans`` table by age *or* placement (the other is ``"all"``) and need [count].
     """
     need_cols = [f"number_{n}" for n in NEEDS]
-    raw, source = _common(path, "the DfE SEN2 primary need file",
-                          ["breakdown_topic", "breakdown", "ehc_plans", *need_cols],
-                          authorities, known_areas, include_england)
+    raw, source = _common(
+        path,
+        "the DfE SEN2 primary need file",
+        ["breakdown_topic", "breakdown", "ehc_plans", *need_cols],
+        authorities,
+        known_areas,
+        include_england,
+    )
     topic = raw["breakdown_topic"].astype("string").str.strip().fillna("")
-    raw = raw.loc[topic.isin(["All EHC plans", "Child or young persons age",
-                              "Type of placement"]).to_numpy()].copy()
+    raw = raw.loc[
+        topic.isin(["All EHC plans", "Child or young persons age", "Type of placement"]).to_numpy()
+    ].copy()
     topic = raw["breakdown_topic"].astype("string").str.strip()
     _check_authorities(raw, authorities, source, "new_la_code", "primary need")
     _check_duplicates(raw, ["time_period", "_area", "breakdown_topic", "breakdown"], source)
@@ -441,24 +622,40 @@ def read_sen2_needs(
     for need, col in (("all", "ehc_plans"), *zip(NEEDS, need_cols)):
         v, m = _counts(raw, col, source)
         markers += m
-        parts.append(pd.DataFrame({
-            nc.AREA: raw["_area"].to_numpy(), nc.YEAR: raw["_year"].to_numpy(), "age": age,
-            "placement": placement, "need": need, nc.PLANS: v,
-        })[keep])
+        parts.append(
+            pd.DataFrame(
+                {
+                    nc.AREA: raw["_area"].to_numpy(),
+                    nc.YEAR: raw["_year"].to_numpy(),
+                    "age": age,
+                    "placement": placement,
+                    "need": need,
+                    nc.PLANS: v,
+                }
+            )[keep]
+        )
     frame = pd.concat(parts, ignore_index=True)
     frame = frame.groupby([nc.AREA, nc.YEAR, "age", "placement", "need"], as_index=False)[
-        nc.PLANS].sum(min_count=1)
-    return _finish(frame, path, "read_sen2_needs", markers,
-                   "primary need columns number_<need>; placement labels grouped into "
-                   + ", ".join(PLACEMENTS))
+        nc.PLANS
+    ].sum(min_count=1)
+    return _finish(
+        frame,
+        path,
+        "read_sen2_needs",
+        markers,
+        "primary need columns number_<need>; placement labels grouped into "
+        + ", ".join(PLACEMENTS),
+    )
 
 
-_FILES = MappingProxyType({
-    "age": ("ehcp_2022_sen2_age_caseload.csv", read_sen2_age),
-    "establishment": ("ehcp_2022_sen2_estab_caseload.csv", read_sen2_establishment),
-    "caseload": ("ehcp_2025_caseload.csv", read_sen2_caseload),
-    "needs": ("ehcp_2025_sen_needs_all_plans.csv", read_sen2_needs),
-})
+_FILES = MappingProxyType(
+    {
+        "age": ("ehcp_2022_sen2_age_caseload.csv", read_sen2_age),
+        "establishment": ("ehcp_2022_sen2_estab_caseload.csv", read_sen2_establishment),
+        "caseload": ("ehcp_2025_caseload.csv", read_sen2_caseload),
+        "needs": ("ehcp_2025_sen_needs_all_plans.csv", read_sen2_needs),
+    }
+)
 
 
 def read_sen2(directory: str | Path, **kwargs) -> dict[str, Loaded]:

@@ -77,22 +77,31 @@ def read_tidy(
     if table == "pupils":
         # observed counts are whole pupils (derived or apportioned rows may be fractional)
         kinds = raw[nc.KIND].astype("string").str.strip().str.lower()
-        warn_not_whole(raw, nc.PUPILS, source, rows=(kinds == "actual").fillna(False).to_numpy(dtype=bool))
+        warn_not_whole(
+            raw, nc.PUPILS, source, rows=(kinds == "actual").fillna(False).to_numpy(dtype=bool)
+        )
     if table == "housing":
         # completions are counts of dwellings (negative ones fail in validate_frame)
         warn_not_whole(raw, nc.DWELLINGS, source, counts="dwellings")
     if table == "births":
-        warn_implausible_births(raw.assign(**{nc.AREA: raw[nc.AREA].astype("string").str.strip()}),
-                                source)
+        warn_implausible_births(
+            raw.assign(**{nc.AREA: raw[nc.AREA].astype("string").str.strip()}), source
+        )
     if table == "capacity":
-        note_capacity_lines(data, source, raw[nc.SCHOOL].astype("string").str.strip(),
-                            raw[nc.PHASE].astype("string").str.strip().str.lower(), raw["_line"])
+        note_capacity_lines(
+            data,
+            source,
+            raw[nc.SCHOOL].astype("string").str.strip(),
+            raw[nc.PHASE].astype("string").str.strip().str.lower(),
+            raw["_line"],
+        )
     years = (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())) if nc.YEAR in data else ()
     # the file's own word on where its rows come from (a housing trajectory marked SYNTHETIC
     # or ASSUMPTION, say) goes with it to the report's sources
     said = _source_said(raw)
-    prov = Provenance(table, source, sha256_of(path), "read_tidy", len(data), years, kind,
-                      publisher, said)
+    prov = Provenance(
+        table, source, sha256_of(path), "read_tidy", len(data), years, kind, publisher, said
+    )
     return Loaded(data, (prov,))
 
 
@@ -104,8 +113,12 @@ def _source_said(raw: pd.DataFrame, lead: str = "") -> str:
     vals = [v for v in dict.fromkeys(raw[nc.SOURCE].astype("string").str.strip().dropna()) if v]
     if not vals:
         return ""
-    return (lead + "source column: " + "; ".join(vals[:3])
-            + (f" and {len(vals) - 3} more" if len(vals) > 3 else ""))
+    return (
+        lead
+        + "source column: "
+        + "; ".join(vals[:3])
+        + (f" and {len(vals) - 3} more" if len(vals) > 3 else "")
+    )
 
 
 def read_school_census(
@@ -157,16 +170,20 @@ def read_school_census(
     roll. Blank the cell to use the lookup, or move the school in the capacity file.
     """
     source = str(path)
-    raw = read_csv_checked(path, columns=[nc.SCHOOL, nc.YEAR, nc.NCY, nc.PUPILS, nc.AREA,
-                                          nc.SOURCE])
+    raw = read_csv_checked(
+        path, columns=[nc.SCHOOL, nc.YEAR, nc.NCY, nc.PUPILS, nc.AREA, nc.SOURCE]
+    )
     require_columns(raw, [nc.SCHOOL, nc.YEAR, nc.NCY, nc.PUPILS], source, "a school census extract")
     lk = school_to_area.copy()
     lk[nc.SCHOOL] = lk[nc.SCHOOL].astype(str).str.strip()
     lk[nc.AREA] = lk[nc.AREA].astype(str).str.strip()
     cap = school_to_area.attrs.get("source", "")
     schools = _codes(raw[nc.SCHOOL])
-    given = (_codes(raw[nc.AREA]) if nc.AREA in raw.columns
-             else pd.Series(pd.NA, index=raw.index, dtype="string"))
+    given = (
+        _codes(raw[nc.AREA])
+        if nc.AREA in raw.columns
+        else pd.Series(pd.NA, index=raw.index, dtype="string")
+    )
     shown = raw.assign(**{nc.SCHOOL: schools, nc.AREA: given})
     if known_areas is not None:
         known = set(known_areas)
@@ -174,18 +191,28 @@ def read_school_census(
         if bad.any():
             listed = sorted(known)
             raise_rows_error(
-                source, nc.AREA, shown, bad, "unknown area code",
+                source,
+                nc.AREA,
+                shown,
+                bad,
+                "unknown area code",
                 "a planning area of the model ([[areas]] code): one of "
-                + ", ".join(listed[:10]) + (" ..." if len(listed) > 10 else ""),
-                "Correct the code, or add the area to the model definition.")
+                + ", ".join(listed[:10])
+                + (" ..." if len(listed) > 10 else ""),
+                "Correct the code, or add the area to the model definition.",
+            )
     in_lookup = schools.isin(set(lk[nc.SCHOOL])).to_numpy(dtype=bool)
     unknown = schools.notna().to_numpy(dtype=bool) & ~in_lookup & given.isna().to_numpy(dtype=bool)
     if unknown.any():
         n = len(pd.unique(schools[unknown]))
         raise_rows_error(
-            source, nc.SCHOOL, shown, unknown,
+            source,
+            nc.SCHOOL,
+            shown,
+            unknown,
             f"{n} school(s) not in the capacity table's school lookup and no planning area given",
-            "a school id of the model's capacity data" + (f" ({cap})" if cap else "")
+            "a school id of the model's capacity data"
+            + (f" ({cap})" if cap else "")
             + ", or the school's planning area in the extract's 'area' column",
             "For a school opened since the capacity data, give its planning area in an 'area' "
             "column (blank for the schools the capacity file has); or add the school, with its "
@@ -196,12 +223,16 @@ def read_school_census(
     frame = raw.assign(**{nc.SCHOOL: schools, nc.SOURCE: [str(i) for i in range(len(raw))]})
     frame = frame.drop(columns=[nc.AREA], errors="ignore")
     checked = validate_frame(
-        frame.rename(columns={nc.SCHOOL: nc.AREA}), "pupils", source,
-        published={nc.AREA: nc.SCHOOL}, labels=True,
+        frame.rename(columns={nc.SCHOOL: nc.AREA}),
+        "pupils",
+        source,
+        published={nc.AREA: nc.SCHOOL},
+        labels=True,
     ).rename(columns={nc.AREA: nc.SCHOOL})
     pos = checked[nc.SOURCE].astype(int).to_numpy()
-    checked = checked.assign(_given=given.to_numpy(dtype=object)[pos],
-                             _line=raw["_line"].to_numpy()[pos]).drop(columns=[nc.SOURCE])
+    checked = checked.assign(
+        _given=given.to_numpy(dtype=object)[pos], _line=raw["_line"].to_numpy()[pos]
+    ).drop(columns=[nc.SOURCE])
     if "ncy_min" not in lk:
         lk["ncy_min"], lk["ncy_max"] = nc.NCY_MIN, nc.NCY_MAX
     lk = lk[[nc.SCHOOL, nc.AREA, "ncy_min", "ncy_max"]]
@@ -210,21 +241,30 @@ def read_school_census(
     # school) go to no area; pupils of school age among them are named in a warning
     taught = m[nc.AREA].isna() | ((m[nc.NCY] >= m["ncy_min"]) & (m[nc.NCY] <= m["ncy_max"]))
     kept_lines = set(m.loc[taught, "_line"])
-    left = checked[~checked["_line"].isin(kept_lines) & (checked[nc.NCY] >= 0)
-                   & (checked[nc.PUPILS] > 0)]
+    left = checked[
+        ~checked["_line"].isin(kept_lines) & (checked[nc.NCY] >= 0) & (checked[nc.PUPILS] > 0)
+    ]
     if len(left):
         _warn_untaught(left, lk, source)
     m = m[taught].reset_index(drop=True)
-    differs = (m[nc.AREA].notna() & m["_given"].notna()
-               & (m[nc.AREA].astype(object) != m["_given"].astype(object))).to_numpy(dtype=bool)
+    differs = (
+        m[nc.AREA].notna()
+        & m["_given"].notna()
+        & (m[nc.AREA].astype(object) != m["_given"].astype(object))
+    ).to_numpy(dtype=bool)
     if differs.any():
         rows = m.loc[differs].drop_duplicates(nc.SCHOOL).head(3)
         detail = "; ".join(
             f"school {r[nc.SCHOOL]} ({nc.ncy_label(r[nc.NCY])}, line {int(r['_line'])}): "
-            f"{r['_given']} here, {r[nc.AREA]} in the lookup" for _, r in rows.iterrows())
+            f"{r['_given']} here, {r[nc.AREA]} in the lookup"
+            for _, r in rows.iterrows()
+        )
         both = m.assign(**{nc.AREA: m["_given"], "lookup_area": m[nc.AREA]})
         raise_rows_error(
-            source, nc.AREA, both.drop(columns=["_given", "ncy_min", "ncy_max"]), differs,
+            source,
+            nc.AREA,
+            both.drop(columns=["_given", "ncy_min", "ncy_max"]),
+            differs,
             f"planning area differs from the capacity table's school lookup ({detail})",
             "the area the capacity table" + (f" ({cap})" if cap else "") + " gives the school, "
             "where its places are counted, or a blank cell",
@@ -243,12 +283,21 @@ def read_school_census(
     note = "school-level census summed to planning areas"
     if placed.any():
         new = m.loc[placed].drop_duplicates(nc.SCHOOL)
-        note += (f"; {len(new)} school(s) not in the capacity data placed by the extract's "
-                 "area column (" + _first_five(f"{s} in {a}" for s, a in
-                                               zip(new[nc.SCHOOL], new[nc.AREA])) + ")")
+        note += (
+            f"; {len(new)} school(s) not in the capacity data placed by the extract's "
+            "area column ("
+            + _first_five(f"{s} in {a}" for s, a in zip(new[nc.SCHOOL], new[nc.AREA]))
+            + ")"
+        )
     prov = Provenance(
-        "pupils", source, sha256_of(path), "read_school_census", len(data),
-        (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())), "actual", "local authority",
+        "pupils",
+        source,
+        sha256_of(path),
+        "read_school_census",
+        len(data),
+        (int(data[nc.YEAR].min()), int(data[nc.YEAR].max())),
+        "actual",
+        "local authority",
         note + _source_said(raw, "; "),
     )
     return Loaded(data, (prov,))
@@ -275,25 +324,32 @@ def _warn_untaught(rows: pd.DataFrame, lookup: pd.DataFrame, source: str) -> Non
     shown = _first_five(
         f"school {sc} {nc.ncy_label(g)} (line {int(ln)}; taught "
         f"{nc.ncy_label(span.at[sc, 'lo'])}-{nc.ncy_label(span.at[sc, 'hi'])})"
-        for sc, g, ln in zip(first[nc.SCHOOL], first[nc.NCY], first["_line"]))
+        for sc, g, ln in zip(first[nc.SCHOOL], first[nc.NCY], first["_line"])
+    )
     warnings.warn(
         f"{source}: column 'ncy': {rows[nc.PUPILS].sum():,.0f} pupils of {len(first)} school(s) "
         f"in year groups the capacity table's rows for the school do not teach ({shown}) are "
         "left out of every planning area: if the school now "
         "teaches them (a sixth form opened, an age range changed), correct its year groups "
         "in the capacity file ([data.capacity])",
-        DataQualityWarning, stacklevel=3)
+        DataQualityWarning,
+        stacklevel=3,
+    )
 
 
 def _warn_placed_schools(rows: pd.DataFrame, source: str) -> None:
     """Warn that schools placed by the extract's ``area`` column have no places in the model."""
     first = rows.sort_values("_line").drop_duplicates(nc.SCHOOL)
-    shown = _first_five(f"school {s} in area {a} (line {int(ln)})" for s, a, ln in
-                        zip(first[nc.SCHOOL], first[nc.AREA], first["_line"]))
+    shown = _first_five(
+        f"school {s} in area {a} (line {int(ln)})"
+        for s, a, ln in zip(first[nc.SCHOOL], first[nc.AREA], first["_line"])
+    )
     warnings.warn(
         f"{source}: column 'area': {len(first)} school(s) not in the capacity table placed by "
         f"the extract's area column ({shown}; "
         f"{rows[nc.PUPILS].sum():,.0f} pupils in all): their pupils count in those areas but "
         "the model has no places for them, so the areas' shortfall is overstated (or surplus "
         "understated) until their places are added to the capacity file ([data.capacity])",
-        DataQualityWarning, stacklevel=3)
+        DataQualityWarning,
+        stacklevel=3,
+    )
