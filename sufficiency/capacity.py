@@ -32,6 +32,7 @@ from ._values import plural
 from .exceptions import SchemaError
 
 __all__ = [
+    "CAPACITY_BEHIND_TOLERANCE",
     "PLACE_PHASE",
     "DEMAND",
     "SufficiencyResult",
@@ -46,6 +47,11 @@ logger = logging.getLogger(__name__)
 DEMAND = "demand"  #: places demanded [pupils]
 
 #: Demand phase (DfE phase or SEND/early-years phase) -> phase of the places that serve it.
+#: pupils in the base year above the capacity data's places by more than this share mean the
+#: capacity data are out of date (schools do not hold that many pupils beyond their places):
+#: ``sufficiency validate`` warns of it and the report says so
+CAPACITY_BEHIND_TOLERANCE = 0.02
+
 PLACE_PHASE = MappingProxyType(
     {
         "primary": "primary",

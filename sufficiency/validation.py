@@ -12,7 +12,13 @@ from .config import ModelConfig
 from .inputs import ModelInputs
 from .io._common import Loaded
 
-__all__ = ["summarise_table", "summarise_inputs", "load_section_inputs", "summarise_section_inputs"]
+__all__ = [
+    "summarise_table",
+    "summarise_inputs",
+    "capacity_behind_census",
+    "load_section_inputs",
+    "summarise_section_inputs",
+]
 
 
 def _by_ncy(frame: pd.DataFrame, year: int) -> str:
@@ -111,6 +117,43 @@ def summarise_inputs(inputs: ModelInputs) -> str:
     for n in inputs.notes:
         out.append(f"Note: {n}")
     return "\n".join(out)
+
+
+def capacity_behind_census(inputs: ModelInputs) -> list[str]:
+    """One line per phase whose pupils in the latest census exceed the capacity data's places
+    by more than :data:`~sufficiency.capacity.CAPACITY_BEHIND_TOLERANCE`: the capacity on
+    record is out of date, and every shortfall against it overstated. The report says so;
+    ``validate`` said "No problems found" of it (a Telford and Wrekin trial: 13,812 secondary
+    pupils in 2022/23 against 13,035 places of 2014/15)."""
+    from .capacity import CAPACITY_BEHIND_TOLERANCE, PLACE_PHASE
+
+    census, cap = inputs.authority_pupils, inputs.capacity
+    if census is None or cap is None or census.empty or cap.empty:
+        return []
+    year = int(census[nc.YEAR].max())
+    now = census[census[nc.YEAR] == year]
+    places = cap.groupby(cap[nc.PHASE].map(lambda p: PLACE_PHASE.get(p, p)))[nc.CAPACITY].sum()
+    cap_year = (
+        pd.to_numeric(cap[nc.YEAR], errors="coerce").max() if nc.YEAR in cap else float("nan")
+    )
+    of = f" of {nc.academic_year_label(int(cap_year))}" if pd.notna(cap_year) else ""
+    src = ", ".join(
+        sorted({Path(str(p.path)).name for p in inputs.provenance if p.table == "capacity"})
+    )
+    out = []
+    for phase, lo, hi in (("primary", 0, 6), ("secondary", 7, 13)):
+        pupils = float(now.loc[now[nc.NCY].between(lo, hi), nc.PUPILS].sum())
+        have = float(places.get(phase, 0.0))
+        if have > 0 and pupils > have * (1 + CAPACITY_BEHIND_TOLERANCE):
+            out.append(
+                f"capacity: the {nc.academic_year_label(year)} census counts {pupils:,.0f} "
+                f"{phase} pupils ({nc.ncy_label(lo)}-{nc.ncy_label(hi)}) against the "
+                f"{have:,.0f} {phase} places{of} in {src} ({pupils / have - 1:.1%} more "
+                "pupils than places): the capacity on record is likely out of date, so every "
+                "shortfall against it is overstated; give current capacity ([data] capacity) "
+                "before relying on the plan"
+            )
+    return out
 
 
 def load_section_inputs(config: ModelConfig) -> dict[str, Loaded]:

@@ -305,3 +305,23 @@ def test_report_names_the_capacity_file_whose_rolls_derive_the_history(
     assert own and all("cap_report.csv" in v for v in own), own
     dfe = [capacity_vintage(p) for p in inputs.provenance if p.table == "capacity"]
     assert dfe and all(v.startswith("DfE") for v in dfe), dfe
+
+
+def test_validate_warns_when_the_census_exceeds_the_capacity_on_record(inputs):
+    # validate said "No problems found" while Telford and Wrekin's 2022/23 secondary pupils
+    # (Y7-Y13) were 6% above the 2014/15 secondary places; only the report said so
+    from dataclasses import replace
+
+    from sufficiency.validation import capacity_behind_census
+
+    census = inputs.authority_pupils
+    now = census[census["year"] == census["year"].max()]
+    pupils = now.loc[now["ncy"].between(7, 13), "pupils"].sum()
+    places = inputs.capacity.loc[inputs.capacity["phase"] == "secondary", "capacity"].sum()
+    assert pupils > places * 1.02  # the real data
+    lines = capacity_behind_census(inputs)
+    assert len(lines) == 1 and f"{pupils:,.0f} secondary pupils (Y7-Y13)" in lines[0]
+    assert f"{places:,.0f} secondary places of 2014/15" in lines[0]
+    # with places enough for every pupil there is nothing to say
+    more = inputs.capacity.assign(capacity=inputs.capacity["capacity"] * 1.2)
+    assert capacity_behind_census(replace(inputs, capacity=more)) == []

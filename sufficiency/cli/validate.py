@@ -10,7 +10,12 @@ import click
 from .._values import plural
 from ..config import load_model
 from ..inputs import load_inputs
-from ..validation import load_section_inputs, summarise_inputs, summarise_section_inputs
+from ..validation import (
+    capacity_behind_census,
+    load_section_inputs,
+    summarise_inputs,
+    summarise_section_inputs,
+)
 from . import cli
 from ._common import model_argument
 
@@ -60,7 +65,7 @@ def validate(model):
         config = load_model(model)
         inputs = load_inputs(config)
         others = load_section_inputs(config)
-    problems = [str(w.message) for w in caught]
+    problems = [str(w.message) for w in caught] + capacity_behind_census(inputs)
     # a note that says what a warning below says is left to the warning (a Coventry trial
     # read "the model definition still has 35 TODO comments (...)" twice, in full)
     said = {_same(p) for p in problems}

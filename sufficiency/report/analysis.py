@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from ..capacity import CAPACITY_BEHIND_TOLERANCE
 from ..optimise.results import lasting_and_temporary as _plan_split
 from ..send import central_scenario
 
@@ -109,9 +110,6 @@ def old_capacity_year(data: ReportData) -> int | None:
     return int(y.max())
 
 
-#: pupils in the base year above the capacity data by more than this share mean the capacity
-#: data are out of date (schools do not hold that many pupils beyond their places)
-CAPACITY_BEHIND_TOLERANCE = 0.02
 #: the same for one planning area, wider: a few schools can run a little over their net
 #: capacity, and derived area pupils carry the apportionment's error
 AREA_BEHIND_TOLERANCE = 0.05
