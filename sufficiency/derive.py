@@ -29,21 +29,34 @@ __all__ = [
     "check_area_phases",
     "DERIVED_NOTE",
     "WHOLE_PHASE_NOTE",
+    "history_note",
 ]
 
-DERIVED_NOTE = (
-    "Planning-area pupil history is derived: the authority's year-group totals (DfE January "
-    "census) apportioned by each area's share of its phase's pupils on roll in the DfE SCAP "
-    "2015 school capacity file. It is not observed data."
-)
+
+def history_note(whole: bool = False, rolls_file: str | None = None) -> str:
+    """The note on a derived planning-area history: :data:`DERIVED_NOTE`, or
+    :data:`WHOLE_PHASE_NOTE` where every planning area has the whole of its phase, naming the
+    rolls it is apportioned by: the DfE SCAP 2015 file's, or ``rolls_file`` ("the capacity
+    file cap.csv", the Council's own: a Telford and Wrekin trial's notes named SCAP 2015)."""
+    if whole:
+        return (
+            "Planning-area pupil history is the authority's own January census count (DfE) by "
+            "year group: each planning area here has the whole of its phase, so apportioning "
+            "the authority's totals by the areas' shares of their phase's pupils on roll "
+            f"({rolls_file or 'SCAP 2015'}) gives each area all of its phase's pupils. It is "
+            "observed, not an estimate."
+        )
+    return (
+        "Planning-area pupil history is derived: the authority's year-group totals (DfE January "
+        "census) apportioned by each area's share of its phase's pupils on roll in "
+        f"{rolls_file or 'the DfE SCAP 2015 school capacity file'}. It is not observed data."
+    )
+
+
+DERIVED_NOTE = history_note()
 #: :data:`DERIVED_NOTE` where every planning area has the whole of its phase (Stoke-on-Trent:
 #: one primary and one secondary area): the apportionment gives each area the census's count
-WHOLE_PHASE_NOTE = (
-    "Planning-area pupil history is the authority's own January census count (DfE) by year "
-    "group: each planning area here has the whole of its phase, so apportioning the "
-    "authority's totals by the areas' shares of their phase's pupils on roll (SCAP 2015) "
-    "gives each area all of its phase's pupils. It is observed, not an estimate."
-)
+WHOLE_PHASE_NOTE = history_note(whole=True)
 
 
 def area_shares(capacity: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
@@ -209,7 +222,9 @@ def year_group_shares(
     return pd.DataFrame({nc.AREA: np.asarray(areas)[r], nc.NCY: G[g], "share": share[r, g]})
 
 
-def apportion_pupils(authority_pupils: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
+def apportion_pupils(
+    authority_pupils: pd.DataFrame, shares: pd.DataFrame, rolls: str = "SCAP 2015 rolls"
+) -> pd.DataFrame:
     """Apportion authority pupils by year group to planning areas.
 
     ``pupils(a, t, g) = pupils(LA, t, g) * share(a, phase(g))`` where primary areas take
@@ -223,6 +238,8 @@ def apportion_pupils(authority_pupils: pd.DataFrame, shares: pd.DataFrame) -> pd
         Canonical pupils of one authority (any ``area`` value).
     shares : DataFrame
         Output of :func:`area_shares` or :func:`year_group_shares`.
+    rolls : str
+        The rolls the shares come from, for the ``source`` column ("SCAP 2015 rolls").
 
     Returns
     -------
@@ -249,14 +266,17 @@ def apportion_pupils(authority_pupils: pd.DataFrame, shares: pd.DataFrame) -> pd
     out[nc.SOURCE] = np.where(
         whole,
         "authority census (the area's phase or year group is all in this area)",
-        "authority census apportioned by SCAP 2015 rolls",
+        f"authority census apportioned by {rolls}",
     )
     cols = [nc.AREA, nc.YEAR, nc.NCY, nc.PUPILS, nc.KIND, nc.SOURCE]
     return out[cols].sort_values([nc.AREA, nc.YEAR, nc.NCY]).reset_index(drop=True)
 
 
 def apportion_births(
-    district_births: pd.DataFrame, area_districts: pd.DataFrame, shares: pd.DataFrame
+    district_births: pd.DataFrame,
+    area_districts: pd.DataFrame,
+    shares: pd.DataFrame,
+    rolls: str = "SCAP 2015 primary rolls",
 ) -> pd.DataFrame:
     """Split district births across the primary planning areas they feed.
 
@@ -272,6 +292,8 @@ def apportion_births(
         ``area``, ``district`` pairs (primary areas only).
     shares : DataFrame
         Output of :func:`area_shares` (uses ``roll``).
+    rolls : str
+        The rolls the shares come from, for the ``source`` column ("SCAP 2015 primary rolls").
 
     Returns
     -------
@@ -301,7 +323,7 @@ def apportion_births(
             nc.YEAR: g[nc.YEAR].to_numpy().astype("int64"),
             nc.BIRTHS: g["births"].to_numpy(dtype=float),
             nc.KIND: np.where(g["projected"].to_numpy(), "projected", "derived"),
-            nc.SOURCE: "ONS district births split by SCAP 2015 primary rolls",
+            nc.SOURCE: f"ONS district births split by {rolls}",
         }
     )
     return out.sort_values([nc.AREA, nc.YEAR]).reset_index(drop=True)

@@ -23,12 +23,11 @@ from . import nomenclature as nc
 from ._values import did_you_mean_code, joined, plural
 from .config import ModelConfig
 from .derive import (
-    DERIVED_NOTE,
-    WHOLE_PHASE_NOTE,
     apportion_births,
     apportion_pupils,
     area_shares,
     check_area_phases,
+    history_note,
     year_group_shares,
 )
 from .exceptions import ConfigError, DataQualityWarning, SchemaError, SufficiencyWarning
@@ -47,6 +46,12 @@ from .io.tidy import read_school_census, read_tidy
 __all__ = ["ModelInputs", "load_inputs"]
 
 logger = logging.getLogger(__name__)
+
+
+def _rolls_file(cap_src) -> str | None:
+    """ "the capacity file cap.csv" when the capacity data (and so the rolls a derived history
+    is apportioned by) are the analyst's own file, None for the DfE SCAP 2015 file."""
+    return None if cap_src.reader == "scap" else f"the capacity file {cap_src.path.name}"
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,17 @@ class ModelInputs:
         empty where every area has the whole of its phase and so the census's own count."""
         p = self.pupils
         return frozenset(p.loc[p[nc.KIND] == "derived", nc.AREA].astype(str).unique())
+
+    @property
+    def capacity_file(self) -> str:
+        """File name of the model's capacity data (``[data] capacity``)."""
+        return self.config.data["capacity"].path.name
+
+    @property
+    def rolls_file(self) -> str | None:
+        """The Council's own capacity file whose rolls a derived history is apportioned by
+        ("the capacity file cap.csv"), or None for the DfE SCAP 2015 file's rolls."""
+        return _rolls_file(self.config.data["capacity"])
 
     @property
     def base_year(self) -> int:
@@ -187,6 +203,24 @@ NEARLY_EMPTY_SHARE = 0.25
 OVERFULL_SHARE = 1.5
 
 
+def _schools_listed(capacity: pd.DataFrame, rows: np.ndarray, lines: dict) -> str:
+    """The first five schools of ``capacity`` where ``rows`` is True, as a warning lists them
+    ("school 3302010 'Abbey Park' primary (line 5): 420 places, 96 on roll, ..."), with
+    " ..." when there are more."""
+    named = "school_name" in capacity
+    shown = []
+    for _, r in capacity.loc[rows].head(5).iterrows():
+        key = (str(r[nc.SCHOOL]), str(r[nc.PHASE]))
+        shown.append(
+            f"school {r[nc.SCHOOL]}"
+            + (f" {r['school_name']!r}" if named and pd.notna(r["school_name"]) else "")
+            + f" {r[nc.PHASE]}"
+            + (f" (line {lines[key]})" if key in lines else "")
+            + f": {r[nc.CAPACITY]:,.0f} places, {r[nc.ROLL]:,.0f} on roll"
+        )
+    return ", ".join(shown) + (" ..." if int(rows.sum()) > 5 else "")
+
+
 def _check_nearly_empty_schools(capacity: pd.DataFrame, source: str, lines: dict) -> None:
     """Warn about schools with fewer than a quarter of their places filled: a school still
     filling (opened shortly before the data), closing, or a capacity recorded in error. Their
@@ -199,29 +233,12 @@ def _check_nearly_empty_schools(capacity: pd.DataFrame, source: str, lines: dict
     ).to_numpy(dtype=bool)
     if not low.any():
         return
-    rows = capacity.loc[low].head(5)
-    shown = ", ".join(
-        f"school {r[nc.SCHOOL]}"
-        + (
-            f" {r['school_name']!r}"
-            if "school_name" in capacity and pd.notna(r["school_name"])
-            else ""
-        )
-        + f" {r[nc.PHASE]}"
-        + (
-            f" (line {lines[(str(r[nc.SCHOOL]), str(r[nc.PHASE]))]})"
-            if (str(r[nc.SCHOOL]), str(r[nc.PHASE])) in lines
-            else ""
-        )
-        + f": {r[nc.CAPACITY]:,.0f} places, {r[nc.ROLL]:,.0f} on roll"
-        for _, r in rows.iterrows()
-    )
-    n = int(low.sum())
     warnings.warn(
-        f"{source}: {plural(n, 'school row')} with fewer than a quarter of the places filled "
-        f"({shown}{' ...' if n > 5 else ''}): a school still filling (opened shortly before the "
-        "capacity data), closing, or a capacity recorded in error? Its places count in full, so "
-        "its area's spare places may be overstated; check them with the school",
+        f"{source}: {plural(int(low.sum()), 'school row')} with fewer than a quarter of the "
+        f"places filled ({_schools_listed(capacity, low, lines)}): a school still filling "
+        "(opened shortly before the capacity data), closing, or a capacity recorded in error? "
+        "Its places count in full, so its area's spare places may be overstated; check them "
+        "with the school",
         DataQualityWarning,
         stacklevel=3,
     )
@@ -231,8 +248,9 @@ def _check_rolls_above_capacity(capacity: pd.DataFrame, source: str, lines: dict
     """Warn about schools with more than :data:`OVERFULL_SHARE` times as many pupils on roll
     as places: a roll typed with an extra digit (a Dudley trial's 4060 for 406 passed
     ``validate`` in silence, raising the authority's primary rolls from 25,613 to 29,267, and a
-    derived history shares the census out by the rolls, so its area's share grew). No school in the SCAP 2015 file of the 14
-    West Midlands authorities (2,183 schools) has more than 1.34 times its places on roll."""
+    derived history shares the census out by the rolls, so its area's share grew). No school
+    in the SCAP 2015 file of the 14 West Midlands authorities (2,183 schools) has more than
+    1.34 times its places on roll."""
     if nc.ROLL not in capacity:
         return
     high = (
@@ -240,29 +258,12 @@ def _check_rolls_above_capacity(capacity: pd.DataFrame, source: str, lines: dict
     ).to_numpy(dtype=bool)
     if not high.any():
         return
-    rows = capacity.loc[high].head(5)
-    shown = ", ".join(
-        f"school {r[nc.SCHOOL]}"
-        + (
-            f" {r['school_name']!r}"
-            if "school_name" in capacity and pd.notna(r["school_name"])
-            else ""
-        )
-        + f" {r[nc.PHASE]}"
-        + (
-            f" (line {lines[(str(r[nc.SCHOOL]), str(r[nc.PHASE]))]})"
-            if (str(r[nc.SCHOOL]), str(r[nc.PHASE])) in lines
-            else ""
-        )
-        + f": {r[nc.CAPACITY]:,.0f} places, {r[nc.ROLL]:,.0f} on roll"
-        for _, r in rows.iterrows()
-    )
-    n = int(high.sum())
     warnings.warn(
-        f"{source}: column 'roll': {plural(n, 'school row')} with more than {OVERFULL_SHARE:g} "
-        f"times as many pupils on roll as places ({shown}{' ...' if n > 5 else ''}); expected "
-        "a roll near the capacity: a digit typed twice? A derived history shares the census out "
-        "by the rolls, so such a roll overstates its area's pupils; check it with the school",
+        f"{source}: column 'roll': {plural(int(high.sum()), 'school row')} with more than "
+        f"{OVERFULL_SHARE:g} times as many pupils on roll as places "
+        f"({_schools_listed(capacity, high, lines)}); expected a roll near the capacity: a "
+        "digit typed twice? A derived history shares the census out by the rolls, so such a "
+        "roll overstates its area's pupils; check it with the school",
         DataQualityWarning,
         stacklevel=3,
     )
@@ -923,7 +924,7 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     # the file whose rolls share the census and the births out, where it is not the SCAP
     # 2015 file the notes name by default (a Telford and Wrekin trial's current capacity file
     # was called "the DfE SCAP 2015 school capacity file" in every note)
-    rolls_file = None if cap_src.reader == "scap" else f"the capacity file {cap_src.path.name}"
+    rolls_file = _rolls_file(cap_src)
     unknown = sorted(set(capacity[nc.AREA]) - set(area_codes))
     if unknown and not set(capacity[nc.AREA]) & set(area_codes):  # none of the model's areas
         read, expected = (
@@ -1014,19 +1015,19 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
                 "schools from Reception by their names; the authority's "
                 f"{nc.academic_year_label(cap_year)} year-group sizes as weights)."
             )
-        pupils = apportion_pupils(authority_pupils, pupil_shares)
+        # the rolls are the analyst's file's where the capacity is, not SCAP 2015's
+        pupils = apportion_pupils(
+            authority_pupils,
+            pupil_shares,
+            f"the rolls of {rolls_file}" if rolls_file else "SCAP 2015 rolls",
+        )
         # every area with the whole of its phase (Stoke-on-Trent) has the census's own count:
         # not "derived" in the notes, the sources or a warning (a Stoke-on-Trent trial's
         # validate and Method chapter called it derived while section 4 said it was observed)
         whole = not (pupils[nc.KIND] == "derived").any()
-        note = WHOLE_PHASE_NOTE if whole else DERIVED_NOTE + _observed_areas_sentence(cfg, pupils)
-        if rolls_file is not None:  # the rolls are the analyst's file's, not SCAP 2015's
-            note = note.replace("the DfE SCAP 2015 school capacity file", rolls_file).replace(
-                "(SCAP 2015)", f"({rolls_file})"
-            )
-            pupils[nc.SOURCE] = pupils[nc.SOURCE].str.replace(
-                "SCAP 2015 rolls", f"the rolls of {rolls_file}", regex=False
-            )
+        note = history_note(whole, rolls_file) + (
+            "" if whole else _observed_areas_sentence(cfg, pupils)
+        )
         notes.append(note)
         prov.append(
             Provenance(
@@ -1149,16 +1150,15 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
                     / shares[nc.AREA].map(taught).fillna(7).to_numpy(dtype=float)
                 }
             )
-            births = apportion_births(district_births, pairs, shares)
-            if rolls_file is not None:
-                births[nc.SOURCE] = births[nc.SOURCE].str.replace(
-                    "SCAP 2015 primary rolls", f"the primary rolls of {rolls_file}", regex=False
-                )
+            rolls = (
+                f"the primary rolls of {rolls_file}" if rolls_file else "SCAP 2015 primary rolls"
+            )
+            births = apportion_births(district_births, pairs, shares, rolls)
             if lc is not None:
                 now = nowcast_births(district_births, lc.data)
                 if len(now):
                     prov += lc.provenance
-                    births_nowcast = apportion_births(now, pairs, shares)
+                    births_nowcast = apportion_births(now, pairs, shares, rolls)
                     y = int(now[nc.YEAR].max())
                     notes.append(
                         f"Births for mid-{y} (July {y - 1} to June {y}; Reception in "

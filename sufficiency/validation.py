@@ -137,9 +137,7 @@ def capacity_behind_census(inputs: ModelInputs) -> list[str]:
         pd.to_numeric(cap[nc.YEAR], errors="coerce").max() if nc.YEAR in cap else float("nan")
     )
     of = f" of {nc.academic_year_label(int(cap_year))}" if pd.notna(cap_year) else ""
-    src = ", ".join(
-        sorted({Path(str(p.path)).name for p in inputs.provenance if p.table == "capacity"})
-    )
+    src = inputs.capacity_file
     out = []
     for phase, lo, hi in (("primary", 0, 6), ("secondary", 7, 13)):
         pupils = float(now.loc[now[nc.NCY].between(lo, hi), nc.PUPILS].sum())

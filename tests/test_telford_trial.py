@@ -299,8 +299,8 @@ def test_report_names_the_capacity_file_whose_rolls_derive_the_history(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SufficiencyWarning)
         got = load_inputs(load_model(path))
-    assert rolls_phrase(got.pupils) == "the school rolls in the capacity file cap_report.csv"
-    assert rolls_phrase(inputs.pupils) == "2015 school rolls"
+    assert rolls_phrase(got) == "the school rolls in the capacity file cap_report.csv"
+    assert rolls_phrase(inputs) == "2015 school rolls"
     own = [capacity_vintage(p) for p in got.provenance if p.table == "capacity"]
     assert own and all("cap_report.csv" in v for v in own), own
     dfe = [capacity_vintage(p) for p in inputs.provenance if p.table == "capacity"]

@@ -102,18 +102,13 @@ def capacity_vintage(p) -> str:
     return f"{label} ({name}{year})"
 
 
-def rolls_phrase(pupils: pd.DataFrame | None) -> str:
+def rolls_phrase(inputs: ModelInputs) -> str:
     """The rolls a derived history is apportioned by, as the area pages say it: "2015 school
     rolls" (the DfE SCAP file's) or "the school rolls in the capacity file x.csv" (an area
     page said "2015 school rolls" of a Council's own capacity file: a Telford and Wrekin
     trial)."""
-    if pupils is None or nc.SOURCE not in pupils or nc.KIND not in pupils:
-        return "2015 school rolls"
-    src = pupils.loc[pupils[nc.KIND] == "derived", nc.SOURCE].astype(str)
-    own = src[src.str.contains("the rolls of ", regex=False)]
-    if own.empty:
-        return "2015 school rolls"
-    return "the school rolls in " + own.iloc[0].split("the rolls of ", 1)[1]
+    own = inputs.rolls_file
+    return "2015 school rolls" if own is None else f"the school rolls in {own}"
 
 
 @dataclass(frozen=True)
@@ -2271,17 +2266,9 @@ def build_report(
         "run_id": ident.hexdigest()[:12],
         "report_date": report_date,
         "data_vintage": vintage,
-        "rolls": rolls_phrase(inputs.pupils),
-        # the capacity file(s) by name, for a table whose rows do not carry it (a tidy file)
-        "capacity_files": ", ".join(
-            sorted(
-                {
-                    str(p.path).replace("\\", "/").rsplit("/", 1)[-1]
-                    for p in inputs.provenance
-                    if p.table == "capacity"
-                }
-            )
-        ),
+        "rolls": rolls_phrase(inputs),
+        # the capacity file by name, for a table whose rows do not carry it (a tidy file)
+        "capacity_files": inputs.capacity_file,
         "base_year": int(base_year),
         "margin": margin,
         "target": target,
