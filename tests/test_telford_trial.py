@@ -172,6 +172,15 @@ def _with_capacity(written: Path, frame, name: str) -> Path:
     return out
 
 
+def _quiet_inputs(path: Path):
+    """The model's inputs, its draft-model warnings silenced."""
+    from sufficiency.inputs import load_inputs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SufficiencyWarning)
+        return load_inputs(load_model(path))
+
+
 @pytest.fixture(scope="module")
 def tidy_capacity(inputs):
     """The model's SCAP 2015 capacity in the tidy layout (real data)."""
@@ -214,12 +223,8 @@ def test_derived_history_warns_of_schools_without_a_roll(written, tidy_capacity)
 def test_notes_name_the_capacity_file_whose_rolls_derive_the_history(written, tidy_capacity):
     # with the Council's own capacity file (tidy layout, with rolls) every note and source
     # still said the history was apportioned by "the DfE SCAP 2015 school capacity file"
-    from sufficiency.inputs import load_inputs
 
-    path = _with_capacity(written, tidy_capacity, "cap_current")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SufficiencyWarning)
-        got = load_inputs(load_model(path))
+    got = _quiet_inputs(_with_capacity(written, tidy_capacity, "cap_current"))
     derived = [n for n in got.notes if "derived" in n and ("apportioned" in n or "Births by" in n)]
     assert len(derived) == 2
     assert all("cap_current.csv" in n and "SCAP 2015" not in n for n in derived)
@@ -292,13 +297,9 @@ def test_report_names_the_capacity_file_whose_rolls_derive_the_history(
     # with the Council's own capacity file, the area pages still said "authority totals
     # apportioned by 2015 school rolls" and the cover's data vintage "capacity: local
     # authority", with no file or year
-    from sufficiency.inputs import load_inputs
     from sufficiency.report.build import capacity_vintage, rolls_phrase
 
-    path = _with_capacity(written, tidy_capacity, "cap_report")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SufficiencyWarning)
-        got = load_inputs(load_model(path))
+    got = _quiet_inputs(_with_capacity(written, tidy_capacity, "cap_report"))
     assert rolls_phrase(got) == "the school rolls in the capacity file cap_report.csv"
     assert rolls_phrase(inputs) == "2015 school rolls"
     own = [capacity_vintage(p) for p in got.provenance if p.table == "capacity"]

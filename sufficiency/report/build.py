@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from dataclasses import replace as _replace
 from functools import cached_property
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -97,7 +98,7 @@ def capacity_vintage(p) -> str:
     label = p.publisher or p.table
     if str(label).startswith("DfE"):
         return str(label)
-    name = str(p.path).replace("\\", "/").rsplit("/", 1)[-1]
+    name = Path(str(p.path)).name
     year = f", {nc.academic_year_label(int(p.years[-1]))}" if p.years else ", no year given"
     return f"{label} ({name}{year})"
 
@@ -2268,7 +2269,7 @@ def build_report(
         "data_vintage": vintage,
         "rolls": rolls_phrase(inputs),
         # the capacity file by name, for a table whose rows do not carry it (a tidy file)
-        "capacity_files": inputs.capacity_file,
+        "capacity_file": inputs.capacity_file,
         "base_year": int(base_year),
         "margin": margin,
         "target": target,

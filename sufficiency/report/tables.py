@@ -343,7 +343,7 @@ def schools_table(data, area: str) -> Table:
     # a tidy capacity file's rows carry no source: its name, not "capacity file" (a Telford
     # and Wrekin trial)
     src = sorted(set(sch.get(nc.SOURCE, pd.Series(dtype=str)).astype(str))) or [
-        str((data.meta or {}).get("capacity_files") or "capacity file")
+        str((data.meta or {}).get("capacity_file") or "capacity file")
     ]
     return Table(
         "Schools",
