@@ -269,6 +269,43 @@ def _check_rolls_above_capacity(capacity: pd.DataFrame, source: str, lines: dict
     )
 
 
+def _check_capacity_year(cfg: ModelConfig, cap_src, census: pd.DataFrame | None) -> None:
+    """Warn when ``[data.capacity] year`` (the academic year of the SCAP file's figures, which
+    the report's out-of-date capacity warning and the citation rest on) cannot be the file's:
+    after the year that follows the latest census, or at odds with the collection year in
+    the file's name (``scap_2015_...`` is the 2015 collection, academic year 2014/15). It was
+    taken on trust: ``year = 2022`` for the 2015 file silenced the report's warning that the
+    capacity is eight years old, and ``year = 2040`` passed ``validate``."""
+    if cap_src.reader != "scap":
+        return
+    year = int(cap_src.options.get("year", 2014))
+    key = f"{cfg.shown_path}: [data.capacity] year = {year} ({nc.academic_year_label(year)})"
+    if census is not None and not census.empty:
+        latest = int(census[nc.YEAR].max())
+        if year > latest + 1:
+            warnings.warn(
+                f"{key} is after {nc.academic_year_label(latest + 1)}, the year after the "
+                f"latest census ({nc.academic_year_label(latest)}); expected the academic "
+                "year the capacity figures were collected for (2014 for the DfE's SCAP 2015 "
+                "file)",
+                DataQualityWarning,
+                stacklevel=3,
+            )
+            return
+    named = set(re.findall(r"(?<!\d)(20\d\d)(?!\d)", cap_src.path.name))
+    if len(named) == 1:
+        collection = int(named.pop())
+        if year not in (collection - 1, collection):
+            warnings.warn(
+                f"{key}, but the file's name {cap_src.path.name} says the {collection} "
+                f"collection (academic year {nc.academic_year_label(collection - 1)}); "
+                f"expected year = {collection - 1}. The year dates the capacity in the "
+                "report, and says whether it is out of date",
+                DataQualityWarning,
+                stacklevel=3,
+            )
+
+
 def _check_rolls_for_derived(capacity: pd.DataFrame, source: str, lines: dict) -> None:
     """A derived history apportions the census by the schools' pupils on roll, so the capacity
     table needs them: without a ``roll`` column it is an error naming the file and column (a
@@ -985,6 +1022,7 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     authority_pupils = lp.data if lp is not None else None
     if lp is not None:
         prov += lp.provenance
+    _check_capacity_year(cfg, cap_src, authority_pupils)
 
     # --- pupils by planning area -----------------------------------------------------------
     by_area = src.get("pupils_by_area")

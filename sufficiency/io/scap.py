@@ -256,7 +256,7 @@ def read_scap_capacity(
         len(data),
         (year,),
         "actual",
-        "DfE, School capacity: academic year 2014 to 2015 (school-level data)",
+        f"DfE, School capacity: academic year {year} to {year + 1} (school-level data)",
         (
             f"{split} middle or all-through school{'s' if split != 1 else ''} split into primary "
             "and secondary rows, the roll in proportion to capacity (derived)"

@@ -1,0 +1,73 @@
+"""The year of the capacity data, which dates the capacity in the report and decides whether
+it says the capacity is out of date: ``[data.capacity] year`` was taken on trust (a year of
+2040 passed ``validate``; 2022 for the 2015 SCAP file silenced the report's warning that the
+capacity is eight years old, and the citation said 2014 to 2015 whatever the year). Checked
+on the default model (real data) with its capacity year edited, labelled as such."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from click.testing import CliRunner
+from conftest import edited_model
+
+from sufficiency.cli import cli
+from sufficiency.config import load_model
+from sufficiency.exceptions import DataQualityWarning
+from sufficiency.inputs import load_inputs
+from sufficiency.io.scap import read_scap_capacity
+
+CAP = 'reader = "scap", year = 2014 }'
+
+
+def _year_warnings(path) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        load_inputs(load_model(path))
+    return [
+        str(w.message)
+        for w in caught
+        if issubclass(w.category, DataQualityWarning) and "[data.capacity] year" in str(w.message)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        (2040, "is after 2023/24, the year after the latest census (2022/23)"),
+        (2022, "the file's name scap_2015_school_capacity.csv says the 2015 collection"),
+        (2013, "expected year = 2014"),
+    ],
+)
+def test_a_capacity_year_the_file_cannot_have_warns(tmp_path, year, expected):
+    """Edited default model: the capacity year set to one the 2015 SCAP file cannot be."""
+    path = edited_model(tmp_path, [(CAP, f'reader = "scap", year = {year} }}')])
+    found = _year_warnings(path)
+    assert len(found) == 1, found
+    assert f"[data.capacity] year = {year} ({year}/{(year + 1) % 100:02d})" in found[0]
+    assert expected in found[0]
+
+
+def test_the_default_capacity_year_is_quiet(model_path):
+    assert _year_warnings(model_path) == []
+
+
+def test_validate_lists_the_capacity_year_problem(tmp_path):
+    """Edited default model (year = 2022): ``validate`` said nothing of it."""
+    path = edited_model(tmp_path, [(CAP, 'reader = "scap", year = 2022 }')])
+    res = CliRunner().invoke(cli, ["validate", str(path)])
+    assert res.exit_code == 0, res.output
+    flat = " ".join(res.output.split())
+    assert "[data.capacity] year = 2022 (2022/23), but the file's name" in flat
+
+
+def test_the_citation_follows_the_capacity_year(data_dir):
+    """The publisher named 2014 to 2015 whatever year the figures were declared for."""
+    path = data_dir / "scap_2015_school_capacity.csv"
+    assert read_scap_capacity(path, la_codes=[885]).provenance[0].publisher == (
+        "DfE, School capacity: academic year 2014 to 2015 (school-level data)"
+    )
+    later = read_scap_capacity(path, la_codes=[885], year=2023).provenance[0]
+    assert later.publisher.startswith("DfE, School capacity: academic year 2023 to 2024")
+    assert later.years == (2023,)
