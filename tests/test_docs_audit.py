@@ -1,0 +1,310 @@
+"""What the user documentation says the CLI and the model file do stays true.
+
+An audit of README.md, docs/*.md and the commands' --help found claims that had drifted from
+the code (files a command writes left out of its help, a column dictionary naming a
+constraint family that does not exist, stale printed tables). These tests catch such drift:
+
+* the flags and choices of each command in the README's command table are the CLI's;
+* every key a docs/model.md key table lists is one the model loader accepts, and the
+  defaults it states for [assumptions], [plan], [send], [report] and [forecast.housing] are
+  the code's;
+* the files forecast, send, early-years and plan write to --out are those their --help and
+  the README name (one small run each on the embedded Worcestershire model);
+* the SEND and early years tables printed in docs/send_early_years.md are what the CLI prints;
+* the report's files in the README, its --help and its --only choices agree (no report run).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from sufficiency._model_checks import spec
+from sufficiency.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / "worcestershire.toml"
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+MODEL_DOC = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+SEND_EY_DOC = (ROOT / "docs" / "send_early_years.md").read_text(encoding="utf-8")
+
+
+def _command(name: str) -> click.Command:
+    cmd: click.Command = cli
+    ctx = click.Context(cli)
+    for part in name.split():
+        assert isinstance(cmd, click.Group)
+        cmd = cmd.get_command(ctx, part)
+        assert cmd is not None, f"no command {name!r}"
+    return cmd
+
+
+def _help(name: str) -> str:
+    res = CliRunner().invoke(cli, [*name.split(), "--help"])
+    assert res.exit_code == 0, res.output
+    return re.sub(r"\s+", " ", res.output)
+
+
+# -- the README's command table ---------------------------------------------------------------
+
+_ROWS = re.findall(r"^\| `sufficiency ((?:data list)|[\w-]+) ([^`]*)` \|", README, flags=re.M)
+
+
+def test_readme_lists_every_command():
+    listed = {name for name, _ in _ROWS}
+    ctx = click.Context(cli)
+    commands = {n for n in cli.list_commands(ctx) if n != "data"} | {"data list"}
+    assert listed == commands, f"README command table: {sorted(listed ^ commands)}"
+
+
+@pytest.mark.parametrize("name,args", _ROWS, ids=[n for n, _ in _ROWS])
+def test_readme_command_flags_are_the_clis(name, args):
+    cmd = _command(name)
+    options = {o: p for p in cmd.params if isinstance(p, click.Option) for o in p.opts}
+    documented = set(re.findall(r"--[\w-]+", args))
+    assert documented <= set(options), f"README {name}: no such flag {documented - set(options)}"
+    undocumented = {o for o in options if o.startswith("--") and o != "--help"} - documented
+    assert not undocumented, f"README {name}: flags not in the command table {undocumented}"
+    # choices written `--flag a\|b\|c` are the flag's choices
+    for flag, choices in re.findall(r"(--[\w-]+) ([\w-]+(?:\\\|[\w-]+)+)", args):
+        p = options[flag]
+        assert isinstance(p.type, click.Choice), f"README {name} {flag}: not a choice"
+        assert set(choices.split("\\|")) == set(p.type.choices), (
+            f"README {name} {flag}: documents {choices}, the CLI takes {p.type.choices}"
+        )
+
+
+def test_readme_backtest_example_values_are_the_defaults():
+    args = dict(_ROWS)["backtest"]
+    cmd = _command("backtest")
+    defaults = {
+        p.name: ",".join(p.default) for p in cmd.params if p.name in ("origins", "horizons")
+    }
+    assert f"--origins {defaults['origins']} " in args
+    assert f"--horizons {defaults['horizons']} " in args
+
+
+# -- docs/model.md: keys and defaults ----------------------------------------------------------
+
+
+def _model_sections() -> dict[str, str]:
+    parts = re.split(r"^## (.*)$", MODEL_DOC, flags=re.M)
+    out = {}
+    for i in range(1, len(parts), 2):
+        m = re.search(r"`\[\[?([\w.]+)\]?\]`", parts[i])
+        if m:
+            out[m.group(1)] = parts[i + 1]
+    return out
+
+
+def _key_tables(body: str) -> list[list[dict[str, str]]]:
+    """The markdown tables of a section whose first column is ``key``, as lists of rows."""
+    tables = []
+    for block in re.findall(r"((?:^\|.*\|\n)+)", body, flags=re.M):
+        lines = block.strip("\n").split("\n")
+        head = [c.strip() for c in lines[0].strip("|").split("|")]
+        if head[0] != "key":
+            continue
+        rows = []
+        for line in lines[2:]:
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            rows.append(dict(zip(head, cells)))
+        tables.append(rows)
+    return tables
+
+
+def _all_keys(sp) -> set[str]:
+    if isinstance(sp, list):
+        return _all_keys(sp[0])
+    if not isinstance(sp, dict):
+        return set()
+    return set(sp) | {k for sub in sp.values() for k in _all_keys(sub)}
+
+
+@pytest.mark.parametrize("section", list(spec()))
+def test_every_key_model_md_lists_is_accepted(section):
+    """The reverse of tests/test_docs_model.py: no documented key the loader would reject."""
+    body = _model_sections()[section]
+    allowed = _all_keys(spec()[section])
+    if section == "data":
+        allowed |= {"path", "reader"}
+    listed = [
+        re.sub(r"`", "", r["key"]) for t in _key_tables(body) for r in t if r["key"].startswith("`")
+    ]
+    assert listed, f"docs/model.md [{section}]: no key table found"
+    bad = [k for k in listed if k not in allowed]
+    assert not bad, f"docs/model.md [{section}]: keys the loader rejects: {bad}"
+
+
+def _stated_defaults(section: str, subsection: str | None = None) -> dict[str, object]:
+    """``key -> default`` of the key tables of a section (or of its ``### subsection``) whose
+    default cell is one TOML value in backticks."""
+    body = _model_sections()[section]
+    if subsection is None:
+        body = body.split("\n### ", 1)[0]
+    else:
+        body = body.split(f"### `[{subsection}]`", 1)[1].split("\n### ", 1)[0]
+    out = {}
+    for table in _key_tables(body):
+        for r in table:
+            m = re.fullmatch(r"`([^`]*)`", r.get("default", ""))
+            if m and r["key"].startswith("`"):
+                try:
+                    out[r["key"].strip("`")] = tomllib.loads(f"v = {m.group(1)}")["v"]
+                except tomllib.TOMLDecodeError:
+                    out[r["key"].strip("`")] = m.group(1)
+    return out
+
+
+def test_assumptions_defaults_are_the_codes():
+    from sufficiency.config import Assumptions
+
+    stated = _stated_defaults("assumptions")
+    a = Assumptions()
+    for k in ("horizon", "margin", "surplus_target", "surplus_ceiling", "seed"):
+        assert stated[k] == getattr(a, k), f"docs/model.md [assumptions] {k}"
+
+
+def test_plan_defaults_are_the_codes():
+    from sufficiency.config import DEFAULT_SCORECARDS
+    from sufficiency.optimise.data import PlanSettings
+
+    stated = _stated_defaults("plan")
+    s = PlanSettings()
+    for k in (
+        "shortfall_penalty",
+        "target_penalty",
+        "surplus_penalty",
+        "discount_rate",
+        "time_limit",
+        "mip_gap",
+    ):
+        assert stated[k] == getattr(s, k), f"docs/model.md [plan] {k}: {stated[k]}"
+    assert stated["scorecards"] == DEFAULT_SCORECARDS
+
+
+def test_send_and_report_defaults_are_the_codes():
+    from sufficiency.report.build import REPORT_DEFAULTS
+    from sufficiency.send import _DEFAULTS, _SEN2_FILES
+
+    stated = _stated_defaults("send")
+    for k, v in _DEFAULTS.items():
+        assert stated[k] == v, f"docs/model.md [send] {k}: {stated[k]}, the code {v}"
+    files = {
+        r["key"].strip("`"): r["default"].strip("`")
+        for t in _key_tables(_model_sections()["send"].split("### `[send.files]`", 1)[1])
+        for r in t
+    }
+    assert files == dict(_SEN2_FILES)
+    stated = _stated_defaults("report")
+    for k in ("title", "key_decision_phase", "quantile"):
+        assert stated[k] == REPORT_DEFAULTS[k], f"docs/model.md [report] {k}"
+    assert tuple(stated["milestones"]) == tuple(REPORT_DEFAULTS["milestones"])
+
+
+def test_housing_defaults_are_the_codes():
+    from sufficiency.housing import DEFAULT_ARRIVAL, DEFAULT_YIELDS
+
+    stated = _stated_defaults("forecast", "forecast.housing")
+    assert stated["yields"] == dict(DEFAULT_YIELDS)
+    assert tuple(stated["arrival"]) == DEFAULT_ARRIVAL
+
+
+def test_hours_per_place_default_in_help_and_doc():
+    stated = _stated_defaults("early_years")
+    assert stated["hours_per_place"] == 30.0
+    assert "else 30)" in _help("early-years")
+
+
+# -- files each command writes ------------------------------------------------------------------
+
+
+def _run(tmp: Path, *args: str) -> tuple[str, set[str]]:
+    out = tmp / args[0]
+    res = CliRunner().invoke(cli, ["-q", *args, str(MODEL), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    return res.output, {p.name for p in out.iterdir()}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, tuple[str, set[str]]]:
+    """forecast, send, early-years and plan, once each, on the embedded model (~7 s)."""
+    tmp = tmp_path_factory.mktemp("docs_audit")
+    return {c: _run(tmp, c) for c in ("forecast", "send", "early-years", "plan")}
+
+
+def _help_files(name: str) -> set[str]:
+    """File names a command's --help says it writes (``send.<fmt>`` read as csv)."""
+    text = _help(name).replace("<fmt>", "csv")
+    return set(re.findall(r"\b[a-z_]+\.(?:csv|txt)\b", text))
+
+
+@pytest.mark.parametrize("name", ["forecast", "send", "early-years", "plan"])
+def test_files_written_are_those_the_help_names(runs, name):
+    written = runs[name][1]
+    named = _help_files(name)
+    if name == "send":
+        named.discard("send_backtest.csv")  # only with --backtest
+    if name == "plan":
+        assert "moves.csv" in named  # only with [[plan.adjacency]] moves
+        named.discard("moves.csv")
+    assert written == named, f"{name} --help: names {sorted(named)}, writes {sorted(written)}"
+
+
+def test_plan_files_are_those_the_readme_names(runs):
+    section = README.split("## The plan", 1)[1].split("\n## ", 1)[0]
+    said = re.search(r"It writes\n?(.*?)when it places any", section, flags=re.S).group(1)
+    named = set(re.findall(r"`([\w.]+\.(?:csv|txt))`", said))
+    assert named - {"moves.csv"} | {"columns.csv"} == runs["plan"][1]
+
+
+def _doc_block(first_line_starts: str) -> list[str]:
+    for block in re.findall(r"```\n(.*?)```", SEND_EY_DOC, flags=re.S):
+        if block.startswith(first_line_starts):
+            return block.rstrip("\n").split("\n")
+    raise AssertionError(f"docs/send_early_years.md: no output block {first_line_starts!r}")
+
+
+@pytest.mark.parametrize(
+    "name,start", [("send", "Special school places"), ("early-years", "Early years funded places")]
+)
+def test_send_early_years_doc_tables_are_what_the_cli_prints(runs, name, start):
+    block = _doc_block(start)
+    printed = runs[name][0].split("\n")[: len(block)]
+    assert printed == block, f"docs/send_early_years.md: the {name} table is not the CLI's"
+
+
+# -- the report's files -------------------------------------------------------------------------
+
+
+def test_report_files_agree_in_readme_and_help():
+    table = README.split("## The report", 1)[1].split("\nContents:", 1)[0]
+    in_table = set(re.findall(r"^\| `([\w.]+)` \|", table, flags=re.M))
+    quick = README.split("## Quick start", 1)[1].split("```", 1)[0]
+    in_quick = set(re.findall(r"`(?:out/)?([\w]+\.(?:html|pdf|xlsx|csv|json))`", quick))
+    in_help = set(re.findall(r"\b([a-z_]+\.(?:html|pdf|xlsx|csv|json))\b", _help("report")))
+    assert in_table == in_quick == in_help, (sorted(in_table), sorted(in_quick), sorted(in_help))
+    only = _command("report").params
+    choices = next(p for p in only if p.name == "only").type.choices
+    ext = {"html": "html", "pdf": "pdf", "xlsx": "xlsx", "scap": "csv", "json": "json"}
+    assert {ext[c] for c in choices} == {f.rsplit(".", 1)[1] for f in in_table}
+
+
+# -- binding constraints: the families the CSV's dictionary names --------------------------------
+
+
+def test_binding_family_description_names_real_families(runs):
+    """columns.csv said '(lead_time, budget, max_modules, ...)': max_modules is no family."""
+    from sufficiency._columns import COLUMNS
+
+    text = COLUMNS["family"][1]
+    named = set(re.findall(r"\b(sufficiency|module_limit|budget|lead_time|max_modules)\b", text))
+    assert named == {"sufficiency", "module_limit", "budget", "lead_time"}
+    plan_doc = (ROOT / "docs" / "plan.md").read_text(encoding="utf-8")
+    for family in named:
+        assert f"`{family}`" in plan_doc
