@@ -308,3 +308,24 @@ def test_binding_family_description_names_real_families(runs):
     plan_doc = (ROOT / "docs" / "plan.md").read_text(encoding="utf-8")
     for family in named:
         assert f"`{family}`" in plan_doc
+
+
+# -- data/README.md --------------------------------------------------------------------------------
+
+
+def test_data_readme_lists_every_embedded_file():
+    text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([^`]+?)/?` \|", text, flags=re.M))
+    present = {p.name for p in (ROOT / "data").iterdir() if p.name != "README.md"}
+    assert listed == present, f"data/README.md: {sorted(listed ^ present)}"
+
+
+def test_data_readme_scorecard_editions():
+    text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    row = re.search(r"^\| `school_places_scorecards/` \|.*$", text, flags=re.M).group(0)
+    files = [p.name for p in (ROOT / "data" / "school_places_scorecards").iterdir()]
+    editions = sorted({int(f[:4]) for f in files if "data" in f})
+    dictionaries = sorted({int(f[:4]) for f in files if "metadata" in f})
+    assert editions == [2019, 2021, 2022, 2023, 2024, 2025]
+    assert "editions 2019 and 2021-2025" in row
+    assert dictionaries == [2021, 2022, 2023, 2024, 2025] and "for 2021-2025" in row
