@@ -363,3 +363,38 @@ def test_equal_transfer_shares_move_worcestershire_as_the_doc_says(tmp_path):
     assert f"up to {rel.loc[2032]:.1%} by 2032/33" in doc
     assert f"{rel.loc[2031]:.1%} in 2031/32 and {rel.loc[2032]:.1%} in 2032/33" in doc
     assert f"up to {rel.loc[2030]:.1%} in 2030/31" in doc
+
+
+# -- docs/send_early_years.md: the SEND backtest tables -------------------------------------------
+
+
+def test_send_backtest_tables_in_the_doc_are_the_codes():
+    """The 14-authority summary and the per-authority signed errors (``send --backtest``)."""
+    from sufficiency.send import backtest_send, backtest_table
+
+    bt = backtest_send(ROOT / "data")
+    table = backtest_table(bt).set_index(["release", "horizon"])
+    rows = re.findall(
+        r"^\| (2022|2025) \| (\d) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| (\d+) of 14 \|$",
+        SEND_EY_DOC,
+        flags=re.M,
+    )
+    assert len(rows) == 6
+    for rel, h, naive, trend, national, stops, wins in rows:
+        r = table.loc[(rel, int(h))]
+        got = [f"{r[f'{m}_mdape']:.1f}" for m in ("naive", "trend", "national", "stops")]
+        assert got == [naive, trend, national, stops], (rel, h)
+        assert int(r["trend_beats_naive"]) == int(wins)
+    covered = bt.loc[bt["release"].astype(str) == "2025", "covered_80"].astype(bool)
+    assert f"{int(covered.sum())} of the {len(covered)} outcomes" in " ".join(SEND_EY_DOC.split())
+    per = re.findall(
+        r"^\| ([A-Z][^|]+?) \| (2022|2025) \| ((?:[+-][\d.]+ \| ){8}[+-][\d.]+) \|$",
+        SEND_EY_DOC,
+        flags=re.M,
+    )
+    assert len(per) == 28
+    for name, rel, rest in per:
+        s = bt[(bt["la_name"] == name) & (bt["release"].astype(str) == rel)].sort_values("horizon")
+        got = [f"{100 * v:+.1f}" for m in ("trend", "naive", "national") for v in s[f"err_{m}"]]
+        want = [v.replace("-0.0", "+0.0") for v in rest.split(" | ")]
+        assert [g.replace("-0.0", "+0.0") for g in got] == want, (name, rel)
