@@ -258,7 +258,7 @@ def test_files_written_are_those_the_help_names(runs, name):
 
 def test_plan_files_are_those_the_readme_names(runs):
     section = README.split("## The plan", 1)[1].split("\n## ", 1)[0]
-    said = re.search(r"It writes\n?(.*?)when it places any", section, flags=re.S).group(1)
+    said = re.search(r"it writes\n?(.*?)when it places any", section, flags=re.S).group(1)
     named = set(re.findall(r"`([\w.]+\.(?:csv|txt))`", said))
     assert named - {"moves.csv"} | {"columns.csv"} == runs["plan"][1]
 
