@@ -398,3 +398,40 @@ def test_send_backtest_tables_in_the_doc_are_the_codes():
         got = [f"{100 * v:+.1f}" for m in ("trend", "naive", "national") for v in s[f"err_{m}"]]
         want = [v.replace("-0.0", "+0.0") for v in rest.split(" | ")]
         assert [g.replace("-0.0", "+0.0") for g in got] == want, (name, rel)
+
+
+def test_plan_md_interim_option_is_the_scenarios():
+    """docs/plan.md quotes the interim option models/worcestershire_interim.toml adds."""
+    doc = (ROOT / "docs" / "plan.md").read_text(encoding="utf-8")
+    block = doc.split("## Interim places", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    quoted = tomllib.loads(block)["plan"]["options"][0]
+    real = tomllib.loads((ROOT / "models" / "worcestershire_interim.toml").read_text("utf-8"))
+    option = real["plan"]["options"][0]
+    assert {k: option.get(k) for k in quoted} == quoted
+    assert set(option) - set(quoted) <= {"source"}
+
+
+def test_readme_worcestershire_plan_figures_are_the_plans(runs):
+    """The central plan's figures the README and docs/plan.md quote (`python
+    docs/plan_analysis.py` prints them all; this checks those the plan command prints)."""
+    out = " ".join(runs["plan"][0].split())
+    readme = " ".join(README.split())
+    plan_md = " ".join((ROOT / "docs" / "plan.md").read_text(encoding="utf-8").split())
+    m = re.search(r"(\d+) builds, ([\d,]+) places, capital GBP ([\d,]+)", out)
+    places, cost = int(m.group(2).replace(",", "")), int(m.group(3).replace(",", ""))
+    assert f"GBP {cost / 1e6:.1f}m (central, {places:,} places)" in readme
+    assert f"costs GBP {cost / 1e6:.1f}m ({places:,} places" in plan_md
+    m = re.search(r"Shortfall left: ([\d,]+) place-years in (\d+) areas", out)
+    assert f"({m.group(1)} place-years central)" in plan_md
+    routes = re.search(r"Worcester City \(8850031\) secondary: chooses .*?Routes compared(.*)", out)
+    r = routes.group(1)
+    best = re.search(r"all options: builds [^,]+, GBP ([\d,]+), (\d+) places, shortfall (\d+)", r)
+    school = re.search(r"new school allowed \(\+ temporary\): builds [^,]+, GBP ([\d,]+)", r)
+    temp = re.search(r"temporary only: builds [^,]+, GBP ([\d,]+), \d+ places, shortfall (\d+)", r)
+
+    def m_(s):
+        return f"{int(s.replace(',', '')) / 1e6:.2f}m"
+
+    assert f"GBP {m_(best.group(1))}; {best.group(3)} places still short in 2027/28" in readme
+    assert f"costs GBP {m_(school.group(1))}" in readme
+    assert f"central: GBP {m_(temp.group(1))}, {temp.group(2)} place-years short" in readme
