@@ -435,3 +435,29 @@ def test_readme_worcestershire_plan_figures_are_the_plans(runs):
     assert f"GBP {m_(best.group(1))}; {best.group(3)} places still short in 2027/28" in readme
     assert f"costs GBP {m_(school.group(1))}" in readme
     assert f"central: GBP {m_(temp.group(1))}, {temp.group(2)} place-years short" in readme
+
+
+def test_model_md_default_modules_are_the_codes():
+    """docs/model.md [plan]: the default catalogue's sizes, lead times and lives."""
+    from sufficiency.optimise.options import DEFAULT_MODULES, SCHOOLS_PER_BULGE_CLASS
+
+    body = _model_sections()["plan"]
+    rows = {
+        m.group(1): [c.strip() for c in m.group(2).split("|")]
+        for m in re.finditer(r"^\| `(\w+)` \|(.*)\|$", body, flags=re.M)
+        if m.group(1) in DEFAULT_MODULES["primary"]
+    }
+    assert set(rows) == set(DEFAULT_MODULES["primary"])
+    for kind, (prim, sec, limit, lead, lasts) in rows.items():
+        p, s = DEFAULT_MODULES["primary"][kind], DEFAULT_MODULES["secondary"][kind]
+        assert prim.startswith(f"{p['places']} places") and sec.startswith(f"{s['places']} places")
+        assert lead.startswith(f"{p['lead']} year") and p["lead"] == s["lead"]
+        if p["duration"]:
+            assert lasts == f"{p['duration']} years primary, {s['duration']} secondary"
+        else:
+            assert lasts == "permanent"
+        if kind == "bulge_class":
+            assert f"{p['max_per_year']} a year" in limit
+            assert f"one a year per {SCHOOLS_PER_BULGE_CLASS} schools" in limit
+        else:
+            assert limit.startswith(f"{p['max_modules']} in the plan")
