@@ -461,3 +461,18 @@ def test_model_md_default_modules_are_the_codes():
             assert f"one a year per {SCHOOLS_PER_BULGE_CLASS} schools" in limit
         else:
             assert limit.startswith(f"{p['max_modules']} in the plan")
+
+
+def test_backtest_by_ncy_file_is_named_as_the_help_and_readme_say(tmp_path):
+    """--by-ncy with --out results.txt writes results_by_ncy.csv (the help said
+    '<out>_by_ncy.csv', which reads as results.txt_by_ncy.csv)."""
+    out = tmp_path / "results.txt"
+    res = CliRunner().invoke(
+        cli,
+        ["-q", "backtest", str(MODEL), "--origins", "2021", "--horizons", "1"]
+        + ["--out", str(out), "--by-ncy"],
+    )
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.txt", "results_by_ncy.csv"]
+    assert "(--out results.csv: results_by_ncy.csv)" in _help("backtest")
+    assert "(with `--out`, also `results_by_ncy.csv`)" in README
