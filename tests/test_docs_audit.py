@@ -476,3 +476,21 @@ def test_backtest_by_ncy_file_is_named_as_the_help_and_readme_say(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.txt", "results_by_ncy.csv"]
     assert "(--out results.csv: results_by_ncy.csv)" in _help("backtest")
     assert "(with `--out`, also `results_by_ncy.csv`)" in README
+
+
+def test_validate_reports_the_first_error_only(tmp_path):
+    """README and docs/model.md said validate reports every problem; it reports every
+    warning, and stops at the first error (as its --help says)."""
+    text = MODEL.read_text(encoding="utf-8")
+    text = re.sub(r"^horizon = ", "horizn = ", text, count=1, flags=re.M)
+    text = re.sub(r"^shortfall_penalty = ", "shortfal_penalty = ", text, count=1, flags=re.M)
+    (tmp_path / "models").mkdir()
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    path = tmp_path / "models" / "two.toml"
+    path.write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["validate", str(path)])
+    assert res.exit_code == 1
+    assert "horizn" in res.output and "shortfal_penalty" not in res.output
+    assert "the first error stops it (exit 1)" in README
+    assert "or the first error (exit 1" in MODEL_DOC
+    assert "Exits 1 on the first error." in _help("validate")
