@@ -190,9 +190,10 @@ def test_plan_defaults_are_the_codes():
 
 def test_send_and_report_defaults_are_the_codes():
     from sufficiency.report.build import REPORT_DEFAULTS
-    from sufficiency.send import _DEFAULTS, _SEN2_FILES
+    from sufficiency.send import _DEFAULTS, _SEN2_FILES, SCENARIOS
 
     stated = _stated_defaults("send")
+    assert tuple(stated["scenarios"]) == SCENARIOS and stated["scenario"] == "trend"
     for k, v in _DEFAULTS.items():
         assert stated[k] == v, f"docs/model.md [send] {k}: {stated[k]}, the code {v}"
     files = {
@@ -494,3 +495,27 @@ def test_validate_reports_the_first_error_only(tmp_path):
     assert "the first error stops it (exit 1)" in README
     assert "or the first error (exit 1" in MODEL_DOC
     assert "Exits 1 on the first error." in _help("validate")
+
+
+def test_plan_option_defaults_are_the_codes():
+    """[[plan.options]] and [plan.special] option defaults as docs/model.md states them."""
+    from sufficiency.optimise.options import options_from_config
+    from sufficiency.optimise.planning import _section_options
+
+    stated = _stated_defaults("plan", "[plan.options]")
+    opt = {"name": "x", "area": "A", "phase": "primary", "kind": "new_school", "places": 420}
+    row = options_from_config({"options": [{**opt, "cost": 1.0}]}).iloc[0]
+    assert stated["fixed_cost"] == 0.0 and row["cost_per_module"] == 1.0
+    assert row["min_modules"] == stated["min_modules"] == 0
+    assert row["revenue_per_place"] == stated["revenue_per_place"] == 0.0
+    assert row["source"] == stated["source"]
+    assert row["max_modules"] == 1 and row["fill_years"] == 7 and row["duration"] == 0
+    import pandas as pd
+
+    sec = {
+        "special": {"options": [{"kind": "special_expansion", "places": 8, "cost_per_place": 1}]}
+    }
+    s = _section_options(sec, "special", pd.DataFrame({"area": ["E1"]}), 2027, "m.toml").iloc[0]
+    stated = _stated_defaults("plan", "plan.special]` and `[plan.early_years")
+    assert s["max_modules"] == stated["max_modules"] == 1
+    assert s["earliest_year"] == 2027 - 1 + stated["lead"]
