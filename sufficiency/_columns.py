@@ -152,7 +152,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
         "GBP per pupil per year",
         "cost of placing a pupil next door for a year (transport)",
     ),
-    "family": ("label", "constraint family that binds (lead_time, budget, max_modules, ...)"),
+    "family": (
+        "label",
+        "what binds: sufficiency (margin met exactly or a shortfall left), module_limit, budget, "
+        "or lead_time (an option that could not open before its earliest year)",
+    ),
     "detail": ("text", "what the constraint says for this row"),
     "marginal_cost": (
         "GBP per place",

@@ -341,9 +341,11 @@ def new_model_text(
     Notes
     -----
     With derived planning-area history (``pupils_by_area = { reader = "derived" }``) the
-    transfer shares hardly change the forecast: each secondary area's Year 7 ratio is measured
-    against its feeder sum, which the same shares make, so the shares cancel; they matter once
-    the history is the authority's own census.
+    transfer shares hardly change the forecast of cohorts already at school: each secondary
+    area's Year 7 ratio is measured against its feeder sum, which the same shares make, so the
+    shares cancel. They matter for cohorts not yet at school where the primary areas take their
+    births from different districts (Worcestershire: up to 4.1% of a secondary area's pupils
+    ten years on), and fully once the history is the authority's own census.
 
     Examples
     --------
@@ -480,8 +482,10 @@ def _areas(
             "# A model with primary and secondary areas must give every primary area a `transfer`",
             '# (docs/model.md, "Transfers"), so each has transfer = "equal": its Year 6 in equal',
             "# shares to all the secondary areas. With derived history the shares hardly change the",
-            "# forecast (the derived Year 7 history absorbs them: each area's Year 7 ratio is measured",
-            "# against the same shares); set them from admissions data, as a table",
+            "# forecast of cohorts already at school (the derived Year 7 history absorbs them: each",
+            "# area's Year 7 ratio is measured against the same shares), but where primary areas take",
+            "# births from different districts they change it for cohorts not yet at school (up to 4%",
+            "# ten years on in Worcestershire); set them from admissions data, as a table",
             '# (transfer = { "<secondary code>" = 0.8, "<another>" = 0.2 }), or give [data.transfers],',
             "# when the history is the authority's own census.",
         ]

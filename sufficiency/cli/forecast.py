@@ -235,7 +235,8 @@ def _model_files(model: Path) -> dict:
     "by_ncy",
     is_flag=True,
     help="Also print errors by year group (of the authorities and target years "
-    "summarised); with --out, also write them to <out>_by_ncy.csv.",
+    "summarised); with --out, also write them beside it, named after it "
+    "(--out results.csv: results_by_ncy.csv).",
 )
 @click.option(
     "--intervals",

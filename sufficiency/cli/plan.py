@@ -113,7 +113,8 @@ def plan(model, quantile, budget, solver, scenarios, with_send, with_ey, no_appr
     schools (costed with the DfE cost per place benchmarks and the model's local options) so
     that demand plus the minimum margin is met in every planning area and year. Writes
     plan.csv, before_after.csv, cost_by_year.csv, binding_constraints.csv, marginal_costs.csv,
-    options.csv, plan_summary.txt and columns.csv (what each column holds, its unit) to --out.
+    options.csv, plan_summary.txt and columns.csv (what each column holds, its unit) to --out,
+    and moves.csv when it places pupils in a neighbouring area ([[plan.adjacency]]).
 
     \b
     Example:

@@ -85,8 +85,10 @@ def report(
 
     Writes report.html (self-contained, charts inline), report.pdf (A4, numbered pages,
     contents), appendix.xlsx (one sheet per table), scap_pupil_forecasts.csv (planning area x
-    year group x year) and summary.json (headline figures). Parts of the engine that are not
-    available in a run are reported as such in every output, never filled in.
+    year group x year), summary.json (headline figures) and, when the SEND forecast is
+    available, scap_special_places.csv (special school places by phase x year). Parts of the
+    engine that are not available in a run are reported as such in every output, never
+    filled in.
 
     An error in the inputs of a part the model declares (its [send], [early_years] or [plan]
     section) stops the report with exit 1 and nothing written; --allow-missing PART publishes
