@@ -298,7 +298,9 @@ def apportion_births(
     Returns
     -------
     DataFrame
-        Canonical births by primary planning area, ``kind = "derived"``; only years in which
+        Canonical births by primary planning area, ``kind = "derived"``, or ``"actual"`` for
+        an area that takes each of its districts whole (no other area shares them: nothing is
+        split; Stoke-on-Trent's one primary area was labelled derived); only years in which
         every district has a figure.
     """
     ad = area_districts.merge(shares[[nc.AREA, nc.ROLL]], on=nc.AREA, how="left")
@@ -317,13 +319,22 @@ def apportion_births(
         .reset_index()
     )
     g = g[g["n"].to_numpy() == need.reindex(g[nc.AREA]).to_numpy()]
+    whole = np.isclose(ad["w"].to_numpy(dtype=float), 1.0)
+    whole = pd.Series(whole).groupby(ad[nc.AREA].to_numpy()).all()
+    own = whole.reindex(g[nc.AREA]).fillna(False).to_numpy(dtype=bool)
     out = pd.DataFrame(
         {
             nc.AREA: g[nc.AREA].to_numpy(),
             nc.YEAR: g[nc.YEAR].to_numpy().astype("int64"),
             nc.BIRTHS: g["births"].to_numpy(dtype=float),
-            nc.KIND: np.where(g["projected"].to_numpy(), "projected", "derived"),
-            nc.SOURCE: f"ONS district births split by {rolls}",
+            nc.KIND: np.where(
+                g["projected"].to_numpy(), "projected", np.where(own, "actual", "derived")
+            ),
+            nc.SOURCE: np.where(
+                own,
+                "ONS district births (whole districts, not split)",
+                f"ONS district births split by {rolls}",
+            ),
         }
     )
     return out.sort_values([nc.AREA, nc.YEAR]).reset_index(drop=True)

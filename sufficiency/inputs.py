@@ -346,7 +346,7 @@ def _check_rolls_for_derived(capacity: pd.DataFrame, source: str, lines: dict) -
 
 
 #: relative difference of an extract's yearly R-Y13 total from the authority's census beyond
-#: which it is warned of (PRUs, in the census file, are about 0.5% of pupils)
+#: which it is warned of (PRUs, in the census file, are 0.1-0.2% of Worcestershire's pupils)
 EXTRACT_TOLERANCE = 0.03
 
 

@@ -1,8 +1,9 @@
-"""The year of the capacity data, which dates the capacity in the report and decides whether
+"""What the data are labelled: the year of the capacity data, which dates the capacity in the report and decides whether
 it says the capacity is out of date: ``[data.capacity] year`` was taken on trust (a year of
 2040 passed ``validate``; 2022 for the 2015 SCAP file silenced the report's warning that the
 capacity is eight years old, and the citation said 2014 to 2015 whatever the year). Checked
-on the default model (real data) with its capacity year edited, labelled as such."""
+on the default model (real data) with its capacity year edited, labelled as such. And births
+by planning area are labelled derived only where a district's births were split."""
 
 from __future__ import annotations
 
@@ -71,3 +72,33 @@ def test_the_citation_follows_the_capacity_year(data_dir):
     later = read_scap_capacity(path, la_codes=[885], year=2023).provenance[0]
     assert later.publisher.startswith("DfE, School capacity: academic year 2023 to 2024")
     assert later.years == (2023,)
+
+
+def test_births_of_whole_districts_are_not_labelled_derived(inputs):
+    """Worcestershire (real data): Redditch's and Worcester's births each go whole to one
+    primary area, so nothing is derived there; the 15 other primary areas share districts.
+    Stoke-on-Trent's one primary area was labelled derived while the note said there was
+    nothing to split (a documentation audit)."""
+    b = inputs.births
+    whole = {"8850010", "8850015"}
+    own = b[b["area"].isin(whole)]
+    assert set(own["kind"]) == {"actual"}
+    assert set(own["source"]) == {"ONS district births (whole districts, not split)"}
+    split = b[~b["area"].isin(whole)]
+    assert set(split["kind"]) == {"derived"} and split["area"].nunique() == 15
+    assert split["source"].str.startswith("ONS district births split by").all()
+    # the totals are untouched: each year's births by area sum to the authority's
+    total = b.groupby("year")["births"].sum()
+    auth = inputs.authority_births.set_index("year")["births"]
+    assert (total - auth.reindex(total.index)).abs().max() < 1e-6
+
+
+def test_one_primary_area_takes_its_births_as_published(tmp_path):
+    """Stoke-on-Trent's starting model (real data): one primary area, births as published."""
+    from conftest import new_model
+
+    path = new_model(tmp_path, "E06000021", "stoke")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loaded = load_inputs(load_model(path))
+    assert set(loaded.births["kind"]) == {"actual"}
