@@ -102,3 +102,19 @@ def test_one_primary_area_takes_its_births_as_published(tmp_path):
         warnings.simplefilter("ignore")
         loaded = load_inputs(load_model(path))
     assert set(loaded.births["kind"]) == {"actual"}
+
+
+def test_new_without_any_data_folder_says_where_the_data_live(tmp_path, monkeypatch):
+    """An install without the repository's data/ (a wheel), run in a folder with no ./data:
+    ``new`` said only "data/census_pupils_by_ncy_2011_2022.csv: file not found" (a
+    documentation audit)."""
+    import sufficiency.cli.new as new_cmd
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(new_cmd, "_EMBEDDED", tmp_path / "site-packages" / "data")
+    res = CliRunner().invoke(cli, ["new", "E08000029", "--out", str(tmp_path / "s.toml")])
+    assert res.exit_code == 1
+    flat = " ".join(res.output.split())
+    assert "no data folder: ./data does not exist here" in flat
+    assert "give --data-dir" in flat
+    assert not (tmp_path / "s.toml").exists()

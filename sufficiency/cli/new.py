@@ -63,6 +63,15 @@ def new(la_code, out, name, data_dir, force):
     """
     if data_dir is None:
         data_dir = _default_data_dir()
+        if not data_dir.is_dir():
+            # an install without the repository (pip install of a wheel) has no data/ beside
+            # the package: say so, not "data/census_...csv: file not found"
+            raise ConfigError(
+                f"no data folder: ./data does not exist here and this installation has no "
+                f"embedded data ({_EMBEDDED} does not exist: only an install from a clone of "
+                "the repository, as the README gives, has it); give --data-dir, the data/ "
+                "folder of a clone of the repository"
+            )
     if out.exists() and not force:
         raise ConfigError(
             f"{out}: already exists; nothing was written. Give --force to overwrite "
