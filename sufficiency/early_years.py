@@ -897,9 +897,12 @@ def forecast_early_years(
     cfg = inputs.config
     sec = cfg.section("early_years")
     if hours_per_place is not None:
+        if not is_number(hours_per_place) or not hours_per_place > 0:
+            raise ConfigError(
+                f"forecast_early_years(hours_per_place={hours_per_place!r}): expected a number "
+                "of hours a week > 0 (30: one full-time funded place)"
+            )
         hpp = float(hours_per_place)
-        if hpp <= 0:
-            raise ConfigError(f"hours_per_place = {hpp}: expected > 0")
     else:
         hpp = _hours_per_place(sec.get("hours_per_place", 30.0), f"{cfg.shown_path}: [early_years]")
     ents = (
@@ -907,6 +910,16 @@ def forecast_early_years(
         if entitlements is not None
         else early_years_entitlements(sec, cfg.shown_path)
     )
+    if entitlements is not None and (
+        isinstance(entitlements, (str, Entitlement))
+        or not ents
+        or not all(isinstance(e, Entitlement) for e in ents)
+    ):
+        raise ConfigError(
+            f"forecast_early_years(entitlements={entitlements!r}): expected a non-empty list of "
+            "Entitlement objects (sufficiency.early_years.Entitlement, e.g. "
+            "DEFAULT_ENTITLEMENTS)"
+        )
     tpath = takeup_path or (
         cfg.resolve(sec["takeup"])
         if "takeup" in sec
@@ -918,7 +931,10 @@ def forecast_early_years(
         raise ConfigError(f"{tpath}: no take-up rows for {cfg.authority}")
     first = int(takeup[nc.YEAR].min()) - 1
     last = inputs.base_year + cfg.assumptions.horizon
-    yrs = list(years) if years is not None else list(range(first, last + 1))
+    if years is not None and (isinstance(years, (str, bytes)) or not hasattr(years, "__iter__")):
+        yrs = []  # a single year, not a list of them
+    else:
+        yrs = list(years) if years is not None else list(range(first, last + 1))
     if not yrs or not all(is_year(y) for y in yrs):
         raise ConfigError(
             f"forecast_early_years(years={years!r}): expected a non-empty list of "
@@ -928,12 +944,15 @@ def forecast_early_years(
         raise ConfigError(f"forecast_early_years(by_area={by_area!r}): expected True or False")
     prov = list(lt.provenance)
     caught: list[str] = []
+    # computed over the DfE take-up years too, whatever years are asked for: derived
+    # eligibility and today's supply rest on them (a library trial's years=[2030] divided by
+    # an empty 2018/19 population, and would have had no supply); dropped again at the end
+    asked = sorted({int(y) for y in yrs})
+    yrs = sorted(set(asked) | set(range(first, int(takeup[nc.YEAR].max()))))
     if population is None:
         with warnings.catch_warnings(record=True) as w:
             warnings.simplefilter("always")
-            population, pprov = authority_population(
-                inputs, years=sorted(set(yrs) | {first}), ages=range(0, 5)
-            )
+            population, pprov = authority_population(inputs, years=yrs, ages=range(0, 5))
         caught += [str(x.message) for x in w]
         prov += list(pprov)
     pop = check_population(population, "forecast_early_years")
@@ -1008,15 +1027,26 @@ def forecast_early_years(
     sup_cfg = supply if supply is not None else sec.get("supply")
     ages = sorted(data["age"].unique())
     if sup_cfg:
+        # an argument's value is blamed on the call, not on the model file (a Solihull trial)
+        arg = supply is not None
         given = funded_supply(
-            sup_cfg, ages, f"{cfg.shown_path}: [early_years]", complete=supply is None
+            sup_cfg,
+            ages,
+            "keyword argument (forecast_early_years)"
+            if arg
+            else f"{cfg.shown_path}: [early_years]",
+            complete=not arg,
         )
         sup = pd.DataFrame(
             {
                 nc.AREA: cfg.authority,
                 "age": ages,
                 "supply": [given[a] for a in ages],
-                "supply_source": "model definition [early_years] supply",
+                "supply_source": (
+                    "forecast_early_years(supply=...)"
+                    if arg
+                    else "model definition [early_years] supply"
+                ),
             }
         )
         supply_year = int(sec.get("supply_year", inputs.base_year))
@@ -1096,6 +1126,8 @@ def forecast_early_years(
     if caught:
         for c in caught:
             warnings.warn(c, DataQualityWarning, stacklevel=2)
+    data = data[data[nc.YEAR].isin(asked)].reset_index(drop=True)
+    yrs = asked
     config = MappingProxyType(
         {
             "authority": cfg.authority,

@@ -574,6 +574,10 @@ class SendResult:
 # ---------------------------------------------------------------------------------------------
 # Forecast
 # ---------------------------------------------------------------------------------------------
+#: how an error names a value given as an argument of forecast_send (not the model file)
+_ARG_WHERE = "keyword argument (forecast_send)"
+
+
 def _params(sec: Mapping[str, Any], path, **overrides) -> dict:
     p = dict(_DEFAULTS)
     for k in _DEFAULTS:
@@ -726,10 +730,15 @@ def forecast_send(
         ok, expected = _PARAM_CHECKS["horizon"]
         if not ok(horizon):
             raise ConfigError(f"forecast_send(horizon={horizon!r}): expected {expected}")
+    # a value given as an argument is blamed on the call, not on the model file (a Solihull
+    # trial's forecast_send(capacity={"special_primry": 100}) was reported as "solihull.toml:
+    # [send] capacity", a table the file does not have)
     scen, central = check_scenarios(
         scenarios if scenarios is not None else sec.get("scenarios", SCENARIOS),
         scenario or sec.get("scenario", "trend"),
         cfg.shown_path,
+        scenarios_where=_ARG_WHERE if scenarios is not None else None,
+        scenario_where=_ARG_WHERE if scenario else None,
     )
     hz = int(horizon if horizon is not None else cfg.assumptions.horizon)
     sen2, prov = _load_sen2(cfg, sec)
@@ -835,8 +844,11 @@ def forecast_send(
     notes = []
     cap_cfg = capacity if capacity is not None else sec.get("capacity")
     if cap_cfg:
-        cap = special_capacity(cap_cfg, f"{cfg.shown_path}: [send]", complete=capacity is None)
-        cap_source = "model definition [send] capacity"
+        given = capacity is not None
+        cap = special_capacity(
+            cap_cfg, _ARG_WHERE if given else f"{cfg.shown_path}: [send]", complete=not given
+        )
+        cap_source = "forecast_send(capacity=...)" if given else "model definition [send] capacity"
     else:
         latest = bands[bands[nc.YEAR] == share_year].set_index("band")[nc.PLANS]
         today = (
@@ -890,7 +902,7 @@ def forecast_send(
     d["need"] = "all"
     shares = area_shares if area_shares is not None else sec.get("area_shares")
     if shares:
-        d = _split_areas(d, shares, cfg)
+        d = _split_areas(d, shares, cfg, _ARG_WHERE if area_shares is not None else None)
         notes.append(
             "Planning-area figures split the authority's by [send] area_shares (capacity likewise)."
         )
@@ -949,27 +961,35 @@ def forecast_send(
     )
 
 
-def check_scenarios(scenarios: Any, central: Any, path) -> tuple[tuple[str, ...], str]:
+def check_scenarios(
+    scenarios: Any,
+    central: Any,
+    path,
+    scenarios_where: str | None = None,
+    scenario_where: str | None = None,
+) -> tuple[tuple[str, ...], str]:
     """The SEND scenarios to run and the central one, checked: some of :data:`SCENARIOS`, the
-    central among them; a one-line ConfigError otherwise."""
+    central among them; a one-line ConfigError otherwise, naming ``scenarios_where`` /
+    ``scenario_where`` (a call's arguments) where given, else the model's ``[send]``."""
     scen = tuple(scenarios) if isinstance(scenarios, (list, tuple)) else None
     if not scen or any(s not in SCENARIOS for s in scen):
         raise ConfigError(
-            f"{path}: [send] scenarios = {scenarios!r}: expected a list of some of "
-            f"{', '.join(SCENARIOS)}"
+            f"{scenarios_where or f'{path}: [send]'} scenarios = {scenarios!r}: expected a "
+            f"list of some of {', '.join(SCENARIOS)}"
         )
     if central not in scen:
         raise ConfigError(
-            f"{path}: [send] scenario = {central!r}: expected one of the scenarios "
-            f"({', '.join(scen)})"
+            f"{scenario_where or f'{path}: [send]'} scenario = {central!r}: expected one of "
+            f"the scenarios ({', '.join(scen)})"
         )
     return scen, central
 
 
-def check_area_shares(shares: Any, cfg) -> None:
-    """``[send] area_shares`` (or the ``area_shares`` argument) checked: a table of the
-    model's planning areas with shares >= 0 summing to 1; a one-line ConfigError otherwise."""
-    where = f"{cfg.shown_path}: [send] area_shares"
+def check_area_shares(shares: Any, cfg, where: str | None = None) -> None:
+    """``[send] area_shares`` (or the ``area_shares`` argument, ``where`` naming the call)
+    checked: a table of the model's planning areas with shares >= 0 summing to 1; a one-line
+    ConfigError otherwise."""
+    where = f"{where or f'{cfg.shown_path}: [send]'} area_shares"
     if not isinstance(shares, Mapping):
         raise ConfigError(
             f"{where} = {shares!r}: expected a table {{ planning area = share }} "
@@ -990,8 +1010,10 @@ def check_area_shares(shares: Any, cfg) -> None:
         raise ConfigError(f"{where}: expected shares summing to 1 (they sum to {tot:.4f})")
 
 
-def _split_areas(d: pd.DataFrame, shares: Mapping[str, float], cfg) -> pd.DataFrame:
-    check_area_shares(shares, cfg)
+def _split_areas(
+    d: pd.DataFrame, shares: Mapping[str, float], cfg, where: str | None = None
+) -> pd.DataFrame:
+    check_area_shares(shares, cfg, where)
     parts = []
     for a, s in shares.items():
         x = d.copy()
