@@ -194,3 +194,28 @@ def test_forecast_summary_takes_one_year(fc):
     assert "2027/28" in text and "2032/33" not in text
     with pytest.raises(ConfigError, match=r"summary\(years='5'\): expected whole numbers"):
         fc.summary(years="5")
+
+
+def test_results_and_inputs_pickle_and_deep_copy(inputs, fc, early_years):
+    # copy.deepcopy(inputs) (to try another capacity) and pickle.dumps(send) (to cache a run
+    # or hand it to another process) raised "cannot pickle 'mappingproxy' object"
+    import copy
+    import pickle
+
+    from sufficiency import assess_sufficiency, forecast_send, run_forecast
+    from sufficiency.backtest import backtest
+
+    send = _quiet(forecast_send, inputs, scenarios=["trend"])
+    suff = assess_sufficiency(fc.phase_totals(), inputs.capacity, 0.02)
+    bt = backtest(inputs.authority_pupils, inputs.authority_births, [2018], [1])
+    for obj in (send, early_years, suff, bt):
+        back = pickle.loads(pickle.dumps(obj))
+        pd.testing.assert_frame_equal(back.to_frame(), obj.to_frame())
+        assert back.config == obj.config
+    with pytest.raises(TypeError):  # still read-only after the round trip
+        pickle.loads(pickle.dumps(send)).config["scenario"] = "stops"
+    other = copy.deepcopy(inputs)
+    other.capacity["capacity"] *= 2
+    assert other.capacity["capacity"].sum() == 2 * inputs.capacity["capacity"].sum()
+    again = _quiet(run_forecast, pickle.loads(pickle.dumps(inputs)))
+    pd.testing.assert_frame_equal(again.to_frame(), fc.to_frame())
