@@ -127,6 +127,8 @@ def test_early_years_bad_arguments_are_named(inputs, kwargs, match):
         ({"area_shares": {"3340001": 0.5}}, r"area_shares: expected shares summing to 1"),
         ({"scenarios": "trend"}, r"scenarios = 'trend': expected a list"),
         ({"scenario": "central"}, r"scenario = 'central': expected one of the scenarios"),
+        # the model file sets no central scenario: was blamed on "[send] scenario = 'trend'"
+        ({"scenarios": ["stops"]}, r"scenarios leave out the default central scenario"),
     ],
 )
 def test_send_argument_errors_blame_the_call_not_the_model_file(inputs, written, kwargs, match):
@@ -219,3 +221,33 @@ def test_results_and_inputs_pickle_and_deep_copy(inputs, fc, early_years):
     assert other.capacity["capacity"].sum() == 2 * inputs.capacity["capacity"].sum()
     again = _quiet(run_forecast, pickle.loads(pickle.dumps(inputs)))
     pd.testing.assert_frame_equal(again.to_frame(), fc.to_frame())
+
+
+def test_send_warns_that_secondary_age_population_carries_the_year_7_inflow(inputs):
+    # Solihull's census counts 23% more pupils in Year 7 than in Year 6 the year before
+    # (pupils from other authorities join its secondary schools). The derived population of
+    # ages 11-15 counts each cohort at its latest census, so it falls 22% from 2024/25 to
+    # 2034/35 (births of those cohorts: -7%) and the 'stops' scenario's secondary-age places
+    # fell from 454 to 353 with no word of why. The figures are unchanged; they are flagged.
+    from sufficiency.exceptions import DataQualityWarning
+    from sufficiency.send import _secondary_transfer_warning, forecast_send
+
+    with pytest.warns(DataQualityWarning, match=r"23% more pupils in Year 7 than in Year 6"):
+        send = forecast_send(inputs, scenarios=["stops"], scenario="stops")
+    msg = next(w for w in send.warnings if w.startswith("Population of ages 11-15"))
+    assert "14,199 in 2024/25 and 11,038 in 2034/35 (-22%)" in msg
+    assert msg in send.notes  # the report states it with the other SEND notes
+    assert send.summary().count("Population of ages 11-15") == 0  # the CLI shows the warning
+    stops = send.to_frame().query("phase == 'special_secondary'").set_index("year")["places"]
+    assert round(stops[2024]) == 454 and round(stops[2034]) == 353  # unchanged
+    # synthetic edit (labelled): Year 7 equal to the Year 6 of the year before -> no warning
+    p = inputs.authority_pupils.copy()
+    y6 = p[p["ncy"] == 6].assign(year=lambda d: d["year"] + 1, ncy=7)
+    p = pd.concat([p[p["ncy"] != 7], y6[y6["year"] <= p["year"].max()]], ignore_index=True)
+
+    class Edited:
+        authority_pupils = p
+
+    popb = pd.DataFrame({"year": [2024, 2034], "band": "11-15", "population": [1.0, 1.0]})
+    assert _secondary_transfer_warning(Edited, popb, 2024, 2034, inputs.config) is None
+    assert _secondary_transfer_warning(inputs, popb, 2024, 2034, inputs.config)
