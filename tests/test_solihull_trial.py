@@ -251,3 +251,22 @@ def test_send_warns_that_secondary_age_population_carries_the_year_7_inflow(inpu
     popb = pd.DataFrame({"year": [2024, 2034], "band": "11-15", "population": [1.0, 1.0]})
     assert _secondary_transfer_warning(Edited, popb, 2024, 2034, inputs.config) is None
     assert _secondary_transfer_warning(inputs, popb, 2024, 2034, inputs.config)
+
+
+def test_plan_says_which_demand_frame_it_reads(inputs, fc, early_years):
+    # plan(send=send.demand_frame(by_phase=True)) was told only "demand: column 'phase' has
+    # unknown value(s) ['special_post16', ...]", and the early years and SEND tables passed
+    # the wrong way round were planned without a word
+    from sufficiency import forecast_send, plan
+
+    send = _quiet(forecast_send, inputs, scenarios=["trend"])
+    with pytest.raises(SchemaError, match=r"plan\(send=...\): phase\(s\) \['special_post16'.*"):
+        plan(inputs, fc, send=send.demand_frame(by_phase=True))
+    with pytest.raises(SchemaError, match=r"by_phase=True\) splits it by school phase"):
+        plan(inputs, fc, send=send.demand_frame(by_phase=True))
+    with pytest.raises(SchemaError, match=r"plan\(send=...\): phase\(s\) \['early_years'\]"):
+        plan(inputs, fc, send=early_years.demand_frame())
+    with pytest.raises(SchemaError, match=r"plan\(early_years=...\): phase\(s\) \['special'\]"):
+        plan(inputs, fc, early_years=send)
+    both = plan(inputs, fc, send=send, early_years=early_years)
+    assert {"special", "early_years"} <= set(both.before_after()["phase"])

@@ -115,6 +115,21 @@ def _extra_demand(result, name: str, first: int, last: int):
             f"{missing}; expected a demand_frame() with area, phase, year, places "
             f"[, places_lower, places_upper, capacity], found {list(f.columns)}"
         )
+    # one phase of places, the one the argument is for: send.demand_frame(by_phase=True) was
+    # told only "demand: column 'phase' has unknown value(s) ['special_post16', ...]" (a
+    # Solihull trial), and an early years table passed as send= was planned as early years
+    other = sorted(set(map(str, f[nc.PHASE])) - {name})
+    if other:
+        raise SchemaError(
+            f"plan({arg}=...): phase(s) {other}; expected only {name!r}, as "
+            f"{kind}.demand_frame() gives it"
+            + (
+                " (demand_frame(by_phase=True) splits it by school phase, which the plan does "
+                "not read: its special school options add places of all ages)"
+                if name == "special"
+                else ""
+            )
+        )
     # only the plan's years matter (history before the supply year has no capacity figure)
     f = f.loc[(f[nc.YEAR] >= first) & (f[nc.YEAR] <= last)]
     cap = None
