@@ -567,7 +567,9 @@ class BacktestResult:
         # the published files' areas are authorities (a Telford and Wrekin trial read "1 of 14
         # areas scored" of its authority); a tidy history's may be planning areas
         codes = self.data[nc.AREA].astype(str)
-        noun = "authorities" if codes.str.fullmatch(r"E(0[6-9]|10)\d{6}").all() else "areas"
+        one = codes.nunique() == 1  # one authority's own read "Backtest: 1 authorities"
+        la = codes.str.fullmatch(r"E(0[6-9]|10)\d{6}").all()
+        noun = ("authority" if one else "authorities") if la else ("area" if one else "areas")
         scored = (
             f"{len(set(map(str, areas)))} of {codes.nunique()} {noun} scored "
             f"({', '.join(sorted(map(str, set(areas))))}; fitted on all)"

@@ -188,6 +188,8 @@ def test_backtest_rejects_a_coverage_outside_0_1_and_a_string_of_origins(inputs)
         backtest(p, b, "2016", [1])
     with pytest.raises(ConfigError, match=r"backtest\(horizons=3\): expected a list"):
         backtest(p, b, [2016], 3)
+    # the authority's own backtest read "Backtest: 1 authorities, origins [2016]"
+    assert backtest(p, b, [2016], [1]).summary().startswith("Backtest: 1 authority, origins")
 
 
 def test_forecast_summary_takes_one_year(fc):
