@@ -277,8 +277,11 @@ def assess_sufficiency(
     ------
     SchemaError
         A missing column (named, with the columns found), a negative or missing value, an
-        unknown phase, ``margin`` outside [0, 1), ``areas`` not in the demand, or demand and
-        capacity with no planning area in common.
+        unknown phase, ``margin``, ``target`` or ``ceiling`` not a fraction in [0, 1),
+        ``target`` above ``ceiling``, ``areas`` not in the demand, or demand and capacity
+        with no planning area in common.
+    TypeError
+        ``phase_totals`` or ``capacity`` not a DataFrame (the ForecastResult itself, say).
 
     Examples
     --------
