@@ -1289,6 +1289,13 @@ def backtest_early_years(
     from .io.census import read_census_ncy
     from .io.early_years import read_early_years_takeup, read_ons_population
 
+    if not isinstance(data_dir, (str, Path)):
+        # backtest on the published files of all 14 authorities, not on one model's inputs
+        # (a Solihull trial's backtest_early_years(inputs) read "expected str, bytes or os.PathLike object")
+        raise TypeError(
+            f"backtest_early_years(data_dir=...): a {type(data_dir).__name__}; expected the folder of the "
+            "published files (data/; from a model: Path(inputs.provenance[0].path).parent)"
+        )
     d = Path(data_dir)
     takeup = read_early_years_takeup(d / "early_years_funded_takeup_2016_2019.csv").data
     census = read_census_ncy(d / "census_pupils_by_ncy_2011_2022.csv").data

@@ -1137,6 +1137,13 @@ def backtest_send(
 
     if interval_level not in ("band", "total"):
         raise ConfigError(f"interval_level = {interval_level!r}: expected 'band' or 'total'")
+    if not isinstance(data_dir, (str, Path)):
+        # backtest on the published files of all 14 authorities, not on one model's inputs
+        # (a Solihull trial's backtest_send(inputs) read "expected str, bytes or os.PathLike object")
+        raise TypeError(
+            f"backtest_send(data_dir=...): a {type(data_dir).__name__}; expected the folder of the "
+            "published files (data/; from a model: Path(inputs.provenance[0].path).parent)"
+        )
     d = Path(data_dir)
     p = _params({}, "backtest", **params)
     age = read_sen2_age(d / _SEN2_FILES["age"]).data

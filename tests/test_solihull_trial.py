@@ -272,3 +272,14 @@ def test_plan_says_which_demand_frame_it_reads(inputs, fc, early_years):
         plan(inputs, fc, early_years=send)
     both = plan(inputs, fc, send=send, early_years=early_years)
     assert {"special", "early_years"} <= set(both.before_after()["phase"])
+
+
+def test_send_and_early_years_backtests_name_a_model_passed_for_the_data_folder(inputs):
+    # backtest_send(inputs) / backtest_early_years(inputs) read "expected str, bytes or
+    # os.PathLike object, not ModelInputs"
+    from sufficiency.early_years import backtest_early_years
+    from sufficiency.send import backtest_send
+
+    for fn in (backtest_send, backtest_early_years):
+        with pytest.raises(TypeError, match=rf"{fn.__name__}\(data_dir=...\): a ModelInputs"):
+            fn(inputs)
