@@ -436,6 +436,11 @@ AGE_GROUP_LABELS = MappingProxyType(
 )
 
 
+def _fmt_places(v: float) -> str:
+    """Places with thousands separators, or ``-`` where unknown."""
+    return "-" if pd.isna(v) else f"{v:,.0f}"
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -769,9 +774,9 @@ class EarlyYearsResult:
         years = sorted(f[nc.YEAR].unique())
         supply = int(self.config.get("supply_year", years[0]))
         base = int(self.config.get("base_year", supply))
-        show = sorted(
-            {y for y in (supply, base, base + 5, years[-1]) if years[0] <= y <= years[-1]}
-        )
+        # only years the result has (forecast_early_years(years=[2014, 2040]) has neither the
+        # supply year nor the base year between them: a Solihull trial's KeyError 2018)
+        show = sorted({y for y in (supply, base, base + 5, years[-1]) if y in set(years)})
         cols = ["places", "places_lower", "places_upper", "supply", "shortfall"]
         t = (
             f[f[nc.YEAR].isin(show)]
@@ -805,20 +810,29 @@ class EarlyYearsResult:
         for age in ages:
             g = t[t["age"] == age].set_index(nc.YEAR)
             cells = "".join(c.rjust(width) for c in rows[age])
-            lines.append(f"{label[age]:<{first}}{cells}{g.at[show[-1], 'supply']:>10,.0f}")
+            sup = g.at[show[-1], "supply"]  # blank before the supply year, not "nan"
+            lines.append(f"{label[age]:<{first}}{cells}{_fmt_places(sup):>10}")
         d = self.demand_frame()
         last = d[d[nc.YEAR] == years[-1]][
             ["places", "places_lower", "places_upper", nc.CAPACITY]
-        ].sum()
-        lines.append(
+        ].sum(min_count=1)
+        total = (
             f"Total {nc.academic_year_label(years[-1])}: {last['places']:,.0f} places "
-            f"(80% {last['places_lower']:,.0f}-{last['places_upper']:,.0f}) vs supply "
-            f"{last[nc.CAPACITY]:,.0f}; shortfall summed over areas and age groups "
-            f"{f.loc[f[nc.YEAR] == years[-1], 'shortfall'].sum():,.0f} (no margin; the "
-            "plan and the report also give the shortfall with the margin, age groups "
-            "together, which can be smaller: spare places for older children count "
-            "against younger children's need)."
+            f"(80% {last['places_lower']:,.0f}-{last['places_upper']:,.0f})"
         )
+        if pd.isna(last[nc.CAPACITY]):  # before the supply year: no supply figure to compare
+            lines.append(
+                f"{total}; no supply figure for {nc.academic_year_label(years[-1])} (supply "
+                f"is counted from {nc.academic_year_label(supply)})."
+            )
+        else:
+            lines.append(
+                f"{total} vs supply {last[nc.CAPACITY]:,.0f}; shortfall summed over areas and "
+                f"age groups {f.loc[f[nc.YEAR] == years[-1], 'shortfall'].sum():,.0f} (no "
+                "margin; the plan and the report also give the shortfall with the margin, age "
+                "groups together, which can be smaller: spare places for older children count "
+                "against younger children's need)."
+            )
         # a note that is also a warning was said when the forecast warned of it (the CLI
         # printed the entitlements caveat twice, as a warning and as an assumption)
         warned = set(self.warnings)

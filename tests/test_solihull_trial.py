@@ -99,6 +99,14 @@ def test_early_years_for_years_without_the_dfe_takeup_year(inputs, early_years):
         assert part.config["years"] == (min(years), max(years))
         assert part.supply["supply"].sum() == pytest.approx(early_years.supply["supply"].sum())
     assert "2030/31" in _quiet(forecast_early_years, inputs, years=[2030]).summary()
+    # the summary of years around neither the supply year nor the base year raised KeyError
+    # 2018; of years before the supply year it printed supply "nan" and "vs supply 0"
+    assert (
+        "Total 2040/41: 2,672 places"
+        in _quiet(forecast_early_years, inputs, years=[2014, 2040]).summary()
+    )
+    early = _quiet(forecast_early_years, inputs, years=[2012]).summary()
+    assert "nan" not in early and "no supply figure for 2012/13" in early
 
 
 @pytest.mark.parametrize(
