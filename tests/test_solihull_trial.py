@@ -291,3 +291,28 @@ def test_send_and_early_years_backtests_name_a_model_passed_for_the_data_folder(
     for fn in (backtest_send, backtest_early_years):
         with pytest.raises(TypeError, match=rf"{fn.__name__}\(data_dir=...\): a ModelInputs"):
             fn(inputs)
+
+
+def test_cli_backtest_does_not_warn_of_its_own_default_origins(written, caplog):
+    # `sufficiency backtest MODEL` (default origins 2017,2019,2020,2021 and horizons 1,3)
+    # warned "origin + horizon beyond the data ..., not scored: origin 2020 + horizon 3 =
+    # 2023, ..." of pairs nobody asked for; pairs the user asks for are still warned of
+    import logging
+
+    from click.testing import CliRunner
+
+    from sufficiency.cli import cli
+
+    def beyond(args):
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="sufficiency"):
+            res = CliRunner().invoke(cli, ["backtest", str(written), *args])
+        assert res.exit_code == 0, res.output
+        assert "Backtest: 1 of 14 authorities scored (E08000029" in res.output
+        return [r for r in caplog.records if "beyond the data" in r.getMessage()]
+
+    (plain,) = beyond([])
+    assert plain.levelname == "INFO"
+    (asked,) = beyond(["--origins", "2021"])
+    assert asked.levelname == "WARNING"
+    assert "origin 2021 + horizon 3 = 2024" in asked.getMessage()
