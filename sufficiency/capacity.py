@@ -29,7 +29,7 @@ import pandas as pd
 
 from . import nomenclature as nc
 from ._values import is_number, plural
-from .exceptions import SchemaError
+from .exceptions import ConfigError, SchemaError
 
 __all__ = [
     "CAPACITY_BEHIND_TOLERANCE",
@@ -277,9 +277,11 @@ def assess_sufficiency(
     ------
     SchemaError
         A missing column (named, with the columns found), a negative or missing value, an
-        unknown phase, ``margin``, ``target`` or ``ceiling`` not a fraction in [0, 1),
-        ``target`` above ``ceiling``, ``areas`` not in the demand, or demand and capacity
-        with no planning area in common.
+        unknown phase, ``areas`` not in the demand, or demand and capacity with no planning
+        area in common.
+    ConfigError
+        ``margin``, ``target`` or ``ceiling`` not a fraction in [0, 1), or ``target`` above
+        ``ceiling`` (until 29 November 2026 a SchemaError; both are ValueErrors).
     TypeError
         ``phase_totals`` or ``capacity`` not a DataFrame (the ForecastResult itself, say).
 
@@ -303,13 +305,14 @@ def assess_sufficiency(
                 f"assess_sufficiency: {name} is a {type(frame).__name__}; expected a DataFrame "
                 f"({hint})"
             )
+    # settings, not tables: a ConfigError, as docs/library.md says of a value out of range
     for name, v in (("margin", margin), ("target", target), ("ceiling", ceiling)):
         if not is_number(v) or not 0 <= v < 1:
-            raise SchemaError(
+            raise ConfigError(
                 f"assess_sufficiency({name}={v!r}): expected a fraction in [0, 1) (0.05 = 5%)"
             )
     if target > ceiling:
-        raise SchemaError(
+        raise ConfigError(
             f"assess_sufficiency(target={target!r}, ceiling={ceiling!r}): expected target <= "
             "ceiling (amber below the target, blue above the ceiling)"
         )

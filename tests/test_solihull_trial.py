@@ -176,10 +176,13 @@ def test_assess_sufficiency_names_the_wrong_object_and_bad_settings(inputs, fc):
         assess_sufficiency(fc.phase_totals(), inputs)
     pt = fc.phase_totals()
     # was TypeError: '<=' not supported between instances of 'int' and 'str'
-    with pytest.raises(SchemaError, match=r"assess_sufficiency\(margin='0.02'\)"):
+    with pytest.raises(ConfigError, match=r"assess_sufficiency\(margin='0.02'\)"):
         assess_sufficiency(pt, inputs.capacity, "0.02")
+    # a margin out of range was a SchemaError, which docs/library.md keeps for tables
+    with pytest.raises(ConfigError, match=r"assess_sufficiency\(margin=-1\)"):
+        assess_sufficiency(pt, inputs.capacity, -1)
     # was accepted: amber then ran past the ceiling, so nothing could be green
-    with pytest.raises(SchemaError, match=r"expected target <= ceiling"):
+    with pytest.raises(ConfigError, match=r"expected target <= ceiling"):
         assess_sufficiency(pt, inputs.capacity, 0.02, target=0.2, ceiling=0.1)
 
 
