@@ -319,3 +319,15 @@ def test_cli_backtest_does_not_warn_of_its_own_default_origins(written, caplog):
     (asked,) = beyond(["--origins", "2021"])
     assert asked.levelname == "WARNING"
     assert "origin 2021 + horizon 3 = 2024" in asked.getMessage()
+
+
+def test_send_population_column_is_not_called_resident():
+    # columns.csv called send_plans' population "resident population of the age band"; at
+    # school ages it is the census of pupils at the authority's schools (Solihull's Year 7
+    # is 23% above its Year 6: pupils from elsewhere), scaled to ONS mid-2011
+    from sufficiency._columns import describe
+
+    unit, text = describe("population")
+    assert unit == "people" and "resident population" not in text
+    assert "pupils at the authority's schools" in text
+    assert "resident" not in describe("prevalence")[1]
