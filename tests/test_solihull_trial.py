@@ -331,3 +331,33 @@ def test_send_population_column_is_not_called_resident():
     assert unit == "people" and "resident population" not in text
     assert "pupils at the authority's schools" in text
     assert "resident" not in describe("prevalence")[1]
+
+
+def test_plan_warns_when_send_or_early_years_demand_stops_short_of_its_years(
+    inputs, fc, early_years
+):
+    # plan(inputs, fc, send=forecast_send(inputs, horizon=3)) planned special places for
+    # 2027/28 only, of a plan running to 2032/33, without a word
+    from sufficiency import forecast_send, plan
+    from sufficiency.early_years import forecast_early_years
+    from sufficiency.exceptions import DataQualityWarning
+
+    short = _quiet(forecast_send, inputs, horizon=3, scenarios=["trend"])
+    some = _quiet(forecast_early_years, inputs, years=[2028, 2030])
+    with pytest.warns(DataQualityWarning) as got:
+        alloc = plan(inputs, fc, send=short, early_years=some)
+    said = [str(w.message) for w in got]
+    assert any(
+        m.startswith(
+            "plan(send=...): no special demand for 2028/29-2032/33 of the plan's 2027/28-2032/33"
+        )
+        for m in said
+    ), said
+    assert any("no early years demand for 2027/28, 2029/30, 2031/32, 2032/33" in m for m in said)
+    assert all(w.filename == __file__ for w in got)  # at the caller's line
+    special = alloc.before_after().query("phase == 'special'")
+    assert sorted(special["year"]) == [2027]
+    full = _quiet(forecast_send, inputs, scenarios=["trend"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)
+        plan(inputs, fc, send=full, early_years=early_years)  # covers the plan: no warning
