@@ -354,6 +354,7 @@ def test_plan_warns_when_send_or_early_years_demand_stops_short_of_its_years(
         for m in said
     ), said
     assert any("no early years demand for 2027/28, 2029/30, 2031/32, 2032/33" in m for m in said)
+    assert any("(an EarlyYearsResult over the plan's years" in m for m in said)
     assert all(w.filename == __file__ for w in got)  # at the caller's line
     special = alloc.before_after().query("phase == 'special'")
     assert sorted(special["year"]) == [2027]

@@ -151,7 +151,7 @@ def _extra_demand(result, name: str, first: int, last: int):
             f"plan({arg}=...): no {name.replace('_', ' ')} demand for {years} of the plan's "
             f"{nc.academic_year_label(first)}-{nc.academic_year_label(last)}, so no "
             f"{name.replace('_', ' ')} places are planned for {'it' if len(gone) == 1 else 'them'} "
-            f"(a {kind} over the plan's years: "
+            f"({'an' if kind[0] in 'AEIOU' else 'a'} {kind} over the plan's years: "
             + (
                 "forecast_send(inputs, horizon=...) reaching its last year)"
                 if name == "special"
