@@ -125,8 +125,13 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "plans": ("EHC plans", "education, health and care plans (caseload in January)"),
     "plans_lower": ("EHC plans", "lower bound of the 80% range of plans"),
     "plans_upper": ("EHC plans", "upper bound of the 80% range of plans"),
-    "population": ("people", "resident population of the age band"),
-    "prevalence": ("fraction", "plans per resident of the age band (0.0032 = 0.32%)"),
+    "population": (
+        "people",
+        "population of the age band, derived (docs/send_early_years.md): ONS births and mid-2011 "
+        "estimates, and at school ages the January census (pupils at the authority's schools, "
+        "residents or not) scaled to ONS mid-2011",
+    ),
+    "prevalence": ("fraction", "plans per person of the age band's population (0.0032 = 0.32%)"),
     "age": ("label", "age of the children: 2 (two-year-olds), 3_4 (three- and four-year-olds)"),
     "entitlement": ("label", "funded entitlement (all = every entitlement summed)"),
     "children": ("children", "children taking up the entitlement (headcount)"),

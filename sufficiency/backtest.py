@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
+from ._values import is_number
 from .exceptions import ConfigError, SchemaError
 from .forecast import DEFAULT_PARAMS, CohortModel, check_history
 from .forecast import fit_kwargs as forecast_fit_kwargs
@@ -566,7 +567,9 @@ class BacktestResult:
         # the published files' areas are authorities (a Telford and Wrekin trial read "1 of 14
         # areas scored" of its authority); a tidy history's may be planning areas
         codes = self.data[nc.AREA].astype(str)
-        noun = "authorities" if codes.str.fullmatch(r"E(0[6-9]|10)\d{6}").all() else "areas"
+        one = codes.nunique() == 1  # one authority's own read "Backtest: 1 authorities"
+        la = codes.str.fullmatch(r"E(0[6-9]|10)\d{6}").all()
+        noun = ("authority" if one else "authorities") if la else ("area" if one else "areas")
         scored = (
             f"{len(set(map(str, areas)))} of {codes.nunique()} {noun} scored "
             f"({', '.join(sorted(map(str, set(areas))))}; fitted on all)"
@@ -673,6 +676,19 @@ def backtest(
     """
     if intervals not in ("errors", "bootstrap"):
         raise ConfigError(f"backtest: intervals {intervals!r}: expected 'errors' or 'bootstrap'")
+    # a coverage outside (0, 1) gave lower80 above upper80 (-1) or the widest interval the
+    # errors allow (2), silently (a Solihull trial)
+    if not is_number(coverage) or not 0 < coverage < 1:
+        raise ConfigError(
+            f"backtest(coverage={coverage!r}): expected a fraction between 0 and 1 (0.8 = 80%)"
+        )
+    for name, v in (("origins", origins), ("horizons", horizons)):
+        # origins="2016" was read as the years 2, 0, 1 and 6
+        if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__"):
+            raise ConfigError(
+                f"backtest({name}={v!r}): expected a list of whole numbers"
+                + (" (years, e.g. [2016, 2017])" if name == "origins" else " (years, e.g. [1, 3])")
+            )
     origins = sorted({int(o) for o in origins})
     horizons = sorted({int(h) for h in horizons})
     if not origins or not horizons or min(horizons) < 1:

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
-from ._values import plural
-from .exceptions import SchemaError
+from ._values import is_number, plural
+from .exceptions import ConfigError, SchemaError
 
 __all__ = [
     "CAPACITY_BEHIND_TOLERANCE",
@@ -277,8 +277,13 @@ def assess_sufficiency(
     ------
     SchemaError
         A missing column (named, with the columns found), a negative or missing value, an
-        unknown phase, ``margin`` outside [0, 1), ``areas`` not in the demand, or demand and
-        capacity with no planning area in common.
+        unknown phase, ``areas`` not in the demand, or demand and capacity with no planning
+        area in common.
+    ConfigError
+        ``margin``, ``target`` or ``ceiling`` not a fraction in [0, 1), or ``target`` above
+        ``ceiling`` (until 29 November 2026 a SchemaError; both are ValueErrors).
+    TypeError
+        ``phase_totals`` or ``capacity`` not a DataFrame (the ForecastResult itself, say).
 
     Examples
     --------
@@ -289,8 +294,28 @@ def assess_sufficiency(
     >>> list(short.columns[:6])
     ['area', 'phase', 'year', 'demand', 'demand_lower', 'demand_upper']
     """
-    if not 0 <= margin < 1:
-        raise SchemaError(f"margin = {margin}: expected a fraction in [0, 1)")
+    # the wrong object named, not an AttributeError from inside (a Solihull trial passed the
+    # ForecastResult itself and read "'ForecastResult' object has no attribute 'columns'")
+    for name, frame, hint in (
+        ("phase_totals", phase_totals, "run_forecast(inputs).phase_totals()"),
+        ("capacity", capacity, "inputs.capacity"),
+    ):
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(
+                f"assess_sufficiency: {name} is a {type(frame).__name__}; expected a DataFrame "
+                f"({hint})"
+            )
+    # settings, not tables: a ConfigError, as docs/library.md says of a value out of range
+    for name, v in (("margin", margin), ("target", target), ("ceiling", ceiling)):
+        if not is_number(v) or not 0 <= v < 1:
+            raise ConfigError(
+                f"assess_sufficiency({name}={v!r}): expected a fraction in [0, 1) (0.05 = 5%)"
+            )
+    if target > ceiling:
+        raise ConfigError(
+            f"assess_sufficiency(target={target!r}, ceiling={ceiling!r}): expected target <= "
+            "ceiling (amber below the target, blue above the ceiling)"
+        )
     demand = demand_by_place_phase(phase_totals, value=value)
     cap = capacity_by_area(capacity)
     # (an area of its own without capacity has 0 places; no area in common is a mismatch)

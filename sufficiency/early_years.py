@@ -436,6 +436,11 @@ AGE_GROUP_LABELS = MappingProxyType(
 )
 
 
+def _fmt_places(v: float) -> str:
+    """Places with thousands separators, or ``-`` where unknown."""
+    return "-" if pd.isna(v) else f"{v:,.0f}"
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -769,9 +774,9 @@ class EarlyYearsResult:
         years = sorted(f[nc.YEAR].unique())
         supply = int(self.config.get("supply_year", years[0]))
         base = int(self.config.get("base_year", supply))
-        show = sorted(
-            {y for y in (supply, base, base + 5, years[-1]) if years[0] <= y <= years[-1]}
-        )
+        # only years the result has (forecast_early_years(years=[2014, 2040]) has neither the
+        # supply year nor the base year between them: a Solihull trial's KeyError 2018)
+        show = sorted({y for y in (supply, base, base + 5, years[-1]) if y in set(years)})
         cols = ["places", "places_lower", "places_upper", "supply", "shortfall"]
         t = (
             f[f[nc.YEAR].isin(show)]
@@ -805,20 +810,29 @@ class EarlyYearsResult:
         for age in ages:
             g = t[t["age"] == age].set_index(nc.YEAR)
             cells = "".join(c.rjust(width) for c in rows[age])
-            lines.append(f"{label[age]:<{first}}{cells}{g.at[show[-1], 'supply']:>10,.0f}")
+            sup = g.at[show[-1], "supply"]  # blank before the supply year, not "nan"
+            lines.append(f"{label[age]:<{first}}{cells}{_fmt_places(sup):>10}")
         d = self.demand_frame()
         last = d[d[nc.YEAR] == years[-1]][
             ["places", "places_lower", "places_upper", nc.CAPACITY]
-        ].sum()
-        lines.append(
+        ].sum(min_count=1)
+        total = (
             f"Total {nc.academic_year_label(years[-1])}: {last['places']:,.0f} places "
-            f"(80% {last['places_lower']:,.0f}-{last['places_upper']:,.0f}) vs supply "
-            f"{last[nc.CAPACITY]:,.0f}; shortfall summed over areas and age groups "
-            f"{f.loc[f[nc.YEAR] == years[-1], 'shortfall'].sum():,.0f} (no margin; the "
-            "plan and the report also give the shortfall with the margin, age groups "
-            "together, which can be smaller: spare places for older children count "
-            "against younger children's need)."
+            f"(80% {last['places_lower']:,.0f}-{last['places_upper']:,.0f})"
         )
+        if pd.isna(last[nc.CAPACITY]):  # before the supply year: no supply figure to compare
+            lines.append(
+                f"{total}; no supply figure for {nc.academic_year_label(years[-1])} (supply "
+                f"is counted from {nc.academic_year_label(supply)})."
+            )
+        else:
+            lines.append(
+                f"{total} vs supply {last[nc.CAPACITY]:,.0f}; shortfall summed over areas and "
+                f"age groups {f.loc[f[nc.YEAR] == years[-1], 'shortfall'].sum():,.0f} (no "
+                "margin; the plan and the report also give the shortfall with the margin, age "
+                "groups together, which can be smaller: spare places for older children count "
+                "against younger children's need)."
+            )
         # a note that is also a warning was said when the forecast warned of it (the CLI
         # printed the entitlements caveat twice, as a warning and as an assumption)
         warned = set(self.warnings)
@@ -897,9 +911,12 @@ def forecast_early_years(
     cfg = inputs.config
     sec = cfg.section("early_years")
     if hours_per_place is not None:
+        if not is_number(hours_per_place) or not hours_per_place > 0:
+            raise ConfigError(
+                f"forecast_early_years(hours_per_place={hours_per_place!r}): expected a number "
+                "of hours a week > 0 (30: one full-time funded place)"
+            )
         hpp = float(hours_per_place)
-        if hpp <= 0:
-            raise ConfigError(f"hours_per_place = {hpp}: expected > 0")
     else:
         hpp = _hours_per_place(sec.get("hours_per_place", 30.0), f"{cfg.shown_path}: [early_years]")
     ents = (
@@ -907,6 +924,16 @@ def forecast_early_years(
         if entitlements is not None
         else early_years_entitlements(sec, cfg.shown_path)
     )
+    if entitlements is not None and (
+        isinstance(entitlements, (str, Entitlement))
+        or not ents
+        or not all(isinstance(e, Entitlement) for e in ents)
+    ):
+        raise ConfigError(
+            f"forecast_early_years(entitlements={entitlements!r}): expected a non-empty list of "
+            "Entitlement objects (sufficiency.early_years.Entitlement, e.g. "
+            "DEFAULT_ENTITLEMENTS)"
+        )
     tpath = takeup_path or (
         cfg.resolve(sec["takeup"])
         if "takeup" in sec
@@ -918,7 +945,10 @@ def forecast_early_years(
         raise ConfigError(f"{tpath}: no take-up rows for {cfg.authority}")
     first = int(takeup[nc.YEAR].min()) - 1
     last = inputs.base_year + cfg.assumptions.horizon
-    yrs = list(years) if years is not None else list(range(first, last + 1))
+    if years is not None and (isinstance(years, (str, bytes)) or not hasattr(years, "__iter__")):
+        yrs = []  # a single year, not a list of them
+    else:
+        yrs = list(years) if years is not None else list(range(first, last + 1))
     if not yrs or not all(is_year(y) for y in yrs):
         raise ConfigError(
             f"forecast_early_years(years={years!r}): expected a non-empty list of "
@@ -928,12 +958,15 @@ def forecast_early_years(
         raise ConfigError(f"forecast_early_years(by_area={by_area!r}): expected True or False")
     prov = list(lt.provenance)
     caught: list[str] = []
+    # computed over the DfE take-up years too, whatever years are asked for: derived
+    # eligibility and today's supply rest on them (a library trial's years=[2030] divided by
+    # an empty 2018/19 population, and would have had no supply); dropped again at the end
+    asked = sorted({int(y) for y in yrs})
+    yrs = sorted(set(asked) | set(range(first, int(takeup[nc.YEAR].max()))))
     if population is None:
         with warnings.catch_warnings(record=True) as w:
             warnings.simplefilter("always")
-            population, pprov = authority_population(
-                inputs, years=sorted(set(yrs) | {first}), ages=range(0, 5)
-            )
+            population, pprov = authority_population(inputs, years=yrs, ages=range(0, 5))
         caught += [str(x.message) for x in w]
         prov += list(pprov)
     pop = check_population(population, "forecast_early_years")
@@ -1008,15 +1041,26 @@ def forecast_early_years(
     sup_cfg = supply if supply is not None else sec.get("supply")
     ages = sorted(data["age"].unique())
     if sup_cfg:
+        # an argument's value is blamed on the call, not on the model file (a Solihull trial)
+        arg = supply is not None
         given = funded_supply(
-            sup_cfg, ages, f"{cfg.shown_path}: [early_years]", complete=supply is None
+            sup_cfg,
+            ages,
+            "keyword argument (forecast_early_years)"
+            if arg
+            else f"{cfg.shown_path}: [early_years]",
+            complete=not arg,
         )
         sup = pd.DataFrame(
             {
                 nc.AREA: cfg.authority,
                 "age": ages,
                 "supply": [given[a] for a in ages],
-                "supply_source": "model definition [early_years] supply",
+                "supply_source": (
+                    "forecast_early_years(supply=...)"
+                    if arg
+                    else "model definition [early_years] supply"
+                ),
             }
         )
         supply_year = int(sec.get("supply_year", inputs.base_year))
@@ -1096,6 +1140,8 @@ def forecast_early_years(
     if caught:
         for c in caught:
             warnings.warn(c, DataQualityWarning, stacklevel=2)
+    data = data[data[nc.YEAR].isin(asked)].reset_index(drop=True)
+    yrs = asked
     config = MappingProxyType(
         {
             "authority": cfg.authority,
@@ -1257,6 +1303,13 @@ def backtest_early_years(
     from .io.census import read_census_ncy
     from .io.early_years import read_early_years_takeup, read_ons_population
 
+    if not isinstance(data_dir, (str, Path)):
+        # backtest on the published files of all 14 authorities, not on one model's inputs
+        # (a Solihull trial's backtest_early_years(inputs) read "expected str, bytes or os.PathLike object")
+        raise TypeError(
+            f"backtest_early_years(data_dir=...): a {type(data_dir).__name__}; expected the folder of the "
+            "published files (data/; from a model: Path(inputs.provenance[0].path).parent)"
+        )
     d = Path(data_dir)
     takeup = read_early_years_takeup(d / "early_years_funded_takeup_2016_2019.csv").data
     census = read_census_ncy(d / "census_pupils_by_ncy_2011_2022.csv").data

@@ -296,6 +296,13 @@ class ForecastResult:
             if last_year - self.base_year not in years:
                 years += (last_year - self.base_year,)
         else:
+            if is_whole(years):  # one year, as summary(years=5) (a Solihull trial's TypeError)
+                years = (years,)
+            elif isinstance(years, (str, bytes)) or not hasattr(years, "__iter__"):
+                raise ConfigError(
+                    f"summary(years={years!r}): expected whole numbers of years after "
+                    f"{nc.academic_year_label(self.base_year)}, e.g. (0, 5, 10)"
+                )
             years = tuple(years)
             bad = [k for k in years if not is_whole(k) or not 0 <= k <= last_year - self.base_year]
             if bad:

@@ -142,6 +142,10 @@ class ModelInputs:
         )
 
     def tables(self) -> dict[str, pd.DataFrame]:
+        """The loaded tables by name: ``pupils``, ``authority_pupils``, ``births``,
+        ``authority_births``, ``capacity`` and, where the model has them, ``births_nowcast``
+        and ``housing``. They are the attributes themselves, not copies: copy one before
+        changing it (or ``copy.deepcopy(inputs)``), or every later result changes with it."""
         out = {
             "pupils": self.pupils,
             "authority_pupils": self.authority_pupils,

@@ -567,13 +567,66 @@ class SendResult:
             "in the forecast's last year; the plan and the report also give the "
             "shortfall with the margin in the plan's last year)."
         )
-        lines += [f"Note: {n}" for n in self.notes]
+        # a note that is also a warning is said once, as the warning (the CLI shows those)
+        lines += [f"Note: {n}" for n in self.notes if n not in set(self.warnings)]
         return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------
 # Forecast
 # ---------------------------------------------------------------------------------------------
+#: growth of the census cohorts from Year 6 to Year 7 above which the derived population of
+#: ages 11-15 is flagged (the 14 authorities: 0.92-1.07, and Solihull 1.22)
+TRANSFER_GROWTH_TOLERANCE = 0.10
+
+
+def _secondary_transfer_warning(inputs, popb: pd.DataFrame, first: int, last: int, cfg):
+    """The warning that the derived population of ages 11-15 moves with the authority's own
+    Year 6 -> Year 7 growth (or ``None`` when it is within the tolerance).
+
+    The population counts each cohort at its latest census (pupils at the authority's
+    schools), so a cohort already at secondary school carries the pupils who joined (or left)
+    the authority's schools at 11 and a younger one does not. A Solihull trial: Year 7 23%
+    above the previous year's Year 6 (2020/21-2022/23), ages 11-15 14,199 in 2024/25 and
+    11,038 in 2034/35 (-22%) while the births of those cohorts fall 7%, so the 'stops'
+    scenario's secondary-age places fell 22% (454 to 353) with no change in prevalence.
+    """
+    pupils = getattr(inputs, "authority_pupils", None)
+    if pupils is None or pupils.empty:
+        return None
+    wide = pupils.pivot_table(index=nc.YEAR, columns=nc.NCY, values=nc.PUPILS, aggfunc="sum")
+    if 6 not in wide or 7 not in wide:
+        return None
+    ratio = (wide[7] / wide[6].shift(1)).dropna().tail(3)
+    if ratio.empty or abs(float(ratio.mean()) - 1) <= TRANSFER_GROWTH_TOLERANCE:
+        return None
+    g = float(ratio.mean())
+    band = popb[popb["band"] == "11-15"].set_index(nc.YEAR)["population"]
+    if first not in band.index or last not in band.index:
+        return None
+    a, b = float(band[first]), float(band[last])
+    who = authority_label({"authority": cfg.authority, "authority_name": cfg.authority_name})
+    years = f"{nc.academic_year_label(int(ratio.index.min()))}-" + nc.academic_year_label(
+        int(ratio.index.max())
+    )
+    return (
+        f"Population of ages 11-15 (secondary-age special places): {who}'s census counts "
+        f"{abs(g - 1):.0%} {'more' if g > 1 else 'fewer'} pupils in Year 7 than in Year 6 the "
+        f"year before ({years}): the census counts pupils at its schools, not its residents, "
+        f"and pupils {'join' if g > 1 else 'leave'} them at 11. The derived population counts "
+        "each cohort at its latest census, so cohorts already at secondary school carry that "
+        f"{'growth' if g > 1 else 'fall'} and younger ones do not: ages 11-15 "
+        f"number {a:,.0f} in {nc.academic_year_label(first)} and {b:,.0f} in "
+        f"{nc.academic_year_label(last)} ({b / a - 1:+.0%}), and the secondary-age places of "
+        "every scenario move with that, not with a change in prevalence; read their trend "
+        "with care."
+    )
+
+
+#: how an error names a value given as an argument of forecast_send (not the model file)
+_ARG_WHERE = "keyword argument (forecast_send)"
+
+
 def _params(sec: Mapping[str, Any], path, **overrides) -> dict:
     p = dict(_DEFAULTS)
     for k in _DEFAULTS:
@@ -726,10 +779,24 @@ def forecast_send(
         ok, expected = _PARAM_CHECKS["horizon"]
         if not ok(horizon):
             raise ConfigError(f"forecast_send(horizon={horizon!r}): expected {expected}")
+    # a value given as an argument is blamed on the call, not on the model file (a Solihull
+    # trial's forecast_send(capacity={"special_primry": 100}) was reported as "solihull.toml:
+    # [send] capacity", a table the file does not have)
     scen, central = check_scenarios(
         scenarios if scenarios is not None else sec.get("scenarios", SCENARIOS),
         scenario or sec.get("scenario", "trend"),
         cfg.shown_path,
+        scenarios_where=_ARG_WHERE if scenarios is not None else None,
+        scenario_where=(
+            _ARG_WHERE
+            if scenario
+            else None
+            if "scenario" in sec
+            # neither the call nor the file chose it: forecast_send(inputs, scenarios=["stops"])
+            # was told of the file's "[send] scenario = 'trend'", a key the file does not have
+            else "keyword argument (forecast_send) scenarios leave out the default central "
+            "scenario (give scenario=...):"
+        ),
     )
     hz = int(horizon if horizon is not None else cfg.assumptions.horizon)
     sen2, prov = _load_sen2(cfg, sec)
@@ -743,6 +810,7 @@ def forecast_send(
     years = list(range(int(bands[nc.YEAR].min()), last + hz + 1))
     caught: list[str] = []
     prov = list(prov)
+    derived_population = population is None
     if population is None:
         with warnings.catch_warnings(record=True) as w:
             warnings.simplefilter("always")
@@ -759,6 +827,13 @@ def forecast_send(
     popb = popb.groupby([nc.YEAR, "band"], as_index=False).agg(
         population=("population", "sum"), projected=(nc.KIND, lambda k: (k == "projected").any())
     )
+    transfer_msg = (
+        _secondary_transfer_warning(inputs, popb, last, last + hz, cfg)
+        if derived_population
+        else None
+    )
+    if transfer_msg:
+        caught.append(transfer_msg)
     hist = prev.assign(plans_lower=prev[nc.PLANS], plans_upper=prev[nc.PLANS])
     plan_rows = []
     for sc in scen:
@@ -835,8 +910,11 @@ def forecast_send(
     notes = []
     cap_cfg = capacity if capacity is not None else sec.get("capacity")
     if cap_cfg:
-        cap = special_capacity(cap_cfg, f"{cfg.shown_path}: [send]", complete=capacity is None)
-        cap_source = "model definition [send] capacity"
+        given = capacity is not None
+        cap = special_capacity(
+            cap_cfg, _ARG_WHERE if given else f"{cfg.shown_path}: [send]", complete=not given
+        )
+        cap_source = "forecast_send(capacity=...)" if given else "model definition [send] capacity"
     else:
         latest = bands[bands[nc.YEAR] == share_year].set_index("band")[nc.PLANS]
         today = (
@@ -860,6 +938,8 @@ def forecast_send(
         f"Special school shares by age band from DfE SEN2 {nc.academic_year_label(share_year)}"
         "; held constant."
     )
+    if transfer_msg:
+        notes.append(transfer_msg)
     who = authority_label({"authority": area, "authority_name": cfg.authority_name})
     # the typical error in words, with the figure behind it (a Herefordshire trial's report
     # read "RMS log error by horizon: h1 0.153"), and whose error it is (a Telford and Wrekin
@@ -890,7 +970,7 @@ def forecast_send(
     d["need"] = "all"
     shares = area_shares if area_shares is not None else sec.get("area_shares")
     if shares:
-        d = _split_areas(d, shares, cfg)
+        d = _split_areas(d, shares, cfg, _ARG_WHERE if area_shares is not None else None)
         notes.append(
             "Planning-area figures split the authority's by [send] area_shares (capacity likewise)."
         )
@@ -949,27 +1029,35 @@ def forecast_send(
     )
 
 
-def check_scenarios(scenarios: Any, central: Any, path) -> tuple[tuple[str, ...], str]:
+def check_scenarios(
+    scenarios: Any,
+    central: Any,
+    path,
+    scenarios_where: str | None = None,
+    scenario_where: str | None = None,
+) -> tuple[tuple[str, ...], str]:
     """The SEND scenarios to run and the central one, checked: some of :data:`SCENARIOS`, the
-    central among them; a one-line ConfigError otherwise."""
+    central among them; a one-line ConfigError otherwise, naming ``scenarios_where`` /
+    ``scenario_where`` (a call's arguments) where given, else the model's ``[send]``."""
     scen = tuple(scenarios) if isinstance(scenarios, (list, tuple)) else None
     if not scen or any(s not in SCENARIOS for s in scen):
         raise ConfigError(
-            f"{path}: [send] scenarios = {scenarios!r}: expected a list of some of "
-            f"{', '.join(SCENARIOS)}"
+            f"{scenarios_where or f'{path}: [send]'} scenarios = {scenarios!r}: expected a "
+            f"list of some of {', '.join(SCENARIOS)}"
         )
     if central not in scen:
         raise ConfigError(
-            f"{path}: [send] scenario = {central!r}: expected one of the scenarios "
-            f"({', '.join(scen)})"
+            f"{scenario_where or f'{path}: [send]'} scenario = {central!r}: expected one of "
+            f"the scenarios ({', '.join(scen)})"
         )
     return scen, central
 
 
-def check_area_shares(shares: Any, cfg) -> None:
-    """``[send] area_shares`` (or the ``area_shares`` argument) checked: a table of the
-    model's planning areas with shares >= 0 summing to 1; a one-line ConfigError otherwise."""
-    where = f"{cfg.shown_path}: [send] area_shares"
+def check_area_shares(shares: Any, cfg, where: str | None = None) -> None:
+    """``[send] area_shares`` (or the ``area_shares`` argument, ``where`` naming the call)
+    checked: a table of the model's planning areas with shares >= 0 summing to 1; a one-line
+    ConfigError otherwise."""
+    where = f"{where or f'{cfg.shown_path}: [send]'} area_shares"
     if not isinstance(shares, Mapping):
         raise ConfigError(
             f"{where} = {shares!r}: expected a table {{ planning area = share }} "
@@ -990,8 +1078,10 @@ def check_area_shares(shares: Any, cfg) -> None:
         raise ConfigError(f"{where}: expected shares summing to 1 (they sum to {tot:.4f})")
 
 
-def _split_areas(d: pd.DataFrame, shares: Mapping[str, float], cfg) -> pd.DataFrame:
-    check_area_shares(shares, cfg)
+def _split_areas(
+    d: pd.DataFrame, shares: Mapping[str, float], cfg, where: str | None = None
+) -> pd.DataFrame:
+    check_area_shares(shares, cfg, where)
     parts = []
     for a, s in shares.items():
         x = d.copy()
@@ -1047,6 +1137,13 @@ def backtest_send(
 
     if interval_level not in ("band", "total"):
         raise ConfigError(f"interval_level = {interval_level!r}: expected 'band' or 'total'")
+    if not isinstance(data_dir, (str, Path)):
+        # backtest on the published files of all 14 authorities, not on one model's inputs
+        # (a Solihull trial's backtest_send(inputs) read "expected str, bytes or os.PathLike object")
+        raise TypeError(
+            f"backtest_send(data_dir=...): a {type(data_dir).__name__}; expected the folder of the "
+            "published files (data/; from a model: Path(inputs.provenance[0].path).parent)"
+        )
     d = Path(data_dir)
     p = _params({}, "backtest", **params)
     age = read_sen2_age(d / _SEN2_FILES["age"]).data

@@ -115,8 +115,51 @@ def _extra_demand(result, name: str, first: int, last: int):
             f"{missing}; expected a demand_frame() with area, phase, year, places "
             f"[, places_lower, places_upper, capacity], found {list(f.columns)}"
         )
+    # one phase of places, the one the argument is for: send.demand_frame(by_phase=True) was
+    # told only "demand: column 'phase' has unknown value(s) ['special_post16', ...]" (a
+    # Solihull trial), and an early years table passed as send= was planned as early years
+    other = sorted(set(map(str, f[nc.PHASE])) - {name})
+    if other:
+        raise SchemaError(
+            f"plan({arg}=...): phase(s) {other}; expected only {name!r}, as "
+            f"{kind}.demand_frame() gives it"
+            + (
+                " (demand_frame(by_phase=True) splits it by school phase, which the plan does "
+                "not read: its special school options add places of all ages)"
+                if name == "special"
+                else ""
+            )
+        )
     # only the plan's years matter (history before the supply year has no capacity figure)
     f = f.loc[(f[nc.YEAR] >= first) & (f[nc.YEAR] <= last)]
+    # a table that stops short of the plan's years (forecast_send(inputs, horizon=3)) left the
+    # later years' places out of the plan without a word (a Solihull trial)
+    gone = sorted(set(range(first, last + 1)) - set(f[nc.YEAR].astype(int)))
+    if gone:
+        import warnings
+
+        from ..exceptions import DataQualityWarning
+
+        years = (
+            nc.academic_year_label(gone[0])
+            if len(gone) == 1
+            else f"{nc.academic_year_label(gone[0])}-{nc.academic_year_label(gone[-1])}"
+            if gone == list(range(gone[0], gone[-1] + 1))
+            else ", ".join(map(nc.academic_year_label, gone))
+        )
+        warnings.warn(
+            f"plan({arg}=...): no {name.replace('_', ' ')} demand for {years} of the plan's "
+            f"{nc.academic_year_label(first)}-{nc.academic_year_label(last)}, so no "
+            f"{name.replace('_', ' ')} places are planned for {'it' if len(gone) == 1 else 'them'} "
+            f"({'an' if kind[0] in 'AEIOU' else 'a'} {kind} over the plan's years: "
+            + (
+                "forecast_send(inputs, horizon=...) reaching its last year)"
+                if name == "special"
+                else "forecast_early_years(inputs) without years=, or with them all)"
+            ),
+            DataQualityWarning,
+            stacklevel=3,
+        )
     cap = None
     if nc.CAPACITY in f.columns:
         f = f.copy()
