@@ -22,10 +22,8 @@ They live in ``sufficiency.forecast``, ``.capacity``, ``.optimise``, ``.send``,
 
 from __future__ import annotations
 
-import copyreg
 import logging
 from importlib.metadata import PackageNotFoundError, version
-from types import MappingProxyType
 
 from . import nomenclature
 from .config import ModelConfig, load_model
@@ -43,18 +41,6 @@ from .exceptions import (
 )
 from .inputs import ModelInputs, load_inputs
 from .schema import SCHEMAS, validate_frame
-
-
-def _mappingproxy(mapping: dict) -> MappingProxyType:
-    """Rebuild a read-only mapping (the unpickler's half of the reducer below)."""
-    return MappingProxyType(mapping)
-
-
-# the results, the model and its inputs hold read-only mappings (MappingProxyType), which
-# Python cannot pickle or deep-copy: a Solihull trial's copy.deepcopy(inputs) (to try another
-# capacity) and pickle.dumps(send) (to cache a run, or hand it to another process) raised
-# "cannot pickle 'mappingproxy' object". They are rebuilt, still read-only, from a dict.
-copyreg.pickle(MappingProxyType, lambda m: (_mappingproxy, (dict(m),)))
 
 # a library logs and leaves handling to the application (the CLI configures it): without a
 # handler, Python's last-resort handler would print every warning next to the warnings module's

@@ -21,13 +21,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
+from ._frozen import FrozenDict
 from ._values import is_number, plural
 from .exceptions import ConfigError, SchemaError
 
@@ -52,7 +52,7 @@ DEMAND = "demand"  #: places demanded [pupils]
 #: ``sufficiency validate`` warns of it and the report says so
 CAPACITY_BEHIND_TOLERANCE = 0.02
 
-PLACE_PHASE = MappingProxyType(
+PLACE_PHASE = FrozenDict(
     {
         "primary": "primary",
         "secondary": "secondary",
@@ -358,5 +358,5 @@ def assess_sufficiency(
         margin=float(margin),
         target=float(target),
         ceiling=float(ceiling),
-        config=MappingProxyType({"margin": margin, "target": target, "ceiling": ceiling}),
+        config=FrozenDict({"margin": margin, "target": target, "ceiling": ceiling}),
     )

@@ -16,10 +16,10 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from . import nomenclature as nc
+from ._frozen import FrozenDict
 from ._values import (
     did_you_mean,
     did_you_mean_code,
@@ -46,7 +46,7 @@ __all__ = [
 EQUAL_SPLIT = "equal"
 
 #: Reader names accepted in ``[data]`` entries, per table.
-READERS = MappingProxyType(
+READERS = FrozenDict(
     {
         "pupils": ("census_ncy", "spc", "tidy", "school_census"),
         "births": ("ons_births", "tidy"),
@@ -593,7 +593,7 @@ def _parse_area(d: Mapping, path: Path, i: int) -> AreaConfig:
         phase,
         tiers,
         tuple(str(x) for x in districts),
-        MappingProxyType(transfer),
+        FrozenDict(transfer),
         tuple(changes),
         year_groups,
         intake,
@@ -618,7 +618,7 @@ def _equal_transfers(areas: tuple[AreaConfig, ...], path: Path) -> tuple[AreaCon
                     f"Year {g - 1} has nowhere to go; expected a table of shares by the "
                     f"areas teaching Year {g} ({_teaching(areas, g)})",
                 )
-            a = replace(a, transfer=MappingProxyType({c: 1 / len(to) for c in to}))
+            a = replace(a, transfer=FrozenDict({c: 1 / len(to) for c in to}))
         out.append(a)
     return tuple(out)
 
@@ -1141,7 +1141,7 @@ def load_model(path: str | Path) -> ModelConfig:
                 path, where, f"reader = {reader!r}: expected one of {', '.join(READERS[table])}"
             )
         if reader == "derived":
-            data[table] = DataSource(table, None, reader, MappingProxyType(dict(entry)))
+            data[table] = DataSource(table, None, reader, FrozenDict(dict(entry)))
             continue
         rel = _get(entry, "path", str, path, where)
         p = Path(rel) if Path(rel).is_absolute() else (path.parent / rel).resolve()
@@ -1164,7 +1164,7 @@ def load_model(path: str | Path) -> ModelConfig:
                 )
             if not ok(opts[key]):
                 raise _err(path, where, f"{key} = {opts[key]!r}: expected {expected}")
-        data[table] = DataSource(table, p, reader, MappingProxyType(opts))
+        data[table] = DataSource(table, p, reader, FrozenDict(opts))
     for need in ("pupils", "capacity"):
         if need not in data:
             raise _err(path, "[data]", f"missing required input {need!r}")
@@ -1211,9 +1211,9 @@ def load_model(path: str | Path) -> ModelConfig:
         authority_name=authority_name,
         old_la_code=old_la,
         areas=areas,
-        data=MappingProxyType(data),
+        data=FrozenDict(data),
         assumptions=assumptions,
-        raw=MappingProxyType(raw),
+        raw=FrozenDict(raw),
         description=model.get("description", ""),
         bases=bases,
         given_path=path,

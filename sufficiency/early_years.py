@@ -47,13 +47,13 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
+from ._frozen import FrozenDict
 from ._values import (
     Section,
     authority_label,
@@ -427,7 +427,7 @@ DEFAULT_ENTITLEMENTS: tuple[Entitlement, ...] = (
 DEFAULT_ENTITLEMENTS_NOTE = "Entitlements: only the default two are modelled,"
 
 #: the age groups of funded places, in words
-AGE_GROUP_LABELS = MappingProxyType(
+AGE_GROUP_LABELS = FrozenDict(
     {
         "under_2": "children from 9 months to 2",
         "2": "2-year-olds",
@@ -1142,7 +1142,7 @@ def forecast_early_years(
             warnings.warn(c, DataQualityWarning, stacklevel=2)
     data = data[data[nc.YEAR].isin(asked)].reset_index(drop=True)
     yrs = asked
-    config = MappingProxyType(
+    config = FrozenDict(
         {
             "authority": cfg.authority,
             "authority_name": cfg.authority_name or cfg.authority,

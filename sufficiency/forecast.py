@@ -27,7 +27,6 @@ import logging
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -36,6 +35,7 @@ from scipy import sparse
 
 from . import cohort
 from . import nomenclature as nc
+from ._frozen import FrozenDict
 from ._values import is_number, is_whole, joined
 from .exceptions import ConfigError, DataQualityWarning, NotFittedError, SchemaError
 from .io._common import warn_implausible_births
@@ -56,7 +56,7 @@ _BIRTHS_SOURCE = "births (CohortModel.fit)"
 _NO_ERROR_MODEL = "no backtest error model: intervals collapse to the central forecast"
 
 #: 2020/21 (the pandemic year) dropped from the ratio averages by default
-DEFAULT_DOWNWEIGHT: Mapping[int, float] = MappingProxyType({2020: 0.0})
+DEFAULT_DOWNWEIGHT: Mapping[int, float] = FrozenDict({2020: 0.0})
 
 FORECAST_COLUMNS = (
     nc.AREA,
@@ -1339,7 +1339,7 @@ class CohortModel:
 #: The defaults (the constructor's), chosen by the rolling-origin backtest on the 14 West
 #: Midlands authorities (docs/forecast.md). Change them in the ``[forecast]`` section of a
 #: model definition or as keyword arguments.
-DEFAULT_PARAMS: Mapping[str, Any] = MappingProxyType(
+DEFAULT_PARAMS: Mapping[str, Any] = FrozenDict(
     {
         name: p.default
         for name, p in inspect.signature(CohortModel.__init__).parameters.items()
@@ -1478,7 +1478,7 @@ def forecast_params(config, **overrides) -> dict[str, Any]:
 
 #: Checks of the :data:`DEFAULT_PARAMS` a model definition can set:
 #: name -> (test, what was expected).
-_PARAM_CHECKS: Mapping[str, tuple[Any, str]] = MappingProxyType(
+_PARAM_CHECKS: Mapping[str, tuple[Any, str]] = FrozenDict(
     {
         **{
             k: (lambda v: is_whole(v) and 1 <= v <= 50, "a whole number of years, 1..50")

@@ -17,18 +17,18 @@ rate should be entered, to avoid double counting.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
+from ._frozen import FrozenDict
 from .exceptions import ConfigError
 
 __all__ = ["DEFAULT_YIELDS", "DEFAULT_ARRIVAL", "housing_pupils", "housing_settings"]
 
 #: pupils per 100 dwellings by DfE phase (Derbyshire, as published; docs/domain.md)
-DEFAULT_YIELDS = MappingProxyType({"primary": 20.0, "secondary": 15.0, "sixth_form": 6.0})
+DEFAULT_YIELDS = FrozenDict({"primary": 20.0, "secondary": 15.0, "sixth_form": 6.0})
 #: share of eventual pupils arriving in the year of completion, the next, the one after
 #: (an engine default, not a published figure: set ``arrival`` in ``[forecast.housing]``)
 DEFAULT_ARRIVAL = (0.5, 0.3, 0.2)

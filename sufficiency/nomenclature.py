@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
+
+from ._frozen import FrozenDict
 
 __all__ = [
     "AREA",
@@ -89,9 +90,7 @@ NCY_MIN = -2
 NCY_MAX = 14
 NCY_RECEPTION = 0
 
-NCY_LABELS = MappingProxyType(
-    {-2: "N1", -1: "N2", 0: "R", **{g: f"Y{g}" for g in range(1, NCY_MAX + 1)}}
-)
+NCY_LABELS = FrozenDict({-2: "N1", -1: "N2", 0: "R", **{g: f"Y{g}" for g in range(1, NCY_MAX + 1)}})
 
 
 _NCY_TEXT = re.compile(r"(?:year|yr|y|ncy)\s*(\d{1,2})", re.IGNORECASE)
@@ -132,7 +131,7 @@ def ncy_label(ncy: int) -> str:
 # Phases, as the DfE counts them (by year group)
 # ---------------------------------------------------------------------------
 PHASES = ("primary", "secondary", "sixth_form")
-PHASE_NCY = MappingProxyType(
+PHASE_NCY = FrozenDict(
     {
         "primary": tuple(range(0, 7)),
         "secondary": tuple(range(7, 12)),
@@ -154,7 +153,7 @@ def phase_of_ncy(ncy: int | np.ndarray) -> str | np.ndarray:
 # School phases (kinds of school) and tier structures
 # ---------------------------------------------------------------------------
 #: Kind of school -> year groups it teaches (default ranges; a school may differ).
-SCHOOL_PHASES = MappingProxyType(
+SCHOOL_PHASES = FrozenDict(
     {
         "primary": tuple(range(0, 7)),
         "secondary": tuple(range(7, 14)),
@@ -210,7 +209,7 @@ THREE_TIER = TierStructure(
         ("high", tuple(range(9, 14))),
     ),
 )
-TIER_STRUCTURES = MappingProxyType({t.name: t for t in (TWO_TIER, THREE_TIER)})
+TIER_STRUCTURES = FrozenDict({t.name: t for t in (TWO_TIER, THREE_TIER)})
 
 
 # ---------------------------------------------------------------------------

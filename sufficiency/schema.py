@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
+from ._frozen import FrozenDict
 from ._values import did_you_mean_code
 from .exceptions import SchemaError
 
@@ -104,7 +104,7 @@ def _c(name, dtype, unit="", required=True, description="", nonnegative=False, v
 _KIND = _c(nc.KIND, "str", "", False, "actual | derived | forecast | projected")
 _SOURCE = _c(nc.SOURCE, "str", "", False, "provenance label")
 
-SCHEMAS: Mapping[str, Schema] = MappingProxyType(
+SCHEMAS: Mapping[str, Schema] = FrozenDict(
     {
         "pupils": Schema(
             "pupils",

@@ -42,13 +42,13 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
+from ._frozen import FrozenDict
 from ._values import (
     Section,
     authority_label,
@@ -81,7 +81,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Age bands published in every SEN2 release (ages at 31 August) [years].
-BANDS = MappingProxyType(
+BANDS = FrozenDict(
     {
         "0-4": tuple(range(0, 5)),
         "5-10": tuple(range(5, 11)),
@@ -91,7 +91,7 @@ BANDS = MappingProxyType(
     }
 )
 #: Age band -> special school phase.
-BAND_PHASE = MappingProxyType(
+BAND_PHASE = FrozenDict(
     {
         "0-4": "special_primary",
         "5-10": "special_primary",
@@ -102,7 +102,7 @@ BAND_PHASE = MappingProxyType(
 )
 SPECIAL_PHASES = ("special_primary", "special_secondary", "special_post16")
 #: Each special school phase in words, by the ages of its bands (summaries and the report).
-SEND_PHASE_LABELS = MappingProxyType(
+SEND_PHASE_LABELS = FrozenDict(
     {
         "special_primary": "primary age (0-10)",
         "special_secondary": "secondary age (11-15)",
@@ -110,7 +110,7 @@ SEND_PHASE_LABELS = MappingProxyType(
     }
 )
 SCENARIOS = ("trend", "national", "stops")
-_DEFAULTS = MappingProxyType(
+_DEFAULTS = FrozenDict(
     {
         "alpha": 0.8,
         "beta": 0.2,
@@ -120,7 +120,7 @@ _DEFAULTS = MappingProxyType(
         "national_window": 3,
     }
 )
-_SEN2_FILES = MappingProxyType(
+_SEN2_FILES = FrozenDict(
     {
         "age": "ehcp_2022_sen2_age_caseload.csv",
         "caseload": "ehcp_2025_caseload.csv",
@@ -993,7 +993,7 @@ def forecast_send(
 
     for c_ in caught:
         warnings.warn(c_, DataQualityWarning, stacklevel=2)
-    config = MappingProxyType(
+    config = FrozenDict(
         {
             **p,
             "scenarios": scen,
@@ -1002,7 +1002,7 @@ def forecast_send(
             "base_year": last,
             "authority": area,
             "authority_name": cfg.authority_name or area,
-            "capacity": MappingProxyType(cap),
+            "capacity": FrozenDict(cap),
             "capacity_source": cap_source,
             "share_year": share_year,
             "national_growth": g_nat,

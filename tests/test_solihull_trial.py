@@ -236,6 +236,25 @@ def test_results_and_inputs_pickle_and_deep_copy(inputs, fc, early_years):
     pd.testing.assert_frame_equal(again.to_frame(), fc.to_frame())
 
 
+def test_pickling_works_without_changing_python_for_others():
+    """The fix first registered a process-wide copyreg reducer for MappingProxyType, which
+    changed pickling for every library in the process; the package's read-only mappings are
+    now its own FrozenDict, and a mappingproxy stays unpicklable, as Python has it."""
+    import pickle
+    from types import MappingProxyType
+
+    import sufficiency  # noqa: F401 (importing it must change nothing outside it)
+    from sufficiency._frozen import FrozenDict
+
+    with pytest.raises(TypeError, match="mappingproxy"):
+        pickle.dumps(MappingProxyType({"a": 1}))
+    ro = FrozenDict({"a": 1})
+    assert pickle.loads(pickle.dumps(ro)) == ro == {"a": 1}
+    with pytest.raises(TypeError):
+        ro["a"] = 2
+    assert ro.copy() == {"a": 1} and type(ro.copy()) is dict
+
+
 def test_send_warns_that_secondary_age_population_carries_the_year_7_inflow(inputs):
     # Solihull's census counts 23% more pupils in Year 7 than in Year 6 the year before
     # (pupils from other authorities join its secondary schools). The derived population of

@@ -32,12 +32,12 @@ import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from .._frozen import FrozenDict
 from .._values import plural
 from ..exceptions import SchemaError
 from ..schema import raise_rows_error, validate_frame
@@ -99,7 +99,7 @@ _AREA_RE = re.compile(r"^E\d{8}$")
 _YEAR_RANGE = (2000, 2100)
 
 #: 2025 caseload columns -> placement group ("other" is the residual of the plan total).
-CASELOAD_COLUMNS = MappingProxyType(
+CASELOAD_COLUMNS = FrozenDict(
     {
         "mainstream": (
             "mainstream_la_maintained",
@@ -648,7 +648,7 @@ def read_sen2_needs(
     )
 
 
-_FILES = MappingProxyType(
+_FILES = FrozenDict(
     {
         "age": ("ehcp_2022_sen2_age_caseload.csv", read_sen2_age),
         "establishment": ("ehcp_2022_sen2_estab_caseload.csv", read_sen2_establishment),

@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from dataclasses import replace as _replace
 from functools import cached_property
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from .._frozen import FrozenDict
 from .._values import plural
 from ..exceptions import ConfigError, SchemaError, SufficiencyError
 from ..inputs import ModelInputs, _todo_subjects, require_inputs
@@ -42,7 +42,7 @@ __all__ = ["ReportData", "build_report", "run_pipeline", "REPORT_DEFAULTS"]
 logger = logging.getLogger(__name__)
 
 #: Defaults of the ``[report]`` section of a model definition.
-REPORT_DEFAULTS = MappingProxyType(
+REPORT_DEFAULTS = FrozenDict(
     {
         "key_decision_area": None,  # e.g. "8850031" (Worcester City secondary)
         "key_decision_phase": "secondary",
@@ -757,7 +757,7 @@ def _errors(strict: bool):
 
 #: parts a report may be published without when their inputs fail: part -> (model section,
 #: what it is called in messages)
-ALLOWABLE_MISSING = MappingProxyType(
+ALLOWABLE_MISSING = FrozenDict(
     {
         "send": ("send", "the SEND forecast"),
         "early_years": ("early_years", "the early years forecast"),
@@ -1161,7 +1161,7 @@ def _backtest_meta(backtest) -> Mapping[str, Any] | None:
     from ..backtest import DEFAULT_PARAMS
 
     used = dict(getattr(backtest, "config", None) or {})
-    return MappingProxyType(
+    return FrozenDict(
         {
             "authorities": int(bt[nc.AREA].nunique()) if nc.AREA in bt else 1,
             "origins": tuple(sorted(int(o) for o in bt["origin"].unique())),
@@ -1193,10 +1193,10 @@ def _backtest_files(cfg) -> Mapping[str, str]:
 
     files = model_authority_files(cfg)
     if files is None:
-        return MappingProxyType({})
+        return FrozenDict({})
     out = {k: p.name for k, p in files.items()}
     out["scorecards"] = cfg.scorecards("report")[1].name
-    return MappingProxyType(out)
+    return FrozenDict(out)
 
 
 #: columns of :attr:`ReportData.accuracy`, in order
@@ -2299,7 +2299,7 @@ def build_report(
         n for n in (str(x) for x in (getattr(forecast, "notes", ()) or ())) if n not in inputs.notes
     ]
     return ReportData(
-        meta=MappingProxyType(meta),
+        meta=FrozenDict(meta),
         areas=areas,
         schools=inputs.capacity.copy(),
         forecast=fc_frame,
@@ -2309,14 +2309,14 @@ def build_report(
         before_after=before_after,
         cost_by_year=cost_by_year,
         options=options,
-        decisions=MappingProxyType(decisions),
+        decisions=FrozenDict(decisions),
         send=_frame_or_none(send),
         early_years=_frame_or_none(early_years),
         accuracy=_accuracy_table(inputs, scorecards, backtest),
         assumptions=_assumptions_table(inputs, forecast),
         sources=_sources_table(provenance),
         notes=tuple(notes),
-        missing=MappingProxyType(missing),
+        missing=FrozenDict(missing),
         key_decision=key,
         milestones=tuple(milestones),
         derived=bool(inputs.derived),
