@@ -143,10 +143,13 @@ def test_todo_warning_names_only_the_stand_ins_left(coventry):
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())  # the warnings are wrapped
     assert "still has 33 TODO comments (" in text
+    # the first ten lines with a TODO, read from the file (the comments above them may grow)
+    todo = [i for i, ln in enumerate(coventry.read_text().splitlines(), 1) if "TODO" in ln]
+    assert len(todo) == 33
     assert (
-        "coventry.toml lines 60, 63, 69, 72, 78, 81, 87, 90, "
-        "96, 99 and 23 more): stand-ins for area names, transfer shares, the plan's first "
-        "year and early years entitlements to be replaced from the Council's own records"
+        f"coventry.toml lines {', '.join(map(str, todo[:10]))} and 23 more): stand-ins for "
+        "area names, transfer shares, the plan's first year and early years entitlements to "
+        "be replaced from the Council's own records"
     ) in text, text
     assert "districts, transfer" not in text
 
