@@ -864,6 +864,7 @@ def forecast_early_years(
     inputs_or_config,
     *,
     years: Sequence[int] | None = None,
+    horizon: int | None = None,
     hours_per_place: float | None = None,
     entitlements: Sequence[Entitlement] | None = None,
     supply: Mapping[str, float] | None = None,
@@ -879,6 +880,9 @@ def forecast_early_years(
         The model (its ``[early_years]`` section supplies defaults for the options below).
     years : sequence of int, optional
         Academic years; default the first DfE take-up year to base year + horizon.
+    horizon : int, optional
+        Years after the base year (the latest census) to forecast, when ``years`` is not
+        given (default ``[assumptions] horizon``), as ``forecast_send``'s ``horizon``.
     hours_per_place : float, optional
         Hours a week of one full-time-equivalent place [hours/week] (default 30).
     entitlements : sequence of Entitlement, optional
@@ -944,7 +948,18 @@ def forecast_early_years(
     if takeup.empty:
         raise ConfigError(f"{tpath}: no take-up rows for {cfg.authority}")
     first = int(takeup[nc.YEAR].min()) - 1
-    last = inputs.base_year + cfg.assumptions.horizon
+    if horizon is not None:
+        from .forecast import _PARAM_CHECKS  # the one rule for a horizon
+
+        ok, expected = _PARAM_CHECKS["horizon"]
+        if not ok(horizon):
+            raise ConfigError(f"forecast_early_years(horizon={horizon!r}): expected {expected}")
+        if years is not None:
+            raise ConfigError(
+                f"forecast_early_years(years={years!r}, horizon={horizon!r}): give the years "
+                "or the horizon, not both"
+            )
+    last = inputs.base_year + (cfg.assumptions.horizon if horizon is None else int(horizon))
     if years is not None and (isinstance(years, (str, bytes)) or not hasattr(years, "__iter__")):
         yrs = []  # a single year, not a list of them
     else:

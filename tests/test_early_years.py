@@ -488,3 +488,18 @@ def test_loading_a_model_for_early_years_hides_only_the_derived_history_warning(
         assert _as_inputs(model_path) == "inputs"
     said = [str(x.message) for x in w]
     assert said == ["housing.csv: column 'dwellings': 12.5 is not whole"]
+
+
+def test_early_years_horizon_from_the_cli_and_the_library(model_path):
+    """``send`` took --horizon and ``early-years`` did not (a Solihull trial); the default model
+    (real data), three years after its 2022/23 census."""
+    res = CliRunner().invoke(cli, ["early-years", str(model_path), "--horizon", "3"])
+    assert res.exit_code == 0, res.output
+    head = res.output.splitlines()[1]
+    assert head.split()[-2:] == ["2025/26", "supply"], head
+    ey = forecast_early_years(model_path, horizon=3)
+    assert int(ey.to_frame()["year"].max()) == 2025
+    with pytest.raises(ConfigError, match=r"horizon=0\): expected"):
+        forecast_early_years(model_path, horizon=0)
+    with pytest.raises(ConfigError, match="give the years or the horizon, not both"):
+        forecast_early_years(model_path, years=[2025], horizon=3)

@@ -159,7 +159,13 @@ def send(model, out, fmt, horizon, scenario, backtest_):
     help="Funded hours a week in one full-time-equivalent place, in (0, 60] like "
     "[early_years] hours_per_place (default: that key, else 30).",
 )
-def early_years(model, out, fmt, hours_per_place):
+@click.option(
+    "--horizon",
+    type=click.IntRange(1, 30),
+    default=None,
+    help="Years after the base year (the latest census) (default: [assumptions] horizon).",
+)
+def early_years(model, out, fmt, hours_per_place, horizon):
     """Forecast funded early years places (FTE) for MODEL and print a short table.
 
     Children aged 0-4 from births (derived population), times the funded entitlements in force
@@ -178,7 +184,7 @@ def early_years(model, out, fmt, hours_per_place):
     """
     from ..early_years import forecast_early_years
 
-    result = forecast_early_years(model, hours_per_place=hours_per_place)
+    result = forecast_early_years(model, hours_per_place=hours_per_place, horizon=horizon)
     click.echo(result.summary())
     if out is not None:
         with output_dir(out) as d:
