@@ -502,6 +502,8 @@ def plan(
             "extra_cost": result.total_cost - central.total_cost,
             "central_shortfall_place_years": central.total_shortfall,
         }
+    from ..validation import capacity_behind_census
+
     decisions = {}
     if appraise and len(local):
         for (a, p), _ in local.groupby([nc.AREA, nc.PHASE]):
@@ -524,6 +526,7 @@ def plan(
             base,
             first,
         ),
+        capacity_behind=tuple(capacity_behind_census(inputs)),
         scenario=(
             f"{config.shown_path} extends "
             f"{', which extends '.join(b.name for b in config.bases)}: for "
