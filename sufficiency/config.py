@@ -1187,7 +1187,9 @@ def load_model(path: str | Path) -> ModelConfig:
     for k in ("margin", "surplus_target", "surplus_ceiling"):
         v = getattr(assumptions, k)
         if not 0 <= v < 1:
-            raise _err(path, where, f"{k} = {v}: expected a fraction in [0, 1)")
+            raise _err(
+                path, where, f"{k} = {v}: expected a fraction in [0, 1){percent_hint(v, True)}"
+            )
     m, t, c = assumptions.margin, assumptions.surplus_target, assumptions.surplus_ceiling
     # the plan penalises surplus below the margin, below the target and above the ceiling:
     # out of this order the penalties contradict each other

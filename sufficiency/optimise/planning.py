@@ -19,7 +19,15 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from .._values import Section, did_you_mean, expected_area, is_number, is_whole, require_table
+from .._values import (
+    Section,
+    did_you_mean,
+    expected_area,
+    is_number,
+    is_whole,
+    percent_hint,
+    require_table,
+)
 from ..capacity import DEMAND, capacity_by_area, demand_by_place_phase
 from ..exceptions import ConfigError, SchemaError
 from .data import SCENARIO, PlanSettings
@@ -281,7 +289,11 @@ def adjacency_from_config(
                         ),
                     )
         t.check("phase", lambda v: v in ("primary", "secondary"), "'primary' or 'secondary'")
-        t.check("max_share", lambda v: is_number(v) and 0 <= v <= 1, "a share in [0, 1]")
+        t.check(
+            "max_share",
+            lambda v: is_number(v) and 0 <= v <= 1,
+            "a share in [0, 1]" + percent_hint(e.get("max_share"), numbers=True),
+        )
         t.check("cost_per_pupil", lambda v: is_number(v) and v >= 0, "GBP per pupil >= 0")
         rows.append(
             {
