@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -1005,7 +1005,7 @@ def _file_transfers(
     return out, got
 
 
-def load_model(path: str | Path) -> ModelConfig:
+def load_model(path: str | Path, *, missing_ok: Collection[str] = ()) -> ModelConfig:
     """Load and check a model definition (TOML).
 
     Parameters
@@ -1016,6 +1016,11 @@ def load_model(path: str | Path) -> ModelConfig:
         with a top-level ``extends = "worcestershire.toml"`` (a file in the same folder) and
         gives only what differs (:func:`merge_models`); the merged model is then checked as
         one, and errors name the scenario's file.
+    missing_ok : collection of str
+        Parts (``"send"``, ``"early_years"``) whose files may be missing when the model
+        loads: their run then fails and the part is reported as not available (``sufficiency
+        report --allow-missing send``); by default a file of ``[send]`` or ``[early_years]``
+        that does not exist is an error here.
 
     Returns
     -------
@@ -1220,5 +1225,5 @@ def load_model(path: str | Path) -> ModelConfig:
         bases=bases,
         given_path=path,
     )
-    check_values(config)
+    check_values(config, missing_ok=missing_ok)
     return config
