@@ -89,10 +89,17 @@ AGE_LABELS = AGE_GROUP_LABELS
 
 
 def fmt_count(value: float) -> str:
-    """Whole number with thousands separators (``12345.6 -> "12,346"``); a dash if missing."""
+    """Whole number with thousands separators (``12345.6 -> "12,346"``); a dash if missing.
+
+    Halves round away from zero (``3764.5 -> "3,765"``), after the last few bits of float
+    noise are dropped: Python's ``round`` takes halves to the even number, so the same half
+    printed 3,764 in one table and 3,765 in another, as summing in another order put it a
+    hair either side (a Wolverhampton trial's early years supply, 3,764.5 FTE places: half
+    places come from 15-hour children)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "-"
-    return f"{int(round(float(value))):,}"
+    v = round(float(value), 6)
+    return f"{int(math.copysign(math.floor(abs(v) + 0.5), v)):,}"
 
 
 def fmt_short(value: float) -> str:
