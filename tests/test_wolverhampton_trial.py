@@ -1,0 +1,246 @@
+"""Findings of a City of Wolverhampton trial (a starting model from ``sufficiency new
+E08000031``: a metropolitan borough with 3 primary planning areas and one secondary area, whose
+2022/23 census exceeds the SCAP 2015 places by 6.6% (primary) and 12.8% (secondary)), checked
+on the model written by ``sufficiency new`` from the embedded data (real data) or on small
+edits of it, labelled as such."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import new_model
+
+from sufficiency.cli import cli
+from sufficiency.config import load_model
+from sufficiency.exceptions import ConfigError, DataQualityWarning, SchemaError
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> Path:
+    """``sufficiency new E08000031``: Wolverhampton's starting model (real data)."""
+    return new_model(tmp_path_factory.mktemp("wolv"), "E08000031", "wolverhampton")
+
+
+@pytest.fixture(scope="module")
+def inputs(written):
+    from sufficiency.inputs import load_inputs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_inputs(load_model(written))
+
+
+def _edit(written: Path, name: str, old: str, new: str) -> Path:
+    """The starting model with ``old`` replaced by ``new`` once (checked)."""
+    text = written.read_text()
+    assert old in text, old
+    out = written.parent / name
+    out.write_text(text.replace(old, new, 1))
+    return out
+
+
+def test_plan_summary_warns_that_the_capacity_is_older_than_the_census(inputs):
+    # validate and the report said the 2014/15 places were out of date; the plan command
+    # printed GBP 95.4m and 16,224 place-years short against them without a word
+    from sufficiency.forecast import run_forecast
+    from sufficiency.optimise import plan
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = plan(inputs, run_forecast(inputs), appraise=False)
+    text = result.summary()
+    for phase, pupils, places, more in (
+        ("primary pupils (R-Y6)", "24,923", "23,370", "6.6%"),
+        ("secondary pupils (Y7-Y13)", "20,682", "18,328", "12.8%"),
+    ):
+        line = next(x for x in text.splitlines() if phase in x)
+        assert line.startswith("WARNING: capacity: the 2022/23 census counts " + pupils)
+        assert f"{places} " in line and "of 2014/15" in line and f"({more} more" in line
+        assert "before relying on the plan" in line
+    assert len(result.capacity_behind) == 2
+
+
+@pytest.mark.parametrize(
+    "old, new, hint",
+    [
+        ("margin = 0.02 ", "margin = 2 ", "margin = 2.0: expected a fraction in [0, 1); if 2 is"),
+        (
+            "surplus_target = 0.05",
+            "surplus_target = 5",
+            "surplus_target = 5.0: expected a fraction in [0, 1); if 5 is a percentage, write 0.05",
+        ),
+    ],
+)
+def test_an_assumption_written_as_a_percentage_number_says_what_to_write(written, old, new, hint):
+    # margin = 2 (for 2%) was told only "expected a fraction in [0, 1)"
+    with pytest.raises(ConfigError) as e:
+        load_model(_edit(written, "pct.toml", old, new))
+    assert hint in str(e.value) and "[assumptions]" in str(e.value)
+
+
+def test_adjacency_share_written_as_a_percentage_says_what_to_write(written):
+    # synthetic edit: a [[plan.adjacency]] entry with max_share = 10 (for 10%)
+    text = written.read_text() + (
+        '\n[[plan.adjacency]]\nfrom = "3360001"\nto = "3360002"\nphase = "primary"\n'
+        "max_share = 10\ncost_per_pupil = 1000.0\n"
+    )
+    bad = written.parent / "adj.toml"
+    bad.write_text(text)
+    with pytest.raises(ConfigError) as e:
+        load_model(bad)
+    msg = str(e.value)
+    assert "[[plan.adjacency]] #1 max_share = 10" in msg
+    assert "if 10 is a percentage, write 0.1" in msg
+
+
+def test_send_area_shares_summing_to_100_say_they_look_like_percentages(written):
+    from sufficiency.send import check_area_shares
+
+    shares = {"3360001": 40, "3360002": 30, "3360003": 30}
+    with pytest.raises(ConfigError) as e:
+        check_area_shares(shares, load_model(written))
+    msg = str(e.value)
+    assert "they sum to 100.0000" in msg and "if they are percentages, divide each by 100" in msg
+
+
+def test_a_half_place_prints_the_same_whichever_way_it_was_summed(written):
+    # the early years supply, 3,764.5 FTE places (funded 15-hour children count half a
+    # place), printed 3,765 in the text and 3,764 in the table's total row: Python's round
+    # takes a half to the even number, and the sums fell a hair either side of it
+    from sufficiency.early_years import forecast_early_years
+    from sufficiency.report.text import fmt_count
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = forecast_early_years(load_model(written)).to_frame()
+    last = frame[frame["year"] == frame["year"].max()]
+    total = float(last["supply"].sum())
+    assert abs(total - 3764.5) < 1e-6
+    assert fmt_count(3764.4999999999995) == fmt_count(3764.5000000000005) == "3,765"
+    assert fmt_count(3764.5) == fmt_count(total) == "3,765"
+    # the age groups and their total agree: 496 + 3,269 = 3,765
+    parts = last.groupby("age")["supply"].sum()
+    assert sum(int(fmt_count(v).replace(",", "")) for v in parts) == 3765
+    assert fmt_count(-2.5) == "-3" and fmt_count(-0.4) == "0" and fmt_count(0.49) == "0"
+
+
+def test_backtest_summary_prints_no_negative_zero(written):
+    # the Council's primary one-year errors (+0.08%, +0.09%, -0.18%) averaged -0.003%,
+    # printed "-0.00%" in the bias_authority column
+    res = CliRunner().invoke(cli, ["-q", "backtest", str(written)])
+    assert res.exit_code == 0, res.output
+    assert "-0.00%" not in res.output
+    primary1 = next(x for x in res.output.splitlines() if x.startswith("primary     1"))
+    assert " 0.00% " in primary1
+
+
+def test_housing_after_the_forecast_is_warned_of(written, tmp_path):
+    # a completion typed 2052 for 2025 was dropped without a word (one in or before the
+    # base year is warned of); synthetic housing file
+    from sufficiency.inputs import load_inputs
+
+    housing = tmp_path / "housing.csv"
+    housing.write_text("area,year,dwellings\n3360001,2025,120\n3360001,2052,150\n")
+    model = _edit(
+        written,
+        "housing.toml",
+        '# one is given, e.g. housing = { path = "housing.csv" } (README, "the tidy CSV layout").',
+        f'housing = {{ path = "{housing}" }}',
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        load_inputs(load_model(model))
+    said = [str(w.message) for w in caught if issubclass(w.category, DataQualityWarning)]
+    late = [m for m in said if "after the forecast's last year" in m]
+    assert len(late) == 1, said
+    msg = late[0]
+    assert str(housing) in msg and "column 'year'" in msg and "2032/33" in msg
+    assert "3360001 2052 (150 dwellings)" in msg and "not used" in msg
+    assert "2025" not in msg.split("2052")[0].split(":")[-1]
+
+
+@pytest.fixture(scope="module")
+def send_file_missing(written) -> Path:
+    """The starting model with its SEND caseload file misspelt (synthetic edit)."""
+    return _edit(written, "send_missing.toml", "ehcp_2025_caseload.csv", "ehcp_2025_caseloads.csv")
+
+
+def test_report_allow_missing_send_publishes_without_a_missing_send_file(
+    send_file_missing, tmp_path
+):
+    # --allow-missing send publishes without SEND when a [send] file fails to read, but a
+    # misspelt file name stopped the model loading, so the report stopped all the same
+    out = tmp_path / "with"
+    res = CliRunner().invoke(
+        cli,
+        [
+            "-q",
+            "report",
+            str(send_file_missing),
+            "--out",
+            str(out),
+            "--only",
+            "json",
+            "--date",
+            "2026-11-29",
+            "--allow-missing",
+            "send",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert "ehcp_2025_caseloads.csv" in summary["not_available"]["send"]
+    assert summary["send"] is None and summary["plan"]["total_cost_gbp"] > 0
+    # without it the report stops, says why and how to go on, and writes nothing
+    out2 = tmp_path / "without"
+    res = CliRunner().invoke(
+        cli, ["report", str(send_file_missing), "--out", str(out2), "--only", "json"]
+    )
+    assert res.exit_code == 1
+    assert "[send.files] caseload" in res.output and "did you mean 'ehcp_2025_caseload.csv'" in (
+        res.output
+    )
+    assert "--allow-missing send" in res.output and "Traceback" not in res.output
+    assert not out2.exists() or not any(out2.iterdir())
+    # every other command still stops at the model (the Herefordshire trial's rule)
+    with pytest.raises(ConfigError):
+        load_model(send_file_missing)
+
+
+def test_a_capacity_export_with_year_group_labels_reads(written, inputs, tmp_path):
+    # README: spreadsheet exports are read with year groups as R, Reception, Year 7 or Y7;
+    # the capacity table's ncy_min "R" and ncy_max "Y6" were "non-numeric" (synthetic: the
+    # real SCAP 2015 capacity of Wolverhampton written out as the Council might export it)
+    from sufficiency.inputs import load_inputs
+
+    cols = ["school", "area", "phase", "ncy_min", "ncy_max", "capacity", "roll"]
+    cap = inputs.capacity[cols].copy()
+    label = {0: "Reception", 6: "Year 6", 7: "Y7", 13: "Y13"}
+    for c in ("ncy_min", "ncy_max"):
+        cap[c] = cap[c].map(lambda g: label.get(int(g), str(int(g))))
+    assert set(cap["ncy_min"]) >= {"Reception", "Y7"}
+    path = tmp_path / "capacity.csv"
+    cap.to_csv(path, index=False)
+    old = (
+        'capacity = { path = "' + str(DATA / "scap_2015_school_capacity.csv") + '", '
+        'reader = "scap", year = 2014 }'
+    )
+    model = _edit(written, "cap_labels.toml", old, f'capacity = {{ path = "{path}" }}')
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = load_inputs(load_model(model)).capacity
+    assert got["capacity"].sum() == inputs.capacity["capacity"].sum() == 23370 + 18328
+    assert set(got["ncy_min"]) == {0, 7} and set(got["ncy_max"]) == {6, 13}
+    # a label that is no year group still names the file, column, line and value
+    cap.loc[cap.index[2], "ncy_min"] = "Yr R"
+    cap.to_csv(path, index=False)
+    with pytest.raises(SchemaError) as e:
+        load_inputs(load_model(model))
+    msg = str(e.value)
+    assert "capacity.csv" in msg and "'ncy_min'" in msg and "'Yr R'" in msg and "line(s) 4" in msg
