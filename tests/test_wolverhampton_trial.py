@@ -244,3 +244,40 @@ def test_a_capacity_export_with_year_group_labels_reads(written, inputs, tmp_pat
         load_inputs(load_model(model))
     msg = str(e.value)
     assert "capacity.csv" in msg and "'ncy_min'" in msg and "'Yr R'" in msg and "line(s) 4" in msg
+
+
+def test_report_signed_errors_print_no_negative_zero(tmp_path):
+    # the backtest summary printed -0.00% (above); the report's accuracy table formats
+    # signed errors the same way: Stoke-on-Trent's plain cohort survival (3-year means),
+    # origin 2018/19, missed its 2022/23 primary pupils by -0.003% (real data)
+    import pandas as pd
+
+    from sufficiency.report.tables import format_cell
+
+    out = tmp_path / "bt.csv"
+    res = CliRunner().invoke(
+        cli,
+        [
+            "-q",
+            "backtest",
+            "--pupils",
+            str(DATA / "census_pupils_by_ncy_2011_2022.csv"),
+            "--births",
+            str(DATA / "births_by_district_1992_2023.csv"),
+            "--lookup",
+            str(DATA / "district_to_la_west_midlands.csv"),
+            "--origins",
+            "2019",
+            "--horizons",
+            "3",
+            "--out",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    d = pd.read_csv(out)
+    row = d[(d["area"] == "E06000021") & (d["phase"] == "primary") & (d["target_year"] == 2022)]
+    v = float(row["pct_error_cohort3"].iloc[0])
+    assert -0.00005 < v < 0
+    assert format_cell(v, "pct_signed2") == "+0.00%"
+    assert format_cell(-0.0004, "pct_signed2") == "-0.04%"

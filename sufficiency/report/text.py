@@ -152,6 +152,10 @@ def fmt_pct(value: float, signed: bool = False, down: bool = False, decimals: in
         y = math.floor(round(abs(x) * 10, 9)) / 10
         x = y if x > -1e-9 else -max(y, 0.1)  # float noise below zero is zero
         return f"{x:+.1f}%" if signed else f"{x:.1f}%"
+    if round(x, decimals) == 0:
+        # an error that rounds to zero prints +0.00%, never -0.00% (Stoke-on-Trent's plain
+        # cohort survival missed its 2022/23 primary pupils 3 years ahead by -0.004%)
+        x = 0.0
     return f"{x:+.{decimals}f}%" if signed else f"{x:.{decimals}f}%"
 
 
