@@ -281,3 +281,40 @@ def test_report_signed_errors_print_no_negative_zero(tmp_path):
     assert -0.00005 < v < 0
     assert format_cell(v, "pct_signed2") == "+0.00%"
     assert format_cell(-0.0004, "pct_signed2") == "-0.04%"
+
+
+def test_a_report_without_a_plan_qualifies_the_shortfalls_cabinet_notes(written, tmp_path):
+    # with a plan, the programme's recommendation says the 2014/15 places are out of date;
+    # with --no-plan nothing in the recommendations did, so Cabinet noted 4,534 secondary
+    # places short (2029/30) that the summary called overstated
+    import html
+    import re
+
+    out = tmp_path / "noplan"
+    res = CliRunner().invoke(
+        cli,
+        [
+            "-q",
+            "report",
+            str(written),
+            "--out",
+            str(out),
+            "--only",
+            "html",
+            "--no-plan",
+            "--no-send",
+            "--no-early-years",
+            "--date",
+            "2026-11-29",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    page = html.unescape((out / "report.html").read_text())
+    recs = re.search(r"That Cabinet:(.*?)2\. Executive summary", page, re.S).group(1)
+    text = re.sub(r"<[^>]+>", " ", recs)
+    assert "4,534 places are short before any new places" in text
+    said = re.search(r"notes that a costed plan was not available in this run[^;]*;[^;]*;", text)
+    assert said, text
+    assert "20,682 secondary (Y7-Y13) pupils already exceeded the 18,328 places" in said.group(0)
+    assert "24,923 primary pupils already exceeded the 23,370 places" in said.group(0)
+    assert "out of date" in said.group(0) and "current capacity" in said.group(0)

@@ -964,10 +964,25 @@ def recommendations(data: ReportData) -> list[str]:
             if own:
                 recs.append(own)
     elif data.missing.get("plan"):
-        recs.append(
-            "notes that a costed plan was not available in this run "
-            f"({data.missing['plan']}), and asks officers to bring one forward;"
-        )
+        # without a plan no programme recommendation says the capacity is out of date, so the
+        # shortfalls Cabinet notes above stood unqualified (a Wolverhampton trial's
+        # --no-plan report: 4,534 secondary places short against 2014/15 places that its
+        # 2022/23 census already exceeded, said only in the summary)
+        behind = data.capacity_behind
+        if behind:
+            recs.append(
+                "notes that a costed plan was not available in this run "
+                f"({data.missing['plan']}) and that, as "
+                f"{_join([_behind_fact(b) for b in behind])}, those places are out of date "
+                f"and the {_join([b['phase'] for b in behind])} shortfalls above overstate "
+                "the need; asks officers to supply each planning area's current capacity and "
+                "then to bring a costed plan forward;"
+            )
+        else:
+            recs.append(
+                "notes that a costed plan was not available in this run "
+                f"({data.missing['plan']}), and asks officers to bring one forward;"
+            )
     else:
         recs.append("notes that the forecast shows no shortfall needing new places;")
     moved = moves_recommendation(data)
