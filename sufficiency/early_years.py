@@ -476,7 +476,7 @@ def _entitlement(r: Any, where: str) -> Entitlement:
     if not isinstance(ages, list) or not ages or not all(is_whole(a) and 0 <= a <= 4 for a in ages):
         raise bad("ages", "a list of ages at 31 August (ages 0-4), e.g. [2, 3]")
     if not is_number(r["hours"]) or not 0 < r["hours"] <= 60:
-        raise bad("hours", "funded hours a week, a number in (0, 60]")
+        raise bad("hours", "funded hours a week, a number in (0, 60]" + _yearly_hint(r["hours"]))
     if not is_year(r["from_year"]):
         raise bad("from_year", "an academic year (its start), e.g. 2024")
     fys = r.get("first_year_share", 1.0)
@@ -600,12 +600,21 @@ def early_years_entitlements(
     return tuple(out)
 
 
+def _yearly_hint(value: Any) -> str:
+    """``"; if 570 is hours a year, write 15 (570 / 38 weeks)"`` for hours a week given as
+    hours a year, as the entitlements are published ("570 hours a year"; a Wolverhampton
+    trial); ``""`` for anything else."""
+    if is_number(value) and 60 < value <= 60 * 38:
+        return f"; if {value:g} is hours a year, write {value / 38:g} ({value:g} / 38 weeks)"
+    return ""
+
+
 def _hours_per_place(value: Any, where: str) -> float:
     """``[early_years] hours_per_place`` checked: funded hours a week of one FTE place."""
     if not is_number(value) or not 0 < value <= 60:
         raise ConfigError(
             f"{where} hours_per_place = {value!r}: expected hours a week, a number "
-            "in (0, 60], e.g. 30"
+            f"in (0, 60], e.g. 30{_yearly_hint(value)}"
         )
     return float(value)
 

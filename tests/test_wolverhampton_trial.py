@@ -318,3 +318,30 @@ def test_a_report_without_a_plan_qualifies_the_shortfalls_cabinet_notes(written,
     assert "20,682 secondary (Y7-Y13) pupils already exceeded the 18,328 places" in said.group(0)
     assert "24,923 primary pupils already exceeded the 23,370 places" in said.group(0)
     assert "out of date" in said.group(0) and "current capacity" in said.group(0)
+
+
+@pytest.mark.parametrize(
+    "old, new, hint",
+    [
+        (
+            "hours_per_place = 30.0 ",
+            "hours_per_place = 1140 ",
+            "hours_per_place = 1140: expected hours a week, a number in (0, 60], e.g. 30; "
+            "if 1140 is hours a year, write 30 (1140 / 38 weeks)",
+        ),
+        (
+            "# TODO entitlements:",
+            '[[early_years.entitlements]]\nname = "universal_3_4"\nage_group = "3_4"\n'
+            'ages = [3, 4]\nhours = 570\nfrom_year = 2010\neligible = 1.0\ntakeup = "derived"\n'
+            "# entitlements:",
+            "(universal_3_4) hours = 570: expected funded hours a week, a number in (0, 60]; "
+            "if 570 is hours a year, write 15 (570 / 38 weeks)",
+        ),
+    ],
+)
+def test_early_years_hours_given_a_year_say_what_to_write(written, old, new, hint):
+    # synthetic edits: the entitlements are published as "570 hours a year"; hours = 570
+    # was told only "expected funded hours a week, a number in (0, 60]"
+    with pytest.raises(ConfigError) as e:
+        load_model(_edit(written, "hours.toml", old, new))
+    assert hint in str(e.value) and "\n" not in str(e.value)
