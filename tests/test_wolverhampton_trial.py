@@ -345,3 +345,21 @@ def test_early_years_hours_given_a_year_say_what_to_write(written, old, new, hin
     with pytest.raises(ConfigError) as e:
         load_model(_edit(written, "hours.toml", old, new))
     assert hint in str(e.value) and "\n" not in str(e.value)
+
+
+def test_phase_chart_separates_thousands_on_both_axes(inputs):
+    # the secondary chart's shortfall axis read "1000 ... 4000" beside "20,000" on the
+    # pupils axis (Wolverhampton: up to 4,534 secondary places short)
+    import re
+
+    from sufficiency.capacity import assess_sufficiency
+    from sufficiency.forecast import run_forecast
+    from sufficiency.report.charts import phase_chart
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        suff = assess_sufficiency(run_forecast(inputs).phase_totals(), inputs.capacity)
+    svg = phase_chart(suff.to_frame(), "secondary", "Secondary")
+    ticks = set(re.findall(r"<text[^>]*>([0-9][0-9,]*)</text>", svg))
+    assert {"20,000", "4,000"} <= ticks, ticks
+    assert not [t for t in ticks if re.fullmatch(r"\d{4,}", t)], ticks
