@@ -313,6 +313,9 @@ def test_a_report_without_a_plan_qualifies_the_shortfalls_cabinet_notes(written,
     recs = re.search(r"That Cabinet:(.*?)2\. Executive summary", page, re.S).group(1)
     text = re.sub(r"<[^>]+>", " ", recs)
     assert "4,534 places are short before any new places" in text
+    # the primary worst year is the report's own year: not "from 2026/27 is 2026/27"
+    assert "the worst year from 2026/27 is that year itself, when 1,835 places are short" in text
+    assert "from 2026/27 is 2026/27" not in text
     said = re.search(r"notes that a costed plan was not available in this run[^;]*;[^;]*;", text)
     assert said, text
     assert "20,682 secondary (Y7-Y13) pupils already exceeded the 18,328 places" in said.group(0)

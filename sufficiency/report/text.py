@@ -831,8 +831,11 @@ def recommendations(data: ReportData) -> list[str]:
                     if pfy
                     else f"the worst year from {fmt_year(first)}"
                 )
+                # "the worst year from 2026/27 is 2026/27" read as a slip (a Wolverhampton
+                # trial's --no-plan report)
+                named = "that year itself" if not pfy and wy == first else fmt_year(wy)
                 worst = (
-                    f"; {which} is {fmt_year(wy)}, when "
+                    f"; {which} is {named}, when "
                     f"{fmt_count(by_year.max())} places are short before any new places"
                 )
             recs.append(
