@@ -857,12 +857,30 @@ def merge_models(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, 
     ``districts``), and any other entry is added after the base's; an array whose entries
     have no ``code`` or ``name`` (``tier_changes``, ``[[plan.adjacency]]``) replaces the
     base's whole, as any other value of ``over`` does. A key cannot be removed, only given
-    another value (an empty array replaces the base's).
+    another value (an empty array replaces the base's). A ``[data]`` table that names a file
+    or a reader of its own (``path``, ``reader``) replaces the base's whole: the base's reader
+    options (a ``scap`` file's ``year``) belong to the base's file (a Wolverhampton trial's
+    scenario of current capacity from a tidy CSV kept the SCAP file's ``year = 2014`` and
+    was an error, with no key it could remove).
     """
     out = dict(base)
     for key, value in over.items():
         old = out.get(key)
-        if isinstance(old, Mapping) and isinstance(value, Mapping) and key not in _DATA_KEYED:
+        if key == "data" and isinstance(old, Mapping) and isinstance(value, Mapping):
+            out[key] = {
+                **old,
+                **{
+                    k: (
+                        merge_models(old[k], v)
+                        if isinstance(old.get(k), Mapping)
+                        and isinstance(v, Mapping)
+                        and not ({"path", "reader"} & set(v))
+                        else v
+                    )
+                    for k, v in value.items()
+                },
+            }
+        elif isinstance(old, Mapping) and isinstance(value, Mapping) and key not in _DATA_KEYED:
             out[key] = merge_models(old, value)
         elif _table_array(old) and _table_array(value):
             out[key] = _merge_entries(old, value)
