@@ -368,14 +368,11 @@ def test_phase_chart_separates_thousands_on_both_axes(inputs):
     assert not [t for t in ticks if re.fullmatch(r"\d{4,}", t)], ticks
 
 
-def test_a_scenario_of_current_capacity_from_a_tidy_file_loads(written, inputs):
-    # the scenario the trial needed most (the 2014/15 places are out of date): current
-    # capacity from the Council's own CSV. The base's [data] capacity (reader "scap",
-    # year = 2014) merged key by key kept year = 2014, an error for a tidy file, and a
-    # scenario cannot remove a key. Synthetic: the SCAP 2015 places scaled to the 2025
-    # scorecard's totals (25,600 primary, 23,690 secondary places)
-    from sufficiency.inputs import load_inputs
-
+@pytest.fixture(scope="module")
+def current_capacity(written, inputs) -> Path:
+    """A scenario of the starting model with current capacity from a tidy CSV (synthetic:
+    the SCAP 2015 places scaled to the 2025 scorecard's totals, 25,600 primary and 23,690
+    secondary places)."""
     cap = inputs.capacity[["school", "area", "phase", "ncy_min", "ncy_max", "capacity", "roll"]]
     scale = cap["phase"].map({"primary": 25600 / 23370, "secondary": 23690 / 18328})
     cap = cap.assign(capacity=(cap["capacity"] * scale).round(), year=2024)
@@ -385,6 +382,17 @@ def test_a_scenario_of_current_capacity_from_a_tidy_file_loads(written, inputs):
         f'extends = "{written.name}"\n[model]\nname = "Wolverhampton, current capacity '
         '(scenario)"\n[data]\ncapacity = { path = "capacity_2024.csv", reader = "tidy" }\n'
     )
+    return scenario
+
+
+def test_a_scenario_of_current_capacity_from_a_tidy_file_loads(written, current_capacity):
+    # the scenario the trial needed most (the 2014/15 places are out of date): current
+    # capacity from the Council's own CSV. The base's [data] capacity (reader "scap",
+    # year = 2014) merged key by key kept year = 2014, an error for a tidy file, and a
+    # scenario cannot remove a key
+    from sufficiency.inputs import load_inputs
+
+    scenario = current_capacity
     cfg = load_model(scenario)
     assert dict(cfg.raw["data"]["capacity"]) == {"path": "capacity_2024.csv", "reader": "tidy"}
     with warnings.catch_warnings():
@@ -401,3 +409,37 @@ def test_a_scenario_of_current_capacity_from_a_tidy_file_loads(written, inputs):
     merged = dict(load_model(only_year).raw["data"]["capacity"])
     assert merged["reader"] == "scap" and merged["year"] == 2015
     assert merged["path"].endswith("scap_2015_school_capacity.csv")
+
+
+def test_a_scenarios_report_asks_cabinet_for_no_decision(current_capacity, tmp_path):
+    # the scenario's first recommendation says its recommendations are not for decision,
+    # but the paragraph above them read "Cabinet is asked to make 1 decision: to approve in
+    # principle a capital programme of £858k ..."
+    import html
+
+    out = tmp_path / "scenario"
+    res = CliRunner().invoke(
+        cli,
+        [
+            "-q",
+            "report",
+            str(current_capacity),
+            "--out",
+            str(out),
+            "--only",
+            "html",
+            "--no-send",
+            "--no-early-years",
+            "--date",
+            "2026-11-29",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    page = html.unescape((out / "report.html").read_text())
+    assert "Cabinet is asked to make" not in page
+    assert (
+        "This report is of a scenario, for comparison: Cabinet is not asked to decide on it. "
+        "Were it the Council's position, Cabinet would be asked to make 1 decision: to approve "
+        "in principle a capital programme of £858k for 90 places"
+    ) in page
+    assert "are not for decision" in page

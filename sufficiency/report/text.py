@@ -1327,7 +1327,17 @@ def decisions_sought(data: ReportData, recs: list[str]) -> str:
     rest = len(recs) - len(asks)
     # semicolons between the decisions: each has commas of its own
     listed = asks[0] if len(asks) == 1 else "; ".join(asks[:-1]) + "; and " + asks[-1]
-    return f"Cabinet is asked to make {plural(len(asks), 'decision')}: {listed}. " + (
+    # a scenario's recommendations are not for decision (its first recommendation says so):
+    # "Cabinet is asked to make 1 decision: to approve ..." above it contradicted that (a
+    # Wolverhampton trial's scenario of current capacity)
+    lead = (
+        "This report is of a scenario, for comparison: Cabinet is not asked to decide on it. "
+        f"Were it the Council's position, Cabinet would be asked to make "
+        f"{plural(len(asks), 'decision')}: {listed}. "
+        if data.meta.get("scenario")
+        else f"Cabinet is asked to make {plural(len(asks), 'decision')}: {listed}. "
+    )
+    return lead + (
         f"The other {plural(rest, 'recommendation')} note the position or ask officers "
         "for further work."
         if rest > 1
