@@ -443,3 +443,5 @@ def test_a_scenarios_report_asks_cabinet_for_no_decision(current_capacity, tmp_p
         "in principle a capital programme of £858k for 90 places"
     ) in page
     assert "are not for decision" in page
+    # what the scenario changes, in words: not "in data files capacity"
+    assert "which changes wolverhampton.toml in the capacity data file." in page

@@ -672,6 +672,10 @@ def setting_words(data: ReportData, change: str) -> str:
     label = _SECTION_WORDS.get(full)
     if label is None and isinstance(a, pd.DataFrame) and "key" in a and (a["key"] == full).any():
         label = str(a.loc[a["key"] == full, "assumption"].iloc[0])
+    if label is None and section == "data" and key:
+        # "[data] capacity": "the capacity data file", not "data files capacity" (a
+        # Wolverhampton trial's scenario of current capacity)
+        label = f"the {key.replace('_', ' ')} data file"
     if label is None:
         label = (_SETTINGS[full][1] if full in _SETTINGS else None) or " ".join(
             w for w in (_SECTION_WORDS.get(section, section), key) if w
