@@ -445,3 +445,21 @@ def test_a_scenarios_report_asks_cabinet_for_no_decision(current_capacity, tmp_p
     assert "are not for decision" in page
     # what the scenario changes, in words: not "in data files capacity"
     assert "which changes wolverhampton.toml in the capacity data file." in page
+
+
+def test_the_cli_runs_as_a_module():
+    # python -m sufficiency.cli: "'sufficiency.cli' is a package and cannot be directly
+    # executed"
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    res = subprocess.run(
+        [sys.executable, "-m", "sufficiency.cli", "--help"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("Usage: ") and "validate" in res.stdout
