@@ -120,9 +120,17 @@ class Section:
     values: Mapping[str, Any]
 
     def bad(self, key: str, expected: str, value: Any = ...) -> ConfigError:
-        """The error for ``key``: its value in the table unless ``value`` is given."""
+        """The error for ``key``: its value in the table unless ``value`` is given. An
+        academic year written as its label where its start is expected (``first_year =
+        "2027/28"``) is told what to write ("write 2027"; a Wolverhampton trial)."""
         v = self.values[key] if value is ... else value
-        return ConfigError(f"{self.where} {key} = {v!r}: expected {expected}")
+        hint = ""
+        if "academic year (its start)" in expected and isinstance(v, str):
+            from .nomenclature import parse_academic_year_label
+
+            start = parse_academic_year_label(v)
+            hint = f"; write {start} for {v!r}" if start is not None else ""
+        return ConfigError(f"{self.where} {key} = {v!r}: expected {expected}{hint}")
 
     def check(self, key: str, ok, expected: str) -> None:
         """Raise :meth:`bad` if the table gives ``key`` and ``ok(value)`` is false."""

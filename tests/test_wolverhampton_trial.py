@@ -463,3 +463,30 @@ def test_the_cli_runs_as_a_module():
     )
     assert res.returncode == 0, res.stderr
     assert res.stdout.startswith("Usage: ") and "validate" in res.stdout
+
+
+@pytest.mark.parametrize(
+    "old, new, hint",
+    [
+        (
+            "first_year = 2027",
+            'first_year = "2027/28"',
+            "[plan] first_year = '2027/28': expected an academic year (its start), e.g. 2026; "
+            "write 2027 for '2027/28'",
+        ),
+        (
+            "first_year = 2027",
+            'first_year = 2027\n\n[[plan.options]]\nname = "New secondary"\narea = "3365678"\n'
+            'phase = "secondary"\nkind = "new_school"\nplaces = 900\ncost = 30000000.0\n'
+            'earliest_year = "2029-30"',
+            "earliest_year = '2029-30': expected an academic year (its start), e.g. 2028; "
+            "write 2029 for '2029-30'",
+        ),
+    ],
+)
+def test_a_year_written_as_its_label_says_what_to_write(written, old, new, hint):
+    # synthetic edits: first_year = "2027/28" was told only "expected an academic year (its
+    # start), e.g. 2026", where the CSV readers take "2027/28" as 2027
+    with pytest.raises(ConfigError) as e:
+        load_model(_edit(written, "year_label.toml", old, new))
+    assert hint in str(e.value)
