@@ -138,6 +138,17 @@ class Section:
             raise self.bad(key, expected)
 
 
+def round_half_away(values):
+    """Whole numbers as the report prints them (:func:`sufficiency.report.text.fmt_count`):
+    halves away from zero (3764.5 -> 3765, -2.5 -> -3), after float noise below 1e-6 is
+    dropped, so a half summed in another order (3764.4999999999995) rounds the same; a float
+    for a scalar, an array for an array. ``np.rint`` and ``round`` take halves to the even
+    number (3764.5 -> 3764), which printed one supply two ways (a Wolverhampton trial)."""
+    v = np.round(np.asarray(values, dtype=float), 6)
+    out = np.copysign(np.floor(np.abs(v) + 0.5), v)
+    return float(out) if out.ndim == 0 else out
+
+
 def percent_hint(v: Any, numbers: bool = False) -> str:
     """``"; write 0.6, not '60%'"`` for a share written as a percentage string (a Dudley
     trial: ``margin = "2%"`` was only "expected float"); with ``numbers``, also ``"; if 25

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from .._values import joined as _join
-from .._values import plural
+from .._values import plural, round_half_away
 from ..early_years import AGE_GROUP_LABELS, DEFAULT_ENTITLEMENTS_NOTE
 from ..forecast import NO_HOUSING_NOTE
 from ..optimise.results import BULGE_RUN
@@ -98,8 +98,7 @@ def fmt_count(value: float) -> str:
     places come from 15-hour children)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "-"
-    v = round(float(value), 6)
-    return f"{int(math.copysign(math.floor(abs(v) + 0.5), v)):,}"
+    return f"{int(round_half_away(float(value))):,}"
 
 
 def fmt_short(value: float) -> str:
