@@ -64,6 +64,7 @@ from ._values import (
     is_year,
     percent_hint,
     require_table,
+    round_half_away,
     value_and_range,
 )
 from .cohort import project_series
@@ -1051,14 +1052,18 @@ def forecast_early_years(
         about = {e.name: e.describe() for e in ents}
         assumed_places = float(by_ent.sum())
         total = float(sup["supply"].sum())
+
+        def n(v: float) -> str:  # as the report prints places (FTE supply has halves)
+            return f"{int(round_half_away(v)):,}"
+
         if assumed_places >= 0.5:
             parts_text = (
-                f"{total:,.0f} places: {total - assumed_places:,.0f} at the DfE's take-up "
-                f"and {assumed_places:,.0f} for {'; '.join(about[a] for a in assumed)} at the "
+                f"{n(total)} places: {n(total - assumed_places)} at the DfE's take-up "
+                f"and {n(assumed_places)} for {'; '.join(about[a] for a in assumed)} at the "
                 "take-up the model assumes"
             )
         else:
-            parts_text = f"{total:,.0f} places"
+            parts_text = f"{n(total)} places"
         notes.append(
             f"No public figure for childcare places by area: today's supply is the "
             f"funded take-up of January {supply_year + 1} (latest DfE figure in the data), "
