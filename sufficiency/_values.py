@@ -129,6 +129,8 @@ class Section:
             from .nomenclature import parse_academic_year_label
 
             start = parse_academic_year_label(v)
+            if start is None and re.fullmatch(r"\s*(19|20)\d\d\s*", v):
+                start = int(v)  # a year in quotes: TOML text, not a number
             hint = f"; write {start} for {v!r}" if start is not None else ""
         return ConfigError(f"{self.where} {key} = {v!r}: expected {expected}{hint}")
 

@@ -512,3 +512,12 @@ def test_the_scap_special_file_rounds_a_half_as_the_report_prints_it(written):
         & (out["academic_year"] == f"{first}/{(first + 1) % 100:02d}")
     ]
     assert got["places"].tolist() == [int(fmt_count(296.5))] == [297]
+
+
+def test_a_year_in_quotes_says_what_to_write(written):
+    # synthetic edit: first_year = "2027" (TOML text) was told only "expected an academic
+    # year (its start), e.g. 2026", as if 2027 were wrong
+    with pytest.raises(ConfigError) as e:
+        load_model(_edit(written, "year_quoted.toml", "first_year = 2027", 'first_year = "2027"'))
+    assert "first_year = '2027': expected an academic year (its start)" in str(e.value)
+    assert "write 2027 for '2027'" in str(e.value)
