@@ -129,9 +129,10 @@ class Section:
             from .nomenclature import parse_academic_year_label
 
             start = parse_academic_year_label(v)
-            if start is None and re.fullmatch(r"\s*(19|20)\d\d\s*", v):
-                start = int(v)  # a year in quotes: TOML text, not a number
             hint = f"; write {start} for {v!r}" if start is not None else ""
+            if start is None and re.fullmatch(r"\s*(19|20)\d\d\s*", v):
+                # a year in quotes: TOML text, not a number
+                hint = f"; write {int(v)} without quotes (a number, not text)"
         return ConfigError(f"{self.where} {key} = {v!r}: expected {expected}{hint}")
 
     def check(self, key: str, ok, expected: str) -> None:

@@ -520,4 +520,4 @@ def test_a_year_in_quotes_says_what_to_write(written):
     with pytest.raises(ConfigError) as e:
         load_model(_edit(written, "year_quoted.toml", "first_year = 2027", 'first_year = "2027"'))
     assert "first_year = '2027': expected an academic year (its start)" in str(e.value)
-    assert "write 2027 for '2027'" in str(e.value)
+    assert "write 2027 without quotes (a number, not text)" in str(e.value)
