@@ -521,3 +521,23 @@ def test_a_year_in_quotes_says_what_to_write(written):
         load_model(_edit(written, "year_quoted.toml", "first_year = 2027", 'first_year = "2027"'))
     assert "first_year = '2027': expected an academic year (its start)" in str(e.value)
     assert "write 2027 without quotes (a number, not text)" in str(e.value)
+
+
+def test_plan_with_a_quantile_and_scenarios_says_to_give_one(written, inputs, tmp_path):
+    # --quantile 0.8 --scenario 0.9 planned for 0.9 alone (GBP 117.9m, the 0.9 plan) and
+    # dropped the quantile without a word; the library's plan() did the same
+    from sufficiency.forecast import run_forecast
+    from sufficiency.optimise import plan
+
+    out = tmp_path / "qs"
+    res = CliRunner().invoke(
+        cli,
+        ["plan", str(written), "--quantile", "0.8", "--scenario", "0.9", "--out", str(out)],
+    )
+    assert res.exit_code == 2 and not out.exists()
+    assert "--quantile 0.8 and --scenario: give one" in res.output
+    assert "add --scenario 0.8" in res.output and "Traceback" not in res.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ConfigError, match="give one"):
+            plan(inputs, run_forecast(inputs), quantile=0.8, scenarios={"q0.9": 0.9})

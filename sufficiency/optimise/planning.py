@@ -406,6 +406,13 @@ def plan(
         pt = forecast.phase_totals(spec) if spec is None or is_number(spec) else spec
         return demand_frame(pt, name, first, last)
 
+    if scenarios and quantile is not None:
+        # the scenarios won and the quantile was dropped without a word (a Wolverhampton
+        # trial: --quantile 0.8 --scenario 0.9 planned for 0.9 alone)
+        raise ConfigError(
+            f"plan(quantile={quantile!r}, scenarios=...): give one; to plan for the quantile "
+            "as well, add it to the scenarios"
+        )
     if scenarios:
         demand = pd.concat([frame_of(v, str(k)) for k, v in scenarios.items()], ignore_index=True)
     elif quantile is not None:
