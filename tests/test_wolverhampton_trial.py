@@ -541,3 +541,16 @@ def test_plan_with_a_quantile_and_scenarios_says_to_give_one(written, inputs, tm
         warnings.simplefilter("ignore")
         with pytest.raises(ConfigError, match="give one"):
             plan(inputs, run_forecast(inputs), quantile=0.8, scenarios={"q0.9": 0.9})
+
+
+@pytest.mark.parametrize("command", ["forecast", "send", "early-years"])
+def test_a_format_without_out_is_a_usage_error(written, command):
+    # forecast MODEL --format json printed the table and wrote nothing, without a word
+    res = CliRunner().invoke(cli, ["-q", command, str(written), "--format", "json"])
+    assert res.exit_code == 2
+    assert "--format json is the format of the files --out writes: give --out DIR too" in (
+        res.output
+    )
+    # the default format needs no --out: the table alone, as before
+    res = CliRunner().invoke(cli, ["-q", command, str(written)])
+    assert res.exit_code == 0, res.output
