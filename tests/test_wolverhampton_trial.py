@@ -554,3 +554,18 @@ def test_a_format_without_out_is_a_usage_error(written, command):
     # the default format needs no --out: the table alone, as before
     res = CliRunner().invoke(cli, ["-q", command, str(written)])
     assert res.exit_code == 0, res.output
+
+
+def test_report_no_plan_with_plan_flags_is_a_usage_error(written, tmp_path):
+    # report --no-plan --quantile 0.8 published a report with no plan, the quantile dropped
+    # without a word
+    out = tmp_path / "npq"
+    for flags, said in (
+        (["--quantile", "0.8"], "--quantile set the plan"),
+        (["--solver", "highs", "--quantile", "0.8"], "--quantile and --solver set the plan"),
+    ):
+        res = CliRunner().invoke(
+            cli, ["report", str(written), "--no-plan", *flags, "--out", str(out)]
+        )
+        assert res.exit_code == 2 and not out.exists()
+        assert said in res.output and "which --no-plan skips" in res.output

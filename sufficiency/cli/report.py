@@ -107,6 +107,15 @@ def report(
     from ..report import make_report
     from ..report.build import ALLOWABLE_MISSING
 
+    if no_plan and (quantile is not None or solver is not None):
+        # they set the plan's demand and solver: with --no-plan they were dropped without a
+        # word (a Wolverhampton trial's --no-plan --quantile 0.8)
+        given = " and ".join(
+            f for f, v in (("--quantile", quantile), ("--solver", solver)) if v is not None
+        )
+        raise click.UsageError(
+            f"{given} set the plan, which --no-plan skips: give one or the other"
+        )
     date = None
     if report_date is not None:
         try:
