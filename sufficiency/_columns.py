@@ -156,7 +156,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "detail": ("text", "what the constraint says for this row"),
     "marginal_cost": (
         "GBP per place",
-        "cost of one more place needed in that area and year (the constraint's dual value)",
+        "cost of one more place needed in that area and year (the constraint's dual value); "
+        "where places are left short it is the plan's penalty for a place short ([plan] "
+        "shortfall_penalty, GBP 1,000,000 by default), not a cost of building",
     ),
     "modules": ("modules", "modules (forms of entry, classes) built"),
     "cost": ("GBP", "capital cost, cash terms"),

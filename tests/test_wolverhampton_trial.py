@@ -569,3 +569,13 @@ def test_report_no_plan_with_plan_flags_is_a_usage_error(written, tmp_path):
         )
         assert res.exit_code == 2 and not out.exists()
         assert said in res.output and "which --no-plan skips" in res.output
+
+
+def test_marginal_costs_column_says_a_million_is_the_shortfall_penalty():
+    # marginal_costs.csv gave GBP 1,000,000 a place in 2027/28 for every Wolverhampton area
+    # left short, described only as "cost of one more place needed": it is the penalty
+    from sufficiency._columns import describe
+
+    unit, text = describe("marginal_cost", "marginal_costs.csv")
+    assert unit == "GBP per place"
+    assert "shortfall_penalty" in text and "not a cost of building" in text
