@@ -165,7 +165,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "cost_per_place": ("GBP per place", "capital cost per place"),
     "cost_per_module": ("GBP per module", "capital cost per module"),
     "revenue_per_place": ("GBP per place per year", "revenue cost per place a year"),
-    "max_modules": ("modules", "most modules the option may build in all"),
+    "max_modules": (
+        "modules",
+        "most modules the option may build in all (0 = no limit in all: bulge classes are "
+        "limited by max_per_year only)",
+    ),
     "max_per_year": ("modules", "most modules a year (0 = no limit)"),
     "min_modules": ("modules", "fewest modules once built"),
     "earliest_year": _YEAR[:1] + ("first academic year the option's places can be in use",),

@@ -579,3 +579,11 @@ def test_marginal_costs_column_says_a_million_is_the_shortfall_penalty():
     unit, text = describe("marginal_cost", "marginal_costs.csv")
     assert unit == "GBP per place"
     assert "shortfall_penalty" in text and "not a cost of building" in text
+
+
+def test_options_max_modules_says_what_zero_means():
+    # options.csv gave Wolverhampton's bulge classes max_modules 0 ("most modules the option
+    # may build in all") though the plan built 84 of them
+    from sufficiency._columns import describe
+
+    assert "0 = no limit in all" in describe("max_modules", "options.csv")[1]
