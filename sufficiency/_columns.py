@@ -165,14 +165,20 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "detail": ("text", "what the constraint says for this row"),
     "marginal_cost": (
         "GBP per place",
-        "cost of one more place needed in that area and year (the constraint's dual value)",
+        "cost of one more place needed in that area and year (the constraint's dual value); "
+        "where places are left short it is the plan's penalty for a place short ([plan] "
+        "shortfall_penalty, GBP 1,000,000 by default), not a cost of building",
     ),
     "modules": ("modules", "modules (forms of entry, classes) built"),
     "cost": ("GBP", "capital cost, cash terms"),
     "cost_per_place": ("GBP per place", "capital cost per place"),
     "cost_per_module": ("GBP per module", "capital cost per module"),
     "revenue_per_place": ("GBP per place per year", "revenue cost per place a year"),
-    "max_modules": ("modules", "most modules the option may build in all"),
+    "max_modules": (
+        "modules",
+        "most modules the option may build in all (0 = no limit in all: bulge classes are "
+        "limited by max_per_year only)",
+    ),
     "max_per_year": ("modules", "most modules a year (0 = no limit)"),
     "min_modules": ("modules", "fewest modules once built"),
     "earliest_year": _YEAR[:1] + ("first academic year the option's places can be in use",),

@@ -24,7 +24,7 @@ the parsers' own lists (``forecast.DEFAULT_PARAMS``, ``planning._SETTING_KEYS``,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from . import nomenclature as nc
@@ -334,7 +334,7 @@ def _check_file(cfg, label: str, given: str) -> None:
     )
 
 
-def _check_send(cfg) -> None:
+def _check_send(cfg, files: bool = True) -> None:
     from .send import SCENARIOS, _params, check_area_shares, check_scenarios, special_capacity
 
     sec = cfg.section("send")
@@ -346,9 +346,9 @@ def _check_send(cfg) -> None:
         "a table { age = path, caseload = path, needs = path }",
     )
     s.check("population", lambda v: isinstance(v, str), "a path (a string)")
-    for key, given in sec.get("files", {}).items():
+    for key, given in sec.get("files", {}).items() if files else ():
         _check_file(cfg, f"[send.files] {key}", given)
-    if "population" in sec:
+    if "population" in sec and files:
         _check_file(cfg, "[send] population", sec["population"])
     check_scenarios(sec.get("scenarios", SCENARIOS), sec.get("scenario", "trend"), cfg.shown_path)
     if sec.get("capacity"):
@@ -357,7 +357,7 @@ def _check_send(cfg) -> None:
         check_area_shares(sec["area_shares"], cfg)
 
 
-def _check_early_years(cfg) -> None:
+def _check_early_years(cfg, files: bool = True) -> None:
     from .early_years import _hours_per_place, early_years_entitlements, funded_supply
 
     sec = cfg.section("early_years")
@@ -365,7 +365,7 @@ def _check_early_years(cfg) -> None:
     s = Section(where, sec)
     for k in ("takeup", "population"):
         s.check(k, lambda v: isinstance(v, str), "a path (a string)")
-        if k in sec:
+        if k in sec and files:
             _check_file(cfg, f"[early_years] {k}", sec[k])
     if "hours_per_place" in sec:
         _hours_per_place(sec["hours_per_place"], where)
@@ -443,13 +443,19 @@ def _check_report(cfg) -> None:
     )
 
 
-def check_values(cfg) -> None:
+def check_values(cfg, missing_ok: Collection[str] = ()) -> None:
     """Check the values of every section a model definition gives (see the module docstring).
 
     Raises
     ------
     ConfigError
         One line naming the file, section, key, value and what was expected.
+
+    A file of ``[send]`` or ``[early_years]`` that does not exist is an error unless
+    ``missing_ok`` names that part (``"send"``, ``"early_years"``): ``sufficiency report
+    --allow-missing send`` publishes the report without the part whose files fail to load,
+    a missing one included (a Wolverhampton trial: a misspelt caseload file stopped the
+    report with --allow-missing send, which a malformed one did not).
     """
     raw = cfg.raw
     if "forecast" in raw:
@@ -457,9 +463,9 @@ def check_values(cfg) -> None:
     if "plan" in raw:
         _check_plan(cfg)
     if "send" in raw:
-        _check_send(cfg)
+        _check_send(cfg, files="send" not in missing_ok)
     if "early_years" in raw:
-        _check_early_years(cfg)
+        _check_early_years(cfg, files="early_years" not in missing_ok)
     if "report" in raw:
         _check_report(cfg)
 

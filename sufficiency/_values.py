@@ -120,14 +120,36 @@ class Section:
     values: Mapping[str, Any]
 
     def bad(self, key: str, expected: str, value: Any = ...) -> ConfigError:
-        """The error for ``key``: its value in the table unless ``value`` is given."""
+        """The error for ``key``: its value in the table unless ``value`` is given. An
+        academic year written as its label where its start is expected (``first_year =
+        "2027/28"``) is told what to write ("write 2027"; a Wolverhampton trial)."""
         v = self.values[key] if value is ... else value
-        return ConfigError(f"{self.where} {key} = {v!r}: expected {expected}")
+        hint = ""
+        if "academic year (its start)" in expected and isinstance(v, str):
+            from .nomenclature import parse_academic_year_label
+
+            start = parse_academic_year_label(v)
+            hint = f"; write {start} for {v!r}" if start is not None else ""
+            if start is None and re.fullmatch(r"\s*(19|20)\d\d\s*", v):
+                # a year in quotes: TOML text, not a number
+                hint = f"; write {int(v)} without quotes (a number, not text)"
+        return ConfigError(f"{self.where} {key} = {v!r}: expected {expected}{hint}")
 
     def check(self, key: str, ok, expected: str) -> None:
         """Raise :meth:`bad` if the table gives ``key`` and ``ok(value)`` is false."""
         if key in self.values and not ok(self.values[key]):
             raise self.bad(key, expected)
+
+
+def round_half_away(values):
+    """Whole numbers as the report prints them (:func:`sufficiency.report.text.fmt_count`):
+    halves away from zero (3764.5 -> 3765, -2.5 -> -3), after float noise below 1e-6 is
+    dropped, so a half summed in another order (3764.4999999999995) rounds the same; a float
+    for a scalar, an array for an array. ``np.rint`` and ``round`` take halves to the even
+    number (3764.5 -> 3764), which printed one supply two ways (a Wolverhampton trial)."""
+    v = np.round(np.asarray(values, dtype=float), 6)
+    out = np.copysign(np.floor(np.abs(v) + 0.5), v)
+    return float(out) if out.ndim == 0 else out
 
 
 def percent_hint(v: Any, numbers: bool = False) -> str:

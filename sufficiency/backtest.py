@@ -590,7 +590,12 @@ class BacktestResult:
         def cell(c, v):
             if pd.isna(v):
                 return f"{'-':>{width[c]}}"
-            return f"{int(v):>{width[c]}}" if c == "n_auth" else f"{v * 100:>{width[c] - 1}.2f}%"
+            if c == "n_auth":
+                return f"{int(v):>{width[c]}}"
+            # a bias that rounds to zero prints 0.00%, not -0.00% (a Wolverhampton trial:
+            # the Council's primary one-year errors +0.08%, +0.09% and -0.18% averaged -0.003%)
+            pct = v * 100 if round(v * 100, 2) != 0 else 0.0
+            return f"{pct:>{width[c] - 1}.2f}%"
 
         for r in s.itertuples(index=False):
             d = r._asdict()

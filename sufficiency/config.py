@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -857,12 +857,30 @@ def merge_models(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, 
     ``districts``), and any other entry is added after the base's; an array whose entries
     have no ``code`` or ``name`` (``tier_changes``, ``[[plan.adjacency]]``) replaces the
     base's whole, as any other value of ``over`` does. A key cannot be removed, only given
-    another value (an empty array replaces the base's).
+    another value (an empty array replaces the base's). A ``[data]`` table that names a file
+    or a reader of its own (``path``, ``reader``) replaces the base's whole: the base's reader
+    options (a ``scap`` file's ``year``) belong to the base's file (a Wolverhampton trial's
+    scenario of current capacity from a tidy CSV kept the SCAP file's ``year = 2014`` and
+    was an error, with no key it could remove).
     """
     out = dict(base)
     for key, value in over.items():
         old = out.get(key)
-        if isinstance(old, Mapping) and isinstance(value, Mapping) and key not in _DATA_KEYED:
+        if key == "data" and isinstance(old, Mapping) and isinstance(value, Mapping):
+            out[key] = {
+                **old,
+                **{
+                    k: (
+                        merge_models(old[k], v)
+                        if isinstance(old.get(k), Mapping)
+                        and isinstance(v, Mapping)
+                        and not ({"path", "reader"} & set(v))
+                        else v
+                    )
+                    for k, v in value.items()
+                },
+            }
+        elif isinstance(old, Mapping) and isinstance(value, Mapping) and key not in _DATA_KEYED:
             out[key] = merge_models(old, value)
         elif _table_array(old) and _table_array(value):
             out[key] = _merge_entries(old, value)
@@ -1005,7 +1023,7 @@ def _file_transfers(
     return out, got
 
 
-def load_model(path: str | Path) -> ModelConfig:
+def load_model(path: str | Path, *, missing_ok: Collection[str] = ()) -> ModelConfig:
     """Load and check a model definition (TOML).
 
     Parameters
@@ -1016,6 +1034,11 @@ def load_model(path: str | Path) -> ModelConfig:
         with a top-level ``extends = "worcestershire.toml"`` (a file in the same folder) and
         gives only what differs (:func:`merge_models`); the merged model is then checked as
         one, and errors name the scenario's file.
+    missing_ok : collection of str
+        Parts (``"send"``, ``"early_years"``) whose files may be missing when the model
+        loads: their run then fails and the part is reported as not available (``sufficiency
+        report --allow-missing send``); by default a file of ``[send]`` or ``[early_years]``
+        that does not exist is an error here.
 
     Returns
     -------
@@ -1187,7 +1210,9 @@ def load_model(path: str | Path) -> ModelConfig:
     for k in ("margin", "surplus_target", "surplus_ceiling"):
         v = getattr(assumptions, k)
         if not 0 <= v < 1:
-            raise _err(path, where, f"{k} = {v}: expected a fraction in [0, 1)")
+            raise _err(
+                path, where, f"{k} = {v}: expected a fraction in [0, 1){percent_hint(v, True)}"
+            )
     m, t, c = assumptions.margin, assumptions.surplus_target, assumptions.surplus_ceiling
     # the plan penalises surplus below the margin, below the target and above the ceiling:
     # out of this order the penalties contradict each other
@@ -1218,5 +1243,5 @@ def load_model(path: str | Path) -> ModelConfig:
         bases=bases,
         given_path=path,
     )
-    check_values(config)
+    check_values(config, missing_ok=missing_ok)
     return config

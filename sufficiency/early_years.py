@@ -64,6 +64,7 @@ from ._values import (
     is_year,
     percent_hint,
     require_table,
+    round_half_away,
     value_and_range,
 )
 from .cohort import project_series
@@ -481,7 +482,7 @@ def _entitlement(r: Any, where: str) -> Entitlement:
     if not isinstance(ages, list) or not ages or not all(is_whole(a) and 0 <= a <= 4 for a in ages):
         raise bad("ages", "a list of ages at 31 August (ages 0-4), e.g. [2, 3]")
     if not is_number(r["hours"]) or not 0 < r["hours"] <= 60:
-        raise bad("hours", "funded hours a week, a number in (0, 60]")
+        raise bad("hours", "funded hours a week, a number in (0, 60]" + _yearly_hint(r["hours"]))
     if not is_year(r["from_year"]):
         raise bad("from_year", "an academic year (its start), e.g. 2024")
     fys = r.get("first_year_share", 1.0)
@@ -605,12 +606,21 @@ def early_years_entitlements(
     return tuple(out)
 
 
+def _yearly_hint(value: Any) -> str:
+    """``"; if 570 is hours a year, write 15 (570 / 38 weeks)"`` for hours a week given as
+    hours a year, as the entitlements are published ("570 hours a year"; a Wolverhampton
+    trial); ``""`` for anything else."""
+    if is_number(value) and 60 < value <= 60 * 38:
+        return f"; if {value:g} is hours a year, write {value / 38:g} ({value:g} / 38 weeks)"
+    return ""
+
+
 def _hours_per_place(value: Any, where: str) -> float:
     """``[early_years] hours_per_place`` checked: funded hours a week of one FTE place."""
     if not is_number(value) or not 0 < value <= 60:
         raise ConfigError(
             f"{where} hours_per_place = {value!r}: expected hours a week, a number "
-            "in (0, 60], e.g. 30"
+            f"in (0, 60], e.g. 30{_yearly_hint(value)}"
         )
     return float(value)
 
@@ -1101,14 +1111,18 @@ def forecast_early_years(
         about = {e.name: e.describe() for e in ents}
         assumed_places = float(by_ent.sum())
         total = float(sup["supply"].sum())
+
+        def n(v: float) -> str:  # as the report prints places (FTE supply has halves)
+            return f"{int(round_half_away(v)):,}"
+
         if assumed_places >= 0.5:
             parts_text = (
-                f"{total:,.0f} places: {total - assumed_places:,.0f} at the DfE's take-up "
-                f"and {assumed_places:,.0f} for {'; '.join(about[a] for a in assumed)} at the "
+                f"{n(total)} places: {n(total - assumed_places)} at the DfE's take-up "
+                f"and {n(assumed_places)} for {'; '.join(about[a] for a in assumed)} at the "
                 "take-up the model assumes"
             )
         else:
-            parts_text = f"{total:,.0f} places"
+            parts_text = f"{n(total)} places"
         notes.append(
             f"No public figure for childcare places by area: today's supply is the "
             f"funded take-up of January {supply_year + 1} (latest DfE figure in the data), "

@@ -478,6 +478,30 @@ def _warn_past_housing(housing: pd.DataFrame, source: str, base_year: int) -> No
     )
 
 
+def _warn_late_housing(housing: pd.DataFrame, source: str, base_year: int, horizon: int) -> None:
+    """Completions after the forecast's last year add no pupils to it: a warning naming them,
+    not a silent drop (a Wolverhampton trial's 2052, typed for 2025, was left out without a
+    word, where a row in or before the base year is warned of)."""
+    last = base_year + horizon
+    late = housing[housing[nc.YEAR] > last]
+    if late.empty:
+        return
+    shown = [
+        f"{r[nc.AREA]} {int(r[nc.YEAR])}"
+        + (f" '{r['site']}'" if "site" in late and pd.notna(r.get("site")) and r["site"] else "")
+        + f" ({r[nc.DWELLINGS]:,.0f} dwellings)"
+        for _, r in late.head(5).iterrows()
+    ]
+    warnings.warn(
+        f"{source}: column 'year': {plural(len(late), 'row')} after the forecast's last year "
+        f"{nc.academic_year_label(last)} ({last}, [assumptions] horizon = {horizon}): "
+        f"{joined(shown)}{' and more' if len(late) > 5 else ''}; not used. Check the years "
+        "are academic years by their start (2025 = 2025/26), or lengthen the horizon",
+        DataQualityWarning,
+        stacklevel=3,
+    )
+
+
 def _check_area_years(pupils: pd.DataFrame, source: str, base_year: int) -> None:
     """Every planning area must have pupils up to the base year.
 
@@ -1253,7 +1277,9 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         lh = read_tidy(h_src.path, "housing", known_areas=area_codes)
         housing = lh.data
         prov += lh.provenance
-        _warn_past_housing(housing, str(h_src.path), int(cfg.assumptions.base_year or years[1]))
+        by = int(cfg.assumptions.base_year or years[1])
+        _warn_past_housing(housing, str(h_src.path), by)
+        _warn_late_housing(housing, str(h_src.path), by, int(cfg.assumptions.horizon))
 
     # --- transfers (read with the model definition; here for the record) --------------------
     t_src = src.get("transfers")

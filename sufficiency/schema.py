@@ -340,8 +340,14 @@ def _categories(
 _THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
 _NUMBER_HINTS = {
     nc.YEAR: ", the start of the academic year: 2022 or 2022/23 for 2022/23",
-    nc.NCY: ", the year group: 0 or R for Reception, 7 or Year 7, -2/-1 or N1/N2 for nursery",
+    **dict.fromkeys(
+        (nc.NCY, "ncy_min", "ncy_max"),
+        ", the year group: 0 or R for Reception, 7 or Year 7, -2/-1 or N1/N2 for nursery",
+    ),
 }
+#: columns of year groups, read from labels as ``ncy`` is (a capacity export's ``ncy_min``
+#: of "R" and ``ncy_max`` of "Y6" were "non-numeric" in a Wolverhampton trial)
+_NCY_COLUMNS = (nc.NCY, "ncy_min", "ncy_max")
 
 
 def readable_numbers(values: pd.Series, column: str = "") -> pd.Series:
@@ -358,7 +364,10 @@ def readable_numbers(values: pd.Series, column: str = "") -> pd.Series:
     out = text.where(
         ~text.str.fullmatch(_THOUSANDS).fillna(False), text.str.replace(",", "", regex=False)
     )
-    parse = {nc.YEAR: nc.parse_academic_year_label, nc.NCY: nc.parse_ncy_label}.get(column)
+    parse = {
+        nc.YEAR: nc.parse_academic_year_label,
+        **dict.fromkeys(_NCY_COLUMNS, nc.parse_ncy_label),
+    }.get(column)
     if parse is not None:
         uniq = out.dropna().unique()
         mapped = {v: parse(v) for v in uniq if pd.isna(pd.to_numeric(v, errors="coerce"))}
@@ -500,8 +509,9 @@ def validate_frame(
         so that messages name the column the user can find in the file.
     labels : bool
         Read academic-year labels in ``year`` (``"2022/23"`` -> 2022) and year-group labels in
-        ``ncy`` (``"Year 7"``, ``"R"``), as an authority's spreadsheet exports write them
-        (the tidy readers). Thousands separators (``"1,234"``) are read in any case.
+        ``ncy``, ``ncy_min`` and ``ncy_max`` (``"Year 7"``, ``"R"``), as an authority's
+        spreadsheet exports write them (the tidy readers). Thousands separators
+        (``"1,234"``) are read in any case.
 
     Returns
     -------

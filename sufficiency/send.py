@@ -1075,7 +1075,9 @@ def check_area_shares(shares: Any, cfg, where: str | None = None) -> None:
             raise ConfigError(f"{where}.{k} = {v!r}: expected a share >= 0{percent_hint(v)}")
     tot = sum(float(v) for v in shares.values())
     if abs(tot - 1) > 1e-6:
-        raise ConfigError(f"{where}: expected shares summing to 1 (they sum to {tot:.4f})")
+        # shares written as percentages (40, 30, 30) sum to 100 (a Wolverhampton trial)
+        pct = "; if they are percentages, divide each by 100" if abs(tot - 100) < 1e-6 else ""
+        raise ConfigError(f"{where}: expected shares summing to 1 (they sum to {tot:.4f}){pct}")
 
 
 def _split_areas(

@@ -24,6 +24,7 @@ __all__ = [
     "pass_state",
     "out_option",
     "format_option",
+    "format_needs_out",
     "write_frame",
     "write_columns",
     "write_lines",
@@ -54,6 +55,20 @@ format_option = click.option(
     show_default=True,
     help="Output file format.",
 )
+
+
+def format_needs_out(out, fmt: str) -> None:
+    """A ``--format`` given without ``--out`` is a usage error (exit 2): the format is of the
+    files --out writes, and without it the command wrote nothing and said nothing (a
+    Wolverhampton trial's ``forecast MODEL --format json`` printed the table only)."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    if out is None and ctx.get_parameter_source("fmt") == ParameterSource.COMMANDLINE:
+        raise click.UsageError(
+            f"--format {fmt} is the format of the files --out writes: give --out DIR too "
+            f"(without --out the command prints its table only)"
+        )
 
 
 class FiniteFloat(click.FloatRange):

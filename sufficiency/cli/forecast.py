@@ -11,6 +11,7 @@ from .. import nomenclature as nc
 from .._values import did_you_mean_code
 from . import cli
 from ._common import (
+    format_needs_out,
     format_option,
     model_argument,
     out_option,
@@ -53,6 +54,7 @@ def forecast(model, out, fmt, horizon):
     from ..forecast import run_forecast
     from ..inputs import load_inputs
 
+    format_needs_out(out, fmt)
     overrides = {} if horizon is None else {"horizon": horizon}
     with progress(3, "forecast") as bar:
         config = load_model(model)

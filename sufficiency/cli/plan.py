@@ -127,6 +127,12 @@ def plan(model, quantile, budget, solver, scenarios, with_send, with_ey, no_appr
     from ..inputs import load_inputs
     from ..optimise import plan as make_plan
 
+    if quantile is not None and scenarios:
+        # --scenario won and --quantile was dropped without a word (a Wolverhampton trial)
+        raise click.UsageError(
+            f"--quantile {quantile:g} and --scenario: give one; to plan one set of builds for "
+            f"{quantile:g} as well, add --scenario {quantile:g}"
+        )
     config = load_model(model)
     inputs = load_inputs(config)
     forecast = run_forecast(inputs)

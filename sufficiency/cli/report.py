@@ -104,9 +104,20 @@ def report(
     import datetime as dt
 
     from ..config import load_model
+    from ..exceptions import ConfigError
     from ..inputs import load_inputs
     from ..report import make_report
+    from ..report.build import ALLOWABLE_MISSING
 
+    if no_plan and (quantile is not None or solver is not None):
+        # they set the plan's demand and solver: with --no-plan they were dropped without a
+        # word (a Wolverhampton trial's --no-plan --quantile 0.8)
+        given = " and ".join(
+            f for f, v in (("--quantile", quantile), ("--solver", solver)) if v is not None
+        )
+        raise click.UsageError(
+            f"{given} set the plan, which --no-plan skips: give one or the other"
+        )
     date = None
     if report_date is not None:
         try:
@@ -116,7 +127,19 @@ def report(
                 f"{report_date!r} is not a date YYYY-MM-DD", param_hint="'--date'"
             ) from exc
     debug = bool(ctx.obj and ctx.obj.get("debug"))
-    config = load_model(model)
+    parts = tuple(p.replace("-", "_") for p in allow_missing)
+    try:
+        config = load_model(model, missing_ok=parts)
+    except ConfigError as exc:
+        # a [send] or [early_years] file that does not exist stops the model loading: say,
+        # as for a file that fails to read, that --allow-missing publishes without the part
+        for part, (section, what) in ALLOWABLE_MISSING.items():
+            if f": [{section}" in str(exc) and ": no file at " in str(exc):
+                raise ConfigError(
+                    f"{exc} -- report stopped: fix this input of [{section}], or publish the "
+                    f"report without {what} with --allow-missing {part.replace('_', '-')}"
+                ) from exc
+        raise
     inputs = load_inputs(config)
     base = int(inputs.base_year)
     if date is not None and date < dt.date(base, 9, 1):
@@ -142,7 +165,7 @@ def report(
             with_early_years=not no_early_years,
             strict=debug,
             parallel=not sequential,
-            allow_missing=tuple(p.replace("-", "_") for p in allow_missing),
+            allow_missing=parts,
         )
     click.echo(data.summary())
     for path in written["paths"].values():

@@ -9,6 +9,7 @@ import click
 from . import cli
 from ._common import (
     FiniteFloat,
+    format_needs_out,
     format_option,
     model_argument,
     out_option,
@@ -102,6 +103,7 @@ def send(model, out, fmt, horizon, scenario, backtest_):
     from ..nomenclature import academic_year_label
     from ..send import backtest_authority, backtest_send, backtest_table, forecast_send
 
+    format_needs_out(out, fmt)
     result = forecast_send(model, horizon=horizon, scenario=scenario)
     click.echo(result.summary())
     bt = None
@@ -184,6 +186,7 @@ def early_years(model, out, fmt, hours_per_place, horizon):
     """
     from ..early_years import forecast_early_years
 
+    format_needs_out(out, fmt)
     result = forecast_early_years(model, hours_per_place=hours_per_place, horizon=horizon)
     click.echo(result.summary())
     if out is not None:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from .._values import is_number, is_whole
+from .._values import is_number, is_whole, percent_hint
 from ..capacity import DEMAND
 from ..exceptions import ConfigError, SchemaError
 
@@ -161,7 +161,9 @@ class PlanSettings:
         for k in ("margin", "target", "ceiling"):
             v = getattr(self, k)
             if not 0 <= v < 1:
-                raise ConfigError(f"plan: {k} = {v}: expected a fraction in [0, 1)")
+                raise ConfigError(
+                    f"plan: {k} = {v}: expected a fraction in [0, 1){percent_hint(v, True)}"
+                )
         if not self.margin <= self.target <= self.ceiling:
             raise ConfigError(
                 f"plan: expected margin <= target <= ceiling, found {self.margin}, "

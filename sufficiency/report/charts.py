@@ -239,6 +239,9 @@ def phase_chart(
         ax2 = ax.twinx()
         ax2.bar(x, g["shortfall"], color="#f4a582", alpha=0.6, width=0.6, label="shortfall")
         ax2.set_ylabel("shortfall [places]")
+        # thousands separated on both axes (a Wolverhampton trial: "1000" and "2000" beside
+        # "20,000" in one chart)
+        ax2.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
         ax2.grid(False)
         ax.set_zorder(ax2.get_zorder() + 1)
         ax.patch.set_visible(False)

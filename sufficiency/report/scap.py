@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from .._values import round_half_away
 from ..exceptions import SchemaError
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def _round_preserving_totals(values: np.ndarray, area: np.ndarray, year: np.ndar
         {"a": area, "y": year, "v": v, "fl": fl, "frac": v - fl, "pos": np.arange(len(v))}
     )
     g = frame.groupby(["a", "y"], sort=False)
-    need = (np.rint(g["v"].transform("sum")) - g["fl"].transform("sum")).to_numpy()
+    need = (round_half_away(g["v"].transform("sum")) - g["fl"].transform("sum")).to_numpy()
     order = frame.sort_values(
         ["a", "y", "frac", "pos"], ascending=[True, True, False, True], kind="stable"
     )
@@ -245,7 +246,7 @@ def scap_special_frame(
     -------
     DataFrame
         Columns :data:`SCAP_SPECIAL_COLUMNS`; ``places`` whole places, each rounded to the
-        nearest place (halves to even, as the report), the 80% range rounded outwards;
+        nearest place (halves away from zero, as the report), the 80% range rounded outwards;
         ``caseload`` the January of the EHC plan caseload the forecast starts from.
 
     Raises
@@ -296,12 +297,14 @@ def scap_special_frame(
             .to_numpy(),
             "time_period": [nc.dfe_time_period(y) for y in years],
             "academic_year": [nc.academic_year_label(y) for y in years],
-            # each on its own, as the report's fmt_count (round half to even, as np.rint)
-            "places": np.rint(np.maximum(f["places"].to_numpy(float), 0.0)).astype(int),
+            # each on its own, as the report's fmt_count (halves away from zero)
+            "places": round_half_away(np.maximum(f["places"].to_numpy(float), 0.0)).astype(int),
             "places_lower80": np.floor(f["places_lower"].to_numpy(float)).astype(int),
             "places_upper80": np.ceil(f["places_upper"].to_numpy(float)).astype(int),
             "capacity": (
-                pd.array(np.rint(f["capacity"].to_numpy(float)), dtype="Float64").astype("Int64")
+                pd.array(round_half_away(f["capacity"].to_numpy(float)), dtype="Float64").astype(
+                    "Int64"
+                )
                 if "capacity" in f
                 else pd.NA
             ),

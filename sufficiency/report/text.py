@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from .._values import joined as _join
-from .._values import plural
+from .._values import plural, round_half_away
 from ..early_years import AGE_GROUP_LABELS, DEFAULT_ENTITLEMENTS_NOTE
 from ..forecast import NO_HOUSING_NOTE
 from ..optimise.results import BULGE_RUN
@@ -89,10 +89,16 @@ AGE_LABELS = AGE_GROUP_LABELS
 
 
 def fmt_count(value: float) -> str:
-    """Whole number with thousands separators (``12345.6 -> "12,346"``); a dash if missing."""
+    """Whole number with thousands separators (``12345.6 -> "12,346"``); a dash if missing.
+
+    Halves round away from zero (``3764.5 -> "3,765"``), after the last few bits of float
+    noise are dropped: Python's ``round`` takes halves to the even number, so the same half
+    printed 3,764 in one table and 3,765 in another, as summing in another order put it a
+    hair either side (a Wolverhampton trial's early years supply, 3,764.5 FTE places: half
+    places come from 15-hour children)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "-"
-    return f"{int(round(float(value))):,}"
+    return f"{int(round_half_away(float(value))):,}"
 
 
 def fmt_short(value: float) -> str:
@@ -145,6 +151,10 @@ def fmt_pct(value: float, signed: bool = False, down: bool = False, decimals: in
         y = math.floor(round(abs(x) * 10, 9)) / 10
         x = y if x > -1e-9 else -max(y, 0.1)  # float noise below zero is zero
         return f"{x:+.1f}%" if signed else f"{x:.1f}%"
+    if round(x, decimals) == 0:
+        # an error that rounds to zero prints +0.00%, never -0.00% (Stoke-on-Trent's plain
+        # cohort survival missed its 2022/23 primary pupils 3 years ahead by -0.004%)
+        x = 0.0
     return f"{x:+.{decimals}f}%" if signed else f"{x:.{decimals}f}%"
 
 
@@ -661,6 +671,10 @@ def setting_words(data: ReportData, change: str) -> str:
     label = _SECTION_WORDS.get(full)
     if label is None and isinstance(a, pd.DataFrame) and "key" in a and (a["key"] == full).any():
         label = str(a.loc[a["key"] == full, "assumption"].iloc[0])
+    if label is None and section == "data" and key:
+        # "[data] capacity": "the capacity data file", not "data files capacity" (a
+        # Wolverhampton trial's scenario of current capacity)
+        label = f"the {key.replace('_', ' ')} data file"
     if label is None:
         label = (_SETTINGS[full][1] if full in _SETTINGS else None) or " ".join(
             w for w in (_SECTION_WORDS.get(section, section), key) if w
@@ -820,8 +834,11 @@ def recommendations(data: ReportData) -> list[str]:
                     if pfy
                     else f"the worst year from {fmt_year(first)}"
                 )
+                # "the worst year from 2026/27 is 2026/27" read as a slip (a Wolverhampton
+                # trial's --no-plan report)
+                named = "that year itself" if not pfy and wy == first else fmt_year(wy)
                 worst = (
-                    f"; {which} is {fmt_year(wy)}, when "
+                    f"; {which} is {named}, when "
                     f"{fmt_count(by_year.max())} places are short before any new places"
                 )
             recs.append(
@@ -953,10 +970,25 @@ def recommendations(data: ReportData) -> list[str]:
             if own:
                 recs.append(own)
     elif data.missing.get("plan"):
-        recs.append(
-            "notes that a costed plan was not available in this run "
-            f"({data.missing['plan']}), and asks officers to bring one forward;"
-        )
+        # without a plan no programme recommendation says the capacity is out of date, so the
+        # shortfalls Cabinet notes above stood unqualified (a Wolverhampton trial's
+        # --no-plan report: 4,534 secondary places short against 2014/15 places that its
+        # 2022/23 census already exceeded, said only in the summary)
+        behind = data.capacity_behind
+        if behind:
+            recs.append(
+                "notes that a costed plan was not available in this run "
+                f"({data.missing['plan']}) and that, as "
+                f"{_join([_behind_fact(b) for b in behind])}, those places are out of date "
+                f"and the {_join([b['phase'] for b in behind])} shortfalls above overstate "
+                "the need; asks officers to supply each planning area's current capacity and "
+                "then to bring a costed plan forward;"
+            )
+        else:
+            recs.append(
+                "notes that a costed plan was not available in this run "
+                f"({data.missing['plan']}), and asks officers to bring one forward;"
+            )
     else:
         recs.append("notes that the forecast shows no shortfall needing new places;")
     moved = moves_recommendation(data)
@@ -1298,7 +1330,17 @@ def decisions_sought(data: ReportData, recs: list[str]) -> str:
     rest = len(recs) - len(asks)
     # semicolons between the decisions: each has commas of its own
     listed = asks[0] if len(asks) == 1 else "; ".join(asks[:-1]) + "; and " + asks[-1]
-    return f"Cabinet is asked to make {plural(len(asks), 'decision')}: {listed}. " + (
+    # a scenario's recommendations are not for decision (its first recommendation says so):
+    # "Cabinet is asked to make 1 decision: to approve ..." above it contradicted that (a
+    # Wolverhampton trial's scenario of current capacity)
+    lead = (
+        "This report is of a scenario, for comparison: Cabinet is not asked to decide on it. "
+        f"Were it the Council's position, Cabinet would be asked to make "
+        f"{plural(len(asks), 'decision')}: {listed}. "
+        if data.meta.get("scenario")
+        else f"Cabinet is asked to make {plural(len(asks), 'decision')}: {listed}. "
+    )
+    return lead + (
         f"The other {plural(rest, 'recommendation')} note the position or ask officers "
         "for further work."
         if rest > 1
