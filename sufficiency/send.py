@@ -537,7 +537,7 @@ class SendResult:
         # each year once (a Dudley trial's --horizon 3 printed 2027/28 twice)
         show = sorted({base, min(base + 5, last), last})
         lines = [
-            f"Special school places, {authority_label(self.config)} (EHC plans; "
+            f"Special school places, {authority_label(self.config)}, from EHC plans ("
             f"{'state + independent' if self.config['count_independent'] else 'state-funded'}"
             f" special placements), 80% range:",
             f"{'ages':<24}{'scenario':<10}"

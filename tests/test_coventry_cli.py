@@ -38,7 +38,9 @@ def early_years(coventry, tmp_path_factory):
 
 def test_send_and_early_years_name_the_authority(send_backtest, early_years):
     # both headers named the authority "E08000026" only, where the plan says "Coventry"
-    assert "Special school places, Coventry (E08000026) (EHC plans;" in send_backtest[0]
+    # one pair of brackets after the authority's code (a Wolverhampton trial read
+    # "Wolverhampton (E08000031) (EHC plans; ...)")
+    assert "Special school places, Coventry (E08000026), from EHC plans (" in send_backtest[0]
     assert (
         "Early years funded places [FTE, 30 h/week], Coventry (E08000026), 13 areas"
         in early_years[0]
