@@ -10,6 +10,7 @@ raises: :class:`Section` (``<where> key = value: expected ...``), :func:`did_you
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,6 +34,8 @@ __all__ = [
     "authority_label",
     "did_you_mean_code",
     "expected_area",
+    "fmt_count",
+    "round_half_away",
     "joined",
 ]
 
@@ -150,6 +153,20 @@ def round_half_away(values):
     v = np.round(np.asarray(values, dtype=float), 6)
     out = np.copysign(np.floor(np.abs(v) + 0.5), v)
     return float(out) if out.ndim == 0 else out
+
+
+def fmt_count(value: float) -> str:
+    """Whole number with thousands separators (``12345.6 -> "12,346"``); a dash if missing.
+
+    Halves round away from zero (``3764.5 -> "3,765"``, :func:`round_half_away`), after the
+    last few bits of float noise are dropped: Python's ``round`` takes halves to the even
+    number, so the same half printed 3,764 in one table and 3,765 in another, as summing in
+    another order put it a hair either side (a Wolverhampton trial's early years supply,
+    3,764.5 FTE places: half places come from 15-hour children). The report's tables and the
+    results' summaries both print counts with it."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    return f"{int(round_half_away(float(value))):,}"
 
 
 def percent_hint(v: Any, numbers: bool = False) -> str:

@@ -59,12 +59,12 @@ from ._values import (
     authority_label,
     did_you_mean,
     duplicates,
+    fmt_count,
     is_number,
     is_whole,
     is_year,
     percent_hint,
     require_table,
-    round_half_away,
     value_and_range,
 )
 from .cohort import project_series
@@ -435,11 +435,6 @@ AGE_GROUP_LABELS = FrozenDict(
         "3_4": "3- and 4-year-olds",
     }
 )
-
-
-def _fmt_places(v: float) -> str:
-    """Places with thousands separators, or ``-`` where unknown."""
-    return "-" if pd.isna(v) else f"{v:,.0f}"
 
 
 def _cap(text: str) -> str:
@@ -820,8 +815,9 @@ class EarlyYearsResult:
         for age in ages:
             g = t[t["age"] == age].set_index(nc.YEAR)
             cells = "".join(c.rjust(width) for c in rows[age])
-            sup = g.at[show[-1], "supply"]  # blank before the supply year, not "nan"
-            lines.append(f"{label[age]:<{first}}{cells}{_fmt_places(sup):>10}")
+            # "-" before the supply year, not "nan"; halves as the report prints them
+            sup = fmt_count(g.at[show[-1], "supply"])
+            lines.append(f"{label[age]:<{first}}{cells}{sup:>10}")
         d = self.demand_frame()
         last = d[d[nc.YEAR] == years[-1]][
             ["places", "places_lower", "places_upper", nc.CAPACITY]
@@ -837,9 +833,9 @@ class EarlyYearsResult:
             )
         else:
             lines.append(
-                f"{total} vs supply {last[nc.CAPACITY]:,.0f}; shortfall summed over areas and "
-                f"age groups {f.loc[f[nc.YEAR] == years[-1], 'shortfall'].sum():,.0f} (no "
-                "margin; the plan and the report also give the shortfall with the margin, age "
+                f"{total} vs supply {fmt_count(last[nc.CAPACITY])}; shortfall summed over "
+                f"areas and age groups {f.loc[f[nc.YEAR] == years[-1], 'shortfall'].sum():,.0f} "
+                "(no margin; the plan and the report also give the shortfall with the margin, age "
                 "groups together, which can be smaller: spare places for older children count "
                 "against younger children's need)."
             )
@@ -1111,18 +1107,15 @@ def forecast_early_years(
         about = {e.name: e.describe() for e in ents}
         assumed_places = float(by_ent.sum())
         total = float(sup["supply"].sum())
-
-        def n(v: float) -> str:  # as the report prints places (FTE supply has halves)
-            return f"{int(round_half_away(v)):,}"
-
+        # places as the report prints them (FTE supply has halves)
         if assumed_places >= 0.5:
             parts_text = (
-                f"{n(total)} places: {n(total - assumed_places)} at the DfE's take-up "
-                f"and {n(assumed_places)} for {'; '.join(about[a] for a in assumed)} at the "
-                "take-up the model assumes"
+                f"{fmt_count(total)} places: {fmt_count(total - assumed_places)} at the DfE's "
+                f"take-up and {fmt_count(assumed_places)} for "
+                f"{'; '.join(about[a] for a in assumed)} at the take-up the model assumes"
             )
         else:
-            parts_text = f"{n(total)} places"
+            parts_text = f"{fmt_count(total)} places"
         notes.append(
             f"No public figure for childcare places by area: today's supply is the "
             f"funded take-up of January {supply_year + 1} (latest DfE figure in the data), "

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
+from .._values import fmt_count, plural
 from .._values import joined as _join
-from .._values import plural, round_half_away
 from ..early_years import AGE_GROUP_LABELS, DEFAULT_ENTITLEMENTS_NOTE
 from ..forecast import NO_HOUSING_NOTE
 from ..optimise.results import BULGE_RUN
@@ -86,19 +86,6 @@ PHASE_LABELS = {
 
 
 AGE_LABELS = AGE_GROUP_LABELS
-
-
-def fmt_count(value: float) -> str:
-    """Whole number with thousands separators (``12345.6 -> "12,346"``); a dash if missing.
-
-    Halves round away from zero (``3764.5 -> "3,765"``), after the last few bits of float
-    noise are dropped: Python's ``round`` takes halves to the even number, so the same half
-    printed 3,764 in one table and 3,765 in another, as summing in another order put it a
-    hair either side (a Wolverhampton trial's early years supply, 3,764.5 FTE places: half
-    places come from 15-hour children)."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "-"
-    return f"{int(round_half_away(float(value))):,}"
 
 
 def fmt_short(value: float) -> str:
