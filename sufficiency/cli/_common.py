@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from .._columns import XLSX_FORMATS, describe, dictionary_frame
 from .._files import atomic_write, atomic_write_with, deterministic_xlsx, is_temporary, output_set
@@ -25,6 +26,7 @@ __all__ = [
     "out_option",
     "format_option",
     "format_needs_out",
+    "all_defaults",
     "write_frame",
     "write_columns",
     "write_lines",
@@ -61,14 +63,19 @@ def format_needs_out(out, fmt: str) -> None:
     """A ``--format`` given without ``--out`` is a usage error (exit 2): the format is of the
     files --out writes, and without it the command wrote nothing and said nothing (a
     Wolverhampton trial's ``forecast MODEL --format json`` printed the table only)."""
-    from click.core import ParameterSource
-
     ctx = click.get_current_context()
     if out is None and ctx.get_parameter_source("fmt") == ParameterSource.COMMANDLINE:
         raise click.UsageError(
             f"--format {fmt} is the format of the files --out writes: give --out DIR too "
             f"(without --out the command prints its table only)"
         )
+
+
+def all_defaults(*names: str) -> bool:
+    """Whether every named parameter of the running command took its default (none was given
+    on the command line, in the environment or in a default map)."""
+    ctx = click.get_current_context()
+    return all(ctx.get_parameter_source(n) == ParameterSource.DEFAULT for n in names)
 
 
 class FiniteFloat(click.FloatRange):

@@ -11,6 +11,7 @@ from .. import nomenclature as nc
 from .._values import did_you_mean_code
 from . import cli
 from ._common import (
+    all_defaults,
     format_needs_out,
     format_option,
     model_argument,
@@ -300,12 +301,7 @@ def backtest(
     # a target year asked for that nothing scores is warned of below. Nor are they with the
     # default origins and horizons: `sufficiency backtest MODEL` warned of its own defaults'
     # origin 2021 + 3 (a Solihull trial)
-    from click.core import ParameterSource
-
-    ctx = click.get_current_context()
-    defaults = all(
-        ctx.get_parameter_source(k) == ParameterSource.DEFAULT for k in ("origins", "horizons")
-    )
+    defaults = all_defaults("origins", "horizons")
     result = backtest_files(
         pupils,
         births,
