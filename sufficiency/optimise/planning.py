@@ -11,6 +11,7 @@ decisions with :func:`appraise_options` (each local option against the alternati
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import fields, replace
 from typing import Any
@@ -29,7 +30,8 @@ from .._values import (
     require_table,
 )
 from ..capacity import DEMAND, capacity_by_area, demand_by_place_phase
-from ..exceptions import ConfigError, SchemaError
+from ..exceptions import ConfigError, DataQualityWarning, SchemaError
+from ..validation import capacity_behind_census
 from .data import SCENARIO, PlanSettings
 from .model import solve_allocation
 from .options import (
@@ -144,10 +146,6 @@ def _extra_demand(result, name: str, first: int, last: int):
     # later years' places out of the plan without a word (a Solihull trial)
     gone = sorted(set(range(first, last + 1)) - set(f[nc.YEAR].astype(int)))
     if gone:
-        import warnings
-
-        from ..exceptions import DataQualityWarning
-
         years = (
             nc.academic_year_label(gone[0])
             if len(gone) == 1
@@ -564,8 +562,6 @@ def plan(
             "extra_cost": result.total_cost - central.total_cost,
             "central_shortfall_place_years": central.total_shortfall,
         }
-    from ..validation import capacity_behind_census
-
     decisions = {}
     if appraise and len(local):
         for (a, p), _ in local.groupby([nc.AREA, nc.PHASE]):
