@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from . import nomenclature as nc
 from .exceptions import ConfigError
 
 __all__ = [
@@ -129,9 +130,7 @@ class Section:
         v = self.values[key] if value is ... else value
         hint = ""
         if "academic year (its start)" in expected and isinstance(v, str):
-            from .nomenclature import parse_academic_year_label
-
-            start = parse_academic_year_label(v)
+            start = nc.parse_academic_year_label(v)
             hint = f"; write {start} for {v!r}" if start is not None else ""
             if start is None and re.fullmatch(r"\s*(19|20)\d\d\s*", v):
                 # a year in quotes: TOML text, not a number
