@@ -40,7 +40,7 @@ from .io.births import (
     read_district_lookup,
 )
 from .io.census import read_census_ncy, read_spc_pupils
-from .io.scap import read_scap_capacity
+from .io.scap import SCAP_YEAR, read_scap_capacity
 from .io.tidy import read_school_census, read_tidy
 
 __all__ = ["ModelInputs", "load_inputs"]
@@ -282,7 +282,7 @@ def _check_capacity_year(cfg: ModelConfig, cap_src, census: pd.DataFrame | None)
     capacity is eight years old, and ``year = 2040`` passed ``validate``."""
     if cap_src.reader != "scap":
         return
-    year = int(cap_src.options.get("year", 2014))
+    year = int(cap_src.options.get("year", SCAP_YEAR))
     key = f"{cfg.shown_path}: [data.capacity] year = {year} ({nc.academic_year_label(year)})"
     if census is not None and not census.empty:
         latest = int(census[nc.YEAR].max())
@@ -452,6 +452,18 @@ def _check_phase_year_groups(cfg: ModelConfig, pupils: pd.DataFrame, source: str
     )
 
 
+def _housing_rows(rows: pd.DataFrame, most: int = 5) -> str:
+    """The first ``most`` housing rows in words for a warning: ``"8850031 2019 'Site'
+    (120 dwellings)"``, joined, with ``" and more"`` when there are more."""
+    shown = [
+        f"{r[nc.AREA]} {int(r[nc.YEAR])}"
+        + (f" '{r['site']}'" if "site" in rows and pd.notna(r.get("site")) and r["site"] else "")
+        + f" ({r[nc.DWELLINGS]:,.0f} dwellings)"
+        for _, r in rows.head(most).iterrows()
+    ]
+    return joined(shown) + (" and more" if len(rows) > most else "")
+
+
 def _warn_past_housing(housing: pd.DataFrame, source: str, base_year: int) -> None:
     """Completions in or before the base year add no pupils (the forecast adds housing from
     the year after it; their pupils are in the census and the survival ratios): a warning
@@ -460,19 +472,13 @@ def _warn_past_housing(housing: pd.DataFrame, source: str, base_year: int) -> No
     past = housing[housing[nc.YEAR] <= base_year]
     if past.empty:
         return
-    shown = [
-        f"{r[nc.AREA]} {int(r[nc.YEAR])}"
-        + (f" '{r['site']}'" if "site" in past and pd.notna(r.get("site")) and r["site"] else "")
-        + f" ({r[nc.DWELLINGS]:,.0f} dwellings)"
-        for _, r in past.head(5).iterrows()
-    ]
     warnings.warn(
         f"{source}: column 'year': {plural(len(past), 'row')} in or before the base year "
-        f"{nc.academic_year_label(base_year)} ({base_year}): {joined(shown)}"
-        f"{' and more' if len(past) > 5 else ''}; not used: the forecast adds the pupils of "
-        f"completions from {nc.academic_year_label(base_year + 1)} on (those of earlier ones "
-        "are in the census it starts from). Leave them out, or check the years are academic "
-        "years by their start (2024 = 2024/25)",
+        f"{nc.academic_year_label(base_year)} ({base_year}): {_housing_rows(past)}; not used: "
+        f"the forecast adds the pupils of completions from "
+        f"{nc.academic_year_label(base_year + 1)} on (those of earlier ones are in the census "
+        "it starts from). Leave them out, or check the years are academic years by their start "
+        "(2024 = 2024/25)",
         DataQualityWarning,
         stacklevel=3,
     )
@@ -486,17 +492,11 @@ def _warn_late_housing(housing: pd.DataFrame, source: str, base_year: int, horiz
     late = housing[housing[nc.YEAR] > last]
     if late.empty:
         return
-    shown = [
-        f"{r[nc.AREA]} {int(r[nc.YEAR])}"
-        + (f" '{r['site']}'" if "site" in late and pd.notna(r.get("site")) and r["site"] else "")
-        + f" ({r[nc.DWELLINGS]:,.0f} dwellings)"
-        for _, r in late.head(5).iterrows()
-    ]
     warnings.warn(
         f"{source}: column 'year': {plural(len(late), 'row')} after the forecast's last year "
         f"{nc.academic_year_label(last)} ({last}, [assumptions] horizon = {horizon}): "
-        f"{joined(shown)}{' and more' if len(late) > 5 else ''}; not used. Check the years "
-        "are academic years by their start (2025 = 2025/26), or lengthen the horizon",
+        f"{_housing_rows(late)}; not used. Check the years are academic years by their start "
+        "(2025 = 2025/26), or lengthen the horizon",
         DataQualityWarning,
         stacklevel=3,
     )
@@ -940,7 +940,7 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         la_codes = [cfg.old_la_code] if cfg.old_la_code is not None else _la_numbers(area_codes)
         try:
             loaded = read_scap_capacity(
-                cap_src.path, la_codes=la_codes, year=int(cap_src.options.get("year", 2014))
+                cap_src.path, la_codes=la_codes, year=int(cap_src.options.get("year", SCAP_YEAR))
             )
         except SchemaError as e:
             # old_la_code = 355 for Walsall's 335 (a Walsall trial) was told only "no schools

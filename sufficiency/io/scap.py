@@ -22,9 +22,13 @@ from ._common import (
     warn_rows,
 )
 
-__all__ = ["read_scap_capacity", "SCAP_PHASES"]
+__all__ = ["read_scap_capacity", "SCAP_PHASES", "SCAP_YEAR"]
 
 logger = logging.getLogger(__name__)
+
+#: academic year of the embedded SCAP 2015 file's figures (2014 = 2014/15): the reader's
+#: default, and ``[data.capacity] year``'s
+SCAP_YEAR = 2014
 
 #: SCAP ``Phase`` codes -> meaning
 SCAP_PHASES = {
@@ -117,7 +121,7 @@ def _repair_split_names(raw: pd.DataFrame, source: str) -> pd.DataFrame:
 
 
 def read_scap_capacity(
-    path: str | Path, *, la_codes: list[int] | None = None, year: int = 2014
+    path: str | Path, *, la_codes: list[int] | None = None, year: int = SCAP_YEAR
 ) -> Loaded:
     """Read school capacity by planning area from the DfE SCAP school-level file.
 
