@@ -26,6 +26,7 @@ __all__ = [
     "is_number",
     "is_whole",
     "is_year",
+    "is_list_of_values",
     "require_table",
     "Section",
     "did_you_mean",
@@ -87,6 +88,13 @@ def is_whole(v: Any) -> bool:
 def is_year(v: Any) -> bool:
     """An academic year by its start (2026 = 2026/27): a whole number in 1990..2100."""
     return is_whole(v) and 1990 <= v <= 2100
+
+
+def is_list_of_values(v: Any) -> bool:
+    """Whether ``v`` is a list of values (any iterable but text): ``"2016"`` is not one, as
+    iterating it gives ``"2"``, ``"0"``, ... (a Solihull trial's ``origins="2016"``), nor is a
+    single number."""
+    return not isinstance(v, (str, bytes)) and hasattr(v, "__iter__")
 
 
 def require_table(value: Any, where: str, required, table: str, keys: str) -> Mapping:

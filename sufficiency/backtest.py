@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
-from ._values import is_number
+from ._values import is_list_of_values, is_number
 from .exceptions import ConfigError, SchemaError
 from .forecast import DEFAULT_PARAMS, CohortModel, check_history
 from .forecast import fit_kwargs as forecast_fit_kwargs
@@ -689,7 +689,7 @@ def backtest(
         )
     for name, v in (("origins", origins), ("horizons", horizons)):
         # origins="2016" was read as the years 2, 0, 1 and 6
-        if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__"):
+        if not is_list_of_values(v):
             raise ConfigError(
                 f"backtest({name}={v!r}): expected a list of whole numbers"
                 + (" (years, e.g. [2016, 2017])" if name == "origins" else " (years, e.g. [1, 3])")

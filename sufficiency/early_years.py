@@ -60,6 +60,7 @@ from ._values import (
     did_you_mean,
     duplicates,
     fmt_count,
+    is_list_of_values,
     is_number,
     is_whole,
     is_year,
@@ -966,7 +967,7 @@ def forecast_early_years(
                 "or the horizon, not both"
             )
     last = inputs.base_year + (cfg.assumptions.horizon if horizon is None else int(horizon))
-    if years is not None and (isinstance(years, (str, bytes)) or not hasattr(years, "__iter__")):
+    if years is not None and not is_list_of_values(years):
         yrs = []  # a single year, not a list of them
     else:
         yrs = list(years) if years is not None else list(range(first, last + 1))

@@ -36,7 +36,7 @@ from scipy import sparse
 from . import cohort
 from . import nomenclature as nc
 from ._frozen import FrozenDict
-from ._values import is_number, is_whole, joined
+from ._values import is_list_of_values, is_number, is_whole, joined
 from .exceptions import ConfigError, DataQualityWarning, NotFittedError, SchemaError
 from .io._common import warn_implausible_births
 from .schema import validate_frame
@@ -298,7 +298,7 @@ class ForecastResult:
         else:
             if is_whole(years):  # one year, as summary(years=5) (a Solihull trial's TypeError)
                 years = (years,)
-            elif isinstance(years, (str, bytes)) or not hasattr(years, "__iter__"):
+            elif not is_list_of_values(years):
                 raise ConfigError(
                     f"summary(years={years!r}): expected whole numbers of years after "
                     f"{nc.academic_year_label(self.base_year)}, e.g. (0, 5, 10)"
