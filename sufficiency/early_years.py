@@ -1328,10 +1328,12 @@ def backtest_early_years(
 
     if not isinstance(data_dir, (str, Path)):
         # backtest on the published files of all 14 authorities, not on one model's inputs
-        # (a Solihull trial's backtest_early_years(inputs) read "expected str, bytes or os.PathLike object")
+        # (a Solihull trial's backtest_early_years(inputs) read "expected str, bytes or
+        # os.PathLike object")
         raise TypeError(
-            f"backtest_early_years(data_dir=...): a {type(data_dir).__name__}; expected the folder of the "
-            "published files (data/; from a model: Path(inputs.provenance[0].path).parent)"
+            f"backtest_early_years(data_dir=...): a {type(data_dir).__name__}; expected the "
+            "folder of the published files (data/; from a model: "
+            "Path(inputs.provenance[0].path).parent)"
         )
     d = Path(data_dir)
     takeup = read_early_years_takeup(d / "early_years_funded_takeup_2016_2019.csv").data
