@@ -956,11 +956,10 @@ def forecast_early_years(
         raise ConfigError(f"{tpath}: no take-up rows for {cfg.authority}")
     first = int(takeup[nc.YEAR].min()) - 1
     if horizon is not None:
-        from .forecast import _PARAM_CHECKS  # the one rule for a horizon
+        # the pupil forecast's rule for a horizon (imported here: forecast loads scipy)
+        from .forecast import check_argument
 
-        ok, expected = _PARAM_CHECKS["horizon"]
-        if not ok(horizon):
-            raise ConfigError(f"forecast_early_years(horizon={horizon!r}): expected {expected}")
+        check_argument("forecast_early_years", "horizon", horizon)
         if years is not None:
             raise ConfigError(
                 f"forecast_early_years(years={years!r}, horizon={horizon!r}): give the years "

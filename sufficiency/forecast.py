@@ -1579,6 +1579,20 @@ def check_param(name: str, value: Any, where: str = "[forecast]") -> None:
             ) from exc
 
 
+def check_argument(function: str, name: str, value: Any) -> None:
+    """Check a forecast parameter that another entry point takes as a keyword argument
+    (``forecast_early_years(horizon=...)``) by the rule :func:`check_param` applies to it.
+
+    Raises
+    ------
+    ConfigError
+        One line: ``function(name=value): expected ...``.
+    """
+    ok, expected = _PARAM_CHECKS[name]
+    if not ok(value):
+        raise ConfigError(f"{function}({name}={value!r}): expected {expected}")
+
+
 def housing_routes(config) -> tuple[dict, dict]:
     """Where housing pupils of a model go beyond the area a site is listed in:
     :func:`~sufficiency.housing.housing_pupils`'s ``route`` (a primary area's dwellings
