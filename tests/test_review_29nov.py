@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import warnings
 
+from click.testing import CliRunner
+
+from sufficiency.cli import cli
 from sufficiency.early_years import forecast_early_years
 
 
@@ -18,3 +21,20 @@ def test_early_years_summary_prints_half_places_as_the_report(inputs):
     row = next(line for line in text.splitlines() if line.startswith("2-year-olds"))
     assert row.split()[-1] == "1,001"
     assert "vs supply 3,765;" in text
+
+
+def test_report_skipping_send_does_not_stop_on_a_missing_send_file(model_path, tmp_path):
+    # `report --no-send` stopped at a [send] file that does not exist, and suggested
+    # --allow-missing send, though the report reads none of the part's files (a malformed
+    # one did not stop it)
+    text = model_path.read_text().replace('"../data/', f'"{model_path.parent.parent}/data/')
+    text = text.replace("ehcp_2025_caseload.csv", "ehcp_2025_caseload_misspelt.csv")
+    model = tmp_path / "model.toml"
+    model.write_text(text)
+    args = ["report", str(model), "--no-plan", "--no-early-years", "--only", "json"]
+    runner = CliRunner()
+    stopped = runner.invoke(cli, [*args, "--out", str(tmp_path / "a")])
+    assert stopped.exit_code == 1 and "--allow-missing send" in stopped.output
+    done = runner.invoke(cli, [*args, "--no-send", "--out", str(tmp_path / "b")])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "b" / "summary.json").exists()

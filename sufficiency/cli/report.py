@@ -128,8 +128,11 @@ def report(
             ) from exc
     debug = bool(ctx.obj and ctx.obj.get("debug"))
     parts = tuple(p.replace("-", "_") for p in allow_missing)
+    # a part the report skips reads none of its files: a missing one is no reason to stop,
+    # as a malformed one is not (nor is it one to suggest --allow-missing for it)
+    skipped = ("send",) * no_send + ("early_years",) * no_early_years
     try:
-        config = load_model(model, missing_ok=parts)
+        config = load_model(model, missing_ok=parts + skipped)
     except ConfigError as exc:
         # a [send] or [early_years] file that does not exist stops the model loading: say,
         # as for a file that fails to read, that --allow-missing publishes without the part
