@@ -346,10 +346,11 @@ def _check_send(cfg, files: bool = True) -> None:
         "a table { age = path, caseload = path, needs = path }",
     )
     s.check("population", lambda v: isinstance(v, str), "a path (a string)")
-    for key, given in sec.get("files", {}).items() if files else ():
-        _check_file(cfg, f"[send.files] {key}", given)
-    if "population" in sec and files:
-        _check_file(cfg, "[send] population", sec["population"])
+    if files:
+        for key, given in sec.get("files", {}).items():
+            _check_file(cfg, f"[send.files] {key}", given)
+        if "population" in sec:
+            _check_file(cfg, "[send] population", sec["population"])
     check_scenarios(sec.get("scenarios", SCENARIOS), sec.get("scenario", "trend"), cfg.shown_path)
     if sec.get("capacity"):
         special_capacity(sec["capacity"], f"{cfg.shown_path}: [send]")
@@ -446,16 +447,23 @@ def _check_report(cfg) -> None:
 def check_values(cfg, missing_ok: Collection[str] = ()) -> None:
     """Check the values of every section a model definition gives (see the module docstring).
 
+    Parameters
+    ----------
+    cfg : ModelConfig
+        The model definition.
+    missing_ok : collection of str
+        Parts (``"send"``, ``"early_years"``) whose files may not exist: a file of
+        ``[send]`` or ``[early_years]`` that does not exist is an error unless this names
+        that part. ``sufficiency report`` names the parts it skips (``--no-send``) and those
+        it may publish without (``--allow-missing send``), which it publishes without when
+        their files fail to load, a missing one included (a Wolverhampton trial: a misspelt
+        caseload file stopped the report with --allow-missing send, which a malformed one did
+        not).
+
     Raises
     ------
     ConfigError
         One line naming the file, section, key, value and what was expected.
-
-    A file of ``[send]`` or ``[early_years]`` that does not exist is an error unless
-    ``missing_ok`` names that part (``"send"``, ``"early_years"``): ``sufficiency report
-    --allow-missing send`` publishes the report without the part whose files fail to load,
-    a missing one included (a Wolverhampton trial: a misspelt caseload file stopped the
-    report with --allow-missing send, which a malformed one did not).
     """
     raw = cfg.raw
     if "forecast" in raw:

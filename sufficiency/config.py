@@ -1037,8 +1037,8 @@ def load_model(path: str | Path, *, missing_ok: Collection[str] = ()) -> ModelCo
     missing_ok : collection of str
         Parts (``"send"``, ``"early_years"``) whose files may be missing when the model
         loads: their run then fails and the part is reported as not available (``sufficiency
-        report --allow-missing send``); by default a file of ``[send]`` or ``[early_years]``
-        that does not exist is an error here.
+        report --allow-missing send``), or is not run (``--no-send``); by default a file of
+        ``[send]`` or ``[early_years]`` that does not exist is an error here.
 
     Returns
     -------
