@@ -930,21 +930,18 @@ def forecast_early_years(
         hpp = float(hours_per_place)
     else:
         hpp = _hours_per_place(sec.get("hours_per_place", 30.0), f"{cfg.shown_path}: [early_years]")
-    ents = (
-        tuple(entitlements)
-        if entitlements is not None
-        else early_years_entitlements(sec, cfg.shown_path)
-    )
-    if entitlements is not None and (
-        isinstance(entitlements, (str, Entitlement))
-        or not ents
-        or not all(isinstance(e, Entitlement) for e in ents)
-    ):
-        raise ConfigError(
-            f"forecast_early_years(entitlements={entitlements!r}): expected a non-empty list of "
-            "Entitlement objects (sufficiency.early_years.Entitlement, e.g. "
-            "DEFAULT_ENTITLEMENTS)"
-        )
+    if entitlements is None:
+        ents = early_years_entitlements(sec, cfg.shown_path)
+    else:
+        # checked before tuple(): one Entitlement (or a number) raised "'Entitlement' object
+        # is not iterable", not this error
+        ents = tuple(entitlements) if is_list_of_values(entitlements) else ()
+        if not ents or not all(isinstance(e, Entitlement) for e in ents):
+            raise ConfigError(
+                f"forecast_early_years(entitlements={entitlements!r}): expected a non-empty list "
+                "of Entitlement objects (sufficiency.early_years.Entitlement, e.g. "
+                "DEFAULT_ENTITLEMENTS)"
+            )
     tpath = takeup_path or (
         cfg.resolve(sec["takeup"])
         if "takeup" in sec

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import warnings
 
+import pytest
 from click.testing import CliRunner
 
 from sufficiency.cli import cli
-from sufficiency.early_years import forecast_early_years
+from sufficiency.early_years import DEFAULT_ENTITLEMENTS, forecast_early_years
+from sufficiency.exceptions import ConfigError
 
 
 def test_early_years_summary_prints_half_places_as_the_report(inputs):
@@ -38,3 +40,11 @@ def test_report_skipping_send_does_not_stop_on_a_missing_send_file(model_path, t
     done = runner.invoke(cli, [*args, "--no-send", "--out", str(tmp_path / "b")])
     assert done.exit_code == 0, done.output
     assert (tmp_path / "b" / "summary.json").exists()
+
+
+@pytest.mark.parametrize("given", [DEFAULT_ENTITLEMENTS[0], 5])
+def test_forecast_early_years_names_a_single_entitlement_as_the_wrong_argument(inputs, given):
+    # the check named one Entitlement as an error, but tuple(entitlements) ran before it and
+    # raised TypeError: 'Entitlement' object is not iterable
+    with pytest.raises(ConfigError, match=r"entitlements=.*expected a non-empty list"):
+        forecast_early_years(inputs, entitlements=given)
