@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .. import nomenclature as nc
+from ..exceptions import ConfigError
 from . import cli
 from ._common import FiniteFloat, model_argument, output_dir
 
@@ -104,7 +105,6 @@ def report(
     import datetime as dt
 
     from ..config import load_model
-    from ..exceptions import ConfigError
     from ..inputs import load_inputs
     from ..report import make_report
     from ..report.build import ALLOWABLE_MISSING

@@ -335,7 +335,7 @@ class AllocationResult:
     moves: pd.DataFrame | None = None
     not_planned: Mapping[str, str] = field(default_factory=dict)
     scenario: str = ""
-    capacity_behind: tuple = ()
+    capacity_behind: tuple[str, ...] = ()
 
     # ------------------------------------------------------------------ tables
     def to_frame(self) -> pd.DataFrame:
