@@ -338,16 +338,16 @@ def _categories(
 
 #: thousands separators as a spreadsheet writes them: 1,234 or 12,345,678.5
 _THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
-_NUMBER_HINTS = {
-    nc.YEAR: ", the start of the academic year: 2022 or 2022/23 for 2022/23",
-    **dict.fromkeys(
-        (nc.NCY, "ncy_min", "ncy_max"),
-        ", the year group: 0 or R for Reception, 7 or Year 7, -2/-1 or N1/N2 for nursery",
-    ),
-}
 #: columns of year groups, read from labels as ``ncy`` is (a capacity export's ``ncy_min``
 #: of "R" and ``ncy_max`` of "Y6" were "non-numeric" in a Wolverhampton trial)
 _NCY_COLUMNS = (nc.NCY, "ncy_min", "ncy_max")
+_NUMBER_HINTS = {
+    nc.YEAR: ", the start of the academic year: 2022 or 2022/23 for 2022/23",
+    **dict.fromkeys(
+        _NCY_COLUMNS,
+        ", the year group: 0 or R for Reception, 7 or Year 7, -2/-1 or N1/N2 for nursery",
+    ),
+}
 
 
 def readable_numbers(values: pd.Series, column: str = "") -> pd.Series:
