@@ -152,7 +152,7 @@ class Section:
 
 
 def round_half_away(values):
-    """Whole numbers as the report prints them (:func:`sufficiency.report.text.fmt_count`):
+    """Whole numbers as the report prints them (:func:`fmt_count`):
     halves away from zero (3764.5 -> 3765, -2.5 -> -3), after float noise below 1e-6 is
     dropped, so a half summed in another order (3764.4999999999995) rounds the same; a float
     for a scalar, an array for an array. ``np.rint`` and ``round`` take halves to the even
