@@ -6,6 +6,7 @@ edits of it, labelled as such."""
 
 from __future__ import annotations
 
+import html
 import json
 import warnings
 from pathlib import Path
@@ -43,6 +44,15 @@ def _edit(written: Path, name: str, old: str, new: str) -> Path:
     out = written.parent / name
     out.write_text(text.replace(old, new, 1))
     return out
+
+
+def _report_html(model: Path, out: Path, *flags: str) -> str:
+    """The text of ``sufficiency report MODEL --only html --no-send --no-early-years`` dated
+    2026-11-29 (with ``flags`` too), HTML entities unescaped."""
+    args = ["-q", "report", str(model), "--out", str(out), "--only", "html", *flags]
+    res = CliRunner().invoke(cli, [*args, "--no-send", "--no-early-years", "--date", "2026-11-29"])
+    assert res.exit_code == 0, res.output
+    return html.unescape((out / "report.html").read_text())
 
 
 def test_plan_summary_warns_that_the_capacity_is_older_than_the_census(inputs):
@@ -287,29 +297,9 @@ def test_a_report_without_a_plan_qualifies_the_shortfalls_cabinet_notes(written,
     # with a plan, the programme's recommendation says the 2014/15 places are out of date;
     # with --no-plan nothing in the recommendations did, so Cabinet noted 4,534 secondary
     # places short (2029/30) that the summary called overstated
-    import html
     import re
 
-    out = tmp_path / "noplan"
-    res = CliRunner().invoke(
-        cli,
-        [
-            "-q",
-            "report",
-            str(written),
-            "--out",
-            str(out),
-            "--only",
-            "html",
-            "--no-plan",
-            "--no-send",
-            "--no-early-years",
-            "--date",
-            "2026-11-29",
-        ],
-    )
-    assert res.exit_code == 0, res.output
-    page = html.unescape((out / "report.html").read_text())
+    page = _report_html(written, tmp_path / "noplan", "--no-plan")
     recs = re.search(r"That Cabinet:(.*?)2\. Executive summary", page, re.S).group(1)
     text = re.sub(r"<[^>]+>", " ", recs)
     assert "4,534 places are short before any new places" in text
@@ -415,27 +405,7 @@ def test_a_scenarios_report_asks_cabinet_for_no_decision(current_capacity, tmp_p
     # the scenario's first recommendation says its recommendations are not for decision,
     # but the paragraph above them read "Cabinet is asked to make 1 decision: to approve in
     # principle a capital programme of £858k ..."
-    import html
-
-    out = tmp_path / "scenario"
-    res = CliRunner().invoke(
-        cli,
-        [
-            "-q",
-            "report",
-            str(current_capacity),
-            "--out",
-            str(out),
-            "--only",
-            "html",
-            "--no-send",
-            "--no-early-years",
-            "--date",
-            "2026-11-29",
-        ],
-    )
-    assert res.exit_code == 0, res.output
-    page = html.unescape((out / "report.html").read_text())
+    page = _report_html(current_capacity, tmp_path / "scenario")
     assert "Cabinet is asked to make" not in page
     assert (
         "This report is of a scenario, for comparison: Cabinet is not asked to decide on it. "
