@@ -4,7 +4,9 @@ One place for "is this a number?" so that every check agrees: ``True`` and ``Fal
 numbers here (Python counts them as integers), numpy scalars are; one for "is this a table
 with its required keys?", one for "an academic year"; and the one-line errors every check
 raises: :class:`Section` (``<where> key = value: expected ...``), :func:`did_you_mean` and
-:func:`duplicates`.
+:func:`duplicates`. Also the few ways of writing values in words that messages, results'
+summaries and the report share, so that they agree: :func:`plural`, :func:`joined`,
+:func:`value_and_range` and :func:`fmt_count` (halves away from zero, :func:`round_half_away`).
 """
 
 from __future__ import annotations
