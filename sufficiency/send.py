@@ -20,9 +20,14 @@ Method
 
    Plans = prevalence x population forecast.
 4. **Intervals** (80%) from the model's own rolling-origin backtest errors on the same
-   authority: ``sd_h`` = root mean square of the log errors at horizon ``h`` (1-3 years,
-   pooled over bands); beyond 3 years ``sd_3 sqrt(h / 3)``; band ranges are summed (perfectly
-   correlated: conservative).
+   authority (every origin from ``fit_from + 2``, each error's target year at most the last
+   year): ``sd_{b,h}`` = root mean square of band ``b``'s own log errors at horizon ``h``
+   (1-3 years; a horizon without errors ``sd_{b,1} sqrt(h)``); beyond 3 years
+   ``sd_{b,3} sqrt(h / 3)``; band ranges are summed (perfectly correlated). Measured on the 14
+   West Midlands authorities (``docs/send_interval_check.py``, 29 November 2026): 86% / 79% /
+   81% of totals inside the nominal 80% range at 1 / 2 / 3 years, median half-width 12% / 18%
+   / 22%. Until then ``sd_h`` was pooled over bands unweighted (``interval_method="pooled"``),
+   so two small noisy bands set every band's range: 99% / 95% / 100%, 23% / 29% / 38%.
 5. **Special school places** by school phase = plans x share of that band placed in special
    schools in the latest year with ages (state-funded special schools, plus independent and
    non-maintained special schools when ``count_independent``): bands 0-4 and 5-10 ->
@@ -73,6 +78,9 @@ __all__ = [
     "project_prevalence",
     "backtest_send",
     "backtest_table",
+    "interval_sds",
+    "combine_band_ranges",
+    "INTERVAL_METHODS",
     "backtest_authority",
     "central_scenario",
     "totals_by_year",
@@ -337,18 +345,31 @@ def _prevalence(bands: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
     return m.assign(prevalence=m[nc.PLANS] / m["population"])
 
 
-def _interval_sd(
+#: interval methods (:func:`interval_sds`), measured by ``docs/send_interval_check.py``
+INTERVAL_METHODS = (
+    "pooled",
+    "band",
+    "weighted",
+    "quadrature",
+    "correlated",
+    "shrunk",
+    "total",
+    "total_max",
+)
+
+
+def _band_errors(
     prev: pd.DataFrame,
     params,
     national: pd.Series,
     last: int,
     scenario: str = "trend",
     max_h: int = 3,
-    level: str = "band",
-) -> np.ndarray:
-    """RMS log error by horizon 1..max_h from rolling origins (same authority), of band plans
-    (``level="band"``, pooled over bands) or of total plans (``level="total"``)."""
-    errs = {h: [] for h in range(1, max_h + 1)}
+) -> pd.DataFrame:
+    """The trend's rolling-origin errors on one authority, every target year at most ``last``:
+    ``origin, step, band, e`` (log error of the band's plans: forecast / actual) and ``plans``,
+    ``forecast`` (the band's actual and forecast plans)."""
+    parts = []
     for origin in range(params["fit_from"] + 2, last):
         steps = min(max_h, last - origin)
         f = _forecast_bands(
@@ -362,36 +383,194 @@ def _interval_sd(
         m = f.merge(
             prev[["band", nc.YEAR, "prevalence", "population", nc.PLANS]], on=["band", nc.YEAR]
         )
-        if level == "total":
-            m = (
-                m.assign(_f=np.exp(m["log_p"]) * m["population"])
-                .groupby("step", as_index=False)[["_f", nc.PLANS]]
-                .sum()
+        if m.empty:
+            continue
+        parts.append(
+            pd.DataFrame(
+                {
+                    "origin": origin,
+                    "step": m["step"].astype(int).to_numpy(),
+                    "band": m["band"].to_numpy(),
+                    "e": (m["log_p"] - np.log(m["prevalence"])).to_numpy(dtype=float),
+                    nc.PLANS: m[nc.PLANS].to_numpy(dtype=float),
+                    "forecast": (np.exp(m["log_p"]) * m["population"]).to_numpy(dtype=float),
+                }
             )
-            e = np.log(m["_f"] / m[nc.PLANS])
-        else:
-            e = m["log_p"] - np.log(m["prevalence"])
-        for h, v in zip(m["step"], e):
-            errs[int(h)].append(float(v))
-    sd = np.array(
-        [
-            np.sqrt(np.mean(np.square(errs[h]))) if len(errs[h]) >= 3 else np.nan
-            for h in range(1, max_h + 1)
-        ]
-    )
-    # too few errors at a horizon: scale the horizon-1 error as a random walk
+        )
+    if not parts:
+        return pd.DataFrame(columns=["origin", "step", "band", "e", nc.PLANS, "forecast"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _rms_by_h(errs: pd.DataFrame, max_h: int, min_n: int, weights: str | None = None):
+    """RMS of ``e`` at each horizon 1..max_h (optionally weighted by a column); a horizon with
+    fewer than ``min_n`` errors scales the horizon-1 figure as a random walk."""
+    sd = np.full(max_h, np.nan)
+    for h in range(1, max_h + 1):
+        x = errs[errs["step"] == h]
+        if len(x) >= min_n and len(x):
+            w = x[weights].to_numpy(dtype=float) if weights else np.ones(len(x))
+            sd[h - 1] = np.sqrt(np.sum(w * x["e"].to_numpy() ** 2) / np.sum(w))
     for i in range(1, max_h):
         if not np.isfinite(sd[i]):
             sd[i] = sd[0] * np.sqrt(i + 1)
-    if not np.isfinite(sd[0]):
-        raise ConfigError(
-            f"[send] fit_from = {params['fit_from']}: the SEND intervals need at least 3 "
-            f"one-year backtest errors from rolling origins {params['fit_from'] + 2} to "
-            f"{last - 1} (plans to {nc.academic_year_label(last)}), and these give "
-            f"{len(errs[1])}; expected an earlier fit_from (the default is "
-            f"{_DEFAULTS['fit_from']})"
-        )
     return sd
+
+
+def interval_sds(errs: pd.DataFrame, method: str = "band", max_h: int = 3) -> dict:
+    """Log-scale sds by horizon 1..max_h for the 80% ranges, from :func:`_band_errors`.
+
+    Returns ``{band: sd array}`` (per-band methods) or ``{None: sd array}`` (one sd for every
+    band, or for the total), and ``"rho"``: the correlation assumed between band errors when
+    band ranges are combined (1: ranges added; 0: in quadrature).
+
+    Methods: ``pooled`` (before 29 November 2026: RMS pooled over bands unweighted, so small
+    noisy bands dominate; at least 3 errors), ``band`` (each band's own RMS), ``weighted``
+    (pooled, weighted by the band's plans), ``quadrature`` (each band's own, combined as
+    independent), ``correlated`` (each band's own, combined with the correlation estimated
+    from the standardised band errors), ``shrunk`` (each band's own shrunk towards the
+    plans-weighted pooled sd with the weight of 3 errors), ``total`` (RMS of the errors of
+    the total), ``total_max`` (largest absolute error of the total).
+
+    Raises
+    ------
+    ValueError
+        Too few errors (no one-year error for the method).
+    """
+    if method not in INTERVAL_METHODS:
+        raise ValueError(f"interval method {method!r}: expected one of {INTERVAL_METHODS}")
+    if errs.empty or not (errs["step"] == 1).any():
+        raise ValueError("no one-year backtest errors")
+    if method == "pooled":
+        sd = _rms_by_h(errs, max_h, 3)
+        if not np.isfinite(sd[0]):
+            raise ValueError("fewer than 3 one-year backtest errors")
+        return {None: sd, "rho": 1.0}
+    if method in ("weighted",):
+        return {None: _rms_by_h(errs, max_h, 1, weights=nc.PLANS), "rho": 1.0}
+    if method in ("total", "total_max"):
+        t = errs.groupby(["origin", "step"], as_index=False)[[nc.PLANS, "forecast"]].sum()
+        t["e"] = np.log(t["forecast"] / t[nc.PLANS])
+        if method == "total":
+            return {None: _rms_by_h(t, max_h, 1), "rho": 1.0}
+        sd = np.full(max_h, np.nan)
+        for h in range(1, max_h + 1):
+            x = t.loc[t["step"] == h, "e"]
+            if len(x):
+                sd[h - 1] = float(np.abs(x).max()) / Z80
+        for i in range(1, max_h):
+            if not np.isfinite(sd[i]):
+                sd[i] = sd[0] * np.sqrt(i + 1)
+        return {None: sd, "rho": 1.0}
+    out: dict = {}
+    pooled = _rms_by_h(errs, max_h, 1, weights=nc.PLANS)
+    for band, g in errs.groupby("band"):
+        if not (g["step"] == 1).any():
+            continue
+        sd = _rms_by_h(g, max_h, 1)
+        if method == "shrunk":
+            k = 3.0
+            n = np.array([(g["step"] == h).sum() for h in range(1, max_h + 1)], dtype=float)
+            sd = np.sqrt((n * sd**2 + k * pooled**2) / (n + k))
+        out[band] = sd
+    out[None] = pooled  # a band without errors of its own
+    rho = 1.0
+    if method == "quadrature":
+        rho = 0.0
+    elif method == "correlated":
+        num = den = 0.0
+        for _, g in errs.groupby(["origin", "step"]):
+            z = np.array([e / out[b][int(h) - 1] for b, e, h in zip(g["band"], g["e"], g["step"])])
+            num += float(z.sum() ** 2 - (z**2).sum())
+            den += len(z) * (len(z) - 1)
+        rho = float(np.clip(num / den, 0.0, 1.0)) if den else 1.0
+    out["rho"] = rho
+    return out
+
+
+def combine_band_ranges(plans: np.ndarray, sd: np.ndarray, rho: float = 1.0):
+    """80% range of a sum of band forecasts ``plans`` with log-scale sds ``sd``: the band
+    ranges added when ``rho = 1`` (perfect correlation), otherwise the sum's log sd from the
+    bands' (delta method) with a common correlation ``rho``. Returns ``(lower, upper)``."""
+    plans = np.asarray(plans, dtype=float)
+    sd = np.asarray(sd, dtype=float)
+    if rho >= 1.0:
+        return float(np.sum(plans * np.exp(-Z80 * sd))), float(np.sum(plans * np.exp(Z80 * sd)))
+    tot = plans.sum()
+    a = plans * sd / tot
+    var = rho * a.sum() ** 2 + (1.0 - rho) * np.sum(a**2)
+    s = float(np.sqrt(var))
+    return float(tot * np.exp(-Z80 * s)), float(tot * np.exp(Z80 * s))
+
+
+#: the methods :func:`forecast_send` offers: those whose age-group ranges add up to the
+#: ranges of phases and totals (``quadrature`` and ``correlated`` are measured only)
+FORECAST_INTERVAL_METHODS = ("band", "pooled", "weighted", "shrunk", "total", "total_max")
+
+
+def _forecast_sds(prev, params, national, last: int, method: str) -> dict:
+    """:func:`interval_sds` of the authority's backtest errors to ``last``; a one-line
+    ConfigError when there are too few."""
+    errs = _band_errors(prev, params, national, last)
+    try:
+        return interval_sds(errs, method)
+    except ValueError:
+        n = int((errs["step"] == 1).sum()) if not errs.empty else 0
+        raise ConfigError(
+            f"[send] fit_from = {params['fit_from']}: the SEND intervals need "
+            f"{'at least 3 ' if method == 'pooled' else ''}one-year backtest errors from "
+            f"rolling origins {params['fit_from'] + 2} to {last - 1} (plans to "
+            f"{nc.academic_year_label(last)}), and these give {n}; expected an earlier fit_from "
+            f"(the default is {_DEFAULTS['fit_from']})"
+        ) from None
+
+
+def _band_sd_at(sds: dict, bands: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """Log sd of each (band, step): the band's own sds where it has them, else the common."""
+    out = np.empty(len(bands))
+    for i, (b, s) in enumerate(zip(bands, steps)):
+        sd = sds.get(b, sds.get(None))
+        out[i] = _sd_at(np.asarray(sd), np.array([s]))[0]
+    return out
+
+
+def _headline_sd(sds: dict, plans: pd.Series) -> np.ndarray:
+    """One sd per horizon to state: the common one, or the age groups' weighted by plans."""
+    own = {b: v for b, v in sds.items() if b not in (None, "rho")}
+    if not own:
+        return np.asarray(sds[None])
+    w = np.array([float(plans.get(b, 0.0)) for b in own])
+    if w.sum() <= 0:
+        w = np.ones(len(own))
+    return np.average(np.vstack(list(own.values())), axis=0, weights=w)
+
+
+def _interval_words(method: str, sds: dict) -> str:
+    """Whose errors the ranges come from, in words (the note on the intervals)."""
+    if method in ("total", "total_max"):
+        return (
+            "These are errors of the total plans"
+            + (" (the largest of them)" if method == "total_max" else "")
+            + ", applied to every age group, so a total's range is the total's own."
+        )
+    if method in ("pooled", "weighted"):
+        return (
+            "These are errors of one age group's plans, pooled over the age groups"
+            + (" (weighted by their plans)" if method == "weighted" else "")
+            + ", not of the total: a total's range adds its age groups' ranges, so it is "
+            "wider than the total's own past errors."
+        )
+    own = {b: sds[b] for b in BANDS if b in sds}
+    return (
+        "These are errors of one age group's plans, each age group's range from its own "
+        "errors"
+        + (" (shrunk towards the errors of all of them)" if method == "shrunk" else "")
+        + " (1 year ahead: "
+        + ", ".join(f"ages {b} {np.expm1(v[0]):.0%}" for b, v in own.items())
+        + "; the figures above are their average weighted by plans), not of the total: a "
+        "total's range adds its age groups' ranges, so it is wider than the total's own "
+        "past errors."
+    )
 
 
 def _sd_at(sd: np.ndarray, steps: np.ndarray) -> np.ndarray:
@@ -722,6 +901,7 @@ def forecast_send(
     count_independent: bool | None = None,
     area_shares: Mapping[str, float] | None = None,
     population: pd.DataFrame | None = None,
+    interval_method: str = "band",
     **params,
 ) -> SendResult:
     """Forecast special school place demand from EHC plans for the model's authority.
@@ -749,6 +929,11 @@ def forecast_send(
         default ``[send] area_shares``, else the authority as a whole.
     population : DataFrame, optional
         Precomputed population (:func:`~sufficiency.early_years.cohort_population`).
+    interval_method : str
+        How the 80% ranges come from the backtest errors (:func:`interval_sds`): ``"band"``
+        (default since 29 November 2026: each age group's own errors, ranges added),
+        ``"pooled"`` (before: errors pooled over age groups unweighted), ``"weighted"``,
+        ``"shrunk"``, ``"total"`` or ``"total_max"`` (:data:`FORECAST_INTERVAL_METHODS`).
     **params
         ``alpha``, ``beta``, ``phi``, ``fit_from``, ``national_window`` overrides.
 
@@ -773,6 +958,11 @@ def forecast_send(
             "or the named arguments"
         )
     p = _params(sec, cfg.shown_path, count_independent=count_independent, **params)
+    if interval_method not in FORECAST_INTERVAL_METHODS:
+        raise ConfigError(
+            f"forecast_send(interval_method={interval_method!r}): expected one of "
+            f"{', '.join(FORECAST_INTERVAL_METHODS)} (the methods whose age-group ranges add up)"
+        )
     if horizon is not None:
         from .forecast import _PARAM_CHECKS  # the one rule for a horizon
 
@@ -821,7 +1011,7 @@ def forecast_send(
     prev = _prevalence(bands, population)
     national = _total_series(sen2["age"], sen2["caseload"], ENGLAND)
     g_nat = _national_growth(national, last, p["national_window"])
-    sd = _interval_sd(prev, p, national, last)
+    sds = _forecast_sds(prev, p, national, last, interval_method)
 
     popb = population.assign(band=_band_of_age(population["age"])).dropna(subset=["band"])
     popb = popb.groupby([nc.YEAR, "band"], as_index=False).agg(
@@ -839,7 +1029,7 @@ def forecast_send(
     for sc in scen:
         f = _forecast_bands(prev, last, hz, sc, p, g_nat)
         f = f.merge(popb, on=[nc.YEAR, "band"], how="left")
-        s = _sd_at(sd, f["step"].to_numpy())
+        s = _band_sd_at(sds, f["band"].to_numpy(), f["step"].to_numpy())
         prevalence = np.exp(f["log_p"].to_numpy())
         plans = prevalence * f["population"].to_numpy()
         plan_rows.append(
@@ -944,6 +1134,7 @@ def forecast_send(
     # the typical error in words, with the figure behind it (a Herefordshire trial's report
     # read "RMS log error by horizon: h1 0.153"), and whose error it is (a Telford and Wrekin
     # trial read "21% 1 year ahead" beside its total's 1-year backtest errors of 0.6% and 1.8%)
+    sd = _headline_sd(sds, bands[bands[nc.YEAR] == last].set_index("band")[nc.PLANS])
     notes.append(
         f"Intervals: 80%, from the errors of the trend model when it forecast "
         f"{who}'s past years from each earlier year (a rolling-origin backtest): a "
@@ -953,9 +1144,8 @@ def forecast_send(
         )
         + " (root mean square of the log errors: "
         + ", ".join(f"{v:.3f}" for v in sd)
-        + "). These are errors of one age "
-        "group's plans, pooled over the age groups, not of the total: a total's range "
-        "adds its age groups' ranges, so it is wider than the total's own past errors."
+        + "). "
+        + _interval_words(interval_method, sds)
     )
     notes.append(
         f"Scenario 'national': prevalence grows {np.expm1(g_nat):+.1%} a year (England's "
@@ -1006,7 +1196,11 @@ def forecast_send(
             "capacity_source": cap_source,
             "share_year": share_year,
             "national_growth": g_nat,
+            "interval_method": interval_method,
             "interval_sd": tuple(sd.tolist()),
+            "interval_sd_by_band": FrozenDict(
+                {b: tuple(float(x) for x in sds[b]) for b in BANDS if b in sds}
+            ),
         }
     )
     # the central scenario first, so that readers taking the first scenario get the central one
@@ -1102,7 +1296,8 @@ def backtest_send(
     data_dir: str | Path,
     *,
     authorities: Sequence[str] | None = None,
-    interval_level: str = "band",
+    interval_level: str | None = None,
+    interval_method: str = "band",
     **params,
 ) -> pd.DataFrame:
     """Backtest the prevalence scenarios on the West Midlands authorities, as the issue asks.
@@ -1118,9 +1313,13 @@ def backtest_send(
         Folder with the embedded public files (names as in ``data/``).
     authorities : sequence of str, optional
         LA codes (default: every LA in the SEN2 age file).
-    interval_level : {"band", "total"}
-        The trend's 80% range from backtest errors of band plans, summed over bands (the
-        method of :func:`forecast_send`), or from errors of total plans.
+    interval_method : str
+        How the trend's 80% range comes from backtest errors (:func:`interval_sds`; default
+        ``"band"``, the method of :func:`forecast_send`: each age group's own errors, ranges
+        added); any of :data:`INTERVAL_METHODS`, ``quadrature`` and ``correlated`` included.
+    interval_level : {"band", "total"}, optional
+        The argument before 29 November 2026, kept: ``"band"`` is ``interval_method="pooled"``
+        (errors of band plans pooled over bands, ranges added), ``"total"`` is ``"total"``.
     **params
         ``alpha, beta, phi, fit_from, national_window``.
 
@@ -1137,8 +1336,14 @@ def backtest_send(
     from .io.early_years import read_ons_population
     from .io.sen2 import ENGLAND, read_sen2_age, read_sen2_caseload
 
-    if interval_level not in ("band", "total"):
-        raise ConfigError(f"interval_level = {interval_level!r}: expected 'band' or 'total'")
+    if interval_level is not None:
+        if interval_level not in ("band", "total"):
+            raise ConfigError(f"interval_level = {interval_level!r}: expected 'band' or 'total'")
+        interval_method = {"band": "pooled", "total": "total"}[interval_level]
+    if interval_method not in INTERVAL_METHODS:
+        raise ConfigError(
+            f"interval_method = {interval_method!r}: expected one of {', '.join(INTERVAL_METHODS)}"
+        )
     if not isinstance(data_dir, (str, Path)):
         # backtest on the published files of all 14 authorities, not on one model's inputs
         # (a Solihull trial's backtest_send(inputs) read "expected str, bytes or os.PathLike object")
@@ -1180,10 +1385,10 @@ def backtest_send(
                 .groupby([nc.YEAR, "band"])["population"]
                 .sum()
             )
-            try:  # the interval uses only errors of origins before this one (no peeking)
-                sd = _interval_sd(prev, p, national, origin, level=interval_level)
-            except ConfigError:
-                sd = None
+            try:  # the interval uses only errors whose target is at most the origin (no peeking)
+                sds = interval_sds(_band_errors(prev, p, national, origin), interval_method)
+            except ValueError:
+                sds = None
             fc = {}
             for sc in SCENARIOS:
                 f = _forecast_bands(prev, origin, 3, sc, p, g)
@@ -1193,20 +1398,19 @@ def backtest_send(
                 )
                 fc[sc] = f.groupby(nc.YEAR)["plans"].sum()
                 if sc == "trend":
-                    s = _sd_at(sd, f["step"].to_numpy()) if sd is not None else np.nan
-                    f["lo"] = f["plans"] * np.exp(-Z80 * s)
-                    f["hi"] = f["plans"] * np.exp(Z80 * s)
-                    rng = f.groupby(nc.YEAR)[["lo", "hi"]].sum(min_count=1)
-                    if interval_level == "total" and sd is not None:
-                        tot = f.groupby(nc.YEAR).agg(plans=("plans", "sum"), step=("step", "first"))
-                        st = _sd_at(sd, tot["step"].to_numpy())
-                        rng = pd.DataFrame(
-                            {
-                                "lo": tot["plans"] * np.exp(-Z80 * st),
-                                "hi": tot["plans"] * np.exp(Z80 * st),
-                            },
-                            index=tot.index,
-                        )
+                    rng = pd.DataFrame(
+                        {
+                            yr: combine_band_ranges(
+                                g["plans"].to_numpy(),
+                                _band_sd_at(sds, g["band"].to_numpy(), g["step"].to_numpy()),
+                                sds["rho"],
+                            )
+                            if sds is not None
+                            else (np.nan, np.nan)
+                            for yr, g in f.groupby(nc.YEAR)
+                        },
+                        index=["lo", "hi"],
+                    ).T
             for h in (1, 2, 3):
                 y = origin + h
                 if y not in total.index or origin not in total.index:
