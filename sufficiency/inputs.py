@@ -495,8 +495,9 @@ def _warn_late_housing(housing: pd.DataFrame, source: str, base_year: int, horiz
     warnings.warn(
         f"{source}: column 'year': {plural(len(late), 'row')} after the forecast's last year "
         f"{nc.academic_year_label(last)} ({last}, [assumptions] horizon = {horizon}): "
-        f"{_housing_rows(late)}; not used. Check the years are academic years by their start "
-        "(2025 = 2025/26), or lengthen the horizon",
+        f"{_housing_rows(late)}; not used by a run of that horizon (a run's --horizon can "
+        "reach them). Check the years are academic years by their start (2025 = 2025/26), or "
+        "lengthen the horizon",
         DataQualityWarning,
         stacklevel=3,
     )

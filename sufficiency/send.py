@@ -964,11 +964,9 @@ def forecast_send(
             f"{', '.join(FORECAST_INTERVAL_METHODS)} (the methods whose age-group ranges add up)"
         )
     if horizon is not None:
-        from .forecast import _PARAM_CHECKS  # the one rule for a horizon
+        from .forecast import check_argument  # the one rule for a horizon (scipy: imported late)
 
-        ok, expected = _PARAM_CHECKS["horizon"]
-        if not ok(horizon):
-            raise ConfigError(f"forecast_send(horizon={horizon!r}): expected {expected}")
+        check_argument("forecast_send", "horizon", horizon)
     # a value given as an argument is blamed on the call, not on the model file (a Solihull
     # trial's forecast_send(capacity={"special_primry": 100}) was reported as "solihull.toml:
     # [send] capacity", a table the file does not have)
