@@ -455,3 +455,14 @@ def test_cli_summary_gives_special_places_in_the_plans_last_year_first(run):
         f"places {s['places_last_year']:,.0f}"
     )
     assert special[1].endswith("(no margin; the SEND forecast's last year, after the plan's)")
+
+
+def test_the_report_says_what_the_send_ranges_held(run):
+    """The SEND paragraph said the ranges "held almost every outcome", true of the method
+    before 29 November 2026 (98%); each age group's range now comes from its own errors and
+    holds 79-86% (tests/test_send_intervals.py measures it), so "about four in five"."""
+    import html as h
+
+    text = " ".join(h.unescape(run[3]).split())
+    assert "held about four outcomes in five one to three years ahead" in text
+    assert "almost every outcome" not in text
