@@ -611,12 +611,18 @@ def _yearly_hint(value: Any) -> str:
     return ""
 
 
-def _hours_per_place(value: Any, where: str) -> float:
-    """``[early_years] hours_per_place`` checked: funded hours a week of one FTE place."""
+def _hours_per_place(value: Any, where: str | None) -> float:
+    """``[early_years] hours_per_place`` (``where`` the model file and section) or the
+    argument of :func:`forecast_early_years` (``where`` None) checked: funded hours a week of
+    one FTE place."""
+    shown = (
+        f"{where} hours_per_place = {value!r}"
+        if where is not None
+        else f"forecast_early_years(hours_per_place={value!r})"
+    )
     if not is_number(value) or not 0 < value <= 60:
         raise ConfigError(
-            f"{where} hours_per_place = {value!r}: expected hours a week, a number "
-            f"in (0, 60], e.g. 30{_yearly_hint(value)}"
+            f"{shown}: expected hours a week, a number in (0, 60], e.g. 30{_yearly_hint(value)}"
         )
     return float(value)
 
@@ -922,12 +928,9 @@ def forecast_early_years(
     cfg = inputs.config
     sec = cfg.section("early_years")
     if hours_per_place is not None:
-        if not is_number(hours_per_place) or not hours_per_place > 0:
-            raise ConfigError(
-                f"forecast_early_years(hours_per_place={hours_per_place!r}): expected a number "
-                "of hours a week > 0 (30: one full-time funded place)"
-            )
-        hpp = float(hours_per_place)
+        # the key's and the CLI flag's rule, (0, 60] hours a week (the argument took any
+        # number above 0: hours_per_place=1140, a year's hours, passed; a review)
+        hpp = _hours_per_place(hours_per_place, None)
     else:
         hpp = _hours_per_place(sec.get("hours_per_place", 30.0), f"{cfg.shown_path}: [early_years]")
     if entitlements is None:

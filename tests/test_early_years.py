@@ -503,3 +503,11 @@ def test_early_years_horizon_from_the_cli_and_the_library(model_path):
         forecast_early_years(model_path, horizon=0)
     with pytest.raises(ConfigError, match="give the years or the horizon, not both"):
         forecast_early_years(model_path, years=[2025], horizon=3)
+
+
+@pytest.mark.parametrize("hours", [1140, 61, 0, "30"])
+def test_hours_per_place_argument_takes_the_keys_rule(model_path, hours):
+    """The argument took any number above 0 (1140, a year's hours, passed) while the model
+    key and the CLI flag take (0, 60] hours a week (a review); the default model (real data)."""
+    with pytest.raises(ConfigError, match=r"forecast_early_years\(hours_per_place=.*\(0, 60\]"):
+        forecast_early_years(model_path, hours_per_place=hours)

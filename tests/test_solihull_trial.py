@@ -113,7 +113,7 @@ def test_early_years_for_years_without_the_dfe_takeup_year(inputs, early_years):
     ("kwargs", "match"),
     [
         ({"years": 2030}, r"forecast_early_years\(years=2030\): expected a non-empty list"),
-        ({"hours_per_place": "30"}, r"hours_per_place='30'\): expected a number of hours"),
+        ({"hours_per_place": "30"}, r"hours_per_place='30'\): expected hours a week, a number in"),
         ({"entitlements": ["universal_3_4"]}, r"expected a non-empty list of Entitlement"),
         ({"entitlements": []}, r"entitlements=\[\]\): expected a non-empty list"),
     ],
