@@ -1332,7 +1332,7 @@ def backtest_early_years(
         raise TypeError(
             f"backtest_early_years(data_dir=...): a {type(data_dir).__name__}; expected the "
             "folder of the published files (data/; from a model: "
-            "Path(inputs.provenance[0].path).parent)"
+            "inputs.config.data['pupils'].path.parent, the census file's folder)"
         )
     d = Path(data_dir)
     takeup = read_early_years_takeup(d / "early_years_funded_takeup_2016_2019.csv").data

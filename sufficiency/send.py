@@ -1347,7 +1347,7 @@ def backtest_send(
         # (a Solihull trial's backtest_send(inputs) read "expected str, bytes or os.PathLike object")
         raise TypeError(
             f"backtest_send(data_dir=...): a {type(data_dir).__name__}; expected the folder of the "
-            "published files (data/; from a model: Path(inputs.provenance[0].path).parent)"
+            "published files (data/; from a model: inputs.config.data['pupils'].path.parent, the census file's folder)"
         )
     d = Path(data_dir)
     p = _params({}, "backtest", **params)

@@ -311,8 +311,15 @@ def test_send_and_early_years_backtests_name_a_model_passed_for_the_data_folder(
     from sufficiency.send import backtest_send
 
     for fn in (backtest_send, backtest_early_years):
-        with pytest.raises(TypeError, match=rf"{fn.__name__}\(data_dir=...\): a ModelInputs"):
+        with pytest.raises(TypeError, match=rf"{fn.__name__}\(data_dir=...\): a ModelInputs") as e:
             fn(inputs)
+        # the folder it suggests is the published files' (it suggested the first provenance
+        # entry's folder, a Council's own capacity file's where the model has one: a review)
+        hint = "inputs.config.data['pupils'].path.parent"
+        assert hint in str(e.value)
+        folder = inputs.config.data["pupils"].path.parent
+        assert (folder / "ehcp_2025_caseload.csv").exists()
+        assert (folder / "early_years_funded_takeup_2016_2019.csv").exists()
 
 
 def test_cli_backtest_does_not_warn_of_its_own_default_origins(written, caplog):
