@@ -29,7 +29,7 @@ from typing import Any
 
 from . import nomenclature as nc
 from ._values import Section, did_you_mean, did_you_mean_code, is_number, is_whole, is_year
-from .exceptions import ConfigError
+from .exceptions import ConfigError, MissingFileError
 
 __all__ = ["spec", "check_keys", "check_values", "check_base_year", "check_against_data"]
 
@@ -328,9 +328,10 @@ def _check_file(cfg, label: str, given: str) -> None:
         if p.parent.is_dir()
         else ""
     )
-    raise ConfigError(
+    raise MissingFileError(
         f"{cfg.shown_path}: {label} = {given!r}: no file at {p}{near}; expected an "
-        "existing file (paths are relative to the model file)"
+        "existing file (paths are relative to the model file)",
+        section=label[1:].split("]")[0].split(".")[0] if label.startswith("[") else None,
     )
 
 

@@ -10,6 +10,7 @@ __all__ = [
     "SufficiencyError",
     "SchemaError",
     "ConfigError",
+    "MissingFileError",
     "NotFittedError",
     "OptimisationError",
     "InfeasibleError",
@@ -30,6 +31,16 @@ class SchemaError(SufficiencyError, ValueError):
 
 class ConfigError(SufficiencyError, ValueError):
     """A model definition or a parameter is invalid."""
+
+
+class MissingFileError(ConfigError):
+    """A file a model section names does not exist. ``section`` is that section (``"send"``
+    for ``[send.files] caseload``), so that a caller can tell whose input is missing without
+    reading the message (``sufficiency report --allow-missing send`` publishes without it)."""
+
+    def __init__(self, message: str, section: str | None = None) -> None:
+        super().__init__(message)
+        self.section = section
 
 
 class NotFittedError(SufficiencyError, AttributeError):

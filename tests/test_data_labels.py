@@ -118,3 +118,22 @@ def test_new_without_any_data_folder_says_where_the_data_live(tmp_path, monkeypa
     assert "no data folder: ./data does not exist here" in flat
     assert "give --data-dir" in flat
     assert not (tmp_path / "s.toml").exists()
+
+
+def test_a_missing_section_file_is_a_missing_file_error_naming_its_section(tmp_path):
+    """The report told a missing [send] file from other errors by searching the message for
+    ': no file at ' (a review): the error now says whose input is missing. Edited default
+    model (real data) with a misspelt [send.files] caseload."""
+    from sufficiency import ConfigError, MissingFileError
+
+    path = edited_model(
+        tmp_path, [('caseload = "../data/ehcp_2025_caseload.csv"', 'caseload = "caseloads.csv"')]
+    )
+    with pytest.raises(MissingFileError) as e:
+        load_model(path)
+    assert isinstance(e.value, ConfigError) and e.value.section == "send"
+    assert "[send.files] caseload" in str(e.value) and "no file at" in str(e.value)
+    res = CliRunner().invoke(cli, ["report", str(path), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 1
+    assert "--allow-missing send" in " ".join(res.output.split())
+    assert not (tmp_path / "out").exists()

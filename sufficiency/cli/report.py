@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import nomenclature as nc
-from ..exceptions import ConfigError
+from ..exceptions import ConfigError, MissingFileError
 from . import cli
 from ._common import FiniteFloat, model_argument, output_dir
 
@@ -133,11 +133,11 @@ def report(
     skipped = ("send",) * no_send + ("early_years",) * no_early_years
     try:
         config = load_model(model, missing_ok=parts + skipped)
-    except ConfigError as exc:
+    except MissingFileError as exc:
         # a [send] or [early_years] file that does not exist stops the model loading: say,
         # as for a file that fails to read, that --allow-missing publishes without the part
         for part, (section, what) in ALLOWABLE_MISSING.items():
-            if f": [{section}" in str(exc) and ": no file at " in str(exc):
+            if exc.section == section:
                 raise ConfigError(
                     f"{exc} -- report stopped: fix this input of [{section}], or publish the "
                     f"report without {what} with --allow-missing {part.replace('_', '-')}"
