@@ -109,3 +109,52 @@ def test_tables_scroll_sideways_on_a_narrow_screen():
     rule = m[2]
     assert re.search(r"table \{[^}]*display: block;[^}]*overflow-x: auto;", rule), rule
     assert "table-layout: auto" in rule, rule
+
+
+def test_capacity_with_plan_starts_where_the_plan_adds_places():
+    # Worcester City secondary: the green dash-dot "capacity with plan" was drawn from
+    # 2011/12, over the red capacity line it equals until 2027/28, so the red line looked
+    # striped red and green for sixteen years
+    from sufficiency.report.charts import area_chart
+
+    years = np.arange(2011, 2033)
+    demand = pd.DataFrame(
+        {
+            "year": years,
+            "demand": 5500.0,
+            "demand_lower": 5400.0,
+            "demand_upper": 5600.0,
+            "kind": np.where(years <= 2022, "derived", "forecast"),
+        }
+    )
+    capacity = pd.DataFrame(
+        {
+            "year": years,
+            "capacity": 5676.0,
+            "capacity_after": np.where(years >= 2027, 5736.0, 5676.0),
+        }
+    )
+    svg = area_chart(demand, capacity, "Worcester City (secondary)", base_year=2022)
+
+    def xs(colour: str) -> list[float]:
+        m = re.search(
+            r'<path d="(M [^"]*)"\s+clip-path="[^"]*"\s+style="[^"]*stroke: ' + colour, svg
+        )
+        assert m, colour
+        return [float(x) for x in re.findall(r"[ML] ([0-9.]+) ", m[1])]
+
+    red, green = xs("#d62728"), xs("#2ca02c")
+    year = (max(red) - min(red)) / (2032 - 2011)  # the red step runs 2011/12 to 2032/33
+    # the green line starts at 2026/27, the year before the plan adds places
+    assert min(green) >= min(red) + (2026 - 2011) * year - 1, (min(red), min(green), year)
+
+
+def test_names_without_spaces_break_inside_their_cell():
+    # at A4 width the assumptions table's key "forecast.housing.yields.sixth_form" ran past the
+    # table's right edge, and the sources table's "early_years_takeup" and
+    # "published_position" ran over the next column's text
+    css = TEMPLATE.read_text(encoding="utf-8")
+    rules = re.findall(r"\n([^{}\n]+)\{([^}]*)\}", css.split("</style>")[0])
+    wrapped = [sel for sel, body in rules if "overflow-wrap: anywhere" in body]
+    selectors = {s.strip() for sel in wrapped for s in sel.split(",")}
+    assert {"table.assumptions td.trace", "table.sources td"} <= selectors, selectors

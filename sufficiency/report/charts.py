@@ -174,6 +174,10 @@ def area_chart(
                 label="capacity",
             )
             if "capacity_after" in c and (c["capacity_after"] > c[nc.CAPACITY] + 1e-9).any():
+                # from the year before the plan first adds places: drawn over the whole
+                # capacity line, the green dashes striped the red line it equals until then
+                added = (c["capacity_after"] > c[nc.CAPACITY] + 1e-9).to_numpy()
+                c = c.iloc[max(int(np.argmax(added)) - 1, 0) :]
                 ax.step(
                     c[nc.YEAR],
                     c["capacity_after"],
