@@ -158,3 +158,24 @@ def test_names_without_spaces_break_inside_their_cell():
     wrapped = [sel for sel, body in rules if "overflow-wrap: anywhere" in body]
     selectors = {s.strip() for sel in wrapped for s in sel.split(",")}
     assert {"table.assumptions td.trace", "table.sources td"} <= selectors, selectors
+
+
+def test_inline_charts_do_not_repeat_ids(report_html):
+    # matplotlib numbers each figure's ids from 1, so the Worcestershire HTML report's 37
+    # inline charts repeated 111 ids ("figure_1", "axes_1", "legend_1", clip paths...): invalid
+    # HTML, failed by an accessibility check (WCAG 2.1, 4.1.1), and each chart's url(#...)
+    # resolved against the first chart with that id
+    from collections import Counter
+
+    assert report_html.count("<svg") >= 2
+    ids = Counter(re.findall(r'(?<=\s)id="([^"]+)"', report_html))
+    assert not [k for k, n in ids.items() if n > 1], [k for k, n in ids.items() if n > 1][:5]
+    refs = re.findall(r"url\(#([^)]+)\)", report_html)
+    refs += re.findall(r'(?<=\s)(?:xlink:)?href="#([^"]+)"', report_html)
+    assert refs and not [r for r in refs if r not in ids], [r for r in refs if r not in ids][:5]
+    # each chart's references stay inside that chart
+    for svg in re.findall(r"<svg\b.*?</svg>", report_html, re.S):
+        own = set(re.findall(r'(?<=\s)id="([^"]+)"', svg))
+        used = set(re.findall(r"url\(#([^)]+)\)", svg))
+        used |= set(re.findall(r'(?<=\s)(?:xlink:)?href="#([^"]+)"', svg))
+        assert used <= own, sorted(used - own)[:5]
