@@ -179,3 +179,14 @@ def test_inline_charts_do_not_repeat_ids(report_html):
         used = set(re.findall(r"url\(#([^)]+)\)", svg))
         used |= set(re.findall(r'(?<=\s)(?:xlink:)?href="#([^"]+)"', svg))
         assert used <= own, sorted(used - own)[:5]
+
+
+def test_area_tables_align_the_80pc_range_with_the_figures(report_html):
+    # an area page's table set "959-986" left beside the right-aligned demand "972": the row
+    # read "972  959-986", one figure run into the next; the range is now aligned as a number
+    heads = re.findall(r"<thead><tr>(.*?)</tr></thead>", report_html)
+    area = [h for h in heads if ">demand</th>" in h and ">80% range</th>" in h]
+    assert area, "no area table"
+    assert all('<th scope="col" class="num">80% range</th>' in h for h in area), area[0]
+    body = re.search(r'<td class="num">[0-9,]+-[0-9,]+</td>', report_html)
+    assert body, "no range cell aligned as a number"
