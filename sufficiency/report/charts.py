@@ -38,6 +38,11 @@ COLOURS = {
 }
 
 
+# left edge of the phase chart's legend, in axes fractions: right of the twin axis's tick
+# labels and its label
+_PHASE_LEGEND_X = 1.16
+
+
 def _figure(width: float, height: float):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -169,6 +174,10 @@ def area_chart(
                 label="capacity",
             )
             if "capacity_after" in c and (c["capacity_after"] > c[nc.CAPACITY] + 1e-9).any():
+                # from the year before the plan first adds places: drawn over the whole
+                # capacity line, the green dashes striped the red line it equals until then
+                added = (c["capacity_after"] > c[nc.CAPACITY] + 1e-9).to_numpy()
+                c = c.iloc[max(int(np.argmax(added)) - 1, 0) :]
                 ax.step(
                     c[nc.YEAR],
                     c["capacity_after"],
@@ -226,18 +235,30 @@ def phase_chart(
         fig = _figure(width, height)
         ax = fig.add_subplot(1, 1, 1)
         x = g.index.to_numpy()
+        # the range is see-through: it is drawn above the shortfall bars (on the twin axis
+        # below), and an opaque range hid the bars of every forecast year it covered
         ax.fill_between(
             x,
             g["demand_lower"],
             g["demand_upper"],
             color=COLOURS["band80"],
+            alpha=0.55,
             lw=0,
             label="80% range",
         )
         ax.plot(x, g["demand"], color=COLOURS["forecast"], lw=1.8, label="demand")
         ax.plot(x, g["capacity"], color=COLOURS["capacity"], lw=1.4, label="capacity")
         ax2 = ax.twinx()
-        ax2.bar(x, g["shortfall"], color="#f4a582", alpha=0.6, width=0.6, label="shortfall")
+        ax2.bar(
+            x,
+            g["shortfall"],
+            color="#f4a582",
+            alpha=0.6,
+            width=0.6,
+            edgecolor="#b2182b",
+            linewidth=0.5,
+            label="shortfall",
+        )
         ax2.set_ylabel("shortfall [places]")
         # thousands separated on both axes (a Wolverhampton trial: "1000" and "2000" beside
         # "20,000" in one chart)
@@ -252,8 +273,15 @@ def phase_chart(
             ax.set_title(title, loc="left", fontsize=9)
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
+        # clear of the twin axis's label "shortfall [places]" (at 1.1 the legend's swatches
+        # touched it)
         ax.legend(
-            h1 + h2, l1 + l2, loc="upper left", bbox_to_anchor=(1.1, 1.0), frameon=False, fontsize=7
+            h1 + h2,
+            l1 + l2,
+            loc="upper left",
+            bbox_to_anchor=(_PHASE_LEGEND_X, 1.0),
+            frameon=False,
+            fontsize=7,
         )
         svg = svg_of(fig, title)
     return svg
@@ -403,7 +431,9 @@ def early_years_chart(
     ages += sorted(set(early_years["age"]) - set(ages))
     with matplotlib.rc_context(_RC):
         fig = _figure(width, height)
-        fig.subplots_adjust(left=0.1, right=0.98, top=0.8, bottom=0.24, wspace=0.35)
+        # right=0.95: at 0.98 the last panel's last year label ("2032/33", centred on its
+        # tick) ended within a point of the figure's edge and could be cut off
+        fig.subplots_adjust(left=0.1, right=0.95, top=0.8, bottom=0.24, wspace=0.35)
         axes = [fig.add_subplot(1, len(ages), i + 1) for i in range(len(ages))]
         for ax, age in zip(axes, ages):
             e = early_years[early_years["age"] == age]

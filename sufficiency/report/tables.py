@@ -269,6 +269,9 @@ def area_year_table(data, area: str) -> Table | None:
     }
     fm["shortfall"] = "short"  # a red year is never shown 0 short
     fm["surplus %"] = "pct_down"
+    # right-aligned like the figures beside it: left-aligned, "4,676  4,634-4,717" read as one
+    # number run into the next (a review by eye)
+    fm["80% range"] = "range"
     # the definitions are given once, at the start of the planning areas chapter
     # (area_table_definitions); each page's note keeps the figures a reader needs there (a
     # Shropshire trial: the same 700 characters under every one of 32 area tables)
