@@ -431,7 +431,7 @@ DEFAULT_ENTITLEMENTS_NOTE = "Entitlements: only the default two are modelled,"
 #: the age groups of funded places, in words
 AGE_GROUP_LABELS = FrozenDict(
     {
-        "under_2": "children from 9 months to 2",
+        "under_2": "children aged 9 months to 2 years",
         "2": "2-year-olds",
         "3_4": "3- and 4-year-olds",
     }

@@ -305,7 +305,7 @@ def test_summary_columns_stay_apart_for_a_city_sized_authority(inputs):
     rows = [
         ln
         for ln in lines[2:]
-        if ln.startswith(("children from 9 months", "2-year-olds", "3- and 4-year-olds"))
+        if ln.startswith(("children aged 9 months", "2-year-olds", "3- and 4-year-olds"))
     ]
     assert len(rows) == 3
     for ln in rows:
@@ -320,7 +320,7 @@ def test_summary_names_age_groups_in_words_youngest_first(result):
     first = [ln.split("  ")[0] for ln in lines[1:5]]
     assert first == [
         "age group",
-        "children from 9 months to 2",
+        "children aged 9 months to 2 years",
         "2-year-olds",
         "3- and 4-year-olds",
     ]
