@@ -190,3 +190,16 @@ def test_area_tables_align_the_80pc_range_with_the_figures(report_html):
     assert all('<th scope="col" class="num">80% range</th>' in h for h in area), area[0]
     body = re.search(r'<td class="num">[0-9,]+-[0-9,]+</td>', report_html)
     assert body, "no range cell aligned as a number"
+
+
+def test_phase_chart_says_where_the_census_ends():
+    # the county charts drew demand as one solid line with no mark where the census ends
+    # and the forecast begins, unlike the area charts (solid history, dashed forecast, a
+    # dotted rule at the base year); synthetic figures, base year 2022
+    plain = phase_chart(_phase_frame(), "secondary", "Secondary")
+    svg = phase_chart(_phase_frame(), "secondary", "Secondary", base_year=2022)
+    legend = svg[svg.index('<g id="legend_1">') :]
+    assert ">census<" in legend and ">forecast<" in legend, legend[:2000]
+    assert ">demand<" not in legend and ">demand<" in plain
+    # one more dashed line (the forecast) and one dotted rule than the chart without it
+    assert svg.count("stroke-dasharray") >= plain.count("stroke-dasharray") + 2

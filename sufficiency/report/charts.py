@@ -209,7 +209,12 @@ def area_chart(
 
 
 def phase_chart(
-    sufficiency: pd.DataFrame, phase: str, title: str = "", width: float = 7.0, height: float = 2.6
+    sufficiency: pd.DataFrame,
+    phase: str,
+    title: str = "",
+    width: float = 7.0,
+    height: float = 2.6,
+    base_year: int | None = None,
 ) -> str:
     """County demand and capacity of one phase of places by year, summed over areas.
 
@@ -219,6 +224,10 @@ def phase_chart(
         ``SufficiencyResult.to_frame()`` rows [places].
     phase : str
         Phase of places.
+    base_year : int, optional
+        Last year of data: demand to it is drawn solid (the census), after it dashed (the
+        forecast), with a dotted rule between them, as the area charts draw them (one solid
+        line did not say where the census ends: a review by eye).
 
     Returns
     -------
@@ -246,7 +255,26 @@ def phase_chart(
             lw=0,
             label="80% range",
         )
-        ax.plot(x, g["demand"], color=COLOURS["forecast"], lw=1.8, label="demand")
+        if base_year is None or not (x <= base_year).any() or not (x > base_year).any():
+            ax.plot(x, g["demand"], color=COLOURS["forecast"], lw=1.8, label="demand")
+        else:
+            seen, ahead = x <= base_year, x >= base_year  # the forecast joins the base year
+            ax.plot(
+                x[seen],
+                g["demand"].to_numpy()[seen],
+                color=COLOURS["history"],
+                lw=1.8,
+                label="census",
+            )
+            ax.plot(
+                x[ahead],
+                g["demand"].to_numpy()[ahead],
+                color=COLOURS["forecast"],
+                lw=1.8,
+                ls="--",
+                label="forecast",
+            )
+            ax.axvline(base_year, color="#777777", lw=0.8, ls=":")
         ax.plot(x, g["capacity"], color=COLOURS["capacity"], lw=1.4, label="capacity")
         ax2 = ax.twinx()
         ax2.bar(

@@ -203,7 +203,10 @@ def chart_jobs(data) -> list[tuple[tuple, str, tuple, dict]]:
                         (None, ph),
                         "phase_chart",
                         (data.sufficiency, ph),
-                        {"title": f"{label[:1].upper() + label[1:]}: authority demand and places"},
+                        {
+                            "title": f"{label[:1].upper() + label[1:]}: authority demand and places",
+                            "base_year": data.meta["base_year"],
+                        },
                     )
                 )
     if data.send is not None and not data.send.empty:
