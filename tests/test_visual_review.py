@@ -203,3 +203,17 @@ def test_phase_chart_says_where_the_census_ends():
     assert ">demand<" not in legend and ">demand<" in plain
     # one more dashed line (the forecast) and one dotted rule than the chart without it
     assert svg.count("stroke-dasharray") >= plain.count("stroke-dasharray") + 2
+
+
+def test_capital_programme_costs_in_one_unit(report_run):
+    # the capital programme printed "£286k" above "£12.1m" and "£0.0m" for a year without
+    # spend: a column of money in two units (the default model's plan, real data)
+    from sufficiency.report.tables import capital_programme, format_cell
+
+    t = capital_programme(report_run[2])
+    costs = [c for c in t.frame.columns if "cost" in c]
+    assert costs and {t.fmt(c) for c in costs} == {"gbp_m2"}
+    shown = [format_cell(v, "gbp_m2") for c in costs for v in t.frame[c] if v == v]
+    assert all(re.fullmatch(r"£0|£[0-9,]+\.[0-9]{2}m", s) for s in shown), shown
+    assert format_cell(286126.0, "gbp_m2") == "£0.29m"
+    assert format_cell(-2_400_000.0, "gbp_m2") == "-£2.40m"

@@ -471,6 +471,7 @@ _XL_FORMATS = {
     "short": "#,##0.0",  # the workbook holds the exact value: 0.2 short, not 0
     "gbp": "£#,##0",
     "gbp_m": "£#,##0",
+    "gbp_m2": "£#,##0",
     "pct": "0.0%",
     "pct_down": "0.00%",  # the workbook holds the exact value: two decimals, not a rounded 5.0%
     "pct_signed": "+0.0%;-0.0%;0.0%",

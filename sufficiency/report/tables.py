@@ -58,6 +58,7 @@ FORMATS = (
     "short",
     "gbp",
     "gbp_m",
+    "gbp_m2",
     "pct",
     "pct_down",
     "pct_signed",
@@ -104,6 +105,8 @@ def format_cell(value, fmt: str) -> str:
         return fmt_gbp(value)
     if fmt == "gbp_m":
         return fmt_gbp_m(value)
+    if fmt == "gbp_m2":  # a column of money in one unit: GBP m to two decimals, none as £0
+        return "£0" if float(value) == 0 else f"{'-' if value < 0 else ''}£{abs(value) / 1e6:,.2f}m"
     if fmt == "pct":
         return fmt_pct(value)
     if fmt == "pct_down":
@@ -598,7 +601,9 @@ def capital_programme(data) -> Table | None:
         out = out.drop(columns="temporary places").rename(columns={"permanent places": "places"})
     total = {c: (out[c].sum() if c not in (nc.YEAR, "cumulative cost") else np.nan) for c in out}
     out = out.astype({nc.YEAR: object})
-    fm = {c: "gbp_m" for c in out.columns if "cost" in c}
+    # one unit down each column (GBP m to two decimals): fmt_gbp_m's "£286k" above "£12.1m" and
+    # "£0.0m" for a year without spend mixed units in a column (a review by eye)
+    fm = {c: "gbp_m2" for c in out.columns if "cost" in c}
     fm.update({c: "count" for c in out.columns if "places" in c})
     out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
     out.loc[out.index[-1], nc.YEAR] = "total"
