@@ -217,3 +217,11 @@ def test_capital_programme_costs_in_one_unit(report_run):
     assert all(re.fullmatch(r"£0|£[0-9,]+\.[0-9]{2}m", s) for s in shown), shown
     assert format_cell(286126.0, "gbp_m2") == "£0.29m"
     assert format_cell(-2_400_000.0, "gbp_m2") == "-£2.40m"
+
+
+def test_every_header_cell_says_what_it_heads(report_html):
+    # the assumptions table's header cells had no scope (WCAG 2.1 1.3.1: a screen reader
+    # cannot tell a column heading from a topic row); every <th> now has one (default
+    # model's report, real data)
+    ths = re.findall(r"<th\b[^>]*>", report_html)
+    assert ths and all("scope=" in th for th in ths), [t for t in ths if "scope=" not in t][:3]
