@@ -127,7 +127,7 @@ def test_assumptions_grouped_in_words_and_every_setting_in_the_appendix(full):
     shown = int(a["in the report"].sum())
     assert chapter.count("<td>") // 2 == shown < len(a) and shown <= 40
     for topic in ASSUMPTION_TOPICS[:4]:
-        assert f'<th colspan="4">{topic}</th>' in chapter
+        assert f'<th scope="colgroup" colspan="4">{topic}</th>' in chapter
     assert "appendix.xlsx), sheet Assumptions" in html
     assert "shortfall_penalty" not in report_text(chapter)
     rows = a.set_index("key")
