@@ -178,21 +178,13 @@ def _check_capacity_without_places(capacity: pd.DataFrame, source: str, lines: d
     zero = ((capacity[nc.CAPACITY] == 0) & (capacity[nc.ROLL] > 0)).to_numpy(dtype=bool)
     if not zero.any():
         return
-    rows = capacity.loc[zero].head(5)
-    shown = ", ".join(
-        f"school {r[nc.SCHOOL]} {r[nc.PHASE]}"
-        + (
-            f" (line {lines[(str(r[nc.SCHOOL]), str(r[nc.PHASE]))]})"
-            if (str(r[nc.SCHOOL]), str(r[nc.PHASE])) in lines
-            else ""
-        )
-        + f": capacity 0, roll {r[nc.ROLL]:g}"
-        for _, r in rows.iterrows()
+    shown = _schools_listed(
+        capacity, zero, lines, named=False, figures=lambda r: f": capacity 0, roll {r[nc.ROLL]:g}"
     )
     n = int(zero.sum())
     warnings.warn(
         f"{source}: column 'capacity': {n} school row(s) with capacity 0 but pupils on roll "
-        f"({shown}{' ...' if n > 5 else ''}); a missing figure written as 0? The area's places "
+        f"({shown}); a missing figure written as 0? The area's places "
         "are counted without them, so its shortfall is overstated",
         DataQualityWarning,
         stacklevel=3,
@@ -207,20 +199,33 @@ NEARLY_EMPTY_SHARE = 0.25
 OVERFULL_SHARE = 1.5
 
 
-def _schools_listed(capacity: pd.DataFrame, rows: np.ndarray, lines: dict) -> str:
+def _places_and_roll(r) -> str:
+    return f": {r[nc.CAPACITY]:,.0f} places, {r[nc.ROLL]:,.0f} on roll"
+
+
+def _schools_listed(
+    capacity: pd.DataFrame,
+    rows: np.ndarray,
+    lines: dict,
+    *,
+    named: bool = True,
+    phase: bool = True,
+    figures=_places_and_roll,
+) -> str:
     """The first five schools of ``capacity`` where ``rows`` is True, as a warning lists them
     ("school 3302010 'Abbey Park' primary (line 5): 420 places, 96 on roll, ..."), with
-    " ..." when there are more."""
-    named = "school_name" in capacity
+    " ..." when there are more; ``named`` and ``phase`` add the school's name (where the
+    table has one) and phase, ``figures(row)`` what follows (None: nothing)."""
+    named = named and "school_name" in capacity
     shown = []
     for _, r in capacity.loc[rows].head(5).iterrows():
         key = (str(r[nc.SCHOOL]), str(r[nc.PHASE]))
         shown.append(
             f"school {r[nc.SCHOOL]}"
             + (f" {r['school_name']!r}" if named and pd.notna(r["school_name"]) else "")
-            + f" {r[nc.PHASE]}"
+            + (f" {r[nc.PHASE]}" if phase else "")
             + (f" (line {lines[key]})" if key in lines else "")
-            + f": {r[nc.CAPACITY]:,.0f} places, {r[nc.ROLL]:,.0f} on roll"
+            + (figures(r) if figures is not None else "")
         )
     return ", ".join(shown) + (" ..." if int(rows.sum()) > 5 else "")
 
@@ -328,20 +333,11 @@ def _check_rolls_for_derived(capacity: pd.DataFrame, source: str, lines: dict) -
         )
     missing = capacity[nc.ROLL].isna().to_numpy(dtype=bool)
     if missing.any():
-        rows = capacity.loc[missing].head(5)
-        shown = ", ".join(
-            f"school {r[nc.SCHOOL]}"
-            + (
-                f" (line {lines[(str(r[nc.SCHOOL]), str(r[nc.PHASE]))]})"
-                if (str(r[nc.SCHOOL]), str(r[nc.PHASE])) in lines
-                else ""
-            )
-            for _, r in rows.iterrows()
-        )
+        shown = _schools_listed(capacity, missing, lines, named=False, phase=False, figures=None)
         n = int(missing.sum())
         warnings.warn(
             f"{source}: column 'roll': {plural(n, 'school row')} without pupils on roll "
-            f"({shown}{' ...' if n > 5 else ''}); the derived history apportions the census by "
+            f"({shown}); the derived history apportions the census by "
             "the schools' rolls, so these count as empty and their areas' shares are understated: "
             "give each school its roll",
             DataQualityWarning,
