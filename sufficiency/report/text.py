@@ -2952,21 +2952,25 @@ def _behind_areas_condition(data: ReportData) -> str:
     fact = _behind_areas_fact(data)
     if not fact:
         return ""
-    cost = sum(d["cost"] for d in data.capacity_behind_areas)
-    derived = any(data.history_derived(d["area"]) for d in data.capacity_behind_areas)
-    return (
-        "; "
-        + fact
-        + ": officers should confirm current capacity"
-        + (" and pupils on roll" if derived else "")
-        + " there first"
-        + (f" ({fmt_gbp_m(cost)} of the programme's projects are there)" if cost > 0 else "")
-    )
+    return "; " + fact + ": officers should confirm current capacity" + _behind_areas_check(data)
 
 
 def _behind_areas_cost(data: ReportData) -> float:
     """The cost of the programme's projects in :attr:`ReportData.capacity_behind_areas`."""
     return float(sum(d["cost"] for d in data.capacity_behind_areas or []))
+
+
+def _behind_areas_check(data: ReportData) -> str:
+    """What is to be confirmed in :func:`_behind_areas_fact`'s areas after "current
+    capacity": " and pupils on roll" where their history is derived, " there first", and the
+    cost of the programme's projects there when it builds there."""
+    cost = _behind_areas_cost(data)
+    derived = any(data.history_derived(d["area"]) for d in data.capacity_behind_areas)
+    return (
+        (" and pupils on roll" if derived else "")
+        + " there first"
+        + (f" ({fmt_gbp_m(cost)} of the programme's projects are there)" if cost > 0 else "")
+    )
 
 
 def _behind_areas_pointer(data: ReportData) -> str:
@@ -2993,16 +2997,9 @@ def _behind_areas_recommendation(data: ReportData) -> str:
     fact = _behind_areas_fact(data)
     if not fact:
         return ""
-    cost = _behind_areas_cost(data)
-    derived = any(data.history_derived(d["area"]) for d in data.capacity_behind_areas)
     return (
-        "notes that "
-        + fact
-        + "; asks officers to confirm current capacity"
-        + (" and pupils on roll" if derived else "")
-        + " there first"
-        + (f" ({fmt_gbp_m(cost)} of the programme's projects are there)" if cost > 0 else "")
-        + ";"
+        "notes that " + fact + "; asks officers to confirm current capacity"
+        f"{_behind_areas_check(data)};"
     )
 
 
