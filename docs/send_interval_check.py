@@ -23,9 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sufficiency import nomenclature as nc  # noqa: E402
-from sufficiency.early_years import cohort_population  # noqa: E402
 from sufficiency.send import (  # noqa: E402
-    _SEN2_FILES,
     INTERVAL_METHODS,
     _band_errors,
     _band_sd_at,
@@ -33,6 +31,8 @@ from sufficiency.send import (  # noqa: E402
     _national_growth,
     _params,
     _prevalence,
+    _published_population,
+    _published_tables,
     _total_series,
     combine_band_ranges,
     interval_sds,
@@ -43,26 +43,14 @@ ORIGINS = range(2019, 2024)
 
 
 def _load(data: Path):
-    from sufficiency.io.births import aggregate_births, read_births, read_district_lookup
-    from sufficiency.io.census import read_census_ncy
-    from sufficiency.io.early_years import read_ons_population
-    from sufficiency.io.sen2 import ENGLAND, read_sen2_age, read_sen2_caseload
+    from sufficiency.io.sen2 import ENGLAND
 
-    age = read_sen2_age(data / _SEN2_FILES["age"]).data
-    case = read_sen2_caseload(data / _SEN2_FILES["caseload"]).data
-    census = read_census_ncy(data / "census_pupils_by_ncy_2011_2022.csv").data
-    births = read_births(data / "births_by_district_1992_2023.csv").data
-    lookup = read_district_lookup(data / "district_to_la_west_midlands.csv").data
-    mye = read_ons_population(data / "ons_mye_2011_single_year_of_age.csv").data
+    t = _published_tables(data)
+    age, case = t["age"], t["case"]
     national = _total_series(age, case, ENGLAND)
     out = {}
     for la in sorted(set(age[nc.AREA]) - {ENGLAND}):
-        lk = lookup[lookup[nc.AREA] == la]
-        ab = aggregate_births(births, lk)
-        m = mye[mye[nc.AREA].isin(lk[nc.DISTRICT])].groupby("age")["population"].sum()
-        pop = cohort_population(
-            census[census[nc.AREA] == la], ab, m, area=la, years=range(2009, 2026)
-        )
+        pop = _published_population(t, la)
         prev = _prevalence(plans_by_band(age, case, la), pop)
         out[la] = (prev, _total_series(age, case, la))
     return out, national

@@ -1290,6 +1290,41 @@ def _split_areas(
 # ---------------------------------------------------------------------------------------------
 # Backtest on the published series
 # ---------------------------------------------------------------------------------------------
+def _published_tables(d: Path) -> dict[str, pd.DataFrame]:
+    """The published files a SEND backtest reads from the data folder ``d``: EHC plans by age
+    (``age``) and caseload (``case``), the census, births, the district lookup and the ONS
+    mid-2011 population (``mye``)."""
+    from .io.births import read_births, read_district_lookup
+    from .io.census import read_census_ncy
+    from .io.early_years import read_ons_population
+    from .io.sen2 import read_sen2_age, read_sen2_caseload
+
+    return {
+        "age": read_sen2_age(d / _SEN2_FILES["age"]).data,
+        "case": read_sen2_caseload(d / _SEN2_FILES["caseload"]).data,
+        "census": read_census_ncy(d / "census_pupils_by_ncy_2011_2022.csv").data,
+        "births": read_births(d / "births_by_district_1992_2023.csv").data,
+        "lookup": read_district_lookup(d / "district_to_la_west_midlands.csv").data,
+        "mye": read_ons_population(d / "ons_mye_2011_single_year_of_age.csv").data,
+    }
+
+
+def _published_population(t: dict[str, pd.DataFrame], la: str) -> pd.DataFrame:
+    """Authority ``la``'s derived population by single year of age, 2009-2025, from
+    :func:`_published_tables` ``t`` (its births summed over its districts)."""
+    from .io.births import aggregate_births
+
+    lk = t["lookup"][t["lookup"][nc.AREA] == la]
+    m = t["mye"][t["mye"][nc.AREA].isin(lk[nc.DISTRICT])].groupby("age")["population"].sum()
+    return cohort_population(
+        t["census"][t["census"][nc.AREA] == la],
+        aggregate_births(t["births"], lk),
+        m,
+        area=la,
+        years=range(2009, 2026),
+    )
+
+
 def backtest_send(
     data_dir: str | Path,
     *,
@@ -1329,10 +1364,7 @@ def backtest_send(
         errors of earlier origins only; missing when there are too few) and ``covered_80``,
         and the signed errors ``err_<method>`` = (forecast - actual) / actual.
     """
-    from .io.births import aggregate_births, read_births, read_district_lookup
-    from .io.census import read_census_ncy
-    from .io.early_years import read_ons_population
-    from .io.sen2 import ENGLAND, read_sen2_age, read_sen2_caseload
+    from .io.sen2 import ENGLAND
 
     if interval_level is not None:
         if interval_level not in ("band", "total"):
@@ -1351,24 +1383,15 @@ def backtest_send(
         )
     d = Path(data_dir)
     p = _params({}, "backtest", **params)
-    age = read_sen2_age(d / _SEN2_FILES["age"]).data
-    case = read_sen2_caseload(d / _SEN2_FILES["caseload"]).data
-    census = read_census_ncy(d / "census_pupils_by_ncy_2011_2022.csv").data
-    births = read_births(d / "births_by_district_1992_2023.csv").data
-    lookup = read_district_lookup(d / "district_to_la_west_midlands.csv").data
-    mye = read_ons_population(d / "ons_mye_2011_single_year_of_age.csv").data
+    t = _published_tables(d)
+    age, case = t["age"], t["case"]
     raw = pd.read_csv(d / _SEN2_FILES["age"], usecols=["new_la_code", "la_name"], dtype=str)
     names = dict(zip(raw["new_la_code"], raw["la_name"]))
     national = _total_series(age, case, ENGLAND)
     las = list(authorities) if authorities is not None else sorted(set(age[nc.AREA]) - {ENGLAND})
     rows = []
     for la in las:
-        lk = lookup[lookup[nc.AREA] == la]
-        ab = aggregate_births(births, lk)
-        m = mye[mye[nc.AREA].isin(lk[nc.DISTRICT])].groupby("age")["population"].sum()
-        pop = cohort_population(
-            census[census[nc.AREA] == la], ab, m, area=la, years=range(2009, 2026)
-        )
+        pop = _published_population(t, la)
         total = _total_series(age, case, la)
         for release, origin, bands_src in (
             ("2022", 2018, age[age[nc.YEAR] <= 2018]),
