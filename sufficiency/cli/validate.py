@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import click
 
+from .. import nomenclature as nc
 from .._values import plural
 from ..config import load_model
 from ..inputs import load_inputs
@@ -144,11 +145,23 @@ def data_list(model):
     click.echo("")
     click.echo("Read:")
     width = max(15, *(len(t) for t, _ in provenance))
+    # a derived history where some areas have the whole of their phase (Wolverhampton's one
+    # secondary area) is partly the census's own count: said, not all called derived
+    n_areas = inputs.pupils[nc.AREA].nunique()
+    n_derived = len(inputs.derived_areas)
     for table, p in provenance:
         years = f"{p.years[0]}-{p.years[-1]}" if p.years else "-"
+        where = p.path
+        if table == "pupils_by_area" and p.kind == "derived" and 0 < n_derived < n_areas:
+            own = n_areas - n_derived
+            where = (
+                f"{p.path} ({n_derived} of {n_areas} areas derived; "
+                f"{own} with the whole of {'its' if own == 1 else 'their'} phase, "
+                "the census's own count)"
+            )
         click.echo(
             f"  {table:<{width}} {p.kind:<8} rows={p.rows:<6} years={years:<10} "
-            f"sha256={p.sha256[:12] or '-':<12} {p.path}"
+            f"sha256={p.sha256[:12] or '-':<12} {where}"
         )
     # the TODO note is warned of above already (a Walsall trial read it twice, in full)
     from ..inputs import _todo_note

@@ -479,6 +479,7 @@ _XL_FORMATS = {
     "year": "0",
     "int": "0",
 }
+_XL_MONEY = frozenset({"gbp", "gbp_m", "gbp_m2"})
 
 
 def _cell(v):
@@ -584,6 +585,15 @@ def render_xlsx(data) -> bytes:
     for name, t in tabs.items():
         ws = wb.create_sheet(name[:31])
         frame = t.frame.reset_index(drop=True)
+        # money to the penny: a cost is an estimate, and 642405.2790000001 is not a price
+        # (the cells keep pence, and show whole pounds)
+        money = [
+            c
+            for c in frame.columns
+            if t.fmt(c) in _XL_MONEY and pd.api.types.is_float_dtype(frame[c])
+        ]
+        if money:
+            frame = frame.assign(**{str(c): frame[c].round(2) for c in money})
         cols = [str(c) for c in frame.columns]
         ws.append(cols)
         for c in ws[1]:

@@ -1,0 +1,51 @@
+"""Polish of what users read, found by reading the outputs of the default model (real data)
+and of ``sufficiency new E08000031`` (Wolverhampton, real data): the appendix kept costs to
+fractions of a penny (642405.2790000001), and ``data list`` called every planning area's
+pupil history derived where an area has the whole of its phase (the census's own count)."""
+
+from __future__ import annotations
+
+import io
+
+from click.testing import CliRunner
+from conftest import new_model
+
+from sufficiency.cli import cli
+
+
+def test_appendix_costs_are_to_the_penny(report_run):
+    """Every money cell of the default report's appendix (real data) is pounds and pence."""
+    from openpyxl import load_workbook
+
+    from sufficiency.report.render import _XL_FORMATS, _XL_MONEY, render_xlsx
+
+    money_formats = {_XL_FORMATS[k] for k in _XL_MONEY}
+    wb = load_workbook(io.BytesIO(render_xlsx(report_run[2])), read_only=False)
+    seen = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if cell.number_format in money_formats and isinstance(cell.value, float):
+                    seen += 1
+                    assert round(cell.value, 2) == cell.value, (ws.title, cell.coordinate)
+    # the plan's, the capital programme's and the options' costs: there are many
+    assert seen > 50
+
+
+def test_data_list_says_which_areas_have_the_census_count(tmp_path):
+    """Wolverhampton (3 primary planning areas, 1 secondary): the secondary area's history is
+    the census's own count, the primary areas' are apportioned."""
+    model = new_model(tmp_path, "E08000031", "wolverhampton")
+    res = CliRunner().invoke(cli, ["data", "list", str(model)])
+    assert res.exit_code == 0, res.output
+    read = res.output.split("Read:", 1)[1]
+    line = next(s for s in read.splitlines() if s.strip().startswith("pupils_by_area "))
+    assert " derived " in line
+    assert "(3 of 4 areas derived; 1 with the whole of its phase, the census's own count)" in line
+
+
+def test_data_list_of_a_wholly_derived_history_has_no_count(model_path):
+    """Worcestershire: every area shares its phase, so all are derived; nothing added."""
+    res = CliRunner().invoke(cli, ["data", "list", str(model_path)])
+    assert res.exit_code == 0, res.output
+    assert "areas derived" not in res.output
