@@ -627,6 +627,60 @@ def _pairs(pairs: Sequence[tuple[int, int]]) -> str:
     return shown + (f" and {len(pairs) - 10} more" if len(pairs) > 10 else "")
 
 
+def _unscored(pupils: pd.DataFrame, res: pd.DataFrame, pairs) -> str | None:
+    """A message naming the area phase totals of ``pairs`` (origin, horizon within the data)
+    that have no row in ``res``, and why: no pupils in the phase that year (an authority with
+    no secondary school), a year group's count unknown (suppressed), or no census rows; None
+    when every one is scored. A national file has such authorities (City of London)."""
+    if not pairs:
+        return None
+    ph = nc.phase_of_ncy(pupils[nc.NCY].to_numpy(dtype=int))
+    p = pupils.assign(**{nc.PHASE: ph})
+    p = p[p[nc.PHASE].isin(SCORED_PHASES)]
+    tot = p.groupby([nc.AREA, nc.PHASE, nc.YEAR])[nc.PUPILS].agg(
+        total="sum", unknown=lambda s: int(s.isna().sum())
+    )
+    areas = sorted(pupils[nc.AREA].astype(str).unique())
+    scored = set(zip(res[nc.AREA].astype(str), res[nc.PHASE], res["origin"], res["horizon"]))
+    why: dict[tuple[str, str], set] = {}
+    for a in areas:
+        for phase in SCORED_PHASES:
+            for o, h in pairs:
+                if (a, phase, o, h) in scored:
+                    continue
+                key = (a, phase, o + h)
+                if (a, phase, o) not in tot.index:
+                    # an authority created after the origin (a new unitary) has nothing to
+                    # forecast from
+                    why.setdefault((a, phase), set()).add((o, "no census rows in the origin year"))
+                    continue
+                if key not in tot.index:
+                    reason = "no census rows"
+                elif tot.at[key, "unknown"]:
+                    reason = "a year group's count unknown"
+                elif tot.at[key, "total"] <= 0:
+                    reason = "no pupils in the phase"
+                else:
+                    reason = "no forecast"
+                why.setdefault((a, phase), set()).add((o + h, reason))
+    if not why:
+        return None
+    parts = [
+        f"{a} {phase} ("
+        + "; ".join(
+            f"{r}: {', '.join(nc.academic_year_label(y) for y in sorted({y for y, r2 in v if r2 == r}))}"
+            for r in sorted({r for _, r in v})
+        )
+        + ")"
+        for (a, phase), v in sorted(why.items())
+    ]
+    shown = "; ".join(parts[:10]) + (f"; and {len(parts) - 10} more" if len(parts) > 10 else "")
+    return (
+        f"not scored (no row in the results; a percentage error needs a forecast and a "
+        f"positive actual total): {len(parts)} area phase(s): {shown}"
+    )
+
+
 def backtest(
     pupils: pd.DataFrame,
     births: pd.DataFrame | None,
@@ -783,6 +837,10 @@ def backtest(
             ),
         )
     res = res.sort_values(["area", "phase", "origin", "horizon"]).reset_index(drop=True)
+    unscored = _unscored(pupils, res, [(o, h) for o in origins for h in horizons if o + h <= last])
+    if unscored:
+        logger.warning("%s", unscored)
+        msgs.append(unscored)
     res["origin"] = res["origin"].astype("int64")
     res["target_year"] = res["target_year"].astype("int64")
     res["horizon"] = res["horizon"].astype("int64")

@@ -368,3 +368,32 @@ def test_calendar_births_nowcast_in_rolling_forecasts(files):
     base_a = rolling_forecasts(pupils, births, [2016], 6, baseline="cohort3", calendar_births=cal)
     base_b = rolling_forecasts(pupils, births, [2016], 6, baseline="cohort3")
     np.testing.assert_allclose(base_a["forecast"], base_b["forecast"])
+
+
+def test_unscored_area_phases_are_named_with_the_reason(files, caplog):
+    """Published data edited as a national file has them (edited copies, labelled so): one
+    authority with no secondary pupils at all (as the City of London), one that starts in
+    2020/21 (a new unitary). Their totals cannot be scored; the log said nothing of them."""
+    import logging
+
+    pupils, births, _ = load_authority_data(*files)
+    pupils = pupils.copy()
+    no_sec = (pupils["area"] == "E06000019") & pupils["ncy"].between(7, 13)
+    pupils.loc[no_sec, "pupils"] = 0.0
+    pupils = pupils[~((pupils["area"] == "E06000020") & (pupils["year"] < 2020))]
+    with caplog.at_level(logging.WARNING, logger="sufficiency"):
+        r = backtest(pupils, births, [2019, 2021], [1])
+    d = r.to_frame()
+    assert not ((d["area"] == "E06000019") & (d["phase"] == "secondary")).any()
+    assert set(d.loc[d["area"] == "E06000020", "origin"]) == {2021}
+    said = [m for m in r.warnings if m.startswith("not scored (")]
+    assert len(said) == 1 and said[0] in caplog.text
+    assert "3 area phase(s)" in said[0]
+    assert "E06000019 secondary (no pupils in the phase: 2020/21, 2022/23)" in said[0]
+    assert "E06000020 primary (no census rows in the origin year: 2019/20)" in said[0]
+    # the published files score every area phase: nothing said
+    assert not [
+        m
+        for m in backtest(*load_authority_data(*files)[:2], [2019], [1]).warnings
+        if m.startswith("not scored (")
+    ]
