@@ -141,6 +141,48 @@ def test_census_suppression_markers_read_as_missing_with_a_warning(tmp_path):
     assert d["ncy"].tolist() == [0] and d["pupils"].tolist() == [5957]
 
 
+def test_census_follows_a_changed_authority_code(data_dir, tmp_path):
+    """The published census edited (labelled so) as a national file has Gateshead (DfE 390,
+    E08000020 to E08000037 from 2019/20): Worcestershire's rows to 2018/19 under a made-up
+    earlier code. Read as two areas, the later had two years of history and the earlier no
+    births; read as one, under its latest code, with a warning naming both."""
+    import pandas as pd
+
+    from sufficiency.exceptions import DataQualityWarning
+
+    src = data_dir / "census_pupils_by_ncy_2011_2022.csv"
+    raw = pd.read_csv(src, dtype=str)
+    early = (raw["new_la_code"] == WORCS) & (raw["time_period"].astype(int) < 201920)
+    raw.loc[early, "new_la_code"] = "E10000099"
+    p = tmp_path / "census_recoded.csv"
+    raw.to_csv(p, index=False)
+    with pytest.warns(
+        DataQualityWarning, match=r"E10000099 \(2011/12-2018/19\) -> E10000034 \(DfE number 885\)"
+    ):
+        got = read_census_ncy(p).data
+    want = read_census_ncy(src).data
+    cols = ["area", "year", "ncy", "pupils"]
+    pd.testing.assert_frame_equal(
+        got[cols].sort_values(cols[:3]).reset_index(drop=True),
+        want[cols].sort_values(cols[:3]).reset_index(drop=True),
+    )
+    # codes whose years overlap are two authorities sharing a number in error: left apart
+    both = raw.copy()
+    both.loc[
+        (both["new_la_code"] == "E10000099") & (both["time_period"] == "201819"), "new_la_code"
+    ] = WORCS
+    both = pd.concat([both, raw[early & (raw["time_period"] == "201819")]])
+    p2 = tmp_path / "census_overlap.csv"
+    both.to_csv(p2, index=False)
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        d2 = read_census_ncy(p2).data
+    assert not [w for w in caught if "code changed" in str(w.message)]
+    assert {"E10000099", WORCS} <= set(d2["area"])
+
+
 def test_census_bad_input_names_line_and_column(tmp_path):
     p = tmp_path / "census.csv"
     p.write_text(

@@ -125,6 +125,52 @@ def _check_authorities(
     )
 
 
+def _follow_code_changes(raw: pd.DataFrame, year: np.ndarray, source: str) -> pd.DataFrame:
+    """Rows of an authority whose ONS code changed while its DfE number did not (Gateshead,
+    390: E08000020 to E08000037 from 2019/20; Northumberland, 929: E06000048 to E06000057),
+    put under the latest code, with a warning naming them: as two areas, the later one had
+    a year or two of history and the earlier none of the births (the ONS lookup and births
+    give current codes for every year). Codes whose years overlap are left apart (not one
+    authority). A copy when any is changed."""
+    if "old_la_code" not in raw.columns:
+        return raw
+    old = raw["old_la_code"].astype("string").str.strip()
+    old = old.str.replace(r"\.0$", "", regex=True)
+    new = raw["new_la_code"].astype("string").str.strip()
+    spans = (
+        pd.DataFrame({"old": old, "new": new, "year": year})
+        .dropna(subset=["old", "new"])
+        .groupby(["old", "new"])["year"]
+        .agg(["min", "max"])
+        .reset_index()
+        .sort_values(["old", "min", "new"])
+    )
+    remap: dict[str, str] = {}
+    said = []
+    for o, g in spans.groupby("old", sort=True):
+        if len(g) < 2 or (g["min"].to_numpy()[1:] <= g["max"].to_numpy()[:-1]).any():
+            continue
+        latest = str(g["new"].iloc[-1])
+        for code, lo, hi in g.iloc[:-1][["new", "min", "max"]].itertuples(index=False):
+            remap[str(code)] = latest
+            said.append(
+                f"{code} ({nc.academic_year_label(int(lo))}-{nc.academic_year_label(int(hi))}) "
+                f"-> {latest} (DfE number {o})"
+            )
+    if not remap:
+        return raw
+    warnings.warn(
+        f"{source}: column 'new_la_code': an authority's code changed while its DfE number "
+        f"(old_la_code) did not; its earlier rows are read under its latest code: "
+        f"{'; '.join(said)}",
+        DataQualityWarning,
+        stacklevel=3,
+    )
+    out = raw.copy()
+    out["new_la_code"] = new.replace(remap)
+    return out
+
+
 def read_census_ncy(
     path: str | Path,
     *,
@@ -162,6 +208,9 @@ def read_census_ncy(
     DataQualityWarning
         Counts shown as a DfE marker (``DFE_MARKERS_ALL`` in :mod:`sufficiency.io._common`,
         e.g. ``c`` or ``z``) are read as missing: the rows are dropped, and named in the warning.
+        An authority whose ``new_la_code`` changed while its ``old_la_code`` did not
+        (Gateshead, 390: E08000020 to E08000037 from 2019/20) is read under its latest code,
+        named in a warning.
     """
     source = str(path)
     raw = read_csv_checked(path)
@@ -177,6 +226,8 @@ def read_census_ncy(
         check_codes(raw, area_column, source, OLD_LA_CODE, "a three-digit DfE LA number like 885")
     raw = _drop_suppressed(raw, "headcount", source)
     year = _time_period_to_year(raw, source)
+    if area_column == "new_la_code":
+        raw = _follow_code_changes(raw, np.asarray(year), source)
     ncy = _ncy_from_label(raw["nc_year"], raw, source, "nc_year")
     frame = pd.DataFrame(
         {
