@@ -49,3 +49,14 @@ def test_data_list_of_a_wholly_derived_history_has_no_count(model_path):
     res = CliRunner().invoke(cli, ["data", "list", str(model_path)])
     assert res.exit_code == 0, res.output
     assert "areas derived" not in res.output
+
+
+def test_county_chart_says_its_shortfall_bars_are_the_areas_added_up(report_run):
+    """Worcestershire's primary chart (real data) drew shortfall bars of up to 300 places
+    under a demand line 2,000 places below the county's capacity, labelled "shortfall": the
+    bars are the short areas' shortfalls added up, which the legend now says."""
+    from sufficiency.report.charts import phase_chart
+
+    svg = phase_chart(report_run[2].sufficiency, "primary", "Primary", base_year=2022)
+    legend = svg[svg.index('<g id="legend_1">') :]
+    assert ">shortfall<" in legend and ">of areas<" in legend and ">(sum)<" in legend

@@ -285,7 +285,9 @@ def phase_chart(
             width=0.6,
             edgecolor="#b2182b",
             linewidth=0.5,
-            label="shortfall",
+            # the county's shortfall is its short areas' added up, not demand over the
+            # county's places (which may show a surplus above the bars)
+            label="shortfall\nof areas\n(sum)",
         )
         ax2.set_ylabel("shortfall [places]")
         # thousands separated on both axes (a Wolverhampton trial: "1000" and "2000" beside
