@@ -60,3 +60,33 @@ def test_county_chart_says_its_shortfall_bars_are_the_areas_added_up(report_run)
     svg = phase_chart(report_run[2].sufficiency, "primary", "Primary", base_year=2022)
     legend = svg[svg.index('<g id="legend_1">') :]
     assert ">shortfall<" in legend and ">of areas<" in legend and ">(sum)<" in legend
+
+
+def test_executive_summary_opens_with_the_key_figures(report_run, report_html):
+    """The default report (real data): the executive summary gave its 18 figures of the
+    position (pupils, places, surplus, areas short, places needed, by phase at 0, 5 and 10
+    years) only in six paragraphs of prose; a table now opens it, with the same figures."""
+    from sufficiency.report.analysis import position_at
+    from sufficiency.report.tables import key_figures_table
+    from sufficiency.report.text import executive_summary
+
+    data = report_run[2]
+    t = key_figures_table(data)
+    shown = t.display()
+    assert len(shown) == 6 and list(shown["years on"]) == ["0", "5", "10"] * 2
+    paras = executive_summary(data)
+    for row, (phase, (_, year)) in zip(
+        shown.itertuples(index=False),
+        [(p, m) for p in ("primary", "secondary") for m in data.milestones],
+    ):
+        pos = position_at(data.sufficiency, phase, year, data.intake_areas)
+        # the paragraph of that phase and year says the same figures
+        para = next(p for p in paras if p.lower().startswith(f"{row.phase}, {row.year} (".lower()))
+        assert f"{row.pupils} pupils against {row.places} places" in para
+        r = dict(zip(shown.columns, row))
+        assert f"({r['surplus % of pupils']} of pupils" in para  # rounded as the tables
+        assert f"a surplus of {r['surplus']} (" in para
+        assert r["planning areas short"] == f"{pos['red_areas']} of {pos['areas']}"
+    # the table opens the chapter: before its first paragraph
+    chapter = report_html[report_html.index('id="summary"') :]
+    assert chapter.index("<h3>Key figures</h3>") < chapter.index("<p>")

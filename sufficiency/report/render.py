@@ -333,6 +333,7 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         "recommendations": recs,
         "decisions_sought": text.decisions_sought(data, recs),
         "summary": text.executive_summary(data),
+        "key_figures": tables.key_figures_table(data),
         "phase_charts": phase_charts,
         "rag": tables.rag_table(data),
         "accuracy": tables.accuracy_table(data),

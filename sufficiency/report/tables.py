@@ -16,9 +16,10 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from .._values import joined
-from .analysis import central_scenario, published_latest
+from .analysis import central_scenario, position_at, published_latest
 from .text import (
     AGE_LABELS,
+    PHASE_LABELS,
     SCENARIO_TEXT,
     SEND_PHASE_LABELS,
     accuracy_note,
@@ -34,6 +35,7 @@ from .text import (
 
 __all__ = [
     "Table",
+    "key_figures_table",
     "rag_table",
     "area_year_table",
     "area_table_definitions",
@@ -171,6 +173,56 @@ def area_table_definitions(data) -> str:
         "'short with plan': the shortfall left after them (surplus %, "
         "shortfall and RAG are before the plan; a shortfall of under one "
         "place shows as <1)."
+    )
+
+
+def key_figures_table(data) -> Table | None:
+    """The authority's position by phase at the latest data, 5 and 10 years on (the milestone
+    years), before any new places: the figures of the executive summary's paragraphs in one
+    table (a councillor's reading: six paragraphs of figures to compare by eye)."""
+    s = data.sufficiency
+    if s is None or s.empty:
+        return None
+    rows = []
+    for phase in ("primary", "secondary"):
+        for _, year in data.milestones:
+            pos = position_at(s, phase, year, data.intake_areas)
+            if pos is None:
+                continue
+            rows.append(
+                {
+                    "phase": PHASE_LABELS[phase],
+                    "year": fmt_year(year),
+                    "years on": int(year) - int(data.meta["base_year"]),
+                    "pupils": pos["demand"],
+                    "places": pos["capacity"],
+                    "surplus": pos["surplus"],
+                    "surplus % of pupils": pos["surplus_pct"],
+                    "planning areas short": f"{pos['red_areas']} of {pos['areas']}",
+                    "places needed": pos["shortfall"],
+                }
+            )
+    if not rows:
+        return None
+    m = data.meta
+    return Table(
+        "Key figures",
+        pd.DataFrame(rows),
+        {
+            "years on": "int",
+            "pupils": "count",
+            "places": "count",
+            "surplus": "count",
+            "surplus % of pupils": "pct_down",
+            "places needed": "count",
+        },
+        f"Years on: after the latest data ({fmt_year(m['base_year'])}, the census). Pupils: "
+        f"the census in the latest data's year, forecast demand after it. Places: net "
+        f"capacity, {m['data_vintage'].split('capacity: ')[-1]}, before any new places. "
+        f"Surplus: places minus pupils over the whole authority (negative: a deficit). Planning "
+        f"areas short and places needed: with the {fmt_pct(m['margin'])} margin, area by area, "
+        "never offset between areas (so places can be needed where the authority has a "
+        "surplus).",
     )
 
 
