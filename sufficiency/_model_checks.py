@@ -42,6 +42,7 @@ _DATA_TABLES: dict[str, tuple[str, ...]] = {
     "pupils": _DATA_ENTRY,
     "pupils_by_area": _DATA_ENTRY,
     "births": _DATA_ENTRY + ("nowcast", "include_modelled"),
+    "births_projection": _DATA_ENTRY,
     "lookup": _DATA_ENTRY,
     "capacity": _DATA_ENTRY + ("year",),
     "housing": _DATA_ENTRY,

@@ -50,6 +50,7 @@ READERS = FrozenDict(
     {
         "pupils": ("census_ncy", "spc", "tidy", "school_census"),
         "births": ("ons_births", "tidy"),
+        "births_projection": ("tidy",),
         "lookup": ("district_lookup",),
         "pupils_by_area": ("derived", "school_census", "tidy"),
         "capacity": ("scap", "tidy"),

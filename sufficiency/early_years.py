@@ -285,9 +285,11 @@ def authority_population(
     if mye.empty:
         raise ConfigError(f"{path}: no population rows for the districts of {cfg.authority}")
     births = inputs.authority_births
-    now = getattr(inputs, "births_nowcast", None)
+    now = getattr(inputs, "births_supplied", None)
     if now is not None and len(now):
-        # the births nowcast the pupil forecast uses (planning areas summed to the authority)
+        # the births the pupil forecast takes beyond the births data (the nowcast, then a
+        # supplied projection), planning areas summed to the authority; not actual, so the
+        # cohorts born then count as projected
         extra = (
             now.groupby(nc.YEAR, as_index=False)[nc.BIRTHS]
             .sum()

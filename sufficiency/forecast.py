@@ -1791,7 +1791,7 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
     )
     res = model.predict(
         H,
-        births=inputs.births_nowcast,
+        births=inputs.births_supplied,
         housing=hp,
         error_model=em_phase,
         ncy_error_model=em_ncy,

@@ -83,6 +83,11 @@ class ModelInputs:
         The first mid-year of births not yet published, by primary planning area, estimated
         from the latest calendar-year births (:func:`sufficiency.io.births.nowcast_births`;
         ``kind = "projected"``); the forecast uses it in place of a projection.
+    births_projection : DataFrame or None
+        A supplied projection of births (``[data.births_projection]``, ONS's subnational
+        projections, say), by primary planning area, for the mid-years after the births
+        data (and the nowcast), ``kind = "projected"``; the forecast uses it in place of its
+        own projection (:attr:`births_supplied`).
     """
 
     config: ModelConfig
@@ -97,6 +102,21 @@ class ModelInputs:
     extra: dict[str, Any] = field(default_factory=dict)
     births_nowcast: pd.DataFrame | None = None
     warnings: tuple[str, ...] = ()
+    births_projection: pd.DataFrame | None = None
+
+    @property
+    def births_supplied(self) -> pd.DataFrame | None:
+        """Births beyond the births data that the forecast takes instead of projecting them:
+        the nowcast, then the supplied projection for the later mid-years; None when there
+        are neither."""
+        parts = [b for b in (self.births_nowcast, self.births_projection) if b is not None]
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        now, proj = parts
+        later = proj[~proj[nc.YEAR].isin(set(now[nc.YEAR].astype(int)))]
+        return pd.concat([now, later], ignore_index=True)
 
     @property
     def derived(self) -> bool:
@@ -143,8 +163,8 @@ class ModelInputs:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The loaded tables by name: ``pupils``, ``authority_pupils``, ``births``,
-        ``authority_births``, ``capacity`` and, where the model has them, ``births_nowcast``
-        and ``housing``. They are the attributes themselves, not copies: copy one before
+        ``authority_births``, ``capacity`` and, where the model has them, ``births_nowcast``,
+        ``births_projection`` and ``housing``. They are the attributes themselves, not copies: copy one before
         changing it (or ``copy.deepcopy(inputs)``), or every later result changes with it."""
         out = {
             "pupils": self.pupils,
@@ -155,6 +175,8 @@ class ModelInputs:
         }
         if self.births_nowcast is not None:
             out["births_nowcast"] = self.births_nowcast
+        if self.births_projection is not None:
+            out["births_projection"] = self.births_projection
         if self.housing is not None:
             out["housing"] = self.housing
         return out
@@ -523,6 +545,63 @@ def _check_area_years(pupils: pd.DataFrame, source: str, base_year: int) -> None
         f"rows for the base year {nc.academic_year_label(base_year)} ({base_year}) and every "
         "year before it back to its first. Add the missing years' rows or set [assumptions] "
         "base_year to the last year every area has."
+    )
+
+
+def _read_births_projection(src, needed: list[str], what: str, prov: list) -> pd.DataFrame:
+    """``[data.births_projection]``: a tidy births file (``area, year, births``) whose areas are
+    those of the births data (ONS districts with the ``ons_births`` reader, planning areas
+    with ``tidy``); rows of other areas are left out (a national projection file serves every
+    authority), each needed area must have rows. Recorded in ``prov`` as projected."""
+    lb = read_tidy(src.path, "births", kind="projected", publisher="supplied projection")
+    data = lb.data
+    have = set(data[nc.AREA].astype(str))
+    absent = [a for a in needed if a not in have]
+    if absent:
+        raise SchemaError(
+            f"{src.path}: column 'area': no rows for {what}(s) {', '.join(absent[:10])}"
+            f"{' ...' if len(absent) > 10 else ''}; expected projected births for every {what} "
+            f"of the births data ({len(needed)}: {', '.join(needed[:10])}"
+            f"{' ...' if len(needed) > 10 else ''})"
+        )
+    prov += [replace(p, table="births_projection", kind="projected") for p in lb.provenance]
+    return data[data[nc.AREA].astype(str).isin(set(needed))].assign(**{nc.KIND: "projected"})
+
+
+def _projection_after_data(
+    proj: pd.DataFrame, births: pd.DataFrame, nowcast: pd.DataFrame | None, source: str
+) -> tuple[pd.DataFrame | None, str]:
+    """The supplied projection's mid-years after each area's births data and nowcast (the
+    published figures, and the estimate from published calendar-year births, come first),
+    and the note that says which mid-years it gives; None with a warning when it gives none."""
+    last = births.groupby(nc.AREA)[nc.YEAR].max()
+    if nowcast is not None and len(nowcast):
+        last = pd.concat([last, nowcast.groupby(nc.AREA)[nc.YEAR].max()]).groupby(level=0).max()
+    after = proj[nc.YEAR].to_numpy(int) > proj[nc.AREA].map(last).fillna(-1).to_numpy(int)
+    kept = proj[after].assign(**{nc.KIND: "projected"}).reset_index(drop=True)
+    name = source.rsplit("/", 1)[-1]
+    dropped = sorted(set(proj.loc[~after, nc.YEAR].astype(int)))
+    skipped = (
+        f" Its mid-{dropped[0]}"
+        + (f" to mid-{dropped[-1]}" if len(dropped) > 1 else "")
+        + " births are in the births data (or its nowcast), which is used there."
+        if dropped
+        else ""
+    )
+    if kept.empty:
+        msg = (
+            f"{source}: [data.births_projection] gives no mid-year after the births data "
+            f"(mid-{int(last.max())}): it is not used.{skipped}"
+        )
+        warnings.warn(msg, DataQualityWarning, stacklevel=3)
+        return None, msg
+    y0, y1 = int(kept[nc.YEAR].min()), int(kept[nc.YEAR].max())
+    return kept, (
+        f"Births for mid-{y0} to mid-{y1} (Reception in {nc.academic_year_label(y0 + 4)} to "
+        f"{nc.academic_year_label(y1 + 4)}) are the supplied projection {name} "
+        "([data.births_projection]), not observed births: the forecast marks the cells "
+        "that rest on them as resting on projected births (column births_projected), and "
+        f"projects any later births itself.{skipped}"
     )
 
 
@@ -1143,8 +1222,13 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     # --- births ----------------------------------------------------------------------------
     births = pd.DataFrame(columns=[nc.AREA, nc.YEAR, nc.BIRTHS, nc.KIND, nc.SOURCE])
     authority_births = births.copy()
-    births_nowcast = None
+    births_nowcast = births_projection = None
     b_src = src.get("births")
+    if b_src is None and src.get("births_projection") is not None:
+        raise ConfigError(
+            f"{cfg.shown_path}: [data.births_projection]: a projection continues the births "
+            "data: expected [data.births] too"
+        )
     if b_src is not None:
         if b_src.reader == "ons_births":
             nowcast = b_src.options.get("nowcast", True)
@@ -1232,6 +1316,12 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
                         "cells that rest on it as resting on projected births (column "
                         "births_projected of the forecast table)."
                     )
+            p_src = src.get("births_projection")
+            if p_src is not None:
+                proj = _read_births_projection(
+                    p_src, sorted(set(pairs[nc.DISTRICT])), "district", prov
+                )
+                births_projection = apportion_births(proj, pairs, shares, rolls)
             if sum(1 for a in cfg.areas if a.phase == "primary") == 1:
                 notes.append(ONE_PRIMARY_AREA_BIRTHS)
             else:
@@ -1262,10 +1352,21 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
             lb = read_tidy(b_src.path, "births", known_areas=area_codes)
             births = lb.data
             prov += lb.provenance
+            p_src = src.get("births_projection")
+            if p_src is not None:
+                births_projection = _read_births_projection(
+                    p_src, sorted(set(births[nc.AREA].astype(str))), "planning area", prov
+                )
             if src.get("lookup") is not None:
                 _check_lookup(
                     cfg, read_district_lookup(src["lookup"].path).data, str(src["lookup"].path)
                 )
+
+    if births_projection is not None:
+        births_projection, note = _projection_after_data(
+            births_projection, births, births_nowcast, str(src["births_projection"].path)
+        )
+        notes.append(note)
 
     # --- housing ---------------------------------------------------------------------------
     housing = None
@@ -1315,4 +1416,5 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         provenance=tuple(prov),
         notes=tuple(notes),
         births_nowcast=births_nowcast,
+        births_projection=births_projection,
     )

@@ -1,0 +1,154 @@
+"""A supplied births projection (``[data.births_projection]``, as ONS's subnational
+projections give): the issue asks for births beyond the data to be projected by the model
+"or a supplied projection such as ONS's"; the library took one (``predict(births=...)``) but
+a model definition could not. Checked on the default model (real data) with a projection
+file that is SYNTHETIC test data (each district's mid-2022 births x 0.9, mid-2022 to
+mid-2035), not a published projection."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import DATA, edited_model
+
+from sufficiency.cli import cli
+from sufficiency.config import load_model
+from sufficiency.exceptions import DataQualityWarning, SchemaError
+from sufficiency.forecast import run_forecast
+from sufficiency.inputs import load_inputs
+
+LOOKUP = 'lookup = { path = "../data/district_to_la_west_midlands.csv"'
+FACTOR = 0.9
+
+
+def _projection(tmp_path, districts=None, years=range(2022, 2036)) -> str:
+    """SYNTHETIC projection (test data): each district's mid-2022 births x 0.9, every year."""
+    b = pd.read_csv(DATA / "births_by_district_1992_2023.csv")
+    last = b[(b["date"] == "2022-07-01") & (b["type"] == "actual")]
+    last = last.set_index("gss_code")["annual_births"]
+    if districts is not None:
+        last = last[last.index.isin(districts)]
+    rows = [
+        {"area": d, "year": y, "births": round(v * FACTOR, 1), "source": "SYNTHETIC test data"}
+        for d, v in last.items()
+        for y in years
+    ]
+    p = tmp_path / "births_projection.csv"
+    pd.DataFrame(rows).to_csv(p, index=False)
+    return f'births_projection = {{ path = "{p}" }}\n'
+
+
+def _model(tmp_path, line: str):
+    return edited_model(tmp_path, [(LOOKUP, line + LOOKUP)])
+
+
+def _quiet_inputs(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_inputs(load_model(path))
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, model_path):
+    tmp = tmp_path_factory.mktemp("proj")
+    base = _quiet_inputs(model_path)
+    proj = _quiet_inputs(_model(tmp, _projection(tmp)))
+    return base, proj, run_forecast(base).to_frame(), run_forecast(proj).to_frame()
+
+
+def test_projection_replaces_the_models_own_after_the_nowcast(runs):
+    base, proj, f0, f1 = runs
+    p = proj.births_projection
+    # the data end at mid-2022 and the nowcast gives mid-2023: the projection from mid-2024
+    assert int(p["year"].min()) == 2024 and int(p["year"].max()) == 2035
+    assert set(p["kind"]) == {"projected"}
+    # by primary planning area, split as the births are (district totals kept)
+    y = proj.births_supplied
+    assert sorted(y["year"].unique())[:2] == [2023, 2024]
+    assert y.loc[y["year"] == 2023, "births"].sum() == pytest.approx(
+        base.births_nowcast["births"].sum()
+    )
+    b22 = base.births.loc[base.births["year"] == 2022, "births"].sum()
+    assert p.loc[p["year"] == 2030, "births"].sum() == pytest.approx(b22 * FACTOR, rel=1e-3)
+    # Reception from births four years on: identical to 2027/28 (the nowcast's), 10% lower
+    # than the data's last mid-year would give from 2028/29, where the model projected its own
+    rec = [f[(f["ncy"] == 0)].groupby("year")["pupils"].sum() for f in (f0, f1)]
+    assert np.allclose(rec[0].loc[:2027], rec[1].loc[:2027])
+    assert (rec[1].loc[2028:] < rec[0].loc[2028:]).all()
+    assert f1.loc[(f1["ncy"] == 0) & (f1["year"] >= 2027), "births_projected"].all()
+    # earlier year groups and years are the model's own
+    early = f1["year"] <= 2027
+    assert np.allclose(f0.loc[early, "pupils"], f1.loc[early, "pupils"])
+
+
+def test_projection_is_recorded_and_said(runs, tmp_path):
+    _, proj, _, _ = runs
+    rec = [p for p in proj.provenance if p.table == "births_projection"]
+    assert len(rec) == 1 and rec[0].kind == "projected" and rec[0].years == (2022, 2035)
+    note = next(n for n in proj.notes if "[data.births_projection]" in n)
+    assert "Births for mid-2024 to mid-2035 (Reception in 2028/29 to 2039/40)" in note
+    assert "mid-2022 to mid-2023 births are in the births data (or its nowcast)" in note
+
+
+def test_data_list_and_validate_show_the_projection(tmp_path):
+    model = _model(tmp_path, _projection(tmp_path))
+    res = CliRunner().invoke(cli, ["data", "list", str(model)])
+    assert res.exit_code == 0, res.output
+    assert "births_projection" in res.output and "projected" in res.output
+    res = CliRunner().invoke(cli, ["validate", str(model)])
+    assert res.exit_code == 0, res.output
+    assert "births_projection" in res.output
+
+
+def test_a_projection_without_a_district_is_an_error(tmp_path):
+    line = _projection(tmp_path, districts=["E07000234", "E07000235"])
+    with pytest.raises(SchemaError, match=r"no rows for district\(s\) E07000236.*expected"):
+        _quiet_inputs(_model(tmp_path, line))
+
+
+def test_a_projection_inside_the_data_is_not_used_and_said(tmp_path):
+    line = _projection(tmp_path, years=range(2015, 2023))
+    with pytest.warns(DataQualityWarning, match="gives no mid-year after the births data"):
+        inputs = load_inputs(load_model(_model(tmp_path, line)))
+    assert inputs.births_projection is None
+
+
+def test_a_projection_needs_births(tmp_path):
+    from sufficiency.exceptions import ConfigError
+
+    model = edited_model(
+        tmp_path,
+        [
+            (
+                'births = { path = "../data/births_by_district_1992_2023.csv", reader = "ons_births" }\n',
+                _projection(tmp_path),
+            )
+        ],
+    )
+    with pytest.raises(ConfigError, match=r"\[data.births_projection\].*expected \[data.births\]"):
+        _quiet_inputs(model)
+
+
+def test_early_years_children_follow_the_projection(runs):
+    """The early years forecast counts children from the same births as the pupil forecast:
+    2-year-olds of 2030/31 were born in the year to mid-2028, in the projection (10% below
+    the data's last mid-year), so fewer than on the model's own projection."""
+    from sufficiency import forecast_early_years
+
+    base, proj, _, _ = runs
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kids = [
+            forecast_early_years(i)
+            .to_frame()
+            .query("age == '2' and year == 2030")
+            .groupby("entitlement")["children"]
+            .sum()
+            .max()
+            for i in (base, proj)
+        ]
+    assert kids[1] < kids[0] * 0.97
