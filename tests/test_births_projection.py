@@ -152,3 +152,10 @@ def test_early_years_children_follow_the_projection(runs):
             for i in (base, proj)
         ]
     assert kids[1] < kids[0] * 0.97
+
+
+def test_report_sources_date_the_projection_by_mid_years():
+    # the sources table wrote "2022/23 to 2035/36" for the projection's mid-2022 to mid-2035
+    from sufficiency.report.build import _years_label
+
+    assert _years_label("births_projection", "projected", (2022, 2035)) == "mid-2022 to mid-2035"

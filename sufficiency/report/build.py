@@ -1811,6 +1811,7 @@ def _plain(v: Any) -> Any:
 #: tables whose years are not academic years: how to write them
 _YEAR_STYLE = {
     "births": "mid-{}",
+    "births_projection": "mid-{}",
     "births_calendar": "calendar {}",
     "early_years_takeup": "January {}",
 }
