@@ -159,3 +159,16 @@ def test_report_sources_date_the_projection_by_mid_years():
     from sufficiency.report.build import _years_label
 
     assert _years_label("births_projection", "projected", (2022, 2035)) == "mid-2022 to mid-2035"
+
+
+def test_report_cover_names_the_projection(runs):
+    from sufficiency.report import build_report, run_pipeline
+
+    _, proj, _, _ = runs
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = run_pipeline(proj, with_send=False, with_early_years=False, with_plan=False)
+    res.pop("seconds", None)
+    missing = res.pop("missing")
+    data = build_report(proj, **res, missing=missing, report_date="2026-11-29")
+    assert "births projection: births_projection.csv to mid-2035; " in data.meta["data_vintage"]

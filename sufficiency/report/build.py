@@ -2232,6 +2232,13 @@ def build_report(
             if len(inputs.births)
             else ""
         )
+        + (
+            # a supplied projection dates the forecast too (what it was made with)
+            f"births projection: {inputs.config.data['births_projection'].path.name} to "
+            f"mid-{int(inputs.births_projection[nc.YEAR].max())}; "
+            if getattr(inputs, "births_projection", None) is not None
+            else ""
+        )
         + "capacity: "
         + ", ".join(
             sorted({capacity_vintage(p) for p in inputs.provenance if p.table == "capacity"})
