@@ -579,6 +579,32 @@ def _projection_after_data(
         last = pd.concat([last, nowcast.groupby(nc.AREA)[nc.YEAR].max()]).groupby(level=0).max()
     after = proj[nc.YEAR].to_numpy(int) > proj[nc.AREA].map(last).fillna(-1).to_numpy(int)
     kept = proj[after].assign(**{nc.KIND: "projected"}).reset_index(drop=True)
+    # a projection starting later than the mid-year after the data would leave those
+    # mid-years without births (the forecast fills only the years after the last it is given:
+    # Reception there came out as 0)
+    first = kept.groupby(nc.AREA)[nc.YEAR].min()
+    due = last.reindex(first.index).astype(int) + 1
+    late = first[first > due]
+    if len(late):
+        spans: dict[tuple[int, int], list[str]] = {}
+        for a, y in late.items():
+            spans.setdefault((int(due[a]), int(y) - 1), []).append(str(a))
+        gaps = "; ".join(
+            f"mid-{lo}"
+            + (f" to mid-{hi}" if hi > lo else "")
+            + " ("
+            + (f"every area, {len(a)}" if len(a) == len(first) else ", ".join(a[:5]))
+            + (" ..." if len(a) > 5 and len(a) < len(first) else "")
+            + ")"
+            for (lo, hi), a in sorted(spans.items())
+        )
+        raise SchemaError(
+            f"{source}: column 'year': no rows for the mid-years between the births data (with "
+            f"its nowcast) and the projection's first: {gaps}; expected every mid-year from "
+            f"the first after the births data (mid-{int(due.min())}), or the forecast has no "
+            "births for them: add those years' projected births, "
+            "or leave [data.births_projection] out"
+        )
     name = source.rsplit("/", 1)[-1]
     dropped = sorted(set(proj.loc[~after, nc.YEAR].astype(int)))
     skipped = (

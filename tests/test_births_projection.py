@@ -172,3 +172,13 @@ def test_report_cover_names_the_projection(runs):
     missing = res.pop("missing")
     data = build_report(proj, **res, missing=missing, report_date="2026-11-29")
     assert "births projection: births_projection.csv to mid-2035; " in data.meta["data_vintage"]
+
+
+def test_a_projection_starting_after_a_gap_is_an_error(tmp_path):
+    # the data end at mid-2022 and the nowcast gives mid-2023: a projection from mid-2026
+    # left mid-2024 and mid-2025 without births, and Reception of 2028/29 and 2029/30 at 0
+    line = _projection(tmp_path, years=range(2026, 2036))
+    with pytest.raises(
+        SchemaError, match=r"column 'year'.*mid-2024 to mid-2025 \(every area, 17\).*expected"
+    ):
+        _quiet_inputs(_model(tmp_path, line))
