@@ -181,6 +181,16 @@ def test_census_follows_a_changed_authority_code(data_dir, tmp_path):
         d2 = read_census_ncy(p2).data
     assert not [w for w in caught if "code changed" in str(w.message)]
     assert {"E10000099", WORCS} <= set(d2["area"])
+    # asked for by its earlier code: the file has it (read under the latest), not "not found";
+    # old_la_code written as a float (885.0) is the same DfE number
+    raw.loc[raw["new_la_code"].isin(["E10000099", WORCS]), "old_la_code"] = "885.0"
+    p3 = tmp_path / "census_float_number.csv"
+    raw.to_csv(p3, index=False)
+    with pytest.warns(DataQualityWarning, match="DfE number 885"):
+        with pytest.raises(
+            SchemaError, match=r"E10000099 \(read as E10000034\) are earlier codes.*expected"
+        ):
+            read_census_ncy(p3, authorities=["E10000099"])
 
 
 def test_census_bad_input_names_line_and_column(tmp_path):

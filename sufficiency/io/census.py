@@ -125,15 +125,17 @@ def _check_authorities(
     )
 
 
-def _follow_code_changes(raw: pd.DataFrame, year: np.ndarray, source: str) -> pd.DataFrame:
+def _follow_code_changes(
+    raw: pd.DataFrame, year: np.ndarray, source: str
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """Rows of an authority whose ONS code changed while its DfE number did not (Gateshead,
     390: E08000020 to E08000037 from 2019/20; Northumberland, 929: E06000048 to E06000057),
     put under the latest code, with a warning naming them: as two areas, the later one had
     a year or two of history and the earlier none of the births (the ONS lookup and births
     give current codes for every year). Codes whose years overlap are left apart (not one
-    authority). A copy when any is changed."""
+    authority). A copy when any is changed, and the codes changed (earlier -> latest)."""
     if "old_la_code" not in raw.columns:
-        return raw
+        return raw, {}
     old = raw["old_la_code"].astype("string").str.strip()
     old = old.str.replace(r"\.0$", "", regex=True)
     new = raw["new_la_code"].astype("string").str.strip()
@@ -158,7 +160,7 @@ def _follow_code_changes(raw: pd.DataFrame, year: np.ndarray, source: str) -> pd
                 f"-> {latest} (DfE number {o})"
             )
     if not remap:
-        return raw
+        return raw, {}
     warnings.warn(
         f"{source}: column 'new_la_code': an authority's code changed while its DfE number "
         f"(old_la_code) did not; its earlier rows are read under its latest code: "
@@ -168,7 +170,7 @@ def _follow_code_changes(raw: pd.DataFrame, year: np.ndarray, source: str) -> pd
     )
     out = raw.copy()
     out["new_la_code"] = new.replace(remap)
-    return out
+    return out, remap
 
 
 def read_census_ncy(
@@ -226,8 +228,9 @@ def read_census_ncy(
         check_codes(raw, area_column, source, OLD_LA_CODE, "a three-digit DfE LA number like 885")
     raw = _drop_suppressed(raw, "headcount", source)
     year = _time_period_to_year(raw, source)
+    moved: dict[str, str] = {}
     if area_column == "new_la_code":
-        raw = _follow_code_changes(raw, np.asarray(year), source)
+        raw, moved = _follow_code_changes(raw, np.asarray(year), source)
     ncy = _ncy_from_label(raw["nc_year"], raw, source, "nc_year")
     frame = pd.DataFrame(
         {
@@ -253,6 +256,16 @@ def read_census_ncy(
         },
     )
     if authorities is not None:
+        earlier = [a for a in authorities if a in moved]
+        if earlier:
+            # not "not found": the file has it, read under the authority's latest code
+            raise SchemaError(
+                f"{source}: column {area_column!r}: authority code(s) "
+                f"{', '.join(f'{a} (read as {moved[a]})' for a in earlier)} are earlier codes "
+                "of an authority whose DfE number (old_la_code) did not change, and its rows "
+                "are read under its latest code; expected the latest code (as the ONS lookup "
+                "and births give it)"
+            )
         _check_authorities(authorities, data[nc.AREA], raw, area_column, source)
         data = data[data[nc.AREA].isin(authorities)].reset_index(drop=True)
     # a headcount is whole pupils; 6000.5 is an FTE or a typing error (only the areas read)
