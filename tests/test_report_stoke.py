@@ -555,3 +555,17 @@ def test_early_years_with_nothing_short_reads_plainly(stoke):
         "the 2.0% margin by 2032/33."
     ) in text
     assert "re-registered" not in text
+
+
+def test_the_key_figures_of_one_area_a_phase_are_the_authoritys(stoke):
+    # the key figures table said "0 of 1" planning areas short and "area by area, never
+    # offset between areas" of a city whose each phase is one planning area
+    from sufficiency.report.tables import key_figures_table
+
+    data, _ = stoke
+    t = key_figures_table(data)
+    shown = t.display()
+    assert "planning areas short" not in shown.columns
+    assert set(shown["planning area short"]) <= {"yes", "no"}
+    assert "never offset between areas" not in t.note
+    assert "each phase is one planning area covering the whole authority" in t.note

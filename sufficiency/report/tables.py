@@ -30,6 +30,7 @@ from .text import (
     fmt_pct,
     fmt_short,
     fmt_year,
+    one_area_per_phase,
     proposed,
 )
 
@@ -183,6 +184,10 @@ def key_figures_table(data) -> Table | None:
     s = data.sufficiency
     if s is None or s.empty:
         return None
+    # each phase one area, the whole authority's (Stoke-on-Trent): not "1 of 1", and no
+    # "never offset between areas" (the executive summary's paragraphs say neither)
+    one = one_area_per_phase(data)
+    short = "planning area short" if one else "planning areas short"
     rows = []
     for phase in ("primary", "secondary"):
         for _, year in data.milestones:
@@ -198,7 +203,9 @@ def key_figures_table(data) -> Table | None:
                     "places": pos["capacity"],
                     "surplus": pos["surplus"],
                     "surplus % of pupils": pos["surplus_pct"],
-                    "planning areas short": f"{pos['red_areas']} of {pos['areas']}",
+                    short: ("yes" if pos["red_areas"] else "no")
+                    if one
+                    else f"{pos['red_areas']} of {pos['areas']}",
                     "places needed": pos["shortfall"],
                 }
             )
@@ -219,10 +226,16 @@ def key_figures_table(data) -> Table | None:
         f"Years on: after the latest data ({fmt_year(m['base_year'])}, the census). Pupils: "
         f"the census in the latest data's year, forecast demand after it. Places: net "
         f"capacity, {m['data_vintage'].split('capacity: ')[-1]}, before any new places. "
-        f"Surplus: places minus pupils over the whole authority (negative: a deficit). Planning "
-        f"areas short and places needed: with the {fmt_pct(m['margin'])} margin, area by area, "
-        "never offset between areas (so places can be needed where the authority has a "
-        "surplus).",
+        "Surplus: places minus pupils over the whole authority (negative: a deficit). "
+        + (
+            f"Planning area short and places needed: with the {fmt_pct(m['margin'])} margin; "
+            "each phase is one planning area covering the whole authority, so they are the "
+            "authority's."
+            if one
+            else f"Planning areas short and places needed: with the {fmt_pct(m['margin'])} "
+            "margin, area by area, never offset between areas (so places can be needed where "
+            "the authority has a surplus)."
+        ),
     )
 
 
