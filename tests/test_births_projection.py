@@ -99,6 +99,10 @@ def test_data_list_and_validate_show_the_projection(tmp_path):
     res = CliRunner().invoke(cli, ["data", "list", str(model)])
     assert res.exit_code == 0, res.output
     assert "births_projection" in res.output and "projected" in res.output
+    # the kind "projected" is wider than the others: the listing's columns stay in line
+    read = res.output.split("Read:", 1)[1].split("\nNote:", 1)[0]
+    at = {line.index("rows=") for line in read.splitlines() if "rows=" in line}
+    assert len(at) == 1, read
     res = CliRunner().invoke(cli, ["validate", str(model)])
     assert res.exit_code == 0, res.output
     assert "births_projection" in res.output

@@ -145,6 +145,8 @@ def data_list(model):
     click.echo("")
     click.echo("Read:")
     width = max(15, *(len(t) for t, _ in provenance))
+    # "projected" (a births projection) is longer than the other kinds: columns kept in line
+    kind_w = max(8, *(len(p.kind) for _, p in provenance))
     # a derived history where some areas have the whole of their phase (Wolverhampton's one
     # secondary area) is partly the census's own count: said, not all called derived
     n_areas = inputs.pupils[nc.AREA].nunique()
@@ -160,7 +162,7 @@ def data_list(model):
                 "the census's own count)"
             )
         click.echo(
-            f"  {table:<{width}} {p.kind:<8} rows={p.rows:<6} years={years:<10} "
+            f"  {table:<{width}} {p.kind:<{kind_w}} rows={p.rows:<6} years={years:<10} "
             f"sha256={p.sha256[:12] or '-':<12} {where}"
         )
     # the TODO note is warned of above already (a Walsall trial read it twice, in full)
