@@ -186,3 +186,15 @@ def test_a_projection_starting_after_a_gap_is_an_error(tmp_path):
         SchemaError, match=r"column 'year'.*mid-2024 to mid-2025 \(every area, 17\).*expected"
     ):
         _quiet_inputs(_model(tmp_path, line))
+
+
+def test_report_assumptions_name_the_projection_for_births_beyond_the_data(runs):
+    # the assumptions table said births beyond the last published year were Holt's damped
+    # trend, of a forecast whose births to mid-2035 were the supplied projection
+    from sufficiency.report.build import _setting_value
+
+    base, proj, _, _ = runs
+    said = _setting_value("holt_fixed", "births", proj)
+    assert said.startswith("the supplied projection births_projection.csv")
+    assert "to mid-2035; after it, Holt's damped trend" in said
+    assert _setting_value("holt_fixed", "births", base).startswith("Holt's damped trend")

@@ -1572,7 +1572,17 @@ def _setting_value(v: Any, how: Any, inputs: ModelInputs) -> str:
     if how == "bool":
         return "yes" if v else "no"
     if how == "births":
-        return _BIRTHS_METHODS.get(v, str(v))
+        method = _BIRTHS_METHODS.get(v, str(v))
+        proj = getattr(inputs, "births_projection", None)
+        if proj is None:
+            return method
+        # a supplied projection gives the mid-years after the data: the method only follows it
+        # (the table said Holt's damped trend of births that came from the projection)
+        src = inputs.config.data["births_projection"]
+        return (
+            f"the supplied projection {src.path.name} ([data.births_projection]) to "
+            f"mid-{int(proj[nc.YEAR].max())}; after it, {method}"
+        )
     if how == "coverage" and isinstance(v, (list, tuple)):
         return " and ".join(f"{c:.0%}" for c in v)
     if how == "percentile" and isinstance(v, (int, float)):
