@@ -12,8 +12,8 @@ included):
     sufficiency backtest --pupils P --births B --lookup L --origins 2017,2019,2020,2021
         --horizons 1,3 --out results.csv
 
-and prints the best of ``--repeat`` runs in seconds and the rows written. Recorded results are
-in docs/benchmarks.md.
+and prints the best of ``--repeat`` runs in seconds and the rows written. The latest recorded result
+is in README.md (earlier ones go to docs/benchmarks.md).
 """
 
 from __future__ import annotations
