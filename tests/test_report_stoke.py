@@ -569,3 +569,13 @@ def test_the_key_figures_of_one_area_a_phase_are_the_authoritys(stoke):
     assert set(shown["planning area short"]) <= {"yes", "no"}
     assert "never offset between areas" not in t.note
     assert "each phase is one planning area covering the whole authority" in t.note
+
+
+def test_the_county_chart_of_one_area_a_phase_has_no_areas_to_add_up(stoke):
+    # its legend said "shortfall of areas (sum)" of a phase that is one planning area
+    from sufficiency.report.charts import phase_chart
+
+    data, _ = stoke
+    svg = phase_chart(data.sufficiency, "primary", "Primary", base_year=2022)
+    legend = svg[svg.index('<g id="legend_1">') :]
+    assert ">shortfall<" in legend and ">of areas<" not in legend

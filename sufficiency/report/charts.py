@@ -286,8 +286,9 @@ def phase_chart(
             edgecolor="#b2182b",
             linewidth=0.5,
             # the county's shortfall is its short areas' added up, not demand over the
-            # county's places (which may show a surplus above the bars)
-            label="shortfall\nof areas\n(sum)",
+            # county's places (which may show a surplus above the bars); a phase of one
+            # area (Stoke-on-Trent) has no areas to add up
+            label="shortfall\nof areas\n(sum)" if s[nc.AREA].nunique() > 1 else "shortfall",
         )
         ax2.set_ylabel("shortfall [places]")
         # thousands separated on both axes (a Wolverhampton trial: "1000" and "2000" beside
