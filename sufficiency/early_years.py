@@ -286,7 +286,9 @@ def authority_population(
         raise ConfigError(f"{path}: no population rows for the districts of {cfg.authority}")
     births = inputs.authority_births
     now = getattr(inputs, "births_supplied", None)
-    if now is not None and len(now):
+    # without authority births (births by planning area, tidy) a supplied projection alone is
+    # not a birth history: it made the error "births for mid-2008..2011 are needed"
+    if now is not None and len(now) and len(births):
         # the births the pupil forecast takes beyond the births data (the nowcast, then a
         # supplied projection), planning areas summed to the authority; not actual, so the
         # cohorts born then count as projected

@@ -198,3 +198,37 @@ def test_report_assumptions_name_the_projection_for_births_beyond_the_data(runs)
     assert said.startswith("the supplied projection births_projection.csv")
     assert "to mid-2035; after it, Holt's damped trend" in said
     assert _setting_value("holt_fixed", "births", base).startswith("Holt's damped trend")
+
+
+def test_early_years_without_authority_births_is_not_given_the_projection_alone(runs, tmp_path):
+    """Births by planning area (tidy: the default model's, written out; a projection of them
+    SYNTHETIC): no authority births for the early years population. The error said births
+    for mid-2008..2011 were needed, as if the projection were a history that starts late."""
+    from sufficiency.early_years import authority_population
+    from sufficiency.exceptions import ConfigError
+
+    base, _, _, _ = runs
+    b = base.births[["area", "year", "births"]].assign(source="SYNTHETIC: test copy")
+    b.to_csv(tmp_path / "births_by_area.csv", index=False)
+    last = b[b["year"] == 2022].set_index("area")["births"]
+    pd.DataFrame(
+        [
+            {"area": a, "year": y, "births": v * FACTOR}
+            for a, v in last.items()
+            for y in (2023, 2024)
+        ]
+    ).to_csv(tmp_path / "projection_by_area.csv", index=False)
+    model = edited_model(
+        tmp_path,
+        [
+            (
+                'births = { path = "../data/births_by_district_1992_2023.csv", reader = "ons_births" }',
+                f'births = {{ path = "{tmp_path / "births_by_area.csv"}", reader = "tidy" }}\n'
+                f'births_projection = {{ path = "{tmp_path / "projection_by_area.csv"}" }}',
+            )
+        ],
+    )
+    inputs = _quiet_inputs(model)
+    assert inputs.births_projection is not None and inputs.authority_births.empty
+    with pytest.raises(ConfigError, match="one of them is empty"):
+        authority_population(inputs, years=range(2023, 2026))
