@@ -627,7 +627,8 @@ def _projection_after_data(
         f"{nc.academic_year_label(y1 + 4)}) are the supplied projection {name} "
         "([data.births_projection]), not observed births: the forecast marks the cells "
         "that rest on them as resting on projected births (column births_projected), and "
-        f"projects any later births itself.{skipped}"
+        f"projects any later births itself.{skipped} The forecast's ranges are still those "
+        "measured for its own projection of births, not for the supplied one."
     )
 
 

@@ -92,6 +92,11 @@ def test_projection_is_recorded_and_said(runs, tmp_path):
     note = next(n for n in proj.notes if "[data.births_projection]" in n)
     assert "Births for mid-2024 to mid-2035 (Reception in 2028/29 to 2039/40)" in note
     assert "mid-2022 to mid-2023 births are in the births data (or its nowcast)" in note
+    # as docs/model.md says: the ranges are not measured for the supplied projection
+    assert note.endswith(
+        "The forecast's ranges are still those measured for its own projection of births, "
+        "not for the supplied one."
+    )
 
 
 def test_data_list_and_validate_show_the_projection(tmp_path):
