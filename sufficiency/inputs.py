@@ -553,7 +553,10 @@ def _read_births_projection(src, needed: list[str], what: str, prov: list) -> pd
     those of the births data (ONS districts with the ``ons_births`` reader, planning areas
     with ``tidy``); rows of other areas are left out (a national projection file serves every
     authority), each needed area must have rows. Recorded in ``prov`` as projected."""
-    lb = read_tidy(src.path, "births", kind="projected", publisher="supplied projection")
+    # a national file's other authorities are not checked (their odd figures are not ours)
+    lb = read_tidy(
+        src.path, "births", kind="projected", publisher="supplied projection", used_areas=needed
+    )
     data = lb.data
     have = set(data[nc.AREA].astype(str))
     absent = [a for a in needed if a not in have]

@@ -237,3 +237,21 @@ def test_early_years_without_authority_births_is_not_given_the_projection_alone(
     assert inputs.births_projection is not None and inputs.authority_births.empty
     with pytest.raises(ConfigError, match="one of them is empty"):
         authority_population(inputs, years=range(2023, 2026))
+
+
+def test_a_national_projection_is_checked_for_the_models_districts_only(tmp_path):
+    # a 0 in another authority's district (Birmingham, SYNTHETIC edit) warned of in a
+    # Worcestershire model, which does not read it; a 0 in its own district still is
+    line = _projection(tmp_path)
+    path = tmp_path / "births_projection.csv"
+    p = pd.read_csv(path)
+    p.loc[(p["area"] == "E08000025") & (p["year"] == 2030), "births"] = 0
+    p.to_csv(path, index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        load_inputs(load_model(_model(tmp_path, line)))
+    assert not [w for w in caught if "0 births" in str(w.message)]
+    p.loc[(p["area"] == "E07000234") & (p["year"] == 2030), "births"] = 0
+    p.to_csv(path, index=False)
+    with pytest.warns(DataQualityWarning, match="0 births"):
+        load_inputs(load_model(_model(tmp_path, line)))

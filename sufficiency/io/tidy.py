@@ -39,6 +39,7 @@ def read_tidy(
     known_areas: Iterable[str] | None = None,
     kind: str = "actual",
     publisher: str = "local authority",
+    used_areas: Iterable[str] | None = None,
 ) -> Loaded:
     """Read a canonical table (``pupils``, ``births``, ``capacity``, ``housing``, ...) from CSV.
 
@@ -52,6 +53,9 @@ def read_tidy(
         Valid area codes: rows naming any other raise a :class:`SchemaError`.
     kind : str
         Provenance kind for rows without a ``kind`` column.
+    used_areas : iterable of str, optional
+        The areas a model uses of a file with others (a national births projection): only
+        theirs are checked for implausible figures (warnings).
 
     A ``pupils`` table must have rows for every one of ``known_areas``: each planning area
     needs a history to be forecast.
@@ -85,7 +89,9 @@ def read_tidy(
         warn_not_whole(raw, nc.DWELLINGS, source, counts="dwellings")
     if table == "births":
         warn_implausible_births(
-            raw.assign(**{nc.AREA: raw[nc.AREA].astype("string").str.strip()}), source
+            raw.assign(**{nc.AREA: raw[nc.AREA].astype("string").str.strip()}),
+            source,
+            areas=used_areas,
         )
     if table == "capacity":
         note_capacity_lines(
