@@ -126,14 +126,16 @@ def _check_authorities(
 
 
 def _follow_code_changes(
-    raw: pd.DataFrame, year: np.ndarray, source: str
+    raw: pd.DataFrame, year: np.ndarray, source: str, authorities: list[str] | None = None
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Rows of an authority whose ONS code changed while its DfE number did not (Gateshead,
     390: E08000020 to E08000037 from 2019/20; Northumberland, 929: E06000048 to E06000057),
     put under the latest code, with a warning naming them: as two areas, the later one had
     a year or two of history and the earlier none of the births (the ONS lookup and births
     give current codes for every year). Codes whose years overlap are left apart (not one
-    authority). A copy when any is changed, and the codes changed (earlier -> latest)."""
+    authority). A copy when any is changed, and the codes changed (earlier -> latest). With
+    ``authorities``, the warning names only theirs (a Worcestershire model reading a national
+    file is not told of Gateshead)."""
     if "old_la_code" not in raw.columns:
         return raw, {}
     old = raw["old_la_code"].astype("string").str.strip()
@@ -155,19 +157,22 @@ def _follow_code_changes(
         latest = str(g["new"].iloc[-1])
         for code, lo, hi in g.iloc[:-1][["new", "min", "max"]].itertuples(index=False):
             remap[str(code)] = latest
+            if authorities is not None and not {latest, str(code)} & set(authorities):
+                continue
             said.append(
                 f"{code} ({nc.academic_year_label(int(lo))}-{nc.academic_year_label(int(hi))}) "
                 f"-> {latest} (DfE number {o})"
             )
     if not remap:
         return raw, {}
-    warnings.warn(
-        f"{source}: column 'new_la_code': an authority's code changed while its DfE number "
-        f"(old_la_code) did not; its earlier rows are read under its latest code: "
-        f"{'; '.join(said)}",
-        DataQualityWarning,
-        stacklevel=3,
-    )
+    if said:
+        warnings.warn(
+            f"{source}: column 'new_la_code': an authority's code changed while its DfE "
+            f"number (old_la_code) did not; its earlier rows are read under its latest code: "
+            f"{'; '.join(said)}",
+            DataQualityWarning,
+            stacklevel=3,
+        )
     out = raw.copy()
     out["new_la_code"] = new.replace(remap)
     return out, remap
@@ -230,7 +235,7 @@ def read_census_ncy(
     year = _time_period_to_year(raw, source)
     moved: dict[str, str] = {}
     if area_column == "new_la_code":
-        raw, moved = _follow_code_changes(raw, np.asarray(year), source)
+        raw, moved = _follow_code_changes(raw, np.asarray(year), source, authorities)
     ncy = _ncy_from_label(raw["nc_year"], raw, source, "nc_year")
     frame = pd.DataFrame(
         {
