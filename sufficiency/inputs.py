@@ -1148,7 +1148,8 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     try:
         lp = reader(pup_src.path, authorities=auth) if reader is not None else None
     except SchemaError as exc:  # name the key that asked for it
-        if cfg.authority in str(exc) and "not found in column" in str(exc):
+        said = str(exc)
+        if cfg.authority in said and ("not found in column" in said or "earlier code" in said):
             raise ConfigError(
                 f"{cfg.shown_path}: [model] authority = {cfg.authority!r}: {exc}"
             ) from exc

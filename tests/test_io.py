@@ -536,3 +536,34 @@ def test_files_the_csv_module_cannot_count_keep_plain_line_numbers(tmp_path):
     q = tmp_path / "big.csv"
     q.write_text("a,b\n" + "x" * 200_000 + ",1\n")
     assert read_csv_checked(q)["_line"].tolist() == [2]
+
+
+def test_a_model_of_an_authoritys_earlier_code_names_the_key(data_dir, tmp_path):
+    """The published census edited (labelled so): Worcestershire's rows to 2018/19 under a
+    made-up earlier code, and a model asking for that code. The error named the file only,
+    not [model] authority, which is what to change."""
+    import warnings
+
+    import pandas as pd
+    from conftest import edited_model
+
+    from sufficiency.config import load_model
+    from sufficiency.exceptions import ConfigError
+    from sufficiency.inputs import load_inputs
+
+    raw = pd.read_csv(data_dir / "census_pupils_by_ncy_2011_2022.csv", dtype=str)
+    early = (raw["new_la_code"] == WORCS) & (raw["time_period"].astype(int) < 201920)
+    raw.loc[early, "new_la_code"] = "E10000099"
+    p = tmp_path / "census_recoded.csv"
+    raw.to_csv(p, index=False)
+    model = edited_model(
+        tmp_path,
+        [
+            ('authority = "E10000034"', 'authority = "E10000099"'),
+            ('"../data/census_pupils_by_ncy_2011_2022.csv"', f'"{p}"'),
+        ],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ConfigError, match=r"\[model\] authority = 'E10000099'.*read as"):
+            load_inputs(load_model(model))
