@@ -637,9 +637,14 @@ def _unscored(pupils: pd.DataFrame, res: pd.DataFrame, pairs) -> str | None:
     ph = nc.phase_of_ncy(pupils[nc.NCY].to_numpy(dtype=int))
     p = pupils.assign(**{nc.PHASE: ph})
     p = p[p[nc.PHASE].isin(SCORED_PHASES)]
-    tot = p.groupby([nc.AREA, nc.PHASE, nc.YEAR])[nc.PUPILS].agg(
-        total="sum", unknown=lambda s: int(s.isna().sum())
+    tot = p.groupby([nc.AREA, nc.PHASE, nc.YEAR]).agg(
+        total=(nc.PUPILS, "sum"),
+        unknown=(nc.PUPILS, lambda s: int(s.isna().sum())),
+        groups=(nc.NCY, "nunique"),
     )
+    # a suppressed count's row is dropped by the readers: fewer year groups than the area's
+    # phase has in other years is a count unknown too (it was called "no forecast")
+    full = tot.groupby(level=[0, 1])["groups"].max()
     areas = sorted(pupils[nc.AREA].astype(str).unique())
     scored = set(zip(res[nc.AREA].astype(str), res[nc.PHASE], res["origin"], res["horizon"]))
     why: dict[tuple[str, str], set] = {}
@@ -656,7 +661,7 @@ def _unscored(pupils: pd.DataFrame, res: pd.DataFrame, pairs) -> str | None:
                     continue
                 if key not in tot.index:
                     reason = "no census rows"
-                elif tot.at[key, "unknown"]:
+                elif tot.at[key, "unknown"] or tot.at[key, "groups"] < full[(a, phase)]:
                     reason = "a year group's count unknown"
                 elif tot.at[key, "total"] <= 0:
                     reason = "no pupils in the phase"

@@ -391,6 +391,13 @@ def test_unscored_area_phases_are_named_with_the_reason(files, caplog):
     assert "3 area phase(s)" in said[0]
     assert "E06000019 secondary (no pupils in the phase: 2020/21, 2022/23)" in said[0]
     assert "E06000020 primary (no census rows in the origin year: 2019/20)" in said[0]
+    # a suppressed count (the census reader drops its row, SYNTHETIC edit): its phase total
+    # that year is unknown, not "no forecast"
+    supp = pupils[
+        ~((pupils["area"] == "E08000025") & (pupils["year"] == 2022) & (pupils["ncy"] == 3))
+    ]
+    said = [m for m in backtest(supp, births, [2021], [1]).warnings if m.startswith("not scored")]
+    assert "E08000025 primary (a year group's count unknown: 2022/23)" in said[0], said
     # the published files score every area phase: nothing said
     assert not [
         m
