@@ -970,6 +970,29 @@ class CohortModel:
             free = np.isnan(B[ai, ti])
             B[ai[free], ti[free]] = vals[free]
             supplied[ai[free], ti[free]] = True
+            # births are projected only after the last value given: a mid-year missing
+            # between the observed and the supplied ones would be Reception of 0
+            filled = ~np.isnan(B)
+            last_f = filled.shape[1] - 1 - np.argmax(filled[:, ::-1], axis=1)
+            col = np.arange(B.shape[1])[None, :]
+            hole = ~filled & (col > last_i[:, None]) & (col < last_f[:, None])
+            hole &= (last_i >= 0)[:, None]
+            if hole.any():
+                ar, yc = np.nonzero(hole)
+                gaps = {}
+                for a, y in zip(ar.tolist(), yc.tolist()):
+                    gaps.setdefault(str(self.areas_[a]), []).append(int(b_years[y]))
+                shown = "; ".join(
+                    f"{a}: mid-{ys[0]}" + (f" to mid-{ys[-1]}" if len(ys) > 1 else "")
+                    for a, ys in list(gaps.items())[:10]
+                )
+                raise ConfigError(
+                    f"keyword argument (predict) births: supplied births leave mid-year(s) out "
+                    f"after the births the model was fitted on ({shown}"
+                    f"{'; ...' if len(gaps) > 10 else ''}): births are projected only after "
+                    "the last one given, so those years' Reception would be 0; expected "
+                    "supplied births from the mid-year after the last fitted one, or none"
+                )
         # project each area's trailing gap (after its last observed or supplied value)
         idx = pd.Index(b_years).get_indexer(need)
         gap = np.isnan(B[:, idx]).any(axis=1) & (last_i >= 0)

@@ -255,3 +255,24 @@ def test_a_national_projection_is_checked_for_the_models_districts_only(tmp_path
     p.to_csv(path, index=False)
     with pytest.warns(DataQualityWarning, match="0 births"):
         load_inputs(load_model(_model(tmp_path, line)))
+
+
+def test_library_predict_rejects_supplied_births_after_a_gap(runs):
+    """``CohortModel.predict(births=...)`` filled births only after the last one given: a
+    supplied series starting two mid-years after the fitted births gave Reception of 0 in
+    the years between (default model, real data; the supplied births SYNTHETIC)."""
+    from sufficiency.exceptions import ConfigError
+    from sufficiency.forecast import CohortModel, forecast_params
+
+    base = runs[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = CohortModel(**forecast_params(base.config)).fit(base.pupils, base.births)
+    last = base.births.groupby("area")["year"].max()
+    later = pd.DataFrame(
+        [{"area": a, "year": int(y) + k, "births": 100.0} for a, y in last.items() for k in (3, 4)]
+    )
+    with pytest.raises(ConfigError, match=r"leave mid-year\(s\) out.*mid-2023 to mid-2024"):
+        model.predict(10, births=later)
+    # from the next mid-year on, as the nowcast and a projection are given: accepted
+    model.predict(10, births=later.assign(year=later["year"] - 2))
