@@ -141,6 +141,31 @@ def test_census_suppression_markers_read_as_missing_with_a_warning(tmp_path):
     assert d["ncy"].tolist() == [0] and d["pupils"].tolist() == [5957]
 
 
+def test_spc_follows_a_changed_authority_code(data_dir, tmp_path):
+    """The published spc file edited (labelled so) as the census one above: Worcestershire's
+    rows to 2018/19 under a made-up earlier code, same DfE number; read as one authority."""
+    import pandas as pd
+
+    from sufficiency.exceptions import DataQualityWarning
+
+    src = data_dir / "spc_pupils_fsm_ethnicity_yrgp.csv"
+    raw = pd.read_csv(src, dtype=str)
+    early = (raw["new_la_code"] == WORCS) & (raw["time_period"].astype(int) < 201920)
+    raw.loc[early, "new_la_code"] = "E10000099"
+    p = tmp_path / "spc_recoded.csv"
+    raw.to_csv(p, index=False)
+    with pytest.warns(DataQualityWarning, match=r"E10000099 \(2015/16-2018/19\) -> E10000034"):
+        got = read_spc_pupils(p, authorities=[WORCS]).data
+    want = read_spc_pupils(src, authorities=[WORCS]).data
+    cols = ["area", "year", "ncy", "pupils"]
+    pd.testing.assert_frame_equal(
+        got[cols].sort_values(cols[:3]).reset_index(drop=True),
+        want[cols].sort_values(cols[:3]).reset_index(drop=True),
+    )
+    with pytest.raises(SchemaError, match=r"E10000099 \(read as E10000034\) are earlier codes"):
+        read_spc_pupils(p, authorities=["E10000099"])
+
+
 def test_census_follows_a_changed_authority_code(data_dir, tmp_path):
     """The published census edited (labelled so) as a national file has Gateshead (DfE 390,
     E08000020 to E08000037 from 2019/20): Worcestershire's rows to 2018/19 under a made-up

@@ -178,6 +178,17 @@ def _follow_code_changes(
     return out, remap
 
 
+def _earlier_codes_message(source: str, column: str, earlier, moved) -> str:
+    """An authority asked for by an earlier ONS code (its rows read under its latest)."""
+    return (
+        f"{source}: column {column!r}: authority code(s) "
+        f"{', '.join(f'{a} (read as {moved[a]})' for a in earlier)} are earlier codes "
+        "of an authority whose DfE number (old_la_code) did not change, and its rows "
+        "are read under its latest code; expected the latest code (as the ONS lookup "
+        "and births give it)"
+    )
+
+
 def read_census_ncy(
     path: str | Path,
     *,
@@ -264,13 +275,7 @@ def read_census_ncy(
         earlier = [a for a in authorities if a in moved]
         if earlier:
             # not "not found": the file has it, read under the authority's latest code
-            raise SchemaError(
-                f"{source}: column {area_column!r}: authority code(s) "
-                f"{', '.join(f'{a} (read as {moved[a]})' for a in earlier)} are earlier codes "
-                "of an authority whose DfE number (old_la_code) did not change, and its rows "
-                "are read under its latest code; expected the latest code (as the ONS lookup "
-                "and births give it)"
-            )
+            raise SchemaError(_earlier_codes_message(source, area_column, earlier, moved))
         _check_authorities(authorities, data[nc.AREA], raw, area_column, source)
         data = data[data[nc.AREA].isin(authorities)].reset_index(drop=True)
     # a headcount is whole pupils; 6000.5 is an FTE or a typing error (only the areas read)
@@ -379,6 +384,10 @@ def read_spc_pupils(
         sub["new_la_code"] = sub.get("country_code", "E92000001")
     check_codes(sub, "new_la_code", source, GSS_CODE, "an ONS authority code like E10000034")
     year = _time_period_to_year(sub, source)
+    moved: dict[str, str] = {}
+    if level == "Local authority":
+        # an authority's ONS code changed, its DfE number not: one area, as the census reader
+        sub, moved = _follow_code_changes(sub, np.asarray(year), source, authorities)
     ncy = _ncy_from_label(sub["characteristic"], sub, source, "characteristic")
     counts = pd.to_numeric(sub["number_of_pupils"], errors="coerce")
     bad = counts.isna().to_numpy() & sub["number_of_pupils"].notna().to_numpy()
@@ -398,6 +407,9 @@ def read_spc_pupils(
         raise_rows_error(source, "number_of_pupils", sub, neg, "negative value", "a count >= 0")
     frame = frame.groupby([nc.AREA, nc.YEAR, nc.NCY], as_index=False)[nc.PUPILS].sum()
     if authorities is not None:
+        earlier = [a for a in authorities if a in moved]
+        if earlier:
+            raise SchemaError(_earlier_codes_message(source, "new_la_code", earlier, moved))
         # not "the pupils table is empty" (a Herefordshire trial's mistyped code)
         _check_authorities(authorities, frame[nc.AREA], sub, "new_la_code", source)
         frame = frame[frame[nc.AREA].isin(authorities)]
