@@ -567,8 +567,15 @@ def _read_births_projection(src, needed: list[str], what: str, prov: list) -> pd
             f"of the births data ({len(needed)}: {', '.join(needed[:10])}"
             f"{' ...' if len(needed) > 10 else ''})"
         )
-    prov += [replace(p, table="births_projection", kind="projected") for p in lb.provenance]
-    return data[data[nc.AREA].astype(str).isin(set(needed))].assign(**{nc.KIND: "projected"})
+    used = data[data[nc.AREA].astype(str).isin(set(needed))].assign(**{nc.KIND: "projected"})
+    # the rows and years the model uses (a national file has every authority's: data list
+    # said rows=420 where validate said 204)
+    span = (int(used[nc.YEAR].min()), int(used[nc.YEAR].max()))
+    prov += [
+        replace(p, table="births_projection", kind="projected", rows=len(used), years=span)
+        for p in lb.provenance
+    ]
+    return used
 
 
 def _projection_after_data(
@@ -620,6 +627,7 @@ def _projection_after_data(
     if kept.empty:
         msg = (
             f"{source}: [data.births_projection] gives no mid-year after the births data "
+            f"{'and its nowcast ' if nowcast is not None and len(nowcast) else ''}"
             f"(mid-{int(last.max())}): it is not used.{skipped}"
         )
         warnings.warn(msg, DataQualityWarning, stacklevel=3)

@@ -276,3 +276,13 @@ def test_library_predict_rejects_supplied_births_after_a_gap(runs):
         model.predict(10, births=later)
     # from the next mid-year on, as the nowcast and a projection are given: accepted
     model.predict(10, births=later.assign(year=later["year"] - 2))
+
+
+def test_projection_provenance_counts_the_rows_used(tmp_path):
+    """A national file: rows of other authorities' districts are not counted as read for the
+    model (data list said rows=420 of a file whose 84 rows the model uses)."""
+    line = _projection(tmp_path)  # every West Midlands district: 30 x 14 rows
+    inputs = _quiet_inputs(_model(tmp_path, line))
+    rec = next(p for p in inputs.provenance if p.table == "births_projection")
+    used = len(inputs.config.data["births_projection"].path.read_text().splitlines()) - 1
+    assert used == 30 * 14 and rec.rows == 6 * 14  # Worcestershire's six districts

@@ -90,3 +90,18 @@ def test_executive_summary_opens_with_the_key_figures(report_run, report_html):
     # the table opens the chapter: before its first paragraph
     chapter = report_html[report_html.index('id="summary"') :]
     assert chapter.index("<h3>Key figures</h3>") < chapter.index("<p>")
+
+
+def test_key_figures_note_without_the_base_year(report_run):
+    """With milestones that leave out the base year the note said the pupils were "the
+    census in the latest data's year", a year the table did not have."""
+    import dataclasses
+
+    from sufficiency.report.tables import key_figures_table
+
+    data = report_run[2]
+    base = data.meta["base_year"]
+    later = dataclasses.replace(data, milestones=[("in 3 years", base + 3)])
+    note = key_figures_table(later).note
+    assert "Pupils: forecast demand. " in note and "census in the latest" not in note
+    assert "census in the latest data's year" in key_figures_table(data).note

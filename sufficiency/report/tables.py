@@ -224,7 +224,12 @@ def key_figures_table(data) -> Table | None:
             "places needed": "count",
         },
         f"Years on: after the latest data ({fmt_year(m['base_year'])}, the census). Pupils: "
-        f"the census in the latest data's year, forecast demand after it. Places: net "
+        + (
+            "the census in the latest data's year, forecast demand after it. "
+            if any(int(y) == int(m["base_year"]) for _, y in data.milestones)
+            else "forecast demand. "
+        )
+        + f"Places: net "
         f"capacity, {m['data_vintage'].split('capacity: ')[-1]}, before any new places. "
         "Surplus: places minus pupils over the whole authority (negative: a deficit). "
         + (
