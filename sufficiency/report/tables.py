@@ -440,7 +440,9 @@ PLAN_HEADERS = {
 #: display formats of plan columns, by readable header
 PLAN_FORMATS = {
     "places": "count",
-    "cost": "gbp_m",
+    # one unit down the column, as in the capital programme: the projects table printed
+    # "£642k" above "£2.1m" (a review of the printed PDF)
+    "cost": "gbp_m2",
     nc.YEAR: "year",
     "cost per place": "gbp",
     "temp. (years)": "int",
@@ -731,7 +733,7 @@ def options_table(data, area: str) -> Table | None:
     )
     for src, dst, _f in (
         ("places", "places per module", "count"),
-        ("cost_per_module", "cost per module", "gbp_m"),
+        ("cost_per_module", "cost per module", "gbp_m2"),
         ("cost_per_place", "cost per place", "gbp"),
         ("earliest_year", "earliest opening", "year"),
         ("duration", "temporary (years)", "int"),
@@ -743,7 +745,7 @@ def options_table(data, area: str) -> Table | None:
     out["chosen"] = mine[name].astype(str).isin(chosen).to_numpy()
     fm = {
         "places per module": "count",
-        "cost per module": "gbp_m",
+        "cost per module": "gbp_m2",
         "cost per place": "gbp",
         "earliest opening": "year",
         "temporary (years)": "int",
@@ -800,7 +802,7 @@ def key_decision_table(data) -> Table | None:
     out["in plan"] = t["recommended"].to_numpy()
     fm = {
         "places": "count",
-        "cost": "gbp_m",
+        "cost": "gbp_m2",  # "£0.0m" for doing nothing above "£321k" and "£63.3m" before
         "cost per place": "gbp",
         "opens": "year",
         "years (if temp.)": "int",
