@@ -4,7 +4,35 @@ images, as a councillor or finance officer reads it: each test pins a defect see
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from html import unescape
+from pathlib import Path
+
+import pytest
+
+TEMPLATE = Path(__file__).parents[1] / "sufficiency" / "report" / "templates" / "report.html.j2"
+#: a school row of an area page's Schools table: its year groups ("R-Y6", "Y7-Y13")
+_SCHOOL_ROW = re.compile(r"\s(R|Y[0-9]+)-Y[0-9]+\s")
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(report_run, tmp_path_factory) -> list[str]:
+    """The default report's PDF (:func:`report_run`), its text page by page
+    (``pdftotext -layout``)."""
+    if not (shutil.which("pdftotext")):
+        pytest.skip("pdftotext not installed")
+    from sufficiency.report.render import write_report
+
+    out = tmp_path_factory.mktemp("pdf")
+    write_report(report_run[2], out, ("pdf",))
+    txt = subprocess.run(
+        ["pdftotext", "-layout", str(out / "report.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return txt.split("\f")[:-1]
 
 
 def _tables(html: str):
@@ -42,3 +70,25 @@ def test_money_columns_in_one_unit(report_html):
             seen += len(cells)
             assert all(re.fullmatch(r"£0|£[0-9,]+\.[0-9]{2}m", s) for s in cells), (cols, cells)
     assert seen > 20
+
+
+def test_no_school_alone_at_a_page_foot_or_head(pdf_pages):
+    # the Vale of Evesham, Kidderminster and Redditch (secondary) pages ended on the heading
+    # "Schools", the table's header and one school, the area's other schools on the next page
+    assert "tbody tr:first-child { break-after: avoid; }" in TEMPLATE.read_text(encoding="utf-8")
+    lone = []
+    for n, page in enumerate(pdf_pages, 1):
+        lines = page.splitlines()
+        heads = [
+            i for i, ln in enumerate(lines) if re.match(r"\s*school\s+year groups\s+capacity", ln)
+        ]
+        if not heads:
+            continue
+        rest = lines[heads[-1] + 1 :]
+        end = next((i for i, ln in enumerate(rest) if "Net capacity" in ln), None)
+        rows = sum(bool(_SCHOOL_ROW.search(f" {ln} ")) for ln in rest[:end])
+        # one row above a page break, or one continued onto a page without its heading
+        continued = not any(ln.strip() == "Schools" for ln in lines[: heads[-1]])
+        if rows == 1 and (end is None or continued):
+            lone.append(n)
+    assert not lone, f"one school alone on page(s) {lone}"
