@@ -92,3 +92,13 @@ def test_no_school_alone_at_a_page_foot_or_head(pdf_pages):
         if rows == 1 and (end is None or continued):
             lone.append(n)
     assert not lone, f"one school alone on page(s) {lone}"
+
+
+def test_key_figures_areas_short_aligned_as_numbers(report_html):
+    # the new Key figures table printed "4 of 17" left-aligned against the right-aligned
+    # "5.5%" to its left: on the page it read "5.5% 4 of 17", one run of figures
+    t = report_html[report_html.index('class="key-figures') :]
+    t = t[: t.index("</table>")]
+    assert '<th scope="col" class="num">planning areas short</th>' in t
+    cells = re.findall(r'<td class="([^"]*)">(\d+ of \d+)</td>', t)
+    assert len(cells) == 6 and all(c.strip() == "num" for c, _ in cells), cells

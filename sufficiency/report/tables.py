@@ -221,6 +221,9 @@ def key_figures_table(data) -> Table | None:
             "places": "count",
             "surplus": "count",
             "surplus % of pupils": "pct_down",
+            # "4 of 17" aligned as the numbers beside it: printed as text (left) it ran on
+            # from the surplus % to its left ("5.5% 4 of 17", the printed PDF)
+            **({} if one else {short: "range"}),
             "places needed": "count",
         },
         f"Years on: after the latest data ({fmt_year(m['base_year'])}, the census). Pupils: "
