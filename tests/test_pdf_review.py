@@ -102,3 +102,11 @@ def test_key_figures_areas_short_aligned_as_numbers(report_html):
     assert '<th scope="col" class="num">planning areas short</th>' in t
     cells = re.findall(r'<td class="([^"]*)">(\d+ of \d+)</td>', t)
     assert len(cells) == 6 and all(c.strip() == "num" for c, _ in cells), cells
+
+
+def test_key_decision_years_say_what_they_count(report_html):
+    # section 7's second table printed a column of years and columns A to E of numbers with
+    # the note "Options A, B, ... as in the table above" only: nothing on the page said they
+    # were the places short (its title is not printed)
+    notes = re.findall(r'<p class="note">([^<]*as in the table above[^<]*)</p>', report_html)
+    assert notes and all("Shortfall left in each year" in n for n in notes), notes

@@ -873,7 +873,10 @@ def key_decision_years(data) -> Table | None:
         "Shortfall left by each option, by year (places)",
         out,
         {c: "count" for c in letters},
-        "Options A, B, ... as in the table above.",
+        # the title is not printed: the note says what the figures are (a councillor
+        # reading the printed page saw a grid of numbers under A to E)
+        "Shortfall left in each year by each option on its own (places, with the margin, as "
+        "defined above); options A, B, ... as in the table above.",
     )
 
 
