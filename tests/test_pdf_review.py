@@ -110,3 +110,10 @@ def test_key_decision_years_say_what_they_count(report_html):
     # were the places short (its title is not printed)
     notes = re.findall(r'<p class="note">([^<]*as in the table above[^<]*)</p>', report_html)
     assert notes and all("Shortfall left in each year" in n for n in notes), notes
+
+
+def test_area_section_does_not_promise_one_page_per_area(report_html):
+    # "One page per DfE planning area": in print each area takes two pages (its schools
+    # run onto a second), so a councillor counting pages was misled
+    assert "One page per DfE planning area" not in report_html
+    assert "Each DfE planning area starts on a new page" in report_html
