@@ -117,3 +117,25 @@ def test_area_section_does_not_promise_one_page_per_area(report_html):
     # run onto a second), so a councillor counting pages was misled
     assert "One page per DfE planning area" not in report_html
     assert "Each DfE planning area starts on a new page" in report_html
+
+
+def test_a_page_says_which_planning_area_it_belongs_to(pdf_pages):
+    # an area's schools ran onto a second page (Droitwich, Malvern, Worcester City, ...) that
+    # began with the table's header: nothing on it said which area the schools were in
+    continued = []
+    for n, page in enumerate(pdf_pages, 1):
+        lines = page.splitlines()
+        head = next(
+            (
+                i
+                for i, ln in enumerate(lines)
+                if re.match(r"\s*school\s+year groups\s+capacity", ln)
+            ),
+            None,
+        )
+        if head is None or any(ln.strip() == "Schools" for ln in lines[:head]):
+            continue
+        continued.append(n)
+        above = " ".join(lines[:head])
+        assert re.search(r"\((primary|secondary) planning area [0-9A-Z]+\)", above), (n, above)
+    assert continued
