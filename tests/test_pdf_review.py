@@ -139,3 +139,23 @@ def test_a_page_says_which_planning_area_it_belongs_to(pdf_pages):
         above = " ".join(lines[:head])
         assert re.search(r"\((primary|secondary) planning area [0-9A-Z]+\)", above), (n, above)
     assert continued
+
+
+def test_contents_page_numbers_are_the_pages(pdf_pages):
+    # the contents' page numbers (WeasyPrint's target-counter) checked against the pages the
+    # chapters and planning areas are printed on: each entry's heading is on its page (there
+    # and in the running head, which alone carries it onto the pages after)
+    toc = pdf_pages[1]
+    assert "Contents" in toc
+    entries = re.findall(
+        r"([0-9]{1,2}\. [A-Z][^.]*?|[A-Z][A-Za-z' ]+ \((?:primary|secondary)\))\s*\.{3,}\s*([0-9]+)",
+        toc,
+    )
+    assert len(entries) == 10 + len(re.findall(r"\((?:primary|secondary)\)\s*\.{3,}", toc)) > 20
+    for name, page in entries:
+        text = " ".join(pdf_pages[int(page) - 1].split())
+        if name[0].isdigit():  # a chapter: its heading opens its page
+            assert text.count(name.strip()) >= 2, (name, page)
+        else:  # an area: "Bewdley (primary planning area 8850001)"
+            area, phase = re.fullmatch(r"(.+) \((primary|secondary)\)", name.strip()).groups()
+            assert text.count(f"{area} ({phase} planning area") >= 2, (name, page)
