@@ -105,3 +105,37 @@ def test_key_figures_note_without_the_base_year(report_run):
     note = key_figures_table(later).note
     assert "Pupils: forecast demand. " in note and "census in the latest" not in note
     assert "census in the latest data's year" in key_figures_table(data).note
+
+
+def test_send_chart_draws_capacity_with_plan_from_where_the_plan_adds():
+    """SYNTHETIC special school places (test data): the plan adds 80 places from 2028. The
+    SEND chart drew "capacity with plan" over the whole capacity line from 2025, the dashes
+    striping the red line they equal until then (a review of the printed PDF)."""
+    import re
+
+    import pandas as pd
+
+    from sufficiency.report.charts import send_chart
+
+    years = list(range(2020, 2035))
+    send = pd.DataFrame(
+        {
+            "year": years,
+            "phase": "special_primary",
+            "places": [1500.0 + 60 * i for i in range(len(years))],
+            "places_lower": [1450.0 + 50 * i for i in range(len(years))],
+            "places_upper": [1550.0 + 70 * i for i in range(len(years))],
+            "capacity": [float("nan")] * 5 + [1878.0] * 10,
+            "kind": ["actual"] * 5 + ["forecast"] * 10,
+        }
+    )
+    after = pd.DataFrame({"year": years[5:], "capacity_after": [1878.0] * 3 + [1958.0] * 7})
+    svg = send_chart(send, "trend", after, "Special school places")
+    # the dash-dot step line (one path) starts at the year before the places are added
+    legend = svg.index('<g id="legend_1">')
+    paths = re.findall(r'<path d="M ([0-9.]+) [0-9.]+[^"]*"[^>]*stroke-dasharray', svg[:legend])
+    cap = re.findall(
+        r'<path d="M ([0-9.]+) [0-9.]+[^"]*"[^>]*style="fill: none; stroke: #d62728', svg[:legend]
+    )
+    assert paths and cap
+    assert float(paths[-1]) > float(cap[0]) + 1.0

@@ -418,6 +418,14 @@ def send_chart(
             )
         if capacity_after is not None and len(capacity_after):
             c = capacity_after.sort_values(nc.YEAR)
+            if len(cap):
+                # from the year before the plan first adds places, as the area charts: drawn
+                # over the whole capacity line, the dashes striped the red line they equal
+                # until then (a review of the printed PDF)
+                before = cap.reindex(c[nc.YEAR].to_numpy()).to_numpy(dtype=float)
+                added = c["capacity_after"].to_numpy(dtype=float) > np.nan_to_num(before) + 1e-9
+                if added.any():
+                    c = c.iloc[max(int(np.argmax(added)) - 1, 0) :]
             ax.step(
                 c[nc.YEAR],
                 c["capacity_after"],
