@@ -141,27 +141,40 @@ def test_census_suppression_markers_read_as_missing_with_a_warning(tmp_path):
     assert d["ncy"].tolist() == [0] and d["pupils"].tolist() == [5957]
 
 
-def test_spc_follows_a_changed_authority_code(data_dir, tmp_path):
-    """The published spc file edited (labelled so) as the census one above: Worcestershire's
-    rows to 2018/19 under a made-up earlier code, same DfE number; read as one authority."""
+def _recoded(src, tmp_path):
+    """``src`` (a published file) with Worcestershire's rows to 2018/19 under a made-up
+    earlier code, E10000099, its DfE number unchanged: the edited copy's path and the raw
+    table and rows edited."""
     import pandas as pd
 
-    from sufficiency.exceptions import DataQualityWarning
-
-    src = data_dir / "spc_pupils_fsm_ethnicity_yrgp.csv"
     raw = pd.read_csv(src, dtype=str)
     early = (raw["new_la_code"] == WORCS) & (raw["time_period"].astype(int) < 201920)
     raw.loc[early, "new_la_code"] = "E10000099"
-    p = tmp_path / "spc_recoded.csv"
+    p = tmp_path / f"recoded_{src.name}"
     raw.to_csv(p, index=False)
-    with pytest.warns(DataQualityWarning, match=r"E10000099 \(2015/16-2018/19\) -> E10000034"):
-        got = read_spc_pupils(p, authorities=[WORCS]).data
-    want = read_spc_pupils(src, authorities=[WORCS]).data
+    return p, raw, early
+
+
+def _same_pupils(got, want):
+    import pandas as pd
+
     cols = ["area", "year", "ncy", "pupils"]
     pd.testing.assert_frame_equal(
         got[cols].sort_values(cols[:3]).reset_index(drop=True),
         want[cols].sort_values(cols[:3]).reset_index(drop=True),
     )
+
+
+def test_spc_follows_a_changed_authority_code(data_dir, tmp_path):
+    """The published spc file edited (labelled so) as the census one above: Worcestershire's
+    rows to 2018/19 under a made-up earlier code, same DfE number; read as one authority."""
+    from sufficiency.exceptions import DataQualityWarning
+
+    src = data_dir / "spc_pupils_fsm_ethnicity_yrgp.csv"
+    p, _, _ = _recoded(src, tmp_path)
+    with pytest.warns(DataQualityWarning, match=r"E10000099 \(2015/16-2018/19\) -> E10000034"):
+        got = read_spc_pupils(p, authorities=[WORCS]).data
+    _same_pupils(got, read_spc_pupils(src, authorities=[WORCS]).data)
     with pytest.raises(SchemaError, match=r"E10000099 \(read as E10000034\) are earlier codes"):
         read_spc_pupils(p, authorities=["E10000099"])
 
@@ -176,21 +189,12 @@ def test_census_follows_a_changed_authority_code(data_dir, tmp_path):
     from sufficiency.exceptions import DataQualityWarning
 
     src = data_dir / "census_pupils_by_ncy_2011_2022.csv"
-    raw = pd.read_csv(src, dtype=str)
-    early = (raw["new_la_code"] == WORCS) & (raw["time_period"].astype(int) < 201920)
-    raw.loc[early, "new_la_code"] = "E10000099"
-    p = tmp_path / "census_recoded.csv"
-    raw.to_csv(p, index=False)
+    p, raw, early = _recoded(src, tmp_path)
     with pytest.warns(
         DataQualityWarning, match=r"E10000099 \(2011/12-2018/19\) -> E10000034 \(DfE number 885\)"
     ):
         got = read_census_ncy(p).data
-    want = read_census_ncy(src).data
-    cols = ["area", "year", "ncy", "pupils"]
-    pd.testing.assert_frame_equal(
-        got[cols].sort_values(cols[:3]).reset_index(drop=True),
-        want[cols].sort_values(cols[:3]).reset_index(drop=True),
-    )
+    _same_pupils(got, read_census_ncy(src).data)
     # a model of another authority reading the national file is not told of this one's
     import warnings
 
