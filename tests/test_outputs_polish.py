@@ -139,3 +139,18 @@ def test_send_chart_draws_capacity_with_plan_from_where_the_plan_adds():
     )
     assert paths and cap
     assert float(paths[-1]) > float(cap[0]) + 1.0
+
+
+def test_area_table_rates_the_places_with_the_plan(report_run):
+    """Worcester City secondary (real data): its page printed RAG "red" beside "short with
+    plan" 0 from 2028/29, the plan's effect in no colour; a "RAG with plan" column now rates
+    the places with the plan as RAG rates those before it."""
+    from sufficiency.report.tables import area_year_table
+
+    shown = area_year_table(report_run[2], "8850031").display()
+    assert list(shown.columns[-2:]) == ["RAG", "RAG with plan"]
+    short = shown["short with plan"] != "0"
+    assert (shown.loc[short & (shown["RAG with plan"] != "-"), "RAG with plan"] == "red").all()
+    fixed = (~short) & (shown["RAG"] == "red")
+    assert fixed.any() and (shown.loc[fixed, "RAG with plan"] != "red").all()
+    assert shown["RAG with plan"].iloc[0] == "-"  # the census year: no plan

@@ -171,9 +171,9 @@ def area_table_definitions(data) -> str:
     once at the start of the planning areas chapter (:func:`area_year_table`)."""
     return _suff_note(data) + (
         f" 'With plan': capacity once the {_rec(data)} projects open; "
-        "'short with plan': the shortfall left after them (surplus %, "
-        "shortfall and RAG are before the plan; a shortfall of under one "
-        "place shows as <1)."
+        "'short with plan': the shortfall left after them; 'RAG with plan': the same "
+        "rating of those places (surplus %, shortfall and RAG are before the plan; a "
+        "shortfall of under one place shows as <1)."
     )
 
 
@@ -332,6 +332,19 @@ def area_year_table(data, area: str) -> Table | None:
             req = req + net_moved * (1 + float(data.meta["margin"]))
         out["short with plan"] = np.maximum(0.0, req - out["with plan"].to_numpy(float))
     out["RAG"] = rows["rag"].to_numpy()
+    if "short with plan" in out:
+        # the plan's effect in the same colours: "red" beside 0 short with plan read as the
+        # plan failing (a review of the printed PDF)
+        from ..capacity import rag_rating
+
+        need = rows["demand"].to_numpy(float) + (net_moved if net_moved is not None else 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            after = (out["with plan"].to_numpy(float) - need) / need
+        m0 = data.meta
+        rag_after = rag_rating(after, m0["margin"], m0["target"], m0["ceiling"])
+        # short with the plan (as the column beside it counts it) is red whatever the rounding
+        rag_after = np.where(out["short with plan"].to_numpy(float) > 0, "red", rag_after)
+        out["RAG with plan"] = np.where(yrs > base, rag_after, "-")
     fm = {
         c: "count"
         for c in (
@@ -359,7 +372,14 @@ def area_year_table(data, area: str) -> Table | None:
         + "(surplus % rounded down; under one place short shows as <1); RAG: red short, "
         f"amber surplus below {fmt_pct(m['target'])}, green {fmt_pct(m['target'])}-"
         f"{fmt_pct(m['ceiling'])}, blue above {fmt_pct(m['ceiling'])}"
-        + (f"; 'with plan' once the {_rec(data)} projects open" if plan else "")
+        + (
+            f"; 'with plan' once the {_rec(data)} projects open ('RAG with plan' the same "
+            "rating of those places)"
+            if plan and "RAG with plan" in out
+            else f"; 'with plan' once the {_rec(data)} projects open"
+            if plan
+            else ""
+        )
         + ". Every column is defined at the start of section 4."
     )
     if net_moved is not None:
