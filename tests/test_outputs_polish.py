@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from click.testing import CliRunner
 from conftest import new_model
 
@@ -154,3 +155,23 @@ def test_area_table_rates_the_places_with_the_plan(report_run):
     fixed = (~short) & (shown["RAG"] == "red")
     assert fixed.any() and (shown.loc[fixed, "RAG with plan"] != "red").all()
     assert shown["RAG with plan"].iloc[0] == "-"  # the census year: no plan
+
+
+def test_key_figures_say_what_the_plan_leaves_short(report_run):
+    """Worcestershire (real data): the key figures gave the places needed before any new
+    places only; "short with plan" now gives what the recommended plan leaves short in the
+    milestone years, the figure of the summary's "still short" sentence."""
+    from sufficiency.report.analysis import mainstream_left_short
+    from sufficiency.report.tables import key_figures_table
+
+    data = report_run[2]
+    t = key_figures_table(data)
+    f = t.frame
+    assert list(f.columns[-2:]) == ["places needed", "short with plan"]
+    assert f.loc[f["years on"] == 0, "short with plan"].isna().all()  # before the plan
+    left = {d["phase"]: dict(d["years"]) for d in mainstream_left_short(data)}
+    for _, row in f[f["years on"] > 0].iterrows():
+        phase = "primary" if row["phase"] == "primary" else "secondary"
+        want = left.get(phase, {}).get(int(row["year"][:4]), 0.0)
+        assert row["short with plan"] == pytest.approx(want)
+    assert "Short with plan:" in t.note

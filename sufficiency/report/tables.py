@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from .._values import joined
-from .analysis import central_scenario, position_at, published_latest
+from .analysis import cells_before_after, central_scenario, position_at, published_latest
 from .text import (
     AGE_LABELS,
     PHASE_LABELS,
@@ -190,6 +190,10 @@ def key_figures_table(data) -> Table | None:
     short = "planning area short" if one else "planning areas short"
     rows = []
     for phase in ("primary", "secondary"):
+        # places still short once the plan's projects open, in the plan's years (as the
+        # summary's "still short" sentences count them: an area's residue under half a
+        # place is none)
+        ba = cells_before_after(data, phase)
         for _, year in data.milestones:
             pos = position_at(s, phase, year, data.intake_areas)
             if pos is None:
@@ -207,11 +211,23 @@ def key_figures_table(data) -> Table | None:
                     if one
                     else f"{pos['red_areas']} of {pos['areas']}",
                     "places needed": pos["shortfall"],
+                    **(
+                        {}
+                        if ba is None
+                        else {
+                            "short with plan": (
+                                float(at.loc[at["shortfall_after"] > 0.5, "shortfall_after"].sum())
+                                if len(at := ba[ba[nc.YEAR] == year])
+                                else np.nan
+                            )
+                        }
+                    ),
                 }
             )
     if not rows:
         return None
     m = data.meta
+    with_plan = any("short with plan" in r for r in rows)
     return Table(
         "Key figures",
         pd.DataFrame(rows),
@@ -225,6 +241,7 @@ def key_figures_table(data) -> Table | None:
             # from the surplus % to its left ("5.5% 4 of 17", the printed PDF)
             **({} if one else {short: "range"}),
             "places needed": "count",
+            "short with plan": "count",
         },
         f"Years on: after the latest data ({fmt_year(m['base_year'])}, the census). Pupils: "
         + (
@@ -243,6 +260,12 @@ def key_figures_table(data) -> Table | None:
             else f"Planning areas short and places needed: with the {fmt_pct(m['margin'])} "
             "margin, area by area, never offset between areas (so places can be needed where "
             "the authority has a surplus)."
+        )
+        + (
+            f" Short with plan: the places still needed once the {_rec(data)} projects open, "
+            "in the plan's years ('-' before them)."
+            if with_plan
+            else ""
         ),
     )
 
