@@ -632,20 +632,22 @@ def _unscored(pupils: pd.DataFrame, res: pd.DataFrame, pairs) -> str | None:
     that have no row in ``res``, and why: no pupils in the phase that year (an authority with
     no secondary school), a year group's count unknown (suppressed), or no census rows; None
     when every one is scored. A national file has such authorities (City of London)."""
-    if not pairs:
+    areas = sorted(pupils[nc.AREA].astype(str).unique())
+    pairs = list(pairs)
+    # every total scored (the published files): nothing to say, nothing to count
+    if not pairs or len(res) >= len(areas) * len(SCORED_PHASES) * len(pairs):
         return None
     ph = nc.phase_of_ncy(pupils[nc.NCY].to_numpy(dtype=int))
-    p = pupils.assign(**{nc.PHASE: ph})
+    p = pupils.assign(**{nc.PHASE: ph, "_unknown": pupils[nc.PUPILS].isna()})
     p = p[p[nc.PHASE].isin(SCORED_PHASES)]
     tot = p.groupby([nc.AREA, nc.PHASE, nc.YEAR]).agg(
         total=(nc.PUPILS, "sum"),
-        unknown=(nc.PUPILS, lambda s: int(s.isna().sum())),
+        unknown=("_unknown", "sum"),
         groups=(nc.NCY, "nunique"),
     )
     # a suppressed count's row is dropped by the readers: fewer year groups than the area's
     # phase has in other years is a count unknown too (it was called "no forecast")
     full = tot.groupby(level=[0, 1])["groups"].max()
-    areas = sorted(pupils[nc.AREA].astype(str).unique())
     scored = set(zip(res[nc.AREA].astype(str), res[nc.PHASE], res["origin"], res["horizon"]))
     why: dict[tuple[str, str], set] = {}
     for a in areas:
