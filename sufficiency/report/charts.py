@@ -99,6 +99,27 @@ def _finish(ax, years, ylabel: str, title: str) -> None:
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=7)
 
 
+def _first_addition(capacity, capacity_after) -> int | None:
+    """Row from which a chart draws "capacity with plan": the year before the plan first adds
+    places (drawn over the whole capacity line, its dashes striped the red line it equals until
+    then), or None when the plan adds none."""
+    added = np.asarray(capacity_after, dtype=float) > np.asarray(capacity, dtype=float) + 1e-9
+    return max(int(np.argmax(added)) - 1, 0) if added.any() else None
+
+
+def _plan_step(ax, c: pd.DataFrame) -> None:
+    """The "capacity with plan" step line of ``c`` (``year, capacity_after``)."""
+    ax.step(
+        c[nc.YEAR],
+        c["capacity_after"],
+        where="mid",
+        color=COLOURS["planned"],
+        lw=1.4,
+        ls="-.",
+        label="capacity with plan",
+    )
+
+
 def area_chart(
     demand: pd.DataFrame,
     capacity: pd.DataFrame | None = None,
@@ -173,20 +194,10 @@ def area_chart(
                 lw=1.4,
                 label="capacity",
             )
-            if "capacity_after" in c and (c["capacity_after"] > c[nc.CAPACITY] + 1e-9).any():
-                # from the year before the plan first adds places: drawn over the whole
-                # capacity line, the green dashes striped the red line it equals until then
-                added = (c["capacity_after"] > c[nc.CAPACITY] + 1e-9).to_numpy()
-                c = c.iloc[max(int(np.argmax(added)) - 1, 0) :]
-                ax.step(
-                    c[nc.YEAR],
-                    c["capacity_after"],
-                    where="mid",
-                    color=COLOURS["planned"],
-                    lw=1.4,
-                    ls="-.",
-                    label="capacity with plan",
-                )
+            if "capacity_after" in c:
+                start = _first_addition(c[nc.CAPACITY], c["capacity_after"])
+                if start is not None:
+                    _plan_step(ax, c.iloc[start:])
         if base_year is not None:
             ax.axvline(base_year, color="#777777", lw=0.8, ls=":")
         if "births_projected" in d and d["births_projected"].any():
@@ -418,23 +429,12 @@ def send_chart(
             )
         if capacity_after is not None and len(capacity_after):
             c = capacity_after.sort_values(nc.YEAR)
-            if len(cap):
-                # from the year before the plan first adds places, as the area charts: drawn
-                # over the whole capacity line, the dashes striped the red line they equal
-                # until then (a review of the printed PDF)
-                before = cap.reindex(c[nc.YEAR].to_numpy()).to_numpy(dtype=float)
-                added = c["capacity_after"].to_numpy(dtype=float) > np.nan_to_num(before) + 1e-9
-                if added.any():
-                    c = c.iloc[max(int(np.argmax(added)) - 1, 0) :]
-            ax.step(
-                c[nc.YEAR],
-                c["capacity_after"],
-                where="mid",
-                color=COLOURS["planned"],
-                lw=1.4,
-                ls="-.",
-                label="capacity with plan",
+            start = (
+                _first_addition(cap.reindex(c[nc.YEAR].to_numpy()).fillna(0.0), c["capacity_after"])
+                if len(cap)
+                else None
             )
+            _plan_step(ax, c.iloc[start or 0 :])
         _finish(ax, g.index, "places", title)
         svg = svg_of(fig, title)
     return svg
