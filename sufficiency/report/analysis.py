@@ -490,6 +490,19 @@ def _first_permanent(data: ReportData, areas: list, phase: str, year: int) -> in
     return int(got.min())
 
 
+#: an area's places short after the plan that count as short: a residue under half a place
+#: (the optimiser's tolerance, or rounding) is none
+LEFT_SHORT_MIN = 0.5
+
+
+def left_short_by_year(cells: pd.DataFrame) -> pd.Series:
+    """Places the plan leaves short by year, summed over the areas of ``cells``
+    (:func:`cells_before_after`) short by more than :data:`LEFT_SHORT_MIN`; 0 in a plan year
+    with none."""
+    short = cells["shortfall_after"].where(cells["shortfall_after"] > LEFT_SHORT_MIN, 0.0)
+    return short.groupby(cells[nc.YEAR], sort=True).sum()
+
+
 def mainstream_left_short(data: ReportData) -> list[dict]:
     """Mainstream places the recommended plan leaves short, one dict per phase of places that
     has any: ``phase``, ``years`` (each year still short with its total), the worst ``year``
@@ -502,10 +515,11 @@ def mainstream_left_short(data: ReportData) -> list[dict]:
         b = cells_before_after(data, phase)
         if b is None:
             continue
-        short = b[b["shortfall_after"] > 0.5]
+        short = b[b["shortfall_after"] > LEFT_SHORT_MIN]
         if short.empty:
             continue
-        by_year = short.groupby(nc.YEAR, sort=True)["shortfall_after"].sum()
+        by_year = left_short_by_year(b)
+        by_year = by_year[by_year > 0]  # the years still short
         worst = int(by_year.idxmax())
         rows = short[short[nc.YEAR] == worst].sort_values(
             "shortfall_after", ascending=False, kind="stable"

@@ -16,7 +16,13 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from .._values import joined
-from .analysis import cells_before_after, central_scenario, position_at, published_latest
+from .analysis import (
+    cells_before_after,
+    central_scenario,
+    left_short_by_year,
+    position_at,
+    published_latest,
+)
 from .text import (
     AGE_LABELS,
     PHASE_LABELS,
@@ -190,10 +196,10 @@ def key_figures_table(data) -> Table | None:
     short = "planning area short" if one else "planning areas short"
     rows = []
     for phase in ("primary", "secondary"):
-        # places still short once the plan's projects open, in the plan's years (as the
-        # summary's "still short" sentences count them: an area's residue under half a
-        # place is none)
+        # places still short once the plan's projects open, in the plan's years, as the
+        # summary's "still short" sentences count them
         ba = cells_before_after(data, phase)
+        left = left_short_by_year(ba) if ba is not None else None
         for _, year in data.milestones:
             pos = position_at(s, phase, year, data.intake_areas)
             if pos is None:
@@ -211,17 +217,7 @@ def key_figures_table(data) -> Table | None:
                     if one
                     else f"{pos['red_areas']} of {pos['areas']}",
                     "places needed": pos["shortfall"],
-                    **(
-                        {}
-                        if ba is None
-                        else {
-                            "short with plan": (
-                                float(at.loc[at["shortfall_after"] > 0.5, "shortfall_after"].sum())
-                                if len(at := ba[ba[nc.YEAR] == year])
-                                else np.nan
-                            )
-                        }
-                    ),
+                    **({} if left is None else {"short with plan": left.get(year, np.nan)}),
                 }
             )
     if not rows:
