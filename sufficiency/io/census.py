@@ -127,17 +127,18 @@ def _check_authorities(
 
 def _follow_code_changes(
     raw: pd.DataFrame, year: np.ndarray, source: str, authorities: list[str] | None = None
-) -> tuple[pd.DataFrame, dict[str, str]]:
+) -> pd.DataFrame:
     """Rows of an authority whose ONS code changed while its DfE number did not (Gateshead,
     390: E08000020 to E08000037 from 2019/20; Northumberland, 929: E06000048 to E06000057),
     put under the latest code, with a warning naming them: as two areas, the later one had
     a year or two of history and the earlier none of the births (the ONS lookup and births
     give current codes for every year). Codes whose years overlap are left apart (not one
-    authority). A copy when any is changed, and the codes changed (earlier -> latest). With
-    ``authorities``, the warning names only theirs (a Worcestershire model reading a national
-    file is not told of Gateshead)."""
+    authority). A copy when any is changed. With ``authorities``, the warning names only theirs
+    (a Worcestershire model reading a national file is not told of Gateshead), and one of them
+    asked for by an earlier code is an error saying so, not "not found" for a code the file
+    has."""
     if "old_la_code" not in raw.columns:
-        return raw, {}
+        return raw
     old = raw["old_la_code"].astype("string").str.strip()
     old = old.str.replace(r"\.0$", "", regex=True)
     new = raw["new_la_code"].astype("string").str.strip()
@@ -164,7 +165,7 @@ def _follow_code_changes(
                 f"-> {latest} (DfE number {o})"
             )
     if not remap:
-        return raw, {}
+        return raw
     if said:
         warnings.warn(
             f"{source}: column 'new_la_code': an authority's code changed while its DfE "
@@ -173,20 +174,19 @@ def _follow_code_changes(
             DataQualityWarning,
             stacklevel=3,
         )
+    earlier = [a for a in authorities or () if a in remap]
+    if earlier:
+        # not "not found": the file has it, read under the authority's latest code
+        raise SchemaError(
+            f"{source}: column 'new_la_code': authority code(s) "
+            f"{', '.join(f'{a} (read as {remap[a]})' for a in earlier)} are earlier codes "
+            "of an authority whose DfE number (old_la_code) did not change, and its rows "
+            "are read under its latest code; expected the latest code (as the ONS lookup "
+            "and births give it)"
+        )
     out = raw.copy()
     out["new_la_code"] = new.replace(remap)
-    return out, remap
-
-
-def _earlier_codes_message(source: str, column: str, earlier, moved) -> str:
-    """An authority asked for by an earlier ONS code (its rows read under its latest)."""
-    return (
-        f"{source}: column {column!r}: authority code(s) "
-        f"{', '.join(f'{a} (read as {moved[a]})' for a in earlier)} are earlier codes "
-        "of an authority whose DfE number (old_la_code) did not change, and its rows "
-        "are read under its latest code; expected the latest code (as the ONS lookup "
-        "and births give it)"
-    )
+    return out
 
 
 def read_census_ncy(
@@ -244,9 +244,8 @@ def read_census_ncy(
         check_codes(raw, area_column, source, OLD_LA_CODE, "a three-digit DfE LA number like 885")
     raw = _drop_suppressed(raw, "headcount", source)
     year = _time_period_to_year(raw, source)
-    moved: dict[str, str] = {}
     if area_column == "new_la_code":
-        raw, moved = _follow_code_changes(raw, np.asarray(year), source, authorities)
+        raw = _follow_code_changes(raw, np.asarray(year), source, authorities)
     ncy = _ncy_from_label(raw["nc_year"], raw, source, "nc_year")
     frame = pd.DataFrame(
         {
@@ -272,10 +271,6 @@ def read_census_ncy(
         },
     )
     if authorities is not None:
-        earlier = [a for a in authorities if a in moved]
-        if earlier:
-            # not "not found": the file has it, read under the authority's latest code
-            raise SchemaError(_earlier_codes_message(source, area_column, earlier, moved))
         _check_authorities(authorities, data[nc.AREA], raw, area_column, source)
         data = data[data[nc.AREA].isin(authorities)].reset_index(drop=True)
     # a headcount is whole pupils; 6000.5 is an FTE or a typing error (only the areas read)
@@ -384,10 +379,9 @@ def read_spc_pupils(
         sub["new_la_code"] = sub.get("country_code", "E92000001")
     check_codes(sub, "new_la_code", source, GSS_CODE, "an ONS authority code like E10000034")
     year = _time_period_to_year(sub, source)
-    moved: dict[str, str] = {}
     if level == "Local authority":
         # an authority's ONS code changed, its DfE number not: one area, as the census reader
-        sub, moved = _follow_code_changes(sub, np.asarray(year), source, authorities)
+        sub = _follow_code_changes(sub, np.asarray(year), source, authorities)
     ncy = _ncy_from_label(sub["characteristic"], sub, source, "characteristic")
     counts = pd.to_numeric(sub["number_of_pupils"], errors="coerce")
     bad = counts.isna().to_numpy() & sub["number_of_pupils"].notna().to_numpy()
@@ -407,9 +401,6 @@ def read_spc_pupils(
         raise_rows_error(source, "number_of_pupils", sub, neg, "negative value", "a count >= 0")
     frame = frame.groupby([nc.AREA, nc.YEAR, nc.NCY], as_index=False)[nc.PUPILS].sum()
     if authorities is not None:
-        earlier = [a for a in authorities if a in moved]
-        if earlier:
-            raise SchemaError(_earlier_codes_message(source, "new_la_code", earlier, moved))
         # not "the pupils table is empty" (a Herefordshire trial's mistyped code)
         _check_authorities(authorities, frame[nc.AREA], sub, "new_la_code", source)
         frame = frame[frame[nc.AREA].isin(authorities)]
