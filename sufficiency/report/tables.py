@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from .._values import joined
+from ..capacity import rag_rating
 from .analysis import (
     cells_before_after,
     central_scenario,
@@ -354,13 +355,11 @@ def area_year_table(data, area: str) -> Table | None:
     if "short with plan" in out:
         # the plan's effect in the same colours: "red" beside 0 short with plan read as the
         # plan failing (a review of the printed PDF)
-        from ..capacity import rag_rating
-
         need = rows["demand"].to_numpy(float) + (net_moved if net_moved is not None else 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             after = (out["with plan"].to_numpy(float) - need) / need
-        m0 = data.meta
-        rag_after = rag_rating(after, m0["margin"], m0["target"], m0["ceiling"])
+        m = data.meta
+        rag_after = rag_rating(after, m["margin"], m["target"], m["ceiling"])
         # short with the plan (as the column beside it counts it) is red whatever the rounding
         rag_after = np.where(out["short with plan"].to_numpy(float) > 0, "red", rag_after)
         out["RAG with plan"] = np.where(yrs > base, rag_after, "-")
