@@ -54,6 +54,7 @@ _PLAN_SCALARS = (
     "first_year",
     "last_year",
     "shortfall_penalty",
+    "shortfall_tolerance",
     "target_penalty",
     "surplus_penalty",
     "discount_rate",
@@ -285,6 +286,11 @@ def _check_plan(cfg) -> None:
         raise s.bad("last_year", f">= first_year = {sec['first_year']}")
     for k in ("shortfall_penalty", "target_penalty", "surplus_penalty"):
         s.check(k, lambda v: is_number(v) and v >= 0, "GBP per place-year >= 0, a number")
+    s.check(
+        "shortfall_tolerance",
+        lambda v: is_number(v) and 0 <= v < 30,
+        "places in [0, 30), e.g. 0.5: a requirement of at most that many places is not short",
+    )
     s.check(
         "discount_rate",
         lambda v: is_number(v) and 0 <= v < 1,

@@ -858,7 +858,8 @@ def merge_models(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, 
     ``districts``), and any other entry is added after the base's; an array whose entries
     have no ``code`` or ``name`` (``tier_changes``, ``[[plan.adjacency]]``) replaces the
     base's whole, as any other value of ``over`` does. A key cannot be removed, only given
-    another value (an empty array replaces the base's). A ``[data]`` table that names a file
+    another value (an empty array replaces the base's), except a ``[data]`` entry of
+    :data:`REMOVABLE_DATA` set to ``false`` (removed by :func:`load_model`). A ``[data]`` table that names a file
     or a reader of its own (``path``, ``reader``) replaces the base's whole: the base's reader
     options (a ``scap`` file's ``year``) belong to the base's file (a Wolverhampton trial's
     scenario of current capacity from a tidy CSV kept the SCAP file's ``year = 2014`` and
@@ -888,6 +889,31 @@ def merge_models(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, 
         else:
             out[key] = value
     return out
+
+
+#: ``[data]`` entries a model can do without: ``births_projection = false`` in a scenario
+#: removes its base's (a scenario on the engine's own births projection, say)
+REMOVABLE_DATA = ("births_projection", "housing", "pupils_by_area", "transfers")
+
+
+def _without_removed_data(raw: dict, path: Path) -> dict:
+    """``raw`` without the ``[data]`` entries set to ``false`` (:data:`REMOVABLE_DATA`): the
+    one way a scenario removes a file its base reads (a later scenario can give it again)."""
+    data = raw.get("data")
+    if not isinstance(data, Mapping):
+        return raw
+    off = [k for k, v in data.items() if v is False]
+    if not off:
+        return raw
+    for k in off:
+        if k not in REMOVABLE_DATA:
+            raise _err(
+                path,
+                "[data]",
+                f"{k} = false: only {', '.join(REMOVABLE_DATA)} can be removed "
+                f"(set to false); the model needs {k}",
+            )
+    return {**raw, "data": {k: v for k, v in data.items() if v is not False}}
 
 
 def _table_array(v: Any) -> bool:
@@ -1060,6 +1086,7 @@ def load_model(path: str | Path, *, missing_ok: Collection[str] = ()) -> ModelCo
     """
     path = Path(path)
     raw, bases = _with_bases(_read_toml(path), path, ())
+    raw = _without_removed_data(raw, path)
     from ._model_checks import check_keys, check_values
 
     check_keys(raw, path)

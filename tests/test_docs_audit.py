@@ -178,6 +178,7 @@ def test_plan_defaults_are_the_codes():
     s = PlanSettings()
     for k in (
         "shortfall_penalty",
+        "shortfall_tolerance",
         "target_penalty",
         "surplus_penalty",
         "discount_rate",

@@ -108,6 +108,27 @@ def test_margin_is_applied():
     assert r.plan["places"].sum() == 120.0
 
 
+def test_no_class_is_bought_for_a_fraction_of_a_place():
+    # 100.3 pupils in 100 places in 2025: 0.3 of a place short; at the 1m penalty a
+    # 300k bulge class was cheaper than 0.3 x 1m, so the plan bought 30 places for it
+    dem, options = demand([100.3, 90.0, 90.0]), [bulge(200_000.0)]
+    kept = solve(dem, cap(A=100.0), options)
+    assert kept.plan.empty and kept.objective == pytest.approx(0.0)
+    assert kept.before_after()["shortfall_after"].max() == pytest.approx(0.3)
+    counted = solve(dem, cap(A=100.0), options, shortfall_tolerance=0.0)
+    assert counted.plan["modules"].tolist() == [1]
+    # above the tolerance the requirement is met in full
+    more = solve(demand([100.6, 90.0, 90.0]), cap(A=100.0), options)
+    assert more.plan["modules"].tolist() == [1]
+    assert more.before_after()["shortfall_after"].max() == 0.0
+
+
+@pytest.mark.parametrize("bad", [-0.1, 30, "half"])
+def test_shortfall_tolerance_must_be_places(bad):
+    with pytest.raises(ConfigError, match="shortfall_tolerance"):
+        PlanSettings(shortfall_tolerance=bad)
+
+
 # --------------------------------------------------------------------------- filling
 def test_filled_share():
     from sufficiency.optimise.data import filled_share

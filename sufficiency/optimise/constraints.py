@@ -73,14 +73,16 @@ def define_sufficiency(
 ):
     """Minimum margin in every area, phase, year and scenario.
 
-    ``A_c + short_sc + (1 + m) (out_sc - in_sc) >= (1 + m) D_sc - C_c`` [places].
+    ``A_c + short_sc + (1 + m) (out_sc - in_sc) >= (1 + m) D_sc - C_c`` [places], in the
+    cells whose requirement is above ``settings.shortfall_tolerance`` (or that pupils move
+    from or to): a residue of a fraction of a place is not a shortfall.
 
     Without ``elastic`` there is no ``short`` slack: the margin is hard.
     """
     level = 1.0 + settings.margin
-    from .variables import active_cells
+    from .variables import margin_cells
 
-    active = active_cells(data, settings.margin)
+    active = margin_cells(data, settings)
     fam = cons.setdefault("sufficiency", {})
     for s in range(len(data.scenarios)):
         moves = _moves_by_cell(data, v, s, level)

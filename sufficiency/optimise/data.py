@@ -47,6 +47,12 @@ class PlanSettings:
         Cost of one place short of the minimum margin for one year [GBP/place/year]. Far
         above any cost per place so that places are only left short when nothing can be built
         (budget, lead time, module limits). Default 1,000,000.
+    shortfall_tolerance : float
+        A requirement (demand with the minimum margin, less capacity) of at most this many
+        places is not a shortfall [places]: the plan does not buy a 30-place class for a
+        tenth of a place of margin, and the report does not count such a residue as short
+        (:data:`sufficiency.report.analysis.LEFT_SHORT_MIN`). Default 0.5; 0 makes every
+        fraction of a place count.
     target_penalty : float
         Cost of one place below the soft target for one year [GBP/place/year]. Default 1,000:
         below the yearly cost of a temporary place (a 30-place secondary bulge class at the
@@ -98,6 +104,7 @@ class PlanSettings:
     target: float = 0.05
     ceiling: float = 0.10
     shortfall_penalty: float = 1_000_000.0
+    shortfall_tolerance: float = 0.5
     target_penalty: float = 1_000.0
     surplus_penalty: float = 100.0
     discount_rate: float = 0.035
@@ -123,6 +130,7 @@ class PlanSettings:
             "target",
             "ceiling",
             "shortfall_penalty",
+            "shortfall_tolerance",
             "target_penalty",
             "surplus_penalty",
             "discount_rate",
@@ -174,6 +182,11 @@ class PlanSettings:
         for k in ("shortfall_penalty", "target_penalty", "surplus_penalty"):
             if getattr(self, k) < 0:
                 raise ConfigError(f"plan: {k} = {getattr(self, k)}: expected >= 0")
+        if not 0 <= self.shortfall_tolerance < 30:
+            raise ConfigError(
+                f"plan: shortfall_tolerance = {self.shortfall_tolerance}: expected places "
+                "in [0, 30), e.g. 0.5: a requirement of at most that many places is not short"
+            )
         if int(self.workers) < 1 or int(self.block_size) < 1:
             raise ConfigError(
                 f"plan: workers = {self.workers}, block_size = {self.block_size}: "

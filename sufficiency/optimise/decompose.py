@@ -25,7 +25,7 @@ from .. import nomenclature as nc
 from .data import PlanData, PlanSettings
 from .objective import capital_coefficients
 from .options import scheme_of
-from .variables import active_cells
+from .variables import active_cells, margin_cells
 
 __all__ = [
     "Blocks",
@@ -98,9 +98,9 @@ def zero_build_blocks(data: PlanData, settings: PlanSettings, blocks: Blocks) ->
 
     Notes
     -----
-    A block ``beta`` qualifies when (i) no cell of it is short of the minimum margin
-    (``D_sc (1 + m) <= C_c`` for every scenario: the model then has no ``sufficiency`` row in
-    it); (ii) no move starts or ends in it; (iii) none of its options is committed
+    A block ``beta`` qualifies when (i) no cell of it is short of the minimum margin by more
+    than the tolerance (``D_sc (1 + m) - C_c <= shortfall_tolerance`` for every scenario: the
+    model then has no ``sufficiency`` row in it); (ii) no move starts or ends in it; (iii) none of its options is committed
     (``min_modules = 0``) or part of a ``scheme`` (built together with another block's
     option); (iv) every build ``b`` has ``cost_b >= 0``, ``places_b >= 0`` and an
     objective coefficient ``k_b`` (:func:`~sufficiency.optimise.objective.capital_coefficients`)
@@ -129,7 +129,7 @@ def zero_build_blocks(data: PlanData, settings: PlanSettings, blocks: Blocks) ->
         return ok
     if (data.weights < 0).any():  # the proof needs w_s >= 0
         return np.zeros(nb, bool)
-    short = active_cells(data, settings.margin).any(axis=0)  # also flags move endpoints
+    short = margin_cells(data, settings).any(axis=0)  # also flags move endpoints
     ok[np.unique(blocks.cell[short])] = False
     if len(data.moves):
         ok[blocks.move] = False

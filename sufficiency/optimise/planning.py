@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 _SETTING_KEYS = (
     "shortfall_penalty",
+    "shortfall_tolerance",
     "target_penalty",
     "surplus_penalty",
     "discount_rate",

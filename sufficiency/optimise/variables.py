@@ -14,7 +14,7 @@ import pulp
 
 from .data import PlanData, PlanSettings
 
-__all__ = ["Variables", "define_variables", "active_cells"]
+__all__ = ["Variables", "define_variables", "active_cells", "margin_cells"]
 
 
 @dataclass
@@ -57,16 +57,23 @@ def _new_var(
     return pulp.LpVariable(name, lowBound=0, upBound=up, cat=cat)  # pragma: no cover
 
 
-def active_cells(data: PlanData, level: float) -> np.ndarray:
-    """Boolean (S, C): cells whose requirement ``demand * (1 + level) - capacity`` is positive
-    or that pupils can move from or to (other cells' constraints hold trivially) [bool]."""
-    need = data.demand * (1.0 + level) - data.capacity[None, :] > 1e-9
+def active_cells(data: PlanData, level: float, tolerance: float = 0.0) -> np.ndarray:
+    """Boolean (S, C): cells whose requirement ``demand * (1 + level) - capacity`` is above
+    ``tolerance`` [places] (positive with the default 0) or that pupils can move from or to
+    (other cells' constraints hold trivially, or are tolerated) [bool]."""
+    need = data.demand * (1.0 + level) - data.capacity[None, :] > max(float(tolerance), 1e-9)
     if len(data.moves):
         moved = np.zeros(data.n_cells, bool)
         moved[data.moves["from_cell"].to_numpy(int)] = True
         moved[data.moves["to_cell"].to_numpy(int)] = True
         need |= moved[None, :]
     return need
+
+
+def margin_cells(data: PlanData, settings: PlanSettings) -> np.ndarray:
+    """Boolean (S, C): the cells with a minimum-margin (``sufficiency``) row, those whose
+    requirement is above ``settings.shortfall_tolerance`` (:func:`active_cells`) [bool]."""
+    return active_cells(data, settings.margin, settings.shortfall_tolerance)
 
 
 def define_variables(
@@ -87,7 +94,7 @@ def define_variables(
     ]
     elastic = settings.elastic or diagnose
     if elastic:
-        s_idx, c_idx = np.nonzero(active_cells(data, settings.margin))
+        s_idx, c_idx = np.nonzero(margin_cells(data, settings))
         v.short = {
             (s, c): _new_var(problem, f"short_{s}_{c}")
             for s, c in zip(s_idx.tolist(), c_idx.tolist())

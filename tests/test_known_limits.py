@@ -1,0 +1,91 @@
+"""Known limits lifted on 29-30 November 2026, each through the CLI or the model file:
+the plan no longer buys a class for a fraction of a place (``[plan] shortfall_tolerance``);
+a scenario can remove a file its base reads (``[data] births_projection = false``).
+Real data (the default model) unless a test says its data are SYNTHETIC."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import DATA, edited_model
+
+from sufficiency.cli import cli
+from sufficiency.config import load_model
+from sufficiency.exceptions import ConfigError
+
+LOOKUP = 'lookup = { path = "../data/district_to_la_west_midlands.csv"'
+
+
+def _projection_line(tmp_path) -> str:
+    """SYNTHETIC births projection (test data): each district's mid-2022 births, every year."""
+    b = pd.read_csv(DATA / "births_by_district_1992_2023.csv")
+    last = b[(b["date"] == "2022-07-01") & (b["type"] == "actual")]
+    rows = [
+        {"area": d, "year": y, "births": v}
+        for d, v in zip(last["gss_code"], last["annual_births"])
+        for y in range(2024, 2034)
+    ]
+    p = tmp_path / "births_projection.csv"
+    pd.DataFrame(rows).to_csv(p, index=False)
+    return f'births_projection = {{ path = "{p}" }}\n'
+
+
+def test_a_scenario_removes_its_bases_births_projection(tmp_path):
+    base = edited_model(tmp_path, [(LOOKUP, _projection_line(tmp_path) + LOOKUP)], name="b.toml")
+    assert "births_projection" in load_model(base).data
+    scen = tmp_path / "own_births.toml"
+    scen.write_text(
+        'extends = "b.toml"\n[model]\nname = "own births"\n[data]\nbirths_projection = false\n',
+        encoding="utf-8",
+    )
+    assert "births_projection" not in load_model(scen).data
+    # the forecast is the default model's (no projection), through the CLI
+    outs = []
+    for m in (scen, edited_model(tmp_path, name="plain.toml")):
+        out = tmp_path / f"out_{m.stem}"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = CliRunner().invoke(cli, ["-q", "forecast", str(m), "--out", str(out)])
+        assert res.exit_code == 0, res.output
+        outs.append((out / "forecast.csv").read_bytes())
+    assert outs[0] == outs[1]
+    # a later scenario can give one again
+    again = tmp_path / "again.toml"
+    again.write_text(
+        'extends = "own_births.toml"\n[data]\n' + _projection_line(tmp_path), encoding="utf-8"
+    )
+    assert "births_projection" in load_model(again).data
+
+
+def test_only_optional_data_can_be_removed(tmp_path):
+    edited_model(tmp_path, name="b.toml")
+    scen = tmp_path / "s.toml"
+    scen.write_text('extends = "b.toml"\n[data]\ncapacity = false\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"s\.toml: \[data\]: capacity = false: only .*"):
+        load_model(scen)
+
+
+def test_shortfall_tolerance_is_read_and_checked_from_the_model(tmp_path):
+    ok = edited_model(
+        tmp_path, [(r"^\[plan\]\n", "[plan]\nshortfall_tolerance = 0.0\n")], regex=True
+    )
+    res = CliRunner().invoke(cli, ["validate", str(ok)])
+    assert res.exit_code == 0, res.output
+    from sufficiency.optimise import plan_settings
+
+    assert plan_settings(load_model(ok)).shortfall_tolerance == 0.0
+    assert (
+        plan_settings(load_model(edited_model(tmp_path, name="d.toml"))).shortfall_tolerance == 0.5
+    )
+    bad = edited_model(
+        tmp_path,
+        [(r"^\[plan\]\n", "[plan]\nshortfall_tolerance = -1\n")],
+        regex=True,
+        name="x.toml",
+    )
+    res = CliRunner().invoke(cli, ["validate", str(bad)])
+    assert res.exit_code == 1
+    assert "shortfall_tolerance" in res.output and "places in [0, 30)" in res.output
