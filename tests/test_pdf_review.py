@@ -159,3 +159,22 @@ def test_contents_page_numbers_are_the_pages(pdf_pages):
         else:  # an area: "Bewdley (primary planning area 8850001)"
             area, phase = re.fullmatch(r"(.+) \((primary|secondary)\)", name.strip()).groups()
             assert text.count(f"{area} ({phase} planning area") >= 2, (name, page)
+
+
+def test_the_backtest_command_is_printed_with_no_word_broken(pdf_pages, report_html):
+    """The accuracy record's reproduction command ran on inside a sentence, and the printed
+    line broke it as "--areas E10000034 --" / "out errors.csv": copied from the PDF it no
+    longer ran. It is now a line of its own, each word unbreakable."""
+    m = re.search(r'<p class="command"><code>(.*?)</code></p>', report_html, flags=re.S)
+    assert m, "no command line in the report"
+    spans = re.findall(r"<span>(.*?)</span>", m.group(1))
+    assert spans[:2] == ["sufficiency", "backtest"] and spans[-2:] == ["--out", "errors.csv"]
+    assert "p.command span { white-space: nowrap; }" in TEMPLATE.read_text(encoding="utf-8")
+    page = next(p for p in pdf_pages if "sufficiency backtest" in p)
+    lines = [ln.strip() for ln in page.splitlines()]
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("sufficiency backtest"))
+    end = lines.index("", start)  # the command's lines, up to the blank line after it
+    block = re.sub(r"\s+", " ", " ".join(lines[start:end]))
+    # every word of the command printed whole, in order, and no line ends on a hyphen
+    assert block == " ".join(spans)
+    assert not any(ln.endswith("-") for ln in lines[start:end])

@@ -682,9 +682,12 @@ def test_accuracy_prose_matches_backtest_and_scorecards(report_run):
             f"{fmt_pct(g['pct_error'].abs().median(), decimals=2)} against the "
             f"Council's own {fmt_pct(g['own_error'].abs().median(), decimals=2)}"
         ) in text
-    assert (
+    from sufficiency.report.text import accuracy_command
+
+    assert "the command below writes" in text
+    assert " ".join(accuracy_command(data)).endswith(
         f"--origins {','.join(map(str, origins))} --horizons 1,3 --areas {me} --out errors.csv"
-    ) in text
+    )
 
 
 def test_method_prints_the_forecast_notes_and_parameters_used(report_run, report_html):

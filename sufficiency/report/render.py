@@ -338,6 +338,7 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
         "rag": tables.rag_table(data),
         "accuracy": tables.accuracy_table(data),
         "accuracy_text": text.accuracy_sentences(data),
+        "accuracy_command": text.accuracy_command(data),
         "benchmark": text.benchmark_sentence(data),
         "published": tables.published_table(data),
         "published_text": text.published_sentences(data),

@@ -2016,9 +2016,7 @@ def accuracy_sentences(data: ReportData) -> list[str]:
     if how.get("origins"):
         n, origins = how["authorities"], how["origins"]
         horizons = how.get("horizons", (1, 3))
-        hs = ",".join(str(h) for h in horizons)
-        cfg_files = data.meta.get("backtest_files") or {}
-        cmd = " ".join(f"--{k} {v}" for k, v in cfg_files.items())
+        cmd = bool(data.meta.get("backtest_files"))
         whose = (
             f"the authority totals of the {n} authorities in the pupils file (fitted and "
             "pooled over them, as in the engine's documented backtest; this authority's "
@@ -2039,11 +2037,10 @@ def accuracy_sentences(data: ReportData) -> list[str]:
             if n_late
             else ""
         )
-        if cmd and how.get("default_params", True):
+        if accuracy_command(data):
             text += (
                 f" Its rows (appendix, sheet Accuracy) are the {data.meta['authority']} "
-                f"rows of the file written by sufficiency backtest {cmd} --origins {','.join(str(o) for o in origins)} --horizons {hs} "
-                f"--areas {data.meta['authority']} --out errors.csv (the model's files; "
+                "rows of the file the command below writes (from the model's files; "
                 "columns pct_error, pct_error_last, pct_error_cohort3, lower80, upper80 "
                 "and authority_error, the last from the scorecards)" + late + "."
             )
@@ -2062,6 +2059,23 @@ def accuracy_sentences(data: ReportData) -> list[str]:
         "authorities and years it has not seen are likely to be somewhat larger."
     )
     return out
+
+
+def accuracy_command(data: ReportData) -> list[str]:
+    """The command line that writes the backtest rows of the accuracy record, as its words
+    (the report prints each unbroken, so that ``--out`` is never split over two lines), or
+    [] when the record is not the engine's default backtest of the model's files."""
+    how = data.meta.get("backtest") or {}
+    files = data.meta.get("backtest_files") or {}
+    if not how.get("origins") or not files or not how.get("default_params", True):
+        return []
+    horizons = how.get("horizons", (1, 3))
+    words = ["sufficiency", "backtest"]
+    for k, v in files.items():
+        words += [f"--{k}", str(v)]
+    words += ["--origins", ",".join(str(o) for o in how["origins"])]
+    words += ["--horizons", ",".join(str(h) for h in horizons)]
+    return words + ["--areas", str(data.meta["authority"]), "--out", "errors.csv"]
 
 
 def accuracy_note(data: ReportData) -> str:
