@@ -8,6 +8,7 @@ Entry points (each returns a frozen result with ``to_frame()``, ``summary()`` an
 ``provenance``; see docs/library.md)::
 
     config = load_model("models/worcestershire.toml")   # ModelConfig
+    config = load_model(embedded_model())                # the same, from any folder or install
     inputs = load_inputs(config)                         # ModelInputs
     fc = run_forecast(inputs)                            # ForecastResult (pupils)
     suff = assess_sufficiency(fc.phase_totals(), inputs.capacity)   # SufficiencyResult
@@ -27,6 +28,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import nomenclature
 from .config import ModelConfig, load_model
+from .datasets import embedded_data_dir, embedded_model, embedded_models
 from .exceptions import (
     ConfigError,
     DataQualityWarning,
@@ -92,6 +94,9 @@ __all__ = [
     "nomenclature",
     "load_model",
     "ModelConfig",
+    "embedded_model",
+    "embedded_models",
+    "embedded_data_dir",
     "load_inputs",
     "ModelInputs",
     *_LAZY,

@@ -7,24 +7,43 @@ from pathlib import Path
 import click
 
 from .._files import atomic_write
+from ..datasets import embedded_data_dir
 from ..exceptions import ConfigError
 from ..scaffold import new_model_text
 from . import cli
 from ._common import output_file
 
-#: the embedded data of this installation: the repository's data/ beside the package
-_EMBEDDED = Path(__file__).resolve().parents[2] / "data"
+#: the embedded data folder to fall back on; None: this installation's, found by
+#: sufficiency.datasets (the repository's data/ in a clone, the package's copy in a wheel)
+_EMBEDDED: Path | None = None
 
 
 def _default_data_dir() -> Path:
     """./data when it exists (the repository's, run from it), else the installation's own: a
     Herefordshire trial's analyst, in a folder of their own, got "Invalid value for
     '--data-dir': Directory 'data' does not exist" from a command that needs no data of
-    theirs."""
+    theirs.
+
+    Raises
+    ------
+    ConfigError
+        If there is no ./data and this installation has no embedded data, saying where they
+        were looked for and to give --data-dir (not "data/census_...csv: file not found").
+    """
     here = Path("data")
-    if here.is_dir() or not _EMBEDDED.is_dir():
+    if here.is_dir():
         return here
-    return _EMBEDDED
+    try:
+        embedded = embedded_data_dir() if _EMBEDDED is None else _EMBEDDED
+        if not embedded.is_dir():
+            raise ConfigError(f"The embedded data folder {embedded} does not exist.")
+    except ConfigError as e:
+        raise ConfigError(
+            "no data folder: ./data does not exist here and this installation has no "
+            "embedded data, so give --data-dir (the data/ folder of a clone of the "
+            f"repository). {e}"
+        ) from None
+    return embedded
 
 
 @cli.command()
@@ -63,15 +82,6 @@ def new(la_code, out, name, data_dir, force):
     """
     if data_dir is None:
         data_dir = _default_data_dir()
-        if not data_dir.is_dir():
-            # an install without the repository (pip install of a wheel) has no data/ beside
-            # the package: say so, not "data/census_...csv: file not found"
-            raise ConfigError(
-                f"no data folder: ./data does not exist here and this installation has no "
-                f"embedded data ({_EMBEDDED} does not exist: only an install from a clone of "
-                "the repository, as the README gives, has it); give --data-dir, the data/ "
-                "folder of a clone of the repository"
-            )
     if out.exists() and not force:
         raise ConfigError(
             f"{out}: already exists; nothing was written. Give --force to overwrite "
