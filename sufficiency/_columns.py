@@ -112,10 +112,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "supply": ("places", "early years places offered (FTE); blank before the supply year"),
     "band": (
         "age band",
-        "age band of the children or young people in years (0-4, 5-10, "
-        "11-15, 16-19, 20-25); text: Excel opening the CSV directly turns 5-10 "
-        "and 11-15 into dates, so import the column as text or use --format "
-        "xlsx",
+        "age band of the children or young people in years at 31 August, as the "
+        "DfE words it without 'Age' (0 to 4, 5 to 10, 11 to 15, 16 to 19, 20 to 25; "
+        "'0 to 4' is the DfE's 'Under 5'); text, written 'N to M', which Excel "
+        "keeps as text",
     ),
     "placement": (
         "label",

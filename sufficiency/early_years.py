@@ -90,7 +90,7 @@ logger = logging.getLogger(__name__)
 Z80 = 1.2815515655446004  # standard normal 90% quantile: 80% two-sided interval
 POPULATION_NOTE = (
     "Population by single year of age is derived: ONS births x ONS mid-2011 survival ratios "
-    "(ages 0-3), January census cohorts scaled to ONS mid-2011 (school ages), ONS mid-2011 "
+    "(ages 0 to 3), January census cohorts scaled to ONS mid-2011 (school ages), ONS mid-2011 "
     "(cohorts aged 16+ in 2011); births after the last ONS mid-year: the first from the births "
     "nowcast (ONS calendar-year births) where the model has one, then projected, both as the "
     "pupil forecast does (its births method, Holt's damped trend by default) (kind 'projected')."

@@ -2,11 +2,12 @@
 
 Method
 ------
-1. **Plans by age band** for the authority, from the DfE SEN2 tables: bands 0-4, 5-10, 11-15,
-   16-19 and 20-25 (January 2010-2022 release), and single years of age summed to the same
-   bands for 2023/24 and 2024/25 (2025 release). 2022/23 is published as a total only; it is
-   split over the bands in proportion to the mean of the 2021/22 and 2023/24 band shares
-   (``kind = "derived"``).
+1. **Plans by age band** for the authority, from the DfE SEN2 tables: bands ``0 to 4``,
+   ``5 to 10``, ``11 to 15``, ``16 to 19`` and ``20 to 25`` (January 2010-2022 release; the
+   DfE's "Under 5", "Age 5 to 10", ... without "Age", a form Excel does not read as a
+   date), and single years of age summed to the same bands for 2023/24 and 2024/25 (2025
+   release). 2022/23 is published as a total only; it is split over the bands in proportion
+   to the mean of the 2021/22 and 2023/24 band shares (``kind = "derived"``).
 2. **Prevalence** ``p(band, t) = plans / population`` with the derived population of
    :func:`sufficiency.early_years.cohort_population`.
 3. **Projection** of log prevalence per band under named scenarios:
@@ -30,8 +31,9 @@ Method
    so two small noisy bands set every band's range: 99% / 95% / 100%, 23% / 29% / 38%.
 5. **Special school places** by school phase = plans x share of that band placed in special
    schools in the latest year with ages (state-funded special schools, plus independent and
-   non-maintained special schools when ``count_independent``): bands 0-4 and 5-10 ->
-   ``special_primary``, 11-15 -> ``special_secondary``, 16-19 and 20-25 -> ``special_post16``.
+   non-maintained special schools when ``count_independent``): bands 0 to 4 and 5 to 10 ->
+   ``special_primary``, 11 to 15 -> ``special_secondary``, 16 to 19 and 20 to 25 ->
+   ``special_post16``.
    Split by primary need with the need shares of special school plans (latest year), because
    the DfE does not publish age x placement x need.
 6. **Capacity**: ``[send] capacity`` by phase when given (all three phases: a phase left out
@@ -43,6 +45,7 @@ Method
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -88,35 +91,41 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Age bands published in every SEN2 release (ages at 31 August) [years].
+#: Age bands published in every SEN2 release (ages at 31 August) [years], labelled as the DfE
+#: words them without "Age" ("Age 5 to 10" -> "5 to 10"; "Under 5" -> "0 to 4"): a label
+#: such as "5-10" or "11-15" is read by Excel, opening a CSV, as a date (5 October, November
+#: 2015), so no band label the engine writes has the form "N-M" (CSV, xlsx, JSON, report, logs).
 BANDS = FrozenDict(
     {
-        "0-4": tuple(range(0, 5)),
-        "5-10": tuple(range(5, 11)),
-        "11-15": tuple(range(11, 16)),
-        "16-19": tuple(range(16, 20)),
-        "20-25": tuple(range(20, 26)),
+        "0 to 4": tuple(range(0, 5)),
+        "5 to 10": tuple(range(5, 11)),
+        "11 to 15": tuple(range(11, 16)),
+        "16 to 19": tuple(range(16, 20)),
+        "20 to 25": tuple(range(20, 26)),
     }
 )
 #: Age band -> special school phase.
 BAND_PHASE = FrozenDict(
     {
-        "0-4": "special_primary",
-        "5-10": "special_primary",
-        "11-15": "special_secondary",
-        "16-19": "special_post16",
-        "20-25": "special_post16",
+        "0 to 4": "special_primary",
+        "5 to 10": "special_primary",
+        "11 to 15": "special_secondary",
+        "16 to 19": "special_post16",
+        "20 to 25": "special_post16",
     }
 )
 SPECIAL_PHASES = ("special_primary", "special_secondary", "special_post16")
-#: Each special school phase in words, by the ages of its bands (summaries and the report).
+#: Each special school phase in words, by the ages of its bands (summaries and the report;
+#: the ages in the bands' form, "0 to 10").
 SEND_PHASE_LABELS = FrozenDict(
     {
-        "special_primary": "primary age (0-10)",
-        "special_secondary": "secondary age (11-15)",
-        "special_post16": "post-16 (16-25)",
+        "special_primary": "primary age (0 to 10)",
+        "special_secondary": "secondary age (11 to 15)",
+        "special_post16": "post-16 (16 to 25)",
     }
 )
+#: the band of the secondary-age special places (the derived population's transfer warning)
+_SECONDARY_BAND = "11 to 15"
 SCENARIOS = ("trend", "national", "stops")
 _DEFAULTS = FrozenDict(
     {
@@ -142,16 +151,26 @@ _SEN2_FILES = FrozenDict(
 ASSUMED_CAPACITY_NOTE = "ASSUMPTION: no public capacity figure for special schools"
 
 
+#: the youngest age of an age label: ``"5"``, ``"0 to 2"``, ``"20 and over"`` (and the
+#: forms before November 2026, ``"0-2"``, ``"20+"``, in a frame built by a caller)
+_LOWEST_AGE = re.compile(r"^(\d+)(?:$| to \d+$| and over$|-\d+$|\+$)")
+
+
 def _band_of_age(age: pd.Series) -> np.ndarray:
-    """Band of a SEN2 age label (single years, ``0-2``, ``20+``, or already a band)."""
+    """Band of a SEN2 age label (single years, ``0 to 2``, ``20 and over``, or already a band).
+
+    The band is the one holding the label's youngest age; labels of the earlier form
+    (``"5-10"``, ``"0-2"``, ``"20+"``) map to the same bands. Anything else (``"all"``) has
+    no band (``None``).
+    """
     out = np.full(len(age), None, dtype=object)
     for i, a in enumerate(age.astype(str).to_numpy()):
         if a in BANDS:
             out[i] = a
             continue
-        lo = a.split("-")[0].rstrip("+")
-        if lo.isdigit():
-            v = int(lo)
+        m = _LOWEST_AGE.match(a.strip())
+        if m:
+            v = int(m.group(1))
             for band, ages in BANDS.items():
                 if v in ages:
                     out[i] = band
@@ -715,11 +734,12 @@ class SendResult:
         last = int(d[nc.YEAR].max())
         # each year once (a Dudley trial's --horizon 3 printed 2027/28 twice)
         show = sorted({base, min(base + 5, last), last})
+        width = max(len(v) for v in SEND_PHASE_LABELS.values()) + 2
         lines = [
             f"Special school places, {authority_label(self.config)}, from EHC plans ("
             f"{'state + independent' if self.config['count_independent'] else 'state-funded'}"
             f" special placements), 80% range:",
-            f"{'ages':<24}{'scenario':<10}"
+            f"{'ages':<{width}}{'scenario':<10}"
             + "".join(f"{nc.academic_year_label(y):>22}" for y in show)
             + f"{'capacity':>10}",
         ]
@@ -736,7 +756,7 @@ class SendResult:
                 for y in show
             )
             lines.append(
-                f"{SEND_PHASE_LABELS.get(phase, phase):<24}{sc:<10}{cells}"
+                f"{SEND_PHASE_LABELS.get(phase, phase):<{width}}{sc:<10}{cells}"
                 f"{g.at[last, nc.CAPACITY]:>10,.0f}"
             )
         cen = d[(d["scenario"] == self.config["scenario"]) & (d[nc.YEAR] == last)]
@@ -755,18 +775,18 @@ class SendResult:
 # Forecast
 # ---------------------------------------------------------------------------------------------
 #: growth of the census cohorts from Year 6 to Year 7 above which the derived population of
-#: ages 11-15 is flagged (the 14 authorities: 0.92-1.07, and Solihull 1.22)
+#: ages 11 to 15 is flagged (the 14 authorities: 0.92-1.07, and Solihull 1.22)
 TRANSFER_GROWTH_TOLERANCE = 0.10
 
 
 def _secondary_transfer_warning(inputs, popb: pd.DataFrame, first: int, last: int, cfg):
-    """The warning that the derived population of ages 11-15 moves with the authority's own
+    """The warning that the derived population of ages 11 to 15 moves with the authority's own
     Year 6 -> Year 7 growth (or ``None`` when it is within the tolerance).
 
     The population counts each cohort at its latest census (pupils at the authority's
     schools), so a cohort already at secondary school carries the pupils who joined (or left)
     the authority's schools at 11 and a younger one does not. A Solihull trial: Year 7 23%
-    above the previous year's Year 6 (2020/21-2022/23), ages 11-15 14,199 in 2024/25 and
+    above the previous year's Year 6 (2020/21-2022/23), ages 11 to 15 14,199 in 2024/25 and
     11,038 in 2034/35 (-22%) while the births of those cohorts fall 7%, so the 'stops'
     scenario's secondary-age places fell 22% (454 to 353) with no change in prevalence.
     """
@@ -780,7 +800,7 @@ def _secondary_transfer_warning(inputs, popb: pd.DataFrame, first: int, last: in
     if ratio.empty or abs(float(ratio.mean()) - 1) <= TRANSFER_GROWTH_TOLERANCE:
         return None
     g = float(ratio.mean())
-    band = popb[popb["band"] == "11-15"].set_index(nc.YEAR)["population"]
+    band = popb[popb["band"] == _SECONDARY_BAND].set_index(nc.YEAR)["population"]
     if first not in band.index or last not in band.index:
         return None
     a, b = float(band[first]), float(band[last])
@@ -789,12 +809,12 @@ def _secondary_transfer_warning(inputs, popb: pd.DataFrame, first: int, last: in
         int(ratio.index.max())
     )
     return (
-        f"Population of ages 11-15 (secondary-age special places): {who}'s census counts "
+        f"Population of ages {_SECONDARY_BAND} (secondary-age special places): {who}'s census counts "
         f"{abs(g - 1):.0%} {'more' if g > 1 else 'fewer'} pupils in Year 7 than in Year 6 the "
         f"year before ({years}): the census counts pupils at its schools, not its residents, "
         f"and pupils {'join' if g > 1 else 'leave'} them at 11. The derived population counts "
         "each cohort at its latest census, so cohorts already at secondary school carry that "
-        f"{'growth' if g > 1 else 'fall'} and younger ones do not: ages 11-15 "
+        f"{'growth' if g > 1 else 'fall'} and younger ones do not: ages {_SECONDARY_BAND} "
         f"number {a:,.0f} in {nc.academic_year_label(first)} and {b:,.0f} in "
         f"{nc.academic_year_label(last)} ({b / a - 1:+.0%}), and the secondary-age places of "
         "every scenario move with that, not with a change in prevalence; read their trend "

@@ -176,8 +176,8 @@ def test_send_table_central_scenario_by_age_group():
         "short 2027/28",
     ]
     assert t.frame["age group"].tolist() == [
-        "primary age (0-10)",
-        "secondary age (11-15)",
+        "primary age (0 to 10)",
+        "secondary age (11 to 15)",
         "all special school places",
     ]
     # trend: 100 + 50 and 200 + 50 in 2027; bands +-25 each, added for the total

@@ -85,7 +85,7 @@ def test_sen2_unrecognised_single_year_label_in_caseload_and_needs(data_dir, tmp
 
 def test_sen2_age_labels_still_read(data_dir):
     age = read_sen2_age(data_dir / "ehcp_2022_sen2_age_caseload.csv", authorities=[WORCS]).data
-    assert set(age["age"]) == {"all", "0-4", "5-10", "11-15", "16-19", "20-25"}
+    assert set(age["age"]) == {"all", "0 to 4", "5 to 10", "11 to 15", "16 to 19", "20 to 25"}
 
 
 def test_sen2_caseload_without_the_authority_is_an_error(data_dir, tmp_path):

@@ -39,8 +39,8 @@ def _frame(rows, cols=("area", "year", "age", "placement", "need", "plans")):
 def test_plans_by_band_fills_total_only_year_by_neighbouring_shares():
     age = _frame(
         [
-            ("A", 2021, "0-4", "all", "all", 10.0),
-            ("A", 2021, "5-10", "all", "all", 30.0),
+            ("A", 2021, "0 to 4", "all", "all", 10.0),
+            ("A", 2021, "5 to 10", "all", "all", 30.0),
             ("A", 2021, "all", "all", "all", 40.0),
         ]
     )
@@ -53,11 +53,12 @@ def test_plans_by_band_fills_total_only_year_by_neighbouring_shares():
         ]
     )
     b = plans_by_band(age, case, "A").set_index(["year", "band"])
-    assert b.loc[(2023, "0-4"), "plans"] == 30 and b.loc[(2023, "5-10"), "plans"] == 30
+    assert b.loc[(2023, "0 to 4"), "plans"] == 30 and b.loc[(2023, "5 to 10"), "plans"] == 30
     # 2022: shares 0.25/0.75 (2021) and 0.5/0.5 (2023) -> mean 0.375/0.625 of 100
-    assert b.loc[(2022, "0-4"), "plans"] == pytest.approx(37.5)
-    assert b.loc[(2022, "5-10"), "plans"] == pytest.approx(62.5)
-    assert b.loc[(2022, "0-4"), "kind"] == "derived" and b.loc[(2021, "0-4"), "kind"] == "actual"
+    assert b.loc[(2022, "0 to 4"), "plans"] == pytest.approx(37.5)
+    assert b.loc[(2022, "5 to 10"), "plans"] == pytest.approx(62.5)
+    assert b.loc[(2022, "0 to 4"), "kind"] == "derived"
+    assert b.loc[(2021, "0 to 4"), "kind"] == "actual"
 
 
 def test_projection_scenarios_by_hand():
@@ -287,7 +288,7 @@ def test_cli_send_writes_outputs(model_path, tmp_path):
         cli, ["send", str(model_path), "--out", str(tmp_path), "--format", "csv"]
     )
     assert res.exit_code == 0, res.output
-    assert "secondary age (11-15)" in res.output and "ASSUMPTION" in res.output
+    assert "secondary age (11 to 15)" in res.output and "ASSUMPTION" in res.output
     for name in (
         "send.csv",
         "send_by_need.csv",
@@ -353,6 +354,10 @@ def test_summary_names_special_phases_by_age_youngest_first(result):
     engine's phase names (special_post16 printed first in alphabetical order)."""
     lines = result.summary().splitlines()
     rows = [ln for ln in lines[2:] if ln[:1] and not ln.startswith(("Shortfall", "Note"))]
-    labels = list(dict.fromkeys(ln[:24].strip() for ln in rows))
-    assert labels == ["primary age (0-10)", "secondary age (11-15)", "post-16 (16-25)"]
+    labels = list(dict.fromkeys(re.split(r"\s{2,}", ln)[0] for ln in rows))
+    assert labels == [
+        "primary age (0 to 10)",
+        "secondary age (11 to 15)",
+        "post-16 (16 to 25)",
+    ]
     assert "special_" not in "\n".join(lines[:2] + rows)

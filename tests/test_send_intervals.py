@@ -2,7 +2,7 @@
 2026), measured on the 14 West Midlands authorities by ``docs/send_interval_check.py``.
 
 Before, one sd pooled over the bands unweighted was applied to every band, so the two small
-noisy bands (0-4, 20-25) set the range of the large ones: 99% / 95% / 100% of a nominal 80%,
+noisy bands (0 to 4, 20 to 25) set the range of the large ones: 99% / 95% / 100% of a nominal 80%,
 median half-width 23% / 29% / 38%, and Solihull's 2034/35 total 233-4,105 around 977.
 Real data only (data/)."""
 
@@ -132,12 +132,12 @@ def test_every_range_holds_its_central_value_and_repeats(worcs):
     assert (p["plans"] <= p["plans_upper"] + 1e-9).all()
     assert a.config["interval_method"] == "band"
     by_band = a.config["interval_sd_by_band"]
-    assert list(by_band) == ["0-4", "5-10", "11-15", "16-19", "20-25"]
+    assert list(by_band) == ["0 to 4", "5 to 10", "11 to 15", "16 to 19", "20 to 25"]
     # the small bands' errors are their own, not the secondary-age band's
-    assert by_band["0-4"][0] > 1.5 * by_band["11-15"][0]
+    assert by_band["0 to 4"][0] > 1.5 * by_band["11 to 15"][0]
     note = next(n for n in a.notes if n.startswith("Intervals: 80%"))
     assert "each age group's range from its own errors" in note
-    assert "ages 0-4" in note and "errors of one age group's plans" in note
+    assert "ages 0 to 4" in note and "errors of one age group's plans" in note
 
 
 def test_band_ranges_grow_with_the_horizon(worcs):

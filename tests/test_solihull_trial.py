@@ -258,7 +258,7 @@ def test_pickling_works_without_changing_python_for_others():
 def test_send_warns_that_secondary_age_population_carries_the_year_7_inflow(inputs):
     # Solihull's census counts 23% more pupils in Year 7 than in Year 6 the year before
     # (pupils from other authorities join its secondary schools). The derived population of
-    # ages 11-15 counts each cohort at its latest census, so it falls 22% from 2024/25 to
+    # ages 11 to 15 counts each cohort at its latest census, so it falls 22% from 2024/25 to
     # 2034/35 (births of those cohorts: -7%) and the 'stops' scenario's secondary-age places
     # fell from 454 to 353 with no word of why. The figures are unchanged; they are flagged.
     from sufficiency.exceptions import DataQualityWarning
@@ -266,10 +266,10 @@ def test_send_warns_that_secondary_age_population_carries_the_year_7_inflow(inpu
 
     with pytest.warns(DataQualityWarning, match=r"23% more pupils in Year 7 than in Year 6"):
         send = forecast_send(inputs, scenarios=["stops"], scenario="stops")
-    msg = next(w for w in send.warnings if w.startswith("Population of ages 11-15"))
+    msg = next(w for w in send.warnings if w.startswith("Population of ages 11 to 15"))
     assert "14,199 in 2024/25 and 11,038 in 2034/35 (-22%)" in msg
     assert msg in send.notes  # the report states it with the other SEND notes
-    assert send.summary().count("Population of ages 11-15") == 0  # the CLI shows the warning
+    assert send.summary().count("Population of ages 11 to 15") == 0  # the CLI shows the warning
     stops = send.to_frame().query("phase == 'special_secondary'").set_index("year")["places"]
     assert round(stops[2024]) == 454 and round(stops[2034]) == 353  # unchanged
     # synthetic edit (labelled): Year 7 equal to the Year 6 of the year before -> no warning
@@ -280,7 +280,7 @@ def test_send_warns_that_secondary_age_population_carries_the_year_7_inflow(inpu
     class Edited:
         authority_pupils = p
 
-    popb = pd.DataFrame({"year": [2024, 2034], "band": "11-15", "population": [1.0, 1.0]})
+    popb = pd.DataFrame({"year": [2024, 2034], "band": "11 to 15", "population": [1.0, 1.0]})
     assert _secondary_transfer_warning(Edited, popb, 2024, 2034, inputs.config) is None
     assert _secondary_transfer_warning(inputs, popb, 2024, 2034, inputs.config)
 

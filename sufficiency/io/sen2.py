@@ -16,7 +16,9 @@ Explore Education Statistics):
 Every reader returns a :class:`~sufficiency.io._common.Loaded` whose ``data`` follows the
 ``ehc_plans`` schema: ``area`` (new LA code; England is ``E92000001``), ``year`` (academic year
 start: the January 2022 count belongs to 2021/22, so ``year = 2021``), ``age`` (``"all"``, a
-single year ``"5"``, or a band ``"5-10"``, ``"0-2"``, ``"20+"``), ``placement`` (one of
+single year ``"5"``, or a band ``"5 to 10"``, ``"0 to 2"``, ``"20 and over"``: the DfE's wording
+without "Age", never ``"5-10"``, which Excel reads as a date; a file with ``"5-10"`` or
+``"20+"`` still reads, as ``"5 to 10"``, ``"20 and over"``), ``placement`` (one of
 :data:`PLACEMENTS` or ``"all"``), ``need`` (one of :data:`NEEDS` or ``"all"``) and ``plans``.
 
 DfE markers ``x`` (not available), ``c`` (suppressed, confidential) and ``z`` (not applicable)
@@ -181,22 +183,33 @@ def _placement_of_label(label: pd.Series) -> np.ndarray:
 
 
 def _age_label(raw: pd.Series) -> pd.Series:
-    """Canonical age labels: ``"age 5" -> "5"``, ``"Age 5 to 10" -> "5-10"``, ``"Under 5" -> "0-4"``."""
+    """Canonical age labels, the DfE's wording without "Age".
+
+    ``"age 5" -> "5"``, ``"Age 5 to 10" -> "5 to 10"``, ``"Under 5" -> "0 to 4"``,
+    ``"Age 3 and under" -> "0 to 3"``, ``"Age 20 and over" -> "20 and over"``,
+    ``"Total"`` -> ``"all"``. A band is never ``"N-M"``: Excel reads ``5-10`` or ``11-15`` in
+    a CSV as a date. The engine's labels before November 2026 (``"5-10"``, ``"20+"``), which a
+    user's own SEN2-like file may carry, map to the same labels (``"5 to 10"``,
+    ``"20 and over"``); canonical labels are kept as they are.
+    """
     t = raw.astype("string").str.strip().str.lower()
-    out = t.str.replace(r"^age (\d+) to (\d+)$", r"\1-\2", regex=True)
-    out = out.str.replace(r"^age (\d+) and over$", r"\1+", regex=True)
-    out = out.str.replace(r"^age (\d+) and under$", r"0-\1", regex=True)
-    out = out.str.replace(r"^under (\d+)$", lambda m: f"0-{int(m.group(1)) - 1}", regex=True)
+    out = t.str.replace(r"^age (\d+) to (\d+)$", r"\1 to \2", regex=True)
+    out = out.str.replace(r"^(\d+)-(\d+)$", r"\1 to \2", regex=True)
+    out = out.str.replace(r"^age (\d+) and over$", r"\1 and over", regex=True)
+    out = out.str.replace(r"^(\d+)\+$", r"\1 and over", regex=True)
+    out = out.str.replace(r"^age (\d+) and under$", r"0 to \1", regex=True)
+    out = out.str.replace(r"^under (\d+)$", lambda m: f"0 to {int(m.group(1)) - 1}", regex=True)
     out = out.str.replace(r"^age (\d+)$", r"\1", regex=True)
     out = out.replace({"total": "all", "all ehc plans": "all"})
     return out.astype(object)
 
 
 #: a canonical age label: all, a single year, a band or an open band
-_AGE_OK = re.compile(r"^(all|\d+|\d+-\d+|\d+\+)$")
+_AGE_OK = re.compile(r"^(all|\d+|\d+ to \d+|\d+ and over)$")
 _AGE_EXPECTED = (
     "a DfE age label: 'Total', 'Under N', 'Age N', 'Age N to M', 'Age N and over' "
-    "or 'Age N and under' (case ignored), e.g. 'Age 5 to 10'"
+    "or 'Age N and under' (case ignored), e.g. 'Age 5 to 10', or the engine's own "
+    "'N to M' or 'N-M' (e.g. '5 to 10')"
 )
 
 
@@ -399,8 +412,9 @@ def read_sen2_age(
     Returns
     -------
     Loaded
-        ``ehc_plans`` table: age bands ``0-4, 5-10, 11-15, 16-19, 20-25`` and ``all``;
-        ``placement = need = "all"``; ``plans`` = ``Total_all`` (statements + EHC plans) [count].
+        ``ehc_plans`` table: age bands ``0 to 4, 5 to 10, 11 to 15, 16 to 19, 20 to 25`` and
+        ``all``; ``placement = need = "all"``; ``plans`` = ``Total_all`` (statements + EHC
+        plans) [count].
     """
     raw, source = _common(
         path,
@@ -513,7 +527,8 @@ def read_sen2_caseload(
     Returns
     -------
     Loaded
-        ``ehc_plans`` table, ``need = "all"``, ages ``all``, ``0-2``, ``3`` .. ``25`` [count].
+        ``ehc_plans`` table, ``need = "all"``, ages ``all``, ``0 to 2``, ``3`` .. ``25``
+        [count].
     """
     cols = [c for group in CASELOAD_COLUMNS.values() for c in group]
     raw, source = _common(
