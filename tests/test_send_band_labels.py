@@ -164,3 +164,16 @@ def test_the_published_file_in_the_old_labels_gives_the_same_forecast(model_copy
     for name in ("send.csv", "send_plans.csv", "send_placements.csv", "send_by_need.csv"):
         a = (tmp_path / "published" / name).read_bytes()
         assert a == (tmp_path / "old_form" / name).read_bytes(), name
+
+
+def test_report_keeps_an_age_range_together():
+    """The SEND places table's phase column printed "primary age (0 to" / "10)" once the
+    bands were written "0 to 10": the report joins an age range in brackets with
+    non-breaking spaces (the PDF then wraps before the bracket), in every label it prints."""
+    from sufficiency.report.tables import format_cell
+    from sufficiency.send import SEND_PHASE_LABELS
+
+    for label in SEND_PHASE_LABELS.values():
+        shown = format_cell(label, "text")
+        assert re.search(r"\(\d+\u00a0to\u00a0\d+\)$", shown), shown
+        assert shown.replace("\u00a0", " ") == label

@@ -137,8 +137,13 @@ def format_cell(value, fmt: str) -> str:
         return str(value)
     if fmt == "code":  # a file's column names, as written there
         return str(value)
-    # identifiers such as permanent_expansion print as words (and can wrap in narrow columns)
-    return str(value).replace("_", " ")
+    # identifiers such as permanent_expansion print as words (and can wrap in narrow columns);
+    # an age range in brackets, "(0 to 10)", never wraps inside them
+    return _AGES.sub("(\\1\u00a0to\u00a0\\2)", str(value).replace("_", " "))
+
+
+#: an age range in brackets, as the SEND phases print ("primary age (0 to 10)")
+_AGES = re.compile(r"\((\d+) to (\d+)\)")
 
 
 def _part_phase(data) -> bool:
