@@ -124,6 +124,19 @@ SEND_PHASE_LABELS = FrozenDict(
         "special_post16": "post-16 (16 to 25)",
     }
 )
+
+
+def by_age(column: pd.Series) -> pd.Series:
+    """Sort key (``DataFrame.sort_values(key=...)``) putting a ``band`` column in order of
+    age ("0 to 4", "5 to 10", "11 to 15", ..., "20 and over", then "all"), not of text
+    ("11 to 15" before "5 to 10"); any other column as it is."""
+    if column.name != "band":
+        return column
+    ages = column.astype(str).str.extract(r"^(\d+)(?:\D+(\d+))?")
+    first = pd.to_numeric(ages[0], errors="coerce").fillna(1000.0)
+    return first + pd.to_numeric(ages[1], errors="coerce").fillna(first) / 1000.0
+
+
 #: the band of the secondary-age special places (the derived population's transfer warning)
 _SECONDARY_BAND = "11 to 15"
 SCENARIOS = ("trend", "national", "stops")
@@ -228,7 +241,7 @@ def plans_by_band(age: pd.DataFrame, caseload: pd.DataFrame, area: str) -> pd.Da
             )
         out = pd.concat([out] + fill, ignore_index=True)
     out.insert(0, nc.AREA, area)
-    return out.sort_values([nc.YEAR, "band"]).reset_index(drop=True)
+    return out.sort_values([nc.YEAR, "band"], key=by_age).reset_index(drop=True)
 
 
 def _total_series(age: pd.DataFrame, caseload: pd.DataFrame, area: str) -> pd.Series:
@@ -694,7 +707,9 @@ class SendResult:
             nc.KIND,
         ]
         return (
-            out[cols].sort_values(["scenario", "band", "placement", nc.YEAR]).reset_index(drop=True)
+            out[cols]
+            .sort_values(["scenario", "band", "placement", nc.YEAR], key=by_age)
+            .reset_index(drop=True)
         )
 
     def demand_frame(self, scenario: str | None = None, by_phase: bool = False) -> pd.DataFrame:
@@ -1231,7 +1246,9 @@ def forecast_send(
     )
     return SendResult(
         data=d,
-        plans=plans_all.sort_values(["scenario", "band", nc.YEAR]).reset_index(drop=True),
+        plans=plans_all.sort_values(["scenario", "band", nc.YEAR], key=by_age).reset_index(
+            drop=True
+        ),
         needs=needs,
         config=config,
         provenance=tuple(prov),

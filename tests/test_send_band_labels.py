@@ -177,3 +177,21 @@ def test_report_keeps_an_age_range_together():
         shown = format_cell(label, "text")
         assert re.search(r"\(\d+\u00a0to\u00a0\d+\)$", shown), shown
         assert shown.replace("\u00a0", " ") == label
+
+
+def test_outputs_list_the_bands_by_age(model_path, tmp_path):
+    """send_plans.csv and send_placements.csv listed the bands as text sorts them, "0 to 4",
+    "11 to 15", "16 to 19", "20 to 25", "5 to 10" (as "0-4" ... "5-10" before); now by age."""
+    from sufficiency.send import by_age
+
+    res = CliRunner().invoke(cli, ["-q", "send", str(model_path), "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    ages = ["0 to 4", "5 to 10", "11 to 15", "16 to 19", "20 to 25"]
+    for name in ("send_plans.csv", "send_placements.csv"):
+        f = pd.read_csv(tmp_path / name, dtype={"band": str})
+        first = f["band"].drop_duplicates().tolist()
+        assert first == ages, (name, first)
+    key = by_age(
+        pd.Series(["all", "20 and over", "5", "5 to 10", "11 to 15", "0 to 2"], name="band")
+    )
+    assert key.rank().tolist() == [6.0, 5.0, 2.0, 3.0, 4.0, 1.0]
