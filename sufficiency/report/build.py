@@ -2297,6 +2297,11 @@ def build_report(
         "coverage": tuple(getattr(forecast, "coverage", ()) or ()),
         "quantile": q,
         "solver": getattr(allocation, "solver", None) if allocation is not None else None,
+        # places short after the plan at or under which an area and year is not short
+        # ([plan] shortfall_tolerance, at least half a place: analysis.left_short_min)
+        "counted_short": float(
+            getattr(getattr(allocation, "settings", None), "counted_short", 0.5)
+        ),
         "timing": tuple(t for t in timing if t),
         "current_year": _current_year(report_date),
         "plan_first_year": plan_first_year,

@@ -1,0 +1,105 @@
+"""Trial of 29-30 November 2026: the newest features in combination, as an analyst builds
+scenarios (a supplied births projection and a scenario removing it, a housing trajectory,
+``[plan] shortfall_tolerance``, budgets, adjacency, the report on a scenario). Real data (the
+default model) unless a test says its data are SYNTHETIC."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from html import unescape
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import edited_model, new_model
+
+from sufficiency.cli import cli
+
+# Rubery (8850011) primary is short of the 2% margin by 22, 17, 13 and 6 places in
+# 2027/28-2030/31 on the default model, so a tolerance of 25 places leaves it unplanned
+RUBERY = "8850011"
+
+
+def _tolerance_scenario(tmp_path, tolerance: float = 25):
+    edited_model(tmp_path, name="m.toml")
+    s = tmp_path / "tol.toml"
+    s.write_text(
+        'extends = "m.toml"\n[model]\nname = "tolerance"\n'
+        f"[plan]\nshortfall_tolerance = {tolerance}\n",
+        encoding="utf-8",
+    )
+    return s
+
+
+def _run(*args):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = CliRunner().invoke(cli, list(map(str, args)))
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+@pytest.fixture(scope="module")
+def tolerance_plan(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("tol")
+    out = tmp / "out"
+    text = _run("plan", _tolerance_scenario(tmp), "--out", out)
+    return text, out
+
+
+def test_a_shortfall_within_the_tolerance_is_not_reported_as_left_short(tolerance_plan):
+    """A trial's scenario with ``shortfall_tolerance = 25``: the plan rightly built nothing in
+    Rubery (22 places short at most), but its summary listed Rubery under "Shortfall left"
+    with a false reason ("other options open from 2028/29": a bulge class could open in
+    2027/28), and binding_constraints.csv blamed lead times."""
+    text, out = tolerance_plan
+    ba = pd.read_csv(out / "before_after.csv", dtype={"area": str})
+    rub = ba[ba["area"] == RUBERY]
+    assert rub["added"].max() == 0  # the tolerance works: nothing built for 22 places
+    assert 0.5 < rub["shortfall_after"].max() <= 25  # and the places are still short
+    left = text[text.index("Shortfall left") :].split("\n")
+    listed = [ln for ln in left if ln.startswith("  ") and f"({RUBERY})" in ln]
+    assert not listed, listed
+    assert re.search(r"within the shortfall tolerance of 25 places", text, re.I), text
+    b = pd.read_csv(out / "binding_constraints.csv", dtype={"area": str})
+    mine = b[b["area"] == RUBERY]
+    assert not (mine["family"] == "lead_time").any(), mine.to_string()
+    assert mine.loc[mine["family"] == "sufficiency", "detail"].str.contains("tolerance").all()
+
+
+def test_no_lead_time_row_for_a_residue_the_plan_tolerates(tmp_path):
+    """Staffordshire's starting model (``sufficiency new E10000028``): 8607026 primary needs
+    0.005 places in 2027/28, which the default tolerance (half a place) leaves, but
+    binding_constraints.csv blamed lead times for it ("earliest 2028/29; short 0 place-years
+    before") and called it "shortfall left 0.0 places"."""
+    m = new_model(tmp_path, "E10000028", "staffordshire")
+    out = tmp_path / "out"
+    _run("plan", m, "--out", out)
+    ba = pd.read_csv(out / "before_after.csv", dtype={"area": str})
+    cell = ba[(ba["area"] == "8607026") & (ba["year"] == 2027)].iloc[0]
+    assert 0 < cell["shortfall_after"] < 0.5 and cell["added"] == 0
+    b = pd.read_csv(out / "binding_constraints.csv", dtype={"area": str})
+    assert not b["detail"].str.contains(r"short 0 place-years").any()
+    mine = b[(b["area"] == "8607026") & (b["year"] == 2027)]
+    assert not (mine["family"] == "lead_time").any(), mine.to_string()
+    assert mine["detail"].str.contains("within the shortfall tolerance").all(), mine.to_string()
+
+
+def test_the_report_does_not_count_a_tolerated_shortfall(tmp_path):
+    """docs/model.md: a requirement of at most ``shortfall_tolerance`` places "is not a
+    shortfall ... the report does not count such a residue as short"; the report used half a
+    place whatever the model said, and Rubery's page read "the area stays 22 places short in
+    2027/28 (see the appendix, sheet Binding constraints)"."""
+    s = _tolerance_scenario(tmp_path)
+    out = tmp_path / "r"
+    _run("report", s, "--out", out, "--only", "html", "--date", "2026-11-30")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    flat = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+    page = flat[flat.index("In 2022/23 (derived) Rubery") :][:1500]
+    assert "stays 22 places short" not in page, page
+    assert "within the plan's shortfall tolerance of 25 places" in page, page
+    # nor do the recommendations ask for interim places for it ("the recommended programme
+    # still leaves 22 primary places short in 2027/28 in Rubery ... secure interim places")
+    assert "22 primary places short" not in flat
+    assert "in one planning area, Rubery" not in flat
