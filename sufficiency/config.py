@@ -318,7 +318,8 @@ class ModelConfig:
 
     def own_settings(self) -> tuple[str, ...]:
         """What a scenario's own file sets (``"[assumptions] margin"``, ``"[data] housing"``,
-        ``"[[areas]] (2 entries)"``), in file order; empty for a model that extends none.
+        ``"[[areas]] (2 entries)"``, ``"[data] housing (removed)"`` for a file it removes), in
+        file order; empty for a model that extends none.
         Everything else comes from the models it extends (:attr:`bases`)."""
         if not self.bases:
             return ()
@@ -335,6 +336,11 @@ class ModelConfig:
                         out.append(f"[[{section}.{key}]] ({_entries(len(v))})")
                     elif isinstance(v, Mapping) and section not in ("data",):
                         out.extend(f"[{section}.{key}] {k}" for k in v)
+                    elif section == "data" and v is False:
+                        # a file removed (REMOVABLE_DATA), not one it "sets": a trial's
+                        # scenario dropping its base's births projection was said to change
+                        # it "in the births projection data file"
+                        out.append(f"[data] {key} (removed)")
                     else:
                         out.append(f"[{section}] {key}")
             else:

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from conftest import edited_model, new_model
 
 from sufficiency.cli import cli
+from sufficiency.config import load_model
 
 # Rubery (8850011) primary is short of the 2% margin by 22, 17, 13 and 6 places in
 # 2027/28-2030/31 on the default model, so a tolerance of 25 places leaves it unplanned
@@ -103,3 +104,16 @@ def test_the_report_does_not_count_a_tolerated_shortfall(tmp_path):
     # still leaves 22 primary places short in 2027/28 in Rubery ... secure interim places")
     assert "22 primary places short" not in flat
     assert "in one planning area, Rubery" not in flat
+
+
+def test_validate_and_report_say_a_scenario_removes_a_file(tmp_path):
+    """A scenario with ``births_projection = false`` was described as one that "sets [data]
+    births_projection" (validate) and changes its base "in the births projection data file"
+    (report), not as removing it."""
+    edited_model(tmp_path, name="m.toml")
+    s = tmp_path / "off.toml"
+    s.write_text('extends = "m.toml"\n[data]\nhousing = false\n', encoding="utf-8")
+    cfg = load_model(s)
+    assert cfg.own_settings() == ("[data] housing (removed)",)
+    text = _run("validate", s)
+    assert "its own file sets [data] housing (removed)" in text
