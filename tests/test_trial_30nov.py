@@ -117,3 +117,20 @@ def test_validate_and_report_say_a_scenario_removes_a_file(tmp_path):
     assert cfg.own_settings() == ("[data] housing (removed)",)
     text = _run("validate", s)
     assert "its own file sets [data] housing (removed)" in text
+
+
+def test_an_annual_budget_for_a_year_outside_the_plan_is_warned_of(tmp_path):
+    """``annual_budget = { 2020 = ... }`` in a model whose plan runs 2027/28-2032/33 limits
+    nothing; it passed validate without a word (a trial's plausible mistake: a past year, or
+    a financial year meant)."""
+    edited_model(tmp_path, name="m.toml")
+    s = tmp_path / "b.toml"
+    s.write_text(
+        'extends = "m.toml"\n[plan]\nannual_budget = { 2020 = 1000000.0, 2028 = 5000000.0 }\n',
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(cli, ["validate", str(s)])
+    assert res.exit_code == 0, res.output
+    flat = re.sub(r"\s+", " ", res.output)
+    assert "[plan] annual_budget: 2020/21 is outside the plan (2027/28 to 2032/33)" in flat
+    assert "2028/29 is outside" not in flat
