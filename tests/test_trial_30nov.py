@@ -134,3 +134,17 @@ def test_an_annual_budget_for_a_year_outside_the_plan_is_warned_of(tmp_path):
     flat = re.sub(r"\s+", " ", res.output)
     assert "[plan] annual_budget: 2020/21 is outside the plan (2027/28 to 2032/33)" in flat
     assert "2028/29 is outside" not in flat
+
+
+def test_removing_a_file_the_base_does_not_read_is_warned_of(tmp_path):
+    """``transfers = false`` in a scenario of a model with no transfers file removes nothing;
+    validate said the scenario's own file sets "[data] transfers (removed)" without a word
+    that nothing was there (a trial's plausible mistake: the analyst thought it switched
+    the transfers back to the [[areas]] tables)."""
+    edited_model(tmp_path, name="m.toml")
+    s = tmp_path / "off.toml"
+    s.write_text('extends = "m.toml"\n[data]\ntransfers = false\n', encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"off\.toml: \[data\] transfers = false: m\.toml"):
+        load_model(s)
+    text = re.sub(r"\s+", " ", _run("validate", s))
+    assert "reads no transfers file, so there is nothing to remove" in text
