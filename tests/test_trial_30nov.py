@@ -148,3 +148,27 @@ def test_removing_a_file_the_base_does_not_read_is_warned_of(tmp_path):
         load_model(s)
     text = re.sub(r"\s+", " ", _run("validate", s))
     assert "reads no transfers file, so there is nothing to remove" in text
+
+
+def test_the_report_says_when_the_plan_stopped_at_the_time_limit(inputs, core_pipeline):
+    """A Warwickshire scenario with a county budget (every area one problem) stopped at its
+    20 s time limit: ``sufficiency plan`` warned "optimality not proven", but the report said
+    nothing of it and its Method still read "an optimiser chooses the least-cost set of
+    options". The plan's status is taken as the solver returned it (here set by hand)."""
+    from dataclasses import replace
+
+    from sufficiency.report import build_report
+
+    results, missing = core_pipeline
+    status = "Feasible (time limit 20 s, optimality not proven)"
+    stopped = replace(results["allocation"], status=status)
+    data = build_report(
+        inputs, **{**results, "allocation": stopped}, missing=missing, report_date="2026-11-30"
+    )
+    said = [w for w in data.warnings if "time limit" in w]
+    assert len(said) == 1, data.warnings
+    assert "optimality not proven" in said[0] and "[plan] time_limit" in said[0]
+    assert "cheaper plan may exist" in said[0]
+    # an optimal plan says nothing of it
+    plain = build_report(inputs, **results, missing=missing, report_date="2026-11-30")
+    assert not [w for w in plain.warnings if "time limit" in w]
