@@ -172,3 +172,26 @@ def test_the_report_says_when_the_plan_stopped_at_the_time_limit(inputs, core_pi
     # an optimal plan says nothing of it
     plain = build_report(inputs, **results, missing=missing, report_date="2026-11-30")
     assert not [w for w in plain.warnings if "time limit" in w]
+
+
+def test_planning_for_a_quantile_says_special_places_stay_central(inputs):
+    """``plan --quantile 0.8 --send`` on a Warwickshire scenario: the special school places
+    short were the central forecast's (838 in 2032/33 in both plans), yet listed as
+    "[q0.8]" without a word that the quantile applies to the pupil forecast only (the SEND
+    forecast gives an 80% range, not quantiles)."""
+    from sufficiency.forecast import run_forecast
+    from sufficiency.optimise import plan
+    from sufficiency.send import forecast_send
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fc = run_forecast(inputs)
+        send = forecast_send(inputs)
+    with pytest.warns(UserWarning, match=r"special school places are planned at their central"):
+        q = plan(inputs, fc, quantile=0.8, send=send, appraise=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        c = plan(inputs, fc, send=send, appraise=False)  # central: nothing to say
+    sq = q.cells[q.cells["phase"] == "special"]
+    sc = c.cells[c.cells["phase"] == "special"]
+    assert sq["demand"].to_numpy().tolist() == sc["demand"].to_numpy().tolist()

@@ -479,6 +479,20 @@ def plan(
         extra_opts.append(_section_options(sec, name, d, first, config.shown_path))
     if extra_caps:
         capacity = pd.concat([capacity.assign(**{nc.YEAR: np.nan})] + extra_caps, ignore_index=True)
+    if extra_demand and (quantile is not None or scenarios):
+        # the quantile is of the pupil forecast: special and early years places have an 80%
+        # range, not quantiles, and were planned at their central forecast under "[q0.8]"
+        # without a word (a Warwickshire trial: 838 special places short in both plans)
+        which = [
+            n for n, r in (("special school", send), ("early years", early_years)) if r is not None
+        ]
+        warnings.warn(
+            f"plan: {' and '.join(which)} places are planned at their central forecast in "
+            f"every scenario ({', '.join(map(str, demand[SCENARIO].unique()))}): the quantile "
+            "is of the pupil forecast only (their forecasts give an 80% range, not quantiles)",
+            DataQualityWarning,
+            stacklevel=2,
+        )
 
     # --- options --------------------------------------------------------------------------
     from ..io.scorecards import read_cost_benchmarks
