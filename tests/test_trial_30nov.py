@@ -195,3 +195,22 @@ def test_planning_for_a_quantile_says_special_places_stay_central(inputs):
     sq = q.cells[q.cells["phase"] == "special"]
     sc = c.cells[c.cells["phase"] == "special"]
     assert sq["demand"].to_numpy().tolist() == sc["demand"].to_numpy().tolist()
+
+
+def test_the_report_of_a_quantile_plan_says_special_places_are_central(inputs):
+    """``report --quantile 0.8`` on a Warwickshire scenario said "its places short before and
+    after the plan are at that higher demand", but the special school and early years places
+    in the plan were their central forecast's."""
+    from sufficiency.report import build_report, run_pipeline
+    from sufficiency.report.text import plan_demand_sentence
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = run_pipeline(inputs, quantile=0.8, with_early_years=False)
+    missing = results.pop("missing")
+    results.pop("seconds", None)
+    assert (results["allocation"].cells["phase"] == "special").any()
+    data = build_report(inputs, **results, missing=missing, report_date="2026-11-30")
+    text = plan_demand_sentence(data)
+    assert "80th percentile" in text
+    assert "special school places are planned at their central forecast" in text, text

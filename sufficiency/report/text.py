@@ -751,12 +751,28 @@ def plan_demand_sentence(data: ReportData) -> str:
     central = data.meta.get("central_plan_cost")
     pct = 100 * q
     num = f"{pct:.1f}".rstrip("0").rstrip(".")
+    # the quantile is of the pupil forecast: special school and early years places in the
+    # plan are at their central forecast (a Warwickshire trial's report said all its places
+    # short were "at that higher demand")
+    ba = getattr(data, "before_after", None)
+    planned = set(ba[nc.PHASE].astype(str)) if ba is not None and nc.PHASE in ba else set()
+    other = [
+        w
+        for p, w in (("special", "special school"), ("early_years", "early years"))
+        if p in planned
+    ]
     return (
         f"The plan in this report is made for the {num}{_ordinal_suffix(float(num))} percentile "
         "of forecast demand (a demand the forecast expects to be exceeded with a chance of "
         f"{100 - float(num):.3g}%), not the central forecast: its places short before and after "
         f"the plan are at that {'higher ' if q > 0.5 else ''}demand, while the positions "
         "below are at the central forecast"
+        + (
+            f"; its {' and '.join(other)} places are planned at their central forecast, "
+            "which gives an 80% range rather than percentiles"
+            if other
+            else ""
+        )
         + (
             f"; the plan for the central forecast would cost {fmt_gbp_m(central)}"
             if central is not None
