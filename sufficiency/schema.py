@@ -624,7 +624,9 @@ def validate_frame(
                 checked,
                 bad,
                 "unknown area code",
-                f"one of {', '.join(shown)}{' ...' if len(known) > 10 else ''}"
+                # "and 23 more", not " ..." (which met the sentence's full stop as "....")
+                f"one of {', '.join(shown)}"
+                f"{f' and {len(known) - 10} more' if len(known) > 10 else ''}"
                 f"{did_you_mean_code(first, sorted(known))}",
                 "Add the area to the model definition or correct the code.",
                 label=lab(schema.area_column),

@@ -214,3 +214,20 @@ def test_the_report_of_a_quantile_plan_says_special_places_are_central(inputs):
     text = plan_demand_sentence(data)
     assert "80th percentile" in text
     assert "special school places are planned at their central forecast" in text, text
+
+
+def test_an_unknown_area_in_a_housing_file_lists_the_codes_without_four_dots(tmp_path):
+    """A housing row for area 9999999 (a trial's typo) read "expected one of 8850001, ...,
+    8850010 .... Add the area to the model definition" (SYNTHETIC housing file)."""
+    h = tmp_path / "housing.csv"
+    h.write_text("area,year,dwellings\n8850015,2024,200\n9999999,2025,300\n", encoding="utf-8")
+    m = edited_model(
+        tmp_path,
+        [(r"^\[assumptions\]", f'[data.housing]\npath = "{h}"\n\n[assumptions]')],
+        regex=True,
+    )
+    res = CliRunner().invoke(cli, ["validate", str(m)])
+    assert res.exit_code == 1
+    flat = re.sub(r"\s+", " ", res.output)
+    assert "unknown area code (value(s) '9999999')" in flat, flat
+    assert "...." not in flat and "and 23 more. Add the area" in flat, flat
