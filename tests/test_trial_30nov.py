@@ -20,6 +20,7 @@ from sufficiency.config import load_model
 # Rubery (8850011) primary is short of the 2% margin by 22, 17, 13 and 6 places in
 # 2027/28-2030/31 on the default model, so a tolerance of 25 places leaves it unplanned
 RUBERY = "8850011"
+LOOKUP = 'lookup = { path = "../data/district_to_la_west_midlands.csv"'
 
 
 def _tolerance_scenario(tmp_path, tolerance: float = 25):
@@ -231,3 +232,18 @@ def test_an_unknown_area_in_a_housing_file_lists_the_codes_without_four_dots(tmp
     flat = re.sub(r"\s+", " ", res.output)
     assert "unknown area code (value(s) '9999999')" in flat, flat
     assert "...." not in flat and "and 23 more. Add the area" in flat, flat
+
+
+def test_a_births_projection_by_planning_area_for_district_births_names_its_areas(tmp_path):
+    """A projection by planning area (SYNTHETIC file) for a model whose births are ONS
+    districts was told only "no rows for district(s) E07000234, ...", not what its own
+    areas were."""
+    p = tmp_path / "bp.csv"
+    rows = [f"8850015,{y},1000.0" for y in range(2024, 2034)]
+    p.write_text("area,year,births\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    m = edited_model(tmp_path, [(LOOKUP, f'births_projection = {{ path = "{p}" }}\n' + LOOKUP)])
+    res = CliRunner().invoke(cli, ["validate", str(m)])
+    assert res.exit_code == 1
+    flat = re.sub(r"\s+", " ", res.output)
+    assert "no rows for district(s)" in flat
+    assert "its areas are 8850015, none of them a district of the births data" in flat, flat
