@@ -247,3 +247,25 @@ def test_a_births_projection_by_planning_area_for_district_births_names_its_area
     flat = re.sub(r"\s+", " ", res.output)
     assert "no rows for district(s)" in flat
     assert "its areas are 8850015, none of them a district of the births data" in flat, flat
+
+
+def test_a_neighbour_does_not_undo_the_tolerance(tmp_path):
+    """With ``shortfall_tolerance = 25`` the plan builds nothing for Rubery's 22 places; a
+    ``[[plan.adjacency]]`` from Rubery (here too costly to use) made its cells rows of the
+    programme again with their whole requirement, and the plan bought a bulge class there."""
+    s = _tolerance_scenario(tmp_path)
+    n = tmp_path / "near.toml"
+    n.write_text(
+        'extends = "tol.toml"\n[[plan.adjacency]]\nfrom = "8850011"\nto = "8850016"\n'
+        'phase = "primary"\nmax_share = 0.01\ncost_per_pupil = 50000.0\n',
+        encoding="utf-8",
+    )
+    plans = {}
+    for m in (s, n):
+        out = tmp_path / f"out_{m.stem}"
+        _run("plan", m, "--out", out, "--no-appraise")
+        plans[m.stem] = pd.read_csv(out / "plan.csv", dtype={"area": str})
+    assert not (plans["tol"]["area"] == RUBERY).any()
+    assert not (plans["near"]["area"] == RUBERY).any(), plans["near"][
+        plans["near"]["area"] == RUBERY
+    ]
