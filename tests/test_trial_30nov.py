@@ -269,3 +269,34 @@ def test_a_neighbour_does_not_undo_the_tolerance(tmp_path):
     assert not (plans["near"]["area"] == RUBERY).any(), plans["near"][
         plans["near"]["area"] == RUBERY
     ]
+
+
+def test_a_national_births_projection_is_checked_only_for_the_models_districts(tmp_path):
+    """docs/model.md: a births projection's rows of other areas "are left out, so one national
+    file serves every authority"; but a blank, negative or repeated figure of another
+    authority's district stopped the model (SYNTHETIC file: each of Worcestershire's districts'
+    mid-2022 births, and odd rows for two London boroughs)."""
+    from conftest import DATA
+
+    b = pd.read_csv(DATA / "births_by_district_1992_2023.csv")
+    last = b[(b["date"] == "2022-07-01") & (b["type"] == "actual")]
+    lines = [
+        f"{d},{y},{v}"
+        for d, v in zip(last["gss_code"], last["annual_births"])
+        for y in range(2024, 2034)
+    ]
+    lines += ["E09000001,2024,", "E09000002,2024,-1", "E09000002,2024,5", "E09000003,2030,7"]
+    p = tmp_path / "national.csv"
+    p.write_text("area,year,births\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    m = edited_model(tmp_path, [(LOOKUP, f'births_projection = {{ path = "{p}" }}\n' + LOOKUP)])
+    res = CliRunner().invoke(cli, ["validate", str(m)])
+    assert res.exit_code == 0, res.output
+    # the model's own districts are still checked
+    q = tmp_path / "own_blank.csv"
+    q.write_text(p.read_text().replace("E07000234,2026,", "E07000234,2026,x", 1))
+    assert "E07000234,2026,x" in q.read_text()
+    m2 = edited_model(
+        tmp_path, [(LOOKUP, f'births_projection = {{ path = "{q}" }}\n' + LOOKUP)], name="n.toml"
+    )
+    res = CliRunner().invoke(cli, ["validate", str(m2)])
+    assert res.exit_code == 1 and "own_blank.csv" in res.output, res.output
