@@ -300,3 +300,51 @@ def test_a_national_births_projection_is_checked_only_for_the_models_districts(t
     )
     res = CliRunner().invoke(cli, ["validate", str(m2)])
     assert res.exit_code == 1 and "own_blank.csv" in res.output, res.output
+
+
+ADJ = (
+    '[[plan.adjacency]]\nfrom = "{f}"\nto = "{t}"\nphase = "{p}"\nmax_share = 0.1\n'
+    "cost_per_pupil = 800.0\n"
+)
+
+
+@pytest.mark.parametrize(
+    "entries, expected",
+    [
+        # Worcester City secondary to itself
+        (
+            [("8850031", "8850031", "secondary")],
+            r"\[\[plan.adjacency\]\] #1 to = '8850031': expected an area other than from",
+        ),
+        # a secondary area's pupils placed in a primary area
+        (
+            [("8850031", "8850015", "secondary")],
+            r"#1 to = '8850015': expected a secondary planning area, as phase = 'secondary'; "
+            r"8850015 is primary",
+        ),
+        # the phase of neither area
+        (
+            [("8850031", "8850021", "primary")],
+            r"#1 phase = 'primary': expected 'secondary', the phase of planning areas 8850031 "
+            r"and 8850021",
+        ),
+        # the same pair twice
+        (
+            [("8850031", "8850021", "secondary"), ("8850031", "8850021", "secondary")],
+            r"#2: from = '8850031', to = '8850021', phase = 'secondary' again \(#1\)",
+        ),
+    ],
+)
+def test_an_adjacency_the_plan_cannot_use_is_an_error(tmp_path, entries, expected):
+    """Adjacencies from an area to itself, to an area of another phase, of a phase neither area
+    has, or given twice passed validate; the plan then ignored the first three without a word
+    (no pupils moved) and added the twice-given pair's shares."""
+    edited_model(tmp_path, name="m.toml")
+    s = tmp_path / "adj.toml"
+    s.write_text(
+        'extends = "m.toml"\n' + "".join(ADJ.format(f=f, t=t, p=p) for f, t, p in entries),
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(cli, ["validate", str(s)])
+    assert res.exit_code == 1, res.output
+    assert re.search(expected, re.sub(r"\s+", " ", res.output)), res.output
