@@ -348,3 +348,27 @@ def test_an_adjacency_the_plan_cannot_use_is_an_error(tmp_path, entries, expecte
     res = CliRunner().invoke(cli, ["validate", str(s)])
     assert res.exit_code == 1, res.output
     assert re.search(expected, re.sub(r"\s+", " ", res.output)), res.output
+
+
+def test_a_births_year_written_as_an_academic_year_is_not_read_as_its_start(tmp_path):
+    """A births projection (SYNTHETIC file) whose years were written "2023/24" was read as
+    mid-2023, a year early for births of July 2023 to June 2024 (births' ``year`` is the
+    mid-year the 12 months end in); the error for a year it cannot read told births files to
+    write "2022 or 2022/23 for 2022/23". Such a label is now an error saying what to write."""
+    from conftest import DATA
+
+    b = pd.read_csv(DATA / "births_by_district_1992_2023.csv")
+    last = b[(b["date"] == "2022-07-01") & (b["type"] == "actual")]
+    lines = [
+        f"{d},{y}/{(y + 1) % 100:02d},{v}"
+        for d, v in zip(last["gss_code"], last["annual_births"])
+        for y in range(2023, 2033)
+    ]
+    p = tmp_path / "bp.csv"
+    p.write_text("area,year,births\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    m = edited_model(tmp_path, [(LOOKUP, f'births_projection = {{ path = "{p}" }}\n' + LOOKUP)])
+    res = CliRunner().invoke(cli, ["validate", str(m)])
+    assert res.exit_code == 1, res.output
+    flat = re.sub(r"\s+", " ", res.output)
+    assert "column 'year': non-numeric value (value(s) '2023/24'" in flat, flat
+    assert "the mid-year the 12 months of births end in: 2024 for July 2023 to June 2024" in flat
