@@ -372,3 +372,23 @@ def test_a_births_year_written_as_an_academic_year_is_not_read_as_its_start(tmp_
     flat = re.sub(r"\s+", " ", res.output)
     assert "column 'year': non-numeric value (value(s) '2023/24'" in flat, flat
     assert "the mid-year the 12 months of births end in: 2024 for July 2023 to June 2024" in flat
+
+
+def test_a_fractional_tolerance_is_given_as_set():
+    """The area page's tolerance sentence rounded the tolerance to whole places: 2.5 read
+    "within the plan's shortfall tolerance of 2 places" (SYNTHETIC before/after table)."""
+    from types import SimpleNamespace
+
+    from sufficiency.report.text import _tolerated
+
+    ba = pd.DataFrame(
+        {
+            "area": ["A", "A"],
+            "phase": ["primary", "primary"],
+            "year": [2027, 2028],
+            "shortfall_after": [1.8, 0.0],
+        }
+    )
+    data = SimpleNamespace(meta={"counted_short": 2.5}, before_after=ba, intake_areas=())
+    text = _tolerated(data, "A", "primary", False)
+    assert "shortfall tolerance of 2.5 places" in text, text

@@ -1522,7 +1522,7 @@ def _tolerated(data: ReportData, area: str, phase: str, built: bool) -> str:
     return (
         f"{' With it,' if built else ' The plan adds no places here;'} the area is up to "
         f"{fmt_count(w['shortfall_after'])} places short (in {fmt_year(w[nc.YEAR])}), within "
-        f"the plan's shortfall tolerance of {fmt_count(least)} places ([plan] "
+        f"the plan's shortfall tolerance of {least:g} places ([plan] "
         "shortfall_tolerance), which it does not count as short."
     )
 
