@@ -579,6 +579,29 @@ def check_against_data(cfg, base_year: int, first_data_year: int | None = None) 
                 DataQualityWarning,
                 stacklevel=3,
             )
+    # a budget for a year the plan does not cover limits nothing (a trial's
+    # annual_budget = { 2020 = ... } for a plan of 2027/28 on passed without a word)
+    budget = sec.get("annual_budget")
+    outside = (
+        sorted(int(y) for y in budget if not plan_first <= int(y) <= plan_last)
+        if isinstance(budget, Mapping)
+        else []
+    )
+    if outside:
+        import warnings
+
+        from .exceptions import DataQualityWarning
+
+        warnings.warn(
+            f"{cfg.shown_path}: [plan] annual_budget: "
+            f"{', '.join(nc.academic_year_label(y) for y in outside)} "
+            f"{'is' if len(outside) == 1 else 'are'} outside the plan "
+            f"({nc.academic_year_label(plan_first)} to {nc.academic_year_label(plan_last)}), "
+            "so that budget limits nothing; expected academic years of the plan by their "
+            "start (2027 = 2027/28)",
+            DataQualityWarning,
+            stacklevel=3,
+        )
     lo = first_data_year if first_data_year is not None else base_year
     hi = base_year + TIER_CHANGE_HORIZON
     for a in cfg.areas:

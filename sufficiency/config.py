@@ -318,7 +318,8 @@ class ModelConfig:
 
     def own_settings(self) -> tuple[str, ...]:
         """What a scenario's own file sets (``"[assumptions] margin"``, ``"[data] housing"``,
-        ``"[[areas]] (2 entries)"``), in file order; empty for a model that extends none.
+        ``"[[areas]] (2 entries)"``, ``"[data] housing (removed)"`` for a file it removes), in
+        file order; empty for a model that extends none.
         Everything else comes from the models it extends (:attr:`bases`)."""
         if not self.bases:
             return ()
@@ -335,6 +336,11 @@ class ModelConfig:
                         out.append(f"[[{section}.{key}]] ({_entries(len(v))})")
                     elif isinstance(v, Mapping) and section not in ("data",):
                         out.extend(f"[{section}.{key}] {k}" for k in v)
+                    elif section == "data" and v is False:
+                        # a file removed (REMOVABLE_DATA), not one it "sets": a trial's
+                        # scenario dropping its base's births projection was said to change
+                        # it "in the births projection data file"
+                        out.append(f"[data] {key} (removed)")
                     else:
                         out.append(f"[{section}] {key}")
             else:
@@ -916,6 +922,32 @@ def _without_removed_data(raw: dict, path: Path) -> dict:
     return {**raw, "data": {k: v for k, v in data.items() if v is not False}}
 
 
+def _warn_nothing_removed(own: Mapping, path: Path, bases: tuple[Path, ...]) -> None:
+    """Warn of a ``[data]`` file a scenario's own file removes (set to ``false``) that the
+    model it extends does not read: nothing is removed (a trial's ``transfers = false`` on a
+    model with none read as a change in validate and the report)."""
+    data = own.get("data")
+    off = [k for k, v in data.items() if v is False] if isinstance(data, Mapping) else []
+    off = [k for k in off if k in REMOVABLE_DATA]
+    if not off or not bases:
+        return
+    base, _ = _with_bases(_read_toml(bases[0]), bases[0], (path.resolve(),))
+    had = base.get("data") if isinstance(base.get("data"), Mapping) else {}
+    for k in off:
+        if had.get(k) in (None, False):
+            import warnings
+
+            from .exceptions import DataQualityWarning
+
+            warnings.warn(
+                f"{path}: [data] {k} = false: {bases[0].name} reads no {k} file, so there "
+                f"is nothing to remove; expected a file its base reads "
+                f"({', '.join(REMOVABLE_DATA)})",
+                DataQualityWarning,
+                stacklevel=3,
+            )
+
+
 def _table_array(v: Any) -> bool:
     return isinstance(v, list) and bool(v) and all(isinstance(e, Mapping) for e in v)
 
@@ -1085,7 +1117,9 @@ def load_model(path: str | Path, *, missing_ok: Collection[str] = ()) -> ModelCo
         section, the key and the value.
     """
     path = Path(path)
-    raw, bases = _with_bases(_read_toml(path), path, ())
+    own = _read_toml(path)
+    raw, bases = _with_bases(own, path, ())
+    _warn_nothing_removed(own, path, bases)
     raw = _without_removed_data(raw, path)
     from ._model_checks import check_keys, check_values
 

@@ -561,11 +561,21 @@ def _read_births_projection(src, needed: list[str], what: str, prov: list) -> pd
     have = set(data[nc.AREA].astype(str))
     absent = [a for a in needed if a not in have]
     if absent:
+        # a file of other areas only (planning areas for district births, say) names them (a
+        # trial's projection by planning area was told only the districts it lacked)
+        own = sorted(have - set(needed))
+        theirs = (
+            f"; its areas are {', '.join(own[:5])}"
+            f"{f' and {len(own) - 5} more' if len(own) > 5 else ''}, none of them a {what} of "
+            "the births data"
+            if own and not have & set(needed)
+            else ""
+        )
         raise SchemaError(
             f"{src.path}: column 'area': no rows for {what}(s) {', '.join(absent[:10])}"
             f"{' ...' if len(absent) > 10 else ''}; expected projected births for every {what} "
             f"of the births data ({len(needed)}: {', '.join(needed[:10])}"
-            f"{' ...' if len(needed) > 10 else ''})"
+            f"{' ...' if len(needed) > 10 else ''}){theirs}"
         )
     used = data[data[nc.AREA].astype(str).isin(set(needed))].assign(**{nc.KIND: "projected"})
     # the rows and years the model uses (a national file has every authority's: data list

@@ -350,6 +350,13 @@ _NUMBER_HINTS = {
 }
 
 
+#: what a births ``year`` is, for a value that is not one
+_MID_YEAR_HINT = (
+    ", the mid-year the 12 months of births end in: 2024 for July 2023 to June 2024 (an "
+    "academic year label such as 2023/24 is not read: as its start it would be a year early)"
+)
+
+
 def readable_numbers(values: pd.Series, column: str = "") -> pd.Series:
     """Text of numbers as spreadsheets export them, made readable by ``pd.to_numeric``.
 
@@ -399,17 +406,22 @@ def _coerce(
         if col.values:
             out = _categories(frame, out, missing, col, source, label)
         return out
-    s = readable_numbers(s, col.name if labels else "")
+    # births' year is the mid-year their 12 months end in: an academic year label ("2023/24")
+    # read as its start put July 2023-June 2024 births at mid-2023, a year early (a trial's
+    # births projection), so it is not read as one
+    mid_year = col.unit == "mid-year"
+    s = readable_numbers(s, col.name if labels and not mid_year else "")
     num = pd.to_numeric(s, errors="coerce")
     bad = num.isna().to_numpy() & s.notna().to_numpy()
     if bad.any():
+        hint = _MID_YEAR_HINT if mid_year else _NUMBER_HINTS.get(col.name, "") if labels else ""
         raise_rows_error(
             source,
             col.name,
             frame,
             bad,
             "non-numeric value",
-            f"a number ({col.unit}){_NUMBER_HINTS.get(col.name, '') if labels else ''}",
+            f"a number ({col.unit}){hint}",
             label=label,
         )
     missing = num.isna().to_numpy()
@@ -624,7 +636,9 @@ def validate_frame(
                 checked,
                 bad,
                 "unknown area code",
-                f"one of {', '.join(shown)}{' ...' if len(known) > 10 else ''}"
+                # "and 23 more", not " ..." (which met the sentence's full stop as "....")
+                f"one of {', '.join(shown)}"
+                f"{f' and {len(known) - 10} more' if len(known) > 10 else ''}"
                 f"{did_you_mean_code(first, sorted(known))}",
                 "Add the area to the model definition or correct the code.",
                 label=lab(schema.area_column),

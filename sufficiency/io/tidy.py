@@ -55,7 +55,9 @@ def read_tidy(
         Provenance kind for rows without a ``kind`` column.
     used_areas : iterable of str, optional
         The areas a model uses of a file with others (a national births projection): only
-        theirs are checked for implausible figures (warnings).
+        their rows are read and checked (a blank or negative figure of another authority's
+        district stopped the model: a trial of 30 November 2026); a file with none of them
+        is read whole, so that its errors name its own areas.
 
     A ``pupils`` table must have rows for every one of ``known_areas``: each planning area
     needs a history to be forecast.
@@ -64,6 +66,10 @@ def read_tidy(
     schema = SCHEMAS[table]
     raw = read_csv_checked(path, columns=[c.name for c in schema.columns])
     require_columns(raw, schema.required, source, f"a tidy {table} table")
+    if used_areas is not None and schema.area_column in raw.columns:
+        mine = raw[schema.area_column].astype("string").str.strip().isin(set(map(str, used_areas)))
+        if mine.any():
+            raw = raw.loc[mine.fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
     if table == "housing" and "site" not in raw.columns:
         raw["site"] = ""
     if nc.KIND in [c.name for c in schema.columns] and nc.KIND not in raw.columns:

@@ -193,6 +193,16 @@ class PlanSettings:
                 "expected integers >= 1"
             )
 
+    @property
+    def counted_short(self) -> float:
+        """Places short after the plan above which an area and year counts as short in the
+        plan's outputs (summary, binding constraints) and the report: the
+        ``shortfall_tolerance``, or half a place (rounding) when that is smaller [places]. A
+        cell at or under it is not a shortfall (a Warwickshire trial's scenario with a
+        tolerance of 15 places had its tolerated areas listed as "Shortfall left", blamed on
+        lead times)."""
+        return max(0.5, float(self.shortfall_tolerance))
+
     def budget_of_year(self, years: np.ndarray) -> np.ndarray:
         """Annual budget per year [GBP] (``inf`` where none)."""
         b = self.annual_budget

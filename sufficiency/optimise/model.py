@@ -361,6 +361,7 @@ def _binding(
             | (cells["moved_in"] > 0)
         )
     ]
+    counted = settings.counted_short
     for r in tight.itertuples(index=False):
         rows.append(
             (
@@ -371,6 +372,12 @@ def _binding(
                 r.year,
                 "",
                 f"shortfall left {r.shortfall_after:,.1f} places"
+                + (
+                    f", within the shortfall tolerance of {counted:g} places "
+                    "([plan] shortfall_tolerance): not counted as short"
+                    if r.shortfall_after <= counted
+                    else ""
+                )
                 if r.shortfall_after > 0
                 else "minimum margin met exactly",
             )
@@ -388,7 +395,7 @@ def _binding(
         whole_cost = np.where(scheme[o] != "", per_scheme.reindex(scheme[o]).to_numpy(), cost)
         # the last year each area and phase is short after the plan: a build opening by then
         # would cut it (a build opening after it would not)
-        sh = cells.loc[cells["shortfall_after"] > 0.5]
+        sh = cells.loc[cells["shortfall_after"] > counted]
         last_short = sh.groupby([sh[nc.AREA].astype(str), sh[nc.PHASE]])[nc.YEAR].max().to_dict()
         could = (x < data.build_upper - TOL) & np.array(
             [
@@ -470,8 +477,11 @@ def _binding(
                 f"{int(x[b])} a year, the most allowed",
             )
         )
-    # lead time: places short before an option could open
-    short = cells.loc[cells["shortfall_after"] > 0, [nc.AREA, nc.PHASE, nc.YEAR, "shortfall_after"]]
+    # lead time: places short before an option could open (those counted as short: a
+    # residue within the tolerance is none, and read "short 0 place-years before")
+    short = cells.loc[
+        cells["shortfall_after"] > counted, [nc.AREA, nc.PHASE, nc.YEAR, "shortfall_after"]
+    ]
     if len(short):
         ol = pd.DataFrame(
             {

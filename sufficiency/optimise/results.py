@@ -464,7 +464,12 @@ class AllocationResult:
                 f"{moves['pupils'].sum():,.0f} pupil-years, cost GBP {moves['cost'].sum():,.0f} "
                 "over the plan (revenue, not in the capital above; moves.csv)."
             )
+        counted = getattr(self.settings, "counted_short", 0.5)
         short = self.cells.loc[self.cells["shortfall_after"] > 0.5]
+        # within a tolerance above half a place: not short ([plan] shortfall_tolerance), said
+        # on a line of its own
+        tolerated = short.loc[short["shortfall_after"] <= counted]
+        short = short.loc[short["shortfall_after"] > counted]
         # areas the plan was never asked to provide for (a school setting its own intake):
         # listed on their own line, not as shortfall the plan leaves
         outside = short[nc.AREA].astype(str).isin(set(map(str, self.not_planned)))
@@ -534,6 +539,20 @@ class AllocationResult:
                     lines.append(
                         f"The {which} limits the plan: {r.detail} (binding_constraints.csv)."
                     )
+        tolerated = tolerated.loc[
+            ~tolerated[nc.AREA].astype(str).isin(set(map(str, self.not_planned)))
+        ]
+        if len(tolerated):
+            worst = tolerated.loc[tolerated["shortfall_after"].idxmax()]
+            lines.append(
+                f"Within the shortfall tolerance of {counted:g} places ([plan] "
+                "shortfall_tolerance), not counted as short: "
+                f"{tolerated['shortfall_after'].sum():,.0f} place-years in "
+                f"{plural(tolerated[nc.AREA].nunique(), 'area')}, at most "
+                f"{worst['shortfall_after']:,.0f} places "
+                f"({area_tag(name.get(worst[nc.AREA], worst[nc.AREA]), worst[nc.AREA], worst[nc.PHASE])} "
+                f"{nc.academic_year_label(int(worst[nc.YEAR]))}; before_after.csv)."
+            )
         if len(unplanned):
             peak = unplanned.sort_values(
                 "shortfall_after", ascending=False, kind="stable"

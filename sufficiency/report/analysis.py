@@ -491,15 +491,24 @@ def _first_permanent(data: ReportData, areas: list, phase: str, year: int) -> in
 
 
 #: an area's places short after the plan that count as short: a residue under half a place
-#: (the optimiser's tolerance, or rounding) is none
+#: (the optimiser's default tolerance, or rounding) is none
 LEFT_SHORT_MIN = 0.5
 
 
-def left_short_by_year(cells: pd.DataFrame) -> pd.Series:
+def left_short_min(data: ReportData) -> float:
+    """Places short after the plan at or under which an area and year is not short: the
+    plan's ``[plan] shortfall_tolerance``, or :data:`LEFT_SHORT_MIN` when that is smaller
+    (``PlanSettings.counted_short``). A Warwickshire trial's scenario with a tolerance of 15
+    places had the report count the places the plan tolerated as left short."""
+    meta = getattr(data, "meta", None) or {}
+    return max(LEFT_SHORT_MIN, float(meta.get("counted_short", LEFT_SHORT_MIN)))
+
+
+def left_short_by_year(cells: pd.DataFrame, least: float = LEFT_SHORT_MIN) -> pd.Series:
     """Places the plan leaves short by year, summed over the areas of ``cells``
-    (:func:`cells_before_after`) short by more than :data:`LEFT_SHORT_MIN`; 0 in a plan year
-    with none."""
-    short = cells["shortfall_after"].where(cells["shortfall_after"] > LEFT_SHORT_MIN, 0.0)
+    (:func:`cells_before_after`) short by more than ``least`` (:func:`left_short_min`); 0 in
+    a plan year with none."""
+    short = cells["shortfall_after"].where(cells["shortfall_after"] > least, 0.0)
     return short.groupby(cells[nc.YEAR], sort=True).sum()
 
 
@@ -515,10 +524,11 @@ def mainstream_left_short(data: ReportData) -> list[dict]:
         b = cells_before_after(data, phase)
         if b is None:
             continue
-        short = b[b["shortfall_after"] > LEFT_SHORT_MIN]
+        least = left_short_min(data)
+        short = b[b["shortfall_after"] > least]
         if short.empty:
             continue
-        by_year = left_short_by_year(b)
+        by_year = left_short_by_year(b, least)
         by_year = by_year[by_year > 0]  # the years still short
         worst = int(by_year.idxmax())
         rows = short[short[nc.YEAR] == worst].sort_values(

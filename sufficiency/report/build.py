@@ -2207,6 +2207,18 @@ def build_report(
     for obj in (forecast, sufficiency, allocation, send, early_years, scorecards, published):
         provenance += list(getattr(obj, "provenance", ()) or ())
         warn_texts += [str(getattr(w, "message", w)) for w in (getattr(obj, "warnings", ()) or ())]
+    status = str(getattr(allocation, "status", "Optimal") or "Optimal")
+    if allocation is not None and not status.startswith("Optimal"):
+        # the plan printed this; the report did not (a Warwickshire trial's scenario with a
+        # county budget stopped at 20 s while the Method read "the least-cost set")
+        limit = getattr(getattr(allocation, "settings", None), "time_limit", None)
+        warn_texts.append(
+            "The plan's solver stopped at its time limit"
+            + (f" ({limit:g} s, [plan] time_limit)" if limit is not None else "")
+            + f" with a plan that meets every constraint but whose optimality is not proven "
+            f"({status}): a cheaper plan may exist. Raise [plan] time_limit before relying on "
+            "its costs (a budget, or moves, that join areas into one problem take longest)."
+        )
 
     plan_first_year = (
         int(before_after[nc.YEAR].min()) if before_after is not None and len(before_after) else None
@@ -2297,6 +2309,11 @@ def build_report(
         "coverage": tuple(getattr(forecast, "coverage", ()) or ()),
         "quantile": q,
         "solver": getattr(allocation, "solver", None) if allocation is not None else None,
+        # places short after the plan at or under which an area and year is not short
+        # ([plan] shortfall_tolerance, at least half a place: analysis.left_short_min)
+        "counted_short": float(
+            getattr(getattr(allocation, "settings", None), "counted_short", 0.5)
+        ),
         "timing": tuple(t for t in timing if t),
         "current_year": _current_year(report_date),
         "plan_first_year": plan_first_year,
