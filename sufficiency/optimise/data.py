@@ -25,9 +25,40 @@ from .._values import is_number, is_whole, percent_hint
 from ..capacity import DEMAND
 from ..exceptions import ConfigError, SchemaError
 
-__all__ = ["PlanSettings", "PlanData", "prepare", "filled_share", "fill_years_of"]
+__all__ = [
+    "PlanSettings",
+    "PlanData",
+    "prepare",
+    "filled_share",
+    "fill_years_of",
+    "COUNTED_SHORT_MIN",
+    "left_short",
+]
 
 SCENARIO = "scenario"
+
+#: places short after the plan at or under which an area and year is never short (rounding;
+#: the default ``[plan] shortfall_tolerance``): the report's ``LEFT_SHORT_MIN`` too
+COUNTED_SHORT_MIN = 0.5
+
+
+def left_short(cells: pd.DataFrame, tolerance: float = COUNTED_SHORT_MIN) -> pd.Series:
+    """Which rows of ``cells`` (``shortfall_before``, ``shortfall_after`` [places]) count as
+    short after the plan [bool]: more than half a place short, unless the requirement before
+    the plan was within ``tolerance`` (``[plan] shortfall_tolerance``) and what is left is too.
+
+    The tolerance is on the requirement, as the optimiser applies it (no margin row for such a
+    cell): a requirement of 40 places with a tolerance of 25 that a module limit leaves 10
+    places short is short (the optimiser penalised those 10 places), not "within the
+    tolerance". With the default 0.5 this is ``shortfall_after > 0.5``. A frame without
+    ``shortfall_before`` counts what is left above ``max(0.5, tolerance)``.
+    """
+    after = cells["shortfall_after"]
+    least = max(COUNTED_SHORT_MIN, float(tolerance))
+    if "shortfall_before" not in cells:
+        return after > least
+    tolerated = (cells["shortfall_before"] <= max(float(tolerance), 1e-9)) & (after <= least)
+    return (after > COUNTED_SHORT_MIN) & ~tolerated
 
 
 @dataclass(frozen=True)
@@ -50,9 +81,9 @@ class PlanSettings:
     shortfall_tolerance : float
         A requirement (demand with the minimum margin, less capacity) of at most this many
         places is not a shortfall [places]: the plan does not buy a 30-place class for a
-        tenth of a place of margin, and the report does not count such a residue as short
-        (:data:`sufficiency.report.analysis.LEFT_SHORT_MIN`). Default 0.5; 0 makes every
-        fraction of a place count.
+        tenth of a place of margin, and its outputs and the report do not count such an area
+        and year as short (:func:`left_short`; a requirement above it that the plan cannot
+        fill is short by what is left). Default 0.5; 0 makes every fraction of a place count.
     target_penalty : float
         Cost of one place below the soft target for one year [GBP/place/year]. Default 1,000:
         below the yearly cost of a temporary place (a 30-place secondary bulge class at the
@@ -201,7 +232,12 @@ class PlanSettings:
         cell at or under it is not a shortfall (a Warwickshire trial's scenario with a
         tolerance of 15 places had its tolerated areas listed as "Shortfall left", blamed on
         lead times)."""
-        return max(0.5, float(self.shortfall_tolerance))
+        return max(COUNTED_SHORT_MIN, float(self.shortfall_tolerance))
+
+    def left_short(self, cells: pd.DataFrame) -> pd.Series:
+        """Which rows of ``cells`` (``shortfall_before``, ``shortfall_after``) count as short
+        after the plan (:func:`left_short`, with this ``shortfall_tolerance``) [bool]."""
+        return left_short(cells, self.shortfall_tolerance)
 
     def budget_of_year(self, years: np.ndarray) -> np.ndarray:
         """Annual budget per year [GBP] (``inf`` where none)."""

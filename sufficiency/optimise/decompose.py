@@ -168,7 +168,8 @@ def presolved_objective(data: PlanData, settings: PlanSettings, cell_mask: np.nd
     ``sum_s w_s [P_target sum_c (D_sc (1 + tau) - C_c)^+ + P_surplus sum_c (C_c - (1 + kappa)
     D_sc)^+]``: the target slack of every cell below the soft target and the surplus slack of
     the cells that some build covers (the model has an ``excess`` slack only where places can
-    be added). No ``short`` slack: a presolved block meets the minimum margin.
+    be added). No ``short`` slack: a presolved block meets the minimum margin, or misses it by at
+    most ``shortfall_tolerance`` places, which has no ``sufficiency`` row (nor penalty).
     """
     if not cell_mask.any():
         return 0.0

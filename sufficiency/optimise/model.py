@@ -362,7 +362,9 @@ def _binding(
         )
     ]
     counted = settings.counted_short
-    for r in tight.itertuples(index=False):
+    # what counts as short after the plan (the tolerance is on the requirement before it)
+    is_short = settings.left_short(cells)
+    for r, short_r in zip(tight.itertuples(index=False), is_short.loc[tight.index]):
         rows.append(
             (
                 "sufficiency",
@@ -375,7 +377,7 @@ def _binding(
                 + (
                     f", within the shortfall tolerance of {counted:g} places "
                     "([plan] shortfall_tolerance): not counted as short"
-                    if r.shortfall_after <= counted
+                    if not short_r
                     else ""
                 )
                 if r.shortfall_after > 0
@@ -395,7 +397,7 @@ def _binding(
         whole_cost = np.where(scheme[o] != "", per_scheme.reindex(scheme[o]).to_numpy(), cost)
         # the last year each area and phase is short after the plan: a build opening by then
         # would cut it (a build opening after it would not)
-        sh = cells.loc[cells["shortfall_after"] > counted]
+        sh = cells.loc[is_short]
         last_short = sh.groupby([sh[nc.AREA].astype(str), sh[nc.PHASE]])[nc.YEAR].max().to_dict()
         could = (x < data.build_upper - TOL) & np.array(
             [
@@ -479,9 +481,7 @@ def _binding(
         )
     # lead time: places short before an option could open (those counted as short: a
     # residue within the tolerance is none, and read "short 0 place-years before")
-    short = cells.loc[
-        cells["shortfall_after"] > counted, [nc.AREA, nc.PHASE, nc.YEAR, "shortfall_after"]
-    ]
+    short = cells.loc[is_short, [nc.AREA, nc.PHASE, nc.YEAR, "shortfall_after"]]
     if len(short):
         ol = pd.DataFrame(
             {

@@ -14,6 +14,7 @@ import pandas as pd
 from .. import nomenclature as nc
 from .._files import atomic_write
 from .._values import joined, plural
+from .data import COUNTED_SHORT_MIN, left_short
 
 __all__ = [
     "AllocationResult",
@@ -464,12 +465,14 @@ class AllocationResult:
                 f"{moves['pupils'].sum():,.0f} pupil-years, cost GBP {moves['cost'].sum():,.0f} "
                 "over the plan (revenue, not in the capital above; moves.csv)."
             )
-        counted = getattr(self.settings, "counted_short", 0.5)
-        short = self.cells.loc[self.cells["shortfall_after"] > 0.5]
-        # within a tolerance above half a place: not short ([plan] shortfall_tolerance), said
-        # on a line of its own
-        tolerated = short.loc[short["shortfall_after"] <= counted]
-        short = short.loc[short["shortfall_after"] > counted]
+        counted = getattr(self.settings, "counted_short", COUNTED_SHORT_MIN)
+        short = self.cells.loc[self.cells["shortfall_after"] > COUNTED_SHORT_MIN]
+        # a requirement within a tolerance above half a place: not short ([plan]
+        # shortfall_tolerance), said on a line of its own; one above it that the plan could not
+        # fill is short, whatever is left (left_short)
+        is_short = left_short(short, getattr(self.settings, "shortfall_tolerance", counted))
+        tolerated = short.loc[~is_short]
+        short = short.loc[is_short]
         # areas the plan was never asked to provide for (a school setting its own intake):
         # listed on their own line, not as shortfall the plan leaves
         outside = short[nc.AREA].astype(str).isin(set(map(str, self.not_planned)))

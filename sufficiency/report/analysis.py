@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from ..capacity import CAPACITY_BEHIND_TOLERANCE
+from ..optimise.data import COUNTED_SHORT_MIN, left_short
 from ..optimise.results import lasting_and_temporary as _plan_split
 from ..send import central_scenario
 
@@ -492,7 +493,7 @@ def _first_permanent(data: ReportData, areas: list, phase: str, year: int) -> in
 
 #: an area's places short after the plan that count as short: a residue under half a place
 #: (the optimiser's default tolerance, or rounding) is none
-LEFT_SHORT_MIN = 0.5
+LEFT_SHORT_MIN = COUNTED_SHORT_MIN
 
 
 def left_short_min(data: ReportData) -> float:
@@ -504,11 +505,25 @@ def left_short_min(data: ReportData) -> float:
     return max(LEFT_SHORT_MIN, float(meta.get("counted_short", LEFT_SHORT_MIN)))
 
 
-def left_short_by_year(cells: pd.DataFrame, least: float = LEFT_SHORT_MIN) -> pd.Series:
+def shortfall_tolerance(data: ReportData) -> float:
+    """The plan's ``[plan] shortfall_tolerance`` [places] (:data:`LEFT_SHORT_MIN` when the
+    report does not say)."""
+    meta = getattr(data, "meta", None) or {}
+    return float(meta.get("shortfall_tolerance", left_short_min(data)))
+
+
+def is_left_short(data: ReportData, cells: pd.DataFrame) -> pd.Series:
+    """Which rows of ``cells`` (:func:`cells_before_after`) count as short after the plan, as
+    the plan's summary counts them (:func:`~sufficiency.optimise.data.left_short`) [bool]."""
+    return left_short(cells, shortfall_tolerance(data))
+
+
+def left_short_by_year(cells: pd.DataFrame, tolerance: float = LEFT_SHORT_MIN) -> pd.Series:
     """Places the plan leaves short by year, summed over the areas of ``cells``
-    (:func:`cells_before_after`) short by more than ``least`` (:func:`left_short_min`); 0 in
-    a plan year with none."""
-    short = cells["shortfall_after"].where(cells["shortfall_after"] > least, 0.0)
+    (:func:`cells_before_after`) that count as short with the plan's shortfall ``tolerance``
+    (:func:`~sufficiency.optimise.data.left_short`, :func:`shortfall_tolerance`); 0 in a plan
+    year with none."""
+    short = cells["shortfall_after"].where(left_short(cells, tolerance), 0.0)
     return short.groupby(cells[nc.YEAR], sort=True).sum()
 
 
@@ -524,11 +539,11 @@ def mainstream_left_short(data: ReportData) -> list[dict]:
         b = cells_before_after(data, phase)
         if b is None:
             continue
-        least = left_short_min(data)
-        short = b[b["shortfall_after"] > least]
+        tolerance = shortfall_tolerance(data)
+        short = b[left_short(b, tolerance)]
         if short.empty:
             continue
-        by_year = left_short_by_year(b, least)
+        by_year = left_short_by_year(b, tolerance)
         by_year = by_year[by_year > 0]  # the years still short
         worst = int(by_year.idxmax())
         rows = short[short[nc.YEAR] == worst].sort_values(

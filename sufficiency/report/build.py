@@ -2314,6 +2314,10 @@ def build_report(
         "counted_short": float(
             getattr(getattr(allocation, "settings", None), "counted_short", 0.5)
         ),
+        # the tolerance itself: it is on the requirement before the plan (analysis.left_short)
+        "shortfall_tolerance": float(
+            getattr(getattr(allocation, "settings", None), "shortfall_tolerance", 0.5)
+        ),
         "timing": tuple(t for t in timing if t),
         "current_year": _current_year(report_date),
         "plan_first_year": plan_first_year,

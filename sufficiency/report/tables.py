@@ -21,9 +21,9 @@ from .analysis import (
     cells_before_after,
     central_scenario,
     left_short_by_year,
-    left_short_min,
     position_at,
     published_latest,
+    shortfall_tolerance,
 )
 from .text import (
     AGE_LABELS,
@@ -206,7 +206,7 @@ def key_figures_table(data) -> Table | None:
         # places still short once the plan's projects open, in the plan's years, as the
         # summary's "still short" sentences count them
         ba = cells_before_after(data, phase)
-        left = left_short_by_year(ba, left_short_min(data)) if ba is not None else None
+        left = left_short_by_year(ba, shortfall_tolerance(data)) if ba is not None else None
         for _, year in data.milestones:
             pos = position_at(s, phase, year, data.intake_areas)
             if pos is None:

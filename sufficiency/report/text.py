@@ -27,11 +27,13 @@ from ..optimise.results import opening as fmt_opening
 from ..send import ASSUMED_CAPACITY_NOTE, SEND_PHASE_LABELS
 from .analysis import (
     AREA_BEHIND_TOLERANCE,
+    LEFT_SHORT_MIN,
     after_the_peak,
     area_moves,
     bulge_lapse,
     cells_before_after,
     early_years_totals,
+    is_left_short,
     key_decision_withheld,
     lapse_years,
     lapsing_kinds,
@@ -811,11 +813,7 @@ def recommendations(data: ReportData) -> list[str]:
             after = ""
             cells = cells_before_after(data, phase) if n else None
             if cells is not None and (cells[nc.YEAR] == last).any():
-                k = int(
-                    (
-                        cells.loc[cells[nc.YEAR] == last, "shortfall_after"] > left_short_min(data)
-                    ).sum()
-                )
+                k = int(is_left_short(data, cells.loc[cells[nc.YEAR] == last]).sum())
                 after = (
                     f" before any new places ({'none' if k == 0 else k} in "
                     f"{fmt_year(last)} with {the_plan(data)})"
@@ -1510,12 +1508,12 @@ def _tolerated(data: ReportData, area: str, phase: str, built: bool) -> str:
     Binding constraints)", as if for lack of options."""
     least = left_short_min(data)
     cells = cells_before_after(data, phase)
-    if cells is None or least <= 0.5:
+    if cells is None or least <= LEFT_SHORT_MIN:
         return ""
     mine = cells[cells[nc.AREA] == area]
-    if (mine["shortfall_after"] > least).any():
+    if is_left_short(data, mine).any():
         return ""
-    kept = mine[mine["shortfall_after"] > 0.5]
+    kept = mine[mine["shortfall_after"] > LEFT_SHORT_MIN]
     if kept.empty:
         return ""
     w = kept.loc[kept["shortfall_after"].idxmax()]
@@ -1674,11 +1672,8 @@ def area_commentary(data: ReportData, area: str) -> str:
     text += moves
     phase = str(rows[nc.PHASE].iloc[0])
     cells = cells_before_after(data, phase)
-    least = left_short_min(data)
     left = (
-        cells[(cells[nc.AREA] == area) & (cells["shortfall_after"] > least)]
-        if cells is not None
-        else cells
+        cells[(cells[nc.AREA] == area) & is_left_short(data, cells)] if cells is not None else cells
     )
     if (left is None or left.empty) and _tolerated(data, area, phase, not mine.empty):
         return text + _tolerated(data, area, phase, not mine.empty)
@@ -2348,9 +2343,7 @@ def left_short_why(data: ReportData, d: dict) -> str:
     cells = cells_before_after(data, d["phase"])
     if cells is None:
         return ""
-    short = cells[cells["shortfall_after"] > left_short_min(data)].sort_values(
-        nc.YEAR, kind="stable"
-    )
+    short = cells[is_left_short(data, cells)].sort_values(nc.YEAR, kind="stable")
     lead = d.get("lead")
     codes = {str(c) for c in d["codes"]}
     reasons: dict[str, dict] = {}
