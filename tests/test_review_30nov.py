@@ -90,3 +90,23 @@ def test_default_tolerance_counts_as_before():
         }
     )
     assert left_short_by_year(ba).tolist() == [0.0, 0.6, 0.0]
+
+
+def test_the_appraisal_does_not_list_tolerated_years_as_short():
+    """The plan's decisions (appraise_options) listed the years of a requirement within the
+    tolerance under 'shortfall' although the plan, and its summary, do not count them."""
+    from test_optimise import PLAIN
+
+    from sufficiency.optimise import OPTION_COLUMNS, PlanSettings, appraise_options
+
+    options = pd.DataFrame(
+        [opt("exp", places=30, max_modules=1, cost=300_000.0)], columns=list(OPTION_COLUMNS)
+    )
+    settings = PlanSettings(**{**PLAIN, "shortfall_tolerance": 25})
+    ap = appraise_options(demand([122.0] * 3), cap(A=100.0), options, settings, "A", "primary")
+    assert len(ap) and (ap["shortfall_years"] == "").all(), ap.to_string()
+    assert (ap["first_met"] == 2025).all(), ap.to_string()
+    # above the tolerance and unfilled (no option at all in the 'temporary only' route):
+    # short, as before
+    ap = appraise_options(demand([140.0] * 3), cap(A=100.0), options, settings, "A", "primary")
+    assert (ap["shortfall_years"] == "2025/26, 2026/27, 2027/28").any(), ap.to_string()

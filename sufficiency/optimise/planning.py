@@ -773,9 +773,9 @@ def appraise_options(
     rows = []
     for name, opts in strategies.items():
         r = solve_allocation(d, cap, opts.reset_index(drop=True), s)
-        short = r.cells.loc[r.cells["shortfall_after"] > 0.5]
-        met = r.cells.groupby(nc.YEAR)["shortfall_after"].max()
-        later_short = met[met > 0.5]
+        # short as the plan's summary counts it (the shortfall tolerance: left_short)
+        short = r.cells.loc[s.left_short(r.cells)]
+        years = r.cells[nc.YEAR]
         rows.append(
             {
                 "strategy": name,
@@ -788,9 +788,7 @@ def appraise_options(
                 "shortfall_years": ", ".join(
                     nc.academic_year_label(y) for y in sorted(short[nc.YEAR].unique())
                 ),
-                "first_met": int(later_short.index.max() + 1)
-                if len(later_short)
-                else int(met.index.min()),
+                "first_met": int(short[nc.YEAR].max() + 1) if len(short) else int(years.min()),
                 "objective": r.objective,
             }
         )
