@@ -110,3 +110,38 @@ def test_the_appraisal_does_not_list_tolerated_years_as_short():
     # short, as before
     ap = appraise_options(demand([140.0] * 3), cap(A=100.0), options, settings, "A", "primary")
     assert (ap["shortfall_years"] == "2025/26, 2026/27, 2027/28").any(), ap.to_string()
+
+
+# --------------------------------------------------------------------------- [data] X = false
+def test_a_chain_of_three_scenarios_removes_and_gives_back_a_file(tmp_path):
+    """a <- b (removes pupils_by_area) <- c (changes the margin): c has no pupils_by_area and
+    says nothing of it; d, removing it again from b, is warned that b has none; e, giving it
+    again on c, has it (real default model)."""
+    import warnings
+
+    from conftest import edited_model
+
+    from sufficiency.config import load_model
+
+    edited_model(tmp_path, name="a.toml")
+    files = {
+        "b": "[data]\npupils_by_area = false\n",
+        "c": "[assumptions]\nmargin = 0.03\n",
+        "d": "[data]\npupils_by_area = false\n",
+        "e": '[data]\npupils_by_area = { reader = "derived" }\n',
+    }
+    bases = {"b": "a", "c": "b", "d": "b", "e": "c"}
+    for n, body in files.items():
+        (tmp_path / f"{n}.toml").write_text(f'extends = "{bases[n]}.toml"\n{body}')
+    got = {}
+    for n in files:
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            m = load_model(tmp_path / f"{n}.toml")
+        got[n] = ("pupils_by_area" in m.data, m.own_settings(), [str(x.message) for x in w])
+    assert got["b"][:2] == (False, ("[data] pupils_by_area (removed)",))
+    assert got["c"][:2] == (False, ("[assumptions] margin",)) and not got["c"][2]
+    assert got["d"][0] is False
+    assert any("b.toml reads no pupils_by_area file" in t for t in got["d"][2]), got["d"]
+    assert got["e"][:2] == (True, ("[data] pupils_by_area",)) and not got["e"][2]
+    assert not got["b"][2]
