@@ -902,13 +902,16 @@ def merge_models(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, 
 REMOVABLE_DATA = ("births_projection", "housing", "pupils_by_area", "transfers")
 
 
+def _removed_data(raw: Mapping) -> list[str]:
+    """The ``[data]`` entries of ``raw`` set to ``false``, in file order."""
+    data = raw.get("data")
+    return [k for k, v in data.items() if v is False] if isinstance(data, Mapping) else []
+
+
 def _without_removed_data(raw: dict, path: Path) -> dict:
     """``raw`` without the ``[data]`` entries set to ``false`` (:data:`REMOVABLE_DATA`): the
     one way a scenario removes a file its base reads (a later scenario can give it again)."""
-    data = raw.get("data")
-    if not isinstance(data, Mapping):
-        return raw
-    off = [k for k, v in data.items() if v is False]
+    off = _removed_data(raw)
     if not off:
         return raw
     for k in off:
@@ -919,16 +922,14 @@ def _without_removed_data(raw: dict, path: Path) -> dict:
                 f"{k} = false: only {', '.join(REMOVABLE_DATA)} can be removed "
                 f"(set to false); the model needs {k}",
             )
-    return {**raw, "data": {k: v for k, v in data.items() if v is not False}}
+    return {**raw, "data": {k: v for k, v in raw["data"].items() if v is not False}}
 
 
 def _warn_nothing_removed(own: Mapping, path: Path, bases: tuple[Path, ...]) -> None:
     """Warn of a ``[data]`` file a scenario's own file removes (set to ``false``) that the
     model it extends does not read: nothing is removed (a trial's ``transfers = false`` on a
     model with none read as a change in validate and the report)."""
-    data = own.get("data")
-    off = [k for k, v in data.items() if v is False] if isinstance(data, Mapping) else []
-    off = [k for k in off if k in REMOVABLE_DATA]
+    off = [k for k in _removed_data(own) if k in REMOVABLE_DATA]
     if not off or not bases:
         return
     base, _ = _with_bases(_read_toml(bases[0]), bases[0], (path.resolve(),))
