@@ -226,12 +226,12 @@ class PlanSettings:
 
     @property
     def counted_short(self) -> float:
-        """Places short after the plan above which an area and year counts as short in the
-        plan's outputs (summary, binding constraints) and the report: the
+        """The shortfall tolerance as the plan's outputs and the report give it: the
         ``shortfall_tolerance``, or half a place (rounding) when that is smaller [places]. A
-        cell at or under it is not a shortfall (a Warwickshire trial's scenario with a
-        tolerance of 15 places had its tolerated areas listed as "Shortfall left", blamed on
-        lead times)."""
+        cell whose requirement was within the tolerance and is at most this short after the
+        plan is not a shortfall (a Warwickshire trial's scenario with a tolerance of 15 places
+        had its tolerated areas listed as "Shortfall left", blamed on lead times); one whose
+        requirement was above it is short by more than half a place (:meth:`left_short`)."""
         return max(COUNTED_SHORT_MIN, float(self.shortfall_tolerance))
 
     def left_short(self, cells: pd.DataFrame) -> pd.Series:
