@@ -1,4 +1,4 @@
-"""Known limits lifted on 29-30 November 2026, each through the CLI or the model file:
+"""Known limits lifted on 29 November 2026 (night), each through the CLI or the model file:
 the plan no longer buys a class for a fraction of a place (``[plan] shortfall_tolerance``);
 a scenario can remove a file its base reads (``[data] births_projection = false``).
 Real data (the default model) unless a test says its data are SYNTHETIC."""

@@ -56,7 +56,7 @@ def read_tidy(
     used_areas : iterable of str, optional
         The areas a model uses of a file with others (a national births projection): only
         their rows are read and checked (a blank or negative figure of another authority's
-        district stopped the model: a trial of 30 November 2026); a file with none of them
+        district stopped the model: a trial of 29 November 2026, night); a file with none of them
         is read whole, so that its errors name its own areas.
 
     A ``pupils`` table must have rows for every one of ``known_areas``: each planning area

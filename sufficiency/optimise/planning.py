@@ -333,7 +333,7 @@ def adjacency_from_config(
                     )
         t.check("phase", lambda v: v in ("primary", "secondary"), "'primary' or 'secondary'")
         if isinstance(areas, Mapping):
-            # moves the plan cannot use were dropped without a word (a trial of 30 November
+            # moves the plan cannot use were dropped without a word (a trial on the night of 29 November
             # 2026: phase = "primary" between two secondary areas moved no pupils)
             frm, to, ph = str(e["from"]), str(e["to"]), e["phase"]
             if frm == to:

@@ -1,4 +1,4 @@
-"""Trial of 29-30 November 2026: the newest features in combination, as an analyst builds
+"""Trial of 29 November 2026 (night): the newest features in combination, as an analyst builds
 scenarios (a supplied births projection and a scenario removing it, a housing trajectory,
 ``[plan] shortfall_tolerance``, budgets, adjacency, the report on a scenario). Real data (the
 default model) unless a test says its data are SYNTHETIC."""

@@ -1,4 +1,4 @@
-"""Review of the change of 30 November 2026 (a52412d..): the shortfall tolerance, scenarios
+"""Review of the change of 29 November 2026 (night) (a52412d..): the shortfall tolerance, scenarios
 removing a [data] file, band labels. All data here are SYNTHETIC unless a test says so."""
 
 from __future__ import annotations
