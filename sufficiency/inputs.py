@@ -1421,7 +1421,8 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     housing = None
     h_src = src.get("housing")
     if h_src is not None:
-        lh = read_tidy(h_src.path, "housing", known_areas=area_codes)
+        # a trajectory: completions the authority expects, not published statistics
+        lh = read_tidy(h_src.path, "housing", known_areas=area_codes, kind="trajectory")
         housing = lh.data
         prov += lh.provenance
         by = int(cfg.assumptions.base_year or years[1])

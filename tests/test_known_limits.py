@@ -89,3 +89,25 @@ def test_shortfall_tolerance_is_read_and_checked_from_the_model(tmp_path):
     res = CliRunner().invoke(cli, ["validate", str(bad)])
     assert res.exit_code == 1
     assert "shortfall_tolerance" in res.output and "places in [0, 30)" in res.output
+
+
+def test_a_housing_trajectory_is_labelled_as_one(tmp_path):
+    """A trial's housing file (completions the authority expects) was listed as "actual" by
+    validate and the report's sources, as if published statistics; its kind is "trajectory".
+    SYNTHETIC housing rows (test data)."""
+    p = tmp_path / "housing.csv"
+    pd.DataFrame(
+        {"area": ["8850011", "8850011"], "year": [2024, 2025], "dwellings": [100, 150]}
+    ).to_csv(p, index=False)
+    model = edited_model(tmp_path, [(LOOKUP, f'housing = {{ path = "{p}" }}\n' + LOOKUP)])
+    from sufficiency.inputs import load_inputs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inputs = load_inputs(load_model(model))
+    kinds = {p.table: p.kind for p in inputs.provenance}
+    assert kinds["housing"] == "trajectory" and kinds["pupils"] == "actual"
+    res = CliRunner().invoke(cli, ["-q", "validate", str(model)])
+    assert res.exit_code == 0, res.output
+    line = next(s for s in res.output.splitlines() if s.strip().startswith("housing: /"))
+    assert "(trajectory; local authority)" in line

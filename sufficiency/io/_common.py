@@ -127,7 +127,9 @@ class Provenance:
         First and last year covered (empty if not applicable).
     kind : str
         ``"actual"`` for published statistics, ``"derived"`` for values the engine computed
-        from them (e.g. planning-area history apportioned from authority totals).
+        from them (e.g. planning-area history apportioned from authority totals),
+        ``"projected"`` for a supplied births projection, ``"trajectory"`` for a housing
+        trajectory (completions the authority expects, with any past ones).
     publisher : str
         Publisher and series, e.g. ``"DfE, Schools, pupils and their characteristics"``.
     note : str
