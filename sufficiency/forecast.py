@@ -38,6 +38,7 @@ from . import nomenclature as nc
 from ._frozen import FrozenDict
 from ._values import is_list_of_values, is_number, is_whole, joined
 from .exceptions import ConfigError, DataQualityWarning, NotFittedError, SchemaError
+from .housing import housing_routes, secondary_sites_message  # housing_routes: also from here
 from .io._common import warn_implausible_births
 from .schema import validate_frame
 from .uncertainty import DEFAULT_COVERAGE, ErrorModel, SizeNoise, noise_years
@@ -1616,24 +1617,6 @@ def check_argument(function: str, name: str, value: Any) -> None:
         raise ConfigError(f"{function}({name}={value!r}): expected {expected}")
 
 
-def housing_routes(config) -> tuple[dict, dict]:
-    """Where housing pupils of a model go beyond the area a site is listed in:
-    :func:`~sufficiency.housing.housing_pupils`'s ``route`` (a primary area's dwellings
-    send their secondary pupils where its Year 6 goes) and ``onward`` (from a middle-school
-    area, the year groups it does not teach go where its last year group goes)."""
-    route = {
-        a.code: dict(a.transfer)
-        for a in config.areas
-        if a.phase == "primary" and a.transfer and a.transfer_ncy == 6
-    }
-    onward = {
-        a.code: (dict(a.transfer), a.ncys)
-        for a in config.areas
-        if a.phase == "secondary" and a.ends_early and a.transfer
-    }
-    return route, onward
-
-
 #: births projection methods in words (the notes name them so, then by their key)
 _BIRTHS_METHODS = {
     "holt_fixed": "Holt's damped trend at fixed parameters",
@@ -1713,15 +1696,9 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
             onward=onward,
         )
         in_area = set(inputs.housing[nc.AREA].astype(str))
-        sec_rows = sorted(in_area & {a.code for a in cfg.areas if a.phase == "secondary"})
-        if sec_rows and route:
-            msg = (
-                f"housing in secondary area(s) {', '.join(sec_rows)}: only their secondary and sixth-form "
-                "pupils are counted (no primary area is named for them); list each site once, "
-                "in its primary planning area, whose Year 6 transfer shares take its "
-                "secondary pupils on (listing it in both counts them twice)"
-            )
-            warnings.warn(msg, DataQualityWarning, stacklevel=2)
+        # warned of when the inputs load (validate shows it); here a note of the forecast
+        msg = secondary_sites_message(inputs.housing, cfg)
+        if msg:
             notes.append("Housing: " + msg + ".")
         if route and in_area & set(route):
             notes.append(

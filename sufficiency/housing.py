@@ -25,7 +25,14 @@ from . import nomenclature as nc
 from ._frozen import FrozenDict
 from .exceptions import ConfigError
 
-__all__ = ["DEFAULT_YIELDS", "DEFAULT_ARRIVAL", "housing_pupils", "housing_settings"]
+__all__ = [
+    "DEFAULT_YIELDS",
+    "DEFAULT_ARRIVAL",
+    "housing_pupils",
+    "housing_routes",
+    "housing_settings",
+    "secondary_sites_message",
+]
 
 #: pupils per 100 dwellings by DfE phase (Derbyshire, as published; docs/domain.md)
 DEFAULT_YIELDS = FrozenDict({"primary": 20.0, "secondary": 15.0, "sixth_form": 6.0})
@@ -165,3 +172,42 @@ def housing_pupils(
                 break
         out[:, :, k] = (M.T @ arrived) * per_g[k]
     return out
+
+
+def housing_routes(config) -> tuple[dict, dict]:
+    """Where housing pupils of a model go beyond the area a site is listed in:
+    :func:`~sufficiency.housing.housing_pupils`'s ``route`` (a primary area's dwellings
+    send their secondary pupils where its Year 6 goes) and ``onward`` (from a middle-school
+    area, the year groups it does not teach go where its last year group goes)."""
+    route = {
+        a.code: dict(a.transfer)
+        for a in config.areas
+        if a.phase == "primary" and a.transfer and a.transfer_ncy == 6
+    }
+    onward = {
+        a.code: (dict(a.transfer), a.ncys)
+        for a in config.areas
+        if a.phase == "secondary" and a.ends_early and a.transfer
+    }
+    return route, onward
+
+
+def secondary_sites_message(housing: pd.DataFrame, config) -> str:
+    """The warning for housing listed in a secondary planning area of a model whose primary
+    areas send their secondary pupils on (:func:`housing_routes`), or "" when there is none:
+    only such a site's secondary and sixth-form pupils are counted, and listing a site in both
+    its areas counts them twice. Warned of when the inputs load (so ``validate`` shows it) and
+    repeated in the forecast's notes."""
+    route, _ = housing_routes(config)
+    if housing is None or not len(housing) or not route:
+        return ""
+    in_area = set(housing[nc.AREA].astype(str))
+    sec = sorted(in_area & {a.code for a in config.areas if a.phase == "secondary"})
+    if not sec:
+        return ""
+    return (
+        f"housing in secondary area(s) {', '.join(sec)}: only their secondary and sixth-form "
+        "pupils are counted (no primary area is named for them); list each site once, "
+        "in its primary planning area, whose Year 6 transfer shares take its "
+        "secondary pupils on (listing it in both counts them twice)"
+    )

@@ -31,6 +31,7 @@ from .derive import (
     year_group_shares,
 )
 from .exceptions import ConfigError, DataQualityWarning, SchemaError, SufficiencyWarning
+from .housing import secondary_sites_message
 from .io._common import Provenance
 from .io.births import (
     aggregate_births,
@@ -1428,6 +1429,9 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         by = int(cfg.assumptions.base_year or years[1])
         _warn_past_housing(housing, str(h_src.path), by)
         _warn_late_housing(housing, str(h_src.path), by, int(cfg.assumptions.horizon))
+        msg = secondary_sites_message(housing, cfg)
+        if msg:  # here, not only when forecasting, so that validate shows it
+            warnings.warn(f"{h_src.path}: {msg}", DataQualityWarning, stacklevel=2)
 
     # --- transfers (read with the model definition; here for the record) --------------------
     t_src = src.get("transfers")

@@ -111,3 +111,26 @@ def test_a_housing_trajectory_is_labelled_as_one(tmp_path):
     assert res.exit_code == 0, res.output
     line = next(s for s in res.output.splitlines() if s.strip().startswith("housing: /"))
     assert "(trajectory; local authority)" in line
+
+
+def test_validate_warns_of_housing_in_a_secondary_area(tmp_path):
+    """A trial's housing site listed in a secondary planning area was warned of by `forecast`
+    only (its pupils of primary age are not counted); `validate` passed it without a word.
+    SYNTHETIC housing rows (test data)."""
+    p = tmp_path / "housing.csv"
+    pd.DataFrame({"area": ["8850031"], "year": [2025], "dwellings": [200]}).to_csv(p, index=False)
+    model = edited_model(tmp_path, [(LOOKUP, f'housing = {{ path = "{p}" }}\n' + LOOKUP)])
+    res = CliRunner().invoke(cli, ["validate", str(model)])
+    assert res.exit_code == 0, res.output
+    assert "housing in secondary area(s) 8850031" in " ".join(res.output.split())
+    from sufficiency.forecast import run_forecast
+    from sufficiency.inputs import load_inputs
+
+    with pytest.warns(Warning, match="housing in secondary area") as seen:
+        inputs = load_inputs(load_model(model))
+    assert sum("housing in secondary area" in str(w.message) for w in seen) == 1
+    with warnings.catch_warnings(record=True) as again:
+        warnings.simplefilter("always")
+        fc = run_forecast(inputs)
+    assert not any("housing in secondary area" in str(w.message) for w in again)
+    assert any(n.startswith("Housing: housing in secondary area(s) 8850031") for n in fc.notes)
