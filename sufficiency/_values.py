@@ -117,6 +117,14 @@ def require_table(value: Any, where: str, required, table: str, keys: str) -> Ma
     return value
 
 
+def toml_value(v: Any) -> str:
+    """``v`` as a model definition writes it, for errors about one: ``true``/``false`` for a
+    boolean (Python's ``True`` is not TOML), ``repr`` otherwise (``0.5``, ``'half'``)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return repr(v)
+
+
 @dataclass(frozen=True)
 class Section:
     """One table of a model definition, for errors that read ``<where> key = value: expected ...``.
@@ -145,7 +153,7 @@ class Section:
             if start is None and re.fullmatch(r"\s*(19|20)\d\d\s*", v):
                 # a year in quotes: TOML text, not a number
                 hint = f"; write {int(v)} without quotes (a number, not text)"
-        return ConfigError(f"{self.where} {key} = {v!r}: expected {expected}{hint}")
+        return ConfigError(f"{self.where} {key} = {toml_value(v)}: expected {expected}{hint}")
 
     def check(self, key: str, ok, expected: str) -> None:
         """Raise :meth:`bad` if the table gives ``key`` and ``ok(value)`` is false."""

@@ -134,3 +134,14 @@ def test_validate_warns_of_housing_in_a_secondary_area(tmp_path):
         fc = run_forecast(inputs)
     assert not any("housing in secondary area" in str(w.message) for w in again)
     assert any(n.startswith("Housing: housing in secondary area(s) 8850031") for n in fc.notes)
+
+
+def test_an_error_writes_a_boolean_as_toml_does(tmp_path):
+    """A trial's `shortfall_tolerance = true` was told "shortfall_tolerance = True: expected
+    ...": Python's spelling, not the model file's."""
+    bad = edited_model(
+        tmp_path, [(r"^\[plan\]\n", "[plan]\nshortfall_tolerance = true\n")], regex=True
+    )
+    res = CliRunner().invoke(cli, ["validate", str(bad)])
+    assert res.exit_code == 1
+    assert "shortfall_tolerance = true: expected places" in res.output
