@@ -54,7 +54,7 @@ def test_a_requirement_within_the_tolerance_stays_tolerated():
 
 def _report_data(ba, tolerance=25.0):
     return SimpleNamespace(
-        meta={"counted_short": max(0.5, tolerance), "shortfall_tolerance": tolerance},
+        meta={"shortfall_tolerance": tolerance},
         before_after=ba,
         intake_areas=(),
     )

@@ -389,6 +389,6 @@ def test_a_fractional_tolerance_is_given_as_set():
             "shortfall_after": [1.8, 0.0],
         }
     )
-    data = SimpleNamespace(meta={"counted_short": 2.5}, before_after=ba, intake_areas=())
+    data = SimpleNamespace(meta={"shortfall_tolerance": 2.5}, before_after=ba, intake_areas=())
     text = _tolerated(data, "A", "primary", False)
     assert "shortfall tolerance of 2.5 places" in text, text

@@ -14,7 +14,7 @@ import pandas as pd
 from .. import nomenclature as nc
 from .._files import atomic_write
 from .._values import joined, plural
-from .data import COUNTED_SHORT_MIN, left_short
+from .data import COUNTED_SHORT_MIN
 
 __all__ = [
     "AllocationResult",
@@ -465,12 +465,12 @@ class AllocationResult:
                 f"{moves['pupils'].sum():,.0f} pupil-years, cost GBP {moves['cost'].sum():,.0f} "
                 "over the plan (revenue, not in the capital above; moves.csv)."
             )
-        counted = getattr(self.settings, "counted_short", COUNTED_SHORT_MIN)
+        counted = self.settings.counted_short
         short = self.cells.loc[self.cells["shortfall_after"] > COUNTED_SHORT_MIN]
         # a requirement within a tolerance above half a place: not short ([plan]
         # shortfall_tolerance), said on a line of its own; one above it that the plan could not
         # fill is short, whatever is left (left_short)
-        is_short = left_short(short, getattr(self.settings, "shortfall_tolerance", counted))
+        is_short = self.settings.left_short(short)
         tolerated = short.loc[~is_short]
         short = short.loc[is_short]
         # areas the plan was never asked to provide for (a school setting its own intake):

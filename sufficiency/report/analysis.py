@@ -501,15 +501,14 @@ def left_short_min(data: ReportData) -> float:
     plan's ``[plan] shortfall_tolerance``, or :data:`LEFT_SHORT_MIN` when that is smaller
     (``PlanSettings.counted_short``). A Warwickshire trial's scenario with a tolerance of 15
     places had the report count the places the plan tolerated as left short."""
-    meta = getattr(data, "meta", None) or {}
-    return max(LEFT_SHORT_MIN, float(meta.get("counted_short", LEFT_SHORT_MIN)))
+    return max(LEFT_SHORT_MIN, shortfall_tolerance(data))
 
 
 def shortfall_tolerance(data: ReportData) -> float:
     """The plan's ``[plan] shortfall_tolerance`` [places] (:data:`LEFT_SHORT_MIN` when the
     report does not say)."""
     meta = getattr(data, "meta", None) or {}
-    return float(meta.get("shortfall_tolerance", left_short_min(data)))
+    return float(meta.get("shortfall_tolerance", LEFT_SHORT_MIN))
 
 
 def is_left_short(data: ReportData, cells: pd.DataFrame) -> pd.Series:

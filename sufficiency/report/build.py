@@ -2309,12 +2309,8 @@ def build_report(
         "coverage": tuple(getattr(forecast, "coverage", ()) or ()),
         "quantile": q,
         "solver": getattr(allocation, "solver", None) if allocation is not None else None,
-        # places short after the plan at or under which an area and year is not short
-        # ([plan] shortfall_tolerance, at least half a place: analysis.left_short_min)
-        "counted_short": float(
-            getattr(getattr(allocation, "settings", None), "counted_short", 0.5)
-        ),
-        # the tolerance itself: it is on the requirement before the plan (analysis.left_short)
+        # [plan] shortfall_tolerance: on the requirement before the plan (analysis.is_left_short;
+        # analysis.left_short_min derives what the outputs call tolerated after it)
         "shortfall_tolerance": float(
             getattr(getattr(allocation, "settings", None), "shortfall_tolerance", 0.5)
         ),

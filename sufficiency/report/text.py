@@ -1675,8 +1675,9 @@ def area_commentary(data: ReportData, area: str) -> str:
     left = (
         cells[(cells[nc.AREA] == area) & is_left_short(data, cells)] if cells is not None else cells
     )
-    if (left is None or left.empty) and _tolerated(data, area, phase, not mine.empty):
-        return text + _tolerated(data, area, phase, not mine.empty)
+    tolerated = _tolerated(data, area, phase, not mine.empty)
+    if (left is None or left.empty) and tolerated:
+        return text + tolerated
     if left is None or left.empty:
         if not short.empty and cells is not None:
             first = fmt_year(int(cells[nc.YEAR].min()))
