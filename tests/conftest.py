@@ -16,6 +16,15 @@ MODEL = ROOT / "models" / "worcestershire.toml"
 TOL = 1e-9
 
 
+def last_district_births() -> pd.Series:
+    """Each district's actual births in the embedded file's latest mid-year (July 2021-June
+    2022, dated 2022-07-01), by ONS code: what the tests' SYNTHETIC births projections are
+    made from."""
+    b = pd.read_csv(DATA / "births_by_district_1992_2023.csv")
+    last = b[(b["date"] == "2022-07-01") & (b["type"] == "actual")]
+    return last.set_index("gss_code")["annual_births"]
+
+
 def new_model(folder: Path, code, name: str) -> Path:
     """``sufficiency new CODE --out FOLDER/models/NAME.toml`` on the embedded data: a starting
     model of another authority (real data), written through the CLI."""

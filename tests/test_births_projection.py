@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, edited_model
+from conftest import edited_model, last_district_births
 
 from sufficiency.cli import cli
 from sufficiency.config import load_model
@@ -27,9 +27,7 @@ FACTOR = 0.9
 
 def _projection(tmp_path, districts=None, years=range(2022, 2036)) -> str:
     """SYNTHETIC projection (test data): each district's mid-2022 births x 0.9, every year."""
-    b = pd.read_csv(DATA / "births_by_district_1992_2023.csv")
-    last = b[(b["date"] == "2022-07-01") & (b["type"] == "actual")]
-    last = last.set_index("gss_code")["annual_births"]
+    last = last_district_births()
     if districts is not None:
         last = last[last.index.isin(districts)]
     rows = [

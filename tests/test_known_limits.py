@@ -10,7 +10,7 @@ import warnings
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, edited_model
+from conftest import edited_model, last_district_births
 
 from sufficiency.cli import cli
 from sufficiency.config import load_model
@@ -21,11 +21,9 @@ LOOKUP = 'lookup = { path = "../data/district_to_la_west_midlands.csv"'
 
 def _projection_line(tmp_path) -> str:
     """SYNTHETIC births projection (test data): each district's mid-2022 births, every year."""
-    b = pd.read_csv(DATA / "births_by_district_1992_2023.csv")
-    last = b[(b["date"] == "2022-07-01") & (b["type"] == "actual")]
     rows = [
         {"area": d, "year": y, "births": v}
-        for d, v in zip(last["gss_code"], last["annual_births"])
+        for d, v in last_district_births().items()
         for y in range(2024, 2034)
     ]
     p = tmp_path / "births_projection.csv"

@@ -276,15 +276,9 @@ def test_a_national_births_projection_is_checked_only_for_the_models_districts(t
     file serves every authority"; but a blank, negative or repeated figure of another
     authority's district stopped the model (SYNTHETIC file: each of Worcestershire's districts'
     mid-2022 births, and odd rows for two London boroughs)."""
-    from conftest import DATA
+    from conftest import last_district_births
 
-    b = pd.read_csv(DATA / "births_by_district_1992_2023.csv")
-    last = b[(b["date"] == "2022-07-01") & (b["type"] == "actual")]
-    lines = [
-        f"{d},{y},{v}"
-        for d, v in zip(last["gss_code"], last["annual_births"])
-        for y in range(2024, 2034)
-    ]
+    lines = [f"{d},{y},{v}" for d, v in last_district_births().items() for y in range(2024, 2034)]
     lines += ["E09000001,2024,", "E09000002,2024,-1", "E09000002,2024,5", "E09000003,2030,7"]
     p = tmp_path / "national.csv"
     p.write_text("area,year,births\n" + "\n".join(lines) + "\n", encoding="utf-8")
@@ -355,13 +349,11 @@ def test_a_births_year_written_as_an_academic_year_is_not_read_as_its_start(tmp_
     mid-2023, a year early for births of July 2023 to June 2024 (births' ``year`` is the
     mid-year the 12 months end in); the error for a year it cannot read told births files to
     write "2022 or 2022/23 for 2022/23". Such a label is now an error saying what to write."""
-    from conftest import DATA
+    from conftest import last_district_births
 
-    b = pd.read_csv(DATA / "births_by_district_1992_2023.csv")
-    last = b[(b["date"] == "2022-07-01") & (b["type"] == "actual")]
     lines = [
         f"{d},{y}/{(y + 1) % 100:02d},{v}"
-        for d, v in zip(last["gss_code"], last["annual_births"])
+        for d, v in last_district_births().items()
         for y in range(2023, 2033)
     ]
     p = tmp_path / "bp.csv"
