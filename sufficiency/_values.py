@@ -57,6 +57,16 @@ def joined(items: Sequence[str], word: str = "and") -> str:
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
+def first_few(items: Sequence[str], most: int, sep: str = ", ") -> str:
+    """The first ``most`` of ``items`` joined by ``sep``, then how many more there are:
+    ``"A, B and 3 more"`` (``"A; B; and 3 more"`` with ``sep = "; "``), for messages that
+    list codes or areas without listing hundreds."""
+    items = list(items)
+    rest = len(items) - most
+    more = f"{';' if sep.startswith(';') else ''} and {rest} more" if rest > 0 else ""
+    return sep.join(items[:most]) + more
+
+
 def authority_label(config: Any) -> str:
     """``"Coventry (E08000026)"``: the authority of a result's ``config`` mapping by its name
     (``authority_name``) and code (``authority``), as the plan names it; the code alone when
@@ -298,7 +308,7 @@ def expected_area(
     )
     hint = (did_you_mean_code(value, same) if same else "") or did_you_mean_code(value, codes)
     listed = sorted(same or codes)
-    shown = ", ".join(listed[:30]) + (f" and {len(listed) - 30} more" if len(listed) > 30 else "")
+    shown = first_few(listed, 30)
     which = f"the {phase} areas" if same else "the areas"
     return f"a planning area of the model ([[areas]] code){hint}: one of {which} {shown}"
 

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
-from ._values import is_list_of_values, is_number
+from ._values import first_few, is_list_of_values, is_number
 from .exceptions import ConfigError, SchemaError
 from .forecast import DEFAULT_PARAMS, CohortModel, check_history
 from .forecast import fit_kwargs as forecast_fit_kwargs
@@ -681,7 +681,7 @@ def _unscored(pupils: pd.DataFrame, res: pd.DataFrame, pairs) -> str | None:
         + ")"
         for (a, phase), v in sorted(why.items())
     ]
-    shown = "; ".join(parts[:10]) + (f"; and {len(parts) - 10} more" if len(parts) > 10 else "")
+    shown = first_few(parts, 10, "; ")
     return (
         f"not scored (no row in the results; a percentage error needs a forecast and a "
         f"positive actual total): {len(parts)} area phase(s): {shown}"

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import nomenclature as nc
-from ._values import did_you_mean_code, joined, plural
+from ._values import did_you_mean_code, first_few, joined, plural
 from .config import ModelConfig
 from .derive import (
     apportion_births,
@@ -566,9 +566,7 @@ def _read_births_projection(src, needed: list[str], what: str, prov: list) -> pd
         # trial's projection by planning area was told only the districts it lacked)
         own = sorted(have - set(needed))
         theirs = (
-            f"; its areas are {', '.join(own[:5])}"
-            f"{f' and {len(own) - 5} more' if len(own) > 5 else ''}, none of them a {what} of "
-            "the births data"
+            f"; its areas are {first_few(own, 5)}, none of them a {what} of the births data"
             if own and not have & set(needed)
             else ""
         )

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import nomenclature as nc
 from ._frozen import FrozenDict
-from ._values import did_you_mean_code
+from ._values import did_you_mean_code, first_few
 from .exceptions import SchemaError
 
 __all__ = ["Column", "Schema", "SCHEMAS", "validate_frame", "raise_rows_error"]
@@ -626,7 +626,6 @@ def validate_frame(
         known = set(known_areas)
         bad = ~checked[schema.area_column].isin(known).to_numpy()
         if bad.any():
-            shown = sorted(known)[:10]
             # the code it was likely meant to be first (a Herefordshire trial's housing row
             # 8844060 for 8844600 got the first ten codes, without it)
             first = str(checked.loc[bad, schema.area_column].iloc[0])
@@ -637,9 +636,7 @@ def validate_frame(
                 bad,
                 "unknown area code",
                 # "and 23 more", not " ..." (which met the sentence's full stop as "....")
-                f"one of {', '.join(shown)}"
-                f"{f' and {len(known) - 10} more' if len(known) > 10 else ''}"
-                f"{did_you_mean_code(first, sorted(known))}",
+                f"one of {first_few(sorted(known), 10)}{did_you_mean_code(first, sorted(known))}",
                 "Add the area to the model definition or correct the code.",
                 label=lab(schema.area_column),
             )

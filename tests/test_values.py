@@ -49,3 +49,11 @@ def test_require_table_without_a_table_shape():
         require_table(1, "w", ("a",), "", "a")
     with pytest.raises(ConfigError, match=r"^w: 1: expected a table \{ a \}$"):
         require_table(1, "w", ("a",), "{ a }", "a")
+
+
+def test_first_few_says_how_many_more():
+    from sufficiency._values import first_few
+
+    assert first_few(["A", "B"], 10) == "A, B"
+    assert first_few(list("ABCD"), 2) == "A, B and 2 more"
+    assert first_few(list("ABC"), 2, "; ") == "A; B; and 1 more"

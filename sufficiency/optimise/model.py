@@ -24,6 +24,7 @@ import pandas as pd
 import pulp
 
 from .. import nomenclature as nc
+from .._values import first_few
 from ..exceptions import InfeasibleError, SolverError
 from .constraints import (
     additions_by_cell,
@@ -157,7 +158,7 @@ def _describe_cells(data: PlanData, cells) -> str:
     for (a, p), g in c.groupby([nc.AREA, nc.PHASE], sort=True):
         ys = g[nc.YEAR].tolist()
         parts.append(f"area {a} {p} in {', '.join(nc.academic_year_label(y) for y in ys)}")
-    return "; ".join(parts[:10]) + (f"; and {len(parts) - 10} more" if len(parts) > 10 else "")
+    return first_few(parts, 10, "; ")
 
 
 def _diagnose(data: PlanData, settings: PlanSettings) -> str:
