@@ -169,6 +169,10 @@ ASSUMED_CAPACITY_NOTE = "ASSUMPTION: no public capacity figure for special schoo
 _LOWEST_AGE = re.compile(r"^(\d+)(?:$| to \d+$| and over$|-\d+$|\+$)")
 
 
+#: single year of age -> its band
+_BAND_OF_AGE = FrozenDict({a: band for band, ages in BANDS.items() for a in ages})
+
+
 def _band_of_age(age: pd.Series) -> np.ndarray:
     """Band of a SEN2 age label (single years, ``0 to 2``, ``20 and over``, or already a band).
 
@@ -176,18 +180,10 @@ def _band_of_age(age: pd.Series) -> np.ndarray:
     (``"5-10"``, ``"0-2"``, ``"20+"``) map to the same bands. Anything else (``"all"``) has
     no band (``None``).
     """
-    out = np.full(len(age), None, dtype=object)
-    for i, a in enumerate(age.astype(str).to_numpy()):
-        if a in BANDS:
-            out[i] = a
-            continue
-        m = _LOWEST_AGE.match(a.strip())
-        if m:
-            v = int(m.group(1))
-            for band, ages in BANDS.items():
-                if v in ages:
-                    out[i] = band
-    return out
+    labels = age.astype(str).str.strip()
+    lowest = pd.to_numeric(labels.str.extract(_LOWEST_AGE)[0], errors="coerce")
+    band = lowest.map(_BAND_OF_AGE).where(~labels.isin(BANDS), labels)
+    return band.astype(object).where(band.notna(), None).to_numpy()
 
 
 def plans_by_band(age: pd.DataFrame, caseload: pd.DataFrame, area: str) -> pd.DataFrame:
