@@ -269,22 +269,13 @@ def phase_chart(
         if base_year is None or not (x <= base_year).any() or not (x > base_year).any():
             ax.plot(x, g["demand"], color=COLOURS["forecast"], lw=1.8, label="demand")
         else:
-            seen, ahead = x <= base_year, x >= base_year  # the forecast joins the base year
-            ax.plot(
-                x[seen],
-                g["demand"].to_numpy()[seen],
-                color=COLOURS["history"],
-                lw=1.8,
-                label="census",
-            )
-            ax.plot(
-                x[ahead],
-                g["demand"].to_numpy()[ahead],
-                color=COLOURS["forecast"],
-                lw=1.8,
-                ls="--",
-                label="forecast",
-            )
+            # the census to the base year, the forecast from it (joined there)
+            for part, colour, ls, label in (
+                (x <= base_year, "history", "-", "census"),
+                (x >= base_year, "forecast", "--", "forecast"),
+            ):
+                y = g["demand"].to_numpy()[part]
+                ax.plot(x[part], y, color=COLOURS[colour], lw=1.8, ls=ls, label=label)
             ax.axvline(base_year, color="#777777", lw=0.8, ls=":")
         ax.plot(x, g["capacity"], color=COLOURS["capacity"], lw=1.4, label="capacity")
         ax2 = ax.twinx()
