@@ -1553,6 +1553,13 @@ _DEFAULT_LABELS = {
 }
 
 
+def _projection_file_and_end(inputs: ModelInputs) -> tuple[str, str]:
+    """``("births_projection.csv", "mid-2035")``: a supplied births projection's file and its
+    last mid-year used (the assumptions table and the cover's data vintage)."""
+    name = inputs.config.data["births_projection"].path.name
+    return name, f"mid-{int(inputs.births_projection[nc.YEAR].max())}"
+
+
 def _setting_value(v: Any, how: Any, inputs: ModelInputs) -> str:
     """A setting's value in words and units for the assumptions table."""
     from ..forecast import _BIRTHS_METHODS
@@ -1573,16 +1580,12 @@ def _setting_value(v: Any, how: Any, inputs: ModelInputs) -> str:
         return "yes" if v else "no"
     if how == "births":
         method = _BIRTHS_METHODS.get(v, str(v))
-        proj = getattr(inputs, "births_projection", None)
-        if proj is None:
+        if getattr(inputs, "births_projection", None) is None:
             return method
         # a supplied projection gives the mid-years after the data: the method only follows it
         # (the table said Holt's damped trend of births that came from the projection)
-        src = inputs.config.data["births_projection"]
-        return (
-            f"the supplied projection {src.path.name} ([data.births_projection]) to "
-            f"mid-{int(proj[nc.YEAR].max())}; after it, {method}"
-        )
+        name, end = _projection_file_and_end(inputs)
+        return f"the supplied projection {name} ([data.births_projection]) to {end}; after it, {method}"
     if how == "coverage" and isinstance(v, (list, tuple)):
         return " and ".join(f"{c:.0%}" for c in v)
     if how == "percentile" and isinstance(v, (int, float)):
@@ -2256,8 +2259,7 @@ def build_report(
         )
         + (
             # a supplied projection dates the forecast too (what it was made with)
-            f"births projection: {inputs.config.data['births_projection'].path.name} to "
-            f"mid-{int(inputs.births_projection[nc.YEAR].max())}; "
+            "births projection: {} to {}; ".format(*_projection_file_and_end(inputs))
             if getattr(inputs, "births_projection", None) is not None
             else ""
         )
