@@ -1507,8 +1507,10 @@ def _tolerated(data: ReportData, area: str, phase: str, built: bool) -> str:
     15 places read "the area stays 14 places short in 2031/32 (see the appendix, sheet
     Binding constraints)", as if for lack of options."""
     least = left_short_min(data)
+    if least <= LEFT_SHORT_MIN:  # the default tolerance: nothing tolerated above half a place
+        return ""
     cells = cells_before_after(data, phase)
-    if cells is None or least <= LEFT_SHORT_MIN:
+    if cells is None:
         return ""
     mine = cells[cells[nc.AREA] == area]
     if is_left_short(data, mine).any():
