@@ -108,10 +108,12 @@ def test_new_without_any_data_folder_says_where_the_data_live(tmp_path, monkeypa
     """An install without the repository's data/ (a wheel), run in a folder with no ./data:
     ``new`` said only "data/census_pupils_by_ncy_2011_2022.csv: file not found" (a
     documentation audit)."""
-    import sufficiency.cli.new as new_cmd
+    import sufficiency.datasets as datasets
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(new_cmd, "_EMBEDDED", tmp_path / "site-packages" / "data")
+    # neither a wheel's packaged copy nor a clone's folders beside the package
+    monkeypatch.setattr(datasets, "_PACKAGED", tmp_path / "site-packages" / "_embedded")
+    monkeypatch.setattr(datasets, "_REPOSITORY", tmp_path / "site-packages")
     res = CliRunner().invoke(cli, ["new", "E08000029", "--out", str(tmp_path / "s.toml")])
     assert res.exit_code == 1
     flat = " ".join(res.output.split())

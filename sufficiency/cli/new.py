@@ -13,10 +13,6 @@ from ..scaffold import new_model_text
 from . import cli
 from ._common import output_file
 
-#: the embedded data folder to fall back on; None: this installation's, found by
-#: sufficiency.datasets (the repository's data/ in a clone, the package's copy in a wheel)
-_EMBEDDED: Path | None = None
-
 
 def _default_data_dir() -> Path:
     """./data when it exists (the repository's, run from it), else the installation's own: a
@@ -34,16 +30,14 @@ def _default_data_dir() -> Path:
     if here.is_dir():
         return here
     try:
-        embedded = embedded_data_dir() if _EMBEDDED is None else _EMBEDDED
-        if not embedded.is_dir():
-            raise ConfigError(f"The embedded data folder {embedded} does not exist.")
+        # the repository's data/ in a clone, the package's copy in a wheel
+        return embedded_data_dir()
     except ConfigError as e:
         raise ConfigError(
             "no data folder: ./data does not exist here and this installation has no "
             "embedded data, so give --data-dir (the data/ folder of a clone of the "
             f"repository). {e}"
         ) from None
-    return embedded
 
 
 @cli.command()
