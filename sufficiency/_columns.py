@@ -213,8 +213,12 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "demand_upper_95": ("pupils", "upper bound of the 95% interval of demand"),
     "demand_q": ("pupils", "demand at the stress percentile ([report] quantile)"),
     "surplus": ("places", "capacity less demand (negative: short)"),
-    "surplus_pct": ("fraction", "surplus / capacity (0.05 = 5%)"),
-    "rag": ("label", "red / amber / green against the surplus target and ceiling"),
+    "surplus_pct": ("fraction", "surplus / demand (0.05 = 5%)"),
+    "rag": (
+        "label",
+        "red (short of the margin by more than half a place) / amber / green / blue against "
+        "the margin, surplus target and ceiling",
+    ),
     "school": ("code", "DfE school number (LAEstab); text"),
     "school_name": ("text", "school name"),
     "ncy_min": ("year group", "youngest year group the school teaches (Reception = 0)"),

@@ -10,8 +10,10 @@ serves a group of year groups in a planning area:
 
 RAG rating (``surplus_pct = (capacity - demand) / demand``)
 -----------------------------------------------------------
-* ``red``: ``surplus_pct < margin`` (default 2%): short of the minimum margin, places needed;
-* ``amber``: ``margin <= surplus_pct < target`` (default 5%): tight;
+* ``red``: ``surplus_pct < margin`` (default 2%) and more than ``tolerance`` places short of
+  it (default half a place): places needed;
+* ``amber``: ``margin <= surplus_pct < target`` (default 5%), or short of the margin by no more
+  than the tolerance (a figure that rounds to 0 places short): tight;
 * ``green``: ``target <= surplus_pct <= ceiling`` (default 10%): sufficient;
 * ``blue``: ``surplus_pct > ceiling``: more spare places than the ceiling (surplus to manage).
 """
@@ -168,11 +170,27 @@ def capacity_by_area(capacity: pd.DataFrame) -> pd.DataFrame:
     return frame.groupby(keys, as_index=False, sort=True)[nc.CAPACITY].sum()
 
 
-def rag_rating(surplus_pct: np.ndarray, margin: float, target: float, ceiling: float) -> np.ndarray:
-    """Return ``red``/``amber``/``green``/``blue`` for each surplus fraction (see module doc)."""
+def rag_rating(
+    surplus_pct: np.ndarray,
+    margin: float,
+    target: float,
+    ceiling: float,
+    shortfall: np.ndarray | None = None,
+    tolerance: float = 0.0,
+) -> np.ndarray:
+    """Return ``red``/``amber``/``green``/``blue`` for each surplus fraction (see module doc).
+
+    With ``shortfall`` [places short of the margin], a surplus below the margin is ``red``
+    only where more than ``tolerance`` places are short, ``amber`` otherwise: a Staffordshire
+    trial's position table rated red an area 0.005 places short, which every other figure in
+    the report counts as not short.
+    """
     s = np.asarray(surplus_pct, dtype=float)
+    below = s < margin
+    if shortfall is not None:
+        below &= np.asarray(shortfall, dtype=float) > float(tolerance)
     return np.select(
-        [s < margin, s < target, s <= ceiling], ["red", "amber", "green"], default="blue"
+        [below, s < target, s <= ceiling], ["red", "amber", "green"], default="blue"
     ).astype(object)
 
 
@@ -186,6 +204,9 @@ class SufficiencyResult:
         See :meth:`to_frame`.
     margin, target, ceiling : float
         Minimum margin, surplus target and surplus ceiling [fraction of demand].
+    tolerance : float
+        Places short of the margin at or under which an area and year is not short [places]
+        (``amber``, and not in :meth:`shortfalls`).
     provenance : tuple
         Where demand and capacity came from (free text or Provenance records).
     """
@@ -195,6 +216,7 @@ class SufficiencyResult:
     target: float
     ceiling: float
     provenance: tuple[Any, ...] = ()
+    tolerance: float = 0.5
     config: Mapping[str, Any] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
@@ -203,9 +225,10 @@ class SufficiencyResult:
         return self.data.copy()
 
     def shortfalls(self) -> pd.DataFrame:
-        """Rows with a shortfall (places needed to keep the minimum margin)."""
+        """Rows with a shortfall (places needed to keep the minimum margin) of more than
+        :attr:`tolerance` places: the ``red`` rows."""
         d = self.data
-        return d.loc[d["shortfall"] > 0].reset_index(drop=True)
+        return d.loc[d["shortfall"] > self.tolerance].reset_index(drop=True)
 
     def summary(self) -> str:
         """A few lines: areas and years covered, the margin and RAG thresholds, how many
@@ -242,6 +265,7 @@ def assess_sufficiency(
     target: float = 0.05,
     ceiling: float = 0.10,
     value: str = nc.PUPILS,
+    tolerance: float = 0.5,
 ) -> SufficiencyResult:
     """Compare demand with existing capacity by planning area, phase of places and year.
 
@@ -260,6 +284,10 @@ def assess_sufficiency(
         Surplus target and ceiling for the RAG rating [fraction of demand].
     value : str
         Central value column of ``phase_totals``.
+    tolerance : float
+        Places short of the margin at or under which an area and year is rated ``amber``, not
+        ``red`` [places]; default half a place (a shortfall that rounds to 0 places), the
+        rule of the report and the plan's summary.
 
     Returns
     -------
@@ -311,6 +339,11 @@ def assess_sufficiency(
             raise ConfigError(
                 f"assess_sufficiency({name}={v!r}): expected a fraction in [0, 1) (0.05 = 5%)"
             )
+    if not is_number(tolerance) or not tolerance >= 0:
+        raise ConfigError(
+            f"assess_sufficiency(tolerance={tolerance!r}): expected places, a number >= 0 "
+            "(0.5 = half a place)"
+        )
     if target > ceiling:
         raise ConfigError(
             f"assess_sufficiency(target={target!r}, ceiling={ceiling!r}): expected target <= "
@@ -351,12 +384,22 @@ def assess_sufficiency(
         frame["surplus_pct"] = np.where(d > 0, (c - d) / np.where(d > 0, d, 1.0), np.inf)
     frame["required"] = d * (1 + margin)
     frame["shortfall"] = np.maximum(0.0, frame["required"].to_numpy() - c)
-    frame["rag"] = rag_rating(frame["surplus_pct"].to_numpy(), margin, target, ceiling)
+    frame["rag"] = rag_rating(
+        frame["surplus_pct"].to_numpy(),
+        margin,
+        target,
+        ceiling,
+        frame["shortfall"].to_numpy(),
+        float(tolerance),
+    )
     frame = frame.sort_values([nc.AREA, nc.PHASE, nc.YEAR]).reset_index(drop=True)
     return SufficiencyResult(
         data=frame,
         margin=float(margin),
         target=float(target),
         ceiling=float(ceiling),
-        config=FrozenDict({"margin": margin, "target": target, "ceiling": ceiling}),
+        tolerance=float(tolerance),
+        config=FrozenDict(
+            {"margin": margin, "target": target, "ceiling": ceiling, "tolerance": tolerance}
+        ),
     )

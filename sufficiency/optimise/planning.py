@@ -782,9 +782,8 @@ def appraise_options(
                 "kinds": _kind_label(r.plan["kind"].tolist()),
                 "cost": r.total_cost,
                 "places": float(r.plan["places"].sum()) if len(r.plan) else 0.0,
-                "shortfall_place_years": float(
-                    r.cells.groupby("scenario")["shortfall_after"].sum().max()
-                ),
+                # as counted: a residue the tolerance allows is none
+                "shortfall_place_years": r.total_shortfall,
                 "shortfall_years": ", ".join(
                     nc.academic_year_label(y) for y in sorted(short[nc.YEAR].unique())
                 ),

@@ -381,10 +381,16 @@ class AllocationResult:
 
     @property
     def total_shortfall(self) -> float:
-        """Place-years short of the minimum margin after the plan, worst scenario [places x years]."""
-        if self.cells.empty:
+        """Place-years short of the minimum margin after the plan, worst scenario [places x
+        years], counted as the summary counts them (``PlanSettings.left_short``: a residue
+        within the shortfall tolerance is none)."""
+        c = self.cells
+        if c.empty:
             return 0.0
-        return float(self.cells.groupby("scenario")["shortfall_after"].sum().max())
+        short = c.loc[self.settings.left_short(c)]
+        if short.empty:
+            return 0.0
+        return float(short.groupby("scenario")["shortfall_after"].sum().max())
 
     def binding_constraints(self) -> pd.DataFrame:
         """Constraints that hold with equality at the optimum (what limits the plan); see

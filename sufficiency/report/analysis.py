@@ -36,6 +36,7 @@ __all__ = [
     "residual_shortfall",
     "bulge_lapse",
     "lapsing_kinds",
+    "is_short",
     "mainstream_left_short",
     "send_totals",
     "early_years_totals",
@@ -511,6 +512,16 @@ def shortfall_tolerance(data: ReportData) -> float:
     return float(meta.get("shortfall_tolerance", LEFT_SHORT_MIN))
 
 
+def is_short(rows: pd.DataFrame) -> pd.Series:
+    """Which rows of the sufficiency table (``shortfall``: places short of the margin before
+    any new places) count as short [bool]: more than :data:`LEFT_SHORT_MIN` (half a place),
+    the rule of its ``red`` rating (``assess_sufficiency``'s tolerance) and of the plan's
+    summary; a Staffordshire trial's area 0.005 places short was rated red and read "0 places
+    short with the 2% margin". The plan's ``shortfall_tolerance`` is not applied: it says
+    what the plan leaves unbuilt (:func:`is_left_short`), not what is short before it."""
+    return rows["shortfall"] > LEFT_SHORT_MIN
+
+
 def is_left_short(data: ReportData, cells: pd.DataFrame) -> pd.Series:
     """Which rows of ``cells`` (:func:`cells_before_after`) count as short after the plan, as
     the plan's summary counts them (:func:`~sufficiency.optimise.data.left_short`) [bool]."""
@@ -953,9 +964,7 @@ def intake_short(data: ReportData) -> list[dict]:
     if suff is None or suff.empty or not codes:
         return []
     base = int(data.meta["base_year"])
-    rows = suff[
-        suff[nc.AREA].astype(str).isin(codes) & (suff[nc.YEAR] > base) & (suff["shortfall"] > 0)
-    ]
+    rows = suff[suff[nc.AREA].astype(str).isin(codes) & (suff[nc.YEAR] > base) & is_short(suff)]
     out = []
     for (a, ph), g in rows.groupby([nc.AREA, nc.PHASE], sort=True):
         top = g.loc[g["shortfall"].idxmax()]

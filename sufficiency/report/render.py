@@ -276,7 +276,7 @@ def page_sections(data, drawer=_draw_here) -> dict[str, Any]:
                 (
                     (sa[nc.AREA] == area)
                     & (sa[nc.YEAR] > data.meta["base_year"])
-                    & (sa["shortfall"] > 0)
+                    & analysis.is_short(sa)
                 ).any()
             )
         plan_rows = None

@@ -20,6 +20,7 @@ from ..capacity import rag_rating
 from .analysis import (
     cells_before_after,
     central_scenario,
+    is_left_short,
     left_short_by_year,
     position_at,
     published_latest,
@@ -173,8 +174,8 @@ def _suff_note(data) -> str:
     return (
         f"Demand: forecast pupils by phase of places (primary R-Y6; secondary Y7-Y13{own}). Capacity: "
         f"net capacity, {m['data_vintage'].split('capacity: ')[-1]}. Required = demand x "
-        f"(1 + {fmt_pct(m['margin'])}). Surplus % = (capacity - demand) / demand (rounded down: 4.96% shows as 4.9%; a deficit rounds towards zero, -2.97% as -2.9%, but never to 0.0%). RAG: red shortfall (surplus below {fmt_pct(m['margin'])}); "
-        f"amber surplus below {fmt_pct(m['target'])}; green {fmt_pct(m['target'])}-"
+        f"(1 + {fmt_pct(m['margin'])}). Surplus % = (capacity - demand) / demand (rounded down: 4.96% shows as 4.9%; a deficit rounds towards zero, -2.97% as -2.9%, but never to 0.0%). RAG: red shortfall (surplus below {fmt_pct(m['margin'])} by a place or more); "
+        f"amber surplus below {fmt_pct(m['target'])} (or under one place short); green {fmt_pct(m['target'])}-"
         f"{fmt_pct(m['ceiling'])}; blue above {fmt_pct(m['ceiling'])}."
     )
 
@@ -366,8 +367,18 @@ def area_year_table(data, area: str) -> Table | None:
             after = (out["with plan"].to_numpy(float) - need) / need
         m = data.meta
         rag_after = rag_rating(after, m["margin"], m["target"], m["ceiling"])
-        # short with the plan (as the column beside it counts it) is red whatever the rounding
-        rag_after = np.where(out["short with plan"].to_numpy(float) > 0, "red", rag_after)
+        # red exactly where the plan leaves the area short as its summary counts it (whatever
+        # the rounding of the surplus); a residue it tolerates is amber, not red
+        counted = is_left_short(
+            data,
+            pd.DataFrame(
+                {
+                    "shortfall_before": rows["shortfall"].to_numpy(float),
+                    "shortfall_after": out["short with plan"].to_numpy(float),
+                }
+            ),
+        ).to_numpy()
+        rag_after = np.where(counted, "red", np.where(rag_after == "red", "amber", rag_after))
         out["RAG with plan"] = np.where(yrs > base, rag_after, "-")
     fm = {
         c: "count"
@@ -380,7 +391,7 @@ def area_year_table(data, area: str) -> Table | None:
             "placed next door",
         )
     }
-    fm["shortfall"] = "short"  # a red year is never shown 0 short
+    fm["shortfall"] = "short"  # a year under one place short shows <1 (amber), never 0
     fm["surplus %"] = "pct_down"
     # right-aligned like the figures beside it: left-aligned, "4,676  4,634-4,717" read as one
     # number run into the next (a review by eye)
@@ -393,7 +404,7 @@ def area_year_table(data, area: str) -> Table | None:
     note = (
         f"Required = demand x (1 + {fmt_pct(m['margin'])}); surplus %, shortfall and RAG "
         + ("before the plan " if plan else "")
-        + "(surplus % rounded down; under one place short shows as <1); RAG: red short, "
+        + "(surplus % rounded down; under one place short shows as <1); RAG: red a place or more short, "
         f"amber surplus below {fmt_pct(m['target'])}, green {fmt_pct(m['target'])}-"
         f"{fmt_pct(m['ceiling'])}, blue above {fmt_pct(m['ceiling'])}"
         + (

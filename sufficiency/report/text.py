@@ -34,6 +34,7 @@ from .analysis import (
     cells_before_after,
     early_years_totals,
     is_left_short,
+    is_short,
     key_decision_withheld,
     lapse_years,
     lapsing_kinds,
@@ -93,8 +94,9 @@ AGE_LABELS = AGE_GROUP_LABELS
 
 def fmt_short(value: float) -> str:
     """A shortfall in whole places, as :func:`fmt_count`, but a positive one that rounds to
-    zero prints ``"<1"``, not ``"0"``: the year is red and the text calls it short (a trial's area
-    table showed a red year, named short in the text above it, with 0 places short)."""
+    zero prints ``"<1"``, not ``"0"``: the year is short of the margin, if by under a place
+    (rated amber, not counted short: :func:`~sufficiency.report.analysis.is_short`; a trial's
+    area table showed a red year, named short in the text above it, with 0 places short)."""
     shown = fmt_count(value)
     return "<1" if shown == "0" and float(value) > 0 else shown
 
@@ -403,7 +405,7 @@ def _published_capacity(data: ReportData) -> str:
     kinds: dict[bool, list[str]] = {}
     for ph, _, _ in _more_published_capacity(data):
         rows = suff[(suff[nc.PHASE] == ph) & (suff[nc.YEAR] >= base)]
-        kinds.setdefault("shortfall" in rows and bool((rows["shortfall"] > 0).any()), []).append(ph)
+        kinds.setdefault("shortfall" in rows and bool(is_short(rows).any()), []).append(ph)
     more = [f"the {_join(kinds[False])} surplus here would be larger"] if False in kinds else []
     if True in kinds:
         more.append(
@@ -536,7 +538,7 @@ def _before_plan_sentences(data: ReportData) -> list[str]:
         rows = suff[
             (suff[nc.PHASE] == phase)
             & (suff[nc.YEAR] == first - 1)
-            & (suff["shortfall"] > 0.5)
+            & is_short(suff)
             & ~suff[nc.AREA].astype(str).isin(data.intake_areas)
         ]
         if rows.empty:
@@ -1550,7 +1552,7 @@ def area_commentary(data: ReportData, area: str) -> str:
             f"against {fmt_count(b['capacity'])} places"
             + (
                 f", {fmt_count(b['shortfall'])} places short with the {margin} margin. "
-                if b["shortfall"] > 0
+                if is_short(base).iloc[0]
                 else f", a surplus of {fmt_pct(b['surplus_pct'], down=True)}. "
             )
         )
@@ -1598,7 +1600,7 @@ def area_commentary(data: ReportData, area: str) -> str:
     else:
         path = f"rise from {at['first']} to a peak of {at['peak']}, then fall to {at['last']}"
     text += f"Demand is forecast to {path}, against {fmt_count(first['capacity'])} places. "
-    short = rows[rows["shortfall"] > 0]
+    short = rows[is_short(rows)]
     if short.empty:
         text += (
             f"On the capacity shown there is no shortfall over the forecast period with "
