@@ -587,6 +587,33 @@ def _read_births_projection(src, needed: list[str], what: str, prov: list) -> pd
     return used
 
 
+def _births_as_at(
+    births: pd.DataFrame, base_year: int | None, path, notes: list[str]
+) -> pd.DataFrame:
+    """Births to mid-``base_year`` only, for a forecast from a base year before the pupil
+    data's last (``[assumptions] base_year``), with a note; ``births`` itself otherwise.
+
+    The forecast then uses the data as they stood at its base year, as the backtest does from
+    each origin: the model's ratios and Reception come from births to mid-``base_year``, the
+    next mid-year is nowcast from calendar-year ``base_year`` births, and the later ones are
+    projected (or taken from ``[data.births_projection]``). Later published mid-years were
+    left between the fitted births and the nowcast, and the forecast stopped at them ("supplied
+    births leave mid-year(s) out").
+    """
+    if base_year is None or births.empty or births[nc.YEAR].max() <= base_year:
+        return births
+    later = sorted(set(births.loc[births[nc.YEAR] > base_year, nc.YEAR].astype(int)))
+    notes.append(
+        f"Forecast from the base year {nc.academic_year_label(base_year)} "
+        "([assumptions] base_year), as the data stood then: births to mid-"
+        f"{base_year} only; the births file's mid-{later[0]}"
+        + (f" to mid-{later[-1]}" if len(later) > 1 else "")
+        + f" births ({getattr(path, 'name', path)}) are not used: the next mid-year is estimated "
+        "and the later ones projected, as for a forecast made that year."
+    )
+    return births[births[nc.YEAR] <= base_year].reset_index(drop=True)
+
+
 def _projection_after_data(
     proj: pd.DataFrame, births: pd.DataFrame, nowcast: pd.DataFrame | None, source: str
 ) -> tuple[pd.DataFrame | None, str]:
@@ -1266,6 +1293,10 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         str(by_area.path) if by_area is not None and not by_area.derived else str(pup_src.path)
     )
     _check_area_years(pupils, pupil_source, int(cfg.assumptions.base_year or years[1]))
+    # a base year before the data's last: the forecast as the data stood then, births included
+    as_at = (
+        cfg.assumptions.base_year if (cfg.assumptions.base_year or years[1]) < years[1] else None
+    )
 
     # --- births ----------------------------------------------------------------------------
     births = pd.DataFrame(columns=[nc.AREA, nc.YEAR, nc.BIRTHS, nc.KIND, nc.SOURCE])
@@ -1291,7 +1322,7 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
             else:
                 lb, lc = read_births(b_src.path, include_modelled=modelled, check=used), None
             prov += lb.provenance
-            district_births = lb.data
+            district_births = _births_as_at(lb.data, as_at, b_src.path, notes)
             l_src = src.get("lookup")
             if l_src is not None:
                 lk = read_district_lookup(l_src.path)
@@ -1398,7 +1429,7 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
                 )
         else:
             lb = read_tidy(b_src.path, "births", known_areas=area_codes)
-            births = lb.data
+            births = _births_as_at(lb.data, as_at, b_src.path, notes)
             prov += lb.provenance
             p_src = src.get("births_projection")
             if p_src is not None:

@@ -143,3 +143,38 @@ def test_rag_with_plan_is_red_where_the_plan_leaves_the_area_short(
     data.plan = None
     t = tables.area_year_table(data, "A")
     assert t.frame["RAG with plan"].tolist() == [expected] * 3
+
+
+# --------------------------------------------------------------------------- base year
+# [assumptions] base_year before the pupil data's last year (a documented setting): the
+# forecast stopped with "supplied births leave mid-year(s) out" on the REAL embedded data (the
+# model was fitted on births to mid-2021 and the nowcast was mid-2023, from calendar 2022).
+
+
+def test_a_forecast_from_an_earlier_base_year_runs_as_the_data_stood(tmp_path):
+    from conftest import edited_model
+
+    from sufficiency import load_inputs, load_model, run_forecast
+
+    def forecast(base):
+        subs = [("seed = 20240101", f"seed = 20240101\nbase_year = {base}")] if base else []
+        inputs = load_inputs(load_model(edited_model(tmp_path, subs, name=f"m{base}.toml")))
+        return inputs, run_forecast(inputs)
+
+    inputs, fc = forecast(2021)
+    f = fc.to_frame()
+    # the mid-2022 births in the file are not used: the births stop at mid-2021 and the
+    # next mid-year is the nowcast from calendar-year 2021 births
+    assert int(inputs.births["year"].max()) == 2021
+    assert set(inputs.births_nowcast["year"]) == {2022}
+    assert any("as the data stood then" in n for n in fc.notes)
+    assert f.loc[f["kind"] != "forecast", "year"].max() == 2021
+    assert f.loc[f["kind"] == "forecast", "year"].min() == 2022
+    # Reception rests on projected (nowcast) births from 2026/27, mid-2022 births + 4
+    rec = f[(f["ncy"] == 0) & (f["kind"] == "forecast")]
+    assert rec.groupby("year")["births_projected"].any().idxmax() == 2026
+    assert (rec["pupils"] > 0).all()
+    # the default base year is unchanged: births to mid-2022, nowcast mid-2023
+    d_inputs, _ = forecast(None)
+    assert int(d_inputs.births["year"].max()) == 2022
+    assert set(d_inputs.births_nowcast["year"]) == {2023}
