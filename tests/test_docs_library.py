@@ -37,3 +37,7 @@ def test_library_guide_runs(tmp_path):
     assert len(ns["sf"]) == len(ns["central"]) * len(ns["send"].config["scenarios"])
     assert set(ns["fte"].columns) <= {"under_2", "2", "3_4"} and len(ns["fte"])
     assert "Worcestershire" in printed
+    # last year's forecast made again from 2021/22 and scored on the 2022/23 census
+    acc = ns["c"].accuracy()
+    assert set(acc.loc[acc["area"] == "all areas", "year"]) == {2022}
+    assert "The previous forecast against the history since (all areas):" in printed

@@ -27,7 +27,7 @@ from ..exceptions import SufficiencyError
 __all__ = ["main", "cli", "COMMAND_MODULES"]
 
 #: Modules of :mod:`sufficiency.cli` that each add their command(s) to :func:`cli`.
-COMMAND_MODULES = ("validate", "forecast", "plan", "send", "report", "new")
+COMMAND_MODULES = ("validate", "forecast", "compare", "plan", "send", "report", "new")
 
 
 class _Group(click.Group):

@@ -1,0 +1,204 @@
+"""``sufficiency compare``: last year's forecast against this year's. Data are SYNTHETIC unless
+a test says REAL (the embedded Worcestershire model)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import cli_err, edited_model
+
+from sufficiency.cli import cli
+from sufficiency.compare import TOTAL, compare_forecasts, read_forecast
+from sufficiency.exceptions import SchemaError
+
+
+def _forecast(base: int, values: dict, areas=("A", "B"), years=4) -> pd.DataFrame:
+    """A forecast table: every area has Reception-Year 11 with the same pupils per year
+    group; ``values[(area, year)]`` pupils per year group (default 100)."""
+    rows = []
+    for a in areas:
+        for y in range(base - 1, base + years):
+            for g in range(12):
+                rows.append(
+                    {
+                        "area": a,
+                        "year": y,
+                        "ncy": g,
+                        "pupils": float(values.get((a, y), 100.0)),
+                        "kind": "actual" if y <= base else "forecast",
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def test_accuracy_and_changes_by_area_phase_and_total():
+    # previous forecast from 2021: 2022 forecast 100 a year group in A, 110 in B
+    prev = _forecast(2021, {("B", 2022): 110.0, ("A", 2024): 90.0})
+    # current from 2022: the census of 2022 was 100 in both; 2024 forecast 100 in A
+    cur = _forecast(2022, {})
+    c = compare_forecasts(prev, cur)
+    acc = c.accuracy().set_index(["area", "phase", "year"])
+    # B primary: 7 year groups x 110 forecast against 7 x 100 census: +10%
+    assert acc.loc[("B", "primary", 2022), "pct_error"] == pytest.approx(0.10)
+    assert acc.loc[("A", "primary", 2022), "pct_error"] == pytest.approx(0.0)
+    assert acc.loc[("B", "secondary", 2022), "horizon"] == 1
+    # the total over A and B: (700 + 770) / 1400 - 1 = +5%
+    assert acc.loc[(TOTAL, "primary", 2022), "pct_error"] == pytest.approx(0.05)
+    assert set(acc["actual_kind"]) == {"actual"}
+    ch = c.changes(2024).set_index(["area", "phase"])
+    # A 2024: 90 -> 100 a year group: +70 primary pupils, +11.1%
+    assert ch.loc[("A", "primary"), "change"] == pytest.approx(70.0)
+    assert ch.loc[("A", "primary"), "change_pct"] == pytest.approx(10 / 90)
+    assert ch.loc[("B", "primary"), "change"] == pytest.approx(0.0)
+    # largest change first within the phase
+    prim = c.changes(2024)
+    prim = prim[(prim["phase"] == "primary") & (prim["area"] != TOTAL)]
+    assert prim["area"].tolist() == ["A", "B"]
+    # only the years the previous forecast forecast
+    f = c.to_frame()
+    assert f["horizon"].min() == 1 and set(f["previous_kind"]) == {"forecast"}
+    text = c.summary(2024, n=1)
+    assert "primary 2022/23 (1 year ahead): forecast 1,470, census 1,400: +5.00%" in text
+    assert "primary, all areas: 1,330 -> 1,400 (+70, +5.3%)" in text
+    assert "    A: 630 -> 700 (+70, +11.1%)" in text
+    assert "    B:" not in text  # n = 1
+
+
+def test_areas_in_one_forecast_only_are_named_not_compared():
+    c = compare_forecasts(
+        _forecast(2021, {}, areas=("A", "B")), _forecast(2022, {}, areas=("B", "C"))
+    )
+    assert c.only_previous == ("A",) and c.only_current == ("C",)
+    assert set(c.to_frame()["area"]) == {"B", TOTAL}
+    text = c.summary()
+    assert "Only in the previous forecast (not compared): A." in text
+    assert "Only in the current forecast (not compared): C." in text
+    # the total is of B alone: derived history would not sum to the census, so not called so
+    with pytest.raises(SchemaError, match="share no planning area"):
+        compare_forecasts(_forecast(2021, {}, areas=("A",)), _forecast(2022, {}, areas=("C",)))
+
+
+def test_derived_history_is_labelled():
+    prev = _forecast(2021, {})
+    cur = _forecast(2022, {}).assign(kind=lambda d: d["kind"].replace("actual", "derived"))
+    c = compare_forecasts(prev, cur)
+    assert set(c.accuracy()["actual_kind"]) == {"derived"}
+    text = c.summary()
+    assert "area history derived from authority totals" in text
+    # the areas' derived history sums to the census total when both have the same areas
+    assert re.search(r"primary 2022/23 \(1 year ahead\): forecast 1,400, census 1,400", text)
+
+
+def _write(tmp_path, frame, name="f.csv"):
+    p = tmp_path / name
+    frame.to_csv(p, index=False)
+    return p
+
+
+@pytest.mark.parametrize(
+    ("edit", "needles"),
+    [
+        (lambda d: d.drop(columns="kind"), ["missing column(s) kind", "found area, year"]),
+        (
+            lambda d: d.assign(year=d["year"].astype(object).where(d.index != 3, "2022/23")),
+            ["column 'year', line 5: '2022/23'", "expected a year"],
+        ),
+        (
+            lambda d: d.assign(ncy=d["ncy"].where(d.index != 0, 15)),
+            ["column 'ncy', line 2: '15'", "expected a year group"],
+        ),
+        (
+            lambda d: d.assign(pupils=d["pupils"].where(d.index != 7, -3.0)),
+            ["column 'pupils', line 9: '-3.0'", ">= 0"],
+        ),
+        (
+            lambda d: d.assign(kind=d["kind"].where(d.index != 2, "projection")),
+            ["column 'kind', line 4: 'projection'", "expected one of actual, derived"],
+        ),
+        (
+            lambda d: pd.concat([d, d.iloc[[5]]], ignore_index=True),
+            ["given twice", "area A, year 2020, year group 5"],
+        ),
+    ],
+)
+def test_read_forecast_names_file_column_line_and_value(tmp_path, edit, needles):
+    p = _write(tmp_path, edit(_forecast(2021, {})))
+    with pytest.raises(SchemaError) as exc:
+        read_forecast(p)
+    msg = str(exc.value)
+    for n in [str(p), *needles]:
+        assert n in msg, (n, msg)
+
+
+def test_read_forecast_says_which_file_it_wants(tmp_path):
+    with pytest.raises(SchemaError, match="no such file"):
+        read_forecast(tmp_path / "none.csv")
+    x = tmp_path / "forecast.xlsx"
+    x.write_bytes(b"PK")
+    with pytest.raises(SchemaError, match="--format csv"):
+        read_forecast(x)
+    pt = _forecast(2021, {}).assign(phase="primary").drop(columns="ncy")
+    with pytest.raises(SchemaError, match="phase_totals.csv has no year groups"):
+        read_forecast(_write(tmp_path, pt, "phase_totals.csv"))
+
+
+def test_cli_compares_last_years_forecast_with_this_years_real(tmp_path):
+    """REAL data: the embedded model from 2021/22 (base_year 2021) and from 2022/23."""
+    runner = CliRunner()
+    old = edited_model(tmp_path, [("seed = 20240101", "seed = 20240101\nbase_year = 2021")])
+    new = edited_model(tmp_path, [], name="new.toml")
+    for m, d in ((old, "old"), (new, "new")):
+        res = runner.invoke(cli, ["forecast", str(m), "--out", str(tmp_path / d)])
+        assert res.exit_code == 0, cli_err(res)
+    out = tmp_path / "changes.csv"
+    res = runner.invoke(
+        cli,
+        [
+            "compare",
+            str(tmp_path / "old" / "forecast.csv"),
+            str(tmp_path / "new" / "forecast.csv"),
+            "--model",
+            str(new),
+            "--out",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 0, cli_err(res)
+    # the printed one-year error is the two files' own numbers
+    a = pd.read_csv(tmp_path / "old" / "forecast.csv")
+    b = pd.read_csv(tmp_path / "new" / "forecast.csv")
+    prim = lambda d: d[(d["year"] == 2022) & (d["ncy"] <= 6)]["pupils"].sum()  # noqa: E731
+    err = prim(a) / prim(b) - 1
+    assert (prim(a) > 0) and (set(a.loc[a["year"] == 2022, "kind"]) == {"forecast"})
+    assert (
+        f"primary 2022/23 (1 year ahead): forecast {prim(a):,.0f}, census {prim(b):,.0f}: {err:+.2%}"
+        in res.output
+    )
+    assert "Changes to the forecast for 2027/28:" in res.output
+    assert "Worcester City (8850015)" in res.output  # names from --model
+    f = pd.read_csv(out, dtype={"area": str})
+    assert list(f.columns) == [
+        "area",
+        "phase",
+        "year",
+        "previous",
+        "previous_kind",
+        "current",
+        "current_kind",
+        "change",
+        "change_pct",
+        "horizon",
+    ]
+    assert f["year"].min() == 2022 and f["year"].max() == 2031  # the years both cover
+    assert np.allclose(f["change"], f["current"] - f["previous"])
+
+
+def test_cli_bad_file_exits_with_the_message(tmp_path):
+    p = _write(tmp_path, _forecast(2021, {}).drop(columns="kind"))
+    res = CliRunner().invoke(cli, ["compare", str(p), str(p)])
+    assert res.exit_code != 0
+    assert "missing column(s) kind" in cli_err(res)
