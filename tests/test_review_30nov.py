@@ -178,3 +178,15 @@ def test_a_forecast_from_an_earlier_base_year_runs_as_the_data_stood(tmp_path):
     d_inputs, _ = forecast(None)
     assert int(d_inputs.births["year"].max()) == 2022
     assert set(d_inputs.births_nowcast["year"]) == {2023}
+
+
+def test_the_report_says_its_forecast_is_from_an_earlier_base_year():
+    from sufficiency.report.build import _timing_notes
+
+    note = _timing_notes("2026-11-30", 2021, None, 2022)[0]
+    assert note.startswith("The forecast is made from 2021/22 (the January 2022 school census)")
+    assert "although the pupil data run to 2022/23" in note
+    # the data's own last year: the note on the report's date, as before
+    note = _timing_notes("2026-11-30", 2022, None, 2022)[0]
+    assert note.startswith("The latest pupil data are for 2022/23") and "no census for" in note
+    assert _timing_notes("2026-11-30", 2022, None)[0] == note

@@ -1917,15 +1917,26 @@ def _current_year(report_date: str) -> int | None:
     return d.year if d.month >= 9 else d.year - 1
 
 
-def _timing_notes(report_date: str, base_year: int, plan_first_year: int | None) -> list[str]:
+def _timing_notes(
+    report_date: str, base_year: int, plan_first_year: int | None, last_census: int | None = None
+) -> list[str]:
     """How the report's date relates to its data and plan: ``[data note, plan warning...]``
-    (the data note is "" when the report is dated within a year of its data)."""
+    (the data note is "" when the report is dated within a year of its data). ``last_census``:
+    the pupil data's last year, when the model's base year is earlier."""
     current = _current_year(report_date)
     if current is None:
         return [""]
     d = _dt.date.fromisoformat(str(report_date)[:10])
     out = [""]
-    if current > base_year + 1:
+    if last_census is not None and last_census > base_year:
+        # [assumptions] base_year: the later census is in the data, and not used by choice
+        out[0] = (
+            f"The forecast is made from {nc.academic_year_label(base_year)} (the January "
+            f"{base_year + 1} school census), the model's base year ([assumptions] base_year), "
+            f"as the data stood then, although the pupil data run to "
+            f"{nc.academic_year_label(last_census)}: later years are shown as forecasts."
+        )
+    elif current > base_year + 1:
         out[0] = (
             f"The latest pupil data are for {nc.academic_year_label(base_year)} (the "
             f"January {base_year + 1} school census); this report is dated {d:%d %B %Y}, "
@@ -2226,7 +2237,9 @@ def build_report(
     plan_first_year = (
         int(before_after[nc.YEAR].min()) if before_after is not None and len(before_after) else None
     )
-    timing = _timing_notes(report_date, base_year, plan_first_year)
+    timing = _timing_notes(
+        report_date, base_year, plan_first_year, int(inputs.pupils[nc.YEAR].max())
+    )
     for t in timing[1:]:
         logger.warning(t)
         warn_texts.append(t)
@@ -2250,8 +2263,16 @@ def build_report(
             key["table"], key["recommended"] = res
 
     hist = inputs.pupils
+    last_census = int(hist[nc.YEAR].max())
     vintage = (
-        f"pupils: January census to {nc.academic_year_label(int(hist[nc.YEAR].max()))}; "
+        f"pupils: January census to {nc.academic_year_label(last_census)}"
+        + (
+            # [assumptions] base_year before the data's last: the forecast as the data stood
+            f" (forecast from {nc.academic_year_label(int(inputs.base_year))}, the model's "
+            "base year); "
+            if int(inputs.base_year) < last_census
+            else "; "
+        )
         + (
             f"births: ONS to mid-{int(inputs.births[nc.YEAR].max())}; "
             if len(inputs.births)
