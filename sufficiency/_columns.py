@@ -254,6 +254,13 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "caseload": ("text", "the January EHC plan caseload the SEND forecast starts from"),
     "model_scenario": ("text", "the scenario's model file: not for submission"),
     "winner": ("label", "model or authority: the smaller absolute error"),
+    # sufficiency compare --out, and the appendix's Changes since last forecast sheet
+    "previous": ("pupils", "the previous forecast's pupils (phase total)"),
+    "previous_kind": ("label", "what the previous figure is: forecast (only its forecast years)"),
+    "current": ("pupils", "the current forecast's pupils, or its census where it has one"),
+    "current_kind": ("label", "actual (census), derived (apportioned census) or forecast"),
+    "change": ("pupils", "current - previous (positive: higher now)"),
+    "change_pct": ("fraction", "change / previous (0.01 = 1%)"),
 }
 
 

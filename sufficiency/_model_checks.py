@@ -119,6 +119,7 @@ _REPORT = (
     "milestones",
     "quantile",
     "scorecards",
+    "previous_forecast",
 )
 
 
@@ -390,6 +391,18 @@ def _check_report(cfg) -> None:
     s = Section(f"{cfg.shown_path}: [report]", sec)
     s.check("title", lambda v: isinstance(v, str) and v.strip(), "a non-empty string")
     s.check("scorecards", lambda v: isinstance(v, str), "a folder of DfE scorecards (a string)")
+    s.check(
+        "previous_forecast",
+        lambda v: isinstance(v, str) and v.lower().endswith(".csv"),
+        "the previous forecast's forecast.csv (a file name, relative to the model file)",
+    )
+    prev = sec.get("previous_forecast")
+    if isinstance(prev, str) and not cfg.resolve(prev).is_file():
+        raise ConfigError(
+            f"{cfg.shown_path}: [report] previous_forecast = {prev!r}: no file at "
+            f"{cfg.resolve(prev)}; expected last year's forecast.csv (sufficiency forecast "
+            "MODEL --out DIR), relative to the model file"
+        )
     areas = {a.code: a.phase for a in cfg.areas}
     phases = ("primary", "secondary", "special", "early_years")
     s.check("key_decision_phase", lambda v: v in phases, f"one of {', '.join(phases)}")

@@ -202,3 +202,86 @@ def test_cli_bad_file_exits_with_the_message(tmp_path):
     res = CliRunner().invoke(cli, ["compare", str(p), str(p)])
     assert res.exit_code != 0
     assert "missing column(s) kind" in cli_err(res)
+
+
+# --------------------------------------------------------------------------- the report
+def _previous_csv(tmp_path):
+    """REAL data: the embedded model's forecast from 2021/22, as last year's forecast.csv."""
+    from sufficiency import load_inputs, load_model, run_forecast
+
+    m = edited_model(tmp_path, [("seed = 20240101", "seed = 20240101\nbase_year = 2021")])
+    f = run_forecast(load_inputs(load_model(m))).to_frame()
+    p = tmp_path / "forecast_2021.csv"
+    f.to_csv(p, index=False)
+    return p
+
+
+def test_report_sets_the_previous_forecast_against_this_one(tmp_path, inputs, core_pipeline):
+    """REAL data: [report] previous_forecast in the report, its appendix and summary.json."""
+    import dataclasses
+
+    from sufficiency import load_model
+    from sufficiency.report import build_report, render_html
+    from sufficiency.report.render import page_sections
+    from sufficiency.report.tables import appendix_tables
+
+    prev = _previous_csv(tmp_path)
+    m = edited_model(
+        tmp_path,
+        [("quantile = 0.8   ", f'previous_forecast = "{prev}"\nquantile = 0.8   ')],
+        name="with_previous.toml",
+    )
+    results, missing = core_pipeline
+    data = build_report(
+        dataclasses.replace(inputs, config=load_model(m)),
+        **results,
+        missing=missing,
+        report_date="2026-11-30",
+    )
+    c = compare_forecasts(read_forecast(prev), results["forecast"].to_frame())
+    acc = c.accuracy().set_index(["area", "phase"])
+    s = page_sections(data)
+    t = s["previous"].frame.set_index("phase")
+    assert t.loc["primary", "error"] == pytest.approx(acc.loc[(TOTAL, "primary"), "pct_error"])
+    assert t.loc["secondary", "census"] == pytest.approx(acc.loc[(TOTAL, "secondary"), "actual"])
+    err = acc.loc[(TOTAL, "primary"), "pct_error"]
+    assert (
+        f"against the 2022/23 census, 1 year ahead: primary (R-Y6) {err:+.2%}"
+        in s["previous_text"][0]
+    )
+    ch = s["previous_changes"].frame
+    assert ch["planning area"].iloc[0] == "All areas"
+    assert ch["change"].iloc[2:].abs().is_monotonic_decreasing  # largest change first
+    assert "Forecast for 2027/28" in s["previous_changes"].title
+    html = render_html(data, s)
+    assert "<h3>The previous forecast against this one</h3>" in html
+    sheet = appendix_tables(data)["Changes since last forecast"].frame
+    assert len(sheet) == len(c.to_frame())
+    head = data.headline()["previous_forecast"]
+    assert head["file"] == "forecast_2021.csv" and head["base_year"] == 2021
+    assert {e["phase"] for e in head["errors"]} == {"primary", "secondary", "sixth_form"}
+    # without the key: no section, summary.json says null
+    plain = build_report(inputs, **results, missing=missing)
+    assert plain.previous is None and plain.headline()["previous_forecast"] is None
+    assert page_sections(plain)["previous_text"] == []
+
+
+@pytest.mark.parametrize(
+    ("value", "needle"),
+    [
+        ('"none.csv"', "no file at"),
+        ('"forecast.xlsx"', "expected the previous forecast's forecast.csv"),
+        ("3", "expected the previous forecast's forecast.csv"),
+    ],
+)
+def test_previous_forecast_key_is_checked_when_the_model_loads(tmp_path, value, needle):
+    from sufficiency import load_model
+    from sufficiency.exceptions import ConfigError
+
+    m = edited_model(
+        tmp_path, [("quantile = 0.8   ", f"previous_forecast = {value}\nquantile = 0.8   ")]
+    )
+    with pytest.raises(ConfigError) as exc:
+        load_model(m)
+    msg = str(exc.value)
+    assert "[report] previous_forecast" in msg and needle in msg, msg

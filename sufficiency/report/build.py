@@ -229,6 +229,7 @@ class ReportData:
     derived_areas: frozenset | None = None
     moves: pd.DataFrame | None = None
     intake_areas: frozenset = frozenset()
+    previous: Any = None
 
     @property
     def any_history_derived(self) -> bool:
@@ -355,6 +356,32 @@ class ReportData:
         """:func:`~sufficiency.report.analysis.place_positions` of this report, computed once."""
         return analysis.place_positions(self)
 
+    def _previous_headline(self) -> dict | None:
+        """``[report] previous_forecast`` for summary.json: its file and base year, and its
+        errors against this report's census by phase and year (totals over the areas)."""
+        c = self.previous
+        if c is None:
+            return None
+        from ..compare import TOTAL
+
+        acc = c.accuracy()
+        acc = acc[acc[nc.AREA] == TOTAL]
+        return {
+            "file": c.sources[0],
+            "base_year": int(c.previous_base),
+            "errors": [
+                {
+                    "phase": r.phase,
+                    "year": int(r.year),
+                    "horizon": int(r.horizon),
+                    "forecast": _json_figure(r.forecast),
+                    "actual": _json_figure(r.actual),
+                    "pct_error": None if pd.isna(r.pct_error) else round(float(r.pct_error), 6),
+                }
+                for r in acc.itertuples(index=False)
+            ],
+        }
+
     def headline(self) -> dict:
         """Headline figures for other systems (``summary.json``): plain JSON types."""
         out: dict[str, Any] = {
@@ -382,6 +409,8 @@ class ReportData:
             "not_available": dict(self.missing),
             # areas whose school sets its own intake (intake_from): reported, not planned for
             "intake_set_by_school": self._intake_headline(),
+            # [report] previous_forecast: its errors against the census since (null: none)
+            "previous_forecast": self._previous_headline(),
         }
         if self.sufficiency is not None and not self.sufficiency.empty:
             for phase in ("primary", "secondary"):
@@ -1553,6 +1582,25 @@ _DEFAULT_LABELS = {
 }
 
 
+def _previous_forecast(cfg, fc_frame: pd.DataFrame | None, names: Mapping[str, str]):
+    """``[report] previous_forecast`` (last year's forecast.csv, relative to the model file)
+    against this report's forecast (:func:`sufficiency.compare.compare_forecasts`); None when
+    the model names none or there is no forecast. A file that cannot be read stops the report
+    with its error (the model declares it)."""
+    given = cfg.section("report").get("previous_forecast")
+    if not given or fc_frame is None:
+        return None
+    from ..compare import compare_forecasts, read_forecast
+
+    path = cfg.resolve(given)
+    return compare_forecasts(
+        read_forecast(path),
+        fc_frame,
+        sources=(Path(given).name, "this report's forecast"),
+        names=names,
+    )
+
+
 def _projection_file_and_end(inputs: ModelInputs) -> tuple[str, str]:
     """``("births_projection.csv", "mid-2035")``: a supplied births projection's file and its
     last mid-year used (the assumptions table and the cover's data vintage)."""
@@ -2394,4 +2442,5 @@ def build_report(
         published=(published.data if published is not None and len(published.data) else None),
         moves=_frame_or_none(allocation, "moves_of"),
         intake_areas=frozenset(a.code for a in cfg.areas if a.intake_from),
+        previous=_previous_forecast(cfg, fc_frame, dict(zip(areas[nc.AREA], areas["name"]))),
     )

@@ -17,6 +17,7 @@ import pandas as pd
 from .. import nomenclature as nc
 from .._values import joined
 from ..capacity import rag_rating
+from ..compare import TOTAL
 from .analysis import (
     cells_before_after,
     central_scenario,
@@ -45,6 +46,10 @@ from .text import (
 
 __all__ = [
     "Table",
+    "DFE_PHASE_LABELS",
+    "previous_accuracy_table",
+    "previous_change_year",
+    "previous_changes_table",
     "key_figures_table",
     "rag_table",
     "area_year_table",
@@ -81,6 +86,7 @@ FORMATS = (
     "bool",
     "yes_no",
     "range",
+    "count_signed",
 )
 
 
@@ -135,6 +141,9 @@ def format_cell(value, fmt: str) -> str:
         return "yes" if bool(value) else ""
     if fmt == "yes_no":  # a flag that is also read when false; missing printed as a dash
         return "yes" if bool(value) else "no"
+    if fmt == "count_signed":  # a change in pupils: "+412", "-117", "0"
+        shown = fmt_count(value)
+        return f"+{shown}" if float(value) >= 0.5 else shown
     if fmt == "range":  # pre-formatted "1,107 (800-1,531)", aligned as a number
         return str(value)
     if fmt == "code":  # a file's column names, as written there
@@ -1022,6 +1031,115 @@ def accuracy_sheet(data) -> Table | None:
     return _accuracy(data, _ACCURACY_SHEET, "Forecast accuracy")
 
 
+#: DfE phases of pupils (the phase totals of a forecast, not the phases of places)
+DFE_PHASE_LABELS = {
+    "primary": "primary (R-Y6)",
+    "secondary": "secondary (Y7-Y11)",
+    "sixth_form": "sixth form (Y12-Y13)",
+}
+
+
+#: the same in a table column, whose note gives the year groups
+_SHORT_PHASE = {"primary": "primary", "secondary": "secondary", "sixth_form": "sixth form"}
+_DFE_PHASES_NOTE = "DfE phases: primary R-Y6, secondary Y7-Y11, sixth form Y12-Y13"
+
+
+def previous_change_year(data) -> int | None:
+    """The year whose changes since the previous forecast the report lists: the middle
+    milestone (five years after the base year by default), or the last year both forecast."""
+    c = getattr(data, "previous", None)
+    if c is None:
+        return None
+    both = c.changes()
+    if both.empty:
+        return None
+    years = sorted(both[nc.YEAR].unique())
+    mid = [y for _, y in data.milestones if int(y) in years and int(y) > data.meta["base_year"]]
+    return int(mid[0]) if mid else int(years[-1])
+
+
+def previous_accuracy_table(data) -> Table | None:
+    """``[report] previous_forecast`` against this report's history: each phase total (all
+    areas) for the years the previous forecast forecast and this one has a census for."""
+    c = getattr(data, "previous", None)
+    if c is None:
+        return None
+    acc = c.accuracy()
+    acc = acc[acc[nc.AREA] == TOTAL]
+    if acc.empty:
+        return None
+    out = pd.DataFrame(
+        {
+            "phase": acc[nc.PHASE].map(_SHORT_PHASE).to_numpy(),
+            "year": acc[nc.YEAR].to_numpy(),
+            "years ahead": acc["horizon"].to_numpy(),
+            "previous forecast": acc["forecast"].to_numpy(),
+            "census": acc["actual"].to_numpy(),
+            "error": acc["pct_error"].to_numpy(),
+        }
+    )
+    return Table(
+        "The previous forecast against the census since",
+        out,
+        {
+            "year": "year",
+            "years ahead": "int",
+            "previous forecast": "count",
+            "census": "count",
+            "error": "pct_signed2",
+        },
+        f"Previous forecast: {c.sources[0]} (made from {fmt_year(c.previous_base)}; "
+        f"[report] previous_forecast), summed over the planning areas both forecasts have "
+        f"({_DFE_PHASES_NOTE}); "
+        "error = (forecast - census) / census, the DfE's measure (positive: over-forecast)."
+        + (
+            " The areas' history is derived from the authority's totals and sums to its census."
+            if data.any_history_derived
+            else ""
+        ),
+    )
+
+
+def previous_changes_table(data, top: int = 10) -> Table | None:
+    """The planning areas whose forecast for :func:`previous_change_year` moved most since
+    the previous forecast (``top`` of them, largest change first), after each phase's total."""
+    c = getattr(data, "previous", None)
+    year = previous_change_year(data)
+    if c is None or year is None:
+        return None
+    ch = c.changes(year)
+    ch = ch[ch[nc.PHASE].isin(["primary", "secondary"])]
+    tot = ch[ch[nc.AREA] == TOTAL]
+    areas = ch[ch[nc.AREA] != TOTAL]
+    areas = areas.loc[areas["change"].abs().sort_values(ascending=False, kind="stable").index]
+    rows = pd.concat([tot, areas.head(top)], ignore_index=True)
+    out = pd.DataFrame(
+        {
+            "planning area": [
+                "All areas" if a == TOTAL else data.area_name(a) for a in rows[nc.AREA]
+            ],
+            "phase": rows[nc.PHASE].map(_SHORT_PHASE).to_numpy(),
+            "previous forecast": rows["previous"].to_numpy(),
+            "this forecast": rows["current"].to_numpy(),
+            "change": rows["change"].to_numpy(),
+            "change %": rows["change_pct"].to_numpy(),
+        }
+    )
+    return Table(
+        f"Forecast for {fmt_year(year)}: this report against the previous forecast",
+        out,
+        {
+            "previous forecast": "count",
+            "this forecast": "count",
+            "change": "count_signed",
+            "change %": "pct_signed",
+        },
+        f"Pupils ({_DFE_PHASES_NOTE}); the {min(top, len(areas))} "
+        f"planning areas whose forecast moved most, of {areas[nc.AREA].nunique()}; every area, "
+        "phase and year: appendix, sheet Changes since last forecast.",
+    )
+
+
 def published_table(data) -> Table | None:
     """This report's places against the authority's own return in its newest DfE scorecard."""
     c = data.council_comparison
@@ -1241,6 +1359,23 @@ def appendix_tables(data) -> dict[str, Table]:
         fm["surplus_pct"] = "pct_down"
         t["Surplus and shortfall"] = Table(
             "Surplus and shortfall", data.sufficiency, fm, _suff_note(data)
+        )
+    prev = getattr(data, "previous", None)
+    if prev is not None:
+        f = prev.to_frame()
+        f.insert(1, "name", [data.area_name(a) if a != TOTAL else "" for a in f[nc.AREA]])
+        t["Changes since last forecast"] = Table(
+            "This report's forecast against the previous forecast",
+            f,
+            {
+                "previous": "count",
+                "current": "count",
+                "change": "count",
+                "change_pct": "pct_signed",
+            },
+            f"Previous: {prev.sources[0]} (from {fmt_year(prev.previous_base)}); current: this "
+            f"report's forecast (from {fmt_year(prev.current_base)}); phase totals by DfE "
+            "phase; area 'all areas': the sum over the areas both have.",
         )
     for name, fn in (
         ("Plan", plan_table),

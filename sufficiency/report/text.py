@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import nomenclature as nc
-from .._values import fmt_count, plural
+from .._values import first_few, fmt_count, plural
 from .._values import joined as _join
 from ..early_years import AGE_GROUP_LABELS, DEFAULT_ENTITLEMENTS_NOTE
 from ..forecast import NO_HOUSING_NOTE
@@ -75,6 +75,7 @@ __all__ = [
     "plain_note",
     "part_label",
     "left_short_why",
+    "previous_sentences",
     "PHASE_LABELS",
     "SEND_PHASE_LABELS",
     "AGE_LABELS",
@@ -3324,6 +3325,66 @@ def benchmark_sentence(data: ReportData) -> str:
         + ". ".join(parts)
         + "."
     )
+
+
+def previous_sentences(data: ReportData) -> list[str]:
+    """``[report] previous_forecast``: how the previous forecast did against the census since
+    (phase totals over the areas) and how the forecast has moved, in a sentence or two."""
+    c = getattr(data, "previous", None)
+    if c is None:
+        return []
+    from ..compare import TOTAL
+    from .tables import DFE_PHASE_LABELS, previous_change_year
+
+    out = []
+    acc = c.accuracy()
+    acc = acc[(acc[nc.AREA] == TOTAL) & acc["pct_error"].notna()]
+    if len(acc):
+        first = acc[acc[nc.YEAR] == acc[nc.YEAR].min()]
+        parts = [
+            f"{DFE_PHASE_LABELS.get(r.phase, r.phase)} {fmt_pct(r.pct_error, signed=True, decimals=2)}"
+            for r in first.itertuples(index=False)
+        ]
+        y = int(first[nc.YEAR].iloc[0])
+        out.append(
+            f"The previous forecast ({c.sources[0]}, made from {fmt_year(c.previous_base)}) "
+            f"against the {fmt_year(y)} census, {plural(int(first['horizon'].iloc[0]), 'year')} "
+            f"ahead: {_join(parts)} (positive: over-forecast)."
+        )
+    else:
+        out.append(
+            f"The previous forecast ({c.sources[0]}, made from {fmt_year(c.previous_base)}) "
+            "has no year with a census in this report's data to be scored on."
+        )
+    year = previous_change_year(data)
+    if year is not None:
+        ch = c.changes(year)
+        tot = ch[(ch[nc.AREA] == TOTAL) & ch[nc.PHASE].isin(["primary", "secondary"])]
+        parts = [
+            f"{DFE_PHASE_LABELS.get(r.phase, r.phase)} by "
+            f"{'+' if r.change >= 0.5 else ''}{fmt_count(r.change)} pupils "
+            f"({fmt_pct(r.change_pct, signed=True)})"
+            for r in tot.itertuples(index=False)
+        ]
+        if parts:
+            out.append(
+                f"With this report's data, the forecast for {fmt_year(year)} has moved: "
+                f"{_join(parts)}."
+            )
+    if c.only_previous or c.only_current:
+        out.append(
+            "Planning areas in one forecast only are not compared: "
+            + "; ".join(
+                f"{what}: {first_few([data.area_name(a) for a in areas], 5)}"
+                for what, areas in (
+                    ("previous only", c.only_previous),
+                    ("this report only", c.only_current),
+                )
+                if areas
+            )
+            + "."
+        )
+    return out
 
 
 def published_sentences(data: ReportData) -> list[str]:
