@@ -307,6 +307,12 @@ BY_FILE: dict[tuple[str, str], tuple[str, str]] = {
         "early years supply (FTE places), early_years.csv's supply summed over ages; "
         "named capacity as the plan reads it; blank before the supply year",
     ),
+    ("forecast", "kind"): (
+        "label",
+        "actual (observed), derived (estimated from published totals, not observed), "
+        "forecast, or supplied (a forecast year's figure given in the model's known intake, "
+        "[data.intake], not the model's own)",
+    ),
     ("forecast", "phase"): (
         "label",
         "phase of the year group: primary (R-Y6), secondary (Y7-Y11) or sixth_form (Y12-Y13)",

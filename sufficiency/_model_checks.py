@@ -47,6 +47,7 @@ _DATA_TABLES: dict[str, tuple[str, ...]] = {
     "capacity": _DATA_ENTRY + ("year",),
     "housing": _DATA_ENTRY,
     "transfers": _DATA_ENTRY + ("years",),
+    "intake": _DATA_ENTRY + ("source",),
 }
 
 _PLAN_SCALARS = (

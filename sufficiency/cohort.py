@@ -500,6 +500,7 @@ def roll_forward(
     reception: np.ndarray,
     transfer=None,
     transfer_g: int | None = TRANSFER_NCY,
+    known: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Roll the base year forward with survival ratios and a reception series.
 
@@ -515,6 +516,9 @@ def roll_forward(
         Reception pupils per forecast year [count]; NaN rows mean "no reception" (0).
     transfer : ndarray, shape (A, A), or sequence of Transfer, optional
         Transfer shares (see :func:`feeder_counts`).
+    known : (ndarray of bool, ndarray), each shape (A, H, G), optional
+        Cells whose value is known (a supplied intake) and their values [count]: each
+        replaces the rolled value in its year, and the cohort rolls on from it.
 
     Returns
     -------
@@ -536,6 +540,11 @@ def roll_forward(
         nxt[:, 1:] = src * np.nan_to_num(s)
         nxt[:, 0] = rec[:, h]
         cur = np.maximum(nxt, 0.0)
+        if known is not None:
+            m, v = known[0][:, h], known[1][:, h]
+            if cur.ndim > m.ndim:  # a trailing draw axis: the same known value in every draw
+                m, v = m[..., None], v[..., None]
+            cur = np.where(m, v, cur)
         out[:, h] = cur
     return out
 

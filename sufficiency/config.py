@@ -56,6 +56,7 @@ READERS = FrozenDict(
         "capacity": ("scap", "tidy"),
         "housing": ("tidy",),
         "transfers": ("transfers",),
+        "intake": ("tidy",),
     }
 )
 
@@ -898,8 +899,9 @@ def merge_models(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, 
 
 
 #: ``[data]`` entries a model can do without: ``births_projection = false`` in a scenario
-#: removes its base's (a scenario on the engine's own births projection, say)
-REMOVABLE_DATA = ("births_projection", "housing", "pupils_by_area", "transfers")
+#: removes its base's (a scenario on the engine's own births projection, say; ``intake =
+#: false``, one on the model's own entry year groups)
+REMOVABLE_DATA = ("births_projection", "housing", "intake", "pupils_by_area", "transfers")
 
 
 def _removed_data(raw: Mapping) -> list[str]:
@@ -1250,6 +1252,13 @@ def load_model(path: str | Path, *, missing_ok: Collection[str] = ()) -> ModelCo
                 )
             if not ok(opts[key]):
                 raise _err(path, where, f"{key} = {opts[key]!r}: expected {expected}")
+        if table == "intake" and not isinstance(opts.get("source", ""), str):
+            raise _err(
+                path,
+                where,
+                f"source = {opts['source']!r}: expected text saying where the figures come "
+                'from, e.g. source = "offers at 16 April 2026, x 0.97 take-up"',
+            )
         data[table] = DataSource(table, p, reader, FrozenDict(opts))
     for need in ("pupils", "capacity"):
         if need not in data:

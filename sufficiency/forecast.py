@@ -53,6 +53,8 @@ NCYS = tuple(range(0, 14))
 #: how :meth:`CohortModel.fit` names its input frames in errors and warnings
 _HISTORY_SOURCE = "history (CohortModel.fit)"
 _BIRTHS_SOURCE = "births (CohortModel.fit)"
+#: how :meth:`CohortModel.predict` names a known intake without a ``source`` in its attrs
+_KNOWN_SOURCE = "known intake (CohortModel.predict)"
 #: the warning of :meth:`CohortModel.predict` without an error model
 _NO_ERROR_MODEL = "no backtest error model: intervals collapse to the central forecast"
 
@@ -191,7 +193,8 @@ class ForecastResult:
             the area: primary, first, middle, secondary, high), ``pupils`` [count, central],
             ``pupils_lower``, ``pupils_upper`` (first coverage, 80% by default) and
             ``pupils_lower_95``, ``pupils_upper_95`` (second) [count], ``kind`` (``actual`` or
-            ``derived`` history, interval = value; ``forecast``), ``births_projected``
+            ``derived`` history, interval = value; ``forecast``; ``supplied`` for a known
+            intake's cells, :meth:`CohortModel.predict`'s ``known``), ``births_projected``
             (Reception onwards rests on projected births), ``cohort`` and ``housing``
             (``pupils = cohort + housing``: the cohort model's and new housing's pupils).
             Wide: ``area, phase, ncy`` and one column of ``pupils`` per year.
@@ -1019,8 +1022,28 @@ class CohortModel:
             projected = np.where(teaches_r[:, None], projected, common[None, :])
         return out, projected
 
-    def forecast_cube(self, horizon: int, births: pd.DataFrame | None = None):
+    def forecast_cube(
+        self,
+        horizon: int,
+        births: pd.DataFrame | None = None,
+        *,
+        known: pd.DataFrame | None = None,
+        housing: np.ndarray | None = None,
+    ):
         """Central cohort forecast as an array.
+
+        Parameters
+        ----------
+        horizon : int
+            Years ahead.
+        births : DataFrame, optional
+            A supplied births projection, as in :meth:`predict`.
+        known : DataFrame, optional
+            A known intake (``area, year, ncy, pupils``), as in :meth:`predict`: each cell's
+            cohort is its ``pupils`` less ``housing`` there (at least 0), and the cohort
+            rolls forward from it.
+        housing : ndarray (A, H, G), optional
+            Pupils from housing, subtracted from ``known`` (they are not in the cube).
 
         Returns
         -------
@@ -1031,6 +1054,11 @@ class CohortModel:
         """
         self._check()
         H = int(horizon)
+        cells, _ = self._known_cells(known, H)
+        return self._cube(H, births, cells, housing)
+
+    def _cube(self, H: int, births, cells, housing):
+        """:meth:`forecast_cube` from the known cells already found (:meth:`_known_cells`)."""
         Bf, projected, rr = self._reception_inputs(H, births)
         reception = np.where(self.mask_[:, :1], Bf * rr, 0.0)
         base = self.cube_[:, -1, :]
@@ -1038,8 +1066,57 @@ class CohortModel:
         if not np.all(self.rebound_ == 1.0):
             ratios = np.repeat(ratios[:, None, :], H, axis=1)
             ratios[:, 0] *= self.rebound_
-        central = cohort.roll_forward(base, ratios, reception, self.transfer_)
+        known = None
+        if cells is not None:
+            km, kv = cells[0], cells[1]
+            hous = np.zeros_like(kv) if housing is None else np.nan_to_num(housing)
+            known = (km, np.where(km, np.maximum(np.nan_to_num(kv) - hous, 0.0), 0.0))
+        central = cohort.roll_forward(base, ratios, reception, self.transfer_, known=known)
         return np.where(self.mask_[:, None, :], central, 0.0), projected
+
+    def _known_cells(self, known: pd.DataFrame | None, H: int):
+        """A known intake as arrays ``(mask, pupils, bounds, frame)`` (None without rows)
+        and the warning of its rows after the horizon (or None).
+
+        ``mask`` (A, H, G): the cells given; ``pupils`` (A, H, G): their values (NaN
+        elsewhere); ``bounds`` (A, H, G, 4): the bounds given (lower, upper, lower_95,
+        upper_95; NaN where none); ``frame``: the rows used. Validated as the reader
+        validates a file (:func:`sufficiency.io.intake.check_intake`); rows after the
+        horizon are left out with a warning."""
+        if known is None:
+            return None, None
+        from .io.intake import BOUND_COLUMNS, check_intake, late_rows_message
+
+        if not isinstance(known, pd.DataFrame):
+            raise ConfigError(
+                f"keyword argument (predict) known: a {type(known).__name__}; expected a "
+                "DataFrame with columns area, year, ncy, pupils"
+            )
+        source = known.attrs.get("source", _KNOWN_SOURCE)
+        taught = {
+            a: [int(g) for g in np.asarray(self.ncys_)[self.mask_[i]]]
+            for i, a in enumerate(self.areas_)
+        }
+        k = check_intake(known, source, taught, int(self.base_year_))
+        late = late_rows_message(k, source, int(self.base_year_), H)
+        if late:
+            warnings.warn(late, DataQualityWarning, stacklevel=4)
+            k = k[k[nc.YEAR].to_numpy(dtype=int) <= int(self.base_year_) + H]
+        if k.empty:
+            return None, late
+        A, G = len(self.areas_), len(self.ncys_)
+        ai = pd.Index(self.areas_).get_indexer(k[nc.AREA].astype(str))
+        hi = k[nc.YEAR].to_numpy(dtype=int) - int(self.base_year_) - 1
+        gi = pd.Index(self.ncys_).get_indexer(k[nc.NCY].to_numpy(dtype=int))
+        mask = np.zeros((A, H, G), dtype=bool)
+        mask[ai, hi, gi] = True
+        vals = np.full((A, H, G), np.nan)
+        vals[ai, hi, gi] = k[nc.PUPILS].to_numpy(dtype=float)
+        bounds = np.full((A, H, G, 4), np.nan)
+        for j, c in enumerate(c for pair in BOUND_COLUMNS for c in pair):
+            if c in k.columns:
+                bounds[ai, hi, gi, j] = k[c].to_numpy(dtype=float)
+        return (mask, vals, bounds, k), late
 
     def _reception_inputs(self, H: int, births: pd.DataFrame | None):
         """Births feeding Reception in each forecast year, whether they are projected, and
@@ -1137,6 +1214,8 @@ class CohortModel:
         provenance: tuple = (),
         notes: tuple[str, ...] = (),
         area_names: Mapping[str, str] | None = None,
+        known: pd.DataFrame | None = None,
+        known_source: str = "",
     ) -> ForecastResult:
         """Forecast ``horizon`` years beyond the base year.
 
@@ -1175,28 +1254,59 @@ class CohortModel:
         area_names : mapping of str to str, optional
             ``{area code: readable name}``, stored as the result's ``area_names`` for
             :meth:`ForecastResult.summary`; areas without a name show the code only.
+        known : DataFrame, optional
+            A known intake (``[data.intake]``): ``area, year, ncy, pupils`` [count], expected
+            pupils on roll (January census basis, housing pupils included) in forecast years,
+            with optional bounds ``pupils_lower, pupils_upper`` (first coverage) and
+            ``pupils_lower_95, pupils_upper_95`` (second). Each cell's ``pupils`` is the given
+            value (its ``cohort`` the value less the cell's ``housing``, at least 0; housing
+            above the value is cut to it), ``kind`` is ``"supplied"``, and its cohort rolls
+            forward from it in later years. Its bounds are those given, else the value
+            itself; the second coverage's bounds without their own are the first's. Later
+            cells keep the model's relative intervals. Rows after the horizon are left out
+            with a warning; other bad rows raise (:func:`sufficiency.io.intake.check_intake`).
+            ``known.attrs["source"]`` names it in messages.
+        known_source : str, optional
+            The known intake in words for the note (``"intake.csv ([data.intake]; offers at
+            16 April 2026)"``).
 
         Returns
         -------
         ForecastResult
 
+        Raises
+        ------
+        SchemaError
+            A bad row of ``known``: an unknown area, a year at or before the base year, a
+            year group the area is not forecast for, a duplicate cell, a blank, negative or
+            non-numeric value, or bounds that do not contain the value.
+
         Warns
         -----
         DataQualityWarning
-            Without an error model: the intervals collapse to the central forecast.
+            Without an error model: the intervals collapse to the central forecast. Rows of
+            ``known`` after the horizon: left out.
         """
         self._check()
         H = int(self.horizon if horizon is None else horizon)
         if H < 1:
             raise ConfigError(f"horizon = {H}: expected at least 1 year")
         A, G = len(self.areas_), len(self.ncys_)
-        central, projected = self.forecast_cube(H, births)
+        cells, late = self._known_cells(known, H)
         hous = (
-            np.zeros_like(central)
+            np.zeros((A, H, G))
             if housing is None
             else np.where(self.mask_[:, None, :], housing, 0.0)
         )
+        if cells is not None:
+            # the given figure includes the cell's housing pupils: housing above it is cut to
+            # it, so that pupils = cohort + housing = the given figure
+            km, kv = cells[0], cells[1]
+            hous = np.where(km, np.minimum(hous, np.nan_to_num(kv)), hous)
+        central, projected = self._cube(H, births, cells, hous)
         total = central + hous
+        if cells is not None:
+            total = np.where(km, kv, total)  # exactly the given figure
         # births_projected: a cell rests on projected births if its cohort entered Reception
         # in a forecast year whose births were projected
         hh = np.arange(1, H + 1)[:, None]
@@ -1205,6 +1315,9 @@ class CohortModel:
         bp = np.zeros((A, H, G), dtype=bool)
         valid = entry_h >= 1
         bp[:, valid] = projected[:, (entry_h[valid] - 1)]
+        if cells is not None:
+            # a supplied cell, and its cohort in the area after it, rest on the figure given
+            bp &= ~_downstream(km)
         # intervals ---------------------------------------------------------------------
         cov = tuple(self.coverage)
         qs = []
@@ -1237,6 +1350,8 @@ class CohortModel:
         bounds = total[..., None] * (
             m_ahgq ** scale[..., None] if size_noise is not None else m_ahgq
         )
+        if cells is not None:
+            bounds = _known_bounds(bounds, km, kv, cells[2])
         # history and forecast stacked on the year axis, so np.nonzero walks the cells
         # already sorted by (area, year, ncy)
         Tn = len(self.years_)
@@ -1294,7 +1409,13 @@ class CohortModel:
                 "pupils_upper": fc_or_hist(bounds[..., 1]),
                 "pupils_lower_95": fc_or_hist(bounds[..., 2 if len(qs) > 2 else 0]),
                 "pupils_upper_95": fc_or_hist(bounds[..., 3 if len(qs) > 2 else 1]),
-                nc.KIND: np.where(is_fc, "forecast", kinds[ai]),
+                nc.KIND: np.where(
+                    is_fc,
+                    "forecast"
+                    if cells is None
+                    else np.where(km.reshape(-1)[flat_fc], "supplied", "forecast"),
+                    kinds[ai],
+                ),
                 "births_projected": np.where(is_fc, bp.reshape(-1)[flat_fc], False).astype(bool),
                 "cohort": fc_or_hist(central),
                 "housing": np.where(is_fc, hous.reshape(-1)[flat_fc], 0.0),
@@ -1341,6 +1462,10 @@ class CohortModel:
                 f"births file: {how}; those cells are marked as resting on projected births "
                 "(column births_projected of the forecast table)."
             )
+        if cells is not None:
+            all_notes.append(_known_note(cells[3], known_source or _KNOWN_SOURCE))
+        if late:
+            warn.append(late)  # warned of when the rows were read
         for w_ in warn:
             logger.warning(w_)
         return ForecastResult(
@@ -1379,6 +1504,48 @@ _PHASE_LUT = np.array([nc.phase_of_ncy(g) for g in range(0, 15)], dtype=object)
 #: transitions; sixth-form errors are dominated by staying-on, and its cohorts were larger
 #: before staying-on, so their own noise is not measured
 _SIZED_PHASES = ("primary", "secondary")
+
+
+def _downstream(mask: np.ndarray) -> np.ndarray:
+    """``(A, H, G)``: the cells of ``mask`` and, in each area, the cells of their cohorts in
+    later years (year h + k, year group g + k)."""
+    out = mask.copy()
+    for h in range(1, mask.shape[1]):  # each year depends on the previous one
+        out[:, h, 1:] |= out[:, h - 1, :-1]
+    return out
+
+
+def _known_bounds(
+    bounds: np.ndarray, mask: np.ndarray, values: np.ndarray, given: np.ndarray
+) -> np.ndarray:
+    """``bounds`` (A, H, G, Q) with the known cells' bounds: those given (``given`` (A, H,
+    G, 4): lower, upper, lower_95, upper_95, NaN where none), else the value itself for the
+    first coverage and the first coverage's bounds for the second."""
+    out = bounds.copy()
+    first = [np.where(np.isnan(given[..., j]), values, given[..., j]) for j in (0, 1)]
+    for q in range(bounds.shape[-1]):
+        j = q % 4
+        b = first[j] if j < 2 else np.where(np.isnan(given[..., j]), first[j - 2], given[..., j])
+        out[..., q] = np.where(mask, b, bounds[..., q])
+    return out
+
+
+def _known_note(rows: pd.DataFrame, source: str) -> str:
+    """The forecast's note on a known intake: which cells rest on it, and its source."""
+    groups = rows.groupby([nc.YEAR, nc.NCY], sort=True)[nc.AREA].agg(list)
+    said = "; ".join(
+        f"{'Reception' if g == 0 else nc.NCY_LABELS[int(g)].replace('Y', 'Year ')} "
+        f"{nc.academic_year_label(y)} in {len(a)} area{'s' if len(a) > 1 else ''} "
+        f"({', '.join(map(str, a[:5]))}{' ...' if len(a) > 5 else ''})"
+        for (y, g), a in groups.items()
+    )
+    return (
+        f"Supplied intake: the figures for {said} are those of {source}, not the model's "
+        'forecast (kind "supplied"); those cohorts roll forward from them in later years, '
+        "their ranges are the ones supplied (where none are, the figure itself), later "
+        "years keep the model's relative ranges, and the phase totals' ranges are the "
+        "model's, so conservative."
+    )
 
 
 def _members(members, name: str) -> tuple:
@@ -1800,9 +1967,21 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
         provenance=prov,
         notes=tuple(notes),
         area_names=cfg.area_names,
+        known=_known_frame(inputs),
+        known_source=inputs.intake_source,
     )
     ws = tuple(str(w.message) for w in caught) + res.warnings
     return replace(res, config={**res.config, "model": cfg.name}, warnings=ws)
+
+
+def _known_frame(inputs) -> pd.DataFrame | None:
+    """The inputs' known intake (``[data.intake]``) with its file as ``attrs["source"]``
+    (named in messages), or None."""
+    if inputs.intake is None:
+        return None
+    k = inputs.intake.copy()
+    k.attrs["source"] = str(inputs.config.data["intake"].path)
+    return k
 
 
 def _arrival_year(k: int) -> str:

@@ -41,6 +41,7 @@ from .io.births import (
     read_district_lookup,
 )
 from .io.census import read_census_ncy, read_spc_pupils
+from .io.intake import late_rows_message, read_intake
 from .io.scap import SCAP_YEAR, read_scap_capacity
 from .io.tidy import read_school_census, read_tidy
 
@@ -89,6 +90,11 @@ class ModelInputs:
         projections, say), by primary planning area, for the mid-years after the births
         data (and the nowcast), ``kind = "projected"``; the forecast uses it in place of its
         own projection (:attr:`births_supplied`).
+    intake : DataFrame or None
+        A known intake (``[data.intake]``): expected pupils on roll by planning area,
+        forecast year and year group (``area, year, ncy, pupils`` and any bounds given),
+        which the forecast takes in place of its own figures there
+        (:func:`sufficiency.forecast.run_forecast`); None without one.
     """
 
     config: ModelConfig
@@ -104,6 +110,18 @@ class ModelInputs:
     births_nowcast: pd.DataFrame | None = None
     warnings: tuple[str, ...] = ()
     births_projection: pd.DataFrame | None = None
+    intake: pd.DataFrame | None = None
+
+    @property
+    def intake_source(self) -> str:
+        """The known intake in words for the forecast's note: its file, the key, and the
+        model definition's ``source`` text where it gives one (``"intake.csv ([data.intake];
+        offers at 16 April 2026)"``); empty without a known intake."""
+        src = self.config.data.get("intake")
+        if self.intake is None or src is None:
+            return ""
+        said = str(src.options.get("source", "")).strip()
+        return f"{src.path.name} ([data.intake]{'; ' + said if said else ''})"
 
     @property
     def births_supplied(self) -> pd.DataFrame | None:
@@ -165,7 +183,7 @@ class ModelInputs:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The loaded tables by name: ``pupils``, ``authority_pupils``, ``births``,
         ``authority_births``, ``capacity`` and, where the model has them, ``births_nowcast``,
-        ``births_projection`` and ``housing``. They are the attributes themselves, not copies: copy one before
+        ``births_projection``, ``housing`` and ``intake``. They are the attributes themselves, not copies: copy one before
         changing it (or ``copy.deepcopy(inputs)``), or every later result changes with it."""
         out = {
             "pupils": self.pupils,
@@ -180,6 +198,8 @@ class ModelInputs:
             out["births_projection"] = self.births_projection
         if self.housing is not None:
             out["housing"] = self.housing
+        if self.intake is not None:
+            out["intake"] = self.intake
         return out
 
 
@@ -1462,6 +1482,24 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         if msg:  # here, not only when forecasting, so that validate shows it
             warnings.warn(f"{h_src.path}: {msg}", DataQualityWarning, stacklevel=2)
 
+    # --- known intake ----------------------------------------------------------------------
+    intake = None
+    k_src = src.get("intake")
+    if k_src is not None:
+        by = int(cfg.assumptions.base_year or years[1])
+        said = str(k_src.options.get("source", "")).strip()
+        lk = read_intake(
+            k_src.path,
+            {a.code: a.ncys for a in cfg.areas},
+            by,
+            note=f"[data.intake] source: {said}" if said else "",
+        )
+        intake = lk.data
+        prov += lk.provenance
+        late = late_rows_message(intake, str(k_src.path), by, int(cfg.assumptions.horizon))
+        if late:  # here, so that validate shows it; the forecast warns for its own horizon
+            warnings.warn(late, DataQualityWarning, stacklevel=2)
+
     # --- transfers (read with the model definition; here for the record) --------------------
     t_src = src.get("transfers")
     if t_src is not None:
@@ -1500,4 +1538,5 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         notes=tuple(notes),
         births_nowcast=births_nowcast,
         births_projection=births_projection,
+        intake=intake,
     )

@@ -41,7 +41,7 @@ def forecast(model, out, fmt, horizon):
     """Forecast pupils for every planning area of MODEL and print a short table.
 
     Writes (with --out) forecast.<fmt> (area x year x year group, with 80% and 95% intervals,
-    kind actual/derived/forecast, births_projected, components) and phase_totals.<fmt>,
+    kind actual/derived/forecast, or supplied for a known intake's cells, births_projected, components) and phase_totals.<fmt>,
     plus notes.txt with every caveat and input and columns.csv (what each column holds, its
     unit). The table shows, per area and phase, pupils
     now, in 5 and in 10 years and in the forecast's last year (--horizon), and the 80% range
