@@ -1325,7 +1325,8 @@ def appendix_tables(data) -> dict[str, Table]:
             "Pupils by planning area, year group and year",
             f,
             fm,
-            "kind: actual/derived history, forecast beyond the base year; pupils_lower/upper "
+            "kind: actual/derived history, forecast beyond the base year (supplied: a figure "
+            "given in the model's known intake, [data.intake]); pupils_lower/upper "
             "= 80% interval, *_95 = 95% interval.",
         )
     if data.demand is not None:
