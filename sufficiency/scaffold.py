@@ -427,7 +427,7 @@ def new_model_text(
         "# Housing completions by planning area (none public): the housing component is zero until",
         '# one is given, e.g. housing = { path = "housing.csv" } (README, "the tidy CSV layout").',
         "# Next September's intake from admissions offers (area, year, ncy, pupils), which the",
-        "# forecast then takes instead of its own there (docs/model.md, \"A known intake\"):",
+        '# forecast then takes instead of its own there (docs/model.md, "A known intake"):',
         '#   intake = { path = "intake.csv", source = "offers at national offer day, x take-up" }',
         "",
         "[assumptions]",
