@@ -131,11 +131,17 @@ def read_forecast(path: str | Path) -> pd.DataFrame:
     return out
 
 
-def _base_year(cells: pd.DataFrame) -> int:
-    """The last year of observed or derived history (the forecast's base year)."""
+def _base_year(cells: pd.DataFrame, source: str) -> int:
+    """The last year of observed or derived history (the forecast's base year); ``source``
+    names the table in the error."""
     seen = cells.loc[cells[nc.KIND].isin(_OBSERVED), nc.YEAR]
     if seen.empty:
-        raise SchemaError("a forecast table without history rows (kind actual or derived)")
+        kinds = sorted(set(cells[nc.KIND].astype(str)))
+        raise SchemaError(
+            f"{source}: column 'kind': no history rows (kind actual or derived), only "
+            f"{', '.join(kinds) or 'no rows'}; expected a whole forecast.csv (sufficiency "
+            "forecast MODEL --out DIR), history included, not its forecast years alone"
+        )
     return int(seen.max())
 
 
@@ -342,7 +348,7 @@ def compare_forecasts(
             f"{sources[0]} and {sources[1]} share no planning area: {first_few(sorted(p_areas), 5)} "
             f"against {first_few(sorted(c_areas), 5)}; expected two forecasts of the same model"
         )
-    pb, cb = _base_year(prev), _base_year(cur)
+    pb, cb = _base_year(prev, sources[0]), _base_year(cur, sources[1])
     if pb > cb:
         logger.warning(
             "the 'previous' forecast (%s, base %s) is later than the 'current' one (%s, base "

@@ -204,6 +204,23 @@ def test_cli_bad_file_exits_with_the_message(tmp_path):
     assert "missing column(s) kind" in cli_err(res)
 
 
+def test_a_table_without_history_is_named_in_the_error(tmp_path):
+    """SYNTHETIC: a forecast.csv cut to its forecast years (no actual or derived rows) is an
+    error naming the file, from the CLI and from compare_forecasts with its sources."""
+    full = _write(tmp_path, _forecast(2022, {}))
+    cut = _forecast(2021, {})
+    cut = _write(tmp_path, cut[cut["kind"] == "forecast"], "forecast_2021.csv")
+    res = CliRunner().invoke(cli, ["compare", str(cut), str(full)])
+    assert res.exit_code == 1
+    msg = cli_err(res)
+    for n in (str(cut), "column 'kind'", "no history rows", "only forecast"):
+        assert n in msg, (n, msg)
+    with pytest.raises(SchemaError, match="last_year.csv: column 'kind'"):
+        compare_forecasts(
+            read_forecast(cut), read_forecast(full), sources=("last_year.csv", "this.csv")
+        )
+
+
 # --------------------------------------------------------------------------- the report
 def _previous_csv(tmp_path):
     """REAL data: the embedded model's forecast from 2021/22, as last year's forecast.csv."""
