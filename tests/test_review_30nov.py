@@ -190,3 +190,45 @@ def test_the_report_says_its_forecast_is_from_an_earlier_base_year():
     note = _timing_notes("2026-11-30", 2022, None, 2022)[0]
     assert note.startswith("The latest pupil data are for 2022/23") and "no census for" in note
     assert _timing_notes("2026-11-30", 2022, None)[0] == note
+
+
+def test_the_position_counts_the_places_of_the_areas_it_counts_short():
+    """SYNTHETIC: three primary areas each 0.4 places short of the margin (amber, not short)
+    and one 10 places short (red): the position's places needed are the red area's 10, not
+    11.2 beside '1 area short' (the key figures table, summary.json, the summary's text)."""
+    from sufficiency.report.analysis import position_at
+
+    pt = pd.DataFrame({"area": list("ABCD"), "phase": "primary", "year": 2025, "pupils": 1000.0})
+    places = [1019.6, 1019.6, 1019.6, 1010.0]
+    capacity = pd.DataFrame({"area": list("ABCD"), "phase": "primary", "capacity": places})
+    s = assess_sufficiency(pt, capacity, 0.02).to_frame()
+    assert s["rag"].tolist() == ["amber", "amber", "amber", "red"]
+    pos = position_at(s, "primary", 2025)
+    assert pos["red_areas"] == 1
+    assert pos["shortfall"] == pytest.approx(10.0)
+    # no area short: nothing needed, though 1.2 places are short in residues
+    pos = position_at(s[s["area"] != "D"], "primary", 2025)
+    assert (pos["red_areas"], pos["shortfall"]) == (0, 0.0)
+
+
+def test_the_worst_year_counts_only_the_areas_counted_short(report_run):
+    """REAL model, its sufficiency table edited to SYNTHETIC residues: every primary area
+    0.4 places short of the margin (amber) in every year but the last: no primary area is
+    short, so the recommendations name no 'worst year' of primary places short (they said
+    'the plan period's worst year is 2027/28, when 7 places are short')."""
+    import dataclasses
+
+    from sufficiency.report.text import recommendations
+
+    data = report_run[2]
+    s = data.sufficiency.copy()
+    prim = s["phase"] == "primary"
+    s.loc[prim, "shortfall"] = 0.4
+    s.loc[prim, "rag"] = "amber"
+    last = prim & (s["year"] == data.milestones[-1][1])  # none short in the last year
+    s.loc[last, "shortfall"] = 0.0
+    s.loc[last, "rag"] = "green"
+    recs = [r for r in recommendations(dataclasses.replace(data, sufficiency=s)) if "primary" in r]
+    said = " ".join(recs)
+    assert "with no planning area short of places" in said, said
+    assert "worst year" not in said, said

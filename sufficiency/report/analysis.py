@@ -78,7 +78,8 @@ def position_at(
     dict or None
         ``demand, capacity, surplus, surplus_pct, shortfall, red_areas, areas,
         unplanned_short`` where ``shortfall`` is the **sum of area shortfalls** (places are
-        never offset between areas), or None if the year is not in the table.
+        never offset between areas) of the ``red`` areas (short by more than the rating's
+        tolerance, :func:`is_short`), or None if the year is not in the table.
     """
     rows = sufficiency[(sufficiency[nc.PHASE] == phase) & (sufficiency[nc.YEAR] == year)]
     if rows.empty:
@@ -87,14 +88,17 @@ def position_at(
     cap = float(rows["capacity"].sum())
     out = rows[rows[nc.AREA].astype(str).isin(set(exclude))]
     planned = rows.drop(index=out.index)
+    red = planned["rag"] == "red"
     return {
         "year": int(year),
         "demand": demand,
         "capacity": cap,
         "surplus": cap - demand,
         "surplus_pct": (cap - demand) / demand if demand > 0 else float("nan"),
-        "shortfall": float(planned["shortfall"].sum()),
-        "red_areas": int((planned["rag"] == "red").sum()),
+        # the red areas' places and no others (residues under the red rating's tolerance,
+        # is_short): three areas each 0.4 short read "0 areas short, needing 1 place"
+        "shortfall": float(planned.loc[red, "shortfall"].sum()),
+        "red_areas": int(red.sum()),
         "areas": int(len(rows)),
         "unplanned_short": int((out["rag"] == "red").sum()),
     }

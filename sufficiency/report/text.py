@@ -834,7 +834,8 @@ def recommendations(data: ReportData) -> list[str]:
                 & (suff[nc.YEAR] < last)
                 & ~suff[nc.AREA].astype(str).isin(data.intake_areas)
             ]
-            by_year = ph.groupby(nc.YEAR)["shortfall"].sum()
+            # the places of the areas counted short, as pos["shortfall"] counts them
+            by_year = ph.loc[is_short(ph)].groupby(nc.YEAR)["shortfall"].sum()
             worst = ""
             if len(by_year) and by_year.max() >= pos["shortfall"] + 0.5:
                 wy = int(by_year.idxmax())
