@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -1464,10 +1465,10 @@ class CohortModel:
             )
         if cells is not None:
             all_notes.append(_known_note(cells[3], known_source or _KNOWN_SOURCE))
-        if late:
-            warn.append(late)  # warned of when the rows were read
         for w_ in warn:
             logger.warning(w_)
+        if late:
+            warn.append(late)  # warned of when the rows were read: kept, not logged again
         return ForecastResult(
             data=data,
             config=self.get_params(),
@@ -1956,20 +1957,30 @@ def run_forecast(inputs, **overrides) -> ForecastResult:
             source,
         ),
     )
-    res = model.predict(
-        H,
-        births=inputs.births_supplied,
-        housing=hp,
-        error_model=em_phase,
-        ncy_error_model=em_ncy,
-        size_noise=noise,
-        tiers=tiers,
-        provenance=prov,
-        notes=tuple(notes),
-        area_names=cfg.area_names,
-        known=_known_frame(inputs),
-        known_source=inputs.intake_source,
-    )
+    known = _known_frame(inputs)
+    with warnings.catch_warnings():
+        if known is not None:
+            from .io.intake import late_rows_message
+
+            # its rows after the horizon were warned of in the same words as the inputs loaded
+            # (the CLI printed the line three times); the result keeps the warning
+            late = late_rows_message(known, known.attrs["source"], inputs.base_year, H)
+            if late in inputs.warnings:
+                warnings.filterwarnings("ignore", message=re.escape(late) + r"\Z")
+        res = model.predict(
+            H,
+            births=inputs.births_supplied,
+            housing=hp,
+            error_model=em_phase,
+            ncy_error_model=em_ncy,
+            size_noise=noise,
+            tiers=tiers,
+            provenance=prov,
+            notes=tuple(notes),
+            area_names=cfg.area_names,
+            known=known,
+            known_source=inputs.intake_source,
+        )
     ws = tuple(str(w.message) for w in caught) + res.warnings
     return replace(res, config={**res.config, "model": cfg.name}, warnings=ws)
 

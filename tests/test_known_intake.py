@@ -337,3 +337,31 @@ def test_the_docs_example_runs_on_the_default_model(tmp_path):
     assert len(got) == len(given) == 3
     assert (got["pupils"] == got["pupils_given"]).all()
     assert (got.loc[got["pupils_lower_given"].isna(), "pupils_lower"] == 690).all()
+
+
+def test_a_late_row_is_warned_of_once(tmp_path, caplog):
+    """SYNTHETIC intake on the REAL model, one row after the horizon: warned of when the
+    inputs load, and run_forecast neither warns nor logs it again (the CLI printed the same
+    line three times); the result still carries it for notes.txt."""
+    import logging
+
+    from sufficiency.forecast import run_forecast
+    from sufficiency.inputs import load_inputs
+
+    m, _ = _model_with_intake(tmp_path, "8850001,2023,0,400.5,390,410\n8850001,2040,0,1,,\n")
+    late = "1 row after the forecast's last year 2032/33"
+    with warnings.catch_warnings(record=True) as loading:
+        warnings.simplefilter("always")
+        inputs = load_inputs(load_model(m))
+    assert sum(late in str(w.message) for w in loading) == 1
+    with warnings.catch_warnings(record=True) as running, caplog.at_level(logging.WARNING):
+        warnings.simplefilter("always")
+        res = run_forecast(inputs)
+    assert not [w for w in running if late in str(w.message)]
+    assert not [r for r in caplog.records if late in r.getMessage()]
+    assert sum(late in w for w in res.warnings) == 1
+    # another horizon: a different message, warned of by the forecast
+    with warnings.catch_warnings(record=True) as other:
+        warnings.simplefilter("always")
+        run_forecast(inputs, horizon=5)
+    assert [w for w in other if "last year 2027/28" in str(w.message)]
