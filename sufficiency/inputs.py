@@ -1406,9 +1406,15 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
                     prov += lc.provenance
                     births_nowcast = apportion_births(now, pairs, shares, rolls)
                     y = int(now[nc.YEAR].max())
+                    # from an earlier base year the file has them, left out as it stood then
+                    why = (
+                        "are not in the births file"
+                        if as_at is None
+                        else "are left out as the data stood at the base year"
+                    )
                     notes.append(
                         f"Births for mid-{y} (July {y - 1} to June {y}; Reception in "
-                        f"{nc.academic_year_label(y + 4)}) are not in the births file: estimated as ONS "
+                        f"{nc.academic_year_label(y + 4)}) {why}: estimated as ONS "
                         f"calendar-year {y - 1} births (January-December {y - 1}, the same "
                         f"first six months): a nowcast from published births rather than a "
                         "trend projection, but still not observed, so the forecast marks the "

@@ -232,3 +232,24 @@ def test_the_worst_year_counts_only_the_areas_counted_short(report_run):
     said = " ".join(recs)
     assert "with no planning area short of places" in said, said
     assert "worst year" not in said, said
+
+
+def test_the_nowcast_note_does_not_say_the_file_lacks_births_it_has(tmp_path):
+    """REAL model: from base year 2021 the mid-2022 births are in the file, left out as the
+    data stood then; the nowcast note said they 'are not in the births file', beside the note
+    that the file's mid-2022 births are not used."""
+    from conftest import edited_model
+
+    from sufficiency import load_inputs, load_model
+
+    def nowcast_note(subs, name):
+        notes = load_inputs(load_model(edited_model(tmp_path, subs, name=name))).notes
+        (n,) = [n for n in notes if n.startswith("Births for mid-")]
+        return n
+
+    early = nowcast_note([("seed = 20240101", "seed = 20240101\nbase_year = 2021")], "e.toml")
+    assert early.startswith("Births for mid-2022 (July 2021 to June 2022; Reception in 2026/27)")
+    assert "left out as the data stood at the base year" in early
+    assert "not in the births file" not in early
+    default = nowcast_note([], "d.toml")  # the default model's note is as it was
+    assert default.startswith("Births for mid-2023") and "are not in the births file" in default
