@@ -47,6 +47,14 @@ _REQUIRED = (nc.AREA, nc.YEAR, nc.NCY, nc.PUPILS, nc.KIND)
 #: figure the analyst supplied for a forecast year (counted as forecast here)
 _OBSERVED = ("actual", "derived")
 _KINDS = (*_OBSERVED, "forecast", "supplied")
+#: the kind of a total, the "highest" of its rows': forecast if any is (supplied too), else
+#: derived if any is, else actual
+_TOTAL_KINDS = np.array(["actual", "derived", "forecast"], dtype=object)
+
+
+def _kind_rank(kinds: pd.Series) -> np.ndarray:
+    """Each kind's place in :data:`_TOTAL_KINDS` (supplied counts as forecast)."""
+    return kinds.map({"actual": 0, "derived": 1}).fillna(2).astype(int).to_numpy()
 
 
 def read_forecast(path: str | Path) -> pd.DataFrame:
@@ -151,13 +159,13 @@ def _phase_totals(cells: pd.DataFrame) -> pd.DataFrame:
     c = cells.assign(
         **{
             nc.PHASE: nc.phase_of_ncy(cells[nc.NCY].to_numpy()),
-            "_rank": cells[nc.KIND].map({"actual": 0, "derived": 1}).fillna(2).astype(int),
+            "_rank": _kind_rank(cells[nc.KIND]),
         }
     )
     g = c.groupby([nc.AREA, nc.PHASE, nc.YEAR], as_index=False, sort=True).agg(
         pupils=(nc.PUPILS, "sum"), _rank=("_rank", "max")
     )
-    g[nc.KIND] = np.array(["actual", "derived", "forecast"], dtype=object)[g["_rank"].to_numpy()]
+    g[nc.KIND] = _TOTAL_KINDS[g["_rank"].to_numpy()]
     return g.drop(columns="_rank")
 
 
@@ -370,12 +378,10 @@ def compare_forecasts(
         }
     )
     # totals over the areas both have: one row per phase and year
-    rank = {"actual": 0, "derived": 1, "forecast": 2}
-    kinds = np.array(["actual", "derived", "forecast"], dtype=object)
     t = (
         m.assign(
-            _rp=m["previous_kind"].map(rank).to_numpy(),
-            _rc=m["current_kind"].map(rank).to_numpy(),
+            _rp=_kind_rank(m["previous_kind"]),
+            _rc=_kind_rank(m["current_kind"]),
         )
         .groupby([nc.PHASE, nc.YEAR], as_index=False, sort=True)
         .agg(
@@ -385,8 +391,8 @@ def compare_forecasts(
             _rc=("_rc", "max"),
         )
     )
-    t["previous_kind"] = kinds[t["_rp"].to_numpy()]
-    t["current_kind"] = kinds[t["_rc"].to_numpy()]
+    t["previous_kind"] = _TOTAL_KINDS[t["_rp"].to_numpy()]
+    t["current_kind"] = _TOTAL_KINDS[t["_rc"].to_numpy()]
     t[nc.AREA] = TOTAL
     out = pd.concat([m, t.drop(columns=["_rp", "_rc"])], ignore_index=True)
     # the years the previous forecast forecast (its history is the census both have)

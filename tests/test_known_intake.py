@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from conftest import cli_err, edited_model, error_lines
+from test_forecast import PLAIN  # plain cohort survival: 3-year means, nothing pooled
 
 from sufficiency.cli import cli
 from sufficiency.config import load_model
@@ -23,23 +24,6 @@ from sufficiency.forecast import CohortModel
 from sufficiency.io.intake import read_intake
 from sufficiency.uncertainty import ErrorModel
 
-#: plain cohort survival (3-year means, nothing pooled), as tests/test_forecast.py's PLAIN
-PLAIN = dict(
-    window=3,
-    method="mean",
-    shrinkage=0.0,
-    reception_shrinkage=None,
-    reception_combine=(),
-    downweight=None,
-    reception_window=3,
-    reception_method="mean",
-    reception_drift=0.0,
-    staying_on_drift=0.0,
-    primary_drift=0.0,
-    rebound=0.0,
-    secondary_halflife=None,
-    secondary_shrinkage=None,
-)
 LOOKUP = 'lookup = { path = "../data/district_to_la_west_midlands.csv"'
 KEY = ["area", "year", "ncy"]
 
