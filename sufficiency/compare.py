@@ -255,7 +255,7 @@ class ForecastComparison:
                 lines.append(
                     f"  {r.phase.replace('_', ' ')} {nc.academic_year_label(r.year)} "
                     f"({plural(int(r.horizon), 'year')} ahead): forecast {r.forecast:,.0f}, "
-                    f"{self._kind_word(r.actual_kind)} {r.actual:,.0f}: {r.pct_error:+.2%}"
+                    f"{self.history_word(r.actual_kind)} {r.actual:,.0f}: {r.pct_error:+.2%}"
                 )
             areas = acc[(acc[nc.AREA] != TOTAL) & acc["pct_error"].notna()]
             if len(areas):
@@ -307,10 +307,11 @@ class ForecastComparison:
                 )
         return "\n".join(lines)
 
-    def _kind_word(self, kind: str) -> str:
-        """What a total's history is: the census, also where the areas' history is derived
-        (apportioned from the authority's totals, so summing to them) and both forecasts have
-        the same areas; derived history where one has areas the other lacks."""
+    def history_word(self, kind: str) -> str:
+        """What a total's history is (``kind``: its ``actual_kind``): the census, also where
+        the areas' history is derived (apportioned from the authority's totals, so summing to
+        them) and both forecasts have the same areas; derived history where one has areas the
+        other lacks. The summary and the report name it so."""
         whole = not (self.only_previous or self.only_current)
         return "census" if kind == "actual" or whole else "derived history"
 

@@ -222,6 +222,45 @@ def test_a_table_without_history_is_named_in_the_error(tmp_path):
 
 
 # --------------------------------------------------------------------------- the report
+def _report_data(c, derived: bool):
+    """What the report's previous-forecast table and sentences read of ReportData."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        previous=c,
+        any_history_derived=derived,
+        milestones=(("latest data", 2022), ("5 years on", 2024)),
+        meta={"base_year": 2022},
+        area_name=str,
+    )
+
+
+def test_the_report_calls_a_partial_total_of_derived_history_so():
+    """SYNTHETIC: derived area history, and an area in the previous forecast only: the total
+    over the areas both have is not the census, and the report says 'derived history' as
+    the CLI's summary does (it said 'census', and that the history 'sums to its census')."""
+    from sufficiency.report.tables import previous_accuracy_table
+    from sufficiency.report.text import previous_sentences
+
+    derive = {"kind": lambda d: d["kind"].replace("actual", "derived")}
+    prev = _forecast(2021, {}, areas=("A", "B")).assign(**derive)
+    cur = _forecast(2022, {}, areas=("B",)).assign(**derive)
+    c = compare_forecasts(prev, cur)
+    assert "forecast 700, derived history 700" in c.summary()
+    t = previous_accuracy_table(_report_data(c, True))
+    assert "census" not in t.frame.columns and "derived history" in t.frame.columns
+    assert "does not sum to the census" in t.note and "sums to its census" not in t.note
+    said = " ".join(previous_sentences(_report_data(c, True)))
+    assert "against the 2022/23 derived history" in said and "census" not in said
+    # the same areas in both: the derived history sums to the census, and is called so
+    c = compare_forecasts(
+        _forecast(2021, {}).assign(**derive), _forecast(2022, {}).assign(**derive)
+    )
+    t = previous_accuracy_table(_report_data(c, True))
+    assert "census" in t.frame.columns and "sums to its census" in t.note
+    assert "against the 2022/23 census" in " ".join(previous_sentences(_report_data(c, True)))
+
+
 def _previous_csv(tmp_path):
     """REAL data: the embedded model's forecast from 2021/22, as last year's forecast.csv."""
     from sufficiency import load_inputs, load_model, run_forecast

@@ -1068,34 +1068,43 @@ def previous_accuracy_table(data) -> Table | None:
     acc = acc[acc[nc.AREA] == TOTAL]
     if acc.empty:
         return None
+    # the census, unless the totals are of derived area history that one forecast's other
+    # areas leave short of it (ForecastComparison.history_word, as the CLI's summary says)
+    word = "census"
+    if any(c.history_word(k) != "census" for k in acc["actual_kind"]):
+        word = "derived history"
     out = pd.DataFrame(
         {
             "phase": acc[nc.PHASE].map(_SHORT_PHASE).to_numpy(),
             "year": acc[nc.YEAR].to_numpy(),
             "years ahead": acc["horizon"].to_numpy(),
             "previous forecast": acc["forecast"].to_numpy(),
-            "census": acc["actual"].to_numpy(),
+            word: acc["actual"].to_numpy(),
             "error": acc["pct_error"].to_numpy(),
         }
     )
     return Table(
-        "The previous forecast against the census since",
+        f"The previous forecast against the {word} since",
         out,
         {
             "year": "year",
             "years ahead": "int",
             "previous forecast": "count",
-            "census": "count",
+            word: "count",
             "error": "pct_signed2",
         },
         f"Previous forecast: {c.sources[0]} (made from {fmt_year(c.previous_base)}; "
         f"[report] previous_forecast), summed over the planning areas both forecasts have "
         f"({_DFE_PHASES_NOTE}); "
-        "error = (forecast - census) / census, the DfE's measure (positive: over-forecast)."
+        f"error = (forecast - {word}) / {word}, the DfE's measure (positive: over-forecast)."
         + (
-            " The areas' history is derived from the authority's totals and sums to its census."
-            if data.any_history_derived
-            else ""
+            ""
+            if not data.any_history_derived
+            else " The areas' history is derived from the authority's totals and sums to its "
+            "census."
+            if word == "census"
+            else " The areas' history is derived from the authority's totals, and the areas "
+            "in one forecast only are left out, so it does not sum to the census."
         ),
     )
 

@@ -3347,9 +3347,11 @@ def previous_sentences(data: ReportData) -> list[str]:
             for r in first.itertuples(index=False)
         ]
         y = int(first[nc.YEAR].iloc[0])
+        # the census, or derived history where one forecast's other areas are left out
+        word = c.history_word(str(first["actual_kind"].iloc[0]))
         out.append(
             f"The previous forecast ({c.sources[0]}, made from {fmt_year(c.previous_base)}) "
-            f"against the {fmt_year(y)} census, {plural(int(first['horizon'].iloc[0]), 'year')} "
+            f"against the {fmt_year(y)} {word}, {plural(int(first['horizon'].iloc[0]), 'year')} "
             f"ahead: {_join(parts)} (positive: over-forecast)."
         )
     else:
