@@ -45,6 +45,14 @@ _KIND = (
     "actual (observed), derived (estimated from published totals, not observed) or forecast",
 )
 
+#: a pupil forecast's kind (forecast.csv and the appendix's sheet of it)
+_PUPIL_KIND = (
+    "label",
+    "actual (observed), derived (estimated from published totals, not observed), "
+    "forecast, or supplied (a forecast year's figure given in the model's known intake, "
+    "[data.intake], not the model's own)",
+)
+
 _EY_KIND = (
     "label",
     "derived (the child population from births and the census) or "
@@ -73,7 +81,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "pupils": (
         "pupils",
         "pupils on roll (headcount): the census where kind is actual "
-        "or derived, else the central forecast; unrounded",
+        "or derived, the figure given where it is supplied, else the central forecast; "
+        "unrounded",
     ),
     "pupils_lower": ("pupils", "lower bound of the 80% prediction interval"),
     "pupils_upper": ("pupils", "upper bound of the 80% prediction interval"),
@@ -307,11 +316,13 @@ BY_FILE: dict[tuple[str, str], tuple[str, str]] = {
         "early years supply (FTE places), early_years.csv's supply summed over ages; "
         "named capacity as the plan reads it; blank before the supply year",
     ),
-    ("forecast", "kind"): (
+    ("forecast", "kind"): _PUPIL_KIND,
+    # the same table in the appendix, and its forecast years in the SCAP CSV
+    ("forecast by year group", "kind"): _PUPIL_KIND,
+    ("scap_pupil_forecasts", "kind"): (
         "label",
-        "actual (observed), derived (estimated from published totals, not observed), "
-        "forecast, or supplied (a forecast year's figure given in the model's known intake, "
-        "[data.intake], not the model's own)",
+        "forecast, or supplied (a figure given in the model's known intake, [data.intake], "
+        "not the model's own)",
     ),
     ("forecast", "phase"): (
         "label",

@@ -349,3 +349,16 @@ def test_a_late_row_is_warned_of_once(tmp_path, caplog):
         warnings.simplefilter("always")
         run_forecast(inputs, horizon=5)
     assert [w for w in other if "last year 2027/28" in str(w.message)]
+
+
+def test_every_data_dictionary_of_a_kind_column_says_supplied():
+    """The columns.csv / appendix Columns entries of the tables that carry a known intake's
+    cells (forecast.csv, the appendix's forecast sheet, the SCAP pupil CSV) say what kind
+    'supplied' is; the appendix and SCAP ones said only 'actual, derived or forecast'."""
+    from sufficiency._columns import describe
+    from sufficiency.report.render import OUTPUT_FILES
+
+    for name in ("forecast.csv", "Forecast by year group", OUTPUT_FILES["scap"]):
+        unit, desc = describe("kind", name)
+        assert "supplied" in desc and "[data.intake]" in desc, (name, desc)
+    assert "the figure given where it is supplied" in describe("pupils", "forecast.csv")[1]
