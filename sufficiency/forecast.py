@@ -204,7 +204,7 @@ class ForecastResult:
         --------
         >>> fc = run_forecast(load_inputs("models/worcestershire.toml"))  # doctest: +SKIP
         >>> f = fc.to_frame()                                              # doctest: +SKIP
-        >>> f[f["kind"] == "forecast"].groupby(["area", "year"])["pupils"].sum()  # doctest: +SKIP
+        >>> f[f["year"] > fc.base_year].groupby(["area", "year"])["pupils"].sum()  # doctest: +SKIP
         """
         if not wide:
             return self.data.copy()

@@ -362,3 +362,27 @@ def test_every_data_dictionary_of_a_kind_column_says_supplied():
         unit, desc = describe("kind", name)
         assert "supplied" in desc and "[data.intake]" in desc, (name, desc)
     assert "the figure given where it is supplied" in describe("pupils", "forecast.csv")[1]
+
+
+def test_the_to_frame_example_sums_the_supplied_cells_too(model):
+    """SYNTHETIC: ForecastResult.to_frame's example (area totals of the forecast years) run on
+    a forecast with a supplied cell gives the phase totals' sums; selecting kind == 'forecast'
+    (as it did) left the supplied Reception out of 2021's totals."""
+    import inspect
+
+    from sufficiency.forecast import ForecastResult
+
+    fc = model.predict(
+        error_model=ErrorModel.from_errors(_errors(), "phase"),
+        known=_known([("A", 2021, 0, 150.0)]),
+    )
+    f = fc.to_frame()
+    (line,) = [
+        ln.split(">>>", 1)[1].split("#", 1)[0]
+        for ln in inspect.getdoc(ForecastResult.to_frame).splitlines()
+        if ln.strip().startswith(">>> f[")
+    ]
+    got = eval(line.strip(), {}, {"f": f, "fc": fc})
+    t = fc.phase_totals()
+    want = t[t["year"] > fc.base_year].groupby(["area", "year"])["pupils"].sum()
+    pd.testing.assert_series_equal(got, want, check_names=False)
