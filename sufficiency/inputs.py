@@ -635,11 +635,17 @@ def _births_as_at(
 
 
 def _projection_after_data(
-    proj: pd.DataFrame, births: pd.DataFrame, nowcast: pd.DataFrame | None, source: str
+    proj: pd.DataFrame,
+    births: pd.DataFrame,
+    nowcast: pd.DataFrame | None,
+    source: str,
+    as_at: int | None = None,
 ) -> tuple[pd.DataFrame | None, str]:
     """The supplied projection's mid-years after each area's births data and nowcast (the
     published figures, and the estimate from published calendar-year births, come first),
-    and the note that says which mid-years it gives; None with a warning when it gives none."""
+    and the note that says which mid-years it gives; None with a warning when it gives none.
+    ``as_at``: the base year the births were cut to (:func:`_births_as_at`), said in the
+    error of a gap."""
     last = births.groupby(nc.AREA)[nc.YEAR].max()
     if nowcast is not None and len(nowcast):
         last = pd.concat([last, nowcast.groupby(nc.AREA)[nc.YEAR].max()]).groupby(level=0).max()
@@ -670,6 +676,13 @@ def _projection_after_data(
             f"the first after the births data (mid-{int(due.min())}), or the forecast has no "
             "births for them: add those years' projected births, "
             "or leave [data.births_projection] out"
+            + (
+                ""
+                if as_at is None
+                else f". The births data end at mid-{as_at} because [assumptions] base_year "
+                f"= {as_at} takes them as they stood then: the births file's later mid-years "
+                "are not used"
+            )
         )
     name = source.rsplit("/", 1)[-1]
     dropped = sorted(set(proj.loc[~after, nc.YEAR].astype(int)))
@@ -1322,6 +1335,7 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
     births = pd.DataFrame(columns=[nc.AREA, nc.YEAR, nc.BIRTHS, nc.KIND, nc.SOURCE])
     authority_births = births.copy()
     births_nowcast = births_projection = None
+    cut = None  # the base year the births were cut to, if they were (_births_as_at)
     b_src = src.get("births")
     if b_src is None and src.get("births_projection") is not None:
         raise ConfigError(
@@ -1343,6 +1357,7 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
                 lb, lc = read_births(b_src.path, include_modelled=modelled, check=used), None
             prov += lb.provenance
             district_births = _births_as_at(lb.data, as_at, b_src.path, notes)
+            cut = as_at if len(district_births) < len(lb.data) else None
             l_src = src.get("lookup")
             if l_src is not None:
                 lk = read_district_lookup(l_src.path)
@@ -1456,6 +1471,7 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         else:
             lb = read_tidy(b_src.path, "births", known_areas=area_codes)
             births = _births_as_at(lb.data, as_at, b_src.path, notes)
+            cut = as_at if len(births) < len(lb.data) else None
             prov += lb.provenance
             p_src = src.get("births_projection")
             if p_src is not None:
@@ -1469,7 +1485,7 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
 
     if births_projection is not None:
         births_projection, note = _projection_after_data(
-            births_projection, births, births_nowcast, str(src["births_projection"].path)
+            births_projection, births, births_nowcast, str(src["births_projection"].path), cut
         )
         notes.append(note)
 

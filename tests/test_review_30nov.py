@@ -4,6 +4,7 @@ residues the plan's shortfall tolerance allows. All data here are SYNTHETIC."""
 
 from __future__ import annotations
 
+import warnings
 from types import SimpleNamespace
 
 import numpy as np
@@ -253,3 +254,31 @@ def test_the_nowcast_note_does_not_say_the_file_lacks_births_it_has(tmp_path):
     assert "not in the births file" not in early
     default = nowcast_note([], "d.toml")  # the default model's note is as it was
     assert default.startswith("Births for mid-2023") and "are not in the births file" in default
+
+
+def test_a_projection_gap_from_an_earlier_base_year_says_why(tmp_path):
+    """REAL model, SYNTHETIC projection from mid-2024: from base year 2021 the births stop at
+    mid-2021 (nowcast mid-2022), so mid-2023 has none; the error said only that the births
+    data and the projection leave it out, as if the file lacked it. It now says the base year
+    cut the births there; from the default base year the same projection runs."""
+    from conftest import edited_model
+    from test_births_projection import LOOKUP, _projection
+
+    from sufficiency import load_inputs, load_model
+    from sufficiency.exceptions import SchemaError
+
+    line = _projection(tmp_path, years=range(2024, 2036))
+    early = edited_model(
+        tmp_path,
+        [(LOOKUP, line + LOOKUP), ("seed = 20240101", "seed = 20240101\nbase_year = 2021")],
+    )
+    with pytest.raises(SchemaError) as exc:
+        load_inputs(load_model(early))
+    msg = str(exc.value)
+    for needle in ("births_projection.csv: column 'year'", "mid-2023", "base_year = 2021"):
+        assert needle in msg, (needle, msg)
+    assert "births data end at mid-2021" in msg
+    default = edited_model(tmp_path, [(LOOKUP, line + LOOKUP)], name="d.toml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert load_inputs(load_model(default)).births_projection is not None
