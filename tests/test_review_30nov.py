@@ -282,3 +282,15 @@ def test_a_projection_gap_from_an_earlier_base_year_says_why(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert load_inputs(load_model(default)).births_projection is not None
+
+
+def test_an_earlier_base_year_still_says_the_data_are_old_for_the_reports_date():
+    """From base year 2021 with data to 2022/23, a report dated November 2026 still says that
+    no census for 2023/24 to 2026/27 is in the data (the base-year note replaced that one);
+    dated within a year of the data, it does not."""
+    from sufficiency.report.build import _timing_notes
+
+    note = _timing_notes("2026-11-30", 2021, None, 2022)[0]
+    assert note.startswith("The forecast is made from 2021/22")
+    assert "no census for 2023/24 to 2026/27 is in the data" in note
+    assert "no census" not in _timing_notes("2023-11-30", 2021, None, 2022)[0]

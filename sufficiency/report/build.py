@@ -1984,6 +1984,14 @@ def _timing_notes(
             f"as the data stood then, although the pupil data run to "
             f"{nc.academic_year_label(last_census)}: later years are shown as forecasts."
         )
+        if current > last_census + 1:
+            # the data's own age, as the note below says it from the base year
+            out[0] += (
+                f" This report is dated {d:%d %B %Y}: no census for "
+                f"{nc.academic_year_label(last_census + 1)} to "
+                f"{nc.academic_year_label(current)} is in the data, although those years have "
+                "begun or passed."
+            )
     elif current > base_year + 1:
         out[0] = (
             f"The latest pupil data are for {nc.academic_year_label(base_year)} (the "
