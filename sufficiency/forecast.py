@@ -1464,7 +1464,7 @@ class CohortModel:
                 "(column births_projected of the forecast table)."
             )
         if cells is not None:
-            all_notes.append(_known_note(cells[3], known_source or _KNOWN_SOURCE))
+            all_notes.append(_known_note(cells[3], known_source or _KNOWN_SOURCE, area_names))
         for w_ in warn:
             logger.warning(w_)
         if late:
@@ -1531,13 +1531,20 @@ def _known_bounds(
     return out
 
 
-def _known_note(rows: pd.DataFrame, source: str) -> str:
-    """The forecast's note on a known intake: which cells rest on it, and its source."""
+def _known_note(rows: pd.DataFrame, source: str, names: Mapping[str, str] | None = None) -> str:
+    """The forecast's note on a known intake: which cells rest on it (areas by name where
+    ``names`` has one), and its source."""
+    names = dict(names or {})
     groups = rows.groupby([nc.YEAR, nc.NCY], sort=True)[nc.AREA].agg(list)
+
+    def shown(a) -> str:
+        n = names.get(str(a))
+        return f"{n} ({a})" if n and n != str(a) else str(a)
+
     said = "; ".join(
         f"{'Reception' if g == 0 else nc.NCY_LABELS[int(g)].replace('Y', 'Year ')} "
-        f"{nc.academic_year_label(y)} in {len(a)} area{'s' if len(a) > 1 else ''} "
-        f"({', '.join(map(str, a[:5]))}{' ...' if len(a) > 5 else ''})"
+        f"{nc.academic_year_label(y)} in {len(a)} area{'s' if len(a) > 1 else ''}: "
+        f"{', '.join(shown(x) for x in a[:5])}{' ...' if len(a) > 5 else ''}"
         for (y, g), a in groups.items()
     )
     return (

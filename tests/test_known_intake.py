@@ -167,7 +167,7 @@ def test_kind_births_flag_and_note(model):
     assert _cell(f, "B", 2021, 0)["births_projected"]
     note = [n for n in res.notes if n.startswith("Supplied intake")]
     assert len(note) == 1
-    assert "Reception 2021/22 in 1 area (A)" in note[0] and "SYNTHETIC offers" in note[0]
+    assert "Reception 2021/22 in 1 area: A " in note[0] and "SYNTHETIC offers" in note[0]
 
 
 def test_a_year_after_the_horizon_is_ignored_with_a_warning(model):
@@ -286,7 +286,10 @@ def test_validate_data_list_and_forecast_on_the_default_model(tmp_path):
     )
     assert (f["kind"] == "supplied").sum() == 1
     notes = (out / "notes.txt").read_text()
-    assert "Reception 2023/24 in 1 area (8850001)" in notes and "SYNTHETIC test offers" in notes
+    assert (
+        "Reception 2023/24 in 1 area: Bewdley (8850001)" in notes
+        and "SYNTHETIC test offers" in notes
+    )
 
 
 def test_a_bad_intake_stops_validate_with_one_line(tmp_path):

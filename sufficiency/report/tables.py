@@ -1143,9 +1143,10 @@ def previous_changes_table(data, top: int = 10) -> Table | None:
             "change": "count_signed",
             "change %": "pct_signed",
         },
-        f"Pupils ({_DFE_PHASES_NOTE}); the {min(top, len(areas))} "
-        f"planning areas whose forecast moved most, of {areas[nc.AREA].nunique()}; every area, "
-        "phase and year: appendix, sheet Changes since last forecast.",
+        f"Pupils ({_DFE_PHASES_NOTE}); the {min(top, len(areas))} largest changes of "
+        f"{len(areas)} planning area phase totals (an area with year groups of two phases "
+        "has one of each); every area, phase and year: appendix, sheet Changes since last "
+        "forecast.",
     )
 
 
