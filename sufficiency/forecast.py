@@ -1552,7 +1552,7 @@ def _known_note(rows: pd.DataFrame, source: str, names: Mapping[str, str] | None
         'forecast (kind "supplied"); those cohorts roll forward from them in later years, '
         "their ranges are the ones supplied (where none are, the figure itself), later "
         "years keep the model's relative ranges, and the phase totals' ranges are the "
-        "model's, so conservative."
+        "model's (not narrowed by the figures given, nor widened by wider bounds given)."
     )
 
 
