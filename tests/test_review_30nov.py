@@ -294,3 +294,19 @@ def test_an_earlier_base_year_still_says_the_data_are_old_for_the_reports_date()
     assert note.startswith("The forecast is made from 2021/22")
     assert "no census for 2023/24 to 2026/27 is in the data" in note
     assert "no census" not in _timing_notes("2023-11-30", 2021, None, 2022)[0]
+
+
+def test_area_definitions_say_the_pages_are_at_the_central_forecast_under_a_quantile_plan(
+    report_run,
+):
+    """REAL report (the default run) with its meta's plan demand set as a P90 run sets it."""
+    import dataclasses
+
+    from sufficiency.report.tables import area_table_definitions
+
+    data = report_run[2]
+    assert "quantile of demand" not in area_table_definitions(data)
+    p90 = dataclasses.replace(data, meta={**data.meta, "plan_demand": "q0.9"})
+    text = area_table_definitions(p90)
+    assert "With the plan made for the 0.9 quantile of demand, 'short with plan'" in text
+    assert "are at the central forecast" in text

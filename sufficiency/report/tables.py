@@ -192,11 +192,25 @@ def _suff_note(data) -> str:
 def area_table_definitions(data) -> str:
     """What the columns of every area page's "Demand and places by year" table mean, said
     once at the start of the planning areas chapter (:func:`area_year_table`)."""
-    return _suff_note(data) + (
-        f" 'With plan': capacity once the {_rec(data)} projects open; "
-        "'short with plan': the shortfall left after them; 'RAG with plan': the same "
-        "rating of those places (surplus %, shortfall and RAG are before the plan; a "
-        "shortfall of under one place shows as <1)."
+    pd_ = str(data.meta.get("plan_demand") or "")
+    at_q = (
+        # a plan for a quantile (report --quantile): its own shortfall is at that demand, the
+        # pages' at the central forecast (a review: the two could read as contradicting)
+        f" With the plan made for the {pd_[1:]} quantile of demand, 'short with plan' and "
+        "'RAG with plan' are at the central forecast, as the table's demand is; the places "
+        "the plan leaves short at that higher demand are in its summary."
+        if pd_.startswith("q")
+        else ""
+    )
+    return (
+        _suff_note(data)
+        + (
+            f" 'With plan': capacity once the {_rec(data)} projects open; "
+            "'short with plan': the shortfall left after them; 'RAG with plan': the same "
+            "rating of those places (surplus %, shortfall and RAG are before the plan; a "
+            "shortfall of under one place shows as <1)."
+        )
+        + at_q
     )
 
 
