@@ -7,8 +7,11 @@ intake file)."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from sufficiency.compare import compare_forecasts
+from sufficiency.exceptions import SchemaError
+from sufficiency.io.intake import read_intake
 
 TAUGHT = {"A": range(0, 7), "B": range(0, 7), "S": range(7, 14)}
 LOOKUP = 'lookup = { path = "../data/district_to_la_west_midlands.csv"'
@@ -55,3 +58,59 @@ def test_largest_area_error_caveat_is_the_named_areas_own():
         if "Largest area error" in ln
     )
     assert "A primary" in line and "area history derived from authority totals" in line
+
+
+@pytest.mark.parametrize("name", ["intake.csv", "intake.xlsx"])
+def test_an_excel_workbook_is_named_and_how_to_save_it_as_csv(tmp_path, name):
+    """SYNTHETIC: an xlsx saved (or renamed) as .csv said only 'looks like a binary file'."""
+    p = tmp_path / name
+    pd.DataFrame({"area": ["A"], "year": [2023], "ncy": [0], "pupils": [300]}).to_excel(
+        tmp_path / "book.xlsx", index=False
+    )
+    p.write_bytes((tmp_path / "book.xlsx").read_bytes())
+    with pytest.raises(SchemaError) as e:
+        read_intake(p, TAUGHT, 2022)
+    msg = str(e.value)
+    assert str(p) in msg and "Excel workbook (xlsx)" in msg and "binary" not in msg
+    assert "Save As" in msg and "CSV" in msg
+    assert ("a workbook with a .csv name" in msg) == name.endswith(".csv")
+
+
+@pytest.mark.parametrize(
+    ("total", "shown"),
+    [
+        ("Total,,,680", "line 5 (area Total, pupils 680)"),
+        (",,,680", "line 5 (area blank, pupils 680)"),
+        ("Grand total,2023,0,680", "line 5 (area Grand total, pupils 680)"),
+    ],
+)
+def test_a_total_row_is_called_a_total_and_to_be_deleted(tmp_path, total, shown):
+    """SYNTHETIC: a total row below the data was 'column year: missing value' or 'unknown
+    area code' with no word of what it was; blank lines and bare commas are still ignored."""
+    p = tmp_path / "intake.csv"
+    p.write_text(
+        f"area,year,ncy,pupils\nA,2023,R,300\n\nB,2023/24,Reception,380\n{total}\n,,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SchemaError) as e:
+        read_intake(p, TAUGHT, 2022)
+    msg = str(e.value)
+    assert str(p) in msg and "column 'area'" in msg and shown in msg, msg
+    assert "looks like a total" in msg and "Delete the total row" in msg
+    # without it the file reads
+    p.write_text(
+        'area,year,ncy,pupils\nA,2023,R,300\n\nB,2023/24,Reception,"1,380"\n,,,\n',
+        encoding="utf-8",
+    )
+    got = read_intake(p, TAUGHT, 2022).data
+    assert got["pupils"].tolist() == [300.0, 1380.0]
+
+
+def test_a_row_with_only_its_area_or_year_missing_is_not_a_total(tmp_path):
+    """SYNTHETIC: a forgotten area or year is a missing value, not a total row."""
+    p = tmp_path / "intake.csv"
+    for row, col in ((",2023,0,300", "area"), ("A,,0,300", "year")):
+        p.write_text(f"area,year,ncy,pupils\n{row}\n", encoding="utf-8")
+        with pytest.raises(SchemaError) as e:
+            read_intake(p, TAUGHT, 2022)
+        assert f"column '{col}': missing value" in str(e.value) and "total" not in str(e.value)
