@@ -6,11 +6,14 @@ intake file)."""
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import pytest
+from conftest import edited_model
 
 from sufficiency.compare import compare_forecasts
-from sufficiency.exceptions import SchemaError
+from sufficiency.exceptions import DataQualityWarning, SchemaError
 from sufficiency.io.intake import read_intake
 
 TAUGHT = {"A": range(0, 7), "B": range(0, 7), "S": range(7, 14)}
@@ -114,3 +117,41 @@ def test_a_row_with_only_its_area_or_year_missing_is_not_a_total(tmp_path):
         with pytest.raises(SchemaError) as e:
             read_intake(p, TAUGHT, 2022)
         assert f"column '{col}': missing value" in str(e.value) and "total" not in str(e.value)
+
+
+def test_last_years_forecast_made_again_warns_of_this_years_known_intake(tmp_path):
+    """REAL model, SYNTHETIC intake: a scenario with base_year one year earlier (last year's
+    forecast made again, as the docs say, for sufficiency compare) silently took this
+    year's offers as that forecast's own."""
+    from sufficiency import load_inputs, load_model
+
+    p = tmp_path / "intake.csv"
+    p.write_text("area,year,ncy,pupils\n8850001,2023,0,400\n", encoding="utf-8")
+    line = f'intake = {{ path = "{p}", source = "SYNTHETIC offers" }}\n'
+    base = edited_model(tmp_path, [(LOOKUP, line + LOOKUP)])
+    last = tmp_path / "last_year.toml"
+    last.write_text(f'extends = "{base.name}"\n[assumptions]\nbase_year = 2021\n', "utf-8")
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        inputs = load_inputs(load_model(last))
+    said = [str(x.message) for x in w if issubclass(x.category, DataQualityWarning)]
+    hit = [s for s in said if "earlier base year" in s]
+    assert len(hit) == 1, said
+    assert str(p) in hit[0] and "2021/22" in hit[0] and "2023/24" in hit[0]
+    assert "intake = false" in hit[0]
+    assert inputs.intake is not None  # a warning, not a change of what the model says
+    # with intake = false, as the docs now say: no warning, no intake
+    last.write_text(
+        f'extends = "{base.name}"\n[assumptions]\nbase_year = 2021\n[data]\nintake = false\n',
+        "utf-8",
+    )
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        inputs = load_inputs(load_model(last))
+    assert inputs.intake is None
+    assert not [x for x in w if "earlier base year" in str(x.message)]
+    # this year's model with its own intake: no such warning
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        load_inputs(load_model(base))
+    assert not [x for x in w if "earlier base year" in str(x.message)]
