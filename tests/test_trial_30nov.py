@@ -7,6 +7,7 @@ intake file)."""
 from __future__ import annotations
 
 import warnings
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -155,3 +156,36 @@ def test_last_years_forecast_made_again_warns_of_this_years_known_intake(tmp_pat
         warnings.simplefilter("always")
         load_inputs(load_model(base))
     assert not [x for x in w if "earlier base year" in str(x.message)]
+
+
+def _report_data(c):
+    return SimpleNamespace(
+        previous=c,
+        any_history_derived=False,
+        milestones=(("latest data", 2022), ("5 years on", 2024)),
+        meta={"base_year": 2022},
+        area_name=str,
+    )
+
+
+def test_report_says_the_sixth_forms_change_and_the_y7_y13_total():
+    """SYNTHETIC: the report's sentence gave the change of secondary (Y7-Y11) alone, while
+    its key figures count secondary pupils Y7-Y13 and the CLI listed the sixth form's change:
+    a sixth form falling while Y7-Y11 rose read as a larger rise in secondary demand."""
+    from sufficiency.report.tables import previous_changes_table
+    from sufficiency.report.text import previous_sentences
+
+    kinds = dict.fromkeys(TAUGHT, "actual")
+    prev = _forecast(2021, kinds)
+    # 2024: Y7-Y11 up 10 a year group (+50), Y12-Y13 down 40 each (-80) in S
+    cur = _forecast(2022, kinds)
+    up = (cur["area"] == "S") & (cur["year"] == 2024)
+    cur.loc[up & (cur["ncy"] <= 11), "pupils"] = 110.0
+    cur.loc[up & (cur["ncy"] >= 12), "pupils"] = 60.0
+    c = compare_forecasts(prev, cur)
+    said = previous_sentences(_report_data(c))[1]
+    assert "secondary (Y7-Y11) by +50 pupils (+10.0%)" in said, said
+    assert "sixth form (Y12-Y13) by -80 pupils (-40.0%)" in said, said
+    assert "secondary schools' pupils (Y7-Y13" in said and "by -30 (700 to 670)" in said, said
+    note = previous_changes_table(_report_data(c)).note
+    assert "sixth form, Y12-Y13, is left out here" in note and "Y7-Y13" in note

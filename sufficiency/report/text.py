@@ -3362,18 +3362,32 @@ def previous_sentences(data: ReportData) -> list[str]:
     year = previous_change_year(data)
     if year is not None:
         ch = c.changes(year)
-        tot = ch[(ch[nc.AREA] == TOTAL) & ch[nc.PHASE].isin(["primary", "secondary"])]
+        # the sixth form too: the report's secondary places (key figures, plan) serve
+        # Y7-Y13, so a secondary (Y7-Y11) change alone can read as the change in their demand
+        tot = ch[(ch[nc.AREA] == TOTAL) & ch[nc.PHASE].isin(["primary", "secondary", "sixth_form"])]
+
+        def signed(v: float) -> str:
+            return f"{'+' if v >= 0.5 else ''}{fmt_count(v)}"
+
         parts = [
-            f"{DFE_PHASE_LABELS.get(r.phase, r.phase)} by "
-            f"{'+' if r.change >= 0.5 else ''}{fmt_count(r.change)} pupils "
+            f"{DFE_PHASE_LABELS.get(r.phase, r.phase)} by {signed(r.change)} pupils "
             f"({fmt_pct(r.change_pct, signed=True)})"
             for r in tot.itertuples(index=False)
         ]
         if parts:
-            out.append(
+            text = (
                 f"With this report's data, the forecast for {fmt_year(year)} has moved: "
-                f"{_join(parts)}."
+                f"{_join(parts)}"
             )
+            upper = tot[tot[nc.PHASE].isin(["secondary", "sixth_form"])]
+            if len(upper) == 2:
+                text += (
+                    f"; secondary schools' pupils (Y7-Y13, as the key figures and the "
+                    f"places count them) by {signed(upper['change'].sum())} "
+                    f"({fmt_count(upper['previous'].sum())} to "
+                    f"{fmt_count(upper['current'].sum())})"
+                )
+            out.append(text + ".")
     if c.only_previous or c.only_current:
         out.append(
             "Planning areas in one forecast only are not compared: "
