@@ -189,3 +189,24 @@ def test_report_says_the_sixth_forms_change_and_the_y7_y13_total():
     assert "secondary schools' pupils (Y7-Y13" in said and "by -30 (700 to 670)" in said, said
     note = previous_changes_table(_report_data(c)).note
     assert "sixth form, Y12-Y13, is left out here" in note and "Y7-Y13" in note
+
+
+def test_report_says_a_known_intake_is_part_of_the_change():
+    """SYNTHETIC: with a known intake in this forecast (kind supplied), an area's change
+    since the previous forecast is partly the figures given, not the new census; the
+    section did not say so, and its changes table ranked such areas with the rest."""
+    from sufficiency.report.text import previous_sentences
+
+    kinds = dict.fromkeys(TAUGHT, "actual")
+    prev, cur = _forecast(2021, kinds), _forecast(2022, kinds)
+    given = (cur["year"] == 2023) & (
+        ((cur["area"] == "A") & (cur["ncy"] == 0)) | ((cur["area"] == "S") & (cur["ncy"] == 7))
+    )
+    cur.loc[given, ["pupils", "kind"]] = [130.0, "supplied"]
+    data = _report_data(compare_forecasts(prev, cur))
+    data.forecast = cur
+    said = " ".join(previous_sentences(data))
+    assert "known intake ([data.intake]) for Reception and Year 7 in 2023/24" in said, said
+    assert "in 2 planning areas (A, S)" in said and "not the new census" in said, said
+    data.forecast = cur.assign(kind=cur["kind"].replace("supplied", "forecast"))
+    assert "known intake" not in " ".join(previous_sentences(data))

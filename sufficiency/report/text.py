@@ -3388,6 +3388,24 @@ def previous_sentences(data: ReportData) -> list[str]:
                     f"{fmt_count(upper['current'].sum())})"
                 )
             out.append(text + ".")
+    # a known intake ([data.intake]) in this forecast: part of those areas' change is the
+    # figures given (admissions offers), not the model on the new census
+    fc = getattr(data, "forecast", None)
+    if fc is not None and nc.KIND in fc.columns and (fc[nc.KIND] == "supplied").any():
+        given = fc[fc[nc.KIND] == "supplied"]
+        areas = sorted(set(given[nc.AREA].astype(str)))
+        groups = [
+            "Reception" if g == 0 else f"Year {g}" for g in sorted({int(v) for v in given[nc.NCY]})
+        ]
+        years = sorted({int(v) for v in given[nc.YEAR]})
+        when = fmt_year(years[0]) + (" on" if len(years) > 1 else "")
+        out.append(
+            f"This forecast takes a known intake ([data.intake]) for {_join(groups)} in "
+            f"{when} in {plural(len(areas), 'planning area')} "
+            f"({first_few([data.area_name(a) for a in areas], 5)}) instead of its own figures "
+            "there: part of those areas' change since the previous forecast is that intake, "
+            "not the new census."
+        )
     if c.only_previous or c.only_current:
         out.append(
             "Planning areas in one forecast only are not compared: "
