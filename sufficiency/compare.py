@@ -260,7 +260,9 @@ class ForecastComparison:
             areas = acc[(acc[nc.AREA] != TOTAL) & acc["pct_error"].notna()]
             if len(areas):
                 worst = areas.loc[areas["pct_error"].abs().idxmax()]
-                derived = (areas["actual_kind"] == "derived").any()
+                # the caveat is the named area's: an area with the whole of its phase has the
+                # census itself (kind actual) even where the other areas' history is derived
+                derived = worst["actual_kind"] == "derived"
                 lines.append(
                     f"  Largest area error: {self._name(worst[nc.AREA])} "
                     f"{worst[nc.PHASE].replace('_', ' ')} "

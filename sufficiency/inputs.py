@@ -1010,6 +1010,13 @@ def require_inputs(obj: Any, where: str) -> ModelInputs:
     return obj
 
 
+def _intake_years(intake: pd.DataFrame) -> str:
+    """The known intake's years in words: "2023/24", "2023/24 to 2024/25"."""
+    y = sorted(int(v) for v in intake[nc.YEAR].unique())
+    lbl = [nc.academic_year_label(v) for v in (y[0], y[-1])]
+    return lbl[0] if y[0] == y[-1] else f"{lbl[0]} to {lbl[1]}"
+
+
 def load_inputs(config: ModelConfig) -> ModelInputs:
     """Read, validate and (where asked) derive every input of a model definition.
 
@@ -1518,6 +1525,21 @@ def _load_inputs(config: ModelConfig) -> ModelInputs:
         )
         intake = lk.data
         prov += lk.provenance
+        if as_at is not None:
+            # last year's forecast made again (sufficiency compare) from a model with this
+            # year's offers: they were not known then, and would pass as that forecast's own
+            warnings.warn(
+                f"{k_src.path}: a known intake ([data.intake]) in a forecast from an earlier "
+                f"base year, {nc.academic_year_label(by)} ([assumptions] base_year = {by}; "
+                f"the pupil data run to {nc.academic_year_label(years[1])}): its figures "
+                f"({plural(len(intake), 'row')}, {_intake_years(intake)}) replace that "
+                "forecast's own although they were not known then, so it is not the forecast "
+                "as the data stood at its base year. To make last year's forecast again, add "
+                "intake = false under [data] in the scenario that sets base_year (or give "
+                "last year's own intake file there)",
+                DataQualityWarning,
+                stacklevel=2,
+            )
         late = late_rows_message(intake, str(k_src.path), by, int(cfg.assumptions.horizon))
         if late:  # here, so that validate shows it; the forecast warns for its own horizon
             warnings.warn(late, DataQualityWarning, stacklevel=2)

@@ -28,6 +28,7 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from .._values import plural
+from ..exceptions import SchemaError
 from ..schema import Column, Schema, raise_rows_error, validate_frame
 from ._common import Loaded, Provenance, read_csv_checked, require_columns, sha256_of
 
@@ -197,6 +198,64 @@ def late_rows_message(
     )
 
 
+#: the first bytes of an Excel workbook: xlsx (a zip archive) and the older xls (OLE2)
+_WORKBOOK_MAGIC = (
+    (b"PK\x03\x04", "an Excel workbook (xlsx)"),
+    (b"\xd0\xcf\x11\xe0", "an Excel workbook (xls)"),
+)
+
+
+def _check_not_workbook(path: str | Path) -> None:
+    """A spreadsheet saved as a workbook (whatever its name ends in, ``.csv`` included) is an
+    error saying so and how to save it as CSV, not "a binary file"."""
+    p = Path(path)
+    if not p.is_file():
+        return  # the CSV reader names the missing file
+    with open(p, "rb") as f:
+        head = f.read(8)
+    for magic, what in _WORKBOOK_MAGIC:
+        if head.startswith(magic):
+            raise SchemaError(
+                f"{p}: is {what}, not a CSV file"
+                + (" (a workbook with a .csv name)" if p.suffix.lower() == ".csv" else "")
+                + "; expected a comma-separated text file with columns area, year, ncy, "
+                "pupils. Open it in Excel and use File > Save As > 'CSV UTF-8 (Comma "
+                "delimited)' (or 'CSV (Comma delimited)'), then name that file in [data.intake]."
+            )
+
+
+def _check_no_total_row(raw: pd.DataFrame, source: str) -> None:
+    """A total row below the data (area ``Total``, or a figure with no area, year or year
+    group) is an error that says what it is and to delete it, before the column checks call
+    it an unknown area or a blank year."""
+    area = raw[nc.AREA].astype("string").str.strip().fillna("")
+    keys = [c for c in (nc.YEAR, nc.NCY) if c in raw.columns]
+    # no area and no year or year group: a figure that belongs to no one cell (a row with an
+    # area and only its year left blank is a missing value, said as such by the checks)
+    blank_keys = (area == "") & raw[keys].apply(
+        lambda c: c.isna() | (c.astype("string").str.strip() == "")
+    ).any(axis=1)
+    named = area.str.fullmatch(r"(?i)(grand\s+)?(sub\s*)?totals?\b.*").fillna(False)
+    has_pupils = raw[nc.PUPILS].notna() & (raw[nc.PUPILS].astype("string").str.strip() != "")
+    total = (named | (blank_keys & has_pupils)).to_numpy(dtype=bool)
+    if not total.any():
+        return
+    rows = raw.loc[total]
+    lines = rows["_line"].tolist() if "_line" in rows.columns else list(np.flatnonzero(total) + 2)
+    shown = ", ".join(
+        f"line {ln} (area {str(a).strip() if pd.notna(a) and str(a).strip() else 'blank'}, "
+        f"pupils {str(v).strip() if pd.notna(v) else 'blank'})"
+        for ln, a, v in zip(lines[:5], rows[nc.AREA], rows[nc.PUPILS])
+    )
+    raise SchemaError(
+        f"{source}: column 'area': "
+        + ("1 row looks like a total" if len(rows) == 1 else f"{len(rows)} rows look like totals")
+        + f", not a planning area's figure: {shown}{' and more' if len(rows) > 5 else ''}; "
+        "expected one row per planning area, year and year group (area, year and ncy all "
+        "given). Delete the total row: the forecast adds up the areas itself."
+    )
+
+
 def read_intake(
     path: str | Path,
     taught: Mapping[str, Iterable[int]],
@@ -229,8 +288,10 @@ def read_intake(
         As :func:`check_intake`, and for a file that is not a CSV with those columns.
     """
     source = str(path)
+    _check_not_workbook(path)
     raw = read_csv_checked(path, columns=_COLUMNS)
     require_columns(raw, INTAKE_SCHEMA.required, source, "a known intake table")
+    _check_no_total_row(raw, source)
     data = check_intake(raw, source, taught, base_year)
     years = (int(data[nc.YEAR].min()), int(data[nc.YEAR].max()))
     prov = Provenance(

@@ -1157,10 +1157,12 @@ def previous_changes_table(data, top: int = 10) -> Table | None:
             "change": "count_signed",
             "change %": "pct_signed",
         },
-        f"Pupils ({_DFE_PHASES_NOTE}); the {min(top, len(areas))} largest changes of "
-        f"{len(areas)} planning area phase totals (an area with year groups of two phases "
-        "has one of each); every area, phase and year: appendix, sheet Changes since last "
-        "forecast.",
+        f"Pupils (DfE phases: primary R-Y6, secondary Y7-Y11; the sixth form, Y12-Y13, is "
+        "left out here, and the key figures' secondary, Y7-Y13, is the two added); the "
+        f"{min(top, len(areas))} largest changes of {len(areas)} primary and secondary "
+        "planning area phase totals (an area with year groups of both phases has one of "
+        "each); the sixth form's, and every area, phase and year: appendix, sheet Changes "
+        "since last forecast.",
     )
 
 

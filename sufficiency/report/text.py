@@ -3362,18 +3362,50 @@ def previous_sentences(data: ReportData) -> list[str]:
     year = previous_change_year(data)
     if year is not None:
         ch = c.changes(year)
-        tot = ch[(ch[nc.AREA] == TOTAL) & ch[nc.PHASE].isin(["primary", "secondary"])]
+        # the sixth form too: the report's secondary places (key figures, plan) serve
+        # Y7-Y13, so a secondary (Y7-Y11) change alone can read as the change in their demand
+        tot = ch[(ch[nc.AREA] == TOTAL) & ch[nc.PHASE].isin(["primary", "secondary", "sixth_form"])]
+
+        def signed(v: float) -> str:
+            return f"{'+' if v >= 0.5 else ''}{fmt_count(v)}"
+
         parts = [
-            f"{DFE_PHASE_LABELS.get(r.phase, r.phase)} by "
-            f"{'+' if r.change >= 0.5 else ''}{fmt_count(r.change)} pupils "
+            f"{DFE_PHASE_LABELS.get(r.phase, r.phase)} by {signed(r.change)} pupils "
             f"({fmt_pct(r.change_pct, signed=True)})"
             for r in tot.itertuples(index=False)
         ]
         if parts:
-            out.append(
+            text = (
                 f"With this report's data, the forecast for {fmt_year(year)} has moved: "
-                f"{_join(parts)}."
+                f"{_join(parts)}"
             )
+            upper = tot[tot[nc.PHASE].isin(["secondary", "sixth_form"])]
+            if len(upper) == 2:
+                text += (
+                    f"; secondary schools' pupils (Y7-Y13, as the key figures and the "
+                    f"places count them) by {signed(upper['change'].sum())} "
+                    f"({fmt_count(upper['previous'].sum())} to "
+                    f"{fmt_count(upper['current'].sum())})"
+                )
+            out.append(text + ".")
+    # a known intake ([data.intake]) in this forecast: part of those areas' change is the
+    # figures given (admissions offers), not the model on the new census
+    fc = getattr(data, "forecast", None)
+    if fc is not None and nc.KIND in fc.columns and (fc[nc.KIND] == "supplied").any():
+        given = fc[fc[nc.KIND] == "supplied"]
+        areas = sorted(set(given[nc.AREA].astype(str)))
+        groups = [
+            "Reception" if g == 0 else f"Year {g}" for g in sorted({int(v) for v in given[nc.NCY]})
+        ]
+        years = sorted({int(v) for v in given[nc.YEAR]})
+        when = fmt_year(years[0]) + (" on" if len(years) > 1 else "")
+        out.append(
+            f"This forecast takes a known intake ([data.intake]) for {_join(groups)} in "
+            f"{when} in {plural(len(areas), 'planning area')} "
+            f"({first_few([data.area_name(a) for a in areas], 5)}) instead of its own figures "
+            "there: part of those areas' change since the previous forecast is that intake, "
+            "not the new census."
+        )
     if c.only_previous or c.only_current:
         out.append(
             "Planning areas in one forecast only are not compared: "
