@@ -95,15 +95,20 @@ NCY_LABELS = FrozenDict({-2: "N1", -1: "N2", 0: "R", **{g: f"Y{g}" for g in rang
 
 _NCY_TEXT = re.compile(r"(?:year|yr|y|ncy)\s*(\d{1,2})", re.IGNORECASE)
 _NCY_WORDS = {"r": 0, "rec": 0, "reception": 0, "n1": -2, "n2": -1}
+#: Reception as schools write it after "Year": "Year R", "YR", "Yr R", "Year Reception" (a
+#: Telford and Wrekin trial's offers export)
+_NCY_RECEPTION_TEXT = re.compile(r"(?:year|yr|y)\s*(?:r|rec|reception)", re.IGNORECASE)
 
 
 def parse_ncy_label(value) -> int | None:
     """The year group of a label as exports write it (``"Year 7"``, ``"Y7"``, ``"Yr 7"``,
-    ``"R"``, ``"Reception"``, ``"N1"``, ``"N2"``), or None for anything else (numbers
+    ``"R"``, ``"Reception"``, ``"Year R"``, ``"YR"``, ``"N1"``, ``"N2"``), or None for anything else (numbers
     included: they are read as numbers)."""
     s = str(value).strip()
     if s.lower() in _NCY_WORDS:
         return _NCY_WORDS[s.lower()]
+    if _NCY_RECEPTION_TEXT.fullmatch(s):
+        return 0
     m = _NCY_TEXT.fullmatch(s)
     return int(m.group(1)) if m else None
 

@@ -314,7 +314,7 @@ def test_report_sets_the_previous_forecast_against_this_one(tmp_path, inputs, co
     sheet = appendix_tables(data)["Changes since last forecast"].frame
     assert len(sheet) == len(c.to_frame())
     head = data.headline()["previous_forecast"]
-    assert head["file"] == "forecast_2021.csv" and head["base_year"] == 2021
+    assert head["file"] == str(prev) and head["base_year"] == 2021  # as the model gives it
     assert {e["phase"] for e in head["errors"]} == {"primary", "secondary", "sixth_form"}
     # without the key: no section, summary.json says null
     plain = build_report(inputs, **results, missing=missing)

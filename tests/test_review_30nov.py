@@ -310,3 +310,13 @@ def test_area_definitions_say_the_pages_are_at_the_central_forecast_under_a_quan
     text = area_table_definitions(p90)
     assert "With the plan made for the 0.9 quantile of demand, 'short with plan'" in text
     assert "are at the central forecast" in text
+
+
+def test_reception_as_schools_write_it():
+    """A Telford and Wrekin trial's offers export wrote Reception "Year R" and "YR"."""
+    from sufficiency.nomenclature import parse_ncy_label
+
+    for label in ("Year R", "YR", "Yr R", "Y R", "Year Reception", "year rec"):
+        assert parse_ncy_label(label) == 0, label
+    assert parse_ncy_label("Yr 7") == 7 and parse_ncy_label("Year") is None
+    assert parse_ncy_label("Ry") is None

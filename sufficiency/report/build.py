@@ -1596,7 +1596,8 @@ def _previous_forecast(cfg, fc_frame: pd.DataFrame | None, names: Mapping[str, s
     return compare_forecasts(
         read_forecast(path),
         fc_frame,
-        sources=(Path(given).name, "this report's forecast"),
+        # as the model gives it: each year's file is forecast.csv (a Telford and Wrekin trial)
+        sources=(str(given), "this report's forecast"),
         names=names,
     )
 
