@@ -252,12 +252,12 @@ def test_a_capacity_export_with_year_group_labels_reads(written, inputs, tmp_pat
     assert got["capacity"].sum() == inputs.capacity["capacity"].sum() == 23370 + 18328
     assert set(got["ncy_min"]) == {0, 7} and set(got["ncy_max"]) == {6, 13}
     # a label that is no year group still names the file, column, line and value
-    cap.loc[cap.index[2], "ncy_min"] = "Yr R"
+    cap.loc[cap.index[2], "ncy_min"] = "Yr X"
     cap.to_csv(path, index=False)
     with pytest.raises(SchemaError) as e:
         load_inputs(load_model(model))
     msg = str(e.value)
-    assert "capacity.csv" in msg and "'ncy_min'" in msg and "'Yr R'" in msg and "line(s) 4" in msg
+    assert "capacity.csv" in msg and "'ncy_min'" in msg and "'Yr X'" in msg and "line(s) 4" in msg
 
 
 def test_report_signed_errors_print_no_negative_zero(tmp_path):
