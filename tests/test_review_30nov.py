@@ -13,7 +13,7 @@ import pytest
 from test_optimise import cap, demand, opt, solve
 
 from sufficiency.capacity import assess_sufficiency
-from sufficiency.exceptions import ConfigError
+from sufficiency.exceptions import ConfigError, SchemaError
 
 YEARS3 = [2023, 2024, 2025]
 
@@ -320,3 +320,19 @@ def test_reception_as_schools_write_it():
         assert parse_ncy_label(label) == 0, label
     assert parse_ncy_label("Yr 7") == 7 and parse_ncy_label("Year") is None
     assert parse_ncy_label("Ry") is None
+
+
+def test_every_reader_says_a_workbook_is_a_workbook(tmp_path):
+    """A SYNTHETIC xlsx saved under a .csv name, read as a tidy pupils table."""
+    import zipfile
+
+    from sufficiency.io.tidy import read_tidy
+
+    p = tmp_path / "pupils.csv"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+    with pytest.raises(SchemaError) as exc:
+        read_tidy(p, "pupils")
+    msg = str(exc.value)
+    assert "is an Excel workbook (xlsx), not a CSV file (a workbook with a .csv name)" in msg
+    assert "Save As" in msg and "binary" not in msg

@@ -168,6 +168,15 @@ def sha256_of(path: str | Path) -> str:
     return h.hexdigest()
 
 
+#: the first bytes of an Excel workbook: xlsx (a zip archive) and the older xls (OLE2); any
+#: reader's file saved as a workbook (a .csv name included) is said to be one, not "binary"
+#: (a Telford and Wrekin trial's offers)
+_WORKBOOK_MAGIC = (
+    (b"PK\x03\x04", "an Excel workbook (xlsx)"),
+    (b"\xd0\xcf\x11\xe0", "an Excel workbook (xls)"),
+)
+
+
 def read_csv_checked(
     path: str | Path, *, dtype=str, columns: Iterable[str] | None = None, **kwargs
 ) -> pd.DataFrame:
@@ -191,6 +200,15 @@ def read_csv_checked(
     raw = p.read_bytes()
     if not raw.strip():
         raise SchemaError(f"{p}: the file is empty; expected a CSV file with a header row.")
+    for magic, what in _WORKBOOK_MAGIC:
+        if raw.startswith(magic):
+            raise SchemaError(
+                f"{p}: is {what}, not a CSV file"
+                + (" (a workbook with a .csv name)" if p.suffix.lower() == ".csv" else "")
+                + "; expected a comma-separated text file. Open it in Excel and use File > "
+                "Save As > 'CSV UTF-8 (Comma delimited)' (or 'CSV (Comma delimited)'), then "
+                "give that file."
+            )
     if b"\x00" in raw[:8192]:
         raise SchemaError(f"{p}: looks like a binary file (NUL bytes); expected a CSV text file.")
     try:

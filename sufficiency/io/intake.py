@@ -198,32 +198,6 @@ def late_rows_message(
     )
 
 
-#: the first bytes of an Excel workbook: xlsx (a zip archive) and the older xls (OLE2)
-_WORKBOOK_MAGIC = (
-    (b"PK\x03\x04", "an Excel workbook (xlsx)"),
-    (b"\xd0\xcf\x11\xe0", "an Excel workbook (xls)"),
-)
-
-
-def _check_not_workbook(path: str | Path) -> None:
-    """A spreadsheet saved as a workbook (whatever its name ends in, ``.csv`` included) is an
-    error saying so and how to save it as CSV, not "a binary file"."""
-    p = Path(path)
-    if not p.is_file():
-        return  # the CSV reader names the missing file
-    with open(p, "rb") as f:
-        head = f.read(8)
-    for magic, what in _WORKBOOK_MAGIC:
-        if head.startswith(magic):
-            raise SchemaError(
-                f"{p}: is {what}, not a CSV file"
-                + (" (a workbook with a .csv name)" if p.suffix.lower() == ".csv" else "")
-                + "; expected a comma-separated text file with columns area, year, ncy, "
-                "pupils. Open it in Excel and use File > Save As > 'CSV UTF-8 (Comma "
-                "delimited)' (or 'CSV (Comma delimited)'), then name that file in [data.intake]."
-            )
-
-
 def _check_no_total_row(raw: pd.DataFrame, source: str) -> None:
     """A total row below the data (area ``Total``, or a figure with no area, year or year
     group) is an error that says what it is and to delete it, before the column checks call
@@ -288,7 +262,6 @@ def read_intake(
         As :func:`check_intake`, and for a file that is not a CSV with those columns.
     """
     source = str(path)
-    _check_not_workbook(path)
     raw = read_csv_checked(path, columns=_COLUMNS)
     require_columns(raw, INTAKE_SCHEMA.required, source, "a known intake table")
     _check_no_total_row(raw, source)
