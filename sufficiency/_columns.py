@@ -267,7 +267,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "previous": ("pupils", "the previous forecast's pupils (phase total)"),
     "previous_kind": ("label", "what the previous figure is: forecast (only its forecast years)"),
     "current": ("pupils", "the current forecast's pupils, or its census where it has one"),
-    "current_kind": ("label", "actual (census), derived (apportioned census) or forecast"),
+    "current_kind": (
+        "label",
+        "actual (census; an all-areas total of derived history too, which sums to it), "
+        "derived (apportioned census) or forecast",
+    ),
     "change": ("pupils", "current - previous (positive: higher now)"),
     "change_pct": ("fraction", "change / previous (0.01 = 1%)"),
 }

@@ -199,8 +199,9 @@ class ForecastComparison:
         change_pct, horizon``: pupils in each forecast [pupils] and of which kind (actual,
         derived, forecast), ``change = current - previous`` [pupils], ``change_pct = change /
         previous`` [fraction], ``horizon`` = years after the previous forecast's base year.
-        Rows with area ``"all areas"`` are the totals over the areas both forecasts have;
-        only the years the previous forecast forecast are kept (``horizon`` >= 1)."""
+        Rows with area ``"all areas"`` are the totals over the areas both forecasts have (a
+        total of derived history is ``actual`` when both have the same areas: it sums to the
+        census); only the years the previous forecast forecast are kept (``horizon`` >= 1)."""
         return self.data.copy()
 
     def accuracy(self) -> pd.DataFrame:
@@ -396,6 +397,10 @@ def compare_forecasts(
     )
     t["previous_kind"] = _TOTAL_KINDS[t["_rp"].to_numpy()]
     t["current_kind"] = _TOTAL_KINDS[t["_rc"].to_numpy()]
+    if p_areas == c_areas:
+        # the areas' derived history is the authority's census apportioned over them: their
+        # sum is the census itself (the summary said "census" and the file "derived")
+        t["current_kind"] = t["current_kind"].replace("derived", "actual")
     t[nc.AREA] = TOTAL
     out = pd.concat([m, t.drop(columns=["_rp", "_rc"])], ignore_index=True)
     # the years the previous forecast forecast (its history is the census both have)
