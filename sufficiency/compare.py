@@ -34,6 +34,7 @@ import pandas as pd
 from . import nomenclature as nc
 from ._values import first_few, plural
 from .exceptions import SchemaError
+from .io._common import read_csv_checked
 
 __all__ = ["ForecastComparison", "compare_forecasts", "read_forecast", "TOTAL"]
 
@@ -83,11 +84,10 @@ def read_forecast(path: str | Path) -> pd.DataFrame:
             f"{path}: expected a CSV forecast table (forecast.csv); write it with "
             "sufficiency forecast MODEL --out DIR --format csv"
         )
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise SchemaError(f"{path}: not a readable CSV table ({exc})") from exc
-    raw.columns = [str(c).strip().lstrip("\ufeff") for c in raw.columns]
+    # line numbers (blank and separator-only rows skipped), BOM, encodings, a workbook
+    raw = read_csv_checked(path)
+    lines = raw.pop("_line").to_numpy()
+    text = raw.fillna("").astype(str).apply(lambda c: c.str.strip())
     missing = [c for c in _REQUIRED if c not in raw.columns]
     if missing:
         hint = (
@@ -99,42 +99,40 @@ def read_forecast(path: str | Path) -> pd.DataFrame:
             f"{path}: missing column(s) {', '.join(missing)}; found {', '.join(raw.columns)}; "
             f"expected the columns of sufficiency forecast's forecast.csv{hint}"
         )
-    if raw.empty:
-        raise SchemaError(f"{path}: no rows; expected a forecast table")
-    out = pd.DataFrame({nc.AREA: raw[nc.AREA].str.strip()})
+
+    def first_bad(col: str, bad, what: str) -> None:
+        """The first offending row of ``col`` by line and value, and how many are like it."""
+        bad = np.asarray(bad, dtype=bool)
+        if bad.any():
+            i, n = int(np.argmax(bad)), int(bad.sum())
+            raise SchemaError(
+                f"{path}: column {col!r}, line {lines[i]}: {text[col].iloc[i]!r}; expected "
+                f"{what}" + (f" ({plural(n, 'row')} like it)" if n > 1 else "")
+            )
+
+    out = pd.DataFrame({nc.AREA: text[nc.AREA]})
     for col, what, integer in (
         (nc.YEAR, "a year (2022 = 2022/23)", True),
         (nc.NCY, "a year group (Reception = 0, Year 13 = 13)", True),
         (nc.PUPILS, "a number of pupils >= 0", False),
     ):
-        v = pd.to_numeric(raw[col].str.strip(), errors="coerce")
+        v = pd.to_numeric(text[col], errors="coerce")
         bad = v.isna() | (v < 0)
         if integer:
             bad |= v.notna() & (v != v.round())
         if col == nc.NCY:
             bad |= v.notna() & ~v.isin(list(range(0, 14)))
-        if bad.any():
-            i = int(np.argmax(bad.to_numpy()))
-            raise SchemaError(
-                f"{path}: column {col!r}, line {i + 2}: {raw[col].iloc[i]!r}; expected {what}"
-                + (f" ({plural(int(bad.sum()), 'row')} like it)" if bad.sum() > 1 else "")
-            )
+        first_bad(col, bad, what)
         out[col] = v.astype("int64") if integer else v.astype(float)
-    kind = raw[nc.KIND].str.strip()
-    bad = ~kind.isin(_KINDS)
-    if bad.any():
-        i = int(np.argmax(bad.to_numpy()))
-        raise SchemaError(
-            f"{path}: column 'kind', line {i + 2}: {kind.iloc[i]!r}; expected one of "
-            f"{', '.join(_KINDS)}"
-        )
-    out[nc.KIND] = kind.to_numpy()
-    dup = out.duplicated([nc.AREA, nc.YEAR, nc.NCY])
+    first_bad(nc.KIND, ~text[nc.KIND].isin(_KINDS), f"one of {', '.join(_KINDS)}")
+    out[nc.KIND] = text[nc.KIND].to_numpy()
+    dup = out.duplicated([nc.AREA, nc.YEAR, nc.NCY]).to_numpy()
     if dup.any():
-        i = int(np.argmax(dup.to_numpy()))
+        i = int(np.argmax(dup))
         raise SchemaError(
-            f"{path}: line {i + 2}: area {out[nc.AREA].iloc[i]}, year {out[nc.YEAR].iloc[i]}, "
-            f"year group {out[nc.NCY].iloc[i]} given twice; expected one row each"
+            f"{path}: line {lines[i]}: area {out[nc.AREA].iloc[i]}, year "
+            f"{out[nc.YEAR].iloc[i]}, year group {out[nc.NCY].iloc[i]} given twice; expected "
+            "one row each"
         )
     return out
 
