@@ -309,12 +309,10 @@ class ForecastComparison:
         return "\n".join(lines)
 
     def history_word(self, kind: str) -> str:
-        """What a total's history is (``kind``: its ``actual_kind``): the census, also where
-        the areas' history is derived (apportioned from the authority's totals, so summing to
-        them) and both forecasts have the same areas; derived history where one has areas the
-        other lacks. The summary and the report name it so."""
-        whole = not (self.only_previous or self.only_current)
-        return "census" if kind == "actual" or whole else "derived history"
+        """What a total's history is (``kind``: its ``actual_kind``): the census (``actual``,
+        a total of derived area history too when both forecasts have the same areas: it sums
+        to the census), else derived history. The summary and the report name it so."""
+        return "census" if kind == "actual" else "derived history"
 
     def _name(self, area: str) -> str:
         name = self.names.get(str(area))
@@ -368,39 +366,31 @@ def compare_forecasts(
             sources[1],
             nc.academic_year_label(cb),
         )
-    pt = _phase_totals(prev[prev[nc.AREA].isin(both)])
-    ct = _phase_totals(cur[cur[nc.AREA].isin(both)])
-    m = pt.merge(ct, on=[nc.AREA, nc.PHASE, nc.YEAR], suffixes=("_p", "_c"))
-    m = m.rename(
+    prev, cur = prev[prev[nc.AREA].isin(both)], cur[cur[nc.AREA].isin(both)]
+    # each area's phase totals, and the totals over the areas both have (the same sums with
+    # every cell's area read as TOTAL)
+    out = pd.concat(
+        [
+            _phase_totals(p).merge(_phase_totals(c), on=[nc.AREA, nc.PHASE, nc.YEAR])
+            for p, c in (
+                (prev, cur),
+                (prev.assign(**{nc.AREA: TOTAL}), cur.assign(**{nc.AREA: TOTAL})),
+            )
+        ],
+        ignore_index=True,
+    ).rename(
         columns={
-            "pupils_p": "previous",
-            "pupils_c": "current",
-            "kind_p": "previous_kind",
-            "kind_c": "current_kind",
+            "pupils_x": "previous",
+            "pupils_y": "current",
+            "kind_x": "previous_kind",
+            "kind_y": "current_kind",
         }
     )
-    # totals over the areas both have: one row per phase and year
-    t = (
-        m.assign(
-            _rp=_kind_rank(m["previous_kind"]),
-            _rc=_kind_rank(m["current_kind"]),
-        )
-        .groupby([nc.PHASE, nc.YEAR], as_index=False, sort=True)
-        .agg(
-            previous=("previous", "sum"),
-            current=("current", "sum"),
-            _rp=("_rp", "max"),
-            _rc=("_rc", "max"),
-        )
-    )
-    t["previous_kind"] = _TOTAL_KINDS[t["_rp"].to_numpy()]
-    t["current_kind"] = _TOTAL_KINDS[t["_rc"].to_numpy()]
     if p_areas == c_areas:
         # the areas' derived history is the authority's census apportioned over them: their
         # sum is the census itself (the summary said "census" and the file "derived")
-        t["current_kind"] = t["current_kind"].replace("derived", "actual")
-    t[nc.AREA] = TOTAL
-    out = pd.concat([m, t.drop(columns=["_rp", "_rc"])], ignore_index=True)
+        total = (out[nc.AREA] == TOTAL) & (out["current_kind"] == "derived")
+        out.loc[total, "current_kind"] = "actual"
     # the years the previous forecast forecast (its history is the census both have)
     out = out[out["previous_kind"] == "forecast"]
     out["change"] = out["current"] - out["previous"]
