@@ -202,13 +202,15 @@ class ForecastComparison:
         census); only the years the previous forecast forecast are kept (``horizon`` >= 1)."""
         return self.data.copy()
 
-    def accuracy(self) -> pd.DataFrame:
+    def accuracy(self, total_only: bool = False) -> pd.DataFrame:
         """The previous forecast against the history the current one has for the same years
         (``current_kind`` actual or derived): ``area, phase, year, horizon, forecast, actual,
         actual_kind, pct_error`` with ``pct_error = (forecast - actual) / actual`` (the DfE
-        measure; 0.01 = 1%)."""
+        measure; 0.01 = 1%). ``total_only``: the ``"all areas"`` rows alone."""
         d = self.data
         rows = d[(d["previous_kind"] == "forecast") & d["current_kind"].isin(_OBSERVED)]
+        if total_only:
+            rows = rows[rows[nc.AREA] == TOTAL]
         out = rows.rename(
             columns={"previous": "forecast", "current": "actual", "current_kind": "actual_kind"}
         )
@@ -247,7 +249,7 @@ class ForecastComparison:
             if areas:
                 lines.append(f"Only in the {what} forecast (not compared): {first_few(areas, 10)}.")
         acc = self.accuracy()
-        tot = acc[acc[nc.AREA] == TOTAL]
+        tot = self.accuracy(total_only=True)
         if len(tot):
             lines.append("The previous forecast against the history since (all areas):")
             for r in tot.itertuples(index=False):

@@ -362,10 +362,7 @@ class ReportData:
         c = self.previous
         if c is None:
             return None
-        from ..compare import TOTAL
-
-        acc = c.accuracy()
-        acc = acc[acc[nc.AREA] == TOTAL]
+        acc = c.accuracy(total_only=True)
         return {
             "file": c.sources[0],
             "base_year": int(c.previous_base),

@@ -1078,8 +1078,7 @@ def previous_accuracy_table(data) -> Table | None:
     c = getattr(data, "previous", None)
     if c is None:
         return None
-    acc = c.accuracy()
-    acc = acc[acc[nc.AREA] == TOTAL]
+    acc = c.accuracy(total_only=True)
     if acc.empty:
         return None
     # the census, unless the totals are of derived area history that one forecast's other

@@ -3338,8 +3338,8 @@ def previous_sentences(data: ReportData) -> list[str]:
     from .tables import DFE_PHASE_LABELS, previous_change_year
 
     out = []
-    acc = c.accuracy()
-    acc = acc[(acc[nc.AREA] == TOTAL) & acc["pct_error"].notna()]
+    acc = c.accuracy(total_only=True)
+    acc = acc[acc["pct_error"].notna()]
     if len(acc):
         first = acc[acc[nc.YEAR] == acc[nc.YEAR].min()]
         parts = [
