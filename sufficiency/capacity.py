@@ -35,6 +35,7 @@ from .exceptions import ConfigError, SchemaError
 
 __all__ = [
     "CAPACITY_BEHIND_TOLERANCE",
+    "SHORT_MIN",
     "PLACE_PHASE",
     "DEMAND",
     "SufficiencyResult",
@@ -53,6 +54,11 @@ DEMAND = "demand"  #: places demanded [pupils]
 #: capacity data are out of date (schools do not hold that many pupils beyond their places):
 #: ``sufficiency validate`` warns of it and the report says so
 CAPACITY_BEHIND_TOLERANCE = 0.02
+
+#: places short of the margin at or under which an area and year is not short (a shortfall
+#: that rounds to 0 places): amber, not red; the plan's ``COUNTED_SHORT_MIN`` and the
+#: report's ``LEFT_SHORT_MIN`` are this one figure
+SHORT_MIN = 0.5
 
 PLACE_PHASE = FrozenDict(
     {
@@ -216,7 +222,7 @@ class SufficiencyResult:
     target: float
     ceiling: float
     provenance: tuple[Any, ...] = ()
-    tolerance: float = 0.5
+    tolerance: float = SHORT_MIN
     config: Mapping[str, Any] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
@@ -265,7 +271,7 @@ def assess_sufficiency(
     target: float = 0.05,
     ceiling: float = 0.10,
     value: str = nc.PUPILS,
-    tolerance: float = 0.5,
+    tolerance: float = SHORT_MIN,
 ) -> SufficiencyResult:
     """Compare demand with existing capacity by planning area, phase of places and year.
 

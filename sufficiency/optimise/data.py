@@ -22,7 +22,7 @@ import pandas as pd
 
 from .. import nomenclature as nc
 from .._values import is_number, is_whole, percent_hint
-from ..capacity import DEMAND
+from ..capacity import DEMAND, SHORT_MIN
 from ..exceptions import ConfigError, SchemaError
 
 __all__ = [
@@ -38,8 +38,9 @@ __all__ = [
 SCENARIO = "scenario"
 
 #: places short after the plan at or under which an area and year is never short (rounding;
-#: the default ``[plan] shortfall_tolerance``): the report's ``LEFT_SHORT_MIN`` too
-COUNTED_SHORT_MIN = 0.5
+#: the default ``[plan] shortfall_tolerance``): the report's ``LEFT_SHORT_MIN`` too, and the
+#: sufficiency table's red rating (:data:`sufficiency.capacity.SHORT_MIN`)
+COUNTED_SHORT_MIN = SHORT_MIN
 
 
 def left_short(cells: pd.DataFrame, tolerance: float = COUNTED_SHORT_MIN) -> pd.Series:

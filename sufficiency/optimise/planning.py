@@ -32,7 +32,7 @@ from .._values import (
 from ..capacity import DEMAND, capacity_by_area, demand_by_place_phase
 from ..exceptions import ConfigError, DataQualityWarning, SchemaError
 from ..validation import capacity_behind_census
-from .data import SCENARIO, PlanSettings
+from .data import COUNTED_SHORT_MIN, SCENARIO, PlanSettings
 from .model import solve_allocation
 from .options import (
     _TEMPORARY_KINDS,
@@ -686,7 +686,9 @@ def _before_plan(
     cap = cap.groupby([nc.AREA, nc.PHASE], as_index=False)[nc.CAPACITY].sum()
     m = d.merge(cap, on=[nc.AREA, nc.PHASE], how="left")
     m["shortfall"] = np.maximum(0.0, m[DEMAND] * (1 + margin) - m[nc.CAPACITY].fillna(0.0))
-    return m.loc[m["shortfall"] > 0.5, cols].sort_values(cols[:3]).reset_index(drop=True)
+    return (
+        m.loc[m["shortfall"] > COUNTED_SHORT_MIN, cols].sort_values(cols[:3]).reset_index(drop=True)
+    )
 
 
 def _before_plan_places(
