@@ -1542,7 +1542,7 @@ def _known_note(rows: pd.DataFrame, source: str, names: Mapping[str, str] | None
         return f"{n} ({a})" if n and n != str(a) else str(a)
 
     said = "; ".join(
-        f"{'Reception' if g == 0 else nc.NCY_LABELS[int(g)].replace('Y', 'Year ')} "
+        f"{nc.ncy_words(g)} "
         f"{nc.academic_year_label(y)} in {len(a)} area{'s' if len(a) > 1 else ''}: "
         f"{', '.join(shown(x) for x in a[:5])}{' ...' if len(a) > 5 else ''}"
         for (y, g), a in groups.items()

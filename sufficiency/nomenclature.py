@@ -132,6 +132,13 @@ def ncy_label(ncy: int) -> str:
     return NCY_LABELS[int(ncy)]
 
 
+def ncy_words(ncy: int) -> str:
+    """A year group in words, for sentences: ``0 -> "Reception"``, ``7 -> "Year 7"``,
+    ``-1 -> "Nursery 2"``."""
+    g = int(ncy)
+    return "Reception" if g == 0 else f"Nursery {g + 3}" if g < 0 else f"Year {g}"
+
+
 # ---------------------------------------------------------------------------
 # Phases, as the DfE counts them (by year group)
 # ---------------------------------------------------------------------------

@@ -3394,9 +3394,7 @@ def previous_sentences(data: ReportData) -> list[str]:
     if fc is not None and nc.KIND in fc.columns and (fc[nc.KIND] == "supplied").any():
         given = fc[fc[nc.KIND] == "supplied"]
         areas = sorted(set(given[nc.AREA].astype(str)))
-        groups = [
-            "Reception" if g == 0 else f"Year {g}" for g in sorted({int(v) for v in given[nc.NCY]})
-        ]
+        groups = [nc.ncy_words(g) for g in sorted({int(v) for v in given[nc.NCY]})]
         years = sorted({int(v) for v in given[nc.YEAR]})
         when = fmt_year(years[0]) + (" on" if len(years) > 1 else "")
         out.append(
